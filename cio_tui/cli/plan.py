@@ -1,0 +1,9 @@
+"""Placeholder: replaced by the module's owner (issue 6)."""
+
+import click
+
+
+@click.group("plan")
+def plan_group() -> None:
+    """Not built yet (issue 6)."""
+    raise click.ClickException("not built yet")

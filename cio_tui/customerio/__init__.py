@@ -1,0 +1,1 @@
+"""Customer.io API client: no Textual, no knowledge of plans or screens."""

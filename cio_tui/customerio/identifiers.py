@@ -1,0 +1,153 @@
+"""Typed Customer.io identifiers and the only two places their wire forms are built.
+
+Track v1 paths take an id, an email or ``cio_<cio_id>`` and guess the kind from the *shape* of the value,
+so an id that looks like an email or starts with ``cio_`` would be misread; such ids are refused here.
+Track v2 identifiers and merge bodies take the raw value under a typed key (``{"cio_id": "a3000001"}``).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+MAX_ID_BYTES = 150
+
+# Deliberately simple: one @, something on each side, a dot in the domain, no spaces.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CIO_PREFIX = "cio_"
+
+
+class IdKind(StrEnum):
+    ID = "id"
+    EMAIL = "email"
+    CIO_ID = "cio_id"
+
+
+class IdentifierError(ValueError):
+    """A value that cannot be used as the identifier kind it was given as. The message says what to do."""
+
+
+def looks_like_email(value: str) -> bool:
+    return bool(EMAIL_RE.match(value.strip()))
+
+
+def normalize_email(value: str) -> str:
+    """Emails are case-insensitive identifiers in Customer.io: compare them trimmed and lower-cased."""
+    return value.strip().lower()
+
+
+def check_new_id(value: str) -> None:
+    """Raise IdentifierError when ``value`` cannot safely be an id (used before assigning or changing one)."""
+    if not value or not value.strip():
+        raise IdentifierError("the id is empty")
+    if value != value.strip():
+        raise IdentifierError("the id has leading or trailing spaces; remove them")
+    if len(value.encode()) > MAX_ID_BYTES:
+        raise IdentifierError(f"the id is {len(value.encode())} bytes; Customer.io allows at most {MAX_ID_BYTES}")
+    if looks_like_email(value):
+        raise IdentifierError(
+            "the id looks like an email; Customer.io would read it as an email in a request path. "
+            "Use the person's real user id"
+        )
+    if value.startswith(CIO_PREFIX):
+        raise IdentifierError(
+            "the id starts with 'cio_'; Customer.io would read it as a cio_id. Choose an id without that prefix"
+        )
+
+
+class Identifier(BaseModel):
+    """One way to name a person: ``id``, ``email`` or ``cio_id`` (stored raw, without the ``cio_`` prefix)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: IdKind
+    value: str
+
+    @field_validator("value")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v or not v.strip():
+            raise IdentifierError("an identifier cannot be empty")
+        return v
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Identifier:
+        if self.kind is IdKind.ID:
+            if len(self.value.encode()) > MAX_ID_BYTES:
+                raise IdentifierError(
+                    f"an id is at most {MAX_ID_BYTES} bytes; this one is {len(self.value.encode())}"
+                )
+        elif self.kind is IdKind.EMAIL:
+            if not looks_like_email(self.value):
+                raise IdentifierError(f"'{self.value}' is not a valid email address")
+        elif self.kind is IdKind.CIO_ID:
+            if self.value.startswith(CIO_PREFIX):
+                object.__setattr__(self, "value", self.value[len(CIO_PREFIX):])
+            if not re.fullmatch(r"[A-Za-z0-9]+", self.value):
+                raise IdentifierError("a cio_id is letters and digits only (with or without the 'cio_' prefix)")
+        return self
+
+    # -- constructors -------------------------------------------------------------------------------
+    @classmethod
+    def id(cls, value: str) -> Identifier:
+        return cls(kind=IdKind.ID, value=value)
+
+    @classmethod
+    def email(cls, value: str) -> Identifier:
+        return cls(kind=IdKind.EMAIL, value=value)
+
+    @classmethod
+    def cio(cls, value: str) -> Identifier:
+        return cls(kind=IdKind.CIO_ID, value=value)
+
+    @classmethod
+    def detect(cls, text: str, kind: IdKind | str | None = None) -> Identifier:
+        """Build an identifier from operator input, auto-detecting the kind unless ``kind`` is given.
+
+        ``cio_…`` is a cio_id, anything email-shaped is an email, everything else is an id.
+        """
+        text = text.strip()
+        if kind is not None:
+            return cls(kind=IdKind(kind), value=text)
+        if text.startswith(CIO_PREFIX):
+            return cls.cio(text)
+        if "@" in text:
+            return cls.email(text)
+        return cls.id(text)
+
+    # -- wire forms: the only two builders ----------------------------------------------------------
+    def path_segment(self) -> str:
+        """Track v1 path form, percent-encoded: ``u1``, ``a%40b.co``, ``cio_a3000001``.
+
+        Refuses an id that Customer.io would misread as another kind.
+        """
+        if self.kind is IdKind.CIO_ID:
+            raw = CIO_PREFIX + self.value
+        elif self.kind is IdKind.ID:
+            if looks_like_email(self.value) or self.value.startswith(CIO_PREFIX):
+                raise IdentifierError(
+                    f"the id '{self.value}' would be read by Customer.io as "
+                    f"{'an email' if looks_like_email(self.value) else 'a cio_id'} in a request path; "
+                    "address this person by cio_id instead"
+                )
+            raw = self.value
+        else:
+            raw = self.value
+        return quote(raw, safe="")
+
+    def app_path_segment(self) -> str:
+        """App API path form (used with ``id_type``): the raw value, percent-encoded."""
+        return quote(self.value, safe="")
+
+    def body(self) -> dict[str, str]:
+        """Track v2 ``identifiers`` / merge body form: ``{"cio_id": "a3000001"}`` (raw, no prefix)."""
+        return {self.kind.value: self.value}
+
+    def __str__(self) -> str:
+        return f"{CIO_PREFIX}{self.value}" if self.kind is IdKind.CIO_ID else self.value
+
+    def describe(self) -> str:
+        return f"{self.kind.value} {self}"

@@ -1,0 +1,1 @@
+"""segment layer (see DESIGN.md section 2)."""

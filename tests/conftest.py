@@ -1,0 +1,49 @@
+"""Test isolation: no real keyring, no user config or data dir, no CIO_TUI_* from the developer's shell."""
+
+from __future__ import annotations
+
+import os
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+
+class InMemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> InMemoryKeyring:
+    """Every test gets a fresh in-memory keyring; the real one is never touched."""
+    backend = InMemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Config file and data dir live under tmp_path; CIO_TUI_* from the shell are cleared."""
+    for name in list(os.environ):
+        if name.startswith("CIO_TUI_"):
+            monkeypatch.delenv(name)
+    cfg = tmp_path / "config" / "config.toml"
+    data = tmp_path / "data"
+    monkeypatch.setenv("CIO_TUI_CONFIG", str(cfg))
+    monkeypatch.setenv("CIO_TUI_DATA_DIR", str(data))
+    return {"config": cfg, "data": data}
