@@ -1,0 +1,304 @@
+"""The Plan: a versioned JSON document listing exactly which writes will be sent to one workspace.
+
+A plan is built (leads, identifier fixes, duplicate merges...), reviewed, saved, and applied later by the apply
+engine, which is the only code that sends writes. Each operation carries:
+
+- ``preconditions``: the people it touches as they must be when it runs (by ``cio_id``: must exist, expected
+  id/email); a person who changed since planning makes the operation *stale* and it is skipped, never forced;
+- ``request``: the exact HTTP request it will send (built only from ``Identifier.path_segment()``/``.body()``);
+- ``loses``: what it destroys or overwrites, in words and values;
+- ``target``: the state that proves it took effect (used to verify, and to recognise "already done").
+
+Operation builders live in ``identity/operations.py``; this module holds the document, its checks and its files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cio_tui.customerio.identifiers import Identifier, normalize_email
+from cio_tui.customerio.models import Person
+
+PLAN_VERSION = 1
+
+
+def fingerprint(region: str, site_id: str) -> str:
+    """Workspace fingerprint: ``region + ':' + sha256(site_id)[:16]``.
+
+    The same rule as ``Workspace.fingerprint`` (foundation); plans record it and the engine refuses a plan whose
+    fingerprint differs from the open workspace's. The site id itself never appears in a plan file.
+    """
+    return f"{region}:{hashlib.sha256(site_id.encode()).hexdigest()[:16]}"
+
+
+class PlanError(ValueError):
+    """A plan that cannot be read or used; the message says what to do."""
+
+
+class OpKind(StrEnum):
+    ASSIGN_ID = "assign_id"
+    CHANGE_ID = "change_id"
+    CHANGE_EMAIL = "change_email"
+    MERGE = "merge"
+    DELETE = "delete"
+    SUPPRESS = "suppress"
+    UNSUPPRESS = "unsuppress"
+    UNSUBSCRIBE = "unsubscribe"
+    IDENTIFY = "identify"
+
+
+class PlanSource(StrEnum):
+    CONVERT_LEADS = "convert-leads"
+    FIX_IDENTIFIERS = "fix-identifiers"
+    MERGE_DUPLICATES = "merge-duplicates"
+    DELETE_SUPPRESS = "delete-suppress"
+    MANUAL = "manual"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersonState(_Model):
+    """What one person must look like (a precondition) or will look like (a target), addressed by ``cio_id``.
+
+    ``fields`` holds only the fields that are checked: ``"id"`` / ``"email"`` (``None`` = must be empty) and
+    ``"unsubscribed"`` (bool). ``attributes`` are compared as the strings the App API returns. Emails compare
+    case-insensitively.
+    """
+
+    cio_id: str
+    exists: bool = True
+    fields: dict[str, str | bool | None] = Field(default_factory=dict)
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+    def mismatches(self, person: Person | None) -> list[str]:
+        """Why ``person`` (None = not found) does not match this state; empty when it matches."""
+        if person is None:
+            return [f"cio_{self.cio_id} does not exist"] if self.exists else []
+        if not self.exists:
+            return [f"cio_{self.cio_id} still exists"]
+        out: list[str] = []
+        for name, want in self.fields.items():
+            have: Any = getattr(person, name, None) if name in ("id", "email", "unsubscribed") else None
+            if name == "email" and isinstance(want, str) and isinstance(have, str):
+                same = normalize_email(want) == normalize_email(have)
+            elif name == "unsubscribed":
+                same = bool(have) == bool(want)
+            else:
+                same = (have or None) == (want or None)
+            if not same:
+                out.append(f"{name} is {_show(have)}, expected {_show(want)}")
+        for name, want in self.attributes.items():
+            have = person.attributes.get(name)
+            if have != want:
+                out.append(f"attribute {name} is {_show(have)}, expected {_show(want)}")
+        return out
+
+
+def _show(value: Any) -> str:
+    return "empty" if value in (None, "") else repr(value)
+
+
+class PlannedRequest(_Model):
+    """The exact request an operation sends. Never holds credentials (auth is added by the client)."""
+
+    api: Literal["track", "app"] = "track"
+    method: Literal["GET", "PUT", "POST", "DELETE"]
+    path: str
+    body: dict[str, Any] | None = None
+
+    def line(self) -> str:
+        body = "" if self.body is None else " " + json.dumps(self.body, sort_keys=True, ensure_ascii=False)
+        return f"{self.method} {self.path}{body}"
+
+
+class Loss(_Model):
+    """Something the operation destroys or overwrites: a sentence and the values concerned."""
+
+    text: str
+    values: dict[str, str | None] = Field(default_factory=dict)
+
+
+class Operation(_Model):
+    """One write. ``subject`` is who the request addresses (the primary for a merge); ``secondary`` is the merged-away
+    person; ``attributes`` is the identify body. ``request`` is derived from them when the operation is built."""
+
+    op_id: str
+    kind: OpKind
+    summary: str
+    subject: Identifier
+    secondary: Identifier | None = None
+    attributes: dict[str, Any] | None = None
+    preconditions: list[PersonState] = Field(default_factory=list)
+    request: PlannedRequest
+    loses: list[Loss] = Field(default_factory=list)
+    target: list[PersonState] = Field(default_factory=list)
+
+    @property
+    def cio_ids(self) -> list[str]:
+        """Every person this operation reads (preconditions and targets), in order, without repeats."""
+        seen: dict[str, None] = {}
+        for state in [*self.preconditions, *self.target]:
+            seen.setdefault(state.cio_id, None)
+        return list(seen)
+
+    @property
+    def verifiable(self) -> bool:
+        return bool(self.target)
+
+
+class PlanSummary(_Model):
+    """Typed counts for UIs: total, per kind, people touched, operations that lose data."""
+
+    total: int
+    by_kind: dict[OpKind, int]
+    people: int
+    losing: int
+
+    def lines(self) -> list[str]:
+        parts = [f"{n} {kind.value}" for kind, n in self.by_kind.items()]
+        return [
+            f"{self.total} operation(s): " + (", ".join(parts) or "none"),
+            f"{self.people} people touched; {self.losing} operation(s) lose data",
+        ]
+
+
+class Plan(_Model):
+    version: int = PLAN_VERSION
+    plan_id: str = ""
+    workspace_fingerprint: str
+    workspace_name: str
+    created_at: datetime
+    source: str
+    description: str = ""
+    operations: list[Operation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Plan:
+        if self.version != PLAN_VERSION:
+            raise PlanError(
+                f"this plan is version {self.version}; this cio-tui reads version {PLAN_VERSION}. "
+                "Make the plan again with this version"
+            )
+        ids = [op.op_id for op in self.operations]
+        if len(set(ids)) != len(ids):
+            raise PlanError("the plan has two operations with the same op_id; make the plan again")
+        digest = self.content_digest()
+        if not self.plan_id:
+            object.__setattr__(self, "plan_id", digest)
+        elif self.plan_id != digest:
+            raise PlanError(
+                "the plan file was changed after it was made (its content no longer matches its plan_id); "
+                "make the plan again instead of editing it"
+            )
+        return self
+
+    def content_digest(self) -> str:
+        data = self.model_dump(mode="json", exclude={"plan_id"})
+        raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        workspace_fingerprint: str,
+        workspace_name: str,
+        source: str | PlanSource,
+        operations: list[Operation],
+        description: str = "",
+        created_at: datetime | None = None,
+    ) -> Plan:
+        """Build a plan; operations without an ``op_id`` are numbered ``op-00001``... in order."""
+        operations = [
+            op if op.op_id else op.model_copy(update={"op_id": f"op-{i:05d}"})
+            for i, op in enumerate(operations, start=1)
+        ]
+        return cls(
+            workspace_fingerprint=workspace_fingerprint,
+            workspace_name=workspace_name,
+            created_at=(created_at or datetime.now(UTC)).replace(microsecond=0),
+            source=str(source),
+            description=description,
+            operations=operations,
+        )
+
+    def summary(self) -> PlanSummary:
+        counts = Counter(op.kind for op in self.operations)
+        people = {cid for op in self.operations for cid in op.cio_ids}
+        return PlanSummary(
+            total=len(self.operations),
+            by_kind={k: counts[k] for k in OpKind if counts[k]},
+            people=len(people),
+            losing=sum(1 for op in self.operations if op.loses),
+        )
+
+    def operation(self, op_id: str) -> Operation:
+        for op in self.operations:
+            if op.op_id == op_id:
+                return op
+        raise KeyError(op_id)
+
+    # -- files ----------------------------------------------------------------------------------------
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        try:
+            return cls.model_validate_json(text)
+        except PlanError:
+            raise
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            ctx = first.get("ctx", {}).get("error")
+            if isinstance(ctx, PlanError):
+                raise ctx from None
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise PlanError(f"not a valid cio-tui plan ({where}: {first.get('msg')})") from None
+
+
+def save_plan(plan: Plan, path: str | Path) -> Path:
+    """Write the plan as JSON (atomically: a temp file renamed over the target)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(plan.to_json(), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(f"no plan file at {path}; make one with `cio-tui plan ...`") from None
+    except OSError as exc:
+        raise PlanError(f"cannot read the plan file {path}: {exc.strerror}") from None
+    return Plan.from_json(text)
+
+
+__all__ = [
+    "PLAN_VERSION",
+    "Loss",
+    "OpKind",
+    "Operation",
+    "PersonState",
+    "Plan",
+    "PlanError",
+    "PlanSource",
+    "PlanSummary",
+    "PlannedRequest",
+    "fingerprint",
+    "load_plan",
+    "save_plan",
+]
