@@ -84,15 +84,18 @@ def change_identifiers(person: PersonRef, *, new_id: str | None = None, new_emai
         request=PlannedRequest(method="PUT", path=customer_path(who), body=body),
         loses=loses,
         target=[
-            PersonState(
-                cio_id=person.cio_id, fields={"id": new_id or person.id, "email": new_email or person.email}
-            )
+            PersonState(cio_id=person.cio_id, fields={"id": new_id or person.id, "email": new_email or person.email})
         ],
     )
 
 
-def merge(primary: PersonRef, secondary: PersonRef, *, primary_person: Person | None = None,
-          secondary_person: Person | None = None) -> Operation:
+def merge(
+    primary: PersonRef,
+    secondary: PersonRef,
+    *,
+    primary_person: Person | None = None,
+    secondary_person: Person | None = None,
+) -> Operation:
     """Merge ``secondary`` into ``primary`` (both by cio_id). The secondary is deleted permanently.
 
     Pass the full people when known so the conflicting attribute values the secondary loses are listed.
