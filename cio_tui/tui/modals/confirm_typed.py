@@ -1,0 +1,140 @@
+"""Confirm a write by typing the workspace name: the guard in front of every apply.
+
+``ConfirmTypedModal`` dismisses with ``True`` only when the operator typed the workspace name exactly and pressed
+Enter or the confirm button. Escape, the Cancel button (focused by default after the input) or anything else
+dismisses with ``False``. The irreversible variant (merge, delete, suppress) says so in words and names what cannot
+come back; a LIVE workspace is named as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+IRREVERSIBLE_KINDS = frozenset({"merge", "delete", "suppress"})
+
+
+@dataclass(frozen=True)
+class ConfirmRequest:
+    """What the operator is asked to confirm."""
+
+    workspace: str
+    action: str  # e.g. "Apply 12 operations"
+    summary: list[str] = field(default_factory=list)  # one line each, e.g. "3 merge (irreversible)"
+    irreversible: list[str] = field(default_factory=list)  # what cannot be undone, in words
+    is_live: bool = True
+
+    @property
+    def is_irreversible(self) -> bool:
+        return bool(self.irreversible)
+
+
+class ConfirmTypedModal(ModalScreen[bool]):
+    """Type the workspace name to confirm; the safe answer (False) is the default."""
+
+    DEFAULT_CSS = """
+    ConfirmTypedModal {
+        align: center middle;
+    }
+    ConfirmTypedModal > #confirm-box {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        padding: 1 2;
+        border: thick $warning;
+        background: $surface;
+    }
+    ConfirmTypedModal.-irreversible > #confirm-box {
+        border: thick $error;
+    }
+    ConfirmTypedModal #confirm-title { text-style: bold; width: 1fr; }
+    ConfirmTypedModal #confirm-summary { margin: 1 0 0 0; width: 1fr; }
+    ConfirmTypedModal #confirm-irreversible {
+        margin: 1 0 0 0;
+        width: 1fr;
+        text-style: bold;
+        color: $text-error;
+    }
+    ConfirmTypedModal #confirm-prompt { margin: 1 0 0 0; width: 1fr; }
+    ConfirmTypedModal #confirm-mismatch { width: 1fr; color: $text-warning; height: auto; }
+    ConfirmTypedModal #confirm-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
+    ConfirmTypedModal #confirm-buttons Button { margin: 0 0 0 2; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without applying anything", id="confirm.cancel"),
+    ]
+
+    def __init__(self, request: ConfirmRequest) -> None:
+        super().__init__(classes="-irreversible" if request.is_irreversible else None)
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        req = self.request
+        where = "LIVE workspace" if req.is_live else "SANDBOX workspace"
+        with Vertical(id="confirm-box"):
+            yield Label(Text(f"{req.action} on the {where} {req.workspace!r}?"), id="confirm-title")
+            if req.summary:
+                yield Static(Text("\n".join(req.summary)), id="confirm-summary")
+            if req.irreversible:
+                lines = ["IRREVERSIBLE: these cannot be undone by cio-tui or by Customer.io:"]
+                lines += [f"  - {line}" for line in req.irreversible]
+                lines.append("The journal keeps a before-snapshot of every person touched, to rebuild by hand.")
+                yield Static(Text("\n".join(lines)), id="confirm-irreversible")
+            yield Label(
+                Text.assemble("Type the workspace name ", (req.workspace, "bold"), " to confirm, or press Escape."),
+                id="confirm-prompt",
+            )
+            yield Input(placeholder=req.workspace, id="confirm-input", select_on_focus=False)
+            yield Label("", id="confirm-mismatch")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Cancel", id="confirm-no", variant="default")
+                yield Button(
+                    "Apply (irreversible)" if req.is_irreversible else "Apply",
+                    id="confirm-yes",
+                    variant="error" if req.is_irreversible else "warning",
+                    disabled=True,
+                )
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-input", Input).focus()
+
+    @property
+    def matches(self) -> bool:
+        return self.query_one("#confirm-input", Input).value == self.request.workspace
+
+    @on(Input.Changed, "#confirm-input")
+    def _typed(self) -> None:
+        self.query_one("#confirm-yes", Button).disabled = not self.matches
+        self.query_one("#confirm-mismatch", Label).update("")
+
+    @on(Input.Submitted, "#confirm-input")
+    def _submitted(self) -> None:
+        if self.matches:
+            self.dismiss(True)
+            return
+        typed = self.query_one("#confirm-input", Input).value
+        message = "Nothing typed yet." if not typed else "That is not the workspace name."
+        self.query_one("#confirm-mismatch", Label).update(
+            Text(f"{message} Type {self.request.workspace} exactly (case matters), or press Escape to cancel.")
+        )
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        if self.matches:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

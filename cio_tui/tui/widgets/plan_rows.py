@@ -1,0 +1,109 @@
+"""Turn plan operations into table rows: who, what changes (old -> new) and what is lost, in words.
+
+Pure functions over ``identity.plan`` models (no Textual), so they are unit-tested without an app.
+"""
+
+from __future__ import annotations
+
+from cio_tui.identity.plan import Operation, OpKind, PersonState, Plan
+from cio_tui.tui.widgets.plan_table import PlanRow
+
+KIND_WORDS: dict[str, str] = {
+    OpKind.ASSIGN_ID: "assign id",
+    OpKind.CHANGE_ID: "change id",
+    OpKind.CHANGE_EMAIL: "change email",
+    OpKind.MERGE: "merge (irreversible)",
+    OpKind.DELETE: "delete (irreversible)",
+    OpKind.SUPPRESS: "suppress (irreversible)",
+    OpKind.UNSUPPRESS: "unsuppress",
+    OpKind.UNSUBSCRIBE: "unsubscribe",
+    OpKind.IDENTIFY: "set attributes",
+}
+IRREVERSIBLE = frozenset({OpKind.MERGE, OpKind.DELETE, OpKind.SUPPRESS})
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _label(state: PersonState | None, cio_id: str) -> str:
+    if state is None:
+        return f"cio_{cio_id}"
+    name = state.fields.get("id") or state.fields.get("email")
+    return f"cio_{cio_id} ({name})" if name else f"cio_{cio_id}"
+
+
+def person_text(op: Operation) -> str:
+    before = {s.cio_id: s for s in op.preconditions}
+    if op.kind is OpKind.MERGE and op.secondary is not None:
+        p, s = op.subject.value, op.secondary.value
+        return f"{_label(before.get(s), s)} into {_label(before.get(p), p)}"
+    if op.preconditions:
+        first = op.preconditions[0]
+        return _label(first, first.cio_id)
+    return op.subject.describe()
+
+
+def change_text(op: Operation) -> str:
+    """``field: old -> new`` for every checked field that differs between precondition and target."""
+    before = {s.cio_id: s for s in op.preconditions}
+    parts: list[str] = []
+    for target in op.target:
+        pre = before.get(target.cio_id)
+        if not target.exists:
+            parts.append(f"cio_{target.cio_id}: exists -> gone")
+            continue
+        for name, new in target.fields.items():
+            old = pre.fields.get(name) if pre is not None else None
+            if old != new:
+                parts.append(f"{name}: {_show(old)} -> {_show(new)}")
+        for name, new in target.attributes.items():
+            parts.append(f"{name} -> {new}")
+    if not parts:
+        if op.kind is OpKind.UNSUPPRESS:
+            return f"{op.subject.describe()}: suppressed -> free"
+        return op.summary
+    return "; ".join(parts)
+
+
+def loses_text(op: Operation) -> str:
+    if not op.loses:
+        return "nothing"
+    return "; ".join(loss.text for loss in op.loses)
+
+
+def row_for(op: Operation, number: int, state: str = "planned", detail: str = "") -> PlanRow:
+    return PlanRow(
+        key=op.op_id,
+        number=number,
+        kind=KIND_WORDS.get(op.kind, str(op.kind)),
+        person=person_text(op),
+        change=change_text(op),
+        loses=loses_text(op),
+        state=state,
+        detail=detail,
+    )
+
+
+def rows_from_plan(plan: Plan, states: dict[str, tuple[str, str]] | None = None) -> list[PlanRow]:
+    """Rows in plan order; ``states`` maps op_id -> (state, detail) (e.g. from the journal when resuming)."""
+    states = states or {}
+    return [row_for(op, i, *states.get(op.op_id, ("planned", ""))) for i, op in enumerate(plan.operations, start=1)]
+
+
+def irreversible_lines(plan: Plan) -> list[str]:
+    """What cannot be undone, one line per irreversible kind, with counts (for the confirmation modal)."""
+    counts: dict[OpKind, int] = {}
+    for op in plan.operations:
+        if op.kind in IRREVERSIBLE:
+            counts[op.kind] = counts.get(op.kind, 0) + 1
+    words = {
+        OpKind.MERGE: "merge(s): each secondary person is deleted and folded into its primary",
+        OpKind.DELETE: "delete(s): the person and all their data are removed",
+        OpKind.SUPPRESS: "suppress(ions): the profile is deleted and its identifiers blocked",
+    }
+    return [f"{n} {words[kind]}" for kind, n in counts.items()]

@@ -1,0 +1,140 @@
+"""The operations table of a plan: one row per operation, what it changes (old -> new), what it loses, its state.
+
+The table knows nothing about the engine: it shows ``PlanRow`` view models (built from a Plan by
+``plan_rows.rows_from_plan``) and accepts state updates by operation key. States are always shown in words, with a
+symbol in front, so nothing is conveyed by colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
+
+# Display of each operation state: (symbol, words). Unknown states are shown as given.
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    "planned": ("·", "planned"),
+    "pending": ("·", "pending"),
+    "checking": ("…", "checking"),
+    "ready": ("·", "ready"),
+    "fresh": ("✓", "up to date"),
+    "stale": ("!", "stale, will be skipped"),
+    "sending": ("…", "sending"),
+    "sent": ("…", "sent, verifying"),
+    "uncertain": ("?", "uncertain, will reconcile"),
+    "done": ("✓", "done"),
+    "already_done": ("✓", "already in target state"),
+    "skipped": ("-", "skipped"),
+    "skipped_stale": ("-", "skipped (stale)"),
+    "failed": ("✗", "failed"),
+    "cancelled": ("-", "cancelled"),
+    "excluded": ("-", "left out"),
+}
+
+STATE_STYLES: dict[str, str] = {
+    "done": "bold",
+    "already_done": "bold",
+    "failed": "bold reverse",
+    "stale": "bold",
+    "skipped_stale": "bold",
+    "uncertain": "bold",
+}
+
+
+def state_text(state: str, detail: str = "") -> Text:
+    symbol, words = STATE_LABELS.get(state, ("·", state.replace("_", " ")))
+    label = f"{symbol} {words}"
+    if detail:
+        label += f": {detail}"
+    return Text(label, style=STATE_STYLES.get(state, ""))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One operation as the table shows it."""
+
+    key: str
+    number: int
+    kind: str
+    person: str
+    change: str
+    loses: str = "nothing"
+    state: str = "planned"
+    detail: str = ""
+
+
+# (key, label, width or None for auto). Long cells are cut at the width; the screen's detail pane shows them whole.
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("number", "#", None),
+    ("kind", "Operation", None),
+    ("person", "Person", 28),
+    ("change", "Change (old -> new)", 28),
+    ("state", "State", 22),
+    ("loses", "Loses", None),
+)
+
+
+class PlanTable(DataTable):
+    """Read-only table of plan operations; ``set_state`` updates one row in place."""
+
+    DEFAULT_CSS = """
+    PlanTable {
+        height: 1fr;
+        min-height: 5;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self._rows: dict[str, PlanRow] = {}
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    @property
+    def plan_rows(self) -> list[PlanRow]:
+        return list(self._rows.values())
+
+    def load(self, rows: list[PlanRow]) -> None:
+        """Replace every row."""
+        self.clear()
+        self._rows = {}
+        for row in rows:
+            self._rows[row.key] = row
+            self.add_row(*self._cells(row), key=row.key)
+
+    def set_state(self, key: str, state: str, detail: str = "") -> None:
+        """Show a new state (and optional reason) for one operation; unknown keys are ignored."""
+        row = self._rows.get(key)
+        if row is None:
+            return
+        row = replace(row, state=state, detail=detail)
+        self._rows[key] = row
+        self.update_cell(key, "state", state_text(state, detail))
+
+    def row_for(self, key: str) -> PlanRow | None:
+        return self._rows.get(key)
+
+    @property
+    def highlighted_row(self) -> PlanRow | None:
+        if not self._rows or self.cursor_row < 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self._rows.get(key or "")
+
+    @staticmethod
+    def _cells(row: PlanRow) -> tuple[object, ...]:
+        return (
+            str(row.number),
+            row.kind,
+            row.person,
+            row.change,
+            state_text(row.state, row.detail),
+            row.loses,
+        )

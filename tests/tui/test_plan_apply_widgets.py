@@ -1,0 +1,116 @@
+"""The reusable Plan/Apply pieces: plan rows, progress figures, the typed confirmation, CSV rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Label
+
+from cio_tui.customerio.models import PersonRef
+from cio_tui.identity import operations as ops
+from cio_tui.identity.plan import Plan
+from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+from cio_tui.tui.widgets.apply_progress import ApplyStats, counts_line, format_duration, headline
+from cio_tui.tui.widgets.csv_rows import parse_csv_text
+from cio_tui.tui.widgets.plan_rows import irreversible_lines, rows_from_plan
+from cio_tui.tui.widgets.plan_table import PlanTable
+
+
+def _plan() -> Plan:
+    return Plan.create(
+        workspace_fingerprint="us:0123456789abcdef",
+        workspace_name="acme-prod",
+        source="manual",
+        created_at=datetime(2026, 1, 2, tzinfo=UTC),
+        operations=[
+            ops.assign_id(PersonRef(cio_id="a1", email="ann@example.com"), "u-1001"),
+            ops.change_identifiers(PersonRef(cio_id="a2", id="bob@x.com", email="bob@x.com"), new_id="u-2"),
+            ops.merge(PersonRef(cio_id="a3", id="u-3", email="c@x.com"), PersonRef(cio_id="a4", email="c@x.com")),
+        ],
+    )
+
+
+def test_rows_say_what_changes_and_what_is_lost() -> None:
+    rows = rows_from_plan(_plan(), {"op-00002": ("stale", "id is 'zz'")})
+    assert [(r.number, r.kind, r.person, r.change) for r in rows] == [
+        (1, "assign id", "cio_a1 (ann@example.com)", "id: (none) -> u-1001"),
+        (2, "change id", "cio_a2 (bob@x.com)", "id: bob@x.com -> u-2"),
+        (3, "merge (irreversible)", "cio_a4 (c@x.com) into cio_a3 (u-3)", "cio_a4: exists -> gone"),
+    ]
+    assert rows[0].loses == "nothing"
+    assert "stops naming this person" in rows[1].loses
+    assert "deleted permanently" in rows[2].loses
+    assert (rows[1].state, rows[1].detail) == ("stale", "id is 'zz'")
+    assert irreversible_lines(_plan()) == ["1 merge(s): each secondary person is deleted and folded into its primary"]
+
+
+def test_progress_figures_in_words() -> None:
+    stats = ApplyStats(total=1000, counts={"done": 400, "already_done": 2, "failed": 1}, elapsed=4.03, status="running")
+    assert stats.finished == 403 and stats.pending == 597
+    assert headline(stats) == "applying · 403/1000 operations · 100.0 ops/s · ETA 6s"
+    assert counts_line(stats) == (
+        "done 400 · already done 2 · stale 0 · failed 1 · uncertain 0 · cancelled 0 · pending 597"
+    )
+    assert headline(ApplyStats(total=5)) == "not started · 0/5 operations · rate - · ETA -"
+    done = ApplyStats(total=2, counts={"done": 2}, elapsed=75, status="finished")
+    assert headline(done) == "FINISHED · 2/2 operations · 0.0 ops/s · took 1m 15s"
+    assert format_duration(3725) == "1h 02m"
+
+
+def test_csv_rows_keep_their_line_numbers() -> None:
+    parsed = parse_csv_text("\n\nEmail, ID\nann@x.com,u1\n\nbob@x.com,\n", ("email", "id"), required=("email", "id"))
+    assert [(r.line, r.values) for r in parsed.rows] == [
+        (4, {"email": "ann@x.com", "id": "u1"}),
+        (6, {"email": "bob@x.com", "id": ""}),
+    ]
+    assert [(i.line, i.message) for i in parsed.issues] == [(6, "id is empty")]
+    bad = parse_csv_text("mail,user\na,b\n", ("email", "id"))
+    assert bad.rows == [] and "missing: email" in bad.issues[0].message
+
+
+class _Host(App[None]):
+    def __init__(self, request: ConfirmRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.answers: list[bool | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield PlanTable(id="plan")
+
+    def on_mount(self) -> None:
+        self.query_one(PlanTable).load(rows_from_plan(_plan()))
+        self.push_screen(ConfirmTypedModal(self.request), self.answers.append)
+
+
+async def test_typed_confirmation_needs_the_exact_name() -> None:
+    req = ConfirmRequest(workspace="acme-prod", action="Apply 3 operations", irreversible=irreversible_lines(_plan()))
+    app = _Host(req)
+    async with app.run_test(size=(100, 30)) as pilot:
+        modal = app.screen
+        assert isinstance(modal, ConfirmTypedModal)
+        await pilot.press("enter")
+        assert "Nothing typed yet" in str(modal.query_one("#confirm-mismatch", Label).render())
+        await pilot.press(*"Acme-prod", "enter")
+        assert app.answers == [] and modal.query_one("#confirm-yes", Button).disabled
+        assert "That is not the workspace name" in str(modal.query_one("#confirm-mismatch", Label).render())
+        await pilot.press("escape")
+        assert app.answers == [False]
+
+    app = _Host(req)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"acme-prod")
+        assert not app.screen.query_one("#confirm-yes", Button).disabled
+        await pilot.press("enter")
+        assert app.answers == [True]
+
+
+async def test_plan_table_updates_state_in_words() -> None:
+    app = _Host(ConfirmRequest(workspace="w", action="x"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("escape")
+        table = app.query_one(PlanTable)
+        table.set_state("op-00003", "failed", "merge refused")
+        assert table.row_for("op-00003").state == "failed"
+        assert str(table.get_cell("op-00003", "state")) == "✗ failed: merge refused"
+        assert table.highlighted_row is not None and table.highlighted_row.key == "op-00001"
