@@ -125,7 +125,9 @@ def merge(
         summary=f"merge {_who(secondary)} (cio_{secondary.cio_id}) into {_who(primary)} (cio_{primary.cio_id})",
         subject=p,
         secondary=s,
-        preconditions=[_identity(primary), _identity(secondary)],
+        # The primary is checked on the identifiers it holds only: an earlier merge in the same plan may fill its
+        # empty ones, which must not make the next merge into it stale.
+        preconditions=[PersonState(cio_id=primary.cio_id, fields=kept), _identity(secondary)],
         request=PlannedRequest(method="POST", path=MERGE_PATH, body=body),
         loses=loses,
         target=[PersonState(cio_id=primary.cio_id, fields=kept), PersonState(cio_id=secondary.cio_id, exists=False)],
