@@ -46,11 +46,12 @@ def test_rows_say_what_changes_and_what_is_lost() -> None:
 
 
 def test_progress_figures_in_words() -> None:
-    stats = ApplyStats(total=1000, counts={"done": 400, "already_done": 2, "failed": 1}, elapsed=4.03, status="running")
+    counts = {"done": 400, "reconciled": 2, "failed": 1, "sent": 3, "pending": 594}
+    stats = ApplyStats(total=1000, counts=counts, elapsed=4.03, status="running")
     assert stats.finished == 403 and stats.pending == 597
     assert headline(stats) == "applying · 403/1000 operations · 100.0 ops/s · ETA 6s"
     assert counts_line(stats) == (
-        "done 400 · already done 2 · stale 0 · failed 1 · uncertain 0 · cancelled 0 · pending 597"
+        "done 400 · reconciled 2 · stale (skipped) 0 · failed 1 · uncertain 0 · in flight 3 · pending 594"
     )
     assert headline(ApplyStats(total=5)) == "not started · 0/5 operations · rate - · ETA -"
     done = ApplyStats(total=2, counts={"done": 2}, elapsed=75, status="finished")

@@ -13,19 +13,20 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
-# States that end an operation (it will not be sent again in this run).
+# States that end an operation (it will not be sent again in this run). The engine's states are
+# pending, checked, sent, done, skipped_stale, failed, uncertain, reconciled (``identity.journal.OpState``).
 FINISHED_STATES = frozenset(
-    {"done", "already_done", "skipped", "skipped_stale", "stale", "failed", "cancelled", "excluded"}
+    {"done", "reconciled", "already_done", "skipped", "skipped_stale", "stale", "failed", "cancelled", "excluded"}
 )
-# Order and words of the counts line.
-COUNT_LABELS: tuple[tuple[str, str], ...] = (
-    ("done", "done"),
-    ("already_done", "already done"),
-    ("stale", "stale"),
-    ("failed", "failed"),
-    ("uncertain", "uncertain"),
-    ("cancelled", "cancelled"),
-    ("pending", "pending"),
+# Order and words of the counts line; several states can share one label (they are added up).
+COUNT_LABELS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("done", "already_done"), "done"),
+    (("reconciled",), "reconciled"),
+    (("skipped_stale", "stale"), "stale (skipped)"),
+    (("failed",), "failed"),
+    (("uncertain",), "uncertain"),
+    (("checked", "sent"), "in flight"),
+    (("pending",), "pending"),
 )
 STATUS_WORDS = {
     "idle": "not started",
@@ -98,8 +99,8 @@ def headline(stats: ApplyStats) -> str:
 
 def counts_line(stats: ApplyStats) -> str:
     counts = dict(stats.counts)
-    counts["pending"] = stats.pending
-    return " · ".join(f"{words} {counts.get(state, 0)}" for state, words in COUNT_LABELS)
+    counts["pending"] = stats.total - sum(n for state, n in counts.items() if state != "pending")
+    return " · ".join(f"{words} {sum(counts.get(s, 0) for s in states)}" for states, words in COUNT_LABELS)
 
 
 class ApplyProgress(Vertical):

@@ -19,6 +19,9 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
     "pending": ("·", "pending"),
     "checking": ("…", "checking"),
     "ready": ("·", "ready"),
+    "registered": ("·", "plan registered"),
+    "checked": ("·", "checked, up to date"),
+    "reconciled": ("✓", "reconciled: applied"),
     "fresh": ("✓", "up to date"),
     "stale": ("!", "stale, will be skipped"),
     "sending": ("…", "sending"),
@@ -36,6 +39,7 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
 STATE_STYLES: dict[str, str] = {
     "done": "bold",
     "already_done": "bold",
+    "reconciled": "bold",
     "failed": "bold reverse",
     "stale": "bold",
     "skipped_stale": "bold",

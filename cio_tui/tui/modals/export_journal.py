@@ -1,0 +1,107 @@
+"""Ask where and how to export the journal: a path, JSONL or CSV, one plan or all. Escape cancels (``None``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+FORMATS = ("jsonl", "csv")
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    path: Path
+    format: str  # "jsonl" | "csv"
+    plan_id: str | None  # None = every plan
+
+
+def default_path(directory: Path, fmt: str, plan_id: str | None) -> Path:
+    return directory / f"journal-{plan_id or 'all'}.{fmt}"
+
+
+class ExportJournalModal(ModalScreen[ExportChoice | None]):
+    """Path prompt for a journal export; checks the path is writable-looking before closing."""
+
+    DEFAULT_CSS = """
+    ExportJournalModal { align: center middle; }
+    ExportJournalModal > #export-box {
+        width: 80; max-width: 100%; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    ExportJournalModal #export-title { text-style: bold; }
+    ExportJournalModal RadioSet { width: 1fr; height: auto; layout: horizontal; margin: 1 0 0 0; }
+    ExportJournalModal #export-error { color: $text-error; height: auto; width: 1fr; }
+    ExportJournalModal #export-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
+    ExportJournalModal #export-buttons Button { margin: 0 0 0 2; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without exporting", id="export.cancel")]
+
+    def __init__(self, directory: Path, plan_id: str | None) -> None:
+        super().__init__()
+        self.directory = directory
+        self.plan_id = plan_id
+
+    def compose(self) -> ComposeResult:
+        scope = f"plan {self.plan_id}" if self.plan_id else "every plan"
+        with Vertical(id="export-box"):
+            yield Label(Text(f"Export the journal of {scope}"), id="export-title")
+            with RadioSet(id="export-format"):
+                yield RadioButton("JSONL (one entry per line)", value=True, id="fmt-jsonl")
+                yield RadioButton("CSV (spreadsheet)", id="fmt-csv")
+            yield Label("File to write (an existing file is replaced):")
+            yield Input(str(default_path(self.directory, "jsonl", self.plan_id)), id="export-path")
+            yield Label("", id="export-error")
+            with Horizontal(id="export-buttons"):
+                yield Button("Cancel", id="export-no")
+                yield Button("Export", id="export-yes", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @property
+    def fmt(self) -> str:
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return "csv" if pressed is not None and pressed.id == "fmt-csv" else "jsonl"
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_changed(self) -> None:
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix.lstrip(".") in FORMATS:
+            path_input.value = str(path.with_suffix("." + self.fmt))
+
+    def _choice(self) -> ExportChoice | None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        error = self.query_one("#export-error", Label)
+        if not raw:
+            error.update("Type a file path, or press Escape to cancel.")
+            return None
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = self.directory / path
+        if path.is_dir():
+            error.update(Text(f"{path} is a folder; add a file name such as journal.{self.fmt}."))
+            return None
+        if not path.parent.is_dir():
+            error.update(Text(f"The folder {path.parent} does not exist; create it or choose another path."))
+            return None
+        return ExportChoice(path=path, format=self.fmt, plan_id=self.plan_id)
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-yes")
+    def _export(self) -> None:
+        choice = self._choice()
+        if choice is not None:
+            self.dismiss(choice)
+
+    @on(Button.Pressed, "#export-no")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,159 @@
+"""Journal tables: the plans the journal knows (with their progress in words) and one plan's entries.
+
+Both show models from ``identity.journal`` (``PlanRecord``, ``JournalEntry``) handed in by the Journal screen,
+which reads the journal in a worker. Filtering is pure (``plan_matches``), so it is tested without an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
+
+from cio_tui.identity.journal import JournalEntry, PlanRecord
+from cio_tui.tui.widgets.plan_table import state_text
+
+IN_DOUBT = ("sent", "uncertain")
+
+
+def plan_status(record: PlanRecord) -> str:
+    """``complete``, ``interrupted`` (some operations not finished or in doubt), ``not applied``, or
+    ``finished with problems`` (every operation ended, some stale or failed)."""
+    states = record.states
+    pending = states.get("pending", 0) + states.get("checked", 0)
+    in_doubt = sum(states.get(s, 0) for s in IN_DOUBT)
+    if record.complete:
+        return "complete"
+    if pending == record.total:
+        return "not applied"
+    if pending or in_doubt:
+        return "interrupted"
+    return "finished with problems"
+
+
+def can_resume(record: PlanRecord) -> bool:
+    return plan_status(record) in ("interrupted", "not applied")
+
+
+def states_words(states: dict[str, int]) -> str:
+    return ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(states.items())) or "-"
+
+
+def _when(at: datetime | str | None) -> str:
+    if at is None:
+        return "-"
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def plan_matches(record: PlanRecord, text: str, status: str = "all") -> bool:
+    """Filter: ``text`` (case-insensitive) in plan id, source, description, operator or state names; ``status``."""
+    if status != "all" and plan_status(record) != status:
+        return False
+    if not text.strip():
+        return True
+    hay = " ".join(
+        [record.plan_id, record.source, record.description, record.operator, record.workspace_name, *record.states]
+    ).lower()
+    return all(word in hay for word in text.lower().split())
+
+
+class JournalPlansTable(DataTable):
+    """One row per plan, newest first."""
+
+    DEFAULT_CSS = """
+    JournalPlansTable { height: 1fr; min-height: 4; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.records: dict[str, PlanRecord] = {}
+
+    def on_mount(self) -> None:
+        for key, label in (
+            ("plan", "Plan"),
+            ("when", "Registered (UTC)"),
+            ("source", "Source"),
+            ("ops", "Ops"),
+            ("status", "Status"),
+            ("states", "Operations by state"),
+        ):
+            self.add_column(label, key=key)
+
+    def load(self, records: Sequence[PlanRecord]) -> None:
+        self.clear()
+        self.records = {r.plan_id: r for r in records}
+        for r in records:
+            status = plan_status(r)
+            self.add_row(
+                r.plan_id,
+                _when(r.registered_at),
+                r.source,
+                str(r.total),
+                Text(status, style="bold" if status == "interrupted" else ""),
+                states_words(r.states),
+                key=r.plan_id,
+            )
+
+    @property
+    def highlighted(self) -> PlanRecord | None:
+        if not self.records:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.records.get(key or "")
+
+
+class JournalEntriesTable(DataTable):
+    """The entries of one plan, in order."""
+
+    DEFAULT_CSS = """
+    JournalEntriesTable { height: 1fr; min-height: 4; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.entries: dict[str, JournalEntry] = {}
+
+    def on_mount(self) -> None:
+        for key, label in (
+            ("seq", "#"),
+            ("at", "Time (UTC)"),
+            ("op", "Operation"),
+            ("kind", "Kind"),
+            ("state", "State"),
+            ("status", "HTTP"),
+            ("detail", "Detail"),
+        ):
+            self.add_column(label, key=key)
+
+    def load(self, entries: Sequence[JournalEntry]) -> None:
+        self.clear()
+        self.entries = {str(e.seq): e for e in entries}
+        for e in entries:
+            self.add_row(
+                str(e.seq),
+                _when(e.at),
+                e.op_id or "(plan)",
+                e.kind or "-",
+                state_text(e.state),
+                str(e.status) if e.status is not None else "-",
+                e.detail or "",
+                key=str(e.seq),
+            )
+
+    @property
+    def highlighted(self) -> JournalEntry | None:
+        if not self.entries:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.entries.get(key or "")
