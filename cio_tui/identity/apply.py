@@ -1,0 +1,385 @@
+"""The apply engine: the only code that sends writes to a workspace.
+
+For each batch of (up to 100) operations it reads every person involved with one bulk App API call, checks the
+preconditions (stale -> skipped, never forced; already in the target state -> done without sending), commits the
+before-snapshots and the intents (state ``sent``) to the journal, sends through the client (whose token buckets
+keep to the Track and App rate limits), verifies with one bulk read, and records the results. Operations a
+previous run left ``sent`` or ``uncertain`` are reconciled by reading first; they are sent again only when the read
+proves the earlier write did not take effect (every planned write is idempotent on the state it targets).
+
+Use::
+
+    engine = ApplyEngine.for_workspace(workspace, plan, on_event=print)   # refuses another workspace's plan
+    result = await engine.run()        # engine.pause() / .resume() / .cancel() from anywhere, any time
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from typing import Any
+
+from cio_tui.customerio.errors import (
+    AuthError,
+    CustomerIOError,
+    NetworkError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RegionError,
+    ServerError,
+    UncertainWriteError,
+)
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.identity.apply_checks import People, check_workspace, precondition_misses, snapshot, target_misses
+from cio_tui.identity.apply_events import (
+    ApplyOptions,
+    ApplyResult,
+    EngineEvent,
+    OperationEvent,
+    ProgressTracker,
+)
+from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.plan import Operation, OpKind, Plan
+
+FATAL = (AuthError, PermissionDeniedError, RegionError)
+NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
+
+
+class ApplyEngine:
+    def __init__(
+        self,
+        client: Any,
+        journal: Journal,
+        plan: Plan,
+        *,
+        workspace_fingerprint: str,
+        workspace_name: str = "",
+        options: ApplyOptions | None = None,
+        on_event: Callable[[EngineEvent], None] | None = None,
+    ) -> None:
+        check_workspace(plan, workspace_fingerprint, workspace_name)
+        self.client, self.journal, self.plan = client, journal, plan
+        self.options = options or ApplyOptions()
+        self._on_event = on_event
+        self._queues: list[asyncio.Queue[EngineEvent | None]] = []
+        self._running = asyncio.Event()
+        self._running.set()
+        self._cancelled = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reasons: Counter[str] = Counter()
+        self._problems: dict[str, OperationEvent] = {}
+        self._attempts: Counter[str] = Counter()
+        self.tracker = ProgressTracker(len(plan.operations), {})
+
+    @classmethod
+    def for_workspace(cls, workspace: Any, plan: Plan, *, journal: Journal | None = None, **kw: Any) -> ApplyEngine:
+        """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
+        if "options" not in kw and getattr(workspace, "is_sandbox", False):
+            kw["options"] = ApplyOptions.for_sandbox()
+        return cls(
+            workspace.client,
+            journal or Journal.for_workspace(workspace),
+            plan,
+            workspace_fingerprint=workspace.fingerprint,
+            workspace_name=workspace.name,
+            **kw,
+        )
+
+    # -- control (safe from any thread) ---------------------------------------------------------------
+    def pause(self) -> None:
+        self._call(self._running.clear)
+        self._call(self._emit_progress)
+
+    def resume(self) -> None:
+        self._call(self._running.set)
+        self._call(self._emit_progress)
+
+    def cancel(self) -> None:
+        """Stop sending: in-flight writes finish and are verified and journaled; the rest stay pending."""
+        self._cancelled = True
+        self._call(self._running.set)
+        self._call(self._emit_progress)
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def _call(self, fn: Callable[[], None]) -> None:
+        loop = self._loop
+        try:
+            current = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        if loop is not None and current is not loop:
+            loop.call_soon_threadsafe(fn)
+        else:
+            fn()
+
+    async def _gate(self) -> bool:
+        await self._running.wait()
+        return not self._cancelled
+
+    # -- events ---------------------------------------------------------------------------------------
+    def events(self) -> AsyncIterator[EngineEvent]:
+        """Async iterator of every event from now until the run ends (call before ``run()``)."""
+        queue: asyncio.Queue[EngineEvent | None] = asyncio.Queue()
+        self._queues.append(queue)
+
+        async def gen() -> AsyncIterator[EngineEvent]:
+            while (item := await queue.get()) is not None:
+                yield item
+
+        return gen()
+
+    def _emit(self, event: EngineEvent | None) -> None:
+        if event is not None and self._on_event is not None:
+            self._on_event(event)
+        for q in self._queues:
+            q.put_nowait(event)
+
+    def _emit_progress(self, finished: bool = False) -> None:
+        self._emit(self.tracker.snapshot(paused=self.paused, cancelled=self._cancelled, finished=finished))
+
+    def _set(self, op: Operation, state: OpState, detail: str | None = None, reason: str | None = None) -> None:
+        self.tracker.set(op.op_id, state)
+        event = OperationEvent(op.op_id, str(op.kind), op.summary, str(state), detail)
+        if state in (OpState.SKIPPED_STALE, OpState.FAILED, OpState.UNCERTAIN):
+            self._problems[op.op_id] = event
+            self._reasons[reason or str(state)] += 1
+        self._emit(event)
+
+    # -- run ------------------------------------------------------------------------------------------
+    async def run(self) -> ApplyResult:
+        self._loop = asyncio.get_running_loop()
+        plan_id = self.plan.plan_id
+        self.journal.register_plan(self.plan)
+        states = self.journal.op_states(plan_id)
+        self.tracker = ProgressTracker(len(self.plan.operations), states)
+        self.journal.record(plan_id, None, "run_started", detail=f"{len(states)} operation(s) already journaled")
+        todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
+        budget = self.options.max_ops
+        tasks: dict[asyncio.Task[list[Operation]], set[str]] = {}
+        self._emit_progress()
+        try:
+            while not self._cancelled and (todo or tasks):
+                while len(tasks) < self.options.batches_in_flight and todo and budget != 0:
+                    busy = set().union(*tasks.values())
+                    batch = self._take(todo, busy, budget)
+                    if not batch:
+                        break
+                    budget = None if budget is None else budget - len(batch)
+                    people = {cid for op in batch for cid in op.cio_ids}
+                    tasks[asyncio.create_task(self._batch(batch))] = people
+                if not tasks:
+                    break
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    tasks.pop(task)
+                    todo.extend(task.result())  # operations to try again (a read proved they did not apply)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        finally:
+            result = self._result(time.monotonic() - self.tracker.started)
+            self.journal.record(plan_id, None, "run_ended", detail="; ".join(result.summary_lines()))
+            self._emit_progress(finished=True)
+            self._emit(None)
+        return result
+
+    def _take(self, todo: deque[Operation], busy: set[str], budget: int | None) -> list[Operation]:
+        """Next operations in plan order, none touching a person another batch (or this one) holds."""
+        size = min(self.options.batch_size, budget if budget is not None else self.options.batch_size)
+        batch: list[Operation] = []
+        held = set(busy)
+        skipped: list[Operation] = []
+        while todo and len(batch) < size:
+            op = todo.popleft()
+            if held.intersection(op.cio_ids):
+                skipped.append(op)
+                continue
+            held.update(op.cio_ids)
+            batch.append(op)
+        todo.extendleft(reversed(skipped))
+        return batch
+
+    def _result(self, elapsed: float) -> ApplyResult:
+        counts = self.tracker.counts()
+        reasons = Counter(self._reasons)
+        left = counts.get(OpState.PENDING, 0) + counts.get(OpState.CHECKED, 0)
+        if left:
+            why = "cancelled" if self._cancelled else "beyond --max" if self.options.max_ops is not None else "not run"
+            reasons[f"not sent yet ({why}); run again to continue"] += left
+        for state in (OpState.SENT, OpState.UNCERTAIN):
+            if counts.get(state):
+                reasons[f"{state}: outcome unknown; run again to reconcile by reading"] += counts[state]
+        return ApplyResult(
+            plan_id=self.plan.plan_id,
+            total=self.tracker.total,
+            by_state=counts,
+            reasons=dict(reasons),
+            sent=self.tracker.sent,
+            elapsed=elapsed,
+            cancelled=self._cancelled,
+            problems=list(self._problems.values()),
+        )
+
+    # -- one batch ------------------------------------------------------------------------------------
+    async def _read(self, cio_ids: list[str]) -> People:
+        if not cio_ids:
+            return {}
+        people = await self.client.get_people([Identifier.cio(c) for c in cio_ids])
+        return {p.cio_id: p for p in people}
+
+    async def _batch(self, batch: list[Operation]) -> list[Operation]:
+        if not await self._gate():
+            return []
+        plan_id = self.plan.plan_id
+        people = await self._read([c for op in batch for c in op.cio_ids])
+        in_doubt = [op for op in batch if self.tracker.states.get(op.op_id, OpState.PENDING).in_doubt]
+        if in_doubt and self.options.settle_seconds and any(target_misses(op, people) for op in in_doubt):
+            await asyncio.sleep(self.options.settle_seconds)  # let an earlier run's write become visible
+            people |= await self._read([c for op in in_doubt for c in op.cio_ids])
+        records: list[Record] = []
+        to_send: list[Operation] = []
+        for op in batch:
+            prev = self.tracker.states.get(op.op_id, OpState.PENDING)
+            before = snapshot(op, people)
+            if op.target and not target_misses(op, people):
+                state = OpState.RECONCILED if prev.in_doubt else OpState.DONE
+                detail = "read back: the earlier write took effect" if prev.in_doubt else "already in target state"
+                records.append(Record(plan_id, op.op_id, state, kind=op.kind, after=before, detail=detail))
+                self._set(op, state, detail)
+            elif misses := precondition_misses(op, people):
+                detail = "stale: " + "; ".join(misses) + ". Make a new plan from the current data"
+                records.append(
+                    Record(plan_id, op.op_id, OpState.SKIPPED_STALE, kind=op.kind, before=before, detail=detail)
+                )
+                self._set(op, OpState.SKIPPED_STALE, detail, reason="stale (the person changed since planning)")
+            else:
+                note = "read back: the earlier write did not take effect" if prev.in_doubt else None
+                records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
+                records.append(
+                    Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
+                )
+                to_send.append(op)
+        self.journal.append(records)  # intents are durable before anything is sent
+        for op in to_send:
+            self.tracker.set(op.op_id, OpState.SENT)
+        self._emit_progress()
+        outcomes = await self._send_all(to_send)
+        return await self._verify(outcomes)
+
+    async def _send_all(self, ops: list[Operation]) -> list[tuple[Operation, str, str | None]]:
+        sem = asyncio.Semaphore(self.options.sends_in_flight)
+
+        async def one(op: Operation) -> tuple[Operation, str, str | None]:
+            async with sem:
+                if not await self._gate():
+                    return op, "cancelled", None
+                self._attempts[op.op_id] += 1
+                self.tracker.sent += 1
+                try:
+                    await self._send(op)
+                except UncertainWriteError as exc:
+                    return op, "uncertain", str(exc)
+                except FATAL:
+                    raise
+                except NOT_APPLIED as exc:
+                    return op, "retry", str(exc)
+                except CustomerIOError as exc:
+                    return op, "refused", str(exc)
+                return op, "ok", None
+
+        return list(await asyncio.gather(*(one(op) for op in ops)))
+
+    async def _send(self, op: Operation) -> None:
+        c, who = self.client, op.subject
+        if op.kind is OpKind.MERGE:
+            assert op.secondary is not None
+            await c.merge(who, op.secondary)
+        elif op.kind is OpKind.DELETE:
+            await c.delete(who)
+        elif op.kind is OpKind.SUPPRESS:
+            await c.suppress(who)
+        elif op.kind is OpKind.UNSUPPRESS:
+            await c.unsuppress(who)
+        else:
+            await c.identify(who, dict(op.attributes or {}))
+
+    async def _verify(self, outcomes: list[tuple[Operation, str, str | None]]) -> list[Operation]:
+        plan_id = self.plan.plan_id
+        records: list[Record] = []
+        again: list[Operation] = []
+        check = [op for op, how, _ in outcomes if how in ("ok", "uncertain") and op.target]
+        people = await self._read([c for op in check for c in op.cio_ids])
+        for delay in self.options.verify_delays:
+            late = [op for op in check if target_misses(op, people)]
+            if not late:
+                break
+            await asyncio.sleep(delay)
+            people |= await self._read([c for op in late for c in op.cio_ids])
+        for op, how, err in outcomes:
+            status = 200 if how == "ok" else None
+            after = snapshot(op, people) if op in check else None
+            if how == "cancelled":
+                records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail="cancelled before send"))
+                self.tracker.set(op.op_id, OpState.PENDING)
+            elif (how == "ok" and not op.target) or (op in check and not target_misses(op, people)):
+                state = OpState.RECONCILED if how == "uncertain" else OpState.DONE
+                detail = f"uncertain write read back as applied ({err})" if how == "uncertain" else "verified"
+                records.append(
+                    Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
+                )
+                self._set(op, state, detail)
+            else:
+                rec, retry = await self._unsuccessful(op, how, err, people)
+                records.append(replace(rec, status=status, after=after))
+                if retry:
+                    again.append(op)
+        self.journal.append(records)
+        self._emit_progress()
+        return again
+
+    async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
+        """Record for a write that is not (visibly) applied, and whether to send it again."""
+        plan_id = self.plan.plan_id
+        untouched = not op.target or not precondition_misses(op, people)
+        if how == "retry" or (how == "uncertain" and untouched):
+            why = err if how == "retry" else f"uncertain write read back as not applied ({err})"
+            if self._attempts[op.op_id] < self.options.max_attempts and not self._cancelled:
+                self.tracker.set(op.op_id, OpState.PENDING)
+                self._emit(OperationEvent(op.op_id, str(op.kind), op.summary, str(OpState.PENDING), why))
+                return Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=f"{why}; sending again"), True
+            if how == "uncertain":
+                self._set(op, OpState.UNCERTAIN, why)
+                return Record(plan_id, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=why), False
+            detail, reason = f"not sent successfully: {why}", "failed: Customer.io unreachable or rate limited"
+        elif how == "refused":
+            detail, reason = f"refused by Customer.io: {err}", "failed: refused by Customer.io"
+        elif how == "uncertain":
+            detail = "uncertain write; the person is now neither as planned nor as expected: " + "; ".join(
+                target_misses(op, people)
+            )
+            reason = "failed: unexpected state after an uncertain write"
+        else:
+            detail = "sent, but not applied: " + "; ".join(target_misses(op, people)) + await self._explain(op)
+            reason = "failed: sent but not applied (see the journal for why)"
+        self._set(op, OpState.FAILED, detail, reason=reason)
+        return Record(plan_id, op.op_id, OpState.FAILED, kind=op.kind, detail=detail), False
+
+    async def _explain(self, op: Operation) -> str:
+        """Why a write did not apply, from the person's recent ``failed_attribute_change`` activities."""
+        try:
+            acts = await self.client.activities(op.subject, activity_type="failed_attribute_change", limit=3)
+        except CustomerIOError:
+            return ""
+        if not acts:
+            return " (no failed_attribute_change recorded yet)"
+        latest = max(acts, key=lambda a: a.timestamp)
+        reason = latest.data.get("reason") or latest.data.get("message") or latest.name or latest.data
+        return f". Customer.io recorded failed_attribute_change: {reason}"

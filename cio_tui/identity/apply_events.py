@@ -1,0 +1,163 @@
+"""What the apply engine reports while it runs (progress, per-operation results) and when it ends.
+
+Plain dataclasses so a CLI progress line and the TUI (through a callback or ``ApplyEngine.events()``) can both
+consume them; nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from cio_tui.identity.journal import OpState
+from cio_tui.identity.plan import PlanError
+
+
+class WrongWorkspaceError(PlanError):
+    """The plan was made for another workspace (fingerprint mismatch)."""
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    """Tuning of one apply run. The client's token buckets do the rate limiting; these keep enough work in flight.
+
+    ``max_ops``: send at most this many operations in this run (``--max``); the rest stay pending.
+    ``verify_delays``: extra reads (seconds to wait before each) when a write is not visible yet.
+    ``settle_seconds``: wait before re-reading an operation a previous run left ``sent``/``uncertain``.
+    ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
+    """
+
+    max_ops: int | None = None
+    batch_size: int = 100
+    batches_in_flight: int = 3
+    sends_in_flight: int = 32
+    verify_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
+    settle_seconds: float = 1.0
+    max_attempts: int = 3
+
+    @classmethod
+    def for_sandbox(cls, **kw: object) -> ApplyOptions:
+        """The sandbox is consistent at once: no waiting for writes to become visible."""
+        base: dict[str, object] = {"verify_delays": (0.05,), "settle_seconds": 0.0}
+        return cls(**{**base, **kw})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class OperationEvent:
+    """One operation changed state (``state`` is an ``OpState`` value); ``detail`` says why, for people."""
+
+    op_id: str
+    kind: str
+    summary: str
+    state: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Counts so far. ``done`` counts operations that succeeded (done, reconciled, including earlier runs)."""
+
+    total: int
+    done: int
+    by_state: dict[str, int]
+    rate: float  # operations finished per second, recent
+    eta_seconds: float | None
+    elapsed: float
+    sent: int
+    paused: bool = False
+    cancelled: bool = False
+    finished: bool = False
+
+    def line(self) -> str:
+        """One-line rendering for a terminal progress line."""
+        states = " ".join(f"{k}={v}" for k, v in sorted(self.by_state.items()) if v and k != "done")
+        eta = "--" if self.eta_seconds is None else f"{self.eta_seconds:.0f}s"
+        flag = " [paused]" if self.paused else " [cancelling]" if self.cancelled and not self.finished else ""
+        return f"{self.done}/{self.total} done {states} | {self.rate:.1f} op/s | ETA {eta}{flag}".replace("  ", " ")
+
+
+EngineEvent = OperationEvent | ProgressEvent
+
+
+@dataclass
+class ApplyResult:
+    plan_id: str
+    total: int
+    by_state: dict[str, int]
+    reasons: dict[str, int]
+    sent: int
+    elapsed: float
+    cancelled: bool = False
+    problems: list[OperationEvent] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> int:
+        return self.by_state.get(OpState.DONE, 0) + self.by_state.get(OpState.RECONCILED, 0)
+
+    @property
+    def ok(self) -> bool:
+        """Every operation is done or was already in its target state."""
+        return self.succeeded == self.total
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"{self.succeeded}/{self.total} operations done ({self.sent} sent in {self.elapsed:.1f}s)"]
+        for reason, n in sorted(self.reasons.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {n} {reason}")
+        return lines
+
+
+class ProgressTracker:
+    """Current state of every operation plus a recent-rate window for the ETA."""
+
+    def __init__(self, total: int, states: dict[str, OpState], window: float = 10.0) -> None:
+        self.total = total
+        self.states = dict(states)
+        self.started = time.monotonic()
+        self.sent = 0
+        self._finished: deque[float] = deque()
+        self._window = window
+
+    def set(self, op_id: str, state: OpState) -> None:
+        before = self.states.get(op_id)
+        self.states[op_id] = state
+        if state.succeeded and not (before and before.succeeded):
+            self._finished.append(time.monotonic())
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(str(s) for s in self.states.values())
+        counts[str(OpState.PENDING)] += self.total - len(self.states)
+        return {k: v for k, v in counts.items() if v}
+
+    def snapshot(self, *, paused: bool = False, cancelled: bool = False, finished: bool = False) -> ProgressEvent:
+        now = time.monotonic()
+        while self._finished and now - self._finished[0] > self._window:
+            self._finished.popleft()
+        span = min(self._window, now - self.started)
+        rate = len(self._finished) / span if span > 0.2 else 0.0
+        done = sum(1 for s in self.states.values() if s.succeeded)
+        left = self.total - done
+        eta = (left / rate) if rate > 0 else (0.0 if left == 0 else None)
+        return ProgressEvent(
+            total=self.total,
+            done=done,
+            by_state=self.counts(),
+            rate=rate,
+            eta_seconds=eta,
+            elapsed=now - self.started,
+            sent=self.sent,
+            paused=paused,
+            cancelled=cancelled,
+            finished=finished,
+        )
+
+
+__all__ = [
+    "ApplyOptions",
+    "ApplyResult",
+    "EngineEvent",
+    "OperationEvent",
+    "ProgressEvent",
+    "ProgressTracker",
+    "WrongWorkspaceError",
+]

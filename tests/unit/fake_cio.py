@@ -1,0 +1,68 @@
+"""A small in-memory stand-in for CustomerIOClient, for fast engine tests (the sandbox tests cover the real wire)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cio_tui.customerio.errors import InvalidInputError, UncertainWriteError
+from cio_tui.customerio.identifiers import Identifier, IdKind
+from cio_tui.customerio.models import Activity, Person
+
+
+class FakeClient:
+    def __init__(self, people: list[Person]) -> None:
+        self.people = {p.cio_id: p for p in people}
+        self.writes: list[tuple[str, str, Any]] = []  # (method, cio_id, body) of writes that took effect
+        self.sent: list[tuple[str, str]] = []  # every write request received
+        self.faults: dict[int, str] = {}  # nth write (1-based) -> "before" | "after" | "refuse"
+        self.reads = 0
+        self.failed: dict[str, str] = {}
+
+    def _fault(self) -> str | None:
+        return self.faults.get(len(self.sent))
+
+    async def get_people(self, who: list[Identifier]) -> list[Person]:
+        assert all(w.kind is IdKind.CIO_ID for w in who)
+        self.reads += 1
+        return [self.people[w.value] for w in who if w.value in self.people]
+
+    async def identify(self, who: Identifier, attributes: dict[str, Any]) -> None:
+        self.sent.append(("identify", who.value))
+        fault = self._fault()
+        if fault == "before":
+            raise UncertainWriteError("server error after the body was sent", status=500)
+        if fault == "refuse":
+            raise InvalidInputError("bad request", status=400)
+        p = self.people.get(who.value)
+        if p is not None:
+            taken = [
+                o for o in self.people.values() if attributes.get("id") and o.id == attributes["id"] and o is not p
+            ]
+            if taken:
+                self.failed[p.cio_id] = "identifier already associated with a different profile"
+            else:
+                upd = {k: v for k, v in attributes.items() if k in ("id", "email", "unsubscribed")}
+                attrs = {k: str(v) for k, v in attributes.items() if k not in upd}
+                self.people[p.cio_id] = p.model_copy(update=upd | {"attributes": p.attributes | attrs})
+                self.writes.append(("identify", who.value, attributes))
+        if fault == "after":
+            raise UncertainWriteError("connection dropped after the body was sent")
+
+    async def delete(self, who: Identifier) -> None:
+        self.sent.append(("delete", who.value))
+        self.people.pop(who.value, None)
+        self.writes.append(("delete", who.value, None))
+
+    async def merge(self, primary: Identifier, secondary: Identifier) -> None:
+        self.sent.append(("merge", secondary.value))
+        if primary.value in self.people and secondary.value in self.people:
+            s = self.people.pop(secondary.value)
+            p = self.people[primary.value]
+            self.people[p.cio_id] = p.model_copy(update={"email": p.email or s.email, "id": p.id or s.id})
+            self.writes.append(("merge", secondary.value, None))
+
+    async def activities(self, who: Identifier, *, activity_type: str | None = None, limit: int = 50) -> list[Activity]:
+        reason = self.failed.get(who.value)
+        if not reason:
+            return []
+        return [Activity(id="a1", type="failed_attribute_change", timestamp=1, data={"reason": reason})]
