@@ -1,0 +1,130 @@
+"""Step 3: count what the classic setup left behind, from a people export (CSV) or the live workspace.
+
+The live audit asks Customer.io for a people export (the same file an operator downloads from the UI) and counts it;
+duplicate groups come from the duplicates engine (``cio_tui.identity.duplicates``) over the same file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cio_tui.customerio.identifiers import looks_like_email
+from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
+
+TRUE_VALUES = {"true", "1", "yes", "t"}
+DuplicateCounter = Callable[[Path], list[DuplicateRuleCount]]
+
+
+class AuditError(Exception):
+    """The export cannot be audited; the message says what is wrong and what to do."""
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in TRUE_VALUES
+
+
+def audit_export(
+    path: Path,
+    *,
+    now: datetime,
+    source: str = "export",
+    duplicates: DuplicateCounter | None = None,
+) -> AuditCounts:
+    """Count people, leads, email-as-id, case-variant ids, unsubscribed, suppressed, anonymous-only in a CSV export.
+
+    ``duplicates`` counts duplicate groups by rule over the same file (default: the duplicates engine).
+    """
+    path = Path(path)
+    try:
+        fh = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise AuditError(f"cannot open the export {path}: {exc.strerror or exc}") from exc
+    with fh:
+        reader = csv.DictReader(fh)
+        header = {name.strip().lower(): name for name in (reader.fieldnames or [])}
+        missing = [col for col in ("cio_id", "id", "email") if col not in header]
+        if missing:
+            raise AuditError(
+                f"{path} has no {', '.join(missing)} column: export people from Customer.io (or `cio-tui "
+                "duplicates --live`) so the header includes cio_id, id and email"
+            )
+        col = {key: header.get(key) for key in ("cio_id", "id", "email", "unsubscribed", "suppressed")}
+        people = leads = email_as_id = unsubscribed = suppressed = anonymous_only = 0
+        ids_by_fold: dict[str, set[str]] = defaultdict(set)
+        id_counts: Counter[str] = Counter()
+        for row in reader:
+            people += 1
+            pid = (row.get(col["id"]) or "").strip()
+            email = (row.get(col["email"]) or "").strip()
+            if email and not pid:
+                leads += 1
+            if not email and not pid:
+                anonymous_only += 1
+            if pid:
+                id_counts[pid] += 1
+                ids_by_fold[pid.casefold()].add(pid)
+                if looks_like_email(pid):
+                    email_as_id += 1
+            if col["unsubscribed"] and _truthy(row.get(col["unsubscribed"])):
+                unsubscribed += 1
+            if col["suppressed"] and _truthy(row.get(col["suppressed"])):
+                suppressed += 1
+    case_variants = sum(id_counts[i] for variants in ids_by_fold.values() if len(variants) > 1 for i in variants)
+    notes: list[str] = []
+    if not col["suppressed"]:
+        notes.append(
+            "Suppressed people are deleted by Customer.io and are not in exports; list them from Segment's "
+            "suppressions (Privacy > Deletion & Suppression) and use the clean-up step."
+        )
+    if not col["unsubscribed"]:
+        notes.append("The export has no `unsubscribed` column; add it to the export's attributes to count them.")
+    counter = duplicates or duplicate_groups_by_rule
+    try:
+        dup = counter(path)
+    except AuditError as exc:
+        dup = []
+        notes.append(str(exc))
+    return AuditCounts(
+        source="live" if source == "live" else "export",
+        source_detail=str(path) if source != "live" else "people export requested from the workspace",
+        taken_at=now,
+        people=people,
+        leads=leads,
+        email_as_id=email_as_id,
+        case_variant_ids=case_variants,
+        unsubscribed=unsubscribed,
+        suppressed=suppressed if col["suppressed"] else None,
+        anonymous_only=anonymous_only,
+        duplicate_groups=dup,
+        notes=notes,
+    )
+
+
+def duplicate_groups_by_rule(path: Path) -> list[DuplicateRuleCount]:
+    """Duplicate groups per rule from the duplicates engine (``cio_tui.identity.duplicates``)."""
+    from cio_tui.walkthrough import _duplicates_adapter
+
+    return _duplicates_adapter.count_by_rule(Path(path))
+
+
+async def export_live(client: Any, dest_dir: Path, *, poll_seconds: float = 2.0, timeout: float = 900.0) -> Path:
+    """Ask the workspace for a people export, wait for it, download it to ``dest_dir``; return the CSV path."""
+    from cio_tui.walkthrough import _duplicates_adapter
+
+    return await _duplicates_adapter.live_export(client, Path(dest_dir), poll_seconds=poll_seconds, timeout=timeout)
+
+
+async def audit_live(client: Any, *, now: datetime, work_dir: Path | None = None) -> AuditCounts:
+    """Audit the live workspace through a people export."""
+    if work_dir is None:
+        with tempfile.TemporaryDirectory(prefix="cio-tui-audit-") as tmp:
+            return await audit_live(client, now=now, work_dir=Path(tmp))
+    path = await export_live(client, work_dir)
+    return await asyncio.to_thread(audit_export, path, now=now, source="live")

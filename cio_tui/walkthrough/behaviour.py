@@ -1,0 +1,163 @@
+"""Step 4: every behaviour change the switch to Actions causes for the operator's saved calls.
+
+Built from the preview's warnings (codes from ``cio_tui.segment.preview``), grouped by code, each with what it means
+for the migration, how risky it is, and what to do; plus the calls the Actions destination would reject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cio_tui.walkthrough.calls import PreviewedCall
+
+Severity = Literal["high", "medium", "low"]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Advice:
+    title: str
+    severity: Severity
+    meaning: str
+    todo: str
+
+
+ADVICE: dict[str, Advice] = {
+    "reserved_event": Advice(
+        "Reserved event names are routed to other actions",
+        "high",
+        "A track call with a reserved name (User Deleted, User Suppressed, Device Deleted, ...) is no longer an "
+        "event: Actions deletes or suppresses the person, or changes devices or objects.",
+        "Rename those events in the tracking plan, or remove the matching preset (step 6).",
+    ),
+    "alias_merges": Advice(
+        "alias now merges people",
+        "high",
+        "Classic ignored alias; Actions merges previousId into userId and deletes the secondary for good.",
+        "Disable the Merge People preset unless merging on alias is wanted.",
+    ),
+    "missing_required_field": Advice(
+        "Calls Actions rejects",
+        "high",
+        "A field the Actions mapping requires is missing (properties.url on pages, a screen name, userId on "
+        "device events, ...): the call fails validation and, in batches, is dropped silently.",
+        "Fix the calls at the source or change the mapping before cutting over.",
+    ),
+    "page_name_changes": Advice(
+        "Page views are named by URL",
+        "medium",
+        "Classic named a page view after the page name; Actions uses properties.url. Triggers and segments on page "
+        "names stop matching.",
+        "Remap the page name in the Track Page View mapping or update triggers and segments (step 6).",
+    ),
+    "screen_name_changes": Advice(
+        "Screens are no longer 'Viewed X Screen' events",
+        "medium",
+        "Classic sent a custom event 'Viewed {name} Screen'; Actions sends a screen view named after the screen.",
+        "Update triggers and segments on 'Viewed ... Screen', or map screens to a track-style event (step 6).",
+    ),
+    "classic_drops_anonymous": Advice(
+        "Anonymous calls start reaching Customer.io",
+        "medium",
+        "Classic dropped calls without a userId; Actions sends them with an anonymous_id. More profiles and events "
+        "arrive; they join a person only with anonymous event merging on.",
+        "Turn on anonymous event merging, or filter anonymous calls out (step 6).",
+    ),
+    "group_traits_ignored": Advice(
+        "group creates objects; traits outside objectAttributes are ignored",
+        "medium",
+        "Actions turns group into an object and a relationship; only traits.objectAttributes become object "
+        "attributes, and no 'Group ...' person attributes are written any more.",
+        "Create the object type and send traits.objectAttributes, or disable the Create or Update Object preset.",
+    ),
+    "email_as_user_id": Advice(
+        "Email-shaped userIds are sent as email identifiers",
+        "medium",
+        "Actions sends a userId that looks like an email as the email identifier, not as the id.",
+        "Send a real id as userId; repair email-as-id people in step 5.",
+    ),
+    "cio_id_user_id": Advice(
+        "cio_ userIds address people by cio_id",
+        "low",
+        "A userId starting with cio_ is sent as a cio_id identifier.",
+        "Check that this is intended (it is how identifiers are changed).",
+    ),
+    "unsubscribes": Advice(
+        "Calls unsubscribe people",
+        "low",
+        "traits.unsubscribed true unsubscribes the person, as before.",
+        "Nothing to change unless this is unexpected.",
+    ),
+    "timestamp_not_converted": Advice(
+        "Some dates stay strings",
+        "medium",
+        "Only strict ISO-8601 strings are converted to unix time (not arrays, not other formats). Segment "
+        "conditions on such attributes compare text, not dates.",
+        "Send dates as strict ISO-8601 or unix seconds (step 6).",
+    ),
+    "anonymous_id_attribute": Advice(
+        "A new anonymous_id attribute",
+        "low",
+        "Identified profiles gain an anonymous_id attribute.",
+        "Nothing to do; check it is there when verifying (step 8).",
+    ),
+}
+
+GENERIC = Advice("Other difference", "low", "The preview reports a difference.", "Read the preview for this call.")
+
+
+@dataclass
+class BehaviourChange:
+    code: str
+    title: str
+    severity: Severity
+    meaning: str
+    todo: str
+    messages: list[str] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.calls)
+
+
+def behaviour_changes(calls: Iterable[PreviewedCall]) -> list[BehaviourChange]:
+    """Every behaviour change among the calls, most severe first, each listing the calls it concerns."""
+    by_code: dict[str, BehaviourChange] = {}
+    for call in calls:
+        for warning in call.warnings:
+            advice = ADVICE.get(warning.code, GENERIC)
+            change = by_code.setdefault(
+                warning.code,
+                BehaviourChange(warning.code, advice.title, advice.severity, advice.meaning, advice.todo),
+            )
+            label = call.describe()
+            if label not in change.calls:
+                change.calls.append(label)
+            if warning.message and warning.message not in change.messages:
+                change.messages.append(warning.message)
+        if call.errors and not call.has_warning("missing_required_field"):
+            advice = ADVICE["missing_required_field"]
+            change = by_code.setdefault(
+                "missing_required_field",
+                BehaviourChange("missing_required_field", advice.title, advice.severity, advice.meaning, advice.todo),
+            )
+            change.calls.append(call.describe())
+            change.messages.extend(m for m in call.errors if m not in change.messages)
+    return sorted(by_code.values(), key=lambda c: (SEVERITY_ORDER[c.severity], c.code))
+
+
+def behaviour_markdown(changes: list[BehaviourChange]) -> str:
+    if not changes:
+        return "No behaviour change found for the saved calls.\n"
+    lines: list[str] = []
+    for change in changes:
+        lines.append(f"- **{change.title}** ({change.severity} risk, {change.count} call(s)): {change.meaning}")
+        lines.append(f"  - What to do: {change.todo}")
+        for label in change.calls[:10]:
+            lines.append(f"  - {label}")
+        if change.count > 10:
+            lines.append(f"  - ... and {change.count - 10} more")
+    return "\n".join(lines) + "\n"

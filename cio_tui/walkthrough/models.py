@@ -1,0 +1,146 @@
+"""Typed records the walkthrough keeps: settings the operator reports, audit counts, check results, plan records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+ConnectionMode = Literal["cloud", "device", "both"]
+Datacenter = Literal["us", "eu"]
+IdentifierMode = Literal["email_or_id", "id_only"]
+CutoverMethod = Literal["one_step", "received_at_filters"]
+
+
+class ClassicSettings(_Model):
+    """The classic destination's settings as the operator reads them in Segment (step 1)."""
+
+    site_id: str | None = None
+    datacenter: Datacenter | None = None
+    convert_to_unix_time: bool | None = None
+    connection_mode: ConnectionMode | None = None
+
+    def missing(self) -> list[str]:
+        labels = {
+            "site_id": "site id",
+            "datacenter": "datacenter",
+            "convert_to_unix_time": "Convert to Unix Time",
+            "connection_mode": "connection mode",
+        }
+        return [label for name, label in labels.items() if getattr(self, name) is None]
+
+
+class ConnectionCheck(_Model):
+    """The outcome of checking the workspace's keys and region (step 1)."""
+
+    checked_at: datetime
+    ok: bool
+    region: str | None = None
+    detail: str = ""
+
+
+class IdentifierSettings(_Model):
+    """The workspace's identifier settings as the operator reports them (step 2)."""
+
+    mode: IdentifierMode | None = None
+    auto_merge: bool | None = None
+    email_updates_by_id: bool | None = None
+
+    def missing(self) -> list[str]:
+        labels = {
+            "mode": "identifier mode",
+            "auto_merge": "auto-merge",
+            "email_updates_by_id": "allow email updates by id",
+        }
+        return [label for name, label in labels.items() if getattr(self, name) is None]
+
+
+class DuplicateRuleCount(_Model):
+    rule: str
+    groups: int
+    people: int = 0
+
+
+class AuditCounts(_Model):
+    """Step 3: what the classic setup left behind. ``None`` means "could not be counted from this source"."""
+
+    source: Literal["live", "export"]
+    source_detail: str = ""
+    taken_at: datetime
+    people: int = 0
+    leads: int = 0
+    email_as_id: int = 0
+    case_variant_ids: int = 0
+    unsubscribed: int = 0
+    suppressed: int | None = None
+    anonymous_only: int = 0
+    duplicate_groups: list[DuplicateRuleCount] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def duplicate_group_total(self) -> int:
+        return sum(r.groups for r in self.duplicate_groups)
+
+    def chart_rows(self) -> list[tuple[str, int]]:
+        """(label, count) rows for the audit chart, in a fixed order."""
+        rows = [
+            ("Email-only leads", self.leads),
+            ("Email used as id", self.email_as_id),
+            ("Case-variant ids", self.case_variant_ids),
+            ("Duplicate groups", self.duplicate_group_total),
+            ("Unsubscribed", self.unsubscribed),
+            ("Anonymous-only", self.anonymous_only),
+        ]
+        if self.suppressed is not None:
+            rows.append(("Suppressed", self.suppressed))
+        return rows
+
+
+class CheckResult(_Model):
+    """One verification check (step 8)."""
+
+    key: str
+    title: str
+    passed: bool
+    detail: str = ""
+    examples: list[str] = Field(default_factory=list)
+
+
+class VerifyResult(_Model):
+    ran_at: datetime
+    since: datetime | None = None
+    sampled: int = 0
+    checks: list[CheckResult] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+
+class CutoverChoice(_Model):
+    """Step 7: how Segment is switched from classic to Actions, and when."""
+
+    method: CutoverMethod | None = None
+    cutover_at: datetime | None = None
+    notes: str = ""
+
+
+class PlanRecord(_Model):
+    """A plan the walkthrough produced or the operator attached (step 5 repairs, cleanup)."""
+
+    plan_id: str
+    kind: str
+    path: str | None = None
+    operations: int = 0
+    created_at: datetime
+    description: str = ""

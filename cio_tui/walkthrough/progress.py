@@ -1,0 +1,78 @@
+"""What each step still needs before it counts as done, computed from the recorded state.
+
+``missing(state, n, ...)`` lists what is left in words (empty = the step's "done" condition holds);
+``complete_if_ready`` marks a step done as soon as its condition holds (a skipped step stays skipped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from cio_tui.walkthrough.checklist import ChecklistItem
+from cio_tui.walkthrough.history import AppliedPlan
+from cio_tui.walkthrough.state import StepStatus, WalkthroughState
+
+
+def missing(
+    state: WalkthroughState,
+    number: int,
+    *,
+    checklist: Sequence[ChecklistItem] | None = None,
+    applied: Sequence[AppliedPlan] | None = None,
+) -> list[str]:
+    """What step ``number`` still needs. ``checklist``/``applied`` are needed for steps 6 and 5 (None = unknown)."""
+    out: list[str] = []
+    if number == 1:
+        if state.connection is None:
+            out.append("check the workspace connection (keys and region)")
+        elif not state.connection.ok:
+            out.append(f"the workspace check failed: {state.connection.detail}")
+        out += [f"record the classic {label}" for label in state.classic.missing()]
+    elif number == 2:
+        out += [f"record {label}" for label in state.identifier_settings.missing()]
+    elif number == 3:
+        if state.audit is None:
+            out.append("run the audit on the live workspace or an export")
+    elif number == 4:
+        if not state.reviewed_sets:
+            out.append("save your app's calls as a set in Preview, then review their behaviour changes here")
+    elif number == 5:
+        if applied is None or not any(p.done for p in applied):
+            out.append("apply the repair plans (duplicates, leads, identifiers), or skip with a reason")
+    elif number == 6:
+        if checklist is None:
+            out.append("open the checklist")
+        else:
+            left = [item for item in checklist if not state.checklist.get(item.key)]
+            if left:
+                out.append(f"tick the {len(left)} remaining checklist item(s)")
+    elif number == 7:
+        if state.cutover.method is None:
+            out.append("choose the cut-over method")
+        if state.cutover.cutover_at is None:
+            out.append("record the cut-over time")
+    elif number == 8:
+        v = state.verify
+        if v is None:
+            out.append("run the verification after the switch")
+        else:
+            if state.cutover.cutover_at and v.ran_at < state.cutover.cutover_at:
+                out.append("run the verification again: the last run was before the cut-over")
+            out += [f"check failed: {c.title} ({c.detail})" for c in v.failed]
+    elif number == 9:
+        if state.report_exported_at is None:
+            out.append("export the report")
+    return out
+
+
+def complete_if_ready(state: WalkthroughState, number: int, *, now: datetime, **context: object) -> bool:
+    """Mark the step done when nothing is missing; True when it did."""
+    st = state.step(number)
+    if st.status.finished:
+        return False
+    if missing(state, number, **context):  # type: ignore[arg-type]
+        state.touch(number, now=now)
+        return False
+    state.set_status(number, StepStatus.DONE, now=now)
+    return True

@@ -1,0 +1,76 @@
+"""Open risks of the migration, from the recorded state, the behaviour changes, the checklist and applied plans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from cio_tui.walkthrough.behaviour import BehaviourChange
+from cio_tui.walkthrough.checklist import ChecklistItem
+from cio_tui.walkthrough.history import AppliedPlan
+from cio_tui.walkthrough.state import StepStatus, WalkthroughState
+from cio_tui.walkthrough.steps import STEPS
+
+Level = Literal["high", "medium", "low"]
+ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Risk:
+    level: Level
+    text: str
+
+
+def open_risks(
+    state: WalkthroughState,
+    *,
+    changes: Sequence[BehaviourChange] = (),
+    checklist: Sequence[ChecklistItem] = (),
+    applied: Sequence[AppliedPlan] = (),
+) -> list[Risk]:
+    risks: list[Risk] = []
+    add = risks.append
+    if state.connection is not None and not state.connection.ok:
+        add(Risk("high", f"The workspace check failed: {state.connection.detail}"))
+    if (
+        state.classic.datacenter
+        and state.connection is not None
+        and state.connection.region
+        and state.classic.datacenter != state.connection.region
+    ):
+        add(Risk("high", f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
+                         f"{state.connection.region}: set the Actions region to the workspace's."))
+    repaired = any(p.done for p in applied)
+    audit = state.audit
+    if audit is not None and not repaired and state.step(5).status is not StepStatus.SKIPPED:
+        for count, text in (
+            (audit.duplicate_group_total, "duplicate group(s) not merged"),
+            (audit.leads, "email-only lead(s) not converted"),
+            (audit.email_as_id, "people whose id is an email"),
+            (audit.case_variant_ids, "people with ids differing only in case"),
+        ):
+            if count:
+                add(Risk("medium", f"{count} {text}: Actions may create more duplicates or failed attribute changes."))
+    for change in changes:
+        if change.severity == "high":
+            add(Risk("high", f"{change.title}: {change.count} of your calls ({change.todo})"))
+    left = [item for item in checklist if not state.checklist.get(item.key)]
+    if left:
+        add(Risk("medium", f"{len(left)} Prepare Actions checklist item(s) not ticked, e.g. {left[0].title}."))
+    if state.cutover.method is None:
+        add(Risk("high", "No cut-over method chosen: running classic and Actions together unfiltered sends "
+                         "every event twice and may fire campaigns twice."))
+    if state.verify is not None:
+        for check in state.verify.failed:
+            add(Risk("high", f"Verification failed: {check.title}: {check.detail}"))
+    elif state.cutover.cutover_at is not None:
+        add(Risk("medium", "No verification after the cut-over yet."))
+    if state.identifier_settings.auto_merge is False:
+        add(Risk("low", "Auto-merge is off: an identify carrying the id and email of two people fails instead of "
+                        "merging them."))
+    for step in STEPS:
+        st = state.step(step.number)
+        if st.status is StepStatus.SKIPPED:
+            add(Risk("low", f"Step {step.number} ({step.title}) was skipped: {st.reason}"))
+    return sorted(risks, key=lambda r: ORDER[r.level])

@@ -1,0 +1,171 @@
+"""The walkthrough as one service for the CLI and the TUI: state, saved calls, checks, report, clean-up.
+
+Built from a ``Workspace`` (``name``, ``fingerprint``, ``is_sandbox``, ``data_dir``, ``client``). Every method that
+reads the workspace is async; every method that changes the state saves it before returning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cio_tui.walkthrough import _segment_adapter
+from cio_tui.walkthrough.audit import audit_export, audit_live
+from cio_tui.walkthrough.behaviour import BehaviourChange, behaviour_changes
+from cio_tui.walkthrough.calls import PreviewedCall
+from cio_tui.walkthrough.checklist import ChecklistItem, build_checklist, checklist_markdown
+from cio_tui.walkthrough.cleanup import CleanupPlan, build_cleanup_plan, read_cleanup_csv
+from cio_tui.walkthrough.history import JournalSummary
+from cio_tui.walkthrough.journal_summary import journal_summary
+from cio_tui.walkthrough.models import AuditCounts, ConnectionCheck, PlanRecord, VerifyResult
+from cio_tui.walkthrough.progress import complete_if_ready, missing
+from cio_tui.walkthrough.report import build_report
+from cio_tui.walkthrough.risks import Risk, open_risks
+from cio_tui.walkthrough.state import Clock, StepStatus, WalkthroughState, WalkthroughStore, utc_now
+from cio_tui.walkthrough.verify import verify_workspace
+
+
+@dataclass
+class Overview:
+    """Everything the walkthrough shows at once, computed from the state and the local files."""
+
+    state: WalkthroughState
+    calls: list[PreviewedCall]
+    changes: list[BehaviourChange]
+    checklist: list[ChecklistItem]
+    journal: JournalSummary
+    missing: dict[int, list[str]]
+    risks: list[Risk]
+
+
+class WalkthroughService:
+    def __init__(self, workspace: Any, *, now: Clock = utc_now) -> None:
+        self.workspace = workspace
+        self.now = now
+        self.data_dir = Path(workspace.data_dir)
+        self.store = WalkthroughStore.for_workspace(workspace, now=now)
+
+    # -- state ----------------------------------------------------------------------------------------
+    def load(self) -> WalkthroughState:
+        return self.store.load()
+
+    def save(self, state: WalkthroughState) -> WalkthroughState:
+        self.store.save(state)
+        return state
+
+    def overview(self, state: WalkthroughState | None = None) -> Overview:
+        """Read the saved calls and the journal, and derive the checklist, missing items and risks (local IO only)."""
+        state = state or self.load()
+        calls = self.saved_calls(state)
+        changes = behaviour_changes(calls)
+        items = build_checklist(calls, state)
+        journal = journal_summary(self.data_dir)
+        gaps = {n: missing(state, n, checklist=items, applied=journal.plans) for n in state.steps}
+        risks = open_risks(state, changes=changes, checklist=items, applied=journal.plans)
+        return Overview(state, calls, changes, items, journal, gaps, risks)
+
+    def refresh(self, state: WalkthroughState) -> WalkthroughState:
+        """Mark every step whose "done" condition now holds as done, then save."""
+        ov = self.overview(state)
+        now = self.now()
+        for number in state.steps:
+            if state.step(number).status is not StepStatus.NOT_STARTED and not ov.missing[number]:
+                complete_if_ready(state, number, now=now, checklist=ov.checklist, applied=ov.journal.plans)
+        return self.save(state)
+
+    def set_status(self, number: int, status: StepStatus | str, *, reason: str | None = None) -> WalkthroughState:
+        state = self.load()
+        state.set_status(number, status, reason=reason, now=self.now())
+        return self.save(state)
+
+    # -- saved calls ----------------------------------------------------------------------------------
+    def saved_set_names(self) -> list[str]:
+        return _segment_adapter.saved_set_names(self.data_dir)
+
+    def saved_calls(self, state: WalkthroughState) -> list[PreviewedCall]:
+        """The previewed calls of the reviewed sets (every saved set when none was marked reviewed yet)."""
+        names = state.reviewed_sets or None
+        return _segment_adapter.previewed_calls(self.data_dir, names)
+
+    # -- checks that read the workspace ------------------------------------------------------------------
+    async def check_connection(self) -> ConnectionCheck:
+        client = self.workspace.client
+        try:
+            info = await client.region()
+        except Exception as exc:  # noqa: BLE001 - any failure is reported to the operator in words
+            return ConnectionCheck(checked_at=self.now(), ok=False, detail=str(exc) or type(exc).__name__)
+        return ConnectionCheck(checked_at=self.now(), ok=True, region=info.region, detail=f"Track API at {info.url}")
+
+    async def audit(self, export: Path | None = None) -> AuditCounts:
+        if export is not None:
+            return await asyncio.to_thread(audit_export, export, now=self.now())
+        return await audit_live(self.workspace.client, now=self.now(), work_dir=self.data_dir / "audit")
+
+    async def verify(self, *, sample: int = 20) -> VerifyResult:
+        state = self.load()
+        return await verify_workspace(
+            self.workspace.client, now=self.now(), since=state.cutover.cutover_at, sample=sample
+        )
+
+    async def cleanup(self, csv_path: Path, *, default_action: str | None = None) -> CleanupPlan:
+        rows = read_cleanup_csv(csv_path, default_action=default_action)  # type: ignore[arg-type]
+        return await build_cleanup_plan(
+            self.workspace.client,
+            rows,
+            workspace_fingerprint=self.workspace.fingerprint,
+            workspace_name=self.workspace.name,
+            now=self.now(),
+        )
+
+    # -- recording results ----------------------------------------------------------------------------
+    def record(self, number: int, **fields: Any) -> WalkthroughState:
+        """Store results on the state (e.g. ``audit=...``), mark the step in progress or done, save."""
+        state = self.load()
+        for name, value in fields.items():
+            setattr(state, name, value)
+        state.touch(number, now=self.now())
+        return self.refresh(state)
+
+    def record_plan(self, cleanup: CleanupPlan, path: Path) -> WalkthroughState:
+        assert cleanup.plan is not None
+        state = self.load()
+        state.plans.append(
+            PlanRecord(
+                plan_id=cleanup.plan.plan_id,
+                kind=str(cleanup.plan.source),
+                path=str(path),
+                operations=len(cleanup.plan.operations),
+                created_at=self.now(),
+                description=cleanup.warning,
+            )
+        )
+        return self.save(state)
+
+    # -- exports --------------------------------------------------------------------------------------
+    def checklist_markdown(self, state: WalkthroughState | None = None) -> str:
+        ov = self.overview(state)
+        title = f"Prepare Actions checklist: {ov.state.workspace_name or 'workspace'}"
+        return checklist_markdown(ov.checklist, ov.state.checklist, title=title)
+
+    def report_markdown(self, state: WalkthroughState | None = None, *, now: datetime | None = None) -> str:
+        ov = self.overview(state)
+        return build_report(
+            ov.state, now=now or self.now(), changes=ov.changes, checklist=ov.checklist, journal=ov.journal
+        )
+
+    def write_report(self, out: Path) -> Path:
+        """Write the report and mark step 9 done (the report is its own proof)."""
+        state = self.load()
+        now = self.now()
+        state.report_path = str(out)
+        state.report_exported_at = now
+        complete_if_ready(state, 9, now=now)
+        text = self.report_markdown(state, now=now)
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        self.save(state)
+        return out

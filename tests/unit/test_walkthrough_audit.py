@@ -1,0 +1,52 @@
+"""Audit counts from a small people export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cio_tui.walkthrough.audit import AuditError, audit_export
+from cio_tui.walkthrough.models import DuplicateRuleCount
+
+T0 = datetime(2026, 11, 29, tzinfo=UTC)
+EXPORT = """cio_id,id,email,created_at,unsubscribed,plan
+a1,u1,u1@x.co,1700000000,false,pro
+a2,,lead@x.co,1700000001,,
+a3,bob@x.co,bob@x.co,1700000002,true,
+a4,User7,,1700000003,,
+a5,user7,,1700000004,1,
+a6,,,1700000005,,
+a7,USER7,u7@x.co,1700000006,,
+"""
+
+
+def test_counts_from_export(tmp_path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(EXPORT)
+    seen = []
+
+    def fake_duplicates(p):
+        seen.append(p)
+        return [DuplicateRuleCount(rule="case_variant_id", groups=1, people=3)]
+
+    counts = audit_export(path, now=T0, duplicates=fake_duplicates)
+    assert (counts.people, counts.leads, counts.email_as_id, counts.case_variant_ids) == (7, 1, 1, 3)
+    assert (counts.unsubscribed, counts.anonymous_only, counts.suppressed) == (2, 1, None)
+    assert counts.duplicate_group_total == 1 and seen == [path]
+    assert any("Suppressed people are deleted" in n for n in counts.notes)
+    assert dict(counts.chart_rows())["Email-only leads"] == 1
+
+
+def test_suppressed_column_is_counted_when_present(tmp_path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("CIO_ID,Id,Email,suppressed\na1,u1,,true\na2,u2,,false\n")
+    counts = audit_export(path, now=T0, duplicates=lambda p: [])
+    assert counts.suppressed == 1 and counts.people == 2
+
+
+def test_export_without_identifier_columns_is_refused(tmp_path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("name,plan\nx,y\n")
+    with pytest.raises(AuditError, match="no cio_id, id, email column"):
+        audit_export(path, now=T0, duplicates=lambda p: [])

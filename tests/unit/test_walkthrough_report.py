@@ -1,0 +1,75 @@
+"""The Markdown report: workspace, dates, every step's outcome, applied plans with counts, journal, risks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+from cio_tui.customerio.models import PersonRef
+from cio_tui.identity import operations
+from cio_tui.identity.journal import Journal
+from cio_tui.identity.plan import Plan
+from cio_tui.walkthrough.models import AuditCounts, CutoverChoice, DuplicateRuleCount
+from cio_tui.walkthrough.service import WalkthroughService
+from cio_tui.walkthrough.state import StepStatus
+
+T0 = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
+
+
+def _service(tmp_path):
+    ws = SimpleNamespace(name="Acme", fingerprint="us:f00", is_sandbox=True, data_dir=tmp_path / "ws", client=None)
+    return WalkthroughService(ws, now=lambda: T0)
+
+
+def _journal_with_applied_plan(data_dir) -> str:
+    plan = Plan.create(
+        workspace_fingerprint="us:f00", workspace_name="Acme", source="convert-leads",
+        operations=[operations.assign_id(PersonRef(cio_id=f"a{i}", email=f"l{i}@x.co"), f"u{i}") for i in range(3)],
+        created_at=T0,
+    )
+    with Journal(data_dir / "journal.sqlite", operator="tester") as journal:
+        journal.register_plan(plan)
+        for op in plan.operations[:2]:
+            journal.record(plan.plan_id, op.op_id, "done")
+        journal.record(plan.plan_id, plan.operations[2].op_id, "skipped_stale")
+    return plan.plan_id
+
+
+def test_report_content(tmp_path) -> None:
+    svc = _service(tmp_path)
+    plan_id = _journal_with_applied_plan(svc.data_dir)
+    state = svc.load()
+    state.set_status(1, StepStatus.DONE, now=T0)
+    state.set_status(2, StepStatus.SKIPPED, reason="settings known from the admin", now=T0)
+    state.set_notes(3, "ran on | the export", now=T0)
+    state.audit = AuditCounts(source="export", source_detail="people.csv", taken_at=T0, people=10, leads=2,
+                              duplicate_groups=[DuplicateRuleCount(rule="same_email", groups=2, people=4)])
+    state.cutover = CutoverChoice(method="one_step", cutover_at=T0)
+    svc.save(state)
+
+    out = svc.write_report(tmp_path / "out" / "report.md")
+    text = out.read_text()
+    assert text.startswith("# Migration report: Acme\n")
+    assert "- Workspace: Acme (SANDBOX, region not checked, fingerprint `us:f00`)" in text
+    assert "- Cut-over: one_step, at 2026-11-29 09:30 UTC" in text
+    assert "| 1 | Connect and check the workspace | done | 2026-11-29 09:30 UTC |  |" in text
+    assert "| 2 | Identifier settings | skipped: settings known from the admin |" in text
+    assert "| 3 | Audit the people | in progress | - | ran on / the export |" in text
+    assert "| 9 | Report | done | 2026-11-29 09:30 UTC |  |" in text
+    assert "| Email-only leads | 2 |" in text and "Duplicate groups by rule: same_email 2" in text
+    assert f"| `{plan_id}` | convert-leads | 3 | 2 done, 1 skipped_stale |" in text
+    assert "- 1 plan(s) in the journal, 0 fully applied" in text
+    assert "- operations by state: 2 done, 1 skipped_stale" in text
+    assert "- **medium**: 2 duplicate group(s) not merged" in text
+    assert "- **low**: Step 2 (Identifier settings) was skipped: settings known from the admin" in text
+    assert "No cut-over method chosen" not in text
+
+    state = svc.load()
+    assert state.step(9).status is StepStatus.DONE and state.report_path == str(out)
+
+
+def test_report_without_anything_lists_the_cutover_risk(tmp_path) -> None:
+    text = _service(tmp_path).report_markdown()
+    assert "No audit was run." in text and "No plan was applied." in text
+    assert "- **high**: No cut-over method chosen" in text
+    assert "No plan has been applied to this workspace yet." in text

@@ -1,0 +1,108 @@
+"""Walkthrough state: statuses, skip reasons, atomic persistence and resume after restart."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from cio_tui.walkthrough import STEPS, StepStatus, WalkthroughStore
+from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, IdentifierSettings
+from cio_tui.walkthrough.state import WalkthroughStateError
+
+T0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+
+
+def _workspace(tmp_path, fingerprint="us:abc"):
+    return SimpleNamespace(name="Acme", fingerprint=fingerprint, is_sandbox=True, data_dir=tmp_path / "ws")
+
+
+def test_nine_steps_in_order_each_with_purpose_done_and_area() -> None:
+    assert [s.number for s in STEPS] == list(range(1, 10))
+    assert [s.key for s in STEPS] == [
+        "connect", "identifiers", "audit", "preview", "repair", "prepare", "cutover", "verify", "report",
+    ]
+    assert all(s.purpose and s.done_when and s.areas for s in STEPS)
+    assert STEPS[4].areas == ("duplicates", "leads", "identifiers", "plan")
+
+
+def test_new_state_is_all_not_started_and_current_is_step_one(tmp_path) -> None:
+    state = WalkthroughStore.for_workspace(_workspace(tmp_path)).load()
+    assert state.workspace_name == "Acme"
+    assert {st.status for st in state.steps.values()} == {StepStatus.NOT_STARTED}
+    assert state.current_step() == 1
+
+
+def test_skip_needs_reason_and_other_status_clears_it() -> None:
+    from cio_tui.walkthrough import WalkthroughState
+
+    state = WalkthroughState()
+    with pytest.raises(ValueError, match="needs a reason"):
+        state.set_status(3, "skipped", reason="  ", now=T0)
+    state.set_status(3, "skipped", reason="audited last week", now=T0)
+    assert state.step(3).status_words == "skipped: audited last week"
+    state.set_status(3, StepStatus.IN_PROGRESS, now=T0)
+    assert state.step(3).reason is None and state.step(3).finished_at is None
+    with pytest.raises(KeyError, match="steps are numbered 1 to 9"):
+        state.step(10)
+
+
+def test_state_persists_and_resumes_after_restart(tmp_path) -> None:
+    ws = _workspace(tmp_path)
+    store = WalkthroughStore.for_workspace(ws, now=lambda: T0)
+
+    def change(state, now):
+        state.set_status(1, StepStatus.DONE, now=now)
+        state.set_status(2, StepStatus.SKIPPED, reason="id-only, known", now=now)
+        state.set_notes(3, "export of 2026-11-28", now=now)
+        state.classic = ClassicSettings(
+            site_id="s1", datacenter="eu", convert_to_unix_time=True, connection_mode="cloud"
+        )
+        state.identifier_settings = IdentifierSettings(mode="id_only", auto_merge=False, email_updates_by_id=True)
+        state.cutover = CutoverChoice(method="received_at_filters", cutover_at=T0)
+        state.checklist["setup:region"] = True
+
+    store.update(change)
+    path = ws.data_dir / "walkthrough.json"
+    raw = json.loads(path.read_text())
+    assert raw["steps"]["2"]["status"] == "skipped" and raw["steps"]["2"]["reason"] == "id-only, known"
+    assert not list(ws.data_dir.glob(".walkthrough-*")), "no temp file left behind"
+
+    again = WalkthroughStore.for_workspace(ws).load()  # a new process
+    assert again.step(1).status is StepStatus.DONE
+    assert again.step(3).status is StepStatus.IN_PROGRESS and again.step(3).notes == "export of 2026-11-28"
+    assert again.classic.datacenter == "eu" and again.identifier_settings.mode == "id_only"
+    assert again.cutover.method == "received_at_filters" and again.cutover.cutover_at == T0
+    assert again.checklist == {"setup:region": True}
+    assert again.current_step() == 3
+    assert again.updated_at == T0
+
+
+def test_state_of_another_workspace_is_refused(tmp_path) -> None:
+    WalkthroughStore.for_workspace(_workspace(tmp_path, "us:aaa")).update(lambda s, n: None)
+    with pytest.raises(WalkthroughStateError, match="belongs to another workspace"):
+        WalkthroughStore.for_workspace(_workspace(tmp_path, "eu:bbb")).load()
+
+
+def test_corrupt_state_file_says_what_to_do(tmp_path) -> None:
+    ws = _workspace(tmp_path)
+    ws.data_dir.mkdir(parents=True)
+    (ws.data_dir / "walkthrough.json").write_text("{not json")
+    with pytest.raises(WalkthroughStateError, match="Move the file aside"):
+        WalkthroughStore.for_workspace(ws).load()
+
+
+def test_status_json_shape() -> None:
+    from cio_tui.walkthrough import WalkthroughState
+
+    state = WalkthroughState(workspace_name="Acme", workspace_fingerprint="us:x")
+    state.set_status(1, "done", now=T0)
+    data = state.status_json()
+    assert data["current_step"] == 2
+    assert data["counts"] == {"not_started": 8, "in_progress": 0, "done": 1, "skipped": 0}
+    assert data["steps"][0] == {
+        "number": 1, "key": "connect", "title": "Connect and check the workspace", "status": "done",
+        "reason": None, "notes": "", "started_at": T0.isoformat(), "finished_at": T0.isoformat(),
+    }
