@@ -1,0 +1,74 @@
+"""The sandbox in-process: an ``httpx`` transport over the same ASGI app the loopback server runs.
+
+    transport = embedded_transport(path)            # seeds the db on first use (2,000 people, seed 7)
+    client = CustomerIOClient(track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
+                              track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY),
+                              transport=transport)
+
+Rate limits are OFF in-process unless passed (``app_rps=10``...): the embedded sandbox serves demos and fast
+tests, and the client limits itself anyway. Every other keyword is a ``SandboxSettings`` field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cio_tui.sandbox.app import Sandbox, create_app, sandbox_of
+from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
+from cio_tui.sandbox.faults import DroppedConnection
+from cio_tui.sandbox.seeding import is_seeded, seed_workspace
+from cio_tui.sandbox.settings import SandboxSettings
+from cio_tui.sandbox.store import Store
+
+SANDBOX_SITE_ID = SITE_ID
+SANDBOX_TRACK_KEY = TRACK_KEY
+SANDBOX_APP_KEY = APP_KEY
+SANDBOX_ORIGIN = "http://sandbox.cio-tui.local"
+DEFAULT_PEOPLE = 2000
+DEFAULT_SEED = 7
+
+
+class SandboxTransport(httpx.ASGITransport):
+    """ASGI transport whose injected dropped connections surface as ``httpx.RemoteProtocolError``, as on a socket."""
+
+    @property
+    def sandbox(self) -> Sandbox:
+        return sandbox_of(self.app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except DroppedConnection as exc:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a complete response.",
+                                            request=request) from exc
+
+
+def ensure_seeded(db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
+                  mode: str = "email_or_id") -> bool:
+    """Seed the workspace db if it was never seeded; True when it seeded now."""
+    store = Store(db_path)
+    try:
+        if is_seeded(store) or store.count_people():
+            return False
+        seed_workspace(store, people=people, seed=seed, mode=mode)
+        return True
+    finally:
+        store.close()
+
+
+def embedded_transport(
+    db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, **settings: Any
+) -> SandboxTransport:
+    ensure_seeded(db_path, people=people, seed=seed, mode=settings.get("mode") or "email_or_id")
+    settings.setdefault("track_rps", 0)
+    settings.setdefault("app_rps", 0)
+    return SandboxTransport(app=create_app(db_path, SandboxSettings(**settings)))
+
+
+__all__ = [
+    "SANDBOX_APP_KEY", "SANDBOX_ORIGIN", "SANDBOX_SITE_ID", "SANDBOX_TRACK_KEY", "SandboxTransport",
+    "embedded_transport", "ensure_seeded",
+]

@@ -1,0 +1,308 @@
+"""SQLite persistence of one sandbox workspace (one file per workspace, stdlib ``sqlite3``).
+
+The store knows rows, not Customer.io rules: ``semantics.py`` decides what a request does and calls these
+primitives inside one transaction per request (``Store.tx()``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CIO_BASE = 0xA3000000  # cio_id = hex(CIO_BASE + pk): "a3000001", like the spec's examples
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS people(
+  pk INTEGER PRIMARY KEY,
+  cio_id TEXT NOT NULL UNIQUE,
+  id TEXT,
+  email TEXT,
+  email_norm TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  unsubscribed INTEGER NOT NULL DEFAULT 0,
+  attrs TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS people_id ON people(id);
+CREATE INDEX IF NOT EXISTS people_email ON people(email_norm);
+CREATE TABLE IF NOT EXISTS devices(
+  cio_id TEXT NOT NULL, device_id TEXT NOT NULL, platform TEXT, last_used INTEGER,
+  PRIMARY KEY(cio_id, device_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS activities(
+  pk INTEGER PRIMARY KEY, cio_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT, timestamp INTEGER NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS activities_cio ON activities(cio_id, pk);
+CREATE TABLE IF NOT EXISTS segments(id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT, type TEXT);
+CREATE TABLE IF NOT EXISTS segment_members(
+  segment_id INTEGER NOT NULL, cio_id TEXT NOT NULL, PRIMARY KEY(segment_id, cio_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS segment_members_cio ON segment_members(cio_id);
+CREATE TABLE IF NOT EXISTS messages(
+  pk INTEGER PRIMARY KEY, cio_id TEXT NOT NULL, type TEXT, subject TEXT, created INTEGER, metrics TEXT);
+CREATE INDEX IF NOT EXISTS messages_cio ON messages(cio_id, pk);
+CREATE TABLE IF NOT EXISTS suppressions(
+  kind TEXT NOT NULL, value TEXT NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY(kind, value)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS exports(
+  id INTEGER PRIMARY KEY, status TEXT NOT NULL, total INTEGER NOT NULL, description TEXT,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, token TEXT NOT NULL, csv BLOB);
+CREATE TABLE IF NOT EXISTS clusters(cluster_id INTEGER NOT NULL, kind TEXT NOT NULL, cio_id TEXT NOT NULL);
+"""
+
+
+def cio_for(pk: int) -> str:
+    return format(CIO_BASE + pk, "x")
+
+
+def norm_email(value: str | None) -> str | None:
+    return value.strip().lower() if value else None
+
+
+@dataclass
+class Person:
+    pk: int
+    cio_id: str
+    id: str | None
+    email: str | None
+    created_at: int
+    updated_at: int
+    unsubscribed: bool = False
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Person:
+        pk, cio_id, id_, email, created_at, updated_at, unsub, attrs = row
+        return cls(pk, cio_id, id_, email, created_at, updated_at, bool(unsub), json.loads(attrs))
+
+
+_PCOLS = "pk, cio_id, id, email, created_at, updated_at, unsubscribed, attrs"
+
+
+class Store:
+    """One workspace database. Thread-safe through one lock (requests are short)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=OFF")
+        self.db.executescript(SCHEMA)
+        self._depth = 0
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[Store]:
+        """One transaction (re-entrant: nested calls join the outer one). Rolled back on any exception."""
+        with self.lock:
+            outer = self._depth == 0
+            if outer:
+                self.db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self.db.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, str(value)))
+
+    def next_pk(self) -> int:
+        pk = int(self.get_meta("next_pk", "1") or "1")
+        self.set_meta("next_pk", pk + 1)
+        return pk
+
+    # -- people -------------------------------------------------------------------------------------
+    def by_cio(self, cio_id: str) -> Person | None:
+        row = self.db.execute(f"SELECT {_PCOLS} FROM people WHERE cio_id=?", (cio_id,)).fetchone()
+        return Person.from_row(row) if row else None
+
+    def by_id(self, value: str) -> list[Person]:
+        rows = self.db.execute(f"SELECT {_PCOLS} FROM people WHERE id=? ORDER BY created_at, pk", (value,))
+        return [Person.from_row(r) for r in rows]
+
+    def by_email(self, value: str) -> list[Person]:
+        rows = self.db.execute(
+            f"SELECT {_PCOLS} FROM people WHERE email_norm=? ORDER BY created_at, pk", (norm_email(value),)
+        )
+        return [Person.from_row(r) for r in rows]
+
+    def insert_person(
+        self, *, id: str | None,  # noqa: A002 - the Customer.io field name
+        email: str | None, created_at: int, attrs: dict[str, Any], unsubscribed: bool = False
+    ) -> Person:
+        pk = self.next_pk()
+        person = Person(pk, cio_for(pk), id, email, created_at, created_at, unsubscribed, dict(attrs))
+        self.db.execute(
+            f"INSERT INTO people({_PCOLS}, email_norm) VALUES(?,?,?,?,?,?,?,?,?)",
+            (pk, person.cio_id, id, email, created_at, created_at, int(unsubscribed), json.dumps(attrs),
+             norm_email(email)),
+        )
+        return person
+
+    def save_person(self, p: Person) -> None:
+        self.db.execute(
+            "UPDATE people SET id=?, email=?, email_norm=?, created_at=?, updated_at=?, unsubscribed=?, attrs=? "
+            "WHERE pk=?",
+            (p.id, p.email, norm_email(p.email), p.created_at, p.updated_at, int(p.unsubscribed),
+             json.dumps(p.attrs), p.pk),
+        )
+
+    def delete_person(self, cio_id: str) -> None:
+        for table in ("people", "devices", "activities", "segment_members", "messages"):
+            self.db.execute(f"DELETE FROM {table} WHERE cio_id=?", (cio_id,))
+
+    def move_history(self, src: str, dst: str) -> None:
+        """Events, activities, messages, devices and manual segment memberships move from ``src`` to ``dst``."""
+        self.db.execute("UPDATE activities SET cio_id=? WHERE cio_id=?", (dst, src))
+        self.db.execute("UPDATE messages SET cio_id=? WHERE cio_id=?", (dst, src))
+        self.db.execute("UPDATE OR IGNORE devices SET cio_id=? WHERE cio_id=?", (dst, src))
+        self.db.execute("UPDATE OR IGNORE segment_members SET cio_id=? WHERE cio_id=?", (dst, src))
+
+    def count_people(self) -> int:
+        return self.db.execute("SELECT count(*) FROM people").fetchone()[0]
+
+    def iter_people(self, after_pk: int = 0, batch: int = 2000) -> Iterator[Person]:
+        """All people in creation order (pk), read in batches so a scan never holds the whole table."""
+        last = after_pk
+        while True:
+            with self.lock:
+                rows = self.db.execute(
+                    f"SELECT {_PCOLS} FROM people WHERE pk>? ORDER BY pk LIMIT ?", (last, batch)
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Person.from_row(row)
+            last = rows[-1][0]
+
+    # -- activities, devices, segments, messages ---------------------------------------------------
+    def add_activity(self, cio_id: str, type_: str, name: str | None, ts: int, data: dict[str, Any]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO activities(cio_id, type, name, timestamp, data) VALUES(?,?,?,?,?)",
+            (cio_id, type_, name, ts, json.dumps(data)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def activities(
+        self, cio_id: str, *, type_: str | None, name: str | None, before: int | None, limit: int
+    ) -> list[tuple]:
+        sql = "SELECT pk, type, name, timestamp, data FROM activities WHERE cio_id=?"
+        args: list[Any] = [cio_id]
+        for col, val in (("type", type_), ("name", name)):
+            if val:
+                sql += f" AND {col}=?"
+                args.append(val)
+        if before:
+            sql += " AND pk<?"
+            args.append(before)
+        sql += " ORDER BY pk DESC LIMIT ?"
+        args.append(limit)
+        return self.db.execute(sql, args).fetchall()
+
+    def upsert_device(self, cio_id: str, device_id: str, platform: str | None, last_used: int | None) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO devices(cio_id, device_id, platform, last_used) VALUES(?,?,?,?)",
+            (cio_id, device_id, platform, last_used),
+        )
+
+    def delete_device(self, cio_id: str, device_id: str) -> None:
+        self.db.execute("DELETE FROM devices WHERE cio_id=? AND device_id=?", (cio_id, device_id))
+
+    def devices(self, cio_id: str) -> list[tuple]:
+        return self.db.execute(
+            "SELECT device_id, platform, last_used FROM devices WHERE cio_id=? ORDER BY device_id", (cio_id,)
+        ).fetchall()
+
+    def segments_of(self, cio_id: str) -> list[tuple]:
+        return self.db.execute(
+            "SELECT s.id, s.name, s.description, s.type FROM segments s JOIN segment_members m ON m.segment_id=s.id "
+            "WHERE m.cio_id=? ORDER BY s.id",
+            (cio_id,),
+        ).fetchall()
+
+    def segment_member_set(self, segment_id: int) -> set[str]:
+        rows = self.db.execute("SELECT cio_id FROM segment_members WHERE segment_id=?", (segment_id,))
+        return {r[0] for r in rows}
+
+    def messages(self, cio_id: str, *, before: int | None, limit: int) -> list[tuple]:
+        sql = "SELECT pk, type, subject, created, metrics FROM messages WHERE cio_id=?"
+        args: list[Any] = [cio_id]
+        if before:
+            sql += " AND pk<?"
+            args.append(before)
+        return self.db.execute(sql + " ORDER BY pk DESC LIMIT ?", [*args, limit]).fetchall()
+
+    # -- suppressions -------------------------------------------------------------------------------
+    def suppress(self, identifiers: list[tuple[str, str]]) -> None:
+        grp = int(self.get_meta("next_suppression", "1") or "1")
+        self.set_meta("next_suppression", grp + 1)
+        for kind, value in identifiers:
+            value = norm_email(value) if kind == "email" else value
+            self.db.execute("INSERT OR REPLACE INTO suppressions(kind, value, grp) VALUES(?,?,?)", (kind, value, grp))
+
+    def is_suppressed(self, kind: str, value: str) -> bool:
+        value = (norm_email(value) or "") if kind == "email" else value
+        row = self.db.execute("SELECT 1 FROM suppressions WHERE kind=? AND value=?", (kind, value)).fetchone()
+        return row is not None
+
+    def unsuppress(self, kind: str, value: str) -> bool:
+        value = (norm_email(value) or "") if kind == "email" else value
+        row = self.db.execute("SELECT grp FROM suppressions WHERE kind=? AND value=?", (kind, value)).fetchone()
+        if row is None:
+            return False
+        self.db.execute("DELETE FROM suppressions WHERE grp=?", (row[0],))
+        return True
+
+    def count_suppressed(self) -> int:
+        return self.db.execute("SELECT count(DISTINCT grp) FROM suppressions").fetchone()[0]
+
+    # -- exports ------------------------------------------------------------------------------------
+    def create_export(self, *, description: str, now: int, token: str, total: int, csv: bytes) -> int:
+        cur = self.db.execute(
+            "INSERT INTO exports(status, total, description, created_at, updated_at, token, csv) VALUES(?,?,?,?,?,?,?)",
+            ("pending", total, description, now, now, token, csv),
+        )
+        return int(cur.lastrowid or 0)
+
+    def get_export(self, export_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, status, total, description, created_at, updated_at, token FROM exports WHERE id=?",
+            (export_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "status", "total", "description", "created_at", "updated_at", "token")
+        return dict(zip(keys, row, strict=True))
+
+    def list_exports(self) -> list[dict[str, Any]]:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM exports ORDER BY id")]
+        return [e for i in ids if (e := self.get_export(i)) is not None]
+
+    def finish_export(self, export_id: int, now: int) -> None:
+        self.db.execute("UPDATE exports SET status='done', updated_at=? WHERE id=?", (now, export_id))
+
+    def export_csv(self, export_id: int) -> bytes | None:
+        row = self.db.execute("SELECT csv FROM exports WHERE id=?", (export_id,)).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None

@@ -1,0 +1,131 @@
+"""Documented size limits (reference section 7) and identifier parsing shared by the Track and App routes."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+MAX_ID_BYTES = 150
+MAX_ATTR_NAME_BYTES = 150
+MAX_ATTR_VALUE_BYTES = 1000
+MAX_ATTRIBUTES = 300
+MAX_EVENT_NAME_BYTES = 100
+MAX_EVENT_DATA_BYTES = 100_000
+MAX_ENTITY_BYTES = 32 * 1024
+MAX_BATCH_BYTES = 500 * 1024
+MAX_BULK_IDS = 100
+MAX_SEARCH_LIMIT = 1000
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CIO_RE = re.compile(r"^[A-Za-z0-9]+$")
+RESERVED = {"id", "email", "cio_id", "created_at", "_timestamp", "_update", "unsubscribed", "cio_relationships"}
+
+
+class InvalidRequest(Exception):
+    """A request Customer.io refuses with 400. ``field`` names the offending field when known."""
+
+    def __init__(self, message: str, field: str | None = None, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Ident:
+    kind: str  # "id" | "email" | "cio_id"
+    value: str
+
+
+def looks_like_email(value: str) -> bool:
+    return bool(EMAIL_RE.match(value.strip()))
+
+
+def parse_path(raw: str, *, email_is_identifier: bool) -> Ident:
+    """Track v1 path: the kind comes from the shape of the value (``cio_…``, email-shaped, else id)."""
+    if not raw:
+        raise InvalidRequest("the customer identifier in the path is empty", "identifier")
+    if raw.startswith("cio_"):
+        value = raw[4:]
+        if not CIO_RE.match(value):
+            raise InvalidRequest(f"invalid cio_id '{raw}'", "identifier")
+        return Ident("cio_id", value)
+    if email_is_identifier and looks_like_email(raw):
+        return Ident("email", raw)
+    check_id(raw)
+    return Ident("id", raw)
+
+
+def check_id(value: str, field: str = "id") -> None:
+    if len(value.encode()) > MAX_ID_BYTES:
+        raise InvalidRequest(f"{field} is {len(value.encode())} bytes; the limit is {MAX_ID_BYTES} bytes", field)
+
+
+def one_identifier(obj: Any, where: str, *, email_is_identifier: bool) -> Ident:
+    """A typed body identifier ``{"id"|"email"|"cio_id": value}`` with exactly one key (v2 and merge bodies)."""
+    if not isinstance(obj, dict) or len(obj) != 1:
+        raise InvalidRequest(f"{where} must have exactly one of id, email or cio_id", where)
+    ((kind, value),) = obj.items()
+    if kind == "phone":
+        raise InvalidRequest(f"{where}: phone is not enabled as an identifier in this workspace", where)
+    if kind not in ("id", "email", "cio_id"):
+        raise InvalidRequest(f"{where}: unknown identifier type '{kind}'", where)
+    if kind == "email" and not email_is_identifier:
+        raise InvalidRequest(f"{where}: email is not an identifier in an ID-only workspace; use id or cio_id", where)
+    if not isinstance(value, str | int) or str(value) == "":
+        raise InvalidRequest(f"{where}.{kind} must be a non-empty string", where)
+    value = str(value)
+    if kind == "cio_id":
+        value = value.removeprefix("cio_")
+        if not CIO_RE.match(value):
+            raise InvalidRequest(f"{where}: invalid cio_id", where)
+    elif kind == "id":
+        check_id(value, f"{where}.id")
+    return Ident(kind, value)
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    return len(json.dumps(value, separators=(",", ":")).encode())
+
+
+def check_attributes(attrs: dict[str, Any]) -> None:
+    """Attribute name/value sizes and the per-call attribute count; raise InvalidRequest (400)."""
+    custom = [k for k in attrs if k not in RESERVED]
+    if len(custom) > MAX_ATTRIBUTES:
+        raise InvalidRequest(f"{len(custom)} attributes in one call; the limit is {MAX_ATTRIBUTES}", "attributes")
+    for key, value in attrs.items():
+        if len(key.encode()) > MAX_ATTR_NAME_BYTES:
+            raise InvalidRequest(f"attribute name is longer than {MAX_ATTR_NAME_BYTES} bytes", key[:40])
+        if key == "cio_subscription_preferences" or value is None:
+            continue
+        if _size(value) > MAX_ATTR_VALUE_BYTES:
+            raise InvalidRequest(f"value of '{key[:40]}' is longer than {MAX_ATTR_VALUE_BYTES} bytes", key[:40])
+    for key in ("id", "email"):
+        if isinstance(attrs.get(key), str):
+            check_id(attrs[key], key)
+
+
+def check_event(name: Any, data: Any) -> None:
+    if not isinstance(name, str) or not name:
+        raise InvalidRequest("event name is required", "name")
+    if len(name.encode()) > MAX_EVENT_NAME_BYTES:
+        raise InvalidRequest(f"event name is longer than {MAX_EVENT_NAME_BYTES} bytes", "name")
+    if data is not None and _size(data) > MAX_EVENT_DATA_BYTES:
+        raise InvalidRequest(f"event data is larger than {MAX_EVENT_DATA_BYTES} bytes", "data")
+
+
+def as_string(value: Any) -> str:
+    """App API attribute values are strings on the wire."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
