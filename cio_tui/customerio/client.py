@@ -1,6 +1,8 @@
 """Async client for the Customer.io Track (v1, v2) and App APIs.
 
-CONTRACT (other layers code against these signatures; keep them stable, extend freely):
+CONTRACT (other layers code against these signatures; keep them stable, extend freely). The operations live in
+``track.py`` (Track v1/v2) and ``app.py`` (App API); transport, retries and errors in ``http.py``; rate limits in
+``ratelimit.py``; response parsing in ``parse.py``.
 - ``CustomerIOClient(endpoints, site_id, track_key, app_key, *, transport=None, track_rps=100, app_rps=10, ...)``
   One ``httpx.AsyncClient`` per API, created once, closed by ``aclose()`` (or ``async with``).
 - Writes raise ``UncertainWriteError`` when the outcome is unknown (never resent blindly).
@@ -10,25 +12,21 @@ CONTRACT (other layers code against these signatures; keep them stable, extend f
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 
+from cio_tui.credentials import register_secret
+from cio_tui.customerio.app import AppMixin
+from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
-from cio_tui.customerio.models import (
-    Activity,
-    BatchResult,
-    ExportInfo,
-    Message,
-    Person,
-    PersonRef,
-    RegionInfo,
-    SearchPage,
-    SegmentRef,
-    WorkspaceInfo,
-)
+from cio_tui.customerio.ratelimit import TokenBucket
+from cio_tui.customerio.track import TrackMixin
 
 US_TRACK = "https://track.customer.io"
 EU_TRACK = "https://track-eu.customer.io"
@@ -41,7 +39,13 @@ def default_origins(region: str) -> tuple[str, str]:
     return (EU_TRACK, EU_APP) if region == "eu" else (US_TRACK, US_APP)
 
 
-class CustomerIOClient:
+class CustomerIOClient(TrackMixin, AppMixin):
+    """Both APIs of one workspace. Build once, share, ``await aclose()`` (or ``async with``) at the end.
+
+    ``transport`` (e.g. ``httpx.MockTransport`` or the sandbox's ``ASGITransport``) is used by both APIs.
+    ``sleep``/``clock``/``rng`` are for tests (rate limiter and back-off without real waiting).
+    """
+
     def __init__(
         self,
         *,
@@ -55,47 +59,67 @@ class CustomerIOClient:
         app_rps: float = 10.0,
         timeout: float = 15.0,
         max_retries: int = 4,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
-        raise NotImplementedError
+        for key in (track_key, app_key):
+            if not isinstance(key, SecretStr):
+                raise TypeError("API keys are passed as SecretStr")
+            register_secret(key)
+        self.site_id = site_id
+        self.track_origin = track_origin.rstrip("/")
+        self.app_origin = app_origin.rstrip("/")
+        self._transport = transport
+        common: dict[str, Any] = {
+            "secrets": [track_key, app_key],
+            "transport": transport,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "sleep": sleep,
+            "clock": clock,
+            "rng": rng,
+        }
+        self._track = ApiHttp(
+            "track", self.track_origin, httpx.BasicAuth(site_id, track_key.get_secret_value()), rps=track_rps,
+            **common,
+        )
+        self._app = ApiHttp("app", self.app_origin, _BearerAuth(app_key), rps=app_rps, **common)
 
-    async def aclose(self) -> None: ...
-    async def __aenter__(self) -> CustomerIOClient: ...
-    async def __aexit__(self, *exc: object) -> None: ...
+    @property
+    def track_limiter(self) -> TokenBucket:
+        return self._track.limiter
 
-    # -- Track v1 -------------------------------------------------------------------------------------
-    async def region(self) -> RegionInfo: ...
-    async def identify(self, who: Identifier, attributes: dict[str, Any]) -> None: ...
-    async def delete(self, who: Identifier) -> None: ...
-    async def suppress(self, who: Identifier) -> None: ...
-    async def unsuppress(self, who: Identifier) -> None: ...
-    async def merge(self, primary: Identifier, secondary: Identifier) -> None: ...
-    async def track_event(self, who: Identifier, name: str, data: dict[str, Any] | None = None) -> None: ...
+    @property
+    def app_limiter(self) -> TokenBucket:
+        return self._app.limiter
 
-    # -- Track v2 -------------------------------------------------------------------------------------
-    async def entity(self, operation: dict[str, Any]) -> None: ...
-    async def batch(self, operations: list[dict[str, Any]]) -> BatchResult: ...
+    async def aclose(self) -> None:
+        await self._track.aclose()
+        await self._app.aclose()
 
-    # -- App API --------------------------------------------------------------------------------------
-    async def customers_by_email(self, email: str) -> list[PersonRef]: ...
-    async def get_person(self, who: Identifier) -> Person | None:
-        """Attributes of one person, or None when Customer.io answers 404."""
+    async def __aenter__(self) -> CustomerIOClient:
+        return self
 
-    async def get_people(self, who: list[Identifier]) -> list[Person]:
-        """Bulk attributes, 100 per call (all identifiers of one call must share a kind; mixed lists are split).
-        Unknown people are left out."""
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
-    async def search(self, audience: dict[str, Any], *, start: str | None = None, limit: int = 1000) -> SearchPage: ...
-    def iter_search(self, audience: dict[str, Any], *, limit: int = 1000) -> AsyncIterator[PersonRef]: ...
-    async def segments(self, who: Identifier) -> list[SegmentRef]: ...
-    async def activities(
-        self, who: Identifier, *, activity_type: str | None = None, limit: int = 50
-    ) -> list[Activity]: ...
-    async def messages(self, who: Identifier, *, limit: int = 50) -> list[Message]: ...
-    async def workspaces(self) -> list[WorkspaceInfo]: ...
-    async def start_export(self, filters: dict[str, Any], attributes: list[str] | None = None) -> ExportInfo: ...
-    async def get_export(self, export_id: int) -> ExportInfo: ...
-    async def download_export(self, export_id: int, dest: Any) -> None:
-        """Resolve the signed link (``url`` or ``link``) and stream the file to ``dest`` (a path), no auth header."""
+    def __repr__(self) -> str:
+        return f"CustomerIOClient(track={self.track_origin!r}, app={self.app_origin!r})"
 
 
-__all__ = ["CustomerIOClient", "default_origins", "IdKind"]
+class _BearerAuth(httpx.Auth):
+    """``Authorization: Bearer <App key>``; the key stays a SecretStr until the header is built."""
+
+    def __init__(self, key: SecretStr) -> None:
+        self._key = key
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        request.headers["Authorization"] = f"Bearer {self._key.get_secret_value()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(********)"
+
+
+__all__ = ["CustomerIOClient", "default_origins", "IdKind", "Identifier"]
