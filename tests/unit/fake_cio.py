@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from cio_tui.customerio.errors import InvalidInputError, UncertainWriteError
 from cio_tui.customerio.identifiers import Identifier, IdKind
-from cio_tui.customerio.models import Activity, Person
+from cio_tui.customerio.models import Activity, Person, PersonRef
 
 
 class FakeClient:
@@ -17,14 +18,40 @@ class FakeClient:
         self.faults: dict[int, str] = {}  # nth write (1-based) -> "before" | "after" | "refuse"
         self.reads = 0
         self.failed: dict[str, str] = {}
+        self.email_ids = True  # the workspace uses email as an identifier
+        self.refuse_id_filter = False
+        self.searches: list[dict[str, Any]] = []
 
     def _fault(self) -> str | None:
         return self.faults.get(len(self.sent))
 
     async def get_people(self, who: list[Identifier]) -> list[Person]:
-        assert all(w.kind is IdKind.CIO_ID for w in who)
         self.reads += 1
-        return [self.people[w.value] for w in who if w.value in self.people]
+        if all(w.kind is IdKind.CIO_ID for w in who):
+            return [self.people[w.value] for w in who if w.value in self.people]
+        if any(w.kind is IdKind.EMAIL for w in who) and not self.email_ids:
+            raise InvalidInputError("email is not an identifier in this workspace", status=400)
+        out = []
+        for w in who:
+            for p in self.people.values():
+                if (w.kind is IdKind.ID and p.id == w.value) or (
+                    w.kind is IdKind.EMAIL and (p.email or "").lower() == w.value.lower()
+                ):
+                    out.append(p)
+        return out
+
+    async def customers_by_email(self, email: str) -> list[PersonRef]:
+        return [p.ref for p in self.people.values() if (p.email or "").lower() == email.lower()]
+
+    async def iter_search(self, audience: dict[str, Any], *, limit: int = 1000) -> AsyncIterator[PersonRef]:
+        self.searches.append(audience)
+        if "and" in audience and self.refuse_id_filter:
+            raise InvalidInputError("unknown field id", status=400)
+        for p in self.people.values():
+            if "and" in audience and p.id:
+                continue
+            if p.email:
+                yield p.ref
 
     async def identify(self, who: Identifier, attributes: dict[str, Any]) -> None:
         self.sent.append(("identify", who.value))

@@ -1,0 +1,172 @@
+"""What lead conversion and identifier fixes share: CSV input with line numbers, excluded rows, merge proposals,
+and bulk lookups of who already holds an id or an email."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from cio_tui.customerio.errors import InvalidInputError
+from cio_tui.customerio.identifiers import Identifier, normalize_email
+from cio_tui.customerio.models import Person, PersonRef
+from cio_tui.identity import operations as ops
+from cio_tui.identity.plan import Plan, PlanSource
+
+
+class CsvFormatError(ValueError):
+    """The file is not the CSV expected; the message names the header to use."""
+
+
+class ExcludedRow(BaseModel):
+    """A row left out of the plan: where it was, why, and what the operator can do."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int | None  # line in the CSV (header = line 1); None for rows typed in a screen
+    key: str  # the row's subject: an email (leads) or a cio_id (fixes)
+    value: str  # the id or change requested
+    reason: str
+    action: str
+
+
+class MergeProposal(BaseModel):
+    """Two people who would collide: ``primary`` already holds the identifier, ``secondary`` wanted it.
+
+    Never merged automatically; the operator can turn chosen proposals into a merge plan (``merge_plan``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int | None
+    identifier: str
+    primary: PersonRef
+    secondary: PersonRef
+
+
+class PlanBuild(BaseModel):
+    """A plan plus every row left out of it, and the merge proposals found on the way."""
+
+    plan: Plan
+    excluded: list[ExcludedRow]
+    proposals: list[MergeProposal]
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"{len(self.plan.operations)} operation(s) planned; {len(self.excluded)} row(s) left out"]
+        for row in self.excluded:
+            where = f"line {row.line}" if row.line else "row"
+            lines.append(f"  {where}: {row.key} -> {row.value}: {row.reason}. {row.action}")
+        if self.proposals:
+            lines.append(f"{len(self.proposals)} merge proposal(s) (not planned; review them in the Duplicates view):")
+            for p in self.proposals:
+                lines.append(
+                    f"  merge cio_{p.secondary.cio_id} ({p.secondary.email or p.secondary.id}) into "
+                    f"cio_{p.primary.cio_id} which holds {p.identifier!r}"
+                )
+        return lines
+
+
+def read_csv(
+    source: str | Path, columns: list[str], *, text: str | None = None, optional: tuple[str, ...] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV whose header holds ``columns`` (any order, case-insensitive; extra columns ignored;
+    ``optional`` columns are read when present, else empty).
+
+    Returns ``(line_number, row)`` with values stripped of surrounding spaces (ids keep inner spaces).
+    Pass ``text`` to read pasted content instead of a file.
+    """
+    if text is None:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CsvFormatError(f"no file at {source}") from None
+        except UnicodeDecodeError:
+            raise CsvFormatError(f"{source} is not UTF-8 text; save it as UTF-8 CSV") from None
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    wanted = ",".join(columns)
+    if not header:
+        raise CsvFormatError(f"{source} is empty; the first line must be the header `{wanted}`")
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise CsvFormatError(f"{source}: the header has no {', '.join(missing)} column; it must be `{wanted}`")
+    index = {c: names.index(c) for c in [*columns, *optional] if c in names}
+    rows = []
+    for line, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        row = {c: (record[i] if i < len(record) else "").strip() for c, i in index.items()}
+        rows.append((line, {c: row.get(c, "") for c in [*columns, *optional]}))
+    return rows
+
+
+async def holders_of_ids(client: Any, ids: Iterable[str]) -> dict[str, Person]:
+    """Who already holds each id (bulk reads, 100 per call). Ids nobody holds are absent."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    people = await client.get_people([Identifier.id(v) for v in wanted])
+    return {p.id: p for p in people if p.id in wanted}
+
+
+async def holders_of_emails(client: Any, emails: Iterable[str]) -> dict[str, list[Person]] | None:
+    """Who holds each email (normalised), by bulk reads. None when the workspace does not use email as an
+    identifier (the App API refuses ``id_type=email``): emails are then ordinary attributes and cannot collide."""
+    wanted = sorted({normalize_email(e) for e in emails})
+    if not wanted:
+        return {}
+    try:
+        people = await client.get_people([Identifier.email(v) for v in wanted])
+    except InvalidInputError:
+        return None
+    out: dict[str, list[Person]] = {}
+    for p in people:
+        if p.email:
+            out.setdefault(normalize_email(p.email), []).append(p)
+    return out
+
+
+def merge_plan(
+    proposals: list[MergeProposal],
+    *,
+    workspace_fingerprint: str,
+    workspace_name: str,
+    created_at: datetime | None = None,
+) -> Plan:
+    """Turn merge proposals the operator accepted into a merge plan (primary = the person holding the identifier)."""
+    return Plan.create(
+        workspace_fingerprint=workspace_fingerprint,
+        workspace_name=workspace_name,
+        source=PlanSource.MERGE_DUPLICATES,
+        description=f"{len(proposals)} merge(s) from collision proposals",
+        operations=[ops.merge(p.primary, p.secondary) for p in proposals],
+        created_at=created_at,
+    )
+
+
+def duplicates(values: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
+    """Values seen on more than one line -> those lines."""
+    seen: dict[str, list[int]] = {}
+    for line, value in values:
+        if value:
+            seen.setdefault(value, []).append(line)
+    return {v: lines for v, lines in seen.items() if len(lines) > 1}
+
+
+__all__ = [
+    "CsvFormatError",
+    "ExcludedRow",
+    "MergeProposal",
+    "PlanBuild",
+    "duplicates",
+    "holders_of_emails",
+    "holders_of_ids",
+    "merge_plan",
+    "read_csv",
+]

@@ -1,0 +1,153 @@
+"""Lead conversion and identifier fixes: every check, line numbers, merge proposals, the plans they make."""
+
+from __future__ import annotations
+
+import pytest
+
+from cio_tui.customerio.models import Person, PersonRef
+from cio_tui.identity.fixes import IdentifierChange, check_change, plan_identifier_fixes, read_changes
+from cio_tui.identity.leads import (
+    LEADS_FILTER,
+    IdRow,
+    check_row,
+    find_leads,
+    leads_from_export,
+    plan_lead_conversion,
+    read_id_rows,
+)
+from cio_tui.identity.plan import OpKind
+from cio_tui.identity.rows import CsvFormatError, merge_plan
+from tests.unit.fake_cio import FakeClient
+
+WS = {"workspace_fingerprint": "us:abc", "workspace_name": "W"}
+
+
+def workspace() -> FakeClient:
+    return FakeClient(
+        [
+            Person(cio_id="l1", email="one@x.co"),
+            Person(cio_id="l2", email="two@x.co"),
+            Person(cio_id="l3", email="three@x.co"),
+            Person(cio_id="c1", id="taken", email="cust@x.co"),
+            Person(cio_id="d1", email="dup@x.co", id="d1"),
+            Person(cio_id="d2", email="dup@x.co", id="d2"),
+        ]
+    )
+
+
+async def test_find_leads_with_filter_and_fallback():
+    client = workspace()
+    assert [r.cio_id for r in await find_leads(client)] == ["l1", "l3", "l2"]
+    assert client.searches == [LEADS_FILTER]
+    client = workspace()
+    client.refuse_id_filter = True
+    assert [r.cio_id for r in await find_leads(client)] == ["l1", "l3", "l2"]
+    assert client.searches[-1] == {"attribute": {"field": "email", "operator": "exists"}}
+
+
+def test_read_csv_and_export(tmp_path):
+    f = tmp_path / "ids.csv"
+    f.write_text("Email,ID\none@x.co,u1\n\n two@x.co , u2\n")
+    assert read_id_rows(f) == [IdRow(line=2, email="one@x.co", id="u1"), IdRow(line=4, email="two@x.co", id="u2")]
+    f.write_text("mail,id\n")
+    with pytest.raises(CsvFormatError, match="no email column; it must be `email,id`"):
+        read_id_rows(f)
+    e = tmp_path / "export.csv"
+    e.write_text("cio_id,email,id,plan\na,a@x.co,,pro\nb,b@x.co,u,free\n")
+    assert leads_from_export(e) == [PersonRef(cio_id="a", email="a@x.co")]
+
+
+@pytest.mark.parametrize(
+    ("email", "id_", "reason"),
+    [
+        ("one@x.co", "a@b.co", "looks like an email"),
+        ("one@x.co", "cio_123", "starts with 'cio_'"),
+        ("one@x.co", "x" * 151, "at most 150"),
+        ("not-an-email", "u1", "is not an email address"),
+        ("one@x.co", "", "empty"),
+    ],
+)
+def test_local_row_checks(email, id_, reason):
+    assert reason in check_row(IdRow(email=email, id=id_))
+
+
+async def test_plan_lead_conversion_reports_every_excluded_row():
+    text = "\n".join(
+        [
+            "email,id",
+            "one@x.co,u1",  # 2 ok
+            "two@x.co,taken",  # 3 id held by c1 -> merge proposal
+            "three@x.co,a@b.co",  # 4 email-shaped id
+            "nobody@x.co,u4",  # 5 not found
+            "cust@x.co,u5",  # 6 not a lead
+            "dup@x.co,u6",  # 7 several people
+            "one@x.co,u1",  # 8 exact repeat
+            "ONE@x.co,u9",  # 9 same email, another id: with line 2 both excluded
+        ]
+    )
+    build = await plan_lead_conversion(workspace(), read_id_rows(text=text), **WS)
+    assert build.plan.operations == []  # line 2 lost to the conflict with line 9
+    reasons = {r.line: r.reason for r in build.excluded}
+    assert "already used by another person (cio_c1" in reasons[3]
+    assert "looks like an email" in reasons[4]
+    assert reasons[5] == "no person has this email"
+    assert (
+        "not a lead: cio_c1 already has the id 'cust'" not in reasons[6] and "already has the id 'taken'" in reasons[6]
+    )
+    assert reasons[7] == "2 people have this email"
+    assert reasons[8] == "repeats line 2"
+    assert "several lines (2, 9)" in reasons[2] and "several lines (2, 9)" in reasons[9]
+    [proposal] = build.proposals
+    assert (proposal.primary.cio_id, proposal.secondary.cio_id, proposal.line) == ("c1", "l2", 3)
+    text = "email,id\none@x.co,u1\nthree@x.co,u3\n"
+    build = await plan_lead_conversion(workspace(), read_id_rows(text=text), **WS)
+    assert [op.request.line() for op in build.plan.operations] == [
+        'PUT /api/v1/customers/cio_l1 {"id": "u1"}',
+        'PUT /api/v1/customers/cio_l3 {"id": "u3"}',
+    ]
+    assert build.excluded == [] and build.plan.source == "convert-leads"
+    assert "2 operation(s) planned; 0 row(s) left out" in build.summary_lines()[0]
+    merges = merge_plan([proposal], **WS)
+    assert merges.operations[0].request.body == {"primary": {"cio_id": "c1"}, "secondary": {"cio_id": "l2"}}
+
+
+def test_read_changes(tmp_path):
+    assert read_changes(text="cio_id,new_email\ncio_a1,n@x.co\n") == [
+        IdentifierChange(line=2, cio_id="cio_a1", new_email="n@x.co")
+    ]
+    with pytest.raises(CsvFormatError, match="new_id and/or new_email"):
+        read_changes(text="cio_id,x\na,b\n")
+    assert "not a cio_id" in check_change(IdentifierChange(cio_id="a-b", new_id="u"))
+    assert "neither" in check_change(IdentifierChange(cio_id="a"))
+
+
+async def test_plan_identifier_fixes_checks_and_collisions():
+    client = workspace()
+    text = "\n".join(
+        [
+            "cio_id,new_id,new_email",
+            "cio_l1,u1,",  # 2 ok: assign via change
+            "c1,taken2,new@x.co",  # 3 ok: both
+            "l2,taken,",  # 4 id held by c1
+            "l3,,cust@x.co",  # 5 email held by c1
+            "zz9,u9,",  # 6 no such person
+            "d1,d1,",  # 7 nothing to do
+            "d2,cio_x,",  # 8 bad id
+            "l1,u7,",  # 9 same person twice -> 2 and 9 excluded
+        ]
+    )
+    build = await plan_identifier_fixes(client, read_changes(text=text), **WS)
+    reasons = {r.line: r.reason for r in build.excluded}
+    assert set(reasons) == {2, 4, 5, 6, 7, 8, 9}
+    assert "'taken' already belongs to another person (cio_c1)" in reasons[4]
+    assert "'cust@x.co' already belongs to another person (cio_c1)" in reasons[5]
+    assert reasons[6] == "no person has this cio_id" and reasons[7] == "the person already has these identifiers"
+    assert [p.secondary.cio_id for p in build.proposals] == ["l2", "l3"]
+    [op] = build.plan.operations
+    assert op.kind is OpKind.CHANGE_ID and op.request.line() == (
+        'PUT /api/v1/customers/cio_c1 {"email": "new@x.co", "id": "taken2"}'
+    )
+    assert [loss.values for loss in op.loses] == [{"id": "taken"}, {"email": "cust@x.co"}]
+    client.email_ids = False  # id-only workspace: emails are attributes, they cannot collide
+    build = await plan_identifier_fixes(client, [IdentifierChange(cio_id="l3", new_email="cust@x.co")], **WS)
+    assert build.plan.operations[0].kind is OpKind.CHANGE_EMAIL and build.excluded == []
