@@ -1,5 +1,63 @@
-"""Placeholder: builds services and runs the Textual app. Owner: issue 4."""
+"""``cio-tui`` with no command: build the app's services from the CLI context and run the terminal UI.
+
+Which workspace opens (after the first frame, in a worker): ``--sandbox`` the embedded sandbox; ``--profile NAME`` that
+profile; else the ``CIO_TUI_SITE_ID`` environment profile; else the default (or only) saved profile; else none, and
+the app opens on Connect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 
-def run_tui(ctx: object) -> None:
-    raise SystemExit("The terminal UI is not built yet.")
+def start_choice(settings: Any, *, profile_name: str | None, sandbox: bool) -> Any:
+    from cio_tui.tui.services import StartChoice
+
+    if sandbox:
+        return StartChoice(sandbox=True)
+    if profile_name:
+        return StartChoice(profile_name=profile_name)
+    if getattr(settings, "has_env_profile", False):
+        return StartChoice(env_profile=True)
+    profiles = getattr(settings, "profiles", {}) or {}
+    default = getattr(settings, "default_profile", None)
+    if default and default in profiles:
+        return StartChoice(profile_name=default)
+    if len(profiles) == 1:
+        return StartChoice(profile_name=next(iter(profiles)))
+    return StartChoice()
+
+
+def build_services(ctx: Any) -> Any:
+    """AppServices from a ``CliContext`` (settings, credentials, profile/sandbox choice). No IO happens here."""
+    from cio_tui.tui.services import AppServices
+
+    settings = getattr(ctx, "settings", None)
+    if settings is None:
+        from cio_tui.config import load_settings
+
+        settings = load_settings()
+    credentials = getattr(ctx, "credentials", None)
+    if credentials is None:
+        from cio_tui.credentials import CredentialStore
+
+        credentials = CredentialStore()  # probes the keyring lazily, on first use (in a worker)
+
+    async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
+        from cio_tui.workspace import open_workspace as open_ws
+
+        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox)
+
+    start = start_choice(
+        settings, profile_name=getattr(ctx, "profile_name", None), sandbox=bool(getattr(ctx, "sandbox", False))
+    )
+    return AppServices(settings=settings, credentials=credentials, open_workspace=open_workspace, start=start)
+
+
+def run_tui(ctx: Any) -> None:
+    from cio_tui.tui.app import CioApp
+
+    CioApp(build_services(ctx)).run()
+
+
+__all__ = ["build_services", "run_tui", "start_choice"]

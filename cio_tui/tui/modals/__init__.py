@@ -1,0 +1,1 @@
+"""Modal screens: confirmations, help, area picker, profile forms (import each module directly)."""

@@ -1,0 +1,211 @@
+"""``CioApp``: a thin Textual app. Areas are modes (see ``areas.py``); services come in through the constructor.
+
+The first frame is drawn before any network or keyring call: the workspace is opened by a worker started on
+``Ready``. Screens reach each other only through the navigation API below (or the messages in ``messages.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from cio_tui.tui.areas import AREAS, AREAS_BY_MODE, Area
+from cio_tui.tui.commands import AreaCommands
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
+from cio_tui.tui.services import AppServices, StartChoice
+
+STYLES = Path(__file__).parent / "styles"
+QUIET_GROUPS = {"navigation"}  # workers that never block quitting
+
+
+def _base_screen_factory(area: Area) -> Any:
+    return lambda: area.screen_class()()
+
+
+class CioApp(App[None]):
+    TITLE = "cio-tui"
+    CSS_PATH = [STYLES / "app.tcss", *sorted(p for p in STYLES.glob("*.tcss") if p.name != "app.tcss")]
+    MODES = {area.mode: _base_screen_factory(area) for area in AREAS}
+    COMMANDS = App.COMMANDS | {AreaCommands}
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        Binding("g", "goto", "Go to", id="app.goto", tooltip="Pick an area by name"),
+        *(
+            Binding(a.key, f"switch_area('{a.mode}')", a.title, show=False, id=f"app.area.{a.mode}",
+                    tooltip=f"Go to {a.title}: {a.summary}")
+            for a in AREAS
+        ),
+        Binding("q", "request_quit", "Quit", id="app.quit", tooltip="Quit (asks first if work is running)"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, id="app.quit_anywhere",
+                tooltip="Quit from anywhere, even inside a text field"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    workspace: reactive[Any] = reactive(None, init=False, always_update=True)
+    """The open ``cio_tui.workspace.Workspace`` (``None`` until one is open). Screens ``watch`` it."""
+    workspace_status: reactive[str] = reactive("", init=False)
+    """Words for the banner while no workspace is open ("Opening the sandbox workspace…")."""
+
+    def __init__(self, services: AppServices, *, initial_area: str | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.set_reactive(CioApp.workspace, services.workspace)
+        self._initial_area = initial_area
+
+    # -- start-up ----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        start = self.services.start
+        if self.workspace is None and not start.opens_workspace:
+            self.set_reactive(CioApp.workspace_status, "No workspace: add or pick one here, or open the sandbox")
+        elif self.workspace is None:
+            self.set_reactive(CioApp.workspace_status, f"Opening {start.describe()}…")
+        default = "walkthrough" if (self.workspace is not None or start.opens_workspace) else "connect"
+        self.switch_mode(self._initial_area or default)
+
+    def on_ready(self) -> None:
+        """After the first frame: only now touch the network or the keyring."""
+        if self.workspace is None and self.services.start.opens_workspace:
+            self.open_workspace(self.services.start)
+
+    @work(exclusive=True, group="workspace", exit_on_error=False)
+    async def open_workspace(self, choice: StartChoice) -> Any:
+        """Open (and switch to) a workspace; on failure say why and what to do, and go to Connect."""
+        self.workspace_status = f"Opening {choice.describe()}…"
+        try:
+            workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
+        except Exception as exc:  # every failure becomes words, never a crash
+            self.workspace_status = f"Could not open {choice.describe()}"
+            self.notify(f"Could not open {choice.describe()}: {describe_error(exc)}", title="Workspace",
+                        severity="error", timeout=12)
+            self.switch_area("connect")
+            return None
+        await self.set_workspace(workspace)
+        return workspace
+
+    async def set_workspace(self, workspace: Any) -> None:
+        previous = self.workspace
+        self.services.workspace = workspace
+        self.workspace = workspace
+        self.workspace_status = ""
+        if previous is not None and previous is not workspace:
+            await _close(previous)
+
+    async def on_unmount(self) -> None:
+        if self.workspace is not None:
+            await _close(self.workspace)
+
+    # -- navigation API (screens call these, or post the messages in messages.py) -------------------
+    def switch_area(self, mode: str) -> None:
+        if mode not in AREAS_BY_MODE:
+            self.notify(f"There is no area called {mode!r}.", severity="warning")
+            return
+        self.switch_mode(mode)
+
+    def action_switch_area(self, mode: str) -> None:
+        self.switch_area(mode)
+
+    def area_screen(self, mode: str) -> Any:
+        """The base screen of an area (after ``switch_area(mode)`` has been awaited)."""
+        return self._screen_stacks[mode][0]
+
+    async def _goto(self, mode: str, method: str, *args: Any) -> None:
+        await self.switch_mode(mode)
+        getattr(self.area_screen(mode), method)(*args)
+
+    def open_person(self, who: Any) -> None:
+        """Show a person in People (``who``: an ``Identifier`` or text to auto-detect)."""
+        self.call_later(self._goto, "people", "lookup", who)
+
+    def open_preview(self, text: str) -> None:
+        """Open Preview with a Segment call prefilled."""
+        self.call_later(self._goto, "preview", "prefill", text)
+
+    def open_plan(self, plan: Any) -> None:
+        """Open Plan/Apply on a plan for review."""
+        self.call_later(self._goto, "plan", "show_plan", plan)
+
+    async def run_area_action(self, mode: str, action: str) -> None:
+        """Switch to an area and run one of its screen's actions (used by the command palette)."""
+        await self.switch_mode(mode)
+        await self.area_screen(mode).run_action(action)
+
+    @on(OpenArea)
+    def _on_open_area(self, message: OpenArea) -> None:
+        self.switch_area(message.mode)
+
+    @on(OpenPerson)
+    def _on_open_person(self, message: OpenPerson) -> None:
+        self.open_person(message.who)
+
+    @on(OpenPreview)
+    def _on_open_preview(self, message: OpenPreview) -> None:
+        self.open_preview(message.text)
+
+    @on(OpenPlan)
+    def _on_open_plan(self, message: OpenPlan) -> None:
+        self.open_plan(message.plan)
+
+    # -- help, go to, quit ---------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from cio_tui.tui.help import help_rows
+        from cio_tui.tui.modals.help import HelpModal
+
+        screen = self.screen
+        if screen.is_modal:
+            return
+        title = getattr(screen, "AREA_TITLE", "") or "cio-tui"
+        self.push_screen(HelpModal(title, getattr(screen, "HELP", ""), help_rows(self, screen)))
+
+    def action_goto(self) -> None:
+        from cio_tui.tui.modals.goto import GoToModal
+
+        def chosen(mode: str | None) -> None:
+            if mode:
+                self.switch_area(mode)
+
+        self.push_screen(GoToModal(self.current_mode), chosen)
+
+    def running_work(self) -> list[Worker[Any]]:
+        return [w for w in self.workers if w.is_running and w.group not in QUIET_GROUPS]
+
+    def action_request_quit(self) -> None:
+        running = self.running_work()
+        if not running:
+            self.exit()
+            return
+        from cio_tui.tui.modals.confirm import ConfirmModal
+
+        names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
+        body = f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is."
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(ConfirmModal("Quit cio-tui?", body, yes="Quit", no="Stay"), answered)
+
+    # -- a notification, never a crash -------------------------------------------------------------
+    @on(Worker.StateChanged)
+    def _on_worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe_error(event.worker.error), title="Something failed", severity="error", timeout=12)
+
+
+async def _close(workspace: Any) -> None:
+    client = getattr(workspace, "client", None)
+    if client is not None and hasattr(client, "aclose"):
+        try:
+            await client.aclose()
+        except Exception:  # closing must never block leaving
+            pass
+
+
+__all__ = ["CioApp"]

@@ -1,0 +1,71 @@
+"""Command palette (ctrl+p): every area and every described action of every area, titled ``Area: verb``.
+
+Generated from ``AREAS`` and each area screen's ``BINDINGS``, so a new binding appears here without extra work.
+Choosing an action of another area switches to it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from cio_tui.tui.areas import AREAS
+
+if TYPE_CHECKING:
+    from cio_tui.tui.app import CioApp
+
+HIDDEN_ACTIONS = {"leave_field"}
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    title: str
+    help: str
+    run: Callable[[], object]
+
+
+def palette_commands(app: CioApp) -> Iterator[PaletteCommand]:
+    yield PaletteCommand("App: help for this screen", "Every key of the current screen", app.action_help)
+    yield PaletteCommand("App: go to area", "Pick an area from a list", app.action_goto)
+    yield PaletteCommand("App: quit", "Leave cio-tui (asks first if work is running)", app.action_request_quit)
+    for area in AREAS:
+        yield PaletteCommand(f"{area.title}: open", area.summary, partial(app.switch_area, area.mode))
+        seen: set[str] = set()
+        for binding in area.screen_class().BINDINGS:
+            action = getattr(binding, "action", None)
+            description = getattr(binding, "description", "")
+            if not action or not description or action in HIDDEN_ACTIONS or action in seen:
+                continue
+            seen.add(action)
+            verb = description[0].lower() + description[1:]
+            yield PaletteCommand(
+                f"{area.title}: {verb}",
+                binding.tooltip or description,
+                partial(app.run_area_action, area.mode, action),
+            )
+
+
+class AreaCommands(Provider):
+    """Areas and their actions."""
+
+    @property
+    def _cio(self) -> CioApp:
+        return cast("CioApp", self.app)
+
+    async def discover(self) -> Hits:
+        for command in palette_commands(self._cio):
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in palette_commands(self._cio):
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
+
+
+__all__ = ["AreaCommands", "PaletteCommand", "palette_commands"]

@@ -1,0 +1,74 @@
+"""``AreaScreen``: the base of every top-level area screen (one Textual mode each).
+
+It composes the chrome every area shares (workspace banner, area bar, footer) around ``compose_body()``, gives the
+screen its help text, and tells the screen when the app's workspace changes. See ``docs/tui-conventions.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from cio_tui.tui.areas import area
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.widgets.banner import AreaBar, Banner
+
+if TYPE_CHECKING:
+    from cio_tui.tui.app import CioApp
+
+
+class AreaScreen(Screen[None]):
+    AREA: ClassVar[str] = ""
+    """Mode name of this area (a key of ``cio_tui.tui.areas.AREAS_BY_MODE``)."""
+    HELP: ClassVar[str] = ""
+    """What the screen is for, shown at the top of its ``?`` help (the keys are listed automatically)."""
+
+    BINDINGS = [
+        Binding("escape", "leave_field", "Leave the field", show=False, id="area.leave_field",
+                tooltip="Take focus out of a text field so single-letter keys work"),
+    ]
+
+    @property
+    def AREA_TITLE(self) -> str:  # noqa: N802 - reads like the class constants it complements
+        return area(self.AREA).title
+
+    @property
+    def cio(self) -> CioApp:
+        """The app, typed: ``self.cio.services``, ``self.cio.workspace``, ``self.cio.open_person(...)``."""
+        return cast("CioApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="banner")
+        yield AreaBar(self.AREA, id="area-bar")
+        with Vertical(id="area-body"):
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets (between the area bar and the footer)."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "workspace", self.workspace_changed, init=False)
+
+    def workspace_changed(self, workspace: Any) -> None:
+        """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""
+
+    def action_leave_field(self) -> None:
+        self.set_focus(None)
+
+    @on(Worker.StateChanged)
+    def _on_worker_failed(self, event: Worker.StateChanged) -> None:
+        """Safety net: a worker that raised becomes a notification (handle expected errors in the worker)."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe_error(event.worker.error), title="Something failed", severity="error", timeout=12)
+
+
+__all__ = ["AreaScreen"]

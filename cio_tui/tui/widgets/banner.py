@@ -1,0 +1,76 @@
+"""The persistent workspace banner and area bar shown at the top of every area screen.
+
+The banner says which workspace every action goes to: name, region and ``SANDBOX`` or ``LIVE`` in words (the
+colour only repeats it). It watches the app's ``workspace`` and ``workspace_status`` reactives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import RenderResult
+from textual.content import Content
+from textual.widget import Widget
+
+from cio_tui.tui.areas import AREAS
+
+
+def banner_text(workspace: Any, status: str) -> Content:
+    """Banner line for a workspace (or ``None``) and the app's status text."""
+    if workspace is None:
+        return Content.from_markup(" [b]cio-tui[/b] │ $status", status=status or "No workspace")
+    mode = "SANDBOX" if workspace.is_sandbox else "LIVE"
+    tail = "rehearsal data, nothing real changes" if workspace.is_sandbox else "changes are real"
+    return Content.from_markup(
+        " [b]cio-tui[/b] │ [b]$name[/b] │ region $region │ [b]$mode[/b]: $tail",
+        name=workspace.name,
+        region=str(workspace.region).upper(),
+        mode=mode,
+        tail=tail,
+    )
+
+
+class Banner(Widget):
+    """One line: the workspace every action goes to."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "workspace", self._refresh_banner)
+        self.watch(self.app, "workspace_status", self._refresh_banner)
+
+    def _refresh_banner(self, _value: object = None) -> None:
+        workspace = getattr(self.app, "workspace", None)
+        self.set_class(workspace is not None and workspace.is_sandbox, "-sandbox")
+        self.set_class(workspace is not None and not workspace.is_sandbox, "-live")
+        self.set_class(workspace is None, "-none")
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        return banner_text(getattr(self.app, "workspace", None), getattr(self.app, "workspace_status", ""))
+
+
+class AreaBar(Widget):
+    """Every area by name with its key; the current one is bracketed (not shown by colour alone). Clickable."""
+
+    def __init__(self, current: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.current = current
+
+    def on_resize(self) -> None:
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        full_width = sum(len(f" {a.key} {a.title} ") for a in AREAS)
+        narrow = self.size.width < full_width
+        parts: list[Content] = []
+        for area in AREAS:
+            name = area.short if narrow else area.title
+            label = f"{area.key} {name}"
+            if area.mode == self.current:
+                parts.append(Content.from_markup("[b reverse]▸$label◂[/]", label=label))
+            else:
+                # mode names are plain identifiers from the registry, safe inside the action markup
+                parts.append(Content.from_markup(f"[@click=app.switch_area('{area.mode}')] $label [/]", label=label))
+        return Content("").join(parts)
+
+
+__all__ = ["AreaBar", "Banner", "banner_text"]

@@ -1,0 +1,107 @@
+"""Deterministic fixtures for TUI tests (Pilot and snapshots). See docs/tui-conventions.md.
+
+- ``make_app(...)``: a ``CioApp`` over real services (settings and data dir under tmp_path, the autouse in-memory
+  keyring, the embedded sandbox seeded on first use), a fixed clock and animations off.
+- ``SIZE`` (100x32) and ``SMALL`` (80x24) terminal sizes; ``settle(pilot)`` waits for every worker and a refresh.
+- The text cursor never blinks (autouse), so snapshots do not flake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from cio_tui.tui.app import CioApp
+from cio_tui.tui.services import AppServices, StartChoice
+
+SIZE = (100, 32)
+SMALL = (80, 24)
+FIXED_NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until the app is quiet: every worker done (workspace opening, lookups), then a refresh."""
+    await pilot.pause()
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            break
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor is the classic snapshot flake: keep it always visible."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+def fake_workspace(name: str = "Acme prod", region: str = "us", *, is_sandbox: bool = False, client: Any = None) -> Any:
+    """A stand-in workspace for shell-only tests (banner, navigation) that never reach the API."""
+    return SimpleNamespace(name=name, region=region, is_sandbox=is_sandbox, profile=None, client=client,
+                           fingerprint=f"{region}:0000000000000000", data_dir=None)
+
+
+def real_services(*, start: StartChoice, opener: Callable[..., Any] | None = None, **extras: Any) -> AppServices:
+    """Services as ``cli/tui.py`` builds them, on the test's tmp config/data dirs and the in-memory keyring."""
+    from cio_tui.config import load_settings
+    from cio_tui.credentials import CredentialStore
+
+    settings = load_settings()
+    credentials = CredentialStore()
+
+    async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
+        from cio_tui.workspace import open_workspace as open_ws
+
+        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox)
+
+    return AppServices(
+        settings=settings,
+        credentials=credentials,
+        open_workspace=opener or open_workspace,
+        start=start,
+        clock=fixed_clock,
+        extras=dict(extras),
+    )
+
+
+@pytest.fixture
+def make_app() -> Callable[..., CioApp]:
+    """``make_app(area="people")`` -> a CioApp on the seeded sandbox, opened after its first frame.
+
+    ``sandbox=False`` starts with no workspace (the app opens on Connect); ``profile="NAME"`` opens a saved profile;
+    ``opener=`` replaces the workspace opener (e.g. one that raises); ``workspace=`` hands in an open one.
+    """
+
+    def factory(
+        area: str | None = None,
+        *,
+        sandbox: bool = True,
+        profile: str | None = None,
+        opener: Callable[..., Any] | None = None,
+        workspace: Any = None,
+        **extras: Any,
+    ) -> CioApp:
+        start = StartChoice(profile_name=profile, sandbox=sandbox and profile is None)
+        services = real_services(start=start, opener=opener, **extras)
+        services.workspace = workspace
+        app = CioApp(services, initial_area=area)
+        app.animation_level = "none"
+        return app
+
+    return factory
+
+
+__all__ = ["FIXED_NOW", "SIZE", "SMALL", "fake_workspace", "settle"]

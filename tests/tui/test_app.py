@@ -1,0 +1,171 @@
+"""The shell: first frame before IO, every area reachable, help and palette generated, quit confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cio_tui.customerio.errors import AuthError
+from cio_tui.tui.app import CioApp
+from cio_tui.tui.areas import AREAS
+from cio_tui.tui.commands import palette_commands
+from cio_tui.tui.help import help_rows
+from cio_tui.tui.messages import OpenPreview
+from cio_tui.tui.modals.confirm import ConfirmModal
+from cio_tui.tui.modals.help import HelpModal
+from cio_tui.tui.widgets.banner import AreaBar, Banner
+from tests.tui.conftest import SIZE, fake_workspace, settle
+
+
+def _text(widget) -> str:
+    return str(widget.render())
+
+
+async def test_first_frame_comes_before_the_workspace_is_opened(make_app):
+    gate = asyncio.Event()
+    calls: list[str] = []
+
+    async def slow_opener(*, profile_name=None, sandbox=False):
+        calls.append("open")
+        await gate.wait()
+        return fake_workspace("Sandbox", is_sandbox=True)
+
+    app = make_app(opener=slow_opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        banner = app.screen.query_one(Banner)
+        assert "Opening the sandbox workspace" in _text(banner)
+        assert app.workspace is None
+        gate.set()
+        await settle(pilot)
+        assert calls == ["open"]
+        assert "SANDBOX" in _text(app.screen.query_one(Banner))
+        assert "Sandbox" in _text(app.screen.query_one(Banner))
+
+
+async def test_banner_says_live_in_words(make_app):
+    app = make_app(workspace=fake_workspace("Acme prod", "eu"), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = _text(app.screen.query_one(Banner))
+        assert "Acme prod" in text and "region EU" in text and "LIVE" in text
+
+
+async def test_no_profile_opens_on_connect(make_app):
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "connect"
+        assert "No workspace" in _text(app.screen.query_one(Banner))
+
+
+async def test_every_area_is_reachable_by_its_key_and_named_in_the_area_bar(make_app):
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=(140, 32)) as pilot:
+        await pilot.pause()
+        for area in AREAS:
+            await pilot.press(area.key)
+            await pilot.pause()
+            assert app.current_mode == area.mode
+            assert app.screen.query_one(Banner)
+            bar = _text(app.screen.query_one(AreaBar))
+            assert all(a.title in bar for a in AREAS), bar
+
+
+async def test_go_to_picker_lists_every_area(make_app):
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        options = app.screen.query_one("#goto-list")
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [a.mode for a in AREAS]
+        await pilot.press("down", "down", "enter")  # from walkthrough: people, preview
+        await pilot.pause()
+        assert app.current_mode == "preview"
+
+
+async def test_help_lists_every_binding_of_the_screen_and_app(make_app):
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for area in AREAS:
+            await pilot.press(area.key)
+            await pilot.pause()
+            rows = help_rows(app, app.screen)
+            described = {(r.description) for r in rows}
+            for binding in [*type(app.screen).BINDINGS, *CioApp.BINDINGS]:
+                if binding.description:
+                    assert binding.description in described, (area.mode, binding)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert app.screen.help_title == "Connect"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpModal)
+
+
+def test_palette_lists_every_area_as_area_verb():
+    app = CioApp.__new__(CioApp)  # palette_commands only reads bound methods
+    titles = [c.title for c in palette_commands(app)]
+    for area in AREAS:
+        assert f"{area.title}: open" in titles
+    assert all(": " in t for t in titles)
+
+
+async def test_quit_asks_first_when_work_is_running(make_app):
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        blocker = asyncio.Event()
+
+        async def long_job() -> None:
+            await blocker.wait()
+
+        app.run_worker(long_job(), group="apply")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "apply" in str(app.screen.query_one(".dialog-body").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert app.is_running
+        exits: list[bool] = []
+        app.exit = lambda *a, **k: exits.append(True)  # type: ignore[method-assign]
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert exits == [True]
+        blocker.set()
+
+
+async def test_failed_open_notifies_with_next_step_and_goes_to_connect(make_app):
+    async def failing_opener(*, profile_name=None, sandbox=False):
+        raise AuthError("authentication failed for the Track API key of profile prod", status=401)
+
+    app = make_app(profile="prod", opener=failing_opener)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "connect"
+        messages = [n.message for n in app._notifications]
+        assert any("authentication failed" in m and "Connect" in m for m in messages), messages
+        assert "Could not open profile prod" in _text(app.screen.query_one(Banner))
+
+
+async def test_navigation_api_calls_the_target_screen(make_app, monkeypatch):
+    from cio_tui.tui.screens.plan import PlanScreen
+    from cio_tui.tui.screens.preview import PreviewScreen
+
+    received: list[object] = []
+    monkeypatch.setattr(PreviewScreen, "prefill", lambda self, text: received.append(("preview", text)))
+    monkeypatch.setattr(PlanScreen, "show_plan", lambda self, plan: received.append(("plan", plan)))
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(OpenPreview('analytics.identify("u1", {email: "a@b.co"})'))
+        await settle(pilot)
+        assert app.current_mode == "preview"
+        app.open_plan("the plan")
+        await settle(pilot)
+        assert app.current_mode == "plan"
+        assert received == [("preview", 'analytics.identify("u1", {email: "a@b.co"})'), ("plan", "the plan")]
