@@ -1,9 +1,108 @@
-"""Placeholder: replaced by the module's owner (issue 3)."""
+"""``cio-tui sandbox serve|reset|info``: the Customer.io workspace emulator on a loopback port."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
+
+DEFAULT_PEOPLE = 2000
+DEFAULT_SEED = 7
+
+
+def _db_path(db: str | None) -> Path:
+    if db:
+        return Path(db).expanduser()
+    from cio_tui.config import load_settings
+    from cio_tui.sandbox.embedded import default_db_path
+
+    return default_db_path(load_settings().data_dir)
+
+
+db_option = click.option("--db", "db", metavar="PATH", help="Workspace database file (default: in the data dir).")
+people_option = click.option("--people", type=click.IntRange(0), default=None,
+                             help=f"People to generate when the workspace is new [{DEFAULT_PEOPLE}].")
+seed_option = click.option("--seed", type=int, default=None, help=f"Generator (and fault) seed [{DEFAULT_SEED}].")
+mode_option = click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None,
+                           help="Identifier mode of the workspace [email_or_id, or what the db says].")
 
 
 @click.group("sandbox")
 def sandbox_group() -> None:
-    """Not built yet (issue 3)."""
-    raise click.ClickException("not built yet")
+    """The sandbox workspace: a local Customer.io emulator (Track v1/v2 and App API), no account needed."""
+
+
+@sandbox_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it loopback).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8790, show_default=True)
+@db_option
+@people_option
+@seed_option
+@mode_option
+@click.option("--auto-merge/--no-auto-merge", "auto_merge", default=None,
+              help="Automatic merge of an id-only and an email-only person [on, or what the db says].")
+@click.option("--email-update-by-id/--no-email-update-by-id", "email_update_by_id", default=None,
+              help='"Allow updates to email using ID" [off, or what the db says].')
+@click.option("--track-rps", type=click.FloatRange(0), default=100.0, show_default=True, help="Track limit, 0 = off.")
+@click.option("--app-rps", type=click.FloatRange(0), default=10.0, show_default=True, help="App limit, 0 = off.")
+@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of requests answered with 429/5xx or a dropped connection (reproducible from --seed).")
+@click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True, help="Added per request.")
+def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: int | None, mode: str | None,
+              auto_merge: bool | None, email_update_by_id: bool | None, track_rps: float, app_rps: float,
+              fault_rate: float, latency_ms: float) -> None:
+    """Serve the sandbox on HOST:PORT and print its URL and credentials. Stop with Ctrl-C or SIGTERM."""
+    from cio_tui.sandbox.embedded import ensure_seeded
+    from cio_tui.sandbox.server import serve
+    from cio_tui.sandbox.settings import SandboxSettings
+
+    path = _db_path(db)
+    seeded = ensure_seeded(path, people=DEFAULT_PEOPLE if people is None else people,
+                           seed=DEFAULT_SEED if seed is None else seed, mode=mode or "email_or_id")
+    if not seeded and people is not None:
+        click.echo(f"The workspace at {path} already exists; --people is ignored (run `cio-tui sandbox reset`).")
+    settings = SandboxSettings(
+        mode=mode, auto_merge=auto_merge, email_update_by_id=email_update_by_id, track_rps=track_rps,
+        app_rps=app_rps, fault_rate=fault_rate, fault_seed=DEFAULT_SEED if seed is None else seed,
+        latency_ms=latency_ms,
+    )
+    try:
+        serve(path, settings, host=host, port=port, echo=click.echo)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from exc
+
+
+@sandbox_group.command("reset")
+@db_option
+@people_option
+@seed_option
+@mode_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | None, yes: bool) -> None:
+    """Delete the sandbox workspace and generate a fresh one."""
+    from cio_tui.sandbox.embedded import ensure_seeded
+
+    path = _db_path(db)
+    if path.exists() and not yes:
+        click.confirm(f"Delete every change made in the sandbox workspace {path}?", abort=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    count = DEFAULT_PEOPLE if people is None else people
+    ensure_seeded(path, people=count, seed=DEFAULT_SEED if seed is None else seed, mode=mode or "email_or_id")
+    click.echo(f"Sandbox workspace reset: {count} people generated in {path}")
+
+
+@sandbox_group.command("info")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info_cmd(db: str | None, as_json: bool) -> None:
+    """Where the sandbox workspace is, what it holds, its settings and its credentials."""
+    from cio_tui.sandbox.info import workspace_info
+
+    info = workspace_info(_db_path(db))
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        click.echo(f"{key.replace('_', ' '):<22}{value}")

@@ -70,5 +70,10 @@ def embedded_transport(
 
 __all__ = [
     "SANDBOX_APP_KEY", "SANDBOX_ORIGIN", "SANDBOX_SITE_ID", "SANDBOX_TRACK_KEY", "SandboxTransport",
-    "embedded_transport", "ensure_seeded",
+    "default_db_path", "embedded_transport", "ensure_seeded",
 ]
+
+
+def default_db_path(data_dir: str | Path) -> Path:
+    """The embedded sandbox workspace file under the app's data dir (shared by ``--sandbox`` and ``sandbox serve``)."""
+    return Path(data_dir) / "sandbox" / "sandbox.db"
