@@ -1,0 +1,187 @@
+"""The workspace the operator is working on: which profile, its client, and its folder for local state.
+
+``open_workspace`` decides where the workspace comes from, in this order:
+1. ``sandbox=True``: the embedded in-process sandbox (no account, no keyring);
+2. the environment profile (``CIO_TUI_SITE_ID`` + ``CIO_TUI_TRACK_API_KEY`` + ``CIO_TUI_APP_API_KEY``...), which
+   never touches the keyring;
+3. the named (or default) profile from the config file, with its keys from the credential store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
+from cio_tui.credentials import CredentialError, CredentialStore
+from cio_tui.customerio.client import CustomerIOClient
+
+SANDBOX_NAME = "sandbox"
+SANDBOX_RPS = 1000.0
+
+
+def fingerprint_of(region: str, site_id: str) -> str:
+    """``region:sha256(site_id)[:16]``: names a workspace without revealing its site id."""
+    return f"{region}:{hashlib.sha256(site_id.encode()).hexdigest()[:16]}"
+
+
+def workspace_dir(settings: Settings, fingerprint: str) -> Path:
+    """Per-workspace folder (journal, walkthrough state, saved preview sets), keyed by fingerprint so that
+    renaming a profile keeps its history."""
+    return settings.data_dir / "workspaces" / fingerprint.replace(":", "-")
+
+
+@dataclass
+class Workspace:
+    name: str
+    """Profile name (``sandbox`` for the sandbox, ``env`` for the environment profile)."""
+    region: str
+    is_sandbox: bool
+    profile: Profile
+    client: CustomerIOClient
+    fingerprint: str
+    data_dir: Path
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def __aenter__(self) -> Workspace:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def describe(self) -> str:
+        kind = "sandbox" if self.is_sandbox else f"region {self.region.upper()}"
+        return f"{self.name} ({kind})"
+
+
+def sandbox_db_path(settings: Settings) -> Path:
+    """The embedded sandbox database (shared by ``--sandbox`` and ``cio-tui sandbox serve``)."""
+    from cio_tui.sandbox import embedded
+
+    default_db_path = getattr(embedded, "default_db_path", None)
+    if default_db_path is not None:
+        return Path(default_db_path(settings.data_dir))
+    return settings.data_dir / "sandbox" / "default.sqlite"
+
+
+def sandbox_profile() -> Profile:
+    from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
+
+    return Profile(
+        name=SANDBOX_NAME, region="us", site_id=SANDBOX_SITE_ID, track_url=SANDBOX_ORIGIN, app_url=SANDBOX_ORIGIN,
+        track_rps=SANDBOX_RPS, app_rps=SANDBOX_RPS,
+    )
+
+
+def build_client(
+    settings: Settings,
+    profile: Profile,
+    track_key: SecretStr,
+    app_key: SecretStr,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    **kwargs: Any,
+) -> CustomerIOClient:
+    track_origin, app_origin = profile.origins()
+    return CustomerIOClient(
+        track_origin=track_origin,
+        app_origin=app_origin,
+        site_id=profile.site_id,
+        track_key=track_key,
+        app_key=app_key,
+        transport=transport,
+        track_rps=profile.track_rps,
+        app_rps=profile.app_rps,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        **kwargs,
+    )
+
+
+def resolve_profile(
+    settings: Settings, credentials: CredentialStore, profile_name: str | None = None
+) -> tuple[Profile, SecretStr, SecretStr]:
+    """(profile, track_key, app_key) for a real workspace: the environment profile when ``CIO_TUI_SITE_ID`` is
+    set, else the named/default profile with keys from the credential store. Raises ConfigError/CredentialError."""
+    env = settings.env_profile()
+    if env is not None:
+        missing = [
+            name
+            for name, value in (("CIO_TUI_TRACK_API_KEY", settings.track_api_key), ("CIO_TUI_APP_API_KEY",
+                                                                                  settings.app_api_key))
+            if value is None or not value.get_secret_value()
+        ]
+        if missing:
+            raise CredentialError(
+                f"CIO_TUI_SITE_ID is set but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not: "
+                "set both keys in the environment (the environment profile never uses the keyring)"
+            )
+        assert settings.track_api_key is not None and settings.app_api_key is not None
+        return env, settings.track_api_key, settings.app_api_key
+    profile = settings.get_profile(profile_name)
+    track, app = credentials.require_keys(profile.name)
+    return profile, track, app
+
+
+async def open_workspace(
+    settings: Settings,
+    credentials: CredentialStore,
+    *,
+    profile_name: str | None = None,
+    sandbox: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    **client_kwargs: Any,
+) -> Workspace:
+    """Open the workspace to work on (see the module docstring for the order). The caller closes it
+    (``await ws.aclose()`` or ``async with``). ``transport`` overrides the network (tests)."""
+    if profile_name and not sandbox and settings.has_env_profile and profile_name != ENV_PROFILE_NAME:
+        # The environment profile wins; say so rather than silently ignoring --profile.
+        raise ConfigError(
+            f"--profile {profile_name} was given but CIO_TUI_SITE_ID is set, and the environment profile always "
+            "wins: unset the CIO_TUI_* variables to use a saved profile"
+        )
+    if sandbox:
+        from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_TRACK_KEY, embedded_transport
+
+        profile = sandbox_profile()
+        if transport is None:
+            db_path = sandbox_db_path(settings)
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            transport = embedded_transport(db_path)
+        track, app = SecretStr(SANDBOX_TRACK_KEY), SecretStr(SANDBOX_APP_KEY)
+        name, is_sandbox = SANDBOX_NAME, True
+    else:
+        profile, track, app = resolve_profile(settings, credentials, profile_name)
+        name, is_sandbox = profile.name, False
+    client = build_client(settings, profile, track, app, transport=transport, **client_kwargs)
+    fingerprint = fingerprint_of(profile.region, profile.site_id)
+    data_dir = workspace_dir(settings, fingerprint)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Workspace(
+        name=name,
+        region=profile.region,
+        is_sandbox=is_sandbox,
+        profile=profile,
+        client=client,
+        fingerprint=fingerprint,
+        data_dir=data_dir,
+    )
+
+
+__all__ = [
+    "SANDBOX_NAME",
+    "Workspace",
+    "build_client",
+    "fingerprint_of",
+    "open_workspace",
+    "resolve_profile",
+    "sandbox_db_path",
+    "workspace_dir",
+]
