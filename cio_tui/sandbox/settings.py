@@ -42,3 +42,17 @@ class WorkspaceFlags:
     @property
     def email_is_identifier(self) -> bool:
         return self.mode == "email_or_id"
+
+
+class ManualClock:
+    """A settable clock for tests and screenshots: ``clock = ManualClock(t); clock.advance(60)``."""
+
+    def __init__(self, now: int) -> None:
+        self.now = int(now)
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, seconds: int) -> int:
+        self.now += int(seconds)
+        return self.now
