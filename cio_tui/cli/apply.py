@@ -1,9 +1,126 @@
-"""Placeholder: replaced by the module's owner (issue 6)."""
+"""``cio-tui apply PLAN.json [--yes] [--max N]``: apply a reviewed plan to its workspace, resumably.
+
+Without ``--yes`` it shows the summary and asks to type the workspace name. Progress (done/total, rate, ETA) goes
+to stderr. Running it again after a crash or kill resumes. Exit 0 when every operation is done or was already in
+its target state; otherwise 1 with a per-reason summary (3 auth/permission, 4 network/region).
+Ctrl-C once stops sending (in-flight writes are verified and journaled); twice quits at once (still resumable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import time
+from typing import Any
 
 import click
 
+from cio_tui.cli.workspace_run import EXIT_USER, Exit, obj_of, run, workspace
+
+
+class ProgressLine:
+    """Renders ``ProgressEvent``s on stderr: in place on a terminal, one line every few seconds otherwise."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, event: Any) -> None:
+        from cio_tui.identity.apply_events import ProgressEvent
+
+        if not isinstance(event, ProgressEvent):
+            return
+        now = time.monotonic()
+        if not event.finished and now - self._last < (0.2 if self.tty else 2.0):
+            return
+        self._last = now
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + event.line() + ("\n" if event.finished else ""))
+        else:
+            self.stream.write(event.line() + "\n")
+        self.stream.flush()
+
+
+def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
+    lines = [f"plan {plan.plan_id} ({plan.source}) for workspace '{plan.workspace_name}', made {plan.created_at}"]
+    lines += plan.summary().lines()
+    if states:
+        done = sum(1 for s in states.values() if s.succeeded)
+        doubt = sum(1 for s in states.values() if s.in_doubt)
+        lines.append(f"resuming: {done} already done, {doubt} to reconcile by reading first")
+    for op in plan.operations[:limit]:
+        lines.append(f"  {op.op_id} {op.summary}")
+        lines.append(f"      {op.request.line()}")
+        for loss in op.loses:
+            lines.append(f"      loses: {loss.text}")
+    if len(plan.operations) > limit:
+        lines.append(f"  ... and {len(plan.operations) - limit} more")
+    return lines
+
 
 @click.command("apply")
-def apply_cmd() -> None:
-    """Not built yet (issue 6)."""
-    raise click.ClickException("not built yet")
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask to type the workspace name (scripts, resuming).")
+@click.option(
+    "--max",
+    "max_ops",
+    type=click.IntRange(1),
+    default=None,
+    help="Send at most N operations in this run (a canary); run again for the rest.",
+)
+@click.pass_context
+def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None) -> None:
+    """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
+    from cio_tui.identity.apply import ApplyEngine, check_workspace
+    from cio_tui.identity.apply_events import ApplyOptions
+    from cio_tui.identity.journal import Journal
+    from cio_tui.identity.plan import load_plan
+
+    async def go() -> Any:
+        plan = load_plan(plan_file)
+        async with workspace(obj_of(ctx)) as ws:
+            check_workspace(plan, ws.fingerprint, ws.name)
+            with Journal.for_workspace(ws) as journal:
+                states = journal.op_states(plan.plan_id)
+                if not yes:
+                    for line in _preview(plan, states):
+                        click.echo(line, err=True)
+                    typed = click.prompt(
+                        f"Type the workspace name ({ws.name}) to apply", err=True, default="", show_default=False
+                    )
+                    if typed.strip() != ws.name:
+                        raise Exit(EXIT_USER, "not applied: the name typed does not match the workspace")
+                base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
+                options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
+                engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
+                _install_interrupt(engine)
+                return await engine.run()
+
+    result = run(ctx, go)
+    for line in result.summary_lines():
+        click.echo(line, err=not result.ok)
+    for problem in result.problems[:20]:
+        click.echo(f"  {problem.op_id} {problem.state}: {problem.detail}", err=True)
+    if len(result.problems) > 20:
+        click.echo(f"  ... {len(result.problems) - 20} more: `cio-tui journal show {result.plan_id}`", err=True)
+    ctx.exit(0 if result.ok else EXIT_USER)
+
+
+def _install_interrupt(engine: Any) -> None:
+    loop = asyncio.get_running_loop()
+    pressed = {"n": 0}
+
+    def on_int() -> None:
+        pressed["n"] += 1
+        if pressed["n"] == 1:
+            sys.stderr.write("\nstopping: in-flight writes are being verified (Ctrl-C again to quit now)\n")
+            engine.cancel()
+        else:
+            raise KeyboardInterrupt
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_int)
+    except (NotImplementedError, RuntimeError):  # not the main thread (tests) or no signals (Windows)
+        pass

@@ -1,9 +1,115 @@
-"""Placeholder: replaced by the module's owner (issue 6)."""
+"""``cio-tui journal list | show PLAN | export --format jsonl|csv [--out FILE]``: what was done to this workspace."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
+
+from cio_tui.cli.workspace_run import EXIT_USER, Exit, echo_json, obj_of, run, workspace
+
+
+async def _with_journal(ctx: click.Context, fn: Any) -> Any:
+    from cio_tui.identity.journal import Journal
+
+    async with workspace(obj_of(ctx)) as ws:
+        with Journal.for_workspace(ws) as journal:
+            return fn(journal)
+
+
+def _resolve(journal: Any, plan: str) -> str:
+    """A plan id, a unique prefix of one, or a plan file."""
+    if plan.endswith(".json") and Path(plan).is_file():
+        from cio_tui.identity.plan import load_plan
+
+        return load_plan(plan).plan_id
+    try:
+        return journal.find_plan(plan)
+    except KeyError as exc:
+        raise Exit(
+            EXIT_USER, f"no plan {exc.args[0]} in this workspace's journal; see `cio-tui journal list`"
+        ) from None
 
 
 @click.group("journal")
 def journal_group() -> None:
-    """Not built yet (issue 6)."""
-    raise click.ClickException("not built yet")
+    """The journal of this workspace: every plan applied, every operation state change, with before/after."""
+
+
+@journal_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Plans applied to this workspace, newest first, with operations counted by state."""
+    plans = run(ctx, lambda: _with_journal(ctx, lambda j: j.plans()))
+    if as_json:
+        echo_json([p.model_dump(mode="json") for p in plans])
+        return
+    if not plans:
+        click.echo("the journal is empty: nothing was applied to this workspace yet")
+    for p in plans:
+        states = ", ".join(f"{n} {s}" for s, n in sorted(p.states.items()))
+        status = "complete" if p.complete else "INCOMPLETE (run apply again to resume)"
+        click.echo(
+            f"{p.plan_id}  {p.registered_at:%Y-%m-%d %H:%M}  {p.source:<16} {p.succeeded}/{p.total} "
+            f"{status}  [{states}]  by {p.operator}"
+        )
+
+
+@journal_group.command("show")
+@click.argument("plan")
+@click.option("--json", "as_json", is_flag=True, help="Print every entry as JSON.")
+@click.pass_context
+def show_cmd(ctx: click.Context, plan: str, as_json: bool) -> None:
+    """Every entry of one plan (PLAN = plan id, a unique prefix, or the plan file)."""
+
+    def load(journal: Any) -> Any:
+        plan_id = _resolve(journal, plan)
+        record = next(p for p in journal.plans() if p.plan_id == plan_id)
+        return record, journal.entries(plan_id)
+
+    record, entries = run(ctx, lambda: _with_journal(ctx, load))
+    if as_json:
+        echo_json({"plan": record.model_dump(mode="json"), "entries": [e.model_dump(mode="json") for e in entries]})
+        return
+    click.echo(
+        f"plan {record.plan_id} ({record.source}) on '{record.workspace_name}': {record.succeeded}/{record.total} done"
+    )
+    for e in entries:
+        bits = [f"{e.at:%Y-%m-%d %H:%M:%S}", e.op_id or "-", e.state, e.operator]
+        if e.request:
+            bits.append(f"{e.request.get('method')} {e.request.get('path')}")
+        if e.status is not None:
+            bits.append(str(e.status))
+        if e.detail:
+            bits.append(e.detail)
+        click.echo("  ".join(bits))
+
+
+@journal_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="Output format.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@click.option("--plan", "plan", default=None, help="Only this plan (id, prefix or plan file).")
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, out: str | None, plan: str | None) -> None:
+    """Export the journal (every entry, with redacted requests and before/after snapshots)."""
+
+    def export(journal: Any) -> int:
+        plan_id = _resolve(journal, plan) if plan else None
+        write = journal.export_jsonl if fmt == "jsonl" else journal.export_csv
+        if out is None:
+            return write(sys.stdout, plan_id)
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return write(fh, plan_id)
+
+    n = run(ctx, lambda: _with_journal(ctx, export))
+    if out:
+        click.echo(f"{n} entries written to {out}", err=True)

@@ -1,9 +1,131 @@
-"""Placeholder: replaced by the module's owner (issue 6)."""
+"""``cio-tui plan convert-leads|fix-identifiers ...``: check the input rows and write a plan to review and apply.
+
+Exit 0 whenever a plan was written, even when rows were left out (they are listed with their line and reason).
+``plan merge-duplicates`` is added to this group by the duplicates module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import click
+
+from cio_tui.cli.workspace_run import echo_json, obj_of, run, workspace
 
 
 @click.group("plan")
 def plan_group() -> None:
-    """Not built yet (issue 6)."""
-    raise click.ClickException("not built yet")
+    """Make a plan (a reviewed list of writes) to apply later with `cio-tui apply PLAN.json`."""
+
+
+out_option = click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="Where to write the plan (JSON).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+proposals_option = click.option(
+    "--proposals-out",
+    "proposals_out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the merge proposals (ids already held by someone else) as a merge plan to review.",
+)
+
+
+def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: bool) -> None:
+    from cio_tui.identity.plan import save_plan
+    from cio_tui.identity.rows import merge_plan
+
+    save_plan(build.plan, out)
+    merge_file = None
+    if proposals_out and build.proposals:
+        merge_file = save_plan(
+            merge_plan(build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name), proposals_out
+        )
+    if as_json:
+        echo_json(
+            {
+                "plan": str(Path(out)),
+                "plan_id": build.plan.plan_id,
+                "operations": len(build.plan.operations),
+                "summary": build.plan.summary().model_dump(mode="json"),
+                "excluded": [r.model_dump(mode="json") for r in build.excluded],
+                "merge_proposals": [p.model_dump(mode="json") for p in build.proposals],
+                "merge_plan": str(merge_file) if merge_file else None,
+            }
+        )
+        return
+    for line in build.summary_lines():
+        click.echo(line)
+    click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
+    if merge_file:
+        click.echo(f"merge proposals written to {merge_file} (a merge plan; apply it only after review)")
+
+
+@plan_group.command("convert-leads")
+@click.option(
+    "--ids",
+    "ids_csv",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="CSV with the header `email,id`: the id to give each lead.",
+)
+@out_option
+@click.option(
+    "--leads-export",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Take the leads from a people export CSV instead of searching live.",
+)
+@proposals_option
+@json_option
+@click.pass_context
+def convert_leads_cmd(
+    ctx: click.Context, ids_csv: str, out: str, leads_export: str | None, proposals_out: str | None, as_json: bool
+) -> None:
+    """Plan giving ids to email-only leads. Every id is checked first (format, duplicates, already taken)."""
+    from cio_tui.identity.leads import leads_from_export, plan_lead_conversion, read_id_rows
+
+    async def go() -> None:
+        rows = read_id_rows(ids_csv)
+        leads = leads_from_export(leads_export) if leads_export else None
+        async with workspace(obj_of(ctx)) as ws:
+            build = await plan_lead_conversion(
+                ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, leads=leads
+            )
+            _report(build, out, proposals_out, ws, as_json)
+
+    run(ctx, go)
+
+
+@plan_group.command("fix-identifiers")
+@click.option(
+    "--changes",
+    "changes_csv",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="CSV with the header `cio_id,new_id,new_email` (leave a cell empty to keep that identifier).",
+)
+@out_option
+@proposals_option
+@json_option
+@click.pass_context
+def fix_identifiers_cmd(
+    ctx: click.Context, changes_csv: str, out: str, proposals_out: str | None, as_json: bool
+) -> None:
+    """Plan id/email changes through the cio_<cio_id> path. Changes that would collide are refused with why."""
+    from cio_tui.identity.fixes import plan_identifier_fixes, read_changes
+
+    async def go() -> None:
+        changes = read_changes(changes_csv)
+        async with workspace(obj_of(ctx)) as ws:
+            build = await plan_identifier_fixes(
+                ws.client, changes, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name
+            )
+            _report(build, out, proposals_out, ws, as_json)
+
+    run(ctx, go)
