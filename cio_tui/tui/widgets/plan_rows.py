@@ -6,15 +6,15 @@ Pure functions over ``identity.plan`` models (no Textual), so they are unit-test
 from __future__ import annotations
 
 from cio_tui.identity.plan import Operation, OpKind, PersonState, Plan
-from cio_tui.tui.widgets.plan_table import PlanRow
+from cio_tui.tui.widgets.plan_table import PlanRow, state_text
 
 KIND_WORDS: dict[str, str] = {
     OpKind.ASSIGN_ID: "assign id",
     OpKind.CHANGE_ID: "change id",
     OpKind.CHANGE_EMAIL: "change email",
-    OpKind.MERGE: "merge (irreversible)",
-    OpKind.DELETE: "delete (irreversible)",
-    OpKind.SUPPRESS: "suppress (irreversible)",
+    OpKind.MERGE: "merge",
+    OpKind.DELETE: "delete",
+    OpKind.SUPPRESS: "suppress",
     OpKind.UNSUPPRESS: "unsuppress",
     OpKind.UNSUBSCRIBE: "unsubscribe",
     OpKind.IDENTIFY: "set attributes",
@@ -71,9 +71,13 @@ def change_text(op: Operation) -> str:
 
 
 def loses_text(op: Operation) -> str:
+    """A short name of what is lost, for the table (``IRREVERSIBLE`` first when it cannot be undone)."""
     if not op.loses:
         return "nothing"
-    return "; ".join(loss.text for loss in op.loses)
+    if op.kind in IRREVERSIBLE:
+        return "IRREVERSIBLE"
+    names = [name for loss in op.loses for name in loss.values] or ["values"]
+    return "old " + ", ".join(dict.fromkeys(names))
 
 
 def row_for(op: Operation, number: int, state: str = "planned", detail: str = "") -> PlanRow:
@@ -107,3 +111,26 @@ def irreversible_lines(plan: Plan) -> list[str]:
         OpKind.SUPPRESS: "suppress(ions): the profile is deleted and its identifiers blocked",
     }
     return [f"{n} {words[kind]}" for kind, n in counts.items()]
+
+
+def operation_detail(op: Operation, state: str = "planned", detail: str = "") -> str:
+    """Everything about one operation, for the detail pane: request, preconditions, target and losses in full."""
+    lines = [f"{op.op_id}: {op.summary}", f"Request: {op.request.line()}"]
+    for pre in op.preconditions:
+        fields = ", ".join(f"{k}={_show(v)}" for k, v in pre.fields.items()) or "exists"
+        lines.append(f"Before (checked just before sending): cio_{pre.cio_id} {fields}")
+    for target in op.target:
+        if not target.exists:
+            lines.append(f"After: cio_{target.cio_id} no longer exists")
+            continue
+        fields = ", ".join(f"{k}={_show(v)}" for k, v in {**target.fields, **target.attributes}.items())
+        lines.append(f"After (verified by reading back): cio_{target.cio_id} {fields or 'exists'}")
+    for loss in op.loses:
+        values = ", ".join(f"{k}={_show(v)}" for k, v in loss.values.items())
+        lines.append(f"Loses: {loss.text}" + (f" ({values})" if values else ""))
+    if not op.loses:
+        lines.append("Loses: nothing")
+    if op.kind in IRREVERSIBLE:
+        lines.append("IRREVERSIBLE: Customer.io cannot undo this; the journal keeps the before-snapshot.")
+    lines.append(f"State: {state_text(state, detail).plain}")
+    return "\n".join(lines)

@@ -19,18 +19,18 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
     "pending": ("·", "pending"),
     "checking": ("…", "checking"),
     "ready": ("·", "ready"),
-    "registered": ("·", "plan registered"),
-    "checked": ("·", "checked, up to date"),
-    "reconciled": ("✓", "reconciled: applied"),
-    "fresh": ("✓", "up to date"),
-    "stale": ("!", "stale, will be skipped"),
+    "registered": ("·", "registered"),
+    "checked": ("·", "checked"),
+    "fresh": ("✓", "current"),
+    "stale": ("!", "stale"),
     "sending": ("…", "sending"),
-    "sent": ("…", "sent, verifying"),
-    "uncertain": ("?", "uncertain, will reconcile"),
+    "sent": ("…", "sent"),
+    "uncertain": ("?", "uncertain"),
     "done": ("✓", "done"),
-    "already_done": ("✓", "already in target state"),
+    "reconciled": ("✓", "reconciled"),
+    "already_done": ("✓", "no change"),
     "skipped": ("-", "skipped"),
-    "skipped_stale": ("-", "skipped (stale)"),
+    "skipped_stale": ("!", "stale"),
     "failed": ("✗", "failed"),
     "cancelled": ("-", "cancelled"),
     "excluded": ("-", "left out"),
@@ -64,19 +64,20 @@ class PlanRow:
     kind: str
     person: str
     change: str
-    loses: str = "nothing"
+    loses: str = "nothing"  # short, for the table; the detail pane has every loss in full
     state: str = "planned"
     detail: str = ""
 
 
-# (key, label, width or None for auto). Long cells are cut at the width; the screen's detail pane shows them whole.
+# (key, label, width or None for auto). Sized to fit 100 columns; long cells are cut at the width (the screen's
+# detail pane shows the operation whole, with the state's reason).
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("number", "#", None),
-    ("kind", "Operation", None),
-    ("person", "Person", 28),
-    ("change", "Change (old -> new)", 28),
-    ("state", "State", 22),
-    ("loses", "Loses", None),
+    ("kind", "Operation", 14),
+    ("person", "Person", 19),
+    ("change", "Change (old -> new)", 21),
+    ("loses", "Loses", 16),
+    ("state", "State", None),
 )
 
 
@@ -117,7 +118,7 @@ class PlanTable(DataTable):
             return
         row = replace(row, state=state, detail=detail)
         self._rows[key] = row
-        self.update_cell(key, "state", state_text(state, detail))
+        self.update_cell(key, "state", state_text(state), update_width=True)
 
     def row_for(self, key: str) -> PlanRow | None:
         return self._rows.get(key)
@@ -139,6 +140,6 @@ class PlanTable(DataTable):
             row.kind,
             row.person,
             row.change,
-            state_text(row.state, row.detail),
             row.loses,
+            state_text(row.state),
         )

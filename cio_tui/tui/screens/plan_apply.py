@@ -1,0 +1,395 @@
+"""Plan/Apply: review a plan operation by operation, check it is still current, confirm, apply with progress.
+
+Plans arrive from another area (``app.open_plan(plan)`` -> ``show_plan``) or from a file (``o``). Opening a plan
+reads its journal states, so a plan applied before opens in resume mode (done operations are never sent again; ones
+in doubt are read back first: the engine decides, this screen only shows it). All IO runs in workers: plan files
+and the journal in threads, the stale check and the apply engine in async workers on the app's loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from cio_tui.identity.plan import Plan, load_plan, save_plan
+from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.apply_progress import ApplyProgress
+from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
+from cio_tui.tui.widgets.plan_rows import irreversible_lines, operation_detail, rows_from_plan
+from cio_tui.tui.widgets.plan_table import PlanTable
+from cio_tui.tui.widgets.plan_text import (
+    EMPTY_TEXT,
+    apply_outcome,
+    plan_header,
+    resume_note,
+    stats_from_progress,
+)
+
+RUNNING = ("checking", "applying", "paused", "cancelling")
+
+
+class PlanScreen(AreaScreen):
+    AREA = "plan"
+    HELP = (
+        "Every change to the workspace goes through here. Review each operation (what changes, what is lost), "
+        "check the plan is still current, type the workspace name to confirm, then watch it apply. Pause, resume "
+        "or cancel at any time: nothing is lost or sent twice, and the journal records every step."
+    )
+    BINDINGS = [
+        Binding("o", "open_file", "Open plan file", id="plan.open",
+                tooltip="Load a plan saved by `cio-tui plan ... --out FILE` or by this screen"),
+        Binding("s", "save_file", "Save plan", id="plan.save", tooltip="Write this plan to a JSON file to apply later"),
+        Binding("c", "check", "Check stale", id="plan.check",
+                tooltip="Read every person now and mark operations that are stale or already done"),
+        Binding("a", "apply", "Apply", id="plan.apply",
+                tooltip="Type the workspace name to confirm, then send the operations with progress"),
+        Binding("p", "pause", "Pause/resume", id="plan.pause", tooltip="Hold the apply after in-flight requests"),
+        Binding("x", "cancel_apply", "Cancel apply", id="plan.cancel",
+                tooltip="Stop sending; in-flight requests finish and are journaled, the rest stay pending"),
+        Binding("j", "journal", "View journal", id="plan.journal", tooltip="Open the Journal area"),
+    ]
+
+    @dataclass
+    class PlanRead(Message):
+        plan: Plan | None
+        error: str = ""
+
+    @dataclass
+    class JournalStates(Message):
+        plan_id: str
+        states: dict[str, str]
+
+    @dataclass
+    class ChecksDone(Message):
+        plan_id: str
+        checks: list[OpCheck]
+
+    @dataclass
+    class EngineEvent(Message):
+        event: Any
+
+    @dataclass
+    class ApplyEnded(Message):
+        result: Any
+        error: str = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: Plan | None = None
+        self.checks: list[OpCheck] = []
+        self.prior_states: dict[str, str] = {}
+        self.phase = "empty"
+        self.engine: Any = None
+        self.result: Any = None
+        self._path_purpose = ""
+        self._started: datetime | None = None
+
+    # -- layout ----------------------------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        yield Static(EMPTY_TEXT, id="plan-empty")
+        with Vertical(id="plan-review"):
+            yield Label("", id="plan-header")
+            yield Label("", id="plan-status")
+            with Horizontal(id="plan-path-row"):
+                yield Label("", id="plan-path-label")
+                yield Input(id="plan-path")
+            yield PlanTable(id="plan-table")
+            yield Static("", id="plan-detail")
+            yield ApplyProgress(id="plan-progress")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_phase()
+
+    def _show_phase(self) -> None:
+        has_plan = self.plan is not None
+        self.query_one("#plan-empty").display = not has_plan
+        self.query_one("#plan-review").display = has_plan
+        self.query_one("#plan-progress").display = self.phase in ("applying", "paused", "cancelling", "finished")
+        if not self._path_purpose:
+            self.query_one("#plan-path-row").display = False
+        self.refresh_bindings()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#plan-status", Label).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        running = self.phase in RUNNING
+        if action in ("save_file", "check", "apply"):
+            return None if self.plan is None or running else True
+        if action == "open_file":
+            return None if running else True
+        if action in ("pause", "cancel_apply"):
+            return True if self.phase in ("applying", "paused") else None
+        return True
+
+    # -- opening a plan ----------------------------------------------------------------------------------
+    def show_plan(self, plan: Plan) -> None:
+        """Navigation contract (``app.open_plan``): show ``plan`` for review (resuming if it was applied before)."""
+        if self.phase in RUNNING:
+            self.notify("An apply is running here: pause or cancel it before opening another plan.",
+                        severity="warning")
+            return
+        self.plan, self.checks, self.prior_states, self.result = plan, [], {}, None
+        self.phase = "review"
+        self.query_one("#plan-header", Label).update(plan_header(plan, self.cio.workspace))
+        self._status("Not checked yet: press c to read every person now, or a to apply (checked anyway).")
+        table = self.query_one(PlanTable)
+        table.load(rows_from_plan(plan))
+        table.move_cursor(row=0)
+        self._show_detail()
+        self._show_phase()
+        table.focus()
+        if self.cio.workspace is not None:
+            self._read_journal_states(plan.plan_id)
+
+    @work(thread=True, exclusive=True, group="plan-journal", exit_on_error=False)
+    def _read_journal_states(self, plan_id: str) -> None:
+        from cio_tui.identity.journal import Journal
+
+        with Journal.for_workspace(self.cio.workspace) as journal:
+            states = {op: str(state) for op, state in journal.op_states(plan_id).items()}
+        self.post_message(self.JournalStates(plan_id, states))
+
+    @on(JournalStates)
+    def _journal_states(self, message: JournalStates) -> None:
+        if self.plan is None or message.plan_id != self.plan.plan_id or not message.states:
+            return
+        self.prior_states = message.states
+        table = self.query_one(PlanTable)
+        for op_id, state in message.states.items():
+            table.set_state(op_id, state, "from an earlier run")
+        self._status(resume_note(self.plan, message.states))
+        self._show_detail()
+
+    def action_open_file(self) -> None:
+        self._ask_path("open", "Plan file to open:", "")
+
+    def action_save_file(self) -> None:
+        if self.plan is not None:
+            self._ask_path("save", "Save the plan as:", f"plan-{self.plan.plan_id}.json")
+
+    def _ask_path(self, purpose: str, label: str, value: str) -> None:
+        self._path_purpose = purpose
+        self.query_one("#plan-empty").display = False
+        self.query_one("#plan-review").display = True
+        self.query_one("#plan-path-row").display = True
+        self.query_one("#plan-path-label", Label).update(label)
+        path_input = self.query_one("#plan-path", Input)
+        path_input.value = value
+        path_input.focus()
+
+    @on(Input.Submitted, "#plan-path")
+    def _path_given(self, event: Input.Submitted) -> None:
+        raw = event.value.strip()
+        if not raw:
+            self.notify("Type a file path, or press Escape to leave the field.", severity="warning")
+            return
+        purpose, self._path_purpose = self._path_purpose, ""
+        self._show_phase()
+        if purpose == "save" and self.plan is not None:
+            self._save(self.plan, Path(raw).expanduser())
+        else:
+            self._load(Path(raw).expanduser())
+
+    @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
+    def _load(self, path: Path) -> None:
+        try:
+            self.post_message(self.PlanRead(load_plan(path)))
+        except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
+            self.post_message(self.PlanRead(None, str(exc)))
+
+    @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
+    def _save(self, plan: Plan, path: Path) -> None:
+        try:
+            written = save_plan(plan, path)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {exc.strerror}. "
+                                      "Choose another folder.", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
+                                  f"`cio-tui apply {written}`.", title="Plan saved")
+
+    @on(PlanRead)
+    def _plan_read(self, message: PlanRead) -> None:
+        if message.plan is None:
+            self.notify(message.error, title="Could not open the plan", severity="error", timeout=12)
+            self._show_phase()
+            return
+        self.show_plan(message.plan)
+
+    # -- review ------------------------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#plan-table")
+    def _show_detail(self) -> None:
+        row = self.query_one(PlanTable).highlighted_row
+        if self.plan is None or row is None:
+            self.query_one("#plan-detail", Static).update("")
+            return
+        self.query_one("#plan-detail", Static).update(
+            operation_detail(self.plan.operation(row.key), row.state, row.detail)
+        )
+
+    def action_check(self) -> None:
+        if self.plan is None or self.phase in RUNNING:
+            return
+        if self.cio.workspace is None:
+            self.notify("No workspace is open: connect one first (press 9).", severity="warning")
+            return
+        self.phase = "checking"
+        self._status(f"Reading {len({c for op in self.plan.operations for c in op.cio_ids})} people…")
+        self.refresh_bindings()
+        self._run_checks(self.plan)
+
+    @work(exclusive=True, group="plan-check", exit_on_error=False)
+    async def _run_checks(self, plan: Plan) -> None:
+        def progress(read: int, total: int) -> None:
+            self._status(f"Reading people: {read}/{total}…")
+
+        try:
+            checks = await check_plan(self.cio.workspace.client, plan, progress)
+        finally:
+            self.phase = "review"
+            self.refresh_bindings()
+        self.post_message(self.ChecksDone(plan.plan_id, checks))
+
+    @on(ChecksDone)
+    def _checks_done(self, message: ChecksDone) -> None:
+        if self.plan is None or message.plan_id != self.plan.plan_id:
+            return
+        self.checks = message.checks
+        table = self.query_one(PlanTable)
+        for check in message.checks:
+            if check.op_id not in self.prior_states:
+                table.set_state(check.op_id, check.state, check.detail)
+        self._status(check_summary(message.checks))
+        self._show_detail()
+
+    # -- apply -------------------------------------------------------------------------------------------
+    def action_apply(self) -> None:
+        plan, workspace = self.plan, self.cio.workspace
+        if plan is None or self.phase in RUNNING:
+            return
+        if workspace is None:
+            self.notify("No workspace is open: connect the plan's workspace first (press 9).", severity="warning")
+            return
+        if plan.workspace_fingerprint != workspace.fingerprint:
+            self.notify(
+                f"This plan was made for workspace {plan.workspace_name!r}, not {workspace.name!r}. Open that "
+                "workspace in Connect (press 9), or make a new plan here.", title="Wrong workspace",
+                severity="error", timeout=12)
+            return
+        succeeded = {op for op, s in self.prior_states.items() if s in ("done", "reconciled")}
+        remaining = len(plan.operations) - len(succeeded)
+        if remaining == 0:
+            self.notify("Every operation of this plan is already done. Nothing to apply.")
+            return
+        summary = plan.summary().lines()
+        if self.checks:
+            summary.append(check_summary(self.checks))
+        if self.prior_states:
+            summary.append(resume_note(plan, self.prior_states))
+        verb = "Resume applying" if self.prior_states else "Apply"
+        request = ConfirmRequest(
+            workspace=workspace.name, action=f"{verb} {remaining} operation(s)", summary=summary,
+            irreversible=irreversible_lines(plan), is_live=not workspace.is_sandbox,
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._start_apply(plan)
+            else:
+                self.notify("Nothing was sent.", title="Apply cancelled")
+
+        self.app.push_screen(ConfirmTypedModal(request), confirmed)
+
+    def _start_apply(self, plan: Plan) -> None:
+        self.phase = "applying"
+        self._started = self.cio.services.clock()
+        self._status("Applying… p pauses, x cancels. Done operations are never sent twice.")
+        self._show_phase()
+        self._run_apply(plan)
+
+    @work(exclusive=True, group="apply", exit_on_error=False, description="Applying a plan")
+    async def _run_apply(self, plan: Plan) -> None:
+        from cio_tui.identity.apply import ApplyEngine
+
+        engine = ApplyEngine.for_workspace(
+            self.cio.workspace, plan, on_event=lambda event: self.post_message(self.EngineEvent(event))
+        )
+        self.engine = engine
+        try:
+            result = await engine.run()
+        except Exception as exc:  # noqa: BLE001 - shown in words; the journal has what happened
+            from cio_tui.tui.errors import describe_error
+
+            self.post_message(self.ApplyEnded(None, describe_error(exc)))
+            return
+        finally:
+            engine.journal.close()
+            self.engine = None
+        self.post_message(self.ApplyEnded(result))
+
+    def _elapsed(self) -> float:
+        if self._started is None:
+            return 0.0
+        return max((self.cio.services.clock() - self._started).total_seconds(), 0.0)
+
+    @on(EngineEvent)
+    def _engine_event(self, message: EngineEvent) -> None:
+        event = message.event
+        if hasattr(event, "op_id"):
+            self.query_one(PlanTable).set_state(event.op_id, event.state, event.detail or "")
+            return
+        if event.paused:
+            self.phase = "paused"
+        elif event.cancelled and not event.finished:
+            self.phase = "cancelling"
+        elif self.phase in ("paused",):
+            self.phase = "applying"
+        self.query_one(ApplyProgress).update_stats(stats_from_progress(event, self._elapsed(), self.phase))
+        self.refresh_bindings()
+
+    @on(ApplyEnded)
+    def _apply_ended(self, message: ApplyEnded) -> None:
+        self.phase = "finished"
+        self.result = message.result
+        self._show_detail()
+        self._show_phase()
+        title, text, severity = apply_outcome(message.result, message.error)
+        progress = self.query_one(ApplyProgress)
+        progress.update_stats(stats_from_progress(None, self._elapsed(), "failed" if message.error else
+                                                  "cancelled" if getattr(message.result, "cancelled", False)
+                                                  else "finished", previous=progress.stats))
+        self._status(text)
+        self.notify(text, title=title, severity=severity, timeout=15)
+
+    def action_pause(self) -> None:
+        if self.engine is None:
+            return
+        if self.engine.paused:
+            self.engine.resume()
+            self._status("Applying… p pauses, x cancels.")
+        else:
+            self.engine.pause()
+            self._status("Paused after in-flight requests. p resumes; x cancels (the rest stays pending).")
+
+    def action_cancel_apply(self) -> None:
+        if self.engine is not None:
+            self.engine.cancel()
+            self._status("Cancelling: in-flight requests finish and are journaled; the rest stays pending.")
+
+    def action_journal(self) -> None:
+        self.cio.switch_area("journal")
+
+
+__all__ = ["PlanScreen"]

@@ -1,0 +1,78 @@
+"""Words of the Plan/Apply screen: header, resume note, end-of-apply outcome, progress stats from engine events.
+
+Pure functions (no Textual), unit-tested on their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from cio_tui.identity.plan import Plan
+from cio_tui.tui.widgets.apply_progress import ApplyStats
+
+EMPTY_TEXT = (
+    "No plan is open.\n\n"
+    "Every change cio-tui makes goes through a plan you review here first. Make one in Leads (press 4) or "
+    "Identifiers (press 5), resume one from the Journal (press 8), or press o to open a plan file saved by "
+    "`cio-tui plan ... --out FILE`."
+)
+SUCCEEDED = ("done", "reconciled")
+
+
+def plan_header(plan: Plan, workspace: Any) -> str:
+    made = plan.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    line = f"Plan {plan.plan_id} · {plan.source} · made {made} for workspace {plan.workspace_name!r}"
+    if workspace is not None and plan.workspace_fingerprint != workspace.fingerprint:
+        line += f" · NOT the open workspace ({workspace.name!r}): it will be refused"
+    summary = plan.summary()
+    return line + "\n" + " · ".join(summary.lines())
+
+
+def resume_note(plan: Plan, states: dict[str, str]) -> str:
+    """What an earlier run left, and what applying again will do."""
+    counts = Counter(states.values())
+    done = sum(counts[s] for s in SUCCEEDED)
+    doubt = counts["sent"] + counts["uncertain"]
+    stale, failed = counts["skipped_stale"], counts["failed"]
+    left = len(plan.operations) - done
+    parts = [f"Applied before: {done} done"]
+    if doubt:
+        parts.append(f"{doubt} in doubt (read back before anything is resent)")
+    if stale:
+        parts.append(f"{stale} stale")
+    if failed:
+        parts.append(f"{failed} failed")
+    if left == 0:
+        return ", ".join(parts) + ". Nothing is left to apply."
+    return ", ".join(parts) + f". Press a to resume: {left} operation(s) left; done ones are not sent again."
+
+
+def stats_from_progress(event: Any, elapsed: float, phase: str, previous: ApplyStats | None = None) -> ApplyStats:
+    """``ApplyStats`` from the engine's ``ProgressEvent`` (or the previous stats when the run ended without one)."""
+    status = {"applying": "running", "paused": "paused", "cancelling": "cancelling"}.get(phase, phase)
+    if event is None:
+        base = previous or ApplyStats(total=0)
+        return ApplyStats(total=base.total, counts=dict(base.counts), elapsed=elapsed, status=status)
+    return ApplyStats(total=event.total, counts=dict(event.by_state), elapsed=elapsed, status=status)
+
+
+def apply_outcome(result: Any, error: str = "") -> tuple[str, str, str]:
+    """(title, text, severity) of the notification at the end of an apply, saying what to do next."""
+    if error:
+        return (
+            "Apply stopped",
+            f"The apply stopped: {error}. What was sent is in the journal; fix the cause and press a to resume.",
+            "error",
+        )
+    done = result.succeeded
+    text = f"{done}/{result.total} operation(s) done"
+    reasons = [f"{n} {reason}" for reason, n in sorted(result.reasons.items(), key=lambda kv: -kv[1])]
+    if result.ok:
+        return "Apply finished", text + ". Press j to see every step in the journal.", "information"
+    if reasons:
+        text += "; " + "; ".join(reasons)
+    if result.cancelled:
+        return "Apply cancelled", text + ". Press a to resume the rest, or j to view the journal.", "warning"
+    return "Apply finished with problems", text + ". Press j to view the journal; stale operations need a new plan.", \
+        "warning"

@@ -1,0 +1,144 @@
+"""Plan/Apply through the TUI on the seeded sandbox: review, stale check, typed confirmation, apply, journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.identity.journal import Journal
+from cio_tui.identity.leads import IdRow, find_leads, plan_lead_conversion
+from cio_tui.identity.plan import Plan, save_plan
+from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+from cio_tui.tui.screens.plan_apply import PlanScreen
+from cio_tui.tui.widgets.apply_progress import ApplyProgress
+from cio_tui.tui.widgets.plan_table import PlanTable
+from tests.tui.conftest import FIXED_NOW, SIZE, settle
+
+
+async def lead_plan(workspace: Any, count: int = 3) -> Plan:
+    leads = (await find_leads(workspace.client))[:count]
+    rows = [IdRow(line=i + 2, email=lead.email, id=f"tui-{i}") for i, lead in enumerate(leads)]
+    build = await plan_lead_conversion(
+        workspace.client, rows, workspace_fingerprint=workspace.fingerprint, workspace_name=workspace.name,
+        leads=leads, created_at=FIXED_NOW,
+    )
+    assert not build.excluded
+    return build.plan
+
+
+async def _open(pilot: Any, plan: Plan) -> PlanScreen:
+    pilot.app.open_plan(plan)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PlanScreen)
+    return screen
+
+
+async def test_apply_through_the_tui_changes_the_workspace_and_journals(make_app):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace)
+        screen = await _open(pilot, plan)
+        assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["planned"] * 3
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["fresh"] * 3
+        assert "3 up to date" in str(screen.query_one("#plan-status").render())
+
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmTypedModal)
+        await pilot.press(*"sandbox", "enter")
+        await settle(pilot)
+
+        assert screen.phase == "finished" and screen.result.ok
+        assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done"] * 3
+        progress = screen.query_one(ApplyProgress).stats
+        assert progress.finished == 3 and progress.status == "finished"
+        assert "3/3 operation(s) done" in str(screen.query_one("#plan-status").render())
+        for i, op in enumerate(plan.operations):
+            person = await app.workspace.client.get_person(Identifier.cio(op.subject.value))
+            assert person is not None and person.id == f"tui-{i}"
+        with Journal.for_workspace(app.workspace) as journal:
+            states = journal.op_states(plan.plan_id)
+            sent = journal.attempts(plan.plan_id)
+        assert {op: str(s) for op, s in states.items()} == {op.op_id: "done" for op in plan.operations}
+        assert sent == {op.op_id: 1 for op in plan.operations}
+
+
+async def test_typing_the_wrong_name_or_escape_sends_nothing(make_app):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 1)
+        screen = await _open(pilot, plan)
+        await pilot.press("a")
+        await pilot.press(*"Sandbox", "enter")
+        assert isinstance(app.screen, ConfirmTypedModal)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.phase == "review"
+        person = await app.workspace.client.get_person(Identifier.cio(plan.operations[0].subject.value))
+        assert person.id is None
+        with Journal.for_workspace(app.workspace) as journal:
+            assert journal.plans() == []
+
+
+async def test_stale_operations_are_shown_and_skipped(make_app):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 2)
+        stale_who = Identifier.cio(plan.operations[1].subject.value)
+        await app.workspace.client.identify(stale_who, {"id": "someone-else"})
+        screen = await _open(pilot, plan)
+        await pilot.press("c")
+        await settle(pilot)
+        rows = screen.query_one(PlanTable).plan_rows
+        assert [r.state for r in rows] == ["fresh", "stale"]
+        assert "id is 'someone-else', expected empty" in rows[1].detail
+        await pilot.press("a", *"sandbox", "enter")
+        await settle(pilot)
+        assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done", "skipped_stale"]
+        assert (await app.workspace.client.get_person(stale_who)).id == "someone-else"
+        assert "stale" in str(screen.query_one("#plan-status").render())
+
+
+async def test_open_a_plan_file_of_another_workspace_is_refused(make_app, tmp_path):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 1)
+        other = Plan.create(workspace_fingerprint="eu:ffffffffffffffff", workspace_name="acme", source="manual",
+                            operations=list(plan.operations), created_at=FIXED_NOW)
+        path = save_plan(other, tmp_path / "other.json")
+        await pilot.press("o")
+        app.screen.query_one("#plan-path").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.plan == other
+        assert "NOT the open workspace" in str(screen.query_one("#plan-header").render())
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmTypedModal)
+
+
+async def test_a_plan_applied_before_opens_in_resume_mode(make_app):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 2)
+        with Journal.for_workspace(app.workspace) as journal:
+            journal.register_plan(plan)
+            journal.record(plan.plan_id, "op-00001", "done", status=200)
+        screen = await _open(pilot, plan)
+        assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done", "planned"]
+        assert "Applied before: 1 done" in str(screen.query_one("#plan-status").render())
+        await pilot.press("a", *"sandbox", "enter")
+        await settle(pilot)
+        assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done", "done"]
+        with Journal.for_workspace(app.workspace) as journal:
+            assert journal.attempts(plan.plan_id) == {"op-00002": 1}
