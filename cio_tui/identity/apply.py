@@ -295,7 +295,14 @@ class ApplyEngine:
                     return op, "refused", str(exc)
                 return op, "ok", None
 
-        return list(await asyncio.gather(*(one(op) for op in ops)))
+        tasks = [asyncio.create_task(one(op)) for op in ops]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:  # a fatal error in one send: stop the others rather than leave them running
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
 
     async def _send(self, op: Operation) -> None:
         c, who = self.client, op.subject

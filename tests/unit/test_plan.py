@@ -104,3 +104,9 @@ def test_edited_or_foreign_plans_are_refused(tmp_path):
         load_plan(tmp_path / "p.json")
     with pytest.raises(PlanError, match="no plan file"):
         load_plan(tmp_path / "missing.json")
+
+
+def test_fingerprint_matches_the_workspace_rule():
+    from cio_tui.workspace import fingerprint_of
+
+    assert fingerprint("us", "site-123") == fingerprint_of("us", "site-123")
