@@ -1,9 +1,100 @@
-"""Placeholder: replaced by the module's owner (issue 5)."""
+"""``cio-tui preview [FILE|-] [--offline] [--json]``: what each Segment destination sends for the pasted calls.
+
+Input: one Segment message as JSON, a JSON array, JSON lines, or analytics.js calls (``analytics.identify(...)``).
+Without ``--offline`` the workspace is opened (``--sandbox`` and ``--profile`` apply) and each call's outcome is
+predicted with reads only. ``--json`` prints exactly ``{"results": [...]}`` (see ``PreviewResult.to_json``).
+Exit codes: 0 ok, 1 input that cannot be read (the message names line and column), others as ``CliContext.run``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
 
+def _read_source(source: str) -> str:
+    if source == "-":
+        if sys.stdin.isatty():
+            raise click.UsageError("paste Segment calls on stdin (end with Ctrl-D) or give a FILE")
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise click.UsageError(f"no such file: {source}")
+    return path.read_text(encoding="utf-8")
+
+
+def _sandbox_flags(obj: Any) -> dict[str, Any]:
+    """The sandbox's own workspace settings, so predictions match what it would do."""
+    try:
+        from cio_tui.sandbox.info import workspace_info
+        from cio_tui.workspace import sandbox_db_path
+
+        info = workspace_info(sandbox_db_path(obj.settings))
+        return {k: info[k] for k in ("mode", "auto_merge", "email_update_by_id") if k in info}
+    except Exception:  # best effort: fall back to the documented defaults
+        return {}
+
+
+async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> None:
+    from cio_tui.identity.lookup import ClientPeopleLookup
+    from cio_tui.segment import WorkspaceSettings, with_outcomes
+
+    workspace = await obj.open_workspace()
+    try:
+        flags = _sandbox_flags(obj) if workspace.is_sandbox else {}
+        flags.update({k: v for k, v in overrides.items() if v is not None})
+        await with_outcomes(results, ClientPeopleLookup(workspace.client), WorkspaceSettings(**flags))
+    finally:
+        await workspace.aclose()
+
+
 @click.command("preview")
-def preview_cmd() -> None:
-    """Not built yet (issue 5)."""
-    raise click.ClickException("not built yet")
+@click.argument("source", required=False, default="-", metavar="[FILE|-]")
+@click.option("--offline", is_flag=True, help="Skip the workspace: no outcome prediction, no network.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option(
+    "--mode",
+    type=click.Choice(["email_or_id", "id_only"]),
+    default=None,
+    help="Workspace identifier mode for the prediction (default: email_or_id; the sandbox's own setting).",
+)
+@click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
+@click.option(
+    "--email-update-by-id/--no-email-update-by-id",
+    default=None,
+    help="Whether the workspace allows updates to email using ID (default off).",
+)
+@click.pass_obj
+def preview_cmd(
+    obj: Any,
+    source: str,
+    offline: bool,
+    as_json: bool,
+    mode: str | None,
+    auto_merge: bool | None,
+    email_update_by_id: bool | None,
+) -> None:
+    """Show what the classic and the Actions destinations send for Segment calls, and what would happen.
+
+    FILE (or stdin with -) holds JSON messages, JSON lines or pasted analytics.* calls.
+    """
+    from cio_tui.segment import ParseError, preview_text, results_json
+    from cio_tui.segment.report import render_text
+
+    text = _read_source(source)
+    try:
+        results = preview_text(text)
+    except ParseError as exc:
+        click.echo(f"error: cannot read the input at line {exc.line}, column {exc.column}: {exc.reason}", err=True)
+        sys.exit(1)
+    if not offline:
+        overrides = {"mode": mode, "auto_merge": auto_merge, "email_update_by_id": email_update_by_id}
+        obj.run(_predict(obj, results, overrides))
+    if as_json:
+        click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(results), nl=False)

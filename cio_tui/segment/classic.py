@@ -1,0 +1,179 @@
+"""What the classic Customer.io destination sends (reference section 4), as Track v1 requests.
+
+Classic cloud mode is private code, so these requests are the reference's doc-based model (section 4,
+"UNCONFIRMED classic cloud model"): identify -> ``PUT /api/v1/customers/{userId}``, track/page/screen ->
+``POST /api/v1/customers/{userId}/events``. Every place where the documentation is silent adds a note saying so
+rather than guessing silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cio_tui.segment.models import AliasCall, GroupCall, IdentifyCall, PageCall, ScreenCall, SegmentCall, TrackCall
+from cio_tui.segment.presets import RESERVED_EVENTS
+from cio_tui.segment.timestamps import parse_strict_iso
+from cio_tui.segment.wire import HttpRequest, v1_customer_path
+
+DEVICE_ADD_EVENTS = ("Application Installed", "Application Opened")
+DEVICE_DELETE_EVENTS = ("Application Uninstalled",)
+
+NOTE_TIMESTAMP = (
+    "Docs are silent on whether classic sends the call's timestamp or a dedupe id; none is shown (§4, §8.1)."
+)
+NOTE_CLOUD_MODEL = "Classic cloud-mode code is private: this request is modelled from the docs (§4), unconfirmed."
+
+
+@dataclass
+class ClassicResult:
+    requests: list[HttpRequest] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dropped: bool = False  # the call is not delivered at all
+
+
+@dataclass
+class ClassicSettings:
+    """The classic destination's settings that change its requests (section 4, "Settings")."""
+
+    convert_to_unix_time: bool = True
+
+
+def classic_for(call: SegmentCall, settings: ClassicSettings | None = None) -> ClassicResult:
+    settings = settings or ClassicSettings()
+    handler = {
+        "identify": _identify,
+        "track": _track,
+        "page": _page,
+        "screen": _screen,
+        "group": _group,
+        "alias": _alias,
+    }[call.type]
+    return handler(call, settings)  # type: ignore[operator]
+
+
+def _dropped(reason: str) -> ClassicResult:
+    return ClassicResult(notes=[reason], dropped=True)
+
+
+def _convert_dates(traits: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """``convertToUnixTime``: device mode turns ISO strings into unix seconds ([AJS]); cloud rules are undocumented."""
+    out: dict[str, Any] = {}
+    for key, value in traits.items():
+        parsed = parse_strict_iso(value) if isinstance(value, str) else None
+        out[key] = parsed[0] if parsed else value
+    if out != traits:
+        notes.append(
+            "convertToUnixTime: top-level ISO date strings shown as unix seconds, as device mode does ([AJS]); "
+            "how cloud mode picks values (nested objects, other formats) is undocumented (§4, §8.1)."
+        )
+    return out
+
+
+def _identify(call: IdentifyCall, settings: ClassicSettings) -> ClassicResult:
+    traits = dict(call.traits or {})
+    notes: list[str] = []
+    who = call.userId
+    if not who:
+        email = traits.get("email")
+        if not isinstance(email, str) or not email:
+            return _dropped(
+                "Classic drops an identify without a userId: device mode skips it ([AJS]) and cloud mode has no "
+                "documented anonymous identify (§4, §5 'identify with only anonymousId')."
+            )
+        who = email
+        notes.append(
+            "No userId: [CIO-classic] suggests an email-only identify works in cloud mode; shown addressed by the "
+            "email trait, unconfirmed (§5 'identify without userId')."
+        )
+    for old in ("created", "createdAt"):  # device mode renames both ([AJS]); §5 row 1
+        if old in traits and "created_at" not in traits:
+            traits["created_at"] = traits.pop(old)
+            notes.append(f"traits.{old} renamed to created_at (documented for device mode [AJS]; cloud assumed).")
+        elif old in traits:
+            traits.pop(old)
+    if settings.convert_to_unix_time:
+        traits = _convert_dates(traits, notes)
+    if who.startswith("cio_"):
+        notes.append("userId starts with 'cio_': Customer.io reads the path as a cio_id and changes id/email (§4).")
+    elif "@" in who:
+        notes.append("An email-shaped userId is read as an email by workspaces allowing email identifiers (§4).")
+    notes += [NOTE_CLOUD_MODEL, NOTE_TIMESTAMP]
+    return ClassicResult([HttpRequest(method="PUT", path=v1_customer_path(who), body=traits)], notes)
+
+
+def _event(call: SegmentCall, name: str, data: dict[str, Any], extra: dict[str, Any] | None = None) -> HttpRequest:
+    body: dict[str, Any] = {"name": name, **(extra or {}), "data": data}
+    return HttpRequest(method="POST", path=v1_customer_path(call.userId or "", "events"), body=body)
+
+
+def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
+    if not call.userId:
+        return _dropped(
+            "Classic does not support anonymous events: a track without a userId is not sent ([CIO-old], §4)."
+        )
+    event = call.event or ""
+    context = call.context or {}
+    token = (context.get("device") or {}).get("token")
+    if event in DEVICE_ADD_EVENTS + DEVICE_DELETE_EVENTS:
+        notes = [
+            f"'{event}' adds, refreshes or deletes the device from context.device.token ([SD:classic]); whether it "
+            "is also logged as a custom event is unknown (§4, §8.2)."
+        ]
+        if not token:
+            return ClassicResult(notes=notes + ["No context.device.token: no device request is sent."])
+        if event in DEVICE_ADD_EVENTS:
+            device: dict[str, Any] = {"id": token}
+            if (context.get("device") or {}).get("type"):
+                device["platform"] = context["device"]["type"]
+            request = HttpRequest(
+                method="PUT", path=v1_customer_path(call.userId, "devices"), body={"device": device}
+            )
+        else:
+            request = HttpRequest(method="DELETE", path=v1_customer_path(call.userId, "devices", token), body=None)
+        return ClassicResult([request], notes + [NOTE_CLOUD_MODEL])
+    notes = [NOTE_CLOUD_MODEL, NOTE_TIMESTAMP]
+    if event in RESERVED_EVENTS:
+        notes.insert(0, f"'{event}' is an ordinary custom event in classic (inferred: no special handling is "
+                        "documented, §5).")
+    return ClassicResult([_event(call, event, dict(call.properties or {}))], notes)
+
+
+def _page(call: PageCall, settings: ClassicSettings) -> ClassicResult:
+    if not call.userId:
+        return _dropped(
+            "Classic does not link pages viewed before the first identify to a person; an anonymous page is not "
+            "sent (§4, §5 'page')."
+        )
+    properties = dict(call.properties or {})
+    name = call.name or properties.get("name") or properties.get("url") or ""
+    notes = [
+        "Page View activity named after the page name, else the URL ([SD:classic]); sent as an event of type "
+        "'page' (presumed, §4).",
+        NOTE_CLOUD_MODEL,
+        NOTE_TIMESTAMP,
+    ]
+    return ClassicResult([_event(call, str(name), properties, {"type": "page"})], notes)
+
+
+def _screen(call: ScreenCall, settings: ClassicSettings) -> ClassicResult:
+    if not call.userId:
+        return _dropped("Classic does not support anonymous events: a screen without a userId is not sent (§4).")
+    name = f"Viewed {call.name or 'Undefined'} Screen"  # [SD:classic]
+    notes = [
+        f"Screen calls become the custom event '{name}' ([SD:classic]); the catalog lists screen as unsupported, "
+        "so whether cloud mode sends it is unconfirmed (§4).",
+        NOTE_CLOUD_MODEL,
+    ]
+    return ClassicResult([_event(call, name, dict(call.properties or {}))], notes)
+
+
+def _group(call: GroupCall, settings: ClassicSettings) -> ClassicResult:
+    return _dropped(
+        "Classic cloud mode does not accept group calls (catalog). Web device mode re-identified the user with "
+        "traits prefixed 'Group ' (e.g. 'Group plan') ([AJS]); that is not shown here (§4)."
+    )
+
+
+def _alias(call: AliasCall, settings: ClassicSettings) -> ClassicResult:
+    return _dropped("Classic ignores alias calls: nothing is sent ([CIO-old], [SD:catalog], §4).")

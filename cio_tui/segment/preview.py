@@ -1,0 +1,82 @@
+"""Input call -> classic requests + notes, Actions requests + errors, diff, warnings, outcome (DESIGN section 5).
+
+``preview_text`` / ``preview_call`` are pure and offline; ``with_outcomes`` adds the read-only workspace prediction.
+``PreviewResult.to_json`` is the exact shape ``cio-tui preview --json`` prints per result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cio_tui.segment.actions import ActionsResult, actions_for
+from cio_tui.segment.checks import PreviewWarning, warnings_for
+from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for
+from cio_tui.segment.diff import DiffEntry, diff_requests
+from cio_tui.segment.models import SegmentCall
+from cio_tui.segment.outcome import Outcome, PeopleLookup, WorkspaceSettings, predict_outcome
+from cio_tui.segment.parser import ParsedCall, parse_calls
+
+
+@dataclass
+class PreviewResult:
+    input: dict[str, Any]
+    call: SegmentCall
+    classic: ClassicResult
+    actions: ActionsResult
+    diff: list[DiffEntry]
+    warnings: list[PreviewWarning]
+    outcome: Outcome | None = None
+    parse_notes: list[str] = field(default_factory=list)
+    line: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "classic": {
+                "requests": [{"method": r.method, "path": r.path, "body": r.body} for r in self.classic.requests],
+                "notes": list(self.classic.notes),
+            },
+            "actions": {
+                "requests": [r.to_json() for r in self.actions.requests],
+                "errors": [{"action": e.action, "message": e.message} for e in self.actions.errors],
+            },
+            "diff": [d.model_dump(mode="json") for d in self.diff],
+            "warnings": [w.to_json() for w in self.warnings],
+            "outcome": self.outcome.to_json() if self.outcome else None,
+        }
+
+
+def preview_call(
+    call: SegmentCall, *, classic_settings: ClassicSettings | None = None, parsed: ParsedCall | None = None
+) -> PreviewResult:
+    classic = classic_for(call, classic_settings)
+    actions = actions_for(call)
+    return PreviewResult(
+        input=parsed.message if parsed else call.to_message(),
+        call=call,
+        classic=classic,
+        actions=actions,
+        diff=diff_requests(classic.requests, list(actions.requests)),
+        warnings=warnings_for(call, classic, actions),
+        parse_notes=list(parsed.notes) if parsed else [],
+        line=parsed.line if parsed else 1,
+    )
+
+
+def preview_text(text: str, *, classic_settings: ClassicSettings | None = None) -> list[PreviewResult]:
+    """Parse ``text`` (JSON, JSON lines, analytics calls) and preview every call. Raises ``ParseError``."""
+    return [preview_call(call, classic_settings=classic_settings, parsed=p) for p, call in parse_calls(text)]
+
+
+async def with_outcomes(
+    results: list[PreviewResult], lookup: PeopleLookup, settings: WorkspaceSettings | None = None
+) -> list[PreviewResult]:
+    """Fill ``outcome`` on every result from the workspace behind ``lookup`` (reads only)."""
+    for result in results:
+        result.outcome = await predict_outcome(list(result.actions.requests), lookup, settings)
+    return results
+
+
+def results_json(results: list[PreviewResult]) -> dict[str, Any]:
+    return {"results": [r.to_json() for r in results]}

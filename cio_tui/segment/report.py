@@ -1,0 +1,139 @@
+"""Plain-text renderings of preview results, shared by the CLI report and the TUI panes.
+
+Differences are marked in text, never by colour alone: each JSON line starts with a marker column
+(``+`` only this side sends it, ``-`` only the other side does, ``~`` both send it with different values).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cio_tui.segment.diff import DiffEntry
+from cio_tui.segment.preview import PreviewResult
+
+MARKS = {"added": "+", "removed": "-", "changed": "~"}
+LEGEND = "+ only Actions sends it   - only classic sends it   ~ sent by both with different values"
+
+
+def _pointer_lines(value: Any, pointer: str, indent: int, key: str | None, last: bool) -> list[tuple[str, str]]:
+    pad = "  " * indent
+    head = f"{pad}{json.dumps(key, ensure_ascii=False)}: " if key is not None else pad
+    comma = "" if last else ","
+    if isinstance(value, dict) and value:
+        lines = [(pointer, head + "{")]
+        items = list(value.items())
+        for i, (k, v) in enumerate(items):
+            sub = f"{pointer}/{str(k).replace('~', '~0').replace('/', '~1')}"
+            lines += _pointer_lines(v, sub, indent + 1, str(k), i == len(items) - 1)
+        return lines + [(pointer, pad + "}" + comma)]
+    if isinstance(value, list) and value and any(isinstance(v, dict | list) for v in value):
+        lines = [(pointer, head + "[")]
+        for i, v in enumerate(value):
+            lines += _pointer_lines(v, f"{pointer}/{i}", indent + 1, None, i == len(value) - 1)
+        return lines + [(pointer, pad + "]" + comma)]
+    return [(pointer, head + json.dumps(value, ensure_ascii=False) + comma)]
+
+
+def _marker(pointer: str, marks: dict[str, str]) -> str:
+    best, best_len = " ", -1
+    for at, mark in marks.items():
+        if (pointer == at or pointer.startswith(at + "/")) and len(at) > best_len:
+            best, best_len = mark, len(at)
+    return best
+
+
+def annotated_json(
+    requests: list[dict[str, Any]], diff: list[DiffEntry], side: str, *, body_only: bool = False
+) -> list[tuple[str, str]]:
+    """(marker, line) pairs of ``requests`` pretty-printed, marked from the diff for ``side`` ("classic"/"actions").
+
+    Pointers address ``requests`` (``/0/body/attributes/plan``), as ``DiffEntry.classic_at``/``actions_at`` do.
+    """
+    marks: dict[str, str] = {}
+    for entry in diff:
+        at = entry.classic_at if side == "classic" else entry.actions_at
+        if at is None:
+            continue
+        if entry.change == "changed":
+            marks[at] = "~"
+        else:
+            marks[at] = "+" if side == "actions" else "-"
+    out: list[tuple[str, str]] = []
+    for i, request in enumerate(requests):
+        value, base = (request.get("body"), f"/{i}/body") if body_only else (request, f"/{i}")
+        for pointer, line in _pointer_lines(value, base, 0, None, True):
+            out.append((_marker(pointer, marks), line))
+    return out
+
+
+def side_requests(result: PreviewResult, side: str) -> list[dict[str, Any]]:
+    data = result.to_json()
+    return data[side]["requests"]
+
+
+def render_side(result: PreviewResult, side: str, *, body_only: bool = False) -> str:
+    lines = annotated_json(side_requests(result, side), result.diff, side, body_only=body_only)
+    return "\n".join(f"{m} {text}" for m, text in lines)
+
+
+def _bodies(result: PreviewResult, side: str) -> list[str]:
+    """Each request line followed by its body, marked (the CLI report)."""
+    requests = side_requests(result, side)
+    out: list[str] = []
+    for i, request in enumerate(requests):
+        slug = f"{request['action']}: " if "action" in request else ""
+        out.append(f"    {slug}{request['method']} {request['path']}")
+        lines = annotated_json(requests, result.diff, side, body_only=True)
+        own = [(m, t) for (m, t), p in zip(lines, _owners(requests), strict=True) if p == i]
+        out += [f"    {m} {t}" for m, t in own]
+    return out
+
+
+def _owners(requests: list[dict[str, Any]]) -> list[int]:
+    owners: list[int] = []
+    for i, request in enumerate(requests):
+        owners += [i] * len(_pointer_lines(request.get("body"), f"/{i}/body", 0, None, True))
+    return owners
+
+
+def call_title(result: PreviewResult) -> str:
+    call = result.call
+    what = {
+        "track": getattr(call, "event", None),
+        "page": getattr(call, "name", None),
+        "screen": getattr(call, "name", None),
+        "group": getattr(call, "groupId", None),
+        "alias": getattr(call, "previousId", None) and f"{getattr(call, 'previousId', '')} -> {call.userId}",
+    }.get(call.type)
+    who = f"userId={call.userId}" if call.userId else f"anonymousId={call.anonymousId or '-'}"
+    return f"{call.type}{f' {what!r}' if what else ''} ({who})"
+
+
+def render_text(results: list[PreviewResult]) -> str:
+    """The readable report of ``cio-tui preview`` without ``--json``."""
+    out: list[str] = [f"Markers: {LEGEND}", ""]
+    for n, result in enumerate(results, 1):
+        out.append(f"Call {n} (line {result.line}): {call_title(result)}")
+        out += [f"  parser: {note}" for note in result.parse_notes]
+        out.append("  Classic destination (Track v1):")
+        if not result.classic.requests:
+            out.append("    sends nothing")
+        out += _bodies(result, "classic")
+        out += [f"    note: {note}" for note in result.classic.notes]
+        out.append("  Actions destination (default presets, shown unbatched):")
+        if not result.actions.requests and not result.actions.errors:
+            out.append("    sends nothing")
+        out += _bodies(result, "actions")
+        out += [f"    error in {e.action}: {e.message}" for e in result.actions.errors]
+        out.append("  Differences:" if result.diff else "  Differences: none")
+        out += [f"    {entry.describe()}" for entry in result.diff]
+        out.append("  Warnings:" if result.warnings else "  Warnings: none")
+        for warning in result.warnings:
+            out += [f"    [{warning.code}] {warning.explanation}", f"      what to do: {warning.todo}"]
+        if result.outcome is not None:
+            out.append(f"  Outcome in this workspace: {result.outcome.summary}")
+            for effect in result.outcome.effects:
+                out += [f"    - {detail}" for detail in effect.details]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

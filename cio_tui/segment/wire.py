@@ -1,0 +1,49 @@
+"""The requests the preview shows, and the one place their paths are built.
+
+This layer never sends anything and does not import ``cio_tui.customerio`` (DESIGN section 2: ``segment`` is pure);
+paths are shown without a host because the region is a destination setting (reference section 1, "Settings").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+TRACK_V2_ENTITY = "/api/v2/entity"
+TRACK_V2_BATCH = "/api/v2/batch"
+TRACK_V1_METRICS = "/api/v1/metrics"
+
+
+class HttpRequest(BaseModel):
+    method: Literal["GET", "PUT", "POST", "DELETE"]
+    path: str
+    body: Any = None
+
+
+class ActionRequest(HttpRequest):
+    action: str  # the Segment action slug, e.g. "createUpdatePerson"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "method": self.method, "path": self.path, "body": self.body}
+
+
+class ActionError(BaseModel):
+    action: str
+    message: str
+
+
+def v1_customer_path(identifier: str, *rest: str) -> str:
+    """Track v1 ``/api/v1/customers/{identifier}[/rest...]``, each segment percent-encoded.
+
+    The value goes in as the classic destination sends it (Customer.io decides the kind from its shape:
+    email-shaped -> email, ``cio_...`` -> cio_id; customerio-api.md section 2).
+    """
+    segments = [quote(identifier, safe="")] + [quote(part, safe="") for part in rest]
+    return "/api/v1/customers/" + "/".join(segments)
+
+
+def batch_body(requests: list[ActionRequest]) -> dict[str, Any]:
+    """What the destination sends when batching is on (the default): ``POST /api/v2/batch`` with this body."""
+    return {"batch": [r.body for r in requests if r.path == TRACK_V2_ENTITY]}
