@@ -40,6 +40,7 @@ RUNNING = ("checking", "applying", "paused", "cancelling")
 
 class PlanScreen(AreaScreen):
     AREA = "plan"
+    AUTO_FOCUS = ""  # focus moves to the table when a plan opens; a hidden path field must never take keys
     HELP = (
         "Every change to the workspace goes through here. Review each operation (what changes, what is lost), "
         "check the plan is still current, type the workspace name to confirm, then watch it apply. Pause, resume "
@@ -97,10 +98,12 @@ class PlanScreen(AreaScreen):
     # -- layout ----------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static(EMPTY_TEXT, id="plan-empty")
-        with Vertical(id="plan-review"):
+        with Vertical(id="plan-review") as review:
+            review.display = False  # nothing in it may take the first focus (single-letter keys must work)
             yield Label("", id="plan-header")
             yield Label("", id="plan-status")
-            with Horizontal(id="plan-path-row"):
+            with Horizontal(id="plan-path-row") as path_row:
+                path_row.display = False
                 yield Label("", id="plan-path-label")
                 yield Input(id="plan-path")
             yield PlanTable(id="plan-table")
