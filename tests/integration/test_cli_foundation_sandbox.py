@@ -1,0 +1,75 @@
+"""The foundation CLI against the sandbox: `--sandbox person` in-process, and `profile add/check` plus `person`
+over a loopback server given by CIO_TUI_TRACK_URL / CIO_TUI_APP_URL (the same bytes as a real workspace)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+from click.testing import CliRunner
+
+from cio_tui.cli import main
+from cio_tui.credentials import SERVICE
+from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_SITE_ID, SANDBOX_TRACK_KEY
+
+KEYS = f"{SANDBOX_TRACK_KEY}\n{SANDBOX_APP_KEY}\n"
+
+
+def invoke(*args: str, stdin: str | None = None):
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    assert SANDBOX_TRACK_KEY not in result.output and SANDBOX_APP_KEY not in result.output
+    return result
+
+
+def test_sandbox_person_in_process() -> None:
+    result = invoke("--sandbox", "person", "cio_a3000001", "--json")
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.output)
+    assert card["person"]["cio_id"] == "a3000001" and card["lookup"]["kind"] == "cio_id"
+
+
+def test_profile_add_check_and_person_over_loopback(sandbox_server, monkeypatch, memory_keyring, isolated_dirs):
+    monkeypatch.setenv("CIO_TUI_TRACK_URL", sandbox_server)
+    monkeypatch.setenv("CIO_TUI_APP_URL", sandbox_server)
+    added = invoke("profile", "add", "sb", "--site-id", SANDBOX_SITE_ID, stdin=KEYS)
+    assert added.exit_code == 0, added.output
+    saved = tomllib.loads(isolated_dirs["config"].read_text())["profiles"]["sb"]
+    assert saved["track_url"] == saved["app_url"] == sandbox_server
+    assert memory_keyring.store[(SERVICE, "sb:track_api_key")] == SANDBOX_TRACK_KEY
+    monkeypatch.delenv("CIO_TUI_TRACK_URL")
+    monkeypatch.delenv("CIO_TUI_APP_URL")
+
+    checked = invoke("profile", "check", "sb")
+    assert checked.exit_code == 0, checked.output
+    assert "Track API key: ok" in checked.output and "App API key: ok" in checked.output
+
+    person = invoke("--profile", "sb", "person", "cio_a3000001")
+    assert person.exit_code == 0, person.output
+    assert person.output.startswith("Person cio_a3000001")
+
+    memory_keyring.store[(SERVICE, "sb:track_api_key")] = "not-the-key"
+    bad = invoke("profile", "check", "sb")
+    assert bad.exit_code == 3
+    assert "authentication failed for the Track API key of profile sb" in bad.stderr
+    assert "not-the-key" not in bad.output
+
+
+def test_env_profile_over_loopback(sandbox_server, monkeypatch) -> None:
+    for name, value in {
+        "CIO_TUI_SITE_ID": SANDBOX_SITE_ID, "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
+        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY, "CIO_TUI_TRACK_URL": sandbox_server, "CIO_TUI_APP_URL": sandbox_server,
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert invoke("profile", "check").exit_code == 0
+    result = invoke("person", "cio_a3000001", "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["person"]["cio_id"] == "a3000001"
+
+
+@pytest.mark.parametrize("sandbox_server", [{"people": 5}], indirect=True)
+def test_wrong_app_key_over_loopback(sandbox_server, monkeypatch) -> None:
+    monkeypatch.setenv("CIO_TUI_TRACK_URL", sandbox_server)
+    monkeypatch.setenv("CIO_TUI_APP_URL", sandbox_server)
+    result = invoke("profile", "add", "sb", "--site-id", SANDBOX_SITE_ID, stdin=f"{SANDBOX_TRACK_KEY}\nwrong\n")
+    assert result.exit_code == 3
+    assert "authentication failed for the App API key of profile sb" in result.stderr
