@@ -52,6 +52,7 @@ class GenPerson:
 class Generator:
     def __init__(self, seed: int, mode: str = "email_or_id", *, history: bool = True) -> None:
         self.rng = random.Random(seed)
+        self.hist_rng = random.Random(f"history-{seed}")  # separate stream: people do not depend on `history`
         self.mode = mode
         self.history = history
         self.serial = 0
@@ -86,13 +87,13 @@ class Generator:
         return p
 
     def _history(self, p: GenPerson) -> None:
-        r = self.rng
+        r = self.hist_rng
         p.events.append(("profile_create", None, p.created_at, {}))
         for _ in range(r.choice((0, 0, 1, 1, 2, 3))):
             ts = r.randint(p.created_at, BASE_TIME)
             name = r.choice(EVENTS)
             p.events.append(("event", name, ts, {"value": r.randint(5, 500)} if name == "Order Completed" else {}))
-        if p.id and r.random() < 0.2:
+        if r.random() < 0.2 and p.id:
             last_used = BASE_TIME - r.randint(0, 9_000_000)
             p.devices.append((f"dev-{r.getrandbits(48):012x}", r.choice(("ios", "android")), last_used))
         for seg_id, *_ in SEGMENTS:
@@ -109,9 +110,7 @@ class Generator:
         first, last, n = self._name()
         if self.mode == "id_only":  # no leads in an ID-only workspace: a customer instead
             return self._person(id_=f"u{n:07d}", email=self._email(first, last, n), first=first, last=last)
-        p = self._person(id_=None, email=self._email(first, last, n), first=first, last=last)
-        p.devices.clear()
-        return p
+        return self._person(id_=None, email=self._email(first, last, n), first=first, last=last)
 
     def email_as_id(self) -> GenPerson:
         first, last, n = self._name()
