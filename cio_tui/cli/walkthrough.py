@@ -1,9 +1,194 @@
-"""Placeholder: replaced by the module's owner (issue 8)."""
+"""``cio-tui walkthrough``: the guided migration from the command line (status, step, report, checklist, cleanup).
+
+Headless: imports the walkthrough service lazily, never Textual.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview, WalkthroughService
+
+T = TypeVar("T")
+
+
+def _run(ctx: click.Context, work: Callable[[WalkthroughService], Awaitable[T]]) -> T:
+    """Open the workspace through the CLI context, run ``work`` with the walkthrough service, close the client."""
+    from cio_tui.walkthrough.service import WalkthroughService
+
+    cli = ctx.find_root().obj
+
+    async def main() -> T:
+        workspace = await cli.open_workspace()
+        try:
+            return await work(WalkthroughService(workspace))
+        finally:
+            closer = getattr(workspace, "aclose", None) or getattr(workspace.client, "aclose", None)
+            if closer is not None:
+                await closer()
+
+    return cli.run(main())
+
+
+def _status_text(ov: Overview) -> str:
+    from cio_tui.walkthrough.steps import STEPS
+
+    state = ov.state
+    finished = sum(1 for st in state.steps.values() if st.status.finished)
+    kind = "SANDBOX" if state.is_sandbox else "LIVE"
+    current = state.current_step()
+    lines = [f"Walkthrough for {state.workspace_name or 'this workspace'} ({kind}): {finished} of 9 steps finished"]
+    for step in STEPS:
+        st = state.step(step.number)
+        marker = ">" if step.number == current else " "
+        lines.append(f"{marker} {step.number}. {step.title:<34} {st.status_words}")
+    if current is not None:
+        lines.append("")
+        lines.append(f"Next: step {current}, {STEPS[current - 1].title}. Left to do:")
+        lines += [f"  - {item}" for item in ov.missing[current]] or ["  - mark it done"]
+    if ov.risks:
+        lines.append("")
+        lines.append("Open risks:")
+        lines += [f"  - {r.level}: {r.text}" for r in ov.risks]
+    return "\n".join(lines)
 
 
 @click.group("walkthrough")
 def walkthrough_group() -> None:
-    """Not built yet (issue 8)."""
-    raise click.ClickException("not built yet")
+    """The guided migration: where you are, what is left, what is risky, and the final report."""
+
+
+@walkthrough_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.pass_context
+def status_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Show every step's status, what the next step still needs, and the open risks."""
+
+    async def work(svc: WalkthroughService) -> Overview:
+        return svc.overview()
+
+    ov = _run(ctx, work)
+    if as_json:
+        data: dict[str, Any] = ov.state.status_json()
+        for step in data["steps"]:
+            step["missing"] = ov.missing[step["number"]]
+        data["risks"] = [{"level": r.level, "text": r.text} for r in ov.risks]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_status_text(ov))
+
+
+@walkthrough_group.command("step")
+@click.argument("number", type=click.IntRange(1, 9))
+@click.option("--done", "mark", flag_value="done", help="Mark the step done.")
+@click.option("--start", "mark", flag_value="in_progress", help="Mark the step in progress.")
+@click.option("--reset", "mark", flag_value="not_started", help="Mark the step not started.")
+@click.option("--skip", "reason", metavar="REASON", help="Skip the step, saying why.")
+@click.option("--notes", metavar="TEXT", help="Replace the step's notes.")
+@click.pass_context
+def step_cmd(ctx: click.Context, number: int, mark: str | None, reason: str | None, notes: str | None) -> None:
+    """Show step NUMBER, or change its status (--done, --start, --reset, --skip REASON) or notes."""
+    from cio_tui.walkthrough.steps import step_by_number
+
+    if mark and reason is not None:
+        raise click.UsageError("give either --skip REASON or one of --done/--start/--reset")
+    if reason is not None and not reason.strip():
+        raise click.UsageError("--skip needs a reason (why this step does not apply)")
+
+    async def work(svc: WalkthroughService) -> Overview:
+        state = svc.load()
+        now = svc.now()
+        if reason is not None:
+            state.set_status(number, "skipped", reason=reason, now=now)
+        elif mark:
+            state.set_status(number, mark, now=now)
+        if notes is not None:
+            state.set_notes(number, notes, now=now)
+        if reason is not None or mark or notes is not None:
+            svc.save(state)
+        return svc.overview(state)
+
+    ov = _run(ctx, work)
+    step = step_by_number(number)
+    st = ov.state.step(number)
+    click.echo(f"Step {step.number}. {step.title}: {st.status_words}")
+    click.echo(f"\n{step.purpose}\n\nDone when: {step.done_when}")
+    if st.notes:
+        click.echo(f"Notes: {st.notes}")
+    gaps = ov.missing[number]
+    if gaps:
+        label = "Marked done, but still open" if st.status.value == "done" else "Left to do"
+        click.echo(f"{label}:")
+        for item in gaps:
+            click.echo(f"  - {item}")
+
+
+@walkthrough_group.command("report")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Markdown file.")
+@click.pass_context
+def report_cmd(ctx: click.Context, out: Path) -> None:
+    """Write the migration report (every step's outcome, plans applied, journal summary, open risks)."""
+
+    async def work(svc: WalkthroughService) -> Path:
+        return svc.write_report(out)
+
+    path = _run(ctx, work)
+    click.echo(f"Report written to {path}")
+
+
+@walkthrough_group.command("checklist")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write Markdown here.")
+@click.pass_context
+def checklist_cmd(ctx: click.Context, out: Path | None) -> None:
+    """Print (or write) the Prepare Actions checklist made from your saved calls and settings."""
+
+    async def work(svc: WalkthroughService) -> str:
+        return svc.checklist_markdown()
+
+    text = _run(ctx, work)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Checklist written to {out}")
+
+
+@walkthrough_group.command("cleanup")
+@click.option("--csv", "csv_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with an identifier (or cio_id/id/email) column and an action column (delete|suppress).")
+@click.option("--action", type=click.Choice(["delete", "suppress"]), help="Action for rows without one.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Plan file.")
+@click.pass_context
+def cleanup_cmd(ctx: click.Context, csv_path: Path, action: str | None, out: Path) -> None:
+    """Plan deleting or suppressing the people listed in a CSV (apply it with `cio-tui apply`)."""
+    from cio_tui.walkthrough.cleanup import CleanupError
+
+    async def work(svc: WalkthroughService) -> Any:
+        try:
+            result = await svc.cleanup(csv_path, default_action=action)
+        except CleanupError as exc:
+            raise click.UsageError(str(exc)) from exc
+        if result.plan is not None:
+            from cio_tui.identity.plan import save_plan
+
+            save_plan(result.plan, out)
+            svc.record_plan(result, out)
+        return result
+
+    result = _run(ctx, work)
+    counts = result.counts()
+    for ex in result.excluded:
+        click.echo(f"line {ex.line}: {ex.identifier or '(empty)'} left out: {ex.reason}", err=True)
+    if result.plan is None:
+        click.echo("No plan written: no row names an existing person.", err=True)
+        ctx.exit(1)
+    click.echo(f"Plan {result.plan.plan_id} written to {out}: {counts['delete']} to delete, "
+               f"{counts['suppress']} to suppress, {counts['excluded']} left out.")
+    click.echo(result.warning)
+    click.echo(f"Review it, then apply with: cio-tui apply {out}")

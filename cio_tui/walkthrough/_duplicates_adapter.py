@@ -13,30 +13,27 @@ EVERYONE = {
     "or": [
         {"attribute": {"field": "id", "operator": "exists"}},
         {"attribute": {"field": "email", "operator": "exists"}},
+        {"attribute": {"field": "anonymous_id", "operator": "exists"}},
     ]
 }
 EXPORT_ATTRIBUTES = ["unsubscribed", "anonymous_id"]
 
 
 def count_by_rule(path: Path) -> list[DuplicateRuleCount]:
+    """Groups and people per duplicate rule (rules with no group left out), from ``analyse_export``."""
     from cio_tui.walkthrough.audit import AuditError
 
     try:
-        from cio_tui.identity import duplicates
+        from cio_tui.identity.duplicates.engine import analyse_export
     except ImportError as exc:  # pragma: no cover - the engine ships with the app
         raise AuditError(f"duplicate groups not counted: the duplicates engine is unavailable ({exc})") from exc
-    finder = getattr(duplicates, "find_duplicates", None)
-    if finder is None:
-        raise AuditError("duplicate groups not counted: this build has no duplicates engine yet")
-    result = finder(path)
-    counts: dict[str, DuplicateRuleCount] = {}
-    for group in getattr(result, "groups", result):
-        rules = getattr(group, "rules", None) or [getattr(group, "rule", "other")]
-        rule = str(rules[0])
-        entry = counts.setdefault(rule, DuplicateRuleCount(rule=rule, groups=0, people=0))
-        entry.groups += 1
-        entry.people += len(getattr(group, "members", []))
-    return sorted(counts.values(), key=lambda r: (-r.groups, r.rule))
+    try:
+        with analyse_export(path) as analysis:
+            counts = analysis.rule_counts()
+    except ValueError as exc:
+        raise AuditError(f"duplicate groups not counted: {exc}") from exc
+    rows = [DuplicateRuleCount(rule=name, groups=c["groups"], people=c["people"]) for name, c in counts.items()]
+    return [r for r in rows if r.groups]
 
 
 async def live_export(client: Any, dest_dir: Path, *, poll_seconds: float, timeout: float) -> Path:

@@ -1,4 +1,8 @@
-"""Adapter to the Preview's saved call sets and the preview engine (``cio_tui.segment``)."""
+"""Adapter to the Preview's saved call sets (``cio_tui.segment.callsets``) and the preview engine.
+
+Saved sets live in ``workspace.data_dir / CALLSETS_DIR``; each is replayed offline through ``preview_text`` and read
+in the ``cio-tui preview --json`` shape.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,37 @@ from pathlib import Path
 
 from cio_tui.walkthrough.calls import PreviewedCall
 
+CALLSETS_DIR = "callsets"
+
+
+def callsets_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / CALLSETS_DIR
+
 
 def saved_set_names(data_dir: Path) -> list[str]:
-    return []
+    from cio_tui.segment.callsets import list_call_sets
+
+    return [s.name for s in list_call_sets(callsets_dir(data_dir))]
 
 
-def previewed_calls(data_dir: Path, names: list[str] | None = None) -> list[PreviewedCall]:
-    return []
+def previewed_calls(
+    data_dir: Path, names: list[str] | None = None, *, convert_to_unix_time: bool | None = None
+) -> list[PreviewedCall]:
+    """Preview every call of the named sets (all saved sets when ``names`` is None). Unreadable sets are skipped."""
+    from cio_tui.segment.callsets import list_call_sets
+    from cio_tui.segment.classic import ClassicSettings
+    from cio_tui.segment.parser import ParseError
+    from cio_tui.segment.preview import preview_text
+
+    settings = ClassicSettings(convert_to_unix_time=convert_to_unix_time is not False)
+    wanted = set(names) if names is not None else None
+    out: list[PreviewedCall] = []
+    for call_set in list_call_sets(callsets_dir(data_dir)):
+        if wanted is not None and call_set.name not in wanted:
+            continue
+        try:
+            results = preview_text(call_set.text, classic_settings=settings)
+        except ParseError:
+            continue
+        out += [PreviewedCall.from_result(r.to_json(), set_name=call_set.name) for r in results]
+    return out

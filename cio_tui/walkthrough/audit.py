@@ -127,4 +127,19 @@ async def audit_live(client: Any, *, now: datetime, work_dir: Path | None = None
         with tempfile.TemporaryDirectory(prefix="cio-tui-audit-") as tmp:
             return await audit_live(client, now=now, work_dir=Path(tmp))
     path = await export_live(client, work_dir)
-    return await asyncio.to_thread(audit_export, path, now=now, source="live")
+    counts = await asyncio.to_thread(audit_export, path, now=now, source="live")
+    # Unsubscribed is a person flag, not always an export column: count it with a search instead.
+    counts.unsubscribed = await count_search(client, UNSUBSCRIBED)
+    counts.notes = [n for n in counts.notes if "unsubscribed" not in n]
+    return counts
+
+
+UNSUBSCRIBED = {"attribute": {"field": "unsubscribed", "operator": "eq", "value": "true"}}
+
+
+async def count_search(client: Any, audience: dict[str, Any]) -> int:
+    """How many people match a filter (App API search, 1000 per page)."""
+    n = 0
+    async for _ref in client.iter_search(audience, limit=1000):
+        n += 1
+    return n

@@ -26,6 +26,7 @@ class PreviewedCall(BaseModel):
     input: dict[str, Any] = Field(default_factory=dict)
     actions: list[str] = Field(default_factory=list, description="Actions slugs the call triggers")
     errors: list[str] = Field(default_factory=list)
+    error_actions: list[str] = Field(default_factory=list, description="Actions slugs that reject the call")
     warnings: list[CallWarning] = Field(default_factory=list)
 
     @classmethod
@@ -37,6 +38,7 @@ class PreviewedCall(BaseModel):
             input=result.get("input") or {},
             actions=[r.get("action", "") for r in actions.get("requests") or [] if r.get("action")],
             errors=[f"{e.get('action', '')}: {e.get('message', '')}".strip(": ") for e in actions.get("errors") or []],
+            error_actions=[e["action"] for e in actions.get("errors") or [] if e.get("action")],
             warnings=[CallWarning.model_validate(w) for w in result.get("warnings") or []],
         )
 

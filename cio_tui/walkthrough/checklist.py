@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.walkthrough.calls import PreviewedCall
 from cio_tui.walkthrough.state import WalkthroughState
 
@@ -93,7 +94,7 @@ def build_checklist(calls: list[PreviewedCall], state: WalkthroughState) -> list
     # -- presets ------------------------------------------------------------------------------------------
     used: dict[str, list[PreviewedCall]] = {}
     for call in calls:
-        for slug in call.actions:
+        for slug in dict.fromkeys([*call.actions, *call.error_actions]):
             used.setdefault(slug, []).append(call)
     for slug, title in PRESETS.items():
         users = used.get(slug, [])
@@ -117,11 +118,12 @@ def build_checklist(calls: list[PreviewedCall], state: WalkthroughState) -> list
     reserved: dict[str, list[PreviewedCall]] = {}
     for call in calls:
         if call.type == "track" and call.event and (
-            call.has_warning("reserved_event") or (call.actions and "trackEvent" not in call.actions)
+            call.event in RESERVED_EVENTS or call.has_warning("reserved_event")
         ):
             reserved.setdefault(call.event, []).append(call)
     for name, users in sorted(reserved.items()):
-        routed = ", ".join(sorted({PRESETS.get(s, s) for c in users for s in c.actions})) or "another action"
+        slugs = {s for c in users for s in c.actions} or {RESERVED_EVENTS.get(name, "")} - {""}
+        routed = ", ".join(sorted(PRESETS.get(s, s) for s in slugs)) or "another action"
         add(ChecklistItem(
             f"reserved:{name}", "Tracking plan",
             f'Rename the "{name}" event or remove it from the {routed} trigger',
@@ -130,7 +132,7 @@ def build_checklist(calls: list[PreviewedCall], state: WalkthroughState) -> list
 
     # -- pages and screens ------------------------------------------------------------------------------------
     pages = [c for c in calls if c.type == "page"]
-    named_pages = [c for c in pages if c.has_warning("page_name_changes")]
+    named_pages = [c for c in pages if c.name or c.has_warning("page_name_changes")]
     if named_pages:
         add(ChecklistItem(
             "pages:remap-name", "Pages and screens",

@@ -39,6 +39,7 @@ class Overview:
     journal: JournalSummary
     missing: dict[int, list[str]]
     risks: list[Risk]
+    saved_sets: list[str]
 
 
 class WalkthroughService:
@@ -65,7 +66,7 @@ class WalkthroughService:
         journal = journal_summary(self.data_dir)
         gaps = {n: missing(state, n, checklist=items, applied=journal.plans) for n in state.steps}
         risks = open_risks(state, changes=changes, checklist=items, applied=journal.plans)
-        return Overview(state, calls, changes, items, journal, gaps, risks)
+        return Overview(state, calls, changes, items, journal, gaps, risks, self.saved_set_names())
 
     def refresh(self, state: WalkthroughState) -> WalkthroughState:
         """Mark every step whose "done" condition now holds as done, then save."""
@@ -88,7 +89,9 @@ class WalkthroughService:
     def saved_calls(self, state: WalkthroughState) -> list[PreviewedCall]:
         """The previewed calls of the reviewed sets (every saved set when none was marked reviewed yet)."""
         names = state.reviewed_sets or None
-        return _segment_adapter.previewed_calls(self.data_dir, names)
+        return _segment_adapter.previewed_calls(
+            self.data_dir, names, convert_to_unix_time=state.classic.convert_to_unix_time
+        )
 
     # -- checks that read the workspace ------------------------------------------------------------------
     async def check_connection(self) -> ConnectionCheck:

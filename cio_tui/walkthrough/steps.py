@@ -26,6 +26,7 @@ class Step:
     purpose: str
     done_when: str
     areas: tuple[str, ...]
+    short: str = ""
 
     @property
     def label(self) -> str:
@@ -42,6 +43,7 @@ STEPS: tuple[Step, ...] = (
         "connection mode (cloud or web device mode). You need these to configure Actions the same way.",
         "The workspace is connected and checked, and the four classic settings are recorded.",
         (AREA_CONNECT,),
+        "Connect",
     ),
     Step(
         2,
@@ -54,6 +56,7 @@ STEPS: tuple[Step, ...] = (
         "identify carries both; 'allow updates to email using id' lets an identify by id change the email.",
         "Identifier mode, auto-merge and 'allow email updates by id' are recorded.",
         (AREA_WALKTHROUGH,),
+        "Identifiers",
     ),
     Step(
         3,
@@ -64,6 +67,7 @@ STEPS: tuple[Step, ...] = (
         "The counts say how much repair step 5 needs.",
         "An audit was run on the live workspace or on an export and its counts are saved.",
         (AREA_WALKTHROUGH, AREA_DUPLICATES),
+        "Audit",
     ),
     Step(
         4,
@@ -74,6 +78,7 @@ STEPS: tuple[Step, ...] = (
         "events, reserved event names that delete or suppress people, alias merging, anonymous events, ...).",
         "At least one saved set of calls was reviewed and its behaviour changes acknowledged.",
         (AREA_PREVIEW,),
+        "Preview calls",
     ),
     Step(
         5,
@@ -84,6 +89,7 @@ STEPS: tuple[Step, ...] = (
         "apply on Plan/Apply.",
         "The repair plans are applied (see the journal), or the step is skipped with a reason.",
         (AREA_DUPLICATES, AREA_LEADS, AREA_IDENTIFIERS, AREA_PLAN_APPLY),
+        "Repair",
     ),
     Step(
         6,
@@ -95,6 +101,7 @@ STEPS: tuple[Step, ...] = (
         "Actions destination in Segment; export it as Markdown for your team.",
         "Every checklist item is ticked.",
         (AREA_WALKTHROUGH,),
+        "Prepare Actions",
     ),
     Step(
         7,
@@ -106,6 +113,7 @@ STEPS: tuple[Step, ...] = (
         "drops events before T). Record the choice and the cut-over time.",
         "A cut-over method and the cut-over time are recorded.",
         (AREA_WALKTHROUGH,),
+        "Cut over",
     ),
     Step(
         8,
@@ -116,6 +124,7 @@ STEPS: tuple[Step, ...] = (
         "failed_attribute_change activities.",
         "A verification ran after the cut-over time and every check passed (or its findings are accepted in notes).",
         (AREA_WALKTHROUGH, AREA_PEOPLE),
+        "Verify",
     ),
     Step(
         9,
@@ -125,6 +134,7 @@ STEPS: tuple[Step, ...] = (
         "their counts, the journal summary and the risks still open.",
         "The report was exported.",
         (AREA_WALKTHROUGH,),
+        "Report",
     ),
 )
 

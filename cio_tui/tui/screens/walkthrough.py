@@ -1,15 +1,324 @@
-"""Walkthrough area (placeholder until issue 8 replaces this module, keeping ``WalkthroughScreen``)."""
+"""Walkthrough area: the guided migration, step by step, persisted per workspace, ending in a report.
+
+The screen owns the walkthrough service and every IO (workers); panels only show an overview and post ``Record`` /
+``Task`` messages (see ``widgets/walkthrough_base.py``).
+"""
 
 from __future__ import annotations
 
-from cio_tui.tui.screens.placeholder import PlaceholderScreen
+import threading
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
+
+from cio_tui.tui.areas import area
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.walkthrough_audit import AuditPanel
+from cio_tui.tui.widgets.walkthrough_base import Record, Task
+from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
+from cio_tui.tui.widgets.walkthrough_forms import ConnectPanel, CutoverPanel, IdentifierPanel
+from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, RepairPanel, ReportPanel, VerifyPanel
+from cio_tui.tui.widgets.walkthrough_steps import StepList
+from cio_tui.walkthrough.steps import STEPS
+
+PANELS = (ConnectPanel, IdentifierPanel, AuditPanel, PreviewPanel, RepairPanel, ChecklistPanel, CutoverPanel,
+          VerifyPanel, ReportPanel)
+OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
 
 
-class WalkthroughScreen(PlaceholderScreen):
+def progress_text(overview: Any) -> str:
+    """Where the operator is: steps finished, the next step, and the most serious open risks."""
+    state = overview.state
+    finished = sum(1 for st in state.steps.values() if st.status.finished)
+    current = state.current_step()
+    lines = [f"{finished} of 9 steps finished."]
+    lines.append(f"Next: step {current}, {STEPS[current - 1].short}." if current else "Every step is finished.")
+    high = [r for r in overview.risks if r.level == "high"]
+    lines.append(f"Open risks: {len(overview.risks)} ({len(high)} high).")
+    lines += [f"HIGH: {r.text}" for r in high[:2]]
+    return "\n".join(lines)
+
+
+class WalkthroughScreen(AreaScreen):
     AREA = "walkthrough"
-    HELP = "The guided migration from Segment's classic Customer.io destination to Destination Actions."
-    PLANNED = (
-        "list the migration steps in order, each with a status (not started, in progress, done, skipped) kept per "
-        "workspace; open the screen that does each step; end with a report of what was found and changed."
+    HELP = (
+        "The guided migration from Segment's classic Customer.io destination to Destination Actions. Pick a step "
+        "on the left: its explanation, what is left, and its form are on the right. Buttons open the screen that "
+        "does the step. Everything you record is saved for this workspace as you go; come back any time."
     )
-    MEANWHILE = "start with People (press 2) to see how people are identified in this workspace."
+    BINDINGS = [
+        Binding("d", "mark_done", "Done", id="walkthrough.done", tooltip="Mark the selected step done"),
+        Binding("s", "skip", "Skip", id="walkthrough.skip", tooltip="Skip the selected step, saying why"),
+        Binding("o", "open_area", "Open", id="walkthrough.open", tooltip="Open the screen that does this step"),
+        Binding("n", "next_step", "Next step", id="walkthrough.next", tooltip="Go to the first unfinished step"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.service: Any = None
+        self.overview: Any = None
+        self._lock = threading.Lock()
+        self._version = 0
+        self._saved_version = 0
+
+    # -- layout ---------------------------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="wt-layout"):
+            with Vertical(id="wt-left"):
+                yield StepList(id="wt-steps")
+                yield Static("Opening the walkthrough of this workspace…", id="wt-progress")
+            with VerticalScroll(id="wt-detail"):
+                yield Static("", id="wt-title")
+                yield Static("", id="wt-purpose")
+                yield Static("", id="wt-missing")
+                with Horizontal(id="wt-buttons"):
+                    for mode in OPEN_AREAS:
+                        yield Button(f"Open {area(mode).title}", id=f"wt-open-{mode}", classes="wt-open", compact=True)
+                    yield Button("Done (d)", id="wt-done", variant="success", compact=True)
+                    yield Button("Skip (s)", id="wt-skip", compact=True)
+                    yield Button("Not started", id="wt-reset", compact=True)
+                yield Input(placeholder="notes for this step (Enter saves)", id="wt-notes", compact=True)
+                with ContentSwitcher(id="wt-panels", initial="wt-panel-1"):
+                    for number, panel in enumerate(PANELS, start=1):
+                        yield panel(id=f"wt-panel-{number}", classes="wt-panel")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#wt-detail").display = False
+        self.query_one(StepList).focus()
+        self.workspace_changed(self.app.workspace)
+
+    def workspace_changed(self, workspace: Any) -> None:
+        self.overview = None
+        if workspace is None or getattr(workspace, "data_dir", None) is None:
+            self.service = None
+            self.query_one("#wt-detail").display = False
+            self.query_one("#wt-progress", Static).update(
+                "No workspace is open: open one in Connect (press 9), or start cio-tui --sandbox to rehearse."
+            )
+            return
+        from cio_tui.walkthrough.service import WalkthroughService
+
+        self.service = WalkthroughService(workspace, now=self.cio.services.clock)
+        self._load()
+
+    @property
+    def step_number(self) -> int:
+        return self.query_one(StepList).step_number
+
+    # -- showing --------------------------------------------------------------------------------------
+    def _show(self, overview: Any) -> None:
+        first = self.overview is None
+        self.overview = overview
+        self.query_one("#wt-detail").display = True
+        steps = self.query_one(StepList)
+        steps.show(overview.state)
+        self.query_one("#wt-progress", Static).update(progress_text(overview))
+        if first:
+            steps.highlighted = (overview.state.current_step() or 9) - 1
+        for number, panel_cls in enumerate(PANELS, start=1):
+            self.query_one(f"#wt-panel-{number}", panel_cls).show(overview)
+        self._show_step()
+
+    def _show_step(self) -> None:
+        if self.overview is None:
+            return
+        n = self.step_number
+        step, st = STEPS[n - 1], self.overview.state.step(n)
+        self.query_one("#wt-title", Static).update(f"Step {n} of 9: {step.title}  [{st.status_words}]")
+        self.query_one("#wt-purpose", Static).update(f"{step.purpose}\n\nDone when: {step.done_when}")
+        gaps = self.overview.missing[n]
+        self.query_one("#wt-missing", Static).update(
+            "Left to do:\n" + "\n".join(f"- {g}" for g in gaps) if gaps and not st.status.finished else ""
+        )
+        for mode in OPEN_AREAS:
+            self.query_one(f"#wt-open-{mode}", Button).display = mode in step.areas
+        notes = self.query_one("#wt-notes", Input)
+        with self.prevent(Input.Changed):
+            notes.value = st.notes
+        self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
+
+    @on(OptionList.OptionHighlighted, "#wt-steps")
+    def _highlighted(self) -> None:
+        self._show_step()
+
+    # -- persisting -----------------------------------------------------------------------------------
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _load(self) -> None:
+        overview = self.service.overview()
+        self.app.call_from_thread(self._show, overview)
+
+    def _changed(self) -> None:
+        """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
+        self._version += 1
+        self._persist(self.overview.state.model_copy(deep=True), self._version)
+
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _persist(self, state: Any, version: int) -> None:
+        with self._lock:
+            if version < self._saved_version:
+                return
+            self.service.refresh(state)
+            self._saved_version = version
+            overview = self.service.overview(state)
+        self.app.call_from_thread(self._show, overview)
+
+    @on(Record)
+    def _record(self, message: Record) -> None:
+        message.stop()
+        if self.overview is None:
+            return
+        state = self.overview.state
+        for name, value in message.values.items():
+            setattr(state, name, value)
+        state.touch(message.step, now=self.cio.services.clock())
+        self._changed()
+
+    def _set_status(self, status: str, reason: str | None = None) -> None:
+        self.overview.state.set_status(self.step_number, status, reason=reason, now=self.cio.services.clock())
+        self._changed()
+        self.notify(f"Step {self.step_number}: {self.overview.state.step(self.step_number).status_words}.")
+
+    @on(Input.Submitted, "#wt-notes")
+    @on(Input.Blurred, "#wt-notes")
+    def _notes(self) -> None:
+        if self.overview is None:
+            return
+        text = self.query_one("#wt-notes", Input).value
+        if text != self.overview.state.step(self.step_number).notes:
+            self.overview.state.set_notes(self.step_number, text, now=self.cio.services.clock())
+            self._changed()
+
+    # -- actions --------------------------------------------------------------------------------------
+    def action_mark_done(self) -> None:
+        if self.overview is None:
+            return
+        gaps = self.overview.missing[self.step_number]
+        if not gaps:
+            self._set_status("done")
+            return
+        from cio_tui.tui.modals.confirm import ConfirmModal
+
+        body = "Still open:\n" + "\n".join(f"- {g}" for g in gaps) + "\n\nMark it done anyway?"
+        self.app.push_screen(ConfirmModal(f"Step {self.step_number} is not finished", body, yes="Mark done"),
+                             lambda yes: self._set_status("done") if yes else None)
+
+    def action_skip(self) -> None:
+        if self.overview is None:
+            return
+        from cio_tui.tui.modals.walkthrough_skip import SkipStepModal
+
+        n = self.step_number
+        self.app.push_screen(SkipStepModal(n, STEPS[n - 1].title),
+                             lambda reason: self._set_status("skipped", reason) if reason else None)
+
+    def action_open_area(self) -> None:
+        self.cio.switch_area(STEPS[self.step_number - 1].areas[0])
+
+    def action_next_step(self) -> None:
+        if self.overview is not None:
+            self.query_one(StepList).highlighted = (self.overview.state.current_step() or 9) - 1
+
+    @on(Button.Pressed, "#wt-buttons Button")
+    def _button(self, event: Button.Pressed) -> None:
+        bid = event.button.id or ""
+        if bid.startswith("wt-open-"):
+            self.cio.switch_area(bid.removeprefix("wt-open-"))
+        elif bid == "wt-done":
+            self.action_mark_done()
+        elif bid == "wt-skip":
+            self.action_skip()
+        elif bid == "wt-reset" and self.overview is not None:
+            self._set_status("not_started")
+
+    # -- tasks ----------------------------------------------------------------------------------------
+    @on(Task)
+    def _task(self, message: Task) -> None:
+        message.stop()
+        if self.service is None:
+            self.notify("Open a workspace first (Connect, key 9).", severity="warning")
+            return
+        if message.kind == "cutover_now":
+            from cio_tui.walkthrough.models import CutoverChoice
+
+            choice = CutoverChoice(method=message.args.get("method"), cutover_at=self.cio.services.clock())
+            self.post_message(Record(7, {"cutover": choice}))
+        elif message.kind in ("export_report", "export_checklist"):
+            self._export(message.kind, Path(message.args["path"]).expanduser())
+        else:
+            self._run_task(message.kind, message.args)
+
+    @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
+    async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
+        from cio_tui.tui.errors import describe_error
+
+        svc = self.service
+        names = {"check_connection": "Checking the workspace", "audit_live": "Auditing the live workspace",
+                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up"}
+        self.notify(f"{names.get(kind, kind)}…", timeout=3)
+        try:
+            if kind == "check_connection":
+                check = await svc.check_connection()
+                self.post_message(Record(1, {"connection": check}))
+            elif kind in ("audit_live", "audit_export"):
+                export = Path(args["path"]).expanduser() if kind == "audit_export" else None
+                self.post_message(Record(3, {"audit": await svc.audit(export)}))
+            elif kind == "verify":
+                self.post_message(Record(8, {"verify": await svc.verify()}))
+            elif kind == "cleanup":
+                self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
+                                                        default_action=args.get("action")))
+        except Exception as exc:  # every failure becomes words and what to do
+            self.notify(describe_error(exc), title=names.get(kind, kind), severity="error", timeout=12)
+
+    def _confirm_cleanup(self, result: Any) -> None:
+        from cio_tui.tui.modals.confirm import ConfirmModal
+
+        skipped = "\n".join(f"line {e.line}: {e.identifier} left out: {e.reason}" for e in result.excluded[:5])
+        if result.plan is None:
+            self.notify("No plan: no row names an existing person.\n" + skipped, severity="warning", timeout=12)
+            return
+        counts = result.counts()
+        body = (f"{counts['delete']} to delete, {counts['suppress']} to suppress, {counts['excluded']} left out.\n"
+                f"{skipped}\n\n{result.warning}\n\nOpen this plan in Plan/Apply for review? Nothing is sent until "
+                "you confirm there by typing the workspace name.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._hand_over(result)
+
+        self.app.push_screen(ConfirmModal("Delete / suppress people", body, yes="Review plan", no="Discard"),
+                             answered)
+
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _hand_over(self, result: Any) -> None:
+        from cio_tui.identity.plan import save_plan
+
+        folder = self.service.data_dir / "plans"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json")
+        with self._lock:
+            self.service.record_plan(result, path)
+        self.app.call_from_thread(self.cio.open_plan, result.plan)
+
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _export(self, kind: str, path: Path) -> None:
+        with self._lock:
+            self.service.save(self.overview.state.model_copy(deep=True))
+            if kind == "export_report":
+                self.service.write_report(path)
+                overview = self.service.overview()
+            else:
+                path.write_text(self.service.checklist_markdown(), encoding="utf-8")
+                overview = None
+        self.app.call_from_thread(self.notify, f"Written to {path}", title="Export")
+        if overview is not None:
+            self.app.call_from_thread(self._show, overview)
+
+
+__all__ = ["WalkthroughScreen"]

@@ -1,0 +1,74 @@
+"""Step 3: run the audit (live or from an export) and show its counts with a small bar chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Static
+
+from cio_tui.tui.widgets.walkthrough_base import StepPanel
+from cio_tui.walkthrough.models import AuditCounts
+
+
+def bar_chart(rows: list[tuple[str, int]], *, width: int = 24) -> str:
+    """Horizontal bars with the label and the number on each row (readable without colour)."""
+    if not rows:
+        return ""
+    label_w = max(len(label) for label, _ in rows)
+    top = max((n for _, n in rows), default=0) or 1
+    lines = []
+    for label, n in rows:
+        bar = "█" * (round(n / top * width) if n else 0)
+        lines.append(f"{label:<{label_w}}  {bar}{' ' if bar else ''}{n}")
+    return "\n".join(lines)
+
+
+def audit_text(audit: AuditCounts | None) -> tuple[str, str]:
+    """(summary, chart) for the panel."""
+    if audit is None:
+        return "No audit yet: audit the live workspace, or give the path of a people export (CSV).", ""
+    summary = (
+        f"{audit.people} people, audited {audit.taken_at:%Y-%m-%d %H:%M} UTC from "
+        f"{'the live workspace' if audit.source == 'live' else audit.source_detail}."
+    )
+    if audit.duplicate_groups:
+        summary += "\nDuplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)
+    if audit.suppressed is None:
+        summary += "\nSuppressed: not in the export (Customer.io deletes suppressed people)."
+    return summary, bar_chart(audit.chart_rows())
+
+
+class AuditPanel(StepPanel):
+    STEP = 3
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="wt-field"):
+            yield Button("Audit the live workspace", id="wt-audit-live", variant="primary", compact=True)
+        with Horizontal(classes="wt-field"):
+            yield Input(placeholder="or the path of a people export (CSV)", id="wt-audit-path", compact=True)
+            yield Button("Audit export", id="wt-audit-export", compact=True)
+        yield Static("", id="wt-audit-summary", classes="wt-result")
+        yield Static("", id="wt-audit-chart", classes="wt-chart")
+
+    def show(self, overview: Any) -> None:
+        summary, chart = audit_text(overview.state.audit)
+        self.query_one("#wt-audit-summary", Static).update(summary)
+        chart_widget = self.query_one("#wt-audit-chart", Static)
+        chart_widget.update(chart)
+        chart_widget.display = bool(chart)
+
+    @on(Button.Pressed, "#wt-audit-live")
+    def _live(self) -> None:
+        self.task("audit_live")
+
+    @on(Button.Pressed, "#wt-audit-export")
+    @on(Input.Submitted, "#wt-audit-path")
+    def _export(self) -> None:
+        path = self.query_one("#wt-audit-path", Input).value.strip()
+        if not path:
+            self.notify("Type the path of a people export (CSV) first.", severity="warning")
+            return
+        self.task("audit_export", path=path)

@@ -1,0 +1,61 @@
+"""Shared pieces of the Walkthrough widgets: the messages panels post up, and the panel base class.
+
+Panels never do IO: they show an ``Overview`` (calls down, ``show``) and post ``Record`` (store values on the state)
+or ``Task`` (run something that reads the workspace or writes a file) messages up to the Walkthrough screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Select
+
+YES_NO: list[tuple[str, bool]] = [("yes", True), ("no", False)]
+
+
+@dataclass
+class Record(Message):
+    """Store these values on the walkthrough state (``field name -> value``) for ``step``, then save."""
+
+    step: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Task(Message):
+    """Run a task of the screen (``kind``: check_connection, audit_live, audit_export, verify, export_report,
+    export_checklist, cleanup, open_area) with ``args``."""
+
+    kind: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+class StepPanel(Vertical):
+    """The recorded-data part of one step. Subclasses compose their fields and implement ``show``."""
+
+    STEP: ClassVar[int] = 0
+
+    def show(self, overview: Any) -> None:
+        """Display the overview (``cio_tui.walkthrough.service.Overview``) without posting ``Record``."""
+
+    def set_select(self, select_id: str, value: Any) -> None:
+        select = self.query_one(select_id, Select)
+        with self.prevent(Select.Changed):
+            select.value = Select.NULL if value is None else value
+
+    def record(self, **values: Any) -> None:
+        self.post_message(Record(self.STEP, values))
+
+    def task(self, kind: str, **args: Any) -> None:
+        self.post_message(Task(kind, args))
+
+
+def selected(value: Any) -> Any:
+    """A Select's value, ``None`` for the blank choice."""
+    return None if value is Select.NULL else value
+
+
+__all__ = ["YES_NO", "Record", "StepPanel", "Task", "selected"]

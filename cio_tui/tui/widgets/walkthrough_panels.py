@@ -1,0 +1,145 @@
+"""Walkthrough panels: step 4 (saved calls and behaviour changes), 5 (repairs, deletion/suppression),
+8 (verification) and 9 (report and open risks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
+from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
+
+
+class PreviewPanel(StepPanel):
+    STEP = 4
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._names: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
+        yield SelectionList[str](id="wt-sets")
+        yield Static("", id="wt-changes", classes="wt-result")
+
+    def show(self, overview: Any) -> None:
+        names = list(overview.saved_sets)
+        reviewed = set(overview.state.reviewed_sets)
+        sl = self.query_one("#wt-sets", SelectionList)
+        with self.prevent(SelectionList.SelectedChanged):
+            if names != self._names:
+                sl.clear_options()
+                sl.add_options(Selection(name, name, name in reviewed) for name in names)
+                self._names = names
+        sl.display = bool(names)
+        if not names:
+            text = "No saved set yet: open Preview, paste the calls your app makes, and save them as a set."
+        elif not overview.changes:
+            text = "No behaviour change found for these calls."
+        else:
+            lines = [f"{len(overview.changes)} behaviour change(s) for {len(overview.calls)} call(s):"]
+            for ch in overview.changes:
+                lines.append(f"- {ch.severity.upper()} {ch.title} ({ch.count} call(s)): {ch.todo}")
+            text = "\n".join(lines)
+        self.query_one("#wt-changes", Static).update(text)
+
+    @on(SelectionList.SelectedChanged, "#wt-sets")
+    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+        self.record(reviewed_sets=list(event.selection_list.selected))
+
+
+class RepairPanel(StepPanel):
+    STEP = 5
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="wt-applied", classes="wt-result")
+        yield Label("Delete or suppress people (e.g. Segment GDPR suppressions) from a CSV", classes="wt-section")
+        with Horizontal(classes="wt-field"):
+            yield Input(placeholder="people.csv (identifier[,action])", id="wt-cleanup-path", compact=True)
+            yield Select([("delete", "delete"), ("suppress", "suppress")], prompt="action", id="wt-cleanup-action",
+                         compact=True)
+            yield Button("Plan it", id="wt-cleanup", variant="warning", compact=True)
+        yield Static(IRREVERSIBLE_WARNING, classes="wt-warning")
+
+    def show(self, overview: Any) -> None:
+        journal = overview.journal
+        lines = list(journal.lines)
+        for plan in journal.plans[:6]:
+            state = "fully applied" if plan.done else "NOT fully applied"
+            lines.append(f"- {plan.plan_id[:8]} {plan.source}: {plan.operations} operation(s), {state} "
+                         f"({plan.counts_text()})")
+        self.query_one("#wt-applied", Static).update("\n".join(lines))
+
+    @on(Button.Pressed, "#wt-cleanup")
+    @on(Input.Submitted, "#wt-cleanup-path")
+    def _plan(self) -> None:
+        path = self.query_one("#wt-cleanup-path", Input).value.strip()
+        if not path:
+            self.notify("Type the path of the CSV of people to delete or suppress first.", severity="warning")
+            return
+        self.task("cleanup", path=path, action=selected(self.query_one("#wt-cleanup-action", Select).value))
+
+
+class VerifyPanel(StepPanel):
+    STEP = 8
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="wt-verify-since", classes="wt-hint")
+        yield Button("Run the verification", id="wt-verify", variant="primary", compact=True)
+        yield Static("", id="wt-verify-result", classes="wt-result")
+
+    def show(self, overview: Any) -> None:
+        state = overview.state
+        cut = state.cutover.cutover_at
+        self.query_one("#wt-verify-since", Static).update(
+            f"Samples people created since the cut-over ({cut:%Y-%m-%d %H:%M} UTC)." if cut else
+            "No cut-over time recorded (step 7): the most recent people are sampled."
+        )
+        v = state.verify
+        if v is None:
+            text = "Not run yet."
+        else:
+            lines = [f"Ran {v.ran_at:%Y-%m-%d %H:%M} UTC on {v.sampled} people: "
+                     + ("every check passed." if v.passed else f"{len(v.failed)} check(s) failed.")]
+            for check in v.checks:
+                lines.append(f"{'PASS' if check.passed else 'FAIL'}  {check.title}: {check.detail}")
+                lines += [f"      {ex}" for ex in check.examples[:3]]
+            text = "\n".join(lines)
+        self.query_one("#wt-verify-result", Static).update(text)
+
+    @on(Button.Pressed, "#wt-verify")
+    def _run(self) -> None:
+        self.task("verify")
+
+
+class ReportPanel(StepPanel):
+    STEP = 9
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="wt-field"):
+            yield Input(placeholder="migration-report.md", id="wt-report-path", compact=True)
+            yield Button("Export report", id="wt-report", variant="primary", compact=True)
+        yield Static("", id="wt-report-done", classes="wt-hint")
+        yield Label("Open risks", classes="wt-section")
+        yield Static("", id="wt-risks", classes="wt-result")
+
+    def show(self, overview: Any) -> None:
+        state = overview.state
+        self.query_one("#wt-report-done", Static).update(
+            f"Last exported {state.report_exported_at:%Y-%m-%d %H:%M} UTC to {state.report_path}"
+            if state.report_exported_at else "Not exported yet."
+        )
+        risks = overview.risks
+        text = "\n".join(f"{r.level.upper()}: {r.text}" for r in risks) if risks else "None."
+        self.query_one("#wt-risks", Static).update(text)
+
+    @on(Button.Pressed, "#wt-report")
+    @on(Input.Submitted, "#wt-report-path")
+    def _export(self) -> None:
+        path = self.query_one("#wt-report-path", Input).value.strip() or "migration-report.md"
+        self.task("export_report", path=path)
