@@ -27,27 +27,14 @@ def _read_source(source: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _sandbox_flags(obj: Any) -> dict[str, Any]:
-    """The sandbox's own workspace settings, so predictions match what it would do."""
-    try:
-        from cio_tui.sandbox.info import workspace_info
-        from cio_tui.workspace import sandbox_db_path
-
-        info = workspace_info(sandbox_db_path(obj.settings))
-        return {k: info[k] for k in ("mode", "auto_merge", "email_update_by_id") if k in info}
-    except Exception:  # best effort: fall back to the documented defaults
-        return {}
-
-
 async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> None:
-    from cio_tui.identity.lookup import ClientPeopleLookup
-    from cio_tui.segment import WorkspaceSettings, with_outcomes
+    from cio_tui.identity.lookup import ClientPeopleLookup, outcome_settings
+    from cio_tui.segment import with_outcomes
 
     workspace = await obj.open_workspace()
     try:
-        flags = _sandbox_flags(obj) if workspace.is_sandbox else {}
-        flags.update({k: v for k, v in overrides.items() if v is not None})
-        await with_outcomes(results, ClientPeopleLookup(workspace.client), WorkspaceSettings(**flags))
+        settings = outcome_settings(workspace, obj.settings, **overrides)
+        await with_outcomes(results, ClientPeopleLookup(workspace.client), settings)
     finally:
         await workspace.aclose()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import Person, PersonRef
-from cio_tui.segment.outcome import KnownPerson
+from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
 
 
 def _known(person: Person | PersonRef) -> KnownPerson:
@@ -50,3 +50,21 @@ class ClientPeopleLookup:
             refs = await self.client.customers_by_email(email)
             self._cache[key] = [_known(ref) for ref in refs]
         return list(self._cache[key])
+
+
+def outcome_settings(workspace: Any, settings: Any = None, **overrides: Any) -> WorkspaceSettings:
+    """The workspace behaviour predictions assume: the sandbox's own settings (read from its database) when the
+    workspace is the embedded sandbox, else Customer.io's documented defaults; ``overrides`` (not None) win.
+    Reads a file for the sandbox: call it off the event loop (``asyncio.to_thread``) in the TUI."""
+    flags: dict[str, Any] = {}
+    if getattr(workspace, "is_sandbox", False) and settings is not None:
+        try:
+            from cio_tui.sandbox.info import workspace_info
+            from cio_tui.workspace import sandbox_db_path
+
+            info = workspace_info(sandbox_db_path(settings))
+            flags = {k: info[k] for k in ("mode", "auto_merge", "email_update_by_id") if k in info}
+        except Exception:  # best effort: an unreadable sandbox db falls back to the defaults
+            flags = {}
+    flags.update({k: v for k, v in overrides.items() if v is not None})
+    return WorkspaceSettings(**flags)

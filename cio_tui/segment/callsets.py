@@ -18,6 +18,11 @@ from pydantic import BaseModel, ValidationError
 from cio_tui.segment.parser import parse_input
 
 VERSION = 1
+CALLSETS_DIR = "callsets"  # under the workspace's data_dir (the Walkthrough reads the same folder)
+
+
+def callsets_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / CALLSETS_DIR
 
 
 class CallSetError(ValueError):

@@ -3,7 +3,8 @@
 Identifiers are resolved the way Customer.io does (customerio-api.md section 6): identify by path/body identifiers
 (6.1), lead conversion (6.2), identifier changes only through ``cio_`` (6.3, 6.4), the two-people conflict and its
 auto-merge conditions (6.5), merge (6.6). Reads go through a ``PeopleLookup``; nothing is ever written. Each call
-is predicted against the workspace as it is now, not as the calls before it in the same paste would leave it.
+is predicted against the workspace as it is now (``preview.with_outcomes`` recognises people created earlier in the
+same paste).
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ class Outcome(BaseModel):
 
 
 ASSUMPTIONS = [
-    "Each call is predicted against the workspace as it is now (earlier calls in the paste are not applied).",
+    "Each call is predicted against the workspace as it is now; of the earlier calls in the paste only the people "
+    "they create are taken into account.",
     "Track v2 identify is assumed to resolve like v1 PUT /customers/{id} with the email in the body "
     "(customerio-api.md §4, unconfirmed).",
 ]

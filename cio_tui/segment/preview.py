@@ -73,9 +73,26 @@ async def with_outcomes(
     results: list[PreviewResult], lookup: PeopleLookup, settings: WorkspaceSettings | None = None
 ) -> list[PreviewResult]:
     """Fill ``outcome`` on every result from the workspace behind ``lookup`` (reads only)."""
-    for result in results:
+    created: dict[str, int] = {}  # "id u1" / "email a@b.c" -> number of the call that creates that person
+    for number, result in enumerate(results, 1):
         result.outcome = await predict_outcome(list(result.actions.requests), lookup, settings)
+        for request, effect in zip(result.actions.requests, result.outcome.effects, strict=False):
+            key = _identifier_key(request.body)
+            if effect.kind == "creates_person" and key:
+                created.setdefault(key, number)
+            elif effect.kind == "event_creates_person" and key in created:
+                effect.kind = "event_on_new_person"
+                effect.summary = f"The {request.body.get('action')} lands on the person call {created[key]} creates."
+        result.outcome.summary = " ".join(e.summary for e in result.outcome.effects) or result.outcome.summary
     return results
+
+
+def _identifier_key(body: Any) -> str | None:
+    ids = body.get("identifiers") if isinstance(body, dict) else None
+    if not isinstance(ids, dict) or len(ids) != 1:
+        return None
+    kind, value = next(iter(ids.items()))
+    return f"{kind} {str(value).lower() if kind == 'email' else value}" if kind in ("id", "email") else None
 
 
 def results_json(results: list[PreviewResult]) -> dict[str, Any]:

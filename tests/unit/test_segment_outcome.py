@@ -160,3 +160,11 @@ async def test_nothing_sent_means_nothing_changes() -> None:
     got = await outcome('{"type": "page", "userId": "u1"}', CUSTOMER)
     assert got.effects == [] and "sends nothing" in got.summary
     assert got.to_json()["cio_ids"] == []
+
+
+async def test_later_calls_see_the_person_an_earlier_call_creates() -> None:
+    results = await with_outcomes(
+        preview_text("analytics.identify('fresh', {email: 'f@x.io'})\nanalytics.track('Paid')"), FakeLookup()
+    )
+    assert [r.outcome.effects[0].kind for r in results if r.outcome] == ["creates_person", "event_on_new_person"]
+    assert results[1].outcome and results[1].outcome.summary == "The event lands on the person call 1 creates."
