@@ -167,13 +167,9 @@ def checklist_cmd(ctx: click.Context, out: Path | None) -> None:
 @click.pass_context
 def cleanup_cmd(ctx: click.Context, csv_path: Path, action: str | None, out: Path) -> None:
     """Plan deleting or suppressing the people listed in a CSV (apply it with `cio-tui apply`)."""
-    from cio_tui.walkthrough.cleanup import CleanupError
 
     async def work(svc: WalkthroughService) -> Any:
-        try:
-            result = await svc.cleanup(csv_path, default_action=action)
-        except CleanupError as exc:
-            raise click.UsageError(str(exc)) from exc
+        result = await svc.cleanup(csv_path, default_action=action)
         if result.plan is not None:
             from cio_tui.identity.plan import save_plan
 

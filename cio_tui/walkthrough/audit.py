@@ -25,6 +25,8 @@ DuplicateCounter = Callable[[Path], list[DuplicateRuleCount]]
 class AuditError(Exception):
     """The export cannot be audited; the message says what is wrong and what to do."""
 
+    exit_code = 1
+
 
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_VALUES

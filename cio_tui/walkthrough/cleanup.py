@@ -33,6 +33,8 @@ STRONGEST_CONFIRMATION = "strongest"
 class CleanupError(ValueError):
     """The CSV cannot be used; the message says what to fix."""
 
+    exit_code = 1
+
 
 @dataclass(frozen=True)
 class CleanupRow:

@@ -56,7 +56,7 @@ def open_risks(
         if change.severity == "high":
             add(Risk("high", f"{change.title}: {change.count} of your calls ({change.todo})"))
     left = [item for item in checklist if not state.checklist.get(item.key)]
-    if left:
+    if left and (state.step(6).status is not StepStatus.NOT_STARTED or state.cutover.method is not None):
         add(Risk("medium", f"{len(left)} Prepare Actions checklist item(s) not ticked, e.g. {left[0].title}."))
     if state.cutover.method is None:
         add(Risk("high", "No cut-over method chosen: running classic and Actions together unfiltered sends "

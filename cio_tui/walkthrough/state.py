@@ -41,6 +41,8 @@ def utc_now() -> datetime:
 class WalkthroughStateError(Exception):
     """The state file cannot be read; the message says which file and what to do."""
 
+    exit_code = 1
+
 
 class StepStatus(StrEnum):
     NOT_STARTED = "not_started"

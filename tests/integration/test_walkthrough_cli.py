@@ -1,0 +1,63 @@
+"""`cio-tui walkthrough ...` on the embedded sandbox: status JSON, step changes, report, clean-up plan."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cio_tui.cli import main
+from cio_tui.identity.plan import OpKind, load_plan
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["--sandbox", "walkthrough", *args], catch_exceptions=False)
+
+
+def test_status_step_report_and_cleanup(tmp_path) -> None:
+    result = _run("status", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["workspace"]["name"] == "sandbox" and data["workspace"]["sandbox"] is True
+    assert data["current_step"] == 1
+    assert [s["key"] for s in data["steps"]][:3] == ["connect", "identifiers", "audit"]
+    assert data["steps"][0]["status"] == "not_started"
+    assert "check the workspace connection (keys and region)" in data["steps"][0]["missing"]
+    assert {"level": "high", "text": data["risks"][0]["text"]} == data["risks"][0]
+
+    assert _run("step", "1", "--done").exit_code == 0
+    out = _run("step", "2", "--skip", "the admin told us: email or id, auto-merge on")
+    assert out.exit_code == 0 and "skipped: the admin told us" in out.output
+    usage = _run("step", "3", "--skip", " ")
+    assert usage.exit_code == 2 and "--skip needs a reason" in usage.output
+
+    data = json.loads(_run("status", "--json").output)
+    assert [s["status"] for s in data["steps"][:3]] == ["done", "skipped", "not_started"]
+    assert data["steps"][1]["reason"] == "the admin told us: email or id, auto-merge on"
+    assert data["current_step"] == 3 and data["counts"]["done"] == 1
+
+    text = _run("status").output
+    assert "> 3. Audit the people" in text and "skipped: the admin told us" in text
+
+    report = tmp_path / "report.md"
+    out = _run("report", "--out", str(report))
+    assert out.exit_code == 0 and f"Report written to {report}" in out.output
+    body = report.read_text()
+    assert body.startswith("# Migration report: sandbox\n")
+    assert "| 2 | Identifier settings | skipped: the admin told us: email or id, auto-merge on |" in body
+    assert json.loads(_run("status", "--json").output)["steps"][8]["status"] == "done"
+
+    csv_path = tmp_path / "gdpr.csv"
+    csv_path.write_text("identifier\nnobody-at-all\n")
+    out = _run("cleanup", "--csv", str(csv_path), "--action", "suppress", "--out", str(tmp_path / "p.json"))
+    assert out.exit_code == 1 and "no row names an existing person" in out.output
+    assert not (tmp_path / "p.json").exists()
+
+    lead = json.loads(CliRunner().invoke(main, ["--sandbox", "leads", "--json"]).output)["leads"][0]
+    csv_path.write_text(f"email,action\n{lead['email']},delete\nnobody@nowhere.test,delete\n")
+    out = _run("cleanup", "--csv", str(csv_path), "--out", str(tmp_path / "p.json"))
+    assert out.exit_code == 0, out.output
+    assert "1 to delete, 0 to suppress, 1 left out" in out.output and "cannot be undone" in out.output
+    plan = load_plan(tmp_path / "p.json")
+    assert [op.kind for op in plan.operations] == [OpKind.DELETE]
+    assert plan.source == "delete-suppress"
