@@ -1,15 +1,248 @@
-"""Journal area (placeholder until issue 6 replaces this module, keeping ``JournalScreen``)."""
+"""Journal: every plan applied to this workspace, each operation's steps with the request and before/after
+snapshots, export to JSONL/CSV, and resuming an interrupted apply (handed to Plan/Apply).
+
+The journal is SQLite in the workspace's data folder; it is read in thread workers (one connection per read) and
+the results come back as messages. Reloads whenever the screen is shown, so an apply just made is listed.
+"""
 
 from __future__ import annotations
 
-from cio_tui.tui.screens.placeholder import PlaceholderScreen
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from cio_tui.identity.journal import JournalEntry, PlanRecord
+from cio_tui.tui.messages import OpenPlan
+from cio_tui.tui.modals.export_journal import ExportChoice, ExportJournalModal
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.journal_detail import JournalEntryDetail
+from cio_tui.tui.widgets.journal_tables import (
+    JournalEntriesTable,
+    JournalPlansTable,
+    can_resume,
+    plan_matches,
+    plan_status,
+)
+
+STATUS_FILTERS = ("all", "interrupted", "not applied", "finished with problems", "complete")
+EMPTY_TEXT = (
+    "Nothing has been applied to this workspace yet.\n\nEvery plan applied in Plan/Apply (press 7) or with "
+    "`cio-tui apply` is recorded here: each step, the request sent, and a snapshot of every person before and after."
+)
 
 
-class JournalScreen(PlaceholderScreen):
+class JournalScreen(AreaScreen):
     AREA = "journal"
-    HELP = "The record of every change applied to this workspace."
-    PLANNED = (
-        "list what was applied and when, with the before-snapshot of each person; export to JSONL or CSV; "
-        "resume an apply that was interrupted."
+    AUTO_FOCUS = ""
+    HELP = (
+        "The record of every change applied to this workspace: plans, each operation's steps, the request sent "
+        "(without credentials), the HTTP status, and the people before and after. Export it, or resume an apply "
+        "that was interrupted (nothing done is sent again)."
     )
-    MEANWHILE = "`cio-tui journal` on the command line, once issue 6 lands."
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="journal.refresh", tooltip="Read the journal again"),
+        Binding("f", "filter", "Filter", id="journal.filter",
+                tooltip="Type words to match plan id, source, operator or state"),
+        Binding("t", "cycle_status", "Status filter", id="journal.status",
+                tooltip="Show all plans, or only interrupted / not applied / with problems / complete"),
+        Binding("e", "export", "Export", id="journal.export", tooltip="Write the entries to a JSONL or CSV file"),
+        Binding("u", "resume", "Resume apply", id="journal.resume",
+                tooltip="Open the highlighted plan in Plan/Apply to finish it; done operations are not resent"),
+    ]
+
+    @dataclass
+    class PlansRead(Message):
+        records: list[PlanRecord]
+
+    @dataclass
+    class EntriesRead(Message):
+        plan_id: str
+        entries: list[JournalEntry]
+
+    @dataclass
+    class PlanForResume(Message):
+        plan: Any
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[PlanRecord] = []
+        self.status_filter = "all"
+        self._entries_plan: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="journal-filters"):
+            yield Input(placeholder="filter: plan id, source, operator, state…", id="journal-filter")
+            yield Label("status: all", id="journal-status-filter")
+        yield Label("Reading the journal…", id="journal-summary")
+        yield Static(EMPTY_TEXT, id="journal-empty")
+        yield JournalPlansTable(id="journal-plans")
+        with Horizontal(id="journal-lower"):
+            yield JournalEntriesTable(id="journal-entries")
+            yield JournalEntryDetail(id="journal-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#journal-empty").display = False
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def workspace_changed(self, workspace: Any) -> None:
+        self.action_refresh()
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        if self.cio.workspace is None:
+            self._show_records([])
+            self.query_one("#journal-summary", Label).update("No workspace is open: open one in Connect (press 9).")
+            return
+        self._read_plans()
+
+    @work(thread=True, exclusive=True, group="journal", exit_on_error=False)
+    def _read_plans(self) -> None:
+        from cio_tui.identity.journal import Journal
+
+        with Journal.for_workspace(self.cio.workspace) as journal:
+            records = journal.plans()
+        self.post_message(self.PlansRead(records))
+
+    @on(PlansRead)
+    def _plans_read(self, message: PlansRead) -> None:
+        self.records = message.records
+        self._show_records(message.records)
+
+    def _show_records(self, records: list[PlanRecord]) -> None:
+        text = self.query_one("#journal-filter", Input).value
+        shown = [r for r in records if plan_matches(r, text, self.status_filter)]
+        table = self.query_one(JournalPlansTable)
+        table.load(shown)
+        self.query_one("#journal-empty").display = not records
+        table.display = bool(records)
+        self.query_one("#journal-lower").display = bool(records)
+        interrupted = sum(1 for r in records if plan_status(r) == "interrupted")
+        summary = f"{len(records)} plan(s) in the journal"
+        if interrupted:
+            summary += f" · {interrupted} interrupted (highlight one and press u to resume)"
+        if len(shown) != len(records):
+            summary += f" · {len(shown)} shown by the filter"
+        self.query_one("#journal-summary", Label).update(summary)
+        if shown:
+            table.move_cursor(row=0)
+            self._plan_highlighted()
+        else:
+            self.query_one(JournalEntriesTable).load([])
+            self.query_one(JournalEntryDetail).show(None)
+
+    @on(DataTable.RowHighlighted, "#journal-plans")
+    def _plan_highlighted(self) -> None:
+        record = self.query_one(JournalPlansTable).highlighted
+        if record is not None and record.plan_id != self._entries_plan and self.cio.workspace is not None:
+            self._read_entries(record.plan_id)
+
+    @work(thread=True, exclusive=True, group="journal-entries", exit_on_error=False)
+    def _read_entries(self, plan_id: str) -> None:
+        from cio_tui.identity.journal import Journal
+
+        with Journal.for_workspace(self.cio.workspace) as journal:
+            entries = journal.entries(plan_id)
+        self.post_message(self.EntriesRead(plan_id, entries))
+
+    @on(EntriesRead)
+    def _entries_read(self, message: EntriesRead) -> None:
+        self._entries_plan = message.plan_id
+        table = self.query_one(JournalEntriesTable)
+        table.load(message.entries)
+        table.border_title = f"Entries of plan {message.plan_id}"
+        self._entry_highlighted()
+
+    @on(DataTable.RowHighlighted, "#journal-entries")
+    def _entry_highlighted(self) -> None:
+        self.query_one(JournalEntryDetail).show(self.query_one(JournalEntriesTable).highlighted)
+
+    @on(DataTable.RowSelected, "#journal-plans")
+    def _plan_selected(self) -> None:
+        self.query_one(JournalEntriesTable).focus()
+
+    # -- filters -----------------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one("#journal-filter", Input).focus()
+
+    @on(Input.Changed, "#journal-filter")
+    def _filter_changed(self) -> None:
+        self._entries_plan = None
+        self._show_records(self.records)
+
+    @on(Input.Submitted, "#journal-filter")
+    def _filter_done(self) -> None:
+        self.query_one(JournalPlansTable).focus()
+
+    def action_cycle_status(self) -> None:
+        index = (STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)
+        self.status_filter = STATUS_FILTERS[index]
+        self.query_one("#journal-status-filter", Label).update(f"status: {self.status_filter}")
+        self._entries_plan = None
+        self._show_records(self.records)
+
+    # -- export ------------------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.cio.workspace is None or not self.records:
+            self.notify("Nothing to export: the journal is empty.", severity="warning")
+            return
+        record = self.query_one(JournalPlansTable).highlighted
+        plan_id = record.plan_id if record is not None else None
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self._export(choice)
+
+        self.app.push_screen(ExportJournalModal(Path.cwd(), plan_id), chosen)
+
+    @work(thread=True, exclusive=True, group="journal-export", exit_on_error=False)
+    def _export(self, choice: ExportChoice) -> None:
+        from cio_tui.identity.journal import Journal
+
+        try:
+            with Journal.for_workspace(self.cio.workspace) as journal, choice.path.open("w", encoding="utf-8",
+                                                                                         newline="") as out:
+                write = journal.export_csv if choice.format == "csv" else journal.export_jsonl
+                count = write(out, choice.plan_id)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not write {choice.path}: {exc.strerror}. Choose another "
+                                      "path.", title="Export failed", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{count} entries written to {choice.path} ({choice.format.upper()}).",
+                                  title="Journal exported")
+
+    # -- resume ------------------------------------------------------------------------------------------
+    def action_resume(self) -> None:
+        record = self.query_one(JournalPlansTable).highlighted
+        if record is None:
+            self.notify("Highlight a plan first.", severity="warning")
+            return
+        if not can_resume(record):
+            self.notify(f"Plan {record.plan_id} is {plan_status(record)}: nothing is left to apply. Open it with "
+                        "Plan/Apply's o to review it, or make a new plan.", severity="warning")
+            return
+        self._load_for_resume(record.plan_id)
+
+    @work(thread=True, exclusive=True, group="journal", exit_on_error=False)
+    def _load_for_resume(self, plan_id: str) -> None:
+        from cio_tui.identity.journal import Journal
+
+        with Journal.for_workspace(self.cio.workspace) as journal:
+            plan = journal.load_plan(plan_id)
+        self.post_message(self.PlanForResume(plan))
+
+    @on(PlanForResume)
+    def _resume(self, message: PlanForResume) -> None:
+        self.post_message(OpenPlan(message.plan))
+
+
+__all__ = ["JournalScreen"]
