@@ -104,7 +104,7 @@ async def detect_region(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> RegionInfo:
     """``GET /api/v1/accounts/region`` with the Track credentials (raises the client's typed errors)."""
-    async with _client(origin or US_TRACK, origin or US_TRACK, site_id, track_key, SecretStr("unused"),
+    async with _client(origin or US_TRACK, origin or US_TRACK, site_id, track_key, SecretStr(""),
                        transport) as client:
         return await client.region()
 
@@ -142,7 +142,7 @@ async def check_track_key(
 
 
 async def _app_probe(origin: str, app_key: SecretStr, transport: httpx.AsyncBaseTransport | None) -> None:
-    async with _client(origin, origin, "unused", SecretStr("unused"), app_key, transport) as client:
+    async with _client(origin, origin, "unused", SecretStr(""), app_key, transport) as client:
         await client.customers_by_email(PROBE_EMAIL)
 
 
