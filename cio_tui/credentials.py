@@ -51,6 +51,7 @@ def register_secret(secret: SecretStr | str | None) -> None:
     if value and len(value) >= 4:
         with _known_lock:
             _known_secrets.add(value)
+        _install_factory()
 
 
 def redact(text: str, extra: list[SecretStr | str | None] | None = None) -> str:
@@ -70,21 +71,45 @@ class RedactingFilter(logging.Filter):
     """A logging filter that scrubs registered secrets from the message and arguments of every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not _known_secrets:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is not ours to fix
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg = cleaned
-            record.args = None
+        _scrub_record(record)
         return True
 
 
+_factory_installed = False
+
+
+def _scrub_record(record: logging.LogRecord) -> None:
+    if not _known_secrets:
+        return
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken record is not ours to fix
+        return
+    cleaned = redact(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+
+
+def _install_factory() -> None:
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _scrub_record(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
+
+
 def install_log_redaction(logger: logging.Logger | None = None) -> RedactingFilter:
-    """Attach a RedactingFilter to ``logger`` (root by default) and to its handlers. Idempotent."""
+    """Scrub registered secrets from every log record of the process (a record factory, so records of any
+    logger are covered, propagated or not), and attach a RedactingFilter to ``logger`` (root by default) and its
+    handlers. Idempotent."""
+    _install_factory()
     logger = logger or logging.getLogger()
     for existing in logger.filters:
         if isinstance(existing, RedactingFilter):

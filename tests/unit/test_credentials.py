@@ -132,3 +132,13 @@ def test_redaction_of_text_and_log_records(caplog) -> None:
         logger.info("sending %s", "sk-live-abcdef")
     assert caplog.records and all("sk-live-abcdef" not in r.getMessage() for r in caplog.records)
     assert "********" in caplog.records[0].getMessage()
+
+
+def test_installed_redaction_covers_every_logger(caplog) -> None:
+    from cio_tui.credentials import install_log_redaction
+
+    install_log_redaction()
+    register_secret("app-key-zz-998877")
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("some.library.deep").warning("auth header Bearer %s", "app-key-zz-998877")
+    assert [r.getMessage() for r in caplog.records] == ["auth header Bearer ********"]
