@@ -87,6 +87,11 @@ class Profile(BaseModel):
             raise ValueError("an API URL is an origin like https://track.example.com (scheme and host, no path)")
         return v
 
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
     @field_validator("site_id")
     @classmethod
     def _site_id(cls, v: str) -> str:
@@ -174,6 +179,11 @@ class Settings(BaseSettings):
     """``CIO_TUI_TRACK_URL``: Track origin override."""
     app_url: str | None = None
     """``CIO_TUI_APP_URL``: App origin override."""
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
 
     @field_validator("profiles", mode="before")
     @classmethod

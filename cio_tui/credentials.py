@@ -231,7 +231,7 @@ class CredentialStore:
         if self._status is None:
             backend, status = probe_keyring(self._requested)
             if backend is None:
-                log.warning("keyring unusable, keys kept in memory for this session: %s", status.reason)
+                log.info("keyring unusable, keys kept in memory for this session: %s", status.reason)
                 self._use_memory(status)
             else:
                 self._backend, self._status = backend, status

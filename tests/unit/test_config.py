@@ -105,7 +105,7 @@ def test_env_profile(monkeypatch) -> None:
     monkeypatch.setenv("CIO_TUI_SITE_ID", "envsite")
     monkeypatch.setenv("CIO_TUI_TRACK_API_KEY", "tk-secret")
     monkeypatch.setenv("CIO_TUI_APP_API_KEY", "ak-secret")
-    monkeypatch.setenv("CIO_TUI_REGION", "eu")
+    monkeypatch.setenv("CIO_TUI_REGION", "EU")
     monkeypatch.setenv("CIO_TUI_APP_URL", "http://localhost:9000")
     s = load_settings()
     prof = s.env_profile()
