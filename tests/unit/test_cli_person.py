@@ -119,3 +119,29 @@ def test_person_network_error(profile_with_transport, monkeypatch) -> None:
     profile_with_transport["handler"] = down
     result = invoke("--profile", "prod", "person", "u1")
     assert result.exit_code == 4 and "cannot connect to https://api.customer.io" in result.stderr
+
+
+def test_render_card_marks_identity_problems_without_colour() -> None:
+    from cio_tui.cli.person import render_card
+    from cio_tui.customerio.identifiers import Identifier
+    from cio_tui.customerio.models import Activity, Person, PersonRef
+    from cio_tui.identity.card import IdentityCard, merge_activities
+
+    card = IdentityCard(
+        lookup=Identifier.email("lead@x.co"),
+        lookup_used=Identifier.cio("c1"),
+        person=Person(cio_id="c1", email="lead@x.co", attributes={"plan": "free", "email": "lead@x.co"}),
+        activities=merge_activities([
+            Activity(id="1", type="failed_attribute_change", timestamp=0, name="id"),
+            Activity(id="2", type="page", timestamp=60),
+        ]),
+        others=[PersonRef(cio_id="c2", id="u2", email="lead@x.co")],
+        warnings=["2 people share this email"],
+    )
+    lines = render_card(card)
+    assert lines[0] == "Person cio_c1  (looked up by email lead@x.co)"
+    assert "  note          a lead: email only, no id" in lines
+    assert "  plan  free" in lines and not any(line.strip().startswith("email  ") for line in lines[7:9])
+    assert "    1970-01-01 00:01:00 UTC  page" in lines
+    assert "  ! 1970-01-01 00:00:00 UTC  failed_attribute_change  id  [failed attribute change]" in lines
+    assert "  cio_c2  id u2" in lines and lines[-1] == "Warning: 2 people share this email"
