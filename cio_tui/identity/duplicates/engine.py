@@ -1,0 +1,226 @@
+"""Run the duplicate rules over a people export in DuckDB and produce ranked, explained groups.
+
+All the work over the million rows is SQL (``sql.py``); Python touches only the groups. Typical use::
+
+    with analyse_export("people.csv") as analysis:
+        analysis.summary()            # counts per rule / confidence, problems
+        for text in analysis.iter_group_json(): ...   # the CLI's --json, streamed from DuckDB
+        groups = analysis.groups()    # DuplicateGroup models (with attributes when keep_attributes=True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from cio_tui.identity.duplicates import sql as S
+from cio_tui.identity.duplicates.export import (
+    ExportProblem,
+    LoadedExport,
+    collect_rejects,
+    read_csv_sql,
+    read_header,
+)
+from cio_tui.identity.duplicates.models import DuplicateGroup, Member
+from cio_tui.identity.duplicates.ranking import (
+    GROUPS_SQL,
+    JSON_GROUPS_SQL,
+    JSON_MEMBERS_SQL,
+    MEMBERS_SQL,
+    group_tiers,
+    label_components,
+)
+from cio_tui.identity.duplicates.rules import RULES, Confidence
+
+Progress = Callable[[str, float], None]
+MAX_PROBLEMS = 10_000  # problems kept for reporting; the count is always exact
+
+
+class DuplicateAnalysis:
+    """The result of one analysis; owns its DuckDB connection (close it, or use it as a context manager)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, export: LoadedExport, *, keep_attributes: bool) -> None:
+        self.con = con
+        self.export = export
+        self.keep_attributes = keep_attributes
+        self._groups: list[DuplicateGroup] | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> DuplicateAnalysis:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def problems(self) -> list[ExportProblem]:
+        return self.export.problems
+
+    # -- results ----------------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """Counts for the JSON ``summary`` and the audit: rows, groups per rule and confidence, problems."""
+        total = self.con.execute(
+            "SELECT count(*), coalesce(sum(size), 0), count(*) FILTER (WHERE NOT needs_review), "
+            "coalesce(sum(size - 1) FILTER (WHERE NOT needs_review), 0) FROM dup_groups"
+        ).fetchone()
+        by_conf = dict(self.con.execute("SELECT confidence, count(*) FROM dup_group_text GROUP BY 1").fetchall())
+        by_rule = self.rule_counts()
+        groups, people, ready, merges = (int(x) for x in total)  # type: ignore[union-attr]
+        return {
+            "rows": self.export.rows,
+            "groups": groups,
+            "people_in_groups": people,
+            "merge_ready": ready,
+            "needs_review": groups - ready,
+            "merges_proposed": merges,
+            "by_confidence": {c.value: int(by_conf.get(c.value, 0)) for c in Confidence},
+            "by_rule": {name: counts["groups"] for name, counts in by_rule.items()},
+            "problems": len(self.export.problems),
+        }
+
+    def rule_counts(self) -> dict[str, dict[str, int]]:
+        """Per rule: groups it links and people it touches (a group linked by two rules counts for both)."""
+        rows = self.con.execute(
+            "SELECT rule, count(DISTINCT gid), count(DISTINCT rn) FROM dup_group_rules_people GROUP BY 1"
+        ).fetchall()
+        found = {int(rule): (int(g), int(p)) for rule, g, p in rows}
+        return {r.name: {"groups": found.get(r.code, (0, 0))[0], "people": found.get(r.code, (0, 0))[1]} for r in RULES}
+
+    def iter_group_json(self, batch: int = 5000) -> Iterator[str]:
+        """Each group as its ``--json`` object text, best first, streamed from DuckDB (no Python objects)."""
+        heads = self.con.execute(JSON_GROUPS_SQL).fetchall()
+        cur = self.con.execute(JSON_MEMBERS_SQL)
+        pending: list[str] = []
+        for head, tail, size in heads:
+            while len(pending) < size:
+                pending += [text for (text,) in cur.fetchmany(batch)]
+            yield head + ",".join(pending[:size]) + tail
+            del pending[:size]
+
+    def iter_member_rows(self, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
+        """(group rank, rule, confidence, needs_review, is_primary, cio_id, id, email, created_at) for ``--csv``."""
+        cur = self.con.execute(
+            "SELECT g.rank, g.rule, g.confidence, g.needs_review, m.rn = g.primary_rn, m.cio_id, m.id, m.email, m.ts "
+            "FROM dup_group_text g JOIN dup_members m USING (gid) "
+            "ORDER BY g.rank, m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
+        )
+        while rows := cur.fetchmany(batch):
+            yield from rows
+
+    def groups(self) -> list[DuplicateGroup]:
+        """Every group as a model, best first (built once, then cached: the operator's choices live on them)."""
+        if self._groups is None:
+            self._groups = list(self._build_groups())
+        return self._groups
+
+    def _build_groups(self) -> Iterator[DuplicateGroup]:
+        attr_cols = [f"a:{n}" for n in self.export.columns.attributes] if self.keep_attributes else []
+        extra = "".join(f", p.{S.quote_ident(c)}" for c in attr_cols)
+        names = [c[2:] for c in attr_cols]
+        join = " JOIN people p ON p.rowid = m.rn" if attr_cols else ""
+        cur = self.con.execute(MEMBERS_SQL.format(extra=extra, join=join))
+        members: dict[int, list[Member]] = {}
+        while rows := cur.fetchmany(10_000):
+            for gid, cio_id, pid, email, ts, real, *attrs in rows:
+                attributes = {k: v for k, v in zip(names, attrs, strict=True) if v not in (None, "")}
+                members.setdefault(gid, []).append(Member(cio_id, pid, email, ts, real, attributes))
+        for gid, rule, conf, evidence, primary_reason, review in self.con.execute(GROUPS_SQL).fetchall():
+            yield DuplicateGroup(
+                group_id=gid,
+                rules=rule.split("+"),
+                confidence=Confidence(conf),
+                members=members[gid],
+                evidence=evidence,
+                primary_reason=primary_reason,
+                review_reasons=review.split("\n") if review else [],
+            )
+
+
+def analyse_export(
+    path: str | Path,
+    *,
+    keep_attributes: bool = False,
+    progress: Progress | None = None,
+    threads: int | None = None,
+) -> DuplicateAnalysis:
+    """Load the export and run every rule; returns the analysis (which holds the DuckDB connection)."""
+    path = Path(path)
+    report = progress or (lambda _stage, _fraction: None)
+    columns = read_header(path)
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        report("reading the export", 0.0)
+        con.execute(S.people_sql(read_csv_sql(path, columns), columns, keep_attributes=keep_attributes))
+        rows = int(con.execute("SELECT count(*) FROM people").fetchone()[0])  # type: ignore[index]
+        export = _check_rows(con, LoadedExport(path, columns, rows, list(columns.problems), []))
+        report("applying the rules", 0.4)
+        con.execute(S.edges_sql(columns))
+        report("linking people into groups", 0.7)
+        label_components(con, "dup_edges", "dup_labels")
+        report("ranking groups", 0.85)
+        _dedupe_members(con, export)
+        group_tiers(con)
+        report("done", 1.0)
+    except BaseException:
+        con.close()
+        raise
+    return DuplicateAnalysis(con, export, keep_attributes=keep_attributes)
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, export: LoadedExport) -> LoadedExport:
+    """The cheap validation pass: rejected lines (from DuckDB) and rows without a cio_id."""
+    rejects = collect_rejects(con)
+    export.reject_lines = [line for line, _ in rejects]
+    for line, message in rejects[:MAX_PROBLEMS]:
+        export.problems.append(ExportProblem(line=line, kind="malformed_row", message=message))
+    if "cio_id" in export.columns.names:
+        missing = [r for (r,) in con.execute("SELECT rowid FROM people WHERE cio_id IS NULL LIMIT ?", [MAX_PROBLEMS])
+                   .fetchall()]
+        lines = export.line_of(missing)
+        for row in missing:
+            export.problems.append(
+                ExportProblem(
+                    line=lines[row], kind="missing_cio_id", message="the row has no cio_id; it cannot be merged"
+                )
+            )
+    export.problems.sort(key=lambda p: p.line)
+    return export
+
+
+def _dedupe_members(con: duckdb.DuckDBPyConnection, export: LoadedExport) -> None:
+    """A cio_id on two rows of one group (a repeated row): keep its first row, report the others."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_members AS
+SELECT l.label AS gid, l.node AS rn, p.cio_id, p.id, p.email, {S.created_ts_sql('p.created_at')} AS ts,
+  {S.real_id_sql('p.id')} AS real_id
+FROM dup_labels l JOIN people p ON p.rowid = l.node"""
+    )
+    repeats = con.execute(
+        "SELECT cio_id, list(rn ORDER BY rn) FROM dup_members WHERE cio_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
+    ).fetchall()
+    if not repeats:
+        return
+    rows = [r for _, rns in repeats for r in rns]
+    lines = export.line_of(rows)
+    drop: list[int] = []
+    for cio_id, rns in repeats:
+        for rn in rns[1:]:
+            drop.append(rn)
+            export.problems.append(
+                ExportProblem(
+                    line=lines[rn],
+                    kind="duplicate_cio_id",
+                    message=f"cio_id {cio_id} already appeared on line {lines[rns[0]]}; this row is ignored",
+                )
+            )
+    con.execute("DELETE FROM dup_members WHERE rn IN (SELECT unnest(?))", [drop])
+    export.problems.sort(key=lambda p: p.line)
+
+
+__all__ = ["DuplicateAnalysis", "analyse_export"]

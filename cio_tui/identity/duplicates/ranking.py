@@ -1,0 +1,168 @@
+"""From linked people to ranked, explained groups (SQL over the small tables the rules produced).
+
+- confidence: the highest tier whose links alone still connect the whole group (a group held together only through
+  a low-confidence link is low, even if a high-confidence link joins two of its members);
+- primary: people holding a real id first (the survivor must keep the id the app sends), then the oldest
+  ``created_at``, then the lowest ``cio_id``;
+- review: two different real ids, an unusually large group, or a member without ``cio_id`` make a group "needs
+  review": never merged unless the operator forces it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from cio_tui.identity.duplicates import sql as S
+from cio_tui.identity.duplicates.export import quote_literal
+from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES
+
+
+def label_components(con: duckdb.DuckDBPyConnection, edges: str, labels: str, *, where: str = "") -> int:
+    """Connected components of the people in ``edges`` into ``labels(node, label)``; returns the passes made."""
+    links = f"{labels}_links"
+    con.execute(S.star_sql(edges, links, where))
+    con.execute(S.label_init_sql(links, labels))
+    passes = 0
+    while True:
+        passes += 1
+        con.execute(S.label_step_sql(links, labels, f"{labels}_next"))
+        changed = con.execute(
+            f"SELECT count(*) FROM {labels}_next n JOIN {labels} l USING (node) WHERE n.label <> l.label"
+        ).fetchone()[0]  # type: ignore[index]
+        con.execute(f"DROP TABLE {labels}; ALTER TABLE {labels}_next RENAME TO {labels}")
+        if not changed:
+            return passes
+
+
+def _rule_table() -> str:
+    rows = ", ".join(
+        f"({r.code}, {quote_literal(r.name)}, {r.confidence.rank}, {quote_literal(r.phrase)})" for r in RULES
+    )
+    return f"(VALUES {rows}) AS dr(rule, name, tier, phrase)"
+
+
+def group_tiers(con: duckdb.DuckDBPyConnection) -> None:
+    """Build ``dup_group_rules_people``, ``dup_group_rules`` and ``dup_groups`` from members and edges."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_group_rules_people AS
+SELECT m.gid, e.rule, e.rn, e.key, dr.tier FROM dup_edges e JOIN dup_members m ON m.rn = e.rn
+JOIN {_rule_table()} ON dr.rule = e.rule"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE dup_group_tier AS
+SELECT gid, max(tier) AS tier, min(tier) AS min_tier FROM dup_group_rules_people GROUP BY gid"""
+    )
+    _bottleneck(con)
+    con.execute(GROUPS_BUILD_SQL)
+    con.execute(GROUP_TEXT_SQL)
+
+
+def _bottleneck(con: duckdb.DuckDBPyConnection) -> None:
+    """Lower the tier of mixed groups to the highest tier whose links alone connect every member."""
+    mixed = con.execute("SELECT count(*) FROM dup_group_tier WHERE min_tier < tier").fetchone()[0]  # type: ignore[index]
+    if not mixed:
+        return
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE dup_mixed_edges AS
+SELECT e.rule, e.key, e.rn, e.tier, e.gid FROM dup_group_rules_people e
+JOIN dup_group_tier t USING (gid) WHERE t.min_tier < t.tier"""
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_connected (gid BIGINT, tier INTEGER)")
+    for tier in (3, 2):
+        label_components(con, "dup_mixed_edges", "dup_tier_labels", where=f"WHERE tier >= {tier}")
+        con.execute(
+            f"""INSERT INTO dup_connected
+SELECT m.gid, {tier} FROM dup_members m JOIN dup_group_tier t USING (gid)
+LEFT JOIN dup_tier_labels l ON l.node = m.rn
+WHERE t.min_tier < t.tier AND t.tier >= {tier}
+GROUP BY m.gid HAVING count(DISTINCT coalesce(l.label, -1 - m.rn)) = 1"""
+        )
+    con.execute(
+        """UPDATE dup_group_tier t SET tier = coalesce((SELECT max(c.tier) FROM dup_connected c WHERE c.gid = t.gid),
+  t.min_tier) WHERE t.min_tier < t.tier"""
+    )
+
+
+_ORDERED = sorted(RULES, key=lambda r: (-r.confidence.rank, r.code))  # strongest first, then rule number
+
+
+def _pivot(fmt: str) -> str:
+    return ", ".join(fmt.format(code=r.code, name=quote_literal(r.name)) for r in _ORDERED)
+
+
+
+# Facts per group, small and typed: the explanations are derived from them by the view below, only when read.
+GROUPS_BUILD_SQL = f"""CREATE OR REPLACE TEMP TABLE dup_groups AS
+WITH g AS (
+  SELECT gid, count(*) AS size,
+    count(DISTINCT id) FILTER (WHERE real_id) AS real_ids,
+    min(id) FILTER (WHERE real_id) AS real_min, max(id) FILTER (WHERE real_id) AS real_max,
+    bool_or(cio_id IS NULL) AS missing_cio,
+    bool_or(NOT real_id) AS has_placeholder,
+    arg_min(rn, (NOT real_id, ts IS NULL, ts, cio_id)) AS primary_rn
+  FROM dup_members GROUP BY gid HAVING count(*) >= 2),
+per_rule AS (SELECT gid, rule, min(key) AS example, count(DISTINCT key) AS keys FROM dup_group_rules_people
+  GROUP BY gid, rule),
+r AS (SELECT gid, {_pivot("max(example) FILTER (WHERE rule = {code}) AS ex{code}")},
+  {_pivot("max(keys) FILTER (WHERE rule = {code}) AS n{code}")} FROM per_rule GROUP BY gid),
+x AS (
+  SELECT g.*, r.* EXCLUDE (gid), t.tier, pm.cio_id AS primary_cio, pm.id AS primary_id, pm.real_id AS primary_real,
+    pm.ts AS primary_ts, g.real_ids > 1 OR g.size > {MAX_GROUP_SIZE} OR g.missing_cio AS needs_review
+  FROM g JOIN r USING (gid) JOIN dup_group_tier t USING (gid) JOIN dup_members pm ON pm.rn = g.primary_rn)
+SELECT *, row_number() OVER (ORDER BY tier DESC, needs_review, size DESC, gid) AS rank FROM x"""
+
+
+
+def _evidence(code: int, phrase: str) -> str:
+    return (
+        f"CASE WHEN ex{code} IS NOT NULL THEN {quote_literal(phrase + ' ')} || '''' || ex{code} || '''' || "
+        f"CASE WHEN n{code} > 1 THEN ' (and ' || (n{code} - 1) || ' more)' ELSE '' END END"
+    )
+
+
+GROUP_TEXT_SQL = f"""CREATE OR REPLACE TEMP VIEW dup_group_text AS
+WITH x AS (
+  SELECT gid, rank, size, primary_rn, primary_cio, tier, needs_review,
+    concat_ws('+', {_pivot("CASE WHEN ex{code} IS NOT NULL THEN {name} END")}) AS rule,
+    'Linked by: ' || concat_ws('; ', {", ".join(_evidence(r.code, r.phrase) for r in _ORDERED)}) || '.' AS evidence,
+    'Primary cio_' || coalesce(primary_cio, '?') ||
+      CASE WHEN primary_ts IS NULL THEN '' ELSE ' (created ' || strftime(to_timestamp(primary_ts), '%Y-%m-%d') || ')'
+      END || ': ' ||
+      CASE WHEN primary_real AND has_placeholder
+             THEN 'the oldest person holding a real id (''' || primary_id ||
+               '''), so the survivor keeps the id the app sends'
+           WHEN primary_real THEN 'the oldest person in the group'
+           ELSE 'the oldest person in the group (nobody holds a real id)' END ||
+      CASE WHEN primary_ts IS NULL THEN '; no created_at known, so the lowest cio_id' ELSE '' END || '.'
+      AS primary_reason,
+    concat_ws(chr(10),
+      CASE WHEN real_ids > 1 THEN 'Needs review: ' || real_ids || ' different real ids (''' || real_min ||
+        '''' || CASE WHEN real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || real_max ||
+        '''); merging would drop an id the app still sends. Force it only if they are one person.' END,
+      CASE WHEN size > {MAX_GROUP_SIZE} THEN 'Needs review: ' || size ||
+        ' people is unusually many for one person; a shared placeholder value is the likelier cause.' END,
+      CASE WHEN missing_cio THEN 'Needs review: some members have no cio_id in the export, so they cannot be merged.'
+        END
+    ) AS review
+  FROM dup_groups)
+SELECT *, CASE tier WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence,
+  concat_ws(' ', evidence, primary_reason, nullif(replace(review, chr(10), ' '), '')) AS reason
+FROM x"""
+
+_MEMBER_ORDER = "m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
+
+MEMBERS_SQL = (
+    "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} FROM dup_members m JOIN dup_groups g USING (gid)"
+    "{join} ORDER BY g.rank, " + _MEMBER_ORDER
+)
+
+# review: the reasons one per line ('' when none)
+GROUPS_SQL = "SELECT gid, rule, confidence, evidence, primary_reason, review FROM dup_group_text ORDER BY rank"
+
+# --json: each group's object around its members' objects, joined in Python (DuckDB's ordered list() is slow)
+JSON_GROUPS_SQL = """SELECT '{"rule":' || to_json(rule) || ',"confidence":' || to_json(confidence) || ',"members":[',
+  '],"primary":' || to_json(primary_cio) || ',"reason":' || to_json(reason) || '}', size
+FROM dup_group_text ORDER BY rank"""
+
+JSON_MEMBERS_SQL = f"""SELECT to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}})
+FROM dup_members m JOIN dup_groups g USING (gid) ORDER BY g.rank, {_MEMBER_ORDER}"""

@@ -1,0 +1,177 @@
+"""The duplicate rules as DuckDB SQL: the engine runs exactly these statements, and ``--print-sql`` prints them.
+
+Stages (each a table):
+1. ``people``: the export with normalised match columns (``email_norm``, ``_m_anon``, ``_m_email_N``).
+2. ``dup_edges(rule, key, rn)``: one row per person per match key with at least two people (``rn`` = the node:
+   the row number in the engine, ``cio_id`` in the printed script).
+3. components: people linked through any key form one group. The engine labels them by repeated min-label
+   propagation (a few passes); the printed script uses a recursive CTE any SQL warehouse can run.
+"""
+
+from __future__ import annotations
+
+from cio_tui.identity.duplicates.export import ExportColumns, quote_ident, quote_literal
+from cio_tui.identity.duplicates.rules import ANONYMOUS_PLACEHOLDERS, RULES, RULES_BY_NAME
+
+EMAIL_SHAPE = r"[^@\s]+@[^@\s]+\.[^@\s]+"  # the same shape as customerio.identifiers.EMAIL_RE
+
+
+def is_email_sql(col: str) -> str:
+    """True when ``col`` is email-shaped (the cheap ``contains`` filter runs first)."""
+    return f"(contains({col}, '@') AND regexp_full_match(trim({col}), '{EMAIL_SHAPE}'))"
+
+
+def real_id_sql(col: str = "id") -> str:
+    """A real id: present and not an email (an email-shaped id is a placeholder the app sent by mistake)."""
+    return f"({col} IS NOT NULL AND NOT {is_email_sql(col)})"
+
+
+def created_ts_sql(col: str = "created_at") -> str:
+    """``created_at`` as epoch seconds: unix seconds, unix milliseconds, or an ISO-8601 date; NULL when unknown."""
+    num = f"try_cast({col} AS DOUBLE)"
+    return (
+        f"CAST(CASE WHEN {num} IS NOT NULL THEN (CASE WHEN {num} > 100000000000 THEN {num} / 1000 ELSE {num} END) "
+        f"ELSE epoch(try_cast({col} AS TIMESTAMPTZ)) END AS BIGINT)"
+    )
+
+
+def rules_values_sql(alias: str = "dup_rules") -> str:
+    rows = ", ".join(f"({r.code}, {quote_literal(r.name)}, {r.confidence.rank})" for r in RULES)
+    return f"(VALUES {rows}) AS {alias}(rule, name, tier)"
+
+
+def people_sql(source: str, columns: ExportColumns, *, keep_attributes: bool = False, table: str = "people") -> str:
+    """Normalise the export (``source`` is a ``read_csv(...)`` call or a table name) into ``table``."""
+
+    def col(name: str) -> str:
+        return quote_ident(name) if name in columns.names else "NULL::VARCHAR"
+
+    select = [
+        f"nullif(trim({col('cio_id')}), '') AS cio_id",
+        f"nullif({col('id')}, '') AS id",
+        f"nullif(trim({col('email')}), '') AS email",
+        f"nullif(lower(trim({col('email')})), '') AS email_norm",
+        f"{col('created_at')} AS created_at",
+    ]
+    if columns.has_anonymous_id:
+        placeholders = ", ".join(quote_literal(p) for p in ANONYMOUS_PLACEHOLDERS)
+        anon = quote_ident("anonymous_id")
+        select.append(
+            f"CASE WHEN lower(trim({anon})) IN ({placeholders}) THEN NULL ELSE nullif(trim({anon}), '') END AS _m_anon"
+        )
+    for i, name in enumerate(columns.email_attributes):
+        select.append(f"nullif(lower(trim({quote_ident(name)})), '') AS _m_email_{i}")
+    if keep_attributes:
+        select += [f"{quote_ident(n)} AS {quote_ident('a:' + n)}" for n in columns.attributes]
+    return f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT\n  " + ",\n  ".join(select) + f"\nFROM {source}"
+
+
+def edges_sql(columns: ExportColumns, *, node: str = "rowid", people: str = "people", table: str = "dup_edges") -> str:
+    """One row (rule, key, rn) per person and match key shared by at least two people."""
+    r = RULES_BY_NAME
+    holders = [f"SELECT email_norm AS key, {node} AS rn FROM {people} WHERE id IS NOT NULL AND email_norm IS NOT NULL"]
+    holders += [
+        f"SELECT _m_email_{i}, {node} FROM {people} WHERE id IS NOT NULL AND _m_email_{i} IS NOT NULL"
+        for i in range(len(columns.email_attributes))
+    ]
+    ctes = [
+        f"""same_email AS (
+  SELECT {r['same_email'].code} AS rule, email_norm AS key, {node} AS rn FROM {people}
+  WHERE email_norm IN (SELECT email_norm FROM {people} WHERE email_norm IS NOT NULL GROUP BY 1 HAVING count(*) > 1))""",
+        "holders AS (\n  " + "\n  UNION ALL ".join(holders) + ")",
+        f"""leads AS (
+  SELECT email_norm AS key, {node} AS rn FROM {people} WHERE id IS NULL AND email_norm IS NOT NULL)""",
+        f"""lead_and_id_person AS (
+  SELECT {r['lead_and_id_person'].code} AS rule, key, rn FROM leads WHERE key IN (SELECT key FROM holders)
+  UNION ALL
+  SELECT {r['lead_and_id_person'].code}, key, rn FROM holders WHERE key IN (SELECT key FROM leads))""",
+        f"""id_emails AS (SELECT lower(trim(id)) AS key, {node} AS rn FROM {people} WHERE {is_email_sql('id')})""",
+        f"""email_as_id_pairs AS (
+  SELECT i.key, i.rn AS a, {_qualified(node, 'x')} AS b FROM id_emails i
+  JOIN {people} x ON x.email_norm = i.key AND {_qualified(node, 'x')} <> i.rn)""",
+        f"""email_as_id AS (
+  SELECT {r['email_as_id'].code} AS rule, key, a AS rn FROM email_as_id_pairs
+  UNION ALL SELECT {r['email_as_id'].code}, key, b FROM email_as_id_pairs)""",
+        # only ids with an upper-case letter can have a case variant: lower() runs on the whole column once
+        f"""upper_ids AS (SELECT lower(id) AS key, id, {node} AS rn FROM {people} WHERE id <> lower(id))""",
+        f"""case_ids AS (
+  SELECT * FROM upper_ids
+  UNION ALL SELECT id, id, {node} FROM {people} WHERE id IN (SELECT key FROM upper_ids))""",
+        f"""case_variant_id AS (
+  SELECT {r['case_variant_id'].code} AS rule, key, rn FROM case_ids
+  WHERE key IN (SELECT key FROM case_ids GROUP BY key HAVING count(DISTINCT id) > 1))""",
+    ]
+    parts = ["same_email", "lead_and_id_person", "email_as_id", "case_variant_id"]
+    if columns.has_anonymous_id:
+        ctes.append(
+            f"""shared_anonymous_id AS (
+  SELECT {r['shared_anonymous_id'].code} AS rule, _m_anon AS key, {node} AS rn FROM {people}
+  WHERE _m_anon IN (SELECT _m_anon FROM {people} WHERE _m_anon IS NOT NULL GROUP BY 1 HAVING count(*) > 1))"""
+        )
+        parts.append("shared_anonymous_id")
+    union = "\nUNION ALL ".join(f"SELECT rule, key, rn FROM {p}" for p in parts)
+    return f"CREATE OR REPLACE TEMP TABLE {table} AS\nWITH\n" + ",\n".join(ctes) + f"\n{union}"
+
+
+def _qualified(node: str, alias: str) -> str:
+    return f"{alias}.{node}"
+
+
+def star_sql(edges: str = "dup_edges", table: str = "dup_links", where: str = "") -> str:
+    """Undirected links member <-> first member of each (rule, key): as connected as all pairs, far smaller."""
+    return f"""CREATE OR REPLACE TEMP TABLE {table} AS
+WITH star AS (SELECT rn AS a, min(rn) OVER (PARTITION BY rule, key) AS b FROM {edges} {where})
+SELECT DISTINCT a, b FROM (SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b, a FROM star WHERE a <> b)"""
+
+
+def label_init_sql(links: str, labels: str) -> str:
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {labels} AS "
+        f"SELECT a AS node, least(a, min(b)) AS label FROM {links} GROUP BY a"
+    )
+
+
+def label_step_sql(links: str, labels: str, out: str) -> str:
+    """One min-label propagation pass: every node takes the smallest label among itself and its neighbours."""
+    return f"""CREATE OR REPLACE TEMP TABLE {out} AS
+SELECT l.node, least(l.label, min(n.label)) AS label
+FROM {labels} l JOIN {links} u ON u.a = l.node JOIN {labels} n ON n.node = u.b
+GROUP BY l.node, l.label"""
+
+
+def printable_script(source: str, columns: ExportColumns) -> str:
+    """The whole analysis as one DuckDB script an operator can run in their own warehouse (``--print-sql``).
+
+    ``source`` is the ``read_csv(...)`` call (or the operator's own people table). Groups come from a recursive CTE.
+    """
+    header = "\n".join(
+        [
+            "-- cio-tui duplicate rules (DuckDB SQL). Replace the read_csv(...) call with your own people table if",
+            "-- it has the columns cio_id, id, email, created_at (and anonymous_id). Rules:",
+            *[f"--   {r.code} {r.name} ({r.confidence.value}): {r.title}" for r in RULES],
+        ]
+    )
+    groups = f"""WITH RECURSIVE
+star AS (SELECT rn AS a, min(rn) OVER (PARTITION BY rule, key) AS b FROM dup_edges),
+links AS (SELECT a, b FROM star WHERE a <> b UNION SELECT b, a FROM star WHERE a <> b),
+reach(node, label) AS (
+  SELECT a, a FROM links
+  UNION
+  SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node),
+comp AS (SELECT node AS cio_id, min(label) AS group_id FROM reach GROUP BY node),
+group_rules AS (
+  SELECT c.group_id, string_agg(DISTINCT r.name, '+') AS rules, max(r.tier) AS best_tier
+  FROM dup_edges e JOIN comp c ON c.cio_id = e.rn JOIN {rules_values_sql('r')} ON r.rule = e.rule
+  GROUP BY c.group_id)
+SELECT c.group_id, g.rules, p.cio_id, p.id, p.email, p.created_at,
+  {real_id_sql('p.id')} AS has_real_id, {created_ts_sql('p.created_at')} AS created_ts
+FROM comp c JOIN people p ON p.cio_id = c.cio_id JOIN group_rules g USING (group_id)
+ORDER BY g.best_tier DESC, c.group_id, has_real_id DESC, created_ts NULLS LAST, p.cio_id;"""
+    return "\n\n".join(
+        [
+            header,
+            people_sql(source, columns) + ";",
+            edges_sql(columns, node="cio_id") + ";",
+            groups,
+        ]
+    ) + "\n"
