@@ -6,6 +6,7 @@ The first frame is drawn before any network or keyring call: the workspace is op
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +77,13 @@ class CioApp(App[None]):
             self.open_workspace(self.services.start)
 
     @work(exclusive=True, group="workspace", exit_on_error=False)
-    async def open_workspace(self, choice: StartChoice) -> Any:
-        """Open (and switch to) a workspace; on failure say why and what to do, and go to Connect."""
+    async def open_workspace(self, choice: StartChoice, then: str | None = None) -> Any:
+        """Open (and switch to) a workspace, then go to area ``then``; on failure say why and what to do next,
+        and go to Connect. The keyring is probed in a thread first so the event loop never waits on it."""
         self.workspace_status = f"Opening {choice.describe()}…"
         try:
+            if not choice.sandbox and not choice.env_profile:
+                await asyncio.to_thread(lambda: self.services.credentials.status)
             workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
             self.workspace_status = f"Could not open {choice.describe()}"
@@ -88,6 +92,9 @@ class CioApp(App[None]):
             self.switch_area("connect")
             return None
         await self.set_workspace(workspace)
+        self.notify(f"Opened {getattr(workspace, 'name', 'the workspace')}.", title="Workspace", timeout=4)
+        if then:
+            self.switch_area(then)
         return workspace
 
     async def set_workspace(self, workspace: Any) -> None:

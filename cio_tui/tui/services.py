@@ -61,7 +61,16 @@ class AppServices:
     start: StartChoice = field(default_factory=StartChoice)
     workspace: Workspace | None = None
     clock: Callable[[], datetime] = utc_now
+    check_profile: Callable[..., Awaitable[Any]] | None = None
+    """Live key check ``(profile, track_key, app_key) -> ProfileCheck``; default
+    ``cio_tui.customerio.validate.check_profile`` (tests hand in one bound to the sandbox transport)."""
     extras: dict[str, Any] = field(default_factory=dict)
+
+    async def run_check(self, profile: Any, track_key: Any, app_key: Any) -> Any:
+        check = self.check_profile
+        if check is None:
+            from cio_tui.customerio.validate import check_profile as check
+        return await check(profile, track_key, app_key)
 
 
 __all__ = ["AppServices", "StartChoice", "WorkspaceOpener", "utc_now"]

@@ -54,18 +54,46 @@ def fake_workspace(name: str = "Acme prod", region: str = "us", *, is_sandbox: b
                            fingerprint=f"{region}:0000000000000000", data_dir=None)
 
 
-def real_services(*, start: StartChoice, opener: Callable[..., Any] | None = None, **extras: Any) -> AppServices:
-    """Services as ``cli/tui.py`` builds them, on the test's tmp config/data dirs and the in-memory keyring."""
+def sandbox_profile_fields() -> dict[str, str]:
+    """Profile fields that point a saved profile at the sandbox (keys: ``SANDBOX_TRACK_KEY``/``SANDBOX_APP_KEY``)."""
+    from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
+
+    return {"site_id": SANDBOX_SITE_ID, "track_url": SANDBOX_ORIGIN, "app_url": SANDBOX_ORIGIN}
+
+
+def real_services(
+    *, start: StartChoice, opener: Callable[..., Any] | None = None, saved_profiles_on_sandbox: bool = True,
+    **extras: Any,
+) -> AppServices:
+    """Services as ``cli/tui.py`` builds them, on the test's tmp config/data dirs and the in-memory keyring.
+
+    With ``saved_profiles_on_sandbox`` (default) saved profiles and live key checks talk to the embedded sandbox
+    through its in-process transport: no test ever reaches the network.
+    """
     from cio_tui.config import load_settings
     from cio_tui.credentials import CredentialStore
 
     settings = load_settings()
     credentials = CredentialStore()
 
+    def transport() -> Any:
+        from cio_tui.sandbox.embedded import embedded_transport
+        from cio_tui.workspace import sandbox_db_path
+
+        path = sandbox_db_path(settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return embedded_transport(path)
+
     async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
         from cio_tui.workspace import open_workspace as open_ws
 
-        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox)
+        extra = {"transport": transport()} if saved_profiles_on_sandbox and not sandbox else {}
+        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox, **extra)
+
+    async def check_profile(profile: Any, track_key: Any, app_key: Any) -> Any:
+        from cio_tui.customerio.validate import check_profile as check
+
+        return await check(profile, track_key, app_key, transport=transport() if saved_profiles_on_sandbox else None)
 
     return AppServices(
         settings=settings,
@@ -73,6 +101,7 @@ def real_services(*, start: StartChoice, opener: Callable[..., Any] | None = Non
         open_workspace=opener or open_workspace,
         start=start,
         clock=fixed_clock,
+        check_profile=check_profile,
         extras=dict(extras),
     )
 
@@ -104,4 +133,4 @@ def make_app() -> Callable[..., CioApp]:
     return factory
 
 
-__all__ = ["FIXED_NOW", "SIZE", "SMALL", "fake_workspace", "settle"]
+__all__ = ["FIXED_NOW", "SIZE", "SMALL", "fake_workspace", "real_services", "sandbox_profile_fields", "settle"]

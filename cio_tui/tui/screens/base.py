@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import area
@@ -31,7 +31,7 @@ class AreaScreen(Screen[None]):
     """What the screen is for, shown at the top of its ``?`` help (the keys are listed automatically)."""
 
     BINDINGS = [
-        Binding("escape", "leave_field", "Leave the field", show=False, id="area.leave_field",
+        Binding("escape", "leave_field", "Leave field", id="area.leave_field",
                 tooltip="Take focus out of a text field so single-letter keys work"),
     ]
 
@@ -60,6 +60,11 @@ class AreaScreen(Screen[None]):
 
     def workspace_changed(self, workspace: Any) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # shown (and useful) only while a text field has focus
+            return isinstance(self.focused, Input | TextArea)
+        return True
 
     def action_leave_field(self) -> None:
         self.set_focus(None)

@@ -1,14 +1,210 @@
-"""People area (being built: lookup and identity card)."""
+"""People: look a person up by cio_id, id or email and read their identity card."""
 
 from __future__ import annotations
 
-from cio_tui.tui.screens.placeholder import PlaceholderScreen
+import json
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.identity.card import IdentityCard
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.messages import OpenPreview
+from cio_tui.tui.people_lookup import LookupProblem, lookup_person, parse_lookup
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.person_card import HistoryEntry, PersonCardTabs
+
+KINDS: list[tuple[str, str]] = [("Auto-detect", "auto"), ("cio_id", "cio_id"), ("id", "id"), ("email", "email")]
 
 
-class PeopleScreen(PlaceholderScreen):
+class PeopleScreen(AreaScreen):
     AREA = "people"
-    HELP = "Look a person up by cio_id, id or email."
-    PLANNED = "look people up and show their identity card."
+    HELP = (
+        "Look a person up by cio_id (with or without the cio_ prefix), id or email. The kind is detected from "
+        "what you type; choose it in the list next to the box to override. The card shows identifiers, "
+        "attributes (filterable), devices, segments and recent activity; a FAILED ATTRIBUTE CHANGE or a PROFILE "
+        "MERGE is marked in words. Copy puts the highlighted value on the clipboard (OSC 52)."
+    )
+    BINDINGS = [
+        Binding("slash", "focus_lookup", "Look up", id="people.focus_lookup",
+                tooltip="Put the cursor in the lookup box"),
+        Binding("c", "copy_value", "Copy", id="people.copy_value",
+                tooltip="Copy the highlighted value to the clipboard (OSC 52)"),
+        Binding("p", "preview_identify", "Preview identify", id="people.preview_identify",
+                tooltip="Open Preview with a Segment identify call for this person"),
+        Binding("f", "filter_attributes", "Filter attributes", id="people.filter_attributes", show=False,
+                tooltip="Search the person's attributes by name or value"),
+        Binding("a", "show_tab('tab-activity')", "Activity", id="people.activity", show=False,
+                tooltip="Recent activity, failed attribute changes and merges marked"),
+        Binding("h", "show_tab('tab-history')", "Lookup history", id="people.history", show=False,
+                tooltip="People looked up in this session; enter looks one up again"),
+    ]
 
-    def lookup(self, who: object) -> None:
-        self.notify(f"lookup {who}")
+    def __init__(self) -> None:
+        super().__init__()
+        self.card: IdentityCard | None = None
+        self.message: str = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="lookup-bar"):
+            yield Input(placeholder="cio_id, id or email", id="lookup-input", suggester=SuggestFromList([]))
+            yield Select(KINDS, value="auto", allow_blank=False, id="lookup-kind", prompt="Kind")
+            yield Button("Look up", id="lookup-button", variant="primary")
+        yield Static("", id="lookup-message", markup=False)
+        yield PersonCardTabs(id="person-card")
+
+    # -- input ------------------------------------------------------------------------------------------
+    def _kind(self) -> str | None:
+        value = self.query_one("#lookup-kind", Select).value
+        return None if value in ("auto", Select.NULL) else str(value)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message = text
+        widget = self.query_one("#lookup-message", Static)
+        widget.update(text)
+        widget.set_class(error, "-error")
+
+    @on(Input.Changed, "#lookup-input")
+    def _detect(self, event: Input.Changed) -> None:
+        if not event.value.strip():
+            self.say("")
+            return
+        kind = self._kind()
+        try:
+            who = parse_lookup(event.value, kind)
+        except LookupProblem as problem:
+            self.say(f"Cannot look this up: {problem}", error=True)
+            return
+        how = "as chosen" if kind else "detected"
+        self.say(f"Will look up by {who.kind.value} ({how}): {who}. Press enter.")
+
+    @on(Select.Changed, "#lookup-kind")
+    def _kind_changed(self) -> None:
+        value = self.query_one("#lookup-input", Input).value
+        if value.strip():
+            self._detect(Input.Changed(self.query_one("#lookup-input", Input), value))
+
+    @on(Input.Submitted, "#lookup-input")
+    @on(Button.Pressed, "#lookup-button")
+    def _submit(self) -> None:
+        self.run_lookup(self.query_one("#lookup-input", Input).value, self._kind())
+
+    @on(PersonCardTabs.HistoryChosen)
+    def _again(self, event: PersonCardTabs.HistoryChosen) -> None:
+        self.lookup(event.entry.text, kind=event.entry.kind)
+
+    # -- navigation contract: app.open_person(who) -------------------------------------------------------
+    def lookup(self, who: Identifier | str, kind: str | None = None) -> None:
+        """Look ``who`` up as if typed (an Identifier fixes the kind)."""
+        if isinstance(who, Identifier):
+            text, kind = str(who), who.kind.value
+        else:
+            text = str(who)
+        self.query_one("#lookup-input", Input).value = text
+        self.query_one("#lookup-kind", Select).value = kind or "auto"
+        self.run_lookup(text, kind)
+
+    # -- the lookup (IO in a worker) ----------------------------------------------------------------------
+    @work(exclusive=True, group="people", exit_on_error=False)
+    async def run_lookup(self, text: str, kind: str | None) -> IdentityCard | None:
+        workspace = self.cio.workspace
+        tabs = self.query_one(PersonCardTabs)
+        if workspace is None:
+            self.say("No workspace is open yet: wait for it to open, or open one in Connect (press 9).", error=True)
+            return None
+        tabs.loading = True
+        try:
+            result = await lookup_person(workspace.client, text, kind)
+        except LookupProblem as problem:
+            not_found = str(problem).startswith("No person")
+            self.say(f"Not found: {problem}" if not_found else str(problem), error=True)
+            self._remember(text, kind, "not found" if not_found else "invalid input")
+            return None
+        except Exception as exc:  # API failures: words and a next step, never a crash
+            self.say(f"Lookup failed: {describe_error(exc)}", error=True)
+            self.notify(describe_error(exc), title="People", severity="error", timeout=10)
+            self._remember(text, kind, "failed")
+            return None
+        finally:
+            tabs.loading = False
+        self.card = card = result.card
+        tabs.show(card, self.cio.services.clock())
+        p = card.person
+        found = f"Found cio_{p.cio_id}" + (f", id {p.id}" if p.id else ", a lead (no id)") + (
+            f", {p.email}" if p.email else ""
+        )
+        self.say(f"{found}. {result.note}" if result.note else f"{found}.", error=False)
+        self._remember(text, kind, f"-> cio_{p.cio_id}")
+        return card
+
+    def _remember(self, text: str, kind: str | None, outcome: str) -> None:
+        tabs = self.query_one(PersonCardTabs)
+        if not text.strip():
+            return
+        tabs.add_history(HistoryEntry(self.cio.services.clock(), text.strip(), kind, outcome))
+        lookup_input = self.query_one("#lookup-input", Input)
+        lookup_input.suggester = SuggestFromList(dict.fromkeys(e.text for e in tabs.history), case_sensitive=False)
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def action_focus_lookup(self) -> None:
+        self.query_one("#lookup-input", Input).focus()
+
+    def action_filter_attributes(self) -> None:
+        tabs = self.query_one(PersonCardTabs)
+        tabs.active = "tab-attributes"
+        self.query_one("#attr-filter", Input).focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(PersonCardTabs).active = tab
+
+    def action_copy_value(self) -> None:
+        label, value = self._highlighted_value()
+        if value is None:
+            self.notify("Nothing to copy: look someone up first.", severity="warning")
+            return
+        self.app.copy_to_clipboard(value)
+        self.notify(f"Copied {label} to the clipboard: {value[:60]}", title="Copied")
+
+    def _highlighted_value(self) -> tuple[str, str | None]:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.row_count:
+            row = [str(cell) for cell in focused.get_row_at(focused.cursor_row)]
+            if focused.id == "activity-table":
+                return "the activity", " | ".join(row)
+            return row[0], row[-1] if len(row) == 2 else row[0]
+        if self.card is not None:
+            return "the cio_id", f"cio_{self.card.person.cio_id}"
+        return "", None
+
+    def action_preview_identify(self) -> None:
+        if self.card is None:
+            self.notify("Look someone up first; then p opens Preview with their identify.", severity="warning")
+            return
+        self.post_message(OpenPreview(identify_call(self.card)))
+
+
+def identify_call(card: IdentityCard) -> str:
+    """A Segment identify for this person, as JSON, for Preview to compare the two destinations."""
+    p = card.person
+    traits: dict[str, Any] = {}
+    if p.email:
+        traits["email"] = p.email
+    for name in ("first_name", "last_name", "plan"):
+        if p.attributes.get(name):
+            traits[name] = p.attributes[name]
+    call: dict[str, Any] = {"type": "identify"}
+    if p.id:
+        call["userId"] = p.id
+    else:
+        call["anonymousId"] = p.attributes.get("anonymous_id") or f"anon-{p.cio_id}"
+    call["traits"] = traits
+    return json.dumps(call, indent=2)
+
+
+__all__ = ["PeopleScreen", "identify_call"]
