@@ -127,3 +127,21 @@ def test_check_env_profile_never_touches_keyring(cio, monkeypatch) -> None:
     assert "Profile env (region eu" in result.output
     listed = invoke("profile", "list")
     assert "(from CIO_TUI_* variables)" in listed.output
+
+
+def test_interactive_add_uses_hidden_prompts(cio, memory_keyring, monkeypatch) -> None:
+    import cio_tui.cli.profile as profile_mod
+
+    asked: list[tuple[str, bool]] = []
+    answers = {"Site id": "site", "Track API key": GOOD_TRACK, "App API key": GOOD_APP}
+
+    def prompt(text, hide_input=False, err=False, **kw):
+        asked.append((text, hide_input))
+        return answers[text]
+
+    monkeypatch.setattr(profile_mod, "_stdin_is_tty", lambda: True)
+    monkeypatch.setattr(profile_mod.click, "prompt", prompt)
+    result = invoke("profile", "add", "prod")
+    assert result.exit_code == 0, result.output
+    assert asked == [("Site id", False), ("Track API key", True), ("App API key", True)]
+    assert memory_keyring.store[(SERVICE, "prod:app_api_key")] == GOOD_APP
