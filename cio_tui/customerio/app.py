@@ -76,7 +76,7 @@ class AppMixin:
                     "POST", f"{V1}/customers/attributes", "bulk person attributes", write=False,
                     params={"id_type": kind.value}, json={"ids": chunk},
                 )
-                found.extend(parse.people(ApiHttp._json(resp)))
+                found.extend(parse.people(ApiHttp.json_body(resp)))
         return found
 
     async def search(
@@ -89,7 +89,7 @@ class AppMixin:
             "POST", f"{V1}/customers", "search", write=False,
             params={"start": start or None, "limit": limit}, json={"filter": audience},
         )
-        return parse.search_page(ApiHttp._json(resp))
+        return parse.search_page(ApiHttp.json_body(resp))
 
     async def iter_search(self, audience: dict[str, Any], *, limit: int = SEARCH_MAX) -> AsyncIterator[PersonRef]:
         """Every person matching ``audience``, following ``next`` until it is empty (or repeats)."""
@@ -132,7 +132,7 @@ class AppMixin:
         if attributes:
             body["attributes"] = list(attributes)
         resp = await self._app.request("POST", f"{V1}/exports/customers", "start export", write=False, json=body)
-        return parse.export(ApiHttp._json(resp))
+        return parse.export(ApiHttp.json_body(resp))
 
     async def get_export(self, export_id: int) -> ExportInfo:
         return parse.export(await self._app.get_json(f"{V1}/exports/{int(export_id)}", "export status"))

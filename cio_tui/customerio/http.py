@@ -172,7 +172,7 @@ class ApiHttp:
         return err
 
     @staticmethod
-    def _json(resp: httpx.Response) -> Any:
+    def json_body(resp: httpx.Response) -> Any:
         if not resp.content:
             return None
         try:
@@ -239,7 +239,7 @@ class ApiHttp:
                       (time.monotonic() - started) * 1000, attempt + 1)
             if 200 <= status < 300:
                 return resp
-            body = self._json(resp)
+            body = self.json_body(resp)
             if 300 <= status < 400:
                 raise self._region_error(op, resp, body)
             if status in RETRY_STATUSES:
@@ -271,7 +271,7 @@ class ApiHttp:
 
     async def get_json(self, path: str, op: str, *, params: dict[str, Any] | None = None) -> Any:
         resp = await self.request("GET", path, op, write=False, params=params)
-        return self._json(resp)
+        return self.json_body(resp)
 
 
 __all__ = ["ApiHttp", "parse_retry_after", "region_of_host"]

@@ -118,7 +118,7 @@ class TrackMixin:
                 raise
             failed: set[int] = set()
             if resp.status_code == 207:
-                for detail in parse_error_body(ApiHttp._json(resp)):
+                for detail in parse_error_body(ApiHttp.json_body(resp)):
                     if detail.batch_index is None or not 0 <= detail.batch_index < len(chunk):
                         continue
                     original = chunk[detail.batch_index]
