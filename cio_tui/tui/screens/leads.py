@@ -1,15 +1,310 @@
-"""Leads area (placeholder until issue 6 replaces this module, keeping ``LeadsScreen``)."""
+"""Leads: people with an email and no id. Load them (live search or an export file), attach ids (typed in the
+table, pasted CSV or a CSV file), check every id against the workspace, and make the conversion plan.
+
+The checks are the engine's (``identity.leads.plan_lead_conversion``): a row that fails is shown with why and what to
+do; an id already held by another person becomes a merge proposal, which the operator may turn into a merge plan
+(never automatically). All IO runs in workers; the plan opens in Plan/Apply for review.
+"""
 
 from __future__ import annotations
 
-from cio_tui.tui.screens.placeholder import PlaceholderScreen
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from cio_tui.identity.rows import PlanBuild, merge_plan
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.messages import OpenPlan
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.csv_input import CsvInput
+from cio_tui.tui.widgets.csv_path import PathPrompt
+from cio_tui.tui.widgets.leads_rows import LeadsModel
+from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
+
+EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
 
 
-class LeadsScreen(PlaceholderScreen):
+def proposals_text(build: PlanBuild | None) -> str:
+    if build is None or not build.proposals:
+        return ""
+    lines = [f"{len(build.proposals)} merge proposal(s), not planned (press x to make a merge plan to review):"]
+    for p in build.proposals[:5]:
+        lines.append(f"  merge lead cio_{p.secondary.cio_id} ({p.secondary.email}) into cio_{p.primary.cio_id}, "
+                     f"which already holds the id {p.identifier!r}")
+    if len(build.proposals) > 5:
+        lines.append(f"  … and {len(build.proposals) - 5} more")
+    return "\n".join(lines)
+
+
+class LeadsScreen(AreaScreen):
     AREA = "leads"
-    HELP = "People who have an email but no id (leads), and giving them ids."
-    PLANNED = (
-        "list the leads of this workspace; attach ids from a CSV (email,id) or typed in; check every id for "
-        "collisions first; and turn the result into a plan you review in Plan/Apply."
+    AUTO_FOCUS = ""
+    HELP = (
+        "People who have an email but no id (leads), and giving them ids. Attach ids by typing them in the table "
+        "(i), pasting email,id CSV (v) or loading a CSV file (l); c checks every id against the workspace (taken by "
+        "another person, email-shaped, cio_ prefix, too long, repeated, not a lead); m makes the plan."
     )
-    MEANWHILE = "look a lead up by email in People (press 2)."
+    BINDINGS = [
+        Binding("r", "load_live", "Load leads", id="leads.load", tooltip="Search this workspace for leads"),
+        Binding("o", "open_export", "Open export", id="leads.export",
+                tooltip="Read leads from a people export CSV (cio_id,email,id) instead of searching"),
+        Binding("f", "filter", "Filter", id="leads.filter", tooltip="Show only leads matching some words"),
+        Binding("i", "type_id", "Type id", id="leads.type_id", tooltip="Type the id for the highlighted lead"),
+        Binding("v", "toggle_csv", "Paste CSV", id="leads.paste", tooltip="Show the box to paste email,id rows"),
+        Binding("l", "load_csv", "Load ids CSV", id="leads.load_csv", tooltip="Read email,id rows from a file"),
+        Binding("c", "check", "Check ids", id="leads.check", tooltip="Check every attached id against the workspace"),
+        Binding("m", "make_plan", "Make plan", id="leads.plan",
+                tooltip="Check every id and open the conversion plan in Plan/Apply"),
+        Binding("x", "plan_merges", "Plan merges", id="leads.merges",
+                tooltip="Turn the merge proposals into a merge plan to review (nothing is merged automatically)"),
+    ]
+
+    @dataclass
+    class LeadsRead(Message):
+        leads: list[Any]
+        source: str
+
+    @dataclass
+    class CsvTextRead(Message):
+        text: str
+
+    @dataclass
+    class Checked(Message):
+        build: PlanBuild
+        open_plan: bool
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = LeadsModel()
+        self.build: PlanBuild | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(EMPTY_TEXT, id="leads-summary")
+        yield PathPrompt(id="leads-path")
+        yield Input(placeholder="filter: email, cio_id or id…", id="leads-filter")
+        yield LeadsTable(id="leads-table")
+        yield Static("", id="leads-detail")
+        with Horizontal(id="leads-id-row"):
+            yield Label("New id:", id="leads-id-label")
+            yield Input(placeholder="type the id, Enter saves and moves to the next lead", id="leads-id")
+        yield CsvInput(("email", "id"), required=("email", "id"), id="leads-csv")
+        yield Static("", id="leads-proposals")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for selector in ("#leads-filter", "#leads-id-row", "#leads-csv", "#leads-proposals"):
+            self.query_one(selector).display = False
+
+    # -- loading leads -----------------------------------------------------------------------------------
+    def action_load_live(self) -> None:
+        if self.cio.workspace is None:
+            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            return
+        self.query_one("#leads-summary", Label).update("Searching the workspace for leads (email and no id)…")
+        self.query_one(LeadsTable).loading = True
+        self._search()
+
+    @work(exclusive=True, group="leads", exit_on_error=False)
+    async def _search(self) -> None:
+        from cio_tui.identity.leads import find_leads
+
+        try:
+            leads = await find_leads(self.cio.workspace.client)
+        except Exception as exc:  # noqa: BLE001 - shown in words with what to do
+            self.notify(describe_error(exc), title="Could not load leads", severity="error")
+            self.query_one(LeadsTable).loading = False
+            return
+        self.post_message(self.LeadsRead(leads, "live search"))
+
+    def action_open_export(self) -> None:
+        self.query_one(PathPrompt).ask("export", "People export CSV:", "people.csv")
+
+    def action_load_csv(self) -> None:
+        self.query_one(PathPrompt).ask("ids", "CSV of email,id:", "ids.csv")
+
+    @on(PathPrompt.Given, "#leads-path")
+    def _path_given(self, message: PathPrompt.Given) -> None:
+        self._read_file(message.purpose, message.path)
+
+    @work(thread=True, exclusive=True, group="leads-file", exit_on_error=False)
+    def _read_file(self, purpose: str, path: Path) -> None:
+        from cio_tui.identity.leads import leads_from_export
+
+        try:
+            if purpose == "export":
+                self.post_message(self.LeadsRead(leads_from_export(path), path.name))
+            else:
+                self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.app.call_from_thread(self.notify, f"Could not read {path}: {reason}. Check the path and the header.",
+                                      title="File not read", severity="error")
+
+    @on(LeadsRead)
+    def _leads_read(self, message: LeadsRead) -> None:
+        self.model.leads, self.model.source = message.leads, message.source
+        self.model.checks = {k: v for k, v in self.model.checks.items() if v.severity == "error"}
+        table = self.query_one(LeadsTable)
+        table.loading = False
+        self.query_one("#leads-filter").display = True
+        self._refresh_rows()
+        table.focus()
+
+    @on(CsvTextRead)
+    def _csv_read(self, message: CsvTextRead) -> None:
+        self.query_one("#leads-csv").display = True
+        self.query_one(CsvInput).load_text(message.text)
+
+    # -- attaching ids -----------------------------------------------------------------------------------
+    def _refresh_rows(self) -> None:
+        self.query_one(LeadsTable).load(self.model.rows(self.query_one("#leads-filter", Input).value))
+        self._row_highlighted()
+        counts = self.model.counts()
+        if not self.model.leads:
+            summary = EMPTY_TEXT
+        else:
+            summary = f"{counts['leads']} lead(s) from {self.model.source} · {counts['attached']} with an id attached"
+            parts = [f"{counts[k]} {w}" for k, w in (("ok", "ready"), ("error", "with errors"),
+                                                     ("merge", "merge proposal(s)")) if counts.get(k)]
+            if parts:
+                summary += " · " + ", ".join(parts)
+        self.query_one("#leads-summary", Label).update(summary)
+        self.query_one("#leads-proposals", Static).update(proposals_text(self.build))
+        self.query_one("#leads-proposals").display = bool(self.build and self.build.proposals)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#leads-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#leads-filter")
+    def _filter_changed(self) -> None:
+        self._refresh_rows()
+
+    @on(Input.Submitted, "#leads-filter")
+    def _filter_done(self) -> None:
+        self.query_one(LeadsTable).focus()
+
+    def action_type_id(self) -> None:
+        lead = self.query_one(LeadsTable).highlighted
+        if lead is None:
+            self.notify("Load the leads first (r), then highlight one.", severity="warning")
+            return
+        self.query_one("#leads-id-row").display = True
+        self.query_one("#leads-id-label", Label).update(f"New id for {lead.email}:")
+        field = self.query_one("#leads-id", Input)
+        field.value = lead.new_id
+        field.focus()
+
+    @on(DataTable.RowHighlighted, "#leads-table")
+    def _row_highlighted(self) -> None:
+        lead = self.query_one(LeadsTable).highlighted
+        detail = ""
+        if lead is not None:
+            detail = f"{lead.email} (cio_{lead.cio_id}): " + check_text(lead.check).plain
+        self.query_one("#leads-detail", Static).update(Text(detail))
+
+    @on(DataTable.RowSelected, "#leads-table")
+    def _row_selected(self) -> None:
+        self.action_type_id()
+
+    @on(Input.Submitted, "#leads-id")
+    def _id_typed(self, event: Input.Submitted) -> None:
+        table = self.query_one(LeadsTable)
+        lead = table.highlighted
+        if lead is None:
+            return
+        self.model.type_id(lead.email, event.value.strip())
+        self._refresh_rows()
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+            self.action_type_id()
+
+    def action_toggle_csv(self) -> None:
+        panel = self.query_one(CsvInput)
+        panel.display = not panel.display
+        if panel.display:
+            panel.query_one("#csv-text").focus()
+
+    @on(CsvInput.Parsed, "#leads-csv")
+    def _csv_parsed(self, message: CsvInput.Parsed) -> None:
+        issues = self.model.set_csv_rows(message.parsed.rows)
+        message.csv_input.show_issues([*message.parsed.issues, *issues])
+        self._refresh_rows()
+
+    # -- checking and planning ---------------------------------------------------------------------------
+    def action_check(self) -> None:
+        self._start_check(open_plan=False)
+
+    def action_make_plan(self) -> None:
+        self._start_check(open_plan=True)
+
+    def _start_check(self, *, open_plan: bool) -> None:
+        if self.cio.workspace is None:
+            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            return
+        rows = self.model.id_rows()
+        if not rows:
+            self.notify("No id is attached yet: type ids (i), paste CSV (v) or load a CSV file (l).",
+                        severity="warning")
+            return
+        self.query_one("#leads-summary", Label).update(f"Checking {len(rows)} id(s) against the workspace…")
+        self._check(rows, open_plan)
+
+    @work(exclusive=True, group="leads", exit_on_error=False)
+    async def _check(self, rows: list[Any], open_plan: bool) -> None:
+        from cio_tui.identity.leads import plan_lead_conversion
+
+        ws = self.cio.workspace
+        try:
+            build = await plan_lead_conversion(
+                ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name,
+                leads=self.model.leads or None, created_at=self.cio.services.clock(),
+            )
+        except Exception as exc:  # noqa: BLE001 - shown in words with what to do
+            self.notify(describe_error(exc), title="Could not check the ids", severity="error")
+            self._refresh_rows()
+            return
+        self.post_message(self.Checked(build, open_plan))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        build = message.build
+        self.build = build
+        issues = self.model.apply_build(build)
+        csv_panel = self.query_one(CsvInput)
+        csv_panel.show_issues([*csv_panel.parsed.issues, *issues])
+        self._refresh_rows()
+        planned, left_out = len(build.plan.operations), len(build.excluded)
+        if not message.open_plan:
+            self.notify(f"{planned} ready to convert, {left_out} left out (reasons in the Check column).",
+                        title="Ids checked")
+            return
+        if planned == 0:
+            self.notify("No row can be planned: correct the rows marked error, or press x for the merge proposals.",
+                        title="Nothing to plan", severity="warning")
+            return
+        self.notify(f"{planned} lead(s) to convert; {left_out} row(s) left out with reasons (see Leads).",
+                    title="Plan made")
+        self.post_message(OpenPlan(build.plan))
+
+    def action_plan_merges(self) -> None:
+        ws = self.cio.workspace
+        if ws is None or self.build is None or not self.build.proposals:
+            self.notify("No merge proposals: check the ids first (c); an id held by another person becomes one.",
+                        severity="warning")
+            return
+        plan = merge_plan(self.build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name,
+                          created_at=self.cio.services.clock())
+        self.post_message(OpenPlan(plan))
+
+
+__all__ = ["LeadsScreen"]

@@ -77,6 +77,7 @@ class CsvInput(Vertical):
         self._timer: Timer | None = None
         self.parsed = ParsedCsv(columns=columns)
         self.issues: list[RowIssue] = []
+        self._parsed_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield TextArea(
@@ -120,7 +121,11 @@ class CsvInput(Vertical):
             self._timer = self.set_timer(self._debounce, self.reparse)
 
     def reparse(self) -> None:
+        """Parse the text and post ``Parsed`` (not again for text already parsed, so checks shown stay)."""
         self._timer = None
+        if self._parsed_text == self.text:
+            return
+        self._parsed_text = self.text
         self.parsed = parse_csv_text(self.text, self.columns, required=self.required)
         self.show_issues(self.parsed.issues)
         self.post_message(self.Parsed(self, self.parsed))

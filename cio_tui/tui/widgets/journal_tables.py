@@ -124,11 +124,11 @@ class JournalEntriesTable(DataTable):
     def on_mount(self) -> None:
         for key, label in (
             ("seq", "#"),
-            ("at", "Time (UTC)"),
+            ("at", "Time"),
             ("op", "Operation"),
-            ("kind", "Kind"),
             ("state", "State"),
             ("status", "HTTP"),
+            ("kind", "Kind"),
             ("detail", "Detail"),
         ):
             self.add_column(label, key=key)
@@ -139,11 +139,11 @@ class JournalEntriesTable(DataTable):
         for e in entries:
             self.add_row(
                 str(e.seq),
-                _when(e.at),
+                _when(e.at)[11:],
                 e.op_id or "(plan)",
-                e.kind or "-",
                 state_text(e.state),
                 str(e.status) if e.status is not None else "-",
+                e.kind or "-",
                 e.detail or "",
                 key=str(e.seq),
             )

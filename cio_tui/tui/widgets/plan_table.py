@@ -20,6 +20,8 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
     "checking": ("…", "checking"),
     "ready": ("·", "ready"),
     "registered": ("·", "registered"),
+    "run_started": ("▶", "run started"),
+    "run_ended": ("■", "run ended"),
     "checked": ("·", "checked"),
     "fresh": ("✓", "current"),
     "stale": ("!", "stale"),

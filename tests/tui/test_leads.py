@@ -1,0 +1,100 @@
+"""Leads through the TUI on the seeded sandbox: load, attach ids (typed and CSV), inline checks, plan, apply."""
+
+from __future__ import annotations
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.identity.leads import find_leads
+from cio_tui.identity.plan import OpKind
+from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+from cio_tui.tui.screens.leads import LeadsScreen
+from cio_tui.tui.screens.plan_apply import PlanScreen
+from cio_tui.tui.widgets.csv_input import CsvInput
+from cio_tui.tui.widgets.leads_table import LeadsTable
+from tests.tui.conftest import SIZE, settle
+
+
+async def someone_with_an_id(client):
+    async for ref in client.iter_search({"attribute": {"field": "id", "operator": "exists"}}):
+        if ref.id:
+            return ref
+    raise AssertionError("the seeded sandbox has people with ids")
+
+
+async def test_leads_are_loaded_live(make_app):
+    app = make_app("leads")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        leads = await find_leads(app.workspace.client)
+        table = app.screen.query_one(LeadsTable)
+        assert table.row_count == len(leads) > 0
+        assert f"{len(leads)} lead(s) from live search" in str(app.screen.query_one("#leads-summary").render())
+
+
+async def test_attach_check_plan_and_apply_from_leads(make_app):
+    app = make_app("leads")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        client = app.workspace.client
+        leads = await find_leads(client)
+        holder = await someone_with_an_id(client)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LeadsScreen)
+
+        # typed: a good id on the first lead, an email-shaped one on the second (refused inline at once)
+        await pilot.press("i", *"lead-0", "enter", *"bob@x.com", "enter", "escape")
+        rows = screen.query_one(LeadsTable).lead_rows
+        first, second = rows[leads[0].cio_id], rows[leads[1].cio_id]
+        assert (first.new_id, first.check.severity) == ("lead-0", "unchecked")
+        assert second.check.severity == "error" and "looks like an email" in second.check.message
+
+        # pasted CSV: a good row, a cio_ prefix, a duplicate id, and an id someone else already holds
+        await pilot.press("v")
+        csv = (f"email,id\n{leads[2].email},lead-2\n{leads[3].email},cio_zz\n{leads[4].email},lead-dup\n"
+               f"{leads[5].email},lead-dup\n{leads[6].email},{holder.id}\n")
+        screen.query_one(CsvInput).load_text(csv)
+        await pilot.pause()
+        assert [(i.line, i.severity) for i in screen.query_one(CsvInput).issues] == [(3, "error")]
+
+        screen.set_focus(None)
+        await pilot.press("m")
+        await settle(pilot)
+        rows = screen.query_one(LeadsTable).lead_rows
+        assert rows[leads[2].cio_id].check.severity == "ok"
+        assert "several lines" in rows[leads[4].cio_id].check.message
+        assert rows[leads[6].cio_id].check.severity == "merge"
+        assert f"cio_{holder.cio_id}" in rows[leads[6].cio_id].check.message
+        issues = {(i.line, i.severity) for i in screen.query_one(CsvInput).issues}
+        assert {(3, "error"), (4, "error"), (5, "error"), (6, "merge")} <= issues
+        assert "1 merge proposal(s)" in str(screen.query_one("#leads-proposals").render())
+
+        # the plan opened in Plan/Apply holds exactly the two good rows; apply it
+        assert app.current_mode == "plan"
+        plan_screen = app.screen
+        assert isinstance(plan_screen, PlanScreen)
+        assert [(op.subject.value, op.attributes) for op in plan_screen.plan.operations] == [
+            (leads[2].cio_id, {"id": "lead-2"}),
+            (leads[0].cio_id, {"id": "lead-0"}),
+        ]
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmTypedModal)
+        await pilot.press(*"sandbox", "enter")
+        await settle(pilot)
+        assert plan_screen.result.ok
+        assert (await client.get_person(Identifier.cio(leads[0].cio_id))).id == "lead-0"
+        assert (await client.get_person(Identifier.cio(leads[2].cio_id))).id == "lead-2"
+        assert (await client.get_person(Identifier.cio(leads[6].cio_id))).id is None
+
+        # the merge proposal becomes a merge plan only when asked
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.current_mode == "plan"
+        [merge] = app.screen.plan.operations
+        assert merge.kind is OpKind.MERGE
+        assert (merge.subject.value, merge.secondary.value) == (holder.cio_id, leads[6].cio_id)
