@@ -28,6 +28,16 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def _unix(value: Any) -> int:
+    """``created_at`` is unix seconds (a number, or a string of digits)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidRequest("created_at must be a unix timestamp in seconds", "created_at")
+    try:
+        return int(float(value))
+    except ValueError as exc:
+        raise InvalidRequest("created_at must be a unix timestamp in seconds", "created_at") from exc
+
+
 class Semantics:
     def __init__(self, store: Store, flags: Callable[[], WorkspaceFlags], clock: Callable[[], int]) -> None:
         self.store = store
@@ -170,7 +180,7 @@ class Semantics:
         if "__email" in body:
             p.email = _text(body.pop("__email"))
         if "created_at" in body:
-            p.created_at = int(body.pop("created_at"))
+            p.created_at = _unix(body.pop("created_at"))
         if "unsubscribed" in body:
             p.unsubscribed = body.pop("unsubscribed") in (True, "true", 1, "1")
         for key, value in body.items():
