@@ -139,6 +139,10 @@ class CioApp(App[None]):
         """Open Plan/Apply on a plan for review."""
         self.call_later(self._goto, "plan", "show_plan", plan)
 
+    def open_identifiers(self, who: Any) -> None:
+        """Open Identifiers with a person picked (``who``: an ``Identifier`` or cio_id text) to change id/email."""
+        self.call_later(self._goto, "identifiers", "pick", who)
+
     async def run_area_action(self, mode: str, action: str) -> None:
         """Switch to an area and run one of its screen's actions (used by the command palette)."""
         await self.switch_mode(mode)

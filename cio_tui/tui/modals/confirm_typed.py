@@ -81,7 +81,7 @@ class ConfirmTypedModal(ModalScreen[bool]):
         req = self.request
         where = "LIVE workspace" if req.is_live else "SANDBOX workspace"
         with Vertical(id="confirm-box"):
-            yield Label(Text(f"{req.action} on the {where} {req.workspace!r}?"), id="confirm-title")
+            yield Label(Text(f"{req.action} on the {where} {req.workspace!r}?"), id="confirm-title", markup=False)
             if req.summary:
                 yield Static(Text("\n".join(req.summary)), id="confirm-summary")
             if req.irreversible:
@@ -94,7 +94,7 @@ class ConfirmTypedModal(ModalScreen[bool]):
                 id="confirm-prompt",
             )
             yield Input(placeholder=req.workspace, id="confirm-input", select_on_focus=False)
-            yield Label("", id="confirm-mismatch")
+            yield Label("", id="confirm-mismatch", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-no", variant="default")
                 yield Button(

@@ -52,13 +52,13 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
     def compose(self) -> ComposeResult:
         scope = f"plan {self.plan_id}" if self.plan_id else "every plan"
         with Vertical(id="export-box"):
-            yield Label(Text(f"Export the journal of {scope}"), id="export-title")
+            yield Label(Text(f"Export the journal of {scope}"), id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 yield RadioButton("JSONL (one entry per line)", value=True, id="fmt-jsonl")
                 yield RadioButton("CSV (spreadsheet)", id="fmt-csv")
-            yield Label("File to write (an existing file is replaced):")
+            yield Label("File to write (an existing file is replaced):", markup=False)
             yield Input(str(default_path(self.directory, "jsonl", self.plan_id)), id="export-path")
-            yield Label("", id="export-error")
+            yield Label("", id="export-error", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Cancel", id="export-no")
                 yield Button("Export", id="export-yes", variant="primary")

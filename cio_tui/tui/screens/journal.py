@@ -79,9 +79,9 @@ class JournalScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="journal-filters"):
             yield Input(placeholder="filter: plan id, source, operator, state…", id="journal-filter")
-            yield Label("status: all", id="journal-status-filter")
-        yield Label("Reading the journal…", id="journal-summary")
-        yield Static(EMPTY_TEXT, id="journal-empty")
+            yield Label("status: all", id="journal-status-filter", markup=False)
+        yield Label("Reading the journal…", id="journal-summary", markup=False)
+        yield Static(EMPTY_TEXT, id="journal-empty", markup=False)
         yield JournalPlansTable(id="journal-plans")
         with Horizontal(id="journal-lower"):
             yield JournalEntriesTable(id="journal-entries")

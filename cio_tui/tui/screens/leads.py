@@ -87,16 +87,16 @@ class LeadsScreen(AreaScreen):
         self.build: PlanBuild | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Label(EMPTY_TEXT, id="leads-summary")
+        yield Label(EMPTY_TEXT, id="leads-summary", markup=False)
         yield PathPrompt(id="leads-path")
         yield Input(placeholder="filter: email, cio_id or id…", id="leads-filter")
         yield LeadsTable(id="leads-table")
-        yield Static("", id="leads-detail")
+        yield Static("", id="leads-detail", markup=False)
         with Horizontal(id="leads-id-row"):
-            yield Label("New id:", id="leads-id-label")
+            yield Label("New id:", id="leads-id-label", markup=False)
             yield Input(placeholder="type the id, Enter saves and moves to the next lead", id="leads-id")
         yield CsvInput(("email", "id"), required=("email", "id"), id="leads-csv")
-        yield Static("", id="leads-proposals")
+        yield Static("", id="leads-proposals", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -97,17 +97,17 @@ class PlanScreen(AreaScreen):
 
     # -- layout ----------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static(EMPTY_TEXT, id="plan-empty")
+        yield Static(EMPTY_TEXT, id="plan-empty", markup=False)
         with Vertical(id="plan-review") as review:
             review.display = False  # nothing in it may take the first focus (single-letter keys must work)
-            yield Label("", id="plan-header")
-            yield Label("", id="plan-status")
+            yield Label("", id="plan-header", markup=False)
+            yield Label("", id="plan-status", markup=False)
             with Horizontal(id="plan-path-row") as path_row:
                 path_row.display = False
-                yield Label("", id="plan-path-label")
+                yield Label("", id="plan-path-label", markup=False)
                 yield Input(id="plan-path")
             yield PlanTable(id="plan-table")
-            yield Static("", id="plan-detail")
+            yield Static("", id="plan-detail", markup=False)
             yield ApplyProgress(id="plan-progress")
 
     def on_mount(self) -> None:

@@ -125,9 +125,9 @@ class ApplyProgress(Vertical):
         self.border_title = "Apply progress"
 
     def compose(self) -> ComposeResult:
-        yield Label(headline(self.stats), id="apply-headline")
+        yield Label(headline(self.stats), id="apply-headline", markup=False)
         yield ProgressBar(total=1, show_eta=False, id="apply-bar")
-        yield Label(counts_line(self.stats), id="apply-counts")
+        yield Label(counts_line(self.stats), id="apply-counts", markup=False)
 
     def update_stats(self, stats: ApplyStats) -> None:
         self.stats = stats

@@ -87,7 +87,7 @@ class CsvInput(Vertical):
             show_line_numbers=True,
             placeholder=f"Paste CSV here, header first: {','.join(self.columns)}",
         )
-        yield Label(issue_summary(0, []), id="csv-summary")
+        yield Label(issue_summary(0, []), id="csv-summary", markup=False)
         table: DataTable = DataTable(id="csv-issues", cursor_type="row", show_cursor=False)
         table.display = False
         yield table

@@ -41,7 +41,7 @@ class PathPrompt(Horizontal):
         self.purpose = ""
 
     def compose(self) -> ComposeResult:
-        yield Label("File:")
+        yield Label("File:", markup=False)
         yield Input()
 
     def ask(self, purpose: str, label: str, value: str = "") -> None:

@@ -1,0 +1,184 @@
+"""Identifier changes (``cio_id,new_id,new_email``) as the Identifiers screen shows them: typed for a picked person or
+read from CSV, previewed old -> new, each with its check (local at once, the engine's after ``c``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
+
+from cio_tui.customerio.identifiers import Identifier, IdentifierError
+from cio_tui.customerio.models import PersonRef
+from cio_tui.identity.fixes import IdentifierChange, check_change
+from cio_tui.identity.rows import MergeProposal, PlanBuild
+from cio_tui.tui.widgets.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.widgets.leads_rows import UNCHECKED, Check
+from cio_tui.tui.widgets.leads_table import check_text
+
+RowKey = tuple[int | None, str]  # (CSV line or None when typed, cio_id without prefix)
+
+
+def identifier_problem(exc: Exception) -> str:
+    """The operator-facing reason inside an IdentifierError, also when pydantic wrapped it."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        inner = first.get("ctx", {}).get("error")
+        return str(inner) if inner else str(first.get("msg", exc)).removeprefix("Value error, ")
+    return str(exc)
+
+
+def norm_cio(value: str) -> str:
+    try:
+        return Identifier.cio(value).value
+    except (IdentifierError, ValueError):
+        return value
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    line: int | None
+    cio_id: str
+    old_id: str | None
+    new_id: str | None
+    old_email: str | None
+    new_email: str | None
+    check: Check
+
+    @property
+    def key(self) -> str:
+        return f"{self.line if self.line is not None else 'typed'}:{self.cio_id}"
+
+
+def _arrow(old: str | None, new: str | None, known: bool) -> str:
+    if not new:
+        return "(unchanged)"
+    before = (old or "(none)") if known else "?"
+    return f"{before} -> {new}"
+
+
+@dataclass
+class ChangesModel:
+    typed: dict[str, IdentifierChange] = field(default_factory=dict)  # by cio_id
+    from_csv: list[IdentifierChange] = field(default_factory=list)
+    current: dict[str, PersonRef | None] = field(default_factory=dict)  # people read so far (None = not found)
+    checks: dict[RowKey, Check] = field(default_factory=dict)
+    proposals: list[MergeProposal] = field(default_factory=list)
+
+    def changes(self) -> list[IdentifierChange]:
+        return [*self.from_csv, *self.typed.values()]
+
+    def add_typed(self, cio_id: str, new_id: str, new_email: str) -> Check | None:
+        """Add (or replace) the change for one person; returns the local problem, if any (the row is kept)."""
+        change = IdentifierChange(cio_id=norm_cio(cio_id), new_id=new_id or None, new_email=new_email or None)
+        self.typed[change.cio_id] = change
+        problem = check_change(change)
+        key = (None, change.cio_id)
+        self.checks.pop(key, None)
+        if problem:
+            self.checks[key] = Check("error", problem)
+            return self.checks[key]
+        return None
+
+    def remove_typed(self, cio_id: str) -> None:
+        self.typed.pop(cio_id, None)
+        self.checks.pop((None, cio_id), None)
+
+    def set_csv_rows(self, rows: list[CsvRow]) -> list[RowIssue]:
+        self.from_csv = []
+        self.checks = {k: v for k, v in self.checks.items() if k[0] is None}
+        issues: list[RowIssue] = []
+        for row in rows:
+            v = row.values
+            change = IdentifierChange(line=row.line, cio_id=norm_cio(v.get("cio_id", "")),
+                                      new_id=v.get("new_id") or None, new_email=v.get("new_email") or None)
+            self.from_csv.append(change)
+            problem = check_change(change)
+            if problem:
+                self.checks[(row.line, change.cio_id)] = Check("error", problem)
+                issues.append(RowIssue(row.line, problem, "error", change.describe()))
+        return issues
+
+    def apply_build(self, build: PlanBuild) -> list[RowIssue]:
+        """The engine's verdict per row; returns the CSV panel's issues for CSV lines."""
+        self.checks, self.proposals = {}, list(build.proposals)
+        merges = {(p.line, p.secondary.cio_id) for p in build.proposals}
+        issues: list[RowIssue] = []
+        excluded: set[RowKey] = set()
+        for row in build.excluded:
+            cid = row.key.removeprefix("cio_")
+            key = (row.line, cid)
+            excluded.add(key)
+            check = Check("merge" if key in merges else "error", f"{row.reason}. {row.action}")
+            self.checks[key] = check
+            if row.line is not None:
+                issues.append(RowIssue(row.line, check.message, check.severity, row.value))
+        planned = {op.preconditions[0].cio_id for op in build.plan.operations if op.preconditions}
+        for change in self.changes():
+            key = (change.line, change.cio_id)
+            if key not in excluded and change.cio_id in planned:
+                self.checks[key] = Check("ok", "ready: will be changed")
+        return issues
+
+    def rows(self) -> list[ChangeRow]:
+        out = []
+        for c in self.changes():
+            ref = self.current.get(c.cio_id)
+            out.append(ChangeRow(
+                line=c.line, cio_id=c.cio_id,
+                old_id=ref.id if ref else None, new_id=c.new_id,
+                old_email=ref.email if ref else None, new_email=c.new_email,
+                check=self.checks.get((c.line, c.cio_id), UNCHECKED),
+            ))
+        return out
+
+    def preview(self, row: ChangeRow) -> tuple[str, str]:
+        known = row.cio_id in self.current
+        return _arrow(row.old_id, row.new_id, known), _arrow(row.old_email, row.new_email, known)
+
+
+class ChangesTable(DataTable):
+    """One row per requested change: where it came from, the person, id and email old -> new, the check."""
+
+    DEFAULT_CSS = """
+    ChangesTable { height: 1fr; min-height: 4; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.change_rows: dict[str, ChangeRow] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("From", key="from")
+        self.add_column("cio_id", key="cio_id")
+        self.add_column("id (old -> new)", key="id", width=22)
+        self.add_column("email (old -> new)", key="email", width=26)
+        self.add_column("Check", key="check", width=24)
+
+    def load(self, model: ChangesModel) -> None:
+        self.clear()
+        rows = model.rows()
+        self.change_rows = {r.key: r for r in rows}
+        for r in rows:
+            id_change, email_change = model.preview(r)
+            origin = f"line {r.line}" if r.line is not None else "typed"
+            self.add_row(origin, f"cio_{r.cio_id}", id_change, email_change, check_text(r.check), key=r.key)
+
+    @property
+    def highlighted(self) -> ChangeRow | None:
+        if not self.change_rows:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.change_rows.get(key or "")
+
+
+def change_detail(model: ChangesModel, row: ChangeRow | None) -> Text:
+    if row is None:
+        return Text("")
+    id_change, email_change = model.preview(row)
+    return Text(f"cio_{row.cio_id}: id {id_change}; email {email_change}. ") + check_text(row.check)

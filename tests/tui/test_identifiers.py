@@ -1,0 +1,96 @@
+"""Identifiers through the TUI on the seeded sandbox: pick a person, CSV changes, checks, collisions, plan, apply."""
+
+from __future__ import annotations
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.identity.plan import OpKind
+from cio_tui.tui.screens.identifiers import IdentifiersScreen
+from cio_tui.tui.screens.plan_apply import PlanScreen
+from cio_tui.tui.widgets.csv_changes import ChangesTable
+from cio_tui.tui.widgets.csv_input import CsvInput
+from tests.tui.conftest import SIZE, settle
+
+
+async def people_with_ids(client, count):
+    out = []
+    async for ref in client.iter_search({"attribute": {"field": "id", "operator": "exists"}}):
+        if ref.id and ref.email:
+            out.append(ref)
+            if len(out) == count:
+                return out
+    raise AssertionError("the seeded sandbox has people with ids and emails")
+
+
+def _rows(screen):
+    return {(r.line, r.cio_id): r for r in screen.query_one(ChangesTable).change_rows.values()}
+
+
+async def test_change_picked_from_people_then_csv_checked_planned_and_applied(make_app):
+    app = make_app("identifiers")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        client = app.workspace.client
+        a, b, c, d = await people_with_ids(client, 4)
+
+        # reachable from People through the app's navigation API
+        app.open_identifiers(Identifier.cio(a.cio_id))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IdentifiersScreen) and screen.picked == a.cio_id
+        assert f"id {a.id}" in str(screen.query_one("#ids-person").render())
+        await pilot.press(*"fixed-a", "enter")
+        [typed] = _rows(screen).values()
+        assert screen.query_one(ChangesTable).get_cell(typed.key, "id") == f"{a.id} -> fixed-a"
+
+        # CSV: a good email change, an id someone else holds (collision -> merge proposal), an email-shaped id
+        await pilot.press("escape", "v")
+        screen.query_one(CsvInput).load_text(
+            f"cio_id,new_id,new_email\ncio_{b.cio_id},,new-b@example.com\n{c.cio_id},{d.id},\n{d.cio_id},x@y.co,\n"
+        )
+        await pilot.pause()
+        assert _rows(screen)[(4, d.cio_id)].check.severity == "error"
+
+        screen.set_focus(None)
+        await pilot.press("m")
+        await settle(pilot)
+        rows = _rows(screen)
+        assert rows[(None, a.cio_id)].check.severity == "ok"
+        assert rows[(2, b.cio_id)].check.severity == "ok"
+        collision = rows[(3, c.cio_id)].check
+        assert collision.severity == "merge" and f"cio_{d.cio_id}" in collision.message
+        assert screen.query_one(ChangesTable).get_cell(f"2:{b.cio_id}", "email") == f"{b.email} -> new-b@example.com"
+        assert "1 merge proposal(s)" in str(screen.query_one("#ids-proposals").render())
+
+        assert app.current_mode == "plan"
+        plan_screen = app.screen
+        assert isinstance(plan_screen, PlanScreen)
+        assert sorted((op.kind, op.subject.value) for op in plan_screen.plan.operations) == sorted(
+            [(OpKind.CHANGE_ID, a.cio_id), (OpKind.CHANGE_EMAIL, b.cio_id)]
+        )
+        await pilot.press("a", *"sandbox", "enter")
+        await settle(pilot)
+        assert plan_screen.result.ok
+        assert (await client.get_person(Identifier.cio(a.cio_id))).id == "fixed-a"
+        assert (await client.get_person(Identifier.cio(b.cio_id))).email == "new-b@example.com"
+        assert (await client.get_person(Identifier.cio(c.cio_id))).id == c.id
+
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        [merge] = app.screen.plan.operations
+        assert merge.kind is OpKind.MERGE and (merge.subject.value, merge.secondary.value) == (d.cio_id, c.cio_id)
+
+
+async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app):
+    app = make_app("identifiers")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", *"zz-9", "enter")
+        await settle(pilot)
+        assert "letters and digits only" in str(app.screen.query_one("#ids-person").render())
+        app.screen.query_one("#ids-cio").value = "cio_ffffffff"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "No person has the cio_id ffffffff" in str(app.screen.query_one("#ids-person").render())
+        assert app.screen.picked is None
