@@ -154,6 +154,9 @@ class Gate:
                 return None
 
             await self.app(scope, receive, swallow)
+        else:  # read the request first: closing on unread data would reset the connection instead of ending it
+            while (await receive()).get("more_body"):
+                pass
         if fault.kind == "drop":
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
