@@ -111,7 +111,7 @@ class ConnectScreen(AreaScreen):
         if any(n != ENV and n not in self.key_state for n in names):
             self.read_key_state()
 
-    @work(thread=True, exclusive=True, group="connect-keyring", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="connect-probe", exit_on_error=False)
     def probe_keyring(self) -> None:
         status = self.credentials.status  # the keyring probe: only ever in this thread
         self.app.call_from_thread(self._show_keyring, status)
@@ -122,7 +122,7 @@ class ConnectScreen(AreaScreen):
         panel.set_class(not status.persistent, "-warning")
         self.query_one("#btn-session").display = not status.persistent and status.backend_name != "session memory"
 
-    @work(thread=True, exclusive=True, group="connect-keyring", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="connect-keys", exit_on_error=False)
     def read_key_state(self) -> None:
         state: dict[str, tuple[bool, bool]] = {}
         for name in list(self.settings.profiles):

@@ -1,0 +1,149 @@
+"""Connect: add/edit profiles with keys in the (in-memory) keyring, confirm before replacing keys, live checks
+against the sandbox, the no-keyring fallback, and opening a workspace."""
+
+from __future__ import annotations
+
+import keyring
+from keyring.backends import fail
+from textual.widgets import Input, Static
+
+from cio_tui.config import Profile, load_settings, save_profile
+from cio_tui.credentials import SERVICE
+from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_ORIGIN, SANDBOX_TRACK_KEY
+from cio_tui.tui.modals.confirm import ConfirmModal
+from cio_tui.tui.modals.profile_form import ProfileFormModal
+from tests.tui.conftest import SIZE, sandbox_profile_fields, settle
+
+
+async def _fill_form(pilot, **values: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, ProfileFormModal)
+    for field, value in values.items():
+        screen.query_one(f"#pf-{field}", Input).value = value
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_add_profile_saves_config_and_keys_in_keyring_then_checks_live(make_app, memory_keyring,
+                                                                             isolated_dirs):
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "connect"
+        await pilot.press("a")
+        await pilot.pause()
+        await _fill_form(pilot, name="staging", site="sandbox", track=SANDBOX_TRACK_KEY, app=SANDBOX_APP_KEY,
+                         **{"track-url": SANDBOX_ORIGIN, "app-url": SANDBOX_ORIGIN})
+        await pilot.press("ctrl+r")  # save and check
+        await settle(pilot)
+        await settle(pilot)
+        assert memory_keyring.store[(SERVICE, "staging:track_api_key")] == SANDBOX_TRACK_KEY
+        assert memory_keyring.store[(SERVICE, "staging:app_api_key")] == SANDBOX_APP_KEY
+        saved = load_settings().profiles["staging"]
+        assert saved.site_id == "sandbox" and saved.track_url == SANDBOX_ORIGIN
+        config_text = isolated_dirs["config"].read_text()
+        assert SANDBOX_TRACK_KEY not in config_text and SANDBOX_APP_KEY not in config_text
+        result = _text(app, "#check-result")
+        assert "Track API key: OK" in result and "App API key: OK" in result and "ALL GOOD" in result
+        assert app.screen.last_check.ok
+
+
+async def test_a_new_profile_needs_both_keys(make_app, memory_keyring):
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await _fill_form(pilot, name="prod", site="abc123", track="tk-123456")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileFormModal)
+        assert "Enter the App API key" in str(app.screen.query_one("#pf-error").render())
+        await _fill_form(pilot, name="has space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not a valid profile name" in str(app.screen.query_one("#pf-error").render())
+        assert memory_keyring.store == {}
+
+
+def _saved_staging(memory_keyring) -> None:
+    save_profile(Profile(name="staging", region="us", **sandbox_profile_fields()), load_settings())
+    memory_keyring.set_password(SERVICE, "staging:track_api_key", SANDBOX_TRACK_KEY)
+    memory_keyring.set_password(SERVICE, "staging:app_api_key", "wrong-app-key")
+
+
+async def test_replacing_stored_keys_asks_first(make_app, memory_keyring):
+    _saved_staging(memory_keyring)
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await _fill_form(pilot, app="typed-by-mistake")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal), app.screen.query_one("#pf-error").render()
+        assert "already has its App API key" in str(app.screen.query_one(".dialog-body").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert memory_keyring.store[(SERVICE, "staging:app_api_key")] == "wrong-app-key"
+        await pilot.press("e")
+        await pilot.pause()
+        await _fill_form(pilot, app=SANDBOX_APP_KEY)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert memory_keyring.store[(SERVICE, "staging:app_api_key")] == SANDBOX_APP_KEY
+
+
+async def test_check_reports_each_key_separately(make_app, memory_keyring):
+    _saved_staging(memory_keyring)
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        result = _text(app, "#check-result")
+        assert "PROBLEMS FOUND" in result
+        assert "Track API key: OK" in result
+        assert "App API key: REJECTED" in result
+        assert "wrong-app-key" not in result
+
+
+async def test_open_a_saved_profile_and_the_sandbox_from_connect(make_app, memory_keyring):
+    _saved_staging(memory_keyring)
+    memory_keyring.set_password(SERVICE, "staging:app_api_key", SANDBOX_APP_KEY)
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.workspace.name == "staging" and not app.workspace.is_sandbox
+        assert app.current_mode == "walkthrough"
+        assert "LIVE" in str(app.screen.query_one("#banner").render())
+        await pilot.press("9", "s")
+        await settle(pilot)
+        assert app.workspace.is_sandbox
+        assert "SANDBOX" in str(app.screen.query_one("#banner").render())
+
+
+async def test_without_a_usable_keyring_keys_stay_in_memory_and_the_choices_are_explained(make_app, memory_keyring):
+    keyring.set_keyring(fail.Keyring())
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = _text(app, "#keyring-status")
+        assert "SESSION ONLY" in status and "CIO_TUI_TRACK_API_KEY" in status
+        assert "never writes keys to a plaintext file" in status
+        await pilot.press("a")
+        await pilot.pause()
+        await _fill_form(pilot, name="temp", site="sandbox", track=SANDBOX_TRACK_KEY, app=SANDBOX_APP_KEY,
+                         **{"track-url": SANDBOX_ORIGIN, "app-url": SANDBOX_ORIGIN})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.services.credentials.get("temp", "app").get_secret_value() == SANDBOX_APP_KEY
+        assert not app.services.credentials.persistent
+        assert memory_keyring.store == {}
