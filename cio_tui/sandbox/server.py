@@ -3,10 +3,12 @@ for tests (``ServerThread``). uvicorn stops cleanly on SIGTERM and Ctrl-C."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import uvicorn
@@ -25,11 +27,28 @@ class _QuietDrops(logging.Filter):
         return not isinstance(exc, DroppedConnection)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM/SIGINT after shutting down (exit status -15 or a KeyboardInterrupt); the sandbox
+    treats them as the normal way to stop and exits 0 after saying so."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def _server(db_path: str | Path, settings: SandboxSettings, log_level: str) -> uvicorn.Server:
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     app = create_app(db_path, settings)
     config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False, timeout_graceful_shutdown=3)
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 def bind(host: str, port: int) -> socket.socket:
