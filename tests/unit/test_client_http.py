@@ -53,6 +53,40 @@ async def test_burst_never_exceeds_budget(rate: float) -> None:
     assert max_in_window(sent) <= rate
 
 
+async def test_late_wakeups_never_bunch_requests() -> None:
+    clock = FakeClock()
+    rng = random.Random(5)
+
+    async def late_sleep(seconds: float) -> None:  # the event loop wakes us up to 30 ms late
+        await clock.sleep(seconds + rng.uniform(0, 0.03))
+
+    bucket = TokenBucket(10, clock=clock, sleep=late_sleep)
+    sent: list[float] = []
+
+    async def one() -> None:
+        await bucket.acquire()
+        sent.append(clock.now)
+
+    await asyncio.gather(*(one() for _ in range(50)))
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert min(gaps) >= 0.1 - 1e-9 and max_in_window(sent) <= 10
+
+
+async def test_pause_during_wait_holds_queued_callers() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(10, clock=clock, sleep=clock.sleep)
+    sent: list[float] = []
+
+    async def one() -> None:
+        await bucket.acquire()
+        sent.append(clock.now)
+        if len(sent) == 2:
+            bucket.pause(5)
+
+    await asyncio.gather(*(one() for _ in range(4)))
+    assert sent[2] - sent[1] >= 5 and sent[3] - sent[2] >= 0.1 - 1e-9
+
+
 async def test_burst_capacity_and_pause() -> None:
     clock = FakeClock()
     bucket = TokenBucket(10, burst=5, clock=clock, sleep=clock.sleep)
