@@ -44,6 +44,8 @@ from cio_tui.identity.apply_events import (
 from cio_tui.identity.journal import Journal, OpState, Record
 from cio_tui.identity.plan import Operation, OpKind, Plan
 
+Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
+Verified = tuple[list[Operation], list[Outcome], tuple[float, ...]]  # send again, not visible yet, delays left
 FATAL = (AuthError, PermissionDeniedError, RegionError)
 NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
 
@@ -161,24 +163,31 @@ class ApplyEngine:
         self.journal.record(plan_id, None, "run_started", detail=f"{len(states)} operation(s) already journaled")
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
-        tasks: dict[asyncio.Task[list[Operation]], set[str]] = {}
+        # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
+        # the people it holds: an operation touching a held person waits, so one person's operations stay in order
+        tasks: dict[asyncio.Task[Verified], tuple[bool, set[str]]] = {}
         self._emit_progress()
         try:
-            while not self._cancelled and (todo or tasks):
-                while len(tasks) < self.options.batches_in_flight and todo and budget != 0:
-                    busy = set().union(*tasks.values())
+            while tasks or (todo and not self._cancelled and budget != 0):
+                batches = sum(1 for is_batch, _ in tasks.values() if is_batch)
+                while batches < self.options.batches_in_flight and todo and budget != 0 and not self._cancelled:
+                    busy = set().union(*(held for _, held in tasks.values()))
                     batch = self._take(todo, busy, budget)
                     if not batch:
                         break
                     budget = None if budget is None else budget - len(batch)
-                    people = {cid for op in batch for cid in op.cio_ids}
-                    tasks[asyncio.create_task(self._batch(batch))] = people
+                    tasks[asyncio.create_task(self._batch(batch))] = (True, {c for op in batch for c in op.cio_ids})
+                    batches += 1
                 if not tasks:
                     break
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     tasks.pop(task)
-                    todo.extend(task.result())  # operations to try again (a read proved they did not apply)
+                    again, late, delays = task.result()
+                    todo.extend(again)  # operations to send again (a read proved they did not apply)
+                    if late:
+                        held = {c for op, _, _ in late for c in op.cio_ids}
+                        tasks[asyncio.create_task(self._recheck(late, delays))] = (False, held)
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -235,9 +244,9 @@ class ApplyEngine:
         people = await self.client.get_people([Identifier.cio(c) for c in cio_ids])
         return {p.cio_id: p for p in people}
 
-    async def _batch(self, batch: list[Operation]) -> list[Operation]:
+    async def _batch(self, batch: list[Operation]) -> Verified:
         if not await self._gate():
-            return []
+            return [], [], ()
         plan_id = self.plan.plan_id
         people = await self._read([c for op in batch for c in op.cio_ids])
         in_doubt = [op for op in batch if self.tracker.states.get(op.op_id, OpState.PENDING).in_doubt]
@@ -272,12 +281,12 @@ class ApplyEngine:
             self.tracker.set(op.op_id, OpState.SENT)
         self._emit_progress()
         outcomes = await self._send_all(to_send)
-        return await self._verify(outcomes)
+        return await self._verify(outcomes, tuple(self.options.verify_delays))
 
-    async def _send_all(self, ops: list[Operation]) -> list[tuple[Operation, str, str | None]]:
+    async def _send_all(self, ops: list[Operation]) -> list[Outcome]:
         sem = asyncio.Semaphore(self.options.sends_in_flight)
 
-        async def one(op: Operation) -> tuple[Operation, str, str | None]:
+        async def one(op: Operation) -> Outcome:
             async with sem:
                 if not await self._gate():
                     return op, "cancelled", None
@@ -318,18 +327,19 @@ class ApplyEngine:
         else:
             await c.identify(who, dict(op.attributes or {}))
 
-    async def _verify(self, outcomes: list[tuple[Operation, str, str | None]]) -> list[Operation]:
+    async def _recheck(self, late: list[Outcome], delays: tuple[float, ...]) -> Verified:
+        await asyncio.sleep(delays[0])
+        return await self._verify(late, delays[1:])
+
+    async def _verify(self, outcomes: list[Outcome], delays: tuple[float, ...]) -> Verified:
+        """Read back what was sent and record the results. Writes not visible yet are returned as ``late`` (to read
+        again after ``delays[0]``, without holding a batch slot) while delays remain."""
         plan_id = self.plan.plan_id
         records: list[Record] = []
         again: list[Operation] = []
+        late: list[Outcome] = []
         check = [op for op, how, _ in outcomes if how in ("ok", "uncertain") and op.target]
         people = await self._read([c for op in check for c in op.cio_ids])
-        for delay in self.options.verify_delays:
-            late = [op for op in check if target_misses(op, people)]
-            if not late:
-                break
-            await asyncio.sleep(delay)
-            people |= await self._read([c for op in late for c in op.cio_ids])
         for op, how, err in outcomes:
             status = 200 if how == "ok" else None
             after = snapshot(op, people) if op in check else None
@@ -343,6 +353,8 @@ class ApplyEngine:
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
                 self._set(op, state, detail)
+            elif op in check and delays:
+                late.append((op, how, err))
             else:
                 rec, retry = await self._unsuccessful(op, how, err, people)
                 records.append(replace(rec, status=status, after=after))
@@ -350,7 +362,7 @@ class ApplyEngine:
                     again.append(op)
         self.journal.append(records)
         self._emit_progress()
-        return again
+        return again, late, (delays if late else ())
 
     async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
         """Record for a write that is not (visibly) applied, and whether to send it again."""

@@ -30,9 +30,9 @@ class ApplyOptions:
 
     max_ops: int | None = None
     batch_size: int = 100
-    batches_in_flight: int = 3
+    batches_in_flight: int = 4
     sends_in_flight: int = 32
-    verify_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
+    verify_delays: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
     settle_seconds: float = 1.0
     max_attempts: int = 3
 

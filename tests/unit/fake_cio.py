@@ -21,6 +21,8 @@ class FakeClient:
         self.email_ids = True  # the workspace uses email as an identifier
         self.refuse_id_filter = False
         self.searches: list[dict[str, Any]] = []
+        self.lag_reads = 0  # writes become visible only after this many reads of the person
+        self.stale_view: dict[str, tuple[Person, int]] = {}
 
     def _fault(self) -> str | None:
         return self.faults.get(len(self.sent))
@@ -28,7 +30,17 @@ class FakeClient:
     async def get_people(self, who: list[Identifier]) -> list[Person]:
         self.reads += 1
         if all(w.kind is IdKind.CIO_ID for w in who):
-            return [self.people[w.value] for w in who if w.value in self.people]
+            out = []
+            for w in who:
+                if w.value in self.stale_view:  # eventual consistency: the old version, a few more reads
+                    old, left = self.stale_view[w.value]
+                    self.stale_view[w.value] = (old, left - 1)
+                    if left <= 1:
+                        del self.stale_view[w.value]
+                    out.append(old)
+                elif w.value in self.people:
+                    out.append(self.people[w.value])
+            return out
         if any(w.kind is IdKind.EMAIL for w in who) and not self.email_ids:
             raise InvalidInputError("email is not an identifier in this workspace", status=400)
         out = []
@@ -71,6 +83,8 @@ class FakeClient:
                 upd = {k: v for k, v in attributes.items() if k in ("id", "email", "unsubscribed")}
                 attrs = {k: str(v) for k, v in attributes.items() if k not in upd}
                 self.people[p.cio_id] = p.model_copy(update=upd | {"attributes": p.attributes | attrs})
+                if self.lag_reads:
+                    self.stale_view[p.cio_id] = (p, self.lag_reads)
                 self.writes.append(("identify", who.value, attributes))
         if fault == "after":
             raise UncertainWriteError("connection dropped after the body was sent")

@@ -173,3 +173,19 @@ async def test_merges_into_same_primary_run_in_order(journal):
     result = await engine(client, journal, plan).run()
     assert result.ok and set(client.people) == {"p"}
     assert client.people["p"].email == "a@x.co"
+
+
+async def test_writes_visible_late_are_polled_not_resent(journal):
+    people = leads(5)
+    client = FakeClient(people)
+    client.lag_reads = 2  # the first verification read and one poll still see the old person
+    options = ApplyOptions(verify_delays=(0.01, 0.01, 0.01), settle_seconds=0)
+    result = await engine(client, journal, lead_plan(people), options=options).run()
+    assert result.ok and result.sent == 5 and len(client.sent) == 5
+    client2 = FakeClient(people)
+    client2.lag_reads = 10  # never visible within the polls: failed, not resent
+    j2 = Journal(journal.path.with_name("j2.sqlite"))
+    result = await engine(client2, j2, lead_plan(people), options=options).run()
+    assert result.by_state == {"failed": 5} and len(client2.sent) == 5
+    assert "sent, but not applied" in result.problems[0].detail
+    j2.close()

@@ -1,0 +1,242 @@
+"""Apply throughput and crash safety against a loopback sandbox with Track 100 req/s and App 10 req/s.
+
+Prints, side by side in one run:
+- 1,000 lead conversions: time vs the 10 s the Track limit allows (target <= 1.15x), 429s caused by the client
+  (target 0), each operation applied exactly once;
+- the same with a fault rate of 0.05 (target <= 1.4x, every operation applied exactly once);
+- a kill test: `cio-tui apply plan.json --yes` in a subprocess, SIGKILLed at 10 random moments over a 1,000
+  operation plan with faults, resumed each time: applied exactly once / lost / repeated (target 1000/0/0).
+
+"Applied" is counted by the sandbox itself (every identify it executed, per person) and its final state, never
+from the journal. Usage: python bench/bench_apply.py [--ops 1000] [--kills 10] [--fault-rate 0.05] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from cio_tui.customerio.client import CustomerIOClient
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.identity.apply import ApplyEngine
+from cio_tui.identity.journal import Journal
+from cio_tui.identity.leads import find_leads, plan_lead_conversion, read_id_rows
+from cio_tui.identity.plan import Plan, fingerprint, save_plan
+from cio_tui.sandbox.app import sandbox_of
+from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_SITE_ID, SANDBOX_TRACK_KEY, ensure_seeded
+from cio_tui.sandbox.server import ServerThread
+from cio_tui.sandbox.settings import SandboxSettings
+from cio_tui.sandbox.store import Store
+
+TRACK_RPS, APP_RPS = 100.0, 10.0
+
+
+@dataclass
+class Probe:
+    """What the sandbox saw: identify calls it executed per person, and 429s its rate limiter answered."""
+
+    applied: Counter[str] = field(default_factory=Counter)
+    limited: Counter[str] = field(default_factory=Counter)
+
+
+def start_server(db: Path, n_leads: int, fault_rate: float, seed: int) -> tuple[ServerThread, Probe]:
+    ensure_seeded(db, people=0, seed=seed)
+    store = Store(db)
+    with store.tx():
+        for i in range(n_leads):
+            store.insert_person(id=None, email=f"lead{i:05d}@bench.test", created_at=1_700_000_000, attrs={})
+    store.close()
+    settings = SandboxSettings(track_rps=TRACK_RPS, app_rps=APP_RPS, fault_rate=fault_rate, fault_seed=seed)
+    server = ServerThread(db, settings)
+    sandbox = sandbox_of(server.app)
+    probe = Probe()
+    identify, check = sandbox.semantics.identify, sandbox.limits.check
+
+    def counting_identify(path: Any, body: Any) -> None:
+        probe.applied[path.value] += 1
+        identify(path, body)
+
+    def counting_check(api: str) -> float:
+        wait = check(api)
+        if wait > 0:
+            probe.limited[api] += 1
+        return wait
+
+    sandbox.semantics.identify = counting_identify
+    sandbox.limits.check = counting_check
+    server.start()
+    return server, probe
+
+
+def client_for(url: str) -> CustomerIOClient:
+    return CustomerIOClient(
+        track_origin=url,
+        app_origin=url,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        track_rps=TRACK_RPS,
+        app_rps=APP_RPS,
+    )
+
+
+async def make_plan(url: str) -> tuple[Plan, dict[str, str]]:
+    async with client_for(url) as client:
+        leads = await find_leads(client)
+        text = "email,id\n" + "".join(f"{lead.email},user-{i:05d}\n" for i, lead in enumerate(leads))
+        build = await plan_lead_conversion(
+            client,
+            read_id_rows(text=text),
+            workspace_fingerprint=fingerprint("us", SANDBOX_SITE_ID),
+            workspace_name="env",
+            leads=leads,
+        )
+    assert not build.excluded, build.summary_lines()[:5]
+    expected = {op.subject.value: op.attributes["id"] for op in build.plan.operations}
+    return build.plan, expected
+
+
+async def outcome(url: str, probe: Probe, expected: dict[str, str]) -> tuple[int, int, int]:
+    """(applied exactly once, lost, repeated) from the sandbox's own log and its final state."""
+    async with client_for(url) as client:
+        people = {p.cio_id: p for p in await client.get_people([Identifier.cio(c) for c in expected])}
+    lost = sum(1 for c, want in expected.items() if c not in people or people[c].id != want)
+    repeated = sum(1 for c in expected if probe.applied[c] > 1)
+    once = sum(1 for c, want in expected.items() if probe.applied[c] == 1 and c in people and people[c].id == want)
+    return once, lost, repeated
+
+
+async def timed_apply(url: str, plan: Plan, journal_path: Path) -> tuple[float, Any]:
+    async with client_for(url) as client:
+        with Journal(journal_path) as journal:
+            engine = ApplyEngine(
+                client, journal, plan, workspace_fingerprint=plan.workspace_fingerprint, workspace_name="env"
+            )
+            start = time.monotonic()
+            result = await engine.run()
+            return time.monotonic() - start, result
+
+
+def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int) -> dict[str, Any]:
+    server, probe = start_server(tmp / f"{name}.db", n, fault_rate, seed)
+    try:
+        plan, expected = asyncio.run(make_plan(server.url))
+        probe.limited.clear()
+        elapsed, result = asyncio.run(timed_apply(server.url, plan, tmp / f"{name}-journal.sqlite"))
+        once, lost, repeated = asyncio.run(outcome(server.url, probe, expected))
+    finally:
+        server.stop()
+    ideal = len(plan.operations) / TRACK_RPS
+    return {
+        "name": name,
+        "ops": len(plan.operations),
+        "time": elapsed,
+        "ideal": ideal,
+        "ratio": elapsed / ideal,
+        "limited": sum(probe.limited.values()),
+        "once": once,
+        "lost": lost,
+        "repeated": repeated,
+        "ok": result.ok,
+        "sent": result.sent,
+    }
+
+
+def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int) -> dict[str, Any]:
+    server, probe = start_server(tmp / "kill.db", n, fault_rate, seed)
+    rng = random.Random(seed)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIO_TUI_")}
+    env.update(
+        CIO_TUI_DATA_DIR=str(tmp / "kill-data"),
+        CIO_TUI_CONFIG=str(tmp / "kill-config.toml"),
+        CIO_TUI_SITE_ID=SANDBOX_SITE_ID,
+        CIO_TUI_TRACK_API_KEY=SANDBOX_TRACK_KEY,
+        CIO_TUI_APP_API_KEY=SANDBOX_APP_KEY,
+        CIO_TUI_TRACK_URL=server.url,
+        CIO_TUI_APP_URL=server.url,
+    )
+    cmd = [sys.executable, "-m", "cio_tui", "apply", str(tmp / "kill-plan.json"), "--yes"]
+    killed_at: list[float] = []
+    try:
+        plan, expected = asyncio.run(make_plan(server.url))
+        save_plan(plan, tmp / "kill-plan.json")
+        for _ in range(kills):
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            moment = rng.uniform(0.6, 2.0)  # includes ~0.5 s of interpreter start-up
+            time.sleep(moment)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                killed_at.append(moment)
+            proc.wait()
+        start = time.monotonic()
+        final = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        finish = time.monotonic() - start
+        once, lost, repeated = asyncio.run(outcome(server.url, probe, expected))
+    finally:
+        server.stop()
+    return {
+        "ops": len(expected),
+        "kills": len(killed_at),
+        "final_exit": final.returncode,
+        "final_time": finish,
+        "once": once,
+        "lost": lost,
+        "repeated": repeated,
+        "tail": final.stderr.strip().splitlines()[-3:],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ops", type=int, default=1000)
+    ap.add_argument("--kills", type=int, default=10)
+    ap.add_argument("--fault-rate", type=float, default=0.05)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-apply-") as d:
+        tmp = Path(d)
+        rows = [
+            (throughput(tmp, "clean", args.ops, 0.0, args.seed), 1.15),
+            (throughput(tmp, "faults", args.ops, args.fault_rate, args.seed), 1.4),
+        ]
+        kill = kill_test(tmp, args.ops, args.kills, args.fault_rate, args.seed)
+    print(f"apply {args.ops} lead conversions; sandbox Track {TRACK_RPS:.0f} req/s, App {APP_RPS:.0f} req/s")
+    print(
+        f"{'scenario':<22}{'ops':>6}{'time':>9}{'Track limit':>13}{'ratio':>8}{'target':>9}{'client 429s':>13}"
+        f"{'once/lost/repeated':>21}"
+    )
+    for r, target in rows:
+        label = "no faults" if r["name"] == "clean" else f"fault rate {args.fault_rate}"
+        counts = f"{r['once']}/{r['lost']}/{r['repeated']}"
+        limit = f"<={target}x"
+        print(
+            f"{label:<22}{r['ops']:>6}{r['time']:>8.2f}s{r['ideal']:>12.1f}s{r['ratio']:>7.2f}x{limit:>9}"
+            f"{r['limited']:>13}{counts:>21}"
+        )
+    print(
+        f"kill test: {kill['kills']} SIGKILLs over {kill['ops']} operations (fault rate {args.fault_rate}), "
+        f"final run exit {kill['final_exit']} in {kill['final_time']:.1f}s"
+    )
+    print(
+        f"  applied exactly once / lost / repeated: {kill['once']} / {kill['lost']} / {kill['repeated']} "
+        f"(target {kill['ops']} / 0 / 0)"
+    )
+    for line in kill["tail"]:
+        print(f"  last run: {line}")
+
+
+if __name__ == "__main__":
+    main()
