@@ -189,3 +189,28 @@ async def test_writes_visible_late_are_polled_not_resent(journal):
     assert result.by_state == {"failed": 5} and len(client2.sent) == 5
     assert "sent, but not applied" in result.problems[0].detail
     j2.close()
+
+
+async def test_cancel_mid_run_finishes_in_flight_and_leaves_no_doubt(journal):
+    people = leads(50)
+    client = FakeClient(people)
+    plan = lead_plan(people)
+    holder: dict[str, ApplyEngine] = {}
+
+    def on_event(ev):
+        if isinstance(ev, OperationEvent) and ev.state == "done":
+            holder["e"].cancel()
+
+    eng = engine(
+        client,
+        journal,
+        plan,
+        on_event=on_event,
+        options=ApplyOptions.for_sandbox(batch_size=10, batches_in_flight=1, verify_delays=()),
+    )
+    holder["e"] = eng
+    result = await eng.run()
+    assert result.cancelled and result.sent == 10 and result.by_state == {"done": 10, "pending": 40}
+    assert "not sent yet (cancelled); run again to continue" in result.reasons
+    assert set(journal.op_states(plan.plan_id).values()) == {OpState.DONE}
+    assert (await engine(client, journal, plan).run()).ok and len(client.sent) == 50
