@@ -111,10 +111,13 @@ async def build_card(
         _optional(client.activities(used, limit=activity_limit), "activities", warnings, []),
         _optional(
             client.activities(used, activity_type="failed_attribute_change", limit=FLAGGED_LIMIT),
-            "activities", warnings, [],
+            "activities",
+            warnings,
+            [],
         ),
-        _optional(client.activities(used, activity_type="profile_merge", limit=FLAGGED_LIMIT), "activities",
-                  warnings, []),
+        _optional(
+            client.activities(used, activity_type="profile_merge", limit=FLAGGED_LIMIT), "activities", warnings, []
+        ),
         _optional(client.messages(used, limit=10), "messages", warnings, None) if with_messages else _none(),
     )
     return IdentityCard(
@@ -134,4 +137,3 @@ async def _none() -> None:
 
 
 __all__ = ["CardActivity", "IdentityCard", "build_card", "find_person", "merge_activities", "FLAGGED_TYPES"]
-

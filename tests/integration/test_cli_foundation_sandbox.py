@@ -73,3 +73,23 @@ def test_wrong_app_key_over_loopback(sandbox_server, monkeypatch) -> None:
     result = invoke("profile", "add", "sb", "--site-id", SANDBOX_SITE_ID, stdin=f"{SANDBOX_TRACK_KEY}\nwrong\n")
     assert result.exit_code == 3
     assert "authentication failed for the App API key of profile sb" in result.stderr
+
+
+@pytest.mark.parametrize("sandbox_server", [{"people": 5, "app_rps": 10, "track_rps": 100}], indirect=True)
+async def test_client_stays_under_server_rate_limits(sandbox_server) -> None:
+    """A concurrent burst at the default budgets never earns a 429 (retries off, so one would raise)."""
+    from pydantic import SecretStr
+
+    from cio_tui.customerio.client import CustomerIOClient
+    from cio_tui.customerio.identifiers import Identifier
+
+    client = CustomerIOClient(
+        track_origin=sandbox_server, app_origin=sandbox_server, site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY), max_retries=0,
+    )
+    import asyncio
+
+    async with client:
+        people = await asyncio.gather(*(client.get_person(Identifier.cio(f"a300000{1 + i % 5}")) for i in range(14)))
+        regions = await asyncio.gather(*(client.region() for _ in range(30)))
+    assert all(p is not None for p in people) and {r.region for r in regions} == {"us"}

@@ -8,13 +8,21 @@ from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.card import build_card
 from tests.unit.cio_fakes import Recorder, make_client
 
-PERSON = {"customer": {"identifiers": {"cio_id": "c1", "id": "u1", "email": "ann@x.co"},
-                       "attributes": {"plan": "pro"}, "devices": []}}
+PERSON = {
+    "customer": {
+        "identifiers": {"cio_id": "c1", "id": "u1", "email": "ann@x.co"},
+        "attributes": {"plan": "pro"},
+        "devices": [],
+    }
+}
 ACTS = {
-    None: [{"id": "a1", "type": "attribute_change", "timestamp": 300},
-           {"id": "a2", "type": "profile_merge", "timestamp": 200}],
-    "failed_attribute_change": [{"id": "a3", "type": "failed_attribute_change", "timestamp": 100,
-                                 "data": {"attribute": "email"}}],
+    None: [
+        {"id": "a1", "type": "attribute_change", "timestamp": 300},
+        {"id": "a2", "type": "profile_merge", "timestamp": 200},
+    ],
+    "failed_attribute_change": [
+        {"id": "a3", "type": "failed_attribute_change", "timestamp": 100, "data": {"attribute": "email"}}
+    ],
     "profile_merge": [{"id": "a2", "type": "profile_merge", "timestamp": 200}],
 }
 
@@ -45,7 +53,9 @@ async def test_card_by_id_flags_and_scoped_messages() -> None:
     assert card.person.cio_id == "c1" and card.lookup_used == Identifier.cio("c1")
     assert [s.name for s in card.segments] == ["VIP"]
     assert [(a.id, a.flag) for a in card.activities] == [
-        ("a1", None), ("a2", "profile merge"), ("a3", "failed attribute change")
+        ("a1", None),
+        ("a2", "profile merge"),
+        ("a3", "failed attribute change"),
     ]
     assert [a.id for a in card.flagged] == ["a2", "a3"]
     assert card.messages is None and card.warnings == ["the App API key may not read messages"]

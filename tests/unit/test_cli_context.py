@@ -14,8 +14,11 @@ from cio_tui.customerio import errors as e
 @pytest.mark.parametrize(
     ("exc", "code", "text"),
     [
-        (e.AuthError(message="Track API identify: HTTP 401", api="track", status=401), 3,
-         "authentication failed for the Track API key of profile prod (or the site id is wrong)"),
+        (
+            e.AuthError(message="Track API identify: HTTP 401", api="track", status=401),
+            3,
+            "authentication failed for the Track API key of profile prod (or the site id is wrong)",
+        ),
         (e.PermissionDeniedError(message="x", api="app", status=403), 3, "App API key of profile prod is not allowed"),
         (e.RegionError(message="Track API identify: redirected"), 4, "redirected"),
         (e.NetworkError(message="App API search: cannot connect"), 4, "cannot connect"),

@@ -94,12 +94,21 @@ def profile_with_transport(monkeypatch):
 @pytest.mark.parametrize(
     ("response", "code", "message"),
     [
-        (httpx.Response(401, json={"errors": [{"detail": "unauthorized"}]}), 3,
-         "authentication failed for the App API key of profile prod"),
-        (httpx.Response(403, json={"errors": [{"detail": "forbidden"}]}), 3,
-         "the App API key of profile prod is not allowed to do this (HTTP 403)"),
-        (httpx.Response(301, headers={"Location": "https://api-eu.customer.io/v1/customers/u1/attributes"}), 4,
-         "this workspace is in the EU region"),
+        (
+            httpx.Response(401, json={"errors": [{"detail": "unauthorized"}]}),
+            3,
+            "authentication failed for the App API key of profile prod",
+        ),
+        (
+            httpx.Response(403, json={"errors": [{"detail": "forbidden"}]}),
+            3,
+            "the App API key of profile prod is not allowed to do this (HTTP 403)",
+        ),
+        (
+            httpx.Response(301, headers={"Location": "https://api-eu.customer.io/v1/customers/u1/attributes"}),
+            4,
+            "this workspace is in the EU region",
+        ),
     ],
 )
 def test_person_errors_map_to_exit_codes(profile_with_transport, response, code, message) -> None:
@@ -131,10 +140,12 @@ def test_render_card_marks_identity_problems_without_colour() -> None:
         lookup=Identifier.email("lead@x.co"),
         lookup_used=Identifier.cio("c1"),
         person=Person(cio_id="c1", email="lead@x.co", attributes={"plan": "free", "email": "lead@x.co"}),
-        activities=merge_activities([
-            Activity(id="1", type="failed_attribute_change", timestamp=0, name="id"),
-            Activity(id="2", type="page", timestamp=60),
-        ]),
+        activities=merge_activities(
+            [
+                Activity(id="1", type="failed_attribute_change", timestamp=0, name="id"),
+                Activity(id="2", type="page", timestamp=60),
+            ]
+        ),
         others=[PersonRef(cio_id="c2", id="u2", email="lead@x.co")],
         warnings=["2 people share this email"],
     )

@@ -44,8 +44,10 @@ def test_add_detects_region_stores_keys_in_keyring_and_config(cio, memory_keyrin
     assert result.exit_code == 0, result.output
     assert "Saved profile prod (region eu, site id site)" in result.output
     assert "OS keyring" in result.output
-    assert memory_keyring.store == {(SERVICE, "prod:track_api_key"): GOOD_TRACK,
-                                    (SERVICE, "prod:app_api_key"): GOOD_APP}
+    assert memory_keyring.store == {
+        (SERVICE, "prod:track_api_key"): GOOD_TRACK,
+        (SERVICE, "prod:app_api_key"): GOOD_APP,
+    }
     data = tomllib.loads(isolated_dirs["config"].read_text())
     assert data["default_profile"] == "prod"
     assert data["profiles"]["prod"] == {"region": "eu", "site_id": "site", "track_rps": 100.0, "app_rps": 10.0}
@@ -61,8 +63,9 @@ def test_add_with_bad_track_key_says_which_key_and_saves_nothing(cio, memory_key
 
 
 def test_add_with_explicit_wrong_region_fails(cio) -> None:
-    result = invoke("profile", "add", "prod", "--site-id", "site", "--region", "us",
-                    input=f"{GOOD_TRACK}\n{GOOD_APP}\n")
+    result = invoke(
+        "profile", "add", "prod", "--site-id", "site", "--region", "us", input=f"{GOOD_TRACK}\n{GOOD_APP}\n"
+    )
     assert result.exit_code == 4 and "use --region eu" in result.stderr
 
 
@@ -85,15 +88,25 @@ def test_add_without_usable_keyring_explains_and_stores_no_keys(cio, isolated_di
 
 def test_list_and_remove(cio, memory_keyring) -> None:
     invoke("profile", "add", "prod", "--site-id", "site", input=f"{GOOD_TRACK}\n{GOOD_APP}\n")
-    invoke("profile", "add", "stage", "--site-id", "s2", "--no-check", "--app-url", "http://127.0.0.1:9",
-           input=f"{GOOD_TRACK}\n{GOOD_APP}\n")
+    invoke(
+        "profile",
+        "add",
+        "stage",
+        "--site-id",
+        "s2",
+        "--no-check",
+        "--app-url",
+        "http://127.0.0.1:9",
+        input=f"{GOOD_TRACK}\n{GOOD_APP}\n",
+    )
     listed = invoke("profile", "list")
     assert listed.exit_code == 0
     assert listed.output.splitlines()[0].startswith("* prod")
     assert "app_url=http://127.0.0.1:9" in listed.output and "track key stored" in listed.output
     data = json.loads(invoke("profile", "list", "--json").output)
     assert [(p["name"], p["default"], p["keys"]) for p in data["profiles"]] == [
-        ("prod", True, {"track": True, "app": True}), ("stage", False, {"track": True, "app": True})
+        ("prod", True, {"track": True, "app": True}),
+        ("stage", False, {"track": True, "app": True}),
     ]
     removed = invoke("profile", "remove", "stage", "--yes")
     assert removed.exit_code == 0 and "2 keys deleted" in removed.output

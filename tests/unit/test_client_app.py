@@ -16,8 +16,15 @@ ATTRIBUTES_ANSWER = {
     "customer": {
         "id": "u1",
         "identifiers": {"email": "ann@example.com", "id": "u1", "cio_id": "a3000001"},
-        "attributes": {"cio_id": "a3000001", "created_at": "1600000000", "email": "ann@example.com", "id": "u1",
-                       "plan": "pro", "vip": True, "score": 7},
+        "attributes": {
+            "cio_id": "a3000001",
+            "created_at": "1600000000",
+            "email": "ann@example.com",
+            "id": "u1",
+            "plan": "pro",
+            "vip": True,
+            "score": 7,
+        },
         "timestamps": {"cio_id": 1600000000, "created_at": 1600000000},
         "unsubscribed": False,
         "devices": [{"id": "dev-1", "platform": "ios", "last_used": 1700000000}],
@@ -26,8 +33,9 @@ ATTRIBUTES_ANSWER = {
 
 
 async def test_customers_by_email_encodes_plus_and_parses_results() -> None:
-    answer = {"results": [{"email": "a+b@x.co", "id": None, "cio_id": "c1"}, {"email": "a+b@x.co", "id": "7",
-                                                                             "cio_id": "c2"}]}
+    answer = {
+        "results": [{"email": "a+b@x.co", "id": None, "cio_id": "c1"}, {"email": "a+b@x.co", "id": "7", "cio_id": "c2"}]
+    }
     rec = Recorder(lambda r: httpx.Response(200, json=answer))
     async with make_client(rec, region="eu") as client:
         refs = await client.customers_by_email(" a+b@x.co ")
@@ -47,8 +55,10 @@ async def test_customers_by_email_no_match() -> None:
     ("who", "url"),
     [
         (Identifier.id("u1"), "https://api.customer.io/v1/customers/u1/attributes?id_type=id"),
-        (Identifier.email("ann@example.com"),
-         "https://api.customer.io/v1/customers/ann%40example.com/attributes?id_type=email"),
+        (
+            Identifier.email("ann@example.com"),
+            "https://api.customer.io/v1/customers/ann%40example.com/attributes?id_type=email",
+        ),
         (Identifier.cio("cio_a3000001"), "https://api.customer.io/v1/customers/a3000001/attributes?id_type=cio_id"),
     ],
 )
@@ -75,9 +85,7 @@ async def test_get_people_splits_by_kind_and_by_100() -> None:
     def respond(request: httpx.Request) -> httpx.Response:
         ids = json.loads(request.content)["ids"]
         kind = request.url.params["id_type"]
-        customers = [
-            {"customer": {"identifiers": {"cio_id": f"c-{v}", kind: v}, "attributes": {}}} for v in ids[:1]
-        ]
+        customers = [{"customer": {"identifiers": {"cio_id": f"c-{v}", kind: v}, "attributes": {}}} for v in ids[:1]]
         return httpx.Response(200, json={"customers": customers})
 
     rec = Recorder(respond)
@@ -102,8 +110,12 @@ async def test_get_people_accepts_unwrapped_customers() -> None:
     assert [(p.cio_id, p.id, p.attributes) for p in found] == [("c9", "u9", {"a": "1"})]
 
 
-LEADS = {"and": [{"attribute": {"field": "email", "operator": "exists"}},
-                 {"not": {"attribute": {"field": "id", "operator": "exists"}}}]}
+LEADS = {
+    "and": [
+        {"attribute": {"field": "email", "operator": "exists"}},
+        {"not": {"attribute": {"field": "id", "operator": "exists"}}},
+    ]
+}
 
 
 async def test_search_request_and_paging() -> None:
@@ -134,19 +146,38 @@ async def test_iter_search_stops_on_repeated_token() -> None:
 
 async def test_segments_activities_messages() -> None:
     answers = {
-        "/v1/customers/u1/segments": {"segments": [{"id": 7, "deduplicate_id": "7:1", "name": "VIP",
-                                                    "description": "", "state": "finished", "type": "dynamic"}]},
+        "/v1/customers/u1/segments": {
+            "segments": [
+                {
+                    "id": 7,
+                    "deduplicate_id": "7:1",
+                    "name": "VIP",
+                    "description": "",
+                    "state": "finished",
+                    "type": "dynamic",
+                }
+            ]
+        },
         "/v1/customers/u1/activities": {
             "activities": [
-                {"id": "01A", "customer_id": "u1", "timestamp": 1700000000, "type": "attribute_change",
-                 "name": "plan", "data": {"from": "a", "to": "b"}},
+                {
+                    "id": "01A",
+                    "customer_id": "u1",
+                    "timestamp": 1700000000,
+                    "type": "attribute_change",
+                    "name": "plan",
+                    "data": {"from": "a", "to": "b"},
+                },
                 {"id": 2, "timestamp": 1700000100, "type": "failed_attribute_change", "data": {}},
                 {"id": "bad", "type": "x"},
             ],
             "next": "",
         },
-        "/v1/customers/u1/messages": {"messages": [{"id": "m1", "type": "email", "subject": "Hi",
-                                                    "created": 1700000000, "metrics": {"sent": 1700000001}}]},
+        "/v1/customers/u1/messages": {
+            "messages": [
+                {"id": "m1", "type": "email", "subject": "Hi", "created": 1700000000, "metrics": {"sent": 1700000001}}
+            ]
+        },
     }
     rec = Recorder(lambda r: httpx.Response(200, json=answers[r.url.path]))
     who = Identifier.id("u1")
@@ -166,8 +197,19 @@ async def test_segments_activities_messages() -> None:
 
 
 async def test_workspaces() -> None:
-    answer = {"workspaces": [{"id": 1, "name": "Prod", "messages_sent": 10, "billable_messages_sent": 9,
-                              "people": 1234, "object_types": 0, "objects": 0}]}
+    answer = {
+        "workspaces": [
+            {
+                "id": 1,
+                "name": "Prod",
+                "messages_sent": 10,
+                "billable_messages_sent": 9,
+                "people": 1234,
+                "object_types": 0,
+                "objects": 0,
+            }
+        ]
+    }
     rec = Recorder(lambda r: httpx.Response(200, json=answer))
     async with make_client(rec) as client:
         ws = await client.workspaces()
@@ -175,9 +217,22 @@ async def test_workspaces() -> None:
     assert str(rec.last.url) == "https://api.customer.io/v1/workspaces"
 
 
-EXPORT = {"export": {"id": 55, "type": "customers", "status": "pending", "failed": False, "total": 0,
-                     "downloads": 0, "description": "people", "created_at": 1700000000, "updated_at": 1700000000,
-                     "user_id": 1, "user_email": "ops@x.co", "deduplicate_id": "55:1"}}
+EXPORT = {
+    "export": {
+        "id": 55,
+        "type": "customers",
+        "status": "pending",
+        "failed": False,
+        "total": 0,
+        "downloads": 0,
+        "description": "people",
+        "created_at": 1700000000,
+        "updated_at": 1700000000,
+        "user_id": 1,
+        "user_email": "ops@x.co",
+        "deduplicate_id": "55:1",
+    }
+}
 
 
 async def test_export_start_poll_download(tmp_path) -> None:

@@ -149,8 +149,11 @@ async def test_429_retry_after_is_honoured_for_reads_and_writes() -> None:
 
 async def test_429_without_retry_after_uses_jittered_backoff_then_rate_limited() -> None:
     clock = FakeClock()
-    rec = Recorder(lambda r: httpx.Response(429, json={"errors": [{"detail": "rate limited to 10 requests per 1s",
-                                                                    "status": "429"}]}))
+    rec = Recorder(
+        lambda r: httpx.Response(
+            429, json={"errors": [{"detail": "rate limited to 10 requests per 1s", "status": "429"}]}
+        )
+    )
     async with make_client(rec, clock, max_retries=3, rng=random.Random(3)) as client:
         with pytest.raises(RateLimitedError) as info:
             await client.workspaces()
@@ -207,8 +210,13 @@ def test_parse_retry_after() -> None:
 
 
 async def test_redirect_to_eu_is_a_region_error_and_not_followed() -> None:
-    rec = Recorder(lambda r: httpx.Response(301, headers={"Location": "https://api-eu.customer.io/v1/workspaces"},
-                                            json={"errors": [{"detail": "wrong datacenter", "status": "301"}]}))
+    rec = Recorder(
+        lambda r: httpx.Response(
+            301,
+            headers={"Location": "https://api-eu.customer.io/v1/workspaces"},
+            json={"errors": [{"detail": "wrong datacenter", "status": "301"}]},
+        )
+    )
     async with make_client(rec) as client:
         with pytest.raises(RegionError) as info:
             await client.workspaces()

@@ -29,8 +29,11 @@ def fake_cio(account_region: str, *, app_scope_ok: bool = True):
         host_region = "eu" if "-eu." in host else "us"
         if host_region != account_region:
             if account_region == "eu":
-                return httpx.Response(301, headers={"Location": f"https://api-eu.customer.io{request.url.path}"},
-                                      json={"errors": [{"detail": "wrong datacenter", "status": "301"}]})
+                return httpx.Response(
+                    301,
+                    headers={"Location": f"https://api-eu.customer.io{request.url.path}"},
+                    json={"errors": [{"detail": "wrong datacenter", "status": "301"}]},
+                )
             return httpx.Response(401, json={"errors": [{"detail": "unauthorized", "status": "401"}]})
         if not app_scope_ok:
             return httpx.Response(403, json={"errors": [{"detail": "forbidden", "status": "403"}]})
@@ -83,8 +86,9 @@ async def test_app_key_of_other_region_found_by_retrying_other_host() -> None:
 async def test_bad_app_key_and_scope() -> None:
     result, _ = await run(Profile(name="p", site_id="site"), GOOD_TRACK, "nope", account_region="us")
     assert result.app.outcome == "invalid" and "App API key is wrong" in result.app.message
-    result, _ = await run(Profile(name="p", site_id="site"), GOOD_TRACK, GOOD_APP, account_region="us",
-                          app_scope_ok=False)
+    result, _ = await run(
+        Profile(name="p", site_id="site"), GOOD_TRACK, GOOD_APP, account_region="us", app_scope_ok=False
+    )
     assert result.app.outcome == "forbidden" and "scope" in result.app.message and result.exit_code() == 3
 
 
@@ -93,7 +97,8 @@ async def test_unreachable_custom_host() -> None:
         raise httpx.ConnectError("refused")
 
     profile = Profile(name="p", site_id="site", track_url="http://127.0.0.1:1", app_url="http://127.0.0.1:1")
-    result = await check_profile(profile, SecretStr(GOOD_TRACK), SecretStr(GOOD_APP),
-                                 transport=httpx.MockTransport(down))
+    result = await check_profile(
+        profile, SecretStr(GOOD_TRACK), SecretStr(GOOD_APP), transport=httpx.MockTransport(down)
+    )
     assert result.track.outcome == "unreachable" and result.app.outcome == "unreachable"
     assert result.exit_code() == 4 and "cannot connect to http://127.0.0.1:1" in result.track.message
