@@ -30,8 +30,12 @@ from cio_tui.sandbox.embedded import (
 
 def client(transport: httpx.AsyncBaseTransport, app_rps: float) -> CustomerIOClient:
     return CustomerIOClient(
-        track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
-        track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY), transport=transport,
+        track_origin=SANDBOX_ORIGIN,
+        app_origin=SANDBOX_ORIGIN,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        transport=transport,
         app_rps=app_rps,
     )
 
@@ -61,14 +65,17 @@ async def burst(transport: httpx.AsyncBaseTransport, rps: float, n: int = 60) ->
     stamping = Stamping(transport)
     stamps = stamping.stamps
     async with client(stamping, rps) as c:
+
         async def one(i: int) -> None:
             await c.get_person(Identifier.cio(f"a{3000001 + i % 20}"))
 
         start = time.monotonic()
         await asyncio.gather(*(one(i) for i in range(n)))
         elapsed = time.monotonic() - start
-    print(f"App budget {rps:>5.0f} req/s: achieved {n / elapsed:6.1f} req/s over {n} requests, "
-          f"max in any 1 s window {max_in_window(stamps)} (reference: <= {rps:.0f})")
+    print(
+        f"App budget {rps:>5.0f} req/s: achieved {n / elapsed:6.1f} req/s over {n} requests, "
+        f"max in any 1 s window {max_in_window(stamps)} (reference: <= {rps:.0f})"
+    )
 
 
 async def overhead(transport: httpx.AsyncBaseTransport, n: int = 300) -> None:
@@ -83,8 +90,10 @@ async def overhead(transport: httpx.AsyncBaseTransport, n: int = 300) -> None:
         for i in range(n):
             (await bare.get(f"/v1/customers/a{3000001 + i % 20}/attributes", params={"id_type": "cio_id"})).json()
         ref = (time.perf_counter() - start) / n
-    print(f"get_person: {ours * 1000:.2f} ms/request with cio-tui's client vs {ref * 1000:.2f} ms with a bare "
-          f"httpx client (reference); overhead {(ours - ref) * 1000:+.2f} ms")
+    print(
+        f"get_person: {ours * 1000:.2f} ms/request with cio-tui's client vs {ref * 1000:.2f} ms with a bare "
+        f"httpx client (reference); overhead {(ours - ref) * 1000:+.2f} ms"
+    )
 
 
 async def main() -> None:

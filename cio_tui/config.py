@@ -189,9 +189,7 @@ class Settings(BaseSettings):
     @classmethod
     def _name_profiles(cls, v: Any) -> Any:
         if isinstance(v, dict):
-            return {
-                name: ({**body, "name": name} if isinstance(body, dict) else body) for name, body in v.items()
-            }
+            return {name: ({**body, "name": name} if isinstance(body, dict) else body) for name, body in v.items()}
         return v
 
     @classmethod

@@ -75,8 +75,13 @@ def sandbox_profile() -> Profile:
     from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
 
     return Profile(
-        name=SANDBOX_NAME, region="us", site_id=SANDBOX_SITE_ID, track_url=SANDBOX_ORIGIN, app_url=SANDBOX_ORIGIN,
-        track_rps=SANDBOX_RPS, app_rps=SANDBOX_RPS,
+        name=SANDBOX_NAME,
+        region="us",
+        site_id=SANDBOX_SITE_ID,
+        track_url=SANDBOX_ORIGIN,
+        app_url=SANDBOX_ORIGIN,
+        track_rps=SANDBOX_RPS,
+        app_rps=SANDBOX_RPS,
     )
 
 
@@ -114,8 +119,10 @@ def resolve_profile(
     if env is not None:
         missing = [
             name
-            for name, value in (("CIO_TUI_TRACK_API_KEY", settings.track_api_key), ("CIO_TUI_APP_API_KEY",
-                                                                                  settings.app_api_key))
+            for name, value in (
+                ("CIO_TUI_TRACK_API_KEY", settings.track_api_key),
+                ("CIO_TUI_APP_API_KEY", settings.app_api_key),
+            )
             if value is None or not value.get_secret_value()
         ]
         if missing:

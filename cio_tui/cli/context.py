@@ -88,7 +88,10 @@ class CliContext:
         from cio_tui.workspace import open_workspace
 
         ws = await open_workspace(
-            self.settings, self.credentials, profile_name=self.profile_name, sandbox=self.sandbox,
+            self.settings,
+            self.credentials,
+            profile_name=self.profile_name,
+            sandbox=self.sandbox,
             transport=self.transport,
         )
         self.workspace_name = ws.name

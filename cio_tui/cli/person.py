@@ -71,9 +71,9 @@ def render_card(card: IdentityCard) -> list[str]:
         lines.append("  none")
     if card.messages is not None:
         lines.append(f"Messages ({len(card.messages)})")
-        lines += [
-            f"  {_when(m.created)}  {m.type or '-'}  {m.subject or ''}".rstrip() for m in card.messages
-        ] or ["  none"]
+        lines += [f"  {_when(m.created)}  {m.type or '-'}  {m.subject or ''}".rstrip() for m in card.messages] or [
+            "  none"
+        ]
     if card.others:
         lines.append(f"Same email ({len(card.others)} more)")
         lines += [f"  cio_{o.cio_id}  id {o.id or '-'}" for o in card.others]
@@ -83,8 +83,12 @@ def render_card(card: IdentityCard) -> list[str]:
 
 @click.command("person")
 @click.argument("lookup")
-@click.option("--by", type=click.Choice(["id", "email", "cio_id"]), default=None,
-              help="What LOOKUP is (auto-detected when absent: cio_… is a cio_id, an @ means email).")
+@click.option(
+    "--by",
+    type=click.Choice(["id", "email", "cio_id"]),
+    default=None,
+    help="What LOOKUP is (auto-detected when absent: cio_… is a cio_id, an @ means email).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the identity card as JSON.")
 @pass_cli
 def person_cmd(cli: CliContext, lookup: str, by: str | None, as_json: bool) -> None:

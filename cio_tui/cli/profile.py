@@ -62,8 +62,10 @@ def failure_sentences(result: ProfileCheck) -> list[str]:
         elif not check.ok:
             out.append(f"{where} could not be checked: {check.message}")
     if not result.region_ok:
-        out.append(f"profile {result.profile} has region {result.configured_region} but the workspace is in "
-                   f"{result.detected_region}")
+        out.append(
+            f"profile {result.profile} has region {result.configured_region} but the workspace is in "
+            f"{result.detected_region}"
+        )
     return out
 
 
@@ -80,21 +82,49 @@ def profile_group() -> None:
 @profile_group.command("add")
 @click.argument("name")
 @click.option("--site-id", help="Track API site id (prompted when missing).")
-@click.option("--region", type=click.Choice(["auto", "us", "eu"]), default="auto", show_default=True,
-              help="Data centre; auto detects it from the Track key.")
+@click.option(
+    "--region",
+    type=click.Choice(["auto", "us", "eu"]),
+    default="auto",
+    show_default=True,
+    help="Data centre; auto detects it from the Track key.",
+)
 @click.option("--track-url", envvar="CIO_TUI_TRACK_URL", help="Track API origin override (a proxy or the sandbox).")
 @click.option("--app-url", envvar="CIO_TUI_APP_URL", help="App API origin override.")
-@click.option("--track-rps", type=click.FloatRange(min=0.1), default=100.0, show_default=True,
-              help="Track API rate limit (requests per second).")
-@click.option("--app-rps", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="App API rate limit (requests per second).")
-@click.option("--default/--no-default", "make_default", default=None,
-              help="Make this the default profile [the first profile becomes the default].")
+@click.option(
+    "--track-rps",
+    type=click.FloatRange(min=0.1),
+    default=100.0,
+    show_default=True,
+    help="Track API rate limit (requests per second).",
+)
+@click.option(
+    "--app-rps",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="App API rate limit (requests per second).",
+)
+@click.option(
+    "--default/--no-default",
+    "make_default",
+    default=None,
+    help="Make this the default profile [the first profile becomes the default].",
+)
 @click.option("--no-check", is_flag=True, help="Save without checking the keys live.")
 @pass_cli
-def add_cmd(cli: CliContext, name: str, site_id: str | None, region: str, track_url: str | None,
-            app_url: str | None, track_rps: float, app_rps: float, make_default: bool | None,
-            no_check: bool) -> None:
+def add_cmd(
+    cli: CliContext,
+    name: str,
+    site_id: str | None,
+    region: str,
+    track_url: str | None,
+    app_url: str | None,
+    track_rps: float,
+    app_rps: float,
+    make_default: bool | None,
+    no_check: bool,
+) -> None:
     """Add or replace profile NAME. Keys are prompted for (hidden) or read from stdin, never from arguments."""
     from pydantic import ValidationError
 
@@ -110,8 +140,15 @@ def add_cmd(cli: CliContext, name: str, site_id: str | None, region: str, track_
             raise click.UsageError("give --site-id when the keys come from stdin")
     track_key, app_key = read_keys(prompt=interactive)
     try:
-        profile = Profile(name=name, region="us" if region == "auto" else region, site_id=site_id or "",
-                          track_url=track_url, app_url=app_url, track_rps=track_rps, app_rps=app_rps)
+        profile = Profile(
+            name=name,
+            region="us" if region == "auto" else region,
+            site_id=site_id or "",
+            track_url=track_url,
+            app_url=app_url,
+            track_rps=track_rps,
+            app_rps=app_rps,
+        )
     except ValidationError as exc:
         err = exc.errors()[0]
         raise click.UsageError(f"{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
@@ -130,15 +167,15 @@ def add_cmd(cli: CliContext, name: str, site_id: str | None, region: str, track_
         click.echo(store.status.explain())
         return
     click.echo(
-        "The keys were NOT stored: " + store.status.explain()
-        + f" Then run `cio-tui profile add {name}` again.",
+        "The keys were NOT stored: " + store.status.explain() + f" Then run `cio-tui profile add {name}` again.",
         err=True,
     )
     raise click.exceptions.Exit(EXIT_USER)
 
 
-def _check_before_saving(cli: CliContext, profile: Profile, track_key: SecretStr, app_key: SecretStr, *,
-                         explicit_region: bool) -> Profile:
+def _check_before_saving(
+    cli: CliContext, profile: Profile, track_key: SecretStr, app_key: SecretStr, *, explicit_region: bool
+) -> Profile:
     from cio_tui.customerio.validate import check_profile
 
     result = cli.run(check_profile(profile, track_key, app_key, transport=cli.transport))
@@ -147,7 +184,8 @@ def _check_before_saving(cli: CliContext, profile: Profile, track_key: SecretStr
             _print_check(result)
             cli.fail(
                 f"--region {profile.region} was given but the workspace is in {result.detected_region.upper()}: "
-                f"use --region {result.detected_region} (or auto)", 4,
+                f"use --region {result.detected_region} (or auto)",
+                4,
             )
         profile = profile.model_copy(update={"region": result.detected_region})
         result = cli.run(check_profile(profile, track_key, app_key, transport=cli.transport))
@@ -155,8 +193,10 @@ def _check_before_saving(cli: CliContext, profile: Profile, track_key: SecretStr
         click.echo(f"Checking profile {profile.name}:", err=True)
         for line in result.lines():
             click.echo(f"  {line}", err=True)
-        cli.fail("; ".join(failure_sentences(result)) + ". Nothing was saved (use --no-check to save anyway)",
-                 result.exit_code() or EXIT_AUTH)
+        cli.fail(
+            "; ".join(failure_sentences(result)) + ". Nothing was saved (use --no-check to save anyway)",
+            result.exit_code() or EXIT_AUTH,
+        )
     return profile
 
 
@@ -171,13 +211,25 @@ def list_cmd(cli: CliContext, as_json: bool) -> None:
     with cli.guard():
         env = settings.env_profile()
     if env is not None:
-        rows.append({**env.model_dump(), "default": False, "source": "environment",
-                     "keys": {"track": settings.track_api_key is not None, "app": settings.app_api_key is not None}})
+        rows.append(
+            {
+                **env.model_dump(),
+                "default": False,
+                "source": "environment",
+                "keys": {"track": settings.track_api_key is not None, "app": settings.app_api_key is not None},
+            }
+        )
     for name in sorted(settings.profiles):
         prof = settings.profiles[name]
         track, app = cli.credentials.keys(name)
-        rows.append({**prof.model_dump(), "default": name == settings.default_profile, "source": "config",
-                     "keys": {"track": track is not None, "app": app is not None}})
+        rows.append(
+            {
+                **prof.model_dump(),
+                "default": name == settings.default_profile,
+                "source": "config",
+                "keys": {"track": track is not None, "app": app is not None},
+            }
+        )
     if as_json:
         echo_json({"profiles": rows, "keyring": cli.credentials.status.backend if settings.profiles else None})
         return
@@ -188,9 +240,11 @@ def list_cmd(cli: CliContext, as_json: bool) -> None:
         keys = ", ".join(f"{k} key {'stored' if v else 'MISSING'}" for k, v in row["keys"].items())
         marker = "*" if row["default"] else " "
         hosts = " ".join(f"{k}={row[k]}" for k in ("track_url", "app_url") if row.get(k))
-        click.echo(f"{marker} {row['name']:<16} {row['region']:<3} site {row['site_id']:<20} {keys}"
-                   + (f"  {hosts}" if hosts else "") + ("  (from CIO_TUI_* variables)" if row["source"] ==
-                                                        "environment" else ""))
+        click.echo(
+            f"{marker} {row['name']:<16} {row['region']:<3} site {row['site_id']:<20} {keys}"
+            + (f"  {hosts}" if hosts else "")
+            + ("  (from CIO_TUI_* variables)" if row["source"] == "environment" else "")
+        )
 
 
 @profile_group.command("remove")

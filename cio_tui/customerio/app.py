@@ -73,8 +73,12 @@ class AppMixin:
         for kind, values in by_kind.items():
             for chunk in chunked(values, BULK_MAX):
                 resp = await self._app.request(
-                    "POST", f"{V1}/customers/attributes", "bulk person attributes", write=False,
-                    params={"id_type": kind.value}, json={"ids": chunk},
+                    "POST",
+                    f"{V1}/customers/attributes",
+                    "bulk person attributes",
+                    write=False,
+                    params={"id_type": kind.value},
+                    json={"ids": chunk},
                 )
                 found.extend(parse.people(ApiHttp.json_body(resp)))
         return found
@@ -86,8 +90,12 @@ class AppMixin:
         if not 1 <= limit <= SEARCH_MAX:
             raise InvalidInputError(message=f"App API search: limit must be 1 to {SEARCH_MAX}", api="app")
         resp = await self._app.request(
-            "POST", f"{V1}/customers", "search", write=False,
-            params={"start": start or None, "limit": limit}, json={"filter": audience},
+            "POST",
+            f"{V1}/customers",
+            "search",
+            write=False,
+            params={"start": start or None, "limit": limit},
+            json={"filter": audience},
         )
         return parse.search_page(ApiHttp.json_body(resp))
 
@@ -108,9 +116,7 @@ class AppMixin:
         path, params = person_path(who, "segments")
         return parse.segments(await self._app.get_json(path, "person segments", params=params))
 
-    async def activities(
-        self, who: Identifier, *, activity_type: str | None = None, limit: int = 50
-    ) -> list[Activity]:
+    async def activities(self, who: Identifier, *, activity_type: str | None = None, limit: int = 50) -> list[Activity]:
         """Recent activities of a person, newest first; ``activity_type`` e.g. ``failed_attribute_change``."""
         path, params = person_path(who, "activities")
         params = {**params, "type": activity_type, "limit": max(1, min(limit, 100))}
@@ -149,7 +155,8 @@ class AppMixin:
                 return info
             if time.monotonic() + delay > deadline:
                 raise NetworkError(
-                    message=f"App API export {export_id}: still pending after {timeout:.0f} s", api="app",
+                    message=f"App API export {export_id}: still pending after {timeout:.0f} s",
+                    api="app",
                     hint="poll it again later",
                 )
             await asyncio.sleep(delay)
@@ -176,7 +183,9 @@ class AppMixin:
                 if resp.status_code != 200:
                     raise CustomerIOError(
                         message=f"App API export {export_id}: download failed with HTTP {resp.status_code}",
-                        status=resp.status_code, api="app", hint="the link expires after 15 minutes; try again",
+                        status=resp.status_code,
+                        api="app",
+                        hint="the link expires after 15 minutes; try again",
                     )
                 with tmp.open("wb") as fh:
                     async for chunk in resp.aiter_bytes():

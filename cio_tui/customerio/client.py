@@ -81,7 +81,10 @@ class CustomerIOClient(TrackMixin, AppMixin):
             "rng": rng,
         }
         self._track = ApiHttp(
-            "track", self.track_origin, httpx.BasicAuth(site_id, track_key.get_secret_value()), rps=track_rps,
+            "track",
+            self.track_origin,
+            httpx.BasicAuth(site_id, track_key.get_secret_value()),
+            rps=track_rps,
             **common,
         )
         self._app = ApiHttp("app", self.app_origin, _BearerAuth(app_key), rps=app_rps, **common)

@@ -137,13 +137,17 @@ class ApiHttp:
         return self._rng.uniform(0.0, min(self.backoff_cap, self.backoff_base * (2**attempt)))
 
     def _error(
-        self, cls: type[CustomerIOError], op: str, message: str, *, status: int | None = None, body: Any = None,
+        self,
+        cls: type[CustomerIOError],
+        op: str,
+        message: str,
+        *,
+        status: int | None = None,
+        body: Any = None,
         hint: str | None = None,
     ) -> CustomerIOError:
         details = [
-            ErrorDetail(
-                message=self._scrub(d.message)[:300], code=d.code, field=d.field, batch_index=d.batch_index
-            )
+            ErrorDetail(message=self._scrub(d.message)[:300], code=d.code, field=d.field, batch_index=d.batch_index)
             for d in parse_error_body(body)
         ]
         return cls(message=f"{self.label} {op}: {message}", status=status, details=details, api=self.api, hint=hint)
@@ -213,8 +217,12 @@ class ApiHttp:
                 resp = await self.client.send(request)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing reached the server: safe to retry reads and writes alike.
-                err = self._error(NetworkError, op, f"cannot connect to {self.origin} ({type(exc).__name__})",
-                                  hint="check the network and the API URL")
+                err = self._error(
+                    NetworkError,
+                    op,
+                    f"cannot connect to {self.origin} ({type(exc).__name__})",
+                    hint="check the network and the API URL",
+                )
                 if attempt < self.max_retries:
                     attempt = await self._wait(attempt, None, op, "connect failure")
                     continue
@@ -222,21 +230,29 @@ class ApiHttp:
             except httpx.TransportError as exc:
                 if write:
                     raise self._error(
-                        UncertainWriteError, op,
+                        UncertainWriteError,
+                        op,
                         f"no complete answer after the request was sent ({type(exc).__name__}); it may or may not "
                         "have taken effect",
                         hint="read the person to reconcile; do not resend blindly",
                     ) from None
-                err = self._error(NetworkError, op, f"network failure ({type(exc).__name__})",
-                                  hint="check the network and retry")
+                err = self._error(
+                    NetworkError, op, f"network failure ({type(exc).__name__})", hint="check the network and retry"
+                )
                 if attempt < self.max_retries:
                     attempt = await self._wait(attempt, None, op, type(exc).__name__)
                     continue
                 raise err from None
 
             status = resp.status_code
-            log.debug("%s %s -> %s in %.0f ms (attempt %d)", self.label, op, status,
-                      (time.monotonic() - started) * 1000, attempt + 1)
+            log.debug(
+                "%s %s -> %s in %.0f ms (attempt %d)",
+                self.label,
+                op,
+                status,
+                (time.monotonic() - started) * 1000,
+                attempt + 1,
+            )
             if 200 <= status < 300:
                 return resp
             body = self.json_body(resp)
@@ -248,10 +264,13 @@ class ApiHttp:
                     self.limiter.pause(min(retry_after, MAX_RETRY_AFTER))
                 if write and status != 429:
                     raise self._error(
-                        UncertainWriteError, op,
+                        UncertainWriteError,
+                        op,
                         f"HTTP {status} {_status_phrase(status)} after the request was sent; it may or may not "
                         "have taken effect",
-                        status=status, body=body, hint="read the person to reconcile; do not resend blindly",
+                        status=status,
+                        body=body,
+                        hint="read the person to reconcile; do not resend blindly",
                     )
                 if attempt < self.max_retries:
                     attempt = await self._wait(attempt, retry_after, op, f"HTTP {status}")
@@ -264,8 +283,9 @@ class ApiHttp:
 
     async def _wait(self, attempt: int, retry_after: float | None, op: str, why: str) -> int:
         delay = min(retry_after, MAX_RETRY_AFTER) if retry_after is not None else self.backoff(attempt)
-        log.info("%s %s: %s, retrying in %.2f s (retry %d of %d)", self.label, op, why, delay, attempt + 1,
-                 self.max_retries)
+        log.info(
+            "%s %s: %s, retrying in %.2f s (retry %d of %d)", self.label, op, why, delay, attempt + 1, self.max_retries
+        )
         await self._sleep(delay)
         return attempt + 1
 

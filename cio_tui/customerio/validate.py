@@ -90,22 +90,34 @@ class ProfileCheck(BaseModel):
 
 
 def _client(
-    track_origin: str, app_origin: str, site_id: str, track_key: SecretStr, app_key: SecretStr,
+    track_origin: str,
+    app_origin: str,
+    site_id: str,
+    track_key: SecretStr,
+    app_key: SecretStr,
     transport: httpx.AsyncBaseTransport | None,
 ) -> CustomerIOClient:
     return CustomerIOClient(
-        track_origin=track_origin, app_origin=app_origin, site_id=site_id, track_key=track_key, app_key=app_key,
-        transport=transport, max_retries=1, timeout=10.0,
+        track_origin=track_origin,
+        app_origin=app_origin,
+        site_id=site_id,
+        track_key=track_key,
+        app_key=app_key,
+        transport=transport,
+        max_retries=1,
+        timeout=10.0,
     )
 
 
 async def detect_region(
-    site_id: str, track_key: SecretStr, *, origin: str | None = None,
+    site_id: str,
+    track_key: SecretStr,
+    *,
+    origin: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> RegionInfo:
     """``GET /api/v1/accounts/region`` with the Track credentials (raises the client's typed errors)."""
-    async with _client(origin or US_TRACK, origin or US_TRACK, site_id, track_key, SecretStr(""),
-                       transport) as client:
+    async with _client(origin or US_TRACK, origin or US_TRACK, site_id, track_key, SecretStr(""), transport) as client:
         return await client.region()
 
 
@@ -114,7 +126,8 @@ def _failure(key: Literal["track", "app"], exc: CustomerIOError, what: str) -> K
         return KeyCheck(key=key, outcome="invalid", message=f"authentication failed (HTTP 401): {what}")
     if isinstance(exc, PermissionDeniedError):
         return KeyCheck(
-            key=key, outcome="forbidden",
+            key=key,
+            outcome="forbidden",
             message="the key is valid but not allowed to make this call (HTTP 403): give it a wider scope",
         )
     if isinstance(exc, RegionError):
@@ -127,7 +140,10 @@ def _failure(key: Literal["track", "app"], exc: CustomerIOError, what: str) -> K
 
 
 async def check_track_key(
-    site_id: str, track_key: SecretStr | None, *, track_url: str | None = None,
+    site_id: str,
+    track_key: SecretStr | None,
+    *,
+    track_url: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[KeyCheck, RegionInfo | None]:
     if track_key is None or not track_key.get_secret_value():
@@ -147,7 +163,10 @@ async def _app_probe(origin: str, app_key: SecretStr, transport: httpx.AsyncBase
 
 
 async def check_app_key(
-    app_key: SecretStr | None, region: Literal["us", "eu"], *, app_url: str | None = None,
+    app_key: SecretStr | None,
+    region: Literal["us", "eu"],
+    *,
+    app_url: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> KeyCheck:
     if app_key is None or not app_key.get_secret_value():
@@ -165,7 +184,9 @@ async def check_app_key(
         except CustomerIOError:
             return _failure("app", exc, "the App API key is wrong or revoked")
         return KeyCheck(
-            key="app", outcome="wrong_region", right_region=other,
+            key="app",
+            outcome="wrong_region",
+            right_region=other,
             message=f"the App API key belongs to a workspace in the {other.upper()} region",
         )
     except CustomerIOError as exc:
@@ -173,7 +194,10 @@ async def check_app_key(
 
 
 async def check_profile(
-    profile: ProfileLike, track_key: SecretStr | None, app_key: SecretStr | None, *,
+    profile: ProfileLike,
+    track_key: SecretStr | None,
+    app_key: SecretStr | None,
+    *,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ProfileCheck:
     """Check both keys of ``profile`` live, one outcome per key; never raises for a bad key."""
@@ -188,8 +212,12 @@ async def check_profile(
     if detected is None and app_check.outcome == "wrong_region":
         detected = app_check.right_region
     return ProfileCheck(
-        profile=profile.name, configured_region=region, detected_region=detected,
-        environment_id=info.environment_id if info else None, track=track_check, app=app_check,
+        profile=profile.name,
+        configured_region=region,
+        detected_region=detected,
+        environment_id=info.environment_id if info else None,
+        track=track_check,
+        app=app_check,
     )
 
 
