@@ -135,7 +135,10 @@ def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int) -> di
     try:
         plan, expected = asyncio.run(make_plan(server.url))
         probe.limited.clear()
+        history = sandbox_of(server.app).faults.history
+        first = len(history)
         elapsed, result = asyncio.run(timed_apply(server.url, plan, tmp / f"{name}-journal.sqlite"))
+        injected = Counter(f.kind for f in history[first:])
         once, lost, repeated = asyncio.run(outcome(server.url, probe, expected))
     finally:
         server.stop()
@@ -151,6 +154,7 @@ def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int) -> di
         "lost": lost,
         "repeated": repeated,
         "ok": result.ok,
+        "injected": injected,
         "sent": result.sent,
     }
 
@@ -226,6 +230,11 @@ def main() -> None:
             f"{label:<22}{r['ops']:>6}{r['time']:>8.2f}s{r['ideal']:>12.1f}s{r['ratio']:>7.2f}x{limit:>9}"
             f"{r['limited']:>13}{counts:>21}"
         )
+    for r, _ in rows:
+        if r["injected"]:
+            kinds = ", ".join(f"{n} x {k}" for k, n in sorted(r["injected"].items()))
+            print(f"  faults injected during the faulty run: {kinds} (each injected 429 carries Retry-After: 1,")
+            print("  which the client honours by pausing its whole Track or App bucket for 1 s)")
     print(
         f"kill test: {kill['kills']} SIGKILLs over {kill['ops']} operations (fault rate {args.fault_rate}), "
         f"final run exit {kill['final_exit']} in {kill['final_time']:.1f}s"

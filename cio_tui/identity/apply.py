@@ -33,7 +33,14 @@ from cio_tui.customerio.errors import (
     UncertainWriteError,
 )
 from cio_tui.customerio.identifiers import Identifier
-from cio_tui.identity.apply_checks import People, check_workspace, precondition_misses, snapshot, target_misses
+from cio_tui.identity.apply_checks import (
+    People,
+    check_workspace,
+    precondition_misses,
+    snapshot,
+    take_batch,
+    target_misses,
+)
 from cio_tui.identity.apply_events import (
     ApplyOptions,
     ApplyResult,
@@ -46,6 +53,7 @@ from cio_tui.identity.plan import Operation, OpKind, Plan
 
 Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
 Verified = tuple[list[Operation], list[Outcome], tuple[float, ...]]  # send again, not visible yet, delays left
+PROGRESS_EVERY = 0.1  # seconds between progress events while operations finish
 FATAL = (AuthError, PermissionDeniedError, RegionError)
 NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
 
@@ -74,6 +82,7 @@ class ApplyEngine:
         self._reasons: Counter[str] = Counter()
         self._problems: dict[str, OperationEvent] = {}
         self._attempts: Counter[str] = Counter()
+        self._last_progress = 0.0
         self.tracker = ProgressTracker(len(plan.operations), {})
 
     @classmethod
@@ -143,6 +152,7 @@ class ApplyEngine:
             q.put_nowait(event)
 
     def _emit_progress(self, finished: bool = False) -> None:
+        self._last_progress = time.monotonic()
         self._emit(self.tracker.snapshot(paused=self.paused, cancelled=self._cancelled, finished=finished))
 
     def _set(self, op: Operation, state: OpState, detail: str | None = None, reason: str | None = None) -> None:
@@ -152,6 +162,8 @@ class ApplyEngine:
             self._problems[op.op_id] = event
             self._reasons[reason or str(state)] += 1
         self._emit(event)
+        if time.monotonic() - self._last_progress >= PROGRESS_EVERY:
+            self._emit_progress()
 
     # -- run ------------------------------------------------------------------------------------------
     async def run(self) -> ApplyResult:
@@ -172,7 +184,8 @@ class ApplyEngine:
                 batches = sum(1 for is_batch, _ in tasks.values() if is_batch)
                 while batches < self.options.batches_in_flight and todo and budget != 0 and not self._cancelled:
                     busy = set().union(*(held for _, held in tasks.values()))
-                    batch = self._take(todo, busy, budget)
+                    size = min(self.options.batch_size, budget if budget is not None else self.options.batch_size)
+                    batch = take_batch(todo, busy, size)
                     if not batch:
                         break
                     budget = None if budget is None else budget - len(batch)
@@ -199,22 +212,6 @@ class ApplyEngine:
             self._emit_progress(finished=True)
             self._emit(None)
         return result
-
-    def _take(self, todo: deque[Operation], busy: set[str], budget: int | None) -> list[Operation]:
-        """Next operations in plan order, none touching a person another batch (or this one) holds."""
-        size = min(self.options.batch_size, budget if budget is not None else self.options.batch_size)
-        batch: list[Operation] = []
-        held = set(busy)
-        skipped: list[Operation] = []
-        while todo and len(batch) < size:
-            op = todo.popleft()
-            if held.intersection(op.cio_ids):
-                skipped.append(op)
-                continue
-            held.update(op.cio_ids)
-            batch.append(op)
-        todo.extendleft(reversed(skipped))
-        return batch
 
     def _result(self, elapsed: float) -> ApplyResult:
         counts = self.tracker.counts()

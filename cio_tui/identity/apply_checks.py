@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from cio_tui.customerio.models import Person
@@ -33,3 +34,20 @@ def target_misses(op: Operation, people: People) -> list[str]:
 
 def precondition_misses(op: Operation, people: People) -> list[str]:
     return [m for s in op.preconditions for m in s.mismatches(people.get(s.cio_id))]
+
+
+def take_batch(todo: deque[Operation], busy: set[str], size: int) -> list[Operation]:
+    """Take the next operations in plan order, none touching a person in ``busy`` or already in the batch (those
+    stay at the front of ``todo``, in order), so one person's operations never run concurrently or out of order."""
+    batch: list[Operation] = []
+    held = set(busy)
+    skipped: list[Operation] = []
+    while todo and len(batch) < size:
+        op = todo.popleft()
+        if held.intersection(op.cio_ids):
+            skipped.append(op)
+            continue
+        held.update(op.cio_ids)
+        batch.append(op)
+    todo.extendleft(reversed(skipped))
+    return batch

@@ -159,7 +159,8 @@ class Journal:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.operator = operator or _operator()
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        # check_same_thread off: a UI may open it on one thread and run the engine on a worker; use is sequential
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
