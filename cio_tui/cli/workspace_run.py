@@ -26,6 +26,7 @@ class Exit(Exception):  # noqa: N818 - a control-flow signal, not an error
     def __init__(self, code: int, message: str | None = None) -> None:
         super().__init__(message or "")
         self.code, self.message = code, message
+        self.exit_code = code  # what CliContext.run maps to the exit code
 
 
 def obj_of(ctx: click.Context) -> Any:
@@ -79,7 +80,11 @@ def exit_code_for(exc: BaseException) -> int | None:
 
 
 def run(ctx: click.Context, factory: Callable[[], Awaitable[T]]) -> T:
-    """Run the coroutine; known errors become a one-line message and their exit code."""
+    """Run the coroutine; known errors become a one-line message and their exit code (``CliContext.run`` when the
+    context provides it)."""
+    obj = obj_of(ctx)
+    if hasattr(obj, "run"):
+        return obj.run(factory())  # type: ignore[arg-type]
     try:
         return asyncio.run(factory())  # type: ignore[arg-type]
     except Exit as exc:
