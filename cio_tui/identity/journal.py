@@ -152,6 +152,15 @@ def _dump(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+def _redacted(request: Any) -> str | None:
+    """The request as stored: no auth headers ever (the client adds them), and any registered secret value that
+    found its way into a path or body replaced by ``********``."""
+    from cio_tui.credentials import redact
+
+    text = _dump(request)
+    return None if text is None else redact(text)
+
+
 class Journal:
     """Append-only journal. Not shared across threads: open one per process (SQLite handles several processes)."""
 
@@ -233,7 +242,7 @@ class Journal:
                 str(r.state),
                 self.operator,
                 r.kind,
-                _dump(r.request),
+                _redacted(r.request),
                 r.status,
                 _dump(r.before),
                 _dump(r.after),

@@ -73,3 +73,14 @@ def test_append_only(tmp_path, plan):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         j._db.execute("UPDATE entries SET state='done'")
     assert j._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_requests_are_stored_redacted(tmp_path, plan):
+    from pydantic import SecretStr
+
+    from cio_tui.credentials import register_secret
+
+    register_secret(SecretStr("sk-very-secret-value"))
+    j = Journal(tmp_path / "j.sqlite")
+    j.record(plan.plan_id, "op-00001", OpState.SENT, request={"path": "/x", "body": {"note": "sk-very-secret-value"}})
+    assert j.entries(plan.plan_id)[0].request == {"path": "/x", "body": {"note": "********"}}
