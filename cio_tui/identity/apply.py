@@ -36,7 +36,9 @@ from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.apply_checks import (
     People,
     check_workspace,
+    explain_failure,
     precondition_misses,
+    send_operation,
     snapshot,
     take_batch,
     target_misses,
@@ -49,10 +51,10 @@ from cio_tui.identity.apply_events import (
     ProgressTracker,
 )
 from cio_tui.identity.journal import Journal, OpState, Record
-from cio_tui.identity.plan import Operation, OpKind, Plan
+from cio_tui.identity.plan import Operation, Plan
 
 Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
-Verified = tuple[list[Operation], list[Outcome], tuple[float, ...]]  # send again, not visible yet, delays left
+Verified = tuple[list[Operation], dict[float, list[Outcome]]]  # send again; not visible yet, by wait before re-read
 PROGRESS_EVERY = 0.1  # seconds between progress events while operations finish
 FATAL = (AuthError, PermissionDeniedError, RegionError)
 NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
@@ -83,6 +85,7 @@ class ApplyEngine:
         self._problems: dict[str, OperationEvent] = {}
         self._attempts: Counter[str] = Counter()
         self._last_progress = 0.0
+        self._polls: dict[str, list[float]] = {}
         self.tracker = ProgressTracker(len(plan.operations), {})
 
     @classmethod
@@ -196,11 +199,11 @@ class ApplyEngine:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     tasks.pop(task)
-                    again, late, delays = task.result()
+                    again, late = task.result()
                     todo.extend(again)  # operations to send again (a read proved they did not apply)
-                    if late:
-                        held = {c for op, _, _ in late for c in op.cio_ids}
-                        tasks[asyncio.create_task(self._recheck(late, delays))] = (False, held)
+                    for delay, outcomes in late.items():
+                        held = {c for op, _, _ in outcomes for c in op.cio_ids}
+                        tasks[asyncio.create_task(self._recheck(outcomes, delay))] = (False, held)
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -243,7 +246,7 @@ class ApplyEngine:
 
     async def _batch(self, batch: list[Operation]) -> Verified:
         if not await self._gate():
-            return [], [], ()
+            return [], {}
         plan_id = self.plan.plan_id
         people = await self._read([c for op in batch for c in op.cio_ids])
         in_doubt = [op for op in batch if self.tracker.states.get(op.op_id, OpState.PENDING).in_doubt]
@@ -278,7 +281,7 @@ class ApplyEngine:
             self.tracker.set(op.op_id, OpState.SENT)
         self._emit_progress()
         outcomes = await self._send_all(to_send)
-        return await self._verify(outcomes, tuple(self.options.verify_delays))
+        return await self._verify(outcomes)
 
     async def _send_all(self, ops: list[Operation]) -> list[Outcome]:
         sem = asyncio.Semaphore(self.options.sends_in_flight)
@@ -290,7 +293,7 @@ class ApplyEngine:
                 self._attempts[op.op_id] += 1
                 self.tracker.sent += 1
                 try:
-                    await self._send(op)
+                    await send_operation(self.client, op)
                 except UncertainWriteError as exc:
                     return op, "uncertain", str(exc)
                 except FATAL:
@@ -310,31 +313,28 @@ class ApplyEngine:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
 
-    async def _send(self, op: Operation) -> None:
-        c, who = self.client, op.subject
-        if op.kind is OpKind.MERGE:
-            assert op.secondary is not None
-            await c.merge(who, op.secondary)
-        elif op.kind is OpKind.DELETE:
-            await c.delete(who)
-        elif op.kind is OpKind.SUPPRESS:
-            await c.suppress(who)
-        elif op.kind is OpKind.UNSUPPRESS:
-            await c.unsuppress(who)
-        else:
-            await c.identify(who, dict(op.attributes or {}))
+    async def _recheck(self, late: list[Outcome], delay: float) -> Verified:
+        await asyncio.sleep(delay)
+        return await self._verify(late)
 
-    async def _recheck(self, late: list[Outcome], delays: tuple[float, ...]) -> Verified:
-        await asyncio.sleep(delays[0])
-        return await self._verify(late, delays[1:])
+    def _next_wait(self, op: Operation, how: str) -> float | None:
+        """Seconds to wait before reading ``op`` again, or None when its polls are used up. A write that was
+        answered gets ``verify_delays``; an uncertain one ``uncertain_delays`` (resending it is harmless: every
+        planned write is idempotent on its target state, and it is resent only after reads show it did not apply)."""
+        if op.op_id not in self._polls:
+            self._polls[op.op_id] = list(
+                self.options.uncertain_delays if how == "uncertain" else self.options.verify_delays
+            )
+        left = self._polls[op.op_id]
+        return left.pop(0) if left else None
 
-    async def _verify(self, outcomes: list[Outcome], delays: tuple[float, ...]) -> Verified:
-        """Read back what was sent and record the results. Writes not visible yet are returned as ``late`` (to read
-        again after ``delays[0]``, without holding a batch slot) while delays remain."""
+    async def _verify(self, outcomes: list[Outcome]) -> Verified:
+        """Read back what was sent and record the results. Writes not visible yet are returned as ``late``, grouped
+        by how long to wait before reading them again (re-reads do not hold a batch slot)."""
         plan_id = self.plan.plan_id
         records: list[Record] = []
         again: list[Operation] = []
-        late: list[Outcome] = []
+        late: dict[float, list[Outcome]] = {}
         check = [op for op, how, _ in outcomes if how in ("ok", "uncertain") and op.target]
         people = await self._read([c for op in check for c in op.cio_ids])
         for op, how, err in outcomes:
@@ -350,8 +350,8 @@ class ApplyEngine:
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
                 self._set(op, state, detail)
-            elif op in check and delays:
-                late.append((op, how, err))
+            elif op in check and (wait := self._next_wait(op, how)) is not None:
+                late.setdefault(wait, []).append((op, how, err))
             else:
                 rec, retry = await self._unsuccessful(op, how, err, people)
                 records.append(replace(rec, status=status, after=after))
@@ -359,7 +359,9 @@ class ApplyEngine:
                     again.append(op)
         self.journal.append(records)
         self._emit_progress()
-        return again, late, (delays if late else ())
+        for op in again:
+            self._polls.pop(op.op_id, None)  # a new send gets a fresh set of polls
+        return again, late
 
     async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
         """Record for a write that is not (visibly) applied, and whether to send it again."""
@@ -383,19 +385,11 @@ class ApplyEngine:
             )
             reason = "failed: unexpected state after an uncertain write"
         else:
-            detail = "sent, but not applied: " + "; ".join(target_misses(op, people)) + await self._explain(op)
+            detail = (
+                "sent, but not applied: "
+                + "; ".join(target_misses(op, people))
+                + await explain_failure(self.client, op)
+            )
             reason = "failed: sent but not applied (see the journal for why)"
         self._set(op, OpState.FAILED, detail, reason=reason)
         return Record(plan_id, op.op_id, OpState.FAILED, kind=op.kind, detail=detail), False
-
-    async def _explain(self, op: Operation) -> str:
-        """Why a write did not apply, from the person's recent ``failed_attribute_change`` activities."""
-        try:
-            acts = await self.client.activities(op.subject, activity_type="failed_attribute_change", limit=3)
-        except CustomerIOError:
-            return ""
-        if not acts:
-            return " (no failed_attribute_change recorded yet)"
-        latest = max(acts, key=lambda a: a.timestamp)
-        reason = latest.data.get("reason") or latest.data.get("message") or latest.name or latest.data
-        return f". Customer.io recorded failed_attribute_change: {reason}"

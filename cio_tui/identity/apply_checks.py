@@ -1,13 +1,15 @@
-"""Pure checks of the apply engine: which workspace a plan belongs to, and how people compare to an operation."""
+"""Helpers of the apply engine: which workspace a plan belongs to, how people compare to an operation, which
+operations go in the next batch, and the per-operation client calls (send, explain a failure)."""
 
 from __future__ import annotations
 
 from collections import deque
 from typing import Any
 
+from cio_tui.customerio.errors import CustomerIOError
 from cio_tui.customerio.models import Person
 from cio_tui.identity.apply_events import WrongWorkspaceError
-from cio_tui.identity.plan import Operation, Plan
+from cio_tui.identity.plan import Operation, OpKind, Plan
 
 People = dict[str, Person]
 
@@ -51,3 +53,32 @@ def take_batch(todo: deque[Operation], busy: set[str], size: int) -> list[Operat
         batch.append(op)
     todo.extendleft(reversed(skipped))
     return batch
+
+
+async def send_operation(client: Any, op: Operation) -> None:
+    """Send one operation through the client method of its kind (the client builds the same request)."""
+    c, who = client, op.subject
+    if op.kind is OpKind.MERGE:
+        assert op.secondary is not None
+        await c.merge(who, op.secondary)
+    elif op.kind is OpKind.DELETE:
+        await c.delete(who)
+    elif op.kind is OpKind.SUPPRESS:
+        await c.suppress(who)
+    elif op.kind is OpKind.UNSUPPRESS:
+        await c.unsuppress(who)
+    else:
+        await c.identify(who, dict(op.attributes or {}))
+
+
+async def explain_failure(client: Any, op: Operation) -> str:
+    """Why a write did not apply, from the person's recent ``failed_attribute_change`` activities."""
+    try:
+        acts = await client.activities(op.subject, activity_type="failed_attribute_change", limit=3)
+    except CustomerIOError:
+        return ""
+    if not acts:
+        return " (no failed_attribute_change recorded yet)"
+    latest = max(acts, key=lambda a: a.timestamp)
+    reason = latest.data.get("reason") or latest.data.get("message") or latest.name or latest.data
+    return f". Customer.io recorded failed_attribute_change: {reason}"

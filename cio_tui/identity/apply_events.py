@@ -23,7 +23,8 @@ class ApplyOptions:
     """Tuning of one apply run. The client's token buckets do the rate limiting; these keep enough work in flight.
 
     ``max_ops``: send at most this many operations in this run (``--max``); the rest stay pending.
-    ``verify_delays``: extra reads (seconds to wait before each) when a write is not visible yet.
+    ``verify_delays``: extra reads (seconds to wait before each) when an answered write is not visible yet;
+    ``uncertain_delays``: the same for a write whose answer was lost (then it is sent again if still not applied).
     ``settle_seconds``: wait before re-reading an operation a previous run left ``sent``/``uncertain``.
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
     """
@@ -33,13 +34,14 @@ class ApplyOptions:
     batches_in_flight: int = 4
     sends_in_flight: int = 32
     verify_delays: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
+    uncertain_delays: tuple[float, ...] = (0.25, 0.5)
     settle_seconds: float = 1.0
     max_attempts: int = 3
 
     @classmethod
     def for_sandbox(cls, **kw: object) -> ApplyOptions:
         """The sandbox is consistent at once: no waiting for writes to become visible."""
-        base: dict[str, object] = {"verify_delays": (0.05,), "settle_seconds": 0.0}
+        base: dict[str, object] = {"verify_delays": (0.05,), "uncertain_delays": (0.05,), "settle_seconds": 0.0}
         return cls(**{**base, **kw})  # type: ignore[arg-type]
 
 
