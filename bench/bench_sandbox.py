@@ -78,7 +78,17 @@ def start_server(db: Path | None) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the sandbox server did not start")
 
 
-async def bench_throughput(url: str, total: int, concurrency: int, seconds: float, label: str) -> float:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), to tell server cost from client and machine load."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+async def bench_throughput(url: str, total: int, concurrency: int, seconds: float, label: str,
+                           pid: int | None = None) -> float:
     auth = httpx.BasicAuth(SANDBOX_SITE_ID, SANDBOX_TRACK_KEY)
     app = {"Authorization": f"Bearer {SANDBOX_APP_KEY}"}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -97,12 +107,18 @@ async def bench_throughput(url: str, total: int, concurrency: int, seconds: floa
                 errors += r.status_code not in (200, 404)
                 i += concurrency
 
+        cpu0 = cpu_seconds(pid) if pid else None
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(w) for w in range(concurrency)))
         elapsed = time.perf_counter() - t0
+        cpu1 = cpu_seconds(pid) if pid else None
     row(label, f"{done / elapsed:,.0f} req/s", ">= 1,000 req/s on 2 cores" if "sandbox" in label else "(reference)")
     if errors and "sandbox" in label:
         print(f"  ({errors} unexpected statuses)")
+    if cpu0 is not None and cpu1 is not None and cpu1 > cpu0 and "sandbox" in label:
+        per = (cpu1 - cpu0) / done
+        row("  server CPU per request (same run)", f"{per * 1000:.2f} ms", "(reported)")
+        row("  => capacity of one core given to the server", f"{1 / per:,.0f} req/s", ">= 1,000 req/s")
     return done / elapsed
 
 
@@ -145,7 +161,7 @@ def main() -> None:
                               (f"sandbox loopback, limits off ({args.concurrency} conns)", db)):
             proc, url = start_server(target)
             try:
-                asyncio.run(bench_throughput(url, args.requests, args.concurrency, args.seconds, label))
+                asyncio.run(bench_throughput(url, args.requests, args.concurrency, args.seconds, label, proc.pid))
             finally:
                 proc.terminate()
                 proc.wait(10)
