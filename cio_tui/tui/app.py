@@ -92,8 +92,8 @@ class CioApp(App[None]):
             self.switch_area("connect")
             return None
         await self.set_workspace(workspace)
-        self.notify(f"Opened {getattr(workspace, 'name', 'the workspace')}.", title="Workspace", timeout=4)
-        if then:
+        if then:  # opened on request (Connect): say so, then go on
+            self.notify(f"Opened {getattr(workspace, 'name', 'the workspace')}.", title="Workspace", timeout=4)
             self.switch_area(then)
         return workspace
 

@@ -59,17 +59,17 @@ class AreaBar(Widget):
         self.refresh()
 
     def render(self) -> RenderResult:
-        full_width = sum(len(f" {a.key} {a.title} ") for a in AREAS)
+        # " k Name" per area, "▸k Name◂" for the current one (fits 80 columns with the short names).
+        full_width = sum(len(f" {a.key} {a.title}") for a in AREAS) + 1
         narrow = self.size.width < full_width
         parts: list[Content] = []
         for area in AREAS:
-            name = area.short if narrow else area.title
-            label = f"{area.key} {name}"
+            label = f"{area.key} {area.short if narrow else area.title}"
             if area.mode == self.current:
                 parts.append(Content.from_markup("[b reverse]▸$label◂[/]", label=label))
             else:
                 # mode names are plain identifiers from the registry, safe inside the action markup
-                parts.append(Content.from_markup(f"[@click=app.switch_area('{area.mode}')] $label [/]", label=label))
+                parts.append(Content.from_markup(f" [@click=app.switch_area('{area.mode}')]$label[/]", label=label))
         return Content("").join(parts)
 
 

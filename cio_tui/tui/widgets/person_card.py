@@ -166,7 +166,7 @@ def overview_rows(card: IdentityCard, now: datetime) -> list[tuple[str, str | Te
         summary = ", ".join(f"{n} {label}" for label, n in counts.items() if n) + " (see above and Activity)"
         rows.append(("attention", summary))
     else:
-        rows.append(("attention", "none: no failed attribute change or profile merge in recent activity"))
+        rows.append(("attention", "none in recent activity"))
     return rows
 
 
