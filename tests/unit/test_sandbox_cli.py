@@ -39,8 +39,7 @@ def test_info_defaults_to_the_data_dir(isolated_dirs) -> None:
 async def test_embedded_transport_seeds_once_and_serves(tmp_path) -> None:
     db = tmp_path / "e.db"
     for round_ in range(2):  # the second call finds the workspace seeded (and keeps the person added)
-        async with httpx.AsyncClient(transport=embedded_transport(db, people=25, seed=1),
-                                     base_url=SANDBOX_ORIGIN) as c:
+        async with httpx.AsyncClient(transport=embedded_transport(db, people=25, seed=1), base_url=SANDBOX_ORIGIN) as c:
             ws = await c.get("/v1/workspaces", headers={"Authorization": f"Bearer {SANDBOX_APP_KEY}"})
             assert ws.json()["workspaces"][0]["people"] == 25 + round_
             region = await c.get("/api/v1/accounts/region", auth=(SANDBOX_SITE_ID, SANDBOX_TRACK_KEY))

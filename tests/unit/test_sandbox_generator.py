@@ -54,8 +54,11 @@ def test_export_writer_matches_the_seeded_workspace(tmp_path) -> None:
     seed_workspace(store, people=600, seed=7)
     assert [c["cio_ids"] for c in truth] == [c["cio_ids"] for c in ground_truth(store)]
     first = store.by_cio(rows[0]["cio_id"])
-    assert (first.id or "", first.email or "", str(first.created_at)) == (rows[0]["id"], rows[0]["email"],
-                                                                          rows[0]["created_at"])
+    assert (first.id or "", first.email or "", str(first.created_at)) == (
+        rows[0]["id"],
+        rows[0]["email"],
+        rows[0]["created_at"],
+    )
     assert (tmp_path / "truth.json").exists()
     store.close()
 
