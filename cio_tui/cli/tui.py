@@ -43,10 +43,13 @@ def build_services(ctx: Any) -> Any:
 
         credentials = CredentialStore()  # probes the keyring lazily, on first use (in a worker)
 
+    transport = getattr(ctx, "transport", None)  # tests only; None means the network
+
     async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
         from cio_tui.workspace import open_workspace as open_ws
 
-        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox)
+        extra = {"transport": transport} if transport is not None and not sandbox else {}
+        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox, **extra)
 
     start = start_choice(
         settings, profile_name=getattr(ctx, "profile_name", None), sandbox=bool(getattr(ctx, "sandbox", False))

@@ -40,8 +40,12 @@ class PeopleScreen(AreaScreen):
                 tooltip="Open Preview with a Segment identify call for this person"),
         Binding("f", "filter_attributes", "Filter attributes", id="people.filter_attributes", show=False,
                 tooltip="Search the person's attributes by name or value"),
+        Binding("o", "show_tab('tab-overview')", "Overview", id="people.overview", show=False,
+                tooltip="Identifiers, status, segments, devices and what needs attention"),
         Binding("a", "show_tab('tab-activity')", "Activity", id="people.activity", show=False,
                 tooltip="Recent activity, failed attribute changes and merges marked"),
+        Binding("s", "show_tab('tab-segments')", "Segments and devices", id="people.segments", show=False,
+                tooltip="Segments the person is in, and their devices"),
         Binding("h", "show_tab('tab-history')", "Lookup history", id="people.history", show=False,
                 tooltip="People looked up in this session; enter looks one up again"),
     ]
@@ -135,6 +139,9 @@ class PeopleScreen(AreaScreen):
             tabs.loading = False
         self.card = card = result.card
         tabs.show(card, self.cio.services.clock())
+        if tabs.active == "tab-history" or isinstance(self.focused, Input):
+            tabs.active = "tab-overview"
+            self.query_one("#overview-table", DataTable).focus()  # so c, p, a... work at once; / to type again
         p = card.person
         found = f"Found cio_{p.cio_id}" + (f", id {p.id}" if p.id else ", a lead (no id)") + (
             f", {p.email}" if p.email else ""
@@ -162,6 +169,10 @@ class PeopleScreen(AreaScreen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(PersonCardTabs).active = tab
+        tables = {"tab-overview": "#overview-table", "tab-activity": "#activity-table",
+                  "tab-segments": "#segments-table", "tab-history": "#history-list"}
+        if tab in tables:
+            self.query_one(tables[tab]).focus()
 
     def action_copy_value(self) -> None:
         label, value = self._highlighted_value()
