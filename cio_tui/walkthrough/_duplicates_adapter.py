@@ -19,8 +19,8 @@ EVERYONE = {
 EXPORT_ATTRIBUTES = ["unsubscribed", "anonymous_id"]
 
 
-def count_by_rule(path: Path) -> list[DuplicateRuleCount]:
-    """Groups and people per duplicate rule (rules with no group left out), from ``analyse_export``."""
+def count_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]:
+    """Groups and people per duplicate rule (rules with no group left out) and the number of distinct groups."""
     from cio_tui.walkthrough.audit import AuditError
 
     try:
@@ -30,10 +30,11 @@ def count_by_rule(path: Path) -> list[DuplicateRuleCount]:
     try:
         with analyse_export(path) as analysis:
             counts = analysis.rule_counts()
+            total = int(analysis.summary()["groups"])
     except ValueError as exc:
         raise AuditError(f"duplicate groups not counted: {exc}") from exc
     rows = [DuplicateRuleCount(rule=name, groups=c["groups"], people=c["people"]) for name, c in counts.items()]
-    return [r for r in rows if r.groups]
+    return [r for r in rows if r.groups], total
 
 
 async def live_export(client: Any, dest_dir: Path, *, poll_seconds: float, timeout: float) -> Path:

@@ -19,7 +19,7 @@ from cio_tui.customerio.identifiers import looks_like_email
 from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
 
 TRUE_VALUES = {"true", "1", "yes", "t"}
-DuplicateCounter = Callable[[Path], list[DuplicateRuleCount]]
+DuplicateCounter = Callable[[Path], tuple[list[DuplicateRuleCount], int]]
 
 
 class AuditError(Exception):
@@ -41,7 +41,8 @@ def audit_export(
 ) -> AuditCounts:
     """Count people, leads, email-as-id, case-variant ids, unsubscribed, suppressed, anonymous-only in a CSV export.
 
-    ``duplicates`` counts duplicate groups by rule over the same file (default: the duplicates engine).
+    ``duplicates`` counts duplicate groups by rule, and distinct groups, over the same file (default: the
+    duplicates engine).
     """
     path = Path(path)
     try:
@@ -88,8 +89,9 @@ def audit_export(
     if not col["unsubscribed"]:
         notes.append("The export has no `unsubscribed` column; add it to the export's attributes to count them.")
     counter = duplicates or duplicate_groups_by_rule
+    total: int | None = None
     try:
-        dup = counter(path)
+        dup, total = counter(path)
     except AuditError as exc:
         dup = []
         notes.append(str(exc))
@@ -105,12 +107,13 @@ def audit_export(
         suppressed=suppressed if col["suppressed"] else None,
         anonymous_only=anonymous_only,
         duplicate_groups=dup,
+        duplicate_groups_total=total,
         notes=notes,
     )
 
 
-def duplicate_groups_by_rule(path: Path) -> list[DuplicateRuleCount]:
-    """Duplicate groups per rule from the duplicates engine (``cio_tui.identity.duplicates``)."""
+def duplicate_groups_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]:
+    """Duplicate groups per rule, and distinct groups, from the duplicates engine (``cio_tui.identity.duplicates``)."""
     from cio_tui.walkthrough import _duplicates_adapter
 
     return _duplicates_adapter.count_by_rule(Path(path))

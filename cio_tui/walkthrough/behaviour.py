@@ -97,6 +97,19 @@ ADVICE: dict[str, Advice] = {
         "conditions on such attributes compare text, not dates.",
         "Send dates as strict ISO-8601 or unix seconds (step 6).",
     ),
+    "created_not_renamed": Advice(
+        "traits.created is no longer renamed to created_at",
+        "medium",
+        "Classic turned a 'created' trait into created_at; Actions keeps 'created' as its own attribute, so "
+        "created_at stays unset for those people.",
+        "Send createdAt/created_at instead of created, or map it in the Create or Update Person action (step 6).",
+    ),
+    "timestamp_offset_assumed_utc": Advice(
+        "Dates without a time zone",
+        "low",
+        "A date string without an offset is converted as if it were UTC (Segment's runtime may use another zone).",
+        "Send dates with an explicit offset (Z or +hh:mm).",
+    ),
     "anonymous_id_attribute": Advice(
         "A new anonymous_id attribute",
         "low",

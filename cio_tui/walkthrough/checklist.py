@@ -71,11 +71,12 @@ def build_checklist(calls: list[PreviewedCall], state: WalkthroughState) -> list
         "setup:dev-source", "Setup", "Build the Actions destination on a dev/test source first",
         "Segment's migration guide: test the new mappings before touching production sources.",
     ))
-    region = "EU 🇪🇺" if classic.datacenter == "eu" else "US 🇺🇸"
+    region = "EU" if classic.datacenter == "eu" else "US"
+    flag = "EU 🇪🇺" if region == "EU" else "US 🇺🇸"
     add(ChecklistItem(
-        "setup:region", "Setup", f'Set Account Region to "{region}"',
-        f"The classic datacenter is {classic.datacenter or 'not recorded (default: US)'}; Actions wants the region "
-        "value with its flag.",
+        "setup:region", "Setup", f"Set Account Region to {region}",
+        f"The classic datacenter is {classic.datacenter or 'not recorded (default: US)'}; in Actions pick the "
+        f'value "{flag}" (the flag is part of the value).',
     ))
     add(ChecklistItem(
         "setup:credentials", "Setup", "Copy the site id and API key into the Actions settings",

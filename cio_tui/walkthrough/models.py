@@ -81,10 +81,14 @@ class AuditCounts(_Model):
     suppressed: int | None = None
     anonymous_only: int = 0
     duplicate_groups: list[DuplicateRuleCount] = Field(default_factory=list)
+    duplicate_groups_total: int | None = None
+    """Distinct groups (a group linked by two rules counts once); None = not counted."""
     notes: list[str] = Field(default_factory=list)
 
     @property
     def duplicate_group_total(self) -> int:
+        if self.duplicate_groups_total is not None:
+            return self.duplicate_groups_total
         return sum(r.groups for r in self.duplicate_groups)
 
     def chart_rows(self) -> list[tuple[str, int]]:

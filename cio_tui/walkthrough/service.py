@@ -132,19 +132,20 @@ class WalkthroughService:
         state.touch(number, now=self.now())
         return self.refresh(state)
 
-    def record_plan(self, cleanup: CleanupPlan, path: Path) -> WalkthroughState:
+    def plan_record(self, cleanup: CleanupPlan, path: Path) -> PlanRecord:
         assert cleanup.plan is not None
-        state = self.load()
-        state.plans.append(
-            PlanRecord(
-                plan_id=cleanup.plan.plan_id,
-                kind=str(cleanup.plan.source),
-                path=str(path),
-                operations=len(cleanup.plan.operations),
-                created_at=self.now(),
-                description=cleanup.warning,
-            )
+        return PlanRecord(
+            plan_id=cleanup.plan.plan_id,
+            kind=str(cleanup.plan.source),
+            path=str(path),
+            operations=len(cleanup.plan.operations),
+            created_at=self.now(),
+            description=cleanup.warning,
         )
+
+    def record_plan(self, cleanup: CleanupPlan, path: Path) -> WalkthroughState:
+        state = self.load()
+        state.plans.append(self.plan_record(cleanup, path))
         return self.save(state)
 
     # -- exports --------------------------------------------------------------------------------------
@@ -159,16 +160,24 @@ class WalkthroughService:
             ov.state, now=now or self.now(), changes=ov.changes, checklist=ov.checklist, journal=ov.journal
         )
 
-    def write_report(self, out: Path) -> Path:
-        """Write the report and mark step 9 done (the report is its own proof)."""
-        state = self.load()
+    def mark_report_exported(self, state: WalkthroughState, out: Path) -> None:
+        """Record the export on ``state`` and mark step 9 done (the report is its own proof); no IO."""
         now = self.now()
         state.report_path = str(out)
         state.report_exported_at = now
         complete_if_ready(state, 9, now=now)
-        text = self.report_markdown(state, now=now)
+
+    def render_report(self, state: WalkthroughState, out: Path) -> Path:
+        """Write the report of ``state`` to ``out`` (the state file is not touched)."""
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        self.save(state)
+        out.write_text(self.report_markdown(state, now=state.report_exported_at or self.now()), encoding="utf-8")
         return out
+
+    def write_report(self, out: Path) -> Path:
+        """Write the report and save step 9 as done."""
+        state = self.load()
+        self.mark_report_exported(state, out)
+        self.render_report(state, out)
+        self.save(state)
+        return Path(out)

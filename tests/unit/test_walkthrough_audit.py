@@ -28,7 +28,7 @@ def test_counts_from_export(tmp_path) -> None:
 
     def fake_duplicates(p):
         seen.append(p)
-        return [DuplicateRuleCount(rule="case_variant_id", groups=1, people=3)]
+        return [DuplicateRuleCount(rule="case_variant_id", groups=1, people=3)], 1
 
     counts = audit_export(path, now=T0, duplicates=fake_duplicates)
     assert (counts.people, counts.leads, counts.email_as_id, counts.case_variant_ids) == (7, 1, 1, 3)
@@ -41,7 +41,7 @@ def test_counts_from_export(tmp_path) -> None:
 def test_suppressed_column_is_counted_when_present(tmp_path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("CIO_ID,Id,Email,suppressed\na1,u1,,true\na2,u2,,false\n")
-    counts = audit_export(path, now=T0, duplicates=lambda p: [])
+    counts = audit_export(path, now=T0, duplicates=lambda p: ([], 0))
     assert counts.suppressed == 1 and counts.people == 2
 
 
@@ -49,4 +49,4 @@ def test_export_without_identifier_columns_is_refused(tmp_path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("name,plan\nx,y\n")
     with pytest.raises(AuditError, match="no cio_id, id, email column"):
-        audit_export(path, now=T0, duplicates=lambda p: [])
+        audit_export(path, now=T0, duplicates=lambda p: ([], 0))

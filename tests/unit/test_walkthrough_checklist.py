@@ -26,16 +26,27 @@ def _result(message, actions, warnings=(), errors=()):
 CALLS = [
     PreviewedCall.from_result(r, set_name="web")
     for r in (
-        _result({"type": "identify", "userId": "u1", "traits": {"email": "a@b.co"}}, ["createUpdatePerson"],
-                ["anonymous_id_attribute"]),
+        _result(
+            {"type": "identify", "userId": "u1", "traits": {"email": "a@b.co"}},
+            ["createUpdatePerson"],
+            ["anonymous_id_attribute"],
+        ),
         _result({"type": "track", "userId": "u1", "event": "User Deleted"}, ["deletePerson"], ["reserved_event"]),
-        _result({"type": "track", "anonymousId": "an1", "event": "Signed Up"}, ["trackEvent"],
-                ["classic_drops_anonymous"]),
-        _result({"type": "page", "userId": "u1", "name": "Pricing", "properties": {}}, [], ["page_name_changes"],
-                [("trackPageView", "The root value is missing the required field 'url'.")]),
+        _result(
+            {"type": "track", "anonymousId": "an1", "event": "Signed Up"}, ["trackEvent"], ["classic_drops_anonymous"]
+        ),
+        _result(
+            {"type": "page", "userId": "u1", "name": "Pricing", "properties": {}},
+            [],
+            ["page_name_changes"],
+            [("trackPageView", "The root value is missing the required field 'url'.")],
+        ),
         _result({"type": "screen", "userId": "u1", "name": "Home"}, ["trackScreenView"], ["screen_name_changes"]),
-        _result({"type": "group", "userId": "u1", "groupId": "g1", "traits": {"plan": "pro"}}, ["createUpdateObject"],
-                ["group_traits_ignored"]),
+        _result(
+            {"type": "group", "userId": "u1", "groupId": "g1", "traits": {"plan": "pro"}},
+            ["createUpdateObject"],
+            ["group_traits_ignored"],
+        ),
         _result({"type": "alias", "userId": "u1", "previousId": "anon-1"}, ["mergePeople"], ["alias_merges"]),
     )
 ]
@@ -55,10 +66,12 @@ def test_behaviour_changes_grouped_by_code_most_severe_first() -> None:
 
 
 def test_checklist_from_calls_and_settings() -> None:
-    state = WalkthroughState(classic=ClassicSettings(site_id="s1", datacenter="eu", convert_to_unix_time=False,
-                                                     connection_mode="device"))
+    state = WalkthroughState(
+        classic=ClassicSettings(site_id="s1", datacenter="eu", convert_to_unix_time=False, connection_mode="device")
+    )
     items = {i.key: i for i in build_checklist(CALLS, state)}
-    assert items["setup:region"].title == 'Set Account Region to "EU 🇪🇺"'
+    assert items["setup:region"].title == "Set Account Region to EU"
+    assert '"EU 🇪🇺"' in items["setup:region"].why
     assert "setup:device-mode" in items
     assert items["preset:createUpdatePerson"].title == "Keep the Create or Update Person preset"
     assert items["preset:mergePeople"].title == "Decide on the Merge People preset: keep only if wanted"
@@ -83,6 +96,6 @@ def test_checklist_markdown_marks_ticked_items() -> None:
     items = build_checklist([], WalkthroughState())
     text = checklist_markdown(items, {"setup:region": True}, title="Prepare Actions: Acme")
     assert text.startswith("# Prepare Actions: Acme\n\n## Setup\n")
-    assert '- [x] Set Account Region to "US 🇺🇸"' in text
+    assert "- [x] Set Account Region to US" in text
     assert "- [ ] Build the Actions destination on a dev/test source first" in text
     assert text.rstrip().endswith(f"1 of {len(items)} items done.")

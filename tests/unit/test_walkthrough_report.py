@@ -23,7 +23,9 @@ def _service(tmp_path):
 
 def _journal_with_applied_plan(data_dir) -> str:
     plan = Plan.create(
-        workspace_fingerprint="us:f00", workspace_name="Acme", source="convert-leads",
+        workspace_fingerprint="us:f00",
+        workspace_name="Acme",
+        source="convert-leads",
         operations=[operations.assign_id(PersonRef(cio_id=f"a{i}", email=f"l{i}@x.co"), f"u{i}") for i in range(3)],
         created_at=T0,
     )
@@ -42,8 +44,14 @@ def test_report_content(tmp_path) -> None:
     state.set_status(1, StepStatus.DONE, now=T0)
     state.set_status(2, StepStatus.SKIPPED, reason="settings known from the admin", now=T0)
     state.set_notes(3, "ran on | the export", now=T0)
-    state.audit = AuditCounts(source="export", source_detail="people.csv", taken_at=T0, people=10, leads=2,
-                              duplicate_groups=[DuplicateRuleCount(rule="same_email", groups=2, people=4)])
+    state.audit = AuditCounts(
+        source="export",
+        source_detail="people.csv",
+        taken_at=T0,
+        people=10,
+        leads=2,
+        duplicate_groups=[DuplicateRuleCount(rule="same_email", groups=2, people=4)],
+    )
     state.cutover = CutoverChoice(method="one_step", cutover_at=T0)
     svc.save(state)
 

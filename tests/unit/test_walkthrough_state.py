@@ -22,7 +22,15 @@ def _workspace(tmp_path, fingerprint="us:abc"):
 def test_nine_steps_in_order_each_with_purpose_done_and_area() -> None:
     assert [s.number for s in STEPS] == list(range(1, 10))
     assert [s.key for s in STEPS] == [
-        "connect", "identifiers", "audit", "preview", "repair", "prepare", "cutover", "verify", "report",
+        "connect",
+        "identifiers",
+        "audit",
+        "preview",
+        "repair",
+        "prepare",
+        "cutover",
+        "verify",
+        "report",
     ]
     assert all(s.purpose and s.done_when and s.areas for s in STEPS)
     assert STEPS[4].areas == ("duplicates", "leads", "identifiers", "plan")
@@ -103,6 +111,12 @@ def test_status_json_shape() -> None:
     assert data["current_step"] == 2
     assert data["counts"] == {"not_started": 8, "in_progress": 0, "done": 1, "skipped": 0}
     assert data["steps"][0] == {
-        "number": 1, "key": "connect", "title": "Connect and check the workspace", "status": "done",
-        "reason": None, "notes": "", "started_at": T0.isoformat(), "finished_at": T0.isoformat(),
+        "number": 1,
+        "key": "connect",
+        "title": "Connect and check the workspace",
+        "status": "done",
+        "reason": None,
+        "notes": "",
+        "started_at": T0.isoformat(),
+        "finished_at": T0.isoformat(),
     }

@@ -13,7 +13,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
@@ -56,6 +56,8 @@ class WalkthroughScreen(AreaScreen):
         Binding("s", "skip", "Skip", id="walkthrough.skip", tooltip="Skip the selected step, saying why"),
         Binding("o", "open_area", "Open", id="walkthrough.open", tooltip="Open the screen that does this step"),
         Binding("n", "next_step", "Next step", id="walkthrough.next", tooltip="Go to the first unfinished step"),
+        Binding("r", "reload", "Reload", id="walkthrough.reload",
+                tooltip="Read the saved calls, plans and journal again (after using another area)"),
     ]
 
     def __init__(self) -> None:
@@ -71,17 +73,18 @@ class WalkthroughScreen(AreaScreen):
         with Horizontal(id="wt-layout"):
             with Vertical(id="wt-left"):
                 yield StepList(id="wt-steps")
-                yield Static("Opening the walkthrough of this workspace…", id="wt-progress")
+                yield Static("Opening the walkthrough of this workspace…", id="wt-progress", markup=False)
             with VerticalScroll(id="wt-detail"):
-                yield Static("", id="wt-title")
-                yield Static("", id="wt-purpose")
-                yield Static("", id="wt-missing")
-                with Horizontal(id="wt-buttons"):
+                yield Static("", id="wt-title", markup=False)
+                yield Static("", id="wt-purpose", markup=False)
+                yield Static("", id="wt-missing", markup=False)
+                with Grid(id="wt-open-buttons"):
                     for mode in OPEN_AREAS:
                         yield Button(f"Open {area(mode).title}", id=f"wt-open-{mode}", classes="wt-open", compact=True)
+                with Horizontal(id="wt-buttons"):
                     yield Button("Done (d)", id="wt-done", variant="success", compact=True)
                     yield Button("Skip (s)", id="wt-skip", compact=True)
-                    yield Button("Not started", id="wt-reset", compact=True)
+                    yield Button("Reset", id="wt-reset", compact=True, tooltip="Mark the step not started")
                 yield Input(placeholder="notes for this step (Enter saves)", id="wt-notes", compact=True)
                 with ContentSwitcher(id="wt-panels", initial="wt-panel-1"):
                     for number, panel in enumerate(PANELS, start=1):
@@ -106,6 +109,15 @@ class WalkthroughScreen(AreaScreen):
 
         self.service = WalkthroughService(workspace, now=self.cio.services.clock)
         self._load()
+
+    def on_screen_resume(self) -> None:
+        """Back from another area: saved call sets, plans and the journal may have changed."""
+        if self.service is not None and self.overview is not None:
+            self._load()
+
+    def action_reload(self) -> None:
+        if self.service is not None:
+            self._load()
 
     @property
     def step_number(self) -> int:
@@ -150,8 +162,15 @@ class WalkthroughScreen(AreaScreen):
     # -- persisting -----------------------------------------------------------------------------------
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _load(self) -> None:
-        overview = self.service.overview()
-        self.app.call_from_thread(self._show, overview)
+        with self._lock:
+            version = self._saved_version
+            overview = self.service.overview()
+        self.app.call_from_thread(self._show_if_current, overview, version)
+
+    def _show_if_current(self, overview: Any, version: int) -> None:
+        """Show a worker's overview unless a newer change is still being saved (its own worker will show it)."""
+        if version == self._version:
+            self._show(overview)
 
     def _changed(self) -> None:
         """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
@@ -166,7 +185,7 @@ class WalkthroughScreen(AreaScreen):
             self.service.refresh(state)
             self._saved_version = version
             overview = self.service.overview(state)
-        self.app.call_from_thread(self._show, overview)
+        self.app.call_from_thread(self._show_if_current, overview, version)
 
     @on(Record)
     def _record(self, message: Record) -> None:
@@ -224,7 +243,7 @@ class WalkthroughScreen(AreaScreen):
         if self.overview is not None:
             self.query_one(StepList).highlighted = (self.overview.state.current_step() or 9) - 1
 
-    @on(Button.Pressed, "#wt-buttons Button")
+    @on(Button.Pressed, "#wt-buttons Button, #wt-open-buttons Button")
     def _button(self, event: Button.Pressed) -> None:
         bid = event.button.id or ""
         if bid.startswith("wt-open-"):
@@ -248,8 +267,14 @@ class WalkthroughScreen(AreaScreen):
 
             choice = CutoverChoice(method=message.args.get("method"), cutover_at=self.cio.services.clock())
             self.post_message(Record(7, {"cutover": choice}))
-        elif message.kind in ("export_report", "export_checklist"):
-            self._export(message.kind, Path(message.args["path"]).expanduser())
+        elif message.kind == "export_report":
+            path = Path(message.args["path"]).expanduser()
+            self.service.mark_report_exported(self.overview.state, path)
+            self._changed()
+            self._export(message.kind, path, self.overview.state.model_copy(deep=True))
+        elif message.kind == "export_checklist":
+            path = Path(message.args["path"]).expanduser()
+            self._export(message.kind, path, self.overview.state.model_copy(deep=True))
         else:
             self._run_task(message.kind, message.args)
 
@@ -302,23 +327,20 @@ class WalkthroughScreen(AreaScreen):
         folder = self.service.data_dir / "plans"
         folder.mkdir(parents=True, exist_ok=True)
         path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json")
-        with self._lock:
-            self.service.record_plan(result, path)
-        self.app.call_from_thread(self.cio.open_plan, result.plan)
+        self.app.call_from_thread(self._plan_saved, result, path)
+
+    def _plan_saved(self, result: Any, path: Path) -> None:
+        self.overview.state.plans.append(self.service.plan_record(result, path))
+        self._changed()
+        self.cio.open_plan(result.plan)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _export(self, kind: str, path: Path) -> None:
-        with self._lock:
-            self.service.save(self.overview.state.model_copy(deep=True))
-            if kind == "export_report":
-                self.service.write_report(path)
-                overview = self.service.overview()
-            else:
-                path.write_text(self.service.checklist_markdown(), encoding="utf-8")
-                overview = None
+    def _export(self, kind: str, path: Path, state: Any) -> None:
+        if kind == "export_report":
+            self.service.render_report(state, path)
+        else:
+            path.write_text(self.service.checklist_markdown(state), encoding="utf-8")
         self.app.call_from_thread(self.notify, f"Written to {path}", title="Export")
-        if overview is not None:
-            self.app.call_from_thread(self._show, overview)
 
 
 __all__ = ["WalkthroughScreen"]

@@ -50,8 +50,8 @@ class AuditPanel(StepPanel):
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="or the path of a people export (CSV)", id="wt-audit-path", compact=True)
             yield Button("Audit export", id="wt-audit-export", compact=True)
-        yield Static("", id="wt-audit-summary", classes="wt-result")
-        yield Static("", id="wt-audit-chart", classes="wt-chart")
+        yield Static("", id="wt-audit-summary", classes="wt-result", markup=False)
+        yield Static("", id="wt-audit-chart", classes="wt-chart", markup=False)
 
     def show(self, overview: Any) -> None:
         summary, chart = audit_text(overview.state.audit)

@@ -7,10 +7,10 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Input, OptionList, Static
 
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
+from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 
 
 class ChecklistPanel(StepPanel):
@@ -18,50 +18,41 @@ class ChecklistPanel(StepPanel):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._keys: list[str] = []
-        self._checked: dict[str, bool] = {}
+        self._why: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="wt-check-summary", classes="wt-result")
-        yield SelectionList[str](id="wt-checklist")
+        yield Static("", id="wt-check-summary", classes="wt-result", markup=False)
+        yield TickList(id="wt-checklist")
+        yield Static("", id="wt-check-why", classes="wt-hint", markup=False)
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="checklist.md", id="wt-check-path", compact=True)
             yield Button("Export Markdown", id="wt-check-export", compact=True)
 
     def show(self, overview: Any) -> None:
         items = overview.checklist
-        self._checked = dict(overview.state.checklist)
-        done = sum(1 for item in items if self._checked.get(item.key))
+        ticked = {key for key, value in overview.state.checklist.items() if value}
+        done = sum(1 for item in items if item.key in ticked)
         self.query_one("#wt-check-summary", Static).update(
-            f"{done} of {len(items)} ticked. Space ticks the highlighted item; each says why it is on the list."
+            f"{done} of {len(items)} ticked. Enter or space ticks the highlighted item; why it is there shows below."
         )
-        sl = self.query_one("#wt-checklist", SelectionList)
-        keys = [item.key for item in items]
-        with self.prevent(SelectionList.SelectedChanged):
-            if keys != self._keys:
-                highlighted = sl.highlighted
-                sl.clear_options()
-                sl.add_options(
-                    Selection(f"{item.category}: {item.title}\n  {item.why}", item.key,
-                              bool(self._checked.get(item.key)), id=item.key)
-                    for item in items
-                )
-                self._keys = keys
-                if highlighted is not None and keys:
-                    sl.highlighted = min(highlighted, len(keys) - 1)
-            else:
-                for key in keys:
-                    if self._checked.get(key):
-                        sl.select(key)
-                    else:
-                        sl.deselect(key)
+        self._why = {item.key: item.why for item in items}
+        tick_list = self.query_one("#wt-checklist", TickList)
+        tick_list.set_items([(item.key, f"{item.category}: {item.title}") for item in items], ticked)
+        self._show_why(tick_list.highlighted)
 
-    @on(SelectionList.SelectedChanged, "#wt-checklist")
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
-        ticked = set(event.selection_list.selected)
-        checklist = {key: key in ticked for key in self._keys if key in ticked or self._checked.get(key)}
-        self._checked = {k: v for k, v in checklist.items() if v}
-        self.record(checklist=self._checked)
+    def _show_why(self, index: int | None) -> None:
+        keys = self.query_one("#wt-checklist", TickList).keys
+        key = keys[index] if index is not None and 0 <= index < len(keys) else None
+        self.query_one("#wt-check-why", Static).update(f"Why: {self._why[key]}" if key in self._why else "")
+
+    @on(OptionList.OptionHighlighted, "#wt-checklist")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._show_why(event.option_index)
+
+    @on(TickList.Toggled, "#wt-checklist")
+    def _toggled(self, event: TickList.Toggled) -> None:
+        self.record(checklist=dict.fromkeys(sorted(event.tick_list.ticked), True))
 
     @on(Button.Pressed, "#wt-check-export")
     @on(Input.Submitted, "#wt-check-path")

@@ -27,7 +27,7 @@ class ConnectPanel(StepPanel):
     STEP = 1
 
     def compose(self) -> ComposeResult:
-        yield Static("Not checked yet.", id="wt-connection", classes="wt-result")
+        yield Static("Not checked yet.", id="wt-connection", classes="wt-result", markup=False)
         yield Button("Check the workspace now", id="wt-check", variant="primary", compact=True)
         yield Label("Classic destination settings, as Segment shows them:", classes="wt-section")
         yield _row("Site id", Input(placeholder="site id of the classic destination", id="wt-site-id", compact=True))
@@ -92,7 +92,7 @@ class IdentifierPanel(StepPanel):
         yield _row("Identifier mode", Select(ID_MODES, id="wt-id-mode", compact=True))
         yield _row("Auto-merge", Select(YES_NO, id="wt-auto-merge", compact=True))
         yield _row("Email updates by id", Select(YES_NO, id="wt-email-by-id", compact=True))
-        yield Static(MODE_MEANING[None], id="wt-id-meaning", classes="wt-result")
+        yield Static(MODE_MEANING[None], id="wt-id-meaning", classes="wt-result", markup=False)
         yield Static(
             "Auto-merge: when one identify carries the id of one person and the email of another, Customer.io "
             "merges them (only if the id-person has no email and the email-person has no id); otherwise the "
@@ -144,7 +144,7 @@ class CutoverPanel(StepPanel):
             yield Label("Cut-over time", classes="wt-field-label")
             yield Input(placeholder="YYYY-MM-DD HH:MM (UTC)", id="wt-cut-at", compact=True)
             yield Button("Now", id="wt-cut-now", compact=True)
-        yield Static("", id="wt-cut-error", classes="wt-error")
+        yield Static("", id="wt-cut-error", classes="wt-error", markup=False)
 
     def show(self, overview: Any) -> None:
         cut = overview.state.cutover

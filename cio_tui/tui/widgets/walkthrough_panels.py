@@ -8,35 +8,27 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Input, Label, Select, Static
 
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
+from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
 
 
 class PreviewPanel(StepPanel):
     STEP = 4
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._names: list[str] = []
-
     def compose(self) -> ComposeResult:
         yield Label("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
-        yield SelectionList[str](id="wt-sets")
-        yield Static("", id="wt-changes", classes="wt-result")
+        yield TickList(id="wt-sets")
+        yield Static("", id="wt-changes", classes="wt-result", markup=False)
 
     def show(self, overview: Any) -> None:
         names = list(overview.saved_sets)
         reviewed = set(overview.state.reviewed_sets)
-        sl = self.query_one("#wt-sets", SelectionList)
-        with self.prevent(SelectionList.SelectedChanged):
-            if names != self._names:
-                sl.clear_options()
-                sl.add_options(Selection(name, name, name in reviewed) for name in names)
-                self._names = names
-        sl.display = bool(names)
+        sets = self.query_one("#wt-sets", TickList)
+        sets.set_items([(name, name) for name in names], reviewed)
+        sets.display = bool(names)
         if not names:
             text = "No saved set yet: open Preview, paste the calls your app makes, and save them as a set."
         elif not overview.changes:
@@ -48,16 +40,16 @@ class PreviewPanel(StepPanel):
             text = "\n".join(lines)
         self.query_one("#wt-changes", Static).update(text)
 
-    @on(SelectionList.SelectedChanged, "#wt-sets")
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
-        self.record(reviewed_sets=list(event.selection_list.selected))
+    @on(TickList.Toggled, "#wt-sets")
+    def _changed(self, event: TickList.Toggled) -> None:
+        self.record(reviewed_sets=[name for name in event.tick_list.keys if name in event.tick_list.ticked])
 
 
 class RepairPanel(StepPanel):
     STEP = 5
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="wt-applied", classes="wt-result")
+        yield Static("", id="wt-applied", classes="wt-result", markup=False)
         yield Label("Delete or suppress people (e.g. Segment GDPR suppressions) from a CSV", classes="wt-section")
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="people.csv (identifier[,action])", id="wt-cleanup-path", compact=True)
@@ -89,9 +81,9 @@ class VerifyPanel(StepPanel):
     STEP = 8
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="wt-verify-since", classes="wt-hint")
+        yield Static("", id="wt-verify-since", classes="wt-hint", markup=False)
         yield Button("Run the verification", id="wt-verify", variant="primary", compact=True)
-        yield Static("", id="wt-verify-result", classes="wt-result")
+        yield Static("", id="wt-verify-result", classes="wt-result", markup=False)
 
     def show(self, overview: Any) -> None:
         state = overview.state
@@ -124,9 +116,9 @@ class ReportPanel(StepPanel):
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="migration-report.md", id="wt-report-path", compact=True)
             yield Button("Export report", id="wt-report", variant="primary", compact=True)
-        yield Static("", id="wt-report-done", classes="wt-hint")
+        yield Static("", id="wt-report-done", classes="wt-hint", markup=False)
         yield Label("Open risks", classes="wt-section")
-        yield Static("", id="wt-risks", classes="wt-result")
+        yield Static("", id="wt-risks", classes="wt-result", markup=False)
 
     def show(self, overview: Any) -> None:
         state = overview.state

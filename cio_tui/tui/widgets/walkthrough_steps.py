@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -28,7 +29,7 @@ class StepList(OptionList):
 
     def show(self, state: WalkthroughState) -> None:
         for step in STEPS:
-            self.replace_option_prompt(f"step-{step.number}", step_line(step.number, state))
+            self.replace_option_prompt(f"step-{step.number}", Text(step_line(step.number, state)))
 
     @property
     def step_number(self) -> int:

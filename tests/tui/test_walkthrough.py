@@ -1,0 +1,154 @@
+"""Walkthrough area (Pilot): what the operator records is persisted per workspace and resumes after a restart."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Button, Input, Select, Static
+
+from cio_tui.tui.modals.confirm import ConfirmModal
+from cio_tui.tui.modals.walkthrough_skip import SkipStepModal
+from cio_tui.tui.widgets.walkthrough_steps import StepList
+from cio_tui.tui.widgets.walkthrough_ticklist import TickList
+from tests.tui.conftest import FIXED_NOW, SIZE, settle
+
+
+def _state(app) -> dict:
+    return json.loads((app.workspace.data_dir / "walkthrough.json").read_text())
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def _goto_step(pilot, number: int) -> None:
+    pilot.app.screen.query_one(StepList).highlighted = number - 1
+    await pilot.pause()
+
+
+async def test_settings_statuses_and_notes_persist_and_resume(make_app):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(StepList).step_number == 1
+        await _goto_step(pilot, 2)
+        app.screen.query_one("#wt-id-mode", Select).value = "id_only"
+        app.screen.query_one("#wt-auto-merge", Select).value = False
+        app.screen.query_one("#wt-email-by-id", Select).value = True
+        await settle(pilot)
+        state = _state(app)
+        assert state["identifier_settings"] == {"mode": "id_only", "auto_merge": False, "email_updates_by_id": True}
+        assert state["steps"]["2"]["status"] == "done"  # every setting recorded: the step completes itself
+        assert "Id only: email is a plain, non-unique attribute" in _text(app, "#wt-id-meaning")
+
+        await _goto_step(pilot, 3)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SkipStepModal)
+        await pilot.press("enter")  # no reason: refused
+        await pilot.pause()
+        assert isinstance(app.screen, SkipStepModal)
+        await pilot.press(*"audited last week", "enter")
+        await settle(pilot)
+        assert _state(app)["steps"]["3"] == {**_state(app)["steps"]["3"], "status": "skipped",
+                                             "reason": "audited last week"}
+
+        await _goto_step(pilot, 1)
+        await pilot.press("d")  # nothing recorded yet: asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _state(app)["steps"]["1"]["status"] == "done"
+
+        app.screen.query_one("#wt-notes", Input).value = "classic settings read from the Segment UI"
+        app.screen.query_one("#wt-notes", Input).post_message(Input.Submitted(app.screen.query_one("#wt-notes",
+                                                                                                    Input), ""))
+        await settle(pilot)
+        assert _state(app)["steps"]["1"]["notes"] == "classic settings read from the Segment UI"
+
+    again = make_app("walkthrough")  # a restart on the same data dir
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        steps = again.screen.query_one(StepList)
+        assert steps.step_number == 4  # the first unfinished step
+        lines = [str(steps.get_option_at_index(i).prompt) for i in range(4)]
+        assert lines[0].startswith("1 Connect") and lines[0].endswith("done")
+        assert lines[2].endswith("skipped") and lines[3].endswith("not started")
+        assert "3 of 9 steps finished." in _text(again, "#wt-progress")
+        await _goto_step(pilot, 1)
+        assert again.screen.query_one("#wt-notes", Input).value == "classic settings read from the Segment UI"
+
+
+async def test_audit_checklist_cutover_verify_and_report(make_app, tmp_path):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto_step(pilot, 3)
+        app.screen.query_one("#wt-audit-live", Button).press()
+        await settle(pilot)
+        audit = _state(app)["audit"]
+        assert audit["source"] == "live" and audit["people"] > 0 and audit["leads"] > 0
+        assert _state(app)["steps"]["3"]["status"] == "done"
+        chart = _text(app, "#wt-audit-chart")
+        assert "Email-only leads  " in chart and str(audit["leads"]) in chart
+
+        await _goto_step(pilot, 6)
+        checklist = app.screen.query_one("#wt-checklist", TickList)
+        checklist.toggle("setup:region")
+        await settle(pilot)
+        assert _state(app)["checklist"] == {"setup:region": True}
+        out = tmp_path / "checklist.md"
+        app.screen.query_one("#wt-check-path", Input).value = str(out)
+        app.screen.query_one("#wt-check-export", Button).press()
+        await settle(pilot)
+        assert "- [x] Set Account Region to US" in out.read_text()
+
+        await _goto_step(pilot, 7)
+        app.screen.query_one("#wt-cut-method", Select).value = "received_at_filters"
+        app.screen.query_one("#wt-cut-now", Button).press()
+        await settle(pilot)
+        assert _state(app)["cutover"]["method"] == "received_at_filters"
+        assert _state(app)["cutover"]["cutover_at"].startswith(FIXED_NOW.strftime("%Y-%m-%dT%H:%M"))
+        assert _state(app)["steps"]["7"]["status"] == "done"
+
+        await _goto_step(pilot, 8)
+        app.screen.query_one("#wt-verify", Button).press()
+        await settle(pilot)
+        verify = _state(app)["verify"]
+        assert verify["sampled"] > 0 and len(verify["checks"]) == 5
+        assert "PASS" in _text(app, "#wt-verify-result") or "FAIL" in _text(app, "#wt-verify-result")
+
+        await _goto_step(pilot, 9)
+        report = tmp_path / "report.md"
+        app.screen.query_one("#wt-report-path", Input).value = str(report)
+        app.screen.query_one("#wt-report", Button).press()
+        await settle(pilot)
+        text = report.read_text()
+        assert "| 7 | Cut over without double sending | done |" in text and "## Open risks" in text
+        assert _state(app)["steps"]["9"]["status"] == "done"
+
+
+async def test_cleanup_plan_is_confirmed_then_handed_to_plan_apply(make_app, tmp_path):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = await app.workspace.client.search({"attribute": {"field": "id", "operator": "exists"}}, limit=2)
+        person = page.identifiers[0]
+        csv_path = tmp_path / "gdpr.csv"
+        csv_path.write_text(f"identifier,action\n{person.id},suppress\nnobody-here,delete\n")
+        await _goto_step(pilot, 5)
+        app.screen.query_one("#wt-cleanup-path", Input).value = str(csv_path)
+        app.screen.query_one("#wt-cleanup", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        body = str(app.screen.body_text)
+        assert "0 to delete, 1 to suppress, 1 left out" in body and "suppression cannot be undone" in body
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.current_mode == "plan"
+        state = json.loads((app.workspace.data_dir / "walkthrough.json").read_text())
+        [record] = state["plans"]
+        assert record["kind"] == "delete-suppress" and record["operations"] == 1
+        saved = app.workspace.data_dir / "plans" / f"cleanup-{record['plan_id']}.json"
+        assert json.loads(saved.read_text())["operations"][0]["kind"] == "suppress"
