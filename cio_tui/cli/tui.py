@@ -51,10 +51,16 @@ def build_services(ctx: Any) -> Any:
         extra = {"transport": transport} if transport is not None and not sandbox else {}
         return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox, **extra)
 
+    async def check_profile(profile: Any, track_key: Any, app_key: Any) -> Any:
+        from cio_tui.customerio.validate import check_profile as check
+
+        return await check(profile, track_key, app_key, transport=transport)
+
     start = start_choice(
         settings, profile_name=getattr(ctx, "profile_name", None), sandbox=bool(getattr(ctx, "sandbox", False))
     )
-    return AppServices(settings=settings, credentials=credentials, open_workspace=open_workspace, start=start)
+    return AppServices(settings=settings, credentials=credentials, open_workspace=open_workspace, start=start,
+                       check_profile=check_profile)
 
 
 def run_tui(ctx: Any) -> None:

@@ -1,0 +1,217 @@
+"""Write SVG screenshots of every screen into ``screenshots/`` from the seeded embedded sandbox.
+
+    python scripts/screenshots.py            # all shots
+    python scripts/screenshots.py people     # only shots whose name contains "people"
+
+Each shot runs the real app (``cli/tui.py`` services) in a fresh temporary config and data dir with an in-memory
+keyring, a fixed clock and no animation, so the pictures are the same on every machine. To add a screen, add a
+``Shot`` to ``SHOTS`` (``before`` drives the app with a Textual ``Pilot`` after the workspace is open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import keyring
+from keyring.backend import KeyringBackend
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "screenshots"
+FIXED_NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
+SIZE = (100, 32)
+SMALL = (80, 24)
+
+Before = Callable[[Any], Awaitable[None]]
+
+
+class MemoryKeyring(KeyringBackend):
+    """Stands in for the OS keyring, so that taking screenshots never touches the real one."""
+
+    priority = 1  # type: ignore[assignment]
+    name = "example keyring"  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            break
+    await pilot.pause()
+
+
+def keys(*presses: str) -> Before:
+    async def before(pilot: Any) -> None:
+        await pilot.press(*presses)
+        await settle(pilot)
+
+    return before
+
+
+def lookup(text: str, *then: str) -> Before:
+    async def before(pilot: Any) -> None:
+        pilot.app.screen.query_one("#lookup-input").value = text
+        await pilot.click("#lookup-input")
+        await pilot.press("enter")
+        await settle(pilot)
+        if then:
+            await pilot.press(*then)
+            await settle(pilot)
+
+    return before
+
+
+def walkthrough_step(number: int, button: str | None = None) -> Before:
+    """Walkthrough: select step ``number``, press ``button`` (a widget id) if given, show the step's form."""
+
+    async def before(pilot: Any) -> None:
+        screen = pilot.app.screen
+        screen.query_one("#wt-steps").highlighted = number - 1
+        await settle(pilot)
+        if button:
+            screen.query_one(button).press()
+            await settle(pilot)
+        screen.query_one("#wt-detail").scroll_end(animate=False)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return before
+
+
+def staging_profile(app_key: str) -> Callable[[Any], None]:
+    """Setup: a saved profile pointing at the sandbox, keys in the (memory) keyring."""
+
+    def setup(ctx: Any) -> None:
+        from cio_tui.config import Profile, save_profile
+        from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID, SANDBOX_TRACK_KEY
+
+        profile = Profile(name="staging", region="us", site_id=SANDBOX_SITE_ID, track_url=SANDBOX_ORIGIN,
+                          app_url=SANDBOX_ORIGIN)
+        save_profile(profile, ctx.settings)
+        ctx.credentials.set("staging", "track", _secret(SANDBOX_TRACK_KEY))
+        ctx.credentials.set("staging", "app", _secret(app_key))
+
+    return setup
+
+
+def _secret(value: str) -> Any:
+    from pydantic import SecretStr
+
+    return SecretStr(value)
+
+
+@dataclass
+class Shot:
+    name: str
+    area: str | None
+    before: Before | None = None
+    size: tuple[int, int] = SIZE
+    sandbox: bool = True
+    setup: Callable[[Any], None] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SHOTS: list[Shot] = [
+    Shot("walkthrough", "walkthrough"),
+    Shot("walkthrough-audit", "walkthrough", walkthrough_step(3, "#wt-audit-live")),
+    Shot("walkthrough-checklist", "walkthrough", walkthrough_step(6)),
+    Shot("walkthrough-verify", "walkthrough", walkthrough_step(8, "#wt-verify")),
+    Shot("walkthrough-report", "walkthrough", walkthrough_step(9)),
+    Shot("people-empty", "people"),
+    Shot("people-card", "people", lookup("cio_a30000a9")),
+    Shot("people-activity", "people", lookup("cio_a30000a9", "a")),
+    Shot("people-attributes", "people", lookup("eva.meyer1@umbrella.test", "f", *"name")),
+    Shot("people-invalid-input", "people", lookup("eva@")),
+    Shot("people-80x24", "people", lookup("u0000001"), size=SMALL),
+    Shot("help-people", "people", keys("escape", "question_mark")),
+    Shot("go-to-area", "people", keys("escape", "g")),
+    Shot("command-palette", "people", keys("escape", "ctrl+p", *"people")),
+    Shot("preview", "preview"),
+    Shot("leads", "leads"),
+    Shot("identifiers", "identifiers"),
+    Shot("duplicates", "duplicates"),
+    Shot("plan-apply", "plan"),
+    Shot("journal", "journal"),
+    Shot("connect-first-run", None, sandbox=False),
+    Shot("connect-add-profile", "connect", keys("a", *"prod", "tab", *"f00dcafe", "tab", "tab", *"track-key"),
+         sandbox=False, size=SMALL),
+    Shot("connect-check", "connect", keys("k"), sandbox=False, setup=staging_profile("wrong-app-key")),
+]
+
+
+async def take(shot: Shot, path: Path) -> None:
+    from cio_tui.cli.tui import build_services
+    from cio_tui.config import load_settings
+    from cio_tui.credentials import CredentialStore
+    from cio_tui.sandbox.embedded import embedded_transport
+    from cio_tui.tui.app import CioApp
+    from cio_tui.workspace import sandbox_db_path
+
+    settings = load_settings()
+    credentials = CredentialStore()
+    db = sandbox_db_path(settings)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    ctx = SimpleNamespace(settings=settings, credentials=credentials, profile_name=None, sandbox=shot.sandbox,
+                          transport=embedded_transport(db))
+    if shot.setup:
+        shot.setup(ctx)
+        ctx.sandbox = shot.sandbox
+    services = build_services(ctx)
+    services.clock = lambda: FIXED_NOW
+    app = CioApp(services, initial_area=shot.area)
+    app.animation_level = "none"
+    async with app.run_test(size=shot.size, notifications=True) as pilot:
+        await settle(pilot)
+        if shot.before:
+            await shot.before(pilot)
+        await settle(pilot)
+        app.save_screenshot(filename=path.name, path=str(path.parent))
+
+
+def main(argv: list[str]) -> int:
+    wanted = [a for a in argv if not a.startswith("-")]
+    OUT.mkdir(exist_ok=True)
+    from textual.widgets import Input
+
+    Input._toggle_cursor = lambda self: None  # type: ignore[method-assign]  # no blink: same picture every run
+    for shot in SHOTS:
+        if wanted and not any(w in shot.name for w in wanted):
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["CIO_TUI_CONFIG"] = str(Path(tmp) / "config.toml")
+            os.environ["CIO_TUI_DATA_DIR"] = str(Path(tmp) / "data")
+            keyring.set_keyring(MemoryKeyring())
+            path = OUT / f"{shot.name}.svg"
+            asyncio.run(take(shot, path))
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    for name in list(os.environ):
+        if name.startswith("CIO_TUI_"):
+            del os.environ[name]
+    raise SystemExit(main(sys.argv[1:]))
