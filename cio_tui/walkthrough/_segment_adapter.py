@@ -1,7 +1,7 @@
 """Adapter to the Preview's saved call sets (``cio_tui.segment.callsets``) and the preview engine.
 
-Saved sets live in ``workspace.data_dir / CALLSETS_DIR``; each is replayed offline through ``preview_text`` and read
-in the ``cio-tui preview --json`` shape.
+Saved sets live where the Preview screen saves them (``callsets_dir(workspace.data_dir)``); each is replayed
+offline through ``preview_text`` and read in the ``cio-tui preview --json`` shape.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 from cio_tui.walkthrough.calls import PreviewedCall
 
-CALLSETS_DIR = "callsets"
-
 
 def callsets_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / CALLSETS_DIR
+    from cio_tui.segment.callsets import callsets_dir as segment_callsets_dir
+
+    return segment_callsets_dir(Path(data_dir))
 
 
 def saved_set_names(data_dir: Path) -> list[str]:
