@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gzip
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -46,7 +47,10 @@ def audit_export(
     """
     path = Path(path)
     try:
-        fh = path.open(newline="", encoding="utf-8-sig")
+        if path.suffix == ".gz":
+            fh = gzip.open(path, "rt", newline="", encoding="utf-8-sig")
+        else:
+            fh = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise AuditError(f"cannot open the export {path}: {exc.strerror or exc}") from exc
     with fh:
@@ -119,11 +123,11 @@ def duplicate_groups_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]
     return _duplicates_adapter.count_by_rule(Path(path))
 
 
-async def export_live(client: Any, dest_dir: Path, *, poll_seconds: float = 2.0, timeout: float = 900.0) -> Path:
-    """Ask the workspace for a people export, wait for it, download it to ``dest_dir``; return the CSV path."""
+async def export_live(client: Any, dest_dir: Path, *, timeout: float = 3600.0) -> Path:
+    """Ask the workspace for a people export, wait for it, download it to ``dest_dir``; return the file's path."""
     from cio_tui.walkthrough import _duplicates_adapter
 
-    return await _duplicates_adapter.live_export(client, Path(dest_dir), poll_seconds=poll_seconds, timeout=timeout)
+    return await _duplicates_adapter.live_export(client, Path(dest_dir), timeout=timeout)
 
 
 async def audit_live(client: Any, *, now: datetime, work_dir: Path | None = None) -> AuditCounts:
