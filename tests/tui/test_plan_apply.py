@@ -15,9 +15,9 @@ from cio_tui.tui.widgets.plan_table import PlanTable
 from tests.tui.conftest import FIXED_NOW, SIZE, settle
 
 
-async def lead_plan(workspace: Any, count: int = 3) -> Plan:
+async def lead_plan(workspace: Any, count: int = 3, prefix: str = "tui") -> Plan:
     leads = (await find_leads(workspace.client))[:count]
-    rows = [IdRow(line=i + 2, email=lead.email, id=f"tui-{i}") for i, lead in enumerate(leads)]
+    rows = [IdRow(line=i + 2, email=lead.email, id=f"{prefix}-{i}") for i, lead in enumerate(leads)]
     build = await plan_lead_conversion(
         workspace.client, rows, workspace_fingerprint=workspace.fingerprint, workspace_name=workspace.name,
         leads=leads, created_at=FIXED_NOW,

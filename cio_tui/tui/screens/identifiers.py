@@ -94,6 +94,9 @@ class IdentifiersScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        for selector, title in (("#ids-cio", "person (cio_id)"), ("#ids-new-id", "new id"),
+                                ("#ids-new-email", "new email")):
+            self.query_one(selector).border_title = title
         for selector in ("#ids-csv", "#ids-proposals"):
             self.query_one(selector).display = False
 

@@ -94,9 +94,10 @@ class CsvInput(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#csv-issues", DataTable)
-        table.add_column("Line", key="line")
-        table.add_column("Check", key="severity")
-        table.add_column("Value", key="value")
+        # Fixed widths: auto widths would depend on which rows were shown first.
+        table.add_column("Line", key="line", width=5)
+        table.add_column("Check", key="severity", width=17)
+        table.add_column("Value", key="value", width=18)
         table.add_column("Why", key="message")
         if self._initial:
             self.reparse()

@@ -1,0 +1,66 @@
+"""Plan/Apply snapshots: empty, a plan under review (one operation stale), the typed confirmation, after apply."""
+
+from __future__ import annotations
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.customerio.models import PersonRef
+from cio_tui.identity import operations as ops
+from cio_tui.identity.plan import Plan
+from tests.tui.conftest import FIXED_NOW, SIZE, SMALL, settle
+from tests.tui.test_plan_apply import lead_plan
+
+
+async def quiet(pilot) -> None:
+    """Settle, then clear notifications (they would hide the screen; the status line says the same)."""
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def _review(pilot) -> None:
+    """A plan of 3 lead conversions and one merge; the second lead changed since planning (stale); checked."""
+    await settle(pilot)
+    app = pilot.app
+    leads_plan = await lead_plan(app.workspace, 3)
+    merge = ops.merge(PersonRef(cio_id=leads_plan.operations[0].subject.value, email="x@example.com"),
+                      PersonRef(cio_id=leads_plan.operations[2].subject.value, email="y@example.com"))
+    plan = Plan.create(workspace_fingerprint=leads_plan.workspace_fingerprint, workspace_name="sandbox",
+                       source="manual", created_at=FIXED_NOW, operations=[*leads_plan.operations, merge])
+    await app.workspace.client.identify(Identifier.cio(plan.operations[1].subject.value), {"id": "changed-meanwhile"})
+    app.open_plan(plan)
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("down")
+    await quiet(pilot)
+
+
+async def _confirm(pilot) -> None:
+    await _review(pilot)
+    await pilot.press("a", *"sand")
+    await quiet(pilot)
+
+
+async def _applied(pilot) -> None:
+    await settle(pilot)
+    app = pilot.app
+    app.open_plan(await lead_plan(app.workspace, 4))
+    await settle(pilot)
+    await pilot.press("a", *"sandbox", "enter")
+    await quiet(pilot)
+
+
+def test_plan_apply_empty(snap_compare, make_app):
+    assert snap_compare(make_app("plan"), terminal_size=SMALL, run_before=quiet)
+
+
+def test_plan_apply_review_with_stale_operation(snap_compare, make_app):
+    assert snap_compare(make_app("plan"), terminal_size=SIZE, run_before=_review)
+
+
+def test_plan_apply_confirm_irreversible(snap_compare, make_app):
+    assert snap_compare(make_app("plan"), terminal_size=SIZE, run_before=_confirm)
+
+
+def test_plan_apply_after_apply(snap_compare, make_app):
+    assert snap_compare(make_app("plan"), terminal_size=SIZE, run_before=_applied)
