@@ -80,10 +80,20 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         assert again.screen.query_one("#wt-notes", Input).value == "classic settings read from the Segment UI"
 
 
-async def test_audit_checklist_cutover_verify_and_report(make_app, tmp_path):
+async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tmp_path):
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.screen.query_one("#wt-check", Button).press()
+        site = app.screen.query_one("#wt-site-id", Input)
+        site.value = "abc123"
+        site.post_message(Input.Submitted(site, "abc123"))
+        await settle(pilot)
+        state = _state(app)
+        assert state["connection"]["ok"] is True and state["connection"]["region"] == "us"
+        assert state["classic"]["site_id"] == "abc123" and state["steps"]["1"]["status"] == "in_progress"
+        assert "keys valid, region US" in _text(app, "#wt-connection")
+
         await _goto_step(pilot, 3)
         app.screen.query_one("#wt-audit-live", Button).press()
         await settle(pilot)

@@ -134,7 +134,9 @@ class WalkthroughScreen(AreaScreen):
         if first:
             steps.highlighted = (overview.state.current_step() or 9) - 1
         for number, panel_cls in enumerate(PANELS, start=1):
-            self.query_one(f"#wt-panel-{number}", panel_cls).show(overview)
+            panel = self.query_one(f"#wt-panel-{number}", panel_cls)
+            panel.overview = overview
+            panel.show(overview)
         self._show_step()
 
     def _show_step(self) -> None:

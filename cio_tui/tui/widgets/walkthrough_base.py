@@ -37,6 +37,8 @@ class StepPanel(Vertical):
     """The recorded-data part of one step. Subclasses compose their fields and implement ``show``."""
 
     STEP: ClassVar[int] = 0
+    overview: Any = None
+    """The overview last shown (set by the screen before ``show``)."""
 
     def show(self, overview: Any) -> None:
         """Display the overview (``cio_tui.walkthrough.service.Overview``) without posting ``Record``."""
@@ -47,6 +49,10 @@ class StepPanel(Vertical):
             select.value = Select.NULL if value is None else value
 
     def record(self, **values: Any) -> None:
+        """Post the values, unless every one equals what the state already holds (focus moving is not a change)."""
+        state = getattr(self.overview, "state", None)
+        if state is not None and all(getattr(state, k, None) == v for k, v in values.items()):
+            return
         self.post_message(Record(self.STEP, values))
 
     def task(self, kind: str, **args: Any) -> None:
