@@ -102,10 +102,7 @@ def duplicates_cmd(
     with _analyse(ctx, from_export, live, keep_attributes=False) as analysis:
         out = sys.stdout
         if as_json:
-            out.write('{"groups": [')
-            for i, text in enumerate(analysis.iter_group_json()):
-                out.write((",\n" if i else "\n") + text)
-            out.write('\n], "summary": ' + json.dumps(analysis.summary()) + "}\n")
+            _write_json(out, analysis)
         elif as_csv:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(
@@ -116,6 +113,22 @@ def duplicates_cmd(
         else:
             _print_text(analysis, limit)
         out.flush()
+
+
+def _write_json(out: Any, analysis: DuplicateAnalysis, batch: int = 5000) -> None:
+    """Stream ``{"groups": [...], "summary": {...}}``, one group per line, written in batches."""
+    out.write('{"groups": [\n')
+    chunk: list[str] = []
+    first = True
+    for text in analysis.iter_group_json():
+        chunk.append(text)
+        if len(chunk) >= batch:
+            out.write(("" if first else ",\n") + ",\n".join(chunk))
+            chunk.clear()
+            first = False
+    if chunk:
+        out.write(("" if first else ",\n") + ",\n".join(chunk))
+    out.write('\n], "summary": ' + json.dumps(analysis.summary()) + "}\n")
 
 
 def _print_sql(ctx: click.Context, from_export: str | None) -> None:

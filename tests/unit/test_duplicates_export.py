@@ -60,7 +60,7 @@ def test_rows_without_cio_id_are_reported_with_line_numbers_after_rejected_lines
         "broken\n"  # 3 (rejected)
         ",u2,b@example.com,1\n"  # 4
         "d,u4,d@example.com,1\n"  # 5
-        " ,u5,e@example.com,1\n"  # 6
+        '"",u5,e@example.com,1\n'  # 6
     )
     with analyse_export(path) as analysis:
         got = [(p.line, p.kind) for p in analysis.problems]

@@ -15,8 +15,12 @@ from typing import Any
 from cio_tui.identity.duplicates.export import is_gzip
 
 # Everyone has an id or an email (a person without either cannot exist).
-EVERYONE = {"or": [{"attribute": {"field": "id", "operator": "exists"}},
-                   {"attribute": {"field": "email", "operator": "exists"}}]}
+EVERYONE = {
+    "or": [
+        {"attribute": {"field": "id", "operator": "exists"}},
+        {"attribute": {"field": "email", "operator": "exists"}},
+    ]
+}
 
 Progress = Callable[[str, float], None]
 

@@ -48,10 +48,7 @@ def group_tiers(con: duckdb.DuckDBPyConnection) -> None:
 SELECT m.gid, e.rule, e.rn, e.key, dr.tier FROM dup_edges e JOIN dup_members m ON m.rn = e.rn
 JOIN {_rule_table()} ON dr.rule = e.rule"""
     )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE dup_group_tier AS
-SELECT gid, max(tier) AS tier, min(tier) AS min_tier FROM dup_group_rules_people GROUP BY gid"""
-    )
+    con.execute(RULES_PIVOT_SQL)
     _bottleneck(con)
     con.execute(GROUPS_BUILD_SQL)
     con.execute(GROUP_TEXT_SQL)
@@ -59,6 +56,12 @@ SELECT gid, max(tier) AS tier, min(tier) AS min_tier FROM dup_group_rules_people
 
 def _bottleneck(con: duckdb.DuckDBPyConnection) -> None:
     """Lower the tier of mixed groups to the highest tier whose links alone connect every member."""
+    # In a pair every rule of the group links the two people directly: only groups of 3+ can have a weak link.
+    con.execute(
+        """UPDATE dup_group_tier t SET min_tier = t.tier
+FROM (SELECT gid FROM dup_members GROUP BY gid HAVING count(*) < 3) pairs
+WHERE pairs.gid = t.gid AND t.min_tier < t.tier"""
+    )
     mixed = con.execute("SELECT count(*) FROM dup_group_tier WHERE min_tier < tier").fetchone()[0]  # type: ignore[index]
     if not mixed:
         return
@@ -90,44 +93,41 @@ def _pivot(fmt: str) -> str:
     return ", ".join(fmt.format(code=r.code, name=quote_literal(r.name)) for r in _ORDERED)
 
 
-
 # Facts per group, small and typed: the explanations are derived from them by the view below, only when read.
+RULES_PIVOT_SQL = f"""CREATE OR REPLACE TEMP TABLE dup_group_tier AS
+SELECT gid, max(tier) AS tier, min(tier) AS min_tier,
+  {_pivot("min(key) FILTER (WHERE rule = {code}) AS ex{code}")}
+FROM dup_group_rules_people GROUP BY gid"""
+
+# Facts per group, small and typed, stored best first (rank = rowid + 1); the explanations are derived from them by
+# the view below, only when read.
 GROUPS_BUILD_SQL = f"""CREATE OR REPLACE TEMP TABLE dup_groups AS
 WITH g AS (
   SELECT gid, count(*) AS size,
-    count(DISTINCT id) FILTER (WHERE real_id) AS real_ids,
+    count(*) FILTER (WHERE real_id) AS real_ids,  -- ids are unique in a workspace: one per person
     min(id) FILTER (WHERE real_id) AS real_min, max(id) FILTER (WHERE real_id) AS real_max,
     bool_or(cio_id IS NULL) AS missing_cio,
     bool_or(NOT real_id) AS has_placeholder,
     arg_min(rn, (NOT real_id, ts IS NULL, ts, cio_id)) AS primary_rn
-  FROM dup_members GROUP BY gid HAVING count(*) >= 2),
-per_rule AS (SELECT gid, rule, min(key) AS example, count(DISTINCT key) AS keys FROM dup_group_rules_people
-  GROUP BY gid, rule),
-r AS (SELECT gid, {_pivot("max(example) FILTER (WHERE rule = {code}) AS ex{code}")},
-  {_pivot("max(keys) FILTER (WHERE rule = {code}) AS n{code}")} FROM per_rule GROUP BY gid),
-x AS (
-  SELECT g.*, r.* EXCLUDE (gid), t.tier, pm.cio_id AS primary_cio, pm.id AS primary_id, pm.real_id AS primary_real,
-    pm.ts AS primary_ts, g.real_ids > 1 OR g.size > {MAX_GROUP_SIZE} OR g.missing_cio AS needs_review
-  FROM g JOIN r USING (gid) JOIN dup_group_tier t USING (gid) JOIN dup_members pm ON pm.rn = g.primary_rn)
-SELECT *, row_number() OVER (ORDER BY tier DESC, needs_review, size DESC, gid) AS rank FROM x"""
-
+  FROM dup_members GROUP BY gid HAVING count(*) >= 2)
+SELECT g.*, t.* EXCLUDE (gid, min_tier), pm.cio_id AS primary_cio, pm.id AS primary_id, pm.real_id AS primary_real,
+  pm.ts AS primary_ts, g.real_min <> g.real_max OR g.size > {MAX_GROUP_SIZE} OR g.missing_cio AS needs_review
+FROM g JOIN dup_group_tier t USING (gid) JOIN dup_members pm ON pm.rn = g.primary_rn
+ORDER BY t.tier DESC, needs_review, g.size DESC, g.gid"""
 
 
 def _evidence(code: int, phrase: str) -> str:
-    return (
-        f"CASE WHEN ex{code} IS NOT NULL THEN {quote_literal(phrase + ' ')} || '''' || ex{code} || '''' || "
-        f"CASE WHEN n{code} > 1 THEN ' (and ' || (n{code} - 1) || ' more)' ELSE '' END END"
-    )
+    return f"CASE WHEN ex{code} IS NOT NULL THEN {quote_literal(phrase + ' ')} || '''' || ex{code} || '''' END"
 
 
 GROUP_TEXT_SQL = f"""CREATE OR REPLACE TEMP VIEW dup_group_text AS
 WITH x AS (
-  SELECT gid, rank, size, primary_rn, primary_cio, tier, needs_review,
+  SELECT gid, rowid + 1 AS rank, size, primary_rn, primary_cio, tier, needs_review,
     concat_ws('+', {_pivot("CASE WHEN ex{code} IS NOT NULL THEN {name} END")}) AS rule,
     'Linked by: ' || concat_ws('; ', {", ".join(_evidence(r.code, r.phrase) for r in _ORDERED)}) || '.' AS evidence,
     'Primary cio_' || coalesce(primary_cio, '?') ||
-      CASE WHEN primary_ts IS NULL THEN '' ELSE ' (created ' || strftime(to_timestamp(primary_ts), '%Y-%m-%d') || ')'
-      END || ': ' ||
+      CASE WHEN primary_ts IS NULL THEN ''
+        ELSE ' (created ' || CAST(CAST(to_timestamp(primary_ts) AS DATE) AS VARCHAR) || ')' END || ': ' ||
       CASE WHEN primary_real AND has_placeholder
              THEN 'the oldest person holding a real id (''' || primary_id ||
                '''), so the survivor keeps the id the app sends'
@@ -136,7 +136,7 @@ WITH x AS (
       CASE WHEN primary_ts IS NULL THEN '; no created_at known, so the lowest cio_id' ELSE '' END || '.'
       AS primary_reason,
     concat_ws(chr(10),
-      CASE WHEN real_ids > 1 THEN 'Needs review: ' || real_ids || ' different real ids (''' || real_min ||
+      CASE WHEN real_min <> real_max THEN 'Needs review: ' || real_ids || ' different real ids (''' || real_min ||
         '''' || CASE WHEN real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || real_max ||
         '''); merging would drop an id the app still sends. Force it only if they are one person.' END,
       CASE WHEN size > {MAX_GROUP_SIZE} THEN 'Needs review: ' || size ||
@@ -153,16 +153,17 @@ _MEMBER_ORDER = "m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
 
 MEMBERS_SQL = (
     "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} FROM dup_members m JOIN dup_groups g USING (gid)"
-    "{join} ORDER BY g.rank, " + _MEMBER_ORDER
+    "{join} ORDER BY g.rowid, " + _MEMBER_ORDER
 )
 
 # review: the reasons one per line ('' when none)
 GROUPS_SQL = "SELECT gid, rule, confidence, evidence, primary_reason, review FROM dup_group_text ORDER BY rank"
 
-# --json: each group's object around its members' objects, joined in Python (DuckDB's ordered list() is slow)
-JSON_GROUPS_SQL = """SELECT '{"rule":' || to_json(rule) || ',"confidence":' || to_json(confidence) || ',"members":[',
-  '],"primary":' || to_json(primary_cio) || ',"reason":' || to_json(reason) || '}', size
-FROM dup_group_text ORDER BY rank"""
-
-JSON_MEMBERS_SQL = f"""SELECT to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}})
-FROM dup_members m JOIN dup_groups g USING (gid) ORDER BY g.rank, {_MEMBER_ORDER}"""
+# --json: one object per group, members in the models' order (primary first, then oldest)
+JSON_SQL = f"""SELECT '{{"rule":' || to_json(g.rule) || ',"confidence":' || to_json(g.confidence) || ',"members":[' ||
+  m.members || '],"primary":' || to_json(g.primary_cio) || ',"reason":' || to_json(g.reason) || '}}'
+FROM dup_group_text g JOIN (
+  SELECT m.gid, string_agg(to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}}), ','
+    ORDER BY {_MEMBER_ORDER}) AS members
+  FROM dup_members m JOIN dup_groups g USING (gid) GROUP BY m.gid) m USING (gid)
+ORDER BY g.rank"""

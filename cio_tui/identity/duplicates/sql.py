@@ -46,10 +46,11 @@ def people_sql(source: str, columns: ExportColumns, *, keep_attributes: bool = F
     def col(name: str) -> str:
         return quote_ident(name) if name in columns.names else "NULL::VARCHAR"
 
+    # Empty fields are already NULL (read_csv); values are kept as written, only the match keys are normalised.
     select = [
-        f"nullif(trim({col('cio_id')}), '') AS cio_id",
-        f"nullif({col('id')}, '') AS id",
-        f"nullif(trim({col('email')}), '') AS email",
+        f"{col('cio_id')} AS cio_id",
+        f"{col('id')} AS id",
+        f"{col('email')} AS email",
         f"nullif(lower(trim({col('email')})), '') AS email_norm",
         f"{col('created_at')} AS created_at",
     ]
@@ -57,7 +58,8 @@ def people_sql(source: str, columns: ExportColumns, *, keep_attributes: bool = F
         placeholders = ", ".join(quote_literal(p) for p in ANONYMOUS_PLACEHOLDERS)
         anon = quote_ident("anonymous_id")
         select.append(
-            f"CASE WHEN lower(trim({anon})) IN ({placeholders}) THEN NULL ELSE nullif(trim({anon}), '') END AS _m_anon"
+            f"CASE WHEN length({anon}) <= 12 AND lower(trim({anon})) IN ({placeholders}, '') THEN NULL ELSE {anon} END"
+            " AS _m_anon"
         )
     for i, name in enumerate(columns.email_attributes):
         select.append(f"nullif(lower(trim({quote_ident(name)})), '') AS _m_email_{i}")
@@ -67,54 +69,70 @@ def people_sql(source: str, columns: ExportColumns, *, keep_attributes: bool = F
 
 
 def edges_sql(columns: ExportColumns, *, node: str = "rowid", people: str = "people", table: str = "dup_edges") -> str:
-    """One row (rule, key, rn) per person and match key shared by at least two people."""
+    """One row (rule, key, rn) per person and match key shared by at least two people.
+
+    Cheap by construction: one aggregate over the emails serves the same-email and the lead rules, the other rules
+    start from small sets (email-shaped ids, ids with an upper-case letter, repeated anonymous ids), and every pass
+    over the people is a filter or a probe into a small hash table.
+    """
     r = RULES_BY_NAME
-    holders = [f"SELECT email_norm AS key, {node} AS rn FROM {people} WHERE id IS NOT NULL AND email_norm IS NOT NULL"]
-    holders += [
-        f"SELECT _m_email_{i}, {node} FROM {people} WHERE id IS NOT NULL AND _m_email_{i} IS NOT NULL"
-        for i in range(len(columns.email_attributes))
-    ]
+    lead = r["lead_and_id_person"].code
     ctes = [
-        f"""same_email AS (
-  SELECT {r['same_email'].code} AS rule, email_norm AS key, {node} AS rn FROM {people}
-  WHERE email_norm IN (SELECT email_norm FROM {people} WHERE email_norm IS NOT NULL GROUP BY 1 HAVING count(*) > 1))""",
-        "holders AS (\n  " + "\n  UNION ALL ".join(holders) + ")",
-        f"""leads AS (
-  SELECT email_norm AS key, {node} AS rn FROM {people} WHERE id IS NULL AND email_norm IS NOT NULL)""",
+        f"""emails AS (
+  SELECT email_norm AS key, count(*) AS n, count(id) AS n_id FROM {people} WHERE email_norm IS NOT NULL
+  GROUP BY 1 HAVING count(*) > 1)""",
+        f"""email_rows AS (SELECT email_norm AS key, {node} AS rn FROM {people}
+  WHERE email_norm IN (SELECT key FROM emails))""",
+        f"""same_email AS (SELECT {r["same_email"].code} AS rule, key, rn FROM email_rows)""",
+        # a lead and a person with an id in the email column: emails with at least one of each
         f"""lead_and_id_person AS (
-  SELECT {r['lead_and_id_person'].code} AS rule, key, rn FROM leads WHERE key IN (SELECT key FROM holders)
-  UNION ALL
-  SELECT {r['lead_and_id_person'].code}, key, rn FROM holders WHERE key IN (SELECT key FROM leads))""",
-        f"""id_emails AS (SELECT lower(trim(id)) AS key, {node} AS rn FROM {people} WHERE {is_email_sql('id')})""",
+  SELECT {lead} AS rule, key, rn FROM email_rows WHERE key IN (SELECT key FROM emails WHERE n_id > 0 AND n_id < n))""",
+    ]
+    if columns.email_attributes:  # ... or in another email attribute of the person with the id
+        holders = "\n  UNION ALL ".join(
+            f"SELECT _m_email_{i} AS key, {node} AS rn FROM {people} WHERE id IS NOT NULL AND _m_email_{i} IS NOT NULL"
+            for i in range(len(columns.email_attributes))
+        )
+        ctes[-1] += f""",
+attr_holders AS (
+  {holders}),
+leads AS (SELECT email_norm AS key, {node} AS rn FROM {people} WHERE id IS NULL AND email_norm IS NOT NULL),
+attr_pairs AS (SELECT key, rn FROM attr_holders WHERE key IN (SELECT key FROM leads)
+  UNION ALL SELECT key, rn FROM leads WHERE key IN (SELECT key FROM attr_holders))"""
+        ctes.append(f"lead_rows AS (SELECT * FROM lead_and_id_person UNION ALL SELECT {lead}, key, rn FROM attr_pairs)")
+    ctes += [
+        f"""id_emails AS (SELECT lower(trim(id)) AS key, {node} AS rn FROM {people} WHERE {is_email_sql("id")})""",
         f"""email_as_id_pairs AS (
-  SELECT i.key, i.rn AS a, {_qualified(node, 'x')} AS b FROM id_emails i
-  JOIN {people} x ON x.email_norm = i.key AND {_qualified(node, 'x')} <> i.rn)""",
+  SELECT i.key, i.rn AS a, x.rn AS b FROM id_emails i
+  JOIN (SELECT email_norm AS key, {node} AS rn FROM {people} WHERE email_norm IN (SELECT key FROM id_emails)) x
+  ON x.key = i.key AND x.rn <> i.rn)""",
         f"""email_as_id AS (
-  SELECT {r['email_as_id'].code} AS rule, key, a AS rn FROM email_as_id_pairs
-  UNION ALL SELECT {r['email_as_id'].code}, key, b FROM email_as_id_pairs)""",
+  SELECT {r["email_as_id"].code} AS rule, key, a AS rn FROM email_as_id_pairs
+  UNION ALL SELECT {r["email_as_id"].code}, key, b FROM email_as_id_pairs)""",
         # only ids with an upper-case letter can have a case variant: lower() runs on the whole column once
         f"""upper_ids AS (SELECT lower(id) AS key, id, {node} AS rn FROM {people} WHERE id <> lower(id))""",
         f"""case_ids AS (
   SELECT * FROM upper_ids
   UNION ALL SELECT id, id, {node} FROM {people} WHERE id IN (SELECT key FROM upper_ids))""",
         f"""case_variant_id AS (
-  SELECT {r['case_variant_id'].code} AS rule, key, rn FROM case_ids
+  SELECT {r["case_variant_id"].code} AS rule, key, rn FROM case_ids
   WHERE key IN (SELECT key FROM case_ids GROUP BY key HAVING count(DISTINCT id) > 1))""",
     ]
-    parts = ["same_email", "lead_and_id_person", "email_as_id", "case_variant_id"]
+    parts = [
+        "same_email",
+        "lead_rows" if columns.email_attributes else "lead_and_id_person",
+        "email_as_id",
+        "case_variant_id",
+    ]
     if columns.has_anonymous_id:
         ctes.append(
             f"""shared_anonymous_id AS (
-  SELECT {r['shared_anonymous_id'].code} AS rule, _m_anon AS key, {node} AS rn FROM {people}
+  SELECT {r["shared_anonymous_id"].code} AS rule, _m_anon AS key, {node} AS rn FROM {people}
   WHERE _m_anon IN (SELECT _m_anon FROM {people} WHERE _m_anon IS NOT NULL GROUP BY 1 HAVING count(*) > 1))"""
         )
         parts.append("shared_anonymous_id")
     union = "\nUNION ALL ".join(f"SELECT rule, key, rn FROM {p}" for p in parts)
     return f"CREATE OR REPLACE TEMP TABLE {table} AS\nWITH\n" + ",\n".join(ctes) + f"\n{union}"
-
-
-def _qualified(node: str, alias: str) -> str:
-    return f"{alias}.{node}"
 
 
 def star_sql(edges: str = "dup_edges", table: str = "dup_links", where: str = "") -> str:
@@ -126,8 +144,7 @@ SELECT DISTINCT a, b FROM (SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b
 
 def label_init_sql(links: str, labels: str) -> str:
     return (
-        f"CREATE OR REPLACE TEMP TABLE {labels} AS "
-        f"SELECT a AS node, least(a, min(b)) AS label FROM {links} GROUP BY a"
+        f"CREATE OR REPLACE TEMP TABLE {labels} AS SELECT a AS node, least(a, min(b)) AS label FROM {links} GROUP BY a"
     )
 
 
@@ -161,17 +178,20 @@ reach(node, label) AS (
 comp AS (SELECT node AS cio_id, min(label) AS group_id FROM reach GROUP BY node),
 group_rules AS (
   SELECT c.group_id, string_agg(DISTINCT r.name, '+') AS rules, max(r.tier) AS best_tier
-  FROM dup_edges e JOIN comp c ON c.cio_id = e.rn JOIN {rules_values_sql('r')} ON r.rule = e.rule
+  FROM dup_edges e JOIN comp c ON c.cio_id = e.rn JOIN {rules_values_sql("r")} ON r.rule = e.rule
   GROUP BY c.group_id)
 SELECT c.group_id, g.rules, p.cio_id, p.id, p.email, p.created_at,
-  {real_id_sql('p.id')} AS has_real_id, {created_ts_sql('p.created_at')} AS created_ts
+  {real_id_sql("p.id")} AS has_real_id, {created_ts_sql("p.created_at")} AS created_ts
 FROM comp c JOIN people p ON p.cio_id = c.cio_id JOIN group_rules g USING (group_id)
 ORDER BY g.best_tier DESC, c.group_id, has_real_id DESC, created_ts NULLS LAST, p.cio_id;"""
-    return "\n\n".join(
-        [
-            header,
-            people_sql(source, columns) + ";",
-            edges_sql(columns, node="cio_id") + ";",
-            groups,
-        ]
-    ) + "\n"
+    return (
+        "\n\n".join(
+            [
+                header,
+                people_sql(source, columns) + ";",
+                edges_sql(columns, node="cio_id") + ";",
+                groups,
+            ]
+        )
+        + "\n"
+    )
