@@ -67,6 +67,11 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         await settle(pilot)
         assert _state(app)["steps"]["1"]["notes"] == "classic settings read from the Segment UI"
 
+        await _goto_step(pilot, 4)
+        await pilot.press("o")  # opens the area that does the step
+        await settle(pilot)
+        assert app.current_mode == "preview"
+
     again = make_app("walkthrough")  # a restart on the same data dir
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -109,6 +109,32 @@ def test_walkthrough_behaviour_changes_of_saved_calls(snap_compare, make_app):
     assert snap_compare(make_app("walkthrough"), terminal_size=SIZE, run_before=before)
 
 
+def test_walkthrough_repair_with_applied_plan(snap_compare, make_app):
+    async def before(pilot):
+        from cio_tui.customerio.models import PersonRef
+        from cio_tui.identity import operations
+        from cio_tui.identity.journal import Journal, Record
+        from cio_tui.identity.plan import Plan
+
+        await settle(pilot)
+        ws = pilot.app.workspace
+        plan = Plan.create(
+            workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, source="convert-leads", created_at=FIXED_NOW,
+            operations=[operations.assign_id(PersonRef(cio_id=f"a{i}", email=f"l{i}@x.test"), f"u{i}")
+                        for i in range(3)],
+        )
+        with Journal(ws.data_dir / "journal.sqlite", operator="operator") as journal:
+            journal.register_plan(plan)
+            journal.append(Record(plan.plan_id, op.op_id, "done", at=FIXED_NOW) for op in plan.operations)
+        await pilot.press("r")
+        await settle(pilot)
+        await _step(pilot, 5)
+        _scroll_detail_to_end(pilot)
+        await _quiet(pilot)
+
+    assert snap_compare(make_app("walkthrough"), terminal_size=SIZE, run_before=before)
+
+
 def test_walkthrough_skip_dialog(snap_compare, make_app):
     async def before(pilot):
         await settle(pilot)

@@ -29,7 +29,7 @@ class ConnectPanel(StepPanel):
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="wt-connection", classes="wt-result", markup=False)
         yield Button("Check the workspace now", id="wt-check", variant="primary", compact=True)
-        yield Label("Classic destination settings, as Segment shows them:", classes="wt-section")
+        yield Static("Classic destination settings, as Segment shows them:", classes="wt-section")
         yield _row("Site id", Input(placeholder="site id of the classic destination", id="wt-site-id", compact=True))
         yield _row("Datacenter", Select(DATACENTERS, id="wt-datacenter", compact=True))
         yield _row("Convert to Unix Time", Select(YES_NO, id="wt-unix", compact=True))
@@ -141,7 +141,7 @@ class CutoverPanel(StepPanel):
         )
         yield _row("Method", Select(CUTOVER_METHODS, id="wt-cut-method", compact=True))
         with Horizontal(classes="wt-field"):
-            yield Label("Cut-over time", classes="wt-field-label")
+            yield Static("Cut-over time", classes="wt-field-label")
             yield Input(placeholder="YYYY-MM-DD HH:MM (UTC)", id="wt-cut-at", compact=True)
             yield Button("Now", id="wt-cut-now", compact=True)
         yield Static("", id="wt-cut-error", classes="wt-error", markup=False)

@@ -8,7 +8,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
@@ -19,7 +19,7 @@ class PreviewPanel(StepPanel):
     STEP = 4
 
     def compose(self) -> ComposeResult:
-        yield Label("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
+        yield Static("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
         yield TickList(id="wt-sets")
         yield Static("", id="wt-changes", classes="wt-result", markup=False)
 
@@ -50,7 +50,7 @@ class RepairPanel(StepPanel):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="wt-applied", classes="wt-result", markup=False)
-        yield Label("Delete or suppress people (e.g. Segment GDPR suppressions) from a CSV", classes="wt-section")
+        yield Static("Delete or suppress people (e.g. Segment GDPR suppressions) from a CSV", classes="wt-section")
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="people.csv (identifier[,action])", id="wt-cleanup-path", compact=True)
             yield Select([("delete", "delete"), ("suppress", "suppress")], prompt="action", id="wt-cleanup-action",
@@ -117,7 +117,7 @@ class ReportPanel(StepPanel):
             yield Input(placeholder="migration-report.md", id="wt-report-path", compact=True)
             yield Button("Export report", id="wt-report", variant="primary", compact=True)
         yield Static("", id="wt-report-done", classes="wt-hint", markup=False)
-        yield Label("Open risks", classes="wt-section")
+        yield Static("Open risks", classes="wt-section")
         yield Static("", id="wt-risks", classes="wt-result", markup=False)
 
     def show(self, overview: Any) -> None:
