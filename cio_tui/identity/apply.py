@@ -170,6 +170,11 @@ class ApplyEngine:
 
     # -- run ------------------------------------------------------------------------------------------
     async def run(self) -> ApplyResult:
+        """Apply the plan (resuming what the journal knows). Raises ``ApplyLockedError`` if another apply runs."""
+        with self.journal.apply_lock():
+            return await self._run()
+
+    async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
         plan_id = self.plan.plan_id
         self.journal.register_plan(self.plan)

@@ -31,6 +31,12 @@ from cio_tui.identity.plan import Plan
 JOURNAL_FILE = "journal.sqlite"
 
 
+class ApplyLockedError(RuntimeError):
+    """Another apply holds this workspace's journal."""
+
+    exit_code = 1
+
+
 class OpState(StrEnum):
     PENDING = "pending"
     CHECKED = "checked"
@@ -199,6 +205,27 @@ class Journal:
             raise
         self._db.execute("COMMIT")
 
+    @contextmanager
+    def apply_lock(self) -> Iterator[None]:
+        """Held while an apply runs on this workspace, so two applies never send at the same time. The OS drops
+        it when the process dies (even by SIGKILL), so a crashed run never blocks the resume."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one apply at a time is then the operator's care
+            yield
+            return
+        with open(self.path.with_name(self.path.name + ".lock"), "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ApplyLockedError(
+                    "another apply is running on this workspace; wait for it to finish (or stop it) and try again"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     # -- writing --------------------------------------------------------------------------------------
     def register_plan(self, plan: Plan) -> bool:
         """Record the plan once (its full JSON). Returns False when it was already registered."""
@@ -338,4 +365,4 @@ class Journal:
         return n
 
 
-__all__ = ["JOURNAL_FILE", "Journal", "JournalEntry", "OpState", "PlanRecord", "Record"]
+__all__ = ["JOURNAL_FILE", "ApplyLockedError", "Journal", "JournalEntry", "OpState", "PlanRecord", "Record"]

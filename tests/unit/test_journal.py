@@ -84,3 +84,15 @@ def test_requests_are_stored_redacted(tmp_path, plan):
     j = Journal(tmp_path / "j.sqlite")
     j.record(plan.plan_id, "op-00001", OpState.SENT, request={"path": "/x", "body": {"note": "sk-very-secret-value"}})
     assert j.entries(plan.plan_id)[0].request == {"path": "/x", "body": {"note": "********"}}
+
+
+def test_one_apply_at_a_time(tmp_path):
+    from cio_tui.identity.journal import ApplyLockedError
+
+    a, b = Journal(tmp_path / "j.sqlite"), Journal(tmp_path / "j.sqlite")
+    with a.apply_lock():
+        with pytest.raises(ApplyLockedError, match="another apply is running"):
+            with b.apply_lock():
+                pass
+    with b.apply_lock():
+        pass
