@@ -231,17 +231,19 @@ def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int) -> di
     )
     cmd = [sys.executable, "-m", "cio_tui", "apply", str(tmp / "kill-plan.json"), "--yes"]
     killed_at: list[float] = []
+    progress: list[int] = []  # writes the sandbox had applied after each kill
     try:
         plan, expected = asyncio.run(make_plan(server.url))
         save_plan(plan, tmp / "kill-plan.json")
         for _ in range(kills):
             proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            moment = rng.uniform(0.6, 2.0)  # includes ~0.5 s of interpreter start-up
+            moment = rng.uniform(0.8, 3.0)  # includes ~0.5-1 s of interpreter start-up
             time.sleep(moment)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 killed_at.append(moment)
             proc.wait()
+            progress.append(sum(server.probe().applied.values()))
         start = time.monotonic()
         final = subprocess.run(cmd, env=env, capture_output=True, text=True)
         finish = time.monotonic() - start
@@ -257,6 +259,8 @@ def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int) -> di
         "lost": lost,
         "repeated": repeated,
         "tail": final.stderr.strip().splitlines()[-3:],
+        "progress": progress,
+        "moments": killed_at,
     }
 
 
@@ -313,6 +317,8 @@ def main() -> None:
         f"  applied exactly once / lost / repeated: {kill['once']} / {kill['lost']} / {kill['repeated']} "
         f"(target {kill['ops']} / 0 / 0)"
     )
+    moments = ", ".join(f"{t:.1f}s" for t in kill["moments"])
+    print(f"  killed after {moments} (from process start); writes applied after each kill: {kill['progress']}")
     for line in kill["tail"]:
         print(f"  last run: {line}")
 
