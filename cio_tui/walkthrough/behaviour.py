@@ -39,7 +39,7 @@ ADVICE: dict[str, Advice] = {
         "Disable the Merge People preset unless merging on alias is wanted.",
     ),
     "missing_required_field": Advice(
-        "Calls Actions rejects",
+        "Calls the Actions destination rejects",
         "high",
         "A field the Actions mapping requires is missing (properties.url on pages, a screen name, userId on "
         "device events, ...): the call fails validation and, in batches, is dropped silently.",

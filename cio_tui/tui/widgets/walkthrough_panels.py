@@ -37,12 +37,32 @@ class PreviewPanel(StepPanel):
             lines = [f"{len(overview.changes)} behaviour change(s) for {len(overview.calls)} call(s):"]
             for ch in overview.changes:
                 lines.append(f"- {ch.severity.upper()} {ch.title} ({ch.count} call(s)): {ch.todo}")
+                lines.append("    e.g. " + ", ".join(ch.calls[:2]))
             text = "\n".join(lines)
         self.query_one("#wt-changes", Static).update(text)
 
     @on(TickList.Toggled, "#wt-sets")
     def _changed(self, event: TickList.Toggled) -> None:
         self.record(reviewed_sets=[name for name in event.tick_list.keys if name in event.tick_list.ticked])
+
+
+def repair_hints(overview: Any) -> list[str]:
+    """What the audit says step 5 should repair, and where; then whether the step can be marked done."""
+    audit = overview.state.audit
+    if audit is None:
+        lines = ["Run the audit (step 3) first to see what needs repair."]
+    else:
+        todo = [
+            (audit.duplicate_group_total, "duplicate group(s) to merge: Open Duplicates"),
+            (audit.leads, "email-only lead(s) to give an id: Open Leads"),
+            (audit.email_as_id, "people whose id is an email to fix: Open Identifiers"),
+            (audit.case_variant_ids, "people with case-variant ids to merge or fix: Open Duplicates"),
+        ]
+        lines = ["From the audit:"] + [f"- {n} {text}" for n, text in todo if n] or ["The audit found nothing."]
+    if any(p.done for p in overview.journal.plans) and not overview.state.step(5).status.finished:
+        lines.append("Plans are applied: mark this step done (d) once the audit's findings are repaired.")
+    lines.append("")
+    return lines
 
 
 class RepairPanel(StepPanel):
@@ -60,7 +80,8 @@ class RepairPanel(StepPanel):
 
     def show(self, overview: Any) -> None:
         journal = overview.journal
-        lines = list(journal.lines)
+        lines = repair_hints(overview)
+        lines += journal.lines
         for plan in journal.plans[:6]:
             state = "fully applied" if plan.done else "NOT fully applied"
             lines.append(f"- {plan.plan_id[:8]} {plan.source}: {plan.operations} operation(s), {state} "
