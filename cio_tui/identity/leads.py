@@ -20,7 +20,7 @@ from cio_tui.customerio.identifiers import IdentifierError, check_new_id, looks_
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import Plan, PlanSource
-from cio_tui.identity.rows import ExcludedRow, MergeProposal, PlanBuild, holders_of_ids, read_csv
+from cio_tui.identity.rows import ExcludedRow, MergeProposal, PlanBuild, holders_of_emails, holders_of_ids, read_csv
 
 EMAIL_EXISTS: dict[str, Any] = {"attribute": {"field": "email", "operator": "exists"}}
 LEADS_FILTER: dict[str, Any] = {"and": [EMAIL_EXISTS, {"not": {"attribute": {"field": "id", "operator": "exists"}}}]}
@@ -146,13 +146,21 @@ async def plan_lead_conversion(
     excluded += dup
     index = {normalize_email(r.email or ""): r for r in (leads if leads is not None else await find_leads(client))}
     resolved: list[tuple[IdRow, PersonRef]] = []
+    missing = [row for row in fine if normalize_email(row.email) not in index]
+    by_email = await holders_of_emails(client, (row.email for row in missing)) if missing else {}
     for row in fine:
         lead = index.get(normalize_email(row.email))
         if lead is None:
-            problem = await _not_a_lead(client, row.email)
-            excluded.append(_excluded(row, *problem))
-        else:
-            resolved.append((row, lead))
+            if by_email is None:  # email is not an identifier here: look it up as an attribute
+                found = await client.customers_by_email(row.email)
+            else:
+                found = [p.ref for p in by_email.get(normalize_email(row.email), [])]
+            lead_or_problem = _lead_among(found)
+            if isinstance(lead_or_problem, tuple):
+                excluded.append(_excluded(row, *lead_or_problem))
+                continue
+            lead = lead_or_problem
+        resolved.append((row, lead))
     holders = await holders_of_ids(client, (row.id for row, _ in resolved))
     operations = []
     for row, lead in resolved:
@@ -180,8 +188,8 @@ async def plan_lead_conversion(
     return PlanBuild(plan=plan, excluded=excluded, proposals=proposals)
 
 
-async def _not_a_lead(client: Any, email: str) -> tuple[str, str]:
-    found = await client.customers_by_email(email)
+def _lead_among(found: list[PersonRef]) -> PersonRef | tuple[str, str]:
+    """The lead among the people holding an email (the leads list may be stale), or (reason, what to do)."""
     if not found:
         return "no person has this email", "check the spelling; identify the person first if they are new"
     if len(found) > 1:
@@ -191,7 +199,7 @@ async def _not_a_lead(client: Any, email: str) -> tuple[str, str]:
             f"not a lead: cio_{found[0].cio_id} already has the id {found[0].id!r}",
             "to change it, use `cio-tui plan fix-identifiers`",
         )
-    return "the person has no email identifier to match", "check the export or search again"
+    return found[0]
 
 
 __all__ = [

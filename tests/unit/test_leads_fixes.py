@@ -151,3 +151,13 @@ async def test_plan_identifier_fixes_checks_and_collisions():
     client.email_ids = False  # id-only workspace: emails are attributes, they cannot collide
     build = await plan_identifier_fixes(client, [IdentifierChange(cio_id="l3", new_email="cust@x.co")], **WS)
     assert build.plan.operations[0].kind is OpKind.CHANGE_EMAIL and build.excluded == []
+
+
+async def test_stale_leads_list_and_id_only_workspace():
+    client = workspace()
+    stale = [PersonRef(cio_id="l1", email="one@x.co")]  # an old export: l3 is a lead too
+    build = await plan_lead_conversion(client, read_id_rows(text="email,id\nthree@x.co,u3\n"), leads=stale, **WS)
+    assert [op.subject.value for op in build.plan.operations] == ["l3"]
+    client.email_ids = False  # email lookups fall back to the per-email search
+    build = await plan_lead_conversion(client, read_id_rows(text="email,id\ndup@x.co,u3\n"), leads=stale, **WS)
+    assert build.excluded[0].reason == "2 people have this email"
