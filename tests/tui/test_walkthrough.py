@@ -107,6 +107,11 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         assert _state(app)["steps"]["3"]["status"] == "done"
         chart = _text(app, "#wt-audit-chart")
         assert "Email-only leads  " in chart and str(audit["leads"]) in chart
+        app.screen.query_one("#wt-audit-path", Input).value = str(tmp_path / "missing.csv")
+        app.screen.query_one("#wt-audit-export", Button).press()
+        await settle(pilot)
+        assert _state(app)["audit"] == audit  # a failed audit changes nothing
+        assert any("cannot open the export" in n.message for n in app._notifications)
 
         await _goto_step(pilot, 6)
         checklist = app.screen.query_one("#wt-checklist", TickList)

@@ -301,7 +301,9 @@ class WalkthroughScreen(AreaScreen):
                 self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
                                                         default_action=args.get("action")))
         except Exception as exc:  # every failure becomes words and what to do
-            self.notify(describe_error(exc), title=names.get(kind, kind), severity="error", timeout=12)
+            known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
+            self.notify(str(exc) if known else describe_error(exc), title=names.get(kind, kind), severity="error",
+                        timeout=12)
 
     def _confirm_cleanup(self, result: Any) -> None:
         from cio_tui.tui.modals.confirm import ConfirmModal
