@@ -1,15 +1,275 @@
-"""Duplicates area (placeholder until issue 7 replaces this module, keeping ``DuplicatesScreen``)."""
+"""Duplicates: groups of people who are one person, from a people export (a file, or exported live), ranked by
+confidence and size. The operator compares the members side by side (conflicting values said in words), swaps the
+primary, excludes a group or accepts one that needs review, and makes the merge plan, which opens in Plan/Apply.
+
+The analysis is ``identity.duplicates`` (DuckDB) and runs in a thread worker with progress; the live export runs in
+an async worker through the workspace's client. The table holds one page of groups at a time (see
+``widgets/duplicates_model.py``), so tens of thousands of groups stay fast to move through and to filter.
+"""
 
 from __future__ import annotations
 
-from cio_tui.tui.screens.placeholder import PlaceholderScreen
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, ProgressBar
+
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.messages import OpenPlan
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.csv_path import PathPrompt
+from cio_tui.tui.widgets.duplicates_chart import DuplicatesChart
+from cio_tui.tui.widgets.duplicates_compare import GroupCompare
+from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
+from cio_tui.tui.widgets.duplicates_table import GroupsTable
+
+EMPTY_TEXT = (
+    "No duplicate groups yet. Press o to open a people export (CSV with cio_id, id, email, created_at), or l to "
+    "export the people of this workspace now."
+)
 
 
-class DuplicatesScreen(PlaceholderScreen):
+class DuplicatesScreen(AreaScreen):
     AREA = "duplicates"
-    HELP = "Finding people who are the same person, and merging them."
-    PLANNED = (
-        "find duplicate groups from a people export (CSV) or a live scan, ranked by confidence, with the oldest "
-        "person proposed as primary; you swap or exclude, and the result becomes a merge plan."
+    AUTO_FOCUS = ""
+    HELP = (
+        "Finding people who are the same person, and merging them. Groups come from a people export (o) or a live "
+        "export (l), ranked by confidence, then size. The primary (the survivor) is the oldest person holding a real "
+        "id; p picks another member, x excludes a group, a accepts a group that needs review (two different real "
+        "ids), c switches the plan between high and medium confidence, m makes the merge plan for Plan/Apply."
     )
-    MEANWHILE = "`cio-tui duplicates` on the command line, once issue 7 lands."
+    BINDINGS = [
+        Binding("o", "open_export", "Open export", id="duplicates.open", tooltip="Analyse a people export CSV file"),
+        Binding("l", "live_export", "Live export", id="duplicates.live",
+                tooltip="Export the people of this workspace now, then analyse the file"),
+        Binding("f", "filter", "Filter", id="duplicates.filter", tooltip="Show only groups matching some words"),
+        Binding("p", "next_primary", "Swap primary", id="duplicates.primary",
+                tooltip="Make the next member of the highlighted group its primary"),
+        Binding("x", "exclude", "Exclude", id="duplicates.exclude",
+                tooltip="Leave the highlighted group out of the plan (again to bring it back)"),
+        Binding("a", "force", "Accept anyway", id="duplicates.force",
+                tooltip="Plan the highlighted group although it needs review (again to undo)"),
+        Binding("c", "confidence", "Min confidence", id="duplicates.confidence",
+                tooltip="Plan groups of high confidence only, or medium and high"),
+        Binding("m", "make_plan", "Make plan", id="duplicates.plan",
+                tooltip="Turn the merge-ready groups into a merge plan and open it in Plan/Apply"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        groups: list[Any]
+        source: str
+        summary: dict[str, Any]
+        problems: list[str]
+
+    @dataclass
+    class Progressed(Message):
+        stage: str
+        fraction: float
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = DuplicatesModel()
+        self.last_plan: Any = None  # the MergePlanBuild behind the last plan sent to Plan/Apply
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(EMPTY_TEXT, id="dup-summary", markup=False)
+        yield PathPrompt(id="dup-path")
+        with Horizontal(id="dup-progress-row"):
+            yield ProgressBar(total=100, show_eta=False, id="dup-progress")
+            yield Label("", id="dup-stage", markup=False)
+        yield Input(placeholder="filter: words in rules, state, cio_id, id or email…", id="dup-filter")
+        with Horizontal(id="dup-main"):
+            yield GroupsTable(id="dup-table")
+            yield DuplicatesChart(id="dup-chart")
+        yield Label("", id="dup-filter-line", markup=False)
+        yield GroupCompare(id="dup-group")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#dup-filter").display = False
+        self.query_one("#dup-progress-row").display = False
+
+    # -- loading ---------------------------------------------------------------------------------------
+    def action_open_export(self) -> None:
+        self.query_one(PathPrompt).ask("export", "People export CSV:", "people.csv")
+
+    @on(PathPrompt.Given, "#dup-path")
+    def _path_given(self, message: PathPrompt.Given) -> None:
+        self.load_export(message.path)
+
+    def load_export(self, path: Path) -> None:
+        """Analyse a people export file (in a thread worker, with progress)."""
+        self._progress(f"reading {path.name}", 0.0)
+        self._analyse(path, path.name)
+
+    def action_live_export(self) -> None:
+        if self.cio.workspace is None:
+            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            return
+        self._progress("starting a people export", 0.0)
+        self._live()
+
+    @work(exclusive=True, group="duplicates", exit_on_error=False)
+    async def _live(self) -> None:
+        from cio_tui.identity.duplicates.live import fetch_live_export
+
+        workspace = self.cio.workspace
+        try:
+            path = await fetch_live_export(
+                workspace.client, Path(workspace.data_dir) / "exports",
+                progress=lambda stage, f: self._progress(stage, f * 0.5),
+            )
+        except Exception as exc:  # noqa: BLE001 - shown in words with what to do
+            self._done_progress()
+            self.notify(describe_error(exc), title="Live export failed", severity="error")
+            return
+        self._analyse(path, f"live export {path.name}", base=0.5)
+
+    @work(thread=True, exclusive=True, group="duplicates-analysis", exit_on_error=False)
+    def _analyse(self, path: Path, source: str, base: float = 0.0) -> None:
+        from cio_tui.identity.duplicates.engine import analyse_export
+
+        def report(stage: str, fraction: float) -> None:
+            self.post_message(self.Progressed(stage, base + (1 - base) * fraction))
+
+        try:
+            with analyse_export(path, keep_attributes=True, progress=report) as analysis:
+                groups = analysis.groups()
+                summary = analysis.summary()
+                problems = [str(p) for p in analysis.problems]
+        except Exception as exc:  # noqa: BLE001 - ExportError, OSError, DuckDB errors: shown in words
+            self.app.call_from_thread(self._done_progress)
+            self.app.call_from_thread(
+                self.notify, f"Could not analyse {path}: {exc}. Check the path and the header.",
+                title="Export not analysed", severity="error",
+            )
+            return
+        self.post_message(self.Loaded(groups, source, summary, problems))
+
+    @on(Progressed)
+    def _on_progress(self, message: Progressed) -> None:
+        self._progress(message.stage, message.fraction)
+
+    def _progress(self, stage: str, fraction: float) -> None:
+        self.query_one("#dup-progress-row").display = True
+        self.query_one("#dup-progress", ProgressBar).update(progress=round(fraction * 100))
+        self.query_one("#dup-stage", Label).update(stage)
+
+    def _done_progress(self) -> None:
+        self.query_one("#dup-progress-row").display = False
+
+    @on(Loaded)
+    def _on_loaded(self, message: Loaded) -> None:
+        self._done_progress()
+        self.load_groups(message.groups, source=message.source, summary=message.summary, problems=message.problems)
+        if message.problems:
+            more = f" (and {len(message.problems) - 3} more)" if len(message.problems) > 3 else ""
+            self.notify("\n".join(message.problems[:3]) + more, title="Problems in the export", severity="warning",
+                        timeout=12)
+
+    def load_groups(self, groups: list[Any], *, source: str, summary: dict[str, Any] | None = None,
+                    problems: list[str] | None = None) -> None:
+        """Show these groups (best first). Public so tests and benchmarks can hand in groups directly."""
+        self.model.load(groups, source=source, summary=summary or {}, problems=problems or [])
+        self.query_one(GroupsTable).show(self.model.page())
+        self.query_one(DuplicatesChart).show(self.model.by_rule(), self.model.by_size())
+        self._update_lines()
+        self._show_highlighted()
+        if groups:
+            self.query_one(GroupsTable).focus()
+
+    def _update_lines(self) -> None:
+        status = self.model.status_line() or (
+            f"No duplicate groups in {self.model.source}." if self.model.source else EMPTY_TEXT
+        )
+        self.query_one("#dup-summary", Label).update(status)
+        self.query_one("#dup-filter-line", Label).update(self.model.filter_line())
+
+    # -- table, filter, compare -----------------------------------------------------------------------------
+    @property
+    def highlighted(self) -> Any:
+        index = self.query_one(GroupsTable).highlighted_index
+        return None if index is None else self.model.groups[index]
+
+    def _show_highlighted(self) -> None:
+        self.query_one(GroupCompare).show(self.highlighted)
+
+    @on(DataTable.RowHighlighted, "#dup-table")
+    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_highlighted()
+
+    @on(GroupsTable.NeedMore)
+    def _need_more(self, _message: GroupsTable.NeedMore) -> None:
+        start = self.model.more()
+        if start < self.model.shown:
+            self.query_one(GroupsTable).append(self.model.page(start))
+            self._update_lines()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#dup-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#dup-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    def apply_filter(self, query: str) -> None:
+        self.model.set_query(query)
+        self.query_one(GroupsTable).show(self.model.page())
+        self._update_lines()
+        self._show_highlighted()
+
+    # -- choices ------------------------------------------------------------------------------------------------
+    def _choose(self, change: str) -> None:
+        index = self.query_one(GroupsTable).highlighted_index
+        if index is None:
+            self.notify("No group is highlighted: load groups first (o or l).", severity="warning")
+            return
+        group = getattr(self.model, change)(index)
+        self.query_one(GroupsTable).refresh_group(index, group)
+        self._update_lines()
+        self._show_highlighted()
+
+    def action_next_primary(self) -> None:
+        self._choose("next_primary")
+
+    def action_exclude(self) -> None:
+        self._choose("toggle_exclude")
+
+    def action_force(self) -> None:
+        self._choose("toggle_force")
+
+    def action_confidence(self) -> None:
+        level = self.model.cycle_min_confidence()
+        self._update_lines()
+        self.notify(f"The plan takes groups of {level.value} confidence and above.")
+
+    def action_make_plan(self) -> None:
+        from cio_tui.identity.duplicates.merge_plan import build_merge_plan
+
+        workspace = self.cio.workspace
+        if workspace is None:
+            self.notify("No workspace is open: open one in Connect (press 9); the plan is made for it.",
+                        severity="warning")
+            return
+        if not self.model.planned_groups():
+            self.notify("No merge-ready group at this confidence: load groups, accept or un-exclude some, or press "
+                        "c for medium confidence.", severity="warning")
+            return
+        build = build_merge_plan(
+            self.model.groups, workspace_fingerprint=workspace.fingerprint, workspace_name=workspace.name,
+            min_confidence=self.model.min_confidence, source_note=self.model.source,
+        )
+        self.last_plan = build
+        self.post_message(OpenPlan(build.plan))
+
+
+__all__ = ["DuplicatesScreen"]

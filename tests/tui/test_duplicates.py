@@ -1,0 +1,114 @@
+"""Duplicates through the TUI: load an export file and a live export, compare, swap primary, exclude, accept,
+filter, and make the merge plan that opens in Plan/Apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cio_tui.identity.plan import OpKind
+from cio_tui.tui.screens.duplicates import DuplicatesScreen
+from cio_tui.tui.widgets.duplicates_compare import CompareTable, compare_rows
+from cio_tui.tui.widgets.duplicates_table import GroupsTable
+from tests.tui.conftest import SIZE, settle
+from tests.unit.test_duplicates_engine import write_export
+
+ROWS = [
+    ["l1", "", "lee@example.com", "1300000000", "", "free"],
+    ["c1", "lee", "Lee@example.com", "1400000000", "", "pro"],
+    ["k1", "Kai", "kai1@example.com", "1500000000", "", ""],
+    ["k2", "kai", "kai2@example.com", "1400000000", "", ""],
+    ["a1", "ann", "ann@example.com", "1500000000", "anon-a", "pro"],
+    ["a2", "", "ann.b@example.com", "1400000000", "anon-a", ""],
+]
+
+
+def export_file(tmp_path: Path) -> Path:
+    return write_export(tmp_path / "people.csv", ROWS)
+
+
+def label_text(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def test_load_choose_and_plan(make_app, tmp_path: Path) -> None:
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        screen.load_export(export_file(tmp_path))
+        await settle(pilot)
+        table = screen.query_one(GroupsTable)
+        assert table.row_count == 3
+        assert [g.rule for g in screen.model.groups] == ["lead_and_id_person+same_email", "case_variant_id",
+                                                         "shared_anonymous_id"]
+        assert "3 group(s) from people.csv: 2 merge-ready, 1 need review" in label_text(screen, "#dup-summary")
+        # the compare shows the primary first and the conflicting plan values in words
+        compare = screen.query_one(CompareTable)
+        assert compare.row_count == 5 and str(compare.columns[list(compare.columns)[1]].label) == "PRIMARY cio_c1"
+
+        # swap the primary of the first group: the lead survives and takes the real id after the merge
+        await pilot.press("p")
+        first = screen.model.groups[0]
+        assert first.primary == "l1" and "chosen by the operator" in first.primary_reason
+        assert table.get_cell("0", "primary") == "lee@example.com"
+
+        # accept the case-variant group (needs review), then exclude the anonymous one
+        await pilot.press("down", "a")
+        assert screen.model.groups[1].forced and table.get_cell("1", "state") == "forced"
+        await pilot.press("down", "x")
+        assert screen.model.groups[2].excluded and table.get_cell("2", "state") == "excluded"
+
+        await pilot.press("c")  # medium confidence and above: the forced case-variant group is planned too
+        await pilot.press("m")
+        await settle(pilot)
+        plan = screen.last_plan.plan
+        ops = [(op.kind, op.subject.value, op.secondary.value if op.secondary else None) for op in plan.operations]
+        assert ops == [
+            (OpKind.MERGE, "l1", "c1"),
+            (OpKind.ASSIGN_ID, "l1", None),
+            (OpKind.MERGE, "k2", "k1"),
+        ]
+        assert plan.workspace_name == "sandbox"
+        assert app.screen.AREA == "plan"
+
+
+async def test_filter_narrows_the_table(make_app, tmp_path: Path) -> None:
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.load_export(export_file(tmp_path))
+        await settle(pilot)
+        await pilot.press("f", *"kai")
+        await pilot.pause()
+        assert screen.query_one(GroupsTable).row_count == 1
+        assert screen.highlighted.rule == "case_variant_id"
+        assert "1 match 'kai'; showing 1" in label_text(screen, "#dup-filter-line")
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert screen.query_one(GroupsTable).row_count == 0 and screen.highlighted is None
+
+
+async def test_live_export_from_the_sandbox(make_app) -> None:
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.model.groups and screen.model.source.startswith("live export people-export-")
+        assert screen.query_one(GroupsTable).row_count == min(len(screen.model.groups), 400)
+
+
+def test_compare_rows_mark_conflicts_in_words(tmp_path: Path) -> None:
+    from cio_tui.identity.duplicates.engine import analyse_export
+
+    with analyse_export(export_file(tmp_path), keep_attributes=True) as analysis:
+        group = analysis.groups()[0]
+    titles, rows = compare_rows(group)
+    assert titles == ["Field", "PRIMARY cio_c1", "secondary cio_l1", "Conflict"]
+    by_field = {row[0]: row[1:] for row in rows}
+    assert by_field["email"] == ["Lee@example.com", "lee@example.com", "same"]
+    assert by_field["id"] == ["lee", "", ""]
+    assert by_field["plan"] == ["pro", "free", "CONFLICT: primary's kept"]
