@@ -123,6 +123,58 @@ def _secret(value: str) -> Any:
     return SecretStr(value)
 
 
+def leads_flow(*then: str, make_plan: bool = False) -> Before:
+    """Leads: load them, type ids (one good, one email-shaped, one taken by cio_a3000001), check or make the plan;
+    then press ``then`` (in Plan/Apply when ``make_plan``). Journal times and operator are pinned."""
+
+    async def before(pilot: Any) -> None:
+        _pin_journal()
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("i", *"user-1001", "enter", *"ann@example.com", "enter", *"user-1003", "enter",
+                          *"u0000001", "enter", "escape", "m" if make_plan else "c")
+        await settle(pilot)
+        if then:
+            await pilot.press(*then)
+            await settle(pilot)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return before
+
+
+def identifiers_flow() -> Before:
+    """Identifiers: a person picked with a new id, plus a CSV with an email change and a colliding id."""
+
+    async def before(pilot: Any) -> None:
+        pilot.app.open_identifiers("a3000001")
+        await settle(pilot)
+        await pilot.press(*"user-1", "enter", "escape", "v")
+        pilot.app.screen.query_one("#ids-csv").load_text(
+            "cio_id,new_id,new_email\ncio_a3000002,,nils@example.com\na3000003,u0000004,\na3000004,x@y.co,\n")
+        pilot.app.screen.set_focus(None)
+        await pilot.press("c")
+        await settle(pilot)
+        pilot.app.screen.query_one("#ids-table").move_cursor(row=1)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return before
+
+
+def _pin_journal() -> None:
+    """The journal stamps entries with the wall clock and the OS user: pin both so the pictures do not change."""
+    from cio_tui.identity import journal
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return FIXED_NOW
+
+    journal.datetime = Fixed  # type: ignore[misc]
+    journal._operator = lambda: "operator"  # type: ignore[attr-defined]
+
+
 @dataclass
 class Shot:
     name: str
@@ -155,6 +207,12 @@ SHOTS: list[Shot] = [
     Shot("duplicates", "duplicates"),
     Shot("plan-apply", "plan"),
     Shot("journal", "journal"),
+    Shot("leads-checked", "leads", leads_flow(), size=(100, 36)),
+    Shot("identifiers-checked", "identifiers", identifiers_flow(), size=(100, 40)),
+    Shot("plan-apply-review", "leads", leads_flow("c", make_plan=True)),
+    Shot("plan-apply-confirm", "leads", leads_flow("a", *"sand", make_plan=True)),
+    Shot("plan-apply-applied", "leads", leads_flow("a", *"sandbox", "enter", make_plan=True)),
+    Shot("journal-history", "leads", leads_flow("a", *"sandbox", "enter", "j", make_plan=True), size=(110, 36)),
     Shot("connect-first-run", None, sandbox=False),
     Shot("connect-add-profile", "connect", keys("a", *"prod", "tab", *"f00dcafe", "tab", "tab", *"track-key"),
          sandbox=False, size=SMALL),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier
@@ -115,7 +117,7 @@ async def test_open_a_plan_file_of_another_workspace_is_refused(make_app, tmp_pa
                             operations=list(plan.operations), created_at=FIXED_NOW)
         path = save_plan(other, tmp_path / "other.json")
         await pilot.press("o")
-        app.screen.query_one("#plan-path").value = str(path)
+        app.screen.query_one("#plan-path Input").value = str(path)
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -142,3 +144,50 @@ async def test_a_plan_applied_before_opens_in_resume_mode(make_app):
         assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done", "done"]
         with Journal.for_workspace(app.workspace) as journal:
             assert journal.attempts(plan.plan_id) == {"op-00002": 1}
+
+
+async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_app):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        client = app.workspace.client
+        plan = await lead_plan(app.workspace, 40, prefix="gate")
+        gate, in_flight, sent = asyncio.Event(), [], Counter()
+        identify = client.identify
+
+        async def held(who, attributes):  # every send waits at the gate until the test opens it
+            in_flight.append(who.value)
+            await gate.wait()
+            sent[who.value] += 1
+            await identify(who, attributes)
+
+        client.identify = held
+        screen = await _open(pilot, plan)
+        await pilot.press("a", *"sandbox", "enter")
+        for _ in range(200):
+            await pilot.pause()
+            if in_flight:
+                break
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.phase == "paused"
+        assert screen.query_one(ApplyProgress).stats.status == "paused"
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.phase == "applying"
+        await pilot.press("x")
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        assert screen.phase == "finished" and screen.result.cancelled
+        assert 0 < len(sent) < 40
+        states = [r.state for r in screen.query_one(PlanTable).plan_rows]
+        assert states.count("done") == len(sent)
+        assert "Press a to resume the rest" in str(screen.query_one("#plan-status").render())
+
+        await pilot.press("a", *"sandbox", "enter")
+        await settle(pilot)
+        assert screen.result.ok
+        assert sent == {op.subject.value: 1 for op in plan.operations}
+        for i, op in enumerate(plan.operations):
+            assert (await client.get_person(Identifier.cio(op.subject.value))).id == f"gate-{i}"

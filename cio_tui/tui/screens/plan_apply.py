@@ -8,6 +8,7 @@ and the journal in threads, the stale check and the apply engine in async worker
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,14 +17,15 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from cio_tui.identity.plan import Plan, load_plan, save_plan
 from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.widgets.apply_progress import ApplyProgress
+from cio_tui.tui.widgets.apply_progress import ApplyProgress, ApplyStats
+from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.widgets.plan_rows import irreversible_lines, operation_detail, rows_from_plan
 from cio_tui.tui.widgets.plan_table import PlanTable
@@ -92,7 +94,6 @@ class PlanScreen(AreaScreen):
         self.phase = "empty"
         self.engine: Any = None
         self.result: Any = None
-        self._path_purpose = ""
         self._started: datetime | None = None
 
     # -- layout ----------------------------------------------------------------------------------------
@@ -102,10 +103,7 @@ class PlanScreen(AreaScreen):
             review.display = False  # nothing in it may take the first focus (single-letter keys must work)
             yield Label("", id="plan-header", markup=False)
             yield Label("", id="plan-status", markup=False)
-            with Horizontal(id="plan-path-row") as path_row:
-                path_row.display = False
-                yield Label("", id="plan-path-label", markup=False)
-                yield Input(id="plan-path")
+            yield PathPrompt(id="plan-path")
             yield PlanTable(id="plan-table")
             yield Static("", id="plan-detail", markup=False)
             yield ApplyProgress(id="plan-progress")
@@ -119,8 +117,6 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-empty").display = not has_plan
         self.query_one("#plan-review").display = has_plan
         self.query_one("#plan-progress").display = self.phase in ("applying", "paused", "cancelling", "finished")
-        if not self._path_purpose:
-            self.query_one("#plan-path-row").display = False
         self.refresh_bindings()
 
     def _status(self, text: str) -> None:
@@ -183,27 +179,17 @@ class PlanScreen(AreaScreen):
             self._ask_path("save", "Save the plan as:", f"plan-{self.plan.plan_id}.json")
 
     def _ask_path(self, purpose: str, label: str, value: str) -> None:
-        self._path_purpose = purpose
         self.query_one("#plan-empty").display = False
         self.query_one("#plan-review").display = True
-        self.query_one("#plan-path-row").display = True
-        self.query_one("#plan-path-label", Label).update(label)
-        path_input = self.query_one("#plan-path", Input)
-        path_input.value = value
-        path_input.focus()
+        self.query_one(PathPrompt).ask(purpose, label, value)
 
-    @on(Input.Submitted, "#plan-path")
-    def _path_given(self, event: Input.Submitted) -> None:
-        raw = event.value.strip()
-        if not raw:
-            self.notify("Type a file path, or press Escape to leave the field.", severity="warning")
-            return
-        purpose, self._path_purpose = self._path_purpose, ""
+    @on(PathPrompt.Given, "#plan-path")
+    def _path_given(self, message: PathPrompt.Given) -> None:
         self._show_phase()
-        if purpose == "save" and self.plan is not None:
-            self._save(self.plan, Path(raw).expanduser())
+        if message.purpose == "save" and self.plan is not None:
+            self._save(self.plan, message.path)
         else:
-            self._load(Path(raw).expanduser())
+            self._load(message.path)
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _load(self, path: Path) -> None:
@@ -318,6 +304,10 @@ class PlanScreen(AreaScreen):
     def _start_apply(self, plan: Plan) -> None:
         self.phase = "applying"
         self._started = self.cio.services.clock()
+        earlier = Counter(self.prior_states.values())
+        earlier["pending"] = len(plan.operations) - sum(earlier.values())
+        self.query_one(ApplyProgress).update_stats(ApplyStats(total=len(plan.operations), counts=earlier,
+                                                              status="running"))
         self._status("Applying… p pauses, x cancels. Done operations are never sent twice.")
         self._show_phase()
         self._run_apply(plan)

@@ -76,9 +76,9 @@ class PlanRow:
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("number", "#", None),
     ("kind", "Operation", 14),
-    ("person", "Person", 19),
-    ("change", "Change (old -> new)", 21),
-    ("loses", "Loses", 16),
+    ("person", "Person", 20),
+    ("change", "Change (old -> new)", 24),
+    ("loses", "Loses", 14),
     ("state", "State", None),
 )
 

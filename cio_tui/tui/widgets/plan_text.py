@@ -62,7 +62,8 @@ def apply_outcome(result: Any, error: str = "") -> tuple[str, str, str]:
     if error:
         return (
             "Apply stopped",
-            f"The apply stopped: {error}. What was sent is in the journal; fix the cause and press a to resume.",
+            f"The apply stopped: {error.rstrip('.')}. What was sent is in the journal; fix the cause and press a to "
+            "resume.",
             "error",
         )
     done = result.succeeded
