@@ -237,7 +237,7 @@ def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int) -> di
         save_plan(plan, tmp / "kill-plan.json")
         for _ in range(kills):
             proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            moment = rng.uniform(0.8, 3.0)  # includes ~0.5-1 s of interpreter start-up
+            moment = rng.uniform(1.0, 4.0)  # includes ~1 s of interpreter start-up and planning reads
             time.sleep(moment)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
