@@ -93,7 +93,7 @@ class ConfirmTypedModal(ModalScreen[bool]):
                 Text.assemble("Type the workspace name ", (req.workspace, "bold"), " to confirm, or press Escape."),
                 id="confirm-prompt",
             )
-            yield Input(placeholder=req.workspace, id="confirm-input", select_on_focus=False)
+            yield Input(placeholder="type the workspace name here", id="confirm-input", select_on_focus=False)
             yield Label("", id="confirm-mismatch", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-no", variant="default")
