@@ -58,15 +58,21 @@ class CliContext:
         settings: Settings | None = None,
         credentials: CredentialStore | None = None,
     ) -> CliContext:
-        """No IO: settings load and the keyring is probed on first use."""
-        from cio_tui.credentials import install_log_redaction
-
-        install_log_redaction(logging.getLogger())
+        """No IO: settings load and the keyring is probed on first use; log redaction is installed on first use
+        of the settings or the credentials (no secret can be read before), so that the TUI's first frame does not
+        wait for pydantic."""
         return cls(profile_name=profile_name, sandbox=sandbox, _settings=settings, _credentials=credentials)
 
     # -- services -------------------------------------------------------------------------------------------
+    @staticmethod
+    def _redact_logs() -> None:
+        from cio_tui.credentials import install_log_redaction
+
+        install_log_redaction(logging.getLogger())
+
     @property
     def settings(self) -> Settings:
+        self._redact_logs()
         if self._settings is None:
             from cio_tui.config import load_settings
 
@@ -76,6 +82,7 @@ class CliContext:
 
     @property
     def credentials(self) -> CredentialStore:
+        self._redact_logs()
         if self._credentials is None:
             from cio_tui.credentials import CredentialStore
 

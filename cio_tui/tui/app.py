@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import AREAS, AREAS_BY_MODE, Area
@@ -26,13 +27,24 @@ STYLES = Path(__file__).parent / "styles"
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
 
 
+def area_styles() -> list[Path]:
+    """Every ``styles/*.tcss`` but app.tcss: loaded with the first area screen, after the first frame."""
+    return sorted(p for p in STYLES.glob("*.tcss") if p.name != "app.tcss")
+
+
 def _base_screen_factory(area: Area) -> Any:
-    return lambda: area.screen_class()()
+    def make() -> Screen[Any]:
+        screen = area.screen_class()()
+        # The first area screen brings every area's styles (already-loaded files are skipped by Textual).
+        screen.css_path = [*screen.css_path, *area_styles()]
+        return screen
+
+    return make
 
 
 class CioApp(App[None]):
     TITLE = "cio-tui"
-    CSS_PATH = [STYLES / "app.tcss", *sorted(p for p in STYLES.glob("*.tcss") if p.name != "app.tcss")]
+    CSS_PATH = [STYLES / "app.tcss"]  # the chrome; area styles come with the first area screen
     MODES = {area.mode: _base_screen_factory(area) for area in AREAS}
     COMMANDS = App.COMMANDS | {AreaCommands}
     inherit_bindings = False
@@ -61,20 +73,32 @@ class CioApp(App[None]):
         self.set_reactive(CioApp.workspace, services.workspace)
         self._initial_area = initial_area
 
-    # -- start-up ----------------------------------------------------------------------------------
+    # -- start-up: a light first frame, then the area screen and the workspace ----------------------
+    def get_default_screen(self) -> Screen[Any]:
+        from cio_tui.tui.screens.start import StartScreen
+
+        return StartScreen(id="_default")
+
     def on_mount(self) -> None:
-        start = self.services.start
-        if self.workspace is None and not start.opens_workspace:
-            self.set_reactive(CioApp.workspace_status, "No workspace: add or pick one here, or open the sandbox")
-        elif self.workspace is None:
-            self.set_reactive(CioApp.workspace_status, f"Opening {start.describe()}…")
-        default = "walkthrough" if (self.workspace is not None or start.opens_workspace) else "connect"
-        self.switch_mode(self._initial_area or default)
+        if self.workspace is None:
+            start = self.services.start if self.services.start_known else None
+            self.set_reactive(CioApp.workspace_status, _status_text(start))
 
     def on_ready(self) -> None:
-        """After the first frame: only now touch the network or the keyring."""
-        if self.workspace is None and self.services.start.opens_workspace:
-            self.open_workspace(self.services.start)
+        """After the first frame: load the settings (if the start needs them), compose the first area, and only
+        now touch the network or the keyring."""
+        try:
+            start = self.services.start
+            self.services.settings  # noqa: B018 - load now (every area needs them), not inside a screen
+        except Exception as exc:  # a config file that cannot be read: leave with the message, like the CLI does
+            self.exit(return_code=2, message=f"error: {describe_error(exc)}")
+            return
+        if self.workspace is None:
+            self.workspace_status = _status_text(start)
+        default = "walkthrough" if (self.workspace is not None or start.opens_workspace) else "connect"
+        self.switch_mode(self._initial_area or default)
+        if self.workspace is None and start.opens_workspace:
+            self.open_workspace(start)
 
     @work(exclusive=True, group="workspace", exit_on_error=False)
     async def open_workspace(self, choice: StartChoice, then: str | None = None) -> Any:
@@ -208,6 +232,14 @@ class CioApp(App[None]):
     def _on_worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.notify(describe_error(event.worker.error), title="Something failed", severity="error", timeout=12)
+
+
+def _status_text(start: StartChoice | None) -> str:
+    if start is None:
+        return "Starting…"
+    if not start.opens_workspace:
+        return "No workspace: add or pick one here, or open the sandbox"
+    return f"Opening {start.describe()}…"
 
 
 async def _close(workspace: Any) -> None:

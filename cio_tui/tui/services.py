@@ -7,7 +7,7 @@ Types are ``Any``-light protocols so this module imports nothing heavy (first fr
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -47,24 +47,78 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
 class AppServices:
     """The app's dependencies. ``settings``/``credentials`` are the foundation's ``Settings`` and ``CredentialStore``.
 
-    ``extras`` is room for services later screens need (apply engine, duplicate finder...): add a typed field here
-    when one becomes common; until then ``services.extras["name"]``.
+    Each may be given as a value or as a ``*_factory`` called on first use, so that ``cio-tui --sandbox`` draws its
+    first frame before the settings (pydantic) are even imported. ``start`` likewise (``start_factory``).
+    ``extras`` is room for services later screens need (apply engine, duplicate finder...): add a typed attribute
+    here when one becomes common; until then ``services.extras["name"]``.
     """
 
-    settings: Any
-    credentials: Any
-    open_workspace: WorkspaceOpener
-    start: StartChoice = field(default_factory=StartChoice)
-    workspace: Workspace | None = None
-    clock: Callable[[], datetime] = utc_now
-    check_profile: Callable[..., Awaitable[Any]] | None = None
-    """Live key check ``(profile, track_key, app_key) -> ProfileCheck``; default
-    ``cio_tui.customerio.validate.check_profile`` (tests hand in one bound to the sandbox transport)."""
-    extras: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        settings: Any = None,
+        credentials: Any = None,
+        open_workspace: WorkspaceOpener | None = None,
+        start: StartChoice | None = None,
+        workspace: Workspace | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        check_profile: Callable[..., Awaitable[Any]] | None = None,
+        extras: dict[str, Any] | None = None,
+        *,
+        settings_factory: Callable[[], Any] | None = None,
+        credentials_factory: Callable[[], Any] | None = None,
+        start_factory: Callable[[], StartChoice] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._credentials = credentials
+        self._settings_factory = settings_factory
+        self._credentials_factory = credentials_factory
+        self._start = start
+        self._start_factory = start_factory
+        self.open_workspace = open_workspace
+        self.workspace = workspace
+        self.clock = clock
+        self.check_profile = check_profile
+        """Live key check ``(profile, track_key, app_key) -> ProfileCheck``; default
+        ``cio_tui.customerio.validate.check_profile`` (tests hand in one bound to the sandbox transport)."""
+        self.extras: dict[str, Any] = dict(extras or {})
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None and self._settings_factory is not None:
+            self._settings = self._settings_factory()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Any) -> None:
+        self._settings = value
+
+    @property
+    def credentials(self) -> Any:
+        if self._credentials is None and self._credentials_factory is not None:
+            self._credentials = self._credentials_factory()
+        return self._credentials
+
+    @credentials.setter
+    def credentials(self, value: Any) -> None:
+        self._credentials = value
+
+    @property
+    def start(self) -> StartChoice:
+        if self._start is None:
+            self._start = self._start_factory() if self._start_factory is not None else StartChoice()
+        return self._start
+
+    @start.setter
+    def start(self, value: StartChoice) -> None:
+        self._start = value
+
+    @property
+    def start_known(self) -> bool:
+        """True when ``start`` is decided without loading the settings (``--sandbox``, ``--profile``)."""
+        return self._start is not None or self._start_factory is None
 
     async def run_check(self, profile: Any, track_key: Any, app_key: Any) -> Any:
         check = self.check_profile
