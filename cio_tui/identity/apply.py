@@ -163,6 +163,7 @@ class ApplyEngine:
         event = OperationEvent(op.op_id, str(op.kind), op.summary, str(state), detail)
         if state in (OpState.SKIPPED_STALE, OpState.FAILED, OpState.UNCERTAIN):
             self._problems[op.op_id] = event
+        if state in (OpState.SKIPPED_STALE, OpState.FAILED):
             self._reasons[reason or str(state)] += 1
         self._emit(event)
         if time.monotonic() - self._last_progress >= PROGRESS_EVERY:
@@ -222,24 +223,9 @@ class ApplyEngine:
         return result
 
     def _result(self, elapsed: float) -> ApplyResult:
-        counts = self.tracker.counts()
-        reasons = Counter(self._reasons)
-        left = counts.get(OpState.PENDING, 0) + counts.get(OpState.CHECKED, 0)
-        if left:
-            why = "cancelled" if self._cancelled else "beyond --max" if self.options.max_ops is not None else "not run"
-            reasons[f"not sent yet ({why}); run again to continue"] += left
-        for state in (OpState.SENT, OpState.UNCERTAIN):
-            if counts.get(state):
-                reasons[f"{state}: outcome unknown; run again to reconcile by reading"] += counts[state]
-        return ApplyResult(
-            plan_id=self.plan.plan_id,
-            total=self.tracker.total,
-            by_state=counts,
-            reasons=dict(reasons),
-            sent=self.tracker.sent,
-            elapsed=elapsed,
-            cancelled=self._cancelled,
-            problems=list(self._problems.values()),
+        why = "cancelled" if self._cancelled else "beyond --max" if self.options.max_ops is not None else "not run"
+        return self.tracker.result(
+            self.plan.plan_id, elapsed, self._reasons, list(self._problems.values()), self._cancelled, why
         )
 
     # -- one batch ------------------------------------------------------------------------------------
@@ -277,15 +263,22 @@ class ApplyEngine:
             else:
                 note = "read back: the earlier write did not take effect" if prev.in_doubt else None
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
-                records.append(
-                    Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
-                )
                 to_send.append(op)
-        self.journal.append(records)  # intents are durable before anything is sent
-        for op in to_send:
-            self.tracker.set(op.op_id, OpState.SENT)
-        self._emit_progress()
-        outcomes = await self._send_all(to_send)
+        self.journal.append(records)
+        outcomes: list[Outcome] = []
+        step = self.options.intent_chunk
+        for chunk in (to_send[i : i + step] for i in range(0, len(to_send), step)):
+            if self._cancelled:
+                break  # the rest stay "checked": nothing was sent for them
+            # intents are durable before anything is sent; a few at a time, so a crash leaves few in doubt
+            self.journal.append(
+                Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
+                for op in chunk
+            )
+            for op in chunk:
+                self.tracker.set(op.op_id, OpState.SENT)
+            self._emit_progress()
+            outcomes += await self._send_all(chunk)
         return await self._verify(outcomes)
 
     async def _send_all(self, ops: list[Operation]) -> list[Outcome]:

@@ -26,6 +26,7 @@ class ApplyOptions:
     ``verify_delays``: extra reads (seconds to wait before each) when an answered write is not visible yet;
     ``uncertain_delays``: the same for a write whose answer was lost (then it is sent again if still not applied).
     ``settle_seconds``: wait before re-reading an operation a previous run left ``sent``/``uncertain``.
+    ``intent_chunk``: operations whose intents are committed together just before they are sent.
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
     """
 
@@ -33,6 +34,7 @@ class ApplyOptions:
     batch_size: int = 100
     batches_in_flight: int = 4
     sends_in_flight: int = 32
+    intent_chunk: int = 25
     verify_delays: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
     uncertain_delays: tuple[float, ...] = (0.25, 0.5)
     settle_seconds: float = 1.0
@@ -130,6 +132,35 @@ class ProgressTracker:
         counts = Counter(str(s) for s in self.states.values())
         counts[str(OpState.PENDING)] += self.total - len(self.states)
         return {k: v for k, v in counts.items() if v}
+
+    def result(
+        self,
+        plan_id: str,
+        elapsed: float,
+        reasons: Counter[str],
+        problems: list[OperationEvent],
+        cancelled: bool,
+        why_left: str,
+    ) -> ApplyResult:
+        """The end-of-run result: counts by state and a count per reason for everything not done."""
+        counts = self.counts()
+        reasons = Counter(reasons)
+        left = counts.get(OpState.PENDING, 0) + counts.get(OpState.CHECKED, 0)
+        if left:
+            reasons[f"not sent yet ({why_left}); run again to continue"] += left
+        for state in (OpState.SENT, OpState.UNCERTAIN):
+            if counts.get(state):
+                reasons[f"{state}: outcome unknown; run again to reconcile by reading"] += counts[state]
+        return ApplyResult(
+            plan_id=plan_id,
+            total=self.total,
+            by_state=counts,
+            reasons=dict(reasons),
+            sent=self.sent,
+            elapsed=elapsed,
+            cancelled=cancelled,
+            problems=problems,
+        )
 
     def snapshot(self, *, paused: bool = False, cancelled: bool = False, finished: bool = False) -> ProgressEvent:
         now = time.monotonic()
