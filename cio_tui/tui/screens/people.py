@@ -20,6 +20,7 @@ from cio_tui.tui.people_lookup import LookupProblem, lookup_person, parse_lookup
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.person_card import HistoryEntry, PersonCardTabs
 
+LOADING_DELAY = 0.15  # seconds before a running lookup shows its loading state
 KINDS: list[tuple[str, str]] = [("Auto-detect", "auto"), ("cio_id", "cio_id"), ("id", "id"), ("email", "email")]
 
 
@@ -38,6 +39,8 @@ class PeopleScreen(AreaScreen):
                 tooltip="Copy the highlighted value to the clipboard (OSC 52)"),
         Binding("p", "preview_identify", "Preview identify", id="people.preview_identify",
                 tooltip="Open Preview with a Segment identify call for this person"),
+        Binding("i", "change_identifiers", "Change identifiers", id="people.change_identifiers",
+                tooltip="Open Identifiers with this person picked, to change their id or email safely"),
         Binding("f", "filter_attributes", "Filter attributes", id="people.filter_attributes", show=False,
                 tooltip="Search the person's attributes by name or value"),
         Binding("o", "show_tab('tab-overview')", "Overview", id="people.overview", show=False,
@@ -122,7 +125,8 @@ class PeopleScreen(AreaScreen):
         if workspace is None:
             self.say("No workspace is open yet: wait for it to open, or open one in Connect (press 9).", error=True)
             return None
-        tabs.loading = True
+        # Sandbox lookups take milliseconds: show the loading state only when one is slow (saves two layouts).
+        show_loading = self.set_timer(LOADING_DELAY, lambda: setattr(tabs, "loading", True))
         try:
             result = await lookup_person(workspace.client, text, kind)
         except LookupProblem as problem:
@@ -136,6 +140,7 @@ class PeopleScreen(AreaScreen):
             self._remember(text, kind, "failed")
             return None
         finally:
+            show_loading.stop()
             tabs.loading = False
         self.card = card = result.card
         tabs.show(card, self.cio.services.clock())
@@ -198,6 +203,12 @@ class PeopleScreen(AreaScreen):
             self.notify("Look someone up first; then p opens Preview with their identify.", severity="warning")
             return
         self.post_message(OpenPreview(identify_call(self.card)))
+
+    def action_change_identifiers(self) -> None:
+        if self.card is None:
+            self.notify("Look someone up first; then i opens Identifiers with them picked.", severity="warning")
+            return
+        self.cio.open_identifiers(self.card.person.cio_id)
 
 
 def identify_call(card: IdentityCard) -> str:
