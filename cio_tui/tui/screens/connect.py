@@ -10,7 +10,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Static
 
 from cio_tui.tui.errors import describe_error
@@ -49,7 +49,7 @@ class ConnectScreen(AreaScreen):
         self.last_check: Any = None
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(id="connect-main"):
+        with VerticalScroll(id="connect-main"):
             yield Label("Workspace profiles", classes="section-title")
             yield DataTable(id="profiles-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="connect-buttons"):
