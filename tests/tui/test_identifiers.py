@@ -94,3 +94,18 @@ async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app):
         await settle(pilot)
         assert "No person has the cio_id ffffffff" in str(app.screen.query_one("#ids-person").render())
         assert app.screen.picked is None
+
+
+async def test_people_sends_the_person_to_identifiers(make_app):
+    app = make_app("people")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#lookup-input").value = "cio_a3000001"
+        await pilot.click("#lookup-input")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape", "i")
+        await settle(pilot)
+        assert app.current_mode == "identifiers"
+        assert app.screen.picked == "a3000001"
+        assert "cio_a3000001 · id u0000001" in str(app.screen.query_one("#ids-person").render())

@@ -39,7 +39,7 @@ class PeopleScreen(AreaScreen):
                 tooltip="Copy the highlighted value to the clipboard (OSC 52)"),
         Binding("p", "preview_identify", "Preview identify", id="people.preview_identify",
                 tooltip="Open Preview with a Segment identify call for this person"),
-        Binding("i", "change_identifiers", "Change identifiers", id="people.change_identifiers",
+        Binding("i", "change_identifiers", "Change identifiers", id="people.change_identifiers", show=False,
                 tooltip="Open Identifiers with this person picked, to change their id or email safely"),
         Binding("f", "filter_attributes", "Filter attributes", id="people.filter_attributes", show=False,
                 tooltip="Search the person's attributes by name or value"),
