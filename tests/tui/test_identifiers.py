@@ -40,7 +40,7 @@ async def test_change_picked_from_people_then_csv_checked_planned_and_applied(ma
         assert f"id {a.id}" in str(screen.query_one("#ids-person").render())
         await pilot.press(*"fixed-a", "enter")
         [typed] = _rows(screen).values()
-        assert screen.query_one(ChangesTable).get_cell(typed.key, "id") == f"{a.id} -> fixed-a"
+        assert str(screen.query_one(ChangesTable).get_cell(typed.key, "id")) == f"{a.id} -> fixed-a"
 
         # CSV: a good email change, an id someone else holds (collision -> merge proposal), an email-shaped id
         await pilot.press("escape", "v")
@@ -58,7 +58,8 @@ async def test_change_picked_from_people_then_csv_checked_planned_and_applied(ma
         assert rows[(2, b.cio_id)].check.severity == "ok"
         collision = rows[(3, c.cio_id)].check
         assert collision.severity == "merge" and f"cio_{d.cio_id}" in collision.message
-        assert screen.query_one(ChangesTable).get_cell(f"2:{b.cio_id}", "email") == f"{b.email} -> new-b@example.com"
+        email_cell = screen.query_one(ChangesTable).get_cell(f"2:{b.cio_id}", "email")
+        assert str(email_cell) == f"{b.email} -> new-b@example.com"
         assert "1 merge proposal(s)" in str(screen.query_one("#ids-proposals").render())
 
         assert app.current_mode == "plan"
@@ -82,10 +83,20 @@ async def test_change_picked_from_people_then_csv_checked_planned_and_applied(ma
         assert merge.kind is OpKind.MERGE and (merge.subject.value, merge.secondary.value) == (d.cio_id, c.cio_id)
 
 
-async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app):
+async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app, tmp_path):
     app = make_app("identifiers")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        changes = tmp_path / "changes.csv"
+        changes.write_text("cio_id,new_id,new_email\ncio_a3000001,,\nnot-a-cio,x,\n")
+        await pilot.press("l")
+        app.screen.query_one("#ids-path Input").value = str(changes)
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = _rows(app.screen)
+        assert rows[(2, "a3000001")].check.message == "neither a new id nor a new email is given"
+        assert rows[(3, "not-a-cio")].check.message == "'not-a-cio' is not a cio_id"
+        assert [i.line for i in app.screen.query_one(CsvInput).issues] == [2, 3]
         await pilot.press("p", *"zz-9", "enter")
         await settle(pilot)
         assert "letters and digits only" in str(app.screen.query_one("#ids-person").render())

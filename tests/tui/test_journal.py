@@ -85,6 +85,11 @@ async def test_resume_hands_the_plan_to_plan_apply(make_app):
         await pilot.press("r")
         await settle(pilot)
         assert "1 interrupted" in _text(app.screen.query_one("#journal-summary"))
+        plans = app.screen.query_one(JournalPlansTable)
+        await pilot.press("t", "t")
+        assert app.screen.status_filter == "not applied" and plans.row_count == 0
+        await pilot.press("t", "t", "t", "t")
+        assert app.screen.status_filter == "interrupted" and plans.row_count == 1
         await pilot.press("u")
         await settle(pilot)
         assert app.current_mode == "plan"

@@ -9,6 +9,7 @@ from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.leads import LeadsScreen
 from cio_tui.tui.screens.plan_apply import PlanScreen
 from cio_tui.tui.widgets.csv_input import CsvInput
+from cio_tui.tui.widgets.leads_search import CountingClient
 from cio_tui.tui.widgets.leads_table import LeadsTable
 from tests.tui.conftest import SIZE, settle
 
@@ -20,16 +21,29 @@ async def someone_with_an_id(client):
     raise AssertionError("the seeded sandbox has people with ids")
 
 
-async def test_leads_are_loaded_live(make_app):
+async def test_leads_are_loaded_live_or_from_an_export(make_app, tmp_path):
     app = make_app("leads")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        progress: list[int] = []
+        screen = app.screen
+        leads = await find_leads(CountingClient(app.workspace.client, progress.append))
+        assert progress and progress[0] == 100
         await pilot.press("r")
         await settle(pilot)
-        leads = await find_leads(app.workspace.client)
-        table = app.screen.query_one(LeadsTable)
+        table = screen.query_one(LeadsTable)
         assert table.row_count == len(leads) > 0
-        assert f"{len(leads)} lead(s) from live search" in str(app.screen.query_one("#leads-summary").render())
+        assert f"{len(leads)} lead(s) from live search" in str(screen.query_one("#leads-summary").render())
+
+        export = tmp_path / "people.csv"
+        export.write_text("cio_id,email,id\na1,ann@example.com,\na2,bob@example.com,u-2\na3,[cy]@example.com,\n")
+        await pilot.press("o")
+        screen.query_one("#leads-path Input").value = str(export)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sorted(table.lead_rows) == ["a1", "a3"]
+        assert str(table.get_cell("a3", "email")) == "[cy]@example.com"  # shown as written, not read as markup
+        assert "2 lead(s) from people.csv" in str(screen.query_one("#leads-summary").render())
 
 
 async def test_attach_check_plan_and_apply_from_leads(make_app):

@@ -27,6 +27,7 @@ from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.leads_rows import LeadsModel
+from cio_tui.tui.widgets.leads_search import CountingClient
 from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
 
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
@@ -116,8 +117,11 @@ class LeadsScreen(AreaScreen):
     async def _search(self) -> None:
         from cio_tui.identity.leads import find_leads
 
+        def found(count: int) -> None:
+            self.query_one("#leads-summary", Label).update(f"Searching the workspace for leads… {count} found so far")
+
         try:
-            leads = await find_leads(self.cio.workspace.client)
+            leads = await find_leads(CountingClient(self.cio.workspace.client, found))
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title="Could not load leads", severity="error")
             self.query_one(LeadsTable).loading = False

@@ -164,7 +164,8 @@ class ChangesTable(DataTable):
         for r in rows:
             id_change, email_change = model.preview(r)
             origin = f"line {r.line}" if r.line is not None else "typed"
-            self.add_row(origin, f"cio_{r.cio_id}", id_change, email_change, check_text(r.check), key=r.key)
+            cells = (Text(origin), Text(f"cio_{r.cio_id}"), Text(id_change), Text(email_change))
+            self.add_row(*cells, check_text(r.check), key=r.key)
 
     @property
     def highlighted(self) -> ChangeRow | None:

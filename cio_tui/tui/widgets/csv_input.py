@@ -140,8 +140,8 @@ class CsvInput(Vertical):
             table.add_row(
                 str(issue.line) if issue.line else "-",
                 Text(SEVERITY_WORDS.get(issue.severity, issue.severity), style="bold"),
-                issue.value,
-                issue.message,
+                Text(issue.value),
+                Text(issue.message),
             )
         table.display = bool(self.issues)
         self.query_one("#csv-summary", Label).update(issue_summary(len(self.parsed.rows), self.issues))

@@ -90,9 +90,9 @@ class JournalPlansTable(DataTable):
         for r in records:
             status = plan_status(r)
             self.add_row(
-                r.plan_id,
+                Text(r.plan_id),
                 _when(r.registered_at),
-                r.source,
+                Text(r.source),
                 str(r.total),
                 Text(status, style="bold" if status == "interrupted" else ""),
                 states_words(r.states),
@@ -143,8 +143,8 @@ class JournalEntriesTable(DataTable):
                 e.op_id or "(plan)",
                 state_text(e.state),
                 str(e.status) if e.status is not None else "-",
-                e.kind or "-",
-                e.detail or "",
+                Text(e.kind or "-"),
+                Text(e.detail or ""),
                 key=str(e.seq),
             )
 

@@ -43,7 +43,7 @@ class LeadsTable(DataTable):
         self.clear()
         self.lead_rows = {r.cio_id: r for r in rows}
         for r in rows:
-            self.add_row(r.cio_id, r.email, r.new_id, check_text(r.check), key=r.cio_id)
+            self.add_row(Text(r.cio_id), Text(r.email), Text(r.new_id), check_text(r.check), key=r.cio_id)
         if current is not None and current.cio_id in self.lead_rows:
             self.move_cursor(row=self.get_row_index(current.cio_id))
 

@@ -137,11 +137,12 @@ class PlanTable(DataTable):
 
     @staticmethod
     def _cells(row: PlanRow) -> tuple[object, ...]:
+        # Text, not str: a str cell is read as markup, and people's values may hold square brackets.
         return (
             str(row.number),
-            row.kind,
-            row.person,
-            row.change,
-            row.loses,
+            Text(row.kind),
+            Text(row.person),
+            Text(row.change),
+            Text(row.loses),
             state_text(row.state),
         )
