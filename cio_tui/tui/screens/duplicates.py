@@ -95,6 +95,7 @@ class DuplicatesScreen(AreaScreen):
         super().on_mount()
         self.query_one("#dup-filter").display = False
         self.query_one("#dup-progress-row").display = False
+        self.query_one(GroupCompare).display = False  # shown once a group is highlighted
 
     # -- loading ---------------------------------------------------------------------------------------
     def action_open_export(self) -> None:
@@ -189,8 +190,9 @@ class DuplicatesScreen(AreaScreen):
         status = self.model.status_line() or (
             f"No duplicate groups in {self.model.source}." if self.model.source else EMPTY_TEXT
         )
-        self.query_one("#dup-summary", Label).update(status)
-        self.query_one("#dup-filter-line", Label).update(self.model.filter_line())
+        # fixed-size lines: no layout pass on every keystroke
+        self.query_one("#dup-summary", Label).update(status, layout=False)
+        self.query_one("#dup-filter-line", Label).update(self.model.filter_line(), layout=False)
 
     # -- table, filter, compare -----------------------------------------------------------------------------
     @property

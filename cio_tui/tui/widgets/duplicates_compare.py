@@ -4,10 +4,11 @@ what the merge does with them. Below it, why the people are one group and why th
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member, format_ts
 from cio_tui.tui.widgets.duplicates_model import state_word
@@ -61,32 +62,39 @@ def compare_rows(group: DuplicateGroup) -> tuple[list[str], list[list[str]]]:
     return titles, rows
 
 
-class CompareTable(DataTable):
+class CompareTable(Static):
+    """The compare as one Rich table in a fixed-size Static: cheap to redraw on every cursor move."""
+
     DEFAULT_CSS = """
-    CompareTable { height: auto; max-height: 12; }
+    CompareTable { height: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, cursor_type="none", zebra_stripes=True, show_cursor=False)
+        super().__init__("", id=id)
+        self.titles: list[str] = []
+        self.rows: list[list[str]] = []
 
     def show(self, group: DuplicateGroup | None) -> None:
-        self.clear(columns=True)
         if group is None:
+            self.titles, self.rows = [], []
+            self.update("", layout=False)
             return
-        titles, rows = compare_rows(group)
-        for title in titles:
-            self.add_column(title)
-        for row in rows:
-            styled = [Text(c, style="bold") if c.startswith("CONFLICT") else c for c in row]
-            self.add_row(*styled)
+        self.titles, self.rows = compare_rows(group)
+        table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold",
+)
+        for title in self.titles:
+            table.add_column(title, no_wrap=True, overflow="ellipsis")
+        for row in self.rows:
+            table.add_row(*(Text(c, style="bold") if c.startswith("CONFLICT") else Text(c) for c in row))
+        self.update(table, layout=False)  # fixed size: no layout pass on every cursor move
 
 
 class GroupCompare(Vertical):
     """The compare table and the group's explanation."""
 
     DEFAULT_CSS = """
-    GroupCompare { height: auto; }
-    GroupCompare > #dup-reason { height: auto; max-height: 5; padding: 0 1; }
+    GroupCompare { height: 50%; }
+    GroupCompare > #dup-reason { height: 4; padding: 0 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -94,9 +102,11 @@ class GroupCompare(Vertical):
         yield Static("", id="dup-reason", markup=False)
 
     def show(self, group: DuplicateGroup | None) -> None:
+        if self.display != (group is not None):
+            self.display = group is not None  # hidden while there is no group (more room for the table)
         self.query_one(CompareTable).show(group)
         text = ""
         if group is not None:
             extra = f" ({group.size - MAX_MEMBERS} more people not shown)" if group.size > MAX_MEMBERS else ""
             text = f"{state_word(group)}, {group.confidence.value} confidence{extra}. {group.reason}"
-        self.query_one("#dup-reason", Static).update(text)
+        self.query_one("#dup-reason", Static).update(text, layout=False)

@@ -14,8 +14,8 @@ from typing import Any
 from cio_tui.identity.duplicates.models import DuplicateGroup, choose_primary, exclude_group, force_group
 from cio_tui.identity.duplicates.rules import RULES, Confidence
 
-PAGE = 400  # rows in the table at once; the next page loads when the cursor reaches the end
-SIZE_BUCKETS = ((2, "2 people"), (3, "3 people"), (5, "4-5 people"), (10**9, "6+ people"))
+PAGE = 40  # rows added to the table at once (a screenful or two); more load when the cursor reaches the end
+SIZE_BUCKETS = ((2, "2 people"), (3, "3 people"), (10**9, "4+ people"))
 
 
 def state_word(group: DuplicateGroup) -> str:
@@ -45,23 +45,56 @@ class DuplicatesModel:
     matches: list[int] = field(default_factory=list)  # indexes into groups, best first
     shown: int = 0  # how many of ``matches`` the table holds
     _search: list[str] = field(default_factory=list)
+    _states: Counter[str] = field(default_factory=Counter)  # state word -> groups, kept up to date by the choices
+    _planned: list[int] = field(default_factory=lambda: [0, 0])  # groups, merges in the plan at min_confidence
 
     def load(self, groups: list[DuplicateGroup], *, source: str, summary: dict[str, Any],
              problems: list[str]) -> None:
         self.groups, self.source, self.summary, self.problems = groups, source, summary, problems
         self._search = [search_text(g) for g in groups]
+        self._recount()
         self.set_query(self.query)
+
+    def _recount(self) -> None:
+        self._states = Counter(state_word(g) for g in self.groups)
+        planned = self.planned_groups()
+        self._planned = [len(planned), sum(g.size - 1 for g in planned)]
+
+    def _change(self, index: int, change: Any) -> DuplicateGroup:
+        """Apply one choice to one group, keeping the counts right without a pass over every group."""
+        group = self.groups[index]
+        rank = self.min_confidence.rank
+        before_state, before_planned = state_word(group), group.merge_ready and group.confidence.rank >= rank
+        change(group)
+        after_state, after_planned = state_word(group), group.merge_ready and group.confidence.rank >= rank
+        self._states[before_state] -= 1
+        self._states[after_state] += 1
+        delta = int(after_planned) - int(before_planned)
+        self._planned[0] += delta
+        self._planned[1] += delta * (group.size - 1)
+        self._search[index] = search_text(group)
+        return group
 
     # -- filtering and paging -------------------------------------------------------------------------
     def set_query(self, query: str) -> None:
-        """Keep the groups whose rule, confidence, state, cio_ids, ids or emails contain every word of ``query``."""
-        self.query = query
+        """Keep the groups whose rule, confidence, state, cio_ids, ids or emails contain every word of ``query``.
+
+        Typing more of the same query narrows the current matches instead of scanning every group again."""
         words = query.lower().split()
+        narrowing = bool(self.query.strip()) and query.startswith(self.query) and len(words) == len(
+            self.query.split()
+        )
+        self.query = query
+        search = self._search
         if not words:
             self.matches = list(range(len(self.groups)))
         else:
-            search = self._search
-            self.matches = [i for i, text in enumerate(search) if all(w in text for w in words)]
+            pool = self.matches if narrowing else range(len(search))
+            if len(words) == 1:
+                word = words[0]
+                self.matches = [i for i in pool if word in search[i]]
+            else:
+                self.matches = [i for i in pool if all(w in search[i] for w in words)]
         self.shown = min(PAGE, len(self.matches))
 
     def page(self, start: int = 0) -> list[tuple[int, DuplicateGroup]]:
@@ -74,32 +107,26 @@ class DuplicatesModel:
         self.shown = min(self.shown + PAGE, len(self.matches))
         return start
 
-    def refresh_search(self, index: int) -> None:
-        self._search[index] = search_text(self.groups[index])
-
     # -- the operator's choices ----------------------------------------------------------------------
     def next_primary(self, index: int) -> DuplicateGroup:
-        """Make the next member (in the compare order) the primary of the group."""
-        group = self.groups[index]
-        others = sorted(group.members, key=lambda m: (m.created_at is None, m.created_at or 0, m.cio_id or ""))
-        current = others.index(group.primary_member)
-        choose_primary(group, others[(current + 1) % len(others)].cio_id or "")
-        return group
+        """Make the next member (oldest first) the primary of the group."""
+
+        def swap(group: DuplicateGroup) -> None:
+            order = sorted(group.members, key=lambda m: (m.created_at is None, m.created_at or 0, m.cio_id or ""))
+            current = order.index(group.primary_member)
+            choose_primary(group, order[(current + 1) % len(order)].cio_id or "")
+
+        return self._change(index, swap)
 
     def toggle_exclude(self, index: int) -> DuplicateGroup:
-        group = self.groups[index]
-        exclude_group(group, not group.excluded)
-        self.refresh_search(index)
-        return group
+        return self._change(index, lambda g: exclude_group(g, not g.excluded))
 
     def toggle_force(self, index: int) -> DuplicateGroup:
-        group = self.groups[index]
-        force_group(group, not group.forced)
-        self.refresh_search(index)
-        return group
+        return self._change(index, lambda g: force_group(g, not g.forced))
 
     def cycle_min_confidence(self) -> Confidence:
         self.min_confidence = Confidence.MEDIUM if self.min_confidence is Confidence.HIGH else Confidence.HIGH
+        self._recount()
         return self.min_confidence
 
     # -- figures --------------------------------------------------------------------------------------
@@ -122,13 +149,11 @@ class DuplicatesModel:
     def status_line(self) -> str:
         if not self.groups:
             return ""
-        states = Counter(state_word(g) for g in self.groups)
-        planned = self.planned_groups()
+        states, (planned, merges) = self._states, self._planned
         return (
             f"{len(self.groups):,} group(s) from {self.source}: {states['merge-ready']:,} merge-ready, "
             f"{states['NEEDS REVIEW']:,} need review, {states['excluded']:,} excluded, {states['forced']:,} forced. "
-            f"Plan (confidence {self.min_confidence.value}+): {len(planned):,} group(s), "
-            f"{sum(g.size - 1 for g in planned):,} merge(s)."
+            f"Plan (confidence {self.min_confidence.value}+): {planned:,} group(s), {merges:,} merge(s)."
         )
 
     def filter_line(self) -> str:

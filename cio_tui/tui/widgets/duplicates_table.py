@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from cio_tui.identity.duplicates.models import DuplicateGroup
 from cio_tui.tui.widgets.duplicates_model import state_word
@@ -30,8 +29,13 @@ def _primary(group: DuplicateGroup) -> str:
     return m.id or m.email or f"cio_{m.cio_id}"
 
 
+def _cells(group: DuplicateGroup) -> tuple[str, ...]:
+    """In COLUMNS order."""
+    return group.confidence.value, state_word(group), str(group.size), _rules(group), _primary(group)
+
+
 class GroupsTable(DataTable):
-    """Row keys are the group's index in the model (as text)."""
+    """Row keys are positions ("r0", "r1"...); ``slots`` maps them to group indexes in the model."""
 
     DEFAULT_CSS = """
     GroupsTable { height: 1fr; min-height: 5; }
@@ -47,39 +51,48 @@ class GroupsTable(DataTable):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.slots: list[int] = []  # row position -> group index in the model (row keys are "r<position>")
 
     def on_mount(self) -> None:
         for label, key, width in COLUMNS:
             self.add_column(label, key=key, width=width)
 
     def show(self, rows: list[tuple[int, DuplicateGroup]]) -> None:
-        """Replace every row (a new load or a new filter)."""
-        self.clear()
-        self.append(rows)
+        """Show these rows (a new load or a new filter), reusing the existing rows: a filter keystroke only rewrites
+        cells, so the table never re-measures or re-lays out (the costly part with many rows)."""
+        keep = min(len(rows), self.row_count)
+        for slot in range(keep):
+            self._write(slot, *rows[slot])
+        while self.row_count > len(rows):
+            self.remove_row(f"r{self.row_count - 1}")
+        del self.slots[len(rows):]
+        self.append(rows[keep:])
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
 
     def append(self, rows: list[tuple[int, DuplicateGroup]]) -> None:
-        """Add rows: (group index in the model, group); the row key is the index."""
+        """Add rows at the end: (group index in the model, group)."""
         for i, g in rows:
-            self.add_row(g.confidence.value, state_word(g), str(g.size), _rules(g), _primary(g), key=str(i))
+            self.add_row(*_cells(g), key=f"r{len(self.slots)}")
+            self.slots.append(i)
+
+    def _write(self, slot: int, index: int, group: DuplicateGroup) -> None:
+        self.slots[slot] = index
+        for (_, column, _), value in zip(COLUMNS, _cells(group), strict=True):
+            self.update_cell(f"r{slot}", column, value)
 
     def refresh_group(self, index: int, group: DuplicateGroup) -> None:
         """Redraw one group's row after a choice (primary, exclusion, forcing)."""
-        key = str(index)
-        if key in self.rows:
-            self.update_cell(key, "primary", _primary(group))
-            self.update_cell(key, "state", state_word(group))
+        for slot, i in enumerate(self.slots):
+            if i == index:
+                self._write(slot, index, group)
 
     @property
     def highlighted_index(self) -> int | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
-        return int(key) if key is not None else None
+        row = self.cursor_coordinate.row
+        return self.slots[row] if self.row_count and 0 <= row < len(self.slots) else None
 
     def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[no-untyped-def]
         super().watch_cursor_coordinate(old, new)
-        if self.row_count and new.row >= self.row_count - 1:
+        if new != old and self.row_count > 1 and new.row == self.row_count - 1:  # moved onto the last row
             self.post_message(self.NeedMore(self))
