@@ -1,23 +1,250 @@
-"""Preview area (placeholder until issue 5 replaces this module, keeping ``PreviewScreen`` and ``prefill``)."""
+"""Preview: paste Segment calls and see what the classic and the Actions destinations send, side by side.
+
+The preview itself is pure (``cio_tui.segment``) and runs on ctrl+r; the outcome prediction reads the workspace
+(``ClientPeopleLookup``) in a worker; saved call sets are files, read and written in thread workers.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+import asyncio
+from pathlib import Path
+from typing import Any
 
-from cio_tui.tui.screens.placeholder import PlaceholderScreen
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.segment.callsets import CallSetError, callsets_dir, list_call_sets, save_call_set
+from cio_tui.segment.parser import ParseError
+from cio_tui.segment.preview import PreviewResult, preview_text, with_outcomes
+from cio_tui.segment.report import call_title
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.messages import OpenPerson
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.preview_editor import CallEditor
+from cio_tui.tui.widgets.preview_modals import LoadCallsModal, SaveSetModal
+from cio_tui.tui.widgets.preview_panes import DiffView, OutcomeCard, RequestPane, WarningsView
+
+EMPTY = (
+    "Paste Segment calls in the editor above: a JSON message, a JSON array, JSON lines, or analytics.* calls as "
+    "written in app code. Press ctrl+r to preview; ctrl+o loads sample calls or a saved set."
+)
+
+NOTHING_YET = "Nothing previewed yet."
 
 
-class PreviewScreen(PlaceholderScreen):
+class PreviewScreen(AreaScreen):
     AREA = "preview"
-    HELP = "Compare what Segment's classic and Actions destinations send to Customer.io for one call."
-    PLANNED = (
-        "take a Segment call (JSON, or an analytics.identify('id', {...}) line from app code) and show side by side "
-        "the classic request, the Actions request(s), their differences, warnings, and what would happen to the "
-        "people of this workspace."
+    HELP = (
+        "Paste the Segment calls your app really makes (JSON, JSON lines, or analytics.identify/track/page/screen/"
+        "group/alias calls with JavaScript object syntax) and press ctrl+r. Side by side: what the classic "
+        "destination sent (Track v1) and what the Actions destination sends (Track v2, one request per preset), "
+        "differences marked + (only Actions), - (only classic), ~ (changed). Warnings say what changes and what to "
+        "do; Outcome predicts, with reads only, what would happen to the people of this workspace. Save a set of "
+        "calls for the Walkthrough with ctrl+s."
     )
-    MEANWHILE = "`cio-tui preview` on the command line, once issue 5 lands."
+    BINDINGS = [
+        Binding("ctrl+r", "run_preview", "Preview", id="preview.run", tooltip="Read the editor and preview every call"),
+        Binding("ctrl+o", "load_calls", "Load calls", id="preview.load",
+                tooltip="Load sample calls (one per call type) or a saved set into the editor"),
+        Binding("ctrl+s", "save_calls", "Save set", id="preview.save",
+                tooltip="Save the editor's calls as a named set (the Walkthrough uses them)"),
+        Binding("n", "next_call", "Next call", id="preview.next", tooltip="Show the next call of the paste"),
+        Binding("p", "previous_call", "Previous call", id="preview.previous", show=False,
+                tooltip="Show the previous call of the paste"),
+        Binding("e", "focus_editor", "Edit", id="preview.edit", show=False, tooltip="Put the cursor in the editor"),
+        Binding("s", "show_tab('tab-requests')", "Side by side", id="preview.requests", show=False,
+                tooltip="The two destinations' requests side by side"),
+        Binding("w", "show_tab('tab-warnings')", "Warnings", id="preview.warnings", show=False,
+                tooltip="What changes with Actions and what to do"),
+        Binding("d", "show_tab('tab-diff')", "Differences", id="preview.diff", show=False,
+                tooltip="Every difference between the two destinations"),
+        Binding("o", "show_tab('tab-outcome')", "Outcome", id="preview.outcome", show=False,
+                tooltip="What would happen to the people of this workspace; enter opens a person in People"),
+    ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[PreviewResult] = []
+        self.current = 0
+        self.status_text = ""
+        self.set_name = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="preview-top"):
+            yield CallEditor(id="preview-editor")
+            yield OptionList(id="preview-calls")
+        yield Static(EMPTY, id="preview-status", markup=False)
+        with TabbedContent(id="preview-tabs"):
+            with TabPane("Side by side", id="tab-requests"), Horizontal(id="preview-sides"):
+                yield RequestPane("classic", "Classic (Track v1)", id="pane-classic")
+                yield RequestPane("actions", "Actions (default presets)", id="pane-actions")
+            with TabPane("Warnings", id="tab-warnings"):
+                yield WarningsView(id="preview-warnings")
+            with TabPane("Differences", id="tab-diff"):
+                yield DiffView(id="preview-diff")
+            with TabPane("Outcome", id="tab-outcome"):
+                yield OutcomeCard(id="preview-outcome")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#preview-editor", CallEditor).border_title = "Segment calls (ctrl+r to preview)"
+        self.query_one("#preview-calls", OptionList).border_title = "Calls read"
+        self._show()
+
+    # -- navigation contract: app.open_preview(text) -----------------------------------------------------------
     def prefill(self, text: str) -> None:
-        """Navigation contract (``app.open_preview``): put ``text`` in the call editor."""
-        self.prefilled = text
-        self.query_one("#area-body").mount(Static(f"Prefilled call:\n{text}", id="prefilled", markup=False))
+        """Put ``text`` in the editor and preview it."""
+        self.query_one("#preview-editor", CallEditor).load_text(text)
+        self.action_run_preview()
+
+    # -- preview ---------------------------------------------------------------------------------------------
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.status_text = text
+        status = self.query_one("#preview-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def action_run_preview(self) -> None:
+        editor = self.query_one("#preview-editor", CallEditor)
+        try:
+            results = preview_text(editor.text)
+        except ParseError as exc:
+            self.results, self.current = [], 0
+            self.query_one("#preview-calls", OptionList).clear_options()
+            self._show()
+            self.say(f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}", error=True)
+            editor.move_cursor((exc.line - 1, exc.column - 1))
+            return
+        self.results, self.current = results, 0
+        calls = self.query_one("#preview-calls", OptionList)
+        calls.clear_options()
+        calls.add_options([Option(_short(n, r), id=str(n - 1)) for n, r in enumerate(results, 1)])
+        self._show()
+        self.predict_outcomes(results)
+
+    def _show(self) -> None:
+        result = self.results[self.current] if self.results else None
+        self.query_one("#pane-classic", RequestPane).show(result, NOTHING_YET)
+        self.query_one("#pane-actions", RequestPane).show(result, NOTHING_YET)
+        self.query_one("#preview-warnings", WarningsView).show(result, NOTHING_YET)
+        self.query_one("#preview-diff", DiffView).show(result, NOTHING_YET)
+        tabs = self.query_one("#preview-tabs", TabbedContent)
+        tabs.get_tab("tab-warnings").label = f"Warnings ({len(result.warnings)})" if result else "Warnings"
+        tabs.get_tab("tab-diff").label = f"Differences ({len(result.diff)})" if result else "Differences"
+        outcome = self.query_one("#preview-outcome", OutcomeCard)
+        if result is None:
+            outcome.show_text(NOTHING_YET)
+            self.say(EMPTY)
+            return
+        if result.outcome is not None:
+            outcome.show(result.outcome)
+        elif self.cio.workspace is None:
+            outcome.show_text("No workspace is open: the outcome is not predicted. Open one in Connect (press 9).")
+        else:
+            outcome.show_text("Predicting the outcome in this workspace (reads only)...")
+        notes = " ".join(result.parse_notes)
+        self.say(f"Call {self.current + 1} of {len(self.results)} (line {result.line}): {call_title(result)}."
+                 + (f" {notes}" if notes else ""))
+        self.query_one("#preview-calls", OptionList).highlighted = self.current
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
+    async def predict_outcomes(self, results: list[PreviewResult]) -> None:
+        workspace = self.cio.workspace
+        if workspace is None:
+            return
+        from cio_tui.identity.lookup import ClientPeopleLookup, outcome_settings
+
+        card = self.query_one("#preview-outcome", OutcomeCard)
+        card.loading = True
+        try:
+            settings = await asyncio.to_thread(outcome_settings, workspace, self.cio.services.settings)
+            await with_outcomes(results, ClientPeopleLookup(workspace.client), settings)
+        except Exception as exc:  # API failures: words and a next step, never a crash
+            card.show_text(f"Outcome not predicted: {describe_error(exc)}")
+            return
+        finally:
+            card.loading = False
+        if results is self.results:
+            self._show()
+
+    def workspace_changed(self, workspace: Any) -> None:
+        for result in self.results:
+            result.outcome = None
+        if self.results:
+            self._show()
+            self.predict_outcomes(self.results)
+
+    # -- moving between calls and tabs -------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#preview-calls")
+    def _call_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.current = int(event.option.id or 0)
+        self._show()
+
+    def action_next_call(self) -> None:
+        if self.results:
+            self.current = (self.current + 1) % len(self.results)
+            self._show()
+
+    def action_previous_call(self) -> None:
+        if self.results:
+            self.current = (self.current - 1) % len(self.results)
+            self._show()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#preview-tabs", TabbedContent).active = tab
+
+    def action_focus_editor(self) -> None:
+        self.query_one("#preview-editor", CallEditor).focus()
+
+    @on(OutcomeCard.PersonChosen)
+    def _open_person(self, event: OutcomeCard.PersonChosen) -> None:
+        self.post_message(OpenPerson(Identifier.cio(event.cio_id)))
+
+    # -- call sets (files: thread workers) ---------------------------------------------------------------------
+    def _folder(self) -> Path:
+        workspace = self.cio.workspace
+        base = workspace.data_dir if workspace is not None and workspace.data_dir else None
+        return callsets_dir(Path(base) if base else Path(self.cio.services.settings.data_dir))
+
+    @work(exclusive=True, group="preview-sets", exit_on_error=False)
+    async def action_load_calls(self) -> None:
+        saved = await asyncio.to_thread(list_call_sets, self._folder())
+        self.app.push_screen(LoadCallsModal(saved), self._loaded)
+
+    def _loaded(self, text: str | None) -> None:
+        if text is not None:
+            self.prefill(text)
+
+    def action_save_calls(self) -> None:
+        text = self.query_one("#preview-editor", CallEditor).text
+        if not text.strip():
+            self.notify("The editor is empty: paste or load calls first.", severity="warning")
+            return
+        self.app.push_screen(SaveSetModal(self.set_name), lambda name: name and self.save_set(name, text))
+
+    @work(exclusive=True, group="preview-sets", exit_on_error=False)
+    async def save_set(self, name: str, text: str) -> None:
+        try:
+            path = await asyncio.to_thread(save_call_set, self._folder(), name, text)
+        except ParseError as exc:
+            self.say(f"NOT SAVED: line {exc.line}, column {exc.column}: {exc.reason}", error=True)
+            return
+        except (CallSetError, OSError) as exc:
+            self.notify(f"Not saved: {exc}", severity="error")
+            return
+        self.set_name = name
+        self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved")
+
+
+def _short(number: int, result: PreviewResult) -> str:
+    """One line in the calls list: number, type and the call's name or id."""
+    call = result.call
+    what = getattr(call, "event", None) or getattr(call, "name", None) or getattr(call, "groupId", None)
+    what = what or call.userId or call.anonymousId or ""
+    text = f"{number}. {call.type} {what}"
+    return text if len(text) <= 28 else text[:27] + "…"

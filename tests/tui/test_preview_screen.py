@@ -1,0 +1,165 @@
+"""Preview screen: Pilot behaviour (paste, preview, navigate, outcome links, call sets) and snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.widgets import OptionList
+
+from cio_tui.customerio.identifiers import Identifier
+from cio_tui.segment.callsets import callsets_dir, list_call_sets
+from cio_tui.segment.samples import SAMPLES, all_samples
+from cio_tui.tui.widgets.preview_editor import CallEditor, highlight_lines
+from tests.tui.conftest import SIZE, SMALL, settle
+
+PASTE = "analytics.identify('u-77', {email: 'u77@example.com', createdAt: '2024-03-01'})\n"
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def paste(pilot: Any, text: str) -> None:
+    editor = pilot.app.screen.query_one(CallEditor)
+    editor.focus()
+    await pilot.pause()
+    pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a paste
+    await pilot.pause()
+
+
+async def test_pasting_a_call_shows_both_destinations(make_app) -> None:
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste(pilot, PASTE)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        classic = text_of(app, "#pane-classic .pane-json")
+        actions = text_of(app, "#pane-actions .pane-json")
+        assert "PUT /api/v1/customers/u-77" in classic
+        assert '"created_at": 1709251200' in classic
+        assert "createUpdatePerson  POST /api/v2/entity" in actions
+        assert '+     "anonymous_id": "anon-pasted-session"' in actions
+        assert app.screen.query_one(CallEditor).text == PASTE, repr(app.screen.query_one(CallEditor).text)
+        assert "Call 1 of 1 (line 1): identify (userId=u-77)." in app.screen.status_text
+        assert "Creates a new person with id u-77 and email u77@example.com." in text_of(app, "#outcome-summary")
+        await pilot.press("escape", "w")
+        assert "WARNING anonymous_id_attribute" in text_of(app, "#preview-warnings .pane-body")
+        assert "What to do:" in text_of(app, "#preview-warnings .pane-body")
+
+
+async def test_parse_error_names_line_and_column_and_moves_the_cursor(make_app) -> None:
+    app = make_app("preview", sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste(pilot, "analytics.track('ok')\nanalytics.track('x', {a: })")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.screen.status_text.startswith("CANNOT READ line 2, column 26: expected a value")
+        assert app.screen.query_one(CallEditor).cursor_location == (1, 25)
+
+
+async def test_next_call_and_calls_list(make_app) -> None:
+    app = make_app("preview", sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.prefill(all_samples())
+        await settle(pilot)
+        calls = app.screen.query_one("#preview-calls", OptionList)
+        assert calls.option_count == 6
+        await pilot.press("escape", "n", "n")
+        assert app.screen.status_text.startswith("Call 3 of 6")
+        assert "trackPageView  POST /api/v2/entity" in text_of(app, "#pane-actions .pane-json")
+        assert "No workspace is open" in text_of(app, "#outcome-summary")
+        await pilot.press("p")
+        assert app.screen.status_text.startswith("Call 2 of 6")
+
+
+async def test_outcome_links_to_people(make_app) -> None:
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = await app.workspace.client.search({"attribute": {"field": "id", "operator": "exists"}}, limit=1)
+        person = page.identifiers[0]
+        app.screen.prefill(f"analytics.track('Paid', {{}}, {{userId: '{person.id}'}})")
+        await settle(pilot)
+        assert f"lands on cio_{person.cio_id}" in text_of(app, "#outcome-summary")
+        opened: list[Any] = []
+        app.open_person = opened.append  # type: ignore[method-assign]
+        await pilot.press("escape", "o")
+        people = app.screen.query_one("#outcome-people", OptionList)
+        people.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert opened == [Identifier.cio(person.cio_id)]
+
+
+async def test_load_sample_and_save_a_set(make_app) -> None:
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # second entry: the track sample
+        await settle(pilot)
+        assert app.screen.query_one(CallEditor).text == SAMPLES["track"]
+        assert "track 'Order Completed' (anonymousId=anon-pasted-session)" in app.screen.status_text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press(*"Checkout", "enter")
+        await settle(pilot)
+        folder = callsets_dir(app.workspace.data_dir)
+        assert [(s.name, s.text) for s in list_call_sets(folder)] == [("Checkout", SAMPLES["track"])]
+
+
+def test_highlighting_marks_keys_strings_and_calls() -> None:
+    lines = ["analytics.identify('u1', {email: \"é@b.c\", n: 1, ok: true}) // hi", "/* a", "b */ x"]
+    got = highlight_lines(lines)
+    names = [name for _, _, name in got[0]]
+    assert names == ["function.call", "string", "json.label", "string", "json.label", "number", "json.label",
+                     "boolean", "comment"]
+    assert got[1] == [(0, None, "comment")] and got[2][0] == (0, 4, "comment")
+
+
+# -- snapshots ----------------------------------------------------------------------------------------------
+
+
+async def _samples(pilot: Any) -> None:
+    await settle(pilot)
+    pilot.app.screen.prefill(all_samples())
+    await settle(pilot)
+    await pilot.press("escape")
+
+
+def test_snapshot_side_by_side(snap_compare, make_app) -> None:
+    async def before(pilot: Any) -> None:
+        await _samples(pilot)
+        await pilot.press("n", "n")  # the page call: name changes, marked ~
+
+    assert snap_compare(make_app("preview"), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_warnings(snap_compare, make_app) -> None:
+    async def before(pilot: Any) -> None:
+        await _samples(pilot)
+        await pilot.press("n", "n", "n", "n", "w")  # the group call
+
+    assert snap_compare(make_app("preview"), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_outcome(snap_compare, make_app) -> None:
+    async def before(pilot: Any) -> None:
+        await _samples(pilot)
+        await pilot.press("o")
+
+    assert snap_compare(make_app("preview"), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_parse_error_small(snap_compare, make_app) -> None:
+    async def before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.screen.prefill("analytics.identify('u1', {\n  email: 'a@b.c'\n  plan: 'pro'\n})")
+        await settle(pilot)
+
+    assert snap_compare(make_app("preview"), terminal_size=SMALL, run_before=before)
