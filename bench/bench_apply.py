@@ -216,6 +216,28 @@ def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int, no_pa
     }
 
 
+async def bare_client(url: str, n: int) -> float:
+    """Reference: the same number of identify calls straight through the client, no engine (no reads, no journal)."""
+    async with client_for(url) as client:
+        sem = asyncio.Semaphore(64)
+
+        async def one(i: int) -> None:
+            async with sem:
+                await client.identify(Identifier.id(f"bare-{i:05d}"), {"bench": 1})
+
+        start = time.monotonic()
+        await asyncio.gather(*(one(i) for i in range(n)))
+        return time.monotonic() - start
+
+
+def reference(tmp: Path, n: int, seed: int) -> float:
+    server = ServerProc(tmp, "bare", 0, 0.0, seed)
+    try:
+        return asyncio.run(bare_client(server.url, n))
+    finally:
+        server.stop()
+
+
 def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int) -> dict[str, Any]:
     server = ServerProc(tmp, "kill", n, fault_rate, seed)
     rng = random.Random(seed)
@@ -279,6 +301,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench-apply-") as d:
         tmp = Path(d)
+        bare = reference(tmp, args.ops, args.seed)
         rows = [
             (throughput(tmp, "clean", args.ops, 0.0, args.seed), 1.15),
             (throughput(tmp, "faults", args.ops, args.fault_rate, args.seed), 1.4),
@@ -301,11 +324,17 @@ def main() -> None:
             f"{label:<22}{r['ops']:>6}{r['time']:>8.2f}s{r['ideal']:>12.1f}s{r['ratio']:>7.2f}x{limit:>9}"
             f"{r['limited']:>13}{counts:>21}"
         )
+    print(
+        f"{'  (client alone**)':<22}{args.ops:>6}{bare:>8.2f}s{args.ops / TRACK_RPS:>12.1f}s"
+        f"{bare / (args.ops / TRACK_RPS):>7.2f}x"
+    )
     for r, _ in rows[1:2]:
         if r["injected"]:
             kinds = ", ".join(f"{n} x {k}" for k, n in sorted(r["injected"].items()))
             print(f"  faults injected during the faulty run: {kinds} (each injected 429 carries Retry-After: 1,")
             print("  which the client honours by pausing its whole Track or App bucket for 1 s)")
+    print("  ** reference: the same number of identify calls straight through the client (no reads, journal or")
+    print("     verification), i.e. what the client's Track limiter allows on this machine right now")
     if not args.skip_diagnostic:
         print("  * diagnostic, not a product figure: the same faulty run with the client's whole-API pause on 429")
         print("    switched off in the bench process, to show what the engine itself costs under faults")
