@@ -101,6 +101,33 @@ def walkthrough_step(number: int, button: str | None = None) -> Before:
     return before
 
 
+def preview_samples(*then: str) -> Before:
+    """Preview: every sample call (one per type) previewed, then press ``then`` (n = next call, w/d/o = tabs)."""
+
+    async def before(pilot: Any) -> None:
+        from cio_tui.segment.samples import all_samples
+
+        await settle(pilot)
+        pilot.app.screen.prefill(all_samples())
+        await settle(pilot)
+        await pilot.press("escape", *then)
+        await settle(pilot)
+
+    return before
+
+
+def duplicates_flow(*then: str) -> Before:
+    """Duplicates: a live export of the sandbox analysed, then ``then`` pressed."""
+
+    async def before(pilot: Any) -> None:
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press(*then)
+        await settle(pilot)
+
+    return before
+
+
 def staging_profile(app_key: str) -> Callable[[Any], None]:
     """Setup: a saved profile pointing at the sandbox, keys in the (memory) keyring."""
 
@@ -202,9 +229,15 @@ SHOTS: list[Shot] = [
     Shot("go-to-area", "people", keys("escape", "g")),
     Shot("command-palette", "people", keys("escape", "ctrl+p", *"people")),
     Shot("preview", "preview"),
+    Shot("preview-side-by-side", "preview", preview_samples("n", "n")),
+    Shot("preview-warnings", "preview", preview_samples("n", "n", "n", "n", "w")),
+    Shot("preview-differences", "preview", preview_samples("n", "n", "n", "d")),
+    Shot("preview-outcome", "preview", preview_samples("o")),
     Shot("leads", "leads"),
     Shot("identifiers", "identifiers"),
     Shot("duplicates", "duplicates"),
+    Shot("duplicates-live", "duplicates", keys("l")),
+    Shot("duplicates-compare", "duplicates", duplicates_flow("f", *"case", "escape", "p"), size=(100, 40)),
     Shot("plan-apply", "plan"),
     Shot("journal", "journal"),
     Shot("leads-checked", "leads", leads_flow(), size=(100, 36)),
