@@ -114,3 +114,20 @@ def test_compare_rows_mark_conflicts_in_words(tmp_path: Path) -> None:
     assert by_field["email"] == ["Lee@example.com", "lee@example.com", "same"]
     assert by_field["id"] == ["lee", "", ""]
     assert by_field["plan"] == ["pro", "free", "CONFLICT: primary's kept"]
+
+
+def test_model_filter_typed_before_the_groups_arrive(tmp_path: Path) -> None:
+    from cio_tui.identity.duplicates.engine import analyse_export
+    from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
+
+    model = DuplicatesModel()
+    model.set_query("kai")  # typed while the export was still being analysed
+    with analyse_export(export_file(tmp_path)) as analysis:
+        model.load(analysis.groups(), source="people.csv", summary={}, problems=[])
+    assert [model.groups[i].rule for i in model.matches] == ["case_variant_id"]
+    model.set_query("kai2")  # narrowing keeps working
+    assert len(model.matches) == 1
+    model.toggle_exclude(model.matches[0])
+    assert "1 excluded" in model.status_line() and "Plan (confidence high+): 1 group(s), 1 merge(s)" in (
+        model.status_line()
+    )

@@ -53,7 +53,7 @@ class DuplicatesModel:
         self.groups, self.source, self.summary, self.problems = groups, source, summary, problems
         self._search = [search_text(g) for g in groups]
         self._recount()
-        self.set_query(self.query)
+        self.set_query(self.query, narrow=False)
 
     def _recount(self) -> None:
         self._states = Counter(state_word(g) for g in self.groups)
@@ -76,13 +76,14 @@ class DuplicatesModel:
         return group
 
     # -- filtering and paging -------------------------------------------------------------------------
-    def set_query(self, query: str) -> None:
+    def set_query(self, query: str, *, narrow: bool = True) -> None:
         """Keep the groups whose rule, confidence, state, cio_ids, ids or emails contain every word of ``query``.
 
         Typing more of the same query narrows the current matches instead of scanning every group again."""
         words = query.lower().split()
-        narrowing = bool(self.query.strip()) and query.startswith(self.query) and len(words) == len(
-            self.query.split()
+        narrowing = (
+            narrow and bool(self.query.strip()) and query.startswith(self.query)
+            and len(words) == len(self.query.split())
         )
         self.query = query
         search = self._search
