@@ -47,6 +47,14 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
             "Decide whether you want anonymous data; turn on anonymous event merging in Customer.io, or add a "
             "'userId exists' condition to the preset's trigger (§7 step 8).",
         ))
+    first_ids = (actions.requests[0].body.get("identifiers") or {}) if sent else {}
+    if isinstance(call, IdentifyCall) and "anonymous_id" in first_ids:
+        out.append(_w(
+            "anonymous_identify_unconfirmed",
+            "This identify has only an anonymousId: Actions sends identifiers {anonymous_id}, and whether "
+            "Customer.io accepts it (4xx, or an anonymous profile) is unconfirmed (§5, §8.3).",
+            "Identify people with a userId (or traits.email); test one such call in a dev workspace first.",
+        ))
     if isinstance(call, AliasCall) and sent:
         out.append(_w(
             "alias_merges",

@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cio_tui.cli import main
-from cio_tui.segment import preview_text
+from cio_tui.segment import preview_call, preview_text
 from cio_tui.segment.callsets import CallSetError, list_call_sets, load_call_set, save_call_set
 from cio_tui.segment.classic import classic_for
-from cio_tui.segment.models import call_from_message
+from cio_tui.segment.models import MessageError, call_from_message
 from cio_tui.segment.parser import ParseError
+from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.segment.report import annotated_json, render_text
 from cio_tui.segment.samples import SAMPLES, all_samples
 
@@ -66,8 +69,11 @@ def test_classic_drops(message: dict) -> None:
 def test_classic_devices() -> None:
     ctx = {"device": {"token": "t/1", "type": "ios"}}
     add = classic({"type": "track", "userId": "u", "event": "Application Installed", "context": ctx}).requests[0]
-    assert (add.method, add.path, add.body) == ("PUT", "/api/v1/customers/u/devices",
-                                                {"device": {"id": "t/1", "platform": "ios"}})
+    assert (add.method, add.path, add.body) == (
+        "PUT",
+        "/api/v1/customers/u/devices",
+        {"device": {"id": "t/1", "platform": "ios"}},
+    )
     rm = classic({"type": "track", "userId": "u", "event": "Application Uninstalled", "context": ctx}).requests[0]
     assert (rm.method, rm.path) == ("DELETE", "/api/v1/customers/u/devices/t%2F1")
 
@@ -98,6 +104,7 @@ def test_classic_email_only_identify_is_flagged_unconfirmed() -> None:
         ('{"type": "group", "userId": "u", "groupId": "g", "traits": {"name": "n"}}', "group_traits_ignored"),
         ('{"type": "identify", "userId": "u", "anonymousId": "a"}', "anonymous_id_attribute"),
         ('{"type": "identify", "userId": "u", "traits": {"created": "2020-01-01"}}', "created_not_renamed"),
+        ('{"type": "identify", "anonymousId": "a"}', "anonymous_identify_unconfirmed"),
         ('{"type": "identify", "userId": "u", "traits": {"t": "2020-01-01T10:00:00"}}', "timestamp_offset_assumed_utc"),
     ],
 )
@@ -128,7 +135,7 @@ def test_diff_for_page_and_markers_in_text() -> None:
     requests = result.to_json()["actions"]["requests"]
     lines = annotated_json(requests, result.diff, "actions", body_only=True)
     assert ("~", '  "name": "https://x",') in lines
-    assert "~ name: \"Home\" -> \"https://x\"" in render_text([result])
+    assert '~ name: "Home" -> "https://x"' in render_text([result])
 
 
 def test_diff_when_classic_sends_nothing() -> None:
@@ -203,3 +210,43 @@ def test_cli_parse_error_exit_1_names_position() -> None:
     out = CliRunner().invoke(main, ["preview", "--offline"], input="analytics.track('x', {a: })")
     assert out.exit_code == 1
     assert "line 1, column 26" in out.output
+
+
+# -- robustness: any message the parser accepts previews without crashing -----------------------------------
+
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "a@b.co", "cio_x1", "2020-01-01", "2020-01-01T10:00:00.1234567Z", "01/02/2020", "u1"]),
+    st.text(max_size=12),
+)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.sampled_from(["email", "url", "objectId", "token", "type", "created_at", "createdAt", "objectAttributes",
+                     "relationshipAttributes", "device", "metric", "deliveryId", "actionType", "x"]),
+    inner, max_size=4), max_leaves=12)
+MESSAGES = st.fixed_dictionaries(
+    {"type": st.sampled_from(["identify", "track", "page", "screen", "group", "alias"])},
+    optional={
+        "userId": st.sampled_from(["u1", "a@b.co", "cio_abc", "", "x" * 200]),
+        "anonymousId": st.sampled_from(["a1", ""]),
+        "event": st.sampled_from([*RESERVED_EVENTS, "Paid", ""]),
+        "name": st.sampled_from(["Home", ""]),
+        "groupId": st.sampled_from(["g1", ""]),
+        "previousId": st.sampled_from(["p1", "a@b.co"]),
+        "timestamp": st.sampled_from(["2024-01-01T00:00:00Z", "garbage", "1712345678"]),
+        "traits": VALUES, "properties": VALUES, "context": VALUES,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MESSAGES)
+def test_any_message_previews_or_is_refused_cleanly(message: dict) -> None:
+    try:
+        call = call_from_message(message)
+    except MessageError:
+        return
+    result = preview_call(call)
+    data = result.to_json()
+    json.dumps(data)  # always serialisable
+    assert data["actions"]["requests"] or data["actions"]["errors"]
+    assert all(w["code"] and w["message"] for w in data["warnings"])
