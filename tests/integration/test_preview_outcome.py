@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from pydantic import SecretStr
 
+from cio_tui.cli import main
 from cio_tui.customerio.client import CustomerIOClient
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.lookup import ClientPeopleLookup
@@ -115,3 +117,13 @@ async def test_event_lands_and_delete_deletes(make_client: Factory) -> None:
     assert deletion.outcome and deletion.outcome.effects[0].kind == "deletes_person"
     await send(client, deletion)
     assert await client.get_person(Identifier.id("p-9")) is None
+
+
+def test_cli_with_the_sandbox_predicts_outcomes() -> None:
+    text = '{"type": "identify", "userId": "cli-new-1", "traits": {"email": "cli-new-1@example.com"}}'
+    out = CliRunner().invoke(main, ["--sandbox", "preview", "--json"], input=text)
+    assert out.exit_code == 0, out.output
+    outcome = json.loads(out.output)["results"][0]["outcome"]
+    assert outcome["effects"][0]["kind"] == "creates_person"
+    assert outcome["summary"] == "Creates a new person with id cli-new-1 and email cli-new-1@example.com."
+    assert outcome["cio_ids"] == []

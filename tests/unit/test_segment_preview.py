@@ -250,3 +250,4 @@ def test_any_message_previews_or_is_refused_cleanly(message: dict) -> None:
     json.dumps(data)  # always serialisable
     assert data["actions"]["requests"] or data["actions"]["errors"]
     assert all(w["code"] and w["message"] for w in data["warnings"])
+
