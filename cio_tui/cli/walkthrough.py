@@ -129,6 +129,114 @@ def step_cmd(ctx: click.Context, number: int, mark: str | None, reason: str | No
             click.echo(f"  - {item}")
 
 
+YES_NO = click.Choice(["yes", "no"])
+
+
+def _yes(value: str | None) -> bool | None:
+    return None if value is None else value == "yes"
+
+
+@walkthrough_group.command("set")
+@click.option("--site-id", help="Classic destination: site id (step 1).")
+@click.option("--datacenter", type=click.Choice(["us", "eu"]), help="Classic destination: datacenter (step 1).")
+@click.option("--convert-unix-time", type=YES_NO, help="Classic destination: Convert to Unix Time (step 1).")
+@click.option("--connection-mode", type=click.Choice(["cloud", "device", "both"]), help="Classic mode (step 1).")
+@click.option("--id-mode", type=click.Choice(["email_or_id", "id_only"]), help="Identifier mode (step 2).")
+@click.option("--auto-merge", type=YES_NO, help="Auto-merge on (step 2).")
+@click.option("--email-updates-by-id", type=YES_NO, help="Allow updates to email using id (step 2).")
+@click.option("--cutover", type=click.Choice(["one_step", "received_at_filters"]), help="Cut-over method (step 7).")
+@click.option("--cutover-at", metavar="'YYYY-MM-DD HH:MM'", help="Cut-over time, UTC unless an offset is given.")
+@click.pass_context
+def set_cmd(ctx: click.Context, **values: str | None) -> None:
+    """Record settings the walkthrough asks for (steps 1, 2 and 7); steps complete themselves when all are set."""
+    from datetime import UTC, datetime
+
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        raise click.UsageError("give at least one setting (see --help)")
+    when = None
+    if "cutover_at" in given:
+        try:
+            when = datetime.fromisoformat(given["cutover_at"].strip().replace(" ", "T", 1))
+        except ValueError:
+            raise click.UsageError("--cutover-at: write the time as 'YYYY-MM-DD HH:MM' (UTC)") from None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+
+    async def work(svc: WalkthroughService) -> Overview:
+        state = svc.load()
+        c, i, cut = state.classic, state.identifier_settings, state.cutover
+        updates = {
+            1: (c, {"site_id": values["site_id"], "datacenter": values["datacenter"],
+                    "convert_to_unix_time": _yes(values["convert_unix_time"]),
+                    "connection_mode": values["connection_mode"]}),
+            2: (i, {"mode": values["id_mode"], "auto_merge": _yes(values["auto_merge"]),
+                    "email_updates_by_id": _yes(values["email_updates_by_id"])}),
+            7: (cut, {"method": values["cutover"], "cutover_at": when}),
+        }
+        for step, (model, fields) in updates.items():
+            fields = {k: v for k, v in fields.items() if v is not None}
+            if fields:
+                for name, value in fields.items():
+                    setattr(model, name, value)
+                state.touch(step, now=svc.now())
+        svc.refresh(state)
+        return svc.overview(state)
+
+    ov = _run(ctx, work)
+    click.echo(_status_text(ov))
+
+
+@walkthrough_group.command("audit")
+@click.option("--from-export", "export", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Audit this people export (CSV) instead of asking the workspace for one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool) -> None:
+    """Step 3: count people, leads, email-as-id, case-variant ids, duplicates, unsubscribed, anonymous-only."""
+
+    async def work(svc: WalkthroughService) -> Any:
+        counts = await svc.audit(export)
+        svc.record(3, audit=counts)
+        return counts
+
+    counts = _run(ctx, work)
+    if as_json:
+        click.echo(counts.model_dump_json(indent=2))
+        return
+    click.echo(f"{counts.people} people ({counts.source}: {counts.source_detail})")
+    for label, n in counts.chart_rows():
+        click.echo(f"  {label:<18} {n}")
+    for rule in counts.duplicate_groups:
+        click.echo(f"  duplicates by {rule.rule}: {rule.groups} group(s), {rule.people} people")
+    for note in counts.notes:
+        click.echo(f"note: {note}")
+
+
+@walkthrough_group.command("verify")
+@click.option("--sample", default=20, show_default=True, type=click.IntRange(1, 500), help="People to sample.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@click.pass_context
+def verify_cmd(ctx: click.Context, sample: int, as_json: bool) -> None:
+    """Step 8: sample recent people and check what Actions writes. Exit 1 when a check fails."""
+
+    async def work(svc: WalkthroughService) -> Any:
+        result = await svc.verify(sample=sample)
+        svc.record(8, verify=result)
+        return result
+
+    result = _run(ctx, work)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(f"{result.sampled} people sampled")
+        for check in result.checks:
+            click.echo(f"{'PASS' if check.passed else 'FAIL'}  {check.title}: {check.detail}")
+            for example in check.examples[:5]:
+                click.echo(f"      {example}")
+    if not result.passed:
+        ctx.exit(1)
+
+
 @walkthrough_group.command("report")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Markdown file.")
 @click.pass_context

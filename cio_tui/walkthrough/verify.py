@@ -47,16 +47,22 @@ async def _recent_people(client: Any, *, scan: int, sample: int, since: datetime
     return people[:sample]
 
 
-def _check_identifiers(people: list[Person]) -> CheckResult:
-    bad = [f"{_label(p)}: id is an email" for p in people if p.id and looks_like_email(p.id)]
-    bad += [f"{_label(p)}: email-only lead" for p in people if p.is_lead]
+def _check_identifiers(people: list[Person], since: datetime | None) -> CheckResult:
+    new = [p for p in people if since is not None and (p.created_at or 0) >= since.timestamp()]
+    basis = f"created since the cut-over ({len(new)})" if new else "sampled (none created since the cut-over yet)"
+    checked = new or people
+    if since is None:
+        basis = "sampled"
+    bad = [f"{_label(p)}: id is an email" for p in checked if p.id and looks_like_email(p.id)]
+    bad += [f"{_label(p)}: email-only lead" for p in checked if p.is_lead]
     return CheckResult(
         key="identifiers",
         title="Identifiers as expected",
         passed=not bad,
         detail=(
-            f"all {len(people)} sampled people have a real id" if not bad else
-            f"{len(bad)} of {len(people)} sampled people have an email as id or no id: check the userId the app sends"
+            f"every person {basis} has a real id" if not bad else
+            f"{len(bad)} of {len(checked)} people {basis} have an email as id or no id: check the userId the app "
+            "sends, and repair them in step 5"
         ),
         examples=bad[:10],
     )
@@ -160,7 +166,7 @@ async def verify_workspace(
     """Run every check on a sample of the most recently created people (created after ``since`` first)."""
     people = await _recent_people(client, scan=scan, sample=sample, since=since)
     checks = [
-        _check_identifiers(people),
+        _check_identifiers(people, since),
         _check_anonymous_id(people),
         _check_timestamps(people),
         await _check_duplicates(client, people, since),

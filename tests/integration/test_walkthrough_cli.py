@@ -39,6 +39,17 @@ def test_status_step_report_and_cleanup(tmp_path) -> None:
     text = _run("status").output
     assert "> 3. Audit the people" in text and "skipped: the admin told us" in text
 
+    out = _run("set", "--cutover", "received_at_filters", "--cutover-at", "2026-12-01 09:00")
+    assert out.exit_code == 0 and "7. Cut over without double sending    done" in out.output
+    assert _run("set", "--cutover-at", "tomorrow").exit_code == 2
+    verify = _run("verify", "--sample", "5", "--json")
+    assert verify.exit_code in (0, 1)
+    checks = json.loads(verify.output)["checks"]
+    assert [c["key"] for c in checks][:2] == ["identifiers", "anonymous_id"]
+    assert verify.exit_code == (0 if all(c["passed"] for c in checks) else 1)
+    state = json.loads(_run("status", "--json").output)
+    assert state["steps"][7]["status"] in ("in_progress", "done")
+
     report = tmp_path / "report.md"
     out = _run("report", "--out", str(report))
     assert out.exit_code == 0 and f"Report written to {report}" in out.output
