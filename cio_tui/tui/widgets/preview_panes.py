@@ -54,6 +54,7 @@ class RequestPane(ScrollableContainer):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.side = side
         self.border_title = title
+        self.border_subtitle = "- only classic  ~ changed" if side == "classic" else "+ only Actions  ~ changed"
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-json")
