@@ -160,10 +160,26 @@ MEMBERS_SQL = (
 GROUPS_SQL = "SELECT gid, rule, confidence, evidence, primary_reason, review FROM dup_group_text ORDER BY rank"
 
 # --json: one object per group, members in the models' order (primary first, then oldest)
-JSON_SQL = f"""SELECT '{{"rule":' || to_json(g.rule) || ',"confidence":' || to_json(g.confidence) || ',"members":[' ||
+# Members in the models' order (primary, then oldest). An ordered string_agg is slow, so groups of 2-3 people
+# (nearly all) are put together from the primary and the first/last secondary; bigger groups use the ordered agg.
+_MEMBER_JSON = f"""mj AS (
+  SELECT m.gid, CAST(to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}}) AS VARCHAR) AS j,
+    m.rn = g.primary_rn AS is_primary, (coalesce(m.ts, {2**63 - 1}), m.cio_id) AS k
+  FROM dup_members m JOIN dup_groups g USING (gid)),
+small AS (
+  SELECT gid, count(*) AS n, max(j) FILTER (WHERE is_primary) || ',' || CASE WHEN count(*) = 2
+    THEN arg_min(j, k) FILTER (WHERE NOT is_primary)
+    ELSE arg_min(j, k) FILTER (WHERE NOT is_primary) || ',' || arg_max(j, k) FILTER (WHERE NOT is_primary) END
+    AS members
+  FROM mj GROUP BY gid),
+member_lists AS (
+  SELECT gid, members FROM small WHERE n <= 3
+  UNION ALL
+  SELECT gid, string_agg(j, ',' ORDER BY NOT is_primary, k) FROM mj WHERE gid IN (SELECT gid FROM small WHERE n > 3)
+  GROUP BY gid)"""
+
+JSON_SQL = f"""WITH {_MEMBER_JSON}
+SELECT '{{"rule":' || to_json(g.rule) || ',"confidence":' || to_json(g.confidence) || ',"members":[' ||
   m.members || '],"primary":' || to_json(g.primary_cio) || ',"reason":' || to_json(g.reason) || '}}'
-FROM dup_group_text g JOIN (
-  SELECT m.gid, string_agg(to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}}), ','
-    ORDER BY {_MEMBER_ORDER}) AS members
-  FROM dup_members m JOIN dup_groups g USING (gid) GROUP BY m.gid) m USING (gid)
+FROM dup_group_text g JOIN member_lists m USING (gid)
 ORDER BY g.rank"""
