@@ -45,6 +45,10 @@ async def test_leads_are_loaded_live_or_from_an_export(make_app, tmp_path):
         assert str(table.get_cell("a3", "email")) == "[cy]@example.com"  # shown as written, not read as markup
         assert "2 lead(s) from people.csv" in str(screen.query_one("#leads-summary").render())
 
+        await app.set_workspace(app.workspace)  # another workspace opened: the leads of this one are dropped
+        await pilot.pause()
+        assert table.row_count == 0 and screen.model.leads == []
+
 
 async def test_attach_check_plan_and_apply_from_leads(make_app):
     app = make_app("leads")

@@ -9,7 +9,7 @@ from typing import Any
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.journal import Journal
 from cio_tui.identity.leads import IdRow, find_leads, plan_lead_conversion
-from cio_tui.identity.plan import Plan, save_plan
+from cio_tui.identity.plan import Plan, load_plan, save_plan
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.plan_apply import PlanScreen
 from cio_tui.tui.widgets.apply_progress import ApplyProgress
@@ -70,12 +70,17 @@ async def test_apply_through_the_tui_changes_the_workspace_and_journals(make_app
         assert sent == {op.op_id: 1 for op in plan.operations}
 
 
-async def test_typing_the_wrong_name_or_escape_sends_nothing(make_app):
+async def test_typing_the_wrong_name_or_escape_sends_nothing_and_the_plan_can_be_saved(make_app, tmp_path):
     app = make_app("plan")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         plan = await lead_plan(app.workspace, 1)
         screen = await _open(pilot, plan)
+        await pilot.press("s")
+        screen.query_one("#plan-path Input").value = str(tmp_path / "saved.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert load_plan(tmp_path / "saved.json") == plan
         await pilot.press("a")
         await pilot.press(*"Sandbox", "enter")
         assert isinstance(app.screen, ConfirmTypedModal)

@@ -100,6 +100,13 @@ class IdentifiersScreen(AreaScreen):
         for selector in ("#ids-csv", "#ids-proposals"):
             self.query_one(selector).display = False
 
+    def workspace_changed(self, workspace: Any) -> None:
+        """Changes and checks belong to one workspace: start over when it changes."""
+        self.model, self.build, self.picked = ChangesModel(), None, None
+        self.query_one(CsvInput).load_text("")
+        self.query_one("#ids-person", Label).update(PICK_HINT)
+        self._refresh()
+
     # -- navigation contract: app.open_identifiers(who) --------------------------------------------------
     def pick(self, who: Any) -> None:
         """Show the person ``who`` (an ``Identifier`` or cio_id text) ready for a new id/email."""

@@ -104,6 +104,12 @@ class LeadsScreen(AreaScreen):
         for selector in ("#leads-filter", "#leads-id-row", "#leads-csv", "#leads-proposals"):
             self.query_one(selector).display = False
 
+    def workspace_changed(self, workspace: Any) -> None:
+        """Leads, ids and checks belong to one workspace: start over when it changes."""
+        self.model, self.build = LeadsModel(), None
+        self.query_one(CsvInput).load_text("")
+        self._refresh_rows()
+
     # -- loading leads -----------------------------------------------------------------------------------
     def action_load_live(self) -> None:
         if self.cio.workspace is None:

@@ -119,6 +119,11 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-progress").display = self.phase in ("applying", "paused", "cancelling", "finished")
         self.refresh_bindings()
 
+    def workspace_changed(self, workspace: Any) -> None:
+        """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
+        if self.plan is not None:
+            self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))
+
     def _status(self, text: str) -> None:
         self.query_one("#plan-status", Label).update(text)
 
