@@ -33,9 +33,15 @@ def _resolve(journal: Any, plan: str) -> str:
         ) from None
 
 
-@click.group("journal")
-def journal_group() -> None:
-    """The journal of this workspace: every plan applied, every operation state change, with before/after."""
+@click.group("journal", invoke_without_command=True)
+@click.pass_context
+def journal_group(ctx: click.Context) -> None:
+    """The journal of this workspace: every plan applied, every operation state change, with before/after.
+
+    With no subcommand: `journal list`.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_cmd)
 
 
 @journal_group.command("list")

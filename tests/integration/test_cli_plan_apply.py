@@ -56,6 +56,7 @@ def test_leads_plan_apply_journal(cli, tmp_path):
     out = cli("journal", "list", "--json")
     [record] = json.loads(out.stdout)
     assert record["plan_id"] == plan.plan_id and record["states"] == {"done": 4}
+    assert plan.plan_id in cli("journal").stdout  # bare `journal` lists
     out = cli("journal", "show", plan.plan_id[:8])
     assert out.exit_code == 0 and f"plan {plan.plan_id} (convert-leads) on 'sandbox': 4/4 done" in out.stdout
     out = cli("journal", "export", "--format", "csv")
