@@ -48,15 +48,15 @@ print(len(rows))
 """
 
 
-def run_child(argv: list[str], stdout_path: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in bytes, exit status) of one fresh process, its stdout to a file."""
+def run_child(argv: list[str], stdout_path: Path) -> tuple[float, int, int, float]:
+    """(wall seconds, peak RSS in bytes, exit status, CPU seconds) of one fresh process, its stdout to a file."""
     with stdout_path.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss * 1024, proc.returncode
+    return wall, usage.ru_maxrss * 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
@@ -93,13 +93,17 @@ def main() -> None:
     cli_out, base_out = args.dir / "cli.json", args.dir / "baseline.txt"
     cli_runs: list[tuple[float, int]] = []
     base_runs: list[tuple[float, int]] = []
+    cli_cpu: list[float] = []
+    base_cpu: list[float] = []
     for _ in range(args.runs):  # interleaved, so both see the same machine load
-        wall, rss, code = run_child(base, base_out)
+        wall, rss, code, cpu = run_child(base, base_out)
         assert code == 0, "baseline query failed"
         base_runs.append((wall, rss))
-        wall, rss, code = run_child(cli, cli_out)
+        base_cpu.append(cpu)
+        wall, rss, code, cpu = run_child(cli, cli_out)
         assert code == 0, f"cio-tui duplicates exited with {code}"
         cli_runs.append((wall, rss))
+        cli_cpu.append(cpu)
 
     data = json.loads(cli_out.read_text())
     found = [[m["cio_id"] for m in g["members"]] for g in data["groups"]]
@@ -115,6 +119,11 @@ def main() -> None:
     print(f"{'end-to-end time, median of ' + str(args.runs) + ' (s)':<44}{cli_t:>14.2f}{base_t:>14.2f}{'':>12}")
     print(f"{'  ratio cio-tui / plain DuckDB query':<44}{cli_t / base_t:>14.2f}{1.0:>14.2f}{'<= 1.30':>12}")
     print(f"{'  best run (s)':<44}{min(w for w, _ in cli_runs):>14.2f}{min(w for w, _ in base_runs):>14.2f}")
+    cc, bc = statistics.median(cli_cpu), statistics.median(base_cpu)
+    print(f"{'CPU time (user+sys), median (s)':<44}{cc:>14.2f}{bc:>14.2f}")
+    print(f"{'  ratio':<44}{cc / bc:>14.2f}{1.0:>14.2f}")
+    load = os.getloadavg()[0]
+    print(f"{'machine load average (1 min) at the end':<44}{load:>14.2f}")
     print(f"{'peak memory of the process (MB)':<44}{peak / 1e6:>14.0f}{max(r for _, r in base_runs) / 1e6:>14.0f}"
           f"{'< 1000':>12}")
     print(f"{'precision, person pairs':<44}{precision:>14.2%}{'':>14}{'100%':>12}")

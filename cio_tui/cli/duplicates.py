@@ -156,8 +156,8 @@ def _print_text(analysis: DuplicateAnalysis, limit: int) -> None:
     )
     click.echo("by confidence: " + ", ".join(f"{k} {v}" for k, v in s["by_confidence"].items()))
     click.echo("by rule: " + ", ".join(f"{k} {v}" for k, v in s["by_rule"].items()))
-    groups = analysis.groups()
-    for n, g in enumerate(groups[:limit], start=1):
+    groups = analysis.groups(limit=limit)
+    for n, g in enumerate(groups, start=1):
         click.echo(f"\n#{n} {g.confidence.value} {g.rule} ({g.size} people)")
         for m in g.members:
             mark = "primary  " if m is g.primary_member else "secondary"
@@ -165,8 +165,8 @@ def _print_text(analysis: DuplicateAnalysis, limit: int) -> None:
                 f"  {mark} cio_{m.cio_id}  id={m.id or '-'}  email={m.email or '-'}  created {format_ts(m.created_at)}"
             )
         click.echo(f"  {g.reason}")
-    if len(groups) > limit:
-        click.echo(f"\n... {len(groups) - limit} more group(s): use --json or --csv for all of them, or --limit N")
+    if s["groups"] > limit:
+        click.echo(f"\n... {s['groups'] - limit} more group(s): use --json or --csv for all of them, or --limit N")
 
 
 # -- cio-tui plan merge-duplicates --------------------------------------------------------------------------------

@@ -149,3 +149,17 @@ def test_plan_choices_primary_force_exclude(export: Path, tmp_path: Path) -> Non
         "--sandbox", "plan", "merge-duplicates", "--from-export", str(export), "--out", str(out_file), "--exclude", "zz"
     )
     assert code == 1 and "--exclude zz: this cio_id is in no duplicate group" in err
+
+
+def test_json_member_order_matches_the_models_for_bigger_groups(tmp_path: Path) -> None:
+    from cio_tui.identity.duplicates.engine import analyse_export
+
+    rows = [[f"b{i}", f"id{i}" if i % 2 else "", "big@example.com", str(1_500_000_000 - i * (-1) ** i), "", ""]
+            for i in range(5)]
+    path = write_export(tmp_path / "big.csv", [*rows, *ROWS])
+    _, out, _ = run("duplicates", "--from-export", str(path), "--json")
+    with analyse_export(path) as analysis:
+        models = [g.to_json_dict() for g in analysis.groups()]
+        assert [g.to_json_dict() for g in analysis.groups(limit=1)] == models[:1]
+    assert json.loads(out)["groups"] == models
+    assert max(len(g["members"]) for g in models) == 5

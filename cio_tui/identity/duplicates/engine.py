@@ -109,24 +109,29 @@ class DuplicateAnalysis:
         while rows := cur.fetchmany(batch):
             yield from rows
 
-    def groups(self) -> list[DuplicateGroup]:
-        """Every group as a model, best first (built once, then cached: the operator's choices live on them)."""
+    def groups(self, limit: int | None = None) -> list[DuplicateGroup]:
+        """Every group as a model, best first (built once, then cached: the operator's choices live on them).
+
+        ``limit`` builds only the best ``limit`` groups (not cached), e.g. for a text listing of a few."""
+        if limit is not None:
+            return list(self._build_groups(limit))
         if self._groups is None:
             self._groups = list(self._build_groups())
         return self._groups
 
-    def _build_groups(self) -> Iterator[DuplicateGroup]:
+    def _build_groups(self, limit: int | None = None) -> Iterator[DuplicateGroup]:
+        top = 2**62 if limit is None else limit
         attr_cols = [f"a:{n}" for n in self.export.columns.attributes] if self.keep_attributes else []
         extra = "".join(f", p.{S.quote_ident(c)}" for c in attr_cols)
         names = [c[2:] for c in attr_cols]
         join = " JOIN people p ON p.rowid = m.rn" if attr_cols else ""
-        cur = self.con.execute(MEMBERS_SQL.format(extra=extra, join=join))
+        cur = self.con.execute(MEMBERS_SQL.format(extra=extra, join=join), [top])
         members: dict[int, list[Member]] = {}
         while rows := cur.fetchmany(10_000):
             for gid, cio_id, pid, email, ts, real, *attrs in rows:
                 attributes = {k: v for k, v in zip(names, attrs, strict=True) if v not in (None, "")}
                 members.setdefault(gid, []).append(Member(cio_id, pid, email, ts, real, attributes))
-        for gid, rule, conf, evidence, primary_reason, review in self.con.execute(GROUPS_SQL).fetchall():
+        for gid, rule, conf, evidence, primary_reason, review in self.con.execute(GROUPS_SQL, [top]).fetchall():
             yield DuplicateGroup(
                 group_id=gid,
                 rules=rule.split("+"),

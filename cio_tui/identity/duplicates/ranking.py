@@ -153,15 +153,17 @@ _MEMBER_ORDER = "m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
 
 MEMBERS_SQL = (
     "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} FROM dup_members m JOIN dup_groups g USING (gid)"
-    "{join} ORDER BY g.rowid, " + _MEMBER_ORDER
+    "{join} WHERE g.rowid < ? ORDER BY g.rowid, " + _MEMBER_ORDER
 )
 
 # review: the reasons one per line ('' when none)
-GROUPS_SQL = "SELECT gid, rule, confidence, evidence, primary_reason, review FROM dup_group_text ORDER BY rank"
+GROUPS_SQL = (
+    "SELECT gid, rule, confidence, evidence, primary_reason, review FROM dup_group_text WHERE rank <= ? ORDER BY rank"
+)
 
-# --json: one object per group, members in the models' order (primary first, then oldest)
-# Members in the models' order (primary, then oldest). An ordered string_agg is slow, so groups of 2-3 people
-# (nearly all) are put together from the primary and the first/last secondary; bigger groups use the ordered agg.
+# --json: one object per group. Members in the models' order (primary, then oldest). An ordered string_agg is
+# slow, so groups of 2-3 people (nearly all) are put together from the primary and the first/last secondary;
+# bigger groups use the ordered aggregate.
 _MEMBER_JSON = f"""mj AS (
   SELECT m.gid, CAST(to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}}) AS VARCHAR) AS j,
     m.rn = g.primary_rn AS is_primary, (coalesce(m.ts, {2**63 - 1}), m.cio_id) AS k
