@@ -265,7 +265,8 @@ class ApplyEngine:
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
                 to_send.append(op)
         self.journal.append(records)
-        outcomes: list[Outcome] = []
+        again: list[Operation] = []
+        late: dict[float, list[Outcome]] = {}
         step = self.options.intent_chunk
         for chunk in (to_send[i : i + step] for i in range(0, len(to_send), step)):
             if self._cancelled:
@@ -278,8 +279,12 @@ class ApplyEngine:
             for op in chunk:
                 self.tracker.set(op.op_id, OpState.SENT)
             self._emit_progress()
-            outcomes += await self._send_all(chunk)
-        return await self._verify(outcomes)
+            # verified and recorded chunk by chunk: steady progress, and little left to reconcile after a crash
+            chunk_again, chunk_late = await self._verify(await self._send_all(chunk))
+            again += chunk_again
+            for wait, outcomes in chunk_late.items():
+                late.setdefault(wait, []).extend(outcomes)
+        return again, late
 
     async def _send_all(self, ops: list[Operation]) -> list[Outcome]:
         sem = asyncio.Semaphore(self.options.sends_in_flight)

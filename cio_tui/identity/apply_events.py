@@ -26,7 +26,8 @@ class ApplyOptions:
     ``verify_delays``: extra reads (seconds to wait before each) when an answered write is not visible yet;
     ``uncertain_delays``: the same for a write whose answer was lost (then it is sent again if still not applied).
     ``settle_seconds``: wait before re-reading an operation a previous run left ``sent``/``uncertain``.
-    ``intent_chunk``: operations whose intents are committed together just before they are sent.
+    ``intent_chunk``: operations whose intents are committed together just before they are sent, then verified
+    with one bulk read.
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
     """
 
@@ -34,7 +35,7 @@ class ApplyOptions:
     batch_size: int = 100
     batches_in_flight: int = 4
     sends_in_flight: int = 32
-    intent_chunk: int = 25
+    intent_chunk: int = 50
     verify_delays: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
     uncertain_delays: tuple[float, ...] = (0.25, 0.5)
     settle_seconds: float = 1.0
