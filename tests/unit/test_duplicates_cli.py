@@ -87,7 +87,10 @@ def test_text_output_explains_each_group(export: Path) -> None:
     assert "primary   cio_c1  id=lee" in out and "Needs review" in out
 
 
-def test_usage_errors(export: Path) -> None:
+def test_usage_errors(export: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    code, _, err = run("duplicates", "--from-export", str(tmp_path / "empty.csv"))
+    assert code == 1 and "is empty; a people export starts with a header row" in err
     assert run("duplicates")[0] == 2
     assert run("duplicates", "--from-export", str(export), "--live")[0] == 2
     assert run("duplicates", "--from-export", str(export), "--json", "--csv")[0] == 2

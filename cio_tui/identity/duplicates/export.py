@@ -31,6 +31,8 @@ REJECTS_SCAN = "cio_rejects_scan"
 class ExportError(ValueError):
     """The export cannot be read at all (missing file, empty file, no header). The message says what to do."""
 
+    exit_code = 1  # a user error for the CLI
+
 
 class ExportProblem(BaseModel):
     """One problem in the export, with the line of the file it is on (1 = the header)."""

@@ -28,6 +28,8 @@ Progress = Callable[[str, float], None]
 class LiveExportError(RuntimeError):
     """The export failed or took too long; the message says what to do."""
 
+    exit_code = 1  # a user error for the CLI
+
 
 async def fetch_live_export(
     client: Any,
