@@ -16,7 +16,17 @@ _NEXT_STEP: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+_BY_NAME: dict[str, str] = {  # errors of layers this module must not import at start-up (pydantic)
+    "ConfigError": "Add or fix the profile in Connect (press 9), or start with --sandbox.",
+    "CredentialError": "Enter the keys again in Connect (press 9), or set the CIO_TUI_* key variables.",
+    "IdentifierError": "Correct the value and try again.",
+}
+
+
 def next_step(exc: BaseException) -> str:
+    by_name = _BY_NAME.get(type(exc).__name__)
+    if by_name:
+        return by_name
     for kind, step in _NEXT_STEP:
         if isinstance(exc, kind):
             hint = getattr(exc, "hint", None)

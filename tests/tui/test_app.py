@@ -169,3 +169,37 @@ async def test_navigation_api_calls_the_target_screen(make_app, monkeypatch):
         await settle(pilot)
         assert app.current_mode == "plan"
         assert received == [("preview", 'analytics.identify("u1", {email: "a@b.co"})'), ("plan", "the plan")]
+
+
+async def test_no_color_still_says_sandbox_in_words(make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app("people", sandbox=False, workspace=fake_workspace("sandbox", is_sandbox=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert "SANDBOX" in _text(app.screen.query_one(Banner))
+        assert "▸2 People◂" in _text(app.screen.query_one(AreaBar))
+
+
+def test_start_choice_follows_flags_env_and_profiles(monkeypatch):
+    from cio_tui.cli.tui import start_choice
+    from cio_tui.config import Profile, load_settings, save_profile
+
+    settings = load_settings()
+    assert start_choice(settings, profile_name=None, sandbox=True).sandbox
+    assert start_choice(settings, profile_name="prod", sandbox=False).profile_name == "prod"
+    assert not start_choice(settings, profile_name=None, sandbox=False).opens_workspace  # -> Connect
+    save_profile(Profile(name="prod", site_id="abc"), settings)
+    assert start_choice(settings, profile_name=None, sandbox=False).profile_name == "prod"
+    monkeypatch.setenv("CIO_TUI_SITE_ID", "from-env")
+    assert start_choice(load_settings(), profile_name=None, sandbox=False).env_profile
+
+
+def test_errors_say_what_to_do_next():
+    from cio_tui.config import ConfigError
+    from cio_tui.customerio.errors import NetworkError, RegionError
+    from cio_tui.tui.errors import describe_error
+
+    assert "Connect (press 9)" in describe_error(ConfigError("no profile named 'x'"))
+    assert "try again" in describe_error(NetworkError("could not connect to track.customer.io"))
+    assert "region" in describe_error(RegionError("redirected to the EU host", status=301))
