@@ -48,14 +48,31 @@ FIELDS: dict[str, list[Field]] = {
         Field("object_type_id", "string", if_exists("traits.object_type_id", "traits.objectTypeId")),
     ],
     "trackEvent": [
-        _USER_ID, _ANON, Field("name", "string", path("event"), required=True), _EVENT_ID, _TIMESTAMP, _DATA, _CONVERT
+        _USER_ID,
+        _ANON,
+        Field("name", "string", path("event"), required=True),
+        _EVENT_ID,
+        _TIMESTAMP,
+        _DATA,
+        _CONVERT,
     ],
     "trackPageView": [
-        _USER_ID, _ANON, _EVENT_ID, Field("url", "string", path("properties.url"), required=True), _TIMESTAMP, _DATA,
+        _USER_ID,
+        _ANON,
+        _EVENT_ID,
+        Field("url", "string", path("properties.url"), required=True),
+        _TIMESTAMP,
+        _DATA,
         _CONVERT,
     ],
     "trackScreenView": [
-        _USER_ID, _ANON, _EVENT_ID, Field("name", "string", path("name"), required=True), _TIMESTAMP, _DATA, _CONVERT
+        _USER_ID,
+        _ANON,
+        _EVENT_ID,
+        Field("name", "string", path("name"), required=True),
+        _TIMESTAMP,
+        _DATA,
+        _CONVERT,
     ],
     "createUpdateDevice": [
         _PERSON_ID,
@@ -86,7 +103,10 @@ FIELDS: dict[str, list[Field]] = {
     ],
     "deleteObject": [Field("object_id", "string", path("properties.objectId")), _PROP_OBJECT_TYPE],
     "deleteRelationship": [
-        _PERSON_ID, _ANON, Field("object_id", "string", path("properties.objectId"), required=True), _PROP_OBJECT_TYPE
+        _PERSON_ID,
+        _ANON,
+        Field("object_id", "string", path("properties.objectId"), required=True),
+        _PROP_OBJECT_TYPE,
     ],
     "reportDeliveryEvent": [
         Field("delivery_id", "string", path("properties.deliveryId"), required=True),
@@ -99,7 +119,11 @@ FIELDS: dict[str, list[Field]] = {
         _TIMESTAMP,
     ],
     "reportContentEvent": [
-        _ANON, Field("actionType", "string", path("properties.actionType"), required=True), _TIMESTAMP, _DATA, _CONVERT
+        _ANON,
+        Field("actionType", "string", path("properties.actionType"), required=True),
+        _TIMESTAMP,
+        _DATA,
+        _CONVERT,
     ],
 }
 
@@ -110,8 +134,10 @@ PRESETS: dict[str, str] = {  # Section 3: every automatic preset and its trigger
     "trackScreenView": 'type = "screen"',
     "createUpdateObject": 'type = "group"',
     "mergePeople": 'type = "alias"',
-    **{slug: " or ".join(f'event = "{e}"' for e, s in RESERVED_EVENTS.items() if s == slug)
-       for slug in dict.fromkeys(RESERVED_EVENTS.values())},
+    **{
+        slug: " or ".join(f'event = "{e}"' for e, s in RESERVED_EVENTS.items() if s == slug)
+        for slug in dict.fromkeys(RESERVED_EVENTS.values())
+    },
 }
 
 
@@ -204,8 +230,12 @@ def _device(payload: dict[str, Any], _: ConversionReport) -> Mapped:
     token, platform = rest.pop("device_id", None), rest.pop("platform", None)
     last_used, attributes = rest.pop("last_used", None), rest.pop("attributes", None) or {}
     version = rest.pop("app_version", None)
-    device = {"token": token, "platform": platform, "last_used": last_used,
-              "attributes": {**attributes, **({"app_version": version} if version else {})}}
+    device = {
+        "token": token,
+        "platform": platform,
+        "last_used": last_used,
+        "attributes": {**attributes, **({"app_version": version} if version else {})},
+    }
     return "person", "add_device", {**rest, "device": {k: v for k, v in device.items() if v is not None}}
 
 
@@ -220,10 +250,14 @@ def _person_only(action: str) -> Any:
 
 
 def _merge(payload: dict[str, Any], _: ConversionReport) -> Mapped:
-    return "person", "merge", {
-        "primary": resolve_identifiers(person_id=payload["primary"]),
-        "secondary": resolve_identifiers(person_id=payload["secondary"]),
-    }
+    return (
+        "person",
+        "merge",
+        {
+            "primary": resolve_identifiers(person_id=payload["primary"]),
+            "secondary": resolve_identifiers(person_id=payload["secondary"]),
+        },
+    )
 
 
 def _object(payload: dict[str, Any], report: ConversionReport) -> Mapped:
@@ -232,8 +266,14 @@ def _object(payload: dict[str, Any], report: ConversionReport) -> Mapped:
     attributes, relationship = rest.pop("custom_attributes", None), rest.pop("relationship_attributes", None)
     user_id, anonymous_id = rest.pop("user_id", None), rest.pop("anonymous_id", None)
     object_type_id = rest.pop("object_type_id", None)
-    body: dict[str, Any] = {**rest, "anonymous_id": anonymous_id, "person_id": user_id, "attributes": attributes,
-                            "object_type_id": object_type_id or "1", "object_id": object_id}
+    body: dict[str, Any] = {
+        **rest,
+        "anonymous_id": anonymous_id,
+        "person_id": user_id,
+        "attributes": attributes,
+        "object_type_id": object_type_id or "1",
+        "object_id": object_id,
+    }
     if isinstance(attributes, dict):
         for key in ("object_type_id", "objectTypeId", "relationshipAttributes"):
             attributes.pop(key, None)

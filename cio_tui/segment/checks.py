@@ -15,8 +15,14 @@ from cio_tui.segment.classic import ClassicResult
 from cio_tui.segment.models import AliasCall, GroupCall, IdentifyCall, PageCall, ScreenCall, SegmentCall, TrackCall
 from cio_tui.segment.presets import APP_LIFECYCLE_EVENTS, RESERVED_EVENTS
 
-GROUP_TRAITS_USED = {"objectAttributes", "relationshipAttributes", "object_type_id", "objectTypeId", "created_at",
-                     "createdAt"}
+GROUP_TRAITS_USED = {
+    "objectAttributes",
+    "relationshipAttributes",
+    "object_type_id",
+    "objectTypeId",
+    "created_at",
+    "createdAt",
+}
 
 
 class PreviewWarning(BaseModel):
@@ -40,63 +46,77 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
     out: list[PreviewWarning] = []
     sent = bool(actions.requests)
     if classic.dropped and sent and not call.userId and call.type in ("identify", "track", "page", "screen"):
-        out.append(_w(
-            "classic_drops_anonymous",
-            f"Classic never delivered this anonymous {call.type}; Actions sends it with identifiers "
-            "{anonymous_id} (a new data flow, §5).",
-            "Decide whether you want anonymous data; turn on anonymous event merging in Customer.io, or add a "
-            "'userId exists' condition to the preset's trigger (§7 step 8).",
-        ))
+        out.append(
+            _w(
+                "classic_drops_anonymous",
+                f"Classic never delivered this anonymous {call.type}; Actions sends it with identifiers "
+                "{anonymous_id} (a new data flow, §5).",
+                "Decide whether you want anonymous data; turn on anonymous event merging in Customer.io, or add a "
+                "'userId exists' condition to the preset's trigger (§7 step 8).",
+            )
+        )
     first_ids = (actions.requests[0].body.get("identifiers") or {}) if sent else {}
     if isinstance(call, IdentifyCall) and "anonymous_id" in first_ids:
-        out.append(_w(
-            "anonymous_identify_unconfirmed",
-            "This identify has only an anonymousId: Actions sends identifiers {anonymous_id}, and whether "
-            "Customer.io accepts it (4xx, or an anonymous profile) is unconfirmed (§5, §8.3).",
-            "Identify people with a userId (or traits.email); test one such call in a dev workspace first.",
-        ))
+        out.append(
+            _w(
+                "anonymous_identify_unconfirmed",
+                "This identify has only an anonymousId: Actions sends identifiers {anonymous_id}, and whether "
+                "Customer.io accepts it (4xx, or an anonymous profile) is unconfirmed (§5, §8.3).",
+                "Identify people with a userId (or traits.email); test one such call in a dev workspace first.",
+            )
+        )
     if isinstance(call, AliasCall) and sent:
-        out.append(_w(
-            "alias_merges",
-            f"Classic ignored alias; Actions merges '{call.previousId}' into '{call.userId}' and DELETES the "
-            "secondary person permanently (§5 'alias').",
-            "Disable the Merge People preset unless you want merges; both people must already exist (§7 step 3).",
-        ))
+        out.append(
+            _w(
+                "alias_merges",
+                f"Classic ignored alias; Actions merges '{call.previousId}' into '{call.userId}' and DELETES the "
+                "secondary person permanently (§5 'alias').",
+                "Disable the Merge People preset unless you want merges; both people must already exist (§7 step 3).",
+            )
+        )
     if isinstance(call, TrackCall) and call.event in RESERVED_EVENTS:
         target = RESERVED_EVENTS[call.event]
         extra = " Classic also managed devices for it." if call.event in APP_LIFECYCLE_EVENTS else ""
-        out.append(_w(
-            "reserved_event",
-            f"'{call.event}' is a reserved name: Actions runs {target} instead of logging an event (§3).{extra}",
-            "Rename the event in your tracking plan or exclude it from that preset's trigger, unless this "
-            "behaviour is wanted (§7 step 4).",
-        ))
+        out.append(
+            _w(
+                "reserved_event",
+                f"'{call.event}' is a reserved name: Actions runs {target} instead of logging an event (§3).{extra}",
+                "Rename the event in your tracking plan or exclude it from that preset's trigger, unless this "
+                "behaviour is wanted (§7 step 4).",
+            )
+        )
     for error in actions.errors:
-        out.append(_w(
-            "missing_required_field",
-            f"Actions rejects this call in {error.action}: {error.message}",
-            "Send the field in the call or change the mapping; in batch mode these events vanish silently (§1).",
-        ))
+        out.append(
+            _w(
+                "missing_required_field",
+                f"Actions rejects this call in {error.action}: {error.message}",
+                "Send the field in the call or change the mapping; in batch mode these events vanish silently (§1).",
+            )
+        )
     out += _naming(call, classic, actions)
     out += _identifiers(call)
     traits = getattr(call, "traits", None) or {}
     if isinstance(call, IdentifyCall) and traits.get("unsubscribed") in (True, "true"):
-        out.append(_w(
-            "unsubscribes",
-            "traits.unsubscribed is true: both destinations unsubscribe this person from marketing messages (§4).",
-            "Make sure the trait is intended; the preview cannot undo an unsubscribe.",
-        ))
+        out.append(
+            _w(
+                "unsubscribes",
+                "traits.unsubscribed is true: both destinations unsubscribe this person from marketing messages (§4).",
+                "Make sure the trait is intended; the preview cannot undo an unsubscribe.",
+            )
+        )
     out += _timestamps(call, actions)
     if isinstance(call, GroupCall) and sent:
         ignored = sorted(set(traits) - GROUP_TRAITS_USED)
         if ignored:
-            out.append(_w(
-                "group_traits_ignored",
-                f"Actions keeps only traits.objectAttributes on the object; these traits are ignored: "
-                f"{', '.join(ignored)} (§5 'group').",
-                "Send object attributes under traits.objectAttributes, or remap custom_attributes to $.traits "
-                "(§7 step 9).",
-            ))
+            out.append(
+                _w(
+                    "group_traits_ignored",
+                    f"Actions keeps only traits.objectAttributes on the object; these traits are ignored: "
+                    f"{', '.join(ignored)} (§5 'group').",
+                    "Send object attributes under traits.objectAttributes, or remap custom_attributes to $.traits "
+                    "(§7 step 9).",
+                )
+            )
     out += _anonymous_attribute(call, actions)
     return out
 
@@ -109,19 +129,24 @@ def _naming(call: SegmentCall, classic: ClassicResult, actions: ActionsResult) -
     if isinstance(call, PageCall):
         old = old or call.name or (call.properties or {}).get("url")
         if old != new:
-            return [_w(
-                "page_name_changes",
-                f"The page activity is named '{old}' in classic and '{new}' (properties.url) in Actions (§5 'page').",
-                "Update campaign triggers and segments that use page names, or map url <- $.name (§7 step 5).",
-            )]
+            return [
+                _w(
+                    "page_name_changes",
+                    f"The page activity is named '{old}' in classic and '{new}' (properties.url) in Actions "
+                    "(§5 'page').",
+                    "Update campaign triggers and segments that use page names, or map url <- $.name (§7 step 5).",
+                )
+            ]
         return []
     old = old or f"Viewed {call.name or 'Undefined'} Screen"
-    return [_w(
-        "screen_name_changes",
-        f"Classic logged the event '{old}'; Actions sends a screen view named '{new}' (§5 'screen').",
-        "Update triggers and segments on 'Viewed ... Screen', or add a track mapping that rebuilds the old name "
-        "(§7 step 6).",
-    )]
+    return [
+        _w(
+            "screen_name_changes",
+            f"Classic logged the event '{old}'; Actions sends a screen view named '{new}' (§5 'screen').",
+            "Update triggers and segments on 'Viewed ... Screen', or add a track mapping that rebuilds the old name "
+            "(§7 step 6).",
+        )
+    ]
 
 
 def _identifiers(call: SegmentCall) -> list[PreviewWarning]:
@@ -131,20 +156,24 @@ def _identifiers(call: SegmentCall) -> list[PreviewWarning]:
         candidates.append(("previousId", call.previousId))
     for name, value in candidates:
         if value and value.startswith("cio_"):
-            out.append(_w(
-                "cio_id_user_id",
-                f"{name} '{value}' starts with cio_: Customer.io addresses the person by cio_id and an identify "
-                "can change their id or email (§1 resolveIdentifiers).",
-                "Only send cio_ ids on purpose (identifier changes); real user ids must not start with cio_.",
-            ))
+            out.append(
+                _w(
+                    "cio_id_user_id",
+                    f"{name} '{value}' starts with cio_: Customer.io addresses the person by cio_id and an identify "
+                    "can change their id or email (§1 resolveIdentifiers).",
+                    "Only send cio_ ids on purpose (identifier changes); real user ids must not start with cio_.",
+                )
+            )
         elif value and is_email(value):
-            out.append(_w(
-                "email_as_user_id",
-                f"{name} '{value}' is an email: Actions sends it as identifiers {{email}}, not as an id, so the "
-                "person is found or created by email (§1 resolveIdentifiers).",
-                "Send the real user id as userId and the email as traits.email; fix existing email-as-id people "
-                "from the Identifiers screen.",
-            ))
+            out.append(
+                _w(
+                    "email_as_user_id",
+                    f"{name} '{value}' is an email: Actions sends it as identifiers {{email}}, not as an id, so the "
+                    "person is found or created by email (§1 resolveIdentifiers).",
+                    "Send the real user id as userId and the email as traits.email; fix existing email-as-id people "
+                    "from the Identifiers screen.",
+                )
+            )
     return out
 
 
@@ -152,35 +181,44 @@ def _timestamps(call: SegmentCall, actions: ActionsResult) -> list[PreviewWarnin
     out: list[PreviewWarning] = []
     report = actions.conversions
     for skipped in report.skipped:
-        out.append(_w(
-            "timestamp_not_converted",
-            f"{skipped.path} = '{skipped.value}' stays a string in Actions ({skipped.reason}) (§1).",
-            "Send dates as strict ISO-8601 (2024-01-31T12:00:00Z) or unix seconds if segments compare them as dates.",
-        ))
+        out.append(
+            _w(
+                "timestamp_not_converted",
+                f"{skipped.path} = '{skipped.value}' stays a string in Actions ({skipped.reason}) (§1).",
+                "Send dates as strict ISO-8601 (2024-01-31T12:00:00Z) or unix seconds if segments compare them "
+                "as dates.",
+            )
+        )
     traits: dict[str, Any] = getattr(call, "traits", None) or {}
     if isinstance(call, IdentifyCall) and actions.requests:
         created = traits.get("created_at", traits.get("createdAt"))
         if isinstance(created, int | float) and not isinstance(created, bool):
-            out.append(_w(
-                "timestamp_not_converted",
-                f"Numeric created_at {created} is coerced to the string \"{created}\" by the created_at field "
-                "and left unconverted (§1 'ajv coerceTypes', prod parity unconfirmed).",
-                "Send created_at as an ISO-8601 string, or check the attribute type after a test event.",
-            ))
+            out.append(
+                _w(
+                    "timestamp_not_converted",
+                    f'Numeric created_at {created} is coerced to the string "{created}" by the created_at field '
+                    "and left unconverted (§1 'ajv coerceTypes', prod parity unconfirmed).",
+                    "Send created_at as an ISO-8601 string, or check the attribute type after a test event.",
+                )
+            )
         if "created" in traits and "created_at" not in traits and "createdAt" not in traits:
-            out.append(_w(
-                "created_not_renamed",
-                "Classic renamed traits.created to created_at; Actions keeps it as an attribute named 'created' "
-                "(§5 'identify').",
-                "Send createdAt or created_at instead, or map created_at <- $.traits.created.",
-            ))
+            out.append(
+                _w(
+                    "created_not_renamed",
+                    "Classic renamed traits.created to created_at; Actions keeps it as an attribute named 'created' "
+                    "(§5 'identify').",
+                    "Send createdAt or created_at instead, or map created_at <- $.traits.created.",
+                )
+            )
     if report.assumed_utc:
-        out.append(_w(
-            "timestamp_offset_assumed_utc",
-            f"{', '.join(report.assumed_utc)} has no UTC offset: the destination parses it in its runtime's time "
-            "zone (unconfirmed); shown here as UTC (§1 caveats).",
-            "Send timestamps with 'Z' or an explicit offset.",
-        ))
+        out.append(
+            _w(
+                "timestamp_offset_assumed_utc",
+                f"{', '.join(report.assumed_utc)} has no UTC offset: the destination parses it in its runtime's time "
+                "zone (unconfirmed); shown here as UTC (§1 caveats).",
+                "Send timestamps with 'Z' or an explicit offset.",
+            )
+        )
     return out
 
 
@@ -189,25 +227,32 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
         body = request.body if isinstance(request.body, dict) else {}
         attributes = body.get("attributes")
         if isinstance(attributes, dict) and "anonymous_id" in attributes and body.get("action") != "identify":
-            return [_w(
-                "anonymous_id_attribute",
-                f"Actions adds anonymous_id = '{attributes['anonymous_id']}' to the data of this identified "
-                f"person's {body.get('action')} (classic never sent it, §2 trackEvent).",
-                "Expect anonymous_id in event data; ignore it in triggers and filters, or clear the anonymous_id "
-                "mapping.",
-            )]
+            return [
+                _w(
+                    "anonymous_id_attribute",
+                    f"Actions adds anonymous_id = '{attributes['anonymous_id']}' to the data of this identified "
+                    f"person's {body.get('action')} (classic never sent it, §2 trackEvent).",
+                    "Expect anonymous_id in event data; ignore it in triggers and filters, or clear the anonymous_id "
+                    "mapping.",
+                )
+            ]
         if isinstance(attributes, dict) and "anonymous_id" in attributes and body.get("type") == "person":
-            return [_w(
-                "anonymous_id_attribute",
-                f"Actions adds the attribute anonymous_id = '{attributes['anonymous_id']}' to this identified "
-                "person (classic never did, §5 'identify').",
-                "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "
-                "activity. Remove the anonymous_id mapping if you do not want it.",
-            )]
+            return [
+                _w(
+                    "anonymous_id_attribute",
+                    f"Actions adds the attribute anonymous_id = '{attributes['anonymous_id']}' to this identified "
+                    "person (classic never did, §5 'identify').",
+                    "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "
+                    "activity. Remove the anonymous_id mapping if you do not want it.",
+                )
+            ]
         if isinstance(attributes, dict) and "anonymous_id" in attributes and body.get("type") == "object":
-            return [_w(
-                "anonymous_id_attribute",
-                f"Actions stores anonymous_id = '{attributes['anonymous_id']}' as an OBJECT attribute (§5 'group').",
-                "Clear the object's anonymous_id mapping if objects should not carry it.",
-            )]
+            return [
+                _w(
+                    "anonymous_id_attribute",
+                    f"Actions stores anonymous_id = '{attributes['anonymous_id']}' as an OBJECT attribute "
+                    "(§5 'group').",
+                    "Clear the object's anonymous_id mapping if objects should not carry it.",
+                )
+            ]
     return []

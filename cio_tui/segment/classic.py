@@ -126,16 +126,15 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
             device: dict[str, Any] = {"id": token}
             if (context.get("device") or {}).get("type"):
                 device["platform"] = context["device"]["type"]
-            request = HttpRequest(
-                method="PUT", path=v1_customer_path(call.userId, "devices"), body={"device": device}
-            )
+            request = HttpRequest(method="PUT", path=v1_customer_path(call.userId, "devices"), body={"device": device})
         else:
             request = HttpRequest(method="DELETE", path=v1_customer_path(call.userId, "devices", token), body=None)
         return ClassicResult([request], notes + [NOTE_CLOUD_MODEL])
     notes = [NOTE_CLOUD_MODEL, NOTE_TIMESTAMP]
     if event in RESERVED_EVENTS:
-        notes.insert(0, f"'{event}' is an ordinary custom event in classic (inferred: no special handling is "
-                        "documented, §5).")
+        notes.insert(
+            0, f"'{event}' is an ordinary custom event in classic (inferred: no special handling is documented, §5)."
+        )
     return ClassicResult([_event(call, event, dict(call.properties or {}))], notes)
 
 

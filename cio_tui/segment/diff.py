@@ -173,8 +173,16 @@ def diff_requests(classic: list[HttpRequest], actions: list[HttpRequest]) -> lis
         for key in list(left) + [k for k in right if k not in left]:
             if key in left and key in right:
                 if left[key][0] != right[key][0]:
-                    entries.append(DiffEntry(field=key, change="changed", classic=left[key][0],
-                                             actions=right[key][0], classic_at=left[key][1], actions_at=right[key][1]))
+                    entries.append(
+                        DiffEntry(
+                            field=key,
+                            change="changed",
+                            classic=left[key][0],
+                            actions=right[key][0],
+                            classic_at=left[key][1],
+                            actions_at=right[key][1],
+                        )
+                    )
             elif key in left:
                 entries.append(DiffEntry(field=key, change="removed", classic=left[key][0], classic_at=left[key][1]))
             else:

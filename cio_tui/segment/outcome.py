@@ -122,9 +122,14 @@ class _Predictor:
         ids = body.get("identifiers") or {}
         attrs = body.get("attributes") or {}
         if "anonymous_id" in ids or not ids:
-            return Effect(action=slug, kind="anonymous_identify", summary=(
-                "Identify with only an anonymous_id: Customer.io's response is unconfirmed (4xx or an anonymous "
-                "profile, segment-destinations §8.3)."))
+            return Effect(
+                action=slug,
+                kind="anonymous_identify",
+                summary=(
+                    "Identify with only an anonymous_id: Customer.io's response is unconfirmed (4xx or an anonymous "
+                    "profile, segment-destinations §8.3)."
+                ),
+            )
         if "cio_id" in ids:
             return await self._identify_cio(slug, ids["cio_id"], attrs)
         if "email" in ids:
@@ -134,41 +139,82 @@ class _Predictor:
     async def _identify_cio(self, slug: str, cio_id: str, attrs: dict[str, Any]) -> Effect:
         person = await self.lookup.by_cio_id(cio_id)
         if person is None:
-            return Effect(action=slug, kind="dropped", summary=(
-                f"No person has cio_id {cio_id}: Customer.io silently drops the request (§6.1)."))
-        changes = [f"{k} '{getattr(person, k)}' -> '{attrs[k]}'" for k in ("id", "email")
-                   if attrs.get(k) and attrs[k] != getattr(person, k)]
+            return Effect(
+                action=slug,
+                kind="dropped",
+                summary=(f"No person has cio_id {cio_id}: Customer.io silently drops the request (§6.1)."),
+            )
+        changes = [
+            f"{k} '{getattr(person, k)}' -> '{attrs[k]}'"
+            for k in ("id", "email")
+            if attrs.get(k) and attrs[k] != getattr(person, k)
+        ]
         if changes:
-            return Effect(action=slug, kind="identifier_change", people=[_mention(person, "updated")], summary=(
-                f"Changes {', '.join(changes)} on {person.label()} through the cio_ path (§6.3)."))
-        return Effect(action=slug, kind="updates_person", summary=f"Updates {person.label()}.",
-                      people=[_mention(person, "updated")])
+            return Effect(
+                action=slug,
+                kind="identifier_change",
+                people=[_mention(person, "updated")],
+                summary=(f"Changes {', '.join(changes)} on {person.label()} through the cio_ path (§6.3)."),
+            )
+        return Effect(
+            action=slug,
+            kind="updates_person",
+            summary=f"Updates {person.label()}.",
+            people=[_mention(person, "updated")],
+        )
 
     async def _identify_email(self, slug: str, email: str, attrs: dict[str, Any]) -> Effect:
         details = []
         if self.settings.mode == "id_only":
-            details.append("In an id-only workspace email is not an identifier: Customer.io probably rejects "
-                           "identifiers {email} (unconfirmed).")
+            details.append(
+                "In an id-only workspace email is not an identifier: Customer.io probably rejects "
+                "identifiers {email} (unconfirmed)."
+            )
         people = await self.lookup.by_email(email)
         new_id = attrs.get("id")
         if not people:
             extra = f" and id {new_id}" if new_id else ""
-            return Effect(action=slug, kind="creates_person", details=details, summary=(
-                f"Creates a new person with email {email}{extra} (a lead when there is no id)."))
+            return Effect(
+                action=slug,
+                kind="creates_person",
+                details=details,
+                summary=(f"Creates a new person with email {email}{extra} (a lead when there is no id)."),
+            )
         if len(people) > 1:
-            return Effect(action=slug, kind="ambiguous", details=details,
-                          people=[_mention(p, "same email") for p in people], summary=(
-                              f"{len(people)} people share email {email}: the call cannot name one person."))
+            return Effect(
+                action=slug,
+                kind="ambiguous",
+                details=details,
+                people=[_mention(p, "same email") for p in people],
+                summary=(f"{len(people)} people share email {email}: the call cannot name one person."),
+            )
         person = people[0]
         if new_id and person.id and new_id != person.id:
-            return Effect(action=slug, kind="id_change_refused", people=[_mention(person, "unchanged")], summary=(
-                f"Would change the id of {person.label()} to '{new_id}': refused without the cio_ path "
-                "(failed_attribute_change, §6.3)."), details=details)
+            return Effect(
+                action=slug,
+                kind="id_change_refused",
+                people=[_mention(person, "unchanged")],
+                summary=(
+                    f"Would change the id of {person.label()} to '{new_id}': refused without the cio_ path "
+                    "(failed_attribute_change, §6.3)."
+                ),
+                details=details,
+            )
         if new_id and not person.id:
-            return Effect(action=slug, kind="assigns_id_to_lead", people=[_mention(person, "lead")], details=details,
-                          summary=f"Assigns id {new_id} to lead {person.label()} (§6.2).")
-        return Effect(action=slug, kind="updates_person", summary=f"Updates {person.label()}.",
-                      people=[_mention(person, "updated")], details=details)
+            return Effect(
+                action=slug,
+                kind="assigns_id_to_lead",
+                people=[_mention(person, "lead")],
+                details=details,
+                summary=f"Assigns id {new_id} to lead {person.label()} (§6.2).",
+            )
+        return Effect(
+            action=slug,
+            kind="updates_person",
+            summary=f"Updates {person.label()}.",
+            people=[_mention(person, "updated")],
+            details=details,
+        )
 
     async def _identify_id(self, slug: str, user_id: str, attrs: dict[str, Any]) -> Effect:
         by_id = await self.lookup.by_id(user_id)
@@ -178,38 +224,75 @@ class _Predictor:
         other = [p for p in matches if by_id is None or p.cio_id != by_id.cio_id]
         body_id = attrs.get("id")
         if by_id is not None and body_id and str(body_id) != user_id:
-            return Effect(action=slug, kind="id_change_refused", people=[_mention(by_id, "unchanged")], summary=(
-                f"attributes.id '{body_id}' differs from the identifier '{user_id}': changing the id of "
-                f"{by_id.label()} is refused without the cio_ path (failed_attribute_change, §6.3)."))
+            return Effect(
+                action=slug,
+                kind="id_change_refused",
+                people=[_mention(by_id, "unchanged")],
+                summary=(
+                    f"attributes.id '{body_id}' differs from the identifier '{user_id}': changing the id of "
+                    f"{by_id.label()} is refused without the cio_ path (failed_attribute_change, §6.3)."
+                ),
+            )
         if by_id is None:
             if not matches:
                 shown = f" and email {email}" if email else ""
-                return Effect(action=slug, kind="creates_person",
-                              summary=f"Creates a new person with id {user_id}{shown}.")
+                return Effect(
+                    action=slug, kind="creates_person", summary=f"Creates a new person with id {user_id}{shown}."
+                )
             if len(matches) == 1 and not matches[0].id:
-                return Effect(action=slug, kind="assigns_id_to_lead", people=[_mention(matches[0], "lead")],
-                              summary=f"Assigns id {user_id} to lead {matches[0].label()} (§6.2).")
+                return Effect(
+                    action=slug,
+                    kind="assigns_id_to_lead",
+                    people=[_mention(matches[0], "lead")],
+                    summary=f"Assigns id {user_id} to lead {matches[0].label()} (§6.2).",
+                )
             if len(matches) == 1:
-                return Effect(action=slug, kind="id_change_refused", people=[_mention(matches[0], "unchanged")],
-                              summary=(f"Email {email} belongs to {matches[0].label()}, which already has an id: "
-                                       f"giving it id {user_id} is refused without cio_ (failed_attribute_change; "
-                                       "§6.1 doc tip, unconfirmed)."))
-            return Effect(action=slug, kind="ambiguous", people=[_mention(p, "same email") for p in matches],
-                          summary=f"{len(matches)} people share email {email}: Customer.io cannot pick one.")
+                return Effect(
+                    action=slug,
+                    kind="id_change_refused",
+                    people=[_mention(matches[0], "unchanged")],
+                    summary=(
+                        f"Email {email} belongs to {matches[0].label()}, which already has an id: "
+                        f"giving it id {user_id} is refused without cio_ (failed_attribute_change; "
+                        "§6.1 doc tip, unconfirmed)."
+                    ),
+                )
+            return Effect(
+                action=slug,
+                kind="ambiguous",
+                people=[_mention(p, "same email") for p in matches],
+                summary=f"{len(matches)} people share email {email}: Customer.io cannot pick one.",
+            )
         if not email or not other:
             if email and not matches and by_id.email and not _same_email(by_id.email, email):
                 return self._email_change(slug, by_id, email)
-            return Effect(action=slug, kind="updates_person", summary=f"Updates {by_id.label()}.",
-                          people=[_mention(by_id, "updated")])
+            return Effect(
+                action=slug,
+                kind="updates_person",
+                summary=f"Updates {by_id.label()}.",
+                people=[_mention(by_id, "updated")],
+            )
         return await self._conflict(slug, by_id, matches, email)
 
     def _email_change(self, slug: str, person: KnownPerson, email: str) -> Effect:
         if self.settings.email_update_by_id:
-            return Effect(action=slug, kind="email_changed", people=[_mention(person, "updated")], summary=(
-                f"Changes the email of {person.label()} to {email} ('Allow updates to email using ID' is on, §6.4)."))
-        return Effect(action=slug, kind="email_change_refused", people=[_mention(person, "unchanged")], summary=(
-            f"Would change the email of {person.label()} to {email}: refused without the cio_ path or "
-            "'Allow updates to email using ID' (failed_attribute_change, §6.3)."))
+            return Effect(
+                action=slug,
+                kind="email_changed",
+                people=[_mention(person, "updated")],
+                summary=(
+                    f"Changes the email of {person.label()} to {email} ('Allow updates to email using ID' is on, §6.4)."
+                ),
+            )
+        return Effect(
+            action=slug,
+            kind="email_change_refused",
+            people=[_mention(person, "unchanged")],
+            summary=(
+                f"Would change the email of {person.label()} to {email}: refused without the cio_ path or "
+                "'Allow updates to email using ID' (failed_attribute_change, §6.3)."
+            ),
+        )
 
     async def _conflict(self, slug: str, by_id: KnownPerson, matches: list[KnownPerson], email: str) -> Effect:
         by_email = matches[0]
@@ -223,66 +306,122 @@ class _Predictor:
                 order = f"cio_{primary.cio_id} (older) is kept, cio_{secondary.cio_id} is deleted"
             else:
                 order = "the older profile is kept and the other deleted"
-            return Effect(action=slug, kind="conflict_auto_merge", people=people, summary=(
-                f"Conflict between cio_{by_id.cio_id} (id) and cio_{by_email.cio_id} (email {email}): auto-merge "
-                f"applies; {order} (§6.5)."))
-        why = "auto-merge is off" if not self.settings.auto_merge else (
-            "auto-merge needs the id person without an email and the email person without an id")
-        return Effect(action=slug, kind="conflict_failed", people=people, summary=(
-            f"Conflict between cio_{by_id.cio_id} (id) and cio_{by_email.cio_id} (email {email}): {why}, so "
-            "Customer.io records a failed_attribute_change and nothing is updated (§6.1, §6.5)."))
+            return Effect(
+                action=slug,
+                kind="conflict_auto_merge",
+                people=people,
+                summary=(
+                    f"Conflict between cio_{by_id.cio_id} (id) and cio_{by_email.cio_id} (email {email}): auto-merge "
+                    f"applies; {order} (§6.5)."
+                ),
+            )
+        why = (
+            "auto-merge is off"
+            if not self.settings.auto_merge
+            else ("auto-merge needs the id person without an email and the email person without an id")
+        )
+        return Effect(
+            action=slug,
+            kind="conflict_failed",
+            people=people,
+            summary=(
+                f"Conflict between cio_{by_id.cio_id} (id) and cio_{by_email.cio_id} (email {email}): {why}, so "
+                "Customer.io records a failed_attribute_change and nothing is updated (§6.1, §6.5)."
+            ),
+        )
 
     # -- other person operations ------------------------------------------------------------------------------
     async def person_op(self, slug: str, body: dict[str, Any]) -> Effect:
         ids = body.get("identifiers") or {}
         action = body.get("action")
         if "anonymous_id" in ids:
-            return Effect(action=slug, kind="anonymous_event", summary=(
-                f"Anonymous {action} for anonymous_id {ids['anonymous_id']}: kept up to 30 days and joined to the "
-                "person whose identify carries that anonymous_id (anonymous event merging)."))
+            return Effect(
+                action=slug,
+                kind="anonymous_event",
+                summary=(
+                    f"Anonymous {action} for anonymous_id {ids['anonymous_id']}: kept up to 30 days and joined to the "
+                    "person whose identify carries that anonymous_id (anonymous event merging)."
+                ),
+            )
         label, people = await self.find(ids)
         person = people[0] if len(people) == 1 else None
         if len(people) > 1:
-            return Effect(action=slug, kind="ambiguous", people=[_mention(p, "same email") for p in people],
-                          summary=f"{label} names {len(people)} people: the call cannot name one person.")
+            return Effect(
+                action=slug,
+                kind="ambiguous",
+                people=[_mention(p, "same email") for p in people],
+                summary=f"{label} names {len(people)} people: the call cannot name one person.",
+            )
         texts = {
             "delete": ("deletes_person", "Deletes {p} and all their data.", "Nobody has {l}: nothing is deleted."),
-            "suppress": ("suppresses_person", "Suppresses {p}: the profile is deleted and its identifiers blocked.",
-                         "Nobody has {l}: the identifier is blocked for the future."),
-            "unsuppress": ("unsuppresses", "Unsuppresses {l} ({p} exists).",
-                           "Frees {l}; no profile comes back."),
-            "add_device": ("device_added", "Adds or refreshes a device on {p}.",
-                           "Nobody has {l}: Customer.io probably creates the person (unconfirmed)."),
+            "suppress": (
+                "suppresses_person",
+                "Suppresses {p}: the profile is deleted and its identifiers blocked.",
+                "Nobody has {l}: the identifier is blocked for the future.",
+            ),
+            "unsuppress": ("unsuppresses", "Unsuppresses {l} ({p} exists).", "Frees {l}; no profile comes back."),
+            "add_device": (
+                "device_added",
+                "Adds or refreshes a device on {p}.",
+                "Nobody has {l}: Customer.io probably creates the person (unconfirmed).",
+            ),
             "delete_device": ("device_deleted", "Deletes the device from {p}.", "Nobody has {l}: nothing happens."),
         }
         if action in texts:
             kind, found_text, missing_text = texts[action]
             if person is None:
                 return Effect(action=slug, kind=f"{kind}_no_person", summary=missing_text.format(l=label))
-            return Effect(action=slug, kind=kind, people=[_mention(person, str(action))],
-                          summary=found_text.format(p=person.label(), l=label))
+            return Effect(
+                action=slug,
+                kind=kind,
+                people=[_mention(person, str(action))],
+                summary=found_text.format(p=person.label(), l=label),
+            )
         if person is None:
-            return Effect(action=slug, kind="event_creates_person", summary=(
-                f"Nobody has {label} yet: the {action} creates that person (unconfirmed for events)."))
-        return Effect(action=slug, kind="event_on_person", people=[_mention(person, "event target")],
-                      summary=f"The {action} lands on {person.label()}.")
+            return Effect(
+                action=slug,
+                kind="event_creates_person",
+                summary=(f"Nobody has {label} yet: the {action} creates that person (unconfirmed for events)."),
+            )
+        return Effect(
+            action=slug,
+            kind="event_on_person",
+            people=[_mention(person, "event target")],
+            summary=f"The {action} lands on {person.label()}.",
+        )
 
     async def merge(self, slug: str, body: dict[str, Any]) -> Effect:
         p_label, primary = await self.find(body.get("primary"))
         s_label, secondary = await self.find(body.get("secondary"))
         if len(primary) != 1:
-            return Effect(action=slug, kind="merge_does_nothing", people=[_mention(p, "secondary") for p in secondary],
-                          summary=f"The primary ({p_label}) does not exist: the merge does nothing (§6.6).")
+            return Effect(
+                action=slug,
+                kind="merge_does_nothing",
+                people=[_mention(p, "secondary") for p in secondary],
+                summary=f"The primary ({p_label}) does not exist: the merge does nothing (§6.6).",
+            )
         if len(secondary) != 1:
-            return Effect(action=slug, kind="merge_does_nothing", people=[_mention(primary[0], "primary")],
-                          summary=f"Nobody has {s_label}: there is nothing to merge into {primary[0].label()}.")
+            return Effect(
+                action=slug,
+                kind="merge_does_nothing",
+                people=[_mention(primary[0], "primary")],
+                summary=f"Nobody has {s_label}: there is nothing to merge into {primary[0].label()}.",
+            )
         if primary[0].cio_id == secondary[0].cio_id:
-            return Effect(action=slug, kind="merge_does_nothing", people=[_mention(primary[0], "primary")],
-                          summary=f"{p_label} and {s_label} are the same person: nothing to merge.")
-        return Effect(action=slug, kind="merges_people",
-                      people=[_mention(primary[0], "primary"), _mention(secondary[0], "secondary (deleted)")],
-                      summary=(f"Merges {secondary[0].label()} into {primary[0].label()}; the secondary is deleted "
-                               "permanently (§6.6)."))
+            return Effect(
+                action=slug,
+                kind="merge_does_nothing",
+                people=[_mention(primary[0], "primary")],
+                summary=f"{p_label} and {s_label} are the same person: nothing to merge.",
+            )
+        return Effect(
+            action=slug,
+            kind="merges_people",
+            people=[_mention(primary[0], "primary"), _mention(secondary[0], "secondary (deleted)")],
+            summary=(
+                f"Merges {secondary[0].label()} into {primary[0].label()}; the secondary is deleted permanently (§6.6)."
+            ),
+        )
 
     async def object(self, slug: str, body: dict[str, Any]) -> Effect:
         ids = body.get("identifiers") or {}
@@ -297,11 +436,14 @@ class _Predictor:
             people = [_mention(found[0], "related")] if len(found) == 1 else []
             target = found[0].label() if len(found) == 1 else f"{label} (nobody has it yet)"
         if body.get("action") == "delete_relationships":
-            return Effect(action=slug, kind="relationship_deleted", people=people,
-                          summary=f"Removes the relationship between {obj} and {target}.")
+            return Effect(
+                action=slug,
+                kind="relationship_deleted",
+                people=people,
+                summary=f"Removes the relationship between {obj} and {target}.",
+            )
         tail = f" and relates it to {target}" if rel else ""
-        return Effect(action=slug, kind="object_updated", people=people,
-                      summary=f"Creates or updates {obj}{tail}.")
+        return Effect(action=slug, kind="object_updated", people=people, summary=f"Creates or updates {obj}{tail}.")
 
 
 async def predict_outcome(

@@ -88,9 +88,7 @@ def _top_level_array(reader: ValueReader) -> list[ParsedCall]:
     while not reader.is_punct("]"):
         tok = reader.current
         if not reader.is_punct("{"):
-            raise ParseError(
-                f"a JSON array of messages holds objects; found {describe(tok)}", tok.line, tok.column
-            )
+            raise ParseError(f"a JSON array of messages holds objects; found {describe(tok)}", tok.line, tok.column)
         items.append(ParsedCall(reader.value(), tok.line, tok.column))
         if not reader.is_punct("]"):
             reader.expect(",", "',' or ']' after the message")
@@ -226,8 +224,10 @@ def _positional(method: str, args: list[tuple[Token, Any]], message: dict[str, A
     args = list(args)
 
     def take_scalar() -> Any:
-        if args and (args[0][1] is None or isinstance(args[0][1], str | int | float)) and not isinstance(
-            args[0][1], bool
+        if (
+            args
+            and (args[0][1] is None or isinstance(args[0][1], str | int | float))
+            and not isinstance(args[0][1], bool)
         ):
             return args.pop(0)[1]
         return _MISSING

@@ -15,10 +15,7 @@ SAMPLES: dict[str, str] = {
     "page": "analytics.page('Pricing', {\n  url: 'https://example.com/pricing',\n  title: 'Pricing',\n})\n",
     "screen": "analytics.screen('Checkout', {\n  step: 2,\n})\n",
     "group": (
-        "analytics.group('acme-inc', {\n"
-        "  name: 'Acme Inc',\n"
-        "  objectAttributes: {plan: 'enterprise', seats: 50},\n"
-        "})\n"
+        "analytics.group('acme-inc', {\n  name: 'Acme Inc',\n  objectAttributes: {plan: 'enterprise', seats: 50},\n})\n"
     ),
     "alias": "analytics.alias('user-1001', 'ada@example.com')\n",
 }

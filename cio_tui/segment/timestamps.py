@@ -149,7 +149,7 @@ def _note_array_dates(items: list[Any], report: ConversionReport, path: str) -> 
         if isinstance(item, str) and (looks_like_date(item) or parse_strict_iso(item)):
             report.skipped.append(Skipped(f"{path}[{i}]", item, "inside an array (arrays are not converted)"))
         elif isinstance(item, dict | list):
-            for key, sub in (item.items() if isinstance(item, dict) else enumerate(item)):
+            for key, sub in item.items() if isinstance(item, dict) else enumerate(item):
                 if isinstance(sub, str) and (looks_like_date(sub) or parse_strict_iso(sub)):
                     report.skipped.append(
                         Skipped(f"{path}[{i}].{key}", sub, "inside an array (arrays are not converted)")

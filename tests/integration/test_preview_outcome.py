@@ -38,9 +38,14 @@ async def make_client(tmp_path: Path) -> AsyncIterator[Factory]:
     def make(**settings: Any) -> CustomerIOClient:
         transport = embedded_transport(tmp_path / f"ws{len(clients)}.db", people=3, seed=7, **settings)
         client = CustomerIOClient(
-            track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
-            track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY), transport=transport,
-            track_rps=1000, app_rps=1000,
+            track_origin=SANDBOX_ORIGIN,
+            app_origin=SANDBOX_ORIGIN,
+            site_id=SANDBOX_SITE_ID,
+            track_key=SecretStr(SANDBOX_TRACK_KEY),
+            app_key=SecretStr(SANDBOX_APP_KEY),
+            transport=transport,
+            track_rps=1000,
+            app_rps=1000,
         )
         clients.append(client)
         return client

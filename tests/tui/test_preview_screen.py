@@ -117,8 +117,17 @@ def test_highlighting_marks_keys_strings_and_calls() -> None:
     lines = ["analytics.identify('u1', {email: \"é@b.c\", n: 1, ok: true}) // hi", "/* a", "b */ x"]
     got = highlight_lines(lines)
     names = [name for _, _, name in got[0]]
-    assert names == ["function.call", "string", "json.label", "string", "json.label", "number", "json.label",
-                     "boolean", "comment"]
+    assert names == [
+        "function.call",
+        "string",
+        "json.label",
+        "string",
+        "json.label",
+        "number",
+        "json.label",
+        "boolean",
+        "comment",
+    ]
     assert got[1] == [(0, None, "comment")] and got[2][0] == (0, 4, "comment")
 
 

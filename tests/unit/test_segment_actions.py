@@ -29,14 +29,21 @@ def body(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_identify_full_body() -> None:
-    got = body({
-        "type": "identify", "userId": "u1", "anonymousId": "a1", "timestamp": "2024-01-01T00:00:00Z",
-        "traits": {"email": "a@b.c", "plan": "pro", "createdAt": "2024-01-02T00:00:00Z"},
-    })
+    got = body(
+        {
+            "type": "identify",
+            "userId": "u1",
+            "anonymousId": "a1",
+            "timestamp": "2024-01-01T00:00:00Z",
+            "traits": {"email": "a@b.c", "plan": "pro", "createdAt": "2024-01-02T00:00:00Z"},
+        }
+    )
     assert got == {
-        "type": "person", "action": "identify",
+        "type": "person",
+        "action": "identify",
         "attributes": {"email": "a@b.c", "plan": "pro", "created_at": 1704153600, "anonymous_id": "a1"},
-        "timestamp": 1704067200, "identifiers": {"id": "u1"},
+        "timestamp": 1704067200,
+        "identifiers": {"id": "u1"},
     }
     assert run({"type": "identify", "userId": "u1"}).requests[0].action == "createUpdatePerson"
 
@@ -71,14 +78,29 @@ def test_anonymous_id_attribute_only_when_identified() -> None:
 
 
 def test_created_at_wins_over_created_at_camel_and_created_is_not_renamed() -> None:
-    got = body({"type": "identify", "userId": "u", "traits": {
-        "created_at": "2020-01-01", "createdAt": "2021-01-01", "created": "2019-01-01"}})
+    got = body(
+        {
+            "type": "identify",
+            "userId": "u",
+            "traits": {"created_at": "2020-01-01", "createdAt": "2021-01-01", "created": "2019-01-01"},
+        }
+    )
     assert got["attributes"] == {"created": 1546300800, "created_at": 1577836800}
 
 
 def test_object_keys_leave_attributes_and_create_a_relationship() -> None:
-    got = body({"type": "identify", "userId": "u", "traits": {
-        "objectId": "acme", "objectTypeId": "2", "relationshipAttributes": {"role": "admin"}, "plan": "x"}})
+    got = body(
+        {
+            "type": "identify",
+            "userId": "u",
+            "traits": {
+                "objectId": "acme",
+                "objectTypeId": "2",
+                "relationshipAttributes": {"role": "admin"},
+                "plan": "x",
+            },
+        }
+    )
     assert got["attributes"] == {"objectId": "acme", "plan": "x"}
     assert got["cio_relationships"] == [
         {"identifiers": {"object_type_id": "2", "object_id": "acme"}, "relationship_attributes": {"role": "admin"}}
@@ -146,8 +168,13 @@ def test_top_level_timestamp_conversion(value: Any, expected: Any) -> None:
 
 
 def test_conversion_report_lists_skipped_and_utc_assumptions() -> None:
-    result = run({"type": "identify", "userId": "u", "traits": {"d": "01/02/2020", "l": ["2020-01-01"],
-                                                                  "t": "2020-01-01T10:00:00"}})
+    result = run(
+        {
+            "type": "identify",
+            "userId": "u",
+            "traits": {"d": "01/02/2020", "l": ["2020-01-01"], "t": "2020-01-01T10:00:00"},
+        }
+    )
     assert {s.path for s in result.conversions.skipped} == {"attributes.d", "attributes.l[0]"}
     assert result.conversions.assumed_utc == ["attributes.t"]
 
@@ -156,11 +183,26 @@ def test_conversion_report_lists_skipped_and_utc_assumptions() -> None:
 
 
 def test_track_event_body() -> None:
-    got = body({"type": "track", "userId": "u", "anonymousId": "a", "event": "Paid", "messageId": "m1",
-                "timestamp": "2024-01-01T00:00:00Z", "properties": {"amount": 5, "at": "2024-01-01"}})
-    assert got == {"type": "person", "action": "event", "name": "Paid", "id": "m1",
-                   "attributes": {"amount": 5, "at": 1704067200, "anonymous_id": "a"},
-                   "timestamp": 1704067200, "identifiers": {"id": "u"}}
+    got = body(
+        {
+            "type": "track",
+            "userId": "u",
+            "anonymousId": "a",
+            "event": "Paid",
+            "messageId": "m1",
+            "timestamp": "2024-01-01T00:00:00Z",
+            "properties": {"amount": 5, "at": "2024-01-01"},
+        }
+    )
+    assert got == {
+        "type": "person",
+        "action": "event",
+        "name": "Paid",
+        "id": "m1",
+        "attributes": {"amount": 5, "at": 1704067200, "anonymous_id": "a"},
+        "timestamp": 1704067200,
+        "identifiers": {"id": "u"},
+    }
 
 
 def test_anonymous_track_uses_anonymous_identifier() -> None:
@@ -175,9 +217,14 @@ def test_track_email_trait_is_not_an_identifier() -> None:
 
 @pytest.mark.parametrize("event", sorted(RESERVED_EVENTS))
 def test_reserved_names_route_to_their_action(event: str) -> None:
-    message = {"type": "track", "userId": "u", "anonymousId": "a", "event": event,
-               "context": {"device": {"token": "t", "type": "ios"}},
-               "properties": {"objectId": "o", "deliveryId": "d", "metric": "opened", "actionType": "viewed_content"}}
+    message = {
+        "type": "track",
+        "userId": "u",
+        "anonymousId": "a",
+        "event": event,
+        "context": {"device": {"token": "t", "type": "ios"}},
+        "properties": {"objectId": "o", "deliveryId": "d", "metric": "opened", "actionType": "viewed_content"},
+    }
     result = run(message)
     assert not result.errors
     assert [r.action for r in result.requests] == [RESERVED_EVENTS[event]]
@@ -186,45 +233,95 @@ def test_reserved_names_route_to_their_action(event: str) -> None:
 
 def test_user_deleted_and_suppress_bodies() -> None:
     assert body({"type": "track", "userId": "u", "event": "User Deleted"}) == {
-        "type": "person", "action": "delete", "identifiers": {"id": "u"}}
+        "type": "person",
+        "action": "delete",
+        "identifiers": {"id": "u"},
+    }
     assert body({"type": "track", "userId": "u", "event": "User Suppressed"})["action"] == "suppress"
     assert body({"type": "track", "userId": "u", "event": "User Unsuppressed"})["action"] == "unsuppress"
 
 
 def test_device_bodies() -> None:
     ctx = {"device": {"token": "tok", "type": "android"}, "app": {"version": "2.1"}}
-    got = body({"type": "track", "userId": "u", "event": "Application Opened", "context": ctx,
-                "timestamp": "2024-01-01T00:00:00Z", "properties": {"k": "v"}})
-    assert got == {"type": "person", "action": "add_device", "identifiers": {"id": "u"},
-                   "device": {"token": "tok", "platform": "android", "last_used": 1704067200,
-                              "attributes": {"k": "v", "app_version": "2.1"}}}
+    got = body(
+        {
+            "type": "track",
+            "userId": "u",
+            "event": "Application Opened",
+            "context": ctx,
+            "timestamp": "2024-01-01T00:00:00Z",
+            "properties": {"k": "v"},
+        }
+    )
+    assert got == {
+        "type": "person",
+        "action": "add_device",
+        "identifiers": {"id": "u"},
+        "device": {
+            "token": "tok",
+            "platform": "android",
+            "last_used": 1704067200,
+            "attributes": {"k": "v", "app_version": "2.1"},
+        },
+    }
     assert body({"type": "track", "userId": "u", "event": "Device Deleted", "context": ctx}) == {
-        "type": "person", "action": "delete_device", "device": {"token": "tok"}, "identifiers": {"id": "u"}}
+        "type": "person",
+        "action": "delete_device",
+        "device": {"token": "tok"},
+        "identifiers": {"id": "u"},
+    }
 
 
 def test_object_and_relationship_deletes() -> None:
     assert body({"type": "track", "event": "Object Deleted", "properties": {"objectId": "o", "objectTypeId": "3"}}) == {
-        "type": "object", "action": "delete", "identifiers": {"object_id": "o", "object_type_id": "3"}}
+        "type": "object",
+        "action": "delete",
+        "identifiers": {"object_id": "o", "object_type_id": "3"},
+    }
     got = body({"type": "track", "userId": "u", "event": "Relationship Deleted", "properties": {"objectId": "o"}})
-    assert got == {"type": "object", "action": "delete_relationships",
-                   "cio_relationships": [{"identifiers": {"id": "u"}}],
-                   "identifiers": {"object_id": "o", "object_type_id": "1"}}
+    assert got == {
+        "type": "object",
+        "action": "delete_relationships",
+        "cio_relationships": [{"identifiers": {"id": "u"}}],
+        "identifiers": {"object_id": "o", "object_type_id": "1"},
+    }
 
 
 def test_report_delivery_event_goes_to_metrics() -> None:
-    [request] = run({"type": "track", "event": "Report Delivery Event", "timestamp": "2024-01-01T00:00:00Z",
-                     "properties": {"deliveryId": "d1", "metric": "clicked", "href": "https://x",
-                                    "actionName": "n"}}).requests
+    [request] = run(
+        {
+            "type": "track",
+            "event": "Report Delivery Event",
+            "timestamp": "2024-01-01T00:00:00Z",
+            "properties": {"deliveryId": "d1", "metric": "clicked", "href": "https://x", "actionName": "n"},
+        }
+    ).requests
     assert (request.path, request.action) == ("/api/v1/metrics", "reportDeliveryEvent")
-    assert request.body == {"delivery_id": "d1", "metric": "clicked", "timestamp": 1704067200, "href": "https://x",
-                            "metadata": {"action_name": "n"}}
+    assert request.body == {
+        "delivery_id": "d1",
+        "metric": "clicked",
+        "timestamp": 1704067200,
+        "href": "https://x",
+        "metadata": {"action_name": "n"},
+    }
 
 
 def test_report_content_event() -> None:
-    got = body({"type": "track", "anonymousId": "a", "event": "Report Content Event",
-                "properties": {"actionType": "clicked_content", "x": 1}})
-    assert got == {"type": "person", "action": "clicked_content", "name": "clicked_content",
-                   "attributes": {"x": 1}, "identifiers": {"anonymous_id": "a"}}
+    got = body(
+        {
+            "type": "track",
+            "anonymousId": "a",
+            "event": "Report Content Event",
+            "properties": {"actionType": "clicked_content", "x": 1},
+        }
+    )
+    assert got == {
+        "type": "person",
+        "action": "clicked_content",
+        "name": "clicked_content",
+        "attributes": {"x": 1},
+        "identifiers": {"anonymous_id": "a"},
+    }
 
 
 # -- required fields --------------------------------------------------------------------------------------
@@ -237,8 +334,11 @@ def test_report_content_event() -> None:
         ({"type": "screen", "userId": "u"}, "trackScreenView", "name"),
         ({"type": "track", "userId": "u"}, "trackEvent", "name"),
         ({"type": "track", "event": "User Deleted", "anonymousId": "a"}, "deletePerson", "person_id"),
-        ({"type": "track", "userId": "u", "event": "Application Installed",
-          "context": {"device": {"token": "t"}}}, "createUpdateDevice", "platform"),
+        (
+            {"type": "track", "userId": "u", "event": "Application Installed", "context": {"device": {"token": "t"}}},
+            "createUpdateDevice",
+            "platform",
+        ),
         ({"type": "alias", "userId": "u"}, "mergePeople", "secondary"),
         ({"type": "group", "userId": "u"}, "createUpdateObject", "id"),
     ],
@@ -260,30 +360,63 @@ def test_batch_mode_says_the_event_is_dropped() -> None:
 
 
 def test_page_name_is_the_url() -> None:
-    got = body({"type": "page", "userId": "u", "name": "Pricing", "messageId": "m",
-                "properties": {"url": "https://x/p", "title": "T"}})
-    assert got == {"type": "person", "action": "page", "name": "https://x/p", "id": "m",
-                   "attributes": {"url": "https://x/p", "title": "T"}, "identifiers": {"id": "u"}}
+    got = body(
+        {
+            "type": "page",
+            "userId": "u",
+            "name": "Pricing",
+            "messageId": "m",
+            "properties": {"url": "https://x/p", "title": "T"},
+        }
+    )
+    assert got == {
+        "type": "person",
+        "action": "page",
+        "name": "https://x/p",
+        "id": "m",
+        "attributes": {"url": "https://x/p", "title": "T"},
+        "identifiers": {"id": "u"},
+    }
 
 
 def test_screen_name_is_the_screen_name() -> None:
     got = body({"type": "screen", "userId": "u", "name": "Cart", "properties": {"step": 2}})
-    assert got == {"type": "person", "action": "screen", "name": "Cart", "attributes": {"step": 2},
-                   "identifiers": {"id": "u"}}
+    assert got == {
+        "type": "person",
+        "action": "screen",
+        "name": "Cart",
+        "attributes": {"step": 2},
+        "identifiers": {"id": "u"},
+    }
 
 
 # -- group / object, alias / merge ------------------------------------------------------------------------
 
 
 def test_group_identified() -> None:
-    got = body({"type": "group", "userId": "u", "anonymousId": "a", "groupId": "acme",
-                "traits": {"name": "Acme", "objectAttributes": {"plan": "x", "since": "2020-01-01"},
-                           "relationshipAttributes": {"role": "owner"}, "object_type_id": "2",
-                           "createdAt": "2020-01-01"}})
-    assert got == {"type": "object", "action": "identify", "created_at": 1577836800,
-                   "attributes": {"plan": "x", "since": 1577836800, "anonymous_id": "a"},
-                   "cio_relationships": [{"identifiers": {"id": "u"}, "relationship_attributes": {"role": "owner"}}],
-                   "identifiers": {"object_id": "acme", "object_type_id": "2"}}
+    got = body(
+        {
+            "type": "group",
+            "userId": "u",
+            "anonymousId": "a",
+            "groupId": "acme",
+            "traits": {
+                "name": "Acme",
+                "objectAttributes": {"plan": "x", "since": "2020-01-01"},
+                "relationshipAttributes": {"role": "owner"},
+                "object_type_id": "2",
+                "createdAt": "2020-01-01",
+            },
+        }
+    )
+    assert got == {
+        "type": "object",
+        "action": "identify",
+        "created_at": 1577836800,
+        "attributes": {"plan": "x", "since": 1577836800, "anonymous_id": "a"},
+        "cio_relationships": [{"identifiers": {"id": "u"}, "relationship_attributes": {"role": "owner"}}],
+        "identifiers": {"object_id": "acme", "object_type_id": "2"},
+    }
 
 
 def test_group_anonymous_and_without_person() -> None:
@@ -297,7 +430,11 @@ def test_group_anonymous_and_without_person() -> None:
 
 def test_alias_merges_with_resolved_sides() -> None:
     assert body({"type": "alias", "userId": "cio_x1", "previousId": "a@b.c", "anonymousId": "z"}) == {
-        "type": "person", "action": "merge", "primary": {"cio_id": "x1"}, "secondary": {"email": "a@b.c"}}
+        "type": "person",
+        "action": "merge",
+        "primary": {"cio_id": "x1"},
+        "secondary": {"email": "a@b.c"},
+    }
     assert body({"type": "alias", "userId": "u2", "previousId": "anon-123"})["secondary"] == {"id": "anon-123"}
 
 

@@ -215,14 +215,42 @@ def test_cli_parse_error_exit_1_names_position() -> None:
 # -- robustness: any message the parser accepts previews without crashing -----------------------------------
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from(["", "a@b.co", "cio_x1", "2020-01-01", "2020-01-01T10:00:00.1234567Z", "01/02/2020", "u1"]),
     st.text(max_size=12),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.sampled_from(["email", "url", "objectId", "token", "type", "created_at", "createdAt", "objectAttributes",
-                     "relationshipAttributes", "device", "metric", "deliveryId", "actionType", "x"]),
-    inner, max_size=4), max_leaves=12)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "email",
+                    "url",
+                    "objectId",
+                    "token",
+                    "type",
+                    "created_at",
+                    "createdAt",
+                    "objectAttributes",
+                    "relationshipAttributes",
+                    "device",
+                    "metric",
+                    "deliveryId",
+                    "actionType",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
 MESSAGES = st.fixed_dictionaries(
     {"type": st.sampled_from(["identify", "track", "page", "screen", "group", "alias"])},
     optional={
@@ -233,7 +261,9 @@ MESSAGES = st.fixed_dictionaries(
         "groupId": st.sampled_from(["g1", ""]),
         "previousId": st.sampled_from(["p1", "a@b.co"]),
         "timestamp": st.sampled_from(["2024-01-01T00:00:00Z", "garbage", "1712345678"]),
-        "traits": VALUES, "properties": VALUES, "context": VALUES,
+        "traits": VALUES,
+        "properties": VALUES,
+        "context": VALUES,
     },
 )
 
@@ -250,4 +280,3 @@ def test_any_message_previews_or_is_refused_cleanly(message: dict) -> None:
     json.dumps(data)  # always serialisable
     assert data["actions"]["requests"] or data["actions"]["errors"]
     assert all(w["code"] and w["message"] for w in data["warnings"])
-

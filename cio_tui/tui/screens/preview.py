@@ -49,22 +49,62 @@ class PreviewScreen(AreaScreen):
     )
     BINDINGS = [
         Binding("ctrl+r", "run_preview", "Preview", id="preview.run", tooltip="Read the editor and preview every call"),
-        Binding("ctrl+o", "load_calls", "Load calls", id="preview.load",
-                tooltip="Load sample calls (one per call type) or a saved set into the editor"),
-        Binding("ctrl+s", "save_calls", "Save set", id="preview.save",
-                tooltip="Save the editor's calls as a named set (the Walkthrough uses them)"),
+        Binding(
+            "ctrl+o",
+            "load_calls",
+            "Load calls",
+            id="preview.load",
+            tooltip="Load sample calls (one per call type) or a saved set into the editor",
+        ),
+        Binding(
+            "ctrl+s",
+            "save_calls",
+            "Save set",
+            id="preview.save",
+            tooltip="Save the editor's calls as a named set (the Walkthrough uses them)",
+        ),
         Binding("n", "next_call", "Next call", id="preview.next", tooltip="Show the next call of the paste"),
-        Binding("p", "previous_call", "Previous call", id="preview.previous", show=False,
-                tooltip="Show the previous call of the paste"),
+        Binding(
+            "p",
+            "previous_call",
+            "Previous call",
+            id="preview.previous",
+            show=False,
+            tooltip="Show the previous call of the paste",
+        ),
         Binding("e", "focus_editor", "Edit", id="preview.edit", show=False, tooltip="Put the cursor in the editor"),
-        Binding("s", "show_tab('tab-requests')", "Side by side", id="preview.requests", show=False,
-                tooltip="The two destinations' requests side by side"),
-        Binding("w", "show_tab('tab-warnings')", "Warnings", id="preview.warnings", show=False,
-                tooltip="What changes with Actions and what to do"),
-        Binding("d", "show_tab('tab-diff')", "Differences", id="preview.diff", show=False,
-                tooltip="Every difference between the two destinations"),
-        Binding("o", "show_tab('tab-outcome')", "Outcome", id="preview.outcome", show=False,
-                tooltip="What would happen to the people of this workspace; enter opens a person in People"),
+        Binding(
+            "s",
+            "show_tab('tab-requests')",
+            "Side by side",
+            id="preview.requests",
+            show=False,
+            tooltip="The two destinations' requests side by side",
+        ),
+        Binding(
+            "w",
+            "show_tab('tab-warnings')",
+            "Warnings",
+            id="preview.warnings",
+            show=False,
+            tooltip="What changes with Actions and what to do",
+        ),
+        Binding(
+            "d",
+            "show_tab('tab-diff')",
+            "Differences",
+            id="preview.diff",
+            show=False,
+            tooltip="Every difference between the two destinations",
+        ),
+        Binding(
+            "o",
+            "show_tab('tab-outcome')",
+            "Outcome",
+            id="preview.outcome",
+            show=False,
+            tooltip="What would happen to the people of this workspace; enter opens a person in People",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -148,8 +188,10 @@ class PreviewScreen(AreaScreen):
         else:
             outcome.show_text("Predicting the outcome in this workspace (reads only)...")
         notes = " ".join(result.parse_notes)
-        self.say(f"Call {self.current + 1} of {len(self.results)} (line {result.line}): {call_title(result)}."
-                 + (f" {notes}" if notes else ""))
+        self.say(
+            f"Call {self.current + 1} of {len(self.results)} (line {result.line}): {call_title(result)}."
+            + (f" {notes}" if notes else "")
+        )
         self.query_one("#preview-calls", OptionList).highlighted = self.current
 
     @work(exclusive=True, group="preview", exit_on_error=False)

@@ -36,8 +36,10 @@ class LoadCallsModal(ModalScreen[str | None]):
             options.append(Option("No saved sets yet (ctrl+s saves the editor's calls)", disabled=True))
         with Vertical(id="preview-load-dialog", classes="dialog"):
             yield Label("Load calls into the editor", classes="dialog-title")
-            yield Static("Enter loads the highlighted entry and replaces the editor's text; escape cancels.",
-                         classes="dialog-body")
+            yield Static(
+                "Enter loads the highlighted entry and replaces the editor's text; escape cancels.",
+                classes="dialog-body",
+            )
             yield OptionList(*options, id="preview-load-list")
 
     def on_mount(self) -> None:
@@ -63,8 +65,10 @@ class SaveSetModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="preview-save-dialog", classes="dialog"):
             yield Label("Save these calls as a set", classes="dialog-title")
-            yield Static("The Walkthrough replays saved sets to review the migration. A set with the same name is "
-                         "replaced.", classes="dialog-body")
+            yield Static(
+                "The Walkthrough replays saved sets to review the migration. A set with the same name is replaced.",
+                classes="dialog-body",
+            )
             yield Input(self.suggestion, placeholder="Name, e.g. Signup flow", id="preview-save-name")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")

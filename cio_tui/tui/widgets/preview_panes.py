@@ -77,8 +77,10 @@ class RequestPane(ScrollableContainer):
         else:
             parts += [(f"REJECTED by {e.action}: {e.message}\n", "bold $text-error") for e in result.actions.errors]
             if side_requests(result, self.side):
-                parts.append("Shown unbatched: with batching on (the default) these bodies go in one "
-                             "POST /api/v2/batch {\"batch\": [...]}.")
+                parts.append(
+                    "Shown unbatched: with batching on (the default) these bodies go in one "
+                    'POST /api/v2/batch {"batch": [...]}.'
+                )
         notes.update(Content.assemble(*parts))
         self.scroll_home(animate=False)
 
