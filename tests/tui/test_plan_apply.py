@@ -190,9 +190,16 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         assert states.count("done") == len(sent)
         assert "Press a to resume the rest" in str(screen.query_one("#plan-status").render())
 
-        await pilot.press("a", *"sandbox", "enter")
+        await pilot.press("a")
+        await pilot.pause()
+        assert str(app.screen.query_one("#confirm-title").render()).startswith(
+            f"Resume applying {40 - len(sent)} operation(s)")
+        await pilot.press(*"sandbox", "enter")
         await settle(pilot)
         assert screen.result.ok
         assert sent == {op.subject.value: 1 for op in plan.operations}
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is screen  # nothing left: no confirmation, a notification says so
         for i, op in enumerate(plan.operations):
             assert (await client.get_person(Identifier.cio(op.subject.value))).id == f"gate-{i}"

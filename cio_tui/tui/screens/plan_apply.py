@@ -251,6 +251,11 @@ class PlanScreen(AreaScreen):
 
         try:
             checks = await check_plan(self.cio.workspace.client, plan, progress)
+        except Exception as exc:  # noqa: BLE001 - shown in words; nothing was sent
+            from cio_tui.tui.errors import describe_error
+
+            self._status(f"Could not read the people: {describe_error(exc)}")
+            return
         finally:
             self.phase = "review"
             self.refresh_bindings()
@@ -361,6 +366,9 @@ class PlanScreen(AreaScreen):
     def _apply_ended(self, message: ApplyEnded) -> None:
         self.phase = "finished"
         self.result = message.result
+        # What this run left is what a next apply resumes from (the engine reads the journal; this is the summary).
+        self.prior_states = {row.key: row.state for row in self.query_one(PlanTable).plan_rows
+                             if row.state not in ("planned", "fresh", "stale", "already_done")}
         self._show_detail()
         self._show_phase()
         title, text, severity = apply_outcome(message.result, message.error)
