@@ -259,9 +259,10 @@ class ApiHttp:
             if 300 <= status < 400:
                 raise self._region_error(op, resp, body)
             if status in RETRY_STATUSES:
+                # Retry-After delays this request's retry only. The token bucket already keeps the client inside
+                # the configured budget; a whole-API pause on every 429 made one stray 429 cost a second of
+                # throughput for every request in flight (bench_apply: 3.0x the Track time at 5% faults).
                 retry_after = parse_retry_after(resp.headers.get("retry-after"))
-                if status == 429 and retry_after is not None:
-                    self.limiter.pause(min(retry_after, MAX_RETRY_AFTER))
                 if write and status != 429:
                     raise self._error(
                         UncertainWriteError,
