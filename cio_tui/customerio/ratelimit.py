@@ -4,7 +4,7 @@
 seconds. Callers are served in order through a lock, and each slot is measured from the moment the previous caller
 was actually released (not from when it was scheduled), so a late wake-up can never bunch requests together: with
 the default ``burst=1`` no one-second window ever holds more than ``rate`` requests, however many tasks call
-:meth:`acquire` at once. :meth:`pause` holds everyone back (a 429 with ``Retry-After`` applies to the whole API).
+:meth:`acquire` at once. :meth:`pause` holds everyone back (for a caller that knows the whole API must wait).
 Clock and sleep are injectable for tests.
 """
 
@@ -75,7 +75,7 @@ class TokenBucket:
         return wait
 
     def pause(self, seconds: float) -> None:
-        """Hold every request (queued or future) for ``seconds`` from now, e.g. on 429 with Retry-After."""
+        """Hold every request (queued or future) for ``seconds`` from now."""
         until = self._clock() + max(0.0, seconds)
         if until > self._paused_until:
             self._paused_until = until
