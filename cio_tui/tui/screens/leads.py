@@ -90,12 +90,13 @@ class LeadsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Label(EMPTY_TEXT, id="leads-summary", markup=False)
         yield PathPrompt(id="leads-path")
-        yield Input(placeholder="filter: email, cio_id or id…", id="leads-filter")
+        yield Input(placeholder="filter: email, cio_id or id…", id="leads-filter", compact=True)
         yield LeadsTable(id="leads-table")
         yield Static("", id="leads-detail", markup=False)
         with Horizontal(id="leads-id-row"):
             yield Label("New id:", id="leads-id-label", markup=False)
-            yield Input(placeholder="type the id, Enter saves and moves to the next lead", id="leads-id")
+            yield Input(placeholder="type the id, Enter saves and moves to the next lead", id="leads-id",
+                        compact=True)
         yield CsvInput(("email", "id"), required=("email", "id"), id="leads-csv")
         yield Static("", id="leads-proposals", markup=False)
 
@@ -220,6 +221,10 @@ class LeadsScreen(AreaScreen):
         detail = ""
         if lead is not None:
             detail = f"{lead.email} (cio_{lead.cio_id}): " + check_text(lead.check).plain
+            id_field = self.query_one("#leads-id", Input)
+            if self.query_one("#leads-id-row").display and not id_field.has_focus:
+                self.query_one("#leads-id-label", Label).update(f"New id for {lead.email}:")
+                id_field.value = lead.new_id
         self.query_one("#leads-detail", Static).update(Text(detail))
 
     @on(DataTable.RowSelected, "#leads-table")

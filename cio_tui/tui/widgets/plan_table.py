@@ -71,15 +71,15 @@ class PlanRow:
     detail: str = ""
 
 
-# (key, label, width or None for auto). Sized to fit 100 columns; long cells are cut at the width (the screen's
-# detail pane shows the operation whole, with the state's reason).
+# (key, label, width or None for auto). Sized to fit 100 columns (the state still shows at 80); long cells are cut
+# at the width (the screen's detail pane shows the operation whole, with the state's reason).
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("number", "#", None),
     ("kind", "Operation", 14),
     ("person", "Person", 20),
     ("change", "Change (old -> new)", 24),
-    ("loses", "Loses", 14),
-    ("state", "State", None),
+    ("state", "State", 12),
+    ("loses", "Loses", None),
 )
 
 
@@ -120,7 +120,7 @@ class PlanTable(DataTable):
             return
         row = replace(row, state=state, detail=detail)
         self._rows[key] = row
-        self.update_cell(key, "state", state_text(state), update_width=True)
+        self.update_cell(key, "state", state_text(state))
 
     def row_for(self, key: str) -> PlanRow | None:
         return self._rows.get(key)
@@ -143,6 +143,6 @@ class PlanTable(DataTable):
             Text(row.kind),
             Text(row.person),
             Text(row.change),
-            Text(row.loses),
             state_text(row.state),
+            Text(row.loses),
         )
