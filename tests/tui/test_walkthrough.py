@@ -172,3 +172,19 @@ async def test_cleanup_plan_is_confirmed_then_handed_to_plan_apply(make_app, tmp
         assert record["kind"] == "delete-suppress" and record["operations"] == 1
         saved = app.workspace.data_dir / "plans" / f"cleanup-{record['plan_id']}.json"
         assert json.loads(saved.read_text())["operations"][0]["kind"] == "suppress"
+
+
+async def test_unreadable_state_file_is_explained_not_crashed(make_app):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (app.workspace.data_dir / "walkthrough.json").write_text("{broken")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Move the file aside" in _text(app, "#wt-progress")
+        await _goto_step(pilot, 7)
+        app.screen.query_one("#wt-cut-at", Input).value = "next tuesday"
+        app.screen.query_one("#wt-cut-at", Input).post_message(
+            Input.Submitted(app.screen.query_one("#wt-cut-at", Input), "next tuesday"))
+        await settle(pilot)
+        assert "YYYY-MM-DD HH:MM" in _text(app, "#wt-cut-error")

@@ -164,10 +164,20 @@ class WalkthroughScreen(AreaScreen):
     # -- persisting -----------------------------------------------------------------------------------
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _load(self) -> None:
-        with self._lock:
-            version = self._saved_version
-            overview = self.service.overview()
+        from cio_tui.walkthrough.state import WalkthroughStateError
+
+        try:
+            with self._lock:
+                version = self._saved_version
+                overview = self.service.overview()
+        except WalkthroughStateError as exc:
+            self.app.call_from_thread(self._unreadable, str(exc))
+            return
         self.app.call_from_thread(self._show_if_current, overview, version)
+
+    def _unreadable(self, message: str) -> None:
+        self.query_one("#wt-progress", Static).update(message)
+        self.notify(message, title="Walkthrough", severity="error", timeout=15)
 
     def _show_if_current(self, overview: Any, version: int) -> None:
         """Show a worker's overview unless a newer change is still being saved (its own worker will show it)."""
