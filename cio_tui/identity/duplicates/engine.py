@@ -156,6 +156,7 @@ def analyse_export(
     columns = read_header(path)
     con = duckdb.connect(config={"threads": threads or default_threads()})
     con.execute("SET enable_progress_bar = false")  # stdout may be the --json output
+    con.execute("SET checkpoint_threshold = '1TB'")  # in memory: an automatic checkpoint only costs (measured 1.2 s)
     try:
         report("reading the export", 0.0)
         con.execute(S.people_sql(read_csv_sql(path, columns), columns, keep_attributes=keep_attributes))
