@@ -117,7 +117,8 @@ def build_report(
     if v is None:
         out.append("Not run.")
     else:
-        out.append(f"Ran {_when(v.ran_at)} on {v.sampled} people created since {_when(v.since)}.")
+        cut = f"cut-over {_when(v.since)}" if v.since else "no cut-over time recorded"
+        out.append(f"Ran {_when(v.ran_at)} on {v.sampled} sampled people ({cut}).")
         out += [f"- {'PASS' if ch.passed else 'FAIL'} {ch.title}: {ch.detail}" for ch in v.checks]
     out += ["", "## Open risks", ""]
     risks = open_risks(state, changes=changes, checklist=checklist, applied=journal.plans)

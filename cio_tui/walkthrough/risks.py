@@ -62,6 +62,8 @@ def open_risks(
         add(Risk("high", "No cut-over method chosen: running classic and Actions together unfiltered sends "
                          "every event twice and may fire campaigns twice."))
     if state.verify is not None:
+        if state.cutover.cutover_at and state.verify.ran_at < state.cutover.cutover_at:
+            add(Risk("medium", "The last verification ran before the cut-over time: run it again after the switch."))
         for check in state.verify.failed:
             add(Risk("high", f"Verification failed: {check.title}: {check.detail}"))
     elif state.cutover.cutover_at is not None:
