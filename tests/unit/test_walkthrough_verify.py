@@ -1,0 +1,55 @@
+"""Step 8 checks on a tiny fake workspace: identifiers, anonymous_id, date strings, new duplicates, failures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cio_tui.customerio.models import Activity, Person, PersonRef, SearchPage
+from cio_tui.walkthrough.verify import verify_workspace
+
+CUT = datetime(2026, 11, 1, tzinfo=UTC)
+AFTER, BEFORE = str(int(CUT.timestamp()) + 60), str(int(CUT.timestamp()) - 60)
+
+
+class FakeClient:
+    def __init__(self) -> None:
+        self.people = [
+            Person(cio_id="a1", id="u1", email="a@x.co", attributes={"created_at": AFTER, "anonymous_id": "an1",
+                                                                       "signup": "2026-11-02T10:00:00Z"}),
+            Person(cio_id="a2", id="b@x.co", email="b@x.co", attributes={"created_at": AFTER}),
+            Person(cio_id="a3", id=None, email="old@x.co", attributes={"created_at": BEFORE}),
+        ]
+
+    async def iter_search(self, audience, *, limit=1000):
+        for p in self.people:
+            yield p.ref
+
+    async def search(self, audience, *, start=None, limit=1000):  # pragma: no cover - not used
+        return SearchPage(identifiers=[p.ref for p in self.people])
+
+    async def get_people(self, who):
+        wanted = {w.value for w in who}
+        return [p for p in self.people if p.cio_id in wanted]
+
+    async def customers_by_email(self, email):
+        refs = [p.ref for p in self.people if p.email == email]
+        return refs + ([PersonRef(cio_id="z9", email=email)] if email == "a@x.co" else [])
+
+    async def activities(self, who, *, activity_type=None, limit=50):
+        if who.value != "a1":
+            return []
+        at = int(CUT.timestamp())
+        return [Activity(id=str(i), type="failed_attribute_change", timestamp=at + i) for i in range(1, 4)]
+
+
+async def test_checks_report_what_actions_wrote_since_the_cut_over() -> None:
+    result = await verify_workspace(FakeClient(), now=CUT, since=CUT, sample=10)
+    checks = {c.key: c for c in result.checks}
+    assert result.sampled == 3 and not result.passed
+    assert not checks["identifiers"].passed and checks["identifiers"].examples == ["b@x.co: id is an email"]
+    assert checks["anonymous_id"].passed and checks["anonymous_id"].examples == ["u1"]
+    assert not checks["timestamps"].passed and checks["timestamps"].examples == ["u1: signup = 2026-11-02T10:00:00Z"]
+    assert not checks["duplicates"].passed and "cio_z9" in checks["duplicates"].examples[0]
+    assert not checks["failed_attribute_change"].passed
+    assert checks["failed_attribute_change"].examples == ["u1: 3 failed attribute change(s)"]
+    assert [c.key for c in result.failed] == ["identifiers", "timestamps", "duplicates", "failed_attribute_change"]
