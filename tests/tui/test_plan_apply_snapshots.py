@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
@@ -50,6 +52,34 @@ async def _applied(pilot) -> None:
     await quiet(pilot)
 
 
+async def _paused(pilot) -> None:
+    """12 lead conversions, every send held in flight, then paused: the progress panel mid-apply."""
+    await settle(pilot)
+    app = pilot.app
+    plan = await lead_plan(app.workspace, 12)
+    client, gate, in_flight = app.workspace.client, asyncio.Event(), []
+    identify = client.identify
+
+    async def held(who, attributes):
+        in_flight.append(who.value)
+        await gate.wait()
+        await identify(who, attributes)
+
+    client.identify = held
+    app.open_plan(plan)
+    await settle(pilot)
+    await pilot.press("a", *"sandbox", "enter")
+    for _ in range(300):
+        await pilot.pause()
+        if len(in_flight) == len(plan.operations):
+            break
+    await pilot.press("p")
+    for _ in range(5):
+        await pilot.pause()
+    app.clear_notifications()
+    await pilot.pause()
+
+
 def test_plan_apply_empty(snap_compare, make_app):
     assert snap_compare(make_app("plan"), terminal_size=SMALL, run_before=quiet)
 
@@ -64,3 +94,7 @@ def test_plan_apply_confirm_irreversible(snap_compare, make_app):
 
 def test_plan_apply_after_apply(snap_compare, make_app):
     assert snap_compare(make_app("plan"), terminal_size=SIZE, run_before=_applied)
+
+
+def test_plan_apply_paused_mid_apply(snap_compare, make_app):
+    assert snap_compare(make_app("plan"), terminal_size=SIZE, run_before=_paused)

@@ -49,7 +49,7 @@ def test_progress_figures_in_words() -> None:
     assert stats.finished == 403 and stats.pending == 597
     assert headline(stats) == "applying · 403/1000 operations · 100.0 ops/s · ETA 6s"
     assert counts_line(stats) == (
-        "done 400 · reconciled 2 · stale (skipped) 0 · failed 1 · uncertain 0 · in flight 3 · pending 594"
+        "done 400 · reconciled 2 · stale (skipped) 0 · failed 1 · uncertain 0 · sending 3 · pending 594"
     )
     assert headline(ApplyStats(total=5)) == "not started · 0/5 operations · rate - · ETA -"
     done = ApplyStats(total=2, counts={"done": 2}, elapsed=75, status="finished")

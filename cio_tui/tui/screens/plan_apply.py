@@ -318,6 +318,8 @@ class PlanScreen(AreaScreen):
         earlier["pending"] = len(plan.operations) - sum(earlier.values())
         self.query_one(ApplyProgress).update_stats(ApplyStats(total=len(plan.operations), counts=earlier,
                                                               status="running"))
+        self.query_one(PlanTable).queue_unfinished("queued for this run; checked again just before sending")
+        self._show_detail()
         self._status("Applying… p pauses, x cancels. Done operations are never sent twice.")
         self._show_phase()
         self._run_apply(plan)
@@ -350,9 +352,14 @@ class PlanScreen(AreaScreen):
     @on(EngineEvent)
     def _engine_event(self, message: EngineEvent) -> None:
         event = message.event
+        table = self.query_one(PlanTable)
         if hasattr(event, "op_id"):
-            self.query_one(PlanTable).set_state(event.op_id, event.state, event.detail or "")
+            table.set_state(event.op_id, event.state, event.detail or "")
+            self._show_detail()
             return
+        if self.engine is not None:  # states the engine reports only as counts (checked, sending, back to pending)
+            table.sync_states({op_id: str(state) for op_id, state in self.engine.tracker.states.items()})
+            self._show_detail()
         if event.paused:
             self.phase = "paused"
         elif event.cancelled and not event.finished:
@@ -367,8 +374,7 @@ class PlanScreen(AreaScreen):
         self.phase = "finished"
         self.result = message.result
         # What this run left is what a next apply resumes from (the engine reads the journal; this is the summary).
-        self.prior_states = {row.key: row.state for row in self.query_one(PlanTable).plan_rows
-                             if row.state not in ("planned", "fresh", "stale", "already_done")}
+        self.prior_states = self.query_one(PlanTable).progressed()
         self._show_detail()
         self._show_phase()
         title, text, severity = apply_outcome(message.result, message.error)

@@ -25,7 +25,7 @@ COUNT_LABELS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("skipped_stale", "stale"), "stale (skipped)"),
     (("failed",), "failed"),
     (("uncertain",), "uncertain"),
-    (("checked", "sent"), "in flight"),
+    (("checked", "sent"), "sending"),
     (("pending",), "pending"),
 )
 STATUS_WORDS = {

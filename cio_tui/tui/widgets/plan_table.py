@@ -26,7 +26,7 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
     "fresh": ("✓", "current"),
     "stale": ("!", "stale"),
     "sending": ("…", "sending"),
-    "sent": ("…", "sent"),
+    "sent": ("…", "sending"),
     "uncertain": ("?", "uncertain"),
     "done": ("✓", "done"),
     "reconciled": ("✓", "reconciled"),
@@ -121,6 +121,24 @@ class PlanTable(DataTable):
         row = replace(row, state=state, detail=detail)
         self._rows[key] = row
         self.update_cell(key, "state", state_text(state))
+
+    def sync_states(self, states: dict[str, str], only: tuple[str, ...] = ("checked", "sent", "pending")) -> None:
+        """Show the states in ``states`` (op_id -> state) that are in ``only`` and differ from the row's."""
+        for key, state in states.items():
+            row = self._rows.get(key)
+            if row is not None and row.state != state and state in only:
+                self.set_state(key, state)
+
+    def queue_unfinished(self, detail: str) -> None:
+        """Mark every operation not done yet as pending (an apply is starting)."""
+        for row in list(self._rows.values()):
+            if row.state not in ("done", "reconciled"):
+                self.set_state(row.key, "pending", detail)
+
+    def progressed(self) -> dict[str, str]:
+        """States an apply left (everything but planned / checked-only rows), for resuming."""
+        untouched = ("planned", "fresh", "stale", "already_done")
+        return {r.key: r.state for r in self._rows.values() if r.state not in untouched}
 
     def row_for(self, key: str) -> PlanRow | None:
         return self._rows.get(key)
