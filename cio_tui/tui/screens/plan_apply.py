@@ -81,6 +81,11 @@ class PlanScreen(AreaScreen):
     class EngineEvent(Message):
         event: Any
 
+        def can_replace(self, message: Message) -> bool:
+            """A newer progress count replaces a queued one (per-operation events are never dropped)."""
+            return (isinstance(message, PlanScreen.EngineEvent) and not hasattr(message.event, "op_id")
+                    and not hasattr(self.event, "op_id"))
+
     @dataclass
     class ApplyEnded(Message):
         result: Any
