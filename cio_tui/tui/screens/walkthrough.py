@@ -81,14 +81,14 @@ class WalkthroughScreen(AreaScreen):
                 with Grid(id="wt-open-buttons"):
                     for mode in OPEN_AREAS:
                         yield Button(f"Open {area(mode).title}", id=f"wt-open-{mode}", classes="wt-open", compact=True)
+                with ContentSwitcher(id="wt-panels", initial="wt-panel-1"):
+                    for number, panel in enumerate(PANELS, start=1):
+                        yield panel(id=f"wt-panel-{number}", classes="wt-panel")
                 with Horizontal(id="wt-buttons"):
                     yield Button("Done (d)", id="wt-done", variant="success", compact=True)
                     yield Button("Skip (s)", id="wt-skip", compact=True)
                     yield Button("Reset", id="wt-reset", compact=True, tooltip="Mark the step not started")
                 yield Input(placeholder="notes for this step (Enter saves)", id="wt-notes", compact=True)
-                with ContentSwitcher(id="wt-panels", initial="wt-panel-1"):
-                    for number, panel in enumerate(PANELS, start=1):
-                        yield panel(id=f"wt-panel-{number}", classes="wt-panel")
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -121,7 +121,7 @@ class VerifyPanel(StepPanel):
                      + ("every check passed." if v.passed else f"{len(v.failed)} check(s) failed.")]
             for check in v.checks:
                 lines.append(f"{'PASS' if check.passed else 'FAIL'}  {check.title}: {check.detail}")
-                lines += [f"      {ex}" for ex in check.examples[:3]]
+                lines += [f"   e.g. {ex}" for ex in check.examples[:3]]
             text = "\n".join(lines)
         self.query_one("#wt-verify-result", Static).update(text)
 
