@@ -83,6 +83,7 @@ async def test_export_prompt_checks_the_path(tmp_path: Path) -> None:
         assert path_input.value == str(tmp_path / f"journal-{plan.plan_id}.jsonl")
         await pilot.click("#fmt-csv")
         assert path_input.value.endswith(".csv")
+        assert str(app.screen.query_one("#export-format-words", Label).render()) == "Format: CSV"
         path_input.value = str(tmp_path / "missing" / "x.csv")
         path_input.focus()
         await pilot.press("enter")

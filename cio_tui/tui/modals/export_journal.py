@@ -56,6 +56,7 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
             with RadioSet(id="export-format"):
                 yield RadioButton("JSONL (one entry per line)", value=True, id="fmt-jsonl")
                 yield RadioButton("CSV (spreadsheet)", id="fmt-csv")
+            yield Label("Format: JSONL", id="export-format-words", markup=False)
             yield Label("File to write (an existing file is replaced):", markup=False)
             yield Input(str(default_path(self.directory, "jsonl", self.plan_id)), id="export-path")
             yield Label("", id="export-error", markup=False)
@@ -73,6 +74,7 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:
+        self.query_one("#export-format-words", Label).update(f"Format: {self.fmt.upper()}")  # not by colour alone
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
         if path.suffix.lstrip(".") in FORMATS:
