@@ -88,6 +88,12 @@ async def test_typed_confirmation_needs_the_exact_name() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         modal = app.screen
         assert isinstance(modal, ConfirmTypedModal)
+        assert str(modal.query_one("#confirm-title", Label).render()) == (
+            "Apply 3 operations on the LIVE workspace 'acme-prod'?"
+        )
+        irreversible = str(modal.query_one("#confirm-irreversible").render())
+        assert irreversible.startswith("IRREVERSIBLE") and "1 merge(s)" in irreversible
+        assert modal.query_one("#confirm-yes", Button).label.plain == "Apply (irreversible)"
         await pilot.press("enter")
         assert "Nothing typed yet" in str(modal.query_one("#confirm-mismatch", Label).render())
         await pilot.press(*"Acme-prod", "enter")
