@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -41,6 +42,11 @@ def open_risks(
     ):
         add(Risk("high", f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
                          f"{state.connection.region}: set the Actions region to the workspace's."))
+    if state.classic.site_id and ":" in state.workspace_fingerprint:
+        digest = hashlib.sha256(state.classic.site_id.strip().encode()).hexdigest()[:16]
+        if digest != state.workspace_fingerprint.split(":", 1)[1]:
+            add(Risk("high", "The classic destination's site id is not this workspace's site id: the classic "
+                             "destination sends to another workspace, or the wrong profile is open."))
     repaired = any(p.done for p in applied)
     audit = state.audit
     if audit is not None and not repaired and state.step(5).status is not StepStatus.SKIPPED:

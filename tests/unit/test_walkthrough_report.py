@@ -81,3 +81,17 @@ def test_report_without_anything_lists_the_cutover_risk(tmp_path) -> None:
     assert "No audit was run." in text and "No plan was applied." in text
     assert "- **high**: No cut-over method chosen" in text
     assert "No plan has been applied to this workspace yet." in text
+
+
+def test_classic_site_id_of_another_workspace_is_a_high_risk() -> None:
+    from cio_tui.walkthrough import WalkthroughState
+    from cio_tui.walkthrough.models import ClassicSettings
+    from cio_tui.walkthrough.risks import open_risks
+    from cio_tui.workspace import fingerprint_of
+
+    state = WalkthroughState(workspace_fingerprint=fingerprint_of("us", "site-a"))
+    state.classic = ClassicSettings(site_id="site-a")
+    assert not [r for r in open_risks(state) if "site id" in r.text]
+    state.classic = ClassicSettings(site_id="site-b")
+    [risk] = [r for r in open_risks(state) if "site id" in r.text]
+    assert risk.level == "high" and "another workspace" in risk.text
