@@ -120,3 +120,26 @@ async def test_plan_table_updates_state_in_words() -> None:
         assert str(table.get_cell("op-00003", "state")) == "✗ failed"
         assert table.row_for("op-00003").detail == "merge refused"
         assert table.highlighted_row is not None and table.highlighted_row.key == "op-00001"
+
+
+def test_resume_note_and_end_of_apply_words() -> None:
+    from cio_tui.identity.apply_events import ApplyResult
+    from cio_tui.tui.widgets.plan_text import apply_outcome, resume_note
+
+    plan = _plan()
+    assert resume_note(plan, {"op-00001": "done", "op-00002": "sent"}) == (
+        "Applied before: 1 done, 1 in doubt (read back before anything is resent). Press a to resume: 2 operation(s) "
+        "left; done ones are not sent again."
+    )
+    ok = ApplyResult(plan_id="p", total=3, by_state={"done": 3}, reasons={}, sent=3, elapsed=1.0)
+    assert apply_outcome(ok) == (
+        "Apply finished", "3/3 operation(s) done. Press j to see every step in the journal.", "information"
+    )
+    stale = ApplyResult(plan_id="p", total=3, by_state={"done": 2, "skipped_stale": 1},
+                        reasons={"stale (the person changed since planning)": 1}, sent=2, elapsed=1.0)
+    title, text, severity = apply_outcome(stale)
+    assert (title, severity) == ("Apply finished with problems", "warning")
+    assert text.startswith("2/3 operation(s) done; 1 stale (the person changed since planning). Press j")
+    assert apply_outcome(None, "Customer.io refused the key.")[1].startswith(
+        "The apply stopped: Customer.io refused the key. What was sent is in the journal"
+    )
