@@ -203,3 +203,25 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         assert app.screen is screen  # nothing left: no confirmation, a notification says so
         for i, op in enumerate(plan.operations):
             assert (await client.get_person(Identifier.cio(op.subject.value))).id == f"gate-{i}"
+
+
+async def test_an_operation_customer_io_does_not_apply_is_shown_failed_with_why(make_app):
+    from cio_tui.identity import operations as ops
+    from tests.tui.test_identifiers import people_with_ids
+
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        a, b = await people_with_ids(app.workspace.client, 2)
+        # planned without the collision check: b's id is already a's, so Customer.io refuses the change
+        plan = Plan.create(workspace_fingerprint=app.workspace.fingerprint, workspace_name="sandbox",
+                           source="manual", created_at=FIXED_NOW, operations=[ops.change_identifiers(b, new_id=a.id)])
+        screen = await _open(pilot, plan)
+        await pilot.press("a", *"sandbox", "enter")
+        await settle(pilot)
+        [row] = screen.query_one(PlanTable).plan_rows
+        assert row.state == "failed" and "failed_attribute_change" in row.detail
+        assert not screen.result.ok
+        status = str(screen.query_one("#plan-status").render())
+        assert status.startswith("0/1 operation(s) done; 1 failed") and "Press j to view the journal" in status
+        assert (await app.workspace.client.get_person(Identifier.cio(b.cio_id))).id == b.id
