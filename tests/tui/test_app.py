@@ -203,3 +203,18 @@ def test_errors_say_what_to_do_next():
     assert "Connect (press 9)" in describe_error(ConfigError("no profile named 'x'"))
     assert "try again" in describe_error(NetworkError("could not connect to track.customer.io"))
     assert "region" in describe_error(RegionError("redirected to the EU host", status=301))
+
+
+async def test_area_bar_is_clickable_and_palette_actions_switch_area_first(make_app):
+    app = make_app("people", sandbox=False, workspace=fake_workspace())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = _text(app.screen.query_one(AreaBar))
+        await pilot.click(AreaBar, offset=(bar.index("8 Journal") + 2, 0))
+        await pilot.pause()
+        assert app.current_mode == "journal"
+        command = next(c for c in palette_commands(app) if c.title == "Connect: add profile")
+        await command.run()
+        await pilot.pause()
+        assert app.current_mode == "connect"
+        assert type(app.screen).__name__ == "ProfileFormModal"
