@@ -39,9 +39,14 @@ async def _history(pilot) -> None:
     with Journal.for_workspace(app.workspace) as journal:
         journal.register_plan(interrupted)
         journal.record(interrupted.plan_id, "op-00003", "done", status=200)
-        journal.record(interrupted.plan_id, "op-00004", "sent", kind="assign_id",
-                       request=interrupted.operations[3].request.model_dump(mode="json"),
-                       before=[{"cio_id": interrupted.operations[3].subject.value, "id": None}])
+        journal.record(
+            interrupted.plan_id,
+            "op-00004",
+            "sent",
+            kind="assign_id",
+            request=interrupted.operations[3].request.model_dump(mode="json"),
+            before=[{"cio_id": interrupted.operations[3].subject.value, "id": None}],
+        )
     await pilot.press("r")
     await quiet(pilot)
     entries = app.screen.query_one("#journal-entries")

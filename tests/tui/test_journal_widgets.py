@@ -30,8 +30,14 @@ def _journal(tmp_path: Path) -> tuple[Journal, Plan]:
     )
     journal = Journal(tmp_path / "journal.sqlite", operator="tester")
     journal.register_plan(plan)
-    journal.record(plan.plan_id, "op-00001", "sent", kind="assign_id", request={"method": "PUT", "path": "/x"},
-                   before={"cio_id": "a1", "id": None})
+    journal.record(
+        plan.plan_id,
+        "op-00001",
+        "sent",
+        kind="assign_id",
+        request={"method": "PUT", "path": "/x"},
+        before={"cio_id": "a1", "id": None},
+    )
     return journal, plan
 
 

@@ -71,8 +71,10 @@ async def test_attach_check_plan_and_apply_from_leads(make_app):
 
         # pasted CSV: a good row, a cio_ prefix, a duplicate id, and an id someone else already holds
         await pilot.press("v")
-        csv = (f"email,id\n{leads[2].email},lead-2\n{leads[3].email},cio_zz\n{leads[4].email},lead-dup\n"
-               f"{leads[5].email},lead-dup\n{leads[6].email},{holder.id}\n")
+        csv = (
+            f"email,id\n{leads[2].email},lead-2\n{leads[3].email},cio_zz\n{leads[4].email},lead-dup\n"
+            f"{leads[5].email},lead-dup\n{leads[6].email},{holder.id}\n"
+        )
         screen.query_one(CsvInput).load_text(csv)
         await pilot.pause()
         assert [(i.line, i.severity) for i in screen.query_one(CsvInput).issues] == [(3, "error")]

@@ -21,18 +21,25 @@ HOLDER = PersonRef(cio_id="h1", id="taken", email="h@example.com")
 
 
 def _build(operations, excluded=(), proposals=()) -> PlanBuild:
-    plan = Plan.create(workspace_fingerprint="us:0", workspace_name="w", source="manual", operations=operations,
-                       created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    plan = Plan.create(
+        workspace_fingerprint="us:0",
+        workspace_name="w",
+        source="manual",
+        operations=operations,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     return PlanBuild(plan=plan, excluded=list(excluded), proposals=list(proposals))
 
 
 def test_typed_ids_win_over_csv_and_checks_follow_the_rows() -> None:
     model = LeadsModel(leads=[ANN, BOB], source="live search")
-    issues = model.set_csv_rows([
-        CsvRow(2, {"email": "ann@example.com", "id": "from-csv"}),
-        CsvRow(3, {"email": "bob@example.com", "id": "bob@example.com"}),
-        CsvRow(4, {"email": "zed@example.com", "id": "z"}),
-    ])
+    issues = model.set_csv_rows(
+        [
+            CsvRow(2, {"email": "ann@example.com", "id": "from-csv"}),
+            CsvRow(3, {"email": "bob@example.com", "id": "bob@example.com"}),
+            CsvRow(4, {"email": "zed@example.com", "id": "z"}),
+        ]
+    )
     assert [(i.line, i.severity) for i in issues] == [(3, "error"), (4, "warning")]
     model.type_id("ANN@example.com", "typed")
     assert [(r.email, r.new_id, r.check.severity) for r in model.rows()] == [
@@ -40,7 +47,9 @@ def test_typed_ids_win_over_csv_and_checks_follow_the_rows() -> None:
         ("bob@example.com", "bob@example.com", "unchecked"),
     ]
     assert [(r.line, r.email, r.id) for r in model.id_rows()] == [
-        (3, "bob@example.com", "bob@example.com"), (4, "zed@example.com", "z"), (None, "ANN@example.com", "typed"),
+        (3, "bob@example.com", "bob@example.com"),
+        (4, "zed@example.com", "z"),
+        (None, "ANN@example.com", "typed"),
     ]
     model.type_id("bob@example.com", "cio_x")
     assert "starts with 'cio_'" in model.rows("bob")[0].check.message
@@ -48,12 +57,20 @@ def test_typed_ids_win_over_csv_and_checks_follow_the_rows() -> None:
 
 def test_engine_verdict_marks_ready_errors_and_merge_proposals() -> None:
     model = LeadsModel(leads=[ANN, BOB])
-    model.set_csv_rows([CsvRow(2, {"email": "ann@example.com", "id": "a-1"}),
-                        CsvRow(3, {"email": "bob@example.com", "id": "taken"})])
+    model.set_csv_rows(
+        [CsvRow(2, {"email": "ann@example.com", "id": "a-1"}), CsvRow(3, {"email": "bob@example.com", "id": "taken"})]
+    )
     build = _build(
         [ops.assign_id(ANN, "a-1")],
-        excluded=[ExcludedRow(line=3, key="bob@example.com", value="taken", reason="the id is already used",
-                              action="listed as a merge proposal")],
+        excluded=[
+            ExcludedRow(
+                line=3,
+                key="bob@example.com",
+                value="taken",
+                reason="the id is already used",
+                action="listed as a merge proposal",
+            )
+        ],
         proposals=[MergeProposal(line=3, identifier="taken", primary=HOLDER, secondary=BOB)],
     )
     issues = model.apply_build(build)

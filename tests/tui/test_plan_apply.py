@@ -21,8 +21,12 @@ async def lead_plan(workspace: Any, count: int = 3, prefix: str = "tui") -> Plan
     leads = (await find_leads(workspace.client))[:count]
     rows = [IdRow(line=i + 2, email=lead.email, id=f"{prefix}-{i}") for i, lead in enumerate(leads)]
     build = await plan_lead_conversion(
-        workspace.client, rows, workspace_fingerprint=workspace.fingerprint, workspace_name=workspace.name,
-        leads=leads, created_at=FIXED_NOW,
+        workspace.client,
+        rows,
+        workspace_fingerprint=workspace.fingerprint,
+        workspace_name=workspace.name,
+        leads=leads,
+        created_at=FIXED_NOW,
     )
     assert not build.excluded
     return build.plan
@@ -118,8 +122,13 @@ async def test_open_a_plan_file_of_another_workspace_is_refused(make_app, tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         plan = await lead_plan(app.workspace, 1)
-        other = Plan.create(workspace_fingerprint="eu:ffffffffffffffff", workspace_name="acme", source="manual",
-                            operations=list(plan.operations), created_at=FIXED_NOW)
+        other = Plan.create(
+            workspace_fingerprint="eu:ffffffffffffffff",
+            workspace_name="acme",
+            source="manual",
+            operations=list(plan.operations),
+            created_at=FIXED_NOW,
+        )
         path = save_plan(other, tmp_path / "other.json")
         await pilot.press("o")
         app.screen.query_one("#plan-path Input").value = str(path)
@@ -193,7 +202,8 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         await pilot.press("a")
         await pilot.pause()
         assert str(app.screen.query_one("#confirm-title").render()).startswith(
-            f"Resume applying {40 - len(sent)} operation(s)")
+            f"Resume applying {40 - len(sent)} operation(s)"
+        )
         await pilot.press(*"sandbox", "enter")
         await settle(pilot)
         assert screen.result.ok
@@ -214,8 +224,13 @@ async def test_an_operation_customer_io_does_not_apply_is_shown_failed_with_why(
         await settle(pilot)
         a, b = await people_with_ids(app.workspace.client, 2)
         # planned without the collision check: b's id is already a's, so Customer.io refuses the change
-        plan = Plan.create(workspace_fingerprint=app.workspace.fingerprint, workspace_name="sandbox",
-                           source="manual", created_at=FIXED_NOW, operations=[ops.change_identifiers(b, new_id=a.id)])
+        plan = Plan.create(
+            workspace_fingerprint=app.workspace.fingerprint,
+            workspace_name="sandbox",
+            source="manual",
+            created_at=FIXED_NOW,
+            operations=[ops.change_identifiers(b, new_id=a.id)],
+        )
         screen = await _open(pilot, plan)
         await pilot.press("a", *"sandbox", "enter")
         await settle(pilot)

@@ -24,10 +24,17 @@ async def _review(pilot) -> None:
     await settle(pilot)
     app = pilot.app
     leads_plan = await lead_plan(app.workspace, 3)
-    merge = ops.merge(PersonRef(cio_id=leads_plan.operations[0].subject.value, email="x@example.com"),
-                      PersonRef(cio_id=leads_plan.operations[2].subject.value, email="y@example.com"))
-    plan = Plan.create(workspace_fingerprint=leads_plan.workspace_fingerprint, workspace_name="sandbox",
-                       source="manual", created_at=FIXED_NOW, operations=[*leads_plan.operations, merge])
+    merge = ops.merge(
+        PersonRef(cio_id=leads_plan.operations[0].subject.value, email="x@example.com"),
+        PersonRef(cio_id=leads_plan.operations[2].subject.value, email="y@example.com"),
+    )
+    plan = Plan.create(
+        workspace_fingerprint=leads_plan.workspace_fingerprint,
+        workspace_name="sandbox",
+        source="manual",
+        created_at=FIXED_NOW,
+        operations=[*leads_plan.operations, merge],
+    )
     await app.workspace.client.identify(Identifier.cio(plan.operations[1].subject.value), {"id": "changed-meanwhile"})
     app.open_plan(plan)
     await settle(pilot)

@@ -133,10 +133,18 @@ def test_resume_note_and_end_of_apply_words() -> None:
     )
     ok = ApplyResult(plan_id="p", total=3, by_state={"done": 3}, reasons={}, sent=3, elapsed=1.0)
     assert apply_outcome(ok) == (
-        "Apply finished", "3/3 operation(s) done. Press j to see every step in the journal.", "information"
+        "Apply finished",
+        "3/3 operation(s) done. Press j to see every step in the journal.",
+        "information",
     )
-    stale = ApplyResult(plan_id="p", total=3, by_state={"done": 2, "skipped_stale": 1},
-                        reasons={"stale (the person changed since planning)": 1}, sent=2, elapsed=1.0)
+    stale = ApplyResult(
+        plan_id="p",
+        total=3,
+        by_state={"done": 2, "skipped_stale": 1},
+        reasons={"stale (the person changed since planning)": 1},
+        sent=2,
+        elapsed=1.0,
+    )
     title, text, severity = apply_outcome(stale)
     assert (title, severity) == ("Apply finished with problems", "warning")
     assert text.startswith("2/3 operation(s) done; 1 stale (the person changed since planning). Press j")

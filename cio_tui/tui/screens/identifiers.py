@@ -45,18 +45,48 @@ class IdentifiersScreen(AreaScreen):
     )
     BINDINGS = [
         Binding("p", "pick", "Pick person", id="identifiers.pick", tooltip="Type the cio_id of the person to change"),
-        Binding("v", "toggle_csv", "Paste CSV", id="identifiers.paste",
-                tooltip="Show the box to paste cio_id,new_id,new_email rows"),
-        Binding("l", "load_csv", "Load CSV", id="identifiers.load_csv",
-                tooltip="Read cio_id,new_id,new_email rows from a file"),
-        Binding("d", "remove", "Remove change", id="identifiers.remove",
-                tooltip="Drop the highlighted typed change from the list"),
-        Binding("c", "check", "Check changes", id="identifiers.check",
-                tooltip="Read the people and check every change against the workspace"),
-        Binding("m", "make_plan", "Make plan", id="identifiers.plan",
-                tooltip="Check every change and open the plan in Plan/Apply"),
-        Binding("x", "plan_merges", "Plan merges", id="identifiers.merges",
-                tooltip="Turn the merge proposals into a merge plan to review (nothing is merged automatically)"),
+        Binding(
+            "v",
+            "toggle_csv",
+            "Paste CSV",
+            id="identifiers.paste",
+            tooltip="Show the box to paste cio_id,new_id,new_email rows",
+        ),
+        Binding(
+            "l",
+            "load_csv",
+            "Load CSV",
+            id="identifiers.load_csv",
+            tooltip="Read cio_id,new_id,new_email rows from a file",
+        ),
+        Binding(
+            "d",
+            "remove",
+            "Remove change",
+            id="identifiers.remove",
+            tooltip="Drop the highlighted typed change from the list",
+        ),
+        Binding(
+            "c",
+            "check",
+            "Check changes",
+            id="identifiers.check",
+            tooltip="Read the people and check every change against the workspace",
+        ),
+        Binding(
+            "m",
+            "make_plan",
+            "Make plan",
+            id="identifiers.plan",
+            tooltip="Check every change and open the plan in Plan/Apply",
+        ),
+        Binding(
+            "x",
+            "plan_merges",
+            "Plan merges",
+            id="identifiers.merges",
+            tooltip="Turn the merge proposals into a merge plan to review (nothing is merged automatically)",
+        ),
     ]
 
     @dataclass
@@ -94,8 +124,11 @@ class IdentifiersScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        for selector, title in (("#ids-cio", "person (cio_id)"), ("#ids-new-id", "new id"),
-                                ("#ids-new-email", "new email")):
+        for selector, title in (
+            ("#ids-cio", "person (cio_id)"),
+            ("#ids-new-id", "new id"),
+            ("#ids-new-email", "new email"),
+        ):
             self.query_one(selector).border_title = title
         for selector in ("#ids-csv", "#ids-proposals"):
             self.query_one(selector).display = False
@@ -126,7 +159,8 @@ class IdentifiersScreen(AreaScreen):
             who = Identifier.cio(text.strip())
         except (IdentifierError, ValueError) as exc:
             self.query_one("#ids-person", Label).update(
-                f"{identifier_problem(exc)}. Type the person's cio_id, e.g. cio_a3000001.")
+                f"{identifier_problem(exc)}. Type the person's cio_id, e.g. cio_a3000001."
+            )
             return
         if self.cio.workspace is None:
             self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
@@ -150,12 +184,14 @@ class IdentifiersScreen(AreaScreen):
         if person is None:
             self.picked = None
             self.query_one("#ids-person", Label).update(
-                f"No person has the cio_id {message.cio_id}. Check it in People (press 2).")
+                f"No person has the cio_id {message.cio_id}. Check it in People (press 2)."
+            )
             return
         self.picked = message.cio_id
         self.query_one("#ids-person", Label).update(
             f"cio_{person.cio_id} · id {person.id or '(none)'} · email {person.email or '(none)'} — type the new id "
-            "and/or email, Enter adds the change")
+            "and/or email, Enter adds the change"
+        )
         self.query_one("#ids-new-id", Input).focus()
         self._refresh()
 
@@ -169,11 +205,13 @@ class IdentifiersScreen(AreaScreen):
         new_email = self.query_one("#ids-new-email", Input).value.strip()
         problem = self.model.add_typed(self.picked, new_id, new_email)
         if problem is not None:
-            self.query_one("#ids-person", Label).update(f"cio_{self.picked}: {problem.message}. Correct it and press "
-                                                        "Enter again.")
+            self.query_one("#ids-person", Label).update(
+                f"cio_{self.picked}: {problem.message}. Correct it and press Enter again."
+            )
         else:
-            self.query_one("#ids-person", Label).update(f"Change for cio_{self.picked} added. Pick another person, "
-                                                        "or press m to make the plan.")
+            self.query_one("#ids-person", Label).update(
+                f"Change for cio_{self.picked} added. Pick another person, or press m to make the plan."
+            )
         self._refresh()
 
     def action_remove(self) -> None:
@@ -204,8 +242,12 @@ class IdentifiersScreen(AreaScreen):
             self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
-            self.app.call_from_thread(self.notify, f"Could not read {path}: {reason}. Check the path.",
-                                      title="File not read", severity="error")
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not read {path}: {reason}. Check the path.",
+                title="File not read",
+                severity="error",
+            )
 
     @on(CsvTextRead)
     def _csv_read(self, message: CsvTextRead) -> None:
@@ -226,8 +268,10 @@ class IdentifiersScreen(AreaScreen):
         text = ""
         if proposals:
             text = f"{len(proposals)} merge proposal(s), not planned (press x to make a merge plan to review):\n"
-            text += "\n".join(f"  cio_{p.secondary.cio_id} wants {p.identifier!r}, which cio_{p.primary.cio_id} "
-                              "already holds" for p in proposals[:5])
+            text += "\n".join(
+                f"  cio_{p.secondary.cio_id} wants {p.identifier!r}, which cio_{p.primary.cio_id} already holds"
+                for p in proposals[:5]
+            )
         self.query_one("#ids-proposals", Static).update(text)
         self.query_one("#ids-proposals").display = bool(proposals)
 
@@ -267,8 +311,13 @@ class IdentifiersScreen(AreaScreen):
                 continue
         try:
             found = await ws.client.get_people(cio_ids) if cio_ids else []
-            build = await plan_identifier_fixes(ws.client, changes, workspace_fingerprint=ws.fingerprint,
-                                                workspace_name=ws.name, created_at=self.cio.services.clock())
+            build = await plan_identifier_fixes(
+                ws.client,
+                changes,
+                workspace_fingerprint=ws.fingerprint,
+                workspace_name=ws.name,
+                created_at=self.cio.services.clock(),
+            )
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title="Could not check the changes", severity="error")
             return
@@ -285,26 +334,37 @@ class IdentifiersScreen(AreaScreen):
         panel.show_issues([*panel.parsed.issues, *issues])
         self._refresh()
         planned, left_out = len(build.plan.operations), len(build.excluded)
-        self.query_one("#ids-person", Label).update(f"Checked: {planned} change(s) ready, {left_out} left out "
-                                                    "(highlight a row for why).")
+        self.query_one("#ids-person", Label).update(
+            f"Checked: {planned} change(s) ready, {left_out} left out (highlight a row for why)."
+        )
         if not message.open_plan:
             return
         if planned == 0:
-            self.notify("No change can be planned: correct the rows marked error, or press x for the merge "
-                        "proposals.", title="Nothing to plan", severity="warning")
+            self.notify(
+                "No change can be planned: correct the rows marked error, or press x for the merge proposals.",
+                title="Nothing to plan",
+                severity="warning",
+            )
             return
-        self.notify(f"{planned} change(s) planned; {left_out} left out with reasons (see Identifiers).",
-                    title="Plan made")
+        self.notify(
+            f"{planned} change(s) planned; {left_out} left out with reasons (see Identifiers).", title="Plan made"
+        )
         self.post_message(OpenPlan(build.plan))
 
     def action_plan_merges(self) -> None:
         ws = self.cio.workspace
         if ws is None or not self.model.proposals:
-            self.notify("No merge proposals: check the changes first (c); a value someone else holds becomes one.",
-                        severity="warning")
+            self.notify(
+                "No merge proposals: check the changes first (c); a value someone else holds becomes one.",
+                severity="warning",
+            )
             return
-        plan = merge_plan(self.model.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name,
-                          created_at=self.cio.services.clock())
+        plan = merge_plan(
+            self.model.proposals,
+            workspace_fingerprint=ws.fingerprint,
+            workspace_name=ws.name,
+            created_at=self.cio.services.clock(),
+        )
         self.post_message(OpenPlan(plan))
 
 

@@ -48,13 +48,28 @@ class JournalScreen(AreaScreen):
     )
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="journal.refresh", tooltip="Read the journal again"),
-        Binding("f", "filter", "Filter", id="journal.filter",
-                tooltip="Type words to match plan id, source, operator or state"),
-        Binding("t", "cycle_status", "Status filter", id="journal.status",
-                tooltip="Show all plans, or only interrupted / not applied / with problems / complete"),
+        Binding(
+            "f",
+            "filter",
+            "Filter",
+            id="journal.filter",
+            tooltip="Type words to match plan id, source, operator or state",
+        ),
+        Binding(
+            "t",
+            "cycle_status",
+            "Status filter",
+            id="journal.status",
+            tooltip="Show all plans, or only interrupted / not applied / with problems / complete",
+        ),
         Binding("e", "export", "Export", id="journal.export", tooltip="Write the entries to a JSONL or CSV file"),
-        Binding("u", "resume", "Resume apply", id="journal.resume",
-                tooltip="Open the highlighted plan in Plan/Apply to finish it; done operations are not resent"),
+        Binding(
+            "u",
+            "resume",
+            "Resume apply",
+            id="journal.resume",
+            tooltip="Open the highlighted plan in Plan/Apply to finish it; done operations are not resent",
+        ),
     ]
 
     @dataclass
@@ -209,16 +224,25 @@ class JournalScreen(AreaScreen):
         from cio_tui.identity.journal import Journal
 
         try:
-            with Journal.for_workspace(self.cio.workspace) as journal, choice.path.open("w", encoding="utf-8",
-                                                                                         newline="") as out:
+            with (
+                Journal.for_workspace(self.cio.workspace) as journal,
+                choice.path.open("w", encoding="utf-8", newline="") as out,
+            ):
                 write = journal.export_csv if choice.format == "csv" else journal.export_jsonl
                 count = write(out, choice.plan_id)
         except OSError as exc:
-            self.app.call_from_thread(self.notify, f"Could not write {choice.path}: {exc.strerror}. Choose another "
-                                      "path.", title="Export failed", severity="error")
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not write {choice.path}: {exc.strerror}. Choose another path.",
+                title="Export failed",
+                severity="error",
+            )
             return
-        self.app.call_from_thread(self.notify, f"{count} entries written to {choice.path} ({choice.format.upper()}).",
-                                  title="Journal exported")
+        self.app.call_from_thread(
+            self.notify,
+            f"{count} entries written to {choice.path} ({choice.format.upper()}).",
+            title="Journal exported",
+        )
 
     # -- resume ------------------------------------------------------------------------------------------
     def action_resume(self) -> None:
@@ -227,8 +251,11 @@ class JournalScreen(AreaScreen):
             self.notify("Highlight a plan first.", severity="warning")
             return
         if not can_resume(record):
-            self.notify(f"Plan {record.plan_id} is {plan_status(record)}: nothing is left to apply. Open it with "
-                        "Plan/Apply's o to review it, or make a new plan.", severity="warning")
+            self.notify(
+                f"Plan {record.plan_id} is {plan_status(record)}: nothing is left to apply. Open it with "
+                "Plan/Apply's o to review it, or make a new plan.",
+                severity="warning",
+            )
             return
         self._load_for_resume(record.plan_id)
 

@@ -38,8 +38,10 @@ def proposals_text(build: PlanBuild | None) -> str:
         return ""
     lines = [f"{len(build.proposals)} merge proposal(s), not planned (press x to make a merge plan to review):"]
     for p in build.proposals[:5]:
-        lines.append(f"  merge lead cio_{p.secondary.cio_id} ({p.secondary.email}) into cio_{p.primary.cio_id}, "
-                     f"which already holds the id {p.identifier!r}")
+        lines.append(
+            f"  merge lead cio_{p.secondary.cio_id} ({p.secondary.email}) into cio_{p.primary.cio_id}, "
+            f"which already holds the id {p.identifier!r}"
+        )
     if len(build.proposals) > 5:
         lines.append(f"  … and {len(build.proposals) - 5} more")
     return "\n".join(lines)
@@ -55,17 +57,32 @@ class LeadsScreen(AreaScreen):
     )
     BINDINGS = [
         Binding("r", "load_live", "Load leads", id="leads.load", tooltip="Search this workspace for leads"),
-        Binding("o", "open_export", "Open export", id="leads.export",
-                tooltip="Read leads from a people export CSV (cio_id,email,id) instead of searching"),
+        Binding(
+            "o",
+            "open_export",
+            "Open export",
+            id="leads.export",
+            tooltip="Read leads from a people export CSV (cio_id,email,id) instead of searching",
+        ),
         Binding("f", "filter", "Filter", id="leads.filter", tooltip="Show only leads matching some words"),
         Binding("i", "type_id", "Type id", id="leads.type_id", tooltip="Type the id for the highlighted lead"),
         Binding("v", "toggle_csv", "Paste CSV", id="leads.paste", tooltip="Show the box to paste email,id rows"),
         Binding("l", "load_csv", "Load ids CSV", id="leads.load_csv", tooltip="Read email,id rows from a file"),
         Binding("c", "check", "Check ids", id="leads.check", tooltip="Check every attached id against the workspace"),
-        Binding("m", "make_plan", "Make plan", id="leads.plan",
-                tooltip="Check every id and open the conversion plan in Plan/Apply"),
-        Binding("x", "plan_merges", "Plan merges", id="leads.merges",
-                tooltip="Turn the merge proposals into a merge plan to review (nothing is merged automatically)"),
+        Binding(
+            "m",
+            "make_plan",
+            "Make plan",
+            id="leads.plan",
+            tooltip="Check every id and open the conversion plan in Plan/Apply",
+        ),
+        Binding(
+            "x",
+            "plan_merges",
+            "Plan merges",
+            id="leads.merges",
+            tooltip="Turn the merge proposals into a merge plan to review (nothing is merged automatically)",
+        ),
     ]
 
     @dataclass
@@ -95,8 +112,7 @@ class LeadsScreen(AreaScreen):
         yield Static("", id="leads-detail", markup=False)
         with Horizontal(id="leads-id-row"):
             yield Label("New id:", id="leads-id-label", markup=False)
-            yield Input(placeholder="type the id, Enter saves and moves to the next lead", id="leads-id",
-                        compact=True)
+            yield Input(placeholder="type the id, Enter saves and moves to the next lead", id="leads-id", compact=True)
         yield CsvInput(("email", "id"), required=("email", "id"), id="leads-csv")
         yield Static("", id="leads-proposals", markup=False)
 
@@ -156,8 +172,12 @@ class LeadsScreen(AreaScreen):
                 self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.app.call_from_thread(self.notify, f"Could not read {path}: {reason}. Check the path and the header.",
-                                      title="File not read", severity="error")
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not read {path}: {reason}. Check the path and the header.",
+                title="File not read",
+                severity="error",
+            )
 
     @on(LeadsRead)
     def _leads_read(self, message: LeadsRead) -> None:
@@ -183,8 +203,11 @@ class LeadsScreen(AreaScreen):
             summary = EMPTY_TEXT
         else:
             summary = f"{counts['leads']} lead(s) from {self.model.source} · {counts['attached']} with an id attached"
-            parts = [f"{counts[k]} {w}" for k, w in (("ok", "ready"), ("error", "with errors"),
-                                                     ("merge", "merge proposal(s)")) if counts.get(k)]
+            parts = [
+                f"{counts[k]} {w}"
+                for k, w in (("ok", "ready"), ("error", "with errors"), ("merge", "merge proposal(s)"))
+                if counts.get(k)
+            ]
             if parts:
                 summary += " · " + ", ".join(parts)
         self.query_one("#leads-summary", Label).update(summary)
@@ -268,8 +291,9 @@ class LeadsScreen(AreaScreen):
             return
         rows = self.model.id_rows()
         if not rows:
-            self.notify("No id is attached yet: type ids (i), paste CSV (v) or load a CSV file (l).",
-                        severity="warning")
+            self.notify(
+                "No id is attached yet: type ids (i), paste CSV (v) or load a CSV file (l).", severity="warning"
+            )
             return
         self.query_one("#leads-summary", Label).update(f"Checking {len(rows)} id(s) against the workspace…")
         self._check(rows, open_plan)
@@ -281,8 +305,12 @@ class LeadsScreen(AreaScreen):
         ws = self.cio.workspace
         try:
             build = await plan_lead_conversion(
-                ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name,
-                leads=self.model.leads or None, created_at=self.cio.services.clock(),
+                ws.client,
+                rows,
+                workspace_fingerprint=ws.fingerprint,
+                workspace_name=ws.name,
+                leads=self.model.leads or None,
+                created_at=self.cio.services.clock(),
             )
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title="Could not check the ids", severity="error")
@@ -300,25 +328,36 @@ class LeadsScreen(AreaScreen):
         self._refresh_rows()
         planned, left_out = len(build.plan.operations), len(build.excluded)
         if not message.open_plan:
-            self.notify(f"{planned} ready to convert, {left_out} left out (reasons in the Check column).",
-                        title="Ids checked")
+            self.notify(
+                f"{planned} ready to convert, {left_out} left out (reasons in the Check column).", title="Ids checked"
+            )
             return
         if planned == 0:
-            self.notify("No row can be planned: correct the rows marked error, or press x for the merge proposals.",
-                        title="Nothing to plan", severity="warning")
+            self.notify(
+                "No row can be planned: correct the rows marked error, or press x for the merge proposals.",
+                title="Nothing to plan",
+                severity="warning",
+            )
             return
-        self.notify(f"{planned} lead(s) to convert; {left_out} row(s) left out with reasons (see Leads).",
-                    title="Plan made")
+        self.notify(
+            f"{planned} lead(s) to convert; {left_out} row(s) left out with reasons (see Leads).", title="Plan made"
+        )
         self.post_message(OpenPlan(build.plan))
 
     def action_plan_merges(self) -> None:
         ws = self.cio.workspace
         if ws is None or self.build is None or not self.build.proposals:
-            self.notify("No merge proposals: check the ids first (c); an id held by another person becomes one.",
-                        severity="warning")
+            self.notify(
+                "No merge proposals: check the ids first (c); an id held by another person becomes one.",
+                severity="warning",
+            )
             return
-        plan = merge_plan(self.build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name,
-                          created_at=self.cio.services.clock())
+        plan = merge_plan(
+            self.build.proposals,
+            workspace_fingerprint=ws.fingerprint,
+            workspace_name=ws.name,
+            created_at=self.cio.services.clock(),
+        )
         self.post_message(OpenPlan(plan))
 
 

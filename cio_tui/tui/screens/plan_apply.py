@@ -8,7 +8,6 @@ and the journal in threads, the stale check and the apply engine in async worker
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,12 +21,13 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from cio_tui.identity.plan import Plan, load_plan, save_plan
-from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.widgets.apply_progress import ApplyProgress, ApplyStats
+from cio_tui.tui.widgets.apply_progress import ApplyProgress
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
-from cio_tui.tui.widgets.plan_rows import irreversible_lines, operation_detail, rows_from_plan
+from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
+from cio_tui.tui.widgets.plan_rows import operation_detail, rows_from_plan
 from cio_tui.tui.widgets.plan_table import PlanTable
 from cio_tui.tui.widgets.plan_text import (
     EMPTY_TEXT,
@@ -49,16 +49,14 @@ class PlanScreen(AreaScreen):
         "or cancel at any time: nothing is lost or sent twice, and the journal records every step."
     )
     BINDINGS = [
-        Binding("o", "open_file", "Open plan file", id="plan.open",
-                tooltip="Load a plan saved by `cio-tui plan ... --out FILE` or by this screen"),
+        Binding("o", "open_file", "Open plan file", id="plan.open", tooltip="Load a plan saved as JSON (plan --out)"),
         Binding("s", "save_file", "Save plan", id="plan.save", tooltip="Write this plan to a JSON file to apply later"),
-        Binding("c", "check", "Check stale", id="plan.check",
-                tooltip="Read every person now and mark operations that are stale or already done"),
-        Binding("a", "apply", "Apply", id="plan.apply",
-                tooltip="Type the workspace name to confirm, then send the operations with progress"),
+        Binding(
+            "c", "check", "Check stale", id="plan.check", tooltip="Read everyone now; mark stale or done operations"
+        ),
+        Binding("a", "apply", "Apply", id="plan.apply", tooltip="Type the workspace name, then send with progress"),
         Binding("p", "pause", "Pause/resume", id="plan.pause", tooltip="Hold the apply after in-flight requests"),
-        Binding("x", "cancel_apply", "Cancel apply", id="plan.cancel",
-                tooltip="Stop sending; in-flight requests finish and are journaled, the rest stay pending"),
+        Binding("x", "cancel_apply", "Cancel apply", id="plan.cancel", tooltip="Stop sending; the rest stays pending"),
         Binding("j", "journal", "View journal", id="plan.journal", tooltip="Open the Journal area"),
     ]
 
@@ -83,8 +81,11 @@ class PlanScreen(AreaScreen):
 
         def can_replace(self, message: Message) -> bool:
             """A newer progress count replaces a queued one (per-operation events are never dropped)."""
-            return (isinstance(message, PlanScreen.EngineEvent) and not hasattr(message.event, "op_id")
-                    and not hasattr(self.event, "op_id"))
+            return (
+                isinstance(message, PlanScreen.EngineEvent)
+                and not hasattr(message.event, "op_id")
+                and not hasattr(self.event, "op_id")
+            )
 
     @dataclass
     class ApplyEnded(Message):
@@ -146,8 +147,7 @@ class PlanScreen(AreaScreen):
     def show_plan(self, plan: Plan) -> None:
         """Navigation contract (``app.open_plan``): show ``plan`` for review (resuming if it was applied before)."""
         if self.phase in RUNNING:
-            self.notify("An apply is running here: pause or cancel it before opening another plan.",
-                        severity="warning")
+            self.notify("An apply is running here: pause or cancel it before opening another plan.", severity="warning")
             return
         self.plan, self.checks, self.prior_states, self.result = plan, [], {}, None
         self.phase = "review"
@@ -213,11 +213,17 @@ class PlanScreen(AreaScreen):
         try:
             written = save_plan(plan, path)
         except OSError as exc:
-            self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {exc.strerror}. "
-                                      "Choose another folder.", severity="error")
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not save the plan to {path}: {exc.strerror}. Choose another folder.",
+                severity="error",
+            )
             return
-        self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
-                                  f"`cio-tui apply {written}`.", title="Plan saved")
+        self.app.call_from_thread(
+            self.notify,
+            f"Plan saved to {written}. Apply it later here (o) or with `cio-tui apply {written}`.",
+            title="Plan saved",
+        )
 
     @on(PlanRead)
     def _plan_read(self, message: PlanRead) -> None:
@@ -280,33 +286,15 @@ class PlanScreen(AreaScreen):
 
     # -- apply -------------------------------------------------------------------------------------------
     def action_apply(self) -> None:
-        plan, workspace = self.plan, self.cio.workspace
+        plan = self.plan
         if plan is None or self.phase in RUNNING:
             return
-        if workspace is None:
-            self.notify("No workspace is open: connect the plan's workspace first (press 9).", severity="warning")
+        checked = check_summary(self.checks) if self.checks else ""
+        try:
+            request = apply_request(plan, self.cio.workspace, self.prior_states, checked)
+        except NothingToApply as why:
+            self.notify(str(why), title="Nothing to apply", severity="warning", timeout=12)
             return
-        if plan.workspace_fingerprint != workspace.fingerprint:
-            self.notify(
-                f"This plan was made for workspace {plan.workspace_name!r}, not {workspace.name!r}. Open that "
-                "workspace in Connect (press 9), or make a new plan here.", title="Wrong workspace",
-                severity="error", timeout=12)
-            return
-        succeeded = {op for op, s in self.prior_states.items() if s in ("done", "reconciled")}
-        remaining = len(plan.operations) - len(succeeded)
-        if remaining == 0:
-            self.notify("Every operation of this plan is already done. Nothing to apply.")
-            return
-        summary = plan.summary().lines()
-        if self.checks:
-            summary.append(check_summary(self.checks))
-        if self.prior_states:
-            summary.append(resume_note(plan, self.prior_states))
-        verb = "Resume applying" if self.prior_states else "Apply"
-        request = ConfirmRequest(
-            workspace=workspace.name, action=f"{verb} {remaining} operation(s)", summary=summary,
-            irreversible=irreversible_lines(plan), is_live=not workspace.is_sandbox,
-        )
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -319,10 +307,7 @@ class PlanScreen(AreaScreen):
     def _start_apply(self, plan: Plan) -> None:
         self.phase = "applying"
         self._started = self.cio.services.clock()
-        earlier = Counter(self.prior_states.values())
-        earlier["pending"] = len(plan.operations) - sum(earlier.values())
-        self.query_one(ApplyProgress).update_stats(ApplyStats(total=len(plan.operations), counts=earlier,
-                                                              status="running"))
+        self.query_one(ApplyProgress).update_stats(starting_stats(plan, self.prior_states))
         self.query_one(PlanTable).queue_unfinished("queued for this run; checked again just before sending")
         self._show_detail()
         self._status("Applying… p pauses, x cancels. Done operations are never sent twice.")
@@ -384,9 +369,18 @@ class PlanScreen(AreaScreen):
         self._show_phase()
         title, text, severity = apply_outcome(message.result, message.error)
         progress = self.query_one(ApplyProgress)
-        progress.update_stats(stats_from_progress(None, self._elapsed(), "failed" if message.error else
-                                                  "cancelled" if getattr(message.result, "cancelled", False)
-                                                  else "finished", previous=progress.stats))
+        progress.update_stats(
+            stats_from_progress(
+                None,
+                self._elapsed(),
+                "failed"
+                if message.error
+                else "cancelled"
+                if getattr(message.result, "cancelled", False)
+                else "finished",
+                previous=progress.stats,
+            )
+        )
         self._status(text)
         self.notify(text, title=title, severity=severity, timeout=15)
 

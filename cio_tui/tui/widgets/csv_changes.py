@@ -92,8 +92,12 @@ class ChangesModel:
         issues: list[RowIssue] = []
         for row in rows:
             v = row.values
-            change = IdentifierChange(line=row.line, cio_id=norm_cio(v.get("cio_id", "")),
-                                      new_id=v.get("new_id") or None, new_email=v.get("new_email") or None)
+            change = IdentifierChange(
+                line=row.line,
+                cio_id=norm_cio(v.get("cio_id", "")),
+                new_id=v.get("new_id") or None,
+                new_email=v.get("new_email") or None,
+            )
             self.from_csv.append(change)
             problem = check_change(change)
             if problem:
@@ -126,12 +130,17 @@ class ChangesModel:
         out = []
         for c in self.changes():
             ref = self.current.get(c.cio_id)
-            out.append(ChangeRow(
-                line=c.line, cio_id=c.cio_id,
-                old_id=ref.id if ref else None, new_id=c.new_id,
-                old_email=ref.email if ref else None, new_email=c.new_email,
-                check=self.checks.get((c.line, c.cio_id), UNCHECKED),
-            ))
+            out.append(
+                ChangeRow(
+                    line=c.line,
+                    cio_id=c.cio_id,
+                    old_id=ref.id if ref else None,
+                    new_id=c.new_id,
+                    old_email=ref.email if ref else None,
+                    new_email=c.new_email,
+                    check=self.checks.get((c.line, c.cio_id), UNCHECKED),
+                )
+            )
         return out
 
     def preview(self, row: ChangeRow) -> tuple[str, str]:

@@ -28,8 +28,11 @@ def entry_text(entry: JournalEntry | None) -> Text:
     out.append("State: ")
     out.append_text(state_text(entry.state, entry.detail or ""))
     out.append(f"\nHTTP status: {entry.status if entry.status is not None else '-'}\n")
-    for title, value in (("Request (credentials never stored)", entry.request), ("Before", entry.before),
-                         ("After", entry.after)):
+    for title, value in (
+        ("Request (credentials never stored)", entry.request),
+        ("Before", entry.before),
+        ("After", entry.after),
+    ):
         out.append(f"\n{title}:\n", style="bold underline")
         out.append(_json(value) if value is not None else "(none recorded)")
         out.append("\n")

@@ -81,8 +81,14 @@ class LeadsModel:
             if problem:
                 issues.append(RowIssue(row.line, problem, "error", new_id))
             elif self.leads and key not in known:
-                issues.append(RowIssue(row.line, "not among the leads loaded here (checked against the workspace "
-                                       "when you press c)", "warning", email))
+                issues.append(
+                    RowIssue(
+                        row.line,
+                        "not among the leads loaded here (checked against the workspace when you press c)",
+                        "warning",
+                        email,
+                    )
+                )
         self.checks = {k: v for k, v in self.checks.items() if k in self.typed}
         return issues
 

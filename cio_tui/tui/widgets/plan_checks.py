@@ -46,9 +46,7 @@ async def read_people(client: Any, cio_ids: list[str], progress: Callable[[int, 
     return people
 
 
-async def check_plan(
-    client: Any, plan: Plan, progress: Callable[[int, int], None] | None = None
-) -> list[OpCheck]:
+async def check_plan(client: Any, plan: Plan, progress: Callable[[int, int], None] | None = None) -> list[OpCheck]:
     """One ``OpCheck`` per operation, in plan order."""
     cio_ids = list(dict.fromkeys(cid for op in plan.operations for cid in op.cio_ids))
     people = await read_people(client, cio_ids, progress)

@@ -75,5 +75,8 @@ def apply_outcome(result: Any, error: str = "") -> tuple[str, str, str]:
         text += "; " + "; ".join(reasons)
     if result.cancelled:
         return "Apply cancelled", text + ". Press a to resume the rest, or j to view the journal.", "warning"
-    return "Apply finished with problems", text + ". Press j to view the journal; stale operations need a new plan.", \
-        "warning"
+    return (
+        "Apply finished with problems",
+        text + ". Press j to view the journal; stale operations need a new plan.",
+        "warning",
+    )
