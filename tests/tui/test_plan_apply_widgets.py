@@ -151,3 +151,30 @@ def test_resume_note_and_end_of_apply_words() -> None:
     assert apply_outcome(None, "Customer.io refused the key.")[1].startswith(
         "The apply stopped: Customer.io refused the key. What was sent is in the journal"
     )
+
+
+def test_apply_request_refuses_with_reasons_and_counts_what_is_left() -> None:
+    from types import SimpleNamespace
+
+    import pytest
+
+    from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
+
+    plan = _plan()
+    here = SimpleNamespace(name="acme-prod", fingerprint=plan.workspace_fingerprint, is_sandbox=False)
+    other = SimpleNamespace(name="staging", fingerprint="eu:ffffffffffffffff", is_sandbox=True)
+    with pytest.raises(NothingToApply, match="No workspace is open"):
+        apply_request(plan, None, {})
+    with pytest.raises(NothingToApply, match="made for workspace 'acme-prod', not 'staging'"):
+        apply_request(plan, other, {})
+    with pytest.raises(NothingToApply, match="already done"):
+        apply_request(plan, here, {op.op_id: "done" for op in plan.operations})
+    request = apply_request(plan, here, {"op-00001": "reconciled"}, "Checked just now: 2 up to date.")
+    assert (request.action, request.is_live, request.workspace) == ("Resume applying 2 operation(s)", True, "acme-prod")
+    assert request.summary[-2:] == [
+        "Checked just now: 2 up to date.",
+        "Applied before: 1 done. Press a to resume: 2 operation(s) left; done ones are not sent again.",
+    ]
+    assert request.is_irreversible
+    stats = starting_stats(plan, {"op-00001": "reconciled"})
+    assert (stats.total, stats.finished, stats.pending, stats.status) == (3, 1, 2, "running")
