@@ -6,6 +6,7 @@ Choosing an action of another area switches to it first.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -50,19 +51,28 @@ def palette_commands(app: CioApp) -> Iterator[PaletteCommand]:
 
 
 class AreaCommands(Provider):
-    """Areas and their actions."""
+    """Areas and their actions. The area screen modules are imported in a thread when the palette opens (the first
+    time that takes a few hundred milliseconds), so typing in the palette never waits for them."""
+
+    _commands: list[PaletteCommand] | None = None
+
+    async def startup(self) -> None:
+        app = cast("CioApp", self.app)
+        self._commands = await asyncio.to_thread(lambda: list(palette_commands(app)))
 
     @property
-    def _cio(self) -> CioApp:
-        return cast("CioApp", self.app)
+    def commands(self) -> list[PaletteCommand]:
+        if self._commands is None:
+            self._commands = list(palette_commands(cast("CioApp", self.app)))
+        return self._commands
 
     async def discover(self) -> Hits:
-        for command in palette_commands(self._cio):
+        for command in self.commands:
             yield DiscoveryHit(command.title, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in palette_commands(self._cio):
+        for command in self.commands:
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
