@@ -25,6 +25,7 @@ from cio_tui.tui.services import AppServices, StartChoice
 
 STYLES = Path(__file__).parent / "styles"
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
+WARM_UP_DELAY = 1.0  # seconds after the first frame before the other area modules are imported
 
 
 def area_styles() -> list[Path]:
@@ -99,6 +100,13 @@ class CioApp(App[None]):
         self.switch_mode(self._initial_area or default)
         if self.workspace is None and start.opens_workspace:
             self.open_workspace(start)
+        self.set_timer(WARM_UP_DELAY, self.warm_up_areas)
+
+    @work(thread=True, group="navigation", exit_on_error=False)
+    def warm_up_areas(self) -> None:
+        """Import every area's screen module in the background, so a first visit to an area does not wait."""
+        for area in AREAS:
+            area.screen_class()
 
     @work(exclusive=True, group="workspace", exit_on_error=False)
     async def open_workspace(self, choice: StartChoice, then: str | None = None) -> Any:
