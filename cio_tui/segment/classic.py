@@ -114,7 +114,8 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
         )
     event = call.event or ""
     context = call.context or {}
-    token = (context.get("device") or {}).get("token")
+    ctx_device = context.get("device") if isinstance(context.get("device"), dict) else {}
+    token = ctx_device.get("token")
     if event in DEVICE_ADD_EVENTS + DEVICE_DELETE_EVENTS:
         notes = [
             f"'{event}' adds, refreshes or deletes the device from context.device.token ([SD:classic]); whether it "
@@ -124,8 +125,8 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
             return ClassicResult(notes=notes + ["No context.device.token: no device request is sent."])
         if event in DEVICE_ADD_EVENTS:
             device: dict[str, Any] = {"id": token}
-            if (context.get("device") or {}).get("type"):
-                device["platform"] = context["device"]["type"]
+            if ctx_device.get("type"):
+                device["platform"] = ctx_device["type"]
             request = HttpRequest(method="PUT", path=v1_customer_path(call.userId, "devices"), body={"device": device})
         else:
             request = HttpRequest(method="DELETE", path=v1_customer_path(call.userId, "devices", token), body=None)

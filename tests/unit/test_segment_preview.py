@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cio_tui.cli import main
@@ -270,6 +270,7 @@ MESSAGES = st.fixed_dictionaries(
 
 @settings(max_examples=300, deadline=None)
 @given(MESSAGES)
+@example({"type": "track", "event": "Application Installed", "userId": "u1", "context": {"device": True}})
 def test_any_message_previews_or_is_refused_cleanly(message: dict) -> None:
     try:
         call = call_from_message(message)
