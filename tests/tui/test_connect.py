@@ -147,3 +147,21 @@ async def test_without_a_usable_keyring_keys_stay_in_memory_and_the_choices_are_
         assert app.services.credentials.get("temp", "app").get_secret_value() == SANDBOX_APP_KEY
         assert not app.services.credentials.persistent
         assert memory_keyring.store == {}
+
+
+async def test_a_wrong_region_is_detected_and_fixed_in_one_key(make_app, memory_keyring):
+    save_profile(Profile(name="staging", region="eu", **sandbox_profile_fields()), load_settings())
+    memory_keyring.set_password(SERVICE, "staging:track_api_key", SANDBOX_TRACK_KEY)
+    memory_keyring.set_password(SERVICE, "staging:app_api_key", SANDBOX_APP_KEY)
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        result = _text(app, "#check-result")
+        assert "workspace in US" in result and "profile says EU" in result and "press r" in result
+        await pilot.press("r")
+        await settle(pilot)
+        await settle(pilot)
+        assert load_settings().profiles["staging"].region == "us"
+        assert "ALL GOOD" in _text(app, "#check-result")

@@ -39,6 +39,8 @@ class ConnectScreen(AreaScreen):
                 tooltip="Check both keys of the highlighted profile live, and detect its region"),
         Binding("s", "sandbox", "Open sandbox", id="connect.sandbox",
                 tooltip="Open the embedded sandbox workspace (no account needed)"),
+        Binding("r", "use_detected_region", "Use detected region", id="connect.use_detected_region",
+                tooltip="Save the region the last check detected into the profile, then check again"),
         Binding("d", "remove", "Remove profile", id="connect.remove", show=False,
                 tooltip="Remove the highlighted profile and its stored keys (asks first)"),
     ]
@@ -227,9 +229,25 @@ class ConnectScreen(AreaScreen):
             panel.update(f"Check of {name} failed: {describe_error(exc)}")
             return None
         self.last_check = result
+        self.refresh_bindings()
         panel.update(check_text(result, self.cio.services.clock()))
         panel.set_class(not result.ok, "-failed")
         return result
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_detected_region":  # only after a check that found the profile in the wrong region
+            check = self.last_check
+            return bool(check is not None and check.profile != ENV and not check.region_ok)
+        return super().check_action(action, parameters)
+
+    def action_use_detected_region(self) -> None:
+        check = self.last_check
+        if check is None or check.region_ok or check.profile not in self.settings.profiles:
+            return
+        profile = self.settings.profiles[check.profile].model_copy(update={"region": check.detected_region})
+        self.last_check = None
+        self.refresh_bindings()
+        self.save(ProfileForm(profile=profile, track_key=None, app_key=None, check=True))
 
     def action_open_selected(self) -> None:
         name = self.selected()

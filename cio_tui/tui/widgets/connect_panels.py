@@ -41,8 +41,8 @@ def check_text(check: Any, now: datetime) -> str:
         lines.append(f"  {key.label}: {OUTCOME_WORDS.get(key.outcome, key.outcome.upper())}: {key.message}")
     if check.detected_region:
         verdict = "matches the profile" if check.region_ok else (
-            f"but the profile says {check.configured_region.upper()}: edit the profile (e) and set the region to "
-            f"{check.detected_region.upper()}"
+            f"but the profile says {check.configured_region.upper()}: press r to use "
+            f"{check.detected_region.upper()} (or edit the profile with e)"
         )
         lines.append(f"  Region: workspace in {check.detected_region.upper()}, {verdict}")
     if not check.ok and check.region_ok:
