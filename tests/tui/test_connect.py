@@ -165,3 +165,21 @@ async def test_a_wrong_region_is_detected_and_fixed_in_one_key(make_app, memory_
         await settle(pilot)
         assert load_settings().profiles["staging"].region == "us"
         assert "ALL GOOD" in _text(app, "#check-result")
+
+
+async def test_the_environment_profile_is_listed_checked_and_opened(make_app, monkeypatch, memory_keyring):
+    for name, value in {"CIO_TUI_SITE_ID": "sandbox", "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
+                        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY, "CIO_TUI_TRACK_URL": SANDBOX_ORIGIN,
+                        "CIO_TUI_APP_URL": SANDBOX_ORIGIN}.items():
+        monkeypatch.setenv(name, value)
+    app = make_app(sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.selected() == "env"
+        await pilot.press("k")
+        await settle(pilot)
+        assert "ALL GOOD" in _text(app, "#check-result")
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.workspace.name == "env"
+        assert memory_keyring.store == {}
