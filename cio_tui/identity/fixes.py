@@ -14,15 +14,18 @@ from pydantic import BaseModel, ConfigDict
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_new_id, looks_like_email, normalize_email
 from cio_tui.customerio.models import Person
 from cio_tui.identity import operations as ops
-from cio_tui.identity.plan import Plan, PlanSource
+from cio_tui.identity.plan import PlanSource
 from cio_tui.identity.rows import (
     CsvFormatError,
     ExcludedRow,
     MergeProposal,
     PlanBuild,
+    exclude_repeats,
     holders_of_emails,
     holders_of_ids,
+    plan_build,
     read_csv,
+    split_checked,
 )
 
 
@@ -82,19 +85,14 @@ def _duplicates(changes: list[IdentifierChange]) -> tuple[list[IdentifierChange]
             groups.setdefault(("new id", c.new_id), []).append(c)
         if c.new_email:
             groups.setdefault(("new email", normalize_email(c.new_email)), []).append(c)
-    bad: dict[int, ExcludedRow] = {}
-    for (what, _), same in groups.items():
-        if len(same) > 1:
-            lines = ", ".join(str(c.line) for c in same)
-            for c in same:
-                bad.setdefault(
-                    id(c),
-                    _excluded(
-                        c,
-                        f"the same {what} is on several lines ({lines})",
-                        "keep one line per person and per new value, then plan again",
-                    ),
-                )
+    bad = exclude_repeats(
+        ((what, same) for (what, _), same in groups.items()),
+        lambda c, what, lines: _excluded(
+            c,
+            f"the same {what} is on several lines ({lines})",
+            "keep one line per person and per new value, then plan again",
+        ),
+    )
     return [c for c in changes if id(c) not in bad], list(bad.values())
 
 
@@ -106,15 +104,9 @@ async def plan_identifier_fixes(
     workspace_name: str,
     created_at: datetime | None = None,
 ) -> PlanBuild:
-    excluded: list[ExcludedRow] = []
     proposals: list[MergeProposal] = []
-    fine: list[IdentifierChange] = []
-    for c in changes:
-        problem = check_change(c)
-        if problem:
-            excluded.append(_excluded(c, problem, "correct the line and plan again"))
-        else:
-            fine.append(c.model_copy(update={"cio_id": Identifier.cio(c.cio_id).value}))
+    fine, excluded = split_checked(changes, check_change, _excluded)
+    fine = [c.model_copy(update={"cio_id": Identifier.cio(c.cio_id).value}) for c in fine]
     fine, dup = _duplicates(fine)
     excluded += dup
     found = await client.get_people([Identifier.cio(c.cio_id) for c in fine]) if fine else []
@@ -156,16 +148,16 @@ async def plan_identifier_fixes(
             proposals.append(MergeProposal(line=c.line, identifier=str(value), primary=clash.ref, secondary=person.ref))
             continue
         operations.append(ops.change_identifiers(person.ref, new_id=new_id, new_email=new_email))
-    plan = Plan.create(
+    return plan_build(
+        PlanSource.FIX_IDENTIFIERS,
+        f"change identifiers of {len(operations)} person(s)",
+        operations,
+        excluded,
+        proposals,
         workspace_fingerprint=workspace_fingerprint,
         workspace_name=workspace_name,
-        source=PlanSource.FIX_IDENTIFIERS,
-        description=f"change identifiers of {len(operations)} person(s)",
-        operations=operations,
         created_at=created_at,
     )
-    excluded.sort(key=lambda r: r.line or 0)
-    return PlanBuild(plan=plan, excluded=excluded, proposals=proposals)
 
 
 __all__ = ["IdentifierChange", "check_change", "plan_identifier_fixes", "read_changes"]

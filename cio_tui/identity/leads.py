@@ -19,8 +19,18 @@ from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import IdentifierError, check_new_id, looks_like_email, normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
-from cio_tui.identity.plan import Plan, PlanSource
-from cio_tui.identity.rows import ExcludedRow, MergeProposal, PlanBuild, holders_of_emails, holders_of_ids, read_csv
+from cio_tui.identity.plan import PlanSource
+from cio_tui.identity.rows import (
+    ExcludedRow,
+    MergeProposal,
+    PlanBuild,
+    exclude_repeats,
+    holders_of_emails,
+    holders_of_ids,
+    plan_build,
+    read_csv,
+    split_checked,
+)
 
 EMAIL_EXISTS: dict[str, Any] = {"attribute": {"field": "email", "operator": "exists"}}
 LEADS_FILTER: dict[str, Any] = {"and": [EMAIL_EXISTS, {"not": {"attribute": {"field": "id", "operator": "exists"}}}]}
@@ -104,20 +114,14 @@ def _in_file_duplicates(rows: list[IdRow]) -> tuple[list[IdRow], list[ExcludedRo
     for row in kept:
         by_id.setdefault(row.id, []).append(row)
         by_email.setdefault(normalize_email(row.email), []).append(row)
-    bad: dict[int, ExcludedRow] = {}
-    for group, what in ((by_id, "the id"), (by_email, "the email")):
-        for same in group.values():
-            if len(same) > 1:
-                lines = ", ".join(str(r.line) for r in same)
-                for row in same:
-                    bad.setdefault(
-                        id(row),
-                        _excluded(
-                            row,
-                            f"{what} appears on several lines ({lines}) with different values",
-                            "keep one line per person and per id, then plan again",
-                        ),
-                    )
+    bad = exclude_repeats(
+        ((what, same) for group, what in ((by_id, "the id"), (by_email, "the email")) for same in group.values()),
+        lambda row, what, lines: _excluded(
+            row,
+            f"{what} appears on several lines ({lines}) with different values",
+            "keep one line per person and per id, then plan again",
+        ),
+    )
     return [r for r in kept if id(r) not in bad], out + list(bad.values())
 
 
@@ -132,16 +136,8 @@ async def plan_lead_conversion(
 ) -> PlanBuild:
     """Check every row and plan ``assign_id`` for the good ones. ``leads`` (from ``find_leads`` or an export)
     saves a search; emails not among them are looked up one by one."""
-    rows = list(rows)
-    excluded: list[ExcludedRow] = []
     proposals: list[MergeProposal] = []
-    fine: list[IdRow] = []
-    for row in rows:
-        problem = check_row(row)
-        if problem:
-            excluded.append(_excluded(row, problem, "correct the line and plan again"))
-        else:
-            fine.append(row)
+    fine, excluded = split_checked(rows, check_row, _excluded)
     fine, dup = _in_file_duplicates(fine)
     excluded += dup
     index = {normalize_email(r.email or ""): r for r in (leads if leads is not None else await find_leads(client))}
@@ -176,16 +172,16 @@ async def plan_lead_conversion(
             proposals.append(MergeProposal(line=row.line, identifier=row.id, primary=holder.ref, secondary=lead))
         else:
             operations.append(ops.assign_id(lead, row.id))
-    plan = Plan.create(
+    return plan_build(
+        PlanSource.CONVERT_LEADS,
+        f"convert {len(operations)} lead(s) into customers",
+        operations,
+        excluded,
+        proposals,
         workspace_fingerprint=workspace_fingerprint,
         workspace_name=workspace_name,
-        source=PlanSource.CONVERT_LEADS,
-        description=f"convert {len(operations)} lead(s) into customers",
-        operations=operations,
         created_at=created_at,
     )
-    excluded.sort(key=lambda r: r.line or 0)
-    return PlanBuild(plan=plan, excluded=excluded, proposals=proposals)
 
 
 def _lead_among(found: list[PersonRef]) -> PersonRef | tuple[str, str]:

@@ -1,14 +1,14 @@
-"""What lead conversion and identifier fixes share: CSV input with line numbers, excluded rows, merge proposals,
-and bulk lookups of who already holds an id or an email."""
+"""What lead conversion and identifier fixes share: CSV input with line numbers, excluded rows (local checks,
+repeated lines), merge proposals, bulk lookups of who already holds an id or an email, and the finished build."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,7 +16,7 @@ from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person, PersonRef
 from cio_tui.identity import operations as ops
-from cio_tui.identity.plan import Plan, PlanSource
+from cio_tui.identity.plan import Operation, Plan, PlanSource
 
 
 class CsvFormatError(ValueError):
@@ -69,6 +69,67 @@ class PlanBuild(BaseModel):
                     f"cio_{p.primary.cio_id} which holds {p.identifier!r}"
                 )
         return lines
+
+
+class _Row(Protocol):
+    @property
+    def line(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=_Row)
+
+
+def split_checked(
+    rows: Iterable[R], check: Callable[[R], str | None], exclude: Callable[[R, str, str], ExcludedRow]
+) -> tuple[list[R], list[ExcludedRow]]:
+    """(rows without a local problem, the others excluded with their problem), in input order."""
+    fine: list[R] = []
+    excluded: list[ExcludedRow] = []
+    for row in rows:
+        problem = check(row)
+        if problem:
+            excluded.append(exclude(row, problem, "correct the line and plan again"))
+        else:
+            fine.append(row)
+    return fine, excluded
+
+
+def exclude_repeats(
+    groups: Iterable[tuple[str, list[R]]], exclude: Callable[[R, str, str], ExcludedRow]
+) -> dict[int, ExcludedRow]:
+    """Every row of a group of more than one, excluded by ``exclude(row, group label, "2, 5")`` (the group's lines);
+    a row in several such groups is excluded for the first. Keyed by ``id(row)``, in that order."""
+    bad: dict[int, ExcludedRow] = {}
+    for what, same in groups:
+        if len(same) > 1:
+            lines = ", ".join(str(row.line) for row in same)
+            for row in same:
+                bad.setdefault(id(row), exclude(row, what, lines))
+    return bad
+
+
+def plan_build(
+    source: PlanSource,
+    description: str,
+    operations: list[Operation],
+    excluded: list[ExcludedRow],
+    proposals: list[MergeProposal],
+    *,
+    workspace_fingerprint: str,
+    workspace_name: str,
+    created_at: datetime | None = None,
+) -> PlanBuild:
+    """The plan of ``operations``, with the excluded rows sorted by line."""
+    plan = Plan.create(
+        workspace_fingerprint=workspace_fingerprint,
+        workspace_name=workspace_name,
+        source=source,
+        description=description,
+        operations=operations,
+        created_at=created_at,
+    )
+    excluded.sort(key=lambda r: r.line or 0)
+    return PlanBuild(plan=plan, excluded=excluded, proposals=proposals)
 
 
 def read_csv(
@@ -165,8 +226,11 @@ __all__ = [
     "MergeProposal",
     "PlanBuild",
     "duplicates",
+    "exclude_repeats",
     "holders_of_emails",
     "holders_of_ids",
     "merge_plan",
+    "plan_build",
     "read_csv",
+    "split_checked",
 ]
