@@ -7,7 +7,7 @@ Builders leave ``op_id`` empty; ``Plan.create`` numbers the operations (``op-000
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Person, PersonRef
@@ -24,6 +24,14 @@ def _who(ref: PersonRef) -> str:
     return ref.id or ref.email or f"cio_{ref.cio_id}"
 
 
+def _named(ref: PersonRef) -> str:
+    return f"{_who(ref)} (cio_{ref.cio_id})"
+
+
+def _identifiers(ref: PersonRef) -> dict[str, Any]:
+    return {"cio_id": ref.cio_id, "id": ref.id, "email": ref.email}
+
+
 def _identity(ref: PersonRef) -> PersonState:
     """Precondition: the person exists and still holds the identifiers seen when planning."""
     return PersonState(cio_id=ref.cio_id, fields={"id": ref.id, "email": ref.email})
@@ -38,18 +46,56 @@ def _wire(value: Any) -> str | None:
     return None
 
 
-def assign_id(lead: PersonRef, new_id: str) -> Operation:
-    """Give an email-only lead an id: ``PUT /api/v1/customers/cio_<cio_id>`` with ``{"id": new_id}``."""
-    who = Identifier.cio(lead.cio_id)
-    body = {"id": new_id}
+def _write(
+    person: PersonRef,
+    kind: OpKind,
+    summary: str,
+    *,
+    method: Literal["PUT", "POST", "DELETE"] = "PUT",
+    suffix: str = "",
+    body: dict[str, Any] | None = None,
+    preconditions: list[PersonState] | None = None,
+    loses: list[Loss] | None = None,
+    target: list[PersonState],
+) -> Operation:
+    """A write to ``cio_<cio_id>`` of ``person`` (a body is also the operation's attributes). Unless other
+    ``preconditions`` are given, the person must still hold the identifiers seen when planning."""
+    who = Identifier.cio(person.cio_id)
     return Operation(
         op_id="",
-        kind=OpKind.ASSIGN_ID,
-        summary=f"assign id {new_id!r} to lead {lead.email}",
+        kind=kind,
+        summary=summary,
         subject=who,
         attributes=body,
+        preconditions=[_identity(person)] if preconditions is None else preconditions,
+        request=PlannedRequest(method=method, path=customer_path(who, suffix), body=body),
+        loses=loses or [],
+        target=target,
+    )
+
+
+def _removal(person: PersonRef, kind: OpKind, request: tuple[Literal["POST", "DELETE"], str], loss: str) -> Operation:
+    """The profile goes away (delete, suppress): everything it held is lost. ``request`` is (method, path suffix)."""
+    method, suffix = request
+    return _write(
+        person,
+        kind,
+        f"{kind.value} {_named(person)}",
+        method=method,
+        suffix=suffix,
+        loses=[Loss(text=loss, values=_identifiers(person))],
+        target=[PersonState(cio_id=person.cio_id, exists=False)],
+    )
+
+
+def assign_id(lead: PersonRef, new_id: str) -> Operation:
+    """Give an email-only lead an id: ``PUT /api/v1/customers/cio_<cio_id>`` with ``{"id": new_id}``."""
+    return _write(
+        lead,
+        OpKind.ASSIGN_ID,
+        f"assign id {new_id!r} to lead {lead.email}",
+        body={"id": new_id},
         preconditions=[PersonState(cio_id=lead.cio_id, fields={"id": None, "email": lead.email})],
-        request=PlannedRequest(method="PUT", path=customer_path(who), body=body),
         target=[PersonState(cio_id=lead.cio_id, fields={"id": new_id, "email": lead.email})],
     )
 
@@ -58,30 +104,20 @@ def change_identifiers(person: PersonRef, *, new_id: str | None = None, new_emai
     """Change the id and/or email of a person through ``cio_<cio_id>`` (the only path that can change them)."""
     if not new_id and not new_email:
         raise ValueError("change_identifiers needs a new id or a new email")
-    who = Identifier.cio(person.cio_id)
     body: dict[str, Any] = {}
     loses: list[Loss] = []
     changes: list[str] = []
-    if new_id:
-        body["id"] = new_id
-        changes.append(f"id {person.id or '(none)'} -> {new_id}")
-        if person.id:
-            loses.append(Loss(text=f"the old id {person.id!r} stops naming this person", values={"id": person.id}))
-    if new_email:
-        body["email"] = new_email
-        changes.append(f"email {person.email or '(none)'} -> {new_email}")
-        if person.email:
-            loses.append(
-                Loss(text=f"the old email {person.email!r} stops naming this person", values={"email": person.email})
-            )
-    return Operation(
-        op_id="",
-        kind=OpKind.CHANGE_ID if new_id else OpKind.CHANGE_EMAIL,
-        summary=f"cio_{person.cio_id}: " + ", ".join(changes),
-        subject=who,
-        attributes=body,
-        preconditions=[_identity(person)],
-        request=PlannedRequest(method="PUT", path=customer_path(who), body=body),
+    for field, new, old in (("id", new_id, person.id), ("email", new_email, person.email)):
+        if new:
+            body[field] = new
+            changes.append(f"{field} {old or '(none)'} -> {new}")
+            if old:
+                loses.append(Loss(text=f"the old {field} {old!r} stops naming this person", values={field: old}))
+    return _write(
+        person,
+        OpKind.CHANGE_ID if new_id else OpKind.CHANGE_EMAIL,
+        f"cio_{person.cio_id}: " + ", ".join(changes),
+        body=body,
         loses=loses,
         target=[
             PersonState(cio_id=person.cio_id, fields={"id": new_id or person.id, "email": new_email or person.email})
@@ -104,12 +140,7 @@ def merge(
         raise ValueError("a person cannot be merged into themselves")
     p, s = Identifier.cio(primary.cio_id), Identifier.cio(secondary.cio_id)
     body = {"primary": p.body(), "secondary": s.body()}
-    loses = [
-        Loss(
-            text=f"{_who(secondary)} (cio_{secondary.cio_id}) is deleted permanently; cannot be undone",
-            values={"cio_id": secondary.cio_id, "id": secondary.id, "email": secondary.email},
-        )
-    ]
+    loses = [Loss(text=f"{_named(secondary)} is deleted permanently; cannot be undone", values=_identifiers(secondary))]
     if primary_person is not None and secondary_person is not None:
         conflicts = {
             k: v
@@ -122,7 +153,7 @@ def merge(
     return Operation(
         op_id="",
         kind=OpKind.MERGE,
-        summary=f"merge {_who(secondary)} (cio_{secondary.cio_id}) into {_who(primary)} (cio_{primary.cio_id})",
+        summary=f"merge {_named(secondary)} into {_named(primary)}",
         subject=p,
         secondary=s,
         # The primary is checked on the identifiers it holds only: an earlier merge in the same plan may fill its
@@ -135,41 +166,13 @@ def merge(
 
 
 def delete(person: PersonRef) -> Operation:
-    who = Identifier.cio(person.cio_id)
-    return Operation(
-        op_id="",
-        kind=OpKind.DELETE,
-        summary=f"delete {_who(person)} (cio_{person.cio_id})",
-        subject=who,
-        preconditions=[_identity(person)],
-        request=PlannedRequest(method="DELETE", path=customer_path(who)),
-        loses=[
-            Loss(
-                text="the person and all their data are deleted; a later identify creates a new, empty person",
-                values={"cio_id": person.cio_id, "id": person.id, "email": person.email},
-            )
-        ],
-        target=[PersonState(cio_id=person.cio_id, exists=False)],
-    )
+    loss = "the person and all their data are deleted; a later identify creates a new, empty person"
+    return _removal(person, OpKind.DELETE, ("DELETE", ""), loss)
 
 
 def suppress(person: PersonRef) -> Operation:
-    who = Identifier.cio(person.cio_id)
-    return Operation(
-        op_id="",
-        kind=OpKind.SUPPRESS,
-        summary=f"suppress {_who(person)} (cio_{person.cio_id})",
-        subject=who,
-        preconditions=[_identity(person)],
-        request=PlannedRequest(method="POST", path=customer_path(who, "/suppress")),
-        loses=[
-            Loss(
-                text="the profile is deleted for good and its identifiers are blocked until unsuppressed",
-                values={"cio_id": person.cio_id, "id": person.id, "email": person.email},
-            )
-        ],
-        target=[PersonState(cio_id=person.cio_id, exists=False)],
-    )
+    loss = "the profile is deleted for good and its identifiers are blocked until unsuppressed"
+    return _removal(person, OpKind.SUPPRESS, ("POST", "/suppress"), loss)
 
 
 def unsuppress(who: Identifier) -> Operation:
@@ -186,16 +189,11 @@ def unsuppress(who: Identifier) -> Operation:
 
 
 def unsubscribe(person: PersonRef) -> Operation:
-    who = Identifier.cio(person.cio_id)
-    body = {"unsubscribed": True}
-    return Operation(
-        op_id="",
-        kind=OpKind.UNSUBSCRIBE,
-        summary=f"unsubscribe {_who(person)} (cio_{person.cio_id})",
-        subject=who,
-        attributes=body,
-        preconditions=[_identity(person)],
-        request=PlannedRequest(method="PUT", path=customer_path(who), body=body),
+    return _write(
+        person,
+        OpKind.UNSUBSCRIBE,
+        f"unsubscribe {_named(person)}",
+        body={"unsubscribed": True},
         target=[PersonState(cio_id=person.cio_id, fields={"unsubscribed": True})],
     )
 
@@ -206,7 +204,6 @@ def identify(person: PersonRef, attributes: dict[str, Any], *, current: Person |
         raise ValueError("identify needs at least one attribute")
     if {"id", "email", "cio_id"} & set(attributes):
         raise ValueError("use change_identifiers to change id or email; cio_id never changes")
-    who = Identifier.cio(person.cio_id)
     expected = {k: w for k, v in attributes.items() if (w := _wire(v)) is not None}
     loses: list[Loss] = []
     if current is not None:
@@ -214,14 +211,11 @@ def identify(person: PersonRef, attributes: dict[str, Any], *, current: Person |
         old = {k: v for k, v in old.items() if v != expected.get(k)}
         if old:
             loses.append(Loss(text="current values overwritten", values=old))
-    return Operation(
-        op_id="",
-        kind=OpKind.IDENTIFY,
-        summary=f"set {', '.join(sorted(attributes))} on {_who(person)}",
-        subject=who,
-        attributes=dict(attributes),
-        preconditions=[_identity(person)],
-        request=PlannedRequest(method="PUT", path=customer_path(who), body=dict(attributes)),
+    return _write(
+        person,
+        OpKind.IDENTIFY,
+        f"set {', '.join(sorted(attributes))} on {_who(person)}",
+        body=dict(attributes),
         loses=loses,
         target=[PersonState(cio_id=person.cio_id, attributes=expected)],
     )
