@@ -9,7 +9,6 @@ automatically). The plan opens in Plan/Apply. All IO runs in workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -20,10 +19,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
-from cio_tui.identity.rows import PlanBuild, merge_plan
+from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
-from cio_tui.tui.messages import OpenPlan
-from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
 from cio_tui.tui.widgets.csv_changes import ChangesModel, ChangesTable, change_detail, identifier_problem
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
@@ -35,9 +33,23 @@ PICK_HINT = (
 )
 
 
-class IdentifiersScreen(AreaScreen):
+def describe_proposal(p: Any) -> str:
+    return f"cio_{p.secondary.cio_id} wants {p.identifier!r}, which cio_{p.primary.cio_id} already holds"
+
+
+class IdentifiersScreen(IdChangesScreen):
     AREA = "identifiers"
     AUTO_FOCUS = ""
+    MODEL = ChangesModel
+    PREFIX = "ids"
+    STATUS_ID = "#ids-person"
+    NOTHING_TO_CHECK = "No change yet: pick a person (p) or paste/load a CSV (v, l)."
+    CHECKING = "Checking {count} change(s) against the workspace…"
+    CHECK_FAILED = "Could not check the changes"
+    NOTHING_TO_PLAN = "No change can be planned: correct the rows marked error, or press x for the merge proposals."
+    PLAN_MADE = "{planned} change(s) planned; {left_out} left out with reasons (see Identifiers)."
+    NO_PROPOSALS = "No merge proposals: check the changes first (c); a value someone else holds becomes one."
+    FILE_HINT = "Check the path."
     HELP = (
         "Change ids or emails safely: Customer.io can only change them through the person's cio_id. Pick a person "
         "(their cio_id) and type the new id and/or email, or paste/load a cio_id,new_id,new_email CSV. c checks "
@@ -94,20 +106,8 @@ class IdentifiersScreen(AreaScreen):
         cio_id: str
         person: Any
 
-    @dataclass
-    class CsvTextRead(Message):
-        text: str
-
-    @dataclass
-    class Checked(Message):
-        build: PlanBuild
-        people: dict[str, Any]
-        open_plan: bool
-
     def __init__(self) -> None:
         super().__init__()
-        self.model = ChangesModel()
-        self.build: PlanBuild | None = None
         self.picked: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -135,10 +135,13 @@ class IdentifiersScreen(AreaScreen):
 
     def workspace_changed(self, workspace: Any) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
-        self.model, self.build, self.picked = ChangesModel(), None, None
-        self.query_one(CsvInput).load_text("")
+        self.picked = None
         self.query_one("#ids-person", Label).update(PICK_HINT)
-        self._refresh()
+        super().workspace_changed(workspace)
+
+    @property
+    def proposals(self) -> list[Any]:
+        return self.model.proposals
 
     # -- navigation contract: app.open_identifiers(who) --------------------------------------------------
     def pick(self, who: Any) -> None:
@@ -163,7 +166,7 @@ class IdentifiersScreen(AreaScreen):
             )
             return
         if self.cio.workspace is None:
-            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            self.notify(NO_WORKSPACE, severity="warning")
             return
         self.query_one("#ids-person", Label).update(f"Reading cio_{who.value}…")
         self._read_person(who)
@@ -223,57 +226,17 @@ class IdentifiersScreen(AreaScreen):
         self._refresh()
 
     # -- CSV ---------------------------------------------------------------------------------------------
-    def action_toggle_csv(self) -> None:
-        panel = self.query_one(CsvInput)
-        panel.display = not panel.display
-        if panel.display:
-            panel.query_one("#csv-text").focus()
-
     def action_load_csv(self) -> None:
         self.query_one(PathPrompt).ask("changes", "CSV of cio_id,new_id,new_email:", "changes.csv")
 
-    @on(PathPrompt.Given, "#ids-path")
-    def _path_given(self, message: PathPrompt.Given) -> None:
-        self._read_file(message.path)
-
-    @work(thread=True, exclusive=True, group="identifiers-file", exit_on_error=False)
-    def _read_file(self, path: Path) -> None:
-        try:
-            self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not read {path}: {reason}. Check the path.",
-                title="File not read",
-                severity="error",
-            )
-
-    @on(CsvTextRead)
-    def _csv_read(self, message: CsvTextRead) -> None:
-        self.query_one(CsvInput).display = True
-        self.query_one(CsvInput).load_text(message.text)
-
-    @on(CsvInput.Parsed, "#ids-csv")
-    def _csv_parsed(self, message: CsvInput.Parsed) -> None:
-        issues = self.model.set_csv_rows(message.parsed.rows)
-        message.csv_input.show_issues([*message.parsed.issues, *issues])
-        self._refresh()
+    def _unread_reason(self, exc: Exception) -> str:
+        return exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
 
     # -- table -------------------------------------------------------------------------------------------
     def _refresh(self) -> None:
         self.query_one(ChangesTable).load(self.model)
         self._row_highlighted()
-        proposals = self.model.proposals
-        text = ""
-        if proposals:
-            text = f"{len(proposals)} merge proposal(s), not planned (press x to make a merge plan to review):\n"
-            text += "\n".join(
-                f"  cio_{p.secondary.cio_id} wants {p.identifier!r}, which cio_{p.primary.cio_id} already holds"
-                for p in proposals[:5]
-            )
-        self.query_one("#ids-proposals", Static).update(text)
-        self.query_one("#ids-proposals").display = bool(proposals)
+        self._show_proposals(describe_proposal, say_more=False)
 
     @on(DataTable.RowHighlighted, "#ids-table")
     def _row_highlighted(self) -> None:
@@ -281,91 +244,36 @@ class IdentifiersScreen(AreaScreen):
         self.query_one("#ids-detail", Static).update(change_detail(self.model, row))
 
     # -- checking and planning ---------------------------------------------------------------------------
-    def action_check(self) -> None:
-        self._start_check(open_plan=False)
+    def _rows_to_check(self) -> list[Any]:
+        return self.model.changes()
 
-    def action_make_plan(self) -> None:
-        self._start_check(open_plan=True)
-
-    def _start_check(self, *, open_plan: bool) -> None:
-        if self.cio.workspace is None:
-            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
-            return
-        changes = self.model.changes()
-        if not changes:
-            self.notify("No change yet: pick a person (p) or paste/load a CSV (v, l).", severity="warning")
-            return
-        self.query_one("#ids-person", Label).update(f"Checking {len(changes)} change(s) against the workspace…")
-        self._check(changes, open_plan)
-
-    @work(exclusive=True, group="identifiers", exit_on_error=False)
-    async def _check(self, changes: list[Any], open_plan: bool) -> None:
+    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.fixes import plan_identifier_fixes
 
-        ws = self.cio.workspace
         cio_ids = []
-        for change in changes:
+        for change in rows:
             try:
                 cio_ids.append(Identifier.cio(change.cio_id))
             except (IdentifierError, ValueError):
                 continue
-        try:
-            found = await ws.client.get_people(cio_ids) if cio_ids else []
-            build = await plan_identifier_fixes(
-                ws.client,
-                changes,
-                workspace_fingerprint=ws.fingerprint,
-                workspace_name=ws.name,
-                created_at=self.cio.services.clock(),
-            )
-        except Exception as exc:  # noqa: BLE001 - shown in words with what to do
-            self.notify(describe_error(exc), title="Could not check the changes", severity="error")
-            return
-        people = {c.value: None for c in cio_ids} | {p.cio_id: p.ref for p in found}
-        self.post_message(self.Checked(build, people, open_plan))
+        found = await workspace.client.get_people(cio_ids) if cio_ids else []
+        build = await plan_identifier_fixes(
+            workspace.client,
+            rows,
+            workspace_fingerprint=workspace.fingerprint,
+            workspace_name=workspace.name,
+            created_at=self.cio.services.clock(),
+        )
+        return build, {c.value: None for c in cio_ids} | {p.cio_id: p.ref for p in found}
 
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
-        build = message.build
-        self.build = build
+    def _use_build(self, message: IdChangesScreen.Checked) -> list[Any]:
         self.model.current.update(message.people)
-        issues = self.model.apply_build(build)
-        panel = self.query_one(CsvInput)
-        panel.show_issues([*panel.parsed.issues, *issues])
-        self._refresh()
-        planned, left_out = len(build.plan.operations), len(build.excluded)
+        return super()._use_build(message)
+
+    def _say_checked(self, planned: int, left_out: int, open_plan: bool) -> None:
         self.query_one("#ids-person", Label).update(
             f"Checked: {planned} change(s) ready, {left_out} left out (highlight a row for why)."
         )
-        if not message.open_plan:
-            return
-        if planned == 0:
-            self.notify(
-                "No change can be planned: correct the rows marked error, or press x for the merge proposals.",
-                title="Nothing to plan",
-                severity="warning",
-            )
-            return
-        self.notify(
-            f"{planned} change(s) planned; {left_out} left out with reasons (see Identifiers).", title="Plan made"
-        )
-        self.post_message(OpenPlan(build.plan))
-
-    def action_plan_merges(self) -> None:
-        ws = self.cio.workspace
-        if ws is None or not self.model.proposals:
-            self.notify(
-                "No merge proposals: check the changes first (c); a value someone else holds becomes one.",
-                severity="warning",
-            )
-            return
-        plan = merge_plan(
-            self.model.proposals,
-            workspace_fingerprint=ws.fingerprint,
-            workspace_name=ws.name,
-            created_at=self.cio.services.clock(),
-        )
-        self.post_message(OpenPlan(plan))
 
 
 __all__ = ["IdentifiersScreen"]

@@ -20,10 +20,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from cio_tui.identity.rows import PlanBuild, merge_plan
+from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
-from cio_tui.tui.messages import OpenPlan
-from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.leads_rows import LeadsModel
@@ -33,23 +32,26 @@ from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
 
 
-def proposals_text(build: PlanBuild | None) -> str:
-    if build is None or not build.proposals:
-        return ""
-    lines = [f"{len(build.proposals)} merge proposal(s), not planned (press x to make a merge plan to review):"]
-    for p in build.proposals[:5]:
-        lines.append(
-            f"  merge lead cio_{p.secondary.cio_id} ({p.secondary.email}) into cio_{p.primary.cio_id}, "
-            f"which already holds the id {p.identifier!r}"
-        )
-    if len(build.proposals) > 5:
-        lines.append(f"  … and {len(build.proposals) - 5} more")
-    return "\n".join(lines)
+def describe_proposal(p: Any) -> str:
+    return (
+        f"merge lead cio_{p.secondary.cio_id} ({p.secondary.email}) into cio_{p.primary.cio_id}, "
+        f"which already holds the id {p.identifier!r}"
+    )
 
 
-class LeadsScreen(AreaScreen):
+class LeadsScreen(IdChangesScreen):
     AREA = "leads"
     AUTO_FOCUS = ""
+    MODEL = LeadsModel
+    PREFIX = "leads"
+    STATUS_ID = "#leads-summary"
+    NOTHING_TO_CHECK = "No id is attached yet: type ids (i), paste CSV (v) or load a CSV file (l)."
+    CHECKING = "Checking {count} id(s) against the workspace…"
+    CHECK_FAILED = "Could not check the ids"
+    NOTHING_TO_PLAN = "No row can be planned: correct the rows marked error, or press x for the merge proposals."
+    PLAN_MADE = "{planned} lead(s) to convert; {left_out} row(s) left out with reasons (see Leads)."
+    NO_PROPOSALS = "No merge proposals: check the ids first (c); an id held by another person becomes one."
+    FILE_HINT = "Check the path and the header."
     HELP = (
         "People who have an email but no id (leads), and giving them ids. Attach ids by typing them in the table "
         "(i), pasting email,id CSV (v) or loading a CSV file (l); c checks every id against the workspace (taken by "
@@ -90,20 +92,6 @@ class LeadsScreen(AreaScreen):
         leads: list[Any]
         source: str
 
-    @dataclass
-    class CsvTextRead(Message):
-        text: str
-
-    @dataclass
-    class Checked(Message):
-        build: PlanBuild
-        open_plan: bool
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.model = LeadsModel()
-        self.build: PlanBuild | None = None
-
     def compose_body(self) -> ComposeResult:
         yield Label(EMPTY_TEXT, id="leads-summary", markup=False)
         yield PathPrompt(id="leads-path")
@@ -121,16 +109,10 @@ class LeadsScreen(AreaScreen):
         for selector in ("#leads-filter", "#leads-id-row", "#leads-csv", "#leads-proposals"):
             self.query_one(selector).display = False
 
-    def workspace_changed(self, workspace: Any) -> None:
-        """Leads, ids and checks belong to one workspace: start over when it changes."""
-        self.model, self.build = LeadsModel(), None
-        self.query_one(CsvInput).load_text("")
-        self._refresh_rows()
-
     # -- loading leads -----------------------------------------------------------------------------------
     def action_load_live(self) -> None:
         if self.cio.workspace is None:
-            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            self.notify(NO_WORKSPACE, severity="warning")
             return
         self.query_one("#leads-summary", Label).update("Searching the workspace for leads (email and no id)…")
         self.query_one(LeadsTable).loading = True
@@ -157,27 +139,13 @@ class LeadsScreen(AreaScreen):
     def action_load_csv(self) -> None:
         self.query_one(PathPrompt).ask("ids", "CSV of email,id:", "ids.csv")
 
-    @on(PathPrompt.Given, "#leads-path")
-    def _path_given(self, message: PathPrompt.Given) -> None:
-        self._read_file(message.purpose, message.path)
-
-    @work(thread=True, exclusive=True, group="leads-file", exit_on_error=False)
-    def _read_file(self, purpose: str, path: Path) -> None:
+    def _read_path(self, purpose: str, path: Path) -> None:
+        if purpose != "export":
+            super()._read_path(purpose, path)
+            return
         from cio_tui.identity.leads import leads_from_export
 
-        try:
-            if purpose == "export":
-                self.post_message(self.LeadsRead(leads_from_export(path), path.name))
-            else:
-                self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
-        except (OSError, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not read {path}: {reason}. Check the path and the header.",
-                title="File not read",
-                severity="error",
-            )
+        self.post_message(self.LeadsRead(leads_from_export(path), path.name))
 
     @on(LeadsRead)
     def _leads_read(self, message: LeadsRead) -> None:
@@ -186,16 +154,11 @@ class LeadsScreen(AreaScreen):
         table = self.query_one(LeadsTable)
         table.loading = False
         self.query_one("#leads-filter").display = True
-        self._refresh_rows()
+        self._refresh()
         table.focus()
 
-    @on(CsvTextRead)
-    def _csv_read(self, message: CsvTextRead) -> None:
-        self.query_one("#leads-csv").display = True
-        self.query_one(CsvInput).load_text(message.text)
-
     # -- attaching ids -----------------------------------------------------------------------------------
-    def _refresh_rows(self) -> None:
+    def _refresh(self) -> None:
         self.query_one(LeadsTable).load(self.model.rows(self.query_one("#leads-filter", Input).value))
         self._row_highlighted()
         counts = self.model.counts()
@@ -211,8 +174,7 @@ class LeadsScreen(AreaScreen):
             if parts:
                 summary += " · " + ", ".join(parts)
         self.query_one("#leads-summary", Label).update(summary)
-        self.query_one("#leads-proposals", Static).update(proposals_text(self.build))
-        self.query_one("#leads-proposals").display = bool(self.build and self.build.proposals)
+        self._show_proposals(describe_proposal)
 
     def action_filter(self) -> None:
         field = self.query_one("#leads-filter", Input)
@@ -221,7 +183,7 @@ class LeadsScreen(AreaScreen):
 
     @on(Input.Changed, "#leads-filter")
     def _filter_changed(self) -> None:
-        self._refresh_rows()
+        self._refresh()
 
     @on(Input.Submitted, "#leads-filter")
     def _filter_done(self) -> None:
@@ -261,104 +223,36 @@ class LeadsScreen(AreaScreen):
         if lead is None:
             return
         self.model.type_id(lead.email, event.value.strip())
-        self._refresh_rows()
+        self._refresh()
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
             self.action_type_id()
 
-    def action_toggle_csv(self) -> None:
-        panel = self.query_one(CsvInput)
-        panel.display = not panel.display
-        if panel.display:
-            panel.query_one("#csv-text").focus()
-
-    @on(CsvInput.Parsed, "#leads-csv")
-    def _csv_parsed(self, message: CsvInput.Parsed) -> None:
-        issues = self.model.set_csv_rows(message.parsed.rows)
-        message.csv_input.show_issues([*message.parsed.issues, *issues])
-        self._refresh_rows()
-
     # -- checking and planning ---------------------------------------------------------------------------
-    def action_check(self) -> None:
-        self._start_check(open_plan=False)
+    def _rows_to_check(self) -> list[Any]:
+        return self.model.id_rows()
 
-    def action_make_plan(self) -> None:
-        self._start_check(open_plan=True)
-
-    def _start_check(self, *, open_plan: bool) -> None:
-        if self.cio.workspace is None:
-            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
-            return
-        rows = self.model.id_rows()
-        if not rows:
-            self.notify(
-                "No id is attached yet: type ids (i), paste CSV (v) or load a CSV file (l).", severity="warning"
-            )
-            return
-        self.query_one("#leads-summary", Label).update(f"Checking {len(rows)} id(s) against the workspace…")
-        self._check(rows, open_plan)
-
-    @work(exclusive=True, group="leads", exit_on_error=False)
-    async def _check(self, rows: list[Any], open_plan: bool) -> None:
+    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.leads import plan_lead_conversion
 
-        ws = self.cio.workspace
-        try:
-            build = await plan_lead_conversion(
-                ws.client,
-                rows,
-                workspace_fingerprint=ws.fingerprint,
-                workspace_name=ws.name,
-                leads=self.model.leads or None,
-                created_at=self.cio.services.clock(),
-            )
-        except Exception as exc:  # noqa: BLE001 - shown in words with what to do
-            self.notify(describe_error(exc), title="Could not check the ids", severity="error")
-            self._refresh_rows()
-            return
-        self.post_message(self.Checked(build, open_plan))
+        build = await plan_lead_conversion(
+            workspace.client,
+            rows,
+            workspace_fingerprint=workspace.fingerprint,
+            workspace_name=workspace.name,
+            leads=self.model.leads or None,
+            created_at=self.cio.services.clock(),
+        )
+        return build, {}
 
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
-        build = message.build
-        self.build = build
-        issues = self.model.apply_build(build)
-        csv_panel = self.query_one(CsvInput)
-        csv_panel.show_issues([*csv_panel.parsed.issues, *issues])
-        self._refresh_rows()
-        planned, left_out = len(build.plan.operations), len(build.excluded)
-        if not message.open_plan:
+    def _check_failed(self) -> None:
+        self._refresh()
+
+    def _say_checked(self, planned: int, left_out: int, open_plan: bool) -> None:
+        if not open_plan:
             self.notify(
                 f"{planned} ready to convert, {left_out} left out (reasons in the Check column).", title="Ids checked"
             )
-            return
-        if planned == 0:
-            self.notify(
-                "No row can be planned: correct the rows marked error, or press x for the merge proposals.",
-                title="Nothing to plan",
-                severity="warning",
-            )
-            return
-        self.notify(
-            f"{planned} lead(s) to convert; {left_out} row(s) left out with reasons (see Leads).", title="Plan made"
-        )
-        self.post_message(OpenPlan(build.plan))
-
-    def action_plan_merges(self) -> None:
-        ws = self.cio.workspace
-        if ws is None or self.build is None or not self.build.proposals:
-            self.notify(
-                "No merge proposals: check the ids first (c); an id held by another person becomes one.",
-                severity="warning",
-            )
-            return
-        plan = merge_plan(
-            self.build.proposals,
-            workspace_fingerprint=ws.fingerprint,
-            workspace_name=ws.name,
-            created_at=self.cio.services.clock(),
-        )
-        self.post_message(OpenPlan(plan))
 
 
 __all__ = ["LeadsScreen"]

@@ -1,0 +1,227 @@
+"""``IdChangesScreen``: what the Leads and Identifiers screens share.
+
+Both collect identifier changes (typed, pasted or loaded as CSV), have the engine check every one against the
+workspace, show the merge proposals (a value someone else already holds), and hand a plan to Plan/Apply: the
+change plan (``m``) or, only when the operator asks, a merge plan of the proposals (``x``). A subclass says what is
+checked and how (``_rows_to_check``, ``_build_plan``), what its CSV file holds (``_read_path``) and its words; the
+checking, the CSV panel, the file reading and the hand-over live here. All IO runs in workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.message import Message
+from textual.widgets import Label, Static
+
+from cio_tui.identity.rows import PlanBuild, merge_plan
+from cio_tui.tui.errors import describe_error
+from cio_tui.tui.messages import OpenPlan
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.csv_input import CsvInput
+from cio_tui.tui.widgets.csv_path import PathPrompt
+
+NO_WORKSPACE = "No workspace is open: open one in Connect (press 9)."
+SHOWN_PROPOSALS = 5
+
+
+def proposals_text(proposals: Sequence[Any], describe: Callable[[Any], str], *, say_more: bool = True) -> str:
+    """The merge proposals panel: a count, then ``describe(p)`` for the first few (and how many more if asked)."""
+    if not proposals:
+        return ""
+    lines = [f"{len(proposals)} merge proposal(s), not planned (press x to make a merge plan to review):"]
+    lines += [f"  {describe(p)}" for p in proposals[:SHOWN_PROPOSALS]]
+    if say_more and len(proposals) > SHOWN_PROPOSALS:
+        lines.append(f"  … and {len(proposals) - SHOWN_PROPOSALS} more")
+    return "\n".join(lines)
+
+
+class IdChangesScreen(AreaScreen):
+    """Base of an area that checks identifier changes and makes a plan of them (not an area by itself)."""
+
+    MODEL: ClassVar[Callable[[], Any]]
+    """Makes the area's empty model (rows, checks, ``set_csv_rows``, ``apply_build``)."""
+    PREFIX: ClassVar[str] = ""
+    """Prefix of the widget ids (``#<PREFIX>-proposals``)."""
+    STATUS_ID: ClassVar[str] = ""
+    """Id of the label that says what is going on (``Checking …``)."""
+    NOTHING_TO_CHECK: ClassVar[str] = ""
+    CHECKING: ClassVar[str] = ""
+    """Status while checking; ``{count}`` is the number of rows."""
+    CHECK_FAILED: ClassVar[str] = ""
+    """Title of the notification when the check could not run."""
+    NOTHING_TO_PLAN: ClassVar[str] = ""
+    PLAN_MADE: ClassVar[str] = ""
+    """Notification when the plan opens; ``{planned}`` and ``{left_out}`` are counts."""
+    NO_PROPOSALS: ClassVar[str] = ""
+    FILE_HINT: ClassVar[str] = ""
+    """What to check when a file cannot be read."""
+
+    @dataclass
+    class CsvTextRead(Message):
+        text: str
+
+    @dataclass
+    class Checked(Message):
+        build: PlanBuild
+        people: dict[str, Any]
+        open_plan: bool
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = self.MODEL()
+        self.build: PlanBuild | None = None
+
+    def workspace_changed(self, workspace: Any) -> None:
+        """Changes and checks belong to one workspace: start over when it changes."""
+        self.model, self.build = self.MODEL(), None
+        self.query_one(CsvInput).load_text("")
+        self._refresh()
+
+    # -- what a subclass says ----------------------------------------------------------------------------
+    @property
+    def proposals(self) -> list[Any]:
+        """The merge proposals of the last check."""
+        return self.build.proposals if self.build is not None else []
+
+    def _rows_to_check(self) -> list[Any]:
+        raise NotImplementedError
+
+    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
+        """Check ``rows`` against ``workspace`` (in a worker): the plan build and the people read on the way."""
+        raise NotImplementedError
+
+    def _read_path(self, purpose: str, path: Path) -> None:
+        """Read ``path`` in a thread and post what it holds (``CsvTextRead`` for CSV text)."""
+        self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
+
+    def _unread_reason(self, exc: Exception) -> str:
+        return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+    def _refresh(self) -> None:
+        """Show the model again (table, summary, proposals)."""
+        raise NotImplementedError
+
+    def _check_failed(self) -> None:
+        """After the check could not run (it has been said in a notification)."""
+
+    def _use_build(self, message: Checked) -> list[Any]:
+        """Take the check's results into the model; returns the CSV issues it found."""
+        return self.model.apply_build(message.build)
+
+    def _say_checked(self, planned: int, left_out: int, open_plan: bool) -> None:
+        """Tell the operator what the check found."""
+
+    # -- files and CSV -----------------------------------------------------------------------------------
+    def _show_proposals(self, describe: Callable[[Any], str], *, say_more: bool = True) -> None:
+        panel = self.query_one(f"#{self.PREFIX}-proposals", Static)
+        panel.update(proposals_text(self.proposals, describe, say_more=say_more))
+        panel.display = bool(self.proposals)
+
+    @on(PathPrompt.Given)
+    def _path_given(self, message: PathPrompt.Given) -> None:
+        self.run_worker(
+            partial(self._read_file, message.purpose, message.path),
+            name="_read_file",
+            group=f"{self.AREA}-file",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _read_file(self, purpose: str, path: Path) -> None:
+        try:
+            self._read_path(purpose, path)
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not read {path}: {self._unread_reason(exc)}. {self.FILE_HINT}",
+                title="File not read",
+                severity="error",
+            )
+
+    @on(CsvTextRead)
+    def _csv_read(self, message: CsvTextRead) -> None:
+        panel = self.query_one(CsvInput)
+        panel.display = True
+        panel.load_text(message.text)
+
+    def action_toggle_csv(self) -> None:
+        panel = self.query_one(CsvInput)
+        panel.display = not panel.display
+        if panel.display:
+            panel.query_one("#csv-text").focus()
+
+    @on(CsvInput.Parsed)
+    def _csv_parsed(self, message: CsvInput.Parsed) -> None:
+        issues = self.model.set_csv_rows(message.parsed.rows)
+        message.csv_input.show_issues([*message.parsed.issues, *issues])
+        self._refresh()
+
+    # -- checking and planning ---------------------------------------------------------------------------
+    def action_check(self) -> None:
+        self._start_check(open_plan=False)
+
+    def action_make_plan(self) -> None:
+        self._start_check(open_plan=True)
+
+    def _start_check(self, *, open_plan: bool) -> None:
+        if self.cio.workspace is None:
+            self.notify(NO_WORKSPACE, severity="warning")
+            return
+        rows = self._rows_to_check()
+        if not rows:
+            self.notify(self.NOTHING_TO_CHECK, severity="warning")
+            return
+        self.query_one(self.STATUS_ID, Label).update(self.CHECKING.format(count=len(rows)))
+        self.run_worker(
+            partial(self._check, rows, open_plan), name="_check", group=self.AREA, exclusive=True, exit_on_error=False
+        )
+
+    async def _check(self, rows: list[Any], open_plan: bool) -> None:
+        try:
+            build, people = await self._build_plan(self.cio.workspace, rows)
+        except Exception as exc:  # noqa: BLE001 - shown in words with what to do
+            self.notify(describe_error(exc), title=self.CHECK_FAILED, severity="error")
+            self._check_failed()
+            return
+        self.post_message(self.Checked(build, people, open_plan))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        build = message.build
+        self.build = build
+        issues = self._use_build(message)
+        panel = self.query_one(CsvInput)
+        panel.show_issues([*panel.parsed.issues, *issues])
+        self._refresh()
+        planned, left_out = len(build.plan.operations), len(build.excluded)
+        self._say_checked(planned, left_out, message.open_plan)
+        if not message.open_plan:
+            return
+        if planned == 0:
+            self.notify(self.NOTHING_TO_PLAN, title="Nothing to plan", severity="warning")
+            return
+        self.notify(self.PLAN_MADE.format(planned=planned, left_out=left_out), title="Plan made")
+        self.post_message(OpenPlan(build.plan))
+
+    def action_plan_merges(self) -> None:
+        ws = self.cio.workspace
+        if ws is None or not self.proposals:
+            self.notify(self.NO_PROPOSALS, severity="warning")
+            return
+        plan = merge_plan(
+            self.proposals,
+            workspace_fingerprint=ws.fingerprint,
+            workspace_name=ws.name,
+            created_at=self.cio.services.clock(),
+        )
+        self.post_message(OpenPlan(plan))
+
+
+__all__ = ["NO_WORKSPACE", "IdChangesScreen", "proposals_text"]
