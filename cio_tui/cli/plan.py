@@ -6,12 +6,15 @@ Exit 0 whenever a plan was written, even when rows were left out (they are liste
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from cio_tui.cli.workspace_run import echo_json, obj_of, run, workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("plan")
@@ -66,14 +69,34 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
         click.echo(f"merge proposals written to {merge_file} (a merge plan; apply it only after review)")
 
 
+def _input_csv(flag: str, dest: str, text: str) -> Callable[[F], F]:
+    """The input CSV option of a plan command (the file must exist)."""
+    return click.option(flag, dest, type=click.Path(exists=True, dir_okay=False), required=True, help=text)
+
+
+def _plan(
+    ctx: click.Context,
+    planner: Callable[..., Awaitable[Any]],
+    read: Callable[[], tuple[Any, dict[str, Any]]],
+    out: str,
+    proposals_out: str | None,
+    as_json: bool,
+) -> None:
+    """Read the input (rows and the planner's options) before connecting, plan in the workspace, write and report."""
+
+    async def go() -> None:
+        rows, options = read()
+        async with workspace(obj_of(ctx)) as ws:
+            build = await planner(
+                ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, **options
+            )
+            _report(build, out, proposals_out, ws, as_json)
+
+    run(ctx, go)
+
+
 @plan_group.command("convert-leads")
-@click.option(
-    "--ids",
-    "ids_csv",
-    type=click.Path(exists=True, dir_okay=False),
-    required=True,
-    help="CSV with the header `email,id`: the id to give each lead.",
-)
+@_input_csv("--ids", "ids_csv", "CSV with the header `email,id`: the id to give each lead.")
 @out_option
 @click.option(
     "--leads-export",
@@ -90,25 +113,17 @@ def convert_leads_cmd(
     """Plan giving ids to email-only leads. Every id is checked first (format, duplicates, already taken)."""
     from cio_tui.identity.leads import leads_from_export, plan_lead_conversion, read_id_rows
 
-    async def go() -> None:
-        rows = read_id_rows(ids_csv)
-        leads = leads_from_export(leads_export) if leads_export else None
-        async with workspace(obj_of(ctx)) as ws:
-            build = await plan_lead_conversion(
-                ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, leads=leads
-            )
-            _report(build, out, proposals_out, ws, as_json)
+    def read() -> tuple[Any, dict[str, Any]]:
+        return read_id_rows(ids_csv), {"leads": leads_from_export(leads_export) if leads_export else None}
 
-    run(ctx, go)
+    _plan(ctx, plan_lead_conversion, read, out, proposals_out, as_json)
 
 
 @plan_group.command("fix-identifiers")
-@click.option(
+@_input_csv(
     "--changes",
     "changes_csv",
-    type=click.Path(exists=True, dir_okay=False),
-    required=True,
-    help="CSV with the header `cio_id,new_id,new_email` (leave a cell empty to keep that identifier).",
+    "CSV with the header `cio_id,new_id,new_email` (leave a cell empty to keep that identifier).",
 )
 @out_option
 @proposals_option
@@ -120,12 +135,4 @@ def fix_identifiers_cmd(
     """Plan id/email changes through the cio_<cio_id> path. Changes that would collide are refused with why."""
     from cio_tui.identity.fixes import plan_identifier_fixes, read_changes
 
-    async def go() -> None:
-        changes = read_changes(changes_csv)
-        async with workspace(obj_of(ctx)) as ws:
-            build = await plan_identifier_fixes(
-                ws.client, changes, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name
-            )
-            _report(build, out, proposals_out, ws, as_json)
-
-    run(ctx, go)
+    _plan(ctx, plan_identifier_fixes, lambda: (read_changes(changes_csv), {}), out, proposals_out, as_json)
