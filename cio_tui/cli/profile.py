@@ -5,11 +5,14 @@ Track API key, second line the App API key); never from the command line."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cio_tui.cli.context import EXIT_AUTH, EXIT_USER, CliContext, echo_json, pass_cli
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -74,6 +77,17 @@ def _print_check(result: ProfileCheck) -> None:
         click.echo(f"  {line}")
 
 
+def _rps_option(api: str, default: float) -> Callable[[F], F]:
+    """``--track-rps`` / ``--app-rps``: the rate limit of one API."""
+    return click.option(
+        f"--{api.lower()}-rps",
+        type=click.FloatRange(min=0.1),
+        default=default,
+        show_default=True,
+        help=f"{api} API rate limit (requests per second).",
+    )
+
+
 @click.group("profile")
 def profile_group() -> None:
     """Workspace profiles: site id, region and keys (kept in the OS keyring)."""
@@ -91,20 +105,8 @@ def profile_group() -> None:
 )
 @click.option("--track-url", envvar="CIO_TUI_TRACK_URL", help="Track API origin override (a proxy or the sandbox).")
 @click.option("--app-url", envvar="CIO_TUI_APP_URL", help="App API origin override.")
-@click.option(
-    "--track-rps",
-    type=click.FloatRange(min=0.1),
-    default=100.0,
-    show_default=True,
-    help="Track API rate limit (requests per second).",
-)
-@click.option(
-    "--app-rps",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="App API rate limit (requests per second).",
-)
+@_rps_option("Track", 100.0)
+@_rps_option("App", 10.0)
 @click.option(
     "--default/--no-default",
     "make_default",
