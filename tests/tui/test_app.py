@@ -58,7 +58,7 @@ async def test_no_profile_opens_on_connect(make_app):
         assert "No workspace" in _text(app.screen.query_one(Banner))
 
 
-async def test_every_area_is_reachable_by_its_key_and_named_in_the_area_bar(make_app):
+async def test_every_area_is_reachable_by_key_named_in_the_area_bar_and_helped(make_app):
     app = make_app(workspace=fake_workspace(), sandbox=False)
     async with app.run_test(size=(140, 32)) as pilot:
         await pilot.pause()
@@ -69,6 +69,17 @@ async def test_every_area_is_reachable_by_its_key_and_named_in_the_area_bar(make
             assert app.screen.query_one(Banner)
             bar = _text(app.screen.query_one(AreaBar))
             assert all(a.title in bar for a in AREAS), bar
+            described = {row.description for row in help_rows(app, app.screen)}
+            for binding in [*type(app.screen).BINDINGS, *CioApp.BINDINGS]:
+                if binding.description:
+                    assert binding.description in described, (area.mode, binding)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert app.screen.help_title == "Connect"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpModal)
 
 
 async def test_go_to_picker_lists_every_area(make_app):
@@ -82,27 +93,6 @@ async def test_go_to_picker_lists_every_area(make_app):
         await pilot.press("down", "down", "enter")  # from walkthrough: people, preview
         await pilot.pause()
         assert app.current_mode == "preview"
-
-
-async def test_help_lists_every_binding_of_the_screen_and_app(make_app):
-    app = make_app(workspace=fake_workspace(), sandbox=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        for area in AREAS:
-            await pilot.press("escape", area.key)
-            await pilot.pause()
-            rows = help_rows(app, app.screen)
-            described = {(r.description) for r in rows}
-            for binding in [*type(app.screen).BINDINGS, *CioApp.BINDINGS]:
-                if binding.description:
-                    assert binding.description in described, (area.mode, binding)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpModal)
-        assert app.screen.help_title == "Connect"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, HelpModal)
 
 
 def test_palette_lists_every_area_as_area_verb():

@@ -49,11 +49,6 @@ def test_people_activity_flagged(snap_compare, make_app):
     assert snap_compare(app, terminal_size=SIZE, run_before=lookup("cio_a30000a9", "auto", "escape", "a"))
 
 
-def test_people_attributes_filtered(snap_compare, make_app):
-    app = make_app("people")
-    assert snap_compare(app, terminal_size=SIZE, run_before=lookup("u0000001", "auto", "escape", "f", *"name"))
-
-
 def test_people_error_invalid_email(snap_compare, make_app):
     assert snap_compare(make_app("people"), terminal_size=SIZE, run_before=lookup("eva@", "email"))
 
