@@ -226,33 +226,31 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
     for request in actions.requests:
         body = request.body if isinstance(request.body, dict) else {}
         attributes = body.get("attributes")
-        if isinstance(attributes, dict) and "anonymous_id" in attributes and body.get("action") != "identify":
-            return [
-                _w(
-                    "anonymous_id_attribute",
-                    f"Actions adds anonymous_id = '{attributes['anonymous_id']}' to the data of this identified "
-                    f"person's {body.get('action')} (classic never sent it, §2 trackEvent).",
-                    "Expect anonymous_id in event data; ignore it in triggers and filters, or clear the anonymous_id "
-                    "mapping.",
-                )
-            ]
-        if isinstance(attributes, dict) and "anonymous_id" in attributes and body.get("type") == "person":
-            return [
-                _w(
-                    "anonymous_id_attribute",
-                    f"Actions adds the attribute anonymous_id = '{attributes['anonymous_id']}' to this identified "
-                    "person (classic never did, §5 'identify').",
-                    "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "
-                    "activity. Remove the anonymous_id mapping if you do not want it.",
-                )
-            ]
-        if isinstance(attributes, dict) and "anonymous_id" in attributes and body.get("type") == "object":
-            return [
-                _w(
-                    "anonymous_id_attribute",
-                    f"Actions stores anonymous_id = '{attributes['anonymous_id']}' as an OBJECT attribute "
-                    "(§5 'group').",
-                    "Clear the object's anonymous_id mapping if objects should not carry it.",
-                )
-            ]
+        if not isinstance(attributes, dict) or "anonymous_id" not in attributes:
+            continue
+        value = attributes["anonymous_id"]
+        if body.get("action") != "identify":
+            explanation = (
+                f"Actions adds anonymous_id = '{value}' to the data of this identified person's {body.get('action')} "
+                "(classic never sent it, §2 trackEvent)."
+            )
+            todo = (
+                "Expect anonymous_id in event data; ignore it in triggers and filters, or clear the anonymous_id "
+                "mapping."
+            )
+        elif body.get("type") == "person":
+            explanation = (
+                f"Actions adds the attribute anonymous_id = '{value}' to this identified person (classic never did, "
+                "§5 'identify')."
+            )
+            todo = (
+                "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "
+                "activity. Remove the anonymous_id mapping if you do not want it."
+            )
+        elif body.get("type") == "object":
+            explanation = f"Actions stores anonymous_id = '{value}' as an OBJECT attribute (§5 'group')."
+            todo = "Clear the object's anonymous_id mapping if objects should not carry it."
+        else:
+            continue
+        return [_w("anonymous_id_attribute", explanation, todo)]
     return []
