@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
-from pydantic import BaseModel
 
 REQUIRED = ("cio_id", "id", "email", "created_at")
 ANONYMOUS_ID = "anonymous_id"
@@ -34,8 +33,11 @@ class ExportError(ValueError):
     exit_code = 1  # a user error for the CLI
 
 
-class ExportProblem(BaseModel):
-    """One problem in the export, with the line of the file it is on (1 = the header)."""
+@dataclass(frozen=True, slots=True)
+class ExportProblem:
+    """One problem in the export, with the line of the file it is on (1 = the header).
+
+    A plain dataclass, not pydantic: the ``duplicates`` command must not pay pydantic's import on its path."""
 
     line: int
     kind: Literal["missing_column", "duplicate_column", "malformed_row", "missing_cio_id", "duplicate_cio_id"]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cio_tui.customerio.models import Person, PersonRef
 from cio_tui.identity.duplicates.rules import RULES_BY_NAME, Confidence
+
+if TYPE_CHECKING:  # imported where used: the --json path never builds them and must not import pydantic
+    from cio_tui.customerio.models import Person, PersonRef
 
 
 def format_ts(ts: int | None) -> str:
@@ -35,11 +37,15 @@ class Member:
         return self.id or self.email or f"cio_{self.cio_id}"
 
     def ref(self) -> PersonRef:
+        from cio_tui.customerio.models import PersonRef
+
         if not self.cio_id:
             raise ValueError("this person has no cio_id in the export; they cannot be merged")
         return PersonRef(cio_id=self.cio_id, id=self.id, email=self.email)
 
     def person(self) -> Person:
+        from cio_tui.customerio.models import Person
+
         return Person(cio_id=self.cio_id or "", id=self.id, email=self.email, attributes=dict(self.attributes))
 
     def to_json_dict(self) -> dict[str, Any]:

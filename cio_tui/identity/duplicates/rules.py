@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 
 class Confidence(StrEnum):
@@ -21,8 +20,9 @@ class Confidence(StrEnum):
         return {3: cls.HIGH, 2: cls.MEDIUM, 1: cls.LOW}[rank]
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule (a plain dataclass: the ``duplicates`` command does not import pydantic)."""
 
     code: int
     name: str
