@@ -27,6 +27,7 @@ from cio_tui.tui.widgets.apply_progress import ApplyProgress
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
+from cio_tui.tui.widgets.plan_phase import RUNNING, SHOWS_PROGRESS, action_allowed, end_state, phase_after
 from cio_tui.tui.widgets.plan_rows import operation_detail, rows_from_plan
 from cio_tui.tui.widgets.plan_table import PlanTable
 from cio_tui.tui.widgets.plan_text import (
@@ -36,8 +37,6 @@ from cio_tui.tui.widgets.plan_text import (
     resume_note,
     stats_from_progress,
 )
-
-RUNNING = ("checking", "applying", "paused", "cancelling")
 
 
 class PlanScreen(AreaScreen):
@@ -122,7 +121,7 @@ class PlanScreen(AreaScreen):
         has_plan = self.plan is not None
         self.query_one("#plan-empty").display = not has_plan
         self.query_one("#plan-review").display = has_plan
-        self.query_one("#plan-progress").display = self.phase in ("applying", "paused", "cancelling", "finished")
+        self.query_one("#plan-progress").display = self.phase in SHOWS_PROGRESS
         self.refresh_bindings()
 
     def workspace_changed(self, workspace: Any) -> None:
@@ -134,14 +133,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-status", Label).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        running = self.phase in RUNNING
-        if action in ("save_file", "check", "apply"):
-            return None if self.plan is None or running else True
-        if action == "open_file":
-            return None if running else True
-        if action in ("pause", "cancel_apply"):
-            return True if self.phase in ("applying", "paused") else None
-        return True
+        return action_allowed(action, self.phase, self.plan is not None)
 
     # -- opening a plan ----------------------------------------------------------------------------------
     def show_plan(self, plan: Plan) -> None:
@@ -350,12 +342,7 @@ class PlanScreen(AreaScreen):
         if self.engine is not None:  # states the engine reports only as counts (checked, sending, back to pending)
             table.sync_states({op_id: str(state) for op_id, state in self.engine.tracker.states.items()})
             self._show_detail()
-        if event.paused:
-            self.phase = "paused"
-        elif event.cancelled and not event.finished:
-            self.phase = "cancelling"
-        elif self.phase in ("paused",):
-            self.phase = "applying"
+        self.phase = phase_after(event, self.phase)
         self.query_one(ApplyProgress).update_stats(stats_from_progress(event, self._elapsed(), self.phase))
         self.refresh_bindings()
 
@@ -369,18 +356,8 @@ class PlanScreen(AreaScreen):
         self._show_phase()
         title, text, severity = apply_outcome(message.result, message.error)
         progress = self.query_one(ApplyProgress)
-        progress.update_stats(
-            stats_from_progress(
-                None,
-                self._elapsed(),
-                "failed"
-                if message.error
-                else "cancelled"
-                if getattr(message.result, "cancelled", False)
-                else "finished",
-                previous=progress.stats,
-            )
-        )
+        ended = end_state(message.result, message.error)
+        progress.update_stats(stats_from_progress(None, self._elapsed(), ended, previous=progress.stats))
         self._status(text)
         self.notify(text, title=title, severity=severity, timeout=15)
 
