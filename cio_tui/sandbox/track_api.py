@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.responses import Response
@@ -48,68 +49,64 @@ async def auth_ping(ctx: Ctx) -> Response:
     return _ok()
 
 
-async def identify(ctx: Ctx) -> Response:
-    try:
-        body = await ctx.json(empty={})
-        ctx.sb.semantics.identify(_path(ctx), body)
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+def _v1(apply: Callable[[Ctx], Awaitable[None]]) -> Callable[[Ctx], Awaitable[Response]]:
+    """A v1 customer route: ``apply`` carries the request out; a refusal answers the v1 error shape, success ``{}``."""
+
+    async def handler(ctx: Ctx) -> Response:
+        try:
+            await apply(ctx)
+        except InvalidRequest as exc:
+            return v1_error(exc.message)
+        return _ok()
+
+    handler.__name__ = apply.__name__
+    return handler
 
 
-async def delete(ctx: Ctx) -> Response:
-    try:
-        ctx.sb.semantics.delete(_path(ctx))
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+@_v1
+async def identify(ctx: Ctx) -> None:
+    body = await ctx.json(empty={})
+    ctx.sb.semantics.identify(_path(ctx), body)
 
 
-async def suppress(ctx: Ctx) -> Response:
-    try:
-        ctx.sb.semantics.suppress(_path(ctx))
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+@_v1
+async def delete(ctx: Ctx) -> None:
+    ctx.sb.semantics.delete(_path(ctx))
 
 
-async def unsuppress(ctx: Ctx) -> Response:
-    try:
-        ctx.sb.semantics.unsuppress(_path(ctx))
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+@_v1
+async def suppress(ctx: Ctx) -> None:
+    ctx.sb.semantics.suppress(_path(ctx))
 
 
-async def event(ctx: Ctx) -> Response:
-    try:
-        body = await ctx.json(empty={})
-        if not isinstance(body, dict):
-            raise InvalidRequest("the request body must be a JSON object")
-        ctx.sb.semantics.track_event(
-            _path(ctx), body.get("name"), body.get("data"),
-            type_="page" if body.get("type") == "page" else "event", ts=body.get("timestamp"),
-        )
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+@_v1
+async def unsuppress(ctx: Ctx) -> None:
+    ctx.sb.semantics.unsuppress(_path(ctx))
 
 
-async def add_device(ctx: Ctx) -> Response:
-    try:
-        body = await ctx.json(empty={})
-        ctx.sb.semantics.add_device(_path(ctx), (body or {}).get("device") if isinstance(body, dict) else None)
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+@_v1
+async def event(ctx: Ctx) -> None:
+    body = await ctx.json(empty={})
+    if not isinstance(body, dict):
+        raise InvalidRequest("the request body must be a JSON object")
+    ctx.sb.semantics.track_event(
+        _path(ctx),
+        body.get("name"),
+        body.get("data"),
+        type_="page" if body.get("type") == "page" else "event",
+        ts=body.get("timestamp"),
+    )
 
 
-async def delete_device(ctx: Ctx) -> Response:
-    try:
-        ctx.sb.semantics.delete_device(_path(ctx), ctx.params["device"])
-    except InvalidRequest as exc:
-        return v1_error(exc.message)
-    return _ok()
+@_v1
+async def add_device(ctx: Ctx) -> None:
+    body = await ctx.json(empty={})
+    ctx.sb.semantics.add_device(_path(ctx), (body or {}).get("device") if isinstance(body, dict) else None)
+
+
+@_v1
+async def delete_device(ctx: Ctx) -> None:
+    ctx.sb.semantics.delete_device(_path(ctx), ctx.params["device"])
 
 
 def _merge_sides(body: Any, email_ok: bool) -> tuple[Ident, Ident]:
