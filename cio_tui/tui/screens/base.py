@@ -56,7 +56,11 @@ class AreaScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "workspace", self.workspace_changed, init=False)
+        # Textual calls on_mount of every class in the MRO; a subclass calling super().on_mount() as well must not
+        # register the watch twice (workspace_changed would then run twice).
+        if not getattr(self, "_watching_workspace", False):
+            self._watching_workspace = True
+            self.watch(self.app, "workspace", self.workspace_changed, init=False)
 
     def workspace_changed(self, workspace: Any) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""

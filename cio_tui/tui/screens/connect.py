@@ -65,7 +65,6 @@ class ConnectScreen(AreaScreen):
             yield Button("Continue with session-only keys", id="btn-session", variant="warning")
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one("#profiles-table", DataTable)
         table.add_columns("Profile", "Region", "Site id", "Keys", "Default")
         self.query_one("#btn-session").display = False
