@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from starlette.responses import Response
 
@@ -14,6 +15,8 @@ from cio_tui.sandbox.store import Person
 from cio_tui.sandbox.validation import MAX_BULK_IDS, MAX_SEARCH_LIMIT, Ident, InvalidRequest, as_string
 
 DOWNLOAD_PREFIX = "/_sandbox/downloads"
+
+T = TypeVar("T")
 
 
 def app_error(detail: str, status: int) -> Response:
@@ -41,6 +44,18 @@ def _ident(id_type: str, value: str) -> Ident:
 
 def _person(ctx: Ctx) -> Person | None:
     return ctx.sb.semantics.resolve(_ident(_id_type(ctx), ctx.params["customer"]))
+
+
+def _of_person(ctx: Ctx, read: Callable[[Person], T]) -> tuple[Person, T] | None:
+    """The person the path names and ``read(person)``, both under the store lock; None when nobody matches."""
+    with ctx.sb.store.lock:
+        p = _person(ctx)
+        return None if p is None else (p, read(p))
+
+
+def _next_token(rows: list[Any], limit: int) -> str:
+    """Pages are read ``limit + 1`` rows at a time: an extra row means a next page, after the last row shown."""
+    return search.encode_token(rows[limit - 1][0]) if len(rows) > limit else ""
 
 
 def ref(p: Person) -> dict[str, Any]:
@@ -109,11 +124,8 @@ async def by_email(ctx: Ctx) -> Response:
 
 @handles_invalid
 async def attributes(ctx: Ctx) -> Response:
-    with ctx.sb.store.lock:
-        p = _person(ctx)
-        if p is None:
-            return not_found()
-        return json_response({"customer": customer_json(ctx, p)})
+    found = _of_person(ctx, lambda p: customer_json(ctx, p))
+    return not_found() if found is None else json_response({"customer": found[1]})
 
 
 @handles_invalid
@@ -145,49 +157,46 @@ async def search_people(ctx: Ctx) -> Response:
 
 @handles_invalid
 async def segments(ctx: Ctx) -> Response:
-    with ctx.sb.store.lock:
-        p = _person(ctx)
-        if p is None:
-            return not_found()
-        rows = ctx.sb.store.segments_of(p.cio_id)
+    found = _of_person(ctx, lambda p: ctx.sb.store.segments_of(p.cio_id))
+    if found is None:
+        return not_found()
     keys = ("id", "name", "description", "type")
-    return json_response({"segments": [dict(zip(keys, r, strict=True)) for r in rows]})
+    return json_response({"segments": [dict(zip(keys, r, strict=True)) for r in found[1]]})
 
 
 @handles_invalid
 async def activities(ctx: Ctx) -> Response:
     limit = _limit(ctx, 50, 100)
-    with ctx.sb.store.lock:
-        p = _person(ctx)
-        if p is None:
-            return not_found()
-        rows = ctx.sb.store.activities(
+    found = _of_person(
+        ctx,
+        lambda p: ctx.sb.store.activities(
             p.cio_id, type_=ctx.query("type"), name=ctx.query("name"), before=_before(ctx), limit=limit + 1
-        )
+        ),
+    )
+    if found is None:
+        return not_found()
+    p, rows = found
     items = [
         {"id": str(pk), "type": type_, "name": name, "timestamp": ts, "data": json.loads(data),
          "customer_id": p.id or "", "customer_identifiers": ref(p), "delivery_id": None, "delivery_type": None}
         for pk, type_, name, ts, data in rows[:limit]
     ]
-    nxt = search.encode_token(rows[limit - 1][0]) if len(rows) > limit else ""
-    return json_response({"activities": items, "next": nxt})
+    return json_response({"activities": items, "next": _next_token(rows, limit)})
 
 
 @handles_invalid
 async def messages(ctx: Ctx) -> Response:
     limit = _limit(ctx, 50, 1000)
-    with ctx.sb.store.lock:
-        p = _person(ctx)
-        if p is None:
-            return not_found()
-        rows = ctx.sb.store.messages(p.cio_id, before=_before(ctx), limit=limit + 1)
+    found = _of_person(ctx, lambda p: ctx.sb.store.messages(p.cio_id, before=_before(ctx), limit=limit + 1))
+    if found is None:
+        return not_found()
+    p, rows = found
     items = [
         {"id": str(pk), "type": type_, "subject": subject, "created": created, "metrics": json.loads(metrics or "{}"),
          "customer_id": p.id, "customer_identifiers": ref(p)}
         for pk, type_, subject, created, metrics in rows[:limit]
     ]
-    nxt = search.encode_token(rows[limit - 1][0]) if len(rows) > limit else ""
-    return json_response({"messages": items, "next": nxt})
+    return json_response({"messages": items, "next": _next_token(rows, limit)})
 
 
 async def workspaces(ctx: Ctx) -> Response:
