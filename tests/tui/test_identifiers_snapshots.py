@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cio_tui.customerio.identifiers import Identifier
-from cio_tui.tui.widgets.csv_input import CsvInput
 from tests.tui.conftest import SMALL
+from tests.tui.id_changes_steps import paste_and_check
 from tests.tui.test_identifiers import people_with_ids
 from tests.tui.test_plan_apply_snapshots import quiet
 
@@ -16,15 +16,8 @@ async def _checked(pilot) -> None:
     app.open_identifiers(Identifier.cio(a.cio_id))
     await quiet(pilot)
     await pilot.press(*"fixed-a", "enter", "escape", "v")
-    app.screen.query_one(CsvInput).load_text(
-        f"cio_id,new_id,new_email\ncio_{b.cio_id},,new-b@example.com\n{c.cio_id},{d.id},\n{d.cio_id},x@y.co,\n"
-    )
-    await pilot.pause()
-    app.screen.set_focus(None)
-    await pilot.press("c")
-    await quiet(pilot)
-    app.screen.query_one("#ids-table").move_cursor(row=1)
-    await quiet(pilot)
+    csv = f"cio_id,new_id,new_email\ncio_{b.cio_id},,new-b@example.com\n{c.cio_id},{d.id},\n{d.cio_id},x@y.co,\n"
+    await paste_and_check(pilot, csv, "#ids-table", row=1)
 
 
 def test_identifiers_empty(snap_compare, make_app):

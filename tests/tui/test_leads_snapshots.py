@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cio_tui.identity.leads import find_leads
-from cio_tui.tui.widgets.csv_input import CsvInput
 from tests.tui.conftest import SMALL
+from tests.tui.id_changes_steps import paste_and_check
 from tests.tui.test_leads import someone_with_an_id
 from tests.tui.test_plan_apply_snapshots import quiet
 
@@ -17,15 +17,8 @@ async def _checked(pilot) -> None:
     await pilot.press("r")
     await quiet(pilot)
     await pilot.press("i", *"lead-0", "enter", *"bob@x.com", "enter", "escape", "v")
-    app.screen.query_one(CsvInput).load_text(
-        f"email,id\n{leads[2].email},lead-2\n{leads[3].email},cio_zz\n{leads[4].email},{holder.id}\n"
-    )
-    await pilot.pause()
-    app.screen.set_focus(None)
-    await pilot.press("c")
-    await quiet(pilot)
-    app.screen.query_one("#leads-table").move_cursor(row=4)
-    await quiet(pilot)
+    csv = f"email,id\n{leads[2].email},lead-2\n{leads[3].email},cio_zz\n{leads[4].email},{holder.id}\n"
+    await paste_and_check(pilot, csv, "#leads-table", row=4)
 
 
 def test_leads_empty(snap_compare, make_app):
