@@ -131,7 +131,8 @@ def run_wrk(url: str, kinds: list[Kind], weights: list[int], existing: list[str]
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "mix.lua"
         script.write_text(wrk_script(kinds, weights, existing, run))
-        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script), url]
+        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(script),
+               url]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     if not m:
