@@ -4,6 +4,10 @@ Runs the real app headless (Textual's run_test, 100x32, on the embedded sandbox)
 screen, then times each key from press to the screen having processed it and refreshed (Pilot press + pause), over
 many presses: median and 95th percentile beside the target. Also the time to show the groups at all.
 
+Pilot's own cost per key (the "floor": an unbound key) is most of those figures, so the screen's own work is also
+timed directly, without Pilot: the handler (cursor moved and compare filled, or filter applied to the table) plus
+the render of every widget it changed (the table's visible rows, the compare pane, the status lines) into strips.
+
 Usage: python bench/bench_duplicates_tui.py [--groups 50000] [--moves 60]
 """
 
@@ -108,6 +112,8 @@ async def run(n_groups: int, moves: int) -> None:
                 await pilot.pause()
                 typing.append(time.perf_counter() - t)
         matches = len(screen.model.matches)
+        own_cursor, own_filter = own_work(screen, table, moves)
+
 
     print(f"{n_groups:,} groups; the table holds {PAGE} rows at a time; {os.cpu_count()} cores")
     base = statistics.median(floor)
@@ -119,8 +125,49 @@ async def run(n_groups: int, moves: int) -> None:
         print(f"{name:<48}{med * 1000:>9.1f}{p95 * 1000:>9.1f}{top * 1000:>9.1f}{(med - base) * 1000:>9.1f}"
               f"{'< 50':>9}")
     print(f"{'show the groups (load_groups), ms':<48}{shown * 1000:>9.1f}")
+    print(f"\n{'screen own work, no Pilot (handler + render)':<48}{'median':>9}{'p95':>9}{'max':>9}{'':>9}"
+          f"{'target':>9}")
+    for name, samples in (("cursor move: move + compare + render, ms", own_cursor),
+                          ("filter keystroke: filter + table + render, ms", own_filter)):
+        med, p95, top = stats(samples)
+        print(f"{name:<48}{med * 1000:>9.1f}{p95 * 1000:>9.1f}{top * 1000:>9.1f}{'':>9}{'< 50':>9}")
     print(f"(last highlighted group: {highlighted.rule if highlighted else None}; groups matching at the end: "
           f"{matches:,})")
+
+
+def render(widgets: list) -> None:
+    """Render what the compositor would ask for after a key: every line of these widgets, as strips."""
+    from textual.geometry import Region
+
+    for w in widgets:
+        w.render_lines(Region(0, 0, w.size.width, w.size.height))
+
+
+def own_work(screen, table, moves: int) -> tuple[list[float], list[float]]:
+    """The screen's own work per key, timed directly: handler plus render of the widgets it changed (no Pilot)."""
+    from cio_tui.tui.widgets.duplicates_compare import CompareTable
+
+    widgets = [table, screen.query_one(CompareTable), screen.query_one("#dup-reason"),
+               screen.query_one("#dup-summary"), screen.query_one("#dup-filter-line")]
+    screen.apply_filter("")
+    render(widgets)
+    cursor: list[float] = []
+    for i in range(moves):
+        row = table.cursor_coordinate.row + (1 if (i // 20) % 2 == 0 else -1)
+        t = time.perf_counter()
+        table.move_cursor(row=row, animate=False)
+        screen._show_highlighted()  # what the RowHighlighted handler does
+        render(widgets)
+        cursor.append(time.perf_counter() - t)
+    typing: list[float] = []
+    for text in ("user1", "same", "pro", "needs"):
+        steps = [text[:k] for k in range(1, len(text) + 1)] + [text[:k] for k in range(len(text) - 1, -1, -1)]
+        for query in steps:
+            t = time.perf_counter()
+            screen.apply_filter(query)  # what the Input.Changed handler does
+            render(widgets)
+            typing.append(time.perf_counter() - t)
+    return cursor, typing
 
 
 def main() -> None:

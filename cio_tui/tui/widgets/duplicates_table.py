@@ -52,6 +52,7 @@ class GroupsTable(DataTable):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.slots: list[int] = []  # row position -> group index in the model (row keys are "r<position>")
+        self.cells: list[tuple[str, ...]] = []  # row position -> the cells it shows (only changed cells are written)
 
     def on_mount(self) -> None:
         for label, key, width in COLUMNS:
@@ -66,6 +67,7 @@ class GroupsTable(DataTable):
         while self.row_count > len(rows):
             self.remove_row(f"r{self.row_count - 1}")
         del self.slots[len(rows):]
+        del self.cells[len(rows):]
         self.append(rows[keep:])
         if self.row_count:
             self.move_cursor(row=0, animate=False)
@@ -73,13 +75,19 @@ class GroupsTable(DataTable):
     def append(self, rows: list[tuple[int, DuplicateGroup]]) -> None:
         """Add rows at the end: (group index in the model, group)."""
         for i, g in rows:
-            self.add_row(*_cells(g), key=f"r{len(self.slots)}")
+            cells = _cells(g)
+            self.add_row(*cells, key=f"r{len(self.slots)}")
             self.slots.append(i)
+            self.cells.append(cells)
 
     def _write(self, slot: int, index: int, group: DuplicateGroup) -> None:
+        """Rewrite only the cells whose text changes: each written cell clears the table's render caches."""
         self.slots[slot] = index
-        for (_, column, _), value in zip(COLUMNS, _cells(group), strict=True):
-            self.update_cell(f"r{slot}", column, value)
+        cells, old = _cells(group), self.cells[slot]
+        for (_, column, _), value, before in zip(COLUMNS, cells, old, strict=True):
+            if value != before:
+                self.update_cell(f"r{slot}", column, value)
+        self.cells[slot] = cells
 
     def refresh_group(self, index: int, group: DuplicateGroup) -> None:
         """Redraw one group's row after a choice (primary, exclusion, forcing)."""
