@@ -1,5 +1,7 @@
 """Sandbox figures beside their targets: loopback throughput (limits off), seeding 100k people, DB size.
 
+    pip install -e ".[test]"                        # brings uvicorn's httptools and uvloop (pyproject.toml)
+    apt-get update && apt-get install -y wrk        # optional: else the Python generator is used
     python bench/bench_sandbox.py [--people 100000] [--seconds 5] [--connections 32] [--generator auto|wrk|python]
 
 The server runs in its own process (``cio-tui sandbox serve``, one uvicorn worker) and the load comes from ``wrk``
