@@ -188,3 +188,51 @@ async def test_unreadable_state_file_is_explained_not_crashed(make_app):
             Input.Submitted(app.screen.query_one("#wt-cut-at", Input), "next tuesday"))
         await settle(pilot)
         assert "YYYY-MM-DD HH:MM" in _text(app, "#wt-cut-error")
+
+
+async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto_step(pilot, 9)
+        app.screen.query_one("#wt-report-path", Input).value = str(blocker / "report.md")  # a folder that is a file
+        app.screen.query_one("#wt-report", Button).press()
+        await settle(pilot)
+        state = app.screen.overview.state
+        assert state.step(9).status == "not_started" and state.report_exported_at is None
+        assert not (app.workspace.data_dir / "walkthrough.json").exists()  # nothing changed, nothing saved
+        assert _text(app, "#wt-report-done") == "Not exported yet."
+        [note] = [n for n in app._notifications if n.title == "Export failed"]
+        assert f"Could not write the report to {blocker / 'report.md'}" in note.message
+        assert "Type another path" in note.message
+
+        good = tmp_path / "report.md"
+        app.screen.query_one("#wt-report-path", Input).value = str(good)
+        app.screen.query_one("#wt-report", Button).press()
+        await settle(pilot)
+        assert good.is_file() and _state(app)["steps"]["9"]["status"] == "done"
+        assert any(n.message == f"The report is written to {good}" for n in app._notifications)
+
+
+async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_app):
+    from types import SimpleNamespace
+
+    from cio_tui.tui.widgets.walkthrough_panels import repair_hints
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _goto_step(pilot, 2)
+        detail = app.screen.query_one("#wt-detail")
+        detail.scroll_end(animate=False)
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        await _goto_step(pilot, 3)
+        await pilot.pause()
+        assert detail.scroll_y == 0  # the title "Step 3 of 9" is in view
+
+    audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0)
+    overview = SimpleNamespace(state=SimpleNamespace(audit=audit), journal=SimpleNamespace(plans=[]))
+    assert repair_hints(overview)[0] == "The audit found nothing to repair."

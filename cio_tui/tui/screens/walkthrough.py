@@ -67,6 +67,7 @@ class WalkthroughScreen(AreaScreen):
         self._lock = threading.Lock()
         self._version = 0
         self._saved_version = 0
+        self._shown_step = 0
 
     # -- layout ---------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -143,6 +144,9 @@ class WalkthroughScreen(AreaScreen):
         if self.overview is None:
             return
         n = self.step_number
+        if n != self._shown_step:  # another step: start at its title, not where the last one was scrolled to
+            self._shown_step = n
+            self.query_one("#wt-detail", VerticalScroll).scroll_home(animate=False)
         step, st = STEPS[n - 1], self.overview.state.step(n)
         self.query_one("#wt-title", Static).update(f"Step {n} of 9: {step.title}  [{st.status_words}]")
         self.query_one("#wt-purpose", Static).update(f"{step.purpose}\n\nDone when: {step.done_when}")
@@ -279,14 +283,12 @@ class WalkthroughScreen(AreaScreen):
 
             choice = CutoverChoice(method=message.args.get("method"), cutover_at=self.cio.services.clock())
             self.post_message(Record(7, {"cutover": choice}))
-        elif message.kind == "export_report":
-            path = Path(message.args["path"]).expanduser()
-            self.service.mark_report_exported(self.overview.state, path)
-            self._changed()
-            self._export(message.kind, path, self.overview.state.model_copy(deep=True))
-        elif message.kind == "export_checklist":
-            path = Path(message.args["path"]).expanduser()
-            self._export(message.kind, path, self.overview.state.model_copy(deep=True))
+        elif message.kind in ("export_report", "export_checklist"):
+            path = Path(message.args["path"]).expanduser().absolute()
+            state = self.overview.state.model_copy(deep=True)
+            if message.kind == "export_report":
+                self.service.mark_report_exported(state, path)
+            self._export(message.kind, path, state)
         else:
             self._run_task(message.kind, message.args)
 
@@ -350,11 +352,27 @@ class WalkthroughScreen(AreaScreen):
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _export(self, kind: str, path: Path, state: Any) -> None:
+        """Write the report or checklist; the report counts as exported (step 9) only once the file is written."""
+        what = "report" if kind == "export_report" else "checklist"
+        try:
+            if kind == "export_report":
+                self.service.render_report(state, path)
+            else:
+                path.write_text(self.service.checklist_markdown(state), encoding="utf-8")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.app.call_from_thread(
+                self.notify, f"Could not write the {what} to {path}: {reason}. Type another path (a folder that "
+                "exists and that you can write to) and export again.", title="Export failed", severity="error",
+                timeout=15)
+            return
         if kind == "export_report":
-            self.service.render_report(state, path)
-        else:
-            path.write_text(self.service.checklist_markdown(state), encoding="utf-8")
-        self.app.call_from_thread(self.notify, f"Written to {path}", title="Export")
+            self.app.call_from_thread(self._report_written, path)
+        self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export")
+
+    def _report_written(self, path: Path) -> None:
+        self.service.mark_report_exported(self.overview.state, path)
+        self._changed()
 
 
 __all__ = ["WalkthroughScreen"]

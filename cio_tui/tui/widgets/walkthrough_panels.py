@@ -58,7 +58,8 @@ def repair_hints(overview: Any) -> list[str]:
             (audit.email_as_id, "people whose id is an email to fix: Open Identifiers"),
             (audit.case_variant_ids, "people with case-variant ids to merge or fix: Open Duplicates"),
         ]
-        lines = ["From the audit:"] + [f"- {n} {text}" for n, text in todo if n] or ["The audit found nothing."]
+        found = [f"- {n} {text}" for n, text in todo if n]
+        lines = ["From the audit:", *found] if found else ["The audit found nothing to repair."]
     if any(p.done for p in overview.journal.plans) and not overview.state.step(5).status.finished:
         lines.append("Plans are applied: mark this step done (d) once the audit's findings are repaired.")
     lines.append("")
