@@ -236,3 +236,20 @@ async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_a
     audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0)
     overview = SimpleNamespace(state=SimpleNamespace(audit=audit), journal=SimpleNamespace(plans=[]))
     assert repair_hints(overview)[0] == "The audit found nothing to repair."
+
+
+async def test_audit_chart_rows_fit_a_small_terminal(make_app):
+    from tests.tui.conftest import SMALL
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await _goto_step(pilot, 3)
+        app.screen.query_one("#wt-audit-live", Button).press()
+        await settle(pilot)
+        chart = app.screen.query_one("#wt-audit-chart", Static)
+        lines = _text(app, "#wt-audit-chart").splitlines()
+        assert lines[0].startswith("Email-only leads  ") and lines[0].rstrip().endswith("█")
+        assert max(len(line) for line in lines) <= chart.content_size.width  # no row wraps
+        assert chart.content_size.height == len(lines)  # one screen row per chart row
+        assert "Suppressed: not counted" in _text(app, "#wt-audit-summary")

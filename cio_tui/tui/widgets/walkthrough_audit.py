@@ -13,23 +13,48 @@ from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.walkthrough.models import AuditCounts
 
 
-def bar_chart(rows: list[tuple[str, int]], *, width: int = 24) -> str:
-    """Horizontal bars with the label and the number on each row (readable without colour)."""
+def bar_chart(rows: list[tuple[str, int]], *, width: int = 24, fit: int | None = None) -> str:
+    """Horizontal bars with the label and the number on each row (readable without colour).
+
+    ``fit``: the columns available; bars shrink (to 4 at least) so that no row wraps.
+    """
     if not rows:
         return ""
     label_w = max(len(label) for label, _ in rows)
     top = max((n for _, n in rows), default=0) or 1
+    num_w = len(str(top))
+    if fit is not None:
+        width = max(4, min(width, fit - label_w - 2 - num_w - 1))
     lines = []
     for label, n in rows:
         bar = "█" * (round(n / top * width) if n else 0)
-        lines.append(f"{label:<{label_w}}  {bar}{' ' if bar else ''}{n}")
+        lines.append(f"{label:<{label_w}}  {n:>{num_w}} {bar}".rstrip())
     return "\n".join(lines)
 
 
-def audit_text(audit: AuditCounts | None) -> tuple[str, str]:
-    """(summary, chart) for the panel."""
+class BarChart(Static):
+    """The audit chart, redrawn to the width it gets (no wrapped rows at 80x24)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self._rows: list[tuple[str, int]] = []
+
+    def set_rows(self, rows: list[tuple[str, int]]) -> None:
+        self._rows = rows
+        self._draw()
+
+    def _draw(self) -> None:
+        fit = self.content_size.width or None
+        self.update(bar_chart(self._rows, fit=fit))
+
+    def on_resize(self) -> None:
+        self._draw()
+
+
+def audit_text(audit: AuditCounts | None) -> tuple[str, list[tuple[str, int]]]:
+    """(summary, chart rows) for the panel."""
     if audit is None:
-        return "No audit yet: audit the live workspace, or give the path of a people export (CSV).", ""
+        return "No audit yet: audit the live workspace, or give the path of a people export (CSV).", []
     summary = (
         f"{audit.people} people, audited {audit.taken_at:%Y-%m-%d %H:%M} UTC from "
         f"{'the live workspace' if audit.source == 'live' else audit.source_detail}."
@@ -37,8 +62,9 @@ def audit_text(audit: AuditCounts | None) -> tuple[str, str]:
     if audit.duplicate_groups:
         summary += "\nDuplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)
     if audit.suppressed is None:
-        summary += "\nSuppressed: not in the export (Customer.io deletes suppressed people)."
-    return summary, bar_chart(audit.chart_rows())
+        summary += ("\nSuppressed: not counted (no suppressed column in the people export; suppressed people "
+                    "are deleted from the workspace, so an export cannot list them).")
+    return summary, audit.chart_rows()
 
 
 class AuditPanel(StepPanel):
@@ -51,14 +77,14 @@ class AuditPanel(StepPanel):
             yield Input(placeholder="or the path of a people export (CSV)", id="wt-audit-path", compact=True)
             yield Button("Audit export", id="wt-audit-export", compact=True)
         yield Static("", id="wt-audit-summary", classes="wt-result", markup=False)
-        yield Static("", id="wt-audit-chart", classes="wt-chart", markup=False)
+        yield BarChart(id="wt-audit-chart", classes="wt-chart")
 
     def show(self, overview: Any) -> None:
-        summary, chart = audit_text(overview.state.audit)
+        summary, rows = audit_text(overview.state.audit)
         self.query_one("#wt-audit-summary", Static).update(summary)
-        chart_widget = self.query_one("#wt-audit-chart", Static)
-        chart_widget.update(chart)
-        chart_widget.display = bool(chart)
+        chart_widget = self.query_one("#wt-audit-chart", BarChart)
+        chart_widget.set_rows(rows)
+        chart_widget.display = bool(rows)
 
     @on(Button.Pressed, "#wt-audit-live")
     def _live(self) -> None:
