@@ -175,11 +175,8 @@ async def outcome(url: str, probe: Probe, expected: dict[str, str]) -> tuple[int
     return once, lost, repeated
 
 
-async def timed_apply(url: str, plan: Plan, journal_path: Path, *, no_pause: bool = False) -> tuple[float, Any]:
+async def timed_apply(url: str, plan: Plan, journal_path: Path) -> tuple[float, Any]:
     async with client_for(url) as client:
-        if no_pause:  # diagnostic only: what the engine does when a 429 does not hold back the whole API
-            for limiter in (client.track_limiter, client.app_limiter):
-                limiter.pause = lambda seconds: None  # type: ignore[method-assign]
         with Journal(journal_path) as journal:
             engine = ApplyEngine(
                 client, journal, plan, workspace_fingerprint=plan.workspace_fingerprint, workspace_name="env"
@@ -189,12 +186,12 @@ async def timed_apply(url: str, plan: Plan, journal_path: Path, *, no_pause: boo
             return time.monotonic() - start, result
 
 
-def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int, no_pause: bool = False) -> dict[str, Any]:
+def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int) -> dict[str, Any]:
     server = ServerProc(tmp, name, n, fault_rate, seed)
     try:
         plan, expected = asyncio.run(make_plan(server.url))
         before = server.probe()
-        elapsed, result = asyncio.run(timed_apply(server.url, plan, tmp / f"{name}-journal.sqlite", no_pause=no_pause))
+        elapsed, result = asyncio.run(timed_apply(server.url, plan, tmp / f"{name}-journal.sqlite"))
         seen = server.probe().minus(before)
         once, lost, repeated = asyncio.run(outcome(server.url, seen, expected))
     finally:
@@ -292,7 +289,6 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=10)
     ap.add_argument("--fault-rate", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--skip-diagnostic", action="store_true", help="Skip the run without the client's 429 pause.")
     ap.add_argument("--serve", metavar="DB", help=argparse.SUPPRESS)
     ap.add_argument("--probe-file", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -306,8 +302,6 @@ def main() -> None:
             (throughput(tmp, "clean", args.ops, 0.0, args.seed), 1.15),
             (throughput(tmp, "faults", args.ops, args.fault_rate, args.seed), 1.4),
         ]
-        if not args.skip_diagnostic:
-            rows.append((throughput(tmp, "nopause", args.ops, args.fault_rate, args.seed, no_pause=True), 1.4))
         kill = kill_test(tmp, args.ops, args.kills, args.fault_rate, args.seed)
     print(f"apply {args.ops} lead conversions; sandbox Track {TRACK_RPS:.0f} req/s, App {APP_RPS:.0f} req/s")
     print(
@@ -315,9 +309,7 @@ def main() -> None:
         f"{'once/lost/repeated':>21}"
     )
     for r, target in rows:
-        label = {"clean": "no faults", "faults": f"fault rate {args.fault_rate}"}.get(
-            r["name"], "  same, no 429 pause*"
-        )
+        label = {"clean": "no faults", "faults": f"fault rate {args.fault_rate}"}[r["name"]]
         counts = f"{r['once']}/{r['lost']}/{r['repeated']}"
         limit = f"<={target}x"
         print(
@@ -332,12 +324,9 @@ def main() -> None:
         if r["injected"]:
             kinds = ", ".join(f"{n} x {k}" for k, n in sorted(r["injected"].items()))
             print(f"  faults injected during the faulty run: {kinds} (each injected 429 carries Retry-After: 1,")
-            print("  which the client honours by pausing its whole Track or App bucket for 1 s)")
+            print("  which delays the retry of that one request)")
     print("  ** reference: the same number of identify calls straight through the client (no reads, journal or")
     print("     verification), i.e. what the client's Track limiter allows on this machine right now")
-    if not args.skip_diagnostic:
-        print("  * diagnostic, not a product figure: the same faulty run with the client's whole-API pause on 429")
-        print("    switched off in the bench process, to show what the engine itself costs under faults")
     print(
         f"kill test: {kill['kills']} SIGKILLs over {kill['ops']} operations (fault rate {args.fault_rate}), "
         f"final run exit {kill['final_exit']} in {kill['final_time']:.1f}s"

@@ -53,7 +53,7 @@ async def test_burst_never_exceeds_budget(rate: float) -> None:
     assert max_in_window(sent) <= rate
 
 
-async def test_late_wakeups_never_bunch_requests() -> None:
+async def test_late_wakeups_neither_exceed_the_budget_nor_lose_throughput() -> None:
     clock = FakeClock()
     rng = random.Random(5)
 
@@ -68,8 +68,10 @@ async def test_late_wakeups_never_bunch_requests() -> None:
         sent.append(clock.now)
 
     await asyncio.gather(*(one() for _ in range(50)))
-    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
-    assert min(gaps) >= 0.1 - 1e-9 and max_in_window(sent) <= 10
+    assert max_in_window(sent) <= 10
+    # 49 intervals of 0.1 s: late wake-ups (15 ms on average) are caught up instead of being added to every
+    # interval (which took 5.65 s); only the one-second window's anchor can still carry a little lateness
+    assert sent[-1] - sent[0] <= 4.9 + 0.2
 
 
 async def test_pause_during_wait_holds_queued_callers() -> None:
