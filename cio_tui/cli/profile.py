@@ -36,7 +36,7 @@ def read_keys(prompt: bool) -> tuple[SecretStr, SecretStr]:
         track = click.prompt("Track API key", hide_input=True, err=True)
         app = click.prompt("App API key", hide_input=True, err=True)
     else:
-        stream = click.get_text_stream("stdin")
+        stream = sys.stdin
         track, app = stream.readline(), stream.readline()
     track, app = track.strip(), app.strip()
     if not track or not app:
