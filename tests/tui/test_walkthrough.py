@@ -253,3 +253,21 @@ async def test_audit_chart_rows_fit_a_small_terminal(make_app):
         assert max(len(line) for line in lines) <= chart.content_size.width  # no row wraps
         assert chart.content_size.height == len(lines)  # one screen row per chart row
         assert "Suppressed: not counted" in _text(app, "#wt-audit-summary")
+
+
+async def test_behaviour_changes_say_why_for_each_change(make_app):
+    from cio_tui.segment.callsets import save_call_set
+    from cio_tui.walkthrough._segment_adapter import callsets_dir
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        save_call_set(callsets_dir(app.workspace.data_dir), "web", "analytics.page('Home')\n", now=FIXED_NOW)
+        await pilot.press("r")
+        await settle(pilot)
+        await _goto_step(pilot, 4)
+        text = _text(app, "#wt-changes")
+        assert "HIGH Calls the Actions destination rejects (1 call(s))" in text
+        assert "why: Actions rejects this call in trackPageView: The root value is missing the required field 'url'." \
+            in text
+        assert text.count("What to do") == 0  # the to-do is said once, on the change's own line
