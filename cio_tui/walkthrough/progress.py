@@ -20,8 +20,10 @@ def missing(
     *,
     checklist: Sequence[ChecklistItem] | None = None,
     applied: Sequence[AppliedPlan] | None = None,
+    saved_sets: Sequence[str] | None = None,
 ) -> list[str]:
-    """What step ``number`` still needs. ``checklist``/``applied`` are needed for steps 6 and 5 (None = unknown)."""
+    """What step ``number`` still needs. ``checklist``/``applied`` are needed for steps 6 and 5 (None = unknown);
+    ``saved_sets`` (the names of the sets saved in Preview) lets step 4 say which half is left."""
     out: list[str] = []
     if number == 1:
         if state.connection is None:
@@ -35,7 +37,10 @@ def missing(
         if state.audit is None:
             out.append("run the audit on the live workspace or an export")
     elif number == 4:
-        if not state.reviewed_sets:
+        if not state.reviewed_sets and saved_sets:
+            out.append(f"read the behaviour changes below, then tick the saved set(s) you reviewed "
+                       f"({len(saved_sets)} saved)")
+        elif not state.reviewed_sets:
             out.append("save your app's calls as a set in Preview, then review their behaviour changes here")
     elif number == 5:
         if applied is None or not any(p.done for p in applied):

@@ -64,9 +64,10 @@ class WalkthroughService:
         changes = behaviour_changes(calls)
         items = build_checklist(calls, state)
         journal = journal_summary(self.data_dir)
-        gaps = {n: missing(state, n, checklist=items, applied=journal.plans) for n in state.steps}
+        names = self.saved_set_names()
+        gaps = {n: missing(state, n, checklist=items, applied=journal.plans, saved_sets=names) for n in state.steps}
         risks = open_risks(state, changes=changes, checklist=items, applied=journal.plans)
-        return Overview(state, calls, changes, items, journal, gaps, risks, self.saved_set_names())
+        return Overview(state, calls, changes, items, journal, gaps, risks, names)
 
     def refresh(self, state: WalkthroughState) -> WalkthroughState:
         """Mark every step whose "done" condition now holds as done, then save."""

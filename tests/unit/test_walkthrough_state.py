@@ -120,3 +120,15 @@ def test_status_json_shape() -> None:
         "started_at": T0.isoformat(),
         "finished_at": T0.isoformat(),
     }
+
+
+def test_step_4_says_which_half_is_left():
+    from cio_tui.walkthrough.progress import missing
+    from cio_tui.walkthrough.state import WalkthroughState
+
+    state = WalkthroughState()
+    assert missing(state, 4) == ["save your app's calls as a set in Preview, then review their behaviour changes here"]
+    assert missing(state, 4, saved_sets=["web", "ios"]) == [
+        "read the behaviour changes below, then tick the saved set(s) you reviewed (2 saved)"]
+    state.reviewed_sets = ["web"]
+    assert missing(state, 4, saved_sets=["web", "ios"]) == []
