@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -178,7 +178,10 @@ def create_app(db_path: str | Path, settings: SandboxSettings | None = None) -> 
                 return json_response({"meta": {"error": detail}}, status)
             return json_response({"errors": [{"detail": detail, "status": str(status)}]}, status)
         handler, params = found
-        return await handler(Ctx(request, sandbox, params))
+        try:
+            return await handler(Ctx(request, sandbox, params))
+        except ClientDisconnect:  # the client went away mid-request (killed, timed out): nothing to answer
+            return Response(status_code=499)
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
     app = Starlette(
