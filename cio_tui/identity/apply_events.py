@@ -168,7 +168,8 @@ class ProgressTracker:
         while self._finished and now - self._finished[0] > self._window:
             self._finished.popleft()
         span = min(self._window, now - self.started)
-        rate = len(self._finished) / span if span > 0.2 else 0.0
+        # under 0.2 s the rate is noise while running, but a finished run that fast still has a real rate
+        rate = len(self._finished) / span if span > 0.2 or (finished and span > 0) else 0.0
         done = sum(1 for s in self.states.values() if s.succeeded)
         left = self.total - done
         eta = (left / rate) if rate > 0 else (0.0 if left == 0 else None)
