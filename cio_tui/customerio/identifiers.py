@@ -11,7 +11,7 @@ import re
 from enum import StrEnum
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 MAX_ID_BYTES = 150
 
@@ -92,16 +92,28 @@ class Identifier(BaseModel):
 
     # -- constructors -------------------------------------------------------------------------------
     @classmethod
+    def _make(cls, kind: IdKind, value: str) -> Identifier:
+        """Build one from operator input; a refusal is an ``IdentifierError`` with its plain reason (pydantic
+        would otherwise wrap it in a ValidationError whose text is not for operators)."""
+        try:
+            return cls(kind=kind, value=value)
+        except ValidationError as exc:
+            errors = exc.errors()
+            original = errors[0].get("ctx", {}).get("error") if errors else None
+            raise IdentifierError(str(original) if original else str(errors[0]["msg"]) if errors else str(exc)) \
+                from None
+
+    @classmethod
     def id(cls, value: str) -> Identifier:
-        return cls(kind=IdKind.ID, value=value)
+        return cls._make(IdKind.ID, value)
 
     @classmethod
     def email(cls, value: str) -> Identifier:
-        return cls(kind=IdKind.EMAIL, value=value)
+        return cls._make(IdKind.EMAIL, value)
 
     @classmethod
     def cio(cls, value: str) -> Identifier:
-        return cls(kind=IdKind.CIO_ID, value=value)
+        return cls._make(IdKind.CIO_ID, value)
 
     @classmethod
     def detect(cls, text: str, kind: IdKind | str | None = None) -> Identifier:
@@ -111,7 +123,7 @@ class Identifier(BaseModel):
         """
         text = text.strip()
         if kind is not None:
-            return cls(kind=IdKind(kind), value=text)
+            return cls._make(IdKind(kind), text)
         if text.startswith(CIO_PREFIX):
             return cls.cio(text)
         if "@" in text:

@@ -38,3 +38,17 @@ def test_invalid_email_and_long_id() -> None:
         Identifier.email("nope")
     with pytest.raises(ValueError, match="at most 150 bytes"):
         Identifier.id("é" * 76)
+
+
+def test_operator_input_refusals_are_identifier_errors_with_the_plain_reason():
+    """A malformed email, a 151-byte id or a bad cio_id is refused with a sentence, not pydantic's report."""
+    for text, kind, reason in [
+        ("not-an-email@", None, "'not-an-email@' is not a valid email address"),
+        ("bob@@example.com", "email", "'bob@@example.com' is not a valid email address"),
+        ("x" * 151, None, "an id is at most 150 bytes; this one is 151"),
+        ("cio_no-dashes", None, "a cio_id is letters and digits only"),
+    ]:
+        with pytest.raises(IdentifierError) as caught:
+            Identifier.detect(text, kind)
+        assert type(caught.value) is IdentifierError
+        assert str(caught.value).startswith(reason) and "pydantic" not in str(caught.value)

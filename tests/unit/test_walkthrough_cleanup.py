@@ -93,3 +93,15 @@ async def test_nothing_resolvable_gives_no_plan() -> None:
     rows = parse_cleanup_csv("id\nnobody\n", default_action="suppress")
     result = await build_cleanup_plan(FakeClient(), rows, workspace_fingerprint="us:f", workspace_name="A", now=T0)
     assert result.plan is None and not result.irreversible and len(result.excluded) == 1
+
+
+async def test_malformed_rows_are_left_out_with_the_reason_not_a_crash():
+    rows = parse_cleanup_csv(
+        "identifier,action\nnot-an-email@,delete\n" + "x" * 151 + ",delete\ncio_ffff,suppress\nu1,suppress\n"
+    )
+    result = await build_cleanup_plan(FakeClient(), rows, workspace_fingerprint="us:0", workspace_name="w", now=T0)
+    reasons = {e.line: e.reason for e in result.excluded}
+    assert reasons[2] == "'not-an-email@' is not a valid email address"
+    assert reasons[3].startswith("an id is at most 150 bytes")
+    assert reasons[4].startswith("no person with cio_id")
+    assert [op.kind for op in result.plan.operations] == [OpKind.SUPPRESS]
