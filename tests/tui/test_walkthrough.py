@@ -233,9 +233,13 @@ async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_a
         await pilot.pause()
         assert detail.scroll_y == 0  # the title "Step 3 of 9" is in view
 
-    audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0)
+    audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0, taken_at=FIXED_NOW)
     overview = SimpleNamespace(state=SimpleNamespace(audit=audit), journal=SimpleNamespace(plans=[]))
-    assert repair_hints(overview)[0] == "The audit found nothing to repair."
+    assert repair_hints(overview)[0] == "The audit of 2026-11-29 12:00 UTC found nothing to repair."
+    audit.leads = 3
+    assert repair_hints(overview)[:2] == [
+        "From the audit of 2026-11-29 12:00 UTC (audit again in step 3 to count what is left after repairs):",
+        "- 3 email-only lead(s) to give an id: Open Leads"]
 
 
 async def test_audit_chart_rows_fit_a_small_terminal(make_app):
