@@ -166,3 +166,14 @@ def test_json_member_order_matches_the_models_for_bigger_groups(tmp_path: Path) 
         assert [g.to_json_dict() for g in analysis.groups(limit=1)] == models[:1]
     assert json.loads(out)["groups"] == models
     assert max(len(g["members"]) for g in models) == 5
+
+
+def test_json_primary_without_cio_id_is_null(tmp_path: Path) -> None:
+    """A group whose oldest member has no cio_id: the text is still written, with "primary": null."""
+    path = write_export(tmp_path / "people.csv", [["", "u1", "a@x.com", "100", "", ""],
+                                                   ["c2", "u1b", "a@x.com", "200", "", ""]])
+    code, out, err = run("duplicates", "--from-export", str(path), "--json")
+    assert code == 0 and "line 2: the row has no cio_id" in err
+    [group] = json.loads(out)["groups"]
+    assert group["primary"] is None and [m["cio_id"] for m in group["members"]] == [None, "c2"]
+    assert "Needs review: some members have no cio_id" in group["reason"]

@@ -122,23 +122,23 @@ ORDER BY t.tier DESC, needs_review, g.size DESC, g.gid"""
 
 
 def _evidence(code: int, phrase: str) -> str:
-    return f"CASE WHEN ex{code} IS NOT NULL THEN {quote_literal(phrase + ' ')} || '''' || ex{code} || '''' END"
+    return f"CASE WHEN ex{code} IS NOT NULL THEN concat({quote_literal(phrase + ' ' + chr(39))}, ex{code}, '''') END"
 
 
 GROUP_TEXT_SQL = f"""CREATE OR REPLACE TEMP VIEW dup_group_text AS
 WITH x AS (
   SELECT gid, rowid + 1 AS rank, size, primary_rn, primary_cio, tier, needs_review,
     concat_ws('+', {_pivot("CASE WHEN ex{code} IS NOT NULL THEN {name} END")}) AS rule,
-    'Linked by: ' || concat_ws('; ', {", ".join(_evidence(r.code, r.phrase) for r in _ORDERED)}) || '.' AS evidence,
-    'Primary cio_' || coalesce(primary_cio, '?') ||
-      CASE WHEN primary_ts IS NULL THEN ''
-        ELSE ' (created ' || CAST(CAST(to_timestamp(primary_ts) AS DATE) AS VARCHAR) || ')' END || ': ' ||
+    concat('Linked by: ', concat_ws('; ', {", ".join(_evidence(r.code, r.phrase) for r in _ORDERED)}), '.') AS evidence,
+    concat('Primary cio_', coalesce(primary_cio, '?'),
+      CASE WHEN primary_ts IS NOT NULL
+        THEN concat(' (created ', CAST(CAST(to_timestamp(primary_ts) AS DATE) AS VARCHAR), ')') END, ': ',
       CASE WHEN primary_real AND has_placeholder
-             THEN 'the oldest person holding a real id (''' || primary_id ||
-               '''), so the survivor keeps the id the app sends'
+             THEN concat('the oldest person holding a real id (''', primary_id,
+               '''), so the survivor keeps the id the app sends')
            WHEN primary_real THEN 'the oldest person in the group'
-           ELSE 'the oldest person in the group (nobody holds a real id)' END ||
-      CASE WHEN primary_ts IS NULL THEN '; no created_at known, so the lowest cio_id' ELSE '' END || '.'
+           ELSE 'the oldest person in the group (nobody holds a real id)' END,
+      CASE WHEN primary_ts IS NULL THEN '; no created_at known, so the lowest cio_id' END, '.')
       AS primary_reason,
     concat_ws(chr(10),
       CASE WHEN real_min <> real_max THEN 'Needs review: ' || real_ids || ' different real ids (''' || real_min ||
@@ -185,8 +185,10 @@ member_lists AS (
   SELECT gid, string_agg(j, ',' ORDER BY NOT is_primary, k) FROM mj WHERE gid IN (SELECT gid FROM small WHERE n > 3)
   GROUP BY gid)"""
 
+# One concat() call, not a chain of || (each || copies the text so far; the texts above too); and a
+# primary without a cio_id is JSON null (to_json(NULL) is SQL NULL, which made the whole text NULL).
 JSON_SQL = f"""WITH {_MEMBER_JSON}
-SELECT '{{"rule":' || to_json(g.rule) || ',"confidence":' || to_json(g.confidence) || ',"members":[' ||
-  m.members || '],"primary":' || to_json(g.primary_cio) || ',"reason":' || to_json(g.reason) || '}}'
+SELECT concat('{{"rule":', to_json(g.rule), ',"confidence":', to_json(g.confidence), ',"members":[', m.members,
+  '],"primary":', coalesce(to_json(g.primary_cio), 'null'), ',"reason":', to_json(g.reason), '}}')
 FROM dup_group_text g JOIN member_lists m USING (gid)
 ORDER BY g.rank"""
