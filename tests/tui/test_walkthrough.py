@@ -275,3 +275,23 @@ async def test_behaviour_changes_say_why_for_each_change(make_app):
         assert "why: Actions rejects this call in trackPageView: The root value is missing the required field 'url'." \
             in text
         assert text.count("What to do") == 0  # the to-do is said once, on the change's own line
+
+
+async def test_next_step_moves_forward_past_an_unfinished_step_then_wraps(make_app, tmp_path):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        steps = app.screen.query_one(StepList)
+        assert steps.step_number == 1
+        await pilot.press("n")
+        assert steps.step_number == 2  # step 1 is not finished, but "next" goes forward
+        await _goto_step(pilot, 9)
+        await pilot.press("n")
+        assert steps.step_number == 1  # nothing unfinished after 9: back to the first unfinished
+
+        await _goto_step(pilot, 6)
+        out = tmp_path / "new-folder" / "checklist.md"
+        app.screen.query_one("#wt-check-path", Input).value = str(out)
+        app.screen.query_one("#wt-check-export", Button).press()
+        await settle(pilot)
+        assert out.read_text().startswith("#")  # the folder is made, as for the report

@@ -55,7 +55,8 @@ class WalkthroughScreen(AreaScreen):
         Binding("d", "mark_done", "Done", id="walkthrough.done", tooltip="Mark the selected step done"),
         Binding("s", "skip", "Skip", id="walkthrough.skip", tooltip="Skip the selected step, saying why"),
         Binding("o", "open_area", "Open", id="walkthrough.open", tooltip="Open the screen that does this step"),
-        Binding("n", "next_step", "Next step", id="walkthrough.next", tooltip="Go to the first unfinished step"),
+        Binding("n", "next_step", "Next step", id="walkthrough.next",
+                tooltip="Go to the next unfinished step after this one (back to the first when none is after it)"),
         Binding("r", "reload", "Reload", id="walkthrough.reload",
                 tooltip="Read the saved calls, plans and journal again (after using another area)"),
     ]
@@ -256,8 +257,14 @@ class WalkthroughScreen(AreaScreen):
         self.cio.switch_area(STEPS[self.step_number - 1].areas[0])
 
     def action_next_step(self) -> None:
-        if self.overview is not None:
-            self.query_one(StepList).highlighted = (self.overview.state.current_step() or 9) - 1
+        """Forward to the next unfinished step (an unfinished step may be left for later), wrapping around."""
+        if self.overview is None:
+            return
+        state, here = self.overview.state, self.step_number
+        open_steps = [n for n in state.steps if not state.step(n).status.finished]
+        after = [n for n in open_steps if n > here]
+        target = after[0] if after else (open_steps[0] if open_steps else 9)
+        self.query_one(StepList).highlighted = target - 1
 
     @on(Button.Pressed, "#wt-buttons Button, #wt-open-buttons Button")
     def _button(self, event: Button.Pressed) -> None:
@@ -358,6 +365,7 @@ class WalkthroughScreen(AreaScreen):
             if kind == "export_report":
                 self.service.render_report(state, path)
             else:
+                path.parent.mkdir(parents=True, exist_ok=True)  # as the report does
                 path.write_text(self.service.checklist_markdown(state), encoding="utf-8")
         except OSError as exc:
             reason = exc.strerror or str(exc)
