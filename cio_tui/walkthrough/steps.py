@@ -119,7 +119,7 @@ STEPS: tuple[Step, ...] = (
         8,
         "verify",
         "Verify after the switch",
-        "Sample people updated since the cut-over and check them: identifiers as expected, the new anonymous_id "
+        "Sample people created since the cut-over and check them: identifiers as expected, the new anonymous_id "
         "attribute, timestamps stored as numbers, no new duplicates since the cut-over, no bursts of "
         "failed_attribute_change activities.",
         "A verification ran after the cut-over time and every check passed (or its findings are accepted in notes).",
