@@ -135,6 +135,11 @@ class BehaviourChange:
     def count(self) -> int:
         return len(self.calls)
 
+    @property
+    def why(self) -> str:
+        """The preview's finding for the first call (without its 'What to do': ``todo`` says it), else the meaning."""
+        return self.messages[0].split(" What to do:", 1)[0] if self.messages else self.meaning
+
 
 def behaviour_changes(calls: Iterable[PreviewedCall]) -> list[BehaviourChange]:
     """Every behaviour change among the calls, most severe first, each listing the calls it concerns."""

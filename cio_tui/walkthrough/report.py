@@ -92,7 +92,9 @@ def build_report(
         out.append("Saved sets reviewed: " + ", ".join(state.reviewed_sets) + ".")
         out.append("")
     if changes:
-        out += [f"- **{ch.title}** ({ch.severity} risk, {ch.count} call(s)): {ch.todo}" for ch in changes]
+        for ch in changes:
+            out.append(f"- **{ch.title}** ({ch.severity} risk, {ch.count} call(s)): {ch.todo}")
+            out.append(f"  - e.g. {', '.join(ch.calls[:2])}: {ch.why}")
     else:
         out.append("None found (or no saved calls were reviewed).")
     done = sum(1 for item in checklist if state.checklist.get(item.key))

@@ -95,3 +95,15 @@ def test_classic_site_id_of_another_workspace_is_a_high_risk() -> None:
     state.classic = ClassicSettings(site_id="site-b")
     [risk] = [r for r in open_risks(state) if "site id" in r.text]
     assert risk.level == "high" and "another workspace" in risk.text
+
+
+def test_behaviour_changes_in_the_report_say_why_with_an_example(tmp_path) -> None:
+    from cio_tui.segment.callsets import save_call_set
+    from cio_tui.walkthrough._segment_adapter import callsets_dir
+
+    svc = _service(tmp_path)
+    save_call_set(callsets_dir(svc.data_dir), "web", "analytics.page('Home')\n", now=T0)
+    text = svc.report_markdown(svc.load(), now=T0)
+    assert "- **Calls the Actions destination rejects** (high risk, 1 call(s)): Fix the calls" in text
+    assert ("  - e.g. page \"Home\" [web]: Actions rejects this call in trackPageView: The root value is missing the "
+            "required field 'url'.\n") in text

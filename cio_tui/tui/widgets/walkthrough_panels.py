@@ -15,11 +15,6 @@ from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
 
 
-def why(message: str) -> str:
-    """The preview's finding for one call, without its 'What to do' (the change's own to-do is shown above it)."""
-    return message.split(" What to do:", 1)[0]
-
-
 class PreviewPanel(StepPanel):
     STEP = 4
 
@@ -43,7 +38,7 @@ class PreviewPanel(StepPanel):
             for ch in overview.changes:
                 lines.append(f"- {ch.severity.upper()} {ch.title} ({ch.count} call(s)): {ch.todo}")
                 lines.append("    e.g. " + ", ".join(ch.calls[:2]))
-                lines.append("    why: " + (why(ch.messages[0]) if ch.messages else ch.meaning))
+                lines.append(f"    why: {ch.why}")
             text = "\n".join(lines)
         self.query_one("#wt-changes", Static).update(text)
 
