@@ -172,3 +172,21 @@ def test_snapshot_parse_error_small(snap_compare, make_app) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app("preview"), terminal_size=SMALL, run_before=before)
+
+
+async def test_warnings_wrap_under_their_title_in_a_small_terminal(make_app) -> None:
+    app = make_app("preview")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await paste(pilot, "analytics.alias('user-1001', 'ada@example.com')\n")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("escape", "w")
+        await settle(pilot)
+        view = app.screen.query_one("#preview-warnings")
+        lines = [line for line in text_of(app, "#preview-warnings .pane-body").splitlines() if line.strip()]
+        assert lines[0] == "WARNING alias_merges"
+        assert all(line.startswith("WARNING") or line.startswith("\u00a0\u00a0") for line in lines)
+        assert any(line.startswith("\u00a0" * 4) for line in lines)  # continuation lines hang under the text
+        assert max(len(line) for line in lines) <= view.scrollable_content_region.width  # Textual wraps nothing
+        assert any(line.startswith("\u00a0\u00a0What to do: ") for line in lines)

@@ -6,6 +6,8 @@ Every widget here only renders what it is given; the screen computes results and
 
 from __future__ import annotations
 
+import textwrap
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, VerticalScroll
@@ -85,11 +87,27 @@ class RequestPane(ScrollableContainer):
         self.scroll_home(animate=False)
 
 
+def _indented(text: str, width: int | None, *, lead: str = "") -> list[str]:
+    """``lead + text`` wrapped to ``width`` with a hanging indent (2 columns, continuation lines 4), so a long
+    explanation reads as one block under its WARNING line. No width yet (before layout): one unwrapped line."""
+    line = f"{lead}{text}"
+    if not width or width < 20:
+        return [NBSP * 2 + line]
+    return textwrap.wrap(line, width=width, initial_indent=NBSP * 2, subsequent_indent=NBSP * 4,
+                         break_on_hyphens=False) or [NBSP * 2]
+
+
 class WarningsView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-body")
 
+    _shown: tuple[PreviewResult | None, str] = (None, "")
+
+    def on_resize(self) -> None:
+        self.show(*self._shown)
+
     def show(self, result: PreviewResult | None, empty: str = "") -> None:
+        self._shown = (result, empty)
         body = self.query_one(".pane-body", Static)
         if result is None:
             body.update(empty)
@@ -97,14 +115,16 @@ class WarningsView(VerticalScroll):
         if not result.warnings:
             body.update("No warnings: this call behaves the same way, or the differences are harmless.")
             return
+        width = self.size.width - 4 or None  # less the padding and a vertical scrollbar's room
         parts: list[Content | tuple[str, str] | str] = []
+        todo_lead = "What to do: "
         for warning in result.warnings:
-            parts += [
-                (f"WARNING {warning.code}\n", "bold $text-warning"),
-                f"{NBSP * 2}{warning.explanation}\n",
-                (f"{NBSP * 2}What to do: ", "bold"),
-                f"{warning.todo}\n\n",
-            ]
+            parts.append((f"WARNING {warning.code}\n", "bold $text-warning"))
+            parts += [f"{line}\n" for line in _indented(warning.explanation, width)]
+            first, *rest = _indented(warning.todo, width, lead=todo_lead)
+            parts += [NBSP * 2, (todo_lead, "bold"), f"{first[2 + len(todo_lead):]}\n"]
+            parts += [f"{line}\n" for line in rest]
+            parts.append("\n")
         body.update(Content.assemble(*parts))
 
 
