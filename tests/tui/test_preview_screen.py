@@ -190,3 +190,24 @@ async def test_warnings_wrap_under_their_title_in_a_small_terminal(make_app) -> 
         assert any(line.startswith("\u00a0" * 4) for line in lines)  # continuation lines hang under the text
         assert max(len(line) for line in lines) <= view.scrollable_content_region.width  # Textual wraps nothing
         assert any(line.startswith("\u00a0\u00a0What to do: ") for line in lines)
+
+
+async def test_a_set_name_with_brackets_is_saved_and_listed_as_written(make_app) -> None:
+    from textual.widgets import Input
+
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste(pilot, PASTE)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "web [/] [bold]prod"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(n.message.startswith("Saved the set 'web [/] [bold]prod'") for n in app._notifications)
+        await pilot.press("ctrl+o")  # MarkupError crashed the app here
+        await settle(pilot)
+        options = app.screen.query_one("#preview-load-list", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        [saved] = [p for p in prompts if p.startswith("Saved: ")]
+        assert saved.startswith("Saved: web [/] [bold]prod (saved ") and saved.endswith(" UTC)")

@@ -295,3 +295,18 @@ async def test_next_step_moves_forward_past_an_unfinished_step_then_wraps(make_a
         app.screen.query_one("#wt-check-export", Button).press()
         await settle(pilot)
         assert out.read_text().startswith("#")  # the folder is made, as for the report
+
+
+async def test_cleanup_rows_with_brackets_are_shown_as_written(make_app, tmp_path):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = await app.workspace.client.search({"attribute": {"field": "id", "operator": "exists"}}, limit=1)
+        csv_path = tmp_path / "gdpr.csv"
+        csv_path.write_text(f"identifier,action\n{page.identifiers[0].id},delete\nx[/]y,delete\n")
+        await _goto_step(pilot, 5)
+        app.screen.query_one("#wt-cleanup-path", Input).value = str(csv_path)
+        app.screen.query_one("#wt-cleanup", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # MarkupError crashed the app here
+        assert "line 3: x[/]y left out" in str(app.screen.query_one(".dialog-body", Static).render())

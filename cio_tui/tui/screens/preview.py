@@ -277,10 +277,11 @@ class PreviewScreen(AreaScreen):
             self.say(f"NOT SAVED: line {exc.line}, column {exc.column}: {exc.reason}", error=True)
             return
         except (CallSetError, OSError) as exc:
-            self.notify(f"Not saved: {exc}", severity="error")
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.set_name = name
-        self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved")
+        self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved",
+                    markup=False)
 
 
 def _short(number: int, result: PreviewResult) -> str:

@@ -44,6 +44,13 @@ def progress_text(overview: Any) -> str:
     return "\n".join(lines)
 
 
+def plain(text: str) -> Any:
+    """Text shown as is: identifiers from a CSV or error details may hold '[' (Textual markup would misread it)."""
+    from rich.text import Text
+
+    return Text(text)
+
+
 class WalkthroughScreen(AreaScreen):
     AREA = "walkthrough"
     HELP = (
@@ -182,7 +189,7 @@ class WalkthroughScreen(AreaScreen):
 
     def _unreadable(self, message: str) -> None:
         self.query_one("#wt-progress", Static).update(message)
-        self.notify(message, title="Walkthrough", severity="error", timeout=15)
+        self.notify(message, title="Walkthrough", severity="error", timeout=15, markup=False)
 
     def _show_if_current(self, overview: Any, version: int) -> None:
         """Show a worker's overview unless a newer change is still being saved (its own worker will show it)."""
@@ -241,7 +248,7 @@ class WalkthroughScreen(AreaScreen):
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         body = "Still open:\n" + "\n".join(f"- {g}" for g in gaps) + "\n\nMark it done anyway?"
-        self.app.push_screen(ConfirmModal(f"Step {self.step_number} is not finished", body, yes="Mark done"),
+        self.app.push_screen(ConfirmModal(f"Step {self.step_number} is not finished", plain(body), yes="Mark done"),
                              lambda yes: self._set_status("done") if yes else None)
 
     def action_skip(self) -> None:
@@ -322,14 +329,15 @@ class WalkthroughScreen(AreaScreen):
         except Exception as exc:  # every failure becomes words and what to do
             known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
             self.notify(str(exc) if known else describe_error(exc), title=names.get(kind, kind), severity="error",
-                        timeout=12)
+                        timeout=12, markup=False)
 
     def _confirm_cleanup(self, result: Any) -> None:
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         skipped = "\n".join(f"line {e.line}: {e.identifier} left out: {e.reason}" for e in result.excluded[:5])
         if result.plan is None:
-            self.notify("No plan: no row names an existing person.\n" + skipped, severity="warning", timeout=12)
+            self.notify("No plan: no row names an existing person.\n" + skipped, severity="warning", timeout=12,
+                        markup=False)
             return
         counts = result.counts()
         body = (f"{counts['delete']} to delete, {counts['suppress']} to suppress, {counts['excluded']} left out.\n"
@@ -340,7 +348,7 @@ class WalkthroughScreen(AreaScreen):
             if yes:
                 self._hand_over(result)
 
-        self.app.push_screen(ConfirmModal("Delete / suppress people", body, yes="Review plan", no="Discard"),
+        self.app.push_screen(ConfirmModal("Delete / suppress people", plain(body), yes="Review plan", no="Discard"),
                              answered)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
@@ -372,11 +380,11 @@ class WalkthroughScreen(AreaScreen):
             self.app.call_from_thread(
                 self.notify, f"Could not write the {what} to {path}: {reason}. Type another path (a folder that "
                 "exists and that you can write to) and export again.", title="Export failed", severity="error",
-                timeout=15)
+                timeout=15, markup=False)
             return
         if kind == "export_report":
             self.app.call_from_thread(self._report_written, path)
-        self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export")
+        self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export", markup=False)
 
     def _report_written(self, path: Path) -> None:
         self.service.mark_report_exported(self.overview.state, path)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +15,15 @@ from textual.widgets.option_list import Option
 
 from cio_tui.segment.callsets import CallSet
 from cio_tui.segment.samples import SAMPLES, all_samples
+
+
+def saved_when(stamp: str) -> str:
+    """``2026-11-29T02:37:43+00:00`` -> ``saved 2026-11-29 02:37 UTC`` (the stamp as is when it is not ISO)."""
+    try:
+        when = datetime.fromisoformat(stamp).astimezone(UTC)
+    except ValueError:
+        return stamp
+    return f"saved {when:%Y-%m-%d %H:%M} UTC"
 
 
 class LoadCallsModal(ModalScreen[str | None]):
@@ -31,7 +43,8 @@ class LoadCallsModal(ModalScreen[str | None]):
         options.append(Option("Samples: all six call types", id="sample-all"))
         options.append(None)
         if self.saved:
-            options += [Option(f"Saved: {s.name} ({s.saved_at})", id=f"saved-{i}") for i, s in enumerate(self.saved)]
+            options += [Option(Text(f"Saved: {s.name} ({saved_when(s.saved_at)})"), id=f"saved-{i}")
+                        for i, s in enumerate(self.saved)]
         else:
             options.append(Option("No saved sets yet (ctrl+s saves the editor's calls)", disabled=True))
         with Vertical(id="preview-load-dialog", classes="dialog"):
