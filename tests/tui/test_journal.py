@@ -65,10 +65,13 @@ async def test_applied_plan_is_listed_with_details_and_exported(make_app, tmp_pa
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExportJournalModal)
-        app.screen.query_one("#export-path").value = str(tmp_path / "out.jsonl")
+        out = tmp_path / "[/]x" / "out.jsonl"  # a folder name Textual markup would misread
+        out.parent.mkdir(parents=True)
+        app.screen.query_one("#export-path").value = str(out)
         await pilot.press("enter")
         await settle(pilot)
-        lines = (tmp_path / "out.jsonl").read_text().splitlines()
+        assert any(n.message == f"{len(entries)} entries written to {out} (JSONL)." for n in app._notifications)
+        lines = out.read_text().splitlines()
         assert len(lines) == len(entries)
         assert {json.loads(line)["plan_id"] for line in lines} == {plan.plan_id}
 

@@ -236,12 +236,14 @@ class JournalScreen(AreaScreen):
                 f"Could not write {choice.path}: {exc.strerror}. Choose another path.",
                 title="Export failed",
                 severity="error",
+                markup=False,
             )
             return
         self.app.call_from_thread(
             self.notify,
             f"{count} entries written to {choice.path} ({choice.format.upper()}).",
             title="Journal exported",
+            markup=False,
         )
 
     # -- resume ------------------------------------------------------------------------------------------
