@@ -58,6 +58,7 @@ async def test_parse_error_names_line_and_column_and_moves_the_cursor(make_app) 
         await pilot.pause()
         assert app.screen.status_text.startswith("CANNOT READ line 2, column 26: expected a value")
         assert app.screen.query_one(CallEditor).cursor_location == (1, 25)
+        assert app.screen.status_text.endswith("The cursor is there: fix it and press ctrl+r again.")
 
 
 async def test_next_call_and_calls_list(make_app) -> None:

@@ -157,7 +157,8 @@ class PreviewScreen(AreaScreen):
             self.results, self.current = [], 0
             self.query_one("#preview-calls", OptionList).clear_options()
             self._show()
-            self.say(f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}", error=True)
+            self.say(f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}. The cursor is there: fix "
+                     "it and press ctrl+r again.", error=True)
             editor.move_cursor((exc.line - 1, exc.column - 1))
             return
         self.results, self.current = results, 0
