@@ -78,11 +78,13 @@ def edges_sql(columns: ExportColumns, *, node: str = "rowid", people: str = "peo
     r = RULES_BY_NAME
     lead = r["lead_and_id_person"].code
     ctes = [
-        f"""emails AS (
-  SELECT email_norm AS key, count(*) AS n, count(id) AS n_id FROM {people} WHERE email_norm IS NOT NULL
-  GROUP BY 1 HAVING count(*) > 1)""",
-        f"""email_rows AS (SELECT email_norm AS key, {node} AS rn FROM {people}
-  WHERE email_norm IN (SELECT key FROM emails))""",
+        # repeated emails: a 64-bit hash finds the few candidate rows cheaply (grouping a million hashes, not a
+        # million strings), then the exact count runs on the candidates only (a hash collision costs nothing)
+        f"""email_rows_h AS (SELECT email_norm AS key, id, {node} AS rn FROM {people} WHERE email_norm IS NOT NULL
+  AND hash(email_norm) IN (SELECT hash(email_norm) FROM {people} WHERE email_norm IS NOT NULL
+                           GROUP BY 1 HAVING count(*) > 1))""",
+        """emails AS (SELECT key, count(*) AS n, count(id) AS n_id FROM email_rows_h GROUP BY 1 HAVING count(*) > 1)""",
+        """email_rows AS (SELECT key, rn FROM email_rows_h WHERE key IN (SELECT key FROM emails))""",
         f"""same_email AS (SELECT {r["same_email"].code} AS rule, key, rn FROM email_rows)""",
         # a lead and a person with an id in the email column: emails with at least one of each
         f"""lead_and_id_person AS (
@@ -126,9 +128,11 @@ attr_pairs AS (SELECT key, rn FROM attr_holders WHERE key IN (SELECT key FROM le
     ]
     if columns.has_anonymous_id:
         ctes.append(
-            f"""shared_anonymous_id AS (
-  SELECT {r["shared_anonymous_id"].code} AS rule, _m_anon AS key, {node} AS rn FROM {people}
-  WHERE _m_anon IN (SELECT _m_anon FROM {people} WHERE _m_anon IS NOT NULL GROUP BY 1 HAVING count(*) > 1))"""
+            f"""anon_rows_h AS (SELECT _m_anon AS key, {node} AS rn FROM {people} WHERE _m_anon IS NOT NULL
+  AND hash(_m_anon) IN (SELECT hash(_m_anon) FROM {people} WHERE _m_anon IS NOT NULL GROUP BY 1 HAVING count(*) > 1)),
+shared_anonymous_id AS (
+  SELECT {r["shared_anonymous_id"].code} AS rule, key, rn FROM anon_rows_h
+  WHERE key IN (SELECT key FROM anon_rows_h GROUP BY 1 HAVING count(*) > 1))"""
         )
         parts.append("shared_anonymous_id")
     union = "\nUNION ALL ".join(f"SELECT rule, key, rn FROM {p}" for p in parts)
