@@ -310,3 +310,17 @@ async def test_cleanup_rows_with_brackets_are_shown_as_written(make_app, tmp_pat
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)  # MarkupError crashed the app here
         assert "line 3: x[/]y left out" in str(app.screen.query_one(".dialog-body", Static).render())
+
+
+async def test_long_open_risks_scroll_in_the_left_column_at_80x24(make_app):
+    from tests.tui.conftest import SMALL
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#wt-progress-box")
+        progress = app.screen.query_one("#wt-progress", Static)
+        progress.update("\n".join(f"HIGH: risk {n}" for n in range(30)))
+        await pilot.pause()
+        assert progress.size.height == 30 and box.size.height < 30  # all of it is there, the box scrolls
+        assert box.max_scroll_y > 0

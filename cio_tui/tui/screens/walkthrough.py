@@ -82,7 +82,8 @@ class WalkthroughScreen(AreaScreen):
         with Horizontal(id="wt-layout"):
             with Vertical(id="wt-left"):
                 yield StepList(id="wt-steps")
-                yield Static("Opening the walkthrough of this workspace…", id="wt-progress", markup=False)
+                with VerticalScroll(id="wt-progress-box", can_focus=False):  # long risks scroll, not cut off
+                    yield Static("Opening the walkthrough of this workspace…", id="wt-progress", markup=False)
             with VerticalScroll(id="wt-detail"):
                 yield Static("", id="wt-title", markup=False)
                 yield Static("", id="wt-purpose", markup=False)
