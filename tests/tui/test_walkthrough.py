@@ -232,6 +232,7 @@ async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_a
         await _goto_step(pilot, 3)
         await pilot.pause()
         assert detail.scroll_y == 0  # the title "Step 3 of 9" is in view
+        assert _text(app, "#wt-title") == "Step 3 of 9: Audit the people\nStatus: not started"
 
     audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0, taken_at=FIXED_NOW)
     overview = SimpleNamespace(state=SimpleNamespace(audit=audit), journal=SimpleNamespace(plans=[]))

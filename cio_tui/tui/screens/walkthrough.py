@@ -157,7 +157,8 @@ class WalkthroughScreen(AreaScreen):
             self._shown_step = n
             self.query_one("#wt-detail", VerticalScroll).scroll_home(animate=False)
         step, st = STEPS[n - 1], self.overview.state.step(n)
-        self.query_one("#wt-title", Static).update(f"Step {n} of 9: {step.title}  [{st.status_words}]")
+        # the status on its own line: "[not started]" after the title broke in two at 80 columns
+        self.query_one("#wt-title", Static).update(f"Step {n} of 9: {step.title}\nStatus: {st.status_words}")
         self.query_one("#wt-purpose", Static).update(f"{step.purpose}\n\nDone when: {step.done_when}")
         gaps = self.overview.missing[n]
         self.query_one("#wt-missing", Static).update(
