@@ -167,23 +167,20 @@ GROUPS_SQL = (
 )
 
 # --json: one object per group. Members in the models' order (primary, then oldest). An ordered string_agg is
-# slow, so groups of 2-3 people (nearly all) are put together from the primary and the first/last secondary;
-# bigger groups use the ordered aggregate.
+# slow, so groups of 2-3 people (nearly all) are put together by a window over each group (the first member and the
+# next two); bigger groups use the ordered aggregate.
 _MEMBER_JSON = f"""mj AS (
-  SELECT m.gid, CAST(to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}}) AS VARCHAR) AS j,
+  SELECT m.gid, g.size,
+    CAST(to_json({{'cio_id': m.cio_id, 'id': m.id, 'email': m.email, 'created_at': m.ts}}) AS VARCHAR) AS j,
     m.rn = g.primary_rn AS is_primary, (coalesce(m.ts, {2**63 - 1}), m.cio_id) AS k
   FROM dup_members m JOIN dup_groups g USING (gid)),
 small AS (
-  SELECT gid, count(*) AS n, max(j) FILTER (WHERE is_primary) || ',' || CASE WHEN count(*) = 2
-    THEN arg_min(j, k) FILTER (WHERE NOT is_primary)
-    ELSE arg_min(j, k) FILTER (WHERE NOT is_primary) || ',' || arg_max(j, k) FILTER (WHERE NOT is_primary) END
-    AS members
-  FROM mj GROUP BY gid),
+  SELECT gid, row_number() OVER w AS pos, concat_ws(',', j, lead(j, 1) OVER w, lead(j, 2) OVER w) AS members
+  FROM mj WHERE size <= 3 WINDOW w AS (PARTITION BY gid ORDER BY NOT is_primary, k)),
 member_lists AS (
-  SELECT gid, members FROM small WHERE n <= 3
+  SELECT gid, members FROM small WHERE pos = 1
   UNION ALL
-  SELECT gid, string_agg(j, ',' ORDER BY NOT is_primary, k) FROM mj WHERE gid IN (SELECT gid FROM small WHERE n > 3)
-  GROUP BY gid)"""
+  SELECT gid, string_agg(j, ',' ORDER BY NOT is_primary, k) FROM mj WHERE size > 3 GROUP BY gid)"""
 
 # One concat() call, not a chain of || (each || copies the text so far; the texts above too); and a
 # primary without a cio_id is JSON null (to_json(NULL) is SQL NULL, which made the whole text NULL).
