@@ -325,3 +325,17 @@ async def test_long_open_risks_scroll_in_the_left_column_at_80x24(make_app):
         await pilot.pause()
         assert progress.size.height == 30 and box.size.height < 30  # all of it is there, the box scrolls
         assert box.max_scroll_y > 0
+
+
+async def test_the_scrollable_step_detail_shows_when_it_has_the_focus(make_app):
+    from tests.tui.conftest import SMALL
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        detail = app.screen.query_one("#wt-detail")
+        before = detail.styles.background_tint
+        await pilot.press("tab")  # from the step list to the detail, which scrolls at 80x24
+        await pilot.pause()
+        assert app.focused is detail
+        assert detail.styles.background_tint != before and detail.styles.background_tint.a > 0
