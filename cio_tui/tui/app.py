@@ -219,6 +219,10 @@ class CioApp(App[None]):
     def running_work(self) -> list[Worker[Any]]:
         return [w for w in self.workers if w.is_running and w.group not in QUIET_GROUPS]
 
+    async def action_quit(self) -> None:
+        """Textual's own "Quit" (command palette) asks first too, exactly like q and ctrl+q."""
+        self.action_request_quit()
+
     def action_request_quit(self) -> None:
         running = self.running_work()
         if not running:
@@ -227,7 +231,10 @@ class CioApp(App[None]):
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
-        body = f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is."
+        body = (
+            f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
+            "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan again."
+        )
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:

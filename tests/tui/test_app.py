@@ -208,3 +208,22 @@ async def test_area_bar_is_clickable_and_palette_actions_switch_area_first(make_
         await pilot.pause()
         assert app.current_mode == "connect"
         assert type(app.screen).__name__ == "ProfileFormModal"
+
+
+async def test_the_palette_quit_command_asks_first_while_an_apply_runs(make_app):
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        blocker = asyncio.Event()
+
+        async def long_job() -> None:
+            await blocker.wait()
+
+        app.run_worker(long_job(), group="apply")
+        await app.run_action("quit")  # what Textual's system command "Quit" runs
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        body = str(app.screen.query_one(".dialog-body").render())
+        assert "apply" in body and "resume it from the Journal" in body
+        assert app.is_running
+        blocker.set()
