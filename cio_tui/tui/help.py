@@ -1,17 +1,22 @@
 """Help content generated from BINDINGS, so the help screen never drifts from the real keys.
 
-Sections: the current screen's own bindings, bindings of this project's widgets on it, then the app-wide keys
+Sections, in human words: "This screen" (the screen's own bindings), "In the <widget in words>" for each of this
+project's widgets on it (or its ``HELP_SECTION``, or a binding's ``Binding.Group`` description), then "Everywhere"
 (areas, help, palette, quit). Secondary keys of one action are shown together ("left,right").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+THIS_SCREEN = "This screen"
+EVERYWHERE = "Everywhere"
 
 PROJECT_PREFIX = "cio_tui."
 
@@ -23,6 +28,23 @@ class HelpRow:
     description: str
     tooltip: str
 
+    @property
+    def does(self) -> str:
+        """The description, plus the tooltip when it says more than the description."""
+        tooltip = self.tooltip.strip()
+        if not tooltip or tooltip.rstrip(".").casefold() == self.description.strip().rstrip(".").casefold():
+            return self.description
+        return f"{self.description}: {tooltip}"
+
+
+def section_for(node: DOMNode) -> str:
+    """A widget's help heading in words: its ``HELP_SECTION``, else "In the step list" from ``StepList``."""
+    explicit = getattr(node, "HELP_SECTION", None)
+    if explicit:
+        return explicit
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", type(node).__name__)
+    return "In the " + " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+
 
 def _rows(app: App, section: str, bindings: BindingsMap) -> list[HelpRow]:
     grouped: dict[tuple[str, str], list[Binding]] = {}
@@ -33,7 +55,8 @@ def _rows(app: App, section: str, bindings: BindingsMap) -> list[HelpRow]:
     rows = []
     for (_action, description), group in grouped.items():
         keys = ", ".join(dict.fromkeys(app.get_key_display(b) for b in group))
-        rows.append(HelpRow(section, keys, description, group[0].tooltip or ""))
+        heading = group[0].group.description if group[0].group and group[0].group.description else section
+        rows.append(HelpRow(heading, keys, description, group[0].tooltip or ""))
     return rows
 
 
@@ -43,19 +66,25 @@ def _is_ours(node: DOMNode) -> bool:
 
 def help_rows(app: App, screen: Screen) -> list[HelpRow]:
     """Every described binding that applies on ``screen``: the screen's, its project widgets', the app's."""
-    title = getattr(screen, "AREA_TITLE", "") or screen.__class__.__name__
-    rows = _rows(app, f"{title} screen", screen._bindings)
+    rows = _rows(app, THIS_SCREEN, screen._bindings)
     seen = {(r.keys, r.description) for r in rows}
     for node in screen.walk_children(with_self=False):
         if not _is_ours(node) or not node._bindings.key_to_bindings:
             continue
-        section = getattr(node, "HELP_SECTION", None) or node.__class__.__name__
-        for row in _rows(app, section, node._bindings):
+        for row in _rows(app, section_for(node), node._bindings):
             if (row.keys, row.description) not in seen:
                 seen.add((row.keys, row.description))
                 rows.append(row)
-    rows.extend(_rows(app, "Everywhere", app._bindings))
-    return rows
+    rows.extend(_rows(app, EVERYWHERE, app._bindings))
+    return _by_section(rows)
 
 
-__all__ = ["HelpRow", "help_rows"]
+def _by_section(rows: list[HelpRow]) -> list[HelpRow]:
+    """Rows of one heading together (a binding group or two widgets of one class may share a heading)."""
+    order: dict[str, list[HelpRow]] = {}
+    for row in rows:
+        order.setdefault(row.section, []).append(row)
+    return [row for section in order.values() for row in section]
+
+
+__all__ = ["EVERYWHERE", "THIS_SCREEN", "HelpRow", "help_rows", "section_for"]

@@ -227,3 +227,17 @@ async def test_the_palette_quit_command_asks_first_while_an_apply_runs(make_app)
         assert "apply" in body and "resume it from the Journal" in body
         assert app.is_running
         blocker.set()
+
+
+async def test_help_headings_are_words_and_rows_say_the_tooltip(make_app):
+    app = make_app("walkthrough", workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rows = help_rows(app, app.screen)
+        sections = list(dict.fromkeys(row.section for row in rows))
+        assert sections[0] == "This screen" and sections[-1] == "Everywhere"
+        assert "In the step list" in sections
+        assert not any(s[0].isupper() and any(c.isupper() for c in s[1:]) and " " not in s for s in sections)
+        does = {row.description: row.does for row in rows}
+        assert does["Open"] == "Open: Open the screen that does this step"
+        assert does["Up"] == "Up"  # no tooltip: the description alone

@@ -24,7 +24,7 @@ def _table(rows: list[HelpRow]) -> Table:
                 table.add_row("", "")
             table.add_row(Text(row.section, style="bold underline"), "")
             section = row.section
-        table.add_row(Text(row.keys, style="bold"), row.description)
+        table.add_row(Text(row.keys, style="bold"), Text(row.does))
     return table
 
 
