@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
+WIRE_SLACK = 0.02  # seconds added to the one-second window (see TokenBucket.__init__)
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -44,7 +45,9 @@ class TokenBucket:
         self._paused_until = float("-inf")
         # The hard cap: at most ``_cap`` releases in any ``_window`` seconds.
         self._cap = max(1, math.floor(self.rate)) if self.rate >= 1 else 1
-        self._window = 1.0 if self.rate >= 1 else 1.0 / self.rate
+        # 20 ms of slack: a request reaches the wire a little after its release, by a varying delay (event loop,
+        # request building), so windows measured where the server counts could otherwise hold one request more.
+        self._window = (1.0 if self.rate >= 1 else 1.0 / self.rate) + WIRE_SLACK
         self._recent: deque[float] = deque(maxlen=self._cap)
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None

@@ -70,8 +70,8 @@ async def test_late_wakeups_neither_exceed_the_budget_nor_lose_throughput() -> N
     await asyncio.gather(*(one() for _ in range(50)))
     assert max_in_window(sent) <= 10
     # 49 intervals of 0.1 s: late wake-ups (15 ms on average) are caught up instead of being added to every
-    # interval (which took 5.65 s); only the one-second window's anchor can still carry a little lateness
-    assert sent[-1] - sent[0] <= 4.9 + 0.2
+    # interval (which took 5.65 s); only the one-second windows (with their 20 ms of wire slack) add a little
+    assert sent[-1] - sent[0] <= 4.9 + 0.3
 
 
 async def test_pause_during_wait_holds_queued_callers() -> None:
