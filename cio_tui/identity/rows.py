@@ -34,6 +34,22 @@ class ExcludedRow(BaseModel):
     reason: str
     action: str
 
+    @property
+    def message(self) -> str:
+        """The reason, then what to do, as sentences: "No person has this email. Check the spelling; ..."."""
+        return f"{sentence(self.reason)} {sentence(self.action)}".strip()
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a lowercase first word capitalised (not a ``cio_`` id), ending in ``.``, ``!``, ``?``."""
+    text = text.strip()
+    if not text:
+        return ""
+    first = text.split(maxsplit=1)[0]
+    if first[0].islower() and first.isalpha():
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
 
 class MergeProposal(BaseModel):
     """Two people who would collide: ``primary`` already holds the identifier, ``secondary`` wanted it.
@@ -60,7 +76,7 @@ class PlanBuild(BaseModel):
         lines = [f"{len(self.plan.operations)} operation(s) planned; {len(self.excluded)} row(s) left out"]
         for row in self.excluded:
             where = f"line {row.line}" if row.line else "row"
-            lines.append(f"  {where}: {row.key} -> {row.value}: {row.reason}. {row.action}")
+            lines.append(f"  {where}: {row.key} -> {row.value}: {row.message}")
         if self.proposals:
             lines.append(f"{len(self.proposals)} merge proposal(s) (not planned; review them in the Duplicates view):")
             for p in self.proposals:
@@ -232,5 +248,6 @@ __all__ = [
     "merge_plan",
     "plan_build",
     "read_csv",
+    "sentence",
     "split_checked",
 ]

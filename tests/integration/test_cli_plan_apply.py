@@ -39,7 +39,7 @@ def test_leads_plan_apply_journal(cli, tmp_path):
     out = cli("plan", "convert-leads", "--ids", str(ids), "--out", str(plan_file))
     assert out.exit_code == 0, out.output  # a plan was written even though rows were left out
     assert "4 operation(s) planned; 2 row(s) left out" in out.stdout
-    assert "line 6: nobody@nowhere.test -> cli-9: no person has this email" in out.stdout
+    assert "line 6: nobody@nowhere.test -> cli-9: No person has this email. Check the spelling; " in out.stdout
     assert "line 7:" in out.stdout and "starts with 'cio_'" in out.stdout
     plan = load_plan(plan_file)
 

@@ -99,6 +99,15 @@ async def test_plan_lead_conversion_reports_every_excluded_row():
     assert "several lines (2, 9)" in reasons[2] and "several lines (2, 9)" in reasons[9]
     [proposal] = build.proposals
     assert (proposal.primary.cio_id, proposal.secondary.cio_id, proposal.line) == ("c1", "l2", 3)
+    messages = {r.line: r.message for r in build.excluded}  # the reason, then what to do: capitalised sentences
+    assert messages[5] == "No person has this email. Check the spelling; identify the person first if they are new."
+    assert messages[8] == "Repeats line 2. Nothing to do: the first one is planned."
+    assert messages[6].endswith(". To change it, use `cio-tui plan fix-identifiers`.")
+    assert messages[4].startswith("The id looks like an email") and ". correct" not in messages[4]
+    assert messages[4].endswith(". Correct the line and plan again.")
+    assert "  line 5: nobody@x.co -> u4: No person has this email. Check the spelling;" in "\n".join(
+        build.summary_lines()
+    )
     text = "email,id\none@x.co,u1\nthree@x.co,u3\n"
     build = await plan_lead_conversion(workspace(), read_id_rows(text=text), **WS)
     assert [op.request.line() for op in build.plan.operations] == [

@@ -115,7 +115,7 @@ class LeadsModel:
         for row in build.excluded:
             key = normalize_email(row.key)
             merge = (row.line, key) in proposal_keys
-            check = Check("merge" if merge else "error", f"{row.reason}. {row.action}")
+            check = Check("merge" if merge else "error", row.message)
             self.checks.setdefault(key, check)
             if row.line is not None:
                 issues.append(RowIssue(row.line, check.message, check.severity, row.value))
