@@ -6,15 +6,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Label
+from textual.widgets import DataTable, Input, Label, RadioButton
 
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
-from cio_tui.identity.journal import Journal
+from cio_tui.identity.journal import Journal, JournalEntry, PlanRecord
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.modals.export_journal import ExportChoice, ExportJournalModal
 from cio_tui.tui.widgets.journal_detail import entry_text
-from cio_tui.tui.widgets.journal_tables import JournalPlansTable, can_resume, plan_matches, plan_status
+from cio_tui.tui.widgets.journal_tables import (
+    JournalEntriesTable,
+    JournalPlansTable,
+    can_resume,
+    plan_matches,
+    plan_status,
+)
 
 
 def _journal(tmp_path: Path) -> tuple[Journal, Plan]:
@@ -86,10 +92,14 @@ async def test_export_prompt_checks_the_path(tmp_path: Path) -> None:
         app.push_screen(ExportJournalModal(tmp_path, plan.plan_id), app.choices.append)
         await pilot.pause()
         path_input = app.screen.query_one("#export-path", Input)
+        assert str(app.screen.query_one("#fmt-jsonl", RadioButton).label).endswith("(chosen)")
+        assert str(app.screen.query_one("#export-format-words", Label).render()) == "Format: JSONL (chosen)"
         assert path_input.value == str(tmp_path / f"journal-{plan.plan_id}.jsonl")
         await pilot.click("#fmt-csv")
         assert path_input.value.endswith(".csv")
-        assert str(app.screen.query_one("#export-format-words", Label).render()) == "Format: CSV"
+        assert str(app.screen.query_one("#export-format-words", Label).render()) == "Format: CSV (chosen)"
+        labels = {b.id: str(b.label) for b in app.screen.query(RadioButton)}  # the choice in words, not colour
+        assert labels == {"fmt-jsonl": "JSONL (one entry per line)", "fmt-csv": "CSV (spreadsheet) (chosen)"}
         path_input.value = str(tmp_path / "missing" / "x.csv")
         path_input.focus()
         await pilot.press("enter")
@@ -97,3 +107,37 @@ async def test_export_prompt_checks_the_path(tmp_path: Path) -> None:
         path_input.value = "out.csv"
         await pilot.press("enter")
         assert app.choices == [ExportChoice(path=tmp_path / "out.csv", format="csv", plan_id=plan.plan_id)]
+
+
+class _Tables(App[None]):
+    def compose(self) -> ComposeResult:
+        yield JournalPlansTable(id="plans")
+        yield JournalEntriesTable(id="entries")
+
+
+async def test_cells_show_data_as_plain_text_not_markup() -> None:
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    record = PlanRecord(
+        plan_id="p[1]",
+        registered_at=at,
+        operator="[red]op",
+        workspace_name="w",
+        source="[bold]src[/",
+        description="",
+        total=1,
+        states={"done": 1},
+        last_at=None,
+    )
+    entry = JournalEntry(seq=1, at=at, plan_id="p[1]", op_id="op[/b]", state="done", operator="[b]x", detail="[i]d")
+    app = _Tables()
+    async with app.run_test(size=(120, 20)) as pilot:
+        app.query_one(JournalPlansTable).load([record])
+        app.query_one(JournalEntriesTable).load([entry])
+        await pilot.pause()
+        for table in app.query(DataTable):
+            for cell in table.get_row_at(0):
+                assert not isinstance(cell, str), cell  # a str cell would be read as markup
+        plans = [c.plain for c in app.query_one(JournalPlansTable).get_row_at(0)]
+        assert plans[0] == "p[1]" and plans[2] == "[bold]src[/" and plans[5] == "1 done"
+        entries = [c.plain for c in app.query_one(JournalEntriesTable).get_row_at(0)]
+        assert entries[2] == "op[/b]" and entries[6] == "[i]d"

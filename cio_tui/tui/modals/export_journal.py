@@ -14,6 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 FORMATS = ("jsonl", "csv")
+FORMAT_WORDS = {"jsonl": "JSONL (one entry per line)", "csv": "CSV (spreadsheet)"}
+CHOSEN = " (chosen)"
+
+
+def format_label(fmt: str, chosen: bool) -> Text:
+    """A radio button's words; the chosen one says so, not by colour alone (both show the same ● glyph)."""
+    return Text(FORMAT_WORDS[fmt] + (CHOSEN if chosen else ""))
+
+
+def chosen_words(fmt: str) -> str:
+    return f"Format: {fmt.upper()}{CHOSEN}"
 
 
 @dataclass(frozen=True)
@@ -54,9 +65,9 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
         with Vertical(id="export-box"):
             yield Label(Text(f"Export the journal of {scope}"), id="export-title", markup=False)
             with RadioSet(id="export-format"):
-                yield RadioButton("JSONL (one entry per line)", value=True, id="fmt-jsonl")
-                yield RadioButton("CSV (spreadsheet)", id="fmt-csv")
-            yield Label("Format: JSONL", id="export-format-words", markup=False)
+                for fmt in FORMATS:
+                    yield RadioButton(format_label(fmt, fmt == "jsonl"), value=fmt == "jsonl", id=f"fmt-{fmt}")
+            yield Label(chosen_words("jsonl"), id="export-format-words", markup=False)
             yield Label("File to write (an existing file is replaced):", markup=False)
             yield Input(str(default_path(self.directory, "jsonl", self.plan_id)), id="export-path")
             yield Label("", id="export-error", markup=False)
@@ -74,7 +85,10 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:
-        self.query_one("#export-format-words", Label).update(f"Format: {self.fmt.upper()}")  # not by colour alone
+        fmt = self.fmt
+        self.query_one("#export-format-words", Label).update(chosen_words(fmt))  # not by colour alone
+        for name in FORMATS:
+            self.query_one(f"#fmt-{name}", RadioButton).label = format_label(name, name == fmt)
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
         if path.suffix.lstrip(".") in FORMATS:

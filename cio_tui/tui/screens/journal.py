@@ -257,6 +257,7 @@ class JournalScreen(AreaScreen):
                 f"Plan {record.plan_id} is {plan_status(record)}: nothing is left to apply. Open it with "
                 "Plan/Apply's o to review it, or make a new plan.",
                 severity="warning",
+                markup=False,
             )
             return
         self._load_for_resume(record.plan_id)

@@ -62,6 +62,7 @@ def plan_matches(record: PlanRecord, text: str, status: str = "all") -> bool:
     return all(word in hay for word in text.lower().split())
 
 
+# Every cell is a rich ``Text``: a plain ``str`` cell is read as markup, so data holding ``[`` would show wrong.
 class JournalPlansTable(DataTable):
     """One row per plan, newest first."""
 
@@ -91,11 +92,11 @@ class JournalPlansTable(DataTable):
             status = plan_status(r)
             self.add_row(
                 Text(r.plan_id),
-                _when(r.registered_at),
+                Text(_when(r.registered_at)),
                 Text(r.source),
-                str(r.total),
+                Text(str(r.total)),
                 Text(status, style="bold" if status == "interrupted" else ""),
-                states_words(r.states),
+                Text(states_words(r.states)),
                 key=r.plan_id,
             )
 
@@ -138,11 +139,11 @@ class JournalEntriesTable(DataTable):
         self.entries = {str(e.seq): e for e in entries}
         for e in entries:
             self.add_row(
-                str(e.seq),
-                _when(e.at)[11:],
-                e.op_id or "(plan)",
+                Text(str(e.seq)),
+                Text(_when(e.at)[11:]),
+                Text(e.op_id or "(plan)"),
                 state_text(e.state),
-                str(e.status) if e.status is not None else "-",
+                Text(str(e.status) if e.status is not None else "-"),
                 Text(e.kind or "-"),
                 Text(e.detail or ""),
                 key=str(e.seq),
