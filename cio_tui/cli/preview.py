@@ -27,16 +27,20 @@ def _read_source(source: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> None:
-    from cio_tui.identity.lookup import ClientPeopleLookup, outcome_settings
+async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> str:
+    """Predict each result's outcome in place; returns the note saying which settings were assumed and why."""
+    from cio_tui.identity.lookup import ClientPeopleLookup, choose_settings
     from cio_tui.segment import with_outcomes
+    from cio_tui.walkthrough.recorded import recorded_identifier_settings
 
     workspace = await obj.open_workspace()
     try:
-        settings = outcome_settings(workspace, obj.settings, **overrides)
-        await with_outcomes(results, ClientPeopleLookup(workspace.client), settings)
+        recorded = recorded_identifier_settings(getattr(workspace, "data_dir", None))
+        chosen = choose_settings(workspace, obj.settings, recorded=recorded, **overrides)
+        await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
     finally:
         await workspace.aclose()
+    return chosen.note
 
 
 @click.command("preview")
@@ -47,13 +51,14 @@ async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> N
     "--mode",
     type=click.Choice(["email_or_id", "id_only"]),
     default=None,
-    help="Workspace identifier mode for the prediction (default: email_or_id; the sandbox's own setting).",
+    help="Workspace identifier mode for the prediction (default: the sandbox's own setting, else the one recorded "
+    "in Walkthrough step 2, else email_or_id).",
 )
-@click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
+@click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default: as for --mode, else on).")
 @click.option(
     "--email-update-by-id/--no-email-update-by-id",
     default=None,
-    help="Whether the workspace allows updates to email using ID (default off).",
+    help="Whether the workspace allows updates to email using ID (default: as for --mode, else off).",
 )
 @click.pass_obj
 def preview_cmd(
@@ -78,10 +83,13 @@ def preview_cmd(
     except ParseError as exc:
         click.echo(f"error: cannot read the input at line {exc.line}, column {exc.column}: {exc.reason}", err=True)
         sys.exit(1)
+    note = None
     if not offline:
         overrides = {"mode": mode, "auto_merge": auto_merge, "email_update_by_id": email_update_by_id}
-        obj.run(_predict(obj, results, overrides))
+        note = obj.run(_predict(obj, results, overrides))
     if as_json:
         click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(results), nl=False)
+        if note:
+            click.echo(f"\nWorkspace settings for the outcomes: {note}")

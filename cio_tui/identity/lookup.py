@@ -6,6 +6,7 @@ instance so one preview does not ask twice for the same person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
@@ -52,19 +53,83 @@ class ClientPeopleLookup:
         return list(self._cache[key])
 
 
-def outcome_settings(workspace: Any, settings: Any = None, **overrides: Any) -> WorkspaceSettings:
-    """The workspace behaviour predictions assume: the sandbox's own settings (read from its database) when the
-    workspace is the embedded sandbox, else Customer.io's documented defaults; ``overrides`` (not None) win.
-    Reads a file for the sandbox: call it off the event loop (``asyncio.to_thread``) in the TUI."""
-    flags: dict[str, Any] = {}
-    if getattr(workspace, "is_sandbox", False) and settings is not None:
-        try:
-            from cio_tui.sandbox.info import workspace_info
-            from cio_tui.workspace import sandbox_db_path
+_KEYS = ("mode", "auto_merge", "email_update_by_id")
+_LABELS = {"mode": "identifier mode", "auto_merge": "auto-merge", "email_update_by_id": "email updates by id"}
+SOURCE_WORDS = {
+    "flags": "set by the command-line flags",
+    "sandbox": "the sandbox's own settings",
+    "walkthrough": "recorded in the Walkthrough, step 2",
+    "defaults": "defaults: not recorded yet — record them in Walkthrough step 2",
+}
 
-            info = workspace_info(sandbox_db_path(settings))
-            flags = {k: info[k] for k in ("mode", "auto_merge", "email_update_by_id") if k in info}
-        except Exception:  # best effort: an unreadable sandbox db falls back to the defaults
-            flags = {}
-    flags.update({k: v for k, v in overrides.items() if v is not None})
-    return WorkspaceSettings(**flags)
+
+@dataclass(frozen=True)
+class ChosenSettings:
+    """The settings a prediction assumes, where each came from (``flags`` | ``sandbox`` | ``walkthrough`` |
+    ``defaults``, per key) and the sentence that says so."""
+
+    settings: WorkspaceSettings
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The one source of all three settings, or ``mixed``."""
+        found = set(self.sources.values())
+        return found.pop() if len(found) == 1 else "mixed"
+
+    @property
+    def note(self) -> str:
+        s = self.settings
+        mode = "an id-only" if s.mode == "id_only" else "an email-or-id"
+        what = (
+            f"{mode} workspace with auto-merge {'on' if s.auto_merge else 'off'} and email updates by id "
+            f"{'allowed' if s.email_update_by_id else 'not allowed'}"
+        )
+        if self.source != "mixed":
+            return f"Assuming {what} ({SOURCE_WORDS[self.source]})."
+        groups: dict[str, list[str]] = {}
+        for key in _KEYS:
+            groups.setdefault(self.sources[key], []).append(_LABELS[key])
+        parts = [f"{' and '.join(labels)}: {SOURCE_WORDS[src]}" for src, labels in groups.items()]
+        return f"Assuming {what} ({'; '.join(parts)})."
+
+
+def _sandbox_flags(settings: Any) -> dict[str, Any]:
+    try:
+        from cio_tui.sandbox.info import workspace_info
+        from cio_tui.workspace import sandbox_db_path
+
+        info = workspace_info(sandbox_db_path(settings))
+        return {k: info[k] for k in _KEYS if k in info}
+    except Exception:  # best effort: an unreadable sandbox db falls back to the next source
+        return {}
+
+
+def choose_settings(
+    workspace: Any, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
+) -> ChosenSettings:
+    """The workspace behaviour predictions assume, per key: explicit ``overrides`` (CLI flags, not None) > the
+    sandbox's own settings (read from its database, for the embedded sandbox) > ``recorded`` (the operator's
+    Walkthrough step-2 record, see ``cio_tui.walkthrough.recorded``) > Customer.io's documented defaults.
+    Reads a file for the sandbox: call it off the event loop (``asyncio.to_thread``) in the TUI."""
+    layers: list[tuple[str, dict[str, Any]]] = [("flags", {k: v for k, v in overrides.items() if v is not None})]
+    if getattr(workspace, "is_sandbox", False) and settings is not None:
+        layers.append(("sandbox", _sandbox_flags(settings)))
+    layers.append(("walkthrough", {k: v for k, v in (recorded or {}).items() if v is not None}))
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key in _KEYS:
+        for name, layer in layers:
+            if key in layer:
+                values[key], sources[key] = layer[key], name
+                break
+        else:
+            sources[key] = "defaults"
+    return ChosenSettings(WorkspaceSettings(**values), sources)
+
+
+def outcome_settings(
+    workspace: Any, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
+) -> WorkspaceSettings:
+    """``choose_settings(...).settings``: the settings alone."""
+    return choose_settings(workspace, settings, recorded=recorded, **overrides).settings

@@ -132,3 +132,83 @@ def test_cli_with_the_sandbox_predicts_outcomes() -> None:
     assert outcome["effects"][0]["kind"] == "creates_person"
     assert outcome["summary"] == "Creates a new person with id cli-new-1 and email cli-new-1@example.com."
     assert outcome["cio_ids"] == []
+
+
+# -- which workspace settings the prediction assumes, and where they came from ---------------------------------------
+EMAIL_ONLY_CALL = '{"type": "identify", "anonymousId": "anon-1", "traits": {"email": "lead-1@example.com"}}'
+ID_ONLY_DETAIL = "In an id-only workspace email is not an identifier"
+
+
+def _record_step2(data_dir: Path, **identifier_settings: Any) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state = {"identifier_settings": identifier_settings}
+    (data_dir / "walkthrough.json").write_text(json.dumps(state), encoding="utf-8")
+
+
+@pytest.fixture
+def live_like(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """``cio-tui preview`` opens a non-sandbox workspace (an env-like profile) whose API is the embedded sandbox;
+    returns its data_dir."""
+    from cio_tui.cli.context import CliContext
+    from cio_tui.config import Profile
+    from cio_tui.workspace import Workspace
+
+    data_dir = tmp_path / "ws-live"
+
+    async def open_workspace(self: Any) -> Workspace:
+        client = CustomerIOClient(
+            track_origin=SANDBOX_ORIGIN,
+            app_origin=SANDBOX_ORIGIN,
+            site_id=SANDBOX_SITE_ID,
+            track_key=SecretStr(SANDBOX_TRACK_KEY),
+            app_key=SecretStr(SANDBOX_APP_KEY),
+            transport=embedded_transport(tmp_path / "live.db", people=3, seed=7),
+        )
+        profile = Profile(name="env", region="us", site_id="f00dcafe")
+        return Workspace("env", "us", False, profile, client, "us:0123456789abcdef", data_dir)
+
+    monkeypatch.setattr(CliContext, "open_workspace", open_workspace)
+    return data_dir
+
+
+def test_cli_uses_the_walkthrough_record_for_a_live_workspace_and_says_so(live_like: Path) -> None:
+    _record_step2(live_like, mode="id_only", auto_merge=True, email_updates_by_id=False)
+    out = CliRunner().invoke(main, ["preview"], input=EMAIL_ONLY_CALL)
+    assert out.exit_code == 0, out.output
+    assert ID_ONLY_DETAIL in out.output
+    assert out.output.rstrip().endswith(
+        "Workspace settings for the outcomes: Assuming an id-only workspace with auto-merge on and email updates by "
+        "id not allowed (recorded in the Walkthrough, step 2)."
+    )
+    as_json = CliRunner().invoke(main, ["preview", "--json"], input=EMAIL_ONLY_CALL)
+    outcome = json.loads(as_json.output)["results"][0]["outcome"]
+    assert set(outcome) == {"summary", "effects", "assumptions", "cio_ids"}  # the JSON shape is unchanged
+    assert ID_ONLY_DETAIL in outcome["effects"][0]["details"][0]
+
+
+def test_cli_flags_beat_the_walkthrough_record_and_defaults_say_so(live_like: Path) -> None:
+    _record_step2(live_like, mode="id_only")
+    out = CliRunner().invoke(main, ["preview", "--mode", "email_or_id"], input=EMAIL_ONLY_CALL)
+    assert out.exit_code == 0, out.output
+    assert ID_ONLY_DETAIL not in out.output
+    assert (
+        "Assuming an email-or-id workspace with auto-merge on and email updates by id not allowed (identifier mode: "
+        "set by the command-line flags; auto-merge and email updates by id: defaults: not recorded yet — record "
+        "them in Walkthrough step 2)." in out.output
+    )
+    (live_like / "walkthrough.json").unlink()
+    out = CliRunner().invoke(main, ["preview"], input=EMAIL_ONLY_CALL)
+    assert "(defaults: not recorded yet — record them in Walkthrough step 2)." in out.output
+
+
+def test_cli_sandbox_settings_beat_the_walkthrough_record() -> None:
+    from cio_tui.config import load_settings
+    from cio_tui.identity.lookup import choose_settings
+
+    out = CliRunner().invoke(main, ["--sandbox", "preview"], input=EMAIL_ONLY_CALL)  # creates the sandbox db
+    assert out.exit_code == 0, out.output
+    assert out.output.rstrip().endswith("(the sandbox's own settings).")
+    ws = type("W", (), {"is_sandbox": True})()
+    chosen = choose_settings(ws, load_settings(), recorded={"mode": "id_only", "auto_merge": False})
+    assert chosen.sources == {"mode": "sandbox", "auto_merge": "sandbox", "email_update_by_id": "sandbox"}
+    assert chosen.settings.mode == "email_or_id" and chosen.note.endswith("(the sandbox's own settings).")

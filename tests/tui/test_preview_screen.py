@@ -96,6 +96,45 @@ async def test_outcome_links_to_people(make_app) -> None:
         assert opened == [Identifier.cio(person.cio_id)]
 
 
+async def test_outcome_says_the_sandbox_settings_are_assumed(make_app) -> None:
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.prefill(PASTE)
+        await settle(pilot)
+        text = text_of(app, "#outcome-summary")
+        assert "Workspace settings: Assuming an email-or-id workspace with auto-merge on" in text
+        assert "(the sandbox's own settings)." in text
+
+
+async def test_outcome_uses_and_names_the_walkthrough_record_of_a_saved_workspace(make_app, memory_keyring) -> None:
+    import json
+
+    from cio_tui.config import Profile, load_settings, save_profile
+    from cio_tui.credentials import SERVICE
+    from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_TRACK_KEY
+    from tests.tui.conftest import sandbox_profile_fields
+
+    save_profile(Profile(name="staging", region="us", **sandbox_profile_fields()), load_settings())
+    memory_keyring.set_password(SERVICE, "staging:track_api_key", SANDBOX_TRACK_KEY)
+    memory_keyring.set_password(SERVICE, "staging:app_api_key", SANDBOX_APP_KEY)
+    app = make_app("preview", profile="staging")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.workspace is not None and not app.workspace.is_sandbox
+        app.workspace.data_dir.mkdir(parents=True, exist_ok=True)
+        recorded = {"identifier_settings": {"mode": "id_only", "auto_merge": True, "email_updates_by_id": False}}
+        (app.workspace.data_dir / "walkthrough.json").write_text(json.dumps(recorded), encoding="utf-8")
+        app.screen.prefill("analytics.identify({email: 'lead-9@example.com'})")
+        await settle(pilot)
+        text = text_of(app, "#outcome-summary")
+        assert "In an id-only workspace email is not an identifier" in text
+        assert (
+            "Workspace settings: Assuming an id-only workspace with auto-merge on and email updates by id not "
+            "allowed (recorded in the Walkthrough, step 2)."
+        ) in " ".join(text.split())
+
+
 async def test_load_sample_and_save_a_set(make_app) -> None:
     app = make_app("preview")
     async with app.run_test(size=SIZE) as pilot:

@@ -113,6 +113,7 @@ class PreviewScreen(AreaScreen):
         self.current = 0
         self.status_text = ""
         self.set_name = ""
+        self.settings_note = ""  # which workspace settings the outcomes assume, and where they came from
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="preview-top"):
@@ -183,7 +184,7 @@ class PreviewScreen(AreaScreen):
             self.say(EMPTY)
             return
         if result.outcome is not None:
-            outcome.show(result.outcome)
+            outcome.show(result.outcome, note=self.settings_note)
         elif self.cio.workspace is None:
             outcome.show_text("No workspace is open: the outcome is not predicted. Open one in Connect (press 9).")
         else:
@@ -200,18 +201,19 @@ class PreviewScreen(AreaScreen):
         workspace = self.cio.workspace
         if workspace is None:
             return
-        from cio_tui.identity.lookup import ClientPeopleLookup, outcome_settings
+        from cio_tui.identity.lookup import ClientPeopleLookup
 
         card = self.query_one("#preview-outcome", OutcomeCard)
         card.loading = True
         try:
-            settings = await asyncio.to_thread(outcome_settings, workspace, self.cio.services.settings)
-            await with_outcomes(results, ClientPeopleLookup(workspace.client), settings)
+            chosen = await asyncio.to_thread(_chosen_settings, workspace, self.cio.services.settings)
+            await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
         except Exception as exc:  # API failures: words and a next step, never a crash
             card.show_text(f"Outcome not predicted: {describe_error(exc)}")
             return
         finally:
             card.loading = False
+        self.settings_note = chosen.note
         if results is self.results:
             self._show()
 
@@ -283,6 +285,15 @@ class PreviewScreen(AreaScreen):
         self.set_name = name
         self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved",
                     markup=False)
+
+
+def _chosen_settings(workspace: Any, settings: Any) -> Any:
+    """The settings the outcomes assume (sandbox's own > Walkthrough step 2 > defaults); reads files: in a thread."""
+    from cio_tui.identity.lookup import choose_settings
+    from cio_tui.walkthrough.recorded import recorded_identifier_settings
+
+    recorded = recorded_identifier_settings(getattr(workspace, "data_dir", None))
+    return choose_settings(workspace, settings, recorded=recorded)
 
 
 def _short(number: int, result: PreviewResult) -> str:

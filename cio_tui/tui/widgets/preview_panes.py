@@ -163,11 +163,14 @@ class OutcomeCard(VerticalScroll):
         self.query_one("#outcome-summary", Static).update(text)
         self.query_one("#outcome-people", OptionList).display = False
 
-    def show(self, outcome: Outcome) -> None:
+    def show(self, outcome: Outcome, *, note: str = "") -> None:
+        """Show ``outcome``; ``note`` says which workspace settings it assumes and where they came from."""
         parts: list[Content | tuple[str, str] | str] = [("PREDICTED (read-only): ", "bold"), outcome.summary, "\n"]
         for effect in outcome.effects:
             parts += [f"\n{effect.action}: {effect.kind.replace('_', ' ').upper()}"]
             parts += [f"\n{NBSP * 2}{detail}" for detail in effect.details]
+        if note:
+            parts += [("\n\nWorkspace settings: ", "bold"), note]
         parts += [("\n\nAssumptions: ", "italic"), (" ".join(outcome.assumptions), "italic $text-muted")]
         self.query_one("#outcome-summary", Static).update(Content.assemble(*parts))
         people = self.query_one("#outcome-people", OptionList)
