@@ -63,7 +63,11 @@ async def test_attach_check_plan_and_apply_from_leads(make_app):
         assert isinstance(screen, LeadsScreen)
 
         # typed: a good id on the first lead, an email-shaped one on the second (refused inline at once)
-        await pilot.press("i", *"lead-0", "enter", *"bob@x.com", "enter", "escape")
+        await pilot.press("i", *"lead-0", "enter")
+        assert screen.query_one("#leads-id-row").display  # Enter saves and moves on: the prompt stays for the next
+        await pilot.press(*"bob@x.com", "enter", "escape")
+        await pilot.pause()
+        assert not screen.query_one("#leads-id-row").display  # escape left the field: its prompt line is hidden
         rows = screen.query_one(LeadsTable).lead_rows
         first, second = rows[leads[0].cio_id], rows[leads[1].cio_id]
         assert (first.new_id, first.check.severity) == ("lead-0", "unchecked")

@@ -200,6 +200,11 @@ class LeadsScreen(IdChangesScreen):
         field.value = lead.new_id
         field.focus()
 
+    @on(Input.Blurred, "#leads-id")
+    def _id_left(self) -> None:
+        """Leaving the id field (escape, tab, a click elsewhere) hides its "New id for …" prompt line."""
+        self.query_one("#leads-id-row").display = False
+
     @on(DataTable.RowHighlighted, "#leads-table")
     def _row_highlighted(self) -> None:
         lead = self.query_one(LeadsTable).highlighted
