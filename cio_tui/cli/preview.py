@@ -54,7 +54,11 @@ async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> s
     help="Workspace identifier mode for the prediction (default: the sandbox's own setting, else the one recorded "
     "in Walkthrough step 2, else email_or_id).",
 )
-@click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default: as for --mode, else on).")
+@click.option(
+    "--auto-merge/--no-auto-merge",
+    default=None,
+    help="Whether the workspace auto-merges (default: as for --mode, else on).",
+)
 @click.option(
     "--email-update-by-id/--no-email-update-by-id",
     default=None,
