@@ -241,3 +241,29 @@ async def test_help_headings_are_words_and_rows_say_the_tooltip(make_app):
         does = {row.description: row.does for row in rows}
         assert does["Open"] == "Open: Open the screen that does this step"
         assert does["Up"] == "Up"  # no tooltip: the description alone
+
+
+async def test_confirm_shows_title_and_body_as_plain_text(make_app):
+    from rich.text import Text
+    from textual.widgets import Label, Static
+
+    from cio_tui.tui.modals.confirm import ConfirmModal
+
+    app = make_app(workspace=fake_workspace(), sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        answers: list[bool | None] = []
+        app.push_screen(ConfirmModal("Remove [prod]?", "Remove [bold]x[/] and [oops?", yes="Remove"), answers.append)
+        await pilot.pause()
+        assert str(app.screen.query_one(".dialog-title", Label).render()) == "Remove [prod]?"
+        assert str(app.screen.query_one(".dialog-body", Static).render()) == "Remove [bold]x[/] and [oops?"
+        await pilot.press("n")
+        await pilot.pause()
+        styled = Text.assemble(("Bold", "bold"), " part")  # a caller that needs a style passes a Text
+        app.push_screen(ConfirmModal("Sure?", styled), answers.append)
+        await pilot.pause()
+        body = app.screen.query_one(".dialog-body", Static).render()
+        assert str(body) == "Bold part" and body.spans and "bold" in str(body.spans[0].style)
+        await pilot.press("y")
+        await pilot.pause()
+        assert answers == [False, True]

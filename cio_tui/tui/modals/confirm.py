@@ -1,13 +1,21 @@
-"""Yes/no confirmation: ``y`` confirms, ``n`` or ``escape`` cancels; the safe button (No) has focus first."""
+"""Yes/no confirmation: ``y`` confirms, ``n`` or ``escape`` cancels; the safe button (No) has focus first.
+
+Title and body are plain text, never markup (names and ids may hold ``[``); pass a ``rich.text.Text`` for styles.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+
+def _plain(text: str | Text) -> Text:
+    return Text(text) if isinstance(text, str) else text
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -20,7 +28,7 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("left,right", "app.focus_previous", show=False),
     ]
 
-    def __init__(self, title: str, body: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, title: str | Text, body: str | Text, *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
         self.title_text = title
         self.body_text = body
@@ -29,8 +37,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.body_text, classes="dialog-body")
+            yield Label(_plain(self.title_text), classes="dialog-title", markup=False)
+            yield Static(_plain(self.body_text), classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="error")
                 yield Button(f"{self.no_label} (n)", id="no", variant="primary")
