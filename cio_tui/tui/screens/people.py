@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -19,6 +20,7 @@ from cio_tui.tui.messages import OpenPreview
 from cio_tui.tui.people_lookup import LookupProblem, lookup_person, parse_lookup
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.person_card import HistoryEntry, PersonCardTabs
+from cio_tui.tui.widgets.person_segment import PersonSegmentPane, resolve_scenarios, settings_words
 
 LOADING_DELAY = 0.15  # seconds before a running lookup shows its loading state
 KINDS: list[tuple[str, str]] = [("Auto-detect", "auto"), ("cio_id", "cio_id"), ("id", "id"), ("email", "email")]
@@ -30,7 +32,9 @@ class PeopleScreen(AreaScreen):
         "Look a person up by cio_id (with or without the cio_ prefix), id or email. The kind is detected from "
         "what you type; choose it in the list next to the box to override. The card shows identifiers, "
         "attributes (filterable), devices, segments and recent activity; a FAILED ATTRIBUTE CHANGE or a PROFILE "
-        "MERGE is marked in words. Copy puts the highlighted value on the clipboard (OSC 52)."
+        "MERGE is marked in words. The Segment tab predicts (reads only) what each identify an app would send for "
+        "this person does through classic and Actions; enter opens one in Preview. "
+        "Copy puts the highlighted value on the clipboard (OSC 52)."
     )
     BINDINGS = [
         Binding("slash", "focus_lookup", "Look up", id="people.focus_lookup",
@@ -49,6 +53,8 @@ class PeopleScreen(AreaScreen):
                 tooltip="Recent activity, failed attribute changes and merges marked"),
         Binding("s", "show_tab('tab-segments')", "Segments and devices", id="people.segments", show=False,
                 tooltip="Segments the person is in, and their devices"),
+        Binding("e", "show_tab('tab-segment')", "Segment identifies", id="people.segment", show=False,
+                tooltip="How each Segment identify (classic and Actions) would resolve to this person"),
         Binding("h", "show_tab('tab-history')", "Lookup history", id="people.history", show=False,
                 tooltip="People looked up in this session; enter looks one up again"),
     ]
@@ -144,6 +150,7 @@ class PeopleScreen(AreaScreen):
             tabs.loading = False
         self.card = card = result.card
         tabs.show(card, self.cio.services.clock())
+        self.resolve_segment(card)
         if tabs.active == "tab-history" or isinstance(self.focused, Input):
             tabs.active = "tab-overview"
             self.query_one("#overview-table", DataTable).focus()  # so c, p, a... work at once; / to type again
@@ -154,6 +161,34 @@ class PeopleScreen(AreaScreen):
         self.say(f"{found}. {result.note}" if result.note else f"{found}.", error=False)
         self._remember(text, kind, f"-> cio_{p.cio_id}")
         return card
+
+    @work(exclusive=True, group="people-segment", exit_on_error=False)
+    async def resolve_segment(self, card: IdentityCard) -> None:
+        """Fill the Segment tab: each realistic identify through both destinations, predicted (reads only)."""
+        from cio_tui.identity.lookup import ClientPeopleLookup, outcome_settings
+
+        pane = self.query_one(PersonSegmentPane)
+        workspace = self.cio.workspace
+        if workspace is None:
+            return
+        who = f"cio_{card.person.cio_id}"
+        pane.show_text(f"Predicting how Segment identifies resolve to {who} (reads only)...")
+        try:
+            settings = await asyncio.to_thread(outcome_settings, workspace, self.cio.services.settings)
+            rows = await resolve_scenarios(card.person, ClientPeopleLookup(workspace.client), settings)
+        except Exception as exc:  # API failures: words and a next step, never a crash
+            pane.show_text(f"Not predicted: {describe_error(exc)}")
+            return
+        if self.card is not card:
+            return  # another person was looked up meanwhile
+        if not rows:
+            pane.show_text(f"{who} has neither an id nor an email: no Segment identify can name them.")
+            return
+        pane.show(rows, f"Identifies an app would send for {who}, predicted read-only ({settings_words(settings)}):")
+
+    @on(PersonSegmentPane.PreviewWanted)
+    def _preview_row(self, event: PersonSegmentPane.PreviewWanted) -> None:
+        self.post_message(OpenPreview(event.text))
 
     def _remember(self, text: str, kind: str | None, outcome: str) -> None:
         tabs = self.query_one(PersonCardTabs)
@@ -175,7 +210,7 @@ class PeopleScreen(AreaScreen):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(PersonCardTabs).active = tab
         tables = {"tab-overview": "#overview-table", "tab-activity": "#activity-table",
-                  "tab-segments": "#segments-table", "tab-history": "#history-list"}
+                  "tab-segments": "#segments-table", "tab-segment": "#segment-list", "tab-history": "#history-list"}
         if tab in tables:
             self.query_one(tables[tab]).focus()
 

@@ -1,5 +1,6 @@
 """The identity card of one person, in tabs: overview, attributes (filterable), activity, segments and devices,
-plus the lookup history. Filled by ``show(card, now)``; it never does IO."""
+how Segment identifies would resolve to them (``PersonSegmentPane``, filled by the screen), plus the lookup
+history. Filled by ``show(card, now)``; it never does IO."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from cio_tui.identity.card import IdentityCard
 from cio_tui.tui.people_lookup import FLAGGED, activity_detail, ago, when
+from cio_tui.tui.widgets.person_segment import PersonSegmentPane
 
 EMPTY_HINT = (
     "Nobody shown yet. Type in the lookup box above and press enter:\n"
@@ -70,6 +72,8 @@ class PersonCardTabs(Vertical):
             with TabPane("Segments & devices", id="tab-segments"):
                 yield _table("segments-table", "Segment", "Type", "Description")
                 yield _table("devices-table", "Device", "Platform", "Last used")
+            with TabPane("Segment", id="tab-segment"):
+                yield PersonSegmentPane(id="person-segment")
             with TabPane("History", id="tab-history"):
                 yield OptionList(id="history-list")
 

@@ -1,0 +1,230 @@
+"""The card's Segment tab: how each identify an app realistically sends would resolve to the person shown.
+
+``identify_scenarios(person)`` lists the calls (pure); ``resolve_scenarios(...)`` runs them through the preview
+machinery (``cio_tui.segment.preview_call``) and the read-only outcome prediction, one ``SegmentRow`` per call and
+destination; the screen calls it from a worker. ``PersonSegmentPane`` only shows rows (no IO) and posts
+``PreviewWanted`` when one is chosen (enter).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cio_tui.customerio.models import Person
+from cio_tui.segment import PeopleLookup, WorkspaceSettings, preview_text
+from cio_tui.segment.actions_payload import resolve_identifiers
+from cio_tui.segment.outcome import Effect, predict_outcome
+from cio_tui.segment.wire import ActionRequest, HttpRequest
+
+EMPTY = "Look someone up: this tab then shows how each Segment identify would resolve to them."
+
+
+@dataclass(frozen=True)
+class Scenario:
+    label: str  # short words: "their id + email"
+    text: str  # the call as app code, what Preview gets prefilled with
+
+
+@dataclass
+class SegmentRow:
+    scenario: Scenario
+    destination: str  # "classic" | "Actions"
+    words: str  # what happens, in words ("updates this person")
+    detail: str  # the full sentence(s)
+    warnings: list[str] = field(default_factory=list)  # warning codes of the call
+    explanations: list[str] = field(default_factory=list)  # "code: explanation" per warning
+
+
+def _js(value: str) -> str:
+    return json.dumps(value)
+
+
+def identify_scenarios(person: Person) -> list[Scenario]:
+    """The identify calls an app realistically sends for ``person`` (analytics.js lines)."""
+    out: list[Scenario] = []
+    email = person.email
+    if person.id and email:
+        out.append(Scenario("their id + email", f"analytics.identify({_js(person.id)}, {{email: {_js(email)}}})"))
+    if person.id:
+        out.append(Scenario("their id, no email", f"analytics.identify({_js(person.id)})"))
+    if email:
+        out.append(Scenario("email as userId", f"analytics.identify({_js(email)}, {{email: {_js(email)}}})"))
+        out.append(Scenario("anonymous + email", f"analytics.identify({{email: {_js(email)}}})"))
+    if email and not person.id:
+        new_id = f"new-{person.cio_id}"
+        out.append(Scenario("a new id + email", f"analytics.identify({_js(new_id)}, {{email: {_js(email)}}})"))
+    return out
+
+
+def classic_as_identify(request: HttpRequest) -> ActionRequest | None:
+    """Classic's ``PUT /api/v1/customers/{who}`` as the equivalent identify, for the same outcome prediction
+    (the path is read by shape: ``cio_`` -> cio_id, email-shaped -> email, else id; customerio-api.md §2)."""
+    if request.method != "PUT" or "/customers/" not in request.path:
+        return None
+    who = unquote(request.path.split("/customers/", 1)[1].split("/", 1)[0])
+    body = {"type": "person", "action": "identify", "identifiers": resolve_identifiers(person_id=who),
+            "attributes": dict(request.body or {})}
+    return ActionRequest(action="classic", method="PUT", path=request.path, body=body)
+
+
+async def _words(effect: Effect, cio_id: str, lookup: PeopleLookup) -> str:
+    """What ``effect`` does, in a few words, from the point of view of the person ``cio_id``."""
+    ids = [p.cio_id for p in effect.people]
+    others = [i for i in ids if i != cio_id]
+    other = f"cio_{others[0]}" if others else "another person"
+    kind = effect.kind
+    if kind == "updates_person":
+        return "updates this person" if cio_id in ids else f"updates {other}, not this person"
+    if kind == "creates_person":
+        return "creates a new person"
+    if kind == "assigns_id_to_lead":
+        return "assigns id to this lead" if cio_id in ids else f"assigns id to lead {other}"
+    if kind == "conflict_failed":
+        return f"conflict with {other}: failed attribute change"
+    if kind == "conflict_auto_merge":
+        people = [await lookup.by_cio_id(i) for i in ids]
+        dated = [p for p in people if p is not None and p.created_at is not None]
+        if len(dated) == 2:
+            primary = min(dated, key=lambda p: p.created_at or 0).cio_id
+            return "auto-merge: the other is merged into this person" if primary == cio_id else (
+                f"auto-merge into cio_{primary}: this person is deleted"
+            )
+        return f"auto-merge with {other}"
+    if kind in ("id_change_refused", "email_change_refused"):
+        return f"refused: failed attribute change on {'this person' if cio_id in ids else other}"
+    if kind == "email_changed":
+        return "changes the email of this person" if cio_id in ids else f"changes the email of {other}"
+    if kind == "identifier_change":
+        return "changes identifiers of this person" if cio_id in ids else f"changes identifiers of {other}"
+    if kind == "ambiguous":
+        return f"{len(ids)} people share the email: no single person"
+    if kind == "anonymous_identify":
+        return "anonymous profile or rejected (unconfirmed)"
+    if kind == "dropped":
+        return "dropped: nobody has that cio_id"
+    return effect.summary
+
+
+async def resolve_scenarios(
+    person: Person, lookup: PeopleLookup, settings: WorkspaceSettings
+) -> list[SegmentRow]:
+    """Every scenario through both destinations: one row per call and destination (reads only)."""
+    rows: list[SegmentRow] = []
+    for scenario in identify_scenarios(person):
+        result = preview_text(scenario.text)[0]
+        codes = [w.code for w in result.warnings]
+        explained = [f"{w.code}: {w.explanation}" for w in result.warnings]
+        classic = [r for r in (classic_as_identify(q) for q in result.classic.requests) if r is not None]
+        sides: list[tuple[str, list[ActionRequest], str]] = [
+            ("classic", classic, "not sent: " + " ".join(result.classic.notes[:1])),
+            ("Actions", list(result.actions.requests),
+             "not sent: " + " ".join(e.message for e in result.actions.errors)),
+        ]
+        for destination, requests, unsent in sides:
+            if not requests:
+                rows.append(SegmentRow(scenario, destination, "not sent", unsent, codes, explained))
+                continue
+            outcome = await predict_outcome(requests, lookup, settings)
+            words = [await _words(e, person.cio_id, lookup) for e in outcome.effects]
+            rows.append(SegmentRow(scenario, destination, "; ".join(words), outcome.summary, codes, explained))
+    return rows
+
+
+def settings_words(settings: WorkspaceSettings) -> str:
+    mode = "id-only" if settings.mode == "id_only" else "email-or-id"
+    return (
+        f"{mode}, auto-merge {'on' if settings.auto_merge else 'off'}, email updates by id "
+        f"{'allowed' if settings.email_update_by_id else 'not allowed'}"
+    )
+
+
+class PersonSegmentPane(Vertical):
+    """Rows grouped by call: the call, then one line per destination; enter opens the call in Preview."""
+
+    @dataclass
+    class PreviewWanted(Message):
+        text: str
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows: list[SegmentRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(EMPTY, id="segment-note", markup=False)
+        yield OptionList(id="segment-list")
+        yield Static("", id="segment-detail", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#segment-list").display = False
+
+    def show_text(self, text: str) -> None:
+        self.rows = []
+        self.query_one("#segment-note", Static).update(text)
+        self.query_one("#segment-list").display = False
+        self.query_one("#segment-detail", Static).update("")
+
+    def show(self, rows: list[SegmentRow], note: str) -> None:
+        self.rows = rows
+        self.query_one("#segment-note", Static).update(note)
+        options = self.query_one("#segment-list", OptionList)
+        options.clear_options()
+        last: Scenario | None = None
+        for i, row in enumerate(rows):
+            if row.scenario is not last:
+                last = row.scenario
+                header = Text(f"{row.scenario.label}: {row.scenario.text}", style="bold")
+                header.append(f"  ! {', '.join(row.warnings)}" if row.warnings else "  no warnings", style="italic")
+                options.add_option(Option(header, id=f"call-{i}"))
+            options.add_option(Option(Text.assemble(f"  {row.destination:<8}", (row.words, "bold")), id=f"row-{i}"))
+        options.display = True
+        options.highlighted = 0 if rows else None
+        self._detail(0)
+
+    def lines(self) -> list[str]:
+        """The rows as plain text: ``label | destination | words | codes`` (tests, copy)."""
+        return [f"{r.scenario.label} | {r.destination} | {r.words} | {', '.join(r.warnings)}" for r in self.rows]
+
+    def _detail(self, index: int, *, call: bool = True) -> None:
+        detail = self.query_one("#segment-detail", Static)
+        if not self.rows:
+            detail.update("")
+            return
+        row = self.rows[index]
+        if call:
+            said = " ".join(row.explanations) if row.explanations else "No migration warning for this call."
+        else:
+            said = f"{row.destination}: {row.detail}"
+        detail.update(f"{said} Enter opens this call in Preview.")
+
+    def _row_index(self, option: Option) -> int:
+        return int((option.id or "row-0").split("-", 1)[1])
+
+    @on(OptionList.OptionHighlighted, "#segment-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._detail(self._row_index(event.option), call=(event.option.id or "").startswith("call-"))
+
+    @on(OptionList.OptionSelected, "#segment-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.PreviewWanted(self.rows[self._row_index(event.option)].scenario.text))
+
+
+__all__ = [
+    "PersonSegmentPane",
+    "Scenario",
+    "SegmentRow",
+    "classic_as_identify",
+    "identify_scenarios",
+    "resolve_scenarios",
+    "settings_words",
+]
