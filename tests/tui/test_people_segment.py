@@ -52,6 +52,9 @@ async def test_lead_gets_the_new_id(make_app):
             ["classic", "assigns id to this lead"], ["Actions", "assigns id to this lead"]
         ]
         assert any(line.startswith("anonymous + email | Actions | updates this person") for line in lines)
+        rows = app.screen.query_one(PersonSegmentPane).rows
+        classic = next(r for r in rows if r.scenario.label == "anonymous + email" and r.destination == "classic")
+        assert "email-only identify" in classic.detail and "unconfirmed" in classic.detail  # the classic caveat
 
 
 def test_segment_tab_small(snap_compare, make_app):

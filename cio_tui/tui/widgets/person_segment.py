@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from cio_tui.customerio.models import Person
 from cio_tui.segment import PeopleLookup, WorkspaceSettings, preview_text
 from cio_tui.segment.actions_payload import resolve_identifiers
+from cio_tui.segment.classic import NOTE_CLOUD_MODEL, NOTE_TIMESTAMP
 from cio_tui.segment.outcome import Effect, predict_outcome
 from cio_tui.segment.wire import ActionRequest, HttpRequest
 
@@ -136,7 +137,11 @@ async def resolve_scenarios(
                 continue
             outcome = await predict_outcome(requests, lookup, settings)
             words = [await _words(e, person.cio_id, lookup) for e in outcome.effects]
-            rows.append(SegmentRow(scenario, destination, "; ".join(words), outcome.summary, codes, explained))
+            detail = outcome.summary
+            if destination == "classic":  # what the classic model is unsure of (the generic caveats left out)
+                notes = [n for n in result.classic.notes if n not in (NOTE_CLOUD_MODEL, NOTE_TIMESTAMP)]
+                detail = " ".join([detail, *notes])
+            rows.append(SegmentRow(scenario, destination, "; ".join(words), detail, codes, explained))
     return rows
 
 
