@@ -115,7 +115,7 @@ class ChangesModel:
             cid = row.key.removeprefix("cio_")
             key = (row.line, cid)
             excluded.add(key)
-            check = Check("merge" if key in merges else "error", f"{row.reason}. {row.action}")
+            check = Check("merge" if key in merges else "error", row.message)
             self.checks[key] = check
             if row.line is not None:
                 issues.append(RowIssue(row.line, check.message, check.severity, row.value))
