@@ -36,6 +36,11 @@ async def test_customer_with_id_and_email(make_app, monkeypatch):
         await settle(pilot)
         assert app.current_mode == "preview"
         assert received == ['analytics.identify("u0000001", {email: "eva.meyer1@umbrella.test"})']
+        app.switch_area("people")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "p")  # the second call (their id, no email), then p
+        await settle(pilot)
+        assert received[1] == 'analytics.identify("u0000001")'
 
 
 async def test_lead_gets_the_new_id(make_app):

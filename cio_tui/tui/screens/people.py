@@ -42,7 +42,7 @@ class PeopleScreen(AreaScreen):
         Binding("c", "copy_value", "Copy", id="people.copy_value",
                 tooltip="Copy the highlighted value to the clipboard (OSC 52)"),
         Binding("p", "preview_identify", "Preview identify", id="people.preview_identify",
-                tooltip="Open Preview with a Segment identify call for this person"),
+                tooltip="Open Preview with an identify for this person (Segment tab: the highlighted one)"),
         Binding("i", "change_identifiers", "Change identifiers", id="people.change_identifiers", show=False,
                 tooltip="Open Identifiers with this person picked, to change their id or email safely"),
         Binding("f", "filter_attributes", "Filter attributes", id="people.filter_attributes", show=False,
@@ -237,7 +237,9 @@ class PeopleScreen(AreaScreen):
         if self.card is None:
             self.notify("Look someone up first; then p opens Preview with their identify.", severity="warning")
             return
-        self.post_message(OpenPreview(identify_call(self.card)))
+        tabs = self.query_one(PersonCardTabs)
+        row = self.query_one(PersonSegmentPane).highlighted_text() if tabs.active == "tab-segment" else None
+        self.post_message(OpenPreview(row or identify_call(self.card)))
 
     def action_change_identifiers(self) -> None:
         if self.card is None:

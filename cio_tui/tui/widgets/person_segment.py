@@ -199,6 +199,13 @@ class PersonSegmentPane(Vertical):
         """The rows as plain text: ``label | destination | words | codes`` (tests, copy)."""
         return [f"{r.scenario.label} | {r.destination} | {r.words} | {', '.join(r.warnings)}" for r in self.rows]
 
+    def highlighted_text(self) -> str | None:
+        """The call of the highlighted row (what enter would open in Preview), or None."""
+        options = self.query_one("#segment-list", OptionList)
+        if not self.rows or options.highlighted is None:
+            return None
+        return self.rows[self._row_index(options.get_option_at_index(options.highlighted))].scenario.text
+
     def _detail(self, index: int, *, call: bool = True) -> None:
         detail = self.query_one("#segment-detail", Static)
         if not self.rows:
