@@ -29,14 +29,13 @@ def _read_source(source: str) -> str:
 
 async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> str:
     """Predict each result's outcome in place; returns the note saying which settings were assumed and why."""
-    from cio_tui.identity.lookup import ClientPeopleLookup, choose_settings
+    from cio_tui.identity.lookup import ClientPeopleLookup
     from cio_tui.segment import with_outcomes
-    from cio_tui.walkthrough.recorded import recorded_identifier_settings
+    from cio_tui.walkthrough.recorded import workspace_outcome_settings
 
     workspace = await obj.open_workspace()
     try:
-        recorded = recorded_identifier_settings(getattr(workspace, "data_dir", None))
-        chosen = choose_settings(workspace, obj.settings, recorded=recorded, **overrides)
+        chosen = workspace_outcome_settings(workspace, obj.settings, **overrides)
         await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
     finally:
         await workspace.aclose()

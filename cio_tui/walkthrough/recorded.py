@@ -34,3 +34,13 @@ def recorded_identifier_settings(data_dir: str | Path | None) -> dict[str, Any] 
     values = {target: getattr(settings, source) for source, target in _KEYS.items()}
     values = {k: v for k, v in values.items() if v is not None}
     return values or None
+
+
+def workspace_outcome_settings(workspace: Any, settings: Any, **overrides: Any) -> Any:
+    """The settings an outcome prediction for ``workspace`` assumes, with where each came from (a ``ChosenSettings``:
+    explicit overrides > the sandbox's own > Walkthrough step 2 > defaults). Reads files: call it off the UI thread.
+    The one place the CLI preview, the TUI Preview and the People Segment tab get their settings from."""
+    from cio_tui.identity.lookup import choose_settings
+
+    recorded = recorded_identifier_settings(getattr(workspace, "data_dir", None))
+    return choose_settings(workspace, settings, recorded=recorded, **overrides)

@@ -165,7 +165,8 @@ class PeopleScreen(AreaScreen):
     @work(exclusive=True, group="people-segment", exit_on_error=False)
     async def resolve_segment(self, card: IdentityCard) -> None:
         """Fill the Segment tab: each realistic identify through both destinations, predicted (reads only)."""
-        from cio_tui.identity.lookup import ClientPeopleLookup, outcome_settings
+        from cio_tui.identity.lookup import ClientPeopleLookup
+        from cio_tui.walkthrough.recorded import workspace_outcome_settings
 
         pane = self.query_one(PersonSegmentPane)
         workspace = self.cio.workspace
@@ -174,7 +175,8 @@ class PeopleScreen(AreaScreen):
         who = f"cio_{card.person.cio_id}"
         pane.show_text(f"Predicting how Segment identifies resolve to {who} (reads only)...")
         try:
-            settings = await asyncio.to_thread(outcome_settings, workspace, self.cio.services.settings)
+            chosen = await asyncio.to_thread(workspace_outcome_settings, workspace, self.cio.services.settings)
+            settings = chosen.settings
             rows = await resolve_scenarios(card.person, ClientPeopleLookup(workspace.client), settings)
         except Exception as exc:  # API failures: words and a next step, never a crash
             pane.show_text(f"Not predicted: {describe_error(exc)}")

@@ -202,11 +202,12 @@ class PreviewScreen(AreaScreen):
         if workspace is None:
             return
         from cio_tui.identity.lookup import ClientPeopleLookup
+        from cio_tui.walkthrough.recorded import workspace_outcome_settings
 
         card = self.query_one("#preview-outcome", OutcomeCard)
         card.loading = True
         try:
-            chosen = await asyncio.to_thread(_chosen_settings, workspace, self.cio.services.settings)
+            chosen = await asyncio.to_thread(workspace_outcome_settings, workspace, self.cio.services.settings)
             await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
         except Exception as exc:  # API failures: words and a next step, never a crash
             card.show_text(f"Outcome not predicted: {describe_error(exc)}")
@@ -285,15 +286,6 @@ class PreviewScreen(AreaScreen):
         self.set_name = name
         self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved",
                     markup=False)
-
-
-def _chosen_settings(workspace: Any, settings: Any) -> Any:
-    """The settings the outcomes assume (sandbox's own > Walkthrough step 2 > defaults); reads files: in a thread."""
-    from cio_tui.identity.lookup import choose_settings
-    from cio_tui.walkthrough.recorded import recorded_identifier_settings
-
-    recorded = recorded_identifier_settings(getattr(workspace, "data_dir", None))
-    return choose_settings(workspace, settings, recorded=recorded)
 
 
 def _short(number: int, result: PreviewResult) -> str:
