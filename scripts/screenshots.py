@@ -223,6 +223,7 @@ SHOTS: list[Shot] = [
     Shot("people-card", "people", lookup("cio_a30000a9")),
     Shot("people-activity", "people", lookup("cio_a30000a9", "a")),
     Shot("people-attributes", "people", lookup("eva.meyer1@umbrella.test", "f", *"name")),
+    Shot("people-segment", "people", lookup("u0000001", "e")),
     Shot("people-invalid-input", "people", lookup("eva@")),
     Shot("people-80x24", "people", lookup("u0000001"), size=SMALL),
     Shot("help-people", "people", keys("escape", "question_mark")),
