@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
 
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.card import IdentityCard
@@ -62,6 +62,7 @@ class PeopleScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.card: IdentityCard | None = None
+        self._segment_card: IdentityCard | None = None  # the card the Segment tab was predicted for
         self.message: str = ""
 
     def compose_body(self) -> ComposeResult:
@@ -150,7 +151,8 @@ class PeopleScreen(AreaScreen):
             tabs.loading = False
         self.card = card = result.card
         tabs.show(card, self.cio.services.clock())
-        self.resolve_segment(card)
+        if tabs.active == "tab-segment":
+            self._ensure_segment()
         if tabs.active == "tab-history" or isinstance(self.focused, Input):
             tabs.active = "tab-overview"
             self.query_one("#overview-table", DataTable).focus()  # so c, p, a... work at once; / to type again
@@ -161,6 +163,18 @@ class PeopleScreen(AreaScreen):
         self.say(f"{found}. {result.note}" if result.note else f"{found}.", error=False)
         self._remember(text, kind, f"-> cio_{p.cio_id}")
         return card
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-segment":
+            self._ensure_segment()
+
+    def _ensure_segment(self) -> None:
+        """Predict the Segment tab for the person shown, once, when the tab is opened: a lookup stays fast and
+        reads nothing more unless the operator asks."""
+        if self.card is not None and self._segment_card is not self.card:
+            self._segment_card = self.card
+            self.resolve_segment(self.card)
 
     @work(exclusive=True, group="people-segment", exit_on_error=False)
     async def resolve_segment(self, card: IdentityCard) -> None:
