@@ -12,15 +12,15 @@ def _event(paused=False, cancelled=False, finished=False):
 
 
 def test_keys_follow_the_phase():
-    assert action_allowed("apply", "empty", has_plan=False) is None
+    assert action_allowed("apply", "empty", has_plan=False) is False  # hidden: the footer keeps room for live keys
     assert action_allowed("apply", "review", has_plan=True) is True
-    assert action_allowed("open_file", "applying", has_plan=True) is None
+    assert action_allowed("open_file", "applying", has_plan=True) is False
     assert action_allowed("open_file", "finished", has_plan=True) is True
     assert [action_allowed("pause", p, True) for p in ("review", "applying", "paused", "cancelling")] == [
-        None,
+        False,
         True,
         True,
-        None,
+        False,
     ]
     assert action_allowed("journal", "applying", has_plan=True) is True
 

@@ -14,14 +14,17 @@ SHOWS_PROGRESS = ("applying", "paused", "cancelling", "finished")
 
 
 def action_allowed(action: str, phase: str, has_plan: bool) -> bool | None:
-    """``check_action`` of the screen: True shows and enables the key, None hides it."""
+    """``check_action`` of the screen: True shows and enables the key, False hides it from the footer.
+
+    Hidden rather than dimmed: at 80-100 columns the footer has room only for the keys that work now, so during
+    an apply it shows Pause and Cancel instead of four dimmed review keys (help ``?`` still lists every key)."""
     running = phase in RUNNING
     if action in ("save_file", "check", "apply"):
-        return None if not has_plan or running else True
+        return not (not has_plan or running)
     if action == "open_file":
-        return None if running else True
+        return not running
     if action in ("pause", "cancel_apply"):
-        return True if phase in ("applying", "paused") else None
+        return phase in ("applying", "paused")
     return True
 
 
