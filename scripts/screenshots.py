@@ -22,9 +22,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import keyring
-from keyring.backend import KeyringBackend
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the tests' helpers (as bench/bench_tui.py does)
+
+from tests.conftest import InMemoryKeyring  # noqa: E402
+
 OUT = ROOT / "screenshots"
 FIXED_NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
 SIZE = (100, 32)
@@ -33,24 +36,10 @@ SMALL = (80, 24)
 Before = Callable[[Any], Awaitable[None]]
 
 
-class MemoryKeyring(KeyringBackend):
-    """Stands in for the OS keyring, so that taking screenshots never touches the real one."""
+class MemoryKeyring(InMemoryKeyring):
+    """The tests' in-memory keyring, so that taking screenshots never touches the real one; named for the screen."""
 
-    priority = 1  # type: ignore[assignment]
     name = "example keyring"  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 async def settle(pilot: Any) -> None:
