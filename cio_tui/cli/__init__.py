@@ -8,19 +8,28 @@ from __future__ import annotations
 import click
 
 from cio_tui import __version__
-from cio_tui.cli.apply import apply_cmd
-from cio_tui.cli.duplicates import duplicates_cmd, plan_merge_duplicates
-from cio_tui.cli.journal import journal_group
-from cio_tui.cli.leads import leads_cmd
-from cio_tui.cli.person import person_cmd
-from cio_tui.cli.plan import plan_group
-from cio_tui.cli.preview import preview_cmd
-from cio_tui.cli.profile import profile_group
-from cio_tui.cli.sandbox import sandbox_group
-from cio_tui.cli.walkthrough import walkthrough_group
+from cio_tui.cli.lazy import LazyGroup
 
+# Each command's module is imported only when it runs: `cio-tui duplicates` must not pay for the others.
+COMMANDS = {
+    "apply": "cio_tui.cli.apply:apply_cmd",
+    "duplicates": "cio_tui.cli.duplicates:duplicates_cmd",
+    "journal": "cio_tui.cli.journal:journal_group",
+    "leads": "cio_tui.cli.leads:leads_cmd",
+    "person": "cio_tui.cli.person:person_cmd",
+    "plan": "cio_tui.cli.plan:plan_group",
+    "preview": "cio_tui.cli.preview:preview_cmd",
+    "profile": "cio_tui.cli.profile:profile_group",
+    "sandbox": "cio_tui.cli.sandbox:sandbox_group",
+    "walkthrough": "cio_tui.cli.walkthrough:walkthrough_group",
+}
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_subcommands=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="cio-tui")
 @click.option("--profile", "profile", metavar="NAME", help="Workspace profile to use (see `cio-tui profile list`).")
 @click.option("--sandbox", is_flag=True, help="Use the embedded sandbox workspace (no account needed).")
@@ -38,18 +47,3 @@ def main(ctx: click.Context, profile: str | None, sandbox: bool) -> None:
 
         run_tui(ctx.obj)
 
-
-for _cmd in (
-    profile_group,
-    person_cmd,
-    sandbox_group,
-    preview_cmd,
-    leads_cmd,
-    plan_group,
-    apply_cmd,
-    journal_group,
-    duplicates_cmd,
-    walkthrough_group,
-):
-    main.add_command(_cmd)
-plan_group.add_command(plan_merge_duplicates)

@@ -7,7 +7,6 @@ Messages never contain keys (every printed text goes through :func:`cio_tui.cred
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Coroutine, Iterator
@@ -107,6 +106,8 @@ class CliContext:
     # -- running and failing ---------------------------------------------------------------------------------
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro``; known errors print one plain line on stderr and exit with their code."""
+        import asyncio  # here, not at the top: commands that run no IO (duplicates on a file) skip its import
+
         with self.guard():
             try:
                 return asyncio.run(coro)

@@ -136,3 +136,12 @@ def fix_identifiers_cmd(
     from cio_tui.identity.fixes import plan_identifier_fixes, read_changes
 
     _plan(ctx, plan_identifier_fixes, lambda: (read_changes(changes_csv), {}), out, proposals_out, as_json)
+
+
+def _add_merge_duplicates() -> None:
+    from cio_tui.cli.duplicates import plan_merge_duplicates  # light: click only until it runs
+
+    plan_group.add_command(plan_merge_duplicates)
+
+
+_add_merge_duplicates()
