@@ -29,6 +29,7 @@ from cio_tui.identity.duplicates.models import DuplicateGroup, Member
 from cio_tui.identity.duplicates.ranking import (
     GROUPS_SQL,
     JSON_SQL,
+    MEMBER_ROWS_SQL,
     MEMBERS_SQL,
     group_tiers,
     label_components,
@@ -69,11 +70,11 @@ class DuplicateAnalysis:
             "SELECT count(*), coalesce(sum(size), 0), count(*) FILTER (WHERE NOT needs_review), "
             "coalesce(sum(size - 1) FILTER (WHERE NOT needs_review), 0) FROM dup_groups"
         ).fetchone()
-        by_conf = dict(self.con.execute("SELECT confidence, count(*) FROM dup_group_text GROUP BY 1").fetchall())
+        by_tier = dict(self.con.execute("SELECT tier, count(*) FROM dup_groups GROUP BY 1").fetchall())
         # groups per rule from the per-group facts (one small scan, not rule_counts()' distinct counts): a group has
         # an example key for each rule that links it
         linked = self.con.execute(
-            "SELECT " + ", ".join(f"count(ex{r.code})" for r in RULES) + " FROM dup_group_tier"
+            "SELECT " + ", ".join(f"count(ex{r.code})" for r in RULES) + " FROM dup_groups"
         ).fetchone()
         groups, people, ready, merges = (int(x) for x in total)  # type: ignore[union-attr]
         return {
@@ -83,7 +84,7 @@ class DuplicateAnalysis:
             "merge_ready": ready,
             "needs_review": groups - ready,
             "merges_proposed": merges,
-            "by_confidence": {c.value: int(by_conf.get(c.value, 0)) for c in Confidence},
+            "by_confidence": {c.value: int(by_tier.get(c.rank, 0)) for c in Confidence},
             "by_rule": {r.name: int(n) for r, n in zip(RULES, linked, strict=True)},  # type: ignore[arg-type]
             "problems": len(self.export.problems),
         }
@@ -105,11 +106,7 @@ class DuplicateAnalysis:
 
     def iter_member_rows(self, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
         """(group rank, rule, confidence, needs_review, is_primary, cio_id, id, email, created_at) for ``--csv``."""
-        cur = self.con.execute(
-            "SELECT g.rank, g.rule, g.confidence, g.needs_review, m.rn = g.primary_rn, m.cio_id, m.id, m.email, m.ts "
-            "FROM dup_group_text g JOIN dup_members m USING (gid) "
-            "ORDER BY g.rank, m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
-        )
+        cur = self.con.execute(MEMBER_ROWS_SQL)
         while rows := cur.fetchmany(batch):
             yield from rows
 
@@ -160,6 +157,7 @@ def analyse_export(
     columns = read_header(path)
     con = duckdb.connect(config={"threads": threads or default_threads()})
     con.execute("SET enable_progress_bar = false")  # stdout may be the --json output
+    con.execute("SET TimeZone = 'UTC'")  # dates in the explanations are UTC days, as everywhere in the tool
     con.execute("SET checkpoint_threshold = '1TB'")  # in memory: an automatic checkpoint only costs (measured 1.2 s)
     try:
         report("reading the export", 0.0)
@@ -237,6 +235,7 @@ FROM dup_labels l JOIN people p ON p.rowid = l.node"""
                 )
             )
     con.execute("DELETE FROM dup_members WHERE rn IN (SELECT unnest(?))", [drop])
+    con.execute("DELETE FROM dup_labels WHERE node IN (SELECT unnest(?))", [drop])  # the groups' edges: members only
     export.problems.sort(key=lambda p: p.line)
 
 

@@ -26,32 +26,25 @@ def label_components(con: duckdb.DuckDBPyConnection, edges: str, labels: str, *,
     while True:
         passes += 1
         con.execute(S.label_step_sql(links, labels, f"{labels}_next"))
-        changed = con.execute(
-            f"SELECT count(*) FROM {labels}_next n JOIN {labels} l USING (node) WHERE n.label <> l.label"
-        ).fetchone()[0]  # type: ignore[index]
+        changed = con.execute(f"SELECT bool_or(changed) FROM {labels}_next").fetchone()[0]  # type: ignore[index]
         con.execute(f"DROP TABLE {labels}; ALTER TABLE {labels}_next RENAME TO {labels}")
         if not changed:
             return passes
 
 
-def _rule_table() -> str:
-    rows = ", ".join(
-        f"({r.code}, {quote_literal(r.name)}, {r.confidence.rank}, {quote_literal(r.phrase)})" for r in RULES
-    )
-    return f"(VALUES {rows}) AS dr(rule, name, tier, phrase)"
+def _tier_case(col: str) -> str:
+    return f"CASE {col} " + " ".join(f"WHEN {r.code} THEN {r.confidence.rank}" for r in RULES) + " END"
 
 
 def group_tiers(con: duckdb.DuckDBPyConnection) -> None:
-    """Build ``dup_group_rules_people``, ``dup_group_rules`` and ``dup_groups`` from members and edges."""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE dup_group_rules_people AS
-SELECT m.gid, e.rule, e.rn, e.key, dr.tier FROM dup_edges e JOIN dup_members m ON m.rn = e.rn
-JOIN {_rule_table()} ON dr.rule = e.rule"""
-    )
-    con.execute(RULES_PIVOT_SQL)
-    _bottleneck(con)
+    """Build ``dup_groups`` from the members, their labels and the edges.
+
+    One narrow statement: the facts per group come from one aggregate over the members and one over the edges;
+    the texts are derived by the ``dup_group_text`` view, only for the groups read."""
     con.execute(GROUPS_BUILD_SQL)
+    _bottleneck(con)
     con.execute(GROUP_TEXT_SQL)
+    con.execute(RULES_PEOPLE_SQL)
 
 
 def _bottleneck(con: duckdb.DuckDBPyConnection) -> None:
@@ -60,15 +53,14 @@ def _bottleneck(con: duckdb.DuckDBPyConnection) -> None:
     Tables are rebuilt rather than UPDATEd: a later scan of an updated table was measured 5x slower."""
     # In a pair every rule of the group links the two people directly: only groups of 3+ can have a weak link.
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE dup_mixed AS
-SELECT t.gid, t.tier FROM dup_group_tier t
-JOIN (SELECT gid FROM dup_members GROUP BY gid HAVING count(*) >= 3) big USING (gid) WHERE t.min_tier < t.tier"""
+        "CREATE OR REPLACE TEMP TABLE dup_mixed AS SELECT gid, tier FROM dup_groups WHERE size >= 3 AND min_tier < tier"
     )
     if not con.execute("SELECT count(*) FROM dup_mixed").fetchone()[0]:  # type: ignore[index]
         return
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE dup_mixed_edges AS
-SELECT e.rule, e.key, e.rn, e.tier, e.gid FROM dup_group_rules_people e JOIN dup_mixed USING (gid)"""
+        f"""CREATE OR REPLACE TEMP TABLE dup_mixed_edges AS
+SELECT e.rule, e.key, e.rn, {_tier_case("e.rule")} AS tier, l.label AS gid
+FROM dup_edges e JOIN dup_labels l ON l.node = e.rn JOIN dup_mixed x ON x.gid = l.label"""
     )
     connected = []
     for tier in (3, 2):
@@ -80,9 +72,9 @@ GROUP BY m.gid HAVING count(DISTINCT coalesce(l.label, -1 - m.rn)) = 1"""
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE dup_connected_{tier} AS {connected[-1]}")
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE dup_group_tier AS
+        """CREATE OR REPLACE TEMP TABLE dup_groups AS
 SELECT t.* REPLACE (CASE WHEN x.gid IS NULL THEN t.tier ELSE coalesce(c.tier, t.min_tier) END AS tier)
-FROM dup_group_tier t LEFT JOIN dup_mixed x USING (gid)
+FROM dup_groups t LEFT JOIN dup_mixed x USING (gid)
 LEFT JOIN (SELECT gid, max(tier) AS tier FROM (SELECT * FROM dup_connected_3 UNION ALL SELECT * FROM dup_connected_2)
            GROUP BY gid) c USING (gid)"""
     )
@@ -95,76 +87,92 @@ def _pivot(fmt: str) -> str:
     return ", ".join(fmt.format(code=r.code, name=quote_literal(r.name)) for r in _ORDERED)
 
 
-# Facts per group, small and typed: the explanations are derived from them by the view below, only when read.
-RULES_PIVOT_SQL = f"""CREATE OR REPLACE TEMP TABLE dup_group_tier AS
-SELECT gid, max(tier) AS tier, min(tier) AS min_tier,
-  {_pivot("min(key) FILTER (WHERE rule = {code}) AS ex{code}")}
-FROM dup_group_rules_people GROUP BY gid"""
+# The rule links of the people in groups, for rule_counts() (the audit): a view, computed only when read.
+RULES_PEOPLE_SQL = """CREATE OR REPLACE TEMP VIEW dup_group_rules_people AS
+SELECT l.label AS gid, e.rule, e.rn, e.key FROM dup_edges e JOIN dup_labels l ON l.node = e.rn
+WHERE l.label IN (SELECT gid FROM dup_groups)"""
 
-# Facts per group, small and typed, stored best first (rank = rowid + 1); the explanations are derived from them by
-# the view below, only when read. The primary's own facts come out of the same aggregate (a struct arg_min), not
-# from a join back to the members (measured 25% faster).
+# Facts per group, narrow and unordered (each reader applies RANK_ORDER; a sorted, wide table cost 3x more to
+# build). The primary: a person holding a real id first, then the oldest, then the lowest cio_id; its own facts
+# are joined by the view below, for the groups read only.
 GROUPS_BUILD_SQL = f"""CREATE OR REPLACE TEMP TABLE dup_groups AS
-WITH g AS (
+WITH t AS (  -- per group: its best and weakest tier and an example key of each rule linking it
+  SELECT l.label AS gid, max({_tier_case("e.rule")}) AS tier, min({_tier_case("e.rule")}) AS min_tier,
+    {_pivot("min(e.key) FILTER (WHERE e.rule = {code}) AS ex{code}")}
+  FROM dup_edges e JOIN dup_labels l ON l.node = e.rn GROUP BY 1),
+g AS (
   SELECT gid, count(*) AS size,
     count(*) FILTER (WHERE real_id) AS real_ids,  -- ids are unique in a workspace: one per person
     min(id) FILTER (WHERE real_id) AS real_min, max(id) FILTER (WHERE real_id) AS real_max,
     bool_or(cio_id IS NULL) AS missing_cio,
     bool_or(NOT real_id) AS has_placeholder,
-    arg_min({{'rn': rn, 'cio_id': cio_id, 'id': id, 'real_id': real_id, 'ts': ts}},
-            (NOT real_id, ts IS NULL, ts, cio_id)) AS pm
+    arg_min(rn, (NOT real_id, ts IS NULL, ts, cio_id)) AS primary_rn
   FROM dup_members GROUP BY gid HAVING count(*) >= 2)
-SELECT g.gid, g.size, g.real_ids, g.real_min, g.real_max, g.missing_cio, g.has_placeholder, g.pm.rn AS primary_rn,
-  t.* EXCLUDE (gid, min_tier), g.pm.cio_id AS primary_cio, g.pm.id AS primary_id, g.pm.real_id AS primary_real,
-  g.pm.ts AS primary_ts, g.real_min <> g.real_max OR g.size > {MAX_GROUP_SIZE} OR g.missing_cio AS needs_review
-FROM g JOIN dup_group_tier t USING (gid)
-ORDER BY t.tier DESC, needs_review, g.size DESC, g.gid"""
+SELECT g.*, t.* EXCLUDE (gid),
+  g.real_min <> g.real_max OR g.size > {MAX_GROUP_SIZE} OR g.missing_cio AS needs_review
+FROM g JOIN t USING (gid)"""
+
+# Best first: confidence, then merge-ready before needs-review, then bigger groups, then the group id.
+RANK_ORDER = "tier DESC, needs_review, size DESC, gid"
+
+
+def _ranked(alias: str) -> str:
+    return ", ".join(f"{alias}.{part}" for part in RANK_ORDER.split(", "))
 
 
 def _evidence(code: int, phrase: str) -> str:
     return f"CASE WHEN ex{code} IS NOT NULL THEN concat({quote_literal(phrase + ' ' + chr(39))}, ex{code}, '''') END"
 
 
-GROUP_TEXT_SQL = f"""CREATE OR REPLACE TEMP VIEW dup_group_text AS
-WITH x AS (
-  SELECT gid, rowid + 1 AS rank, size, primary_rn, primary_cio, tier, needs_review,
+_GROUP_TEXT = f"""WITH x AS (
+  SELECT g.gid, g.size, g.primary_rn, p.cio_id AS primary_cio, g.tier, g.needs_review,
     concat_ws('+', {_pivot("CASE WHEN ex{code} IS NOT NULL THEN {name} END")}) AS rule,
     concat('Linked by: ', concat_ws('; ', {", ".join(_evidence(r.code, r.phrase) for r in _ORDERED)}), '.') AS evidence,
-    concat('Primary cio_', coalesce(primary_cio, '?'),
-      CASE WHEN primary_ts IS NOT NULL
-        THEN concat(' (created ', CAST(CAST(to_timestamp(primary_ts) AS DATE) AS VARCHAR), ')') END, ': ',
-      CASE WHEN primary_real AND has_placeholder
-             THEN concat('the oldest person holding a real id (''', primary_id,
+    concat('Primary cio_', coalesce(p.cio_id, '?'),
+      CASE WHEN p.ts IS NOT NULL
+        THEN concat(' (created ', CAST(CAST(to_timestamp(p.ts) AS DATE) AS VARCHAR), ')') END, ': ',
+      CASE WHEN p.real_id AND g.has_placeholder
+             THEN concat('the oldest person holding a real id (''', p.id,
                '''), so the survivor keeps the id the app sends')
-           WHEN primary_real THEN 'the oldest person in the group'
+           WHEN p.real_id THEN 'the oldest person in the group'
            ELSE 'the oldest person in the group (nobody holds a real id)' END,
-      CASE WHEN primary_ts IS NULL THEN '; no created_at known, so the lowest cio_id' END, '.')
+      CASE WHEN p.ts IS NULL THEN '; no created_at known, so the lowest cio_id' END, '.')
       AS primary_reason,
     concat_ws(chr(10),
-      CASE WHEN real_min <> real_max THEN 'Needs review: ' || real_ids || ' different real ids (''' || real_min ||
-        '''' || CASE WHEN real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || real_max ||
+      CASE WHEN g.real_min <> g.real_max THEN 'Needs review: ' || g.real_ids || ' different real ids (''' ||
+        g.real_min || '''' || CASE WHEN g.real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || g.real_max ||
         '''); merging would drop an id the app still sends. Force it only if they are one person.' END,
-      CASE WHEN size > {MAX_GROUP_SIZE} THEN 'Needs review: ' || size ||
+      CASE WHEN g.size > {MAX_GROUP_SIZE} THEN 'Needs review: ' || g.size ||
         ' people is unusually many for one person; a shared placeholder value is the likelier cause.' END,
-      CASE WHEN missing_cio THEN 'Needs review: some members have no cio_id in the export, so they cannot be merged.'
+      CASE WHEN g.missing_cio THEN 'Needs review: some members have no cio_id in the export, so they cannot be merged.'
         END
     ) AS review
-  FROM dup_groups)
+  FROM {{source}} g JOIN dup_members p ON p.rn = g.primary_rn)
 SELECT *, CASE tier WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence,
   concat_ws(' ', evidence, primary_reason, nullif(replace(review, chr(10), ' '), '')) AS reason
 FROM x"""
+GROUP_TEXT_SQL = "CREATE OR REPLACE TEMP VIEW dup_group_text AS " + _GROUP_TEXT.format(source="dup_groups")
+_TOP = f"(SELECT * FROM dup_groups ORDER BY {RANK_ORDER} LIMIT ?)"  # the best ? groups
 
 _MEMBER_ORDER = "m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
 
+# The best ``?`` groups (pass a huge limit for all), for building models: their members, then their texts.
 MEMBERS_SQL = (
-    "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} FROM dup_members m JOIN dup_groups g USING (gid)"
-    "{join} WHERE g.rowid < ? ORDER BY g.rowid, " + _MEMBER_ORDER
+    "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} "
+    f"FROM dup_members m JOIN {_TOP} g USING (gid){{join}} ORDER BY {_ranked('g')}, {_MEMBER_ORDER}"
 )
 
-# review: the reasons one per line ('' when none)
+# review: the reasons one per line ('' when none); the texts are made for the groups read only
 GROUPS_SQL = (
-    "SELECT gid, rule, confidence, evidence, primary_reason, review FROM dup_group_text WHERE rank <= ? ORDER BY rank"
+    "SELECT gid, rule, confidence, evidence, primary_reason, review "
+    f"FROM ({_GROUP_TEXT.format(source=_TOP)}) ORDER BY {RANK_ORDER}"
 )
+
+# --csv: one row per member, numbered by the rank of its group.
+MEMBER_ROWS_SQL = f"""WITH g AS (SELECT *, row_number() OVER (ORDER BY {RANK_ORDER}) AS rank FROM dup_group_text)
+SELECT g.rank, g.rule, g.confidence, g.needs_review, m.rn = g.primary_rn, m.cio_id, m.id, m.email, m.ts
+FROM g JOIN dup_members m USING (gid)
+ORDER BY g.rank, {_MEMBER_ORDER}"""
 
 # --json: one object per group. Members in the models' order (primary, then oldest). An ordered string_agg is
 # slow, so groups of 2-3 people (nearly all) are put together by a window over each group (the first member and the
@@ -188,4 +196,4 @@ JSON_SQL = f"""WITH {_MEMBER_JSON}
 SELECT concat('{{"rule":', to_json(g.rule), ',"confidence":', to_json(g.confidence), ',"members":[', m.members,
   '],"primary":', coalesce(to_json(g.primary_cio), 'null'), ',"reason":', to_json(g.reason), '}}')
 FROM dup_group_text g JOIN member_lists m USING (gid)
-ORDER BY g.rank"""
+ORDER BY {_ranked("g")}"""

@@ -140,10 +140,12 @@ shared_anonymous_id AS (
 
 
 def star_sql(edges: str = "dup_edges", table: str = "dup_links", where: str = "") -> str:
-    """Undirected links member <-> first member of each (rule, key): as connected as all pairs, far smaller."""
+    """Links member <-> first member of each (rule, key), both ways: as connected as all pairs, far smaller.
+
+    A pair linked by two rules appears twice; removing the repeats cost more than the passes save on them."""
     return f"""CREATE OR REPLACE TEMP TABLE {table} AS
 WITH star AS (SELECT rn AS a, min(rn) OVER (PARTITION BY rule, key) AS b FROM {edges} {where})
-SELECT DISTINCT a, b FROM (SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b, a FROM star WHERE a <> b)"""
+SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b, a FROM star WHERE a <> b"""
 
 
 def label_init_sql(links: str, labels: str) -> str:
@@ -153,9 +155,10 @@ def label_init_sql(links: str, labels: str) -> str:
 
 
 def label_step_sql(links: str, labels: str, out: str) -> str:
-    """One min-label propagation pass: every node takes the smallest label among itself and its neighbours."""
+    """One min-label propagation pass: every node takes the smallest label among itself and its neighbours
+    (``changed`` says whether that lowered it: the loop stops after a pass where nothing changed)."""
     return f"""CREATE OR REPLACE TEMP TABLE {out} AS
-SELECT l.node, least(l.label, min(n.label)) AS label
+SELECT l.node, least(l.label, min(n.label)) AS label, min(n.label) < l.label AS changed
 FROM {labels} l JOIN {links} u ON u.a = l.node JOIN {labels} n ON n.node = u.b
 GROUP BY l.node, l.label"""
 
