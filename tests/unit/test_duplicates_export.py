@@ -35,6 +35,22 @@ def test_missing_required_column_is_reported_on_line_1_and_the_rest_is_analysed(
     assert group.rules == ["shared_anonymous_id"] and group.members[0].created_at is None
 
 
+def test_created_at_out_of_any_calendar_is_unknown_not_a_crash(tmp_path: Path) -> None:
+    # once, one such value stopped the whole analysis with a DuckDB conversion error
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "cio_id,id,email,created_at\n"
+        "a,,same@example.com,1e30\n"
+        "b,,same@example.com,99999999999999999999\n"
+        "c,,same@example.com,-5e20\n"
+        "d,,same@example.com,1700000000123\n"  # milliseconds
+    )
+    with analyse_export(path) as analysis:
+        [group] = analysis.groups()
+    assert {m.cio_id: m.created_at for m in group.members} == {"a": None, "b": None, "c": None, "d": 1700000000}
+    assert group.primary == "d" and "(created 2023-11-14)" in group.primary_reason
+
+
 def test_malformed_rows_are_reported_with_their_line_and_skipped(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(

@@ -96,9 +96,9 @@ WHERE l.label IN (SELECT gid FROM dup_groups)"""
 # build). The primary: a person holding a real id first, then the oldest, then the lowest cio_id; its own facts
 # are joined by the view below, for the groups read only.
 GROUPS_BUILD_SQL = f"""CREATE OR REPLACE TEMP TABLE dup_groups AS
-WITH t AS (  -- per group: its best and weakest tier and an example key of each rule linking it
+WITH t AS (  -- per group: its best and weakest tier, and the rules linking it (bit 1 << code)
   SELECT l.label AS gid, max({_tier_case("e.rule")}) AS tier, min({_tier_case("e.rule")}) AS min_tier,
-    {_pivot("min(e.key) FILTER (WHERE e.rule = {code}) AS ex{code}")}
+    bit_or(1 << e.rule) AS rules
   FROM dup_edges e JOIN dup_labels l ON l.node = e.rn GROUP BY 1),
 g AS (
   SELECT gid, count(*) AS size,
@@ -124,13 +124,20 @@ def _evidence(code: int, phrase: str) -> str:
     return f"CASE WHEN ex{code} IS NOT NULL THEN concat({quote_literal(phrase + ' ' + chr(39))}, ex{code}, '''') END"
 
 
-_GROUP_TEXT = f"""WITH x AS (
+# The texts of the groups in {{source}}. The example key of each rule (the evidence) is looked up when the texts are
+# read: a string aggregate over every group's edges cost as much as the rest of the grouping. {{only}} restricts it to
+# the groups of a small source (for all groups, that filter cost more than the lookups it saves).
+_GROUP_TEXT = f"""WITH src AS (SELECT * FROM {{source}}),
+ex AS (
+  SELECT l.label AS gid, {_pivot("min(e.key) FILTER (WHERE e.rule = {code}) AS ex{code}")}
+  FROM dup_edges e JOIN dup_labels l ON l.node = e.rn {{only}} GROUP BY 1),
+x AS (
   SELECT g.gid, g.size, g.primary_rn, p.cio_id AS primary_cio, g.tier, g.needs_review,
     concat_ws('+', {_pivot("CASE WHEN ex{code} IS NOT NULL THEN {name} END")}) AS rule,
     concat('Linked by: ', concat_ws('; ', {", ".join(_evidence(r.code, r.phrase) for r in _ORDERED)}), '.') AS evidence,
     concat('Primary cio_', coalesce(p.cio_id, '?'),
       CASE WHEN p.ts IS NOT NULL
-        THEN concat(' (created ', CAST(CAST(to_timestamp(p.ts) AS DATE) AS VARCHAR), ')') END, ': ',
+        THEN concat(' (created ', CAST(CAST(make_timestamp(p.ts * 1000000) AS DATE) AS VARCHAR), ')') END, ': ',
       CASE WHEN p.real_id AND g.has_placeholder
              THEN concat('the oldest person holding a real id (''', p.id,
                '''), so the survivor keeps the id the app sends')
@@ -147,11 +154,11 @@ _GROUP_TEXT = f"""WITH x AS (
       CASE WHEN g.missing_cio THEN 'Needs review: some members have no cio_id in the export, so they cannot be merged.'
         END
     ) AS review
-  FROM {{source}} g JOIN dup_members p ON p.rn = g.primary_rn)
+  FROM src g JOIN ex USING (gid) JOIN dup_members p ON p.rn = g.primary_rn)
 SELECT *, CASE tier WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence,
   concat_ws(' ', evidence, primary_reason, nullif(replace(review, chr(10), ' '), '')) AS reason
 FROM x"""
-GROUP_TEXT_SQL = "CREATE OR REPLACE TEMP VIEW dup_group_text AS " + _GROUP_TEXT.format(source="dup_groups")
+GROUP_TEXT_SQL = "CREATE OR REPLACE TEMP VIEW dup_group_text AS " + _GROUP_TEXT.format(source="dup_groups", only="")
 _TOP = f"(SELECT * FROM dup_groups ORDER BY {RANK_ORDER} LIMIT ?)"  # the best ? groups
 
 _MEMBER_ORDER = "m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
@@ -162,10 +169,12 @@ MEMBERS_SQL = (
     f"FROM dup_members m JOIN {_TOP} g USING (gid){{join}} ORDER BY {_ranked('g')}, {_MEMBER_ORDER}"
 )
 
+_TOP_TEXT = _GROUP_TEXT.format(source=_TOP, only="WHERE l.label IN (SELECT gid FROM src)")
+
 # review: the reasons one per line ('' when none); the texts are made for the groups read only
 GROUPS_SQL = (
     "SELECT gid, rule, confidence, evidence, primary_reason, review "
-    f"FROM ({_GROUP_TEXT.format(source=_TOP)}) ORDER BY {RANK_ORDER}"
+    f"FROM ({_TOP_TEXT}) ORDER BY {RANK_ORDER}"
 )
 
 # --csv: one row per member, numbered by the rank of its group.

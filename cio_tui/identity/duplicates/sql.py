@@ -26,13 +26,19 @@ def real_id_sql(col: str = "id") -> str:
     return f"({col} IS NOT NULL AND NOT {is_email_sql(col)})"
 
 
+# Epoch seconds of 0001-01-01 and 9999-12-31 23:59:59: a created_at outside is unknown, not an error.
+TS_RANGE = (-62135596800, 253402300799)
+
+
 def created_ts_sql(col: str = "created_at") -> str:
-    """``created_at`` as epoch seconds: unix seconds, unix milliseconds, or an ISO-8601 date; NULL when unknown."""
+    """``created_at`` as epoch seconds: unix seconds, unix milliseconds, or an ISO-8601 date; NULL when unknown
+    (unparseable, or outside years 1-9999: such a value once stopped the whole analysis with a conversion error)."""
     num = f"try_cast({col} AS DOUBLE)"
-    return (
-        f"CAST(CASE WHEN {num} IS NOT NULL THEN (CASE WHEN {num} > 100000000000 THEN {num} / 1000 ELSE {num} END) "
-        f"ELSE epoch(try_cast({col} AS TIMESTAMPTZ)) END AS BIGINT)"
+    secs = (
+        f"CASE WHEN {num} IS NOT NULL THEN (CASE WHEN {num} > 100000000000 THEN {num} / 1000 ELSE {num} END) "
+        f"ELSE epoch(try_cast({col} AS TIMESTAMPTZ)) END"
     )
+    return f"CAST(CASE WHEN {secs} BETWEEN {TS_RANGE[0]} AND {TS_RANGE[1]} THEN {secs} END AS BIGINT)"
 
 
 def rules_values_sql(alias: str = "dup_rules") -> str:
