@@ -27,6 +27,8 @@ from cio_tui.identity.duplicates.export import (
 )
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
 from cio_tui.identity.duplicates.ranking import (
+    ALL_GROUPS_SQL,
+    ALL_MEMBERS_SQL,
     GROUPS_SQL,
     JSON_SQL,
     MEMBER_ROWS_SQL,
@@ -119,18 +121,19 @@ class DuplicateAnalysis:
         return self._groups
 
     def _build_groups(self, limit: int | None = None) -> Iterator[DuplicateGroup]:
-        top = 2**62 if limit is None else limit
+        members_sql, groups_sql = (ALL_MEMBERS_SQL, ALL_GROUPS_SQL) if limit is None else (MEMBERS_SQL, GROUPS_SQL)
+        params = [] if limit is None else [limit]
         attr_cols = [f"a:{n}" for n in self.export.columns.attributes] if self.keep_attributes else []
         extra = "".join(f", p.{S.quote_ident(c)}" for c in attr_cols)
         names = [c[2:] for c in attr_cols]
         join = " JOIN people p ON p.rowid = m.rn" if attr_cols else ""
-        cur = self.con.execute(MEMBERS_SQL.format(extra=extra, join=join), [top])
+        cur = self.con.execute(members_sql.format(extra=extra, join=join), params)
         members: dict[int, list[Member]] = {}
         while rows := cur.fetchmany(10_000):
             for gid, cio_id, pid, email, ts, real, *attrs in rows:
                 attributes = {k: v for k, v in zip(names, attrs, strict=True) if v not in (None, "")}
                 members.setdefault(gid, []).append(Member(cio_id, pid, email, ts, real, attributes))
-        for gid, rule, conf, evidence, primary_reason, review in self.con.execute(GROUPS_SQL, [top]).fetchall():
+        for gid, rule, conf, evidence, primary_reason, review in self.con.execute(groups_sql, params).fetchall():
             yield DuplicateGroup(
                 group_id=gid,
                 rules=rule.split("+"),

@@ -163,19 +163,21 @@ _TOP = f"(SELECT * FROM dup_groups ORDER BY {RANK_ORDER} LIMIT ?)"  # the best ?
 
 _MEMBER_ORDER = "m.rn <> g.primary_rn, m.ts NULLS LAST, m.cio_id"
 
-# The best ``?`` groups (pass a huge limit for all), for building models: their members, then their texts.
+# The best ``?`` groups, for building models of a few (a text listing): their members, then their texts.
 MEMBERS_SQL = (
     "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} "
     f"FROM dup_members m JOIN {_TOP} g USING (gid){{join}} ORDER BY {_ranked('g')}, {_MEMBER_ORDER}"
 )
-
 _TOP_TEXT = _GROUP_TEXT.format(source=_TOP, only="WHERE l.label IN (SELECT gid FROM src)")
+_TEXT_COLUMNS = "gid, rule, confidence, evidence, primary_reason, review"  # review: one reason per line, or ''
+GROUPS_SQL = f"SELECT {_TEXT_COLUMNS} FROM ({_TOP_TEXT}) ORDER BY {RANK_ORDER}"
 
-# review: the reasons one per line ('' when none); the texts are made for the groups read only
-GROUPS_SQL = (
-    "SELECT gid, rule, confidence, evidence, primary_reason, review "
-    f"FROM ({_TOP_TEXT}) ORDER BY {RANK_ORDER}"
+# ... and of every group (the Duplicates screen).
+ALL_MEMBERS_SQL = (
+    "SELECT m.gid, m.cio_id, m.id, m.email, m.ts, m.real_id{extra} "
+    f"FROM dup_members m JOIN dup_groups g USING (gid){{join}} ORDER BY {_ranked('g')}, {_MEMBER_ORDER}"
 )
+ALL_GROUPS_SQL = f"SELECT {_TEXT_COLUMNS} FROM dup_group_text ORDER BY {RANK_ORDER}"
 
 # --csv: one row per member, numbered by the rank of its group.
 MEMBER_ROWS_SQL = f"""WITH g AS (SELECT *, row_number() OVER (ORDER BY {RANK_ORDER}) AS rank FROM dup_group_text)
