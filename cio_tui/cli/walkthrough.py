@@ -243,11 +243,16 @@ def verify_cmd(ctx: click.Context, sample: int, as_json: bool) -> None:
 def report_cmd(ctx: click.Context, out: Path) -> None:
     """Write the migration report (every step's outcome, plans applied, journal summary, open risks)."""
 
-    async def work(svc: WalkthroughService) -> Path:
-        return svc.write_report(out)
+    async def work(svc: WalkthroughService) -> tuple[Path, list[str]]:
+        from cio_tui.walkthrough.progress import missing
 
-    path = _run(ctx, work)
+        path = svc.write_report(out)
+        return path, missing(svc.load(), 9)
+
+    path, left = _run(ctx, work)
     click.echo(f"Report written to {path}")
+    if left:
+        click.echo(f"Step 9 stays in progress: {'; '.join(left)}.")
 
 
 @walkthrough_group.command("checklist")

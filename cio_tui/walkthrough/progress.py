@@ -66,9 +66,25 @@ def missing(
                 out.append("run the verification again: the last run was before the cut-over")
             out += [f"check failed: {c.title} ({c.detail})" for c in v.failed]
     elif number == 9:
-        if state.report_exported_at is None:
-            out.append("export the report")
+        out += _report_missing(state)
     return out
+
+
+def _report_missing(state: WalkthroughState) -> list[str]:
+    """Step 9 is the final report: exported once every other step is finished, and after the last of them."""
+    others = [n for n in sorted(state.steps) if n != 9]
+    open_steps = [n for n in others if not state.step(n).status.finished]
+    if open_steps:
+        return [
+            f"finish or skip step(s) {', '.join(map(str, open_steps))}, then export the report (one exported "
+            "before is a progress report)"
+        ]
+    if state.report_exported_at is None:
+        return ["export the report"]
+    last = max((state.step(n).finished_at for n in others if state.step(n).finished_at), default=None)
+    if last is not None and state.report_exported_at < last:
+        return ["export the report again: steps were finished after the last export"]
+    return []
 
 
 def complete_if_ready(state: WalkthroughState, number: int, *, now: datetime, **context: object) -> bool:

@@ -162,7 +162,8 @@ class WalkthroughService:
         )
 
     def mark_report_exported(self, state: WalkthroughState, out: Path) -> None:
-        """Record the export on ``state`` and mark step 9 done (the report is its own proof); no IO."""
+        """Record the export on ``state``; step 9 is done when every other step is finished (else the file is a
+        progress report and step 9 stays in progress). No IO."""
         now = self.now()
         state.report_path = str(out)
         state.report_exported_at = now
@@ -176,7 +177,7 @@ class WalkthroughService:
         return out
 
     def write_report(self, out: Path) -> Path:
-        """Write the report and save step 9 as done."""
+        """Write the report and save the export (step 9 done when it is the final report)."""
         state = self.load()
         self.mark_report_exported(state, out)
         self.render_report(state, out)

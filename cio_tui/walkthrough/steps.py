@@ -132,7 +132,7 @@ STEPS: tuple[Step, ...] = (
         "Report",
         "One Markdown file for your team: the workspace, the dates, every step's outcome, the plans applied with "
         "their counts, the journal summary and the risks still open.",
-        "The report was exported.",
+        "Every other step is finished or skipped, and the report was exported after the last of them.",
         (AREA_WALKTHROUGH,),
         "Report",
     ),

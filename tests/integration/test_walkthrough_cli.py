@@ -56,7 +56,9 @@ def test_status_step_report_and_cleanup(tmp_path) -> None:
     body = report.read_text()
     assert body.startswith("# Migration report: sandbox\n")
     assert "| 2 | Identifier settings | skipped: the admin told us: email or id, auto-merge on |" in body
-    assert json.loads(_run("status", "--json").output)["steps"][8]["status"] == "done"
+    # steps 3 to 6 and 8 are open: a progress report, step 9 is not done
+    assert "Step 9 stays in progress: finish or skip step(s) 3, 4, 5, 6" in out.output
+    assert json.loads(_run("status", "--json").output)["steps"][8]["status"] == "in_progress"
 
     csv_path = tmp_path / "gdpr.csv"
     csv_path.write_text("identifier\nnobody-at-all\n")

@@ -146,7 +146,10 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         await settle(pilot)
         text = report.read_text()
         assert "| 7 | Cut over without double sending | done |" in text and "## Open risks" in text
-        assert _state(app)["steps"]["9"]["status"] == "done"
+        # steps 2, 4, 5 and 6 are still open: a progress report, and the panel says so
+        assert _state(app)["steps"]["9"]["status"] == "in_progress"
+        assert "That was a progress report: step(s) 1, 2, 4, 5, 6, 8 are still open; export again once they are " \
+            "finished or skipped." in _text(app, "#wt-report-done")
 
 
 async def test_cleanup_plan_is_confirmed_then_handed_to_plan_apply(make_app, tmp_path):
@@ -212,7 +215,8 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
         app.screen.query_one("#wt-report-path", Input).value = str(good)
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
-        assert good.is_file() and _state(app)["steps"]["9"]["status"] == "done"
+        assert good.is_file() and _state(app)["steps"]["9"]["status"] == "in_progress"  # steps 1-8 are open
+        assert _text(app, "#wt-report-done").startswith(f"Last exported 2026-")
         assert any(n.message == f"The report is written to {good}" for n in app._notifications)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from cio_tui.customerio.models import PersonRef
@@ -10,6 +10,7 @@ from cio_tui.identity import operations
 from cio_tui.identity.journal import Journal
 from cio_tui.identity.plan import Plan
 from cio_tui.walkthrough.models import AuditCounts, CutoverChoice, DuplicateRuleCount
+from cio_tui.walkthrough.progress import missing
 from cio_tui.walkthrough.service import WalkthroughService
 from cio_tui.walkthrough.state import StepStatus
 
@@ -63,7 +64,8 @@ def test_report_content(tmp_path) -> None:
     assert "| 1 | Connect and check the workspace | done | 2026-11-29 09:30 UTC |  |" in text
     assert "| 2 | Identifier settings | skipped: settings known from the admin |" in text
     assert "| 3 | Audit the people | in progress | - | ran on / the export |" in text
-    assert "| 9 | Report | done | 2026-11-29 09:30 UTC |  |" in text
+    # steps 3 to 8 are open: this is a progress report, and step 9 is not done
+    assert "| 9 | Report | in progress | - |  |" in text
     assert "| Email-only leads | 2 |" in text and "Duplicate groups by rule: same_email 2" in text
     assert f"| `{plan_id}` | convert-leads | 3 | 2 done, 1 skipped_stale |" in text
     assert "- 1 plan(s) in the journal, 0 fully applied" in text
@@ -73,7 +75,25 @@ def test_report_content(tmp_path) -> None:
     assert "No cut-over method chosen" not in text
 
     state = svc.load()
-    assert state.step(9).status is StepStatus.DONE and state.report_path == str(out)
+    assert state.step(9).status is StepStatus.IN_PROGRESS and state.report_path == str(out)
+    [left] = missing(state, 9)
+    assert left.startswith("finish or skip step(s) 3, 4, 5, 6, 7, 8, then export the report")
+
+
+def test_report_is_done_only_when_exported_after_every_other_step_is_finished(tmp_path) -> None:
+    svc = _service(tmp_path)
+    state = svc.load()
+    for n in range(1, 9):
+        state.set_status(n, StepStatus.SKIPPED, reason="rehearsal", now=T0)
+    svc.save(state)
+    out = svc.write_report(tmp_path / "report.md")
+    state = svc.load()
+    assert state.step(9).status is StepStatus.DONE and missing(state, 9) == []
+    assert "| 9 | Report | done |" in out.read_text()
+    # a step reopened and finished after the export makes the report stale
+    later = T0 + timedelta(hours=1)
+    state.set_status(3, StepStatus.DONE, now=later)
+    assert missing(state, 9) == ["export the report again: steps were finished after the last export"]
 
 
 def test_report_without_anything_lists_the_cutover_risk(tmp_path) -> None:

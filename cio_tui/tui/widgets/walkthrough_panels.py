@@ -147,10 +147,18 @@ class ReportPanel(StepPanel):
 
     def show(self, overview: Any) -> None:
         state = overview.state
-        self.query_one("#wt-report-done", Static).update(
+        done = (
             f"Last exported {state.report_exported_at:%Y-%m-%d %H:%M} UTC to {state.report_path}"
             if state.report_exported_at else "Not exported yet."
         )
+        open_steps = [str(n) for n in sorted(state.steps) if n != 9 and not state.step(n).status.finished]
+        left = overview.missing.get(9) or []
+        if state.report_exported_at and open_steps:
+            done += (f". That was a progress report: step(s) {', '.join(open_steps)} are still open; export again "
+                     "once they are finished or skipped.")
+        elif state.report_exported_at and left:
+            done += f". {left[0].capitalize()}."
+        self.query_one("#wt-report-done", Static).update(done)
         risks = overview.risks
         text = "\n".join(f"{r.level.upper()}: {r.text}" for r in risks) if risks else "None."
         self.query_one("#wt-risks", Static).update(text)
