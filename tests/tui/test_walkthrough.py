@@ -216,7 +216,7 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
         assert good.is_file() and _state(app)["steps"]["9"]["status"] == "in_progress"  # steps 1-8 are open
-        assert _text(app, "#wt-report-done").startswith(f"Last exported 2026-")
+        assert _text(app, "#wt-report-done").startswith("Last exported 2026-")
         assert any(n.message == f"The report is written to {good}" for n in app._notifications)
 
 
