@@ -61,6 +61,27 @@ async def test_parse_error_names_line_and_column_and_moves_the_cursor(make_app) 
         assert app.screen.status_text.endswith("The cursor is there: fix it and press ctrl+r again.")
 
 
+async def test_parse_error_keeps_the_previous_results_and_says_they_are_previous(make_app) -> None:
+    app = make_app("preview", sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste(pilot, "analytics.identify('u1', {email: 'a@example.com'})\nanalytics.track('Signed Up')")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert len(app.screen.results) == 2
+        await pilot.press("ctrl+end", *" {", "ctrl+r")  # a typo at the end of the paste
+        await pilot.pause()
+        assert app.screen.status_text.startswith("CANNOT READ line 2")
+        assert "The results below are from the previous preview." in app.screen.status_text
+        assert len(app.screen.results) == 2 and "u1" in text_of(app, "#pane-classic .pane-json")
+        app.screen.action_next_call()
+        await pilot.pause()
+        assert app.screen.status_text.startswith("PREVIOUS PREVIEW (the editor does not read now")
+        await pilot.press("ctrl+end", "backspace", "backspace", "ctrl+r")  # fixed: a fresh preview
+        await settle(pilot)
+        assert app.screen.status_text.startswith("Call 1 of 2") and not app.screen.stale
+
+
 async def test_next_call_and_calls_list(make_app) -> None:
     app = make_app("preview", sandbox=False)
     async with app.run_test(size=SIZE) as pilot:

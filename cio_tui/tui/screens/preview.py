@@ -111,6 +111,7 @@ class PreviewScreen(AreaScreen):
         super().__init__()
         self.results: list[PreviewResult] = []
         self.current = 0
+        self.stale = False  # the results shown are from an earlier paste: the editor's text does not read now
         self.status_text = ""
         self.set_name = ""
         self.settings_note = ""  # which workspace settings the outcomes assume, and where they came from
@@ -155,14 +156,14 @@ class PreviewScreen(AreaScreen):
         try:
             results = preview_text(editor.text)
         except ParseError as exc:
-            self.results, self.current = [], 0
-            self.query_one("#preview-calls", OptionList).clear_options()
-            self._show()
-            self.say(f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}. The cursor is there: fix "
-                     "it and press ctrl+r again.", error=True)
+            # the results of the last paste that read stay on screen (marked as such): a typo loses nothing
+            self.stale = bool(self.results)
+            kept = " The results below are from the previous preview." if self.stale else ""
+            self.say(f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}.{kept} The cursor is there: "
+                     "fix it and press ctrl+r again.", error=True)
             editor.move_cursor((exc.line - 1, exc.column - 1))
             return
-        self.results, self.current = results, 0
+        self.results, self.current, self.stale = results, 0, False
         calls = self.query_one("#preview-calls", OptionList)
         calls.clear_options()
         calls.add_options([Option(_short(n, r), id=str(n - 1)) for n, r in enumerate(results, 1)])
@@ -191,7 +192,8 @@ class PreviewScreen(AreaScreen):
             outcome.show_text("Predicting the outcome in this workspace (reads only)...")
         notes = " ".join(result.parse_notes)
         self.say(
-            f"Call {self.current + 1} of {len(self.results)} (line {result.line}): {call_title(result)}."
+            ("PREVIOUS PREVIEW (the editor does not read now: ctrl+r shows where). " if self.stale else "")
+            + f"Call {self.current + 1} of {len(self.results)} (line {result.line}): {call_title(result)}."
             + (f" {notes}" if notes else "")
         )
         self.query_one("#preview-calls", OptionList).highlighted = self.current
