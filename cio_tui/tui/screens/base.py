@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.widgets.banner import AreaBar, Banner
+from cio_tui.tui.widgets.footer import AreaFooter
 
 if TYPE_CHECKING:
     from cio_tui.tui.app import CioApp
@@ -29,6 +30,8 @@ class AreaScreen(Screen[None]):
     """Mode name of this area (a key of ``cio_tui.tui.areas.AREAS_BY_MODE``)."""
     HELP: ClassVar[str] = ""
     """What the screen is for, shown at the top of its ``?`` help (the keys are listed automatically)."""
+    FOOTER_FIRST: ClassVar[tuple[str, ...]] = ()
+    """Binding ids of the screen's main actions: a narrow footer keeps them (and ``? Help``) before other keys."""
 
     BINDINGS = [
         Binding("escape", "leave_field", "Leave field", id="area.leave_field",
@@ -49,7 +52,7 @@ class AreaScreen(Screen[None]):
         yield AreaBar(self.AREA, id="area-bar")
         with Vertical(id="area-body"):
             yield from self.compose_body()
-        yield Footer()
+        yield AreaFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets (between the area bar and the footer)."""

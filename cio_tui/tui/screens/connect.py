@@ -31,6 +31,7 @@ class ConnectScreen(AreaScreen):
         "detect the region. Without a usable keyring, keys are kept for this session only; or set CIO_TUI_SITE_ID, "
         "CIO_TUI_TRACK_API_KEY and CIO_TUI_APP_API_KEY in the environment. The sandbox needs no account."
     )
+    FOOTER_FIRST = ("connect.open", "connect.add", "connect.sandbox")
     BINDINGS = [
         Binding("o", "open_selected", "Open", id="connect.open", tooltip="Open the highlighted profile's workspace"),
         Binding("a", "add", "Add profile", id="connect.add", tooltip="Add a workspace profile and its keys"),

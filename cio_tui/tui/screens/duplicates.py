@@ -44,6 +44,7 @@ class DuplicatesScreen(AreaScreen):
         "id; p picks another member, x excludes a group, a accepts a group that needs review (two different real "
         "ids), c switches the plan between high and medium confidence, m makes the merge plan for Plan/Apply."
     )
+    FOOTER_FIRST = ("duplicates.open", "duplicates.primary", "duplicates.exclude", "duplicates.plan")
     BINDINGS = [
         Binding("o", "open_export", "Open export", id="duplicates.open", tooltip="Analyse a people export CSV file"),
         Binding("l", "live_export", "Live export", id="duplicates.live",

@@ -55,6 +55,7 @@ class IdentifiersScreen(IdChangesScreen):
         "(their cio_id) and type the new id and/or email, or paste/load a cio_id,new_id,new_email CSV. c checks "
         "every change against the workspace; a value someone else already holds becomes a merge proposal."
     )
+    FOOTER_FIRST = ("identifiers.pick", "identifiers.check", "identifiers.plan")
     BINDINGS = [
         Binding("p", "pick", "Pick person", id="identifiers.pick", tooltip="Type the cio_id of the person to change"),
         Binding(

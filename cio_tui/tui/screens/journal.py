@@ -46,6 +46,7 @@ class JournalScreen(AreaScreen):
         "(without credentials), the HTTP status, and the people before and after. Export it, or resume an apply "
         "that was interrupted (nothing done is sent again)."
     )
+    FOOTER_FIRST = ("journal.resume",)
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="journal.refresh", tooltip="Read the journal again"),
         Binding(

@@ -57,6 +57,7 @@ class LeadsScreen(IdChangesScreen):
         "(i), pasting email,id CSV (v) or loading a CSV file (l); c checks every id against the workspace (taken by "
         "another person, email-shaped, cio_ prefix, too long, repeated, not a lead); m makes the plan."
     )
+    FOOTER_FIRST = ("leads.load", "leads.check", "leads.plan")
     BINDINGS = [
         Binding("r", "load_live", "Load leads", id="leads.load", tooltip="Search this workspace for leads"),
         Binding(

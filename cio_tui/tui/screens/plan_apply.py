@@ -47,6 +47,7 @@ class PlanScreen(AreaScreen):
         "check the plan is still current, type the workspace name to confirm, then watch it apply. Pause, resume "
         "or cancel at any time: nothing is lost or sent twice, and the journal records every step."
     )
+    FOOTER_FIRST = ("plan.apply", "plan.pause", "plan.cancel")
     BINDINGS = [
         Binding("o", "open_file", "Open plan file", id="plan.open", tooltip="Load a plan saved as JSON (plan --out)"),
         Binding("s", "save_file", "Save plan", id="plan.save", tooltip="Write this plan to a JSON file to apply later"),

@@ -1,0 +1,79 @@
+"""The footer of the area screens: whole keys only, the screen's main actions and ``? Help`` always visible.
+
+Textual's footer cuts its last keys off mid-word when the terminal is narrow (80 columns over SSH is common), and
+the keys cut first are the app's (help, quit) and each screen's last ones, often its main action ("Make plan").
+This footer is compact below ``COMPACT_BELOW`` columns and, when the keys still do not fit, leaves out whole keys:
+``? Help`` and the screen's ``FOOTER_FIRST`` bindings are kept first, then the others in their order while they fit.
+A key left out still works and is listed by ``?`` and the command palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # Textual is pinned exactly (pyproject.toml)
+
+COMPACT_BELOW = 100  # columns
+HELP_ACTION = "help"
+PALETTE_WIDTH = 12  # "▏^p palette " docked on the right
+
+
+def key_width(key: FooterKey, *, compact: bool) -> int:
+    """Columns one key takes: " k Label " (normal: padding around) or "k Label" and the gap to the next (compact)."""
+    text = len(key.key_display) + (1 + len(key.description) if key.description else 0)
+    return text + (1 if compact else 2)
+
+
+def choose_keys(
+    keys: list[FooterKey], width: int, *, compact: bool, first: Iterable[str] = (), ids: dict[str, str] | None = None
+) -> list[FooterKey]:
+    """The keys to show, in their order: help first, then those whose binding id is in ``first``, then the rest,
+    while they fit in ``width`` columns."""
+    ids = ids or {}
+    wanted = list(first)
+    rank = {key: 0 if key.action == HELP_ACTION else 1 if ids.get(key.key) in wanted else 2 for key in keys}
+    budget = width
+    kept: set[int] = set()
+    for key in sorted(keys, key=lambda k: rank[k]):  # sorted() is stable: the screen's order within a rank
+        need = key_width(key, compact=compact)
+        if need <= budget:
+            kept.add(id(key))
+            budget -= need
+        elif rank[key] == 2:
+            break  # keep the remaining keys in order: no later, shorter key jumps ahead
+    return [key for key in keys if id(key) in kept]
+
+
+class AreaFooter(Footer):
+    """See the module docstring. The screen may list binding ids in ``FOOTER_FIRST`` (its main actions)."""
+
+    def compose(self) -> ComposeResult:
+        widgets: list[Widget] = list(super().compose())
+        width = self.app.size.width
+        compact = width < COMPACT_BELOW
+        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        rest = [w for w in widgets if not (isinstance(w, FooterKey) and w in keys)]
+        ids = {key: binding.id or "" for key, (_node, binding, _on, _tip) in self.screen.active_bindings.items()}
+        first = getattr(self.screen, "FOOTER_FIRST", ())
+        shown = choose_keys(keys, width - (PALETTE_WIDTH if rest else 0), compact=compact, first=first, ids=ids)
+        self.styles.grid_size_columns = len(shown)
+        yield from shown
+        yield from rest
+
+    def on_mount(self) -> None:
+        self.compact = self.app.size.width < COMPACT_BELOW
+        self._width = self.app.size.width
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.app.size.width
+        if width != getattr(self, "_width", None):
+            self._width = width
+            self.compact = width < COMPACT_BELOW
+            self.call_after_refresh(self.recompose)
+
+
+__all__ = ["AreaFooter", "choose_keys", "key_width"]
