@@ -45,6 +45,10 @@ def missing(
     elif number == 5:
         if applied is None or not any(p.done for p in applied):
             out.append("apply the repair plans (duplicates, leads, identifiers), or skip with a reason")
+        elif state.step(5).status is not StepStatus.DONE:
+            # one applied plan does not mean every finding is repaired: the operator says when it is
+            out.append("audit again (step 3) to see what is left, then mark this step done (d) once the findings "
+                       "are repaired")
     elif number == 6:
         if checklist is None:
             out.append("open the checklist")

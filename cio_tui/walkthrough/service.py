@@ -64,6 +64,8 @@ class WalkthroughService:
         changes = behaviour_changes(calls)
         items = build_checklist(calls, state)
         journal = journal_summary(self.data_dir)
+        if any(p.done for p in journal.plans):  # a plan applied on Plan/Apply is work on the repair step
+            state.touch(5, now=self.now())  # (in memory: saved with the state's next change)
         names = self.saved_set_names()
         gaps = {n: missing(state, n, checklist=items, applied=journal.plans, saved_sets=names) for n in state.steps}
         risks = open_risks(state, changes=changes, checklist=items, applied=journal.plans)

@@ -87,7 +87,8 @@ STEPS: tuple[Step, ...] = (
         "Fix what the audit found before Actions starts sending: merge duplicates, convert email-only leads into "
         "customers with their ids, fix ids and emails through the cio_ path. Every change is a plan you review and "
         "apply on Plan/Apply.",
-        "The repair plans are applied (see the journal), or the step is skipped with a reason.",
+        "You mark it done once the repair plans are applied (see the journal) and the audit's findings repaired, or "
+        "skip it with a reason.",
         (AREA_DUPLICATES, AREA_LEADS, AREA_IDENTIFIERS, AREA_PLAN_APPLY),
         "Repair",
     ),

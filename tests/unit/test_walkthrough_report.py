@@ -127,3 +127,25 @@ def test_behaviour_changes_in_the_report_say_why_with_an_example(tmp_path) -> No
     assert "- **Calls the Actions destination rejects** (high risk, 1 call(s)): Fix the calls" in text
     assert ("  - e.g. page \"Home\" [web]: Actions rejects this call in trackPageView: The root value is missing the "
             "required field 'url'.\n") in text
+
+
+def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is_done(tmp_path) -> None:
+    svc = _service(tmp_path)
+    assert svc.overview().state.step(5).status is StepStatus.NOT_STARTED
+    _journal_with_applied_plan(svc.data_dir)  # 2 done, 1 skipped_stale: not fully applied
+    assert svc.overview().state.step(5).status is StepStatus.NOT_STARTED
+    plan = Plan.create(
+        workspace_fingerprint="us:f00", workspace_name="Acme", source="merge-duplicates", created_at=T0,
+        operations=[operations.assign_id(PersonRef(cio_id="c1", email="c1@x.test"), "u-c1")],
+    )
+    with Journal(svc.data_dir / "journal.sqlite", operator="tester") as journal:
+        journal.register_plan(plan)
+        journal.record(plan.plan_id, plan.operations[0].op_id, "done")
+    ov = svc.overview()
+    assert ov.state.step(5).status is StepStatus.IN_PROGRESS
+    assert ov.missing[5] == ["audit again (step 3) to see what is left, then mark this step done (d) once the "
+                             "findings are repaired"]
+    state = svc.refresh(ov.state)  # saved in progress, never done by itself
+    assert svc.load().step(5).status is StepStatus.IN_PROGRESS
+    state.set_status(5, StepStatus.DONE, now=T0)
+    assert svc.overview(state).missing[5] == []

@@ -63,8 +63,6 @@ def repair_hints(overview: Any) -> list[str]:
         when = f"{audit.taken_at:%Y-%m-%d %H:%M} UTC"
         lines = ([f"From the audit of {when} (audit again in step 3 to count what is left after repairs):", *found]
                  if found else [f"The audit of {when} found nothing to repair."])
-    if any(p.done for p in overview.journal.plans) and not overview.state.step(5).status.finished:
-        lines.append("Plans are applied: mark this step done (d) once the audit's findings are repaired.")
     lines.append("")
     return lines
 
