@@ -15,7 +15,7 @@ def shown(app) -> list[str]:
     return [f"{k.key_display} {k.description}" for k in footer.query(FooterKey)]
 
 
-def fits(app, keys: list[str]) -> bool:
+def fits(app) -> bool:
     footer = app.screen.query_one(AreaFooter)
     used = sum(key_width(k, compact=footer.compact) for k in footer.query(FooterKey))
     return used <= app.size.width
@@ -38,7 +38,7 @@ async def test_a_narrow_footer_keeps_help_and_the_main_actions_whole(make_app, s
         keys = [k for k in shown(app) if not k.startswith(("g ", "q ", "^p "))]
         assert keys == expected
         assert ("q Quit" in shown(app)) is not compact  # the app's own keys give way first
-        assert app.screen.query_one(AreaFooter).compact is compact and fits(app, keys)
+        assert app.screen.query_one(AreaFooter).compact is compact and fits(app)
 
 
 async def test_the_footer_follows_a_resize(make_app) -> None:
