@@ -10,6 +10,8 @@ Stages (each a table):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cio_tui.identity.duplicates.export import ExportColumns, quote_ident, quote_literal
 from cio_tui.identity.duplicates.rules import ANONYMOUS_PLACEHOLDERS, RULES, RULES_BY_NAME
 
@@ -26,19 +28,18 @@ def real_id_sql(col: str = "id") -> str:
     return f"({col} IS NOT NULL AND NOT {is_email_sql(col)})"
 
 
-# Epoch seconds of 0001-01-01 and 9999-12-31 23:59:59: a created_at outside is unknown, not an error.
-TS_RANGE = (-62135596800, 253402300799)
-
-
 def created_ts_sql(col: str = "created_at") -> str:
-    """``created_at`` as epoch seconds: unix seconds, unix milliseconds, or an ISO-8601 date; NULL when unknown
-    (unparseable, or outside years 1-9999: such a value once stopped the whole analysis with a conversion error)."""
-    num = f"try_cast({col} AS DOUBLE)"
-    secs = (
-        f"CASE WHEN {num} IS NOT NULL THEN (CASE WHEN {num} > 100000000000 THEN {num} / 1000 ELSE {num} END) "
-        f"ELSE epoch(try_cast({col} AS TIMESTAMPTZ)) END"
-    )
-    return f"CAST(CASE WHEN {secs} BETWEEN {TS_RANGE[0]} AND {TS_RANGE[1]} THEN {secs} END AS BIGINT)"
+    """``created_at`` as epoch seconds (NULL when unknown): the portable rule (``portable.created_ts``) rendered for
+    DuckDB, so the embedded engine and every warehouse agree on who is oldest."""
+    return _created_ts_duckdb(col)
+
+
+@lru_cache(maxsize=8)
+def _created_ts_duckdb(col: str) -> str:
+    from cio_tui.identity.duplicates.dialects import render_select
+    from cio_tui.identity.duplicates.portable import created_ts
+
+    return render_select(f"SELECT {created_ts(f'TRIM({col})')}", "duckdb").removeprefix("SELECT ")
 
 
 def rules_values_sql(alias: str = "dup_rules") -> str:
