@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, obj_of, run, workspace
+from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 
 class ProgressLine:
@@ -91,7 +91,7 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                         f"Type the workspace name ({ws.name}) to apply", err=True, default="", show_default=False
                     )
                     if typed.strip() != ws.name:
-                        raise Exit(EXIT_USER, "not applied: the name typed does not match the workspace")
+                        raise UserError("not applied: the name typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
                 options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
