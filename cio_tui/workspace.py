@@ -74,6 +74,17 @@ class Workspace:
         kind = "sandbox" if self.is_sandbox else f"region {self.region.upper()}"
         return f"{self.name} ({kind})"
 
+    @property
+    def confirm_word(self) -> str:
+        """What the operator types to confirm a write. The environment profile is always called ``env``, the same
+        word for every workspace, so it proves nothing: its site id names the workspace instead."""
+        return self.profile.site_id if self.name == ENV_PROFILE_NAME and not self.is_sandbox else self.name
+
+    @property
+    def confirm_label(self) -> str:
+        """What ``confirm_word`` is, in words, for the prompt."""
+        return "site id" if self.confirm_word != self.name else "workspace name"
+
 
 def sandbox_db_path(settings: Settings) -> Path:
     """The embedded sandbox database (shared by ``--sandbox`` and ``cio-tui sandbox serve``)."""
