@@ -109,9 +109,9 @@ def preview_cmd(
 
     FILE (or stdin with -) holds JSON messages, JSON lines or pasted analytics.* calls.
     """
+    from cio_tui.safe_text import terminal_safe
     from cio_tui.segment import ParseError, preview_text, results_json
     from cio_tui.segment.preview import batches_for
-    from cio_tui.safe_text import terminal_safe
     from cio_tui.segment.report import render_text
 
     subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
