@@ -102,7 +102,7 @@ class Profile(BaseModel):
 
     def origins(self) -> tuple[str, str]:
         """(track_origin, app_origin): the overrides when set, else the documented hosts of the region."""
-        from cio_tui.customerio.client import default_origins
+        from cio_tui.regions import default_origins
 
         track, app = default_origins(self.region)
         return self.track_url or track, self.app_url or app

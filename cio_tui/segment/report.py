@@ -75,11 +75,6 @@ def side_requests(result: PreviewResult, side: str) -> list[dict[str, Any]]:
     return data[side]["requests"]
 
 
-def render_side(result: PreviewResult, side: str, *, body_only: bool = False) -> str:
-    lines = annotated_json(side_requests(result, side), result.diff, side, body_only=body_only)
-    return "\n".join(f"{m} {text}" for m, text in lines)
-
-
 def _bodies(result: PreviewResult, side: str) -> list[str]:
     """Each request line followed by its body, marked (the CLI report)."""
     requests = side_requests(result, side)
