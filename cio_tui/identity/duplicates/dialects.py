@@ -18,6 +18,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
+from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.portable import RESULT_COLUMNS, PeopleColumns, Stage, Tables, script_stages
 from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES
 
@@ -34,10 +35,9 @@ DIALECTS = {
 BYTE_ORDER_COLLATION = {"postgres": '"C"'}
 
 
-class DialectError(ValueError):
+class DialectError(UserError, ValueError):
     """A name or a rendered statement the dialect cannot take; the message says which."""
 
-    exit_code = 1
 
 
 def _marker(node: exp.Expression, dialect: str) -> exp.Expression:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import ExportColumns, quote_ident
 from cio_tui.identity.duplicates.portable import PeopleColumns
 from cio_tui.identity.duplicates.sources import export_select, read_columns
@@ -25,10 +26,9 @@ ORDINAL = "cio_row"  # the row order of a loaded file: a repeated cio_id keeps i
 SOURCE = "cio_source"
 
 
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(UserError, RuntimeError):
     """The engine's library or server is not there; the message says what to install or check."""
 
-    exit_code = 1
 
 
 def people_columns(columns: ExportColumns, *, ordinal: str = "") -> PeopleColumns:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import quote_literal
 from cio_tui.identity.duplicates.portable import RESULT_COLUMNS
 
@@ -29,10 +30,9 @@ WHERE m.cio_id IS NOT NULL"""
 ORDER = "ORDER BY group_id, is_primary DESC, cio_id"
 
 
-class ResultTableError(ValueError):
+class ResultTableError(UserError, ValueError):
     """The file is not a result table (missing columns, unreadable); the message says what to do."""
 
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)
