@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, obj_of, run, workspace
+from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 
 class ProgressLine:
@@ -95,7 +95,7 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                     )
                     if typed.strip() != ws.confirm_word:
                         what = "name" if ws.confirm_label == "workspace name" else ws.confirm_label
-                        raise Exit(EXIT_USER, f"not applied: the {what} typed does not match the workspace")
+                        raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
                 options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
