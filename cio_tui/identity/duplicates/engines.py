@@ -147,7 +147,7 @@ class SparkEngine:
 
     def __init__(self, master: str = "local[*]", *, app_name: str = "cio-tui duplicates") -> None:
         try:
-            from pyspark.sql import DataFrame, SparkSession
+            from pyspark.sql import SparkSession
         except ImportError as exc:
             raise EngineUnavailable(
                 "--engine spark needs pyspark: pip install 'cio-tui[spark]' (and Java 17+)"
