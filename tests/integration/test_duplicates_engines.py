@@ -212,3 +212,36 @@ def test_spark_equals_duckdb_on_a_generated_export_and_edge_cases(tmp_path: Path
             assert got == expected, path.name
     finally:
         engine.close()
+
+
+def test_cli_engine_postgres_on_a_file_and_on_a_table(pg_server: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    import psycopg
+    from click.testing import CliRunner
+
+    from cio_tui.cli import main
+    from cio_tui.identity.duplicates.result_table import read_result
+
+    edge = edge_export(tmp_path / "e.csv")
+    out = tmp_path / "pg.parquet"
+    result = CliRunner().invoke(main, ["duplicates", "--from-export", str(edge), "--engine", "postgres", "--dsn",
+                                       pg_server.dsn, "--max-group-size", "4", "--out", str(out),
+                                       "--price-per-profile", "1"], catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert read_result(out) == embedded(edge, 4)
+    assert "duplicate group(s) (postgres)" in result.stderr and "duplicates cost about $" in result.stderr
+    with psycopg.connect(pg_server.dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS public.crm_people")
+        conn.execute("CREATE TABLE public.crm_people (person text, uid text, email text, created_at text)")
+        conn.execute("INSERT INTO public.crm_people VALUES ('l1', NULL, 'lee@example.com', '1'), "
+                     "('c1', 'lee', 'LEE@example.com', '2'), ('x1', 'xan', 'x@example.com', '3')")  # fmt: skip
+    result = CliRunner().invoke(main, ["duplicates", "--engine", "postgres", "--dsn", pg_server.dsn, "--table",
+                                       "public.crm_people", "--columns", "cio_id=person,id=uid"],
+                                catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "group_id,cio_id,rules,confidence,is_primary,needs_review_reason",
+        "c1,c1,lead_and_id_person+same_email,high,true,", "c1,l1,lead_and_id_person+same_email,high,false,",
+    ]  # fmt: skip
+    bad = CliRunner().invoke(main, ["duplicates", "--engine", "postgres", "--dsn", "host=/nonexistent dbname=x",
+                                    "--table", "t"], catch_exceptions=False)  # fmt: skip
+    assert bad.exit_code == 1 and "cannot connect to PostgreSQL" in bad.stderr and "check --dsn" in bad.stderr

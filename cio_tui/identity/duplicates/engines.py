@@ -110,6 +110,17 @@ class PostgresEngine:
             cur.execute(f"CREATE TEMP TABLE {table} AS {select}")  # type: ignore[arg-type]
             cur.execute(f"ANALYZE {table}")  # type: ignore[arg-type]
 
+    def columns_of(self, table: str) -> list[str]:
+        """The column names of a table already in the server."""
+        import psycopg
+
+        with self.conn.cursor() as cur:
+            try:
+                cur.execute(f"SELECT * FROM {table} LIMIT 0")  # type: ignore[arg-type]
+            except psycopg.Error as exc:
+                raise EngineUnavailable(f"cannot read the table {table}: {_first_line(exc)}") from exc
+            return [d.name for d in cur.description or []]
+
     def scalar(self, select: str) -> object:
         with self.conn.cursor() as cur:
             row = cur.execute(select).fetchone()  # type: ignore[arg-type]
