@@ -162,9 +162,10 @@ class ActionsResult:
     conversions: ConversionReport = field(default_factory=ConversionReport)
 
 
-def actions_for(call: SegmentCall, *, single: bool = True) -> ActionsResult:
-    """What the Actions destination sends for ``call`` with the default presets."""
-    slug = preset_for(call)
+def actions_for(call: SegmentCall, *, single: bool = True, slug: str | None = None) -> ActionsResult:
+    """What the Actions destination sends for ``call`` with the default presets (or with the default mapping of the
+    action ``slug``, for a subscription whose trigger matched the call)."""
+    slug = slug or preset_for(call)
     result = ActionsResult(preset=slug)
     payload, errors = resolve_fields(FIELDS[slug], call.to_message(), single=single)
     if errors:
