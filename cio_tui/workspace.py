@@ -46,6 +46,8 @@ class Workspace:
     client: CustomerIOClient
     fingerprint: str
     data_dir: Path
+    transport: httpx.AsyncBaseTransport | None = None
+    """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -179,6 +181,7 @@ async def open_workspace(
         client=client,
         fingerprint=fingerprint,
         data_dir=data_dir,
+        transport=transport,
     )
 
 
