@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_AUTH, Exit, echo_json, obj_of, run, workspace
+from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, run, workspace
 
 T = TypeVar("T")
 
@@ -58,7 +58,7 @@ class _access_guard:  # noqa: N801 - used as a plain `with`
         problem = access_problem(exc) if exc is not None else None
         if problem is None:
             return False
-        raise Exit(EXIT_AUTH, "\n".join(problem.lines()))
+        raise UserError("\n".join(problem.lines()), EXIT_AUTH) from exc
 
 
 def _run(ctx: click.Context, work: Callable[[Any, Any], Awaitable[T]]) -> T:
@@ -107,7 +107,17 @@ def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sam
     since_at = parse_time(since, "--since")
 
     async def work(ws: Any, client: Any) -> Any:
-        return await verify_cutover(client, ws, since=since_at, source_id=source_id, sample=sample)
+        from datetime import UTC, datetime
+
+        from cio_tui.cutover.verify import CheckResult
+        from cio_tui.walkthrough.verify import verify_workspace
+
+        now = datetime.now(UTC)
+        result = await verify_cutover(client, ws.profile.site_id, since=since_at, source_id=source_id, now=now)
+        people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample)
+        result.checks.extend(CheckResult(**c.model_dump(include={"key", "title", "passed", "detail", "examples"}))
+                             for c in people.checks)
+        return result
 
     result = _run(ctx, work)
     if as_json:
@@ -206,7 +216,7 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool) -> None:
                 typed = click.prompt(f"Type the workspace name ({ws.name}) to apply", err=True, default="",
                                      show_default=False)
                 if typed.strip() != ws.name:
-                    raise Exit(1, "not applied: the name typed does not match the workspace")
+                    raise UserError("not applied: the name typed does not match the workspace")
             engine = SegmentApplyEngine(client, journal, plan, on_line=lambda s: click.echo(s, err=True))
             return await engine.run()
 

@@ -38,8 +38,6 @@ from cio_tui.segment_api.models import Destination
 class StalePlanError(PlanError):
     """The Segment workspace changed since the plan was made."""
 
-    exit_code = 1
-
 
 @dataclass
 class SegmentApplyResult:

@@ -1,5 +1,5 @@
 """``segment verify``: after the switch, delivery per Actions mapping from Segment's delivery overview, plus the
-Customer.io-side sampling of the Walkthrough's step 8.
+Customer.io-side sampling of the Walkthrough's step 8 (added by the caller: that layer sits above this one).
 
 Checks: each enabled mapping of the Actions destination delivered without failures since ``since`` (failures or
 nothing delivered at all while events arrived fail the check); the classic destination delivered nothing since the
@@ -14,7 +14,17 @@ from typing import Any
 
 from cio_tui.cutover.status import read_status
 from cio_tui.segment_api.client import SegmentClient
-from cio_tui.walkthrough.models import CheckResult
+
+
+@dataclass
+class CheckResult:
+    """One check: the same fields as the Walkthrough's step 8 checks, so both print and export alike."""
+
+    key: str
+    title: str
+    passed: bool
+    detail: str = ""
+    examples: list[str] = field(default_factory=list)
 
 
 def _iso(when: datetime) -> str:
@@ -47,7 +57,7 @@ class CutoverVerifyResult:
             "since": self.since.isoformat(), "until": self.until.isoformat(), "received": self.received,
             "passed": self.passed,
             "mappings": [m.__dict__ for m in self.mappings],
-            "checks": [c.model_dump(mode="json") for c in self.checks],
+            "checks": [c.__dict__ for c in self.checks],
         }
 
     def lines(self) -> list[str]:
@@ -60,15 +70,13 @@ class CutoverVerifyResult:
         return out
 
 
-async def verify_cutover(seg: SegmentClient, workspace: Any, *, since: datetime | None = None,
-                         source_id: str | None = None, sample: int = 20, now: datetime | None = None
-                         ) -> CutoverVerifyResult:
-    from cio_tui.walkthrough.verify import verify_workspace
-
+async def verify_cutover(seg: SegmentClient, site_id: str, *, since: datetime | None = None,
+                         source_id: str | None = None, now: datetime | None = None) -> CutoverVerifyResult:
+    """The Segment-side checks; the caller adds the Customer.io sampling (``walkthrough.verify``)."""
     now = now or datetime.now(UTC)
     since = since or now - timedelta(hours=1)
     start, end = _iso(since), _iso(now + timedelta(seconds=1))
-    status = await read_status(seg, workspace.profile.site_id, source_id=source_id)
+    status = await read_status(seg, site_id, source_id=source_id)
     result = CutoverVerifyResult(since=since, until=now, received=0)
     actions = [a for a in status.actions() if a.destination.enabled]
     for src in {d.destination.source_id for d in status.destinations}:
@@ -109,8 +117,6 @@ async def verify_cutover(seg: SegmentClient, workspace: Any, *, since: datetime 
         detail="the classic destination delivered nothing in the window" if not doubled else
         "the classic destination still delivers: events reach Customer.io twice unless its cut-over filter drops "
         "them", examples=doubled))
-    people = await verify_workspace(workspace.client, now=now, since=since, sample=sample)
-    result.checks.extend(people.checks)
     return result
 
 

@@ -3,8 +3,7 @@
 Names, slugs, action slugs, preset names and preset triggers follow Segment's code and catalog
 (segmentio/action-destinations ``packages/destination-actions/src/destinations/customerio/index.ts``; catalog ids
 from segmentio/segment-docs ``src/_data/catalog/destinations.yml``). Action ids are the emulator's own (Segment's are
-opaque), and preset ``fields`` are left empty: the emulator delivers every subscription with its action's default
-mapping (see docs/sandbox-segment-fidelity.md).
+opaque); preset ``fields`` are each action's default mapping (mapping-kit directives, ``segment.action_fields``).
 """
 
 from __future__ import annotations
@@ -12,33 +11,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from cio_tui.segment.presets import RESERVED_EVENTS
+from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, TITLES, default_mapping
 from cio_tui.segment_api.models import ACTIONS_METADATA_ID, CLASSIC_METADATA_ID
 
-
-def _events(slug: str) -> str:
-    return " or ".join(f'event = "{e}"' for e, s in RESERVED_EVENTS.items() if s == slug)
-
-
-TRACK_EVENT_TRIGGER = 'type = "track" and ' + " and ".join(f'event != "{e}"' for e in RESERVED_EVENTS)
-
-# (preset name, action slug, action name, trigger), in the order of the destination's code.
-PRESETS: tuple[tuple[str, str, str], ...] = (
-    ("Create or Update Person", "createUpdatePerson", 'type = "identify"'),
-    ("Create or Update Device", "createUpdateDevice", _events("createUpdateDevice")),
-    ("Delete Device", "deleteDevice", _events("deleteDevice")),
-    ("Delete Relationship", "deleteRelationship", _events("deleteRelationship")),
-    ("Delete Person", "deletePerson", _events("deletePerson")),
-    ("Delete Object", "deleteObject", _events("deleteObject")),
-    ("Track Event", "trackEvent", TRACK_EVENT_TRIGGER),
-    ("Track Page View", "trackPageView", 'type = "page"'),
-    ("Track Screen View", "trackScreenView", 'type = "screen"'),
-    ("Create or Update Object", "createUpdateObject", 'type = "group"'),
-    ("Merge People", "mergePeople", 'type = "alias"'),
-    ("Suppress Person", "suppressPerson", _events("suppressPerson")),
-    ("Unsuppress Person", "unsuppressPerson", _events("unsuppressPerson")),
-    ("Report Delivery Event", "reportDeliveryEvent", _events("reportDeliveryEvent")),
-    ("Report Content Event", "reportContentEvent", _events("reportContentEvent")),
+# Quick Setup presets in the order of the destination's code: (preset name, action slug, trigger).
+PRESETS: tuple[tuple[str, str, str], ...] = tuple(
+    (TITLES[slug], slug, DEFAULT_TRIGGERS[slug])
+    for slug in ("createUpdatePerson", "createUpdateDevice", "deleteDevice", "deleteRelationship", "deletePerson",
+                 "deleteObject", "trackEvent", "trackPageView", "trackScreenView", "createUpdateObject",
+                 "mergePeople", "suppressPerson", "unsuppressPerson", "reportDeliveryEvent", "reportContentEvent")
 )
 
 
@@ -63,7 +44,7 @@ def actions_metadata() -> dict[str, Any]:
          "hidden": False, "defaultTrigger": trigger, "fields": []}
         for name, slug, trigger in PRESETS
     ]
-    meta["presets"] = [{"actionId": action_id(slug), "name": name, "fields": {}, "trigger": trigger}
+    meta["presets"] = [{"actionId": action_id(slug), "name": name, "fields": default_mapping(slug), "trigger": trigger}
                        for name, slug, trigger in PRESETS]
     return meta
 
@@ -75,5 +56,5 @@ def slug_of_action(action_id_: str) -> str | None:
     return next((slug for _, slug, _ in PRESETS if action_id(slug) == action_id_), None)
 
 
-__all__ = ["CATALOG", "PRESETS", "TRACK_EVENT_TRIGGER", "action_id", "actions_metadata", "classic_metadata",
+__all__ = ["CATALOG", "PRESETS", "action_id", "actions_metadata", "classic_metadata",
            "slug_of_action"]

@@ -5,8 +5,8 @@ as https://segment.com/docs/connections/sources/catalog/libraries/server/http-ap
 ``messageId``/``receivedAt``/``timestamp`` filled as Segment does, then for each enabled destination connected to the
 source: its enabled destination filters run first (``drop``, ``drop_properties``, ``allow_properties``), then
 - a classic destination sends what ``segment.classic.classic_for`` models (Track v1);
-- an Actions destination sends, for each enabled subscription whose FQL trigger matches, what
-  ``segment.actions.actions_for`` models for that action (Track v2), one request per subscription;
+- an Actions destination sends what ``segment.actions.actions_for`` models for its enabled subscriptions (their
+  FQL triggers and mapping-kit settings, as the preview reads them), one request per subscription that fires;
 into the sandbox's Customer.io workspace, over the sandbox's own HTTP surface with the destination's site id and API
 key. Every outcome is counted for the emulated delivery overview.
 """
@@ -25,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cio_tui.sandbox import segment_fql
 from cio_tui.sandbox.segment_catalog import slug_of_action
 from cio_tui.sandbox.segment_public_api import ApiError, find, ok
 from cio_tui.sandbox.segment_state import SegmentState, iso
 from cio_tui.segment.actions import actions_for
 from cio_tui.segment.classic import ClassicSettings, classic_for
+from cio_tui.segment.fql import FqlError, compile_trigger
 from cio_tui.segment.models import MessageError, SegmentCall, call_from_message
+from cio_tui.segment.subscriptions import SubscriptionsError, load_subscriptions
 from cio_tui.segment_api.models import ACTIONS_METADATA_ID, CLASSIC_METADATA_ID
 
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
@@ -41,6 +42,13 @@ METRICS = ("successfully-received", "successful-delivery", "failed-delivery", "f
 
 
 # -- destination filters ----------------------------------------------------------------------------------------
+def condition_matches(condition: str, message: dict[str, Any]) -> bool:
+    """A filter's FQL ``if`` (``all`` matches everything). Raises ``FqlError`` when it does not parse."""
+    if condition.strip() == "all":
+        return True
+    return compile_trigger(condition)(message)
+
+
 def _drop_fields(payload: dict[str, Any], fields: dict[str, Any], *, keep: bool) -> None:
     for where, names in (fields or {}).items():
         target = payload if where == "" else payload.get(where)
@@ -59,8 +67,8 @@ def apply_filters(filters: list[dict[str, Any]], payload: dict[str, Any]) -> dic
         if not f.get("enabled"):
             continue
         try:
-            hit = segment_fql.matches(f["if"], out)
-        except segment_fql.FqlError:
+            hit = condition_matches(f["if"], out)
+        except FqlError:
             continue
         if not hit:
             continue
@@ -118,22 +126,22 @@ async def _deliver_one(http: httpx.AsyncClient, doc: dict[str, Any], dest: dict[
         _record(doc, at, "successful-delivery" if all(sent) else "failed-delivery", message, dest["sourceId"],
                 dest["id"])
         return
-    for sub in [s for s in doc["subscriptions"] if s["destinationId"] == dest["id"] and s.get("enabled")]:
-        try:
-            fires = segment_fql.matches(sub["trigger"], payload)
-        except segment_fql.FqlError:
-            fires = False
-        slug = slug_of_action(sub["actionId"])
-        if not fires or slug is None:
-            continue
-        result = actions_for(call, slug=slug)
-        if result.errors or not result.requests:
-            _record(doc, at, "failed-delivery", message, dest["sourceId"], dest["id"], sub["id"],
-                    reason="; ".join(e.message for e in result.errors) or "nothing to send")
-            continue
-        sent = [await _send(http, settings, r.method, r.path, r.body) for r in result.requests]
-        _record(doc, at, "successful-delivery" if all(sent) else "failed-delivery", message, dest["sourceId"],
-                dest["id"], sub["id"])
+    subs = [{**s, "actionSlug": slug_of_action(s["actionId"]) or ""} for s in doc["subscriptions"]
+            if s["destinationId"] == dest["id"] and s.get("enabled")]
+    try:
+        subscriptions = load_subscriptions(subs)
+    except SubscriptionsError as exc:
+        _record(doc, at, "failed-delivery", message, dest["sourceId"], dest["id"], reason=str(exc))
+        return
+    result = actions_for(call, subscriptions=subscriptions)
+    ids = {s["name"]: s["id"] for s in subs}
+    for name in result.fired:
+        failed = [e.message for e in result.errors if e.subscription == name]
+        requests = [r for r in result.requests if r.subscription == name]
+        sent = [await _send(http, settings, r.method, r.path, r.body) for r in requests] if not failed else []
+        ok_ = bool(requests) and all(sent) and not failed
+        _record(doc, at, "successful-delivery" if ok_ else "failed-delivery", message, dest["sourceId"],
+                dest["id"], ids.get(name), reason=None if ok_ else "; ".join(failed) or "refused by Customer.io")
 
 
 def _complete(message: dict[str, Any], kind: str, at: str) -> dict[str, Any]:

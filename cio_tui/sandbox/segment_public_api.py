@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cio_tui.sandbox import segment_fql
 from cio_tui.sandbox.segment_catalog import CATALOG, slug_of_action
 from cio_tui.sandbox.segment_state import TOKEN, TOKEN_NO_PUBLIC_API, TOKEN_NO_SUBSCRIPTIONS, SegmentState, iso
 from cio_tui.segment_api.models import ACTIONS_METADATA_ID, EU_REGION, US_REGION
@@ -114,9 +113,12 @@ def _check_settings(metadata_id: str, settings: Any) -> None:
 def _check_fql(text: Any, field: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, f"{field} must be an FQL statement", field=field)
+    from cio_tui.segment.fql import FqlError, compile_trigger
+
     try:
-        segment_fql.matches(text, {})
-    except segment_fql.FqlError as exc:
+        if text.strip() != "all":
+            compile_trigger(text)
+    except FqlError as exc:
         raise ApiError(400, f"{field} is not valid FQL: {exc}", field=field) from None
     return text
 

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from cio_tui.errors import EXIT_AUTH, NextStep, UserError
 from cio_tui.segment_api.client import SegmentClient
 from cio_tui.segment_api.versions import default_host
 
@@ -19,10 +20,11 @@ SANDBOX_TOKEN = "sandbox-segment-token"  # the emulated workspace's token (not a
 SANDBOX_PATH = "/segment"
 
 
-class SegmentNotConfiguredError(Exception):
+class SegmentNotConfiguredError(UserError):
     """No Segment token for this workspace; the message says how to give one."""
 
-    exit_code = 1
+    exit_code = EXIT_AUTH
+    next_step = NextStep.ENTER_KEYS
 
 
 def sandbox_segment_url(origin: str) -> str:

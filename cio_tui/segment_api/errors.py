@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, NextStep, UserError
+
 
 @dataclass(frozen=True)
 class SegmentErrorDetail:
@@ -49,7 +51,7 @@ def ms_before_next(body: Any) -> float | None:
 
 
 @dataclass
-class SegmentApiError(Exception):
+class SegmentApiError(UserError):
     """Base class. ``message`` is safe to show; ``hint`` says what to do next."""
 
     message: str
@@ -77,9 +79,15 @@ class SegmentApiError(Exception):
 class SegmentAuthError(SegmentApiError):
     """401: the token is wrong, expired or revoked."""
 
+    exit_code = EXIT_AUTH
+    next_step = NextStep.FIX_KEYS
+
 
 class SegmentPermissionError(SegmentApiError):
     """403: the token is valid but may not do this (role, plan, or a feature not enabled for the workspace)."""
+
+    exit_code = EXIT_AUTH
+    next_step = NextStep.WIDEN_KEY
 
 
 class SegmentNotFoundError(SegmentApiError):
@@ -97,19 +105,31 @@ class SegmentConflictError(SegmentApiError):
 class SegmentRateLimitedError(SegmentApiError):
     """429 after the retries were used up."""
 
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.WAIT
+
     retry_after: float | None = None
 
 
 class SegmentServerError(SegmentApiError):
     """5xx on a read, after the retries were used up (nothing was changed)."""
 
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.RETRY_LATER
+
 
 class SegmentNetworkError(SegmentApiError):
     """The API could not be reached (nothing was changed)."""
 
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.CHECK_NETWORK
+
 
 class SegmentUncertainWriteError(SegmentApiError):
     """A write was sent but no complete answer came back: it may or may not have taken effect. Reconcile by reading."""
+
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.RECONCILE
 
 
 def error_for_status(status: int) -> type[SegmentApiError]:

@@ -13,6 +13,7 @@ Redirects are never followed. Messages name the operation, never the token, path
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import random
 import time
@@ -22,7 +23,6 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from cio_tui.customerio.http import parse_retry_after
 from cio_tui.segment_api.errors import (
     SegmentApiError,
     SegmentNetworkError,
@@ -44,6 +44,21 @@ USER_AGENT = "cio-tui httpx"
 # Per-minute budgets. Subscriptions: 5 a minute (Segment's documented limit for the destination subscription
 # endpoints). Everything else: a conservative 100 a minute; Segment's own 429s (and their msBeforeNext) are honoured.
 DEFAULT_LIMITS: dict[Bucket, int] = {"default": 100, "subscriptions": 5}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header: integer seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time()) if when is not None else None
 
 
 class _Bearer(httpx.Auth):
