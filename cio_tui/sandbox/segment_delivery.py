@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cio_tui.sandbox.segment_catalog import slug_of_action
-from cio_tui.sandbox.segment_public_api import ApiError, find, ok
+from cio_tui.sandbox.segment_public_api import ApiRefusal, find, ok
 from cio_tui.sandbox.segment_state import SegmentState, iso
 from cio_tui.segment.actions import actions_for
 from cio_tui.segment.classic import ClassicSettings, classic_for
@@ -205,24 +205,24 @@ def _when(value: str | None, name: str) -> datetime:
     try:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise ApiError(400, f"{name} must be an ISO-8601 timestamp", field=name) from None
+        raise ApiRefusal(400, f"{name} must be an ISO-8601 timestamp", field=name) from None
 
 
 async def delivery_overview(request: Request) -> Response:
     metric = request.path_params["metric"]
     if metric not in METRICS:
-        raise ApiError(404, "unknown delivery overview step", "not-found")
+        raise ApiRefusal(404, "unknown delivery overview step", "not-found")
     q = request.query_params
     source_id = q.get("sourceId") or ""
     dest_id = q.get("destinationConfigId")
     if not source_id or (metric not in ("successfully-received", "failed-on-ingest", "filtered-at-source")
                          and not dest_id):
-        raise ApiError(400, "sourceId and destinationConfigId are required", field="destinationConfigId")
+        raise ApiRefusal(400, "sourceId and destinationConfigId are required", field="destinationConfigId")
     start, end = _when(q.get("startTime"), "startTime"), _when(q.get("endTime"), "endTime")
     try:
         flt = json.loads(q.get("filter") or "{}")
     except ValueError:
-        raise ApiError(400, "filter must be a JSON object", field="filter") from None
+        raise ApiRefusal(400, "filter must be a JSON object", field="filter") from None
     subs = set(flt.get("subscriptionId") or []) if isinstance(flt, dict) else set()
     doc = request.app.state.segment.read()
     rows = [r for r in doc["deliveries"] if r["metric"] == metric and r["sourceId"] == source_id

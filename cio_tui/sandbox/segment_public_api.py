@@ -21,7 +21,7 @@ from cio_tui.segment_api.versions import version_for
 FILTER_ACTIONS = {"drop", "drop_properties", "allow_properties", "sample"}
 
 
-class ApiError(Exception):
+class ApiRefusal(Exception):  # an answer of the emulated API, not an error of cio-tui
     def __init__(self, status: int, message: str, type_: str = "validation", field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.type, self.field = status, message, type_, field
@@ -45,15 +45,15 @@ def _check_access(request: Request, path: str) -> None:
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
     if token not in (TOKEN, TOKEN_NO_PUBLIC_API, TOKEN_NO_SUBSCRIPTIONS):
-        raise ApiError(401, "Unauthorized: the token is invalid or was revoked", "unauthorized")
+        raise ApiRefusal(401, "Unauthorized: the token is invalid or was revoked", "unauthorized")
     if token == TOKEN_NO_PUBLIC_API:
-        raise ApiError(403, "Forbidden: the Public API is not available on this workspace's plan", "forbidden")
+        raise ApiRefusal(403, "Forbidden: the Public API is not available on this workspace's plan", "forbidden")
     if token == TOKEN_NO_SUBSCRIPTIONS and "/subscriptions" in path:
-        raise ApiError(403, "Forbidden: destination subscriptions are not enabled for this workspace", "forbidden")
+        raise ApiRefusal(403, "Forbidden: destination subscriptions are not enabled for this workspace", "forbidden")
     wanted = version_for(path)
     accept = request.headers.get("accept", "")
     if "vnd.segment." in accept and f"vnd.segment.{wanted}+json" not in accept:
-        raise ApiError(415, f"this endpoint is available as application/vnd.segment.{wanted}+json", "unsupported")
+        raise ApiRefusal(415, f"this endpoint is available as application/vnd.segment.{wanted}+json", "unsupported")
 
 
 def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, Any]:
@@ -61,10 +61,10 @@ def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, 
         count = int(request.query_params.get("pagination.count") or 200)
         start = int(request.query_params.get("pagination.cursor") or 0)
     except ValueError:
-        raise ApiError(400, "pagination.count must be a number and pagination.cursor one this API returned",
+        raise ApiRefusal(400, "pagination.count must be a number and pagination.cursor one this API returned",
                        field="pagination") from None
     if not 1 <= count <= 1000:
-        raise ApiError(400, "pagination.count must be between 1 and 1000", field="pagination.count")
+        raise ApiRefusal(400, "pagination.count must be between 1 and 1000", field="pagination.count")
     chunk = items[start : start + count]
     nxt = start + count if start + count < len(items) else None
     return {key: chunk, "pagination": {"current": str(start), "next": None if nxt is None else str(nxt),
@@ -77,9 +77,9 @@ async def _body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(raw or b"{}")
     except ValueError:
-        raise ApiError(400, "the request body is not valid JSON") from None
+        raise ApiRefusal(400, "the request body is not valid JSON") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "the request body must be a JSON object")
+        raise ApiRefusal(400, "the request body must be a JSON object")
     return body
 
 
@@ -94,41 +94,41 @@ def find(items: list[dict[str, Any]], id_: str, what: str) -> dict[str, Any]:
     for item in items:
         if item["id"] == id_:
             return item
-    raise ApiError(404, f"{what} not found", "not-found")
+    raise ApiRefusal(404, f"{what} not found", "not-found")
 
 
 def _check_settings(metadata_id: str, settings: Any) -> None:
     if not isinstance(settings, dict):
-        raise ApiError(400, "settings must be an object", field="settings")
+        raise ApiRefusal(400, "settings must be an object", field="settings")
     if metadata_id == ACTIONS_METADATA_ID:
         for key in ("siteId", "apiKey"):
             if key in settings and not (isinstance(settings[key], str) and settings[key]):
-                raise ApiError(400, f"setting {key} is required", field=f"settings.{key}")
+                raise ApiRefusal(400, f"setting {key} is required", field=f"settings.{key}")
         region = settings.get("accountRegion")
         if region is not None and region not in (US_REGION, EU_REGION):
-            raise ApiError(400, f"accountRegion must be one of {US_REGION!r}, {EU_REGION!r}",
+            raise ApiRefusal(400, f"accountRegion must be one of {US_REGION!r}, {EU_REGION!r}",
                            field="settings.accountRegion")
 
 
 def _check_fql(text: Any, field: str) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise ApiError(400, f"{field} must be an FQL statement", field=field)
+        raise ApiRefusal(400, f"{field} must be an FQL statement", field=field)
     from cio_tui.segment.fql import FqlError, compile_trigger
 
     try:
         if text.strip() != "all":
             compile_trigger(text)
     except FqlError as exc:
-        raise ApiError(400, f"{field} is not valid FQL: {exc}", field=field) from None
+        raise ApiRefusal(400, f"{field} is not valid FQL: {exc}", field=field) from None
     return text
 
 
 def _check_filter_actions(actions: Any) -> list[dict[str, Any]]:
     if not isinstance(actions, list) or not actions:
-        raise ApiError(400, "actions must be a non-empty list", field="actions")
+        raise ApiRefusal(400, "actions must be a non-empty list", field="actions")
     for a in actions:
         if not isinstance(a, dict) or a.get("type") not in FILTER_ACTIONS:
-            raise ApiError(400, "each action's type is one of " + ", ".join(sorted(FILTER_ACTIONS)), field="actions")
+            raise ApiRefusal(400, "each action's type is one of " + ", ".join(sorted(FILTER_ACTIONS)), field="actions")
     return actions
 
 
@@ -166,7 +166,7 @@ async def create_destination(request: Request) -> Response:
         find(doc["sources"], str(body.get("sourceId") or ""), "source")
         metadata_id = str(body.get("metadataId") or "")
         if metadata_id not in CATALOG:
-            raise ApiError(400, "metadataId is not a destination in the catalog", field="metadataId")
+            raise ApiRefusal(400, "metadataId is not a destination in the catalog", field="metadataId")
         _check_settings(metadata_id, body.get("settings"))
         d = {"id": SegmentState.new_id(doc, "dst"), "name": body.get("name"), "enabled": bool(body.get("enabled")),
              "sourceId": body["sourceId"], "metadataId": metadata_id, "settings": body["settings"]}
@@ -183,7 +183,7 @@ async def update_destination(request: Request) -> Response:
             d["settings"] = {**(d.get("settings") or {}), **body["settings"]}
         if "enabled" in body:
             if not isinstance(body["enabled"], bool):
-                raise ApiError(400, "enabled must be true or false", field="enabled")
+                raise ApiRefusal(400, "enabled must be true or false", field="enabled")
             d["enabled"] = body["enabled"]
         if "name" in body:
             d["name"] = body["name"]
@@ -193,7 +193,7 @@ async def update_destination(request: Request) -> Response:
 def _actions_destination(doc: dict[str, Any], id_: str) -> dict[str, Any]:
     d = find(doc["destinations"], id_, "destination")
     if d["metadataId"] != ACTIONS_METADATA_ID:
-        raise ApiError(400, "this destination is not an Actions destination: it has no subscriptions")
+        raise ApiRefusal(400, "this destination is not an Actions destination: it has no subscriptions")
     return d
 
 
@@ -213,9 +213,9 @@ async def create_subscription(request: Request) -> Response:
     with _state(request).edit() as doc:
         d = _actions_destination(doc, request.path_params["id"])
         if slug_of_action(str(body.get("actionId") or "")) is None:
-            raise ApiError(400, "actionId is not an action of this destination", field="actionId")
+            raise ApiRefusal(400, "actionId is not an action of this destination", field="actionId")
         if not isinstance(body.get("name"), str) or not body["name"]:
-            raise ApiError(400, "name is required", field="name")
+            raise ApiRefusal(400, "name is required", field="name")
         s = {"id": SegmentState.new_id(doc, "sub"), "name": body["name"], "actionId": body["actionId"],
              "destinationId": d["id"], "enabled": bool(body.get("enabled")),
              "trigger": _check_fql(body.get("trigger"), "trigger"), "settings": body.get("settings") or {}}
@@ -226,7 +226,7 @@ async def create_subscription(request: Request) -> Response:
 async def update_subscription(request: Request) -> Response:
     body = (await _body(request)).get("input")
     if not isinstance(body, dict):
-        raise ApiError(400, "the body is {\"input\": {...}}", field="input")
+        raise ApiRefusal(400, "the body is {\"input\": {...}}", field="input")
     with _state(request).edit() as doc:
         _actions_destination(doc, request.path_params["id"])
         s = find(doc["subscriptions"], request.path_params["sub"], "subscription")
@@ -249,14 +249,14 @@ async def create_filter(request: Request) -> Response:
     with _state(request).edit() as doc:
         d = find(doc["destinations"], request.path_params["id"], "destination")
         if body.get("sourceId") != d["sourceId"]:
-            raise ApiError(400, "sourceId must be the destination's source", field="sourceId")
+            raise ApiRefusal(400, "sourceId must be the destination's source", field="sourceId")
         at = iso(_state(request).clock())
         f = {"id": SegmentState.new_id(doc, "flt"), "sourceId": d["sourceId"], "destinationId": d["id"],
              "if": _check_fql(body.get("if"), "if"), "actions": _check_filter_actions(body.get("actions")),
              "title": str(body.get("title") or ""), "description": body.get("description"),
              "enabled": bool(body.get("enabled")), "createdAt": at, "updatedAt": at}
         if not f["title"]:
-            raise ApiError(400, "title is required", field="title")
+            raise ApiRefusal(400, "title is required", field="title")
         doc["filters"].append(f)
         return ok({"filter": f})
 
@@ -291,7 +291,7 @@ async def preview_filter(request: Request) -> Response:
     body = await _body(request)
     flt, payload = body.get("filter"), body.get("payload")
     if not isinstance(flt, dict) or not isinstance(payload, dict):
-        raise ApiError(400, "the body is {\"filter\": {\"if\", \"actions\"}, \"payload\": {...}}")
+        raise ApiRefusal(400, "the body is {\"filter\": {\"if\", \"actions\"}, \"payload\": {...}}")
     _check_fql(flt.get("if"), "filter.if")
     actions = _check_filter_actions(flt.get("actions"))
     result = apply_filters([{"if": flt["if"], "actions": actions, "enabled": True}], payload)
@@ -301,7 +301,7 @@ async def preview_filter(request: Request) -> Response:
 async def destination_metadata(request: Request) -> Response:
     make = CATALOG.get(request.path_params["id"])
     if make is None:
-        raise ApiError(404, "destination metadata not found", "not-found")
+        raise ApiRefusal(404, "destination metadata not found", "not-found")
     return ok({"destinationMetadata": make()})
 
 
@@ -310,7 +310,7 @@ def _wrap(handler: Any) -> Any:
         try:
             _check_access(request, request.url.path.removeprefix("/segment"))
             return await handler(request)
-        except ApiError as exc:
+        except ApiRefusal as exc:
             return exc.response()
 
     return run
@@ -342,4 +342,4 @@ def routes() -> list[Route]:
     return [Route(path, _wrap(handler), methods=[method]) for path, method, handler in table]
 
 
-__all__ = ["ApiError", "destination_view", "find", "ok", "routes"]
+__all__ = ["ApiRefusal", "destination_view", "find", "ok", "routes"]
