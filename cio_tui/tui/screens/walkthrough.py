@@ -18,16 +18,17 @@ from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
 from cio_tui.tui.widgets.walkthrough_audit import AuditPanel
 from cio_tui.tui.widgets.walkthrough_base import Record, Task
-from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
-from cio_tui.tui.widgets.walkthrough_forms import ConnectPanel, CutoverPanel, IdentifierPanel
-from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, RepairPanel, ReportPanel, VerifyPanel
+from cio_tui.tui.widgets.walkthrough_forms import ConnectPanel, IdentifierPanel
+from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, RepairPanel, ReportPanel
+from cio_tui.tui.widgets.walkthrough_segment import PrepareActionsPanel, SegmentCutoverPanel, SegmentVerifyPanel
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEPS
 
-PANELS = (ConnectPanel, IdentifierPanel, AuditPanel, PreviewPanel, RepairPanel, ChecklistPanel, CutoverPanel,
-          VerifyPanel, ReportPanel)
+PANELS = (ConnectPanel, IdentifierPanel, AuditPanel, PreviewPanel, RepairPanel, PrepareActionsPanel,
+          SegmentCutoverPanel, SegmentVerifyPanel, ReportPanel)
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
 
 
@@ -51,7 +52,7 @@ def plain(text: str) -> Any:
     return Text(text)
 
 
-class WalkthroughScreen(AreaScreen):
+class WalkthroughScreen(SegmentTasks, AreaScreen):
     AREA = "walkthrough"
     HELP = (
         "The guided migration from Segment's classic Customer.io destination to Destination Actions. Pick a step "
@@ -314,7 +315,10 @@ class WalkthroughScreen(AreaScreen):
 
         svc = self.service
         names = {"check_connection": "Checking the workspace", "audit_live": "Auditing the live workspace",
-                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up"}
+                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up",
+                 "segment_read": "Reading Segment", "segment_plan": "Planning the Actions destination",
+                 "segment_cutover": "Planning the cut-over", "segment_rollback": "Planning the rollback",
+                 "segment_verify": "Verifying deliveries"}
         self.notify(f"{names.get(kind, kind)}…", timeout=3)
         try:
             if kind == "check_connection":
@@ -328,6 +332,8 @@ class WalkthroughScreen(AreaScreen):
             elif kind == "cleanup":
                 self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
                                                         default_action=args.get("action")))
+            elif kind.startswith("segment_"):  # steps 6-8 through Segment's Public API
+                await self.segment_task(kind, args)
         except Exception as exc:  # every failure becomes words and what to do
             known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
             self.notify(str(exc) if known else describe_error(exc), title=names.get(kind, kind), severity="error",
