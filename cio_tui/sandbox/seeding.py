@@ -55,7 +55,7 @@ def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_o
                 clusters.append((p.cluster[0], p.cluster[1], cio))
             if len(rows) >= CHUNK:
                 _flush(db, rows, acts, devs, members, msgs)
-            if progress is not None and number % PROGRESS_EVERY == 0:
+            if progress is not None and number % PROGRESS_EVERY == 0 and number < people:
                 progress(number, people)
         _flush(db, rows, acts, devs, members, msgs)
         db.executemany("INSERT INTO clusters(cluster_id, kind, cio_id) VALUES(?,?,?)", clusters)

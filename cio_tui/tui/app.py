@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import on, work
+from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -43,7 +44,13 @@ def app_styles() -> list[Path]:
 
 def _base_screen_factory(area: Area) -> Any:
     def make() -> Screen[Any]:
-        return area.screen_class()()
+        screen = area.screen_class()()
+        # A new mode's screen starts with a stale CSS generation (-1), so Textual's switch_mode refreshed the whole
+        # app's CSS for it, twice: every stylesheet re-parsed and every widget of every screen restyled, on each
+        # first visit of an area. A screen that is not composed yet has nothing stale: its widgets get the current
+        # styles when they mount. (Textual is pinned exactly; tests/tui/test_app.py guards this.)
+        screen._css_update_count = active_app.get()._css_update_count
+        return screen
 
     return make
 

@@ -70,11 +70,18 @@ class AreaScreen(Screen[None]):
             if self.READY_WHEN_DRAWN:
                 self.drawn_and_usable()
 
+    usable: bool = False
+    """True once the screen's first content is drawn and it takes keys (``drawn_and_usable``)."""
+
     def drawn_and_usable(self) -> None:
-        """Tell the app (after the next refresh) that this screen's first content is on screen and usable."""
+        """Say (after the next refresh) that this screen's first content is on screen and usable."""
+        self.call_after_refresh(self._now_usable)
+
+    def _now_usable(self) -> None:
+        self.usable = True
         ready = getattr(self.app, "area_ready", None)
         if ready is not None:
-            self.call_after_refresh(ready)
+            ready()
 
     def workspace_changed(self, workspace: Any) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""
