@@ -157,3 +157,13 @@ def _add_merge_duplicates() -> None:
 
 
 _add_merge_duplicates()
+
+
+def _add_segment_plans() -> None:
+    from cio_tui.cli.segment import plan_cutover_cmd, plan_rollback_cmd  # light: click only until they run
+
+    plan_group.add_command(plan_cutover_cmd)
+    plan_group.add_command(plan_rollback_cmd)
+
+
+_add_segment_plans()

@@ -112,8 +112,8 @@ def _show(value: Any) -> str:
 class PlannedRequest(_Model):
     """The exact request an operation sends. Never holds credentials (auth is added by the client)."""
 
-    api: Literal["track", "app"] = "track"
-    method: Literal["GET", "PUT", "POST", "DELETE"]
+    api: Literal["track", "app", "segment"] = "track"  # segment: a Segment Public API write (cio_tui/cutover)
+    method: Literal["GET", "PUT", "POST", "PATCH", "DELETE"]
     path: str
     body: dict[str, Any] | None = None
 
