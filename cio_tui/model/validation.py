@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+APPLIES = ("size_limits",)  # the behaviour row these limits implement
+
 MAX_ID_BYTES = 150
 MAX_ATTR_NAME_BYTES = 150
 MAX_ATTR_VALUE_BYTES = 1000
