@@ -47,6 +47,8 @@ class Workspace:
     client: CustomerIOClient
     fingerprint: str
     data_dir: Path
+    transport: httpx.AsyncBaseTransport | None = None
+    """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
     read_own_settings: Callable[[], dict[str, Any]] | None = None
     """For a workspace that can tell its own behaviour settings (the embedded sandbox): a function that reads them
     now (identifier mode, auto-merge, email updates by id). ``None`` for Customer.io, which does not publish them."""
@@ -206,6 +208,7 @@ async def open_workspace(
         client=client,
         fingerprint=fingerprint,
         data_dir=data_dir,
+        transport=transport,
         read_own_settings=read_own_settings,
     )
 

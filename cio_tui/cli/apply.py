@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, obj_of, run, workspace
+from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 
 class ProgressLine:
@@ -78,6 +78,12 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     from cio_tui.identity.journal import Journal
     from cio_tui.identity.plan import load_plan
 
+    if _is_segment_plan(plan_file):  # Segment Public API writes: their own engine, the same journal
+        from cio_tui.cli.segment import apply_segment_plan
+
+        apply_segment_plan(ctx, plan_file, yes)
+        return
+
     async def go() -> Any:
         plan = load_plan(plan_file)
         async with workspace(obj_of(ctx)) as ws:
@@ -95,7 +101,7 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                     )
                     if typed.strip() != ws.confirm_word:
                         what = "name" if ws.confirm_label == "workspace name" else ws.confirm_label
-                        raise Exit(EXIT_USER, f"not applied: the {what} typed does not match the workspace")
+                        raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
                 options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
@@ -110,6 +116,17 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     if len(result.problems) > 20:
         click.echo(f"  ... {len(result.problems) - 20} more: `cio-tui journal show {result.plan_id}`", err=True)
     ctx.exit(0 if result.ok else EXIT_USER)
+
+
+def _is_segment_plan(plan_file: str) -> bool:
+    from pathlib import Path
+
+    from cio_tui.cutover.plan import is_segment_plan_text
+
+    try:
+        return is_segment_plan_text(Path(plan_file).read_text(encoding="utf-8"))
+    except OSError:
+        return False  # load_plan says what is wrong with the file
 
 
 def _install_interrupt(engine: Any) -> None:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, echo_json, obj_of, run, workspace
+from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +72,7 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
         if merge_file:
             click.echo(f"merge proposals written to {merge_file} (a merge plan; apply it only after review)")
     if empty:
-        raise Exit(EXIT_USER, NOTHING_TO_PLAN.format(out=out))
+        raise UserError(NOTHING_TO_PLAN.format(out=out))
 
 
 NOTHING_TO_PLAN = (
@@ -157,3 +157,13 @@ def _add_merge_duplicates() -> None:
 
 
 _add_merge_duplicates()
+
+
+def _add_segment_plans() -> None:
+    from cio_tui.cli.segment import plan_cutover_cmd, plan_rollback_cmd  # light: click only until they run
+
+    plan_group.add_command(plan_cutover_cmd)
+    plan_group.add_command(plan_rollback_cmd)
+
+
+_add_segment_plans()

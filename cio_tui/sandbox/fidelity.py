@@ -42,4 +42,6 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    print(render(), end="")
+    import sys
+
+    sys.stdout.write(render())

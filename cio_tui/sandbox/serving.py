@@ -52,7 +52,8 @@ SERVER_BEHAVIOURS: tuple[Behaviour, ...] = (
        "opaque `start`/`next` tokens; `ids` has `\"\"` for people without an id", APP, "confirmed",
        "`id` as a filter field and case-insensitive email `eq` are assumed"),
     _s("person_lists", "App API", "Segments, activities, messages of a person",
-       "`{\"segments\"}`; `{\"activities\",\"next\"}` newest first with `type`/`name` filters; `{\"messages\",\"next\"}`",
+       "`{\"segments\"}`; `{\"activities\",\"next\"}` newest first with `type`/`name` filters; "
+       "`{\"messages\",\"next\"}`",
        APP, "confirmed", "item fields are assumed"),
     _s("workspaces", "App API", "`GET /v1/workspaces`", "one workspace, id 90210, people and messages counts", APP,
        "confirmed"),

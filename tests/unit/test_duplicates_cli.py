@@ -104,7 +104,7 @@ def test_usage_errors(export: Path, tmp_path: Path) -> None:
 
 def test_print_sql_alone_and_for_a_file(export: Path) -> None:
     code, out, _ = run("duplicates", "--print-sql")
-    assert code == 0 and "FROM people_export" in out and "WITH RECURSIVE" in out
+    assert code == 0 and "FROM people" in out and "CREATE OR REPLACE TABLE cio_duplicate_groups AS" in out
     code, out, _ = run("duplicates", "--from-export", str(export), "--print-sql")
     assert code == 0 and "read_csv(" in out and str(export.resolve()) in out
 
