@@ -25,7 +25,16 @@ T = TypeVar("T")
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_AUTH, EXIT_NETWORK = 0, 1, 2, 3, 4
 USER_ERROR_NAMES = frozenset(
-    {"PlanError", "WrongWorkspaceError", "CsvFormatError", "ConfigError", "CredentialError", "IdentifierError"}
+    {
+        "PlanError",
+        "WrongWorkspaceError",
+        "CsvFormatError",
+        "ConfigError",
+        "CredentialError",
+        "IdentifierError",
+        "JournalError",
+        "LeaseError",
+    }
 )
 
 
@@ -171,7 +180,7 @@ class CliContext:
         code = getattr(exc, "exit_code", None)
         if isinstance(code, int) and not isinstance(code, bool):
             return str(exc), code
-        if type(exc).__name__ in USER_ERROR_NAMES or isinstance(exc, FileNotFoundError):
+        if USER_ERROR_NAMES.intersection(c.__name__ for c in type(exc).__mro__) or isinstance(exc, FileNotFoundError):
             return str(exc), EXIT_USER
         return None
 

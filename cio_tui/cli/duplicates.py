@@ -218,7 +218,7 @@ def plan_merge_duplicates(
         groups = analysis.groups()
         with cli.guard():
             apply_choices(groups, primaries=primaries, excludes=excludes, forces=forces)
-            ws_name, fingerprint = cli.run(_workspace_identity(cli))
+            ws_name, fingerprint, key = cli.run(_workspace_identity(cli))
             build = build_merge_plan(
                 groups,
                 workspace_fingerprint=fingerprint,
@@ -226,7 +226,7 @@ def plan_merge_duplicates(
                 min_confidence=min_confidence,
                 source_note=analysis.export.path.name,
             )
-            save_plan(build.plan, out)
+            save_plan(build.plan, out, key=key)
     if as_json:
         click.echo(
             json.dumps(
@@ -247,8 +247,8 @@ def plan_merge_duplicates(
     click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
 
 
-async def _workspace_identity(cli: CliContext) -> tuple[str, str]:
-    """(name, fingerprint) of the workspace the plan is for (``--profile``/``--sandbox``/environment)."""
+async def _workspace_identity(cli: CliContext) -> tuple[str, str, bytes]:
+    """(name, fingerprint, plan key) of the workspace the plan is for (``--profile``/``--sandbox``/environment)."""
     ws = await cli.open_workspace()
     async with ws:
-        return ws.name, ws.fingerprint
+        return ws.name, ws.fingerprint, ws.plan_key()

@@ -65,16 +65,19 @@ def exit_code_for(exc: BaseException) -> int | None:
         return EXIT_NETWORK
     if isinstance(exc, e.CustomerIOError):
         return EXIT_USER
-    name = type(exc).__name__
-    if name in (
+    names = {c.__name__ for c in type(exc).__mro__}
+    if names & {
         "PlanError",
+        "UnsignedPlanError",
+        "JournalError",
         "WrongWorkspaceError",
         "CsvFormatError",
         "ConfigError",
         "CredentialError",
         "IdentifierError",
         "FileNotFoundError",
-    ):
+        "LeaseError",
+    }:
         return EXIT_USER
     return None
 

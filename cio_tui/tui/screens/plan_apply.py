@@ -204,11 +204,13 @@ class PlanScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _save(self, plan: Plan, path: Path) -> None:
         try:
-            written = save_plan(plan, path)
-        except OSError as exc:
+            ws = self.cio.workspace
+            written = save_plan(plan, path, key=ws.plan_key() if ws is not None else None)
+        except Exception as exc:  # noqa: BLE001 - a missing folder, a keyring fault: words, not a traceback
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.app.call_from_thread(
                 self.notify,
-                f"Could not save the plan to {path}: {exc.strerror}. Choose another folder.",
+                f"Could not save the plan to {path}: {why}. Choose another folder.",
                 severity="error",
             )
             return
