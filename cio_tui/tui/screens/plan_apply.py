@@ -196,8 +196,19 @@ class PlanScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _load(self, path: Path) -> None:
+        from cio_tui.identity.signing import signature_problem
+
         try:
-            self.post_message(self.PlanRead(load_plan(path)))
+            plan = load_plan(path)
+            ws = self.cio.workspace
+            ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
+            problem = signature_problem(plan, ws.plan_key()) if ours else None
+            if problem:  # the TUI has no "apply anyway": that is an explicit, reviewed choice on the command line
+                raise ValueError(
+                    f"{problem}. Make the plan again, or review what differs with "
+                    f"`cio-tui apply {path} --allow-unsigned` (it lists the differences before anything is sent)"
+                )
+            self.post_message(self.PlanRead(plan))
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
 
