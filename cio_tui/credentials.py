@@ -20,17 +20,25 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from cio_tui.errors import NextStep, UserError
+
 SERVICE = "cio-tui"
-KeyKind = Literal["track", "app"]
-KEY_KINDS: tuple[KeyKind, ...] = ("track", "app")
-KEY_LABELS: dict[str, str] = {"track": "Track API key", "app": "App API key"}
+KeyKind = Literal["track", "app", "segment"]
+KEY_KINDS: tuple[KeyKind, ...] = ("track", "app", "segment")
+KEY_LABELS: dict[str, str] = {
+    "track": "Track API key",
+    "app": "App API key",
+    "segment": "Segment Public API token",
+}
 REDACTED = "********"
 
 log = logging.getLogger(__name__)
 
 
-class CredentialError(Exception):
+class CredentialError(UserError):
     """Keys are missing or cannot be stored. The message says what to do; it never holds a key."""
+
+    next_step = NextStep.ENTER_KEYS
 
 
 def entry_name(profile: str, kind: KeyKind) -> str:
@@ -301,7 +309,7 @@ class CredentialStore:
         return True
 
     def delete_profile(self, profile: str) -> int:
-        """Delete both keys of a profile; returns how many existed."""
+        """Delete every key of a profile (the Segment token too); returns how many existed."""
         return sum(self.delete(profile, kind) for kind in KEY_KINDS)
 
     def plan_key(self, fingerprint: str) -> bytes:

@@ -21,6 +21,7 @@ COMMANDS = {
     "preview": "cio_tui.cli.preview:preview_cmd",
     "profile": "cio_tui.cli.profile:profile_group",
     "sandbox": "cio_tui.cli.sandbox:sandbox_group",
+    "segment": "cio_tui.cli.segment:segment_group",
     "walkthrough": "cio_tui.cli.walkthrough:walkthrough_group",
 }
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, obj_of, run, workspace
+from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 
 class ProgressLine:
@@ -44,7 +44,7 @@ class ProgressLine:
 
 
 def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
-    from cio_tui.terminal import safe
+    from cio_tui.safe_text import safe
 
     lines = [f"plan {plan.plan_id} ({plan.source}) for workspace '{plan.workspace_name}', made {plan.created_at}"]
     lines += plan.summary().lines()
@@ -87,6 +87,12 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     from cio_tui.identity.journal import Journal
     from cio_tui.identity.plan import load_plan
 
+    if _is_segment_plan(plan_file):  # Segment Public API writes: their own engine, the same journal
+        from cio_tui.cli.segment import apply_segment_plan
+
+        apply_segment_plan(ctx, plan_file, yes)
+        return
+
     async def go() -> Any:
         plan = load_plan(plan_file)
         async with workspace(obj_of(ctx)) as ws:
@@ -98,10 +104,14 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                     for line in _preview(plan, states):
                         click.echo(line, err=True)
                     typed = click.prompt(
-                        f"Type the workspace name ({ws.name}) to apply", err=True, default="", show_default=False
+                        f"Type the {ws.confirm_label} ({ws.confirm_word}) to apply",
+                        err=True,
+                        default="",
+                        show_default=False,
                     )
-                    if typed.strip() != ws.name:
-                        raise Exit(EXIT_USER, "not applied: the name typed does not match the workspace")
+                    if typed.strip() != ws.confirm_word:
+                        what = "name" if ws.confirm_label == "workspace name" else ws.confirm_label
+                        raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
                 options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
@@ -111,7 +121,7 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     result = run(ctx, go)
     for line in result.summary_lines():
         click.echo(line, err=not result.ok)
-    from cio_tui.terminal import safe
+    from cio_tui.safe_text import safe
 
     for problem in result.problems[:20]:
         click.echo(safe(f"  {problem.op_id} {problem.state}: {problem.detail}"), err=True)
@@ -125,7 +135,7 @@ async def _check_signature(plan: Any, ws: Any, allow_unsigned: bool) -> None:
     a plan derived now, before anything is sent."""
     from cio_tui.identity.plan_diff import fresh_differences
     from cio_tui.identity.signing import require_signature, signature_problem
-    from cio_tui.terminal import safe
+    from cio_tui.safe_text import safe
 
     problem = signature_problem(plan, ws.plan_key())
     if problem is None:
@@ -140,6 +150,17 @@ async def _check_signature(plan: Any, ws: Any, allow_unsigned: bool) -> None:
         click.echo(f"  differs: {safe(line)}", err=True)
     if len(diffs) > 50:
         click.echo(f"  ... and {len(diffs) - 50} more differences", err=True)
+
+
+def _is_segment_plan(plan_file: str) -> bool:
+    from pathlib import Path
+
+    from cio_tui.cutover.plan import is_segment_plan_text
+
+    try:
+        return is_segment_plan_text(Path(plan_file).read_text(encoding="utf-8"))
+    except OSError:
+        return False  # load_plan says what is wrong with the file
 
 
 def _install_interrupt(engine: Any) -> None:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from cio_tui.customerio.identifiers import Identifier, IdKind, normalize_email
 from cio_tui.customerio.models import Person
+from cio_tui.errors import UserError
 
 PLAN_VERSION = 1
 MAX_PLAN_BYTES = 64 * 1024 * 1024  # ~90,000 operations; a bigger file is refused before it is parsed
@@ -41,7 +42,7 @@ def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = Non
     Plans record it and the engine refuses a plan whose fingerprint differs from the open workspace's. The site id
     itself never appears in a plan file.
     """
-    from cio_tui.customerio.client import default_origins
+    from cio_tui.regions import default_origins
 
     material = site_id
     if origins is not None:
@@ -51,7 +52,7 @@ def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = Non
     return f"{region}:{hashlib.sha256(material.encode()).hexdigest()[:16]}"
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan that cannot be read or used; the message says what to do."""
 
 
@@ -123,8 +124,8 @@ def _show(value: Any) -> str:
 class PlannedRequest(_Model):
     """The exact request an operation sends. Never holds credentials (auth is added by the client)."""
 
-    api: Literal["track", "app"] = "track"
-    method: Literal["GET", "PUT", "POST", "DELETE"]
+    api: Literal["track", "app", "segment"] = "track"  # segment: a Segment Public API write (cio_tui/cutover)
+    method: Literal["GET", "PUT", "POST", "PATCH", "DELETE"]
     path: str
     body: dict[str, Any] | None = None
 

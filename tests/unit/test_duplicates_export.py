@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cio_tui.identity.duplicates.dialects import render_script
 from cio_tui.identity.duplicates.engine import analyse_export
+from cio_tui.identity.duplicates.engines import people_columns
 from cio_tui.identity.duplicates.export import ExportError, read_csv_sql, read_header
-from cio_tui.identity.duplicates.sql import printable_script
 
 
 def test_header_is_matched_case_insensitively_and_extra_columns_are_attributes(tmp_path: Path) -> None:
@@ -117,9 +118,23 @@ def test_printed_sql_runs_in_duckdb_and_finds_the_same_groups(tmp_path: Path) ->
         "d,Kim,k@example.com,1,\ne,kim,l@example.com,2,\nf,solo,s@example.com,1,\n"
     )
     cols = read_header(path)
-    script = printable_script(read_csv_sql(path, cols, rejects=False), cols)
-    rows = duckdb.connect().execute(script).fetchall()  # the whole script, as an operator would paste it
+    script = render_script("duckdb", cols=people_columns(cols), source_sql=read_csv_sql(path, cols, rejects=False))
+    con = duckdb.connect()
+    con.execute(script)  # the whole script, as an operator would paste it
+    rows = con.execute("SELECT group_id, rules, cio_id FROM cio_duplicate_groups").fetchall()
     groups: dict[str, set[str]] = {}
     for group_id, _rules, cio_id, *_ in rows:
         groups.setdefault(group_id, set()).add(cio_id)
     assert sorted(map(sorted, groups.values())) == [["a", "b", "c"], ["d", "e"]]
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [("name,phone,city\n", "'cio_id' column"), ("cio_id,plan,city\n", "'id', 'email' or 'anonymous_id' column")],
+)
+def test_a_file_that_is_not_a_people_export_is_refused(tmp_path: Path, header: str, named: str) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_text(header + "a,b,c\n")
+    with pytest.raises(ExportError) as err:
+        read_header(path)
+    assert "wrong.csv is not a people export" in str(err.value) and named in str(err.value)
