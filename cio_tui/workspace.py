@@ -100,6 +100,41 @@ class Workspace:
         return "site id" if self.confirm_word != self.name else "workspace name"
 
 
+@dataclass(frozen=True)
+class ClearedData:
+    """What ``clear_workspace_data`` removed and what it kept (paths under the workspace folder)."""
+
+    folder: Path
+    removed: list[str]
+    kept: list[str]
+
+
+# Kept on a reset: the calls the operator saved in Preview are their app's calls, not data of the workspace.
+KEPT_ON_RESET = ("callsets",)
+
+
+def clear_workspace_data(folder: Path, keep: tuple[str, ...] = KEPT_ON_RESET) -> ClearedData:
+    """Remove everything cio-tui recorded about a workspace (journal, Walkthrough state, audit and export files,
+    saved plans) except the entries named in ``keep``. Used when the sandbox starts over: its journal would describe
+    people who no longer exist, and its Walkthrough an audit of another population."""
+    import shutil
+
+    removed: list[str] = []
+    kept: list[str] = []
+    if not folder.is_dir():
+        return ClearedData(folder, removed, kept)
+    for entry in sorted(folder.iterdir()):
+        if entry.name in keep:
+            kept.append(entry.name)
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+        removed.append(entry.name)
+    return ClearedData(folder, removed, kept)
+
+
 def sandbox_db_path(settings: Settings) -> Path:
     """The embedded sandbox database (shared by ``--sandbox`` and ``cio-tui sandbox serve``)."""
     from cio_tui.sandbox import embedded
@@ -239,7 +274,10 @@ def _sandbox_settings_reader(db_path: Path) -> Callable[[], dict[str, Any]]:
 
 
 __all__ = [
+    "KEPT_ON_RESET",
     "SANDBOX_NAME",
+    "ClearedData",
+    "clear_workspace_data",
     "Workspace",
     "build_client",
     "fingerprint_of",

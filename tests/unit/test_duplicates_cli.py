@@ -200,5 +200,6 @@ def test_plan_from_another_workspaces_export_warns_before_anything_is_applied(ex
             for i, lead in enumerate(leads[:2])]
     own = write_export(tmp_path / "own.csv", rows)
     code, _, err = run("--sandbox", "plan", "merge-duplicates", "--from-export", str(own), "--out", str(out_file),
-                       "--min-confidence", "low")  # fmt: skip
+                       "--min-confidence", "medium")  # fmt: skip
+    assert code == 0, err
     assert "warning:" not in err
