@@ -383,7 +383,8 @@ class WalkthroughScreen(AreaScreen):
 
         folder = self.service.data_dir / "plans"
         folder.mkdir(parents=True, exist_ok=True)
-        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json")
+        key = self.service.workspace.plan_key()
+        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json", key=key)
         self.app.call_from_thread(self._plan_saved, result, path)
 
     def _plan_saved(self, result: Any, path: Path) -> None:
