@@ -7,8 +7,6 @@ from typing import Any
 
 from textual import work
 
-from cio_tui.tui.widgets.walkthrough_segment import SegmentSection
-
 
 class SegmentTasks:
     """Mixed into ``WalkthroughScreen`` (which provides ``cio``, ``app``, ``service``, ``overview``, ``notify``)."""
@@ -28,6 +26,8 @@ class SegmentTasks:
                            now=services.clock)
 
     def _segment_show(self, step: int, view: Any) -> None:
+        from cio_tui.tui.widgets.walkthrough_segment import SegmentSection  # panels are imported when shown
+
         for section in self.query(SegmentSection):  # type: ignore[attr-defined]
             if section.step == step or (view.problem is not None):
                 section.show_view(view.lines())
