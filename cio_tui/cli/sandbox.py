@@ -92,12 +92,12 @@ def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | 
     """Start the sandbox over: a freshly generated workspace, and cio-tui's records of the old one (journal,
     Walkthrough, audit and export files, saved plans) deleted. The calls saved in Preview are kept."""
     from cio_tui.config import load_settings
-    from cio_tui.sandbox.embedded import SANDBOX_SITE_ID, ensure_seeded
-    from cio_tui.workspace import clear_workspace_data, fingerprint_of, workspace_dir
+    from cio_tui.sandbox.embedded import ensure_seeded
+    from cio_tui.workspace import clear_workspace_data, sandbox_fingerprint, workspace_dir
 
     path = _db_path(db)
-    # every sandbox (embedded or served) has the same site id, hence the same records folder
-    records = workspace_dir(load_settings(), fingerprint_of("us", SANDBOX_SITE_ID))
+    # the embedded sandbox's records (a served sandbox is another workspace: its origin differs)
+    records = workspace_dir(load_settings(), sandbox_fingerprint())
     if (path.exists() or records.exists()) and not yes:
         click.confirm(
             f"Delete every change made in the sandbox workspace {path}, and cio-tui's journal, Walkthrough and "
