@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.segment.actions import ActionsResult, actions_for
-from cio_tui.segment.batching import Batch, ItemCheck, plan_batches
+from cio_tui.segment.batching import Batch, BatchCheck, plan_batches
 from cio_tui.segment.checks import PreviewWarning, warnings_for
 from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for
 from cio_tui.segment.diff import DiffEntry, diff_requests
@@ -109,7 +109,7 @@ def _identifier_key(body: Any) -> str | None:
 
 
 def results_json(
-    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: ItemCheck | None = None
+    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: BatchCheck | None = None
 ) -> dict[str, Any]:
     """``{"results": [...]}``; with the operator's subscriptions also ``"subscriptions"`` and ``"batches"``."""
     out: dict[str, Any] = {"results": [r.to_json() for r in results]}
@@ -127,6 +127,6 @@ def results_json(
 
 
 def batches_for(
-    results: list[PreviewResult], subscriptions: SubscriptionSet, check: ItemCheck | None = None
+    results: list[PreviewResult], subscriptions: SubscriptionSet, check: BatchCheck | None = None
 ) -> list[Batch]:
     return plan_batches([(r.actions.requests, r.actions.errors) for r in results], subscriptions, check)
