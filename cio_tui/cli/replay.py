@@ -34,7 +34,7 @@ class _StderrProgress:
         if self.tty:
             sys.stderr.write("\r\x1b[2K" + progress.line())
             sys.stderr.flush()
-        elif progress.elapsed - self.last_plain >= 5:
+        elif progress.elapsed - self.last_plain >= 5 or (progress.total and progress.done == progress.total):
             self.last_plain = progress.elapsed
             click.echo(progress.line(), err=True)
 

@@ -97,8 +97,9 @@ class WhatIfCopy:
                     if role == "lead":
                         mark(cio_id, "lead_converted", where)
             elif kind == "update_ignored_older":
-                for cio_id in rec.roles:
-                    mark(cio_id, "dropped_by_timestamp_order", where)
+                for cio_id, role in rec.roles.items():
+                    if role == "unchanged":  # the person whose update was ignored, not the one it conflicted with
+                        mark(cio_id, "dropped_by_timestamp_order", where)
             elif kind == "merges_people" and from_alias:
                 for cio_id, role in rec.roles.items():
                     if role.startswith("secondary"):

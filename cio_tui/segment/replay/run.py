@@ -142,9 +142,10 @@ def replay(
     # The presets batch (enable_batching is on by default): their payloads are resolved as batch items. With the
     # operator's subscriptions each mapping's own enable_batching decides.
     single = subscriptions is not None
-    calls, now = 0, 0
+    calls, seen, now = 0, 0, 0
     total: int | None = None
     for source, line, message in delivery_order(paths, problem, checked=checked):
+        seen += 1
         if total is None:
             total = count["checked"]
             started = time.monotonic()
@@ -164,8 +165,8 @@ def replay(
             actions.send(request.method, request.path, request.body, where,
                          from_alias=request.action == "mergePeople")  # fmt: skip
         calls += 1
-        report("replaying", calls, total or None)
-    report("replaying", calls, total or calls, force=True)
+        report("replaying", seen, total or None)
+    report("replaying", seen, total or seen, force=True)
     differing, kinds = population_diff(classic, actions, starters)
     return ReplayResult(
         files=names,

@@ -168,14 +168,14 @@ def _parquet_rows(path: Path) -> Iterator[Item]:
 
     con = duckdb.connect()
     try:
-        rel = con.sql("SELECT * FROM read_parquet(?)", params=[str(path)])
-        columns = [c.lower() for c in rel.columns]
+        cursor = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        columns = [str(d[0]).lower() for d in cursor.description or []]
         kind = _table_kind(path, columns)
         if kind is None and "type" not in columns:
             raise TrafficError(f"{path.name}: name the file after its warehouse table ({', '.join(TABLES)}) "
                                "or give it a 'type' column")  # fmt: skip
         number = 0
-        while batch := rel.fetchmany(10_000):
+        while batch := cursor.fetchmany(10_000):
             for values in batch:
                 number += 1
                 row = dict(zip(columns, values, strict=True))
