@@ -161,7 +161,7 @@ def replay(
         where = (source, line)
         for request in classic_for(call, classic_settings).requests:
             classic.send(request.method, request.path, request.body, where)
-        for request in actions_for(call, single=single, subscriptions=subscriptions).requests:
+        for request in actions_for(call, single=single, subscriptions=subscriptions, notes=False).requests:
             actions.send(request.method, request.path, request.body, where,
                          from_alias=request.action == "mergePeople")  # fmt: skip
         calls += 1
