@@ -22,6 +22,7 @@ COMMANDS = {
     "profile": "cio_tui.cli.profile:profile_group",
     "replay": "cio_tui.cli.replay:replay_cmd",
     "sandbox": "cio_tui.cli.sandbox:sandbox_group",
+    "segment": "cio_tui.cli.segment:segment_group",
     "walkthrough": "cio_tui.cli.walkthrough:walkthrough_group",
 }
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cio_tui.errors import UserError
+
 Predicate = Callable[[dict[str, Any]], bool]
 _Value = Callable[[dict[str, Any]], Any]
 
@@ -29,7 +31,7 @@ _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _PATH_CHAR_RE = re.compile(r"[A-Za-z0-9_\-$.]")
 
 
-class FqlError(ValueError):
+class FqlError(UserError, ValueError):
     def __init__(self, reason: str, position: int) -> None:
         super().__init__(f"{reason} (at character {position + 1})")
         self.reason = reason

@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from cio_tui.errors import UserError
+
 UNDEFINED: Any = type("Undefined", (), {"__repr__": lambda self: "undefined", "__bool__": lambda self: False})()
 MODELLED = (
     "@path", "@template", "@if", "@case", "@replace", "@arrayPath", "@literal", "@json", "@merge", "@flatten",
@@ -35,7 +37,7 @@ MAX_PATTERN_LENGTH = 10
 _PATH_SPLIT_RE = re.compile(r"\[(?=\"|'|\d)|\.|(?<=\"|'|\d)]+")
 
 
-class MappingError(ValueError):
+class MappingError(UserError, ValueError):
     """A mapping that mapping-kit would refuse, or one this preview does not model."""
 
 

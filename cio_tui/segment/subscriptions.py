@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.errors import UserError
 from cio_tui.segment.action_fields import FIELDS, TITLES
 from cio_tui.segment.fql import FqlError, Predicate, compile_trigger
 from cio_tui.segment.mapping_kit import unmodelled_directives
@@ -25,7 +26,7 @@ from cio_tui.segment.mapping_kit import unmodelled_directives
 DEFAULT_BATCH_SIZE = 50  # the Batch Size field's default (customerio-properties.ts)
 
 
-class SubscriptionsError(ValueError):
+class SubscriptionsError(UserError, ValueError):
     """The subscriptions cannot be previewed; ``problems`` has one line per subscription and field."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -149,7 +149,7 @@ async def test_outcome_uses_and_names_the_walkthrough_record_of_a_saved_workspac
         app.screen.prefill("analytics.identify({email: 'lead-9@example.com'})")
         await settle(pilot)
         text = text_of(app, "#outcome-summary")
-        assert "In an id-only workspace email is not an identifier" in text
+        assert "in an id-only workspace email is not an identifier" in text
         assert (
             "Workspace settings: Assuming an id-only workspace with auto-merge on and email updates by id not "
             "allowed (recorded in the Walkthrough, step 2)."

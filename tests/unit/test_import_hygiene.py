@@ -14,8 +14,8 @@ import pytest
 import cio_tui
 
 HEADLESS_PACKAGES = ("cio_tui.cli", "cio_tui.customerio", "cio_tui.segment", "cio_tui.identity", "cio_tui.sandbox",
-                     "cio_tui.walkthrough")
-HEADLESS_TOP = ("cio_tui.config", "cio_tui.credentials", "cio_tui.workspace", "cio_tui.regions")
+                     "cio_tui.walkthrough", "cio_tui.model")
+HEADLESS_TOP = ("cio_tui.config", "cio_tui.credentials", "cio_tui.workspace", "cio_tui.regions", "cio_tui.errors")
 
 
 def headless_modules() -> list[str]:

@@ -20,6 +20,8 @@ from typing import Literal
 
 import duckdb
 
+from cio_tui.errors import UserError
+
 REQUIRED = ("cio_id", "id", "email", "created_at")
 ANONYMOUS_ID = "anonymous_id"
 PEOPLE_TABLE = "people"
@@ -27,7 +29,7 @@ REJECTS_TABLE = "cio_rejects"
 REJECTS_SCAN = "cio_rejects_scan"
 
 
-class ExportError(ValueError):
+class ExportError(UserError, ValueError):
     """The export cannot be read at all (missing file, empty file, no header). The message says what to do."""
 
     exit_code = 1  # a user error for the CLI
