@@ -72,12 +72,14 @@ def test_a_deleted_merge_secondary_cannot_be_restored_and_says_why(cli, tmp_path
     from cio_tui.identity import operations as ops
     from cio_tui.identity.plan import Plan, save_plan
     from cio_tui.identity.signing import SANDBOX_PLAN_KEY
-    from cio_tui.workspace import sandbox_fingerprint
+    from cio_tui.workspace import fingerprint_of, sandbox_profile
 
     leads = json.loads(cli("leads", "--json").stdout)["leads"]
     primary, secondary = _person(cli, "cio_a3000001"), leads[0]
+    profile = sandbox_profile()
     merge = Plan.create(
-        workspace_fingerprint=sandbox_fingerprint(), workspace_name="sandbox", source="merge-duplicates",
+        workspace_fingerprint=fingerprint_of("us", profile.site_id, profile.origins()), workspace_name="sandbox",
+        source="merge-duplicates",
         operations=[ops.merge(PersonRef(cio_id=primary["cio_id"], id=primary["id"], email=primary["email"]),
                               PersonRef(cio_id=secondary["cio_id"], email=secondary["email"]))],
     )  # fmt: skip
