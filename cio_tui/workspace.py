@@ -159,6 +159,12 @@ def sandbox_profile() -> Profile:
     )
 
 
+def sandbox_fingerprint() -> str:
+    """The embedded sandbox's fingerprint (its own origin: a served sandbox or production never shares its folder)."""
+    profile = sandbox_profile()
+    return fingerprint_of(profile.region, profile.site_id, profile.origins())
+
+
 def build_client(
     settings: Settings,
     profile: Profile,
@@ -284,5 +290,6 @@ __all__ = [
     "open_workspace",
     "resolve_profile",
     "sandbox_db_path",
+    "sandbox_fingerprint",
     "workspace_dir",
 ]

@@ -190,8 +190,8 @@ def restore_cmd(
                                        "list`") from None
                 hit = pick_hit(hits, plan_id=plan_id, op_id=op_id)
             build = await plan_restore(ws.client, [hit], workspace_fingerprint=ws.fingerprint, workspace_name=ws.name)
-        if build.plan is not None:
-            save_plan(build.plan, out)
+            if build.plan is not None:
+                save_plan(build.plan, out, key=ws.plan_key())
         if as_json:
             echo_json(
                 {
