@@ -98,7 +98,7 @@ class SegmentSide:
                 plan = await plan_cutover(client, method=method, at=at, skip=skip, calls=self._calls(), **common)
             folder = Path(ws.data_dir) / "plans"
             folder.mkdir(parents=True, exist_ok=True)
-            path = save_segment_plan(plan, folder / f"segment-{kind}-{plan.plan_id}.json")
+            path = save_segment_plan(plan, folder / f"segment-{kind}-{plan.plan_id}.json", key=ws.plan_key())
             return SegmentView(plan=plan, plan_path=path)
 
         return await self._with_client(work)

@@ -283,3 +283,16 @@ async def test_rehearsal_before_during_and_after_the_switch(transport, tmp_path)
     dropped = await client.delivery_count("filtered-at-destination", destination_id=actions.id, **window)
     assert dropped.total == 1
     await cio.aclose()
+
+
+def test_an_unsigned_segment_plan_is_refused_unless_allowed(cli, tmp_path):
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    data = json.loads(plan_file.read_text())
+    assert data["signature"]
+    data["signature"] = ""
+    plan_file.write_text(json.dumps(data))
+    out = cli("apply", str(plan_file), "--yes")
+    assert out.exit_code == 1 and "the plan is not signed" in out.output
+    out = cli("apply", str(plan_file), "--yes", "--allow-unsigned")
+    assert out.exit_code == 0 and "--allow-unsigned was given" in out.output
