@@ -94,29 +94,32 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
 
 
 @segment_group.command("verify")
-@click.option("--since", default=None, metavar="TIME", help="Start of the window (ISO 8601) [the cut-over time].")
+@click.option("--since", default=None, metavar="TIME",
+              help="Start of the window (ISO 8601) [the cut-over time of step 7, else when the cut-over plan was "
+                   "applied, else an hour ago].")
 @click.option("--source", "source_id", metavar="ID", default=None, help="Only this Segment source.")
 @click.option("--sample", type=click.IntRange(1, 500), default=20, show_default=True,
               help="People sampled in Customer.io.")
+@click.option("--scan", type=click.IntRange(1, 100_000), default=500, show_default=True,
+              help="People read in Customer.io to find those created since the cut-over.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sample: int, as_json: bool) -> None:
+def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sample: int, scan: int,
+               as_json: bool) -> None:
     """Delivery per Actions mapping since the cut-over, and Customer.io sampling; exit 1 when a check fails."""
-    from cio_tui.cutover.verify import verify_cutover
+    from cio_tui.cutover.verify import CheckResult, verify_cutover
+    from cio_tui.walkthrough.segment_side import cutover_time
+    from cio_tui.walkthrough.verify import verify_workspace
 
     since_at = parse_time(since, "--since")
 
     async def work(ws: Any, client: Any) -> Any:
-        from datetime import UTC, datetime
-
-        from cio_tui.cutover.verify import CheckResult
-        from cio_tui.walkthrough.verify import verify_workspace
-
         now = datetime.now(UTC)
-        result = await verify_cutover(client, ws.profile.site_id, since=since_at, source_id=source_id, now=now)
-        people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample)
-        result.checks.extend(CheckResult(**c.model_dump(include={"key", "title", "passed", "detail", "examples"}))
-                             for c in people.checks)
+        start = since_at or cutover_time(ws)
+        result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
+        people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample, scan=scan)
+        result.checks.extend(CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail,
+                                         examples=list(c.examples)) for c in people.checks)
         return result
 
     result = _run(ctx, work)

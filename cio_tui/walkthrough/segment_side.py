@@ -52,6 +52,24 @@ class SegmentView:
         return out + self.notes
 
 
+def cutover_time(workspace: Any) -> datetime | None:
+    """When the switch happened: the cut-over time recorded in step 7, else when the last Segment cut-over plan
+    applied here finished (from the journal), else None."""
+    try:
+        from cio_tui.walkthrough.service import WalkthroughService
+
+        recorded = WalkthroughService(workspace).load().cutover.cutover_at
+    except Exception:  # noqa: BLE001 - an unreadable walkthrough state only loses the recorded time
+        recorded = None
+    if recorded is not None:
+        return recorded
+    with Journal.for_workspace(workspace) as journal:
+        applied = [p for p in journal.plans() if p.source == "segment-cutover" and p.complete and p.last_at]
+    if not applied:
+        return None
+    return max(p.last_at for p in applied).replace(microsecond=0)  # type: ignore[type-var,union-attr]
+
+
 class SegmentSide:
     def __init__(self, workspace: Any, open_client: Callable[[], Any], *,
                  saved_calls: Callable[[], list[Any] | None] | None = None,
@@ -115,7 +133,8 @@ class SegmentSide:
     async def verify(self, since: datetime | None, *, sample: int = 20) -> SegmentView:
         async def work(client: Any) -> SegmentView:
             now = self._now()
-            result = await verify_cutover(client, self.workspace.profile.site_id, since=since, now=now)
+            start = since or cutover_time(self.workspace)
+            result = await verify_cutover(client, self.workspace.profile.site_id, since=start, now=now)
             people = await verify_workspace(self.workspace.client, now=now, since=result.since, sample=sample)
             result.checks.extend(CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail,
                                              examples=list(c.examples)) for c in people.checks)
