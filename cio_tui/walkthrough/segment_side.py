@@ -35,21 +35,22 @@ class SegmentView:
     verified: CutoverVerifyResult | None = None
     notes: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
+    def lines(self, *, requests: bool = False) -> list[str]:
+        """What the step shows: the result first, then the plan (without raw requests unless asked)."""
         if self.problem is not None:
             return [*self.problem.lines(), "The checklist of this step stays the way to do it by hand."]
         out: list[str] = []
+        if self.applied is not None:
+            out += [*self.applied.summary_lines(), ""]
+        if self.verified is not None:
+            out += [*self.verified.lines(), ""]
         if self.status is not None:
-            out += self.status.lines()
+            out += [*self.status.lines(), ""]
         if self.plan is not None:
-            out += ["", *review_lines(self.plan)]
+            out += review_lines(self.plan, requests=requests)
             if self.plan_path:
                 out.append(f"(saved as {self.plan_path}; `cio-tui apply {self.plan_path}` applies it too)")
-        if self.applied is not None:
-            out += ["", *self.applied.summary_lines()]
-        if self.verified is not None:
-            out += ["", *self.verified.lines()]
-        return out + self.notes
+        return [*out, *self.notes]
 
 
 def cutover_time(workspace: Any) -> datetime | None:
