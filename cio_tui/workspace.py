@@ -145,6 +145,16 @@ def sandbox_db_path(settings: Settings) -> Path:
     return settings.data_dir / "sandbox" / "default.sqlite"
 
 
+def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | None = None) -> bool:
+    """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking: run it in a thread,
+    with ``progress(done, total)``."""
+    from cio_tui.sandbox.embedded import ensure_seeded
+
+    path = sandbox_db_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ensure_seeded(path, progress=progress)
+
+
 def sandbox_profile() -> Profile:
     from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
 

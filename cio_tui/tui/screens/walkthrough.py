@@ -330,10 +330,25 @@ class WalkthroughScreen(SegmentTasks, AreaScreen):
             if message.kind == "export_report":
                 self.service.mark_report_exported(state, path)
             self._export(message.kind, path, state)
+        elif message.kind == "preview_line":
+            self._preview_line(Path(message.args["path"]), int(message.args["line"]))
         elif message.kind == "rehearse":
             self._rehearse(Path(message.args["path"]).expanduser(), message.args.get("export"))
         else:
             self._run_task(message.kind, message.args)
+
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _preview_line(self, path: Path, line: int) -> None:
+        """Open Preview on the call at ``line`` of a JSON lines traffic file (other formats: say where it is)."""
+        from cio_tui.segment.replay.traffic import call_at_line
+        from cio_tui.tui.messages import OpenPreview
+
+        text = call_at_line(path, line)
+        if text is None:
+            where = f"The call is at line {line} of {path}: open it there (only JSON lines files open in Preview)."
+            self.app.call_from_thread(self.notify, where, severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self.post_message, OpenPreview(text))
 
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _rehearse(self, traffic: Path, export: str | None) -> None:
