@@ -60,8 +60,10 @@ def read_subscriptions_file(path: Path) -> Any:
 
 
 def batch_item_check() -> Any:
-    """Which batch items Customer.io would refuse (207), from the model of Customer.io; None before it exists."""
-    return None
+    """Which batch items Customer.io would refuse (207): the engine's answer for each operation on its own."""
+    from cio_tui.model.checks import item_refusal
+
+    return item_refusal
 
 
 @click.command("preview")
