@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +20,18 @@ from pydantic import SecretStr
 from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
 from cio_tui.credentials import CredentialError, CredentialStore
 from cio_tui.customerio.client import CustomerIOClient
+from cio_tui.private_files import private_dir
 
 SANDBOX_NAME = "sandbox"
 SANDBOX_RPS = 1000.0
 
 
-def fingerprint_of(region: str, site_id: str) -> str:
-    """``region:sha256(site_id)[:16]``: names a workspace without revealing its site id."""
-    return f"{region}:{hashlib.sha256(site_id.encode()).hexdigest()[:16]}"
+def fingerprint_of(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
+    """Names a workspace without revealing its site id: the site id and, when they are not the region's documented
+    hosts, the API origins the keys reach (one rule, ``identity.plan.fingerprint``)."""
+    from cio_tui.identity.plan import fingerprint
+
+    return fingerprint(region, site_id, origins)
 
 
 def workspace_dir(settings: Settings, fingerprint: str) -> Path:
@@ -47,6 +50,15 @@ class Workspace:
     client: CustomerIOClient
     fingerprint: str
     data_dir: Path
+    credentials: CredentialStore | None = None
+
+    def plan_key(self) -> bytes:
+        """The key that signs this workspace's plans (the sandbox's is public; see ``identity/signing.py``)."""
+        if self.is_sandbox:
+            from cio_tui.identity.signing import SANDBOX_PLAN_KEY
+
+            return SANDBOX_PLAN_KEY
+        return (self.credentials or CredentialStore()).plan_key(self.fingerprint)
     transport: httpx.AsyncBaseTransport | None = None
     """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
     read_own_settings: Callable[[], dict[str, Any]] | None = None
@@ -133,6 +145,16 @@ def sandbox_db_path(settings: Settings) -> Path:
     return settings.data_dir / "sandbox" / "default.sqlite"
 
 
+def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | None = None) -> bool:
+    """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking: run it in a thread,
+    with ``progress(done, total)``."""
+    from cio_tui.sandbox.embedded import ensure_seeded
+
+    path = sandbox_db_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ensure_seeded(path, progress=progress)
+
+
 def sandbox_profile() -> Profile:
     from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
 
@@ -145,6 +167,12 @@ def sandbox_profile() -> Profile:
         track_rps=SANDBOX_RPS,
         app_rps=SANDBOX_RPS,
     )
+
+
+def sandbox_fingerprint() -> str:
+    """The embedded sandbox's fingerprint (its own origin: a served sandbox or production never shares its folder)."""
+    profile = sandbox_profile()
+    return fingerprint_of(profile.region, profile.site_id, profile.origins())
 
 
 def build_client(
@@ -232,9 +260,8 @@ async def open_workspace(
         name, is_sandbox = profile.name, False
         read_own_settings = None
     client = build_client(settings, profile, track, app, transport=transport, **client_kwargs)
-    fingerprint = fingerprint_of(profile.region, profile.site_id)
-    data_dir = workspace_dir(settings, fingerprint)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    fingerprint = fingerprint_of(profile.region, profile.site_id, profile.origins())
+    data_dir = private_dir(workspace_dir(settings, fingerprint))
     return Workspace(
         name=name,
         region=profile.region,
@@ -243,6 +270,7 @@ async def open_workspace(
         client=client,
         fingerprint=fingerprint,
         data_dir=data_dir,
+        credentials=credentials,
         transport=transport,
         read_own_settings=read_own_settings,
     )
@@ -272,5 +300,6 @@ __all__ = [
     "open_workspace",
     "resolve_profile",
     "sandbox_db_path",
+    "sandbox_fingerprint",
     "workspace_dir",
 ]

@@ -44,13 +44,16 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
     from cio_tui.identity.plan import save_plan
     from cio_tui.identity.rows import merge_plan
 
+    key = ws.plan_key()
     empty = not build.plan.operations
     if not empty:
-        save_plan(build.plan, out)
+        save_plan(build.plan, out, key=key)
     merge_file = None
     if proposals_out and build.proposals:
         merge_file = save_plan(
-            merge_plan(build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name), proposals_out
+            merge_plan(build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name),
+            proposals_out,
+            key=key,
         )
     if as_json:
         echo_json(
@@ -187,8 +190,8 @@ def restore_cmd(
                                        "list`") from None
                 hit = pick_hit(hits, plan_id=plan_id, op_id=op_id)
             build = await plan_restore(ws.client, [hit], workspace_fingerprint=ws.fingerprint, workspace_name=ws.name)
-        if build.plan is not None:
-            save_plan(build.plan, out)
+            if build.plan is not None:
+                save_plan(build.plan, out, key=ws.plan_key())
         if as_json:
             echo_json(
                 {

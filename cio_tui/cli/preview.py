@@ -60,10 +60,10 @@ def read_subscriptions_file(path: Path) -> Any:
 
 
 def batch_item_check() -> Any:
-    """Which batch items Customer.io would refuse (207): the engine's answer for each operation on its own."""
-    from cio_tui.model.checks import item_refusal
+    """Which batch items Customer.io would refuse (its 207 answer), from the model of Customer.io."""
+    from cio_tui.segment.batching import model_batch_check
 
-    return item_refusal
+    return model_batch_check()
 
 
 @click.command("preview")

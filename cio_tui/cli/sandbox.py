@@ -92,12 +92,14 @@ def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | 
     """Start the sandbox over: a freshly generated workspace, and cio-tui's records of the old one (journal,
     Walkthrough, audit and export files, saved plans) deleted. The calls saved in Preview are kept."""
     from cio_tui.config import load_settings
-    from cio_tui.sandbox.embedded import SANDBOX_SITE_ID, ensure_seeded
-    from cio_tui.workspace import clear_workspace_data, fingerprint_of, workspace_dir
+    from cio_tui.sandbox.embedded import ensure_seeded
+    from cio_tui.workspace import clear_workspace_data, fingerprint_of, sandbox_profile, workspace_dir
 
     path = _db_path(db)
-    # every sandbox (embedded or served) has the same site id, hence the same records folder
-    records = workspace_dir(load_settings(), fingerprint_of("us", SANDBOX_SITE_ID))
+    # the records of the sandbox as `--sandbox` and the TUI open it (a served sandbox reached through a profile has
+    # its own folder, named by that profile's URL)
+    profile = sandbox_profile()
+    records = workspace_dir(load_settings(), fingerprint_of(profile.region, profile.site_id, profile.origins()))
     if (path.exists() or records.exists()) and not yes:
         click.confirm(
             f"Delete every change made in the sandbox workspace {path}, and cio-tui's journal, Walkthrough and "

@@ -158,4 +158,21 @@ def search_person(journal: JournalReader, text: str) -> list[PersonHit]:
     return hits
 
 
-__all__ = ["PersonHit", "Query", "search_person"]
+def hits_of_operation(journal: JournalReader, plan_id: str, op_id: str) -> list[PersonHit]:
+    """One hit per person of one operation (the subject first), with the snapshots recorded around it."""
+    plan = journal.load_plan(plan_id)
+    op = plan.operation(op_id)
+    found = [h for cio_id in op.cio_ids for h in search_person(journal, f"cio_{cio_id}")
+             if h.plan_id == plan_id and h.op_id == op_id and h.cio_id == cio_id]  # fmt: skip
+    return found
+
+
+def person_summary(query: str, hits: list[PersonHit]) -> str:
+    """One line for a search: how many operations on whom, in how many plans."""
+    if not hits:
+        return f"The journal never touched {query!r} (searched by cio_id, id and email)."
+    people = ", ".join(f"cio_{c}" for c in sorted({h.cio_id for h in hits}))
+    return f"{query}: {len(hits)} operation(s) on {people} in {len({h.plan_id for h in hits})} plan(s)"
+
+
+__all__ = ["PersonHit", "Query", "hits_of_operation", "person_summary", "search_person"]

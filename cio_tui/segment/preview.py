@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.segment.actions import ActionsResult, actions_for
-from cio_tui.segment.batching import Batch, ItemCheck, plan_batches
+from cio_tui.segment.batching import Batch, BatchCheck, plan_batches
 from cio_tui.segment.checks import PreviewWarning, old_timestamp_warnings, timestamp_warnings, warnings_for
 from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for
 from cio_tui.segment.diff import DiffEntry, diff_requests
@@ -98,7 +98,7 @@ async def with_outcomes(
 
 
 def results_json(
-    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: ItemCheck | None = None
+    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: BatchCheck | None = None
 ) -> dict[str, Any]:
     """``{"results": [...]}``; with the operator's subscriptions also ``"subscriptions"`` and ``"batches"``."""
     out: dict[str, Any] = {"results": [r.to_json() for r in results]}
@@ -116,6 +116,6 @@ def results_json(
 
 
 def batches_for(
-    results: list[PreviewResult], subscriptions: SubscriptionSet, check: ItemCheck | None = None
+    results: list[PreviewResult], subscriptions: SubscriptionSet, check: BatchCheck | None = None
 ) -> list[Batch]:
     return plan_batches([(r.actions.requests, r.actions.errors) for r in results], subscriptions, check)

@@ -148,3 +148,17 @@ class PlanRecord(_Model):
     operations: int = 0
     created_at: datetime
     description: str = ""
+
+
+class RehearsalRecord(_Model):
+    """Step 4's rehearsal on real traffic: what the replay found and where its Markdown report is."""
+
+    traffic: str
+    taken_at: datetime
+    calls: int
+    malformed: int
+    people_differing: int
+    kinds: dict[str, int] = Field(default_factory=dict)
+    starting_people: int = 0
+    mappings: str = "default presets"
+    report_path: str | None = None

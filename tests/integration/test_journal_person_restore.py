@@ -70,17 +70,20 @@ def test_change_found_by_old_id_new_id_email_and_cio_id_then_restored(cli, tmp_p
 def test_a_deleted_merge_secondary_cannot_be_restored_and_says_why(cli, tmp_path):
     from cio_tui.customerio.models import PersonRef
     from cio_tui.identity import operations as ops
-    from cio_tui.identity.plan import Plan, fingerprint, save_plan
-    from cio_tui.sandbox.embedded import SANDBOX_SITE_ID
+    from cio_tui.identity.plan import Plan, save_plan
+    from cio_tui.identity.signing import SANDBOX_PLAN_KEY
+    from cio_tui.workspace import fingerprint_of, sandbox_profile
 
     leads = json.loads(cli("leads", "--json").stdout)["leads"]
     primary, secondary = _person(cli, "cio_a3000001"), leads[0]
+    profile = sandbox_profile()
     merge = Plan.create(
-        workspace_fingerprint=fingerprint("us", SANDBOX_SITE_ID), workspace_name="sandbox", source="merge-duplicates",
+        workspace_fingerprint=fingerprint_of("us", profile.site_id, profile.origins()), workspace_name="sandbox",
+        source="merge-duplicates",
         operations=[ops.merge(PersonRef(cio_id=primary["cio_id"], id=primary["id"], email=primary["email"]),
                               PersonRef(cio_id=secondary["cio_id"], email=secondary["email"]))],
     )  # fmt: skip
-    save_plan(merge, tmp_path / "m.json")
+    save_plan(merge, tmp_path / "m.json", key=SANDBOX_PLAN_KEY)
     _apply(cli, tmp_path / "m.json")
 
     hits = json.loads(cli("journal", "search", secondary["email"], "--json").stdout)["operations"]

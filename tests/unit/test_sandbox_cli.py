@@ -67,7 +67,7 @@ async def test_embedded_dropped_connection_is_an_httpx_error(tmp_path) -> None:
 
 def test_reset_starts_over_the_journal_walkthrough_and_audit_and_says_what_it_keeps(isolated_dirs) -> None:
     from cio_tui.config import load_settings
-    from cio_tui.workspace import fingerprint_of, workspace_dir
+    from cio_tui.workspace import fingerprint_of, sandbox_profile, workspace_dir
 
     runner = CliRunner()
     # a rehearsal: a plan applied (journal), an audit and a Walkthrough step recorded, a call set saved
@@ -79,7 +79,9 @@ def test_reset_starts_over_the_journal_walkthrough_and_audit_and_says_what_it_ke
     assert runner.invoke(main, ["--sandbox", "plan", "convert-leads", "--ids", str(csv_file), "--out",
                                 str(plan_file)]).exit_code == 0  # fmt: skip
     assert runner.invoke(main, ["--sandbox", "apply", str(plan_file), "--yes"]).exit_code == 0
-    records = workspace_dir(load_settings(), fingerprint_of("us", SANDBOX_SITE_ID))
+    profile = sandbox_profile()
+    records = workspace_dir(load_settings(), fingerprint_of(profile.region, profile.site_id, profile.origins()))
+    assert (records / "journal.sqlite").is_file()
     (records / "walkthrough.json").write_text("{}")
     (records / "audit").mkdir()
     (records / "callsets").mkdir()

@@ -22,8 +22,32 @@ class PreviewPanel(StepPanel):
         yield Static("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
         yield TickList(id="wt-sets")
         yield Static("", id="wt-changes", classes="wt-result", markup=False)
+        yield Static("Rehearse on traffic: a file of your real Segment calls (JSON lines, a JSON array, or warehouse "
+                     "tables as CSV/Parquet)", classes="wt-section")  # fmt: skip
+        with Horizontal(classes="wt-field"):
+            yield Input(placeholder="traffic file or folder", id="wt-traffic-path", compact=True)
+            yield Input(placeholder="people CSV (optional)", id="wt-traffic-people",
+                        compact=True)  # fmt: skip
+            yield Button("Rehearse", id="wt-rehearse", compact=True)
+        yield Static("", id="wt-rehearsal", classes="wt-result", markup=False)
+
+    def show_progress(self, line: str) -> None:
+        """The replay's progress (rate and time left), while it runs."""
+        self.query_one("#wt-rehearsal", Static).update(line)
+
+    @on(Button.Pressed, "#wt-rehearse")
+    @on(Input.Submitted, "#wt-traffic-path, #wt-traffic-people")
+    def _rehearse(self) -> None:
+        traffic = self.query_one("#wt-traffic-path", Input).value.strip()
+        if not traffic:
+            self.notify("Type the path of a traffic file (or a folder of warehouse tables) first.", severity="warning")
+            return
+        export = self.query_one("#wt-traffic-people", Input).value.strip()
+        self.show_progress("Starting the rehearsal: reading the starting people...")
+        self.task("rehearse", path=traffic, export=export or None)
 
     def show(self, overview: Any) -> None:
+        self.query_one("#wt-rehearsal", Static).update(rehearsal_text(overview.state.rehearsal))
         names = list(overview.saved_sets)
         reviewed = set(overview.state.reviewed_sets)
         sets = self.query_one("#wt-sets", TickList)
@@ -45,6 +69,16 @@ class PreviewPanel(StepPanel):
     @on(TickList.Toggled, "#wt-sets")
     def _changed(self, event: TickList.Toggled) -> None:
         self.record(reviewed_sets=[name for name in event.tick_list.keys if name in event.tick_list.ticked])
+
+
+def rehearsal_text(record: Any) -> str:
+    """The last rehearsal: how many people end up different, by kind, and where the report is."""
+    if record is None:
+        return "No rehearsal yet: give a traffic file and press Rehearse (nothing is sent anywhere)."
+    kinds = ", ".join(f"{kind} {count}" for kind, count in record.kinds.items() if count) or "no difference"
+    return (f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
+            f"({record.malformed} malformed skipped) from {record.starting_people} people, {record.mappings}.\n"
+            f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}")
 
 
 def repair_hints(overview: Any) -> list[str]:
