@@ -28,6 +28,9 @@ from cio_tui.model.validation import (
 )
 
 
+APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``uses``: the item's record is closed)
+
+
 @dataclass
 class Result:
     status: int
