@@ -110,7 +110,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     metavar="report.md",
-    help="Write the Markdown report here (the Walkthrough keeps it for step 4).",
+    help="Write the Markdown report here (Walkthrough step 4 writes its own when it rehearses).",
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
@@ -135,9 +135,14 @@ def replay_cmd(
     from cio_tui.safe_text import terminal_safe
     from cio_tui.segment.replay import TrafficError, read_people_export, replay, replay_markdown, replay_text
     from cio_tui.segment.replay.people import PeopleExportError
+    from cio_tui.segment.replay.traffic import sources
 
     if export is not None and use_sandbox:
         raise click.UsageError("give either --from-export or --sandbox, not both")
+    try:
+        sources(traffic)  # an unreadable TRAFFIC is said before anything is read
+    except TrafficError as exc:
+        obj.fail(str(exc))
     subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
     people: list[Any] = []
     own = None
