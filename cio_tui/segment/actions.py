@@ -94,13 +94,16 @@ def _run(
     if slug == "reportDeliveryEvent":
         body = _delivery_metrics(payload)
         result.requests.append(
-            ActionRequest(action=slug, subscription=name, method="POST", path=TRACK_V1_METRICS, body=body)
+            ActionRequest.model_construct(
+                action=slug, subscription=name, method="POST", path=TRACK_V1_METRICS, body=body
+            )
         )
         return
     type_, action, mapped = _MAPPERS[slug](payload, result.conversions)
     body = build_payload(type_, action, mapped, result.conversions)
     result.requests.append(
-        ActionRequest(action=slug, subscription=name, method="POST", path=TRACK_V2_ENTITY, body=body)
+        # built from known-good values on every call of a replay: no validation to pay for
+        ActionRequest.model_construct(action=slug, subscription=name, method="POST", path=TRACK_V2_ENTITY, body=body)
     )
 
 

@@ -76,6 +76,15 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
         return None
     if m.group("frac") and (len(m.group("frac")) > MAX_FRACTION_DIGITS or m.group("s") is None):
         return None
+    tz = m.group("tz")
+    if tz is None or tz == "Z" or ":" in tz:  # the C parser reads these forms exactly as the rules below do
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return _floor_seconds(parsed), tz is None
     try:
         year, month, day_of_month = (int(part) for part in m.group("date").split("-"))
         day = datetime(year, month, day_of_month)
@@ -86,7 +95,6 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
         moment = day.replace(hour=hour, minute=minute, second=second, microsecond=micro, tzinfo=UTC)
     except ValueError:
         return None
-    tz = m.group("tz")
     if tz and tz != "Z":
         digits = tz[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:])

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cio_tui.walkthrough.models import RehearsalRecord
+from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
 
 REHEARSALS = "rehearsals"
 
@@ -59,4 +59,23 @@ def rehearse(
         starting_people=result.starting_people,
         mappings=result.mappings,
         report_path=str(report),
+        examples=examples_of(result, traffic),
     )
+
+
+def examples_of(result: Any, traffic: Path, per_kind: int = 2) -> list[RehearsalExample]:
+    """A few people per kind, each with what People looks them up by and the traffic line that did it."""
+    out: list[RehearsalExample] = []
+    folder = traffic if traffic.is_dir() else traffic.parent
+    for kind in result.kinds:
+        for example in kind.examples[:per_kind]:
+            person = example.get("person") or {}
+            starter = person.get("cio_id") if "created_under" not in person else None
+            lookup = f"cio_{starter}" if starter else (person.get("id") or person.get("email"))
+            names = [f"{k} {person[k]}" for k in ("cio_id", "id", "email") if person.get(k)]
+            file = result.files[example["source"]] if "source" in example else None
+            out.append(RehearsalExample(
+                kind=kind.kind, who=", ".join(names) or "a person without id or email", lookup=lookup,
+                line=example.get("line"), file=str(folder / file) if file else None,
+            ))  # fmt: skip
+    return out

@@ -374,4 +374,11 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
         assert "3 calls (1 malformed skipped)" in shown and "merged_by_alias 1" in shown
         with open(record["report_path"], encoding="utf-8") as fh:
             assert "| `merged_by_alias` | 1 |" in fh.read()
+        merged = next(i for i, e in enumerate(record["examples"]) if e["kind"] == "merged_by_alias")
+        assert record["examples"][merged]["line"] == 3
+        app.screen.query_one("#wt-examples", Select).value = merged
+        app.screen.query_one("#wt-example-call", Button).press()
+        await settle(pilot)
+        assert app.screen.AREA == "preview"  # the alias call opened in Preview
+        assert '"previousId": "rehearse-b"' in app.screen.query_one("#preview-editor").text
         assert _state(app)["steps"]["4"]["status"] == "in_progress"

@@ -225,3 +225,14 @@ def read_file(path: Path) -> Iterator[Item]:
 
 def size_of(paths: list[Path]) -> int:
     return sum(p.stat().st_size for p in paths)
+
+
+def call_at_line(path: Path, line: int) -> str | None:
+    """The text of the message at ``line`` of a JSON lines file (for Preview); None for other formats."""
+    if ".csv" in path.suffixes or ".parquet" in path.suffixes or not path.is_file() or _first_char(path) == "[":
+        return None
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number == line:
+                return raw.strip() or None
+    return None
