@@ -27,7 +27,6 @@ from cio_tui.model.validation import (
     parse_path,
 )
 
-
 APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``uses``: the item's record is closed)
 
 
