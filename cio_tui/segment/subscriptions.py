@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.errors import UserError
-from cio_tui.segment.action_fields import FIELDS, TITLES
+from cio_tui.segment.action_fields import FIELDS, NO_DEFAULT, TITLES
 from cio_tui.segment.fql import FqlError, Predicate, compile_trigger
 from cio_tui.segment.mapping_kit import unmodelled_directives
 
@@ -121,6 +121,14 @@ def _one(raw: Any, number: int, problems: list[str], notes: list[str]) -> Subscr
     extra = sorted(set(settings) - known_fields)
     if extra:
         notes.append(f"{label}: settings {', '.join(extra)} are not fields of {TITLES[slug]}; Segment ignores them.")
+    unmapped = [f.name for f in FIELDS[slug] if f.name not in settings and f.default is not NO_DEFAULT
+                and f.name not in ("enable_batching", "batch_size")]  # fmt: skip
+    if unmapped:
+        notes.append(f"{label}: {', '.join(unmapped)} unmapped (the Quick Setup preset maps them): not sent. "
+                     "Mappings made before a field existed keep it unmapped until edited.")  # fmt: skip
+    if settings.get("convert_timestamp") is False:
+        notes.append(f"{label}: Convert Timestamps is off: ISO dates are sent as strings (the timestamp field is "
+                     "still converted).")  # fmt: skip
     if matches is None or len(problems) > start:
         return None
     return Subscription(sub_id, name, slug, trigger, settings, matches, enabled)
