@@ -24,8 +24,10 @@ from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection, Fault, FaultInjector
 from cio_tui.sandbox.limits import RateLimits, retry_after_header
 from cio_tui.sandbox.routing import Ctx, Router, json_response, raw_segments
+from cio_tui.sandbox.segment_app import segment_mount, segment_state
 from cio_tui.sandbox.settings import SandboxSettings, WorkspaceFlags
 from cio_tui.sandbox.store import Store
+from cio_tui.sandbox.visibility import VisibilityLag
 
 ENVIRONMENT_ID = 90210
 FLAG_KEYS = (
@@ -49,6 +51,7 @@ class Sandbox:
         self.engine = Engine(self.store, self.flags, self.clock)
         self.limits = RateLimits(settings.track_rps, settings.app_rps)
         self.faults = FaultInjector(settings.fault_rate, settings.fault_seed)
+        self.visibility = VisibilityLag(self.store, self.engine, settings.visibility_lag)
         self.environment_id = int(self.store.get_meta("environment_id", str(ENVIRONMENT_ID)) or ENVIRONMENT_ID)
         self.workspace_name = self.store.get_meta("workspace_name") or settings.workspace_name
         self.router = Router()
@@ -130,6 +133,7 @@ class Gate:
             return
         api = api_of(scope["path"])
         settings = self.sb.settings
+        self.sb.visibility.flush_due()  # writes whose lag is over are visible to this request
         if api is not None and settings.latency_ms > 0:
             await asyncio.sleep(settings.latency_ms / 1000)
         if api is not None:
@@ -186,10 +190,11 @@ def create_app(db_path: str | Path, settings: SandboxSettings | None = None) -> 
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
     app = Starlette(
-        routes=[Route("/{path:path}", dispatch, methods=methods)],
+        routes=[segment_mount(), Route("/{path:path}", dispatch, methods=methods)],  # Segment: its own module
         middleware=[Middleware(Gate, sandbox=sandbox)],
     )
     app.state.sandbox = sandbox
+    app.state.segment = segment_state(db_path, sandbox.clock)
     return app
 
 

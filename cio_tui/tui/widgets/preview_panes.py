@@ -32,6 +32,8 @@ def marked_lines(result: PreviewResult, side: str) -> Content:
     index = 0
     for i, request in enumerate(requests):
         slug = f"{request['action']}  " if "action" in request else ""
+        if request.get("subscription"):
+            slug = f"'{request['subscription']}' {slug}"
         parts.append((f"{slug}{request['method']} {request['path']}\n", "bold"))
         count = _body_line_count(request.get("body"))
         for mark, text in lines[index : index + count]:
@@ -77,14 +79,25 @@ class RequestPane(ScrollableContainer):
         if self.side == "classic":
             parts += [f"note: {note}\n" for note in result.classic.notes]
         else:
-            parts += [(f"REJECTED by {e.action}: {e.message}\n", "bold $text-error") for e in result.actions.errors]
-            if side_requests(result, self.side):
+            parts += [
+                (f"REJECTED by {_sender(e.action, e.subscription)}: {e.message}\n", "bold $text-error")
+                for e in result.actions.errors
+            ]
+            if result.actions.fired:  # the operator's subscriptions: batching is each mapping's own setting
+                parts.append("Fired: " + ", ".join(result.actions.fired) + ". Shown unbatched: a subscription "
+                             "with enable_batching on sends these bodies in POST /api/v2/batch (cio-tui preview "
+                             "--subscriptions shows the batches and what Segment reports per event).")  # fmt: skip
+            elif side_requests(result, self.side):
                 parts.append(
                     "Shown unbatched: with batching on (the default) these bodies go in one "
                     'POST /api/v2/batch {"batch": [...]}.'
                 )
         notes.update(Content.assemble(*parts))
         self.scroll_home(animate=False)
+
+
+def _sender(action: str, subscription: str | None) -> str:
+    return f"subscription '{subscription}' ({action})" if subscription else action
 
 
 def _indented(text: str, width: int | None, *, lead: str = "") -> list[str]:
