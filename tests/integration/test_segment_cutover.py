@@ -329,3 +329,26 @@ def test_verify_after_the_switch_passes_then_fails_on_a_failing_mapping(cli, tmp
     assert out.exit_code == 1
     assert "FAIL Actions mappings deliver: 1 mapping(s) with failures" in out.stdout
     assert "trackPageView: 1 failed delivery(ies)" in out.stdout
+
+
+def test_no_public_api_on_the_plan_says_so(cli):
+    from cio_tui.sandbox.segment_state import TOKEN_NO_PUBLIC_API
+
+    out = cli("segment", "status", env={"CIO_TUI_SEGMENT_TOKEN": TOKEN_NO_PUBLIC_API})
+    assert out.exit_code == 3
+    assert "not on a plan that includes the Public API" in out.output
+    assert "Public API access (Business tier)" in out.output and "do the cut-over by hand" in out.output
+
+
+def test_the_served_sandbox_emulates_segment_too(sandbox_server):
+    import asyncio
+
+    async def go() -> tuple[list[Any], dict[str, int]]:
+        async with SegmentClient(sandbox_server + "/segment", SecretStr("sandbox-segment-token")) as client:
+            async with httpx.AsyncClient(base_url=sandbox_server) as http:
+                await _send(http, "track", {"userId": "served-1", "event": "Order Completed"})
+            return await client.list_destinations(), await client.delivery_metrics(CLASSIC_ID, source_id=SOURCE_ID)
+
+    destinations, metrics = asyncio.run(go())
+    assert [d.id for d in destinations] == [CLASSIC_ID]
+    assert metrics["successes"] == 1
