@@ -352,3 +352,16 @@ def test_the_served_sandbox_emulates_segment_too(sandbox_server):
     destinations, metrics = asyncio.run(go())
     assert [d.id for d in destinations] == [CLASSIC_ID]
     assert metrics["successes"] == 1
+
+
+def test_the_journal_lists_and_searches_with_a_segment_plan_in_it(cli, tmp_path):
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    assert cli("apply", str(plan_file), "--yes").exit_code == 0
+    plan_id = json.loads(plan_file.read_text())["plan_id"]
+    listed = json.loads(cli("journal", "list", "--json").stdout)
+    assert [(r["plan_id"], r["source"]) for r in listed] == [(plan_id, "segment-cutover")]
+    shown = cli("journal", "show", plan_id)
+    assert shown.exit_code == 0 and "POST /destinations" in shown.stdout and SANDBOX_TRACK_KEY not in shown.stdout
+    searched = cli("journal", "search", "u0000001")  # the Segment plan is skipped, not misread as a people plan
+    assert searched.exit_code == 1 and "never touched 'u0000001'" in searched.output
