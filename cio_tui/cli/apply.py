@@ -121,7 +121,7 @@ def apply_cmd(
     if _is_segment_plan(plan_file):  # Segment Public API writes: their own engine, the same journal
         from cio_tui.cli.segment import apply_segment_plan
 
-        apply_segment_plan(ctx, plan_file, yes)
+        apply_segment_plan(ctx, plan_file, yes, allow_unsigned)
         return
 
     async def go() -> Any:

@@ -283,3 +283,49 @@ async def test_rehearsal_before_during_and_after_the_switch(transport, tmp_path)
     dropped = await client.delivery_count("filtered-at-destination", destination_id=actions.id, **window)
     assert dropped.total == 1
     await cio.aclose()
+
+
+def test_an_unsigned_segment_plan_is_refused_unless_allowed(cli, tmp_path):
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    data = json.loads(plan_file.read_text())
+    assert data["signature"]
+    data["signature"] = ""
+    plan_file.write_text(json.dumps(data))
+    out = cli("apply", str(plan_file), "--yes")
+    assert out.exit_code == 1 and "the plan is not signed" in out.output
+    out = cli("apply", str(plan_file), "--yes", "--allow-unsigned")
+    assert out.exit_code == 0 and "--allow-unsigned was given" in out.output
+
+
+def test_verify_after_the_switch_passes_then_fails_on_a_failing_mapping(cli, tmp_path):
+    import asyncio
+
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import sandbox_db_path
+
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    assert cli("apply", str(plan_file), "--yes").exit_code == 0
+    transport = embedded_transport(sandbox_db_path(load_settings()))
+
+    async def traffic(*messages: tuple[str, dict[str, Any]]) -> None:
+        async with httpx.AsyncClient(transport=transport, base_url=SANDBOX_ORIGIN) as http:
+            for kind, body in messages:
+                await _send(http, kind, body)
+
+    asyncio.run(traffic(
+        ("identify", {"userId": "after-1", "anonymousId": "anon-1", "traits": {"email": "after-1@example.test"}}),
+        ("track", {"userId": "after-1", "event": "Signed Up"})))
+    out = cli("segment", "verify", "--sample", "1", "--scan", "5000", "--json")
+    report = json.loads(out.stdout)
+    assert out.exit_code == 0, out.stdout
+    assert report["received"] == 2 and report["passed"]
+    delivered = {m["action_slug"]: m["delivered"] for m in report["mappings"]}
+    assert delivered["createUpdatePerson"] == 1 and delivered["trackEvent"] == 1 and delivered["mergePeople"] == 0
+
+    asyncio.run(traffic(("page", {"userId": "after-1", "name": "Home"})))  # no properties.url: Actions refuses it
+    out = cli("segment", "verify", "--sample", "1", "--scan", "5000")
+    assert out.exit_code == 1
+    assert "FAIL Actions mappings deliver: 1 mapping(s) with failures" in out.stdout
+    assert "trackPageView: 1 failed delivery(ies)" in out.stdout
