@@ -69,14 +69,15 @@ async def test_cancel_and_pause_send_nothing_new_within_a_second(tmp_path):
         engine.pause()
         paused_at = time.monotonic()
         await asyncio.sleep(1.2)
-        assert [t for t in rec.writes if t > paused_at + 0.02] == []  # nothing new while paused
+        # nothing new while paused (0.25 s: a request past the gate at the pause may reach the wire a moment later)
+        assert [t for t in rec.writes if t > paused_at + 0.25] == []
         engine.resume()
         while len(rec.writes) < 6:
             await asyncio.sleep(0.01)
         engine.cancel()
         cancelled_at = time.monotonic()
         result = await asyncio.wait_for(run, 5)
-    assert [t for t in rec.writes if t > cancelled_at + 0.02] == []
+    assert [t for t in rec.writes if t > cancelled_at + 0.25] == []
     assert result.cancelled and result.sent == len(rec.writes) < len(plan.operations)
     assert max(e.in_flight for e in events) <= 8 and any(e.in_flight for e in events)
     assert events[-1].in_flight == 0
