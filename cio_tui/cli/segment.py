@@ -154,11 +154,14 @@ def _write_plan(made: tuple[Any, bytes], out: str, as_json: bool) -> None:
 @click.option("--at", "at", metavar="TIME", default=None, help="Cut-over time for --method filters (ISO 8601).")
 @click.option("--skip-preset", "skip", metavar="NAME", multiple=True,
               help="A Quick Setup preset not to create (name, e.g. 'Merge People', or action slug); repeatable.")
+@click.option("--prepare-only", is_flag=True,
+              help="Stop before the switch: the disabled Actions destination, its mappings and filters (plan the "
+                   "cut-over later; it finds them in place).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the plan.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
 def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at: str | None, skip: tuple[str, ...],
-                     out: str, as_json: bool) -> None:
+                     prepare_only: bool, out: str, as_json: bool) -> None:
     """Plan the Segment cut-over from the classic Customer.io destination to Customer.io (Actions)."""
     from cio_tui.cutover.planner import plan_cutover
 
@@ -167,7 +170,7 @@ def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at:
     async def work(ws: Any, client: Any) -> Any:
         plan = await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                   workspace_name=ws.name, source_id=source_id, method=method, at=at_time,
-                                  skip=skip, calls=_saved_calls(ws))
+                                  skip=skip, calls=_saved_calls(ws), switch=not prepare_only)
         return plan, ws.plan_key()
 
     _write_plan(_run(ctx, work), out, as_json)

@@ -384,3 +384,15 @@ async def test_the_apply_spends_the_subscription_budget_on_writes(transport, tmp
         assert (await SegmentApplyEngine(seg(counting), journal, plan).run()).ok
     subs = [p for p in counting.paths if "/subscriptions" in p]
     assert len(subs) == 16 and sum(p.startswith("GET") for p in subs) == 1
+
+
+def test_prepare_only_then_the_cutover_plans_only_the_switch(cli, tmp_path):
+    first, second = tmp_path / "prep.json", tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--prepare-only", "--out", str(first)).exit_code == 0
+    prep = load_segment_plan(first)
+    assert prep.method == "prepare" and "update_destination" not in {op.kind for op in prep.operations}
+    assert cli("apply", str(first), "--yes").exit_code == 0
+    out = cli("plan", "cutover", "--method", "filters", "--at", "2030-01-01T00:00:00Z", "--out", str(second))
+    assert out.exit_code == 0, out.output
+    assert [op.kind for op in load_segment_plan(second).operations] == ["create_filter", "create_filter",
+                                                                        "update_destination"]
