@@ -396,3 +396,22 @@ def test_prepare_only_then_the_cutover_plans_only_the_switch(cli, tmp_path):
     assert out.exit_code == 0, out.output
     assert [op.kind for op in load_segment_plan(second).operations] == ["create_filter", "create_filter",
                                                                         "update_destination"]
+
+
+def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
+    import asyncio
+
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import sandbox_db_path
+
+    assert cli("segment", "status").exit_code == 0  # seeds the sandbox
+    transport = embedded_transport(sandbox_db_path(load_settings()))
+
+    async def rename() -> None:
+        async with seg(transport) as client:
+            await client.update_destination(CLASSIC_ID, {"name": "Customer.io\x1b[2J\u202e"})
+
+    asyncio.run(rename())
+    out = cli("segment", "status")
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
+    assert "Customer.io\\x1b[2J\\u202e (dst_classic_cio)" in out.stdout

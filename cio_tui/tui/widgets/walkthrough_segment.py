@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from cio_tui.safe_text import safe
 from cio_tui.tui.widgets.walkthrough_base import Task
 from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
 from cio_tui.tui.widgets.walkthrough_forms import CutoverPanel
@@ -53,7 +54,7 @@ class SegmentSection(Vertical):
         yield Static("", classes="wt-result segment-result", markup=False)
 
     def show_view(self, lines: list[str]) -> None:
-        self.query_one(".segment-result", Static).update("\n".join(lines))
+        self.query_one(".segment-result", Static).update("\n".join(safe(line) for line in lines))  # workspace text
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
