@@ -145,6 +145,16 @@ def sandbox_db_path(settings: Settings) -> Path:
     return settings.data_dir / "sandbox" / "default.sqlite"
 
 
+def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | None = None) -> bool:
+    """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking: run it in a thread,
+    with ``progress(done, total)``."""
+    from cio_tui.sandbox.embedded import ensure_seeded
+
+    path = sandbox_db_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ensure_seeded(path, progress=progress)
+
+
 def sandbox_profile() -> Profile:
     from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
 
@@ -157,6 +167,12 @@ def sandbox_profile() -> Profile:
         track_rps=SANDBOX_RPS,
         app_rps=SANDBOX_RPS,
     )
+
+
+def sandbox_fingerprint() -> str:
+    """The embedded sandbox's fingerprint (its own origin: a served sandbox or production never shares its folder)."""
+    profile = sandbox_profile()
+    return fingerprint_of(profile.region, profile.site_id, profile.origins())
 
 
 def build_client(
@@ -284,5 +300,6 @@ __all__ = [
     "open_workspace",
     "resolve_profile",
     "sandbox_db_path",
+    "sandbox_fingerprint",
     "workspace_dir",
 ]

@@ -18,16 +18,27 @@ class WrongWorkspaceError(PlanError):
     """The plan was made for another workspace (fingerprint mismatch)."""
 
 
+# Customer.io does not publish how long its asynchronous processing can take; tens of seconds covers what is seen
+# in busy workspaces. `cio-tui apply --visibility-window SECONDS` changes it.
+DEFAULT_VISIBILITY_WINDOW = 30.0
+
+
 @dataclass(frozen=True)
 class ApplyOptions:
     """Tuning of one apply run. The client's token buckets do the rate limiting; these keep enough work in flight.
 
     ``max_ops``: send at most this many operations in this run (``--max``); the rest stay pending.
-    ``verify_delays``: extra reads (seconds to wait before each) when an answered write is not visible yet;
-    ``uncertain_delays``: the same for a write whose answer was lost (then it is sent again if still not applied).
-    ``settle_seconds``: wait before re-reading an operation a previous run left ``sent``/``uncertain``.
+    ``visibility_window``: how long after a send a write may still become visible (Customer.io processes Track
+    writes asynchronously). A write not visible yet is read again with back-off (``poll_first`` doubling up to
+    ``poll_cap`` seconds) until it is, or until the window is over; only then is an answered write called failed,
+    and a write whose answer was lost resent (idempotent kinds; others only with ``resend_uncertain``). The same
+    holds for writes an earlier run left ``sent``/``uncertain``, timed from their journaled send
+    (+ ``answer_timeout``, the longest an answer could have taken).
+    ``sends_in_flight``: requests queued at the rate limiter or awaiting an answer, at most, over the whole run
+    (``apply --in-flight N``): pause and cancel hold back everything else at once.
     ``intent_chunk``: operations whose intents are committed together just before they are sent, then verified
-    with one bulk read.
+    with one bulk read (a whole batch: one pre-read and one verification read per 100 operations, the App API's
+    budget).
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
     """
 
@@ -35,16 +46,18 @@ class ApplyOptions:
     batch_size: int = 100
     batches_in_flight: int = 4
     sends_in_flight: int = 32
-    intent_chunk: int = 50
-    verify_delays: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
-    uncertain_delays: tuple[float, ...] = (0.25, 0.5)
-    settle_seconds: float = 1.0
+    intent_chunk: int = 100
+    visibility_window: float = DEFAULT_VISIBILITY_WINDOW
+    poll_first: float = 0.25
+    poll_cap: float = 4.0
+    answer_timeout: float = 15.0
+    resend_uncertain: bool = False
     max_attempts: int = 3
 
     @classmethod
     def for_sandbox(cls, **kw: object) -> ApplyOptions:
-        """The sandbox is consistent at once: no waiting for writes to become visible."""
-        base: dict[str, object] = {"verify_delays": (0.05,), "uncertain_delays": (0.05,), "settle_seconds": 0.0}
+        """The embedded sandbox is consistent at once (unless its visibility lag is set): a short window."""
+        base: dict[str, object] = {"visibility_window": 0.5, "poll_first": 0.05, "answer_timeout": 0.0}
         return cls(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -73,13 +86,16 @@ class ProgressEvent:
     paused: bool = False
     cancelled: bool = False
     finished: bool = False
+    in_flight: int = 0  # requests that left (or wait at the rate limiter) and have no answer yet
 
     def line(self) -> str:
         """One-line rendering for a terminal progress line."""
         states = " ".join(f"{k}={v}" for k, v in sorted(self.by_state.items()) if v and k != "done")
         eta = "--" if self.eta_seconds is None else f"{self.eta_seconds:.0f}s"
         flag = " [paused]" if self.paused else " [cancelling]" if self.cancelled and not self.finished else ""
-        return f"{self.done}/{self.total} done {states} | {self.rate:.1f} op/s | ETA {eta}{flag}".replace("  ", " ")
+        waiting = f" | awaiting answer {self.in_flight}" if self.in_flight else ""
+        line = f"{self.done}/{self.total} done {states} | {self.rate:.1f} op/s | ETA {eta}{waiting}{flag}"
+        return line.replace("  ", " ")
 
 
 EngineEvent = OperationEvent | ProgressEvent
@@ -120,6 +136,7 @@ class ProgressTracker:
         self.states = dict(states)
         self.started = time.monotonic()
         self.sent = 0
+        self.in_flight = 0
         self._finished: deque[float] = deque()
         self._window = window
 
@@ -181,6 +198,7 @@ class ProgressTracker:
             eta_seconds=eta,
             elapsed=now - self.started,
             sent=self.sent,
+            in_flight=self.in_flight,
             paused=paused,
             cancelled=cancelled,
             finished=finished,

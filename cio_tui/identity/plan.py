@@ -68,6 +68,23 @@ class OpKind(StrEnum):
     IDENTIFY = "identify"
 
 
+# Kinds whose request, sent twice, leaves the workspace as sending it once does (a PUT of a state; a delete or
+# suppression of one cio_id; an unsuppression). A merge is not: once its secondary is gone, the same request can
+# meet another person, so one whose outcome is unknown is resent only on the operator's explicit choice.
+IDEMPOTENT_KINDS = frozenset(
+    {
+        OpKind.ASSIGN_ID,
+        OpKind.CHANGE_ID,
+        OpKind.CHANGE_EMAIL,
+        OpKind.IDENTIFY,
+        OpKind.UNSUBSCRIBE,
+        OpKind.DELETE,
+        OpKind.SUPPRESS,
+        OpKind.UNSUPPRESS,
+    }
+)
+
+
 class PlanSource(StrEnum):
     CONVERT_LEADS = "convert-leads"
     FIX_IDENTIFIERS = "fix-identifiers"
@@ -355,6 +372,11 @@ class Plan(_Model):
             if isinstance(ctx, PlanError):
                 raise ctx from None
             where = ".".join(str(p) for p in first.get("loc", ()))
+            if where == "kind" and b'"segment"' in (text if isinstance(text, bytes) else text.encode()):
+                raise PlanError(  # a Segment cut-over/rollback plan (cio_tui.cutover) has its own engine
+                    "this is a Segment plan (cut-over or rollback): apply it with `cio-tui apply FILE` or from the "
+                    "Walkthrough's step 7"
+                ) from None
             raise PlanError(f"not a valid cio-tui plan ({where}: {first.get('msg')})") from None
 
 
@@ -404,6 +426,7 @@ def load_plan(path: str | Path, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
 
 
 __all__ = [
+    "IDEMPOTENT_KINDS",
     "MAX_PLAN_BYTES",
     "MERGE_PATH",
     "PLAN_VERSION",

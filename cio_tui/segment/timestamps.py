@@ -1,4 +1,5 @@
-"""Timestamp conversion exactly as the Actions destination does it (reference section 1, "Timestamp conversion").
+"""Timestamp conversion exactly as the Actions destination does it (docs/reference/segment-actions.md,
+"Timestamps").
 
 - ``convert_valid_timestamp`` (top-level ``timestamp``, metrics): non-strings and digit-only strings unchanged;
   other strings that parse -> unix seconds; unparsable strings sent as they are.
@@ -76,6 +77,15 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
         return None
     if m.group("frac") and (len(m.group("frac")) > MAX_FRACTION_DIGITS or m.group("s") is None):
         return None
+    tz = m.group("tz")
+    if tz is None or tz == "Z" or ":" in tz:  # the C parser reads these forms exactly as the rules below do
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return _floor_seconds(parsed), tz is None
     try:
         year, month, day_of_month = (int(part) for part in m.group("date").split("-"))
         day = datetime(year, month, day_of_month)
@@ -86,7 +96,6 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
         moment = day.replace(hour=hour, minute=minute, second=second, microsecond=micro, tzinfo=UTC)
     except ValueError:
         return None
-    tz = m.group("tz")
     if tz and tz != "Z":
         digits = tz[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:])

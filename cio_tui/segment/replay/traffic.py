@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from cio_tui.errors import UserError
 from cio_tui.segment.models import CALL_TYPES
 
 TABLES = {"identifies": "identify", "tracks": "track", "pages": "page", "screens": "screen", "groups": "group",
@@ -43,7 +44,7 @@ class Item:
     problem: str | None = None
 
 
-class TrafficError(ValueError):
+class TrafficError(UserError, ValueError):
     """The traffic cannot be read at all (no such file, unknown format); the message says what to do."""
 
 
@@ -225,3 +226,14 @@ def read_file(path: Path) -> Iterator[Item]:
 
 def size_of(paths: list[Path]) -> int:
     return sum(p.stat().st_size for p in paths)
+
+
+def call_at_line(path: Path, line: int) -> str | None:
+    """The text of the message at ``line`` of a JSON lines file (for Preview); None for other formats."""
+    if ".csv" in path.suffixes or ".parquet" in path.suffixes or not path.is_file() or _first_char(path) == "[":
+        return None
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number == line:
+                return raw.strip() or None
+    return None
