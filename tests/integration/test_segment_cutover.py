@@ -365,3 +365,53 @@ def test_the_journal_lists_and_searches_with_a_segment_plan_in_it(cli, tmp_path)
     assert shown.exit_code == 0 and "POST /destinations" in shown.stdout and SANDBOX_TRACK_KEY not in shown.stdout
     searched = cli("journal", "search", "u0000001")  # the Segment plan is skipped, not misread as a people plan
     assert searched.exit_code == 1 and "never touched 'u0000001'" in searched.output
+
+
+class Counting(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.paths = inner, []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(f"{request.method} {request.url.path}")
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_apply_spends_the_subscription_budget_on_writes(transport, tmp_path):
+    """5 requests a minute on the subscription endpoints: 15 mappings cost 15 writes and a single listing."""
+    plan = await plan_cutover(seg(transport), **WS)
+    counting = Counting(transport)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        assert (await SegmentApplyEngine(seg(counting), journal, plan).run()).ok
+    subs = [p for p in counting.paths if "/subscriptions" in p]
+    assert len(subs) == 16 and sum(p.startswith("GET") for p in subs) == 1
+
+
+def test_prepare_only_then_the_cutover_plans_only_the_switch(cli, tmp_path):
+    first, second = tmp_path / "prep.json", tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--prepare-only", "--out", str(first)).exit_code == 0
+    prep = load_segment_plan(first)
+    assert prep.method == "prepare" and "update_destination" not in {op.kind for op in prep.operations}
+    assert cli("apply", str(first), "--yes").exit_code == 0
+    out = cli("plan", "cutover", "--method", "filters", "--at", "2030-01-01T00:00:00Z", "--out", str(second))
+    assert out.exit_code == 0, out.output
+    assert [op.kind for op in load_segment_plan(second).operations] == ["create_filter", "create_filter",
+                                                                        "update_destination"]
+
+
+def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
+    import asyncio
+
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import sandbox_db_path
+
+    assert cli("segment", "status").exit_code == 0  # seeds the sandbox
+    transport = embedded_transport(sandbox_db_path(load_settings()))
+
+    async def rename() -> None:
+        async with seg(transport) as client:
+            await client.update_destination(CLASSIC_ID, {"name": "Customer.io\x1b[2J\u202e"})
+
+    asyncio.run(rename())
+    out = cli("segment", "status")
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
+    assert "Customer.io\\x1b[2J\\u202e (dst_classic_cio)" in out.stdout

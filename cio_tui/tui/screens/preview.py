@@ -73,6 +73,14 @@ class PreviewScreen(AreaScreen):
             tooltip="Load your Actions destination's subscriptions (the Public API's JSON) instead of the presets",
         ),
         Binding(
+            "L",
+            "live_subscriptions",
+            "Live mappings",
+            id="preview.live_subscriptions",
+            show=False,
+            tooltip="Read your Actions destination's subscriptions from Segment (Public API token needed)",
+        ),
+        Binding(
             "M",
             "default_presets",
             "Default presets",
@@ -275,6 +283,31 @@ class PreviewScreen(AreaScreen):
         notes = "".join(f"\n- {note}" for note in subscriptions.notes[:4])
         more = f"\n(and {len(subscriptions.notes) - 4} more notes)" if len(subscriptions.notes) > 4 else ""
         self._mappings_changed(f"Your subscriptions from {path.name}: {subscriptions.summary()}.{notes}{more}")
+
+    @work(exclusive=True, group="preview-sets", exit_on_error=False)
+    async def action_live_subscriptions(self) -> None:
+        """Read the subscriptions from Segment (a worker: the Public API client does the IO)."""
+        from cio_tui.walkthrough.live_mappings import read_live_mappings
+
+        workspace = self.cio.workspace
+        if workspace is None:
+            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            return
+        self.say("Reading your Actions destination's subscriptions from Segment...")
+        services = self.cio.services
+        try:
+            live = await read_live_mappings(services.settings, services.credentials, workspace)
+        except SubscriptionsError as exc:
+            self.say("NOT LOADED: " + " | ".join(exc.problems[:3]), error=True)
+            return
+        except Exception as exc:  # API failures: words and a next step, never a crash
+            self.say(f"NOT LOADED: {describe_error(exc)}", error=True)
+            return
+        if live.subscriptions is None:
+            self.say(f"NOT LOADED: {live.message}", error=True)
+            return
+        self.subscriptions, self.subscriptions_path = live.subscriptions, ""
+        self._mappings_changed(live.message)
 
     def action_default_presets(self) -> None:
         if self.subscriptions is None:
