@@ -103,6 +103,9 @@ class ClientPeopleLookup:
 
 
 _KEYS = ("mode", "auto_merge", "email_update_by_id")
+# settings only the sandbox records (a live workspace's are its defaults): phone identifiers, anonymous merging,
+# the ordering of v2 updates by timestamp
+_SANDBOX_ONLY = ("phone_identifiers", "anonymous_merge", "ignore_older_updates")
 _LABELS = {"mode": "identifier mode", "auto_merge": "auto-merge", "email_update_by_id": "email updates by id"}
 SOURCE_WORDS = {
     "flags": "set by the command-line flags",
@@ -164,6 +167,9 @@ def choose_settings(
                 break
         else:
             sources[key] = "defaults"
+    for name, layer in layers:
+        if name == "sandbox":
+            values.update({k: layer[k] for k in _SANDBOX_ONLY if k in layer})
     return ChosenSettings(WorkspaceSettings(**values), sources)
 
 
