@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cio_tui.safe_text import csv_row
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -203,7 +205,7 @@ def duplicates_cmd(
                 ["group", "rule", "confidence", "needs_review", "primary", "cio_id", "id", "email", "created_at"]
             )
             for row in analysis.iter_member_rows():
-                writer.writerow(row)
+                writer.writerow(csv_row(row))  # workspace values: no cell a spreadsheet would run
         else:
             _print_text(analysis, limit, price)
         out.flush()
@@ -250,7 +252,9 @@ def _run_engine(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["group_id", "cio_id", "rules", "confidence", "is_primary", "needs_review_reason"])
     for row in rows:
-        writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row)])
+        writer.writerow(
+            csv_row("" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row))
+        )
 
 
 def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
