@@ -189,9 +189,16 @@ def duplicates_cmd(
             script = W.print_sql(dialect, table, result_table, from_export, columns, max_group_size)
         click.echo(script, nl=False)
         return
+    if dialect != "duckdb" or result_table != "cio_duplicate_groups":
+        raise click.UsageError("--dialect and --result-table shape a printed script: use them with --print-sql")
     if engine != "duckdb":
+        if as_json or as_csv:
+            raise click.UsageError(f"--engine {engine} writes the result table (CSV on stdout, or --out FILE); "
+                                   "--json and --csv are the embedded engine's listings")  # fmt: skip
         _run_engine(ctx, engine, from_export, live, table, dsn, spark_master, columns, max_group_size, out_file, price)
         return
+    if table or dsn:
+        raise click.UsageError("--table and --dsn go with --engine postgres (or --table with --print-sql)")
     _check_source(from_export, live)
     with _analyse(ctx, from_export, live, keep_attributes=False, columns=columns, max_size=max_group_size) as analysis:
         if out_file:
