@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
+from cio_tui.tui.focus import FocusModel, is_text_field
 from cio_tui.tui.widgets.banner import AreaBar, Banner
 from cio_tui.tui.widgets.footer import AreaFooter
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cio_tui.tui.app import CioApp
 
 
-class AreaScreen(Screen[None]):
+class AreaScreen(FocusModel, Screen[None]):
     AREA: ClassVar[str] = ""
     """Mode name of this area (a key of ``cio_tui.tui.areas.AREAS_BY_MODE``)."""
     HELP: ClassVar[str] = ""
@@ -70,11 +70,15 @@ class AreaScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # shown (and useful) only while a text field has focus
-            return isinstance(self.focused, Input | TextArea)
+            return is_text_field(self.focused)
         return True
 
     def action_leave_field(self) -> None:
-        self.set_focus(None)
+        self.focus_home()
+
+    def unsaved_text(self) -> str | None:
+        """What the operator typed or pasted here that quitting would lose, in words (``None``: nothing)."""
+        return None
 
     @on(Worker.StateChanged)
     def _on_worker_failed(self, event: Worker.StateChanged) -> None:
