@@ -70,11 +70,11 @@ def serve(db: Path, n_leads: int, fault_rate: float, seed: int, probe_file: Path
     server = ServerThread(db, settings)
     sandbox = sandbox_of(server.app)
     probe = Probe()
-    identify, check = sandbox.semantics.identify, sandbox.limits.check
+    identify, check = sandbox.engine.ops.identify, sandbox.limits.check
 
-    def counting_identify(path: Any, body: Any) -> None:
+    def counting_identify(path: Any, body: Any, **kw: Any) -> None:
         probe.applied[path.value] += 1
-        identify(path, body)
+        identify(path, body, **kw)
 
     def counting_check(api: str) -> float:
         wait = check(api)
@@ -82,7 +82,7 @@ def serve(db: Path, n_leads: int, fault_rate: float, seed: int, probe_file: Path
             probe.limited[api] += 1
         return wait
 
-    sandbox.semantics.identify = counting_identify
+    sandbox.engine.ops.identify = counting_identify  # type: ignore[method-assign]
     sandbox.limits.check = counting_check
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))

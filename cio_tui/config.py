@@ -27,6 +27,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from cio_tui.errors import NextStep, UserError
+
 APP_NAME = "cio-tui"
 ENV_PROFILE_NAME = "env"
 SECRET_FIELDS = frozenset({"track_api_key", "app_api_key"})
@@ -35,8 +37,10 @@ PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 Region = Literal["us", "eu"]
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """The configuration cannot be used as it is (bad file, unknown profile...). The message says what to do."""
+
+    next_step = NextStep.FIX_PROFILE
 
 
 def default_config_file() -> Path:
@@ -102,7 +106,7 @@ class Profile(BaseModel):
 
     def origins(self) -> tuple[str, str]:
         """(track_origin, app_origin): the overrides when set, else the documented hosts of the region."""
-        from cio_tui.customerio.client import default_origins
+        from cio_tui.regions import default_origins
 
         track, app = default_origins(self.region)
         return self.track_url or track, self.app_url or app

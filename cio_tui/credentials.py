@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from cio_tui.errors import NextStep, UserError
+
 SERVICE = "cio-tui"
 KeyKind = Literal["track", "app"]
 KEY_KINDS: tuple[KeyKind, ...] = ("track", "app")
@@ -29,8 +31,10 @@ REDACTED = "********"
 log = logging.getLogger(__name__)
 
 
-class CredentialError(Exception):
+class CredentialError(UserError):
     """Keys are missing or cannot be stored. The message says what to do; it never holds a key."""
+
+    next_step = NextStep.ENTER_KEYS
 
 
 def entry_name(profile: str, kind: KeyKind) -> str:

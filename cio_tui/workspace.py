@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,19 @@ class Workspace:
     client: CustomerIOClient
     fingerprint: str
     data_dir: Path
+    read_own_settings: Callable[[], dict[str, Any]] | None = None
+    """For a workspace that can tell its own behaviour settings (the embedded sandbox): a function that reads them
+    now (identifier mode, auto-merge, email updates by id). ``None`` for Customer.io, which does not publish them."""
+
+    def own_settings(self) -> dict[str, Any]:
+        """The workspace's settings as it reports them, ``{}`` when it cannot. Reads a file for the sandbox: call
+        it off the event loop in the TUI."""
+        if self.read_own_settings is None:
+            return {}
+        try:
+            return self.read_own_settings()
+        except Exception:  # best effort: an unreadable sandbox file falls back to the next source of settings
+            return {}
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -59,6 +73,17 @@ class Workspace:
     def describe(self) -> str:
         kind = "sandbox" if self.is_sandbox else f"region {self.region.upper()}"
         return f"{self.name} ({kind})"
+
+    @property
+    def confirm_word(self) -> str:
+        """What the operator types to confirm a write. The environment profile is always called ``env``, the same
+        word for every workspace, so it proves nothing: its site id names the workspace instead."""
+        return self.profile.site_id if self.name == ENV_PROFILE_NAME and not self.is_sandbox else self.name
+
+    @property
+    def confirm_label(self) -> str:
+        """What ``confirm_word`` is, in words, for the prompt."""
+        return "site id" if self.confirm_word != self.name else "workspace name"
 
 
 def sandbox_db_path(settings: Settings) -> Path:
@@ -164,9 +189,11 @@ async def open_workspace(
             transport = embedded_transport(db_path)
         track, app = SecretStr(SANDBOX_TRACK_KEY), SecretStr(SANDBOX_APP_KEY)
         name, is_sandbox = SANDBOX_NAME, True
+        read_own_settings: Callable[[], dict[str, Any]] | None = _sandbox_settings_reader(sandbox_db_path(settings))
     else:
         profile, track, app = resolve_profile(settings, credentials, profile_name)
         name, is_sandbox = profile.name, False
+        read_own_settings = None
     client = build_client(settings, profile, track, app, transport=transport, **client_kwargs)
     fingerprint = fingerprint_of(profile.region, profile.site_id)
     data_dir = workspace_dir(settings, fingerprint)
@@ -179,7 +206,21 @@ async def open_workspace(
         client=client,
         fingerprint=fingerprint,
         data_dir=data_dir,
+        read_own_settings=read_own_settings,
     )
+
+
+_OWN_SETTINGS = ("mode", "auto_merge", "email_update_by_id")
+
+
+def _sandbox_settings_reader(db_path: Path) -> Callable[[], dict[str, Any]]:
+    def read() -> dict[str, Any]:
+        from cio_tui.sandbox.info import workspace_info
+
+        info = workspace_info(db_path)
+        return {key: info[key] for key in _OWN_SETTINGS if key in info}
+
+    return read
 
 
 __all__ = [

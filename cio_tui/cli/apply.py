@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, obj_of, run, workspace
+from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 
 class ProgressLine:
@@ -88,10 +88,14 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                     for line in _preview(plan, states):
                         click.echo(line, err=True)
                     typed = click.prompt(
-                        f"Type the workspace name ({ws.name}) to apply", err=True, default="", show_default=False
+                        f"Type the {ws.confirm_label} ({ws.confirm_word}) to apply",
+                        err=True,
+                        default="",
+                        show_default=False,
                     )
-                    if typed.strip() != ws.name:
-                        raise Exit(EXIT_USER, "not applied: the name typed does not match the workspace")
+                    if typed.strip() != ws.confirm_word:
+                        what = "name" if ws.confirm_label == "workspace name" else ws.confirm_label
+                        raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
                 options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())

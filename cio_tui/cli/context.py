@@ -16,26 +16,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE, EXIT_USER, NextStep, UserError, classify
+
 if TYPE_CHECKING:
     from cio_tui.config import Settings
     from cio_tui.credentials import CredentialStore
     from cio_tui.workspace import Workspace
 
 T = TypeVar("T")
-
-EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_AUTH, EXIT_NETWORK = 0, 1, 2, 3, 4
-USER_ERROR_NAMES = frozenset(
-    {"PlanError", "WrongWorkspaceError", "CsvFormatError", "ConfigError", "CredentialError", "IdentifierError"}
-)
-
-
-class UserError(Exception):
-    """Raise from a command to stop with a plain message and ``exit_code`` (1 unless given)."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USER) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
 
 @dataclass
 class CliContext:
@@ -143,37 +131,31 @@ class CliContext:
         return name or "(default)"
 
     def describe_error(self, exc: BaseException) -> tuple[str, int] | None:
-        """(message, exit code) for a known error, None for an unexpected one."""
+        """(message, exit code) for an error the operator can act on (:func:`cio_tui.errors.classify`), None for an
+        unexpected one. A key the workspace refused is named with the profile and the command that checks it."""
         from cio_tui.customerio import errors as e
 
-        profile = self._profile_label()
-        if isinstance(exc, e.CustomerIOError):
+        found = classify(exc)
+        if found is None:
+            return None
+        code, step = found
+        if isinstance(exc, e.CustomerIOError) and step in (NextStep.FIX_KEYS, NextStep.WIDEN_KEY):
+            profile = self._profile_label()
             label = {"track": "Track API key", "app": "App API key"}.get(exc.api or "", "API key")
-            if isinstance(exc, e.AuthError):
+            if step is NextStep.FIX_KEYS:
                 extra = " (or the site id is wrong)" if exc.api == "track" else ""
                 return (
                     f"authentication failed for the {label} of profile {profile}{extra}. "
                     f"Run `cio-tui profile check {profile}` to see which key fails, and "
                     f"`cio-tui profile add {profile}` to enter it again",
-                    EXIT_AUTH,
+                    code,
                 )
-            if isinstance(exc, e.PermissionDeniedError):
-                return (
-                    f"the {label} of profile {profile} is not allowed to do this (HTTP {exc.status}): "
-                    "give the key a wider scope in Customer.io",
-                    EXIT_AUTH,
-                )
-            if isinstance(exc, e.RegionError | e.NetworkError | e.ServerError | e.RateLimitedError):
-                return str(exc), EXIT_NETWORK
-            if isinstance(exc, e.UncertainWriteError):
-                return str(exc), EXIT_NETWORK
-            return str(exc), EXIT_USER
-        code = getattr(exc, "exit_code", None)
-        if isinstance(code, int) and not isinstance(code, bool):
-            return str(exc), code
-        if type(exc).__name__ in USER_ERROR_NAMES or isinstance(exc, FileNotFoundError):
-            return str(exc), EXIT_USER
-        return None
+            return (
+                f"the {label} of profile {profile} is not allowed to do this (HTTP {exc.status}): "
+                "give the key a wider scope in Customer.io",
+                code,
+            )
+        return str(exc), code
 
 
 def echo_json(data: Any) -> None:

@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from cio_tui.cli.context import CliContext
     from cio_tui.identity.duplicates.engine import DuplicateAnalysis
+    from cio_tui.identity.duplicates.workspace_match import WorkspaceMatch
 
 MAX_PRINTED_PROBLEMS = 1000
 
@@ -218,7 +221,11 @@ def plan_merge_duplicates(
         groups = analysis.groups()
         with cli.guard():
             apply_choices(groups, primaries=primaries, excludes=excludes, forces=forces)
-            ws_name, fingerprint = cli.run(_workspace_identity(cli))
+            ws_name, fingerprint, match = cli.run(
+                _workspace_identity(cli, (m.cio_id or "" for g in groups for m in g.members))
+            )
+            if (warning := match.warning(ws_name)) is not None:
+                click.echo(f"warning: {warning}", err=True)
             build = build_merge_plan(
                 groups,
                 workspace_fingerprint=fingerprint,
@@ -226,12 +233,14 @@ def plan_merge_duplicates(
                 min_confidence=min_confidence,
                 source_note=analysis.export.path.name,
             )
-            save_plan(build.plan, out)
+            if build.plan.operations:
+                save_plan(build.plan, out)
+    empty = not build.plan.operations
     if as_json:
         click.echo(
             json.dumps(
                 {
-                    "plan": out,
+                    "plan": None if empty else out,
                     "plan_id": build.plan.plan_id,
                     "groups": build.merged_groups,
                     "operations": len(build.plan.operations),
@@ -241,14 +250,23 @@ def plan_merge_duplicates(
                 indent=2,
             )
         )
-        return
-    for line in build.summary_lines():
-        click.echo(line)
-    click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
+    else:
+        for line in build.summary_lines():
+            click.echo(line)
+        if not empty:
+            click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
+    if empty:
+        cli.fail(
+            f"no plan written to {out}: no merge is left to apply (the groups left out are counted with why); "
+            "lower --min-confidence or change --primary/--exclude/--force, then plan again"
+        )
 
 
-async def _workspace_identity(cli: CliContext) -> tuple[str, str]:
-    """(name, fingerprint) of the workspace the plan is for (``--profile``/``--sandbox``/environment)."""
+async def _workspace_identity(cli: CliContext, cio_ids: Iterable[str]) -> tuple[str, str, WorkspaceMatch]:
+    """(name, fingerprint) of the workspace the plan is for (``--profile``/``--sandbox``/environment), and whether a
+    sample of the export's people is in it (read-only)."""
+    from cio_tui.identity.duplicates.workspace_match import match_workspace
+
     ws = await cli.open_workspace()
     async with ws:
-        return ws.name, ws.fingerprint
+        return ws.name, ws.fingerprint, await match_workspace(ws.client, cio_ids)

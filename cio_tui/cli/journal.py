@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cio_tui.cli.workspace_run import EXIT_USER, Exit, echo_json, obj_of, run, workspace
+from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
 
 
 async def _with_journal(ctx: click.Context, fn: Any) -> Any:
@@ -28,9 +28,7 @@ def _resolve(journal: Any, plan: str) -> str:
     try:
         return journal.find_plan(plan)
     except KeyError as exc:
-        raise Exit(
-            EXIT_USER, f"no plan {exc.args[0]} in this workspace's journal; see `cio-tui journal list`"
-        ) from None
+        raise UserError(f"no plan {exc.args[0]} in this workspace's journal; see `cio-tui journal list`") from None
 
 
 @click.group("journal", invoke_without_command=True)

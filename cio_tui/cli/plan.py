@@ -1,6 +1,7 @@
 """``cio-tui plan convert-leads|fix-identifiers ...``: check the input rows and write a plan to review and apply.
 
 Exit 0 whenever a plan was written, even when rows were left out (they are listed with their line and reason).
+A plan with no operation is not written (there would be nothing to apply) and the command exits 1.
 ``plan merge-duplicates`` is added to this group by the duplicates module.
 """
 
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cio_tui.cli.workspace_run import echo_json, obj_of, run, workspace
+from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +44,9 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
     from cio_tui.identity.plan import save_plan
     from cio_tui.identity.rows import merge_plan
 
-    save_plan(build.plan, out)
+    empty = not build.plan.operations
+    if not empty:
+        save_plan(build.plan, out)
     merge_file = None
     if proposals_out and build.proposals:
         merge_file = save_plan(
@@ -52,7 +55,7 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
     if as_json:
         echo_json(
             {
-                "plan": str(Path(out)),
+                "plan": None if empty else str(Path(out)),
                 "plan_id": build.plan.plan_id,
                 "operations": len(build.plan.operations),
                 "summary": build.plan.summary().model_dump(mode="json"),
@@ -61,12 +64,21 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
                 "merge_plan": str(merge_file) if merge_file else None,
             }
         )
-        return
-    for line in build.summary_lines():
-        click.echo(line)
-    click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
-    if merge_file:
-        click.echo(f"merge proposals written to {merge_file} (a merge plan; apply it only after review)")
+    else:
+        for line in build.summary_lines():
+            click.echo(line)
+        if not empty:
+            click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
+        if merge_file:
+            click.echo(f"merge proposals written to {merge_file} (a merge plan; apply it only after review)")
+    if empty:
+        raise UserError(NOTHING_TO_PLAN.format(out=out))
+
+
+NOTHING_TO_PLAN = (
+    "no plan written to {out}: no operation is left to apply (each row left out is listed with why); "
+    "fix the rows and plan again"
+)
 
 
 def _input_csv(flag: str, dest: str, text: str) -> Callable[[F], F]:

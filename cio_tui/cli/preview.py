@@ -42,6 +42,28 @@ async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> s
     return chosen.note
 
 
+def read_subscriptions_file(path: Path) -> Any:
+    """The checked subscriptions of ``path``; exits 1 with every problem (subscription and field) listed."""
+    from cio_tui.safe_text import terminal_safe
+    from cio_tui.segment.subscriptions import SubscriptionsError, read_subscriptions
+
+    if not path.is_file():
+        raise click.UsageError(f"no such file: {path}")
+    try:
+        return read_subscriptions(path.read_text(encoding="utf-8"))
+    except (SubscriptionsError, UnicodeDecodeError) as exc:
+        problems = exc.problems if isinstance(exc, SubscriptionsError) else [f"not UTF-8 text: {exc}"]
+        click.echo(f"error: cannot use the subscriptions in {click.format_filename(path)}:", err=True)
+        for problem in problems:
+            click.echo(f"  {terminal_safe(problem)}", err=True)
+        sys.exit(1)
+
+
+def batch_item_check() -> Any:
+    """Which batch items Customer.io would refuse (207), from the model of Customer.io; None before it exists."""
+    return None
+
+
 @click.command("preview")
 @click.argument("source", required=False, default="-", metavar="[FILE|-]")
 @click.option("--offline", is_flag=True, help="Skip the workspace: no outcome prediction, no network.")
@@ -63,6 +85,15 @@ async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> s
     default=None,
     help="Whether the workspace allows updates to email using ID (default: as for --mode, else off).",
 )
+@click.option(
+    "--subscriptions",
+    "subscriptions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Your Actions destination's mappings, as Segment's Public API returns them from "
+    "GET /destinations/{destinationId}/subscriptions; without it the default presets apply.",
+)
 @click.pass_obj
 def preview_cmd(
     obj: Any,
@@ -72,17 +103,21 @@ def preview_cmd(
     mode: str | None,
     auto_merge: bool | None,
     email_update_by_id: bool | None,
+    subscriptions_file: Path | None,
 ) -> None:
     """Show what the classic and the Actions destinations send for Segment calls, and what would happen.
 
     FILE (or stdin with -) holds JSON messages, JSON lines or pasted analytics.* calls.
     """
+    from cio_tui.safe_text import terminal_safe
     from cio_tui.segment import ParseError, preview_text, results_json
+    from cio_tui.segment.preview import batches_for
     from cio_tui.segment.report import render_text
 
+    subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
     text = _read_source(source)
     try:
-        results = preview_text(text)
+        results = preview_text(text, subscriptions=subscriptions)
     except ParseError as exc:
         click.echo(f"error: cannot read the input at line {exc.line}, column {exc.column}: {exc.reason}", err=True)
         sys.exit(1)
@@ -90,9 +125,11 @@ def preview_cmd(
     if not offline:
         overrides = {"mode": mode, "auto_merge": auto_merge, "email_update_by_id": email_update_by_id}
         note = obj.run(_predict(obj, results, overrides))
+    check = batch_item_check()
     if as_json:
-        click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(results_json(results, subscriptions, check), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(results), nl=False)
+        batches = batches_for(results, subscriptions, check) if subscriptions else None
+        click.echo(terminal_safe(render_text(results, subscriptions, batches)), nl=False)
         if note:
             click.echo(f"\nWorkspace settings for the outcomes: {note}")

@@ -44,13 +44,21 @@ def sandbox_group() -> None:
               help="Automatic merge of an id-only and an email-only person [on, or what the db says].")
 @click.option("--email-update-by-id/--no-email-update-by-id", "email_update_by_id", default=None,
               help='"Allow updates to email using ID" [off, or what the db says].')
-@click.option("--track-rps", type=click.FloatRange(0), default=100.0, show_default=True, help="Track limit, 0 = off.")
+@click.option("--phone-identifiers/--no-phone-identifiers", "phone_identifiers", default=None,
+              help="Phone as an identifier (v2 identifiers.phone, App id_type=phone) [off, or what the db says].")
+@click.option("--anonymous-merge/--no-anonymous-merge", "anonymous_merge", default=None,
+              help="Anonymous event merging on identify [on, or what the db says].")
+@click.option("--ignore-older-updates/--no-ignore-older-updates", "ignore_older_updates", default=None,
+              help="v2 identify older than the last update is ignored (assumed) [on, or what the db says].")
+@click.option("--track-rps", type=click.FloatRange(0), default=1000.0, show_default=True,
+              help="Track limit (Customer.io's published soft limit), 0 = off.")
 @click.option("--app-rps", type=click.FloatRange(0), default=10.0, show_default=True, help="App limit, 0 = off.")
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of requests answered with 429/5xx or a dropped connection (reproducible from --seed).")
 @click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True, help="Added per request.")
 def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: int | None, mode: str | None,
-              auto_merge: bool | None, email_update_by_id: bool | None, track_rps: float, app_rps: float,
+              auto_merge: bool | None, email_update_by_id: bool | None, phone_identifiers: bool | None,
+              anonymous_merge: bool | None, ignore_older_updates: bool | None, track_rps: float, app_rps: float,
               fault_rate: float, latency_ms: float) -> None:
     """Serve the sandbox on HOST:PORT and print its URL and credentials. Stop with Ctrl-C or SIGTERM."""
     from cio_tui.sandbox.embedded import ensure_seeded
@@ -63,7 +71,8 @@ def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: in
     if not seeded and people is not None:
         click.echo(f"The workspace at {path} already exists; --people is ignored (run `cio-tui sandbox reset`).")
     settings = SandboxSettings(
-        mode=mode, auto_merge=auto_merge, email_update_by_id=email_update_by_id, track_rps=track_rps,
+        mode=mode, auto_merge=auto_merge, email_update_by_id=email_update_by_id, phone_identifiers=phone_identifiers,
+        anonymous_merge=anonymous_merge, ignore_older_updates=ignore_older_updates, track_rps=track_rps,
         app_rps=app_rps, fault_rate=fault_rate, fault_seed=DEFAULT_SEED if seed is None else seed,
         latency_ms=latency_ms,
     )

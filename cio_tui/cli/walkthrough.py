@@ -19,21 +19,15 @@ T = TypeVar("T")
 
 
 def _run(ctx: click.Context, work: Callable[[WalkthroughService], Awaitable[T]]) -> T:
-    """Open the workspace through the CLI context, run ``work`` with the walkthrough service, close the client."""
+    """Run ``work`` with the walkthrough service of the command line's workspace (the CLI's one plumbing)."""
+    from cio_tui.cli.workspace_run import run, workspace
     from cio_tui.walkthrough.service import WalkthroughService
 
-    cli = ctx.find_root().obj
-
     async def main() -> T:
-        workspace = await cli.open_workspace()
-        try:
-            return await work(WalkthroughService(workspace))
-        finally:
-            closer = getattr(workspace, "aclose", None) or getattr(workspace.client, "aclose", None)
-            if closer is not None:
-                await closer()
+        async with workspace(ctx.find_root().obj) as ws:
+            return await work(WalkthroughService(ws))
 
-    return cli.run(main())
+    return run(ctx, main)
 
 
 def _status_text(ov: Overview) -> str:

@@ -27,16 +27,7 @@ from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.ratelimit import TokenBucket
 from cio_tui.customerio.track import TrackMixin
-
-US_TRACK = "https://track.customer.io"
-EU_TRACK = "https://track-eu.customer.io"
-US_APP = "https://api.customer.io"
-EU_APP = "https://api-eu.customer.io"
-
-
-def default_origins(region: str) -> tuple[str, str]:
-    """(track_origin, app_origin) for a region. Origins have no path: the client adds /api/v1, /api/v2, /v1."""
-    return (EU_TRACK, EU_APP) if region == "eu" else (US_TRACK, US_APP)
+from cio_tui.regions import default_origins
 
 
 class CustomerIOClient(TrackMixin, AppMixin):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, NextStep, UserError
+
 
 @dataclass(frozen=True)
 class ErrorDetail:
@@ -49,7 +51,7 @@ def parse_error_body(body: Any) -> list[ErrorDetail]:
 
 
 @dataclass
-class CustomerIOError(Exception):
+class CustomerIOError(UserError):
     """Base class. ``message`` is safe to show: it never holds keys or request bodies."""
 
     message: str
@@ -73,13 +75,22 @@ class CustomerIOError(Exception):
 class AuthError(CustomerIOError):
     """401: the key (or site id) is wrong."""
 
+    exit_code = EXIT_AUTH
+    next_step = NextStep.FIX_KEYS
+
 
 class PermissionDeniedError(CustomerIOError):
     """403 (or a 401 on one endpoint only): the key is valid but its scope does not allow this call."""
 
+    exit_code = EXIT_AUTH
+    next_step = NextStep.WIDEN_KEY
+
 
 class RegionError(CustomerIOError):
     """A 3xx from Customer.io: the account lives in the other region. ``right_region`` names it when known."""
+
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.FIX_REGION
 
     right_region: str | None = None
 
@@ -95,6 +106,9 @@ class ConflictError(CustomerIOError):
 class RateLimitedError(CustomerIOError):
     """429 after the retries ran out. ``retry_after`` is in seconds when the server said."""
 
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.WAIT
+
     retry_after: float | None = None
 
 
@@ -105,9 +119,15 @@ class InvalidInputError(CustomerIOError):
 class ServerError(CustomerIOError):
     """5xx after the retries ran out (reads) or at once (writes that surely did not take effect)."""
 
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.RETRY_LATER
+
 
 class NetworkError(CustomerIOError):
     """The server could not be reached (DNS, connect, TLS) or a read timed out."""
+
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.CHECK_NETWORK
 
 
 class UncertainWriteError(CustomerIOError):
@@ -115,6 +135,9 @@ class UncertainWriteError(CustomerIOError):
 
     It must not be resent blindly; the apply engine reconciles it by reading the person.
     """
+
+    exit_code = EXIT_NETWORK
+    next_step = NextStep.RECONCILE
 
 
 STATUS_ERRORS: dict[int, type[CustomerIOError]] = {

@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from cio_tui.errors import UserError
+
 MAX_ID_BYTES = 150
 
 # Deliberately simple: one @, something on each side, a dot in the domain, no spaces.
@@ -26,7 +28,7 @@ class IdKind(StrEnum):
     CIO_ID = "cio_id"
 
 
-class IdentifierError(ValueError):
+class IdentifierError(UserError, ValueError):
     """A value that cannot be used as the identifier kind it was given as. The message says what to do."""
 
 

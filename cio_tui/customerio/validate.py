@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 import httpx
 from pydantic import BaseModel, SecretStr
 
-from cio_tui.customerio.client import US_TRACK, CustomerIOClient, default_origins
+from cio_tui.customerio.client import CustomerIOClient
 from cio_tui.customerio.errors import (
     AuthError,
     CustomerIOError,
@@ -24,6 +24,7 @@ from cio_tui.customerio.errors import (
     RegionError,
 )
 from cio_tui.customerio.models import RegionInfo
+from cio_tui.regions import US_TRACK, default_origins
 
 Outcome = Literal["ok", "invalid", "forbidden", "wrong_region", "unreachable", "missing", "error"]
 PROBE_EMAIL = "nobody@example.invalid"

@@ -40,6 +40,7 @@ from cio_tui.identity.apply_checks import (
     precondition_misses,
     send_operation,
     snapshot,
+    stale_reason,
     take_batch,
     target_misses,
 )
@@ -259,7 +260,7 @@ class ApplyEngine:
                 records.append(
                     Record(plan_id, op.op_id, OpState.SKIPPED_STALE, kind=op.kind, before=before, detail=detail)
                 )
-                self._set(op, OpState.SKIPPED_STALE, detail, reason="stale (the person changed since planning)")
+                self._set(op, OpState.SKIPPED_STALE, detail, reason=stale_reason(op, people))
             else:
                 note = "read back: the earlier write did not take effect" if prev.in_doubt else None
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))

@@ -38,6 +38,17 @@ def precondition_misses(op: Operation, people: People) -> list[str]:
     return [m for s in op.preconditions for m in s.mismatches(people.get(s.cio_id))]
 
 
+STALE_CHANGED = "stale (the person changed since planning)"
+STALE_MISSING = "stale (the person is not in this workspace: deleted since planning, or planned from another workspace)"
+
+
+def stale_reason(op: Operation, people: People) -> str:
+    """The reason group of a stale operation: a person who is not found at all is not "changed since planning"
+    (a plan made from another workspace's export finds nobody), so the two are told apart."""
+    missing = any(s.exists and s.cio_id not in people for s in op.preconditions)
+    return STALE_MISSING if missing else STALE_CHANGED
+
+
 def take_batch(todo: deque[Operation], busy: set[str], size: int) -> list[Operation]:
     """Take the next operations in plan order, none touching a person in ``busy`` or already in the batch (those
     stay at the front of ``todo``, in order), so one person's operations never run concurrently or out of order."""

@@ -74,7 +74,9 @@ def check_change(change: IdentifierChange) -> str | None:
 
 
 def _excluded(c: IdentifierChange, reason: str, action: str) -> ExcludedRow:
-    return ExcludedRow(line=c.line, key=f"cio_{c.cio_id}", value=c.describe(), reason=reason, action=action)
+    # the row may carry the cio_id raw or already prefixed (rows refused before normalising): prefix it once
+    key = c.cio_id if c.cio_id.startswith("cio_") else f"cio_{c.cio_id}"
+    return ExcludedRow(line=c.line, key=key, value=c.describe(), reason=reason, action=action)
 
 
 def _duplicates(changes: list[IdentifierChange]) -> tuple[list[IdentifierChange], list[ExcludedRow]]:

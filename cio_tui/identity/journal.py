@@ -26,12 +26,13 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cio_tui.errors import UserError
 from cio_tui.identity.plan import Plan
 
 JOURNAL_FILE = "journal.sqlite"
 
 
-class ApplyLockedError(RuntimeError):
+class ApplyLockedError(UserError, RuntimeError):
     """Another apply holds this workspace's journal."""
 
     exit_code = 1

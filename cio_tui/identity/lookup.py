@@ -94,27 +94,17 @@ class ChosenSettings:
         return f"Assuming {what} ({'; '.join(parts)})."
 
 
-def _sandbox_flags(settings: Any) -> dict[str, Any]:
-    try:
-        from cio_tui.sandbox.info import workspace_info
-        from cio_tui.workspace import sandbox_db_path
-
-        info = workspace_info(sandbox_db_path(settings))
-        return {k: info[k] for k in _KEYS if k in info}
-    except Exception:  # best effort: an unreadable sandbox db falls back to the next source
-        return {}
-
-
 def choose_settings(
     workspace: Any, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
 ) -> ChosenSettings:
     """The workspace behaviour predictions assume, per key: explicit ``overrides`` (CLI flags, not None) > the
-    sandbox's own settings (read from its database, for the embedded sandbox) > ``recorded`` (the operator's
+    sandbox's own settings (``Workspace.own_settings``, the embedded sandbox only) > ``recorded`` (the operator's
     Walkthrough step-2 record, see ``cio_tui.walkthrough.recorded``) > Customer.io's documented defaults.
     Reads a file for the sandbox: call it off the event loop (``asyncio.to_thread``) in the TUI."""
     layers: list[tuple[str, dict[str, Any]]] = [("flags", {k: v for k, v in overrides.items() if v is not None})]
-    if getattr(workspace, "is_sandbox", False) and settings is not None:
-        layers.append(("sandbox", _sandbox_flags(settings)))
+    own = getattr(workspace, "own_settings", None)
+    if getattr(workspace, "is_sandbox", False) and own is not None:
+        layers.append(("sandbox", own()))
     layers.append(("walkthrough", {k: v for k, v in (recorded or {}).items() if v is not None}))
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person
+from cio_tui.errors import UserError
 
 PLAN_VERSION = 1
 
@@ -39,7 +40,7 @@ def fingerprint(region: str, site_id: str) -> str:
     return f"{region}:{hashlib.sha256(site_id.encode()).hexdigest()[:16]}"
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan that cannot be read or used; the message says what to do."""
 
 

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict
 from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person, PersonRef
+from cio_tui.errors import UserError
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import Operation, Plan, PlanSource
 
 
-class CsvFormatError(ValueError):
+class CsvFormatError(UserError, ValueError):
     """The file is not the CSV expected; the message names the header to use."""
 
 

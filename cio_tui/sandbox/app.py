@@ -18,35 +18,35 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cio_tui.model import Engine
 from cio_tui.sandbox import app_api, track_api
 from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection, Fault, FaultInjector
 from cio_tui.sandbox.limits import RateLimits, retry_after_header
 from cio_tui.sandbox.routing import Ctx, Router, json_response, raw_segments
-from cio_tui.sandbox.semantics import Semantics
 from cio_tui.sandbox.settings import SandboxSettings, WorkspaceFlags
 from cio_tui.sandbox.store import Store
 
 ENVIRONMENT_ID = 90210
+FLAG_KEYS = (
+    "mode", "auto_merge", "email_update_by_id", "phone_identifiers", "anonymous_merge", "ignore_older_updates"
+)
 
 
 class Sandbox:
-    """Runtime state of one served workspace: store, semantics, limits and faults."""
+    """Runtime state of one served workspace: store, engine, limits and faults."""
 
     def __init__(self, db_path: str | Path, settings: SandboxSettings) -> None:
         self.settings = settings
         self.store = Store(db_path)
         self.clock = settings.clock
         with self.store.tx():
-            for key, value in (
-                ("mode", settings.mode),
-                ("auto_merge", settings.auto_merge),
-                ("email_update_by_id", settings.email_update_by_id),
-            ):
+            for key in FLAG_KEYS:
+                value = getattr(settings, key)
                 if value is not None:
                     self.store.set_meta(key, int(value) if isinstance(value, bool) else value)
         self._flags = self._read_flags()
-        self.semantics = Semantics(self.store, self.flags, self.clock)
+        self.engine = Engine(self.store, self.flags, self.clock)
         self.limits = RateLimits(settings.track_rps, settings.app_rps)
         self.faults = FaultInjector(settings.fault_rate, settings.fault_seed)
         self.environment_id = int(self.store.get_meta("environment_id", str(ENVIRONMENT_ID)) or ENVIRONMENT_ID)
@@ -57,11 +57,12 @@ class Sandbox:
 
     def _read_flags(self) -> WorkspaceFlags:
         get = self.store.get_meta
-        return WorkspaceFlags(
-            mode="id_only" if get("mode") == "id_only" else "email_or_id",
-            auto_merge=get("auto_merge", "1") == "1",
-            email_update_by_id=get("email_update_by_id", "0") == "1",
-        )
+        defaults = WorkspaceFlags()
+        on = {k: get(k, "1" if getattr(defaults, k) else "0") == "1" for k in FLAG_KEYS if k != "mode"}
+        return WorkspaceFlags(mode="id_only" if get("mode") == "id_only" else "email_or_id", **on)
+
+    def after_write(self) -> None:
+        """A hook run after every Track write (a fault such as a visibility lag can attach here)."""
 
     def flags(self) -> WorkspaceFlags:
         return self._flags

@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 
 from starlette.responses import Response
 
+from cio_tui.model import reads
+from cio_tui.model.person import Person
+from cio_tui.model.validation import MAX_BULK_IDS, MAX_SEARCH_LIMIT, InvalidRequest
 from cio_tui.sandbox import search
 from cio_tui.sandbox.routing import Ctx, Router, json_response
-from cio_tui.sandbox.store import Person
-from cio_tui.sandbox.validation import MAX_BULK_IDS, MAX_SEARCH_LIMIT, Ident, InvalidRequest, as_string
 
 DOWNLOAD_PREFIX = "/_sandbox/downloads"
 
@@ -28,22 +29,11 @@ def not_found() -> Response:
 
 
 def _id_type(ctx: Ctx) -> str:
-    id_type = ctx.query("id_type") or "id"
-    if id_type == "phone":
-        raise InvalidRequest("id_type phone is not enabled in this workspace", "id_type")
-    if id_type not in ("id", "email", "cio_id"):
-        raise InvalidRequest(f"unknown id_type '{id_type}'", "id_type")
-    if id_type == "email" and not ctx.sb.flags().email_is_identifier:
-        raise InvalidRequest("id_type email is not available in an ID-only workspace", "id_type")
-    return id_type
-
-
-def _ident(id_type: str, value: str) -> Ident:
-    return Ident(id_type, value.removeprefix("cio_") if id_type == "cio_id" else value)
+    return reads.id_type_of(ctx.query("id_type"), ctx.sb.flags())
 
 
 def _person(ctx: Ctx) -> Person | None:
-    return ctx.sb.semantics.resolve(_ident(_id_type(ctx), ctx.params["customer"]))
+    return reads.person(ctx.sb.store, reads.ident(_id_type(ctx), ctx.params["customer"]))
 
 
 def _of_person(ctx: Ctx, read: Callable[[Person], T]) -> tuple[Person, T] | None:
@@ -58,30 +48,11 @@ def _next_token(rows: list[Any], limit: int) -> str:
     return search.encode_token(rows[limit - 1][0]) if len(rows) > limit else ""
 
 
-def ref(p: Person) -> dict[str, Any]:
-    return {"email": p.email, "id": p.id, "cio_id": p.cio_id}
+ref = reads.ref
 
 
 def customer_json(ctx: Ctx, p: Person) -> dict[str, Any]:
-    attributes = {k: as_string(v) for k, v in p.attrs.items()}
-    attributes.update(cio_id=p.cio_id, created_at=str(p.created_at))
-    if p.id is not None:
-        attributes["id"] = p.id
-    if p.email is not None:
-        attributes["email"] = p.email
-    if p.unsubscribed:
-        attributes["unsubscribed"] = "true"
-    devices = [
-        {"id": d, "platform": platform, "last_used": last} for d, platform, last in ctx.sb.store.devices(p.cio_id)
-    ]
-    return {
-        "id": p.id,
-        "identifiers": ref(p),
-        "attributes": attributes,
-        "timestamps": {"cio_id": p.created_at, "created_at": p.created_at, "_last_updated": p.updated_at},
-        "unsubscribed": p.unsubscribed,
-        "devices": devices,
-    }
+    return reads.customer_json(ctx.sb.store, p)
 
 
 def _limit(ctx: Ctx, default: int, maximum: int) -> int:
@@ -138,7 +109,7 @@ async def bulk_attributes(ctx: Ctx) -> Response:
     out = []
     with ctx.sb.store.lock:
         for value in ids:
-            p = ctx.sb.semantics.resolve(_ident(id_type, str(value)))
+            p = reads.person(ctx.sb.store, reads.ident(id_type, str(value)))
             if p is not None:
                 out.append({"customer": customer_json(ctx, p)})
     return json_response({"customers": out})

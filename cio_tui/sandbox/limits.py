@@ -1,4 +1,4 @@
-"""Per-API token buckets (App 10 req/s, Track 100 req/s by default; 0 = no limit), answered 429 + Retry-After."""
+"""Per-API token buckets (App 10 req/s, Track 1000 req/s by default; 0 = no limit), answered 429 + Retry-After."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from cio_tui.sandbox.validation import InvalidRequest
+from cio_tui.model.validation import InvalidRequest
 
 if TYPE_CHECKING:
     from cio_tui.sandbox.app import Sandbox

@@ -9,8 +9,8 @@ import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from cio_tui.model.validation import InvalidRequest, as_string
 from cio_tui.sandbox.store import Person, Store, norm_email
-from cio_tui.sandbox.validation import InvalidRequest, as_string
 
 Predicate = Callable[[Person], bool]
 FIXED_COLUMNS = ("cio_id", "id", "email", "created_at")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
-Mode = Literal["email_or_id", "id_only"]
-MODES: tuple[str, ...] = ("email_or_id", "id_only")
+from cio_tui.model.settings import MODES, Mode, WorkspaceSettings
+
+__all__ = ["MODES", "Mode", "ManualClock", "SandboxSettings", "WorkspaceFlags", "WorkspaceSettings", "wall_clock"]
 
 
 def wall_clock() -> int:
@@ -22,7 +22,10 @@ class SandboxSettings:
     mode: Mode | None = None  # [email_or_id]
     auto_merge: bool | None = None  # [True]
     email_update_by_id: bool | None = None  # [False]
-    track_rps: float = 100.0  # 0 = no limit
+    phone_identifiers: bool | None = None  # [False]
+    anonymous_merge: bool | None = None  # [True]
+    ignore_older_updates: bool | None = None  # [True]
+    track_rps: float = 1000.0  # 0 = no limit (Track's published soft limit)
     app_rps: float = 10.0  # 0 = no limit
     fault_rate: float = 0.0  # share of requests that fail (0..1)
     fault_seed: int = 0
@@ -31,17 +34,12 @@ class SandboxSettings:
     workspace_name: str = "Sandbox workspace"
 
 
-@dataclass(frozen=True)
-class WorkspaceFlags:
-    """The resolved workspace behaviour a request runs under."""
+# The resolved workspace behaviour a request runs under is the engine's own settings type.
+WorkspaceFlags = WorkspaceSettings
 
-    mode: Mode = "email_or_id"
-    auto_merge: bool = True
-    email_update_by_id: bool = False
-
-    @property
-    def email_is_identifier(self) -> bool:
-        return self.mode == "email_or_id"
+# Track's published limit is 1000 requests/second (soft): https://docs.customer.io/files/journeys-track.json
+TRACK_RPS_DEFAULT = 1000.0
+APP_RPS_DEFAULT = 10.0
 
 
 class ManualClock:

@@ -1,7 +1,8 @@
 """SQLite persistence of one sandbox workspace (one file per workspace, stdlib ``sqlite3``).
 
-The store knows rows, not Customer.io rules: ``semantics.py`` decides what a request does and calls these
-primitives inside one transaction per request (``Store.tx()``).
+The store knows rows, not Customer.io rules: it implements the engine's ``Storage`` interface
+(``cio_tui.model.person``); the engine (``cio_tui.model``) decides what a request does and calls these primitives
+inside one transaction per request (``Store.tx()``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cio_tui.model.person import Person, norm_email
 
 CIO_BASE = 0xA3000000  # cio_id = hex(CIO_BASE + pk): "a3000001", like the spec's examples
 
@@ -55,6 +57,26 @@ CREATE TABLE IF NOT EXISTS exports(
   id INTEGER PRIMARY KEY, status TEXT NOT NULL, total INTEGER NOT NULL, description TEXT,
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, token TEXT NOT NULL, csv BLOB);
 CREATE TABLE IF NOT EXISTS clusters(cluster_id INTEGER NOT NULL, kind TEXT NOT NULL, cio_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_ids(id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS anonymous_events(
+  pk INTEGER PRIMARY KEY, anonymous_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT, timestamp INTEGER NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS anonymous_events_id ON anonymous_events(anonymous_id, pk);
+CREATE TABLE IF NOT EXISTS metrics(
+  pk INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL, metric TEXT NOT NULL, timestamp INTEGER NOT NULL, data TEXT);
+CREATE TABLE IF NOT EXISTS objects(
+  type_id TEXT NOT NULL, object_id TEXT NOT NULL, attrs TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY(type_id, object_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relationships(
+  type_id TEXT NOT NULL, object_id TEXT NOT NULL, who TEXT NOT NULL, attrs TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY(type_id, object_id, who)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relationships_who ON relationships(who);
+"""
+
+# Columns added after the first release: an older workspace file gains them when opened.
+_ADDED_COLUMNS = (("people", "phone", "TEXT"), ("people", "last_ts", "INTEGER"))
+_AFTER_COLUMNS = """
+CREATE INDEX IF NOT EXISTS people_by_phone ON people(phone, created_at);
 """
 
 
@@ -62,28 +84,12 @@ def cio_for(pk: int) -> str:
     return format(CIO_BASE + pk, "x")
 
 
-def norm_email(value: str | None) -> str | None:
-    return value.strip().lower() if value else None
+_PCOLS = "pk, cio_id, id, email, created_at, updated_at, unsubscribed, attrs, phone, last_ts"
 
 
-@dataclass
-class Person:
-    pk: int
-    cio_id: str
-    id: str | None
-    email: str | None
-    created_at: int
-    updated_at: int
-    unsubscribed: bool = False
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_row(cls, row: tuple) -> Person:
-        pk, cio_id, id_, email, created_at, updated_at, unsub, attrs = row
-        return cls(pk, cio_id, id_, email, created_at, updated_at, bool(unsub), json.loads(attrs))
-
-
-_PCOLS = "pk, cio_id, id, email, created_at, updated_at, unsubscribed, attrs"
+def _person(row: tuple) -> Person:
+    pk, cio_id, id_, email, created_at, updated_at, unsub, attrs, phone, last_ts = row
+    return Person(pk, cio_id, id_, email, created_at, updated_at, bool(unsub), json.loads(attrs), phone, last_ts)
 
 
 class Store:
@@ -101,6 +107,11 @@ class Store:
         self.db.execute("PRAGMA mmap_size=268435456")
         self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.executescript(SCHEMA)
+        for table, column, decl in _ADDED_COLUMNS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+        self.db.executescript(_AFTER_COLUMNS)
         self._depth = 0
 
     def close(self) -> None:
@@ -142,45 +153,65 @@ class Store:
     # -- people -------------------------------------------------------------------------------------
     def by_cio(self, cio_id: str) -> Person | None:
         row = self.db.execute(f"SELECT {_PCOLS} FROM people WHERE cio_id=?", (cio_id,)).fetchone()
-        return Person.from_row(row) if row else None
+        return _person(row) if row else None
 
     def by_id(self, value: str) -> list[Person]:
         rows = self.db.execute(f"SELECT {_PCOLS} FROM people WHERE id=? ORDER BY created_at, pk", (value,))
-        return [Person.from_row(r) for r in rows]
+        return [_person(r) for r in rows]
 
     def by_email(self, value: str) -> list[Person]:
         rows = self.db.execute(
             f"SELECT {_PCOLS} FROM people WHERE email_norm=? ORDER BY created_at, pk", (norm_email(value),)
         )
-        return [Person.from_row(r) for r in rows]
+        return [_person(r) for r in rows]
+
+    def by_phone(self, value: str) -> list[Person]:
+        rows = self.db.execute(f"SELECT {_PCOLS} FROM people WHERE phone=? ORDER BY created_at, pk", (value,))
+        return [_person(r) for r in rows]
+
+    def by_anonymous_id(self, value: str) -> list[Person]:
+        rows = self.db.execute(
+            f"SELECT {_PCOLS} FROM people WHERE json_extract(attrs, '$.anonymous_id')=? ORDER BY created_at, pk",
+            (value,),
+        )
+        return [_person(r) for r in rows]
 
     def insert_person(
         self, *, id: str | None,  # noqa: A002 - the Customer.io field name
-        email: str | None, created_at: int, attrs: dict[str, Any], unsubscribed: bool = False
+        email: str | None, created_at: int, attrs: dict[str, Any], unsubscribed: bool = False,
+        phone: str | None = None,
     ) -> Person:
         pk = self.next_pk()
-        person = Person(pk, cio_for(pk), id, email, created_at, created_at, unsubscribed, dict(attrs))
+        person = Person(pk, cio_for(pk), id, email, created_at, created_at, unsubscribed, dict(attrs), phone)
         self.db.execute(
-            f"INSERT INTO people({_PCOLS}, email_norm) VALUES(?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO people({_PCOLS}, email_norm) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
             (pk, person.cio_id, id, email, created_at, created_at, int(unsubscribed), json.dumps(attrs),
-             norm_email(email)),
+             phone, None, norm_email(email)),
         )
         return person
 
     def save_person(self, p: Person) -> None:
         self.db.execute(
-            "UPDATE people SET id=?, email=?, email_norm=?, created_at=?, updated_at=?, unsubscribed=?, attrs=? "
-            "WHERE pk=?",
+            "UPDATE people SET id=?, email=?, email_norm=?, created_at=?, updated_at=?, unsubscribed=?, attrs=?, "
+            "phone=?, last_ts=? WHERE pk=?",
             (p.id, p.email, norm_email(p.email), p.created_at, p.updated_at, int(p.unsubscribed),
-             json.dumps(p.attrs), p.pk),
+             json.dumps(p.attrs), p.phone, p.last_ts, p.pk),
         )
 
     def delete_person(self, cio_id: str) -> None:
         for table in ("people", "devices", "activities", "segment_members", "messages"):
             self.db.execute(f"DELETE FROM {table} WHERE cio_id=?", (cio_id,))
+        self.db.execute("DELETE FROM relationships WHERE who=?", (f"cio:{cio_id}",))
 
-    def move_history(self, src: str, dst: str) -> None:
-        """Events, activities, messages, devices and manual segment memberships move from ``src`` to ``dst``."""
+    def move_history(self, src: str, dst: str, *, events_since: int | None = None) -> None:
+        """Activities, messages, devices, relationships and manual segment memberships move from ``src`` to
+        ``dst``; events (event/page/screen activities) only from ``events_since`` on (the rest go with ``src``)."""
+        if events_since is not None:
+            self.db.execute(
+                "DELETE FROM activities WHERE cio_id=? AND type IN ('event','page','screen') AND timestamp<?",
+                (src, events_since),
+            )
+        self.move_relationships(f"cio:{src}", f"cio:{dst}")
         self.db.execute("UPDATE activities SET cio_id=? WHERE cio_id=?", (dst, src))
         self.db.execute("UPDATE messages SET cio_id=? WHERE cio_id=?", (dst, src))
         self.db.execute("UPDATE OR IGNORE devices SET cio_id=? WHERE cio_id=?", (dst, src))
@@ -200,7 +231,7 @@ class Store:
             if not rows:
                 return
             for row in rows:
-                yield Person.from_row(row)
+                yield _person(row)
             last = rows[-1][0]
 
     # -- activities, devices, segments, messages ---------------------------------------------------
@@ -259,6 +290,79 @@ class Store:
             sql += " AND pk<?"
             args.append(before)
         return self.db.execute(sql + " ORDER BY pk DESC LIMIT ?", [*args, limit]).fetchall()
+
+    # -- events, metrics, objects -----------------------------------------------------------------------
+    def seen_event_id(self, event_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM event_ids WHERE id=?", (event_id,)).fetchone() is not None
+
+    def remember_event_id(self, event_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO event_ids(id) VALUES(?)", (event_id,))
+
+    def add_anonymous_event(self, anonymous_id: str, type_: str, name: str, ts: int, data: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO anonymous_events(anonymous_id, type, name, timestamp, data) VALUES(?,?,?,?,?)",
+            (anonymous_id, type_, name, ts, json.dumps(data)),
+        )
+
+    def take_anonymous_events(self, anonymous_id: str, since: int) -> list[tuple[str, str, int, dict[str, Any]]]:
+        rows = self.db.execute(
+            "SELECT type, name, timestamp, data FROM anonymous_events WHERE anonymous_id=? ORDER BY pk",
+            (anonymous_id,),
+        ).fetchall()
+        self.db.execute("DELETE FROM anonymous_events WHERE anonymous_id=?", (anonymous_id,))
+        return [(t, n, ts, json.loads(d)) for t, n, ts, d in rows if ts >= since]
+
+    def anonymous_event_count(self, anonymous_id: str) -> int:
+        sql = "SELECT count(*) FROM anonymous_events WHERE anonymous_id=?"
+        return int(self.db.execute(sql, (anonymous_id,)).fetchone()[0])
+
+    def add_metric(self, delivery_id: str, metric: str, ts: int, data: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO metrics(delivery_id, metric, timestamp, data) VALUES(?,?,?,?)",
+            (delivery_id, metric, ts, json.dumps(data)),
+        )
+
+    def upsert_object(self, type_id: str, object_id: str, attrs: dict[str, Any]) -> bool:
+        row = self.db.execute("SELECT attrs FROM objects WHERE type_id=? AND object_id=?", (type_id, object_id))
+        found = row.fetchone()
+        merged = {**(json.loads(found[0]) if found else {}), **attrs}
+        merged = {k: v for k, v in merged.items() if v not in (None, "")}
+        self.db.execute(
+            "INSERT OR REPLACE INTO objects(type_id, object_id, attrs) VALUES(?,?,?)",
+            (type_id, object_id, json.dumps(merged)),
+        )
+        return found is None
+
+    def get_object(self, type_id: str, object_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT attrs FROM objects WHERE type_id=? AND object_id=?", (type_id, object_id)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def delete_object(self, type_id: str, object_id: str) -> bool:
+        self.db.execute("DELETE FROM relationships WHERE type_id=? AND object_id=?", (type_id, object_id))
+        cur = self.db.execute("DELETE FROM objects WHERE type_id=? AND object_id=?", (type_id, object_id))
+        return cur.rowcount > 0
+
+    def relate(self, type_id: str, object_id: str, who: str, attrs: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO relationships(type_id, object_id, who, attrs) VALUES(?,?,?,?)",
+            (type_id, object_id, who, json.dumps(attrs)),
+        )
+
+    def unrelate(self, type_id: str, object_id: str, who: str) -> bool:
+        cur = self.db.execute(
+            "DELETE FROM relationships WHERE type_id=? AND object_id=? AND who=?", (type_id, object_id, who)
+        )
+        return cur.rowcount > 0
+
+    def move_relationships(self, src: str, dst: str) -> None:
+        self.db.execute("UPDATE OR IGNORE relationships SET who=? WHERE who=?", (dst, src))
+        self.db.execute("DELETE FROM relationships WHERE who=?", (src,))
+
+    def relationships_of(self, who: str) -> list[tuple[str, str]]:
+        rows = self.db.execute("SELECT type_id, object_id FROM relationships WHERE who=? ORDER BY 1, 2", (who,))
+        return [(t, o) for t, o in rows]
 
     # -- suppressions -------------------------------------------------------------------------------
     def suppress(self, identifiers: list[tuple[str, str]]) -> None:

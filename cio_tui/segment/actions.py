@@ -1,8 +1,10 @@
-"""The Customer.io (Actions) destination with its Quick Setup presets and default mappings (reference sections 2-3).
+"""The Customer.io (Actions) destination: what it sends for one Segment call.
 
-``actions_for(call)`` returns what the destination sends for one Segment call: one request per matching preset,
-shown unbatched (one ``POST /api/v2/entity`` body each; ``wire.batch_body`` gives the batched form), plus the
-validation errors of presets whose required fields are missing.
+``actions_for(call)`` runs the Quick Setup presets with their default mappings (one preset per call);
+``actions_for(call, subscriptions=...)`` runs the operator's own subscriptions instead: every enabled subscription
+whose trigger matches fires, each with its own settings as the mapping. Each request is shown unbatched (one
+``POST /api/v2/entity`` body each; ``batching.batches`` groups them as production does), and every subscription
+whose payload does not validate gives an error instead of a request.
 """
 
 from __future__ import annotations
@@ -10,135 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cio_tui.segment.actions_payload import (
-    Field,
-    build_payload,
-    if_exists,
-    path,
-    resolve_fields,
-    resolve_identifiers,
-    template,
-)
+from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, FIELDS, TITLES
+from cio_tui.segment.actions_payload import build_payload, resolve_fields, resolve_identifiers
+from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.models import SegmentCall
 from cio_tui.segment.presets import RESERVED_EVENTS
+from cio_tui.segment.subscriptions import Subscription, SubscriptionSet
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
 from cio_tui.segment.wire import TRACK_V1_METRICS, TRACK_V2_ENTITY, ActionError, ActionRequest
 
-_CONVERT = Field("convert_timestamp", "boolean", default=True)
-_TIMESTAMP = Field("timestamp", "string", path("timestamp"))
-_USER_ID = Field("id", "string", path("userId"))
-_ANON = Field("anonymous_id", "string", path("anonymousId"))
-_EVENT_ID = Field("event_id", "string", path("messageId"))
-_DATA = Field("data", "object", path("properties"))
-_PERSON_ID = Field("person_id", "string", path("userId"), required=True)
-_PROP_OBJECT_TYPE = Field("object_type_id", "string", if_exists("properties.object_type_id", "properties.objectTypeId"))
-
-# Section 2, one row per action: the fields with their default sources (required ones marked).
-FIELDS: dict[str, list[Field]] = {
-    "createUpdatePerson": [
-        Field("id", "string", if_exists("userId", "traits.email")),
-        _ANON,
-        Field("email", "string", template("traits.email")),
-        Field("created_at", "string", if_exists("traits.created_at", "traits.createdAt")),
-        Field("group_id", "string", path("traits.objectId")),
-        Field("custom_attributes", "object", path("traits")),
-        Field("relationship_attributes", "object", path("traits.relationshipAttributes")),
-        _TIMESTAMP,
-        _CONVERT,
-        Field("object_type_id", "string", if_exists("traits.object_type_id", "traits.objectTypeId")),
-    ],
-    "trackEvent": [
-        _USER_ID,
-        _ANON,
-        Field("name", "string", path("event"), required=True),
-        _EVENT_ID,
-        _TIMESTAMP,
-        _DATA,
-        _CONVERT,
-    ],
-    "trackPageView": [
-        _USER_ID,
-        _ANON,
-        _EVENT_ID,
-        Field("url", "string", path("properties.url"), required=True),
-        _TIMESTAMP,
-        _DATA,
-        _CONVERT,
-    ],
-    "trackScreenView": [
-        _USER_ID,
-        _ANON,
-        _EVENT_ID,
-        Field("name", "string", path("name"), required=True),
-        _TIMESTAMP,
-        _DATA,
-        _CONVERT,
-    ],
-    "createUpdateDevice": [
-        _PERSON_ID,
-        Field("device_id", "string", path("context.device.token"), required=True),
-        Field("app_version", "string", path("context.app.version")),
-        Field("platform", "string", path("context.device.type"), required=True),
-        Field("last_used", "string", path("timestamp")),
-        Field("attributes", "object", path("properties")),
-        _CONVERT,
-    ],
-    "deleteDevice": [_PERSON_ID, Field("device_id", "string", path("context.device.token"), required=True)],
-    "deletePerson": [_PERSON_ID],
-    "suppressPerson": [_PERSON_ID],
-    "unsuppressPerson": [_PERSON_ID],
-    "mergePeople": [
-        Field("primary", "string", path("userId"), required=True),
-        Field("secondary", "string", path("previousId"), required=True),
-    ],
-    "createUpdateObject": [
-        Field("id", "string", path("groupId"), required=True),
-        Field("created_at", "string", if_exists("traits.created_at", "traits.createdAt")),
-        Field("custom_attributes", "object", path("traits.objectAttributes")),
-        Field("relationship_attributes", "object", path("traits.relationshipAttributes")),
-        Field("user_id", "string", path("userId")),
-        _ANON,
-        Field("object_type_id", "string", if_exists("traits.object_type_id", "traits.objectTypeId")),
-        _CONVERT,
-    ],
-    "deleteObject": [Field("object_id", "string", path("properties.objectId")), _PROP_OBJECT_TYPE],
-    "deleteRelationship": [
-        _PERSON_ID,
-        _ANON,
-        Field("object_id", "string", path("properties.objectId"), required=True),
-        _PROP_OBJECT_TYPE,
-    ],
-    "reportDeliveryEvent": [
-        Field("delivery_id", "string", path("properties.deliveryId"), required=True),
-        Field("metric", "string", path("properties.metric"), required=True),
-        Field("recipient", "string", path("properties.recipient")),
-        Field("reason", "string", path("properties.reason")),
-        Field("href", "string", path("properties.href")),
-        Field("action_name", "string", path("properties.actionName")),
-        Field("action_value", "string", path("properties.actionValue")),
-        _TIMESTAMP,
-    ],
-    "reportContentEvent": [
-        _ANON,
-        Field("actionType", "string", path("properties.actionType"), required=True),
-        _TIMESTAMP,
-        _DATA,
-        _CONVERT,
-    ],
-}
-
-PRESETS: dict[str, str] = {  # Section 3: every automatic preset and its trigger
-    "createUpdatePerson": 'type = "identify"',
-    "trackEvent": 'type = "track" and event is not a reserved name',
-    "trackPageView": 'type = "page"',
-    "trackScreenView": 'type = "screen"',
-    "createUpdateObject": 'type = "group"',
-    "mergePeople": 'type = "alias"',
-    **{
-        slug: " or ".join(f'event = "{e}"' for e, s in RESERVED_EVENTS.items() if s == slug)
-        for slug in dict.fromkeys(RESERVED_EVENTS.values())
-    },
-}
+PRESETS: dict[str, str] = DEFAULT_TRIGGERS  # every automatic preset and its trigger
+__all__ = ["FIELDS", "PRESETS", "RESERVED_EVENTS", "TITLES", "ActionsResult", "actions_for", "preset_for"]
 
 
 def preset_for(call: SegmentCall) -> str:
@@ -160,29 +44,61 @@ class ActionsResult:
     errors: list[ActionError] = field(default_factory=list)
     preset: str = ""
     conversions: ConversionReport = field(default_factory=ConversionReport)
+    fired: list[str] = field(default_factory=list)  # the subscriptions whose trigger matched (own mappings only)
 
 
-def actions_for(call: SegmentCall, *, single: bool = True) -> ActionsResult:
-    """What the Actions destination sends for ``call`` with the default presets."""
-    slug = preset_for(call)
-    result = ActionsResult(preset=slug)
-    payload, errors = resolve_fields(FIELDS[slug], call.to_message(), single=single)
-    if errors:
-        if not single:
-            errors = [e + " (in batch mode the event is dropped without an error)" for e in errors]
-        result.errors = [ActionError(action=slug, message=e) for e in errors]
+def actions_for(
+    call: SegmentCall, *, single: bool = True, subscriptions: SubscriptionSet | None = None
+) -> ActionsResult:
+    """What the Actions destination sends for ``call``: default presets, or the operator's ``subscriptions``."""
+    message = call.to_message()
+    if subscriptions is None:
+        slug = preset_for(call)
+        result = ActionsResult(preset=slug)
+        _run(result, slug, message, single=single)
         return result
-    if slug == "reportDeliveryEvent":
-        body = _delivery_metrics(payload)
-        result.requests.append(ActionRequest(action=slug, method="POST", path=TRACK_V1_METRICS, body=body))
-        return result
-    type_, action, mapped = _MAPPERS[slug](payload, result.conversions)
-    body = build_payload(type_, action, mapped, result.conversions)
-    result.requests.append(ActionRequest(action=slug, method="POST", path=TRACK_V2_ENTITY, body=body))
+    matched = subscriptions.matching(message)
+    result = ActionsResult(preset=matched[0].action_slug if matched else "", fired=[s.name for s in matched])
+    for sub in matched:
+        _run(result, sub.action_slug, message, single=single and not sub.batching, subscription=sub)
     return result
 
 
-# -- per-action mapPayload (section 2, "Body shape sent") ---------------------------------------------------
+def _run(
+    result: ActionsResult,
+    slug: str,
+    message: dict[str, Any],
+    *,
+    single: bool,
+    subscription: Subscription | None = None,
+) -> None:
+    name = subscription.name if subscription else None
+    try:
+        payload, errors = resolve_fields(
+            FIELDS[slug], message, single=single, mapping=subscription.settings if subscription else None
+        )
+    except MappingError as exc:
+        result.errors.append(ActionError(action=slug, subscription=name, message=f"the mapping fails: {exc}"))
+        return
+    if errors:
+        if not single:
+            errors = [e + " (in a batch this event gets its own 400, PAYLOAD_VALIDATION_FAILED)" for e in errors]
+        result.errors += [ActionError(action=slug, subscription=name, message=e) for e in errors]
+        return
+    if slug == "reportDeliveryEvent":
+        body = _delivery_metrics(payload)
+        result.requests.append(
+            ActionRequest(action=slug, subscription=name, method="POST", path=TRACK_V1_METRICS, body=body)
+        )
+        return
+    type_, action, mapped = _MAPPERS[slug](payload, result.conversions)
+    body = build_payload(type_, action, mapped, result.conversions)
+    result.requests.append(
+        ActionRequest(action=slug, subscription=name, method="POST", path=TRACK_V2_ENTITY, body=body)
+    )
+
+
+# -- per-action mapPayload (each action's index.ts) ---------------------------------------------------
 
 Mapped = tuple[str, str, dict[str, Any]]
 

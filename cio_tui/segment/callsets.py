@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from cio_tui.errors import UserError
 from cio_tui.segment.parser import parse_input
 
 VERSION = 1
@@ -25,7 +26,7 @@ def callsets_dir(data_dir: Path) -> Path:
     return Path(data_dir) / CALLSETS_DIR
 
 
-class CallSetError(ValueError):
+class CallSetError(UserError, ValueError):
     """A call set that cannot be saved or read; the message says what to do."""
 
 

@@ -86,11 +86,14 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
             )
         )
     for error in actions.errors:
+        where = f"subscription '{error.subscription}' ({error.action})" if error.subscription else error.action
+        missing = "missing the required field" in error.message
         out.append(
             _w(
-                "missing_required_field",
-                f"Actions rejects this call in {error.action}: {error.message}",
-                "Send the field in the call or change the mapping; in batch mode these events vanish silently (§1).",
+                "missing_required_field",  # one code for every validation failure: the walkthrough groups them
+                f"Actions rejects this call in {where}: {error.message}",
+                ("Send the field in the call or change the mapping" if missing else "Fix the value or the mapping")
+                + "; Segment reports the event failed (in a batch it gets its own 400 and the others are sent).",
             )
         )
     out += _naming(call, classic, actions)

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from cio_tui.errors import UserError
+
 MAX_DEPTH = 100
 UNDEFINED = object()  # JavaScript ``undefined``: left out of objects, ``null`` in arrays (as JSON.stringify does)
 
 
-class ParseError(ValueError):
+class ParseError(UserError, ValueError):
     """Input that cannot be read. ``line`` and ``column`` are 1-based."""
 
     def __init__(self, message: str, line: int, column: int) -> None:

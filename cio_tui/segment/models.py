@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from cio_tui.errors import UserError
+
 CallType = Literal["identify", "track", "page", "screen", "group", "alias"]
 CALL_TYPES: tuple[str, ...] = ("identify", "track", "page", "screen", "group", "alias")
 
@@ -112,7 +114,7 @@ AnyCall = Annotated[
 _CALL_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyCall)
 
 
-class MessageError(ValueError):
+class MessageError(UserError, ValueError):
     """A JSON value that is not a Segment call; the message says what is wrong."""
 
 

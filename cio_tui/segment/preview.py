@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.segment.actions import ActionsResult, actions_for
+from cio_tui.segment.batching import Batch, ItemCheck, plan_batches
 from cio_tui.segment.checks import PreviewWarning, warnings_for
 from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for
 from cio_tui.segment.diff import DiffEntry, diff_requests
 from cio_tui.segment.models import SegmentCall
 from cio_tui.segment.outcome import Outcome, PeopleLookup, WorkspaceSettings, predict_outcome
 from cio_tui.segment.parser import ParsedCall, parse_calls
+from cio_tui.segment.subscriptions import SubscriptionSet
 
 
 @dataclass
@@ -39,7 +41,7 @@ class PreviewResult:
             },
             "actions": {
                 "requests": [r.to_json() for r in self.actions.requests],
-                "errors": [{"action": e.action, "message": e.message} for e in self.actions.errors],
+                "errors": [e.to_json() for e in self.actions.errors],
             },
             "diff": [d.model_dump(mode="json") for d in self.diff],
             "warnings": [w.to_json() for w in self.warnings],
@@ -48,10 +50,14 @@ class PreviewResult:
 
 
 def preview_call(
-    call: SegmentCall, *, classic_settings: ClassicSettings | None = None, parsed: ParsedCall | None = None
+    call: SegmentCall,
+    *,
+    classic_settings: ClassicSettings | None = None,
+    parsed: ParsedCall | None = None,
+    subscriptions: SubscriptionSet | None = None,
 ) -> PreviewResult:
     classic = classic_for(call, classic_settings)
-    actions = actions_for(call)
+    actions = actions_for(call, subscriptions=subscriptions)
     return PreviewResult(
         input=parsed.message if parsed else call.to_message(),
         call=call,
@@ -64,9 +70,16 @@ def preview_call(
     )
 
 
-def preview_text(text: str, *, classic_settings: ClassicSettings | None = None) -> list[PreviewResult]:
-    """Parse ``text`` (JSON, JSON lines, analytics calls) and preview every call. Raises ``ParseError``."""
-    return [preview_call(call, classic_settings=classic_settings, parsed=p) for p, call in parse_calls(text)]
+def preview_text(
+    text: str, *, classic_settings: ClassicSettings | None = None, subscriptions: SubscriptionSet | None = None
+) -> list[PreviewResult]:
+    """Parse ``text`` (JSON, JSON lines, analytics calls) and preview every call. Raises ``ParseError``.
+
+    With ``subscriptions`` the Actions side runs the operator's own mappings instead of the default presets."""
+    return [
+        preview_call(call, classic_settings=classic_settings, parsed=p, subscriptions=subscriptions)
+        for p, call in parse_calls(text)
+    ]
 
 
 async def with_outcomes(
@@ -95,5 +108,25 @@ def _identifier_key(body: Any) -> str | None:
     return f"{kind} {str(value).lower() if kind == 'email' else value}" if kind in ("id", "email") else None
 
 
-def results_json(results: list[PreviewResult]) -> dict[str, Any]:
-    return {"results": [r.to_json() for r in results]}
+def results_json(
+    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: ItemCheck | None = None
+) -> dict[str, Any]:
+    """``{"results": [...]}``; with the operator's subscriptions also ``"subscriptions"`` and ``"batches"``."""
+    out: dict[str, Any] = {"results": [r.to_json() for r in results]}
+    if subscriptions is not None:
+        out["subscriptions"] = {
+            "enabled": [
+                {"id": s.id, "name": s.name, "action": s.action_slug, "trigger": s.trigger, "batching": s.batching}
+                for s in subscriptions.subscriptions
+            ],
+            "disabled": subscriptions.disabled,
+            "notes": subscriptions.notes,
+        }
+        out["batches"] = [b.to_json() for b in batches_for(results, subscriptions, check)]
+    return out
+
+
+def batches_for(
+    results: list[PreviewResult], subscriptions: SubscriptionSet, check: ItemCheck | None = None
+) -> list[Batch]:
+    return plan_batches([(r.actions.requests, r.actions.errors) for r in results], subscriptions, check)

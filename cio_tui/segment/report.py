@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cio_tui.segment.batching import Batch
 from cio_tui.segment.diff import DiffEntry
 from cio_tui.segment.preview import PreviewResult
+from cio_tui.segment.subscriptions import SubscriptionSet
+from cio_tui.segment.wire import ActionError
 
 MARKS = {"added": "+", "removed": "-", "changed": "~"}
 LEGEND = "+ only Actions sends it   - only classic sends it   ~ sent by both with different values"
@@ -72,17 +75,14 @@ def side_requests(result: PreviewResult, side: str) -> list[dict[str, Any]]:
     return data[side]["requests"]
 
 
-def render_side(result: PreviewResult, side: str, *, body_only: bool = False) -> str:
-    lines = annotated_json(side_requests(result, side), result.diff, side, body_only=body_only)
-    return "\n".join(f"{m} {text}" for m, text in lines)
-
-
 def _bodies(result: PreviewResult, side: str) -> list[str]:
     """Each request line followed by its body, marked (the CLI report)."""
     requests = side_requests(result, side)
     out: list[str] = []
     for i, request in enumerate(requests):
         slug = f"{request['action']}: " if "action" in request else ""
+        if request.get("subscription"):
+            slug = f"subscription '{request['subscription']}' ({request['action']}): "
         out.append(f"    {slug}{request['method']} {request['path']}")
         lines = annotated_json(requests, result.diff, side, body_only=True)
         own = [(m, t) for (m, t), p in zip(lines, _owners(requests), strict=True) if p == i]
@@ -110,9 +110,14 @@ def call_title(result: PreviewResult) -> str:
     return f"{call.type}{f' {what!r}' if what else ''} ({who})"
 
 
-def render_text(results: list[PreviewResult]) -> str:
+def render_text(
+    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, batches: list[Batch] | None = None
+) -> str:
     """The readable report of ``cio-tui preview`` without ``--json``."""
     out: list[str] = [f"Markers: {LEGEND}", ""]
+    if subscriptions is not None:
+        out += [f"Actions mappings: {subscriptions.summary()}", *(f"  note: {n}" for n in subscriptions.notes), ""]
+    actions_title = "your subscriptions" if subscriptions is not None else "default presets"
     for n, result in enumerate(results, 1):
         out.append(f"Call {n} (line {result.line}): {call_title(result)}")
         out += [f"  parser: {note}" for note in result.parse_notes]
@@ -121,11 +126,11 @@ def render_text(results: list[PreviewResult]) -> str:
             out.append("    sends nothing")
         out += _bodies(result, "classic")
         out += [f"    note: {note}" for note in result.classic.notes]
-        out.append("  Actions destination (default presets, shown unbatched):")
+        out.append(f"  Actions destination ({actions_title}, shown unbatched):")
         if not result.actions.requests and not result.actions.errors:
-            out.append("    sends nothing")
+            out.append("    sends nothing" + (": no enabled subscription's trigger matches" if subscriptions else ""))
         out += _bodies(result, "actions")
-        out += [f"    error in {e.action}: {e.message}" for e in result.actions.errors]
+        out += [f"    error in {_where(e)}: {e.message}" for e in result.actions.errors]
         out.append("  Differences:" if result.diff else "  Differences: none")
         out += [f"    {entry.describe()}" for entry in result.diff]
         out.append("  Warnings:" if result.warnings else "  Warnings: none")
@@ -136,4 +141,34 @@ def render_text(results: list[PreviewResult]) -> str:
             for effect in result.outcome.effects:
                 out += [f"    - {detail}" for detail in effect.details]
         out.append("")
+    out += render_batches(batches or [])
     return "\n".join(out).rstrip() + "\n"
+
+
+def _where(error: ActionError) -> str:
+    return f"subscription '{error.subscription}' ({error.action})" if error.subscription else error.action
+
+
+def render_batches(batches: list[Batch]) -> list[str]:
+    """The batched requests as production sends them, and what Segment reports per event."""
+    if not batches:
+        return []
+    out = ["Batched as production sends them (subscriptions with enable_batching on):"]
+    for batch in batches:
+        calls = ", ".join(str(c) for c in batch.calls)
+        if batch.body is None:
+            out.append(f"  subscription '{batch.subscription}' ({batch.action}): nothing sent")
+        else:
+            out.append(
+                f"  subscription '{batch.subscription}' ({batch.action}): {batch.method} {batch.path}, "
+                f"{len(batch.calls)} item(s) from call(s) {calls}"
+            )
+            out += ["    " + line for line in json.dumps(batch.body, ensure_ascii=False, indent=2).splitlines()]
+            if batch.errors:
+                out.append(f"    Customer.io answers 207: {json.dumps(batch.response(), ensure_ascii=False)}")
+            out += [f"    {e.segment_says()}" for e in batch.errors]
+        out += [
+            f"    call {c}: Segment reports status 400 (PAYLOAD_VALIDATION_FAILED, not sent): {m}"
+            for c, m in batch.rejected
+        ]
+    return out + [""]

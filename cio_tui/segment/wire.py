@@ -24,14 +24,21 @@ class HttpRequest(BaseModel):
 
 class ActionRequest(HttpRequest):
     action: str  # the Segment action slug, e.g. "createUpdatePerson"
+    subscription: str | None = None  # the operator's subscription that sent it (None: the default preset)
 
     def to_json(self) -> dict[str, Any]:
-        return {"action": self.action, "method": self.method, "path": self.path, "body": self.body}
+        out = {"action": self.action, "method": self.method, "path": self.path, "body": self.body}
+        return {**out, "subscription": self.subscription} if self.subscription is not None else out
 
 
 class ActionError(BaseModel):
     action: str
     message: str
+    subscription: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"action": self.action, "message": self.message}
+        return {**out, "subscription": self.subscription} if self.subscription is not None else out
 
 
 def v1_customer_path(identifier: str, *rest: str) -> str:

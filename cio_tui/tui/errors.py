@@ -1,41 +1,41 @@
-"""Turn any failure into words for the operator: what happened, and what to do next. Never a traceback."""
+"""Turn any failure into words for the operator: what happened, and what to do next. Never a traceback.
+
+Which kind of fix an error needs is decided once, by its class (:mod:`cio_tui.errors`); this module words each kind
+for the TUI (a screen and its key), as ``cio_tui.cli.context`` words it for the command line.
+"""
 
 from __future__ import annotations
 
-from cio_tui.customerio import errors as e
+from cio_tui.errors import NextStep, classify
 
-_NEXT_STEP: tuple[tuple[type[BaseException], str], ...] = (
-    (e.AuthError, "Check the workspace's keys in Connect (press 9)."),
-    (e.PermissionDeniedError, "Use an App API key with full access, then check it in Connect (press 9)."),
-    (e.RegionError, "Change the profile's region in Connect (press 9)."),
-    (e.RateLimitedError, "Customer.io is limiting requests; wait a few seconds and try again."),
-    (e.NetworkError, "Check the network connection (or the profile's URLs) and try again."),
-    (e.ServerError, "Customer.io answered with a server error; try again in a minute."),
-    (e.NotFoundError, "Check the value and try again."),
-    (e.InvalidInputError, "Correct the value and try again."),
-)
-
-
-_BY_NAME: dict[str, str] = {  # errors of layers this module must not import at start-up (pydantic)
-    "ConfigError": "Add or fix the profile in Connect (press 9), or start with --sandbox.",
-    "CredentialError": "Enter the keys again in Connect (press 9), or set the CIO_TUI_* key variables.",
-    "IdentifierError": "Correct the value and try again.",
+_WORDS: dict[NextStep, str] = {
+    NextStep.FIX_VALUE: "Correct the value and try again.",
+    NextStep.FIX_PROFILE: "Add or fix the profile in Connect (press 9), or start with --sandbox.",
+    NextStep.FIX_KEYS: "Check the workspace's keys in Connect (press 9).",
+    NextStep.ENTER_KEYS: "Enter the keys again in Connect (press 9), or set the CIO_TUI_* key variables.",
+    NextStep.WIDEN_KEY: "Use an App API key with full access, then check it in Connect (press 9).",
+    NextStep.FIX_REGION: "Change the profile's region in Connect (press 9).",
+    NextStep.WAIT: "Customer.io is limiting requests; wait a few seconds and try again.",
+    NextStep.RETRY_LATER: "Customer.io answered with a server error; try again in a minute.",
+    NextStep.CHECK_NETWORK: "Check the network connection (or the profile's URLs) and try again.",
+    NextStep.RECONCILE: "Resume the apply from the Journal (press 8): it reads the person back before anything else.",
 }
 
 
 def next_step(exc: BaseException) -> str:
-    by_name = _BY_NAME.get(type(exc).__name__)
-    if by_name:
-        return by_name
-    for kind, step in _NEXT_STEP:
-        if isinstance(exc, kind):
-            hint = getattr(exc, "hint", None)
-            return hint or step
-    return "This is unexpected: try again, and report it if it keeps happening."
+    found = classify(exc)
+    if found is None:
+        return "This is unexpected: try again, and report it if it keeps happening."
+    hint = getattr(exc, "hint", None)
+    if hint:
+        return str(hint)
+    return _WORDS[found[1]]
 
 
 def describe_error(exc: BaseException) -> str:
     """``"<what failed>. <what to do next>"``; keys and payloads never appear (client errors are redacted)."""
+    from cio_tui.customerio import errors as e
+
     if isinstance(exc, e.CustomerIOError):
         text = exc.message
         if exc.details:

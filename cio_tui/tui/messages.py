@@ -41,11 +41,4 @@ class OpenPlan(Message):
     plan: Any
 
 
-@dataclass
-class WorkspaceChanged(Message):
-    """Posted to the app's screens after the current workspace changed (``workspace`` may be ``None``)."""
-
-    workspace: Any
-
-
-__all__ = ["OpenArea", "OpenPerson", "OpenPlan", "OpenPreview", "WorkspaceChanged"]
+__all__ = ["OpenArea", "OpenPerson", "OpenPlan", "OpenPreview"]

@@ -52,8 +52,6 @@ class AppServices:
 
     Each may be given as a value or as a ``*_factory`` called on first use, so that ``cio-tui --sandbox`` draws its
     first frame before the settings (pydantic) are even imported. ``start`` likewise (``start_factory``).
-    ``extras`` is room for services later screens need (apply engine, duplicate finder...): add a typed attribute
-    here when one becomes common; until then ``services.extras["name"]``.
     """
 
     def __init__(
@@ -65,7 +63,6 @@ class AppServices:
         workspace: Workspace | None = None,
         clock: Callable[[], datetime] = utc_now,
         check_profile: Callable[..., Awaitable[Any]] | None = None,
-        extras: dict[str, Any] | None = None,
         *,
         settings_factory: Callable[[], Any] | None = None,
         credentials_factory: Callable[[], Any] | None = None,
@@ -83,7 +80,6 @@ class AppServices:
         self.check_profile = check_profile
         """Live key check ``(profile, track_key, app_key) -> ProfileCheck``; default
         ``cio_tui.customerio.validate.check_profile`` (tests hand in one bound to the sandbox transport)."""
-        self.extras: dict[str, Any] = dict(extras or {})
 
     @property
     def settings(self) -> Any:

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from cio_tui.customerio.identifiers import looks_like_email
+from cio_tui.errors import UserError
 from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
 
 TRUE_VALUES = {"true", "1", "yes", "t"}
 DuplicateCounter = Callable[[Path], tuple[list[DuplicateRuleCount], int]]
 
 
-class AuditError(Exception):
+class AuditError(UserError):
     """The export cannot be audited; the message says what is wrong and what to do."""
 
     exit_code = 1

@@ -42,7 +42,8 @@ ADVICE: dict[str, Advice] = {
         "Calls the Actions destination rejects",
         "high",
         "A field the Actions mapping requires is missing (properties.url on pages, a screen name, userId on "
-        "device events, ...): the call fails validation and, in batches, is dropped silently.",
+        "device events, ...) or a value is not allowed (a metric outside its choices, a timestamp that is not a "
+        "date): the call fails validation and is never sent (in a batch it fails alone, the others are sent).",
         "Fix the calls at the source or change the mapping before cutting over.",
     ),
     "page_name_changes": Advice(

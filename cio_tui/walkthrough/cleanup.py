@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
 from cio_tui.customerio.models import PersonRef
+from cio_tui.errors import UserError
 from cio_tui.identity import operations
 from cio_tui.identity.plan import OpKind, Plan, PlanSource
 
@@ -30,7 +31,7 @@ IRREVERSIBLE_WARNING = (
 STRONGEST_CONFIRMATION = "strongest"
 
 
-class CleanupError(ValueError):
+class CleanupError(UserError, ValueError):
     """The CSV cannot be used; the message says what to fix."""
 
     exit_code = 1

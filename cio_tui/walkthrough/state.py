@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cio_tui.errors import UserError
 from cio_tui.walkthrough.models import (
     AuditCounts,
     ClassicSettings,
@@ -38,7 +39,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class WalkthroughStateError(Exception):
+class WalkthroughStateError(UserError):
     """The state file cannot be read; the message says which file and what to do."""
 
     exit_code = 1

@@ -59,12 +59,12 @@ async def sandbox(tmp_path):
     async def make(**settings: Any):
         inner = embedded_transport(tmp_path / "ws.db", people=200, seed=3, **settings)
         applied: Counter[str] = Counter()
-        sem = inner.sandbox.semantics
+        sem = inner.sandbox.engine.ops
         original = sem.identify
 
-        def counting(path, body):
+        def counting(path, body, **kw):
             applied[path.value] += 1
-            return original(path, body)
+            return original(path, body, **kw)
 
         sem.identify = counting
         rec = Recorder(inner)

@@ -93,3 +93,28 @@ async def test_client_stays_under_server_rate_limits(sandbox_server) -> None:
         people = await asyncio.gather(*(client.get_person(Identifier.cio(f"a300000{1 + i % 5}")) for i in range(14)))
         regions = await asyncio.gather(*(client.region() for _ in range(30)))
     assert all(p is not None for p in people) and {r.region for r in regions} == {"us"}
+
+
+def test_env_profile_apply_is_confirmed_with_the_site_id_not_the_word_env(sandbox_server, monkeypatch, tmp_path):
+    from cio_tui.customerio.models import PersonRef
+    from cio_tui.identity import operations as ops
+    from cio_tui.identity.plan import Plan, save_plan
+    from cio_tui.workspace import fingerprint_of
+
+    for name, value in {
+        "CIO_TUI_SITE_ID": SANDBOX_SITE_ID, "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
+        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY, "CIO_TUI_TRACK_URL": sandbox_server, "CIO_TUI_APP_URL": sandbox_server,
+    }.items():
+        monkeypatch.setenv(name, value)
+    person = json.loads(invoke("person", "cio_a3000001", "--json").output)["person"]
+    plan = Plan.create(
+        workspace_fingerprint=fingerprint_of("us", SANDBOX_SITE_ID), workspace_name="env", source="manual",
+        operations=[ops.change_identifiers(PersonRef(cio_id="a3000001", id=person["id"], email=person["email"]),
+                                           new_id="typed-confirm-1")],
+    )  # fmt: skip
+    save_plan(plan, tmp_path / "p.json")
+    refused = invoke("apply", str(tmp_path / "p.json"), stdin="env\n")
+    assert refused.exit_code == 1 and f"Type the site id ({SANDBOX_SITE_ID}) to apply" in refused.output
+    assert "not applied: the site id typed does not match" in refused.output
+    applied = invoke("apply", str(tmp_path / "p.json"), stdin=f"{SANDBOX_SITE_ID}\n")
+    assert applied.exit_code == 0, applied.output

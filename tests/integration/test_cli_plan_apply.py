@@ -112,3 +112,18 @@ def test_fix_identifiers_cli(cli, tmp_path):
     assert load_plan(tmp_path / "m.json").operations[0].kind == "merge"
     out = cli("apply", str(tmp_path / "p.json"), "--yes")
     assert out.exit_code == 0
+
+
+def test_fix_identifiers_with_nothing_to_do_writes_no_plan_and_names_each_row_once_prefixed(cli, tmp_path):
+    leads = json.loads(cli("leads", "--json").stdout)["leads"]
+    changes = tmp_path / "changes.csv"
+    # both rows are refused: a bad new id (row checked before the cio_id is normalised) and an unknown person
+    changes.write_text(f"cio_id,new_id,new_email\ncio_{leads[0]['cio_id']},cio_bad,\ncio_zzzz9999,fine-id,\n")
+    plan_file = tmp_path / "p.json"
+    out = cli("plan", "fix-identifiers", "--changes", str(changes), "--out", str(plan_file))
+    assert out.exit_code == 1 and not plan_file.exists()
+    assert "cio_cio_" not in out.output
+    assert f"cio_{leads[0]['cio_id']}" in out.stdout and "cio_zzzz9999" in out.stdout
+    assert f"no plan written to {plan_file}: no operation is left to apply" in out.output
+    out = cli("plan", "fix-identifiers", "--changes", str(changes), "--out", str(plan_file), "--json")
+    assert out.exit_code == 1 and json.loads(out.stdout)["plan"] is None and not plan_file.exists()

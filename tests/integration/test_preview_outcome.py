@@ -6,6 +6,7 @@ sends the preview's ``/api/v2/entity`` body so the sandbox's own semantics confi
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -208,7 +209,15 @@ def test_cli_sandbox_settings_beat_the_walkthrough_record() -> None:
     out = CliRunner().invoke(main, ["--sandbox", "preview"], input=EMAIL_ONLY_CALL)  # creates the sandbox db
     assert out.exit_code == 0, out.output
     assert out.output.rstrip().endswith("(the sandbox's own settings).")
-    ws = type("W", (), {"is_sandbox": True})()
+    from cio_tui.credentials import CredentialStore
+    from cio_tui.workspace import open_workspace
+
+    async def opened() -> Any:
+        ws = await open_workspace(load_settings(), CredentialStore(), sandbox=True)
+        await ws.aclose()
+        return ws
+
+    ws = asyncio.run(opened())
     chosen = choose_settings(ws, load_settings(), recorded={"mode": "id_only", "auto_merge": False})
     assert chosen.sources == {"mode": "sandbox", "auto_merge": "sandbox", "email_update_by_id": "sandbox"}
     assert chosen.settings.mode == "email_or_id" and chosen.note.endswith("(the sandbox's own settings).")

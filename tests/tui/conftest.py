@@ -63,7 +63,6 @@ def sandbox_profile_fields() -> dict[str, str]:
 
 def real_services(
     *, start: StartChoice, opener: Callable[..., Any] | None = None, saved_profiles_on_sandbox: bool = True,
-    **extras: Any,
 ) -> AppServices:
     """Services as ``cli/tui.py`` builds them, on the test's tmp config/data dirs and the in-memory keyring.
 
@@ -102,7 +101,6 @@ def real_services(
         start=start,
         clock=fixed_clock,
         check_profile=check_profile,
-        extras=dict(extras),
     )
 
 
@@ -121,10 +119,9 @@ def make_app() -> Callable[..., CioApp]:
         profile: str | None = None,
         opener: Callable[..., Any] | None = None,
         workspace: Any = None,
-        **extras: Any,
     ) -> CioApp:
         start = StartChoice(profile_name=profile, sandbox=sandbox and profile is None)
-        services = real_services(start=start, opener=opener, **extras)
+        services = real_services(start=start, opener=opener)
         services.workspace = workspace
         app = CioApp(services, initial_area=area)
         app.animation_level = "none"

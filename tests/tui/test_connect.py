@@ -183,3 +183,20 @@ async def test_the_environment_profile_is_listed_checked_and_opened(make_app, mo
         await settle(pilot)
         assert app.workspace.name == "env"
         assert memory_keyring.store == {}
+
+
+def test_after_a_transient_server_error_the_advice_is_to_check_again_not_to_paste_a_key() -> None:
+    from datetime import UTC, datetime
+
+    from cio_tui.customerio.validate import KeyCheck, ProfileCheck
+    from cio_tui.tui.widgets.connect_panels import check_text
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    ok = KeyCheck(key="track", outcome="ok", message="valid")
+    bad_gateway = KeyCheck(key="app", outcome="error", message="Customer.io server error (HTTP 502)")
+    text = check_text(ProfileCheck(profile="prod", configured_region="us", track=ok, app=bad_gateway), now)
+    assert "paste" not in text
+    assert "the keys were not judged" in text and "check again (k) in a moment" in text
+    rejected = KeyCheck(key="app", outcome="invalid", message="authentication failed (HTTP 401)")
+    text = check_text(ProfileCheck(profile="prod", configured_region="us", track=ok, app=rejected), now)
+    assert "paste the rejected or missing key again" in text

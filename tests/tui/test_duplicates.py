@@ -75,6 +75,20 @@ async def test_load_choose_and_plan(make_app, tmp_path: Path) -> None:
         assert app.screen.AREA == "plan"
 
 
+async def test_an_export_of_other_people_is_flagged_and_the_live_export_is_not(make_app, tmp_path: Path) -> None:
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.load_export(export_file(tmp_path))  # cio_ids l1, c1, ... are not sandbox people
+        await settle(pilot)
+        warning = screen.foreign_warning or ""
+        assert "None of the 6 people checked from this export is in workspace 'sandbox'" in warning
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.model.source.startswith("live export") and screen.foreign_warning is None
+
+
 async def test_filter_narrows_the_table(make_app, tmp_path: Path) -> None:
     app = make_app("duplicates")
     async with app.run_test(size=SIZE) as pilot:

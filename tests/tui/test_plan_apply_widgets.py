@@ -13,7 +13,7 @@ from cio_tui.identity.plan import Plan
 from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
 from cio_tui.tui.widgets.apply_progress import ApplyStats, counts_line, format_duration, headline
 from cio_tui.tui.widgets.csv_rows import parse_csv_text
-from cio_tui.tui.widgets.plan_rows import irreversible_lines, rows_from_plan
+from cio_tui.tui.widgets.plan_rows import irreversible_lines, operation_detail, rows_from_plan
 from cio_tui.tui.widgets.plan_table import PlanTable
 
 
@@ -178,3 +178,29 @@ def test_apply_request_refuses_with_reasons_and_counts_what_is_left() -> None:
     assert request.is_irreversible
     stats = starting_stats(plan, {"op-00001": "reconciled"})
     assert (stats.total, stats.finished, stats.pending, stats.status) == (3, 1, 2, "running")
+
+
+def test_detail_of_an_unapplied_operation_claims_no_check_or_read_back() -> None:
+    op = _plan().operations[1]
+    planned = operation_detail(op)
+    assert "checked just before sending)" not in planned and "(verified by reading back)" not in planned
+    assert "Expected before (checked again just before sending): cio_a2" in planned
+    assert "Expected after (verified by reading back once sent): cio_a2" in planned
+    done = operation_detail(op, "done")
+    assert "Before (checked just before sending): cio_a2" in done
+    assert "After (verified by reading back): cio_a2" in done
+
+
+def test_stale_check_tells_missing_people_from_changed_ones() -> None:
+    from cio_tui.customerio.models import Person
+    from cio_tui.tui.widgets.plan_checks import check_operation, check_summary
+
+    plan = _plan()
+    nobody = [check_operation(op, {}) for op in plan.operations]
+    text = check_summary(nobody)
+    assert "changed since planning" not in text
+    assert "3 stale (the person is not in this workspace; will be skipped)" in text
+    assert "probably made from another workspace's export" in text
+    changed = {"a1": Person(cio_id="a1", email="ann@example.com", id="someone")}
+    text = check_summary([check_operation(plan.operations[0], changed)])
+    assert "1 stale (the person changed since planning; will be skipped)" in text and "another workspace" not in text

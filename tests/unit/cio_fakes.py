@@ -61,7 +61,7 @@ class Recorder:
 def make_client(
     recorder: Recorder, clock: FakeClock | None = None, *, region: str = "us", **kw: Any
 ) -> CustomerIOClient:
-    from cio_tui.customerio.client import default_origins
+    from cio_tui.regions import default_origins
 
     clock = clock or FakeClock()
     track, app = default_origins(region)

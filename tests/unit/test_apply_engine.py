@@ -79,6 +79,18 @@ async def test_stale_skipped_and_already_done_not_sent(journal):
     assert "id is 'someone', expected empty" in result.problems[0].detail
 
 
+async def test_a_person_not_in_the_workspace_is_not_called_changed(journal):
+    # a plan made from another workspace's export finds nobody: that is not "the person changed since planning"
+    people = leads(2)
+    plan = lead_plan(people)
+    client = FakeClient(people[1:])
+    result = await engine(client, journal, plan).run()
+    assert result.by_state == {"skipped_stale": 1, "done": 1}
+    assert list(result.reasons) == [
+        "stale (the person is not in this workspace: deleted since planning, or planned from another workspace)"
+    ]
+
+
 async def test_failed_write_explained_from_activities(journal):
     people = [*leads(1), Person(cio_id="z", id="uc0")]
     client = FakeClient(people)

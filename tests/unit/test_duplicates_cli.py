@@ -92,6 +92,12 @@ def test_usage_errors(export: Path, tmp_path: Path) -> None:
     code, _, err = run("duplicates", "--from-export", str(tmp_path / "empty.csv"))
     assert code == 1 and "is empty; a people export starts with a header row" in err
     assert run("duplicates")[0] == 2
+    (tmp_path / "contacts.csv").write_text("name,phone\nAnn,555\n")
+    code, out, err = run("duplicates", "--from-export", str(tmp_path / "contacts.csv"))
+    assert code == 1 and out == "" and "contacts.csv is not a people export" in err and "'cio_id' column" in err
+    code, _, err = run("--sandbox", "plan", "merge-duplicates", "--from-export", str(tmp_path / "contacts.csv"),
+                       "--out", str(tmp_path / "p.json"))  # fmt: skip
+    assert code == 1 and "is not a people export" in err and not (tmp_path / "p.json").exists()
     assert run("duplicates", "--from-export", str(export), "--live")[0] == 2
     assert run("duplicates", "--from-export", str(export), "--json", "--csv")[0] == 2
 
@@ -143,11 +149,14 @@ def test_plan_choices_primary_force_exclude(export: Path, tmp_path: Path) -> Non
     assert ops[3].loses[-1].text.startswith("the secondary's id 'Kai' no longer names anyone")
     assert ops[3].loses[-1].values == {"id": "Kai"}
 
-    code, _, _ = run(
-        "--sandbox", "plan", "merge-duplicates", "--from-export", str(export), "--out", str(out_file),
+    empty_file = tmp_path / "empty-plan.json"
+    code, out, err = run(
+        "--sandbox", "plan", "merge-duplicates", "--from-export", str(export), "--out", str(empty_file),
         "--exclude", "c1",
     )  # fmt: skip
-    assert code == 0 and load_plan(out_file).operations == []
+    # a plan with nothing to apply is not written, and the command says so with exit 1
+    assert code == 1 and not empty_file.exists()
+    assert "0 group(s) planned" in out and f"no plan written to {empty_file}: no merge is left to apply" in err
     code, _, err = run(
         "--sandbox", "plan", "merge-duplicates", "--from-export", str(export), "--out", str(out_file), "--exclude", "zz"
     )
@@ -177,3 +186,19 @@ def test_json_primary_without_cio_id_is_null(tmp_path: Path) -> None:
     [group] = json.loads(out)["groups"]
     assert group["primary"] is None and [m["cio_id"] for m in group["members"]] == [None, "c2"]
     assert "Needs review: some members have no cio_id" in group["reason"]
+
+
+def test_plan_from_another_workspaces_export_warns_before_anything_is_applied(export: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "plan.json"
+    code, _, err = run("--sandbox", "plan", "merge-duplicates", "--from-export", str(export), "--out", str(out_file))
+    assert code == 0  # the plan is still written: the operator decides
+    assert "warning: None of the 5 people checked from this export is in workspace 'sandbox'" in err
+    assert "probably comes from another workspace" in err
+
+    leads = json.loads(CliRunner().invoke(main, ["--sandbox", "leads", "--json"]).stdout)["leads"]
+    rows = [[lead["cio_id"], "", "same@example.com", str(1_400_000_000 + i), "", ""]
+            for i, lead in enumerate(leads[:2])]
+    own = write_export(tmp_path / "own.csv", rows)
+    code, _, err = run("--sandbox", "plan", "merge-duplicates", "--from-export", str(own), "--out", str(out_file),
+                       "--min-confidence", "low")  # fmt: skip
+    assert "warning:" not in err

@@ -123,3 +123,15 @@ def test_printed_sql_runs_in_duckdb_and_finds_the_same_groups(tmp_path: Path) ->
     for group_id, _rules, cio_id, *_ in rows:
         groups.setdefault(group_id, set()).add(cio_id)
     assert sorted(map(sorted, groups.values())) == [["a", "b", "c"], ["d", "e"]]
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [("name,phone,city\n", "'cio_id' column"), ("cio_id,plan,city\n", "'id', 'email' or 'anonymous_id' column")],
+)
+def test_a_file_that_is_not_a_people_export_is_refused(tmp_path: Path, header: str, named: str) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_text(header + "a,b,c\n")
+    with pytest.raises(ExportError) as err:
+        read_header(path)
+    assert "wrong.csv is not a people export" in str(err.value) and named in str(err.value)

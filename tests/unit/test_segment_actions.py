@@ -351,9 +351,10 @@ def test_missing_required_field(message: dict, action: str, missing: str) -> Non
     ]
 
 
-def test_batch_mode_says_the_event_is_dropped() -> None:
+def test_batch_mode_says_the_event_gets_its_own_400() -> None:
+    # actions-core validates each batch item and reports the invalid ones in the multi-status response
     result = run({"type": "page", "userId": "u"}, single=False)
-    assert "dropped without an error" in result.errors[0].message
+    assert "its own 400, PAYLOAD_VALIDATION_FAILED" in result.errors[0].message
 
 
 # -- page / screen naming ---------------------------------------------------------------------------------

@@ -168,3 +168,10 @@ async def test_later_calls_see_the_person_an_earlier_call_creates() -> None:
     )
     assert [r.outcome.effects[0].kind for r in results if r.outcome] == ["creates_person", "event_on_new_person"]
     assert results[1].outcome and results[1].outcome.summary == "The event lands on the person call 1 creates."
+
+
+async def test_id_change_through_cio_path_on_a_lead_says_it_sets_the_id() -> None:
+    got = await outcome(identify("cio_l1", id="new-id-value"), LEAD)
+    assert got.effects[0].kind == "identifier_change"
+    assert "None" not in got.summary
+    assert "sets id 'new-id-value' (had none)" in got.summary

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.models import DuplicateGroup, choose_primary, exclude_group, force_group
 
 
-class DuplicateChoiceError(ValueError):
+class DuplicateChoiceError(UserError, ValueError):
     """A choice names a person who is in no group. ``exit_code`` 1 (a user error) for the CLI."""
 
     exit_code = 1

@@ -20,6 +20,8 @@ from typing import Literal
 
 import duckdb
 
+from cio_tui.errors import UserError
+
 REQUIRED = ("cio_id", "id", "email", "created_at")
 ANONYMOUS_ID = "anonymous_id"
 PEOPLE_TABLE = "people"
@@ -27,7 +29,7 @@ REJECTS_TABLE = "cio_rejects"
 REJECTS_SCAN = "cio_rejects_scan"
 
 
-class ExportError(ValueError):
+class ExportError(UserError, ValueError):
     """The export cannot be read at all (missing file, empty file, no header). The message says what to do."""
 
     exit_code = 1  # a user error for the CLI
@@ -103,6 +105,16 @@ def read_header(path: str | Path) -> ExportColumns:
             name = renamed
         names.append(name)
     missing = [r for r in REQUIRED if r not in names]
+    # Without cio_id no group could be merged, and without any identifying column no rule can find anything: that
+    # is not a people export (or the wrong file), so it is refused instead of analysed into an empty result.
+    if "cio_id" in missing or not {"id", "email", "anonymous_id"} & set(names):
+        found = ", ".join(original[:8]) + (", ..." if len(original) > 8 else "")
+        raise ExportError(
+            f"{path.name} is not a people export: its header ({found}) has no "
+            + ("'cio_id' column" if "cio_id" in missing else "'id', 'email' or 'anonymous_id' column")
+            + "; pass a people export with the columns cio_id, id, email and created_at (or use --live), or rename "
+            "the columns of your file"
+        )
     for name in missing:
         problems.append(
             ExportProblem(

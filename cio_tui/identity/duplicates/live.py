@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import is_gzip
 
 # Everyone has an id or an email (a person without either cannot exist).
@@ -25,7 +26,7 @@ EVERYONE = {
 Progress = Callable[[str, float], None]
 
 
-class LiveExportError(RuntimeError):
+class LiveExportError(UserError, RuntimeError):
     """The export failed or took too long; the message says what to do."""
 
     exit_code = 1  # a user error for the CLI

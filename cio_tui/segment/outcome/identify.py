@@ -35,8 +35,9 @@ async def _by_cio_id(r: Resolver, slug: str, cio_id: str, attrs: dict[str, Any])
     person = await r.lookup.by_cio_id(cio_id)
     if person is None:
         return effect(slug, "dropped", f"No person has cio_id {cio_id}: Customer.io silently drops the request (§6.1).")
+    # A lead has no id: "sets id 'x'" rather than the old value printed as 'None'.
     changes = [
-        f"{k} '{getattr(person, k)}' -> '{attrs[k]}'"
+        f"{k} '{getattr(person, k)}' -> '{attrs[k]}'" if getattr(person, k) else f"sets {k} '{attrs[k]}' (had none)"
         for k in ("id", "email")
         if attrs.get(k) and attrs[k] != getattr(person, k)
     ]

@@ -30,14 +30,20 @@ class ConfirmRequest:
     summary: list[str] = field(default_factory=list)  # one line each, e.g. "3 merge (irreversible)"
     irreversible: list[str] = field(default_factory=list)  # what cannot be undone, in words
     is_live: bool = True
+    confirm: str = ""  # what must be typed; the workspace name unless given (the site id of an env profile)
+    confirm_label: str = "workspace name"
 
     @property
     def is_irreversible(self) -> bool:
         return bool(self.irreversible)
 
+    @property
+    def word(self) -> str:
+        return self.confirm or self.workspace
+
 
 class ConfirmTypedModal(ModalScreen[bool]):
-    """Type the workspace name to confirm; the safe answer (False) is the default."""
+    """Type the workspace name (or site id) to confirm; the safe answer (False) is the default."""
 
     DEFAULT_CSS = """
     ConfirmTypedModal {
@@ -90,10 +96,10 @@ class ConfirmTypedModal(ModalScreen[bool]):
                 lines.append("The journal keeps a before-snapshot of every person touched, to rebuild by hand.")
                 yield Static(Text("\n".join(lines)), id="confirm-irreversible")
             yield Label(
-                Text.assemble("Type the workspace name ", (req.workspace, "bold"), " to confirm, or press Escape."),
+                Text.assemble(f"Type the {req.confirm_label} ", (req.word, "bold"), " to confirm, or press Escape."),
                 id="confirm-prompt",
             )
-            yield Input(placeholder="type the workspace name here", id="confirm-input", select_on_focus=False)
+            yield Input(placeholder=f"type the {req.confirm_label} here", id="confirm-input", select_on_focus=False)
             yield Label("", id="confirm-mismatch", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-no", variant="default")
@@ -109,7 +115,7 @@ class ConfirmTypedModal(ModalScreen[bool]):
 
     @property
     def matches(self) -> bool:
-        return self.query_one("#confirm-input", Input).value == self.request.workspace
+        return self.query_one("#confirm-input", Input).value == self.request.word
 
     @on(Input.Changed, "#confirm-input")
     def _typed(self) -> None:
@@ -122,9 +128,9 @@ class ConfirmTypedModal(ModalScreen[bool]):
             self.dismiss(True)
             return
         typed = self.query_one("#confirm-input", Input).value
-        message = "Nothing typed yet." if not typed else "That is not the workspace name."
+        message = "Nothing typed yet." if not typed else f"That is not the {self.request.confirm_label}."
         self.query_one("#confirm-mismatch", Label).update(
-            Text(f"{message} Type {self.request.workspace} exactly (case matters), or press Escape to cancel.")
+            Text(f"{message} Type {self.request.word} exactly (case matters), or press Escape to cancel.")
         )
 
     @on(Button.Pressed, "#confirm-yes")

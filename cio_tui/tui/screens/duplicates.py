@@ -77,6 +77,7 @@ class DuplicatesScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.model = DuplicatesModel()
+        self.foreign_warning: str | None = None  # set when the export's people are not in the open workspace
         self.last_plan: Any = None  # the MergePlanBuild behind the last plan sent to Plan/Apply
 
     def compose_body(self) -> ComposeResult:
@@ -175,6 +176,25 @@ class DuplicatesScreen(AreaScreen):
             more = f" (and {len(message.problems) - 3} more)" if len(message.problems) > 3 else ""
             self.notify("\n".join(message.problems[:3]) + more, title="Problems in the export", severity="warning",
                         timeout=12)
+        if message.groups and self.cio.workspace is not None:
+            self._match_workspace([m.cio_id or "" for g in message.groups for m in g.members])
+
+    @work(exclusive=True, group="duplicates-match", exit_on_error=False)
+    async def _match_workspace(self, cio_ids: list[str]) -> None:
+        """Warn when the export's people are not in the open workspace (a read-only sample)."""
+        from cio_tui.identity.duplicates.workspace_match import match_workspace
+
+        workspace = self.cio.workspace
+        if workspace is None:
+            return
+        try:
+            match = await match_workspace(workspace.client, cio_ids)
+        except Exception:  # noqa: BLE001 - an advisory check: the analysis stays usable without it
+            return
+        warning = match.warning(workspace.name)
+        self.foreign_warning = warning
+        if warning is not None:
+            self.notify(warning, title="Not this workspace's people?", severity="warning", timeout=20)
 
     def load_groups(self, groups: list[Any], *, source: str, summary: dict[str, Any] | None = None,
                     problems: list[str] | None = None) -> None:

@@ -167,6 +167,8 @@ class LeadsScreen(IdChangesScreen):
             summary = EMPTY_TEXT
         else:
             summary = f"{counts['leads']} lead(s) from {self.model.source} · {counts['attached']} with an id attached"
+            if counts["not_leads"]:
+                summary += f" · {counts['not_leads']} id(s) for emails that are not leads here"
             parts = [
                 f"{counts[k]} {w}"
                 for k, w in (("ok", "ready"), ("error", "with errors"), ("merge", "merge proposal(s)"))

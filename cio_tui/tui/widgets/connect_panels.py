@@ -46,8 +46,22 @@ def check_text(check: Any, now: datetime) -> str:
         )
         lines.append(f"  Region: workspace in {check.detected_region.upper()}, {verdict}")
     if not check.ok and check.region_ok:
-        lines.append("  Next: edit the profile (e) and paste the rejected key again, then check (k).")
+        lines.append("  Next: " + next_step(check))
     return "\n".join(lines)
 
 
-__all__ = ["OUTCOME_WORDS", "check_text", "keyring_text", "keys_label"]
+def next_step(check: Any) -> str:
+    """What to do after a failed check, by what failed: a key is pasted again only when it was rejected or missing;
+    a server error or an unreachable host (a 502, a timeout) says nothing about the key, so the advice is to retry."""
+    outcomes = {check.track.outcome, check.app.outcome}
+    if outcomes & {"invalid", "missing"}:
+        return "edit the profile (e) and paste the rejected or missing key again, then check (k)."
+    if "forbidden" in outcomes:
+        return "give the key a wider scope in Customer.io (or create a new one and paste it with e), then check (k)."
+    return (
+        "Customer.io did not give a usable answer (a server error or no connection), so the keys were not judged: "
+        "nothing to change in the profile; check again (k) in a moment."
+    )
+
+
+__all__ = ["OUTCOME_WORDS", "check_text", "keyring_text", "keys_label", "next_step"]

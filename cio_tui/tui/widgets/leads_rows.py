@@ -141,8 +141,12 @@ class LeadsModel:
         return out
 
     def counts(self) -> dict[str, int]:
+        # "attached" counts the leads shown here that have an id; the ids of a CSV whose emails are not among them
+        # (a file for a bigger list, or other people) are counted apart instead of as attached leads.
         attached = self.attached()
-        out = {"leads": len(self.leads), "attached": len(attached)}
+        known = {normalize_email(lead.email or "") for lead in self.leads}
+        on_leads = sum(1 for key in attached if key in known)
+        out = {"leads": len(self.leads), "attached": on_leads, "not_leads": len(attached) - on_leads}
         for check in self.checks.values():
             out[check.severity] = out.get(check.severity, 0) + 1
         return out

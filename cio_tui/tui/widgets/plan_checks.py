@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier
-from cio_tui.identity.apply_checks import People, precondition_misses, target_misses
+from cio_tui.identity.apply_checks import STALE_MISSING, People, precondition_misses, stale_reason, target_misses
 from cio_tui.identity.plan import Operation, Plan
 
 READ_CHUNK = 100
@@ -23,6 +23,7 @@ class OpCheck:
     op_id: str
     state: str  # "fresh" | "already_done" | "stale"
     detail: str = ""
+    missing: bool = False  # stale because a person is not in the workspace at all (not "changed")
 
 
 def check_operation(op: Operation, people: People) -> OpCheck:
@@ -30,7 +31,7 @@ def check_operation(op: Operation, people: People) -> OpCheck:
         return OpCheck(op.op_id, "already_done", "nothing to send")
     misses = precondition_misses(op, people)
     if misses:
-        return OpCheck(op.op_id, "stale", "; ".join(misses))
+        return OpCheck(op.op_id, "stale", "; ".join(misses), missing=stale_reason(op, people) == STALE_MISSING)
     return OpCheck(op.op_id, "fresh")
 
 
@@ -65,6 +66,16 @@ def check_summary(checks: list[OpCheck]) -> str:
     parts = [f"{counts.get('fresh', 0)} up to date"]
     if counts.get("already_done"):
         parts.append(f"{counts['already_done']} already in target state (will not be sent)")
-    if counts.get("stale"):
-        parts.append(f"{counts['stale']} stale (the person changed since planning; will be skipped)")
-    return "Checked just now: " + ", ".join(parts) + "."
+    missing = sum(1 for c in checks if c.missing)
+    changed = counts.get("stale", 0) - missing
+    if changed:
+        parts.append(f"{changed} stale (the person changed since planning; will be skipped)")
+    if missing:
+        parts.append(f"{missing} stale (the person is not in this workspace; will be skipped)")
+    text = "Checked just now: " + ", ".join(parts) + "."
+    if missing and missing == len(checks):
+        text += (
+            " Nobody in this plan is in the open workspace: it was probably made from another workspace's export."
+            " Open that workspace, or make the plan again from an export of this one."
+        )
+    return text

@@ -43,6 +43,8 @@ def apply_request(plan: Plan, workspace: Any, prior_states: dict[str, str], chec
         summary=summary,
         irreversible=irreversible_lines(plan),
         is_live=not workspace.is_sandbox,
+        confirm=getattr(workspace, "confirm_word", workspace.name),
+        confirm_label=getattr(workspace, "confirm_label", "workspace name"),
     )
 
 

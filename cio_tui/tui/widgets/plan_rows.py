@@ -113,18 +113,36 @@ def irreversible_lines(plan: Plan) -> list[str]:
     return [f"{n} {words[kind]}" for kind, n in counts.items()]
 
 
+# What the before/after lines may claim depends on how far the operation got: an unapplied plan has checked nothing.
+_CHECKED = {"checked", "sent", "uncertain", "done", "reconciled", "failed"}
+_VERIFIED = {"done", "reconciled"}
+
+
+def _labels(state: str) -> tuple[str, str]:
+    if state == "skipped_stale":
+        before = "Expected before (did not match when checked; skipped)"
+    elif state in _CHECKED:
+        before = "Before (checked just before sending)"
+    else:
+        before = "Expected before (checked again just before sending)"
+    verified = state in _VERIFIED
+    after = "After (verified by reading back)" if verified else "Expected after (verified by reading back once sent)"
+    return before, after
+
+
 def operation_detail(op: Operation, state: str = "planned", detail: str = "") -> str:
     """Everything about one operation, for the detail pane: request, preconditions, target and losses in full."""
     lines = [f"{op.op_id}: {op.summary}", f"Request: {op.request.line()}"]
+    before_label, after_label = _labels(state)
     for pre in op.preconditions:
         fields = ", ".join(f"{k}={_show(v)}" for k, v in pre.fields.items()) or "exists"
-        lines.append(f"Before (checked just before sending): cio_{pre.cio_id} {fields}")
+        lines.append(f"{before_label}: cio_{pre.cio_id} {fields}")
     for target in op.target:
         if not target.exists:
-            lines.append(f"After: cio_{target.cio_id} no longer exists")
+            lines.append(f"{after_label}: cio_{target.cio_id} no longer exists")
             continue
         fields = ", ".join(f"{k}={_show(v)}" for k, v in {**target.fields, **target.attributes}.items())
-        lines.append(f"After (verified by reading back): cio_{target.cio_id} {fields or 'exists'}")
+        lines.append(f"{after_label}: cio_{target.cio_id} {fields or 'exists'}")
     for loss in op.loses:
         values = ", ".join(f"{k}={_show(v)}" for k, v in loss.values.items())
         lines.append(f"Loses: {loss.text}" + (f" ({values})" if values else ""))

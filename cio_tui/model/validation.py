@@ -1,4 +1,5 @@
-"""Documented size limits (reference section 7) and identifier parsing shared by the Track and App routes."""
+"""Documented size limits and identifier parsing of the Track and App APIs (limits: the Track API's
+description in https://docs.customer.io/files/journeys-track.json; see docs/reference/customerio-track.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ MAX_SEARCH_LIMIT = 1000
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CIO_RE = re.compile(r"^[A-Za-z0-9]+$")
+E164_RE = re.compile(r"^\+[1-9][0-9]{1,14}$")
 RESERVED = {"id", "email", "cio_id", "created_at", "_timestamp", "_update", "unsubscribed", "cio_relationships"}
 
 
@@ -35,7 +37,7 @@ class InvalidRequest(Exception):
 
 @dataclass(frozen=True)
 class Ident:
-    kind: str  # "id" | "email" | "cio_id"
+    kind: str  # "id" | "email" | "cio_id" | "phone" | "anonymous_id"
     value: str
 
 
@@ -63,13 +65,25 @@ def check_id(value: str, field: str = "id") -> None:
         raise InvalidRequest(f"{field} is {len(value.encode())} bytes; the limit is {MAX_ID_BYTES} bytes", field)
 
 
-def one_identifier(obj: Any, where: str, *, email_is_identifier: bool) -> Ident:
-    """A typed body identifier ``{"id"|"email"|"cio_id": value}`` with exactly one key (v2 and merge bodies)."""
+def one_identifier(
+    obj: Any, where: str, *, email_is_identifier: bool, phone_is_identifier: bool = False, anonymous_ok: bool = False
+) -> Ident:
+    """A typed body identifier ``{"id"|"email"|"cio_id"|"phone": value}`` with exactly one key (v2 and merge
+    bodies). ``anonymous_ok``: v2 operations also take ``{"anonymous_id": value}`` (what Segment's Actions
+    destination sends for anonymous calls)."""
     if not isinstance(obj, dict) or len(obj) != 1:
-        raise InvalidRequest(f"{where} must have exactly one of id, email or cio_id", where)
+        raise InvalidRequest(f"{where} must have exactly one of id, email, phone or cio_id", where)
     ((kind, value),) = obj.items()
+    if kind == "anonymous_id" and anonymous_ok:
+        if not isinstance(value, str | int) or str(value) == "":
+            raise InvalidRequest(f"{where}.anonymous_id must be a non-empty string", where)
+        return Ident("anonymous_id", str(value))
     if kind == "phone":
-        raise InvalidRequest(f"{where}: phone is not enabled as an identifier in this workspace", where)
+        if not phone_is_identifier:
+            raise InvalidRequest(f"{where}: phone is not enabled as an identifier in this workspace", where)
+        if not isinstance(value, str) or not E164_RE.match(value):
+            raise InvalidRequest(f"{where}.phone must be in E.164 format (+ and up to 15 digits)", where)
+        return Ident("phone", value)
     if kind not in ("id", "email", "cio_id"):
         raise InvalidRequest(f"{where}: unknown identifier type '{kind}'", where)
     if kind == "email" and not email_is_identifier:
@@ -110,7 +124,7 @@ def check_attributes(attrs: dict[str, Any]) -> None:
 
 
 def check_event(name: Any, data: Any) -> None:
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name.strip():
         raise InvalidRequest("event name is required", "name")
     if len(name.encode()) > MAX_EVENT_NAME_BYTES:
         raise InvalidRequest(f"event name is longer than {MAX_EVENT_NAME_BYTES} bytes", "name")

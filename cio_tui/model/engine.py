@@ -1,0 +1,293 @@
+"""``Engine``: Track v1 and v2 requests (method, path, JSON body) executed against a ``Storage``.
+
+No HTTP server, no SQLite: the sandbox feeds it the requests it receives, a what-if copy feeds it the requests a
+preview would send. ``execute`` answers what Customer.io answers (status and body) plus one ``OpRecord`` per
+operation (a v2 batch has one per item).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from cio_tui.model.events import CONTENT_ACTIONS, EVENT_TYPES, ActivityOps
+from cio_tui.model.person import Storage
+from cio_tui.model.record import OpRecord
+from cio_tui.model.settings import WorkspaceSettings
+from cio_tui.model.validation import (
+    MAX_BATCH_BYTES,
+    MAX_ENTITY_BYTES,
+    Ident,
+    InvalidRequest,
+    one_identifier,
+    parse_path,
+)
+
+
+@dataclass
+class Result:
+    status: int
+    body: Any
+    records: list[OpRecord] = field(default_factory=list)
+
+    @property
+    def record(self) -> OpRecord:
+        return self.records[0] if self.records else OpRecord(kind="rejected")
+
+
+def _v1_error(message: str) -> dict[str, Any]:
+    return {"meta": {"errors": [message]}}
+
+
+def _v2_error(exc: InvalidRequest) -> dict[str, Any]:
+    return {"errors": [{"reason": exc.reason, "field": exc.field, "message": exc.message}]}
+
+
+def _segments(path: str) -> list[str]:
+    raw = path.split("?", 1)[0].strip("/")
+    return [unquote(s) for s in raw.split("/")] if raw else []
+
+
+def wall_clock() -> int:
+    return int(time.time())
+
+
+class Engine:
+    """Customer.io's Track behaviour over ``storage``.
+
+    ``settings`` is a ``WorkspaceSettings`` or a callable returning the current one; ``clock`` gives unix
+    seconds; ``record=True`` fills each ``OpRecord.changes`` with before/after states (what-if copies).
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        settings: WorkspaceSettings | Callable[[], WorkspaceSettings] | None = None,
+        clock: Callable[[], int] = wall_clock,
+        *,
+        record: bool = False,
+    ) -> None:
+        fixed = settings or WorkspaceSettings()
+        self.settings: Callable[[], WorkspaceSettings] = (
+            fixed if callable(fixed) else (lambda: fixed)  # type: ignore[assignment,return-value]
+        )
+        self.storage = storage
+        self.ops = ActivityOps(storage, self.settings, clock, record=record)
+
+    # -- entry points ---------------------------------------------------------------------------------
+    def handles(self, method: str, path: str) -> bool:
+        return self._route(method.upper(), _segments(path)) is not None
+
+    def execute_raw(self, method: str, path: str, raw: bytes) -> Result:
+        """A request as bytes: size limits and JSON parsing first, as the server does."""
+        segs = _segments(path)
+        v2 = segs[:2] == ["api", "v2"]
+        if v2:
+            limit = MAX_ENTITY_BYTES if segs[2:] == ["entity"] else MAX_BATCH_BYTES
+            if len(raw) >= limit:
+                exc = InvalidRequest(f"the request is larger than {limit} bytes", reason="too_large")
+                return self._refused(exc, v2=True)
+        if not raw.strip():
+            body: Any = None
+        else:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return self._refused(InvalidRequest("the request body is not valid JSON"), v2=v2,
+                                     merge=segs[-1:] == ["merge_customers"])
+        return self.execute(method, path, body)
+
+    def execute(self, method: str, path: str, body: Any = None) -> Result:
+        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here)."""
+        segs = _segments(path)
+        route = self._route(method.upper(), segs)
+        if route is None:
+            return Result(404, {"meta": {"error": "resource not found"}})
+        if route == "batch":
+            return self._batch(body)
+        if route == "entity":
+            return self._one(lambda: self._operation(body), v2=True)
+        return self._one(lambda: self._v1(route, segs, body), merge=route == "merge")
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _route(method: str, segs: list[str]) -> str | None:
+        if segs[:2] == ["api", "v2"] and method == "POST" and len(segs) == 3 and segs[2] in ("entity", "batch"):
+            return segs[2]
+        if segs[:2] != ["api", "v1"]:
+            return None
+        rest = segs[2:]
+        if method == "POST" and rest in (["events"], ["metrics"], ["merge_customers"]):
+            return {"events": "anonymous", "metrics": "metrics", "merge_customers": "merge"}[rest[0]]
+        if len(rest) < 2 or rest[0] != "customers":
+            return None
+        tail = rest[2:]
+        table = {
+            ("PUT", ()): "identify", ("DELETE", ()): "delete", ("POST", ("suppress",)): "suppress",
+            ("POST", ("unsuppress",)): "unsuppress", ("POST", ("events",)): "event",
+            ("PUT", ("devices",)): "add_device",
+        }
+        if method == "DELETE" and len(tail) == 2 and tail[0] == "devices":
+            return "delete_device"
+        return table.get((method, tuple(tail)))
+
+    def _refused(self, exc: InvalidRequest, *, v2: bool = False, merge: bool = False) -> Result:
+        body = _v2_error(exc) if v2 else ({"meta": {"error": exc.message}} if merge else _v1_error(exc.message))
+        return Result(400, body, [OpRecord(kind="rejected", error=exc.message)])
+
+    def _run(self, fn: Callable[[], None]) -> OpRecord:
+        """One operation in one storage transaction; a refusal becomes the record's ``error``."""
+        ops = self.ops
+        ops.begin()
+        try:
+            with ops.store.tx():
+                fn()
+        except InvalidRequest:
+            rec = ops.finish()
+            rec.kind = "rejected"
+            raise
+        return ops.finish()
+
+    def _one(self, fn: Callable[[], None], *, v2: bool = False, merge: bool = False) -> Result:
+        try:
+            rec = self._run(fn)
+        except InvalidRequest as exc:
+            result = self._refused(exc, v2=v2, merge=merge)
+            result.records[0].behaviours = list(self.ops.rec.behaviours)
+            return result
+        return Result(200, {}, [rec])
+
+    def _batch(self, body: Any) -> Result:
+        ops = body.get("batch") if isinstance(body, dict) else None
+        if not isinstance(ops, list) or not ops:
+            return self._refused(InvalidRequest("batch must be a non-empty array", "batch"), v2=True)
+        errors: list[dict[str, Any]] = []
+        records: list[OpRecord] = []
+        for index, op in enumerate(ops):
+            try:
+                if len(json.dumps(op).encode()) > MAX_ENTITY_BYTES:
+                    raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
+                records.append(self._run(lambda op=op: self._operation(op)))
+            except InvalidRequest as exc:
+                errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
+                records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
+        self.ops.uses("v2_batch")
+        if errors:
+            return Result(207, {"errors": errors}, records)
+        return Result(200, {}, records)
+
+    # -- Track v1 ------------------------------------------------------------------------------------------
+    def _path(self, raw: str) -> Ident:
+        s = self.settings()
+        self.ops.uses("path_kind")
+        try:
+            return parse_path(raw, email_is_identifier=s.email_is_identifier)
+        except InvalidRequest:
+            if raw.startswith("cio_"):
+                self.ops.uses("invalid_cio_path")
+            raise
+
+    def _v1(self, route: str, segs: list[str], body: Any) -> None:
+        ops = self.ops
+        if route == "anonymous":
+            ops.anonymous_event(body if body is not None else {})
+            return
+        if route == "metrics":
+            if not isinstance(body, dict):
+                raise InvalidRequest("the request body must be a JSON object")
+            data = {k: v for k, v in body.items() if k not in ("delivery_id", "metric", "timestamp")}
+            ops.metric(body.get("delivery_id"), body.get("metric"), body.get("timestamp"), data)
+            return
+        if route == "merge":
+            primary, secondary = self._merge_sides(body)
+            ops.merge(primary, secondary)
+            return
+        who = self._path(segs[3])
+        body = {} if body is None else body
+        if route == "identify":
+            ops.identify(who, body)
+        elif route == "delete":
+            ops.delete(who)
+        elif route == "suppress":
+            ops.suppress(who)
+        elif route == "unsuppress":
+            ops.unsuppress(who)
+        elif route == "event":
+            if not isinstance(body, dict):
+                raise InvalidRequest("the request body must be a JSON object")
+            type_ = body.get("type") if body.get("type") in EVENT_TYPES else "event"
+            ops.track_event(who, body.get("name"), body.get("data"), type_=type_, ts=body.get("timestamp"),
+                            event_id=body.get("id"))
+        elif route == "add_device":
+            ops.add_device(who, body.get("device") if isinstance(body, dict) else None)
+        elif route == "delete_device":
+            ops.delete_device(who, segs[5])
+
+    def _merge_sides(self, body: Any) -> tuple[Ident, Ident]:
+        self.ops.uses("merge_body")
+        if not isinstance(body, dict):
+            raise InvalidRequest("the request body must be a JSON object")
+        email_ok = self.settings().email_is_identifier
+        return (
+            one_identifier(body.get("primary"), "primary", email_is_identifier=email_ok),
+            one_identifier(body.get("secondary"), "secondary", email_is_identifier=email_ok),
+        )
+
+    # -- Track v2 ------------------------------------------------------------------------------------------
+    def _operation(self, op: Any) -> None:
+        """One v2 operation (an entity body or one batch item)."""
+        ops, s = self.ops, self.settings()
+        ops.uses("v2_entity")
+        if not isinstance(op, dict):
+            raise InvalidRequest("an operation must be a JSON object")
+        kind, action = op.get("type"), op.get("action")
+        if kind == "object":
+            ops.object_op(op)
+            return
+        if kind == "delivery":
+            attrs = op.get("attributes") if isinstance(op.get("attributes"), dict) else {}
+            ops.metric((op.get("identifiers") or {}).get("id"), op.get("name"), op.get("timestamp"), attrs)
+            return
+        if kind != "person":
+            raise InvalidRequest(f"unknown entity type '{kind}'", "type")
+        if action == "merge":
+            primary, secondary = self._merge_sides(op)
+            ops.merge(primary, secondary)
+            return
+        ids = op.get("identifiers")
+        if isinstance(ids, dict) and "phone" in ids:
+            ops.uses("phone_identifier")
+        who = one_identifier(ids, "identifiers", email_is_identifier=s.email_is_identifier,
+                             phone_is_identifier=s.phone_identifiers, anonymous_ok=True)
+        if who.kind == "anonymous_id":
+            ops.uses("anonymous_identifier")
+        attributes = op.get("attributes") or {}
+        if action == "identify":
+            if not isinstance(attributes, dict):
+                raise InvalidRequest("attributes must be an object", "attributes")
+            ops.identify(who, attributes, v2=True, timestamp=op.get("timestamp"),
+                         relationships=op.get("cio_relationships"))
+        elif action in ("delete", "suppress", "unsuppress") and who.kind == "anonymous_id":
+            raise InvalidRequest(f"{action} needs an id, email, phone or cio_id", "identifiers")
+        elif action == "delete":
+            ops.delete(who)
+        elif action == "suppress":
+            ops.suppress(who)
+        elif action == "unsuppress":
+            ops.unsuppress(who)
+        elif action in EVENT_TYPES or action in CONTENT_ACTIONS:
+            name = op.get("name") if action not in CONTENT_ACTIONS else (op.get("name") or action)
+            ops.track_event(who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"))
+        elif action == "add_device":
+            ops.add_device(who, op.get("device"))
+        elif action == "delete_device":
+            device = op.get("device") or {}
+            ops.delete_device(who, str(device.get("token") or device.get("id") or ""))
+        elif action in ("add_relationships", "delete_relationships"):
+            ops.person_relationships(who, op.get("cio_relationships"), add=action == "add_relationships")
+        else:
+            raise InvalidRequest(f"unknown action '{action}'", "action")

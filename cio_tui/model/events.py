@@ -1,0 +1,211 @@
+"""Events (person and anonymous), content events, delivery metrics, devices, objects and relationships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cio_tui.model.ops import text
+from cio_tui.model.people import PeopleOps
+from cio_tui.model.person import Person
+from cio_tui.model.validation import Ident, InvalidRequest, check_event
+
+EVENT_TYPES = ("event", "page", "screen")
+CONTENT_ACTIONS = ("viewed_content", "clicked_content")
+
+
+def _object_key(ids: Any, where: str = "identifiers") -> tuple[str, str]:
+    if not isinstance(ids, dict) or not text(ids.get("object_type_id")) or not text(ids.get("object_id")):
+        raise InvalidRequest(f"{where} needs object_type_id and object_id", where)
+    return str(ids["object_type_id"]), str(ids["object_id"])
+
+
+class ActivityOps(PeopleOps):
+    # -- events -------------------------------------------------------------------------------------------
+    def track_event(
+        self, who: Ident, name: Any, data: Any, *, type_: str = "event", ts: Any = None, event_id: Any = None
+    ) -> None:
+        if isinstance(name, str) and name != name.strip() and self.settings().trim_event_names:
+            self.uses("event_name_trim")
+            name = name.strip()
+        check_event(name, data)
+        data = dict(data) if isinstance(data, dict) else {}
+        if event_id not in (None, ""):
+            self.uses("event_dedupe")
+            if self.store.seen_event_id(str(event_id)):
+                self.outcome("event_duplicate", event_id=str(event_id), name=name)
+                return
+            self.store.remember_event_id(str(event_id))
+        if type_ == "screen":
+            self.uses("v1_screen")
+        if type_ == "page":
+            self.uses("page_url")
+            data.setdefault("url", name)
+        if type_ in CONTENT_ACTIONS:
+            self.uses("content_event")
+        when = int(ts) if isinstance(ts, int | float) and not isinstance(ts, bool) else self.clock()
+        if who.kind == "anonymous_id":
+            self.uses("anonymous_event")
+            self.store.add_anonymous_event(who.value, type_, name, when, data)
+            self.outcome("anonymous_event", anonymous_id=who.value, type=type_, name=name)
+            return
+        self.uses("event_person")
+        p = self._person_for_write(who, "event")
+        if p is not None:
+            self._activity(p, type_, name, when, data)
+            if self.rec.kind != "event_creates_person":
+                self.outcome("event_on_person", (p, "event target"), type=type_, name=name)
+            else:
+                self.rec.facts.update(type=type_, name=name)
+
+    def anonymous_event(self, body: Any) -> None:
+        """``POST /api/v1/events``: an event of nobody yet, kept under its ``anonymous_id``."""
+        if not isinstance(body, dict):
+            raise InvalidRequest("the request body must be a JSON object")
+        type_ = body.get("type") if body.get("type") in EVENT_TYPES else "event"
+        anonymous_id = text(body.get("anonymous_id"))
+        if anonymous_id is None:
+            self.uses("anonymous_event")
+            check_event(body.get("name"), body.get("data"))
+            self.outcome("anonymous_event", anonymous_id=None, type=type_, name=body.get("name"))
+            return
+        self.track_event(Ident("anonymous_id", anonymous_id), body.get("name"), body.get("data"), type_=type_,
+                         ts=body.get("timestamp"), event_id=body.get("id"))
+
+    def _person_for_write(self, who: Ident, what: str) -> Person | None:
+        """Events and devices create the person they name (except through an unknown cio_id)."""
+        if self.blocked(who):
+            self.uses("suppressed_dropped")
+            self.outcome("dropped_suppressed", identifier=f"{who.kind} {who.value}")
+            return None
+        p = self.resolve(who)
+        if p is None:
+            if who.kind == "cio_id":
+                self.uses("unknown_cio_dropped")
+                self.outcome("dropped", cio_id=who.value)
+                return None
+            kw: dict[str, str | None] = {"id_": None, "email": None, "phone": None}
+            kw["id_" if who.kind == "id" else who.kind] = who.value
+            p = self._create(**kw)
+            self.outcome(f"{what}_creates_person", (p, "created"))
+        return p
+
+    # -- metrics --------------------------------------------------------------------------------------------
+    def metric(self, delivery_id: Any, metric: Any, ts: Any, data: dict[str, Any]) -> None:
+        self.uses("metrics")
+        if not text(delivery_id):
+            raise InvalidRequest("delivery_id is required", "delivery_id")
+        if not text(metric):
+            raise InvalidRequest("metric is required", "metric")
+        when = int(ts) if isinstance(ts, int | float) and not isinstance(ts, bool) else self.clock()
+        self.store.add_metric(str(delivery_id), str(metric), when, data)
+        self.outcome("metrics", delivery_id=str(delivery_id), metric=str(metric))
+
+    # -- devices ----------------------------------------------------------------------------------------------
+    def add_device(self, who: Ident, device: Any) -> None:
+        self.uses("devices")
+        if not isinstance(device, dict) or not isinstance(device.get("id") or device.get("token"), str):
+            raise InvalidRequest("device.id is required", "device")
+        p = self._person_for_write(who, "device")
+        if p is None:
+            return
+        last = device.get("last_used")
+        device_id = device.get("id") or device["token"]
+        self.store.upsert_device(p.cio_id, device_id, device.get("platform"),
+                                 int(last) if isinstance(last, int | float) else self.clock())
+        if self.rec.kind != "device_creates_person":
+            self.outcome("device_added", (p, "device owner"), device=device_id)
+
+    def delete_device(self, who: Ident, device_id: str) -> None:
+        self.uses("devices")
+        p = self.resolve(who)
+        if p is None:
+            self.outcome("device_deleted_no_person", identifier=f"{who.kind} {who.value}")
+            return
+        self.store.delete_device(p.cio_id, device_id)
+        self.outcome("device_deleted", (p, "device owner"), device=device_id)
+
+    # -- relationships and objects ------------------------------------------------------------------------------
+    def _who(self, ids: Any, *, create: bool) -> tuple[str, Person | None] | None:
+        """A relationship's person side: ``cio:<cio_id>`` (a known person) or ``anon:<anonymous_id>``."""
+        if not isinstance(ids, dict) or len(ids) != 1:
+            raise InvalidRequest("a relationship needs exactly one person identifier", "cio_relationships")
+        ((kind, value),) = ids.items()
+        if kind == "anonymous_id":
+            return f"anon:{value}", None
+        p = self.resolve(Ident(kind, str(value).removeprefix("cio_") if kind == "cio_id" else str(value)))
+        return (f"cio:{p.cio_id}", p) if p is not None else None
+
+    def relate_all(self, p: Person, rels: Any) -> None:
+        """The person side: relate ``p`` to each listed object."""
+        self.uses("identify_relationships")
+        for rel in rels if isinstance(rels, list) else []:
+            type_id, object_id = _object_key((rel or {}).get("identifiers"), "cio_relationships")
+            self.store.upsert_object(type_id, object_id, {})
+            self.store.relate(type_id, object_id, f"cio:{p.cio_id}", rel.get("relationship_attributes") or {})
+
+    def person_relationships(self, who: Ident, rels: Any, *, add: bool) -> None:
+        self.uses("relationships")
+        if not isinstance(rels, list) or not rels:
+            raise InvalidRequest("cio_relationships must be a non-empty array", "cio_relationships")
+        keys = [_object_key((r or {}).get("identifiers"), "cio_relationships") for r in rels]
+        if who.kind == "anonymous_id":
+            target, p = f"anon:{who.value}", None
+        else:
+            p = self.resolve(who)
+            if p is None:
+                self.outcome("relationship_no_person", identifier=f"{who.kind} {who.value}")
+                return
+            target = f"cio:{p.cio_id}"
+        for (type_id, object_id), rel in zip(keys, rels, strict=True):
+            if add:
+                self.store.upsert_object(type_id, object_id, {})
+                self.store.relate(type_id, object_id, target, rel.get("relationship_attributes") or {})
+            else:
+                self.store.unrelate(type_id, object_id, target)
+        people = ((p, "related"),) if p is not None else ()
+        self.outcome("relationship_added" if add else "relationship_deleted", *people,
+                     objects=[f"{t}/{o}" for t, o in keys])
+
+    def object_op(self, op: dict[str, Any]) -> None:
+        self.uses("objects")
+        action = op.get("action")
+        type_id, object_id = _object_key(op.get("identifiers"))
+        attrs = op.get("attributes") or {}
+        if not isinstance(attrs, dict):
+            raise InvalidRequest("attributes must be an object", "attributes")
+        rels = op.get("cio_relationships") or []
+        if not isinstance(rels, list):
+            raise InvalidRequest("cio_relationships must be an array", "cio_relationships")
+        obj = f"{type_id}/{object_id}"
+        if action == "delete":
+            existed = self.store.delete_object(type_id, object_id)
+            self.outcome("object_deleted", object=obj, existed=existed)
+            return
+        if action not in ("identify", "identify_anonymous", "add_relationships", "delete_relationships"):
+            raise InvalidRequest(f"unknown object action '{action}'", "action")
+        sides = []
+        for rel in rels:
+            ids = (rel or {}).get("identifiers")
+            if action == "identify_anonymous" and not (isinstance(ids, dict) and "anonymous_id" in ids):
+                raise InvalidRequest("identify_anonymous relates anonymous_id only", "cio_relationships")
+            sides.append((self._who(ids, create=False), rel))
+        if action in ("identify", "identify_anonymous"):
+            self.store.upsert_object(type_id, object_id, attrs)
+        people = []
+        for side, rel in sides:
+            if side is None:
+                self.detail("A related person does not exist: that relationship is skipped.")
+                continue
+            key, p = side
+            if action == "delete_relationships":
+                self.store.unrelate(type_id, object_id, key)
+            else:
+                self.store.upsert_object(type_id, object_id, {})
+                self.store.relate(type_id, object_id, key, (rel or {}).get("relationship_attributes") or {})
+            if p is not None:
+                people.append((p, "related"))
+        if action != "identify_anonymous" and rels:
+            self.uses("relationships")
+        kind = "relationship_deleted" if action == "delete_relationships" else (
+            "relationship_added" if action == "add_relationships" else "object_updated")
+        self.outcome(kind, *people, object=obj)

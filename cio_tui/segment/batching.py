@@ -1,0 +1,131 @@
+"""Batching as production does it, for the operator's own subscriptions.
+
+A subscription whose ``enable_batching`` setting is true sends its events in ``POST /api/v2/batch`` requests of at
+most ``batch_size`` items, ``{"batch": [body, ...]}`` (the destination's ``sendBatch``); Create or Update Object
+splits each batch into its ``identify`` and ``identify_anonymous`` requests. Events whose payload does not validate
+never reach Customer.io: each gets its own 400 (``PAYLOAD_VALIDATION_FAILED``) in Segment's multi-status response.
+
+Customer.io answers a batch with some failing items with 207 and ``{"errors": [{"batch_index", "reason", "field",
+"message"}]}``; Segment marks each such event failed with status 400 (the response was 2xx) and the item's
+``message`` (else its ``reason``), the others succeeded (``parseResponse`` in the destination's ``utils.ts``).
+``ItemCheck`` is the seam that predicts which items Customer.io refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cio_tui.segment.subscriptions import SubscriptionSet
+from cio_tui.segment.wire import TRACK_V2_BATCH, TRACK_V2_ENTITY, ActionError, ActionRequest
+
+# body -> (reason, field, message) when Customer.io would refuse that operation, else None
+ItemCheck = Callable[[dict[str, Any]], "tuple[str, str | None, str] | None"]
+
+
+@dataclass
+class BatchItemError:
+    batch_index: int
+    call: int  # the number of the call (1-based) in the input
+    reason: str
+    field: str | None
+    message: str
+
+    def segment_says(self) -> str:
+        return f"call {self.call}: Segment reports status 400: {self.message or self.reason}"
+
+
+@dataclass
+class Batch:
+    subscription: str
+    action: str  # the action slug
+    calls: list[int]  # the call number of each item, in batch order
+    bodies: list[dict[str, Any]]
+    errors: list[BatchItemError] = field(default_factory=list)  # what a 207 would say, per item
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (call, message): Segment's own 400s
+
+    method: str = "POST"
+    path: str = TRACK_V2_BATCH
+
+    @property
+    def body(self) -> dict[str, Any] | None:
+        """What is sent; None when every event of the subscription failed validation (nothing is sent)."""
+        return {"batch": self.bodies} if self.bodies else None
+
+    @property
+    def status(self) -> int:
+        return 207 if self.errors else 200
+
+    def response(self) -> dict[str, Any] | None:
+        if not self.errors:
+            return None
+        return {
+            "errors": [
+                {"batch_index": e.batch_index, "reason": e.reason, "field": e.field, "message": e.message}
+                for e in self.errors
+            ]
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subscription": self.subscription,
+            "action": self.action,
+            "method": self.method,
+            "path": self.path,
+            "calls": self.calls,
+            "body": self.body,
+            "status": self.status,
+            "response": self.response(),
+            "segment_errors": [{"call": c, "status": 400, "message": m} for c, m in self.rejected]
+            + [{"call": e.call, "status": 400, "message": e.message or e.reason} for e in self.errors],
+        }
+
+
+def plan_batches(
+    per_call: list[tuple[list[ActionRequest], list[ActionError]]],
+    subscriptions: SubscriptionSet,
+    check: ItemCheck | None = None,
+) -> list[Batch]:
+    """The batch requests of the batching subscriptions for the calls in order (``per_call[i]`` = call i + 1)."""
+    batches: list[Batch] = []
+    for sub in subscriptions.subscriptions:
+        if not sub.batching:
+            continue
+        items: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        rejected: list[tuple[int, str]] = []
+        for number, (requests, errors) in enumerate(per_call, 1):
+            for request in requests:
+                if request.subscription == sub.name and request.path == TRACK_V2_ENTITY:
+                    key = str(request.body.get("action")) if sub.action_slug == "createUpdateObject" else ""
+                    items.setdefault(key, []).append((number, request.body))
+            rejected += [(number, e.message) for e in errors if e.subscription == sub.name]
+        first = True
+        for entries in items.values():
+            for start in range(0, len(entries), sub.batch_size):
+                chunk = entries[start : start + sub.batch_size]
+                batch = Batch(sub.name, sub.action_slug, [c for c, _ in chunk], [b for _, b in chunk])
+                if first:
+                    batch.rejected, first = rejected, False
+                for index, (number, body) in enumerate(chunk):
+                    refused = check(body) if check is not None else None
+                    if refused is not None:
+                        batch.errors.append(BatchItemError(index, number, *refused))
+                batches.append(batch)
+        if first and rejected:  # every event failed validation: no request is sent, only Segment's 400s
+            batches.append(Batch(sub.name, sub.action_slug, [], [], rejected=rejected))
+    return batches
+
+
+def segment_statuses(batch: Batch, status: int, response: dict[str, Any] | None) -> list[tuple[int, int, str]]:
+    """(call, status, message) per item as Segment reports a batch response (``parseResponse``)."""
+    error_status = 400 if 200 <= status < 300 else status
+    failed: dict[int, str] = {}
+    for item in (response or {}).get("errors") or []:
+        index = item.get("batch_index") if isinstance(item, dict) else None
+        if isinstance(index, int) and 0 <= index < len(batch.calls):
+            failed[index] = str(item.get("message") or item.get("reason") or "Unknown error")
+    return [
+        (call, error_status, failed[i]) if i in failed else (call, status, "success")
+        for i, call in enumerate(batch.calls)
+    ]
