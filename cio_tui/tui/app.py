@@ -223,18 +223,36 @@ class CioApp(App[None]):
         """Textual's own "Quit" (command palette) asks first too, exactly like q and ctrl+q."""
         self.action_request_quit()
 
+    def unsaved_texts(self) -> list[str]:
+        """What the operator typed or pasted in any area that quitting would lose (each area says, in words)."""
+        found = []
+        for mode in AREAS_BY_MODE:
+            stack = self._screen_stacks.get(mode)
+            unsaved = getattr(stack[0], "unsaved_text", None) if stack else None
+            text = unsaved() if callable(unsaved) else None
+            if text:
+                found.append(text)
+        return found
+
     def action_request_quit(self) -> None:
         running = self.running_work()
-        if not running:
+        unsaved = self.unsaved_texts()
+        if not running and not unsaved:
             self.exit()
             return
         from cio_tui.tui.modals.confirm import ConfirmModal
 
-        names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
-        body = (
-            f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
-            "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan again."
-        )
+        parts = []
+        if running:
+            names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
+            parts.append(
+                f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
+                "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan "
+                "again."
+            )
+        if unsaved:
+            parts.append("Quitting loses what you typed or pasted: " + "; ".join(unsaved) + ".")
+        body = "\n\n".join(parts)
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:

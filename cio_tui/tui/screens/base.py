@@ -6,6 +6,7 @@ screen its help text, and tells the screen when the app's workspace changes. See
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import area
@@ -79,6 +81,30 @@ class AreaScreen(FocusModel, Screen[None]):
     def unsaved_text(self) -> str | None:
         """What the operator typed or pasted here that quitting would lose, in words (``None``: nothing)."""
         return None
+
+    def replace_text(self, editor: TextArea, text: str, *, came_from: str, then: Callable[[], None],
+                     kept: str = "") -> None:
+        """Put ``text`` in ``editor`` and run ``then``, but first ask when the editor holds other text the
+        operator typed or pasted (``kept``: the text last loaded or saved, which may be replaced freely)."""
+        current = editor.text
+        if not current.strip() or current == text or current == kept:
+            editor.load_text(text)
+            then()
+            return
+        from cio_tui.tui.modals.confirm import ConfirmModal
+
+        lines = len(current.splitlines())
+        body = (f"The editor holds {lines} line(s) you typed or pasted. Replace them with {came_from}? "
+                "Keep leaves your text as it is and does not load the new one.")
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                editor.load_text(text)
+                then()
+            else:
+                self.notify(f"Kept your text; {came_from} was not loaded.", title="Nothing replaced")
+
+        self.app.push_screen(ConfirmModal("Replace your text?", body, yes="Replace", no="Keep mine"), answered)
 
     @on(Worker.StateChanged)
     def _on_worker_failed(self, event: Worker.StateChanged) -> None:

@@ -76,6 +76,7 @@ class IdChangesScreen(AreaScreen):
         super().__init__()
         self.model = self.MODEL()
         self.build: PlanBuild | None = None
+        self._planned: list[Any] = []  # the changes last handed to Plan/Apply (quitting after that loses nothing)
 
     def workspace_changed(self, workspace: Any) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
@@ -208,7 +209,14 @@ class IdChangesScreen(AreaScreen):
             self.notify(self.NOTHING_TO_PLAN, title="Nothing to plan", severity="warning")
             return
         self.notify(self.PLAN_MADE.format(planned=planned, left_out=left_out), title="Plan made")
+        self._planned = list(self._rows_to_check())
         self.post_message(OpenPlan(build.plan))
+
+    def unsaved_text(self) -> str | None:
+        rows = self._rows_to_check()
+        if not rows or rows == self._planned:
+            return None
+        return f"{self.AREA_TITLE}: {len(rows)} change(s) not made into a plan yet"
 
     def action_plan_merges(self) -> None:
         ws = self.cio.workspace

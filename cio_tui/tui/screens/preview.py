@@ -39,6 +39,7 @@ NOTHING_YET = "Nothing previewed yet."
 
 class PreviewScreen(AreaScreen):
     AREA = "preview"
+    PASTE_TARGET = "#preview-editor"
     HELP = (
         "Paste the Segment calls your app really makes (JSON, JSON lines, or analytics.identify/track/page/screen/"
         "group/alias calls with JavaScript object syntax) and press ctrl+r. Side by side: what the classic "
@@ -114,6 +115,7 @@ class PreviewScreen(AreaScreen):
         self.stale = False  # the results shown are from an earlier paste: the editor's text does not read now
         self.status_text = ""
         self.set_name = ""
+        self._kept_text = ""  # the editor's text as last loaded, saved or sent here (replacing it loses nothing)
         self.settings_note = ""  # which workspace settings the outcomes assume, and where they came from
 
     def compose_body(self) -> ComposeResult:
@@ -139,10 +141,20 @@ class PreviewScreen(AreaScreen):
         self._show()
 
     # -- navigation contract: app.open_preview(text) -----------------------------------------------------------
-    def prefill(self, text: str) -> None:
-        """Put ``text`` in the editor and preview it."""
-        self.query_one("#preview-editor", CallEditor).load_text(text)
+    def prefill(self, text: str, came_from: str = "the call sent from another screen") -> None:
+        """Put ``text`` in the editor and preview it (asking first if that would replace text typed or pasted)."""
+        self.replace_text(self.query_one("#preview-editor", CallEditor), text, came_from=came_from,
+                          then=lambda: self._prefilled(text), kept=self._kept_text)
+
+    def _prefilled(self, text: str) -> None:
+        self._kept_text = text
         self.action_run_preview()
+
+    def unsaved_text(self) -> str | None:
+        text = self.query_one("#preview-editor", CallEditor).text
+        if not text.strip() or text == self._kept_text:
+            return None
+        return f"Preview: {len(text.splitlines())} line(s) of calls, not saved as a set"
 
     # -- preview ---------------------------------------------------------------------------------------------
     def say(self, text: str, *, error: bool = False) -> None:
@@ -266,7 +278,7 @@ class PreviewScreen(AreaScreen):
 
     def _loaded(self, text: str | None) -> None:
         if text is not None:
-            self.prefill(text)
+            self.prefill(text, came_from="the saved set")
 
     def action_save_calls(self) -> None:
         text = self.query_one("#preview-editor", CallEditor).text
@@ -286,6 +298,7 @@ class PreviewScreen(AreaScreen):
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.set_name = name
+        self._kept_text = text
         self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved",
                     markup=False)
 
