@@ -84,7 +84,7 @@ async def test_a_call_sent_to_preview_asks_before_replacing_a_paste(make_app):
     app = make_app("preview")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        pasted = "\n".join('{"type": "identify", "userId": "u%d"}' % i for i in range(500))
+        pasted = "\n".join(f'{{"type": "identify", "userId": "u{i}"}}' for i in range(500))
         editor = app.screen.query_one("#preview-editor", TextArea)
         editor.load_text(pasted)
         app.open_preview('{"type": "identify", "userId": "from-people"}')

@@ -157,10 +157,10 @@ class ChangesTable(FitTable):
     """
     FIT_COLUMNS = (
         Col("from", "From", priority=3, min=5),
-        Col("cio_id", "cio_id", priority=2, min=8),
+        Col("cio_id", "cio_id", priority=1, min=8),
         Col("id", "id (old -> new)", priority=1, min=12),
-        Col("email", "email (old -> new)", priority=2, min=12),
-        Col("check", "Check", priority=1, min=10),
+        Col("email", "email (old -> new)", priority=2, min=10),
+        Col("check", "Check", priority=2, min=10),
     )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002

@@ -2,7 +2,8 @@
 
 ``ask(purpose, label, value)`` shows and focuses it at once (keys typed right after the key that opened it go into
 the field, never to the screen's single-letter actions), with the suggested ``value`` selected so typing replaces
-it. Enter posts ``PathPrompt.Given(purpose, path)`` and hides it; Escape hides it without an answer. The screen reads or writes the file in a worker.
+it. Enter posts ``PathPrompt.Given(purpose, path)`` and hides it; Escape hides it without an answer. The screen
+reads or writes the file in a worker.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ class FitTable(DataTable[Any]):
 
     def on_mount(self) -> None:
         for col in self.FIT_COLUMNS:
-            self.add_column(col.label, key=col.key, width=max(1, min(col.min, len(col.label))))
+            self.add_column(_ellipsis(col.label), key=col.key, width=max(1, min(col.min, len(col.label))))
         self._reset_naturals()
         self._schedule_fit()
 

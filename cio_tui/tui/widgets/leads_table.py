@@ -31,7 +31,7 @@ class LeadsTable(FitTable):
         Col("cio_id", "cio_id", priority=2, min=8),
         Col("email", "Email", priority=1, min=12),
         Col("new_id", "New id", priority=1, min=8),
-        Col("check", "Check", priority=1, min=10),
+        Col("check", "Check", priority=2, min=16),
     )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002

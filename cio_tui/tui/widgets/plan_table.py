@@ -72,13 +72,14 @@ class PlanRow:
     detail: str = ""
 
 
-# Who the operation is about, its state and what it loses are shown whole first; the change is cut (with "…")
-# before them when the terminal is narrow, and the screen's detail pane shows the operation whole.
+# Who the operation is about, the change, its state and what it loses are shown whole first (the widest of them cut
+# first, with "…", when the terminal is narrow); the kind of operation gives way; the screen's detail pane shows
+# the highlighted operation whole.
 COLUMNS: tuple[Col, ...] = (
     Col("number", "#", priority=1, min=2),
     Col("kind", "Operation", priority=3, min=8),
     Col("person", "Person", priority=1, min=12),
-    Col("change", "Change (old -> new)", priority=2, min=14),
+    Col("change", "Change (old -> new)", priority=1, min=14),
     Col("state", "State", priority=1, min=8),
     Col("loses", "Loses", priority=1, min=7),
 )
