@@ -113,3 +113,61 @@ async def test_ctrl_q_asks_before_quitting_with_unsaved_editor_text(make_app):
         await pilot.press("n")
         await settle(pilot)
         assert app.is_running
+
+
+async def test_number_keys_choose_in_the_go_to_list(make_app):
+    app = make_app("walkthrough", sandbox=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.screen.set_focus(None)
+        await pilot.press("g")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "GoToModal"
+        await pilot.press("8")
+        await settle(pilot)
+        assert app.current_mode == "journal" and type(app.screen).__name__ != "GoToModal"
+
+
+async def test_ctrl_c_copies_the_highlighted_row_and_says_so_or_explains_how_to_quit(make_app):
+    app = make_app("people")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        app.screen.set_focus(None)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not copied and app.is_running
+        assert any("To quit press q" in n.message for n in app._notifications)
+        app.screen.lookup("cio_a3000001")
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert copied == ["cio_id\tcio_a3000001"]
+        assert any(n.title == "Copied" and "cio_a3000001" in n.message for n in app._notifications)
+
+
+async def test_the_palette_lists_each_action_once_with_a_distinct_name(make_app):
+    from cio_tui.tui.commands import palette_commands
+
+    app = make_app("identifiers", sandbox=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in palette_commands(app)]
+        titles += [c.title for c in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+        assert "Quit" not in titles and "Keys" not in titles and "App: quit" in titles
+
+
+async def test_help_lists_the_app_keys_before_generic_widget_keys_and_q_only_outside_fields(make_app):
+    from cio_tui.tui.help import EVERYWHERE, GENERIC, help_rows
+
+    app = make_app("identifiers", sandbox=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        rows = help_rows(app, app.screen)
+        sections = list(dict.fromkeys(r.section for r in rows))
+        assert sections.index(EVERYWHERE) < sections.index(GENERIC) == len(sections) - 1
+        assert all(r.section == GENERIC for r in rows if r.description in ("Cursor up", "Focus Next"))
+        [q] = [r for r in rows if r.keys == "q"]
+        assert "inside one, q is a letter" in q.does and "even inside a text field" not in q.does

@@ -18,7 +18,7 @@ def shown(app) -> list[str]:
 def fits(app) -> bool:
     footer = app.screen.query_one(AreaFooter)
     used = sum(key_width(k, compact=footer.compact) for k in footer.query(FooterKey))
-    where = str(footer.query_one("#footer-where").render())
+    where = str(footer.query_one(".footer-where").render())
     return used + where_width(where) <= app.size.width
 
 
@@ -26,11 +26,11 @@ async def test_the_footer_says_where_the_keys_go(make_app) -> None:
     app = make_app("identifiers", sandbox=False)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        where = app.screen.query_one("#footer-where")
+        where = app.screen.query_one(".footer-where")
         assert str(where.render()).startswith("▸ ") and "typing" not in str(where.render())
         await pilot.press("p")
         await settle(pilot)
-        assert str(app.screen.query_one("#footer-where").render()) == "▸ perso…: typing"
+        assert str(app.screen.query_one(".footer-where").render()) == "▸ perso…: typing"
 
 
 @pytest.mark.parametrize(

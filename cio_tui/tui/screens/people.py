@@ -159,7 +159,7 @@ class PeopleScreen(AreaScreen):
         tabs.show(card, self.cio.services.clock())
         if tabs.active == "tab-segment":
             self._ensure_segment()
-        if tabs.active == "tab-history" or isinstance(self.focused, Input):
+        if tabs.active == "tab-history" or self.focused is None or isinstance(self.focused, Input):
             tabs.active = "tab-overview"
             self.query_one("#overview-table", DataTable).focus()  # so c, p, a... work at once; / to type again
         p = card.person

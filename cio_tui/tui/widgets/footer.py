@@ -63,7 +63,7 @@ class AreaFooter(Footer):
     """See the module docstring. The screen may list binding ids in ``FOOTER_FIRST`` (its main actions)."""
 
     DEFAULT_CSS = """
-    AreaFooter #footer-where { dock: left; width: auto; padding: 0 1; text-style: bold; }
+    AreaFooter .footer-where { dock: left; width: auto; padding: 0 1; text-style: bold; }
     """
 
     def compose(self) -> ComposeResult:
@@ -72,7 +72,7 @@ class AreaFooter(Footer):
             return
         compact = self.app.size.width < COMPACT_BELOW
         where = focus_words(self.screen.focused, WHERE_MAX_COMPACT if compact else WHERE_MAX)
-        yield FooterLabel(where, id="footer-where", markup=False)
+        yield FooterLabel(where, classes="footer-where", markup=False)
         width = self.app.size.width - where_width(where)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in widgets if not (isinstance(w, FooterKey) and w in keys)]
