@@ -1,94 +1,181 @@
-"""TUI figures, side by side in one run:
+"""TUI figures, side by side in one run (reference: a bare Textual app with a Header, a Label and a Footer).
 
-1. Time to first frame of ``cio-tui --sandbox`` against a bare Textual app (Header, Label, Footer): each is started
-   as a fresh Python process with the headless driver; the time runs from spawning the process to the app's
-   ``Ready`` event (posted after the first frame is composed). Reference: at most 1.3x the bare app.
-2. Lookup-to-card time on the seeded sandbox: from submitting a lookup in People to the card being shown, over
-   several people and every kind of identifier, next to the bare ``build_card`` call. Reference: under 150 ms.
+1. Time to interactive of ``cio-tui --sandbox`` on an already seeded sandbox: from process start to the Walkthrough
+   drawn with the workspace open (banner naming the sandbox, the steps with their statuses) and a key answered
+   (Down moves to step 2; the bare app's Down changes its label). Measured
+   - in a real terminal: tmux at 120x40, polling ``capture-pane``, alternating with the bare app;
+   - through Pilot (``run_test``), alternating likewise;
+   - and, for reference, the placeholder frame figure (Textual's ``Ready``) on the headless driver.
+   Reference: at most 1.3x the bare app.
+2. Each area's first visit: key ``2``..``9`` pressed on the Walkthrough to the area drawn and usable, and to its
+   first data loaded (Pilot; the other areas' warm-up has run, as after a few seconds of use).
+3. People lookup to identity card (p95; reference: under 150 ms).
+4. Where the time to interactive goes, from cProfile (cumulative seconds; the rows overlap).
+5. ``cio-tui --help`` and headless commands beside ``python -c pass``.
 
-    python bench/bench_tui.py [--runs 7]
+``--before REF`` runs 1, 2 and 4 on a git checkout of REF too (a temporary worktree), for before/after figures.
+
+    python bench/bench_tui.py [--runs 5] [--before REF] [--skip-tmux]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-
-BARE_APP = """
-import time, sys
-from textual.app import App
-from textual.widgets import Footer, Header, Label
-
-class Bare(App):
-    BINDINGS = [("q", "quit", "Quit")]
-    def compose(self):
-        yield Header()
-        yield Label("Hello")
-        yield Footer()
-    def on_ready(self):
-        print(time.time(), flush=True)
-        self.exit()
-
-Bare().run()
-"""
-
-CIO_APP = """
-import time, sys
-from cio_tui.tui.app import CioApp
-
-_ready = CioApp.on_ready
-def on_ready(self):
-    print(time.time(), flush=True)
-    _ready(self)
-    self.set_timer(1.0, self.exit)  # let the first area and the workspace finish before leaving
-CioApp.on_ready = on_ready
-
-from cio_tui.cli import main
-main(["--sandbox"], standalone_mode=False)
-"""
+sys.path.insert(0, str(ROOT))  # this checkout's cio_tui (and tests.tui.conftest), not an installed copy
+CHILD = Path(__file__).resolve().parent / "_tui_children.py"
+TMUX_SIZE = ("120", "40")
+CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9")
+BARE_MARKS = ("Hello", "Quit")
 
 
-def first_frame(code: str, env: dict[str, str]) -> float:
-    start = time.time()
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
-                         cwd=ROOT)
-    lines = [line for line in out.stdout.split() if line.replace(".", "", 1).isdigit()]
-    if out.returncode != 0 or not lines:
-        raise SystemExit(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
-    return (float(lines[0]) - start) * 1000
+class Tree:
+    """A source tree to measure (this checkout, or a worktree of ``--before``) and the environment to run it in."""
+
+    def __init__(self, name: str, root: Path, env: dict[str, str]) -> None:
+        self.name, self.root = name, root
+        self.env = {**env, "PYTHONPATH": str(root)}
+
+    def child(self, mode: str, timeout: float = 90) -> dict[str, Any]:
+        env = {**self.env, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+        t0 = time.time()
+        out = subprocess.run([sys.executable, str(CHILD), mode, repr(t0)], env=env, cwd=self.root,
+                             capture_output=True, text=True, timeout=timeout)
+        lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+        if out.returncode != 0 or not lines:
+            raise SystemExit(f"{self.name} {mode} failed ({out.returncode}): {out.stderr[-3000:]}")
+        figures: dict[str, Any] = json.loads(lines[-1])
+        return figures
 
 
-def bench_first_frame(runs: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CIO_TUI_")}
-        env.update(
-            TEXTUAL_DRIVER="textual.drivers.headless_driver:HeadlessDriver",
-            CIO_TUI_CONFIG=str(Path(tmp) / "config.toml"),
-            CIO_TUI_DATA_DIR=str(Path(tmp) / "data"),
-            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-        )
-        first_frame(CIO_APP, env)  # seeds the sandbox once and warms the file cache, like a second start
-        first_frame(BARE_APP, env)
-        bare, cio = [], []
-        for _ in range(runs):  # interleaved so both see the same machine load
-            bare.append(first_frame(BARE_APP, env))
-            cio.append(first_frame(CIO_APP, env))
-    b, c = statistics.median(bare), statistics.median(cio)
-    print("Time to first frame (process spawn -> Ready), median of", runs, "runs")
-    print(f"  bare Textual app (Header, Label, Footer): {b:7.1f} ms   (min {min(bare):.1f})")
-    print(f"  cio-tui --sandbox:                        {c:7.1f} ms   (min {min(cio):.1f})")
-    print(f"  ratio: {c / b:.2f}x   (reference: at most 1.30x)")
+def bench_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIO_TUI_") and k != "PYTHONPATH"}
+    env.update(CIO_TUI_CONFIG=str(tmp / "config.toml"), CIO_TUI_DATA_DIR=str(tmp / "data"),
+               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    return env
 
 
+def med(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:7.0f} ms (min {min(values) * 1000:.0f})"
+
+
+# -- 1. time to interactive ------------------------------------------------------------------------------------
+def tmux_run(command: str, marks: tuple[str, ...], key: str, answered: str, env: dict[str, str], cwd: Path,
+             timeout: float = 30) -> tuple[float, float]:
+    """(drawn, interactive) seconds from spawning ``command`` in a 120x40 tmux window: drawn when every mark is on
+    screen, interactive when ``key`` (sent as soon as it is drawn) shows ``answered``."""
+    session = f"bench-tui-{os.getpid()}"
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    shell = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in KEEP_ENV) + f" cd {_quote(str(cwd))} && "
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1],
+                    shell + command], check=True)
+    try:
+        drawn = _poll(session, lambda s: all(m in s for m in marks), t0, timeout)
+        subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
+        interactive = _poll(session, lambda s: answered in s, t0, timeout)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return drawn, interactive
+
+
+KEEP_ENV = ("CIO_TUI_CONFIG", "CIO_TUI_DATA_DIR", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _poll(session: str, seen: Callable[[str], bool], t0: float, timeout: float) -> float:
+    while time.perf_counter() - t0 < timeout:
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                text=True).stdout
+        if seen(screen):
+            return time.perf_counter() - t0
+        time.sleep(0.005)
+    raise SystemExit(f"tmux: not seen within {timeout} s; the screen was:\n{screen}")
+
+
+def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
+    rows: dict[str, dict[str, list[float]]] = {}
+
+    def add(row: str, column: str, value: float) -> None:
+        rows.setdefault(row, {}).setdefault(column, []).append(value)
+
+    bare_tree = trees[0]
+    for tree in trees:  # seeds each tree's sandbox once and compiles its bytecode, like any second start
+        tree.child("cio-frame")
+    bare_tree.child("bare-frame")
+    for _ in range(runs):  # interleaved so that every figure sees the same machine load
+        if use_tmux:
+            d, i = tmux_run(f"{sys.executable} {CHILD} bare-tmux 0", BARE_MARKS, "Down", "Hello again",
+                            bare_tree.env, bare_tree.root)
+            add("bare Textual app", "tmux drawn", d)
+            add("bare Textual app", "tmux interactive", i)
+        f = bare_tree.child("bare-pilot")
+        add("bare Textual app", "Pilot interactive", f["interactive"])
+        f = bare_tree.child("bare-frame")
+        add("bare Textual app", "first frame", f["ready"])
+        for tree in trees:
+            name = f"cio-tui --sandbox ({tree.name})"
+            if use_tmux:
+                d, i = tmux_run(f"{sys.executable} -m cio_tui --sandbox", CIO_MARKS, "Down", "Step 2 of 9",
+                                tree.env, tree.root)
+                add(name, "tmux drawn", d)
+                add(name, "tmux interactive", i)
+            f = tree.child("cio-pilot")
+            add(name, "Pilot interactive", f["interactive"])
+            f = tree.child("cio-frame")
+            add(name, "first frame", f["ready"])
+            add(name, "headless interactive", f["interactive"])
+    columns = (["tmux drawn", "tmux interactive"] if use_tmux else []) + [
+        "Pilot interactive", "first frame", "headless interactive"]
+    print(f"1. Time to interactive (process start -> first area drawn with the workspace open, a key answered), "
+          f"median of {runs}")
+    print("   'first frame' is the old figure: Textual's Ready, for cio-tui a placeholder ('Starting…').")
+    bare = rows["bare Textual app"]
+    for row, figures in rows.items():
+        print(f"   {row}")
+        for column in columns:
+            if column in figures:
+                ref = bare.get(column) or bare.get("first frame")
+                ratio = statistics.median(figures[column]) / statistics.median(ref) if ref else 0.0
+                print(f"     {column:<22} {med(figures[column])}   {ratio:4.2f}x bare")
+    print("   reference: tmux interactive at most 1.30x bare")
+
+
+# -- 2. first visit of each area ---------------------------------------------------------------------------------
+def bench_areas(trees: list[Tree], runs: int) -> None:
+    print(f"\n2. First visit of each area (key pressed on the Walkthrough -> drawn and usable / first data loaded), "
+          f"Pilot, median of {runs}")
+    results = {tree.name: [tree.child("cio-areas") for _ in range(runs)] for tree in trees}
+    from cio_tui.tui.areas import AREAS
+
+    header = "".join(f"{tree.name + ' usable/loaded':>28}" for tree in trees)
+    print(f"   {'area':<14}{header}")
+    for area in AREAS[1:]:
+        cells = []
+        for tree in trees:
+            usable = statistics.median(r[area.mode]["usable"] for r in results[tree.name])
+            loaded = statistics.median(r[area.mode]["loaded"] for r in results[tree.name])
+            cells.append(f"{usable:12.0f} / {loaded:5.0f} ms")
+        print(f"   {area.key} {area.title:<12}" + "".join(f"{c:>28}" for c in cells))
+
+
+# -- 3. People lookup ---------------------------------------------------------------------------------------------
 LOOKUPS = [
     ("cio_a3000001", None), ("u0000001", None), ("eva.meyer1@umbrella.test", None), ("cio_a30000a9", None),
     ("a300006e", "cio_id"), ("u0000169", None), ("a3000011", None), ("cio_a3000120", None),
@@ -96,7 +183,6 @@ LOOKUPS = [
 
 
 async def bench_lookup(rounds: int) -> None:
-    sys.path.insert(0, str(ROOT))
     from cio_tui.identity.card import build_card
     from cio_tui.tui.app import CioApp
     from cio_tui.tui.people_lookup import parse_lookup
@@ -108,7 +194,7 @@ async def bench_lookup(rounds: int) -> None:
     ui, raw = [], []
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.pause(1.5)  # past the background import of the other areas (steady state, as a user sees it)
+        await pilot.pause(1.5)  # past the background warm-up of the other areas (steady state, as a user sees it)
         await settle(pilot)
         screen = app.screen
         client = app.workspace.client
@@ -124,22 +210,83 @@ async def bench_lookup(rounds: int) -> None:
                 ui.append((time.perf_counter() - t0) * 1000)
                 assert screen.card is not None, text
     q = statistics.quantiles
-    print(f"Lookup to card on the sandbox ({len(ui)} lookups, every kind of identifier)")
-    print(f"  build_card alone:            median {statistics.median(raw):6.1f} ms   p95 {q(raw, n=20)[-1]:6.1f} ms")
-    print(f"  People lookup -> card shown: median {statistics.median(ui):6.1f} ms   p95 {q(ui, n=20)[-1]:6.1f} ms"
-          "   (reference: under 150 ms)")
+    print(f"\n3. Lookup to card on the sandbox ({len(ui)} lookups, every kind of identifier)")
+    print(f"   build_card alone:            median {statistics.median(raw):6.1f} ms   p95 {q(raw, n=20)[-1]:6.1f} ms")
+    print(f"   People lookup -> card shown: median {statistics.median(ui):6.1f} ms   p95 {q(ui, n=20)[-1]:6.1f} ms"
+          "   (reference: p95 under 150 ms)")
+
+
+# -- 4. profile ---------------------------------------------------------------------------------------------------
+def bench_profile(trees: list[Tree]) -> None:
+    print("\n4. Where the time to interactive goes (cProfile, headless driver; cumulative s, rows overlap; "
+          "profiling slows everything about 2x)")
+    figures = {tree.name: tree.child("cio-profile") for tree in trees}
+    rows = sorted({k for f in figures.values() for k in f if k.startswith("profile:")})
+    print(f"   {'':<30}" + "".join(f"{tree.name:>14}" for tree in trees))
+    print(f"   {'time to interactive':<30}" + "".join(f"{figures[t.name]['interactive']:13.3f}s" for t in trees))
+    for row in rows:
+        print(f"   {row.removeprefix('profile:'):<30}" + "".join(f"{figures[t.name].get(row, 0.0):13.3f}s"
+                                                               for t in trees))
+
+
+# -- 5. command-line start ----------------------------------------------------------------------------------------
+def bench_cli(env: dict[str, str], runs: int) -> None:
+    commands = [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ("cio-tui --help", [sys.executable, "-m", "cio_tui", "--help"]),
+        ("cio-tui profile list", [sys.executable, "-m", "cio_tui", "profile", "list"]),
+        ("cio-tui --sandbox walkthrough status", [sys.executable, "-m", "cio_tui", "--sandbox", "walkthrough",
+                                                  "status"]),
+        ("cio-tui --sandbox person cio_a3000001", [sys.executable, "-m", "cio_tui", "--sandbox", "person",
+                                                   "cio_a3000001"]),
+    ]
+    print(f"\n5. Command-line start (spawn -> exit), median of {runs}")
+    times: dict[str, list[float]] = {name: [] for name, _ in commands}
+    for _ in range(runs):
+        for name, argv in commands:
+            t0 = time.perf_counter()
+            out = subprocess.run(argv, env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT, capture_output=True)
+            times[name].append(time.perf_counter() - t0)
+            if out.returncode != 0:
+                raise SystemExit(f"{name} failed: {out.stderr.decode()[-2000:]}")
+    base = statistics.median(times["python -c pass"])
+    for name, values in times.items():
+        print(f"   {name:<40} {med(values)}   +{(statistics.median(values) - base) * 1000:.0f} ms")
+
+
+def before_tree(ref: str, tmp: Path, env: dict[str, str]) -> Tree:
+    path = tmp / "before"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), ref], check=True,
+                   capture_output=True)
+    tree_env = {**env, "CIO_TUI_DATA_DIR": str(tmp / "data-before")}
+    return Tree(f"before {ref[:10]}", path, tree_env)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", metavar="REF", help="also measure this git revision (before/after figures)")
+    parser.add_argument("--skip-tmux", action="store_true", help="no tmux figures (tmux not installed)")
     args = parser.parse_args()
-    bench_first_frame(args.runs)
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in [n for n in os.environ if n.startswith("CIO_TUI_")]:
-            del os.environ[name]
-        os.environ["CIO_TUI_CONFIG"] = str(Path(tmp) / "config.toml")
-        os.environ["CIO_TUI_DATA_DIR"] = str(Path(tmp) / "data")
+    use_tmux = not args.skip_tmux and shutil.which("tmux") is not None
+    with tempfile.TemporaryDirectory(prefix="bench-tui-") as name:
+        tmp = Path(name)
+        env = bench_env(tmp)
+        trees = [Tree("now", ROOT, env)]
+        try:
+            if args.before:
+                trees.append(before_tree(args.before, tmp, env))
+            bench_tti(trees, args.runs, use_tmux)
+            bench_areas(trees, max(1, args.runs // 2))
+            bench_profile(trees)
+            bench_cli(env, args.runs)
+        finally:
+            if args.before:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "before")],
+                               capture_output=True)
+        for k in [n for n in os.environ if n.startswith("CIO_TUI_")]:
+            del os.environ[k]
+        os.environ.update(CIO_TUI_CONFIG=env["CIO_TUI_CONFIG"], CIO_TUI_DATA_DIR=env["CIO_TUI_DATA_DIR"])
         import keyring
         from keyring.backends import null
 

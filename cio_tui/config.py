@@ -31,7 +31,7 @@ from cio_tui.errors import NextStep, UserError
 
 APP_NAME = "cio-tui"
 ENV_PROFILE_NAME = "env"
-SECRET_FIELDS = frozenset({"track_api_key", "app_api_key"})
+SECRET_FIELDS = frozenset({"track_api_key", "app_api_key", "segment_token"})
 PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 Region = Literal["us", "eu"]
@@ -80,6 +80,10 @@ class Profile(BaseModel):
     """Track API rate limit, requests per second."""
     app_rps: float = Field(default=10.0, gt=0)
     """App API rate limit, requests per second."""
+    segment_region: Region | None = None
+    """Region of the Segment workspace feeding this one (``us``, the default: api.segmentapis.com; ``eu``: eu1)."""
+    segment_url: str | None = None
+    """Segment Public API base URL override (a proxy or the sandbox). Its token lives in the keyring."""
 
     @field_validator("track_url", "app_url")
     @classmethod
@@ -183,6 +187,10 @@ class Settings(BaseSettings):
     """``CIO_TUI_TRACK_URL``: Track origin override."""
     app_url: str | None = None
     """``CIO_TUI_APP_URL``: App origin override."""
+    segment_token: SecretStr | None = None
+    """``CIO_TUI_SEGMENT_TOKEN``: Segment Public API token (overrides the profile's token in the keyring)."""
+    segment_url: str | None = None
+    """``CIO_TUI_SEGMENT_URL``: Segment Public API base URL override."""
 
     @field_validator("region", mode="before")
     @classmethod

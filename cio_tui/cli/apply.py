@@ -44,6 +44,8 @@ class ProgressLine:
 
 
 def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
+    from cio_tui.safe_text import safe
+
     lines = [f"plan {plan.plan_id} ({plan.source}) for workspace '{plan.workspace_name}', made {plan.created_at}"]
     lines += plan.summary().lines()
     if states:
@@ -55,6 +57,7 @@ def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
         lines.append(f"      {op.request.line()}")
         for loss in op.loses:
             lines.append(f"      loses: {loss.text}")
+    lines = [safe(line) for line in lines]  # workspace data (emails, ids) must not steer the terminal
     if len(plan.operations) > limit:
         lines.append(f"  ... and {len(plan.operations) - limit} more")
     return lines
@@ -70,18 +73,31 @@ def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
     default=None,
     help="Send at most N operations in this run (a canary); run again for the rest.",
 )
+@click.option(
+    "--allow-unsigned",
+    is_flag=True,
+    help="Apply a plan that is not signed by this workspace's key (edited, or made elsewhere), after listing what "
+    "differs from a plan derived now.",
+)
 @click.pass_context
-def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None) -> None:
+def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None, allow_unsigned: bool) -> None:
     """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
     from cio_tui.identity.apply import ApplyEngine, check_workspace
     from cio_tui.identity.apply_events import ApplyOptions
     from cio_tui.identity.journal import Journal
     from cio_tui.identity.plan import load_plan
 
+    if _is_segment_plan(plan_file):  # Segment Public API writes: their own engine, the same journal
+        from cio_tui.cli.segment import apply_segment_plan
+
+        apply_segment_plan(ctx, plan_file, yes)
+        return
+
     async def go() -> Any:
         plan = load_plan(plan_file)
         async with workspace(obj_of(ctx)) as ws:
             check_workspace(plan, ws.fingerprint, ws.name)
+            await _check_signature(plan, ws, allow_unsigned)
             with Journal.for_workspace(ws) as journal:
                 states = journal.op_states(plan.plan_id)
                 if not yes:
@@ -105,11 +121,46 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     result = run(ctx, go)
     for line in result.summary_lines():
         click.echo(line, err=not result.ok)
+    from cio_tui.safe_text import safe
+
     for problem in result.problems[:20]:
-        click.echo(f"  {problem.op_id} {problem.state}: {problem.detail}", err=True)
+        click.echo(safe(f"  {problem.op_id} {problem.state}: {problem.detail}"), err=True)
     if len(result.problems) > 20:
         click.echo(f"  ... {len(result.problems) - 20} more: `cio-tui journal show {result.plan_id}`", err=True)
     ctx.exit(0 if result.ok else EXIT_USER)
+
+
+async def _check_signature(plan: Any, ws: Any, allow_unsigned: bool) -> None:
+    """Refuse a plan not signed with this workspace's key, unless ``--allow-unsigned``: then say what differs from
+    a plan derived now, before anything is sent."""
+    from cio_tui.identity.plan_diff import fresh_differences
+    from cio_tui.identity.signing import require_signature, signature_problem
+    from cio_tui.safe_text import safe
+
+    problem = signature_problem(plan, ws.plan_key())
+    if problem is None:
+        return
+    if not allow_unsigned:
+        require_signature(plan, ws.plan_key())
+    click.echo(f"warning: {problem}; --allow-unsigned was given", err=True)
+    diffs = await fresh_differences(ws.client, plan)
+    if not diffs:
+        click.echo("  every operation is what cio-tui would plan now from the same intent", err=True)
+    for line in diffs[:50]:
+        click.echo(f"  differs: {safe(line)}", err=True)
+    if len(diffs) > 50:
+        click.echo(f"  ... and {len(diffs) - 50} more differences", err=True)
+
+
+def _is_segment_plan(plan_file: str) -> bool:
+    from pathlib import Path
+
+    from cio_tui.cutover.plan import is_segment_plan_text
+
+    try:
+        return is_segment_plan_text(Path(plan_file).read_text(encoding="utf-8"))
+    except OSError:
+        return False  # load_plan says what is wrong with the file
 
 
 def _install_interrupt(engine: Any) -> None:

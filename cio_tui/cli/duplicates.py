@@ -58,7 +58,10 @@ def _report_problems(analysis: DuplicateAnalysis) -> None:
         click.echo(f"... and {len(problems) - MAX_PRINTED_PROBLEMS} more problem(s)", err=True)
 
 
-def _analyse(ctx: click.Context, from_export: str | None, live: bool, *, keep_attributes: bool) -> DuplicateAnalysis:
+def _analyse(
+    ctx: click.Context, from_export: str | None, live: bool, *, keep_attributes: bool, columns: str | None = None,
+    max_size: int | None = None,
+) -> DuplicateAnalysis:
     """Run the analysis on the file, or on a live export downloaded first (errors become messages + exit codes)."""
     from cio_tui.identity.duplicates.engine import analyse_export
 
@@ -69,7 +72,13 @@ def _analyse(ctx: click.Context, from_export: str | None, live: bool, *, keep_at
             click.echo(f"export saved as {path} (reuse it with --from-export)", err=True)
         else:
             path = Path(str(from_export))
-        analysis = analyse_export(path, keep_attributes=keep_attributes, progress=_progress if live else None)
+        from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
+        from cio_tui.identity.duplicates.sources import parse_columns
+
+        analysis = analyse_export(
+            path, keep_attributes=keep_attributes, progress=_progress if live else None,
+            columns_map=parse_columns(columns), max_group_size=max_size or MAX_GROUP_SIZE,
+        )  # fmt: skip
     _report_problems(analysis)
     return analysis
 
@@ -83,29 +92,73 @@ async def _download(cli: CliContext) -> Path:
 
 
 # -- cio-tui duplicates -------------------------------------------------------------------------------------------
+def _engine_options(fn: Any) -> Any:
+    from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
+
+    options = [
+        click.option("--dialect", type=click.Choice(["duckdb", "postgres", "snowflake", "bigquery", "databricks",
+                     "spark", "redshift"]), default="duckdb", show_default=True,
+                     help="With --print-sql: the SQL dialect of the script."),  # fmt: skip
+        click.option("--table", default=None, metavar="NAME",
+                     help="The people table the script (or --engine postgres) reads, e.g. analytics.cio_people."),
+        click.option("--result-table", default="cio_duplicate_groups", show_default=True, metavar="NAME",
+                     help="The table the printed script writes."),
+        click.option("--columns", default=None, metavar="ROLE=COLUMN,...",
+                     help="The file's or table's own column names: cio_id=internal_customer_id,id=customer_id,..."),
+        click.option("--engine", type=click.Choice(["duckdb", "postgres", "spark"]), default="duckdb",
+                     show_default=True, help="Where the rules run: embedded DuckDB, a PostgreSQL server, or Spark."),
+        click.option("--dsn", default=None, metavar="URL",
+                     help="--engine postgres: the server (postgresql://user@host/db; the password in PGPASSWORD)."),
+        click.option("--spark-master", default="local[*]", show_default=True, help="--engine spark: the master URL."),
+        click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+                     help="Write the result table here (.csv, .csv.gz or .parquet) for plan merge-duplicates."),
+        click.option("--max-group-size", type=click.IntRange(min=2), default=MAX_GROUP_SIZE, show_default=True,
+                     help="A bigger group is never merge-ready: it is reported as a likely bad key."),
+        click.option("--price-per-profile", type=click.FloatRange(min=0), default=None, metavar="USD",
+                     help="Your price per profile per month (or CIO_TUI_PRICE_PER_PROFILE): prints what duplicates "
+                     "cost."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @click.command("duplicates")
 @_source_options
 @click.option("--json", "as_json", is_flag=True, help="Print the groups and a summary as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per person in a group.")
-@click.option("--print-sql", is_flag=True, help="Print the rules as DuckDB SQL (to run in your own warehouse).")
+@click.option("--print-sql", is_flag=True, help="Print the rules as a SQL script for your warehouse (--dialect).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Groups shown as text.")
+@_engine_options
 @click.pass_context
 def duplicates_cmd(
-    ctx: click.Context, from_export: str | None, live: bool, as_json: bool, as_csv: bool, print_sql: bool, limit: int
-) -> None:
+    ctx: click.Context, from_export: str | None, live: bool, as_json: bool, as_csv: bool, print_sql: bool, limit: int,
+    dialect: str, table: str | None, result_table: str, columns: str | None, engine: str, dsn: str | None,
+    spark_master: str, out_file: str | None, max_group_size: int, price_per_profile: float | None,
+) -> None:  # fmt: skip
     """Find duplicate people in a people export (or a live export), ranked by confidence, each explained."""
+    from cio_tui.cli import duplicates_warehouse as W
+
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be combined")
+    price = W.price_per_profile(price_per_profile)
     if print_sql:
         if live:
             raise click.UsageError("--print-sql prints the rules for a file: use it with --from-export or alone")
-        _print_sql(ctx, from_export)
+        with _cli(ctx).guard():
+            script = W.print_sql(dialect, table, result_table, from_export, columns, max_group_size)
+        click.echo(script, nl=False)
+        return
+    if engine != "duckdb":
+        _run_engine(ctx, engine, from_export, live, table, dsn, spark_master, columns, max_group_size, out_file, price)
         return
     _check_source(from_export, live)
-    with _analyse(ctx, from_export, live, keep_attributes=False) as analysis:
+    with _analyse(ctx, from_export, live, keep_attributes=False, columns=columns, max_size=max_group_size) as analysis:
+        if out_file:
+            _write_out(ctx, analysis, out_file)
         out = sys.stdout
         if as_json:
-            _write_json(out, analysis)
+            _write_json(out, analysis, price)
         elif as_csv:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(
@@ -114,11 +167,55 @@ def duplicates_cmd(
             for row in analysis.iter_member_rows():
                 writer.writerow(row)
         else:
-            _print_text(analysis, limit)
+            _print_text(analysis, limit, price)
         out.flush()
 
 
-def _write_json(out: Any, analysis: DuplicateAnalysis, batch: int = 5000) -> None:
+def _write_out(ctx: click.Context, analysis: DuplicateAnalysis, out_file: str) -> None:
+    from cio_tui.identity.duplicates.result_table import EMBEDDED_RESULT_SQL, write_result
+
+    with _cli(ctx).guard():
+        n = write_result(analysis.con, EMBEDDED_RESULT_SQL, out_file)
+    click.echo(f"result table written to {out_file} ({n} rows); plan it with "
+               f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
+
+
+def _run_engine(
+    ctx: click.Context, engine: str, from_export: str | None, live: bool, table: str | None, dsn: str | None,
+    spark_master: str, columns: str | None, max_size: int, out_file: str | None, price: float | None,
+) -> None:  # fmt: skip
+    from cio_tui.cli import duplicates_warehouse as W
+    from cio_tui.identity.duplicates.result_table import vars_of, write_rows
+
+    if live:
+        raise click.UsageError(f"--engine {engine} reads a file (--from-export) or a table (--table), not --live")
+    if bool(from_export) == bool(table):
+        raise click.UsageError(f"--engine {engine}: give exactly one of --from-export FILE or --table NAME")
+    if engine == "spark" and table:
+        raise click.UsageError("--engine spark reads a file: give --from-export FILE (CSV or Parquet)")
+    cli = _cli(ctx)
+    with cli.guard():
+        rows = W.run_engine(engine, from_export=from_export, table=table, dsn=dsn, spark_master=spark_master,
+                            columns=columns, max_size=max_size)  # fmt: skip
+        if out_file:
+            write_rows(rows, out_file)
+    groups, people, ready = W.summarise(rows)
+    click.echo(f"{groups} duplicate group(s) ({engine}): {people} people, {ready} merge-ready, "
+               f"{groups - ready} need review", err=True)  # fmt: skip
+    line = W.cost_line(people - groups, price)
+    if line:
+        click.echo(line, err=True)
+    if out_file:
+        click.echo(f"result table written to {out_file}; plan it with "
+                   f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["group_id", "cio_id", "rules", "confidence", "is_primary", "needs_review_reason"])
+    for row in rows:
+        writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row)])
+
+
+def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
     """Stream ``{"groups": [...], "summary": {...}}``, one group per line, written in batches."""
     out.write('{"groups": [\n')
     chunk: list[str] = []
@@ -131,25 +228,15 @@ def _write_json(out: Any, analysis: DuplicateAnalysis, batch: int = 5000) -> Non
             first = False
     if chunk:
         out.write(("" if first else ",\n") + ",\n".join(chunk))
-    out.write('\n], "summary": ' + json.dumps(analysis.summary()) + "}\n")
+    summary = analysis.summary()
+    summary["duplicate_profiles"] = summary["people_in_groups"] - summary["groups"]
+    if price is not None:
+        summary["monthly_cost"] = round(summary["duplicate_profiles"] * price, 2)
+    out.write('\n], "summary": ' + json.dumps(summary) + "}\n")
 
 
-def _print_sql(ctx: click.Context, from_export: str | None) -> None:
-    from cio_tui.identity.duplicates.export import ExportColumns, read_csv_sql, read_header
-    from cio_tui.identity.duplicates.sql import printable_script
-
-    with _cli(ctx).guard():
-        if from_export:
-            columns = read_header(from_export)
-            source = read_csv_sql(Path(from_export).resolve(), columns, rejects=False)
-        else:
-            names = ["cio_id", "id", "email", "created_at", "anonymous_id"]
-            columns = ExportColumns(original=names, names=names)
-            source = "people_export"
-    click.echo(printable_script(source, columns), nl=False)
-
-
-def _print_text(analysis: DuplicateAnalysis, limit: int) -> None:
+def _print_text(analysis: DuplicateAnalysis, limit: int, price: float | None = None) -> None:
+    from cio_tui.cli.duplicates_warehouse import cost_line
     from cio_tui.identity.duplicates.models import format_ts
 
     s = analysis.summary()
@@ -159,6 +246,9 @@ def _print_text(analysis: DuplicateAnalysis, limit: int) -> None:
     )
     click.echo("by confidence: " + ", ".join(f"{k} {v}" for k, v in s["by_confidence"].items()))
     click.echo("by rule: " + ", ".join(f"{k} {v}" for k, v in s["by_rule"].items()))
+    line = cost_line(s["people_in_groups"] - s["groups"], price)
+    if line:
+        click.echo(line)
     groups = analysis.groups(limit=limit)
     for n, g in enumerate(groups, start=1):
         click.echo(f"\n#{n} {g.confidence.value} {g.rule} ({g.size} people)")
@@ -197,6 +287,13 @@ def _print_text(analysis: DuplicateAnalysis, limit: int) -> None:
     help="Include the group of this person even though it needs review (e.g. two different real ids).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the plan summary as JSON.")
+@click.option(
+    "--from-groups", "from_groups", type=click.Path(exists=True, dir_okay=False), default=None,
+    help="A result table (CSV or Parquet: group_id, cio_id, rules, confidence, is_primary, needs_review_reason) "
+    "from a warehouse, --engine or --out; every person is re-read live first.",
+)  # fmt: skip
+@click.option("--columns", default=None, metavar="ROLE=COLUMN,...", help="The export's own column names.")
+@click.option("--max-group-size", type=click.IntRange(min=2), default=None, help="A bigger group needs review.")
 @click.pass_context
 def plan_merge_duplicates(
     ctx: click.Context,
@@ -208,6 +305,9 @@ def plan_merge_duplicates(
     excludes: tuple[str, ...],
     forces: tuple[str, ...],
     as_json: bool,
+    from_groups: str | None,
+    columns: str | None,
+    max_group_size: int | None,
 ) -> None:
     """Plan merging duplicate people: one merge per secondary into its primary, plus id fix-ups; each says what it
     loses."""
@@ -215,26 +315,36 @@ def plan_merge_duplicates(
     from cio_tui.identity.duplicates.merge_plan import build_merge_plan
     from cio_tui.identity.plan import save_plan
 
-    _check_source(from_export, live)
     cli = _cli(ctx)
-    with _analyse(ctx, from_export, live, keep_attributes=True) as analysis:
-        groups = analysis.groups()
-        with cli.guard():
-            apply_choices(groups, primaries=primaries, excludes=excludes, forces=forces)
-            ws_name, fingerprint, match = cli.run(
-                _workspace_identity(cli, (m.cio_id or "" for g in groups for m in g.members))
-            )
-            if (warning := match.warning(ws_name)) is not None:
-                click.echo(f"warning: {warning}", err=True)
-            build = build_merge_plan(
-                groups,
-                workspace_fingerprint=fingerprint,
-                workspace_name=ws_name,
-                min_confidence=min_confidence,
-                source_note=analysis.export.path.name,
-            )
-            if build.plan.operations:
-                save_plan(build.plan, out)
+    if from_groups:
+        from cio_tui.cli.duplicates_warehouse import load_from_groups
+
+        if from_export or live:
+            raise click.UsageError("give one of --from-groups FILE, --from-export FILE or --live")
+        loaded = load_from_groups(cli, from_groups)
+        groups, note = loaded.groups, Path(from_groups).name
+        if loaded.stale:
+            click.echo(f"{len(loaded.stale)} row(s) of {loaded.rows} left out as stale (listed above)", err=True)
+    else:
+        _check_source(from_export, live)
+        with _analyse(ctx, from_export, live, keep_attributes=True, columns=columns, max_size=max_group_size) as a:
+            groups, note = a.groups(), a.export.path.name
+    with cli.guard():
+        apply_choices(groups, primaries=primaries, excludes=excludes, forces=forces)
+        ws_name, fingerprint, match, key = cli.run(
+            _workspace_identity(cli, (m.cio_id or "" for g in groups for m in g.members))
+        )
+        if (warning := match.warning(ws_name)) is not None and not from_groups:  # --from-groups read them all live
+            click.echo(f"warning: {warning}", err=True)
+        build = build_merge_plan(
+            groups,
+            workspace_fingerprint=fingerprint,
+            workspace_name=ws_name,
+            min_confidence=min_confidence,
+            source_note=note,
+        )
+        if build.plan.operations:
+            save_plan(build.plan, out, key=key)
     empty = not build.plan.operations
     if as_json:
         click.echo(
@@ -262,11 +372,11 @@ def plan_merge_duplicates(
         )
 
 
-async def _workspace_identity(cli: CliContext, cio_ids: Iterable[str]) -> tuple[str, str, WorkspaceMatch]:
-    """(name, fingerprint) of the workspace the plan is for (``--profile``/``--sandbox``/environment), and whether a
-    sample of the export's people is in it (read-only)."""
+async def _workspace_identity(cli: CliContext, cio_ids: Iterable[str]) -> tuple[str, str, WorkspaceMatch, bytes]:
+    """(name, fingerprint, match, plan key) of the workspace the plan is for (``--profile``/``--sandbox``/
+    environment); the match says whether a sample of the export's people is in it (read-only)."""
     from cio_tui.identity.duplicates.workspace_match import match_workspace
 
     ws = await cli.open_workspace()
     async with ws:
-        return ws.name, ws.fingerprint, await match_workspace(ws.client, cio_ids)
+        return ws.name, ws.fingerprint, await match_workspace(ws.client, cio_ids), ws.plan_key()

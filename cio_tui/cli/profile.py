@@ -47,6 +47,19 @@ def read_keys(prompt: bool) -> tuple[SecretStr, SecretStr]:
     return SecretStr(track), SecretStr(app)
 
 
+def read_segment_token(prompt: bool) -> SecretStr:
+    """The Segment Public API token from a hidden prompt (terminal) or the next stdin line (pipe)."""
+    from pydantic import SecretStr
+
+    token = (click.prompt("Segment Public API token", hide_input=True, err=True) if prompt
+             else sys.stdin.readline()).strip()
+    if not token:
+        raise click.UsageError(
+            "--segment needs the token: type it at the hidden prompt, or pipe it as the third stdin line"
+        )
+    return SecretStr(token)
+
+
 def failure_sentences(result: ProfileCheck) -> list[str]:
     """One plain sentence per failed key (and for a region mismatch)."""
     out = []
@@ -114,6 +127,19 @@ def profile_group() -> None:
     help="Make this the default profile [the first profile becomes the default].",
 )
 @click.option("--no-check", is_flag=True, help="Save without checking the keys live.")
+@click.option(
+    "--segment",
+    "with_segment",
+    is_flag=True,
+    help="Also store a Segment Public API token (prompted, hidden; or the third stdin line) for the cut-over.",
+)
+@click.option(
+    "--segment-region",
+    type=click.Choice(["us", "eu"]),
+    default=None,
+    help="Region of the Segment workspace (us: api.segmentapis.com, eu: eu1.api.segmentapis.com) [us].",
+)
+@click.option("--segment-url", envvar="CIO_TUI_SEGMENT_URL", help="Segment Public API base URL override.")
 @pass_cli
 def add_cmd(
     cli: CliContext,
@@ -126,6 +152,9 @@ def add_cmd(
     app_rps: float,
     make_default: bool | None,
     no_check: bool,
+    with_segment: bool,
+    segment_region: str | None,
+    segment_url: str | None,
 ) -> None:
     """Add or replace profile NAME. Keys are prompted for (hidden) or read from stdin, never from arguments."""
     from pydantic import ValidationError
@@ -141,6 +170,7 @@ def add_cmd(
         else:
             raise click.UsageError("give --site-id when the keys come from stdin")
     track_key, app_key = read_keys(prompt=interactive)
+    segment_token = read_segment_token(prompt=interactive) if with_segment else None
     try:
         profile = Profile(
             name=name,
@@ -150,6 +180,8 @@ def add_cmd(
             app_url=app_url,
             track_rps=track_rps,
             app_rps=app_rps,
+            segment_region=segment_region,
+            segment_url=segment_url,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -163,6 +195,8 @@ def add_cmd(
         persistent = store.persistent
         if persistent:
             store.set_profile_keys(name, track_key, app_key)
+            if segment_token is not None:
+                store.set(name, "segment", segment_token)
         path = save_profile(profile, cli.settings, make_default=make_default)
     click.echo(f"Saved profile {name} (region {profile.region}, site id {profile.site_id}) in {path}.")
     if persistent:

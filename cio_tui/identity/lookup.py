@@ -1,6 +1,7 @@
 """``ClientPeopleLookup``: the segment layer's read-only ``PeopleLookup`` over a ``CustomerIOClient`` (App API).
 
-Used by ``cio-tui preview`` and the TUI Preview screen to predict outcomes. Reads only; results are cached per
+Used by ``cio-tui preview`` and the TUI Preview screen to fill the what-if copy the engine predicts outcomes on.
+Reads only; results are cached per
 instance so one preview does not ask twice for the same person.
 """
 
@@ -15,8 +16,10 @@ from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
 
 
 def _known(person: Person | PersonRef) -> KnownPerson:
-    created = person.created_at if isinstance(person, Person) else None
-    return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email, created_at=created)
+    if isinstance(person, Person):
+        return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email, created_at=person.created_at,
+                           attributes=dict(person.attributes), unsubscribed=person.unsubscribed)
+    return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email)
 
 
 class ClientPeopleLookup:
@@ -49,7 +52,10 @@ class ClientPeopleLookup:
         key = ("email-list", email.strip().lower())
         if key not in self._cache:
             refs = await self.client.customers_by_email(email)
-            self._cache[key] = [_known(ref) for ref in refs]
+            people = []
+            for ref in refs:  # the email lookup has no attributes or created_at: read each person
+                people.append(await self.by_cio_id(ref.cio_id) or _known(ref))
+            self._cache[key] = people
         return list(self._cache[key])
 
 

@@ -19,7 +19,7 @@ import httpx
 from cio_tui.sandbox.app import Sandbox, create_app, sandbox_of
 from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection
-from cio_tui.sandbox.seeding import is_seeded, seed_workspace
+from cio_tui.sandbox.seeding import Progress, is_seeded, seed_workspace
 from cio_tui.sandbox.settings import SandboxSettings
 from cio_tui.sandbox.store import Store
 
@@ -47,13 +47,13 @@ class SandboxTransport(httpx.ASGITransport):
 
 
 def ensure_seeded(db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
-                  mode: str = "email_or_id") -> bool:
-    """Seed the workspace db if it was never seeded; True when it seeded now."""
+                  mode: str = "email_or_id", progress: Progress | None = None) -> bool:
+    """Seed the workspace db if it was never seeded; True when it seeded now (``progress(done, total)`` as it goes)."""
     store = Store(db_path)
     try:
         if is_seeded(store) or store.count_people():
             return False
-        seed_workspace(store, people=people, seed=seed, mode=mode)
+        seed_workspace(store, people=people, seed=seed, mode=mode, progress=progress)
         return True
     finally:
         store.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,10 @@ from cio_tui.sandbox.generator import BASE_TIME, SEGMENTS, Generator, GenPerson
 from cio_tui.sandbox.store import Store, cio_for, norm_email
 
 CHUNK = 20_000
+PROGRESS_EVERY = 100  # people between two progress reports
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: people generated so far, of ``total`` (called from the seeding thread)."""
 EXPORT_ATTRIBUTES = ("first_name", "last_name", "plan", "company", "anonymous_id", "logins")
 
 
@@ -20,8 +25,10 @@ def is_seeded(store: Store) -> bool:
     return store.get_meta("seeded") is not None
 
 
-def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_or_id", name: str | None = None) -> None:
-    """Replace nothing: seed an EMPTY workspace with ``people`` generated people (deterministic from the seed)."""
+def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_or_id", name: str | None = None,
+                   progress: Progress | None = None) -> None:
+    """Replace nothing: seed an EMPTY workspace with ``people`` generated people (deterministic from the seed).
+    ``progress`` is told every ``PROGRESS_EVERY`` people and at the end."""
     if store.count_people():
         raise ValueError("the workspace already has people; reset it before seeding")
     gen = Generator(seed, mode)
@@ -48,6 +55,8 @@ def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_o
                 clusters.append((p.cluster[0], p.cluster[1], cio))
             if len(rows) >= CHUNK:
                 _flush(db, rows, acts, devs, members, msgs)
+            if progress is not None and number % PROGRESS_EVERY == 0 and number < people:
+                progress(number, people)
         _flush(db, rows, acts, devs, members, msgs)
         db.executemany("INSERT INTO clusters(cluster_id, kind, cio_id) VALUES(?,?,?)", clusters)
         groups = [[("id", i), ("email", e)] for i, e in gen.suppressed(max(1, people // 200))]
@@ -57,6 +66,8 @@ def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_o
         store.set_meta("seeded", json.dumps({"people": people, "seed": seed, "mode": mode, "base_time": BASE_TIME}))
         if name:
             store.set_meta("workspace_name", name)
+    if progress is not None:
+        progress(people, people)
 
 
 def _flush(db: Any, rows: list, acts: list, devs: list, members: list, msgs: list) -> None:

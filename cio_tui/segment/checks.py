@@ -257,3 +257,38 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
             continue
         return [_w("anonymous_id_attribute", explanation, todo)]
     return []
+
+
+OLD_TIMESTAMP_SECONDS = 86_400  # a v2 identify stamped over a day ago is a replay or a backfill
+
+
+def old_timestamp_warnings(actions: ActionsResult, now: int) -> list[PreviewWarning]:
+    """A v2 identify carrying an old ``timestamp`` (a replay or backfill): Customer.io is reported to ignore an
+    attribute update older than the person's last one (assumed; see docs/sandbox-fidelity.md)."""
+    for request in actions.requests:
+        body = request.body if isinstance(request.body, dict) else {}
+        stamp = body.get("timestamp")
+        if body.get("action") == "identify" and isinstance(stamp, int | float) and stamp < now - OLD_TIMESTAMP_SECONDS:
+            return [
+                _w(
+                    "old_timestamp",
+                    f"This identify carries timestamp {int(stamp)}, over a day old: Customer.io is reported to "
+                    "ignore an attribute update older than the person's last update (assumed).",
+                    "Replay or backfill in time order, or drop the timestamp so the update counts as now.",
+                )
+            ]
+    return []
+
+
+def timestamp_warnings(effects: list[Any]) -> list[PreviewWarning]:
+    """The what-if found an update older than the person's last one: it is ignored (assumed)."""
+    if any(getattr(e, "kind", "") == "update_ignored_older" for e in effects):
+        return [
+            _w(
+                "older_update_ignored",
+                "The identify's timestamp is older than the person's last update, so the update is ignored "
+                "(an operator-reported behaviour, assumed).",
+                "Send updates in time order, or send this one without a timestamp.",
+            )
+        ]
+    return []

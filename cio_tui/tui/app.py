@@ -7,14 +7,17 @@ The first frame is drawn before any network or keyring call: the workspace is op
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
+from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import AREAS, AREAS_BY_MODE, Area
@@ -25,19 +28,28 @@ from cio_tui.tui.services import AppServices, StartChoice
 
 STYLES = Path(__file__).parent / "styles"
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
-WARM_UP_DELAY = 1.0  # seconds after the first frame before the other area modules are imported
+WARM_UP_AFTER = 0.5  # seconds after the first area is drawn and usable before the other areas are prepared
+WARM_UP_FALLBACK = 3.0  # seconds after the first frame, for a first area that never says it is drawn
+WARM_UP_PAUSE = 0.05  # seconds the warm-up thread sleeps between modules, so keys are never kept waiting
 
 
-def area_styles() -> list[Path]:
-    """Every ``styles/*.tcss`` but app.tcss: loaded with the first area screen, after the first frame."""
-    return sorted(p for p in STYLES.glob("*.tcss") if p.name != "app.tcss")
+def app_styles() -> list[Path]:
+    """app.tcss (the chrome) then every area's ``styles/*.tcss``, all read once at start.
+
+    Reading an area's file when its screen first opens made Textual re-parse every stylesheet (its own and every
+    widget's defaults) and restyle every widget on screen, on each first visit; parsed once up front it costs a
+    few milliseconds."""
+    return [STYLES / "app.tcss", *sorted(p for p in STYLES.glob("*.tcss") if p.name != "app.tcss")]
 
 
 def _base_screen_factory(area: Area) -> Any:
     def make() -> Screen[Any]:
         screen = area.screen_class()()
-        # The first area screen brings every area's styles (already-loaded files are skipped by Textual).
-        screen.css_path = [*screen.css_path, *area_styles()]
+        # A new mode's screen starts with a stale CSS generation (-1), so Textual's switch_mode refreshed the whole
+        # app's CSS for it, twice: every stylesheet re-parsed and every widget of every screen restyled, on each
+        # first visit of an area. A screen that is not composed yet has nothing stale: its widgets get the current
+        # styles when they mount. (Textual is pinned exactly; tests/tui/test_app.py guards this.)
+        screen._css_update_count = active_app.get()._css_update_count
         return screen
 
     return make
@@ -45,7 +57,7 @@ def _base_screen_factory(area: Area) -> Any:
 
 class CioApp(App[None]):
     TITLE = "cio-tui"
-    CSS_PATH = [STYLES / "app.tcss"]  # the chrome; area styles come with the first area screen
+    CSS_PATH = app_styles()
     MODES = {area.mode: _base_screen_factory(area) for area in AREAS}
     COMMANDS = App.COMMANDS | {AreaCommands}
     inherit_bindings = False
@@ -75,6 +87,8 @@ class CioApp(App[None]):
         self.services = services
         self.set_reactive(CioApp.workspace, services.workspace)
         self._initial_area = initial_area
+        self._warmed_up = False
+        self._warm_up_timer: Timer | None = None
 
     # -- start-up: a light first frame, then the area screen and the workspace ----------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -88,8 +102,8 @@ class CioApp(App[None]):
             self.set_reactive(CioApp.workspace_status, _status_text(start))
 
     def on_ready(self) -> None:
-        """After the first frame: load the settings (if the start needs them), compose the first area, and only
-        now touch the network or the keyring."""
+        """After the first frame: load the settings (if the start needs them), start opening the workspace (its
+        imports and any sandbox seeding run in a thread while the first area composes), compose the first area."""
         try:
             start = self.services.start
             self.services.settings  # noqa: B018 - load now (every area needs them), not inside a screen
@@ -99,15 +113,30 @@ class CioApp(App[None]):
         if self.workspace is None:
             self.workspace_status = _status_text(start)
         default = "walkthrough" if (self.workspace is not None or start.opens_workspace) else "connect"
-        self.switch_mode(self._initial_area or default)
         if self.workspace is None and start.opens_workspace:
             self.open_workspace(start)
-        self.set_timer(WARM_UP_DELAY, self.warm_up_areas)
+        self.switch_mode(self._initial_area or default)
+        self._warm_up_timer = self.set_timer(WARM_UP_FALLBACK, self._start_warm_up)
+
+    def area_ready(self) -> None:
+        """An area screen says its first content is drawn and usable: the other areas may be prepared now."""
+        if not self._warmed_up:
+            if self._warm_up_timer is not None:
+                self._warm_up_timer.stop()
+            self._warm_up_timer = self.set_timer(WARM_UP_AFTER, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        if not self._warmed_up:
+            self._warmed_up = True
+            self.warm_up_areas([a for a in AREAS if a.mode not in self._screen_stacks])
 
     @work(thread=True, group="navigation", exit_on_error=False)
-    def warm_up_areas(self) -> None:
-        """Import every area's screen module in the background, so a first visit to an area does not wait."""
-        for area in AREAS:
+    def warm_up_areas(self, areas: list[Area]) -> None:
+        """Import the other areas' screen modules in the background, one at a time with a pause between them, so a
+        first visit does not wait for them and keys are never kept waiting for the warm-up (it only starts once
+        the first area is usable)."""
+        for area in areas:
+            time.sleep(WARM_UP_PAUSE)
             area.screen_class()
 
     @work(exclusive=True, group="workspace", exit_on_error=False)
@@ -116,6 +145,9 @@ class CioApp(App[None]):
         and go to Connect. The keyring is probed in a thread first so the event loop never waits on it."""
         self.workspace_status = f"Opening {choice.describe()}…"
         try:
+            if choice.sandbox:  # first run: 2,000 people are generated, in a thread, with progress in the banner
+                if await asyncio.to_thread(self.services.prepare_sandbox, SeedingProgress(self)):
+                    self.workspace_status = f"Opening {choice.describe()}…"
             if not choice.sandbox and not choice.env_profile:
                 await asyncio.to_thread(lambda: self.services.credentials.status)
             workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
@@ -282,6 +314,22 @@ class CioApp(App[None]):
     def _on_worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.notify(describe_error(event.worker.error), title="Something failed", severity="error", timeout=12)
+
+
+class SeedingProgress:
+    """``progress(done, total)`` for the sandbox seeding thread: the banner says how far it is and about how long is
+    left."""
+
+    def __init__(self, app: CioApp) -> None:
+        self.app = app
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        left = elapsed / done * (total - done) if done else 0.0
+        eta = f", about {left:.0f} s left" if done < total and left >= 1 else ""
+        text = f"Creating the sandbox workspace (first run): {done:,} of {total:,} people{eta}…"
+        self.app.call_from_thread(setattr, self.app, "workspace_status", text)
 
 
 def _status_text(start: StartChoice | None) -> str:

@@ -116,6 +116,16 @@ class AppServices:
         """True when ``start`` is decided without loading the settings (``--sandbox``, ``--profile``)."""
         return self._start is not None or self._start_factory is None
 
+    def prepare_sandbox(self, progress: Callable[[int, int], None] | None = None) -> bool:
+        """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking (2,000 people and
+        the sandbox's imports): the app runs it in a thread and shows ``progress(done, total)``. Opening the sandbox
+        afterwards finds it seeded."""
+        if self.settings is None:
+            return False
+        from cio_tui.workspace import prepare_sandbox
+
+        return prepare_sandbox(self.settings, progress)
+
     async def run_check(self, profile: Any, track_key: Any, app_key: Any) -> Any:
         check = self.check_profile
         if check is None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cio_tui.walkthrough.checklist import ChecklistItem
+from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, findings_text
 from cio_tui.walkthrough.history import AppliedPlan
 from cio_tui.walkthrough.state import StepStatus, WalkthroughState
 
@@ -43,12 +44,7 @@ def missing(
         elif not state.reviewed_sets:
             out.append("save your app's calls as a set in Preview, then review their behaviour changes here")
     elif number == 5:
-        if applied is None or not any(p.done for p in applied):
-            out.append("apply the repair plans (duplicates, leads, identifiers), or skip with a reason")
-        elif state.step(5).status is not StepStatus.DONE:
-            # one applied plan does not mean every finding is repaired: the operator says when it is
-            out.append("audit again (step 3) to see what is left, then mark this step done (d) once the findings "
-                       "are repaired")
+        out += _repair_missing(state, applied)
     elif number == 6:
         if checklist is None:
             out.append("open the checklist")
@@ -72,6 +68,24 @@ def missing(
     elif number == 9:
         out += _report_missing(state)
     return out
+
+
+def _repair_missing(state: WalkthroughState, applied: Sequence[AppliedPlan] | None) -> list[str]:
+    """Step 5 is done when an audit taken after the last repair finds nothing left (or the operator says so)."""
+    if state.step(5).status is StepStatus.DONE:
+        return []
+    audit, plans = state.audit, applied or []
+    fresh = audit is not None and applied is not None and audit_is_fresh(audit, plans)
+    if fresh and audit is not None and not audit_findings(audit):
+        return []  # a fresh audit finds nothing to repair
+    if applied is None or not any(p.done for p in plans):
+        return ["apply the repair plans (duplicates, leads, identifiers), or skip with a reason"]
+    if not fresh or audit is None:
+        # one applied plan does not mean every finding is repaired: a fresh audit says what is left
+        return ["audit again (step 3) to see what is left; this step is done when that audit finds nothing, or "
+                "mark it done (d) if what is left is accepted"]
+    return [f"the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC still finds {findings_text(audit_findings(audit))}: "
+            "repair them and audit again, or mark this step done (d) if what is left is accepted"]
 
 
 def _report_missing(state: WalkthroughState) -> list[str]:

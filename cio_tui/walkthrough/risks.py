@@ -9,6 +9,7 @@ from typing import Literal
 
 from cio_tui.walkthrough.behaviour import BehaviourChange
 from cio_tui.walkthrough.checklist import ChecklistItem
+from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doubt
 from cio_tui.walkthrough.history import AppliedPlan
 from cio_tui.walkthrough.state import StepStatus, WalkthroughState
 from cio_tui.walkthrough.steps import STEPS
@@ -47,16 +48,20 @@ def open_risks(
         if digest != state.workspace_fingerprint.split(":", 1)[1]:
             add(Risk("high", "The classic destination's site id is not this workspace's site id: the classic "
                              "destination sends to another workspace, or the wrong profile is open."))
-    repaired = any(p.done for p in applied)
+    for plan in applied:
+        if doubt := in_doubt(plan):
+            add(Risk("high", f"Plan {plan.plan_id[:12]} ({plan.source or 'plan'}) was interrupted with {doubt} "
+                             "operation(s) in doubt (sent, outcome unknown): resume it from the Journal (8, then u), "
+                             "which reads them back before sending anything else."))
     audit = state.audit
-    if audit is not None and not repaired and state.step(5).status is not StepStatus.SKIPPED:
-        for count, text in (
-            (audit.duplicate_group_total, "duplicate group(s) not merged"),
-            (audit.leads, "email-only lead(s) not converted"),
-            (audit.email_as_id, "people whose id is an email"),
-            (audit.case_variant_ids, "people with ids differing only in case"),
-        ):
-            if count:
+    if audit is not None and state.step(5).status is not StepStatus.SKIPPED:
+        # the findings stay open after a plan is applied: only a fresh audit says what is left
+        stale = not audit_is_fresh(audit, applied)
+        for count, text in audit_findings(audit):
+            if stale:
+                add(Risk("medium", f"{count} {text} at the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC; repairs "
+                                   "were applied since: audit again (step 3) to see what is left."))
+            else:
                 add(Risk("medium", f"{count} {text}: Actions may create more duplicates or failed attribute changes."))
     for change in changes:
         if change.severity == "high":

@@ -10,22 +10,21 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cio_tui.walkthrough import _segment_adapter
-from cio_tui.walkthrough.audit import audit_export, audit_live
 from cio_tui.walkthrough.behaviour import BehaviourChange, behaviour_changes
 from cio_tui.walkthrough.calls import PreviewedCall
 from cio_tui.walkthrough.checklist import ChecklistItem, build_checklist, checklist_markdown
-from cio_tui.walkthrough.cleanup import CleanupPlan, build_cleanup_plan, read_cleanup_csv
 from cio_tui.walkthrough.history import JournalSummary
 from cio_tui.walkthrough.journal_summary import journal_summary
 from cio_tui.walkthrough.models import AuditCounts, ConnectionCheck, PlanRecord, VerifyResult
 from cio_tui.walkthrough.progress import complete_if_ready, missing
-from cio_tui.walkthrough.report import build_report
 from cio_tui.walkthrough.risks import Risk, open_risks
 from cio_tui.walkthrough.state import Clock, StepStatus, WalkthroughState, WalkthroughStore, utc_now
-from cio_tui.walkthrough.verify import verify_workspace
+
+if TYPE_CHECKING:  # the audit, clean-up, verification and report modules load when first used, not with the overview
+    from cio_tui.walkthrough.cleanup import CleanupPlan
 
 
 @dataclass
@@ -106,17 +105,23 @@ class WalkthroughService:
         return ConnectionCheck(checked_at=self.now(), ok=True, region=info.region, detail=f"Track API at {info.url}")
 
     async def audit(self, export: Path | None = None) -> AuditCounts:
+        from cio_tui.walkthrough.audit import audit_export, audit_live
+
         if export is not None:
             return await asyncio.to_thread(audit_export, export, now=self.now())
         return await audit_live(self.workspace.client, now=self.now(), work_dir=self.data_dir / "audit")
 
     async def verify(self, *, sample: int = 20) -> VerifyResult:
+        from cio_tui.walkthrough.verify import verify_workspace
+
         state = self.load()
         return await verify_workspace(
             self.workspace.client, now=self.now(), since=state.cutover.cutover_at, sample=sample
         )
 
     async def cleanup(self, csv_path: Path, *, default_action: str | None = None) -> CleanupPlan:
+        from cio_tui.walkthrough.cleanup import build_cleanup_plan, read_cleanup_csv
+
         rows = read_cleanup_csv(csv_path, default_action=default_action)  # type: ignore[arg-type]
         return await build_cleanup_plan(
             self.workspace.client,
@@ -158,6 +163,8 @@ class WalkthroughService:
         return checklist_markdown(ov.checklist, ov.state.checklist, title=title)
 
     def report_markdown(self, state: WalkthroughState | None = None, *, now: datetime | None = None) -> str:
+        from cio_tui.walkthrough.report import build_report
+
         ov = self.overview(state)
         return build_report(
             ov.state, now=now or self.now(), changes=ov.changes, checklist=ov.checklist, journal=ov.journal

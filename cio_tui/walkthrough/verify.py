@@ -47,12 +47,20 @@ async def _recent_people(client: Any, *, scan: int, sample: int, since: datetime
     return people[:sample]
 
 
-def _check_identifiers(people: list[Person], since: datetime | None) -> CheckResult:
-    new = [p for p in people if since is not None and (p.created_at or 0) >= since.timestamp()]
-    basis = f"created since the cut-over ({len(new)})" if new else "sampled (none created since the cut-over yet)"
-    checked = new or people
-    if since is None:
-        basis = "sampled"
+def _since_cutover(people: list[Person], since: datetime) -> list[Person]:
+    return [p for p in people if (p.created_at or 0) >= since.timestamp()]
+
+
+def _not_yet(key: str, title: str, why: str) -> CheckResult:
+    """A check with nothing to look at: it does not pass (a check that cannot see Actions' writes proves nothing)."""
+    return CheckResult(key=key, title=title, passed=False, detail=why)
+
+
+def _check_identifiers(people: list[Person], since: datetime) -> CheckResult:
+    checked = _since_cutover(people, since)
+    basis = f"created since the cut-over ({len(checked)})"
+    if not checked:
+        return _not_yet("identifiers", "Identifiers as expected", NO_NEW_PEOPLE)
     bad = [f"{_label(p)}: id is an email" for p in checked if p.id and looks_like_email(p.id)]
     bad += [f"{_label(p)}: email-only lead" for p in checked if p.is_lead]
     return CheckResult(
@@ -68,22 +76,31 @@ def _check_identifiers(people: list[Person], since: datetime | None) -> CheckRes
     )
 
 
-def _check_anonymous_id(people: list[Person]) -> CheckResult:
-    having = [p for p in people if p.attributes.get("anonymous_id")]
+def _check_anonymous_id(people: list[Person], since: datetime) -> CheckResult:
+    # Only people created since the cut-over: an anonymous_id on an older person may come from anywhere (an import,
+    # the classic era, seeded data), so it is no evidence that Actions writes it.
+    new = _since_cutover(people, since)
+    if not new:
+        return _not_yet("anonymous_id", "New anonymous_id attribute", NO_NEW_PEOPLE)
+    having = [p for p in new if p.attributes.get("anonymous_id")]
     return CheckResult(
         key="anonymous_id",
         title="New anonymous_id attribute",
         passed=bool(having),
         detail=(
-            f"{len(having)} of {len(people)} sampled people carry anonymous_id (written by Actions)" if having else
-            "no sampled person carries anonymous_id: Actions identify calls may not be arriving yet, or the "
-            "Create or Update Person mapping lacks anonymous_id"
+            f"{len(having)} of {len(new)} people created since the cut-over carry anonymous_id (as Actions writes "
+            "it)" if having else
+            f"none of the {len(new)} people created since the cut-over carries anonymous_id: Actions identify calls "
+            "may not be arriving yet, or the Create or Update Person mapping lacks anonymous_id"
         ),
         examples=[_label(p) for p in having[:5]],
     )
 
 
 def _check_timestamps(people: list[Person]) -> CheckResult:
+    """``people``: those created since the cut-over (older dates as text may predate Actions)."""
+    if not people:
+        return _not_yet("timestamps", "Timestamps stored as numbers", NO_NEW_PEOPLE)
     found: Counter[str] = Counter()
     examples: list[str] = []
     for p in people:
@@ -97,7 +114,8 @@ def _check_timestamps(people: list[Person]) -> CheckResult:
         title="Timestamps stored as numbers",
         passed=not found,
         detail=(
-            "no sampled attribute holds a date as text" if not found else
+            f"no attribute of the {len(people)} people created since the cut-over holds a date as text"
+            if not found else
             "dates stored as text (segment conditions compare them as text): "
             + ", ".join(f"{k} ({n})" for k, n in found.most_common(5))
         ),
@@ -105,8 +123,10 @@ def _check_timestamps(people: list[Person]) -> CheckResult:
     )
 
 
-async def _check_duplicates(client: Any, people: list[Person], since: datetime | None) -> CheckResult:
-    new = [p for p in people if since is None or (p.created_at or 0) >= since.timestamp()]
+async def _check_duplicates(client: Any, people: list[Person], since: datetime) -> CheckResult:
+    new = _since_cutover(people, since)
+    if not new:
+        return _not_yet("duplicates", "No new duplicates since the cut-over", NO_NEW_PEOPLE)
     dups: list[str] = []
     seen: set[str] = set()
     for p in new:
@@ -116,7 +136,7 @@ async def _check_duplicates(client: Any, people: list[Person], since: datetime |
         matches = await client.customers_by_email(p.email)
         if len({m.cio_id for m in matches}) > 1:
             dups.append(f"{p.email}: {len(matches)} people (" + ", ".join(f"cio_{m.cio_id}" for m in matches) + ")")
-    when = f"since {since.isoformat()}" if since else "in the sample"
+    when = f"since {since.isoformat()}"
     return CheckResult(
         key="duplicates",
         title="No new duplicates since the cut-over",
@@ -129,14 +149,12 @@ async def _check_duplicates(client: Any, people: list[Person], since: datetime |
     )
 
 
-async def _check_failures(
-    client: Any, people: list[Person], since: datetime | None, burst: int
-) -> CheckResult:
+async def _check_failures(client: Any, people: list[Person], since: datetime, burst: int) -> CheckResult:
     total = 0
     examples: list[str] = []
     for p in people:
         acts = await client.activities(Identifier.cio(p.cio_id), activity_type="failed_attribute_change", limit=50)
-        recent = [a for a in acts if since is None or a.timestamp >= since.timestamp()]
+        recent = [a for a in acts if a.timestamp >= since.timestamp()]
         if recent:
             total += len(recent)
             examples.append(f"{_label(p)}: {len(recent)} failed attribute change(s)")
@@ -145,8 +163,7 @@ async def _check_failures(
         title="No failed_attribute_change bursts",
         passed=total < burst,
         detail=(
-            f"{total} failed attribute change(s) on sampled people"
-            + (" since the cut-over" if since else "")
+            f"{total} failed attribute change(s) on sampled people since the cut-over"
             + ("" if total < burst else ": an identifier the app sends already belongs to another person; "
                "look at the examples in People, then merge or fix identifiers")
         ),
@@ -163,13 +180,36 @@ async def verify_workspace(
     scan: int = 500,
     burst: int = 3,
 ) -> VerifyResult:
-    """Run every check on a sample of the most recently created people (created after ``since`` first)."""
+    """Run every check on a sample of the most recently created people (created after ``since`` first).
+
+    Before the cut-over (no time recorded, or a time still to come) nothing Actions wrote can be seen: every check
+    says so and none passes. After it, the checks about new people look only at people created since then."""
+    if since is None or since > now:
+        why = (
+            "no cut-over time is recorded (step 7): record when Segment was switched, then verify"
+            if since is None
+            else f"the cut-over is planned for {since:%Y-%m-%d %H:%M} UTC and has not happened yet: verify after it"
+        )
+        return VerifyResult(ran_at=now, since=since, sampled=0, checks=[_not_yet(k, t, why) for k, t in TITLES])
     people = await _recent_people(client, scan=scan, sample=sample, since=since)
     checks = [
         _check_identifiers(people, since),
-        _check_anonymous_id(people),
-        _check_timestamps(people),
+        _check_anonymous_id(people, since),
+        _check_timestamps(_since_cutover(people, since)),
         await _check_duplicates(client, people, since),
         await _check_failures(client, people, since, burst),
     ]
     return VerifyResult(ran_at=now, since=since, sampled=len(people), checks=checks)
+
+
+NO_NEW_PEOPLE = (
+    "no sampled person was created since the cut-over yet, so nothing shows what Actions writes: let traffic "
+    "arrive, then verify again"
+)
+TITLES = (
+    ("identifiers", "Identifiers as expected"),
+    ("anonymous_id", "New anonymous_id attribute"),
+    ("timestamps", "Timestamps stored as numbers"),
+    ("duplicates", "No new duplicates since the cut-over"),
+    ("failed_attribute_change", "No failed_attribute_change bursts"),
+)

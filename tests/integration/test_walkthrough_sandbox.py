@@ -19,6 +19,7 @@ from cio_tui.sandbox.embedded import (
     embedded_transport,
 )
 from cio_tui.walkthrough.audit import audit_export
+from cio_tui.walkthrough.models import CutoverChoice
 from cio_tui.walkthrough.service import WalkthroughService
 
 T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -60,6 +61,9 @@ async def test_connection_check_and_verification_record_results(workspace) -> No
     svc = WalkthroughService(workspace, now=lambda: T0)
     check = await svc.check_connection()
     assert check.ok and check.region == "us"
+    before = await svc.verify(sample=15)  # no cut-over recorded: nothing can be verified, nothing passes
+    assert before.sampled == 0 and not any(c.passed for c in before.checks)
+    svc.record(7, cutover=CutoverChoice(cutover_at=datetime(2000, 1, 1, tzinfo=UTC)))
     result = await svc.verify(sample=15)
     assert result.sampled == 15
     assert [c.key for c in result.checks] == [

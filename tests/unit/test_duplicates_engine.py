@@ -237,4 +237,5 @@ def test_summary_and_rule_counts(tmp_path: Path) -> None:
 def test_unusually_large_groups_need_review(tmp_path: Path, size: int) -> None:
     rows = [[f"z{i}", "" if i else "zed", "z@example.com", str(i), "", ""] for i in range(size)]
     [group] = groups_of(write_export(tmp_path / "z.csv", rows))
-    assert group.size == size and group.needs_review and "unusually many" in group.reason
+    assert group.size == size and group.needs_review
+    assert "more than max_group_size (50): likely a bad key" in group.reason

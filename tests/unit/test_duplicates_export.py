@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cio_tui.identity.duplicates.dialects import render_script
 from cio_tui.identity.duplicates.engine import analyse_export
+from cio_tui.identity.duplicates.engines import people_columns
 from cio_tui.identity.duplicates.export import ExportError, read_csv_sql, read_header
-from cio_tui.identity.duplicates.sql import printable_script
 
 
 def test_header_is_matched_case_insensitively_and_extra_columns_are_attributes(tmp_path: Path) -> None:
@@ -117,8 +118,10 @@ def test_printed_sql_runs_in_duckdb_and_finds_the_same_groups(tmp_path: Path) ->
         "d,Kim,k@example.com,1,\ne,kim,l@example.com,2,\nf,solo,s@example.com,1,\n"
     )
     cols = read_header(path)
-    script = printable_script(read_csv_sql(path, cols, rejects=False), cols)
-    rows = duckdb.connect().execute(script).fetchall()  # the whole script, as an operator would paste it
+    script = render_script("duckdb", cols=people_columns(cols), source_sql=read_csv_sql(path, cols, rejects=False))
+    con = duckdb.connect()
+    con.execute(script)  # the whole script, as an operator would paste it
+    rows = con.execute("SELECT group_id, rules, cio_id FROM cio_duplicate_groups").fetchall()
     groups: dict[str, set[str]] = {}
     for group_id, _rules, cio_id, *_ in rows:
         groups.setdefault(group_id, set()).add(cio_id)

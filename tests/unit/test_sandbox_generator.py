@@ -84,3 +84,11 @@ def test_fault_draws_are_reproducible_and_429_is_never_applied() -> None:
     assert 60 < len(faults) < 140
     assert not any(f.applied for f in faults if f.kind == "429")
     assert any(f.applied for f in faults) and not all(f.applied for f in faults if f.kind != "429")
+
+
+def test_seeding_reports_progress_to_the_end(tmp_path) -> None:
+    store = Store(tmp_path / "w.db")
+    calls: list[tuple[int, int]] = []
+    seed_workspace(store, people=250, seed=7, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(100, 250), (200, 250), (250, 250)]
+    assert store.count_people() == 250

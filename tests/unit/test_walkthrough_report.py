@@ -143,9 +143,54 @@ def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is
         journal.record(plan.plan_id, plan.operations[0].op_id, "done")
     ov = svc.overview()
     assert ov.state.step(5).status is StepStatus.IN_PROGRESS
-    assert ov.missing[5] == ["audit again (step 3) to see what is left, then mark this step done (d) once the "
-                             "findings are repaired"]
+    assert ov.missing[5] == ["audit again (step 3) to see what is left; this step is done when that audit finds "
+                             "nothing, or mark it done (d) if what is left is accepted"]
     state = svc.refresh(ov.state)  # saved in progress, never done by itself
     assert svc.load().step(5).status is StepStatus.IN_PROGRESS
     state.set_status(5, StepStatus.DONE, now=T0)
     assert svc.overview(state).missing[5] == []
+
+
+def _audit(taken_at: datetime, **counts: int) -> AuditCounts:
+    return AuditCounts(source="live", taken_at=taken_at, people=10, **counts)
+
+
+def test_a_fresh_audit_that_finds_nothing_finishes_the_repairs_without_mark_done_anyway(tmp_path) -> None:
+    svc = _service(tmp_path)
+    _journal_with_applied_plan(svc.data_dir)
+    plan = Plan.create(
+        workspace_fingerprint="us:f00", workspace_name="Acme", source="convert-leads", created_at=T0,
+        operations=[operations.assign_id(PersonRef(cio_id="c1", email="c1@x.test"), "u-c1")],
+    )
+    with Journal(svc.data_dir / "journal.sqlite", operator="tester") as journal:
+        journal.register_plan(plan)
+        journal.record(plan.plan_id, plan.operations[0].op_id, "done")
+    state = svc.load()
+    state.audit = _audit(datetime.now(UTC) - timedelta(days=1), leads=2)  # before the repair
+    ov = svc.overview(state)
+    assert ov.missing[5][0].startswith("audit again (step 3)")
+    # the audit taken before the repair keeps its findings among the open risks, marked as such
+    [risk] = [r for r in ov.risks if "email-only lead" in r.text]
+    assert "at the audit of" in risk.text and "audit again (step 3) to see what is left" in risk.text
+    state.audit = _audit(datetime.now(UTC) + timedelta(minutes=1), leads=1)  # fresh, one lead left
+    assert svc.overview(state).missing[5] == [
+        f"the audit of {state.audit.taken_at:%Y-%m-%d %H:%M} UTC still finds 1 email-only lead(s) not converted: "
+        "repair them and audit again, or mark this step done (d) if what is left is accepted"
+    ]
+    state.audit = _audit(datetime.now(UTC) + timedelta(minutes=1))  # fresh, nothing left
+    state = svc.refresh(state)
+    assert state.step(5).status is StepStatus.DONE
+    assert not [r for r in svc.overview(state).risks if "audit" in r.text]
+
+
+def test_an_interrupted_apply_with_operations_in_doubt_is_a_high_risk(tmp_path) -> None:
+    from cio_tui.walkthrough.history import AppliedPlan
+    from cio_tui.walkthrough.risks import open_risks
+
+    state = _service(tmp_path).load()
+    interrupted = AppliedPlan(plan_id="abcdef0123456789", source="merge-duplicates", operations=5,
+                              by_state={"done": 2, "sent": 1, "uncertain": 1, "checked": 1})  # fmt: skip
+    [risk] = [r for r in open_risks(state, applied=[interrupted]) if "in doubt" in r.text]
+    assert risk.level == "high" and "2 operation(s) in doubt" in risk.text and "abcdef012345" in risk.text
+    clean = AppliedPlan(plan_id="p2", operations=2, by_state={"done": 2}, complete=True)
+    assert not [r for r in open_risks(state, applied=[clean]) if "in doubt" in r.text]

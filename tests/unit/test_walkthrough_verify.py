@@ -53,3 +53,33 @@ async def test_checks_report_what_actions_wrote_since_the_cut_over() -> None:
     assert not checks["failed_attribute_change"].passed
     assert checks["failed_attribute_change"].examples == ["u1: 3 failed attribute change(s)"]
     assert [c.key for c in result.failed] == ["identifiers", "timestamps", "duplicates", "failed_attribute_change"]
+
+
+async def test_before_the_cut_over_nothing_passes() -> None:
+    # once, every check passed 5/5 the day before the cut-over, on classic data alone
+    early = await verify_workspace(FakeClient(), now=CUT.replace(day=1, hour=0), since=CUT.replace(hour=12))
+    assert [c.passed for c in early.checks] == [False] * 5 and not early.passed and early.sampled == 0
+    assert "has not happened yet: verify after it" in early.checks[0].detail
+    unset = await verify_workspace(FakeClient(), now=CUT, since=None)
+    assert not unset.passed and "no cut-over time is recorded (step 7)" in unset.checks[1].detail
+
+
+async def test_anonymous_id_on_people_from_before_the_cut_over_is_no_evidence() -> None:
+    client = FakeClient()
+    client.people = [
+        Person(cio_id="s1", id="seed1", email="s1@x.co", attributes={"created_at": BEFORE, "anonymous_id": "seeded"}),
+        Person(cio_id="n1", id="new1", email="n1@x.co", attributes={"created_at": AFTER}),
+    ]
+    result = await verify_workspace(client, now=CUT, since=CUT, sample=10)
+    anon = {c.key: c for c in result.checks}["anonymous_id"]
+    assert not anon.passed and anon.examples == []
+    assert "none of the 1 people created since the cut-over carries anonymous_id" in anon.detail
+
+
+async def test_no_person_created_since_the_cut_over_is_not_a_pass() -> None:
+    client = FakeClient()
+    client.people = [Person(cio_id="s1", id="seed1", email="s1@x.co", attributes={"created_at": BEFORE})]
+    result = await verify_workspace(client, now=CUT, since=CUT, sample=10)
+    checks = {c.key: c for c in result.checks}
+    for key in ("identifiers", "anonymous_id", "timestamps", "duplicates"):
+        assert not checks[key].passed and "no sampled person was created since the cut-over" in checks[key].detail

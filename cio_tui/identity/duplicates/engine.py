@@ -22,8 +22,6 @@ from cio_tui.identity.duplicates.export import (
     ExportProblem,
     LoadedExport,
     collect_rejects,
-    read_csv_sql,
-    read_header,
 )
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
 from cio_tui.identity.duplicates.ranking import (
@@ -36,7 +34,7 @@ from cio_tui.identity.duplicates.ranking import (
     group_tiers,
     label_components,
 )
-from cio_tui.identity.duplicates.rules import RULES, Confidence
+from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES, Confidence
 
 Progress = Callable[[str, float], None]
 MAX_PROBLEMS = 10_000  # problems kept for reporting; the count is always exact
@@ -151,18 +149,24 @@ def analyse_export(
     keep_attributes: bool = False,
     progress: Progress | None = None,
     threads: int | None = None,
+    columns_map: dict[str, str] | None = None,
+    max_group_size: int = MAX_GROUP_SIZE,
 ) -> DuplicateAnalysis:
-    """Load the export and run every rule; returns the analysis (which holds the DuckDB connection)."""
+    """Load the export (CSV, gzip CSV or Parquet; ``columns_map`` = role -> the file's column name) and run every
+    rule; returns the analysis (which holds the DuckDB connection)."""
+    from cio_tui.identity.duplicates.sources import export_select, read_columns
+
     path = Path(path)
     report = progress or (lambda _stage, _fraction: None)
-    columns = read_header(path)
+    columns = read_columns(path, columns_map)
     con = duckdb.connect(config={"threads": threads or default_threads()})
     con.execute("SET enable_progress_bar = false")  # stdout may be the --json output
     con.execute("SET TimeZone = 'UTC'")  # an ISO created_at without an offset is UTC, on every machine
     con.execute("SET checkpoint_threshold = '1TB'")  # in memory: an automatic checkpoint only costs (measured 1.2 s)
     try:
         report("reading the export", 0.0)
-        con.execute(S.people_sql(read_csv_sql(path, columns), columns, keep_attributes=keep_attributes))
+        source = f"({export_select(path, columns, rejects=True)})"
+        con.execute(S.people_sql(source, columns, keep_attributes=keep_attributes))
         rows = int(con.execute("SELECT count(*) FROM people").fetchone()[0])  # type: ignore[index]
         export = _check_rows(con, LoadedExport(path, columns, rows, list(columns.problems), []))
         report("applying the rules", 0.4)
@@ -171,7 +175,7 @@ def analyse_export(
         label_components(con, "dup_edges", "dup_labels")
         report("ranking groups", 0.85)
         _dedupe_members(con, export)
-        group_tiers(con)
+        group_tiers(con, max_group_size)
         report("done", 1.0)
     except BaseException:
         con.close()

@@ -36,12 +36,12 @@ def _tier_case(col: str) -> str:
     return f"CASE {col} " + " ".join(f"WHEN {r.code} THEN {r.confidence.rank}" for r in RULES) + " END"
 
 
-def group_tiers(con: duckdb.DuckDBPyConnection) -> None:
+def group_tiers(con: duckdb.DuckDBPyConnection, max_group_size: int = MAX_GROUP_SIZE) -> None:
     """Build ``dup_groups`` from the members, their labels and the edges.
 
     One narrow statement: the facts per group come from one aggregate over the members and one over the edges;
     the texts are derived by the ``dup_group_text`` view, only for the groups read."""
-    con.execute(GROUPS_BUILD_SQL)
+    con.execute(GROUPS_BUILD_SQL.format(max_size=int(max_group_size)))
     _bottleneck(con)
     con.execute(GROUP_TEXT_SQL)
     con.execute(RULES_PEOPLE_SQL)
@@ -109,7 +109,7 @@ g AS (
     arg_min(rn, (NOT real_id, ts IS NULL, ts, cio_id)) AS primary_rn
   FROM dup_members GROUP BY gid HAVING count(*) >= 2)
 SELECT g.*, t.* EXCLUDE (gid),
-  g.real_min <> g.real_max OR g.size > {MAX_GROUP_SIZE} OR g.missing_cio AS needs_review
+  g.real_min <> g.real_max OR g.size > {{max_size}} OR g.missing_cio AS needs_review, {{max_size}} AS max_size
 FROM g JOIN t USING (gid)"""
 
 # Best first: confidence, then merge-ready before needs-review, then bigger groups, then the group id.
@@ -149,8 +149,8 @@ x AS (
       CASE WHEN g.real_min <> g.real_max THEN 'Needs review: ' || g.real_ids || ' different real ids (''' ||
         g.real_min || '''' || CASE WHEN g.real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || g.real_max ||
         '''); merging would drop an id the app still sends. Force it only if they are one person.' END,
-      CASE WHEN g.size > {MAX_GROUP_SIZE} THEN 'Needs review: ' || g.size ||
-        ' people is unusually many for one person; a shared placeholder value is the likelier cause.' END,
+      CASE WHEN g.size > g.max_size THEN 'Needs review: ' || g.size || ' people, more than max_group_size (' ||
+        g.max_size || '): likely a bad key (a placeholder value many people share), not one person.' END,
       CASE WHEN g.missing_cio THEN 'Needs review: some members have no cio_id in the export, so they cannot be merged.'
         END
     ) AS review

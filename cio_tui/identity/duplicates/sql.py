@@ -10,6 +10,8 @@ Stages (each a table):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cio_tui.identity.duplicates.export import ExportColumns, quote_ident, quote_literal
 from cio_tui.identity.duplicates.rules import ANONYMOUS_PLACEHOLDERS, RULES, RULES_BY_NAME
 
@@ -26,19 +28,18 @@ def real_id_sql(col: str = "id") -> str:
     return f"({col} IS NOT NULL AND NOT {is_email_sql(col)})"
 
 
-# Epoch seconds of 0001-01-01 and 9999-12-31 23:59:59: a created_at outside is unknown, not an error.
-TS_RANGE = (-62135596800, 253402300799)
-
-
 def created_ts_sql(col: str = "created_at") -> str:
-    """``created_at`` as epoch seconds: unix seconds, unix milliseconds, or an ISO-8601 date; NULL when unknown
-    (unparseable, or outside years 1-9999: such a value once stopped the whole analysis with a conversion error)."""
-    num = f"try_cast({col} AS DOUBLE)"
-    secs = (
-        f"CASE WHEN {num} IS NOT NULL THEN (CASE WHEN {num} > 100000000000 THEN {num} / 1000 ELSE {num} END) "
-        f"ELSE epoch(try_cast({col} AS TIMESTAMPTZ)) END"
-    )
-    return f"CAST(CASE WHEN {secs} BETWEEN {TS_RANGE[0]} AND {TS_RANGE[1]} THEN {secs} END AS BIGINT)"
+    """``created_at`` as epoch seconds (NULL when unknown): the portable rule (``portable.created_ts``) rendered for
+    DuckDB, so the embedded engine and every warehouse agree on who is oldest."""
+    return _created_ts_duckdb(col)
+
+
+@lru_cache(maxsize=8)
+def _created_ts_duckdb(col: str) -> str:
+    from cio_tui.identity.duplicates.dialects import render_select
+    from cio_tui.identity.duplicates.portable import created_ts
+
+    return render_select(f"SELECT {created_ts(f'TRIM({col})')}", "duckdb").removeprefix("SELECT ")
 
 
 def rules_values_sql(alias: str = "dup_rules") -> str:
@@ -167,44 +168,3 @@ def label_step_sql(links: str, labels: str, out: str) -> str:
 SELECT l.node, least(l.label, min(n.label)) AS label, min(n.label) < l.label AS changed
 FROM {labels} l JOIN {links} u ON u.a = l.node JOIN {labels} n ON n.node = u.b
 GROUP BY l.node, l.label"""
-
-
-def printable_script(source: str, columns: ExportColumns) -> str:
-    """The whole analysis as one DuckDB script an operator can run in their own warehouse (``--print-sql``).
-
-    ``source`` is the ``read_csv(...)`` call (or the operator's own people table). Groups come from a recursive CTE.
-    """
-    header = "\n".join(
-        [
-            "-- cio-tui duplicate rules (DuckDB SQL). Replace the read_csv(...) call with your own people table if",
-            "-- it has the columns cio_id, id, email, created_at (and anonymous_id). Rules:",
-            *[f"--   {r.code} {r.name} ({r.confidence.value}): {r.title}" for r in RULES],
-        ]
-    )
-    groups = f"""WITH RECURSIVE
-star AS (SELECT rn AS a, min(rn) OVER (PARTITION BY rule, key) AS b FROM dup_edges),
-links AS (SELECT a, b FROM star WHERE a <> b UNION SELECT b, a FROM star WHERE a <> b),
-reach(node, label) AS (
-  SELECT a, a FROM links
-  UNION
-  SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node),
-comp AS (SELECT node AS cio_id, min(label) AS group_id FROM reach GROUP BY node),
-group_rules AS (
-  SELECT c.group_id, string_agg(DISTINCT r.name, '+') AS rules, max(r.tier) AS best_tier
-  FROM dup_edges e JOIN comp c ON c.cio_id = e.rn JOIN {rules_values_sql("r")} ON r.rule = e.rule
-  GROUP BY c.group_id)
-SELECT c.group_id, g.rules, p.cio_id, p.id, p.email, p.created_at,
-  {real_id_sql("p.id")} AS has_real_id, {created_ts_sql("p.created_at")} AS created_ts
-FROM comp c JOIN people p ON p.cio_id = c.cio_id JOIN group_rules g USING (group_id)
-ORDER BY g.best_tier DESC, c.group_id, has_real_id DESC, created_ts NULLS LAST, p.cio_id;"""
-    return (
-        "\n\n".join(
-            [
-                header,
-                people_sql(source, columns) + ";",
-                edges_sql(columns, node="cio_id") + ";",
-                groups,
-            ]
-        )
-        + "\n"
-    )

@@ -34,6 +34,9 @@ class AreaScreen(FocusModel, Screen[None]):
     """What the screen is for, shown at the top of its ``?`` help (the keys are listed automatically)."""
     FOOTER_FIRST: ClassVar[tuple[str, ...]] = ()
     """Binding ids of the screen's main actions: a narrow footer keeps them (and ``? Help``) before other keys."""
+    READY_WHEN_DRAWN: ClassVar[bool] = True
+    """The screen is usable once drawn. False: it calls ``self.drawn_and_usable()`` itself once its first data is
+    shown (the app prepares the other areas only after that, so their warm-up never delays the first area)."""
 
     BINDINGS = [
         Binding("escape", "leave_field", "Leave field", id="area.leave_field",
@@ -66,6 +69,21 @@ class AreaScreen(FocusModel, Screen[None]):
         if not getattr(self, "_watching_workspace", False):
             self._watching_workspace = True
             self.watch(self.app, "workspace", self.workspace_changed, init=False)
+            if self.READY_WHEN_DRAWN:
+                self.drawn_and_usable()
+
+    usable: bool = False
+    """True once the screen's first content is drawn and it takes keys (``drawn_and_usable``)."""
+
+    def drawn_and_usable(self) -> None:
+        """Say (after the next refresh) that this screen's first content is on screen and usable."""
+        self.call_after_refresh(self._now_usable)
+
+    def _now_usable(self) -> None:
+        self.usable = True
+        ready = getattr(self.app, "area_ready", None)
+        if ready is not None:
+            ready()
 
     def workspace_changed(self, workspace: Any) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""

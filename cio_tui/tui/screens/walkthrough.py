@@ -7,6 +7,7 @@ The screen owns the walkthrough service and every IO (workers); panels only show
 from __future__ import annotations
 
 import threading
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +15,31 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.widgets.walkthrough_audit import AuditPanel
-from cio_tui.tui.widgets.walkthrough_base import Record, Task
-from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
-from cio_tui.tui.widgets.walkthrough_forms import ConnectPanel, CutoverPanel, IdentifierPanel
-from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, RepairPanel, ReportPanel, VerifyPanel
+from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
+from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEPS
 
-PANELS = (ConnectPanel, IdentifierPanel, AuditPanel, PreviewPanel, RepairPanel, ChecklistPanel, CutoverPanel,
-          VerifyPanel, ReportPanel)
+PANELS: tuple[tuple[str, str], ...] = (
+    ("walkthrough_forms", "ConnectPanel"), ("walkthrough_forms", "IdentifierPanel"),
+    ("walkthrough_audit", "AuditPanel"), ("walkthrough_panels", "PreviewPanel"), ("walkthrough_panels", "RepairPanel"),
+    ("walkthrough_segment", "PrepareActionsPanel"), ("walkthrough_segment", "SegmentCutoverPanel"),
+    ("walkthrough_segment", "SegmentVerifyPanel"), ("walkthrough_panels", "ReportPanel"),
+)
+"""Step n's form: (module under ``cio_tui.tui.widgets``, class). Imported and composed when the step is first shown:
+one panel on screen at a time, so the other eight cost nothing at start (their widgets were most of the screen)."""
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
+
+
+def panel_class(number: int) -> type[StepPanel]:
+    module, name = PANELS[number - 1]
+    cls: type[StepPanel] = getattr(import_module(f"cio_tui.tui.widgets.{module}"), name)
+    return cls
 
 
 def progress_text(overview: Any) -> str:
@@ -51,8 +62,9 @@ def plain(text: str) -> Any:
     return Text(text)
 
 
-class WalkthroughScreen(AreaScreen):
+class WalkthroughScreen(SegmentTasks, AreaScreen):
     AREA = "walkthrough"
+    READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show)
     HELP = (
         "The guided migration from Segment's classic Customer.io destination to Destination Actions. Pick a step "
         "on the left: its explanation, what is left, and its form are on the right. Buttons open the screen that "
@@ -91,9 +103,7 @@ class WalkthroughScreen(AreaScreen):
                 with Grid(id="wt-open-buttons"):
                     for mode in OPEN_AREAS:
                         yield Button(f"Open {area(mode).title}", id=f"wt-open-{mode}", classes="wt-open", compact=True)
-                with ContentSwitcher(id="wt-panels", initial="wt-panel-1"):
-                    for number, panel in enumerate(PANELS, start=1):
-                        yield panel(id=f"wt-panel-{number}", classes="wt-panel")
+                yield ContentSwitcher(id="wt-panels")  # step panels are mounted on first view (_panel)
                 with Horizontal(id="wt-buttons"):
                     yield Button("Done (d)", id="wt-done", variant="success", compact=True)
                     yield Button("Skip (s)", id="wt-skip", compact=True)
@@ -137,17 +147,31 @@ class WalkthroughScreen(AreaScreen):
     def _show(self, overview: Any) -> None:
         first = self.overview is None
         self.overview = overview
+        if first:
+            self.drawn_and_usable()
         self.query_one("#wt-detail").display = True
         steps = self.query_one(StepList)
         steps.show(overview.state)
         self.query_one("#wt-progress", Static).update(progress_text(overview))
         if first:
             steps.highlighted = (overview.state.current_step() or 9) - 1
-        for number, panel_cls in enumerate(PANELS, start=1):
-            panel = self.query_one(f"#wt-panel-{number}", panel_cls)
+        for panel in self.query_one("#wt-panels", ContentSwitcher).query_children(StepPanel):
             panel.overview = overview
-            panel.show(overview)
+            if panel.is_mounted:  # one mounted just now shows the overview from its on_mount
+                panel.show(overview)
         self._show_step()
+
+    def _panel(self, number: int) -> StepPanel:
+        """Step ``number``'s panel, mounted (hidden) the first time it is asked for."""
+        switcher = self.query_one("#wt-panels", ContentSwitcher)
+        try:
+            return switcher.get_child_by_id(f"wt-panel-{number}", StepPanel)
+        except NoMatches:
+            panel = panel_class(number)(id=f"wt-panel-{number}", classes="wt-panel")
+            panel.overview = self.overview
+            panel.display = False  # the switcher shows it
+            switcher.mount(panel)
+            return panel
 
     def _show_step(self) -> None:
         if self.overview is None:
@@ -169,6 +193,7 @@ class WalkthroughScreen(AreaScreen):
         notes = self.query_one("#wt-notes", Input)
         with self.prevent(Input.Changed):
             notes.value = st.notes
+        self._panel(n)
         self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
 
     @on(OptionList.OptionHighlighted, "#wt-steps")
@@ -305,8 +330,55 @@ class WalkthroughScreen(AreaScreen):
             if message.kind == "export_report":
                 self.service.mark_report_exported(state, path)
             self._export(message.kind, path, state)
+        elif message.kind == "preview_line":
+            self._preview_line(Path(message.args["path"]), int(message.args["line"]))
+        elif message.kind == "rehearse":
+            self._rehearse(Path(message.args["path"]).expanduser(), message.args.get("export"))
         else:
             self._run_task(message.kind, message.args)
+
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _preview_line(self, path: Path, line: int) -> None:
+        """Open Preview on the call at ``line`` of a JSON lines traffic file (other formats: say where it is)."""
+        from cio_tui.segment.replay.traffic import call_at_line
+        from cio_tui.tui.messages import OpenPreview
+
+        text = call_at_line(path, line)
+        if text is None:
+            where = f"The call is at line {line} of {path}: open it there (only JSON lines files open in Preview)."
+            self.app.call_from_thread(self.notify, where, severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self.post_message, OpenPreview(text))
+
+    @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
+    async def _rehearse(self, traffic: Path, export: str | None) -> None:
+        """Step 4: replay the traffic from the starting people in a thread, progress in the panel, report kept."""
+        import asyncio
+
+        from cio_tui.tui.errors import describe_error
+        from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, rehearsal_text
+        from cio_tui.walkthrough.rehearsal import rehearse, starting_people
+
+        svc = self.service
+        panel = self.query_one(PreviewPanel)
+        try:
+            people = await starting_people(svc.workspace, Path(export).expanduser() if export else None,
+                                           svc.data_dir / "rehearsal-export")  # fmt: skip
+            own = await asyncio.to_thread(svc.workspace.own_settings)
+            panel.show_progress(f"Replaying from {len(people)} people...")
+            record = await asyncio.to_thread(
+                rehearse, traffic, people, data_dir=svc.data_dir, now=svc.now(), settings=own,
+                progress=lambda p: self.app.call_from_thread(panel.show_progress, p.line()),
+            )  # fmt: skip
+        except Exception as exc:  # every failure becomes words and what to do
+            known = isinstance(exc, ValueError)  # unreadable traffic or export: the message says what to do
+            panel.show_progress(rehearsal_text(self.overview.state.rehearsal if self.overview else None))
+            self.notify(str(exc) if known else describe_error(exc), title="Rehearsal", severity="error", timeout=12,
+                        markup=False)  # fmt: skip
+            return
+        self.post_message(Record(4, {"rehearsal": record}))
+        self.notify(f"{record.people_differing} people end up different; the report is {record.report_path}",
+                    title="Rehearsal", markup=False)  # fmt: skip
 
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
@@ -314,7 +386,10 @@ class WalkthroughScreen(AreaScreen):
 
         svc = self.service
         names = {"check_connection": "Checking the workspace", "audit_live": "Auditing the live workspace",
-                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up"}
+                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up",
+                 "segment_read": "Reading Segment", "segment_plan": "Planning the Actions destination",
+                 "segment_cutover": "Planning the cut-over", "segment_rollback": "Planning the rollback",
+                 "segment_verify": "Verifying deliveries"}
         self.notify(f"{names.get(kind, kind)}…", timeout=3)
         try:
             if kind == "check_connection":
@@ -328,6 +403,8 @@ class WalkthroughScreen(AreaScreen):
             elif kind == "cleanup":
                 self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
                                                         default_action=args.get("action")))
+            elif kind.startswith("segment_"):  # steps 6-8 through Segment's Public API
+                await self.segment_task(kind, args)
         except Exception as exc:  # every failure becomes words and what to do
             known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
             self.notify(str(exc) if known else describe_error(exc), title=names.get(kind, kind), severity="error",
@@ -359,7 +436,8 @@ class WalkthroughScreen(AreaScreen):
 
         folder = self.service.data_dir / "plans"
         folder.mkdir(parents=True, exist_ok=True)
-        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json")
+        key = self.service.workspace.plan_key()
+        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json", key=key)
         self.app.call_from_thread(self._plan_saved, result, path)
 
     def _plan_saved(self, result: Any, path: Path) -> None:

@@ -40,6 +40,11 @@ class StepPanel(Vertical):
     overview: Any = None
     """The overview last shown (set by the screen before ``show``)."""
 
+    def on_mount(self) -> None:
+        # Panels are mounted when their step is first shown, possibly after the overview arrived: show it now.
+        if self.overview is not None:
+            self.show(self.overview)
+
     def show(self, overview: Any) -> None:
         """Display the overview (``cio_tui.walkthrough.service.Overview``) without posting ``Record``."""
 

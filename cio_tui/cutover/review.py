@@ -1,0 +1,57 @@
+"""The review of a Segment plan, as the operator reads it before typing the workspace name: every operation with
+what it changes, the exact request, what it expects, and the preview's findings beside each mapping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cio_tui.cutover.plan import REF, SegmentOperation, SegmentPlan
+
+
+def _body_text(body: Any) -> str:
+    def show(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "$secret" in value:
+                return "<the classic destination's API key, read when applying>"
+            return {k: show(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [show(v) for v in value]
+        return value
+
+    return json.dumps(show(body), ensure_ascii=False, sort_keys=True)
+
+
+def request_line(op: SegmentOperation) -> str:
+    path = REF.sub(lambda m: f"<id created by {m.group(1)}>", op.request.path)
+    body = "" if op.request.body is None else " " + _body_text(op.request.body)
+    return f"{op.request.method} {path}{body}"
+
+
+def review_lines(plan: SegmentPlan, states: Mapping[str, Any] | None = None) -> list[str]:
+    when = f" at {plan.cutover_at.isoformat()}" if plan.cutover_at else ""
+    lines = [f"Segment plan {plan.plan_id} ({plan.source}, {plan.method}{when}) for workspace "
+             f"'{plan.workspace_name}', source {plan.segment_source_id}, made {plan.created_at.isoformat()}"]
+    lines += plan.summary_lines()
+    if states:
+        done = sum(1 for s in states.values() if getattr(s, "succeeded", False))
+        lines.append(f"resuming: {done} already done; the others are checked by reading before anything is sent")
+    for op in plan.operations:
+        state = states.get(op.op_id) if states else None
+        mark = f" [{state}]" if state is not None else ""
+        lines.append(f"  {op.op_id} {op.summary}{mark}")
+        lines += [f"      changes: {c}" for c in op.changes]
+        lines.append(f"      {request_line(op)}")
+        for e in op.expect:
+            parts = [p for p in (
+                None if e.enabled is None else ("enabled" if e.enabled else "disabled"),
+                "settings unchanged" if e.settings_digest else None,
+                f"its {len(e.filters)} filter(s) unchanged" if e.filters else None) if p]
+            if parts:
+                lines.append(f"      expects: the {e.label} {', '.join(parts)}")
+        lines += [f"      finding: {n}" for n in op.notes]
+    return lines
+
+
+__all__ = ["request_line", "review_lines"]

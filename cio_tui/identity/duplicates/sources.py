@@ -1,0 +1,141 @@
+"""People exports as they come: CSV (gzip too) or Parquet, cio-tui's header or another spelling.
+
+``--columns`` maps the roles to the file's own names (``cio_id=internal_customer_id,id=customer_id``); a file from
+Customer.io's Data Out integration (People files: ``internal_customer_id``, ``customer_id``) is recognised by its
+header and mapped the same way, its deleted rows left out. A mapped column is read under its role's name, so every
+engine and every rule sees one spelling. Parquet is read by DuckDB's own reader (no extra library); every column is
+read as text, as a CSV is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from cio_tui.identity.duplicates.export import (
+    REQUIRED,
+    ExportColumns,
+    ExportError,
+    ExportProblem,
+    quote_ident,
+    quote_literal,
+    read_csv_sql,
+    read_header,
+)
+from cio_tui.identity.duplicates.portable import ROLES
+
+# Customer.io Data Out People files name the identifiers this way (emails may be in the Attributes files instead).
+DATA_OUT_PEOPLE = {"cio_id": "internal_customer_id", "id": "customer_id"}
+DATA_OUT_DELETED = "deleted"
+
+
+def parse_columns(spec: str | None) -> dict[str, str]:
+    """``ROLE=COLUMN,...`` -> {role: column}. Roles: cio_id, id, email, created_at, anonymous_id."""
+    out: dict[str, str] = {}
+    for part in (spec or "").split(","):
+        if not part.strip():
+            continue
+        role, sep, column = part.partition("=")
+        role, column = role.strip().lower(), column.strip()
+        if not sep or not column:
+            raise ExportError(f"--columns {part.strip()!r}: write ROLE=COLUMN, e.g. cio_id=internal_customer_id")
+        if role not in ROLES:
+            raise ExportError(f"--columns {part.strip()!r}: {role!r} is not a role; roles are {', '.join(ROLES)}")
+        out[role] = column
+    return out
+
+
+def is_parquet(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def _parquet_names(path: Path) -> list[str]:
+    con = duckdb.connect()
+    try:
+        rel = con.execute(f"SELECT * FROM read_parquet({quote_literal(str(path))}) LIMIT 0")
+        return [str(d[0]) for d in rel.description]
+    except duckdb.Error as exc:
+        raise ExportError(f"{path.name} looks like Parquet but cannot be read: {exc}") from exc
+    finally:
+        con.close()
+
+
+def read_columns(path: str | Path, mapping: dict[str, str] | None = None) -> ExportColumns:
+    """The export's columns with roles applied: ``names`` hold the role for mapped columns, the canonical (trimmed,
+    lower-case) name for the others; ``original`` the file's own names, in file order."""
+    path = Path(path)
+    if path.is_file() and is_parquet(path):
+        original = _parquet_names(path)
+        columns = _canonical(original)
+    else:
+        columns = read_header(path)
+    mapping = dict(mapping or {})
+    lowered = [n.strip().lower() for n in columns.original]
+    if not mapping and all(c in lowered for c in DATA_OUT_PEOPLE.values()) and "cio_id" not in lowered:
+        mapping = dict(DATA_OUT_PEOPLE)  # a Data Out People file
+        for role in ("email", "created_at"):
+            if role not in lowered and f"{role}_addr" in lowered:
+                mapping[role] = f"{role}_addr"
+    return _apply(columns, mapping) if mapping else columns
+
+
+def _canonical(original: list[str]) -> ExportColumns:
+    names: list[str] = []
+    problems: list[ExportProblem] = []
+    for i, raw in enumerate(original, start=1):
+        name = raw.strip().lower() or f"column_{i}"
+        if name in names:
+            name = f"{name}_{i}"
+            problems.append(ExportProblem(1, "duplicate_column", f"column {i} repeats the name {raw!r}"))
+        names.append(name)
+    missing = [r for r in REQUIRED if r not in names]
+    problems += [
+        ExportProblem(1, "missing_column", f"the file has no {r!r} column; it is read as empty") for r in missing
+    ]
+    return ExportColumns(original=original, names=names, missing=missing, problems=problems)
+
+
+def _apply(columns: ExportColumns, mapping: dict[str, str]) -> ExportColumns:
+    lowered = [n.strip().lower() for n in columns.original]
+    names = list(columns.names)
+    for role, column in mapping.items():
+        if column.strip().lower() not in lowered:
+            raise ExportError(
+                f"--columns {role}={column}: the file has no column {column!r}; its columns are "
+                + ", ".join(columns.original[:30])
+            )
+        i = lowered.index(column.strip().lower())
+        if role in names and names.index(role) != i:  # the file's own column of that name becomes an attribute
+            names[names.index(role)] = f"file_{role}"
+        names[i] = role
+    missing = [r for r in REQUIRED if r not in names]
+    problems = [p for p in columns.problems if p.kind != "missing_column"] + [
+        ExportProblem(1, "missing_column", f"no column plays {r!r}; it is read as empty (map one with --columns)")
+        for r in missing
+    ]
+    return ExportColumns(original=columns.original, names=names, missing=missing, problems=problems)
+
+
+def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *, rejects: bool = False) -> str:
+    """A DuckDB SELECT of the export: every column as text under its role or canonical name (plus the row number
+    as ``ordinal``); deleted rows of a Data Out People file left out. ``rejects`` keeps bad CSV rows for reporting."""
+    path = Path(path)
+    if is_parquet(path):
+        select = ", ".join(
+            f"CAST({quote_ident(o)} AS VARCHAR) AS {quote_ident(n)}"
+            for o, n in zip(columns.original, columns.names, strict=True)
+        )
+        source = f"(SELECT {select} FROM read_parquet({quote_literal(str(path))}))"
+    else:
+        source = read_csv_sql(path, columns, rejects=rejects)
+    where = ""
+    if DATA_OUT_DELETED in columns.names and "internal_customer_id" in [n.strip().lower() for n in columns.original]:
+        deleted = f"lower(CAST({quote_ident(DATA_OUT_DELETED)} AS VARCHAR))"
+        where = f" WHERE coalesce({deleted}, '') NOT IN ('true', 't', '1')"
+    extra = f", row_number() OVER () AS {quote_ident(ordinal)}" if ordinal else ""
+    return f"SELECT *{extra} FROM {source} AS x{where}"
+
+
+__all__ = ["export_select", "is_parquet", "parse_columns", "read_columns"]

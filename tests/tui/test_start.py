@@ -1,0 +1,109 @@
+"""Start-up does less before the first area is usable: one panel composed, no whole-app CSS refresh per first visit,
+seeding off the event loop with progress, the other areas prepared only once the first is usable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from cio_tui.tui import app as app_module
+from cio_tui.tui.app import CioApp, SeedingProgress
+from cio_tui.tui.areas import AREAS
+from cio_tui.tui.widgets.walkthrough_base import StepPanel
+from cio_tui.tui.widgets.walkthrough_steps import StepList
+from tests.tui.conftest import SIZE, settle
+
+
+async def test_walkthrough_composes_only_the_step_shown_and_the_next_on_first_view(make_app):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [p.id for p in app.screen.query(StepPanel)] == ["wt-panel-1"]
+        assert "Not checked yet" in str(app.screen.query_one("#wt-connection").render())
+        app.screen.query_one(StepList).highlighted = 6  # step 7
+        await pilot.pause()
+        assert [p.id for p in app.screen.query(StepPanel)] == ["wt-panel-1", "wt-panel-7"]
+        assert not app.screen.query_one("#wt-panel-1").display and app.screen.query_one("#wt-panel-7").display
+        assert "received_at filters" in str(app.screen.query_one("#wt-panel-7 .wt-hint").render())
+
+
+async def test_a_first_visit_does_not_refresh_the_whole_apps_css(make_app, monkeypatch):
+    """Textual refreshed every stylesheet and every widget's styles (twice) for each new mode's screen: guard the
+    fix against a Textual upgrade."""
+    refreshes: list[str] = []
+    original = CioApp.refresh_css
+    monkeypatch.setattr(CioApp, "refresh_css", lambda self, animate=True: (refreshes.append(self.current_mode),
+                                                                           original(self, animate)))
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        refreshes.clear()  # the theme's own refresh at start is Textual's, once
+        for area in AREAS[1:]:
+            await app.switch_mode(area.mode)
+            await settle(pilot)
+            assert app.screen.usable, area.mode
+        assert refreshes == []
+
+
+async def test_first_run_seeds_the_sandbox_in_a_thread_with_progress_in_the_banner(make_app, monkeypatch):
+    threads: list[str] = []
+    statuses: list[str] = []
+    original = SeedingProgress.__call__
+
+    def progress(self: SeedingProgress, done: int, total: int) -> None:
+        threads.append(threading.current_thread().name)
+        original(self, done, total)  # returns once the app has taken the new words
+        statuses.append(self.app.workspace_status)
+
+    monkeypatch.setattr(SeedingProgress, "__call__", progress)
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.workspace is not None and app.workspace.is_sandbox
+        assert "SANDBOX" in str(app.screen.query_one("#banner").render())  # the progress words are gone
+    assert threads and threading.main_thread().name not in threads
+    assert len(statuses) == 20 and statuses[0].startswith("Creating the sandbox workspace (first run): 100 of 2,000")
+    assert statuses[-1] == "Creating the sandbox workspace (first run): 2,000 of 2,000 people…"
+
+
+async def test_the_other_areas_are_prepared_only_once_the_first_is_usable(make_app, monkeypatch):
+    monkeypatch.setattr(app_module, "WARM_UP_AFTER", 0.01)
+    seen: list[tuple[bool, list[str]]] = []
+
+    def warm_up(self: CioApp, areas: list) -> None:
+        seen.append((bool(getattr(self.screen, "usable", False)), [a.mode for a in areas]))
+
+    monkeypatch.setattr(CioApp, "warm_up_areas", warm_up)
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.1)
+    assert seen == [(True, [a.mode for a in AREAS[1:]])]
+
+
+@pytest.mark.parametrize("done,total,words", [(100, 2000, "100 of 2,000 people"), (2000, 2000, "2,000 of 2,000")])
+def test_seeding_progress_words(done: int, total: int, words: str) -> None:
+    class App:
+        status = ""
+
+        def call_from_thread(self, fn, *args):
+            fn(*args)
+
+    fake = App()
+    SeedingProgress(fake)(done, total)  # type: ignore[arg-type]
+    assert words in fake.workspace_status
+
+
+def test_the_first_area_loads_no_step_form_nor_the_preview_engine() -> None:
+    """What the Walkthrough needs to draw its first step: no other step's form, no preview engine, no clean-up."""
+    code = (
+        "import sys, cio_tui.tui.screens.walkthrough, cio_tui.walkthrough.service; "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('cio_tui.tui.widgets.walkthrough_forms', "
+        "'cio_tui.tui.widgets.walkthrough_panels', 'cio_tui.tui.widgets.walkthrough_audit', "
+        "'cio_tui.segment.preview', 'cio_tui.walkthrough.cleanup', 'cio_tui.walkthrough.verify')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
