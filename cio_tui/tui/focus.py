@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 TEXT_FIELDS = (Input, TextArea)
+ID_WORDS = {"wt": "walkthrough", "ids": "identifiers", "dup": "duplicates"}  # short id prefixes, in words
 
 
 def is_text_field(widget: Widget | None) -> bool:
@@ -49,7 +50,8 @@ def focus_name(widget: Widget) -> str:
     if isinstance(widget, Input) and placeholder:
         return str(placeholder).split(" (")[0]
     if widget.id:
-        return widget.id.replace("-", " ").replace("_", " ")
+        words = widget.id.replace("_", "-").split("-")
+        return " ".join([ID_WORDS.get(words[0], words[0]), *words[1:]])
     return _words(type(widget).__name__)
 
 

@@ -236,7 +236,6 @@ async def test_help_headings_are_words_and_rows_say_the_tooltip(make_app):
         rows = help_rows(app, app.screen)
         sections = list(dict.fromkeys(row.section for row in rows))
         assert sections[0] == "This screen" and sections[-2:] == ["Everywhere", "Moving around (every Textual widget)"]
-        assert "In the tick list" in sections  # ours, with keys of its own (the step list has only cursor keys)
         assert not any(s[0].isupper() and any(c.isupper() for c in s[1:]) and " " not in s for s in sections)
         does = {row.description: row.does for row in rows}
         assert does["Open"] == "Open: Open the screen that does this step"

@@ -119,11 +119,11 @@ class JournalEntriesTable(FitTable):
     FIT_COLUMNS = (
         Col("seq", "#", priority=1, min=2),
         Col("at", "Time", priority=2, min=8),
-        Col("op", "Operation", priority=2, min=10),
+        Col("op", "Operation", priority=2, min=8),
         Col("state", "State", priority=1, min=8),
         Col("status", "HTTP", priority=1, min=4),
-        Col("kind", "Kind", priority=3, min=6),
-        Col("detail", "Detail", priority=2, min=10),
+        Col("kind", "Kind", priority=3, min=4),
+        Col("detail", "Detail", priority=2, min=6),
     )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
