@@ -79,8 +79,31 @@ def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
     help="Apply a plan that is not signed by this workspace's key (edited, or made elsewhere), after listing what "
     "differs from a plan derived now.",
 )
+@click.option(
+    "--visibility-window",
+    "visibility_window",
+    type=click.FloatRange(0),
+    default=None,
+    metavar="SECONDS",
+    help="How long a write may take to become visible (Customer.io processes writes asynchronously); a write not "
+    "visible yet is read again until then, never resent before [30; 0.5 on the embedded sandbox].",
+)
+@click.option(
+    "--resend-uncertain",
+    is_flag=True,
+    help="Send again a merge whose outcome stayed unknown (not visible within the window). Other kinds are resent "
+    "without asking: repeating them is harmless.",
+)
 @click.pass_context
-def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None, allow_unsigned: bool) -> None:
+def apply_cmd(
+    ctx: click.Context,
+    plan_file: str,
+    yes: bool,
+    max_ops: int | None,
+    allow_unsigned: bool,
+    visibility_window: float | None,
+    resend_uncertain: bool,
+) -> None:
     """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
     from cio_tui.identity.apply import ApplyEngine, check_workspace
     from cio_tui.identity.apply_events import ApplyOptions
@@ -90,7 +113,7 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     if _is_segment_plan(plan_file):  # Segment Public API writes: their own engine, the same journal
         from cio_tui.cli.segment import apply_segment_plan
 
-        apply_segment_plan(ctx, plan_file, yes)
+        apply_segment_plan(ctx, plan_file, yes, allow_unsigned)
         return
 
     async def go() -> Any:
@@ -113,7 +136,10 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                         what = "name" if ws.confirm_label == "workspace name" else ws.confirm_label
                         raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
-                options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
+                tuned: dict[str, Any] = {"max_ops": max_ops, "resend_uncertain": resend_uncertain}
+                if visibility_window is not None:
+                    tuned["visibility_window"] = visibility_window
+                options = ApplyOptions(**{**base.__dict__, **tuned})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
                 _install_interrupt(engine)
                 return await engine.run()

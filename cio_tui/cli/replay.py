@@ -1,4 +1,5 @@
-"""``cio-tui replay TRAFFIC [--from-export people.csv | --sandbox] [--subscriptions FILE] [--json] [--out report.md]``.
+"""``cio-tui replay TRAFFIC [--from-export people.csv | --sandbox | --live] [--subscriptions FILE] [--json]
+[--out report.md]``.
 
 Replays a file of real Segment calls (JSON lines, a JSON array, or warehouse tables as CSV/Parquet, a file or a
 directory of them) through the classic and the Actions destinations into two what-if copies of the workspace, both
@@ -55,15 +56,17 @@ class _StderrProgress:
             sys.stderr.flush()
 
 
-async def _sandbox_people(obj: Any, folder: Path) -> tuple[list[Any], Any]:
-    """The embedded sandbox's people (through its people export, as for a real workspace) and its settings."""
+async def _workspace_people(obj: Any, folder: Path, *, sandbox: bool) -> tuple[list[Any], Any]:
+    """The people of the embedded sandbox (``sandbox``) or of the command line's workspace, through a people
+    export (read-only, as ``duplicates --live`` reads them), and the settings the workspace reports."""
     from cio_tui.identity.duplicates.live import fetch_live_export
     from cio_tui.segment.replay import read_people_export
 
-    obj.sandbox = True
+    obj.sandbox = obj.sandbox or sandbox
     workspace = await obj.open_workspace()
     try:
-        path = await fetch_live_export(workspace.client, folder, first_poll=0.05, max_poll=0.5)
+        fast = {"first_poll": 0.05, "max_poll": 0.5} if workspace.is_sandbox else {}
+        path = await fetch_live_export(workspace.client, folder, **fast)
         own = workspace.own_settings()
     finally:
         await workspace.aclose()
@@ -97,6 +100,11 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
 )
 @click.option("--sandbox", "use_sandbox", is_flag=True, help="Start both copies from the embedded sandbox's people.")
 @click.option(
+    "--live",
+    is_flag=True,
+    help="Start both copies from the people of the workspace (--profile): a people export of it, read-only.",
+)
+@click.option(
     "--subscriptions",
     "subscriptions_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -110,7 +118,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     metavar="report.md",
-    help="Write the Markdown report here (the Walkthrough keeps it for step 4).",
+    help="Write the Markdown report here (Walkthrough step 4 writes its own when it rehearses).",
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
@@ -120,6 +128,7 @@ def replay_cmd(
     traffic: Path,
     export: Path | None,
     use_sandbox: bool,
+    live: bool,
     subscriptions_file: Path | None,
     as_json: bool,
     out: Path | None,
@@ -135,9 +144,14 @@ def replay_cmd(
     from cio_tui.safe_text import terminal_safe
     from cio_tui.segment.replay import TrafficError, read_people_export, replay, replay_markdown, replay_text
     from cio_tui.segment.replay.people import PeopleExportError
+    from cio_tui.segment.replay.traffic import sources
 
-    if export is not None and use_sandbox:
-        raise click.UsageError("give either --from-export or --sandbox, not both")
+    if sum((export is not None, use_sandbox, live)) > 1:
+        raise click.UsageError("give one of --from-export, --sandbox and --live")
+    try:
+        sources(traffic)  # an unreadable TRAFFIC is said before anything is read
+    except TrafficError as exc:
+        obj.fail(str(exc))
     subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
     people: list[Any] = []
     own = None
@@ -148,11 +162,12 @@ def replay_cmd(
             obj.fail(str(exc))
         for problem in problems[:SHOWN_MALFORMED]:
             click.echo(terminal_safe(f"people export: {problem}"), err=True)
-    elif use_sandbox:
+    elif use_sandbox or live:
+        click.echo("reading the starting people (a people export of the workspace)...", err=True)
         with tempfile.TemporaryDirectory(prefix="cio-tui-replay-") as tmp:
-            people, own = obj.run(_sandbox_people(obj, Path(tmp)))
+            people, own = obj.run(_workspace_people(obj, Path(tmp), sandbox=use_sandbox))
     else:
-        click.echo("note: no starting people (--from-export or --sandbox): both copies start empty", err=True)
+        click.echo("note: no starting people (--from-export, --sandbox or --live): both copies start empty", err=True)
     progress = _StderrProgress()
     try:
         result = replay(

@@ -68,6 +68,23 @@ class OpKind(StrEnum):
     IDENTIFY = "identify"
 
 
+# Kinds whose request, sent twice, leaves the workspace as sending it once does (a PUT of a state; a delete or
+# suppression of one cio_id; an unsuppression). A merge is not: once its secondary is gone, the same request can
+# meet another person, so one whose outcome is unknown is resent only on the operator's explicit choice.
+IDEMPOTENT_KINDS = frozenset(
+    {
+        OpKind.ASSIGN_ID,
+        OpKind.CHANGE_ID,
+        OpKind.CHANGE_EMAIL,
+        OpKind.IDENTIFY,
+        OpKind.UNSUBSCRIBE,
+        OpKind.DELETE,
+        OpKind.SUPPRESS,
+        OpKind.UNSUPPRESS,
+    }
+)
+
+
 class PlanSource(StrEnum):
     CONVERT_LEADS = "convert-leads"
     FIX_IDENTIFIERS = "fix-identifiers"
@@ -404,6 +421,7 @@ def load_plan(path: str | Path, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
 
 
 __all__ = [
+    "IDEMPOTENT_KINDS",
     "MAX_PLAN_BYTES",
     "MERGE_PATH",
     "PLAN_VERSION",

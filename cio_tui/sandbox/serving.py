@@ -45,6 +45,10 @@ SERVER_BEHAVIOURS: tuple[Behaviour, ...] = (
        "the sandbox's own, modelling servers failing after commit"),
     _s("latency", "Limits", "Latency", "`--latency-ms` added to every API request", SPEC, "assumed",
        "the sandbox's own"),
+    _s("visibility_lag", "Limits", "Visibility lag",
+       "`--visibility-lag SECONDS`: an accepted Track write is answered 200 at once and seen by reads only after "
+       "the lag (a refused one is answered at once, as without it)", SPEC, "assumed",
+       "Customer.io processes Track writes asynchronously; the lag it shows is not published"),
     _s("bulk_attributes", "App API", "`POST /v1/customers/attributes`",
        "1 to 100 ids of the `id_type` kind; unknown ones left out; more is a 400", APP, "confirmed"),
     _s("search", "App API", "Search `POST /v1/customers`",

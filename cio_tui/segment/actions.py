@@ -187,7 +187,8 @@ def _merge(payload: dict[str, Any], _: ConversionReport) -> Mapped:
 
 def _object(payload: dict[str, Any], report: ConversionReport) -> Mapped:
     rest = dict(payload)
-    object_id, convert = rest.pop("id"), rest.pop("convert_timestamp", True)
+    # as the destination: only a mapped convert_timestamp that is not false converts ('convert_timestamp' in payload)
+    object_id, convert = rest.pop("id"), rest.pop("convert_timestamp", False)
     attributes, relationship = rest.pop("custom_attributes", None), rest.pop("relationship_attributes", None)
     attributes = dict(attributes) if isinstance(attributes, dict) else attributes  # never edit the message itself
     user_id, anonymous_id = rest.pop("user_id", None), rest.pop("anonymous_id", None)

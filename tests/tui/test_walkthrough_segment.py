@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from textual.widgets import Button, Select, Static
 
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
@@ -54,6 +56,9 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
         text = _section_text(app, 7)
         assert "Segment operation(s) done" in text
         assert "actions  Customer.io (Actions)" in text and "(dst_classic_cio): disabled" in text
+        assert "POST /destinations" not in text  # the compact review: what changes, not raw requests
+        state = json.loads((app.workspace.data_dir / "walkthrough.json").read_text())
+        assert state["cutover"]["method"] == "one_step" and state["cutover"]["cutover_at"]  # the switch's time
 
         await _press(pilot, "wt-segment-rollback-7")
         assert isinstance(app.screen, ConfirmTypedModal)

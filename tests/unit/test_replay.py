@@ -222,3 +222,14 @@ def test_unreadable_traffic(tmp_path: Path, content: str | None, message: str) -
         assert code == 1 and message in err
     else:
         assert code == 0 and json.loads(out)["calls"] == 0
+
+
+def test_sandbox_people_are_the_starting_people(tmp_path: Path) -> None:
+    import re
+
+    code, out, err = run("replay", str(write_traffic(tmp_path, TRAFFIC[:3])), "--sandbox")
+    assert code == 0, err
+    started = re.search(r"starting people: ([\d,]+)\.", out)
+    assert started and int(started.group(1).replace(",", "")) > 100
+    code, _, err = run("replay", str(write_traffic(tmp_path, TRAFFIC[:3])), "--sandbox", "--from-export", "x.csv")
+    assert code == 2 and "give one of --from-export, --sandbox and --live" in err

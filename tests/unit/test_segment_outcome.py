@@ -1,4 +1,5 @@
-"""Outcome prediction against an in-memory lookup: each case of customerio-api.md section 6."""
+"""Outcome prediction (the engine on a what-if copy) against an in-memory lookup: each identify case of
+docs/reference/customerio-track.md."""
 
 from __future__ import annotations
 

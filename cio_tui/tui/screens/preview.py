@@ -284,7 +284,9 @@ class PreviewScreen(AreaScreen):
             self.say(f"NOT LOADED: {path.name}: {shown}. The preview keeps its current mappings.", error=True)
             return
         self.subscriptions, self.subscriptions_path = subscriptions, str(path)
-        self._mappings_changed(f"Your subscriptions from {path.name}: {subscriptions.summary()}.")
+        notes = "".join(f"\n- {note}" for note in subscriptions.notes[:4])
+        more = f"\n(and {len(subscriptions.notes) - 4} more notes)" if len(subscriptions.notes) > 4 else ""
+        self._mappings_changed(f"Your subscriptions from {path.name}: {subscriptions.summary()}.{notes}{more}")
 
     def action_default_presets(self) -> None:
         if self.subscriptions is None:

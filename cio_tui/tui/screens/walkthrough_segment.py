@@ -87,6 +87,17 @@ class SegmentTasks:
                         markup=False)
             return
         self._segment_show(step, view)
+        if view.applied is not None and view.applied.ok and plan.source == "segment-cutover":
+            self._record_switch(plan)
+
+    def _record_switch(self, plan: Any) -> None:
+        """Step 7 records how and when the switch happened (the time verification starts from)."""
+        from cio_tui.tui.widgets.walkthrough_base import Record
+        from cio_tui.walkthrough.models import CutoverChoice
+
+        method = "received_at_filters" if plan.method == "filters" else "one_step"
+        when = plan.cutover_at if plan.method == "filters" else self.cio.services.clock()  # one-step: just now
+        self.post_message(Record(7, {"cutover": CutoverChoice(method=method, cutover_at=when)}))  # type: ignore[attr-defined]
 
 
 __all__ = ["SegmentTasks"]
