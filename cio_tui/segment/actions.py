@@ -22,6 +22,7 @@ from cio_tui.segment.timestamps import ConversionReport, convert_attribute_times
 from cio_tui.segment.wire import TRACK_V1_METRICS, TRACK_V2_ENTITY, ActionError, ActionRequest
 
 PRESETS: dict[str, str] = DEFAULT_TRIGGERS  # every automatic preset and its trigger
+BATCH_NOTE = " (in a batch this event gets its own 400, PAYLOAD_VALIDATION_FAILED)"
 __all__ = ["FIELDS", "PRESETS", "RESERVED_EVENTS", "TITLES", "ActionsResult", "actions_for", "preset_for"]
 
 
@@ -88,7 +89,7 @@ def _run(
         return
     if errors:
         if not single:
-            errors = [e + " (in a batch this event gets its own 400, PAYLOAD_VALIDATION_FAILED)" for e in errors]
+            errors = [e + BATCH_NOTE for e in errors]
         result.errors += [ActionError(action=slug, subscription=name, message=e) for e in errors]
         return
     if slug == "reportDeliveryEvent":

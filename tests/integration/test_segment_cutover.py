@@ -365,3 +365,22 @@ def test_the_journal_lists_and_searches_with_a_segment_plan_in_it(cli, tmp_path)
     assert shown.exit_code == 0 and "POST /destinations" in shown.stdout and SANDBOX_TRACK_KEY not in shown.stdout
     searched = cli("journal", "search", "u0000001")  # the Segment plan is skipped, not misread as a people plan
     assert searched.exit_code == 1 and "never touched 'u0000001'" in searched.output
+
+
+class Counting(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.paths = inner, []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(f"{request.method} {request.url.path}")
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_apply_spends_the_subscription_budget_on_writes(transport, tmp_path):
+    """5 requests a minute on the subscription endpoints: 15 mappings cost 15 writes and a single listing."""
+    plan = await plan_cutover(seg(transport), **WS)
+    counting = Counting(transport)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        assert (await SegmentApplyEngine(seg(counting), journal, plan).run()).ok
+    subs = [p for p in counting.paths if "/subscriptions" in p]
+    assert len(subs) == 16 and sum(p.startswith("GET") for p in subs) == 1
