@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, run, workspace
+from cio_tui.safe_text import safe
 
 T = TypeVar("T")
 
@@ -90,7 +91,7 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
         echo_json(status.to_json())
         return
     for line in status.lines():
-        click.echo(line)
+        click.echo(safe(line))  # names, triggers and filters come from the Segment workspace
 
 
 @segment_group.command("verify")
@@ -127,7 +128,7 @@ def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sam
         echo_json(result.to_json())
     else:
         for line in result.lines():
-            click.echo(line)
+            click.echo(safe(line))
     ctx.exit(0 if result.passed else 1)
 
 
@@ -142,7 +143,7 @@ def _write_plan(made: tuple[Any, bytes], out: str, as_json: bool) -> None:
                    "kinds": [op.kind for op in plan.operations]})
         return
     for line in review_lines(plan):
-        click.echo(line)
+        click.echo(safe(line))
     click.echo(f"plan {plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
 
 
@@ -154,11 +155,14 @@ def _write_plan(made: tuple[Any, bytes], out: str, as_json: bool) -> None:
 @click.option("--at", "at", metavar="TIME", default=None, help="Cut-over time for --method filters (ISO 8601).")
 @click.option("--skip-preset", "skip", metavar="NAME", multiple=True,
               help="A Quick Setup preset not to create (name, e.g. 'Merge People', or action slug); repeatable.")
+@click.option("--prepare-only", is_flag=True,
+              help="Stop before the switch: the disabled Actions destination, its mappings and filters (plan the "
+                   "cut-over later; it finds them in place).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the plan.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
 def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at: str | None, skip: tuple[str, ...],
-                     out: str, as_json: bool) -> None:
+                     prepare_only: bool, out: str, as_json: bool) -> None:
     """Plan the Segment cut-over from the classic Customer.io destination to Customer.io (Actions)."""
     from cio_tui.cutover.planner import plan_cutover
 
@@ -167,7 +171,7 @@ def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at:
     async def work(ws: Any, client: Any) -> Any:
         plan = await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                   workspace_name=ws.name, source_id=source_id, method=method, at=at_time,
-                                  skip=skip, calls=_saved_calls(ws))
+                                  skip=skip, calls=_saved_calls(ws), switch=not prepare_only)
         return plan, ws.plan_key()
 
     _write_plan(_run(ctx, work), out, as_json)
@@ -224,17 +228,17 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsi
             states = journal.op_states(plan.plan_id)
             if not yes:
                 for line in review_lines(plan, states):
-                    click.echo(line, err=True)
+                    click.echo(safe(line), err=True)
                 typed = click.prompt(f"Type the workspace name ({ws.name}) to apply", err=True, default="",
                                      show_default=False)
                 if typed.strip() != ws.name:
                     raise UserError("not applied: the name typed does not match the workspace")
-            engine = SegmentApplyEngine(client, journal, plan, on_line=lambda s: click.echo(s, err=True))
+            engine = SegmentApplyEngine(client, journal, plan, on_line=lambda s: click.echo(safe(s), err=True))
             return await engine.run()
 
     result = _run(ctx, work)
     for line in result.summary_lines():
-        click.echo(line, err=not result.ok)
+        click.echo(safe(line), err=not result.ok)
     ctx.exit(0 if result.ok else 1)
 
 

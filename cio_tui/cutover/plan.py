@@ -92,7 +92,7 @@ class SegmentPlan(_Model):
     description: str = ""
     segment_source_id: str
     classic_destination_id: str
-    method: Literal["one-step", "filters", "rollback"]
+    method: Literal["one-step", "filters", "prepare", "rollback"]  # prepare: everything but the switch
     cutover_at: datetime | None = None
     operations: list[SegmentOperation] = Field(default_factory=list)
 

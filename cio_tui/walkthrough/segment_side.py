@@ -106,15 +106,16 @@ class SegmentSide:
 
     async def plan(self, kind: str, *, method: str = "one-step", at: datetime | None = None,
                    skip: tuple[str, ...] = ()) -> SegmentView:
-        """Make (and save under the workspace's ``plans`` folder) the cut-over or rollback plan."""
+        """Make (and save under the workspace's ``plans`` folder) the ``prepare``, ``cutover`` or ``rollback`` plan."""
         ws = self.workspace
         common = {"site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name}
 
         async def work(client: Any) -> SegmentView:
             if kind == "rollback":
                 plan = await plan_rollback(client, **common)
-            else:
-                plan = await plan_cutover(client, method=method, at=at, skip=skip, calls=self._calls(), **common)
+            else:  # "prepare": the disabled Actions destination, its mappings and filters; "cutover": and the switch
+                plan = await plan_cutover(client, method=method, at=at, skip=skip, calls=self._calls(),
+                                          switch=kind != "prepare", **common)
             folder = Path(ws.data_dir) / "plans"
             folder.mkdir(parents=True, exist_ok=True)
             path = save_segment_plan(plan, folder / f"segment-{kind}-{plan.plan_id}.json", key=ws.plan_key())

@@ -384,3 +384,34 @@ async def test_the_apply_spends_the_subscription_budget_on_writes(transport, tmp
         assert (await SegmentApplyEngine(seg(counting), journal, plan).run()).ok
     subs = [p for p in counting.paths if "/subscriptions" in p]
     assert len(subs) == 16 and sum(p.startswith("GET") for p in subs) == 1
+
+
+def test_prepare_only_then_the_cutover_plans_only_the_switch(cli, tmp_path):
+    first, second = tmp_path / "prep.json", tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--prepare-only", "--out", str(first)).exit_code == 0
+    prep = load_segment_plan(first)
+    assert prep.method == "prepare" and "update_destination" not in {op.kind for op in prep.operations}
+    assert cli("apply", str(first), "--yes").exit_code == 0
+    out = cli("plan", "cutover", "--method", "filters", "--at", "2030-01-01T00:00:00Z", "--out", str(second))
+    assert out.exit_code == 0, out.output
+    assert [op.kind for op in load_segment_plan(second).operations] == ["create_filter", "create_filter",
+                                                                        "update_destination"]
+
+
+def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
+    import asyncio
+
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import sandbox_db_path
+
+    assert cli("segment", "status").exit_code == 0  # seeds the sandbox
+    transport = embedded_transport(sandbox_db_path(load_settings()))
+
+    async def rename() -> None:
+        async with seg(transport) as client:
+            await client.update_destination(CLASSIC_ID, {"name": "Customer.io\x1b[2J\u202e"})
+
+    asyncio.run(rename())
+    out = cli("segment", "status")
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
+    assert "Customer.io\\x1b[2J\\u202e (dst_classic_cio)" in out.stdout

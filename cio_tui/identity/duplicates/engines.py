@@ -172,6 +172,8 @@ class SparkEngine:
             "spark.ui.showConsoleProgress": "false",
             "spark.sql.session.timeZone": "UTC",
             "spark.sql.ansi.enabled": "true",  # a bad cast fails loudly; the rules never cast unchecked text
+            # local mode runs in this machine's JVM: the default 1g driver is too small for millions of rows
+            "spark.driver.memory": os.environ.get("CIO_TUI_SPARK_DRIVER_MEMORY", "4g"),
         }.items():
             builder = builder.config(key, value)
         try:

@@ -30,8 +30,8 @@ from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
 from cio_tui.tui.widgets.duplicates_table import GroupsTable
 
 EMPTY_TEXT = (
-    "No duplicate groups yet. Press o to open a people export (CSV with cio_id, id, email, created_at), or l to "
-    "export the people of this workspace now."
+    "No duplicate groups yet. o opens a people export or a result table (CSV or Parquet); l exports the people of "
+    "this workspace now."
 )
 
 
@@ -39,7 +39,8 @@ class DuplicatesScreen(AreaScreen):
     AREA = "duplicates"
     AUTO_FOCUS = ""
     HELP = (
-        "Finding people who are the same person, and merging them. Groups come from a people export (o) or a live "
+        "Finding people who are the same person, and merging them. Groups come from a people export (o), a result "
+        "table the rules wrote in a warehouse, PostgreSQL or Spark (o: its people are re-read live first), or a live "
         "export (l), ranked by confidence, then size. The primary (the survivor) is the oldest person holding a real "
         "id; p picks another member, x excludes a group, a accepts a group that needs review (two different real "
         "ids), c switches the plan between high and medium confidence, m makes the merge plan for Plan/Apply."
