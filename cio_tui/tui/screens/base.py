@@ -101,9 +101,10 @@ class AreaScreen(FocusModel, Screen[None]):
         return None
 
     def replace_text(self, editor: TextArea, text: str, *, came_from: str, then: Callable[[], None],
-                     kept: str = "") -> None:
+                     kept: str = "", on_kept: Callable[[], None] | None = None) -> None:
         """Put ``text`` in ``editor`` and run ``then``, but first ask when the editor holds other text the
-        operator typed or pasted (``kept``: the text last loaded or saved, which may be replaced freely)."""
+        operator typed or pasted (``kept``: the text last loaded or saved, which may be replaced freely).
+        ``on_kept`` says that the new text was not loaded (default: a notification)."""
         current = editor.text
         if not current.strip() or current == text or current == kept:
             editor.load_text(text)
@@ -119,6 +120,8 @@ class AreaScreen(FocusModel, Screen[None]):
             if replace:
                 editor.load_text(text)
                 then()
+            elif on_kept is not None:
+                on_kept()
             else:
                 self.notify(f"Kept your text; {came_from} was not loaded.", title="Nothing replaced")
 

@@ -25,7 +25,6 @@ from cio_tui.segment.report import call_title
 from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, read_subscriptions
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPerson
-from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.preview_editor import CallEditor
@@ -338,28 +337,16 @@ class PreviewScreen(AreaScreen):
         except (OSError, UnicodeDecodeError) as exc:
             self.say(f"CANNOT READ {path}: {getattr(exc, 'strerror', None) or exc}. Check the path.", error=True)
             return
-        editor = self.query_one("#preview-editor", CallEditor)
-        if not editor.text.strip() or editor.text == text:
-            self._open_text(path, text)
-            return
-        question = ConfirmModal(
-            "Replace the editor's calls?",
-            f"The editor holds calls you typed or pasted. Replace them with the {len(text.splitlines())} line(s) of "
-            f"{path.name}? (Save them first with ctrl+s to keep them.)",
-            yes="Replace", no="Keep mine",
+        self.replace_text(
+            self.query_one("#preview-editor", CallEditor), text,
+            came_from=f"the {len(text.splitlines())} line(s) of {path.name} (ctrl+s saves yours first)",
+            then=lambda: self._opened(path, text), kept=self._kept_text,
+            on_kept=lambda: self.say(f"Kept the editor's calls; {path.name} was not opened."),
         )  # fmt: skip
 
-        def answered(replace: bool | None) -> None:
-            if replace:
-                self._open_text(path, text)
-            else:
-                self.say(f"Kept the editor's calls; {path.name} was not opened.")
-
-        self.app.push_screen(question, answered)
-
-    def _open_text(self, path: Path, text: str) -> None:
+    def _opened(self, path: Path, text: str) -> None:
         self.calls_path = str(path)
-        self.prefill(text)
+        self._prefilled(text)
         self.notify(f"Opened {path.name}.", markup=False)
 
     @work(exclusive=True, group="preview-sets", exit_on_error=False)
