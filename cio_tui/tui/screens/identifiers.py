@@ -233,8 +233,8 @@ class IdentifiersScreen(IdChangesScreen):
             )
         else:
             self.query_one("#ids-person", Label).update(
-                f"Change for cio_{self.picked} added. Type the next person (cio_id, id or email) here, or escape, then m to "
-                "make the plan."
+                f"Change for cio_{self.picked} added. Type the next person (cio_id, id or email) here, or escape, "
+                "then m to make the plan."
             )
             self._next_person()
         self._refresh()
