@@ -87,9 +87,25 @@ class CioApp(App[None]):
         self._initial_area = initial_area
         self._warmed_up = False
         self._warm_up_timer: Timer | None = None
+        self.opening_workspace = services.workspace is None and services.start_known and services.start.opens_workspace
+        """True from start until the workspace the app opens by itself is open (or failed to open)."""
+        if self.workspace is None and services.start_known:  # the banner's words from the very first frame
+            self.set_reactive(CioApp.workspace_status, _status_text(services.start))
+        first = self._first_area()
+        if first is not None:
+            # The first area is known without the settings: it is the first screen (no placeholder screen and no
+            # mode switch before it). Textual composes the current mode's screen at start; it is pinned exactly.
+            self._current_mode = first
+
+    def _first_area(self) -> str | None:
+        """The area the app opens on when it is known before the settings load (``--sandbox``, ``--profile``)."""
+        if not self.services.start_known or not (self.workspace is not None or self.services.start.opens_workspace):
+            return None  # the settings decide (or no workspace): the placeholder first, then Connect
+        return self._initial_area or "walkthrough"
 
     # -- start-up: a light first frame, then the area screen and the workspace ----------------------
     def get_default_screen(self) -> Screen[Any]:
+        """The placeholder first frame, when the first area needs the settings to be known."""
         from cio_tui.tui.screens.start import StartScreen
 
         return StartScreen(id="_default")
@@ -150,6 +166,7 @@ class CioApp(App[None]):
                 await asyncio.to_thread(lambda: self.services.credentials.status)
             workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
+            self.opening_workspace = False
             self.workspace_status = f"Could not open {choice.describe()}"
             self.notify(f"Could not open {choice.describe()}: {describe_error(exc)}", title="Workspace",
                         severity="error", timeout=12)
@@ -163,6 +180,7 @@ class CioApp(App[None]):
 
     async def set_workspace(self, workspace: Any) -> None:
         previous = self.workspace
+        self.opening_workspace = False
         self.services.workspace = workspace
         self.workspace = workspace
         self.workspace_status = ""

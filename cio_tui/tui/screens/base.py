@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.widgets.banner import AreaBar, Banner
-from cio_tui.tui.widgets.footer import AreaFooter
+from cio_tui.tui.widgets.footer import COMPACT_BELOW, AreaFooter
 
 if TYPE_CHECKING:
     from cio_tui.tui.app import CioApp
@@ -55,7 +55,7 @@ class AreaScreen(Screen[None]):
         yield AreaBar(self.AREA, id="area-bar")
         with Vertical(id="area-body"):
             yield from self.compose_body()
-        yield AreaFooter()
+        yield AreaFooter(compact=self.app.size.width < COMPACT_BELOW)  # compact from the start: no restyle
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets (between the area bar and the footer)."""

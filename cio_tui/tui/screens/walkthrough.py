@@ -121,6 +121,7 @@ class WalkthroughScreen(AreaScreen):
             self.service = None
             self.query_one("#wt-detail").display = False
             self.query_one("#wt-progress", Static).update(
+                "Opening the walkthrough of this workspace…" if getattr(self.app, "opening_workspace", False) else
                 "No workspace is open: open one in Connect (press 9), or start cio-tui --sandbox to rehearse."
             )
             return

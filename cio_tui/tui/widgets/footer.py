@@ -61,6 +61,8 @@ class AreaFooter(Footer):
         first = getattr(self.screen, "FOOTER_FIRST", ())
         shown = choose_keys(keys, width - (PALETTE_WIDTH if rest else 0), compact=compact, first=first, ids=ids)
         self.styles.grid_size_columns = len(shown)
+        for key in shown:  # styled compact before they mount: the data binding then changes nothing to restyle
+            key.set_class(compact, "-compact", update=False)
         yield from shown
         yield from rest
 
