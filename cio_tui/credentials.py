@@ -212,6 +212,9 @@ def probe_keyring(backend: Any | None = None) -> tuple[Any | None, CredentialSta
     return backend, CredentialStatus("keyring", name)
 
 
+_session_plan_keys: dict[str, str] = {}  # plan keys of this process when no keyring is usable
+
+
 class CredentialStore:
     """Get, set and delete the two API keys of each profile.
 
@@ -308,6 +311,32 @@ class CredentialStore:
     def delete_profile(self, profile: str) -> int:
         """Delete every key of a profile (the Segment token too); returns how many existed."""
         return sum(self.delete(profile, kind) for kind in KEY_KINDS)
+
+    def plan_key(self, fingerprint: str) -> bytes:
+        """The HMAC key that signs this workspace's plans, made on first use. Kept in the keyring; without a usable
+        keyring, in this process's session store (never a file), so plans made then can be applied in this session
+        only (or with ``--allow-unsigned``)."""
+        name = f"plan-signing:{fingerprint}"
+        backend = self._ensure()
+        if not self.persistent:
+            return bytes.fromhex(_session_plan_keys.setdefault(name, _secrets.token_hex(32)))
+        try:
+            value = backend.get_password(SERVICE, name)
+            if not value:
+                value = _secrets.token_hex(32)
+                backend.set_password(SERVICE, name, value)
+                value = backend.get_password(SERVICE, name) or value
+            return bytes.fromhex(value)
+        except ValueError:
+            raise CredentialError(
+                f"the plan-signing key of this workspace in the keyring ({SERVICE} / {name}) is damaged; delete "
+                "that entry (a new key is made; plans made before must then be made again)"
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - any keyring fault, at any call
+            raise CredentialError(
+                f"cannot read or store the plan-signing key in the keyring ({type(exc).__name__}); unlock the "
+                "keyring and try again"
+            ) from None
 
     def set_profile_keys(self, profile: str, track_key: SecretStr, app_key: SecretStr) -> None:
         self.set(profile, "track", track_key)

@@ -1,16 +1,30 @@
-"""Text from a file or a workspace, made safe to print on a terminal: control characters become visible escapes.
+"""Text from a file or a workspace, made safe to print on a terminal (CLI and TUI alike).
 
-A name in an operator's file could carry ANSI escape sequences or carriage returns that rewrite the screen; every
-headless command prints such values through ``terminal_safe``.
+An email, id or attribute value can hold escape sequences (clear the screen, move the cursor, rewrite the review
+printed right before "type the workspace name"), carriage returns, bidirectional overrides, or other control and
+format characters. Every such code point is shown as a visible escape (``\\x1b``, ``\\u202e``): the sequence is
+defused and the operator sees that the value is odd. Printable text, including non-Latin scripts, is left as is.
 """
 
 from __future__ import annotations
 
-import re
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def safe(text: object) -> str:
+    """One line: every control, format or non-space whitespace character (newline and tab too) made visible."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return "".join(ch if ch.isprintable() else _escape_char(ch) for ch in value)
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` with every control character except newline and tab shown as ``\\xNN``."""
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Like :func:`safe`, keeping newlines and tabs (for blocks the program itself laid out)."""
+    return "\n".join("\t".join(safe(part) for part in line.split("\t")) for line in text.split("\n"))
+
+
+__all__ = ["safe", "terminal_safe"]

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +20,18 @@ from pydantic import SecretStr
 from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
 from cio_tui.credentials import CredentialError, CredentialStore
 from cio_tui.customerio.client import CustomerIOClient
+from cio_tui.private_files import private_dir
 
 SANDBOX_NAME = "sandbox"
 SANDBOX_RPS = 1000.0
 
 
-def fingerprint_of(region: str, site_id: str) -> str:
-    """``region:sha256(site_id)[:16]``: names a workspace without revealing its site id."""
-    return f"{region}:{hashlib.sha256(site_id.encode()).hexdigest()[:16]}"
+def fingerprint_of(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
+    """Names a workspace without revealing its site id: the site id and, when they are not the region's documented
+    hosts, the API origins the keys reach (one rule, ``identity.plan.fingerprint``)."""
+    from cio_tui.identity.plan import fingerprint
+
+    return fingerprint(region, site_id, origins)
 
 
 def workspace_dir(settings: Settings, fingerprint: str) -> Path:
@@ -47,6 +50,15 @@ class Workspace:
     client: CustomerIOClient
     fingerprint: str
     data_dir: Path
+    credentials: CredentialStore | None = None
+
+    def plan_key(self) -> bytes:
+        """The key that signs this workspace's plans (the sandbox's is public; see ``identity/signing.py``)."""
+        if self.is_sandbox:
+            from cio_tui.identity.signing import SANDBOX_PLAN_KEY
+
+            return SANDBOX_PLAN_KEY
+        return (self.credentials or CredentialStore()).plan_key(self.fingerprint)
     transport: httpx.AsyncBaseTransport | None = None
     """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
     read_own_settings: Callable[[], dict[str, Any]] | None = None
@@ -88,6 +100,41 @@ class Workspace:
         return "site id" if self.confirm_word != self.name else "workspace name"
 
 
+@dataclass(frozen=True)
+class ClearedData:
+    """What ``clear_workspace_data`` removed and what it kept (paths under the workspace folder)."""
+
+    folder: Path
+    removed: list[str]
+    kept: list[str]
+
+
+# Kept on a reset: the calls the operator saved in Preview are their app's calls, not data of the workspace.
+KEPT_ON_RESET = ("callsets",)
+
+
+def clear_workspace_data(folder: Path, keep: tuple[str, ...] = KEPT_ON_RESET) -> ClearedData:
+    """Remove everything cio-tui recorded about a workspace (journal, Walkthrough state, audit and export files,
+    saved plans) except the entries named in ``keep``. Used when the sandbox starts over: its journal would describe
+    people who no longer exist, and its Walkthrough an audit of another population."""
+    import shutil
+
+    removed: list[str] = []
+    kept: list[str] = []
+    if not folder.is_dir():
+        return ClearedData(folder, removed, kept)
+    for entry in sorted(folder.iterdir()):
+        if entry.name in keep:
+            kept.append(entry.name)
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+        removed.append(entry.name)
+    return ClearedData(folder, removed, kept)
+
+
 def sandbox_db_path(settings: Settings) -> Path:
     """The embedded sandbox database (shared by ``--sandbox`` and ``cio-tui sandbox serve``)."""
     from cio_tui.sandbox import embedded
@@ -96,6 +143,16 @@ def sandbox_db_path(settings: Settings) -> Path:
     if default_db_path is not None:
         return Path(default_db_path(settings.data_dir))
     return settings.data_dir / "sandbox" / "default.sqlite"
+
+
+def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | None = None) -> bool:
+    """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking: run it in a thread,
+    with ``progress(done, total)``."""
+    from cio_tui.sandbox.embedded import ensure_seeded
+
+    path = sandbox_db_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ensure_seeded(path, progress=progress)
 
 
 def sandbox_profile() -> Profile:
@@ -110,6 +167,12 @@ def sandbox_profile() -> Profile:
         track_rps=SANDBOX_RPS,
         app_rps=SANDBOX_RPS,
     )
+
+
+def sandbox_fingerprint() -> str:
+    """The embedded sandbox's fingerprint (its own origin: a served sandbox or production never shares its folder)."""
+    profile = sandbox_profile()
+    return fingerprint_of(profile.region, profile.site_id, profile.origins())
 
 
 def build_client(
@@ -197,9 +260,8 @@ async def open_workspace(
         name, is_sandbox = profile.name, False
         read_own_settings = None
     client = build_client(settings, profile, track, app, transport=transport, **client_kwargs)
-    fingerprint = fingerprint_of(profile.region, profile.site_id)
-    data_dir = workspace_dir(settings, fingerprint)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    fingerprint = fingerprint_of(profile.region, profile.site_id, profile.origins())
+    data_dir = private_dir(workspace_dir(settings, fingerprint))
     return Workspace(
         name=name,
         region=profile.region,
@@ -208,6 +270,7 @@ async def open_workspace(
         client=client,
         fingerprint=fingerprint,
         data_dir=data_dir,
+        credentials=credentials,
         transport=transport,
         read_own_settings=read_own_settings,
     )
@@ -227,12 +290,16 @@ def _sandbox_settings_reader(db_path: Path) -> Callable[[], dict[str, Any]]:
 
 
 __all__ = [
+    "KEPT_ON_RESET",
     "SANDBOX_NAME",
+    "ClearedData",
+    "clear_workspace_data",
     "Workspace",
     "build_client",
     "fingerprint_of",
     "open_workspace",
     "resolve_profile",
     "sandbox_db_path",
+    "sandbox_fingerprint",
     "workspace_dir",
 ]

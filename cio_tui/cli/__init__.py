@@ -20,6 +20,7 @@ COMMANDS = {
     "plan": "cio_tui.cli.plan:plan_group",
     "preview": "cio_tui.cli.preview:preview_cmd",
     "profile": "cio_tui.cli.profile:profile_group",
+    "replay": "cio_tui.cli.replay:replay_cmd",
     "sandbox": "cio_tui.cli.sandbox:sandbox_group",
     "segment": "cio_tui.cli.segment:segment_group",
     "walkthrough": "cio_tui.cli.walkthrough:walkthrough_group",

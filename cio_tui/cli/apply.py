@@ -44,6 +44,8 @@ class ProgressLine:
 
 
 def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
+    from cio_tui.safe_text import safe
+
     lines = [f"plan {plan.plan_id} ({plan.source}) for workspace '{plan.workspace_name}', made {plan.created_at}"]
     lines += plan.summary().lines()
     if states:
@@ -55,6 +57,7 @@ def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
         lines.append(f"      {op.request.line()}")
         for loss in op.loses:
             lines.append(f"      loses: {loss.text}")
+    lines = [safe(line) for line in lines]  # workspace data (emails, ids) must not steer the terminal
     if len(plan.operations) > limit:
         lines.append(f"  ... and {len(plan.operations) - limit} more")
     return lines
@@ -70,8 +73,37 @@ def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
     default=None,
     help="Send at most N operations in this run (a canary); run again for the rest.",
 )
+@click.option(
+    "--allow-unsigned",
+    is_flag=True,
+    help="Apply a plan that is not signed by this workspace's key (edited, or made elsewhere), after listing what "
+    "differs from a plan derived now.",
+)
+@click.option(
+    "--visibility-window",
+    "visibility_window",
+    type=click.FloatRange(0),
+    default=None,
+    metavar="SECONDS",
+    help="How long a write may take to become visible (Customer.io processes writes asynchronously); a write not "
+    "visible yet is read again until then, never resent before [30; 0.5 on the embedded sandbox].",
+)
+@click.option(
+    "--resend-uncertain",
+    is_flag=True,
+    help="Send again a merge whose outcome stayed unknown (not visible within the window). Other kinds are resent "
+    "without asking: repeating them is harmless.",
+)
 @click.pass_context
-def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None) -> None:
+def apply_cmd(
+    ctx: click.Context,
+    plan_file: str,
+    yes: bool,
+    max_ops: int | None,
+    allow_unsigned: bool,
+    visibility_window: float | None,
+    resend_uncertain: bool,
+) -> None:
     """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
     from cio_tui.identity.apply import ApplyEngine, check_workspace
     from cio_tui.identity.apply_events import ApplyOptions
@@ -88,6 +120,7 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
         plan = load_plan(plan_file)
         async with workspace(obj_of(ctx)) as ws:
             check_workspace(plan, ws.fingerprint, ws.name)
+            await _check_signature(plan, ws, allow_unsigned)
             with Journal.for_workspace(ws) as journal:
                 states = journal.op_states(plan.plan_id)
                 if not yes:
@@ -103,7 +136,10 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
                         what = "name" if ws.confirm_label == "workspace name" else ws.confirm_label
                         raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
-                options = ApplyOptions(**{**base.__dict__, "max_ops": max_ops})
+                tuned: dict[str, Any] = {"max_ops": max_ops, "resend_uncertain": resend_uncertain}
+                if visibility_window is not None:
+                    tuned["visibility_window"] = visibility_window
+                options = ApplyOptions(**{**base.__dict__, **tuned})
                 engine = ApplyEngine.for_workspace(ws, plan, journal=journal, options=options, on_event=ProgressLine())
                 _install_interrupt(engine)
                 return await engine.run()
@@ -111,11 +147,35 @@ def apply_cmd(ctx: click.Context, plan_file: str, yes: bool, max_ops: int | None
     result = run(ctx, go)
     for line in result.summary_lines():
         click.echo(line, err=not result.ok)
+    from cio_tui.safe_text import safe
+
     for problem in result.problems[:20]:
-        click.echo(f"  {problem.op_id} {problem.state}: {problem.detail}", err=True)
+        click.echo(safe(f"  {problem.op_id} {problem.state}: {problem.detail}"), err=True)
     if len(result.problems) > 20:
         click.echo(f"  ... {len(result.problems) - 20} more: `cio-tui journal show {result.plan_id}`", err=True)
     ctx.exit(0 if result.ok else EXIT_USER)
+
+
+async def _check_signature(plan: Any, ws: Any, allow_unsigned: bool) -> None:
+    """Refuse a plan not signed with this workspace's key, unless ``--allow-unsigned``: then say what differs from
+    a plan derived now, before anything is sent."""
+    from cio_tui.identity.plan_diff import fresh_differences
+    from cio_tui.identity.signing import require_signature, signature_problem
+    from cio_tui.safe_text import safe
+
+    problem = signature_problem(plan, ws.plan_key())
+    if problem is None:
+        return
+    if not allow_unsigned:
+        require_signature(plan, ws.plan_key())
+    click.echo(f"warning: {problem}; --allow-unsigned was given", err=True)
+    diffs = await fresh_differences(ws.client, plan)
+    if not diffs:
+        click.echo("  every operation is what cio-tui would plan now from the same intent", err=True)
+    for line in diffs[:50]:
+        click.echo(f"  differs: {safe(line)}", err=True)
+    if len(diffs) > 50:
+        click.echo(f"  ... and {len(diffs) - 50} more differences", err=True)
 
 
 def _is_segment_plan(plan_file: str) -> bool:

@@ -331,7 +331,7 @@ def plan_merge_duplicates(
             groups, note = a.groups(), a.export.path.name
     with cli.guard():
         apply_choices(groups, primaries=primaries, excludes=excludes, forces=forces)
-        ws_name, fingerprint, match = cli.run(
+        ws_name, fingerprint, match, key = cli.run(
             _workspace_identity(cli, (m.cio_id or "" for g in groups for m in g.members))
         )
         if (warning := match.warning(ws_name)) is not None and not from_groups:  # --from-groups read them all live
@@ -344,7 +344,7 @@ def plan_merge_duplicates(
             source_note=note,
         )
         if build.plan.operations:
-            save_plan(build.plan, out)
+            save_plan(build.plan, out, key=key)
     empty = not build.plan.operations
     if as_json:
         click.echo(
@@ -372,11 +372,11 @@ def plan_merge_duplicates(
         )
 
 
-async def _workspace_identity(cli: CliContext, cio_ids: Iterable[str]) -> tuple[str, str, WorkspaceMatch]:
-    """(name, fingerprint) of the workspace the plan is for (``--profile``/``--sandbox``/environment), and whether a
-    sample of the export's people is in it (read-only)."""
+async def _workspace_identity(cli: CliContext, cio_ids: Iterable[str]) -> tuple[str, str, WorkspaceMatch, bytes]:
+    """(name, fingerprint, match, plan key) of the workspace the plan is for (``--profile``/``--sandbox``/
+    environment); the match says whether a sample of the export's people is in it (read-only)."""
     from cio_tui.identity.duplicates.workspace_match import match_workspace
 
     ws = await cli.open_workspace()
     async with ws:
-        return ws.name, ws.fingerprint, await match_workspace(ws.client, cio_ids)
+        return ws.name, ws.fingerprint, await match_workspace(ws.client, cio_ids), ws.plan_key()

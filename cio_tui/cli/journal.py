@@ -1,4 +1,5 @@
-"""``cio-tui journal list | show PLAN | export --format jsonl|csv [--out FILE]``: what was done to this workspace."""
+"""``cio-tui journal list | show PLAN | search PERSON | export --format jsonl|csv [--out FILE]``: what was done to
+this workspace, by plan or by person."""
 
 from __future__ import annotations
 
@@ -90,6 +91,40 @@ def show_cmd(ctx: click.Context, plan: str, as_json: bool) -> None:
         if e.detail:
             bits.append(e.detail)
         click.echo("  ".join(bits))
+
+
+@journal_group.command("search")
+@click.argument("person")
+@click.option("--json", "as_json", is_flag=True, help="Print every operation found, with its snapshots, as JSON.")
+@click.pass_context
+def search_cmd(ctx: click.Context, person: str, as_json: bool) -> None:
+    """Every operation, across plans, that touched PERSON (a cio_id with or without cio_, an id or an email).
+
+    A person is found by any identifier the journal saw them with (an old id as well as the new one). Read-only.
+    Exit 1 when the journal never touched that person."""
+    from cio_tui.identity.journal_search import search_person
+    from cio_tui.safe_text import terminal_safe as clean
+
+    def search(journal: Any) -> Any:
+        found = search_person(journal, person)
+        if not found:
+            raise UserError(
+                f"the journal of this workspace never touched {clean(person)!r} (searched by cio_id, id and email)"
+            )
+        return found
+
+    hits = run(ctx, lambda: _with_journal(ctx, search))
+    if as_json:
+        echo_json({"person": person, "operations": [h.to_json() for h in hits]})
+    else:
+        people = sorted({h.cio_id for h in hits})
+        click.echo(f"{clean(person)}: {len(hits)} operation(s) on {', '.join(f'cio_{c}' for c in people)} in "
+                   f"{len({h.plan_id for h in hits})} plan(s)")
+        for h in hits:
+            when = f"{h.at:%Y-%m-%d %H:%M}" if h.at else "-"
+            who = f"cio_{h.cio_id}" + (" (secondary)" if h.role == "secondary" else "")
+            click.echo(f"  {when}  {h.plan_id[:12]}  {h.op_id}  {h.state:<13} {who}  {clean(h.summary)}")
+        click.echo(f"put a person back as before an operation: `cio-tui plan restore {clean(person)} --out FILE`")
 
 
 @journal_group.command("export")

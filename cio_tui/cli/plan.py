@@ -44,13 +44,16 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
     from cio_tui.identity.plan import save_plan
     from cio_tui.identity.rows import merge_plan
 
+    key = ws.plan_key()
     empty = not build.plan.operations
     if not empty:
-        save_plan(build.plan, out)
+        save_plan(build.plan, out, key=key)
     merge_file = None
     if proposals_out and build.proposals:
         merge_file = save_plan(
-            merge_plan(build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name), proposals_out
+            merge_plan(build.proposals, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name),
+            proposals_out,
+            key=key,
         )
     if as_json:
         echo_json(
@@ -148,6 +151,68 @@ def fix_identifiers_cmd(
     from cio_tui.identity.fixes import plan_identifier_fixes, read_changes
 
     _plan(ctx, plan_identifier_fixes, lambda: (read_changes(changes_csv), {}), out, proposals_out, as_json)
+
+
+@plan_group.command("restore")
+@click.argument("person")
+@out_option
+@click.option("--plan", "plan_ref", default=None, help="Restore the snapshot taken before this plan (id or prefix).")
+@click.option("--op", "op_id", default=None, help="With --plan: the snapshot taken before this operation (op-00001).")
+@json_option
+@click.pass_context
+def restore_cmd(
+    ctx: click.Context, person: str, out: str, plan_ref: str | None, op_id: str | None, as_json: bool
+) -> None:
+    """Plan putting PERSON (cio_id, id or email) back as the journal's before-snapshot shows them.
+
+    By default the snapshot before the last operation that changed the person. The plan says what it restores and
+    what it cannot (a deleted merge secondary, an identifier the person did not have, attributes added since);
+    review it, then `cio-tui apply`. Exit 1 when nothing can be restored (no plan is written)."""
+    from cio_tui.identity.journal import Journal
+    from cio_tui.identity.journal_search import search_person
+    from cio_tui.identity.plan import save_plan
+    from cio_tui.identity.restore import RestoreError, pick_hit, plan_restore
+    from cio_tui.safe_text import terminal_safe
+
+    async def go() -> None:
+        async with workspace(obj_of(ctx)) as ws:
+            with Journal.for_workspace(ws) as journal:
+                hits = search_person(journal, person)
+                if not hits:
+                    raise RestoreError(
+                        f"the journal of this workspace never touched {terminal_safe(person)!r}: there is no "
+                        "snapshot to restore from (see `cio-tui journal search`)"
+                    )
+                try:
+                    plan_id = journal.find_plan(plan_ref) if plan_ref else None
+                except KeyError as exc:
+                    raise RestoreError(f"no plan {exc.args[0]} in this workspace's journal; see `cio-tui journal "
+                                       "list`") from None
+                hit = pick_hit(hits, plan_id=plan_id, op_id=op_id)
+            build = await plan_restore(ws.client, [hit], workspace_fingerprint=ws.fingerprint, workspace_name=ws.name)
+            if build.plan is not None:
+                save_plan(build.plan, out, key=ws.plan_key())
+        if as_json:
+            echo_json(
+                {
+                    "plan": str(Path(out)) if build.plan else None,
+                    "plan_id": build.plan.plan_id if build.plan else None,
+                    "operations": len(build.plan.operations) if build.plan else 0,
+                    "people": [
+                        {"cio_id": r.cio_id, "from": r.source.to_json(), "restores": r.restores, "cannot": r.cannot}
+                        for r in build.people
+                    ],
+                }
+            )
+        else:
+            for line in build.lines():
+                click.echo(terminal_safe(line))
+            if build.plan is not None:
+                click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
+        if build.plan is None:
+            raise UserError(f"no plan written to {out}: nothing can be restored (each reason is listed)")
+
+    run(ctx, go)
 
 
 def _add_merge_duplicates() -> None:

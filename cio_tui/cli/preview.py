@@ -60,8 +60,10 @@ def read_subscriptions_file(path: Path) -> Any:
 
 
 def batch_item_check() -> Any:
-    """Which batch items Customer.io would refuse (207), from the model of Customer.io; None before it exists."""
-    return None
+    """Which batch items Customer.io would refuse (its 207 answer), from the model of Customer.io."""
+    from cio_tui.segment.batching import model_batch_check
+
+    return model_batch_check()
 
 
 @click.command("preview")

@@ -56,10 +56,13 @@ def sandbox_group() -> None:
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of requests answered with 429/5xx or a dropped connection (reproducible from --seed).")
 @click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True, help="Added per request.")
+@click.option("--visibility-lag", "visibility_lag", type=click.FloatRange(0), default=0.0, show_default=True,
+              metavar="SECONDS", help="Reads see an accepted Track write only this long after it was answered, as "
+              "Customer.io's asynchronous processing does.")
 def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: int | None, mode: str | None,
               auto_merge: bool | None, email_update_by_id: bool | None, phone_identifiers: bool | None,
               anonymous_merge: bool | None, ignore_older_updates: bool | None, track_rps: float, app_rps: float,
-              fault_rate: float, latency_ms: float) -> None:
+              fault_rate: float, latency_ms: float, visibility_lag: float) -> None:
     """Serve the sandbox on HOST:PORT and print its URL and credentials. Stop with Ctrl-C or SIGTERM."""
     from cio_tui.sandbox.embedded import ensure_seeded
     from cio_tui.sandbox.server import serve
@@ -74,7 +77,7 @@ def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: in
         mode=mode, auto_merge=auto_merge, email_update_by_id=email_update_by_id, phone_identifiers=phone_identifiers,
         anonymous_merge=anonymous_merge, ignore_older_updates=ignore_older_updates, track_rps=track_rps,
         app_rps=app_rps, fault_rate=fault_rate, fault_seed=DEFAULT_SEED if seed is None else seed,
-        latency_ms=latency_ms,
+        latency_ms=latency_ms, visibility_lag=visibility_lag,
     )
     try:
         serve(path, settings, host=host, port=port, echo=click.echo)
@@ -89,17 +92,35 @@ def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: in
 @mode_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | None, yes: bool) -> None:
-    """Delete the sandbox workspace and generate a fresh one."""
+    """Start the sandbox over: a freshly generated workspace, and cio-tui's records of the old one (journal,
+    Walkthrough, audit and export files, saved plans) deleted. The calls saved in Preview are kept."""
+    from cio_tui.config import load_settings
     from cio_tui.sandbox.embedded import ensure_seeded
+    from cio_tui.workspace import clear_workspace_data, fingerprint_of, sandbox_profile, workspace_dir
 
     path = _db_path(db)
-    if path.exists() and not yes:
-        click.confirm(f"Delete every change made in the sandbox workspace {path}?", abort=True)
+    # the records of the sandbox as `--sandbox` and the TUI open it (a served sandbox reached through a profile has
+    # its own folder, named by that profile's URL)
+    profile = sandbox_profile()
+    records = workspace_dir(load_settings(), fingerprint_of(profile.region, profile.site_id, profile.origins()))
+    if (path.exists() or records.exists()) and not yes:
+        click.confirm(
+            f"Delete every change made in the sandbox workspace {path}, and cio-tui's journal, Walkthrough and "
+            f"audit of it in {records}? (Calls saved in Preview are kept.)",
+            abort=True,
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    cleared = clear_workspace_data(records)
     count = DEFAULT_PEOPLE if people is None else people
     ensure_seeded(path, people=count, seed=DEFAULT_SEED if seed is None else seed, mode=mode or "email_or_id")
     click.echo(f"Sandbox workspace reset: {count} people generated in {path}")
+    if cleared.removed:
+        click.echo(f"Deleted cio-tui's records of the old sandbox in {records}: {', '.join(cleared.removed)} "
+                   "(the journal, Walkthrough progress and audit start empty)")
+    if cleared.kept:
+        click.echo(f"Kept: {', '.join(cleared.kept)} (the calls you saved in Preview; delete that folder to drop "
+                   "them)")
 
 
 @sandbox_group.command("info")

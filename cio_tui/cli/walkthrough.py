@@ -280,7 +280,7 @@ def cleanup_cmd(ctx: click.Context, csv_path: Path, action: str | None, out: Pat
         if result.plan is not None:
             from cio_tui.identity.plan import save_plan
 
-            save_plan(result.plan, out)
+            save_plan(result.plan, out, key=svc.workspace.plan_key())
             svc.record_plan(result, out)
         return result
 

@@ -16,18 +16,32 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from pydantic import SecretStr
 
 from cio_tui.credentials import register_secret
 from cio_tui.customerio.app import AppMixin
+from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.ratelimit import TokenBucket
 from cio_tui.customerio.track import TrackMixin
 from cio_tui.regions import default_origins
+
+
+class WireRequest(Protocol):
+    """A request planned in full (the plan's ``PlannedRequest``): which API, method, path and JSON body."""
+
+    @property
+    def api(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def body(self) -> dict[str, Any] | None: ...
 
 
 class CustomerIOClient(TrackMixin, AppMixin):
@@ -79,6 +93,16 @@ class CustomerIOClient(TrackMixin, AppMixin):
             **common,
         )
         self._app = ApiHttp("app", self.app_origin, _BearerAuth(app_key), rps=app_rps, **common)
+
+    async def send_planned(self, request: WireRequest, *, label: str = "planned write") -> None:
+        """Send exactly ``request`` (a write: never resent when its outcome is unknown). The apply engine's one call:
+        what the review showed and the journal recorded is what goes on the wire, byte for byte."""
+        http = {"track": self._track, "app": self._app}.get(request.api)
+        if http is None:
+            raise InvalidInputError(message=f"{label}: unknown API {request.api!r} in the plan", api="track")
+        if not request.path.startswith("/api/") or "//" in request.path or "\\" in request.path:
+            raise InvalidInputError(message=f"{label}: the planned path is not a Customer.io API path", api=http.api)
+        await http.request(request.method, request.path, label, write=True, json=request.body)
 
     @property
     def track_limiter(self) -> TokenBucket:

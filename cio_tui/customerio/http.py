@@ -1,6 +1,6 @@
 """Transport for one Customer.io API: auth, rate limit, retries, redirects refused, errors mapped.
 
-Retry rules (DESIGN.md section 3):
+Retry rules:
 - reads (``write=False``) retry 408, 429, 5xx, timeouts and connection failures, at most ``max_retries`` times;
 - writes retry only when the request surely did not take effect: 429, and failures to connect (nothing sent);
   a 5xx, a 408, a read timeout or a dropped connection after the body was sent raise ``UncertainWriteError``

@@ -1,6 +1,6 @@
 """What each Actions preset changes compared with the classic destination, shown beside it in a cut-over plan.
 
-The notes restate the preview's findings per action (docs/segment-destinations.md has them with their sources);
+The notes restate the preview's findings per action (docs/reference/segment-actions.md has them with their sources);
 when the Walkthrough has saved calls, each preset also says how many of the operator's own calls fire it and which
 preview warnings those calls carry.
 """

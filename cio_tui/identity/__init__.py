@@ -1,1 +1,1 @@
-"""identity layer (see DESIGN.md section 2)."""
+"""The domain: duplicate rules, leads, identifier fixes, plans, the apply engine and its journal."""

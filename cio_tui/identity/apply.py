@@ -20,6 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from cio_tui.customerio.errors import (
@@ -52,7 +53,7 @@ from cio_tui.identity.apply_events import (
     ProgressTracker,
 )
 from cio_tui.identity.journal import Journal, OpState, Record
-from cio_tui.identity.plan import Operation, Plan
+from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
 Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
 Verified = tuple[list[Operation], dict[float, list[Outcome]]]  # send again; not visible yet, by wait before re-read
@@ -86,7 +87,10 @@ class ApplyEngine:
         self._problems: dict[str, OperationEvent] = {}
         self._attempts: Counter[str] = Counter()
         self._last_progress = 0.0
-        self._polls: dict[str, list[float]] = {}
+        self._polls: Counter[str] = Counter()  # reads after a send, for the back-off
+        self._deadline: dict[str, float] = {}  # op_id -> end of its visibility window (wall clock)
+        self._told_late: set[str] = set()
+        self._sent_at: dict[str, datetime] = {}
         self.tracker = ProgressTracker(len(plan.operations), {})
 
     @classmethod
@@ -181,6 +185,7 @@ class ApplyEngine:
         plan_id = self.plan.plan_id
         self.journal.register_plan(self.plan)
         states = self.journal.op_states(plan_id)
+        self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
         self.journal.record(plan_id, None, "run_started", detail=f"{len(states)} operation(s) already journaled")
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
@@ -241,15 +246,24 @@ class ApplyEngine:
             return [], {}
         plan_id = self.plan.plan_id
         people = await self._read([c for op in batch for c in op.cio_ids])
-        in_doubt = [op for op in batch if self.tracker.states.get(op.op_id, OpState.PENDING).in_doubt]
-        if in_doubt and self.options.settle_seconds and any(target_misses(op, people) for op in in_doubt):
-            await asyncio.sleep(self.options.settle_seconds)  # let an earlier run's write become visible
-            people |= await self._read([c for op in in_doubt for c in op.cio_ids])
         records: list[Record] = []
         to_send: list[Operation] = []
+        again: list[Operation] = []
+        late: dict[float, list[Outcome]] = {}
         for op in batch:
             prev = self.tracker.states.get(op.op_id, OpState.PENDING)
             before = snapshot(op, people)
+            if prev.in_doubt and op.target and target_misses(op, people) and not precondition_misses(op, people):
+                # an earlier run's write, not visible (yet): wait out its visibility window before any resend
+                self._deadline.setdefault(op.op_id, self._resume_deadline(op))
+                if (wait := self._next_wait(op)) is not None:
+                    late.setdefault(wait, []).append((op, "uncertain", "sent by an earlier run"))
+                    if op.op_id not in self._told_late:
+                        records.append(self._not_visible_yet(op, prev))
+                    continue
+                if not self._may_resend(op):
+                    records.append(self._held_back(op))
+                    continue
             if op.target and not target_misses(op, people):
                 state = OpState.RECONCILED if prev.in_doubt else OpState.DONE
                 detail = "read back: the earlier write took effect" if prev.in_doubt else "already in target state"
@@ -262,12 +276,14 @@ class ApplyEngine:
                 )
                 self._set(op, OpState.SKIPPED_STALE, detail, reason=stale_reason(op, people))
             else:
-                note = "read back: the earlier write did not take effect" if prev.in_doubt else None
+                note = (
+                    "read back: the earlier write did not take effect within the visibility window"
+                    if prev.in_doubt
+                    else None
+                )
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
                 to_send.append(op)
         self.journal.append(records)
-        again: list[Operation] = []
-        late: dict[float, list[Outcome]] = {}
         step = self.options.intent_chunk
         for chunk in (to_send[i : i + step] for i in range(0, len(to_send), step)):
             if self._cancelled:
@@ -298,7 +314,9 @@ class ApplyEngine:
                 self.tracker.sent += 1
                 try:
                     await send_operation(self.client, op)
+                    self._deadline[op.op_id] = time.time() + self.options.visibility_window
                 except UncertainWriteError as exc:
+                    self._deadline[op.op_id] = time.time() + self.options.visibility_window
                     return op, "uncertain", str(exc)
                 except FATAL:
                     raise
@@ -321,16 +339,47 @@ class ApplyEngine:
         await asyncio.sleep(delay)
         return await self._verify(late)
 
-    def _next_wait(self, op: Operation, how: str) -> float | None:
-        """Seconds to wait before reading ``op`` again, or None when its polls are used up. A write that was
-        answered gets ``verify_delays``; an uncertain one ``uncertain_delays`` (resending it is harmless: every
-        planned write is idempotent on its target state, and it is resent only after reads show it did not apply)."""
-        if op.op_id not in self._polls:
-            self._polls[op.op_id] = list(
-                self.options.uncertain_delays if how == "uncertain" else self.options.verify_delays
-            )
-        left = self._polls[op.op_id]
-        return left.pop(0) if left else None
+    def _next_wait(self, op: Operation) -> float | None:
+        """Seconds to wait before reading ``op`` again, or None once its visibility window is over. Reads back off
+        (``poll_first`` doubling up to ``poll_cap``) and the last one lands when the window ends: a write is never
+        taken for "did not apply" while Customer.io may still be processing it."""
+        deadline = self._deadline.setdefault(op.op_id, time.time() + self.options.visibility_window)
+        left = deadline - time.time()
+        if left <= 0:
+            return None
+        n = self._polls[op.op_id]
+        self._polls[op.op_id] += 1
+        return max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap))
+
+    def _resume_deadline(self, op: Operation) -> float:
+        """End of the visibility window of a write an earlier run sent: its journaled send time (plus the longest
+        the answer could take), plus the window."""
+        sent = self._sent_at.get(op.op_id)
+        start = sent.timestamp() + self.options.answer_timeout if sent is not None else time.time()
+        return start + self.options.visibility_window
+
+    def _may_resend(self, op: Operation) -> bool:
+        """A write whose outcome was unknown is sent again only when repeating it is harmless, or when the operator
+        chose to (``resend_uncertain``)."""
+        return op.kind in IDEMPOTENT_KINDS or self.options.resend_uncertain
+
+    def _not_visible_yet(self, op: Operation, state: OpState) -> Record:
+        """Journal (once per operation and run) that a write is not visible yet, never that it did not apply."""
+        self.tracker.set(op.op_id, state)
+        detail = (
+            f"not visible yet; reading again until its visibility window ({self.options.visibility_window:.0f} s) "
+            "is over; only then can a read prove it was not applied"
+        )
+        self._told_late.add(op.op_id)
+        return Record(self.plan.plan_id, op.op_id, state, kind=op.kind, detail=detail)
+
+    def _held_back(self, op: Operation) -> Record:
+        why = (
+            f"outcome unknown: not visible within the visibility window, and a {op.kind.value} is not resent "
+            "without the operator's choice. Check the person, then run again with --resend-uncertain to send it"
+        )
+        self._set(op, OpState.UNCERTAIN, why)
+        return Record(self.plan.plan_id, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=why)
 
     async def _verify(self, outcomes: list[Outcome]) -> Verified:
         """Read back what was sent and record the results. Writes not visible yet are returned as ``late``, grouped
@@ -354,8 +403,10 @@ class ApplyEngine:
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
                 self._set(op, state, detail)
-            elif op in check and (wait := self._next_wait(op, how)) is not None:
+            elif op in check and (wait := self._next_wait(op)) is not None:
                 late.setdefault(wait, []).append((op, how, err))
+                if op.op_id not in self._told_late:
+                    records.append(self._not_visible_yet(op, OpState.SENT if how == "ok" else OpState.UNCERTAIN))
             else:
                 rec, retry = await self._unsuccessful(op, how, err, people)
                 records.append(replace(rec, status=status, after=after))
@@ -363,16 +414,20 @@ class ApplyEngine:
                     again.append(op)
         self.journal.append(records)
         self._emit_progress()
-        for op in again:
-            self._polls.pop(op.op_id, None)  # a new send gets a fresh set of polls
+        for op in again:  # a new send gets a fresh window
+            self._polls.pop(op.op_id, None)
+            self._deadline.pop(op.op_id, None)
+            self._told_late.discard(op.op_id)
         return again, late
 
     async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
         """Record for a write that is not (visibly) applied, and whether to send it again."""
         plan_id = self.plan.plan_id
         untouched = not op.target or not precondition_misses(op, people)
+        if how == "uncertain" and untouched and not self._may_resend(op):
+            return self._held_back(op), False
         if how == "retry" or (how == "uncertain" and untouched):
-            why = err if how == "retry" else f"uncertain write read back as not applied ({err})"
+            why = err if how == "retry" else f"not visible within the visibility window: it did not apply ({err})"
             if self._attempts[op.op_id] < self.options.max_attempts and not self._cancelled:
                 self.tracker.set(op.op_id, OpState.PENDING)
                 self._emit(OperationEvent(op.op_id, str(op.kind), op.summary, str(OpState.PENDING), why))

@@ -9,7 +9,7 @@ from typing import Any
 from cio_tui.customerio.errors import CustomerIOError
 from cio_tui.customerio.models import Person
 from cio_tui.identity.apply_events import WrongWorkspaceError
-from cio_tui.identity.plan import Operation, OpKind, Plan
+from cio_tui.identity.plan import Operation, Plan
 
 People = dict[str, Person]
 
@@ -67,19 +67,9 @@ def take_batch(todo: deque[Operation], busy: set[str], size: int) -> list[Operat
 
 
 async def send_operation(client: Any, op: Operation) -> None:
-    """Send one operation through the client method of its kind (the client builds the same request)."""
-    c, who = client, op.subject
-    if op.kind is OpKind.MERGE:
-        assert op.secondary is not None
-        await c.merge(who, op.secondary)
-    elif op.kind is OpKind.DELETE:
-        await c.delete(who)
-    elif op.kind is OpKind.SUPPRESS:
-        await c.suppress(who)
-    elif op.kind is OpKind.UNSUPPRESS:
-        await c.unsuppress(who)
-    else:
-        await c.identify(who, dict(op.attributes or {}))
+    """Send the operation's planned request, exactly as reviewed and journaled, through the client's one call
+    (which dispatches on ``op.request.api``). Nothing is rebuilt here from the other fields."""
+    await client.send_planned(op.request, label=op.kind.value)
 
 
 async def explain_failure(client: Any, op: Operation) -> str:

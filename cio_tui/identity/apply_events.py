@@ -18,14 +18,22 @@ class WrongWorkspaceError(PlanError):
     """The plan was made for another workspace (fingerprint mismatch)."""
 
 
+# Customer.io does not publish how long its asynchronous processing can take; tens of seconds covers what is seen
+# in busy workspaces. `cio-tui apply --visibility-window SECONDS` changes it.
+DEFAULT_VISIBILITY_WINDOW = 30.0
+
+
 @dataclass(frozen=True)
 class ApplyOptions:
     """Tuning of one apply run. The client's token buckets do the rate limiting; these keep enough work in flight.
 
     ``max_ops``: send at most this many operations in this run (``--max``); the rest stay pending.
-    ``verify_delays``: extra reads (seconds to wait before each) when an answered write is not visible yet;
-    ``uncertain_delays``: the same for a write whose answer was lost (then it is sent again if still not applied).
-    ``settle_seconds``: wait before re-reading an operation a previous run left ``sent``/``uncertain``.
+    ``visibility_window``: how long after a send a write may still become visible (Customer.io processes Track
+    writes asynchronously). A write not visible yet is read again with back-off (``poll_first`` doubling up to
+    ``poll_cap`` seconds) until it is, or until the window is over; only then is an answered write called failed,
+    and a write whose answer was lost resent (idempotent kinds; others only with ``resend_uncertain``). The same
+    holds for writes an earlier run left ``sent``/``uncertain``, timed from their journaled send
+    (+ ``answer_timeout``, the longest an answer could have taken).
     ``intent_chunk``: operations whose intents are committed together just before they are sent, then verified
     with one bulk read.
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
@@ -36,15 +44,17 @@ class ApplyOptions:
     batches_in_flight: int = 4
     sends_in_flight: int = 32
     intent_chunk: int = 50
-    verify_delays: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
-    uncertain_delays: tuple[float, ...] = (0.25, 0.5)
-    settle_seconds: float = 1.0
+    visibility_window: float = DEFAULT_VISIBILITY_WINDOW
+    poll_first: float = 0.25
+    poll_cap: float = 4.0
+    answer_timeout: float = 15.0
+    resend_uncertain: bool = False
     max_attempts: int = 3
 
     @classmethod
     def for_sandbox(cls, **kw: object) -> ApplyOptions:
-        """The sandbox is consistent at once: no waiting for writes to become visible."""
-        base: dict[str, object] = {"verify_delays": (0.05,), "uncertain_delays": (0.05,), "settle_seconds": 0.0}
+        """The embedded sandbox is consistent at once (unless its visibility lag is set): a short window."""
+        base: dict[str, object] = {"visibility_window": 0.5, "poll_first": 0.05, "answer_timeout": 0.0}
         return cls(**{**base, **kw})  # type: ignore[arg-type]
 
 

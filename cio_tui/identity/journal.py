@@ -295,6 +295,13 @@ class Journal:
         )
         return Counter({r["op_id"]: r["n"] for r in rows})
 
+    def last_sent_at(self, plan_id: str) -> dict[str, datetime]:
+        """When each operation was last sent (its latest ``sent`` entry)."""
+        rows = self._db.execute(
+            "SELECT op_id, MAX(at) AS at FROM entries WHERE plan_id=? AND state='sent' GROUP BY op_id", (plan_id,)
+        )
+        return {r["op_id"]: datetime.fromisoformat(r["at"]) for r in rows}
+
     def plans(self) -> list[PlanRecord]:
         """Every plan, newest first, with operation counts by current state."""
         out = []

@@ -1,6 +1,7 @@
 """``ClientPeopleLookup``: the segment layer's read-only ``PeopleLookup`` over a ``CustomerIOClient`` (App API).
 
-Used by ``cio-tui preview`` and the TUI Preview screen to predict outcomes. Reads only; results are cached per
+Used by ``cio-tui preview`` and the TUI Preview screen to fill the what-if copy the engine predicts outcomes on.
+Reads only; results are cached per
 instance so one preview does not ask twice for the same person.
 """
 
@@ -15,8 +16,13 @@ from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
 
 
 def _known(person: Person | PersonRef) -> KnownPerson:
-    created = person.created_at if isinstance(person, Person) else None
-    return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email, created_at=created)
+    if isinstance(person, Person):
+        return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email, created_at=person.created_at,
+                           attributes=dict(person.attributes), unsubscribed=person.unsubscribed)
+    return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email)
+
+
+EMAILS_PER_SEARCH = 50
 
 
 class ClientPeopleLookup:
@@ -49,8 +55,51 @@ class ClientPeopleLookup:
         key = ("email-list", email.strip().lower())
         if key not in self._cache:
             refs = await self.client.customers_by_email(email)
-            self._cache[key] = [_known(ref) for ref in refs]
+            # the email lookup has no attributes or created_at: read the people (100 per request)
+            await self.many("cio_id", [r.cio_id for r in refs if ("cio_id", r.cio_id) not in self._cache])
+            self._cache[key] = [self._cache.get(("cio_id", r.cio_id)) or _known(r) for r in refs]
         return list(self._cache[key])
+
+    async def many_emails(self, emails: list[str]) -> list[KnownPerson]:
+        """The people holding ``emails``: one search per 50 emails (``or`` of ``email eq``) instead of one lookup
+        each (the App API allows 10 requests a second), then their attributes 100 at a time."""
+        todo = [e for e in dict.fromkeys(e.strip().lower() for e in emails) if ("email-list", e) not in self._cache]
+        for start in range(0, len(todo), EMAILS_PER_SEARCH):
+            chunk = todo[start:start + EMAILS_PER_SEARCH]
+            audience = {"or": [{"attribute": {"field": "email", "operator": "eq", "value": e}} for e in chunk]}
+            refs = [ref async for ref in self.client.iter_search(audience)]
+            await self.many("cio_id", [r.cio_id for r in refs])
+            holders: dict[str, list[KnownPerson]] = {e: [] for e in chunk}
+            for ref in refs:
+                email = (ref.email or "").strip().lower()
+                if email in holders:
+                    holders[email].append(self._cache.get(("cio_id", ref.cio_id)) or _known(ref))
+            for email, people in holders.items():
+                self._cache[("email-list", email)] = people
+        found = [p for e in dict.fromkeys(e.strip().lower() for e in emails) for p in self._cache[("email-list", e)]]
+        return list({p.cio_id: p for p in found}.values())
+
+    async def many(self, kind: str, values: list[str]) -> list[KnownPerson]:
+        """The people ``values`` of one kind (``id`` or ``cio_id``) name, read 100 at a time (App bulk reads)."""
+        make = Identifier.id if kind == "id" else Identifier.cio
+        wanted: list[Identifier] = []
+        for value in dict.fromkeys(values):
+            if (kind, value) in self._cache:
+                continue
+            try:
+                wanted.append(make(value))
+            except (IdentifierError, ValueError):
+                self._cache[(kind, value)] = None  # not a valid identifier: nobody can have it
+        if wanted:
+            for person in await self.client.get_people(wanted):
+                known = _known(person)
+                self._cache[("cio_id", known.cio_id)] = known
+                if known.id is not None:
+                    self._cache[("id", known.id)] = known
+            for who in wanted:
+                self._cache.setdefault((kind, who.value), None)
+        found = [self._cache.get((kind, v)) for v in values]
+        return [p for p in found if p is not None]
 
 
 _KEYS = ("mode", "auto_merge", "email_update_by_id")

@@ -7,17 +7,11 @@ Builders leave ``op_id`` empty; ``Plan.create`` numbers the operations (``op-000
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Person, PersonRef
-from cio_tui.identity.plan import Loss, Operation, OpKind, PersonState, PlannedRequest
-
-MERGE_PATH = "/api/v1/merge_customers"
-
-
-def customer_path(who: Identifier, suffix: str = "") -> str:
-    return f"/api/v1/customers/{who.path_segment()}{suffix}"
+from cio_tui.identity.plan import Loss, Operation, OpKind, PersonState, customer_path, derive_request
 
 
 def _who(ref: PersonRef) -> str:
@@ -51,8 +45,6 @@ def _write(
     kind: OpKind,
     summary: str,
     *,
-    method: Literal["PUT", "POST", "DELETE"] = "PUT",
-    suffix: str = "",
     body: dict[str, Any] | None = None,
     preconditions: list[PersonState] | None = None,
     loses: list[Loss] | None = None,
@@ -68,21 +60,18 @@ def _write(
         subject=who,
         attributes=body,
         preconditions=[_identity(person)] if preconditions is None else preconditions,
-        request=PlannedRequest(method=method, path=customer_path(who, suffix), body=body),
+        request=derive_request(kind, who, None, body),
         loses=loses or [],
         target=target,
     )
 
 
-def _removal(person: PersonRef, kind: OpKind, request: tuple[Literal["POST", "DELETE"], str], loss: str) -> Operation:
-    """The profile goes away (delete, suppress): everything it held is lost. ``request`` is (method, path suffix)."""
-    method, suffix = request
+def _removal(person: PersonRef, kind: OpKind, loss: str) -> Operation:
+    """The profile goes away (delete, suppress): everything it held is lost."""
     return _write(
         person,
         kind,
         f"{kind.value} {_named(person)}",
-        method=method,
-        suffix=suffix,
         loses=[Loss(text=loss, values=_identifiers(person))],
         target=[PersonState(cio_id=person.cio_id, exists=False)],
     )
@@ -139,7 +128,6 @@ def merge(
     if primary.cio_id == secondary.cio_id:
         raise ValueError("a person cannot be merged into themselves")
     p, s = Identifier.cio(primary.cio_id), Identifier.cio(secondary.cio_id)
-    body = {"primary": p.body(), "secondary": s.body()}
     loses = [Loss(text=f"{_named(secondary)} is deleted permanently; cannot be undone", values=_identifiers(secondary))]
     if primary_person is not None and secondary_person is not None:
         conflicts = {
@@ -159,7 +147,7 @@ def merge(
         # The primary is checked on the identifiers it holds only: an earlier merge in the same plan may fill its
         # empty ones, which must not make the next merge into it stale.
         preconditions=[PersonState(cio_id=primary.cio_id, fields=kept), _identity(secondary)],
-        request=PlannedRequest(method="POST", path=MERGE_PATH, body=body),
+        request=derive_request(OpKind.MERGE, p, s, None),
         loses=loses,
         target=[PersonState(cio_id=primary.cio_id, fields=kept), PersonState(cio_id=secondary.cio_id, exists=False)],
     )
@@ -167,12 +155,12 @@ def merge(
 
 def delete(person: PersonRef) -> Operation:
     loss = "the person and all their data are deleted; a later identify creates a new, empty person"
-    return _removal(person, OpKind.DELETE, ("DELETE", ""), loss)
+    return _removal(person, OpKind.DELETE, loss)
 
 
 def suppress(person: PersonRef) -> Operation:
     loss = "the profile is deleted for good and its identifiers are blocked until unsuppressed"
-    return _removal(person, OpKind.SUPPRESS, ("POST", "/suppress"), loss)
+    return _removal(person, OpKind.SUPPRESS, loss)
 
 
 def unsuppress(who: Identifier) -> Operation:
@@ -184,7 +172,7 @@ def unsuppress(who: Identifier) -> Operation:
         kind=OpKind.UNSUPPRESS,
         summary=f"unsuppress {who.describe()} (the old profile does not come back)",
         subject=who,
-        request=PlannedRequest(method="POST", path=customer_path(who, "/unsuppress")),
+        request=derive_request(OpKind.UNSUPPRESS, who, None, None),
     )
 
 

@@ -15,6 +15,7 @@ Operation builders live in ``identity/operations.py``; this module holds the doc
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -22,22 +23,33 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
-from cio_tui.customerio.identifiers import Identifier, normalize_email
+from cio_tui.customerio.identifiers import Identifier, IdKind, normalize_email
 from cio_tui.customerio.models import Person
 from cio_tui.errors import UserError
 
 PLAN_VERSION = 1
+MAX_PLAN_BYTES = 64 * 1024 * 1024  # ~90,000 operations; a bigger file is refused before it is parsed
+MERGE_PATH = "/api/v1/merge_customers"
 
 
-def fingerprint(region: str, site_id: str) -> str:
-    """Workspace fingerprint: ``region + ':' + sha256(site_id)[:16]``.
+def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
+    """Workspace fingerprint: ``region + ':' + sha256(site_id)[:16]`` for the region's documented API hosts, and
+    a hash of the site id *and* the (track, app) origins for any other hosts (the sandbox, a served sandbox, a
+    proxy), so that two workspaces the keys actually reach never share a fingerprint, a data folder or a journal.
 
-    The same rule as ``Workspace.fingerprint`` (foundation); plans record it and the engine refuses a plan whose
-    fingerprint differs from the open workspace's. The site id itself never appears in a plan file.
+    Plans record it and the engine refuses a plan whose fingerprint differs from the open workspace's. The site id
+    itself never appears in a plan file.
     """
-    return f"{region}:{hashlib.sha256(site_id.encode()).hexdigest()[:16]}"
+    from cio_tui.regions import default_origins
+
+    material = site_id
+    if origins is not None:
+        track, app = (o.rstrip("/").lower() for o in origins)
+        if (track, app) != tuple(o.lower() for o in default_origins(region)):
+            material = "\n".join((site_id, track, app))
+    return f"{region}:{hashlib.sha256(material.encode()).hexdigest()[:16]}"
 
 
 class PlanError(UserError, ValueError):
@@ -54,6 +66,23 @@ class OpKind(StrEnum):
     UNSUPPRESS = "unsuppress"
     UNSUBSCRIBE = "unsubscribe"
     IDENTIFY = "identify"
+
+
+# Kinds whose request, sent twice, leaves the workspace as sending it once does (a PUT of a state; a delete or
+# suppression of one cio_id; an unsuppression). A merge is not: once its secondary is gone, the same request can
+# meet another person, so one whose outcome is unknown is resent only on the operator's explicit choice.
+IDEMPOTENT_KINDS = frozenset(
+    {
+        OpKind.ASSIGN_ID,
+        OpKind.CHANGE_ID,
+        OpKind.CHANGE_EMAIL,
+        OpKind.IDENTIFY,
+        OpKind.UNSUBSCRIBE,
+        OpKind.DELETE,
+        OpKind.SUPPRESS,
+        OpKind.UNSUPPRESS,
+    }
+)
 
 
 class PlanSource(StrEnum):
@@ -122,6 +151,70 @@ class PlannedRequest(_Model):
         return f"{self.method} {self.path}{body}"
 
 
+def customer_path(who: Identifier, suffix: str = "") -> str:
+    return f"/api/v1/customers/{who.path_segment()}{suffix}"
+
+
+# The request each kind sends, as (method, path suffix); merge has its own path and body.
+_KIND_REQUESTS: dict[OpKind, tuple[Literal["PUT", "POST", "DELETE"], str, bool]] = {
+    OpKind.ASSIGN_ID: ("PUT", "", True),
+    OpKind.CHANGE_ID: ("PUT", "", True),
+    OpKind.CHANGE_EMAIL: ("PUT", "", True),
+    OpKind.IDENTIFY: ("PUT", "", True),
+    OpKind.UNSUBSCRIBE: ("PUT", "", True),
+    OpKind.DELETE: ("DELETE", "", False),
+    OpKind.SUPPRESS: ("POST", "/suppress", False),
+    OpKind.UNSUPPRESS: ("POST", "/unsuppress", False),
+}
+
+
+def derive_request(
+    kind: OpKind, subject: Identifier, secondary: Identifier | None, attributes: dict[str, Any] | None
+) -> PlannedRequest:
+    """The one request an operation of ``kind`` on ``subject`` sends: the builders use it, and plan loading checks
+    every operation's ``request`` against it (a hand-edited plan cannot send something its review does not show).
+    Raises PlanError when the fields cannot make a request."""
+    if kind is OpKind.MERGE:
+        if secondary is None or attributes is not None:
+            raise PlanError("a merge names a secondary and has no attributes")
+        return PlannedRequest(
+            method="POST", path=MERGE_PATH, body={"primary": subject.body(), "secondary": secondary.body()}
+        )
+    method, suffix, has_body = _KIND_REQUESTS[kind]
+    if secondary is not None:
+        raise PlanError(f"a {kind.value} operation has no secondary person")
+    if has_body and not attributes:
+        raise PlanError(f"a {kind.value} operation needs attributes")
+    if not has_body and attributes is not None:
+        raise PlanError(f"a {kind.value} operation has no attributes")
+    if (kind is OpKind.UNSUPPRESS) == (subject.kind is IdKind.CIO_ID):
+        raise PlanError(f"a {kind.value} operation addresses the person by {subject.kind.value}, which it never does")
+    body = dict(attributes) if has_body and attributes else None
+    return PlannedRequest(method=method, path=customer_path(subject, suffix), body=body)
+
+
+def check_operation(op: Operation) -> None:
+    """Refuse an operation whose request is not the one its kind, subject and attributes produce, or whose subject
+    is not among the people it checks (the write must reach the person who was checked)."""
+    try:
+        expected = derive_request(op.kind, op.subject, op.secondary, op.attributes)
+    except (PlanError, ValueError) as exc:
+        raise PlanError(f"operation {op.op_id or '(new)'}: {exc}; make the plan again instead of editing it") from None
+    if op.request != expected:
+        raise PlanError(
+            f"operation {op.op_id or '(new)'}: its request `{op.request.line()}` is not the one its kind "
+            f"'{op.kind.value}', subject and attributes produce (`{expected.line()}`); the plan was edited. "
+            "Make the plan again instead of editing it"
+        )
+    checked = {s.cio_id for s in [*op.preconditions, *op.target]}
+    for who in (op.subject, op.secondary):
+        if who is not None and who.kind is IdKind.CIO_ID and who.value not in checked:
+            raise PlanError(
+                f"operation {op.op_id or '(new)'}: it writes to cio_{who.value}, whom it never checks; "
+                "the plan was edited. Make the plan again"
+            )
+
+
 class Loss(_Model):
     """Something the operation destroys or overwrites: a sentence and the values concerned."""
 
@@ -174,8 +267,12 @@ class PlanSummary(_Model):
 
 
 class Plan(_Model):
+    """``plan_id`` is the digest of the content; ``signature`` an HMAC of it with the workspace's plan key (see
+    ``identity/signing.py``), so a plan edited after it was made is recognised even when its plan_id was redone."""
+
     version: int = PLAN_VERSION
-    plan_id: str = ""
+    plan_id: str
+    signature: str = ""
     workspace_fingerprint: str
     workspace_name: str
     created_at: datetime
@@ -184,7 +281,7 @@ class Plan(_Model):
     operations: list[Operation] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _check(self) -> Plan:
+    def _check(self, info: ValidationInfo) -> Plan:
         if self.version != PLAN_VERSION:
             raise PlanError(
                 f"this plan is version {self.version}; this cio-tui reads version {PLAN_VERSION}. "
@@ -193,10 +290,14 @@ class Plan(_Model):
         ids = [op.op_id for op in self.operations]
         if len(set(ids)) != len(ids):
             raise PlanError("the plan has two operations with the same op_id; make the plan again")
+        for op in self.operations:
+            check_operation(op)
         digest = self.content_digest()
-        if not self.plan_id:
+        if info.context and info.context.get("new"):
             object.__setattr__(self, "plan_id", digest)
-        elif self.plan_id != digest:
+        elif not self.plan_id:
+            raise PlanError("the plan has no plan_id; it was not made by cio-tui or was edited. Make the plan again")
+        elif not hmac.compare_digest(self.plan_id, digest):
             raise PlanError(
                 "the plan file was changed after it was made (its content no longer matches its plan_id); "
                 "make the plan again instead of editing it"
@@ -204,7 +305,7 @@ class Plan(_Model):
         return self
 
     def content_digest(self) -> str:
-        data = self.model_dump(mode="json", exclude={"plan_id"})
+        data = self.model_dump(mode="json", exclude={"plan_id", "signature"})
         raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -224,13 +325,17 @@ class Plan(_Model):
             op if op.op_id else op.model_copy(update={"op_id": f"op-{i:05d}"})
             for i, op in enumerate(operations, start=1)
         ]
-        return cls(
-            workspace_fingerprint=workspace_fingerprint,
-            workspace_name=workspace_name,
-            created_at=(created_at or datetime.now(UTC)).replace(microsecond=0),
-            source=str(source),
-            description=description,
-            operations=operations,
+        return cls.model_validate(
+            {
+                "plan_id": "",
+                "workspace_fingerprint": workspace_fingerprint,
+                "workspace_name": workspace_name,
+                "created_at": (created_at or datetime.now(UTC)).replace(microsecond=0),
+                "source": str(source),
+                "description": description,
+                "operations": operations,
+            },
+            context={"new": True},
         )
 
     def summary(self) -> PlanSummary:
@@ -254,7 +359,9 @@ class Plan(_Model):
         return self.model_dump_json(indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> Plan:
+    def from_json(cls, text: str | bytes, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
+        if len(text) > max_bytes:
+            raise PlanError(_too_big(len(text), max_bytes))
         try:
             return cls.model_validate_json(text)
         except PlanError:
@@ -268,28 +375,59 @@ class Plan(_Model):
             raise PlanError(f"not a valid cio-tui plan ({where}: {first.get('msg')})") from None
 
 
-def save_plan(plan: Plan, path: str | Path) -> Path:
-    """Write the plan as JSON (atomically: a temp file renamed over the target)."""
+def _too_big(size: int, limit: int) -> str:
+    return (
+        f"the plan is {size / 1e6:.1f} MB; cio-tui reads plans up to {limit / 1e6:.0f} MB. "
+        "Make smaller plans (for example from a part of the CSV) and apply them one after the other"
+    )
+
+
+def save_plan(plan: Plan, path: str | Path, *, key: bytes | None = None) -> Path:
+    """Write the plan as JSON, owner-only (0600), atomically (a temp file renamed over the target), signed with
+    ``key`` (the workspace's plan key, ``Workspace.plan_key()``) so that ``apply`` can tell it was not edited."""
+    from cio_tui.private_files import write_private
+
+    if key is not None:
+        from cio_tui.identity.signing import sign_plan
+
+        plan = sign_plan(plan, key)
+
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(plan.to_json(), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    if not path.parent.is_dir():
+        raise PlanError(f"cannot write the plan to {path}: the folder {path.parent} does not exist; create it first")
+    return write_private(path, plan.to_json())
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            size = fh.seek(0, 2)
+            if size > max_bytes:  # refused before reading it: a huge file must not be parsed whole
+                raise PlanError(_too_big(size, max_bytes))
+            fh.seek(0)
+            raw = fh.read()
     except FileNotFoundError:
         raise PlanError(f"no plan file at {path}; make one with `cio-tui plan ...`") from None
+    except IsADirectoryError:
+        raise PlanError(f"{path} is a folder, not a plan file") from None
     except OSError as exc:
         raise PlanError(f"cannot read the plan file {path}: {exc.strerror}") from None
-    return Plan.from_json(text)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"the plan file {path} is not UTF-8 (byte {exc.start}); it is not a cio-tui plan") from None
+    return Plan.from_json(text, max_bytes=max_bytes)
 
 
 __all__ = [
+    "IDEMPOTENT_KINDS",
+    "MAX_PLAN_BYTES",
+    "MERGE_PATH",
     "PLAN_VERSION",
+    "check_operation",
+    "customer_path",
+    "derive_request",
     "Loss",
     "OpKind",
     "Operation",

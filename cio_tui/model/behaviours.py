@@ -88,8 +88,8 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
        _TRACK + "identify", "confirmed", "default off and the conflict outcome are assumed"),
     _b("two_people", "Identify", "Path and body name two people",
        "200; the path person gets the call's other attributes, the body identifier is not set, and a "
-       "`failed_attribute_change` (with `conflicting_cio_id`) is recorded on it", _TRACK + "identify", "confirmed",
-       "that the other attributes are still applied is assumed"),
+       "`failed_attribute_change` (with `conflicting_cio_id`) is recorded on it", _TRACK + "identify", "assumed",
+       "200 and the failure are documented; that the other attributes are still applied is assumed"),
     _b("email_holder_has_id", "Identify", "New id + the email of a person who has another id",
        "a failed attribute change on the email holder; nobody is created", _TRACK + "identify", "assumed"),
     _b("auto_merge", "Identify", "Auto-merge",
@@ -176,7 +176,8 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     _b("v2_batch", "Track v2", "`POST /api/v2/batch`",
        "each operation on its own; 200 `{}`, or 207 listing `batch_index` failures (the others applied)",
        _TRACK + "batch", "confirmed"),
-    _b("v2_identify_like_v1", "Track v2", "v2 identify", "resolves like v1 with the identifier as the path",
+    _b("v2_identify_like_v1", "Track v2", "v2 identify resolves like v1",
+       "resolves like v1 with the identifier as the path",
        _TRACK + "entity", "assumed"),
     _b("size_limits", "Limits", "Size limits",
        "400 for an id over 150 bytes, attribute names over 150 or values over 1000 bytes, over 300 attributes, "

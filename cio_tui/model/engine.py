@@ -27,6 +27,8 @@ from cio_tui.model.validation import (
     parse_path,
 )
 
+APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``uses``: the item's record is closed)
+
 
 @dataclass
 class Result:
@@ -110,6 +112,9 @@ class Engine:
         if route == "batch":
             return self._batch(body)
         if route == "entity":
+            if len(json.dumps(body, separators=(",", ":")).encode()) >= MAX_ENTITY_BYTES:
+                exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
+                return self._refused(exc, v2=True)
             return self._one(lambda: self._operation(body), v2=True)
         return self._one(lambda: self._v1(route, segs, body), merge=route == "merge")
 
@@ -169,13 +174,15 @@ class Engine:
         records: list[OpRecord] = []
         for index, op in enumerate(ops):
             try:
-                if len(json.dumps(op).encode()) > MAX_ENTITY_BYTES:
+                if len(json.dumps(op, separators=(",", ":")).encode()) > MAX_ENTITY_BYTES:
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 records.append(self._run(lambda op=op: self._operation(op)))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
                 records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
-        self.ops.uses("v2_batch")
+        for rec in records:
+            if "v2_batch" not in rec.behaviours:
+                rec.behaviours.append("v2_batch")
         if errors:
             return Result(207, {"errors": errors}, records)
         return Result(200, {}, records)

@@ -18,7 +18,8 @@ class MemoryStorage:
         self.people: dict[str, Person] = {}  # cio_id -> person (the stored version; reads return copies)
         self._index: dict[tuple[str, str], list[str]] = {}  # (kind, value) -> cio_ids, oldest first
         self._keys: dict[str, list[tuple[str, str]]] = {}  # cio_id -> its index keys
-        self._next = 1
+        self._next = 1  # the next pk (unique; orders people created in the same second)
+        self._named = 0  # the number in the next new person's cio_id
         self._prefix = cio_prefix
         self.activities: dict[str, list[tuple[int, str, str | None, int, dict[str, Any]]]] = {}
         self.event_ids: set[str] = set()
@@ -93,11 +94,11 @@ class MemoryStorage:
     ) -> Person:
         pk = self._next
         self._next += 1
-        cio_id = f"{self._prefix}{pk}"
+        self._named += 1
+        cio_id = f"{self._prefix}{self._named}"
         while cio_id in self.people:
-            pk = self._next
-            self._next += 1
-            cio_id = f"{self._prefix}{pk}"
+            self._named += 1
+            cio_id = f"{self._prefix}{self._named}"
         p = Person(pk, cio_id, id, email, created_at, created_at, unsubscribed, dict(attrs), phone)
         self.people[cio_id] = p
         self._reindex(p)

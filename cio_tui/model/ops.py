@@ -91,6 +91,7 @@ class Ops:
             p = self.store.by_cio(who.value)
             return [p] if p else []
         if who.kind == "email":
+            self.uses("email_case")
             return self.store.by_email(who.value)
         if who.kind == "phone":
             return self.store.by_phone(who.value)

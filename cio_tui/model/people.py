@@ -45,6 +45,9 @@ class PeopleOps(Ops):
             self.uses("anonymous_identifier")
             body.setdefault("anonymous_id", who.value)
             if new_email is None:
+                if raw_email is not None and not s.email_is_identifier:
+                    self.detail("In an id-only workspace email is not an identifier: it cannot name the person, "
+                                "so the call changes nobody.")
                 self.outcome("anonymous_identify", anonymous_id=who.value)
                 return
             who, new_email = Ident("email", new_email), None
@@ -320,7 +323,9 @@ class PeopleOps(Ops):
         """Free the identifiers; the profile is not restored."""
         self.uses("unsuppress")
         freed = self.store.unsuppress(who.kind, who.value)
-        self.outcome("unsuppresses" if freed else "unsuppresses_no_person", identifier=f"{who.kind} {who.value}")
+        holder = None if freed else self.resolve(who)
+        kind = "unsuppresses" if freed else ("not_suppressed" if holder else "unsuppresses_no_person")
+        self.outcome(kind, *(((holder, "not suppressed"),) if holder else ()), identifier=f"{who.kind} {who.value}")
 
     def relate_all(self, p: Person, rels: Any) -> None:
         """Relate ``p`` to the listed objects (``events.ActivityOps`` implements it)."""

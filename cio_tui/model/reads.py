@@ -9,6 +9,8 @@ from cio_tui.model.person import Person, Storage
 from cio_tui.model.settings import WorkspaceSettings
 from cio_tui.model.validation import Ident, InvalidRequest, as_string
 
+APPLIES = ("app_by_email", "app_attributes")  # the behaviour rows these reads implement
+
 
 def id_type_of(raw: str | None, settings: WorkspaceSettings) -> str:
     """``id_type``: ``id`` (the default), ``email``, ``cio_id``, ``phone``; 400 for one the workspace lacks."""

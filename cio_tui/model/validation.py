@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+APPLIES = ("size_limits",)  # the behaviour row these limits implement
+
 MAX_ID_BYTES = 150
 MAX_ATTR_NAME_BYTES = 150
 MAX_ATTR_VALUE_BYTES = 1000
@@ -87,7 +89,7 @@ def one_identifier(
     if kind not in ("id", "email", "cio_id"):
         raise InvalidRequest(f"{where}: unknown identifier type '{kind}'", where)
     if kind == "email" and not email_is_identifier:
-        raise InvalidRequest(f"{where}: email is not an identifier in an ID-only workspace; use id or cio_id", where)
+        raise InvalidRequest(f"{where}: in an id-only workspace email is not an identifier; use id or cio_id", where)
     if not isinstance(value, str | int) or str(value) == "":
         raise InvalidRequest(f"{where}.{kind} must be a non-empty string", where)
     value = str(value)

@@ -1,1 +1,1 @@
-"""sandbox layer (see DESIGN.md section 2)."""
+"""The sandbox: the engine (``cio_tui.model``) served over HTTP on a SQLite workspace, and its tooling."""

@@ -27,6 +27,7 @@ from cio_tui.sandbox.routing import Ctx, Router, json_response, raw_segments
 from cio_tui.sandbox.segment_app import segment_mount
 from cio_tui.sandbox.settings import SandboxSettings, WorkspaceFlags
 from cio_tui.sandbox.store import Store
+from cio_tui.sandbox.visibility import VisibilityLag
 
 ENVIRONMENT_ID = 90210
 FLAG_KEYS = (
@@ -50,6 +51,7 @@ class Sandbox:
         self.engine = Engine(self.store, self.flags, self.clock)
         self.limits = RateLimits(settings.track_rps, settings.app_rps)
         self.faults = FaultInjector(settings.fault_rate, settings.fault_seed)
+        self.visibility = VisibilityLag(self.store, self.engine, settings.visibility_lag)
         self.environment_id = int(self.store.get_meta("environment_id", str(ENVIRONMENT_ID)) or ENVIRONMENT_ID)
         self.workspace_name = self.store.get_meta("workspace_name") or settings.workspace_name
         self.router = Router()
@@ -131,6 +133,7 @@ class Gate:
             return
         api = api_of(scope["path"])
         settings = self.sb.settings
+        self.sb.visibility.flush_due()  # writes whose lag is over are visible to this request
         if api is not None and settings.latency_ms > 0:
             await asyncio.sleep(settings.latency_ms / 1000)
         if api is not None:

@@ -122,7 +122,8 @@ async def search_people(ctx: Ctx) -> Response:
         raise InvalidRequest("the body needs a filter", "filter")
     limit = _limit(ctx, 50, MAX_SEARCH_LIMIT)
     predicate = search.compile_filter(body["filter"], ctx.sb.store)
-    people, nxt = search.search_page(ctx.sb.store, predicate, ctx.query("start"), limit)
+    emails = search.email_values(body["filter"])
+    people, nxt = search.search_page(ctx.sb.store, predicate, ctx.query("start"), limit, emails=emails)
     return json_response({"identifiers": [ref(p) for p in people], "ids": [p.id or "" for p in people], "next": nxt})
 
 

@@ -85,6 +85,7 @@ def serve(
     server = _server(db_path, settings, log_level)
     echo(banner(f"http://{shown}:{port}", db_path))
     server.run(sockets=[sock])
+    server.config.app.state.sandbox.visibility.flush_due(everything=True)  # accepted writes are not lost
     echo("Sandbox stopped.")
 
 
@@ -112,6 +113,7 @@ class ServerThread:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(5)
+        self.app.state.sandbox.visibility.flush_due(everything=True)  # accepted writes are not lost
         self.app.state.sandbox.store.close()
         self.sock.close()
 

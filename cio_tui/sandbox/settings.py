@@ -30,6 +30,7 @@ class SandboxSettings:
     fault_rate: float = 0.0  # share of requests that fail (0..1)
     fault_seed: int = 0
     latency_ms: float = 0.0
+    visibility_lag: float = 0.0  # seconds before reads see an accepted Track write (0 = at once); visibility.py
     clock: Callable[[], int] = field(default=wall_clock)
     workspace_name: str = "Sandbox workspace"
 

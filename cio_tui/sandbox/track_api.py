@@ -25,7 +25,7 @@ async def engine_route(ctx: Ctx) -> Response:
     path = raw_path.split(b"?", 1)[0].decode("latin-1")
     body = await ctx.body_bytes()
     with ctx.sb.store.lock:
-        result = ctx.sb.engine.execute_raw(ctx.request.method, path, body)
+        result = ctx.sb.visibility.execute(ctx.request.method, path, body)  # applied now, or after the lag
     ctx.sb.after_write()
     return json_response(result.body, result.status)
 

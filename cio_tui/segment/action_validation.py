@@ -129,27 +129,48 @@ def _field_errors(field: Field, value: Any) -> list[str]:
     return errors
 
 
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "object": (dict,), "boolean": (bool,),
+                                              "number": (int, float)}  # fmt: skip
+_PLANS: dict[int, tuple[list[Field], dict[str, tuple[Field, tuple[str, ...], tuple[type, ...], bool]]]] = {}
+
+
+def _plan(fields: list[Field]) -> dict[str, tuple[Field, tuple[str, ...], tuple[type, ...], bool]]:
+    """Per field: the field, its schema types, the Python types that need no coercion, whether it has checks."""
+    cached = _PLANS.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        plan = {}
+        for f in fields:
+            kinds = _SCHEMA_TYPES.get(f.type, (f.type,))
+            plain = tuple(t for k in kinds for t in _PYTHON_TYPES.get(k, ()))
+            checks = bool(f.choices) or f.type == "datetime" or f.minimum is not None or f.maximum is not None
+            plan[f.name] = (f, kinds, plain, checks)
+        cached = (fields, plan)
+        _PLANS[id(fields)] = cached
+    return cached[1]
+
+
 def validate_payload(fields: list[Field], mapped: dict[str, Any], *, single: bool) -> tuple[dict[str, Any], list[str]]:
     """The payload the action receives (empty values removed, types coerced) and every validation error."""
-    by_name = {f.name: f for f in fields}
+    plan = _plan(fields)
     payload: dict[str, Any] = {}
+    errors: list[str] = []
+    slow: list[str] = []
     for key, value in mapped.items():
-        field = by_name.get(key)
-        if field is None:  # ajv removeAdditional: a setting that is not a field of the action is dropped
+        entry = plan.get(key)
+        if entry is None:  # ajv removeAdditional: a setting that is not a field of the action is dropped
             continue
-        kinds = _SCHEMA_TYPES.get(field.type, (field.type,))
-        if value is None or (value == "" and "string" not in kinds):
-            continue
-        if value == "" and single:
+        field, kinds, plain, checks = entry
+        if value is None or (value == "" and ("string" not in kinds or single)):
             continue
         payload[key] = value
-    errors = [
-        f"The root value is missing the required field '{f.name}'."
-        for f in fields
-        if f.required and f.name not in payload
-    ]
-    for key in list(payload):
-        field = by_name[key]
-        payload[key] = _coerce(payload[key], _SCHEMA_TYPES.get(field.type, (field.type,)))
+        # bool is an int in Python: a boolean in a number field still goes through coercion
+        if checks or not isinstance(value, plain) or (isinstance(value, bool) and bool not in plain):
+            slow.append(key)
+    for f in fields:
+        if f.required and f.name not in payload:
+            errors.append(f"The root value is missing the required field '{f.name}'.")
+    for key in slow:
+        field, kinds, _plain, _checks = plan[key]
+        payload[key] = _coerce(payload[key], kinds)
         errors += _field_errors(field, payload[key])
     return payload, errors

@@ -48,17 +48,23 @@ class ActionsResult:
 
 
 def actions_for(
-    call: SegmentCall, *, single: bool = True, subscriptions: SubscriptionSet | None = None
+    call: SegmentCall, *, single: bool = True, subscriptions: SubscriptionSet | None = None, notes: bool = True
 ) -> ActionsResult:
-    """What the Actions destination sends for ``call``: default presets, or the operator's ``subscriptions``."""
+    """What the Actions destination sends for ``call``: default presets, or the operator's ``subscriptions``.
+
+    ``notes=False`` skips noting timestamp conversions (the preview's warnings need them, a replay does not)."""
     message = call.to_message()
     if subscriptions is None:
         slug = preset_for(call)
-        result = ActionsResult(preset=slug)
+        result = ActionsResult(preset=slug, conversions=ConversionReport(quiet=not notes))
         _run(result, slug, message, single=single)
         return result
     matched = subscriptions.matching(message)
-    result = ActionsResult(preset=matched[0].action_slug if matched else "", fired=[s.name for s in matched])
+    result = ActionsResult(
+        preset=matched[0].action_slug if matched else "",
+        fired=[s.name for s in matched],
+        conversions=ConversionReport(quiet=not notes),
+    )
     for sub in matched:
         _run(result, sub.action_slug, message, single=single and not sub.batching, subscription=sub)
     return result
@@ -88,13 +94,16 @@ def _run(
     if slug == "reportDeliveryEvent":
         body = _delivery_metrics(payload)
         result.requests.append(
-            ActionRequest(action=slug, subscription=name, method="POST", path=TRACK_V1_METRICS, body=body)
+            ActionRequest.model_construct(
+                action=slug, subscription=name, method="POST", path=TRACK_V1_METRICS, body=body
+            )
         )
         return
     type_, action, mapped = _MAPPERS[slug](payload, result.conversions)
     body = build_payload(type_, action, mapped, result.conversions)
     result.requests.append(
-        ActionRequest(action=slug, subscription=name, method="POST", path=TRACK_V2_ENTITY, body=body)
+        # built from known-good values on every call of a replay: no validation to pay for
+        ActionRequest.model_construct(action=slug, subscription=name, method="POST", path=TRACK_V2_ENTITY, body=body)
     )
 
 
@@ -106,7 +115,7 @@ Mapped = tuple[str, str, dict[str, Any]]
 def _person(payload: dict[str, Any], _: ConversionReport) -> Mapped:
     rest = dict(payload)
     person_id = rest.pop("id", None)
-    attributes = rest.pop("custom_attributes", None) or {}
+    attributes = dict(rest.pop("custom_attributes", None) or {})  # a copy: the mapping may point into the message
     relationship = rest.pop("relationship_attributes", None)
     created_at = rest.pop("created_at", None)
     group_id = rest.pop("group_id", None)
@@ -180,6 +189,7 @@ def _object(payload: dict[str, Any], report: ConversionReport) -> Mapped:
     rest = dict(payload)
     object_id, convert = rest.pop("id"), rest.pop("convert_timestamp", True)
     attributes, relationship = rest.pop("custom_attributes", None), rest.pop("relationship_attributes", None)
+    attributes = dict(attributes) if isinstance(attributes, dict) else attributes  # never edit the message itself
     user_id, anonymous_id = rest.pop("user_id", None), rest.pop("anonymous_id", None)
     object_type_id = rest.pop("object_type_id", None)
     body: dict[str, Any] = {
@@ -219,7 +229,7 @@ def _content(payload: dict[str, Any], _: ConversionReport) -> Mapped:
     rest = dict(payload)
     action_type, data = rest.pop("actionType"), rest.pop("data", None)
     if isinstance(data, dict):
-        data.pop("actionType", None)
+        data = {k: v for k, v in data.items() if k != "actionType"}
     return "person", action_type, {**rest, "name": action_type, "attributes": data}
 
 

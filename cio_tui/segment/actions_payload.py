@@ -12,7 +12,7 @@ from typing import Any
 
 from cio_tui.segment.action_fields import NO_DEFAULT, Field
 from cio_tui.segment.action_validation import validate_payload
-from cio_tui.segment.mapping_kit import resolve
+from cio_tui.segment.mapping_kit import compile_mapping
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
 
 # ajv-formats "full" email format, used by resolveIdentifiers to tell an email-shaped person_id.
@@ -32,9 +32,21 @@ def resolve_fields(
     default mapping applies, as a Quick Setup preset does. Raises ``MappingError`` for a mapping mapping-kit refuses.
     """
     if mapping is None:
-        mapping = {f.name: f.default for f in fields if f.default is not NO_DEFAULT}
-    resolved = resolve(mapping, message)
+        mapping = _defaults(fields)
+    resolved = compile_mapping(mapping)(message)
     return validate_payload(fields, resolved if isinstance(resolved, dict) else {}, single=single)
+
+
+_DEFAULTS: dict[int, tuple[list[Field], dict[str, Any]]] = {}
+
+
+def _defaults(fields: list[Field]) -> dict[str, Any]:
+    """Every field's default mapping, built once per action (the compiled mapping is cached by identity)."""
+    cached = _DEFAULTS.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        cached = (fields, {f.name: f.default for f in fields if f.default is not NO_DEFAULT})
+        _DEFAULTS[id(fields)] = cached
+    return cached[1]
 
 
 def is_email(value: Any) -> bool:

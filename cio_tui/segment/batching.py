@@ -8,7 +8,8 @@ never reach Customer.io: each gets its own 400 (``PAYLOAD_VALIDATION_FAILED``) i
 Customer.io answers a batch with some failing items with 207 and ``{"errors": [{"batch_index", "reason", "field",
 "message"}]}``; Segment marks each such event failed with status 400 (the response was 2xx) and the item's
 ``message`` (else its ``reason``), the others succeeded (``parseResponse`` in the destination's ``utils.ts``).
-``ItemCheck`` is the seam that predicts which items Customer.io refuses.
+``BatchCheck`` predicts Customer.io's answer to a batch body (``model_batch_check``: the model of Customer.io on an
+empty what-if workspace, so only refusals of the body itself show, not those that depend on who exists).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any
 from cio_tui.segment.subscriptions import SubscriptionSet
 from cio_tui.segment.wire import TRACK_V2_BATCH, TRACK_V2_ENTITY, ActionError, ActionRequest
 
-# body -> (reason, field, message) when Customer.io would refuse that operation, else None
-ItemCheck = Callable[[dict[str, Any]], "tuple[str, str | None, str] | None"]
+# a batch body -> (status, response body) as Customer.io would answer it
+BatchCheck = Callable[[dict[str, Any]], "tuple[int, Any]"]
 
 
 @dataclass
@@ -85,7 +86,7 @@ class Batch:
 def plan_batches(
     per_call: list[tuple[list[ActionRequest], list[ActionError]]],
     subscriptions: SubscriptionSet,
-    check: ItemCheck | None = None,
+    check: BatchCheck | None = None,
 ) -> list[Batch]:
     """The batch requests of the batching subscriptions for the calls in order (``per_call[i]`` = call i + 1)."""
     batches: list[Batch] = []
@@ -107,14 +108,35 @@ def plan_batches(
                 batch = Batch(sub.name, sub.action_slug, [c for c, _ in chunk], [b for _, b in chunk])
                 if first:
                     batch.rejected, first = rejected, False
-                for index, (number, body) in enumerate(chunk):
-                    refused = check(body) if check is not None else None
-                    if refused is not None:
-                        batch.errors.append(BatchItemError(index, number, *refused))
+                if check is not None:
+                    batch.errors = _item_errors(batch, *check({"batch": batch.bodies}))
                 batches.append(batch)
         if first and rejected:  # every event failed validation: no request is sent, only Segment's 400s
             batches.append(Batch(sub.name, sub.action_slug, [], [], rejected=rejected))
     return batches
+
+
+def _item_errors(batch: Batch, status: int, response: Any) -> list[BatchItemError]:
+    if status != 207 or not isinstance(response, dict):
+        return []
+    out: list[BatchItemError] = []
+    for item in response.get("errors") or []:
+        index = item.get("batch_index") if isinstance(item, dict) else None
+        if isinstance(index, int) and 0 <= index < len(batch.calls):
+            reason, where = str(item.get("reason") or ""), item.get("field")
+            out.append(BatchItemError(index, batch.calls[index], reason, where, str(item.get("message") or "")))
+    return out
+
+
+def model_batch_check(settings: Any = None) -> BatchCheck:
+    """Customer.io's answer to a batch body, from the model of Customer.io on an empty what-if workspace."""
+    from cio_tui.model import Engine, MemoryStorage
+
+    def check(body: dict[str, Any]) -> tuple[int, Any]:
+        result = Engine(MemoryStorage(), settings, clock=lambda: 0).execute("POST", TRACK_V2_BATCH, body)
+        return result.status, result.body
+
+    return check
 
 
 def segment_statuses(batch: Batch, status: int, response: dict[str, Any] | None) -> list[tuple[int, int, str]]:

@@ -50,9 +50,9 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
             _w(
                 "classic_drops_anonymous",
                 f"Classic never delivered this anonymous {call.type}; Actions sends it with identifiers "
-                "{anonymous_id} (a new data flow, §5).",
+                "{anonymous_id} (a new data flow).",
                 "Decide whether you want anonymous data; turn on anonymous event merging in Customer.io, or add a "
-                "'userId exists' condition to the preset's trigger (§7 step 8).",
+                "'userId exists' condition to the preset's trigger.",
             )
         )
     first_ids = (actions.requests[0].body.get("identifiers") or {}) if sent else {}
@@ -61,7 +61,7 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
             _w(
                 "anonymous_identify_unconfirmed",
                 "This identify has only an anonymousId: Actions sends identifiers {anonymous_id}, and whether "
-                "Customer.io accepts it (4xx, or an anonymous profile) is unconfirmed (§5, §8.3).",
+                "Customer.io accepts it (4xx, or an anonymous profile) is unconfirmed.",
                 "Identify people with a userId (or traits.email); test one such call in a dev workspace first.",
             )
         )
@@ -70,8 +70,8 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
             _w(
                 "alias_merges",
                 f"Classic ignored alias; Actions merges '{call.previousId}' into '{call.userId}' and DELETES the "
-                "secondary person permanently (§5 'alias').",
-                "Disable the Merge People preset unless you want merges; both people must already exist (§7 step 3).",
+                "secondary person permanently.",
+                "Disable the Merge People preset unless you want merges; both people must already exist.",
             )
         )
     if isinstance(call, TrackCall) and call.event in RESERVED_EVENTS:
@@ -80,9 +80,9 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
         out.append(
             _w(
                 "reserved_event",
-                f"'{call.event}' is a reserved name: Actions runs {target} instead of logging an event (§3).{extra}",
+                f"'{call.event}' is a reserved name: Actions runs {target} instead of logging an event.{extra}",
                 "Rename the event in your tracking plan or exclude it from that preset's trigger, unless this "
-                "behaviour is wanted (§7 step 4).",
+                "behaviour is wanted.",
             )
         )
     for error in actions.errors:
@@ -103,7 +103,7 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
         out.append(
             _w(
                 "unsubscribes",
-                "traits.unsubscribed is true: both destinations unsubscribe this person from marketing messages (§4).",
+                "traits.unsubscribed is true: both destinations unsubscribe this person from marketing messages.",
                 "Make sure the trait is intended; the preview cannot undo an unsubscribe.",
             )
         )
@@ -115,9 +115,8 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
                 _w(
                     "group_traits_ignored",
                     f"Actions keeps only traits.objectAttributes on the object; these traits are ignored: "
-                    f"{', '.join(ignored)} (§5 'group').",
-                    "Send object attributes under traits.objectAttributes, or remap custom_attributes to $.traits "
-                    "(§7 step 9).",
+                    f"{', '.join(ignored)}.",
+                    "Send object attributes under traits.objectAttributes, or remap custom_attributes to $.traits.",
                 )
             )
     out += _anonymous_attribute(call, actions)
@@ -135,9 +134,8 @@ def _naming(call: SegmentCall, classic: ClassicResult, actions: ActionsResult) -
             return [
                 _w(
                     "page_name_changes",
-                    f"The page activity is named '{old}' in classic and '{new}' (properties.url) in Actions "
-                    "(§5 'page').",
-                    "Update campaign triggers and segments that use page names, or map url <- $.name (§7 step 5).",
+                    f"The page activity is named '{old}' in classic and '{new}' (properties.url) in Actions.",
+                    "Update campaign triggers and segments that use page names, or map url <- $.name.",
                 )
             ]
         return []
@@ -145,9 +143,8 @@ def _naming(call: SegmentCall, classic: ClassicResult, actions: ActionsResult) -
     return [
         _w(
             "screen_name_changes",
-            f"Classic logged the event '{old}'; Actions sends a screen view named '{new}' (§5 'screen').",
-            "Update triggers and segments on 'Viewed ... Screen', or add a track mapping that rebuilds the old name "
-            "(§7 step 6).",
+            f"Classic logged the event '{old}'; Actions sends a screen view named '{new}'.",
+            "Update triggers and segments on 'Viewed ... Screen', or add a track mapping that rebuilds the old name.",
         )
     ]
 
@@ -163,7 +160,7 @@ def _identifiers(call: SegmentCall) -> list[PreviewWarning]:
                 _w(
                     "cio_id_user_id",
                     f"{name} '{value}' starts with cio_: Customer.io addresses the person by cio_id and an identify "
-                    "can change their id or email (§1 resolveIdentifiers).",
+                    "can change their id or email.",
                     "Only send cio_ ids on purpose (identifier changes); real user ids must not start with cio_.",
                 )
             )
@@ -172,7 +169,7 @@ def _identifiers(call: SegmentCall) -> list[PreviewWarning]:
                 _w(
                     "email_as_user_id",
                     f"{name} '{value}' is an email: Actions sends it as identifiers {{email}}, not as an id, so the "
-                    "person is found or created by email (§1 resolveIdentifiers).",
+                    "person is found or created by email.",
                     "Send the real user id as userId and the email as traits.email; fix existing email-as-id people "
                     "from the Identifiers screen.",
                 )
@@ -187,7 +184,7 @@ def _timestamps(call: SegmentCall, actions: ActionsResult) -> list[PreviewWarnin
         out.append(
             _w(
                 "timestamp_not_converted",
-                f"{skipped.path} = '{skipped.value}' stays a string in Actions ({skipped.reason}) (§1).",
+                f"{skipped.path} = '{skipped.value}' stays a string in Actions ({skipped.reason}).",
                 "Send dates as strict ISO-8601 (2024-01-31T12:00:00Z) or unix seconds if segments compare them "
                 "as dates.",
             )
@@ -200,7 +197,7 @@ def _timestamps(call: SegmentCall, actions: ActionsResult) -> list[PreviewWarnin
                 _w(
                     "timestamp_not_converted",
                     f'Numeric created_at {created} is coerced to the string "{created}" by the created_at field '
-                    "and left unconverted (§1 'ajv coerceTypes', prod parity unconfirmed).",
+                    "and left unconverted (prod parity unconfirmed).",
                     "Send created_at as an ISO-8601 string, or check the attribute type after a test event.",
                 )
             )
@@ -208,8 +205,7 @@ def _timestamps(call: SegmentCall, actions: ActionsResult) -> list[PreviewWarnin
             out.append(
                 _w(
                     "created_not_renamed",
-                    "Classic renamed traits.created to created_at; Actions keeps it as an attribute named 'created' "
-                    "(§5 'identify').",
+                    "Classic renamed traits.created to created_at; Actions keeps it as an attribute named 'created'.",
                     "Send createdAt or created_at instead, or map created_at <- $.traits.created.",
                 )
             )
@@ -218,7 +214,7 @@ def _timestamps(call: SegmentCall, actions: ActionsResult) -> list[PreviewWarnin
             _w(
                 "timestamp_offset_assumed_utc",
                 f"{', '.join(report.assumed_utc)} has no UTC offset: the destination parses it in its runtime's time "
-                "zone (unconfirmed); shown here as UTC (§1 caveats).",
+                "zone (unconfirmed); shown here as UTC.",
                 "Send timestamps with 'Z' or an explicit offset.",
             )
         )
@@ -235,7 +231,7 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
         if body.get("action") != "identify":
             explanation = (
                 f"Actions adds anonymous_id = '{value}' to the data of this identified person's {body.get('action')} "
-                "(classic never sent it, §2 trackEvent)."
+                "(classic never sent it)."
             )
             todo = (
                 "Expect anonymous_id in event data; ignore it in triggers and filters, or clear the anonymous_id "
@@ -243,17 +239,52 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
             )
         elif body.get("type") == "person":
             explanation = (
-                f"Actions adds the attribute anonymous_id = '{value}' to this identified person (classic never did, "
-                "§5 'identify')."
+                f"Actions adds the attribute anonymous_id = '{value}' to this identified person "
+                "(classic never did)."
             )
             todo = (
                 "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "
                 "activity. Remove the anonymous_id mapping if you do not want it."
             )
         elif body.get("type") == "object":
-            explanation = f"Actions stores anonymous_id = '{value}' as an OBJECT attribute (§5 'group')."
+            explanation = f"Actions stores anonymous_id = '{value}' as an OBJECT attribute."
             todo = "Clear the object's anonymous_id mapping if objects should not carry it."
         else:
             continue
         return [_w("anonymous_id_attribute", explanation, todo)]
+    return []
+
+
+OLD_TIMESTAMP_SECONDS = 86_400  # a v2 identify stamped over a day ago is a replay or a backfill
+
+
+def old_timestamp_warnings(actions: ActionsResult, now: int) -> list[PreviewWarning]:
+    """A v2 identify carrying an old ``timestamp`` (a replay or backfill): Customer.io is reported to ignore an
+    attribute update older than the person's last one (assumed; see docs/sandbox-fidelity.md)."""
+    for request in actions.requests:
+        body = request.body if isinstance(request.body, dict) else {}
+        stamp = body.get("timestamp")
+        if body.get("action") == "identify" and isinstance(stamp, int | float) and stamp < now - OLD_TIMESTAMP_SECONDS:
+            return [
+                _w(
+                    "old_timestamp",
+                    f"This identify carries timestamp {int(stamp)}, over a day old: Customer.io is reported to "
+                    "ignore an attribute update older than the person's last update (assumed).",
+                    "Replay or backfill in time order, or drop the timestamp so the update counts as now.",
+                )
+            ]
+    return []
+
+
+def timestamp_warnings(effects: list[Any]) -> list[PreviewWarning]:
+    """The what-if found an update older than the person's last one: it is ignored (assumed)."""
+    if any(getattr(e, "kind", "") == "update_ignored_older" for e in effects):
+        return [
+            _w(
+                "older_update_ignored",
+                "The identify's timestamp is older than the person's last update, so the update is ignored "
+                "(an operator-reported behaviour, assumed).",
+                "Send updates in time order, or send this one without a timestamp.",
+            )
+        ]
     return []

@@ -20,9 +20,9 @@ DEVICE_ADD_EVENTS = ("Application Installed", "Application Opened")
 DEVICE_DELETE_EVENTS = ("Application Uninstalled",)
 
 NOTE_TIMESTAMP = (
-    "Docs are silent on whether classic sends the call's timestamp or a dedupe id; none is shown (§4, §8.1)."
+    "Docs are silent on whether classic sends the call's timestamp or a dedupe id; none is shown."
 )
-NOTE_CLOUD_MODEL = "Classic cloud-mode code is private: this request is modelled from the docs (§4), unconfirmed."
+NOTE_CLOUD_MODEL = "Classic cloud-mode code is private: this request is modelled from the docs, unconfirmed."
 
 
 @dataclass
@@ -57,15 +57,15 @@ def _dropped(reason: str) -> ClassicResult:
 
 
 def _convert_dates(traits: dict[str, Any], notes: list[str]) -> dict[str, Any]:
-    """``convertToUnixTime``: device mode turns ISO strings into unix seconds ([AJS]); cloud rules are undocumented."""
+    """``convertToUnixTime``: device mode turns ISO strings into unix seconds; cloud rules are undocumented."""
     out: dict[str, Any] = {}
     for key, value in traits.items():
         parsed = parse_strict_iso(value) if isinstance(value, str) else None
         out[key] = parsed[0] if parsed else value
     if out != traits:
         notes.append(
-            "convertToUnixTime: top-level ISO date strings shown as unix seconds, as device mode does ([AJS]); "
-            "how cloud mode picks values (nested objects, other formats) is undocumented (§4, §8.1)."
+            "convertToUnixTime: top-level ISO date strings shown as unix seconds, as device mode does; "
+            "how cloud mode picks values (nested objects, other formats) is undocumented."
         )
     return out
 
@@ -78,26 +78,26 @@ def _identify(call: IdentifyCall, settings: ClassicSettings) -> ClassicResult:
         email = traits.get("email")
         if not isinstance(email, str) or not email:
             return _dropped(
-                "Classic drops an identify without a userId: device mode skips it ([AJS]) and cloud mode has no "
-                "documented anonymous identify (§4, §5 'identify with only anonymousId')."
+                "Classic drops an identify without a userId: device mode skips it and cloud mode has no "
+                "documented anonymous identify."
             )
         who = email
         notes.append(
-            "No userId: [CIO-classic] suggests an email-only identify works in cloud mode; shown addressed by the "
-            "email trait, unconfirmed (§5 'identify without userId')."
+            "No userId: Customer.io's classic destination page suggests an email-only identify works in cloud "
+            "mode; shown addressed by the email trait, unconfirmed."
         )
-    for old in ("created", "createdAt"):  # device mode renames both ([AJS]); §5 row 1
+    for old in ("created", "createdAt"):  # device mode renames both
         if old in traits and "created_at" not in traits:
             traits["created_at"] = traits.pop(old)
-            notes.append(f"traits.{old} renamed to created_at (documented for device mode [AJS]; cloud assumed).")
+            notes.append(f"traits.{old} renamed to created_at (documented for device mode; cloud assumed).")
         elif old in traits:
             traits.pop(old)
     if settings.convert_to_unix_time:
         traits = _convert_dates(traits, notes)
     if who.startswith("cio_"):
-        notes.append("userId starts with 'cio_': Customer.io reads the path as a cio_id and changes id/email (§4).")
+        notes.append("userId starts with 'cio_': Customer.io reads the path as a cio_id and changes id/email.")
     elif "@" in who:
-        notes.append("An email-shaped userId is read as an email by workspaces allowing email identifiers (§4).")
+        notes.append("An email-shaped userId is read as an email by workspaces allowing email identifiers.")
     notes += [NOTE_CLOUD_MODEL, NOTE_TIMESTAMP]
     return ClassicResult([HttpRequest(method="PUT", path=v1_customer_path(who), body=traits)], notes)
 
@@ -110,7 +110,7 @@ def _event(call: SegmentCall, name: str, data: dict[str, Any], extra: dict[str, 
 def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
     if not call.userId:
         return _dropped(
-            "Classic does not support anonymous events: a track without a userId is not sent ([CIO-old], §4)."
+            "Classic does not support anonymous events: a track without a userId is not sent."
         )
     event = call.event or ""
     context = call.context or {}
@@ -118,8 +118,8 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
     token = ctx_device.get("token")
     if event in DEVICE_ADD_EVENTS + DEVICE_DELETE_EVENTS:
         notes = [
-            f"'{event}' adds, refreshes or deletes the device from context.device.token ([SD:classic]); whether it "
-            "is also logged as a custom event is unknown (§4, §8.2)."
+            f"'{event}' adds, refreshes or deletes the device from context.device.token; whether it "
+            "is also logged as a custom event is unknown."
         ]
         if not token:
             return ClassicResult(notes=notes + ["No context.device.token: no device request is sent."])
@@ -134,7 +134,7 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
     notes = [NOTE_CLOUD_MODEL, NOTE_TIMESTAMP]
     if event in RESERVED_EVENTS:
         notes.insert(
-            0, f"'{event}' is an ordinary custom event in classic (inferred: no special handling is documented, §5)."
+            0, f"'{event}' is an ordinary custom event in classic (inferred: no special handling is documented)."
         )
     return ClassicResult([_event(call, event, dict(call.properties or {}))], notes)
 
@@ -143,13 +143,13 @@ def _page(call: PageCall, settings: ClassicSettings) -> ClassicResult:
     if not call.userId:
         return _dropped(
             "Classic does not link pages viewed before the first identify to a person; an anonymous page is not "
-            "sent (§4, §5 'page')."
+            "sent."
         )
     properties = dict(call.properties or {})
     name = call.name or properties.get("name") or properties.get("url") or ""
     notes = [
-        "Page View activity named after the page name, else the URL ([SD:classic]); sent as an event of type "
-        "'page' (presumed, §4).",
+        "Page View activity named after the page name, else the URL; sent as an event of type "
+        "'page' (presumed).",
         NOTE_CLOUD_MODEL,
         NOTE_TIMESTAMP,
     ]
@@ -158,11 +158,11 @@ def _page(call: PageCall, settings: ClassicSettings) -> ClassicResult:
 
 def _screen(call: ScreenCall, settings: ClassicSettings) -> ClassicResult:
     if not call.userId:
-        return _dropped("Classic does not support anonymous events: a screen without a userId is not sent (§4).")
-    name = f"Viewed {call.name or 'Undefined'} Screen"  # [SD:classic]
+        return _dropped("Classic does not support anonymous events: a screen without a userId is not sent.")
+    name = f"Viewed {call.name or 'Undefined'} Screen"
     notes = [
-        f"Screen calls become the custom event '{name}' ([SD:classic]); the catalog lists screen as unsupported, "
-        "so whether cloud mode sends it is unconfirmed (§4).",
+        f"Screen calls become the custom event '{name}'; the catalog lists screen as unsupported, "
+        "so whether cloud mode sends it is unconfirmed.",
         NOTE_CLOUD_MODEL,
     ]
     return ClassicResult([_event(call, name, dict(call.properties or {}))], notes)
@@ -171,9 +171,9 @@ def _screen(call: ScreenCall, settings: ClassicSettings) -> ClassicResult:
 def _group(call: GroupCall, settings: ClassicSettings) -> ClassicResult:
     return _dropped(
         "Classic cloud mode does not accept group calls (catalog). Web device mode re-identified the user with "
-        "traits prefixed 'Group ' (e.g. 'Group plan') ([AJS]); that is not shown here (§4)."
+        "traits prefixed 'Group ' (e.g. 'Group plan'); that is not shown here."
     )
 
 
 def _alias(call: AliasCall, settings: ClassicSettings) -> ClassicResult:
-    return _dropped("Classic ignores alias calls: nothing is sent ([CIO-old], [SD:catalog], §4).")
+    return _dropped("Classic ignores alias calls: nothing is sent.")

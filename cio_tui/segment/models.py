@@ -1,4 +1,4 @@
-"""Segment spec calls as typed models (reference/segment-destinations.md section 6, [SD:spec]).
+"""Segment spec calls as typed models (the Segment Spec: https://segment.com/docs/connections/spec/).
 
 Every call keeps unknown fields (``extra="allow"``): the destinations' mappings read paths such as
 ``$.context.device.token`` and an operator's message may carry fields we do not model.

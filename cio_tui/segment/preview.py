@@ -1,4 +1,4 @@
-"""Input call -> classic requests + notes, Actions requests + errors, diff, warnings, outcome (DESIGN section 5).
+"""Input call -> classic requests + notes, Actions requests + errors, diff, warnings, outcome (docs/preview.md).
 
 ``preview_text`` / ``preview_call`` are pure and offline; ``with_outcomes`` adds the read-only workspace prediction.
 ``PreviewResult.to_json`` is the exact shape ``cio-tui preview --json`` prints per result.
@@ -6,16 +6,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.segment.actions import ActionsResult, actions_for
-from cio_tui.segment.batching import Batch, ItemCheck, plan_batches
-from cio_tui.segment.checks import PreviewWarning, warnings_for
+from cio_tui.segment.batching import Batch, BatchCheck, plan_batches
+from cio_tui.segment.checks import PreviewWarning, old_timestamp_warnings, timestamp_warnings, warnings_for
 from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for
 from cio_tui.segment.diff import DiffEntry, diff_requests
 from cio_tui.segment.models import SegmentCall
-from cio_tui.segment.outcome import Outcome, PeopleLookup, WorkspaceSettings, predict_outcome
+from cio_tui.segment.outcome import Outcome, PeopleLookup, WhatIf, WorkspaceSettings, outcome_of
 from cio_tui.segment.parser import ParsedCall, parse_calls
 from cio_tui.segment.subscriptions import SubscriptionSet
 
@@ -64,7 +65,7 @@ def preview_call(
         classic=classic,
         actions=actions,
         diff=diff_requests(classic.requests, list(actions.requests)),
-        warnings=warnings_for(call, classic, actions),
+        warnings=warnings_for(call, classic, actions) + old_timestamp_warnings(actions, int(time.time())),
         parse_notes=list(parsed.notes) if parsed else [],
         line=parsed.line if parsed else 1,
     )
@@ -85,31 +86,19 @@ def preview_text(
 async def with_outcomes(
     results: list[PreviewResult], lookup: PeopleLookup, settings: WorkspaceSettings | None = None
 ) -> list[PreviewResult]:
-    """Fill ``outcome`` on every result from the workspace behind ``lookup`` (reads only)."""
-    created: dict[str, int] = {}  # "id u1" / "email a@b.c" -> number of the call that creates that person
+    """Fill ``outcome`` on every result: the engine runs the whole paste, in order, on one what-if copy of the
+    people its calls name (read through ``lookup``; nothing is written). Later calls see what earlier ones did."""
+    whatif = WhatIf(lookup, settings)
+    await whatif.load(r for result in results for r in result.actions.requests)
     for number, result in enumerate(results, 1):
-        result.outcome = await predict_outcome(list(result.actions.requests), lookup, settings)
-        for request, effect in zip(result.actions.requests, result.outcome.effects, strict=False):
-            key = _identifier_key(request.body)
-            if effect.kind == "creates_person" and key:
-                created.setdefault(key, number)
-            elif effect.kind == "event_creates_person" and key in created:
-                effect.kind = "event_on_new_person"
-                effect.summary = f"The {request.body.get('action')} lands on the person call {created[key]} creates."
-        result.outcome.summary = " ".join(e.summary for e in result.outcome.effects) or result.outcome.summary
+        effects = [e for r in result.actions.requests for e in whatif.run(r, r.action, number)]
+        result.outcome = outcome_of(effects)
+        result.warnings += timestamp_warnings(effects)
     return results
 
 
-def _identifier_key(body: Any) -> str | None:
-    ids = body.get("identifiers") if isinstance(body, dict) else None
-    if not isinstance(ids, dict) or len(ids) != 1:
-        return None
-    kind, value = next(iter(ids.items()))
-    return f"{kind} {str(value).lower() if kind == 'email' else value}" if kind in ("id", "email") else None
-
-
 def results_json(
-    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: ItemCheck | None = None
+    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, check: BatchCheck | None = None
 ) -> dict[str, Any]:
     """``{"results": [...]}``; with the operator's subscriptions also ``"subscriptions"`` and ``"batches"``."""
     out: dict[str, Any] = {"results": [r.to_json() for r in results]}
@@ -127,6 +116,6 @@ def results_json(
 
 
 def batches_for(
-    results: list[PreviewResult], subscriptions: SubscriptionSet, check: ItemCheck | None = None
+    results: list[PreviewResult], subscriptions: SubscriptionSet, check: BatchCheck | None = None
 ) -> list[Batch]:
     return plan_batches([(r.actions.requests, r.actions.errors) for r in results], subscriptions, check)

@@ -45,7 +45,7 @@ def v1_customer_path(identifier: str, *rest: str) -> str:
     """Track v1 ``/api/v1/customers/{identifier}[/rest...]``, each segment percent-encoded.
 
     The value goes in as the classic destination sends it (Customer.io decides the kind from its shape:
-    email-shaped -> email, ``cio_...`` -> cio_id; customerio-api.md section 2).
+    email-shaped -> email, ``cio_...`` -> cio_id; docs/reference/customerio-track.md).
     """
     segments = [quote(identifier, safe="")] + [quote(part, safe="") for part in rest]
     return "/api/v1/customers/" + "/".join(segments)

@@ -122,12 +122,9 @@ class AppServices:
         afterwards finds it seeded."""
         if self.settings is None:
             return False
-        from cio_tui.sandbox.embedded import ensure_seeded
-        from cio_tui.workspace import sandbox_db_path
+        from cio_tui.workspace import prepare_sandbox
 
-        path = sandbox_db_path(self.settings)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return ensure_seeded(path, progress=progress)
+        return prepare_sandbox(self.settings, progress)
 
     async def run_check(self, profile: Any, track_key: Any, app_key: Any) -> Any:
         check = self.check_profile

@@ -111,6 +111,19 @@ ADVICE: dict[str, Advice] = {
         "A date string without an offset is converted as if it were UTC (Segment's runtime may use another zone).",
         "Send dates with an explicit offset (Z or +hh:mm).",
     ),
+    "old_timestamp": Advice(
+        "Replayed or backfilled identifies carry old timestamps",
+        "medium",
+        "Customer.io is reported to ignore an attribute update whose timestamp is older than the person's last "
+        "update (assumed, see docs/sandbox-fidelity.md): a replay can silently change nothing.",
+        "Replay in time order, or send backfills without a timestamp.",
+    ),
+    "older_update_ignored": Advice(
+        "An update older than the person's last one is ignored",
+        "medium",
+        "The prediction found an identify older than the person's last update: it changes nothing (assumed).",
+        "Send updates in time order, or without a timestamp.",
+    ),
     "anonymous_id_attribute": Advice(
         "A new anonymous_id attribute",
         "low",

@@ -13,7 +13,7 @@ from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.walkthrough.calls import PreviewedCall
 from cio_tui.walkthrough.state import WalkthroughState
 
-# Quick Setup presets of the Actions destination, by action slug (reference: segment-destinations.md section 3).
+# Quick Setup presets of the Actions destination, by action slug (docs/reference/segment-actions.md).
 PRESETS: dict[str, str] = {
     "createUpdatePerson": "Create or Update Person",
     "trackEvent": "Track Event",

@@ -148,3 +148,28 @@ class PlanRecord(_Model):
     operations: int = 0
     created_at: datetime
     description: str = ""
+
+
+class RehearsalExample(_Model):
+    """One person a rehearsal found different: how to look them up in People and the call that did it."""
+
+    kind: str
+    who: str  # the label shown
+    lookup: str | None = None  # a cio_id of the workspace, else an id or an email
+    line: int | None = None  # the line of the traffic file with the first call that did it
+    file: str | None = None
+
+
+class RehearsalRecord(_Model):
+    """Step 4's rehearsal on real traffic: what the replay found and where its Markdown report is."""
+
+    traffic: str
+    taken_at: datetime
+    calls: int
+    malformed: int
+    people_differing: int
+    kinds: dict[str, int] = Field(default_factory=dict)
+    starting_people: int = 0
+    mappings: str = "default presets"
+    report_path: str | None = None
+    examples: list[RehearsalExample] = Field(default_factory=list)

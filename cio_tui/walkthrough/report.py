@@ -8,7 +8,7 @@ from datetime import datetime
 from cio_tui.walkthrough.behaviour import BehaviourChange
 from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.history import JournalSummary
-from cio_tui.walkthrough.models import AuditCounts
+from cio_tui.walkthrough.models import AuditCounts, RehearsalRecord
 from cio_tui.walkthrough.risks import open_risks
 from cio_tui.walkthrough.state import WalkthroughState
 from cio_tui.walkthrough.steps import STEPS
@@ -97,6 +97,7 @@ def build_report(
             out.append(f"  - e.g. {', '.join(ch.calls[:2])}: {ch.why}")
     else:
         out.append("None found (or no saved calls were reviewed).")
+    out += _rehearsal_lines(state.rehearsal)
     done = sum(1 for item in checklist if state.checklist.get(item.key))
     out += ["", "## Prepare Actions checklist", "", f"{done} of {len(checklist)} item(s) ticked."]
     out += [f"- [{'x' if state.checklist.get(it.key) else ' '}] {it.title}" for it in checklist]
@@ -126,3 +127,16 @@ def build_report(
     risks = open_risks(state, changes=changes, checklist=checklist, applied=journal.plans)
     out += [f"- **{r.level}**: {r.text}" for r in risks] or ["None."]
     return "\n".join(out) + "\n"
+
+
+def _rehearsal_lines(record: RehearsalRecord | None) -> list[str]:
+    """Step 4's rehearsal on real traffic, when one was run: the counts and where the full report is."""
+    if record is None:
+        return []
+    kinds = ", ".join(f"{kind} {count}" for kind, count in record.kinds.items() if count) or "no difference"
+    return [
+        "",
+        f"Rehearsal on traffic ({record.taken_at:%Y-%m-%d %H:%M} UTC, {record.traffic}): {record.calls} calls from "
+        f"{record.starting_people} people, {record.mappings}; **{record.people_differing} people end up "
+        f"different**: {kinds}. Full report: {record.report_path}.",
+    ]

@@ -25,6 +25,7 @@ from cio_tui.walkthrough.models import (
     CutoverChoice,
     IdentifierSettings,
     PlanRecord,
+    RehearsalRecord,
     VerifyResult,
 )
 from cio_tui.walkthrough.steps import STEPS, step_by_number
@@ -102,6 +103,7 @@ class WalkthroughState(BaseModel):
     identifier_settings: IdentifierSettings = Field(default_factory=IdentifierSettings)
     audit: AuditCounts | None = None
     reviewed_sets: list[str] = Field(default_factory=list)
+    rehearsal: RehearsalRecord | None = None
     checklist: dict[str, bool] = Field(default_factory=dict)
     cutover: CutoverChoice = Field(default_factory=CutoverChoice)
     verify: VerifyResult | None = None

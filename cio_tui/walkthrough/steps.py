@@ -75,7 +75,9 @@ STEPS: tuple[Step, ...] = (
         "Preview your app's real calls",
         "Paste the Segment calls your app really makes into Preview and save them as a set. The walkthrough lists "
         "every behaviour change the switch to Actions causes for those calls (pages named by URL, screens no longer "
-        "events, reserved event names that delete or suppress people, alias merging, anonymous events, ...).",
+        "events, reserved event names that delete or suppress people, alias merging, anonymous events, ...). Then "
+        "rehearse on traffic: replay a file of your real Segment calls through both destinations, from this "
+        "workspace's people, and see how many people would end up different, and how.",
         "At least one saved set of calls was reviewed and its behaviour changes acknowledged.",
         (AREA_PREVIEW,),
         "Preview calls",

@@ -21,7 +21,7 @@ from cio_tui.identity.leads import find_leads, plan_lead_conversion, read_id_row
 from cio_tui.sandbox.embedded import embedded_transport
 from cio_tui.workspace import open_workspace
 
-FAST = ApplyOptions.for_sandbox(verify_delays=())
+FAST = ApplyOptions.for_sandbox(visibility_window=0)
 
 
 class Crash(BaseException):

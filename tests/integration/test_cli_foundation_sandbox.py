@@ -108,11 +108,14 @@ def test_env_profile_apply_is_confirmed_with_the_site_id_not_the_word_env(sandbo
         monkeypatch.setenv(name, value)
     person = json.loads(invoke("person", "cio_a3000001", "--json").output)["person"]
     plan = Plan.create(
-        workspace_fingerprint=fingerprint_of("us", SANDBOX_SITE_ID), workspace_name="env", source="manual",
+        workspace_fingerprint=fingerprint_of("us", SANDBOX_SITE_ID, (sandbox_server, sandbox_server)),
+        workspace_name="env", source="manual",
         operations=[ops.change_identifiers(PersonRef(cio_id="a3000001", id=person["id"], email=person["email"]),
                                            new_id="typed-confirm-1")],
     )  # fmt: skip
-    save_plan(plan, tmp_path / "p.json")
+    from cio_tui.credentials import CredentialStore
+
+    save_plan(plan, tmp_path / "p.json", key=CredentialStore().plan_key(plan.workspace_fingerprint))  # this session
     refused = invoke("apply", str(tmp_path / "p.json"), stdin="env\n")
     assert refused.exit_code == 1 and f"Type the site id ({SANDBOX_SITE_ID}) to apply" in refused.output
     assert "not applied: the site id typed does not match" in refused.output

@@ -131,13 +131,16 @@ def test_cli_with_the_sandbox_predicts_outcomes() -> None:
     assert out.exit_code == 0, out.output
     outcome = json.loads(out.output)["results"][0]["outcome"]
     assert outcome["effects"][0]["kind"] == "creates_person"
-    assert outcome["summary"] == "Creates a new person with id cli-new-1 and email cli-new-1@example.com."
+    assert outcome["summary"] == (
+        "Creates a new person with id cli-new-1 and email cli-new-1@example.com. "
+        "(assumed: v2 identify resolves like v1)"
+    )
     assert outcome["cio_ids"] == []
 
 
 # -- which workspace settings the prediction assumes, and where they came from ---------------------------------------
 EMAIL_ONLY_CALL = '{"type": "identify", "anonymousId": "anon-1", "traits": {"email": "lead-1@example.com"}}'
-ID_ONLY_DETAIL = "In an id-only workspace email is not an identifier"
+ID_ONLY_DETAIL = "in an id-only workspace email is not an identifier"
 
 
 def _record_step2(data_dir: Path, **identifier_settings: Any) -> None:

@@ -99,7 +99,9 @@ async def test_export_prompt_checks_the_path(tmp_path: Path) -> None:
         assert path_input.value.endswith(".csv")
         assert str(app.screen.query_one("#export-format-words", Label).render()) == "Format: CSV (chosen)"
         labels = {b.id: str(b.label) for b in app.screen.query(RadioButton)}  # the choice in words, not colour
-        assert labels == {"fmt-jsonl": "JSONL (one entry per line)", "fmt-csv": "CSV (spreadsheet) (chosen)"}
+        assert labels == {"fmt-jsonl": "JSONL (one entry per line)", "fmt-csv": "CSV (spreadsheet) (chosen)",
+                          "scope-plan": f"this plan ({plan.plan_id[:12]}) (chosen)",
+                          "scope-all": "the whole journal (every plan)"}
         path_input.value = str(tmp_path / "missing" / "x.csv")
         path_input.focus()
         await pilot.press("enter")
@@ -107,6 +109,23 @@ async def test_export_prompt_checks_the_path(tmp_path: Path) -> None:
         path_input.value = "out.csv"
         await pilot.press("enter")
         assert app.choices == [ExportChoice(path=tmp_path / "out.csv", format="csv", plan_id=plan.plan_id)]
+
+
+async def test_export_prompt_can_export_the_whole_journal(tmp_path: Path) -> None:
+    journal, plan = _journal(tmp_path)
+    app = _Host(journal, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ExportJournalModal(tmp_path, plan.plan_id), app.choices.append)
+        await pilot.pause()
+        await pilot.click("#scope-all")
+        await pilot.pause()
+        path_input = app.screen.query_one("#export-path", Input)
+        assert path_input.value == str(tmp_path / "journal-all.jsonl")
+        assert str(app.screen.query_one("#scope-all", RadioButton).label).endswith("(chosen)")
+        assert "Export the journal of every plan" in str(app.screen.query_one("#export-title", Label).render())
+        path_input.focus()
+        await pilot.press("enter")
+        assert app.choices == [ExportChoice(path=tmp_path / "journal-all.jsonl", format="jsonl", plan_id=None)]
 
 
 class _Tables(App[None]):

@@ -84,7 +84,8 @@ async def test_typing_the_wrong_name_or_escape_sends_nothing_and_the_plan_can_be
         screen.query_one("#plan-path Input").value = str(tmp_path / "saved.json")
         await pilot.press("enter")
         await settle(pilot)
-        assert load_plan(tmp_path / "saved.json") == plan
+        saved = load_plan(tmp_path / "saved.json")
+        assert saved.model_copy(update={"signature": ""}) == plan and saved.signature  # signed when saved
         await pilot.press("a")
         await pilot.press(*"Sandbox", "enter")
         assert isinstance(app.screen, ConfirmTypedModal)
@@ -167,15 +168,15 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         client = app.workspace.client
         plan = await lead_plan(app.workspace, 40, prefix="gate")
         gate, in_flight, sent = asyncio.Event(), [], Counter()
-        identify = client.identify
+        send = client.send_planned
 
-        async def held(who, attributes):  # every send waits at the gate until the test opens it
-            in_flight.append(who.value)
+        async def held(request, **kw):  # every send waits at the gate until the test opens it
+            in_flight.append(request.path)
             await gate.wait()
-            sent[who.value] += 1
-            await identify(who, attributes)
+            sent[request.path] += 1
+            await send(request, **kw)
 
-        client.identify = held
+        client.send_planned = held
         screen = await _open(pilot, plan)
         await pilot.press("a", *"sandbox", "enter")
         for _ in range(200):
@@ -207,7 +208,7 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         await pilot.press(*"sandbox", "enter")
         await settle(pilot)
         assert screen.result.ok
-        assert sent == {op.subject.value: 1 for op in plan.operations}
+        assert sent == {op.request.path: 1 for op in plan.operations}
         await pilot.press("a")
         await pilot.pause()
         assert app.screen is screen  # nothing left: no confirmation, a notification says so

@@ -65,14 +65,14 @@ async def _paused(pilot) -> None:
     app = pilot.app
     plan = await lead_plan(app.workspace, 12)
     client, gate, in_flight = app.workspace.client, asyncio.Event(), []
-    identify = client.identify
+    send = client.send_planned
 
-    async def held(who, attributes):
-        in_flight.append(who.value)
+    async def held(request, **kw):
+        in_flight.append(request.path)
         await gate.wait()
-        await identify(who, attributes)
+        await send(request, **kw)
 
-    client.identify = held
+    client.send_planned = held
     app.open_plan(plan)
     await settle(pilot)
     await pilot.press("a", *"sandbox", "enter")

@@ -149,7 +149,7 @@ async def test_outcome_uses_and_names_the_walkthrough_record_of_a_saved_workspac
         app.screen.prefill("analytics.identify({email: 'lead-9@example.com'})")
         await settle(pilot)
         text = text_of(app, "#outcome-summary")
-        assert "In an id-only workspace email is not an identifier" in text
+        assert "in an id-only workspace email is not an identifier" in text
         assert (
             "Workspace settings: Assuming an id-only workspace with auto-merge on and email updates by id not "
             "allowed (recorded in the Walkthrough, step 2)."
@@ -272,3 +272,39 @@ async def test_a_set_name_with_brackets_is_saved_and_listed_as_written(make_app)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         [saved] = [p for p in prompts if p.startswith("Saved: ")]
         assert saved.startswith("Saved: web [/] [bold]prod (saved ") and saved.endswith(" UTC)")
+
+
+async def test_own_subscriptions_load_from_a_file_and_replace_the_presets(make_app, tmp_path) -> None:
+    import json
+
+    subs = {"data": {"subscriptions": [{
+        "id": "s1", "name": "Old track", "actionId": "a", "actionSlug": "trackEvent", "destinationId": "d",
+        "enabled": True, "trigger": 'type = "track"',
+        "settings": {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}, "data": {"@path": "$.properties"}},
+    }]}}  # fmt: skip
+    (tmp_path / "subs.json").write_text(json.dumps(subs))
+    (tmp_path / "bad.json").write_text(json.dumps({"data": {"subscriptions": [{**subs["data"]["subscriptions"][0],
+                                                                             "trigger": "type = "}]}}))
+    app = make_app("preview", sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste(pilot, "analytics.track('Signed Up', {plan: 'pro'}, {messageId: 'm-1'})\n")
+        await pilot.press("escape", "m")
+        prompt = app.screen.query_one("#preview-path")
+        prompt.query_one("Input").value = str(tmp_path / "bad.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "NOT LOADED: bad.json: subscription 'Old track' (s1), field trigger: does not parse" in (
+            app.screen.status_text
+        )
+        await pilot.press("m")
+        prompt.query_one("Input").value = str(tmp_path / "subs.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        actions = text_of(app, "#pane-actions .pane-json")
+        assert "'Old track' trackEvent  POST /api/v2/entity" in actions
+        assert '"id": "m-1"' not in actions  # the old mapping has no event_id: no dedupe id is sent
+        assert app.screen.query_one("#pane-actions").border_title == "Actions (your subscriptions)"
+        await pilot.press("M")
+        await settle(pilot)
+        assert '"id": "m-1"' in text_of(app, "#pane-actions .pane-json")

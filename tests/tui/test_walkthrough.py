@@ -343,3 +343,42 @@ async def test_the_scrollable_step_detail_shows_when_it_has_the_focus(make_app):
         await pilot.pause()
         assert app.focused is detail
         assert detail.styles.background_tint != before and detail.styles.background_tint.a > 0
+
+
+async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, tmp_path):
+    traffic = tmp_path / "traffic.jsonl"
+    at = "2024-01-01T00:00:0{}Z".format
+    calls = [
+        {"type": "identify", "userId": "rehearse-a", "receivedAt": at(1), "traits": {"email": "ra@x.io"}},
+        {"type": "identify", "userId": "rehearse-b", "receivedAt": at(2), "traits": {"email": "rb@x.io"}},
+        {"type": "alias", "userId": "rehearse-a", "previousId": "rehearse-b", "receivedAt": at(3)},
+    ]
+    traffic.write_text("\n".join(json.dumps(c) for c in calls) + "\nnot json\n")
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto_step(pilot, 4)
+        app.screen.query_one("#wt-traffic-path", Input).value = str(traffic)
+        app.screen.query_one("#wt-rehearse", Button).press()
+        await settle(pilot)
+        for _ in range(50):  # the sandbox's people export, then the replay in a thread
+            if _state(app).get("rehearsal"):
+                break
+            await pilot.pause(0.1)
+        record = _state(app)["rehearsal"]
+        assert (record["calls"], record["malformed"]) == (3, 1)
+        assert record["starting_people"] > 0 and record["kinds"]["merged_by_alias"] == 1
+        assert record["kinds"]["created_only_classic"] == 1  # rehearse-b survives only under classic
+        await settle(pilot)
+        shown = _text(app, "#wt-rehearsal")
+        assert "3 calls (1 malformed skipped)" in shown and "merged_by_alias 1" in shown
+        with open(record["report_path"], encoding="utf-8") as fh:
+            assert "| `merged_by_alias` | 1 |" in fh.read()
+        merged = next(i for i, e in enumerate(record["examples"]) if e["kind"] == "merged_by_alias")
+        assert record["examples"][merged]["line"] == 3
+        app.screen.query_one("#wt-examples", Select).value = merged
+        app.screen.query_one("#wt-example-call", Button).press()
+        await settle(pilot)
+        assert app.screen.AREA == "preview"  # the alias call opened in Preview
+        assert '"previousId": "rehearse-b"' in app.screen.query_one("#preview-editor").text
+        assert _state(app)["steps"]["4"]["status"] == "in_progress"

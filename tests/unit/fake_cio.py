@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import unquote
 
 from cio_tui.customerio.errors import InvalidInputError, UncertainWriteError
 from cio_tui.customerio.identifiers import Identifier, IdKind
@@ -15,6 +16,7 @@ class FakeClient:
         self.people = {p.cio_id: p for p in people}
         self.writes: list[tuple[str, str, Any]] = []  # (method, cio_id, body) of writes that took effect
         self.sent: list[tuple[str, str]] = []  # every write request received
+        self.requests: list[tuple[str, str, Any]] = []  # (method, path, body) exactly as the engine sent them
         self.faults: dict[int, str] = {}  # nth write (1-based) -> "before" | "after" | "refuse"
         self.reads = 0
         self.failed: dict[str, str] = {}
@@ -64,6 +66,25 @@ class FakeClient:
                 continue
             if p.email:
                 yield p.ref
+
+    async def send_planned(self, request: Any, *, label: str = "") -> None:
+        """The engine's one call: decode the planned request the way Customer.io would and record it."""
+        self.requests.append((request.method, request.path, request.body))
+        path = unquote(request.path)
+        if path == "/api/v1/merge_customers":
+            body = request.body
+            await self.merge(Identifier.cio(body["primary"]["cio_id"]), Identifier.cio(body["secondary"]["cio_id"]))
+            return
+        rest = path.removeprefix("/api/v1/customers/")
+        segment, _, suffix = rest.partition("/")
+        who = Identifier.cio(segment) if segment.startswith("cio_") else Identifier.detect(segment)
+        if request.method == "DELETE":
+            await self.delete(who)
+        elif suffix:
+            self.sent.append((suffix, who.value))
+            self.writes.append((suffix, who.value, None))
+        else:
+            await self.identify(who, dict(request.body or {}))
 
     async def identify(self, who: Identifier, attributes: dict[str, Any]) -> None:
         self.sent.append(("identify", who.value))

@@ -16,7 +16,7 @@ from cio_tui.identity.plan import Plan, fingerprint
 from tests.unit.fake_cio import FakeClient
 
 FP = fingerprint("us", "site")
-FAST = ApplyOptions.for_sandbox(verify_delays=())
+FAST = ApplyOptions.for_sandbox(visibility_window=0)
 
 
 def leads(n: int) -> list[Person]:
@@ -191,11 +191,15 @@ async def test_writes_visible_late_are_polled_not_resent(journal):
     people = leads(5)
     client = FakeClient(people)
     client.lag_reads = 2  # the first verification read and one poll still see the old person
-    options = ApplyOptions(verify_delays=(0.01, 0.01, 0.01), settle_seconds=0)
-    result = await engine(client, journal, lead_plan(people), options=options).run()
+    options = ApplyOptions(visibility_window=0.3, poll_first=0.01, answer_timeout=0)
+    plan = lead_plan(people)
+    result = await engine(client, journal, plan, options=options).run()
     assert result.ok and result.sent == 5 and len(client.sent) == 5
+    details = [e.detail or "" for e in journal.entries(plan.plan_id, "op-00001")]
+    assert any(d.startswith("not visible yet") for d in details)
+    assert not any("did not" in d for d in details)
     client2 = FakeClient(people)
-    client2.lag_reads = 10  # never visible within the polls: failed, not resent
+    client2.lag_reads = 50  # never visible within the window: failed, not resent
     j2 = Journal(journal.path.with_name("j2.sqlite"))
     result = await engine(client2, j2, lead_plan(people), options=options).run()
     assert result.by_state == {"failed": 5} and len(client2.sent) == 5
@@ -218,7 +222,7 @@ async def test_cancel_mid_run_finishes_in_flight_and_leaves_no_doubt(journal):
         journal,
         plan,
         on_event=on_event,
-        options=ApplyOptions.for_sandbox(batch_size=10, batches_in_flight=1, verify_delays=()),
+        options=ApplyOptions.for_sandbox(batch_size=10, batches_in_flight=1, visibility_window=0),
     )
     holder["e"] = eng
     result = await eng.run()

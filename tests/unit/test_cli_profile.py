@@ -158,3 +158,17 @@ def test_interactive_add_uses_hidden_prompts(cio, memory_keyring, monkeypatch) -
     assert result.exit_code == 0, result.output
     assert asked == [("Site id", False), ("Track API key", True), ("App API key", True)]
     assert memory_keyring.store[(SERVICE, "prod:app_api_key")] == GOOD_APP
+
+
+def test_add_with_segment_stores_the_token_in_the_keyring(cio, memory_keyring, isolated_dirs) -> None:
+    token = "sgp_the_segment_token_123"
+    result = invoke("profile", "add", "prod", "--site-id", "site", "--segment", "--segment-region", "eu",
+                    input=f"{GOOD_TRACK}\n{GOOD_APP}\n{token}\n")
+    assert result.exit_code == 0, result.output
+    assert token not in result.output
+    assert memory_keyring.store[(SERVICE, "prod:segment_api_key")] == token
+    config = tomllib.loads(isolated_dirs["config"].read_text())
+    assert config["profiles"]["prod"]["segment_region"] == "eu"
+    assert token not in isolated_dirs["config"].read_text()
+    missing = invoke("profile", "add", "stage", "--site-id", "site", "--segment", input=f"{GOOD_TRACK}\n{GOOD_APP}\n")
+    assert missing.exit_code == 2 and "--segment needs the token" in missing.output

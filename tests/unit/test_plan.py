@@ -94,7 +94,7 @@ def test_plan_numbering_summary_and_roundtrip(tmp_path):
 def test_edited_or_foreign_plans_are_refused(tmp_path):
     plan = _plan(ops.assign_id(LEAD, "u1"))
     data = json.loads(plan.to_json())
-    data["operations"][0]["request"]["body"]["id"] = "other"
+    data["operations"][0]["summary"] = "harmless"
     (tmp_path / "p.json").write_text(json.dumps(data))
     with pytest.raises(PlanError, match="changed after it was made"):
         load_plan(tmp_path / "p.json")

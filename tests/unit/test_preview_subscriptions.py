@@ -294,3 +294,17 @@ def test_text_report_names_the_subscriptions_and_batches(tmp_path: Path) -> None
     assert "Actions mappings: 1 enabled subscription(s): trackPageView (trackPageView)" in result.stdout
     assert "subscription 'trackPageView' (trackPageView): POST /api/v2/entity" in result.stdout
     assert "POST /api/v2/batch, 1 item(s) from call(s) 1" in result.stdout
+
+
+def test_items_customer_io_refuses_come_back_in_a_207(tmp_path: Path) -> None:
+    sub = subscription("trackEvent", enable_batching=True)
+    calls = [
+        {"type": "track", "userId": "u1", "event": "Signed Up"},
+        {"type": "track", "userId": "x" * 151, "event": "Signed Up"},  # an id over 150 bytes
+    ]
+    code, out, _ = run_preview(tmp_path, [sub], *calls)
+    [batch] = out["batches"]
+    assert batch["status"] == 207
+    [error] = batch["response"]["errors"]
+    assert error["batch_index"] == 1 and "150 bytes" in error["message"]
+    assert batch["segment_errors"] == [{"call": 2, "status": 400, "message": error["message"]}]

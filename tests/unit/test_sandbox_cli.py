@@ -63,3 +63,38 @@ async def test_embedded_dropped_connection_is_an_httpx_error(tmp_path) -> None:
             except httpx.RemoteProtocolError:
                 seen.add("drop")
     assert "drop" in seen and 429 in seen
+
+
+def test_reset_starts_over_the_journal_walkthrough_and_audit_and_says_what_it_keeps(isolated_dirs) -> None:
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import fingerprint_of, sandbox_profile, workspace_dir
+
+    runner = CliRunner()
+    # a rehearsal: a plan applied (journal), an audit and a Walkthrough step recorded, a call set saved
+    ids = runner.invoke(main, ["--sandbox", "leads", "--json"])
+    lead = json.loads(ids.output)["leads"][0]
+    csv_file = isolated_dirs["data"].parent / "ids.csv"
+    csv_file.write_text(f"email,id\n{lead['email']},reset-test-1\n")
+    plan_file = isolated_dirs["data"].parent / "p.json"
+    assert runner.invoke(main, ["--sandbox", "plan", "convert-leads", "--ids", str(csv_file), "--out",
+                                str(plan_file)]).exit_code == 0  # fmt: skip
+    assert runner.invoke(main, ["--sandbox", "apply", str(plan_file), "--yes"]).exit_code == 0
+    profile = sandbox_profile()
+    records = workspace_dir(load_settings(), fingerprint_of(profile.region, profile.site_id, profile.origins()))
+    assert (records / "journal.sqlite").is_file()
+    (records / "walkthrough.json").write_text("{}")
+    (records / "audit").mkdir()
+    (records / "callsets").mkdir()
+    (records / "callsets" / "web.txt").write_text("analytics.identify('u1')\n")
+    assert json.loads(runner.invoke(main, ["--sandbox", "journal", "list", "--json"]).output)
+
+    out = runner.invoke(main, ["sandbox", "reset", "--people", "30", "--yes"])
+    assert out.exit_code == 0, out.output
+    deleted = next(line for line in out.output.splitlines() if line.startswith("Deleted cio-tui's records"))
+    assert all(name in deleted for name in ("audit", "journal.sqlite", "walkthrough.json"))
+    assert "Kept: callsets (the calls you saved in Preview" in out.output
+    assert sorted(p.name for p in records.iterdir()) == ["callsets"]
+    assert json.loads(runner.invoke(main, ["--sandbox", "journal", "list", "--json"]).output) == []
+    # the person the old journal described is gone with the old workspace: the new one has no 'reset-test-1'
+    person = runner.invoke(main, ["--sandbox", "person", "reset-test-1", "--json"])
+    assert person.exit_code == 1

@@ -1,4 +1,5 @@
-"""Outcome prediction against an in-memory lookup: each case of customerio-api.md section 6."""
+"""Outcome prediction (the engine on a what-if copy) against an in-memory lookup: each identify case of
+docs/reference/customerio-track.md."""
 
 from __future__ import annotations
 
@@ -77,7 +78,9 @@ async def test_conflict_auto_merges_when_conditions_hold() -> None:
 async def test_conflict_fails_when_auto_merge_is_off() -> None:
     got = await outcome(identify("u2", email="lead@x.io"), ID_ONLY, LEAD, auto_merge=False)
     assert got.effects[0].kind == "conflict_failed"
-    assert "failed_attribute_change and nothing is updated" in got.summary
+    # the engine (and the sandbox) still apply the call's other attributes to the id person (assumed)
+    assert "records a failed_attribute_change; the call's other attributes still update cio_i1" in got.summary
+    assert "Path and body name two people)" in got.summary and "(assumed: " in got.summary
 
 
 async def test_conflict_fails_when_email_person_has_an_id() -> None:
@@ -107,10 +110,11 @@ async def test_unknown_cio_id_is_dropped() -> None:
     assert (await outcome(identify("cio_zz"), CUSTOMER)).effects[0].kind == "dropped"
 
 
-async def test_email_user_id_updates_by_email_and_id_only_mode_notes_it() -> None:
+async def test_email_user_id_is_refused_in_an_id_only_workspace() -> None:
+    # Actions sends identifiers {email}; an ID-only workspace has no email identifier: 400, as the sandbox answers
     got = await outcome(identify("u1@x.io"), CUSTOMER, mode="id_only")
-    assert got.effects[0].kind == "updates_person"
-    assert any("id-only" in d for d in got.effects[0].details)
+    assert got.effects[0].kind == "rejected" and got.effects[0].status == 400
+    assert "in an id-only workspace email is not an identifier" in got.summary
 
 
 async def test_id_only_mode_ignores_email_for_resolution() -> None:
@@ -132,7 +136,6 @@ async def test_events_land_on_a_person_or_stay_anonymous() -> None:
     [
         ("User Deleted", "deletes_person"),
         ("User Suppressed", "suppresses_person"),
-        ("User Unsuppressed", "unsuppresses"),
     ],
 )
 async def test_delete_and_suppress(event: str, kind: str) -> None:
@@ -175,3 +178,22 @@ async def test_id_change_through_cio_path_on_a_lead_says_it_sets_the_id() -> Non
     assert got.effects[0].kind == "identifier_change"
     assert "None" not in got.summary
     assert "sets id 'new-id-value' (had none)" in got.summary
+
+
+async def test_unsuppress_frees_only_a_suppressed_identifier() -> None:
+    calls = '{"type": "track", "userId": "u1", "event": "User Suppressed"}\n' \
+        '{"type": "track", "userId": "u1", "event": "User Unsuppressed"}\n' \
+        '{"type": "track", "userId": "u1", "event": "User Unsuppressed"}'
+    results = await with_outcomes(preview_text(calls), FakeLookup(CUSTOMER))
+    kinds = [r.outcome.effects[0].kind for r in results if r.outcome]
+    assert kinds == ["suppresses_person", "unsuppresses", "unsuppresses_no_person"]
+    exists = await outcome('{"type": "track", "userId": "u1", "event": "User Unsuppressed"}', CUSTOMER)
+    assert exists.effects[0].kind == "not_suppressed"
+
+
+async def test_effects_carry_the_state_change() -> None:
+    got = await outcome(identify("u9", email="lead@x.io", plan="pro"), LEAD)
+    [change] = got.to_json()["effects"][0]["changes"]
+    assert change["before"] == {"identifiers": {"cio_id": "l1", "id": None, "email": "lead@x.io", "phone": None},
+                                "attributes": {"plan": None}}
+    assert change["after"]["identifiers"]["id"] == "u9" and change["after"]["attributes"] == {"plan": "pro"}

@@ -76,3 +76,14 @@ async def test_sandbox_workspace(isolated_dirs) -> None:
         assert info.region == "us"
         assert str(ws.data_dir).startswith(str(isolated_dirs["data"]))
     assert any((isolated_dirs["data"] / "sandbox").iterdir())
+
+
+def test_each_workspace_the_keys_reach_has_its_own_folder():
+    """Served sandbox, embedded sandbox and production (same site id) never share a journal."""
+    from cio_tui.sandbox.embedded import SANDBOX_ORIGIN
+
+    prod = fingerprint_of("us", "sandbox", ("https://track.customer.io", "https://api.customer.io"))
+    assert prod == fingerprint_of("us", "sandbox")  # the documented hosts keep their existing folder
+    embedded = fingerprint_of("us", "sandbox", (SANDBOX_ORIGIN, SANDBOX_ORIGIN))
+    served = fingerprint_of("us", "sandbox", ("http://127.0.0.1:18131", "http://127.0.0.1:18131"))
+    assert len({prod, embedded, served}) == 3

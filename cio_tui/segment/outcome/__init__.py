@@ -1,19 +1,13 @@
-"""Read-only prediction of what the Actions requests of one call would do to the people of a workspace.
+"""Read-only prediction of what the requests of a call would do to the people of a workspace.
 
-Identifiers are resolved the way Customer.io does (customerio-api.md section 6): identify by path/body identifiers
-(6.1), lead conversion (6.2), identifier changes only through ``cio_`` (6.3, 6.4), the two-people conflict and its
-auto-merge conditions (6.5), merge (6.6). Reads go through a ``PeopleLookup``; nothing is ever written. Each call
-is predicted against the workspace as it is now (``preview.with_outcomes`` recognises people created earlier in the
-same paste).
-
-The parts: ``models`` (KnownPerson, WorkspaceSettings, Outcome...), ``resolve`` (identifiers -> people),
-``identify`` and ``calls`` (one outcome builder per call type); this module dispatches each request to its builder.
+There is no model of Customer.io here: the engine (``cio_tui.model``) runs on a what-if copy (``whatif.WhatIf``)
+of the people the requests name, read through a ``PeopleLookup``; ``words`` says each operation's record as an
+``Effect``. ``predict_outcome`` runs one call's requests on a fresh copy; ``preview.with_outcomes`` runs a whole
+paste on one copy, in order.
 """
 
 from __future__ import annotations
 
-from cio_tui.segment.outcome import calls
-from cio_tui.segment.outcome.identify import identify
 from cio_tui.segment.outcome.models import (
     ASSUMPTIONS,
     Effect,
@@ -21,37 +15,26 @@ from cio_tui.segment.outcome.models import (
     Outcome,
     PeopleLookup,
     PersonMention,
+    StateChange,
     WorkspaceSettings,
-    effect,
 )
-from cio_tui.segment.outcome.resolve import Resolver
+from cio_tui.segment.outcome.whatif import WhatIf, identifiers_in
 from cio_tui.segment.wire import ActionRequest
 
 
-async def predict(r: Resolver, request: ActionRequest) -> Effect:
-    """The effect of one Actions request."""
-    body = request.body if isinstance(request.body, dict) else {}
-    kind = (body.get("type"), body.get("action"))
-    if request.path.endswith("/metrics"):
-        return effect(request.action, "metrics", "Records a delivery metric; nobody changes.")
-    if kind == ("person", "identify"):
-        return await identify(r, request.action, body)
-    if kind == ("person", "merge"):
-        return await calls.merge(r, request.action, body)
-    if body.get("type") == "object":
-        return await calls.object_op(r, request.action, body)
-    return await calls.person_op(r, request.action, body)
+def outcome_of(effects: list[Effect]) -> Outcome:
+    if not effects:
+        return Outcome(summary="Actions sends nothing for this call, so nothing changes.", assumptions=ASSUMPTIONS)
+    return Outcome(summary=" ".join(e.summary for e in effects), effects=effects, assumptions=ASSUMPTIONS)
 
 
 async def predict_outcome(
     requests: list[ActionRequest], lookup: PeopleLookup, settings: WorkspaceSettings | None = None
 ) -> Outcome:
-    """What the Actions requests of one call would do in the workspace behind ``lookup`` (read-only)."""
-    resolver = Resolver(lookup, settings or WorkspaceSettings())
-    effects = [await predict(resolver, r) for r in requests]
-    if not effects:
-        return Outcome(summary="Actions sends nothing for this call, so nothing changes.", assumptions=ASSUMPTIONS)
-    return Outcome(summary=" ".join(e.summary for e in effects), effects=effects, assumptions=ASSUMPTIONS)
+    """What ``requests`` (one call's) would do in the workspace behind ``lookup``, on a fresh what-if copy."""
+    whatif = WhatIf(lookup, settings)
+    await whatif.load(requests)
+    return outcome_of([e for r in requests for e in whatif.run(r, r.action)])
 
 
 __all__ = [
@@ -61,6 +44,10 @@ __all__ = [
     "Outcome",
     "PeopleLookup",
     "PersonMention",
+    "StateChange",
+    "WhatIf",
     "WorkspaceSettings",
+    "identifiers_in",
+    "outcome_of",
     "predict_outcome",
 ]

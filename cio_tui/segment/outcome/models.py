@@ -1,11 +1,13 @@
-"""The models of outcome prediction: the people a lookup returns, the workspace settings that change how
-identifiers resolve, and the predicted ``Outcome`` (one ``Effect`` per Actions request)."""
+"""The models of outcome prediction: the people a lookup returns (read into the what-if copy), and the predicted
+``Outcome`` (one ``Effect`` per Actions request, with the state change it predicts)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
+
+from cio_tui.model.settings import WorkspaceSettings
 
 
 class KnownPerson(BaseModel):
@@ -13,6 +15,8 @@ class KnownPerson(BaseModel):
     id: str | None = None
     email: str | None = None
     created_at: int | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    unsubscribed: bool = False
 
     def label(self) -> str:
         names = [f"id {self.id}" if self.id else "", f"email {self.email}" if self.email else ""]
@@ -21,22 +25,27 @@ class KnownPerson(BaseModel):
 
 
 class PeopleLookup(Protocol):
+    """Read-only access to the real workspace (live or sandbox): the what-if copy is filled from it."""
+
     async def by_id(self, value: str) -> KnownPerson | None: ...
     async def by_email(self, email: str) -> list[KnownPerson]: ...
     async def by_cio_id(self, cio_id: str) -> KnownPerson | None: ...
 
 
-class WorkspaceSettings(BaseModel):
-    mode: Literal["email_or_id", "id_only"] = "email_or_id"
-    auto_merge: bool = True
-    email_update_by_id: bool = False
-
-
 class PersonMention(BaseModel):
     cio_id: str
-    role: str  # e.g. "updated", "lead", "conflict", "primary", "secondary", "deleted", "event target"
+    role: str  # e.g. "updated", "lead", "created", "primary", "secondary (deleted)", "event target"
     id: str | None = None
     email: str | None = None
+    new: bool = Field(default=False, exclude=True)  # created by the what-if: not in the workspace yet
+
+
+class StateChange(BaseModel):
+    """One person touched: identifiers before/after (``None`` = did not exist) and the changed attributes."""
+
+    cio_id: str
+    before: dict[str, Any] | None = None  # {"identifiers": {...}, "attributes": {changed: old value}}
+    after: dict[str, Any] | None = None  # {"identifiers": {...}, "attributes": {changed: new value}}
 
 
 class Effect(BaseModel):
@@ -45,6 +54,9 @@ class Effect(BaseModel):
     summary: str
     people: list[PersonMention] = Field(default_factory=list)
     details: list[str] = Field(default_factory=list)
+    status: int = 200  # what Customer.io answers the request
+    changes: list[StateChange] = Field(default_factory=list)
+    assumed: list[str] = Field(default_factory=list)  # the assumed behaviours the outcome rests on
 
 
 class Outcome(BaseModel):
@@ -54,33 +66,18 @@ class Outcome(BaseModel):
 
     @property
     def cio_ids(self) -> list[str]:
-        return list(dict.fromkeys(p.cio_id for e in self.effects for p in e.people))
+        return list(dict.fromkeys(p.cio_id for e in self.effects for p in e.people if not p.new))
 
     def to_json(self) -> dict[str, Any]:
         return {**self.model_dump(mode="json"), "cio_ids": self.cio_ids}
 
 
 ASSUMPTIONS = [
-    "Each call is predicted against the workspace as it is now; of the earlier calls in the paste only the people "
-    "they create are taken into account.",
-    "Track v2 identify is assumed to resolve like v1 PUT /customers/{id} with the email in the body "
-    "(customerio-api.md §4, unconfirmed).",
+    "Calls run in order on a what-if copy of the people they name, read from the workspace: later calls see what "
+    "earlier ones did; nothing is written.",
+    "Anonymous events already in the workspace cannot be read, so merges of earlier anonymous events are not "
+    "predicted.",
 ]
 
-
-def effect(
-    slug: str, kind: str, summary: str, *people: tuple[KnownPerson, str], details: list[str] | None = None
-) -> Effect:
-    """The effect of the request of action ``slug``, naming each ``(person, role)`` it touches."""
-    mentions = [PersonMention(cio_id=p.cio_id, role=role, id=p.id, email=p.email) for p, role in people]
-    return Effect(action=slug, kind=kind, summary=summary, people=mentions, details=details or [])
-
-
-def updates(slug: str, person: KnownPerson, details: list[str] | None = None) -> Effect:
-    """The call names one existing person and changes none of their identifiers."""
-    return effect(slug, "updates_person", f"Updates {person.label()}.", (person, "updated"), details=details)
-
-
-def ambiguous(slug: str, people: list[KnownPerson], summary: str, details: list[str] | None = None) -> Effect:
-    """The identifier names several people (same email)."""
-    return effect(slug, "ambiguous", summary, *((p, "same email") for p in people), details=details)
+__all__ = ["ASSUMPTIONS", "Effect", "KnownPerson", "Outcome", "PeopleLookup", "PersonMention", "StateChange",
+           "WorkspaceSettings"]

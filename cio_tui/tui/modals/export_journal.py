@@ -1,4 +1,5 @@
-"""Ask where and how to export the journal: a path, JSONL or CSV, one plan or all. Escape cancels (``None``)."""
+"""Ask where and how to export the journal: a path, JSONL or CSV, the highlighted plan or the whole journal. Escape
+cancels (``None``)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
         scope = f"plan {self.plan_id}" if self.plan_id else "every plan"
         with Vertical(id="export-box"):
             yield Label(Text(f"Export the journal of {scope}"), id="export-title", markup=False)
+            if self.plan_id:  # the highlighted plan, or the whole journal (every plan, every entry)
+                with RadioSet(id="export-scope"):
+                    yield RadioButton(self._scope_label("plan", True), value=True, id="scope-plan")
+                    yield RadioButton(self._scope_label("all", False), id="scope-all")
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(format_label(fmt, fmt == "jsonl"), value=fmt == "jsonl", id=f"fmt-{fmt}")
@@ -77,6 +82,31 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
+
+    @property
+    def scope_plan(self) -> str | None:
+        """The plan to export, or None for the whole journal."""
+        if not self.plan_id:
+            return None
+        pressed = self.query_one("#export-scope", RadioSet).pressed_button
+        return None if pressed is not None and pressed.id == "scope-all" else self.plan_id
+
+    def _scope_label(self, scope: str, chosen: bool) -> Text:
+        words = f"this plan ({(self.plan_id or '')[:12]})" if scope == "plan" else "the whole journal (every plan)"
+        return Text(words + (CHOSEN if chosen else ""))  # the choice in words, not by colour alone
+
+    @on(RadioSet.Changed, "#export-scope")
+    def _scope_changed(self) -> None:
+        plan_id = self.scope_plan
+        for scope in ("plan", "all"):
+            chosen = (scope == "plan") == (plan_id is not None)
+            self.query_one(f"#scope-{scope}", RadioButton).label = self._scope_label(scope, chosen)
+        scope = f"plan {plan_id}" if plan_id else "every plan"
+        self.query_one("#export-title", Label).update(Text(f"Export the journal of {scope}"))
+        path_input = self.query_one("#export-path", Input)
+        old = {default_path(self.directory, self.fmt, p).name for p in (self.plan_id, None)}
+        if Path(path_input.value).name in old:  # the default name follows the scope; a typed one is kept
+            path_input.value = str(default_path(self.directory, self.fmt, plan_id))
 
     @property
     def fmt(self) -> str:
@@ -109,7 +139,7 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
         if not path.parent.is_dir():
             error.update(Text(f"The folder {path.parent} does not exist; create it or choose another path."))
             return None
-        return ExportChoice(path=path, format=self.fmt, plan_id=self.plan_id)
+        return ExportChoice(path=path, format=self.fmt, plan_id=self.scope_plan)
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-yes")

@@ -19,6 +19,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from cio_tui.identity.journal import JournalEntry, PlanRecord
+from cio_tui.identity.journal_search import PersonHit, person_summary
+from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
 from cio_tui.tui.modals.export_journal import ExportChoice, ExportJournalModal
 from cio_tui.tui.screens.base import AreaScreen
@@ -63,7 +65,12 @@ class JournalScreen(AreaScreen):
             id="journal.status",
             tooltip="Show all plans, or only interrupted / not applied / with problems / complete",
         ),
-        Binding("e", "export", "Export", id="journal.export", tooltip="Write the entries to a JSONL or CSV file"),
+        Binding("p", "find_person", "Find person", id="journal.person",
+                tooltip="Every operation, across plans, on a person (cio_id, id or email)"),
+        Binding("b", "restore", "Restore person", id="journal.restore",
+                tooltip="Plan putting the people of the highlighted operation back as they were before it"),
+        Binding("e", "export", "Export", id="journal.export",
+                tooltip="Write the entries (this plan or the whole journal) to a JSONL or CSV file"),
         Binding(
             "u",
             "resume",
@@ -86,15 +93,26 @@ class JournalScreen(AreaScreen):
     class PlanForResume(Message):
         plan: Any
 
+    @dataclass
+    class PersonFound(Message):
+        query: str
+        hits: list[PersonHit]
+
+    @dataclass
+    class RestorePlanned(Message):
+        build: Any  # identity.restore.RestoreBuild
+
     def __init__(self) -> None:
         super().__init__()
         self.records: list[PlanRecord] = []
         self.status_filter = "all"
         self._entries_plan: str | None = None
+        self.person: tuple[str, list[PersonHit]] | None = None  # the person search shown, with its operations
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="journal-filters"):
             yield Input(placeholder="filter: plan id, source, operator, state…", id="journal-filter")
+            yield Input(placeholder="person: cio_id, id or email (Enter)", id="journal-person")
             yield Label("status: all", id="journal-status-filter", markup=False)
         yield Label("Reading the journal…", id="journal-summary", markup=False)
         yield Static(EMPTY_TEXT, id="journal-empty", markup=False)
@@ -137,6 +155,9 @@ class JournalScreen(AreaScreen):
     def _show_records(self, records: list[PlanRecord]) -> None:
         text = self.query_one("#journal-filter", Input).value
         shown = [r for r in records if plan_matches(r, text, self.status_filter)]
+        if self.person is not None:
+            touched = {h.plan_id for h in self.person[1]}
+            shown = [r for r in shown if r.plan_id in touched]
         table = self.query_one(JournalPlansTable)
         table.load(shown)
         self.query_one("#journal-empty").display = not records
@@ -148,6 +169,8 @@ class JournalScreen(AreaScreen):
             summary += f" · {interrupted} interrupted (highlight one and press u to resume)"
         if len(shown) != len(records):
             summary += f" · {len(shown)} shown by the filter"
+        if self.person is not None:
+            summary = person_summary(*self.person) + " · empty the person field to see every plan"
         self.query_one("#journal-summary", Label).update(summary)
         if shown:
             table.move_cursor(row=0)
@@ -174,8 +197,13 @@ class JournalScreen(AreaScreen):
     def _entries_read(self, message: EntriesRead) -> None:
         self._entries_plan = message.plan_id
         table = self.query_one(JournalEntriesTable)
-        table.load(message.entries)
-        table.border_title = f"Entries of plan {message.plan_id}"
+        entries, title = message.entries, f"Entries of plan {message.plan_id}"
+        if self.person is not None:  # only the person's operations (and the plan's own entries)
+            ops = {h.op_id for h in self.person[1] if h.plan_id == message.plan_id}
+            entries = [e for e in entries if e.op_id is None or e.op_id in ops]
+            title += f" on {self.person[0]}"
+        table.load(entries)
+        table.border_title = title
         self._entry_highlighted()
 
     @on(DataTable.RowHighlighted, "#journal-entries")
@@ -205,6 +233,89 @@ class JournalScreen(AreaScreen):
         self.query_one("#journal-status-filter", Label).update(f"status: {self.status_filter}")
         self._entries_plan = None
         self._show_records(self.records)
+
+    # -- by person ---------------------------------------------------------------------------------------
+    def action_find_person(self) -> None:
+        self.query_one("#journal-person", Input).focus()
+
+    @on(Input.Submitted, "#journal-person")
+    def _person_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if not query:
+            self._show_person(None)
+            return
+        if self.cio.workspace is not None:
+            self.query_one("#journal-summary", Label).update(f"Searching the journal for {query}…")
+            self._search_person(query)
+
+    @on(Input.Changed, "#journal-person")
+    def _person_changed(self, event: Input.Changed) -> None:
+        if not event.value.strip() and self.person is not None:
+            self._show_person(None)
+
+    @work(thread=True, exclusive=True, group="journal-person", exit_on_error=False)
+    def _search_person(self, query: str) -> None:
+        from cio_tui.identity.journal import Journal
+        from cio_tui.identity.journal_search import search_person
+
+        with Journal.for_workspace(self.cio.workspace) as journal:
+            hits = search_person(journal, query)
+        self.post_message(self.PersonFound(query, hits))
+
+    @on(PersonFound)
+    def _person_found(self, message: PersonFound) -> None:
+        self._show_person((message.query, message.hits))
+        if message.hits:
+            self.query_one(JournalPlansTable).focus()
+
+    def _show_person(self, person: tuple[str, list[PersonHit]] | None) -> None:
+        self.person = person
+        self._entries_plan = None
+        self._show_records(self.records)
+
+    def action_restore(self) -> None:
+        entry = self.query_one(JournalEntriesTable).highlighted
+        if self.cio.workspace is None or entry is None or entry.op_id is None:
+            self.notify("Highlight an operation's entry first (in the entries table): the restore puts its people "
+                        "back as they were just before it.", severity="warning")
+            return
+        self.notify(f"Reading the people of {entry.op_id} to plan the restore…", timeout=3)
+        self._plan_restore(entry.plan_id, entry.op_id)
+
+    @work(exclusive=True, group="journal-restore", exit_on_error=False)
+    async def _plan_restore(self, plan_id: str, op_id: str) -> None:
+        import asyncio
+
+        from cio_tui.identity.journal_search import hits_of_operation
+        from cio_tui.identity.restore import plan_restore
+
+        workspace = self.cio.workspace
+
+        def read() -> list[PersonHit]:
+            from cio_tui.identity.journal import Journal
+
+            with Journal.for_workspace(workspace) as journal:
+                return hits_of_operation(journal, plan_id, op_id)
+
+        try:
+            hits = await asyncio.to_thread(read)
+            build = await plan_restore(workspace.client, hits, workspace_fingerprint=workspace.fingerprint,
+                                       workspace_name=workspace.name)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - shown in words; nothing was written
+            self.notify(describe_error(exc), title="Restore not planned", severity="error", markup=False)
+            return
+        self.post_message(self.RestorePlanned(build))
+
+    @on(RestorePlanned)
+    def _restore_planned(self, message: RestorePlanned) -> None:
+        build = message.build
+        lines = "\n".join(build.lines())
+        if build.plan is None:
+            self.notify(lines + "\nNothing can be restored: no plan was made.", title="Nothing to restore",
+                        severity="warning", timeout=20, markup=False)  # fmt: skip
+            return
+        self.notify(lines, title="Restore planned: review it before applying", timeout=20, markup=False)
+        self.post_message(OpenPlan(build.plan))
 
     # -- export ------------------------------------------------------------------------------------------
     def action_export(self) -> None:

@@ -196,19 +196,32 @@ class PlanScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _load(self, path: Path) -> None:
+        from cio_tui.identity.signing import signature_problem
+
         try:
-            self.post_message(self.PlanRead(load_plan(path)))
+            plan = load_plan(path)
+            ws = self.cio.workspace
+            ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
+            problem = signature_problem(plan, ws.plan_key()) if ours else None
+            if problem:  # the TUI has no "apply anyway": that is an explicit, reviewed choice on the command line
+                raise ValueError(
+                    f"{problem}. Make the plan again, or review what differs with "
+                    f"`cio-tui apply {path} --allow-unsigned` (it lists the differences before anything is sent)"
+                )
+            self.post_message(self.PlanRead(plan))
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _save(self, plan: Plan, path: Path) -> None:
         try:
-            written = save_plan(plan, path)
-        except OSError as exc:
+            ws = self.cio.workspace
+            written = save_plan(plan, path, key=ws.plan_key() if ws is not None else None)
+        except Exception as exc:  # noqa: BLE001 - a missing folder, a keyring fault: words, not a traceback
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.app.call_from_thread(
                 self.notify,
-                f"Could not save the plan to {path}: {exc.strerror}. Choose another folder.",
+                f"Could not save the plan to {path}: {why}. Choose another folder.",
                 severity="error",
             )
             return

@@ -22,9 +22,11 @@ from cio_tui.segment.callsets import CallSetError, callsets_dir, list_call_sets,
 from cio_tui.segment.parser import ParseError
 from cio_tui.segment.preview import PreviewResult, preview_text, with_outcomes
 from cio_tui.segment.report import call_title
+from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, read_subscriptions
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPerson
 from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.preview_editor import CallEditor
 from cio_tui.tui.widgets.preview_modals import LoadCallsModal, SaveSetModal
 from cio_tui.tui.widgets.preview_panes import DiffView, OutcomeCard, RequestPane, WarningsView
@@ -62,6 +64,21 @@ class PreviewScreen(AreaScreen):
             "Save set",
             id="preview.save",
             tooltip="Save the editor's calls as a named set (the Walkthrough uses them)",
+        ),
+        Binding(
+            "m",
+            "load_subscriptions",
+            "Mappings",
+            id="preview.subscriptions",
+            tooltip="Load your Actions destination's subscriptions (the Public API's JSON) instead of the presets",
+        ),
+        Binding(
+            "M",
+            "default_presets",
+            "Default presets",
+            id="preview.presets",
+            show=False,
+            tooltip="Go back to the Actions destination's default presets",
         ),
         Binding("n", "next_call", "Next call", id="preview.next", tooltip="Show the next call of the paste"),
         Binding(
@@ -115,12 +132,15 @@ class PreviewScreen(AreaScreen):
         self.status_text = ""
         self.set_name = ""
         self.settings_note = ""  # which workspace settings the outcomes assume, and where they came from
+        self.subscriptions: SubscriptionSet | None = None  # the operator's own mappings (None: default presets)
+        self.subscriptions_path = ""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="preview-top"):
             yield CallEditor(id="preview-editor")
             yield OptionList(id="preview-calls")
         yield Static(EMPTY, id="preview-status", markup=False)
+        yield PathPrompt(id="preview-path")
         with TabbedContent(id="preview-tabs"):
             with TabPane("Side by side", id="tab-requests"), Horizontal(id="preview-sides"):
                 yield RequestPane("classic", "Classic (Track v1)", id="pane-classic")
@@ -154,7 +174,7 @@ class PreviewScreen(AreaScreen):
     def action_run_preview(self) -> None:
         editor = self.query_one("#preview-editor", CallEditor)
         try:
-            results = preview_text(editor.text)
+            results = preview_text(editor.text, subscriptions=self.subscriptions)
         except ParseError as exc:
             # the results of the last paste that read stay on screen (marked as such): a typo loses nothing
             self.stale = bool(self.results)
@@ -226,6 +246,49 @@ class PreviewScreen(AreaScreen):
         if self.results:
             self._show()
             self.predict_outcomes(self.results)
+
+    # -- the operator's own mappings (a file of the Public API's subscriptions) --------------------------------
+    def action_load_subscriptions(self) -> None:
+        value = self.subscriptions_path or "subscriptions.json"
+        self.query_one("#preview-path", PathPrompt).ask("subscriptions", "Subscriptions JSON:", value)
+
+    @on(PathPrompt.Given, "#preview-path")
+    def _subscriptions_given(self, message: PathPrompt.Given) -> None:
+        self.load_subscriptions(message.path)
+
+    @work(exclusive=True, group="preview-sets", exit_on_error=False)
+    async def load_subscriptions(self, path: Path) -> None:
+        """Read and check the subscriptions in a thread; every problem names the subscription and the field."""
+        try:
+            text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+            subscriptions = read_subscriptions(text)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.say(f"CANNOT READ {path}: {exc}", error=True)
+            return
+        except SubscriptionsError as exc:
+            shown = " | ".join(exc.problems[:3]) + (
+                f" (and {len(exc.problems) - 3} more)" if len(exc.problems) > 3 else ""
+            )
+            self.say(f"NOT LOADED: {path.name}: {shown}. The preview keeps its current mappings.", error=True)
+            return
+        self.subscriptions, self.subscriptions_path = subscriptions, str(path)
+        self._mappings_changed(f"Your subscriptions from {path.name}: {subscriptions.summary()}.")
+
+    def action_default_presets(self) -> None:
+        if self.subscriptions is None:
+            self.notify("The preview already uses the default presets.")
+            return
+        self.subscriptions = None
+        self._mappings_changed("Back to the Actions destination's default presets.")
+
+    def _mappings_changed(self, note: str) -> None:
+        title = "Actions (your subscriptions)" if self.subscriptions else "Actions (default presets)"
+        self.query_one("#pane-actions", RequestPane).border_title = title
+        self.notify(note, title="Mappings", markup=False)
+        if self.query_one("#preview-editor", CallEditor).text.strip():
+            self.action_run_preview()
+        else:
+            self.say(note)
 
     # -- moving between calls and tabs -------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#preview-calls")

@@ -20,6 +20,8 @@ from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
+from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
 from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEPS
@@ -27,8 +29,8 @@ from cio_tui.walkthrough.steps import STEPS
 PANELS: tuple[tuple[str, str], ...] = (
     ("walkthrough_forms", "ConnectPanel"), ("walkthrough_forms", "IdentifierPanel"),
     ("walkthrough_audit", "AuditPanel"), ("walkthrough_panels", "PreviewPanel"), ("walkthrough_panels", "RepairPanel"),
-    ("walkthrough_checklist", "ChecklistPanel"), ("walkthrough_forms", "CutoverPanel"),
-    ("walkthrough_panels", "VerifyPanel"), ("walkthrough_panels", "ReportPanel"),
+    ("walkthrough_segment", "PrepareActionsPanel"), ("walkthrough_segment", "SegmentCutoverPanel"),
+    ("walkthrough_segment", "SegmentVerifyPanel"), ("walkthrough_panels", "ReportPanel"),
 )
 """Step n's form: (module under ``cio_tui.tui.widgets``, class). Imported and composed when the step is first shown:
 one panel on screen at a time, so the other eight cost nothing at start (their widgets were most of the screen)."""
@@ -61,7 +63,7 @@ def plain(text: str) -> Any:
     return Text(text)
 
 
-class WalkthroughScreen(AreaScreen):
+class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     AREA = "walkthrough"
     READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show)
     HELP = (
@@ -330,8 +332,13 @@ class WalkthroughScreen(AreaScreen):
             if message.kind == "export_report":
                 self.service.mark_report_exported(state, path)
             self._export(message.kind, path, state)
+        elif message.kind == "preview_line":
+            self._preview_line(Path(message.args["path"]), int(message.args["line"]))
+        elif message.kind == "rehearse":
+            self._rehearse(Path(message.args["path"]).expanduser(), message.args.get("export"))
         else:
             self._run_task(message.kind, message.args)
+
 
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
@@ -339,7 +346,10 @@ class WalkthroughScreen(AreaScreen):
 
         svc = self.service
         names = {"check_connection": "Checking the workspace", "audit_live": "Auditing the live workspace",
-                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up"}
+                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up",
+                 "segment_read": "Reading Segment", "segment_plan": "Planning the Actions destination",
+                 "segment_cutover": "Planning the cut-over", "segment_rollback": "Planning the rollback",
+                 "segment_verify": "Verifying deliveries"}
         self.notify(f"{names.get(kind, kind)}…", timeout=3)
         try:
             if kind == "check_connection":
@@ -353,6 +363,8 @@ class WalkthroughScreen(AreaScreen):
             elif kind == "cleanup":
                 self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
                                                         default_action=args.get("action")))
+            elif kind.startswith("segment_"):  # steps 6-8 through Segment's Public API
+                await self.segment_task(kind, args)
         except Exception as exc:  # every failure becomes words and what to do
             known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
             self.notify(str(exc) if known else describe_error(exc), title=names.get(kind, kind), severity="error",
@@ -384,7 +396,8 @@ class WalkthroughScreen(AreaScreen):
 
         folder = self.service.data_dir / "plans"
         folder.mkdir(parents=True, exist_ok=True)
-        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json")
+        key = self.service.workspace.plan_key()
+        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json", key=key)
         self.app.call_from_thread(self._plan_saved, result, path)
 
     def _plan_saved(self, result: Any, path: Path) -> None:

@@ -1,16 +1,15 @@
 """The card's Segment tab: how each identify an app realistically sends would resolve to the person shown.
 
 ``identify_scenarios(person)`` lists the calls (pure); ``resolve_scenarios(...)`` runs them through the preview
-machinery (``cio_tui.segment.preview_call``) and the read-only outcome prediction, one ``SegmentRow`` per call and
-destination; the screen calls it from a worker. ``PersonSegmentPane`` only shows rows (no IO) and posts
-``PreviewWanted`` when one is chosen (enter).
+machinery (``cio_tui.segment.preview_call``) and the engine on a what-if copy (each destination's requests, classic
+Track v1 as sent), one ``SegmentRow`` per call and destination; the screen calls it from a worker.
+``PersonSegmentPane`` only shows rows (no IO) and posts ``PreviewWanted`` when one is chosen (enter).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from rich.text import Text
 from textual import on
@@ -22,10 +21,9 @@ from textual.widgets.option_list import Option
 
 from cio_tui.customerio.models import Person
 from cio_tui.segment import PeopleLookup, WorkspaceSettings, preview_text
-from cio_tui.segment.actions_payload import resolve_identifiers
 from cio_tui.segment.classic import NOTE_CLOUD_MODEL, NOTE_TIMESTAMP
 from cio_tui.segment.outcome import Effect, predict_outcome
-from cio_tui.segment.wire import ActionRequest, HttpRequest
+from cio_tui.segment.wire import ActionRequest
 
 EMPTY = "Look someone up: this tab then shows how each Segment identify would resolve to them."
 
@@ -67,19 +65,8 @@ def identify_scenarios(person: Person) -> list[Scenario]:
     return out
 
 
-def classic_as_identify(request: HttpRequest) -> ActionRequest | None:
-    """Classic's ``PUT /api/v1/customers/{who}`` as the equivalent identify, for the same outcome prediction
-    (the path is read by shape: ``cio_`` -> cio_id, email-shaped -> email, else id; customerio-api.md §2)."""
-    if request.method != "PUT" or "/customers/" not in request.path:
-        return None
-    who = unquote(request.path.split("/customers/", 1)[1].split("/", 1)[0])
-    body = {"type": "person", "action": "identify", "identifiers": resolve_identifiers(person_id=who),
-            "attributes": dict(request.body or {})}
-    return ActionRequest(action="classic", method="PUT", path=request.path, body=body)
-
-
-async def _words(effect: Effect, cio_id: str, lookup: PeopleLookup) -> str:
-    """What ``effect`` does, in a few words, from the point of view of the person ``cio_id``."""
+def _words(effect: Effect, cio_id: str) -> str:
+    """What ``effect`` (the engine's record, in words) does, in a few words, from the point of view of ``cio_id``."""
     ids = [p.cio_id for p in effect.people]
     others = [i for i in ids if i != cio_id]
     other = f"cio_{others[0]}" if others else "another person"
@@ -93,26 +80,22 @@ async def _words(effect: Effect, cio_id: str, lookup: PeopleLookup) -> str:
     if kind == "conflict_failed":
         return f"conflict with {other}: failed attribute change"
     if kind == "conflict_auto_merge":
-        people = [await lookup.by_cio_id(i) for i in ids]
-        dated = [p for p in people if p is not None and p.created_at is not None]
-        if len(dated) == 2:
-            primary = min(dated, key=lambda p: p.created_at or 0).cio_id
-            return "auto-merge: the other is merged into this person" if primary == cio_id else (
-                f"auto-merge into cio_{primary}: this person is deleted"
-            )
-        return f"auto-merge with {other}"
+        primary = next((p.cio_id for p in effect.people if p.role.startswith("primary")), None)
+        if primary == cio_id:
+            return "auto-merge: the other is merged into this person"
+        return f"auto-merge into cio_{primary}: this person is deleted" if primary else f"auto-merge with {other}"
     if kind in ("id_change_refused", "email_change_refused"):
         return f"refused: failed attribute change on {'this person' if cio_id in ids else other}"
     if kind == "email_changed":
         return "changes the email of this person" if cio_id in ids else f"changes the email of {other}"
     if kind == "identifier_change":
         return "changes identifiers of this person" if cio_id in ids else f"changes identifiers of {other}"
-    if kind == "ambiguous":
-        return f"{len(ids)} people share the email: no single person"
     if kind == "anonymous_identify":
-        return "anonymous profile or rejected (unconfirmed)"
+        return "accepted, nobody changes (anonymous, no email)"
     if kind == "dropped":
         return "dropped: nobody has that cio_id"
+    if kind == "rejected":
+        return "refused by Customer.io (400)"
     return effect.summary
 
 
@@ -125,7 +108,8 @@ async def resolve_scenarios(
         result = preview_text(scenario.text)[0]
         codes = [w.code for w in result.warnings]
         explained = [f"{w.code}: {w.explanation}" for w in result.warnings]
-        classic = [r for r in (classic_as_identify(q) for q in result.classic.requests) if r is not None]
+        classic = [ActionRequest(action="classic", method=q.method, path=q.path, body=q.body)
+                   for q in result.classic.requests]
         sides: list[tuple[str, list[ActionRequest], str]] = [
             ("classic", classic, "not sent: " + " ".join(result.classic.notes[:1])),
             ("Actions", list(result.actions.requests),
@@ -136,7 +120,7 @@ async def resolve_scenarios(
                 rows.append(SegmentRow(scenario, destination, "not sent", unsent, codes, explained))
                 continue
             outcome = await predict_outcome(requests, lookup, settings)
-            words = [await _words(e, person.cio_id, lookup) for e in outcome.effects]
+            words = [_words(e, person.cio_id) for e in outcome.effects]
             detail = outcome.summary
             if destination == "classic":  # what the classic model is unsure of (the generic caveats left out)
                 notes = [n for n in result.classic.notes if n not in (NOTE_CLOUD_MODEL, NOTE_TIMESTAMP)]
@@ -235,7 +219,6 @@ __all__ = [
     "PersonSegmentPane",
     "Scenario",
     "SegmentRow",
-    "classic_as_identify",
     "identify_scenarios",
     "resolve_scenarios",
     "settings_words",

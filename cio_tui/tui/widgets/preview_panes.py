@@ -32,6 +32,8 @@ def marked_lines(result: PreviewResult, side: str) -> Content:
     index = 0
     for i, request in enumerate(requests):
         slug = f"{request['action']}  " if "action" in request else ""
+        if request.get("subscription"):
+            slug = f"'{request['subscription']}' {slug}"
         parts.append((f"{slug}{request['method']} {request['path']}\n", "bold"))
         count = _body_line_count(request.get("body"))
         for mark, text in lines[index : index + count]:
@@ -77,7 +79,10 @@ class RequestPane(ScrollableContainer):
         if self.side == "classic":
             parts += [f"note: {note}\n" for note in result.classic.notes]
         else:
-            parts += [(f"REJECTED by {e.action}: {e.message}\n", "bold $text-error") for e in result.actions.errors]
+            parts += [
+                (f"REJECTED by {_sender(e.action, e.subscription)}: {e.message}\n", "bold $text-error")
+                for e in result.actions.errors
+            ]
             if side_requests(result, self.side):
                 parts.append(
                     "Shown unbatched: with batching on (the default) these bodies go in one "
@@ -85,6 +90,10 @@ class RequestPane(ScrollableContainer):
                 )
         notes.update(Content.assemble(*parts))
         self.scroll_home(animate=False)
+
+
+def _sender(action: str, subscription: str | None) -> str:
+    return f"subscription '{subscription}' ({action})" if subscription else action
 
 
 def _indented(text: str, width: int | None, *, lead: str = "") -> list[str]:

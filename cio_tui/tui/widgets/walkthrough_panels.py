@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Static
 
+from cio_tui.tui.messages import OpenPerson
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
@@ -22,8 +23,42 @@ class PreviewPanel(StepPanel):
         yield Static("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
         yield TickList(id="wt-sets")
         yield Static("", id="wt-changes", classes="wt-result", markup=False)
+        yield Static("Rehearse on traffic: a file of your real Segment calls (JSON lines, a JSON array, or warehouse "
+                     "tables as CSV/Parquet)", classes="wt-section")  # fmt: skip
+        with Horizontal(classes="wt-field"):
+            yield Input(placeholder="traffic file or folder", id="wt-traffic-path", compact=True)
+            yield Input(placeholder="people CSV (optional)", id="wt-traffic-people",
+                        compact=True)  # fmt: skip
+            yield Button("Rehearse", id="wt-rehearse", compact=True)
+        yield Static("", id="wt-rehearsal", classes="wt-result", markup=False)
+        with Horizontal(classes="wt-field", id="wt-examples-row"):
+            yield Select([], prompt="an example person", id="wt-examples", compact=True)
+            yield Button("Open in People", id="wt-example-person", compact=True)
+            yield Button("Preview the call", id="wt-example-call", compact=True)
+
+    def show_progress(self, line: str) -> None:
+        """The replay's progress (rate and time left), while it runs."""
+        self.query_one("#wt-rehearsal", Static).update(line)
+
+    @on(Button.Pressed, "#wt-rehearse")
+    @on(Input.Submitted, "#wt-traffic-path, #wt-traffic-people")
+    def _rehearse(self) -> None:
+        traffic = self.query_one("#wt-traffic-path", Input).value.strip()
+        if not traffic:
+            self.notify("Type the path of a traffic file (or a folder of warehouse tables) first.", severity="warning")
+            return
+        export = self.query_one("#wt-traffic-people", Input).value.strip()
+        self.show_progress("Starting the rehearsal: reading the starting people...")
+        self.task("rehearse", path=traffic, export=export or None)
 
     def show(self, overview: Any) -> None:
+        record = overview.state.rehearsal
+        self.query_one("#wt-rehearsal", Static).update(rehearsal_text(record))
+        examples = list(record.examples) if record is not None else []
+        self.query_one("#wt-examples", Select).set_options(
+            [(f"{e.kind}: {e.who}" + (f" (line {e.line})" if e.line else ""), i) for i, e in enumerate(examples)]
+        )
+        self.query_one("#wt-examples-row").display = bool(examples)
         names = list(overview.saved_sets)
         reviewed = set(overview.state.reviewed_sets)
         sets = self.query_one("#wt-sets", TickList)
@@ -42,9 +77,44 @@ class PreviewPanel(StepPanel):
             text = "\n".join(lines)
         self.query_one("#wt-changes", Static).update(text)
 
+    def _example(self) -> Any:
+        record = self.overview.state.rehearsal if self.overview is not None else None
+        index = selected(self.query_one("#wt-examples", Select).value)
+        if record is None or index is None:
+            self.notify("Pick an example person first.", severity="warning")
+            return None
+        return record.examples[index]
+
+    @on(Button.Pressed, "#wt-example-person")
+    def _open_person(self) -> None:
+        example = self._example()
+        if example is not None and example.lookup:
+            self.post_message(OpenPerson(example.lookup))
+        elif example is not None:
+            self.notify("This person has no id or email to look up.", severity="warning")
+
+    @on(Button.Pressed, "#wt-example-call")
+    def _preview_call(self) -> None:
+        example = self._example()
+        if example is not None and example.file and example.line:
+            self.task("preview_line", path=example.file, line=example.line)
+        elif example is not None:
+            self.notify("No single call made this difference (it is the end state): open the person instead.",
+                        severity="warning")  # fmt: skip
+
     @on(TickList.Toggled, "#wt-sets")
     def _changed(self, event: TickList.Toggled) -> None:
         self.record(reviewed_sets=[name for name in event.tick_list.keys if name in event.tick_list.ticked])
+
+
+def rehearsal_text(record: Any) -> str:
+    """The last rehearsal: how many people end up different, by kind, and where the report is."""
+    if record is None:
+        return "No rehearsal yet: give a traffic file and press Rehearse (nothing is sent anywhere)."
+    kinds = ", ".join(f"{kind} {count}" for kind, count in record.kinds.items() if count) or "no difference"
+    return (f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
+            f"({record.malformed} malformed skipped) from {record.starting_people} people, {record.mappings}.\n"
+            f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}")
 
 
 def repair_hints(overview: Any) -> list[str]:

@@ -1,0 +1,171 @@
+"""``cio-tui replay`` on a generated 1,000,000-call traffic file (identify, track, page, alias; 100,000 people),
+side by side in one run:
+
+- the command as an operator runs it (``cio-tui replay FILE --json``, a fresh process: both reading passes, every
+  call through both destinations into both what-if copies, the diff, the JSON) against merely parsing the same file
+  with ``json.loads`` per line in a fresh process (target: at most 10x);
+- calls per second of the command;
+- peak memory of the command's process (resource usage of the child; target: under 1 GB);
+- where the time goes: a profile of the first ``--profile-calls`` calls in this process, per layer (reading and
+  ordering, the call models, the two destinations' mappings, the model of Customer.io, the diff).
+
+Usage: python bench/bench_replay.py [--calls 1000000] [--people 100000] [--seed 7] [--dir DIR] [--profile-calls N]
+Smoke run: python bench/bench_replay.py --calls 20000 --people 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the checkout's own cio_tui, as the child process (cwd = the checkout) uses
+
+PARSE_SCRIPT = """
+import json, sys
+loads = json.loads
+n = 0
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        loads(line)
+        n += 1
+print(n)
+"""
+
+EVENTS = ["Signed Up", "Order Completed", "Product Viewed", "Cart Viewed", "Checkout Started", "Logged In"]
+PLANS = ["free", "pro", "team", "enterprise"]
+
+
+def generate(path: Path, calls: int, people: int, seed: int) -> None:
+    """Mixed traffic in delivery order: 20% identify, 60% track, 17% page, 3% alias; some anonymous activity, some
+    late (older) timestamps, ISO dates in traits. Written line by line (the generator keeps no call in memory)."""
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(calls):
+            received = start + timedelta(seconds=n * 2)
+            person = rng.randrange(people)
+            user_id, anon = f"user-{person}", f"anon-{person}"
+            late = rng.random() < 0.02
+            stamp = received - timedelta(hours=rng.randrange(1, 48)) if late else received
+            context = {"library": {"name": "analytics.js", "version": "5.0.0"}, "ip": "203.0.113.9"}
+            base = {"messageId": f"m-{n}", "receivedAt": received.isoformat().replace("+00:00", "Z"),
+                    "timestamp": stamp.isoformat().replace("+00:00", "Z"), "anonymousId": anon,
+                    "context": context}  # fmt: skip
+            roll = rng.random()
+            if roll < 0.20:
+                msg = {**base, "type": "identify", "userId": user_id,
+                       "traits": {"email": f"{user_id}@example.com", "plan": rng.choice(PLANS),
+                                  "createdAt": (start - timedelta(days=person % 900)).isoformat(),
+                                  "logins": rng.randrange(100)}}  # fmt: skip
+            elif roll < 0.80:
+                identified = rng.random() < 0.85
+                props = {"value": round(rng.random() * 100, 2), "currency": "USD", "sku": f"sku-{n % 997}"}
+                msg = {**base, "type": "track", "event": rng.choice(EVENTS), "properties": props}
+                if identified:
+                    msg["userId"] = user_id
+            elif roll < 0.97:
+                props = {"url": f"https://example.com/p/{n % 50}", "title": "Pricing", "path": "/p"}
+                msg = {**base, "type": "page", "name": "Pricing", "properties": props}
+                if rng.random() < 0.85:
+                    msg["userId"] = user_id
+            else:
+                other = rng.randrange(people)
+                msg = {**base, "type": "alias", "userId": user_id, "previousId": f"user-{other}"}
+            out.write(json.dumps(msg, separators=(",", ":")) + "\n")
+
+
+def run_child(argv: list[str], stdout_path: Path) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS bytes, exit status) of one fresh process."""
+    with stdout_path.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss * 1024, status
+
+
+def profile_layers(path: Path, calls: int) -> list[tuple[str, float]]:
+    """Share of time per layer over the first ``calls`` calls (cProfile, cumulative time of each layer's entry)."""
+    import cProfile
+    import itertools
+    import pstats
+
+    from cio_tui.segment.replay import replay
+
+    head = path.with_suffix(".head.jsonl")
+    with path.open(encoding="utf-8") as src, head.open("w", encoding="utf-8") as dst:
+        dst.writelines(itertools.islice(src, calls))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    replay(head, [])
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    layers = {
+        "reading and ordering (json.loads, delivery order)": ("ordering.py", "_valid"),
+        "call models (pydantic validation, to_message)": ("models.py", "call_from_message"),
+        "classic destination mapping": ("classic.py", "classic_for"),
+        "Actions destination mapping (mapping-kit, validation, buildPayload)": ("actions.py", "actions_for"),
+        "model of Customer.io (Engine.execute, both copies)": ("engine.py", "execute"),
+        "population diff": ("diff.py", "population_diff"),
+    }
+    out = []
+    for label, (file, func) in layers.items():
+        cum = sum(v[3] for k, v in stats.stats.items() if k[0].endswith(file) and k[2] == func)  # type: ignore[attr-defined]
+        out.append((label, cum / total))
+    head.unlink()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
+    parser.add_argument("--profile-calls", type=int, default=20_000)
+    args = parser.parse_args()
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="bench-replay-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    traffic = folder / f"traffic-{args.calls}-{args.people}-{args.seed}.jsonl"
+    if not traffic.exists():
+        t = time.perf_counter()
+        generate(traffic, args.calls, args.people, args.seed)
+        print(f"generated {traffic} ({traffic.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
+    parse_wall, parse_rss, _ = run_child([sys.executable, "-c", PARSE_SCRIPT, str(traffic)], folder / "parse.out")
+    env_cmd = [sys.executable, "-m", "cio_tui", "replay", str(traffic), "--json"]
+    replay_wall, replay_rss, status = run_child(env_cmd, folder / "replay.json")
+    if status != 0:
+        sys.exit(f"cio-tui replay failed with status {status}")
+    result = json.loads((folder / "replay.json").read_text())
+    ratio = replay_wall / parse_wall if parse_wall else float("inf")
+    print()
+    print(f"{'':44}{'seconds':>10}{'calls/s':>12}{'peak MB':>10}")
+    print(f"{'json.loads per line (reference)':44}{parse_wall:10.2f}{args.calls / parse_wall:12,.0f}"
+          f"{parse_rss / 1e6:10.0f}")  # fmt: skip
+    print(f"{'cio-tui replay FILE --json':44}{replay_wall:10.2f}{result['calls'] / replay_wall:12,.0f}"
+          f"{replay_rss / 1e6:10.0f}")  # fmt: skip
+    print()
+    print(f"ratio to json.loads: {ratio:.1f}x (target: at most 10x)   peak memory: {replay_rss / 1e6:.0f} MB "
+          f"(target: under 1000 MB)")  # fmt: skip
+    print(
+        f"calls {result['calls']:,}, malformed {len(result['malformed'])}, people differing "
+        f"{result['people_differing']:,}; " + ", ".join(f"{k['kind']} {k['count']:,}" for k in result["kinds"])
+    )
+    if args.profile_calls:
+        print(f"\nwhere the time goes (profile of the first {args.profile_calls:,} calls, cumulative, overlapping):")
+        for label, share in profile_layers(traffic, args.profile_calls):
+            print(f"  {share * 100:5.1f}%  {label}")
+
+
+if __name__ == "__main__":
+    main()

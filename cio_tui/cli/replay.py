@@ -1,0 +1,195 @@
+"""``cio-tui replay TRAFFIC [--from-export people.csv | --sandbox | --live] [--subscriptions FILE] [--json]
+[--out report.md]``.
+
+Replays a file of real Segment calls (JSON lines, a JSON array, or warehouse tables as CSV/Parquet, a file or a
+directory of them) through the classic and the Actions destinations into two what-if copies of the workspace, both
+starting from the same people, and prints how the people end up different. Nothing is sent anywhere.
+
+Progress with the time left goes to stderr; malformed lines are reported there with their line number and skipped.
+``--json`` prints exactly ``{"calls", "malformed", "people_differing", "kinds": [{"kind", "count", "examples"}]}``.
+Exit codes: 0 done, 1 the traffic, the export or the subscriptions cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
+
+
+class _StderrProgress:
+    """One updating line on a terminal; a plain line every few seconds otherwise (logs, CI)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = 0
+        self.last_plain = -10.0
+
+    def __call__(self, progress: Any) -> None:
+        if self.tty:
+            sys.stderr.write("\r\x1b[2K" + progress.line())
+            sys.stderr.flush()
+        elif progress.elapsed - self.last_plain >= 5 or (progress.total and progress.done == progress.total):
+            self.last_plain = progress.elapsed
+            click.echo(progress.line(), err=True)
+
+    def malformed(self, item: Any) -> None:
+        from cio_tui.safe_text import terminal_safe
+
+        self.shown += 1
+        if self.shown <= SHOWN_MALFORMED:
+            self.end_line()
+            click.echo(terminal_safe(f"skipped {item.file} line {item.line}: {item.reason}"), err=True)
+        elif self.shown == SHOWN_MALFORMED + 1:
+            self.end_line()
+            click.echo("more malformed lines are skipped; the result lists them all", err=True)
+
+    def end_line(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+
+
+async def _workspace_people(obj: Any, folder: Path, *, sandbox: bool) -> tuple[list[Any], Any]:
+    """The people of the embedded sandbox (``sandbox``) or of the command line's workspace, through a people
+    export (read-only, as ``duplicates --live`` reads them), and the settings the workspace reports."""
+    from cio_tui.identity.duplicates.live import fetch_live_export
+    from cio_tui.segment.replay import read_people_export
+
+    obj.sandbox = obj.sandbox or sandbox
+    workspace = await obj.open_workspace()
+    try:
+        fast = {"first_poll": 0.05, "max_poll": 0.5} if workspace.is_sandbox else {}
+        path = await fetch_live_export(workspace.client, folder, **fast)
+        own = workspace.own_settings()
+    finally:
+        await workspace.aclose()
+    people, _problems = read_people_export(path)
+    return people, own
+
+
+def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
+    from cio_tui.model import WorkspaceSettings
+
+    values: dict[str, Any] = {}
+    for name in ("mode", "auto_merge", "email_update_by_id"):
+        if isinstance(own, dict) and own.get(name) is not None:
+            values[name] = own[name]
+    if mode is not None:
+        values["mode"] = mode
+    if auto_merge is not None:
+        values["auto_merge"] = auto_merge
+    return WorkspaceSettings(**values)
+
+
+@click.command("replay")
+@click.argument("traffic", type=click.Path(path_type=Path))
+@click.option(
+    "--from-export",
+    "export",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="people.csv",
+    help="Start both copies from the people of this Customer.io people export (CSV).",
+)
+@click.option("--sandbox", "use_sandbox", is_flag=True, help="Start both copies from the embedded sandbox's people.")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Start both copies from the people of the workspace (--profile): a people export of it, read-only.",
+)
+@click.option(
+    "--subscriptions",
+    "subscriptions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Your Actions destination's subscriptions (the Public API's JSON) instead of the default presets.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="report.md",
+    help="Write the Markdown report here (Walkthrough step 4 writes its own when it rehearses).",
+)
+@click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
+@click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
+@click.pass_obj
+def replay_cmd(
+    obj: Any,
+    traffic: Path,
+    export: Path | None,
+    use_sandbox: bool,
+    live: bool,
+    subscriptions_file: Path | None,
+    as_json: bool,
+    out: Path | None,
+    mode: str | None,
+    auto_merge: bool | None,
+) -> None:
+    """Rehearse the switch on real traffic: how the people end up different under classic and under Actions.
+
+    TRAFFIC is a file of Segment messages (JSON lines or a JSON array), or Segment's warehouse tables (identifies,
+    tracks, pages, screens, groups, aliases) as CSV or Parquet: one file, or a directory of them.
+    """
+    from cio_tui.cli.preview import read_subscriptions_file
+    from cio_tui.safe_text import terminal_safe
+    from cio_tui.segment.replay import TrafficError, read_people_export, replay, replay_markdown, replay_text
+    from cio_tui.segment.replay.people import PeopleExportError
+    from cio_tui.segment.replay.traffic import sources
+
+    if sum((export is not None, use_sandbox, live)) > 1:
+        raise click.UsageError("give one of --from-export, --sandbox and --live")
+    try:
+        sources(traffic)  # an unreadable TRAFFIC is said before anything is read
+    except TrafficError as exc:
+        obj.fail(str(exc))
+    subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
+    people: list[Any] = []
+    own = None
+    if export is not None:
+        try:
+            people, problems = read_people_export(export)
+        except PeopleExportError as exc:
+            obj.fail(str(exc))
+        for problem in problems[:SHOWN_MALFORMED]:
+            click.echo(terminal_safe(f"people export: {problem}"), err=True)
+    elif use_sandbox or live:
+        click.echo("reading the starting people (a people export of the workspace)...", err=True)
+        with tempfile.TemporaryDirectory(prefix="cio-tui-replay-") as tmp:
+            people, own = obj.run(_workspace_people(obj, Path(tmp), sandbox=use_sandbox))
+    else:
+        click.echo("note: no starting people (--from-export, --sandbox or --live): both copies start empty", err=True)
+    progress = _StderrProgress()
+    try:
+        result = replay(
+            traffic,
+            people,
+            subscriptions=subscriptions,
+            settings=_model_settings(mode, auto_merge, own),
+            progress=progress,
+            on_malformed=progress.malformed,
+        )
+    except TrafficError as exc:
+        progress.end_line()
+        obj.fail(str(exc))
+    progress.end_line()
+    click.echo(
+        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s; {result.malformed_count:,} malformed skipped",
+        err=True,
+    )
+    if out is not None:
+        out.write_text(replay_markdown(result), encoding="utf-8")
+        click.echo(f"report written to {click.format_filename(out)}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(terminal_safe(replay_text(result)), nl=False)

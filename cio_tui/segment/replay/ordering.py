@@ -1,0 +1,135 @@
+"""The order a replay runs the calls in: the order Segment delivered them, by time, in bounded memory.
+
+Customer.io sees calls in the order Segment delivers them, which follows ``receivedAt`` (when Segment's servers got
+the call); a call's ``timestamp`` can be much older (a phone that was offline flushes late), and that is when the
+Actions destination's timestamp ordering drops an update the classic destination applied. So calls are replayed by
+``receivedAt``, else ``timestamp``, else ``originalTimestamp``, else ``sentAt``; ties and calls without any time keep
+their place in the file.
+
+A first pass checks whether the input is already in that order (then it is streamed as it is); otherwise the calls
+are sorted in runs of ``run_size`` kept in temporary files and merged, so memory stays bounded by ``run_size`` and
+not by the number of calls.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from cio_tui.segment.replay.traffic import Item, read_file
+
+ORDER_FIELDS = ("receivedAt", "timestamp", "originalTimestamp", "sentAt")
+RUN_SIZE = 100_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def moment(message: dict[str, Any]) -> float | None:
+    """Unix seconds of the message's delivery time, None when it has none that parses."""
+    for name in ORDER_FIELDS:
+        value = message.get(name)
+        if isinstance(value, str) and value:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            return (parsed - _EPOCH).total_seconds()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
+Problem = Callable[[int, int, str], None]  # (source file index, line, why)
+Counter = Callable[[int], None]
+
+
+def _valid(path: Path, problem: Problem | None, source: int) -> Iterator[tuple[float, int, int, dict[str, Any]]]:
+    """(time, source, line, message) for the valid items of one file; the time of an untimed call is the last one."""
+    last = float("-inf")
+    for item in read_file(path):
+        if item.message is None:
+            if problem is not None:
+                problem(source, item.line, item.problem or "unreadable")
+            continue
+        when = moment(item.message)
+        last = when if when is not None else last
+        yield last, source, item.line, item.message
+
+
+def _in_order(paths: list[Path], problem: Problem, progress: Counter | None) -> bool:
+    ordered = True
+    for source, path in enumerate(paths):
+        previous, n = float("-inf"), 0
+        for n, (when, _, _, _) in enumerate(_valid(path, problem, source), 1):
+            if when < previous:
+                ordered = False
+            previous = when
+            if progress is not None and n % 10_000 == 0:
+                progress(10_000)
+        if progress is not None and n % 10_000:
+            progress(n % 10_000)
+    return ordered
+
+
+def _spill(rows: list[tuple[float, int, int, dict[str, Any]]], folder: Path, number: int) -> Path:
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    path = folder / f"run{number}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        dumps = json.dumps
+        for when, source, line, message in rows:
+            out.write(f"{when!r}\t{source}\t{line}\t{dumps(message, ensure_ascii=False)}\n")
+    return path
+
+
+def _read_run(handle: IO[str]) -> Iterator[tuple[float, int, int, dict[str, Any]]]:
+    loads = json.loads
+    for raw in handle:
+        when, source, line, text = raw.split("\t", 3)
+        yield float(when), int(source), int(line), loads(text)
+
+
+def delivery_order(
+    paths: list[Path], problem: Problem, *, run_size: int = RUN_SIZE, checked: Counter | None = None
+) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(source, line, message) of every valid call in delivery order; ``problem(source, line, why)`` gets the others.
+
+    ``checked(n)`` is told how many calls the first (ordering) pass has read, for progress.
+    """
+    problems: list[tuple[int, int, str]] = []
+    in_order = _in_order(paths, lambda source, line, why: problems.append((source, line, why)), checked)
+    for source, line, why in problems:
+        problem(source, line, why)
+    quiet: Problem | None = None  # the second pass reads the same files: their problems are already reported
+    if in_order:
+        streams = [_valid(p, quiet, s) for s, p in enumerate(paths)]
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda r: (r[0], r[1], r[2]))
+        for _, source, line, message in merged:
+            yield source, line, message
+        return
+    with tempfile.TemporaryDirectory(prefix="cio-tui-replay-") as tmp:
+        folder, runs, rows = Path(tmp), [], []
+        for source, path in enumerate(paths):
+            for row in _valid(path, quiet, source):
+                rows.append(row)
+                if len(rows) >= run_size:
+                    runs.append(_spill(rows, folder, len(runs)))
+                    rows = []
+        if rows:
+            runs.append(_spill(rows, folder, len(runs)))
+        handles = [run.open(encoding="utf-8") for run in runs]
+        try:
+            merged_runs = heapq.merge(*(_read_run(h) for h in handles), key=lambda r: (r[0], r[1], r[2]))
+            for _, source, line, message in merged_runs:
+                yield source, line, message
+        finally:
+            for handle in handles:
+                handle.close()
+
+
+__all__ = ["ORDER_FIELDS", "Item", "delivery_order", "moment"]

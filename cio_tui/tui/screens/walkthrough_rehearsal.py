@@ -1,0 +1,64 @@
+"""Walkthrough step 4's rehearsal on traffic, as screen tasks: the replay in a thread with its progress in the
+panel, and an example's call opened in Preview. Mixed into ``WalkthroughScreen`` (it provides ``service``,
+``overview`` and the panels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import work
+
+from cio_tui.tui.widgets.walkthrough_base import Record
+
+
+class RehearsalTasks:
+    """Mixed into ``WalkthroughScreen`` (which provides ``app``, ``service``, ``overview``, ``notify``,
+    ``post_message`` and ``query_one``)."""
+
+    service: Any
+    overview: Any
+    app: Any
+
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _preview_line(self, path: Path, line: int) -> None:
+        """Open Preview on the call at ``line`` of a JSON lines traffic file (other formats: say where it is)."""
+        from cio_tui.segment.replay.traffic import call_at_line
+        from cio_tui.tui.messages import OpenPreview
+
+        text = call_at_line(path, line)
+        if text is None:
+            where = f"The call is at line {line} of {path}: open it there (only JSON lines files open in Preview)."
+            self.app.call_from_thread(self.notify, where, severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self.post_message, OpenPreview(text))
+
+    @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
+    async def _rehearse(self, traffic: Path, export: str | None) -> None:
+        """Step 4: replay the traffic from the starting people in a thread, progress in the panel, report kept."""
+        import asyncio
+
+        from cio_tui.tui.errors import describe_error
+        from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, rehearsal_text
+        from cio_tui.walkthrough.rehearsal import rehearse, starting_people
+
+        svc = self.service
+        panel = self.query_one(PreviewPanel)
+        try:
+            people = await starting_people(svc.workspace, Path(export).expanduser() if export else None,
+                                           svc.data_dir / "rehearsal-export")  # fmt: skip
+            own = await asyncio.to_thread(svc.workspace.own_settings)
+            panel.show_progress(f"Replaying from {len(people)} people...")
+            record = await asyncio.to_thread(
+                rehearse, traffic, people, data_dir=svc.data_dir, now=svc.now(), settings=own,
+                progress=lambda p: self.app.call_from_thread(panel.show_progress, p.line()),
+            )  # fmt: skip
+        except Exception as exc:  # every failure becomes words and what to do
+            known = isinstance(exc, ValueError)  # unreadable traffic or export: the message says what to do
+            panel.show_progress(rehearsal_text(self.overview.state.rehearsal if self.overview else None))
+            self.notify(str(exc) if known else describe_error(exc), title="Rehearsal", severity="error", timeout=12,
+                        markup=False)  # fmt: skip
+            return
+        self.post_message(Record(4, {"rehearsal": record}))
+        self.notify(f"{record.people_differing} people end up different; the report is {record.report_path}",
+                    title="Rehearsal", markup=False)  # fmt: skip

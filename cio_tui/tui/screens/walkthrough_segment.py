@@ -1,0 +1,92 @@
+"""The Walkthrough screen's Segment tasks (steps 6-8): workers over ``walkthrough.segment_side``, the typed
+confirmation before any Segment write, and the results handed to the steps' Segment sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+
+
+class SegmentTasks:
+    """Mixed into ``WalkthroughScreen`` (which provides ``cio``, ``app``, ``service``, ``overview``, ``notify``)."""
+
+    cio: Any
+    app: Any
+    service: Any
+    overview: Any
+
+    def _segment_side(self) -> Any:
+        from cio_tui.segment_api.connect import open_segment
+        from cio_tui.walkthrough.segment_side import SegmentSide
+
+        services, ws = self.cio.services, self.service.workspace
+        return SegmentSide(ws, lambda: open_segment(services.settings, services.credentials, ws),
+                           saved_calls=lambda: self.service.saved_calls(self.overview.state) or None,
+                           now=services.clock)
+
+    def _segment_show(self, step: int, view: Any) -> None:
+        from cio_tui.tui.widgets.walkthrough_segment import SegmentSection  # panels are imported when shown
+
+        for section in self.query(SegmentSection):  # type: ignore[attr-defined]
+            if section.step == step or (view.problem is not None):
+                section.show_view(view.lines())
+
+    async def segment_task(self, kind: str, args: dict[str, Any]) -> None:
+        """Run in the screen's task worker."""
+        side, step = self._segment_side(), int(args.get("step") or 6)
+        if kind == "segment_read":
+            view = await side.read()
+        elif kind == "segment_plan":
+            view = await side.plan("cutover")
+        elif kind == "segment_verify":
+            view = await side.verify(self.overview.state.cutover.cutover_at)
+        else:
+            cut = self.overview.state.cutover
+            if kind == "segment_cutover" and cut.method is None:
+                self.notify("Choose the cut-over method above first (and the time, for received_at filters).",
+                            severity="warning")  # type: ignore[attr-defined]
+                return
+            method = "filters" if cut.method == "received_at_filters" else "one-step"
+            view = await (side.plan("rollback") if kind == "segment_rollback" else
+                          side.plan("cutover", method=method, at=cut.cutover_at if method == "filters" else None))
+            if view.plan is not None:
+                self._segment_show(step, view)
+                self._confirm_segment(step, view)
+                return
+        self._segment_show(step, view)
+
+    def _confirm_segment(self, step: int, view: Any) -> None:
+        from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+
+        plan, ws = view.plan, self.service.workspace
+        if not plan.operations:
+            self.notify("Nothing to do: Segment is already in that state.", title="Segment")  # type: ignore[attr-defined]
+            return
+        request = ConfirmRequest(workspace=ws.name, action=f"Apply {len(plan.operations)} Segment operation(s)",
+                                 summary=[op.summary for op in plan.operations][:12],
+                                 is_live=not getattr(ws, "is_sandbox", False))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._segment_apply(step, plan)
+            else:
+                self.notify("Nothing was sent to Segment.", title="Cut-over cancelled")  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmTypedModal(request), confirmed)
+
+    @work(group="walkthrough-segment", exclusive=True, exit_on_error=False)
+    async def _segment_apply(self, step: int, plan: Any) -> None:
+        from cio_tui.tui.errors import describe_error
+
+        self.notify("Applying the Segment plan…", timeout=3)  # type: ignore[attr-defined]
+        try:
+            view = await self._segment_side().apply(plan)
+        except Exception as exc:  # every failure becomes words and what to do
+            self.notify(describe_error(exc), title="Segment", severity="error", timeout=12,  # type: ignore[attr-defined]
+                        markup=False)
+            return
+        self._segment_show(step, view)
+
+
+__all__ = ["SegmentTasks"]

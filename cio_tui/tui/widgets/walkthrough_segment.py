@@ -1,0 +1,88 @@
+"""Steps 6, 7 and 8 with Segment's Public API: each of those panels gains a Segment section (read the destinations,
+plan the cut-over, cut over or roll back after typing the workspace name, verify deliveries). The section only shows
+what the screen's workers found and posts ``Task``s; when the Public API cannot be used it shows why, what to ask
+Segment for, and the step's own checklist stays the manual way."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from cio_tui.tui.widgets.walkthrough_base import Task
+from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
+from cio_tui.tui.widgets.walkthrough_forms import CutoverPanel
+from cio_tui.tui.widgets.walkthrough_panels import VerifyPanel
+
+BUTTONS: dict[int, list[tuple[str, str, str]]] = {  # step -> (task, label, variant)
+    6: [("segment_read", "Read Segment", "default"), ("segment_plan", "Plan the Actions destination", "primary")],
+    7: [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
+    8: [("segment_verify", "Verify deliveries", "primary")],
+}
+INTRO = {
+    6: "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions destination, its "
+       "mappings from the Quick Setup presets and copies of the classic filters for you (a plan, reviewed first).",
+    7: "Cut over applies the switch chosen above (one-step, or received_at filters at the cut-over time) through "
+       "the Public API, after you type the workspace name; Roll back turns classic on and Actions off again.",
+    8: "Delivery per Actions mapping from Segment's Delivery Overview since the cut-over, with the people checks.",
+}
+
+
+class SegmentSection(Vertical):
+    DEFAULT_CSS = """
+    SegmentSection { height: auto; margin: 1 0 0 0; }
+    SegmentSection > Horizontal { height: auto; }
+    SegmentSection Button { margin: 0 1 0 0; }
+    """
+
+    def __init__(self, step: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.step = step
+
+    def compose(self) -> ComposeResult:
+        yield Static("Segment, through its Public API", classes="wt-section")
+        yield Static(INTRO[self.step], classes="wt-hint", markup=False)
+        with Horizontal(classes="wt-field"):
+            for task, label, variant in BUTTONS[self.step]:
+                yield Button(label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant,  # type: ignore[arg-type]
+                             compact=True, name=task)
+        yield Static("", classes="wt-result segment-result", markup=False)
+
+    def show_view(self, lines: list[str]) -> None:
+        self.query_one(".segment-result", Static).update("\n".join(lines))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.name and event.button.name.startswith("segment_"):
+            event.stop()
+            self.post_message(Task(event.button.name, {"step": self.step}))
+
+
+class PrepareActionsPanel(ChecklistPanel):
+    STEP: ClassVar[int] = 6
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield SegmentSection(6)
+
+
+class SegmentCutoverPanel(CutoverPanel):
+    STEP: ClassVar[int] = 7
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield SegmentSection(7)
+
+
+class SegmentVerifyPanel(VerifyPanel):
+    STEP: ClassVar[int] = 8
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield SegmentSection(8)
+
+
+__all__ = ["PrepareActionsPanel", "SegmentCutoverPanel", "SegmentSection", "SegmentVerifyPanel"]

@@ -1,0 +1,78 @@
+"""Walkthrough steps 6-8 with Segment's Public API (Pilot, on the sandbox's emulated Segment workspace)."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Select, Static
+
+from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+from cio_tui.tui.widgets.walkthrough_segment import SegmentSection
+from cio_tui.tui.widgets.walkthrough_steps import StepList
+from tests.tui.conftest import SIZE, settle
+
+
+def _section_text(app, step: int) -> str:
+    screen = next(s for s in reversed(app.screen_stack) if s.query(SegmentSection))  # under a modal too
+    section = next(s for s in screen.query(SegmentSection) if s.step == step)
+    return str(section.query_one(".segment-result", Static).render())
+
+
+async def _goto(pilot, number: int) -> None:
+    pilot.app.screen.query_one(StepList).highlighted = number - 1
+    await pilot.pause()
+
+
+async def _press(pilot, button_id: str) -> None:
+    button = pilot.app.screen.query_one(f"#{button_id}", Button)
+    button.press()
+    await settle(pilot)
+    for _ in range(20):  # the worker reads Segment in-process
+        await pilot.pause(0.05)
+        await settle(pilot)
+
+
+async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto(pilot, 6)
+        await _press(pilot, "wt-segment-read-6")
+        assert "classic  Customer.io (dst_classic_cio): enabled" in _section_text(app, 6)
+        await _press(pilot, "wt-segment-plan-6")
+        text = _section_text(app, 6)
+        assert "create the Actions destination 'Customer.io (Actions)' (disabled)" in text
+        assert "finding: alias: merges two people and deletes the secondary" in text
+
+        await _goto(pilot, 7)
+        app.screen.query_one("#wt-cut-method", Select).value = "one_step"
+        await settle(pilot)
+        await _press(pilot, "wt-segment-cutover-7")
+        assert isinstance(app.screen, ConfirmTypedModal)
+        await pilot.press(*"sandbox", "enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+        await settle(pilot)
+        text = _section_text(app, 7)
+        assert "Segment operation(s) done" in text
+        assert "actions  Customer.io (Actions)" in text and "(dst_classic_cio): disabled" in text
+
+        await _press(pilot, "wt-segment-rollback-7")
+        assert isinstance(app.screen, ConfirmTypedModal)
+        assert "enable the classic destination" in _section_text(app, 7)  # the review is shown beside it
+        await pilot.press("escape")
+        await settle(pilot)
+        await _goto(pilot, 6)
+        await _press(pilot, "wt-segment-read-6")
+        assert "(dst_classic_cio): disabled" in _section_text(app, 6)  # cancelled: nothing was sent
+
+
+async def test_a_token_without_access_shows_why_and_keeps_the_checklist(make_app, monkeypatch):
+    monkeypatch.setenv("CIO_TUI_SEGMENT_TOKEN", "not-a-valid-token")
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto(pilot, 6)
+        await _press(pilot, "wt-segment-read-6")
+        text = _section_text(app, 6)
+        assert "Segment refused the token (HTTP 401)" in text and "What to ask for:" in text
+        assert "The checklist of this step stays the way to do it by hand." in text
+        assert "not-a-valid-token" not in text
