@@ -91,21 +91,10 @@ class CioApp(App[None]):
         """True from start until the workspace the app opens by itself is open (or failed to open)."""
         if self.workspace is None and services.start_known:  # the banner's words from the very first frame
             self.set_reactive(CioApp.workspace_status, _status_text(services.start))
-        first = self._first_area()
-        if first is not None:
-            # The first area is known without the settings: it is the first screen (no placeholder screen and no
-            # mode switch before it). Textual composes the current mode's screen at start; it is pinned exactly.
-            self._current_mode = first
-
-    def _first_area(self) -> str | None:
-        """The area the app opens on when it is known before the settings load (``--sandbox``, ``--profile``)."""
-        if not self.services.start_known or not (self.workspace is not None or self.services.start.opens_workspace):
-            return None  # the settings decide (or no workspace): the placeholder first, then Connect
-        return self._initial_area or "walkthrough"
 
     # -- start-up: a light first frame, then the area screen and the workspace ----------------------
     def get_default_screen(self) -> Screen[Any]:
-        """The placeholder first frame, when the first area needs the settings to be known."""
+        """The first frame: the chrome and a status line, drawn while the first area loads."""
         from cio_tui.tui.screens.start import StartScreen
 
         return StartScreen(id="_default")
@@ -149,6 +138,9 @@ class CioApp(App[None]):
         """Import the other areas' screen modules in the background, one at a time with a pause between them, so a
         first visit does not wait for them and keys are never kept waiting for the warm-up (it only starts once
         the first area is usable)."""
+        build = getattr(getattr(self.workspace, "transport", None), "build", None)
+        if build is not None:  # the embedded sandbox's app and model, before the first lookup needs them
+            build()
         for area in areas:
             time.sleep(WARM_UP_PAUSE)
             area.screen_class()
@@ -311,7 +303,7 @@ class SeedingProgress:
         elapsed = time.monotonic() - self.started
         left = elapsed / done * (total - done) if done else 0.0
         eta = f", about {left:.0f} s left" if done < total and left >= 1 else ""
-        text = f"Creating the sandbox workspace (first run): {done:,} of {total:,} people{eta}…"
+        text = f"Opening the sandbox workspace: first run, creating {done:,} of {total:,} people{eta}…"
         self.app.call_from_thread(setattr, self.app, "workspace_status", text)
 
 

@@ -65,8 +65,9 @@ async def test_first_run_seeds_the_sandbox_in_a_thread_with_progress_in_the_bann
         assert app.workspace is not None and app.workspace.is_sandbox
         assert "SANDBOX" in str(app.screen.query_one("#banner").render())  # the progress words are gone
     assert threads and threading.main_thread().name not in threads
-    assert len(statuses) == 20 and statuses[0].startswith("Creating the sandbox workspace (first run): 100 of 2,000")
-    assert statuses[-1] == "Creating the sandbox workspace (first run): 2,000 of 2,000 people…"
+    assert len(statuses) == 20
+    assert statuses[0].startswith("Opening the sandbox workspace: first run, creating 100 of 2,000 people")
+    assert statuses[-1] == "Opening the sandbox workspace: first run, creating 2,000 of 2,000 people…"
 
 
 async def test_the_other_areas_are_prepared_only_once_the_first_is_usable(make_app, monkeypatch):
