@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -82,6 +82,18 @@ class AreaScreen(Screen[None]):
         ready = getattr(self.app, "area_ready", None)
         if ready is not None:
             ready()
+
+    _suspended_once = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (handlers run down the class hierarchy). Textual restyles every widget of
+        # a resumed screen, and a new area gets two resumes: on its first visit its widgets were styled a moment ago
+        # as they mounted, so both restyles are skipped. After the screen was left once, Textual's rule applies.
+        if not self._suspended_once:
+            event.refresh_styles = False
+
+    def _on_screen_suspend(self) -> None:
+        self._suspended_once = True
 
     def workspace_changed(self, workspace: Any) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""
