@@ -94,6 +94,13 @@ def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
     help="Send again a merge whose outcome stayed unknown (not visible within the window). Other kinds are resent "
     "without asking: repeating them is harmless.",
 )
+@click.option(
+    "--in-flight",
+    "in_flight",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Requests queued or awaiting an answer at most [32]; pause and cancel hold back everything beyond them.",
+)
 @click.pass_context
 def apply_cmd(
     ctx: click.Context,
@@ -103,6 +110,7 @@ def apply_cmd(
     allow_unsigned: bool,
     visibility_window: float | None,
     resend_uncertain: bool,
+    in_flight: int | None,
 ) -> None:
     """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
     from cio_tui.identity.apply import ApplyEngine, check_workspace
@@ -113,7 +121,7 @@ def apply_cmd(
     if _is_segment_plan(plan_file):  # Segment Public API writes: their own engine, the same journal
         from cio_tui.cli.segment import apply_segment_plan
 
-        apply_segment_plan(ctx, plan_file, yes)
+        apply_segment_plan(ctx, plan_file, yes, allow_unsigned)
         return
 
     async def go() -> Any:
@@ -137,6 +145,8 @@ def apply_cmd(
                         raise UserError(f"not applied: the {what} typed does not match the workspace", EXIT_USER)
                 base = ApplyOptions.for_sandbox() if ws.is_sandbox else ApplyOptions()
                 tuned: dict[str, Any] = {"max_ops": max_ops, "resend_uncertain": resend_uncertain}
+                if in_flight is not None:
+                    tuned["sends_in_flight"] = in_flight
                 if visibility_window is not None:
                     tuned["visibility_window"] = visibility_window
                 options = ApplyOptions(**{**base.__dict__, **tuned})

@@ -68,8 +68,11 @@ def _analyse(
     cli = _cli(ctx)
     with cli.guard():
         if live:
-            path = cli.run(_download(cli))
+            path, recorded = cli.run(_download(cli))
             click.echo(f"export saved as {path} (reuse it with --from-export)", err=True)
+            if recorded and not columns:
+                columns = recorded
+                click.echo(f"columns mapped as the calibration export recorded: --columns {recorded}", err=True)
         else:
             path = Path(str(from_export))
         from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
@@ -83,12 +86,39 @@ def _analyse(
     return analysis
 
 
-async def _download(cli: CliContext) -> Path:
+async def _download(cli: CliContext) -> tuple[Path, str | None]:
+    """The live export, and the ``--columns`` mapping its recorded header (``--calibrate``) calls for, if any."""
+    from cio_tui.identity.duplicates.calibration import recorded_header
     from cio_tui.identity.duplicates.live import fetch_live_export
 
     ws = await cli.open_workspace()
     async with ws:
-        return await fetch_live_export(ws.client, ws.data_dir / "exports", progress=_progress)
+        path = await fetch_live_export(ws.client, ws.data_dir / "exports", progress=_progress)
+        recorded = recorded_header(ws.data_dir)
+    return path, (recorded.columns_option or None) if recorded else None
+
+
+async def _calibrate(cli: CliContext, person: str) -> None:
+    from cio_tui.identity.duplicates.calibration import HEADER_FILE, calibrate
+
+    ws = await cli.open_workspace()
+    async with ws:
+        found = await calibrate(ws.client, ws.data_dir, person, progress=_progress)
+        where = ws.data_dir / HEADER_FILE
+    click.echo(f"export header of this workspace ({found.rows} row(s) for {person}): " + ", ".join(found.header))
+    click.echo("roles: " + ", ".join(f"{r} = {c or '(none)'}" for r, c in found.roles.items()))
+    if found.rows != 1:
+        click.echo(f"warning: the calibration export held {found.rows} people, not one; check the id or email",
+                   err=True)  # fmt: skip
+    for role in ("cio_id", "id", "email"):
+        if not found.roles.get(role):
+            click.echo(f"warning: no column plays {role}; map it with --columns {role}=COLUMN", err=True)
+    if found.columns_option:
+        click.echo(f"use --columns {found.columns_option} with exports and tables of this workspace "
+                   "(--live applies it by itself)")  # fmt: skip
+    else:
+        click.echo("the header uses cio-tui's own names: no --columns needed")
+    click.echo(f"recorded in {where}")
 
 
 # -- cio-tui duplicates -------------------------------------------------------------------------------------------
@@ -129,16 +159,24 @@ def _engine_options(fn: Any) -> Any:
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per person in a group.")
 @click.option("--print-sql", is_flag=True, help="Print the rules as a SQL script for your warehouse (--dialect).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Groups shown as text.")
+@click.option("--calibrate", metavar="ID_OR_EMAIL", default=None,
+              help="Export just this person and record the workspace's real export header (and the mapping it needs).")
 @_engine_options
 @click.pass_context
 def duplicates_cmd(
     ctx: click.Context, from_export: str | None, live: bool, as_json: bool, as_csv: bool, print_sql: bool, limit: int,
     dialect: str, table: str | None, result_table: str, columns: str | None, engine: str, dsn: str | None,
     spark_master: str, out_file: str | None, max_group_size: int, price_per_profile: float | None,
+    calibrate: str | None,
 ) -> None:  # fmt: skip
     """Find duplicate people in a people export (or a live export), ranked by confidence, each explained."""
     from cio_tui.cli import duplicates_warehouse as W
 
+    if calibrate is not None:
+        if not calibrate.strip():
+            raise click.UsageError("--calibrate needs the id or email of one person you know is in the workspace")
+        _cli(ctx).run(_calibrate(_cli(ctx), calibrate))
+        return
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be combined")
     price = W.price_per_profile(price_per_profile)

@@ -88,7 +88,6 @@ def run_engine(
 ) -> list[ResultRow]:
     """Run the rules in PostgreSQL or Spark over the export file (loaded first) or a table already there."""
     from cio_tui.identity.duplicates.engines import ORDINAL, PostgresEngine, SparkEngine, people_columns
-    from cio_tui.identity.duplicates.export import ExportColumns
     from cio_tui.identity.duplicates.runners import run_rules
     from cio_tui.identity.duplicates.sources import parse_columns, read_columns
 
@@ -103,11 +102,11 @@ def run_engine(
             people = people_columns(cols, ordinal=ORDINAL)
         else:
             from cio_tui.identity.duplicates.dialects import table_name
+            from cio_tui.identity.duplicates.sources import table_people_columns
 
-            names = ["cio_id", "id", "email", "created_at", "anonymous_id"]
-            people = _mapped(people_columns(ExportColumns(original=names, names=names)), mapping)  # type: ignore[assignment]
             source = table_name(str(table), engine.dialect)
-        return run_rules(engine, source, people, max_group_size=max_size,  # type: ignore[arg-type]
+            people = table_people_columns(str(table), engine.columns_of(source), mapping)  # type: ignore[union-attr]
+        return run_rules(engine, source, people, max_group_size=max_size,
                          progress=lambda stage, f: click.echo(f"[{f:4.0%}] {stage}", err=True))  # fmt: skip
     finally:
         engine.close()

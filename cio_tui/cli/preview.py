@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from cio_tui.segment.outcome_summary import GROUP_KEYS
+
 
 def _read_source(source: str) -> str:
     if source == "-":
@@ -96,6 +98,14 @@ def batch_item_check() -> Any:
     help="Your Actions destination's mappings, as Segment's Public API returns them from "
     "GET /destinations/{destinationId}/subscriptions; without it the default presets apply.",
 )
+@click.option(
+    "--only",
+    "only_group",
+    type=click.Choice(list(GROUP_KEYS)),
+    default=None,
+    help="Show only the calls with this outcome (create, update, failed = failed attribute change, ...); the "
+    "summary of every outcome is still printed first.",
+)
 @click.pass_obj
 def preview_cmd(
     obj: Any,
@@ -106,6 +116,7 @@ def preview_cmd(
     auto_merge: bool | None,
     email_update_by_id: bool | None,
     subscriptions_file: Path | None,
+    only_group: str | None,
 ) -> None:
     """Show what the classic and the Actions destinations send for Segment calls, and what would happen.
 
@@ -131,7 +142,18 @@ def preview_cmd(
     if as_json:
         click.echo(json.dumps(results_json(results, subscriptions, check), ensure_ascii=False, indent=2))
     else:
-        batches = batches_for(results, subscriptions, check) if subscriptions else None
-        click.echo(terminal_safe(render_text(results, subscriptions, batches)), nl=False)
+        from cio_tui.segment.outcome_summary import GROUP_WORDS, only, summarize
+
+        summary = summarize(results)
+        head = [f"Summary: {summary.line()}"]
+        shown, numbers = results, None
+        if only_group is not None:
+            picked = only(results, only_group)
+            shown, numbers = [r for _, r in picked], [n for n, _ in picked]
+            head.append(f"Showing the {len(shown)} call(s) with: {GROUP_WORDS[only_group]} (--only {only_group})")
+        head.append("")
+        batches = batches_for(shown, subscriptions, check) if subscriptions else None
+        report = render_text(shown, subscriptions, batches, numbers=numbers, head=head)
+        click.echo(terminal_safe(report), nl=False)
         if note:
             click.echo(f"\nWorkspace settings for the outcomes: {note}")

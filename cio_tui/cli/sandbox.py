@@ -92,8 +92,8 @@ def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: in
 @mode_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | None, yes: bool) -> None:
-    """Start the sandbox over: a freshly generated workspace, and cio-tui's records of the old one (journal,
-    Walkthrough, audit and export files, saved plans) deleted. The calls saved in Preview are kept."""
+    """Start the sandbox over: a freshly generated workspace (and Segment workspace), and cio-tui's records of the
+    old one (journal, Walkthrough, audit and export files, saved plans) deleted. The calls saved in Preview are kept."""
     from cio_tui.config import load_settings
     from cio_tui.sandbox.embedded import ensure_seeded
     from cio_tui.workspace import clear_workspace_data, fingerprint_of, sandbox_profile, workspace_dir
@@ -109,7 +109,7 @@ def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | 
             f"audit of it in {records}? (Calls saved in Preview are kept.)",
             abort=True,
         )
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".segment.json", ".segment.json.lock"):  # .segment: its Segment workspace
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     cleared = clear_workspace_data(records)
     count = DEFAULT_PEOPLE if people is None else people

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, run, workspace
+from cio_tui.safe_text import safe
 
 T = TypeVar("T")
 
@@ -90,33 +91,36 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
         echo_json(status.to_json())
         return
     for line in status.lines():
-        click.echo(line)
+        click.echo(safe(line))  # names, triggers and filters come from the Segment workspace
 
 
 @segment_group.command("verify")
-@click.option("--since", default=None, metavar="TIME", help="Start of the window (ISO 8601) [the cut-over time].")
+@click.option("--since", default=None, metavar="TIME",
+              help="Start of the window (ISO 8601) [the cut-over time of step 7, else when the cut-over plan was "
+                   "applied, else an hour ago].")
 @click.option("--source", "source_id", metavar="ID", default=None, help="Only this Segment source.")
 @click.option("--sample", type=click.IntRange(1, 500), default=20, show_default=True,
               help="People sampled in Customer.io.")
+@click.option("--scan", type=click.IntRange(1, 100_000), default=500, show_default=True,
+              help="People read in Customer.io to find those created since the cut-over.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sample: int, as_json: bool) -> None:
+def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sample: int, scan: int,
+               as_json: bool) -> None:
     """Delivery per Actions mapping since the cut-over, and Customer.io sampling; exit 1 when a check fails."""
-    from cio_tui.cutover.verify import verify_cutover
+    from cio_tui.cutover.verify import CheckResult, verify_cutover
+    from cio_tui.walkthrough.segment_side import cutover_time
+    from cio_tui.walkthrough.verify import verify_workspace
 
     since_at = parse_time(since, "--since")
 
     async def work(ws: Any, client: Any) -> Any:
-        from datetime import UTC, datetime
-
-        from cio_tui.cutover.verify import CheckResult
-        from cio_tui.walkthrough.verify import verify_workspace
-
         now = datetime.now(UTC)
-        result = await verify_cutover(client, ws.profile.site_id, since=since_at, source_id=source_id, now=now)
-        people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample)
-        result.checks.extend(CheckResult(**c.model_dump(include={"key", "title", "passed", "detail", "examples"}))
-                             for c in people.checks)
+        start = since_at or cutover_time(ws)
+        result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
+        people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample, scan=scan)
+        result.checks.extend(CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail,
+                                         examples=list(c.examples)) for c in people.checks)
         return result
 
     result = _run(ctx, work)
@@ -124,21 +128,22 @@ def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sam
         echo_json(result.to_json())
     else:
         for line in result.lines():
-            click.echo(line)
+            click.echo(safe(line))
     ctx.exit(0 if result.passed else 1)
 
 
-def _write_plan(plan: Any, out: str, as_json: bool) -> None:
+def _write_plan(made: tuple[Any, bytes], out: str, as_json: bool) -> None:
     from cio_tui.cutover.plan import save_segment_plan
     from cio_tui.cutover.review import review_lines
 
-    save_segment_plan(plan, out)
+    plan, key = made
+    save_segment_plan(plan, out, key=key)
     if as_json:
         echo_json({"plan": str(Path(out)), "plan_id": plan.plan_id, "operations": len(plan.operations),
                    "kinds": [op.kind for op in plan.operations]})
         return
     for line in review_lines(plan):
-        click.echo(line)
+        click.echo(safe(line))
     click.echo(f"plan {plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
 
 
@@ -150,20 +155,24 @@ def _write_plan(plan: Any, out: str, as_json: bool) -> None:
 @click.option("--at", "at", metavar="TIME", default=None, help="Cut-over time for --method filters (ISO 8601).")
 @click.option("--skip-preset", "skip", metavar="NAME", multiple=True,
               help="A Quick Setup preset not to create (name, e.g. 'Merge People', or action slug); repeatable.")
+@click.option("--prepare-only", is_flag=True,
+              help="Stop before the switch: the disabled Actions destination, its mappings and filters (plan the "
+                   "cut-over later; it finds them in place).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the plan.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
 def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at: str | None, skip: tuple[str, ...],
-                     out: str, as_json: bool) -> None:
+                     prepare_only: bool, out: str, as_json: bool) -> None:
     """Plan the Segment cut-over from the classic Customer.io destination to Customer.io (Actions)."""
     from cio_tui.cutover.planner import plan_cutover
 
     at_time = parse_time(at, "--at")
 
     async def work(ws: Any, client: Any) -> Any:
-        return await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
+        plan = await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                   workspace_name=ws.name, source_id=source_id, method=method, at=at_time,
-                                  skip=skip, calls=_saved_calls(ws))
+                                  skip=skip, calls=_saved_calls(ws), switch=not prepare_only)
+        return plan, ws.plan_key()
 
     _write_plan(_run(ctx, work), out, as_json)
 
@@ -178,8 +187,9 @@ def plan_rollback_cmd(ctx: click.Context, source_id: str | None, out: str, as_js
     from cio_tui.cutover.planner import plan_rollback
 
     async def work(ws: Any, client: Any) -> Any:
-        return await plan_rollback(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
+        plan = await plan_rollback(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                    workspace_name=ws.name, source_id=source_id)
+        return plan, ws.plan_key()
 
     _write_plan(_run(ctx, work), out, as_json)
 
@@ -196,33 +206,39 @@ def _saved_calls(ws: Any) -> list[Any] | None:
     return calls or None
 
 
-def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool) -> None:
-    """``cio-tui apply`` for a Segment plan: review, typed confirmation, journal, resume, stale check."""
+def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsigned: bool = False) -> None:
+    """``cio-tui apply`` for a Segment plan: signature, review, typed confirmation, journal, resume, stale check."""
     from cio_tui.cutover.apply import SegmentApplyEngine
     from cio_tui.cutover.plan import load_segment_plan
     from cio_tui.cutover.review import review_lines
     from cio_tui.identity.apply_checks import check_workspace
     from cio_tui.identity.journal import Journal
+    from cio_tui.identity.signing import require_signature, signature_problem
 
     plan = load_segment_plan(plan_file)
 
     async def work(ws: Any, client: Any) -> Any:
         check_workspace(plan, ws.fingerprint, ws.name)  # type: ignore[arg-type]
+        problem = signature_problem(plan, ws.plan_key())  # type: ignore[arg-type]
+        if problem and not allow_unsigned:
+            require_signature(plan, ws.plan_key())  # type: ignore[arg-type]
+        if problem:
+            click.echo(f"warning: {problem}; --allow-unsigned was given", err=True)
         with Journal.for_workspace(ws) as journal:
             states = journal.op_states(plan.plan_id)
             if not yes:
                 for line in review_lines(plan, states):
-                    click.echo(line, err=True)
+                    click.echo(safe(line), err=True)
                 typed = click.prompt(f"Type the workspace name ({ws.name}) to apply", err=True, default="",
                                      show_default=False)
                 if typed.strip() != ws.name:
                     raise UserError("not applied: the name typed does not match the workspace")
-            engine = SegmentApplyEngine(client, journal, plan, on_line=lambda s: click.echo(s, err=True))
+            engine = SegmentApplyEngine(client, journal, plan, on_line=lambda s: click.echo(safe(s), err=True))
             return await engine.run()
 
     result = _run(ctx, work)
     for line in result.summary_lines():
-        click.echo(line, err=not result.ok)
+        click.echo(safe(line), err=not result.ok)
     ctx.exit(0 if result.ok else 1)
 
 

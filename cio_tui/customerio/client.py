@@ -94,7 +94,13 @@ class CustomerIOClient(TrackMixin, AppMixin):
         )
         self._app = ApiHttp("app", self.app_origin, _BearerAuth(app_key), rps=app_rps, **common)
 
-    async def send_planned(self, request: WireRequest, *, label: str = "planned write") -> None:
+    async def send_planned(
+        self,
+        request: WireRequest,
+        *,
+        label: str = "planned write",
+        gate: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
         """Send exactly ``request`` (a write: never resent when its outcome is unknown). The apply engine's one call:
         what the review showed and the journal recorded is what goes on the wire, byte for byte."""
         http = {"track": self._track, "app": self._app}.get(request.api)
@@ -102,7 +108,7 @@ class CustomerIOClient(TrackMixin, AppMixin):
             raise InvalidInputError(message=f"{label}: unknown API {request.api!r} in the plan", api="track")
         if not request.path.startswith("/api/") or "//" in request.path or "\\" in request.path:
             raise InvalidInputError(message=f"{label}: the planned path is not a Customer.io API path", api=http.api)
-        await http.request(request.method, request.path, label, write=True, json=request.body)
+        await http.request(request.method, request.path, label, write=True, json=request.body, gate=gate)
 
     @property
     def track_limiter(self) -> TokenBucket:

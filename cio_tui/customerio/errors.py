@@ -130,6 +130,10 @@ class NetworkError(CustomerIOError):
     next_step = NextStep.CHECK_NETWORK
 
 
+class NotSentError(CustomerIOError):
+    """The caller stopped the request before it left (pause then cancel): nothing reached the server."""
+
+
 class UncertainWriteError(CustomerIOError):
     """A write whose outcome is unknown: the body was sent, then a 5xx, a timeout or a dropped connection.
 

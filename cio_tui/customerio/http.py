@@ -28,6 +28,7 @@ from cio_tui.customerio.errors import (
     CustomerIOError,
     ErrorDetail,
     NetworkError,
+    NotSentError,
     RateLimitedError,
     RegionError,
     ServerError,
@@ -202,15 +203,20 @@ class ApiHttp:
         write: bool,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        gate: Callable[[], Awaitable[bool]] | None = None,
     ) -> httpx.Response:
         """Send one request with the API's rate limit and retry policy; return any 2xx response (207 included).
 
-        ``op`` is a safe label for messages and logs (never an identifier or a payload).
+        ``op`` is a safe label for messages and logs (never an identifier or a payload). ``gate`` is awaited right
+        before each attempt leaves (after the rate limiter's wait): it may wait (pause) or answer False (cancel),
+        and then ``NotSentError`` is raised and nothing is sent.
         """
         params = {k: v for k, v in (params or {}).items() if v is not None}
         attempt = 0
         while True:
             await self.limiter.acquire()
+            if gate is not None and not await gate():
+                raise NotSentError(message=f"{self.label} {op}: not sent (stopped)", api=self.api)
             started = time.monotonic()
             try:
                 request = self.client.build_request(method, path, params=params or None, json=json)

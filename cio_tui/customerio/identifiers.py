@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from cio_tui.errors import UserError
 
-MAX_ID_BYTES = 150
+# Customer.io reads an email-shaped value as an email (one @, something on each side, a dot in the domain, no
+# spaces): the one rule lives in the engine, with the id length limit.
+from cio_tui.model.validation import EMAIL_RE, MAX_ID_BYTES, looks_like_email  # noqa: F401
 
-# Deliberately simple: one @, something on each side, a dot in the domain, no spaces.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CIO_PREFIX = "cio_"
 
 
@@ -30,10 +30,6 @@ class IdKind(StrEnum):
 
 class IdentifierError(UserError, ValueError):
     """A value that cannot be used as the identifier kind it was given as. The message says what to do."""
-
-
-def looks_like_email(value: str) -> bool:
-    return bool(EMAIL_RE.match(value.strip()))
 
 
 def normalize_email(value: str) -> str:

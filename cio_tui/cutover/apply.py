@@ -66,6 +66,7 @@ class SegmentApplyEngine:
         self._say = on_line or (lambda _line: None)
         self._ids: dict[str, str] = {}  # op_id -> id of the object it created
         self._dest_cache: dict[str, Destination] = {}
+        self._subs: dict[str, list[dict[str, Any]]] = {}  # destination id -> its subscriptions as last read
 
     # -- reading -----------------------------------------------------------------------------------------
     async def _destination(self, dest_id: str) -> Destination | None:
@@ -98,8 +99,11 @@ class SegmentApplyEngine:
             return None
         assert parent is not None
         if f.object == "subscription":
-            items = [{"id": s.id, "actionId": s.action_id, "name": s.name}
-                     for s in await self.client.list_subscriptions(parent)]
+            # read once per run and kept up to date by the creates below: these endpoints allow 5 requests a minute
+            if parent not in self._subs:
+                self._subs[parent] = [{"id": s.id, "actionId": s.action_id, "name": s.name}
+                                      for s in await self.client.list_subscriptions(parent)]
+            items = self._subs[parent]
         else:
             items = [{"id": x.id, "title": x.title} for x in await self.client.list_filters(parent)]
         hit = next((i for i in items if all(i.get(k) == v for k, v in f.match.items())), None)
@@ -163,11 +167,22 @@ class SegmentApplyEngine:
             if problems:
                 raise StalePlanError("the plan is stale, nothing was sent: " + "; ".join(dict.fromkeys(problems))
                                      + ". Make the plan again (`cio-tui plan cutover` / `plan rollback`)")
+            self._announce(pending)
             for op in plan.operations:
                 state = states.get(op.op_id, OpState.PENDING)
                 if not await self._one(op, state, result):
                     break
         return result
+
+    def _announce(self, pending: list[SegmentOperation]) -> None:
+        """How long the run will take: the subscription endpoints allow a few requests a minute."""
+        limiter = self.client.http.limiters.get("subscriptions")
+        subs = sum(1 for op in pending if "/subscriptions" in op.request.path)
+        if limiter is None or subs <= limiter.limit:
+            return
+        minutes = (subs + 1 - limiter.limit) * limiter.period / limiter.limit / 60  # the writes and one listing
+        self._say(f"{len(pending)} operation(s) to apply; Segment allows {limiter.limit} subscription requests per "
+                  f"{limiter.period:g} s, so this takes about {minutes:.0f} min. Interrupted, run it again: it resumes")
 
     async def _one(self, op: SegmentOperation, state: OpState, result: SegmentApplyResult) -> bool:
         pid = self.plan.plan_id
@@ -200,6 +215,7 @@ class SegmentApplyEngine:
             data = await self.client.send(op.request.method, path, body, op.summary)
         except SegmentUncertainWriteError as exc:
             self.journal.record(pid, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=str(exc))
+            self._subs.clear()  # read again: the lost answer may have created one
             again = await self._found(op)
             if again is None:
                 result.problems.append((op.op_id, "uncertain", f"{exc}; run `cio-tui apply` again to reconcile"))
@@ -220,6 +236,9 @@ class SegmentApplyEngine:
         created = next((v.get("id") for v in data.values() if isinstance(v, dict) and v.get("id")), None)
         if created and op.kind.startswith("create"):
             self._ids[op.op_id] = str(created)
+        if created and op.kind == "create_subscription" and isinstance(op.request.body, dict):
+            self._subs.setdefault(self._resolve(op.find.destination or ""), []).append(
+                {"id": str(created), "actionId": op.request.body.get("actionId"), "name": op.request.body.get("name")})
         self.journal.record(pid, op.op_id, OpState.DONE, kind=op.kind, status=200,
                             after={"id": created} if created else None)
         self._say(f"{op.op_id} {op.summary}: done")

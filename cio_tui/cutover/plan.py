@@ -84,6 +84,7 @@ class SegmentPlan(_Model):
     kind: Literal["segment"] = "segment"
     version: int = SEGMENT_PLAN_VERSION
     plan_id: str = ""
+    signature: str = ""  # HMAC with the workspace's plan key (identity.signing), as people plans have
     workspace_fingerprint: str
     workspace_name: str
     created_at: datetime
@@ -91,7 +92,7 @@ class SegmentPlan(_Model):
     description: str = ""
     segment_source_id: str
     classic_destination_id: str
-    method: Literal["one-step", "filters", "rollback"]
+    method: Literal["one-step", "filters", "prepare", "rollback"]  # prepare: everything but the switch
     cutover_at: datetime | None = None
     operations: list[SegmentOperation] = Field(default_factory=list)
 
@@ -116,7 +117,7 @@ class SegmentPlan(_Model):
         return self
 
     def content_digest(self) -> str:
-        return digest(self.model_dump(mode="json", exclude={"plan_id"}))
+        return digest(self.model_dump(mode="json", exclude={"plan_id", "signature"}))
 
     @classmethod
     def create(cls, *, operations: list[SegmentOperation], created_at: datetime | None = None, **kw: Any
@@ -148,10 +149,16 @@ def is_segment_plan_text(text: str) -> bool:
     return isinstance(data, dict) and data.get("kind") == "segment"
 
 
-def save_segment_plan(plan: SegmentPlan, path: str | Path) -> Path:
+def save_segment_plan(plan: SegmentPlan, path: str | Path, *, key: bytes | None = None) -> Path:
+    """Write the plan (signed with the workspace's plan ``key`` when given) atomically, readable by its owner only."""
+    if key is not None:
+        from cio_tui.identity.signing import sign_plan
+
+        plan = sign_plan(plan, key)  # type: ignore[arg-type]
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(plan.to_json(), encoding="utf-8")
+    tmp.chmod(0o600)
     tmp.replace(path)
     return path
 

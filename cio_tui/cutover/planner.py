@@ -85,9 +85,12 @@ async def plan_cutover(
     client: SegmentClient, *, site_id: str, workspace_fingerprint: str, workspace_name: str,
     source_id: str | None = None, method: str = "one-step", at: datetime | None = None,
     skip: Sequence[str] = (), calls: Iterable[Any] | None = None, now: datetime | None = None,
+    switch: bool = True,
 ) -> SegmentPlan:
+    """The cut-over plan; ``switch=False`` stops before the switch (the Walkthrough's step 6 prepares the disabled
+    Actions destination; step 7's plan then finds it in place and only switches)."""
     now = now or datetime.now(UTC)
-    if method == "filters" and at is None:
+    if switch and method == "filters" and at is None:
         raise PlanError("--method filters needs --at TIME: the cut-over time both filters use (ISO 8601, UTC)")
     status = await read_status(client, site_id, source_id=source_id)
     classic = _pick_classic(status, source_id)
@@ -145,7 +148,9 @@ async def plan_cutover(
                 find=Find(object="filter", destination=dest, match={"title": f.title}),
                 changes=[f"Actions destination: {', '.join(a.type for a in f.actions)} if {f.if_}"])
     cid = seg(c.id)
-    if method == "one-step":
+    if not switch:
+        method = "prepare"
+    elif method == "one-step":
         _switch(ops, cid, "classic destination", False, [_expect_classic(classic, enabled=True)],
                 "classic stops sending (events between this and the next operation reach neither destination)")
         _switch(ops, dest, "Actions destination", True, [anchor], "Actions starts sending")

@@ -4,6 +4,7 @@ what it changes, the exact request, what it expects, and the preview's findings 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,11 +30,26 @@ def request_line(op: SegmentOperation) -> str:
     return f"{op.request.method} {path}{body}"
 
 
-def review_lines(plan: SegmentPlan, states: Mapping[str, Any] | None = None) -> list[str]:
+def _expect_line(e: Any) -> str | None:
+    parts = [p for p in (
+        None if e.enabled is None else ("enabled" if e.enabled else "disabled"),
+        "settings unchanged" if e.settings_digest else None,
+        f"its {len(e.filters)} filter(s) unchanged" if e.filters else None) if p]
+    return f"the {e.label} {', '.join(parts)}" if parts else None
+
+
+def review_lines(plan: SegmentPlan, states: Mapping[str, Any] | None = None, *, requests: bool = True) -> list[str]:
+    """The review; ``requests=False`` leaves the raw requests out (the TUI's compact form)."""
     when = f" at {plan.cutover_at.isoformat()}" if plan.cutover_at else ""
     lines = [f"Segment plan {plan.plan_id} ({plan.source}, {plan.method}{when}) for workspace "
              f"'{plan.workspace_name}', source {plan.segment_source_id}, made {plan.created_at.isoformat()}"]
     lines += plan.summary_lines()
+    expects = {op.op_id: tuple(x for x in (_expect_line(e) for e in op.expect) if x) for op in plan.operations}
+    common = Counter(v for v in expects.values() if v).most_common(1)
+    shared = common[0][0] if common else ()
+    if shared:
+        lines.append("Before each operation, cio-tui checks " + "; ".join(shared)
+                     + " (a change since planning refuses the plan; the exceptions are listed)")
     if states:
         done = sum(1 for s in states.values() if getattr(s, "succeeded", False))
         lines.append(f"resuming: {done} already done; the others are checked by reading before anything is sent")
@@ -42,14 +58,10 @@ def review_lines(plan: SegmentPlan, states: Mapping[str, Any] | None = None) -> 
         mark = f" [{state}]" if state is not None else ""
         lines.append(f"  {op.op_id} {op.summary}{mark}")
         lines += [f"      changes: {c}" for c in op.changes]
-        lines.append(f"      {request_line(op)}")
-        for e in op.expect:
-            parts = [p for p in (
-                None if e.enabled is None else ("enabled" if e.enabled else "disabled"),
-                "settings unchanged" if e.settings_digest else None,
-                f"its {len(e.filters)} filter(s) unchanged" if e.filters else None) if p]
-            if parts:
-                lines.append(f"      expects: the {e.label} {', '.join(parts)}")
+        if requests:
+            lines.append(f"      {request_line(op)}")
+        if expects[op.op_id] != shared:
+            lines += [f"      expects: {x}" for x in expects[op.op_id]] or ["      expects: nothing (no check)"]
         lines += [f"      finding: {n}" for n in op.notes]
     return lines
 

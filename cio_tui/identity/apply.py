@@ -27,6 +27,7 @@ from cio_tui.customerio.errors import (
     AuthError,
     CustomerIOError,
     NetworkError,
+    NotSentError,
     PermissionDeniedError,
     RateLimitedError,
     RegionError,
@@ -91,6 +92,7 @@ class ApplyEngine:
         self._deadline: dict[str, float] = {}  # op_id -> end of its visibility window (wall clock)
         self._told_late: set[str] = set()
         self._sent_at: dict[str, datetime] = {}
+        self._slots: asyncio.Semaphore | None = None
         self.tracker = ProgressTracker(len(plan.operations), {})
 
     @classmethod
@@ -304,18 +306,22 @@ class ApplyEngine:
         return again, late
 
     async def _send_all(self, ops: list[Operation]) -> list[Outcome]:
-        sem = asyncio.Semaphore(self.options.sends_in_flight)
+        sem = self._in_flight_slots()
 
         async def one(op: Operation) -> Outcome:
             async with sem:
                 if not await self._gate():
                     return op, "cancelled", None
                 self._attempts[op.op_id] += 1
-                self.tracker.sent += 1
+                self.tracker.in_flight += 1
                 try:
-                    await send_operation(self.client, op)
+                    await send_operation(self.client, op, self._gate)
+                    self.tracker.sent += 1
+                except NotSentError:
+                    return op, "cancelled", None
                     self._deadline[op.op_id] = time.time() + self.options.visibility_window
                 except UncertainWriteError as exc:
+                    self.tracker.sent += 1
                     self._deadline[op.op_id] = time.time() + self.options.visibility_window
                     return op, "uncertain", str(exc)
                 except FATAL:
@@ -324,6 +330,8 @@ class ApplyEngine:
                     return op, "retry", str(exc)
                 except CustomerIOError as exc:
                     return op, "refused", str(exc)
+                finally:
+                    self.tracker.in_flight -= 1
                 return op, "ok", None
 
         tasks = [asyncio.create_task(one(op)) for op in ops]
@@ -334,6 +342,13 @@ class ApplyEngine:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+
+    def _in_flight_slots(self) -> asyncio.Semaphore:
+        """One bound for the whole run (``sends_in_flight``): however many batches are open, at most that many
+        requests are queued at the rate limiter or awaiting an answer, so pause and cancel act at once."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.options.sends_in_flight)
+        return self._slots
 
     async def _recheck(self, late: list[Outcome], delay: float) -> Verified:
         await asyncio.sleep(delay)

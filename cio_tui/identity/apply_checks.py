@@ -4,6 +4,7 @@ operations go in the next batch, and the per-operation client calls (send, expla
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from cio_tui.customerio.errors import CustomerIOError
@@ -66,10 +67,11 @@ def take_batch(todo: deque[Operation], busy: set[str], size: int) -> list[Operat
     return batch
 
 
-async def send_operation(client: Any, op: Operation) -> None:
+async def send_operation(client: Any, op: Operation, gate: Callable[[], Awaitable[bool]] | None = None) -> None:
     """Send the operation's planned request, exactly as reviewed and journaled, through the client's one call
-    (which dispatches on ``op.request.api``). Nothing is rebuilt here from the other fields."""
-    await client.send_planned(op.request, label=op.kind.value)
+    (which dispatches on ``op.request.api``). Nothing is rebuilt here from the other fields. ``gate`` is checked
+    right before the request leaves (after the rate limiter), so pause and cancel stop what is queued there."""
+    await client.send_planned(op.request, label=op.kind.value, gate=gate)
 
 
 async def explain_failure(client: Any, op: Operation) -> str:

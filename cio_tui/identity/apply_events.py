@@ -34,8 +34,11 @@ class ApplyOptions:
     and a write whose answer was lost resent (idempotent kinds; others only with ``resend_uncertain``). The same
     holds for writes an earlier run left ``sent``/``uncertain``, timed from their journaled send
     (+ ``answer_timeout``, the longest an answer could have taken).
+    ``sends_in_flight``: requests queued at the rate limiter or awaiting an answer, at most, over the whole run
+    (``apply --in-flight N``): pause and cancel hold back everything else at once.
     ``intent_chunk``: operations whose intents are committed together just before they are sent, then verified
-    with one bulk read.
+    with one bulk read (a whole batch: one pre-read and one verification read per 100 operations, the App API's
+    budget).
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
     """
 
@@ -43,7 +46,7 @@ class ApplyOptions:
     batch_size: int = 100
     batches_in_flight: int = 4
     sends_in_flight: int = 32
-    intent_chunk: int = 50
+    intent_chunk: int = 100
     visibility_window: float = DEFAULT_VISIBILITY_WINDOW
     poll_first: float = 0.25
     poll_cap: float = 4.0
@@ -83,13 +86,16 @@ class ProgressEvent:
     paused: bool = False
     cancelled: bool = False
     finished: bool = False
+    in_flight: int = 0  # requests that left (or wait at the rate limiter) and have no answer yet
 
     def line(self) -> str:
         """One-line rendering for a terminal progress line."""
         states = " ".join(f"{k}={v}" for k, v in sorted(self.by_state.items()) if v and k != "done")
         eta = "--" if self.eta_seconds is None else f"{self.eta_seconds:.0f}s"
         flag = " [paused]" if self.paused else " [cancelling]" if self.cancelled and not self.finished else ""
-        return f"{self.done}/{self.total} done {states} | {self.rate:.1f} op/s | ETA {eta}{flag}".replace("  ", " ")
+        waiting = f" | awaiting answer {self.in_flight}" if self.in_flight else ""
+        line = f"{self.done}/{self.total} done {states} | {self.rate:.1f} op/s | ETA {eta}{waiting}{flag}"
+        return line.replace("  ", " ")
 
 
 EngineEvent = OperationEvent | ProgressEvent
@@ -130,6 +136,7 @@ class ProgressTracker:
         self.states = dict(states)
         self.started = time.monotonic()
         self.sent = 0
+        self.in_flight = 0
         self._finished: deque[float] = deque()
         self._window = window
 
@@ -191,6 +198,7 @@ class ProgressTracker:
             eta_seconds=eta,
             elapsed=now - self.started,
             sent=self.sent,
+            in_flight=self.in_flight,
             paused=paused,
             cancelled=cancelled,
             finished=finished,

@@ -130,6 +130,8 @@ def search_person(journal: JournalReader, text: str) -> list[PersonHit]:
     records = {r.plan_id: r for r in journal.plans()}
     ops: list[tuple[PlanRecord, Operation, _OpTrace]] = []
     for record in sorted(records.values(), key=lambda r: r.registered_at):
+        if record.source.startswith("segment-"):  # Segment plans (cio_tui.cutover) write to Segment, not people
+            continue
         plan = journal.load_plan(record.plan_id)
         ops += [(record, op, traces.get((record.plan_id, op.op_id), _OpTrace())) for op in plan.operations]
     wanted = {cio for _, op, trace in ops for cio, ident, email in _identities(op, trace)

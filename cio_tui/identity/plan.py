@@ -372,6 +372,11 @@ class Plan(_Model):
             if isinstance(ctx, PlanError):
                 raise ctx from None
             where = ".".join(str(p) for p in first.get("loc", ()))
+            if where == "kind" and b'"segment"' in (text if isinstance(text, bytes) else text.encode()):
+                raise PlanError(  # a Segment cut-over/rollback plan (cio_tui.cutover) has its own engine
+                    "this is a Segment plan (cut-over or rollback): apply it with `cio-tui apply FILE` or from the "
+                    "Walkthrough's step 7"
+                ) from None
             raise PlanError(f"not a valid cio-tui plan ({where}: {first.get('msg')})") from None
 
 

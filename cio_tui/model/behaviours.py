@@ -191,5 +191,12 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
        "email, cio_id, phone (when enabled)", APP, "confirmed"),
 )
 
+BEHAVIOURS = (*BEHAVIOURS, _b(
+    "app_search", "App API", "Search and export filters",
+    "`and`/`or`/`not`/`segment`/`attribute` with `eq`/`exists` only; `email` `eq` matches case-insensitively; "
+    "values compare as strings; `id`, `email`, `cio_id`, `created_at` usable as fields", APP, "confirmed",
+    "`id` as a filter field and case-insensitive email `eq` are assumed"),
+)
+
 BY_KEY: dict[str, Behaviour] = {b.key: b for b in BEHAVIOURS}
 ASSUMED: frozenset[str] = frozenset(b.key for b in BEHAVIOURS if b.status == "assumed")

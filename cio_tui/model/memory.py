@@ -14,7 +14,9 @@ from cio_tui.model.person import Person, norm_email
 
 
 class MemoryStorage:
-    def __init__(self, *, cio_prefix: str = "new") -> None:
+    def __init__(self, *, cio_prefix: str = "new", keep_history: bool = True) -> None:
+        """``keep_history=False`` (replays of millions of calls): activities are counted, not kept, so memory
+        stays proportional to the people, not to the events."""
         self.people: dict[str, Person] = {}  # cio_id -> person (the stored version; reads return copies)
         self._index: dict[tuple[str, str], list[str]] = {}  # (kind, value) -> cio_ids, oldest first
         self._keys: dict[str, list[tuple[str, str]]] = {}  # cio_id -> its index keys
@@ -31,6 +33,7 @@ class MemoryStorage:
         self.objects: dict[tuple[str, str], dict[str, Any]] = {}
         self.relationships: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._activity_pk = 0
+        self.keep_history = keep_history
 
     # -- transactions: the engine validates before it writes, so there is nothing to roll back ----------
     @contextmanager
@@ -135,7 +138,8 @@ class MemoryStorage:
     # -- activities and events ------------------------------------------------------------------------
     def add_activity(self, cio_id: str, type_: str, name: str | None, ts: int, data: dict[str, Any]) -> int:
         self._activity_pk += 1
-        self.activities.setdefault(cio_id, []).append((self._activity_pk, type_, name, ts, dict(data)))
+        if self.keep_history:
+            self.activities.setdefault(cio_id, []).append((self._activity_pk, type_, name, ts, dict(data)))
         return self._activity_pk
 
     def activity_rows(self, cio_id: str) -> list[tuple[int, str, str | None, int, dict[str, Any]]]:

@@ -16,6 +16,8 @@ import uvicorn
 from cio_tui.sandbox.app import create_app
 from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection
+from cio_tui.sandbox.segment_state import TOKEN as SEGMENT_TOKEN
+from cio_tui.sandbox.segment_state import WRITE_KEY as SEGMENT_WRITE_KEY
 from cio_tui.sandbox.settings import SandboxSettings
 
 
@@ -70,6 +72,8 @@ def banner(url: str, db_path: str | Path) -> str:
         f"  App key       {APP_KEY}",
         f"  Track API     {url}/api/v1  {url}/api/v2",
         f"  App API       {url}/v1",
+        f"  Segment       Public API {url}/segment (token {SEGMENT_TOKEN}); source write key {SEGMENT_WRITE_KEY}:"
+        f" POST {url}/segment/tracking/v1/track",
         "Stop with Ctrl-C.",
     ])
 

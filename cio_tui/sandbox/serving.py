@@ -51,10 +51,6 @@ SERVER_BEHAVIOURS: tuple[Behaviour, ...] = (
        "Customer.io processes Track writes asynchronously; the lag it shows is not published"),
     _s("bulk_attributes", "App API", "`POST /v1/customers/attributes`",
        "1 to 100 ids of the `id_type` kind; unknown ones left out; more is a 400", APP, "confirmed"),
-    _s("search", "App API", "Search `POST /v1/customers`",
-       "filters `and`/`or`/`not`/`segment`/`attribute` with `eq`/`exists`; `limit` 50 by default, at most 1000; "
-       "opaque `start`/`next` tokens; `ids` has `\"\"` for people without an id", APP, "confirmed",
-       "`id` as a filter field and case-insensitive email `eq` are assumed"),
     _s("person_lists", "App API", "Segments, activities, messages of a person",
        "`{\"segments\"}`; `{\"activities\",\"next\"}` newest first with `type`/`name` filters; "
        "`{\"messages\",\"next\"}`",

@@ -22,6 +22,7 @@ from cio_tui.segment.timestamps import ConversionReport, convert_attribute_times
 from cio_tui.segment.wire import TRACK_V1_METRICS, TRACK_V2_ENTITY, ActionError, ActionRequest
 
 PRESETS: dict[str, str] = DEFAULT_TRIGGERS  # every automatic preset and its trigger
+BATCH_NOTE = " (in a batch this event gets its own 400, PAYLOAD_VALIDATION_FAILED)"
 __all__ = ["FIELDS", "PRESETS", "RESERVED_EVENTS", "TITLES", "ActionsResult", "actions_for", "preset_for"]
 
 
@@ -88,7 +89,7 @@ def _run(
         return
     if errors:
         if not single:
-            errors = [e + " (in a batch this event gets its own 400, PAYLOAD_VALIDATION_FAILED)" for e in errors]
+            errors = [e + BATCH_NOTE for e in errors]
         result.errors += [ActionError(action=slug, subscription=name, message=e) for e in errors]
         return
     if slug == "reportDeliveryEvent":
@@ -187,7 +188,8 @@ def _merge(payload: dict[str, Any], _: ConversionReport) -> Mapped:
 
 def _object(payload: dict[str, Any], report: ConversionReport) -> Mapped:
     rest = dict(payload)
-    object_id, convert = rest.pop("id"), rest.pop("convert_timestamp", True)
+    # as the destination: only a mapped convert_timestamp that is not false converts ('convert_timestamp' in payload)
+    object_id, convert = rest.pop("id"), rest.pop("convert_timestamp", False)
     attributes, relationship = rest.pop("custom_attributes", None), rest.pop("relationship_attributes", None)
     attributes = dict(attributes) if isinstance(attributes, dict) else attributes  # never edit the message itself
     user_id, anonymous_id = rest.pop("user_id", None), rest.pop("anonymous_id", None)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.segment.actions import BATCH_NOTE
 from cio_tui.segment.subscriptions import SubscriptionSet
 from cio_tui.segment.wire import TRACK_V2_BATCH, TRACK_V2_ENTITY, ActionError, ActionRequest
 
@@ -100,7 +101,7 @@ def plan_batches(
                 if request.subscription == sub.name and request.path == TRACK_V2_ENTITY:
                     key = str(request.body.get("action")) if sub.action_slug == "createUpdateObject" else ""
                     items.setdefault(key, []).append((number, request.body))
-            rejected += [(number, e.message) for e in errors if e.subscription == sub.name]
+            rejected += [(number, e.message.removesuffix(BATCH_NOTE)) for e in errors if e.subscription == sub.name]
         first = True
         for entries in items.values():
             for start in range(0, len(entries), sub.batch_size):

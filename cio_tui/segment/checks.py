@@ -1,4 +1,5 @@
-"""Migration warnings for one call: what changes for the operator, why, and what to do (reference sections 5, 7).
+"""Migration warnings for one call: what changes for the operator, why, and what to do (the two destinations:
+docs/reference/segment-classic.md and docs/reference/segment-actions.md).
 
 Each warning has a stable ``code`` (scripts filter on it), a one-line ``explanation`` and a ``todo``.
 """

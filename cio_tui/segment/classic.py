@@ -1,4 +1,4 @@
-"""What the classic Customer.io destination sends (reference section 4), as Track v1 requests.
+"""What the classic Customer.io destination sends (docs/reference/segment-classic.md), as Track v1 requests.
 
 Classic cloud mode is private code, so these requests are the reference's doc-based model (section 4,
 "UNCONFIRMED classic cloud model"): identify -> ``PUT /api/v1/customers/{userId}``, track/page/screen ->

@@ -1,4 +1,5 @@
-"""What differs between the classic and the Actions requests for one call (reference section 5).
+"""What differs between the classic and the Actions requests for one call (docs/reference/segment-classic.md,
+docs/reference/segment-actions.md).
 
 The two destinations speak different APIs (Track v1 paths vs v2 bodies), so both sides are first reduced to the same
 *effect* fields: operation, person, name, attributes/data, timestamp, dedupe id, device, relationships. The diff

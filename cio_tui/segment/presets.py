@@ -1,4 +1,4 @@
-"""Reserved event names of the Actions destination's Track Event preset (reference section 3)."""
+"""Reserved event names of the Actions destination's Track Event preset (docs/reference/segment-actions.md)."""
 
 from __future__ import annotations
 

@@ -111,14 +111,21 @@ def call_title(result: PreviewResult) -> str:
 
 
 def render_text(
-    results: list[PreviewResult], subscriptions: SubscriptionSet | None = None, batches: list[Batch] | None = None
+    results: list[PreviewResult],
+    subscriptions: SubscriptionSet | None = None,
+    batches: list[Batch] | None = None,
+    *,
+    numbers: list[int] | None = None,
+    head: list[str] | None = None,
 ) -> str:
-    """The readable report of ``cio-tui preview`` without ``--json``."""
-    out: list[str] = [f"Markers: {LEGEND}", ""]
+    """The readable report of ``cio-tui preview`` without ``--json``. ``numbers``: each result's call number when
+    only some calls are shown (a filter); ``head``: lines printed first (the summary of outcomes)."""
+    out: list[str] = [*(head or []), f"Markers: {LEGEND}", ""]
     if subscriptions is not None:
         out += [f"Actions mappings: {subscriptions.summary()}", *(f"  note: {n}" for n in subscriptions.notes), ""]
     actions_title = "your subscriptions" if subscriptions is not None else "default presets"
-    for n, result in enumerate(results, 1):
+    for i, result in enumerate(results):
+        n = numbers[i] if numbers is not None else i + 1
         out.append(f"Call {n} (line {result.line}): {call_title(result)}")
         out += [f"  parser: {note}" for note in result.parse_notes]
         out.append("  Classic destination (Track v1):")

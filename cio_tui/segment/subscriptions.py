@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.errors import UserError
-from cio_tui.segment.action_fields import FIELDS, TITLES
+from cio_tui.segment.action_fields import FIELDS, NO_DEFAULT, TITLES
 from cio_tui.segment.fql import FqlError, Predicate, compile_trigger
 from cio_tui.segment.mapping_kit import unmodelled_directives
 
@@ -121,6 +121,15 @@ def _one(raw: Any, number: int, problems: list[str], notes: list[str]) -> Subscr
     extra = sorted(set(settings) - known_fields)
     if extra:
         notes.append(f"{label}: settings {', '.join(extra)} are not fields of {TITLES[slug]}; Segment ignores them.")
+    unmapped = [f.name for f in FIELDS[slug] if f.name not in settings and f.default is not NO_DEFAULT
+                and f.name not in ("enable_batching", "batch_size", "convert_timestamp")]  # fmt: skip
+    if unmapped:
+        notes.append(f"{label}: {', '.join(unmapped)} unmapped (the preset maps them): not sent.")
+    has_convert = any(f.name == "convert_timestamp" for f in FIELDS[slug])
+    if has_convert and settings.get("convert_timestamp", False) is False:
+        how = "off" if "convert_timestamp" in settings else "unmapped"
+        notes.append(f"{label}: Convert Timestamps is {how}: ISO dates are sent as strings (the timestamp field "
+                     "is still converted).")  # fmt: skip
     if matches is None or len(problems) > start:
         return None
     return Subscription(sub_id, name, slug, trigger, settings, matches, enabled)
@@ -142,6 +151,9 @@ def load_subscriptions(data: Any) -> SubscriptionSet:
             disabled.append(sub.label)
     if problems:
         raise SubscriptionsError(problems)
+    if any("unmapped (the preset maps them)" in n for n in notes):
+        notes.append("A mapping keeps the fields it was made with: fields added to the destination later (such as "
+                     "event_id or timestamp) stay unmapped until the mapping is edited in Segment.")  # fmt: skip
     return SubscriptionSet(enabled, disabled, notes)
 
 

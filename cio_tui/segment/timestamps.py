@@ -1,4 +1,5 @@
-"""Timestamp conversion exactly as the Actions destination does it (reference section 1, "Timestamp conversion").
+"""Timestamp conversion exactly as the Actions destination does it (docs/reference/segment-actions.md,
+"Timestamps").
 
 - ``convert_valid_timestamp`` (top-level ``timestamp``, metrics): non-strings and digit-only strings unchanged;
   other strings that parse -> unix seconds; unparsable strings sent as they are.

@@ -184,6 +184,16 @@ class SegmentClient:
                                              params=params))
         return DeliveryCount(total=int(data.get("total") or 0))
 
+    async def delivery_metrics(self, destination_id: str, *, source_id: str, start: str | None = None,
+                               end: str | None = None, granularity: str = "HOUR") -> dict[str, int]:
+        """The destination's delivery metrics summary (``v1beta``): metric name -> total in the window."""
+        params = {"sourceId": source_id, "startTime": start, "endTime": end, "granularity": granularity}
+        data = _data(await self.http.request("GET", f"/destinations/{seg(destination_id)}/delivery-metrics",
+                                             "delivery metrics", params=params))
+        summary = data.get("deliveryMetricsSummary") or {}
+        return {str(m.get("metricName")): int(m.get("total") or 0) for m in summary.get("metrics") or []
+                if isinstance(m, dict)}
+
     # -- planned requests --------------------------------------------------------------------------------------
     async def send(self, method: str, path: str, body: dict[str, Any] | None, op: str) -> dict[str, Any]:
         """Send one planned write exactly as planned; the answer's ``data``."""

@@ -37,14 +37,17 @@ def rehearse(
     data_dir: Path,
     now: datetime,
     settings: dict[str, Any] | None = None,
+    subscriptions: Any = None,
     progress: Callable[[Any], None] | None = None,
 ) -> RehearsalRecord:
-    """Replay ``traffic`` from ``people``; writes the Markdown report under ``data_dir/rehearsals``."""
+    """Replay ``traffic`` from ``people`` (with the operator's ``subscriptions``, else the default presets); writes
+    the Markdown report under ``data_dir/rehearsals``."""
     from cio_tui.model import WorkspaceSettings
     from cio_tui.segment.replay import replay, replay_markdown
 
     known = {k: v for k, v in (settings or {}).items() if k in ("mode", "auto_merge", "email_update_by_id")}
-    result = replay(traffic, people, settings=WorkspaceSettings(**known), progress=progress)
+    result = replay(traffic, people, subscriptions=subscriptions, settings=WorkspaceSettings(**known),
+                    progress=progress)
     folder = data_dir / REHEARSALS
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / f"rehearsal-{now:%Y%m%d-%H%M%S}.md"

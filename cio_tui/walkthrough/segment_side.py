@@ -35,21 +35,40 @@ class SegmentView:
     verified: CutoverVerifyResult | None = None
     notes: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
+    def lines(self, *, requests: bool = False) -> list[str]:
+        """What the step shows: the result first, then the plan (without raw requests unless asked)."""
         if self.problem is not None:
             return [*self.problem.lines(), "The checklist of this step stays the way to do it by hand."]
         out: list[str] = []
+        if self.applied is not None:
+            out += [*self.applied.summary_lines(), ""]
+        if self.verified is not None:
+            out += [*self.verified.lines(), ""]
         if self.status is not None:
-            out += self.status.lines()
+            out += [*self.status.lines(), ""]
         if self.plan is not None:
-            out += ["", *review_lines(self.plan)]
+            out += review_lines(self.plan, requests=requests)
             if self.plan_path:
                 out.append(f"(saved as {self.plan_path}; `cio-tui apply {self.plan_path}` applies it too)")
-        if self.applied is not None:
-            out += ["", *self.applied.summary_lines()]
-        if self.verified is not None:
-            out += ["", *self.verified.lines()]
-        return out + self.notes
+        return [*out, *self.notes]
+
+
+def cutover_time(workspace: Any) -> datetime | None:
+    """When the switch happened: the cut-over time recorded in step 7, else when the last Segment cut-over plan
+    applied here finished (from the journal), else None."""
+    try:
+        from cio_tui.walkthrough.service import WalkthroughService
+
+        recorded = WalkthroughService(workspace).load().cutover.cutover_at
+    except Exception:  # noqa: BLE001 - an unreadable walkthrough state only loses the recorded time
+        recorded = None
+    if recorded is not None:
+        return recorded
+    with Journal.for_workspace(workspace) as journal:
+        applied = [p for p in journal.plans() if p.source == "segment-cutover" and p.complete and p.last_at]
+    if not applied:
+        return None
+    return max(p.last_at for p in applied).replace(microsecond=0)  # type: ignore[type-var,union-attr]
 
 
 class SegmentSide:
@@ -87,18 +106,19 @@ class SegmentSide:
 
     async def plan(self, kind: str, *, method: str = "one-step", at: datetime | None = None,
                    skip: tuple[str, ...] = ()) -> SegmentView:
-        """Make (and save under the workspace's ``plans`` folder) the cut-over or rollback plan."""
+        """Make (and save under the workspace's ``plans`` folder) the ``prepare``, ``cutover`` or ``rollback`` plan."""
         ws = self.workspace
         common = {"site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name}
 
         async def work(client: Any) -> SegmentView:
             if kind == "rollback":
                 plan = await plan_rollback(client, **common)
-            else:
-                plan = await plan_cutover(client, method=method, at=at, skip=skip, calls=self._calls(), **common)
+            else:  # "prepare": the disabled Actions destination, its mappings and filters; "cutover": and the switch
+                plan = await plan_cutover(client, method=method, at=at, skip=skip, calls=self._calls(),
+                                          switch=kind != "prepare", **common)
             folder = Path(ws.data_dir) / "plans"
             folder.mkdir(parents=True, exist_ok=True)
-            path = save_segment_plan(plan, folder / f"segment-{kind}-{plan.plan_id}.json")
+            path = save_segment_plan(plan, folder / f"segment-{kind}-{plan.plan_id}.json", key=ws.plan_key())
             return SegmentView(plan=plan, plan_path=path)
 
         return await self._with_client(work)
@@ -115,7 +135,8 @@ class SegmentSide:
     async def verify(self, since: datetime | None, *, sample: int = 20) -> SegmentView:
         async def work(client: Any) -> SegmentView:
             now = self._now()
-            result = await verify_cutover(client, self.workspace.profile.site_id, since=since, now=now)
+            start = since or cutover_time(self.workspace)
+            result = await verify_cutover(client, self.workspace.profile.site_id, since=start, now=now)
             people = await verify_workspace(self.workspace.client, now=now, since=result.since, sample=sample)
             result.checks.extend(CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail,
                                              examples=list(c.examples)) for c in people.checks)

@@ -5,6 +5,7 @@ would run them. Identical result tables on generated exports with known clusters
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import duckdb
@@ -176,3 +177,71 @@ def test_printed_duckdb_script_runs_as_printed(tmp_path: Path) -> None:
     con.execute(f"CREATE TABLE people AS SELECT * FROM read_csv('{path}', all_varchar = true)")
     con.execute(render_script("duckdb", max_group_size=4, cols=PeopleColumns(email_attributes=("work_email",))))
     assert rows_of(con, "SELECT * FROM cio_duplicate_groups") == embedded(path, 4)
+
+
+def _spark_or_skip() -> None:
+    import shutil
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java 17+ and none is installed (no java on PATH, no JAVA_HOME)")
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'cio-tui[spark]')")
+
+
+@pytest.mark.slow
+def test_spark_equals_duckdb_on_a_generated_export_and_edge_cases(tmp_path: Path) -> None:
+    from cio_tui.identity.duplicates.engines import SparkEngine
+
+    _spark_or_skip()
+    generated = tmp_path / "people.csv"
+    truth = write_export_csv(generated, people=400, seed=21, mode="id_only")
+    edge = edge_export(tmp_path / "e.csv")
+    parquet = tmp_path / "e.parquet"  # the edge cases as Parquet: Spark's other reader
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM read_csv('{edge}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)"
+    )
+    gen_rows = embedded(generated)
+    groups: dict[str, set[str]] = {}
+    for row in gen_rows:
+        groups.setdefault(row.group_id, set()).add(row.cio_id)
+    assert {frozenset(c["cio_ids"]) for c in truth} <= {frozenset(g) for g in groups.values()}
+    engine = SparkEngine("local[2]")
+    try:
+        for path, expected, size in ((generated, gen_rows, 50), (parquet, embedded(edge, 4), 4)):
+            cols = read_columns(path)
+            got = run_rules(engine, engine.load(path, cols), people_columns(cols, ordinal=ORDINAL), max_group_size=size)
+            assert got == expected, path.name
+    finally:
+        engine.close()
+
+
+def test_cli_engine_postgres_on_a_file_and_on_a_table(pg_server: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    import psycopg
+    from click.testing import CliRunner
+
+    from cio_tui.cli import main
+    from cio_tui.identity.duplicates.result_table import read_result
+
+    edge = edge_export(tmp_path / "e.csv")
+    out = tmp_path / "pg.parquet"
+    result = CliRunner().invoke(main, ["duplicates", "--from-export", str(edge), "--engine", "postgres", "--dsn",
+                                       pg_server.dsn, "--max-group-size", "4", "--out", str(out),
+                                       "--price-per-profile", "1"], catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert read_result(out) == embedded(edge, 4)
+    assert "duplicate group(s) (postgres)" in result.stderr and "duplicates cost about $" in result.stderr
+    with psycopg.connect(pg_server.dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS public.crm_people")
+        conn.execute("CREATE TABLE public.crm_people (person text, uid text, email text, created_at text)")
+        conn.execute("INSERT INTO public.crm_people VALUES ('l1', NULL, 'lee@example.com', '1'), "
+                     "('c1', 'lee', 'LEE@example.com', '2'), ('x1', 'xan', 'x@example.com', '3')")  # fmt: skip
+    result = CliRunner().invoke(main, ["duplicates", "--engine", "postgres", "--dsn", pg_server.dsn, "--table",
+                                       "public.crm_people", "--columns", "cio_id=person,id=uid"],
+                                catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "group_id,cio_id,rules,confidence,is_primary,needs_review_reason",
+        "c1,c1,lead_and_id_person+same_email,high,true,", "c1,l1,lead_and_id_person+same_email,high,false,",
+    ]  # fmt: skip
+    bad = CliRunner().invoke(main, ["duplicates", "--engine", "postgres", "--dsn", "host=/nonexistent dbname=x",
+                                    "--table", "t"], catch_exceptions=False)  # fmt: skip
+    assert bad.exit_code == 1 and "cannot connect to PostgreSQL" in bad.stderr and "check --dsn" in bad.stderr

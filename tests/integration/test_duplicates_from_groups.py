@@ -83,3 +83,31 @@ def test_from_groups_refuses_a_file_that_is_not_a_result_table(tmp_path: Path) -
     code, _, err = invoke("--sandbox", "plan", "merge-duplicates", "--from-groups", str(bad), "--out",
                           str(tmp_path / "p.json"))  # fmt: skip
     assert code == 1 and "is not a duplicate result table: it has no group_id" in err
+
+
+def test_calibration_export_records_the_workspace_header(tmp_path: Path) -> None:
+    import json
+
+    import cio_tui.identity.duplicates.calibration as calibration
+
+    code, out, err = invoke("--sandbox", "duplicates", "--live", "--json")
+    assert code == 0, err
+    member = next(m for g in json.loads(out)["groups"] for m in g["members"] if m["id"] and "@" not in m["id"])
+    code, out, err = invoke("--sandbox", "duplicates", "--calibrate", member["id"])
+    assert code == 0, err
+    assert "export header of this workspace (1 row(s) for " + member["id"] + "): cio_id, id, email, created_at" in out
+    assert "roles: cio_id = cio_id, id = id, email = email, created_at = created_at" in out
+    assert "no --columns needed" in out
+    recorded = Path(re.search(r"recorded in (\S+)", out).group(1))  # type: ignore[union-attr]
+    assert json.loads(recorded.read_text())["header"][:4] == ["cio_id", "id", "email", "created_at"]
+    found = calibration.header_of(_renamed_export(tmp_path), "A@example.com")  # E-mail holds the person's email
+    assert found.columns_option == "email=E-mail" and found.roles["cio_id"] == "" and found.rows == 1
+    assert calibration.one_person_filter("Ann@Example.com") == {
+        "and": [{"attribute": {"field": "email", "operator": "eq", "value": "Ann@Example.com"}}]
+    }
+
+
+def _renamed_export(tmp_path: Path) -> Path:
+    path = tmp_path / "renamed.csv"
+    path.write_text("Internal Id,id,E-mail,created_at\nc1,u1,a@example.com,1\n")
+    return path

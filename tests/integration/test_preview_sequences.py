@@ -59,7 +59,7 @@ async def test_lead_then_id(client: CustomerIOClient) -> None:
             "analytics.identify('userId123', {email: 'person@example.com'})")
     results = await predict(client, text)
     assert kinds(results) == ["creates_person", "assigns_id_to_lead"]
-    assert "Assigns id userId123 to lead the new person (email person@example.com)" in results[1].outcome.summary
+    assert "Assigns id userId123 to the lead call 1 creates (email person@example.com)" in results[1].outcome.summary
     after = results[1].outcome.effects[0].changes[0].after
     assert after and after["identifiers"]["id"] == "userId123"
     await send_all(client, results)

@@ -1,4 +1,4 @@
-"""Track v1 identify semantics over a real loopback sandbox (reference section 6.1 to 6.5)."""
+"""Track v1 identify semantics over a real loopback sandbox (docs/reference/customerio-track.md, "Identify")."""
 
 from __future__ import annotations
 

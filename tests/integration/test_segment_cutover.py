@@ -283,3 +283,135 @@ async def test_rehearsal_before_during_and_after_the_switch(transport, tmp_path)
     dropped = await client.delivery_count("filtered-at-destination", destination_id=actions.id, **window)
     assert dropped.total == 1
     await cio.aclose()
+
+
+def test_an_unsigned_segment_plan_is_refused_unless_allowed(cli, tmp_path):
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    data = json.loads(plan_file.read_text())
+    assert data["signature"]
+    data["signature"] = ""
+    plan_file.write_text(json.dumps(data))
+    out = cli("apply", str(plan_file), "--yes")
+    assert out.exit_code == 1 and "the plan is not signed" in out.output
+    out = cli("apply", str(plan_file), "--yes", "--allow-unsigned")
+    assert out.exit_code == 0 and "--allow-unsigned was given" in out.output
+
+
+def test_verify_after_the_switch_passes_then_fails_on_a_failing_mapping(cli, tmp_path):
+    import asyncio
+
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import sandbox_db_path
+
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    assert cli("apply", str(plan_file), "--yes").exit_code == 0
+    transport = embedded_transport(sandbox_db_path(load_settings()))
+
+    async def traffic(*messages: tuple[str, dict[str, Any]]) -> None:
+        async with httpx.AsyncClient(transport=transport, base_url=SANDBOX_ORIGIN) as http:
+            for kind, body in messages:
+                await _send(http, kind, body)
+
+    asyncio.run(traffic(
+        ("identify", {"userId": "after-1", "anonymousId": "anon-1", "traits": {"email": "after-1@example.test"}}),
+        ("track", {"userId": "after-1", "event": "Signed Up"})))
+    out = cli("segment", "verify", "--sample", "1", "--scan", "5000", "--json")
+    report = json.loads(out.stdout)
+    assert out.exit_code == 0, out.stdout
+    assert report["received"] == 2 and report["passed"]
+    delivered = {m["action_slug"]: m["delivered"] for m in report["mappings"]}
+    assert delivered["createUpdatePerson"] == 1 and delivered["trackEvent"] == 1 and delivered["mergePeople"] == 0
+
+    asyncio.run(traffic(("page", {"userId": "after-1", "name": "Home"})))  # no properties.url: Actions refuses it
+    out = cli("segment", "verify", "--sample", "1", "--scan", "5000")
+    assert out.exit_code == 1
+    assert "FAIL Actions mappings deliver: 1 mapping(s) with failures" in out.stdout
+    assert "trackPageView: 1 failed delivery(ies)" in out.stdout
+
+
+def test_no_public_api_on_the_plan_says_so(cli):
+    from cio_tui.sandbox.segment_state import TOKEN_NO_PUBLIC_API
+
+    out = cli("segment", "status", env={"CIO_TUI_SEGMENT_TOKEN": TOKEN_NO_PUBLIC_API})
+    assert out.exit_code == 3
+    assert "not on a plan that includes the Public API" in out.output
+    assert "Public API access (Business tier)" in out.output and "do the cut-over by hand" in out.output
+
+
+def test_the_served_sandbox_emulates_segment_too(sandbox_server):
+    import asyncio
+
+    async def go() -> tuple[list[Any], dict[str, int]]:
+        async with SegmentClient(sandbox_server + "/segment", SecretStr("sandbox-segment-token")) as client:
+            async with httpx.AsyncClient(base_url=sandbox_server) as http:
+                await _send(http, "track", {"userId": "served-1", "event": "Order Completed"})
+            return await client.list_destinations(), await client.delivery_metrics(CLASSIC_ID, source_id=SOURCE_ID)
+
+    destinations, metrics = asyncio.run(go())
+    assert [d.id for d in destinations] == [CLASSIC_ID]
+    assert metrics["successes"] == 1
+
+
+def test_the_journal_lists_and_searches_with_a_segment_plan_in_it(cli, tmp_path):
+    plan_file = tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
+    assert cli("apply", str(plan_file), "--yes").exit_code == 0
+    plan_id = json.loads(plan_file.read_text())["plan_id"]
+    listed = json.loads(cli("journal", "list", "--json").stdout)
+    assert [(r["plan_id"], r["source"]) for r in listed] == [(plan_id, "segment-cutover")]
+    shown = cli("journal", "show", plan_id)
+    assert shown.exit_code == 0 and "POST /destinations" in shown.stdout and SANDBOX_TRACK_KEY not in shown.stdout
+    searched = cli("journal", "search", "u0000001")  # the Segment plan is skipped, not misread as a people plan
+    assert searched.exit_code == 1 and "never touched 'u0000001'" in searched.output
+
+
+class Counting(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.paths = inner, []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(f"{request.method} {request.url.path}")
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_apply_spends_the_subscription_budget_on_writes(transport, tmp_path):
+    """5 requests a minute on the subscription endpoints: 15 mappings cost 15 writes and a single listing."""
+    plan = await plan_cutover(seg(transport), **WS)
+    counting = Counting(transport)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        assert (await SegmentApplyEngine(seg(counting), journal, plan).run()).ok
+    subs = [p for p in counting.paths if "/subscriptions" in p]
+    assert len(subs) == 16 and sum(p.startswith("GET") for p in subs) == 1
+
+
+def test_prepare_only_then_the_cutover_plans_only_the_switch(cli, tmp_path):
+    first, second = tmp_path / "prep.json", tmp_path / "cut.json"
+    assert cli("plan", "cutover", "--prepare-only", "--out", str(first)).exit_code == 0
+    prep = load_segment_plan(first)
+    assert prep.method == "prepare" and "update_destination" not in {op.kind for op in prep.operations}
+    assert cli("apply", str(first), "--yes").exit_code == 0
+    out = cli("plan", "cutover", "--method", "filters", "--at", "2030-01-01T00:00:00Z", "--out", str(second))
+    assert out.exit_code == 0, out.output
+    assert [op.kind for op in load_segment_plan(second).operations] == ["create_filter", "create_filter",
+                                                                        "update_destination"]
+
+
+def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
+    import asyncio
+
+    from cio_tui.config import load_settings
+    from cio_tui.workspace import sandbox_db_path
+
+    assert cli("segment", "status").exit_code == 0  # seeds the sandbox
+    transport = embedded_transport(sandbox_db_path(load_settings()))
+
+    async def rename() -> None:
+        async with seg(transport) as client:
+            await client.update_destination(CLASSIC_ID, {"name": "Customer.io\x1b[2J\u202e"})
+
+    asyncio.run(rename())
+    out = cli("segment", "status")
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
+    assert "Customer.io\\x1b[2J\\u202e (dst_classic_cio)" in out.stdout

@@ -145,3 +145,51 @@ def test_model_filter_typed_before_the_groups_arrive(tmp_path: Path) -> None:
     assert "1 excluded" in model.status_line() and "Plan (confidence high+): 1 group(s), 1 merge(s)" in (
         model.status_line()
     )
+
+
+async def test_a_result_table_opens_with_its_people_read_live(make_app, tmp_path: Path) -> None:
+    import csv
+
+    from cio_tui.identity.duplicates.engine import analyse_export
+    from cio_tui.identity.duplicates.result_table import EMBEDDED_RESULT_SQL, write_result
+
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("l")  # a live export of the sandbox: the groups to compare with
+        await settle(pilot)
+        live = [(g.primary, sorted(m.cio_id for m in g.members)) for g in screen.model.groups]
+        [export] = (Path(screen.cio.workspace.data_dir) / "exports").glob("people-export-*")
+        groups_file = tmp_path / "groups.csv"
+        with analyse_export(export) as analysis:
+            write_result(analysis.con, EMBEDDED_RESULT_SQL, groups_file)
+        with groups_file.open("a", newline="") as fh:  # someone merged or deleted since the table was made
+            first = next(csv.DictReader(groups_file.open()))
+            csv.writer(fh).writerow([first["group_id"], "gone1", first["rules"], first["confidence"], "false", ""])
+        screen.load_export(groups_file)
+        await settle(pilot)
+        assert screen.model.source == "result table groups.csv"
+        got = [(g.primary, sorted(m.cio_id for m in g.members)) for g in screen.model.groups]
+        assert sorted(got) == sorted(live)
+        assert screen.model.problems == [f"group {first['group_id']}: cio_gone1 left out: no longer in the workspace "
+                                         "(deleted or merged since the table)"]  # fmt: skip
+        assert screen.query_one(GroupsTable).row_count == min(len(live), PAGE)
+
+
+async def test_a_result_table_needs_an_open_workspace(make_app, tmp_path: Path) -> None:
+    groups_file = tmp_path / "groups.csv"
+    groups_file.write_text("group_id,cio_id,rules,confidence,is_primary,needs_review_reason\na,a,same_email,medium,"
+                           "true,\na,b,same_email,medium,false,\n")  # fmt: skip
+    app = make_app("duplicates", sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen if isinstance(app.screen, DuplicatesScreen) else None
+        if screen is None:  # without a workspace the app opens on Connect: go to Duplicates
+            screen = DuplicatesScreen()
+            await app.push_screen(screen)
+            await settle(pilot)
+        screen.load_export(groups_file)
+        await settle(pilot)
+        assert screen.model.groups == []
+        assert any("is a result table: its people are read live" in str(n.message) for n in app._notifications)

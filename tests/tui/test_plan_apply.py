@@ -170,11 +170,11 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         gate, in_flight, sent = asyncio.Event(), [], Counter()
         send = client.send_planned
 
-        async def held(request, **kw):  # every send waits at the gate until the test opens it
+        async def held(request, **kw):  # every send waits here (queued, not sent) until the test opens the gate
             in_flight.append(request.path)
             await gate.wait()
+            await send(request, **kw)  # the engine's own gate: nothing queued leaves after a cancel
             sent[request.path] += 1
-            await send(request, **kw)
 
         client.send_planned = held
         screen = await _open(pilot, plan)
@@ -195,7 +195,7 @@ async def test_pause_resume_cancel_then_resume_applies_each_operation_once(make_
         gate.set()
         await settle(pilot)
         assert screen.phase == "finished" and screen.result.cancelled
-        assert 0 < len(sent) < 40
+        assert len(sent) < 40 and len(in_flight) > len(sent)  # what was queued at the cancel was not sent
         states = [r.state for r in screen.query_one(PlanTable).plan_rows]
         assert states.count("done") == len(sent)
         assert "Press a to resume the rest" in str(screen.query_one("#plan-status").render())

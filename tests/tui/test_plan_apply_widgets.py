@@ -45,11 +45,12 @@ def test_rows_say_what_changes_and_what_is_lost() -> None:
 
 def test_progress_figures_in_words() -> None:
     counts = {"done": 400, "reconciled": 2, "failed": 1, "sent": 3, "pending": 594}
-    stats = ApplyStats(total=1000, counts=counts, elapsed=4.03, status="running")
+    stats = ApplyStats(total=1000, counts=counts, elapsed=4.03, status="running", awaiting=2)
     assert stats.finished == 403 and stats.pending == 597
     assert headline(stats) == "applying · 403/1000 operations · 100.0 ops/s · ETA 6s"
     assert counts_line(stats) == (
-        "done 400 · reconciled 2 · stale (skipped) 0 · failed 1 · uncertain 0 · sending 3 · pending 594"
+        "done 400 · reconciled 2 · stale (skipped) 0 · failed 1 · uncertain 0 · in progress 3 · pending 594"
+        " · awaiting an answer 2"
     )
     assert headline(ApplyStats(total=5)) == "not started · 0/5 operations · rate - · ETA -"
     done = ApplyStats(total=2, counts={"done": 2}, elapsed=75, status="finished")

@@ -308,3 +308,44 @@ async def test_own_subscriptions_load_from_a_file_and_replace_the_presets(make_a
         await pilot.press("M")
         await settle(pilot)
         assert '"id": "m-1"' in text_of(app, "#pane-actions .pane-json")
+
+
+async def test_live_mappings_say_when_segment_has_no_actions_destination(make_app) -> None:
+    app = make_app("preview")  # the sandbox's Segment workspace has only the classic destination
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "L")
+        await settle(pilot)
+        assert app.screen.status_text.startswith("NOT LOADED: The Segment workspace has no Customer.io (Actions) "
+                                                 "destination for this site id yet")  # fmt: skip
+        assert app.screen.subscriptions is None
+
+
+async def test_live_mappings_read_the_actions_destination_subscriptions(make_app) -> None:
+    from cio_tui.sandbox.segment_catalog import action_id
+    from cio_tui.segment_api.connect import open_segment
+    from cio_tui.segment_api.models import ACTIONS_METADATA_ID
+
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        cio = app.screen.cio
+        client = open_segment(cio.services.settings, cio.services.credentials, cio.workspace)
+        try:
+            classic = (await client.list_destinations())[0]
+            actions = await client.create_destination({
+                "sourceId": classic.source_id, "metadataId": ACTIONS_METADATA_ID, "name": "CIO Actions",
+                "enabled": False, "settings": {"siteId": cio.workspace.profile.site_id, "apiKey": "key"}})
+            await client.create_subscription(actions.id, {
+                "name": "Old track", "actionId": action_id("trackEvent"), "enabled": True, "trigger": 'type = "track"',
+                "settings": {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}}})
+        finally:
+            await client.aclose()  # fmt: skip
+        await paste(pilot, "analytics.track('Signed Up', {plan: 'pro'}, {messageId: 'm-1'})\n")
+        await pilot.press("escape", "L")
+        await settle(pilot)
+        assert app.screen.subscriptions is not None
+        assert [s.name for s in app.screen.subscriptions.subscriptions] == ["Old track"]
+        actions_text = text_of(app, "#pane-actions .pane-json")
+        assert "'Old track' trackEvent  POST /api/v2/entity" in actions_text
+        assert '"id": "m-1"' not in actions_text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from textual.widgets import Button, Select, Static
 
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
@@ -37,10 +39,21 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
         await _goto(pilot, 6)
         await _press(pilot, "wt-segment-read-6")
         assert "classic  Customer.io (dst_classic_cio): enabled" in _section_text(app, 6)
-        await _press(pilot, "wt-segment-plan-6")
+        await _press(pilot, "wt-segment-prepare-6")
+        assert isinstance(app.screen, ConfirmTypedModal)
         text = _section_text(app, 6)
         assert "create the Actions destination 'Customer.io (Actions)' (disabled)" in text
         assert "finding: alias: merges two people and deletes the secondary" in text
+        assert "disable the classic destination" not in text  # step 6 prepares, it does not switch
+        await pilot.press(*"sandbox", "enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+        await settle(pilot)
+        text = _section_text(app, 6)
+        assert "18 of 18 Segment operation(s) done" in text
+        assert "actions  Customer.io (Actions) (dst_000001): disabled" in text
+        saved = app.workspace.data_dir / "walkthrough.json"  # preparing is not the switch: no cut-over time
+        assert not saved.exists() or json.loads(saved.read_text()).get("cutover", {}).get("cutover_at") is None
 
         await _goto(pilot, 7)
         app.screen.query_one("#wt-cut-method", Select).value = "one_step"
@@ -52,8 +65,11 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
             await pilot.pause(0.05)
         await settle(pilot)
         text = _section_text(app, 7)
-        assert "Segment operation(s) done" in text
+        assert "2 of 2 Segment operation(s) done" in text  # the destination prepared in step 6 is reused
         assert "actions  Customer.io (Actions)" in text and "(dst_classic_cio): disabled" in text
+        assert "POST /destinations" not in text  # the compact review: what changes, not raw requests
+        state = json.loads((app.workspace.data_dir / "walkthrough.json").read_text())
+        assert state["cutover"]["method"] == "one_step" and state["cutover"]["cutover_at"]  # the switch's time
 
         await _press(pilot, "wt-segment-rollback-7")
         assert isinstance(app.screen, ConfirmTypedModal)

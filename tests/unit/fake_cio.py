@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import unquote
 
-from cio_tui.customerio.errors import InvalidInputError, UncertainWriteError
+from cio_tui.customerio.errors import InvalidInputError, NotSentError, UncertainWriteError
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.models import Activity, Person, PersonRef
 
@@ -67,8 +67,10 @@ class FakeClient:
             if p.email:
                 yield p.ref
 
-    async def send_planned(self, request: Any, *, label: str = "") -> None:
+    async def send_planned(self, request: Any, *, label: str = "", gate: Any = None) -> None:
         """The engine's one call: decode the planned request the way Customer.io would and record it."""
+        if gate is not None and not await gate():
+            raise NotSentError(message="not sent (stopped)")
         self.requests.append((request.method, request.path, request.body))
         path = unquote(request.path)
         if path == "/api/v1/merge_customers":

@@ -53,7 +53,7 @@ async def test_applies_and_journals_everything(journal):
     result = await engine(client, journal, plan, on_event=events.append).run()
     assert result.ok and result.sent == 250 and result.by_state == {"done": 250}
     assert client.people["c7"].id == "uc7"
-    assert client.reads == 8  # per batch of 100: one bulk read, then one verification read per chunk of 50
+    assert client.reads == 6  # per batch of 100: one bulk read, then one verification read (the App budget)
     assert journal.op_states(plan.plan_id) == {op.op_id: OpState.DONE for op in plan.operations}
     states = [e.state for e in journal.entries(plan.plan_id, "op-00001")]
     assert states == ["checked", "sent", "done"]

@@ -258,9 +258,8 @@ def test_batching_shows_the_batch_body_and_the_events_segment_fails(tmp_path: Pa
     assert [b["identifiers"] for b in first["body"]["batch"]] == [{"id": "u1"}, {"id": "u2"}]
     assert first["body"]["batch"][0]["name"] == "https://x.test/1"
     assert first["segment_errors"] == [
-        {"call": 4, "status": 400, "message": "The root value is missing the required field 'url'. (in a batch "
-         "this event gets its own 400, PAYLOAD_VALIDATION_FAILED)"}
-    ]  # fmt: skip
+        {"call": 4, "status": 400, "message": "The root value is missing the required field 'url'."}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -308,3 +307,13 @@ def test_items_customer_io_refuses_come_back_in_a_207(tmp_path: Path) -> None:
     [error] = batch["response"]["errors"]
     assert error["batch_index"] == 1 and "150 bytes" in error["message"]
     assert batch["segment_errors"] == [{"call": 2, "status": 400, "message": error["message"]}]
+
+
+def test_notes_say_what_an_older_mapping_leaves_unmapped(tmp_path: Path) -> None:
+    sub = subscription("trackEvent", drop=("event_id", "timestamp"), convert_timestamp=False, colour="blue")
+    code, out, _ = run_preview(tmp_path, [sub], TRACK)
+    notes = out["subscriptions"]["notes"]
+    assert any("event_id, timestamp unmapped (the preset maps them): not sent" in n for n in notes)
+    assert any("Convert Timestamps is off" in n for n in notes)
+    assert any("settings colour are not fields of Track Event" in n for n in notes)
+    assert "id" not in actions_of(out)["requests"][0]["body"]  # no event_id: no dedupe id

@@ -1,4 +1,4 @@
-"""The Actions destination's default presets, one rule of reference sections 1-3 per test, with exact bodies."""
+"""The Actions destination's default presets, one rule of docs/reference/segment-actions.md per test, exact bodies."""
 
 from __future__ import annotations
 

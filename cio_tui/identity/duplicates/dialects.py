@@ -5,8 +5,9 @@ instead of passing through. The pieces sqlglot cannot know are written here by h
 
 - the marker functions of ``portable.py``: text values, and byte-order comparison of ``cio_id`` and ids
   (PostgreSQL compares text by the database's locale unless told ``COLLATE "C"``; the others compare bytes);
-- how a stage becomes a table: temporary tables where the engine has them in a script; on Databricks, Delta tables
-  (dropped at the end); on Spark, ``CACHE TABLE`` (a view chain of label passes would grow the plan exponentially).
+- how a stage becomes a table: temporary tables where the engine has them in a script; on Databricks and Spark, real
+  tables (Delta; Parquet), dropped at the end: a chain of views or cached views over the label passes keeps its
+  lineage, and each pass reads the previous one three times, so the plan would grow exponentially.
 
 ``check_script`` parses a rendered script back in its dialect with errors raised, and refuses any function sqlglot
 does not model (an unknown function would otherwise pass through silently, and fail only in the warehouse).
@@ -69,11 +70,17 @@ def render_select(neutral: str, dialect: str) -> str:
 
 
 def table_name(name: str, dialect: str) -> str:
-    """A table name as the operator gave it (``schema.table``, ``project.dataset.table``), quoted for ``dialect``."""
-    try:
-        table = exp.to_table(name, dialect=dialect)
-    except sqlglot.errors.ParseError as exc:
-        raise DialectError(f"{name!r} is not a table name in {dialect}: {exc}") from exc
+    """A table name as the operator gave it (``table``, ``schema.table``, ``catalog.schema.table``), each part
+    quoted for ``dialect`` when it needs quoting (so a name can never inject SQL)."""
+    parts = [p.strip() for p in name.split(".")]
+    if not name.strip() or len(parts) > 3 or any(not p for p in parts):
+        raise DialectError(f"{name!r} is not a table name; write TABLE, SCHEMA.TABLE or CATALOG.SCHEMA.TABLE")
+    ident = [exp.to_identifier(p.strip('"`')) for p in parts]
+    table = exp.Table(
+        this=ident[-1],
+        db=ident[-2] if len(ident) > 1 else None,
+        catalog=ident[-3] if len(ident) > 2 else None,
+    )
     return table.sql(dialect=dialect)
 
 
@@ -88,16 +95,14 @@ def _create(dialect: str, table: str, body: str, result: bool) -> list[str]:
         return [f"CREATE {'OR REPLACE ' if result else ''}{'' if result else 'TEMP '}TABLE {table} AS\n{body}"]
     if dialect == "databricks":
         return [f"CREATE OR REPLACE TABLE {table} AS\n{body}"]
-    if dialect == "spark":
-        return [f"CACHE TABLE {table} AS\n{body}"]
+    if dialect == "spark":  # materialised: a cached view keeps its lineage, and each label pass would re-analyse all
+        return [f"DROP TABLE IF EXISTS {table}", f"CREATE TABLE {table} USING parquet AS\n{body}"]
     raise DialectError(f"unknown dialect {dialect!r}")
 
 
 def _cleanup(dialect: str, tables: list[str]) -> list[str]:
-    if dialect == "databricks":
+    if dialect in ("databricks", "spark"):
         return [f"DROP TABLE IF EXISTS {t}" for t in tables]
-    if dialect == "spark":
-        return [f"UNCACHE TABLE IF EXISTS {t}" for t in tables]
     return []  # temporary tables end with the session
 
 

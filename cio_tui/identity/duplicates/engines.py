@@ -8,6 +8,7 @@ saying which extra to install when they are missing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from cio_tui.identity.duplicates.portable import PeopleColumns
 from cio_tui.identity.duplicates.sources import export_select, read_columns
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 ORDINAL = "cio_row"  # the row order of a loaded file: a repeated cio_id keeps its first row, as in the embedded engine
 SOURCE = "cio_source"
@@ -109,6 +110,17 @@ class PostgresEngine:
             cur.execute(f"CREATE TEMP TABLE {table} AS {select}")  # type: ignore[arg-type]
             cur.execute(f"ANALYZE {table}")  # type: ignore[arg-type]
 
+    def columns_of(self, table: str) -> list[str]:
+        """The column names of a table already in the server."""
+        import psycopg
+
+        with self.conn.cursor() as cur:
+            try:
+                cur.execute(f"SELECT * FROM {table} LIMIT 0")  # type: ignore[arg-type]
+            except psycopg.Error as exc:
+                raise EngineUnavailable(f"cannot read the table {table}: {_first_line(exc)}") from exc
+            return [d.name for d in cur.description or []]
+
     def scalar(self, select: str) -> object:
         with self.conn.cursor() as cur:
             row = cur.execute(select).fetchone()  # type: ignore[arg-type]
@@ -138,8 +150,9 @@ def _first_line(exc: BaseException) -> str:
 
 # -- Spark --------------------------------------------------------------------------------------------------------
 class SparkEngine:
-    """pyspark; ``master`` is ``local[*]`` (this machine's cores) unless a cluster URL is given. Stages are cached
-    tables: a chain of views over the label passes would make every pass recompute all the earlier ones."""
+    """pyspark; ``master`` is ``local[*]`` (this machine's cores) unless a cluster URL is given. Each stage is
+    materialised with a local checkpoint, which also cuts its lineage: a chain of views (or cached tables) over the
+    label passes makes every pass re-analyse all the earlier ones (each pass reads the previous one three times)."""
 
     dialect = "spark"
 
@@ -152,10 +165,15 @@ class SparkEngine:
             ) from exc
         builder = SparkSession.builder.master(master).appName(app_name)
         for key, value in {
-            "spark.sql.shuffle.partitions": "8" if master.startswith("local") else "200",
+            # local: one partition per core (the stages are small once the rules ran; 200 tasks each cost more)
+            "spark.sql.shuffle.partitions": str(os.cpu_count() or 2) if master.startswith("local") else "200",
+            "spark.sql.adaptive.enabled": "true",
             "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
             "spark.sql.session.timeZone": "UTC",
             "spark.sql.ansi.enabled": "true",  # a bad cast fails loudly; the rules never cast unchecked text
+            # local mode runs in this machine's JVM: the default 1g driver is too small for millions of rows
+            "spark.driver.memory": os.environ.get("CIO_TUI_SPARK_DRIVER_MEMORY", "4g"),
         }.items():
             builder = builder.config(key, value)
         try:
@@ -165,7 +183,7 @@ class SparkEngine:
                 f"cannot start Spark ({master}): {_first_line(exc)}; is Java 17+ installed?"
             ) from exc
         self.spark.sparkContext.setLogLevel("ERROR")
-        self._cached: list[str] = []
+        self._frames: list[DataFrame] = []
 
     def load(self, path: str | Path, columns: ExportColumns) -> str:
         from pyspark.sql import functions as F
@@ -187,10 +205,9 @@ class SparkEngine:
         return SOURCE
 
     def create(self, table: str, select: str) -> None:
-        if table in self._cached:
-            self.spark.sql(f"UNCACHE TABLE IF EXISTS {table}")
-        self.spark.sql(f"CACHE TABLE {table} AS {select}")
-        self._cached.append(table)
+        df = self.spark.sql(select).localCheckpoint(eager=True)
+        df.createOrReplaceTempView(table)
+        self._frames.append(df)
 
     def scalar(self, select: str) -> object:
         return self.spark.sql(select).collect()[0][0]
@@ -199,9 +216,9 @@ class SparkEngine:
         return [tuple(r) for r in self.spark.sql(select).collect()]
 
     def close(self) -> None:
-        for table in self._cached:
-            self.spark.sql(f"UNCACHE TABLE IF EXISTS {table}")
-        self._cached.clear()
+        for df in self._frames:
+            df.unpersist()
+        self._frames.clear()
 
 
 def _is_parquet(path: Path) -> bool:

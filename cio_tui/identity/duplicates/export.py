@@ -78,8 +78,24 @@ def is_gzip(path: Path) -> bool:
         return fh.read(2) == b"\x1f\x8b"
 
 
-def read_header(path: str | Path) -> ExportColumns:
-    """Read and check the header line (the only part of the file Python reads itself)."""
+def require_people_columns(name: str, original: list[str], names: list[str]) -> None:
+    """Refuse a file that cannot be a people export: without cio_id no group could be merged, and without any
+    identifying column no rule can find anything (the wrong file), so it is refused instead of analysed into an
+    empty result."""
+    missing = [r for r in REQUIRED if r not in names]
+    if "cio_id" in missing or not {"id", "email", "anonymous_id"} & set(names):
+        found = ", ".join(original[:8]) + (", ..." if len(original) > 8 else "")
+        raise ExportError(
+            f"{name} is not a people export: its header ({found}) has no "
+            + ("'cio_id' column" if "cio_id" in missing else "'id', 'email' or 'anonymous_id' column")
+            + "; pass a people export with the columns cio_id, id, email and created_at (or use --live), or map "
+            "your file's own column names with --columns cio_id=COLUMN,id=COLUMN,..."
+        )
+
+
+def read_header(path: str | Path, *, check: bool = True) -> ExportColumns:
+    """Read and check the header line (the only part of the file Python reads itself). ``check=False`` leaves the
+    people-export check to the caller (who first maps the file's own column names)."""
     path = Path(path)
     if not path.is_file():
         raise ExportError(f"no export file at {path}; pass the path of a people export CSV")
@@ -105,16 +121,8 @@ def read_header(path: str | Path) -> ExportColumns:
             name = renamed
         names.append(name)
     missing = [r for r in REQUIRED if r not in names]
-    # Without cio_id no group could be merged, and without any identifying column no rule can find anything: that
-    # is not a people export (or the wrong file), so it is refused instead of analysed into an empty result.
-    if "cio_id" in missing or not {"id", "email", "anonymous_id"} & set(names):
-        found = ", ".join(original[:8]) + (", ..." if len(original) > 8 else "")
-        raise ExportError(
-            f"{path.name} is not a people export: its header ({found}) has no "
-            + ("'cio_id' column" if "cio_id" in missing else "'id', 'email' or 'anonymous_id' column")
-            + "; pass a people export with the columns cio_id, id, email and created_at (or use --live), or rename "
-            "the columns of your file"
-        )
+    if check:
+        require_people_columns(path.name, original, names)
     for name in missing:
         problems.append(
             ExportProblem(

@@ -40,6 +40,8 @@ async def fetch_live_export(
     timeout: float = 3600.0,
     first_poll: float = 1.0,
     max_poll: float = 15.0,
+    filters: dict[str, Any] | None = None,
+    prefix: str = "people-export",
 ) -> Path:
     """Start a people export (every attribute), poll it with back-off, download it into ``folder``; returns the path.
 
@@ -48,7 +50,7 @@ async def fetch_live_export(
     """
     report = progress or (lambda _stage, _fraction: None)
     report("starting a people export", 0.0)
-    info = await client.start_export(EVERYONE)
+    info = await client.start_export(filters or EVERYONE)
     started = time.monotonic()
     delay = first_poll
     while info.status == "pending":
@@ -67,7 +69,7 @@ async def fetch_live_export(
     report(f"downloading export {info.id} ({info.total} people)", 0.85)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    dest = folder / f"people-export-{info.id}.csv"
+    dest = folder / f"{prefix}-{info.id}.csv"
     await client.download_export(info.id, dest)
     if is_gzip(dest):  # the file format is not documented: accept a gzip-compressed CSV too
         gz = dest.with_name(dest.name + ".gz")

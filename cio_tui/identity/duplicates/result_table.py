@@ -90,6 +90,31 @@ def vars_of(row: ResultRow) -> list[object]:
     return [row.group_id, row.cio_id, row.rules, row.confidence, row.is_primary, row.needs_review_reason]
 
 
+def is_result_table(path: str | Path) -> bool:
+    """Whether the file holds a result table (by its columns), not a people export. OSError when unreadable."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == b"PAR1":
+        con = duckdb.connect()
+        try:
+            cur = con.execute(f"SELECT * FROM read_parquet({quote_literal(str(path))}) LIMIT 0")
+            names = {str(d[0]).strip().lower() for d in cur.description}
+        except duckdb.Error:
+            return False
+        finally:
+            con.close()
+    else:
+        import csv
+        import gzip
+
+        opener = gzip.open if head[:2] == b"\x1f\x8b" else open
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+            first = fh.readline()
+        names = {n.strip().lower() for n in next(csv.reader([first]), [])}
+    return {"group_id", "is_primary"} <= names
+
+
 def read_result(path: str | Path) -> list[ResultRow]:
     """Read a result table file (CSV, gzip CSV or Parquet) and check it has the six columns."""
     path = Path(path)

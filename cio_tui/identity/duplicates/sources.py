@@ -22,8 +22,9 @@ from cio_tui.identity.duplicates.export import (
     quote_literal,
     read_csv_sql,
     read_header,
+    require_people_columns,
 )
-from cio_tui.identity.duplicates.portable import ROLES
+from cio_tui.identity.duplicates.portable import ROLES, PeopleColumns
 
 # Customer.io Data Out People files name the identifiers this way (emails may be in the Attributes files instead).
 DATA_OUT_PEOPLE = {"cio_id": "internal_customer_id", "id": "customer_id"}
@@ -31,14 +32,15 @@ DATA_OUT_DELETED = "deleted"
 
 
 def parse_columns(spec: str | None) -> dict[str, str]:
-    """``ROLE=COLUMN,...`` -> {role: column}. Roles: cio_id, id, email, created_at, anonymous_id."""
+    """``ROLE=COLUMN,...`` -> {role: column}. Roles: cio_id, id, email, created_at, anonymous_id; ``ROLE=`` (empty)
+    says a table has no such column (a printed script then reads it as empty)."""
     out: dict[str, str] = {}
     for part in (spec or "").split(","):
         if not part.strip():
             continue
         role, sep, column = part.partition("=")
         role, column = role.strip().lower(), column.strip()
-        if not sep or not column:
+        if not sep or (not column and role == "cio_id"):
             raise ExportError(f"--columns {part.strip()!r}: write ROLE=COLUMN, e.g. cio_id=internal_customer_id")
         if role not in ROLES:
             raise ExportError(f"--columns {part.strip()!r}: {role!r} is not a role; roles are {', '.join(ROLES)}")
@@ -70,7 +72,7 @@ def read_columns(path: str | Path, mapping: dict[str, str] | None = None) -> Exp
         original = _parquet_names(path)
         columns = _canonical(original)
     else:
-        columns = read_header(path)
+        columns = read_header(path, check=False)
     mapping = dict(mapping or {})
     lowered = [n.strip().lower() for n in columns.original]
     if not mapping and all(c in lowered for c in DATA_OUT_PEOPLE.values()) and "cio_id" not in lowered:
@@ -78,7 +80,9 @@ def read_columns(path: str | Path, mapping: dict[str, str] | None = None) -> Exp
         for role in ("email", "created_at"):
             if role not in lowered and f"{role}_addr" in lowered:
                 mapping[role] = f"{role}_addr"
-    return _apply(columns, mapping) if mapping else columns
+    columns = _apply(columns, mapping) if mapping else columns
+    require_people_columns(path.name, columns.original, columns.names)
+    return columns
 
 
 def _canonical(original: list[str]) -> ExportColumns:
@@ -101,6 +105,10 @@ def _apply(columns: ExportColumns, mapping: dict[str, str]) -> ExportColumns:
     lowered = [n.strip().lower() for n in columns.original]
     names = list(columns.names)
     for role, column in mapping.items():
+        if not column:  # ROLE= : the file's own column of that name (if any) is only an attribute
+            if role in names:
+                names[names.index(role)] = f"file_{role}"
+            continue
         if column.strip().lower() not in lowered:
             raise ExportError(
                 f"--columns {role}={column}: the file has no column {column!r}; its columns are "
@@ -116,6 +124,27 @@ def _apply(columns: ExportColumns, mapping: dict[str, str]) -> ExportColumns:
         for r in missing
     ]
     return ExportColumns(original=columns.original, names=names, missing=missing, problems=problems)
+
+
+def table_people_columns(table: str, table_columns: list[str], mapping: dict[str, str]) -> PeopleColumns:
+    """The roles of a table's own columns (a table is read as it is, no renaming): ``--columns`` first, else the
+    column named like the role (any case); other columns with 'email' in their name are email attributes."""
+    by_lower = {c.lower(): c for c in table_columns}
+    roles: dict[str, str] = {}
+    for role in ROLES:
+        if role in mapping:
+            wanted = mapping[role]
+            if wanted and wanted.lower() not in by_lower:
+                raise ExportError(f"--columns {role}={wanted}: {table} has no column {wanted!r}; its columns are "
+                                  + ", ".join(table_columns[:30]))  # fmt: skip
+            roles[role] = by_lower.get(wanted.lower(), "") if wanted else ""
+        else:
+            roles[role] = by_lower.get(role, "")
+    if not roles["cio_id"]:
+        raise ExportError(f"{table} has no cio_id column; map it with --columns cio_id=COLUMN")
+    used = set(roles.values())
+    emails = tuple(c for c in table_columns if "email" in c.lower() and c not in used)
+    return PeopleColumns(email_attributes=emails, **roles)
 
 
 def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *, rejects: bool = False) -> str:
@@ -138,4 +167,4 @@ def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *
     return f"SELECT *{extra} FROM {source} AS x{where}"
 
 
-__all__ = ["export_select", "is_parquet", "parse_columns", "read_columns"]
+__all__ = ["export_select", "is_parquet", "parse_columns", "read_columns", "table_people_columns"]

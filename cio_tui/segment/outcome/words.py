@@ -10,9 +10,10 @@ from cio_tui.model import BY_KEY, OpRecord, Person
 from cio_tui.segment.outcome.models import Effect, PersonMention, StateChange
 
 
-def _label(p: Person | None, cio_id: str, created: dict[str, int]) -> str:
+def _label(p: Person | None, cio_id: str, created: dict[str, int], number: int) -> str:
     if cio_id in created and p is not None:
-        return f"the new person ({_names(p)})"
+        made = created[cio_id]
+        return f"the new person ({_names(p)})" if made >= number else f"the person call {made} creates ({_names(p)})"
     if p is None:
         return f"cio_{cio_id}"
     return f"cio_{cio_id} ({_names(p)})"
@@ -43,7 +44,7 @@ def effect_of(
 
     def label(cio_id: str, *, was: bool = False) -> str:
         p = before.get(cio_id) if was and cio_id in before else states.get(cio_id)
-        return _label(p, cio_id, created)
+        return _label(p, cio_id, created, number)
 
     kind = rec.kind
     roles = rec.roles
@@ -87,6 +88,9 @@ def _summary(  # noqa: C901 - one sentence per kind, in one place
     if kind == "updates_person":
         return f"Updates {target}."
     if kind == "assigns_id_to_lead":
+        if first in created and created[first] < number:
+            lead = label(first, was=True).replace("the person call", "the lead call", 1)
+            return f"Assigns id {f.get('new_id')} to {lead}."
         return f"Assigns id {f.get('new_id')} to lead {label(first, was=True)}."
     if kind == "identifier_change":
         parts = []

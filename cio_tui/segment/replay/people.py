@@ -13,12 +13,13 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cio_tui.errors import UserError
 from cio_tui.model import Person
 
 REQUIRED = ("cio_id", "id", "email", "created_at")
 
 
-class PeopleExportError(ValueError):
+class PeopleExportError(UserError, ValueError):
     """The export cannot be read (no such file, no header, a required column missing)."""
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from cio_tui.errors import UserError
 from cio_tui.segment.models import CALL_TYPES
 
 TABLES = {"identifies": "identify", "tracks": "track", "pages": "page", "screens": "screen", "groups": "group",
@@ -43,7 +44,7 @@ class Item:
     problem: str | None = None
 
 
-class TrafficError(ValueError):
+class TrafficError(UserError, ValueError):
     """The traffic cannot be read at all (no such file, unknown format); the message says what to do."""
 
 

@@ -30,8 +30,8 @@ from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
 from cio_tui.tui.widgets.duplicates_table import GroupsTable
 
 EMPTY_TEXT = (
-    "No duplicate groups yet. Press o to open a people export (CSV with cio_id, id, email, created_at), or l to "
-    "export the people of this workspace now."
+    "No duplicate groups yet. o opens a people export or a result table (CSV or Parquet); l exports the people of "
+    "this workspace now."
 )
 
 
@@ -39,7 +39,8 @@ class DuplicatesScreen(AreaScreen):
     AREA = "duplicates"
     AUTO_FOCUS = ""
     HELP = (
-        "Finding people who are the same person, and merging them. Groups come from a people export (o) or a live "
+        "Finding people who are the same person, and merging them. Groups come from a people export (o), a result "
+        "table the rules wrote in a warehouse, PostgreSQL or Spark (o: its people are re-read live first), or a live "
         "export (l), ranked by confidence, then size. The primary (the survivor) is the oldest person holding a real "
         "id; p picks another member, x excludes a group, a accepts a group that needs review (two different real "
         "ids), c switches the plan between high and medium confidence, m makes the merge plan for Plan/Apply."
@@ -101,16 +102,50 @@ class DuplicatesScreen(AreaScreen):
 
     # -- loading ---------------------------------------------------------------------------------------
     def action_open_export(self) -> None:
-        self.query_one(PathPrompt).ask("export", "People export CSV:", "people.csv")
+        self.query_one(PathPrompt).ask("export", "People export or result table (CSV or Parquet):", "people.csv")
 
     @on(PathPrompt.Given, "#dup-path")
     def _path_given(self, message: PathPrompt.Given) -> None:
         self.load_export(message.path)
 
     def load_export(self, path: Path) -> None:
-        """Analyse a people export file (in a thread worker, with progress)."""
+        """Analyse a people export file (in a thread worker, with progress); a result table of the duplicate rules
+        (from a warehouse, PostgreSQL, Spark or ``duplicates --out``) is read back instead, its people re-read live."""
+        from cio_tui.identity.duplicates.result_table import is_result_table
+
+        try:
+            result_table = is_result_table(path)
+        except OSError as exc:
+            self.notify(f"Could not open {path}: {exc}. Check the path.", title="File not opened", severity="error")
+            return
+        if result_table:
+            if self.cio.workspace is None:
+                self.notify(f"{path.name} is a result table: its people are read live before anything is shown, so "
+                            "open a workspace in Connect (press 9) first.", severity="warning")  # fmt: skip
+                return
+            self._progress(f"reading {path.name}", 0.0)
+            self._from_groups(path)
+            return
         self._progress(f"reading {path.name}", 0.0)
         self._analyse(path, path.name)
+
+    @work(exclusive=True, group="duplicates", exit_on_error=False)
+    async def _from_groups(self, path: Path) -> None:
+        """A result table back into groups: every person re-read live; stale rows listed as problems."""
+        from cio_tui.identity.duplicates.from_groups import load_groups
+        from cio_tui.identity.duplicates.result_table import read_result
+
+        workspace = self.cio.workspace
+        try:
+            rows = read_result(path)
+            loaded = await load_groups(workspace.client, rows, source=path.name, progress=self._progress)
+        except Exception as exc:  # noqa: BLE001 - ResultTableError, API errors: shown in words with what to do
+            self._done_progress()
+            self.notify(describe_error(exc), title="Result table not opened", severity="error")
+            return
+        summary = {"rows": loaded.rows, "groups": len(loaded.groups), "stale": len(loaded.stale)}
+        self.post_message(self.Loaded(loaded.groups, f"result table {path.name}", summary,
+                                      [str(s) for s in loaded.stale]))  # fmt: skip
 
     def action_live_export(self) -> None:
         if self.cio.workspace is None:
@@ -174,8 +209,10 @@ class DuplicatesScreen(AreaScreen):
         self.load_groups(message.groups, source=message.source, summary=message.summary, problems=message.problems)
         if message.problems:
             more = f" (and {len(message.problems) - 3} more)" if len(message.problems) > 3 else ""
-            self.notify("\n".join(message.problems[:3]) + more, title="Problems in the export", severity="warning",
-                        timeout=12)
+            title = "Left out as stale" if message.source.startswith("result table") else "Problems in the export"
+            # the lines quote values from the file: never read as markup
+            self.notify("\n".join(message.problems[:3]) + more, title=title, severity="warning", timeout=12,
+                        markup=False)
         if message.groups and self.cio.workspace is not None:
             self._match_workspace([m.cio_id or "" for g in message.groups for m in g.members])
 

@@ -372,6 +372,11 @@ class JournalScreen(AreaScreen):
                 markup=False,
             )
             return
+        if record.source.startswith("segment-"):  # a Segment cut-over/rollback: its own engine resumes it
+            self.notify(f"Plan {record.plan_id} writes to Segment: resume it from the Walkthrough (step 7) or with "
+                        "`cio-tui apply` on its file; it continues where it stopped.", severity="warning",
+                        markup=False)
+            return
         self._load_for_resume(record.plan_id)
 
     @work(thread=True, exclusive=True, group="journal", exit_on_error=False)

@@ -25,18 +25,21 @@ from cio_tui.segment.report import call_title
 from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, read_subscriptions
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPerson
+from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.preview_editor import CallEditor
 from cio_tui.tui.widgets.preview_modals import LoadCallsModal, SaveSetModal
 from cio_tui.tui.widgets.preview_panes import DiffView, OutcomeCard, RequestPane, WarningsView
+from cio_tui.tui.widgets.preview_summary import OutcomeSummaryLine, list_title, next_group, shown_calls
 
 EMPTY = (
     "Paste Segment calls in the editor above: a JSON message, a JSON array, JSON lines, or analytics.* calls as "
-    "written in app code. Press ctrl+r to preview; ctrl+o loads sample calls or a saved set."
+    "written in app code. Press ctrl+r to preview; ctrl+o loads sample calls or a saved set, ctrl+f opens a file."
 )
 
 NOTHING_YET = "Nothing previewed yet."
+MAX_CALLS_FILE = 20_000_000  # the editor holds the file whole; bigger pastes belong to `cio-tui preview FILE`
 
 
 class PreviewScreen(AreaScreen):
@@ -59,6 +62,20 @@ class PreviewScreen(AreaScreen):
             tooltip="Load sample calls (one per call type) or a saved set into the editor",
         ),
         Binding(
+            "ctrl+f",
+            "open_file",
+            "Open file",
+            id="preview.open_file",
+            tooltip="Read a file of calls (JSON, JSON lines or analytics.* calls) into the editor and preview it",
+        ),
+        Binding(
+            "f",
+            "cycle_filter",
+            "Filter outcomes",
+            id="preview.filter",
+            tooltip="Show only the calls of one outcome (create, update, failed attribute change...); again: the next",
+        ),
+        Binding(
             "ctrl+s",
             "save_calls",
             "Save set",
@@ -71,6 +88,14 @@ class PreviewScreen(AreaScreen):
             "Mappings",
             id="preview.subscriptions",
             tooltip="Load your Actions destination's subscriptions (the Public API's JSON) instead of the presets",
+        ),
+        Binding(
+            "L",
+            "live_subscriptions",
+            "Live mappings",
+            id="preview.live_subscriptions",
+            show=False,
+            tooltip="Read your Actions destination's subscriptions from Segment (Public API token needed)",
         ),
         Binding(
             "M",
@@ -134,12 +159,15 @@ class PreviewScreen(AreaScreen):
         self.settings_note = ""  # which workspace settings the outcomes assume, and where they came from
         self.subscriptions: SubscriptionSet | None = None  # the operator's own mappings (None: default presets)
         self.subscriptions_path = ""
+        self.calls_path = ""  # the last calls file opened
+        self.filter_group: str | None = None  # the outcome the calls list is narrowed to (None: every call)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="preview-top"):
             yield CallEditor(id="preview-editor")
             yield OptionList(id="preview-calls")
         yield Static(EMPTY, id="preview-status", markup=False)
+        yield OutcomeSummaryLine(id="preview-summary")
         yield PathPrompt(id="preview-path")
         with TabbedContent(id="preview-tabs"):
             with TabPane("Side by side", id="tab-requests"), Horizontal(id="preview-sides"):
@@ -183,12 +211,32 @@ class PreviewScreen(AreaScreen):
                      "fix it and press ctrl+r again.", error=True)
             editor.move_cursor((exc.line - 1, exc.column - 1))
             return
-        self.results, self.current, self.stale = results, 0, False
-        calls = self.query_one("#preview-calls", OptionList)
-        calls.clear_options()
-        calls.add_options([Option(_short(n, r), id=str(n - 1)) for n, r in enumerate(results, 1)])
+        self.results, self.current, self.stale, self.filter_group = results, 0, False, None
+        self._list_calls()
         self._show()
         self.predict_outcomes(results)
+
+    # -- the summary of outcomes, and the filter to one kind -------------------------------------------------
+    def shown_numbers(self) -> list[int]:
+        return shown_calls(self.results, self.filter_group)
+
+    def _list_calls(self) -> None:
+        calls = self.query_one("#preview-calls", OptionList)
+        calls.clear_options()
+        calls.add_options([Option(_short(i + 1, self.results[i]), id=str(i)) for i in self.shown_numbers()])
+        calls.border_title = list_title(self.filter_group)
+        self.query_one(OutcomeSummaryLine).show(self.results, self.filter_group)
+
+    def action_cycle_filter(self) -> None:
+        if not self.results:
+            self.notify("Preview some calls first (ctrl+r).", severity="warning")
+            return
+        self.filter_group = next_group(self.results, self.filter_group)
+        shown = self.shown_numbers()
+        if shown and self.current not in shown:
+            self.current = shown[0]
+        self._list_calls()
+        self._show()
 
     def _show(self) -> None:
         result = self.results[self.current] if self.results else None
@@ -216,7 +264,9 @@ class PreviewScreen(AreaScreen):
             + f"Call {self.current + 1} of {len(self.results)} (line {result.line}): {call_title(result)}."
             + (f" {notes}" if notes else "")
         )
-        self.query_one("#preview-calls", OptionList).highlighted = self.current
+        shown = self.shown_numbers()
+        if self.current in shown:
+            self.query_one("#preview-calls", OptionList).highlighted = shown.index(self.current)
 
     @work(exclusive=True, group="preview", exit_on_error=False)
     async def predict_outcomes(self, results: list[PreviewResult]) -> None:
@@ -238,6 +288,7 @@ class PreviewScreen(AreaScreen):
             card.loading = False
         self.settings_note = chosen.note
         if results is self.results:
+            self._list_calls()  # the outcomes are known now: the summary counts them
             self._show()
 
     def workspace_changed(self, workspace: Any) -> None:
@@ -253,8 +304,51 @@ class PreviewScreen(AreaScreen):
         self.query_one("#preview-path", PathPrompt).ask("subscriptions", "Subscriptions JSON:", value)
 
     @on(PathPrompt.Given, "#preview-path")
-    def _subscriptions_given(self, message: PathPrompt.Given) -> None:
-        self.load_subscriptions(message.path)
+    def _path_given(self, message: PathPrompt.Given) -> None:
+        if message.purpose == "calls":
+            self.open_calls_file(message.path)
+        else:
+            self.load_subscriptions(message.path)
+
+    # -- a file of calls -------------------------------------------------------------------------------------
+    def action_open_file(self) -> None:
+        self.query_one("#preview-path", PathPrompt).ask("calls", "Calls file:", self.calls_path or "calls.js")
+
+    @work(exclusive=True, group="preview-sets", exit_on_error=False)
+    async def open_calls_file(self, path: Path) -> None:
+        try:
+            size = await asyncio.to_thread(lambda: path.stat().st_size)
+            if size > MAX_CALLS_FILE:
+                self.say(f"NOT OPENED: {path.name} is {size / 1e6:.1f} MB; the editor takes files up to "
+                         f"{MAX_CALLS_FILE / 1e6:.0f} MB (split it, or use `cio-tui preview FILE`).", error=True)
+                return
+            text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.say(f"CANNOT READ {path}: {getattr(exc, 'strerror', None) or exc}. Check the path.", error=True)
+            return
+        editor = self.query_one("#preview-editor", CallEditor)
+        if not editor.text.strip() or editor.text == text:
+            self._open_text(path, text)
+            return
+        question = ConfirmModal(
+            "Replace the editor's calls?",
+            f"The editor holds calls you typed or pasted. Replace them with the {len(text.splitlines())} line(s) of "
+            f"{path.name}? (Save them first with ctrl+s to keep them.)",
+            yes="Replace", no="Keep mine",
+        )  # fmt: skip
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._open_text(path, text)
+            else:
+                self.say(f"Kept the editor's calls; {path.name} was not opened.")
+
+        self.app.push_screen(question, answered)
+
+    def _open_text(self, path: Path, text: str) -> None:
+        self.calls_path = str(path)
+        self.prefill(text)
+        self.notify(f"Opened {path.name}.", markup=False)
 
     @work(exclusive=True, group="preview-sets", exit_on_error=False)
     async def load_subscriptions(self, path: Path) -> None:
@@ -272,7 +366,34 @@ class PreviewScreen(AreaScreen):
             self.say(f"NOT LOADED: {path.name}: {shown}. The preview keeps its current mappings.", error=True)
             return
         self.subscriptions, self.subscriptions_path = subscriptions, str(path)
-        self._mappings_changed(f"Your subscriptions from {path.name}: {subscriptions.summary()}.")
+        notes = "".join(f"\n- {note}" for note in subscriptions.notes[:4])
+        more = f"\n(and {len(subscriptions.notes) - 4} more notes)" if len(subscriptions.notes) > 4 else ""
+        self._mappings_changed(f"Your subscriptions from {path.name}: {subscriptions.summary()}.{notes}{more}")
+
+    @work(exclusive=True, group="preview-sets", exit_on_error=False)
+    async def action_live_subscriptions(self) -> None:
+        """Read the subscriptions from Segment (a worker: the Public API client does the IO)."""
+        from cio_tui.walkthrough.live_mappings import read_live_mappings
+
+        workspace = self.cio.workspace
+        if workspace is None:
+            self.notify("No workspace is open: open one in Connect (press 9).", severity="warning")
+            return
+        self.say("Reading your Actions destination's subscriptions from Segment...")
+        services = self.cio.services
+        try:
+            live = await read_live_mappings(services.settings, services.credentials, workspace)
+        except SubscriptionsError as exc:
+            self.say("NOT LOADED: " + " | ".join(exc.problems[:3]), error=True)
+            return
+        except Exception as exc:  # API failures: words and a next step, never a crash
+            self.say(f"NOT LOADED: {describe_error(exc)}", error=True)
+            return
+        if live.subscriptions is None:
+            self.say(f"NOT LOADED: {live.message}", error=True)
+            return
+        self.subscriptions, self.subscriptions_path = live.subscriptions, ""
+        self._mappings_changed(live.message)
 
     def action_default_presets(self) -> None:
         if self.subscriptions is None:
@@ -296,15 +417,18 @@ class PreviewScreen(AreaScreen):
         self.current = int(event.option.id or 0)
         self._show()
 
-    def action_next_call(self) -> None:
-        if self.results:
-            self.current = (self.current + 1) % len(self.results)
+    def _step(self, by: int) -> None:
+        shown = self.shown_numbers()  # within the filter, when one is on
+        if shown:
+            at = shown.index(self.current) if self.current in shown else -1 if by > 0 else 0
+            self.current = shown[(at + by) % len(shown)]
             self._show()
 
+    def action_next_call(self) -> None:
+        self._step(1)
+
     def action_previous_call(self) -> None:
-        if self.results:
-            self.current = (self.current - 1) % len(self.results)
-            self._show()
+        self._step(-1)
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#preview-tabs", TabbedContent).active = tab

@@ -352,7 +352,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         svc = self.service
         names = {"check_connection": "Checking the workspace", "audit_live": "Auditing the live workspace",
                  "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up",
-                 "segment_read": "Reading Segment", "segment_plan": "Planning the Actions destination",
+                 "segment_read": "Reading Segment", "segment_prepare": "Planning the Actions destination",
                  "segment_cutover": "Planning the cut-over", "segment_rollback": "Planning the rollback",
                  "segment_verify": "Verifying deliveries"}
         self.notify(f"{names.get(kind, kind)}…", timeout=3)

@@ -33,6 +33,18 @@ class RehearsalTasks:
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
 
+    async def _live_subscriptions(self, workspace: Any) -> Any:
+        """The Actions destination's own subscriptions when Segment has one and a token reads it, else None (the
+        default presets); never fails the rehearsal."""
+        from cio_tui.walkthrough.live_mappings import read_live_mappings
+
+        services = self.app.services
+        try:
+            live = await read_live_mappings(services.settings, services.credentials, workspace)
+        except Exception:  # noqa: BLE001 - mappings that cannot be read or previewed: the presets are rehearsed
+            return None
+        return live.subscriptions
+
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _rehearse(self, traffic: Path, export: str | None) -> None:
         """Step 4: replay the traffic from the starting people in a thread, progress in the panel, report kept."""
@@ -48,9 +60,11 @@ class RehearsalTasks:
             people = await starting_people(svc.workspace, Path(export).expanduser() if export else None,
                                            svc.data_dir / "rehearsal-export")  # fmt: skip
             own = await asyncio.to_thread(svc.workspace.own_settings)
+            subscriptions = await self._live_subscriptions(svc.workspace)
             panel.show_progress(f"Replaying from {len(people)} people...")
             record = await asyncio.to_thread(
                 rehearse, traffic, people, data_dir=svc.data_dir, now=svc.now(), settings=own,
+                subscriptions=subscriptions,
                 progress=lambda p: self.app.call_from_thread(panel.show_progress, p.line()),
             )  # fmt: skip
         except Exception as exc:  # every failure becomes words and what to do

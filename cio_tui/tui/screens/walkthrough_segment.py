@@ -37,8 +37,6 @@ class SegmentTasks:
         side, step = self._segment_side(), int(args.get("step") or 6)
         if kind == "segment_read":
             view = await side.read()
-        elif kind == "segment_plan":
-            view = await side.plan("cutover")
         elif kind == "segment_verify":
             view = await side.verify(self.overview.state.cutover.cutover_at)
         else:
@@ -48,8 +46,12 @@ class SegmentTasks:
                             severity="warning")  # type: ignore[attr-defined]
                 return
             method = "filters" if cut.method == "received_at_filters" else "one-step"
-            view = await (side.plan("rollback") if kind == "segment_rollback" else
-                          side.plan("cutover", method=method, at=cut.cutover_at if method == "filters" else None))
+            if kind == "segment_prepare":
+                view = await side.plan("prepare")
+            elif kind == "segment_rollback":
+                view = await side.plan("rollback")
+            else:
+                view = await side.plan("cutover", method=method, at=cut.cutover_at if method == "filters" else None)
             if view.plan is not None:
                 self._segment_show(step, view)
                 self._confirm_segment(step, view)
@@ -87,6 +89,17 @@ class SegmentTasks:
                         markup=False)
             return
         self._segment_show(step, view)
+        if view.applied is not None and view.applied.ok and plan.method in ("one-step", "filters"):
+            self._record_switch(plan)
+
+    def _record_switch(self, plan: Any) -> None:
+        """Step 7 records how and when the switch happened (the time verification starts from)."""
+        from cio_tui.tui.widgets.walkthrough_base import Record
+        from cio_tui.walkthrough.models import CutoverChoice
+
+        method = "received_at_filters" if plan.method == "filters" else "one_step"
+        when = plan.cutover_at if plan.method == "filters" else self.cio.services.clock()  # one-step: just now
+        self.post_message(Record(7, {"cutover": CutoverChoice(method=method, cutover_at=when)}))  # type: ignore[attr-defined]
 
 
 __all__ = ["SegmentTasks"]

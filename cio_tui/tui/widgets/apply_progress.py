@@ -25,7 +25,7 @@ COUNT_LABELS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("skipped_stale", "stale"), "stale (skipped)"),
     (("failed",), "failed"),
     (("uncertain",), "uncertain"),
-    (("checked", "sent"), "sending"),
+    (("checked", "sent"), "in progress"),
     (("pending",), "pending"),
 )
 STATUS_WORDS = {
@@ -48,6 +48,7 @@ class ApplyStats:
     counts: Mapping[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
     status: str = "idle"
+    awaiting: int = 0  # requests sent (or queued at the rate limiter) with no answer yet
 
     @property
     def finished(self) -> int:
@@ -100,7 +101,8 @@ def headline(stats: ApplyStats) -> str:
 def counts_line(stats: ApplyStats) -> str:
     counts = dict(stats.counts)
     counts["pending"] = stats.total - sum(n for state, n in counts.items() if state != "pending")
-    return " · ".join(f"{words} {sum(counts.get(s, 0) for s in states)}" for states, words in COUNT_LABELS)
+    line = " · ".join(f"{words} {sum(counts.get(s, 0) for s in states)}" for states, words in COUNT_LABELS)
+    return f"{line} · awaiting an answer {stats.awaiting}"
 
 
 class ApplyProgress(Vertical):

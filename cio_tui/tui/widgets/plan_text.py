@@ -54,7 +54,13 @@ def stats_from_progress(event: Any, elapsed: float, phase: str, previous: ApplyS
     if event is None:
         base = previous or ApplyStats(total=0)
         return ApplyStats(total=base.total, counts=dict(base.counts), elapsed=elapsed, status=status)
-    return ApplyStats(total=event.total, counts=dict(event.by_state), elapsed=elapsed, status=status)
+    return ApplyStats(
+        total=event.total,
+        counts=dict(event.by_state),
+        elapsed=elapsed,
+        status=status,
+        awaiting=getattr(event, "in_flight", 0),
+    )
 
 
 def apply_outcome(result: Any, error: str = "") -> tuple[str, str, str]:

@@ -83,7 +83,11 @@ class RequestPane(ScrollableContainer):
                 (f"REJECTED by {_sender(e.action, e.subscription)}: {e.message}\n", "bold $text-error")
                 for e in result.actions.errors
             ]
-            if side_requests(result, self.side):
+            if result.actions.fired:  # the operator's subscriptions: batching is each mapping's own setting
+                parts.append("Fired: " + ", ".join(result.actions.fired) + ". Shown unbatched: a subscription "
+                             "with enable_batching on sends these bodies in POST /api/v2/batch (cio-tui preview "
+                             "--subscriptions shows the batches and what Segment reports per event).")  # fmt: skip
+            elif side_requests(result, self.side):
                 parts.append(
                     "Shown unbatched: with batching on (the default) these bodies go in one "
                     'POST /api/v2/batch {"batch": [...]}.'

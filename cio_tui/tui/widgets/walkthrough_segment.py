@@ -12,19 +12,21 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from cio_tui.safe_text import safe
 from cio_tui.tui.widgets.walkthrough_base import Task
 from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
 from cio_tui.tui.widgets.walkthrough_forms import CutoverPanel
 from cio_tui.tui.widgets.walkthrough_panels import VerifyPanel
 
 BUTTONS: dict[int, list[tuple[str, str, str]]] = {  # step -> (task, label, variant)
-    6: [("segment_read", "Read Segment", "default"), ("segment_plan", "Plan the Actions destination", "primary")],
+    6: [("segment_read", "Read Segment", "default"), ("segment_prepare", "Create the Actions destination…", "primary")],
     7: [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
     8: [("segment_verify", "Verify deliveries", "primary")],
 }
 INTRO = {
-    6: "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions destination, its "
-       "mappings from the Quick Setup presets and copies of the classic filters for you (a plan, reviewed first).",
+    6: "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions destination "
+       "(disabled: it sends nothing yet), its mappings from the Quick Setup presets and copies of the classic "
+       "filters: a plan, reviewed, applied after you type the workspace name.",
     7: "Cut over applies the switch chosen above (one-step, or received_at filters at the cut-over time) through "
        "the Public API, after you type the workspace name; Roll back turns classic on and Actions off again.",
     8: "Delivery per Actions mapping from Segment's Delivery Overview since the cut-over, with the people checks.",
@@ -52,7 +54,7 @@ class SegmentSection(Vertical):
         yield Static("", classes="wt-result segment-result", markup=False)
 
     def show_view(self, lines: list[str]) -> None:
-        self.query_one(".segment-result", Static).update("\n".join(lines))
+        self.query_one(".segment-result", Static).update("\n".join(safe(line) for line in lines))  # workspace text
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
