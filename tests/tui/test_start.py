@@ -108,3 +108,23 @@ def test_the_first_area_loads_no_step_form_nor_the_preview_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+async def test_a_first_visit_styles_each_widget_a_few_times_not_a_dozen(make_app, monkeypatch):
+    """Each widget is styled as it mounts (with its component classes); resumes and footer bindings used to restyle
+    every widget again, about a dozen style applications per widget on a first visit."""
+    from textual.css.stylesheet import Stylesheet
+
+    applied: list[int] = []
+    original = Stylesheet.apply
+    monkeypatch.setattr(Stylesheet, "apply", lambda self, node, *a, **k: (applied.append(1),
+                                                                          original(self, node, *a, **k))[1])
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        applied.clear()
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_mode == "people" and app.screen.usable
+        nodes = len(list(app.screen.walk_children(with_self=True)))
+    assert len(applied) < 6 * nodes, (len(applied), nodes)
