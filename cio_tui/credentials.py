@@ -53,12 +53,28 @@ _known_secrets: set[str] = set()
 _known_lock = threading.Lock()
 
 
-def register_secret(secret: SecretStr | str | None) -> None:
-    """Remember a secret value so that :func:`redact` and :class:`RedactingFilter` scrub it everywhere."""
+def _encodings(value: str) -> set[str]:
+    """The forms a key travels in besides itself: URL-encoded (query strings, logged URLs)."""
+    from urllib.parse import quote, quote_plus
+
+    return {value, quote(value, safe=""), quote_plus(value)}
+
+
+def register_secret(secret: SecretStr | str | None, *, basic_user: str | None = None) -> None:
+    """Remember a secret value so that :func:`redact` and :class:`RedactingFilter` scrub it everywhere, in every
+    encoding it can travel in: raw, URL-encoded, and, with ``basic_user`` (the site id of a Track key), the
+    base64 of ``user:secret`` that an ``Authorization: Basic`` header carries (a server error body echoing the
+    header holds exactly that)."""
+    import base64
+
     value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
     if value and len(value) >= 4:
+        forms = _encodings(value)
+        if basic_user is not None:
+            pair = base64.b64encode(f"{basic_user}:{value}".encode()).decode()
+            forms |= _encodings(pair) | {pair.rstrip("=")}
         with _known_lock:
-            _known_secrets.add(value)
+            _known_secrets.update(forms)
         _install_factory()
 
 

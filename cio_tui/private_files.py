@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -49,9 +50,10 @@ def write_private(path: str | Path, text: str) -> Path:
     return path
 
 
-def open_private(path: str | Path, mode: str = "w", *, newline: str | None = None) -> object:
+def open_private(path: str | Path, mode: str = "w", *, newline: str | None = None) -> TextIO:
     """``open`` for a new export file, created 0600."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)
     return os.fdopen(fd, mode, encoding="utf-8", newline=newline)
 
 

@@ -8,6 +8,8 @@ defused and the operator sees that the value is odd. Printable text, including n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def _escape_char(ch: str) -> str:
     code = ord(ch)
@@ -27,4 +29,19 @@ def terminal_safe(text: str) -> str:
     return "\n".join("\t".join(safe(part) for part in line.split("\t")) for line in text.split("\n"))
 
 
-__all__ = ["safe", "terminal_safe"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV export that a spreadsheet will not run: text starting with ``= + - @`` (or a tab or
+    carriage return) gets a leading apostrophe, as OWASP recommends for CSV injection. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable[object]) -> list[object]:
+    return [csv_cell(v) for v in values]
+
+
+__all__ = ["FORMULA_STARTS", "csv_cell", "csv_row", "safe", "terminal_safe"]

@@ -37,6 +37,16 @@ def memory_keyring() -> InMemoryKeyring:
 
 
 @pytest.fixture(autouse=True)
+def forget_secrets():
+    """Keys registered for redaction by one test (e.g. an App key "nope") must not redact words in the next one."""
+    from cio_tui import credentials
+
+    before = set(credentials._known_secrets)
+    yield
+    credentials._known_secrets.intersection_update(before)
+
+
+@pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
     """Config file and data dir live under tmp_path; CIO_TUI_* from the shell are cleared."""
     for name in list(os.environ):

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cio_tui.safe_text import csv_row
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -187,9 +189,16 @@ def duplicates_cmd(
             script = W.print_sql(dialect, table, result_table, from_export, columns, max_group_size)
         click.echo(script, nl=False)
         return
+    if dialect != "duckdb" or result_table != "cio_duplicate_groups":
+        raise click.UsageError("--dialect and --result-table shape a printed script: use them with --print-sql")
     if engine != "duckdb":
+        if as_json or as_csv:
+            raise click.UsageError(f"--engine {engine} writes the result table (CSV on stdout, or --out FILE); "
+                                   "--json and --csv are the embedded engine's listings")  # fmt: skip
         _run_engine(ctx, engine, from_export, live, table, dsn, spark_master, columns, max_group_size, out_file, price)
         return
+    if table or dsn:
+        raise click.UsageError("--table and --dsn go with --engine postgres (or --table with --print-sql)")
     _check_source(from_export, live)
     with _analyse(ctx, from_export, live, keep_attributes=False, columns=columns, max_size=max_group_size) as analysis:
         if out_file:
@@ -203,7 +212,7 @@ def duplicates_cmd(
                 ["group", "rule", "confidence", "needs_review", "primary", "cio_id", "id", "email", "created_at"]
             )
             for row in analysis.iter_member_rows():
-                writer.writerow(row)
+                writer.writerow(csv_row(row))  # workspace values: no cell a spreadsheet would run
         else:
             _print_text(analysis, limit, price)
         out.flush()
@@ -250,7 +259,9 @@ def _run_engine(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["group_id", "cio_id", "rules", "confidence", "is_primary", "needs_review_reason"])
     for row in rows:
-        writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row)])
+        writer.writerow(
+            csv_row("" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row))
+        )
 
 
 def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:

@@ -146,7 +146,14 @@ def export_cmd(ctx: click.Context, fmt: str, out: str | None, plan: str | None) 
         write = journal.export_jsonl if fmt == "jsonl" else journal.export_csv
         if out is None:
             return write(sys.stdout, plan_id)
-        with open(out, "w", encoding="utf-8", newline="") as fh:
+        from pathlib import Path
+
+        from cio_tui.errors import UserError
+        from cio_tui.private_files import open_private
+
+        if not Path(out).parent.is_dir():
+            raise UserError(f"cannot write {out}: the folder {Path(out).parent} does not exist; create it first")
+        with open_private(out, "w", newline="") as fh:  # the journal holds people's data: owner-only
             return write(fh, plan_id)
 
     n = run(ctx, lambda: _with_journal(ctx, export))

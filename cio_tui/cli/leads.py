@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cio_tui.cli.workspace_run import echo_json, obj_of, run, workspace
+from cio_tui.safe_text import safe
 
 
 @click.command("leads")
@@ -37,5 +38,5 @@ def leads_cmd(ctx: click.Context, as_json: bool, export_csv: str | None, limit: 
         echo_json({"count": len(leads), "leads": [{"cio_id": r.cio_id, "email": r.email} for r in leads]})
         return
     for ref in leads:
-        click.echo(f"cio_{ref.cio_id}\t{ref.email}")
+        click.echo(f"cio_{ref.cio_id}\t{safe(ref.email)}")  # a crafted email must not steer the terminal
     click.echo(f"{len(leads)} lead(s)", err=True)

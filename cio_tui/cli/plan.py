@@ -68,8 +68,10 @@ def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: b
             }
         )
     else:
+        from cio_tui.safe_text import terminal_safe
+
         for line in build.summary_lines():
-            click.echo(line)
+            click.echo(terminal_safe(line))  # rows quote the operator's file: nothing in it steers the terminal
         if not empty:
             click.echo(f"plan {build.plan.plan_id} written to {out}; review it, then run `cio-tui apply {out}`")
         if merge_file:

@@ -39,6 +39,9 @@ async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> s
     try:
         chosen = workspace_outcome_settings(workspace, obj.settings, **overrides)
         await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
+        from cio_tui.identity.preview_ids import workspace_warnings
+
+        await workspace_warnings(results, workspace.client)  # new ids that differ only in case from a person's
     finally:
         await workspace.aclose()
     return chosen.note

@@ -60,6 +60,24 @@ def read_segment_token(prompt: bool) -> SecretStr:
     return SecretStr(token)
 
 
+async def check_segment_token(profile: Profile, token: SecretStr, settings: Any, *, transport: Any = None
+                              ) -> tuple[bool, str]:
+    """(ok, words) for the profile's Segment token: one read of the Segment workspace's sources."""
+    from cio_tui.cutover.access import access_problem
+    from cio_tui.segment_api.client import SegmentClient
+    from cio_tui.segment_api.errors import SegmentApiError
+    from cio_tui.segment_api.versions import default_host
+
+    url = settings.segment_url or profile.segment_url or default_host(profile.segment_region or "us")
+    async with SegmentClient(url, token, transport=transport, max_retries=1) as client:
+        try:
+            sources = await client.list_sources()
+        except SegmentApiError as exc:
+            problem = access_problem(exc)
+            return False, (f"{problem.message} {problem.ask[:1].upper()}{problem.ask[1:]}." if problem else str(exc))
+    return True, f"ok ({len(sources)} source(s) readable at {url})"
+
+
 def failure_sentences(result: ProfileCheck) -> list[str]:
     """One plain sentence per failed key (and for a region mismatch)."""
     out = []
@@ -324,14 +342,20 @@ def check_cmd(cli: CliContext, name: str | None, as_json: bool) -> None:
             track, app = cli.credentials.keys(profile.name)
     cli.workspace_name = profile.name
     result = cli.run(check_profile(profile, track, app, transport=cli.transport))
+    with cli.guard():
+        token = settings.segment_token if env is not None else cli.credentials.get(profile.name, "segment")
+    segment = cli.run(check_segment_token(profile, token, settings, transport=cli.transport)) if token else None
     if as_json:
-        echo_json(result.model_dump(mode="json") | {"ok": result.ok})
+        extra = {} if segment is None else {"segment": {"ok": segment[0], "detail": segment[1]}}
+        echo_json(result.model_dump(mode="json") | {"ok": result.ok and (segment is None or segment[0])} | extra)
     else:
         click.echo(f"Profile {profile.name} (region {profile.region}, site id {profile.site_id}):")
         _print_check(result)
-        if result.ok:
+        if segment is not None:
+            click.echo(f"  Segment Public API token: {segment[1]}")
+        if result.ok and (segment is None or segment[0]):
             click.echo("All good.")
-    code = result.exit_code()
+    code = result.exit_code() or (EXIT_AUTH if segment is not None and not segment[0] else 0)
     if code:
         if not as_json:
             click.echo(f"error: {'; '.join(failure_sentences(result))}", err=True)

@@ -72,6 +72,7 @@ class CustomerIOClient(TrackMixin, AppMixin):
             if not isinstance(key, SecretStr):
                 raise TypeError("API keys are passed as SecretStr")
             register_secret(key)
+        register_secret(track_key, basic_user=site_id)  # the Basic header's base64 of site_id:key, too
         self.site_id = site_id
         self.track_origin = track_origin.rstrip("/")
         self.app_origin = app_origin.rstrip("/")

@@ -129,6 +129,9 @@ class ApiHttp:
 
     # -- helpers -----------------------------------------------------------------------------------------
     def _scrub(self, text: str) -> str:
+        from cio_tui.credentials import redact
+
+        text = redact(text)  # every registered key, in every encoding (raw, URL-encoded, Basic base64)
         for value in self._secrets:
             text = text.replace(value, "********")
         return text

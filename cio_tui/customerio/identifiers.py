@@ -8,6 +8,7 @@ Track v2 identifiers and merge bodies take the raw value under a typed key (``{"
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 from urllib.parse import quote
 
@@ -37,10 +38,33 @@ def normalize_email(value: str) -> str:
     return value.strip().lower()
 
 
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF", 13: "CR", 27: "ESC", 127: "DEL"}
+
+
+def unprintable_reason(value: str, what: str = "the id") -> str | None:
+    """Why ``value`` cannot be an identifier because of what it contains, naming the first bad character and its
+    position (1-based): a control character (NUL, BEL, TAB, CR/LF, ESC of an ANSI sequence...) or another code
+    point that does not print (format characters such as zero-width or bidirectional marks, unassigned ones); or
+    nothing left once Unicode-normalised (NFC). None when it is fine."""
+    for index, ch in enumerate(value, start=1):
+        if ch == " " or ch.isprintable():
+            continue
+        code = ord(ch)
+        name = _CONTROL_NAMES.get(code) or unicodedata.name(ch, "")
+        kind = "a control character" if unicodedata.category(ch) == "Cc" else "a character that does not print"
+        label = f"U+{code:04X}" + (f" ({name})" if name else "")
+        return f"character {index} of {what} is {label}, {kind}; remove it (it is invisible or steers a terminal)"
+    if not unicodedata.normalize("NFC", value).strip():
+        return f"{what} is empty once Unicode-normalised (NFC)"
+    return None
+
+
 def check_new_id(value: str) -> None:
     """Raise IdentifierError when ``value`` cannot safely be an id (used before assigning or changing one)."""
     if not value or not value.strip():
         raise IdentifierError("the id is empty")
+    if (reason := unprintable_reason(value)) is not None:
+        raise IdentifierError(reason)
     if value != value.strip():
         raise IdentifierError("the id has leading or trailing spaces; remove them")
     if len(value.encode()) > MAX_ID_BYTES:
@@ -50,9 +74,10 @@ def check_new_id(value: str) -> None:
             "the id looks like an email; Customer.io would read it as an email in a request path. "
             "Use the person's real user id"
         )
-    if value.startswith(CIO_PREFIX):
+    if value[: len(CIO_PREFIX)].lower() == CIO_PREFIX:
         raise IdentifierError(
-            "the id starts with 'cio_'; Customer.io would read it as a cio_id. Choose an id without that prefix"
+            f"the id starts with '{value[:len(CIO_PREFIX)]}'; Customer.io would read it as a cio_id (the prefix is "
+            "matched in any case). Choose an id without that prefix"
         )
 
 
@@ -73,6 +98,8 @@ class Identifier(BaseModel):
 
     @model_validator(mode="after")
     def _check_shape(self) -> Identifier:
+        if self.kind is not IdKind.CIO_ID and (reason := unprintable_reason(self.value, f"the {self.kind.value}")):
+            raise IdentifierError(reason)
         if self.kind is IdKind.ID:
             if len(self.value.encode()) > MAX_ID_BYTES:
                 raise IdentifierError(
@@ -137,7 +164,7 @@ class Identifier(BaseModel):
         if self.kind is IdKind.CIO_ID:
             raw = CIO_PREFIX + self.value
         elif self.kind is IdKind.ID:
-            if looks_like_email(self.value) or self.value.startswith(CIO_PREFIX):
+            if looks_like_email(self.value) or self.value[: len(CIO_PREFIX)].lower() == CIO_PREFIX:
                 raise IdentifierError(
                     f"the id '{self.value}' would be read by Customer.io as "
                     f"{'an email' if looks_like_email(self.value) else 'a cio_id'} in a request path; "

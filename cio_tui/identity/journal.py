@@ -28,8 +28,14 @@ from pydantic import BaseModel, ConfigDict
 
 from cio_tui.errors import UserError
 from cio_tui.identity.plan import Plan
+from cio_tui.private_files import private_dir, tighten
+from cio_tui.safe_text import csv_cell
 
 JOURNAL_FILE = "journal.sqlite"
+
+
+class JournalError(UserError):
+    """The journal file cannot be used (damaged, not a journal, unreadable); the message says what to do."""
 
 
 class ApplyLockedError(UserError, RuntimeError):
@@ -168,19 +174,50 @@ def _redacted(request: Any) -> str | None:
     return None if text is None else redact(text)
 
 
+def _scrubbed(text: str | None) -> str | None:
+    """Free text (an error detail that quotes a server's answer, a snapshot) with every registered key removed, in
+    every encoding (a server echoing the ``Authorization`` header puts the Track key there as base64)."""
+    from cio_tui.credentials import redact
+
+    return None if text is None else redact(text)
+
+
 class Journal:
     """Append-only journal. Not shared across threads: open one per process (SQLite handles several processes)."""
 
     def __init__(self, path: str | Path, *, operator: str | None = None) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         self.operator = operator or _operator()
         # check_same_thread off: a UI may open it on one thread and run the engine on a worker; use is sequential
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._check_integrity()
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(str(exc)) from None
+        for suffix in ("", "-wal", "-shm"):  # people's data and before-snapshots: owner-only
+            if (file := self.path.with_name(self.path.name + suffix)).exists():
+                tighten(file)
+
+    def _damaged(self, why: str) -> JournalError:
+        return JournalError(
+            f"the journal {self.path} is damaged ({why}); nothing was applied. Keep the file (it records what was "
+            "applied before): move it aside, then run again to start a new journal, and check the workspace (or "
+            "restore the file from a backup) before applying a plan it had started"
+        )
+
+    def _check_integrity(self) -> None:
+        """SQLite's own check of every page, and the tables a journal must have, before anything relies on it."""
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise self._damaged("; ".join(str(p) for p in problems))
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not {"plans", "entries"} <= tables:
+            raise self._damaged("it is an SQLite file, but not a cio-tui journal")
 
     @classmethod
     def for_workspace(cls, workspace: Any) -> Journal:
@@ -272,9 +309,9 @@ class Journal:
                 r.kind,
                 _redacted(r.request),
                 r.status,
-                _dump(r.before),
-                _dump(r.after),
-                r.detail,
+                _scrubbed(_dump(r.before)),
+                _scrubbed(_dump(r.after)),
+                _scrubbed(r.detail),
             ),
         )
 
@@ -368,9 +405,18 @@ class Journal:
             row = entry.model_dump(mode="json")
             for key in ("request", "before", "after"):
                 row[key] = _dump(row[key]) or ""
-            writer.writerow(row)
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})  # no cell a spreadsheet would run
             n += 1
         return n
 
 
-__all__ = ["JOURNAL_FILE", "ApplyLockedError", "Journal", "JournalEntry", "OpState", "PlanRecord", "Record"]
+__all__ = [
+    "JOURNAL_FILE",
+    "ApplyLockedError",
+    "Journal",
+    "JournalEntry",
+    "JournalError",
+    "OpState",
+    "PlanRecord",
+    "Record",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.customerio.errors import InvalidInputError, NotFoundError
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import Person, PersonRef
 from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
@@ -67,7 +68,12 @@ class ClientPeopleLookup:
         for start in range(0, len(todo), EMAILS_PER_SEARCH):
             chunk = todo[start:start + EMAILS_PER_SEARCH]
             audience = {"or": [{"attribute": {"field": "email", "operator": "eq", "value": e}} for e in chunk]}
-            refs = [ref async for ref in self.client.iter_search(audience)]
+            try:
+                refs = [ref async for ref in self.client.iter_search(audience)]
+            except (InvalidInputError, NotFoundError):  # a workspace refusing the combined filter: one by one
+                for email in chunk:
+                    await self.by_email(email)
+                continue
             await self.many("cio_id", [r.cio_id for r in refs])
             holders: dict[str, list[KnownPerson]] = {e: [] for e in chunk}
             for ref in refs:
@@ -103,6 +109,9 @@ class ClientPeopleLookup:
 
 
 _KEYS = ("mode", "auto_merge", "email_update_by_id")
+# settings only the sandbox records (a live workspace's are its defaults): phone identifiers, anonymous merging,
+# the ordering of v2 updates by timestamp
+_SANDBOX_ONLY = ("phone_identifiers", "anonymous_merge", "ignore_older_updates")
 _LABELS = {"mode": "identifier mode", "auto_merge": "auto-merge", "email_update_by_id": "email updates by id"}
 SOURCE_WORDS = {
     "flags": "set by the command-line flags",
@@ -164,6 +173,9 @@ def choose_settings(
                 break
         else:
             sources[key] = "defaults"
+    for name, layer in layers:
+        if name == "sandbox":
+            values.update({k: layer[k] for k in _SANDBOX_ONLY if k in layer})
     return ChosenSettings(WorkspaceSettings(**values), sources)
 
 

@@ -3,8 +3,6 @@ repeated lines), merge proposals, bulk lookups of who already holds an id or an 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -15,13 +13,9 @@ from pydantic import BaseModel, ConfigDict
 from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person, PersonRef
-from cio_tui.errors import UserError
 from cio_tui.identity import operations as ops
+from cio_tui.identity.csv_reader import CsvFormatError, read_table
 from cio_tui.identity.plan import Operation, Plan, PlanSource
-
-
-class CsvFormatError(UserError, ValueError):
-    """The file is not the CSV expected; the message names the header to use."""
 
 
 class ExcludedRow(BaseModel):
@@ -153,35 +147,13 @@ def read_csv(
     source: str | Path, columns: list[str], *, text: str | None = None, optional: tuple[str, ...] = ()
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV whose header holds ``columns`` (any order, case-insensitive; extra columns ignored;
-    ``optional`` columns are read when present, else empty).
+    ``optional`` columns are read when present, else empty), through the one CSV reader (``csv_reader``).
 
     Returns ``(line_number, row)`` with values stripped of surrounding spaces (ids keep inner spaces).
     Pass ``text`` to read pasted content instead of a file.
     """
-    if text is None:
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CsvFormatError(f"no file at {source}") from None
-        except UnicodeDecodeError:
-            raise CsvFormatError(f"{source} is not UTF-8 text; save it as UTF-8 CSV") from None
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    wanted = ",".join(columns)
-    if not header:
-        raise CsvFormatError(f"{source} is empty; the first line must be the header `{wanted}`")
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise CsvFormatError(f"{source}: the header has no {', '.join(missing)} column; it must be `{wanted}`")
-    index = {c: names.index(c) for c in [*columns, *optional] if c in names}
-    rows = []
-    for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        row = {c: (record[i] if i < len(record) else "").strip() for c, i in index.items()}
-        rows.append((line, {c: row.get(c, "") for c in [*columns, *optional]}))
-    return rows
+    _, rows = read_table(source, columns, text=text, optional=optional, where=str(source))
+    return [(row.line, row.values) for row in rows]
 
 
 async def holders_of_ids(client: Any, ids: Iterable[str]) -> dict[str, Person]:

@@ -23,6 +23,7 @@ from cio_tui.model.validation import (
     MAX_ENTITY_BYTES,
     Ident,
     InvalidRequest,
+    json_size,
     one_identifier,
     parse_path,
 )
@@ -51,7 +52,10 @@ def _v2_error(exc: InvalidRequest) -> dict[str, Any]:
 
 def _segments(path: str) -> list[str]:
     raw = path.split("?", 1)[0].strip("/")
-    return [unquote(s) for s in raw.split("/")] if raw else []
+    if not raw:
+        return []
+    parts = raw.split("/")
+    return [unquote(s) for s in parts] if "%" in raw else parts  # unquote changes nothing without a %
 
 
 def wall_clock() -> int:
@@ -112,7 +116,7 @@ class Engine:
         if route == "batch":
             return self._batch(body)
         if route == "entity":
-            if len(json.dumps(body, separators=(",", ":")).encode()) >= MAX_ENTITY_BYTES:
+            if json_size(body) >= MAX_ENTITY_BYTES:
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
             return self._one(lambda: self._operation(body), v2=True)
@@ -174,7 +178,7 @@ class Engine:
         records: list[OpRecord] = []
         for index, op in enumerate(ops):
             try:
-                if len(json.dumps(op, separators=(",", ":")).encode()) > MAX_ENTITY_BYTES:
+                if json_size(op) > MAX_ENTITY_BYTES:
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 records.append(self._run(lambda op=op: self._operation(op)))
             except InvalidRequest as exc:

@@ -180,23 +180,28 @@ async def track_api(request: Request) -> Response:
     if not isinstance(messages, list):
         return JSONResponse({"success": False, "message": "batch must be a list"}, status_code=400)
     at = iso(state.clock())
+    # The configuration is read under the lock, the deliveries are sent without it (another request may be served
+    # meanwhile: holding a thread lock across awaits would stall the event loop) and their counts written after.
+    doc = {**state.read()}
+    doc["deliveries"] = []
+    source = next((s for s in doc["sources"] if key and key in (s.get("writeKeys") or [])), None)
+    if source is None:
+        return JSONResponse({"success": False, "message": "invalid write key"}, status_code=401)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=request.app), base_url=INTERNAL_ORIGIN) as http:
-        with state.edit() as doc:
-            source = next((s for s in doc["sources"] if key and key in (s.get("writeKeys") or [])), None)
-            if source is None:
-                return JSONResponse({"success": False, "message": "invalid write key"}, status_code=401)
-            for raw in messages:
-                message = _complete(raw if isinstance(raw, dict) else {}, kind if kind != "batch" else "", at)
-                try:
-                    call_from_message(message)
-                except MessageError as exc:
-                    _record(doc, at, "failed-on-ingest", message, source["id"], None, reason=str(exc))
-                    continue
-                _record(doc, at, "successfully-received", message, source["id"], None)
-                for dest in doc["destinations"]:
-                    if dest["sourceId"] == source["id"] and dest["enabled"] and dest["metadataId"] in (
+        for raw in messages:
+            message = _complete(raw if isinstance(raw, dict) else {}, kind if kind != "batch" else "", at)
+            try:
+                call_from_message(message)
+            except MessageError as exc:
+                _record(doc, at, "failed-on-ingest", message, source["id"], None, reason=str(exc))
+                continue
+            _record(doc, at, "successfully-received", message, source["id"], None)
+            for dest in doc["destinations"]:
+                if dest["sourceId"] == source["id"] and dest["enabled"] and dest["metadataId"] in (
                         CLASSIC_METADATA_ID, ACTIONS_METADATA_ID):
-                        await _deliver_one(http, doc, dest, message, at)
+                    await _deliver_one(http, doc, dest, message, at)
+    with state.edit() as saved:
+        saved["deliveries"].extend(doc["deliveries"])
     return JSONResponse({"success": True})
 
 

@@ -1,7 +1,7 @@
 """What the classic Customer.io destination sends (docs/reference/segment-classic.md), as Track v1 requests.
 
-Classic cloud mode is private code, so these requests are the reference's doc-based model (section 4,
-"UNCONFIRMED classic cloud model"): identify -> ``PUT /api/v1/customers/{userId}``, track/page/screen ->
+Classic cloud mode is private code, so these requests are a model built from its documentation
+(docs/reference/segment-classic.md): identify -> ``PUT /api/v1/customers/{userId}``, track/page/screen ->
 ``POST /api/v1/customers/{userId}/events``. Every place where the documentation is silent adds a note saying so
 rather than guessing silently.
 """
@@ -34,7 +34,7 @@ class ClassicResult:
 
 @dataclass
 class ClassicSettings:
-    """The classic destination's settings that change its requests (section 4, "Settings")."""
+    """The classic destination's settings that change its requests (docs/reference/segment-classic.md)."""
 
     convert_to_unix_time: bool = True
 

@@ -26,7 +26,7 @@ def _stringify_id(value: Any) -> Any:
 
 
 class SegmentCall(BaseModel):
-    """The common fields of every Segment call (section 6, ``common.md``)."""
+    """The common fields of every Segment call (https://segment.com/docs/connections/spec/common/)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

@@ -77,10 +77,14 @@ def preview_text(
     """Parse ``text`` (JSON, JSON lines, analytics calls) and preview every call. Raises ``ParseError``.
 
     With ``subscriptions`` the Actions side runs the operator's own mappings instead of the default presets."""
-    return [
+    from cio_tui.segment.id_checks import paste_warnings
+
+    results = [
         preview_call(call, classic_settings=classic_settings, parsed=p, subscriptions=subscriptions)
         for p, call in parse_calls(text)
     ]
+    paste_warnings(results)  # ids with spaces, too long, or differing only in case within the paste
+    return results
 
 
 async def with_outcomes(

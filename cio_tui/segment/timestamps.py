@@ -6,10 +6,10 @@
 - ``convert_attribute_timestamps``: recurses into plain objects, **not arrays**; a string converts only when it is
   strict ISO-8601 (``YYYY-MM-DD``, optional ``THH:mm[:ss]``, 1-9 digit fraction, ``Z``/``±hh:mm``/``±hhmm``) and
   ``Date.parse`` accepts it. Numbers are untouched.
-- Offset-less strings: the destination parses them in the runtime's local time (section 1 caveat, runtime TZ
+- Offset-less strings: the destination parses them in the runtime's local time (runtime time zone
   unconfirmed); this preview takes them as **UTC** and says so.
-- More than 5 fractional digits: ``Date.parse`` in production rejects them (section 1 caveat, commits
-  #3930/#3934), so such strings stay strings.
+- More than 5 fractional digits: ``Date.parse`` in production rejects them (segmentio/action-destinations
+  commits #3930/#3934), so such strings stay strings.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
 
 
 def convert_valid_timestamp(value: Any) -> Any:
-    """Top-level ``timestamp`` rule (``convertValidTimestamp``, section 1)."""
+    """Top-level ``timestamp`` rule (``convertValidTimestamp`` in the destination's ``utils.ts``)."""
     if not isinstance(value, str) or _DIGITS_RE.match(value):
         return value
     strict = parse_strict_iso(value)
@@ -128,7 +128,8 @@ def convert_valid_timestamp(value: Any) -> Any:
 def convert_attribute_timestamps(
     payload: dict[str, Any], report: ConversionReport | None = None, prefix: str = ""
 ) -> dict[str, Any]:
-    """Recursive strict-ISO conversion over plain objects; arrays are copied untouched (section 1)."""
+    """Recursive strict-ISO conversion over plain objects (``convertAttributeTimestamps``); arrays are copied
+    untouched."""
     report = report if report is not None else ConversionReport()
     if report.quiet:
         return _convert_quietly(payload)

@@ -1,7 +1,8 @@
 """The requests the preview shows, and the one place their paths are built.
 
-This layer never sends anything and does not import ``cio_tui.customerio`` (DESIGN section 2: ``segment`` is pure);
-paths are shown without a host because the region is a destination setting (docs/reference/segment-actions.md).
+This layer never sends anything and does not import ``cio_tui.customerio`` (``segment`` is pure: see the layer
+contracts in pyproject.toml); paths are shown without a host because the region is a destination setting
+(docs/reference/segment-actions.md).
 """
 
 from __future__ import annotations

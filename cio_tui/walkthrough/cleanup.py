@@ -8,8 +8,6 @@ good and blocks its identifiers (unsuppressing later does not bring the profile 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +17,7 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
 from cio_tui.customerio.models import PersonRef
 from cio_tui.errors import UserError
 from cio_tui.identity import operations
+from cio_tui.identity.csv_reader import CsvFormatError, read_table
 from cio_tui.identity.plan import OpKind, Plan, PlanSource
 
 Action = Literal["delete", "suppress"]
@@ -29,6 +28,9 @@ IRREVERSIBLE_WARNING = (
     "never come back."
 )
 STRONGEST_CONFIRMATION = "strongest"
+
+
+ID_COLUMNS = ("identifier", "cio_id", "id", "email")
 
 
 class CleanupError(UserError, ValueError):
@@ -77,31 +79,41 @@ def requires_strongest_confirmation(plan: Plan) -> bool:
     return any(op.kind in (OpKind.DELETE, OpKind.SUPPRESS) for op in plan.operations)
 
 
-def parse_cleanup_csv(text: str, *, default_action: Action | None = None) -> list[CleanupRow]:
+def parse_cleanup_csv(text: str, *, default_action: Action | None = None, where: str = "the CSV") -> list[CleanupRow]:
     """Rows of a CSV with a header: one of ``identifier`` (kind auto-detected), ``cio_id``, ``id``, ``email``;
-    and an ``action`` column (``delete`` or ``suppress``) unless ``default_action`` is given."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = {h.strip().lower(): h for h in reader.fieldnames or []}
-    columns = [c for c in ("identifier", "cio_id", "id", "email") if c in header]
+    and an ``action`` column (``delete`` or ``suppress``) unless ``default_action`` is given. Read by the one CSV
+    reader (``identity.csv_reader``)."""
+    return _cleanup_rows(None, text, where, default_action)
+
+
+def _cleanup_rows(
+    path: Path | None, text: str | None, where: str, default_action: Action | None
+) -> list[CleanupRow]:
+    try:
+        names, table = read_table(path, [], text=text, optional=(*ID_COLUMNS, "action"), where=where)
+    except CsvFormatError as exc:
+        if "is empty" in str(exc):
+            raise CleanupError("the CSV needs a header with an identifier, cio_id, id or email column") from None
+        raise CleanupError(str(exc)) from None
+    columns = [c for c in ID_COLUMNS if c in names]
     if not columns:
         raise CleanupError("the CSV needs a header with an identifier, cio_id, id or email column")
-    if "action" not in header and default_action is None:
+    if "action" not in names and default_action is None:
         raise CleanupError("the CSV has no action column: add one (delete or suppress) or choose an action")
     rows: list[CleanupRow] = []
-    for line, raw in enumerate(reader, start=2):
+    for record in table:
         value, kind = "", None
         for col in columns:
-            value = (raw.get(header[col]) or "").strip()
+            value = record.values[col]
             if value:
-                kind = None if col == "identifier" else IdKind(col if col != "cio_id" else "cio_id")
+                kind = None if col == "identifier" else IdKind(col)
                 break
-        action = (raw.get(header["action"]) or "").strip().lower() if "action" in header else ""
-        action = action or (default_action or "")
+        action = record.values["action"].lower() or (default_action or "")
         if not value and not action:
             continue
         if action not in ACTIONS:
-            raise CleanupError(f"line {line}: action must be delete or suppress, not {action!r}")
-        rows.append(CleanupRow(line, value, kind, action))  # type: ignore[arg-type]
+            raise CleanupError(f"line {record.line}: action must be delete or suppress, not {action!r}")
+        rows.append(CleanupRow(record.line, value, kind, action))  # type: ignore[arg-type]
     return rows
 
 
@@ -165,8 +177,5 @@ async def build_cleanup_plan(
 
 
 def read_cleanup_csv(path: Path, *, default_action: Action | None = None) -> list[CleanupRow]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CleanupError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return parse_cleanup_csv(text, default_action=default_action)
+    """The file streamed through the one CSV reader (never read whole)."""
+    return _cleanup_rows(Path(path), None, str(path), default_action)

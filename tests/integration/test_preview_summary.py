@@ -48,3 +48,40 @@ def test_offline_summary_says_outcomes_are_not_predicted() -> None:
     results = preview_text("analytics.identify('u1', {email: 'a@b.co'})\nanalytics.page('Docs')\n")
     line = summarize(results).line()
     assert line == "2 call(s): 1 rejected by Actions, outcomes not predicted (offline)"
+
+
+def _codes(result) -> list[str]:
+    return [w.code for w in result.warnings]
+
+
+def test_ids_with_spaces_too_long_or_differing_only_in_case_are_warned() -> None:
+    long_id = "x" * 151
+    results = preview_text(
+        "analytics.identify('has space id')\n"
+        "analytics.identify(' trailing ')\n"
+        f"analytics.identify('{long_id}')\n"
+        "analytics.identify('Kai-7')\n"
+        "analytics.identify('kai-7')\n"
+        "analytics.identify('fine-id')\n"
+    )
+    assert "id_has_space" in _codes(results[0]) and "id_has_space" in _codes(results[1])
+    assert "starts or ends with a space" in next(w.explanation for w in results[1].warnings if w.code == "id_has_space")
+    assert "id_too_long" in _codes(results[2])
+    assert "id_case_variant" not in _codes(results[3])
+    [variant] = [w for w in results[4].warnings if w.code == "id_case_variant"]
+    assert "'kai-7' differs only in case from the id 'Kai-7' that call 4 sends" in variant.explanation
+    assert not {"id_has_space", "id_too_long", "id_case_variant"} & set(_codes(results[5]))
+
+
+def test_a_new_id_that_is_a_case_variant_of_a_persons_id_in_the_workspace_is_warned() -> None:
+    runner = CliRunner()
+    customer = json.loads(runner.invoke(main, ["--sandbox", "person", "cio_a3000001", "--json"]).stdout)["person"]
+    variant = customer["id"].upper() if customer["id"].upper() != customer["id"] else customer["id"].lower()
+    out = runner.invoke(main, ["--sandbox", "preview", "--json"], input=f"analytics.identify('{variant}')\n")
+    assert out.exit_code == 0, out.output
+    [result] = json.loads(out.stdout)["results"]
+    assert result["outcome"]["effects"][0]["kind"] == "creates_person"
+    [warning] = [w for w in result["warnings"] if w["code"] == "id_case_variant"]
+    assert f"differs only in case from the id '{customer['id']}' of cio_{customer['cio_id']}" in warning["message"]
+    same = runner.invoke(main, ["--sandbox", "preview", "--json"], input=f"analytics.identify('{customer['id']}')\n")
+    assert "id_case_variant" not in same.stdout

@@ -415,3 +415,20 @@ def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
     out = cli("segment", "status")
     assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
     assert "Customer.io\\x1b[2J\\u202e (dst_classic_cio)" in out.stdout
+
+
+@pytest.mark.parametrize("sandbox_server", [{"latency_ms": 20}], indirect=True)
+def test_the_served_source_takes_concurrent_traffic(sandbox_server):
+    """Requests arriving together are all delivered and counted (nothing holds the server while it delivers: with
+    latency the deliveries wait on the event loop, which another request must not block)."""
+    import asyncio
+
+    async def go() -> int:
+        async with httpx.AsyncClient(base_url=sandbox_server, timeout=10) as http:
+            await asyncio.gather(*(_send(http, "track", {"userId": f"c-{i}", "event": "Order Completed"})
+                                   for i in range(12)))
+        async with SegmentClient(sandbox_server + "/segment", SecretStr("sandbox-segment-token")) as client:
+            window = {"source_id": SOURCE_ID, "start": "2000-01-01T00:00:00Z", "end": "2100-01-01T00:00:00Z"}
+            return (await client.delivery_count("successful-delivery", destination_id=CLASSIC_ID, **window)).total
+
+    assert asyncio.run(go()) == 12

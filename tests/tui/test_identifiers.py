@@ -97,9 +97,13 @@ async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app, tmp_pat
         assert rows[(2, "a3000001")].check.message == "neither a new id nor a new email is given"
         assert rows[(3, "not-a-cio")].check.message == "'not-a-cio' is not a cio_id"
         assert [i.line for i in app.screen.query_one(CsvInput).issues] == [2, 3]
-        await pilot.press("p", *"zz-9", "enter")
+        await pilot.press("p", *"cio_zz-9", "enter")  # a malformed cio_id (an id or an email is looked up too)
         await settle(pilot)
         assert "letters and digits only" in str(app.screen.query_one("#ids-person").render())
+        app.screen.query_one("#ids-cio").value = "zz-9"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "No person has the id zz-9 in this workspace" in str(app.screen.query_one("#ids-person").render())
         app.screen.query_one("#ids-cio").value = "cio_ffffffff"
         await pilot.press("enter")
         await settle(pilot)

@@ -172,3 +172,38 @@ def test_add_with_segment_stores_the_token_in_the_keyring(cio, memory_keyring, i
     assert token not in isolated_dirs["config"].read_text()
     missing = invoke("profile", "add", "stage", "--site-id", "site", "--segment", input=f"{GOOD_TRACK}\n{GOOD_APP}\n")
     assert missing.exit_code == 2 and "--segment needs the token" in missing.output
+
+
+@pytest.mark.parametrize(("answer", "words", "code"), [
+    (200, "Segment Public API token: ok (1 source(s) readable at https://api.segmentapis.com)", 0),
+    (401, "Segment Public API token: Segment refused the token (HTTP 401)", 3),
+])
+def test_check_reads_the_segment_token_when_there_is_one(monkeypatch, memory_keyring, isolated_dirs, answer, words,
+                                                         code) -> None:
+    import httpx
+
+    original = CliContext.create.__func__
+
+    class Both(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.cio, _ = fake_cio("eu")
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.host == "api.segmentapis.com":
+                assert request.headers["authorization"] == "Bearer sgp_token_for_check"
+                body = {"data": {"sources": [{"id": "s1", "slug": "web"}], "pagination": {"current": "0"}}}
+                return httpx.Response(answer, json=body if answer == 200 else {"errors": [{"type": "auth"}]})
+            return await self.cio.handle_async_request(request)
+
+    def create(cls, profile_name=None, sandbox=False, **kw):
+        ctx = original(cls, profile_name, sandbox, **kw)
+        ctx.transport = Both()
+        return ctx
+
+    monkeypatch.setattr(CliContext, "create", classmethod(create))
+    added = invoke("profile", "add", "prod", "--site-id", "site", "--segment",
+                   input=f"{GOOD_TRACK}\n{GOOD_APP}\nsgp_token_for_check\n")
+    assert added.exit_code == 0, added.output
+    result = invoke("profile", "check", "prod")
+    assert words in result.output and result.exit_code == code
+    assert "sgp_token_for_check" not in result.output

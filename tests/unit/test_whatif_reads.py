@@ -57,3 +57,33 @@ def test_identifiers_in_names_paths_bodies_merges_and_relationships() -> None:
     assert ("email", "r@x.io") in identifiers_in(rel)
     path = HttpRequest(method="PUT", path="/api/v1/customers/a%40b.io", body={"id": "n"})
     assert identifiers_in(path) == {("email", "a@b.io"), ("id", "a@b.io"), ("id", "n")}
+
+
+async def test_emails_are_read_by_one_search_and_fall_back_one_by_one_when_refused() -> None:
+    from cio_tui.customerio.errors import InvalidInputError
+    from cio_tui.customerio.models import Person as CioPerson
+    from cio_tui.customerio.models import PersonRef
+    from cio_tui.identity.lookup import ClientPeopleLookup
+
+    class Client:
+        def __init__(self, refuse: bool) -> None:
+            self.refuse, self.searches, self.by_email = refuse, 0, 0
+
+        async def iter_search(self, audience):  # noqa: ANN001, ANN201
+            self.searches += 1
+            if self.refuse:
+                raise InvalidInputError(message="filter too complex", api="app")
+            yield PersonRef(cio_id="c1", id="u1", email="A@x.io")
+
+        async def customers_by_email(self, email: str) -> list[PersonRef]:
+            self.by_email += 1
+            return [PersonRef(cio_id="c1", id="u1", email="A@x.io")] if email.lower() == "a@x.io" else []
+
+        async def get_people(self, who):  # noqa: ANN001, ANN201
+            return [CioPerson(cio_id="c1", id="u1", email="A@x.io", attributes={"created_at": "5"})]
+
+    for refuse in (False, True):
+        client = Client(refuse)
+        found = await ClientPeopleLookup(client).many_emails(["a@x.io", "b@x.io"])
+        assert [(p.cio_id, p.created_at) for p in found] == [("c1", 5)]
+        assert (client.searches, client.by_email) == ((1, 2) if refuse else (1, 0))

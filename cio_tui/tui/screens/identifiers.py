@@ -22,14 +22,14 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
-from cio_tui.tui.widgets.csv_changes import ChangesModel, ChangesTable, change_detail, identifier_problem
+from cio_tui.tui.widgets.csv_changes import ChangesModel, ChangesTable, change_detail
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 
 COLUMNS = ("cio_id", "new_id", "new_email")
 PICK_HINT = (
-    "Press p and type a person's cio_id (or send one from People), or paste (v) / load (l) a cio_id,new_id,new_email "
-    "CSV."
+    "Press p and type a person's cio_id, id or email (or send one from People), or paste (v) / load (l) a "
+    "cio_id,new_id,new_email CSV."
 )
 
 
@@ -52,12 +52,14 @@ class IdentifiersScreen(IdChangesScreen):
     FILE_HINT = "Check the path."
     HELP = (
         "Change ids or emails safely: Customer.io can only change them through the person's cio_id. Pick a person "
-        "(their cio_id) and type the new id and/or email, or paste/load a cio_id,new_id,new_email CSV. c checks "
+        "(their cio_id, id or email: cio-tui finds their cio_id) and type the new id and/or email, or paste/load a "
+        "cio_id,new_id,new_email CSV. c checks "
         "every change against the workspace; a value someone else already holds becomes a merge proposal."
     )
     FOOTER_FIRST = ("identifiers.pick", "identifiers.check", "identifiers.plan")
     BINDINGS = [
-        Binding("p", "pick", "Pick person", id="identifiers.pick", tooltip="Type the cio_id of the person to change"),
+        Binding("p", "pick", "Pick person", id="identifiers.pick",
+                tooltip="Type the cio_id, id or email of the person to change"),
         Binding(
             "v",
             "toggle_csv",
@@ -113,7 +115,7 @@ class IdentifiersScreen(IdChangesScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ids-pick-row"):
-            yield Input(placeholder="cio_id of the person (with or without cio_)", id="ids-cio")
+            yield Input(placeholder="cio_id, id or email", id="ids-cio")
             yield Input(placeholder="new id (empty: keep)", id="ids-new-id")
             yield Input(placeholder="new email (empty: keep)", id="ids-new-email")
         yield Label(PICK_HINT, id="ids-person", markup=False)
@@ -126,7 +128,7 @@ class IdentifiersScreen(IdChangesScreen):
     def on_mount(self) -> None:
         super().on_mount()
         for selector, title in (
-            ("#ids-cio", "person (cio_id)"),
+            ("#ids-cio", "person"),
             ("#ids-new-id", "new id"),
             ("#ids-new-email", "new email"),
         ):
@@ -159,27 +161,32 @@ class IdentifiersScreen(IdChangesScreen):
         self._look_up(event.value)
 
     def _look_up(self, text: str) -> None:
-        try:
-            who = Identifier.cio(text.strip())
-        except (IdentifierError, ValueError) as exc:
+        if not text.strip():
             self.query_one("#ids-person", Label).update(
-                f"{identifier_problem(exc)}. Type the person's cio_id, e.g. cio_a3000001."
+                "Type the person's cio_id (e.g. cio_a3000001), id or email, then press Enter."
             )
             return
         if self.cio.workspace is None:
             self.notify(NO_WORKSPACE, severity="warning")
             return
-        self.query_one("#ids-person", Label).update(f"Reading cio_{who.value}…")
-        self._read_person(who)
+        self.query_one("#ids-person", Label).update(f"Looking up {text.strip()}…")
+        self._read_person(text)
 
     @work(exclusive=True, group="identifiers", exit_on_error=False)
-    async def _read_person(self, who: Identifier) -> None:
+    async def _read_person(self, text: str) -> None:
+        """The person the text names (cio_id, id or email), resolved to their cio_id: changes go through it."""
+        from cio_tui.identity.resolve import NotResolved, resolve_person
+
         try:
-            person = await self.cio.workspace.client.get_person(who)
+            found = await resolve_person(self.cio.workspace.client, text)
+        except NotResolved as exc:
+            self.picked = None
+            self.query_one("#ids-person", Label).update(str(exc))
+            return
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.query_one("#ids-person", Label).update(describe_error(exc))
             return
-        self.post_message(self.PersonRead(who.value, person))
+        self.post_message(self.PersonRead(found.person.cio_id, found.person))
 
     @on(PersonRead)
     def _person_read(self, message: PersonRead) -> None:

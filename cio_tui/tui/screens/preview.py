@@ -274,6 +274,7 @@ class PreviewScreen(AreaScreen):
         if workspace is None:
             return
         from cio_tui.identity.lookup import ClientPeopleLookup
+        from cio_tui.identity.preview_ids import workspace_warnings
         from cio_tui.walkthrough.recorded import workspace_outcome_settings
 
         card = self.query_one("#preview-outcome", OutcomeCard)
@@ -281,6 +282,7 @@ class PreviewScreen(AreaScreen):
         try:
             chosen = await asyncio.to_thread(workspace_outcome_settings, workspace, self.cio.services.settings)
             await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
+            await workspace_warnings(results, workspace.client)  # new ids differing only in case from a person's
         except Exception as exc:  # API failures: words and a next step, never a crash
             card.show_text(f"Outcome not predicted: {describe_error(exc)}")
             return

@@ -7,10 +7,11 @@ so they can be shown next to the row they belong to.
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from cio_tui.identity.csv_reader import CsvFormatError, read_table
 
 Severity = Literal["error", "merge", "warning", "ok"]
 
@@ -43,38 +44,33 @@ class ParsedCsv:
 
 
 def parse_csv_text(text: str, columns: tuple[str, ...], *, required: tuple[str, ...] | None = None) -> ParsedCsv:
-    """Parse ``text`` whose first non-empty line is a header naming ``columns`` (any order, extras ignored).
+    """Parse ``text`` whose first non-empty line is a header naming ``columns`` (any order, extras ignored), with
+    the one CSV reader of the domain (``identity.csv_reader``: line numbers per record, quotes left open, cells
+    too long and rows with more fields than the header reported).
 
     ``required`` columns (default: the first) must be in the header and non-empty on every row; the others may be
-    absent (read as ""). Blank lines are skipped.
+    absent (read as ""). Blank lines are skipped. A format error becomes one issue on its line.
     """
     result = ParsedCsv(columns=columns)
     required = required if required is not None else columns[:1]
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None:
+    if not text.strip():
         return result
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in required if c not in header]
-    if missing:
-        result.issues.append(
-            RowIssue(
-                line=start + 1,
-                message=f"the header must name the columns {','.join(columns)}; missing: {', '.join(missing)}",
-            )
-        )
+    optional = tuple(c for c in columns if c not in required)
+    try:
+        _, rows = read_table(None, required, text=text, optional=optional, where="the pasted text")
+    except CsvFormatError as exc:
+        message = str(exc).removeprefix("the pasted text: ")
+        match = re.search(r"line (\d+)", message)
+        line = int(match.group(1)) if match else 0
+        if missing := re.search(r"the header has no (.+) column", message):
+            line = next(i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.strip())
+            message = f"the header must name the columns {','.join(columns)}; missing: {missing.group(1)}"
+        result.issues.append(RowIssue(line=line, message=message))
         return result
-    index = {name: header.index(name) for name in columns if name in header}
-    for cells in reader:
-        offset = start + reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
-        for name in columns:
-            values.setdefault(name, "")
-        result.rows.append(CsvRow(line=offset, values=values))
+    for row in rows:
+        values = {name: row.values.get(name, "") for name in columns}
+        result.rows.append(CsvRow(line=row.line, values=values))
         for name in required:
             if not values[name]:
-                result.issues.append(RowIssue(line=offset, message=f"{name} is empty", value=",".join(cells)))
+                result.issues.append(RowIssue(line=row.line, message=f"{name} is empty", value=",".join(row.cells)))
     return result
