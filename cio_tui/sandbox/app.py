@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -199,4 +199,4 @@ def create_app(db_path: str | Path, settings: SandboxSettings | None = None) -> 
 
 
 def sandbox_of(app: Any) -> Sandbox:
-    return app.state.sandbox
+    return cast("Sandbox", app.state.sandbox)
