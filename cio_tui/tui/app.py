@@ -89,9 +89,14 @@ class CioApp(App[None]):
         self._initial_area = initial_area
         self._warmed_up = False
         self._warm_up_timer: Timer | None = None
+        self.opening_workspace = services.workspace is None and services.start_known and services.start.opens_workspace
+        """True from start until the workspace the app opens by itself is open (or failed to open)."""
+        if self.workspace is None and services.start_known:  # the banner's words from the very first frame
+            self.set_reactive(CioApp.workspace_status, _status_text(services.start))
 
     # -- start-up: a light first frame, then the area screen and the workspace ----------------------
     def get_default_screen(self) -> Screen[Any]:
+        """The first frame: the chrome and a status line, drawn while the first area loads."""
         from cio_tui.tui.screens.start import StartScreen
 
         return StartScreen(id="_default")
@@ -135,6 +140,9 @@ class CioApp(App[None]):
         """Import the other areas' screen modules in the background, one at a time with a pause between them, so a
         first visit does not wait for them and keys are never kept waiting for the warm-up (it only starts once
         the first area is usable)."""
+        build = getattr(getattr(self.workspace, "transport", None), "build", None)
+        if build is not None:  # the embedded sandbox's app and model, before the first lookup needs them
+            build()
         for area in areas:
             time.sleep(WARM_UP_PAUSE)
             area.screen_class()
@@ -152,6 +160,7 @@ class CioApp(App[None]):
                 await asyncio.to_thread(lambda: self.services.credentials.status)
             workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
+            self.opening_workspace = False
             self.workspace_status = f"Could not open {choice.describe()}"
             self.notify(f"Could not open {choice.describe()}: {describe_error(exc)}", title="Workspace",
                         severity="error", timeout=12)
@@ -165,6 +174,7 @@ class CioApp(App[None]):
 
     async def set_workspace(self, workspace: Any) -> None:
         previous = self.workspace
+        self.opening_workspace = False
         self.services.workspace = workspace
         self.workspace = workspace
         self.workspace_status = ""
@@ -328,7 +338,7 @@ class SeedingProgress:
         elapsed = time.monotonic() - self.started
         left = elapsed / done * (total - done) if done else 0.0
         eta = f", about {left:.0f} s left" if done < total and left >= 1 else ""
-        text = f"Creating the sandbox workspace (first run): {done:,} of {total:,} people{eta}…"
+        text = f"Opening the sandbox workspace: first run, creating {done:,} of {total:,} people{eta}…"
         self.app.call_from_thread(setattr, self.app, "workspace_status", text)
 
 

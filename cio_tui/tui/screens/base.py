@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,7 +21,7 @@ from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.focus import FocusModel, is_text_field
 from cio_tui.tui.widgets.banner import AreaBar, Banner
-from cio_tui.tui.widgets.footer import AreaFooter
+from cio_tui.tui.widgets.footer import COMPACT_BELOW, AreaFooter
 
 if TYPE_CHECKING:
     from cio_tui.tui.app import CioApp
@@ -57,7 +57,7 @@ class AreaScreen(FocusModel, Screen[None]):
         yield AreaBar(self.AREA, id="area-bar")
         with Vertical(id="area-body"):
             yield from self.compose_body()
-        yield AreaFooter()
+        yield AreaFooter(compact=self.app.size.width < COMPACT_BELOW)  # compact from the start: no restyle
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets (between the area bar and the footer)."""
@@ -84,6 +84,18 @@ class AreaScreen(FocusModel, Screen[None]):
         ready = getattr(self.app, "area_ready", None)
         if ready is not None:
             ready()
+
+    _suspended_once = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (handlers run down the class hierarchy). Textual restyles every widget of
+        # a resumed screen, and a new area gets two resumes: on its first visit its widgets were styled a moment ago
+        # as they mounted, so both restyles are skipped. After the screen was left once, Textual's rule applies.
+        if not self._suspended_once:
+            event.refresh_styles = False
+
+    def _on_screen_suspend(self) -> None:
+        self._suspended_once = True
 
     def workspace_changed(self, workspace: Any) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""

@@ -80,6 +80,11 @@ class AreaFooter(Footer):
         first = getattr(self.screen, "FOOTER_FIRST", ())
         shown = choose_keys(keys, width - (PALETTE_WIDTH if rest else 0), compact=compact, first=first, ids=ids)
         self.styles.grid_size_columns = len(shown)
+        for key in shown:
+            # A FooterKey starts compact (its own default) and the footer's binding then sets it: two restyles of
+            # every key on every recompose. Given its final value before it mounts, it is styled once.
+            key.set_reactive(FooterKey.compact, compact)
+            key.set_class(compact, "-compact", update=False)
         yield from shown
         yield from rest
 
