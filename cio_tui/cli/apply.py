@@ -12,11 +12,15 @@ import asyncio
 import signal
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 
 class ProgressLine:
@@ -166,7 +170,7 @@ def apply_cmd(
     ctx.exit(0 if result.ok else EXIT_USER)
 
 
-async def _check_signature(plan: Any, ws: Any, allow_unsigned: bool) -> None:
+async def _check_signature(plan: Any, ws: Workspace, allow_unsigned: bool) -> None:
     """Refuse a plan not signed with this workspace's key, unless ``--allow-unsigned``: then say what differs from
     a plan derived now, before anything is sent."""
     from cio_tui.identity.plan_diff import fresh_differences

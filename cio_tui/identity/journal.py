@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cio_tui.errors import UserError
 from cio_tui.identity.plan import Plan
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.private_files import private_dir, tighten
 from cio_tui.safe_text import csv_cell
 
@@ -220,7 +221,7 @@ class Journal:
             raise self._damaged("it is an SQLite file, but not a cio-tui journal")
 
     @classmethod
-    def for_workspace(cls, workspace: Any) -> Journal:
+    def for_workspace(cls, workspace: WorkspaceView) -> Journal:
         """The journal of a ``Workspace`` (``workspace.data_dir / "journal.sqlite"``)."""
         return cls(Path(workspace.data_dir) / JOURNAL_FILE)
 

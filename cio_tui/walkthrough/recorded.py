@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.models import IdentifierSettings
 from cio_tui.walkthrough.state import STATE_FILE
 
@@ -36,7 +37,7 @@ def recorded_identifier_settings(data_dir: str | Path | None) -> dict[str, Any] 
     return values or None
 
 
-def workspace_outcome_settings(workspace: Any, settings: Any, **overrides: Any) -> Any:
+def workspace_outcome_settings(workspace: WorkspaceView, settings: Any, **overrides: Any) -> Any:
     """The settings an outcome prediction for ``workspace`` assumes, with where each came from (a ``ChosenSettings``:
     explicit overrides > the sandbox's own > Walkthrough step 2 > defaults). Reads files: call it off the UI thread.
     The one place the CLI preview, the TUI Preview and the People Segment tab get their settings from."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +37,10 @@ from cio_tui.tui.widgets.plan_text import (
     resume_note,
     stats_from_progress,
 )
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 
 class PlanScreen(AreaScreen):
@@ -125,7 +129,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-progress").display = self.phase in SHOWS_PROGRESS
         self.refresh_bindings()
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
         if self.plan is not None:
             self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))

@@ -6,10 +6,14 @@ Pure functions (no Textual), unit-tested on their own.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.widgets.apply_progress import ApplyStats
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 EMPTY_TEXT = (
     "No plan is open.\n\n"
@@ -20,7 +24,7 @@ EMPTY_TEXT = (
 SUCCEEDED = ("done", "reconciled")
 
 
-def plan_header(plan: Plan, workspace: Any) -> str:
+def plan_header(plan: Plan, workspace: Workspace) -> str:
     made = plan.created_at.strftime("%Y-%m-%d %H:%M UTC")
     line = f"Plan {plan.plan_id} · {plan.source} · made {made} for workspace {plan.workspace_name!r}"
     if workspace is not None and plan.workspace_fingerprint != workspace.fingerprint:
