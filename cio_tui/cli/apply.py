@@ -117,7 +117,8 @@ def apply_cmd(
     in_flight: int | None,
 ) -> None:
     """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
-    from cio_tui.identity.apply import ApplyEngine, check_workspace
+    from cio_tui.identity.apply import ApplyEngine
+    from cio_tui.identity.apply_checks import check_workspace
     from cio_tui.identity.apply_events import ApplyOptions
     from cio_tui.identity.journal import Journal
     from cio_tui.identity.plan import load_plan

@@ -380,7 +380,7 @@ class ApplyEngine:
             return None
         n = self._polls[op.op_id]
         self._polls[op.op_id] += 1
-        return max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap))
+        return float(max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap)))
 
     def _resume_deadline(self, op: Operation) -> float:
         """End of the visibility window of a write an earlier run sent: its journaled send time (plus the longest

@@ -38,7 +38,8 @@ class ClientPeopleLookup:
         if key not in self._cache:
             person = await self.client.get_person(who)
             self._cache[key] = _known(person) if person is not None else None
-        return self._cache[key]
+        known: KnownPerson | None = self._cache[key]
+        return known
 
     async def by_id(self, value: str) -> KnownPerson | None:
         try:

@@ -109,7 +109,9 @@ class SegmentSide:
                    skip: tuple[str, ...] = ()) -> SegmentView:
         """Make (and save under the workspace's ``plans`` folder) the ``prepare``, ``cutover`` or ``rollback`` plan."""
         ws = self.workspace
-        common = {"site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name}
+        common: dict[str, Any] = {
+            "site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name
+        }
 
         async def work(client: Any) -> SegmentView:
             if kind == "rollback":

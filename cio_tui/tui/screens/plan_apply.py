@@ -27,7 +27,7 @@ from cio_tui.tui.widgets.apply_progress import ApplyProgress
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
-from cio_tui.tui.widgets.plan_phase import RUNNING, SHOWS_PROGRESS, action_allowed, end_state, phase_after
+from cio_tui.tui.widgets.plan_phase import RUNNING, SHOWS_PROGRESS, Phase, action_allowed, end_state, phase_after
 from cio_tui.tui.widgets.plan_rows import operation_detail, rows_from_plan
 from cio_tui.tui.widgets.plan_table import PlanTable
 from cio_tui.tui.widgets.plan_text import (
@@ -101,7 +101,7 @@ class PlanScreen(AreaScreen):
         self.plan: Plan | None = None
         self.checks: list[OpCheck] = []
         self.prior_states: dict[str, str] = {}
-        self.phase = "empty"
+        self.phase: Phase = "empty"
         self.engine: Any = None
         self.result: Any = None
         self._started: datetime | None = None

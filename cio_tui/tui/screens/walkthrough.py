@@ -325,7 +325,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     # -- tasks ----------------------------------------------------------------------------------------
     @on(Task)
-    def _task(self, message: Task) -> None:
+    def _on_task(self, message: Task) -> None:  # not ``_task``: Textual keeps its own task in that attribute
         message.stop()
         if self.service is None:
             self.notify("Open a workspace first (Connect, key 9).", severity="warning")
