@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from cio_tui.identity.duplicates.models import DuplicateGroup
-from cio_tui.tui.widgets.duplicates_model import state_word
+from cio_tui.tui.viewmodels.duplicates_model import state_word
 
 COLUMNS = (("Conf.", "confidence", 6), ("State", "state", 12), ("N", "size", 3), ("Rules", "rules", 15),
            ("Primary", "primary", 12))

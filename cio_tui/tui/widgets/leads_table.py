@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from cio_tui.tui.widgets.leads_rows import Check, LeadRow
+from cio_tui.tui.viewmodels.leads_rows import Check, LeadRow
 
 CHECK_SYMBOLS = {"ok": "✓", "error": "✗", "merge": "⇄", "warning": "!", "unchecked": "·"}
 CHECK_WORDS = {"ok": "ok", "error": "error", "merge": "merge proposal", "warning": "warning", "unchecked": "unchecked"}
