@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import IdentifierError, check_new_id, looks_like_email, normalize_email
 from cio_tui.customerio.models import PersonRef
@@ -47,7 +48,7 @@ class IdRow(BaseModel):
 
 
 async def find_leads(
-    client: Any, *, limit: int | None = None, scanned: Callable[[int], None] | None = None, every: int = 100
+    client: CioClient, *, limit: int | None = None, scanned: Callable[[int], None] | None = None, every: int = 100
 ) -> list[PersonRef]:
     """Every lead in the workspace (live search), sorted by email. ``scanned(n)`` is called each time another
     ``every`` people have been read (the search returns leads and non-leads alike), for a progress line."""
@@ -59,7 +60,7 @@ async def find_leads(
 
 
 async def _collect(
-    client: Any, audience: dict[str, Any], limit: int | None, scanned: Callable[[int], None] | None, every: int
+    client: CioClient, audience: dict[str, Any], limit: int | None, scanned: Callable[[int], None] | None, every: int
 ) -> list[PersonRef]:
     out: list[PersonRef] = []
     count = 0
@@ -135,7 +136,7 @@ def _in_file_duplicates(rows: list[IdRow]) -> tuple[list[IdRow], list[ExcludedRo
 
 
 async def plan_lead_conversion(
-    client: Any,
+    client: CioClient,
     rows: Iterable[IdRow],
     *,
     workspace_fingerprint: str,
