@@ -343,7 +343,16 @@ def _compile(mapping: Any) -> Compiled:
                 return if_exists
             return lambda payload: resolve(mapping, payload)
         parts = [(key, _compile(value)) for key, value in mapping.items()]
-        return lambda payload: {k: v for k, v in ((k, f(payload)) for k, f in parts) if v is not UNDEFINED}
+
+        def an_object(payload: Any) -> dict[str, Any]:
+            out = {}
+            for key, part in parts:
+                value = part(payload)
+                if value is not UNDEFINED:
+                    out[key] = value
+            return out
+
+        return an_object
     if isinstance(mapping, list):
         return lambda payload: resolve(mapping, payload)
     return lambda _payload: mapping

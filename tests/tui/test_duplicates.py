@@ -53,13 +53,13 @@ async def test_load_choose_and_plan(make_app, tmp_path: Path) -> None:
         await pilot.press("p")
         first = screen.model.groups[0]
         assert first.primary == "l1" and "chosen by the operator" in first.primary_reason
-        assert table.get_cell("r0", "primary") == "lee@example.com"
+        assert str(table.get_cell("r0", "primary")) == "lee@example.com"
 
         # accept the case-variant group (needs review), then exclude the anonymous one
         await pilot.press("down", "a")
-        assert screen.model.groups[1].forced and table.get_cell("r1", "state") == "forced"
+        assert screen.model.groups[1].forced and str(table.get_cell("r1", "state")) == "forced"
         await pilot.press("down", "x")
-        assert screen.model.groups[2].excluded and table.get_cell("r2", "state") == "excluded"
+        assert screen.model.groups[2].excluded and str(table.get_cell("r2", "state")) == "excluded"
 
         await pilot.press("c")  # medium confidence and above: the forced case-variant group is planned too
         await pilot.press("m")
