@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import IdentifierError, check_new_id, looks_like_email, normalize_email
 from cio_tui.customerio.models import PersonRef
@@ -46,7 +47,7 @@ class IdRow(BaseModel):
     id: str
 
 
-async def find_leads(client: Any, *, limit: int | None = None) -> list[PersonRef]:
+async def find_leads(client: CioClient, *, limit: int | None = None) -> list[PersonRef]:
     """Every lead in the workspace (live search), sorted by email."""
     try:
         found = await _collect(client, LEADS_FILTER, limit)
@@ -55,7 +56,7 @@ async def find_leads(client: Any, *, limit: int | None = None) -> list[PersonRef
     return sorted(found, key=lambda r: normalize_email(r.email or ""))
 
 
-async def _collect(client: Any, audience: dict[str, Any], limit: int | None) -> list[PersonRef]:
+async def _collect(client: CioClient, audience: dict[str, Any], limit: int | None) -> list[PersonRef]:
     out: list[PersonRef] = []
     async for ref in client.iter_search(audience):
         if ref.is_lead:
@@ -126,7 +127,7 @@ def _in_file_duplicates(rows: list[IdRow]) -> tuple[list[IdRow], list[ExcludedRo
 
 
 async def plan_lead_conversion(
-    client: Any,
+    client: CioClient,
     rows: Iterable[IdRow],
     *,
     workspace_fingerprint: str,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
+
 
 class CountingClient:
     """The workspace client, reporting how many people the leads search has yielded so far (every 100)."""
 
-    def __init__(self, client: Any, report: Any, every: int = 100) -> None:
+    def __init__(self, client: CioClient, report: Any, every: int = 100) -> None:
         self._client, self._report, self._every = client, report, every
 
     def __getattr__(self, name: str) -> Any:
