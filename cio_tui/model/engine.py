@@ -7,6 +7,7 @@ operation (a v2 batch has one per item).
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -79,7 +80,7 @@ class Engine:
     ) -> None:
         fixed = settings or WorkspaceSettings()
         self.settings: Callable[[], WorkspaceSettings] = (
-            fixed if callable(fixed) else (lambda: fixed)  # type: ignore[assignment,return-value]
+            fixed if callable(fixed) else (lambda: fixed)
         )
         self.storage = storage
         self.ops = ActivityOps(storage, self.settings, clock, record=record)
@@ -180,7 +181,7 @@ class Engine:
             try:
                 if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
-                records.append(self._run(lambda op=op: self._operation(op)))
+                records.append(self._run(functools.partial(self._operation, op)))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
                 records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
@@ -230,7 +231,7 @@ class Engine:
         elif route == "event":
             if not isinstance(body, dict):
                 raise InvalidRequest("the request body must be a JSON object")
-            type_ = body.get("type") if body.get("type") in EVENT_TYPES else "event"
+            type_: str = body["type"] if body.get("type") in EVENT_TYPES else "event"
             ops.track_event(who, body.get("name"), body.get("data"), type_=type_, ts=body.get("timestamp"),
                             event_id=body.get("id"))
         elif route == "add_device":
@@ -260,7 +261,7 @@ class Engine:
             ops.object_op(op)
             return
         if kind == "delivery":
-            attrs = op.get("attributes") if isinstance(op.get("attributes"), dict) else {}
+            attrs: dict[str, Any] = op["attributes"] if isinstance(op.get("attributes"), dict) else {}
             ops.metric((op.get("identifiers") or {}).get("id"), op.get("name"), op.get("timestamp"), attrs)
             return
         if kind != "person":

@@ -122,18 +122,19 @@ class MemoryStorage:
                 holders.remove(cio_id)
         self.activities.pop(cio_id, None)
         self.device_rows.pop(cio_id, None)
-        for key in [k for k in self.relationships if k[2] == f"cio:{cio_id}"]:
-            del self.relationships[key]
+        for rel in [k for k in self.relationships if k[2] == f"cio:{cio_id}"]:
+            del self.relationships[rel]
 
     def move_history(self, src: str, dst: str, *, events_since: int | None) -> None:
-        moved, kept = [], []
+        moved: list[tuple[int, str, str | None, int, dict[str, Any]]] = []
+        kept: list[tuple[int, str, str | None, int, dict[str, Any]]] = []
         for row in self.activities.pop(src, []):
             is_event = row[1] in ("event", "page", "screen")
             (moved if not is_event or events_since is None or row[3] >= events_since else kept).append(row)
         self.activities.setdefault(dst, []).extend(moved)
         self.activities[dst].sort(key=lambda r: r[0])
-        for device_id, row in self.device_rows.pop(src, {}).items():
-            self.device_rows.setdefault(dst, {}).setdefault(device_id, row)
+        for device_id, device in self.device_rows.pop(src, {}).items():
+            self.device_rows.setdefault(dst, {}).setdefault(device_id, device)
         self.move_relationships(f"cio:{src}", f"cio:{dst}")
 
     # -- activities and events ------------------------------------------------------------------------

@@ -47,7 +47,10 @@ def v1_customer_path(identifier: str, *rest: str) -> str:
     """Track v1 ``/api/v1/customers/{identifier}[/rest...]``, each segment percent-encoded.
 
     The value goes in as the classic destination sends it (Customer.io decides the kind from its shape:
-    email-shaped -> email, ``cio_...`` -> cio_id; docs/reference/customerio-track.md).
+    email-shaped -> email, ``cio_...`` -> cio_id; docs/reference/customerio-track.md). This is deliberately not
+    ``Identifier.customer_path`` (the builder of every path cio-tui itself sends): that one refuses an id that
+    Customer.io would misread, while the preview must show the classic destination's request as it goes out,
+    misreadings included, from a raw ``userId``; and ``segment`` does not import ``customerio``.
     """
     segments = [_quoted(identifier)] + [_quoted(part) for part in rest]
     return "/api/v1/customers/" + "/".join(segments)

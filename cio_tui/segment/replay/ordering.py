@@ -121,7 +121,9 @@ def timed_delivery_order(
         yield from merged
         return
     with tempfile.TemporaryDirectory(prefix="cio-tui-replay-") as tmp:
-        folder, runs, rows = Path(tmp), [], []
+        folder = Path(tmp)
+        runs: list[Path] = []
+        rows: list[tuple[float, int, int, dict[str, Any]]] = []
         for source, path in enumerate(paths):
             for row in _valid(path, quiet, source):
                 rows.append(row)
