@@ -50,7 +50,8 @@ class Tree:
         self.env = {**env, "PYTHONPATH": str(root)}
 
     def child(self, mode: str, timeout: float = 90) -> dict[str, Any]:
-        env = {**self.env, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+        env = {**self.env, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver", "COLUMNS": TMUX_SIZE[0],
+               "LINES": TMUX_SIZE[1]}  # the headless driver reads its size from these, like tmux below
         t0 = time.time()
         out = subprocess.run([sys.executable, str(CHILD), mode, repr(t0)], env=env, cwd=self.root,
                              capture_output=True, text=True, timeout=timeout)

@@ -245,13 +245,14 @@ async def open_workspace(
             "wins: unset the CIO_TUI_* variables to use a saved profile"
         )
     if sandbox:
-        from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_TRACK_KEY, embedded_transport
+        from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_TRACK_KEY, ensure_seeded, lazy_embedded_transport
 
         profile = sandbox_profile()
         if transport is None:
             db_path = sandbox_db_path(settings)
             db_path.parent.mkdir(parents=True, exist_ok=True)
-            transport = embedded_transport(db_path)
+            ensure_seeded(db_path)  # seeded once opened, as before; the app and model load on the first request
+            transport = lazy_embedded_transport(db_path)
         track, app = SecretStr(SANDBOX_TRACK_KEY), SecretStr(SANDBOX_APP_KEY)
         name, is_sandbox = SANDBOX_NAME, True
         read_own_settings: Callable[[], dict[str, Any]] | None = _sandbox_settings_reader(sandbox_db_path(settings))

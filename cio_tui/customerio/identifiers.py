@@ -1,4 +1,4 @@
-"""Typed Customer.io identifiers and the only two places their wire forms are built.
+"""Typed Customer.io identifiers and the one place their wire forms (v1 path, v2 body) are built.
 
 Track v1 paths take an id, an email or ``cio_<cio_id>`` and guess the kind from the *shape* of the value,
 so an id that looks like an email or starts with ``cio_`` would be misread; such ids are refused here.
@@ -174,6 +174,11 @@ class Identifier(BaseModel):
         else:
             raw = self.value
         return quote(raw, safe="")
+
+    def customer_path(self, *rest: str) -> str:
+        """Track v1 ``/api/v1/customers/<path form>[/rest...]``: the one builder of a person's v1 path (the client
+        sends it, plans record it, reviews show it). ``rest`` are fixed path words such as ``suppress``."""
+        return "/".join(("/api/v1/customers", self.path_segment(), *rest))
 
     def app_path_segment(self) -> str:
         """App API path form (used with ``id_type``): the raw value, percent-encoded."""

@@ -22,11 +22,6 @@ def _size(obj: Any) -> int:
     return len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def customer_path(who: Identifier, *rest: str) -> str:
-    """``/api/v1/customers/<path form>[/rest...]``."""
-    return "/".join((f"{V1}/customers", who.path_segment(), *rest))
-
-
 def plan_batches(operations: list[dict[str, Any]]) -> tuple[list[list[int]], list[BatchItemError]]:
     """Split operations into chunks under the batch size limit. Ops over 32 KB become errors, never sent."""
     chunks: list[list[int]] = []
@@ -65,16 +60,16 @@ class TrackMixin:
 
     async def identify(self, who: Identifier, attributes: dict[str, Any]) -> None:
         """``PUT /api/v1/customers/{identifier}`` with flat attributes (may carry ``id``/``email`` changes)."""
-        await self._track.request("PUT", customer_path(who), "identify", write=True, json=dict(attributes))
+        await self._track.request("PUT", who.customer_path(), "identify", write=True, json=dict(attributes))
 
     async def delete(self, who: Identifier) -> None:
-        await self._track.request("DELETE", customer_path(who), "delete", write=True)
+        await self._track.request("DELETE", who.customer_path(), "delete", write=True)
 
     async def suppress(self, who: Identifier) -> None:
-        await self._track.request("POST", customer_path(who, "suppress"), "suppress", write=True)
+        await self._track.request("POST", who.customer_path("suppress"), "suppress", write=True)
 
     async def unsuppress(self, who: Identifier) -> None:
-        await self._track.request("POST", customer_path(who, "unsuppress"), "unsuppress", write=True)
+        await self._track.request("POST", who.customer_path("unsuppress"), "unsuppress", write=True)
 
     async def merge(self, primary: Identifier, secondary: Identifier) -> None:
         """``POST /api/v1/merge_customers``: the secondary is deleted for good, the primary survives."""
@@ -90,7 +85,7 @@ class TrackMixin:
         body: dict[str, Any] = {"name": name}
         if data:
             body["data"] = data
-        await self._track.request("POST", customer_path(who, "events"), "track event", write=True, json=body)
+        await self._track.request("POST", who.customer_path("events"), "track event", write=True, json=body)
 
     # -- v2 ---------------------------------------------------------------------------------------------
     async def entity(self, operation: dict[str, Any]) -> None:
@@ -133,4 +128,4 @@ class TrackMixin:
         return BatchResult(accepted=sorted(accepted), errors=errors)
 
 
-__all__ = ["TrackMixin", "customer_path", "plan_batches"]
+__all__ = ["TrackMixin", "plan_batches"]

@@ -154,7 +154,8 @@ def save_segment_plan(plan: SegmentPlan, path: str | Path, *, key: bytes | None 
     if key is not None:
         from cio_tui.identity.signing import sign_plan
 
-        plan = sign_plan(plan, key)  # type: ignore[arg-type]
+        # sign_plan is typed for identity plans; it reads only the model's content, the same for a Segment plan
+        plan = sign_plan(plan, key)  # type: ignore[arg-type,assignment]
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(plan.to_json(), encoding="utf-8")

@@ -98,7 +98,7 @@ async def plan_cutover(
     src = c.source_id
     meta = await client.destination_metadata(ACTIONS_METADATA_ID)
     names = {p.name.lower(): p for p in meta.presets}
-    by_slug = {(meta.action(p.action_id).slug if meta.action(p.action_id) else ""): p for p in meta.presets}
+    by_slug = {(a.slug if (a := meta.action(p.action_id)) else ""): p for p in meta.presets}
     skipped = set()
     for name in skip:
         preset = names.get(name.strip().lower()) or by_slug.get(name.strip())
@@ -112,7 +112,8 @@ async def plan_cutover(
     existing = next((a for a in status.actions(src) if a.destination.name == ACTIONS_NAME), None)
     if existing is None:
         secret_ref = {"$secret": "classic.apiKey", "sha256": digest(c.settings.get("apiKey"))}
-        body = {"sourceId": src, "metadataId": ACTIONS_METADATA_ID, "name": ACTIONS_NAME, "enabled": False,
+        body: dict[str, Any] = {
+                "sourceId": src, "metadataId": ACTIONS_METADATA_ID, "name": ACTIONS_NAME, "enabled": False,
                 "settings": {"siteId": site_id, "apiKey": secret_ref,
                              "accountRegion": region_value(c.settings.get("datacenter"))}}
         created = ops.add(
@@ -171,7 +172,7 @@ async def plan_cutover(
     return SegmentPlan.create(
         workspace_fingerprint=workspace_fingerprint, workspace_name=workspace_name, source="segment-cutover",
         description=f"cut over source {src} from classic to Actions ({method})", segment_source_id=src,
-        classic_destination_id=c.id, method=method, cutover_at=at, operations=ops.ops, created_at=now)  # type: ignore[arg-type]
+        classic_destination_id=c.id, method=method, cutover_at=at, operations=ops.ops, created_at=now)
 
 
 async def plan_rollback(

@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
     AuthError,
     CustomerIOError,
@@ -54,6 +55,7 @@ from cio_tui.identity.apply_events import (
     ProgressTracker,
 )
 from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.lease import SETTLE, WorkspaceLease
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
 Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
@@ -66,7 +68,7 @@ NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises
 class ApplyEngine:
     def __init__(
         self,
-        client: Any,
+        client: CioClient,
         journal: Journal,
         plan: Plan,
         *,
@@ -180,7 +182,18 @@ class ApplyEngine:
     async def run(self) -> ApplyResult:
         """Apply the plan (resuming what the journal knows). Raises ``ApplyLockedError`` if another apply runs."""
         with self.journal.apply_lock():
-            return await self._run()
+            if not self.options.lease:
+                return await self._run()
+            settle = min(self.options.visibility_window, SETTLE)
+            place = str(self.journal.path.resolve())  # a lease left by a killed run of this journal is ours
+            lease = WorkspaceLease(self.client, self.plan.plan_id, settle=settle, place=place)
+            async with lease.held():
+                detail = f"lease {lease.who.value} held by {lease.mine.operator} on {lease.mine.host}"
+                self.journal.record(self.plan.plan_id, None, "lease_taken", detail=detail)
+                try:
+                    return await self._run()
+                finally:
+                    self.journal.record(self.plan.plan_id, None, "lease_released", detail=lease.who.value)
 
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()

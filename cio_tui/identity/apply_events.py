@@ -53,11 +53,13 @@ class ApplyOptions:
     answer_timeout: float = 15.0
     resend_uncertain: bool = False
     max_attempts: int = 3
+    lease: bool = True  # record a lease in the workspace (identity/lease.py): one apply of a plan across machines
 
     @classmethod
     def for_sandbox(cls, **kw: object) -> ApplyOptions:
         """The embedded sandbox is consistent at once (unless its visibility lag is set): a short window."""
-        base: dict[str, object] = {"visibility_window": 0.5, "poll_first": 0.05, "answer_timeout": 0.0}
+        # one machine's own emulator: the journal's lock is enough, no lease person among its people
+        base: dict[str, object] = {"visibility_window": 0.5, "poll_first": 0.05, "answer_timeout": 0.0, "lease": False}
         return cls(**{**base, **kw})  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Person, PersonRef
-from cio_tui.identity.plan import Loss, Operation, OpKind, PersonState, customer_path, derive_request
+from cio_tui.identity.plan import Loss, Operation, OpKind, PersonState, derive_request
 
 
 def _who(ref: PersonRef) -> str:
@@ -212,7 +212,6 @@ def identify(person: PersonRef, attributes: dict[str, Any], *, current: Person |
 __all__ = [
     "assign_id",
     "change_identifiers",
-    "customer_path",
     "delete",
     "identify",
     "merge",

@@ -151,20 +151,16 @@ class PlannedRequest(_Model):
         return f"{self.method} {self.path}{body}"
 
 
-def customer_path(who: Identifier, suffix: str = "") -> str:
-    return f"/api/v1/customers/{who.path_segment()}{suffix}"
-
-
-# The request each kind sends, as (method, path suffix); merge has its own path and body.
-_KIND_REQUESTS: dict[OpKind, tuple[Literal["PUT", "POST", "DELETE"], str, bool]] = {
-    OpKind.ASSIGN_ID: ("PUT", "", True),
-    OpKind.CHANGE_ID: ("PUT", "", True),
-    OpKind.CHANGE_EMAIL: ("PUT", "", True),
-    OpKind.IDENTIFY: ("PUT", "", True),
-    OpKind.UNSUBSCRIBE: ("PUT", "", True),
-    OpKind.DELETE: ("DELETE", "", False),
-    OpKind.SUPPRESS: ("POST", "/suppress", False),
-    OpKind.UNSUPPRESS: ("POST", "/unsuppress", False),
+# The request each kind sends, as (method, path words after the person, has a body); merge has its own path and body.
+_KIND_REQUESTS: dict[OpKind, tuple[Literal["PUT", "POST", "DELETE"], tuple[str, ...], bool]] = {
+    OpKind.ASSIGN_ID: ("PUT", (), True),
+    OpKind.CHANGE_ID: ("PUT", (), True),
+    OpKind.CHANGE_EMAIL: ("PUT", (), True),
+    OpKind.IDENTIFY: ("PUT", (), True),
+    OpKind.UNSUBSCRIBE: ("PUT", (), True),
+    OpKind.DELETE: ("DELETE", (), False),
+    OpKind.SUPPRESS: ("POST", ("suppress",), False),
+    OpKind.UNSUPPRESS: ("POST", ("unsuppress",), False),
 }
 
 
@@ -180,7 +176,7 @@ def derive_request(
         return PlannedRequest(
             method="POST", path=MERGE_PATH, body={"primary": subject.body(), "secondary": secondary.body()}
         )
-    method, suffix, has_body = _KIND_REQUESTS[kind]
+    method, rest, has_body = _KIND_REQUESTS[kind]
     if secondary is not None:
         raise PlanError(f"a {kind.value} operation has no secondary person")
     if has_body and not attributes:
@@ -190,7 +186,7 @@ def derive_request(
     if (kind is OpKind.UNSUPPRESS) == (subject.kind is IdKind.CIO_ID):
         raise PlanError(f"a {kind.value} operation addresses the person by {subject.kind.value}, which it never does")
     body = dict(attributes) if has_body and attributes else None
-    return PlannedRequest(method=method, path=customer_path(subject, suffix), body=body)
+    return PlannedRequest(method=method, path=subject.customer_path(*rest), body=body)
 
 
 def check_operation(op: Operation) -> None:
@@ -431,7 +427,6 @@ __all__ = [
     "MERGE_PATH",
     "PLAN_VERSION",
     "check_operation",
-    "customer_path",
     "derive_request",
     "Loss",
     "OpKind",

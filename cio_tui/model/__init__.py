@@ -27,13 +27,39 @@ later call sees what an earlier one did. ``record=False`` (the sandbox) skips th
 people it touches (tens of thousands of calls a second), and memory grows with the people, not the events.
 """
 
-from cio_tui.model.behaviours import ASSUMED, BEHAVIOURS, BY_KEY, Behaviour
-from cio_tui.model.engine import Engine, Result
-from cio_tui.model.memory import MemoryStorage
-from cio_tui.model.person import Person, Storage, norm_email
-from cio_tui.model.record import OpRecord, PersonChange, PersonState
-from cio_tui.model.settings import WorkspaceSettings
-from cio_tui.model.validation import Ident, InvalidRequest
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cio_tui.model.behaviours import ASSUMED, BEHAVIOURS, BY_KEY, Behaviour
+    from cio_tui.model.engine import Engine, Result
+    from cio_tui.model.memory import MemoryStorage
+    from cio_tui.model.person import Person, Storage, norm_email
+    from cio_tui.model.record import OpRecord, PersonChange, PersonState
+    from cio_tui.model.settings import WorkspaceSettings
+    from cio_tui.model.validation import Ident, InvalidRequest
+
+# The names are imported on first use (PEP 562): the sandbox's store needs only ``person``, and importing the
+# engine with it made opening the sandbox (and the TUI's first area) wait for every behaviour module.
+_HOMES = {
+    "ASSUMED": "behaviours", "BEHAVIOURS": "behaviours", "BY_KEY": "behaviours", "Behaviour": "behaviours",
+    "Engine": "engine", "Result": "engine", "MemoryStorage": "memory",
+    "Person": "person", "Storage": "person", "norm_email": "person",
+    "OpRecord": "record", "PersonChange": "record", "PersonState": "record",
+    "WorkspaceSettings": "settings", "Ident": "validation", "InvalidRequest": "validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ASSUMED",

@@ -7,6 +7,7 @@ operation (a v2 batch has one per item).
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from cio_tui.model.validation import (
     MAX_ENTITY_BYTES,
     Ident,
     InvalidRequest,
+    json_exceeds,
     one_identifier,
     parse_path,
 )
@@ -51,7 +53,10 @@ def _v2_error(exc: InvalidRequest) -> dict[str, Any]:
 
 def _segments(path: str) -> list[str]:
     raw = path.split("?", 1)[0].strip("/")
-    return [unquote(s) for s in raw.split("/")] if raw else []
+    if not raw:
+        return []
+    parts = raw.split("/")
+    return [unquote(s) for s in parts] if "%" in raw else parts  # unquote changes nothing without a %
 
 
 def wall_clock() -> int:
@@ -75,7 +80,7 @@ class Engine:
     ) -> None:
         fixed = settings or WorkspaceSettings()
         self.settings: Callable[[], WorkspaceSettings] = (
-            fixed if callable(fixed) else (lambda: fixed)  # type: ignore[assignment,return-value]
+            fixed if callable(fixed) else (lambda: fixed)
         )
         self.storage = storage
         self.ops = ActivityOps(storage, self.settings, clock, record=record)
@@ -112,7 +117,7 @@ class Engine:
         if route == "batch":
             return self._batch(body)
         if route == "entity":
-            if len(json.dumps(body, separators=(",", ":")).encode()) >= MAX_ENTITY_BYTES:
+            if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
             return self._one(lambda: self._operation(body), v2=True)
@@ -174,9 +179,9 @@ class Engine:
         records: list[OpRecord] = []
         for index, op in enumerate(ops):
             try:
-                if len(json.dumps(op, separators=(",", ":")).encode()) > MAX_ENTITY_BYTES:
+                if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
-                records.append(self._run(lambda op=op: self._operation(op)))
+                records.append(self._run(functools.partial(self._operation, op)))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
                 records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
@@ -226,7 +231,7 @@ class Engine:
         elif route == "event":
             if not isinstance(body, dict):
                 raise InvalidRequest("the request body must be a JSON object")
-            type_ = body.get("type") if body.get("type") in EVENT_TYPES else "event"
+            type_: str = body["type"] if body.get("type") in EVENT_TYPES else "event"
             ops.track_event(who, body.get("name"), body.get("data"), type_=type_, ts=body.get("timestamp"),
                             event_id=body.get("id"))
         elif route == "add_device":
@@ -256,7 +261,7 @@ class Engine:
             ops.object_op(op)
             return
         if kind == "delivery":
-            attrs = op.get("attributes") if isinstance(op.get("attributes"), dict) else {}
+            attrs: dict[str, Any] = op["attributes"] if isinstance(op.get("attributes"), dict) else {}
             ops.metric((op.get("identifiers") or {}).get("id"), op.get("name"), op.get("timestamp"), attrs)
             return
         if kind != "person":

@@ -61,7 +61,7 @@ class ActivityOps(PeopleOps):
         """``POST /api/v1/events``: an event of nobody yet, kept under its ``anonymous_id``."""
         if not isinstance(body, dict):
             raise InvalidRequest("the request body must be a JSON object")
-        type_ = body.get("type") if body.get("type") in EVENT_TYPES else "event"
+        type_: str = body["type"] if body.get("type") in EVENT_TYPES else "event"
         anonymous_id = text(body.get("anonymous_id"))
         if anonymous_id is None:
             self.uses("anonymous_event")

@@ -6,8 +6,7 @@ and nothing copies the whole state. New people get cio_ids ``new1``, ``new2``...
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from cio_tui.model.person import Person, norm_email
@@ -36,9 +35,8 @@ class MemoryStorage:
         self.keep_history = keep_history
 
     # -- transactions: the engine validates before it writes, so there is nothing to roll back ----------
-    @contextmanager
-    def tx(self) -> Iterator[MemoryStorage]:
-        yield self
+    def tx(self) -> AbstractContextManager[MemoryStorage]:
+        return nullcontext(self)  # an object, not a generator: this runs for every operation of a replay
 
     # -- people ---------------------------------------------------------------------------------------
     @staticmethod
@@ -108,8 +106,11 @@ class MemoryStorage:
         return p.copy()
 
     def save_person(self, p: Person) -> None:
-        self.people[p.cio_id] = p.copy()
-        self._reindex(self.people[p.cio_id])
+        old = self.people.get(p.cio_id)
+        stored = self.people[p.cio_id] = p.copy()
+        # index lists are kept sorted by (created_at, pk): same keys and same created_at leave them as they are
+        if old is None or old.created_at != stored.created_at or self._keys.get(p.cio_id) != self._keys_of(stored):
+            self._reindex(stored)
 
     def delete_person(self, cio_id: str) -> None:
         p = self.people.pop(cio_id, None)
@@ -121,18 +122,19 @@ class MemoryStorage:
                 holders.remove(cio_id)
         self.activities.pop(cio_id, None)
         self.device_rows.pop(cio_id, None)
-        for key in [k for k in self.relationships if k[2] == f"cio:{cio_id}"]:
-            del self.relationships[key]
+        for rel in [k for k in self.relationships if k[2] == f"cio:{cio_id}"]:
+            del self.relationships[rel]
 
     def move_history(self, src: str, dst: str, *, events_since: int | None) -> None:
-        moved, kept = [], []
+        moved: list[tuple[int, str, str | None, int, dict[str, Any]]] = []
+        kept: list[tuple[int, str, str | None, int, dict[str, Any]]] = []
         for row in self.activities.pop(src, []):
             is_event = row[1] in ("event", "page", "screen")
             (moved if not is_event or events_since is None or row[3] >= events_since else kept).append(row)
         self.activities.setdefault(dst, []).extend(moved)
         self.activities[dst].sort(key=lambda r: r[0])
-        for device_id, row in self.device_rows.pop(src, {}).items():
-            self.device_rows.setdefault(dst, {}).setdefault(device_id, row)
+        for device_id, device in self.device_rows.pop(src, {}).items():
+            self.device_rows.setdefault(dst, {}).setdefault(device_id, device)
         self.move_relationships(f"cio:{src}", f"cio:{dst}")
 
     # -- activities and events ------------------------------------------------------------------------

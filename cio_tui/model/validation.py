@@ -102,10 +102,69 @@ def one_identifier(
     return Ident(kind, value)
 
 
+# json.dumps(value, separators=(",", ":")) without building an encoder per call; its output is ASCII
+# (ensure_ascii), so its length in characters is its length in bytes.
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def json_size(value: Any) -> int:
+    """Bytes of ``value`` as compact JSON (how the size limits measure a body or an operation)."""
+    return len(_COMPACT(value))
+
+
 def _size(value: Any) -> int:
     if isinstance(value, str):
         return len(value.encode())
-    return len(json.dumps(value, separators=(",", ":")).encode())
+    return json_size(value)
+
+
+_SMALL_INT = 10**18  # at most 19 characters as JSON
+
+
+def _bound(value: Any, depth: int = 0) -> int:
+    """An upper bound of ``_size(value)`` without serialising; -1 when only ``_size`` can tell (an unusual type,
+    a deep structure). A JSON string is at most 12 bytes per character (a character outside the BMP is escaped as
+    two \\uXXXX), a float at most 24, and a key costs its string plus ``:`` and ``,``."""
+    if isinstance(value, str):
+        return 12 * len(value) + 2
+    if value is None or value is True or value is False:
+        return 5
+    if isinstance(value, float):
+        return 24
+    if isinstance(value, int):
+        return 20 if -_SMALL_INT < value < _SMALL_INT else -1
+    if depth > 4:
+        return -1
+    total = 2
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = _bound(item, depth + 1)
+            if inner < 0 or not isinstance(key, str):
+                return -1
+            total += 12 * len(key) + 4 + inner
+        return total
+    if isinstance(value, list | tuple):
+        for item in value:
+            inner = _bound(item, depth + 1)
+            if inner < 0:
+                return -1
+            total += inner + 1
+        return total
+    return -1
+
+
+def json_exceeds(value: Any, limit: int) -> bool:
+    """``json_size(value) > limit``, serialising only when the cheap bound cannot rule it out."""
+    bound = _bound(value)
+    return not 0 <= bound <= limit and json_size(value) > limit
+
+
+def _over(value: Any, limit: int) -> bool:
+    """``_size(value) > limit``, measured only when the cheap bound cannot rule it out (most values are small)."""
+    if isinstance(value, str):
+        return len(value) > limit // 4 and len(value.encode()) > limit  # UTF-8: at most 4 bytes a character
+    bound = _bound(value)
+    return not 0 <= bound <= limit and _size(value) > limit
 
 
 def check_attributes(attrs: dict[str, Any]) -> None:
@@ -118,7 +177,7 @@ def check_attributes(attrs: dict[str, Any]) -> None:
             raise InvalidRequest(f"attribute name is longer than {MAX_ATTR_NAME_BYTES} bytes", key[:40])
         if key == "cio_subscription_preferences" or value is None:
             continue
-        if _size(value) > MAX_ATTR_VALUE_BYTES:
+        if _over(value, MAX_ATTR_VALUE_BYTES):
             raise InvalidRequest(f"value of '{key[:40]}' is longer than {MAX_ATTR_VALUE_BYTES} bytes", key[:40])
     for key in ("id", "email"):
         if isinstance(attrs.get(key), str):
@@ -130,7 +189,7 @@ def check_event(name: Any, data: Any) -> None:
         raise InvalidRequest("event name is required", "name")
     if len(name.encode()) > MAX_EVENT_NAME_BYTES:
         raise InvalidRequest(f"event name is longer than {MAX_EVENT_NAME_BYTES} bytes", "name")
-    if data is not None and _size(data) > MAX_EVENT_DATA_BYTES:
+    if data is not None and _over(data, MAX_EVENT_DATA_BYTES):
         raise InvalidRequest(f"event data is larger than {MAX_EVENT_DATA_BYTES} bytes", "data")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -24,7 +24,7 @@ from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection, Fault, FaultInjector
 from cio_tui.sandbox.limits import RateLimits, retry_after_header
 from cio_tui.sandbox.routing import Ctx, Router, json_response, raw_segments
-from cio_tui.sandbox.segment_app import segment_mount, segment_state
+from cio_tui.sandbox.segment_app import segment_mount
 from cio_tui.sandbox.settings import SandboxSettings, WorkspaceFlags
 from cio_tui.sandbox.store import Store
 from cio_tui.sandbox.visibility import VisibilityLag
@@ -190,13 +190,13 @@ def create_app(db_path: str | Path, settings: SandboxSettings | None = None) -> 
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
     app = Starlette(
-        routes=[segment_mount(), Route("/{path:path}", dispatch, methods=methods)],  # Segment: its own module
+        # Segment: its own module, under /segment
+        routes=[segment_mount(db_path, sandbox.clock), Route("/{path:path}", dispatch, methods=methods)],
         middleware=[Middleware(Gate, sandbox=sandbox)],
     )
-    app.state.sandbox = sandbox
-    app.state.segment = segment_state(db_path, sandbox.clock)
+    app.state.sandbox = sandbox  # app.state.segment is made with the Segment routes, on their first request
     return app
 
 
 def sandbox_of(app: Any) -> Sandbox:
-    return app.state.sandbox
+    return cast("Sandbox", app.state.sandbox)

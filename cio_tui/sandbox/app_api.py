@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from starlette.responses import Response
@@ -71,7 +71,7 @@ def _before(ctx: Ctx) -> int | None:
     return search.decode_token(start) if start else None
 
 
-def handles_invalid(fn):
+def handles_invalid(fn: Callable[[Ctx], Awaitable[Response]]) -> Callable[[Ctx], Awaitable[Response]]:
     async def wrapper(ctx: Ctx) -> Response:
         try:
             return await fn(ctx)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cio_tui.model.person import norm_email
 from cio_tui.sandbox.generator import BASE_TIME, SEGMENTS, Generator, GenPerson
-from cio_tui.sandbox.store import Store, cio_for, norm_email
+from cio_tui.sandbox.store import Store, cio_for
 
 CHUNK = 20_000
 PROGRESS_EVERY = 100  # people between two progress reports
@@ -37,12 +39,12 @@ def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_o
         db.execute("PRAGMA cache_size=-65536")
         store.set_meta("mode", mode)
         db.executemany("INSERT OR REPLACE INTO segments(id, name, description, type) VALUES(?,?,?,?)", SEGMENTS)
-        rows: list[tuple] = []
-        acts: list[tuple] = []
-        devs: list[tuple] = []
-        members: list[tuple] = []
-        msgs: list[tuple] = []
-        clusters: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
+        acts: list[tuple[Any, ...]] = []
+        devs: list[tuple[Any, ...]] = []
+        members: list[tuple[Any, ...]] = []
+        msgs: list[tuple[Any, ...]] = []
+        clusters: list[tuple[Any, ...]] = []
         for number, p in enumerate(gen.people(people), start=1):
             cio = cio_for(number)
             rows.append((number, cio, p.id, p.email, norm_email(p.email), p.created_at, p.created_at,
@@ -70,7 +72,14 @@ def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_o
         progress(people, people)
 
 
-def _flush(db: Any, rows: list, acts: list, devs: list, members: list, msgs: list) -> None:
+def _flush(
+    db: sqlite3.Connection,
+    rows: list[tuple[Any, ...]],
+    acts: list[tuple[Any, ...]],
+    devs: list[tuple[Any, ...]],
+    members: list[tuple[Any, ...]],
+    msgs: list[tuple[Any, ...]],
+) -> None:
     db.executemany(
         "INSERT INTO people(pk, cio_id, id, email, email_norm, created_at, updated_at, unsubscribed, attrs) "
         "VALUES(?,?,?,?,?,?,?,?,?)",

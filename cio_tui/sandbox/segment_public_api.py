@@ -7,7 +7,7 @@ check the media-type version an endpoint exists at. Behaviour and its sources: d
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -34,7 +34,7 @@ class ApiRefusal(Exception):  # an answer of the emulated API, not an error of c
 
 
 def _state(request: Request) -> SegmentState:
-    return request.app.state.segment
+    return cast("SegmentState", request.app.state.segment)
 
 
 def ok(data: dict[str, Any], status: int = 200) -> Response:
@@ -309,7 +309,7 @@ def _wrap(handler: Any) -> Any:
     async def run(request: Request) -> Response:
         try:
             _check_access(request, request.url.path.removeprefix("/segment"))
-            return await handler(request)
+            return cast("Response", await handler(request))
         except ApiRefusal as exc:
             return exc.response()
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cio_tui.sandbox.credentials import SITE_ID, TRACK_KEY
 from cio_tui.segment_api.models import CLASSIC_METADATA_ID
@@ -101,7 +101,7 @@ class SegmentState:
             doc = seed_state(self.clock())
             self._save(doc)
             return doc
-        return json.loads(self.path.read_text(encoding="utf-8"))
+        return cast("dict[str, Any]", json.loads(self.path.read_text(encoding="utf-8")))
 
     def _save(self, doc: dict[str, Any]) -> None:
         if self.path is None:

@@ -10,10 +10,11 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
-from cio_tui.sandbox.app import create_app
+from cio_tui.sandbox.app import create_app, sandbox_of
 from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection
 from cio_tui.sandbox.segment_state import TOKEN as SEGMENT_TOKEN
@@ -89,7 +90,7 @@ def serve(
     server = _server(db_path, settings, log_level)
     echo(banner(f"http://{shown}:{port}", db_path))
     server.run(sockets=[sock])
-    server.config.app.state.sandbox.visibility.flush_due(everything=True)  # accepted writes are not lost
+    sandbox_of(server.config.app).visibility.flush_due(everything=True)  # accepted writes are not lost
     echo("Sandbox stopped.")
 
 
@@ -103,7 +104,7 @@ class ServerThread:
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     @property
-    def app(self):  # noqa: ANN201 - the Starlette app
+    def app(self) -> Any:  # the Starlette app, as uvicorn's config holds it
         return self.server.config.app
 
     def start(self) -> str:

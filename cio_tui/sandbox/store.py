@@ -87,7 +87,7 @@ def cio_for(pk: int) -> str:
 _PCOLS = "pk, cio_id, id, email, created_at, updated_at, unsubscribed, attrs, phone, last_ts"
 
 
-def _person(row: tuple) -> Person:
+def _person(row: tuple[Any, ...]) -> Person:
     pk, cio_id, id_, email, created_at, updated_at, unsub, attrs, phone, last_ts = row
     return Person(pk, cio_id, id_, email, created_at, updated_at, bool(unsub), json.loads(attrs), phone, last_ts)
 
@@ -218,7 +218,7 @@ class Store:
         self.db.execute("UPDATE OR IGNORE segment_members SET cio_id=? WHERE cio_id=?", (dst, src))
 
     def count_people(self) -> int:
-        return self.db.execute("SELECT count(*) FROM people").fetchone()[0]
+        return int(self.db.execute("SELECT count(*) FROM people").fetchone()[0])
 
     def iter_people(self, after_pk: int = 0, batch: int = 2000) -> Iterator[Person]:
         """All people in creation order (pk), read in batches so a scan never holds the whole table."""
@@ -244,7 +244,7 @@ class Store:
 
     def activities(
         self, cio_id: str, *, type_: str | None, name: str | None, before: int | None, limit: int
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         sql = "SELECT pk, type, name, timestamp, data FROM activities WHERE cio_id=?"
         args: list[Any] = [cio_id]
         for col, val in (("type", type_), ("name", name)):
@@ -267,12 +267,12 @@ class Store:
     def delete_device(self, cio_id: str, device_id: str) -> None:
         self.db.execute("DELETE FROM devices WHERE cio_id=? AND device_id=?", (cio_id, device_id))
 
-    def devices(self, cio_id: str) -> list[tuple]:
+    def devices(self, cio_id: str) -> list[tuple[Any, ...]]:
         return self.db.execute(
             "SELECT device_id, platform, last_used FROM devices WHERE cio_id=? ORDER BY device_id", (cio_id,)
         ).fetchall()
 
-    def segments_of(self, cio_id: str) -> list[tuple]:
+    def segments_of(self, cio_id: str) -> list[tuple[Any, ...]]:
         return self.db.execute(
             "SELECT s.id, s.name, s.description, s.type FROM segments s JOIN segment_members m ON m.segment_id=s.id "
             "WHERE m.cio_id=? ORDER BY s.id",
@@ -283,7 +283,7 @@ class Store:
         rows = self.db.execute("SELECT cio_id FROM segment_members WHERE segment_id=?", (segment_id,))
         return {r[0] for r in rows}
 
-    def messages(self, cio_id: str, *, before: int | None, limit: int) -> list[tuple]:
+    def messages(self, cio_id: str, *, before: int | None, limit: int) -> list[tuple[Any, ...]]:
         sql = "SELECT pk, type, subject, created, metrics FROM messages WHERE cio_id=?"
         args: list[Any] = [cio_id]
         if before:
@@ -368,8 +368,8 @@ class Store:
     def suppress(self, identifiers: list[tuple[str, str]]) -> None:
         grp = int(self.get_meta("next_suppression", "1") or "1")
         self.set_meta("next_suppression", grp + 1)
-        for kind, value in identifiers:
-            value = norm_email(value) if kind == "email" else value
+        for kind, raw in identifiers:
+            value = norm_email(raw) if kind == "email" else raw
             self.db.execute("INSERT OR REPLACE INTO suppressions(kind, value, grp) VALUES(?,?,?)", (kind, value, grp))
 
     def is_suppressed(self, kind: str, value: str) -> bool:
@@ -386,7 +386,7 @@ class Store:
         return True
 
     def count_suppressed(self) -> int:
-        return self.db.execute("SELECT count(DISTINCT grp) FROM suppressions").fetchone()[0]
+        return int(self.db.execute("SELECT count(DISTINCT grp) FROM suppressions").fetchone()[0])
 
     # -- exports ------------------------------------------------------------------------------------
     def create_export(self, *, description: str, now: int, token: str, total: int, csv: bytes) -> int:

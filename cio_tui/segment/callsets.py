@@ -16,7 +16,6 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from cio_tui.errors import UserError
-from cio_tui.segment.parser import parse_input
 
 VERSION = 1
 CALLSETS_DIR = "callsets"  # under the workspace's data_dir (the Walkthrough reads the same folder)
@@ -46,6 +45,8 @@ def slugify(name: str) -> str:
 
 def save_call_set(folder: Path, name: str, text: str, *, now: datetime | None = None) -> Path:
     """Save ``text`` (checked to parse first) under ``name``; an existing set of that name is replaced."""
+    from cio_tui.segment.parser import parse_input  # the parser only when saving: listing sets stays light
+
     parse_input(text)  # refuse to save what cannot be previewed later (raises ParseError with its position)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{slugify(name)}.json"

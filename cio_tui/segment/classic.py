@@ -8,6 +8,7 @@ rather than guessing silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,15 +42,16 @@ class ClassicSettings:
 
 def classic_for(call: SegmentCall, settings: ClassicSettings | None = None) -> ClassicResult:
     settings = settings or ClassicSettings()
-    handler = {
+    handlers: dict[str, Callable[[Any, ClassicSettings], ClassicResult]] = {
         "identify": _identify,
         "track": _track,
         "page": _page,
         "screen": _screen,
         "group": _group,
         "alias": _alias,
-    }[call.type]
-    return handler(call, settings)  # type: ignore[operator]
+    }
+    handler = handlers[call.type]
+    return handler(call, settings)
 
 
 def _dropped(reason: str) -> ClassicResult:
@@ -114,7 +116,7 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
         )
     event = call.event or ""
     context = call.context or {}
-    ctx_device = context.get("device") if isinstance(context.get("device"), dict) else {}
+    ctx_device: dict[str, Any] = context["device"] if isinstance(context.get("device"), dict) else {}
     token = ctx_device.get("token")
     if event in DEVICE_ADD_EVENTS + DEVICE_DELETE_EVENTS:
         notes = [

@@ -126,7 +126,8 @@ def actions_effect(request: HttpRequest, index: int) -> Flat:
     if "type" not in body:
         flat["operation"] = (f"report delivery metric {body.get('metric')}", f"/{index}/path")
         return flat
-    operation = _OPERATIONS.get((body.get("type"), body.get("action")), f"{body.get('type')} {body.get('action')}")
+    kind: tuple[Any, Any] = (body.get("type"), body.get("action"))
+    operation = _OPERATIONS.get(kind, f"{body.get('type')} {body.get('action')}")
     flat["operation"] = (operation, f"{base}/action")
     if body.get("type") == "person" and "identifiers" in body:
         flat["person"] = (_person_from_ids(body["identifiers"]), f"{base}/identifiers")

@@ -132,8 +132,8 @@ def _lookup(path: tuple[str, ...]) -> _Value:
 
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return a == b
+        return type(a) is type(b) and bool(a == b)
+    return bool(a == b)
 
 
 def _ordered(op: str, a: Any, b: Any) -> bool:
@@ -141,7 +141,7 @@ def _ordered(op: str, a: Any, b: Any) -> bool:
     strings = isinstance(a, str) and isinstance(b, str)
     if not (numbers or strings):
         return False
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
 
 
 def _glob(value: Any, pattern: Any) -> bool:

@@ -6,7 +6,7 @@ Every call keeps unknown fields (``extra="allow"``): the destinations' mappings 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -128,7 +128,7 @@ def call_from_message(message: Any) -> SegmentCall:
     if kind not in CALL_TYPES:
         raise MessageError(f"unknown message type {kind!r}; expected one of " + ", ".join(CALL_TYPES))
     try:
-        return _CALL_ADAPTER.validate_python(message)
+        return cast("SegmentCall", _CALL_ADAPTER.validate_python(message))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"][1:]) or "message"

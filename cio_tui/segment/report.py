@@ -7,7 +7,7 @@ Differences are marked in text, never by colour alone: each JSON line starts wit
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from cio_tui.segment.batching import Batch
 from cio_tui.segment.diff import DiffEntry
@@ -72,7 +72,7 @@ def annotated_json(
 
 def side_requests(result: PreviewResult, side: str) -> list[dict[str, Any]]:
     data = result.to_json()
-    return data[side]["requests"]
+    return cast("list[dict[str, Any]]", data[side]["requests"])
 
 
 def _bodies(result: PreviewResult, side: str) -> list[str]:

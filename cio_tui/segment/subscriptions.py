@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from cio_tui.errors import UserError
 from cio_tui.segment.action_fields import FIELDS, NO_DEFAULT, TITLES
@@ -80,7 +80,7 @@ def _items(data: Any) -> list[Any]:
     if isinstance(data, dict):
         inner = data.get("data", data)
         if isinstance(inner, dict) and isinstance(inner.get("subscriptions"), list):
-            return inner["subscriptions"]
+            return cast("list[Any]", inner["subscriptions"])
     raise SubscriptionsError(
         ['expected the Public API response {"data": {"subscriptions": [...]}} (or a list of subscriptions)']
     )

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from cio_tui.errors import EXIT_AUTH, NextStep, UserError
 from cio_tui.segment_api.client import SegmentClient
-from cio_tui.segment_api.versions import default_host
+from cio_tui.segment_api.versions import Bucket, default_host
 
 SANDBOX_TOKEN = "sandbox-segment-token"  # the emulated workspace's token (not a secret)
 SANDBOX_PATH = "/segment"
@@ -47,7 +47,7 @@ def open_segment(
     profile = workspace.profile
     if workspace.is_sandbox and token is None and env_token is None:
         origin = profile.app_url or profile.track_url or ""
-        limits = {"default": 100_000, "subscriptions": 100_000}
+        limits: dict[Bucket, int] = {"default": 100_000, "subscriptions": 100_000}
         return SegmentClient(env_url or sandbox_segment_url(origin), SecretStr(SANDBOX_TOKEN), transport=transport,
                              limits=limits, **kwargs)
     if token is None:

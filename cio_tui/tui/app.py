@@ -69,10 +69,12 @@ class CioApp(App[None]):
                     tooltip=f"Go to {a.title}: {a.summary}")
             for a in AREAS
         ),
-        Binding("q", "request_quit", "Quit", id="app.quit", tooltip="Quit (asks first if work is running)"),
-        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, id="app.quit_anywhere",
-                tooltip="Quit from anywhere, even inside a text field"),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("q", "request_quit", "Quit", id="app.quit",
+                tooltip="Outside text fields (inside one, q is a letter); asks first if work is running or unsaved"),
+        Binding("ctrl+q", "quit_anywhere", "Quit anywhere", show=False, priority=True, id="app.quit_anywhere",
+                tooltip="Quit even from inside a text field; asks first if work is running or unsaved"),
+        Binding("ctrl+c", "copy_or_explain", "Copy", show=False, priority=True, id="app.copy",
+                tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)"),
     ]
 
     workspace: reactive[Any] = reactive(None, init=False, always_update=True)
@@ -82,14 +84,24 @@ class CioApp(App[None]):
 
     def __init__(self, services: AppServices, *, initial_area: str | None = None) -> None:
         super().__init__()
+        from cio_tui.tui.terminal_filter import ControlCharFilter
+
+        # Textual's own hook for transforming every drawn line (it keeps NO_COLOR there): workspace data with
+        # escape sequences never reaches the terminal raw, whatever widget shows it
+        self._filters.append(ControlCharFilter())
         self.services = services
         self.set_reactive(CioApp.workspace, services.workspace)
         self._initial_area = initial_area
         self._warmed_up = False
         self._warm_up_timer: Timer | None = None
+        self.opening_workspace = services.workspace is None and services.start_known and services.start.opens_workspace
+        """True from start until the workspace the app opens by itself is open (or failed to open)."""
+        if self.workspace is None and services.start_known:  # the banner's words from the very first frame
+            self.set_reactive(CioApp.workspace_status, _status_text(services.start))
 
     # -- start-up: a light first frame, then the area screen and the workspace ----------------------
     def get_default_screen(self) -> Screen[Any]:
+        """The first frame: the chrome and a status line, drawn while the first area loads."""
         from cio_tui.tui.screens.start import StartScreen
 
         return StartScreen(id="_default")
@@ -133,6 +145,9 @@ class CioApp(App[None]):
         """Import the other areas' screen modules in the background, one at a time with a pause between them, so a
         first visit does not wait for them and keys are never kept waiting for the warm-up (it only starts once
         the first area is usable)."""
+        build = getattr(getattr(self.workspace, "transport", None), "build", None)
+        if build is not None:  # the embedded sandbox's app and model, before the first lookup needs them
+            build()
         for area in areas:
             time.sleep(WARM_UP_PAUSE)
             area.screen_class()
@@ -150,6 +165,7 @@ class CioApp(App[None]):
                 await asyncio.to_thread(lambda: self.services.credentials.status)
             workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
+            self.opening_workspace = False
             self.workspace_status = f"Could not open {choice.describe()}"
             self.notify(f"Could not open {choice.describe()}: {describe_error(exc)}", title="Workspace",
                         severity="error", timeout=12)
@@ -163,6 +179,7 @@ class CioApp(App[None]):
 
     async def set_workspace(self, workspace: Any) -> None:
         previous = self.workspace
+        self.opening_workspace = False
         self.services.workspace = workspace
         self.workspace = workspace
         self.workspace_status = ""
@@ -228,6 +245,18 @@ class CioApp(App[None]):
     def _on_open_plan(self, message: OpenPlan) -> None:
         self.open_plan(message.plan)
 
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        """Textual's own palette commands, but not its Quit and Keys: the palette has each action once (App: quit,
+        App: help for this screen)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
+    def action_copy_or_explain(self) -> None:
+        from cio_tui.tui.clipboard import copy_or_explain
+
+        copy_or_explain(self)
+
     # -- help, go to, quit ---------------------------------------------------------------------------
     def action_help(self) -> None:
         from cio_tui.tui.help import help_rows
@@ -255,18 +284,39 @@ class CioApp(App[None]):
         """Textual's own "Quit" (command palette) asks first too, exactly like q and ctrl+q."""
         self.action_request_quit()
 
+    def unsaved_texts(self) -> list[str]:
+        """What the operator typed or pasted in any area that quitting would lose (each area says, in words)."""
+        found = []
+        for mode in AREAS_BY_MODE:
+            stack = self._screen_stacks.get(mode)
+            unsaved = getattr(stack[0], "unsaved_text", None) if stack else None
+            text = unsaved() if callable(unsaved) else None
+            if text:
+                found.append(text)
+        return found
+
+    def action_quit_anywhere(self) -> None:
+        self.action_request_quit()
+
     def action_request_quit(self) -> None:
         running = self.running_work()
-        if not running:
+        unsaved = self.unsaved_texts()
+        if not running and not unsaved:
             self.exit()
             return
         from cio_tui.tui.modals.confirm import ConfirmModal
 
-        names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
-        body = (
-            f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
-            "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan again."
-        )
+        parts = []
+        if running:
+            names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
+            parts.append(
+                f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
+                "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan "
+                "again."
+            )
+        if unsaved:
+            parts.append("Quitting loses what you typed or pasted: " + "; ".join(unsaved) + ".")
+        body = "\n\n".join(parts)
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
@@ -293,7 +343,7 @@ class SeedingProgress:
         elapsed = time.monotonic() - self.started
         left = elapsed / done * (total - done) if done else 0.0
         eta = f", about {left:.0f} s left" if done < total and left >= 1 else ""
-        text = f"Creating the sandbox workspace (first run): {done:,} of {total:,} people{eta}…"
+        text = f"Opening the sandbox workspace: first run, creating {done:,} of {total:,} people{eta}…"
         self.app.call_from_thread(setattr, self.app, "workspace_status", text)
 
 

@@ -28,16 +28,18 @@ def previewed_calls(
 ) -> list[PreviewedCall]:
     """Preview every call of the named sets (all saved sets when ``names`` is None). Unreadable sets are skipped."""
     from cio_tui.segment.callsets import list_call_sets
+
+    wanted = set(names) if names is not None else None
+    sets = [s for s in list_call_sets(callsets_dir(data_dir)) if wanted is None or s.name in wanted]
+    if not sets:  # nothing to replay: the preview engine is not even imported (the Walkthrough's first draw)
+        return []
     from cio_tui.segment.classic import ClassicSettings
     from cio_tui.segment.parser import ParseError
     from cio_tui.segment.preview import preview_text
 
     settings = ClassicSettings(convert_to_unix_time=convert_to_unix_time is not False)
-    wanted = set(names) if names is not None else None
     out: list[PreviewedCall] = []
-    for call_set in list_call_sets(callsets_dir(data_dir)):
-        if wanted is not None and call_set.name not in wanted:
-            continue
+    for call_set in sets:
         try:
             results = preview_text(call_set.text, classic_settings=settings)
         except ParseError:

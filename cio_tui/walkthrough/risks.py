@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from cio_tui.identity.plan import fingerprint
 from cio_tui.walkthrough.behaviour import BehaviourChange
 from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doubt
@@ -44,8 +44,8 @@ def open_risks(
         add(Risk("high", f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
                          f"{state.connection.region}: set the Actions region to the workspace's."))
     if state.classic.site_id and ":" in state.workspace_fingerprint:
-        digest = hashlib.sha256(state.classic.site_id.strip().encode()).hexdigest()[:16]
-        if digest != state.workspace_fingerprint.split(":", 1)[1]:
+        region = state.workspace_fingerprint.split(":", 1)[0]
+        if fingerprint(region, state.classic.site_id.strip()) != state.workspace_fingerprint:
             add(Risk("high", "The classic destination's site id is not this workspace's site id: the classic "
                              "destination sends to another workspace, or the wrong profile is open."))
     for plan in applied:

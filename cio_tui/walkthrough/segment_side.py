@@ -6,7 +6,7 @@ it returns them, so that the step falls back to its manual checklist and says wh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,7 +80,7 @@ class SegmentSide:
         self._calls = saved_calls or (lambda: None)
         self._now = now
 
-    async def _with_client(self, work: Callable[[Any], Any]) -> SegmentView:
+    async def _with_client(self, work: Callable[[Any], Awaitable[SegmentView]]) -> SegmentView:
         try:
             client = self._open()
         except Exception as exc:  # noqa: BLE001 - an access problem is an answer, anything else is re-raised

@@ -65,8 +65,9 @@ async def test_first_run_seeds_the_sandbox_in_a_thread_with_progress_in_the_bann
         assert app.workspace is not None and app.workspace.is_sandbox
         assert "SANDBOX" in str(app.screen.query_one("#banner").render())  # the progress words are gone
     assert threads and threading.main_thread().name not in threads
-    assert len(statuses) == 20 and statuses[0].startswith("Creating the sandbox workspace (first run): 100 of 2,000")
-    assert statuses[-1] == "Creating the sandbox workspace (first run): 2,000 of 2,000 people…"
+    assert len(statuses) == 20
+    assert statuses[0].startswith("Opening the sandbox workspace: first run, creating 100 of 2,000 people")
+    assert statuses[-1] == "Opening the sandbox workspace: first run, creating 2,000 of 2,000 people…"
 
 
 async def test_the_other_areas_are_prepared_only_once_the_first_is_usable(make_app, monkeypatch):
@@ -107,3 +108,23 @@ def test_the_first_area_loads_no_step_form_nor_the_preview_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+async def test_a_first_visit_styles_each_widget_a_few_times_not_a_dozen(make_app, monkeypatch):
+    """Each widget is styled as it mounts (with its component classes); resumes and footer bindings used to restyle
+    every widget again, about a dozen style applications per widget on a first visit."""
+    from textual.css.stylesheet import Stylesheet
+
+    applied: list[int] = []
+    original = Stylesheet.apply
+    monkeypatch.setattr(Stylesheet, "apply", lambda self, node, *a, **k: (applied.append(1),
+                                                                          original(self, node, *a, **k))[1])
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        applied.clear()
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_mode == "people" and app.screen.usable
+        nodes = len(list(app.screen.walk_children(with_self=True)))
+    assert len(applied) < 6 * nodes, (len(applied), nodes)

@@ -191,7 +191,7 @@ async def test_writes_visible_late_are_polled_not_resent(journal):
     people = leads(5)
     client = FakeClient(people)
     client.lag_reads = 2  # the first verification read and one poll still see the old person
-    options = ApplyOptions(visibility_window=0.3, poll_first=0.01, answer_timeout=0)
+    options = ApplyOptions(visibility_window=0.3, poll_first=0.01, answer_timeout=0, lease=False)
     plan = lead_plan(people)
     result = await engine(client, journal, plan, options=options).run()
     assert result.ok and result.sent == 5 and len(client.sent) == 5

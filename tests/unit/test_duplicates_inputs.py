@@ -112,3 +112,14 @@ def test_print_sql_for_a_warehouse_table(dialect: str) -> None:
 def test_print_sql_refuses_an_unknown_dialect() -> None:
     code, _, err = run("duplicates", "--print-sql", "--dialect", "oracle")
     assert code == 2 and "'oracle' is not one of" in err
+
+
+def test_options_that_do_not_go_together_are_usage_errors(export: Path) -> None:
+    code, _, err = run("duplicates", "--from-export", str(export), "--dialect", "snowflake")
+    assert code == 2 and "use them with --print-sql" in err
+    code, _, err = run("duplicates", "--from-export", str(export), "--table", "crm.people")
+    assert code == 2 and "--table and --dsn go with --engine postgres" in err
+    code, _, err = run("duplicates", "--from-export", str(export), "--engine", "spark", "--json")
+    assert code == 2 and "--engine spark writes the result table" in err
+    code, _, err = run("duplicates", "--engine", "postgres", "--table", "t")
+    assert code == 2 and "--engine postgres needs --dsn" in err

@@ -1,16 +1,17 @@
 """The duplicate rules written once, as portable SQL, for any engine (``dialects.py`` renders them per engine).
 
 The text here is SQL in sqlglot's neutral dialect using only functions sqlglot models (so rendering a dialect never
-passes an unknown function through), plus two markers that ``dialects.py`` replaces with a hand-written piece per
-engine: ``CIO_TEXT(x)`` (a value as text; the node column also gets a byte-order collation where the engine needs
-one) and ``CIO_ORD(x)`` (a value compared in byte order). No ``TRY_CAST`` (lost on some engines, so one bad value
+passes an unknown function through), plus three markers that ``dialects.py`` replaces with a hand-written piece per
+engine: ``CIO_TEXT(x)`` (a value as text), ``CIO_NODE(x)`` (the cio_id as text, compared in byte order) and
+``CIO_ORD(x)`` (a value compared in byte order). No ``TRY_CAST`` (lost on some engines, so one bad value
 would fail the query): ``created_at`` is parsed by a regex-guarded, arithmetic-only expression.
 
 Stages (each a table): people (normalised match columns, one row per ``cio_id``) -> edges ``(rule, key, node)`` ->
-star links -> component labels by min-label propagation with pointer jumping (the runners loop until nothing
-changes; a printed script unrolls a fixed number of passes and says so on any group that did not settle) -> members
--> group facts -> the result table ``(group_id, cio_id, rules, confidence, is_primary, needs_review_reason)``.
-``group_id`` is the smallest ``cio_id`` of the group, so every engine names a group alike.
+star links (three link sets: every rule, high-confidence rules, medium and high) -> component labels by min-label
+propagation with pointer jumping (the runners loop until nothing changes; a printed script unrolls a fixed number of
+passes and says so on any group that did not settle) -> members -> group facts -> the result table
+``(group_id, cio_id, rules, confidence, is_primary, needs_review_reason)``. ``group_id`` is the smallest ``cio_id``
+of the group, so every engine names a group alike.
 """
 
 from __future__ import annotations
@@ -221,28 +222,44 @@ def edges_select(people: str, n_email_attributes: int) -> str:
     return "WITH\n" + ",\n".join(ctes) + "\n" + union
 
 
-def links_select(edges: str, min_tier: int = 0) -> str:
-    """Links member <-> first member of each (rule, key), both ways: as connected as all pairs, far smaller."""
-    where = f" WHERE {_tier('rule')} >= {min_tier}" if min_tier else ""
+# Link sets: 1 = every rule (the groups), 3 and 2 = only the rules of that confidence tier or above (whether
+# those links alone still connect a group decides its confidence). One labelling runs over all three at once.
+LINK_SETS = (1, 3, 2)
+
+
+def links_select(edges: str) -> str:
+    """Links member <-> first member of each (rule, key), both ways, per link set ``t``: as connected as all pairs,
+    far smaller. A rule's tier is the same for all its keys, so a set is the star filtered by tier."""
+    sets = " UNION ALL ".join(
+        f"SELECT {n} AS t, a, b, tier FROM star WHERE a <> b" + (f" AND tier >= {n}" if n > 1 else "")
+        for n in LINK_SETS
+    )
     return (
-        f"WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b FROM {edges}{where})\n"
-        "SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b AS a, a AS b FROM star WHERE a <> b"
+        f"WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b, {_tier('rule')} AS tier "
+        f"FROM {edges}),\nsets AS ({sets})\n"
+        "SELECT t, a, b FROM sets UNION ALL SELECT t, b AS a, a AS b FROM sets"
     )
 
 
 def labels_init_select(links: str) -> str:
-    return f"SELECT a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM {links} GROUP BY a"
+    return f"SELECT t, a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM {links} GROUP BY t, a"
 
 
 def labels_step_select(links: str, labels: str) -> str:
     """One pass: each node takes the smallest label among its own, its neighbours' and its label's label (pointer
-    jumping halves long chains each pass). ``changed`` is 1 where that lowered it; a pass with none is the last."""
+    jumping halves long chains each pass), within its link set. ``changed`` is 1 where that lowered it; a pass with
+    none is the last."""
     best = "LEAST(l.label, MIN(n.label), MIN(j.label))"
     return (
-        f"SELECT l.node, {best} AS label, CASE WHEN {best} < l.label THEN 1 ELSE 0 END AS changed\n"
-        f"FROM {labels} l JOIN {links} u ON u.a = l.node JOIN {labels} n ON n.node = u.b "
-        f"JOIN {labels} j ON j.node = l.label\nGROUP BY l.node, l.label"
+        f"SELECT l.t, l.node, {best} AS label, CASE WHEN {best} < l.label THEN 1 ELSE 0 END AS changed\n"
+        f"FROM {labels} l JOIN {links} u ON u.t = l.t AND u.a = l.node JOIN {labels} n ON n.t = l.t AND "
+        f"n.node = u.b JOIN {labels} j ON j.t = l.t AND j.node = l.label\nGROUP BY l.t, l.node, l.label"
     )
+
+
+def in_set(labels: str, n: int) -> str:
+    """The labels of one link set, as a table expression."""
+    return f"(SELECT node, label FROM {labels} WHERE t = {n})"
 
 
 def members_select(people: str, labels: str) -> str:
@@ -283,11 +300,10 @@ def review_text(max_group_size: int, passes: int | None) -> str:
     return f"NULLIF(SUBSTRING({joined}, 2), '')"
 
 
-def facts_select(
-    t: Tables, labels: str, labels3: str, labels2: str, *, max_group_size: int, passes: int | None, links: str
-) -> str:
+def facts_select(t: Tables, all_labels: str, *, max_group_size: int, passes: int | None, links: str) -> str:
     """Per group: rules (strongest first, '+'), confidence (the highest tier whose links alone connect the whole
     group) and the needs-review reason."""
+    labels, labels3, labels2 = (in_set(all_labels, n) for n in LINK_SETS)
     flags = ", ".join(f"MAX(CASE WHEN e.rule = {r.code} THEN 1 ELSE 0 END) AS r{r.code}" for r in RULES)
     rules = " || ".join(f"CASE WHEN x.r{r.code} = 1 THEN {ql('+' + r.name)} ELSE '' END" for r in _ORDERED)
     ctes = [
@@ -302,8 +318,9 @@ def facts_select(
     unsettled = ""
     if passes is not None:
         ctes.append(
-            f"u AS (SELECT DISTINCT a.label AS gid FROM {links} k JOIN {labels} a ON a.node = k.a "
-            f"JOIN {labels} b ON b.node = k.b WHERE a.label <> b.label)"
+            f"u AS (SELECT DISTINCT g.label AS gid FROM {links} k JOIN {all_labels} a ON a.t = k.t AND a.node = k.a "
+            f"JOIN {all_labels} b ON b.t = k.t AND b.node = k.b JOIN {labels} g ON g.node = k.a "
+            "WHERE a.label <> b.label)"
         )
         unsettled = " LEFT JOIN u ON u.gid = g.gid"
     tier = (
@@ -361,23 +378,14 @@ def script_stages(
     stages = [
         Stage(t.people, people_select(source, cols), note="the people table, normalised; one row per cio_id"),
         Stage(t.edges, edges_select(t.people, len(cols.email_attributes)), note="one row per person and shared key"),
-        Stage(t.links, links_select(t.edges), note="people linked through any rule"),
-        Stage(t.links3, links_select(t.edges, 3), note="... through high-confidence rules only"),
-        Stage(t.links2, links_select(t.edges, 2), note="... through medium- and high-confidence rules only"),
+        Stage(t.links, links_select(t.edges), note="links: t 1 by any rule, t 3 by high, t 2 by medium or high rules"),
+        *labelled(t, t.prefix + "labels", t.links, passes),
     ]
-    for name, links in (("labels", t.links), ("labels3", t.links3), ("labels2", t.links2)):
-        stages += labelled(t, t.prefix + name, links, passes)
-    final = {name: f"{t.prefix}{name}_{passes}" for name in ("labels", "labels3", "labels2")}
+    final = f"{t.prefix}labels_{passes}"
     stages += [
-        Stage(t.members, members_select(t.people, final["labels"]), note="the people in groups"),
-        Stage(
-            t.facts,
-            facts_select(
-                t, final["labels"], final["labels3"], final["labels2"],
-                max_group_size=max_group_size, passes=passes, links=t.links,
-            ),
-            note="per group: rules, confidence, review",
-        ),  # fmt: skip
+        Stage(t.members, members_select(t.people, in_set(final, 1)), note="the people in groups"),
+        Stage(t.facts, facts_select(t, final, max_group_size=max_group_size, passes=passes, links=t.links),
+              note="per group: rules, confidence, review"),  # fmt: skip
         Stage(result, result_select(t), "result", note="the result table"),
     ]
     return stages

@@ -48,18 +48,11 @@ def run_rules(
     report("applying the rules", 0.3)
     make(t.edges, P.edges_select(t.people, len(cols.email_attributes)))
     make(t.links, P.links_select(t.edges))
-    make(t.links3, P.links_select(t.edges, 3))
-    make(t.links2, P.links_select(t.edges, 2))
     report("linking people into groups", 0.5)
-    final = {name: _labels(engine, make, t.prefix + name, links) for name, links in (
-        ("labels", t.links), ("labels3", t.links3), ("labels2", t.links2))}  # fmt: skip
+    final = _labels(engine, make, t.prefix + "labels", t.links)
     report("ranking groups", 0.8)
-    make(t.members, P.members_select(t.people, final["labels"]))
-    facts = P.facts_select(
-        t, final["labels"], final["labels3"], final["labels2"],
-        max_group_size=max_group_size, passes=None, links=t.links,
-    )  # fmt: skip
-    make(t.facts, facts)
+    make(t.members, P.members_select(t.people, P.in_set(final, 1)))
+    make(t.facts, P.facts_select(t, final, max_group_size=max_group_size, passes=None, links=t.links))
     rows = engine.fetch(stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql))
     report("done", 1.0)
     out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), n or None) for g, c, r, conf, p, n in rows]  # type: ignore[misc]

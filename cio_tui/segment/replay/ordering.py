@@ -101,6 +101,15 @@ def delivery_order(
 
     ``checked(n)`` is told how many calls the first (ordering) pass has read, for progress.
     """
+    for _, source, line, message in timed_delivery_order(paths, problem, run_size=run_size, checked=checked):
+        yield source, line, message
+
+
+def timed_delivery_order(
+    paths: list[Path], problem: Problem, *, run_size: int = RUN_SIZE, checked: Counter | None = None
+) -> Iterator[tuple[float, int, int, dict[str, Any]]]:
+    """``delivery_order`` with each call's delivery time first (unix seconds; an untimed call has the time of the
+    call before it in its file, ``-inf`` when none has one), so a replay does not parse it again."""
     problems: list[tuple[int, int, str]] = []
     in_order = _in_order(paths, lambda source, line, why: problems.append((source, line, why)), checked)
     for source, line, why in problems:
@@ -109,11 +118,12 @@ def delivery_order(
     if in_order:
         streams = [_valid(p, quiet, s) for s, p in enumerate(paths)]
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda r: (r[0], r[1], r[2]))
-        for _, source, line, message in merged:
-            yield source, line, message
+        yield from merged
         return
     with tempfile.TemporaryDirectory(prefix="cio-tui-replay-") as tmp:
-        folder, runs, rows = Path(tmp), [], []
+        folder = Path(tmp)
+        runs: list[Path] = []
+        rows: list[tuple[float, int, int, dict[str, Any]]] = []
         for source, path in enumerate(paths):
             for row in _valid(path, quiet, source):
                 rows.append(row)
@@ -125,11 +135,10 @@ def delivery_order(
         handles = [run.open(encoding="utf-8") for run in runs]
         try:
             merged_runs = heapq.merge(*(_read_run(h) for h in handles), key=lambda r: (r[0], r[1], r[2]))
-            for _, source, line, message in merged_runs:
-                yield source, line, message
+            yield from merged_runs
         finally:
             for handle in handles:
                 handle.close()
 
 
-__all__ = ["ORDER_FIELDS", "Item", "delivery_order", "moment"]
+__all__ = ["ORDER_FIELDS", "Item", "delivery_order", "moment", "timed_delivery_order"]

@@ -21,11 +21,12 @@ from cio_tui.segment.classic import ClassicSettings, classic_for
 from cio_tui.segment.models import MessageError, call_from_message
 from cio_tui.segment.replay.copies import WhatIfCopy
 from cio_tui.segment.replay.diff import Kind, population_diff
-from cio_tui.segment.replay.ordering import delivery_order, moment
+from cio_tui.segment.replay.ordering import timed_delivery_order
 from cio_tui.segment.replay.traffic import sources
 from cio_tui.segment.subscriptions import SubscriptionSet
 
 MALFORMED_KEPT = 10_000  # problems listed in the result; more are counted
+_NO_TIME = float("-inf")  # the delivery time of the calls before the first timed one
 
 
 @dataclass
@@ -144,7 +145,7 @@ def replay(
     single = subscriptions is not None
     calls, seen, now = 0, 0, 0
     total: int | None = None
-    for source, line, message in delivery_order(paths, problem, checked=checked):
+    for when, source, line, message in timed_delivery_order(paths, problem, checked=checked):
         seen += 1
         if total is None:
             total = count["checked"]
@@ -154,8 +155,7 @@ def replay(
         except MessageError as exc:
             problem(source, line, str(exc))
             continue
-        when = moment(message)
-        if when is not None:
+        if when != _NO_TIME:  # an untimed call runs at the time of the call before it
             now = int(when)
         classic.now = actions.now = now
         where = (source, line)

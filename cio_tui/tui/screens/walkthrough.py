@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.widget import AwaitMount
 from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
@@ -89,6 +90,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self._version = 0
         self._saved_version = 0
         self._shown_step = 0
+        self._mounting: AwaitMount | None = None
 
     # -- layout ---------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -123,6 +125,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             self.service = None
             self.query_one("#wt-detail").display = False
             self.query_one("#wt-progress", Static).update(
+                "Opening the walkthrough of this workspace…" if getattr(self.app, "opening_workspace", False) else
                 "No workspace is open: open one in Connect (press 9), or start cio-tui --sandbox to rehearse."
             )
             return
@@ -171,7 +174,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             panel = panel_class(number)(id=f"wt-panel-{number}", classes="wt-panel")
             panel.overview = self.overview
             panel.display = False  # the switcher shows it
-            switcher.mount(panel)
+            self._mounting = switcher.mount(panel)
             return panel
 
     def _show_step(self) -> None:
@@ -198,8 +201,11 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
 
     @on(OptionList.OptionHighlighted, "#wt-steps")
-    def _highlighted(self) -> None:
+    async def _highlighted(self) -> None:
         self._show_step()
+        mounting, self._mounting = self._mounting, None
+        if mounting is not None:  # a step shown for the first time: done once its form is mounted and filled
+            await mounting
 
     # -- persisting -----------------------------------------------------------------------------------
     @work(thread=True, group="walkthrough-state", exit_on_error=False)

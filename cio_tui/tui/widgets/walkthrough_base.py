@@ -42,7 +42,7 @@ class StepPanel(Vertical):
 
     def on_mount(self) -> None:
         # Panels are mounted when their step is first shown, possibly after the overview arrived: show it now.
-        if self.overview is not None:
+        if self.overview is not None and self.children:  # no children: the app is closing, mid-mount
             self.show(self.overview)
 
     def show(self, overview: Any) -> None:

@@ -23,290 +23,108 @@ DROP TABLE IF EXISTS cio_dup_edges;
 CREATE TEMP TABLE cio_dup_edges AS
 WITH email_rows AS (SELECT email_norm AS key, id, node FROM cio_dup_people WHERE NOT email_norm IS NULL), emails AS (SELECT key, COUNT(*) AS n, COUNT(id) AS n_id FROM email_rows GROUP BY key HAVING COUNT(*) > 1), same_email AS (SELECT 1 AS rule, x.key, x.node FROM email_rows AS x JOIN emails AS e ON e.key = x.key), lead_rows AS (SELECT 2 AS rule, x.key, x.node FROM email_rows AS x JOIN emails AS e ON e.key = x.key WHERE e.n_id > 0 AND e.n_id < e.n), attr_holders AS (SELECT e0 AS key, node FROM cio_dup_people WHERE NOT id IS NULL AND NOT e0 IS NULL), leads AS (SELECT email_norm AS key, node FROM cio_dup_people WHERE id IS NULL AND NOT email_norm IS NULL), attr_pairs AS (SELECT 2 AS rule, key, node FROM attr_holders WHERE key IN (SELECT key FROM leads) UNION ALL SELECT 2 AS rule, key, node FROM leads WHERE key IN (SELECT key FROM attr_holders)), id_emails AS (SELECT LOWER(TRIM(id)) AS key, node FROM cio_dup_people WHERE NOT id IS NULL AND TRIM(id) ~ '^[^@\s]+@[^@\s]+[.][^@\s]+$'), email_as_id_pairs AS (SELECT i.key, i.node AS a, x.node AS b FROM id_emails AS i JOIN cio_dup_people AS x ON x.email_norm = i.key AND x.node <> i.node), email_as_id AS (SELECT 3 AS rule, key, a AS node FROM email_as_id_pairs UNION ALL SELECT 3 AS rule, key, b AS node FROM email_as_id_pairs), upper_ids AS (SELECT LOWER(id) AS key, id, node FROM cio_dup_people WHERE id <> LOWER(id)), case_ids AS (SELECT key, id, node FROM upper_ids UNION ALL SELECT id AS key, id, node FROM cio_dup_people WHERE id IN (SELECT key FROM upper_ids)), case_variant_id AS (SELECT 4 AS rule, key, node FROM case_ids WHERE key IN (SELECT key FROM case_ids GROUP BY key HAVING COUNT(DISTINCT id) > 1)), anon_rows AS (SELECT anon AS key, node FROM cio_dup_people WHERE NOT anon IS NULL), shared_anonymous_id AS (SELECT 5 AS rule, key, node FROM anon_rows WHERE key IN (SELECT key FROM anon_rows GROUP BY key HAVING COUNT(*) > 1)) SELECT rule, key, node FROM same_email UNION ALL SELECT rule, key, node FROM lead_rows UNION ALL SELECT rule, key, node FROM attr_pairs UNION ALL SELECT rule, key, node FROM email_as_id UNION ALL SELECT rule, key, node FROM case_variant_id UNION ALL SELECT rule, key, node FROM shared_anonymous_id;
 
--- people linked through any rule
+-- links: t 1 by any rule, t 3 by high, t 2 by medium or high rules
 DROP TABLE IF EXISTS cio_dup_links;
 
 CREATE TEMP TABLE cio_dup_links AS
-WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b FROM cio_dup_edges) SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b AS a, a AS b FROM star WHERE a <> b;
-
--- ... through high-confidence rules only
-DROP TABLE IF EXISTS cio_dup_links3;
-
-CREATE TEMP TABLE cio_dup_links3 AS
-WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b FROM cio_dup_edges WHERE CASE rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END >= 3) SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b AS a, a AS b FROM star WHERE a <> b;
-
--- ... through medium- and high-confidence rules only
-DROP TABLE IF EXISTS cio_dup_links2;
-
-CREATE TEMP TABLE cio_dup_links2 AS
-WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b FROM cio_dup_edges WHERE CASE rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END >= 2) SELECT a, b FROM star WHERE a <> b UNION ALL SELECT b AS a, a AS b FROM star WHERE a <> b;
+WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b, CASE rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END AS tier FROM cio_dup_edges), sets AS (SELECT 1 AS t, a, b, tier FROM star WHERE a <> b UNION ALL SELECT 3 AS t, a, b, tier FROM star WHERE a <> b AND tier >= 3 UNION ALL SELECT 2 AS t, a, b, tier FROM star WHERE a <> b AND tier >= 2) SELECT t, a, b FROM sets UNION ALL SELECT t, b AS a, a AS b FROM sets;
 
 DROP TABLE IF EXISTS cio_dup_labels_0;
 
 CREATE TEMP TABLE cio_dup_labels_0 AS
-SELECT a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM cio_dup_links GROUP BY a;
+SELECT t, a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM cio_dup_links GROUP BY t, a;
 
 DROP TABLE IF EXISTS cio_dup_labels_1;
 
 CREATE TEMP TABLE cio_dup_labels_1 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_0 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_0 AS n ON n.node = u.b JOIN cio_dup_labels_0 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_0 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_0 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_0 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_2;
 
 CREATE TEMP TABLE cio_dup_labels_2 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_1 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_1 AS n ON n.node = u.b JOIN cio_dup_labels_1 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_1 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_1 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_1 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_3;
 
 CREATE TEMP TABLE cio_dup_labels_3 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_2 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_2 AS n ON n.node = u.b JOIN cio_dup_labels_2 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_2 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_2 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_2 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_4;
 
 CREATE TEMP TABLE cio_dup_labels_4 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_3 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_3 AS n ON n.node = u.b JOIN cio_dup_labels_3 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_3 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_3 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_3 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_5;
 
 CREATE TEMP TABLE cio_dup_labels_5 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_4 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_4 AS n ON n.node = u.b JOIN cio_dup_labels_4 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_4 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_4 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_4 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_6;
 
 CREATE TEMP TABLE cio_dup_labels_6 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_5 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_5 AS n ON n.node = u.b JOIN cio_dup_labels_5 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_5 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_5 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_5 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_7;
 
 CREATE TEMP TABLE cio_dup_labels_7 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_6 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_6 AS n ON n.node = u.b JOIN cio_dup_labels_6 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_6 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_6 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_6 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_8;
 
 CREATE TEMP TABLE cio_dup_labels_8 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_7 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_7 AS n ON n.node = u.b JOIN cio_dup_labels_7 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_7 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_7 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_7 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_9;
 
 CREATE TEMP TABLE cio_dup_labels_9 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_8 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_8 AS n ON n.node = u.b JOIN cio_dup_labels_8 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_8 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_8 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_8 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_10;
 
 CREATE TEMP TABLE cio_dup_labels_10 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_9 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_9 AS n ON n.node = u.b JOIN cio_dup_labels_9 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_9 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_9 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_9 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_11;
 
 CREATE TEMP TABLE cio_dup_labels_11 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_10 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_10 AS n ON n.node = u.b JOIN cio_dup_labels_10 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_10 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_10 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_10 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_12;
 
 CREATE TEMP TABLE cio_dup_labels_12 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_11 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_11 AS n ON n.node = u.b JOIN cio_dup_labels_11 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_11 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_11 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_11 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_13;
 
 CREATE TEMP TABLE cio_dup_labels_13 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_12 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_12 AS n ON n.node = u.b JOIN cio_dup_labels_12 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_12 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_12 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_12 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_14;
 
 CREATE TEMP TABLE cio_dup_labels_14 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_13 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_13 AS n ON n.node = u.b JOIN cio_dup_labels_13 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_13 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_13 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_13 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_15;
 
 CREATE TEMP TABLE cio_dup_labels_15 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_14 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_14 AS n ON n.node = u.b JOIN cio_dup_labels_14 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_14 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_14 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_14 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 DROP TABLE IF EXISTS cio_dup_labels_16;
 
 CREATE TEMP TABLE cio_dup_labels_16 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_15 AS l JOIN cio_dup_links AS u ON u.a = l.node JOIN cio_dup_labels_15 AS n ON n.node = u.b JOIN cio_dup_labels_15 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_0;
-
-CREATE TEMP TABLE cio_dup_labels3_0 AS
-SELECT a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM cio_dup_links3 GROUP BY a;
-
-DROP TABLE IF EXISTS cio_dup_labels3_1;
-
-CREATE TEMP TABLE cio_dup_labels3_1 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_0 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_0 AS n ON n.node = u.b JOIN cio_dup_labels3_0 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_2;
-
-CREATE TEMP TABLE cio_dup_labels3_2 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_1 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_1 AS n ON n.node = u.b JOIN cio_dup_labels3_1 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_3;
-
-CREATE TEMP TABLE cio_dup_labels3_3 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_2 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_2 AS n ON n.node = u.b JOIN cio_dup_labels3_2 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_4;
-
-CREATE TEMP TABLE cio_dup_labels3_4 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_3 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_3 AS n ON n.node = u.b JOIN cio_dup_labels3_3 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_5;
-
-CREATE TEMP TABLE cio_dup_labels3_5 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_4 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_4 AS n ON n.node = u.b JOIN cio_dup_labels3_4 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_6;
-
-CREATE TEMP TABLE cio_dup_labels3_6 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_5 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_5 AS n ON n.node = u.b JOIN cio_dup_labels3_5 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_7;
-
-CREATE TEMP TABLE cio_dup_labels3_7 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_6 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_6 AS n ON n.node = u.b JOIN cio_dup_labels3_6 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_8;
-
-CREATE TEMP TABLE cio_dup_labels3_8 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_7 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_7 AS n ON n.node = u.b JOIN cio_dup_labels3_7 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_9;
-
-CREATE TEMP TABLE cio_dup_labels3_9 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_8 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_8 AS n ON n.node = u.b JOIN cio_dup_labels3_8 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_10;
-
-CREATE TEMP TABLE cio_dup_labels3_10 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_9 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_9 AS n ON n.node = u.b JOIN cio_dup_labels3_9 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_11;
-
-CREATE TEMP TABLE cio_dup_labels3_11 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_10 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_10 AS n ON n.node = u.b JOIN cio_dup_labels3_10 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_12;
-
-CREATE TEMP TABLE cio_dup_labels3_12 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_11 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_11 AS n ON n.node = u.b JOIN cio_dup_labels3_11 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_13;
-
-CREATE TEMP TABLE cio_dup_labels3_13 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_12 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_12 AS n ON n.node = u.b JOIN cio_dup_labels3_12 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_14;
-
-CREATE TEMP TABLE cio_dup_labels3_14 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_13 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_13 AS n ON n.node = u.b JOIN cio_dup_labels3_13 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_15;
-
-CREATE TEMP TABLE cio_dup_labels3_15 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_14 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_14 AS n ON n.node = u.b JOIN cio_dup_labels3_14 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels3_16;
-
-CREATE TEMP TABLE cio_dup_labels3_16 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels3_15 AS l JOIN cio_dup_links3 AS u ON u.a = l.node JOIN cio_dup_labels3_15 AS n ON n.node = u.b JOIN cio_dup_labels3_15 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_0;
-
-CREATE TEMP TABLE cio_dup_labels2_0 AS
-SELECT a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM cio_dup_links2 GROUP BY a;
-
-DROP TABLE IF EXISTS cio_dup_labels2_1;
-
-CREATE TEMP TABLE cio_dup_labels2_1 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_0 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_0 AS n ON n.node = u.b JOIN cio_dup_labels2_0 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_2;
-
-CREATE TEMP TABLE cio_dup_labels2_2 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_1 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_1 AS n ON n.node = u.b JOIN cio_dup_labels2_1 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_3;
-
-CREATE TEMP TABLE cio_dup_labels2_3 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_2 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_2 AS n ON n.node = u.b JOIN cio_dup_labels2_2 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_4;
-
-CREATE TEMP TABLE cio_dup_labels2_4 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_3 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_3 AS n ON n.node = u.b JOIN cio_dup_labels2_3 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_5;
-
-CREATE TEMP TABLE cio_dup_labels2_5 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_4 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_4 AS n ON n.node = u.b JOIN cio_dup_labels2_4 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_6;
-
-CREATE TEMP TABLE cio_dup_labels2_6 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_5 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_5 AS n ON n.node = u.b JOIN cio_dup_labels2_5 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_7;
-
-CREATE TEMP TABLE cio_dup_labels2_7 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_6 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_6 AS n ON n.node = u.b JOIN cio_dup_labels2_6 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_8;
-
-CREATE TEMP TABLE cio_dup_labels2_8 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_7 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_7 AS n ON n.node = u.b JOIN cio_dup_labels2_7 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_9;
-
-CREATE TEMP TABLE cio_dup_labels2_9 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_8 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_8 AS n ON n.node = u.b JOIN cio_dup_labels2_8 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_10;
-
-CREATE TEMP TABLE cio_dup_labels2_10 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_9 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_9 AS n ON n.node = u.b JOIN cio_dup_labels2_9 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_11;
-
-CREATE TEMP TABLE cio_dup_labels2_11 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_10 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_10 AS n ON n.node = u.b JOIN cio_dup_labels2_10 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_12;
-
-CREATE TEMP TABLE cio_dup_labels2_12 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_11 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_11 AS n ON n.node = u.b JOIN cio_dup_labels2_11 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_13;
-
-CREATE TEMP TABLE cio_dup_labels2_13 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_12 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_12 AS n ON n.node = u.b JOIN cio_dup_labels2_12 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_14;
-
-CREATE TEMP TABLE cio_dup_labels2_14 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_13 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_13 AS n ON n.node = u.b JOIN cio_dup_labels2_13 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_15;
-
-CREATE TEMP TABLE cio_dup_labels2_15 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_14 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_14 AS n ON n.node = u.b JOIN cio_dup_labels2_14 AS j ON j.node = l.label GROUP BY l.node, l.label;
-
-DROP TABLE IF EXISTS cio_dup_labels2_16;
-
-CREATE TEMP TABLE cio_dup_labels2_16 AS
-SELECT l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels2_15 AS l JOIN cio_dup_links2 AS u ON u.a = l.node JOIN cio_dup_labels2_15 AS n ON n.node = u.b JOIN cio_dup_labels2_15 AS j ON j.node = l.label GROUP BY l.node, l.label;
+SELECT l.t, l.node, LEAST(l.label, MIN(n.label), MIN(j.label)) AS label, CASE WHEN LEAST(l.label, MIN(n.label), MIN(j.label)) < l.label THEN 1 ELSE 0 END AS changed FROM cio_dup_labels_15 AS l JOIN cio_dup_links AS u ON u.t = l.t AND u.a = l.node JOIN cio_dup_labels_15 AS n ON n.t = l.t AND n.node = u.b JOIN cio_dup_labels_15 AS j ON j.t = l.t AND j.node = l.label GROUP BY l.t, l.node, l.label;
 
 -- the people in groups
 DROP TABLE IF EXISTS cio_dup_members;
 
 CREATE TEMP TABLE cio_dup_members AS
-SELECT gid, cio_id, id, CASE WHEN NOT id IS NULL AND NOT TRIM(id) ~ '^[^@\s]+@[^@\s]+[.][^@\s]+$' THEN 1 ELSE 0 END AS real_id, CAST(CASE WHEN (CASE WHEN cs ~ '^-?[0-9]{1,15}([.][0-9]+)?$' THEN FLOOR(CASE WHEN CAST(cs AS DOUBLE PRECISION) > 100000000000 THEN CAST(cs AS DOUBLE PRECISION) / 1000 ELSE CAST(cs AS DOUBLE PRECISION) END) WHEN cs ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$' THEN (CASE WHEN CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) >= 1 AND CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) BETWEEN 1 AND 12 AND CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) BETWEEN 1 AND (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) = 2 THEN (CASE WHEN (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 4 = 0 AND (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 100 <> 0 OR CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 400 = 0)) THEN 29 ELSE 28 END) WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) IN (4, 6, 9, 11) THEN 30 ELSE 31 END) AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) <= 23 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) <= 59 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) <= 59 THEN ((FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 146097 + (((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) * 365 + FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 4) - FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 100) + (FLOOR(CAST(153 * ((CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) + 9) % 12) + 2 AS DOUBLE PRECISION) / 5) + CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) - 1)) - 719468) * 86400 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) * 3600 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) * 60 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) - (CASE WHEN NOT SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN 0 WHEN cs ~ '[+-][0-9]{2}:[0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 5 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{4}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 3 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 2 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 3600) ELSE 0 END)) END) END) BETWEEN -62135596800 AND 253402300799 THEN (CASE WHEN cs ~ '^-?[0-9]{1,15}([.][0-9]+)?$' THEN FLOOR(CASE WHEN CAST(cs AS DOUBLE PRECISION) > 100000000000 THEN CAST(cs AS DOUBLE PRECISION) / 1000 ELSE CAST(cs AS DOUBLE PRECISION) END) WHEN cs ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$' THEN (CASE WHEN CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) >= 1 AND CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) BETWEEN 1 AND 12 AND CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) BETWEEN 1 AND (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) = 2 THEN (CASE WHEN (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 4 = 0 AND (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 100 <> 0 OR CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 400 = 0)) THEN 29 ELSE 28 END) WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) IN (4, 6, 9, 11) THEN 30 ELSE 31 END) AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) <= 23 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) <= 59 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) <= 59 THEN ((FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 146097 + (((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) * 365 + FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 4) - FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 100) + (FLOOR(CAST(153 * ((CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) + 9) % 12) + 2 AS DOUBLE PRECISION) / 5) + CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) - 1)) - 719468) * 86400 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) * 3600 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) * 60 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) - (CASE WHEN NOT SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN 0 WHEN cs ~ '[+-][0-9]{2}:[0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 5 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{4}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 3 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 2 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 3600) ELSE 0 END)) END) END) END AS BIGINT) AS ts FROM (SELECT l.label AS gid, p.node AS cio_id, p.id, TRIM(p.created_at) AS cs FROM cio_dup_labels_16 AS l JOIN cio_dup_people AS p ON p.node = l.node) AS q;
+SELECT gid, cio_id, id, CASE WHEN NOT id IS NULL AND NOT TRIM(id) ~ '^[^@\s]+@[^@\s]+[.][^@\s]+$' THEN 1 ELSE 0 END AS real_id, CAST(CASE WHEN (CASE WHEN cs ~ '^-?[0-9]{1,15}([.][0-9]+)?$' THEN FLOOR(CASE WHEN CAST(cs AS DOUBLE PRECISION) > 100000000000 THEN CAST(cs AS DOUBLE PRECISION) / 1000 ELSE CAST(cs AS DOUBLE PRECISION) END) WHEN cs ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$' THEN (CASE WHEN CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) >= 1 AND CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) BETWEEN 1 AND 12 AND CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) BETWEEN 1 AND (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) = 2 THEN (CASE WHEN (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 4 = 0 AND (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 100 <> 0 OR CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 400 = 0)) THEN 29 ELSE 28 END) WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) IN (4, 6, 9, 11) THEN 30 ELSE 31 END) AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) <= 23 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) <= 59 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) <= 59 THEN ((FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 146097 + (((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) * 365 + FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 4) - FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 100) + (FLOOR(CAST(153 * ((CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) + 9) % 12) + 2 AS DOUBLE PRECISION) / 5) + CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) - 1)) - 719468) * 86400 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) * 3600 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) * 60 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) - (CASE WHEN NOT SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN 0 WHEN cs ~ '[+-][0-9]{2}:[0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 5 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{4}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 3 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 2 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 3600) ELSE 0 END)) END) END) BETWEEN -62135596800 AND 253402300799 THEN (CASE WHEN cs ~ '^-?[0-9]{1,15}([.][0-9]+)?$' THEN FLOOR(CASE WHEN CAST(cs AS DOUBLE PRECISION) > 100000000000 THEN CAST(cs AS DOUBLE PRECISION) / 1000 ELSE CAST(cs AS DOUBLE PRECISION) END) WHEN cs ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$' THEN (CASE WHEN CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) >= 1 AND CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) BETWEEN 1 AND 12 AND CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) BETWEEN 1 AND (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) = 2 THEN (CASE WHEN (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 4 = 0 AND (CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 100 <> 0 OR CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) % 400 = 0)) THEN 29 ELSE 28 END) WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) IN (4, 6, 9, 11) THEN 30 ELSE 31 END) AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) <= 23 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) <= 59 AND (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) <= 59 THEN ((FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 146097 + (((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) * 365 + FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 4) - FLOOR(CAST(((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) - FLOOR(CAST((CAST(SUBSTRING(cs FROM 1 FOR 4) AS BIGINT) - (CASE WHEN CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END)) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 100) + (FLOOR(CAST(153 * ((CAST(SUBSTRING(cs FROM 6 FOR 2) AS BIGINT) + 9) % 12) + 2 AS DOUBLE PRECISION) / 5) + CAST(SUBSTRING(cs FROM 9 FOR 2) AS BIGINT) - 1)) - 719468) * 86400 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 12 FOR 2) AS BIGINT) ELSE 0 END) * 3600 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN CAST(SUBSTRING(cs FROM 15 FOR 2) AS BIGINT) ELSE 0 END) * 60 + (CASE WHEN SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') AND SUBSTRING(cs FROM 17 FOR 1) = ':' THEN CAST(SUBSTRING(cs FROM 18 FOR 2) AS BIGINT) ELSE 0 END) - (CASE WHEN NOT SUBSTRING(cs FROM 11 FOR 1) IN ('T', ' ') THEN 0 WHEN cs ~ '[+-][0-9]{2}:[0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 5 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{4}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 4 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 3 FOR 2) AS BIGINT) * 3600 + CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 60) WHEN cs ~ '[+-][0-9]{2}$' THEN (CASE WHEN SUBSTRING(cs FROM LENGTH(cs) - 2 FOR 1) = '-' THEN -1 ELSE 1 END) * (CAST(SUBSTRING(cs FROM LENGTH(cs) - 1 FOR 2) AS BIGINT) * 3600) ELSE 0 END)) END) END) END AS BIGINT) AS ts FROM (SELECT l.label AS gid, p.node AS cio_id, p.id, TRIM(p.created_at) AS cs FROM (SELECT node, label FROM cio_dup_labels_16 WHERE t = 1) AS l JOIN cio_dup_people AS p ON p.node = l.node) AS q;
 
 -- per group: rules, confidence, review
 DROP TABLE IF EXISTS cio_dup_facts;
 
 CREATE TEMP TABLE cio_dup_facts AS
-WITH x AS (SELECT l.label AS gid, MAX(CASE e.rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END) AS tier, MIN(CASE e.rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END) AS min_tier, MAX(CASE WHEN e.rule = 1 THEN 1 ELSE 0 END) AS r1, MAX(CASE WHEN e.rule = 2 THEN 1 ELSE 0 END) AS r2, MAX(CASE WHEN e.rule = 3 THEN 1 ELSE 0 END) AS r3, MAX(CASE WHEN e.rule = 4 THEN 1 ELSE 0 END) AS r4, MAX(CASE WHEN e.rule = 5 THEN 1 ELSE 0 END) AS r5 FROM cio_dup_edges AS e JOIN cio_dup_labels_16 AS l ON l.node = e.node GROUP BY l.label), g AS (SELECT gid, COUNT(*) AS size, SUM(real_id) AS real_ids, MIN(CASE WHEN real_id = 1 THEN id COLLATE "C" END) AS real_min, MAX(CASE WHEN real_id = 1 THEN id COLLATE "C" END) AS real_max FROM cio_dup_members GROUP BY gid), c3 AS (SELECT m.gid, CASE WHEN COUNT(DISTINCT COALESCE(t.label, '~' || m.cio_id)) = 1 THEN 1 ELSE 0 END AS ok FROM cio_dup_members AS m LEFT JOIN cio_dup_labels3_16 AS t ON t.node = m.cio_id GROUP BY m.gid), c2 AS (SELECT m.gid, CASE WHEN COUNT(DISTINCT COALESCE(t.label, '~' || m.cio_id)) = 1 THEN 1 ELSE 0 END AS ok FROM cio_dup_members AS m LEFT JOIN cio_dup_labels2_16 AS t ON t.node = m.cio_id GROUP BY m.gid), u AS (SELECT DISTINCT a.label AS gid FROM cio_dup_links AS k JOIN cio_dup_labels_16 AS a ON a.node = k.a JOIN cio_dup_labels_16 AS b ON b.node = k.b WHERE a.label <> b.label) SELECT g.gid, SUBSTRING(CASE WHEN x.r2 = 1 THEN '+lead_and_id_person' ELSE '' END || CASE WHEN x.r3 = 1 THEN '+email_as_id' ELSE '' END || CASE WHEN x.r1 = 1 THEN '+same_email' ELSE '' END || CASE WHEN x.r4 = 1 THEN '+case_variant_id' ELSE '' END || CASE WHEN x.r5 = 1 THEN '+shared_anonymous_id' ELSE '' END FROM 2) AS rules, CASE CASE WHEN x.tier = x.min_tier THEN x.tier WHEN c3.ok = 1 THEN 3 WHEN x.tier >= 2 AND c2.ok = 1 THEN 2 ELSE x.min_tier END WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence, NULLIF(SUBSTRING(COALESCE(' ' || CASE WHEN g.real_min <> g.real_max THEN 'Needs review: ' || CAST(g.real_ids AS VARCHAR) || ' different real ids (''' || g.real_min || '''' || CASE WHEN g.real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || g.real_max || '''); merging would drop an id the app still sends. Force it only if they are one person.' END, '') || COALESCE(' ' || CASE WHEN g.size > 50 THEN 'Needs review: ' || CAST(g.size AS VARCHAR) || ' people, more than max_group_size (50): likely a bad key (a placeholder value many people share), not one person.' END, '') || COALESCE(' ' || CASE WHEN NOT u.gid IS NULL THEN 'Needs review: the grouping did not settle in 16 passes; run the script with more label passes.' END, '') FROM 2), '') AS needs_review_reason FROM g JOIN x ON x.gid = g.gid JOIN c3 ON c3.gid = g.gid JOIN c2 ON c2.gid = g.gid LEFT JOIN u ON u.gid = g.gid;
+WITH x AS (SELECT l.label AS gid, MAX(CASE e.rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END) AS tier, MIN(CASE e.rule WHEN 1 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 3 WHEN 4 THEN 2 WHEN 5 THEN 1 END) AS min_tier, MAX(CASE WHEN e.rule = 1 THEN 1 ELSE 0 END) AS r1, MAX(CASE WHEN e.rule = 2 THEN 1 ELSE 0 END) AS r2, MAX(CASE WHEN e.rule = 3 THEN 1 ELSE 0 END) AS r3, MAX(CASE WHEN e.rule = 4 THEN 1 ELSE 0 END) AS r4, MAX(CASE WHEN e.rule = 5 THEN 1 ELSE 0 END) AS r5 FROM cio_dup_edges AS e JOIN (SELECT node, label FROM cio_dup_labels_16 WHERE t = 1) AS l ON l.node = e.node GROUP BY l.label), g AS (SELECT gid, COUNT(*) AS size, SUM(real_id) AS real_ids, MIN(CASE WHEN real_id = 1 THEN id COLLATE "C" END) AS real_min, MAX(CASE WHEN real_id = 1 THEN id COLLATE "C" END) AS real_max FROM cio_dup_members GROUP BY gid), c3 AS (SELECT m.gid, CASE WHEN COUNT(DISTINCT COALESCE(t.label, '~' || m.cio_id)) = 1 THEN 1 ELSE 0 END AS ok FROM cio_dup_members AS m LEFT JOIN (SELECT node, label FROM cio_dup_labels_16 WHERE t = 3) AS t ON t.node = m.cio_id GROUP BY m.gid), c2 AS (SELECT m.gid, CASE WHEN COUNT(DISTINCT COALESCE(t.label, '~' || m.cio_id)) = 1 THEN 1 ELSE 0 END AS ok FROM cio_dup_members AS m LEFT JOIN (SELECT node, label FROM cio_dup_labels_16 WHERE t = 2) AS t ON t.node = m.cio_id GROUP BY m.gid), u AS (SELECT DISTINCT g.label AS gid FROM cio_dup_links AS k JOIN cio_dup_labels_16 AS a ON a.t = k.t AND a.node = k.a JOIN cio_dup_labels_16 AS b ON b.t = k.t AND b.node = k.b JOIN (SELECT node, label FROM cio_dup_labels_16 WHERE t = 1) AS g ON g.node = k.a WHERE a.label <> b.label) SELECT g.gid, SUBSTRING(CASE WHEN x.r2 = 1 THEN '+lead_and_id_person' ELSE '' END || CASE WHEN x.r3 = 1 THEN '+email_as_id' ELSE '' END || CASE WHEN x.r1 = 1 THEN '+same_email' ELSE '' END || CASE WHEN x.r4 = 1 THEN '+case_variant_id' ELSE '' END || CASE WHEN x.r5 = 1 THEN '+shared_anonymous_id' ELSE '' END FROM 2) AS rules, CASE CASE WHEN x.tier = x.min_tier THEN x.tier WHEN c3.ok = 1 THEN 3 WHEN x.tier >= 2 AND c2.ok = 1 THEN 2 ELSE x.min_tier END WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence, NULLIF(SUBSTRING(COALESCE(' ' || CASE WHEN g.real_min <> g.real_max THEN 'Needs review: ' || CAST(g.real_ids AS VARCHAR) || ' different real ids (''' || g.real_min || '''' || CASE WHEN g.real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || g.real_max || '''); merging would drop an id the app still sends. Force it only if they are one person.' END, '') || COALESCE(' ' || CASE WHEN g.size > 50 THEN 'Needs review: ' || CAST(g.size AS VARCHAR) || ' people, more than max_group_size (50): likely a bad key (a placeholder value many people share), not one person.' END, '') || COALESCE(' ' || CASE WHEN NOT u.gid IS NULL THEN 'Needs review: the grouping did not settle in 16 passes; run the script with more label passes.' END, '') FROM 2), '') AS needs_review_reason FROM g JOIN x ON x.gid = g.gid JOIN c3 ON c3.gid = g.gid JOIN c2 ON c2.gid = g.gid LEFT JOIN u ON u.gid = g.gid;
 
 -- the result table
 DROP TABLE IF EXISTS crm.dupes;
