@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
     AuthError,
     CustomerIOError,
@@ -67,7 +68,7 @@ NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises
 class ApplyEngine:
     def __init__(
         self,
-        client: Any,
+        client: CioClient,
         journal: Journal,
         plan: Plan,
         *,

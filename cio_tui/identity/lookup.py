@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError, NotFoundError
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import Person, PersonRef
@@ -27,7 +28,7 @@ EMAILS_PER_SEARCH = 50
 
 
 class ClientPeopleLookup:
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: CioClient) -> None:
         self.client = client
         self._cache: dict[tuple[str, str], Any] = {}
 

@@ -24,7 +24,7 @@ from cio_tui.model.validation import (
     MAX_ENTITY_BYTES,
     Ident,
     InvalidRequest,
-    json_size,
+    json_exceeds,
     one_identifier,
     parse_path,
 )
@@ -117,7 +117,7 @@ class Engine:
         if route == "batch":
             return self._batch(body)
         if route == "entity":
-            if json_size(body) >= MAX_ENTITY_BYTES:
+            if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
             return self._one(lambda: self._operation(body), v2=True)
@@ -179,7 +179,7 @@ class Engine:
         records: list[OpRecord] = []
         for index, op in enumerate(ops):
             try:
-                if json_size(op) > MAX_ENTITY_BYTES:
+                if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 records.append(self._run(functools.partial(self._operation, op)))
             except InvalidRequest as exc:

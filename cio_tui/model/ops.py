@@ -57,7 +57,8 @@ class Ops:
     # -- the operation under way ---------------------------------------------------------------------
     def begin(self) -> None:
         self.rec = OpRecord()
-        self.recorder.reset()
+        if self.recorder.on:  # off, it never holds anything (touch keeps nothing): no reset to pay per operation
+            self.recorder.reset()
 
     def finish(self) -> OpRecord:
         rec = self.rec

@@ -153,6 +153,12 @@ def _bound(value: Any, depth: int = 0) -> int:
     return -1
 
 
+def json_exceeds(value: Any, limit: int) -> bool:
+    """``json_size(value) > limit``, serialising only when the cheap bound cannot rule it out."""
+    bound = _bound(value)
+    return not 0 <= bound <= limit and json_size(value) > limit
+
+
 def _over(value: Any, limit: int) -> bool:
     """``_size(value) > limit``, measured only when the cheap bound cannot rule it out (most values are small)."""
     if isinstance(value, str):

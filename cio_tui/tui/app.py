@@ -69,10 +69,12 @@ class CioApp(App[None]):
                     tooltip=f"Go to {a.title}: {a.summary}")
             for a in AREAS
         ),
-        Binding("q", "request_quit", "Quit", id="app.quit", tooltip="Quit (asks first if work is running)"),
-        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, id="app.quit_anywhere",
-                tooltip="Quit from anywhere, even inside a text field"),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("q", "request_quit", "Quit", id="app.quit",
+                tooltip="Outside text fields (inside one, q is a letter); asks first if work is running or unsaved"),
+        Binding("ctrl+q", "quit_anywhere", "Quit anywhere", show=False, priority=True, id="app.quit_anywhere",
+                tooltip="Quit even from inside a text field; asks first if work is running or unsaved"),
+        Binding("ctrl+c", "copy_or_explain", "Copy", show=False, priority=True, id="app.copy",
+                tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)"),
     ]
 
     workspace: reactive[Any] = reactive(None, init=False, always_update=True)
@@ -238,6 +240,18 @@ class CioApp(App[None]):
     def _on_open_plan(self, message: OpenPlan) -> None:
         self.open_plan(message.plan)
 
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        """Textual's own palette commands, but not its Quit and Keys: the palette has each action once (App: quit,
+        App: help for this screen)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
+    def action_copy_or_explain(self) -> None:
+        from cio_tui.tui.clipboard import copy_or_explain
+
+        copy_or_explain(self)
+
     # -- help, go to, quit ---------------------------------------------------------------------------
     def action_help(self) -> None:
         from cio_tui.tui.help import help_rows
@@ -265,18 +279,39 @@ class CioApp(App[None]):
         """Textual's own "Quit" (command palette) asks first too, exactly like q and ctrl+q."""
         self.action_request_quit()
 
+    def unsaved_texts(self) -> list[str]:
+        """What the operator typed or pasted in any area that quitting would lose (each area says, in words)."""
+        found = []
+        for mode in AREAS_BY_MODE:
+            stack = self._screen_stacks.get(mode)
+            unsaved = getattr(stack[0], "unsaved_text", None) if stack else None
+            text = unsaved() if callable(unsaved) else None
+            if text:
+                found.append(text)
+        return found
+
+    def action_quit_anywhere(self) -> None:
+        self.action_request_quit()
+
     def action_request_quit(self) -> None:
         running = self.running_work()
-        if not running:
+        unsaved = self.unsaved_texts()
+        if not running and not unsaved:
             self.exit()
             return
         from cio_tui.tui.modals.confirm import ConfirmModal
 
-        names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
-        body = (
-            f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
-            "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan again."
-        )
+        parts = []
+        if running:
+            names = ", ".join(sorted({w.group if w.group != "default" else w.name for w in running}))
+            parts.append(
+                f"Work is still running ({names}). Quitting stops it; anything unfinished is left as it is. "
+                "An interrupted apply loses nothing: resume it from the Journal (u) or by applying the same plan "
+                "again."
+            )
+        if unsaved:
+            parts.append("Quitting loses what you typed or pasted: " + "; ".join(unsaved) + ".")
+        body = "\n\n".join(parts)
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:

@@ -34,7 +34,7 @@ def palette_commands(app: CioApp) -> Iterator[PaletteCommand]:
     yield PaletteCommand("App: go to area", "Pick an area from a list", app.action_goto)
     yield PaletteCommand("App: quit", "Leave cio-tui (asks first if work is running)", app.action_request_quit)
     for area in AREAS:
-        yield PaletteCommand(f"{area.title}: open", area.summary, partial(app.switch_area, area.mode))
+        yield PaletteCommand(f"{area.title}: go to this area", area.summary, partial(app.switch_area, area.mode))
         seen: set[str] = set()
         for binding in area.screen_class().BINDINGS:
             action = getattr(binding, "action", None)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cio_tui.identity.plan import OpKind
 from cio_tui.tui.screens.duplicates import DuplicatesScreen
+from cio_tui.tui.viewmodels.duplicates_model import PAGE
 from cio_tui.tui.widgets.duplicates_compare import CompareTable, compare_rows
-from cio_tui.tui.widgets.duplicates_model import PAGE
 from cio_tui.tui.widgets.duplicates_table import GroupsTable
 from tests.tui.conftest import SIZE, settle
 from tests.unit.test_duplicates_engine import write_export
@@ -53,13 +53,13 @@ async def test_load_choose_and_plan(make_app, tmp_path: Path) -> None:
         await pilot.press("p")
         first = screen.model.groups[0]
         assert first.primary == "l1" and "chosen by the operator" in first.primary_reason
-        assert table.get_cell("r0", "primary") == "lee@example.com"
+        assert str(table.get_cell("r0", "primary")) == "lee@example.com"
 
         # accept the case-variant group (needs review), then exclude the anonymous one
         await pilot.press("down", "a")
-        assert screen.model.groups[1].forced and table.get_cell("r1", "state") == "forced"
+        assert screen.model.groups[1].forced and str(table.get_cell("r1", "state")) == "forced"
         await pilot.press("down", "x")
-        assert screen.model.groups[2].excluded and table.get_cell("r2", "state") == "excluded"
+        assert screen.model.groups[2].excluded and str(table.get_cell("r2", "state")) == "excluded"
 
         await pilot.press("c")  # medium confidence and above: the forced case-variant group is planned too
         await pilot.press("m")
@@ -132,7 +132,7 @@ def test_compare_rows_mark_conflicts_in_words(tmp_path: Path) -> None:
 
 def test_model_filter_typed_before_the_groups_arrive(tmp_path: Path) -> None:
     from cio_tui.identity.duplicates.engine import analyse_export
-    from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
+    from cio_tui.tui.viewmodels.duplicates_model import DuplicatesModel
 
     model = DuplicatesModel()
     model.set_query("kai")  # typed while the export was still being analysed

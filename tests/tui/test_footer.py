@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets._footer import FooterKey
 
-from cio_tui.tui.widgets.footer import AreaFooter, choose_keys, key_width
+from cio_tui.tui.widgets.footer import AreaFooter, choose_keys, key_width, where_width
 
 from .conftest import SMALL, settle
 
@@ -18,14 +18,26 @@ def shown(app) -> list[str]:
 def fits(app) -> bool:
     footer = app.screen.query_one(AreaFooter)
     used = sum(key_width(k, compact=footer.compact) for k in footer.query(FooterKey))
-    return used <= app.size.width
+    where = str(footer.query_one(".footer-where").render())
+    return used + where_width(where) <= app.size.width
+
+
+async def test_the_footer_says_where_the_keys_go(make_app) -> None:
+    app = make_app("identifiers", sandbox=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        where = app.screen.query_one(".footer-where")
+        assert str(where.render()).startswith("▸ ") and "typing" not in str(where.render())
+        await pilot.press("p")
+        await settle(pilot)
+        assert str(app.screen.query_one(".footer-where").render()) == "▸ perso…: typing"
 
 
 @pytest.mark.parametrize(
     ("size", "compact", "expected"),
     [
-        (SMALL, True, ["r Load leads", "o Open export", "f Filter", "c Check ids", "m Make plan", "? Help"]),
-        ((160, 30), False, ["r Load leads", "o Open export", "f Filter", "i Type id", "v Paste CSV",
+        (SMALL, True, ["r Load leads", "c Check ids", "m Make plan", "? Help"]),
+        ((180, 30), False, ["r Load leads", "o Open export", "f Filter", "i Type id", "v Paste CSV",
                             "l Load ids CSV", "c Check ids", "m Make plan", "x Plan merges", "? Help"]),
     ],
 )

@@ -105,3 +105,21 @@ def test_plan_apply_after_apply(snap_compare, make_app):
 
 def test_plan_apply_paused_mid_apply(snap_compare, make_app):
     assert snap_compare(make_app("plan"), terminal_size=SIZE, run_before=_paused)
+
+
+def test_plan_apply_confirm_irreversible_tiny(snap_compare, make_app):
+    """At 70x18 the irreversible-apply dialog still shows its input and both buttons (the details scroll)."""
+    assert snap_compare(make_app("plan"), terminal_size=(70, 18), run_before=_confirm)
+
+
+async def test_confirm_dialog_at_70x18_keeps_input_and_buttons_on_screen(make_app):
+    app = make_app("plan")
+    async with app.run_test(size=(70, 18)) as pilot:
+        await _confirm(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ConfirmTypedModal"
+        region = screen.region
+        for selector in ("#confirm-input", "#confirm-no", "#confirm-yes", "#confirm-title"):
+            widget = screen.query_one(selector)
+            assert region.contains_region(widget.region) and widget.region.height > 0, selector
+        assert screen.query_one("#confirm-input").value == "sand"

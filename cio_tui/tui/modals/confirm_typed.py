@@ -3,7 +3,8 @@
 ``ConfirmTypedModal`` dismisses with ``True`` only when the operator typed the workspace name exactly and pressed
 Enter or the confirm button. Escape, the Cancel button (focused by default after the input) or anything else
 dismisses with ``False``. The irreversible variant (merge, delete, suppress) says so in words and names what cannot
-come back; a LIVE workspace is named as such.
+come back; a LIVE workspace is named as such. However small the terminal, the input and the buttons stay on screen:
+the summary and the list of what cannot be undone scroll above them (and margins go below 24 rows).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 IRREVERSIBLE_KINDS = frozenset({"merge", "delete", "suppress"})
+SHORT_BELOW = 24  # terminal rows: below this the dialog drops its margins so the input and buttons still fit
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class ConfirmTypedModal(ModalScreen[bool]):
         border: thick $error;
     }
     ConfirmTypedModal #confirm-title { text-style: bold; width: 1fr; }
+    ConfirmTypedModal #confirm-details { height: auto; max-height: 40vh; }
+    ConfirmTypedModal.-short #confirm-details { max-height: 30vh; }
+    ConfirmTypedModal.-short > #confirm-box { padding: 0 1; }
+    ConfirmTypedModal.-short #confirm-summary, ConfirmTypedModal.-short #confirm-irreversible,
+    ConfirmTypedModal.-short #confirm-prompt, ConfirmTypedModal.-short #confirm-buttons { margin: 0; }
     ConfirmTypedModal #confirm-summary { margin: 1 0 0 0; width: 1fr; }
     ConfirmTypedModal #confirm-irreversible {
         margin: 1 0 0 0;
@@ -88,13 +95,14 @@ class ConfirmTypedModal(ModalScreen[bool]):
         where = "LIVE workspace" if req.is_live else "SANDBOX workspace"
         with Vertical(id="confirm-box"):
             yield Label(Text(f"{req.action} on the {where} {req.workspace!r}?"), id="confirm-title", markup=False)
-            if req.summary:
-                yield Static(Text("\n".join(req.summary)), id="confirm-summary")
-            if req.irreversible:
-                lines = ["IRREVERSIBLE: these cannot be undone by cio-tui or by Customer.io:"]
-                lines += [f"  - {line}" for line in req.irreversible]
-                lines.append("The journal keeps a before-snapshot of every person touched, to rebuild by hand.")
-                yield Static(Text("\n".join(lines)), id="confirm-irreversible")
+            with VerticalScroll(id="confirm-details"):
+                if req.summary:
+                    yield Static(Text("\n".join(req.summary)), id="confirm-summary")
+                if req.irreversible:
+                    lines = ["IRREVERSIBLE: these cannot be undone by cio-tui or by Customer.io:"]
+                    lines += [f"  - {line}" for line in req.irreversible]
+                    lines.append("The journal keeps a before-snapshot of every person touched, to rebuild by hand.")
+                    yield Static(Text("\n".join(lines)), id="confirm-irreversible")
             yield Label(
                 Text.assemble(f"Type the {req.confirm_label} ", (req.word, "bold"), " to confirm, or press Escape."),
                 id="confirm-prompt",
@@ -111,7 +119,11 @@ class ConfirmTypedModal(ModalScreen[bool]):
                 )
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT_BELOW, "-short")
         self.query_one("#confirm-input", Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_BELOW, "-short")
 
     @property
     def matches(self) -> bool:

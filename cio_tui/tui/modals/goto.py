@@ -16,7 +16,11 @@ from cio_tui.tui.areas import AREAS
 class GoToModal(ModalScreen[str | None]):
     """Dismisses with the chosen area's mode name, or ``None``."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel", tooltip="Stay on this screen")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="goto.cancel", tooltip="Stay on this screen"),
+        *(Binding(a.key, f"choose('{a.mode}')", a.title, show=False, id=f"goto.{a.mode}",
+                  tooltip=f"Go to {a.title}") for a in AREAS),
+    ]
 
     def __init__(self, current: str | None = None) -> None:
         super().__init__()
@@ -28,7 +32,7 @@ class GoToModal(ModalScreen[str | None]):
             yield OptionList(
                 *(Option(f"{a.key}  {a.title}", id=a.mode) for a in AREAS), id="goto-list"
             )
-            yield Label("enter opens · escape cancels", classes="dialog-hint")
+            yield Label("a number or enter opens · escape cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -38,6 +42,9 @@ class GoToModal(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_choose(self, mode: str) -> None:
+        self.dismiss(mode)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,7 @@ screen its help text, and tells the screen when the app's workspace changes. See
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, on
@@ -13,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
+from cio_tui.tui.focus import FocusModel, is_text_field
 from cio_tui.tui.widgets.banner import AreaBar, Banner
 from cio_tui.tui.widgets.footer import COMPACT_BELOW, AreaFooter
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from cio_tui.tui.app import CioApp
 
 
-class AreaScreen(Screen[None]):
+class AreaScreen(FocusModel, Screen[None]):
     AREA: ClassVar[str] = ""
     """Mode name of this area (a key of ``cio_tui.tui.areas.AREAS_BY_MODE``)."""
     HELP: ClassVar[str] = ""
@@ -100,11 +102,42 @@ class AreaScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # shown (and useful) only while a text field has focus
-            return isinstance(self.focused, Input | TextArea)
+            return is_text_field(self.focused)
         return True
 
     def action_leave_field(self) -> None:
-        self.set_focus(None)
+        self.focus_home()
+
+    def unsaved_text(self) -> str | None:
+        """What the operator typed or pasted here that quitting would lose, in words (``None``: nothing)."""
+        return None
+
+    def replace_text(self, editor: TextArea, text: str, *, came_from: str, then: Callable[[], None],
+                     kept: str = "", on_kept: Callable[[], None] | None = None) -> None:
+        """Put ``text`` in ``editor`` and run ``then``, but first ask when the editor holds other text the
+        operator typed or pasted (``kept``: the text last loaded or saved, which may be replaced freely).
+        ``on_kept`` says that the new text was not loaded (default: a notification)."""
+        current = editor.text
+        if not current.strip() or current == text or current == kept:
+            editor.load_text(text)
+            then()
+            return
+        from cio_tui.tui.modals.confirm import ConfirmModal
+
+        lines = len(current.splitlines())
+        body = (f"The editor holds {lines} line(s) you typed or pasted. Replace them with {came_from}? "
+                "Keep leaves your text as it is and does not load the new one.")
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                editor.load_text(text)
+                then()
+            elif on_kept is not None:
+                on_kept()
+            else:
+                self.notify(f"Kept your text; {came_from} was not loaded.", title="Nothing replaced")
+
+        self.app.push_screen(ConfirmModal("Replace your text?", body, yes="Replace", no="Keep mine"), answered)
 
     @on(Worker.StateChanged)
     def _on_worker_failed(self, event: Worker.StateChanged) -> None:

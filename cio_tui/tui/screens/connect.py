@@ -18,7 +18,7 @@ from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.modals.profile_form import ProfileForm, ProfileFormModal
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.services import StartChoice
-from cio_tui.tui.widgets.connect_panels import check_text, keyring_text, keys_label
+from cio_tui.tui.viewmodels.connect_panels import check_text, keyring_text, keys_label
 
 ENV = "env"
 

@@ -22,6 +22,7 @@ from textual.widgets import Label, Static
 from cio_tui.identity.rows import PlanBuild, merge_plan
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
+from cio_tui.tui.progress import Busy, ProgressClient
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
@@ -76,6 +77,7 @@ class IdChangesScreen(AreaScreen):
         super().__init__()
         self.model = self.MODEL()
         self.build: PlanBuild | None = None
+        self._planned: list[Any] = []  # the changes last handed to Plan/Apply (quitting after that loses nothing)
 
     def workspace_changed(self, workspace: Any) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
@@ -125,6 +127,7 @@ class IdChangesScreen(AreaScreen):
 
     @on(PathPrompt.Given)
     def _path_given(self, message: PathPrompt.Given) -> None:
+        Busy(self.query_one(self.STATUS_ID, Label), f"Reading {message.path.name}…")
         self.run_worker(
             partial(self._read_file, message.purpose, message.path),
             name="_read_file",
@@ -147,9 +150,18 @@ class IdChangesScreen(AreaScreen):
 
     @on(CsvTextRead)
     def _csv_read(self, message: CsvTextRead) -> None:
+        lines = max(0, len(message.text.splitlines()) - 1)
+        Busy(self.query_one(self.STATUS_ID, Label), f"Read {lines:,} row(s); checking their shape and showing them…")
+        # parsing and showing 10,000 rows takes a moment: the words above are drawn first
+        self.call_after_refresh(self._show_csv_text, message.text, lines)
+
+    def _show_csv_text(self, text: str, lines: int) -> None:
         panel = self.query_one(CsvInput)
         panel.display = True
-        panel.load_text(message.text)
+        panel.load_text(text)
+        self.query_one(self.STATUS_ID, Label).update(
+            f"{lines:,} row(s) read from the file; press c to check them against the workspace."
+        )
 
     def action_toggle_csv(self) -> None:
         panel = self.query_one(CsvInput)
@@ -178,14 +190,17 @@ class IdChangesScreen(AreaScreen):
         if not rows:
             self.notify(self.NOTHING_TO_CHECK, severity="warning")
             return
-        self.query_one(self.STATUS_ID, Label).update(self.CHECKING.format(count=len(rows)))
+        busy = Busy(self.query_one(self.STATUS_ID, Label), self.CHECKING.format(count=len(rows)))
         self.run_worker(
-            partial(self._check, rows, open_plan), name="_check", group=self.AREA, exclusive=True, exit_on_error=False
+            partial(self._check, rows, open_plan, busy), name="_check", group=self.AREA, exclusive=True,
+            exit_on_error=False,
         )
 
-    async def _check(self, rows: list[Any], open_plan: bool) -> None:
+    async def _check(self, rows: list[Any], open_plan: bool, busy: Busy) -> None:
+        await busy.shown()  # the operator sees "Checking…" before the reads start
+        workspace = self.cio.workspace
         try:
-            build, people = await self._build_plan(self.cio.workspace, rows)
+            build, people = await self._build_plan(ProgressWorkspace(workspace, busy), rows)
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title=self.CHECK_FAILED, severity="error")
             self._check_failed()
@@ -208,7 +223,14 @@ class IdChangesScreen(AreaScreen):
             self.notify(self.NOTHING_TO_PLAN, title="Nothing to plan", severity="warning")
             return
         self.notify(self.PLAN_MADE.format(planned=planned, left_out=left_out), title="Plan made")
+        self._planned = list(self._rows_to_check())
         self.post_message(OpenPlan(build.plan))
+
+    def unsaved_text(self) -> str | None:
+        rows = self._rows_to_check()
+        if not rows or rows == self._planned:
+            return None
+        return f"{self.AREA_TITLE}: {len(rows)} change(s) not made into a plan yet"
 
     def action_plan_merges(self) -> None:
         ws = self.cio.workspace
@@ -224,4 +246,15 @@ class IdChangesScreen(AreaScreen):
         self.post_message(OpenPlan(plan))
 
 
-__all__ = ["NO_WORKSPACE", "IdChangesScreen", "proposals_text"]
+class ProgressWorkspace:
+    """The open workspace, with a client that reports its bulk reads on the status line."""
+
+    def __init__(self, workspace: Any, busy: Busy) -> None:
+        self._workspace = workspace
+        self.client = ProgressClient(workspace.client, busy.progress)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._workspace, name)
+
+
+__all__ = ["NO_WORKSPACE", "IdChangesScreen", "ProgressWorkspace", "proposals_text"]

@@ -154,13 +154,24 @@ class IdentifiersScreen(IdChangesScreen):
         self._look_up(value)
 
     def action_pick(self) -> None:
-        self.query_one("#ids-cio", Input).focus()
+        field = self.query_one("#ids-cio", Input)
+        self.focus_now(field)
+        field.select_all()  # typing the next person's cio_id replaces the previous one
 
     @on(Input.Submitted, "#ids-cio")
     def _cio_typed(self, event: Input.Submitted) -> None:
         self._look_up(event.value)
 
+    def _show_change_of(self, cio_id: str | None) -> None:
+        """The new id/email fields belong to one person: show that person's typed change (to edit), else empty.
+        Nothing typed for the previous person is ever carried over to the next one."""
+        change = self.model.typed.get(cio_id) if cio_id else None
+        self.query_one("#ids-new-id", Input).value = (change.new_id or "") if change else ""
+        self.query_one("#ids-new-email", Input).value = (change.new_email or "") if change else ""
+
     def _look_up(self, text: str) -> None:
+        self.picked = None
+        self._show_change_of(None)
         if not text.strip():
             self.query_one("#ids-person", Label).update(
                 "Type the person's cio_id (e.g. cio_a3000001), id or email, then press Enter."
@@ -199,11 +210,12 @@ class IdentifiersScreen(IdChangesScreen):
             )
             return
         self.picked = message.cio_id
+        self._show_change_of(message.cio_id)
         self.query_one("#ids-person", Label).update(
             f"cio_{person.cio_id} · id {person.id or '(none)'} · email {person.email or '(none)'} — type the new id "
             "and/or email, Enter adds the change"
         )
-        self.query_one("#ids-new-id", Input).focus()
+        self.focus_now(self.query_one("#ids-new-id", Input))
         self._refresh()
 
     @on(Input.Submitted, "#ids-new-id, #ids-new-email")
@@ -221,9 +233,19 @@ class IdentifiersScreen(IdChangesScreen):
             )
         else:
             self.query_one("#ids-person", Label).update(
-                f"Change for cio_{self.picked} added. Pick another person, or press m to make the plan."
+                f"Change for cio_{self.picked} added. Type the next person (cio_id, id or email) here, or escape, "
+                "then m to make the plan."
             )
+            self._next_person()
         self._refresh()
+
+    def _next_person(self) -> None:
+        """After a change is added: empty fields and the cursor in the cio_id field, ready for the next person."""
+        self.picked = None
+        self._show_change_of(None)
+        cio_field = self.query_one("#ids-cio", Input)
+        cio_field.value = ""
+        self.focus_now(cio_field)
 
     def action_remove(self) -> None:
         row = self.query_one(ChangesTable).highlighted

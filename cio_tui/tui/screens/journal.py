@@ -163,6 +163,8 @@ class JournalScreen(AreaScreen):
         self.query_one("#journal-empty").display = not records
         table.display = bool(records)
         self.query_one("#journal-lower").display = bool(records)
+        if self.focused is None:  # the table just appeared: the keys go to it (focus is never left on nothing)
+            self.call_after_refresh(self.focus_home)
         interrupted = sum(1 for r in records if plan_status(r) == "interrupted")
         summary = f"{len(records)} plan(s) in the journal"
         if interrupted:

@@ -23,10 +23,9 @@ from textual.widgets import DataTable, Input, Label, Static
 from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
+from cio_tui.tui.viewmodels.leads_rows import LeadsModel
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
-from cio_tui.tui.widgets.leads_rows import LeadsModel
-from cio_tui.tui.widgets.leads_search import CountingClient
 from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
 
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
@@ -127,7 +126,7 @@ class LeadsScreen(IdChangesScreen):
             self.query_one("#leads-summary", Label).update(f"Searching the workspace for leads… {count} found so far")
 
         try:
-            leads = await find_leads(CountingClient(self.cio.workspace.client, found))
+            leads = await find_leads(self.cio.workspace.client, scanned=found)
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title="Could not load leads", severity="error")
             self.query_one(LeadsTable).loading = False

@@ -15,12 +15,13 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.card import IdentityCard
+from cio_tui.identity.person_segment import resolve_scenarios, settings_words
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPreview
 from cio_tui.tui.people_lookup import LookupProblem, lookup_person, parse_lookup
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.person_card import HistoryEntry, PersonCardTabs
-from cio_tui.tui.widgets.person_segment import PersonSegmentPane, resolve_scenarios, settings_words
+from cio_tui.tui.widgets.person_segment import PersonSegmentPane
 
 LOADING_DELAY = 0.15  # seconds before a running lookup shows its loading state
 KINDS: list[tuple[str, str]] = [("Auto-detect", "auto"), ("cio_id", "cio_id"), ("id", "id"), ("email", "email")]
@@ -64,6 +65,7 @@ class PeopleScreen(AreaScreen):
         self.card: IdentityCard | None = None
         self._segment_card: IdentityCard | None = None  # the card the Segment tab was predicted for
         self.message: str = ""
+        self._looked_up: str | None = None  # text of the last lookup run
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="lookup-bar"):
@@ -86,6 +88,8 @@ class PeopleScreen(AreaScreen):
 
     @on(Input.Changed, "#lookup-input")
     def _detect(self, event: Input.Changed) -> None:
+        if event.value == self._looked_up:
+            return  # the box was filled by a lookup (app.open_person): its result stays on screen
         if not event.value.strip():
             self.say("")
             return
@@ -127,6 +131,7 @@ class PeopleScreen(AreaScreen):
     # -- the lookup (IO in a worker) ----------------------------------------------------------------------
     @work(exclusive=True, group="people", exit_on_error=False)
     async def run_lookup(self, text: str, kind: str | None) -> IdentityCard | None:
+        self._looked_up = text
         workspace = self.cio.workspace
         tabs = self.query_one(PersonCardTabs)
         if workspace is None:
@@ -137,11 +142,13 @@ class PeopleScreen(AreaScreen):
         try:
             result = await lookup_person(workspace.client, text, kind)
         except LookupProblem as problem:
+            self._forget_card()
             not_found = str(problem).startswith("No person")
             self.say(f"Not found: {problem}" if not_found else str(problem), error=True)
             self._remember(text, kind, "not found" if not_found else "invalid input")
             return None
         except Exception as exc:  # API failures: words and a next step, never a crash
+            self._forget_card()
             self.say(f"Lookup failed: {describe_error(exc)}", error=True)
             self.notify(describe_error(exc), title="People", severity="error", timeout=10)
             self._remember(text, kind, "failed")
@@ -153,7 +160,7 @@ class PeopleScreen(AreaScreen):
         tabs.show(card, self.cio.services.clock())
         if tabs.active == "tab-segment":
             self._ensure_segment()
-        if tabs.active == "tab-history" or isinstance(self.focused, Input):
+        if tabs.active == "tab-history" or self.focused is None or isinstance(self.focused, Input):
             tabs.active = "tab-overview"
             self.query_one("#overview-table", DataTable).focus()  # so c, p, a... work at once; / to type again
         p = card.person
@@ -163,6 +170,13 @@ class PeopleScreen(AreaScreen):
         self.say(f"{found}. {result.note}" if result.note else f"{found}.", error=False)
         self._remember(text, kind, f"-> cio_{p.cio_id}")
         return card
+
+    def _forget_card(self) -> None:
+        """A lookup that did not find anyone leaves no card: the previous person must not stay on screen, where
+        c, p and i would act on them as if they were the answer."""
+        self.card = None
+        self.query_one(PersonCardTabs).clear_card()
+        self.query_one(PersonSegmentPane).show_text("")
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -21,22 +21,22 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from cio_tui.identity.plan import Plan, load_plan, save_plan
+from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.widgets.apply_progress import ApplyProgress
-from cio_tui.tui.widgets.csv_path import PathPrompt
-from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
-from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
-from cio_tui.tui.widgets.plan_phase import RUNNING, SHOWS_PROGRESS, action_allowed, end_state, phase_after
-from cio_tui.tui.widgets.plan_rows import operation_detail, rows_from_plan
-from cio_tui.tui.widgets.plan_table import PlanTable
-from cio_tui.tui.widgets.plan_text import (
+from cio_tui.tui.viewmodels.plan_confirm import NothingToApply, apply_request, starting_stats
+from cio_tui.tui.viewmodels.plan_phase import RUNNING, SHOWS_PROGRESS, action_allowed, end_state, phase_after
+from cio_tui.tui.viewmodels.plan_rows import operation_detail, rows_from_plan
+from cio_tui.tui.viewmodels.plan_text import (
     EMPTY_TEXT,
     apply_outcome,
     plan_header,
     resume_note,
     stats_from_progress,
 )
+from cio_tui.tui.widgets.apply_progress import ApplyProgress
+from cio_tui.tui.widgets.csv_path import PathPrompt
+from cio_tui.tui.widgets.plan_table import PlanTable
 
 
 class PlanScreen(AreaScreen):

@@ -25,7 +25,6 @@ from cio_tui.segment.report import call_title
 from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, read_subscriptions
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPerson
-from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.preview_editor import CallEditor
@@ -44,6 +43,7 @@ MAX_CALLS_FILE = 20_000_000  # the editor holds the file whole; bigger pastes be
 
 class PreviewScreen(AreaScreen):
     AREA = "preview"
+    PASTE_TARGET = "#preview-editor"
     HELP = (
         "Paste the Segment calls your app really makes (JSON, JSON lines, or analytics.identify/track/page/screen/"
         "group/alias calls with JavaScript object syntax) and press ctrl+r. Side by side: what the classic "
@@ -156,6 +156,7 @@ class PreviewScreen(AreaScreen):
         self.stale = False  # the results shown are from an earlier paste: the editor's text does not read now
         self.status_text = ""
         self.set_name = ""
+        self._kept_text = ""  # the editor's text as last loaded, saved or sent here (replacing it loses nothing)
         self.settings_note = ""  # which workspace settings the outcomes assume, and where they came from
         self.subscriptions: SubscriptionSet | None = None  # the operator's own mappings (None: default presets)
         self.subscriptions_path = ""
@@ -187,10 +188,20 @@ class PreviewScreen(AreaScreen):
         self._show()
 
     # -- navigation contract: app.open_preview(text) -----------------------------------------------------------
-    def prefill(self, text: str) -> None:
-        """Put ``text`` in the editor and preview it."""
-        self.query_one("#preview-editor", CallEditor).load_text(text)
+    def prefill(self, text: str, came_from: str = "the call sent from another screen") -> None:
+        """Put ``text`` in the editor and preview it (asking first if that would replace text typed or pasted)."""
+        self.replace_text(self.query_one("#preview-editor", CallEditor), text, came_from=came_from,
+                          then=lambda: self._prefilled(text), kept=self._kept_text)
+
+    def _prefilled(self, text: str) -> None:
+        self._kept_text = text
         self.action_run_preview()
+
+    def unsaved_text(self) -> str | None:
+        text = self.query_one("#preview-editor", CallEditor).text
+        if not text.strip() or text == self._kept_text:
+            return None
+        return f"Preview: {len(text.splitlines())} line(s) of calls, not saved as a set"
 
     # -- preview ---------------------------------------------------------------------------------------------
     def say(self, text: str, *, error: bool = False) -> None:
@@ -328,28 +339,16 @@ class PreviewScreen(AreaScreen):
         except (OSError, UnicodeDecodeError) as exc:
             self.say(f"CANNOT READ {path}: {getattr(exc, 'strerror', None) or exc}. Check the path.", error=True)
             return
-        editor = self.query_one("#preview-editor", CallEditor)
-        if not editor.text.strip() or editor.text == text:
-            self._open_text(path, text)
-            return
-        question = ConfirmModal(
-            "Replace the editor's calls?",
-            f"The editor holds calls you typed or pasted. Replace them with the {len(text.splitlines())} line(s) of "
-            f"{path.name}? (Save them first with ctrl+s to keep them.)",
-            yes="Replace", no="Keep mine",
+        self.replace_text(
+            self.query_one("#preview-editor", CallEditor), text,
+            came_from=f"the {len(text.splitlines())} line(s) of {path.name} (ctrl+s saves yours first)",
+            then=lambda: self._opened(path, text), kept=self._kept_text,
+            on_kept=lambda: self.say(f"Kept the editor's calls; {path.name} was not opened."),
         )  # fmt: skip
 
-        def answered(replace: bool | None) -> None:
-            if replace:
-                self._open_text(path, text)
-            else:
-                self.say(f"Kept the editor's calls; {path.name} was not opened.")
-
-        self.app.push_screen(question, answered)
-
-    def _open_text(self, path: Path, text: str) -> None:
+    def _opened(self, path: Path, text: str) -> None:
         self.calls_path = str(path)
-        self.prefill(text)
+        self._prefilled(text)
         self.notify(f"Opened {path.name}.", markup=False)
 
     @work(exclusive=True, group="preview-sets", exit_on_error=False)
@@ -455,7 +454,7 @@ class PreviewScreen(AreaScreen):
 
     def _loaded(self, text: str | None) -> None:
         if text is not None:
-            self.prefill(text)
+            self.prefill(text, came_from="the saved set")
 
     def action_save_calls(self) -> None:
         text = self.query_one("#preview-editor", CallEditor).text
@@ -475,6 +474,7 @@ class PreviewScreen(AreaScreen):
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.set_name = name
+        self._kept_text = text
         self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved",
                     markup=False)
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.fixes import IdentifierChange, check_change
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.widgets.csv_rows import CsvRow, RowIssue
-from cio_tui.tui.widgets.leads_rows import UNCHECKED, Check
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.widgets.fit_table import Col, FitTable
+from cio_tui.tui.viewmodels.leads_rows import UNCHECKED, Check
 from cio_tui.tui.widgets.leads_table import check_text
 
 RowKey = tuple[int | None, str]  # (CSV line or None when typed, cio_id without prefix)
@@ -148,23 +148,24 @@ class ChangesModel:
         return _arrow(row.old_id, row.new_id, known), _arrow(row.old_email, row.new_email, known)
 
 
-class ChangesTable(DataTable):
-    """One row per requested change: where it came from, the person, id and email old -> new, the check."""
+class ChangesTable(FitTable):
+    """One row per requested change: where it came from, the person, id and email old -> new, the check. The id
+    change and the check are shown whole first; the detail pane below shows the highlighted row whole."""
 
     DEFAULT_CSS = """
     ChangesTable { height: 1fr; min-height: 4; }
     """
+    FIT_COLUMNS = (
+        Col("from", "From", priority=3, min=5),
+        Col("cio_id", "cio_id", priority=1, min=8),
+        Col("id", "id (old -> new)", priority=1, min=12),
+        Col("email", "email (old -> new)", priority=2, min=10),
+        Col("check", "Check", priority=2, min=10),
+    )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, classes=classes)
         self.change_rows: dict[str, ChangeRow] = {}
-
-    def on_mount(self) -> None:
-        self.add_column("From", key="from")
-        self.add_column("cio_id", key="cio_id")
-        self.add_column("id (old -> new)", key="id", width=22)
-        self.add_column("email (old -> new)", key="email", width=26)
-        self.add_column("Check", key="check", width=24)
 
     def load(self, model: ChangesModel) -> None:
         self.clear()

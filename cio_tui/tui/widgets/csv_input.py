@@ -16,9 +16,21 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Label, TextArea
+from textual.widgets import Label, TextArea
 
-from cio_tui.tui.widgets.csv_rows import ParsedCsv, RowIssue, parse_csv_text
+from cio_tui.tui.viewmodels.csv_rows import ParsedCsv, RowIssue, parse_csv_text
+from cio_tui.tui.widgets.fit_table import Col, FitTable
+
+
+class IssuesTable(FitTable):
+    """One line per problem of the CSV: line, severity in words, the value, why (the reason shown whole first)."""
+
+    FIT_COLUMNS = (
+        Col("line", "Line", priority=1, min=4),
+        Col("severity", "Check", priority=1, min=8),
+        Col("value", "Value", priority=2, min=10),
+        Col("message", "Why", priority=1, min=20),
+    )
 
 SEVERITY_WORDS = {"error": "✗ error", "merge": "⇄ merge proposal", "warning": "! warning", "ok": "✓ ok"}
 
@@ -88,17 +100,11 @@ class CsvInput(Vertical):
             placeholder=f"Paste CSV here, header first: {','.join(self.columns)}",
         )
         yield Label(issue_summary(0, []), id="csv-summary", markup=False)
-        table: DataTable = DataTable(id="csv-issues", cursor_type="row", show_cursor=False)
+        table = IssuesTable(id="csv-issues")
         table.display = False
         yield table
 
     def on_mount(self) -> None:
-        table = self.query_one("#csv-issues", DataTable)
-        # Fixed widths: auto widths would depend on which rows were shown first.
-        table.add_column("Line", key="line", width=5)
-        table.add_column("Check", key="severity", width=17)
-        table.add_column("Value", key="value", width=18)
-        table.add_column("Why", key="message")
         if self._initial:
             self.reparse()
 
@@ -134,7 +140,7 @@ class CsvInput(Vertical):
     def show_issues(self, issues: list[RowIssue]) -> None:
         """List ``issues`` (sorted by line) under the text, and update the summary."""
         self.issues = sorted(issues, key=lambda i: (i.line, i.severity))
-        table = self.query_one("#csv-issues", DataTable)
+        table = self.query_one("#csv-issues", IssuesTable)
         table.clear()
         for issue in self.issues:
             table.add_row(

@@ -1,7 +1,9 @@
 """A one-line file path prompt shown on demand inside a screen (open a CSV, an export, a plan...).
 
-``ask(purpose, label, value)`` shows and focuses it; Enter posts ``PathPrompt.Given(purpose, path)`` and hides it;
-Escape hides it without an answer. The screen reads or writes the file in a worker.
+``ask(purpose, label, value)`` shows and focuses it at once (keys typed right after the key that opened it go into
+the field, never to the screen's single-letter actions), with the suggested ``value`` selected so typing replaces
+it. Enter posts ``PathPrompt.Given(purpose, path)`` and hides it; Escape hides it without an answer. The screen
+reads or writes the file in a worker.
 """
 
 from __future__ import annotations
@@ -50,11 +52,20 @@ class PathPrompt(Horizontal):
         field = self.query_one(Input)
         field.value = value
         self.add_class("-open")
-        field.focus()
+        self.screen.set_focus(field)  # now, not after a refresh: the next key may already be waiting
+        field.select_all()
 
     def action_close(self) -> None:
         self.remove_class("-open")
-        self.screen.set_focus(None)
+        self._leave()
+
+    def _leave(self) -> None:
+        """Back to the screen's home widget (focus is never left on nothing)."""
+        home = getattr(self.screen, "focus_home", None)
+        if callable(home):
+            home()
+        else:
+            self.screen.set_focus(None)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -64,4 +75,5 @@ class PathPrompt(Horizontal):
             self.notify("Type a file path, or press Escape to close the prompt.", severity="warning")
             return
         self.remove_class("-open")
+        self._leave()
         self.post_message(self.Given(self, self.purpose, Path(raw).expanduser()))

@@ -9,13 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
-from textual.widgets import DataTable
 
 from cio_tui.identity.duplicates.models import DuplicateGroup
-from cio_tui.tui.widgets.duplicates_model import state_word
+from cio_tui.tui.viewmodels.duplicates_model import state_word
+from cio_tui.tui.widgets.fit_table import Col, FitTable
 
-COLUMNS = (("Conf.", "confidence", 6), ("State", "state", 12), ("N", "size", 3), ("Rules", "rules", 15),
-           ("Primary", "primary", 12))
+# The primary (who is kept), the state and the size are shown whole first; the rules are cut first.
+COLUMNS = (
+    Col("confidence", "Conf.", priority=2, min=4),
+    Col("state", "State", priority=1, min=8),
+    Col("size", "N", priority=1, min=2),
+    Col("rules", "Rules", priority=3, min=8),
+    Col("primary", "Primary", priority=1, min=12),
+)
 SHORT = {"same_email": "same email", "lead_and_id_person": "lead+id", "email_as_id": "email id",
          "case_variant_id": "case id", "shared_anonymous_id": "anon id"}
 
@@ -34,7 +40,7 @@ def _cells(group: DuplicateGroup) -> tuple[str, ...]:
     return group.confidence.value, state_word(group), str(group.size), _rules(group), _primary(group)
 
 
-class GroupsTable(DataTable):
+class GroupsTable(FitTable):
     """Row keys are positions ("r0", "r1"...); ``slots`` maps them to group indexes in the model."""
 
     DEFAULT_CSS = """
@@ -49,14 +55,12 @@ class GroupsTable(DataTable):
         def control(self) -> GroupsTable:
             return self.table
 
+    FIT_COLUMNS = COLUMNS
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self.slots: list[int] = []  # row position -> group index in the model (row keys are "r<position>")
         self.cells: list[tuple[str, ...]] = []  # row position -> the cells it shows (only changed cells are written)
-
-    def on_mount(self) -> None:
-        for label, key, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
 
     def show(self, rows: list[tuple[int, DuplicateGroup]]) -> None:
         """Show these rows (a new load or a new filter), reusing the existing rows: a filter keystroke only rewrites
@@ -84,9 +88,9 @@ class GroupsTable(DataTable):
         """Rewrite only the cells whose text changes: each written cell clears the table's render caches."""
         self.slots[slot] = index
         cells, old = _cells(group), self.cells[slot]
-        for (_, column, _), value, before in zip(COLUMNS, cells, old, strict=True):
+        for col, value, before in zip(COLUMNS, cells, old, strict=True):
             if value != before:
-                self.update_cell(f"r{slot}", column, value)
+                self.update_cell(f"r{slot}", col.key, value)
         self.cells[slot] = cells
 
     def refresh_group(self, index: int, group: DuplicateGroup) -> None:

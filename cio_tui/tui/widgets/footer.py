@@ -5,6 +5,9 @@ the keys cut first are the app's (help, quit) and each screen's last ones, often
 This footer is compact below ``COMPACT_BELOW`` columns and, when the keys still do not fit, leaves out whole keys:
 ``? Help`` and the screen's ``FOOTER_FIRST`` bindings are kept first, then the others in their order while they fit.
 A key left out still works and is listed by ``?`` and the command palette.
+
+On the left it says where the keys go: the focused widget's name, and ": typing" when it is a text field (where
+letters are text, not actions). Textual recomposes the footer whenever focus moves (the active bindings change).
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # Textual is pinned exactly (pyproject.toml)
+from textual.widgets._footer import FooterKey, FooterLabel  # Textual is pinned exactly (pyproject.toml)
+
+from cio_tui.tui.focus import focus_words
 
 COMPACT_BELOW = 100  # columns
 HELP_ACTION = "help"
 PALETTE_WIDTH = 12  # "▏^p palette " docked on the right
+WHERE_MAX = 24  # columns at most for "▸ <focused widget>" on the left (WHERE_MAX_COMPACT below COMPACT_BELOW)
+WHERE_MAX_COMPACT = 16
 
 
 def key_width(key: FooterKey, *, compact: bool) -> int:
@@ -48,13 +55,25 @@ def choose_keys(
     return [key for key in keys if id(key) in kept]
 
 
+def where_width(where: str) -> int:
+    return len(where) + 2  # its padding
+
+
 class AreaFooter(Footer):
     """See the module docstring. The screen may list binding ids in ``FOOTER_FIRST`` (its main actions)."""
 
+    DEFAULT_CSS = """
+    AreaFooter .footer-where { dock: left; width: auto; padding: 0 1; text-style: bold; }
+    """
+
     def compose(self) -> ComposeResult:
         widgets: list[Widget] = list(super().compose())
-        width = self.app.size.width
-        compact = width < COMPACT_BELOW
+        if not widgets:  # bindings not ready yet
+            return
+        compact = self.app.size.width < COMPACT_BELOW
+        where = focus_words(self.screen.focused, WHERE_MAX_COMPACT if compact else WHERE_MAX)
+        yield FooterLabel(where, classes="footer-where", markup=False)
+        width = self.app.size.width - where_width(where)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in widgets if not (isinstance(w, FooterKey) and w in keys)]
         ids = {key: binding.id or "" for key, (_node, binding, _on, _tip) in self.screen.active_bindings.items()}

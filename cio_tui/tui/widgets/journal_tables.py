@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from cio_tui.identity.journal import JournalEntry, PlanRecord
+from cio_tui.tui.widgets.fit_table import Col, FitTable
 from cio_tui.tui.widgets.plan_table import state_text
 
 IN_DOUBT = ("sent", "uncertain")
@@ -63,27 +63,25 @@ def plan_matches(record: PlanRecord, text: str, status: str = "all") -> bool:
 
 
 # Every cell is a rich ``Text``: a plain ``str`` cell is read as markup, so data holding ``[`` would show wrong.
-class JournalPlansTable(DataTable):
+class JournalPlansTable(FitTable):
     """One row per plan, newest first."""
 
     DEFAULT_CSS = """
     JournalPlansTable { height: 1fr; min-height: 4; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
-        self.records: dict[str, PlanRecord] = {}
+    FIT_COLUMNS = (
+        Col("plan", "Plan", priority=1, min=10),
+        Col("when", "Registered (UTC)", priority=2, min=10),
+        Col("source", "Source", priority=2, min=8),
+        Col("ops", "Ops", priority=1, min=3),
+        Col("status", "Status", priority=1, min=8),
+        Col("states", "Operations by state", priority=3, min=10),
+    )
 
-    def on_mount(self) -> None:
-        for key, label in (
-            ("plan", "Plan"),
-            ("when", "Registered (UTC)"),
-            ("source", "Source"),
-            ("ops", "Ops"),
-            ("status", "Status"),
-            ("states", "Operations by state"),
-        ):
-            self.add_column(label, key=key)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self.records: dict[str, PlanRecord] = {}
 
     def load(self, records: Sequence[PlanRecord]) -> None:
         self.clear()
@@ -111,28 +109,26 @@ class JournalPlansTable(DataTable):
         return self.records.get(key or "")
 
 
-class JournalEntriesTable(DataTable):
+class JournalEntriesTable(FitTable):
     """The entries of one plan, in order."""
 
     DEFAULT_CSS = """
     JournalEntriesTable { height: 1fr; min-height: 4; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
-        self.entries: dict[str, JournalEntry] = {}
+    FIT_COLUMNS = (
+        Col("seq", "#", priority=1, min=2),
+        Col("at", "Time", priority=2, min=8),
+        Col("op", "Operation", priority=2, min=8),
+        Col("state", "State", priority=1, min=8),
+        Col("status", "HTTP", priority=1, min=4),
+        Col("kind", "Kind", priority=3, min=4),
+        Col("detail", "Detail", priority=2, min=6),
+    )
 
-    def on_mount(self) -> None:
-        for key, label in (
-            ("seq", "#"),
-            ("at", "Time"),
-            ("op", "Operation"),
-            ("state", "State"),
-            ("status", "HTTP"),
-            ("kind", "Kind"),
-            ("detail", "Detail"),
-        ):
-            self.add_column(label, key=key)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self.entries: dict[str, JournalEntry] = {}
 
     def load(self, entries: Sequence[JournalEntry]) -> None:
         self.clear()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from cio_tui.tui.widgets.leads_rows import Check, LeadRow
+from cio_tui.tui.widgets.fit_table import Col, FitTable
+from cio_tui.tui.viewmodels.leads_rows import Check, LeadRow
 
 CHECK_SYMBOLS = {"ok": "✓", "error": "✗", "merge": "⇄", "warning": "!", "unchecked": "·"}
 CHECK_WORDS = {"ok": "ok", "error": "error", "merge": "merge proposal", "warning": "warning", "unchecked": "unchecked"}
@@ -20,22 +20,23 @@ def check_text(check: Check | None) -> Text:
     return Text(f"{symbol} {label}: {check.message}", style="bold" if check.severity in ("error", "merge") else "")
 
 
-class LeadsTable(DataTable):
+class LeadsTable(FitTable):
     """One row per lead; the row key is the lead's cio_id."""
 
     DEFAULT_CSS = """
     LeadsTable { height: 1fr; min-height: 4; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
-        self.lead_rows: dict[str, LeadRow] = {}
+    FIT_COLUMNS = (
+        Col("cio_id", "cio_id", priority=2, min=8),
+        Col("email", "Email", priority=1, min=12),
+        Col("new_id", "New id", priority=1, min=8),
+        Col("check", "Check", priority=2, min=16),
+    )
 
-    def on_mount(self) -> None:
-        self.add_column("cio_id", key="cio_id")
-        self.add_column("Email", key="email", width=30)
-        self.add_column("New id", key="new_id", width=16)
-        self.add_column("Check", key="check", width=34)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self.lead_rows: dict[str, LeadRow] = {}
 
     def load(self, rows: list[LeadRow]) -> None:
         """Replace the rows, keeping the cursor on the same lead when it is still shown."""

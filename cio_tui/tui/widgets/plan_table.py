@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
+
+from cio_tui.tui.widgets.fit_table import Col, FitTable
 
 # Display of each operation state: (symbol, words). Unknown states are shown as given.
 STATE_LABELS: dict[str, tuple[str, str]] = {
@@ -71,19 +72,20 @@ class PlanRow:
     detail: str = ""
 
 
-# (key, label, width or None for auto). Sized to fit 100 columns (the state still shows at 80); long cells are cut
-# at the width (the screen's detail pane shows the operation whole, with the state's reason).
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("number", "#", None),
-    ("kind", "Operation", 14),
-    ("person", "Person", 20),
-    ("change", "Change (old -> new)", 24),
-    ("state", "State", 12),
-    ("loses", "Loses", None),
+# Who the operation is about, the change, its state and what it loses are shown whole first (the widest of them cut
+# first, with "…", when the terminal is narrow); the kind of operation gives way; the screen's detail pane shows
+# the highlighted operation whole.
+COLUMNS: tuple[Col, ...] = (
+    Col("number", "#", priority=1, min=2),
+    Col("kind", "Operation", priority=3, min=8),
+    Col("person", "Person", priority=1, min=12),
+    Col("change", "Change (old -> new)", priority=1, min=14),
+    Col("state", "State", priority=1, min=8),
+    Col("loses", "Loses", priority=1, min=7),
 )
 
 
-class PlanTable(DataTable):
+class PlanTable(FitTable):
     """Read-only table of plan operations; ``set_state`` updates one row in place."""
 
     DEFAULT_CSS = """
@@ -93,13 +95,11 @@ class PlanTable(DataTable):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
-        self._rows: dict[str, PlanRow] = {}
+    FIT_COLUMNS = COLUMNS
 
-    def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self._rows: dict[str, PlanRow] = {}
 
     @property
     def plan_rows(self) -> list[PlanRow]:

@@ -11,9 +11,9 @@ from typing import Any
 
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.modals.confirm_typed import ConfirmRequest
+from cio_tui.tui.viewmodels.plan_rows import irreversible_lines
+from cio_tui.tui.viewmodels.plan_text import SUCCEEDED, resume_note
 from cio_tui.tui.widgets.apply_progress import ApplyStats
-from cio_tui.tui.widgets.plan_rows import irreversible_lines
-from cio_tui.tui.widgets.plan_text import SUCCEEDED, resume_note
 
 
 class NothingToApply(ValueError):

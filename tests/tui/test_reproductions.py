@@ -1,0 +1,92 @@
+"""The three reproductions of the first-hour report: values carried from one person to the next in Identifiers,
+People keeping the previous card after a failed lookup, and text typed before a prompt had taken focus."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import Input
+
+from cio_tui.tui.widgets.csv_path import PathPrompt
+from tests.tui.conftest import SMALL, settle
+from tests.tui.test_identifiers import people_with_ids
+
+
+async def test_identifiers_next_person_starts_with_empty_fields_and_keeps_the_first_change(make_app):
+    app = make_app("identifiers")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        a, b = await people_with_ids(app.workspace.client, 2)
+        screen = app.screen
+        await pilot.press("p", *a.cio_id, "enter")
+        await settle(pilot)
+        await pilot.press(*"keep-me", "enter")
+        await settle(pilot)
+        # The operator follows the hint: pick the next person (p outside a field, or just type where the cursor is).
+        assert not isinstance(app.focused, Input) or app.focused.id == "ids-cio", app.focused
+        if app.focused is None or app.focused.id != "ids-cio":
+            await pilot.press("p")
+        await pilot.press(*b.cio_id, "enter")
+        await settle(pilot)
+        assert screen.picked == b.cio_id
+        assert screen.query_one("#ids-cio", Input).value == b.cio_id
+        assert screen.query_one("#ids-new-id", Input).value == ""  # not the previous person's new id
+        assert screen.query_one("#ids-new-email", Input).value == ""
+        assert screen.model.typed[a.cio_id].new_id == "keep-me"  # the first change is untouched
+        await pilot.press(*"b-new", "enter")
+        await settle(pilot)
+        assert {k: v.new_id for k, v in screen.model.typed.items()} == {a.cio_id: "keep-me", b.cio_id: "b-new"}
+
+
+async def test_identifiers_picking_a_person_with_a_typed_change_shows_it_to_edit(make_app):
+    app = make_app("identifiers")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        a, b = await people_with_ids(app.workspace.client, 2)
+        screen = app.screen
+        screen.pick(a.cio_id)
+        await settle(pilot)
+        await pilot.press(*"first", "enter")
+        screen.pick(b.cio_id)
+        await settle(pilot)
+        screen.pick(a.cio_id)
+        await settle(pilot)
+        assert screen.query_one("#ids-new-id", Input).value == "first"
+
+
+async def test_people_failed_lookup_clears_the_card_so_i_does_not_open_someone_else(make_app):
+    app = make_app("people")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.lookup("cio_a3000001")
+        await settle(pilot)
+        assert screen.card is not None
+        screen.lookup("nobody@example.com")
+        await settle(pilot)
+        assert screen.card is None
+        assert "Not found" in screen.message
+        assert str(screen.query_one("#card-empty").render()) and screen.query_one("#card-empty").display
+        screen.set_focus(None)
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.current_mode == "people"  # nobody to change: it says so instead of opening another person
+
+
+async def test_typed_path_goes_into_the_prompt_at_once_never_runs_as_commands(make_app):
+    app = make_app("identifiers")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.set_focus(None)
+        # No pause between the key that opens the prompt and the typing: keys arrive together from the terminal
+        # (a fast typist, tmux send-keys, a paste), before any callback the first key scheduled has run.
+        for char in "l/tmp/mcs.csv":
+            app.post_message(events.Key(_character_to_key(char), char))
+        await pilot.pause()
+        await pilot.pause()
+        prompt = screen.query_one(PathPrompt)
+        assert prompt.query_one(Input).value == "/tmp/mcs.csv"  # the suggested name is selected: typing replaces it
+        assert app.focused is prompt.query_one(Input)
+        assert screen.query_one("#ids-csv").display is False  # `c`, `s`, `v` did not run
+        assert app.current_mode == "identifiers"
