@@ -84,6 +84,11 @@ class CioApp(App[None]):
 
     def __init__(self, services: AppServices, *, initial_area: str | None = None) -> None:
         super().__init__()
+        from cio_tui.tui.terminal_filter import ControlCharFilter
+
+        # Textual's own hook for transforming every drawn line (it keeps NO_COLOR there): workspace data with
+        # escape sequences never reaches the terminal raw, whatever widget shows it
+        self._filters.append(ControlCharFilter())
         self.services = services
         self.set_reactive(CioApp.workspace, services.workspace)
         self._initial_area = initial_area

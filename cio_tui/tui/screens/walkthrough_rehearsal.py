@@ -10,6 +10,7 @@ from typing import Any
 from textual import work
 
 from cio_tui.tui.widgets.walkthrough_base import Record
+from cio_tui.walkthrough.steps import step_by_key
 
 
 class RehearsalTasks:
@@ -73,6 +74,6 @@ class RehearsalTasks:
             self.notify(str(exc) if known else describe_error(exc), title="Rehearsal", severity="error", timeout=12,
                         markup=False)  # fmt: skip
             return
-        self.post_message(Record(4, {"rehearsal": record}))
+        self.post_message(Record(step_by_key("preview").number, {"rehearsal": record}))
         self.notify(f"{record.people_differing} people end up different; the report is {record.report_path}",
                     title="Rehearsal", markup=False)  # fmt: skip
