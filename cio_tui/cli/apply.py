@@ -8,7 +8,6 @@ Ctrl-C once stops sending (in-flight writes are verified and journaled); twice q
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
 import time
@@ -205,6 +204,8 @@ def _is_segment_plan(plan_file: str) -> bool:
 
 
 def _install_interrupt(engine: Any) -> None:
+    import asyncio  # here, not at the top: `cio-tui --help` imports this module to list the command
+
     loop = asyncio.get_running_loop()
     pressed = {"n": 0}
 

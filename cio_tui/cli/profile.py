@@ -275,7 +275,8 @@ def list_cmd(cli: CliContext, as_json: bool) -> None:
         )
     for name in sorted(settings.profiles):
         prof = settings.profiles[name]
-        track, app = cli.credentials.keys(name)
+        with cli.guard():  # a keyring that fails after its probe: the message, never a traceback
+            track, app = cli.credentials.keys(name)
         rows.append(
             {
                 **prof.model_dump(),
