@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -37,7 +37,7 @@ WARM_UP_FALLBACK = 3.0  # seconds after the first frame, for a first area that n
 WARM_UP_PAUSE = 0.05  # seconds the warm-up thread sleeps between modules, so keys are never kept waiting
 
 
-def app_styles() -> list[Path]:
+def app_styles() -> list[str | PurePath]:
     """app.tcss (the chrome) then every area's ``styles/*.tcss``, all read once at start.
 
     Reading an area's file when its screen first opens made Textual re-parse every stylesheet (its own and every
@@ -166,8 +166,12 @@ class CioApp(App[None]):
                 if await asyncio.to_thread(self.services.prepare_sandbox, SeedingProgress(self)):
                     self.workspace_status = f"Opening {choice.describe()}…"
             if not choice.sandbox and not choice.env_profile:
-                await asyncio.to_thread(lambda: self.services.credentials.status)
-            workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
+                credentials = self.services.credentials
+                assert credentials is not None, "the app was started without a credential store"
+                await asyncio.to_thread(lambda: credentials.status)
+            opener = self.services.open_workspace
+            assert opener is not None, "the app was started without a way to open workspaces"
+            workspace = await opener(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
             self.opening_workspace = False
             self.workspace_status = f"Could not open {choice.describe()}"
