@@ -40,8 +40,8 @@ class HistoryEntry:
         return f"{self.at.strftime('%H:%M:%S UTC')}  {self.text}  ({kind})  {self.outcome}"
 
 
-def _table(table_id: str, *columns: str) -> DataTable:
-    table: DataTable = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+def _table(table_id: str, *columns: str) -> DataTable[str]:
+    table: DataTable[str] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*columns)
     return table
 

@@ -93,7 +93,7 @@ class AuditPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-audit-live")
     def _live(self) -> None:
-        self.task("audit_live")
+        self.request_task("audit_live")
 
     @on(Button.Pressed, "#wt-audit-export")
     @on(Input.Submitted, "#wt-audit-path")
@@ -102,4 +102,4 @@ class AuditPanel(StepPanel):
         if not path:
             self.notify("Type the path of a people export (CSV) first.", severity="warning")
             return
-        self.task("audit_export", path=path)
+        self.request_task("audit_export", path=path)

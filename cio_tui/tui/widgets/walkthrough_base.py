@@ -60,7 +60,8 @@ class StepPanel(Vertical):
             return
         self.post_message(Record(self.STEP, values))
 
-    def task(self, kind: str, **args: Any) -> None:
+    def request_task(self, kind: str, **args: Any) -> None:
+        """Ask the screen to run a task (not ``task``: that is Textual's property for the widget's own asyncio task)."""
         self.post_message(Task(kind, args))
 
 

@@ -59,4 +59,4 @@ class ChecklistPanel(StepPanel):
     @on(Input.Submitted, "#wt-check-path")
     def _export(self) -> None:
         path = self.query_one("#wt-check-path", Input).value.strip() or "checklist.md"
-        self.task("export_checklist", path=path)
+        self.request_task("export_checklist", path=path)

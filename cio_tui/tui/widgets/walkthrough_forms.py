@@ -63,7 +63,7 @@ class ConnectPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-check")
     def _check(self) -> None:
-        self.task("check_connection")
+        self.request_task("check_connection")
 
     @on(Select.Changed)
     @on(Input.Submitted, "#wt-site-id")
@@ -174,4 +174,4 @@ class CutoverPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-cut-now")
     def _now(self) -> None:
-        self.task("cutover_now", method=selected(self.query_one("#wt-cut-method", Select).value))
+        self.request_task("cutover_now", method=selected(self.query_one("#wt-cut-method", Select).value))

@@ -50,7 +50,7 @@ class PreviewPanel(StepPanel):
             return
         export = self.query_one("#wt-traffic-people", Input).value.strip()
         self.show_progress("Starting the rehearsal: reading the starting people...")
-        self.task("rehearse", path=traffic, export=export or None)
+        self.request_task("rehearse", path=traffic, export=export or None)
 
     def show(self, overview: Any) -> None:
         record = overview.state.rehearsal
@@ -98,7 +98,7 @@ class PreviewPanel(StepPanel):
     def _preview_call(self) -> None:
         example = self._example()
         if example is not None and example.file and example.line:
-            self.task("preview_line", path=example.file, line=example.line)
+            self.request_task("preview_line", path=example.file, line=example.line)
         elif example is not None:
             self.notify("No single call made this difference (it is the end state): open the person instead.",
                         severity="warning")  # fmt: skip
@@ -168,7 +168,7 @@ class RepairPanel(StepPanel):
         if not path:
             self.notify("Type the path of the CSV of people to delete or suppress first.", severity="warning")
             return
-        self.task("cleanup", path=path, action=selected(self.query_one("#wt-cleanup-action", Select).value))
+        self.request_task("cleanup", path=path, action=selected(self.query_one("#wt-cleanup-action", Select).value))
 
 
 class VerifyPanel(StepPanel):
@@ -200,7 +200,7 @@ class VerifyPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-verify")
     def _run(self) -> None:
-        self.task("verify")
+        self.request_task("verify")
 
 
 class ReportPanel(StepPanel):
@@ -236,4 +236,4 @@ class ReportPanel(StepPanel):
     @on(Input.Submitted, "#wt-report-path")
     def _export(self) -> None:
         path = self.query_one("#wt-report-path", Input).value.strip() or "migration-report.md"
-        self.task("export_report", path=path)
+        self.request_task("export_report", path=path)
