@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -129,7 +129,7 @@ class JournalScreen(AreaScreen):
         super().on_mount()
         self.query_one("#journal-empty").display = False
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         self.action_refresh()
 
     def workspace_changed(self, workspace: Workspace) -> None:

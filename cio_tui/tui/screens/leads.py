@@ -241,7 +241,8 @@ class LeadsScreen(IdChangesScreen):
 
     # -- checking and planning ---------------------------------------------------------------------------
     def _rows_to_check(self) -> list[Any]:
-        return self.model.id_rows()
+        rows: list[Any] = self.model.id_rows()
+        return rows
 
     async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.leads import plan_lead_conversion

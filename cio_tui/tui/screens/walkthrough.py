@@ -11,7 +11,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -131,7 +131,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.service = WalkthroughService(workspace, now=self.cio.services.clock)
         self._load()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         """Back from another area: saved call sets, plans and the journal may have changed."""
         if self.service is not None and self.overview is not None:
             self._load()
