@@ -81,7 +81,7 @@ class CioApp(App[None]):
                 tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)"),
     ]
 
-    workspace: reactive[Any] = reactive(None, init=False, always_update=True)
+    workspace: reactive[Workspace | None] = reactive(None, init=False, always_update=True)
     """The open ``cio_tui.workspace.Workspace`` (``None`` until one is open). Screens ``watch`` it."""
     workspace_status: reactive[str] = reactive("", init=False)
     """Words for the banner while no workspace is open ("Opening the sandbox workspace…")."""
@@ -183,6 +183,16 @@ class CioApp(App[None]):
         if then:  # opened on request (Connect): say so, then go on
             self.notify(f"Opened {getattr(workspace, 'name', 'the workspace')}.", title="Workspace", timeout=4)
             self.switch_area(then)
+        return workspace
+
+    def require_workspace(self) -> Workspace:
+        """The open workspace, for work that cannot start without one (its keys are only reachable when open)."""
+        workspace = self.workspace
+        if workspace is None:
+            from cio_tui.errors import NextStep, UserError
+
+            message = "No workspace is open: open one in Connect (press 9) first."
+            raise UserError(message, next_step=NextStep.FIX_PROFILE)
         return workspace
 
     async def set_workspace(self, workspace: Workspace) -> None:

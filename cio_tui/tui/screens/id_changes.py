@@ -207,8 +207,8 @@ class IdChangesScreen(AreaScreen):
 
     async def _check(self, rows: list[Any], open_plan: bool, busy: Busy) -> None:
         await busy.shown()  # the operator sees "Checking…" before the reads start
-        workspace = self.cio.workspace
         try:
+            workspace = self.cio.require_workspace()
             build, people = await self._build_plan(ProgressWorkspace(workspace, busy), rows)
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title=self.CHECK_FAILED, severity="error")

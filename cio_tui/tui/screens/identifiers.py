@@ -195,7 +195,7 @@ class IdentifiersScreen(IdChangesScreen):
         from cio_tui.identity.resolve import NotResolved, resolve_person
 
         try:
-            found = await resolve_person(self.cio.workspace.client, text)
+            found = await resolve_person(self.cio.require_workspace().client, text)
         except NotResolved as exc:
             self.picked = None
             self.query_one("#ids-person", Label).update(str(exc))

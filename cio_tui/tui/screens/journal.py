@@ -147,7 +147,7 @@ class JournalScreen(AreaScreen):
     def _read_plans(self) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             records = journal.plans()
         self.post_message(self.PlansRead(records))
 
@@ -195,7 +195,7 @@ class JournalScreen(AreaScreen):
     def _read_entries(self, plan_id: str) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             entries = journal.entries(plan_id)
         self.post_message(self.EntriesRead(plan_id, entries))
 
@@ -264,7 +264,7 @@ class JournalScreen(AreaScreen):
         from cio_tui.identity.journal import Journal
         from cio_tui.identity.journal_search import search_person
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             hits = search_person(journal, query)
         self.post_message(self.PersonFound(query, hits))
 
@@ -301,7 +301,7 @@ class JournalScreen(AreaScreen):
         from cio_tui.identity.journal_search import hits_of_operation
         from cio_tui.identity.restore import plan_restore
 
-        workspace = self.cio.workspace
+        workspace = self.cio.require_workspace()
 
         def read() -> list[PersonHit]:
             from cio_tui.identity.journal import Journal
@@ -349,7 +349,7 @@ class JournalScreen(AreaScreen):
 
         try:
             with (
-                Journal.for_workspace(self.cio.workspace) as journal,
+                Journal.for_workspace(self.cio.require_workspace()) as journal,
                 choice.path.open("w", encoding="utf-8", newline="") as out,
             ):
                 write = journal.export_csv if choice.format == "csv" else journal.export_jsonl
@@ -395,7 +395,7 @@ class JournalScreen(AreaScreen):
     def _load_for_resume(self, plan_id: str) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             plan = journal.load_plan(plan_id)
         self.post_message(self.PlanForResume(plan))
 

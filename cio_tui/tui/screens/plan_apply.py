@@ -163,7 +163,7 @@ class PlanScreen(AreaScreen):
     def _read_journal_states(self, plan_id: str) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             states = {op: str(state) for op, state in journal.op_states(plan_id).items()}
         self.post_message(self.JournalStates(plan_id, states))
 
@@ -206,7 +206,7 @@ class PlanScreen(AreaScreen):
             plan = load_plan(path)
             ws = self.cio.workspace
             ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
-            problem = signature_problem(plan, ws.plan_key()) if ours else None
+            problem = signature_problem(plan, ws.plan_key()) if ws is not None and ours else None
             if problem:  # the TUI has no "apply anyway": that is an explicit, reviewed choice on the command line
                 raise ValueError(
                     f"{problem}. Make the plan again, or review what differs with "
@@ -271,7 +271,7 @@ class PlanScreen(AreaScreen):
             self._status(f"Reading people: {read}/{total}…")
 
         try:
-            checks = await check_plan(self.cio.workspace.client, plan, progress)
+            checks = await check_plan(self.cio.require_workspace().client, plan, progress)
         except Exception as exc:  # noqa: BLE001 - shown in words; nothing was sent
             from cio_tui.tui.errors import describe_error
 
@@ -329,7 +329,7 @@ class PlanScreen(AreaScreen):
         from cio_tui.identity.apply import ApplyEngine
 
         engine = ApplyEngine.for_workspace(
-            self.cio.workspace, plan, on_event=lambda event: self.post_message(self.EngineEvent(event))
+            self.cio.require_workspace(), plan, on_event=lambda event: self.post_message(self.EngineEvent(event))
         )
         self.engine = engine
         try:
