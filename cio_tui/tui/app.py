@@ -27,6 +27,7 @@ from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices, StartChoice
 
 if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
 
@@ -234,7 +235,7 @@ class CioApp(App[None]):
         """Open Preview with a Segment call prefilled."""
         self.call_later(self._goto, "preview", "prefill", text)
 
-    def open_plan(self, plan: Any) -> None:
+    def open_plan(self, plan: Plan) -> None:
         """Open Plan/Apply on a plan for review."""
         self.call_later(self._goto, "plan", "show_plan", plan)
 
