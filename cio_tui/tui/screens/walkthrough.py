@@ -28,6 +28,7 @@ from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
     from cio_tui.workspace import Workspace
 
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
@@ -41,7 +42,7 @@ def panel_class(number: int) -> type[StepPanel]:
     return cls
 
 
-def progress_text(overview: Any) -> str:
+def progress_text(overview: Overview) -> str:
     """Where the operator is: steps finished, the next step, and the most serious open risks."""
     state = overview.state
     finished = sum(1 for st in state.steps.values() if st.status.finished)
@@ -145,7 +146,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         return self.query_one(StepList).step_number
 
     # -- showing --------------------------------------------------------------------------------------
-    def _show(self, overview: Any) -> None:
+    def _show(self, overview: Overview) -> None:
         first = self.overview is None
         self.overview = overview
         if first:
@@ -222,7 +223,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.query_one("#wt-progress", Static).update(message)
         self.notify(message, title="Walkthrough", severity="error", timeout=15, markup=False)
 
-    def _show_if_current(self, overview: Any, version: int) -> None:
+    def _show_if_current(self, overview: Overview, version: int) -> None:
         """Show a worker's overview unless a newer change is still being saved (its own worker will show it)."""
         if version == self._version:
             self._show(overview)

@@ -7,11 +7,14 @@ or ``Task`` (run something that reads the workspace or writes a file) messages u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Select
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 YES_NO: list[tuple[str, bool]] = [("yes", True), ("no", False)]
 
@@ -45,7 +48,7 @@ class StepPanel(Vertical):
         if self.overview is not None and self.children:  # no children: the app is closing, mid-mount
             self.show(self.overview)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         """Display the overview (``cio_tui.walkthrough.service.Overview``) without posting ``Record``."""
 
     def set_select(self, select_id: str, value: Any) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +15,9 @@ from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
 from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 
 class PreviewPanel(StepPanel):
@@ -52,7 +55,7 @@ class PreviewPanel(StepPanel):
         self.show_progress("Starting the rehearsal: reading the starting people...")
         self.request_task("rehearse", path=traffic, export=export or None)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         record = overview.state.rehearsal
         self.query_one("#wt-rehearsal", Static).update(rehearsal_text(record))
         examples = list(record.examples) if record is not None else []
@@ -118,7 +121,7 @@ def rehearsal_text(record: Any) -> str:
             f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}")
 
 
-def repair_hints(overview: Any) -> list[str]:
+def repair_hints(overview: Overview) -> list[str]:
     """What the audit says step 5 should repair, and where; then whether the step can be marked done."""
     audit = overview.state.audit
     if audit is None:
@@ -151,7 +154,7 @@ class RepairPanel(StepPanel):
             yield Button("Plan it", id="wt-cleanup", variant="warning", compact=True)
         yield Static(IRREVERSIBLE_WARNING, classes="wt-warning")
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         journal = overview.journal
         lines = repair_hints(overview)
         lines += journal.lines
@@ -179,7 +182,7 @@ class VerifyPanel(StepPanel):
         yield Button("Run the verification", id="wt-verify", variant="primary", compact=True)
         yield Static("", id="wt-verify-result", classes="wt-result", markup=False)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         state = overview.state
         cut = state.cutover.cutover_at
         self.query_one("#wt-verify-since", Static).update(
@@ -214,7 +217,7 @@ class ReportPanel(StepPanel):
         yield Static("Open risks", classes="wt-section")
         yield Static("", id="wt-risks", classes="wt-result", markup=False)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         state = overview.state
         done = (
             f"Last exported {state.report_exported_at:%Y-%m-%d %H:%M} UTC to {state.report_path}"
