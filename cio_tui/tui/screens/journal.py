@@ -34,6 +34,7 @@ from cio_tui.tui.widgets.journal_tables import (
 )
 
 if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
 
@@ -95,7 +96,7 @@ class JournalScreen(AreaScreen):
 
     @dataclass
     class PlanForResume(Message):
-        plan: Any
+        plan: Plan
 
     @dataclass
     class PersonFound(Message):

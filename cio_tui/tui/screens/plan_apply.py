@@ -39,6 +39,8 @@ from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_table import PlanTable
 
 if TYPE_CHECKING:
+    from cio_tui.identity.apply import ApplyEngine
+    from cio_tui.identity.apply_events import ApplyResult
     from cio_tui.workspace import Workspace
 
 
@@ -93,7 +95,7 @@ class PlanScreen(AreaScreen):
 
     @dataclass
     class ApplyEnded(Message):
-        result: Any
+        result: ApplyResult | None
         error: str = ""
 
     def __init__(self) -> None:
@@ -102,8 +104,8 @@ class PlanScreen(AreaScreen):
         self.checks: list[OpCheck] = []
         self.prior_states: dict[str, str] = {}
         self.phase: Phase = "empty"
-        self.engine: Any = None
-        self.result: Any = None
+        self.engine: ApplyEngine | None = None
+        self.result: ApplyResult | None = None
         self._started: datetime | None = None
 
     # -- layout ----------------------------------------------------------------------------------------

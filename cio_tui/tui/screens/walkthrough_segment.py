@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 if TYPE_CHECKING:  # a mixin of the Walkthrough screen: typed as the screen it is mixed into
+    from cio_tui.cutover.plan import SegmentPlan
     from cio_tui.tui.screens.base import AreaScreen as _Host
 else:
     _Host = object
@@ -83,7 +84,7 @@ class SegmentTasks(_Host):
         self.app.push_screen(ConfirmTypedModal(request), confirmed)
 
     @work(group="walkthrough-segment", exclusive=True, exit_on_error=False)
-    async def _segment_apply(self, step: int, plan: Any) -> None:
+    async def _segment_apply(self, step: int, plan: SegmentPlan) -> None:
         from cio_tui.tui.errors import describe_error
 
         self.notify("Applying the Segment plan…", timeout=3)
@@ -97,7 +98,7 @@ class SegmentTasks(_Host):
         if view.applied is not None and view.applied.ok and plan.method in ("one-step", "filters"):
             self._record_switch(plan)
 
-    def _record_switch(self, plan: Any) -> None:
+    def _record_switch(self, plan: SegmentPlan) -> None:
         """Step 7 records how and when the switch happened (the time verification starts from)."""
         from cio_tui.tui.widgets.walkthrough_base import Record
         from cio_tui.walkthrough.models import CutoverChoice, CutoverMethod
