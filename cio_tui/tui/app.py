@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual._context import active_app
@@ -25,6 +25,10 @@ from cio_tui.tui.commands import AreaCommands
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices, StartChoice
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 STYLES = Path(__file__).parent / "styles"
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
@@ -84,6 +88,11 @@ class CioApp(App[None]):
 
     def __init__(self, services: AppServices, *, initial_area: str | None = None) -> None:
         super().__init__()
+        from cio_tui.tui.terminal_filter import ControlCharFilter
+
+        # Textual's own hook for transforming every drawn line (it keeps NO_COLOR there): workspace data with
+        # escape sequences never reaches the terminal raw, whatever widget shows it
+        self._filters.append(ControlCharFilter())
         self.services = services
         self.set_reactive(CioApp.workspace, services.workspace)
         self._initial_area = initial_area
@@ -172,7 +181,7 @@ class CioApp(App[None]):
             self.switch_area(then)
         return workspace
 
-    async def set_workspace(self, workspace: Any) -> None:
+    async def set_workspace(self, workspace: Workspace) -> None:
         previous = self.workspace
         self.opening_workspace = False
         self.services.workspace = workspace
@@ -350,7 +359,7 @@ def _status_text(start: StartChoice | None) -> str:
     return f"Opening {start.describe()}…"
 
 
-async def _close(workspace: Any) -> None:
+async def _close(workspace: Workspace) -> None:
     client = getattr(workspace, "client", None)
     if client is not None and hasattr(client, "aclose"):
         try:
