@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's cio_tui (and tests.tui.conftest), not an installed copy
 CHILD = Path(__file__).resolve().parent / "_tui_children.py"
 TMUX_SIZE = ("120", "40")
-CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9")
+CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9", "Connection mode")  # the step's form drawn too
 BARE_MARKS = ("Hello", "Quit")
 
 

@@ -12,7 +12,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -29,7 +29,7 @@ MAX_PRINTED_PROBLEMS = 1000
 
 
 def _cli(ctx: click.Context) -> CliContext:
-    return ctx.find_root().obj
+    return cast("CliContext", ctx.find_root().obj)
 
 
 def _source_options(fn: Any) -> Any:

@@ -17,6 +17,7 @@ Progress = Callable[[str, float], None]
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
     from cio_tui.identity.duplicates.from_groups import LoadedGroups
+    from cio_tui.identity.duplicates.portable import PeopleColumns
     from cio_tui.identity.duplicates.result_table import ResultRow
 
 PRICE_ENV = "CIO_TUI_PRICE_PER_PROFILE"
@@ -73,10 +74,10 @@ def print_sql(
     )  # fmt: skip
 
 
-def _mapped(people: object, mapping: dict[str, str]) -> object:
+def _mapped(people: PeopleColumns, mapping: dict[str, str]) -> PeopleColumns:
     from dataclasses import replace
 
-    return replace(people, **mapping) if mapping else people  # type: ignore[type-var]
+    return replace(people, **mapping) if mapping else people  # type: ignore[arg-type]  # names its str fields
 
 
 def run_engine(

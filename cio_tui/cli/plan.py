@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,7 +44,7 @@ proposals_option = click.option(
 )
 
 
-def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: bool) -> None:
+def _report(build: Any, out: str, proposals_out: str | None, ws: Workspace, as_json: bool) -> None:
     from cio_tui.identity.plan import save_plan
     from cio_tui.identity.rows import merge_plan
 

@@ -144,7 +144,7 @@ def _yes(value: str | None) -> bool | None:
 @click.option("--cutover", type=click.Choice(["one_step", "received_at_filters"]), help="Cut-over method (step 7).")
 @click.option("--cutover-at", metavar="'YYYY-MM-DD HH:MM'", help="Cut-over time, UTC unless an offset is given.")
 @click.pass_context
-def set_cmd(ctx: click.Context, **values: str | None) -> None:
+def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
     """Record settings the walkthrough asks for (steps 1, 2 and 7); steps complete themselves when all are set."""
     from datetime import UTC, datetime
 
@@ -162,7 +162,7 @@ def set_cmd(ctx: click.Context, **values: str | None) -> None:
     async def work(svc: WalkthroughService) -> Overview:
         state = svc.load()
         c, i, cut = state.classic, state.identifier_settings, state.cutover
-        updates = {
+        updates: dict[int, tuple[Any, dict[str, Any]]] = {
             1: (c, {"site_id": values["site_id"], "datacenter": values["datacenter"],
                     "convert_to_unix_time": _yes(values["convert_unix_time"]),
                     "connection_mode": values["connection_mode"]}),

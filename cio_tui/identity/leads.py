@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
-from cio_tui.customerio.identifiers import IdentifierError, check_new_id, looks_like_email, normalize_email
+from cio_tui.customerio.identifiers import IdentifierError, check_new_id, normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import PlanSource
@@ -32,6 +32,7 @@ from cio_tui.identity.rows import (
     read_csv,
     split_checked,
 )
+from cio_tui.model.validation import looks_like_email
 
 EMAIL_EXISTS: dict[str, Any] = {"attribute": {"field": "email", "operator": "exists"}}
 LEADS_FILTER: dict[str, Any] = {"and": [EMAIL_EXISTS, {"not": {"attribute": {"field": "id", "operator": "exists"}}}]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual._context import active_app
@@ -25,6 +25,10 @@ from cio_tui.tui.commands import AreaCommands
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices, StartChoice
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 STYLES = Path(__file__).parent / "styles"
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
@@ -177,7 +181,7 @@ class CioApp(App[None]):
             self.switch_area(then)
         return workspace
 
-    async def set_workspace(self, workspace: Any) -> None:
+    async def set_workspace(self, workspace: Workspace) -> None:
         previous = self.workspace
         self.opening_workspace = False
         self.services.workspace = workspace
@@ -355,7 +359,7 @@ def _status_text(start: StartChoice | None) -> str:
     return f"Opening {start.describe()}…"
 
 
-async def _close(workspace: Any) -> None:
+async def _close(workspace: Workspace) -> None:
     client = getattr(workspace, "client", None)
     if client is not None and hasattr(client, "aclose"):
         try:

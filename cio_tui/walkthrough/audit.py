@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from cio_tui.customerio.contract import CioClient
-from cio_tui.customerio.identifiers import looks_like_email
 from cio_tui.errors import UserError
+from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
 
 TRUE_VALUES = {"true", "1", "yes", "t"}

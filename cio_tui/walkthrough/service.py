@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough import _segment_adapter
 from cio_tui.walkthrough.behaviour import BehaviourChange, behaviour_changes
 from cio_tui.walkthrough.calls import PreviewedCall
@@ -43,7 +44,7 @@ class Overview:
 
 
 class WalkthroughService:
-    def __init__(self, workspace: Any, *, now: Clock = utc_now) -> None:
+    def __init__(self, workspace: WorkspaceView, *, now: Clock = utc_now) -> None:
         self.workspace = workspace
         self.now = now
         self.data_dir = Path(workspace.data_dir)

@@ -12,8 +12,9 @@ from collections import Counter
 from datetime import datetime
 
 from cio_tui.customerio.contract import CioClient
-from cio_tui.customerio.identifiers import Identifier, looks_like_email, normalize_email
+from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person
+from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import CheckResult, VerifyResult
 
 EVERYONE = {

@@ -18,10 +18,10 @@ from typing import Any
 import duckdb
 
 from cio_tui.customerio.contract import CioClient
-from cio_tui.customerio.identifiers import looks_like_email
 from cio_tui.identity.duplicates.export import quote_literal, read_csv_sql
 from cio_tui.identity.duplicates.live import fetch_live_export
 from cio_tui.identity.duplicates.portable import ROLES
+from cio_tui.model.validation import looks_like_email
 
 HEADER_FILE = "export-header.json"
 

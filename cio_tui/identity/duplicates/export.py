@@ -104,7 +104,7 @@ def read_header(path: str | Path, *, check: bool = True) -> ExportColumns:
         raise ExportError(f"no export file at {path}; pass the path of a people export CSV")
     opener = gzip.open if is_gzip(path) else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             first = fh.readline(HEADER_LIMIT)  # bounded: a file with no line breaks is not read whole
     except UnicodeDecodeError as exc:
         raise ExportError(

@@ -268,13 +268,14 @@ class ConnectScreen(AreaScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.remove(name)
+                self.forget_profile(name)
 
         body = f"Remove profile {name} from the config file and delete its two keys from the key store?"
         self.app.push_screen(ConfirmModal(f"Remove {name}?", body, yes="Remove", no="Keep"), answered)
 
     @work(thread=True, group="connect-save", exit_on_error=False)
-    def remove(self, name: str) -> None:
+    def forget_profile(self, name: str) -> None:
+        """Delete the profile and its keys (not ``remove``: that is ``Widget.remove``, which unmounts the screen)."""
         from cio_tui.config import remove_profile
 
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,6 +32,10 @@ from cio_tui.tui.widgets.journal_tables import (
     plan_matches,
     plan_status,
 )
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 STATUS_FILTERS = ("all", "interrupted", "not applied", "finished with problems", "complete")
 EMPTY_TEXT = (
@@ -128,7 +132,7 @@ class JournalScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         self.action_refresh()
 
     # -- reading -----------------------------------------------------------------------------------------

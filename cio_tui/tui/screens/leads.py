@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -27,6 +27,10 @@ from cio_tui.tui.viewmodels.leads_rows import LeadsModel
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
+
+if TYPE_CHECKING:
+    from cio_tui.identity.workspace_view import WorkspaceView
+
 
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
 
@@ -239,7 +243,7 @@ class LeadsScreen(IdChangesScreen):
     def _rows_to_check(self) -> list[Any]:
         return self.model.id_rows()
 
-    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
+    async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.leads import plan_lead_conversion
 
         build = await plan_lead_conversion(

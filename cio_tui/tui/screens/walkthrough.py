@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +26,9 @@ from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
 from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
 
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
 
@@ -113,7 +116,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.query_one(StepList).focus()
         self.workspace_changed(self.app.workspace)
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         self.overview = None
         if workspace is None or getattr(workspace, "data_dir", None) is None:
             self.service = None
@@ -315,7 +318,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     # -- tasks ----------------------------------------------------------------------------------------
     @on(Task)
-    def _task(self, message: Task) -> None:
+    def _on_task(self, message: Task) -> None:  # not ``_task``: Textual keeps its own task in that attribute
         message.stop()
         if self.service is None:
             self.notify("Open a workspace first (Connect, key 9).", severity="warning")
