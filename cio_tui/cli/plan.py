@@ -108,6 +108,12 @@ def _plan(
     async def go() -> None:
         rows, options = read()
         async with workspace(obj_of(ctx)) as ws:
+            if options.get("leads"):  # leads from an export: are they this workspace's people?
+                from cio_tui.identity.duplicates.workspace_match import match_workspace
+
+                match = await match_workspace(ws.client, (lead.cio_id for lead in options["leads"]))
+                if (warning := match.warning(ws.name)) is not None:
+                    click.echo(f"warning: {warning}", err=True)
             build = await planner(
                 ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, **options
             )

@@ -160,6 +160,21 @@ class LeadsScreen(IdChangesScreen):
         self.query_one("#leads-filter").display = True
         self._refresh()
         table.focus()
+        if message.source != "live search" and message.leads and self.cio.workspace is not None:
+            self._match_workspace([lead.cio_id for lead in message.leads])
+
+    @work(exclusive=True, group="leads-match", exit_on_error=False)
+    async def _match_workspace(self, cio_ids: list[str]) -> None:
+        """Warn when the export's leads are not in the open workspace (a read-only sample)."""
+        from cio_tui.identity.duplicates.workspace_match import match_workspace
+
+        workspace = self.cio.workspace
+        try:
+            match = await match_workspace(workspace.client, cio_ids)
+        except Exception:  # noqa: BLE001 - an advisory check: the leads stay usable without it
+            return
+        if (warning := match.warning(workspace.name)) is not None:
+            self.notify(warning, title="Not this workspace's people?", severity="warning", timeout=20, markup=False)
 
     # -- attaching ids -----------------------------------------------------------------------------------
     def _refresh(self) -> None:
