@@ -29,6 +29,7 @@ from cio_tui.model.validation import (
     parse_path,
 )
 
+ROUTES_KEPT = 4096
 APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``uses``: the item's record is closed)
 
 
@@ -84,6 +85,8 @@ class Engine:
         )
         self.storage = storage
         self.ops = ActivityOps(storage, self.settings, clock, record=record)
+        # (method, path) -> (route, decoded segments): the same few paths recur on every call of a replay
+        self._routes: dict[tuple[str, str], tuple[str | None, list[str]]] = {}
 
     # -- entry points ---------------------------------------------------------------------------------
     def handles(self, method: str, path: str) -> bool:
@@ -110,8 +113,14 @@ class Engine:
 
     def execute(self, method: str, path: str, body: Any = None) -> Result:
         """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here)."""
-        segs = _segments(path)
-        route = self._route(method.upper(), segs)
+        key = (method, path)
+        known = self._routes.get(key)
+        if known is None:
+            segs = _segments(path)
+            known = self._routes[key] = (self._route(method.upper(), segs), segs)
+            if len(self._routes) > ROUTES_KEPT:  # paths name people: keep the cache small
+                self._routes.clear()
+        route, segs = known
         if route is None:
             return Result(404, {"meta": {"error": "resource not found"}})
         if route == "batch":

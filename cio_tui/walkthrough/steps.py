@@ -12,11 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, findings_text
-from cio_tui.walkthrough.history import AppliedPlan
-
 if TYPE_CHECKING:  # state.py and checklist.py import this module: types only, no import cycle at run time
     from cio_tui.walkthrough.checklist import ChecklistItem
+    from cio_tui.walkthrough.history import AppliedPlan
     from cio_tui.walkthrough.state import WalkthroughState
 
 AREA_CONNECT = "connect"
@@ -72,6 +70,9 @@ def _preview_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
 
 def _repair_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
     """Done when an audit taken after the last repair finds nothing left (or the operator says so)."""
+    # here, not at the top: `cio-tui --help` imports this module, and the findings bring the pydantic models
+    from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, findings_text
+
     if state.step(step_by_key("repair").number).status.value == "done":
         return []
     audit, applied = state.audit, ctx.applied

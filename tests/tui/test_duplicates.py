@@ -192,4 +192,4 @@ async def test_a_result_table_needs_an_open_workspace(make_app, tmp_path: Path) 
         screen.load_export(groups_file)
         await settle(pilot)
         assert screen.model.groups == []
-        assert any("is a result table: its people are read live" in str(n.message) for n in app._notifications)
+        assert any("is a result table: its people are read live" in str(n.message) for n in app.notices)

@@ -74,7 +74,7 @@ async def test_find_a_person_across_plans_export_everything_and_restore(make_app
         assert isinstance(plan_screen, PlanScreen)
         [op] = plan_screen.plan.operations
         assert op.kind == "change_id" and op.request.body == {"id": person.id}
-        assert any("restores: id 'journal-renamed-1'" in n.message for n in app._notifications)
+        assert any("restores: id 'journal-renamed-1'" in n.message for n in app.notices)
 
 
 async def test_restore_from_a_person_search_without_picking_an_entry(make_app):
