@@ -53,8 +53,8 @@ class PersonCardTabs(Vertical):
     class HistoryChosen(Message):
         entry: HistoryEntry
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self.card: IdentityCard | None = None
         self.history: list[HistoryEntry] = []
 
