@@ -66,8 +66,15 @@ def banner_shows_workspace(app: Any) -> bool:
 
 
 def walkthrough_drawn(app: Any) -> bool:
-    """The Walkthrough shows the steps of the open workspace (not a placeholder) and the banner names it."""
-    return getattr(app.screen, "overview", None) is not None and banner_shows_workspace(app)
+    """The Walkthrough shows the steps of the open workspace (not a placeholder), the shown step's form is mounted
+    (its last field exists), and the banner names the workspace."""
+    screen = app.screen
+    if getattr(screen, "overview", None) is None or not banner_shows_workspace(app):
+        return False
+    try:
+        return bool(screen.query_one("#wt-mode").is_mounted)  # step 1's last field (a fresh workspace)
+    except Exception:  # noqa: BLE001 - not mounted yet
+        return False
 
 
 async def wait_until(pilot: Any, condition: Any, timeout: float = 30.0) -> None:

@@ -56,7 +56,7 @@ async def run(n_groups: int, moves: int) -> None:
     keyring.set_keyring(Keyring())
     from cio_tui.tui.app import CioApp
     from cio_tui.tui.services import StartChoice
-    from cio_tui.tui.widgets.duplicates_model import PAGE
+    from cio_tui.tui.viewmodels.duplicates_model import PAGE
     from cio_tui.tui.widgets.duplicates_table import GroupsTable
     from tests.tui.conftest import real_services, settle  # the shell's deterministic services (embedded sandbox)
 

@@ -9,11 +9,13 @@
    Reference: at most 1.3x the bare app.
 2. Each area's first visit: key ``2``..``9`` pressed on the Walkthrough to the area drawn and usable, and to its
    first data loaded (Pilot; the other areas' warm-up has run, as after a few seconds of use).
-3. People lookup to identity card (p95; reference: under 150 ms).
-4. Where the time to interactive goes, from cProfile (cumulative seconds; the rows overlap).
-5. ``cio-tui --help`` and headless commands beside ``python -c pass``.
+3. Where the time to interactive goes, from cProfile (cumulative seconds; the rows overlap).
+4. ``cio-tui --help`` and headless commands beside ``python -c pass`` (this checkout's code, as the console script).
+5. People lookup to identity card (p95; reference: under 150 ms).
 
-``--before REF`` runs 1, 2 and 4 on a git checkout of REF too (a temporary worktree), for before/after figures.
+``--before REF`` runs 1, 2 and 3 on a git checkout of REF too (a temporary worktree), for before/after figures.
+Every figure is a median over interleaved runs, so a busy machine slows both sides alike, but run it on an idle
+machine for the absolute figures.
 
     python bench/bench_tui.py [--runs 5] [--before REF] [--skip-tmux]
 """
@@ -38,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's cio_tui (and tests.tui.conftest), not an installed copy
 CHILD = Path(__file__).resolve().parent / "_tui_children.py"
 TMUX_SIZE = ("120", "40")
-CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9")
+CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9", "Connection mode")  # the step's form drawn too
 BARE_MARKS = ("Hello", "Quit")
 
 
@@ -211,7 +213,7 @@ async def bench_lookup(rounds: int) -> None:
                 ui.append((time.perf_counter() - t0) * 1000)
                 assert screen.card is not None, text
     q = statistics.quantiles
-    print(f"\n3. Lookup to card on the sandbox ({len(ui)} lookups, every kind of identifier)")
+    print(f"\n5. Lookup to card on the sandbox ({len(ui)} lookups, every kind of identifier)")
     print(f"   build_card alone:            median {statistics.median(raw):6.1f} ms   p95 {q(raw, n=20)[-1]:6.1f} ms")
     print(f"   People lookup -> card shown: median {statistics.median(ui):6.1f} ms   p95 {q(ui, n=20)[-1]:6.1f} ms"
           "   (reference: p95 under 150 ms)")
@@ -219,7 +221,7 @@ async def bench_lookup(rounds: int) -> None:
 
 # -- 4. profile ---------------------------------------------------------------------------------------------------
 def bench_profile(trees: list[Tree]) -> None:
-    print("\n4. Where the time to interactive goes (cProfile, headless driver; cumulative s, rows overlap; "
+    print("\n3. Where the time to interactive goes (cProfile, headless driver; cumulative s, rows overlap; "
           "profiling slows everything about 2x)")
     figures = {tree.name: tree.child("cio-profile") for tree in trees}
     rows = sorted({k for f in figures.values() for k in f if k.startswith("profile:")})
@@ -241,7 +243,7 @@ def bench_cli(env: dict[str, str], runs: int) -> None:
         ("cio-tui --sandbox person cio_a3000001", [sys.executable, "-m", "cio_tui", "--sandbox", "person",
                                                    "cio_a3000001"]),
     ]
-    print(f"\n5. Command-line start (spawn -> exit), median of {runs}")
+    print(f"\n4. Command-line start (spawn -> exit), median of {runs}")
     times: dict[str, list[float]] = {name: [] for name, _ in commands}
     for _ in range(runs):
         for name, argv in commands:

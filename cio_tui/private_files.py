@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -54,7 +54,7 @@ def open_private(path: str | Path, mode: str = "w", *, newline: str | None = Non
     """``open`` for a new export file, created 0600."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     os.fchmod(fd, FILE_MODE)
-    return os.fdopen(fd, mode, encoding="utf-8", newline=newline)
+    return cast("TextIO", os.fdopen(fd, mode, encoding="utf-8", newline=newline))  # text mode: the encoding says so
 
 
 __all__ = ["DIR_MODE", "FILE_MODE", "open_private", "private_dir", "tighten", "write_private"]

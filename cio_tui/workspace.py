@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import SecretStr
@@ -98,6 +98,12 @@ class Workspace:
     def confirm_label(self) -> str:
         """What ``confirm_word`` is, in words, for the prompt."""
         return "site id" if self.confirm_word != self.name else "workspace name"
+
+
+if TYPE_CHECKING:  # the lower layers code against this view of a workspace
+    from cio_tui.identity.workspace_view import WorkspaceView
+
+    _satisfies: type[WorkspaceView] = Workspace
 
 
 @dataclass(frozen=True)

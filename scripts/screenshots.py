@@ -244,7 +244,7 @@ SHOTS: list[Shot] = [
 
 
 async def take(shot: Shot, path: Path) -> None:
-    from cio_tui.cli.tui import build_services
+    from cio_tui.cli.tui import make_services
     from cio_tui.config import load_settings
     from cio_tui.credentials import CredentialStore
     from cio_tui.sandbox.embedded import embedded_transport
@@ -260,8 +260,8 @@ async def take(shot: Shot, path: Path) -> None:
     if shot.setup:
         shot.setup(ctx)
         ctx.sandbox = shot.sandbox
-    services = build_services(ctx)
-    services.clock = lambda: FIXED_NOW
+    services = make_services(settings=ctx.settings, credentials=ctx.credentials, profile_name=ctx.profile_name,
+                             sandbox=ctx.sandbox, transport=lambda: ctx.transport, clock=lambda: FIXED_NOW)
     app = CioApp(services, initial_area=shot.area)
     app.animation_level = "none"
     async with app.run_test(size=shot.size, notifications=True) as pilot:

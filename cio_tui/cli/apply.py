@@ -8,15 +8,18 @@ Ctrl-C once stops sending (in-flight writes are verified and journaled); twice q
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 
 class ProgressLine:
@@ -113,7 +116,8 @@ def apply_cmd(
     in_flight: int | None,
 ) -> None:
     """Apply PLAN.json: check each operation against the live workspace, send, verify, journal everything."""
-    from cio_tui.identity.apply import ApplyEngine, check_workspace
+    from cio_tui.identity.apply import ApplyEngine
+    from cio_tui.identity.apply_checks import check_workspace
     from cio_tui.identity.apply_events import ApplyOptions
     from cio_tui.identity.journal import Journal
     from cio_tui.identity.plan import load_plan
@@ -166,7 +170,7 @@ def apply_cmd(
     ctx.exit(0 if result.ok else EXIT_USER)
 
 
-async def _check_signature(plan: Any, ws: Any, allow_unsigned: bool) -> None:
+async def _check_signature(plan: Any, ws: Workspace, allow_unsigned: bool) -> None:
     """Refuse a plan not signed with this workspace's key, unless ``--allow-unsigned``: then say what differs from
     a plan derived now, before anything is sent."""
     from cio_tui.identity.plan_diff import fresh_differences
@@ -200,6 +204,8 @@ def _is_segment_plan(plan_file: str) -> bool:
 
 
 def _install_interrupt(engine: Any) -> None:
+    import asyncio  # here, not at the top: `cio-tui --help` imports this module to list the command
+
     loop = asyncio.get_running_loop()
     pressed = {"n": 0}
 

@@ -12,7 +12,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -29,7 +29,7 @@ MAX_PRINTED_PROBLEMS = 1000
 
 
 def _cli(ctx: click.Context) -> CliContext:
-    return ctx.find_root().obj
+    return cast("CliContext", ctx.find_root().obj)
 
 
 def _source_options(fn: Any) -> Any:
@@ -100,29 +100,6 @@ async def _download(cli: CliContext) -> tuple[Path, str | None]:
     return path, (recorded.columns_option or None) if recorded else None
 
 
-async def _calibrate(cli: CliContext, person: str) -> None:
-    from cio_tui.identity.duplicates.calibration import HEADER_FILE, calibrate
-
-    ws = await cli.open_workspace()
-    async with ws:
-        found = await calibrate(ws.client, ws.data_dir, person, progress=_progress)
-        where = ws.data_dir / HEADER_FILE
-    click.echo(f"export header of this workspace ({found.rows} row(s) for {person}): " + ", ".join(found.header))
-    click.echo("roles: " + ", ".join(f"{r} = {c or '(none)'}" for r, c in found.roles.items()))
-    if found.rows != 1:
-        click.echo(f"warning: the calibration export held {found.rows} people, not one; check the id or email",
-                   err=True)  # fmt: skip
-    for role in ("cio_id", "id", "email"):
-        if not found.roles.get(role):
-            click.echo(f"warning: no column plays {role}; map it with --columns {role}=COLUMN", err=True)
-    if found.columns_option:
-        click.echo(f"use --columns {found.columns_option} with exports and tables of this workspace "
-                   "(--live applies it by itself)")  # fmt: skip
-    else:
-        click.echo("the header uses cio-tui's own names: no --columns needed")
-    click.echo(f"recorded in {where}")
-
-
 # -- cio-tui duplicates -------------------------------------------------------------------------------------------
 def _engine_options(fn: Any) -> Any:
     from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
@@ -177,7 +154,7 @@ def duplicates_cmd(
     if calibrate is not None:
         if not calibrate.strip():
             raise click.UsageError("--calibrate needs the id or email of one person you know is in the workspace")
-        _cli(ctx).run(_calibrate(_cli(ctx), calibrate))
+        _cli(ctx).run(W.calibrate_workspace(_cli(ctx), calibrate, _progress))
         return
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be combined")
@@ -195,7 +172,8 @@ def duplicates_cmd(
         if as_json or as_csv:
             raise click.UsageError(f"--engine {engine} writes the result table (CSV on stdout, or --out FILE); "
                                    "--json and --csv are the embedded engine's listings")  # fmt: skip
-        _run_engine(ctx, engine, from_export, live, table, dsn, spark_master, columns, max_group_size, out_file, price)
+        W.run_engine_command(_cli(ctx), engine, from_export, live, table, dsn, spark_master, columns, max_group_size,
+                             out_file, price)  # fmt: skip
         return
     if table or dsn:
         raise click.UsageError("--table and --dsn go with --engine postgres (or --table with --print-sql)")
@@ -225,43 +203,6 @@ def _write_out(ctx: click.Context, analysis: DuplicateAnalysis, out_file: str) -
         n = write_result(analysis.con, EMBEDDED_RESULT_SQL, out_file)
     click.echo(f"result table written to {out_file} ({n} rows); plan it with "
                f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
-
-
-def _run_engine(
-    ctx: click.Context, engine: str, from_export: str | None, live: bool, table: str | None, dsn: str | None,
-    spark_master: str, columns: str | None, max_size: int, out_file: str | None, price: float | None,
-) -> None:  # fmt: skip
-    from cio_tui.cli import duplicates_warehouse as W
-    from cio_tui.identity.duplicates.result_table import vars_of, write_rows
-
-    if live:
-        raise click.UsageError(f"--engine {engine} reads a file (--from-export) or a table (--table), not --live")
-    if bool(from_export) == bool(table):
-        raise click.UsageError(f"--engine {engine}: give exactly one of --from-export FILE or --table NAME")
-    if engine == "spark" and table:
-        raise click.UsageError("--engine spark reads a file: give --from-export FILE (CSV or Parquet)")
-    cli = _cli(ctx)
-    with cli.guard():
-        rows = W.run_engine(engine, from_export=from_export, table=table, dsn=dsn, spark_master=spark_master,
-                            columns=columns, max_size=max_size)  # fmt: skip
-        if out_file:
-            write_rows(rows, out_file)
-    groups, people, ready = W.summarise(rows)
-    click.echo(f"{groups} duplicate group(s) ({engine}): {people} people, {ready} merge-ready, "
-               f"{groups - ready} need review", err=True)  # fmt: skip
-    line = W.cost_line(people - groups, price)
-    if line:
-        click.echo(line, err=True)
-    if out_file:
-        click.echo(f"result table written to {out_file}; plan it with "
-                   f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
-        return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["group_id", "cio_id", "rules", "confidence", "is_primary", "needs_review_reason"])
-    for row in rows:
-        writer.writerow(
-            csv_row("" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row))
-        )
 
 
 def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:

@@ -6,14 +6,18 @@ and the cost line. ``plan merge-duplicates --from-groups`` reads such a table ba
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+Progress = Callable[[str, float], None]
+
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
     from cio_tui.identity.duplicates.from_groups import LoadedGroups
+    from cio_tui.identity.duplicates.portable import PeopleColumns
     from cio_tui.identity.duplicates.result_table import ResultRow
 
 PRICE_ENV = "CIO_TUI_PRICE_PER_PROFILE"
@@ -70,10 +74,10 @@ def print_sql(
     )  # fmt: skip
 
 
-def _mapped(people: object, mapping: dict[str, str]) -> object:
+def _mapped(people: PeopleColumns, mapping: dict[str, str]) -> PeopleColumns:
     from dataclasses import replace
 
-    return replace(people, **mapping) if mapping else people  # type: ignore[type-var]
+    return replace(people, **mapping) if mapping else people  # type: ignore[arg-type]  # names its str fields
 
 
 def run_engine(
@@ -120,6 +124,70 @@ def summarise(rows: list[ResultRow]) -> tuple[int, int, int]:
     return len(groups), len(rows), sum(groups.values())
 
 
+async def calibrate_workspace(cli: CliContext, person: str, progress: Progress) -> None:
+    """``--calibrate``: export one known person, record the header, print the roles and the mapping it needs."""
+    from cio_tui.identity.duplicates.calibration import HEADER_FILE, calibrate
+
+    ws = await cli.open_workspace()
+    async with ws:
+        found = await calibrate(ws.client, ws.data_dir, person, progress=progress)
+        where = ws.data_dir / HEADER_FILE
+    click.echo(f"export header of this workspace ({found.rows} row(s) for {person}): " + ", ".join(found.header))
+    click.echo("roles: " + ", ".join(f"{r} = {c or '(none)'}" for r, c in found.roles.items()))
+    if found.rows != 1:
+        click.echo(f"warning: the calibration export held {found.rows} people, not one; check the id or email",
+                   err=True)  # fmt: skip
+    for role in ("cio_id", "id", "email"):
+        if not found.roles.get(role):
+            click.echo(f"warning: no column plays {role}; map it with --columns {role}=COLUMN", err=True)
+    if found.columns_option:
+        click.echo(f"use --columns {found.columns_option} with exports and tables of this workspace "
+                   "(--live applies it by itself)")  # fmt: skip
+    else:
+        click.echo("the header uses cio-tui's own names: no --columns needed")
+    click.echo(f"recorded in {where}")
+
+
+def run_engine_command(
+    cli: CliContext, engine: str, from_export: str | None, live: bool, table: str | None, dsn: str | None,
+    spark_master: str, columns: str | None, max_size: int, out_file: str | None, price: float | None,
+) -> None:  # fmt: skip
+    """``--engine postgres|spark``: run the rules there, print or write the result table, and the summary."""
+    import csv
+    import sys
+
+    from cio_tui.identity.duplicates.result_table import vars_of, write_rows
+    from cio_tui.safe_text import csv_row
+
+    if live:
+        raise click.UsageError(f"--engine {engine} reads a file (--from-export) or a table (--table), not --live")
+    if bool(from_export) == bool(table):
+        raise click.UsageError(f"--engine {engine}: give exactly one of --from-export FILE or --table NAME")
+    if engine == "spark" and table:
+        raise click.UsageError("--engine spark reads a file: give --from-export FILE (CSV or Parquet)")
+    with cli.guard():
+        rows = run_engine(engine, from_export=from_export, table=table, dsn=dsn, spark_master=spark_master,
+                            columns=columns, max_size=max_size)  # fmt: skip
+        if out_file:
+            write_rows(rows, out_file)
+    groups, people, ready = summarise(rows)
+    click.echo(f"{groups} duplicate group(s) ({engine}): {people} people, {ready} merge-ready, "
+               f"{groups - ready} need review", err=True)  # fmt: skip
+    line = cost_line(people - groups, price)
+    if line:
+        click.echo(line, err=True)
+    if out_file:
+        click.echo(f"result table written to {out_file}; plan it with "
+                   f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["group_id", "cio_id", "rules", "confidence", "is_primary", "needs_review_reason"])
+    for row in rows:
+        writer.writerow(
+            csv_row("" if v is None else str(v).lower() if isinstance(v, bool) else v for v in vars_of(row))
+        )
+
+
 def load_from_groups(cli: CliContext, path: str) -> LoadedGroups:
     """Read a result table and every person in it live (stale rows printed on stderr with why)."""
     from cio_tui.identity.duplicates.from_groups import load_groups
@@ -142,4 +210,13 @@ def load_from_groups(cli: CliContext, path: str) -> LoadedGroups:
     return loaded
 
 
-__all__ = ["cost_line", "load_from_groups", "price_per_profile", "print_sql", "run_engine", "summarise"]
+__all__ = [
+    "calibrate_workspace",
+    "cost_line",
+    "load_from_groups",
+    "price_per_profile",
+    "print_sql",
+    "run_engine",
+    "run_engine_command",
+    "summarise",
+]

@@ -4,15 +4,21 @@ this workspace, by plan or by person."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
 
+if TYPE_CHECKING:
+    from cio_tui.identity.journal import Journal
 
-async def _with_journal(ctx: click.Context, fn: Any) -> Any:
+T = TypeVar("T")
+
+
+async def _with_journal(ctx: click.Context, fn: Callable[[Journal], T]) -> T:
     from cio_tui.identity.journal import Journal
 
     async with workspace(obj_of(ctx)) as ws:
@@ -20,12 +26,12 @@ async def _with_journal(ctx: click.Context, fn: Any) -> Any:
             return fn(journal)
 
 
-def _resolve(journal: Any, plan: str) -> str:
+def _resolve(journal: Journal, plan: str) -> str:
     """A plan id, a unique prefix of one, or a plan file."""
     if plan.endswith(".json") and Path(plan).is_file():
         from cio_tui.identity.plan import load_plan
 
-        return load_plan(plan).plan_id
+        return str(load_plan(plan).plan_id)
     try:
         return journal.find_plan(plan)
     except KeyError as exc:
@@ -141,7 +147,7 @@ def search_cmd(ctx: click.Context, person: str, as_json: bool) -> None:
 def export_cmd(ctx: click.Context, fmt: str, out: str | None, plan: str | None) -> None:
     """Export the journal (every entry, with redacted requests and before/after snapshots)."""
 
-    def export(journal: Any) -> int:
+    def export(journal: Journal) -> int:
         plan_id = _resolve(journal, plan) if plan else None
         write = journal.export_jsonl if fmt == "jsonl" else journal.export_csv
         if out is None:

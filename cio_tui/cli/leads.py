@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from cio_tui.cli.workspace_run import echo_json, obj_of, run, workspace
 from cio_tui.safe_text import safe
+
+if TYPE_CHECKING:
+    from cio_tui.customerio.models import PersonRef
 
 
 @click.command("leads")
@@ -26,7 +31,7 @@ def leads_cmd(ctx: click.Context, as_json: bool, export_csv: str | None, limit: 
     """
     from cio_tui.identity.leads import find_leads, leads_from_export
 
-    async def go() -> list:
+    async def go() -> list[PersonRef]:
         if export_csv:
             found = leads_from_export(export_csv)
             return found[:limit] if limit else found

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,7 +44,7 @@ proposals_option = click.option(
 )
 
 
-def _report(build: Any, out: str, proposals_out: str | None, ws: Any, as_json: bool) -> None:
+def _report(build: Any, out: str, proposals_out: str | None, ws: Workspace, as_json: bool) -> None:
     from cio_tui.identity.plan import save_plan
     from cio_tui.identity.rows import merge_plan
 
@@ -104,6 +108,12 @@ def _plan(
     async def go() -> None:
         rows, options = read()
         async with workspace(obj_of(ctx)) as ws:
+            if options.get("leads"):  # leads from an export: are they this workspace's people?
+                from cio_tui.identity.duplicates.workspace_match import match_workspace
+
+                match = await match_workspace(ws.client, (lead.cio_id for lead in options["leads"]))
+                if (warning := match.warning(ws.name)) is not None:
+                    click.echo(f"warning: {warning}", err=True)
             build = await planner(
                 ws.client, rows, workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, **options
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -17,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from cio_tui.config import Profile
+    from cio_tui.config import Profile, Region
     from cio_tui.customerio.validate import ProfileCheck
 
 
@@ -192,13 +192,13 @@ def add_cmd(
     try:
         profile = Profile(
             name=name,
-            region="us" if region == "auto" else region,
+            region="us" if region == "auto" else cast("Region", region),
             site_id=site_id or "",
             track_url=track_url,
             app_url=app_url,
             track_rps=track_rps,
             app_rps=app_rps,
-            segment_region=segment_region,
+            segment_region=cast("Region | None", segment_region),
             segment_url=segment_url,
         )
     except ValidationError as exc:
@@ -275,7 +275,8 @@ def list_cmd(cli: CliContext, as_json: bool) -> None:
         )
     for name in sorted(settings.profiles):
         prof = settings.profiles[name]
-        track, app = cli.credentials.keys(name)
+        with cli.guard():  # a keyring that fails after its probe: the message, never a traceback
+            track, app = cli.credentials.keys(name)
         rows.append(
             {
                 **prof.model_dump(),

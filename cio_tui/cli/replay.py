@@ -65,7 +65,7 @@ async def _workspace_people(obj: Any, folder: Path, *, sandbox: bool) -> tuple[l
     obj.sandbox = obj.sandbox or sandbox
     workspace = await obj.open_workspace()
     try:
-        fast = {"first_poll": 0.05, "max_poll": 0.5} if workspace.is_sandbox else {}
+        fast: dict[str, Any] = {"first_poll": 0.05, "max_poll": 0.5} if workspace.is_sandbox else {}
         path = await fetch_live_export(workspace.client, folder, **fast)
         own = workspace.own_settings()
     finally:

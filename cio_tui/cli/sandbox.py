@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
+
+if TYPE_CHECKING:
+    from cio_tui.model.settings import Mode
 
 DEFAULT_PEOPLE = 2000
 DEFAULT_SEED = 7
@@ -74,7 +78,8 @@ def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: in
     if not seeded and people is not None:
         click.echo(f"The workspace at {path} already exists; --people is ignored (run `cio-tui sandbox reset`).")
     settings = SandboxSettings(
-        mode=mode, auto_merge=auto_merge, email_update_by_id=email_update_by_id, phone_identifiers=phone_identifiers,
+        mode=cast("Mode | None", mode), auto_merge=auto_merge, email_update_by_id=email_update_by_id,
+        phone_identifiers=phone_identifiers,
         anonymous_merge=anonymous_merge, ignore_older_updates=ignore_older_updates, track_rps=track_rps,
         app_rps=app_rps, fault_rate=fault_rate, fault_seed=DEFAULT_SEED if seed is None else seed,
         latency_ms=latency_ms, visibility_lag=visibility_lag,

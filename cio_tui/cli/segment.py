@@ -11,12 +11,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
 from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, run, workspace
 from cio_tui.safe_text import safe
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 T = TypeVar("T")
 
@@ -53,7 +57,7 @@ class _access_guard:  # noqa: N801 - used as a plain `with`
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         from cio_tui.cutover.access import access_problem
 
         problem = access_problem(exc) if exc is not None else None
@@ -83,7 +87,7 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
     """The Segment sources feeding this workspace and their Customer.io destinations (classic and Actions)."""
     from cio_tui.cutover.status import read_status
 
-    async def work(ws: Any, client: Any) -> Any:
+    async def work(ws: Workspace, client: Any) -> Any:
         return await read_status(client, ws.profile.site_id, source_id=source_id)
 
     status = _run(ctx, work)
@@ -114,7 +118,7 @@ def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sam
 
     since_at = parse_time(since, "--since")
 
-    async def work(ws: Any, client: Any) -> Any:
+    async def work(ws: Workspace, client: Any) -> Any:
         now = datetime.now(UTC)
         start = since_at or cutover_time(ws)
         result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
@@ -168,7 +172,7 @@ def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at:
 
     at_time = parse_time(at, "--at")
 
-    async def work(ws: Any, client: Any) -> Any:
+    async def work(ws: Workspace, client: Any) -> Any:
         plan = await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                   workspace_name=ws.name, source_id=source_id, method=method, at=at_time,
                                   skip=skip, calls=_saved_calls(ws), switch=not prepare_only)
@@ -186,7 +190,7 @@ def plan_rollback_cmd(ctx: click.Context, source_id: str | None, out: str, as_js
     """Plan the reverse switch: classic back on, Actions off, the cut-over filters removed."""
     from cio_tui.cutover.planner import plan_rollback
 
-    async def work(ws: Any, client: Any) -> Any:
+    async def work(ws: Workspace, client: Any) -> Any:
         plan = await plan_rollback(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                    workspace_name=ws.name, source_id=source_id)
         return plan, ws.plan_key()
@@ -194,7 +198,7 @@ def plan_rollback_cmd(ctx: click.Context, source_id: str | None, out: str, as_js
     _write_plan(_run(ctx, work), out, as_json)
 
 
-def _saved_calls(ws: Any) -> list[Any] | None:
+def _saved_calls(ws: Workspace) -> list[Any] | None:
     """The Walkthrough's saved preview calls (None when there are none): their findings go beside each preset."""
     try:
         from cio_tui.walkthrough.service import WalkthroughService
@@ -217,7 +221,7 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsi
 
     plan = load_segment_plan(plan_file)
 
-    async def work(ws: Any, client: Any) -> Any:
+    async def work(ws: Workspace, client: Any) -> Any:
         check_workspace(plan, ws.fingerprint, ws.name)  # type: ignore[arg-type]
         problem = signature_problem(plan, ws.plan_key())  # type: ignore[arg-type]
         if problem and not allow_unsigned:

@@ -7,7 +7,14 @@ the app opens on Connect.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cio_tui.config import Settings
+    from cio_tui.credentials import CredentialStore
+    from cio_tui.tui.services import AppServices, StartChoice
 
 
 def start_choice(settings: Any, *, profile_name: str | None, sandbox: bool) -> Any:
@@ -28,61 +35,83 @@ def start_choice(settings: Any, *, profile_name: str | None, sandbox: bool) -> A
     return StartChoice()
 
 
-def build_services(ctx: Any) -> Any:
-    """AppServices from a ``CliContext`` (settings, credentials, profile/sandbox choice).
+def make_services(
+    *,
+    settings: Settings | None = None,
+    credentials: CredentialStore | None = None,
+    profile_name: str | None = None,
+    sandbox: bool = False,
+    start: StartChoice | None = None,
+    transport: Callable[[], Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> AppServices:
+    """The one factory of the app's services: the CLI (``build_services``), the TUI tests and
+    ``scripts/screenshots.py`` all build them here, so that what is tested is what runs.
+
+    ``settings``/``credentials``: given values, or None to load them on first use. ``start``: which workspace opens,
+    or None to decide from ``profile_name``/``sandbox`` and the settings. ``transport``: called for the httpx
+    transport that saved profiles and live key checks use (tests and screenshots: the embedded sandbox's); None
+    means the network. ``clock``: the app's clock (tests freeze it).
 
     No IO and no settings load here: the settings (and so pydantic) and the credential store are built on first
     use, after the first frame, so that ``cio-tui --sandbox`` starts about as fast as a bare Textual app.
     """
     from cio_tui.tui.services import AppServices, StartChoice
 
-    def settings() -> Any:
+    def settings_factory() -> Any:
         from cio_tui.credentials import install_log_redaction
 
         install_log_redaction()  # before any secret can be read (CliContext defers it for the first frame)
-        loaded = getattr(ctx, "_settings", None)  # settings handed to CliContext.create (tests); else load them
-        if loaded is None:
-            from cio_tui.config import load_settings
+        if settings is not None:
+            return settings
+        from cio_tui.config import load_settings
 
-            loaded = load_settings()  # ConfigError is reported by the app (it exits with the message)
-        return loaded
+        return load_settings()  # ConfigError is reported by the app (it exits with the message)
 
-    services: Any = None
+    def credentials_factory() -> Any:
+        if credentials is not None:
+            return credentials
+        from cio_tui.credentials import CredentialStore
 
-    def credentials() -> Any:
-        store = getattr(ctx, "_credentials", None)
-        if store is None:
-            from cio_tui.credentials import CredentialStore
-
-            store = CredentialStore()  # probes the keyring lazily, on first use (in a worker)
-        return store
-
-    transport = getattr(ctx, "transport", None)  # tests only; None means the network
+        return CredentialStore()  # probes the keyring lazily, on first use (in a worker)
 
     async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
         from cio_tui.workspace import open_workspace as open_ws
 
-        extra = {"transport": transport} if transport is not None and not sandbox else {}
+        extra = {"transport": transport()} if transport is not None and not sandbox else {}
         return await open_ws(services.settings, services.credentials, profile_name=profile_name, sandbox=sandbox,
                              **extra)
 
     async def check_profile(profile: Any, track_key: Any, app_key: Any) -> Any:
         from cio_tui.customerio.validate import check_profile as check
 
-        return await check(profile, track_key, app_key, transport=transport)
+        return await check(profile, track_key, app_key, transport=transport() if transport is not None else None)
 
-    profile_name = getattr(ctx, "profile_name", None)
-    sandbox = bool(getattr(ctx, "sandbox", False))
-    known = StartChoice(sandbox=True) if sandbox else StartChoice(profile_name=profile_name) if profile_name else None
+    if start is None and (sandbox or profile_name):
+        start = StartChoice(sandbox=True) if sandbox else StartChoice(profile_name=profile_name)
     services = AppServices(
         open_workspace=open_workspace,
-        start=known,
+        start=start,
         check_profile=check_profile,
-        settings_factory=settings,
-        credentials_factory=credentials,
+        settings_factory=settings_factory,
+        credentials_factory=credentials_factory,
         start_factory=lambda: start_choice(services.settings, profile_name=profile_name, sandbox=sandbox),
     )
+    if clock is not None:
+        services.clock = clock
     return services
+
+
+def build_services(ctx: Any) -> AppServices:
+    """AppServices from a ``CliContext`` (settings, credentials, profile/sandbox choice): ``make_services``."""
+    given = getattr(ctx, "transport", None)  # tests only; None means the network
+    return make_services(
+        settings=getattr(ctx, "_settings", None),  # settings handed to CliContext.create (tests); else loaded
+        credentials=getattr(ctx, "_credentials", None),
+        profile_name=getattr(ctx, "profile_name", None),
+        sandbox=bool(getattr(ctx, "sandbox", False)),
+        transport=(lambda: given) if given is not None else None,
+    )
 
 
 def run_tui(ctx: Any) -> None:
@@ -91,4 +120,4 @@ def run_tui(ctx: Any) -> None:
     CioApp(build_services(ctx)).run()
 
 
-__all__ = ["build_services", "run_tui", "start_choice"]
+__all__ = ["build_services", "make_services", "run_tui", "start_choice"]

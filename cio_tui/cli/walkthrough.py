@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT
+
 if TYPE_CHECKING:
     from cio_tui.walkthrough.service import Overview, WalkthroughService
 
@@ -37,7 +39,8 @@ def _status_text(ov: Overview) -> str:
     finished = sum(1 for st in state.steps.values() if st.status.finished)
     kind = "SANDBOX" if state.is_sandbox else "LIVE"
     current = state.current_step()
-    lines = [f"Walkthrough for {state.workspace_name or 'this workspace'} ({kind}): {finished} of 9 steps finished"]
+    name = state.workspace_name or "this workspace"
+    lines = [f"Walkthrough for {name} ({kind}): {finished} of {STEP_COUNT} steps finished"]
     for step in STEPS:
         st = state.step(step.number)
         marker = ">" if step.number == current else " "
@@ -79,7 +82,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
 
 
 @walkthrough_group.command("step")
-@click.argument("number", type=click.IntRange(1, 9))
+@click.argument("number", type=click.IntRange(1, STEP_COUNT))
 @click.option("--done", "mark", flag_value="done", help="Mark the step done.")
 @click.option("--start", "mark", flag_value="in_progress", help="Mark the step in progress.")
 @click.option("--reset", "mark", flag_value="not_started", help="Mark the step not started.")
@@ -141,7 +144,7 @@ def _yes(value: str | None) -> bool | None:
 @click.option("--cutover", type=click.Choice(["one_step", "received_at_filters"]), help="Cut-over method (step 7).")
 @click.option("--cutover-at", metavar="'YYYY-MM-DD HH:MM'", help="Cut-over time, UTC unless an offset is given.")
 @click.pass_context
-def set_cmd(ctx: click.Context, **values: str | None) -> None:
+def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
     """Record settings the walkthrough asks for (steps 1, 2 and 7); steps complete themselves when all are set."""
     from datetime import UTC, datetime
 
@@ -159,7 +162,7 @@ def set_cmd(ctx: click.Context, **values: str | None) -> None:
     async def work(svc: WalkthroughService) -> Overview:
         state = svc.load()
         c, i, cut = state.classic, state.identifier_settings, state.cutover
-        updates = {
+        updates: dict[int, tuple[Any, dict[str, Any]]] = {
             1: (c, {"site_id": values["site_id"], "datacenter": values["datacenter"],
                     "convert_to_unix_time": _yes(values["convert_unix_time"]),
                     "connection_mode": values["connection_mode"]}),
@@ -241,12 +244,12 @@ def report_cmd(ctx: click.Context, out: Path) -> None:
         from cio_tui.walkthrough.progress import missing
 
         path = svc.write_report(out)
-        return path, missing(svc.load(), 9)
+        return path, missing(svc.load(), REPORT_STEP)
 
     path, left = _run(ctx, work)
     click.echo(f"Report written to {path}")
     if left:
-        click.echo(f"Step 9 stays in progress: {'; '.join(left)}.")
+        click.echo(f"Step {REPORT_STEP} stays in progress: {'; '.join(left)}.")
 
 
 @walkthrough_group.command("checklist")

@@ -119,14 +119,14 @@ class AppMixin:
     async def activities(self, who: Identifier, *, activity_type: str | None = None, limit: int = 50) -> list[Activity]:
         """Recent activities of a person, newest first; ``activity_type`` e.g. ``failed_attribute_change``."""
         path, params = person_path(who, "activities")
-        params = {**params, "type": activity_type, "limit": max(1, min(limit, 100))}
-        items = parse.activities(await self._app.get_json(path, "person activities", params=params))
+        query: dict[str, Any] = {**params, "type": activity_type, "limit": max(1, min(limit, 100))}
+        items = parse.activities(await self._app.get_json(path, "person activities", params=query))
         return sorted(items, key=lambda a: a.timestamp, reverse=True)[:limit]
 
     async def messages(self, who: Identifier, *, limit: int = 50) -> list[Message]:
         path, params = person_path(who, "messages")
-        params = {**params, "limit": max(1, min(limit, 100))}
-        return parse.messages(await self._app.get_json(path, "person messages", params=params))[:limit]
+        query: dict[str, Any] = {**params, "limit": max(1, min(limit, 100))}
+        return parse.messages(await self._app.get_json(path, "person messages", params=query))[:limit]
 
     async def workspaces(self) -> list[WorkspaceInfo]:
         return parse.workspaces(await self._app.get_json(f"{V1}/workspaces", "workspaces"))

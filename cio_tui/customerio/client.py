@@ -16,32 +16,20 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import SecretStr
 
 from cio_tui.credentials import register_secret
 from cio_tui.customerio.app import AppMixin
+from cio_tui.customerio.contract import WireRequest
 from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.ratelimit import TokenBucket
 from cio_tui.customerio.track import TrackMixin
 from cio_tui.regions import default_origins
-
-
-class WireRequest(Protocol):
-    """A request planned in full (the plan's ``PlannedRequest``): which API, method, path and JSON body."""
-
-    @property
-    def api(self) -> str: ...
-    @property
-    def method(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def body(self) -> dict[str, Any] | None: ...
 
 
 class CustomerIOClient(TrackMixin, AppMixin):
@@ -147,4 +135,9 @@ class _BearerAuth(httpx.Auth):
         return "_BearerAuth(********)"
 
 
-__all__ = ["CustomerIOClient", "default_origins", "IdKind", "Identifier"]
+if TYPE_CHECKING:  # the concrete client satisfies the contract the other layers code against
+    from cio_tui.customerio.contract import CioClient
+
+    _satisfies: type[CioClient] = CustomerIOClient
+
+__all__ = ["CustomerIOClient", "WireRequest", "default_origins", "IdKind", "Identifier"]

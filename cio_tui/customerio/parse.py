@@ -56,9 +56,9 @@ def person(raw: Any) -> Person | None:
     """``{"customer": {...}}`` or the bare customer object -> Person (None without a cio_id)."""
     if not isinstance(raw, dict):
         return None
-    customer = raw.get("customer") if isinstance(raw.get("customer"), dict) else raw
-    attributes = customer.get("attributes") if isinstance(customer.get("attributes"), dict) else {}
-    identifiers = customer.get("identifiers") if isinstance(customer.get("identifiers"), dict) else {}
+    customer: dict[str, Any] = raw["customer"] if isinstance(raw.get("customer"), dict) else raw
+    attributes: dict[str, Any] = customer["attributes"] if isinstance(customer.get("attributes"), dict) else {}
+    identifiers: dict[str, Any] = customer["identifiers"] if isinstance(customer.get("identifiers"), dict) else {}
     cio_id = _str_or_none(identifiers.get("cio_id")) or _str_or_none(attributes.get("cio_id"))
     if not cio_id:
         return None
@@ -172,7 +172,7 @@ def export(data: Any) -> ExportInfo:
     raw = data.get("export") if isinstance(data, dict) and isinstance(data.get("export"), dict) else data
     if not isinstance(raw, dict) or raw.get("id") is None:
         raise ValueError("the export answer has no export id")
-    status = raw.get("status")
+    status: Any = raw.get("status")
     failed = bool(raw.get("failed"))
     if failed:
         status = "failed"

@@ -6,7 +6,9 @@ requests (for a rate under 1/s: one request per ``1/rate`` seconds), however man
 once. Pacing is measured from the scheduled slot, so an event loop that wakes a caller a few milliseconds late does
 not cost throughput (it used to: 1,000 identifies at 100/s took 11.3 s instead of 10 s); the window, not the spacing,
 is what keeps the client inside its budget. Callers are served in order through a lock. :meth:`pause` holds
-everyone back (for a caller that knows the whole API must wait). Clock and sleep are injectable for tests.
+everyone back (for a caller that knows the whole API must wait); :meth:`slow_down` halves everyone's rate for a
+while (a 429: the server counts differently than we do, so the whole client backs off, not only the refused
+request). Clock and sleep are injectable for tests.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
 WIRE_SLACK = 0.02  # seconds added to the one-second window (see TokenBucket.__init__)
+SLOW_FACTOR = 2.0  # after a 429 the whole API goes at half its rate for the Retry-After (or back-off) time
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -43,6 +46,7 @@ class TokenBucket:
         self._sleep = sleep
         self._tat = float("-inf")  # theoretical arrival time of the next request
         self._paused_until = float("-inf")
+        self._slow_until = float("-inf")  # a 429 halves the rate of every caller until then
         # The hard cap: at most ``_cap`` releases in any ``_window`` seconds.
         self._cap = max(1, math.floor(self.rate)) if self.rate >= 1 else 1
         # 20 ms of slack: a request reaches the wire a little after its release, by a varying delay (event loop,
@@ -66,7 +70,8 @@ class TokenBucket:
         # A caller released less than one interval late keeps its scheduled slot, so the lateness is caught up by
         # the next caller; after idle time or a pause, pacing starts afresh from now (nothing is banked).
         base = self._tat if self._tat >= now - self._interval else now
-        self._tat = max(base, self._paused_until) + self._interval
+        interval = self._interval * (SLOW_FACTOR if now < self._slow_until else 1.0)
+        self._tat = max(base, self._paused_until) + interval
         self._recent.append(now)
 
     async def acquire(self) -> float:
@@ -90,6 +95,17 @@ class TokenBucket:
         self._tat = max(self._tat, now + wait) + self._interval
         self._recent.append(now + wait)
         return wait
+
+    def slow_down(self, seconds: float) -> None:
+        """The server said 429: every caller of this API goes at ``1/SLOW_FACTOR`` of the rate for ``seconds``
+        (the shared back-off; the request that was refused also waits its own Retry-After)."""
+        until = self._clock() + max(0.0, seconds)
+        if until > self._slow_until:
+            self._slow_until = until
+
+    @property
+    def slowed(self) -> bool:
+        return self._clock() < self._slow_until
 
     def pause(self, seconds: float) -> None:
         """Hold every request (queued or future) for ``seconds`` from now."""

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 import httpx
 from pydantic import BaseModel, SecretStr
@@ -23,7 +23,7 @@ from cio_tui.customerio.errors import (
     PermissionDeniedError,
     RegionError,
 )
-from cio_tui.customerio.models import RegionInfo
+from cio_tui.customerio.models import Region, RegionInfo
 from cio_tui.regions import US_TRACK, default_origins
 
 Outcome = Literal["ok", "invalid", "forbidden", "wrong_region", "unreachable", "missing", "error"]
@@ -134,7 +134,8 @@ def _failure(key: Literal["track", "app"], exc: CustomerIOError, what: str) -> K
     if isinstance(exc, RegionError):
         right = exc.right_region
         where = f"the workspace is in the {right.upper()} region" if right else "the region looks wrong"
-        return KeyCheck(key=key, outcome="wrong_region", message=f"redirected: {where}", right_region=right)
+        region = cast("Region | None", right)  # RegionError names one of the two regions (or none)
+        return KeyCheck(key=key, outcome="wrong_region", message=f"redirected: {where}", right_region=region)
     if isinstance(exc, NetworkError):
         return KeyCheck(key=key, outcome="unreachable", message=exc.message)
     return KeyCheck(key=key, outcome="error", message=str(exc))

@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
     AuthError,
     CustomerIOError,
@@ -56,6 +57,7 @@ from cio_tui.identity.apply_events import (
 from cio_tui.identity.journal import Journal, OpState, Record
 from cio_tui.identity.lease import SETTLE, WorkspaceLease
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
+from cio_tui.identity.workspace_view import WorkspaceView
 
 Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
 Verified = tuple[list[Operation], dict[float, list[Outcome]]]  # send again; not visible yet, by wait before re-read
@@ -67,7 +69,7 @@ NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises
 class ApplyEngine:
     def __init__(
         self,
-        client: Any,
+        client: CioClient,
         journal: Journal,
         plan: Plan,
         *,
@@ -97,7 +99,9 @@ class ApplyEngine:
         self.tracker = ProgressTracker(len(plan.operations), {})
 
     @classmethod
-    def for_workspace(cls, workspace: Any, plan: Plan, *, journal: Journal | None = None, **kw: Any) -> ApplyEngine:
+    def for_workspace(
+        cls, workspace: WorkspaceView, plan: Plan, *, journal: Journal | None = None, **kw: Any
+    ) -> ApplyEngine:
         """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
         if "options" not in kw and getattr(workspace, "is_sandbox", False):
             kw["options"] = ApplyOptions.for_sandbox()
@@ -376,7 +380,7 @@ class ApplyEngine:
             return None
         n = self._polls[op.op_id]
         self._polls[op.op_id] += 1
-        return max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap))
+        return float(max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap)))
 
     def _resume_deadline(self, op: Operation) -> float:
         """End of the visibility window of a write an earlier run sent: its journaled send time (plus the longest

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import CustomerIOError
 from cio_tui.customerio.models import Person
 from cio_tui.identity.apply_events import WrongWorkspaceError
@@ -67,14 +68,14 @@ def take_batch(todo: deque[Operation], busy: set[str], size: int) -> list[Operat
     return batch
 
 
-async def send_operation(client: Any, op: Operation, gate: Callable[[], Awaitable[bool]] | None = None) -> None:
+async def send_operation(client: CioClient, op: Operation, gate: Callable[[], Awaitable[bool]] | None = None) -> None:
     """Send the operation's planned request, exactly as reviewed and journaled, through the client's one call
     (which dispatches on ``op.request.api``). Nothing is rebuilt here from the other fields. ``gate`` is checked
     right before the request leaves (after the rate limiter), so pause and cancel stop what is queued there."""
     await client.send_planned(op.request, label=op.kind.value, gate=gate)
 
 
-async def explain_failure(client: Any, op: Operation) -> str:
+async def explain_failure(client: CioClient, op: Operation) -> str:
     """Why a write did not apply, from the person's recent ``failed_attribute_change`` activities."""
     try:
         acts = await client.activities(op.subject, activity_type="failed_attribute_change", limit=3)

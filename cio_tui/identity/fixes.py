@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_new_id, looks_like_email, normalize_email
+from cio_tui.customerio.contract import CioClient
+from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_new_id, normalize_email
 from cio_tui.customerio.models import Person
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import PlanSource
@@ -27,6 +27,7 @@ from cio_tui.identity.rows import (
     read_csv,
     split_checked,
 )
+from cio_tui.model.validation import looks_like_email
 
 
 class IdentifierChange(BaseModel):
@@ -99,7 +100,7 @@ def _duplicates(changes: list[IdentifierChange]) -> tuple[list[IdentifierChange]
 
 
 async def plan_identifier_fixes(
-    client: Any,
+    client: CioClient,
     changes: Iterable[IdentifierChange],
     *,
     workspace_fingerprint: str,

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cio_tui.errors import UserError
 from cio_tui.identity.plan import Plan
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.private_files import private_dir, tighten
 from cio_tui.safe_text import csv_cell
 
@@ -220,7 +221,7 @@ class Journal:
             raise self._damaged("it is an SQLite file, but not a cio-tui journal")
 
     @classmethod
-    def for_workspace(cls, workspace: Any) -> Journal:
+    def for_workspace(cls, workspace: WorkspaceView) -> Journal:
         """The journal of a ``Workspace`` (``workspace.data_dir / "journal.sqlite"``)."""
         return cls(Path(workspace.data_dir) / JOURNAL_FILE)
 
@@ -366,7 +367,7 @@ class Journal:
         rows = self._db.execute("SELECT plan_id FROM plans WHERE plan_id LIKE ?", (prefix + "%",)).fetchall()
         if len(rows) != 1:
             raise KeyError(prefix if not rows else f"{prefix} matches {len(rows)} plans; give more characters")
-        return rows[0][0]
+        return str(rows[0][0])
 
     def load_plan(self, plan_id: str) -> Plan:
         row = self._db.execute("SELECT plan_json FROM plans WHERE plan_id=?", (plan_id,)).fetchone()
@@ -378,7 +379,7 @@ class Journal:
         return list(self.iter_entries(plan_id, op_id))
 
     def iter_entries(self, plan_id: str | None = None, op_id: str | None = None) -> Iterator[JournalEntry]:
-        sql, args = "SELECT * FROM entries WHERE 1=1", []
+        sql, args = "SELECT * FROM entries WHERE 1=1", list[Any]()
         if plan_id:
             sql, args = sql + " AND plan_id=?", [*args, plan_id]
         if op_id:

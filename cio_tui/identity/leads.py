@@ -8,15 +8,16 @@ already held by someone else becomes a merge proposal, never a merge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
-from cio_tui.customerio.identifiers import IdentifierError, check_new_id, looks_like_email, normalize_email
+from cio_tui.customerio.identifiers import IdentifierError, check_new_id, normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import PlanSource
@@ -31,6 +32,7 @@ from cio_tui.identity.rows import (
     read_csv,
     split_checked,
 )
+from cio_tui.model.validation import looks_like_email
 
 EMAIL_EXISTS: dict[str, Any] = {"attribute": {"field": "email", "operator": "exists"}}
 LEADS_FILTER: dict[str, Any] = {"and": [EMAIL_EXISTS, {"not": {"attribute": {"field": "id", "operator": "exists"}}}]}
@@ -46,18 +48,27 @@ class IdRow(BaseModel):
     id: str
 
 
-async def find_leads(client: Any, *, limit: int | None = None) -> list[PersonRef]:
-    """Every lead in the workspace (live search), sorted by email."""
+async def find_leads(
+    client: CioClient, *, limit: int | None = None, scanned: Callable[[int], None] | None = None, every: int = 100
+) -> list[PersonRef]:
+    """Every lead in the workspace (live search), sorted by email. ``scanned(n)`` is called each time another
+    ``every`` people have been read (the search returns leads and non-leads alike), for a progress line."""
     try:
-        found = await _collect(client, LEADS_FILTER, limit)
+        found = await _collect(client, LEADS_FILTER, limit, scanned, every)
     except InvalidInputError:  # the workspace refuses `id` as a filter field
-        found = await _collect(client, EMAIL_EXISTS, limit)
+        found = await _collect(client, EMAIL_EXISTS, limit, scanned, every)
     return sorted(found, key=lambda r: normalize_email(r.email or ""))
 
 
-async def _collect(client: Any, audience: dict[str, Any], limit: int | None) -> list[PersonRef]:
+async def _collect(
+    client: CioClient, audience: dict[str, Any], limit: int | None, scanned: Callable[[int], None] | None, every: int
+) -> list[PersonRef]:
     out: list[PersonRef] = []
+    count = 0
     async for ref in client.iter_search(audience):
+        count += 1
+        if scanned is not None and count % every == 0:
+            scanned(count)
         if ref.is_lead:
             out.append(ref)
             if limit is not None and len(out) >= limit:
@@ -126,7 +137,7 @@ def _in_file_duplicates(rows: list[IdRow]) -> tuple[list[IdRow], list[ExcludedRo
 
 
 async def plan_lead_conversion(
-    client: Any,
+    client: CioClient,
     rows: Iterable[IdRow],
     *,
     workspace_fingerprint: str,

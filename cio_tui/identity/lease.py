@@ -34,6 +34,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.errors import UserError
 
@@ -98,7 +99,7 @@ class WorkspaceLease:
 
     def __init__(
         self,
-        client: Any,
+        client: CioClient,
         plan_id: str,
         *,
         settle: float,

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError, NotFoundError
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import Person, PersonRef
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
 
 
@@ -27,7 +29,7 @@ EMAILS_PER_SEARCH = 50
 
 
 class ClientPeopleLookup:
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: CioClient) -> None:
         self.client = client
         self._cache: dict[tuple[str, str], Any] = {}
 
@@ -36,7 +38,8 @@ class ClientPeopleLookup:
         if key not in self._cache:
             person = await self.client.get_person(who)
             self._cache[key] = _known(person) if person is not None else None
-        return self._cache[key]
+        known: KnownPerson | None = self._cache[key]
+        return known
 
     async def by_id(self, value: str) -> KnownPerson | None:
         try:
@@ -153,7 +156,7 @@ class ChosenSettings:
 
 
 def choose_settings(
-    workspace: Any, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
+    workspace: WorkspaceView, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
 ) -> ChosenSettings:
     """The workspace behaviour predictions assume, per key: explicit ``overrides`` (CLI flags, not None) > the
     sandbox's own settings (``Workspace.own_settings``, the embedded sandbox only) > ``recorded`` (the operator's
@@ -180,7 +183,7 @@ def choose_settings(
 
 
 def outcome_settings(
-    workspace: Any, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
+    workspace: WorkspaceView, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
 ) -> WorkspaceSettings:
     """``choose_settings(...).settings``: the settings alone."""
     return choose_settings(workspace, settings, recorded=recorded, **overrides).settings

@@ -22,7 +22,7 @@ def _named(ref: PersonRef) -> str:
     return f"{_who(ref)} (cio_{ref.cio_id})"
 
 
-def _identifiers(ref: PersonRef) -> dict[str, Any]:
+def _identifiers(ref: PersonRef) -> dict[str, str | None]:
     return {"cio_id": ref.cio_id, "id": ref.id, "email": ref.email}
 
 
@@ -130,14 +130,14 @@ def merge(
     p, s = Identifier.cio(primary.cio_id), Identifier.cio(secondary.cio_id)
     loses = [Loss(text=f"{_named(secondary)} is deleted permanently; cannot be undone", values=_identifiers(secondary))]
     if primary_person is not None and secondary_person is not None:
-        conflicts = {
+        conflicts: dict[str, str | None] = {
             k: v
             for k, v in secondary_person.attributes.items()
             if v not in (None, "") and primary_person.attributes.get(k) not in (None, "", v)
         }
         if conflicts:
             loses.append(Loss(text="secondary values where the primary already has a different one", values=conflicts))
-    kept = {k: v for k, v in (("id", primary.id), ("email", primary.email)) if v}
+    kept: dict[str, str | bool | None] = {k: v for k, v in (("id", primary.id), ("email", primary.email)) if v}
     return Operation(
         op_id="",
         kind=OpKind.MERGE,

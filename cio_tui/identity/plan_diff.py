@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Person
 from cio_tui.identity import operations as ops
@@ -63,7 +64,7 @@ def differences(plan: Plan, people: dict[str, Person]) -> list[str]:
     return lines
 
 
-async def fresh_differences(client: Any, plan: Plan) -> list[str]:
+async def fresh_differences(client: CioClient, plan: Plan) -> list[str]:
     """Read every person the plan names (bulk reads) and list the differences."""
     ids = {c for op in plan.operations for c in op.cio_ids}
     ids |= {op.subject.value for op in plan.operations if op.kind is not OpKind.UNSUPPRESS}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person
 from cio_tui.errors import UserError
@@ -83,7 +84,7 @@ def _text(value: Any) -> str:
     return "empty" if value in (None, "") else repr(value)
 
 
-async def _restore_one(client: Any, hit: PersonHit, now: Person | None) -> PersonRestore:
+async def _restore_one(client: CioClient, hit: PersonHit, now: Person | None) -> PersonRestore:
     snap = hit.before or {}
     result = PersonRestore(cio_id=hit.cio_id, source=hit)
     if not snap.get("exists", True):
@@ -112,7 +113,7 @@ async def _restore_one(client: Any, hit: PersonHit, now: Person | None) -> Perso
 
 
 async def _identifiers(
-    client: Any, snap: dict[str, Any], now: Person, result: PersonRestore
+    client: CioClient, snap: dict[str, Any], now: Person, result: PersonRestore
 ) -> tuple[str | None, str | None]:
     new: dict[str, str | None] = {"id": None, "email": None}
     for name in ("id", "email"):
@@ -159,7 +160,7 @@ def _attributes(snap: dict[str, Any], now: Person, result: PersonRestore) -> dic
 
 
 async def plan_restore(
-    client: Any,
+    client: CioClient,
     hits: Sequence[PersonHit],
     *,
     workspace_fingerprint: str,

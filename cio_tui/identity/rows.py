@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
 from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person, PersonRef
@@ -156,7 +157,7 @@ def read_csv(
     return [(row.line, row.values) for row in rows]
 
 
-async def holders_of_ids(client: Any, ids: Iterable[str]) -> dict[str, Person]:
+async def holders_of_ids(client: CioClient, ids: Iterable[str]) -> dict[str, Person]:
     """Who already holds each id (bulk reads, 100 per call). Ids nobody holds are absent."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -165,7 +166,7 @@ async def holders_of_ids(client: Any, ids: Iterable[str]) -> dict[str, Person]:
     return {p.id: p for p in people if p.id in wanted}
 
 
-async def holders_of_emails(client: Any, emails: Iterable[str]) -> dict[str, list[Person]] | None:
+async def holders_of_emails(client: CioClient, emails: Iterable[str]) -> dict[str, list[Person]] | None:
     """Who holds each email (normalised), by bulk reads. None when the workspace does not use email as an
     identifier (the App API refuses ``id_type=email``): emails are then ordinary attributes and cannot collide."""
     wanted = sorted({normalize_email(e) for e in emails})

@@ -24,11 +24,12 @@ from cio_tui.model.validation import (
     MAX_ENTITY_BYTES,
     Ident,
     InvalidRequest,
-    json_size,
+    json_exceeds,
     one_identifier,
     parse_path,
 )
 
+ROUTES_KEPT = 4096
 APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``uses``: the item's record is closed)
 
 
@@ -84,6 +85,8 @@ class Engine:
         )
         self.storage = storage
         self.ops = ActivityOps(storage, self.settings, clock, record=record)
+        # (method, path) -> (route, decoded segments): the same few paths recur on every call of a replay
+        self._routes: dict[tuple[str, str], tuple[str | None, list[str]]] = {}
 
     # -- entry points ---------------------------------------------------------------------------------
     def handles(self, method: str, path: str) -> bool:
@@ -110,14 +113,20 @@ class Engine:
 
     def execute(self, method: str, path: str, body: Any = None) -> Result:
         """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here)."""
-        segs = _segments(path)
-        route = self._route(method.upper(), segs)
+        key = (method, path)
+        known = self._routes.get(key)
+        if known is None:
+            segs = _segments(path)
+            known = self._routes[key] = (self._route(method.upper(), segs), segs)
+            if len(self._routes) > ROUTES_KEPT:  # paths name people: keep the cache small
+                self._routes.clear()
+        route, segs = known
         if route is None:
             return Result(404, {"meta": {"error": "resource not found"}})
         if route == "batch":
             return self._batch(body)
         if route == "entity":
-            if json_size(body) >= MAX_ENTITY_BYTES:
+            if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
             return self._one(lambda: self._operation(body), v2=True)
@@ -179,7 +188,7 @@ class Engine:
         records: list[OpRecord] = []
         for index, op in enumerate(ops):
             try:
-                if json_size(op) > MAX_ENTITY_BYTES:
+                if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 records.append(self._run(functools.partial(self._operation, op)))
             except InvalidRequest as exc:

@@ -6,8 +6,7 @@ and nothing copies the whole state. New people get cio_ids ``new1``, ``new2``...
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from cio_tui.model.person import Person, norm_email
@@ -36,9 +35,8 @@ class MemoryStorage:
         self.keep_history = keep_history
 
     # -- transactions: the engine validates before it writes, so there is nothing to roll back ----------
-    @contextmanager
-    def tx(self) -> Iterator[MemoryStorage]:
-        yield self
+    def tx(self) -> AbstractContextManager[MemoryStorage]:
+        return nullcontext(self)  # an object, not a generator: this runs for every operation of a replay
 
     # -- people ---------------------------------------------------------------------------------------
     @staticmethod
@@ -108,8 +106,11 @@ class MemoryStorage:
         return p.copy()
 
     def save_person(self, p: Person) -> None:
-        self.people[p.cio_id] = p.copy()
-        self._reindex(self.people[p.cio_id])
+        old = self.people.get(p.cio_id)
+        stored = self.people[p.cio_id] = p.copy()
+        # index lists are kept sorted by (created_at, pk): same keys and same created_at leave them as they are
+        if old is None or old.created_at != stored.created_at or self._keys.get(p.cio_id) != self._keys_of(stored):
+            self._reindex(stored)
 
     def delete_person(self, cio_id: str) -> None:
         p = self.people.pop(cio_id, None)

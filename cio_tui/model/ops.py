@@ -57,7 +57,8 @@ class Ops:
     # -- the operation under way ---------------------------------------------------------------------
     def begin(self) -> None:
         self.rec = OpRecord()
-        self.recorder.reset()
+        if self.recorder.on:  # off, it never holds anything (touch keeps nothing): no reset to pay per operation
+            self.recorder.reset()
 
     def finish(self) -> OpRecord:
         rec = self.rec
@@ -107,7 +108,11 @@ class Ops:
         return found[0] if found else None
 
     def blocked(self, *idents: Ident | None) -> bool:
-        return any(i is not None and self.store.is_suppressed(i.kind, i.value) for i in idents)
+        is_suppressed = self.store.is_suppressed
+        for i in idents:  # a loop, not any(genexpr): this runs on almost every operation
+            if i is not None and is_suppressed(i.kind, i.value):
+                return True
+        return False
 
     # -- recorded writes ------------------------------------------------------------------------------------
     def _before(self, cio_id: str) -> None:

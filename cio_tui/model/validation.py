@@ -124,33 +124,49 @@ _SMALL_INT = 10**18  # at most 19 characters as JSON
 def _bound(value: Any, depth: int = 0) -> int:
     """An upper bound of ``_size(value)`` without serialising; -1 when only ``_size`` can tell (an unusual type,
     a deep structure). A JSON string is at most 12 bytes per character (a character outside the BMP is escaped as
-    two \\uXXXX), a float at most 24, and a key costs its string plus ``:`` and ``,``."""
-    if isinstance(value, str):
+    two \\uXXXX), a float at most 24, and a key costs its string plus ``:`` and ``,``. Plain strings and numbers
+    inside a structure are counted in the loop (no call each: this runs on every body of a replay)."""
+    kind = type(value)
+    if kind is str:
         return 12 * len(value) + 2
     if value is None or value is True or value is False:
         return 5
-    if isinstance(value, float):
+    if kind is float:
         return 24
-    if isinstance(value, int):
+    if kind is int:
         return 20 if -_SMALL_INT < value < _SMALL_INT else -1
     if depth > 4:
         return -1
     total = 2
-    if isinstance(value, dict):
+    if kind is dict:
         for key, item in value.items():
-            inner = _bound(item, depth + 1)
-            if inner < 0 or not isinstance(key, str):
+            if type(key) is not str:
                 return -1
-            total += 12 * len(key) + 4 + inner
+            inner = type(item)
+            if inner is str:
+                total += 12 * (len(key) + len(item)) + 6
+            elif inner is float or item is None or inner is bool:
+                total += 12 * len(key) + 28
+            else:
+                size = _bound(item, depth + 1)
+                if size < 0:
+                    return -1
+                total += 12 * len(key) + 4 + size
         return total
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         for item in value:
-            inner = _bound(item, depth + 1)
-            if inner < 0:
+            size = 12 * len(item) + 2 if type(item) is str else _bound(item, depth + 1)
+            if size < 0:
                 return -1
-            total += inner + 1
+            total += size + 1
         return total
-    return -1
+    return -1  # another type, or a subclass: only json.dumps knows what it makes of it
+
+
+def json_exceeds(value: Any, limit: int) -> bool:
+    """``json_size(value) > limit``, serialising only when the cheap bound cannot rule it out."""
+    bound = _bound(value)
+    return not 0 <= bound <= limit and json_size(value) > limit
 
 
 def _over(value: Any, limit: int) -> bool:

@@ -149,6 +149,18 @@ def _plan(fields: list[Field]) -> dict[str, tuple[Field, tuple[str, ...], tuple[
     return cached[1]
 
 
+_REQUIRED: dict[int, tuple[list[Field], list[str]]] = {}
+
+
+def _required(fields: list[Field]) -> list[str]:
+    """The names of the required fields, in order (built once per action: this runs on every call of a replay)."""
+    cached = _REQUIRED.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        cached = (fields, [f.name for f in fields if f.required])
+        _REQUIRED[id(fields)] = cached
+    return cached[1]
+
+
 def validate_payload(fields: list[Field], mapped: dict[str, Any], *, single: bool) -> tuple[dict[str, Any], list[str]]:
     """The payload the action receives (empty values removed, types coerced) and every validation error."""
     plan = _plan(fields)
@@ -166,9 +178,9 @@ def validate_payload(fields: list[Field], mapped: dict[str, Any], *, single: boo
         # bool is an int in Python: a boolean in a number field still goes through coercion
         if checks or not isinstance(value, plain) or (isinstance(value, bool) and bool not in plain):
             slow.append(key)
-    for f in fields:
-        if f.required and f.name not in payload:
-            errors.append(f"The root value is missing the required field '{f.name}'.")
+    for name in _required(fields):
+        if name not in payload:
+            errors.append(f"The root value is missing the required field '{name}'.")
     for key in slow:
         field, kinds, _plain, _checks = plan[key]
         payload[key] = _coerce(payload[key], kinds)

@@ -70,8 +70,13 @@ def get(obj: Any, path: str) -> Any:
     """mapping-kit's ``get``: dot and ``[0]`` / ``['a']`` paths; a falsy step returns that falsy value."""
     if path in ("", "."):
         return obj
+    return _walk(obj, _split(path))
+
+
+def _walk(obj: Any, keys: list[str]) -> Any:
+    """``get`` along a path already split into its keys."""
     node = obj
-    for key in (p.replace("'", "").replace('"', "") for p in _PATH_SPLIT_RE.split(path) if p):
+    for key in keys:
         if node is UNDEFINED or node is None or (not node and not isinstance(node, dict | list)):
             return node  # JavaScript's ``prev && prev[key]``
         if isinstance(node, dict):
@@ -307,7 +312,7 @@ def _getter(path: str) -> Compiled:
     if len(keys) == 1 and not keys[0].isdigit() and keys[0] != "length":
         key = keys[0]
         return lambda obj: obj.get(key, UNDEFINED) if isinstance(obj, dict) else get(obj, path)
-    return lambda obj: get(obj, path)
+    return lambda obj: _walk(obj, keys)
 
 
 def compile_mapping(mapping: Any) -> Compiled:

@@ -7,6 +7,7 @@ contracts in pyproject.toml); paths are shown without a host because the region 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -51,8 +52,15 @@ def v1_customer_path(identifier: str, *rest: str) -> str:
     Customer.io would misread, while the preview must show the classic destination's request as it goes out,
     misreadings included, from a raw ``userId``; and ``segment`` does not import ``customerio``.
     """
-    segments = [quote(identifier, safe="")] + [quote(part, safe="") for part in rest]
+    segments = [_quoted(identifier)] + [_quoted(part) for part in rest]
     return "/api/v1/customers/" + "/".join(segments)
+
+
+_UNRESERVED_RE = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote(safe="") leaves as it is
+
+
+def _quoted(segment: str) -> str:
+    return segment if _UNRESERVED_RE.fullmatch(segment) else quote(segment, safe="")
 
 
 def batch_body(requests: list[ActionRequest]) -> dict[str, Any]:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,10 +29,15 @@ from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices, StartChoice
 
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
+
 STYLES = Path(__file__).parent / "styles"
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
 WARM_UP_AFTER = 0.5  # seconds after the first area is drawn and usable before the other areas are prepared
 WARM_UP_FALLBACK = 3.0  # seconds after the first frame, for a first area that never says it is drawn
+NOTICES_KEPT = 200  # notifications remembered in ``CioApp.notices``
 WARM_UP_PAUSE = 0.05  # seconds the warm-up thread sleeps between modules, so keys are never kept waiting
 
 
@@ -53,6 +61,15 @@ def _base_screen_factory(area: Area) -> Any:
         return screen
 
     return make
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification the app showed, as it was asked for (``CioApp.notices``)."""
+
+    message: str
+    title: str
+    severity: str
 
 
 class CioApp(App[None]):
@@ -84,8 +101,16 @@ class CioApp(App[None]):
 
     def __init__(self, services: AppServices, *, initial_area: str | None = None) -> None:
         super().__init__()
+        from cio_tui.tui.terminal_filter import ControlCharFilter
+
+        # Textual's own hook for transforming every drawn line (it keeps NO_COLOR there): workspace data with
+        # escape sequences never reaches the terminal raw, whatever widget shows it
+        self._filters.append(ControlCharFilter())
         self.services = services
         self.set_reactive(CioApp.workspace, services.workspace)
+        self.notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
+        """The latest notifications shown (newest last): the public way to observe them (tests, a log pane);
+        Textual's own list is private and drops a notice when its toast times out."""
         self._initial_area = initial_area
         self._warmed_up = False
         self._warm_up_timer: Timer | None = None
@@ -93,6 +118,14 @@ class CioApp(App[None]):
         """True from start until the workspace the app opens by itself is open (or failed to open)."""
         if self.workspace is None and services.start_known:  # the banner's words from the very first frame
             self.set_reactive(CioApp.workspace_status, _status_text(services.start))
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notification, also remembered in ``notices`` (screens and widgets notify through here)."""
+        self.notices.append(Notice(message, title, severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- start-up: a light first frame, then the area screen and the workspace ----------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -172,7 +205,7 @@ class CioApp(App[None]):
             self.switch_area(then)
         return workspace
 
-    async def set_workspace(self, workspace: Any) -> None:
+    async def set_workspace(self, workspace: Workspace) -> None:
         previous = self.workspace
         self.opening_workspace = False
         self.services.workspace = workspace
@@ -350,7 +383,7 @@ def _status_text(start: StartChoice | None) -> str:
     return f"Opening {start.describe()}…"
 
 
-async def _close(workspace: Any) -> None:
+async def _close(workspace: Workspace) -> None:
     client = getattr(workspace, "client", None)
     if client is not None and hasattr(client, "aclose"):
         try:

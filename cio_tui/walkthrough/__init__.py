@@ -1,9 +1,33 @@
 """The guided migration walkthrough: steps, persisted state, audit, checklist, verification, report, cleanup.
 
 Headless (no Textual). It may import ``identity``, ``segment`` and ``customerio``; the TUI and CLI import it.
+
+The names below are imported on first use (PEP 562): ``cio_tui.walkthrough.steps`` is imported by
+``cio-tui --help`` (to list the walkthrough command) and must not load the pydantic state models with it.
 """
 
-from cio_tui.walkthrough.state import StepState, StepStatus, WalkthroughState, WalkthroughStore
-from cio_tui.walkthrough.steps import STEPS, Step, step_by_number
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.state import StepState, StepStatus, WalkthroughState, WalkthroughStore
+    from cio_tui.walkthrough.steps import STEPS, Step, step_by_number
+
+_HOMES = {
+    "StepState": "state", "StepStatus": "state", "WalkthroughState": "state", "WalkthroughStore": "state",
+    "STEPS": "steps", "Step": "steps", "step_by_number": "steps",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["STEPS", "Step", "StepState", "StepStatus", "WalkthroughState", "WalkthroughStore", "step_by_number"]

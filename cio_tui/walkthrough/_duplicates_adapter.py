@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.walkthrough.models import DuplicateRuleCount
 
 
@@ -26,7 +26,7 @@ def count_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]:
     return [r for r in rows if r.groups], total
 
 
-async def live_export(client: Any, dest_dir: Path, *, timeout: float) -> Path:
+async def live_export(client: CioClient, dest_dir: Path, *, timeout: float) -> Path:
     """Start a people export, wait for it and download it (the duplicates engine's ``fetch_live_export``)."""
     from cio_tui.identity.duplicates.live import LiveExportError, fetch_live_export
     from cio_tui.walkthrough.audit import AuditError

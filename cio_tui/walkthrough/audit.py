@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cio_tui.customerio.identifiers import looks_like_email
+from cio_tui.customerio.contract import CioClient
 from cio_tui.errors import UserError
+from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
 
 TRUE_VALUES = {"true", "1", "yes", "t"}
@@ -124,14 +125,14 @@ def duplicate_groups_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]
     return _duplicates_adapter.count_by_rule(Path(path))
 
 
-async def export_live(client: Any, dest_dir: Path, *, timeout: float = 3600.0) -> Path:
+async def export_live(client: CioClient, dest_dir: Path, *, timeout: float = 3600.0) -> Path:
     """Ask the workspace for a people export, wait for it, download it to ``dest_dir``; return the file's path."""
     from cio_tui.walkthrough import _duplicates_adapter
 
     return await _duplicates_adapter.live_export(client, Path(dest_dir), timeout=timeout)
 
 
-async def audit_live(client: Any, *, now: datetime, work_dir: Path | None = None) -> AuditCounts:
+async def audit_live(client: CioClient, *, now: datetime, work_dir: Path | None = None) -> AuditCounts:
     """Audit the live workspace through a people export."""
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="cio-tui-audit-") as tmp:
@@ -147,7 +148,7 @@ async def audit_live(client: Any, *, now: datetime, work_dir: Path | None = None
 UNSUBSCRIBED = {"attribute": {"field": "unsubscribed", "operator": "eq", "value": "true"}}
 
 
-async def count_search(client: Any, audience: dict[str, Any]) -> int:
+async def count_search(client: CioClient, audience: dict[str, Any]) -> int:
     """How many people match a filter (App API search, 1000 per page)."""
     n = 0
     async for _ref in client.iter_search(audience, limit=1000):

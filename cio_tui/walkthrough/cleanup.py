@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
 from cio_tui.customerio.models import PersonRef
 from cio_tui.errors import UserError
@@ -117,7 +118,7 @@ def _cleanup_rows(
     return rows
 
 
-async def _resolve(client: Any, who: Identifier) -> tuple[PersonRef | None, str]:
+async def _resolve(client: CioClient, who: Identifier) -> tuple[PersonRef | None, str]:
     if who.kind is IdKind.EMAIL:
         matches = await client.customers_by_email(who.value)
         if len(matches) > 1:
@@ -133,7 +134,7 @@ async def _resolve(client: Any, who: Identifier) -> tuple[PersonRef | None, str]
 
 
 async def build_cleanup_plan(
-    client: Any,
+    client: CioClient,
     rows: list[CleanupRow],
     *,
     workspace_fingerprint: str,

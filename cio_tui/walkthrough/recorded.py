@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.models import IdentifierSettings
 from cio_tui.walkthrough.state import STATE_FILE
+
+if TYPE_CHECKING:
+    from cio_tui.identity.lookup import ChosenSettings
 
 # IdentifierSettings field -> WorkspaceSettings field
 _KEYS = {"mode": "mode", "auto_merge": "auto_merge", "email_updates_by_id": "email_update_by_id"}
@@ -36,7 +40,7 @@ def recorded_identifier_settings(data_dir: str | Path | None) -> dict[str, Any] 
     return values or None
 
 
-def workspace_outcome_settings(workspace: Any, settings: Any, **overrides: Any) -> Any:
+def workspace_outcome_settings(workspace: WorkspaceView, settings: Any, **overrides: Any) -> ChosenSettings:
     """The settings an outcome prediction for ``workspace`` assumes, with where each came from (a ``ChosenSettings``:
     explicit overrides > the sandbox's own > Walkthrough step 2 > defaults). Reads files: call it off the UI thread.
     The one place the CLI preview, the TUI Preview and the People Segment tab get their settings from."""

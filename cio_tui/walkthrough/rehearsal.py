@@ -12,12 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
 
 REHEARSALS = "rehearsals"
 
 
-async def starting_people(workspace: Any, export: Path | None, work_dir: Path) -> list[Any]:
+async def starting_people(workspace: WorkspaceView, export: Path | None, work_dir: Path) -> list[Any]:
     """The people both copies start from: the given export, else a people export of the workspace."""
     from cio_tui.segment.replay import read_people_export
 

@@ -1,4 +1,4 @@
-"""Step 9: the migration report, one Markdown file for the team."""
+"""The last step: the migration report, one Markdown file for the team."""
 
 from __future__ import annotations
 

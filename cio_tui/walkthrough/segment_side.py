@@ -20,6 +20,7 @@ from cio_tui.cutover.review import review_lines
 from cio_tui.cutover.status import SegmentStatus, read_status
 from cio_tui.cutover.verify import CheckResult, CutoverVerifyResult, verify_cutover
 from cio_tui.identity.journal import Journal
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.verify import verify_workspace
 
 
@@ -53,7 +54,7 @@ class SegmentView:
         return [*out, *self.notes]
 
 
-def cutover_time(workspace: Any) -> datetime | None:
+def cutover_time(workspace: WorkspaceView) -> datetime | None:
     """When the switch happened: the cut-over time recorded in step 7, else when the last Segment cut-over plan
     applied here finished (from the journal), else None."""
     try:
@@ -72,7 +73,7 @@ def cutover_time(workspace: Any) -> datetime | None:
 
 
 class SegmentSide:
-    def __init__(self, workspace: Any, open_client: Callable[[], Any], *,
+    def __init__(self, workspace: WorkspaceView, open_client: Callable[[], Any], *,
                  saved_calls: Callable[[], list[Any] | None] | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.workspace = workspace
@@ -108,7 +109,9 @@ class SegmentSide:
                    skip: tuple[str, ...] = ()) -> SegmentView:
         """Make (and save under the workspace's ``plans`` folder) the ``prepare``, ``cutover`` or ``rollback`` plan."""
         ws = self.workspace
-        common = {"site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name}
+        common: dict[str, Any] = {
+            "site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name
+        }
 
         async def work(client: Any) -> SegmentView:
             if kind == "rollback":

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough import _segment_adapter
 from cio_tui.walkthrough.behaviour import BehaviourChange, behaviour_changes
 from cio_tui.walkthrough.calls import PreviewedCall
@@ -22,6 +23,7 @@ from cio_tui.walkthrough.models import AuditCounts, ConnectionCheck, PlanRecord,
 from cio_tui.walkthrough.progress import complete_if_ready, missing
 from cio_tui.walkthrough.risks import Risk, open_risks
 from cio_tui.walkthrough.state import Clock, StepStatus, WalkthroughState, WalkthroughStore, utc_now
+from cio_tui.walkthrough.steps import REPORT_STEP
 
 if TYPE_CHECKING:  # the audit, clean-up, verification and report modules load when first used, not with the overview
     from cio_tui.walkthrough.cleanup import CleanupPlan
@@ -42,7 +44,7 @@ class Overview:
 
 
 class WalkthroughService:
-    def __init__(self, workspace: Any, *, now: Clock = utc_now) -> None:
+    def __init__(self, workspace: WorkspaceView, *, now: Clock = utc_now) -> None:
         self.workspace = workspace
         self.now = now
         self.data_dir = Path(workspace.data_dir)
@@ -171,12 +173,12 @@ class WalkthroughService:
         )
 
     def mark_report_exported(self, state: WalkthroughState, out: Path) -> None:
-        """Record the export on ``state``; step 9 is done when every other step is finished (else the file is a
-        progress report and step 9 stays in progress). No IO."""
+        """Record the export on ``state``; the report step is done when every other step is finished (else the file is a
+        progress report and the report step stays in progress). No IO."""
         now = self.now()
         state.report_path = str(out)
         state.report_exported_at = now
-        complete_if_ready(state, 9, now=now)
+        complete_if_ready(state, REPORT_STEP, now=now)
 
     def render_report(self, state: WalkthroughState, out: Path) -> Path:
         """Write the report of ``state`` to ``out`` (the state file is not touched)."""
@@ -186,7 +188,7 @@ class WalkthroughService:
         return out
 
     def write_report(self, out: Path) -> Path:
-        """Write the report and save the export (step 9 done when it is the final report)."""
+        """Write the report and save the export (the report step done when it is the final report)."""
         state = self.load()
         self.mark_report_exported(state, out)
         self.render_report(state, out)

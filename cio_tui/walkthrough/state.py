@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cio_tui.errors import UserError
+from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.models import (
     AuditCounts,
     ClassicSettings,
@@ -211,7 +212,7 @@ class WalkthroughStore:
         self._identity = (workspace_name, fingerprint, is_sandbox)
 
     @classmethod
-    def for_workspace(cls, workspace: Any, *, now: Clock = utc_now) -> WalkthroughStore:
+    def for_workspace(cls, workspace: WorkspaceView, *, now: Clock = utc_now) -> WalkthroughStore:
         """The store of a ``cio_tui.workspace.Workspace`` (its ``data_dir / walkthrough.json``)."""
         return cls(
             Path(workspace.data_dir) / STATE_FILE,

@@ -1,11 +1,21 @@
-"""The nine steps of the migration, as data: title, what each is for, what "done" means, the area it opens.
+"""The steps of the migration, one object each: its texts (title, what it is for, what "done" means), the areas it
+opens, its Walkthrough panel, and what it still needs before it counts as done (its ``needs`` rule).
 
+The number of steps, their numbering and every "step n of N" come from ``STEPS``: adding a step is adding one
+``Step`` here (plus its panel and, if it records something new, the state field: docs/architecture.md).
 Area names are the TUI's area identifiers (``walkthrough`` = a form or panel inside the Walkthrough itself).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # state.py and checklist.py import this module: types only, no import cycle at run time
+    from cio_tui.walkthrough.checklist import ChecklistItem
+    from cio_tui.walkthrough.history import AppliedPlan
+    from cio_tui.walkthrough.state import WalkthroughState
 
 AREA_CONNECT = "connect"
 AREA_WALKTHROUGH = "walkthrough"
@@ -19,6 +29,111 @@ AREA_JOURNAL = "journal"
 
 
 @dataclass(frozen=True)
+class StepContext:
+    """What a step's ``needs`` rule may look at besides the state: the checklist made from the calls (step
+    "prepare"), the plans applied (step "repair"), the names of the sets saved in Preview (step "preview").
+    None = not known here (the rule then says what to open)."""
+
+    checklist: Sequence[ChecklistItem] | None = None
+    applied: Sequence[AppliedPlan] | None = None
+    saved_sets: Sequence[str] | None = None
+
+
+Needs = Callable[["WalkthroughState", StepContext], list[str]]
+
+
+def _connect_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    out: list[str] = []
+    if state.connection is None:
+        out.append("check the workspace connection (keys and region)")
+    elif not state.connection.ok:
+        out.append(f"the workspace check failed: {state.connection.detail}")
+    return out + [f"record the classic {label}" for label in state.classic.missing()]
+
+
+def _identifiers_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    return [f"record {label}" for label in state.identifier_settings.missing()]
+
+
+def _audit_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    return ["run the audit on the live workspace or an export"] if state.audit is None else []
+
+
+def _preview_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    if not state.reviewed_sets and ctx.saved_sets:
+        return [f"read the behaviour changes below, then tick the saved set(s) you reviewed "
+                f"({len(ctx.saved_sets)} saved)"]
+    if not state.reviewed_sets:
+        return ["save your app's calls as a set in Preview, then review their behaviour changes here"]
+    return []
+
+
+def _repair_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    """Done when an audit taken after the last repair finds nothing left (or the operator says so)."""
+    # here, not at the top: `cio-tui --help` imports this module, and the findings bring the pydantic models
+    from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, findings_text
+
+    if state.step(step_by_key("repair").number).status.value == "done":
+        return []
+    audit, applied = state.audit, ctx.applied
+    plans = applied or []
+    fresh = audit is not None and applied is not None and audit_is_fresh(audit, plans)
+    if fresh and audit is not None and not audit_findings(audit):
+        return []  # a fresh audit finds nothing to repair
+    if applied is None or not any(p.done for p in plans):
+        return ["apply the repair plans (duplicates, leads, identifiers), or skip with a reason"]
+    if not fresh or audit is None:
+        # one applied plan does not mean every finding is repaired: a fresh audit says what is left
+        return [f"audit again (step {step_by_key('audit').number}) to see what is left; this step is done when "
+                "that audit finds nothing, or mark it done (d) if what is left is accepted"]
+    return [f"the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC still finds {findings_text(audit_findings(audit))}: "
+            "repair them and audit again, or mark this step done (d) if what is left is accepted"]
+
+
+def _prepare_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    if ctx.checklist is None:
+        return ["open the checklist"]
+    left = [item for item in ctx.checklist if not state.checklist.get(item.key)]
+    return [f"tick the {len(left)} remaining checklist item(s)"] if left else []
+
+
+def _cutover_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    out: list[str] = []
+    if state.cutover.method is None:
+        out.append("choose the cut-over method")
+    if state.cutover.cutover_at is None:
+        out.append("record the cut-over time")
+    return out
+
+
+def _verify_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    v = state.verify
+    if v is None:
+        return ["run the verification after the switch"]
+    out: list[str] = []
+    if state.cutover.cutover_at and v.ran_at < state.cutover.cutover_at:
+        out.append("run the verification again: the last run was before the cut-over")
+    return out + [f"check failed: {c.title} ({c.detail})" for c in v.failed]
+
+
+def _report_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
+    """The final report: exported once every other step is finished, and after the last of them."""
+    others = other_steps(state, REPORT_STEP)
+    open_steps = [n for n in others if not state.step(n).status.finished]
+    if open_steps:
+        return [
+            f"finish or skip step(s) {', '.join(map(str, open_steps))}, then export the report (one exported "
+            "before is a progress report)"
+        ]
+    if state.report_exported_at is None:
+        return ["export the report"]
+    last = max((state.step(n).finished_at for n in others if state.step(n).finished_at), default=None)
+    if last is not None and state.report_exported_at < last:
+        return ["export the report again: steps were finished after the last export"]
+    return []
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     key: str
@@ -26,7 +141,12 @@ class Step:
     purpose: str
     done_when: str
     areas: tuple[str, ...]
-    short: str = ""
+    short: str
+    panel: str
+    """Its Walkthrough form, ``module:Class`` under ``cio_tui.tui.widgets`` (a name, so that this layer stays free of
+    Textual; the screen imports it when the step is first shown)."""
+    needs: Needs
+    """What is still missing, in words; empty = the step's "done when" holds."""
 
     @property
     def label(self) -> str:
@@ -44,6 +164,8 @@ STEPS: tuple[Step, ...] = (
         "The workspace is connected and checked, and the four classic settings are recorded.",
         (AREA_CONNECT,),
         "Connect",
+        "walkthrough_forms:ConnectPanel",
+        _connect_needs,
     ),
     Step(
         2,
@@ -57,6 +179,8 @@ STEPS: tuple[Step, ...] = (
         "Identifier mode, auto-merge and 'allow email updates by id' are recorded.",
         (AREA_WALKTHROUGH,),
         "Identifiers",
+        "walkthrough_forms:IdentifierPanel",
+        _identifiers_needs,
     ),
     Step(
         3,
@@ -68,6 +192,8 @@ STEPS: tuple[Step, ...] = (
         "An audit was run on the live workspace or on an export and its counts are saved.",
         (AREA_WALKTHROUGH, AREA_DUPLICATES),
         "Audit",
+        "walkthrough_audit:AuditPanel",
+        _audit_needs,
     ),
     Step(
         4,
@@ -81,6 +207,8 @@ STEPS: tuple[Step, ...] = (
         "At least one saved set of calls was reviewed and its behaviour changes acknowledged.",
         (AREA_PREVIEW,),
         "Preview calls",
+        "walkthrough_panels:PreviewPanel",
+        _preview_needs,
     ),
     Step(
         5,
@@ -93,6 +221,8 @@ STEPS: tuple[Step, ...] = (
         "skip it with a reason.",
         (AREA_DUPLICATES, AREA_LEADS, AREA_IDENTIFIERS, AREA_PLAN_APPLY),
         "Repair",
+        "walkthrough_panels:RepairPanel",
+        _repair_needs,
     ),
     Step(
         6,
@@ -105,6 +235,8 @@ STEPS: tuple[Step, ...] = (
         "Every checklist item is ticked.",
         (AREA_WALKTHROUGH,),
         "Prepare Actions",
+        "walkthrough_segment:PrepareActionsPanel",
+        _prepare_needs,
     ),
     Step(
         7,
@@ -117,6 +249,8 @@ STEPS: tuple[Step, ...] = (
         "A cut-over method and the cut-over time are recorded.",
         (AREA_WALKTHROUGH,),
         "Cut over",
+        "walkthrough_segment:SegmentCutoverPanel",
+        _cutover_needs,
     ),
     Step(
         8,
@@ -128,6 +262,8 @@ STEPS: tuple[Step, ...] = (
         "A verification ran after the cut-over time and every check passed (or its findings are accepted in notes).",
         (AREA_WALKTHROUGH, AREA_PEOPLE),
         "Verify",
+        "walkthrough_segment:SegmentVerifyPanel",
+        _verify_needs,
     ),
     Step(
         9,
@@ -138,8 +274,20 @@ STEPS: tuple[Step, ...] = (
         "Every other step is finished or skipped, and the report was exported after the last of them.",
         (AREA_WALKTHROUGH,),
         "Report",
+        "walkthrough_panels:ReportPanel",
+        _report_needs,
     ),
 )
+
+
+STEP_COUNT = len(STEPS)
+REPORT_STEP = STEPS[-1].number  # the final report is the last step: it waits for every other one
+assert [step.number for step in STEPS] == list(range(1, STEP_COUNT + 1)), "steps are numbered 1..N in order"
+
+
+def other_steps(state: WalkthroughState, number: int) -> list[int]:
+    """Every recorded step but ``number``, in order."""
+    return [n for n in sorted(state.steps) if n != number]
 
 
 def step_by_number(number: int) -> Step:

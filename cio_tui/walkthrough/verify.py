@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
-from typing import Any
 
-from cio_tui.customerio.identifiers import Identifier, looks_like_email, normalize_email
+from cio_tui.customerio.contract import CioClient
+from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person
+from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import CheckResult, VerifyResult
 
 EVERYONE = {
@@ -30,7 +31,7 @@ def _label(p: Person) -> str:
     return p.id or p.email or f"cio_{p.cio_id}"
 
 
-async def _recent_people(client: Any, *, scan: int, sample: int, since: datetime | None) -> list[Person]:
+async def _recent_people(client: CioClient, *, scan: int, sample: int, since: datetime | None) -> list[Person]:
     refs = []
     async for ref in client.iter_search(EVERYONE, limit=min(scan, 1000)):
         refs.append(ref)
@@ -123,7 +124,7 @@ def _check_timestamps(people: list[Person]) -> CheckResult:
     )
 
 
-async def _check_duplicates(client: Any, people: list[Person], since: datetime) -> CheckResult:
+async def _check_duplicates(client: CioClient, people: list[Person], since: datetime) -> CheckResult:
     new = _since_cutover(people, since)
     if not new:
         return _not_yet("duplicates", "No new duplicates since the cut-over", NO_NEW_PEOPLE)
@@ -149,7 +150,7 @@ async def _check_duplicates(client: Any, people: list[Person], since: datetime) 
     )
 
 
-async def _check_failures(client: Any, people: list[Person], since: datetime, burst: int) -> CheckResult:
+async def _check_failures(client: CioClient, people: list[Person], since: datetime, burst: int) -> CheckResult:
     total = 0
     examples: list[str] = []
     for p in people:
@@ -172,7 +173,7 @@ async def _check_failures(client: Any, people: list[Person], since: datetime, bu
 
 
 async def verify_workspace(
-    client: Any,
+    client: CioClient,
     *,
     now: datetime,
     since: datetime | None,

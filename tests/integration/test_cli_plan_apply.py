@@ -127,3 +127,13 @@ def test_fix_identifiers_with_nothing_to_do_writes_no_plan_and_names_each_row_on
     assert f"no plan written to {plan_file}: no operation is left to apply" in out.output
     out = cli("plan", "fix-identifiers", "--changes", str(changes), "--out", str(plan_file), "--json")
     assert out.exit_code == 1 and json.loads(out.stdout)["plan"] is None and not plan_file.exists()
+
+
+def test_convert_leads_from_another_workspaces_export_warns(cli, tmp_path):
+    export = tmp_path / "other.csv"
+    export.write_text("cio_id,id,email\nzz000001,,far@away.test\nzz000002,,farther@away.test\n")
+    ids = tmp_path / "ids.csv"
+    ids.write_text("email,id\nfar@away.test,far-1\n")
+    out = cli("plan", "convert-leads", "--ids", str(ids), "--leads-export", str(export), "--out",
+              str(tmp_path / "p.json"))  # fmt: skip
+    assert "warning: None of the 2 people checked from this export is in workspace 'sandbox'" in out.stderr

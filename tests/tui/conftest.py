@@ -64,16 +64,17 @@ def sandbox_profile_fields() -> dict[str, str]:
 def real_services(
     *, start: StartChoice, opener: Callable[..., Any] | None = None, saved_profiles_on_sandbox: bool = True,
 ) -> AppServices:
-    """Services as ``cli/tui.py`` builds them, on the test's tmp config/data dirs and the in-memory keyring.
+    """The production services (``cli.tui.make_services``) on the test's tmp config/data dirs, the in-memory
+    keyring and the fixed clock.
 
     With ``saved_profiles_on_sandbox`` (default) saved profiles and live key checks talk to the embedded sandbox
     through its in-process transport: no test ever reaches the network.
     """
+    from cio_tui.cli.tui import make_services
     from cio_tui.config import load_settings
     from cio_tui.credentials import CredentialStore
 
     settings = load_settings()
-    credentials = CredentialStore()
 
     def transport() -> Any:
         from cio_tui.sandbox.embedded import embedded_transport
@@ -83,25 +84,16 @@ def real_services(
         path.parent.mkdir(parents=True, exist_ok=True)
         return embedded_transport(path)
 
-    async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
-        from cio_tui.workspace import open_workspace as open_ws
-
-        extra = {"transport": transport()} if saved_profiles_on_sandbox and not sandbox else {}
-        return await open_ws(settings, credentials, profile_name=profile_name, sandbox=sandbox, **extra)
-
-    async def check_profile(profile: Any, track_key: Any, app_key: Any) -> Any:
-        from cio_tui.customerio.validate import check_profile as check
-
-        return await check(profile, track_key, app_key, transport=transport() if saved_profiles_on_sandbox else None)
-
-    return AppServices(
+    services = make_services(
         settings=settings,
-        credentials=credentials,
-        open_workspace=opener or open_workspace,
+        credentials=CredentialStore(),
         start=start,
+        transport=transport if saved_profiles_on_sandbox else None,
         clock=fixed_clock,
-        check_profile=check_profile,
     )
+    if opener is not None:
+        services.open_workspace = opener
+    return services
 
 
 @pytest.fixture

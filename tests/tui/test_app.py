@@ -137,7 +137,7 @@ async def test_failed_open_notifies_with_next_step_and_goes_to_connect(make_app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert app.current_mode == "connect"
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices]
         assert any("authentication failed" in m and "Connect" in m for m in messages), messages
         assert "Could not open profile prod" in _text(app.screen.query_one(Banner))
 

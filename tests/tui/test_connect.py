@@ -189,7 +189,7 @@ def test_after_a_transient_server_error_the_advice_is_to_check_again_not_to_past
     from datetime import UTC, datetime
 
     from cio_tui.customerio.validate import KeyCheck, ProfileCheck
-    from cio_tui.tui.widgets.connect_panels import check_text
+    from cio_tui.tui.viewmodels.connect_panels import check_text
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     ok = KeyCheck(key="track", outcome="ok", message="valid")

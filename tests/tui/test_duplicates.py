@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cio_tui.identity.plan import OpKind
 from cio_tui.tui.screens.duplicates import DuplicatesScreen
+from cio_tui.tui.viewmodels.duplicates_model import PAGE
 from cio_tui.tui.widgets.duplicates_compare import CompareTable, compare_rows
-from cio_tui.tui.widgets.duplicates_model import PAGE
 from cio_tui.tui.widgets.duplicates_table import GroupsTable
 from tests.tui.conftest import SIZE, settle
 from tests.unit.test_duplicates_engine import write_export
@@ -132,7 +132,7 @@ def test_compare_rows_mark_conflicts_in_words(tmp_path: Path) -> None:
 
 def test_model_filter_typed_before_the_groups_arrive(tmp_path: Path) -> None:
     from cio_tui.identity.duplicates.engine import analyse_export
-    from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
+    from cio_tui.tui.viewmodels.duplicates_model import DuplicatesModel
 
     model = DuplicatesModel()
     model.set_query("kai")  # typed while the export was still being analysed
@@ -192,4 +192,4 @@ async def test_a_result_table_needs_an_open_workspace(make_app, tmp_path: Path) 
         screen.load_export(groups_file)
         await settle(pilot)
         assert screen.model.groups == []
-        assert any("is a result table: its people are read live" in str(n.message) for n in app._notifications)
+        assert any("is a result table: its people are read live" in str(n.message) for n in app.notices)

@@ -77,7 +77,7 @@ async def test_a_paste_where_nothing_takes_text_is_said_not_dropped_silently(mak
         await settle(pilot)
         app.post_message(events.Paste("cio_a3000001"))
         await pilot.pause()
-        assert any("Nothing here takes text" in n.message for n in app._notifications)
+        assert any("Nothing here takes text" in n.message for n in app.notices)
 
 
 async def test_a_call_sent_to_preview_asks_before_replacing_a_paste(make_app):
@@ -138,13 +138,13 @@ async def test_ctrl_c_copies_the_highlighted_row_and_says_so_or_explains_how_to_
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert not copied and app.is_running
-        assert any("To quit press q" in n.message for n in app._notifications)
+        assert any("To quit press q" in n.message for n in app.notices)
         app.screen.lookup("cio_a3000001")
         await settle(pilot)
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert copied == ["cio_id\tcio_a3000001"]
-        assert any(n.title == "Copied" and "cio_a3000001" in n.message for n in app._notifications)
+        assert any(n.title == "Copied" and "cio_a3000001" in n.message for n in app.notices)
 
 
 async def test_the_palette_lists_each_action_once_with_a_distinct_name(make_app):

@@ -70,7 +70,7 @@ async def test_applied_plan_is_listed_with_details_and_exported(make_app, tmp_pa
         app.screen.query_one("#export-path").value = str(out)
         await pilot.press("enter")
         await settle(pilot)
-        assert any(n.message == f"{len(entries)} entries written to {out} (JSONL)." for n in app._notifications)
+        assert any(n.message == f"{len(entries)} entries written to {out} (JSONL)." for n in app.notices)
         lines = out.read_text().splitlines()
         assert len(lines) == len(entries)
         assert {json.loads(line)["plan_id"] for line in lines} == {plan.plan_id}

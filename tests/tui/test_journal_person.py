@@ -74,4 +74,21 @@ async def test_find_a_person_across_plans_export_everything_and_restore(make_app
         assert isinstance(plan_screen, PlanScreen)
         [op] = plan_screen.plan.operations
         assert op.kind == "change_id" and op.request.body == {"id": person.id}
-        assert any("restores: id 'journal-renamed-1'" in n.message for n in app._notifications)
+        assert any("restores: id 'journal-renamed-1'" in n.message for n in app.notices)
+
+
+async def test_restore_from_a_person_search_without_picking_an_entry(make_app):
+    app = make_app("journal")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ws = app.workspace
+        [person] = await ws.client.get_people([Identifier.cio("a3000002")])
+        await _rename(ws, "a3000002", "journal-renamed-2")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("p", *"journal-renamed-2", "enter")
+        await settle(pilot)
+        await pilot.press("b")  # the plans table has focus; the person's last operation in the highlighted plan
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
+        assert app.screen.plan.operations[0].request.body == {"id": person.id}

@@ -9,7 +9,6 @@ from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.leads import LeadsScreen
 from cio_tui.tui.screens.plan_apply import PlanScreen
 from cio_tui.tui.widgets.csv_input import CsvInput
-from cio_tui.tui.widgets.leads_search import CountingClient
 from cio_tui.tui.widgets.leads_table import LeadsTable
 from tests.tui.conftest import SIZE, settle
 
@@ -27,7 +26,7 @@ async def test_leads_are_loaded_live_or_from_an_export(make_app, tmp_path):
         await settle(pilot)
         progress: list[int] = []
         screen = app.screen
-        leads = await find_leads(CountingClient(app.workspace.client, progress.append))
+        leads = await find_leads(app.workspace.client, scanned=progress.append)
         assert progress and progress[0] == 100
         await pilot.press("r")
         await settle(pilot)

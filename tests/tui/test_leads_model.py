@@ -11,9 +11,9 @@ from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import Plan
 from cio_tui.identity.rows import ExcludedRow, MergeProposal, PlanBuild
+from cio_tui.tui.viewmodels.csv_rows import CsvRow
+from cio_tui.tui.viewmodels.leads_rows import LeadsModel
 from cio_tui.tui.widgets.csv_changes import ChangesModel, identifier_problem, norm_cio
-from cio_tui.tui.widgets.csv_rows import CsvRow
-from cio_tui.tui.widgets.leads_rows import LeadsModel
 
 ANN = PersonRef(cio_id="a1", email="Ann@Example.com")
 BOB = PersonRef(cio_id="a2", email="bob@example.com")

@@ -98,8 +98,8 @@ class FakeLookup:
 
 async def test_conflict_words_follow_the_workspace_settings():
     from cio_tui.customerio.models import Person
+    from cio_tui.identity.person_segment import Scenario, identify_scenarios, resolve_scenarios
     from cio_tui.segment import WorkspaceSettings
-    from cio_tui.tui.widgets.person_segment import Scenario, identify_scenarios, resolve_scenarios
 
     person = Person(cio_id="me", id="u1", email=None)
     assert identify_scenarios(person) == [Scenario("their id, no email", 'analytics.identify("u1")')]

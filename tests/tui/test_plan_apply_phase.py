@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from cio_tui.tui.widgets.plan_phase import action_allowed, end_state, phase_after
+from cio_tui.tui.viewmodels.plan_phase import action_allowed, end_state, phase_after
 
 
 def _event(paused=False, cancelled=False, finished=False):

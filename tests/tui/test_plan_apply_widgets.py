@@ -11,9 +11,9 @@ from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+from cio_tui.tui.viewmodels.csv_rows import parse_csv_text
+from cio_tui.tui.viewmodels.plan_rows import irreversible_lines, operation_detail, rows_from_plan
 from cio_tui.tui.widgets.apply_progress import ApplyStats, counts_line, format_duration, headline
-from cio_tui.tui.widgets.csv_rows import parse_csv_text
-from cio_tui.tui.widgets.plan_rows import irreversible_lines, operation_detail, rows_from_plan
 from cio_tui.tui.widgets.plan_table import PlanTable
 
 
@@ -125,7 +125,7 @@ async def test_plan_table_updates_state_in_words() -> None:
 
 def test_resume_note_and_end_of_apply_words() -> None:
     from cio_tui.identity.apply_events import ApplyResult
-    from cio_tui.tui.widgets.plan_text import apply_outcome, resume_note
+    from cio_tui.tui.viewmodels.plan_text import apply_outcome, resume_note
 
     plan = _plan()
     assert resume_note(plan, {"op-00001": "done", "op-00002": "sent"}) == (
@@ -159,7 +159,7 @@ def test_apply_request_refuses_with_reasons_and_counts_what_is_left() -> None:
 
     import pytest
 
-    from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
+    from cio_tui.tui.viewmodels.plan_confirm import NothingToApply, apply_request, starting_stats
 
     plan = _plan()
     here = SimpleNamespace(name="acme-prod", fingerprint=plan.workspace_fingerprint, is_sandbox=False)
@@ -194,7 +194,7 @@ def test_detail_of_an_unapplied_operation_claims_no_check_or_read_back() -> None
 
 def test_stale_check_tells_missing_people_from_changed_ones() -> None:
     from cio_tui.customerio.models import Person
-    from cio_tui.tui.widgets.plan_checks import check_operation, check_summary
+    from cio_tui.identity.plan_checks import check_operation, check_summary
 
     plan = _plan()
     nobody = [check_operation(op, {}) for op in plan.operations]

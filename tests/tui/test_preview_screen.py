@@ -265,7 +265,7 @@ async def test_a_set_name_with_brackets_is_saved_and_listed_as_written(make_app)
         app.screen.query_one(Input).value = "web [/] [bold]prod"
         await pilot.press("enter")
         await settle(pilot)
-        assert any(n.message.startswith("Saved the set 'web [/] [bold]prod'") for n in app._notifications)
+        assert any(n.message.startswith("Saved the set 'web [/] [bold]prod'") for n in app.notices)
         await pilot.press("ctrl+o")  # MarkupError crashed the app here
         await settle(pilot)
         options = app.screen.query_one("#preview-load-list", OptionList)

@@ -111,7 +111,7 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         app.screen.query_one("#wt-audit-export", Button).press()
         await settle(pilot)
         assert _state(app)["audit"] == audit  # a failed audit changes nothing
-        assert any("cannot open the export" in n.message for n in app._notifications)
+        assert any("cannot open the export" in n.message for n in app.notices)
 
         await _goto_step(pilot, 6)
         checklist = app.screen.query_one("#wt-checklist", TickList)
@@ -207,7 +207,7 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
         assert state.step(9).status == "not_started" and state.report_exported_at is None
         assert not (app.workspace.data_dir / "walkthrough.json").exists()  # nothing changed, nothing saved
         assert _text(app, "#wt-report-done") == "Not exported yet."
-        [note] = [n for n in app._notifications if n.title == "Export failed"]
+        [note] = [n for n in app.notices if n.title == "Export failed"]
         assert f"Could not write the report to {blocker / 'report.md'}" in note.message
         assert "Type another path" in note.message
 
@@ -217,7 +217,7 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
         await settle(pilot)
         assert good.is_file() and _state(app)["steps"]["9"]["status"] == "in_progress"  # steps 1-8 are open
         assert _text(app, "#wt-report-done").startswith("Last exported 2026-")
-        assert any(n.message == f"The report is written to {good}" for n in app._notifications)
+        assert any(n.message == f"The report is written to {good}" for n in app.notices)
 
 
 async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_app):

@@ -27,7 +27,7 @@ def test_env_profile_confirmation_asks_for_the_site_id() -> None:
     from cio_tui.customerio.models import PersonRef
     from cio_tui.identity import operations as ops
     from cio_tui.identity.plan import Plan
-    from cio_tui.tui.widgets.plan_confirm import apply_request
+    from cio_tui.tui.viewmodels.plan_confirm import apply_request
     from cio_tui.workspace import Workspace
 
     def ws(name: str) -> Workspace:

@@ -291,3 +291,31 @@ async def test_keys_never_appear_in_errors_or_logs(caplog) -> None:
     for text in texts:
         for secret in (TRACK_KEY, APP_KEY, "private@x.co", "123-45-6789"):
             assert secret not in text, text
+
+
+async def test_a_429_slows_the_whole_client_not_only_the_refused_request() -> None:
+    """Shared back-off: after a 429 with Retry-After 2, every caller of the API goes at half the rate for 2 s,
+    then at the full rate again."""
+    from tests.unit.cio_fakes import FakeClock, Recorder, make_client
+
+    clock = FakeClock()
+    bucket = TokenBucket(10, clock=clock, sleep=clock.sleep)
+    released = []
+    for _ in range(3):
+        await bucket.acquire()
+        released.append(clock.now)
+    bucket.slow_down(2)
+    for _ in range(12):
+        await bucket.acquire()
+        released.append(clock.now)
+    gaps = [round(b - a, 3) for a, b in zip(released, released[1:], strict=False)]
+    assert gaps[:2] == [0.1, 0.1] and set(gaps[3:10]) == {0.2} and gaps[-1] == 0.1
+
+    rec = Recorder()
+    rec.queue.append(httpx.Response(429, headers={"Retry-After": "2"}))
+    clock2 = FakeClock()
+    client = make_client(rec, clock2, track_rps=10)
+    start = clock2.now
+    await client.identify(Identifier.id("u1"), {"a": 1})
+    assert client.track_limiter._slow_until >= start + 2  # the 429 one request got slowed every caller for 2 s
+    await client.aclose()

@@ -17,7 +17,7 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_ne
 from cio_tui.identity.csv_reader import MAX_CELL, CsvFormatError, read_table
 from cio_tui.identity.leads import read_id_rows
 from cio_tui.safe_text import csv_cell, safe
-from cio_tui.tui.widgets.csv_rows import parse_csv_text
+from cio_tui.tui.viewmodels.csv_rows import parse_csv_text
 from cio_tui.walkthrough.cleanup import CleanupError, parse_cleanup_csv
 
 
@@ -178,3 +178,34 @@ def test_a_damaged_journal_is_refused_with_what_to_do_and_apply_does_not_run(tmp
     (folder / "journal.sqlite").write_bytes(b"garbage" * 1000)
     out = runner.invoke(main, ["--sandbox", "journal", "list"])
     assert out.exit_code == 1 and "is damaged" in out.output and "Traceback" not in out.output
+
+
+def test_a_keyring_failing_after_its_probe_gives_a_message_not_a_traceback(isolated_dirs):
+    import keyring
+    from click.testing import CliRunner
+    from keyring.backend import KeyringBackend
+
+    from cio_tui.cli import main
+
+    class Flaky(KeyringBackend):
+        priority = 5  # type: ignore[assignment]
+        calls = 0
+
+        def get_password(self, service, username):
+            Flaky.calls += 1
+            if Flaky.calls > 1:  # the probe passes, the next call fails (a D-Bus session gone)
+                raise RuntimeError("dbus went away")
+            return None
+
+        def set_password(self, service, username, password):
+            raise RuntimeError("locked")
+
+        def delete_password(self, service, username):
+            raise RuntimeError("locked")
+
+    isolated_dirs["config"].parent.mkdir(parents=True, exist_ok=True)
+    isolated_dirs["config"].write_text('default_profile = "p"\n[profiles.p]\nregion = "us"\nsite_id = "s1"\n')
+    keyring.set_keyring(Flaky())
+    out = CliRunner().invoke(main, ["profile", "list"])
+    assert out.exit_code == 1 and "cannot read the Track API key of profile 'p' from the keyring" in out.output
+    assert out.exception is None or isinstance(out.exception, SystemExit)

@@ -47,3 +47,14 @@ def test_headless_modules_do_not_import_textual(package: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "clean", f"{out.stdout.strip()} imports Textual"
+
+
+def test_help_imports_no_asyncio_nor_pydantic() -> None:
+    """``cio-tui --help`` lists every command (importing its module): none may pull asyncio or pydantic at import."""
+    code = (
+        "import sys; from cio_tui.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('asyncio', 'pydantic', 'httpx', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

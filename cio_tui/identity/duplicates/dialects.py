@@ -15,6 +15,8 @@ does not model (an unknown function would otherwise pass through silently, and f
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
@@ -173,7 +175,7 @@ def check_script(sql: str, dialect_name: str) -> list[exp.Expression]:
             raise DialectError(f"{dialect_name}: functions sqlglot does not know would pass through: {unknown}")
         if isinstance(tree, exp.Command):
             raise DialectError(f"{dialect_name}: a statement was not understood, only passed through: {tree.sql()}")
-    return trees
+    return cast("list[exp.Expression]", trees)  # sqlglot 30 types parse() with its Expr base class
 
 
 def stage_body(stage: Stage, dialect: str, source_sql: str) -> str:

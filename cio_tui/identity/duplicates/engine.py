@@ -22,6 +22,7 @@ from cio_tui.identity.duplicates.export import (
     ExportProblem,
     LoadedExport,
     collect_rejects,
+    quote_ident,
 )
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
 from cio_tui.identity.duplicates.ranking import (
@@ -122,7 +123,7 @@ class DuplicateAnalysis:
         members_sql, groups_sql = (ALL_MEMBERS_SQL, ALL_GROUPS_SQL) if limit is None else (MEMBERS_SQL, GROUPS_SQL)
         params = [] if limit is None else [limit]
         attr_cols = [f"a:{n}" for n in self.export.columns.attributes] if self.keep_attributes else []
-        extra = "".join(f", p.{S.quote_ident(c)}" for c in attr_cols)
+        extra = "".join(f", p.{quote_ident(c)}" for c in attr_cols)
         names = [c[2:] for c in attr_cols]
         join = " JOIN people p ON p.rowid = m.rn" if attr_cols else ""
         cur = self.con.execute(members_sql.format(extra=extra, join=join), params)

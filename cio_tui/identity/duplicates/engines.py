@@ -107,8 +107,8 @@ class PostgresEngine:
     def create(self, table: str, select: str) -> None:
         with self.conn.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
-            cur.execute(f"CREATE TEMP TABLE {table} AS {select}")  # type: ignore[arg-type]
-            cur.execute(f"ANALYZE {table}")  # type: ignore[arg-type]
+            cur.execute(f"CREATE TEMP TABLE {table} AS {select}")
+            cur.execute(f"ANALYZE {table}")
 
     def columns_of(self, table: str) -> list[str]:
         """The column names of a table already in the server."""
@@ -116,19 +116,19 @@ class PostgresEngine:
 
         with self.conn.cursor() as cur:
             try:
-                cur.execute(f"SELECT * FROM {table} LIMIT 0")  # type: ignore[arg-type]
+                cur.execute(f"SELECT * FROM {table} LIMIT 0")
             except psycopg.Error as exc:
                 raise EngineUnavailable(f"cannot read the table {table}: {_first_line(exc)}") from exc
             return [d.name for d in cur.description or []]
 
     def scalar(self, select: str) -> object:
         with self.conn.cursor() as cur:
-            row = cur.execute(select).fetchone()  # type: ignore[arg-type]
+            row = cur.execute(select).fetchone()
         return None if row is None else row[0]
 
     def fetch(self, select: str) -> list[tuple[object, ...]]:
         with self.conn.cursor() as cur:
-            return list(cur.execute(select).fetchall())  # type: ignore[arg-type]
+            return list(cur.execute(select).fetchall())
 
     def close(self) -> None:
         self.conn.close()

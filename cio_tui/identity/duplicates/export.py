@@ -100,7 +100,7 @@ def read_header(path: str | Path, *, check: bool = True) -> ExportColumns:
     if not path.is_file():
         raise ExportError(f"no export file at {path}; pass the path of a people export CSV")
     opener = gzip.open if is_gzip(path) else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
         first = fh.readline()
     if not first.strip():
         raise ExportError(f"{path} is empty; a people export starts with a header row (cio_id,id,email,created_at,...)")

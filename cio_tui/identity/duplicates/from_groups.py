@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from cio_tui.customerio.identifiers import Identifier, looks_like_email
+from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Person
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
 from cio_tui.identity.duplicates.result_table import ResultRow
 from cio_tui.identity.duplicates.rules import RULES_BY_NAME, Confidence
+from cio_tui.model.validation import looks_like_email
 
 Progress = Callable[[str, float], None]
 IDENTIFIER_KEYS = ("cio_id", "id", "email", "created_at")  # columns of an export, not attributes

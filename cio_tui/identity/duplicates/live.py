@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import is_gzip
 
@@ -33,7 +34,7 @@ class LiveExportError(UserError, RuntimeError):
 
 
 async def fetch_live_export(
-    client: Any,
+    client: CioClient,
     folder: str | Path,
     *,
     progress: Progress | None = None,

@@ -1,16 +1,17 @@
 """The duplicate rules written once, as portable SQL, for any engine (``dialects.py`` renders them per engine).
 
 The text here is SQL in sqlglot's neutral dialect using only functions sqlglot models (so rendering a dialect never
-passes an unknown function through), plus two markers that ``dialects.py`` replaces with a hand-written piece per
-engine: ``CIO_TEXT(x)`` (a value as text; the node column also gets a byte-order collation where the engine needs
-one) and ``CIO_ORD(x)`` (a value compared in byte order). No ``TRY_CAST`` (lost on some engines, so one bad value
+passes an unknown function through), plus three markers that ``dialects.py`` replaces with a hand-written piece per
+engine: ``CIO_TEXT(x)`` (a value as text), ``CIO_NODE(x)`` (the cio_id as text, compared in byte order) and
+``CIO_ORD(x)`` (a value compared in byte order). No ``TRY_CAST`` (lost on some engines, so one bad value
 would fail the query): ``created_at`` is parsed by a regex-guarded, arithmetic-only expression.
 
 Stages (each a table): people (normalised match columns, one row per ``cio_id``) -> edges ``(rule, key, node)`` ->
-star links -> component labels by min-label propagation with pointer jumping (the runners loop until nothing
-changes; a printed script unrolls a fixed number of passes and says so on any group that did not settle) -> members
--> group facts -> the result table ``(group_id, cio_id, rules, confidence, is_primary, needs_review_reason)``.
-``group_id`` is the smallest ``cio_id`` of the group, so every engine names a group alike.
+star links (three link sets: every rule, high-confidence rules, medium and high) -> component labels by min-label
+propagation with pointer jumping (the runners loop until nothing changes; a printed script unrolls a fixed number of
+passes and says so on any group that did not settle) -> members -> group facts -> the result table
+``(group_id, cio_id, rules, confidence, is_primary, needs_review_reason)``. ``group_id`` is the smallest ``cio_id``
+of the group, so every engine names a group alike.
 """
 
 from __future__ import annotations

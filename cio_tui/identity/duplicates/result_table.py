@@ -109,7 +109,7 @@ def is_result_table(path: str | Path) -> bool:
         import gzip
 
         opener = gzip.open if head[:2] == b"\x1f\x8b" else open
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             first = fh.readline()
         names = {n.strip().lower() for n in next(csv.reader([first]), [])}
     return {"group_id", "is_primary"} <= names

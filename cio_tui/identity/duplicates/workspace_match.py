@@ -45,8 +45,8 @@ class WorkspaceMatch:
                 "comes from another workspace."
             )
         return (
-            lead + " Their merges would be skipped as stale. Open the workspace the export comes from, or export "
-            "this workspace's people again."
+            lead + " What is planned for them would be skipped as stale. Open the workspace the export comes from, "
+            "or export this workspace's people again."
         )
 
 

@@ -7,7 +7,7 @@ screen its help text, and tells the screen when the app's workspace changes. See
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -25,6 +25,7 @@ from cio_tui.tui.widgets.footer import COMPACT_BELOW, AreaFooter
 
 if TYPE_CHECKING:
     from cio_tui.tui.app import CioApp
+    from cio_tui.workspace import Workspace
 
 
 class AreaScreen(FocusModel, Screen[None]):
@@ -97,7 +98,7 @@ class AreaScreen(FocusModel, Screen[None]):
     def _on_screen_suspend(self) -> None:
         self._suspended_once = True
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

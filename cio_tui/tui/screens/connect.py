@@ -18,7 +18,7 @@ from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.modals.profile_form import ProfileForm, ProfileFormModal
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.services import StartChoice
-from cio_tui.tui.widgets.connect_panels import check_text, keyring_text, keys_label
+from cio_tui.tui.viewmodels.connect_panels import check_text, keyring_text, keys_label
 
 ENV = "env"
 
@@ -268,13 +268,14 @@ class ConnectScreen(AreaScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.remove(name)
+                self.forget_profile(name)
 
         body = f"Remove profile {name} from the config file and delete its two keys from the key store?"
         self.app.push_screen(ConfirmModal(f"Remove {name}?", body, yes="Remove", no="Keep"), answered)
 
     @work(thread=True, group="connect-save", exit_on_error=False)
-    def remove(self, name: str) -> None:
+    def forget_profile(self, name: str) -> None:
+        """Delete the profile and its keys (not ``remove``: that is ``Widget.remove``, which unmounts the screen)."""
         from cio_tui.config import remove_profile
 
         try:

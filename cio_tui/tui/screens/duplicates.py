@@ -4,7 +4,7 @@ primary, excludes a group or accepts one that needs review, and makes the merge 
 
 The analysis is ``identity.duplicates`` (DuckDB) and runs in a thread worker with progress; the live export runs in
 an async worker through the workspace's client. The table holds one page of groups at a time (see
-``widgets/duplicates_model.py``), so tens of thousands of groups stay fast to move through and to filter.
+``viewmodels/duplicates_model.py``), so tens of thousands of groups stay fast to move through and to filter.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from textual.widgets import DataTable, Input, Label, ProgressBar
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
 from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.viewmodels.duplicates_model import DuplicatesModel
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.duplicates_chart import DuplicatesChart
 from cio_tui.tui.widgets.duplicates_compare import GroupCompare
-from cio_tui.tui.widgets.duplicates_model import DuplicatesModel
 from cio_tui.tui.widgets.duplicates_table import GroupsTable
 
 EMPTY_TEXT = (

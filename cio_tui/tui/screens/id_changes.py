@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.message import Message
@@ -26,6 +26,12 @@ from cio_tui.tui.progress import Busy, ProgressClient
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
+
+if TYPE_CHECKING:
+    from cio_tui.customerio.contract import CioClient
+    from cio_tui.identity.workspace_view import WorkspaceView
+    from cio_tui.workspace import Workspace
+
 
 NO_WORKSPACE = "No workspace is open: open one in Connect (press 9)."
 SHOWN_PROPOSALS = 5
@@ -79,7 +85,7 @@ class IdChangesScreen(AreaScreen):
         self.build: PlanBuild | None = None
         self._planned: list[Any] = []  # the changes last handed to Plan/Apply (quitting after that loses nothing)
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
         self.model, self.build = self.MODEL(), None
         self.query_one(CsvInput).load_text("")
@@ -94,7 +100,7 @@ class IdChangesScreen(AreaScreen):
     def _rows_to_check(self) -> list[Any]:
         raise NotImplementedError
 
-    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
+    async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         """Check ``rows`` against ``workspace`` (in a worker): the plan build and the people read on the way."""
         raise NotImplementedError
 
@@ -249,9 +255,10 @@ class IdChangesScreen(AreaScreen):
 class ProgressWorkspace:
     """The open workspace, with a client that reports its bulk reads on the status line."""
 
-    def __init__(self, workspace: Any, busy: Busy) -> None:
+    def __init__(self, workspace: Workspace, busy: Busy) -> None:
         self._workspace = workspace
-        self.client = ProgressClient(workspace.client, busy.progress)
+        # a proxy (it forwards what it does not wrap by __getattr__), so it is the contract only by cast
+        self.client = cast("CioClient", ProgressClient(workspace.client, busy.progress))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._workspace, name)

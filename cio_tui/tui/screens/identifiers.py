@@ -9,7 +9,7 @@ automatically). The plan opens in Plan/Apply. All IO runs in workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +25,11 @@ from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
 from cio_tui.tui.widgets.csv_changes import ChangesModel, ChangesTable, change_detail
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
+
+if TYPE_CHECKING:
+    from cio_tui.identity.workspace_view import WorkspaceView
+    from cio_tui.workspace import Workspace
+
 
 COLUMNS = ("cio_id", "new_id", "new_email")
 PICK_HINT = (
@@ -136,7 +141,7 @@ class IdentifiersScreen(IdChangesScreen):
         for selector in ("#ids-csv", "#ids-proposals"):
             self.query_one(selector).display = False
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
         self.picked = None
         self.query_one("#ids-person", Label).update(PICK_HINT)
@@ -277,7 +282,7 @@ class IdentifiersScreen(IdChangesScreen):
     def _rows_to_check(self) -> list[Any]:
         return self.model.changes()
 
-    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
+    async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.fixes import plan_identifier_fixes
 
         cio_ids = []

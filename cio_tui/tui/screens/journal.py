@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +33,10 @@ from cio_tui.tui.widgets.journal_tables import (
     plan_status,
 )
 
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
+
 STATUS_FILTERS = ("all", "interrupted", "not applied", "finished with problems", "complete")
 EMPTY_TEXT = (
     "Nothing has been applied to this workspace yet.\n\nEvery plan applied in Plan/Apply (press 7) or with "
@@ -48,7 +52,7 @@ class JournalScreen(AreaScreen):
         "(without credentials), the HTTP status, and the people before and after. Export it, or resume an apply "
         "that was interrupted (nothing done is sent again)."
     )
-    FOOTER_FIRST = ("journal.resume",)
+    FOOTER_FIRST = ("journal.resume", "journal.person", "journal.restore")
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="journal.refresh", tooltip="Read the journal again"),
         Binding(
@@ -128,7 +132,7 @@ class JournalScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         self.action_refresh()
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -277,12 +281,18 @@ class JournalScreen(AreaScreen):
 
     def action_restore(self) -> None:
         entry = self.query_one(JournalEntriesTable).highlighted
-        if self.cio.workspace is None or entry is None or entry.op_id is None:
-            self.notify("Highlight an operation's entry first (in the entries table): the restore puts its people "
-                        "back as they were just before it.", severity="warning")
+        plan_id, op_id = (entry.plan_id, entry.op_id) if entry is not None else (None, None)
+        if op_id is None and self.person is not None:  # the person searched: their last operation in this plan
+            record = self.query_one(JournalPlansTable).highlighted
+            hits = [h for h in self.person[1] if record is not None and h.plan_id == record.plan_id]
+            plan_id, op_id = (hits[-1].plan_id, hits[-1].op_id) if hits else (plan_id, None)
+        if self.cio.workspace is None or plan_id is None or op_id is None:
+            self.notify("Highlight an operation's entry first (Enter on a plan, then its entries), or find a "
+                        "person (p): the restore puts the people back as they were just before it.",
+                        severity="warning")  # fmt: skip
             return
-        self.notify(f"Reading the people of {entry.op_id} to plan the restore…", timeout=3)
-        self._plan_restore(entry.plan_id, entry.op_id)
+        self.notify(f"Reading the people of {op_id} to plan the restore…", timeout=3)
+        self._plan_restore(plan_id, op_id)
 
     @work(exclusive=True, group="journal-restore", exit_on_error=False)
     async def _plan_restore(self, plan_id: str, op_id: str) -> None:

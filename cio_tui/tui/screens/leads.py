@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -23,11 +23,14 @@ from textual.widgets import DataTable, Input, Label, Static
 from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
+from cio_tui.tui.viewmodels.leads_rows import LeadsModel
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
-from cio_tui.tui.widgets.leads_rows import LeadsModel
-from cio_tui.tui.widgets.leads_search import CountingClient
 from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
+
+if TYPE_CHECKING:
+    from cio_tui.identity.workspace_view import WorkspaceView
+
 
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
 
@@ -127,7 +130,7 @@ class LeadsScreen(IdChangesScreen):
             self.query_one("#leads-summary", Label).update(f"Searching the workspace for leads… {count} found so far")
 
         try:
-            leads = await find_leads(CountingClient(self.cio.workspace.client, found))
+            leads = await find_leads(self.cio.workspace.client, scanned=found)
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title="Could not load leads", severity="error")
             self.query_one(LeadsTable).loading = False
@@ -157,6 +160,21 @@ class LeadsScreen(IdChangesScreen):
         self.query_one("#leads-filter").display = True
         self._refresh()
         table.focus()
+        if message.source != "live search" and message.leads and self.cio.workspace is not None:
+            self._match_workspace([lead.cio_id for lead in message.leads])
+
+    @work(exclusive=True, group="leads-match", exit_on_error=False)
+    async def _match_workspace(self, cio_ids: list[str]) -> None:
+        """Warn when the export's leads are not in the open workspace (a read-only sample)."""
+        from cio_tui.identity.duplicates.workspace_match import match_workspace
+
+        workspace = self.cio.workspace
+        try:
+            match = await match_workspace(workspace.client, cio_ids)
+        except Exception:  # noqa: BLE001 - an advisory check: the leads stay usable without it
+            return
+        if (warning := match.warning(workspace.name)) is not None:
+            self.notify(warning, title="Not this workspace's people?", severity="warning", timeout=20, markup=False)
 
     # -- attaching ids -----------------------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -240,7 +258,7 @@ class LeadsScreen(IdChangesScreen):
     def _rows_to_check(self) -> list[Any]:
         return self.model.id_rows()
 
-    async def _build_plan(self, workspace: Any, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
+    async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.leads import plan_lead_conversion
 
         build = await plan_lead_conversion(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,22 +21,26 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from cio_tui.identity.plan import Plan, load_plan, save_plan
+from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.widgets.apply_progress import ApplyProgress
-from cio_tui.tui.widgets.csv_path import PathPrompt
-from cio_tui.tui.widgets.plan_checks import OpCheck, check_plan, check_summary
-from cio_tui.tui.widgets.plan_confirm import NothingToApply, apply_request, starting_stats
-from cio_tui.tui.widgets.plan_phase import RUNNING, SHOWS_PROGRESS, action_allowed, end_state, phase_after
-from cio_tui.tui.widgets.plan_rows import operation_detail, rows_from_plan
-from cio_tui.tui.widgets.plan_table import PlanTable
-from cio_tui.tui.widgets.plan_text import (
+from cio_tui.tui.viewmodels.plan_confirm import NothingToApply, apply_request, starting_stats
+from cio_tui.tui.viewmodels.plan_phase import RUNNING, SHOWS_PROGRESS, Phase, action_allowed, end_state, phase_after
+from cio_tui.tui.viewmodels.plan_rows import operation_detail, rows_from_plan
+from cio_tui.tui.viewmodels.plan_text import (
     EMPTY_TEXT,
     apply_outcome,
     plan_header,
     resume_note,
     stats_from_progress,
 )
+from cio_tui.tui.widgets.apply_progress import ApplyProgress
+from cio_tui.tui.widgets.csv_path import PathPrompt
+from cio_tui.tui.widgets.plan_table import PlanTable
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 
 class PlanScreen(AreaScreen):
@@ -97,7 +101,7 @@ class PlanScreen(AreaScreen):
         self.plan: Plan | None = None
         self.checks: list[OpCheck] = []
         self.prior_states: dict[str, str] = {}
-        self.phase = "empty"
+        self.phase: Phase = "empty"
         self.engine: Any = None
         self.result: Any = None
         self._started: datetime | None = None
@@ -125,7 +129,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-progress").display = self.phase in SHOWS_PROGRESS
         self.refresh_bindings()
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
         if self.plan is not None:
             self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))

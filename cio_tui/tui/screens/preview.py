@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,6 +31,10 @@ from cio_tui.tui.widgets.preview_editor import CallEditor
 from cio_tui.tui.widgets.preview_modals import LoadCallsModal, SaveSetModal
 from cio_tui.tui.widgets.preview_panes import DiffView, OutcomeCard, RequestPane, WarningsView
 from cio_tui.tui.widgets.preview_summary import OutcomeSummaryLine, list_title, next_group, shown_calls
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 EMPTY = (
     "Paste Segment calls in the editor above: a JSON message, a JSON array, JSON lines, or analytics.* calls as "
@@ -304,7 +308,7 @@ class PreviewScreen(AreaScreen):
             self._list_calls()  # the outcomes are known now: the summary counts them
             self._show()
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         for result in self.results:
             result.outcome = None
         if self.results:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,21 +25,18 @@ from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
 from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
 from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
 from cio_tui.tui.widgets.walkthrough_steps import StepList
-from cio_tui.walkthrough.steps import STEPS
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
 
-PANELS: tuple[tuple[str, str], ...] = (
-    ("walkthrough_forms", "ConnectPanel"), ("walkthrough_forms", "IdentifierPanel"),
-    ("walkthrough_audit", "AuditPanel"), ("walkthrough_panels", "PreviewPanel"), ("walkthrough_panels", "RepairPanel"),
-    ("walkthrough_segment", "PrepareActionsPanel"), ("walkthrough_segment", "SegmentCutoverPanel"),
-    ("walkthrough_segment", "SegmentVerifyPanel"), ("walkthrough_panels", "ReportPanel"),
-)
-"""Step n's form: (module under ``cio_tui.tui.widgets``, class). Imported and composed when the step is first shown:
-one panel on screen at a time, so the other eight cost nothing at start (their widgets were most of the screen)."""
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
 
 
 def panel_class(number: int) -> type[StepPanel]:
-    module, name = PANELS[number - 1]
+    """Step n's form (``Step.panel``). Imported and composed when the step is first shown: one panel on screen at a
+    time, so the others cost nothing at start (their widgets were most of the screen)."""
+    module, name = STEPS[number - 1].panel.split(":")
     cls: type[StepPanel] = getattr(import_module(f"cio_tui.tui.widgets.{module}"), name)
     return cls
 
@@ -49,7 +46,7 @@ def progress_text(overview: Any) -> str:
     state = overview.state
     finished = sum(1 for st in state.steps.values() if st.status.finished)
     current = state.current_step()
-    lines = [f"{finished} of 9 steps finished."]
+    lines = [f"{finished} of {STEP_COUNT} steps finished."]
     lines.append(f"Next: step {current}, {STEPS[current - 1].short}." if current else "Every step is finished.")
     high = [r for r in overview.risks if r.level == "high"]
     lines.append(f"Open risks: {len(overview.risks)} ({len(high)} high).")
@@ -119,7 +116,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.query_one(StepList).focus()
         self.workspace_changed(self.app.workspace)
 
-    def workspace_changed(self, workspace: Any) -> None:
+    def workspace_changed(self, workspace: Workspace) -> None:
         self.overview = None
         if workspace is None or getattr(workspace, "data_dir", None) is None:
             self.service = None
@@ -158,7 +155,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         steps.show(overview.state)
         self.query_one("#wt-progress", Static).update(progress_text(overview))
         if first:
-            steps.highlighted = (overview.state.current_step() or 9) - 1
+            steps.highlighted = (overview.state.current_step() or STEP_COUNT) - 1
         for panel in self.query_one("#wt-panels", ContentSwitcher).query_children(StepPanel):
             panel.overview = overview
             if panel.is_mounted:  # one mounted just now shows the overview from its on_mount
@@ -186,7 +183,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             self.query_one("#wt-detail", VerticalScroll).scroll_home(animate=False)
         step, st = STEPS[n - 1], self.overview.state.step(n)
         # the status on its own line: "[not started]" after the title broke in two at 80 columns
-        self.query_one("#wt-title", Static).update(f"Step {n} of 9: {step.title}\nStatus: {st.status_words}")
+        self.query_one("#wt-title", Static).update(f"Step {n} of {STEP_COUNT}: {step.title}\nStatus: {st.status_words}")
         self.query_one("#wt-purpose", Static).update(f"{step.purpose}\n\nDone when: {step.done_when}")
         gaps = self.overview.missing[n]
         self.query_one("#wt-missing", Static).update(
@@ -304,7 +301,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         state, here = self.overview.state, self.step_number
         open_steps = [n for n in state.steps if not state.step(n).status.finished]
         after = [n for n in open_steps if n > here]
-        target = after[0] if after else (open_steps[0] if open_steps else 9)
+        target = after[0] if after else (open_steps[0] if open_steps else STEP_COUNT)
         self.query_one(StepList).highlighted = target - 1
 
     @on(Button.Pressed, "#wt-buttons Button, #wt-open-buttons Button")
@@ -321,7 +318,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     # -- tasks ----------------------------------------------------------------------------------------
     @on(Task)
-    def _task(self, message: Task) -> None:
+    def _on_task(self, message: Task) -> None:  # not ``_task``: Textual keeps its own task in that attribute
         message.stop()
         if self.service is None:
             self.notify("Open a workspace first (Connect, key 9).", severity="warning")
@@ -330,7 +327,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             from cio_tui.walkthrough.models import CutoverChoice
 
             choice = CutoverChoice(method=message.args.get("method"), cutover_at=self.cio.services.clock())
-            self.post_message(Record(7, {"cutover": choice}))
+            self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
         elif message.kind in ("export_report", "export_checklist"):
             path = Path(message.args["path"]).expanduser().absolute()
             state = self.overview.state.model_copy(deep=True)
@@ -359,12 +356,12 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         try:
             if kind == "check_connection":
                 check = await svc.check_connection()
-                self.post_message(Record(1, {"connection": check}))
+                self.post_message(Record(step_by_key("connect").number, {"connection": check}))
             elif kind in ("audit_live", "audit_export"):
                 export = Path(args["path"]).expanduser() if kind == "audit_export" else None
-                self.post_message(Record(3, {"audit": await svc.audit(export)}))
+                self.post_message(Record(step_by_key("audit").number, {"audit": await svc.audit(export)}))
             elif kind == "verify":
-                self.post_message(Record(8, {"verify": await svc.verify()}))
+                self.post_message(Record(step_by_key("verify").number, {"verify": await svc.verify()}))
             elif kind == "cleanup":
                 self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
                                                         default_action=args.get("action")))

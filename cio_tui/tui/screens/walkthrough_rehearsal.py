@@ -5,11 +5,16 @@ panel, and an example's call opened in Preview. Mixed into ``WalkthroughScreen``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
 from cio_tui.tui.widgets.walkthrough_base import Record
+from cio_tui.walkthrough.steps import step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 
 class RehearsalTasks:
@@ -33,7 +38,7 @@ class RehearsalTasks:
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
 
-    async def _live_subscriptions(self, workspace: Any) -> Any:
+    async def _live_subscriptions(self, workspace: Workspace) -> Any:
         """The Actions destination's own subscriptions when Segment has one and a token reads it, else None (the
         default presets); never fails the rehearsal."""
         from cio_tui.walkthrough.live_mappings import read_live_mappings
@@ -73,6 +78,6 @@ class RehearsalTasks:
             self.notify(str(exc) if known else describe_error(exc), title="Rehearsal", severity="error", timeout=12,
                         markup=False)  # fmt: skip
             return
-        self.post_message(Record(4, {"rehearsal": record}))
+        self.post_message(Record(step_by_key("preview").number, {"rehearsal": record}))
         self.notify(f"{record.people_differing} people end up different; the report is {record.report_path}",
                     title="Rehearsal", markup=False)  # fmt: skip

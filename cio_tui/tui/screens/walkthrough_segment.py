@@ -96,10 +96,12 @@ class SegmentTasks:
         """Step 7 records how and when the switch happened (the time verification starts from)."""
         from cio_tui.tui.widgets.walkthrough_base import Record
         from cio_tui.walkthrough.models import CutoverChoice
+        from cio_tui.walkthrough.steps import step_by_key
 
         method = "received_at_filters" if plan.method == "filters" else "one_step"
         when = plan.cutover_at if plan.method == "filters" else self.cio.services.clock()  # one-step: just now
-        self.post_message(Record(7, {"cutover": CutoverChoice(method=method, cutover_at=when)}))  # type: ignore[attr-defined]
+        choice = CutoverChoice(method=method, cutover_at=when)
+        self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))  # type: ignore[attr-defined]
 
 
 __all__ = ["SegmentTasks"]

@@ -6,7 +6,7 @@ colour only repeats it). It watches the app's ``workspace`` and ``workspace_stat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import RenderResult
 from textual.content import Content
@@ -14,8 +14,12 @@ from textual.widget import Widget
 
 from cio_tui.tui.areas import AREAS
 
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
 
-def banner_text(workspace: Any, status: str) -> Content:
+
+
+def banner_text(workspace: Workspace | None, status: str) -> Content:
     """Banner line for a workspace (or ``None``) and the app's status text."""
     if workspace is None:
         return Content.from_markup(" [b]cio-tui[/b] │ $status", status=status or "No workspace")

@@ -13,9 +13,9 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.fixes import IdentifierChange, check_change
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.widgets.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.viewmodels.leads_rows import UNCHECKED, Check
 from cio_tui.tui.widgets.fit_table import Col, FitTable
-from cio_tui.tui.widgets.leads_rows import UNCHECKED, Check
 from cio_tui.tui.widgets.leads_table import check_text
 
 RowKey = tuple[int | None, str]  # (CSV line or None when typed, cio_id without prefix)

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, TextArea
 
-from cio_tui.tui.widgets.csv_rows import ParsedCsv, RowIssue, parse_csv_text
+from cio_tui.tui.viewmodels.csv_rows import ParsedCsv, RowIssue, parse_csv_text
 from cio_tui.tui.widgets.fit_table import Col, FitTable
 
 

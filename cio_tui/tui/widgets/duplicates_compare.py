@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member, format_ts
-from cio_tui.tui.widgets.duplicates_model import state_word
+from cio_tui.tui.viewmodels.duplicates_model import state_word
 
 MAX_MEMBERS = 6  # columns shown; a bigger group says how many are left out
 

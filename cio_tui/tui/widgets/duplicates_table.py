@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from cio_tui.identity.duplicates.models import DuplicateGroup
-from cio_tui.tui.widgets.duplicates_model import state_word
+from cio_tui.tui.viewmodels.duplicates_model import state_word
 from cio_tui.tui.widgets.fit_table import Col, FitTable
 
 # The primary (who is kept), the state and the size are shown whole first; the rules are cut first.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets.data_table import CellDoesNotExist
 
+from cio_tui.tui.viewmodels.leads_rows import Check, LeadRow
 from cio_tui.tui.widgets.fit_table import Col, FitTable
-from cio_tui.tui.widgets.leads_rows import Check, LeadRow
 
 CHECK_SYMBOLS = {"ok": "✓", "error": "✗", "merge": "⇄", "warning": "!", "unchecked": "·"}
 CHECK_WORDS = {"ok": "ok", "error": "error", "merge": "merge proposal", "warning": "warning", "unchecked": "unchecked"}

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Static
 
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.walkthrough.models import AuditCounts
+from cio_tui.walkthrough.steps import step_by_key
 
 
 def bar_chart(rows: list[tuple[str, int]], *, width: int = 24, fit: int | None = None) -> str:
@@ -72,7 +73,7 @@ def audit_text(audit: AuditCounts | None) -> tuple[str, list[tuple[str, int]]]:
 
 
 class AuditPanel(StepPanel):
-    STEP = 3
+    STEP = step_by_key("audit").number
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="wt-field"):

@@ -11,10 +11,11 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
+from cio_tui.walkthrough.steps import step_by_key
 
 
 class ChecklistPanel(StepPanel):
-    STEP = 6
+    STEP = step_by_key("prepare").number
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cio_tui.tui.widgets.walkthrough_base import YES_NO, StepPanel, selected
 from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, IdentifierSettings
+from cio_tui.walkthrough.steps import step_by_key
 
 DATACENTERS = [("US (empty in Segment)", "us"), ("EU", "eu")]
 MODES = [("cloud mode", "cloud"), ("web device mode", "device"), ("both", "both")]
@@ -24,7 +25,7 @@ def _row(label: str, widget: Any) -> Horizontal:
 
 
 class ConnectPanel(StepPanel):
-    STEP = 1
+    STEP = step_by_key("connect").number
 
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="wt-connection", classes="wt-result", markup=False)
@@ -85,7 +86,7 @@ MODE_MEANING = {
 
 
 class IdentifierPanel(StepPanel):
-    STEP = 2
+    STEP = step_by_key("identifiers").number
 
     def compose(self) -> ComposeResult:
         yield Static("Read these in Customer.io: Workspace Settings > General.", classes="wt-hint")
@@ -129,7 +130,7 @@ def parse_when(text: str) -> datetime:
 
 
 class CutoverPanel(StepPanel):
-    STEP = 7
+    STEP = step_by_key("cutover").number
 
     def compose(self) -> ComposeResult:
         yield Static(

@@ -14,10 +14,11 @@ from cio_tui.tui.messages import OpenPerson
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
+from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key
 
 
 class PreviewPanel(StepPanel):
-    STEP = 4
+    STEP = step_by_key("preview").number
 
     def compose(self) -> ComposeResult:
         yield Static("Saved sets of calls (from Preview): tick the ones you reviewed", classes="wt-section")
@@ -138,7 +139,7 @@ def repair_hints(overview: Any) -> list[str]:
 
 
 class RepairPanel(StepPanel):
-    STEP = 5
+    STEP = step_by_key("repair").number
 
     def compose(self) -> ComposeResult:
         yield Static("", id="wt-applied", classes="wt-result", markup=False)
@@ -171,7 +172,7 @@ class RepairPanel(StepPanel):
 
 
 class VerifyPanel(StepPanel):
-    STEP = 8
+    STEP = step_by_key("verify").number
 
     def compose(self) -> ComposeResult:
         yield Static("", id="wt-verify-since", classes="wt-hint", markup=False)
@@ -203,7 +204,7 @@ class VerifyPanel(StepPanel):
 
 
 class ReportPanel(StepPanel):
-    STEP = 9
+    STEP = step_by_key("report").number
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="wt-field"):
@@ -219,8 +220,8 @@ class ReportPanel(StepPanel):
             f"Last exported {state.report_exported_at:%Y-%m-%d %H:%M} UTC to {state.report_path}"
             if state.report_exported_at else "Not exported yet."
         )
-        open_steps = [str(n) for n in sorted(state.steps) if n != 9 and not state.step(n).status.finished]
-        left = overview.missing.get(9) or []
+        open_steps = [str(n) for n in other_steps(state, REPORT_STEP) if not state.step(n).status.finished]
+        left = overview.missing.get(REPORT_STEP) or []
         if state.report_exported_at and open_steps:
             done += (f". That was a progress report: step(s) {', '.join(open_steps)} are still open; export again "
                      "once they are finished or skipped.")

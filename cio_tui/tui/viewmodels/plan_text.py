@@ -6,10 +6,17 @@ Pure functions (no Textual), unit-tested on their own.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.widgets.apply_progress import ApplyStats
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from cio_tui.identity.apply_events import ApplyResult, ProgressEvent
+    from cio_tui.workspace import Workspace
+
 
 EMPTY_TEXT = (
     "No plan is open.\n\n"
@@ -20,7 +27,7 @@ EMPTY_TEXT = (
 SUCCEEDED = ("done", "reconciled")
 
 
-def plan_header(plan: Plan, workspace: Any) -> str:
+def plan_header(plan: Plan, workspace: Workspace) -> str:
     made = plan.created_at.strftime("%Y-%m-%d %H:%M UTC")
     line = f"Plan {plan.plan_id} · {plan.source} · made {made} for workspace {plan.workspace_name!r}"
     if workspace is not None and plan.workspace_fingerprint != workspace.fingerprint:
@@ -48,7 +55,9 @@ def resume_note(plan: Plan, states: dict[str, str]) -> str:
     return ", ".join(parts) + f". Press a to resume: {left} operation(s) left; done ones are not sent again."
 
 
-def stats_from_progress(event: Any, elapsed: float, phase: str, previous: ApplyStats | None = None) -> ApplyStats:
+def stats_from_progress(
+    event: ProgressEvent | None, elapsed: float, phase: str, previous: ApplyStats | None = None
+) -> ApplyStats:
     """``ApplyStats`` from the engine's ``ProgressEvent`` (or the previous stats when the run ended without one)."""
     status = {"applying": "running", "paused": "paused", "cancelling": "cancelling"}.get(phase, phase)
     if event is None:
@@ -63,7 +72,7 @@ def stats_from_progress(event: Any, elapsed: float, phase: str, previous: ApplyS
     )
 
 
-def apply_outcome(result: Any, error: str = "") -> tuple[str, str, str]:
+def apply_outcome(result: ApplyResult | None, error: str = "") -> tuple[str, str, SeverityLevel]:
     """(title, text, severity) of the notification at the end of an apply, saying what to do next."""
     if error:
         return (
@@ -72,6 +81,7 @@ def apply_outcome(result: Any, error: str = "") -> tuple[str, str, str]:
             "resume.",
             "error",
         )
+    assert result is not None, "an apply that did not stop on an error has a result"
     done = result.succeeded
     text = f"{done}/{result.total} operation(s) done"
     reasons = [f"{n} {reason}" for reason, n in sorted(result.reasons.items(), key=lambda kv: -kv[1])]

@@ -7,20 +7,26 @@ would refuse it too), nothing left to apply.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.modals.confirm_typed import ConfirmRequest
+from cio_tui.tui.viewmodels.plan_rows import irreversible_lines
+from cio_tui.tui.viewmodels.plan_text import SUCCEEDED, resume_note
 from cio_tui.tui.widgets.apply_progress import ApplyStats
-from cio_tui.tui.widgets.plan_rows import irreversible_lines
-from cio_tui.tui.widgets.plan_text import SUCCEEDED, resume_note
+
+if TYPE_CHECKING:
+    from cio_tui.workspace import Workspace
+
 
 
 class NothingToApply(ValueError):
     """The apply cannot start; the message says why and what to do."""
 
 
-def apply_request(plan: Plan, workspace: Any, prior_states: dict[str, str], check_line: str = "") -> ConfirmRequest:
+def apply_request(
+    plan: Plan, workspace: Workspace | None, prior_states: dict[str, str], check_line: str = ""
+) -> ConfirmRequest:
     if workspace is None:
         raise NothingToApply("No workspace is open: connect the plan's workspace first (press 9).")
     if plan.workspace_fingerprint != workspace.fingerprint:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.apply_checks import STALE_MISSING, People, precondition_misses, stale_reason, target_misses
 from cio_tui.identity.plan import Operation, Plan
@@ -35,7 +35,9 @@ def check_operation(op: Operation, people: People) -> OpCheck:
     return OpCheck(op.op_id, "fresh")
 
 
-async def read_people(client: Any, cio_ids: list[str], progress: Callable[[int, int], None] | None = None) -> People:
+async def read_people(
+    client: CioClient, cio_ids: list[str], progress: Callable[[int, int], None] | None = None
+) -> People:
     """Everyone in ``cio_ids`` who exists, by cio_id; ``progress(read, total)`` after each bulk call."""
     people: People = {}
     for start in range(0, len(cio_ids), READ_CHUNK):
@@ -47,7 +49,9 @@ async def read_people(client: Any, cio_ids: list[str], progress: Callable[[int, 
     return people
 
 
-async def check_plan(client: Any, plan: Plan, progress: Callable[[int, int], None] | None = None) -> list[OpCheck]:
+async def check_plan(
+    client: CioClient, plan: Plan, progress: Callable[[int, int], None] | None = None
+) -> list[OpCheck]:
     """One ``OpCheck`` per operation, in plan order."""
     cio_ids = list(dict.fromkeys(cid for op in plan.operations for cid in op.cio_ids))
     people = await read_people(client, cio_ids, progress)

@@ -9,7 +9,7 @@ from cio_tui.customerio.identifiers import normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.leads import IdRow, check_row
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.widgets.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
-RUNNING = ("checking", "applying", "paused", "cancelling")
+if TYPE_CHECKING:
+    from cio_tui.identity.apply_events import ApplyResult, ProgressEvent
+
+Phase = Literal["empty", "review", "checking", "applying", "paused", "cancelling", "finished"]
+EndState = Literal["failed", "cancelled", "finished"]
+
+RUNNING: tuple[Phase, ...] = ("checking", "applying", "paused", "cancelling")
 """Phases in which no other plan may be opened, checked or applied."""
-SHOWS_PROGRESS = ("applying", "paused", "cancelling", "finished")
+SHOWS_PROGRESS: tuple[Phase, ...] = ("applying", "paused", "cancelling", "finished")
 
 
-def action_allowed(action: str, phase: str, has_plan: bool) -> bool | None:
+def action_allowed(action: str, phase: Phase, has_plan: bool) -> bool | None:
     """``check_action`` of the screen: True shows and enables the key, False hides it from the footer.
 
     Hidden rather than dimmed: at 80-100 columns the footer has room only for the keys that work now, so during
@@ -28,7 +34,7 @@ def action_allowed(action: str, phase: str, has_plan: bool) -> bool | None:
     return True
 
 
-def phase_after(event: Any, phase: str) -> str:
+def phase_after(event: ProgressEvent, phase: Phase) -> Phase:
     """The phase once the engine reports ``event`` (a progress event: counts, paused, cancelled, finished)."""
     if event.paused:
         return "paused"
@@ -39,11 +45,11 @@ def phase_after(event: Any, phase: str) -> str:
     return phase
 
 
-def end_state(result: Any, error: str) -> str:
+def end_state(result: ApplyResult | None, error: str) -> EndState:
     """How an apply ended, in the word the progress panel shows."""
     if error:
         return "failed"
     return "cancelled" if getattr(result, "cancelled", False) else "finished"
 
 
-__all__ = ["RUNNING", "SHOWS_PROGRESS", "action_allowed", "end_state", "phase_after"]
+__all__ = ["RUNNING", "EndState", "Phase", "SHOWS_PROGRESS", "action_allowed", "end_state", "phase_after"]

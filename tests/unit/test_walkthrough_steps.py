@@ -1,0 +1,30 @@
+"""Each Walkthrough step is one object: its texts, its panel, its own "what is missing" rule; the count comes from
+the list."""
+
+from __future__ import annotations
+
+from importlib import util
+
+from cio_tui.walkthrough.progress import missing
+from cio_tui.walkthrough.state import WalkthroughState
+from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT, STEPS, StepContext, step_by_key
+
+
+def test_steps_are_numbered_from_the_list_and_each_names_its_panel_module():
+    assert [s.number for s in STEPS] == list(range(1, STEP_COUNT + 1))
+    assert REPORT_STEP == STEP_COUNT and STEPS[-1].key == "report"
+    assert len({s.key for s in STEPS}) == STEP_COUNT
+    for step in STEPS:
+        module, cls = step.panel.split(":")
+        assert util.find_spec(f"cio_tui.tui.widgets.{module}") is not None, step.panel
+        assert cls.endswith("Panel") and step.title and step.purpose and step.done_when and step.short
+
+
+def test_missing_is_the_steps_own_rule():
+    state = WalkthroughState()
+    for step in STEPS:
+        assert missing(state, step.number) == step.needs(state, StepContext())
+    assert missing(state, step_by_key("audit").number) == ["run the audit on the live workspace or an export"]
+    assert missing(state, step_by_key("prepare").number) == ["open the checklist"]
+    [left] = missing(state, REPORT_STEP)
+    assert left.startswith(f"finish or skip step(s) {', '.join(str(n) for n in range(1, STEP_COUNT))}, then")
