@@ -283,7 +283,10 @@ def _write_config(path: Path, data: dict[str, Any]) -> None:
         data.pop(name, None)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
+    # owner-only (0600): no secrets in it, but site ids and the operator's workspace names
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as fh:
         tomli_w.dump(data, fh)
     os.replace(tmp, path)
 

@@ -15,8 +15,6 @@ from typing import Any
 
 import click
 
-from cio_tui.segment.outcome_summary import GROUP_KEYS
-
 
 def _read_source(source: str) -> str:
     if source == "-":
@@ -104,10 +102,10 @@ def batch_item_check() -> Any:
 @click.option(
     "--only",
     "only_group",
-    type=click.Choice(list(GROUP_KEYS)),
+    metavar="KIND",
     default=None,
-    help="Show only the calls with this outcome (create, update, failed = failed attribute change, ...); the "
-    "summary of every outcome is still printed first.",
+    help="Show only the calls with this outcome (create, update, failed = failed attribute change, ...; a wrong "
+    "KIND lists them all); the summary of every outcome is still printed first.",
 )
 @click.pass_obj
 def preview_cmd(
@@ -130,6 +128,12 @@ def preview_cmd(
     from cio_tui.segment.preview import batches_for
     from cio_tui.segment.report import render_text
 
+    if only_group is not None:
+        from cio_tui.segment.outcome_summary import GROUP_KEYS  # here: --help must not load the preview's models
+
+        if only_group not in GROUP_KEYS:
+            raise click.BadParameter(f"{only_group!r} is not a kind of outcome; one of: {', '.join(GROUP_KEYS)}",
+                                     param_hint="--only")  # fmt: skip
     subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
     text = _read_source(source)
     try:

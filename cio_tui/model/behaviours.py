@@ -1,6 +1,6 @@
 """The engine's behaviour list: every rule it applies, what it does, the public source, confirmed or assumed.
 
-``docs/sandbox-fidelity.md`` is generated from this list (``python -m cio_tui.model.fidelity``); the engine names
+``docs/sandbox-fidelity.md`` is generated from this list (``python -m cio_tui.sandbox.fidelity``); the engine names
 the rule it applies (``Ops.uses(key)``), and a test fails when the engine uses a key with no row here. An outcome
 that rests on an *assumed* row says so in the preview.
 """

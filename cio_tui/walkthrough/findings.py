@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from cio_tui.walkthrough.history import AppliedPlan
-from cio_tui.walkthrough.models import AuditCounts
+if TYPE_CHECKING:  # types only: the step list (imported by `cio-tui --help`) must not load pydantic
+    from cio_tui.walkthrough.history import AppliedPlan
+    from cio_tui.walkthrough.models import AuditCounts
 
 
 def audit_findings(audit: AuditCounts) -> list[tuple[int, str]]:

@@ -96,7 +96,7 @@ async def _kill_and_resume(tmp_path, *, lag: float, window: float, kills: int, n
         assert len(plan.operations) == n
         rng = random.Random(11)
         for _ in range(kills):
-            switch.writes, switch.kill_after = 0, rng.randint(1, 12)
+            switch.writes, switch.kill_after = 0, rng.randint(1, max(1, n // (kills + 1)))  # each run is killed
             with Journal.for_workspace(ws) as journal, pytest.raises(Killed):
                 await ApplyEngine.for_workspace(ws, plan, journal=journal, options=_options(window)).run()
         switch.kill_after = None

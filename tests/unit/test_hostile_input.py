@@ -209,3 +209,21 @@ def test_a_keyring_failing_after_its_probe_gives_a_message_not_a_traceback(isola
     out = CliRunner().invoke(main, ["profile", "list"])
     assert out.exit_code == 1 and "cannot read the Track API key of profile 'p' from the keyring" in out.output
     assert out.exception is None or isinstance(out.exception, SystemExit)
+
+
+def test_the_config_file_is_owner_only(isolated_dirs):
+    import os
+
+    from cio_tui.config import Profile, save_profile
+
+    path = save_profile(Profile(name="p", region="us", site_id="s1"))
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_an_export_header_that_is_not_utf8_is_refused_with_a_message(tmp_path):
+    from cio_tui.identity.duplicates.export import ExportError, read_header
+
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"cio_id,id,email,created_at\xff\nc1,u1,a@b.c,1\n")
+    with pytest.raises(ExportError, match="the header row is not UTF-8 text"):
+        read_header(path)

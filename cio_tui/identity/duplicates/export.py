@@ -93,6 +93,9 @@ def require_people_columns(name: str, original: list[str], names: list[str]) -> 
         )
 
 
+HEADER_LIMIT = 1_000_000  # characters: a header of thousands of attribute columns still fits
+
+
 def read_header(path: str | Path, *, check: bool = True) -> ExportColumns:
     """Read and check the header line (the only part of the file Python reads itself). ``check=False`` leaves the
     people-export check to the caller (who first maps the file's own column names)."""
@@ -100,8 +103,15 @@ def read_header(path: str | Path, *, check: bool = True) -> ExportColumns:
     if not path.is_file():
         raise ExportError(f"no export file at {path}; pass the path of a people export CSV")
     opener = gzip.open if is_gzip(path) else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
-        first = fh.readline()
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline(HEADER_LIMIT)  # bounded: a file with no line breaks is not read whole
+    except UnicodeDecodeError as exc:
+        raise ExportError(
+            f"{path}: the header row is not UTF-8 text (byte {exc.start}); export the people again as UTF-8 CSV"
+        ) from None
+    if len(first) >= HEADER_LIMIT and not first.endswith(("\n", "\r")):
+        raise ExportError(f"{path}: the header row is longer than {HEADER_LIMIT} characters; is this a people export?")
     if not first.strip():
         raise ExportError(f"{path} is empty; a people export starts with a header row (cio_id,id,email,created_at,...)")
     original = next(csv.reader(io.StringIO(first)))
