@@ -57,3 +57,20 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("CIO_TUI_CONFIG", str(cfg))
     monkeypatch.setenv("CIO_TUI_DATA_DIR", str(data))
     return {"config": cfg, "data": data}
+
+
+def _is_slow_scenario(item: pytest.Item) -> bool:
+    """The scenario tests that run the whole app or the sandbox end to end (seconds each): every snapshot test,
+    every TUI test that drives the app on the seeded sandbox (``make_app``), every integration test. They run in
+    ``.ci/run`` (``python -m pytest -q``); ``-m "not slow"`` leaves them out for the quick loop."""
+    path = item.path.as_posix()
+    if "/tests/integration/" in path or path.endswith("_snapshots.py"):
+        return True
+    return "make_app" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        if _is_slow_scenario(item) and item.get_closest_marker("slow") is None:
+            item.add_marker(slow)

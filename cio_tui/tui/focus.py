@@ -26,7 +26,8 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 TEXT_FIELDS = (Input, TextArea)
-ID_WORDS = {"wt": "walkthrough", "ids": "identifiers", "dup": "duplicates"}  # short id prefixes, in words
+# Area prefixes of widget ids, left out of the footer's name (the area bar already says where you are).
+AREA_PREFIXES = {"wt", "ids", "dup", "leads", "plan", "preview", "journal", "lookup", "connect"}
 
 
 def is_text_field(widget: Widget | None) -> bool:
@@ -51,7 +52,9 @@ def focus_name(widget: Widget) -> str:
         return str(placeholder).split(" (")[0]
     if widget.id:
         words = widget.id.replace("_", "-").split("-")
-        return " ".join([ID_WORDS.get(words[0], words[0]), *words[1:]])
+        if len(words) > 1 and words[0] in AREA_PREFIXES:
+            words = words[1:]
+        return " ".join(words)
     return _words(type(widget).__name__)
 
 

@@ -30,13 +30,13 @@ async def test_the_footer_says_where_the_keys_go(make_app) -> None:
         assert str(where.render()).startswith("▸ ") and "typing" not in str(where.render())
         await pilot.press("p")
         await settle(pilot)
-        assert str(app.screen.query_one(".footer-where").render()) == "▸ perso…: typing"
+        assert str(app.screen.query_one(".footer-where").render()) == "▸ person: typing"
 
 
 @pytest.mark.parametrize(
     ("size", "compact", "expected"),
     [
-        (SMALL, True, ["r Load leads", "c Check ids", "m Make plan", "? Help"]),
+        (SMALL, True, ["r Load leads", "o Open export", "c Check ids", "m Make plan", "? Help"]),
         ((180, 30), False, ["r Load leads", "o Open export", "f Filter", "i Type id", "v Paste CSV",
                             "l Load ids CSV", "c Check ids", "m Make plan", "x Plan merges", "? Help"]),
     ],

@@ -29,6 +29,7 @@ KINDS: list[tuple[str, str]] = [("Auto-detect", "auto"), ("cio_id", "cio_id"), (
 
 class PeopleScreen(AreaScreen):
     AREA = "people"
+    HOME_FOCUS = "#card-tabs Tabs"  # the card; / types in the lookup box (the kind list is a poor place to land)
     HELP = (
         "Look a person up by cio_id (with or without the cio_ prefix), id or email. The kind is detected from "
         "what you type; choose it in the list next to the box to override. The card shows identifiers, "

@@ -140,6 +140,8 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-status", Label).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # the base's rule: only while a text field has focus
+            return super().check_action(action, parameters)
         return action_allowed(action, self.phase, self.plan is not None)
 
     # -- opening a plan ----------------------------------------------------------------------------------

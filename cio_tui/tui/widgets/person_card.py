@@ -20,7 +20,7 @@ from cio_tui.tui.people_lookup import FLAGGED, activity_detail, ago, when
 from cio_tui.tui.widgets.person_segment import PersonSegmentPane
 
 EMPTY_HINT = (
-    "Nobody shown yet. Type in the lookup box above and press enter:\n"
+    "Nobody shown yet. Press / to type in the lookup box above, then enter:\n"
     "  a cio_id      cio_a3000001  (or a3000001 with the kind set to cio_id)\n"
     "  an id         u0000001\n"
     "  an email      eva.meyer1@umbrella.test\n"

@@ -72,13 +72,13 @@ class PlanRow:
     detail: str = ""
 
 
-# Who the operation is about, the change, its state and what it loses are shown whole first (the widest of them cut
-# first, with "…", when the terminal is narrow); the kind of operation gives way; the screen's detail pane shows
-# the highlighted operation whole.
+# The change, its state and what it loses are shown whole first, then who the operation is about (its cio_id always
+# whole: the column's minimum); the kind of operation gives way first. A cut value ends in "…", and the screen's
+# detail pane shows the highlighted operation whole.
 COLUMNS: tuple[Col, ...] = (
     Col("number", "#", priority=1, min=2),
     Col("kind", "Operation", priority=3, min=8),
-    Col("person", "Person", priority=1, min=12),
+    Col("person", "Person", priority=2, min=14),
     Col("change", "Change (old -> new)", priority=1, min=14),
     Col("state", "State", priority=1, min=8),
     Col("loses", "Loses", priority=1, min=7),

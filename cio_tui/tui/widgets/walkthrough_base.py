@@ -7,6 +7,7 @@ or ``Task`` (run something that reads the workspace or writes a file) messages u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
@@ -27,12 +28,31 @@ class Record(Message):
     values: dict[str, Any] = field(default_factory=dict)
 
 
+class TaskKind(StrEnum):
+    """The tasks a panel can ask the Walkthrough screen to run (a closed list: the screen handles each one)."""
+
+    CHECK_CONNECTION = "check_connection"
+    AUDIT_LIVE = "audit_live"
+    AUDIT_EXPORT = "audit_export"  # args: path
+    VERIFY = "verify"
+    CLEANUP = "cleanup"  # args: path, action
+    CUTOVER_NOW = "cutover_now"  # args: method
+    EXPORT_REPORT = "export_report"  # args: path
+    EXPORT_CHECKLIST = "export_checklist"  # args: path
+    PREVIEW_LINE = "preview_line"  # args: path, line
+    REHEARSE = "rehearse"  # args: path, export
+    SEGMENT_READ = "segment_read"  # args: step
+    SEGMENT_PREPARE = "segment_prepare"
+    SEGMENT_CUTOVER = "segment_cutover"
+    SEGMENT_ROLLBACK = "segment_rollback"
+    SEGMENT_VERIFY = "segment_verify"
+
+
 @dataclass
 class Task(Message):
-    """Run a task of the screen (``kind``: check_connection, audit_live, audit_export, verify, export_report,
-    export_checklist, cleanup, open_area) with ``args``."""
+    """Run the screen's task ``kind`` with ``args``."""
 
-    kind: str
+    kind: TaskKind
     args: dict[str, Any] = field(default_factory=dict)
 
 
@@ -63,9 +83,10 @@ class StepPanel(Vertical):
             return
         self.post_message(Record(self.STEP, values))
 
-    def request_task(self, kind: str, **args: Any) -> None:
-        """Ask the screen to run a task (not ``task``: that is Textual's property for the widget's own asyncio task)."""
-        self.post_message(Task(kind, args))
+    def request_task(self, kind: TaskKind | str, **args: Any) -> None:
+        """Ask the screen to run ``kind``; an unknown name fails here, in the panel that asked. (Not ``task``: that
+        is Textual's property for the widget's own asyncio task.)"""
+        self.post_message(Task(TaskKind(kind), args))
 
 
 def selected(value: Any) -> Any:
@@ -73,4 +94,4 @@ def selected(value: Any) -> Any:
     return None if value is Select.NULL else value
 
 
-__all__ = ["YES_NO", "Record", "StepPanel", "Task", "selected"]
+__all__ = ["YES_NO", "Record", "StepPanel", "Task", "TaskKind", "selected"]

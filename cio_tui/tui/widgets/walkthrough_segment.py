@@ -13,23 +13,27 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from cio_tui.safe_text import safe
-from cio_tui.tui.widgets.walkthrough_base import Task
+from cio_tui.tui.widgets.walkthrough_base import Task, TaskKind
 from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
 from cio_tui.tui.widgets.walkthrough_forms import CutoverPanel
 from cio_tui.tui.widgets.walkthrough_panels import VerifyPanel
+from cio_tui.walkthrough.steps import STEPS, step_by_key
 
-BUTTONS: dict[int, list[tuple[str, str, str]]] = {  # step -> (task, label, variant)
-    6: [("segment_read", "Read Segment", "default"), ("segment_prepare", "Create the Actions destination…", "primary")],
-    7: [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
-    8: [("segment_verify", "Verify deliveries", "primary")],
+BUTTONS: dict[str, list[tuple[str, str, str]]] = {  # step key -> (task, label, variant)
+    "prepare": [("segment_read", "Read Segment", "default"),
+                ("segment_prepare", "Create the Actions destination…", "primary")],
+    "cutover": [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
+    "verify": [("segment_verify", "Verify deliveries", "primary")],
 }
-INTRO = {
-    6: "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions destination "
-       "(disabled: it sends nothing yet), its mappings from the Quick Setup presets and copies of the classic "
-       "filters: a plan, reviewed, applied after you type the workspace name.",
-    7: "Cut over applies the switch chosen above (one-step, or received_at filters at the cut-over time) through "
-       "the Public API, after you type the workspace name; Roll back turns classic on and Actions off again.",
-    8: "Delivery per Actions mapping from Segment's Delivery Overview since the cut-over, with the people checks.",
+INTRO = {  # step key -> what the section does
+    "prepare": "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions "
+               "destination (disabled: it sends nothing yet), its mappings from the Quick Setup presets and copies of "
+               "the classic filters: a plan, reviewed, applied after you type the workspace name.",
+    "cutover": "Cut over applies the switch chosen above (one-step, or received_at filters at the cut-over time) "
+               "through the Public API, after you type the workspace name; Roll back turns classic on and Actions off "
+               "again.",
+    "verify": "Delivery per Actions mapping from Segment's Delivery Overview since the cut-over, with the people "
+              "checks.",
 }
 
 
@@ -46,9 +50,10 @@ class SegmentSection(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Segment, through its Public API", classes="wt-section")
-        yield Static(INTRO[self.step], classes="wt-hint", markup=False)
+        key = STEPS[self.step - 1].key
+        yield Static(INTRO[key], classes="wt-hint", markup=False)
         with Horizontal(classes="wt-field"):
-            for task, label, variant in BUTTONS[self.step]:
+            for task, label, variant in BUTTONS[key]:
                 yield Button(label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant,  # type: ignore[arg-type]
                              compact=True, name=task)
         yield Static("", classes="wt-result segment-result", markup=False)
@@ -60,11 +65,11 @@ class SegmentSection(Vertical):
     def _pressed(self, event: Button.Pressed) -> None:
         if event.button.name and event.button.name.startswith("segment_"):
             event.stop()
-            self.post_message(Task(event.button.name, {"step": self.step}))
+            self.post_message(Task(TaskKind(event.button.name), {"step": self.step}))
 
 
 class PrepareActionsPanel(ChecklistPanel):
-    STEP: ClassVar[int] = 6
+    STEP: ClassVar[int] = step_by_key("prepare").number
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -72,7 +77,7 @@ class PrepareActionsPanel(ChecklistPanel):
 
 
 class SegmentCutoverPanel(CutoverPanel):
-    STEP: ClassVar[int] = 7
+    STEP: ClassVar[int] = step_by_key("cutover").number
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -80,7 +85,7 @@ class SegmentCutoverPanel(CutoverPanel):
 
 
 class SegmentVerifyPanel(VerifyPanel):
-    STEP: ClassVar[int] = 8
+    STEP: ClassVar[int] = step_by_key("verify").number
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
