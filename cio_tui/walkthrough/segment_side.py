@@ -67,10 +67,10 @@ def cutover_time(workspace: WorkspaceView) -> datetime | None:
     if recorded is not None:
         return recorded
     with Journal.for_workspace(workspace) as journal:
-        applied = [p for p in journal.plans() if p.source == "segment-cutover" and p.complete and p.last_at]
-    if not applied:
+        ends = [p.last_at for p in journal.plans() if p.source == "segment-cutover" and p.complete and p.last_at]
+    if not ends:
         return None
-    return max(p.last_at for p in applied).replace(microsecond=0)  # type: ignore[type-var,union-attr]
+    return max(ends).replace(microsecond=0)
 
 
 class SegmentSide:
