@@ -19,6 +19,7 @@ from cio_tui.tui.modals.profile_form import ProfileForm, ProfileFormModal
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.services import StartChoice
 from cio_tui.tui.viewmodels.connect_panels import check_text, keyring_text, keys_label
+from cio_tui.tui.widgets.connect_profiles import ProfilesTable
 
 ENV = "env"
 
@@ -54,7 +55,7 @@ class ConnectScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="connect-main"):
             yield Label("Workspace profiles", classes="section-title")
-            yield DataTable(id="profiles-table", cursor_type="row", zebra_stripes=True)
+            yield ProfilesTable(id="profiles-table")
             with Horizontal(id="connect-buttons"):
                 yield Button("Open (o)", id="btn-open", variant="primary")
                 yield Button("Add (a)", id="btn-add")
@@ -66,8 +67,6 @@ class ConnectScreen(AreaScreen):
             yield Button("Continue with session-only keys", id="btn-session", variant="warning")
 
     def on_mount(self) -> None:
-        table = self.query_one("#profiles-table", DataTable)
-        table.add_columns("Profile", "Region", "Site id", "Keys", "Default")
         self.query_one("#btn-session").display = False
         self.query_one("#check-result").display = False
         self.refresh_profiles()
