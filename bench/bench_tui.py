@@ -187,8 +187,8 @@ LOOKUPS = [
 
 async def bench_lookup(rounds: int) -> None:
     from cio_tui.identity.card import build_card
+    from cio_tui.identity.people_lookup import parse_lookup
     from cio_tui.tui.app import CioApp
-    from cio_tui.tui.people_lookup import parse_lookup
     from cio_tui.tui.services import StartChoice
     from tests.tui.conftest import real_services, settle
 

@@ -328,13 +328,16 @@ class CredentialStore:
         """Delete every key of a profile (the Segment token too); returns how many existed."""
         return sum(self.delete(profile, kind) for kind in KEY_KINDS)
 
-    def plan_key(self, fingerprint: str) -> bytes:
-        """The HMAC key that signs this workspace's plans, made on first use. Kept in the keyring; without a usable
-        keyring, in this process's session store (never a file), so plans made then can be applied in this session
+    def plan_key(self, fingerprint: str, *, fallback: bytes | None = None) -> bytes:
+        """The HMAC key that signs this workspace's plans, made on first use and kept in the keyring. Without a
+        usable keyring: ``fallback`` (a key derived from the workspace's App key, the same in every process), else
+        one kept in this process's session store (never a file), so plans made then can be applied in this session
         only (or with ``--allow-unsigned``)."""
         name = f"plan-signing:{fingerprint}"
         backend = self._ensure()
         if not self.persistent:
+            if fallback is not None:
+                return fallback
             return bytes.fromhex(_session_plan_keys.setdefault(name, _secrets.token_hex(32)))
         try:
             value = backend.get_password(SERVICE, name)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,14 @@ class Workspace:
     fingerprint: str
     data_dir: Path
     credentials: CredentialStore | None = None
+    transport: httpx.AsyncBaseTransport | None = None
+    """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
+    read_own_settings: Callable[[], dict[str, Any]] | None = None
+    """For a workspace that can tell its own behaviour settings (the embedded sandbox): a function that reads them
+    now (identifier mode, auto-merge, email updates by id). ``None`` for Customer.io, which does not publish them."""
+
+    derived_plan_key: bytes | None = field(default=None, repr=False)
+    """The plan-signing key derived from the App API key, used where no keyring can keep a random one."""
 
     def plan_key(self) -> bytes:
         """The key that signs this workspace's plans (the sandbox's is public; see ``identity/signing.py``)."""
@@ -58,12 +66,7 @@ class Workspace:
             from cio_tui.identity.signing import SANDBOX_PLAN_KEY
 
             return SANDBOX_PLAN_KEY
-        return (self.credentials or CredentialStore()).plan_key(self.fingerprint)
-    transport: httpx.AsyncBaseTransport | None = None
-    """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
-    read_own_settings: Callable[[], dict[str, Any]] | None = None
-    """For a workspace that can tell its own behaviour settings (the embedded sandbox): a function that reads them
-    now (identifier mode, auto-merge, email updates by id). ``None`` for Customer.io, which does not publish them."""
+        return (self.credentials or CredentialStore()).plan_key(self.fingerprint, fallback=self.derived_plan_key)
 
     def own_settings(self) -> dict[str, Any]:
         """The workspace's settings as it reports them, ``{}`` when it cannot. Reads a file for the sandbox: call
@@ -280,7 +283,20 @@ async def open_workspace(
         credentials=credentials,
         transport=transport,
         read_own_settings=read_own_settings,
+        derived_plan_key=None if is_sandbox else derive_plan_key(app, fingerprint),
     )
+
+
+def derive_plan_key(app_key: SecretStr, fingerprint: str) -> bytes:
+    """A plan-signing key derived from the App API key (HMAC-SHA256): the same in every process that has the key,
+    so a plan made by one command can be applied by the next where no keyring keeps a random key (headless
+    machines, the environment profile in CI). Whoever holds the App key can already write to the workspace, so
+    a signature made with it proves as much as the keyring's key: the plan was made by someone with the keys."""
+    import hashlib
+    import hmac
+
+    return hmac.new(app_key.get_secret_value().encode(), b"cio-tui plan signing\0" + fingerprint.encode(),
+                    hashlib.sha256).digest()
 
 
 _OWN_SETTINGS = ("mode", "auto_merge", "email_update_by_id")

@@ -1,10 +1,10 @@
 """Plan signatures: an HMAC-SHA256 of the plan's content with a key kept per workspace.
 
 ``plan_id`` is a digest anyone can recompute after editing a plan; the signature is not: it needs the workspace's
-plan key, which cio-tui keeps in the OS keyring (``CredentialStore.plan_key``; when no keyring is usable, in the
-session-only store, so a plan made in one session can then only be applied in another with
-``--allow-unsigned``). ``apply`` refuses a plan whose signature is missing or wrong unless the operator passes
-``--allow-unsigned``, and then shows what differs from a plan derived afresh from the workspace.
+plan key, which cio-tui keeps in the OS keyring (``CredentialStore.plan_key``; when no keyring is usable, a key
+derived from the workspace's App API key, ``workspace.derive_plan_key``, the same in every process that has it).
+``apply`` refuses a plan whose signature is missing or wrong unless the operator passes ``--allow-unsigned``, and
+then shows what differs from a plan derived afresh from the workspace.
 
 The sandbox's key is fixed and public, like its API keys: a sandbox plan proves nothing, and needs nothing.
 """
@@ -42,7 +42,7 @@ def signature_problem(plan: Plan, key: bytes) -> str | None:
     if not hmac.compare_digest(plan.signature, _mac(plan, key)):
         return (
             "the plan's signature does not match: it was edited after it was made, or made with another key "
-            "(another machine or keyring, or a session without a keyring)"
+            "(another machine or keyring, or other keys)"
         )
     return None
 

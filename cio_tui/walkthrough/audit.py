@@ -7,7 +7,6 @@ duplicate groups come from the duplicates engine (``cio_tui.identity.duplicates`
 from __future__ import annotations
 
 import asyncio
-import csv
 import gzip
 import tempfile
 from collections import Counter, defaultdict
@@ -18,6 +17,7 @@ from typing import Any
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.errors import UserError
+from cio_tui.identity.csv_reader import CsvFormatError, iter_records
 from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
 
@@ -29,6 +29,11 @@ class AuditError(UserError):
     """The export cannot be audited; the message says what is wrong and what to do."""
 
     exit_code = 1
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    """The cell at ``index`` of a record, "" when the column is absent or the record is short."""
+    return row[index] if index is not None and index < len(row) else ""
 
 
 def _truthy(value: str | None) -> bool:
@@ -56,43 +61,50 @@ def audit_export(
     except OSError as exc:
         raise AuditError(f"cannot open the export {path}: {exc.strerror or exc}") from exc
     with fh:
-        reader = csv.DictReader(fh)
-        header = {name.strip().lower(): name for name in (reader.fieldnames or [])}
-        missing = [col for col in ("cio_id", "id", "email") if col not in header]
-        if missing:
-            raise AuditError(
-                f"{path} has no {', '.join(missing)} column: export people from Customer.io (or `cio-tui "
-                "duplicates --live`) so the header includes cio_id, id and email"
-            )
-        col = {key: header.get(key) for key in ("cio_id", "id", "email", "unsubscribed", "suppressed")}
-        people = leads = email_as_id = unsubscribed = suppressed = anonymous_only = 0
-        ids_by_fold: dict[str, set[str]] = defaultdict(set)
-        id_counts: Counter[str] = Counter()
-        for row in reader:
-            people += 1
-            pid = (row.get(col["id"]) or "").strip()
-            email = (row.get(col["email"]) or "").strip()
-            if email and not pid:
-                leads += 1
-            if not email and not pid:
-                anonymous_only += 1
-            if pid:
-                id_counts[pid] += 1
-                ids_by_fold[pid.casefold()].add(pid)
-                if looks_like_email(pid):
-                    email_as_id += 1
-            if col["unsubscribed"] and _truthy(row.get(col["unsubscribed"])):
-                unsubscribed += 1
-            if col["suppressed"] and _truthy(row.get(col["suppressed"])):
-                suppressed += 1
+        # the one CSV reader (identity.csv_reader): BOM, blank lines, an unclosed quote, an overlong cell or text
+        # that is not UTF-8 are refused naming the line, and the file is streamed (exports can be large)
+        records = (r for r in iter_records(fh, str(path)) if any(cell.strip() for cell in r.cells))
+        try:
+            first = next(records, None)
+            header = {name.strip().lower(): i for i, name in enumerate(first.cells if first else [])}
+            missing = [col for col in ("cio_id", "id", "email") if col not in header]
+            if missing:
+                raise AuditError(
+                    f"{path} has no {', '.join(missing)} column: export people from Customer.io (or `cio-tui "
+                    "duplicates --live`) so the header includes cio_id, id and email"
+                )
+            col = {key: header.get(key) for key in ("cio_id", "id", "email", "unsubscribed", "suppressed")}
+            people = leads = email_as_id = unsubscribed = suppressed = anonymous_only = 0
+            ids_by_fold: dict[str, set[str]] = defaultdict(set)
+            id_counts: Counter[str] = Counter()
+            for record in records:
+                row = record.cells
+                people += 1
+                pid = _cell(row, col["id"]).strip()
+                email = _cell(row, col["email"]).strip()
+                if email and not pid:
+                    leads += 1
+                if not email and not pid:
+                    anonymous_only += 1
+                if pid:
+                    id_counts[pid] += 1
+                    ids_by_fold[pid.casefold()].add(pid)
+                    if looks_like_email(pid):
+                        email_as_id += 1
+                if col["unsubscribed"] is not None and _truthy(_cell(row, col["unsubscribed"])):
+                    unsubscribed += 1
+                if col["suppressed"] is not None and _truthy(_cell(row, col["suppressed"])):
+                    suppressed += 1
+        except CsvFormatError as exc:
+            raise AuditError(str(exc)) from None
     case_variants = sum(id_counts[i] for variants in ids_by_fold.values() if len(variants) > 1 for i in variants)
     notes: list[str] = []
-    if not col["suppressed"]:
+    if col["suppressed"] is None:
         notes.append(
             "Suppressed people are deleted by Customer.io and are not in exports; list them from Segment's "
             "suppressions (Privacy > Deletion & Suppression) and use the clean-up step."
         )
-    if not col["unsubscribed"]:
+    if col["unsubscribed"] is None:
         notes.append("The export has no `unsubscribed` column; add it to the export's attributes to count them.")
     counter = duplicates or duplicate_groups_by_rule
     total: int | None = None
@@ -110,7 +122,7 @@ def audit_export(
         email_as_id=email_as_id,
         case_variant_ids=case_variants,
         unsubscribed=unsubscribed,
-        suppressed=suppressed if col["suppressed"] else None,
+        suppressed=suppressed if col["suppressed"] is not None else None,
         anonymous_only=anonymous_only,
         duplicate_groups=dup,
         duplicate_groups_total=total,

@@ -142,3 +142,21 @@ def test_installed_redaction_covers_every_logger(caplog) -> None:
     with caplog.at_level(logging.DEBUG):
         logging.getLogger("some.library.deep").warning("auth header Bearer %s", "app-key-zz-998877")
     assert [r.getMessage() for r in caplog.records] == ["auth header Bearer ********"]
+
+
+def test_without_a_keyring_plans_are_signed_with_a_key_derived_from_the_app_key() -> None:
+    """Where no keyring keeps a random plan key (headless machines, CI), every process that has the App key signs
+    and checks alike: the key is derived from it, never stored."""
+    from cio_tui.workspace import derive_plan_key
+
+    keyring.set_keyring(fail.Keyring())
+    store = CredentialStore()
+    assert not store.persistent
+    derived = derive_plan_key(SecretStr("app-key-1"), "us:0123456789abcdef")
+    assert derived == derive_plan_key(SecretStr("app-key-1"), "us:0123456789abcdef")  # the next process: the same
+    assert derived != derive_plan_key(SecretStr("app-key-2"), "us:0123456789abcdef")
+    assert derived != derive_plan_key(SecretStr("app-key-1"), "eu:0123456789abcdef")
+    assert store.plan_key("us:0123456789abcdef", fallback=derived) == derived
+    assert b"app-key-1" not in derived
+    # no App key to derive from: a random key for this process only, as before
+    assert store.plan_key("us:0123456789abcdef") != derived

@@ -50,3 +50,16 @@ def test_export_without_identifier_columns_is_refused(tmp_path) -> None:
     path.write_text("name,plan\nx,y\n")
     with pytest.raises(AuditError, match="no cio_id, id, email column"):
         audit_export(path, now=T0, duplicates=lambda p: ([], 0))
+
+
+def test_export_is_read_by_the_one_csv_reader(tmp_path) -> None:
+    """BOM, blank lines and a first-column flag are read; a quote left open is refused naming its line."""
+    path = tmp_path / "people.csv"
+    path.write_text("\ufeffunsubscribed,cio_id,id,email\n\ntrue,a1,,ann@example.com\n\nfalse,a2,u2,bob@example.com\n")
+    counts = audit_export(path, now=T0, duplicates=lambda p: ([], 0))
+    assert (counts.people, counts.leads, counts.unsubscribed) == (2, 1, 1)
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text('cio_id,id,email\na1,"u1,ann@example.com\na2,u2,bob@example.com\n')
+    with pytest.raises(AuditError, match="quote opened on line 2 is never closed"):
+        audit_export(bad, now=T0, duplicates=lambda p: ([], 0))

@@ -15,10 +15,10 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.card import IdentityCard
+from cio_tui.identity.people_lookup import LookupProblem, lookup_person, parse_lookup
 from cio_tui.identity.person_segment import resolve_scenarios, settings_words
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPreview
-from cio_tui.tui.people_lookup import LookupProblem, lookup_person, parse_lookup
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.person_card import HistoryEntry, PersonCardTabs
 from cio_tui.tui.widgets.person_segment import PersonSegmentPane

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent,
 from textual.widgets.option_list import Option
 
 from cio_tui.identity.card import IdentityCard
-from cio_tui.tui.people_lookup import FLAGGED, activity_detail, ago, when
+from cio_tui.tui.viewmodels.activity import FLAGGED, activity_detail, ago, when
 from cio_tui.tui.widgets.person_segment import PersonSegmentPane
 
 EMPTY_HINT = (

@@ -1,7 +1,8 @@
-"""People lookup for the TUI: operator text -> the person's identity card, or a problem to show inline.
+"""People lookup for the TUI's People area: operator text -> the person's identity card, or a problem to show inline.
 
-No Textual here. The card comes from ``cio_tui.identity.card.build_card`` (shared with ``cio-tui person``). When
-auto-detection read the text as an id and nobody has it, a value shaped like a cio_id is tried as one (operators
+No Textual here: the screen calls ``lookup_person`` from a worker (the card's words are in
+``tui.viewmodels.activity``). The card comes from ``cio_tui.identity.card.build_card`` (shared with ``cio-tui person``).
+When auto-detection read the text as an id and nobody has it, a value shaped like a cio_id is tried as one (operators
 often paste a cio_id without its ``cio_`` prefix).
 """
 
@@ -9,13 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
-from cio_tui.customerio.models import Activity
-from cio_tui.identity.card import FLAGGED_TYPES, IdentityCard, build_card
+from cio_tui.identity.card import IdentityCard, build_card
 
-FLAGGED: dict[str, str] = {kind: label.upper() for kind, label in FLAGGED_TYPES.items()}
 ACTIVITY_LIMIT = 30
 
 
@@ -70,51 +68,4 @@ async def lookup_person(client: object, text: str, kind: str | None = None) -> L
     return LookupResult(card=card, note=" ".join(notes) or None)
 
 
-def when(ts: int | None) -> str:
-    """A Unix timestamp as ``2026-01-02 03:04 UTC`` (never local time: screenshots stay the same everywhere)."""
-    if not ts:
-        return "unknown"
-    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def ago(ts: int | None, now: datetime) -> str:
-    if not ts:
-        return ""
-    seconds = int(now.timestamp()) - int(ts)
-    if seconds < 0:
-        return "in the future"
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds // size} {unit} ago"
-    return "just now"
-
-
-def activity_detail(activity: Activity) -> str:
-    """Words for one activity's data: what failed and why, who was merged in."""
-    data = activity.data or {}
-    if activity.type == "failed_attribute_change":
-        attr = data.get("attribute") or activity.name or "an attribute"
-        value = data.get("value")
-        reason = data.get("reason") or "Customer.io refused the change"
-        return f"{attr} -> {value!r} not applied: {reason}" if value is not None else f"{attr}: {reason}"
-    if activity.type == "profile_merge":
-        merged = data.get("merged_cio_id")
-        ids = ", ".join(str(v) for v in (data.get("merged_id"), data.get("merged_email")) if v)
-        how = "automatically" if data.get("automatic") else "by request"
-        who = f"cio_{merged}" + (f" ({ids})" if ids else "") if merged else "another person"
-        return f"{who} merged into this person {how}"
-    if activity.name:
-        return activity.name
-    return ", ".join(f"{k}={v}" for k, v in list(data.items())[:3])
-
-
-__all__ = [
-    "FLAGGED",
-    "LookupProblem",
-    "LookupResult",
-    "activity_detail",
-    "ago",
-    "lookup_person",
-    "parse_lookup",
-    "when",
-]
+__all__ = ["ACTIVITY_LIMIT", "LookupProblem", "LookupResult", "lookup_person", "parse_lookup"]
