@@ -18,6 +18,7 @@ import click
 from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 if TYPE_CHECKING:
+    from cio_tui.identity.apply import ApplyEngine
     from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
@@ -204,7 +205,7 @@ def _is_segment_plan(plan_file: str) -> bool:
         return False  # load_plan says what is wrong with the file
 
 
-def _install_interrupt(engine: Any) -> None:
+def _install_interrupt(engine: ApplyEngine) -> None:
     import asyncio  # here, not at the top: `cio-tui --help` imports this module to list the command
 
     loop = asyncio.get_running_loop()
