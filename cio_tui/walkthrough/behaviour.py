@@ -12,14 +12,15 @@ from typing import Literal
 
 from cio_tui.walkthrough.calls import PreviewedCall
 
-Severity = Literal["high", "medium", "low"]
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+Risk = Literal["high", "medium", "low"]
+"""How much a behaviour change risks (not a CSV problem's ``Severity``: that scale is ``tui.viewmodels.csv_rows``)."""
+SEVERITY_ORDER: dict[Risk, int] = {"high": 0, "medium": 1, "low": 2}
 
 
 @dataclass(frozen=True)
 class Advice:
     title: str
-    severity: Severity
+    severity: Risk
     meaning: str
     todo: str
 
@@ -139,7 +140,7 @@ GENERIC = Advice("Other difference", "low", "The preview reports a difference.",
 class BehaviourChange:
     code: str
     title: str
-    severity: Severity
+    severity: Risk
     meaning: str
     todo: str
     messages: list[str] = field(default_factory=list)
