@@ -17,12 +17,12 @@ by email, else by ``anonymous_id`` (a person created during the replay has a dif
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from cio_tui.model import Person, norm_email
 from cio_tui.segment.replay.copies import WhatIfCopy
 
-KINDS = (
+DiffKind = Literal[
     "created_only_classic",
     "created_only_actions",
     "lead_converted_only_one",
@@ -31,13 +31,15 @@ KINDS = (
     "attribute_type_changed",
     "anonymous_activity_attached",
     "dropped_by_timestamp_order",
-)
+]
+"""What one person's two outcomes (classic vs Actions) differ by."""
+KINDS: tuple[DiffKind, ...] = get_args(DiffKind)
 EXAMPLES = 5
 
 
 @dataclass
 class Kind:
-    kind: str
+    kind: DiffKind
     count: int = 0
     examples: list[dict[str, Any]] = field(default_factory=list)
 
@@ -119,12 +121,13 @@ def population_diff(classic: WhatIfCopy, actions: WhatIfCopy, starters: set[str]
             ]
             if changed:
                 kinds["attribute_type_changed"].add(_shown(a, "actions", starters), None, "; ".join(changed[:3]))
-    for mark, kind in (
+    marked: tuple[tuple[str, DiffKind], ...] = (
         ("lead_converted", "lead_converted_only_one"),
         ("failed_attribute_change", "failed_attribute_change"),
         ("anonymous_activity_attached", "anonymous_activity_attached"),
         ("dropped_by_timestamp_order", "dropped_by_timestamp_order"),
-    ):
+    )
+    for mark, kind in marked:
         seen: dict[str, tuple[str, tuple[int, int], dict[str, Any]]] = {}
         both: set[str] = set()
         for copy in (classic, actions):
