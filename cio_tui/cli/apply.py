@@ -18,6 +18,8 @@ import click
 from cio_tui.cli.workspace_run import EXIT_USER, UserError, obj_of, run, workspace
 
 if TYPE_CHECKING:
+    from cio_tui.identity.apply import ApplyEngine
+    from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
 
@@ -46,7 +48,7 @@ class ProgressLine:
         self.stream.flush()
 
 
-def _preview(plan: Any, states: dict[str, Any], limit: int = 15) -> list[str]:
+def _preview(plan: Plan, states: dict[str, Any], limit: int = 15) -> list[str]:
     from cio_tui.safe_text import safe
 
     lines = [f"plan {plan.plan_id} ({plan.source}) for workspace '{plan.workspace_name}', made {plan.created_at}"]
@@ -170,7 +172,7 @@ def apply_cmd(
     ctx.exit(0 if result.ok else EXIT_USER)
 
 
-async def _check_signature(plan: Any, ws: Workspace, allow_unsigned: bool) -> None:
+async def _check_signature(plan: Plan, ws: Workspace, allow_unsigned: bool) -> None:
     """Refuse a plan not signed with this workspace's key, unless ``--allow-unsigned``: then say what differs from
     a plan derived now, before anything is sent."""
     from cio_tui.identity.plan_diff import fresh_differences
@@ -203,7 +205,7 @@ def _is_segment_plan(plan_file: str) -> bool:
         return False  # load_plan says what is wrong with the file
 
 
-def _install_interrupt(engine: Any) -> None:
+def _install_interrupt(engine: ApplyEngine) -> None:
     import asyncio  # here, not at the top: `cio-tui --help` imports this module to list the command
 
     loop = asyncio.get_running_loop()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from cio_tui.cli.context import CliContext
 
 
 def _read_source(source: str) -> str:
@@ -27,7 +30,7 @@ def _read_source(source: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-async def _predict(obj: Any, results: list[Any], overrides: dict[str, Any]) -> str:
+async def _predict(obj: CliContext, results: list[Any], overrides: dict[str, Any]) -> str:
     """Predict each result's outcome in place; returns the note saying which settings were assumed and why."""
     from cio_tui.identity.lookup import ClientPeopleLookup
     from cio_tui.segment import with_outcomes
@@ -109,7 +112,7 @@ def batch_item_check() -> Any:
 )
 @click.pass_obj
 def preview_cmd(
-    obj: Any,
+    obj: CliContext,
     source: str,
     offline: bool,
     as_json: bool,

@@ -16,9 +16,12 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from cio_tui.cli.context import CliContext
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
 
@@ -56,7 +59,7 @@ class _StderrProgress:
             sys.stderr.flush()
 
 
-async def _workspace_people(obj: Any, folder: Path, *, sandbox: bool) -> tuple[list[Any], Any]:
+async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> tuple[list[Any], Any]:
     """The people of the embedded sandbox (``sandbox``) or of the command line's workspace, through a people
     export (read-only, as ``duplicates --live`` reads them), and the settings the workspace reports."""
     from cio_tui.identity.duplicates.live import fetch_live_export
@@ -124,7 +127,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
 @click.pass_obj
 def replay_cmd(
-    obj: Any,
+    obj: CliContext,
     traffic: Path,
     export: Path | None,
     use_sandbox: bool,

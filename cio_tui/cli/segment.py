@@ -19,6 +19,7 @@ from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, r
 from cio_tui.safe_text import safe
 
 if TYPE_CHECKING:
+    from cio_tui.segment_api.client import SegmentClient
     from cio_tui.workspace import Workspace
 
 
@@ -87,7 +88,7 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
     """The Segment sources feeding this workspace and their Customer.io destinations (classic and Actions)."""
     from cio_tui.cutover.status import read_status
 
-    async def work(ws: Workspace, client: Any) -> Any:
+    async def work(ws: Workspace, client: SegmentClient) -> Any:
         return await read_status(client, ws.profile.site_id, source_id=source_id)
 
     status = _run(ctx, work)
@@ -118,7 +119,7 @@ def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sam
 
     since_at = parse_time(since, "--since")
 
-    async def work(ws: Workspace, client: Any) -> Any:
+    async def work(ws: Workspace, client: SegmentClient) -> Any:
         now = datetime.now(UTC)
         start = since_at or cutover_time(ws)
         result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
@@ -172,7 +173,7 @@ def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at:
 
     at_time = parse_time(at, "--at")
 
-    async def work(ws: Workspace, client: Any) -> Any:
+    async def work(ws: Workspace, client: SegmentClient) -> Any:
         plan = await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                   workspace_name=ws.name, source_id=source_id, method=method, at=at_time,
                                   skip=skip, calls=_saved_calls(ws), switch=not prepare_only)
@@ -190,7 +191,7 @@ def plan_rollback_cmd(ctx: click.Context, source_id: str | None, out: str, as_js
     """Plan the reverse switch: classic back on, Actions off, the cut-over filters removed."""
     from cio_tui.cutover.planner import plan_rollback
 
-    async def work(ws: Workspace, client: Any) -> Any:
+    async def work(ws: Workspace, client: SegmentClient) -> Any:
         plan = await plan_rollback(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
                                    workspace_name=ws.name, source_id=source_id)
         return plan, ws.plan_key()
@@ -221,7 +222,7 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsi
 
     plan = load_segment_plan(plan_file)
 
-    async def work(ws: Workspace, client: Any) -> Any:
+    async def work(ws: Workspace, client: SegmentClient) -> Any:
         check_workspace(plan, ws.fingerprint, ws.name)  # type: ignore[arg-type]
         problem = signature_problem(plan, ws.plan_key())  # type: ignore[arg-type]
         if problem and not allow_unsigned:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from cio_tui.config import Settings
     from cio_tui.credentials import CredentialStore
     from cio_tui.tui.services import AppServices, StartChoice
+    from cio_tui.workspace import Workspace
 
 
 def start_choice(settings: Any, *, profile_name: str | None, sandbox: bool) -> Any:
@@ -58,7 +59,7 @@ def make_services(
     """
     from cio_tui.tui.services import AppServices, StartChoice
 
-    def settings_factory() -> Any:
+    def settings_factory() -> Settings:
         from cio_tui.credentials import install_log_redaction
 
         install_log_redaction()  # before any secret can be read (CliContext defers it for the first frame)
@@ -68,19 +69,21 @@ def make_services(
 
         return load_settings()  # ConfigError is reported by the app (it exits with the message)
 
-    def credentials_factory() -> Any:
+    def credentials_factory() -> CredentialStore:
         if credentials is not None:
             return credentials
         from cio_tui.credentials import CredentialStore
 
         return CredentialStore()  # probes the keyring lazily, on first use (in a worker)
 
-    async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Any:
+    async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Workspace:
         from cio_tui.workspace import open_workspace as open_ws
 
         extra = {"transport": transport()} if transport is not None and not sandbox else {}
-        return await open_ws(services.settings, services.credentials, profile_name=profile_name, sandbox=sandbox,
-                             **extra)
+        # the factories above always give both
+        loaded, store = services.settings, services.credentials
+        assert loaded is not None and store is not None
+        return await open_ws(loaded, store, profile_name=profile_name, sandbox=sandbox, **extra)
 
     async def check_profile(profile: Any, track_key: Any, app_key: Any) -> Any:
         from cio_tui.customerio.validate import check_profile as check

@@ -3,14 +3,14 @@ data): rows of the same fidelity table as the engine's behaviours (``cio_tui.mod
 
 from __future__ import annotations
 
-from cio_tui.model.behaviours import APP, NODE_FIXTURES, SPEC, Behaviour
+from cio_tui.model.behaviours import APP, NODE_FIXTURES, SPEC, Behaviour, Status
 
 _TRACK = "https://customer.io/docs/api/track/#operation/"
 _APP_LIMITS = "https://docs.customer.io/integrations/api/app/"
 
 
-def _s(key: str, area: str, title: str, does: str, source: str, status: str, note: str = "") -> Behaviour:
-    return Behaviour(key, area, title, does, source, status, note)  # type: ignore[arg-type]
+def _s(key: str, area: str, title: str, does: str, source: str, status: Status, note: str = "") -> Behaviour:
+    return Behaviour(key, area, title, does, source, status, note)
 
 
 SERVER_BEHAVIOURS: tuple[Behaviour, ...] = (

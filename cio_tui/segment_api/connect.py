@@ -7,7 +7,7 @@ token in the keyring (``cio-tui profile add NAME --segment``) with the profile's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 from pydantic import SecretStr
@@ -15,6 +15,21 @@ from pydantic import SecretStr
 from cio_tui.errors import EXIT_AUTH, NextStep, UserError
 from cio_tui.segment_api.client import SegmentClient
 from cio_tui.segment_api.versions import Bucket, default_host
+
+if TYPE_CHECKING:
+    from cio_tui.config import Profile
+
+
+class SegmentWorkspace(Protocol):
+    """What choosing the Segment workspace needs of the open Customer.io one (``cio_tui.workspace.Workspace``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def is_sandbox(self) -> bool: ...
+    @property
+    def profile(self) -> Profile: ...
+
 
 SANDBOX_TOKEN = "sandbox-segment-token"  # the emulated workspace's token (not a secret)
 SANDBOX_PATH = "/segment"
@@ -34,7 +49,7 @@ def sandbox_segment_url(origin: str) -> str:
 def open_segment(
     settings: Any,
     credentials: Any,
-    workspace: Any,
+    workspace: SegmentWorkspace,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     token: SecretStr | None = None,

@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -30,6 +30,7 @@ from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices, StartChoice
 
 if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
 
@@ -41,7 +42,7 @@ NOTICES_KEPT = 200  # notifications remembered in ``CioApp.notices``
 WARM_UP_PAUSE = 0.05  # seconds the warm-up thread sleeps between modules, so keys are never kept waiting
 
 
-def app_styles() -> list[Path]:
+def app_styles() -> list[str | PurePath]:
     """app.tcss (the chrome) then every area's ``styles/*.tcss``, all read once at start.
 
     Reading an area's file when its screen first opens made Textual re-parse every stylesheet (its own and every
@@ -94,7 +95,7 @@ class CioApp(App[None]):
                 tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)"),
     ]
 
-    workspace: reactive[Any] = reactive(None, init=False, always_update=True)
+    workspace: reactive[Workspace | None] = reactive(None, init=False, always_update=True)
     """The open ``cio_tui.workspace.Workspace`` (``None`` until one is open). Screens ``watch`` it."""
     workspace_status: reactive[str] = reactive("", init=False)
     """Words for the banner while no workspace is open ("Opening the sandbox workspace…")."""
@@ -190,8 +191,12 @@ class CioApp(App[None]):
                 if await asyncio.to_thread(self.services.prepare_sandbox, SeedingProgress(self)):
                     self.workspace_status = f"Opening {choice.describe()}…"
             if not choice.sandbox and not choice.env_profile:
-                await asyncio.to_thread(lambda: self.services.credentials.status)
-            workspace = await self.services.open_workspace(profile_name=choice.profile_name, sandbox=choice.sandbox)
+                credentials = self.services.credentials
+                assert credentials is not None, "the app was started without a credential store"
+                await asyncio.to_thread(lambda: credentials.status)
+            opener = self.services.open_workspace
+            assert opener is not None, "the app was started without a way to open workspaces"
+            workspace = await opener(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
             self.opening_workspace = False
             self.workspace_status = f"Could not open {choice.describe()}"
@@ -203,6 +208,16 @@ class CioApp(App[None]):
         if then:  # opened on request (Connect): say so, then go on
             self.notify(f"Opened {getattr(workspace, 'name', 'the workspace')}.", title="Workspace", timeout=4)
             self.switch_area(then)
+        return workspace
+
+    def require_workspace(self) -> Workspace:
+        """The open workspace, for work that cannot start without one (its keys are only reachable when open)."""
+        workspace = self.workspace
+        if workspace is None:
+            from cio_tui.errors import NextStep, UserError
+
+            message = "No workspace is open: open one in Connect (press 9) first."
+            raise UserError(message, next_step=NextStep.FIX_PROFILE)
         return workspace
 
     async def set_workspace(self, workspace: Workspace) -> None:
@@ -244,7 +259,7 @@ class CioApp(App[None]):
         """Open Preview with a Segment call prefilled."""
         self.call_later(self._goto, "preview", "prefill", text)
 
-    def open_plan(self, plan: Any) -> None:
+    def open_plan(self, plan: Plan) -> None:
         """Open Plan/Apply on a plan for review."""
         self.call_later(self._goto, "plan", "show_plan", plan)
 

@@ -31,7 +31,8 @@ class Area:
     """One sentence: what the operator does here."""
 
     def screen_class(self) -> type[AreaScreen]:
-        return getattr(import_module(f"cio_tui.tui.screens.{self.module}"), self.class_name)
+        screen: type[AreaScreen] = getattr(import_module(f"cio_tui.tui.screens.{self.module}"), self.class_name)
+        return screen
 
 
 AREAS: tuple[Area, ...] = (

@@ -8,6 +8,8 @@ terminals ignore: the confirmation says what was copied so the operator can chec
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.widgets import DataTable, Input, TextArea
 
@@ -32,7 +34,7 @@ def what_to_copy(app: App[object]) -> tuple[str, str] | None:
     return None
 
 
-def copy_or_explain(app: App[object]) -> None:
+def copy_or_explain(app: App[Any]) -> None:
     found = what_to_copy(app)
     if found is None:
         app.notify(

@@ -45,7 +45,7 @@ def palette_commands(app: CioApp) -> Iterator[PaletteCommand]:
             verb = description[0].lower() + description[1:]
             yield PaletteCommand(
                 f"{area.title}: {verb}",
-                binding.tooltip or description,
+                getattr(binding, "tooltip", "") or description,
                 partial(app.run_area_action, area.mode, action),
             )
 

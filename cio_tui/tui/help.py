@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 
 THIS_SCREEN = "This screen"
 EVERYWHERE = "Everywhere"
@@ -45,7 +47,7 @@ def section_for(node: DOMNode) -> str:
     """A widget's help heading in words: its ``HELP_SECTION``, else "In the step list" from ``StepList``."""
     explicit = getattr(node, "HELP_SECTION", None)
     if explicit:
-        return explicit
+        return str(explicit)
     words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", type(node).__name__)
     return "In the " + " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
 
@@ -59,7 +61,9 @@ def _generic(node: DOMNode) -> set[tuple[str, str]]:
     return found
 
 
-def _rows(app: App, section: str, bindings: BindingsMap, generic: set[tuple[str, str]] | None = None) -> list[HelpRow]:
+def _rows(
+    app: App[Any], section: str, bindings: BindingsMap, generic: set[tuple[str, str]] | None = None
+) -> list[HelpRow]:
     """Rows of ``bindings`` under ``section``; those in ``generic`` go under ``GENERIC`` instead."""
     grouped: dict[tuple[str, str, bool], list[Binding]] = {}
     for _key, binding in bindings:
@@ -82,11 +86,11 @@ def _is_ours(node: DOMNode) -> bool:
     return type(node).__module__.startswith(PROJECT_PREFIX)
 
 
-def help_rows(app: App, screen: Screen) -> list[HelpRow]:
+def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
     """Every described binding that applies on ``screen``: the screen's, its project widgets', the app's."""
     rows = _rows(app, THIS_SCREEN, screen._bindings, _generic(screen))
     seen = {(r.keys, r.description) for r in rows}
-    for node in screen.walk_children(with_self=False):
+    for node in screen.walk_children(Widget, with_self=False):  # a screen's children are all widgets
         if not _is_ours(node) or not node._bindings.key_to_bindings or not (node.can_focus or node.can_focus_children):
             continue
         for row in _rows(app, section_for(node), node._bindings, _generic(node)):

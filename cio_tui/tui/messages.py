@@ -8,9 +8,13 @@ A screen never imports another screen. To send the operator elsewhere::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:  # pydantic models: imported for the type checker only (the first frame stays light)
+    from cio_tui.customerio.identifiers import Identifier
+    from cio_tui.identity.plan import Plan
 
 
 @dataclass
@@ -24,7 +28,7 @@ class OpenArea(Message):
 class OpenPerson(Message):
     """Show a person in People. ``who`` is an ``Identifier`` or operator text (auto-detected)."""
 
-    who: Any
+    who: Identifier | str
 
 
 @dataclass
@@ -38,7 +42,7 @@ class OpenPreview(Message):
 class OpenPlan(Message):
     """Open Plan/Apply on this ``cio_tui.identity.plan.Plan`` for review."""
 
-    plan: Any
+    plan: Plan
 
 
 __all__ = ["OpenArea", "OpenPerson", "OpenPlan", "OpenPreview"]

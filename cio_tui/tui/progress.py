@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from cio_tui.customerio.contract import CioClient
 
 SHOW_PROGRESS_AFTER = 2.0  # seconds
 REDRAW_EVERY = 0.25  # seconds between two progress texts
@@ -70,7 +73,7 @@ class Busy:
 class ProgressClient:
     """A workspace client whose bulk reads report ``report(done, total)``; everything else passes through."""
 
-    def __init__(self, client: Any, report: Callable[[int, int | None], None]) -> None:
+    def __init__(self, client: CioClient, report: Callable[[int, int | None], None]) -> None:
         self._client, self._report = client, report
 
     def __getattr__(self, name: str) -> Any:

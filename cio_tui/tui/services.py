@@ -1,7 +1,7 @@
 """What the app is given: every service the screens use, built by ``cli/tui.py`` (or by a test) and injected.
 
 Screens never build services or do IO themselves: they read ``app.services`` and call them from workers.
-Types are ``Any``-light protocols so this module imports nothing heavy (first frame stays fast).
+The types are imported for the type checker only, so this module imports nothing heavy (first frame stays fast).
 """
 
 from __future__ import annotations
@@ -9,10 +9,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from cio_tui.config import Settings
+    from cio_tui.credentials import CredentialStore
+    from cio_tui.customerio.validate import ProfileCheck, ProfileLike
     from cio_tui.workspace import Workspace
+
+ProfileChecker = Callable[["ProfileLike", "SecretStr | None", "SecretStr | None"], Awaitable["ProfileCheck"]]
+"""A live key check ``(profile, track_key, app_key) -> ProfileCheck``."""
 
 
 class WorkspaceOpener(Protocol):
@@ -56,16 +64,16 @@ class AppServices:
 
     def __init__(
         self,
-        settings: Any = None,
-        credentials: Any = None,
+        settings: Settings | None = None,
+        credentials: CredentialStore | None = None,
         open_workspace: WorkspaceOpener | None = None,
         start: StartChoice | None = None,
         workspace: Workspace | None = None,
         clock: Callable[[], datetime] = utc_now,
-        check_profile: Callable[..., Awaitable[Any]] | None = None,
+        check_profile: ProfileChecker | None = None,
         *,
-        settings_factory: Callable[[], Any] | None = None,
-        credentials_factory: Callable[[], Any] | None = None,
+        settings_factory: Callable[[], Settings] | None = None,
+        credentials_factory: Callable[[], CredentialStore] | None = None,
         start_factory: Callable[[], StartChoice] | None = None,
     ) -> None:
         self._settings = settings
@@ -82,23 +90,23 @@ class AppServices:
         ``cio_tui.customerio.validate.check_profile`` (tests hand in one bound to the sandbox transport)."""
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings | None:
         if self._settings is None and self._settings_factory is not None:
             self._settings = self._settings_factory()
         return self._settings
 
     @settings.setter
-    def settings(self, value: Any) -> None:
+    def settings(self, value: Settings | None) -> None:
         self._settings = value
 
     @property
-    def credentials(self) -> Any:
+    def credentials(self) -> CredentialStore | None:
         if self._credentials is None and self._credentials_factory is not None:
             self._credentials = self._credentials_factory()
         return self._credentials
 
     @credentials.setter
-    def credentials(self, value: Any) -> None:
+    def credentials(self, value: CredentialStore | None) -> None:
         self._credentials = value
 
     @property
@@ -126,10 +134,14 @@ class AppServices:
 
         return prepare_sandbox(self.settings, progress)
 
-    async def run_check(self, profile: Any, track_key: Any, app_key: Any) -> Any:
+    async def run_check(
+        self, profile: ProfileLike, track_key: SecretStr | None, app_key: SecretStr | None
+    ) -> ProfileCheck:
         check = self.check_profile
         if check is None:
-            from cio_tui.customerio.validate import check_profile as check
+            from cio_tui.customerio.validate import check_profile
+
+            check = check_profile
         return await check(profile, track_key, app_key)
 
 

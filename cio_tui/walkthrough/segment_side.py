@@ -21,6 +21,7 @@ from cio_tui.cutover.status import SegmentStatus, read_status
 from cio_tui.cutover.verify import CheckResult, CutoverVerifyResult, verify_cutover
 from cio_tui.identity.journal import Journal
 from cio_tui.identity.workspace_view import WorkspaceView
+from cio_tui.segment_api.client import SegmentClient
 from cio_tui.walkthrough.verify import verify_workspace
 
 
@@ -66,14 +67,14 @@ def cutover_time(workspace: WorkspaceView) -> datetime | None:
     if recorded is not None:
         return recorded
     with Journal.for_workspace(workspace) as journal:
-        applied = [p for p in journal.plans() if p.source == "segment-cutover" and p.complete and p.last_at]
-    if not applied:
+        ends = [p.last_at for p in journal.plans() if p.source == "segment-cutover" and p.complete and p.last_at]
+    if not ends:
         return None
-    return max(p.last_at for p in applied).replace(microsecond=0)  # type: ignore[type-var,union-attr]
+    return max(ends).replace(microsecond=0)
 
 
 class SegmentSide:
-    def __init__(self, workspace: WorkspaceView, open_client: Callable[[], Any], *,
+    def __init__(self, workspace: WorkspaceView, open_client: Callable[[], SegmentClient], *,
                  saved_calls: Callable[[], list[Any] | None] | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.workspace = workspace
@@ -81,7 +82,7 @@ class SegmentSide:
         self._calls = saved_calls or (lambda: None)
         self._now = now
 
-    async def _with_client(self, work: Callable[[Any], Awaitable[SegmentView]]) -> SegmentView:
+    async def _with_client(self, work: Callable[[SegmentClient], Awaitable[SegmentView]]) -> SegmentView:
         try:
             client = self._open()
         except Exception as exc:  # noqa: BLE001 - an access problem is an answer, anything else is re-raised
@@ -100,7 +101,7 @@ class SegmentSide:
             await client.aclose()
 
     async def read(self) -> SegmentView:
-        async def work(client: Any) -> SegmentView:
+        async def work(client: SegmentClient) -> SegmentView:
             return SegmentView(status=await read_status(client, self.workspace.profile.site_id))
 
         return await self._with_client(work)
@@ -113,7 +114,7 @@ class SegmentSide:
             "site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name
         }
 
-        async def work(client: Any) -> SegmentView:
+        async def work(client: SegmentClient) -> SegmentView:
             if kind == "rollback":
                 plan = await plan_rollback(client, **common)
             else:  # "prepare": the disabled Actions destination, its mappings and filters; "cutover": and the switch
@@ -127,7 +128,7 @@ class SegmentSide:
         return await self._with_client(work)
 
     async def apply(self, plan: SegmentPlan) -> SegmentView:
-        async def work(client: Any) -> SegmentView:
+        async def work(client: SegmentClient) -> SegmentView:
             with Journal.for_workspace(self.workspace) as journal:
                 result = await SegmentApplyEngine(client, journal, plan).run()
             return SegmentView(plan=plan, applied=result, status=await read_status(
@@ -136,7 +137,7 @@ class SegmentSide:
         return await self._with_client(work)
 
     async def verify(self, since: datetime | None, *, sample: int = 20) -> SegmentView:
-        async def work(client: Any) -> SegmentView:
+        async def work(client: SegmentClient) -> SegmentView:
             now = self._now()
             start = since or cutover_time(self.workspace)
             result = await verify_cutover(client, self.workspace.profile.site_id, since=start, now=now)

@@ -127,7 +127,7 @@ def _report_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
         ]
     if state.report_exported_at is None:
         return ["export the report"]
-    last = max((state.step(n).finished_at for n in others if state.step(n).finished_at), default=None)
+    last = max((at for n in others if (at := state.step(n).finished_at)), default=None)
     if last is not None and state.report_exported_at < last:
         return ["export the report again: steps were finished after the last export"]
     return []

@@ -135,8 +135,8 @@ class DuplicatesScreen(AreaScreen):
         from cio_tui.identity.duplicates.from_groups import load_groups
         from cio_tui.identity.duplicates.result_table import read_result
 
-        workspace = self.cio.workspace
         try:
+            workspace = self.cio.require_workspace()
             rows = read_result(path)
             loaded = await load_groups(workspace.client, rows, source=path.name, progress=self._progress)
         except Exception as exc:  # noqa: BLE001 - ResultTableError, API errors: shown in words with what to do
@@ -158,8 +158,8 @@ class DuplicatesScreen(AreaScreen):
     async def _live(self) -> None:
         from cio_tui.identity.duplicates.live import fetch_live_export
 
-        workspace = self.cio.workspace
         try:
+            workspace = self.cio.require_workspace()
             path = await fetch_live_export(
                 workspace.client, Path(workspace.data_dir) / "exports",
                 progress=lambda stage, f: self._progress(stage, f * 0.5),

@@ -51,7 +51,7 @@ def proposals_text(proposals: Sequence[Any], describe: Callable[[Any], str], *, 
 class IdChangesScreen(AreaScreen):
     """Base of an area that checks identifier changes and makes a plan of them (not an area by itself)."""
 
-    MODEL: ClassVar[Callable[[], Any]]
+    MODEL: ClassVar[type[Any]]
     """Makes the area's empty model (rows, checks, ``set_csv_rows``, ``apply_build``)."""
     PREFIX: ClassVar[str] = ""
     """Prefix of the widget ids (``#<PREFIX>-proposals``)."""
@@ -120,7 +120,8 @@ class IdChangesScreen(AreaScreen):
 
     def _use_build(self, message: Checked) -> list[Any]:
         """Take the check's results into the model; returns the CSV issues it found."""
-        return self.model.apply_build(message.build)
+        issues: list[Any] = self.model.apply_build(message.build)
+        return issues
 
     def _say_checked(self, planned: int, left_out: int, open_plan: bool) -> None:
         """Tell the operator what the check found."""
@@ -198,14 +199,16 @@ class IdChangesScreen(AreaScreen):
             return
         busy = Busy(self.query_one(self.STATUS_ID, Label), self.CHECKING.format(count=len(rows)))
         self.run_worker(
-            partial(self._check, rows, open_plan, busy), name="_check", group=self.AREA, exclusive=True,
+            # Textual types a worker's coroutine as Coroutine[None, None, T]; an async function's is [Any, Any, T]
+            partial(self._check, rows, open_plan, busy),  # type: ignore[arg-type]
+            name="_check", group=self.AREA, exclusive=True,
             exit_on_error=False,
         )
 
     async def _check(self, rows: list[Any], open_plan: bool, busy: Busy) -> None:
         await busy.shown()  # the operator sees "Checking…" before the reads start
-        workspace = self.cio.workspace
         try:
+            workspace = self.cio.require_workspace()
             build, people = await self._build_plan(ProgressWorkspace(workspace, busy), rows)
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title=self.CHECK_FAILED, severity="error")

@@ -149,7 +149,8 @@ class IdentifiersScreen(IdChangesScreen):
 
     @property
     def proposals(self) -> list[Any]:
-        return self.model.proposals
+        proposals: list[Any] = self.model.proposals
+        return proposals
 
     # -- navigation contract: app.open_identifiers(who) --------------------------------------------------
     def pick(self, who: Any) -> None:
@@ -194,7 +195,7 @@ class IdentifiersScreen(IdChangesScreen):
         from cio_tui.identity.resolve import NotResolved, resolve_person
 
         try:
-            found = await resolve_person(self.cio.workspace.client, text)
+            found = await resolve_person(self.cio.require_workspace().client, text)
         except NotResolved as exc:
             self.picked = None
             self.query_one("#ids-person", Label).update(str(exc))
@@ -280,7 +281,8 @@ class IdentifiersScreen(IdChangesScreen):
 
     # -- checking and planning ---------------------------------------------------------------------------
     def _rows_to_check(self) -> list[Any]:
-        return self.model.changes()
+        rows: list[Any] = self.model.changes()
+        return rows
 
     async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.fixes import plan_identifier_fixes

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -34,6 +34,7 @@ from cio_tui.tui.widgets.journal_tables import (
 )
 
 if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
 
@@ -95,7 +96,7 @@ class JournalScreen(AreaScreen):
 
     @dataclass
     class PlanForResume(Message):
-        plan: Any
+        plan: Plan
 
     @dataclass
     class PersonFound(Message):
@@ -129,7 +130,7 @@ class JournalScreen(AreaScreen):
         super().on_mount()
         self.query_one("#journal-empty").display = False
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         self.action_refresh()
 
     def workspace_changed(self, workspace: Workspace) -> None:
@@ -147,7 +148,7 @@ class JournalScreen(AreaScreen):
     def _read_plans(self) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             records = journal.plans()
         self.post_message(self.PlansRead(records))
 
@@ -195,7 +196,7 @@ class JournalScreen(AreaScreen):
     def _read_entries(self, plan_id: str) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             entries = journal.entries(plan_id)
         self.post_message(self.EntriesRead(plan_id, entries))
 
@@ -264,7 +265,7 @@ class JournalScreen(AreaScreen):
         from cio_tui.identity.journal import Journal
         from cio_tui.identity.journal_search import search_person
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             hits = search_person(journal, query)
         self.post_message(self.PersonFound(query, hits))
 
@@ -301,7 +302,7 @@ class JournalScreen(AreaScreen):
         from cio_tui.identity.journal_search import hits_of_operation
         from cio_tui.identity.restore import plan_restore
 
-        workspace = self.cio.workspace
+        workspace = self.cio.require_workspace()
 
         def read() -> list[PersonHit]:
             from cio_tui.identity.journal import Journal
@@ -349,7 +350,7 @@ class JournalScreen(AreaScreen):
 
         try:
             with (
-                Journal.for_workspace(self.cio.workspace) as journal,
+                Journal.for_workspace(self.cio.require_workspace()) as journal,
                 choice.path.open("w", encoding="utf-8", newline="") as out,
             ):
                 write = journal.export_csv if choice.format == "csv" else journal.export_jsonl
@@ -395,7 +396,7 @@ class JournalScreen(AreaScreen):
     def _load_for_resume(self, plan_id: str) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             plan = journal.load_plan(plan_id)
         self.post_message(self.PlanForResume(plan))
 

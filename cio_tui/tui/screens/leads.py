@@ -130,7 +130,7 @@ class LeadsScreen(IdChangesScreen):
             self.query_one("#leads-summary", Label).update(f"Searching the workspace for leads… {count} found so far")
 
         try:
-            leads = await find_leads(self.cio.workspace.client, scanned=found)
+            leads = await find_leads(self.cio.require_workspace().client, scanned=found)
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
             self.notify(describe_error(exc), title="Could not load leads", severity="error")
             self.query_one(LeadsTable).loading = False
@@ -168,8 +168,8 @@ class LeadsScreen(IdChangesScreen):
         """Warn when the export's leads are not in the open workspace (a read-only sample)."""
         from cio_tui.identity.duplicates.workspace_match import match_workspace
 
-        workspace = self.cio.workspace
         try:
+            workspace = self.cio.require_workspace()
             match = await match_workspace(workspace.client, cio_ids)
         except Exception:  # noqa: BLE001 - an advisory check: the leads stay usable without it
             return
@@ -256,7 +256,8 @@ class LeadsScreen(IdChangesScreen):
 
     # -- checking and planning ---------------------------------------------------------------------------
     def _rows_to_check(self) -> list[Any]:
-        return self.model.id_rows()
+        rows: list[Any] = self.model.id_rows()
+        return rows
 
     async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
         from cio_tui.identity.leads import plan_lead_conversion

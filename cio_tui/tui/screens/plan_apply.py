@@ -39,6 +39,8 @@ from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_table import PlanTable
 
 if TYPE_CHECKING:
+    from cio_tui.identity.apply import ApplyEngine
+    from cio_tui.identity.apply_events import ApplyResult
     from cio_tui.workspace import Workspace
 
 
@@ -93,7 +95,7 @@ class PlanScreen(AreaScreen):
 
     @dataclass
     class ApplyEnded(Message):
-        result: Any
+        result: ApplyResult | None
         error: str = ""
 
     def __init__(self) -> None:
@@ -102,8 +104,8 @@ class PlanScreen(AreaScreen):
         self.checks: list[OpCheck] = []
         self.prior_states: dict[str, str] = {}
         self.phase: Phase = "empty"
-        self.engine: Any = None
-        self.result: Any = None
+        self.engine: ApplyEngine | None = None
+        self.result: ApplyResult | None = None
         self._started: datetime | None = None
 
     # -- layout ----------------------------------------------------------------------------------------
@@ -165,7 +167,7 @@ class PlanScreen(AreaScreen):
     def _read_journal_states(self, plan_id: str) -> None:
         from cio_tui.identity.journal import Journal
 
-        with Journal.for_workspace(self.cio.workspace) as journal:
+        with Journal.for_workspace(self.cio.require_workspace()) as journal:
             states = {op: str(state) for op, state in journal.op_states(plan_id).items()}
         self.post_message(self.JournalStates(plan_id, states))
 
@@ -208,7 +210,7 @@ class PlanScreen(AreaScreen):
             plan = load_plan(path)
             ws = self.cio.workspace
             ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
-            problem = signature_problem(plan, ws.plan_key()) if ours else None
+            problem = signature_problem(plan, ws.plan_key()) if ws is not None and ours else None
             if problem:  # the TUI has no "apply anyway": that is an explicit, reviewed choice on the command line
                 raise ValueError(
                     f"{problem}. Make the plan again, or review what differs with "
@@ -273,7 +275,7 @@ class PlanScreen(AreaScreen):
             self._status(f"Reading people: {read}/{total}…")
 
         try:
-            checks = await check_plan(self.cio.workspace.client, plan, progress)
+            checks = await check_plan(self.cio.require_workspace().client, plan, progress)
         except Exception as exc:  # noqa: BLE001 - shown in words; nothing was sent
             from cio_tui.tui.errors import describe_error
 
@@ -331,7 +333,7 @@ class PlanScreen(AreaScreen):
         from cio_tui.identity.apply import ApplyEngine
 
         engine = ApplyEngine.for_workspace(
-            self.cio.workspace, plan, on_event=lambda event: self.post_message(self.EngineEvent(event))
+            self.cio.require_workspace(), plan, on_event=lambda event: self.post_message(self.EngineEvent(event))
         )
         self.engine = engine
         try:

@@ -449,7 +449,9 @@ class PreviewScreen(AreaScreen):
     def _folder(self) -> Path:
         workspace = self.cio.workspace
         base = workspace.data_dir if workspace is not None and workspace.data_dir else None
-        return callsets_dir(Path(base) if base else Path(self.cio.services.settings.data_dir))
+        settings = self.cio.services.settings
+        assert settings is not None, "the app's settings are loaded before its first area opens"
+        return callsets_dir(Path(base) if base else Path(settings.data_dir))
 
     @work(exclusive=True, group="preview-sets", exit_on_error=False)
     async def action_load_calls(self) -> None:
@@ -465,7 +467,11 @@ class PreviewScreen(AreaScreen):
         if not text.strip():
             self.notify("The editor is empty: paste or load calls first.", severity="warning")
             return
-        self.app.push_screen(SaveSetModal(self.set_name), lambda name: name and self.save_set(name, text))
+        def chosen(name: str | None) -> None:
+            if name:
+                self.save_set(name, text)
+
+        self.app.push_screen(SaveSetModal(self.set_name), chosen)
 
     @work(exclusive=True, group="preview-sets", exit_on_error=False)
     async def save_set(self, name: str, text: str) -> None:

@@ -11,7 +11,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -28,6 +28,7 @@ from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
     from cio_tui.workspace import Workspace
 
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
@@ -41,7 +42,7 @@ def panel_class(number: int) -> type[StepPanel]:
     return cls
 
 
-def progress_text(overview: Any) -> str:
+def progress_text(overview: Overview) -> str:
     """Where the operator is: steps finished, the next step, and the most serious open risks."""
     state = overview.state
     finished = sum(1 for st in state.steps.values() if st.status.finished)
@@ -131,7 +132,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.service = WalkthroughService(workspace, now=self.cio.services.clock)
         self._load()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         """Back from another area: saved call sets, plans and the journal may have changed."""
         if self.service is not None and self.overview is not None:
             self._load()
@@ -145,7 +146,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         return self.query_one(StepList).step_number
 
     # -- showing --------------------------------------------------------------------------------------
-    def _show(self, overview: Any) -> None:
+    def _show(self, overview: Overview) -> None:
         first = self.overview is None
         self.overview = overview
         if first:
@@ -222,7 +223,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.query_one("#wt-progress", Static).update(message)
         self.notify(message, title="Walkthrough", severity="error", timeout=15, markup=False)
 
-    def _show_if_current(self, overview: Any, version: int) -> None:
+    def _show_if_current(self, overview: Overview, version: int) -> None:
         """Show a worker's overview unless a newer change is still being saved (its own worker will show it)."""
         if version == self._version:
             self._show(overview)

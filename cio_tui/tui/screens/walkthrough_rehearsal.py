@@ -13,11 +13,14 @@ from cio_tui.tui.widgets.walkthrough_base import Record
 from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.tui.screens.base import AreaScreen as _Host
     from cio_tui.workspace import Workspace
+else:
+    _Host = object
 
 
 
-class RehearsalTasks:
+class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
     """Mixed into ``WalkthroughScreen`` (which provides ``app``, ``service``, ``overview``, ``notify``,
     ``post_message`` and ``query_one``)."""
 

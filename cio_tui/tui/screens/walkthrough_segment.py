@@ -3,12 +3,18 @@ confirmation before any Segment write, and the results handed to the steps' Segm
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+if TYPE_CHECKING:  # a mixin of the Walkthrough screen: typed as the screen it is mixed into
+    from cio_tui.cutover.plan import SegmentPlan
+    from cio_tui.tui.screens.base import AreaScreen as _Host
+else:
+    _Host = object
 
-class SegmentTasks:
+
+class SegmentTasks(_Host):
     """Mixed into ``WalkthroughScreen`` (which provides ``cio``, ``app``, ``service``, ``overview``, ``notify``)."""
 
     cio: Any
@@ -28,7 +34,7 @@ class SegmentTasks:
     def _segment_show(self, step: int, view: Any) -> None:
         from cio_tui.tui.widgets.walkthrough_segment import SegmentSection  # panels are imported when shown
 
-        for section in self.query(SegmentSection):  # type: ignore[attr-defined]
+        for section in self.query(SegmentSection):
             if section.step == step or (view.problem is not None):
                 section.show_view(view.lines())
 
@@ -43,7 +49,7 @@ class SegmentTasks:
             cut = self.overview.state.cutover
             if kind == "segment_cutover" and cut.method is None:
                 self.notify("Choose the cut-over method above first (and the time, for received_at filters).",
-                            severity="warning")  # type: ignore[attr-defined]
+                            severity="warning")
                 return
             method = "filters" if cut.method == "received_at_filters" else "one-step"
             if kind == "segment_prepare":
@@ -63,7 +69,7 @@ class SegmentTasks:
 
         plan, ws = view.plan, self.service.workspace
         if not plan.operations:
-            self.notify("Nothing to do: Segment is already in that state.", title="Segment")  # type: ignore[attr-defined]
+            self.notify("Nothing to do: Segment is already in that state.", title="Segment")
             return
         request = ConfirmRequest(workspace=ws.name, action=f"Apply {len(plan.operations)} Segment operation(s)",
                                  summary=[op.summary for op in plan.operations][:12],
@@ -73,35 +79,35 @@ class SegmentTasks:
             if yes:
                 self._segment_apply(step, plan)
             else:
-                self.notify("Nothing was sent to Segment.", title="Cut-over cancelled")  # type: ignore[attr-defined]
+                self.notify("Nothing was sent to Segment.", title="Cut-over cancelled")
 
         self.app.push_screen(ConfirmTypedModal(request), confirmed)
 
     @work(group="walkthrough-segment", exclusive=True, exit_on_error=False)
-    async def _segment_apply(self, step: int, plan: Any) -> None:
+    async def _segment_apply(self, step: int, plan: SegmentPlan) -> None:
         from cio_tui.tui.errors import describe_error
 
-        self.notify("Applying the Segment plan…", timeout=3)  # type: ignore[attr-defined]
+        self.notify("Applying the Segment plan…", timeout=3)
         try:
             view = await self._segment_side().apply(plan)
         except Exception as exc:  # every failure becomes words and what to do
-            self.notify(describe_error(exc), title="Segment", severity="error", timeout=12,  # type: ignore[attr-defined]
+            self.notify(describe_error(exc), title="Segment", severity="error", timeout=12,
                         markup=False)
             return
         self._segment_show(step, view)
         if view.applied is not None and view.applied.ok and plan.method in ("one-step", "filters"):
             self._record_switch(plan)
 
-    def _record_switch(self, plan: Any) -> None:
+    def _record_switch(self, plan: SegmentPlan) -> None:
         """Step 7 records how and when the switch happened (the time verification starts from)."""
         from cio_tui.tui.widgets.walkthrough_base import Record
-        from cio_tui.walkthrough.models import CutoverChoice
+        from cio_tui.walkthrough.models import CutoverChoice, CutoverMethod
         from cio_tui.walkthrough.steps import step_by_key
 
-        method = "received_at_filters" if plan.method == "filters" else "one_step"
+        method: CutoverMethod = "received_at_filters" if plan.method == "filters" else "one_step"
         when = plan.cutover_at if plan.method == "filters" else self.cio.services.clock()  # one-step: just now
         choice = CutoverChoice(method=method, cutover_at=when)
-        self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))  # type: ignore[attr-defined]
+        self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
 
 
 __all__ = ["SegmentTasks"]

@@ -4,17 +4,21 @@ check result, plus the mapping from the engine's ``PlanBuild`` (excluded rows, m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from cio_tui.customerio.identifiers import normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.leads import IdRow, check_row
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, Severity
+
+CheckSeverity = Severity | Literal["unchecked"]
+"""A row's check: the CSV problems' scale, plus "not checked yet"."""
 
 
 @dataclass(frozen=True)
 class Check:
-    severity: str  # "ok" | "error" | "merge" | "warning" | "unchecked"
+    severity: CheckSeverity
     message: str
 
 
@@ -115,10 +119,11 @@ class LeadsModel:
         for row in build.excluded:
             key = normalize_email(row.key)
             merge = (row.line, key) in proposal_keys
-            check = Check("merge" if merge else "error", row.message)
+            severity: Severity = "merge" if merge else "error"
+            check = Check(severity, row.message)
             self.checks.setdefault(key, check)
             if row.line is not None:
-                issues.append(RowIssue(row.line, check.message, check.severity, row.value))
+                issues.append(RowIssue(row.line, check.message, severity, row.value))
         planned = {op.preconditions[0].fields.get("email") for op in build.plan.operations if op.preconditions}
         for email in planned:
             if isinstance(email, str):

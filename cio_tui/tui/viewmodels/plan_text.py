@@ -27,7 +27,7 @@ EMPTY_TEXT = (
 SUCCEEDED = ("done", "reconciled")
 
 
-def plan_header(plan: Plan, workspace: Workspace) -> str:
+def plan_header(plan: Plan, workspace: Workspace | None) -> str:
     made = plan.created_at.strftime("%Y-%m-%d %H:%M UTC")
     line = f"Plan {plan.plan_id} · {plan.source} · made {made} for workspace {plan.workspace_name!r}"
     if workspace is not None and plan.workspace_fingerprint != workspace.fingerprint:

@@ -13,7 +13,7 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.fixes import IdentifierChange, check_change
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, Severity
 from cio_tui.tui.viewmodels.leads_rows import UNCHECKED, Check
 from cio_tui.tui.widgets.fit_table import Col, FitTable
 from cio_tui.tui.widgets.leads_table import check_text
@@ -115,10 +115,11 @@ class ChangesModel:
             cid = row.key.removeprefix("cio_")
             key = (row.line, cid)
             excluded.add(key)
-            check = Check("merge" if key in merges else "error", row.message)
+            severity: Severity = "merge" if key in merges else "error"
+            check = Check(severity, row.message)
             self.checks[key] = check
             if row.line is not None:
-                issues.append(RowIssue(row.line, check.message, check.severity, row.value))
+                issues.append(RowIssue(row.line, check.message, severity, row.value))
         planned = {op.preconditions[0].cio_id for op in build.plan.operations if op.preconditions}
         for change in self.changes():
             key = (change.line, change.cio_id)

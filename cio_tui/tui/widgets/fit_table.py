@@ -81,7 +81,7 @@ def fit_widths(naturals: Sequence[int], mins: Sequence[int], priorities: Sequenc
     return widths
 
 
-def _ellipsis(value: CellType) -> CellType:
+def _ellipsis(value: CellType) -> Text:
     """A cell that ends in "…" when cut (a str cell would be read as markup: data may hold square brackets)."""
     text = value.copy() if isinstance(value, Text) else Text(str(value))
     text.overflow = "ellipsis"

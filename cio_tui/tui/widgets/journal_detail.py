@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -52,7 +53,7 @@ class JournalEntryDetail(VerticalScroll):
         self.border_title = "Entry details"
         self.entry: JournalEntry | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(entry_text(None), id="journal-entry-text")
 
     def show(self, entry: JournalEntry | None) -> None:

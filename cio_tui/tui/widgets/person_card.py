@@ -40,8 +40,8 @@ class HistoryEntry:
         return f"{self.at.strftime('%H:%M:%S UTC')}  {self.text}  ({kind})  {self.outcome}"
 
 
-def _table(table_id: str, *columns: str) -> DataTable:
-    table: DataTable = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+def _table(table_id: str, *columns: str) -> DataTable[str]:
+    table: DataTable[str] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*columns)
     return table
 
@@ -53,8 +53,8 @@ class PersonCardTabs(Vertical):
     class HistoryChosen(Message):
         entry: HistoryEntry
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self.card: IdentityCard | None = None
         self.history: list[HistoryEntry] = []
 

@@ -27,8 +27,8 @@ class PersonSegmentPane(Vertical):
     class PreviewWanted(Message):
         text: str
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self.rows: list[SegmentRow] = []
 
     def compose(self) -> ComposeResult:

@@ -78,8 +78,8 @@ def highlight_lines(lines: list[str]) -> dict[int, list[Highlight]]:
 class CallEditor(TextArea):
     """Where the operator pastes Segment calls (JSON, JSON lines, or analytics.* code)."""
 
-    def __init__(self, text: str = "", **kwargs: object) -> None:
-        super().__init__(text, soft_wrap=False, show_line_numbers=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(text, soft_wrap=False, show_line_numbers=True, id=id, classes=classes)
 
     def _build_highlight_map(self) -> None:
         self._line_cache.clear()

@@ -54,8 +54,8 @@ class RequestPane(ScrollableContainer):
     """One destination: its requests with marked bodies (not wrapped, scroll sideways), then its notes (classic)
     or validation errors (Actions)."""
 
-    def __init__(self, side: str, title: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, side: str, title: str, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self.side = side
         self.border_title = title
         self.border_subtitle = "- only classic  ~ changed" if side == "classic" else "+ only Actions  ~ changed"

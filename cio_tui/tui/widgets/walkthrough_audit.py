@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +12,9 @@ from textual.widgets import Button, Input, Static
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.walkthrough.models import AuditCounts
 from cio_tui.walkthrough.steps import step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 
 def bar_chart(rows: list[tuple[str, int]], *, width: int = 24, fit: int | None = None) -> str:
@@ -84,7 +87,7 @@ class AuditPanel(StepPanel):
         yield Static("", id="wt-audit-summary", classes="wt-result", markup=False)
         yield BarChart(id="wt-audit-chart", classes="wt-chart")
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         summary, rows = audit_text(overview.state.audit)
         self.query_one("#wt-audit-summary", Static).update(summary)
         chart_widget = self.query_one("#wt-audit-chart", BarChart)
@@ -93,7 +96,7 @@ class AuditPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-audit-live")
     def _live(self) -> None:
-        self.task("audit_live")
+        self.request_task("audit_live")
 
     @on(Button.Pressed, "#wt-audit-export")
     @on(Input.Submitted, "#wt-audit-path")
@@ -102,4 +105,4 @@ class AuditPanel(StepPanel):
         if not path:
             self.notify("Type the path of a people export (CSV) first.", severity="warning")
             return
-        self.task("audit_export", path=path)
+        self.request_task("audit_export", path=path)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Select
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 YES_NO: list[tuple[str, bool]] = [("yes", True), ("no", False)]
 
@@ -65,7 +68,7 @@ class StepPanel(Vertical):
         if self.overview is not None and self.children:  # no children: the app is closing, mid-mount
             self.show(self.overview)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         """Display the overview (``cio_tui.walkthrough.service.Overview``) without posting ``Record``."""
 
     def set_select(self, select_id: str, value: Any) -> None:
@@ -80,8 +83,9 @@ class StepPanel(Vertical):
             return
         self.post_message(Record(self.STEP, values))
 
-    def task(self, kind: TaskKind | str, **args: Any) -> None:
-        """Ask the screen to run ``kind``; an unknown name fails here, in the panel that asked."""
+    def request_task(self, kind: TaskKind | str, **args: Any) -> None:
+        """Ask the screen to run ``kind``; an unknown name fails here, in the panel that asked. (Not ``task``: that
+        is Textual's property for the widget's own asyncio task.)"""
         self.post_message(Task(TaskKind(kind), args))
 
 

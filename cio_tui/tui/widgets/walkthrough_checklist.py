@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +12,9 @@ from textual.widgets import Button, Input, OptionList, Static
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.steps import step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 
 class ChecklistPanel(StepPanel):
@@ -29,7 +32,7 @@ class ChecklistPanel(StepPanel):
             yield Input(placeholder="checklist.md", id="wt-check-path", compact=True)
             yield Button("Export Markdown", id="wt-check-export", compact=True)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         items = overview.checklist
         ticked = {key for key, value in overview.state.checklist.items() if value}
         done = sum(1 for item in items if item.key in ticked)
@@ -59,4 +62,4 @@ class ChecklistPanel(StepPanel):
     @on(Input.Submitted, "#wt-check-path")
     def _export(self) -> None:
         path = self.query_one("#wt-check-path", Input).value.strip() or "checklist.md"
-        self.task("export_checklist", path=path)
+        self.request_task("export_checklist", path=path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +13,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 from cio_tui.tui.widgets.walkthrough_base import YES_NO, StepPanel, selected
 from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, IdentifierSettings
 from cio_tui.walkthrough.steps import step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 DATACENTERS = [("US (empty in Segment)", "us"), ("EU", "eu")]
 MODES = [("cloud mode", "cloud"), ("web device mode", "device"), ("both", "both")]
@@ -36,7 +39,7 @@ class ConnectPanel(StepPanel):
         yield _row("Convert to Unix Time", Select(YES_NO, id="wt-unix", compact=True))
         yield _row("Connection mode", Select(MODES, id="wt-mode", compact=True))
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         state = overview.state
         check = state.connection
         if check is None:
@@ -63,7 +66,7 @@ class ConnectPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-check")
     def _check(self) -> None:
-        self.task("check_connection")
+        self.request_task("check_connection")
 
     @on(Select.Changed)
     @on(Input.Submitted, "#wt-site-id")
@@ -102,7 +105,7 @@ class IdentifierPanel(StepPanel):
             classes="wt-hint",
         )
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         s = overview.state.identifier_settings
         self.set_select("#wt-id-mode", s.mode)
         self.set_select("#wt-auto-merge", s.auto_merge)
@@ -147,7 +150,7 @@ class CutoverPanel(StepPanel):
             yield Button("Now", id="wt-cut-now", compact=True)
         yield Static("", id="wt-cut-error", classes="wt-error", markup=False)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         cut = overview.state.cutover
         self.set_select("#wt-cut-method", cut.method)
         field = self.query_one("#wt-cut-at", Input)
@@ -174,4 +177,4 @@ class CutoverPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-cut-now")
     def _now(self) -> None:
-        self.task("cutover_now", method=selected(self.query_one("#wt-cut-method", Select).value))
+        self.request_task("cutover_now", method=selected(self.query_one("#wt-cut-method", Select).value))

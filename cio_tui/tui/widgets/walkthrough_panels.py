@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +15,9 @@ from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
 from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key
+
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.service import Overview
 
 
 class PreviewPanel(StepPanel):
@@ -50,9 +53,9 @@ class PreviewPanel(StepPanel):
             return
         export = self.query_one("#wt-traffic-people", Input).value.strip()
         self.show_progress("Starting the rehearsal: reading the starting people...")
-        self.task("rehearse", path=traffic, export=export or None)
+        self.request_task("rehearse", path=traffic, export=export or None)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         record = overview.state.rehearsal
         self.query_one("#wt-rehearsal", Static).update(rehearsal_text(record))
         examples = list(record.examples) if record is not None else []
@@ -98,7 +101,7 @@ class PreviewPanel(StepPanel):
     def _preview_call(self) -> None:
         example = self._example()
         if example is not None and example.file and example.line:
-            self.task("preview_line", path=example.file, line=example.line)
+            self.request_task("preview_line", path=example.file, line=example.line)
         elif example is not None:
             self.notify("No single call made this difference (it is the end state): open the person instead.",
                         severity="warning")  # fmt: skip
@@ -118,7 +121,7 @@ def rehearsal_text(record: Any) -> str:
             f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}")
 
 
-def repair_hints(overview: Any) -> list[str]:
+def repair_hints(overview: Overview) -> list[str]:
     """What the audit says step 5 should repair, and where; then whether the step can be marked done."""
     audit = overview.state.audit
     if audit is None:
@@ -151,7 +154,7 @@ class RepairPanel(StepPanel):
             yield Button("Plan it", id="wt-cleanup", variant="warning", compact=True)
         yield Static(IRREVERSIBLE_WARNING, classes="wt-warning")
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         journal = overview.journal
         lines = repair_hints(overview)
         lines += journal.lines
@@ -168,7 +171,7 @@ class RepairPanel(StepPanel):
         if not path:
             self.notify("Type the path of the CSV of people to delete or suppress first.", severity="warning")
             return
-        self.task("cleanup", path=path, action=selected(self.query_one("#wt-cleanup-action", Select).value))
+        self.request_task("cleanup", path=path, action=selected(self.query_one("#wt-cleanup-action", Select).value))
 
 
 class VerifyPanel(StepPanel):
@@ -179,7 +182,7 @@ class VerifyPanel(StepPanel):
         yield Button("Run the verification", id="wt-verify", variant="primary", compact=True)
         yield Static("", id="wt-verify-result", classes="wt-result", markup=False)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         state = overview.state
         cut = state.cutover.cutover_at
         self.query_one("#wt-verify-since", Static).update(
@@ -200,7 +203,7 @@ class VerifyPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-verify")
     def _run(self) -> None:
-        self.task("verify")
+        self.request_task("verify")
 
 
 class ReportPanel(StepPanel):
@@ -214,7 +217,7 @@ class ReportPanel(StepPanel):
         yield Static("Open risks", classes="wt-section")
         yield Static("", id="wt-risks", classes="wt-result", markup=False)
 
-    def show(self, overview: Any) -> None:
+    def show(self, overview: Overview) -> None:
         state = overview.state
         done = (
             f"Last exported {state.report_exported_at:%Y-%m-%d %H:%M} UTC to {state.report_path}"
@@ -236,4 +239,4 @@ class ReportPanel(StepPanel):
     @on(Input.Submitted, "#wt-report-path")
     def _export(self) -> None:
         path = self.query_one("#wt-report-path", Input).value.strip() or "migration-report.md"
-        self.task("export_report", path=path)
+        self.request_task("export_report", path=path)

@@ -24,8 +24,9 @@ def step_line(number: int, state: WalkthroughState, width: int = LINE_WIDTH) -> 
 class StepList(OptionList):
     """Steps 1-9; highlighting one shows it in the detail panel (``OptionHighlighted`` bubbles up)."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(*(Option(f"{s.number} {s.short}", id=f"step-{s.number}") for s in STEPS), **kwargs)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name
+        options = (Option(f"{s.number} {s.short}", id=f"step-{s.number}") for s in STEPS)
+        super().__init__(*options, id=id, classes=classes)
 
     def show(self, state: WalkthroughState) -> None:
         for step in STEPS:

@@ -28,8 +28,8 @@ class TickList(OptionList):
         def control(self) -> TickList:
             return self.tick_list
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self._items: list[tuple[str, str]] = []
         self.ticked: set[str] = set()
 
