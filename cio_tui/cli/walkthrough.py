@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT
+from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT, step_by_key
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.service import Overview, WalkthroughService
@@ -193,7 +193,7 @@ def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool) -> None:
 
     async def work(svc: WalkthroughService) -> Any:
         counts = await svc.audit(export)
-        svc.record(3, audit=counts)
+        svc.record(step_by_key("audit").number, audit=counts)
         return counts
 
     counts = _run(ctx, work)
@@ -218,7 +218,7 @@ def verify_cmd(ctx: click.Context, sample: int, as_json: bool) -> None:
 
     async def work(svc: WalkthroughService) -> Any:
         result = await svc.verify(sample=sample)
-        svc.record(8, verify=result)
+        svc.record(step_by_key("verify").number, verify=result)
         return result
 
     result = _run(ctx, work)

@@ -137,9 +137,7 @@ class WalkthroughService:
     def record(self, number: int, **fields: Any) -> WalkthroughState:
         """Store results on the state (e.g. ``audit=...``), mark the step in progress or done, save."""
         state = self.load()
-        for name, value in fields.items():
-            setattr(state, name, value)
-        state.touch(number, now=self.now())
+        state.record(number, fields, now=self.now())
         return self.refresh(state)
 
     def plan_record(self, cleanup: CleanupPlan, path: Path) -> PlanRecord:

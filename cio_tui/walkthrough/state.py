@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -83,6 +83,11 @@ class StepState(BaseModel):
         return self.status.words
 
 
+# Fields a step records (everything but the identity of the workspace and the steps' own bookkeeping).
+_BOOKKEEPING = frozenset({"version", "workspace_name", "workspace_fingerprint", "is_sandbox", "started_at",
+                          "updated_at", "steps"})
+
+
 def _default_steps() -> dict[int, StepState]:
     return {step.number: StepState() for step in STEPS}
 
@@ -145,6 +150,17 @@ class WalkthroughState(BaseModel):
         if self.step(number).status is StepStatus.NOT_STARTED:
             self.set_status(number, StepStatus.IN_PROGRESS, now=now)
 
+    def record(self, number: int, values: Mapping[str, Any], *, now: datetime) -> None:
+        """What step ``number`` found or chose (field name -> value, e.g. ``audit=...``), stored and the step marked
+        in progress: the one way a step records something (the Walkthrough screen's ``Record`` message and the
+        service's ``record``). Only the recorded fields may be set, never the step bookkeeping."""
+        bad = [name for name in values if name not in RECORDED_FIELDS]
+        if bad:
+            raise KeyError(f"step {number} cannot record {', '.join(bad)}: not a recorded field of the walkthrough")
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.touch(number, now=now)
+
     def set_notes(self, number: int, notes: str, *, now: datetime) -> None:
         self.step(number).notes = notes
         if notes.strip():
@@ -189,6 +205,9 @@ class WalkthroughState(BaseModel):
                 for step in STEPS
             ],
         }
+
+
+RECORDED_FIELDS = frozenset(WalkthroughState.model_fields) - _BOOKKEEPING
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from importlib import util
 
+import pytest
+
 from cio_tui.walkthrough.progress import missing
 from cio_tui.walkthrough.state import WalkthroughState
 from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT, STEPS, StepContext, step_by_key
@@ -28,3 +30,18 @@ def test_missing_is_the_steps_own_rule():
     assert missing(state, step_by_key("prepare").number) == ["open the checklist"]
     [left] = missing(state, REPORT_STEP)
     assert left.startswith(f"finish or skip step(s) {', '.join(str(n) for n in range(1, STEP_COUNT))}, then")
+
+
+def test_a_step_records_only_recorded_fields():
+    from datetime import UTC, datetime
+
+    from cio_tui.walkthrough.models import CutoverChoice
+    from cio_tui.walkthrough.state import StepStatus
+
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    state = WalkthroughState()
+    cutover = step_by_key("cutover").number
+    state.record(cutover, {"cutover": CutoverChoice(method="one_step", cutover_at=now)}, now=now)
+    assert state.cutover.method == "one_step" and state.step(cutover).status is StepStatus.IN_PROGRESS
+    with pytest.raises(KeyError, match="cannot record workspace_fingerprint"):
+        state.record(cutover, {"workspace_fingerprint": "us:0"}, now=now)

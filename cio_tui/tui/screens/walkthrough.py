@@ -248,10 +248,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         message.stop()
         if self.overview is None:
             return
-        state = self.overview.state
-        for name, value in message.values.items():
-            setattr(state, name, value)
-        state.touch(message.step, now=self.cio.services.clock())
+        self.overview.state.record(message.step, message.values, now=self.cio.services.clock())
         self._changed()
 
     def _set_status(self, status: str, reason: str | None = None) -> None:
