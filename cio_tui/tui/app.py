@@ -30,6 +30,7 @@ from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices, StartChoice
 
 if TYPE_CHECKING:
+    from cio_tui.customerio.identifiers import Identifier
     from cio_tui.identity.plan import Plan
     from cio_tui.workspace import Workspace
 
@@ -251,7 +252,7 @@ class CioApp(App[None]):
         await self.switch_mode(mode)
         getattr(self.area_screen(mode), method)(*args)
 
-    def open_person(self, who: Any) -> None:
+    def open_person(self, who: Identifier | str) -> None:
         """Show a person in People (``who``: an ``Identifier`` or text to auto-detect)."""
         self.call_later(self._goto, "people", "lookup", who)
 
@@ -263,7 +264,7 @@ class CioApp(App[None]):
         """Open Plan/Apply on a plan for review."""
         self.call_later(self._goto, "plan", "show_plan", plan)
 
-    def open_identifiers(self, who: Any) -> None:
+    def open_identifiers(self, who: Identifier | str) -> None:
         """Open Identifiers with a person picked (``who``: an ``Identifier`` or cio_id text) to change id/email."""
         self.call_later(self._goto, "identifiers", "pick", who)
 

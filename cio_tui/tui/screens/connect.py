@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +20,9 @@ from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.services import StartChoice
 from cio_tui.tui.viewmodels.connect_panels import check_text, keyring_text, keys_label
 from cio_tui.tui.widgets.connect_profiles import ProfilesTable
+
+if TYPE_CHECKING:
+    from cio_tui.credentials import CredentialStatus
 
 ENV = "env"
 
@@ -117,7 +120,7 @@ class ConnectScreen(AreaScreen):
         status = self.credentials.status  # the keyring probe: only ever in this thread
         self.app.call_from_thread(self._show_keyring, status)
 
-    def _show_keyring(self, status: Any) -> None:
+    def _show_keyring(self, status: CredentialStatus) -> None:
         panel = self.query_one("#keyring-status", Static)
         panel.update(keyring_text(status))
         panel.set_class(not status.persistent, "-warning")

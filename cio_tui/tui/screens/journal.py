@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -35,6 +35,7 @@ from cio_tui.tui.widgets.journal_tables import (
 
 if TYPE_CHECKING:
     from cio_tui.identity.plan import Plan
+    from cio_tui.identity.restore import RestoreBuild
     from cio_tui.workspace import Workspace
 
 
@@ -105,7 +106,7 @@ class JournalScreen(AreaScreen):
 
     @dataclass
     class RestorePlanned(Message):
-        build: Any  # identity.restore.RestoreBuild
+        build: RestoreBuild
 
     def __init__(self) -> None:
         super().__init__()

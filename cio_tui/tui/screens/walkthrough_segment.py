@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+if TYPE_CHECKING:
+    from cio_tui.walkthrough.segment_side import SegmentView
+
 if TYPE_CHECKING:  # a mixin of the Walkthrough screen: typed as the screen it is mixed into
     from cio_tui.cutover.plan import SegmentPlan
     from cio_tui.tui.screens.base import AreaScreen as _Host
@@ -31,7 +34,7 @@ class SegmentTasks(_Host):
                            saved_calls=lambda: self.service.saved_calls(self.overview.state) or None,
                            now=services.clock)
 
-    def _segment_show(self, step: int, view: Any) -> None:
+    def _segment_show(self, step: int, view: SegmentView) -> None:
         from cio_tui.tui.widgets.walkthrough_segment import SegmentSection  # panels are imported when shown
 
         for section in self.query(SegmentSection):
@@ -64,10 +67,11 @@ class SegmentTasks(_Host):
                 return
         self._segment_show(step, view)
 
-    def _confirm_segment(self, step: int, view: Any) -> None:
+    def _confirm_segment(self, step: int, view: SegmentView) -> None:
         from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
 
         plan, ws = view.plan, self.service.workspace
+        assert plan is not None, "only a view with a plan is confirmed"
         if not plan.operations:
             self.notify("Nothing to do: Segment is already in that state.", title="Segment")
             return

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cio_tui.credentials import CredentialStatus
+    from cio_tui.customerio.validate import ProfileCheck
 
 OUTCOME_WORDS = {
     "ok": "OK",
@@ -27,13 +31,13 @@ def keys_label(state: tuple[bool, bool] | None) -> str:
     return "Track key missing" if not track else "App key missing"
 
 
-def keyring_text(status: Any) -> str:
+def keyring_text(status: CredentialStatus) -> str:
     if status.persistent:
         return f"Key store: {status.explain()}"
     return f"Key store: SESSION ONLY. {status.explain()}"
 
 
-def check_text(check: Any, now: datetime) -> str:
+def check_text(check: ProfileCheck, now: datetime) -> str:
     """One line per key with its outcome in words, then the region verdict and what to do."""
     lines = [f"Check of profile {check.profile} at {now.strftime('%H:%M UTC')}: "
              + ("ALL GOOD" if check.ok else "PROBLEMS FOUND")]
@@ -50,7 +54,7 @@ def check_text(check: Any, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def next_step(check: Any) -> str:
+def next_step(check: ProfileCheck) -> str:
     """What to do after a failed check, by what failed: a key is pasted again only when it was rejected or missing;
     a server error or an unreachable host (a 502, a timeout) says nothing about the key, so the advice is to retry."""
     outcomes = {check.track.outcome, check.app.outcome}
