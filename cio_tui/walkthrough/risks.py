@@ -12,7 +12,7 @@ from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doubt
 from cio_tui.walkthrough.history import AppliedPlan
 from cio_tui.walkthrough.state import StepStatus, WalkthroughState
-from cio_tui.walkthrough.steps import STEPS
+from cio_tui.walkthrough.steps import STEPS, step_by_key
 
 Level = Literal["high", "medium", "low"]
 ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -54,7 +54,7 @@ def open_risks(
                              "operation(s) in doubt (sent, outcome unknown): resume it from the Journal (8, then u), "
                              "which reads them back before sending anything else."))
     audit = state.audit
-    if audit is not None and state.step(5).status is not StepStatus.SKIPPED:
+    if audit is not None and state.step(step_by_key("repair").number).status is not StepStatus.SKIPPED:
         # the findings stay open after a plan is applied: only a fresh audit says what is left
         stale = not audit_is_fresh(audit, applied)
         for count, text in audit_findings(audit):
@@ -67,7 +67,8 @@ def open_risks(
         if change.severity == "high":
             add(Risk("high", f"{change.title}: {change.count} of your calls ({change.todo})"))
     left = [item for item in checklist if not state.checklist.get(item.key)]
-    if left and (state.step(6).status is not StepStatus.NOT_STARTED or state.cutover.method is not None):
+    prepare = state.step(step_by_key("prepare").number)
+    if left and (prepare.status is not StepStatus.NOT_STARTED or state.cutover.method is not None):
         add(Risk("medium", f"{len(left)} Prepare Actions checklist item(s) not ticked, e.g. {left[0].title}."))
     if state.cutover.method is None:
         add(Risk("high", "No cut-over method chosen: running classic and Actions together unfiltered sends "
