@@ -8,9 +8,9 @@ The one plumbing of the CLI: every command that talks to a workspace goes throug
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -39,9 +39,9 @@ async def workspace(obj: CliContext) -> AsyncIterator[Workspace]:
         await ws.aclose()
 
 
-def run(ctx: click.Context, factory: Callable[[], Awaitable[T]]) -> T:
+def run(ctx: click.Context, factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run the command's coroutine; known errors become a one-line message and their exit code."""
-    return obj_of(ctx).run(factory())  # type: ignore[arg-type]
+    return obj_of(ctx).run(factory())
 
 
 def is_tty() -> bool:

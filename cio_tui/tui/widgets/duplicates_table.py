@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.coordinate import Coordinate
 from textual.message import Message
 
 from cio_tui.identity.duplicates.models import DuplicateGroup
@@ -104,7 +105,7 @@ class GroupsTable(FitTable):
         row = self.cursor_coordinate.row
         return self.slots[row] if self.row_count and 0 <= row < len(self.slots) else None
 
-    def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[no-untyped-def]
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
         super().watch_cursor_coordinate(old, new)
         if new != old and self.row_count > 1 and new.row == self.row_count - 1:  # moved onto the last row
             self.post_message(self.NeedMore(self))
