@@ -1,4 +1,7 @@
-"""A small in-memory stand-in for CustomerIOClient, for fast engine tests (the sandbox tests cover the real wire)."""
+"""A small in-memory stand-in for CustomerIOClient, for fast engine tests (the sandbox tests cover the real wire).
+
+It implements part of ``cio_tui.customerio.contract.CioClient``, with the contract's parameters
+(``test_client_contract.py`` holds it to them)."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.service import Overview
+    from cio_tui.walkthrough.state import WalkthroughState
     from cio_tui.workspace import Workspace
 
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
@@ -234,7 +235,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self._persist(self.overview.state.model_copy(deep=True), self._version)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _persist(self, state: Any, version: int) -> None:
+    def _persist(self, state: WalkthroughState, version: int) -> None:
         with self._lock:
             if version < self._saved_version:
                 return
@@ -406,7 +407,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.cio.open_plan(result.plan)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _export(self, kind: str, path: Path, state: Any) -> None:
+    def _export(self, kind: str, path: Path, state: WalkthroughState) -> None:
         """Write the report or checklist; the report counts as exported (step 9) only once the file is written."""
         what = "report" if kind == "export_report" else "checklist"
         try:
