@@ -43,9 +43,10 @@ def open_risks(
     ):
         add(Risk("high", f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
                          f"{state.connection.region}: set the Actions region to the workspace's."))
-    if state.classic.site_id and ":" in state.workspace_fingerprint:
-        region = state.workspace_fingerprint.split(":", 1)[0]
-        if fingerprint(region, state.classic.site_id.strip()) != state.workspace_fingerprint:
+    own = state.site_fingerprint or state.workspace_fingerprint  # states saved before site_fingerprint existed
+    if state.classic.site_id and ":" in own:
+        region = own.split(":", 1)[0]
+        if fingerprint(region, state.classic.site_id.strip()) != own:
             add(Risk("high", "The classic destination's site id is not this workspace's site id: the classic "
                              "destination sends to another workspace, or the wrong profile is open."))
     for plan in applied:

@@ -84,7 +84,8 @@ class StepState(BaseModel):
 
 
 # Fields a step records (everything but the identity of the workspace and the steps' own bookkeeping).
-_BOOKKEEPING = frozenset({"version", "workspace_name", "workspace_fingerprint", "is_sandbox", "started_at",
+_BOOKKEEPING = frozenset({"version", "workspace_name", "workspace_fingerprint", "site_fingerprint", "is_sandbox",
+                          "started_at",
                           "updated_at", "steps"})
 
 
@@ -100,6 +101,10 @@ class WalkthroughState(BaseModel):
     version: int = STATE_VERSION
     workspace_name: str = ""
     workspace_fingerprint: str = ""
+    site_fingerprint: str = ""
+    """The fingerprint of the workspace's region and site id alone (no hosts): what a site id typed in step 1 is
+    compared with. ``workspace_fingerprint`` also covers the API hosts when they are not the region's own (the
+    sandbox, a proxy), so it cannot be compared with a bare site id."""
     is_sandbox: bool = False
     started_at: datetime | None = None
     updated_at: datetime | None = None
@@ -214,6 +219,16 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _site_fingerprint(workspace: WorkspaceView) -> str:
+    """The region + site id fingerprint of a workspace (hosts left out), ``""`` when it has no profile."""
+    from cio_tui.identity.plan import fingerprint
+
+    profile = getattr(workspace, "profile", None)
+    site_id = getattr(profile, "site_id", None)
+    region = getattr(workspace, "region", None)
+    return fingerprint(region, site_id) if isinstance(site_id, str) and isinstance(region, str) else ""
+
+
 class WalkthroughStore:
     """Loads and saves one workspace's walkthrough state file."""
 
@@ -224,11 +239,13 @@ class WalkthroughStore:
         workspace_name: str = "",
         fingerprint: str = "",
         is_sandbox: bool = False,
+        site_fingerprint: str = "",
         now: Clock = utc_now,
     ) -> None:
         self.path = Path(path)
         self.now = now
         self._identity = (workspace_name, fingerprint, is_sandbox)
+        self._site_fingerprint = site_fingerprint
 
     @classmethod
     def for_workspace(cls, workspace: WorkspaceView, *, now: Clock = utc_now) -> WalkthroughStore:
@@ -238,13 +255,15 @@ class WalkthroughStore:
             workspace_name=getattr(workspace, "name", ""),
             fingerprint=getattr(workspace, "fingerprint", ""),
             is_sandbox=bool(getattr(workspace, "is_sandbox", False)),
+            site_fingerprint=_site_fingerprint(workspace),
             now=now,
         )
 
     def load(self) -> WalkthroughState:
         name, fingerprint, sandbox = self._identity
         if not self.path.exists():
-            return WalkthroughState(workspace_name=name, workspace_fingerprint=fingerprint, is_sandbox=sandbox)
+            return WalkthroughState(workspace_name=name, workspace_fingerprint=fingerprint, is_sandbox=sandbox,
+                                    site_fingerprint=self._site_fingerprint)
         try:
             state = WalkthroughState.model_validate(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError, ValidationError) as exc:
@@ -260,6 +279,7 @@ class WalkthroughStore:
         state.workspace_name = name or state.workspace_name
         state.workspace_fingerprint = fingerprint or state.workspace_fingerprint
         state.is_sandbox = sandbox or state.is_sandbox
+        state.site_fingerprint = self._site_fingerprint or state.site_fingerprint
         return state
 
     def save(self, state: WalkthroughState) -> None:

@@ -132,3 +132,26 @@ def test_step_4_says_which_half_is_left():
         "read the behaviour changes below, then tick the saved set(s) you reviewed (2 saved)"]
     state.reviewed_sets = ["web"]
     assert missing(state, 4, saved_sets=["web", "ios"]) == []
+
+
+SANDBOX_HOSTS = ("http://sandbox.invalid", "http://sandbox.invalid")
+
+
+@pytest.mark.parametrize(("origins", "sandbox"), [(None, False), (SANDBOX_HOSTS, True)])
+def test_the_site_id_risk_compares_the_site_id_alone(tmp_path, origins, sandbox) -> None:
+    """A workspace on other hosts (the sandbox, a proxy) has a fingerprint that covers the hosts; the site id typed
+    in step 1 is compared with the region and site id alone, so the right site id raises no risk there."""
+    from cio_tui.identity.plan import fingerprint
+    from cio_tui.walkthrough.risks import open_risks
+
+    ws = SimpleNamespace(name="ws", region="us", is_sandbox=sandbox, data_dir=tmp_path,
+                         profile=SimpleNamespace(site_id="site-123"),
+                         fingerprint=fingerprint("us", "site-123", origins))
+    store = WalkthroughStore.for_workspace(ws)
+    state = store.load()
+    wrong_site = "site id is not this workspace's site id"
+
+    state.classic = ClassicSettings(site_id="site-123")
+    assert not any(wrong_site in r.text for r in open_risks(state))
+    state.classic = ClassicSettings(site_id="another-site")
+    assert any(wrong_site in r.text for r in open_risks(state))
