@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
 
 from cio_tui.safe_text import safe
 from cio_tui.tui.widgets.walkthrough_base import Task, TaskKind
@@ -19,7 +20,7 @@ from cio_tui.tui.widgets.walkthrough_forms import CutoverPanel
 from cio_tui.tui.widgets.walkthrough_panels import VerifyPanel
 from cio_tui.walkthrough.steps import STEPS, step_by_key
 
-BUTTONS: dict[str, list[tuple[str, str, str]]] = {  # step key -> (task, label, variant)
+BUTTONS: dict[str, list[tuple[str, str, ButtonVariant]]] = {  # step key -> (task, label, variant)
     "prepare": [("segment_read", "Read Segment", "default"),
                 ("segment_prepare", "Create the Actions destination…", "primary")],
     "cutover": [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
@@ -54,7 +55,7 @@ class SegmentSection(Vertical):
         yield Static(INTRO[key], classes="wt-hint", markup=False)
         with Horizontal(classes="wt-field"):
             for task, label, variant in BUTTONS[key]:
-                yield Button(label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant,  # type: ignore[arg-type]
+                yield Button(label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant,
                              compact=True, name=task)
         yield Static("", classes="wt-result segment-result", markup=False)
 
