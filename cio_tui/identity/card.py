@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from cio_tui.customerio.client import CustomerIOClient
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import PermissionDeniedError
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.models import Activity, Message, Person, PersonRef, SegmentRef
@@ -80,7 +80,7 @@ async def _optional(coro: Any, what: str, warnings: list[str], default: Any) -> 
         return default
 
 
-async def find_person(client: CustomerIOClient, who: Identifier) -> tuple[Person | None, list[PersonRef]]:
+async def find_person(client: CioClient, who: Identifier) -> tuple[Person | None, list[PersonRef]]:
     """(person, others with the same email). Email lookups resolve to a cio_id first."""
     if who.kind is IdKind.EMAIL:
         refs = await client.customers_by_email(who.value)
@@ -93,7 +93,7 @@ async def find_person(client: CustomerIOClient, who: Identifier) -> tuple[Person
 
 
 async def build_card(
-    client: CustomerIOClient, who: Identifier, *, with_messages: bool = True, activity_limit: int = RECENT_LIMIT
+    client: CioClient, who: Identifier, *, with_messages: bool = True, activity_limit: int = RECENT_LIMIT
 ) -> IdentityCard | None:
     """The identity card of ``who``, or None when no such person exists."""
     person, others = await find_person(client, who)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
 from cio_tui.identity.card import IdentityCard, build_card
 
@@ -52,14 +53,14 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-async def lookup_person(client: object, text: str, kind: str | None = None) -> LookupResult:
+async def lookup_person(client: CioClient, text: str, kind: str | None = None) -> LookupResult:
     """Find one person. Raises LookupProblem for input to correct or nobody found; API errors pass through."""
     who = parse_lookup(text, kind)
     notes: list[str] = []
-    card = await build_card(client, who, with_messages=False, activity_limit=ACTIVITY_LIMIT)  # type: ignore[arg-type]
+    card = await build_card(client, who, with_messages=False, activity_limit=ACTIVITY_LIMIT)
     if card is None and kind is None and who.kind is IdKind.ID and re.fullmatch(r"[A-Za-z0-9]+", who.value):
         as_cio = Identifier.cio(who.value)
-        card = await build_card(client, as_cio, with_messages=False, activity_limit=ACTIVITY_LIMIT)  # type: ignore[arg-type]
+        card = await build_card(client, as_cio, with_messages=False, activity_limit=ACTIVITY_LIMIT)
         if card is not None:
             notes.append(f"No person has the id {who.value!r}; this is the person whose cio_id is {who.value}.")
     if card is None:
