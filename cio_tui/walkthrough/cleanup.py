@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
@@ -114,7 +114,7 @@ def _cleanup_rows(
             continue
         if action not in ACTIONS:
             raise CleanupError(f"line {record.line}: action must be delete or suppress, not {action!r}")
-        rows.append(CleanupRow(record.line, value, kind, action))  # type: ignore[arg-type]
+        rows.append(CleanupRow(record.line, value, kind, cast("Action", action)))  # one of ACTIONS, checked above
     return rows
 
 
