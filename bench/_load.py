@@ -125,14 +125,24 @@ end
 """
 
 
-def run_wrk(url: str, kinds: list[Kind], weights: list[int], existing: list[str], *, connections: int,
-            seconds: float, run: str) -> LoadResult:
+def run_wrk(
+    url: str, kinds: list[Kind], weights: list[int], existing: list[str], *, connections: int, seconds: float, run: str
+) -> LoadResult:
     loopback_origin(url)
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "mix.lua"
         script.write_text(wrk_script(kinds, weights, existing, run))
-        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(script),
-               url]
+        cmd = [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            url,
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     if not m:
@@ -269,13 +279,36 @@ def python_load(spec: dict) -> dict:
     return {"requests": done, "seconds": elapsed, "statuses": statuses, "errors": errors}
 
 
-def run_python(url: str, kinds: list[Kind], weights: list[int], existing: list[str], *, connections: int,
-               seconds: float, max_requests: int, run: str) -> LoadResult:
+def run_python(
+    url: str,
+    kinds: list[Kind],
+    weights: list[int],
+    existing: list[str],
+    *,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    run: str,
+) -> LoadResult:
     loopback_origin(url)
-    spec = {"url": url, "kinds": [asdict(k) for k in kinds], "weights": weights, "existing": existing,
-            "connections": connections, "seconds": seconds, "max_requests": max_requests, "run": run}
-    proc = subprocess.run([sys.executable, __file__], input=json.dumps(spec), capture_output=True, text=True,
-                          timeout=seconds + 60, check=True)
+    spec = {
+        "url": url,
+        "kinds": [asdict(k) for k in kinds],
+        "weights": weights,
+        "existing": existing,
+        "connections": connections,
+        "seconds": seconds,
+        "max_requests": max_requests,
+        "run": run,
+    }
+    proc = subprocess.run(
+        [sys.executable, __file__],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
     res = json.loads(proc.stdout)
     merged: dict[str, int] = {}
     for per in res["statuses"].values():

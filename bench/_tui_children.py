@@ -92,6 +92,7 @@ def frame(t0: float, bare: bool, profile: bool = False) -> None:
         prof.enable()
     figures: dict[str, float] = {}
     if bare:
+
         def ready_now(app: Any) -> None:
             figures["ready"] = figures["interactive"] = time.time() - t0
             app.exit()

@@ -68,9 +68,7 @@ class Probe:
         return Probe(self.applied - before.applied, self.limited - before.limited, self.injected - before.injected)
 
 
-def serve(
-    db: Path, n_leads: int, fault_rate: float, seed: int, probe_file: Path, lag: float, track_rps: float
-) -> None:
+def serve(db: Path, n_leads: int, fault_rate: float, seed: int, probe_file: Path, lag: float, track_rps: float) -> None:
     """Server process: seed, serve on a free loopback port (URL on stdout), keep ``probe_file`` up to date."""
     ensure_seeded(db, people=0, seed=seed)
     store = Store(db)
@@ -204,9 +202,7 @@ async def outcome(url: str, probe: Probe, expected: dict[str, str]) -> tuple[int
     return once, lost, repeated
 
 
-async def timed_apply(
-    url: str, plan: Plan, journal_path: Path, track_rps: float = TRACK_RPS
-) -> tuple[float, Any]:
+async def timed_apply(url: str, plan: Plan, journal_path: Path, track_rps: float = TRACK_RPS) -> tuple[float, Any]:
     async with client_for(url, track_rps) as client:
         with Journal(journal_path) as journal:
             # this sandbox shows writes at once (no lag): the operator would set a short window for it
@@ -368,7 +364,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.serve:
         serve(
-            Path(args.serve), args.ops, args.fault_rate, args.seed, Path(args.probe_file), args.visibility_lag,
+            Path(args.serve),
+            args.ops,
+            args.fault_rate,
+            args.seed,
+            Path(args.probe_file),
+            args.visibility_lag,
             args.track_rps,
         )
         return

@@ -184,16 +184,20 @@ def main() -> None:
     print(f"{'  best run (s)':<52}{min(r[0] for r in runs['text']):>12.2f}{min(r[0] for r in runs['baseline']):>12.2f}")
     print(f"{'  CPU time (user+sys), median (s)':<52}{med('text', 2):>12.2f}{med('baseline', 2):>12.2f}")
     print(f"{'duplicates --from-export --json, median (s)':<52}{json_t:>12.2f}{base_t:>12.2f}")
-    print(f"{'  ratio (every group serialised, ' + f'{cli_out.stat().st_size / 1e6:.0f} MB written)':<52}"
-          f"{json_t / base_t:>12.2f}{1.0:>12.2f}")
+    print(
+        f"{'  ratio (every group serialised, ' + f'{cli_out.stat().st_size / 1e6:.0f} MB written)':<52}"
+        f"{json_t / base_t:>12.2f}{1.0:>12.2f}"
+    )
     print(f"{'  CPU time (user+sys), median (s)':<52}{med('json', 2):>12.2f}{med('baseline', 2):>12.2f}")
     load = os.getloadavg()[0]
     print(f"{'machine load average (1 min) at the end':<52}{load:>12.2f}")
     peak_text, peak_json = (max(r[1] for r in runs[k]) / 1e6 for k in ("text", "json"))
     peak_base = max(r[1] for r in runs["baseline"]) / 1e6
     mem_target = "< 2000" if args.rows >= 5_000_000 else "< 1000"
-    print(f"{'peak memory, plain / --json (MB)':<52}{f'{peak_text:.0f} / {peak_json:.0f}':>12}{peak_base:>12.0f}"
-          f"{mem_target:>10}")
+    print(
+        f"{'peak memory, plain / --json (MB)':<52}{f'{peak_text:.0f} / {peak_json:.0f}':>12}{peak_base:>12.0f}"
+        f"{mem_target:>10}"
+    )
     print(f"{'precision, person pairs (--json groups)':<52}{precision:>12.2%}{'':>12}{'100%':>10}")
     print(f"{'recall, person pairs (--json groups)':<52}{recall:>12.2%}{'':>12}{'100%':>10}")
     print(f"{'groups found exactly / known clusters':<52}{len(exact):>12,}{len(truth):>12,}")

@@ -31,15 +31,27 @@ def make_groups(n: int) -> list:
         rule = RULES[i % len(RULES)]
         size = 2 + (i % 7 == 0) + (i % 31 == 0)
         members = [
-            Member(f"c{i:06d}{k}", f"user{i}" if k == 0 else (None if k == 1 else f"User{i}"), f"p{i}@example.com",
-                   1_600_000_000 + 1000 * k, k != 1, {"plan": ("free", "pro", "team")[k % 3], "first_name": "Ada"})
+            Member(
+                f"c{i:06d}{k}",
+                f"user{i}" if k == 0 else (None if k == 1 else f"User{i}"),
+                f"p{i}@example.com",
+                1_600_000_000 + 1000 * k,
+                k != 1,
+                {"plan": ("free", "pro", "team")[k % 3], "first_name": "Ada"},
+            )
             for k in range(size)
         ]
-        groups.append(DuplicateGroup(
-            group_id=i, rules=[rule.name], confidence=rule.confidence, members=members,
-            evidence=f"Linked by: {rule.phrase} 'p{i}@example.com'.", primary_reason=f"Primary cio_c{i:06d}0.",
-            review_reasons=["Needs review: 2 different real ids."] if size > 3 else [],
-        ))
+        groups.append(
+            DuplicateGroup(
+                group_id=i,
+                rules=[rule.name],
+                confidence=rule.confidence,
+                members=members,
+                evidence=f"Linked by: {rule.phrase} 'p{i}@example.com'.",
+                primary_reason=f"Primary cio_c{i:06d}0.",
+                review_reasons=["Needs review: 2 different real ids."] if size > 3 else [],
+            )
+        )
     groups.sort(key=lambda g: (-Confidence(g.confidence).rank, g.needs_review, -g.size, g.group_id))
     return groups
 
@@ -114,25 +126,34 @@ async def run(n_groups: int, moves: int) -> None:
         matches = len(screen.model.matches)
         own_cursor, own_filter = own_work(screen, table, moves)
 
-
     print(f"{n_groups:,} groups; the table holds {PAGE} rows at a time; {os.cpu_count()} cores")
     base = statistics.median(floor)
-    print(f"\n{'measure (press to processed and redrawn)':<48}{'median':>9}{'p95':>9}{'max':>9}"
-          f"{'- floor':>9}{'target':>9}")
-    for name, samples in (("cursor move (down/up), ms", cursor), ("filter keystroke (type/backspace), ms", typing),
-                          ("cursor to the page end (adds a page), ms", page_end), ("floor: unbound key, ms", floor)):
+    print(
+        f"\n{'measure (press to processed and redrawn)':<48}{'median':>9}{'p95':>9}{'max':>9}"
+        f"{'- floor':>9}{'target':>9}"
+    )
+    for name, samples in (
+        ("cursor move (down/up), ms", cursor),
+        ("filter keystroke (type/backspace), ms", typing),
+        ("cursor to the page end (adds a page), ms", page_end),
+        ("floor: unbound key, ms", floor),
+    ):
         med, p95, top = stats(samples)
-        print(f"{name:<48}{med * 1000:>9.1f}{p95 * 1000:>9.1f}{top * 1000:>9.1f}{(med - base) * 1000:>9.1f}"
-              f"{'< 50':>9}")
+        print(f"{name:<48}{med * 1000:>9.1f}{p95 * 1000:>9.1f}{top * 1000:>9.1f}{(med - base) * 1000:>9.1f}{'< 50':>9}")
     print(f"{'show the groups (load_groups), ms':<48}{shown * 1000:>9.1f}")
-    print(f"\n{'screen own work, no Pilot (handler + render)':<48}{'median':>9}{'p95':>9}{'max':>9}{'':>9}"
-          f"{'target':>9}")
-    for name, samples in (("cursor move: move + compare + render, ms", own_cursor),
-                          ("filter keystroke: filter + table + render, ms", own_filter)):
+    print(
+        f"\n{'screen own work, no Pilot (handler + render)':<48}{'median':>9}{'p95':>9}{'max':>9}{'':>9}{'target':>9}"
+    )
+    for name, samples in (
+        ("cursor move: move + compare + render, ms", own_cursor),
+        ("filter keystroke: filter + table + render, ms", own_filter),
+    ):
         med, p95, top = stats(samples)
         print(f"{name:<48}{med * 1000:>9.1f}{p95 * 1000:>9.1f}{top * 1000:>9.1f}{'':>9}{'< 50':>9}")
-    print(f"(last highlighted group: {highlighted.rule if highlighted else None}; groups matching at the end: "
-          f"{matches:,})")
+    print(
+        f"(last highlighted group: {highlighted.rule if highlighted else None}; groups matching at the end: "
+        f"{matches:,})"
+    )
 
 
 def render(widgets: list) -> None:
@@ -147,8 +168,13 @@ def own_work(screen, table, moves: int) -> tuple[list[float], list[float]]:
     """The screen's own work per key, timed directly: handler plus render of the widgets it changed (no Pilot)."""
     from cio_tui.tui.widgets.duplicates_compare import CompareTable
 
-    widgets = [table, screen.query_one(CompareTable), screen.query_one("#dup-reason"),
-               screen.query_one("#dup-summary"), screen.query_one("#dup-filter-line")]
+    widgets = [
+        table,
+        screen.query_one(CompareTable),
+        screen.query_one("#dup-reason"),
+        screen.query_one("#dup-summary"),
+        screen.query_one("#dup-filter-line"),
+    ]
     screen.apply_filter("")
     render(widgets)
     cursor: list[float] = []

@@ -49,14 +49,34 @@ def paste(n: int, known: list[tuple[str | None, str | None]], seed: int = 1) -> 
             traits = {"plan": rng.choice(["free", "pro"]), "seen": i}
             if email:
                 traits["email"] = email
-            lines.append(json.dumps({"type": "identify", "userId": who or None, "anonymousId": f"anon-{i}",
-                                     "traits": traits}))
+            lines.append(
+                json.dumps({"type": "identify", "userId": who or None, "anonymousId": f"anon-{i}", "traits": traits})
+            )
         elif kind < 0.85:
-            lines.append(json.dumps({"type": "track", "userId": who or None, "anonymousId": f"anon-{i}",
-                                     "event": "Order Completed", "properties": {"total": i}, "messageId": f"m{i}"}))
+            lines.append(
+                json.dumps(
+                    {
+                        "type": "track",
+                        "userId": who or None,
+                        "anonymousId": f"anon-{i}",
+                        "event": "Order Completed",
+                        "properties": {"total": i},
+                        "messageId": f"m{i}",
+                    }
+                )
+            )
         else:
-            lines.append(json.dumps({"type": "page", "userId": who or None, "anonymousId": f"anon-{i}",
-                                     "name": "Pricing", "properties": {"url": "https://x.io/pricing"}}))
+            lines.append(
+                json.dumps(
+                    {
+                        "type": "page",
+                        "userId": who or None,
+                        "anonymousId": f"anon-{i}",
+                        "name": "Pricing",
+                        "properties": {"url": "https://x.io/pricing"},
+                    }
+                )
+            )
     return "\n".join(lines)
 
 
@@ -68,9 +88,16 @@ def offline(text: str) -> float:
 
 
 async def with_whatif(text: str, db: Path) -> tuple[float, int]:
-    client = CustomerIOClient(track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
-                              track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY),
-                              transport=embedded_transport(db), track_rps=1000, app_rps=1000)
+    client = CustomerIOClient(
+        track_origin=SANDBOX_ORIGIN,
+        app_origin=SANDBOX_ORIGIN,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        transport=embedded_transport(db),
+        track_rps=1000,
+        app_rps=1000,
+    )
     try:
         start = time.perf_counter()
         results = preview_text(text)
@@ -104,13 +131,19 @@ def main() -> None:
             on.append(elapsed)
     best_off, best_on = min(off), min(on)
     print(f"preview of {args.calls} pasted calls ({args.people} people in the sandbox), best of {args.repeat}:")
-    print(f"  --offline (payload preview alone)     {best_off * 1000:8.1f} ms   "
-          f"(median {statistics.median(off) * 1000:.1f})")
-    print(f"  with outcomes (what-if on sandbox)    {best_on * 1000:8.1f} ms   "
-          f"(median {statistics.median(on) * 1000:.1f}), {effects} effects")
+    print(
+        f"  --offline (payload preview alone)     {best_off * 1000:8.1f} ms   "
+        f"(median {statistics.median(off) * 1000:.1f})"
+    )
+    print(
+        f"  with outcomes (what-if on sandbox)    {best_on * 1000:8.1f} ms   "
+        f"(median {statistics.median(on) * 1000:.1f}), {effects} effects"
+    )
     ratio = best_on / best_off if best_off else float("inf")
-    print(f"  ratio what-if / offline               {ratio:8.2f}x   (target: at most 3x) "
-          f"{'OK' if ratio <= 3 else 'OVER TARGET'}")
+    print(
+        f"  ratio what-if / offline               {ratio:8.2f}x   (target: at most 3x) "
+        f"{'OK' if ratio <= 3 else 'OVER TARGET'}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ from cio_tui.sandbox.seeding import seed_workspace, write_export_csv  # noqa: E4
 from cio_tui.sandbox.store import Store  # noqa: E402
 
 TARGET = 1000.0
-TRACK = {"Authorization": "Basic " + base64.b64encode(f"{SANDBOX_SITE_ID}:{SANDBOX_TRACK_KEY}".encode()).decode(),
-         "Content-Type": "application/json"}
+TRACK = {
+    "Authorization": "Basic " + base64.b64encode(f"{SANDBOX_SITE_ID}:{SANDBOX_TRACK_KEY}".encode()).decode(),
+    "Content-Type": "application/json",
+}
 APP = {"Authorization": f"Bearer {SANDBOX_APP_KEY}"}
 APP_JSON = {**APP, "Content-Type": "application/json"}
 
@@ -77,10 +79,20 @@ def existing_ids(db: Path, n: int = 1000) -> list[str]:
 def kinds_for(existing: list[str]) -> dict[str, Kind]:
     bulk = '{"ids": [' + ", ".join(f'"{i}"' for i in existing[:100]) + "]}"
     return {
-        "identify new": Kind("identify new", "PUT", "/api/v1/customers/bench-{new}", TRACK,
-                             '{"email": "{new}@bench.example", "plan": "pro", "first_name": "Ada"}'),
-        "identify existing": Kind("identify existing", "PUT", "/api/v1/customers/{existing}", TRACK,
-                                  '{"plan": "team", "seats": 3, "last_seen_tag": "{new}"}'),
+        "identify new": Kind(
+            "identify new",
+            "PUT",
+            "/api/v1/customers/bench-{new}",
+            TRACK,
+            '{"email": "{new}@bench.example", "plan": "pro", "first_name": "Ada"}',
+        ),
+        "identify existing": Kind(
+            "identify existing",
+            "PUT",
+            "/api/v1/customers/{existing}",
+            TRACK,
+            '{"plan": "team", "seats": 3, "last_seen_tag": "{new}"}',
+        ),
         "GET attributes": Kind("GET attributes", "GET", "/v1/customers/{existing}/attributes", APP),
         "bulk attributes x100": Kind("bulk attributes x100", "POST", "/v1/customers/attributes", APP_JSON, bulk),
     }
@@ -110,8 +122,21 @@ def serve_reference() -> None:
 
 
 def start_server(db: Path | None) -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-m", "cio_tui", "sandbox", "serve", "--db", str(db), "--port", "0",
-           "--track-rps", "0", "--app-rps", "0"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cio_tui",
+        "sandbox",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        "0",
+        "--track-rps",
+        "0",
+        "--app-rps",
+        "0",
+    ]
     if db is None:
         cmd = [sys.executable, __file__, "--reference-server"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -143,10 +168,19 @@ class Measure:
         self.runs += 1
         run = f"r{os.getpid()}x{self.runs}"
         if self.use_wrk:
-            return run_wrk(url, kinds, weights, self.existing, connections=self.args.connections, seconds=seconds,
-                           run=run)
-        return run_python(url, kinds, weights, self.existing, connections=self.args.connections, seconds=seconds,
-                          max_requests=self.args.requests, run=run)
+            return run_wrk(
+                url, kinds, weights, self.existing, connections=self.args.connections, seconds=seconds, run=run
+            )
+        return run_python(
+            url,
+            kinds,
+            weights,
+            self.existing,
+            connections=self.args.connections,
+            seconds=seconds,
+            max_requests=self.args.requests,
+            run=run,
+        )
 
     def figure(self, pid: int, url: str, label: str, kinds: list[Kind], weights: list[int], target: str) -> float:
         cpu0 = cpu_seconds(pid)
@@ -163,14 +197,22 @@ def bench_throughput(args: argparse.Namespace, db: Path) -> None:
     existing = existing_ids(db)
     kinds = kinds_for(existing)
     m = Measure(args, existing)
-    print(f"\nloopback throughput, {args.connections} keep-alive connections, {args.seconds:g} s per row, "
-          f"load from {m.tool}")
+    print(
+        f"\nloopback throughput, {args.connections} keep-alive connections, {args.seconds:g} s per row, "
+        f"load from {m.tool}"
+    )
     print(f"{'':<34}{'throughput':>15}{'server CPU/req':>15}{'1 core would do':>17}   target")
     proc, url = start_server(None)
     try:
         m.load(url, [Kind("warm-up", "GET", "/hello")], [1], 1)
-        m.figure(proc.pid, url, "reference: bare uvicorn+Starlette", [Kind("hello", "GET", "/hello")], [1],
-                 "(reference: GET /hello)")
+        m.figure(
+            proc.pid,
+            url,
+            "reference: bare uvicorn+Starlette",
+            [Kind("hello", "GET", "/hello")],
+            [1],
+            "(reference: GET /hello)",
+        )
     finally:
         proc.terminate()
         proc.wait(10)
@@ -181,8 +223,14 @@ def bench_throughput(args: argparse.Namespace, db: Path) -> None:
             target = "(reported: 100 lookups per request)" if "bulk" in name else f">= {TARGET:,.0f} req/s"
             m.figure(proc.pid, url, f"sandbox {name}", [kind], [1], target)
         mix = "/".join(str(w) for w in MIX.values())
-        m.figure(proc.pid, url, f"sandbox mix {mix} (limits off)", list(kinds.values()), list(MIX.values()),
-                 f">= {TARGET:,.0f} req/s on 2 cores")
+        m.figure(
+            proc.pid,
+            url,
+            f"sandbox mix {mix} (limits off)",
+            list(kinds.values()),
+            list(MIX.values()),
+            f">= {TARGET:,.0f} req/s on 2 cores",
+        )
     finally:
         proc.terminate()
         proc.wait(10)
@@ -192,8 +240,10 @@ def bench_throughput(args: argparse.Namespace, db: Path) -> None:
 def describe_http() -> str:
     import importlib.util
 
-    parts = ["httptools" if importlib.util.find_spec("httptools") else "h11 (httptools not installed)",
-             "uvloop" if importlib.util.find_spec("uvloop") else "asyncio loop (uvloop not installed)"]
+    parts = [
+        "httptools" if importlib.util.find_spec("httptools") else "h11 (httptools not installed)",
+        "uvloop" if importlib.util.find_spec("uvloop") else "asyncio loop (uvloop not installed)",
+    ]
     return "uvicorn with " + " and ".join(parts)
 
 
@@ -218,8 +268,10 @@ def main() -> None:
             bench_csv(tmp, args.csv_rows)
         load0 = os.getloadavg()[0]
         bench_throughput(args, db)
-        print(f"(load average {load0:.2f} -> {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores while measuring; "
-              "'1 core would do' = 1 / server CPU per request, the server's own capacity on one uncontended core)")
+        print(
+            f"(load average {load0:.2f} -> {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores while measuring; "
+            "'1 core would do' = 1 / server CPU per request, the server's own capacity on one uncontended core)"
+        )
 
 
 if __name__ == "__main__":

@@ -52,11 +52,21 @@ class Tree:
         self.env = {**env, "PYTHONPATH": str(root)}
 
     def child(self, mode: str, timeout: float = 90) -> dict[str, Any]:
-        env = {**self.env, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver", "COLUMNS": TMUX_SIZE[0],
-               "LINES": TMUX_SIZE[1]}  # the headless driver reads its size from these, like tmux below
+        env = {
+            **self.env,
+            "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver",
+            "COLUMNS": TMUX_SIZE[0],
+            "LINES": TMUX_SIZE[1],
+        }  # the headless driver reads its size from these, like tmux below
         t0 = time.time()
-        out = subprocess.run([sys.executable, str(CHILD), mode, repr(t0)], env=env, cwd=self.root,
-                             capture_output=True, text=True, timeout=timeout)
+        out = subprocess.run(
+            [sys.executable, str(CHILD), mode, repr(t0)],
+            env=env,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
         if out.returncode != 0 or not lines:
             raise SystemExit(f"{self.name} {mode} failed ({out.returncode}): {out.stderr[-3000:]}")
@@ -66,8 +76,11 @@ class Tree:
 
 def bench_env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIO_TUI_") and k != "PYTHONPATH"}
-    env.update(CIO_TUI_CONFIG=str(tmp / "config.toml"), CIO_TUI_DATA_DIR=str(tmp / "data"),
-               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    env.update(
+        CIO_TUI_CONFIG=str(tmp / "config.toml"),
+        CIO_TUI_DATA_DIR=str(tmp / "data"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+    )
     return env
 
 
@@ -76,16 +89,19 @@ def med(values: list[float]) -> str:
 
 
 # -- 1. time to interactive ------------------------------------------------------------------------------------
-def tmux_run(command: str, marks: tuple[str, ...], key: str, answered: str, env: dict[str, str], cwd: Path,
-             timeout: float = 30) -> tuple[float, float]:
+def tmux_run(
+    command: str, marks: tuple[str, ...], key: str, answered: str, env: dict[str, str], cwd: Path, timeout: float = 30
+) -> tuple[float, float]:
     """(drawn, interactive) seconds from spawning ``command`` in a 120x40 tmux window: drawn when every mark is on
     screen, interactive when ``key`` (sent as soon as it is drawn) shows ``answered``."""
     session = f"bench-tui-{os.getpid()}"
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     shell = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in KEEP_ENV) + f" cd {_quote(str(cwd))} && "
     t0 = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1],
-                    shell + command], check=True)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], shell + command],
+        check=True,
+    )
     try:
         drawn = _poll(session, lambda s: all(m in s for m in marks), t0, timeout)
         subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
@@ -104,8 +120,7 @@ def _quote(text: str) -> str:
 
 def _poll(session: str, seen: Callable[[str], bool], t0: float, timeout: float) -> float:
     while time.perf_counter() - t0 < timeout:
-        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                                text=True).stdout
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
         if seen(screen):
             return time.perf_counter() - t0
         time.sleep(0.005)
@@ -124,8 +139,14 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
     bare_tree.child("bare-frame")
     for _ in range(runs):  # interleaved so that every figure sees the same machine load
         if use_tmux:
-            d, i = tmux_run(f"{sys.executable} {CHILD} bare-tmux 0", BARE_MARKS, "Down", "Hello again",
-                            bare_tree.env, bare_tree.root)
+            d, i = tmux_run(
+                f"{sys.executable} {CHILD} bare-tmux 0",
+                BARE_MARKS,
+                "Down",
+                "Hello again",
+                bare_tree.env,
+                bare_tree.root,
+            )
             add("bare Textual app", "tmux drawn", d)
             add("bare Textual app", "tmux interactive", i)
         f = bare_tree.child("bare-pilot")
@@ -135,8 +156,9 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
         for tree in trees:
             name = f"cio-tui --sandbox ({tree.name})"
             if use_tmux:
-                d, i = tmux_run(f"{sys.executable} -m cio_tui --sandbox", CIO_MARKS, "Down", "Step 2 of 9",
-                                tree.env, tree.root)
+                d, i = tmux_run(
+                    f"{sys.executable} -m cio_tui --sandbox", CIO_MARKS, "Down", "Step 2 of 9", tree.env, tree.root
+                )
                 add(name, "tmux drawn", d)
                 add(name, "tmux interactive", i)
             f = tree.child("cio-pilot")
@@ -145,9 +167,14 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
             add(name, "first frame", f["ready"])
             add(name, "headless interactive", f["interactive"])
     columns = (["tmux drawn", "tmux interactive"] if use_tmux else []) + [
-        "Pilot interactive", "first frame", "headless interactive"]
-    print(f"1. Time to interactive (process start -> first area drawn with the workspace open, a key answered), "
-          f"median of {runs}")
+        "Pilot interactive",
+        "first frame",
+        "headless interactive",
+    ]
+    print(
+        f"1. Time to interactive (process start -> first area drawn with the workspace open, a key answered), "
+        f"median of {runs}"
+    )
     print("   'first frame' is the old figure: Textual's Ready, for cio-tui a placeholder ('Starting…').")
     bare = rows["bare Textual app"]
     for row, figures in rows.items():
@@ -162,8 +189,10 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
 
 # -- 2. first visit of each area ---------------------------------------------------------------------------------
 def bench_areas(trees: list[Tree], runs: int) -> None:
-    print(f"\n2. First visit of each area (key pressed on the Walkthrough -> drawn and usable / first data loaded), "
-          f"Pilot, median of {runs}")
+    print(
+        f"\n2. First visit of each area (key pressed on the Walkthrough -> drawn and usable / first data loaded), "
+        f"Pilot, median of {runs}"
+    )
     results = {tree.name: [tree.child("cio-areas") for _ in range(runs)] for tree in trees}
     from cio_tui.tui.areas import AREAS
 
@@ -180,8 +209,14 @@ def bench_areas(trees: list[Tree], runs: int) -> None:
 
 # -- 3. People lookup ---------------------------------------------------------------------------------------------
 LOOKUPS = [
-    ("cio_a3000001", None), ("u0000001", None), ("eva.meyer1@umbrella.test", None), ("cio_a30000a9", None),
-    ("a300006e", "cio_id"), ("u0000169", None), ("a3000011", None), ("cio_a3000120", None),
+    ("cio_a3000001", None),
+    ("u0000001", None),
+    ("eva.meyer1@umbrella.test", None),
+    ("cio_a30000a9", None),
+    ("a300006e", "cio_id"),
+    ("u0000169", None),
+    ("a3000011", None),
+    ("cio_a3000120", None),
 ]
 
 
@@ -215,21 +250,26 @@ async def bench_lookup(rounds: int) -> None:
     q = statistics.quantiles
     print(f"\n5. Lookup to card on the sandbox ({len(ui)} lookups, every kind of identifier)")
     print(f"   build_card alone:            median {statistics.median(raw):6.1f} ms   p95 {q(raw, n=20)[-1]:6.1f} ms")
-    print(f"   People lookup -> card shown: median {statistics.median(ui):6.1f} ms   p95 {q(ui, n=20)[-1]:6.1f} ms"
-          "   (reference: p95 under 150 ms)")
+    print(
+        f"   People lookup -> card shown: median {statistics.median(ui):6.1f} ms   p95 {q(ui, n=20)[-1]:6.1f} ms"
+        "   (reference: p95 under 150 ms)"
+    )
 
 
 # -- 4. profile ---------------------------------------------------------------------------------------------------
 def bench_profile(trees: list[Tree]) -> None:
-    print("\n3. Where the time to interactive goes (cProfile, headless driver; cumulative s, rows overlap; "
-          "profiling slows everything about 2x)")
+    print(
+        "\n3. Where the time to interactive goes (cProfile, headless driver; cumulative s, rows overlap; "
+        "profiling slows everything about 2x)"
+    )
     figures = {tree.name: tree.child("cio-profile") for tree in trees}
     rows = sorted({k for f in figures.values() for k in f if k.startswith("profile:")})
     print(f"   {'':<30}" + "".join(f"{tree.name:>14}" for tree in trees))
     print(f"   {'time to interactive':<30}" + "".join(f"{figures[t.name]['interactive']:13.3f}s" for t in trees))
     for row in rows:
-        print(f"   {row.removeprefix('profile:'):<30}" + "".join(f"{figures[t.name].get(row, 0.0):13.3f}s"
-                                                               for t in trees))
+        print(
+            f"   {row.removeprefix('profile:'):<30}" + "".join(f"{figures[t.name].get(row, 0.0):13.3f}s" for t in trees)
+        )
 
 
 # -- 5. command-line start ----------------------------------------------------------------------------------------
@@ -238,10 +278,14 @@ def bench_cli(env: dict[str, str], runs: int) -> None:
         ("python -c pass", [sys.executable, "-c", "pass"]),
         ("cio-tui --help", [sys.executable, "-m", "cio_tui", "--help"]),
         ("cio-tui profile list", [sys.executable, "-m", "cio_tui", "profile", "list"]),
-        ("cio-tui --sandbox walkthrough status", [sys.executable, "-m", "cio_tui", "--sandbox", "walkthrough",
-                                                  "status"]),
-        ("cio-tui --sandbox person cio_a3000001", [sys.executable, "-m", "cio_tui", "--sandbox", "person",
-                                                   "cio_a3000001"]),
+        (
+            "cio-tui --sandbox walkthrough status",
+            [sys.executable, "-m", "cio_tui", "--sandbox", "walkthrough", "status"],
+        ),
+        (
+            "cio-tui --sandbox person cio_a3000001",
+            [sys.executable, "-m", "cio_tui", "--sandbox", "person", "cio_a3000001"],
+        ),
     ]
     print(f"\n4. Command-line start (spawn -> exit), median of {runs}")
     times: dict[str, list[float]] = {name: [] for name, _ in commands}
@@ -259,8 +303,9 @@ def bench_cli(env: dict[str, str], runs: int) -> None:
 
 def before_tree(ref: str, tmp: Path, env: dict[str, str]) -> Tree:
     path = tmp / "before"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), ref], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), ref], check=True, capture_output=True
+    )
     tree_env = {**env, "CIO_TUI_DATA_DIR": str(tmp / "data-before")}
     return Tree(f"before {ref[:10]}", path, tree_env)
 
@@ -285,8 +330,9 @@ def main() -> None:
             bench_cli(env, args.runs)
         finally:
             if args.before:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "before")],
-                               capture_output=True)
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "before")], capture_output=True
+                )
         for k in [n for n in os.environ if n.startswith("CIO_TUI_")]:
             del os.environ[k]
         os.environ.update(CIO_TUI_CONFIG=env["CIO_TUI_CONFIG"], CIO_TUI_DATA_DIR=env["CIO_TUI_DATA_DIR"])

@@ -295,8 +295,9 @@ def derive_plan_key(app_key: SecretStr, fingerprint: str) -> bytes:
     import hashlib
     import hmac
 
-    return hmac.new(app_key.get_secret_value().encode(), b"cio-tui plan signing\0" + fingerprint.encode(),
-                    hashlib.sha256).digest()
+    return hmac.new(
+        app_key.get_secret_value().encode(), b"cio-tui plan signing\0" + fingerprint.encode(), hashlib.sha256
+    ).digest()
 
 
 _OWN_SETTINGS = ("mode", "auto_merge", "email_update_by_id")

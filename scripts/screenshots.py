@@ -124,8 +124,9 @@ def staging_profile(app_key: str) -> Callable[[Any], None]:
         from cio_tui.config import Profile, save_profile
         from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID, SANDBOX_TRACK_KEY
 
-        profile = Profile(name="staging", region="us", site_id=SANDBOX_SITE_ID, track_url=SANDBOX_ORIGIN,
-                          app_url=SANDBOX_ORIGIN)
+        profile = Profile(
+            name="staging", region="us", site_id=SANDBOX_SITE_ID, track_url=SANDBOX_ORIGIN, app_url=SANDBOX_ORIGIN
+        )
         save_profile(profile, ctx.settings)
         ctx.credentials.set("staging", "track", _secret(SANDBOX_TRACK_KEY))
         ctx.credentials.set("staging", "app", _secret(app_key))
@@ -147,8 +148,19 @@ def leads_flow(*then: str, make_plan: bool = False) -> Before:
         _pin_journal()
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press("i", *"user-1001", "enter", *"ann@example.com", "enter", *"user-1003", "enter",
-                          *"u0000001", "enter", "escape", "m" if make_plan else "c")
+        await pilot.press(
+            "i",
+            *"user-1001",
+            "enter",
+            *"ann@example.com",
+            "enter",
+            *"user-1003",
+            "enter",
+            *"u0000001",
+            "enter",
+            "escape",
+            "m" if make_plan else "c",
+        )
         await settle(pilot)
         if then:
             await pilot.press(*then)
@@ -167,7 +179,8 @@ def identifiers_flow() -> Before:
         await settle(pilot)
         await pilot.press(*"user-1", "enter", "escape", "v")
         pilot.app.screen.query_one("#ids-csv").load_text(
-            "cio_id,new_id,new_email\ncio_a3000002,,nils@example.com\na3000003,u0000004,\na3000004,x@y.co,\n")
+            "cio_id,new_id,new_email\ncio_a3000002,,nils@example.com\na3000003,u0000004,\na3000004,x@y.co,\n"
+        )
         pilot.app.screen.set_focus(None)
         await pilot.press("c")
         await settle(pilot)
@@ -237,8 +250,13 @@ SHOTS: list[Shot] = [
     Shot("plan-apply-applied", "leads", leads_flow("a", *"sandbox", "enter", make_plan=True)),
     Shot("journal-history", "leads", leads_flow("a", *"sandbox", "enter", "j", make_plan=True), size=(110, 36)),
     Shot("connect-first-run", None, sandbox=False),
-    Shot("connect-add-profile", "connect", keys("a", *"prod", "tab", *"f00dcafe", "tab", "tab", *"track-key"),
-         sandbox=False, size=SMALL),
+    Shot(
+        "connect-add-profile",
+        "connect",
+        keys("a", *"prod", "tab", *"f00dcafe", "tab", "tab", *"track-key"),
+        sandbox=False,
+        size=SMALL,
+    ),
     Shot("connect-check", "connect", keys("k"), sandbox=False, setup=staging_profile("wrong-app-key")),
 ]
 
@@ -255,13 +273,24 @@ async def take(shot: Shot, path: Path) -> None:
     credentials = CredentialStore()
     db = sandbox_db_path(settings)
     db.parent.mkdir(parents=True, exist_ok=True)
-    ctx = SimpleNamespace(settings=settings, credentials=credentials, profile_name=None, sandbox=shot.sandbox,
-                          transport=embedded_transport(db))
+    ctx = SimpleNamespace(
+        settings=settings,
+        credentials=credentials,
+        profile_name=None,
+        sandbox=shot.sandbox,
+        transport=embedded_transport(db),
+    )
     if shot.setup:
         shot.setup(ctx)
         ctx.sandbox = shot.sandbox
-    services = make_services(settings=ctx.settings, credentials=ctx.credentials, profile_name=ctx.profile_name,
-                             sandbox=ctx.sandbox, transport=lambda: ctx.transport, clock=lambda: FIXED_NOW)
+    services = make_services(
+        settings=ctx.settings,
+        credentials=ctx.credentials,
+        profile_name=ctx.profile_name,
+        sandbox=ctx.sandbox,
+        transport=lambda: ctx.transport,
+        clock=lambda: FIXED_NOW,
+    )
     app = CioApp(services, initial_area=shot.area)
     app.animation_level = "none"
     async with app.run_test(size=shot.size, notifications=True) as pilot:

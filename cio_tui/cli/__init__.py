@@ -26,6 +26,7 @@ COMMANDS = {
     "walkthrough": "cio_tui.cli.walkthrough:walkthrough_group",
 }
 
+
 @click.group(
     cls=LazyGroup,
     lazy_subcommands=COMMANDS,
@@ -48,4 +49,3 @@ def main(ctx: click.Context, profile: str | None, sandbox: bool) -> None:
         from cio_tui.cli.tui import run_tui
 
         run_tui(ctx.obj)
-

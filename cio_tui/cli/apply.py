@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from cio_tui.workspace import Workspace
 
 
-
 class ProgressLine:
     """Renders ``ProgressEvent``s on stderr: in place on a terminal, one line every few seconds otherwise."""
 

@@ -61,7 +61,12 @@ def _report_problems(analysis: DuplicateAnalysis) -> None:
 
 
 def _analyse(
-    ctx: click.Context, from_export: str | None, live: bool, *, keep_attributes: bool, columns: str | None = None,
+    ctx: click.Context,
+    from_export: str | None,
+    live: bool,
+    *,
+    keep_attributes: bool,
+    columns: str | None = None,
     max_size: int | None = None,
 ) -> DuplicateAnalysis:
     """Run the analysis on the file, or on a live export downloaded first (errors become messages + exit codes)."""
@@ -138,8 +143,12 @@ def _engine_options(fn: Any) -> Any:
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per person in a group.")
 @click.option("--print-sql", is_flag=True, help="Print the rules as a SQL script for your warehouse (--dialect).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Groups shown as text.")
-@click.option("--calibrate", metavar="ID_OR_EMAIL", default=None,
-              help="Export just this person and record the workspace's real export header (and the mapping it needs).")
+@click.option(
+    "--calibrate",
+    metavar="ID_OR_EMAIL",
+    default=None,
+    help="Export just this person and record the workspace's real export header (and the mapping it needs).",
+)
 @_engine_options
 @click.pass_context
 def duplicates_cmd(

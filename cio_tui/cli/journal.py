@@ -124,8 +124,10 @@ def search_cmd(ctx: click.Context, person: str, as_json: bool) -> None:
         echo_json({"person": person, "operations": [h.to_json() for h in hits]})
     else:
         people = sorted({h.cio_id for h in hits})
-        click.echo(f"{clean(person)}: {len(hits)} operation(s) on {', '.join(f'cio_{c}' for c in people)} in "
-                   f"{len({h.plan_id for h in hits})} plan(s)")
+        click.echo(
+            f"{clean(person)}: {len(hits)} operation(s) on {', '.join(f'cio_{c}' for c in people)} in "
+            f"{len({h.plan_id for h in hits})} plan(s)"
+        )
         for h in hits:
             when = f"{h.at:%Y-%m-%d %H:%M}" if h.at else "-"
             who = f"cio_{h.cio_id}" + (" (secondary)" if h.role == "secondary" else "")

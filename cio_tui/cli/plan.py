@@ -198,8 +198,9 @@ def restore_cmd(
                 try:
                     plan_id = journal.find_plan(plan_ref) if plan_ref else None
                 except KeyError as exc:
-                    raise RestoreError(f"no plan {exc.args[0]} in this workspace's journal; see `cio-tui journal "
-                                       "list`") from None
+                    raise RestoreError(
+                        f"no plan {exc.args[0]} in this workspace's journal; see `cio-tui journal list`"
+                    ) from None
                 hit = pick_hit(hits, plan_id=plan_id, op_id=op_id)
             build = await plan_restore(ws.client, [hit], workspace_fingerprint=ws.fingerprint, workspace_name=ws.name)
             if build.plan is not None:

@@ -51,8 +51,9 @@ def read_segment_token(prompt: bool) -> SecretStr:
     """The Segment Public API token from a hidden prompt (terminal) or the next stdin line (pipe)."""
     from pydantic import SecretStr
 
-    token = (click.prompt("Segment Public API token", hide_input=True, err=True) if prompt
-             else sys.stdin.readline()).strip()
+    token = (
+        click.prompt("Segment Public API token", hide_input=True, err=True) if prompt else sys.stdin.readline()
+    ).strip()
     if not token:
         raise click.UsageError(
             "--segment needs the token: type it at the hidden prompt, or pipe it as the third stdin line"
@@ -60,8 +61,9 @@ def read_segment_token(prompt: bool) -> SecretStr:
     return SecretStr(token)
 
 
-async def check_segment_token(profile: Profile, token: SecretStr, settings: Any, *, transport: Any = None
-                              ) -> tuple[bool, str]:
+async def check_segment_token(
+    profile: Profile, token: SecretStr, settings: Any, *, transport: Any = None
+) -> tuple[bool, str]:
     """(ok, words) for the profile's Segment token: one read of the Segment workspace's sources."""
     from cio_tui.cutover.access import access_problem
     from cio_tui.segment_api.client import SegmentClient

@@ -25,11 +25,19 @@ def _db_path(db: str | None) -> Path:
 
 
 db_option = click.option("--db", "db", metavar="PATH", help="Workspace database file (default: in the data dir).")
-people_option = click.option("--people", type=click.IntRange(0), default=None,
-                             help=f"People to generate when the workspace is new [{DEFAULT_PEOPLE}].")
+people_option = click.option(
+    "--people",
+    type=click.IntRange(0),
+    default=None,
+    help=f"People to generate when the workspace is new [{DEFAULT_PEOPLE}].",
+)
 seed_option = click.option("--seed", type=int, default=None, help=f"Generator (and fault) seed [{DEFAULT_SEED}].")
-mode_option = click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None,
-                           help="Identifier mode of the workspace [email_or_id, or what the db says].")
+mode_option = click.option(
+    "--mode",
+    type=click.Choice(["email_or_id", "id_only"]),
+    default=None,
+    help="Identifier mode of the workspace [email_or_id, or what the db says].",
+)
 
 
 @click.group("sandbox")
@@ -44,45 +52,107 @@ def sandbox_group() -> None:
 @people_option
 @seed_option
 @mode_option
-@click.option("--auto-merge/--no-auto-merge", "auto_merge", default=None,
-              help="Automatic merge of an id-only and an email-only person [on, or what the db says].")
-@click.option("--email-update-by-id/--no-email-update-by-id", "email_update_by_id", default=None,
-              help='"Allow updates to email using ID" [off, or what the db says].')
-@click.option("--phone-identifiers/--no-phone-identifiers", "phone_identifiers", default=None,
-              help="Phone as an identifier (v2 identifiers.phone, App id_type=phone) [off, or what the db says].")
-@click.option("--anonymous-merge/--no-anonymous-merge", "anonymous_merge", default=None,
-              help="Anonymous event merging on identify [on, or what the db says].")
-@click.option("--ignore-older-updates/--no-ignore-older-updates", "ignore_older_updates", default=None,
-              help="v2 identify older than the last update is ignored (assumed) [on, or what the db says].")
-@click.option("--track-rps", type=click.FloatRange(0), default=1000.0, show_default=True,
-              help="Track limit (Customer.io's published soft limit), 0 = off.")
+@click.option(
+    "--auto-merge/--no-auto-merge",
+    "auto_merge",
+    default=None,
+    help="Automatic merge of an id-only and an email-only person [on, or what the db says].",
+)
+@click.option(
+    "--email-update-by-id/--no-email-update-by-id",
+    "email_update_by_id",
+    default=None,
+    help='"Allow updates to email using ID" [off, or what the db says].',
+)
+@click.option(
+    "--phone-identifiers/--no-phone-identifiers",
+    "phone_identifiers",
+    default=None,
+    help="Phone as an identifier (v2 identifiers.phone, App id_type=phone) [off, or what the db says].",
+)
+@click.option(
+    "--anonymous-merge/--no-anonymous-merge",
+    "anonymous_merge",
+    default=None,
+    help="Anonymous event merging on identify [on, or what the db says].",
+)
+@click.option(
+    "--ignore-older-updates/--no-ignore-older-updates",
+    "ignore_older_updates",
+    default=None,
+    help="v2 identify older than the last update is ignored (assumed) [on, or what the db says].",
+)
+@click.option(
+    "--track-rps",
+    type=click.FloatRange(0),
+    default=1000.0,
+    show_default=True,
+    help="Track limit (Customer.io's published soft limit), 0 = off.",
+)
 @click.option("--app-rps", type=click.FloatRange(0), default=10.0, show_default=True, help="App limit, 0 = off.")
-@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Share of requests answered with 429/5xx or a dropped connection (reproducible from --seed).")
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of requests answered with 429/5xx or a dropped connection (reproducible from --seed).",
+)
 @click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True, help="Added per request.")
-@click.option("--visibility-lag", "visibility_lag", type=click.FloatRange(0), default=0.0, show_default=True,
-              metavar="SECONDS", help="Reads see an accepted Track write only this long after it was answered, as "
-              "Customer.io's asynchronous processing does.")
-def serve_cmd(host: str, port: int, db: str | None, people: int | None, seed: int | None, mode: str | None,
-              auto_merge: bool | None, email_update_by_id: bool | None, phone_identifiers: bool | None,
-              anonymous_merge: bool | None, ignore_older_updates: bool | None, track_rps: float, app_rps: float,
-              fault_rate: float, latency_ms: float, visibility_lag: float) -> None:
+@click.option(
+    "--visibility-lag",
+    "visibility_lag",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Reads see an accepted Track write only this long after it was answered, as "
+    "Customer.io's asynchronous processing does.",
+)
+def serve_cmd(
+    host: str,
+    port: int,
+    db: str | None,
+    people: int | None,
+    seed: int | None,
+    mode: str | None,
+    auto_merge: bool | None,
+    email_update_by_id: bool | None,
+    phone_identifiers: bool | None,
+    anonymous_merge: bool | None,
+    ignore_older_updates: bool | None,
+    track_rps: float,
+    app_rps: float,
+    fault_rate: float,
+    latency_ms: float,
+    visibility_lag: float,
+) -> None:
     """Serve the sandbox on HOST:PORT and print its URL and credentials. Stop with Ctrl-C or SIGTERM."""
     from cio_tui.sandbox.embedded import ensure_seeded
     from cio_tui.sandbox.server import serve
     from cio_tui.sandbox.settings import SandboxSettings
 
     path = _db_path(db)
-    seeded = ensure_seeded(path, people=DEFAULT_PEOPLE if people is None else people,
-                           seed=DEFAULT_SEED if seed is None else seed, mode=mode or "email_or_id")
+    seeded = ensure_seeded(
+        path,
+        people=DEFAULT_PEOPLE if people is None else people,
+        seed=DEFAULT_SEED if seed is None else seed,
+        mode=mode or "email_or_id",
+    )
     if not seeded and people is not None:
         click.echo(f"The workspace at {path} already exists; --people is ignored (run `cio-tui sandbox reset`).")
     settings = SandboxSettings(
-        mode=cast("Mode | None", mode), auto_merge=auto_merge, email_update_by_id=email_update_by_id,
+        mode=cast("Mode | None", mode),
+        auto_merge=auto_merge,
+        email_update_by_id=email_update_by_id,
         phone_identifiers=phone_identifiers,
-        anonymous_merge=anonymous_merge, ignore_older_updates=ignore_older_updates, track_rps=track_rps,
-        app_rps=app_rps, fault_rate=fault_rate, fault_seed=DEFAULT_SEED if seed is None else seed,
-        latency_ms=latency_ms, visibility_lag=visibility_lag,
+        anonymous_merge=anonymous_merge,
+        ignore_older_updates=ignore_older_updates,
+        track_rps=track_rps,
+        app_rps=app_rps,
+        fault_rate=fault_rate,
+        fault_seed=DEFAULT_SEED if seed is None else seed,
+        latency_ms=latency_ms,
+        visibility_lag=visibility_lag,
     )
     try:
         serve(path, settings, host=host, port=port, echo=click.echo)
@@ -121,11 +191,12 @@ def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | 
     ensure_seeded(path, people=count, seed=DEFAULT_SEED if seed is None else seed, mode=mode or "email_or_id")
     click.echo(f"Sandbox workspace reset: {count} people generated in {path}")
     if cleared.removed:
-        click.echo(f"Deleted cio-tui's records of the old sandbox in {records}: {', '.join(cleared.removed)} "
-                   "(the journal, Walkthrough progress and audit start empty)")
+        click.echo(
+            f"Deleted cio-tui's records of the old sandbox in {records}: {', '.join(cleared.removed)} "
+            "(the journal, Walkthrough progress and audit start empty)"
+        )
     if cleared.kept:
-        click.echo(f"Kept: {', '.join(cleared.kept)} (the calls you saved in Preview; delete that folder to drop "
-                   "them)")
+        click.echo(f"Kept: {', '.join(cleared.kept)} (the calls you saved in Preview; delete that folder to drop them)")
 
 
 @sandbox_group.command("info")

@@ -33,8 +33,9 @@ def parse_time(value: str | None, flag: str) -> datetime | None:
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO-8601 time such as 2026-12-01T21:00:00Z",
-                                 param_hint=flag) from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO-8601 time such as 2026-12-01T21:00:00Z", param_hint=flag
+        ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -100,18 +101,29 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
 
 
 @segment_group.command("verify")
-@click.option("--since", default=None, metavar="TIME",
-              help="Start of the window (ISO 8601) [the cut-over time of step 7, else when the cut-over plan was "
-                   "applied, else an hour ago].")
+@click.option(
+    "--since",
+    default=None,
+    metavar="TIME",
+    help="Start of the window (ISO 8601) [the cut-over time of step 7, else when the cut-over plan was "
+    "applied, else an hour ago].",
+)
 @click.option("--source", "source_id", metavar="ID", default=None, help="Only this Segment source.")
-@click.option("--sample", type=click.IntRange(1, 500), default=20, show_default=True,
-              help="People sampled in Customer.io.")
-@click.option("--scan", type=click.IntRange(1, 100_000), default=500, show_default=True,
-              help="People read in Customer.io to find those created since the cut-over.")
+@click.option(
+    "--sample", type=click.IntRange(1, 500), default=20, show_default=True, help="People sampled in Customer.io."
+)
+@click.option(
+    "--scan",
+    type=click.IntRange(1, 100_000),
+    default=500,
+    show_default=True,
+    help="People read in Customer.io to find those created since the cut-over.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sample: int, scan: int,
-               as_json: bool) -> None:
+def verify_cmd(
+    ctx: click.Context, since: str | None, source_id: str | None, sample: int, scan: int, as_json: bool
+) -> None:
     """Delivery per Actions mapping since the cut-over, and Customer.io sampling; exit 1 when a check fails."""
     from cio_tui.cutover.verify import CheckResult, verify_cutover
     from cio_tui.walkthrough.segment_side import cutover_time
@@ -124,8 +136,10 @@ def verify_cmd(ctx: click.Context, since: str | None, source_id: str | None, sam
         start = since_at or cutover_time(ws)
         result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
         people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample, scan=scan)
-        result.checks.extend(CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail,
-                                         examples=list(c.examples)) for c in people.checks)
+        result.checks.extend(
+            CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail, examples=list(c.examples))
+            for c in people.checks
+        )
         return result
 
     result = _run(ctx, work)
@@ -144,8 +158,14 @@ def _write_plan(made: tuple[Any, bytes], out: str, as_json: bool) -> None:
     plan, key = made
     save_segment_plan(plan, out, key=key)
     if as_json:
-        echo_json({"plan": str(Path(out)), "plan_id": plan.plan_id, "operations": len(plan.operations),
-                   "kinds": [op.kind for op in plan.operations]})
+        echo_json(
+            {
+                "plan": str(Path(out)),
+                "plan_id": plan.plan_id,
+                "operations": len(plan.operations),
+                "kinds": [op.kind for op in plan.operations],
+            }
+        )
         return
     for line in review_lines(plan):
         click.echo(safe(line))
@@ -154,29 +174,58 @@ def _write_plan(made: tuple[Any, bytes], out: str, as_json: bool) -> None:
 
 @click.command("cutover")
 @click.option("--source", "source_id", metavar="ID", default=None, help="The Segment source to cut over.")
-@click.option("--method", type=click.Choice(["one-step", "filters"]), default="one-step", show_default=True,
-              help="one-step: disable classic and enable Actions together; filters: complementary receivedAt "
-                   "filters at --at.")
+@click.option(
+    "--method",
+    type=click.Choice(["one-step", "filters"]),
+    default="one-step",
+    show_default=True,
+    help="one-step: disable classic and enable Actions together; filters: complementary receivedAt filters at --at.",
+)
 @click.option("--at", "at", metavar="TIME", default=None, help="Cut-over time for --method filters (ISO 8601).")
-@click.option("--skip-preset", "skip", metavar="NAME", multiple=True,
-              help="A Quick Setup preset not to create (name, e.g. 'Merge People', or action slug); repeatable.")
-@click.option("--prepare-only", is_flag=True,
-              help="Stop before the switch: the disabled Actions destination, its mappings and filters (plan the "
-                   "cut-over later; it finds them in place).")
+@click.option(
+    "--skip-preset",
+    "skip",
+    metavar="NAME",
+    multiple=True,
+    help="A Quick Setup preset not to create (name, e.g. 'Merge People', or action slug); repeatable.",
+)
+@click.option(
+    "--prepare-only",
+    is_flag=True,
+    help="Stop before the switch: the disabled Actions destination, its mappings and filters (plan the "
+    "cut-over later; it finds them in place).",
+)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the plan.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def plan_cutover_cmd(ctx: click.Context, source_id: str | None, method: str, at: str | None, skip: tuple[str, ...],
-                     prepare_only: bool, out: str, as_json: bool) -> None:
+def plan_cutover_cmd(
+    ctx: click.Context,
+    source_id: str | None,
+    method: str,
+    at: str | None,
+    skip: tuple[str, ...],
+    prepare_only: bool,
+    out: str,
+    as_json: bool,
+) -> None:
     """Plan the Segment cut-over from the classic Customer.io destination to Customer.io (Actions)."""
     from cio_tui.cutover.planner import plan_cutover
 
     at_time = parse_time(at, "--at")
 
     async def work(ws: Workspace, client: SegmentClient) -> Any:
-        plan = await plan_cutover(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
-                                  workspace_name=ws.name, source_id=source_id, method=method, at=at_time,
-                                  skip=skip, calls=_saved_calls(ws), switch=not prepare_only)
+        plan = await plan_cutover(
+            client,
+            site_id=ws.profile.site_id,
+            workspace_fingerprint=ws.fingerprint,
+            workspace_name=ws.name,
+            source_id=source_id,
+            method=method,
+            at=at_time,
+            skip=skip,
+            calls=_saved_calls(ws),
+            switch=not prepare_only,
+        )
         return plan, ws.plan_key()
 
     _write_plan(_run(ctx, work), out, as_json)
@@ -192,8 +241,13 @@ def plan_rollback_cmd(ctx: click.Context, source_id: str | None, out: str, as_js
     from cio_tui.cutover.planner import plan_rollback
 
     async def work(ws: Workspace, client: SegmentClient) -> Any:
-        plan = await plan_rollback(client, site_id=ws.profile.site_id, workspace_fingerprint=ws.fingerprint,
-                                   workspace_name=ws.name, source_id=source_id)
+        plan = await plan_rollback(
+            client,
+            site_id=ws.profile.site_id,
+            workspace_fingerprint=ws.fingerprint,
+            workspace_name=ws.name,
+            source_id=source_id,
+        )
         return plan, ws.plan_key()
 
     _write_plan(_run(ctx, work), out, as_json)
@@ -234,8 +288,9 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsi
             if not yes:
                 for line in review_lines(plan, states):
                     click.echo(safe(line), err=True)
-                typed = click.prompt(f"Type the workspace name ({ws.name}) to apply", err=True, default="",
-                                     show_default=False)
+                typed = click.prompt(
+                    f"Type the workspace name ({ws.name}) to apply", err=True, default="", show_default=False
+                )
                 if typed.strip() != ws.name:
                     raise UserError("not applied: the name typed does not match the workspace")
             engine = SegmentApplyEngine(client, journal, plan, on_line=lambda s: click.echo(safe(s), err=True))

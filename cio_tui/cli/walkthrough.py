@@ -163,11 +163,23 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
         state = svc.load()
         c, i, cut = state.classic, state.identifier_settings, state.cutover
         updates: dict[int, tuple[Any, dict[str, Any]]] = {
-            1: (c, {"site_id": values["site_id"], "datacenter": values["datacenter"],
+            1: (
+                c,
+                {
+                    "site_id": values["site_id"],
+                    "datacenter": values["datacenter"],
                     "convert_to_unix_time": _yes(values["convert_unix_time"]),
-                    "connection_mode": values["connection_mode"]}),
-            2: (i, {"mode": values["id_mode"], "auto_merge": _yes(values["auto_merge"]),
-                    "email_updates_by_id": _yes(values["email_updates_by_id"])}),
+                    "connection_mode": values["connection_mode"],
+                },
+            ),
+            2: (
+                i,
+                {
+                    "mode": values["id_mode"],
+                    "auto_merge": _yes(values["auto_merge"]),
+                    "email_updates_by_id": _yes(values["email_updates_by_id"]),
+                },
+            ),
             7: (cut, {"method": values["cutover"], "cutover_at": when}),
         }
         for step, (model, fields) in updates.items():
@@ -184,8 +196,12 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
 
 
 @walkthrough_group.command("audit")
-@click.option("--from-export", "export", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Audit this people export (CSV) instead of asking the workspace for one.")
+@click.option(
+    "--from-export",
+    "export",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Audit this people export (CSV) instead of asking the workspace for one.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.pass_context
 def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool) -> None:
@@ -270,8 +286,13 @@ def checklist_cmd(ctx: click.Context, out: Path | None) -> None:
 
 
 @walkthrough_group.command("cleanup")
-@click.option("--csv", "csv_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with an identifier (or cio_id/id/email) column and an action column (delete|suppress).")
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with an identifier (or cio_id/id/email) column and an action column (delete|suppress).",
+)
 @click.option("--action", type=click.Choice(["delete", "suppress"]), help="Action for rows without one.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Plan file.")
 @click.pass_context
@@ -294,7 +315,9 @@ def cleanup_cmd(ctx: click.Context, csv_path: Path, action: str | None, out: Pat
     if result.plan is None:
         click.echo("No plan written: no row names an existing person.", err=True)
         ctx.exit(1)
-    click.echo(f"Plan {result.plan.plan_id} written to {out}: {counts['delete']} to delete, "
-               f"{counts['suppress']} to suppress, {counts['excluded']} left out.")
+    click.echo(
+        f"Plan {result.plan.plan_id} written to {out}: {counts['delete']} to delete, "
+        f"{counts['suppress']} to suppress, {counts['excluded']} left out."
+    )
     click.echo(result.warning)
     click.echo(f"Review it, then apply with: cio-tui apply {out}")

@@ -49,6 +49,15 @@ def is_tty() -> bool:
 
 
 __all__ = [
-    "EXIT_AUTH", "EXIT_NETWORK", "EXIT_OK", "EXIT_USAGE", "EXIT_USER", "UserError", "echo_json", "is_tty", "obj_of",
-    "run", "workspace",
+    "EXIT_AUTH",
+    "EXIT_NETWORK",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_USER",
+    "UserError",
+    "echo_json",
+    "is_tty",
+    "obj_of",
+    "run",
+    "workspace",
 ]

@@ -77,7 +77,7 @@ def check_new_id(value: str) -> None:
         )
     if value[: len(CIO_PREFIX)].lower() == CIO_PREFIX:
         raise IdentifierError(
-            f"the id starts with '{value[:len(CIO_PREFIX)]}'; Customer.io would read it as a cio_id (the prefix is "
+            f"the id starts with '{value[: len(CIO_PREFIX)]}'; Customer.io would read it as a cio_id (the prefix is "
             "matched in any case). Choose an id without that prefix"
         )
 
@@ -103,15 +103,13 @@ class Identifier(BaseModel):
             raise IdentifierError(reason)
         if self.kind is IdKind.ID:
             if len(self.value.encode()) > MAX_ID_BYTES:
-                raise IdentifierError(
-                    f"an id is at most {MAX_ID_BYTES} bytes; this one is {len(self.value.encode())}"
-                )
+                raise IdentifierError(f"an id is at most {MAX_ID_BYTES} bytes; this one is {len(self.value.encode())}")
         elif self.kind is IdKind.EMAIL:
             if not looks_like_email(self.value):
                 raise IdentifierError(f"'{self.value}' is not a valid email address")
         elif self.kind is IdKind.CIO_ID:
             if self.value.startswith(CIO_PREFIX):
-                object.__setattr__(self, "value", self.value[len(CIO_PREFIX):])
+                object.__setattr__(self, "value", self.value[len(CIO_PREFIX) :])
             if not re.fullmatch(r"[A-Za-z0-9]+", self.value):
                 raise IdentifierError("a cio_id is letters and digits only (with or without the 'cio_' prefix)")
         return self
@@ -126,8 +124,9 @@ class Identifier(BaseModel):
         except ValidationError as exc:
             errors = exc.errors()
             original = errors[0].get("ctx", {}).get("error") if errors else None
-            raise IdentifierError(str(original) if original else str(errors[0]["msg"]) if errors else str(exc)) \
-                from None
+            raise IdentifierError(
+                str(original) if original else str(errors[0]["msg"]) if errors else str(exc)
+            ) from None
 
     @classmethod
     def id(cls, value: str) -> Identifier:

@@ -19,7 +19,7 @@ Reason = Literal["not_configured", "token", "plan", "subscriptions"]
 
 MANUAL_CHECKLIST = (
     "In Segment, add the Customer.io (Actions) destination to the source, disabled; copy the classic destination's "
-    "Site ID and API Key, and set Account Region (\"US 🇺🇸\" or \"EU 🇪🇺\", as the classic datacenter).",
+    'Site ID and API Key, and set Account Region ("US 🇺🇸" or "EU 🇪🇺", as the classic datacenter).',
     "Review the Quick Setup mappings: keep those your app needs; disable Merge People, Create or Update Object and "
     "the delete/suppress presets unless you want them (`cio-tui walkthrough checklist` lists what your calls need).",
     "Copy each destination filter of the classic destination to the Actions destination.",
@@ -38,21 +38,31 @@ class AccessProblem:
     ask: str
 
     def lines(self) -> list[str]:
-        return [self.message, f"What to ask for: {self.ask}", "Meanwhile, do the cut-over by hand:",
-                *[f"  {i}. {step}" for i, step in enumerate(MANUAL_CHECKLIST, start=1)]]
+        return [
+            self.message,
+            f"What to ask for: {self.ask}",
+            "Meanwhile, do the cut-over by hand:",
+            *[f"  {i}. {step}" for i, step in enumerate(MANUAL_CHECKLIST, start=1)],
+        ]
 
 
 def access_problem(exc: BaseException) -> AccessProblem | None:
     """The access problem an error means, or None when it is another kind of failure."""
     if isinstance(exc, SegmentNotConfiguredError):
-        return AccessProblem("not_configured", str(exc), "a Segment Public API token (Settings > Workspace settings "
-                             "> Access Management > Tokens in Segment)")
+        return AccessProblem(
+            "not_configured",
+            str(exc),
+            "a Segment Public API token (Settings > Workspace settings > Access Management > Tokens in Segment)",
+        )
     if not isinstance(exc, SegmentApiError):
         return None
     text = (exc.message + " " + exc.detail_text).lower()
     if isinstance(exc, SegmentAuthError):
-        return AccessProblem("token", "Segment refused the token (HTTP 401): it is wrong, expired or revoked.",
-                             "a new Public API token from a Segment Workspace Owner, with the Workspace Owner role")
+        return AccessProblem(
+            "token",
+            "Segment refused the token (HTTP 401): it is wrong, expired or revoked.",
+            "a new Public API token from a Segment Workspace Owner, with the Workspace Owner role",
+        )
     if isinstance(exc, SegmentPermissionError):
         if "subscription" in text:
             return AccessProblem(
@@ -64,11 +74,13 @@ def access_problem(exc: BaseException) -> AccessProblem | None:
             )
         if "plan" in text or "not available" in text or "upgrade" in text:
             return AccessProblem(
-                "plan", "This Segment workspace is not on a plan that includes the Public API (HTTP 403).",
+                "plan",
+                "This Segment workspace is not on a plan that includes the Public API (HTTP 403).",
                 "your Segment account team for Public API access (Business tier) on this workspace",
             )
         return AccessProblem(
-            "token", "The token is valid but its role may not do this (HTTP 403).",
+            "token",
+            "The token is valid but its role may not do this (HTTP 403).",
             "a token with the Workspace Owner role (or Source Admin on the sources involved) from a Workspace Owner",
         )
     return None

@@ -53,15 +53,23 @@ class SegmentApplyResult:
         return not self.problems and self.done == self.total
 
     def summary_lines(self) -> list[str]:
-        lines = [f"{self.done} of {self.total} Segment operation(s) done ({self.sent} sent now, {self.already} "
-                 "found already in place)"]
+        lines = [
+            f"{self.done} of {self.total} Segment operation(s) done ({self.sent} sent now, {self.already} "
+            "found already in place)"
+        ]
         lines += [f"  {op} {state}: {detail}" for op, state, detail in self.problems]
         return lines
 
 
 class SegmentApplyEngine:
-    def __init__(self, client: SegmentClient, journal: Journal, plan: SegmentPlan, *,
-                 on_line: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        client: SegmentClient,
+        journal: Journal,
+        plan: SegmentPlan,
+        *,
+        on_line: Callable[[str], None] | None = None,
+    ) -> None:
         self.client, self.journal, self.plan = client, journal, plan
         self._say = on_line or (lambda _line: None)
         self._ids: dict[str, str] = {}  # op_id -> id of the object it created
@@ -101,8 +109,10 @@ class SegmentApplyEngine:
         if f.object == "subscription":
             # read once per run and kept up to date by the creates below: these endpoints allow 5 requests a minute
             if parent not in self._subs:
-                self._subs[parent] = [{"id": s.id, "actionId": s.action_id, "name": s.name}
-                                      for s in await self.client.list_subscriptions(parent)]
+                self._subs[parent] = [
+                    {"id": s.id, "actionId": s.action_id, "name": s.name}
+                    for s in await self.client.list_subscriptions(parent)
+                ]
             items = self._subs[parent]
         else:
             items = [{"id": x.id, "title": x.title} for x in await self.client.list_filters(parent)]
@@ -118,18 +128,28 @@ class SegmentApplyEngine:
         self._dest_cache[d.id] = d
         out: list[str] = []
         if expect.enabled is not None and d.enabled != expect.enabled:
-            out.append(f"the {expect.label} is {'enabled' if d.enabled else 'disabled'}, the plan expects it "
-                       f"{'enabled' if expect.enabled else 'disabled'}")
+            out.append(
+                f"the {expect.label} is {'enabled' if d.enabled else 'disabled'}, the plan expects it "
+                f"{'enabled' if expect.enabled else 'disabled'}"
+            )
         if expect.settings_digest is not None and digest(d.settings) != expect.settings_digest:
             out.append(f"the settings of the {expect.label} changed since planning")
         if expect.filters:
             have = {f.id: f for f in await self.client.list_filters(d.id)}
             for fid, want in expect.filters.items():
                 f = have.get(fid)
-                body = None if f is None else {"sourceId": f.source_id, "if": f.if_,
-                                               "actions": [a.body() for a in f.actions], "title": f.title,
-                                               "enabled": f.enabled, **({"description": f.description}
-                                                                        if f.description else {})}
+                body = (
+                    None
+                    if f is None
+                    else {
+                        "sourceId": f.source_id,
+                        "if": f.if_,
+                        "actions": [a.body() for a in f.actions],
+                        "title": f.title,
+                        "enabled": f.enabled,
+                        **({"description": f.description} if f.description else {}),
+                    }
+                )
                 if body is None or digest(body) != want:
                     out.append(f"a filter of the {expect.label} was changed or removed since planning ({fid})")
         return out
@@ -138,11 +158,13 @@ class SegmentApplyEngine:
         if ref.get("$secret") != "classic.apiKey":
             raise PlanError(f"unknown secret reference {ref.get('$secret')!r} in the plan")
         d = self._dest_cache.get(self.plan.classic_destination_id) or await self._destination(
-            self.plan.classic_destination_id)
+            self.plan.classic_destination_id
+        )
         value = None if d is None else d.settings.get("apiKey")
         if not isinstance(value, str) or digest(value) != ref.get("sha256"):
-            raise StalePlanError("the classic destination's API key is not the one the plan was made with: make the "
-                                 "plan again")
+            raise StalePlanError(
+                "the classic destination's API key is not the one the plan was made with: make the plan again"
+            )
         register_secret(value)
         return value
 
@@ -165,8 +187,11 @@ class SegmentApplyEngine:
             pending = [op for op in plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded]
             problems = [p for op in pending for e in op.expect for p in await self._stale(e)]
             if problems:
-                raise StalePlanError("the plan is stale, nothing was sent: " + "; ".join(dict.fromkeys(problems))
-                                     + ". Make the plan again (`cio-tui plan cutover` / `plan rollback`)")
+                raise StalePlanError(
+                    "the plan is stale, nothing was sent: "
+                    + "; ".join(dict.fromkeys(problems))
+                    + ". Make the plan again (`cio-tui plan cutover` / `plan rollback`)"
+                )
             self._announce(pending)
             for op in plan.operations:
                 state = states.get(op.op_id, OpState.PENDING)
@@ -181,8 +206,10 @@ class SegmentApplyEngine:
         if limiter is None or subs <= limiter.limit:
             return
         minutes = (subs + 1 - limiter.limit) * limiter.period / limiter.limit / 60  # the writes and one listing
-        self._say(f"{len(pending)} operation(s) to apply; Segment allows {limiter.limit} subscription requests per "
-                  f"{limiter.period:g} s, so this takes about {minutes:.0f} min. Interrupted, run it again: it resumes")
+        self._say(
+            f"{len(pending)} operation(s) to apply; Segment allows {limiter.limit} subscription requests per "
+            f"{limiter.period:g} s, so this takes about {minutes:.0f} min. Interrupted, run it again: it resumes"
+        )
 
     async def _one(self, op: SegmentOperation, state: OpState, result: SegmentApplyResult) -> bool:
         pid = self.plan.plan_id
@@ -194,8 +221,14 @@ class SegmentApplyEngine:
             if not state.succeeded:
                 result.already += 1
                 final = OpState.RECONCILED if state.in_doubt else OpState.DONE
-                self.journal.record(pid, op.op_id, final, kind=op.kind, after={"id": found} if found else None,
-                                    detail="already in place: nothing sent")
+                self.journal.record(
+                    pid,
+                    op.op_id,
+                    final,
+                    kind=op.kind,
+                    after={"id": found} if found else None,
+                    detail="already in place: nothing sent",
+                )
                 self._say(f"{op.op_id} {op.summary}: already in place")
             return True
         if state.succeeded:  # done earlier but its effect is gone: do not redo it behind the operator's back
@@ -238,9 +271,11 @@ class SegmentApplyEngine:
             self._ids[op.op_id] = str(created)
         if created and op.kind == "create_subscription" and isinstance(op.request.body, dict):
             self._subs.setdefault(self._resolve(op.find.destination or ""), []).append(
-                {"id": str(created), "actionId": op.request.body.get("actionId"), "name": op.request.body.get("name")})
-        self.journal.record(pid, op.op_id, OpState.DONE, kind=op.kind, status=200,
-                            after={"id": created} if created else None)
+                {"id": str(created), "actionId": op.request.body.get("actionId"), "name": op.request.body.get("name")}
+            )
+        self.journal.record(
+            pid, op.op_id, OpState.DONE, kind=op.kind, status=200, after={"id": created} if created else None
+        )
         self._say(f"{op.op_id} {op.summary}: done")
         result.done += 1
         result.sent += 1

@@ -13,14 +13,14 @@ from typing import Any
 
 NOTES: dict[str, str] = {
     "createUpdatePerson": "identify: strict ISO-8601 trait dates become unix timestamps; a new anonymous_id "
-                          "attribute; traits.created is not renamed to created_at",
+    "attribute; traits.created is not renamed to created_at",
     "trackEvent": "track: anonymous events are now sent (classic dropped them); reserved event names go to other "
-                  "actions",
+    "actions",
     "trackPageView": "page: the activity is named by properties.url (classic used the page name); pages without "
-                     "properties.url fail",
+    "properties.url fail",
     "trackScreenView": "screen: a screen activity named by the screen (classic sent a 'Viewed X Screen' event)",
     "createUpdateObject": "group: creates objects and relationships (classic cloud mode sent nothing); needs an "
-                          "object type",
+    "object type",
     "mergePeople": "alias: merges two people and deletes the secondary (classic ignored alias)",
     "deletePerson": "a 'User Deleted' event now deletes the person (classic logged an event)",
     "suppressPerson": "a 'User Suppressed' event now suppresses the person",
@@ -38,8 +38,9 @@ def preset_notes(slug: str, calls: Iterable[Any] | None) -> list[str]:
     notes = [NOTES[slug]] if slug in NOTES else []
     if calls is None:
         return notes
-    mine = [c for c in calls if slug in (getattr(c, "actions", []) or []) or slug in
-            (getattr(c, "error_actions", []) or [])]
+    mine = [
+        c for c in calls if slug in (getattr(c, "actions", []) or []) or slug in (getattr(c, "error_actions", []) or [])
+    ]
     if not mine:
         notes.append("none of your saved calls fires it")
         return notes

@@ -29,8 +29,7 @@ from cio_tui.identity.plan import PlanError, PlannedRequest
 
 SEGMENT_PLAN_VERSION = 1
 REF = re.compile(r"\{ref:(op-\d{5})\}")
-OpKind = Literal["create_destination", "create_subscription", "create_filter", "update_destination",
-                 "remove_filter"]
+OpKind = Literal["create_destination", "create_subscription", "create_filter", "update_destination", "remove_filter"]
 
 
 class _Model(BaseModel):
@@ -99,8 +98,10 @@ class SegmentPlan(_Model):
     @model_validator(mode="after")
     def _check(self) -> SegmentPlan:
         if self.version != SEGMENT_PLAN_VERSION:
-            raise PlanError(f"this Segment plan is version {self.version}; this cio-tui reads version "
-                            f"{SEGMENT_PLAN_VERSION}. Make the plan again with this version")
+            raise PlanError(
+                f"this Segment plan is version {self.version}; this cio-tui reads version "
+                f"{SEGMENT_PLAN_VERSION}. Make the plan again with this version"
+            )
         ids = [op.op_id for op in self.operations]
         if len(set(ids)) != len(ids):
             raise PlanError("the plan has two operations with the same op_id; make the plan again")
@@ -112,16 +113,19 @@ class SegmentPlan(_Model):
         if not self.plan_id:
             object.__setattr__(self, "plan_id", d)
         elif self.plan_id != d:
-            raise PlanError("the plan file was changed after it was made (its content no longer matches its "
-                            "plan_id); make the plan again instead of editing it")
+            raise PlanError(
+                "the plan file was changed after it was made (its content no longer matches its "
+                "plan_id); make the plan again instead of editing it"
+            )
         return self
 
     def content_digest(self) -> str:
         return digest(self.model_dump(mode="json", exclude={"plan_id", "signature"}))
 
     @classmethod
-    def create(cls, *, operations: list[SegmentOperation], created_at: datetime | None = None, **kw: Any
-               ) -> SegmentPlan:
+    def create(
+        cls, *, operations: list[SegmentOperation], created_at: datetime | None = None, **kw: Any
+    ) -> SegmentPlan:
         return cls(created_at=(created_at or datetime.now(UTC)).replace(microsecond=0), operations=operations, **kw)
 
     def operation(self, op_id: str) -> SegmentOperation:
@@ -180,5 +184,14 @@ def load_segment_plan(path: str | Path) -> SegmentPlan:
         raise PlanError(f"not a valid cio-tui Segment plan ({where}: {first.get('msg')})") from None
 
 
-__all__ = ["REF", "Expect", "Find", "SegmentOperation", "SegmentPlan", "digest", "is_segment_plan_text",
-           "load_segment_plan", "save_segment_plan"]
+__all__ = [
+    "REF",
+    "Expect",
+    "Find",
+    "SegmentOperation",
+    "SegmentPlan",
+    "digest",
+    "is_segment_plan_text",
+    "load_segment_plan",
+    "save_segment_plan",
+]

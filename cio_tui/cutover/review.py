@@ -31,25 +31,35 @@ def request_line(op: SegmentOperation) -> str:
 
 
 def _expect_line(e: Any) -> str | None:
-    parts = [p for p in (
-        None if e.enabled is None else ("enabled" if e.enabled else "disabled"),
-        "settings unchanged" if e.settings_digest else None,
-        f"its {len(e.filters)} filter(s) unchanged" if e.filters else None) if p]
+    parts = [
+        p
+        for p in (
+            None if e.enabled is None else ("enabled" if e.enabled else "disabled"),
+            "settings unchanged" if e.settings_digest else None,
+            f"its {len(e.filters)} filter(s) unchanged" if e.filters else None,
+        )
+        if p
+    ]
     return f"the {e.label} {', '.join(parts)}" if parts else None
 
 
 def review_lines(plan: SegmentPlan, states: Mapping[str, Any] | None = None, *, requests: bool = True) -> list[str]:
     """The review; ``requests=False`` leaves the raw requests out (the TUI's compact form)."""
     when = f" at {plan.cutover_at.isoformat()}" if plan.cutover_at else ""
-    lines = [f"Segment plan {plan.plan_id} ({plan.source}, {plan.method}{when}) for workspace "
-             f"'{plan.workspace_name}', source {plan.segment_source_id}, made {plan.created_at.isoformat()}"]
+    lines = [
+        f"Segment plan {plan.plan_id} ({plan.source}, {plan.method}{when}) for workspace "
+        f"'{plan.workspace_name}', source {plan.segment_source_id}, made {plan.created_at.isoformat()}"
+    ]
     lines += plan.summary_lines()
     expects = {op.op_id: tuple(x for x in (_expect_line(e) for e in op.expect) if x) for op in plan.operations}
     common = Counter(v for v in expects.values() if v).most_common(1)
     shared = common[0][0] if common else ()
     if shared:
-        lines.append("Before each operation, cio-tui checks " + "; ".join(shared)
-                     + " (a change since planning refuses the plan; the exceptions are listed)")
+        lines.append(
+            "Before each operation, cio-tui checks "
+            + "; ".join(shared)
+            + " (a change since planning refuses the plan; the exceptions are listed)"
+        )
     if states:
         done = sum(1 for s in states.values() if getattr(s, "succeeded", False))
         lines.append(f"resuming: {done} already done; the others are checked by reading before anything is sent")

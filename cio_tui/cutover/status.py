@@ -41,10 +41,12 @@ class DestinationStatus:
             "kind": self.kind,
             "enabled": d.enabled,
             "settings": mask_settings(d.settings),
-            "subscriptions": [{"action_slug": s.action_slug, "enabled": s.enabled, "trigger": s.trigger}
-                              for s in self.subscriptions],
-            "filters": [{"if": f.if_, "actions": [a.body() for a in f.actions], "enabled": f.enabled}
-                        for f in self.filters],
+            "subscriptions": [
+                {"action_slug": s.action_slug, "enabled": s.enabled, "trigger": s.trigger} for s in self.subscriptions
+            ],
+            "filters": [
+                {"if": f.if_, "actions": [a.body() for a in f.actions], "enabled": f.enabled} for f in self.filters
+            ],
         }
 
 
@@ -55,12 +57,18 @@ class SegmentStatus:
     warnings: list[str] = field(default_factory=list)
 
     def classic(self, source_id: str | None = None) -> list[DestinationStatus]:
-        return [d for d in self.destinations if d.kind == "classic"
-                and (source_id is None or d.destination.source_id == source_id)]
+        return [
+            d
+            for d in self.destinations
+            if d.kind == "classic" and (source_id is None or d.destination.source_id == source_id)
+        ]
 
     def actions(self, source_id: str | None = None) -> list[DestinationStatus]:
-        return [d for d in self.destinations if d.kind == "actions"
-                and (source_id is None or d.destination.source_id == source_id)]
+        return [
+            d
+            for d in self.destinations
+            if d.kind == "actions" and (source_id is None or d.destination.source_id == source_id)
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,8 +88,10 @@ class SegmentStatus:
                 state = "enabled" if d.enabled else "disabled"
                 out.append(f"  {st.kind:8} {d.name or '(no name)'} ({d.id}): {state}")
                 for s in st.subscriptions:
-                    out.append(f"      mapping {s.action_slug or s.action_id}: {'on' if s.enabled else 'off'}"
-                               f"  when {' '.join(s.trigger.split())[:70]}")
+                    out.append(
+                        f"      mapping {s.action_slug or s.action_id}: {'on' if s.enabled else 'off'}"
+                        f"  when {' '.join(s.trigger.split())[:70]}"
+                    )
                 for f in st.filters:
                     acts = ", ".join(a.type for a in f.actions)
                     out.append(f"      filter {f.title!r}: {acts} if {f.if_}{'' if f.enabled else ' (disabled)'}")
@@ -91,8 +101,11 @@ class SegmentStatus:
 
 async def read_status(client: SegmentClient, site_id: str, *, source_id: str | None = None) -> SegmentStatus:
     """Read every destination of the Segment workspace and keep the Customer.io ones holding ``site_id``."""
-    ours = [d for d in await client.list_destinations()
-            if d.kind is not None and d.site_id == site_id and (source_id is None or d.source_id == source_id)]
+    ours = [
+        d
+        for d in await client.list_destinations()
+        if d.kind is not None and d.site_id == site_id and (source_id is None or d.source_id == source_id)
+    ]
     source_ids = list(dict.fromkeys(d.source_id for d in ours))
     sources = [s for s in await client.list_sources() if s.id in source_ids]
     status = SegmentStatus(sources=sources, destinations=[])

@@ -54,7 +54,9 @@ class CutoverVerifyResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "since": self.since.isoformat(), "until": self.until.isoformat(), "received": self.received,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "received": self.received,
             "passed": self.passed,
             "mappings": [m.__dict__ for m in self.mappings],
             "checks": [c.__dict__ for c in self.checks],
@@ -70,8 +72,14 @@ class CutoverVerifyResult:
         return out
 
 
-async def verify_cutover(seg: SegmentClient, site_id: str, *, since: datetime | None = None,
-                         source_id: str | None = None, now: datetime | None = None) -> CutoverVerifyResult:
+async def verify_cutover(
+    seg: SegmentClient,
+    site_id: str,
+    *,
+    since: datetime | None = None,
+    source_id: str | None = None,
+    now: datetime | None = None,
+) -> CutoverVerifyResult:
     """The Segment-side checks; the caller adds the Customer.io sampling (``walkthrough.verify``)."""
     now = now or datetime.now(UTC)
     since = since or now - timedelta(hours=1)
@@ -80,43 +88,69 @@ async def verify_cutover(seg: SegmentClient, site_id: str, *, since: datetime | 
     result = CutoverVerifyResult(since=since, until=now, received=0)
     actions = [a for a in status.actions() if a.destination.enabled]
     for src in {d.destination.source_id for d in status.destinations}:
-        received = await seg.delivery_count("successfully-received", source_id=src,
-                                            destination_id=(actions[0].destination.id if actions else ""),
-                                            start=start, end=end)
+        received = await seg.delivery_count(
+            "successfully-received",
+            source_id=src,
+            destination_id=(actions[0].destination.id if actions else ""),
+            start=start,
+            end=end,
+        )
         result.received += received.total
     bad: list[str] = []
     for a in actions:
         d = a.destination
         for s in [s for s in a.subscriptions if s.enabled]:
-            kw = {"source_id": d.source_id, "destination_id": d.id, "start": start, "end": end,
-                  "subscription_id": s.id}
+            kw = {"source_id": d.source_id, "destination_id": d.id, "start": start, "end": end, "subscription_id": s.id}
             ok = (await seg.delivery_count("successful-delivery", **kw)).total
             failed = (await seg.delivery_count("failed-delivery", **kw)).total
             result.mappings.append(MappingDelivery(d.id, s.id, s.action_slug, ok, failed))
             if failed:
                 bad.append(f"{s.action_slug}: {failed} failed delivery(ies)")
     delivered = sum(m.delivered for m in result.mappings)
-    result.checks.append(CheckResult(
-        key="actions_delivery", title="Actions mappings deliver",
-        passed=bool(actions) and not bad and (delivered > 0 or result.received == 0),
-        detail=("no enabled Actions destination feeds this workspace: the switch has not happened" if not actions
-                else f"{len(bad)} mapping(s) with failures: see Segment's Delivery Overview for the reasons" if bad
+    result.checks.append(
+        CheckResult(
+            key="actions_delivery",
+            title="Actions mappings deliver",
+            passed=bool(actions) and not bad and (delivered > 0 or result.received == 0),
+            detail=(
+                "no enabled Actions destination feeds this workspace: the switch has not happened"
+                if not actions
+                else f"{len(bad)} mapping(s) with failures: see Segment's Delivery Overview for the reasons"
+                if bad
                 else "events arrived but no mapping delivered any: check the mappings' triggers"
-                if delivered == 0 and result.received else f"{delivered} event(s) delivered, none failed"),
-        examples=bad))
+                if delivered == 0 and result.received
+                else f"{delivered} event(s) delivered, none failed"
+            ),
+            examples=bad,
+        )
+    )
     doubled = []
     for c in status.classic():
         if not c.destination.enabled:
             continue
-        n = (await seg.delivery_count("successful-delivery", source_id=c.destination.source_id,
-                                      destination_id=c.destination.id, start=start, end=end)).total
+        n = (
+            await seg.delivery_count(
+                "successful-delivery",
+                source_id=c.destination.source_id,
+                destination_id=c.destination.id,
+                start=start,
+                end=end,
+            )
+        ).total
         if n:
             doubled.append(f"classic {c.destination.id} delivered {n} event(s) since {since.isoformat()}")
-    result.checks.append(CheckResult(
-        key="classic_quiet", title="Classic no longer delivers", passed=not doubled,
-        detail="the classic destination delivered nothing in the window" if not doubled else
-        "the classic destination still delivers: events reach Customer.io twice unless its cut-over filter drops "
-        "them", examples=doubled))
+    result.checks.append(
+        CheckResult(
+            key="classic_quiet",
+            title="Classic no longer delivers",
+            passed=not doubled,
+            detail="the classic destination delivered nothing in the window"
+            if not doubled
+            else "the classic destination still delivers: events reach Customer.io twice unless its cut-over filter "
+            "drops them",
+            examples=doubled,
+        )
+    )
     return result
 
 

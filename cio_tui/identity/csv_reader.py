@@ -51,8 +51,7 @@ def _lines(fh: TextIO, where: str) -> Iterator[str]:
             piece = fh.readline(_PIECE)
         except UnicodeDecodeError as exc:
             raise CsvFormatError(
-                f"{where}: line {number + 1} is not UTF-8 text (byte {exc.start} of a read); save the file as "
-                "UTF-8 CSV"
+                f"{where}: line {number + 1} is not UTF-8 text (byte {exc.start} of a read); save the file as UTF-8 CSV"
             ) from None
         if not piece:
             return

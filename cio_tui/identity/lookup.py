@@ -20,8 +20,14 @@ from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
 
 def _known(person: Person | PersonRef) -> KnownPerson:
     if isinstance(person, Person):
-        return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email, created_at=person.created_at,
-                           attributes=dict(person.attributes), unsubscribed=person.unsubscribed)
+        return KnownPerson(
+            cio_id=person.cio_id,
+            id=person.id,
+            email=person.email,
+            created_at=person.created_at,
+            attributes=dict(person.attributes),
+            unsubscribed=person.unsubscribed,
+        )
     return KnownPerson(cio_id=person.cio_id, id=person.id, email=person.email)
 
 
@@ -69,7 +75,7 @@ class ClientPeopleLookup:
         each (the App API allows 10 requests a second), then their attributes 100 at a time."""
         todo = [e for e in dict.fromkeys(e.strip().lower() for e in emails) if ("email-list", e) not in self._cache]
         for start in range(0, len(todo), EMAILS_PER_SEARCH):
-            chunk = todo[start:start + EMAILS_PER_SEARCH]
+            chunk = todo[start : start + EMAILS_PER_SEARCH]
             audience = {"or": [{"attribute": {"field": "email", "operator": "eq", "value": e}} for e in chunk]}
             try:
                 refs = [ref async for ref in self.client.iter_search(audience)]

@@ -89,21 +89,23 @@ def _words(effect: Effect, cio_id: str) -> str:
     return effect.summary
 
 
-async def resolve_scenarios(
-    person: Person, lookup: PeopleLookup, settings: WorkspaceSettings
-) -> list[SegmentRow]:
+async def resolve_scenarios(person: Person, lookup: PeopleLookup, settings: WorkspaceSettings) -> list[SegmentRow]:
     """Every scenario through both destinations: one row per call and destination (reads only)."""
     rows: list[SegmentRow] = []
     for scenario in identify_scenarios(person):
         result = preview_text(scenario.text)[0]
         codes = [w.code for w in result.warnings]
         explained = [f"{w.code}: {w.explanation}" for w in result.warnings]
-        classic = [ActionRequest(action="classic", method=q.method, path=q.path, body=q.body)
-                   for q in result.classic.requests]
+        classic = [
+            ActionRequest(action="classic", method=q.method, path=q.path, body=q.body) for q in result.classic.requests
+        ]
         sides: list[tuple[str, list[ActionRequest], str]] = [
             ("classic", classic, "not sent: " + " ".join(result.classic.notes[:1])),
-            ("Actions", list(result.actions.requests),
-             "not sent: " + " ".join(e.message for e in result.actions.errors)),
+            (
+                "Actions",
+                list(result.actions.requests),
+                "not sent: " + " ".join(e.message for e in result.actions.errors),
+            ),
         ]
         for destination, requests, unsent in sides:
             if not requests:

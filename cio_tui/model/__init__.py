@@ -44,11 +44,22 @@ if TYPE_CHECKING:
 # The names are imported on first use (PEP 562): the sandbox's store needs only ``person``, and importing the
 # engine with it made opening the sandbox (and the TUI's first area) wait for every behaviour module.
 _HOMES = {
-    "ASSUMED": "behaviours", "BEHAVIOURS": "behaviours", "BY_KEY": "behaviours", "Behaviour": "behaviours",
-    "Engine": "engine", "Result": "engine", "MemoryStorage": "memory",
-    "Person": "person", "Storage": "person", "norm_email": "person",
-    "OpRecord": "record", "PersonChange": "record", "PersonState": "record",
-    "WorkspaceSettings": "settings", "Ident": "validation", "InvalidRequest": "validation",
+    "ASSUMED": "behaviours",
+    "BEHAVIOURS": "behaviours",
+    "BY_KEY": "behaviours",
+    "Behaviour": "behaviours",
+    "Engine": "engine",
+    "Result": "engine",
+    "MemoryStorage": "memory",
+    "Person": "person",
+    "Storage": "person",
+    "norm_email": "person",
+    "OpRecord": "record",
+    "PersonChange": "record",
+    "PersonState": "record",
+    "WorkspaceSettings": "settings",
+    "Ident": "validation",
+    "InvalidRequest": "validation",
 }
 
 

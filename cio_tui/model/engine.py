@@ -80,9 +80,7 @@ class Engine:
         record: bool = False,
     ) -> None:
         fixed = settings or WorkspaceSettings()
-        self.settings: Callable[[], WorkspaceSettings] = (
-            fixed if callable(fixed) else (lambda: fixed)
-        )
+        self.settings: Callable[[], WorkspaceSettings] = fixed if callable(fixed) else (lambda: fixed)
         self.storage = storage
         self.ops = ActivityOps(storage, self.settings, clock, record=record)
         # (method, path) -> (route, decoded segments): the same few paths recur on every call of a replay
@@ -107,8 +105,9 @@ class Engine:
             try:
                 body = json.loads(raw)
             except ValueError:
-                return self._refused(InvalidRequest("the request body is not valid JSON"), v2=v2,
-                                     merge=segs[-1:] == ["merge_customers"])
+                return self._refused(
+                    InvalidRequest("the request body is not valid JSON"), v2=v2, merge=segs[-1:] == ["merge_customers"]
+                )
         return self.execute(method, path, body)
 
     def execute(self, method: str, path: str, body: Any = None) -> Result:
@@ -146,8 +145,11 @@ class Engine:
             return None
         tail = rest[2:]
         table = {
-            ("PUT", ()): "identify", ("DELETE", ()): "delete", ("POST", ("suppress",)): "suppress",
-            ("POST", ("unsuppress",)): "unsuppress", ("POST", ("events",)): "event",
+            ("PUT", ()): "identify",
+            ("DELETE", ()): "delete",
+            ("POST", ("suppress",)): "suppress",
+            ("POST", ("unsuppress",)): "unsuppress",
+            ("POST", ("events",)): "event",
             ("PUT", ("devices",)): "add_device",
         }
         if method == "DELETE" and len(tail) == 2 and tail[0] == "devices":
@@ -241,8 +243,9 @@ class Engine:
             if not isinstance(body, dict):
                 raise InvalidRequest("the request body must be a JSON object")
             type_: str = body["type"] if body.get("type") in EVENT_TYPES else "event"
-            ops.track_event(who, body.get("name"), body.get("data"), type_=type_, ts=body.get("timestamp"),
-                            event_id=body.get("id"))
+            ops.track_event(
+                who, body.get("name"), body.get("data"), type_=type_, ts=body.get("timestamp"), event_id=body.get("id")
+            )
         elif route == "add_device":
             ops.add_device(who, body.get("device") if isinstance(body, dict) else None)
         elif route == "delete_device":
@@ -282,16 +285,22 @@ class Engine:
         ids = op.get("identifiers")
         if isinstance(ids, dict) and "phone" in ids:
             ops.uses("phone_identifier")
-        who = one_identifier(ids, "identifiers", email_is_identifier=s.email_is_identifier,
-                             phone_is_identifier=s.phone_identifiers, anonymous_ok=True)
+        who = one_identifier(
+            ids,
+            "identifiers",
+            email_is_identifier=s.email_is_identifier,
+            phone_is_identifier=s.phone_identifiers,
+            anonymous_ok=True,
+        )
         if who.kind == "anonymous_id":
             ops.uses("anonymous_identifier")
         attributes = op.get("attributes") or {}
         if action == "identify":
             if not isinstance(attributes, dict):
                 raise InvalidRequest("attributes must be an object", "attributes")
-            ops.identify(who, attributes, v2=True, timestamp=op.get("timestamp"),
-                         relationships=op.get("cio_relationships"))
+            ops.identify(
+                who, attributes, v2=True, timestamp=op.get("timestamp"), relationships=op.get("cio_relationships")
+            )
         elif action in ("delete", "suppress", "unsuppress") and who.kind == "anonymous_id":
             raise InvalidRequest(f"{action} needs an id, email, phone or cio_id", "identifiers")
         elif action == "delete":

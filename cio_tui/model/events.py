@@ -68,8 +68,14 @@ class ActivityOps(PeopleOps):
             check_event(body.get("name"), body.get("data"))
             self.outcome("anonymous_event", anonymous_id=None, type=type_, name=body.get("name"))
             return
-        self.track_event(Ident("anonymous_id", anonymous_id), body.get("name"), body.get("data"), type_=type_,
-                         ts=body.get("timestamp"), event_id=body.get("id"))
+        self.track_event(
+            Ident("anonymous_id", anonymous_id),
+            body.get("name"),
+            body.get("data"),
+            type_=type_,
+            ts=body.get("timestamp"),
+            event_id=body.get("id"),
+        )
 
     def _person_for_write(self, who: Ident, what: str) -> Person | None:
         """Events and devices create the person they name (except through an unknown cio_id)."""
@@ -110,8 +116,9 @@ class ActivityOps(PeopleOps):
             return
         last = device.get("last_used")
         device_id = device.get("id") or device["token"]
-        self.store.upsert_device(p.cio_id, device_id, device.get("platform"),
-                                 int(last) if isinstance(last, int | float) else self.clock())
+        self.store.upsert_device(
+            p.cio_id, device_id, device.get("platform"), int(last) if isinstance(last, int | float) else self.clock()
+        )
         if self.rec.kind != "device_creates_person":
             self.outcome("device_added", (p, "device owner"), device=device_id)
 
@@ -163,8 +170,9 @@ class ActivityOps(PeopleOps):
             else:
                 self.store.unrelate(type_id, object_id, target)
         people = ((p, "related"),) if p is not None else ()
-        self.outcome("relationship_added" if add else "relationship_deleted", *people,
-                     objects=[f"{t}/{o}" for t, o in keys])
+        self.outcome(
+            "relationship_added" if add else "relationship_deleted", *people, objects=[f"{t}/{o}" for t, o in keys]
+        )
 
     def object_op(self, op: dict[str, Any]) -> None:
         self.uses("objects")
@@ -206,6 +214,9 @@ class ActivityOps(PeopleOps):
                 people.append((p, "related"))
         if action != "identify_anonymous" and rels:
             self.uses("relationships")
-        kind = "relationship_deleted" if action == "delete_relationships" else (
-            "relationship_added" if action == "add_relationships" else "object_updated")
+        kind = (
+            "relationship_deleted"
+            if action == "delete_relationships"
+            else ("relationship_added" if action == "add_relationships" else "object_updated")
+        )
         self.outcome(kind, *people, object=obj)

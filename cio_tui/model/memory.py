@@ -90,8 +90,14 @@ class MemoryStorage:
         self._reindex(self.people[p.cio_id])
 
     def insert_person(
-        self, *, id: str | None, email: str | None, created_at: int,  # noqa: A002 - Customer.io's field name
-        attrs: dict[str, Any], unsubscribed: bool = False, phone: str | None = None,
+        self,
+        *,
+        id: str | None,  # noqa: A002 - Customer.io's field name
+        email: str | None,
+        created_at: int,
+        attrs: dict[str, Any],
+        unsubscribed: bool = False,
+        phone: str | None = None,
     ) -> Person:
         pk = self._next
         self._next += 1

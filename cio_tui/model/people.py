@@ -46,8 +46,10 @@ class PeopleOps(Ops):
             body.setdefault("anonymous_id", who.value)
             if new_email is None:
                 if raw_email is not None and not s.email_is_identifier:
-                    self.detail("In an id-only workspace email is not an identifier: it cannot name the person, "
-                                "so the call changes nobody.")
+                    self.detail(
+                        "In an id-only workspace email is not an identifier: it cannot name the person, "
+                        "so the call changes nobody."
+                    )
                 self.outcome("anonymous_identify", anonymous_id=who.value)
                 return
             who, new_email = Ident("email", new_email), None
@@ -212,8 +214,10 @@ class PeopleOps(Ops):
         self.uses("two_people")
         okind = "email" if pkind == "id" else "id"
         self._fail(p, okind, value, f"the {okind} belongs to another person", q)
-        why = "auto-merge is off" if not s.auto_merge else (
-            "auto-merge needs the id person without an email and the email person without an id"
+        why = (
+            "auto-merge is off"
+            if not s.auto_merge
+            else ("auto-merge needs the id person without an email and the email person without an id")
         )
         self.outcome("conflict_failed", (p, f"conflict ({pkind}), updated"), (q, f"conflict ({okind})"), why=why)
         return p
@@ -266,13 +270,21 @@ class PeopleOps(Ops):
         p, s = self.resolve(primary), self.resolve(secondary)
         if p is None:
             self.uses("merge_primary_missing")
-            self.outcome("merge_does_nothing", *((x, "secondary") for x in (s,) if x), why="primary_missing",
-                         primary=f"{primary.kind} {primary.value}")
+            self.outcome(
+                "merge_does_nothing",
+                *((x, "secondary") for x in (s,) if x),
+                why="primary_missing",
+                primary=f"{primary.kind} {primary.value}",
+            )
             return
         if s is None or p.pk == s.pk:
             self.uses("merge_nothing")
-            self.outcome("merge_does_nothing", (p, "primary"), why="same" if s else "secondary_missing",
-                         secondary=f"{secondary.kind} {secondary.value}")
+            self.outcome(
+                "merge_does_nothing",
+                (p, "primary"),
+                why="same" if s else "secondary_missing",
+                secondary=f"{secondary.kind} {secondary.value}",
+            )
             return
         self.outcome("merges_people", (p, "primary"), (s, "secondary (deleted)"))
         self._merge_people(p, s, automatic=False)

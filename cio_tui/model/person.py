@@ -27,8 +27,18 @@ class Person:
 
     def copy(self) -> Person:
         # built directly: dataclasses.replace costs several times more, and copies happen on every read
-        return Person(self.pk, self.cio_id, self.id, self.email, self.created_at, self.updated_at,
-                      self.unsubscribed, dict(self.attrs), self.phone, self.last_ts)
+        return Person(
+            self.pk,
+            self.cio_id,
+            self.id,
+            self.email,
+            self.created_at,
+            self.updated_at,
+            self.unsubscribed,
+            dict(self.attrs),
+            self.phone,
+            self.last_ts,
+        )
 
 
 # Activity rows as storage returns them: (pk, type, name, timestamp, data)
@@ -49,8 +59,14 @@ class Storage(Protocol):
     def by_phone(self, value: str) -> list[Person]: ...
     def by_anonymous_id(self, value: str) -> list[Person]: ...
     def insert_person(
-        self, *, id: str | None, email: str | None, created_at: int,  # noqa: A002 - Customer.io's field name
-        attrs: dict[str, Any], unsubscribed: bool = False, phone: str | None = None,
+        self,
+        *,
+        id: str | None,  # noqa: A002 - Customer.io's field name
+        email: str | None,
+        created_at: int,
+        attrs: dict[str, Any],
+        unsubscribed: bool = False,
+        phone: str | None = None,
     ) -> Person: ...
     def save_person(self, p: Person) -> None: ...
     def delete_person(self, cio_id: str) -> None: ...
@@ -80,5 +96,3 @@ class Storage(Protocol):
     def relate(self, type_id: str, object_id: str, who: str, attrs: dict[str, Any]) -> None: ...
     def unrelate(self, type_id: str, object_id: str, who: str) -> bool: ...
     def move_relationships(self, src: str, dst: str) -> None: ...
-
-

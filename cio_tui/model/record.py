@@ -61,9 +61,11 @@ class PersonChange:
         return {
             "cio_id": self.cio_id,
             "before": {"identifiers": self.before.identifiers(), "attributes": {k: v[0] for k, v in changed.items()}}
-            if self.before else None,
+            if self.before
+            else None,
             "after": {"identifiers": self.after.identifiers(), "attributes": {k: v[1] for k, v in changed.items()}}
-            if self.after else None,
+            if self.after
+            else None,
         }
 
 

@@ -88,5 +88,3 @@ def email_values(node: Any) -> list[str] | None:
     if key == "attribute" and is_email_eq:
         return [as_string(value.get("value"))]
     return None
-
-

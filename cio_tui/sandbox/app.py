@@ -30,9 +30,7 @@ from cio_tui.sandbox.store import Store
 from cio_tui.sandbox.visibility import VisibilityLag
 
 ENVIRONMENT_ID = 90210
-FLAG_KEYS = (
-    "mode", "auto_merge", "email_update_by_id", "phone_identifiers", "anonymous_merge", "ignore_older_updates"
-)
+FLAG_KEYS = ("mode", "auto_merge", "email_update_by_id", "phone_identifiers", "anonymous_merge", "ignore_older_updates")
 
 
 class Sandbox:
@@ -155,6 +153,7 @@ class Gate:
 
     async def _fail(self, scope: Scope, receive: Receive, send: Send, api: str, fault: Fault) -> None:
         if fault.applied:
+
             async def swallow(message: Message) -> None:
                 return None
 
@@ -163,8 +162,13 @@ class Gate:
             while (await receive()).get("more_body"):
                 pass
         if fault.kind == "drop":
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
+                }
+            )
             raise DroppedConnection(f"sandbox fault #{fault.number}: connection dropped")
         await _fault_response(api, fault)(scope, receive, send)
 

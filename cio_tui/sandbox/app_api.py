@@ -149,8 +149,17 @@ async def activities(ctx: Ctx) -> Response:
         return not_found()
     p, rows = found
     items = [
-        {"id": str(pk), "type": type_, "name": name, "timestamp": ts, "data": json.loads(data),
-         "customer_id": p.id or "", "customer_identifiers": ref(p), "delivery_id": None, "delivery_type": None}
+        {
+            "id": str(pk),
+            "type": type_,
+            "name": name,
+            "timestamp": ts,
+            "data": json.loads(data),
+            "customer_id": p.id or "",
+            "customer_identifiers": ref(p),
+            "delivery_id": None,
+            "delivery_type": None,
+        }
         for pk, type_, name, ts, data in rows[:limit]
     ]
     return json_response({"activities": items, "next": _next_token(rows, limit)})
@@ -164,8 +173,15 @@ async def messages(ctx: Ctx) -> Response:
         return not_found()
     p, rows = found
     items = [
-        {"id": str(pk), "type": type_, "subject": subject, "created": created, "metrics": json.loads(metrics or "{}"),
-         "customer_id": p.id, "customer_identifiers": ref(p)}
+        {
+            "id": str(pk),
+            "type": type_,
+            "subject": subject,
+            "created": created,
+            "metrics": json.loads(metrics or "{}"),
+            "customer_id": p.id,
+            "customer_identifiers": ref(p),
+        }
         for pk, type_, subject, created, metrics in rows[:limit]
     ]
     return json_response({"messages": items, "next": _next_token(rows, limit)})
@@ -176,8 +192,15 @@ async def workspaces(ctx: Ctx) -> Response:
     with sb.store.lock:
         people = sb.store.count_people()
         sent = sb.store.db.execute("SELECT count(*) FROM messages").fetchone()[0]
-    ws = {"id": sb.environment_id, "name": sb.workspace_name, "messages_sent": sent,
-          "billable_messages_sent": sent, "people": people, "object_types": 0, "objects": 0}
+    ws = {
+        "id": sb.environment_id,
+        "name": sb.workspace_name,
+        "messages_sent": sent,
+        "billable_messages_sent": sent,
+        "people": people,
+        "object_types": 0,
+        "objects": 0,
+    }
     return json_response({"workspaces": [ws]})
 
 
@@ -185,10 +208,18 @@ async def workspaces(ctx: Ctx) -> Response:
 def export_json(e: dict[str, Any]) -> dict[str, Any]:
     done = e["status"] == "done"
     return {
-        "id": e["id"], "type": "customers", "status": e["status"], "failed": False,
-        "total": e["total"] if done else 0, "downloads": 0, "description": e["description"],
-        "created_at": e["created_at"], "updated_at": e["updated_at"],
-        "user_id": None, "user_email": None, "deduplicate_id": None,
+        "id": e["id"],
+        "type": "customers",
+        "status": e["status"],
+        "failed": False,
+        "total": e["total"] if done else 0,
+        "downloads": 0,
+        "description": e["description"],
+        "created_at": e["created_at"],
+        "updated_at": e["updated_at"],
+        "user_id": None,
+        "user_email": None,
+        "deduplicate_id": None,
     }
 
 

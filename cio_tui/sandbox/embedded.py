@@ -47,12 +47,19 @@ class SandboxTransport(httpx.ASGITransport):
         try:
             return await super().handle_async_request(request)
         except DroppedConnection as exc:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a complete response.",
-                                            request=request) from exc
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a complete response.", request=request
+            ) from exc
 
 
-def ensure_seeded(db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
-                  mode: str = "email_or_id", progress: Progress | None = None) -> bool:
+def ensure_seeded(
+    db_path: str | Path,
+    *,
+    people: int = DEFAULT_PEOPLE,
+    seed: int = DEFAULT_SEED,
+    mode: str = "email_or_id",
+    progress: Progress | None = None,
+) -> bool:
     """Seed the workspace db if it was never seeded; True when it seeded now (``progress(done, total)`` as it goes)."""
     store = Store(db_path)
     try:
@@ -107,8 +114,16 @@ def lazy_embedded_transport(db_path: str | Path) -> LazyTransport:
 
 
 __all__ = [
-    "SANDBOX_APP_KEY", "SANDBOX_ORIGIN", "SANDBOX_SITE_ID", "SANDBOX_TRACK_KEY", "LazyTransport", "SandboxTransport",
-    "default_db_path", "embedded_transport", "ensure_seeded", "lazy_embedded_transport",
+    "SANDBOX_APP_KEY",
+    "SANDBOX_ORIGIN",
+    "SANDBOX_SITE_ID",
+    "SANDBOX_TRACK_KEY",
+    "LazyTransport",
+    "SandboxTransport",
+    "default_db_path",
+    "embedded_transport",
+    "ensure_seeded",
+    "lazy_embedded_transport",
 ]
 
 

@@ -33,8 +33,7 @@ def _cell(text: str) -> str:
 
 def row(b: Behaviour) -> str:
     status = b.status if not b.note else f"{b.status} ({b.note})"
-    return (f"| **{_cell(b.area)}**: {_cell(b.title)} (`{b.key}`) | {_cell(b.does)} | <{b.source}> | "
-            f"{_cell(status)} |")
+    return f"| **{_cell(b.area)}**: {_cell(b.title)} (`{b.key}`) | {_cell(b.does)} | <{b.source}> | {_cell(status)} |"
 
 
 def render() -> str:

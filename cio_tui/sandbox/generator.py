@@ -18,10 +18,57 @@ from cio_tui.sandbox.store import cio_for
 BASE_TIME = 1_767_225_600  # 2026-01-01T00:00:00Z: no wall clock, so screenshots and tests are stable
 SPREAD = 3 * 365 * 86400
 
-FIRST = ("Ada", "Ben", "Chloe", "Dan", "Eva", "Finn", "Grace", "Hugo", "Iris", "Jonas", "Kira", "Leo", "Maya",
-         "Nils", "Olga", "Paul", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Viktor", "Wen", "Yara", "Zoe")
-LAST = ("Adams", "Berg", "Costa", "Diaz", "Eriksen", "Fischer", "Garcia", "Huber", "Ito", "Jansen", "Kowalski",
-        "Lopez", "Meyer", "Novak", "Okafor", "Petrov", "Quist", "Rossi", "Silva", "Tanaka", "Ueda", "Varga")
+FIRST = (
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dan",
+    "Eva",
+    "Finn",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "Jonas",
+    "Kira",
+    "Leo",
+    "Maya",
+    "Nils",
+    "Olga",
+    "Paul",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yara",
+    "Zoe",
+)
+LAST = (
+    "Adams",
+    "Berg",
+    "Costa",
+    "Diaz",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Huber",
+    "Ito",
+    "Jansen",
+    "Kowalski",
+    "Lopez",
+    "Meyer",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+)
 DOMAINS = ("example.com", "mail.example.org", "acme.test", "globex.test", "initech.test", "umbrella.test")
 PLANS = ("free", "free", "free", "starter", "pro", "enterprise")
 EVENTS = ("Signed Up", "Order Completed", "Viewed Pricing", "Invited Teammate", "Subscription Renewed")
@@ -158,16 +205,23 @@ class Generator:
             p.cluster = (self.cluster_no, kind)
         if self.history and kind in ("lead_and_id_person", "id_is_email"):
             members[-1].events.append(
-                ("failed_attribute_change", "email", BASE_TIME - 86400,
-                 {"attribute": "email", "value": email, "reason": "the email belongs to another person"})
+                (
+                    "failed_attribute_change",
+                    "email",
+                    BASE_TIME - 86400,
+                    {"attribute": "email", "value": email, "reason": "the email belongs to another person"},
+                )
             )
         return members
 
     def people(self, count: int) -> Iterator[GenPerson]:
         """Exactly ``count`` people, in the order they get their cio_ids."""
         made = 0
-        kinds = KINDS if self.mode == "email_or_id" else ("same_email", "id_is_email", "case_variant_id",
-                                                          "shared_anonymous_id")
+        kinds = (
+            KINDS
+            if self.mode == "email_or_id"
+            else ("same_email", "id_is_email", "case_variant_id", "shared_anonymous_id")
+        )
         while made < count:
             roll = self.rng.random()
             if roll < 0.72:

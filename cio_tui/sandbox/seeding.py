@@ -27,8 +27,15 @@ def is_seeded(store: Store) -> bool:
     return store.get_meta("seeded") is not None
 
 
-def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_or_id", name: str | None = None,
-                   progress: Progress | None = None) -> None:
+def seed_workspace(
+    store: Store,
+    *,
+    people: int,
+    seed: int,
+    mode: str = "email_or_id",
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Replace nothing: seed an EMPTY workspace with ``people`` generated people (deterministic from the seed).
     ``progress`` is told every ``PROGRESS_EVERY`` people and at the end."""
     if store.count_people():
@@ -47,8 +54,19 @@ def seed_workspace(store: Store, *, people: int, seed: int, mode: str = "email_o
         clusters: list[tuple[Any, ...]] = []
         for number, p in enumerate(gen.people(people), start=1):
             cio = cio_for(number)
-            rows.append((number, cio, p.id, p.email, norm_email(p.email), p.created_at, p.created_at,
-                         int(p.unsubscribed), json.dumps(p.attrs)))
+            rows.append(
+                (
+                    number,
+                    cio,
+                    p.id,
+                    p.email,
+                    norm_email(p.email),
+                    p.created_at,
+                    p.created_at,
+                    int(p.unsubscribed),
+                    json.dumps(p.attrs),
+                )
+            )
             acts.extend((cio, t, n, ts, json.dumps(d)) for t, n, ts, d in p.events)
             devs.extend((cio, d, plat, last) for d, plat, last in p.devices)
             members.extend((s, cio) for s in p.segments)
@@ -136,5 +154,4 @@ def write_export_csv(
 
 def _csv_row(number: int, p: GenPerson) -> list[Any]:
     a = p.attrs
-    return [cio_for(number), p.id or "", p.email or "", p.created_at,
-            *(a.get(k, "") for k in EXPORT_ATTRIBUTES)]
+    return [cio_for(number), p.id or "", p.email or "", p.created_at, *(a.get(k, "") for k in EXPORT_ATTRIBUTES)]

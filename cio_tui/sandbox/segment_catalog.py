@@ -17,9 +17,23 @@ from cio_tui.segment_api.models import ACTIONS_METADATA_ID, CLASSIC_METADATA_ID
 # Quick Setup presets in the order of the destination's code: (preset name, action slug, trigger).
 PRESETS: tuple[tuple[str, str, str], ...] = tuple(
     (TITLES[slug], slug, DEFAULT_TRIGGERS[slug])
-    for slug in ("createUpdatePerson", "createUpdateDevice", "deleteDevice", "deleteRelationship", "deletePerson",
-                 "deleteObject", "trackEvent", "trackPageView", "trackScreenView", "createUpdateObject",
-                 "mergePeople", "suppressPerson", "unsuppressPerson", "reportDeliveryEvent", "reportContentEvent")
+    for slug in (
+        "createUpdatePerson",
+        "createUpdateDevice",
+        "deleteDevice",
+        "deleteRelationship",
+        "deletePerson",
+        "deleteObject",
+        "trackEvent",
+        "trackPageView",
+        "trackScreenView",
+        "createUpdateObject",
+        "mergePeople",
+        "suppressPerson",
+        "unsuppressPerson",
+        "reportDeliveryEvent",
+        "reportContentEvent",
+    )
 )
 
 
@@ -29,8 +43,17 @@ def action_id(slug: str) -> str:
 
 
 def _metadata(id_: str, name: str, slug: str) -> dict[str, Any]:
-    return {"id": id_, "name": name, "slug": slug, "description": "", "status": "PUBLIC", "website": "",
-            "categories": ["Email Marketing"], "actions": [], "presets": []}
+    return {
+        "id": id_,
+        "name": name,
+        "slug": slug,
+        "description": "",
+        "status": "PUBLIC",
+        "website": "",
+        "categories": ["Email Marketing"],
+        "actions": [],
+        "presets": [],
+    }
 
 
 def classic_metadata() -> dict[str, Any]:
@@ -40,12 +63,22 @@ def classic_metadata() -> dict[str, Any]:
 def actions_metadata() -> dict[str, Any]:
     meta = _metadata(ACTIONS_METADATA_ID, "Customer.io (Actions)", "actions-customerio")
     meta["actions"] = [
-        {"id": action_id(slug), "slug": slug, "name": name, "description": "", "platform": "CLOUD",
-         "hidden": False, "defaultTrigger": trigger, "fields": []}
+        {
+            "id": action_id(slug),
+            "slug": slug,
+            "name": name,
+            "description": "",
+            "platform": "CLOUD",
+            "hidden": False,
+            "defaultTrigger": trigger,
+            "fields": [],
+        }
         for name, slug, trigger in PRESETS
     ]
-    meta["presets"] = [{"actionId": action_id(slug), "name": name, "fields": default_mapping(slug), "trigger": trigger}
-                       for name, slug, trigger in PRESETS]
+    meta["presets"] = [
+        {"actionId": action_id(slug), "name": name, "fields": default_mapping(slug), "trigger": trigger}
+        for name, slug, trigger in PRESETS
+    ]
     return meta
 
 
@@ -56,5 +89,4 @@ def slug_of_action(action_id_: str) -> str | None:
     return next((slug for _, slug, _ in PRESETS if action_id(slug) == action_id_), None)
 
 
-__all__ = ["CATALOG", "PRESETS", "action_id", "actions_metadata", "classic_metadata",
-           "slug_of_action"]
+__all__ = ["CATALOG", "PRESETS", "action_id", "actions_metadata", "classic_metadata", "slug_of_action"]

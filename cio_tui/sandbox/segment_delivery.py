@@ -37,8 +37,14 @@ from cio_tui.segment_api.models import ACTIONS_METADATA_ID, CLASSIC_METADATA_ID
 
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 INTERNAL_ORIGIN = "http://sandbox.cio-tui.local"
-METRICS = ("successfully-received", "successful-delivery", "failed-delivery", "filtered-at-destination",
-           "filtered-at-source", "failed-on-ingest")
+METRICS = (
+    "successfully-received",
+    "successful-delivery",
+    "failed-delivery",
+    "filtered-at-destination",
+    "filtered-at-source",
+    "failed-on-ingest",
+)
 
 
 # -- destination filters ----------------------------------------------------------------------------------------
@@ -97,17 +103,34 @@ async def _send(http: httpx.AsyncClient, settings: dict[str, Any], method: str, 
     return False
 
 
-def _record(doc: dict[str, Any], at: str, metric: str, message: dict[str, Any], source_id: str,
-            destination_id: str | None, subscription_id: str | None = None, reason: str | None = None) -> None:
-    doc["deliveries"].append({
-        "at": at, "metric": metric, "sourceId": source_id, "destinationId": destination_id,
-        "subscriptionId": subscription_id, "eventType": message.get("type"), "eventName": message.get("event"),
-        "messageId": message.get("messageId"), "reason": reason,
-    })
+def _record(
+    doc: dict[str, Any],
+    at: str,
+    metric: str,
+    message: dict[str, Any],
+    source_id: str,
+    destination_id: str | None,
+    subscription_id: str | None = None,
+    reason: str | None = None,
+) -> None:
+    doc["deliveries"].append(
+        {
+            "at": at,
+            "metric": metric,
+            "sourceId": source_id,
+            "destinationId": destination_id,
+            "subscriptionId": subscription_id,
+            "eventType": message.get("type"),
+            "eventName": message.get("event"),
+            "messageId": message.get("messageId"),
+            "reason": reason,
+        }
+    )
 
 
-async def _deliver_one(http: httpx.AsyncClient, doc: dict[str, Any], dest: dict[str, Any],
-                       message: dict[str, Any], at: str) -> None:
+async def _deliver_one(
+    http: httpx.AsyncClient, doc: dict[str, Any], dest: dict[str, Any], message: dict[str, Any], at: str
+) -> None:
     filters = [f for f in doc["filters"] if f["destinationId"] == dest["id"]]
     payload = apply_filters(filters, message)
     if payload is None:
@@ -116,18 +139,30 @@ async def _deliver_one(http: httpx.AsyncClient, doc: dict[str, Any], dest: dict[
     call: SegmentCall = call_from_message(payload)
     settings = dest.get("settings") or {}
     if dest["metadataId"] == CLASSIC_METADATA_ID:
-        classic = classic_for(call, ClassicSettings(convert_to_unix_time=settings.get("convertToUnixTime", True)
-                                                    is not False))
+        classic = classic_for(
+            call, ClassicSettings(convert_to_unix_time=settings.get("convertToUnixTime", True) is not False)
+        )
         if classic.dropped or not classic.requests:
-            _record(doc, at, "filtered-at-destination", message, dest["sourceId"], dest["id"],
-                    reason="unsupported by the destination")
+            _record(
+                doc,
+                at,
+                "filtered-at-destination",
+                message,
+                dest["sourceId"],
+                dest["id"],
+                reason="unsupported by the destination",
+            )
             return
         sent = [await _send(http, settings, r.method, r.path, r.body) for r in classic.requests]
-        _record(doc, at, "successful-delivery" if all(sent) else "failed-delivery", message, dest["sourceId"],
-                dest["id"])
+        _record(
+            doc, at, "successful-delivery" if all(sent) else "failed-delivery", message, dest["sourceId"], dest["id"]
+        )
         return
-    subs = [{**s, "actionSlug": slug_of_action(s["actionId"]) or ""} for s in doc["subscriptions"]
-            if s["destinationId"] == dest["id"] and s.get("enabled")]
+    subs = [
+        {**s, "actionSlug": slug_of_action(s["actionId"]) or ""}
+        for s in doc["subscriptions"]
+        if s["destinationId"] == dest["id"] and s.get("enabled")
+    ]
     try:
         subscriptions = load_subscriptions(subs)
     except SubscriptionsError as exc:
@@ -140,8 +175,16 @@ async def _deliver_one(http: httpx.AsyncClient, doc: dict[str, Any], dest: dict[
         requests = [r for r in result.requests if r.subscription == name]
         sent = [await _send(http, settings, r.method, r.path, r.body) for r in requests] if not failed else []
         ok_ = bool(requests) and all(sent) and not failed
-        _record(doc, at, "successful-delivery" if ok_ else "failed-delivery", message, dest["sourceId"],
-                dest["id"], ids.get(name), reason=None if ok_ else "; ".join(failed) or "refused by Customer.io")
+        _record(
+            doc,
+            at,
+            "successful-delivery" if ok_ else "failed-delivery",
+            message,
+            dest["sourceId"],
+            dest["id"],
+            ids.get(name),
+            reason=None if ok_ else "; ".join(failed) or "refused by Customer.io",
+        )
 
 
 def _complete(message: dict[str, Any], kind: str, at: str) -> dict[str, Any]:
@@ -197,8 +240,11 @@ async def track_api(request: Request) -> Response:
                 continue
             _record(doc, at, "successfully-received", message, source["id"], None)
             for dest in doc["destinations"]:
-                if dest["sourceId"] == source["id"] and dest["enabled"] and dest["metadataId"] in (
-                        CLASSIC_METADATA_ID, ACTIONS_METADATA_ID):
+                if (
+                    dest["sourceId"] == source["id"]
+                    and dest["enabled"]
+                    and dest["metadataId"] in (CLASSIC_METADATA_ID, ACTIONS_METADATA_ID)
+                ):
                     await _deliver_one(http, doc, dest, message, at)
     with state.edit() as saved:
         saved["deliveries"].extend(doc["deliveries"])
@@ -220,8 +266,9 @@ async def delivery_overview(request: Request) -> Response:
     q = request.query_params
     source_id = q.get("sourceId") or ""
     dest_id = q.get("destinationConfigId")
-    if not source_id or (metric not in ("successfully-received", "failed-on-ingest", "filtered-at-source")
-                         and not dest_id):
+    if not source_id or (
+        metric not in ("successfully-received", "failed-on-ingest", "filtered-at-source") and not dest_id
+    ):
         raise ApiRefusal(400, "sourceId and destinationConfigId are required", field="destinationConfigId")
     start, end = _when(q.get("startTime"), "startTime"), _when(q.get("endTime"), "endTime")
     try:
@@ -230,25 +277,44 @@ async def delivery_overview(request: Request) -> Response:
         raise ApiRefusal(400, "filter must be a JSON object", field="filter") from None
     subs = set(flt.get("subscriptionId") or []) if isinstance(flt, dict) else set()
     doc = request.app.state.segment.read()
-    rows = [r for r in doc["deliveries"] if r["metric"] == metric and r["sourceId"] == source_id
-            and (dest_id is None or r["destinationId"] == dest_id or metric == "successfully-received")
-            and start <= _when(r["at"], "at") < end and (not subs or r["subscriptionId"] in subs)]
+    rows = [
+        r
+        for r in doc["deliveries"]
+        if r["metric"] == metric
+        and r["sourceId"] == source_id
+        and (dest_id is None or r["destinationId"] == dest_id or metric == "successfully-received")
+        and start <= _when(r["at"], "at") < end
+        and (not subs or r["subscriptionId"] in subs)
+    ]
     total = len(rows)
     series = [{"time": iso(start), "count": total}]
-    return ok({"total": total, "dataset": [{"total": total, "series": series}] if total else [],
-               "pagination": {"current": "0", "next": None, "previous": None, "totalEntries": 1 if total else 0}})
+    return ok(
+        {
+            "total": total,
+            "dataset": [{"total": total, "series": series}] if total else [],
+            "pagination": {"current": "0", "next": None, "previous": None, "totalEntries": 1 if total else 0},
+        }
+    )
 
 
 async def delivery_metrics(request: Request) -> Response:
     doc = request.app.state.segment.read()
     dest = find(doc["destinations"], request.path_params["id"], "destination")
     rows = [r for r in doc["deliveries"] if r["destinationId"] == dest["id"]]
-    names = {"successful-delivery": "successes", "failed-delivery": "failures",
-             "filtered-at-destination": "filtered"}
-    metrics = [{"metricName": label, "total": sum(1 for r in rows if r["metric"] == metric), "breakdown": []}
-               for metric, label in names.items()]
-    return ok({"deliveryMetricsSummary": {"sourceId": dest["sourceId"], "destinationMetadataId": dest["metadataId"],
-                                          "metrics": metrics}})
+    names = {"successful-delivery": "successes", "failed-delivery": "failures", "filtered-at-destination": "filtered"}
+    metrics = [
+        {"metricName": label, "total": sum(1 for r in rows if r["metric"] == metric), "breakdown": []}
+        for metric, label in names.items()
+    ]
+    return ok(
+        {
+            "deliveryMetricsSummary": {
+                "sourceId": dest["sourceId"],
+                "destinationMetadataId": dest["metadataId"],
+                "metrics": metrics,
+            }
+        }
+    )
 
 
 def tracking_routes() -> list[Route]:

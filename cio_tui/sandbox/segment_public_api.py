@@ -61,15 +61,22 @@ def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, 
         count = int(request.query_params.get("pagination.count") or 200)
         start = int(request.query_params.get("pagination.cursor") or 0)
     except ValueError:
-        raise ApiRefusal(400, "pagination.count must be a number and pagination.cursor one this API returned",
-                       field="pagination") from None
+        raise ApiRefusal(
+            400, "pagination.count must be a number and pagination.cursor one this API returned", field="pagination"
+        ) from None
     if not 1 <= count <= 1000:
         raise ApiRefusal(400, "pagination.count must be between 1 and 1000", field="pagination.count")
     chunk = items[start : start + count]
     nxt = start + count if start + count < len(items) else None
-    return {key: chunk, "pagination": {"current": str(start), "next": None if nxt is None else str(nxt),
-                                       "previous": str(max(0, start - count)) if start else None,
-                                       "totalEntries": len(items)}}
+    return {
+        key: chunk,
+        "pagination": {
+            "current": str(start),
+            "next": None if nxt is None else str(nxt),
+            "previous": str(max(0, start - count)) if start else None,
+            "totalEntries": len(items),
+        },
+    }
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -85,9 +92,14 @@ async def _body(request: Request) -> dict[str, Any]:
 
 def destination_view(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, Any]:
     meta = CATALOG[d["metadataId"]]()
-    return {"id": d["id"], "name": d.get("name"), "enabled": d["enabled"], "sourceId": d["sourceId"],
-            "settings": d.get("settings") or {},
-            "metadata": {k: meta[k] for k in ("id", "name", "slug", "description")}}
+    return {
+        "id": d["id"],
+        "name": d.get("name"),
+        "enabled": d["enabled"],
+        "sourceId": d["sourceId"],
+        "settings": d.get("settings") or {},
+        "metadata": {k: meta[k] for k in ("id", "name", "slug", "description")},
+    }
 
 
 def find(items: list[dict[str, Any]], id_: str, what: str) -> dict[str, Any]:
@@ -106,8 +118,9 @@ def _check_settings(metadata_id: str, settings: Any) -> None:
                 raise ApiRefusal(400, f"setting {key} is required", field=f"settings.{key}")
         region = settings.get("accountRegion")
         if region is not None and region not in (US_REGION, EU_REGION):
-            raise ApiRefusal(400, f"accountRegion must be one of {US_REGION!r}, {EU_REGION!r}",
-                           field="settings.accountRegion")
+            raise ApiRefusal(
+                400, f"accountRegion must be one of {US_REGION!r}, {EU_REGION!r}", field="settings.accountRegion"
+            )
 
 
 def _check_fql(text: Any, field: str) -> str:
@@ -168,8 +181,14 @@ async def create_destination(request: Request) -> Response:
         if metadata_id not in CATALOG:
             raise ApiRefusal(400, "metadataId is not a destination in the catalog", field="metadataId")
         _check_settings(metadata_id, body.get("settings"))
-        d = {"id": SegmentState.new_id(doc, "dst"), "name": body.get("name"), "enabled": bool(body.get("enabled")),
-             "sourceId": body["sourceId"], "metadataId": metadata_id, "settings": body["settings"]}
+        d = {
+            "id": SegmentState.new_id(doc, "dst"),
+            "name": body.get("name"),
+            "enabled": bool(body.get("enabled")),
+            "sourceId": body["sourceId"],
+            "metadataId": metadata_id,
+            "settings": body["settings"],
+        }
         doc["destinations"].append(d)
         return ok({"destination": destination_view(doc, d)})
 
@@ -216,9 +235,15 @@ async def create_subscription(request: Request) -> Response:
             raise ApiRefusal(400, "actionId is not an action of this destination", field="actionId")
         if not isinstance(body.get("name"), str) or not body["name"]:
             raise ApiRefusal(400, "name is required", field="name")
-        s = {"id": SegmentState.new_id(doc, "sub"), "name": body["name"], "actionId": body["actionId"],
-             "destinationId": d["id"], "enabled": bool(body.get("enabled")),
-             "trigger": _check_fql(body.get("trigger"), "trigger"), "settings": body.get("settings") or {}}
+        s = {
+            "id": SegmentState.new_id(doc, "sub"),
+            "name": body["name"],
+            "actionId": body["actionId"],
+            "destinationId": d["id"],
+            "enabled": bool(body.get("enabled")),
+            "trigger": _check_fql(body.get("trigger"), "trigger"),
+            "settings": body.get("settings") or {},
+        }
         doc["subscriptions"].append(s)
         return ok({"destinationSubscription": _subscription_view(s)})
 
@@ -226,7 +251,7 @@ async def create_subscription(request: Request) -> Response:
 async def update_subscription(request: Request) -> Response:
     body = (await _body(request)).get("input")
     if not isinstance(body, dict):
-        raise ApiRefusal(400, "the body is {\"input\": {...}}", field="input")
+        raise ApiRefusal(400, 'the body is {"input": {...}}', field="input")
     with _state(request).edit() as doc:
         _actions_destination(doc, request.path_params["id"])
         s = find(doc["subscriptions"], request.path_params["sub"], "subscription")
@@ -251,10 +276,18 @@ async def create_filter(request: Request) -> Response:
         if body.get("sourceId") != d["sourceId"]:
             raise ApiRefusal(400, "sourceId must be the destination's source", field="sourceId")
         at = iso(_state(request).clock())
-        f = {"id": SegmentState.new_id(doc, "flt"), "sourceId": d["sourceId"], "destinationId": d["id"],
-             "if": _check_fql(body.get("if"), "if"), "actions": _check_filter_actions(body.get("actions")),
-             "title": str(body.get("title") or ""), "description": body.get("description"),
-             "enabled": bool(body.get("enabled")), "createdAt": at, "updatedAt": at}
+        f = {
+            "id": SegmentState.new_id(doc, "flt"),
+            "sourceId": d["sourceId"],
+            "destinationId": d["id"],
+            "if": _check_fql(body.get("if"), "if"),
+            "actions": _check_filter_actions(body.get("actions")),
+            "title": str(body.get("title") or ""),
+            "description": body.get("description"),
+            "enabled": bool(body.get("enabled")),
+            "createdAt": at,
+            "updatedAt": at,
+        }
         if not f["title"]:
             raise ApiRefusal(400, "title is required", field="title")
         doc["filters"].append(f)
@@ -264,8 +297,11 @@ async def create_filter(request: Request) -> Response:
 async def update_filter(request: Request) -> Response:
     body = await _body(request)
     with _state(request).edit() as doc:
-        f = find([x for x in doc["filters"] if x["destinationId"] == request.path_params["id"]],
-                 request.path_params["flt"], "filter")
+        f = find(
+            [x for x in doc["filters"] if x["destinationId"] == request.path_params["id"]],
+            request.path_params["flt"],
+            "filter",
+        )
         if "if" in body:
             f["if"] = _check_fql(body["if"], "if")
         if "actions" in body:
@@ -279,8 +315,11 @@ async def update_filter(request: Request) -> Response:
 
 async def remove_filter(request: Request) -> Response:
     with _state(request).edit() as doc:
-        f = find([x for x in doc["filters"] if x["destinationId"] == request.path_params["id"]],
-                 request.path_params["flt"], "filter")
+        f = find(
+            [x for x in doc["filters"] if x["destinationId"] == request.path_params["id"]],
+            request.path_params["flt"],
+            "filter",
+        )
         doc["filters"].remove(f)
         return ok({"status": "SUCCESS"})
 
@@ -291,7 +330,7 @@ async def preview_filter(request: Request) -> Response:
     body = await _body(request)
     flt, payload = body.get("filter"), body.get("payload")
     if not isinstance(flt, dict) or not isinstance(payload, dict):
-        raise ApiRefusal(400, "the body is {\"filter\": {\"if\", \"actions\"}, \"payload\": {...}}")
+        raise ApiRefusal(400, 'the body is {"filter": {"if", "actions"}, "payload": {...}}')
     _check_fql(flt.get("if"), "filter.if")
     actions = _check_filter_actions(flt.get("actions"))
     result = apply_filters([{"if": flt["if"], "actions": actions, "enabled": True}], payload)

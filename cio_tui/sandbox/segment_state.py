@@ -39,25 +39,58 @@ def iso(when: datetime) -> str:
 def seed_state(now: datetime) -> dict[str, Any]:
     at = iso(now)
     filters = [
-        {"id": "flt_qa_bots", "sourceId": SOURCE_ID, "destinationId": CLASSIC_ID,
-         "if": 'match(userId, "qa-bot-*")', "actions": [{"type": "drop"}], "title": "Drop QA bots",
-         "description": "Internal test users never reach Customer.io", "enabled": True,
-         "createdAt": at, "updatedAt": at},
-        {"id": "flt_no_ssn", "sourceId": SOURCE_ID, "destinationId": CLASSIC_ID, "if": 'type = "identify"',
-         "actions": [{"type": "drop_properties", "fields": {"traits": ["ssn"]}}], "title": "Strip ssn trait",
-         "description": "", "enabled": True, "createdAt": at, "updatedAt": at},
+        {
+            "id": "flt_qa_bots",
+            "sourceId": SOURCE_ID,
+            "destinationId": CLASSIC_ID,
+            "if": 'match(userId, "qa-bot-*")',
+            "actions": [{"type": "drop"}],
+            "title": "Drop QA bots",
+            "description": "Internal test users never reach Customer.io",
+            "enabled": True,
+            "createdAt": at,
+            "updatedAt": at,
+        },
+        {
+            "id": "flt_no_ssn",
+            "sourceId": SOURCE_ID,
+            "destinationId": CLASSIC_ID,
+            "if": 'type = "identify"',
+            "actions": [{"type": "drop_properties", "fields": {"traits": ["ssn"]}}],
+            "title": "Strip ssn trait",
+            "description": "",
+            "enabled": True,
+            "createdAt": at,
+            "updatedAt": at,
+        },
     ]
     return {
         "version": 1,
         "next_id": 1,
         "workspace": {"id": WORKSPACE_ID, "name": "cio-tui sandbox", "slug": "cio-tui-sandbox"},
-        "sources": [{"id": SOURCE_ID, "slug": "website", "name": "Website", "enabled": True,
-                     "workspaceId": WORKSPACE_ID, "writeKeys": [WRITE_KEY], "labels": [], "settings": {},
-                     "metadata": {"id": "IqDTy1TpoU", "slug": "javascript", "name": "Javascript"}}],
-        "destinations": [{"id": CLASSIC_ID, "name": "Customer.io", "enabled": True, "sourceId": SOURCE_ID,
-                          "metadataId": CLASSIC_METADATA_ID,
-                          "settings": {"siteId": SITE_ID, "apiKey": TRACK_KEY, "datacenter": "",
-                                       "convertToUnixTime": True}}],
+        "sources": [
+            {
+                "id": SOURCE_ID,
+                "slug": "website",
+                "name": "Website",
+                "enabled": True,
+                "workspaceId": WORKSPACE_ID,
+                "writeKeys": [WRITE_KEY],
+                "labels": [],
+                "settings": {},
+                "metadata": {"id": "IqDTy1TpoU", "slug": "javascript", "name": "Javascript"},
+            }
+        ],
+        "destinations": [
+            {
+                "id": CLASSIC_ID,
+                "name": "Customer.io",
+                "enabled": True,
+                "sourceId": SOURCE_ID,
+                "metadataId": CLASSIC_METADATA_ID,
+                "settings": {"siteId": SITE_ID, "apiKey": TRACK_KEY, "datacenter": "", "convertToUnixTime": True},
+            }
+        ],
         "subscriptions": [],
         "filters": filters,
         "deliveries": [],
@@ -129,5 +162,15 @@ class SegmentState:
         return f"{prefix}_{n:06d}"
 
 
-__all__ = ["CLASSIC_ID", "SOURCE_ID", "TOKEN", "TOKEN_NO_PUBLIC_API", "TOKEN_NO_SUBSCRIPTIONS", "WORKSPACE_ID",
-           "WRITE_KEY", "SegmentState", "iso", "seed_state"]
+__all__ = [
+    "CLASSIC_ID",
+    "SOURCE_ID",
+    "TOKEN",
+    "TOKEN_NO_PUBLIC_API",
+    "TOKEN_NO_SUBSCRIPTIONS",
+    "WORKSPACE_ID",
+    "WRITE_KEY",
+    "SegmentState",
+    "iso",
+    "seed_state",
+]

@@ -65,23 +65,30 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def banner(url: str, db_path: str | Path) -> str:
-    return "\n".join([
-        f"Sandbox workspace serving at {url}",
-        f"  database      {db_path}",
-        f"  site id       {SITE_ID}",
-        f"  Track key     {TRACK_KEY}",
-        f"  App key       {APP_KEY}",
-        f"  Track API     {url}/api/v1  {url}/api/v2",
-        f"  App API       {url}/v1",
-        f"  Segment       Public API {url}/segment (token {SEGMENT_TOKEN}); source write key {SEGMENT_WRITE_KEY}:"
-        f" POST {url}/segment/tracking/v1/track",
-        "Stop with Ctrl-C.",
-    ])
+    return "\n".join(
+        [
+            f"Sandbox workspace serving at {url}",
+            f"  database      {db_path}",
+            f"  site id       {SITE_ID}",
+            f"  Track key     {TRACK_KEY}",
+            f"  App key       {APP_KEY}",
+            f"  Track API     {url}/api/v1  {url}/api/v2",
+            f"  App API       {url}/v1",
+            f"  Segment       Public API {url}/segment (token {SEGMENT_TOKEN}); source write key {SEGMENT_WRITE_KEY}:"
+            f" POST {url}/segment/tracking/v1/track",
+            "Stop with Ctrl-C.",
+        ]
+    )
 
 
 def serve(
-    db_path: str | Path, settings: SandboxSettings, *, host: str = "127.0.0.1", port: int = 8790,
-    echo: Callable[[str], None] = print, log_level: str = "warning",
+    db_path: str | Path,
+    settings: SandboxSettings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8790,
+    echo: Callable[[str], None] = print,
+    log_level: str = "warning",
 ) -> None:
     """Serve until SIGTERM/Ctrl-C (blocking)."""
     sock = bind(host, port)

@@ -177,16 +177,32 @@ class Store:
         return [_person(r) for r in rows]
 
     def insert_person(
-        self, *, id: str | None,  # noqa: A002 - the Customer.io field name
-        email: str | None, created_at: int, attrs: dict[str, Any], unsubscribed: bool = False,
+        self,
+        *,
+        id: str | None,  # noqa: A002 - the Customer.io field name
+        email: str | None,
+        created_at: int,
+        attrs: dict[str, Any],
+        unsubscribed: bool = False,
         phone: str | None = None,
     ) -> Person:
         pk = self.next_pk()
         person = Person(pk, cio_for(pk), id, email, created_at, created_at, unsubscribed, dict(attrs), phone)
         self.db.execute(
             f"INSERT INTO people({_PCOLS}, email_norm) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-            (pk, person.cio_id, id, email, created_at, created_at, int(unsubscribed), json.dumps(attrs),
-             phone, None, norm_email(email)),
+            (
+                pk,
+                person.cio_id,
+                id,
+                email,
+                created_at,
+                created_at,
+                int(unsubscribed),
+                json.dumps(attrs),
+                phone,
+                None,
+                norm_email(email),
+            ),
         )
         return person
 
@@ -194,8 +210,18 @@ class Store:
         self.db.execute(
             "UPDATE people SET id=?, email=?, email_norm=?, created_at=?, updated_at=?, unsubscribed=?, attrs=?, "
             "phone=?, last_ts=? WHERE pk=?",
-            (p.id, p.email, norm_email(p.email), p.created_at, p.updated_at, int(p.unsubscribed),
-             json.dumps(p.attrs), p.phone, p.last_ts, p.pk),
+            (
+                p.id,
+                p.email,
+                norm_email(p.email),
+                p.created_at,
+                p.updated_at,
+                int(p.unsubscribed),
+                json.dumps(p.attrs),
+                p.phone,
+                p.last_ts,
+                p.pk,
+            ),
         )
 
     def delete_person(self, cio_id: str) -> None:

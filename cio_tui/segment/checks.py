@@ -240,8 +240,7 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
             )
         elif body.get("type") == "person":
             explanation = (
-                f"Actions adds the attribute anonymous_id = '{value}' to this identified person "
-                "(classic never did)."
+                f"Actions adds the attribute anonymous_id = '{value}' to this identified person (classic never did)."
             )
             todo = (
                 "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "

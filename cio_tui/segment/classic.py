@@ -20,9 +20,7 @@ from cio_tui.segment.wire import HttpRequest, v1_customer_path
 DEVICE_ADD_EVENTS = ("Application Installed", "Application Opened")
 DEVICE_DELETE_EVENTS = ("Application Uninstalled",)
 
-NOTE_TIMESTAMP = (
-    "Docs are silent on whether classic sends the call's timestamp or a dedupe id; none is shown."
-)
+NOTE_TIMESTAMP = "Docs are silent on whether classic sends the call's timestamp or a dedupe id; none is shown."
 NOTE_CLOUD_MODEL = "Classic cloud-mode code is private: this request is modelled from the docs, unconfirmed."
 
 
@@ -111,9 +109,7 @@ def _event(call: SegmentCall, name: str, data: dict[str, Any], extra: dict[str, 
 
 def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
     if not call.userId:
-        return _dropped(
-            "Classic does not support anonymous events: a track without a userId is not sent."
-        )
+        return _dropped("Classic does not support anonymous events: a track without a userId is not sent.")
     event = call.event or ""
     context = call.context or {}
     ctx_device: dict[str, Any] = context["device"] if isinstance(context.get("device"), dict) else {}
@@ -144,14 +140,12 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
 def _page(call: PageCall, settings: ClassicSettings) -> ClassicResult:
     if not call.userId:
         return _dropped(
-            "Classic does not link pages viewed before the first identify to a person; an anonymous page is not "
-            "sent."
+            "Classic does not link pages viewed before the first identify to a person; an anonymous page is not sent."
         )
     properties = dict(call.properties or {})
     name = call.name or properties.get("name") or properties.get("url") or ""
     notes = [
-        "Page View activity named after the page name, else the URL; sent as an event of type "
-        "'page' (presumed).",
+        "Page View activity named after the page name, else the URL; sent as an event of type 'page' (presumed).",
         NOTE_CLOUD_MODEL,
         NOTE_TIMESTAMP,
     ]

@@ -74,8 +74,9 @@ class SegmentClient:
         return f"SegmentClient({self.origin!r})"
 
     # -- paging ------------------------------------------------------------------------------------------
-    async def _pages(self, path: str, op: str, key: str, params: dict[str, Any] | None = None
-                     ) -> AsyncIterator[dict[str, Any]]:
+    async def _pages(
+        self, path: str, op: str, key: str, params: dict[str, Any] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         cursor: str | None = None
         for _ in range(MAX_PAGES):
             query = {**(params or {}), "pagination.count": PAGE_SIZE, "pagination.cursor": cursor}
@@ -98,13 +99,17 @@ class SegmentClient:
 
     async def connected_destinations(self, source_id: str) -> list[Destination]:
         path = f"/sources/{seg(source_id)}/connected-destinations"
-        return [Destination.model_validate(x) async for x in self._pages(path, "list connected destinations",
-                                                                         "destinations")]
+        return [
+            Destination.model_validate(x)
+            async for x in self._pages(path, "list connected destinations", "destinations")
+        ]
 
     # -- destinations --------------------------------------------------------------------------------------
     async def list_destinations(self) -> list[Destination]:
-        return [Destination.model_validate(x)
-                async for x in self._pages("/destinations", "list destinations", "destinations")]
+        return [
+            Destination.model_validate(x)
+            async for x in self._pages("/destinations", "list destinations", "destinations")
+        ]
 
     async def get_destination(self, destination_id: str) -> Destination:
         data = _data(await self.http.request("GET", f"/destinations/{seg(destination_id)}", "get destination"))
@@ -122,16 +127,19 @@ class SegmentClient:
     # -- subscriptions (v1alpha) -------------------------------------------------------------------------------
     async def list_subscriptions(self, destination_id: str) -> list[Subscription]:
         path = f"/destinations/{seg(destination_id)}/subscriptions"
-        return [Subscription.model_validate(x)
-                async for x in self._pages(path, "list destination subscriptions", "subscriptions")]
+        return [
+            Subscription.model_validate(x)
+            async for x in self._pages(path, "list destination subscriptions", "subscriptions")
+        ]
 
     async def create_subscription(self, destination_id: str, body: dict[str, Any]) -> Subscription:
         path = f"/destinations/{seg(destination_id)}/subscriptions"
         data = _data(await self.http.request("POST", path, "create destination subscription", json=body))
         return Subscription.model_validate(data["destinationSubscription"])
 
-    async def update_subscription(self, destination_id: str, subscription_id: str, body: dict[str, Any]
-                                  ) -> Subscription:
+    async def update_subscription(
+        self, destination_id: str, subscription_id: str, body: dict[str, Any]
+    ) -> Subscription:
         path = f"/destinations/{seg(destination_id)}/subscriptions/{seg(subscription_id)}"
         data = _data(await self.http.request("PATCH", path, "update destination subscription", json=body))
         return Subscription.model_validate(data["subscription"])
@@ -139,8 +147,9 @@ class SegmentClient:
     # -- destination filters -----------------------------------------------------------------------------------
     async def list_filters(self, destination_id: str) -> list[DestinationFilter]:
         path = f"/destination/{seg(destination_id)}/filters"
-        return [DestinationFilter.model_validate(x)
-                async for x in self._pages(path, "list destination filters", "filters")]
+        return [
+            DestinationFilter.model_validate(x) async for x in self._pages(path, "list destination filters", "filters")
+        ]
 
     async def create_filter(self, destination_id: str, body: dict[str, Any]) -> DestinationFilter:
         path = f"/destination/{seg(destination_id)}/filters"
@@ -152,12 +161,14 @@ class SegmentClient:
         data = _data(await self.http.request("PATCH", path, "update destination filter", json=body))
         return DestinationFilter.model_validate(data["filter"])
 
-    async def preview_filter(self, if_: str, actions: list[dict[str, Any]], payload: dict[str, Any]
-                             ) -> dict[str, Any] | None:
+    async def preview_filter(
+        self, if_: str, actions: list[dict[str, Any]], payload: dict[str, Any]
+    ) -> dict[str, Any] | None:
         """What a filter does to one payload: the filtered payload, or None when it is dropped."""
         body = {"filter": {"if": if_, "actions": actions}, "payload": payload}
-        data = _data(await self.http.request("POST", "/destination/filters/preview", "preview destination filter",
-                                             json=body))
+        data = _data(
+            await self.http.request("POST", "/destination/filters/preview", "preview destination filter", json=body)
+        )
         result = data.get("result")
         return result if isinstance(result, dict) else None
 
@@ -169,30 +180,54 @@ class SegmentClient:
 
     # -- delivery ----------------------------------------------------------------------------------------------
     async def delivery_count(
-        self, metric: str, *, source_id: str, destination_id: str, start: str, end: str,
-        subscription_id: str | None = None, granularity: str = "HOUR",
+        self,
+        metric: str,
+        *,
+        source_id: str,
+        destination_id: str,
+        start: str,
+        end: str,
+        subscription_id: str | None = None,
+        granularity: str = "HOUR",
     ) -> DeliveryCount:
         """Total of one delivery-overview step (``successful-delivery``, ``failed-delivery``,
         ``filtered-at-destination``) for a destination (and one Actions subscription) in ``[start, end)``."""
         params: dict[str, Any] = {
-            "sourceId": source_id, "destinationConfigId": destination_id, "startTime": start, "endTime": end,
+            "sourceId": source_id,
+            "destinationConfigId": destination_id,
+            "startTime": start,
+            "endTime": end,
             "granularity": granularity,
         }
         if subscription_id:
             params["filter"] = json.dumps({"subscriptionId": [subscription_id]})
-        data = _data(await self.http.request("GET", f"/delivery-overview/{seg(metric)}", "delivery overview",
-                                             params=params))
+        data = _data(
+            await self.http.request("GET", f"/delivery-overview/{seg(metric)}", "delivery overview", params=params)
+        )
         return DeliveryCount(total=int(data.get("total") or 0))
 
-    async def delivery_metrics(self, destination_id: str, *, source_id: str, start: str | None = None,
-                               end: str | None = None, granularity: str = "HOUR") -> dict[str, int]:
+    async def delivery_metrics(
+        self,
+        destination_id: str,
+        *,
+        source_id: str,
+        start: str | None = None,
+        end: str | None = None,
+        granularity: str = "HOUR",
+    ) -> dict[str, int]:
         """The destination's delivery metrics summary (``v1beta``): metric name -> total in the window."""
         params = {"sourceId": source_id, "startTime": start, "endTime": end, "granularity": granularity}
-        data = _data(await self.http.request("GET", f"/destinations/{seg(destination_id)}/delivery-metrics",
-                                             "delivery metrics", params=params))
+        data = _data(
+            await self.http.request(
+                "GET", f"/destinations/{seg(destination_id)}/delivery-metrics", "delivery metrics", params=params
+            )
+        )
         summary = data.get("deliveryMetricsSummary") or {}
-        return {str(m.get("metricName")): int(m.get("total") or 0) for m in summary.get("metrics") or []
-                if isinstance(m, dict)}
+        return {
+            str(m.get("metricName")): int(m.get("total") or 0)
+            for m in summary.get("metrics") or []
+            if isinstance(m, dict)
+        }
 
     # -- planned requests --------------------------------------------------------------------------------------
     async def send(self, method: str, path: str, body: dict[str, Any] | None, op: str) -> dict[str, Any]:

@@ -63,8 +63,13 @@ def open_segment(
     if workspace.is_sandbox and token is None and env_token is None:
         origin = profile.app_url or profile.track_url or ""
         limits: dict[Bucket, int] = {"default": 100_000, "subscriptions": 100_000}
-        return SegmentClient(env_url or sandbox_segment_url(origin), SecretStr(SANDBOX_TOKEN), transport=transport,
-                             limits=limits, **kwargs)
+        return SegmentClient(
+            env_url or sandbox_segment_url(origin),
+            SecretStr(SANDBOX_TOKEN),
+            transport=transport,
+            limits=limits,
+            **kwargs,
+        )
     if token is None:
         token = env_token if env_token is not None and env_token.get_secret_value() else None
     if token is None and not workspace.is_sandbox and workspace.name != "env":

@@ -113,11 +113,18 @@ class SegmentHttp:
         return text.replace(self._secret, "********") if self._secret else text
 
     def _error(
-        self, cls: type[SegmentApiError], op: str, message: str, *, status: int | None = None, body: Any = None,
+        self,
+        cls: type[SegmentApiError],
+        op: str,
+        message: str,
+        *,
+        status: int | None = None,
+        body: Any = None,
         hint: str | None = None,
     ) -> SegmentApiError:
-        details = [type(d)(message=self._scrub(d.message)[:300], type=d.type, field=d.field)
-                   for d in parse_error_body(body)]
+        details = [
+            type(d)(message=self._scrub(d.message)[:300], type=d.type, field=d.field) for d in parse_error_body(body)
+        ]
         return cls(message=f"Segment Public API {op}: {message}", status=status, details=details, hint=hint)
 
     @staticmethod
@@ -133,7 +140,13 @@ class SegmentHttp:
         return self._rng.uniform(0.0, min(self.backoff_cap, self.backoff_base * (2**attempt)))
 
     async def request(
-        self, method: str, path: str, op: str, *, params: dict[str, Any] | None = None, json: Any = None,
+        self,
+        method: str,
+        path: str,
+        op: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
     ) -> Any:
         """Send one request; return the parsed JSON of a 2xx answer (None when empty)."""
         write = method != "GET"
@@ -153,29 +166,44 @@ class SegmentHttp:
                 if attempt < self.max_retries:
                     attempt = await self._wait(attempt, None, op, type(exc).__name__)
                     continue
-                raise self._error(SegmentNetworkError, op, f"cannot connect to {self.origin} ({type(exc).__name__})",
-                                  hint="check the network and the Segment API URL") from None
+                raise self._error(
+                    SegmentNetworkError,
+                    op,
+                    f"cannot connect to {self.origin} ({type(exc).__name__})",
+                    hint="check the network and the Segment API URL",
+                ) from None
             except httpx.TransportError as exc:
                 if write:
                     raise self._error(
-                        SegmentUncertainWriteError, op,
+                        SegmentUncertainWriteError,
+                        op,
                         f"no complete answer after the request was sent ({type(exc).__name__}); it may or may not "
-                        "have taken effect", hint="read the destination to reconcile; do not resend blindly",
+                        "have taken effect",
+                        hint="read the destination to reconcile; do not resend blindly",
                     ) from None
                 if attempt < self.max_retries:
                     attempt = await self._wait(attempt, None, op, type(exc).__name__)
                     continue
-                raise self._error(SegmentNetworkError, op, f"network failure ({type(exc).__name__})",
-                                  hint="check the network and retry") from None
+                raise self._error(
+                    SegmentNetworkError,
+                    op,
+                    f"network failure ({type(exc).__name__})",
+                    hint="check the network and retry",
+                ) from None
             status = resp.status_code
             log.debug("Segment %s -> %s (attempt %d)", op, status, attempt + 1)
             if 200 <= status < 300:
                 return self.json_body(resp)
             body = self.json_body(resp)
             if 300 <= status < 400:
-                raise self._error(SegmentApiError, op, f"redirected (HTTP {status}); redirects are not followed",
-                                  status=status, body=body,
-                                  hint="check the workspace's Segment region (us or eu) and CIO_TUI_SEGMENT_URL")
+                raise self._error(
+                    SegmentApiError,
+                    op,
+                    f"redirected (HTTP {status}); redirects are not followed",
+                    status=status,
+                    body=body,
+                    hint="check the workspace's Segment region (us or eu) and CIO_TUI_SEGMENT_URL",
+                )
             if status in RETRY_STATUSES:
                 wait = parse_retry_after(resp.headers.get("retry-after"))
                 if status == 429:
@@ -183,9 +211,12 @@ class SegmentHttp:
                     limiter.pause(min(wait if wait is not None else 1.0, MAX_RETRY_AFTER))
                 if write and status != 429:
                     raise self._error(
-                        SegmentUncertainWriteError, op,
+                        SegmentUncertainWriteError,
+                        op,
                         f"HTTP {status} after the request was sent; it may or may not have taken effect",
-                        status=status, body=body, hint="read the destination to reconcile; do not resend blindly",
+                        status=status,
+                        body=body,
+                        hint="read the destination to reconcile; do not resend blindly",
                     )
                 if attempt < self.max_retries:
                     attempt = await self._wait(attempt, wait, op, f"HTTP {status}")

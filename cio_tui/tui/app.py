@@ -84,16 +84,41 @@ class CioApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key of this screen"),
         Binding("g", "goto", "Go to", id="app.goto", tooltip="Pick an area by name"),
         *(
-            Binding(a.key, f"switch_area('{a.mode}')", a.title, show=False, id=f"app.area.{a.mode}",
-                    tooltip=f"Go to {a.title}: {a.summary}")
+            Binding(
+                a.key,
+                f"switch_area('{a.mode}')",
+                a.title,
+                show=False,
+                id=f"app.area.{a.mode}",
+                tooltip=f"Go to {a.title}: {a.summary}",
+            )
             for a in AREAS
         ),
-        Binding("q", "request_quit", "Quit", id="app.quit",
-                tooltip="Outside text fields (inside one, q is a letter); asks first if work is running or unsaved"),
-        Binding("ctrl+q", "quit_anywhere", "Quit anywhere", show=False, priority=True, id="app.quit_anywhere",
-                tooltip="Quit even from inside a text field; asks first if work is running or unsaved"),
-        Binding("ctrl+c", "copy_or_explain", "Copy", show=False, priority=True, id="app.copy",
-                tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)"),
+        Binding(
+            "q",
+            "request_quit",
+            "Quit",
+            id="app.quit",
+            tooltip="Outside text fields (inside one, q is a letter); asks first if work is running or unsaved",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit_anywhere",
+            "Quit anywhere",
+            show=False,
+            priority=True,
+            id="app.quit_anywhere",
+            tooltip="Quit even from inside a text field; asks first if work is running or unsaved",
+        ),
+        Binding(
+            "ctrl+c",
+            "copy_or_explain",
+            "Copy",
+            show=False,
+            priority=True,
+            id="app.copy",
+            tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)",
+        ),
     ]
 
     workspace: reactive[Workspace | None] = reactive(None, init=False, always_update=True)
@@ -122,7 +147,12 @@ class CioApp(App[None]):
             self.set_reactive(CioApp.workspace_status, _status_text(services.start))
 
     def notify(
-        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None,
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
         markup: bool = True,
     ) -> None:
         """Textual's notification, also remembered in ``notices`` (screens and widgets notify through here)."""
@@ -201,8 +231,12 @@ class CioApp(App[None]):
         except Exception as exc:  # every failure becomes words, never a crash
             self.opening_workspace = False
             self.workspace_status = f"Could not open {choice.describe()}"
-            self.notify(f"Could not open {choice.describe()}: {describe_error(exc)}", title="Workspace",
-                        severity="error", timeout=12)
+            self.notify(
+                f"Could not open {choice.describe()}: {describe_error(exc)}",
+                title="Workspace",
+                severity="error",
+                timeout=12,
+            )
             self.switch_area("connect")
             return None
         await self.set_workspace(workspace)

@@ -27,7 +27,7 @@ READ_CHUNK = 100  # people per bulk read the wrapper reports
 
 
 def progress_words(text: str, done: int, total: int | None, elapsed: float) -> str:
-    """"Checking… 3,400 of 10,000 (34%), about 6 s left" (no ETA before a tenth is done or without a total)."""
+    """ "Checking… 3,400 of 10,000 (34%), about 6 s left" (no ETA before a tenth is done or without a total)."""
     if not total:
         return f"{text} {done:,} so far ({elapsed:.0f} s)"
     share = min(1.0, done / total)

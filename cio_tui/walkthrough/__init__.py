@@ -16,8 +16,13 @@ if TYPE_CHECKING:
     from cio_tui.walkthrough.steps import STEPS, Step, step_by_number
 
 _HOMES = {
-    "StepState": "state", "StepStatus": "state", "WalkthroughState": "state", "WalkthroughStore": "state",
-    "STEPS": "steps", "Step": "steps", "step_by_number": "steps",
+    "StepState": "state",
+    "StepStatus": "state",
+    "WalkthroughState": "state",
+    "WalkthroughStore": "state",
+    "STEPS": "steps",
+    "Step": "steps",
+    "step_by_number": "steps",
 }
 
 

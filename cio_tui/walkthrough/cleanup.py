@@ -87,9 +87,7 @@ def parse_cleanup_csv(text: str, *, default_action: Action | None = None, where:
     return _cleanup_rows(None, text, where, default_action)
 
 
-def _cleanup_rows(
-    path: Path | None, text: str | None, where: str, default_action: Action | None
-) -> list[CleanupRow]:
+def _cleanup_rows(path: Path | None, text: str | None, where: str, default_action: Action | None) -> list[CleanupRow]:
     try:
         names, table = read_table(path, [], text=text, optional=(*ID_COLUMNS, "action"), where=where)
     except CsvFormatError as exc:

@@ -42,8 +42,10 @@ async def read_live_mappings(settings: Any, credentials: Any, workspace: Workspa
         await client.aclose()
     actions = [d for d in status.destinations if d.destination.kind == "actions"]
     if not actions:
-        why = ("The Segment workspace has no Customer.io (Actions) destination for this site id yet: create it "
-               "(Walkthrough step 7 can), or load a subscriptions file (m).")
+        why = (
+            "The Segment workspace has no Customer.io (Actions) destination for this site id yet: create it "
+            "(Walkthrough step 7 can), or load a subscriptions file (m)."
+        )
         return LiveMappings(None, why)
     chosen = actions[0]
     if chosen.subscriptions_error:

@@ -47,8 +47,9 @@ def rehearse(
     from cio_tui.segment.replay import replay, replay_markdown
 
     known = {k: v for k, v in (settings or {}).items() if k in ("mode", "auto_merge", "email_update_by_id")}
-    result = replay(traffic, people, subscriptions=subscriptions, settings=WorkspaceSettings(**known),
-                    progress=progress)
+    result = replay(
+        traffic, people, subscriptions=subscriptions, settings=WorkspaceSettings(**known), progress=progress
+    )
     folder = data_dir / REHEARSALS
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / f"rehearsal-{now:%Y%m%d-%H%M%S}.md"

@@ -41,27 +41,47 @@ def open_risks(
         and state.connection.region
         and state.classic.datacenter != state.connection.region
     ):
-        add(Risk("high", f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
-                         f"{state.connection.region}: set the Actions region to the workspace's."))
+        add(
+            Risk(
+                "high",
+                f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
+                f"{state.connection.region}: set the Actions region to the workspace's.",
+            )
+        )
     own = state.site_fingerprint or state.workspace_fingerprint  # states saved before site_fingerprint existed
     if state.classic.site_id and ":" in own:
         region = own.split(":", 1)[0]
         if fingerprint(region, state.classic.site_id.strip()) != own:
-            add(Risk("high", "The classic destination's site id is not this workspace's site id: the classic "
-                             "destination sends to another workspace, or the wrong profile is open."))
+            add(
+                Risk(
+                    "high",
+                    "The classic destination's site id is not this workspace's site id: the classic "
+                    "destination sends to another workspace, or the wrong profile is open.",
+                )
+            )
     for plan in applied:
         if doubt := in_doubt(plan):
-            add(Risk("high", f"Plan {plan.plan_id[:12]} ({plan.source or 'plan'}) was interrupted with {doubt} "
-                             "operation(s) in doubt (sent, outcome unknown): resume it from the Journal (8, then u), "
-                             "which reads them back before sending anything else."))
+            add(
+                Risk(
+                    "high",
+                    f"Plan {plan.plan_id[:12]} ({plan.source or 'plan'}) was interrupted with {doubt} "
+                    "operation(s) in doubt (sent, outcome unknown): resume it from the Journal (8, then u), "
+                    "which reads them back before sending anything else.",
+                )
+            )
     audit = state.audit
     if audit is not None and state.step(step_by_key("repair").number).status is not StepStatus.SKIPPED:
         # the findings stay open after a plan is applied: only a fresh audit says what is left
         stale = not audit_is_fresh(audit, applied)
         for count, text in audit_findings(audit):
             if stale:
-                add(Risk("medium", f"{count} {text} at the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC; repairs "
-                                   "were applied since: audit again (step 3) to see what is left."))
+                add(
+                    Risk(
+                        "medium",
+                        f"{count} {text} at the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC; repairs "
+                        "were applied since: audit again (step 3) to see what is left.",
+                    )
+                )
             else:
                 add(Risk("medium", f"{count} {text}: Actions may create more duplicates or failed attribute changes."))
     for change in changes:
@@ -72,8 +92,13 @@ def open_risks(
     if left and (prepare.status is not StepStatus.NOT_STARTED or state.cutover.method is not None):
         add(Risk("medium", f"{len(left)} Prepare Actions checklist item(s) not ticked, e.g. {left[0].title}."))
     if state.cutover.method is None:
-        add(Risk("high", "No cut-over method chosen: running classic and Actions together unfiltered sends "
-                         "every event twice and may fire campaigns twice."))
+        add(
+            Risk(
+                "high",
+                "No cut-over method chosen: running classic and Actions together unfiltered sends "
+                "every event twice and may fire campaigns twice.",
+            )
+        )
     if state.verify is not None:
         if state.cutover.cutover_at and state.verify.ran_at < state.cutover.cutover_at:
             add(Risk("medium", "The last verification ran before the cut-over time: run it again after the switch."))
@@ -82,8 +107,12 @@ def open_risks(
     elif state.cutover.cutover_at is not None:
         add(Risk("medium", "No verification after the cut-over yet."))
     if state.identifier_settings.auto_merge is False:
-        add(Risk("low", "Auto-merge is off: an identify carrying the id and email of two people fails instead of "
-                        "merging them."))
+        add(
+            Risk(
+                "low",
+                "Auto-merge is off: an identify carrying the id and email of two people fails instead of merging them.",
+            )
+        )
     for step in STEPS:
         st = state.step(step.number)
         if st.status is StepStatus.SKIPPED:

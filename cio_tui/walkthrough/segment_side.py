@@ -74,9 +74,14 @@ def cutover_time(workspace: WorkspaceView) -> datetime | None:
 
 
 class SegmentSide:
-    def __init__(self, workspace: WorkspaceView, open_client: Callable[[], SegmentClient], *,
-                 saved_calls: Callable[[], list[Any] | None] | None = None,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        workspace: WorkspaceView,
+        open_client: Callable[[], SegmentClient],
+        *,
+        saved_calls: Callable[[], list[Any] | None] | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.workspace = workspace
         self._open = open_client
         self._calls = saved_calls or (lambda: None)
@@ -106,20 +111,24 @@ class SegmentSide:
 
         return await self._with_client(work)
 
-    async def plan(self, kind: str, *, method: str = "one-step", at: datetime | None = None,
-                   skip: tuple[str, ...] = ()) -> SegmentView:
+    async def plan(
+        self, kind: str, *, method: str = "one-step", at: datetime | None = None, skip: tuple[str, ...] = ()
+    ) -> SegmentView:
         """Make (and save under the workspace's ``plans`` folder) the ``prepare``, ``cutover`` or ``rollback`` plan."""
         ws = self.workspace
         common: dict[str, Any] = {
-            "site_id": ws.profile.site_id, "workspace_fingerprint": ws.fingerprint, "workspace_name": ws.name
+            "site_id": ws.profile.site_id,
+            "workspace_fingerprint": ws.fingerprint,
+            "workspace_name": ws.name,
         }
 
         async def work(client: SegmentClient) -> SegmentView:
             if kind == "rollback":
                 plan = await plan_rollback(client, **common)
             else:  # "prepare": the disabled Actions destination, its mappings and filters; "cutover": and the switch
-                plan = await plan_cutover(client, method=method, at=at, skip=skip, calls=self._calls(),
-                                          switch=kind != "prepare", **common)
+                plan = await plan_cutover(
+                    client, method=method, at=at, skip=skip, calls=self._calls(), switch=kind != "prepare", **common
+                )
             folder = Path(ws.data_dir) / "plans"
             folder.mkdir(parents=True, exist_ok=True)
             path = save_segment_plan(plan, folder / f"segment-{kind}-{plan.plan_id}.json", key=ws.plan_key())
@@ -131,8 +140,9 @@ class SegmentSide:
         async def work(client: SegmentClient) -> SegmentView:
             with Journal.for_workspace(self.workspace) as journal:
                 result = await SegmentApplyEngine(client, journal, plan).run()
-            return SegmentView(plan=plan, applied=result, status=await read_status(
-                client, self.workspace.profile.site_id))
+            return SegmentView(
+                plan=plan, applied=result, status=await read_status(client, self.workspace.profile.site_id)
+            )
 
         return await self._with_client(work)
 
@@ -142,8 +152,10 @@ class SegmentSide:
             start = since or cutover_time(self.workspace)
             result = await verify_cutover(client, self.workspace.profile.site_id, since=start, now=now)
             people = await verify_workspace(self.workspace.client, now=now, since=result.since, sample=sample)
-            result.checks.extend(CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail,
-                                             examples=list(c.examples)) for c in people.checks)
+            result.checks.extend(
+                CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail, examples=list(c.examples))
+                for c in people.checks
+            )
             return SegmentView(verified=result)
 
         return await self._with_client(work)

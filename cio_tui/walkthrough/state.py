@@ -84,9 +84,18 @@ class StepState(BaseModel):
 
 
 # Fields a step records (everything but the identity of the workspace and the steps' own bookkeeping).
-_BOOKKEEPING = frozenset({"version", "workspace_name", "workspace_fingerprint", "site_fingerprint", "is_sandbox",
-                          "started_at",
-                          "updated_at", "steps"})
+_BOOKKEEPING = frozenset(
+    {
+        "version",
+        "workspace_name",
+        "workspace_fingerprint",
+        "site_fingerprint",
+        "is_sandbox",
+        "started_at",
+        "updated_at",
+        "steps",
+    }
+)
 
 
 def _default_steps() -> dict[int, StepState]:
@@ -262,8 +271,12 @@ class WalkthroughStore:
     def load(self) -> WalkthroughState:
         name, fingerprint, sandbox = self._identity
         if not self.path.exists():
-            return WalkthroughState(workspace_name=name, workspace_fingerprint=fingerprint, is_sandbox=sandbox,
-                                    site_fingerprint=self._site_fingerprint)
+            return WalkthroughState(
+                workspace_name=name,
+                workspace_fingerprint=fingerprint,
+                is_sandbox=sandbox,
+                site_fingerprint=self._site_fingerprint,
+            )
         try:
             state = WalkthroughState.model_validate(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError, ValidationError) as exc:

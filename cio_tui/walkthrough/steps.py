@@ -61,8 +61,9 @@ def _audit_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
 
 def _preview_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
     if not state.reviewed_sets and ctx.saved_sets:
-        return [f"read the behaviour changes below, then tick the saved set(s) you reviewed "
-                f"({len(ctx.saved_sets)} saved)"]
+        return [
+            f"read the behaviour changes below, then tick the saved set(s) you reviewed ({len(ctx.saved_sets)} saved)"
+        ]
     if not state.reviewed_sets:
         return ["save your app's calls as a set in Preview, then review their behaviour changes here"]
     return []
@@ -84,10 +85,14 @@ def _repair_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
         return ["apply the repair plans (duplicates, leads, identifiers), or skip with a reason"]
     if not fresh or audit is None:
         # one applied plan does not mean every finding is repaired: a fresh audit says what is left
-        return [f"audit again (step {step_by_key('audit').number}) to see what is left; this step is done when "
-                "that audit finds nothing, or mark it done (d) if what is left is accepted"]
-    return [f"the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC still finds {findings_text(audit_findings(audit))}: "
-            "repair them and audit again, or mark this step done (d) if what is left is accepted"]
+        return [
+            f"audit again (step {step_by_key('audit').number}) to see what is left; this step is done when "
+            "that audit finds nothing, or mark it done (d) if what is left is accepted"
+        ]
+    return [
+        f"the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC still finds {findings_text(audit_findings(audit))}: "
+        "repair them and audit again, or mark this step done (d) if what is left is accepted"
+    ]
 
 
 def _prepare_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:

@@ -69,8 +69,9 @@ def _check_identifiers(people: list[Person], since: datetime) -> CheckResult:
         title="Identifiers as expected",
         passed=not bad,
         detail=(
-            f"every person {basis} has a real id" if not bad else
-            f"{len(bad)} of {len(checked)} people {basis} have an email as id or no id: check the userId the app "
+            f"every person {basis} has a real id"
+            if not bad
+            else f"{len(bad)} of {len(checked)} people {basis} have an email as id or no id: check the userId the app "
             "sends, and repair them in step 5"
         ),
         examples=bad[:10],
@@ -89,10 +90,10 @@ def _check_anonymous_id(people: list[Person], since: datetime) -> CheckResult:
         title="New anonymous_id attribute",
         passed=bool(having),
         detail=(
-            f"{len(having)} of {len(new)} people created since the cut-over carry anonymous_id (as Actions writes "
-            "it)" if having else
-            f"none of the {len(new)} people created since the cut-over carries anonymous_id: Actions identify calls "
-            "may not be arriving yet, or the Create or Update Person mapping lacks anonymous_id"
+            f"{len(having)} of {len(new)} people created since the cut-over carry anonymous_id (as Actions writes it)"
+            if having
+            else f"none of the {len(new)} people created since the cut-over carries anonymous_id: Actions identify "
+            "calls may not be arriving yet, or the Create or Update Person mapping lacks anonymous_id"
         ),
         examples=[_label(p) for p in having[:5]],
     )
@@ -116,8 +117,8 @@ def _check_timestamps(people: list[Person]) -> CheckResult:
         passed=not found,
         detail=(
             f"no attribute of the {len(people)} people created since the cut-over holds a date as text"
-            if not found else
-            "dates stored as text (segment conditions compare them as text): "
+            if not found
+            else "dates stored as text (segment conditions compare them as text): "
             + ", ".join(f"{k} ({n})" for k, n in found.most_common(5))
         ),
         examples=examples,
@@ -143,8 +144,9 @@ async def _check_duplicates(client: CioClient, people: list[Person], since: date
         title="No new duplicates since the cut-over",
         passed=not dups,
         detail=(
-            f"{len(new)} people created {when}; none shares an email with another person" if not dups else
-            f"{len(dups)} email(s) of people created {when} belong to several people: run Duplicates again"
+            f"{len(new)} people created {when}; none shares an email with another person"
+            if not dups
+            else f"{len(dups)} email(s) of people created {when} belong to several people: run Duplicates again"
         ),
         examples=dups[:10],
     )
@@ -165,8 +167,12 @@ async def _check_failures(client: CioClient, people: list[Person], since: dateti
         passed=total < burst,
         detail=(
             f"{total} failed attribute change(s) on sampled people since the cut-over"
-            + ("" if total < burst else ": an identifier the app sends already belongs to another person; "
-               "look at the examples in People, then merge or fix identifiers")
+            + (
+                ""
+                if total < burst
+                else ": an identifier the app sends already belongs to another person; "
+                "look at the examples in People, then merge or fix identifiers"
+            )
         ),
         examples=examples[:10],
     )

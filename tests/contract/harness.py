@@ -120,8 +120,9 @@ class Run:
     def send(self, req: Req) -> httpx.Response:
         method, where, body = req
         content = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
-        return self.http.request(method, where, content=content, auth=TRACK_AUTH,
-                                 headers={"Content-Type": "application/json"})
+        return self.http.request(
+            method, where, content=content, auth=TRACK_AUTH, headers={"Content-Type": "application/json"}
+        )
 
     def app(self, where: str, **params: str) -> httpx.Response:
         return self.http.get(where, params=params, headers=APP_HEADERS)
@@ -145,9 +146,15 @@ class Run:
                 self.cio[p.id] = p.cio_id
 
     async def whatif(self) -> tuple[WhatIf, list[int], list[Any]]:
-        client = CustomerIOClient(track_origin=self.url, app_origin=self.url, site_id=SANDBOX_SITE_ID,
-                                  track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY),
-                                  app_rps=1000, track_rps=1000)
+        client = CustomerIOClient(
+            track_origin=self.url,
+            app_origin=self.url,
+            site_id=SANDBOX_SITE_ID,
+            track_key=SecretStr(SANDBOX_TRACK_KEY),
+            app_key=SecretStr(SANDBOX_APP_KEY),
+            app_rps=1000,
+            track_rps=1000,
+        )
         settings = sandbox_of(self.server.app).flags()
         whatif = WhatIf(ClientPeopleLookup(client), settings, clock=self.clock)
         calls = [self._resolve_cio(c) for c in self.s.calls if c[0] != "ADVANCE"]
@@ -194,9 +201,11 @@ class Run:
                 customer = self.app(f"/v1/customers/{cio_id}/attributes", id_type="cio_id").json()["customer"]
                 acts = self.app(f"/v1/customers/{cio_id}/activities", id_type="cio_id", limit="100").json()
                 person = _norm_customer(customer)
-                person["activities"] = sorted(_norm_activity(a["type"], a["name"], a["data"])
-                                              for a in acts["activities"]
-                                              if int(a["id"]) > self.floor or a["timestamp"] >= self.calls_start)
+                person["activities"] = sorted(
+                    _norm_activity(a["type"], a["name"], a["data"])
+                    for a in acts["activities"]
+                    if int(a["id"]) > self.floor or a["timestamp"] >= self.calls_start
+                )
                 out.setdefault(f"{kind}:{value}:{len(out)}", person)
         return sorted(out.values(), key=json.dumps)
 
@@ -220,8 +229,12 @@ class Run:
         objects = sorted((t, o, json.loads(a)) for t, o, a in rows)
         anon = sorted((a, t, n) for a, t, n in db.execute("SELECT anonymous_id, type, name FROM anonymous_events"))
         metrics = sorted((d, m) for d, m in db.execute("SELECT delivery_id, metric FROM metrics"))
-        return {"relationships": rels, "objects": [list(o[:2]) + [o[2]] for o in objects], "anonymous": anon,
-                "metrics": metrics}
+        return {
+            "relationships": rels,
+            "objects": [list(o[:2]) + [o[2]] for o in objects],
+            "anonymous": anon,
+            "metrics": metrics,
+        }
 
     def whatif_extras(self, whatif: WhatIf) -> dict[str, Any]:
         store = whatif.store
@@ -239,6 +252,7 @@ class Run:
                 p = by_cio(who[4:])
                 return f"person {p.id or p.email}" if p else "missing"
             return who
+
         return name
 
 
@@ -247,8 +261,7 @@ async def both(scenario: Scenario, tmp: Path) -> tuple[Outcome, Outcome]:
     try:
         run.apply_setup()
         whatif, w_status, w_bodies = await run.whatif()
-        predicted = Outcome(w_status, w_bodies, run.whatif_people(whatif), run.whatif_extras(whatif),
-                            whatif.behaviours)
+        predicted = Outcome(w_status, w_bodies, run.whatif_people(whatif), run.whatif_extras(whatif), whatif.behaviours)
         s_status, s_bodies = run.run_sandbox()
         served = Outcome(s_status, s_bodies, run.sandbox_people(), run.sandbox_extras(), set())
         return served, predicted

@@ -32,8 +32,13 @@ def test_every_recorded_response_is_reproduced(served: httpx.Client) -> None:
         if case.get("api") == "app":
             r = served.request(case["method"], case["path"], headers=APP_HEADERS)
         else:
-            r = served.request(case["method"], case["path"], content=content, auth=TRACK_AUTH,
-                               headers={"Content-Type": "application/json"})
+            r = served.request(
+                case["method"],
+                case["path"],
+                content=content,
+                auth=TRACK_AUTH,
+                headers={"Content-Type": "application/json"},
+            )
         assert (case["name"], r.status_code, r.json()) == (case["name"], case["status"], case["response"])
 
 

@@ -61,8 +61,14 @@ async def test_cancel_and_pause_send_nothing_new_within_a_second(tmp_path):
     events: list[ProgressEvent] = []
     options = ApplyOptions.for_sandbox(visibility_window=0, sends_in_flight=8)
     with Journal(tmp_path / "j.sqlite") as journal:
-        engine = ApplyEngine(client, journal, plan, workspace_fingerprint=ws.fingerprint, options=options,
-                             on_event=lambda e: events.append(e) if isinstance(e, ProgressEvent) else None)
+        engine = ApplyEngine(
+            client,
+            journal,
+            plan,
+            workspace_fingerprint=ws.fingerprint,
+            options=options,
+            on_event=lambda e: events.append(e) if isinstance(e, ProgressEvent) else None,
+        )
         run = asyncio.create_task(engine.run())
         while len(rec.writes) < 3:
             await asyncio.sleep(0.01)

@@ -57,8 +57,11 @@ def test_profile_add_check_and_person_over_loopback(sandbox_server, monkeypatch,
 
 def test_env_profile_over_loopback(sandbox_server, monkeypatch) -> None:
     for name, value in {
-        "CIO_TUI_SITE_ID": SANDBOX_SITE_ID, "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
-        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY, "CIO_TUI_TRACK_URL": sandbox_server, "CIO_TUI_APP_URL": sandbox_server,
+        "CIO_TUI_SITE_ID": SANDBOX_SITE_ID,
+        "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
+        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY,
+        "CIO_TUI_TRACK_URL": sandbox_server,
+        "CIO_TUI_APP_URL": sandbox_server,
     }.items():
         monkeypatch.setenv(name, value)
     assert invoke("profile", "check").exit_code == 0
@@ -84,8 +87,12 @@ async def test_client_stays_under_server_rate_limits(sandbox_server) -> None:
     from cio_tui.customerio.identifiers import Identifier
 
     client = CustomerIOClient(
-        track_origin=sandbox_server, app_origin=sandbox_server, site_id=SANDBOX_SITE_ID,
-        track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY), max_retries=0,
+        track_origin=sandbox_server,
+        app_origin=sandbox_server,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        max_retries=0,
     )
     import asyncio
 
@@ -102,8 +109,11 @@ def test_env_profile_apply_is_confirmed_with_the_site_id_not_the_word_env(sandbo
     from cio_tui.workspace import fingerprint_of
 
     for name, value in {
-        "CIO_TUI_SITE_ID": SANDBOX_SITE_ID, "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
-        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY, "CIO_TUI_TRACK_URL": sandbox_server, "CIO_TUI_APP_URL": sandbox_server,
+        "CIO_TUI_SITE_ID": SANDBOX_SITE_ID,
+        "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
+        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY,
+        "CIO_TUI_TRACK_URL": sandbox_server,
+        "CIO_TUI_APP_URL": sandbox_server,
     }.items():
         monkeypatch.setenv(name, value)
     person = json.loads(invoke("person", "cio_a3000001", "--json").output)["person"]

@@ -33,9 +33,16 @@ from cio_tui.segment import PreviewResult, WorkspaceSettings, preview_text, with
 async def client(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[CustomerIOClient]:
     settings: dict[str, Any] = getattr(request, "param", {})
     transport = embedded_transport(tmp_path / "ws.db", people=30, seed=7, **settings)
-    c = CustomerIOClient(track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
-                         track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY),
-                         transport=transport, track_rps=1000, app_rps=1000)
+    c = CustomerIOClient(
+        track_origin=SANDBOX_ORIGIN,
+        app_origin=SANDBOX_ORIGIN,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        transport=transport,
+        track_rps=1000,
+        app_rps=1000,
+    )
     yield c
     await c.aclose()
 
@@ -55,8 +62,10 @@ async def send_all(client: CustomerIOClient, results: list[PreviewResult]) -> No
 
 
 async def test_lead_then_id(client: CustomerIOClient) -> None:
-    text = ("analytics.identify('', {email: 'person@example.com'})\n"
-            "analytics.identify('userId123', {email: 'person@example.com'})")
+    text = (
+        "analytics.identify('', {email: 'person@example.com'})\n"
+        "analytics.identify('userId123', {email: 'person@example.com'})"
+    )
     results = await predict(client, text)
     assert kinds(results) == ["creates_person", "assigns_id_to_lead"]
     assert "Assigns id userId123 to the lead call 1 creates (email person@example.com)" in results[1].outcome.summary
@@ -71,10 +80,12 @@ async def test_id_change_through_cio_then_the_new_id(client: CustomerIOClient) -
     await client.identify(Identifier.id("seq-old"), {"email": "seq@example.com"})
     person = await client.get_person(Identifier.id("seq-old"))
     assert person is not None
-    text = (f"analytics.identify('cio_{person.cio_id}', {{id: 'seq-new'}})\n"
-            "analytics.identify('seq-new', {plan: 'pro'})\n"
-            "analytics.track('Upgraded')\n"
-            "analytics.identify('seq-old', {plan: 'stale'})")
+    text = (
+        f"analytics.identify('cio_{person.cio_id}', {{id: 'seq-new'}})\n"
+        "analytics.identify('seq-new', {plan: 'pro'})\n"
+        "analytics.track('Upgraded')\n"
+        "analytics.identify('seq-old', {plan: 'stale'})"
+    )
     results = await predict(client, text)
     assert kinds(results) == ["identifier_change", "updates_person", "event_on_person", "creates_person"]
     assert [p.cio_id for p in results[1].outcome.effects[0].people] == [person.cio_id]
@@ -98,10 +109,14 @@ async def test_unsubscribe(client: CustomerIOClient) -> None:
     assert person is not None and person.unsubscribed
 
 
-@pytest.mark.parametrize(("client", "expected"), [
-    ({"auto_merge": True}, ["conflict_auto_merge", "event_on_person"]),
-    ({"auto_merge": False}, ["conflict_failed", "event_on_person"]),
-], indirect=["client"])
+@pytest.mark.parametrize(
+    ("client", "expected"),
+    [
+        ({"auto_merge": True}, ["conflict_auto_merge", "event_on_person"]),
+        ({"auto_merge": False}, ["conflict_failed", "event_on_person"]),
+    ],
+    indirect=["client"],
+)
 async def test_id_and_email_conflict(client: CustomerIOClient, expected: list[str]) -> None:
     await client.identify(Identifier.email("both@example.com"), {})  # the lead, older
     await client.identify(Identifier.id("seq-id"), {})  # the id person, no email

@@ -37,7 +37,9 @@ def test_summary_counts_each_kind_and_only_filters_to_one() -> None:
     assert only.exit_code == 0, only.output
     assert "Showing the 3 call(s) with: create (--only create)" in only.stdout
     assert [line.split(" (line")[0] for line in only.stdout.splitlines() if line.startswith("Call ")] == [
-        "Call 1", "Call 2", "Call 3",
+        "Call 1",
+        "Call 2",
+        "Call 3",
     ]
     rejected = runner.invoke(main, ["--sandbox", "preview", "--only", "rejected"], input=text)
     assert [line.split(" (line")[0] for line in rejected.stdout.splitlines() if line.startswith("Call ")] == ["Call 6"]

@@ -10,8 +10,12 @@ import pytest
 
 from tests.integration.conftest import SandboxApi
 
-LEADS = {"and": [{"attribute": {"field": "email", "operator": "exists"}},
-                 {"not": {"attribute": {"field": "id", "operator": "exists"}}}]}
+LEADS = {
+    "and": [
+        {"attribute": {"field": "email", "operator": "exists"}},
+        {"not": {"attribute": {"field": "id", "operator": "exists"}}},
+    ]
+}
 
 
 def _search_all(api: SandboxApi, flt: dict, limit: int) -> list[dict]:
@@ -39,10 +43,22 @@ def test_search_filters_and_paging(api: SandboxApi) -> None:
     pro = _search_all(api, {"attribute": {"field": "plan", "operator": "eq", "value": "pro"}}, limit=50)
     assert all(api.person(p["cio_id"], "cio_id")["attributes"]["plan"] == "pro" for p in pro)
     seg = _search_all(api, {"or": [{"segment": {"id": 1}}, {"segment": {"id": 2}}]}, limit=50)
-    assert all({s["id"] for s in api.app("GET", f"/v1/customers/{p['cio_id']}/segments",
-                                          params={"id_type": "cio_id"}).json()["segments"]} & {1, 2} for p in seg)
-    for bad in ({"attribute": {"field": "plan", "operator": "gt", "value": 1}}, {"and": []},
-                {"attribute": {"field": "plan", "operator": "eq"}}, {"segment": {"id": 1}, "not": {}}):
+    assert all(
+        {
+            s["id"]
+            for s in api.app("GET", f"/v1/customers/{p['cio_id']}/segments", params={"id_type": "cio_id"}).json()[
+                "segments"
+            ]
+        }
+        & {1, 2}
+        for p in seg
+    )
+    for bad in (
+        {"attribute": {"field": "plan", "operator": "gt", "value": 1}},
+        {"and": []},
+        {"attribute": {"field": "plan", "operator": "eq"}},
+        {"segment": {"id": 1}, "not": {}},
+    ):
         r = api.app("POST", "/v1/customers", json={"filter": bad})
         assert r.status_code == 400 and r.json()["errors"][0]["status"] == "400"
     assert api.app("POST", "/v1/customers", params={"limit": 1001}, json={"filter": LEADS}).status_code == 400
@@ -93,8 +109,9 @@ def test_lists_and_workspace(api: SandboxApi) -> None:
         api.track("POST", "/api/v1/customers/l-1/events", json={"name": f"E{n}"})
     page1 = api.app("GET", "/v1/customers/l-1/activities", params={"type": "event", "limit": 2}).json()
     assert [a["name"] for a in page1["activities"]] == ["E2", "E1"] and page1["next"]
-    page2 = api.app("GET", "/v1/customers/l-1/activities",
-                    params={"type": "event", "limit": 2, "start": page1["next"]}).json()
+    page2 = api.app(
+        "GET", "/v1/customers/l-1/activities", params={"type": "event", "limit": 2, "start": page1["next"]}
+    ).json()
     assert [a["name"] for a in page2["activities"]] == ["E0"] and page2["next"] == ""
     msgs = api.app("GET", "/v1/customers/l-1/messages").json()
     assert msgs == {"messages": [], "next": ""}

@@ -74,8 +74,14 @@ def test_persistence_across_restarts(sandbox_server_factory, tmp_path) -> None:
 
 def _client(url: str, **kw) -> CustomerIOClient:
     return CustomerIOClient(
-        track_origin=url, app_origin=url, site_id=SANDBOX_SITE_ID, track_key=SecretStr(SANDBOX_TRACK_KEY),
-        app_key=SecretStr(SANDBOX_APP_KEY), app_rps=1000, track_rps=1000, **kw,
+        track_origin=url,
+        app_origin=url,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        app_rps=1000,
+        track_rps=1000,
+        **kw,
     )
 
 

@@ -38,8 +38,12 @@ def test_merge_without_primary_does_nothing_and_bad_bodies_are_400(api: SandboxA
 
 
 def test_v2_entity_and_batch(api: SandboxApi) -> None:
-    op = {"type": "person", "identifiers": {"id": "v2-1"}, "action": "identify",
-          "attributes": {"email": "v2@test.io", "plan": "pro"}}
+    op = {
+        "type": "person",
+        "identifiers": {"id": "v2-1"},
+        "action": "identify",
+        "attributes": {"email": "v2@test.io", "plan": "pro"},
+    }
     assert api.track("POST", "/api/v2/entity", json=op).json() == {}
     assert api.person("v2-1")["identifiers"]["email"] == "v2@test.io"
     bad = api.track("POST", "/api/v2/entity", json={**op, "identifiers": {"id": "a", "email": "b@c.de"}})

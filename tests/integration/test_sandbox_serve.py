@@ -16,10 +16,24 @@ from tests.integration.conftest import APP_HEADERS
 
 def test_serve_prints_url_and_credentials_and_stops_on_sigterm(tmp_path) -> None:
     db = tmp_path / "served.db"
-    cmd = [sys.executable, "-m", "cio_tui", "sandbox", "serve", "--db", str(db), "--port", "0", "--people", "15",
-           "--latency-ms", "30"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cmd = [
+        sys.executable,
+        "-m",
+        "cio_tui",
+        "sandbox",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        "0",
+        "--people",
+        "15",
+        "--latency-ms",
+        "30",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
     try:
         assert proc.stdout is not None
         banner = [proc.stdout.readline() for _ in range(5)]

@@ -177,8 +177,17 @@ def test_status_json_has_the_documented_keys(cli):
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     [dest] = data["destinations"]
-    assert set(dest) == {"id", "name", "source_id", "metadata_id", "kind", "enabled", "settings", "subscriptions",
-                         "filters"}
+    assert set(dest) == {
+        "id",
+        "name",
+        "source_id",
+        "metadata_id",
+        "kind",
+        "enabled",
+        "settings",
+        "subscriptions",
+        "filters",
+    }
     assert dest["kind"] == "classic" and dest["enabled"] and dest["source_id"] == SOURCE_ID
     assert dest["settings"]["apiKey"].startswith("****") and SANDBOX_TRACK_KEY not in out.stdout
     assert dest["filters"][0] == {"if": 'match(userId, "qa-bot-*")', "actions": [{"type": "drop"}], "enabled": True}
@@ -187,8 +196,16 @@ def test_status_json_has_the_documented_keys(cli):
 
 def test_plan_apply_rollback_through_the_cli(cli, tmp_path):
     plan_file, back_file = tmp_path / "cut.json", tmp_path / "back.json"
-    out = cli("plan", "cutover", "--skip-preset", "Merge People", "--skip-preset", "createUpdateObject",
-              "--out", str(plan_file))
+    out = cli(
+        "plan",
+        "cutover",
+        "--skip-preset",
+        "Merge People",
+        "--skip-preset",
+        "createUpdateObject",
+        "--out",
+        str(plan_file),
+    )
     assert out.exit_code == 0, out.output
     assert "finding: alias: merges two people" not in out.stdout  # skipped
     assert "finding: page: the activity is named by properties.url" in out.stdout
@@ -244,9 +261,14 @@ async def _send(http: httpx.AsyncClient, kind: str, body: dict[str, Any]) -> Non
 
 async def test_rehearsal_before_during_and_after_the_switch(transport, tmp_path):
     client = seg(transport)
-    cio = CustomerIOClient(track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
-                           track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY),
-                           transport=transport)
+    cio = CustomerIOClient(
+        track_origin=SANDBOX_ORIGIN,
+        app_origin=SANDBOX_ORIGIN,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        transport=transport,
+    )
 
     async def orders(user: str) -> int:
         acts = await cio.activities(Identifier.id(user), limit=100)
@@ -261,8 +283,10 @@ async def test_rehearsal_before_during_and_after_the_switch(transport, tmp_path)
         with Journal(tmp_path / "j.sqlite") as journal:
             engine = SegmentApplyEngine(client, journal, plan)
             # the operator enables Actions without disabling classic: both run, unfiltered
-            both = SegmentPlan.model_validate(plan.model_dump(exclude={"plan_id"}) | {"operations": [
-                op for op in plan.operations if op.summary != "disable the classic destination"]})
+            both = SegmentPlan.model_validate(
+                plan.model_dump(exclude={"plan_id"})
+                | {"operations": [op for op in plan.operations if op.summary != "disable the classic destination"]}
+            )
             await SegmentApplyEngine(client, journal, both).run()
             [actions] = await _actions(client)
             assert actions.enabled and (await client.get_destination(CLASSIC_ID)).enabled
@@ -277,8 +301,9 @@ async def test_rehearsal_before_during_and_after_the_switch(transport, tmp_path)
     classic_ok = await client.delivery_count("successful-delivery", destination_id=CLASSIC_ID, **window)
     assert classic_ok.total == 3  # identify, track before, track during
     track = next(s for s in await client.list_subscriptions(actions.id) if s.action_slug == "trackEvent")
-    sub_ok = await client.delivery_count("successful-delivery", destination_id=actions.id,
-                                         subscription_id=track.id, **window)
+    sub_ok = await client.delivery_count(
+        "successful-delivery", destination_id=actions.id, subscription_id=track.id, **window
+    )
     assert sub_ok.total == 2  # during and after
     dropped = await client.delivery_count("filtered-at-destination", destination_id=actions.id, **window)
     assert dropped.total == 1
@@ -314,9 +339,12 @@ def test_verify_after_the_switch_passes_then_fails_on_a_failing_mapping(cli, tmp
             for kind, body in messages:
                 await _send(http, kind, body)
 
-    asyncio.run(traffic(
-        ("identify", {"userId": "after-1", "anonymousId": "anon-1", "traits": {"email": "after-1@example.test"}}),
-        ("track", {"userId": "after-1", "event": "Signed Up"})))
+    asyncio.run(
+        traffic(
+            ("identify", {"userId": "after-1", "anonymousId": "anon-1", "traits": {"email": "after-1@example.test"}}),
+            ("track", {"userId": "after-1", "event": "Signed Up"}),
+        )
+    )
     out = cli("segment", "verify", "--sample", "1", "--scan", "5000", "--json")
     report = json.loads(out.stdout)
     assert out.exit_code == 0, out.stdout
@@ -394,8 +422,11 @@ def test_prepare_only_then_the_cutover_plans_only_the_switch(cli, tmp_path):
     assert cli("apply", str(first), "--yes").exit_code == 0
     out = cli("plan", "cutover", "--method", "filters", "--at", "2030-01-01T00:00:00Z", "--out", str(second))
     assert out.exit_code == 0, out.output
-    assert [op.kind for op in load_segment_plan(second).operations] == ["create_filter", "create_filter",
-                                                                        "update_destination"]
+    assert [op.kind for op in load_segment_plan(second).operations] == [
+        "create_filter",
+        "create_filter",
+        "update_destination",
+    ]
 
 
 def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
@@ -425,8 +456,9 @@ def test_the_served_source_takes_concurrent_traffic(sandbox_server):
 
     async def go() -> int:
         async with httpx.AsyncClient(base_url=sandbox_server, timeout=10) as http:
-            await asyncio.gather(*(_send(http, "track", {"userId": f"c-{i}", "event": "Order Completed"})
-                                   for i in range(12)))
+            await asyncio.gather(
+                *(_send(http, "track", {"userId": f"c-{i}", "event": "Order Completed"}) for i in range(12))
+            )
         async with SegmentClient(sandbox_server + "/segment", SecretStr("sandbox-segment-token")) as client:
             window = {"source_id": SOURCE_ID, "start": "2000-01-01T00:00:00Z", "end": "2100-01-01T00:00:00Z"}
             return (await client.delivery_count("successful-delivery", destination_id=CLASSIC_ID, **window)).total

@@ -30,12 +30,18 @@ PEOPLE = 120
 async def workspace(tmp_path):
     transport = embedded_transport(tmp_path / "sandbox.db", people=PEOPLE, seed=11)
     client = CustomerIOClient(
-        track_origin=SANDBOX_ORIGIN, app_origin=SANDBOX_ORIGIN, site_id=SANDBOX_SITE_ID,
-        track_key=SecretStr(SANDBOX_TRACK_KEY), app_key=SecretStr(SANDBOX_APP_KEY), transport=transport,
-        track_rps=1000, app_rps=1000,
+        track_origin=SANDBOX_ORIGIN,
+        app_origin=SANDBOX_ORIGIN,
+        site_id=SANDBOX_SITE_ID,
+        track_key=SecretStr(SANDBOX_TRACK_KEY),
+        app_key=SecretStr(SANDBOX_APP_KEY),
+        transport=transport,
+        track_rps=1000,
+        app_rps=1000,
     )
-    yield SimpleNamespace(name="sandbox", fingerprint="us:sandbox", is_sandbox=True, region="us",
-                          data_dir=tmp_path / "ws", client=client)
+    yield SimpleNamespace(
+        name="sandbox", fingerprint="us:sandbox", is_sandbox=True, region="us", data_dir=tmp_path / "ws", client=client
+    )
     await client.aclose()
 
 
@@ -53,8 +59,7 @@ async def test_live_audit_matches_the_export_and_the_duplicates_engine(workspace
     assert {r.rule for r in counts.duplicate_groups} >= {"lead_and_id_person", "case_variant_id"}
     assert counts.unsubscribed > 0  # counted with a search: the flag is not an export column
     again = audit_export(export, now=T0)
-    assert (again.people, again.leads, again.duplicate_groups) == (counts.people, counts.leads,
-                                                                    counts.duplicate_groups)
+    assert (again.people, again.leads, again.duplicate_groups) == (counts.people, counts.leads, counts.duplicate_groups)
 
 
 async def test_connection_check_and_verification_record_results(workspace) -> None:
@@ -67,7 +72,11 @@ async def test_connection_check_and_verification_record_results(workspace) -> No
     result = await svc.verify(sample=15)
     assert result.sampled == 15
     assert [c.key for c in result.checks] == [
-        "identifiers", "anonymous_id", "timestamps", "duplicates", "failed_attribute_change",
+        "identifiers",
+        "anonymous_id",
+        "timestamps",
+        "duplicates",
+        "failed_attribute_change",
     ]
     state = svc.record(8, verify=result)
     assert state.verify is not None and state.verify.sampled == 15
@@ -78,14 +87,19 @@ async def test_cleanup_plan_from_csv_resolves_sandbox_people(workspace, tmp_path
     client = workspace.client
     page = await client.search({"attribute": {"field": "id", "operator": "exists"}}, limit=3)
     a, b = page.identifiers[0], page.identifiers[1]
-    lead = next(r for r in (await client.search({"attribute": {"field": "email", "operator": "exists"}},
-                                                limit=200)).identifiers if r.email and not r.id)
+    lead = next(
+        r
+        for r in (await client.search({"attribute": {"field": "email", "operator": "exists"}}, limit=200)).identifiers
+        if r.email and not r.id
+    )
     path = tmp_path / "gdpr.csv"
     path.write_text(f"identifier,action\n{a.id},suppress\ncio_{b.cio_id},delete\n{lead.email},delete\nghost-1,\n")
     result = await WalkthroughService(workspace, now=lambda: T0).cleanup(path, default_action="suppress")
     assert result.plan is not None and result.irreversible
     assert [(op.kind, op.subject.value) for op in result.plan.operations] == [
-        (OpKind.SUPPRESS, a.cio_id), (OpKind.DELETE, b.cio_id), (OpKind.DELETE, lead.cio_id),
+        (OpKind.SUPPRESS, a.cio_id),
+        (OpKind.DELETE, b.cio_id),
+        (OpKind.DELETE, lead.cio_id),
     ]
     assert [e.identifier for e in result.excluded] == ["ghost-1"]
     assert "suppression cannot be undone" in result.plan.description

@@ -50,8 +50,15 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def fake_workspace(name: str = "Acme prod", region: str = "us", *, is_sandbox: bool = False, client: Any = None) -> Any:
     """A stand-in workspace for shell-only tests (banner, navigation) that never reach the API."""
-    return SimpleNamespace(name=name, region=region, is_sandbox=is_sandbox, profile=None, client=client,
-                           fingerprint=f"{region}:0000000000000000", data_dir=None)
+    return SimpleNamespace(
+        name=name,
+        region=region,
+        is_sandbox=is_sandbox,
+        profile=None,
+        client=client,
+        fingerprint=f"{region}:0000000000000000",
+        data_dir=None,
+    )
 
 
 def sandbox_profile_fields() -> dict[str, str]:
@@ -62,7 +69,10 @@ def sandbox_profile_fields() -> dict[str, str]:
 
 
 def real_services(
-    *, start: StartChoice, opener: Callable[..., Any] | None = None, saved_profiles_on_sandbox: bool = True,
+    *,
+    start: StartChoice,
+    opener: Callable[..., Any] | None = None,
+    saved_profiles_on_sandbox: bool = True,
 ) -> AppServices:
     """The production services (``cli.tui.make_services``) on the test's tmp config/data dirs, the in-memory
     keyring and the fixed clock.

@@ -26,16 +26,21 @@ def _text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def test_add_profile_saves_config_and_keys_in_keyring_then_checks_live(make_app, memory_keyring,
-                                                                             isolated_dirs):
+async def test_add_profile_saves_config_and_keys_in_keyring_then_checks_live(make_app, memory_keyring, isolated_dirs):
     app = make_app(sandbox=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.current_mode == "connect"
         await pilot.press("a")
         await pilot.pause()
-        await _fill_form(pilot, name="staging", site="sandbox", track=SANDBOX_TRACK_KEY, app=SANDBOX_APP_KEY,
-                         **{"track-url": SANDBOX_ORIGIN, "app-url": SANDBOX_ORIGIN})
+        await _fill_form(
+            pilot,
+            name="staging",
+            site="sandbox",
+            track=SANDBOX_TRACK_KEY,
+            app=SANDBOX_APP_KEY,
+            **{"track-url": SANDBOX_ORIGIN, "app-url": SANDBOX_ORIGIN},
+        )
         await pilot.press("ctrl+r")  # save and check
         await settle(pilot)
         await settle(pilot)
@@ -140,8 +145,14 @@ async def test_without_a_usable_keyring_keys_stay_in_memory_and_the_choices_are_
         assert "never writes keys to a plaintext file" in status
         await pilot.press("a")
         await pilot.pause()
-        await _fill_form(pilot, name="temp", site="sandbox", track=SANDBOX_TRACK_KEY, app=SANDBOX_APP_KEY,
-                         **{"track-url": SANDBOX_ORIGIN, "app-url": SANDBOX_ORIGIN})
+        await _fill_form(
+            pilot,
+            name="temp",
+            site="sandbox",
+            track=SANDBOX_TRACK_KEY,
+            app=SANDBOX_APP_KEY,
+            **{"track-url": SANDBOX_ORIGIN, "app-url": SANDBOX_ORIGIN},
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.services.credentials.get("temp", "app").get_secret_value() == SANDBOX_APP_KEY
@@ -168,9 +179,13 @@ async def test_a_wrong_region_is_detected_and_fixed_in_one_key(make_app, memory_
 
 
 async def test_the_environment_profile_is_listed_checked_and_opened(make_app, monkeypatch, memory_keyring):
-    for name, value in {"CIO_TUI_SITE_ID": "sandbox", "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
-                        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY, "CIO_TUI_TRACK_URL": SANDBOX_ORIGIN,
-                        "CIO_TUI_APP_URL": SANDBOX_ORIGIN}.items():
+    for name, value in {
+        "CIO_TUI_SITE_ID": "sandbox",
+        "CIO_TUI_TRACK_API_KEY": SANDBOX_TRACK_KEY,
+        "CIO_TUI_APP_API_KEY": SANDBOX_APP_KEY,
+        "CIO_TUI_TRACK_URL": SANDBOX_ORIGIN,
+        "CIO_TUI_APP_URL": SANDBOX_ORIGIN,
+    }.items():
         monkeypatch.setenv(name, value)
     app = make_app(sandbox=False)
     async with app.run_test(size=SIZE) as pilot:

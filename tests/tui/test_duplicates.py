@@ -41,8 +41,11 @@ async def test_load_choose_and_plan(make_app, tmp_path: Path) -> None:
         await settle(pilot)
         table = screen.query_one(GroupsTable)
         assert table.row_count == 3
-        assert [g.rule for g in screen.model.groups] == ["lead_and_id_person+same_email", "case_variant_id",
-                                                         "shared_anonymous_id"]
+        assert [g.rule for g in screen.model.groups] == [
+            "lead_and_id_person+same_email",
+            "case_variant_id",
+            "shared_anonymous_id",
+        ]
         assert "3 group(s) from people.csv: 2 merge-ready, 1 need review" in label_text(screen, "#dup-summary")
         # the compare shows the primary first and the conflicting plan values in words
         compare = screen.query_one(CompareTable)

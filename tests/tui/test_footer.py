@@ -37,8 +37,22 @@ async def test_the_footer_says_where_the_keys_go(make_app) -> None:
     ("size", "compact", "expected"),
     [
         (SMALL, True, ["r Load leads", "o Open export", "c Check ids", "m Make plan", "? Help"]),
-        ((180, 30), False, ["r Load leads", "o Open export", "f Filter", "i Type id", "v Paste CSV",
-                            "l Load ids CSV", "c Check ids", "m Make plan", "x Plan merges", "? Help"]),
+        (
+            (180, 30),
+            False,
+            [
+                "r Load leads",
+                "o Open export",
+                "f Filter",
+                "i Type id",
+                "v Paste CSV",
+                "l Load ids CSV",
+                "c Check ids",
+                "m Make plan",
+                "x Plan merges",
+                "? Help",
+            ],
+        ),
     ],
 )
 async def test_a_narrow_footer_keeps_help_and_the_main_actions_whole(make_app, size, compact, expected) -> None:
@@ -66,8 +80,15 @@ async def test_the_footer_follows_a_resize(make_app) -> None:
 
 
 def test_choose_keys_keeps_order_and_never_lets_a_later_short_key_jump_ahead() -> None:
-    keys = [FooterKey(k, k, d, a) for k, d, a in
-            [("a", "Alpha long label", "x1"), ("b", "Beta", "x2"), ("m", "Main", "x3"), ("?", "Help", "help")]]
+    keys = [
+        FooterKey(k, k, d, a)
+        for k, d, a in [
+            ("a", "Alpha long label", "x1"),
+            ("b", "Beta", "x2"),
+            ("m", "Main", "x3"),
+            ("?", "Help", "help"),
+        ]
+    ]
     width = key_width(keys[2], compact=True) + key_width(keys[3], compact=True) + key_width(keys[1], compact=True)
     chosen = choose_keys(keys, width, compact=True, first=["id.main"], ids={"m": "id.main"})
     assert [k.key for k in chosen] == ["m", "?"]  # "b" is short enough but comes after "a", which did not fit

@@ -99,9 +99,12 @@ async def test_export_prompt_checks_the_path(tmp_path: Path) -> None:
         assert path_input.value.endswith(".csv")
         assert str(app.screen.query_one("#export-format-words", Label).render()) == "Format: CSV (chosen)"
         labels = {b.id: str(b.label) for b in app.screen.query(RadioButton)}  # the choice in words, not colour
-        assert labels == {"fmt-jsonl": "JSONL (one entry per line)", "fmt-csv": "CSV (spreadsheet) (chosen)",
-                          "scope-plan": f"this plan ({plan.plan_id[:12]}) (chosen)",
-                          "scope-all": "the whole journal (every plan)"}
+        assert labels == {
+            "fmt-jsonl": "JSONL (one entry per line)",
+            "fmt-csv": "CSV (spreadsheet) (chosen)",
+            "scope-plan": f"this plan ({plan.plan_id[:12]}) (chosen)",
+            "scope-all": "the whole journal (every plan)",
+        }
         path_input.value = str(tmp_path / "missing" / "x.csv")
         path_input.focus()
         await pilot.press("enter")

@@ -83,8 +83,10 @@ def test_engine_verdict_marks_ready_errors_and_merge_proposals() -> None:
 def test_ids_for_emails_that_are_not_leads_are_not_counted_as_attached() -> None:
     # once, a 10,000-row CSV over 2 leads said "10000 with an id attached"
     model = LeadsModel(leads=[ANN, BOB])
-    model.set_csv_rows([CsvRow(2, {"email": "ann@example.com", "id": "a-1"})]
-                       + [CsvRow(3 + i, {"email": f"other{i}@example.com", "id": f"o-{i}"}) for i in range(50)])
+    model.set_csv_rows(
+        [CsvRow(2, {"email": "ann@example.com", "id": "a-1"})]
+        + [CsvRow(3 + i, {"email": f"other{i}@example.com", "id": f"o-{i}"}) for i in range(50)]
+    )
     counts = model.counts()
     assert counts["attached"] == 1 and counts["not_leads"] == 50
 

@@ -59,7 +59,8 @@ async def test_lead_gets_the_new_id(make_app):
         assert "their id + email" not in labels and "their id, no email" not in labels  # a lead has no id
         new_id = [line for line in lines if line.startswith("a new id + email")]
         assert [line.split(" | ")[1:3] for line in new_id] == [
-            ["classic", "assigns id to this lead"], ["Actions", "assigns id to this lead"]
+            ["classic", "assigns id to this lead"],
+            ["Actions", "assigns id to this lead"],
         ]
         assert any(line.startswith("anonymous + email | Actions | updates this person") for line in lines)
         rows = app.screen.query_one(PersonSegmentPane).rows

@@ -283,8 +283,9 @@ async def test_own_subscriptions_load_from_a_file_and_replace_the_presets(make_a
         "settings": {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}, "data": {"@path": "$.properties"}},
     }]}}  # fmt: skip
     (tmp_path / "subs.json").write_text(json.dumps(subs))
-    (tmp_path / "bad.json").write_text(json.dumps({"data": {"subscriptions": [{**subs["data"]["subscriptions"][0],
-                                                                             "trigger": "type = "}]}}))
+    (tmp_path / "bad.json").write_text(
+        json.dumps({"data": {"subscriptions": [{**subs["data"]["subscriptions"][0], "trigger": "type = "}]}})
+    )
     app = make_app("preview", sandbox=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -333,12 +334,25 @@ async def test_live_mappings_read_the_actions_destination_subscriptions(make_app
         client = open_segment(cio.services.settings, cio.services.credentials, cio.workspace)
         try:
             classic = (await client.list_destinations())[0]
-            actions = await client.create_destination({
-                "sourceId": classic.source_id, "metadataId": ACTIONS_METADATA_ID, "name": "CIO Actions",
-                "enabled": False, "settings": {"siteId": cio.workspace.profile.site_id, "apiKey": "key"}})
-            await client.create_subscription(actions.id, {
-                "name": "Old track", "actionId": action_id("trackEvent"), "enabled": True, "trigger": 'type = "track"',
-                "settings": {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}}})
+            actions = await client.create_destination(
+                {
+                    "sourceId": classic.source_id,
+                    "metadataId": ACTIONS_METADATA_ID,
+                    "name": "CIO Actions",
+                    "enabled": False,
+                    "settings": {"siteId": cio.workspace.profile.site_id, "apiKey": "key"},
+                }
+            )
+            await client.create_subscription(
+                actions.id,
+                {
+                    "name": "Old track",
+                    "actionId": action_id("trackEvent"),
+                    "enabled": True,
+                    "trigger": 'type = "track"',
+                    "settings": {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}},
+                },
+            )
         finally:
             await client.aclose()  # fmt: skip
         await paste(pilot, "analytics.track('Signed Up', {plan: 'pro'}, {messageId: 'm-1'})\n")

@@ -35,8 +35,9 @@ async def test_a_first_visit_does_not_refresh_the_whole_apps_css(make_app, monke
     fix against a Textual upgrade."""
     refreshes: list[str] = []
     original = CioApp.refresh_css
-    monkeypatch.setattr(CioApp, "refresh_css", lambda self, animate=True: (refreshes.append(self.current_mode),
-                                                                           original(self, animate)))
+    monkeypatch.setattr(
+        CioApp, "refresh_css", lambda self, animate=True: (refreshes.append(self.current_mode), original(self, animate))
+    )
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -120,8 +121,9 @@ async def test_a_first_visit_styles_each_widget_a_few_times_not_a_dozen(make_app
 
     applied: list[int] = []
     original = Stylesheet.apply
-    monkeypatch.setattr(Stylesheet, "apply", lambda self, node, *a, **k: (applied.append(1),
-                                                                          original(self, node, *a, **k))[1])
+    monkeypatch.setattr(
+        Stylesheet, "apply", lambda self, node, *a, **k: (applied.append(1), original(self, node, *a, **k))[1]
+    )
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

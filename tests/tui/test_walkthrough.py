@@ -50,8 +50,11 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         assert isinstance(app.screen, SkipStepModal)
         await pilot.press(*"audited last week", "enter")
         await settle(pilot)
-        assert _state(app)["steps"]["3"] == {**_state(app)["steps"]["3"], "status": "skipped",
-                                             "reason": "audited last week"}
+        assert _state(app)["steps"]["3"] == {
+            **_state(app)["steps"]["3"],
+            "status": "skipped",
+            "reason": "audited last week",
+        }
 
         await _goto_step(pilot, 1)
         await pilot.press("d")  # nothing recorded yet: asks first
@@ -62,8 +65,9 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         assert _state(app)["steps"]["1"]["status"] == "done"
 
         app.screen.query_one("#wt-notes", Input).value = "classic settings read from the Segment UI"
-        app.screen.query_one("#wt-notes", Input).post_message(Input.Submitted(app.screen.query_one("#wt-notes",
-                                                                                                    Input), ""))
+        app.screen.query_one("#wt-notes", Input).post_message(
+            Input.Submitted(app.screen.query_one("#wt-notes", Input), "")
+        )
         await settle(pilot)
         assert _state(app)["steps"]["1"]["notes"] == "classic settings read from the Segment UI"
 
@@ -148,8 +152,10 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         assert "| 7 | Cut over without double sending | done |" in text and "## Open risks" in text
         # steps 2, 4, 5 and 6 are still open: a progress report, and the panel says so
         assert _state(app)["steps"]["9"]["status"] == "in_progress"
-        assert "That was a progress report: step(s) 1, 2, 4, 5, 6, 8 are still open; export again once they are " \
+        assert (
+            "That was a progress report: step(s) 1, 2, 4, 5, 6, 8 are still open; export again once they are "
             "finished or skipped." in _text(app, "#wt-report-done")
+        )
 
 
 async def test_cleanup_plan_is_confirmed_then_handed_to_plan_apply(make_app, tmp_path):
@@ -188,7 +194,8 @@ async def test_unreadable_state_file_is_explained_not_crashed(make_app):
         await _goto_step(pilot, 7)
         app.screen.query_one("#wt-cut-at", Input).value = "next tuesday"
         app.screen.query_one("#wt-cut-at", Input).post_message(
-            Input.Submitted(app.screen.query_one("#wt-cut-at", Input), "next tuesday"))
+            Input.Submitted(app.screen.query_one("#wt-cut-at", Input), "next tuesday")
+        )
         await settle(pilot)
         assert "YYYY-MM-DD HH:MM" in _text(app, "#wt-cut-error")
 
@@ -244,7 +251,8 @@ async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_a
     audit.leads = 3
     assert repair_hints(overview)[:2] == [
         "From the audit of 2026-11-29 12:00 UTC (audit again in step 3 to count what is left after repairs):",
-        "- 3 email-only lead(s) to give an id: Open Leads"]
+        "- 3 email-only lead(s) to give an id: Open Leads",
+    ]
 
 
 async def test_audit_chart_rows_fit_a_small_terminal(make_app):
@@ -277,8 +285,10 @@ async def test_behaviour_changes_say_why_for_each_change(make_app):
         await _goto_step(pilot, 4)
         text = _text(app, "#wt-changes")
         assert "HIGH Calls the Actions destination rejects (1 call(s))" in text
-        assert "why: Actions rejects this call in trackPageView: The root value is missing the required field 'url'." \
+        assert (
+            "why: Actions rejects this call in trackPageView: The root value is missing the required field 'url'."
             in text
+        )
         assert text.count("What to do") == 0  # the to-do is said once, on the change's own line
 
 

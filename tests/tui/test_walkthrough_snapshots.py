@@ -119,9 +119,13 @@ def test_walkthrough_repair_with_applied_plan(snap_compare, make_app):
         await settle(pilot)
         ws = pilot.app.workspace
         plan = Plan.create(
-            workspace_fingerprint=ws.fingerprint, workspace_name=ws.name, source="convert-leads", created_at=FIXED_NOW,
-            operations=[operations.assign_id(PersonRef(cio_id=f"a{i}", email=f"l{i}@x.test"), f"u{i}")
-                        for i in range(3)],
+            workspace_fingerprint=ws.fingerprint,
+            workspace_name=ws.name,
+            source="convert-leads",
+            created_at=FIXED_NOW,
+            operations=[
+                operations.assign_id(PersonRef(cio_id=f"a{i}", email=f"l{i}@x.test"), f"u{i}") for i in range(3)
+            ],
         )
         with Journal(ws.data_dir / "journal.sqlite", operator="operator") as journal:
             journal.register_plan(plan)

@@ -162,8 +162,17 @@ def test_interactive_add_uses_hidden_prompts(cio, memory_keyring, monkeypatch) -
 
 def test_add_with_segment_stores_the_token_in_the_keyring(cio, memory_keyring, isolated_dirs) -> None:
     token = "sgp_the_segment_token_123"
-    result = invoke("profile", "add", "prod", "--site-id", "site", "--segment", "--segment-region", "eu",
-                    input=f"{GOOD_TRACK}\n{GOOD_APP}\n{token}\n")
+    result = invoke(
+        "profile",
+        "add",
+        "prod",
+        "--site-id",
+        "site",
+        "--segment",
+        "--segment-region",
+        "eu",
+        input=f"{GOOD_TRACK}\n{GOOD_APP}\n{token}\n",
+    )
     assert result.exit_code == 0, result.output
     assert token not in result.output
     assert memory_keyring.store[(SERVICE, "prod:segment_api_key")] == token
@@ -174,12 +183,16 @@ def test_add_with_segment_stores_the_token_in_the_keyring(cio, memory_keyring, i
     assert missing.exit_code == 2 and "--segment needs the token" in missing.output
 
 
-@pytest.mark.parametrize(("answer", "words", "code"), [
-    (200, "Segment Public API token: ok (1 source(s) readable at https://api.segmentapis.com)", 0),
-    (401, "Segment Public API token: Segment refused the token (HTTP 401)", 3),
-])
-def test_check_reads_the_segment_token_when_there_is_one(monkeypatch, memory_keyring, isolated_dirs, answer, words,
-                                                         code) -> None:
+@pytest.mark.parametrize(
+    ("answer", "words", "code"),
+    [
+        (200, "Segment Public API token: ok (1 source(s) readable at https://api.segmentapis.com)", 0),
+        (401, "Segment Public API token: Segment refused the token (HTTP 401)", 3),
+    ],
+)
+def test_check_reads_the_segment_token_when_there_is_one(
+    monkeypatch, memory_keyring, isolated_dirs, answer, words, code
+) -> None:
     import httpx
 
     original = CliContext.create.__func__
@@ -201,8 +214,15 @@ def test_check_reads_the_segment_token_when_there_is_one(monkeypatch, memory_key
         return ctx
 
     monkeypatch.setattr(CliContext, "create", classmethod(create))
-    added = invoke("profile", "add", "prod", "--site-id", "site", "--segment",
-                   input=f"{GOOD_TRACK}\n{GOOD_APP}\nsgp_token_for_check\n")
+    added = invoke(
+        "profile",
+        "add",
+        "prod",
+        "--site-id",
+        "site",
+        "--segment",
+        input=f"{GOOD_TRACK}\n{GOOD_APP}\nsgp_token_for_check\n",
+    )
     assert added.exit_code == 0, added.output
     result = invoke("profile", "check", "prod")
     assert words in result.output and result.exit_code == code

@@ -166,8 +166,10 @@ def test_plan_choices_primary_force_exclude(export: Path, tmp_path: Path) -> Non
 def test_json_member_order_matches_the_models_for_bigger_groups(tmp_path: Path) -> None:
     from cio_tui.identity.duplicates.engine import analyse_export
 
-    rows = [[f"b{i}", f"id{i}" if i % 2 else "", "big@example.com", str(1_500_000_000 - i * (-1) ** i), "", ""]
-            for i in range(5)]
+    rows = [
+        [f"b{i}", f"id{i}" if i % 2 else "", "big@example.com", str(1_500_000_000 - i * (-1) ** i), "", ""]
+        for i in range(5)
+    ]
     path = write_export(tmp_path / "big.csv", [*rows, *ROWS])
     _, out, _ = run("duplicates", "--from-export", str(path), "--json")
     with analyse_export(path) as analysis:
@@ -179,8 +181,9 @@ def test_json_member_order_matches_the_models_for_bigger_groups(tmp_path: Path) 
 
 def test_json_primary_without_cio_id_is_null(tmp_path: Path) -> None:
     """A group whose oldest member has no cio_id: the text is still written, with "primary": null."""
-    path = write_export(tmp_path / "people.csv", [["", "u1", "a@x.com", "100", "", ""],
-                                                   ["c2", "u1b", "a@x.com", "200", "", ""]])
+    path = write_export(
+        tmp_path / "people.csv", [["", "u1", "a@x.com", "100", "", ""], ["c2", "u1b", "a@x.com", "200", "", ""]]
+    )
     code, out, err = run("duplicates", "--from-export", str(path), "--json")
     assert code == 0 and "line 2: the row has no cio_id" in err
     [group] = json.loads(out)["groups"]
@@ -196,8 +199,9 @@ def test_plan_from_another_workspaces_export_warns_before_anything_is_applied(ex
     assert "probably comes from another workspace" in err
 
     leads = json.loads(CliRunner().invoke(main, ["--sandbox", "leads", "--json"]).stdout)["leads"]
-    rows = [[lead["cio_id"], "", "same@example.com", str(1_400_000_000 + i), "", ""]
-            for i, lead in enumerate(leads[:2])]
+    rows = [
+        [lead["cio_id"], "", "same@example.com", str(1_400_000_000 + i), "", ""] for i, lead in enumerate(leads[:2])
+    ]
     own = write_export(tmp_path / "own.csv", rows)
     code, _, err = run("--sandbox", "plan", "merge-duplicates", "--from-export", str(own), "--out", str(out_file),
                        "--min-confidence", "medium")  # fmt: skip

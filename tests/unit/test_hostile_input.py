@@ -93,7 +93,13 @@ def test_the_tui_and_the_walkthrough_use_the_same_reader():
 
 def test_export_cells_that_a_spreadsheet_would_run_are_neutralised():
     assert [csv_cell(v) for v in ("=1+1", "+x", "-2", "@SUM(A1)", "\tx", "plain", 3)] == [
-        "'=1+1", "'+x", "'-2", "'@SUM(A1)", "'\tx", "plain", 3
+        "'=1+1",
+        "'+x",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "plain",
+        3,
     ]
 
 
@@ -116,7 +122,7 @@ def test_journal_csv_export_neutralises_formulas_and_drops_keys(tmp_path):
     register_secret("TRACKKEY123", basic_user="site9")
     pair = base64.b64encode(b"site9:TRACKKEY123").decode()
     with Journal(tmp_path / "j.sqlite") as journal:
-        journal.record("p1", "op-1", "failed", detail=f"=HYPERLINK(\"x\") server said: Authorization Basic {pair}")
+        journal.record("p1", "op-1", "failed", detail=f'=HYPERLINK("x") server said: Authorization Basic {pair}')
         out = io.StringIO()
         journal.export_csv(out)
         jsonl = io.StringIO()

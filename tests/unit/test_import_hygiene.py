@@ -13,10 +13,26 @@ import pytest
 
 import cio_tui
 
-HEADLESS_PACKAGES = ("cio_tui.cli", "cio_tui.customerio", "cio_tui.segment", "cio_tui.identity", "cio_tui.sandbox",
-                     "cio_tui.walkthrough", "cio_tui.model", "cio_tui.segment_api", "cio_tui.cutover")
-HEADLESS_TOP = ("cio_tui.config", "cio_tui.credentials", "cio_tui.workspace", "cio_tui.regions", "cio_tui.errors",
-                "cio_tui.safe_text", "cio_tui.private_files")
+HEADLESS_PACKAGES = (
+    "cio_tui.cli",
+    "cio_tui.customerio",
+    "cio_tui.segment",
+    "cio_tui.identity",
+    "cio_tui.sandbox",
+    "cio_tui.walkthrough",
+    "cio_tui.model",
+    "cio_tui.segment_api",
+    "cio_tui.cutover",
+)
+HEADLESS_TOP = (
+    "cio_tui.config",
+    "cio_tui.credentials",
+    "cio_tui.workspace",
+    "cio_tui.regions",
+    "cio_tui.errors",
+    "cio_tui.safe_text",
+    "cio_tui.private_files",
+)
 
 
 def headless_modules() -> list[str]:

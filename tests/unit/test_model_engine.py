@@ -16,8 +16,11 @@ def engine(**settings: object) -> tuple[Engine, MemoryStorage]:
 def test_docstring_example() -> None:
     e, store = engine()
     store.add_person(Person(pk=1, cio_id="a3000001", id=None, email="lead@x.io", created_at=100, updated_at=100))
-    result = e.execute("POST", "/api/v2/entity", {"type": "person", "action": "identify", "identifiers": {"id": "u1"},
-                                                 "attributes": {"email": "lead@x.io"}})
+    result = e.execute(
+        "POST",
+        "/api/v2/entity",
+        {"type": "person", "action": "identify", "identifiers": {"id": "u1"}, "attributes": {"email": "lead@x.io"}},
+    )
     assert (result.status, result.body, result.record.kind) == (200, {}, "assigns_id_to_lead")
     [change] = result.record.changes
     assert change.to_json()["after"]["identifiers"]["id"] == "u1"
@@ -57,8 +60,11 @@ def test_anonymous_events_merge_within_30_days_unless_off() -> None:
         e, store = engine(anonymous_merge=merge)
         e.execute("POST", "/api/v1/events", {"anonymous_id": "a1", "name": "watched", "timestamp": NOW - 86400})
         e.execute("POST", "/api/v1/events", {"anonymous_id": "a1", "name": "ancient", "timestamp": NOW - 40 * 86400})
-        e.execute("POST", "/api/v2/entity", {"type": "person", "action": "identify", "identifiers": {"id": "u1"},
-                                             "attributes": {"anonymous_id": "a1"}})
+        e.execute(
+            "POST",
+            "/api/v2/entity",
+            {"type": "person", "action": "identify", "identifiers": {"id": "u1"}, "attributes": {"anonymous_id": "a1"}},
+        )
         cio = store.by_id("u1")[0].cio_id
         assert [n for _, t, n, _, _ in store.activity_rows(cio) if t == "event"] == expected
 
@@ -73,8 +79,13 @@ def test_phone_identifiers_only_when_enabled() -> None:
 
 def test_older_v2_update_is_ignored_behind_its_setting() -> None:
     def body(plan: str, ts: int) -> dict[str, object]:
-        return {"type": "person", "action": "identify", "identifiers": {"id": "u1"}, "attributes": {"plan": plan},
-                "timestamp": ts}
+        return {
+            "type": "person",
+            "action": "identify",
+            "identifiers": {"id": "u1"},
+            "attributes": {"plan": plan},
+            "timestamp": ts,
+        }
 
     e, store = engine()
     e.execute("POST", "/api/v2/entity", body("new", NOW))

@@ -43,8 +43,9 @@ async def test_attributes_go_back_and_added_ones_are_named() -> None:
     assert op.request.path == "/api/v1/customers/cio_c1"
     [person] = build.people
     assert "attribute plan: 'pro' -> 'free'" in person.restores
-    assert person.cannot == ["attribute(s) added since stay: extra (they did not exist before; remove them in "
-                             "Customer.io if they must go)"]
+    assert person.cannot == [
+        "attribute(s) added since stay: extra (they did not exist before; remove them in Customer.io if they must go)"
+    ]
 
 
 async def test_an_id_now_held_by_another_person_is_not_taken_back() -> None:

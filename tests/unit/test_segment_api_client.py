@@ -32,8 +32,9 @@ class Clock:
 
 def client(handler: Any, clock: Clock | None = None, **kw: Any) -> SegmentClient:
     clock = clock or Clock()
-    return SegmentClient(US_HOST, SecretStr(TOKEN), transport=httpx.MockTransport(handler), clock=clock,
-                         sleep=clock.sleep, **kw)
+    return SegmentClient(
+        US_HOST, SecretStr(TOKEN), transport=httpx.MockTransport(handler), clock=clock, sleep=clock.sleep, **kw
+    )
 
 
 def test_hosts_and_media_types():
@@ -51,9 +52,23 @@ async def test_requests_carry_bearer_and_the_endpoints_version():
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"data": {"destinationSubscription": {
-            "id": "s1", "name": "n", "actionId": "a1", "actionSlug": "trackEvent", "destinationId": "d1",
-            "enabled": True, "trigger": 'type = "track"', "settings": {}}}})
+        return httpx.Response(
+            200,
+            json={
+                "data": {
+                    "destinationSubscription": {
+                        "id": "s1",
+                        "name": "n",
+                        "actionId": "a1",
+                        "actionSlug": "trackEvent",
+                        "destinationId": "d1",
+                        "enabled": True,
+                        "trigger": 'type = "track"',
+                        "settings": {},
+                    }
+                }
+            },
+        )
 
     c = client(handler)
     sub = await c.create_subscription("d 1", {"name": "n", "actionId": "a1", "trigger": "x", "enabled": True})
@@ -73,8 +88,15 @@ async def test_lists_follow_every_cursor():
         cursor = request.url.params.get("pagination.cursor")
         asked.append((request.url.params.get("pagination.count"), cursor))
         nxt, ids = pages[cursor]
-        return httpx.Response(200, json={"data": {"sources": [{"id": i, "slug": i} for i in ids],
-                                                  "pagination": {"current": cursor or "0", "next": nxt}}})
+        return httpx.Response(
+            200,
+            json={
+                "data": {
+                    "sources": [{"id": i, "slug": i} for i in ids],
+                    "pagination": {"current": cursor or "0", "next": nxt},
+                }
+            },
+        )
 
     sources = await client(handler).list_sources()
     assert [s.id for s in sources] == ["a", "b", "c", "d"]
@@ -97,10 +119,26 @@ async def test_subscriptions_keep_to_five_requests_a_minute():
 
 async def test_429_waits_ms_before_next_and_holds_the_bucket():
     clock = Clock()
-    answers = [httpx.Response(429, json={"errors": [{"type": "RequestError", "message": "Too many requests",
-                                                     "data": {"msBeforeNext": 3500}}]}),
-               httpx.Response(200, json={"data": {"destination": {
-                   "id": "d1", "enabled": True, "metadata": {"id": "m"}, "sourceId": "s", "settings": {}}}})]
+    answers = [
+        httpx.Response(
+            429,
+            json={"errors": [{"type": "RequestError", "message": "Too many requests", "data": {"msBeforeNext": 3500}}]},
+        ),
+        httpx.Response(
+            200,
+            json={
+                "data": {
+                    "destination": {
+                        "id": "d1",
+                        "enabled": True,
+                        "metadata": {"id": "m"},
+                        "sourceId": "s",
+                        "settings": {},
+                    }
+                }
+            },
+        ),
+    ]
 
     def handler(request: httpx.Request) -> httpx.Response:
         return answers.pop(0)
@@ -111,8 +149,12 @@ async def test_429_waits_ms_before_next_and_holds_the_bucket():
 
 @pytest.mark.parametrize(
     ("status", "cls", "code"),
-    [(401, e.SegmentAuthError, 3), (403, e.SegmentPermissionError, 3), (404, e.SegmentNotFoundError, 1),
-     (400, e.SegmentInvalidError, 1)],
+    [
+        (401, e.SegmentAuthError, 3),
+        (403, e.SegmentPermissionError, 3),
+        (404, e.SegmentNotFoundError, 1),
+        (400, e.SegmentInvalidError, 1),
+    ],
 )
 async def test_errors_are_typed_and_never_carry_the_token(status, cls, code):
     def handler(request: httpx.Request) -> httpx.Response:

@@ -181,9 +181,11 @@ async def test_id_change_through_cio_path_on_a_lead_says_it_sets_the_id() -> Non
 
 
 async def test_unsuppress_frees_only_a_suppressed_identifier() -> None:
-    calls = '{"type": "track", "userId": "u1", "event": "User Suppressed"}\n' \
-        '{"type": "track", "userId": "u1", "event": "User Unsuppressed"}\n' \
+    calls = (
+        '{"type": "track", "userId": "u1", "event": "User Suppressed"}\n'
+        '{"type": "track", "userId": "u1", "event": "User Unsuppressed"}\n'
         '{"type": "track", "userId": "u1", "event": "User Unsuppressed"}'
+    )
     results = await with_outcomes(preview_text(calls), FakeLookup(CUSTOMER))
     kinds = [r.outcome.effects[0].kind for r in results if r.outcome]
     assert kinds == ["suppresses_person", "unsuppresses", "unsuppresses_no_person"]
@@ -194,6 +196,8 @@ async def test_unsuppress_frees_only_a_suppressed_identifier() -> None:
 async def test_effects_carry_the_state_change() -> None:
     got = await outcome(identify("u9", email="lead@x.io", plan="pro"), LEAD)
     [change] = got.to_json()["effects"][0]["changes"]
-    assert change["before"] == {"identifiers": {"cio_id": "l1", "id": None, "email": "lead@x.io", "phone": None},
-                                "attributes": {"plan": None}}
+    assert change["before"] == {
+        "identifiers": {"cio_id": "l1", "id": None, "email": "lead@x.io", "phone": None},
+        "attributes": {"plan": None},
+    }
     assert change["after"]["identifiers"]["id"] == "u9" and change["after"]["attributes"] == {"plan": "pro"}

@@ -125,8 +125,10 @@ def test_behaviour_changes_in_the_report_say_why_with_an_example(tmp_path) -> No
     save_call_set(callsets_dir(svc.data_dir), "web", "analytics.page('Home')\n", now=T0)
     text = svc.report_markdown(svc.load(), now=T0)
     assert "- **Calls the Actions destination rejects** (high risk, 1 call(s)): Fix the calls" in text
-    assert ("  - e.g. page \"Home\" [web]: Actions rejects this call in trackPageView: The root value is missing the "
-            "required field 'url'.\n") in text
+    assert (
+        '  - e.g. page "Home" [web]: Actions rejects this call in trackPageView: The root value is missing the '
+        "required field 'url'.\n"
+    ) in text
 
 
 def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is_done(tmp_path) -> None:
@@ -135,7 +137,10 @@ def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is
     _journal_with_applied_plan(svc.data_dir)  # 2 done, 1 skipped_stale: not fully applied
     assert svc.overview().state.step(5).status is StepStatus.NOT_STARTED
     plan = Plan.create(
-        workspace_fingerprint="us:f00", workspace_name="Acme", source="merge-duplicates", created_at=T0,
+        workspace_fingerprint="us:f00",
+        workspace_name="Acme",
+        source="merge-duplicates",
+        created_at=T0,
         operations=[operations.assign_id(PersonRef(cio_id="c1", email="c1@x.test"), "u-c1")],
     )
     with Journal(svc.data_dir / "journal.sqlite", operator="tester") as journal:
@@ -143,8 +148,10 @@ def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is
         journal.record(plan.plan_id, plan.operations[0].op_id, "done")
     ov = svc.overview()
     assert ov.state.step(5).status is StepStatus.IN_PROGRESS
-    assert ov.missing[5] == ["audit again (step 3) to see what is left; this step is done when that audit finds "
-                             "nothing, or mark it done (d) if what is left is accepted"]
+    assert ov.missing[5] == [
+        "audit again (step 3) to see what is left; this step is done when that audit finds "
+        "nothing, or mark it done (d) if what is left is accepted"
+    ]
     state = svc.refresh(ov.state)  # saved in progress, never done by itself
     assert svc.load().step(5).status is StepStatus.IN_PROGRESS
     state.set_status(5, StepStatus.DONE, now=T0)
@@ -159,7 +166,10 @@ def test_a_fresh_audit_that_finds_nothing_finishes_the_repairs_without_mark_done
     svc = _service(tmp_path)
     _journal_with_applied_plan(svc.data_dir)
     plan = Plan.create(
-        workspace_fingerprint="us:f00", workspace_name="Acme", source="convert-leads", created_at=T0,
+        workspace_fingerprint="us:f00",
+        workspace_name="Acme",
+        source="convert-leads",
+        created_at=T0,
         operations=[operations.assign_id(PersonRef(cio_id="c1", email="c1@x.test"), "u-c1")],
     )
     with Journal(svc.data_dir / "journal.sqlite", operator="tester") as journal:

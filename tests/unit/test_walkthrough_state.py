@@ -129,7 +129,8 @@ def test_step_4_says_which_half_is_left():
     state = WalkthroughState()
     assert missing(state, 4) == ["save your app's calls as a set in Preview, then review their behaviour changes here"]
     assert missing(state, 4, saved_sets=["web", "ios"]) == [
-        "read the behaviour changes below, then tick the saved set(s) you reviewed (2 saved)"]
+        "read the behaviour changes below, then tick the saved set(s) you reviewed (2 saved)"
+    ]
     state.reviewed_sets = ["web"]
     assert missing(state, 4, saved_sets=["web", "ios"]) == []
 
@@ -144,9 +145,14 @@ def test_the_site_id_risk_compares_the_site_id_alone(tmp_path, origins, sandbox)
     from cio_tui.identity.plan import fingerprint
     from cio_tui.walkthrough.risks import open_risks
 
-    ws = SimpleNamespace(name="ws", region="us", is_sandbox=sandbox, data_dir=tmp_path,
-                         profile=SimpleNamespace(site_id="site-123"),
-                         fingerprint=fingerprint("us", "site-123", origins))
+    ws = SimpleNamespace(
+        name="ws",
+        region="us",
+        is_sandbox=sandbox,
+        data_dir=tmp_path,
+        profile=SimpleNamespace(site_id="site-123"),
+        fingerprint=fingerprint("us", "site-123", origins),
+    )
     store = WalkthroughStore.for_workspace(ws)
     state = store.load()
     wrong_site = "site id is not this workspace's site id"

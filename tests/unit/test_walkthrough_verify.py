@@ -14,8 +14,12 @@ AFTER, BEFORE = str(int(CUT.timestamp()) + 60), str(int(CUT.timestamp()) - 60)
 class FakeClient:
     def __init__(self) -> None:
         self.people = [
-            Person(cio_id="a1", id="u1", email="a@x.co", attributes={"created_at": AFTER, "anonymous_id": "an1",
-                                                                       "signup": "2026-11-02T10:00:00Z"}),
+            Person(
+                cio_id="a1",
+                id="u1",
+                email="a@x.co",
+                attributes={"created_at": AFTER, "anonymous_id": "an1", "signup": "2026-11-02T10:00:00Z"},
+            ),
             Person(cio_id="a2", id="b@x.co", email="b@x.co", attributes={"created_at": AFTER}),
             Person(cio_id="a3", id=None, email="old@x.co", attributes={"created_at": BEFORE}),
         ]

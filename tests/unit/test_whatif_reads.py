@@ -11,8 +11,11 @@ ENTITY = "/api/v2/entity"
 
 
 def identify(ids: dict[str, str], **attrs: str) -> HttpRequest:
-    return HttpRequest(method="POST", path=ENTITY, body={"type": "person", "action": "identify", "identifiers": ids,
-                                                         "attributes": attrs})
+    return HttpRequest(
+        method="POST",
+        path=ENTITY,
+        body={"type": "person", "action": "identify", "identifiers": ids, "attributes": attrs},
+    )
 
 
 def store_with_u1() -> MemoryStorage:
@@ -48,12 +51,20 @@ def test_id_only_workspaces_read_no_email() -> None:
 
 
 def test_identifiers_in_names_paths_bodies_merges_and_relationships() -> None:
-    merge = HttpRequest(method="POST", path="/api/v1/merge_customers",
-                        body={"primary": {"id": "p"}, "secondary": {"cio_id": "cio_abc"}})
+    merge = HttpRequest(
+        method="POST", path="/api/v1/merge_customers", body={"primary": {"id": "p"}, "secondary": {"cio_id": "cio_abc"}}
+    )
     assert identifiers_in(merge) == {("id", "p"), ("cio_id", "abc")}
-    rel = HttpRequest(method="POST", path=ENTITY, body={
-        "type": "object", "action": "identify", "identifiers": {"object_type_id": "1", "object_id": "o"},
-        "cio_relationships": [{"identifiers": {"email": "r@x.io"}}]})
+    rel = HttpRequest(
+        method="POST",
+        path=ENTITY,
+        body={
+            "type": "object",
+            "action": "identify",
+            "identifiers": {"object_type_id": "1", "object_id": "o"},
+            "cio_relationships": [{"identifiers": {"email": "r@x.io"}}],
+        },
+    )
     assert ("email", "r@x.io") in identifiers_in(rel)
     path = HttpRequest(method="PUT", path="/api/v1/customers/a%40b.io", body={"id": "n"})
     assert identifiers_in(path) == {("email", "a@b.io"), ("id", "a@b.io"), ("id", "n")}

@@ -42,7 +42,6 @@ class DialectError(UserError, ValueError):
     """A name or a rendered statement the dialect cannot take; the message says which."""
 
 
-
 def _marker(node: exp.Expression, dialect: str) -> exp.Expression:
     if not isinstance(node, exp.Anonymous):
         return node
@@ -114,9 +113,9 @@ def header(dialect_name: str, source: str, result: str, cols: PeopleColumns, max
     )
     lines = [
         f"cio-tui duplicate rules, {dialect_name} SQL.",
-        f"Reads the people table {source} ({roles}" + (
-            f"; email attributes {', '.join(cols.email_attributes)}" if cols.email_attributes else ""
-        ) + ").",
+        f"Reads the people table {source} ({roles}"
+        + (f"; email attributes {', '.join(cols.email_attributes)}" if cols.email_attributes else "")
+        + ").",
         f"Writes the table {result} ({', '.join(RESULT_COLUMNS)}): one row per person in a group;",
         "group_id is the group's smallest cio_id; needs_review_reason is empty when the group is merge-ready.",
         f"Groups of more than {max_group_size} people (max_group_size) need review: likely a bad key.",

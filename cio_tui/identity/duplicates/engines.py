@@ -31,7 +31,6 @@ class EngineUnavailable(UserError, RuntimeError):
     """The engine's library or server is not there; the message says what to install or check."""
 
 
-
 def people_columns(columns: ExportColumns, *, ordinal: str = "") -> PeopleColumns:
     """The roles of a loaded export's (canonical) columns, as the embedded engine reads them."""
     names = set(columns.names)
@@ -83,9 +82,7 @@ class PostgresEngine:
         try:
             import psycopg
         except ImportError as exc:
-            raise EngineUnavailable(
-                "--engine postgres needs psycopg: pip install 'cio-tui[postgres]'"
-            ) from exc
+            raise EngineUnavailable("--engine postgres needs psycopg: pip install 'cio-tui[postgres]'") from exc
         try:
             self.conn = psycopg.connect(dsn, autocommit=True)
         except psycopg.Error as exc:
@@ -196,8 +193,11 @@ class SparkEngine:
                              for orig, name in zip(columns.original, columns.names, strict=True)])  # fmt: skip
         else:
             df = (
-                self.spark.read.option("header", True).option("escape", '"').option("inferSchema", False)
-                .option("mode", "DROPMALFORMED").csv(str(path))
+                self.spark.read.option("header", True)
+                .option("escape", '"')
+                .option("inferSchema", False)
+                .option("mode", "DROPMALFORMED")
+                .csv(str(path))
             )
             df = df.toDF(*columns.names)
         df = df.withColumn(ORDINAL, F.monotonically_increasing_id())

@@ -98,8 +98,7 @@ def created_ts(s: str) -> str:
     )
     leap = f"(MOD({y}, 4) = 0 AND (MOD({y}, 100) <> 0 OR MOD({y}, 400) = 0))"
     month_days = (
-        f"(CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) "
-        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
+        f"(CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
     )
     valid = (
         f"{y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {month_days} AND {hh} <= 23 AND {mi} <= 59 "
@@ -167,9 +166,10 @@ def people_select(source: str, cols: PeopleColumns) -> str:
     order = qi(cols.ordinal) if cols.ordinal else ", ".join(qi(c) for c in (cols.id, cols.email, cols.created_at) if c)
     select.append(f"ROW_NUMBER() OVER (PARTITION BY CIO_NODE({qi(cols.cio_id)}) ORDER BY {order}) AS copy_no")
     inner = ",\n    ".join(select)
-    outer = ", ".join(["node", "id", "email", "email_norm", "created_at", "anon"] + [
-        f"e{i}" for i in range(len(cols.email_attributes))
-    ])
+    outer = ", ".join(
+        ["node", "id", "email", "email_norm", "created_at", "anon"]
+        + [f"e{i}" for i in range(len(cols.email_attributes))]
+    )
     return (
         f"SELECT {outer} FROM (\n  SELECT\n    {inner}\n  FROM {source}\n"
         f"  WHERE {qi(cols.cio_id)} IS NOT NULL AND CIO_TEXT({qi(cols.cio_id)}) <> '') AS p\nWHERE copy_no = 1"
@@ -384,8 +384,11 @@ def script_stages(
     final = f"{t.prefix}labels_{passes}"
     stages += [
         Stage(t.members, members_select(t.people, in_set(final, 1)), note="the people in groups"),
-        Stage(t.facts, facts_select(t, final, max_group_size=max_group_size, passes=passes, links=t.links),
-              note="per group: rules, confidence, review"),  # fmt: skip
+        Stage(
+            t.facts,
+            facts_select(t, final, max_group_size=max_group_size, passes=passes, links=t.links),
+            note="per group: rules, confidence, review",
+        ),  # fmt: skip
         Stage(result, result_select(t), "result", note="the result table"),
     ]
     return stages

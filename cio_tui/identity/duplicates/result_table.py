@@ -34,7 +34,6 @@ class ResultTableError(UserError, ValueError):
     """The file is not a result table (missing columns, unreadable); the message says what to do."""
 
 
-
 @dataclass(frozen=True, slots=True)
 class ResultRow:
     group_id: str

@@ -79,5 +79,13 @@ ASSUMPTIONS = [
     "predicted.",
 ]
 
-__all__ = ["ASSUMPTIONS", "Effect", "KnownPerson", "Outcome", "PeopleLookup", "PersonMention", "StateChange",
-           "WorkspaceSettings"]
+__all__ = [
+    "ASSUMPTIONS",
+    "Effect",
+    "KnownPerson",
+    "Outcome",
+    "PeopleLookup",
+    "PersonMention",
+    "StateChange",
+    "WorkspaceSettings",
+]

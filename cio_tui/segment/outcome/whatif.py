@@ -49,8 +49,7 @@ def identifiers_in(request: HttpRequest) -> set[tuple[str, str]]:
             add("email" if looks_like_email(raw) else "id", raw)
             if looks_like_email(raw):
                 add("id", raw)  # ID-only workspaces read an email-shaped path as an id
-    bodies = request.body.get("batch") if isinstance(request.body, dict) and "batch" in request.body else [
-        request.body]
+    bodies = request.body.get("batch") if isinstance(request.body, dict) and "batch" in request.body else [request.body]
     for body in bodies if isinstance(bodies, list) else []:
         if not isinstance(body, dict):
             continue
@@ -88,8 +87,12 @@ def needed_emails(requests: list[HttpRequest], store: MemoryStorage, settings: W
         person = None
         if who is not None:
             person = store.by_cio(who[1]) if who[0] == "cio_id" else next(iter(store.by_id(who[1])), None)
-        if (person is None or not person.email or person.email.strip().lower() != email.strip().lower()
-                or len(emails_of.get(who, set())) > 1):  # type: ignore[arg-type]
+        if (
+            person is None
+            or not person.email
+            or person.email.strip().lower() != email.strip().lower()
+            or (who is not None and len(emails_of.get(who, set())) > 1)
+        ):
             needed.add(email)
     return needed
 

@@ -29,7 +29,11 @@ def _shown(value: Any) -> str:
 
 
 def effect_of(
-    action: str, rec: OpRecord, status: int, created: dict[str, int], number: int,
+    action: str,
+    rec: OpRecord,
+    status: int,
+    created: dict[str, int],
+    number: int,
     person: Callable[[str], Person | None],
 ) -> Effect:
     """The effect of one operation; ``created`` maps cio_ids the what-if made to the call that made them."""
@@ -58,25 +62,46 @@ def effect_of(
     people = []
     for cio_id, role in roles.items():
         p = states.get(cio_id)
-        people.append(PersonMention(cio_id=cio_id, role=role, id=p.id if p else None, email=p.email if p else None,
-                                    new=cio_id in created))
+        people.append(
+            PersonMention(
+                cio_id=cio_id, role=role, id=p.id if p else None, email=p.email if p else None, new=cio_id in created
+            )
+        )
     details = list(rec.details) + ([rec.error] if rec.error else [])
     for change in rec.changes:
-        shown = [f"{key} {_shown(old)} -> {_shown(new)}" for key, (old, new) in change.changed_attributes().items()
-                 if not (change.created and (new in (None, False) or key == "created_at"))]
+        shown = [
+            f"{key} {_shown(old)} -> {_shown(new)}"
+            for key, (old, new) in change.changed_attributes().items()
+            if not (change.created and (new in (None, False) or key == "created_at"))
+        ]
         if shown:
             details.append(f"{label(change.cio_id)}: {'; '.join(shown)}")
     assumed = [f"{BY_KEY[k].title}: {BY_KEY[k].note or BY_KEY[k].does}" for k in rec.assumed]
     if assumed:
         summary += f" (assumed: {'; '.join(BY_KEY[k].title for k in rec.assumed)})"
     changes = [StateChange(**c.to_json()) for c in rec.changes]
-    return Effect(action=action, kind=kind, summary=summary, people=people, details=details, status=status,
-                  changes=changes, assumed=assumed)
+    return Effect(
+        action=action,
+        kind=kind,
+        summary=summary,
+        people=people,
+        details=details,
+        status=status,
+        changes=changes,
+        assumed=assumed,
+    )
 
 
 def _summary(  # noqa: C901 - one sentence per kind, in one place
-    kind: str, rec: OpRecord, f: dict[str, Any], target: str, label: Callable[..., str], by_role: dict[str, str],
-    created: dict[str, int], first: str | None, number: int,
+    kind: str,
+    rec: OpRecord,
+    f: dict[str, Any],
+    target: str,
+    label: Callable[..., str],
+    by_role: dict[str, str],
+    created: dict[str, int],
+    first: str | None,
+    number: int,
 ) -> str:
     what = f.get("type", "event")
     ident = f.get("identifier", "")
@@ -103,17 +128,23 @@ def _summary(  # noqa: C901 - one sentence per kind, in one place
         return f"Changes {', '.join(parts) or 'identifiers'} on {label(first, was=True)} through the cio_ path."
     if kind in ("id_change_refused", "email_change_refused"):
         which = kind.split("_")[0]
-        return (f"Would change the {which} of {target} to '{f.get('value')}': refused without the cio_ path "
-                "(Customer.io answers 200 and records a failed_attribute_change).")
+        return (
+            f"Would change the {which} of {target} to '{f.get('value')}': refused without the cio_ path "
+            "(Customer.io answers 200 and records a failed_attribute_change)."
+        )
     if kind == "email_changed":
         return f"Changes the email of {target} to {f.get('email')} ('Allow updates to email using ID' is on)."
     if kind == "conflict_auto_merge":
-        return (f"The id and the email belong to two people: auto-merge applies; cio_{by_role.get('primary')} "
-                f"(older) is kept, cio_{by_role.get('secondary')} is deleted.")
+        return (
+            f"The id and the email belong to two people: auto-merge applies; cio_{by_role.get('primary')} "
+            f"(older) is kept, cio_{by_role.get('secondary')} is deleted."
+        )
     if kind == "conflict_failed":
-        return (f"Conflict between {target} and {label(list(rec.roles)[1]) if len(rec.roles) > 1 else 'another'}: "
-                f"{f.get('why')}, so Customer.io records a failed_attribute_change; the call's other attributes "
-                f"still update {target}.")
+        return (
+            f"Conflict between {target} and {label(list(rec.roles)[1]) if len(rec.roles) > 1 else 'another'}: "
+            f"{f.get('why')}, so Customer.io records a failed_attribute_change; the call's other attributes "
+            f"still update {target}."
+        )
     if kind == "dropped":
         return f"No person has cio_id {f.get('cio_id')}: Customer.io silently drops the request."
     if kind == "dropped_suppressed":
@@ -121,13 +152,17 @@ def _summary(  # noqa: C901 - one sentence per kind, in one place
     if kind == "update_only_no_person":
         return "Nobody matches and _update is true: nothing is created."
     if kind == "update_ignored_older":
-        return (f"The update's timestamp ({f.get('timestamp')}) is older than the last update of {target} "
-                f"({f.get('last')}): the update is ignored.")
+        return (
+            f"The update's timestamp ({f.get('timestamp')}) is older than the last update of {target} "
+            f"({f.get('last')}): the update is ignored."
+        )
     if kind == "anonymous_identify":
         return f"Identify with only anonymous_id {f.get('anonymous_id')} and no email: accepted, nobody changes."
     if kind == "anonymous_event":
-        return (f"Anonymous {what} for anonymous_id {f.get('anonymous_id')}: kept, and joined to the person whose "
-                "identify carries that anonymous_id within 30 days (anonymous event merging).")
+        return (
+            f"Anonymous {what} for anonymous_id {f.get('anonymous_id')}: kept, and joined to the person whose "
+            "identify carries that anonymous_id within 30 days (anonymous event merging)."
+        )
     if kind == "event_on_new_person":
         return f"The {what} lands on the person call {created[first]} creates." if first else "The event lands."
     if kind == "event_on_person":
@@ -160,8 +195,10 @@ def _summary(  # noqa: C901 - one sentence per kind, in one place
     if kind == "unsuppresses_no_person":
         return f"{ident} is not suppressed: nothing changes."
     if kind == "merges_people":
-        return (f"Merges {label(by_role.get('secondary', ''), was=True)} into {label(by_role.get('primary', ''))}; "
-                "the secondary is deleted permanently.")
+        return (
+            f"Merges {label(by_role.get('secondary', ''), was=True)} into {label(by_role.get('primary', ''))}; "
+            "the secondary is deleted permanently."
+        )
     if kind == "merge_does_nothing":
         if f.get("why") == "primary_missing":
             return f"The primary ({f.get('primary')}) does not exist: the merge does nothing."

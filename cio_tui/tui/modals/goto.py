@@ -18,8 +18,10 @@ class GoToModal(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="goto.cancel", tooltip="Stay on this screen"),
-        *(Binding(a.key, f"choose('{a.mode}')", a.title, show=False, id=f"goto.{a.mode}",
-                  tooltip=f"Go to {a.title}") for a in AREAS),
+        *(
+            Binding(a.key, f"choose('{a.mode}')", a.title, show=False, id=f"goto.{a.mode}", tooltip=f"Go to {a.title}")
+            for a in AREAS
+        ),
     ]
 
     def __init__(self, current: str | None = None) -> None:
@@ -29,9 +31,7 @@ class GoToModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="goto-dialog", classes="dialog"):
             yield Label("Go to area", classes="dialog-title")
-            yield OptionList(
-                *(Option(f"{a.key}  {a.title}", id=a.mode) for a in AREAS), id="goto-list"
-            )
+            yield OptionList(*(Option(f"{a.key}  {a.title}", id=a.mode) for a in AREAS), id="goto-list")
             yield Label("a number or enter opens · escape cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:

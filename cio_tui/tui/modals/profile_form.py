@@ -36,10 +36,22 @@ def _first_error(exc: ValidationError) -> str:
 
 class ProfileFormModal(ModalScreen[ProfileForm | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save(False)", "Save", id="profile_form.save", priority=True,
-                tooltip="Save the profile and its keys"),
-        Binding("ctrl+r", "save(True)", "Save and check", id="profile_form.save_check", priority=True,
-                tooltip="Save, then check both keys live"),
+        Binding(
+            "ctrl+s",
+            "save(False)",
+            "Save",
+            id="profile_form.save",
+            priority=True,
+            tooltip="Save the profile and its keys",
+        ),
+        Binding(
+            "ctrl+r",
+            "save(True)",
+            "Save and check",
+            id="profile_form.save_check",
+            priority=True,
+            tooltip="Save, then check both keys live",
+        ),
         Binding("escape", "cancel", "Cancel", id="profile_form.cancel", tooltip="Close without saving"),
     ]
 
@@ -59,16 +71,25 @@ class ProfileFormModal(ModalScreen[ProfileForm | None]):
                 yield Label("Site id (Settings > API credentials > Track API keys)")
                 yield Input(p.site_id if p else "", id="pf-site", compact=True, placeholder="site id")
                 yield Label("Region of the workspace (the live check detects it)")
-                yield Select([("US", "us"), ("EU", "eu")], value=p.region if p else "us", allow_blank=False,
-                             id="pf-region", compact=True)
+                yield Select(
+                    [("US", "us"), ("EU", "eu")],
+                    value=p.region if p else "us",
+                    allow_blank=False,
+                    id="pf-region",
+                    compact=True,
+                )
                 yield Label("Track API key")
                 yield Input(id="pf-track", compact=True, password=True, placeholder=keep)
                 yield Label("App API key (full access or read-only)")
                 yield Input(id="pf-app", compact=True, password=True, placeholder=keep)
                 yield Label("Track and App API hosts (optional; for a proxy or a sandbox server)")
                 with Horizontal(classes="pf-urls"):
-                    yield Input((p.track_url or "") if p else "", id="pf-track-url", compact=True, placeholder="https://track…")
-                    yield Input((p.app_url or "") if p else "", id="pf-app-url", compact=True, placeholder="https://api…")
+                    yield Input(
+                        (p.track_url or "") if p else "", id="pf-track-url", compact=True, placeholder="https://track…"
+                    )
+                    yield Input(
+                        (p.app_url or "") if p else "", id="pf-app-url", compact=True, placeholder="https://api…"
+                    )
             yield Static("", id="pf-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (^s)", id="pf-save", variant="primary", compact=True)
@@ -94,14 +115,16 @@ class ProfileFormModal(ModalScreen[ProfileForm | None]):
             return str(exc)
         base = self.existing.model_dump() if self.existing else {}
         try:
-            profile = Profile(**{
-                **base,
-                "name": name,
-                "site_id": self._value("#pf-site"),
-                "region": self.query_one("#pf-region", Select).value,
-                "track_url": self._value("#pf-track-url") or None,
-                "app_url": self._value("#pf-app-url") or None,
-            })
+            profile = Profile(
+                **{
+                    **base,
+                    "name": name,
+                    "site_id": self._value("#pf-site"),
+                    "region": self.query_one("#pf-region", Select).value,
+                    "track_url": self._value("#pf-track-url") or None,
+                    "app_url": self._value("#pf-app-url") or None,
+                }
+            )
         except ValidationError as exc:
             return _first_error(exc)
         track, app = self._secret("#pf-track"), self._secret("#pf-app")

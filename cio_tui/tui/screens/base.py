@@ -40,8 +40,13 @@ class AreaScreen(FocusModel, Screen[None]):
     shown (the app prepares the other areas only after that, so their warm-up never delays the first area)."""
 
     BINDINGS = [
-        Binding("escape", "leave_field", "Leave field", id="area.leave_field",
-                tooltip="Take focus out of a text field so single-letter keys work"),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="area.leave_field",
+            tooltip="Take focus out of a text field so single-letter keys work",
+        ),
     ]
 
     @property
@@ -113,8 +118,16 @@ class AreaScreen(FocusModel, Screen[None]):
         """What the operator typed or pasted here that quitting would lose, in words (``None``: nothing)."""
         return None
 
-    def replace_text(self, editor: TextArea, text: str, *, came_from: str, then: Callable[[], None],
-                     kept: str = "", on_kept: Callable[[], None] | None = None) -> None:
+    def replace_text(
+        self,
+        editor: TextArea,
+        text: str,
+        *,
+        came_from: str,
+        then: Callable[[], None],
+        kept: str = "",
+        on_kept: Callable[[], None] | None = None,
+    ) -> None:
         """Put ``text`` in ``editor`` and run ``then``, but first ask when the editor holds other text the
         operator typed or pasted (``kept``: the text last loaded or saved, which may be replaced freely).
         ``on_kept`` says that the new text was not loaded (default: a notification)."""
@@ -126,8 +139,10 @@ class AreaScreen(FocusModel, Screen[None]):
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         lines = len(current.splitlines())
-        body = (f"The editor holds {lines} line(s) you typed or pasted. Replace them with {came_from}? "
-                "Keep leaves your text as it is and does not load the new one.")
+        body = (
+            f"The editor holds {lines} line(s) you typed or pasted. Replace them with {came_from}? "
+            "Keep leaves your text as it is and does not load the new one."
+        )
 
         def answered(replace: bool | None) -> None:
             if replace:

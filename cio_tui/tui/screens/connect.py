@@ -40,14 +40,35 @@ class ConnectScreen(AreaScreen):
         Binding("o", "open_selected", "Open", id="connect.open", tooltip="Open the highlighted profile's workspace"),
         Binding("a", "add", "Add profile", id="connect.add", tooltip="Add a workspace profile and its keys"),
         Binding("e", "edit", "Edit", id="connect.edit", tooltip="Edit the highlighted profile (and replace keys)"),
-        Binding("k", "check", "Check keys", id="connect.check",
-                tooltip="Check both keys of the highlighted profile live, and detect its region"),
-        Binding("s", "sandbox", "Open sandbox", id="connect.sandbox",
-                tooltip="Open the embedded sandbox workspace (no account needed)"),
-        Binding("r", "use_detected_region", "Use detected region", id="connect.use_detected_region",
-                tooltip="Save the region the last check detected into the profile, then check again"),
-        Binding("d", "remove", "Remove profile", id="connect.remove", show=False,
-                tooltip="Remove the highlighted profile and its stored keys (asks first)"),
+        Binding(
+            "k",
+            "check",
+            "Check keys",
+            id="connect.check",
+            tooltip="Check both keys of the highlighted profile live, and detect its region",
+        ),
+        Binding(
+            "s",
+            "sandbox",
+            "Open sandbox",
+            id="connect.sandbox",
+            tooltip="Open the embedded sandbox workspace (no account needed)",
+        ),
+        Binding(
+            "r",
+            "use_detected_region",
+            "Use detected region",
+            id="connect.use_detected_region",
+            tooltip="Save the region the last check detected into the profile, then check again",
+        ),
+        Binding(
+            "d",
+            "remove",
+            "Remove profile",
+            id="connect.remove",
+            show=False,
+            tooltip="Remove the highlighted profile and its stored keys (asks first)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -148,19 +169,25 @@ class ConnectScreen(AreaScreen):
     def action_edit(self) -> None:
         name = self.selected()
         if not name or name == ENV:
-            self.notify("Highlight a saved profile to edit (the env profile is edited in the environment).",
-                        severity="warning")
+            self.notify(
+                "Highlight a saved profile to edit (the env profile is edited in the environment).", severity="warning"
+            )
             return
         stored = self.key_state.get(name, (False, False))
-        self.app.push_screen(ProfileFormModal(self.settings.profiles[name], keys_stored=any(stored)),
-                             self._form_done)
+        self.app.push_screen(ProfileFormModal(self.settings.profiles[name], keys_stored=any(stored)), self._form_done)
 
     def _form_done(self, form: ProfileForm | None) -> None:
         if form is None:
             return
         stored = self.key_state.get(form.profile.name, (False, False))
-        replacing = [label for label, typed, has in (("Track API key", form.track_key, stored[0]),
-                                                      ("App API key", form.app_key, stored[1])) if typed and has]
+        replacing = [
+            label
+            for label, typed, has in (
+                ("Track API key", form.track_key, stored[0]),
+                ("App API key", form.app_key, stored[1]),
+            )
+            if typed and has
+        ]
         if not replacing:
             self.save(form)
             return
@@ -170,8 +197,10 @@ class ConnectScreen(AreaScreen):
             self.save(form if yes else replace(form, track_key=None, app_key=None), kept=not yes)
 
         it = "them" if len(replacing) > 1 else "it"
-        body = (f"Profile {form.profile.name} already has its {' and '.join(replacing)} in {where}. "
-                f"Replace {it} with what you typed? No keeps the stored keys and saves the rest of the profile.")
+        body = (
+            f"Profile {form.profile.name} already has its {' and '.join(replacing)} in {where}. "
+            f"Replace {it} with what you typed? No keeps the stored keys and saves the rest of the profile."
+        )
         self.app.push_screen(ConfirmModal("Replace the stored keys?", body, yes="Replace", no="Keep"), answered)
 
     @work(thread=True, group="connect-save", exit_on_error=False)
@@ -185,8 +214,9 @@ class ConnectScreen(AreaScreen):
                 if key is not None:
                     self.credentials.set(name, kind, key)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not save profile {name}: {describe_error(exc)}",
-                                      severity="error", timeout=12)
+            self.app.call_from_thread(
+                self.notify, f"Could not save profile {name}: {describe_error(exc)}", severity="error", timeout=12
+            )
             return
         where = "the OS keyring" if self.credentials.persistent else "memory for this session only"
         keys = "kept the stored keys" if kept else (f"keys in {where}" if form.track_key or form.app_key else "")
@@ -297,9 +327,14 @@ class ConnectScreen(AreaScreen):
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
-        actions = {"btn-open": self.action_open_selected, "btn-add": self.action_add, "btn-edit": self.action_edit,
-                   "btn-check": self.action_check, "btn-sandbox": self.action_sandbox,
-                   "btn-session": self._session_only}
+        actions = {
+            "btn-open": self.action_open_selected,
+            "btn-add": self.action_add,
+            "btn-edit": self.action_edit,
+            "btn-check": self.action_check,
+            "btn-sandbox": self.action_sandbox,
+            "btn-session": self._session_only,
+        }
         if event.button.id in actions:
             actions[event.button.id]()
 

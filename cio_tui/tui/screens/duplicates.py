@@ -48,19 +48,49 @@ class DuplicatesScreen(AreaScreen):
     FOOTER_FIRST = ("duplicates.open", "duplicates.primary", "duplicates.exclude", "duplicates.plan")
     BINDINGS = [
         Binding("o", "open_export", "Open export", id="duplicates.open", tooltip="Analyse a people export CSV file"),
-        Binding("l", "live_export", "Live export", id="duplicates.live",
-                tooltip="Export the people of this workspace now, then analyse the file"),
+        Binding(
+            "l",
+            "live_export",
+            "Live export",
+            id="duplicates.live",
+            tooltip="Export the people of this workspace now, then analyse the file",
+        ),
         Binding("f", "filter", "Filter", id="duplicates.filter", tooltip="Show only groups matching some words"),
-        Binding("p", "next_primary", "Swap primary", id="duplicates.primary",
-                tooltip="Make the next member of the highlighted group its primary"),
-        Binding("x", "exclude", "Exclude", id="duplicates.exclude",
-                tooltip="Leave the highlighted group out of the plan (again to bring it back)"),
-        Binding("a", "force", "Accept anyway", id="duplicates.force",
-                tooltip="Plan the highlighted group although it needs review (again to undo)"),
-        Binding("c", "confidence", "Min confidence", id="duplicates.confidence",
-                tooltip="Plan groups of high confidence only, or medium and high"),
-        Binding("m", "make_plan", "Make plan", id="duplicates.plan",
-                tooltip="Turn the merge-ready groups into a merge plan and open it in Plan/Apply"),
+        Binding(
+            "p",
+            "next_primary",
+            "Swap primary",
+            id="duplicates.primary",
+            tooltip="Make the next member of the highlighted group its primary",
+        ),
+        Binding(
+            "x",
+            "exclude",
+            "Exclude",
+            id="duplicates.exclude",
+            tooltip="Leave the highlighted group out of the plan (again to bring it back)",
+        ),
+        Binding(
+            "a",
+            "force",
+            "Accept anyway",
+            id="duplicates.force",
+            tooltip="Plan the highlighted group although it needs review (again to undo)",
+        ),
+        Binding(
+            "c",
+            "confidence",
+            "Min confidence",
+            id="duplicates.confidence",
+            tooltip="Plan groups of high confidence only, or medium and high",
+        ),
+        Binding(
+            "m",
+            "make_plan",
+            "Make plan",
+            id="duplicates.plan",
+            tooltip="Turn the merge-ready groups into a merge plan and open it in Plan/Apply",
+        ),
     ]
 
     @dataclass
@@ -161,7 +191,8 @@ class DuplicatesScreen(AreaScreen):
         try:
             workspace = self.cio.require_workspace()
             path = await fetch_live_export(
-                workspace.client, Path(workspace.data_dir) / "exports",
+                workspace.client,
+                Path(workspace.data_dir) / "exports",
                 progress=lambda stage, f: self._progress(stage, f * 0.5),
             )
         except Exception as exc:  # noqa: BLE001 - shown in words with what to do
@@ -185,8 +216,10 @@ class DuplicatesScreen(AreaScreen):
         except Exception as exc:  # noqa: BLE001 - ExportError, OSError, DuckDB errors: shown in words
             self.app.call_from_thread(self._done_progress)
             self.app.call_from_thread(
-                self.notify, f"Could not analyse {path}: {exc}. Check the path and the header.",
-                title="Export not analysed", severity="error",
+                self.notify,
+                f"Could not analyse {path}: {exc}. Check the path and the header.",
+                title="Export not analysed",
+                severity="error",
             )
             return
         self.post_message(self.Loaded(groups, source, summary, problems))
@@ -211,8 +244,9 @@ class DuplicatesScreen(AreaScreen):
             more = f" (and {len(message.problems) - 3} more)" if len(message.problems) > 3 else ""
             title = "Left out as stale" if message.source.startswith("result table") else "Problems in the export"
             # the lines quote values from the file: never read as markup
-            self.notify("\n".join(message.problems[:3]) + more, title=title, severity="warning", timeout=12,
-                        markup=False)
+            self.notify(
+                "\n".join(message.problems[:3]) + more, title=title, severity="warning", timeout=12, markup=False
+            )
         if message.groups and self.cio.workspace is not None:
             self._match_workspace([m.cio_id or "" for g in message.groups for m in g.members])
 
@@ -233,8 +267,14 @@ class DuplicatesScreen(AreaScreen):
         if warning is not None:
             self.notify(warning, title="Not this workspace's people?", severity="warning", timeout=20)
 
-    def load_groups(self, groups: list[Any], *, source: str, summary: dict[str, Any] | None = None,
-                    problems: list[str] | None = None) -> None:
+    def load_groups(
+        self,
+        groups: list[Any],
+        *,
+        source: str,
+        summary: dict[str, Any] | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
         """Show these groups (best first). Public so tests and benchmarks can hand in groups directly."""
         self.model.load(groups, source=source, summary=summary or {}, problems=problems or [])
         self.query_one(GroupsTable).show(self.model.page())
@@ -317,16 +357,23 @@ class DuplicatesScreen(AreaScreen):
 
         workspace = self.cio.workspace
         if workspace is None:
-            self.notify("No workspace is open: open one in Connect (press 9); the plan is made for it.",
-                        severity="warning")
+            self.notify(
+                "No workspace is open: open one in Connect (press 9); the plan is made for it.", severity="warning"
+            )
             return
         if not self.model.planned_groups():
-            self.notify("No merge-ready group at this confidence: load groups, accept or un-exclude some, or press "
-                        "c for medium confidence.", severity="warning")
+            self.notify(
+                "No merge-ready group at this confidence: load groups, accept or un-exclude some, or press "
+                "c for medium confidence.",
+                severity="warning",
+            )
             return
         build = build_merge_plan(
-            self.model.groups, workspace_fingerprint=workspace.fingerprint, workspace_name=workspace.name,
-            min_confidence=self.model.min_confidence, source_note=self.model.source,
+            self.model.groups,
+            workspace_fingerprint=workspace.fingerprint,
+            workspace_name=workspace.name,
+            min_confidence=self.model.min_confidence,
+            source_note=self.model.source,
         )
         self.last_plan = build
         self.post_message(OpenPlan(build.plan))

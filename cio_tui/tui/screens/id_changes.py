@@ -201,7 +201,9 @@ class IdChangesScreen(AreaScreen):
         self.run_worker(
             # Textual types a worker's coroutine as Coroutine[None, None, T]; an async function's is [Any, Any, T]
             partial(self._check, rows, open_plan, busy),  # type: ignore[arg-type]
-            name="_check", group=self.AREA, exclusive=True,
+            name="_check",
+            group=self.AREA,
+            exclusive=True,
             exit_on_error=False,
         )
 

@@ -63,8 +63,13 @@ class IdentifiersScreen(IdChangesScreen):
     )
     FOOTER_FIRST = ("identifiers.pick", "identifiers.check", "identifiers.plan")
     BINDINGS = [
-        Binding("p", "pick", "Pick person", id="identifiers.pick",
-                tooltip="Type the cio_id, id or email of the person to change"),
+        Binding(
+            "p",
+            "pick",
+            "Pick person",
+            id="identifiers.pick",
+            tooltip="Type the cio_id, id or email of the person to change",
+        ),
         Binding(
             "v",
             "toggle_csv",

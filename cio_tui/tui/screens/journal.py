@@ -71,12 +71,27 @@ class JournalScreen(AreaScreen):
             id="journal.status",
             tooltip="Show all plans, or only interrupted / not applied / with problems / complete",
         ),
-        Binding("p", "find_person", "Find person", id="journal.person",
-                tooltip="Every operation, across plans, on a person (cio_id, id or email)"),
-        Binding("b", "restore", "Restore person", id="journal.restore",
-                tooltip="Plan putting the people of the highlighted operation back as they were before it"),
-        Binding("e", "export", "Export", id="journal.export",
-                tooltip="Write the entries (this plan or the whole journal) to a JSONL or CSV file"),
+        Binding(
+            "p",
+            "find_person",
+            "Find person",
+            id="journal.person",
+            tooltip="Every operation, across plans, on a person (cio_id, id or email)",
+        ),
+        Binding(
+            "b",
+            "restore",
+            "Restore person",
+            id="journal.restore",
+            tooltip="Plan putting the people of the highlighted operation back as they were before it",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="journal.export",
+            tooltip="Write the entries (this plan or the whole journal) to a JSONL or CSV file",
+        ),
         Binding(
             "u",
             "resume",
@@ -387,9 +402,12 @@ class JournalScreen(AreaScreen):
             )
             return
         if record.source.startswith("segment-"):  # a Segment cut-over/rollback: its own engine resumes it
-            self.notify(f"Plan {record.plan_id} writes to Segment: resume it from the Walkthrough (step 7) or with "
-                        "`cio-tui apply` on its file; it continues where it stopped.", severity="warning",
-                        markup=False)
+            self.notify(
+                f"Plan {record.plan_id} writes to Segment: resume it from the Walkthrough (step 7) or with "
+                "`cio-tui apply` on its file; it continues where it stopped.",
+                severity="warning",
+                markup=False,
+            )
             return
         self._load_for_resume(record.plan_id)
 

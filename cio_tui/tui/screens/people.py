@@ -39,26 +39,79 @@ class PeopleScreen(AreaScreen):
         "Copy puts the highlighted value on the clipboard (OSC 52)."
     )
     BINDINGS = [
-        Binding("slash", "focus_lookup", "Look up", id="people.focus_lookup",
-                tooltip="Put the cursor in the lookup box"),
-        Binding("c", "copy_value", "Copy", id="people.copy_value",
-                tooltip="Copy the highlighted value to the clipboard (OSC 52)"),
-        Binding("p", "preview_identify", "Preview identify", id="people.preview_identify",
-                tooltip="Open Preview with an identify for this person (Segment tab: the highlighted one)"),
-        Binding("i", "change_identifiers", "Change identifiers", id="people.change_identifiers", show=False,
-                tooltip="Open Identifiers with this person picked, to change their id or email safely"),
-        Binding("f", "filter_attributes", "Filter attributes", id="people.filter_attributes", show=False,
-                tooltip="Search the person's attributes by name or value"),
-        Binding("o", "show_tab('tab-overview')", "Overview", id="people.overview", show=False,
-                tooltip="Identifiers, status, segments, devices and what needs attention"),
-        Binding("a", "show_tab('tab-activity')", "Activity", id="people.activity", show=False,
-                tooltip="Recent activity, failed attribute changes and merges marked"),
-        Binding("s", "show_tab('tab-segments')", "Segments and devices", id="people.segments", show=False,
-                tooltip="Segments the person is in, and their devices"),
-        Binding("e", "show_tab('tab-segment')", "Segment identifies", id="people.segment", show=False,
-                tooltip="How each Segment identify (classic and Actions) would resolve to this person"),
-        Binding("h", "show_tab('tab-history')", "Lookup history", id="people.history", show=False,
-                tooltip="People looked up in this session; enter looks one up again"),
+        Binding(
+            "slash", "focus_lookup", "Look up", id="people.focus_lookup", tooltip="Put the cursor in the lookup box"
+        ),
+        Binding(
+            "c",
+            "copy_value",
+            "Copy",
+            id="people.copy_value",
+            tooltip="Copy the highlighted value to the clipboard (OSC 52)",
+        ),
+        Binding(
+            "p",
+            "preview_identify",
+            "Preview identify",
+            id="people.preview_identify",
+            tooltip="Open Preview with an identify for this person (Segment tab: the highlighted one)",
+        ),
+        Binding(
+            "i",
+            "change_identifiers",
+            "Change identifiers",
+            id="people.change_identifiers",
+            show=False,
+            tooltip="Open Identifiers with this person picked, to change their id or email safely",
+        ),
+        Binding(
+            "f",
+            "filter_attributes",
+            "Filter attributes",
+            id="people.filter_attributes",
+            show=False,
+            tooltip="Search the person's attributes by name or value",
+        ),
+        Binding(
+            "o",
+            "show_tab('tab-overview')",
+            "Overview",
+            id="people.overview",
+            show=False,
+            tooltip="Identifiers, status, segments, devices and what needs attention",
+        ),
+        Binding(
+            "a",
+            "show_tab('tab-activity')",
+            "Activity",
+            id="people.activity",
+            show=False,
+            tooltip="Recent activity, failed attribute changes and merges marked",
+        ),
+        Binding(
+            "s",
+            "show_tab('tab-segments')",
+            "Segments and devices",
+            id="people.segments",
+            show=False,
+            tooltip="Segments the person is in, and their devices",
+        ),
+        Binding(
+            "e",
+            "show_tab('tab-segment')",
+            "Segment identifies",
+            id="people.segment",
+            show=False,
+            tooltip="How each Segment identify (classic and Actions) would resolve to this person",
+        ),
+        Binding(
+            "h",
+            "show_tab('tab-history')",
+            "Lookup history",
+            id="people.history",
+            show=False,
+            tooltip="People looked up in this session; enter looks one up again",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -165,8 +218,10 @@ class PeopleScreen(AreaScreen):
             tabs.active = "tab-overview"
             self.query_one("#overview-table", DataTable).focus()  # so c, p, a... work at once; / to type again
         p = card.person
-        found = f"Found cio_{p.cio_id}" + (f", id {p.id}" if p.id else ", a lead (no id)") + (
-            f", {p.email}" if p.email else ""
+        found = (
+            f"Found cio_{p.cio_id}"
+            + (f", id {p.id}" if p.id else ", a lead (no id)")
+            + (f", {p.email}" if p.email else "")
         )
         self.say(f"{found}. {result.note}" if result.note else f"{found}.", error=False)
         self._remember(text, kind, f"-> cio_{p.cio_id}")
@@ -240,8 +295,13 @@ class PeopleScreen(AreaScreen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(PersonCardTabs).active = tab
-        tables = {"tab-overview": "#overview-table", "tab-activity": "#activity-table",
-                  "tab-segments": "#segments-table", "tab-segment": "#segment-list", "tab-history": "#history-list"}
+        tables = {
+            "tab-overview": "#overview-table",
+            "tab-activity": "#activity-table",
+            "tab-segments": "#segments-table",
+            "tab-segment": "#segment-list",
+            "tab-history": "#history-list",
+        }
         if tab in tables:
             self.query_one(tables[tab]).focus()
 

@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from cio_tui.workspace import Workspace
 
 
-
 class PlanScreen(AreaScreen):
     AREA = "plan"
     AUTO_FOCUS = ""  # focus moves to the table when a plan opens; a hidden path field must never take keys

@@ -194,8 +194,13 @@ class PreviewScreen(AreaScreen):
     # -- navigation contract: app.open_preview(text) -----------------------------------------------------------
     def prefill(self, text: str, came_from: str = "the call sent from another screen") -> None:
         """Put ``text`` in the editor and preview it (asking first if that would replace text typed or pasted)."""
-        self.replace_text(self.query_one("#preview-editor", CallEditor), text, came_from=came_from,
-                          then=lambda: self._prefilled(text), kept=self._kept_text)
+        self.replace_text(
+            self.query_one("#preview-editor", CallEditor),
+            text,
+            came_from=came_from,
+            then=lambda: self._prefilled(text),
+            kept=self._kept_text,
+        )
 
     def _prefilled(self, text: str) -> None:
         self._kept_text = text
@@ -222,8 +227,11 @@ class PreviewScreen(AreaScreen):
             # the results of the last paste that read stay on screen (marked as such): a typo loses nothing
             self.stale = bool(self.results)
             kept = " The results below are from the previous preview." if self.stale else ""
-            self.say(f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}.{kept} The cursor is there: "
-                     "fix it and press ctrl+r again.", error=True)
+            self.say(
+                f"CANNOT READ line {exc.line}, column {exc.column}: {exc.reason}.{kept} The cursor is there: "
+                "fix it and press ctrl+r again.",
+                error=True,
+            )
             editor.move_cursor((exc.line - 1, exc.column - 1))
             return
         self.results, self.current, self.stale, self.filter_group = results, 0, False, None
@@ -336,8 +344,11 @@ class PreviewScreen(AreaScreen):
         try:
             size = await asyncio.to_thread(lambda: path.stat().st_size)
             if size > MAX_CALLS_FILE:
-                self.say(f"NOT OPENED: {path.name} is {size / 1e6:.1f} MB; the editor takes files up to "
-                         f"{MAX_CALLS_FILE / 1e6:.0f} MB (split it, or use `cio-tui preview FILE`).", error=True)
+                self.say(
+                    f"NOT OPENED: {path.name} is {size / 1e6:.1f} MB; the editor takes files up to "
+                    f"{MAX_CALLS_FILE / 1e6:.0f} MB (split it, or use `cio-tui preview FILE`).",
+                    error=True,
+                )
                 return
             text = await asyncio.to_thread(path.read_text, encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -467,6 +478,7 @@ class PreviewScreen(AreaScreen):
         if not text.strip():
             self.notify("The editor is empty: paste or load calls first.", severity="warning")
             return
+
         def chosen(name: str | None) -> None:
             if name:
                 self.save_set(name, text)
@@ -485,8 +497,9 @@ class PreviewScreen(AreaScreen):
             return
         self.set_name = name
         self._kept_text = text
-        self.notify(f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved",
-                    markup=False)
+        self.notify(
+            f"Saved the set '{name}' ({path.name}); the Walkthrough can replay it.", title="Saved", markup=False
+        )
 
 
 def _short(number: int, result: PreviewResult) -> str:

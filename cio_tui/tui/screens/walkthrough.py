@@ -75,10 +75,20 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         Binding("d", "mark_done", "Done", id="walkthrough.done", tooltip="Mark the selected step done"),
         Binding("s", "skip", "Skip", id="walkthrough.skip", tooltip="Skip the selected step, saying why"),
         Binding("o", "open_area", "Open", id="walkthrough.open", tooltip="Open the screen that does this step"),
-        Binding("n", "next_step", "Next step", id="walkthrough.next",
-                tooltip="Go to the next unfinished step after this one (back to the first when none is after it)"),
-        Binding("r", "reload", "Reload", id="walkthrough.reload",
-                tooltip="Read the saved calls, plans and journal again (after using another area)"),
+        Binding(
+            "n",
+            "next_step",
+            "Next step",
+            id="walkthrough.next",
+            tooltip="Go to the next unfinished step after this one (back to the first when none is after it)",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            id="walkthrough.reload",
+            tooltip="Read the saved calls, plans and journal again (after using another area)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -124,8 +134,9 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             self.service = None
             self.query_one("#wt-detail").display = False
             self.query_one("#wt-progress", Static).update(
-                "Opening the walkthrough of this workspace…" if getattr(self.app, "opening_workspace", False) else
-                "No workspace is open: open one in Connect (press 9), or start cio-tui --sandbox to rehearse."
+                "Opening the walkthrough of this workspace…"
+                if getattr(self.app, "opening_workspace", False)
+                else "No workspace is open: open one in Connect (press 9), or start cio-tui --sandbox to rehearse."
             )
             return
         from cio_tui.walkthrough.service import WalkthroughService
@@ -278,8 +289,10 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         body = "Still open:\n" + "\n".join(f"- {g}" for g in gaps) + "\n\nMark it done anyway?"
-        self.app.push_screen(ConfirmModal(f"Step {self.step_number} is not finished", plain(body), yes="Mark done"),
-                             lambda yes: self._set_status("done") if yes else None)
+        self.app.push_screen(
+            ConfirmModal(f"Step {self.step_number} is not finished", plain(body), yes="Mark done"),
+            lambda yes: self._set_status("done") if yes else None,
+        )
 
     def action_skip(self) -> None:
         if self.overview is None:
@@ -287,8 +300,9 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         from cio_tui.tui.modals.walkthrough_skip import SkipStepModal
 
         n = self.step_number
-        self.app.push_screen(SkipStepModal(n, STEPS[n - 1].title),
-                             lambda reason: self._set_status("skipped", reason) if reason else None)
+        self.app.push_screen(
+            SkipStepModal(n, STEPS[n - 1].title), lambda reason: self._set_status("skipped", reason) if reason else None
+        )
 
     def action_open_area(self) -> None:
         self.cio.switch_area(STEPS[self.step_number - 1].areas[0])
@@ -340,17 +354,23 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         else:
             self._run_task(message.kind, message.args)
 
-
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
         from cio_tui.tui.errors import describe_error
 
         svc = self.service
-        names = {"check_connection": "Checking the workspace", "audit_live": "Auditing the live workspace",
-                 "audit_export": "Auditing the export", "verify": "Verifying", "cleanup": "Planning the clean-up",
-                 "segment_read": "Reading Segment", "segment_prepare": "Planning the Actions destination",
-                 "segment_cutover": "Planning the cut-over", "segment_rollback": "Planning the rollback",
-                 "segment_verify": "Verifying deliveries"}
+        names = {
+            "check_connection": "Checking the workspace",
+            "audit_live": "Auditing the live workspace",
+            "audit_export": "Auditing the export",
+            "verify": "Verifying",
+            "cleanup": "Planning the clean-up",
+            "segment_read": "Reading Segment",
+            "segment_prepare": "Planning the Actions destination",
+            "segment_cutover": "Planning the cut-over",
+            "segment_rollback": "Planning the rollback",
+            "segment_verify": "Verifying deliveries",
+        }
         self.notify(f"{names.get(kind, kind)}…", timeout=3)
         try:
             if kind == "check_connection":
@@ -362,34 +382,44 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             elif kind == "verify":
                 self.post_message(Record(step_by_key("verify").number, {"verify": await svc.verify()}))
             elif kind == "cleanup":
-                self._confirm_cleanup(await svc.cleanup(Path(args["path"]).expanduser(),
-                                                        default_action=args.get("action")))
+                self._confirm_cleanup(
+                    await svc.cleanup(Path(args["path"]).expanduser(), default_action=args.get("action"))
+                )
             elif kind.startswith("segment_"):  # steps 6-8 through Segment's Public API
                 await self.segment_task(kind, args)
         except Exception as exc:  # every failure becomes words and what to do
             known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
-            self.notify(str(exc) if known else describe_error(exc), title=names.get(kind, kind), severity="error",
-                        timeout=12, markup=False)
+            self.notify(
+                str(exc) if known else describe_error(exc),
+                title=names.get(kind, kind),
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
 
     def _confirm_cleanup(self, result: Any) -> None:
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         skipped = "\n".join(f"line {e.line}: {e.identifier} left out: {e.reason}" for e in result.excluded[:5])
         if result.plan is None:
-            self.notify("No plan: no row names an existing person.\n" + skipped, severity="warning", timeout=12,
-                        markup=False)
+            self.notify(
+                "No plan: no row names an existing person.\n" + skipped, severity="warning", timeout=12, markup=False
+            )
             return
         counts = result.counts()
-        body = (f"{counts['delete']} to delete, {counts['suppress']} to suppress, {counts['excluded']} left out.\n"
-                f"{skipped}\n\n{result.warning}\n\nOpen this plan in Plan/Apply for review? Nothing is sent until "
-                "you confirm there by typing the workspace name.")
+        body = (
+            f"{counts['delete']} to delete, {counts['suppress']} to suppress, {counts['excluded']} left out.\n"
+            f"{skipped}\n\n{result.warning}\n\nOpen this plan in Plan/Apply for review? Nothing is sent until "
+            "you confirm there by typing the workspace name."
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._hand_over(result)
 
-        self.app.push_screen(ConfirmModal("Delete / suppress people", plain(body), yes="Review plan", no="Discard"),
-                             answered)
+        self.app.push_screen(
+            ConfirmModal("Delete / suppress people", plain(body), yes="Review plan", no="Discard"), answered
+        )
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _hand_over(self, result: Any) -> None:
@@ -419,9 +449,14 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self.app.call_from_thread(
-                self.notify, f"Could not write the {what} to {path}: {reason}. Type another path (a folder that "
-                "exists and that you can write to) and export again.", title="Export failed", severity="error",
-                timeout=15, markup=False)
+                self.notify,
+                f"Could not write the {what} to {path}: {reason}. Type another path (a folder that "
+                "exists and that you can write to) and export again.",
+                title="Export failed",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
             return
         if kind == "export_report":
             self.app.call_from_thread(self._report_written, path)

@@ -19,7 +19,6 @@ else:
     _Host = object
 
 
-
 class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
     """Mixed into ``WalkthroughScreen`` (which provides ``app``, ``service``, ``overview``, ``notify``,
     ``post_message`` and ``query_one``)."""

@@ -30,9 +30,12 @@ class SegmentTasks(_Host):
         from cio_tui.walkthrough.segment_side import SegmentSide
 
         services, ws = self.cio.services, self.service.workspace
-        return SegmentSide(ws, lambda: open_segment(services.settings, services.credentials, ws),
-                           saved_calls=lambda: self.service.saved_calls(self.overview.state) or None,
-                           now=services.clock)
+        return SegmentSide(
+            ws,
+            lambda: open_segment(services.settings, services.credentials, ws),
+            saved_calls=lambda: self.service.saved_calls(self.overview.state) or None,
+            now=services.clock,
+        )
 
     def _segment_show(self, step: int, view: SegmentView) -> None:
         from cio_tui.tui.widgets.walkthrough_segment import SegmentSection  # panels are imported when shown
@@ -51,8 +54,10 @@ class SegmentTasks(_Host):
         else:
             cut = self.overview.state.cutover
             if kind == "segment_cutover" and cut.method is None:
-                self.notify("Choose the cut-over method above first (and the time, for received_at filters).",
-                            severity="warning")
+                self.notify(
+                    "Choose the cut-over method above first (and the time, for received_at filters).",
+                    severity="warning",
+                )
                 return
             method = "filters" if cut.method == "received_at_filters" else "one-step"
             if kind == "segment_prepare":
@@ -75,9 +80,12 @@ class SegmentTasks(_Host):
         if not plan.operations:
             self.notify("Nothing to do: Segment is already in that state.", title="Segment")
             return
-        request = ConfirmRequest(workspace=ws.name, action=f"Apply {len(plan.operations)} Segment operation(s)",
-                                 summary=[op.summary for op in plan.operations][:12],
-                                 is_live=not getattr(ws, "is_sandbox", False))
+        request = ConfirmRequest(
+            workspace=ws.name,
+            action=f"Apply {len(plan.operations)} Segment operation(s)",
+            summary=[op.summary for op in plan.operations][:12],
+            is_live=not getattr(ws, "is_sandbox", False),
+        )
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -95,8 +103,7 @@ class SegmentTasks(_Host):
         try:
             view = await self._segment_side().apply(plan)
         except Exception as exc:  # every failure becomes words and what to do
-            self.notify(describe_error(exc), title="Segment", severity="error", timeout=12,
-                        markup=False)
+            self.notify(describe_error(exc), title="Segment", severity="error", timeout=12, markup=False)
             return
         self._segment_show(step, view)
         if view.applied is not None and view.applied.ok and plan.method in ("one-step", "filters"):

@@ -39,14 +39,20 @@ def keyring_text(status: CredentialStatus) -> str:
 
 def check_text(check: ProfileCheck, now: datetime) -> str:
     """One line per key with its outcome in words, then the region verdict and what to do."""
-    lines = [f"Check of profile {check.profile} at {now.strftime('%H:%M UTC')}: "
-             + ("ALL GOOD" if check.ok else "PROBLEMS FOUND")]
+    lines = [
+        f"Check of profile {check.profile} at {now.strftime('%H:%M UTC')}: "
+        + ("ALL GOOD" if check.ok else "PROBLEMS FOUND")
+    ]
     for key in (check.track, check.app):
         lines.append(f"  {key.label}: {OUTCOME_WORDS.get(key.outcome, key.outcome.upper())}: {key.message}")
     if check.detected_region:
-        verdict = "matches the profile" if check.region_ok else (
-            f"but the profile says {check.configured_region.upper()}: press r to use "
-            f"{check.detected_region.upper()} (or edit the profile with e)"
+        verdict = (
+            "matches the profile"
+            if check.region_ok
+            else (
+                f"but the profile says {check.configured_region.upper()}: press r to use "
+                f"{check.detected_region.upper()} (or edit the profile with e)"
+            )
         )
         lines.append(f"  Region: workspace in {check.detected_region.upper()}, {verdict}")
     if not check.ok and check.region_ok:

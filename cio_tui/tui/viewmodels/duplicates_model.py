@@ -48,8 +48,7 @@ class DuplicatesModel:
     _states: Counter[str] = field(default_factory=Counter)  # state word -> groups, kept up to date by the choices
     _planned: list[int] = field(default_factory=lambda: [0, 0])  # groups, merges in the plan at min_confidence
 
-    def load(self, groups: list[DuplicateGroup], *, source: str, summary: dict[str, Any],
-             problems: list[str]) -> None:
+    def load(self, groups: list[DuplicateGroup], *, source: str, summary: dict[str, Any], problems: list[str]) -> None:
         self.groups, self.source, self.summary, self.problems = groups, source, summary, problems
         self._search = [search_text(g) for g in groups]
         self._recount()
@@ -82,7 +81,9 @@ class DuplicatesModel:
         Typing more of the same query narrows the current matches instead of scanning every group again."""
         words = query.lower().split()
         narrowing = (
-            narrow and bool(self.query.strip()) and query.startswith(self.query)
+            narrow
+            and bool(self.query.strip())
+            and query.startswith(self.query)
             and len(words) == len(self.query.split())
         )
         self.query = query
@@ -100,7 +101,7 @@ class DuplicatesModel:
 
     def page(self, start: int = 0) -> list[tuple[int, DuplicateGroup]]:
         """(group index, group) for the rows ``start``..``shown`` of the table."""
-        return [(i, self.groups[i]) for i in self.matches[start:self.shown]]
+        return [(i, self.groups[i]) for i in self.matches[start : self.shown]]
 
     def more(self) -> int:
         """Extend the table by one page; returns where the new rows start (== ``shown`` when nothing is left)."""

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from cio_tui.workspace import Workspace
 
 
-
 class NothingToApply(ValueError):
     """The apply cannot start; the message says why and what to do."""
 

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from cio_tui.workspace import Workspace
 
 
-
 def banner_text(workspace: Workspace | None, status: str) -> Content:
     """Banner line for a workspace (or ``None``) and the app's status text."""
     if workspace is None:

@@ -32,6 +32,7 @@ class IssuesTable(FitTable):
         Col("message", "Why", priority=1, min=20),
     )
 
+
 SEVERITY_WORDS = {"error": "✗ error", "merge": "⇄ merge proposal", "warning": "! warning", "ok": "✓ ok"}
 
 

@@ -80,8 +80,13 @@ class CompareTable(Static):
             self.update("", layout=False)
             return
         self.titles, self.rows = compare_rows(group)
-        table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold",
-)
+        table = Table(
+            box=None,
+            show_edge=False,
+            pad_edge=False,
+            expand=True,
+            header_style="bold",
+        )
         for title in self.titles:
             table.add_column(title, no_wrap=True, overflow="ellipsis")
         for row in self.rows:

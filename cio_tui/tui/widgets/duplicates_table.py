@@ -23,8 +23,13 @@ COLUMNS = (
     Col("rules", "Rules", priority=3, min=8),
     Col("primary", "Primary", priority=1, min=12),
 )
-SHORT = {"same_email": "same email", "lead_and_id_person": "lead+id", "email_as_id": "email id",
-         "case_variant_id": "case id", "shared_anonymous_id": "anon id"}
+SHORT = {
+    "same_email": "same email",
+    "lead_and_id_person": "lead+id",
+    "email_as_id": "email id",
+    "case_variant_id": "case id",
+    "shared_anonymous_id": "anon id",
+}
 
 
 def _rules(group: DuplicateGroup) -> str:
@@ -71,8 +76,8 @@ class GroupsTable(FitTable):
             self._write(slot, *rows[slot])
         while self.row_count > len(rows):
             self.remove_row(f"r{self.row_count - 1}")
-        del self.slots[len(rows):]
-        del self.cells[len(rows):]
+        del self.slots[len(rows) :]
+        del self.cells[len(rows) :]
         self.append(rows[keep:])
         if self.row_count:
             self.move_cursor(row=0, animate=False)

@@ -57,6 +57,7 @@ def fit_widths(naturals: Sequence[int], mins: Sequence[int], priorities: Sequenc
                 widths[i] = naturals[i]
             left -= need
             continue
+
         # Water-fill: the largest cap such that raising every column of the group to min(natural, cap) fits.
         def used(cap: int, group: list[int] = group) -> int:
             return sum(max(0, min(naturals[i], cap) - widths[i]) for i in group)
@@ -109,8 +110,7 @@ class FitTable(DataTable[Any]):
         self._naturals = {col.key: cell_len(col.label) for col in self.FIT_COLUMNS}
 
     # -- content --------------------------------------------------------------------------------------
-    def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
-                label: Any = None) -> RowKey:
+    def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None, label: Any = None) -> RowKey:
         shown = [_ellipsis(cell) for cell in cells]
         for col, cell in zip(self.FIT_COLUMNS, shown, strict=False):
             width = text_width(cell)
@@ -119,8 +119,9 @@ class FitTable(DataTable[Any]):
         self._schedule_fit()
         return super().add_row(*shown, height=height, key=key, label=label)
 
-    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellType, *,
-                    update_width: bool = False) -> None:
+    def update_cell(
+        self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellType, *, update_width: bool = False
+    ) -> None:
         shown = _ellipsis(value)
         name = column_key.value if isinstance(column_key, ColumnKey) else column_key
         if name is not None and text_width(shown) > self._naturals.get(name, 0):

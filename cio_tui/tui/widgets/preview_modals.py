@@ -43,8 +43,10 @@ class LoadCallsModal(ModalScreen[str | None]):
         options.append(Option("Samples: all six call types", id="sample-all"))
         options.append(None)
         if self.saved:
-            options += [Option(Text(f"Saved: {s.name} ({saved_when(s.saved_at)})"), id=f"saved-{i}")
-                        for i, s in enumerate(self.saved)]
+            options += [
+                Option(Text(f"Saved: {s.name} ({saved_when(s.saved_at)})"), id=f"saved-{i}")
+                for i, s in enumerate(self.saved)
+            ]
         else:
             options.append(Option("No saved sets yet (ctrl+s saves the editor's calls)", disabled=True))
         with Vertical(id="preview-load-dialog", classes="dialog"):

@@ -106,8 +106,9 @@ def _indented(text: str, width: int | None, *, lead: str = "") -> list[str]:
     line = f"{lead}{text}"
     if not width or width < 20:
         return [NBSP * 2 + line]
-    return textwrap.wrap(line, width=width, initial_indent=NBSP * 2, subsequent_indent=NBSP * 4,
-                         break_on_hyphens=False) or [NBSP * 2]
+    return textwrap.wrap(
+        line, width=width, initial_indent=NBSP * 2, subsequent_indent=NBSP * 4, break_on_hyphens=False
+    ) or [NBSP * 2]
 
 
 class WarningsView(VerticalScroll):
@@ -135,7 +136,7 @@ class WarningsView(VerticalScroll):
             parts.append((f"WARNING {warning.code}\n", "bold $text-warning"))
             parts += [f"{line}\n" for line in _indented(warning.explanation, width)]
             first, *rest = _indented(warning.todo, width, lead=todo_lead)
-            parts += [NBSP * 2, (todo_lead, "bold"), f"{first[2 + len(todo_lead):]}\n"]
+            parts += [NBSP * 2, (todo_lead, "bold"), f"{first[2 + len(todo_lead) :]}\n"]
             parts += [f"{line}\n" for line in rest]
             parts.append("\n")
         body.update(Content.assemble(*parts))

@@ -31,7 +31,7 @@ def list_title(group: str | None) -> str:
 
 
 class OutcomeSummaryLine(Static):
-    """"Outcomes: 432 call(s): 320 create, 100 update, 12 failed attribute changes · f shows one kind at a time"."""
+    """ "Outcomes: 432 call(s): 320 create, 100 update, 12 failed attribute changes · f shows one kind at a time"."""
 
     DEFAULT_CSS = """
     OutcomeSummaryLine { height: auto; padding: 0 1; display: none; }

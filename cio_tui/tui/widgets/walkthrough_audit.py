@@ -67,11 +67,15 @@ def audit_text(audit: AuditCounts | None) -> tuple[str, list[tuple[str, int]]]:
         summary += "\nDuplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)
     if audit.suppressed is None and audit.source == "live":
         # a live audit has no export column to blame: the workspace itself no longer holds suppressed people
-        summary += ("\nSuppressed: not counted: Customer.io deletes the profile of a suppressed person, so the "
-                    "workspace (its exports and searches) cannot list them.")
+        summary += (
+            "\nSuppressed: not counted: Customer.io deletes the profile of a suppressed person, so the "
+            "workspace (its exports and searches) cannot list them."
+        )
     elif audit.suppressed is None:
-        summary += ("\nSuppressed: not counted (this export has no suppressed column; Customer.io deletes "
-                    "suppressed people, so its exports do not list them).")
+        summary += (
+            "\nSuppressed: not counted (this export has no suppressed column; Customer.io deletes "
+            "suppressed people, so its exports do not list them)."
+        )
     return summary, audit.chart_rows()
 
 

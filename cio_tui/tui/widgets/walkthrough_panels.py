@@ -116,9 +116,11 @@ def rehearsal_text(record: Any) -> str:
     if record is None:
         return "No rehearsal yet: give a traffic file and press Rehearse (nothing is sent anywhere)."
     kinds = ", ".join(f"{kind} {count}" for kind, count in record.kinds.items() if count) or "no difference"
-    return (f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
-            f"({record.malformed} malformed skipped) from {record.starting_people} people, {record.mappings}.\n"
-            f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}")
+    return (
+        f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
+        f"({record.malformed} malformed skipped) from {record.starting_people} people, {record.mappings}.\n"
+        f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}"
+    )
 
 
 def repair_hints(overview: Overview) -> list[str]:
@@ -135,8 +137,11 @@ def repair_hints(overview: Overview) -> list[str]:
         ]
         found = [f"- {n} {text}" for n, text in todo if n]
         when = f"{audit.taken_at:%Y-%m-%d %H:%M} UTC"
-        lines = ([f"From the audit of {when} (audit again in step 3 to count what is left after repairs):", *found]
-                 if found else [f"The audit of {when} found nothing to repair."])
+        lines = (
+            [f"From the audit of {when} (audit again in step 3 to count what is left after repairs):", *found]
+            if found
+            else [f"The audit of {when} found nothing to repair."]
+        )
     lines.append("")
     return lines
 
@@ -149,8 +154,9 @@ class RepairPanel(StepPanel):
         yield Static("Delete or suppress people (e.g. Segment GDPR suppressions) from a CSV", classes="wt-section")
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="people.csv (identifier[,action])", id="wt-cleanup-path", compact=True)
-            yield Select([("delete", "delete"), ("suppress", "suppress")], prompt="action", id="wt-cleanup-action",
-                         compact=True)
+            yield Select(
+                [("delete", "delete"), ("suppress", "suppress")], prompt="action", id="wt-cleanup-action", compact=True
+            )
             yield Button("Plan it", id="wt-cleanup", variant="warning", compact=True)
         yield Static(IRREVERSIBLE_WARNING, classes="wt-warning")
 
@@ -160,8 +166,9 @@ class RepairPanel(StepPanel):
         lines += journal.lines
         for plan in journal.plans[:6]:
             state = "fully applied" if plan.done else "NOT fully applied"
-            lines.append(f"- {plan.plan_id[:8]} {plan.source}: {plan.operations} operation(s), {state} "
-                         f"({plan.counts_text()})")
+            lines.append(
+                f"- {plan.plan_id[:8]} {plan.source}: {plan.operations} operation(s), {state} ({plan.counts_text()})"
+            )
         self.query_one("#wt-applied", Static).update("\n".join(lines))
 
     @on(Button.Pressed, "#wt-cleanup")
@@ -186,15 +193,18 @@ class VerifyPanel(StepPanel):
         state = overview.state
         cut = state.cutover.cutover_at
         self.query_one("#wt-verify-since", Static).update(
-            f"Samples people created since the cut-over ({cut:%Y-%m-%d %H:%M} UTC)." if cut else
-            "No cut-over time recorded (step 7): the most recent people are sampled."
+            f"Samples people created since the cut-over ({cut:%Y-%m-%d %H:%M} UTC)."
+            if cut
+            else "No cut-over time recorded (step 7): the most recent people are sampled."
         )
         v = state.verify
         if v is None:
             text = "Not run yet."
         else:
-            lines = [f"Ran {v.ran_at:%Y-%m-%d %H:%M} UTC on {v.sampled} people: "
-                     + ("every check passed." if v.passed else f"{len(v.failed)} check(s) failed.")]
+            lines = [
+                f"Ran {v.ran_at:%Y-%m-%d %H:%M} UTC on {v.sampled} people: "
+                + ("every check passed." if v.passed else f"{len(v.failed)} check(s) failed.")
+            ]
             for check in v.checks:
                 lines.append(f"{'PASS' if check.passed else 'FAIL'}  {check.title}: {check.detail}")
                 lines += [f"   e.g. {ex}" for ex in check.examples[:3]]
@@ -221,13 +231,16 @@ class ReportPanel(StepPanel):
         state = overview.state
         done = (
             f"Last exported {state.report_exported_at:%Y-%m-%d %H:%M} UTC to {state.report_path}"
-            if state.report_exported_at else "Not exported yet."
+            if state.report_exported_at
+            else "Not exported yet."
         )
         open_steps = [str(n) for n in other_steps(state, REPORT_STEP) if not state.step(n).status.finished]
         left = overview.missing.get(REPORT_STEP) or []
         if state.report_exported_at and open_steps:
-            done += (f". That was a progress report: step(s) {', '.join(open_steps)} are still open; export again "
-                     "once they are finished or skipped.")
+            done += (
+                f". That was a progress report: step(s) {', '.join(open_steps)} are still open; export again "
+                "once they are finished or skipped."
+            )
         elif state.report_exported_at and left:
             done += f". {left[0].capitalize()}."
         self.query_one("#wt-report-done", Static).update(done)

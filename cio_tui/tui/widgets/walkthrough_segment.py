@@ -21,20 +21,22 @@ from cio_tui.tui.widgets.walkthrough_panels import VerifyPanel
 from cio_tui.walkthrough.steps import STEPS, step_by_key
 
 BUTTONS: dict[str, list[tuple[str, str, ButtonVariant]]] = {  # step key -> (task, label, variant)
-    "prepare": [("segment_read", "Read Segment", "default"),
-                ("segment_prepare", "Create the Actions destination…", "primary")],
+    "prepare": [
+        ("segment_read", "Read Segment", "default"),
+        ("segment_prepare", "Create the Actions destination…", "primary"),
+    ],
     "cutover": [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
     "verify": [("segment_verify", "Verify deliveries", "primary")],
 }
 INTRO = {  # step key -> what the section does
     "prepare": "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions "
-               "destination (disabled: it sends nothing yet), its mappings from the Quick Setup presets and copies of "
-               "the classic filters: a plan, reviewed, applied after you type the workspace name.",
+    "destination (disabled: it sends nothing yet), its mappings from the Quick Setup presets and copies of "
+    "the classic filters: a plan, reviewed, applied after you type the workspace name.",
     "cutover": "Cut over applies the switch chosen above (one-step, or received_at filters at the cut-over time) "
-               "through the Public API, after you type the workspace name; Roll back turns classic on and Actions off "
-               "again.",
+    "through the Public API, after you type the workspace name; Roll back turns classic on and Actions off "
+    "again.",
     "verify": "Delivery per Actions mapping from Segment's Delivery Overview since the cut-over, with the people "
-              "checks.",
+    "checks.",
 }
 
 
@@ -55,8 +57,9 @@ class SegmentSection(Vertical):
         yield Static(INTRO[key], classes="wt-hint", markup=False)
         with Horizontal(classes="wt-field"):
             for task, label, variant in BUTTONS[key]:
-                yield Button(label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant,
-                             compact=True, name=task)
+                yield Button(
+                    label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant, compact=True, name=task
+                )
         yield Static("", classes="wt-result segment-result", markup=False)
 
     def show_view(self, lines: list[str]) -> None:

@@ -15,8 +15,11 @@ from textual.widgets.option_list import Option
 class TickList(OptionList):
     """Enter or space ticks the highlighted item; posts ``TickList.Toggled``."""
 
-    BINDINGS = [Binding("space", "select", "Tick", show=False, id="walkthrough.tick",
-                        tooltip="Tick or untick the highlighted item")]
+    BINDINGS = [
+        Binding(
+            "space", "select", "Tick", show=False, id="walkthrough.tick", tooltip="Tick or untick the highlighted item"
+        )
+    ]
 
     @dataclass
     class Toggled(Message):
