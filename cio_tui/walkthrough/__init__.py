@@ -8,8 +8,9 @@ The names below are imported on first use (PEP 562): ``cio_tui.walkthrough.steps
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cio_tui.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.state import StepState, StepStatus, WalkthroughState, WalkthroughStore
@@ -26,13 +27,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES)
 
 
 __all__ = ["STEPS", "Step", "StepState", "StepStatus", "WalkthroughState", "WalkthroughStore", "step_by_number"]

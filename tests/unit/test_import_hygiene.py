@@ -32,6 +32,7 @@ HEADLESS_TOP = (
     "cio_tui.errors",
     "cio_tui.safe_text",
     "cio_tui.private_files",
+    "cio_tui.lazy_exports",
 )
 
 
