@@ -53,6 +53,8 @@ def _progress(stage: str, fraction: float) -> None:
 
 
 def _report_problems(analysis: DuplicateAnalysis) -> None:
+    for note in analysis.export.columns.notes:
+        click.echo(f"{analysis.export.path.name}: {note}", err=True)
     problems = analysis.problems
     for p in problems[:MAX_PRINTED_PROBLEMS]:
         click.echo(f"{analysis.export.path.name}: {p}", err=True)
@@ -216,6 +218,8 @@ def _write_out(ctx: click.Context, analysis: DuplicateAnalysis, out_file: str) -
 
 def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
     """Stream ``{"groups": [...], "summary": {...}}``, one group per line, written in batches."""
+    from cio_tui.identity.duplicates.cost import monthly_cost
+
     out.write('{"groups": [\n')
     chunk: list[str] = []
     first = True
@@ -230,12 +234,12 @@ def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = Non
     summary = analysis.summary()
     summary["duplicate_profiles"] = summary["people_in_groups"] - summary["groups"]
     if price is not None:
-        summary["monthly_cost"] = round(summary["duplicate_profiles"] * price, 2)
+        summary["monthly_cost"] = monthly_cost(summary["duplicate_profiles"], price)
     out.write('\n], "summary": ' + json.dumps(summary) + "}\n")
 
 
 def _print_text(analysis: DuplicateAnalysis, limit: int, price: float | None = None) -> None:
-    from cio_tui.cli.duplicates_warehouse import cost_line
+    from cio_tui.identity.duplicates.cost import cost_line
     from cio_tui.identity.duplicates.models import format_ts
 
     s = analysis.summary()
