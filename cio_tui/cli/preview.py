@@ -163,5 +163,9 @@ def preview_cmd(
         batches = batches_for(shown, subscriptions, check) if subscriptions else None
         report = render_text(shown, subscriptions, batches, numbers=numbers, head=head)
         click.echo(terminal_safe(report), nl=False)
+        if batches:
+            on = ("an empty workspace (--offline: only items refused for their body alone)" if offline
+                  else "a what-if copy of the same people as the outcomes")  # fmt: skip
+            click.echo(f"\nBatch 207s predicted on {on}.")
         if note:
             click.echo(f"\nWorkspace settings for the outcomes: {note}")
