@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 from pydantic import SecretStr
 
 from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
 from cio_tui.credentials import CredentialError, CredentialStore
-from cio_tui.customerio.client import CustomerIOClient
+from cio_tui.customerio.client import ClientOptions, CustomerIOClient
 from cio_tui.private_files import private_dir
 
 SANDBOX_NAME = "sandbox"
@@ -191,7 +191,7 @@ def build_client(
     app_key: SecretStr,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    **kwargs: Any,
+    **options: Unpack[ClientOptions],
 ) -> CustomerIOClient:
     track_origin, app_origin = profile.origins()
     return CustomerIOClient(
@@ -205,7 +205,7 @@ def build_client(
         app_rps=profile.app_rps,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
-        **kwargs,
+        **options,
     )
 
 
@@ -243,7 +243,7 @@ async def open_workspace(
     profile_name: str | None = None,
     sandbox: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
-    **client_kwargs: Any,
+    **client_options: Unpack[ClientOptions],
 ) -> Workspace:
     """Open the workspace to work on (see the module docstring for the order). The caller closes it
     (``await ws.aclose()`` or ``async with``). ``transport`` overrides the network (tests)."""
@@ -269,7 +269,7 @@ async def open_workspace(
         profile, track, app = resolve_profile(settings, credentials, profile_name)
         name, is_sandbox = profile.name, False
         read_own_settings = None
-    client = build_client(settings, profile, track, app, transport=transport, **client_kwargs)
+    client = build_client(settings, profile, track, app, transport=transport, **client_options)
     fingerprint = fingerprint_of(profile.region, profile.site_id, profile.origins())
     data_dir = private_dir(workspace_dir(settings, fingerprint))
     return Workspace(
