@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
 from cio_tui.credentials import CredentialError, CredentialStore
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the HTTP stack loads with the first client built (Workspace
     import httpx
     from pydantic import SecretStr
 
-    from cio_tui.customerio.client import CustomerIOClient
+    from cio_tui.customerio.client import ClientOptions, CustomerIOClient
 
 Connection = tuple["CustomerIOClient", "httpx.AsyncBaseTransport | None"]
 """A workspace's client and the transport it uses when it is not the network (the sandbox, tests)."""
@@ -220,7 +220,7 @@ def build_client(
     app_key: SecretStr,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    **kwargs: Any,
+    **options: Unpack[ClientOptions],
 ) -> CustomerIOClient:
     from cio_tui.customerio.client import CustomerIOClient
 
@@ -236,7 +236,7 @@ def build_client(
         app_rps=profile.app_rps,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
-        **kwargs,
+        **options,
     )
 
 
@@ -274,7 +274,7 @@ async def open_workspace(
     profile_name: str | None = None,
     sandbox: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
-    **client_kwargs: Any,
+    **client_options: Unpack[ClientOptions],
 ) -> Workspace:
     """Open the workspace to work on (see the module docstring for the order). The caller closes it
     (``await ws.aclose()`` or ``async with``). ``transport`` overrides the network (tests)."""
@@ -306,7 +306,7 @@ async def open_workspace(
             from cio_tui.sandbox.embedded import lazy_embedded_transport
 
             used = lazy_embedded_transport(sandbox_db_path(settings))
-        return build_client(settings, profile, track, app, transport=used, **client_kwargs), used
+        return build_client(settings, profile, track, app, transport=used, **client_options), used
 
     fingerprint = fingerprint_of(profile.region, profile.site_id, profile.origins())
     data_dir = private_dir(workspace_dir(settings, fingerprint))

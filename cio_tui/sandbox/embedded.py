@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 import httpx
 
@@ -24,6 +24,7 @@ from cio_tui.sandbox.seeding import DEFAULT_PEOPLE, DEFAULT_SEED, default_db_pat
 
 if TYPE_CHECKING:  # the ASGI app and the behaviour model load with the first transport built (see LazyTransport)
     from cio_tui.sandbox.app import Sandbox
+    from cio_tui.sandbox.settings import SandboxOptions
 
 SANDBOX_SITE_ID = SITE_ID
 SANDBOX_TRACK_KEY = TRACK_KEY
@@ -50,7 +51,7 @@ class SandboxTransport(httpx.ASGITransport):
 
 
 def embedded_transport(
-    db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, **settings: Any
+    db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, **settings: Unpack[SandboxOptions]
 ) -> SandboxTransport:
     from cio_tui.sandbox.app import create_app
     from cio_tui.sandbox.settings import SandboxSettings

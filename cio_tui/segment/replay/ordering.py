@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from cio_tui.segment.plain_calls import loads as plain_loads
 from cio_tui.segment.replay.traffic import Item, read_file
 
 ORDER_FIELDS = ("receivedAt", "timestamp", "originalTimestamp", "sentAt")
@@ -88,7 +89,7 @@ def _spill(rows: list[tuple[float, int, int, dict[str, Any]]], folder: Path, num
 
 
 def _read_run(handle: IO[str]) -> Iterator[tuple[float, int, int, dict[str, Any]]]:
-    loads = json.loads
+    loads = plain_loads
     for raw in handle:
         when, source, line, text = raw.split("\t", 3)
         yield float(when), int(source), int(line), loads(text)

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from cio_tui.model import Person, WorkspaceSettings
-from cio_tui.segment.actions import actions_for
-from cio_tui.segment.classic import ClassicSettings, classic_for
+from cio_tui.segment.actions import actions_for_message
+from cio_tui.segment.classic import ClassicSettings, classic_for, classic_for_fields
 from cio_tui.segment.models import MessageError, call_from_message
+from cio_tui.segment.plain_calls import non_finite_seen, plain_message
 from cio_tui.segment.replay.copies import WhatIfCopy
 from cio_tui.segment.replay.diff import Kind, population_diff
 from cio_tui.segment.replay.ordering import timed_delivery_order
-from cio_tui.segment.replay.traffic import sources
+from cio_tui.segment.replay.traffic import json_only, sources
 from cio_tui.segment.subscriptions import SubscriptionSet
 
 MALFORMED_KEPT = 10_000  # problems listed in the result; more are counted
@@ -109,8 +110,13 @@ def replay(
     progress: ProgressFn | None = None,
     on_malformed: Callable[[Malformed], None] | None = None,
     every: float = 0.25,
+    through_models: bool = False,
 ) -> ReplayResult:
-    """Replay ``traffic`` (a file or a directory of warehouse tables) from ``people``; reads no workspace."""
+    """Replay ``traffic`` (a file or a directory of warehouse tables) from ``people``; reads no workspace.
+
+    A plain message (``plain_calls``) goes to the destinations as it is; any other through the call models.
+    ``through_models=True`` sends every call through the models: the reference the plain path is tested equal to.
+    """
     paths = sources(traffic)
     names = [p.name for p in paths]
     settings = settings or WorkspaceSettings()
@@ -145,23 +151,29 @@ def replay(
     single = subscriptions is not None
     calls, seen, now = 0, 0, 0
     total: int | None = None
+    json_values = json_only(paths)
     for when, source, line, message in timed_delivery_order(paths, problem, checked=checked):
         seen += 1
         if total is None:
             total = count["checked"]
             started = time.monotonic()
-        try:
-            call = call_from_message(message)
-        except MessageError as exc:
-            problem(source, line, str(exc))
-            continue
+        plain = None if through_models else plain_message(message, deep=not json_values or non_finite_seen() > 0)
+        if plain is not None:
+            classic_result, fields = classic_for_fields(plain, classic_settings), plain
+        else:
+            try:
+                call = call_from_message(message)
+            except MessageError as exc:
+                problem(source, line, str(exc))
+                continue
+            classic_result, fields = classic_for(call, classic_settings), call.to_message()
         if when != _NO_TIME:  # an untimed call runs at the time of the call before it
             now = int(when)
         classic.now = actions.now = now
         where = (source, line)
-        for request in classic_for(call, classic_settings).requests:
+        for request in classic_result.requests:
             classic.send(request.method, request.path, request.body, where)
-        for request in actions_for(call, single=single, subscriptions=subscriptions, notes=False).requests:
+        for request in actions_for_message(fields, single=single, subscriptions=subscriptions, notes=False).requests:
             actions.send(request.method, request.path, request.body, where,
                          from_alias=request.action == "mergePeople")  # fmt: skip
         calls += 1
