@@ -98,12 +98,14 @@ STARTERS = [
 ]
 
 
-@pytest.mark.parametrize("shuffle", [False, True])
-def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool) -> None:
+@pytest.mark.parametrize(("shuffle", "jobs"), [(False, 1), (True, 1), (False, 2)])
+def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool, jobs: int) -> None:
+    """One process or two (the classic copy in a worker), in order or sorted: the reference's result exactly."""
     traffic = tmp_path / "traffic.jsonl"
     write_traffic(traffic, 3000, 150, seed=11, shuffle=shuffle)
-    fast = replay(traffic, STARTERS)
-    reference = replay(traffic, STARTERS, through_models=True)
+    fast = replay(traffic, STARTERS, jobs=jobs)
+    assert fast.processes == jobs
+    reference = replay(traffic, STARTERS, through_models=True, jobs=1)
     assert json.dumps(fast.to_json()) == json.dumps(reference.to_json())
     assert (fast.requests, fast.refused) == (reference.requests, reference.refused)
     assert fast.people_differing > 0 and len(fast.malformed) >= 4  # the file does exercise the diff and the errors
