@@ -7,19 +7,28 @@ same calls with the same results: ``parallel`` runs the classic side in a second
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cio_tui.segment.actions import actions_for_message
 from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for, classic_for_fields
 from cio_tui.segment.models import MessageError, call_from_message
 from cio_tui.segment.plain_calls import non_finite_seen, plain_message
 from cio_tui.segment.replay.copies import WhatIfCopy
-from cio_tui.segment.replay.ordering import Counter, Problem, timed_delivery_order
+from cio_tui.segment.replay.ordering import (
+    OutOfOrder,
+    Problem,
+    count_lines,
+    in_file_order,
+    streamable,
+    timed_delivery_order,
+)
 from cio_tui.segment.replay.traffic import json_only
 from cio_tui.segment.subscriptions import SubscriptionSet
 
+Row = tuple[float, int, int, dict[str, Any]]
 _NO_TIME = float("-inf")  # the delivery time of the calls before the first timed one
 
 
@@ -38,26 +47,68 @@ class Sides:
 class Counts:
     calls: int = 0  # calls replayed (valid Segment calls)
     seen: int = 0  # messages read in the replay pass (calls and the ones the models refuse)
+    checked: int = 0  # messages read by the ordering pass (when there is one)
+    total: int | None = None  # the messages expected: counted by the ordering pass, or estimated from the lines
+
+
+CountsFn = Callable[[Counts], None]
 
 
 def drive(
     paths: list[Path],
-    sides: Sides,
+    new_sides: Callable[[], Sides],
     problem: Problem,
     *,
-    checked: Counter | None = None,
-    on_call: Callable[[Counts], None] | None = None,
-) -> Counts:
-    """Every call of ``paths`` in delivery order into ``sides``' copies. ``problem`` gets the unreadable lines and
-    the messages the call models refuse; ``checked`` the progress of the ordering pass; ``on_call`` each call."""
+    on_check: CountsFn | None = None,
+    on_call: CountsFn | None = None,
+    estimate: bool = False,
+) -> tuple[Counts, Sides]:
+    """Every call of ``paths`` in delivery order into the copies of ``new_sides()``. ``problem`` gets the unreadable
+    lines and the messages the call models refuse, once each; ``on_check`` the progress of the ordering pass;
+    ``on_call`` each message replayed. ``estimate``: count the lines of a file read in one pass (for progress).
+
+    One JSON lines file is replayed as it is read; if a call turns out older than the one before it, the copies are
+    discarded and the replay starts again over the sorted calls (the problems already said are not said again).
+    """
+    if streamable(paths):
+        sides = new_sides()
+        counts = Counts(total=count_lines(paths[0]) if estimate else None)
+        try:
+            _pass(paths, in_file_order(paths[0], problem), sides, problem, counts, on_call)
+            return counts, sides
+        except OutOfOrder as exc:
+            said_until = exc.line  # every problem before this line is said; the line itself is a valid call
+
+        said = problem
+
+        def problem_after(source: int, line: int, why: str) -> None:
+            if line >= said_until:
+                said(source, line, why)
+
+        problem = problem_after
+    sides, counts = new_sides(), Counts()
+
+    def checked(n: int) -> None:
+        counts.checked += n
+        if on_check is not None:
+            on_check(counts)
+
+    _pass(paths, timed_delivery_order(paths, problem, checked=checked), sides, problem, counts, on_call)
+    return counts, sides
+
+
+def _pass(
+    paths: list[Path], rows: Iterator[Row], sides: Sides, problem: Problem, counts: Counts, on_call: CountsFn | None
+) -> None:
     classic, actions, subscriptions = sides.classic, sides.actions, sides.subscriptions
     # The presets batch (enable_batching is on by default): their payloads are resolved as batch items. With the
     # operator's subscriptions each mapping's own enable_batching decides.
     single = subscriptions is not None
-    counts = Counts()
     now = 0
     json_values = json_only(paths)
-    for when, source, line, message in timed_delivery_order(paths, problem, checked=checked):
+    for when, source, line, message in rows:
+        if counts.total is None:  # the ordering pass is over: it counted the messages
+            counts.total = counts.checked
         counts.seen += 1
         plain = None if sides.through_models else plain_message(message, deep=not json_values or non_finite_seen() > 0)
         classic_result: ClassicResult | None = None
@@ -91,4 +142,3 @@ def drive(
         counts.calls += 1
         if on_call is not None:
             on_call(counts)
-    return counts

@@ -45,11 +45,14 @@ def _quiet(source: int, line: int, why: str) -> None:
 
 def _classic_worker(conn: Connection, job: _Job) -> None:
     try:
-        copy = WhatIfCopy("classic", job.people, job.settings)
-        sides = Sides(classic=copy, actions=None, classic_settings=job.classic_settings,
-                      through_models=job.through_models)  # fmt: skip
-        drive(job.paths, sides, _quiet)
-        conn.send(("ok", copy.end()))
+
+        def new_sides() -> Sides:
+            return Sides(classic=WhatIfCopy("classic", job.people, job.settings), actions=None,
+                         classic_settings=job.classic_settings, through_models=job.through_models)  # fmt: skip
+
+        _counts, sides = drive(job.paths, new_sides, _quiet)
+        assert sides.classic is not None
+        conn.send(("ok", sides.classic.end()))
     except BaseException as exc:  # noqa: BLE001 - said to the parent, which raises it
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

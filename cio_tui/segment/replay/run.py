@@ -123,14 +123,11 @@ def replay(
     settings = settings or WorkspaceSettings()
     two = worth_it(size_of(paths), jobs)
     worker = classic_worker(paths, people, settings, classic_settings, through_models=through_models) if two else None
-    classic = None if two else WhatIfCopy("classic", people, settings)
-    actions = WhatIfCopy("actions", people, settings)
     starters = {p.cio_id for p in people}
     malformed: list[Malformed] = []
-    count = {"malformed": 0, "checked": 0}
+    count = {"malformed": 0}
     started = time.monotonic()
     last_report = [started]
-    total: list[int | None] = [None]
 
     def report(phase: str, done: int, total: int | None, force: bool = False) -> None:
         now = time.monotonic()
@@ -146,32 +143,33 @@ def replay(
         if on_malformed is not None:
             on_malformed(item)
 
-    def checked(n: int) -> None:
-        count["checked"] += n
-        report("checking", count["checked"], None)
+    def on_check(counts: Counts) -> None:
+        report("checking", counts.checked, None)
 
     def on_call(counts: Counts) -> None:
         nonlocal started
-        if total[0] is None:  # the first call: the ordering pass is over, the replay starts
-            total[0] = count["checked"]
+        if counts.seen == 1:  # the replay (or, after an ordering pass, its second reading) starts
             started = time.monotonic()
-        report("replaying", counts.seen, total[0] or None)
+        report("replaying", counts.seen, max(counts.total or 0, counts.seen) or None)
 
-    sides = Sides(classic=classic, actions=actions, subscriptions=subscriptions, classic_settings=classic_settings,
-                  through_models=through_models)  # fmt: skip
+    def new_sides() -> Sides:
+        return Sides(classic=None if two else WhatIfCopy("classic", people, settings),
+                     actions=WhatIfCopy("actions", people, settings), subscriptions=subscriptions,
+                     classic_settings=classic_settings, through_models=through_models)  # fmt: skip
+
     finished = False
     try:
         if worker is not None:
             worker.start()
-        counts = drive(paths, sides, problem, checked=checked, on_call=on_call)
-        report("replaying", counts.seen, total[0] or counts.seen, force=True)
-        classic_end = worker.result() if worker is not None else classic.end() if classic is not None else None
+        counts, sides = drive(paths, new_sides, problem, on_check=on_check, on_call=on_call, estimate=True)
+        report("replaying", counts.seen, counts.seen, force=True)
+        classic_end = worker.result() if worker is not None else sides.classic.end() if sides.classic else None
         finished = True
     finally:
         if worker is not None:
             worker.stop(finished=finished)
-    assert classic_end is not None
-    actions_end = actions.end()
+    assert classic_end is not None and sides.actions is not None
+    actions_end = sides.actions.end()
     differing, kinds = population_diff(classic_end, actions_end, starters)
     return ReplayResult(
         files=names,
