@@ -22,6 +22,8 @@ import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
+    from cio_tui.model import WorkspaceSettings
+    from cio_tui.segment.replay.run import Malformed, Progress
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
 
@@ -34,7 +36,7 @@ class _StderrProgress:
         self.shown = 0
         self.last_plain = -10.0
 
-    def __call__(self, progress: Any) -> None:
+    def __call__(self, progress: Progress) -> None:
         if self.tty:
             sys.stderr.write("\r\x1b[2K" + progress.line())
             sys.stderr.flush()
@@ -42,7 +44,7 @@ class _StderrProgress:
             self.last_plain = progress.elapsed
             click.echo(progress.line(), err=True)
 
-    def malformed(self, item: Any) -> None:
+    def malformed(self, item: Malformed) -> None:
         from cio_tui.safe_text import terminal_safe
 
         self.shown += 1
@@ -77,7 +79,7 @@ async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> 
     return people, own
 
 
-def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
+def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> WorkspaceSettings:
     from cio_tui.model import WorkspaceSettings
 
     values: dict[str, Any] = {}

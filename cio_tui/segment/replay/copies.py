@@ -96,7 +96,7 @@ class WhatIfCopy:
         # secondary cio_id -> (call, the identifiers the merge named it by), for merges from alias
         self.merged_away: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
-    def send(self, method: str, path: str, body: Any, where: tuple[int, int], *, from_alias: bool = False) -> None:
+    def send(self, method: str, path: str, body: object, where: tuple[int, int], *, from_alias: bool = False) -> None:
         self.requests += 1
         result = self.engine.execute(method, path, body)
         if result.status >= 400:

@@ -73,7 +73,7 @@ def _shown(p: Person, copy: str, starters: set[str]) -> dict[str, Any]:
     return out
 
 
-def _kind_of(value: Any) -> str | None:
+def _kind_of(value: object) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
