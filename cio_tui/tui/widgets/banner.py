@@ -15,11 +15,11 @@ from textual.widget import Widget
 from cio_tui.tui.areas import AREAS
 
 if TYPE_CHECKING:
-    from cio_tui.workspace import Workspace
+    from cio_tui.workspace import Workspace, WorkspaceGlance
 
 
-def banner_text(workspace: Workspace | None, status: str) -> Content:
-    """Banner line for a workspace (or ``None``) and the app's status text."""
+def banner_text(workspace: Workspace | WorkspaceGlance | None, status: str) -> Content:
+    """Banner line for a workspace, or the one being opened (its glance), or ``None`` and the app's status text."""
     if workspace is None:
         return Content.from_markup(" [b]cio-tui[/b] │ $status", status=status or "No workspace")
     mode = "SANDBOX" if workspace.is_sandbox else "LIVE"
@@ -39,16 +39,21 @@ class Banner(Widget):
     def on_mount(self) -> None:
         self.watch(self.app, "workspace", self._refresh_banner)
         self.watch(self.app, "workspace_status", self._refresh_banner)
+        self.watch(self.app, "glance", self._refresh_banner)
+
+    def _named(self) -> Workspace | WorkspaceGlance | None:
+        """The open workspace, else the one being opened."""
+        return getattr(self.app, "workspace", None) or getattr(self.app, "glance", None)
 
     def _refresh_banner(self, _value: object = None) -> None:
-        workspace = getattr(self.app, "workspace", None)
+        workspace = self._named()
         self.set_class(workspace is not None and workspace.is_sandbox, "-sandbox")
         self.set_class(workspace is not None and not workspace.is_sandbox, "-live")
         self.set_class(workspace is None, "-none")
         self.refresh()
 
     def render(self) -> RenderResult:
-        return banner_text(getattr(self.app, "workspace", None), getattr(self.app, "workspace_status", ""))
+        return banner_text(self._named(), getattr(self.app, "workspace_status", ""))
 
 
 class AreaBar(Widget):
