@@ -168,6 +168,12 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="1: one process; 2: the classic copy in a second process (default: 2 for large traffic). Same result.",
+)
 @click.pass_obj
 def replay_cmd(
     obj: CliContext,
@@ -180,6 +186,7 @@ def replay_cmd(
     out: Path | None,
     mode: str | None,
     auto_merge: bool | None,
+    jobs: int | None,
 ) -> None:
     """Rehearse the switch on real traffic: how the people end up different under classic and under Actions.
 
@@ -229,6 +236,7 @@ def replay_cmd(
             settings=_model_settings(mode, auto_merge, own),
             progress=progress,
             on_malformed=progress.malformed,
+            jobs=jobs,
         )
     except TrafficError as exc:
         progress.end_line()
@@ -237,8 +245,10 @@ def replay_cmd(
     result.starting_from = starting_from
     if subscriptions_file is not None:
         result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
+    where = " (2 processes: the classic copy in a second one)" if result.processes == 2 else ""
     click.echo(
-        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s; {result.malformed_count:,} malformed skipped",
+        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
+        f"{result.malformed_count:,} malformed skipped",
         err=True,
     )
     if out is not None:

@@ -54,7 +54,7 @@ from cio_tui.identity.apply_events import (
     OperationEvent,
     ProgressTracker,
 )
-from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
 from cio_tui.identity.lease import SETTLE, WorkspaceLease
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
@@ -192,11 +192,11 @@ class ApplyEngine:
             lease = WorkspaceLease(self.client, self.plan.plan_id, settle=settle, place=place)
             async with lease.held():
                 detail = f"lease {lease.who.value} held by {lease.mine.operator} on {lease.mine.host}"
-                self.journal.record(self.plan.plan_id, None, "lease_taken", detail=detail)
+                self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_TAKEN, detail=detail)
                 try:
                     return await self._run()
                 finally:
-                    self.journal.record(self.plan.plan_id, None, "lease_released", detail=lease.who.value)
+                    self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_RELEASED, detail=lease.who.value)
 
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
@@ -205,7 +205,9 @@ class ApplyEngine:
         states = self.journal.op_states(plan_id)
         self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
-        self.journal.record(plan_id, None, "run_started", detail=f"{len(states)} operation(s) already journaled")
+        self.journal.record(
+            plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
+        )
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -241,7 +243,7 @@ class ApplyEngine:
             raise
         finally:
             result = self._result(time.monotonic() - self.tracker.started)
-            self.journal.record(plan_id, None, "run_ended", detail="; ".join(result.summary_lines()))
+            self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
             self._emit(None)
         return result

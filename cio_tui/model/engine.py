@@ -110,8 +110,9 @@ class Engine:
                 )
         return self.execute(method, path, body)
 
-    def execute(self, method: str, path: str, body: JSONValue = None) -> Result:
-        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here)."""
+    def execute(self, method: str, path: str, body: object = None) -> Result:
+        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here); ``body`` is what
+        the JSON body decoded to, or any value a caller hands over (checked here, as the server would)."""
         key = (method, path)
         known = self._routes.get(key)
         if known is None:
@@ -184,7 +185,7 @@ class Engine:
             return result
         return Result(200, {}, [rec])
 
-    def _batch(self, body: JSONValue) -> Result:
+    def _batch(self, body: object) -> Result:
         ops = body.get("batch") if isinstance(body, dict) else None
         if not isinstance(ops, list) or not ops:
             return self._refused(InvalidRequest("batch must be a non-empty array", "batch"), v2=True)
@@ -216,7 +217,7 @@ class Engine:
                 self.ops.uses("invalid_cio_path")
             raise
 
-    def _v1(self, route: str, segs: list[str], body: JSONValue) -> None:
+    def _v1(self, route: str, segs: list[str], body: object) -> None:
         ops = self.ops
         if route == "anonymous":
             ops.anonymous_event(body if body is not None else {})
@@ -253,7 +254,7 @@ class Engine:
         elif route == "delete_device":
             ops.delete_device(who, segs[5])
 
-    def _merge_sides(self, body: JSONValue) -> tuple[Ident, Ident]:
+    def _merge_sides(self, body: object) -> tuple[Ident, Ident]:
         self.ops.uses("merge_body")
         if not isinstance(body, dict):
             raise InvalidRequest("the request body must be a JSON object")
@@ -264,7 +265,7 @@ class Engine:
         )
 
     # -- Track v2 ------------------------------------------------------------------------------------------
-    def _operation(self, op: JSONValue) -> None:
+    def _operation(self, op: object) -> None:
         """One v2 operation (an entity body or one batch item)."""
         ops, s = self.ops, self.settings()
         ops.uses("v2_entity")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.json_types import object_or_empty
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
 from cio_tui.segment.actions import BATCH_NOTE
 from cio_tui.segment.subscriptions import SubscriptionSet
@@ -102,8 +103,9 @@ def plan_batches(
         for number, (requests, errors) in enumerate(per_call, 1):
             for request in requests:
                 if request.subscription == sub.name and request.path == TRACK_V2_ENTITY:
-                    key = str(request.body.get("action")) if sub.action_slug == "createUpdateObject" else ""
-                    items.setdefault(key, []).append((number, request.body))
+                    body = object_or_empty(request.body)  # an entity request's body is an object
+                    key = str(body.get("action")) if sub.action_slug == "createUpdateObject" else ""
+                    items.setdefault(key, []).append((number, body))
             rejected += [(number, e.message.removesuffix(BATCH_NOTE)) for e in errors if e.subscription == sub.name]
         first = True
         for entries in items.values():
@@ -120,7 +122,7 @@ def plan_batches(
     return batches
 
 
-def _item_errors(batch: Batch, status: int, response: Any) -> list[BatchItemError]:
+def _item_errors(batch: Batch, status: int, response: object) -> list[BatchItemError]:
     if status != 207 or not isinstance(response, dict):
         return []
     out: list[BatchItemError] = []

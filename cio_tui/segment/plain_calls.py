@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, cast
 
 from cio_tui.segment.models import CALL_TYPES, MessageError, call_from_message
 
@@ -60,19 +60,21 @@ def non_finite_seen() -> int:
     return _seen_non_finite[0]
 
 
-def _json_native(value: Any, depth: int = 0) -> bool:
+def _json_native(value: object, depth: int = 0) -> bool:
     """Only what ``json.loads`` makes, finite floats, string keys: the JSON dump of it is itself."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return True
     if kind is float:
-        return math.isfinite(value)
+        return math.isfinite(cast(float, value))
     if depth > 60:
         return False
     if kind is dict:
-        return all(type(k) is str and _json_native(v, depth + 1) for k, v in value.items())
-    if kind is list:
-        return all(_json_native(v, depth + 1) for v in value)
+        return all(
+            type(k) is str and _json_native(v, depth + 1) for k, v in cast("dict[object, object]", value).items()
+        )
+    if kind is list:  # exact types above (a subclass may dump differently): the casts only say what was checked
+        return all(_json_native(v, depth + 1) for v in cast("list[object]", value))
     return False
 
 

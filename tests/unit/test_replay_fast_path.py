@@ -98,12 +98,14 @@ STARTERS = [
 ]
 
 
-@pytest.mark.parametrize("shuffle", [False, True])
-def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool) -> None:
+@pytest.mark.parametrize(("shuffle", "jobs"), [(False, 1), (True, 1), (False, 2), (True, 2)])
+def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool, jobs: int) -> None:
+    """One process or two (the classic copy in a worker), in order or sorted: the reference's result exactly."""
     traffic = tmp_path / "traffic.jsonl"
     write_traffic(traffic, 3000, 150, seed=11, shuffle=shuffle)
-    fast = replay(traffic, STARTERS)
-    reference = replay(traffic, STARTERS, through_models=True)
+    fast = replay(traffic, STARTERS, jobs=jobs)
+    assert fast.processes == jobs
+    reference = replay(traffic, STARTERS, through_models=True, jobs=1)
     assert json.dumps(fast.to_json()) == json.dumps(reference.to_json())
     assert (fast.requests, fast.refused) == (reference.requests, reference.refused)
     assert fast.people_differing > 0 and len(fast.malformed) >= 4  # the file does exercise the diff and the errors
@@ -140,3 +142,31 @@ def test_plain_message_is_the_models_dump() -> None:
                 continue  # without deep, the caller promises there is no NaN (none was parsed)
             assert list(plain.items()) == list(expected.items()), raw
     assert plain_count > 3000  # most messages take the fast path
+
+
+def test_a_file_out_of_order_is_replayed_sorted_and_says_each_problem_once(tmp_path: Path) -> None:
+    """Read once while in order; at the first older call the replay starts again sorted. A malformed line before
+    that point and one after are each said once, and the result is the one of the same calls in order."""
+
+    def line(n: int, received: int, **extra: Any) -> str:
+        msg = {"type": "track", "userId": f"u{n % 3}", "event": "E", "messageId": f"m{n}",
+               "receivedAt": _iso(START + timedelta(seconds=received)), **extra}  # fmt: skip
+        return json.dumps(msg)
+
+    lines = [line(n, n * 10) for n in range(10)]
+    lines[2] = "{not json"
+    lines[6] = line(6, 5)  # older than line 6's neighbours: delivered second
+    lines[8] = json.dumps({"type": "identify", "userId": ["x"]})
+    traffic = tmp_path / "t.jsonl"
+    traffic.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said: list[int] = []
+    result = replay(traffic, [], on_malformed=lambda m: said.append(m.line), jobs=1)
+    assert sorted(said) == [3, 9]  # each once
+    assert [m.line for m in result.malformed] == [3, 9]
+    assert result.calls == 8
+    ordered = sorted((t for i, t in enumerate(lines) if i not in (2, 8)), key=lambda t: json.loads(t)["receivedAt"])
+    in_order = tmp_path / "sorted.jsonl"
+    in_order.write_text("\n".join(ordered) + "\n", encoding="utf-8")
+    again = replay(in_order, [], jobs=1)
+    assert again.calls == 8 and again.people_differing == result.people_differing
+    assert [k.count for k in again.kinds] == [k.count for k in result.kinds]

@@ -28,14 +28,14 @@ def identifiers_in(request: HttpRequest) -> set[tuple[str, str]]:
     """Every (kind, value) a request names: path, ``identifiers``, merge sides, body ids and relationships."""
     found: set[tuple[str, str]] = set()
 
-    def add(kind: str, value: Any) -> None:
+    def add(kind: str, value: object) -> None:
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
             text = str(value)
             if kind == "cio_id":
                 text = text.removeprefix("cio_")
             found.add((kind, text))
 
-    def from_ids(ids: Any) -> None:
+    def from_ids(ids: object) -> None:
         if isinstance(ids, dict):
             for kind in ("id", "email", "cio_id"):
                 if kind in ids:

@@ -53,7 +53,7 @@ def _bad(line: int, problem: str) -> Item:
     return Item(line, None, problem)
 
 
-def check_message(line: int, value: Any) -> Item:
+def check_message(line: int, value: object) -> Item:
     """A parsed JSON value as an item: a Segment message (a dict with a known ``type``) or a problem."""
     if not isinstance(value, dict):
         return _bad(line, f"a Segment message is a JSON object, not {type(value).__name__}")
