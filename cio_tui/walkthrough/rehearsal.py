@@ -15,13 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cio_tui.errors import UserError
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.model import Person
 from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, read_subscriptions
 from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
+
+if TYPE_CHECKING:
+    from cio_tui.segment.replay.run import ReplayResult
 
 REHEARSALS = "rehearsals"
 SHOWN_PROBLEMS = 5
@@ -153,7 +156,7 @@ def rehearse(
     )
 
 
-def examples_of(result: Any, traffic: Path, per_kind: int = 2) -> list[RehearsalExample]:
+def examples_of(result: ReplayResult, traffic: Path, per_kind: int = 2) -> list[RehearsalExample]:
     """A few people per kind, each with what People looks them up by and the traffic line that did it."""
     out: list[RehearsalExample] = []
     folder = traffic if traffic.is_dir() else traffic.parent
