@@ -44,6 +44,7 @@ class PreviewPanel(StepPanel):
             yield Select([], prompt="an example person", id="wt-examples", compact=True)
             yield Button("Open in People", id="wt-example-person", compact=True)
             yield Button("Preview the call", id="wt-example-call", compact=True)
+            yield Button("View report", id="wt-rehearsal-report", compact=True)
 
     def show_progress(self, line: str) -> None:
         """The replay's progress (rate and time left), while it runs."""
@@ -68,7 +69,10 @@ class PreviewPanel(StepPanel):
         self.query_one("#wt-examples", Select).set_options(
             [(f"{e.kind}: {e.who}" + (f" (line {e.line})" if e.line else ""), i) for i, e in enumerate(examples)]
         )
-        self.query_one("#wt-examples-row").display = bool(examples)
+        self.query_one("#wt-examples-row").display = record is not None
+        self.query_one("#wt-examples", Select).display = bool(examples)
+        self.query_one("#wt-example-person", Button).display = bool(examples)
+        self.query_one("#wt-example-call", Button).display = bool(examples)
         names = list(overview.saved_sets)
         reviewed = set(overview.state.reviewed_sets)
         sets = self.query_one("#wt-sets", TickList)
@@ -111,6 +115,14 @@ class PreviewPanel(StepPanel):
         elif example is not None:
             self.notify("No single call made this difference (it is the end state): open the person instead.",
                         severity="warning")  # fmt: skip
+
+    @on(Button.Pressed, "#wt-rehearsal-report")
+    def _view_report(self) -> None:
+        record = self.overview.state.rehearsal if self.overview is not None else None
+        if record is None or not record.report_path:
+            self.notify("No rehearsal report yet: rehearse first.", severity="warning")
+            return
+        self.request_task("view_report", path=record.report_path)
 
     @on(TickList.Toggled, "#wt-sets")
     def _changed(self, event: TickList.Toggled) -> None:
