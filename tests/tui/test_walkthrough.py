@@ -380,12 +380,12 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
         assert (record["calls"], record["malformed"]) == (4, 1)
         # only the people the traffic names are read from the workspace: of them, u0000002 exists
         assert record["starting_people"] == 1 and record["kinds"]["merged_by_alias"] == 1
-        assert record["starting_from"].startswith("the people the traffic names (3 id(s), 2 email(s)")
+        assert record["starting_from"].startswith("the people the traffic names, read from the workspace (3 id(s)")
         assert record["mappings"] == "default presets"
         assert record["kinds"]["created_only_classic"] == 1  # rehearse-b survives only under classic
         await settle(pilot)
         shown = _text(app, "#wt-rehearsal")
-        assert "4 calls (1 malformed skipped) from 1 people (the people the traffic names" in shown
+        assert "4 calls (1 malformed skipped) from 1 people: the people the traffic names" in shown
         assert "merged_by_alias 1" in shown and "Actions mappings: default presets." in shown
         with open(record["report_path"], encoding="utf-8") as fh:
             assert "| `merged_by_alias` | 1 |" in fh.read()
@@ -452,7 +452,7 @@ async def test_step_4_rehearses_with_a_subscriptions_file_and_its_examples_and_r
         with open(record["report_path"], encoding="utf-8") as fh:
             report = fh.read()
         assert "- Actions mappings: your subscriptions from subs.json: 1 enabled subscription(s)" in report
-        assert "- Starting people: 1 (the same in both copies): the people the traffic names (" in report
+        assert "- Starting people: 1 (the same in both copies): the people the traffic names, read from" in report
 
         # the report opens in the app
         app.screen.query_one("#wt-rehearsal-report", Button).press()

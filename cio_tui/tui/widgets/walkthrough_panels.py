@@ -137,7 +137,7 @@ def rehearsal_text(record: Any) -> str:
     return (
         f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
         f"({record.malformed} malformed skipped) from {record.starting_people} people"
-        + (f" ({record.starting_from})" if record.starting_from else "")
+        + (f": {record.starting_from}" if record.starting_from else "")
         + f".\nActions mappings: {record.mappings}.\n"
         f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}"
     )
