@@ -21,7 +21,6 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
@@ -76,7 +75,7 @@ class ApplyEngine:
         workspace_fingerprint: str,
         workspace_name: str = "",
         options: ApplyOptions | None = None,
-        on_event: Callable[[EngineEvent], None] | None = None,
+        on_event: Callable[[EngineEvent], object] | None = None,
     ) -> None:
         check_workspace(plan, workspace_fingerprint, workspace_name)
         self.client, self.journal, self.plan = client, journal, plan
@@ -100,18 +99,25 @@ class ApplyEngine:
 
     @classmethod
     def for_workspace(
-        cls, workspace: WorkspaceView, plan: Plan, *, journal: Journal | None = None, **kw: Any
+        cls,
+        workspace: WorkspaceView,
+        plan: Plan,
+        *,
+        journal: Journal | None = None,
+        options: ApplyOptions | None = None,
+        on_event: Callable[[EngineEvent], object] | None = None,
     ) -> ApplyEngine:
         """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
-        if "options" not in kw and getattr(workspace, "is_sandbox", False):
-            kw["options"] = ApplyOptions.for_sandbox()
+        if options is None and getattr(workspace, "is_sandbox", False):
+            options = ApplyOptions.for_sandbox()
         return cls(
             workspace.client,
             journal or Journal.for_workspace(workspace),
             plan,
             workspace_fingerprint=workspace.fingerprint,
             workspace_name=workspace.name,
-            **kw,
+            options=options,
+            on_event=on_event,
         )
 
     # -- control (safe from any thread) ---------------------------------------------------------------

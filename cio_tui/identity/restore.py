@@ -81,7 +81,7 @@ def pick_hit(hits: Sequence[PersonHit], *, plan_id: str | None = None, op_id: st
     return (applied or with_snapshot)[-1]
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     return "empty" if value in (None, "") else repr(value)
 
 

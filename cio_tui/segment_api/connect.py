@@ -49,8 +49,8 @@ def sandbox_segment_url(origin: str) -> str:
 
 
 def open_segment(
-    settings: Settings,
-    credentials: CredentialStore,
+    settings: Settings | None,
+    credentials: CredentialStore | None,
     workspace: SegmentWorkspace,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -74,7 +74,7 @@ def open_segment(
         )
     if token is None:
         token = env_token if env_token is not None and env_token.get_secret_value() else None
-    if token is None and not workspace.is_sandbox and workspace.name != "env":
+    if token is None and not workspace.is_sandbox and workspace.name != "env" and credentials is not None:
         token = credentials.get(workspace.name, "segment")
     if token is None:
         raise SegmentNotConfiguredError(

@@ -83,6 +83,7 @@ class ReplayResult:
     refused: dict[str, int] = field(default_factory=dict)  # per destination: requests Customer.io refused
     mappings: str = "default presets"
     elapsed: float = 0.0
+    starting_from: str = ""  # where the starting people come from (a people export, the sandbox, read live)
     processes: int = 1  # 2: the classic copy was driven in a second process (the same result)
 
     def to_json(self) -> dict[str, Any]:
