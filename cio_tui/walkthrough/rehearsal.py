@@ -107,7 +107,7 @@ async def starting_people(
 
     named = await asyncio.to_thread(names_in_traffic, traffic, subscriptions=subscriptions, progress=say)
     read = await read_named_people(workspace.client, named, emails_identify=emails_identify, progress=say)
-    source = f"the people the traffic names ({named.describe()}), read from the workspace"
+    source = f"the people the traffic names, read from the workspace ({named.describe()})"
     return StartingPeople(read.people, source, tuple(read.notes))
 
 

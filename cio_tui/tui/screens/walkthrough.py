@@ -351,6 +351,8 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             self._export(message.kind, path, state)
         elif message.kind == "preview_line":
             self._preview_line(Path(message.args["path"]), int(message.args["line"]))
+        elif message.kind == "view_report":
+            self._view_report(Path(message.args["path"]))
         elif message.kind == "rehearse":
             args = message.args
             self._rehearse(Path(args["path"]).expanduser(), args.get("export"), args.get("subscriptions"))

@@ -34,6 +34,20 @@ class RehearsalTasks(WalkthroughHost):
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
 
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _view_report(self, path: Path) -> None:
+        """The rehearsal's Markdown report, read in a thread and shown in the app."""
+        from cio_tui.tui.modals.report_view import ReportModal
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = f"Cannot read the report {path}: {getattr(exc, 'strerror', None) or exc}. Rehearse again."
+            self.app.call_from_thread(self.notify, why, severity="error", markup=False)
+            return
+        modal = ReportModal("Rehearsal on real traffic: the report", text, str(path))
+        self.app.call_from_thread(self.app.push_screen, modal)
+
     async def _mappings(self, workspace: WorkspaceView, subscriptions: str | None) -> Mappings:
         """The operator's subscriptions file when one is given (a bad one fails the rehearsal, naming the
         subscription and the field), else the Actions destination's own subscriptions when Segment has one and a

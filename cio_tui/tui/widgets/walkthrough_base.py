@@ -41,6 +41,7 @@ class TaskKind(StrEnum):
     EXPORT_CHECKLIST = "export_checklist"  # args: path
     PREVIEW_LINE = "preview_line"  # args: path, line
     REHEARSE = "rehearse"  # args: path, export, subscriptions
+    VIEW_REPORT = "view_report"  # args: path (the rehearsal's Markdown report)
     SEGMENT_READ = "segment_read"  # args: step
     SEGMENT_PREPARE = "segment_prepare"
     SEGMENT_CUTOVER = "segment_cutover"
