@@ -24,6 +24,8 @@ from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, r
 from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
 
 if TYPE_CHECKING:
+    from cio_tui.identity.traffic_people import ReadingProgress
+    from cio_tui.segment.replay.named import NamingProgress
     from cio_tui.segment.replay.run import ReplayResult
 
 REHEARSALS = "rehearsals"
@@ -99,7 +101,7 @@ async def starting_people(
     from cio_tui.identity.traffic_people import read_named_people
     from cio_tui.segment.replay.named import names_in_traffic
 
-    def say(item: Any) -> None:
+    def say(item: NamingProgress | ReadingProgress) -> None:
         if progress is not None:
             progress(item.line())
 

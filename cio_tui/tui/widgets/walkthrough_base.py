@@ -61,7 +61,7 @@ class StepPanel(Vertical):
     """The recorded-data part of one step. Subclasses compose their fields and implement ``show``."""
 
     STEP: ClassVar[int] = 0
-    overview: Any = None
+    overview: Overview | None = None
     """The overview last shown (set by the screen before ``show``)."""
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
 from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.walkthrough.models import RehearsalRecord
     from cio_tui.walkthrough.service import Overview
 
 
@@ -129,7 +130,7 @@ class PreviewPanel(StepPanel):
         self.record(reviewed_sets=[name for name in event.tick_list.keys if name in event.tick_list.ticked])
 
 
-def rehearsal_text(record: Any) -> str:
+def rehearsal_text(record: RehearsalRecord | None) -> str:
     """The last rehearsal: how many people end up different, by kind, and where the report is."""
     if record is None:
         return "No rehearsal yet: give a traffic file and press Rehearse (nothing is sent anywhere)."
