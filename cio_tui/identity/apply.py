@@ -23,7 +23,6 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
@@ -48,8 +47,8 @@ from cio_tui.identity.apply_checks import (
 )
 from cio_tui.identity.apply_events import ApplyOptions, ApplyResult, EngineEvent, NoticeEvent, ProgressTracker
 from cio_tui.identity.apply_reconcile import Outcome, Reconciler, Verified
-from cio_tui.identity.journal import Journal, OpState, Record
-from cio_tui.identity.lease import CONFIRMED, Holder, WorkspaceLease, confirmed_tokens
+from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
+from cio_tui.identity.lease import Holder, WorkspaceLease, confirmed_tokens
 from cio_tui.identity.plan import Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
 
@@ -83,7 +82,7 @@ class ApplyEngine(Reconciler):
         workspace_fingerprint: str,
         workspace_name: str = "",
         options: ApplyOptions | None = None,
-        on_event: Callable[[EngineEvent], None] | None = None,
+        on_event: Callable[[EngineEvent], object] | None = None,
     ) -> None:
         check_workspace(plan, workspace_fingerprint, workspace_name)
         super().__init__(client, journal, plan, options or ApplyOptions(), on_event)
@@ -92,18 +91,25 @@ class ApplyEngine(Reconciler):
 
     @classmethod
     def for_workspace(
-        cls, workspace: WorkspaceView, plan: Plan, *, journal: Journal | None = None, **kw: Any
+        cls,
+        workspace: WorkspaceView,
+        plan: Plan,
+        *,
+        journal: Journal | None = None,
+        options: ApplyOptions | None = None,
+        on_event: Callable[[EngineEvent], object] | None = None,
     ) -> ApplyEngine:
         """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
-        if "options" not in kw and getattr(workspace, "is_sandbox", False):
-            kw["options"] = ApplyOptions.for_sandbox()
+        if options is None and getattr(workspace, "is_sandbox", False):
+            options = ApplyOptions.for_sandbox()
         return cls(
             workspace.client,
             journal or Journal.for_workspace(workspace),
             plan,
             workspace_fingerprint=workspace.fingerprint,
             workspace_name=workspace.name,
-            **kw,
+            options=options,
+            on_event=on_event,
         )
 
     # -- run ------------------------------------------------------------------------------------------
@@ -120,7 +126,7 @@ class ApplyEngine(Reconciler):
                 window=self.options.visibility_window,
                 margin=self.options.lease_margin,
                 place=str(self.journal.path.resolve()),  # a lease left by a killed run of this journal is ours
-                confirmed=confirmed_tokens(self.journal.plan_notes(plan_id, CONFIRMED)),
+                confirmed=confirmed_tokens(self.journal.plan_notes(plan_id, PlanEvent.LEASE_TAKEN)),
                 on_note=self._notice,
             )
             wait = self.options.visibility_window + self.options.lease_margin
@@ -131,12 +137,12 @@ class ApplyEngine(Reconciler):
             async with lease.held(on_lost=self._lease_lost):
                 m = lease.mine
                 detail = f"lease {lease.who.value} token {m.token} held by {m.operator} on {m.host}"
-                self.journal.record(plan_id, None, CONFIRMED, detail=detail)
+                self.journal.record(plan_id, None, PlanEvent.LEASE_TAKEN, detail=detail)
                 self._notice(f"lease confirmed; applying (held by {m.operator} on {m.host})")
                 try:
                     return await self._run()
                 finally:
-                    self.journal.record(plan_id, None, "lease_released", detail=lease.who.value)
+                    self.journal.record(plan_id, None, PlanEvent.LEASE_RELEASED, detail=lease.who.value)
 
     def _notice(self, text: str) -> None:
         self._emit(NoticeEvent(text))
@@ -147,7 +153,7 @@ class ApplyEngine(Reconciler):
             f"stopped: the lease now names {other.operator} on {other.host}; operations not sent stay pending. "
             "Check that run, then run again"
         )
-        self.journal.record(self.plan.plan_id, None, "lease_lost", detail=text)
+        self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_LOST, detail=text)
         self._stop_why = "the workspace lease was lost"
         self._notice(text)
         self.cancel()
@@ -159,7 +165,9 @@ class ApplyEngine(Reconciler):
         states = self.journal.op_states(plan_id)
         self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
-        self.journal.record(plan_id, None, "run_started", detail=f"{len(states)} operation(s) already journaled")
+        self.journal.record(
+            plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
+        )
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -204,7 +212,7 @@ class ApplyEngine(Reconciler):
             raise
         finally:
             result = self._result(time.monotonic() - self.tracker.started)
-            self.journal.record(plan_id, None, "run_ended", detail="; ".join(result.summary_lines()))
+            self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
             self._emit(None)
         return result

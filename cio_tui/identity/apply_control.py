@@ -21,7 +21,7 @@ PROGRESS_EVERY = 0.1  # seconds between progress events while operations finish
 class RunControl:
     """Pause/resume/cancel, the events of one run, and the tracker the events are built from."""
 
-    def __init__(self, total: int, on_event: Callable[[EngineEvent], None] | None) -> None:
+    def __init__(self, total: int, on_event: Callable[[EngineEvent], object] | None) -> None:
         self._on_event = on_event
         self._queues: list[asyncio.Queue[EngineEvent | None]] = []
         self._running = asyncio.Event()

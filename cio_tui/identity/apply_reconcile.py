@@ -38,7 +38,7 @@ class Reconciler(RunControl):
         journal: Journal,
         plan: Plan,
         options: ApplyOptions,
-        on_event: Callable[[EngineEvent], None] | None,
+        on_event: Callable[[EngineEvent], object] | None,
     ) -> None:
         super().__init__(len(plan.operations), on_event)
         self.client, self.journal, self.plan, self.options = client, journal, plan, options

@@ -36,11 +36,10 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier
@@ -50,7 +49,6 @@ LEASE_PREFIX = "cio-tui-apply-lease-"
 TTL = 600.0  # seconds a lease lives without renewal (a killed run's lease frees itself)
 MARGIN = 1.0  # seconds past the visibility window: the other run's read-to-write time, clocks, answer times
 POLL_CAP = 2.0  # seconds between reads of the lease while confirming it (App API budget: a few reads a window)
-CONFIRMED = "lease_taken"  # the journal entry of a confirmed lease; its detail names the token
 
 
 class LeaseError(UserError):
@@ -80,14 +78,14 @@ class Holder:
         }
 
     @classmethod
-    def read(cls, attributes: dict[str, Any]) -> Holder | None:
+    def read(cls, attributes: Mapping[str, object]) -> Holder | None:
         try:
             return cls(
                 plan_id=str(attributes["cio_tui_lease_plan"]),
                 host=str(attributes.get("cio_tui_lease_host", "?")),
                 operator=str(attributes.get("cio_tui_lease_operator", "?")),
                 token=str(attributes["cio_tui_lease_token"]),
-                expires=float(attributes.get("cio_tui_lease_expires") or 0),
+                expires=float(str(attributes.get("cio_tui_lease_expires") or 0)),
                 place=str(attributes.get("cio_tui_lease_place", "")),
             )
         except (KeyError, ValueError):
@@ -254,4 +252,4 @@ class WorkspaceLease:
                 pass
 
 
-__all__ = ["CONFIRMED", "LEASE_PREFIX", "TTL", "Holder", "LeaseError", "WorkspaceLease", "confirmed_tokens"]
+__all__ = ["LEASE_PREFIX", "TTL", "Holder", "LeaseError", "WorkspaceLease", "confirmed_tokens"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -42,6 +42,7 @@ from cio_tui.tui.widgets.plan_table import PlanTable
 if TYPE_CHECKING:
     from cio_tui.identity.apply import ApplyEngine
     from cio_tui.identity.apply_events import ApplyResult
+    from cio_tui.identity.apply_events import EngineEvent as ApplyEvent
     from cio_tui.workspace import Workspace
 
 
@@ -83,7 +84,7 @@ class PlanScreen(AreaScreen):
 
     @dataclass
     class EngineEvent(Message):
-        event: Any
+        event: ApplyEvent
 
         def can_replace(self, message: Message) -> bool:
             """A newer progress count replaces a queued one (per-operation events are never dropped)."""
@@ -362,7 +363,9 @@ class PlanScreen(AreaScreen):
             self.notify(safe(event.text), title="Workspace lease", timeout=8)
             return
         table = self.query_one(PlanTable)
-        if hasattr(event, "op_id"):
+        from cio_tui.identity.apply_events import ProgressEvent
+
+        if not isinstance(event, ProgressEvent):  # an operation's new state
             table.set_state(event.op_id, event.state, event.detail or "")
             self._show_detail()
             return
