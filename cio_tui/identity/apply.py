@@ -202,9 +202,9 @@ class ApplyEngine(Reconciler):
                     todo.extendleft(reversed(again))
                     if budget is not None:
                         budget += len(again)
-                    for delay, outcomes in late.items():
+                    for due, outcomes in late.items():
                         held = {c for op, _, _ in outcomes for c in op.cio_ids}
-                        tasks[asyncio.create_task(self._recheck(outcomes, delay))] = (False, held)
+                        tasks[asyncio.create_task(self._recheck(outcomes, due))] = (False, held)
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -250,8 +250,8 @@ class ApplyEngine(Reconciler):
             if prev.in_doubt and op.target and target_misses(op, people) and not precondition_misses(op, people):
                 # an earlier run's write, not visible (yet): wait out its visibility window before any resend
                 self._deadline.setdefault(op.op_id, self._resume_deadline(op))
-                if (wait := self._next_wait(op)) is not None:
-                    late.setdefault(wait, []).append((op, "uncertain", "sent by an earlier run"))
+                if (due := self._next_read(op)) is not None:
+                    late.setdefault(due, []).append((op, "uncertain", "sent by an earlier run"))
                     if op.op_id not in self._told_late:
                         records.append(self._not_visible_yet(op, prev))
                     continue
@@ -294,8 +294,8 @@ class ApplyEngine(Reconciler):
             # verified and recorded chunk by chunk: steady progress, and little left to reconcile after a crash
             chunk_again, chunk_late = await self._verify(await self._send_all(chunk, read_at, dispatch))
             again += chunk_again
-            for wait, outcomes in chunk_late.items():
-                late.setdefault(wait, []).extend(outcomes)
+            for due, outcomes in chunk_late.items():
+                late.setdefault(due, []).extend(outcomes)
         return again, late
 
     async def _send_all(self, ops: list[Operation], read_at: float, dispatch: _Dispatch) -> list[Outcome]:
@@ -361,8 +361,9 @@ class ApplyEngine(Reconciler):
             self._slots = asyncio.Semaphore(self.options.sends_in_flight)
         return self._slots
 
-    async def _recheck(self, late: list[Outcome], delay: float) -> Verified:
-        await asyncio.sleep(delay)
+    async def _recheck(self, late: list[Outcome], due: float) -> Verified:
+        """Read again, at ``due`` (wall clock), writes that were not visible yet."""
+        await asyncio.sleep(max(0.0, due - time.time()))
         return await self._verify(late)
 
 

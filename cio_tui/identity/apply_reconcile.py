@@ -9,6 +9,7 @@ as their own tasks beside the sending of other operations (they hold only the pe
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
 # operation, how its send went (ok / uncertain / retry / refused / cancelled / reread), error text
 Outcome = tuple[Operation, str, str | None]
-# operations to send again (at the front of the queue), and writes not visible yet by the wait before re-reading
+# operations to send again (at the front of the queue), and writes not visible yet by when to read them again
 Verified = tuple[list[Operation], dict[float, list[Outcome]]]
 
 
@@ -55,17 +56,22 @@ class Reconciler(RunControl):
         return {p.cio_id: p for p in people}
 
     # -- the visibility window ------------------------------------------------------------------------
-    def _next_wait(self, op: Operation) -> float | None:
-        """Seconds to wait before reading ``op`` again, or None once its visibility window is over. Reads back off
+    def _next_read(self, op: Operation) -> float | None:
+        """When (wall clock) to read ``op`` again, or None once its visibility window is over. Reads back off
         (``poll_first`` doubling up to ``poll_cap``) and the last one lands when the window ends: a write is never
-        taken for "did not apply" while Customer.io may still be processing it."""
+        taken for "did not apply" while Customer.io may still be processing it. Times are rounded up to a grid of
+        ``poll_first`` seconds so that writes due about together are read together (one bulk read, not one per
+        person: a resumed run's writes all have windows of their own)."""
         deadline = self._deadline.setdefault(op.op_id, time.time() + self.options.visibility_window)
-        left = deadline - time.time()
+        now = time.time()
+        left = deadline - now
         if left <= 0:
             return None
         n = self._polls[op.op_id]
         self._polls[op.op_id] += 1
-        return float(max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap)))
+        wait = max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap))
+        grid = max(self.options.poll_first, 0.01)
+        return float(math.ceil((now + wait) / grid) * grid)
 
     def _window_from_send(self, op: Operation) -> None:
         """The visibility window of a write whose answer was lost starts when it was sent."""
@@ -104,7 +110,7 @@ class Reconciler(RunControl):
     # -- verification ---------------------------------------------------------------------------------
     async def _verify(self, outcomes: list[Outcome]) -> Verified:
         """Read back what was sent and record the results. Writes not visible yet are returned as ``late``, grouped
-        by how long to wait before reading them again (re-reads do not hold a batch slot)."""
+        by when to read them again (re-reads do not hold a batch slot)."""
         plan_id = self.plan.plan_id
         records: list[Record] = []
         again: list[Operation] = []
@@ -129,8 +135,8 @@ class Reconciler(RunControl):
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
                 self._set(op, state, detail)
-            elif op in check and (wait := self._next_wait(op)) is not None:
-                late.setdefault(wait, []).append((op, how, err))
+            elif op in check and (due := self._next_read(op)) is not None:
+                late.setdefault(due, []).append((op, how, err))
                 if op.op_id not in self._told_late:
                     records.append(self._not_visible_yet(op, OpState.SENT if how == "ok" else OpState.UNCERTAIN))
             else:
