@@ -27,8 +27,9 @@ import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
-    from cio_tui.model import WorkspaceSettings
+    from cio_tui.model import Person, WorkspaceSettings
     from cio_tui.segment.replay.run import Malformed, Progress
+    from cio_tui.segment.subscriptions import SubscriptionSet
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
 
@@ -93,7 +94,9 @@ async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> 
     return people, own
 
 
-async def _named_people(obj: CliContext, traffic: Path, subscriptions: Any, mode: str | None) -> tuple[Any, Any]:
+async def _named_people(
+    obj: CliContext, traffic: Path, subscriptions: SubscriptionSet | None, mode: str | None
+) -> tuple[list[Person], dict[str, Any]]:
     """The people the traffic names, read from the command line's workspace (``--live``), and its own settings."""
     import asyncio
 

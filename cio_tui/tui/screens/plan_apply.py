@@ -132,7 +132,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-progress").display = self.phase in SHOWS_PROGRESS
         self.refresh_bindings()
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
         if self.plan is not None:
             self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))
