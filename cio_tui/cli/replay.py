@@ -18,6 +18,7 @@ Exit codes: 0 done, 1 the traffic, the export or the subscriptions cannot be rea
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -52,8 +53,9 @@ class _StderrProgress:
 
     def __call__(self, progress: Progress | _Shown) -> None:
         total, done = getattr(progress, "total", None), getattr(progress, "done", None)
-        if self.tty:
-            sys.stderr.write("\r\x1b[2K" + progress.line())
+        if self.tty:  # one line, cut to the terminal's width: a wrapped line could not be rewritten in place
+            width = shutil.get_terminal_size((120, 24)).columns
+            sys.stderr.write("\r\x1b[2K" + progress.line()[: max(width - 1, 20)])
             sys.stderr.flush()
         elif progress.elapsed - self.last_plain >= 5 or (isinstance(total, int) and total and done == total):
             self.last_plain = progress.elapsed
