@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypedDict, Unpack
 
 from cio_tui.identity.journal import OpState
 from cio_tui.identity.plan import PlanError
@@ -21,6 +22,23 @@ class WrongWorkspaceError(PlanError):
 # Customer.io does not publish how long its asynchronous processing can take; tens of seconds covers what is seen
 # in busy workspaces. `cio-tui apply --visibility-window SECONDS` changes it.
 DEFAULT_VISIBILITY_WINDOW = 30.0
+
+
+class ApplyTuning(TypedDict, total=False):
+    """``ApplyOptions``' fields as keywords (``ApplyOptions.for_sandbox(visibility_window=0)``)."""
+
+    max_ops: int | None
+    batch_size: int
+    batches_in_flight: int
+    sends_in_flight: int
+    intent_chunk: int
+    visibility_window: float
+    poll_first: float
+    poll_cap: float
+    answer_timeout: float
+    resend_uncertain: bool
+    max_attempts: int
+    lease: bool
 
 
 @dataclass(frozen=True)
@@ -64,11 +82,11 @@ class ApplyOptions:
     lease_margin: float = 1.0  # seconds past the visibility window before a lease counts as confirmed
 
     @classmethod
-    def for_sandbox(cls, **kw: object) -> ApplyOptions:
+    def for_sandbox(cls, **kw: Unpack[ApplyTuning]) -> ApplyOptions:
         """The embedded sandbox is consistent at once (unless its visibility lag is set): a short window."""
         # one machine's own emulator: the journal's lock is enough, no lease person among its people
-        base: dict[str, object] = {"visibility_window": 0.5, "poll_first": 0.05, "answer_timeout": 0.0, "lease": False}
-        return cls(**{**base, **kw})  # type: ignore[arg-type]
+        base = cls(visibility_window=0.5, poll_first=0.05, answer_timeout=0.0, lease=False)
+        return replace(base, **kw)
 
 
 @dataclass(frozen=True)
