@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -21,8 +21,6 @@ from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
-from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
 from cio_tui.tui.screens.walkthrough_tasks import WalkthroughTasks, plain
 from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
 from cio_tui.tui.widgets.walkthrough_steps import StepList
@@ -62,7 +60,7 @@ def progress_text(statuses: Mapping[int, StepStatus], overview: Overview | None)
     return "\n".join(lines)
 
 
-class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScreen):
+class WalkthroughScreen(WalkthroughTasks, AreaScreen):
     AREA = "walkthrough"
     READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show)
     HELP = (
@@ -92,8 +90,8 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
 
     def __init__(self) -> None:
         super().__init__()
-        self.service: Any = None
-        self.overview: Any = None
+        self.service = None
+        self.overview = None
         self._lock = threading.Lock()
         self._version = 0
         self._saved_version = 0
@@ -128,9 +126,9 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
         super().on_mount()
         self.query_one("#wt-detail").display = False
         self.query_one(StepList).focus()
-        self.workspace_changed(self.app.workspace)
+        self.workspace_changed(self.cio.workspace)
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         self.overview = None
         if workspace is None or getattr(workspace, "data_dir", None) is None:
             self.service = None
@@ -168,7 +166,7 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
             self.app.call_from_thread(self._show_glance, steps)
 
     def _show_glance(self, steps: dict[int, StepGlance]) -> None:
-        if self.overview is not None or (self.app.workspace is None and getattr(self.app, "glance", None) is None):
+        if self.overview is not None or (self.cio.workspace is None and self.cio.glance is None):
             return  # the overview came first, or the workspace could not be opened
         first = self._glance is None
         self._glance = steps
@@ -268,7 +266,7 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
         try:
             with self._lock:
                 version = self._saved_version
-                overview = self.service.overview()
+                overview = self._current_service.overview()
             panel_class(self.step_number)
         except WalkthroughStateError as exc:
             self.app.call_from_thread(self._unreadable, str(exc))
@@ -287,16 +285,16 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
     def _changed(self) -> None:
         """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
         self._version += 1
-        self._persist(self.overview.state.model_copy(deep=True), self._version)
+        self._persist(self._current_overview.state.model_copy(deep=True), self._version)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _persist(self, state: WalkthroughState, version: int) -> None:
         with self._lock:
             if version < self._saved_version:
                 return
-            self.service.refresh(state)
+            self._current_service.refresh(state)
             self._saved_version = version
-            overview = self.service.overview(state)
+            overview = self._current_service.overview(state)
         self.app.call_from_thread(self._show_if_current, overview, version)
 
     @on(Record)
@@ -308,9 +306,9 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
         self._changed()
 
     def _set_status(self, status: str, reason: str | None = None) -> None:
-        self.overview.state.set_status(self.step_number, status, reason=reason, now=self.cio.services.clock())
+        self._current_overview.state.set_status(self.step_number, status, reason=reason, now=self.cio.services.clock())
         self._changed()
-        self.notify(f"Step {self.step_number}: {self.overview.state.step(self.step_number).status_words}.")
+        self.notify(f"Step {self.step_number}: {self._current_overview.state.step(self.step_number).status_words}.")
 
     @on(Input.Submitted, "#wt-notes")
     @on(Input.Blurred, "#wt-notes")
@@ -334,7 +332,7 @@ class WalkthroughScreen(WalkthroughTasks, RehearsalTasks, SegmentTasks, AreaScre
     def action_mark_done(self) -> None:
         if self._still_reading():
             return
-        gaps = self.overview.missing[self.step_number]
+        gaps = self._current_overview.missing[self.step_number]
         if not gaps:
             self._set_status("done")
             return

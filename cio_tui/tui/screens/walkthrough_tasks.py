@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
+from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
 from cio_tui.tui.widgets.walkthrough_base import Record, Task
 from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
-    from cio_tui.tui.screens.base import AreaScreen as _Host
+    from cio_tui.identity.plan import Plan
+    from cio_tui.walkthrough.cleanup import CleanupPlan
     from cio_tui.walkthrough.state import WalkthroughState
-else:
-    _Host = object
 
 
 def plain(text: str) -> Any:
@@ -26,21 +27,13 @@ def plain(text: str) -> Any:
     return Text(text)
 
 
-class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed into
-    """Mixed into ``WalkthroughScreen`` (which provides ``service``, ``overview``, ``_changed`` and the panels)."""
+class WalkthroughTasks(RehearsalTasks, SegmentTasks):
+    """Mixed into ``WalkthroughScreen`` (which sets ``service`` and ``overview`` and has ``_changed`` and the
+    panels); steps 4 and 6-8 hand their tasks to ``RehearsalTasks`` and ``SegmentTasks``."""
 
-    service: Any
-    overview: Any
-
-    if TYPE_CHECKING:  # provided by the screen and the other mixins (stubs here would shadow them at run time)
+    if TYPE_CHECKING:  # the screen's (a stub here would shadow it at run time)
 
         def _changed(self) -> None: ...
-
-        def _preview_line(self, path: Path, line: int) -> Any: ...
-
-        def _rehearse(self, path: Path, export: str | None) -> Any: ...
-
-        async def segment_task(self, kind: str, args: dict[str, Any]) -> None: ...
 
     # -- tasks ----------------------------------------------------------------------------------------
     def handle_task(self, message: Task) -> None:
@@ -57,14 +50,17 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
             self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
         elif message.kind in ("export_report", "export_checklist"):
             path = Path(message.args["path"]).expanduser().absolute()
-            state = self.overview.state.model_copy(deep=True)
+            state = self._current_overview.state.model_copy(deep=True)
             if message.kind == "export_report":
                 self.service.mark_report_exported(state, path)
             self._export(message.kind, path, state)
         elif message.kind == "preview_line":
             self._preview_line(Path(message.args["path"]), int(message.args["line"]))
+        elif message.kind == "view_report":
+            self._view_report(Path(message.args["path"]))
         elif message.kind == "rehearse":
-            self._rehearse(Path(message.args["path"]).expanduser(), message.args.get("export"))
+            args = message.args
+            self._rehearse(Path(args["path"]).expanduser(), args.get("export"), args.get("subscriptions"))
         else:
             self._run_task(message.kind, message.args)
 
@@ -72,7 +68,6 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
     async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
         from cio_tui.tui.errors import describe_error
 
-        svc = self.service
         names = {
             "check_connection": "Checking the workspace",
             "audit_live": "Auditing the live workspace",
@@ -87,6 +82,7 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
         }
         self.notify(f"{names.get(kind, kind)}…", timeout=3)
         try:
+            svc = self._current_service
             if kind == "check_connection":
                 check = await svc.check_connection()
                 self.post_message(Record(step_by_key("connect").number, {"connection": check}))
@@ -111,7 +107,7 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
                 markup=False,
             )
 
-    def _confirm_cleanup(self, result: Any) -> None:
+    def _confirm_cleanup(self, result: CleanupPlan) -> None:
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         skipped = "\n".join(f"line {e.line}: {e.identifier} left out: {e.reason}" for e in result.excluded[:5])
@@ -136,19 +132,22 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
         )
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _hand_over(self, result: Any) -> None:
+    def _hand_over(self, result: CleanupPlan) -> None:
         from cio_tui.identity.plan import save_plan
 
-        folder = self.service.data_dir / "plans"
+        plan = result.plan
+        if plan is None:  # _confirm_cleanup offers only a plan that was made
+            return
+        folder = self._current_service.data_dir / "plans"
         folder.mkdir(parents=True, exist_ok=True)
-        key = self.service.workspace.plan_key()
-        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json", key=key)
-        self.app.call_from_thread(self._plan_saved, result, path)
+        key = self._current_service.workspace.plan_key()
+        path = save_plan(plan, folder / f"cleanup-{plan.plan_id}.json", key=key)
+        self.app.call_from_thread(self._plan_saved, result, plan, path)
 
-    def _plan_saved(self, result: Any, path: Path) -> None:
-        self.overview.state.plans.append(self.service.plan_record(result, path))
+    def _plan_saved(self, result: CleanupPlan, plan: Plan, path: Path) -> None:
+        self._current_overview.state.plans.append(self._current_service.plan_record(result, path))
         self._changed()
-        self.cio.open_plan(result.plan)
+        self.cio.open_plan(plan)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _export(self, kind: str, path: Path, state: WalkthroughState) -> None:
@@ -156,10 +155,10 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
         what = "report" if kind == "export_report" else "checklist"
         try:
             if kind == "export_report":
-                self.service.render_report(state, path)
+                self._current_service.render_report(state, path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)  # as the report does
-                path.write_text(self.service.checklist_markdown(state), encoding="utf-8")
+                path.write_text(self._current_service.checklist_markdown(state), encoding="utf-8")
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self.app.call_from_thread(
@@ -177,7 +176,7 @@ class WalkthroughTasks(_Host):  # typed as the Walkthrough screen it is mixed in
         self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export", markup=False)
 
     def _report_written(self, path: Path) -> None:
-        self.service.mark_report_exported(self.overview.state, path)
+        self._current_service.mark_report_exported(self._current_overview.state, path)
         self._changed()
 
 
