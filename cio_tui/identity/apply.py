@@ -52,13 +52,14 @@ from cio_tui.identity.apply_events import (
     EngineEvent,
     OperationEvent,
     ProgressTracker,
+    SendOutcome,
 )
 from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
 from cio_tui.identity.lease import SETTLE, WorkspaceLease
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
 
-Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
+Outcome = tuple[Operation, SendOutcome, str | None]  # operation, how the send went, error
 Verified = tuple[list[Operation], dict[float, list[Outcome]]]  # send again; not visible yet, by wait before re-read
 PROGRESS_EVERY = 0.1  # seconds between progress events while operations finish
 FATAL = (AuthError, PermissionDeniedError, RegionError)
@@ -283,7 +284,7 @@ class ApplyEngine:
                 # an earlier run's write, not visible (yet): wait out its visibility window before any resend
                 self._deadline.setdefault(op.op_id, self._resume_deadline(op))
                 if (wait := self._next_wait(op)) is not None:
-                    late.setdefault(wait, []).append((op, "uncertain", "sent by an earlier run"))
+                    late.setdefault(wait, []).append((op, SendOutcome.UNCERTAIN, "sent by an earlier run"))
                     if op.op_id not in self._told_late:
                         records.append(self._not_visible_yet(op, prev))
                     continue
@@ -335,28 +336,28 @@ class ApplyEngine:
         async def one(op: Operation) -> Outcome:
             async with sem:
                 if not await self._gate():
-                    return op, "cancelled", None
+                    return op, SendOutcome.CANCELLED, None
                 self._attempts[op.op_id] += 1
                 self.tracker.in_flight += 1
                 try:
                     await send_operation(self.client, op, self._gate)
                     self.tracker.sent += 1
                 except NotSentError:
-                    return op, "cancelled", None
+                    return op, SendOutcome.CANCELLED, None
                     self._deadline[op.op_id] = time.time() + self.options.visibility_window
                 except UncertainWriteError as exc:
                     self.tracker.sent += 1
                     self._deadline[op.op_id] = time.time() + self.options.visibility_window
-                    return op, "uncertain", str(exc)
+                    return op, SendOutcome.UNCERTAIN, str(exc)
                 except FATAL:
                     raise
                 except NOT_APPLIED as exc:
-                    return op, "retry", str(exc)
+                    return op, SendOutcome.RETRY, str(exc)
                 except CustomerIOError as exc:
-                    return op, "refused", str(exc)
+                    return op, SendOutcome.REFUSED, str(exc)
                 finally:
                     self.tracker.in_flight -= 1
-                return op, "ok", None
+                return op, SendOutcome.OK, None
 
         tasks = [asyncio.create_task(one(op)) for op in ops]
         try:
@@ -427,17 +428,17 @@ class ApplyEngine:
         records: list[Record] = []
         again: list[Operation] = []
         late: dict[float, list[Outcome]] = {}
-        check = [op for op, how, _ in outcomes if how in ("ok", "uncertain") and op.target]
+        check = [op for op, how, _ in outcomes if how in (SendOutcome.OK, SendOutcome.UNCERTAIN) and op.target]
         people = await self._read([c for op in check for c in op.cio_ids])
         for op, how, err in outcomes:
-            status = 200 if how == "ok" else None
+            status = 200 if how is SendOutcome.OK else None
             after = snapshot(op, people) if op in check else None
-            if how == "cancelled":
+            if how is SendOutcome.CANCELLED:
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail="cancelled before send"))
                 self.tracker.set(op.op_id, OpState.PENDING)
-            elif (how == "ok" and not op.target) or (op in check and not target_misses(op, people)):
-                state = OpState.RECONCILED if how == "uncertain" else OpState.DONE
-                detail = f"uncertain write read back as applied ({err})" if how == "uncertain" else "verified"
+            elif (how is SendOutcome.OK and not op.target) or (op in check and not target_misses(op, people)):
+                state = OpState.RECONCILED if how is SendOutcome.UNCERTAIN else OpState.DONE
+                detail = f"uncertain write read back as applied ({err})" if how is SendOutcome.UNCERTAIN else "verified"
                 records.append(
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
@@ -445,7 +446,9 @@ class ApplyEngine:
             elif op in check and (wait := self._next_wait(op)) is not None:
                 late.setdefault(wait, []).append((op, how, err))
                 if op.op_id not in self._told_late:
-                    records.append(self._not_visible_yet(op, OpState.SENT if how == "ok" else OpState.UNCERTAIN))
+                    records.append(
+                        self._not_visible_yet(op, OpState.SENT if how is SendOutcome.OK else OpState.UNCERTAIN)
+                    )
             else:
                 rec, retry = await self._unsuccessful(op, how, err, people)
                 records.append(replace(rec, status=status, after=after))
@@ -459,25 +462,31 @@ class ApplyEngine:
             self._told_late.discard(op.op_id)
         return again, late
 
-    async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
+    async def _unsuccessful(
+        self, op: Operation, how: SendOutcome, err: str | None, people: People
+    ) -> tuple[Record, bool]:
         """Record for a write that is not (visibly) applied, and whether to send it again."""
         plan_id = self.plan.plan_id
         untouched = not op.target or not precondition_misses(op, people)
-        if how == "uncertain" and untouched and not self._may_resend(op):
+        if how is SendOutcome.UNCERTAIN and untouched and not self._may_resend(op):
             return self._held_back(op), False
-        if how == "retry" or (how == "uncertain" and untouched):
-            why = err if how == "retry" else f"not visible within the visibility window: it did not apply ({err})"
+        if how is SendOutcome.RETRY or (how is SendOutcome.UNCERTAIN and untouched):
+            why = (
+                err
+                if how is SendOutcome.RETRY
+                else f"not visible within the visibility window: it did not apply ({err})"
+            )
             if self._attempts[op.op_id] < self.options.max_attempts and not self._cancelled:
                 self.tracker.set(op.op_id, OpState.PENDING)
                 self._emit(OperationEvent(op.op_id, str(op.kind), op.summary, str(OpState.PENDING), why))
                 return Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=f"{why}; sending again"), True
-            if how == "uncertain":
+            if how is SendOutcome.UNCERTAIN:
                 self._set(op, OpState.UNCERTAIN, why)
                 return Record(plan_id, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=why), False
             detail, reason = f"not sent successfully: {why}", "failed: Customer.io unreachable or rate limited"
-        elif how == "refused":
+        elif how is SendOutcome.REFUSED:
             detail, reason = f"refused by Customer.io: {err}", "failed: refused by Customer.io"
-        elif how == "uncertain":
+        elif how is SendOutcome.UNCERTAIN:
             detail = "uncertain write; the person is now neither as planned nor as expected: " + "; ".join(
                 target_misses(op, people)
             )
