@@ -18,6 +18,7 @@ Exit codes: 0 done, 1 the traffic, the export or the subscriptions cannot be rea
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -27,8 +28,9 @@ import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
-    from cio_tui.model import WorkspaceSettings
+    from cio_tui.model import Person, WorkspaceSettings
     from cio_tui.segment.replay.run import Malformed, Progress
+    from cio_tui.segment.subscriptions import SubscriptionSet
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
 
@@ -51,8 +53,9 @@ class _StderrProgress:
 
     def __call__(self, progress: Progress | _Shown) -> None:
         total, done = getattr(progress, "total", None), getattr(progress, "done", None)
-        if self.tty:
-            sys.stderr.write("\r\x1b[2K" + progress.line())
+        if self.tty:  # one line, cut to the terminal's width: a wrapped line could not be rewritten in place
+            width = shutil.get_terminal_size((120, 24)).columns
+            sys.stderr.write("\r\x1b[2K" + progress.line()[: max(width - 1, 20)])
             sys.stderr.flush()
         elif progress.elapsed - self.last_plain >= 5 or (isinstance(total, int) and total and done == total):
             self.last_plain = progress.elapsed
@@ -93,7 +96,9 @@ async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> 
     return people, own
 
 
-async def _named_people(obj: CliContext, traffic: Path, subscriptions: Any, mode: str | None) -> tuple[Any, Any]:
+async def _named_people(
+    obj: CliContext, traffic: Path, subscriptions: SubscriptionSet | None, mode: str | None
+) -> tuple[list[Person], dict[str, Any]]:
     """The people the traffic names, read from the command line's workspace (``--live``), and its own settings."""
     import asyncio
 
