@@ -33,6 +33,7 @@ class SendOutcome(StrEnum):
     RETRY = "retry"  # the client says nothing took effect (rate limit, server or network error): send again
     REFUSED = "refused"  # any other Customer.io error: the operation failed
     CANCELLED = "cancelled"  # not sent (paused or stopped before it left)
+    REREAD = "reread"  # not sent: the read that checked it is too old; read again, then send (or not)
 
 
 class ApplyTuning(TypedDict, total=False):
@@ -69,6 +70,11 @@ class ApplyOptions:
     with one bulk read (a whole batch: one pre-read and one verification read per 100 operations, the App API's
     budget).
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
+    ``read_ahead``: a batch is read only when the batch before it has at most this many operations left to hand
+    to the senders, so reads run about one batch ahead of the sends (fresh, and no App reads wasted).
+    ``fresh_for``: seconds a read may be old when the request it checked leaves; an older one (after a pause, a
+    429 back-off, slow answers) is read again first. Reads can themselves lag writes by seconds, so a tighter bound
+    would promise more than a read can show.
     """
 
     max_ops: int | None = None
@@ -82,7 +88,10 @@ class ApplyOptions:
     answer_timeout: float = 15.0
     resend_uncertain: bool = False
     max_attempts: int = 3
+    read_ahead: int = 50
+    fresh_for: float = 5.0
     lease: bool = True  # record a lease in the workspace (identity/lease.py): one apply of a plan across machines
+    lease_margin: float = 1.0  # seconds past the visibility window before a lease counts as confirmed
 
     @classmethod
     def for_sandbox(cls, **kw: Unpack[ApplyTuning]) -> ApplyOptions:
@@ -129,7 +138,14 @@ class ProgressEvent:
         return line.replace("  ", " ")
 
 
-EngineEvent = OperationEvent | ProgressEvent
+@dataclass(frozen=True)
+class NoticeEvent:
+    """Something the operator should read once (the workspace lease taken, taken over or lost)."""
+
+    text: str
+
+
+EngineEvent = OperationEvent | ProgressEvent | NoticeEvent
 
 
 @dataclass
@@ -240,6 +256,7 @@ __all__ = [
     "ApplyOptions",
     "ApplyResult",
     "EngineEvent",
+    "NoticeEvent",
     "OperationEvent",
     "ProgressEvent",
     "ProgressTracker",
