@@ -50,7 +50,10 @@ class ApplyTuning(TypedDict, total=False):
     answer_timeout: float
     resend_uncertain: bool
     max_attempts: int
+    read_ahead: int
+    fresh_for: float
     lease: bool
+    lease_margin: float
 
 
 @dataclass(frozen=True)
