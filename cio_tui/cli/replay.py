@@ -22,6 +22,8 @@ import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
+    from cio_tui.model import WorkspaceSettings
+    from cio_tui.segment.replay.run import Malformed, Progress
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
 
@@ -34,7 +36,7 @@ class _StderrProgress:
         self.shown = 0
         self.last_plain = -10.0
 
-    def __call__(self, progress: Any) -> None:
+    def __call__(self, progress: Progress) -> None:
         if self.tty:
             sys.stderr.write("\r\x1b[2K" + progress.line())
             sys.stderr.flush()
@@ -42,7 +44,7 @@ class _StderrProgress:
             self.last_plain = progress.elapsed
             click.echo(progress.line(), err=True)
 
-    def malformed(self, item: Any) -> None:
+    def malformed(self, item: Malformed) -> None:
         from cio_tui.safe_text import terminal_safe
 
         self.shown += 1
@@ -77,7 +79,7 @@ async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> 
     return people, own
 
 
-def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
+def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> WorkspaceSettings:
     from cio_tui.model import WorkspaceSettings
 
     values: dict[str, Any] = {}
@@ -125,6 +127,12 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="1: one process; 2: the classic copy in a second process (default: 2 for large traffic). Same result.",
+)
 @click.pass_obj
 def replay_cmd(
     obj: CliContext,
@@ -137,6 +145,7 @@ def replay_cmd(
     out: Path | None,
     mode: str | None,
     auto_merge: bool | None,
+    jobs: int | None,
 ) -> None:
     """Rehearse the switch on real traffic: how the people end up different under classic and under Actions.
 
@@ -180,13 +189,16 @@ def replay_cmd(
             settings=_model_settings(mode, auto_merge, own),
             progress=progress,
             on_malformed=progress.malformed,
+            jobs=jobs,
         )
     except TrafficError as exc:
         progress.end_line()
         obj.fail(str(exc))
     progress.end_line()
+    where = " (2 processes: the classic copy in a second one)" if result.processes == 2 else ""
     click.echo(
-        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s; {result.malformed_count:,} malformed skipped",
+        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
+        f"{result.malformed_count:,} malformed skipped",
         err=True,
     )
     if out is not None:

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
+
+if TYPE_CHECKING:
+    from cio_tui.segment.replay.run import ReplayResult
+    from cio_tui.segment.subscriptions import SubscriptionSet
 
 REHEARSALS = "rehearsals"
 
@@ -38,7 +42,7 @@ def rehearse(
     data_dir: Path,
     now: datetime,
     settings: dict[str, Any] | None = None,
-    subscriptions: Any = None,
+    subscriptions: SubscriptionSet | None = None,
     progress: Callable[[Any], None] | None = None,
 ) -> RehearsalRecord:
     """Replay ``traffic`` from ``people`` (with the operator's ``subscriptions``, else the default presets); writes
@@ -68,7 +72,7 @@ def rehearse(
     )
 
 
-def examples_of(result: Any, traffic: Path, per_kind: int = 2) -> list[RehearsalExample]:
+def examples_of(result: ReplayResult, traffic: Path, per_kind: int = 2) -> list[RehearsalExample]:
     """A few people per kind, each with what People looks them up by and the traffic line that did it."""
     out: list[RehearsalExample] = []
     folder = traffic if traffic.is_dir() else traffic.parent

@@ -65,6 +65,8 @@ def audit_text(audit: AuditCounts | None) -> tuple[str, list[tuple[str, int]]]:
     )
     if audit.duplicate_groups:
         summary += "\nDuplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)
+    if audit.cost_line:
+        summary += "\n" + audit.cost_line[0].upper() + audit.cost_line[1:] + "."
     if audit.suppressed is None and audit.source == "live":
         # a live audit has no export column to blame: the workspace itself no longer holds suppressed people
         summary += (
