@@ -122,7 +122,7 @@ class CioApp(WorkspaceApp):
         """The base screen of an area (after ``switch_area(mode)`` has been awaited)."""
         return self._screen_stacks[mode][0]
 
-    async def _goto(self, mode: str, method: str, *args: Any) -> None:
+    async def _goto(self, mode: str, method: str, *args: object) -> None:
         await self.switch_mode(mode)
         getattr(self.area_screen(mode), method)(*args)
 

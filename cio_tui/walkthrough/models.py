@@ -183,6 +183,7 @@ class RehearsalRecord(_Model):
     people_differing: int
     kinds: dict[str, int] = Field(default_factory=dict)
     starting_people: int = 0
-    mappings: str = "default presets"
+    starting_from: str = ""  # the people export, or the people the traffic names read from the workspace
+    mappings: str = "default presets"  # the default presets, or which subscriptions (a file, or read live)
     report_path: str | None = None
     examples: list[RehearsalExample] = Field(default_factory=list)

@@ -158,7 +158,7 @@ def _order(cio_id: str, fallback: int) -> int:
         return (1 << 62) + fallback
 
 
-def _person(known: KnownPerson, pk: int) -> Person:
+def model_person(known: KnownPerson, pk: int) -> Person:
     attrs = {k: v for k, v in known.attributes.items() if k not in _RESERVED}
     created = known.created_at or 0
     return Person(pk, known.cio_id, known.id, known.email, created, created, known.unsubscribed, attrs)
@@ -211,7 +211,7 @@ class WhatIf:
     def _add(self, people: Iterable[KnownPerson]) -> None:
         for known in sorted({p.cio_id: p for p in people}.values(), key=lambda p: (p.created_at or 0, p.cio_id)):
             if self.store.by_cio(known.cio_id) is None:
-                person = _person(known, _order(known.cio_id, len(self.store.people) + 1))
+                person = model_person(known, _order(known.cio_id, len(self.store.people) + 1))
                 self.starting.append(person)  # the store keeps its own copy
                 self.store.add_person(person)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from cio_tui.model import Person, WorkspaceSettings
 from cio_tui.segment.classic import ClassicSettings
 from cio_tui.segment.replay.copies import CopyEnd, WhatIfCopy
-from cio_tui.segment.replay.drive import Sides, drive
+from cio_tui.segment.replay.drive import Sides, drive, fewer_collections
 
 PARALLEL_BYTES = 8_000_000  # from this much traffic a second process pays for its start (about a second)
 
@@ -50,7 +50,8 @@ def _classic_worker(conn: Connection, job: _Job) -> None:
             return Sides(classic=WhatIfCopy("classic", job.people, job.settings), actions=None,
                          classic_settings=job.classic_settings, through_models=job.through_models)  # fmt: skip
 
-        _counts, sides = drive(job.paths, new_sides, _quiet)
+        with fewer_collections():
+            _counts, sides = drive(job.paths, new_sides, _quiet)
         assert sides.classic is not None
         conn.send(("ok", sides.classic.end()))
     except BaseException as exc:  # noqa: BLE001 - said to the parent, which raises it

@@ -19,7 +19,7 @@ from cio_tui.model import Person, WorkspaceSettings
 from cio_tui.segment.classic import ClassicSettings
 from cio_tui.segment.replay.copies import WhatIfCopy
 from cio_tui.segment.replay.diff import Kind, population_diff
-from cio_tui.segment.replay.drive import Counts, Sides, drive
+from cio_tui.segment.replay.drive import Counts, Sides, drive, fewer_collections
 from cio_tui.segment.replay.parallel import classic_worker, worth_it
 from cio_tui.segment.replay.traffic import size_of, sources
 from cio_tui.segment.subscriptions import SubscriptionSet
@@ -83,6 +83,7 @@ class ReplayResult:
     refused: dict[str, int] = field(default_factory=dict)  # per destination: requests Customer.io refused
     mappings: str = "default presets"
     elapsed: float = 0.0
+    starting_from: str = ""  # where the starting people come from (a people export, the sandbox, read live)
     processes: int = 1  # 2: the classic copy was driven in a second process (the same result)
 
     def to_json(self) -> dict[str, Any]:
@@ -161,7 +162,8 @@ def replay(
     try:
         if worker is not None:
             worker.start()
-        counts, sides = drive(paths, new_sides, problem, on_check=on_check, on_call=on_call, estimate=True)
+        with fewer_collections():
+            counts, sides = drive(paths, new_sides, problem, on_check=on_check, on_call=on_call, estimate=True)
         report("replaying", counts.seen, counts.seen, force=True)
         classic_end = worker.result() if worker is not None else sides.classic.end() if sides.classic else None
         finished = True
