@@ -272,6 +272,14 @@ class Journal:
         )
         return {r["op_id"]: datetime.fromisoformat(r["at"]) for r in rows}
 
+    def plan_notes(self, plan_id: str, state: PlanEvent) -> list[str]:
+        """Details of a plan's run-level entries (no operation) in ``state``, oldest first."""
+        rows = self._db.execute(
+            "SELECT detail FROM entries WHERE plan_id=? AND op_id IS NULL AND state=? ORDER BY seq",
+            (plan_id, str(state)),
+        )
+        return [r["detail"] or "" for r in rows]
+
     def plans(self) -> list[PlanRecord]:
         """Every plan, newest first, with operation counts by current state."""
         out = []

@@ -51,6 +51,7 @@ class PlanEvent(StrEnum):
     REGISTERED = "registered"
     LEASE_TAKEN = "lease_taken"
     LEASE_RELEASED = "lease_released"
+    LEASE_LOST = "lease_lost"  # a renewal found another run's token: this run stopped sending
     RUN_STARTED = "run_started"
     RUN_ENDED = "run_ended"
 

@@ -25,6 +25,7 @@ from cio_tui.identity.duplicates.export import (
     quote_ident,
 )
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
+from cio_tui.identity.duplicates.one_row import one_row, one_value
 from cio_tui.identity.duplicates.ranking import (
     ALL_GROUPS_SQL,
     ALL_MEMBERS_SQL,
@@ -67,15 +68,16 @@ class DuplicateAnalysis:
     # -- results ----------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """Counts for the JSON ``summary`` and the audit: rows, groups per rule and confidence, problems."""
-        total = self.con.execute(
+        total = one_row(
+            self.con,
             "SELECT count(*), coalesce(sum(size), 0), count(*) FILTER (WHERE NOT needs_review), "
-            "coalesce(sum(size - 1) FILTER (WHERE NOT needs_review), 0) FROM dup_groups"
-        ).fetchone()
+            "coalesce(sum(size - 1) FILTER (WHERE NOT needs_review), 0) FROM dup_groups",
+        )
         by_tier = dict(self.con.execute("SELECT tier, count(*) FROM dup_groups GROUP BY 1").fetchall())
         # groups per rule from the per-group facts (one small scan, not rule_counts()' distinct counts)
         per_rule = ", ".join(f"count(*) FILTER (WHERE rules & {1 << r.code} <> 0)" for r in RULES)
-        linked = self.con.execute(f"SELECT {per_rule} FROM dup_groups").fetchone()
-        groups, people, ready, merges = (int(x) for x in total)  # type: ignore[union-attr]
+        linked = one_row(self.con, f"SELECT {per_rule} FROM dup_groups")
+        groups, people, ready, merges = (int(x) for x in total)
         return {
             "rows": self.export.rows,
             "groups": groups,
@@ -84,7 +86,7 @@ class DuplicateAnalysis:
             "needs_review": groups - ready,
             "merges_proposed": merges,
             "by_confidence": {c.value: int(by_tier.get(c.rank, 0)) for c in Confidence},
-            "by_rule": {r.name: int(n) for r, n in zip(RULES, linked, strict=True)},  # type: ignore[arg-type]
+            "by_rule": {r.name: int(n) for r, n in zip(RULES, linked, strict=True)},
             "problems": len(self.export.problems),
         }
 
@@ -168,7 +170,7 @@ def analyse_export(
         report("reading the export", 0.0)
         source = f"({export_select(path, columns, rejects=True)})"
         con.execute(S.people_sql(source, columns, keep_attributes=keep_attributes))
-        rows = int(con.execute("SELECT count(*) FROM people").fetchone()[0])  # type: ignore[index]
+        rows = int(one_value(con, "SELECT count(*) FROM people"))
         export = _check_rows(con, LoadedExport(path, columns, rows, list(columns.problems), []))
         report("applying the rules", 0.4)
         con.execute(S.edges_sql(columns))
@@ -222,9 +224,9 @@ SELECT l.label AS gid, l.node AS rn, p.cio_id, p.id, p.email, {S.created_ts_sql(
 FROM dup_labels l JOIN people p ON p.rowid = l.node"""
     )
     # distinct hashes are distinct cio_ids (cheaper than distinct strings); a collision only runs the exact check
-    distinct, total = con.execute(
-        "SELECT count(DISTINCT hash(cio_id)) FILTER (WHERE cio_id IS NOT NULL), count(cio_id) FROM dup_members"
-    ).fetchone()  # type: ignore[misc]
+    distinct, total = one_row(
+        con, "SELECT count(DISTINCT hash(cio_id)) FILTER (WHERE cio_id IS NOT NULL), count(cio_id) FROM dup_members"
+    )
     if distinct == total:
         return
     repeats = con.execute(

@@ -14,6 +14,7 @@ import duckdb
 
 from cio_tui.identity.duplicates import sql as S
 from cio_tui.identity.duplicates.export import quote_literal
+from cio_tui.identity.duplicates.one_row import one_value
 from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES
 
 
@@ -26,7 +27,7 @@ def label_components(con: duckdb.DuckDBPyConnection, edges: str, labels: str, *,
     while True:
         passes += 1
         con.execute(S.label_step_sql(links, labels, f"{labels}_next"))
-        changed = con.execute(f"SELECT bool_or(changed) FROM {labels}_next").fetchone()[0]  # type: ignore[index]
+        changed = one_value(con, f"SELECT bool_or(changed) FROM {labels}_next")
         con.execute(f"DROP TABLE {labels}; ALTER TABLE {labels}_next RENAME TO {labels}")
         if not changed:
             return passes
@@ -55,7 +56,7 @@ def _bottleneck(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE dup_mixed AS SELECT gid, tier FROM dup_groups WHERE size >= 3 AND min_tier < tier"
     )
-    if not con.execute("SELECT count(*) FROM dup_mixed").fetchone()[0]:  # type: ignore[index]
+    if not one_value(con, "SELECT count(*) FROM dup_mixed"):
         return
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dup_mixed_edges AS

@@ -55,7 +55,8 @@ def run_rules(
     make(t.facts, P.facts_select(t, final, max_group_size=max_group_size, passes=None, links=t.links))
     rows = engine.fetch(stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql))
     report("done", 1.0)
-    out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), n or None) for g, c, r, conf, p, n in rows]  # type: ignore[arg-type]  # n: TEXT or NULL
+    # n: TEXT or NULL
+    out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), str(n) if n else None) for g, c, r, conf, p, n in rows]
     return sorted(out, key=lambda r: (r.group_id.encode(), not r.is_primary, r.cio_id.encode()))
 
 
