@@ -11,12 +11,15 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, TextIO, TypeVar, cast
 
 import click
 
 from cio_tui.safe_text import csv_row
+
+F = TypeVar("F", bound=Callable[..., object])
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,7 +35,7 @@ def _cli(ctx: click.Context) -> CliContext:
     return cast("CliContext", ctx.find_root().obj)
 
 
-def _source_options(fn: Any) -> Any:
+def _source_options(fn: F) -> F:
     fn = click.option("--live", is_flag=True, help="Start a people export in Customer.io, wait for it and use it.")(fn)
     return click.option(
         "--from-export",
@@ -108,7 +111,7 @@ async def _download(cli: CliContext) -> tuple[Path, str | None]:
 
 
 # -- cio-tui duplicates -------------------------------------------------------------------------------------------
-def _engine_options(fn: Any) -> Any:
+def _engine_options(fn: F) -> F:
     from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
 
     options = [
@@ -216,7 +219,7 @@ def _write_out(ctx: click.Context, analysis: DuplicateAnalysis, out_file: str) -
                f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
 
 
-def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
+def _write_json(out: TextIO, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
     """Stream ``{"groups": [...], "summary": {...}}``, one group per line, written in batches."""
     from cio_tui.identity.duplicates.cost import monthly_cost
 

@@ -19,6 +19,8 @@ from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, r
 from cio_tui.safe_text import safe
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from cio_tui.segment_api.client import SegmentClient
     from cio_tui.workspace import Workspace
 
@@ -59,7 +61,9 @@ class _access_guard:  # noqa: N801 - used as a plain `with`
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         from cio_tui.cutover.access import access_problem
 
         problem = access_problem(exc) if exc is not None else None
@@ -277,10 +281,10 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsi
     plan = load_segment_plan(plan_file)
 
     async def work(ws: Workspace, client: SegmentClient) -> Any:
-        check_workspace(plan, ws.fingerprint, ws.name)  # type: ignore[arg-type]
-        problem = signature_problem(plan, ws.plan_key())  # type: ignore[arg-type]
+        check_workspace(plan, ws.fingerprint, ws.name)
+        problem = signature_problem(plan, ws.plan_key())
         if problem and not allow_unsigned:
-            require_signature(plan, ws.plan_key())  # type: ignore[arg-type]
+            require_signature(plan, ws.plan_key())
         if problem:
             click.echo(f"warning: {problem}; --allow-unsigned was given", err=True)
         with Journal.for_workspace(ws) as journal:

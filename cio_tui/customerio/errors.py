@@ -8,9 +8,12 @@ and Track v2 ``{"errors": [{"reason","field","message","batch_index"?}]}``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, NextStep, UserError
+
+if TYPE_CHECKING:
+    from cio_tui.customerio.models import BatchResult
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class ErrorDetail:
     batch_index: int | None = None
 
 
-def parse_error_body(body: Any) -> list[ErrorDetail]:
+def parse_error_body(body: object) -> list[ErrorDetail]:
     """Turn any documented Customer.io error body into ErrorDetails (empty list when nothing is recognised)."""
     details: list[ErrorDetail] = []
     if not isinstance(body, dict):
@@ -59,6 +62,7 @@ class CustomerIOError(UserError):
     details: list[ErrorDetail] = field(default_factory=list)
     api: str | None = None  # "track" or "app"
     hint: str | None = None  # what the operator can do next
+    partial: BatchResult | None = None  # a batch that failed part-way: what was sent before the failure
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

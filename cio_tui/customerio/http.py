@@ -37,6 +37,7 @@ from cio_tui.customerio.errors import (
     parse_error_body,
 )
 from cio_tui.customerio.ratelimit import TokenBucket
+from cio_tui.json_types import JSONValue
 
 log = logging.getLogger("cio_tui.customerio")
 
@@ -147,7 +148,7 @@ class ApiHttp:
         message: str,
         *,
         status: int | None = None,
-        body: Any = None,
+        body: object = None,
         hint: str | None = None,
     ) -> CustomerIOError:
         details = [
@@ -156,7 +157,7 @@ class ApiHttp:
         ]
         return cls(message=f"{self.label} {op}: {message}", status=status, details=details, api=self.api, hint=hint)
 
-    def _region_error(self, op: str, resp: httpx.Response, body: Any) -> RegionError:
+    def _region_error(self, op: str, resp: httpx.Response, body: object) -> RegionError:
         right: str | None = None
         location = resp.headers.get("location")
         if location:
@@ -180,15 +181,16 @@ class ApiHttp:
         return err
 
     @staticmethod
-    def json_body(resp: httpx.Response) -> Any:
+    def json_body(resp: httpx.Response) -> JSONValue:
         if not resp.content:
             return None
         try:
-            return resp.json()
+            body: JSONValue = resp.json()
+            return body
         except ValueError:
             return None
 
-    def _status_error(self, op: str, resp: httpx.Response, body: Any) -> CustomerIOError:
+    def _status_error(self, op: str, resp: httpx.Response, body: object) -> CustomerIOError:
         status = resp.status_code
         cls = error_for_status(status)
         err = self._error(cls, op, f"HTTP {status} {_status_phrase(status)}", status=status, body=body)
@@ -205,7 +207,7 @@ class ApiHttp:
         *,
         write: bool,
         params: dict[str, Any] | None = None,
-        json: Any = None,
+        json: object = None,
         gate: Callable[[], Awaitable[bool]] | None = None,
     ) -> httpx.Response:
         """Send one request with the API's rate limit and retry policy; return any 2xx response (207 included).
@@ -268,12 +270,13 @@ class ApiHttp:
             if 300 <= status < 400:
                 raise self._region_error(op, resp, body)
             if status in RETRY_STATUSES:
-                # A 429 means the server counts more than our budget allows: the whole client slows down (half
-                # rate, shared by every caller) for the Retry-After time, and this request waits it out. A full
-                # stop of the whole API on every 429 cost a second of throughput per stray 429 (bench_apply).
+                # A 429 means the server counts more than our budget allows: the whole client slows down (its
+                # rate halved at once for every caller, recovering within about a second; see TokenBucket), and
+                # this request waits out the Retry-After. A full stop of the whole API, or half rate for the
+                # whole Retry-After, on every 429 cost a second or half a second per stray 429 (bench_apply).
                 retry_after = parse_retry_after(resp.headers.get("retry-after"))
                 if status == 429:
-                    self.limiter.slow_down(min(retry_after, MAX_RETRY_AFTER) if retry_after else 1.0 + attempt)
+                    self.limiter.slow_down()
                 if write and status != 429:
                     raise self._error(
                         UncertainWriteError,

@@ -18,7 +18,7 @@ MAX_BATCH_BYTES = 500 * 1024
 _BATCH_OVERHEAD = len(b'{"batch":[]}')
 
 
-def _size(obj: Any) -> int:
+def _size(obj: object) -> int:
     return len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
 
 
@@ -109,7 +109,7 @@ class TrackMixin:
             try:
                 resp = await self._track.request("POST", f"{V2}/batch", "batch", write=True, json=body)
             except CustomerIOError as exc:
-                exc.partial = BatchResult(accepted=accepted, errors=errors)  # type: ignore[attr-defined]
+                exc.partial = BatchResult(accepted=accepted, errors=errors)
                 raise
             failed: set[int] = set()
             if resp.status_code == 207:

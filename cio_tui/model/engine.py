@@ -110,8 +110,9 @@ class Engine:
                 )
         return self.execute(method, path, body)
 
-    def execute(self, method: str, path: str, body: JSONValue = None) -> Result:
-        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here)."""
+    def execute(self, method: str, path: str, body: object = None) -> Result:
+        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here); ``body`` is what
+        the JSON body decoded to, or any value a caller hands over (checked here, as the server would)."""
         key = (method, path)
         known = self._routes.get(key)
         if known is None:
@@ -128,7 +129,7 @@ class Engine:
             if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
-            return self._one(lambda: self._operation(body), v2=True)
+            return self._one(lambda: self._operation(body, within=MAX_ENTITY_BYTES - 1), v2=True)
         return self._one(lambda: self._v1(route, segs, body), merge=route == "merge")
 
     # -- plumbing ---------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ class Engine:
             return result
         return Result(200, {}, [rec])
 
-    def _batch(self, body: JSONValue) -> Result:
+    def _batch(self, body: object) -> Result:
         ops = body.get("batch") if isinstance(body, dict) else None
         if not isinstance(ops, list) or not ops:
             return self._refused(InvalidRequest("batch must be a non-empty array", "batch"), v2=True)
@@ -194,7 +195,7 @@ class Engine:
             try:
                 if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
-                records.append(self._run(functools.partial(self._operation, op)))
+                records.append(self._run(functools.partial(self._operation, op, within=MAX_ENTITY_BYTES)))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
                 records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
@@ -216,7 +217,7 @@ class Engine:
                 self.ops.uses("invalid_cio_path")
             raise
 
-    def _v1(self, route: str, segs: list[str], body: JSONValue) -> None:
+    def _v1(self, route: str, segs: list[str], body: object) -> None:
         ops = self.ops
         if route == "anonymous":
             ops.anonymous_event(body if body is not None else {})
@@ -253,7 +254,7 @@ class Engine:
         elif route == "delete_device":
             ops.delete_device(who, segs[5])
 
-    def _merge_sides(self, body: JSONValue) -> tuple[Ident, Ident]:
+    def _merge_sides(self, body: object) -> tuple[Ident, Ident]:
         self.ops.uses("merge_body")
         if not isinstance(body, dict):
             raise InvalidRequest("the request body must be a JSON object")
@@ -264,8 +265,8 @@ class Engine:
         )
 
     # -- Track v2 ------------------------------------------------------------------------------------------
-    def _operation(self, op: JSONValue) -> None:
-        """One v2 operation (an entity body or one batch item)."""
+    def _operation(self, op: object, *, within: int = 0) -> None:
+        """One v2 operation (an entity body or one batch item); ``within``: the JSON size it was measured within."""
         ops, s = self.ops, self.settings()
         ops.uses("v2_entity")
         if not isinstance(op, dict):
@@ -314,7 +315,9 @@ class Engine:
             ops.unsuppress(who)
         elif action in EVENT_TYPES or action in CONTENT_ACTIONS:
             name = op.get("name") if action not in CONTENT_ACTIONS else (op.get("name") or action)
-            ops.track_event(who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"))
+            ops.track_event(
+                who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"), within=within
+            )
         elif action == "add_device":
             ops.add_device(who, op.get("device"))
         elif action == "delete_device":

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Unpack
 
 import httpx
 
-from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
+from cio_tui.sandbox.credentials import APP_KEY, ORIGIN, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection
-from cio_tui.sandbox.seeding import Progress, is_seeded, seed_workspace
-from cio_tui.sandbox.store import Store
+from cio_tui.sandbox.seeding import DEFAULT_PEOPLE, DEFAULT_SEED, default_db_path, ensure_seeded
 
 if TYPE_CHECKING:  # the ASGI app and the behaviour model load with the first transport built (see LazyTransport)
     from cio_tui.sandbox.app import Sandbox
@@ -30,9 +29,7 @@ if TYPE_CHECKING:  # the ASGI app and the behaviour model load with the first tr
 SANDBOX_SITE_ID = SITE_ID
 SANDBOX_TRACK_KEY = TRACK_KEY
 SANDBOX_APP_KEY = APP_KEY
-SANDBOX_ORIGIN = "http://sandbox.cio-tui.local"
-DEFAULT_PEOPLE = 2000
-DEFAULT_SEED = 7
+SANDBOX_ORIGIN = ORIGIN
 
 
 class SandboxTransport(httpx.ASGITransport):
@@ -51,25 +48,6 @@ class SandboxTransport(httpx.ASGITransport):
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a complete response.", request=request
             ) from exc
-
-
-def ensure_seeded(
-    db_path: str | Path,
-    *,
-    people: int = DEFAULT_PEOPLE,
-    seed: int = DEFAULT_SEED,
-    mode: str = "email_or_id",
-    progress: Progress | None = None,
-) -> bool:
-    """Seed the workspace db if it was never seeded; True when it seeded now (``progress(done, total)`` as it goes)."""
-    store = Store(db_path)
-    try:
-        if is_seeded(store) or store.count_people():
-            return False
-        seed_workspace(store, people=people, seed=seed, mode=mode, progress=progress)
-        return True
-    finally:
-        store.close()
 
 
 def embedded_transport(
@@ -119,6 +97,8 @@ __all__ = [
     "SANDBOX_ORIGIN",
     "SANDBOX_SITE_ID",
     "SANDBOX_TRACK_KEY",
+    "DEFAULT_PEOPLE",
+    "DEFAULT_SEED",
     "LazyTransport",
     "SandboxTransport",
     "default_db_path",
@@ -126,8 +106,3 @@ __all__ = [
     "ensure_seeded",
     "lazy_embedded_transport",
 ]
-
-
-def default_db_path(data_dir: str | Path) -> Path:
-    """The embedded sandbox workspace file under the app's data dir (shared by ``--sandbox`` and ``sandbox serve``)."""
-    return Path(data_dir) / "sandbox" / "sandbox.db"

@@ -25,7 +25,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cio_tui.json_types import JSONValue
 from cio_tui.sandbox.segment_catalog import slug_of_action
 from cio_tui.sandbox.segment_public_api import ApiRefusal, find, ok
 from cio_tui.sandbox.segment_state import SegmentState, iso
@@ -94,7 +93,7 @@ def _auth(settings: dict[str, Any]) -> str:
     return "Basic " + base64.b64encode(raw).decode()
 
 
-async def _send(http: httpx.AsyncClient, settings: dict[str, Any], method: str, path: str, body: JSONValue) -> bool:
+async def _send(http: httpx.AsyncClient, settings: dict[str, Any], method: str, path: str, body: object) -> bool:
     for _ in range(3):  # Segment retries 429 and 5xx answers
         resp = await http.request(method, path, json=body, headers={"Authorization": _auth(settings)})
         if resp.status_code < 300:

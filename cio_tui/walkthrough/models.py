@@ -171,6 +171,7 @@ class RehearsalExample(_Model):
     lookup: str | None = None  # a cio_id of the workspace, else an id or an email
     line: int | None = None  # the line of the traffic file with the first call that did it
     file: str | None = None
+    created_under: str | None = None  # "classic" or "actions": the replay made this person, the workspace has not
 
 
 class RehearsalRecord(_Model):
@@ -183,6 +184,7 @@ class RehearsalRecord(_Model):
     people_differing: int
     kinds: dict[str, int] = Field(default_factory=dict)
     starting_people: int = 0
-    mappings: str = "default presets"
+    starting_from: str = ""  # the people export, or the people the traffic names read from the workspace
+    mappings: str = "default presets"  # the default presets, or which subscriptions (a file, or read live)
     report_path: str | None = None
     examples: list[RehearsalExample] = Field(default_factory=list)

@@ -23,6 +23,7 @@ import duckdb
 
 from cio_tui.identity.duplicates.export import ExportProblem, LoadedExport, collect_rejects, quote_ident
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
+from cio_tui.identity.duplicates.one_row import one_row, one_value
 from cio_tui.identity.duplicates.ranking import (
     ALL_GROUPS_SQL,
     ALL_MEMBERS_SQL,
@@ -69,17 +70,18 @@ class DuplicateAnalysis:
     # -- results ----------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """Counts for the JSON ``summary`` and the audit: rows, groups per rule and confidence, problems."""
-        total = self.con.execute(
+        total = one_row(
+            self.con,
             "SELECT count(*), coalesce(sum(size), 0), count(*) FILTER (WHERE NOT needs_review), "
-            "coalesce(sum(size - 1) FILTER (WHERE NOT needs_review), 0) FROM dup_groups"
-        ).fetchone()
+            "coalesce(sum(size - 1) FILTER (WHERE NOT needs_review), 0) FROM dup_groups",
+        )
         by_tier = dict(self.con.execute("SELECT tier, count(*) FROM dup_groups GROUP BY 1").fetchall())
         # groups per rule from the per-group facts (one small scan, not rule_counts()' distinct counts)
         per_rule = ", ".join(
             f"count(*) FILTER (WHERE list_contains(string_split(rule, '+'), '{r.name}'))" for r in RULES
         )
-        linked = self.con.execute(f"SELECT {per_rule} FROM dup_groups").fetchone()
-        groups, people, ready, merges = (int(x) for x in total)  # type: ignore[union-attr]
+        linked = one_row(self.con, f"SELECT {per_rule} FROM dup_groups")
+        groups, people, ready, merges = (int(x) for x in total)
         return {
             "rows": self.export.rows,
             "groups": groups,
@@ -88,7 +90,7 @@ class DuplicateAnalysis:
             "needs_review": groups - ready,
             "merges_proposed": merges,
             "by_confidence": {c.value: int(by_tier.get(c.rank, 0)) for c in Confidence},
-            "by_rule": {r.name: int(n) for r, n in zip(RULES, linked, strict=True)},  # type: ignore[arg-type]
+            "by_rule": {r.name: int(n) for r, n in zip(RULES, linked, strict=True)},
             "problems": len(self.export.problems),
         }
 
@@ -176,7 +178,7 @@ def analyse_export(
             cols = replace(cols, carried=tuple(columns.attributes))
         source = f"({export_select(path, columns, rejects=True)})"
         stages = run_stages(EmbeddedDuckDB(con), source, cols, max_group_size=max_group_size, progress=report)
-        rows = int(con.execute(f"SELECT count(*) FROM {stages.rows}").fetchone()[0])  # type: ignore[index]
+        rows = int(one_value(con, f"SELECT count(*) FROM {stages.rows}"))
         export = _check_rows(con, LoadedExport(path, columns, rows, list(columns.problems), []), stages)
         build_listing_tables(con, stages)
         report("done", 1.0)

@@ -16,6 +16,7 @@ import duckdb
 
 from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import quote_literal
+from cio_tui.identity.duplicates.one_row import one_value
 from cio_tui.identity.duplicates.portable import RESULT_COLUMNS
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def write_result(con: duckdb.DuckDBPyConnection, select: str, path: str | Path) 
         opts += ", COMPRESSION gzip"
     query = f"SELECT {', '.join(RESULT_COLUMNS)} FROM ({select}) AS r {ORDER}"
     con.execute(f"COPY ({query}) TO {quote_literal(str(path))} ({opts})")
-    return int(con.execute(f"SELECT count(*) FROM ({select}) AS r").fetchone()[0])  # type: ignore[index]
+    return int(one_value(con, f"SELECT count(*) FROM ({select}) AS r"))
 
 
 def write_rows(rows: list[ResultRow], path: str | Path) -> None:

@@ -72,7 +72,7 @@ def run_stages(
     final = _group(engine, make, t, edges, people, report)
     # A cio_id on several rows shows as a member twice (one per row): then, and only then, the rules run again on
     # one row per cio_id, its first (a repeated row's keys must not count), which a script always does.
-    repeats = int(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0)  # type: ignore[call-overload]
+    repeats = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0))
     if repeats:
         make(t.copies, P.copies_select(t.rows, t.row_edges, cols))
         make(t.people, P.deduped_select(t.rows, t.copies, cols))
@@ -103,7 +103,7 @@ def run_rules(
     rows = engine.fetch(stages.result)
     if progress:
         progress("done", 1.0)
-    out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), n or None) for g, c, r, conf, p, n in rows]  # type: ignore[arg-type]  # n: TEXT or NULL
+    out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), str(n) if n else None) for g, c, r, conf, p, n in rows]
     return sort_rows(out)
 
 

@@ -27,6 +27,8 @@ from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 
 if TYPE_CHECKING:
+    from cio_tui.customerio.models import Person
+    from cio_tui.identity.rows import MergeProposal
     from cio_tui.identity.workspace_view import WorkspaceView
     from cio_tui.workspace import Workspace
 
@@ -38,7 +40,7 @@ PICK_HINT = (
 )
 
 
-def describe_proposal(p: Any) -> str:
+def describe_proposal(p: MergeProposal) -> str:
     return f"cio_{p.secondary.cio_id} wants {p.identifier!r}, which cio_{p.primary.cio_id} already holds"
 
 
@@ -117,7 +119,7 @@ class IdentifiersScreen(IdChangesScreen):
     @dataclass
     class PersonRead(Message):
         cio_id: str
-        person: Any
+        person: Person
 
     def __init__(self) -> None:
         super().__init__()
@@ -146,7 +148,7 @@ class IdentifiersScreen(IdChangesScreen):
         for selector in ("#ids-csv", "#ids-proposals"):
             self.query_one(selector).display = False
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
         self.picked = None
         self.query_one("#ids-person", Label).update(PICK_HINT)
@@ -158,7 +160,7 @@ class IdentifiersScreen(IdChangesScreen):
         return proposals
 
     # -- navigation contract: app.open_identifiers(who) --------------------------------------------------
-    def pick(self, who: Any) -> None:
+    def pick(self, who: Identifier | str) -> None:
         """Show the person ``who`` (an ``Identifier`` or cio_id text) ready for a new id/email."""
         value = who.value if isinstance(who, Identifier) else str(who)
         self.query_one("#ids-cio", Input).value = value

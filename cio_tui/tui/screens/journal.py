@@ -149,7 +149,7 @@ class JournalScreen(AreaScreen):
     def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         self.action_refresh()
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         self.action_refresh()
 
     # -- reading -----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
+from cio_tui.identity.apply_events import NoticeEvent
 from cio_tui.identity.plan import Plan, load_plan, save_plan
 from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
@@ -41,6 +42,7 @@ from cio_tui.tui.widgets.plan_table import PlanTable
 if TYPE_CHECKING:
     from cio_tui.identity.apply import ApplyEngine
     from cio_tui.identity.apply_events import ApplyResult
+    from cio_tui.identity.apply_events import EngineEvent as ApplyEvent
     from cio_tui.workspace import Workspace
 
 
@@ -82,7 +84,7 @@ class PlanScreen(AreaScreen):
 
     @dataclass
     class EngineEvent(Message):
-        event: Any
+        event: ApplyEvent
 
         def can_replace(self, message: Message) -> bool:
             """A newer progress count replaces a queued one (per-operation events are never dropped)."""
@@ -130,7 +132,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-progress").display = self.phase in SHOWS_PROGRESS
         self.refresh_bindings()
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
         if self.plan is not None:
             self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))
@@ -355,8 +357,15 @@ class PlanScreen(AreaScreen):
     @on(EngineEvent)
     def _engine_event(self, message: EngineEvent) -> None:
         event = message.event
+        if isinstance(event, NoticeEvent):  # the workspace lease taken, taken over or lost: said once
+            from cio_tui.safe_text import safe
+
+            self.notify(safe(event.text), title="Workspace lease", timeout=8)
+            return
         table = self.query_one(PlanTable)
-        if hasattr(event, "op_id"):
+        from cio_tui.identity.apply_events import ProgressEvent
+
+        if not isinstance(event, ProgressEvent):  # an operation's new state
             table.set_state(event.op_id, event.state, event.detail or "")
             self._show_detail()
             return
