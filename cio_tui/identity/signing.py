@@ -15,9 +15,14 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol, Self, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from cio_tui.identity.plan import PlanError
+from cio_tui.identity.plan import PlanError, load_plan
+from cio_tui.identity.workspace_view import WorkspaceView
+
+if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
 
 SANDBOX_PLAN_KEY = hashlib.sha256(b"cio-tui sandbox plan key (public)").digest()
 
@@ -70,4 +75,26 @@ def require_signature(plan: Signable, key: bytes) -> None:
         )
 
 
-__all__ = ["SANDBOX_PLAN_KEY", "UnsignedPlanError", "require_signature", "sign_plan", "signature_problem"]
+def open_for_review(path: str | Path, workspace: WorkspaceView | None) -> Plan:
+    """A plan file opened where there is no "apply anyway" (the TUI): one for the open workspace must carry its
+    signature (an unsigned one is refused, pointing at the reviewed command-line route); one for another workspace
+    opens, and its review says whose it is (applying it is refused)."""
+    plan = load_plan(path)
+    if workspace is not None and plan.workspace_fingerprint == workspace.fingerprint:
+        problem = signature_problem(plan, workspace.plan_key())
+        if problem:
+            raise UnsignedPlanError(
+                f"{problem}. Make the plan again, or review what differs with "
+                f"`cio-tui apply {path} --allow-unsigned` (it lists the differences before anything is sent)"
+            )
+    return plan
+
+
+__all__ = [
+    "SANDBOX_PLAN_KEY",
+    "UnsignedPlanError",
+    "open_for_review",
+    "require_signature",
+    "sign_plan",
+    "signature_problem",
+]

@@ -154,3 +154,19 @@ def test_saved_plans_are_signed_private_and_size_limited(tmp_path):
     (tmp_path / "bad.json").write_bytes(b'{"version": 1, \xff}')
     with pytest.raises(PlanError, match="not UTF-8"):
         load_plan(tmp_path / "bad.json")
+
+
+def test_a_plan_opened_for_review_must_be_signed_for_the_open_workspace_only(tmp_path):
+    from types import SimpleNamespace
+
+    from cio_tui.identity.signing import open_for_review
+
+    plan = plan_of(ops.assign_id(A, "u1"))
+    signed, unsigned = save_plan(plan, tmp_path / "s.json", key=KEY), save_plan(plan, tmp_path / "u.json")
+    ours = SimpleNamespace(fingerprint=FP, plan_key=lambda: KEY)
+    other = SimpleNamespace(fingerprint=fingerprint("eu", "elsewhere"), plan_key=lambda: KEY)
+    assert open_for_review(signed, ours).plan_id == plan.plan_id
+    with pytest.raises(UnsignedPlanError, match=r"not signed.*`cio-tui apply .*u\.json --allow-unsigned`"):
+        open_for_review(unsigned, ours)
+    assert open_for_review(unsigned, other).plan_id == plan.plan_id  # its review says whose it is
+    assert open_for_review(unsigned, None).plan_id == plan.plan_id  # no workspace open: nothing to apply it to
