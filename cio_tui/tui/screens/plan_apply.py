@@ -34,6 +34,7 @@ from cio_tui.tui.viewmodels.plan_text import (
     plan_header,
     resume_note,
     stats_from_progress,
+    unsigned_refusal,
 )
 from cio_tui.tui.widgets.apply_progress import ApplyProgress
 from cio_tui.tui.widgets.csv_path import PathPrompt
@@ -212,11 +213,9 @@ class PlanScreen(AreaScreen):
             ws = self.cio.workspace
             ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
             problem = signature_problem(plan, ws.plan_key()) if ws is not None and ours else None
-            if problem:  # the TUI has no "apply anyway": that is an explicit, reviewed choice on the command line
-                raise ValueError(
-                    f"{problem}. Make the plan again, or review what differs with "
-                    f"`cio-tui apply {path} --allow-unsigned` (it lists the differences before anything is sent)"
-                )
+            if problem and ws is not None:  # no "apply anyway" here: an explicit, reviewed choice on the CLI
+                self.post_message(self.PlanRead(None, unsigned_refusal(problem, path, ws.name, ws.is_sandbox)))
+                return
             self.post_message(self.PlanRead(plan))
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
@@ -243,7 +242,8 @@ class PlanScreen(AreaScreen):
     @on(PlanRead)
     def _plan_read(self, message: PlanRead) -> None:
         if message.plan is None:
-            self.notify(message.error, title="Could not open the plan", severity="error", timeout=12)
+            # plain text: a file name or a plan's words must not be read as markup
+            self.notify(message.error, title="Could not open the plan", severity="error", timeout=15, markup=False)
             self._show_phase()
             return
         self.show_plan(message.plan)
