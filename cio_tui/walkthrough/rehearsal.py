@@ -172,5 +172,6 @@ def examples_of(result: ReplayResult, traffic: Path, per_kind: int = 2) -> list[
             out.append(RehearsalExample(
                 kind=kind.kind, who=", ".join(names) or "a person without id or email", lookup=lookup,
                 line=example.get("line"), file=str(folder / file) if file else None,
+                created_under=person.get("created_under"),
             ))  # fmt: skip
     return out

@@ -391,6 +391,14 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
             assert "| `merged_by_alias` | 1 |" in fh.read()
         merged = next(i for i, e in enumerate(record["examples"]) if e["kind"] == "merged_by_alias")
         assert record["examples"][merged]["line"] == 3
+        assert record["examples"][merged]["created_under"] == "actions"
+        app.screen.query_one("#wt-examples", Select).value = merged
+        app.screen.query_one("#wt-example-person", Button).press()  # made by the replay: People is told so
+        await settle(pilot)
+        assert app.current_mode == "people"
+        assert any("exists only in the rehearsal (created under actions)" in str(n.message) for n in app.notices)
+        app.switch_mode("walkthrough")
+        await settle(pilot)
         app.screen.query_one("#wt-examples", Select).value = merged
         app.screen.query_one("#wt-example-call", Button).press()
         await settle(pilot)

@@ -104,6 +104,10 @@ class PreviewPanel(StepPanel):
     def _open_person(self) -> None:
         example = self._example()
         if example is not None and example.lookup:
+            if example.created_under:  # made by the replay: the workspace may hold nobody by that id or email yet
+                self.notify(f"{example.who} exists only in the rehearsal (created under {example.created_under}): "
+                            "People shows who holds that id or email in the workspace today, if anybody.",
+                            markup=False)  # fmt: skip
             self.post_message(OpenPerson(example.lookup))
         elif example is not None:
             self.notify("This person has no id or email to look up.", severity="warning")
