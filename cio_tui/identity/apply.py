@@ -46,7 +46,14 @@ from cio_tui.identity.apply_checks import (
     take_batch,
     target_misses,
 )
-from cio_tui.identity.apply_events import ApplyOptions, ApplyResult, EngineEvent, NoticeEvent, ProgressTracker
+from cio_tui.identity.apply_events import (
+    ApplyOptions,
+    ApplyResult,
+    EngineEvent,
+    NoticeEvent,
+    ProgressTracker,
+    SendOutcome,
+)
 from cio_tui.identity.apply_reconcile import Outcome, Reconciler, Verified
 from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
 from cio_tui.identity.lease import Holder, WorkspaceLease, confirmed_tokens
@@ -258,7 +265,7 @@ class ApplyEngine(Reconciler):
                 # an earlier run's write, not visible (yet): wait out its visibility window before any resend
                 self._deadline.setdefault(op.op_id, self._resume_deadline(op))
                 if (due := self._next_read(op)) is not None:
-                    late.setdefault(due, []).append((op, "uncertain", "sent by an earlier run"))
+                    late.setdefault(due, []).append((op, SendOutcome.UNCERTAIN, "sent by an earlier run"))
                     if op.op_id not in self._told_late:
                         records.append(self._not_visible_yet(op, prev))
                     continue
@@ -336,21 +343,21 @@ class ApplyEngine(Reconciler):
                             f"not sent: the read that checked it was {old[0]:.1f} s old (over {fresh_for:g} s: "
                             "paused, slowed by 429s or waiting for answers); reading it again before sending"
                         )
-                        return op, "reread", why
-                    return op, "cancelled", None
+                        return op, SendOutcome.REREAD, why
+                    return op, SendOutcome.CANCELLED, None
                 except UncertainWriteError as exc:
                     self.tracker.sent += 1
                     self._window_from_send(op)
-                    return op, "uncertain", str(exc)
+                    return op, SendOutcome.UNCERTAIN, str(exc)
                 except FATAL:
                     raise
                 except NOT_APPLIED as exc:
-                    return op, "retry", str(exc)
+                    return op, SendOutcome.RETRY, str(exc)
                 except CustomerIOError as exc:
-                    return op, "refused", str(exc)
+                    return op, SendOutcome.REFUSED, str(exc)
                 finally:
                     self.tracker.in_flight -= 1
-                return op, "ok", None
+                return op, SendOutcome.OK, None
 
         tasks = [asyncio.create_task(one(op)) for op in ops]
         try:

@@ -205,16 +205,3 @@ def test_stale_check_tells_missing_people_from_changed_ones() -> None:
     changed = {"a1": Person(cio_id="a1", email="ann@example.com", id="someone")}
     text = check_summary([check_operation(plan.operations[0], changed)])
     assert "1 stale (the person changed since planning; will be skipped)" in text and "another workspace" not in text
-
-
-def test_the_unsigned_refusal_names_the_workspace_option_of_the_cli():
-    from pathlib import Path
-
-    from cio_tui.tui.viewmodels.plan_text import unsigned_refusal
-
-    named = unsigned_refusal("the plan is not signed", Path("/p/plan.json"), "acme-prod", False)
-    assert "cio-tui --profile acme-prod apply /p/plan.json --allow-unsigned lists" in named
-    env = unsigned_refusal("the plan is not signed", Path("/p/plan.json"), "env", False)
-    assert "cio-tui apply /p/plan.json --allow-unsigned" in env
-    hostile = unsigned_refusal("x", Path("/p/a\x1b[2Jb.json"), "acme", False)
-    assert "\x1b" not in hostile and "\\x1b" in hostile

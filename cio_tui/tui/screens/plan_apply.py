@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from cio_tui.identity.apply_events import NoticeEvent
-from cio_tui.identity.plan import Plan, load_plan, save_plan
+from cio_tui.identity.plan import Plan, save_plan
 from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.base import AreaScreen
@@ -34,7 +34,6 @@ from cio_tui.tui.viewmodels.plan_text import (
     plan_header,
     resume_note,
     stats_from_progress,
-    unsigned_refusal,
 )
 from cio_tui.tui.widgets.apply_progress import ApplyProgress
 from cio_tui.tui.widgets.csv_path import PathPrompt
@@ -206,17 +205,10 @@ class PlanScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _load(self, path: Path) -> None:
-        from cio_tui.identity.signing import signature_problem
+        from cio_tui.identity.signing import open_for_review
 
         try:
-            plan = load_plan(path)
-            ws = self.cio.workspace
-            ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
-            problem = signature_problem(plan, ws.plan_key()) if ws is not None and ours else None
-            if problem and ws is not None:  # no "apply anyway" here: an explicit, reviewed choice on the CLI
-                self.post_message(self.PlanRead(None, unsigned_refusal(problem, path, ws.name, ws.is_sandbox)))
-                return
-            self.post_message(self.PlanRead(plan))
+            self.post_message(self.PlanRead(open_for_review(path, self.cio.workspace)))
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
 
@@ -227,17 +219,11 @@ class PlanScreen(AreaScreen):
             written = save_plan(plan, path, key=ws.plan_key() if ws is not None else None)
         except Exception as exc:  # noqa: BLE001 - a missing folder, a keyring fault: words, not a traceback
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not save the plan to {path}: {why}. Choose another folder.",
-                severity="error",
-            )
+            self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {why}. Choose another folder.",
+                                      severity="error")  # fmt: skip
             return
-        self.app.call_from_thread(
-            self.notify,
-            f"Plan saved to {written}. Apply it later here (o) or with `cio-tui apply {written}`.",
-            title="Plan saved",
-        )
+        self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
+                                  f"`cio-tui apply {written}`.", title="Plan saved")  # fmt: skip
 
     @on(PlanRead)
     def _plan_read(self, message: PlanRead) -> None:

@@ -5,9 +5,7 @@ Pure functions (no Textual), unit-tested on their own.
 
 from __future__ import annotations
 
-import shlex
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
@@ -97,19 +95,4 @@ def apply_outcome(result: ApplyResult | None, error: str = "") -> tuple[str, str
         "Apply finished with problems",
         text + ". Press j to view the journal; stale operations need a new plan.",
         "warning",
-    )
-
-
-def unsigned_refusal(problem: str, path: Path, workspace_name: str, is_sandbox: bool) -> str:
-    """Why the screen does not open an unsigned or edited plan, and the exact command that reviews and applies it
-    anyway (the TUI has no "apply anyway": that is an explicit choice made where the differences are printed)."""
-    from cio_tui.config import ENV_PROFILE_NAME
-    from cio_tui.safe_text import safe
-
-    where = "--sandbox " if is_sandbox else "" if workspace_name == ENV_PROFILE_NAME else f"--profile {workspace_name} "
-    command = f"cio-tui {where}apply {shlex.quote(str(path))} --allow-unsigned"
-    return safe(
-        f"Not opened: {problem}. Nothing was sent. Make the plan again here, or review it on the command line: "
-        f"{command} lists, operation by operation, what differs from the plan cio-tui would make now, then asks "
-        "you to type the workspace name before anything is sent."
     )
