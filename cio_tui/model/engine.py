@@ -61,6 +61,17 @@ def _segments(path: str) -> list[str]:
     return [unquote(s) for s in parts] if "%" in raw else parts  # unquote changes nothing without a %
 
 
+# (method, what follows /api/v1/customers/{id}) -> route
+_CUSTOMER_ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
+    ("PUT", ()): "identify",
+    ("DELETE", ()): "delete",
+    ("POST", ("suppress",)): "suppress",
+    ("POST", ("unsuppress",)): "unsuppress",
+    ("POST", ("events",)): "event",
+    ("PUT", ("devices",)): "add_device",
+}
+
+
 def wall_clock() -> int:
     return int(time.time())
 
@@ -146,17 +157,9 @@ class Engine:
         if len(rest) < 2 or rest[0] != "customers":
             return None
         tail = rest[2:]
-        table = {
-            ("PUT", ()): "identify",
-            ("DELETE", ()): "delete",
-            ("POST", ("suppress",)): "suppress",
-            ("POST", ("unsuppress",)): "unsuppress",
-            ("POST", ("events",)): "event",
-            ("PUT", ("devices",)): "add_device",
-        }
         if method == "DELETE" and len(tail) == 2 and tail[0] == "devices":
             return "delete_device"
-        return table.get((method, tuple(tail)))
+        return _CUSTOMER_ROUTES.get((method, tuple(tail)))
 
     def _refused(self, exc: InvalidRequest, *, v2: bool = False, merge: bool = False) -> Result:
         body: JSONObject = (
