@@ -7,9 +7,10 @@ keep to the Track and App rate limits), verifies with one bulk read, and records
 previous run left ``sent`` or ``uncertain`` are reconciled by reading first (identity/apply_reconcile.py).
 
 Reads are taken just in time: a batch is read only when the batch before it has at most ``read_ahead`` operations
-left to hand to the senders, and an operation whose read is older than ``fresh_for`` seconds when its request is
-about to leave (after a pause, a 429 back-off, slow answers) is not sent: it goes back to the front of the queue
-and is read again first. So every operation is sent within ``fresh_for`` seconds of the read that checked it.
+left to hand to the senders (or when that batch's own read is slow), and an operation whose read is older than
+``fresh_for`` seconds when its request is about to leave (after a pause, a 429 back-off, slow answers) is not sent:
+it goes back to the front of the queue and is read again first. So every operation is sent within ``fresh_for``
+seconds of the read that checked it.
 
 Use::
 
@@ -61,6 +62,7 @@ from cio_tui.identity.workspace_view import WorkspaceView
 
 FATAL = (AuthError, PermissionDeniedError, RegionError)
 NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
+READ_STALL = 0.4  # seconds: a batch's read taking longer lets the next batch read beside it
 
 
 class _Dispatch:
@@ -245,7 +247,12 @@ class ApplyEngine(Reconciler):
 
     async def _checked_batch(self, batch: list[Operation], dispatch: _Dispatch) -> Verified:
         plan_id = self.plan.plan_id
-        people = await self._read([c for op in batch for c in op.cio_ids])
+        # a read that is slow (a retried 5xx, a 429 back-off) must not stall every batch behind it
+        stalled = asyncio.get_running_loop().call_later(READ_STALL, dispatch.ready.set)
+        try:
+            people = await self._read([c for op in batch for c in op.cio_ids])
+        finally:
+            stalled.cancel()
         read_at = time.monotonic()
         records: list[Record] = []
         to_send: list[Operation] = []
