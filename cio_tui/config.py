@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import tomli_w
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -32,14 +32,13 @@ from cio_tui.config_file import (
     default_data_dir,
     read_config_file,
 )
+from cio_tui.regions import Region
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
 
 SECRET_FIELDS = frozenset({"track_api_key", "app_api_key", "segment_token"})
 PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-Region = Literal["us", "eu"]
 
 
 def check_profile_name(name: str) -> str:

@@ -8,6 +8,9 @@ derived from its region's hosts, so it lives here too. Hosts: https://docs.custo
 from __future__ import annotations
 
 import hashlib
+from typing import Literal
+
+Region = Literal["us", "eu"]  # the one list of Customer.io's regions (a profile's ``region``)
 
 US_TRACK = "https://track.customer.io"
 EU_TRACK = "https://track-eu.customer.io"
@@ -36,4 +39,4 @@ def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = Non
     return f"{region}:{hashlib.sha256(material.encode()).hexdigest()[:16]}"
 
 
-__all__ = ["EU_APP", "EU_TRACK", "US_APP", "US_TRACK", "default_origins", "fingerprint"]
+__all__ = ["EU_APP", "EU_TRACK", "US_APP", "US_TRACK", "Region", "default_origins", "fingerprint"]

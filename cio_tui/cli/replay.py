@@ -177,7 +177,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
     "--jobs",
     type=click.IntRange(1, 2),
     default=None,
-    help="1: one process; 2: the classic copy in a second process (default: 2 for large traffic). Same result.",
+    help="1: one process; 2: the what-if copies in a second process (default: 2 for large traffic). Same result.",
 )
 @click.pass_obj
 def replay_cmd(
@@ -250,7 +250,8 @@ def replay_cmd(
     result.starting_from = starting_from
     if subscriptions_file is not None:
         result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
-    where = " (2 processes: the classic copy in a second one)" if result.processes == 2 else ""
+    peak = result.worker_peak_rss // 1_000_000
+    where = f" (2 processes: the copies in a second one, second process peak memory {peak} MB)" if peak else ""
     click.echo(
         f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
         f"{result.malformed_count:,} malformed skipped",

@@ -100,7 +100,7 @@ STARTERS = [
 
 @pytest.mark.parametrize(("shuffle", "jobs"), [(False, 1), (True, 1), (False, 2), (True, 2)])
 def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool, jobs: int) -> None:
-    """One process or two (the classic copy in a worker), in order or sorted: the reference's result exactly."""
+    """One process or two (the copies in a worker), in order or sorted: the reference's result exactly."""
     traffic = tmp_path / "traffic.jsonl"
     write_traffic(traffic, 3000, 150, seed=11, shuffle=shuffle)
     fast = replay(traffic, STARTERS, jobs=jobs)

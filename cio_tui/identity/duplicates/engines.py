@@ -75,6 +75,24 @@ class DuckDBEngine:
         self.con.close()
 
 
+class EmbeddedDuckDB:
+    """The embedded engine's connection as a runner's engine: stage tables are temporary tables."""
+
+    dialect = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def create(self, table: str, select: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}")
+
+    def scalar(self, select: str) -> object:
+        return one_value(self.con, select)
+
+    def fetch(self, select: str) -> list[tuple[object, ...]]:
+        return self.con.execute(select).fetchall()
+
+
 # -- PostgreSQL ---------------------------------------------------------------------------------------------------
 class PostgresEngine:
     dialect = "postgres"

@@ -22,12 +22,8 @@ from cio_tui.identity.duplicates.portable import RESULT_COLUMNS
 if TYPE_CHECKING:
     from cio_tui.identity.duplicates.engine import DuplicateAnalysis
 
-# From the embedded engine's tables (members without a cio_id cannot be merged and are not rows).
-EMBEDDED_RESULT_SQL = """SELECT min(m.cio_id) OVER (PARTITION BY m.gid) AS group_id, m.cio_id, g.rule AS rules,
-  g.confidence, m.rn = g.primary_rn AS is_primary,
-  nullif(replace(g.review, chr(10), ' '), '') AS needs_review_reason
-FROM dup_group_text g JOIN dup_members m USING (gid)
-WHERE m.cio_id IS NOT NULL"""
+# The embedded engine's result table (``ranking.RESULT``), as every engine writes it.
+EMBEDDED_RESULT_SQL = "SELECT * FROM dup_result"
 ORDER = "ORDER BY group_id, is_primary DESC, cio_id"
 
 

@@ -54,7 +54,9 @@ def progress_text(statuses: Mapping[int, StepStatus], overview: Overview | None)
     if overview is None:
         lines.append("Open risks: reading the journal, saved calls and plans…")
         return "\n".join(lines)
-    high = [r for r in overview.risks if r.level == "high"]
+    from cio_tui.walkthrough.behaviour import Severity
+
+    high = [r for r in overview.risks if r.severity is Severity.HIGH]
     lines.append(f"Open risks: {len(overview.risks)} ({len(high)} high).")
     lines += [f"HIGH: {r.text}" for r in high[:2]]
     return "\n".join(lines)
