@@ -50,7 +50,7 @@ async def test_change_picked_from_people_then_csv_checked_planned_and_applied(ma
         await pilot.pause()
         assert _rows(screen)[(4, d.cio_id)].check.severity == "error"
 
-        screen.set_focus(None)
+        screen.focus_home()
         await pilot.press("m")
         await settle(pilot)
         rows = _rows(screen)
@@ -89,7 +89,7 @@ async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app, tmp_pat
         await settle(pilot)
         changes = tmp_path / "changes.csv"
         changes.write_text("cio_id,new_id,new_email\ncio_a3000001,,\nnot-a-cio,x,\n")
-        await pilot.press("l")
+        await pilot.press("tab", "shift+tab", "l")  # the operator moves focus: letters are actions
         app.screen.query_one("#ids-path Input").value = str(changes)
         await pilot.press("enter")
         await settle(pilot)

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 COLUMNS = ("cio_id", "new_id", "new_email")
 PICK_HINT = (
-    "Press p and type a person's cio_id, id or email (or send one from People), or paste (v) / load (l) a "
-    "cio_id,new_id,new_email CSV."
+    "Type a person's cio_id, id or email (it goes into the person box; or send one from People), or press tab, "
+    "then v to paste / l to load a cio_id,new_id,new_email CSV."
 )
 
 
@@ -45,6 +45,7 @@ def describe_proposal(p: Any) -> str:
 class IdentifiersScreen(IdChangesScreen):
     AREA = "identifiers"
     AUTO_FOCUS = ""
+    TYPING_TARGET = "#ids-cio"  # nothing picked or listed yet: letters typed go to the person box
     MODEL = ChangesModel
     PREFIX = "ids"
     STATUS_ID = "#ids-person"
@@ -122,6 +123,9 @@ class IdentifiersScreen(IdChangesScreen):
     def __init__(self) -> None:
         super().__init__()
         self.picked: str | None = None
+
+    def waiting_for_typing(self) -> bool:
+        return self.picked is None and not self.model.changes() and not self.query_one("#ids-csv").display
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ids-pick-row"):
@@ -275,6 +279,7 @@ class IdentifiersScreen(IdChangesScreen):
 
     # -- table -------------------------------------------------------------------------------------------
     def _refresh(self) -> None:
+        self.waiting_changed()  # a listed change ends the waiting for typing (the footer says where letters go)
         self.query_one(ChangesTable).load(self.model)
         self._row_highlighted()
         self._show_proposals(describe_proposal, say_more=False)

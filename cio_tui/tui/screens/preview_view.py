@@ -77,6 +77,13 @@ class PreviewView(AreaScreen):
             with TabPane("Outcome", id="tab-outcome"):
                 yield OutcomeCard(id="preview-outcome")
 
+    def waiting_for_typing(self) -> bool:
+        return not self.results and not self.query_one("#preview-editor", CallEditor).text.strip()
+
+    @on(CallEditor.Changed, "#preview-editor")
+    def _editor_changed(self) -> None:
+        self.waiting_changed()  # calls in the editor: its letter keys are actions again outside it
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#preview-editor", CallEditor).border_title = "Segment calls (ctrl+r to preview)"
@@ -127,6 +134,7 @@ class PreviewView(AreaScreen):
             editor.move_cursor((exc.line - 1, exc.column - 1))
             return
         self.results, self.current, self.stale, self.filter_group = results, 0, False, None
+        self.waiting_changed()
         self._list_calls()
         self._show()
         self.predict_outcomes(results)
