@@ -137,7 +137,7 @@ PROFILE_ROWS = {
     "layout (reflow)": ("textual/_compositor.py", "reflow"),
     "render": ("textual/_compositor.py", "render_update"),
     "settings load": ("cio_tui/cli/tui.py", "settings"),
-    "workspace open": ("cio_tui/tui/app.py", "open_workspace"),
+    "workspace open": ("cio_tui/tui/workspace_app.py", "open_workspace"),
     "walkthrough overview": ("cio_tui/walkthrough/service.py", "overview"),
 }
 

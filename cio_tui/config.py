@@ -15,7 +15,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import platformdirs
 import tomli_w
@@ -28,6 +28,9 @@ from pydantic_settings import (
 )
 
 from cio_tui.errors import NextStep, UserError
+
+if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
 
 APP_NAME = "cio-tui"
 ENV_PROFILE_NAME = "env"
@@ -97,7 +100,7 @@ class Profile(BaseModel):
 
     @field_validator("region", mode="before")
     @classmethod
-    def _region(cls, v: Any) -> Any:
+    def _region(cls, v: object) -> object:
         return v.strip().lower() if isinstance(v, str) else v
 
     @field_validator("site_id")
@@ -126,7 +129,9 @@ class _TomlFileSource(PydanticBaseSettingsSource):
         super().__init__(settings_cls)
         self.path = path
 
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover - unused
+    def get_field_value(
+        self, field: FieldInfo, field_name: str
+    ) -> tuple[object, str, bool]:  # pragma: no cover - unused
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
@@ -194,12 +199,12 @@ class Settings(BaseSettings):
 
     @field_validator("region", mode="before")
     @classmethod
-    def _region(cls, v: Any) -> Any:
+    def _region(cls, v: object) -> object:
         return v.strip().lower() if isinstance(v, str) else v
 
     @field_validator("profiles", mode="before")
     @classmethod
-    def _name_profiles(cls, v: Any) -> Any:
+    def _name_profiles(cls, v: object) -> object:
         if isinstance(v, dict):
             return {name: ({**body, "name": name} if isinstance(body, dict) else body) for name, body in v.items()}
         return v
@@ -269,10 +274,10 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {err.get('msg')}" if where else str(err.get("msg"))
 
 
-def load_settings(**overrides: Any) -> Settings:
+def load_settings(**overrides: object) -> Settings:
     """Build the settings (init overrides > env > file > defaults); a bad file or value becomes ConfigError."""
-    try:
-        return Settings(**overrides)
+    try:  # each override is validated (and coerced) by pydantic at run time, like a value from the file or env
+        return Settings(**cast("dict[str, Any]", overrides))
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration: {_first_error(exc)}") from exc
 

@@ -16,7 +16,7 @@ import logging
 import secrets as _secrets
 import threading
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, Protocol
 
 from pydantic import SecretStr
 
@@ -120,7 +120,7 @@ def _install_factory() -> None:
         return
     previous = logging.getLogRecordFactory()
 
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         _scrub_record(record)
         return record
@@ -176,6 +176,14 @@ class CredentialStatus:
         )
 
 
+class PasswordBackend(Protocol):
+    """What the store needs of a keyring backend (``keyring.backend.KeyringBackend`` and the session store)."""
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+    def delete_password(self, service: str, username: str) -> None: ...
+
+
 class _MemoryBackend:
     """Session-only storage: a dict in this process."""
 
@@ -194,12 +202,12 @@ class _MemoryBackend:
         self._data.pop((service, username), None)
 
 
-def _backend_name(backend: Any) -> str:
+def _backend_name(backend: object) -> str:
     cls = type(backend)
     return getattr(backend, "name", None) or f"{cls.__module__}.{cls.__qualname__}"
 
 
-def probe_keyring(backend: Any | None = None) -> tuple[Any | None, CredentialStatus]:
+def probe_keyring(backend: PasswordBackend | None = None) -> tuple[PasswordBackend | None, CredentialStatus]:
     """Check that a keyring backend is usable. Returns (backend or None, status)."""
     try:
         import keyring
@@ -214,7 +222,7 @@ def probe_keyring(backend: Any | None = None) -> tuple[Any | None, CredentialSta
     if isinstance(backend, fail.Keyring | null.Keyring):
         return None, CredentialStatus("memory", name, f"the keyring backend is '{name}', which stores nothing")
     try:
-        priority = float(backend.priority)
+        priority = float(getattr(backend, "priority", 0.0))  # a property of keyring backends
     except Exception:  # noqa: BLE001 - backends compute priority lazily and may raise when unusable
         priority = 0.0
     if priority <= 0:
@@ -238,9 +246,9 @@ class CredentialStore:
     ``CredentialStore.memory()`` for a store that never touches the keyring (tests, sandbox).
     """
 
-    def __init__(self, backend: Any | None = None, *, memory_only: bool = False) -> None:
+    def __init__(self, backend: PasswordBackend | None = None, *, memory_only: bool = False) -> None:
         self._requested = backend
-        self._backend: Any | None = None
+        self._backend: PasswordBackend | None = None
         self._status: CredentialStatus | None = None
         if memory_only:
             self._use_memory(CredentialStatus("memory", _MemoryBackend.name, "session-only store chosen"))
@@ -254,7 +262,7 @@ class CredentialStore:
         self._backend = _MemoryBackend()
         self._status = status
 
-    def _ensure(self) -> Any:
+    def _ensure(self) -> PasswordBackend:
         if self._status is None:
             backend, status = probe_keyring(self._requested)
             if backend is None:
@@ -262,6 +270,7 @@ class CredentialStore:
                 self._use_memory(status)
             else:
                 self._backend, self._status = backend, status
+        assert self._backend is not None  # set with the status, by the probe or the session store
         return self._backend
 
     @property

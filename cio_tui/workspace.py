@@ -9,18 +9,24 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import httpx
-from pydantic import SecretStr
+from typing import TYPE_CHECKING, Any, Unpack
 
 from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
 from cio_tui.credentials import CredentialError, CredentialStore
-from cio_tui.customerio.client import CustomerIOClient
 from cio_tui.private_files import private_dir
+
+if TYPE_CHECKING:  # the HTTP stack loads with the first client built (Workspace.client), not with the workspace
+    import httpx
+    from pydantic import SecretStr
+
+    from cio_tui.customerio.client import ClientOptions, CustomerIOClient
+
+Connection = tuple["CustomerIOClient", "httpx.AsyncBaseTransport | None"]
+"""A workspace's client and the transport it uses when it is not the network (the sandbox, tests)."""
 
 SANDBOX_NAME = "sandbox"
 SANDBOX_RPS = 1000.0
@@ -47,18 +53,42 @@ class Workspace:
     region: str
     is_sandbox: bool
     profile: Profile
-    client: CustomerIOClient
+    connect: Callable[[], Connection]
+    """Builds the client and its transport, once, on first use of ``client`` or ``transport``: a workspace is open
+    (named, with its folder) before any HTTP module is imported, so the TUI shows it first and builds the client in
+    a thread afterwards. Nothing is sent when the client is built."""
     fingerprint: str
     data_dir: Path
     credentials: CredentialStore | None = None
-    transport: httpx.AsyncBaseTransport | None = None
-    """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares it."""
     read_own_settings: Callable[[], dict[str, Any]] | None = None
     """For a workspace that can tell its own behaviour settings (the embedded sandbox): a function that reads them
     now (identifier mode, auto-merge, email updates by id). ``None`` for Customer.io, which does not publish them."""
 
     derived_plan_key: bytes | None = field(default=None, repr=False)
     """The plan-signing key derived from the App API key, used where no keyring can keep a random one."""
+    _connection: Connection | None = field(default=None, init=False, repr=False)
+    _connecting: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def _connected(self) -> Connection:
+        with self._connecting:  # a warm-up thread and the event loop may both ask first: one client
+            if self._connection is None:
+                self._connection = self.connect()
+            return self._connection
+
+    @property
+    def client(self) -> CustomerIOClient:
+        return self._connected()[0]
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport | None:
+        """The transport the client uses when it is not the network (the sandbox, tests): Segment's client shares
+        it."""
+        return self._connected()[1]
+
+    @property
+    def connected(self) -> bool:
+        """True once the client is built (``client`` would not import or build anything)."""
+        return self._connection is not None
 
     def plan_key(self) -> bytes:
         """The key that signs this workspace's plans (the sandbox's is public; see ``identity/signing.py``)."""
@@ -79,7 +109,8 @@ class Workspace:
             return {}
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self._connection is not None:  # a client never built has nothing to close
+            await self._connection[0].aclose()
 
     async def __aenter__(self) -> Workspace:
         return self
@@ -146,18 +177,15 @@ def clear_workspace_data(folder: Path, keep: tuple[str, ...] = KEPT_ON_RESET) ->
 
 def sandbox_db_path(settings: Settings) -> Path:
     """The embedded sandbox database (shared by ``--sandbox`` and ``cio-tui sandbox serve``)."""
-    from cio_tui.sandbox import embedded
+    from cio_tui.sandbox.seeding import default_db_path
 
-    default_db_path = getattr(embedded, "default_db_path", None)
-    if default_db_path is not None:
-        return Path(default_db_path(settings.data_dir))
-    return settings.data_dir / "sandbox" / "default.sqlite"
+    return default_db_path(settings.data_dir)
 
 
 def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | None = None) -> bool:
     """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking: run it in a thread,
     with ``progress(done, total)``."""
-    from cio_tui.sandbox.embedded import ensure_seeded
+    from cio_tui.sandbox.seeding import ensure_seeded
 
     path = sandbox_db_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +193,8 @@ def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | N
 
 
 def sandbox_profile() -> Profile:
-    from cio_tui.sandbox.embedded import SANDBOX_ORIGIN, SANDBOX_SITE_ID
+    from cio_tui.sandbox.credentials import ORIGIN as SANDBOX_ORIGIN
+    from cio_tui.sandbox.credentials import SITE_ID as SANDBOX_SITE_ID
 
     return Profile(
         name=SANDBOX_NAME,
@@ -191,8 +220,10 @@ def build_client(
     app_key: SecretStr,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    **kwargs: Any,
+    **options: Unpack[ClientOptions],
 ) -> CustomerIOClient:
+    from cio_tui.customerio.client import CustomerIOClient
+
     track_origin, app_origin = profile.origins()
     return CustomerIOClient(
         track_origin=track_origin,
@@ -205,7 +236,7 @@ def build_client(
         app_rps=profile.app_rps,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
-        **kwargs,
+        **options,
     )
 
 
@@ -243,7 +274,7 @@ async def open_workspace(
     profile_name: str | None = None,
     sandbox: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
-    **client_kwargs: Any,
+    **client_options: Unpack[ClientOptions],
 ) -> Workspace:
     """Open the workspace to work on (see the module docstring for the order). The caller closes it
     (``await ws.aclose()`` or ``async with``). ``transport`` overrides the network (tests)."""
@@ -254,22 +285,29 @@ async def open_workspace(
             "wins: unset the CIO_TUI_* variables to use a saved profile"
         )
     if sandbox:
-        from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_TRACK_KEY, ensure_seeded, lazy_embedded_transport
+        from cio_tui.sandbox.credentials import APP_KEY, TRACK_KEY
 
         profile = sandbox_profile()
+        db_path = sandbox_db_path(settings)
         if transport is None:
-            db_path = sandbox_db_path(settings)
             db_path.parent.mkdir(parents=True, exist_ok=True)
-            ensure_seeded(db_path)  # seeded once opened, as before; the app and model load on the first request
-            transport = lazy_embedded_transport(db_path)
-        track, app = SecretStr(SANDBOX_TRACK_KEY), SecretStr(SANDBOX_APP_KEY)
+            _ensure_seeded(db_path)  # seeded once opened, as before; the app and model load on the first request
+        track, app = _secret(TRACK_KEY), _secret(APP_KEY)
         name, is_sandbox = SANDBOX_NAME, True
-        read_own_settings: Callable[[], dict[str, Any]] | None = _sandbox_settings_reader(sandbox_db_path(settings))
+        read_own_settings: Callable[[], dict[str, Any]] | None = _sandbox_settings_reader(db_path)
     else:
         profile, track, app = resolve_profile(settings, credentials, profile_name)
         name, is_sandbox = profile.name, False
         read_own_settings = None
-    client = build_client(settings, profile, track, app, transport=transport, **client_kwargs)
+
+    def connect() -> Connection:
+        used = transport
+        if used is None and sandbox:
+            from cio_tui.sandbox.embedded import lazy_embedded_transport
+
+            used = lazy_embedded_transport(sandbox_db_path(settings))
+        return build_client(settings, profile, track, app, transport=used, **client_options), used
+
     fingerprint = fingerprint_of(profile.region, profile.site_id, profile.origins())
     data_dir = private_dir(workspace_dir(settings, fingerprint))
     return Workspace(
@@ -277,14 +315,25 @@ async def open_workspace(
         region=profile.region,
         is_sandbox=is_sandbox,
         profile=profile,
-        client=client,
+        connect=connect,
         fingerprint=fingerprint,
         data_dir=data_dir,
         credentials=credentials,
-        transport=transport,
         read_own_settings=read_own_settings,
         derived_plan_key=None if is_sandbox else derive_plan_key(app, fingerprint),
     )
+
+
+def _secret(value: str) -> SecretStr:
+    from pydantic import SecretStr
+
+    return SecretStr(value)
+
+
+def _ensure_seeded(db_path: Path) -> None:
+    from cio_tui.sandbox.seeding import ensure_seeded
+
+    ensure_seeded(db_path)
 
 
 def derive_plan_key(app_key: SecretStr, fingerprint: str) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -26,12 +26,12 @@ if TYPE_CHECKING:
 class ProgressLine:
     """Renders ``ProgressEvent``s on stderr: in place on a terminal, one line every few seconds otherwise."""
 
-    def __init__(self, stream: Any = None) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self._last = 0.0
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: object) -> None:
         from cio_tui.identity.apply_events import ProgressEvent
 
         if not isinstance(event, ProgressEvent):

@@ -19,6 +19,8 @@ import click
 from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE, EXIT_USER, NextStep, UserError, classify
 
 if TYPE_CHECKING:
+    import httpx
+
     from cio_tui.config import Settings
     from cio_tui.credentials import CredentialStore
     from cio_tui.workspace import Workspace
@@ -34,7 +36,7 @@ class CliContext:
     _credentials: CredentialStore | None = field(default=None, repr=False)
     workspace_name: str | None = None
     """Name of the workspace opened by :meth:`open_workspace` (used in error messages)."""
-    transport: Any = field(default=None, repr=False)
+    transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
     """An ``httpx.AsyncBaseTransport`` used instead of the network (tests); None in real use."""
 
     @classmethod
@@ -159,12 +161,12 @@ class CliContext:
         return str(exc), code
 
 
-def echo_json(data: Any) -> None:
+def echo_json(data: object) -> None:
     """Print JSON (pydantic models and other objects via their JSON form)."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
 
 
-def _json_default(obj: Any) -> Any:
+def _json_default(obj: object) -> object:
     dump = getattr(obj, "model_dump", None)
     if dump is not None:
         return dump(mode="json")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, TextIO, TypeVar, cast
 
 import click
 
 from cio_tui.safe_text import csv_row
+
+F = TypeVar("F", bound=Callable[..., object])
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,7 +35,7 @@ def _cli(ctx: click.Context) -> CliContext:
     return cast("CliContext", ctx.find_root().obj)
 
 
-def _source_options(fn: Any) -> Any:
+def _source_options(fn: F) -> F:
     fn = click.option("--live", is_flag=True, help="Start a people export in Customer.io, wait for it and use it.")(fn)
     return click.option(
         "--from-export",
@@ -53,6 +56,8 @@ def _progress(stage: str, fraction: float) -> None:
 
 
 def _report_problems(analysis: DuplicateAnalysis) -> None:
+    for note in analysis.export.columns.notes:
+        click.echo(f"{analysis.export.path.name}: {note}", err=True)
     problems = analysis.problems
     for p in problems[:MAX_PRINTED_PROBLEMS]:
         click.echo(f"{analysis.export.path.name}: {p}", err=True)
@@ -106,7 +111,7 @@ async def _download(cli: CliContext) -> tuple[Path, str | None]:
 
 
 # -- cio-tui duplicates -------------------------------------------------------------------------------------------
-def _engine_options(fn: Any) -> Any:
+def _engine_options(fn: F) -> F:
     from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
 
     options = [
@@ -214,8 +219,10 @@ def _write_out(ctx: click.Context, analysis: DuplicateAnalysis, out_file: str) -
                f"`cio-tui plan merge-duplicates --from-groups {out_file} --out plan.json`", err=True)  # fmt: skip
 
 
-def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
+def _write_json(out: TextIO, analysis: DuplicateAnalysis, price: float | None = None, batch: int = 5000) -> None:
     """Stream ``{"groups": [...], "summary": {...}}``, one group per line, written in batches."""
+    from cio_tui.identity.duplicates.cost import monthly_cost
+
     out.write('{"groups": [\n')
     chunk: list[str] = []
     first = True
@@ -230,12 +237,12 @@ def _write_json(out: Any, analysis: DuplicateAnalysis, price: float | None = Non
     summary = analysis.summary()
     summary["duplicate_profiles"] = summary["people_in_groups"] - summary["groups"]
     if price is not None:
-        summary["monthly_cost"] = round(summary["duplicate_profiles"] * price, 2)
+        summary["monthly_cost"] = monthly_cost(summary["duplicate_profiles"], price)
     out.write('\n], "summary": ' + json.dumps(summary) + "}\n")
 
 
 def _print_text(analysis: DuplicateAnalysis, limit: int, price: float | None = None) -> None:
-    from cio_tui.cli.duplicates_warehouse import cost_line
+    from cio_tui.identity.duplicates.cost import cost_line
     from cio_tui.identity.duplicates.models import format_ts
 
     s = analysis.summary()

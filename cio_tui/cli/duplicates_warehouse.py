@@ -5,7 +5,6 @@ and the cost line. ``plan merge-duplicates --from-groups`` reads such a table ba
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,32 +19,16 @@ if TYPE_CHECKING:
     from cio_tui.identity.duplicates.portable import PeopleColumns
     from cio_tui.identity.duplicates.result_table import ResultRow
 
-PRICE_ENV = "CIO_TUI_PRICE_PER_PROFILE"
-
 
 def price_per_profile(flag: float | None) -> float | None:
-    """The operator's price per profile per month: ``--price-per-profile`` or the environment; None when unset."""
-    if flag is not None:
-        return flag
-    raw = os.environ.get(PRICE_ENV, "").strip()
-    if not raw:
-        return None
+    """The operator's price per profile per month (``--price-per-profile`` or the environment); None when unset."""
+    from cio_tui.identity.duplicates.cost import PriceError
+    from cio_tui.identity.duplicates.cost import price_per_profile as price
+
     try:
-        return float(raw)
-    except ValueError as exc:
-        raise click.UsageError(
-            f"{PRICE_ENV}={raw!r} is not a number; set it to the price per profile, e.g. 0.002"
-        ) from exc
-
-
-def cost_line(extra_profiles: int, price: float | None) -> str | None:
-    """``duplicates cost about $X a month``: every person in a group beyond one is a profile billed for nothing."""
-    if price is None:
-        return None
-    return (
-        f"duplicates cost about ${extra_profiles * price:,.2f} a month ({extra_profiles:,} duplicate profile(s) "
-        f"at ${price:g} per profile; people in groups beyond one each)"
-    )
+        return price(flag)
+    except PriceError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def print_sql(
@@ -102,6 +85,8 @@ def run_engine(
     try:
         if from_export:
             cols = read_columns(from_export, mapping)
+            for note in cols.notes:
+                click.echo(f"{Path(from_export).name}: {note}", err=True)
             source = engine.load(from_export, cols)
             people = people_columns(cols, ordinal=ORDINAL)
         else:
@@ -173,6 +158,8 @@ def run_engine_command(
     groups, people, ready = summarise(rows)
     click.echo(f"{groups} duplicate group(s) ({engine}): {people} people, {ready} merge-ready, "
                f"{groups - ready} need review", err=True)  # fmt: skip
+    from cio_tui.identity.duplicates.cost import cost_line
+
     line = cost_line(people - groups, price)
     if line:
         click.echo(line, err=True)
@@ -212,7 +199,6 @@ def load_from_groups(cli: CliContext, path: str) -> LoadedGroups:
 
 __all__ = [
     "calibrate_workspace",
-    "cost_line",
     "load_from_groups",
     "price_per_profile",
     "print_sql",

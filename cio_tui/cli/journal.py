@@ -6,14 +6,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
 
 if TYPE_CHECKING:
-    from cio_tui.identity.journal import Journal
+    from cio_tui.identity.journal import Journal, JournalEntry, PlanRecord
+    from cio_tui.identity.journal_search import PersonHit
 
 T = TypeVar("T")
 
@@ -76,7 +77,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 def show_cmd(ctx: click.Context, plan: str, as_json: bool) -> None:
     """Every entry of one plan (PLAN = plan id, a unique prefix, or the plan file)."""
 
-    def load(journal: Any) -> Any:
+    def load(journal: Journal) -> tuple[PlanRecord, list[JournalEntry]]:
         plan_id = _resolve(journal, plan)
         record = next(p for p in journal.plans() if p.plan_id == plan_id)
         return record, journal.entries(plan_id)
@@ -111,7 +112,7 @@ def search_cmd(ctx: click.Context, person: str, as_json: bool) -> None:
     from cio_tui.identity.journal_search import search_person
     from cio_tui.safe_text import terminal_safe as clean
 
-    def search(journal: Any) -> Any:
+    def search(journal: Journal) -> list[PersonHit]:
         found = search_person(journal, person)
         if not found:
             raise UserError(

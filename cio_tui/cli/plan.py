@@ -16,6 +16,7 @@ import click
 from cio_tui.cli.workspace_run import UserError, echo_json, obj_of, run, workspace
 
 if TYPE_CHECKING:
+    from cio_tui.identity.rows import PlanBuild
     from cio_tui.workspace import Workspace
 
 
@@ -44,7 +45,7 @@ proposals_option = click.option(
 )
 
 
-def _report(build: Any, out: str, proposals_out: str | None, ws: Workspace, as_json: bool) -> None:
+def _report(build: PlanBuild, out: str, proposals_out: str | None, ws: Workspace, as_json: bool) -> None:
     from cio_tui.identity.plan import save_plan
     from cio_tui.identity.rows import merge_plan
 

@@ -17,6 +17,7 @@ import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
+    from cio_tui.segment.batching import BatchCheck
 
 
 def _read_source(source: str) -> str:
@@ -30,22 +31,23 @@ def _read_source(source: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-async def _predict(obj: CliContext, results: list[Any], overrides: dict[str, Any]) -> str:
-    """Predict each result's outcome in place; returns the note saying which settings were assumed and why."""
+async def _predict(obj: CliContext, results: list[Any], overrides: dict[str, Any]) -> tuple[str, BatchCheck]:
+    """Predict each result's outcome in place; returns the note saying which settings were assumed and why, and
+    Customer.io's answer to the batches, predicted on the same people."""
     from cio_tui.identity.lookup import ClientPeopleLookup
-    from cio_tui.segment import with_outcomes
+    from cio_tui.segment.preview import predict
     from cio_tui.walkthrough.recorded import workspace_outcome_settings
 
     workspace = await obj.open_workspace()
     try:
         chosen = workspace_outcome_settings(workspace, obj.settings, **overrides)
-        await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
+        check = await predict(results, ClientPeopleLookup(workspace.client), chosen.settings)
         from cio_tui.identity.preview_ids import workspace_warnings
 
         await workspace_warnings(results, workspace.client)  # new ids that differ only in case from a person's
     finally:
         await workspace.aclose()
-    return chosen.note
+    return chosen.note, check
 
 
 def read_subscriptions_file(path: Path) -> Any:
@@ -63,13 +65,6 @@ def read_subscriptions_file(path: Path) -> Any:
         for problem in problems:
             click.echo(f"  {terminal_safe(problem)}", err=True)
         sys.exit(1)
-
-
-def batch_item_check() -> Any:
-    """Which batch items Customer.io would refuse (its 207 answer), from the model of Customer.io."""
-    from cio_tui.segment.batching import model_batch_check
-
-    return model_batch_check()
 
 
 @click.command("preview")
@@ -145,10 +140,13 @@ def preview_cmd(
         click.echo(f"error: cannot read the input at line {exc.line}, column {exc.column}: {exc.reason}", err=True)
         sys.exit(1)
     note = None
-    if not offline:
+    if offline:  # no workspace: only the items Customer.io refuses for their body alone come back in a 207
+        from cio_tui.segment.batching import model_batch_check
+
+        check = model_batch_check()
+    else:  # the batches run on a what-if copy of the same people the outcomes are predicted on
         overrides = {"mode": mode, "auto_merge": auto_merge, "email_update_by_id": email_update_by_id}
-        note = obj.run(_predict(obj, results, overrides))
-    check = batch_item_check()
+        note, check = obj.run(_predict(obj, results, overrides))
     if as_json:
         click.echo(json.dumps(results_json(results, subscriptions, check), ensure_ascii=False, indent=2))
     else:
@@ -165,5 +163,9 @@ def preview_cmd(
         batches = batches_for(shown, subscriptions, check) if subscriptions else None
         report = render_text(shown, subscriptions, batches, numbers=numbers, head=head)
         click.echo(terminal_safe(report), nl=False)
+        if batches:
+            on = ("an empty workspace (--offline: only items refused for their body alone)" if offline
+                  else "a what-if copy of the same people as the outcomes")  # fmt: skip
+            click.echo(f"\nBatch 207s predicted on {on}.")
         if note:
             click.echo(f"\nWorkspace settings for the outcomes: {note}")

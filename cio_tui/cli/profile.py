@@ -15,9 +15,10 @@ from cio_tui.cli.context import EXIT_AUTH, EXIT_USER, CliContext, echo_json, pas
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
+    import httpx
     from pydantic import SecretStr
 
-    from cio_tui.config import Profile, Region
+    from cio_tui.config import Profile, Region, Settings
     from cio_tui.customerio.validate import ProfileCheck
 
 
@@ -62,7 +63,7 @@ def read_segment_token(prompt: bool) -> SecretStr:
 
 
 async def check_segment_token(
-    profile: Profile, token: SecretStr, settings: Any, *, transport: Any = None
+    profile: Profile, token: SecretStr, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> tuple[bool, str]:
     """(ok, words) for the profile's Segment token: one read of the Segment workspace's sources."""
     from cio_tui.cutover.access import access_problem

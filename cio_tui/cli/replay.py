@@ -5,6 +5,11 @@ Replays a file of real Segment calls (JSON lines, a JSON array, or warehouse tab
 directory of them) through the classic and the Actions destinations into two what-if copies of the workspace, both
 starting from the same people, and prints how the people end up different. Nothing is sent anywhere.
 
+The starting people: a people export (``--from-export``), the embedded sandbox's people (``--sandbox``), or
+(``--live``) only the people the traffic names, read from the workspace of the command line (``--profile``, or the
+sandbox with the global ``--sandbox``): a first pass over the traffic gathers their ids, emails and anonymous ids,
+then App API reads (100 people per read, through the client's rate limiter) fetch them.
+
 Progress with the time left goes to stderr; malformed lines are reported there with their line number and skipped.
 ``--json`` prints exactly ``{"calls", "malformed", "people_differing", "kinds": [{"kind", "count", "examples"}]}``.
 Exit codes: 0 done, 1 the traffic, the export or the subscriptions cannot be read.
@@ -16,14 +21,24 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
+    from cio_tui.model import WorkspaceSettings
+    from cio_tui.segment.replay.run import Malformed, Progress
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
+
+
+class _Shown(Protocol):
+    """A progress report of any phase: the traffic pass, the reads of the starting people, the replay."""
+
+    @property
+    def elapsed(self) -> float: ...
+    def line(self) -> str: ...
 
 
 class _StderrProgress:
@@ -34,15 +49,16 @@ class _StderrProgress:
         self.shown = 0
         self.last_plain = -10.0
 
-    def __call__(self, progress: Any) -> None:
+    def __call__(self, progress: Progress | _Shown) -> None:
+        total, done = getattr(progress, "total", None), getattr(progress, "done", None)
         if self.tty:
             sys.stderr.write("\r\x1b[2K" + progress.line())
             sys.stderr.flush()
-        elif progress.elapsed - self.last_plain >= 5 or (progress.total and progress.done == progress.total):
+        elif progress.elapsed - self.last_plain >= 5 or (isinstance(total, int) and total and done == total):
             self.last_plain = progress.elapsed
             click.echo(progress.line(), err=True)
 
-    def malformed(self, item: Any) -> None:
+    def malformed(self, item: Malformed) -> None:
         from cio_tui.safe_text import terminal_safe
 
         self.shown += 1
@@ -77,7 +93,33 @@ async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> 
     return people, own
 
 
-def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
+async def _named_people(obj: CliContext, traffic: Path, subscriptions: Any, mode: str | None) -> tuple[Any, Any]:
+    """The people the traffic names, read from the command line's workspace (``--live``), and its own settings."""
+    import asyncio
+
+    from cio_tui.identity.traffic_people import read_named_people
+    from cio_tui.segment.replay.named import names_in_traffic
+
+    line = _StderrProgress()
+    named = await asyncio.to_thread(names_in_traffic, traffic, subscriptions=subscriptions, progress=line)
+    line.end_line()
+    click.echo(f"the traffic names {named.describe()}; reading them from the workspace...", err=True)
+    workspace = await obj.open_workspace()
+    try:
+        own = workspace.own_settings()
+        settings = _model_settings(mode, None, own)
+        read = await read_named_people(workspace.client, named, emails_identify=settings.email_is_identifier,
+                                       progress=line)  # fmt: skip
+    finally:
+        await workspace.aclose()
+    line.end_line()
+    for note in read.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"{len(read.people):,} of the people the traffic names exist in the workspace", err=True)
+    return read.people, own
+
+
+def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> WorkspaceSettings:
     from cio_tui.model import WorkspaceSettings
 
     values: dict[str, Any] = {}
@@ -105,7 +147,8 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
 @click.option(
     "--live",
     is_flag=True,
-    help="Start both copies from the people of the workspace (--profile): a people export of it, read-only.",
+    help="Start both copies from the people the traffic names, read from the workspace (--profile, or the global "
+    "--sandbox): App API reads only, 100 people per read.",
 )
 @click.option(
     "--subscriptions",
@@ -125,6 +168,12 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: Any) -> Any:
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="1: one process; 2: the classic copy in a second process (default: 2 for large traffic). Same result.",
+)
 @click.pass_obj
 def replay_cmd(
     obj: CliContext,
@@ -137,6 +186,7 @@ def replay_cmd(
     out: Path | None,
     mode: str | None,
     auto_merge: bool | None,
+    jobs: int | None,
 ) -> None:
     """Rehearse the switch on real traffic: how the people end up different under classic and under Actions.
 
@@ -158,15 +208,21 @@ def replay_cmd(
     subscriptions = read_subscriptions_file(subscriptions_file) if subscriptions_file else None
     people: list[Any] = []
     own = None
+    starting_from = ""
     if export is not None:
+        starting_from = f"the people export {export.name}"
         try:
             people, problems = read_people_export(export)
         except PeopleExportError as exc:
             obj.fail(str(exc))
         for problem in problems[:SHOWN_MALFORMED]:
             click.echo(terminal_safe(f"people export: {problem}"), err=True)
-    elif use_sandbox or live:
-        click.echo("reading the starting people (a people export of the workspace)...", err=True)
+    elif live:
+        people, own = obj.run(_named_people(obj, traffic, subscriptions, mode))
+        starting_from = "the people the traffic names, read from the workspace"
+    elif use_sandbox:
+        starting_from = "the sandbox's people"
+        click.echo("reading the starting people (a people export of the sandbox)...", err=True)
         with tempfile.TemporaryDirectory(prefix="cio-tui-replay-") as tmp:
             people, own = obj.run(_workspace_people(obj, Path(tmp), sandbox=use_sandbox))
     else:
@@ -180,13 +236,19 @@ def replay_cmd(
             settings=_model_settings(mode, auto_merge, own),
             progress=progress,
             on_malformed=progress.malformed,
+            jobs=jobs,
         )
     except TrafficError as exc:
         progress.end_line()
         obj.fail(str(exc))
     progress.end_line()
+    result.starting_from = starting_from
+    if subscriptions_file is not None:
+        result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
+    where = " (2 processes: the classic copy in a second one)" if result.processes == 2 else ""
     click.echo(
-        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s; {result.malformed_count:,} malformed skipped",
+        f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
+        f"{result.malformed_count:,} malformed skipped",
         err=True,
     )
     if out is not None:

@@ -19,6 +19,8 @@ from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, r
 from cio_tui.safe_text import safe
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from cio_tui.segment_api.client import SegmentClient
     from cio_tui.workspace import Workspace
 
@@ -59,7 +61,9 @@ class _access_guard:  # noqa: N801 - used as a plain `with`
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         from cio_tui.cutover.access import access_problem
 
         problem = access_problem(exc) if exc is not None else None

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import httpx
+    from pydantic import SecretStr
+
+    from cio_tui.cli.context import CliContext
     from cio_tui.config import Settings
     from cio_tui.credentials import CredentialStore
+    from cio_tui.customerio.validate import ProfileCheck, ProfileLike
     from cio_tui.tui.services import AppServices, StartChoice
     from cio_tui.workspace import Workspace
 
 
-def start_choice(settings: Any, *, profile_name: str | None, sandbox: bool) -> Any:
+def start_choice(settings: Settings | None, *, profile_name: str | None, sandbox: bool) -> StartChoice:
     from cio_tui.tui.services import StartChoice
 
     if sandbox:
@@ -43,7 +48,7 @@ def make_services(
     profile_name: str | None = None,
     sandbox: bool = False,
     start: StartChoice | None = None,
-    transport: Callable[[], Any] | None = None,
+    transport: Callable[[], httpx.AsyncBaseTransport] | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> AppServices:
     """The one factory of the app's services: the CLI (``build_services``), the TUI tests and
@@ -79,13 +84,15 @@ def make_services(
     async def open_workspace(*, profile_name: str | None = None, sandbox: bool = False) -> Workspace:
         from cio_tui.workspace import open_workspace as open_ws
 
-        extra = {"transport": transport()} if transport is not None and not sandbox else {}
+        given = transport() if transport is not None and not sandbox else None
         # the factories above always give both
         loaded, store = services.settings, services.credentials
         assert loaded is not None and store is not None
-        return await open_ws(loaded, store, profile_name=profile_name, sandbox=sandbox, **extra)
+        return await open_ws(loaded, store, profile_name=profile_name, sandbox=sandbox, transport=given)
 
-    async def check_profile(profile: Any, track_key: Any, app_key: Any) -> Any:
+    async def check_profile(
+        profile: ProfileLike, track_key: SecretStr | None, app_key: SecretStr | None
+    ) -> ProfileCheck:
         from cio_tui.customerio.validate import check_profile as check
 
         return await check(profile, track_key, app_key, transport=transport() if transport is not None else None)
@@ -105,7 +112,7 @@ def make_services(
     return services
 
 
-def build_services(ctx: Any) -> AppServices:
+def build_services(ctx: CliContext) -> AppServices:
     """AppServices from a ``CliContext`` (settings, credentials, profile/sandbox choice): ``make_services``."""
     given = getattr(ctx, "transport", None)  # tests only; None means the network
     return make_services(
@@ -117,7 +124,7 @@ def build_services(ctx: Any) -> AppServices:
     )
 
 
-def run_tui(ctx: Any) -> None:
+def run_tui(ctx: CliContext) -> None:
     from cio_tui.tui.app import CioApp
 
     CioApp(build_services(ctx)).run()

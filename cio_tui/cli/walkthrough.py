@@ -203,12 +203,19 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
     help="Audit this people export (CSV) instead of asking the workspace for one.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option(
+    "--price-per-profile",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="USD",
+    help="Your price per profile per month (or CIO_TUI_PRICE_PER_PROFILE): adds what duplicates cost.",
+)
 @click.pass_context
-def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool) -> None:
+def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool, price_per_profile: float | None) -> None:
     """Step 3: count people, leads, email-as-id, case-variant ids, duplicates, unsubscribed, anonymous-only."""
 
     async def work(svc: WalkthroughService) -> Any:
-        counts = await svc.audit(export)
+        counts = await svc.audit(export, price_per_profile=price_per_profile)
         svc.record(step_by_key("audit").number, audit=counts)
         return counts
 
@@ -221,6 +228,8 @@ def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool) -> None:
         click.echo(f"  {label:<18} {n}")
     for rule in counts.duplicate_groups:
         click.echo(f"  duplicates by {rule.rule}: {rule.groups} group(s), {rule.people} people")
+    if counts.cost_line:
+        click.echo(counts.cost_line)
     for note in counts.notes:
         click.echo(f"note: {note}")
 

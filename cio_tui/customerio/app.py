@@ -170,7 +170,7 @@ class AppMixin:
             raise CustomerIOError(message=f"App API export {export_id}: the download answer has no link", api="app")
         return link
 
-    async def download_export(self, export_id: int, dest: Any) -> None:
+    async def download_export(self, export_id: int, dest: str | os.PathLike[str]) -> None:
         """Resolve the signed link and stream the file to ``dest`` (a path), without any auth header."""
         link = await self.export_link(export_id)
         dest_path = Path(dest)

@@ -16,7 +16,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 from pydantic import SecretStr
@@ -30,6 +30,14 @@ from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.ratelimit import TokenBucket
 from cio_tui.customerio.track import TrackMixin
 from cio_tui.regions import default_origins
+
+
+class ClientOptions(TypedDict, total=False):
+    """``CustomerIOClient``'s injectable timing keywords, as ``build_client`` / ``open_workspace`` pass them on."""
+
+    sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
+    rng: random.Random | None
 
 
 class CustomerIOClient(TrackMixin, AppMixin):

@@ -8,7 +8,6 @@ and Track v2 ``{"errors": [{"reason","field","message","batch_index"?}]}``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, NextStep, UserError
 
@@ -21,7 +20,7 @@ class ErrorDetail:
     batch_index: int | None = None
 
 
-def parse_error_body(body: Any) -> list[ErrorDetail]:
+def parse_error_body(body: object) -> list[ErrorDetail]:
     """Turn any documented Customer.io error body into ErrorDetails (empty list when nothing is recognised)."""
     details: list[ErrorDetail] = []
     if not isinstance(body, dict):

@@ -37,6 +37,7 @@ from cio_tui.customerio.errors import (
     parse_error_body,
 )
 from cio_tui.customerio.ratelimit import TokenBucket
+from cio_tui.json_types import JSONValue
 
 log = logging.getLogger("cio_tui.customerio")
 
@@ -147,7 +148,7 @@ class ApiHttp:
         message: str,
         *,
         status: int | None = None,
-        body: Any = None,
+        body: object = None,
         hint: str | None = None,
     ) -> CustomerIOError:
         details = [
@@ -156,7 +157,7 @@ class ApiHttp:
         ]
         return cls(message=f"{self.label} {op}: {message}", status=status, details=details, api=self.api, hint=hint)
 
-    def _region_error(self, op: str, resp: httpx.Response, body: Any) -> RegionError:
+    def _region_error(self, op: str, resp: httpx.Response, body: object) -> RegionError:
         right: str | None = None
         location = resp.headers.get("location")
         if location:
@@ -180,15 +181,16 @@ class ApiHttp:
         return err
 
     @staticmethod
-    def json_body(resp: httpx.Response) -> Any:
+    def json_body(resp: httpx.Response) -> JSONValue:
         if not resp.content:
             return None
         try:
-            return resp.json()
+            body: JSONValue = resp.json()
+            return body
         except ValueError:
             return None
 
-    def _status_error(self, op: str, resp: httpx.Response, body: Any) -> CustomerIOError:
+    def _status_error(self, op: str, resp: httpx.Response, body: object) -> CustomerIOError:
         status = resp.status_code
         cls = error_for_status(status)
         err = self._error(cls, op, f"HTTP {status} {_status_phrase(status)}", status=status, body=body)
@@ -205,7 +207,7 @@ class ApiHttp:
         *,
         write: bool,
         params: dict[str, Any] | None = None,
-        json: Any = None,
+        json: object = None,
         gate: Callable[[], Awaitable[bool]] | None = None,
     ) -> httpx.Response:
         """Send one request with the API's rate limit and retry policy; return any 2xx response (207 included).

@@ -6,7 +6,7 @@ App API attribute values are always strings on the wire; ``Person.attributes`` k
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -115,9 +115,13 @@ class WorkspaceInfo(_Model):
     messages_sent: int | None = None
 
 
+ExportStatus = Literal["pending", "done", "failed"]
+EXPORT_STATUSES: tuple[ExportStatus, ...] = get_args(ExportStatus)
+
+
 class ExportInfo(_Model):
     id: int
-    status: Literal["pending", "done", "failed"] = "pending"
+    status: ExportStatus = "pending"
     failed: bool = False
     total: int = 0
     description: str | None = None

@@ -7,9 +7,11 @@ import json
 from typing import Any
 
 from cio_tui.customerio.models import (
+    EXPORT_STATUSES,
     Activity,
     Device,
     ExportInfo,
+    ExportStatus,
     Message,
     Person,
     PersonRef,
@@ -17,15 +19,16 @@ from cio_tui.customerio.models import (
     SegmentRef,
     WorkspaceInfo,
 )
+from cio_tui.json_types import object_or_empty
 
 
-def _str_or_none(value: Any) -> str | None:
+def _str_or_none(value: object) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
 
 
-def attribute_string(value: Any) -> str:
+def attribute_string(value: object) -> str:
     """App API attribute values are strings on the wire; coerce anything else the same way."""
     if isinstance(value, str):
         return value
@@ -38,7 +41,7 @@ def attribute_string(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def _items(data: Any, key: str) -> list[Any]:
+def _items(data: object, key: str) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
         return []
     items = data.get(key)
@@ -52,7 +55,7 @@ def person_ref(raw: dict[str, Any]) -> PersonRef | None:
     return PersonRef(cio_id=cio_id, id=_str_or_none(raw.get("id")), email=_str_or_none(raw.get("email")))
 
 
-def person(raw: Any) -> Person | None:
+def person(raw: object) -> Person | None:
     """``{"customer": {...}}`` or the bare customer object -> Person (None without a cio_id)."""
     if not isinstance(raw, dict):
         return None
@@ -91,20 +94,20 @@ def person(raw: Any) -> Person | None:
     )
 
 
-def people(data: Any) -> list[Person]:
+def people(data: object) -> list[Person]:
     return [p for p in (person(item) for item in _items(data, "customers")) if p is not None]
 
 
-def refs(data: Any, key: str = "results") -> list[PersonRef]:
+def refs(data: object, key: str = "results") -> list[PersonRef]:
     return [r for r in (person_ref(item) for item in _items(data, key)) if r is not None]
 
 
-def search_page(data: Any) -> SearchPage:
+def search_page(data: object) -> SearchPage:
     nxt = data.get("next") if isinstance(data, dict) else None
     return SearchPage(identifiers=refs(data, "identifiers"), next=_str_or_none(nxt))
 
 
-def segments(data: Any) -> list[SegmentRef]:
+def segments(data: object) -> list[SegmentRef]:
     out = []
     for raw in _items(data, "segments"):
         try:
@@ -121,7 +124,7 @@ def segments(data: Any) -> list[SegmentRef]:
     return out
 
 
-def activities(data: Any) -> list[Activity]:
+def activities(data: object) -> list[Activity]:
     out = []
     for raw in _items(data, "activities"):
         ts = raw.get("timestamp")
@@ -133,14 +136,14 @@ def activities(data: Any) -> list[Activity]:
                 type=str(raw["type"]),
                 name=_str_or_none(raw.get("name")),
                 timestamp=int(ts),
-                data=raw.get("data") if isinstance(raw.get("data"), dict) else {},
+                data=object_or_empty(raw.get("data")),
                 customer_id=_str_or_none(raw.get("customer_id")),
             )
         )
     return out
 
 
-def messages(data: Any) -> list[Message]:
+def messages(data: object) -> list[Message]:
     out = []
     for raw in _items(data, "messages"):
         if raw.get("id") is None:
@@ -152,13 +155,13 @@ def messages(data: Any) -> list[Message]:
                 type=_str_or_none(raw.get("type")),
                 subject=_str_or_none(raw.get("subject")),
                 created=int(created) if isinstance(created, int | float) else None,
-                metrics=raw.get("metrics") if isinstance(raw.get("metrics"), dict) else {},
+                metrics=object_or_empty(raw.get("metrics")),
             )
         )
     return out
 
 
-def workspaces(data: Any) -> list[WorkspaceInfo]:
+def workspaces(data: object) -> list[WorkspaceInfo]:
     out = []
     for raw in _items(data, "workspaces"):
         try:
@@ -168,16 +171,13 @@ def workspaces(data: Any) -> list[WorkspaceInfo]:
     return out
 
 
-def export(data: Any) -> ExportInfo:
+def export(data: object) -> ExportInfo:
     raw = data.get("export") if isinstance(data, dict) and isinstance(data.get("export"), dict) else data
     if not isinstance(raw, dict) or raw.get("id") is None:
         raise ValueError("the export answer has no export id")
-    status: Any = raw.get("status")
+    said = raw.get("status")
     failed = bool(raw.get("failed"))
-    if failed:
-        status = "failed"
-    elif status not in ("pending", "done", "failed"):
-        status = "pending"
+    status: ExportStatus = "failed" if failed else (said if said in EXPORT_STATUSES else "pending")
     total = raw.get("total")
     return ExportInfo(
         id=int(raw["id"]),
@@ -190,7 +190,7 @@ def export(data: Any) -> ExportInfo:
     )
 
 
-def download_link(data: Any) -> str | None:
+def download_link(data: object) -> str | None:
     """The signed link of an export download answer: ``url`` (docs) or ``link`` (the Node client)."""
     if not isinstance(data, dict):
         return None

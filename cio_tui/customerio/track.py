@@ -18,7 +18,7 @@ MAX_BATCH_BYTES = 500 * 1024
 _BATCH_OVERHEAD = len(b'{"batch":[]}')
 
 
-def _size(obj: Any) -> int:
+def _size(obj: object) -> int:
     return len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
 
 

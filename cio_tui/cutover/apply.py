@@ -168,7 +168,13 @@ class SegmentApplyEngine:
         register_secret(value)
         return value
 
-    async def _body(self, body: Any) -> Any:
+    async def _filled(self, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The planned body with each ``{"$secret": ...}`` reference in it replaced by the secret it names."""
+        if body is None:
+            return None
+        return {k: await self._body(v) for k, v in body.items()}
+
+    async def _body(self, body: object) -> object:
         if isinstance(body, dict):
             if "$secret" in body:
                 return await self._secret(body)
@@ -182,7 +188,7 @@ class SegmentApplyEngine:
         plan = self.plan
         result = SegmentApplyResult(plan.plan_id, len(plan.operations))
         with self.journal.apply_lock():
-            self.journal.register_plan(plan)  # type: ignore[arg-type]
+            self.journal.register_plan(plan)
             states = self.journal.op_states(plan.plan_id)
             pending = [op for op in plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded]
             problems = [p for op in pending for e in op.expect for p in await self._stale(e)]
@@ -241,7 +247,7 @@ class SegmentApplyEngine:
                 result.problems.append((op.op_id, "skipped_stale", "; ".join(problems)))
                 return False
         path = self._resolve(op.request.path)
-        body = await self._body(op.request.body) if op.request.body is not None else None
+        body = await self._filled(op.request.body)
         planned = op.request.model_dump(mode="json")
         self.journal.record(pid, op.op_id, OpState.SENT, kind=op.kind, request={**planned, "path": path})
         try:

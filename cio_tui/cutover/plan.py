@@ -29,6 +29,8 @@ from cio_tui.identity.plan import PlanError, PlannedRequest
 
 SEGMENT_PLAN_VERSION = 1
 REF = re.compile(r"\{ref:(op-\d{5})\}")
+SegmentPlanSource = Literal["segment-cutover", "segment-rollback"]
+SegmentPlanMethod = Literal["one-step", "filters", "prepare", "rollback"]  # prepare: everything but the switch
 OpKind = Literal["create_destination", "create_subscription", "create_filter", "update_destination", "remove_filter"]
 
 
@@ -36,7 +38,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def digest(value: Any) -> str:
+def digest(value: object) -> str:
     raw = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -87,11 +89,11 @@ class SegmentPlan(_Model):
     workspace_fingerprint: str
     workspace_name: str
     created_at: datetime
-    source: Literal["segment-cutover", "segment-rollback"]
+    source: SegmentPlanSource
     description: str = ""
     segment_source_id: str
     classic_destination_id: str
-    method: Literal["one-step", "filters", "prepare", "rollback"]  # prepare: everything but the switch
+    method: SegmentPlanMethod
     cutover_at: datetime | None = None
     operations: list[SegmentOperation] = Field(default_factory=list)
 
@@ -124,9 +126,31 @@ class SegmentPlan(_Model):
 
     @classmethod
     def create(
-        cls, *, operations: list[SegmentOperation], created_at: datetime | None = None, **kw: Any
+        cls,
+        *,
+        operations: list[SegmentOperation],
+        workspace_fingerprint: str,
+        workspace_name: str,
+        source: SegmentPlanSource,
+        segment_source_id: str,
+        classic_destination_id: str,
+        method: SegmentPlanMethod,
+        description: str = "",
+        cutover_at: datetime | None = None,
+        created_at: datetime | None = None,
     ) -> SegmentPlan:
-        return cls(created_at=(created_at or datetime.now(UTC)).replace(microsecond=0), operations=operations, **kw)
+        return cls(
+            created_at=(created_at or datetime.now(UTC)).replace(microsecond=0),
+            operations=operations,
+            workspace_fingerprint=workspace_fingerprint,
+            workspace_name=workspace_name,
+            source=source,
+            segment_source_id=segment_source_id,
+            classic_destination_id=classic_destination_id,
+            method=method,
+            description=description,
+            cutover_at=cutover_at,
+        )
 
     def operation(self, op_id: str) -> SegmentOperation:
         for op in self.operations:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from cio_tui.cutover.findings import preset_notes
-from cio_tui.cutover.plan import Expect, Find, SegmentOperation, SegmentPlan, digest
+from cio_tui.cutover.plan import Expect, Find, OpKind, SegmentOperation, SegmentPlan, SegmentPlanMethod, digest
 from cio_tui.cutover.status import DestinationStatus, SegmentStatus, read_status
 from cio_tui.identity.plan import PlanError, PlannedRequest
 from cio_tui.segment_api.client import SegmentClient, seg
@@ -78,14 +78,38 @@ class _Ops:
     def next_id(self) -> str:
         return f"op-{len(self.ops) + 1:05d}"
 
-    def add(self, **kw: Any) -> str:
+    def add(
+        self,
+        *,
+        kind: OpKind,
+        summary: str,
+        request: PlannedRequest,
+        find: Find,
+        expect: list[Expect] | None = None,
+        changes: list[str] | None = None,
+        notes: list[str] | None = None,
+    ) -> str:
         op_id = self.next_id()
-        self.ops.append(SegmentOperation(op_id=op_id, **kw))
+        self.ops.append(
+            SegmentOperation(
+                op_id=op_id,
+                kind=kind,
+                summary=summary,
+                request=request,
+                find=find,
+                expect=expect or [],
+                changes=changes or [],
+                notes=notes or [],
+            )
+        )
         return op_id
 
 
-def _request(method: str, path: str, body: dict[str, Any] | None) -> PlannedRequest:
-    return PlannedRequest(api="segment", method=method, path=path, body=body)  # type: ignore[arg-type]
+_CUTOVER_METHODS: dict[str, SegmentPlanMethod] = {"one-step": "one-step", "filters": "filters", "prepare": "prepare"}
+
+
+def _request(method: Literal["POST", "PATCH", "DELETE"], path: str, body: dict[str, Any] | None) -> PlannedRequest:
+    return PlannedRequest(api="segment", method=method, path=path, body=body)
 
 
 def _switch(ops: _Ops, dest: str, label: str, enabled: bool, expect: list[Expect], changes: str) -> None:
@@ -116,6 +140,8 @@ async def plan_cutover(
     """The cut-over plan; ``switch=False`` stops before the switch (the Walkthrough's step 6 prepares the disabled
     Actions destination; step 7's plan then finds it in place and only switches)."""
     now = now or datetime.now(UTC)
+    if method not in ("one-step", "filters"):
+        raise PlanError(f"unknown cut-over method {method!r}: one-step or filters")
     if switch and method == "filters" and at is None:
         raise PlanError("--method filters needs --at TIME: the cut-over time both filters use (ISO 8601, UTC)")
     status = await read_status(client, site_id, source_id=source_id)
@@ -248,7 +274,7 @@ async def plan_cutover(
         description=f"cut over source {src} from classic to Actions ({method})",
         segment_source_id=src,
         classic_destination_id=c.id,
-        method=method,
+        method=_CUTOVER_METHODS[method],
         cutover_at=at,
         operations=ops.ops,
         created_at=now,

@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from cio_tui.cutover.plan import REF, SegmentOperation, SegmentPlan
+from cio_tui.cutover.plan import REF, Expect, SegmentOperation, SegmentPlan
 
 
-def _body_text(body: Any) -> str:
-    def show(value: Any) -> Any:
+def _body_text(body: object) -> str:
+    def show(value: object) -> object:
         if isinstance(value, dict):
             if "$secret" in value:
                 return "<the classic destination's API key, read when applying>"
@@ -30,7 +30,7 @@ def request_line(op: SegmentOperation) -> str:
     return f"{op.request.method} {path}{body}"
 
 
-def _expect_line(e: Any) -> str | None:
+def _expect_line(e: Expect) -> str | None:
     parts = [
         p
         for p in (

@@ -21,7 +21,6 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
@@ -54,7 +53,7 @@ from cio_tui.identity.apply_events import (
     OperationEvent,
     ProgressTracker,
 )
-from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
 from cio_tui.identity.lease import SETTLE, WorkspaceLease
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
@@ -76,7 +75,7 @@ class ApplyEngine:
         workspace_fingerprint: str,
         workspace_name: str = "",
         options: ApplyOptions | None = None,
-        on_event: Callable[[EngineEvent], None] | None = None,
+        on_event: Callable[[EngineEvent], object] | None = None,
     ) -> None:
         check_workspace(plan, workspace_fingerprint, workspace_name)
         self.client, self.journal, self.plan = client, journal, plan
@@ -100,18 +99,25 @@ class ApplyEngine:
 
     @classmethod
     def for_workspace(
-        cls, workspace: WorkspaceView, plan: Plan, *, journal: Journal | None = None, **kw: Any
+        cls,
+        workspace: WorkspaceView,
+        plan: Plan,
+        *,
+        journal: Journal | None = None,
+        options: ApplyOptions | None = None,
+        on_event: Callable[[EngineEvent], object] | None = None,
     ) -> ApplyEngine:
         """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
-        if "options" not in kw and getattr(workspace, "is_sandbox", False):
-            kw["options"] = ApplyOptions.for_sandbox()
+        if options is None and getattr(workspace, "is_sandbox", False):
+            options = ApplyOptions.for_sandbox()
         return cls(
             workspace.client,
             journal or Journal.for_workspace(workspace),
             plan,
             workspace_fingerprint=workspace.fingerprint,
             workspace_name=workspace.name,
-            **kw,
+            options=options,
+            on_event=on_event,
         )
 
     # -- control (safe from any thread) ---------------------------------------------------------------
@@ -192,11 +198,11 @@ class ApplyEngine:
             lease = WorkspaceLease(self.client, self.plan.plan_id, settle=settle, place=place)
             async with lease.held():
                 detail = f"lease {lease.who.value} held by {lease.mine.operator} on {lease.mine.host}"
-                self.journal.record(self.plan.plan_id, None, "lease_taken", detail=detail)
+                self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_TAKEN, detail=detail)
                 try:
                     return await self._run()
                 finally:
-                    self.journal.record(self.plan.plan_id, None, "lease_released", detail=lease.who.value)
+                    self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_RELEASED, detail=lease.who.value)
 
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
@@ -205,7 +211,9 @@ class ApplyEngine:
         states = self.journal.op_states(plan_id)
         self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
-        self.journal.record(plan_id, None, "run_started", detail=f"{len(states)} operation(s) already journaled")
+        self.journal.record(
+            plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
+        )
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -241,7 +249,7 @@ class ApplyEngine:
             raise
         finally:
             result = self._result(time.monotonic() - self.tracker.started)
-            self.journal.record(plan_id, None, "run_ended", detail="; ".join(result.summary_lines()))
+            self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
             self._emit(None)
         return result

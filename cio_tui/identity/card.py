@@ -10,7 +10,8 @@ workspaces (where email is not unique) it reveals the other people sharing the a
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +26,8 @@ FLAGGED_TYPES: dict[str, str] = {
 }
 RECENT_LIMIT = 20
 FLAGGED_LIMIT = 10
+
+T = TypeVar("T")
 
 
 class CardActivity(Activity):
@@ -71,7 +74,7 @@ def merge_activities(*groups: list[Activity]) -> list[CardActivity]:
     return [_card_activity(a) for a in ordered]
 
 
-async def _optional(coro: Any, what: str, warnings: list[str], default: Any) -> Any:
+async def _optional(coro: Awaitable[T], what: str, warnings: list[str], default: T) -> T:
     """Read something the card can live without: a scoped key that may not read it becomes a warning."""
     try:
         return await coro

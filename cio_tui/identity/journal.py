@@ -16,13 +16,13 @@ import getpass
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -65,6 +65,35 @@ class OpState(StrEnum):
         return self in (OpState.SENT, OpState.UNCERTAIN)
 
 
+class PlanEvent(StrEnum):
+    """Entries about a plan's runs rather than one operation (``op_id`` is None): with ``OpState``, every state an
+    entry can record."""
+
+    REGISTERED = "registered"
+    LEASE_TAKEN = "lease_taken"
+    LEASE_RELEASED = "lease_released"
+    RUN_STARTED = "run_started"
+    RUN_ENDED = "run_ended"
+
+
+class JournalPlan(Protocol):
+    """What the journal keeps of a plan (a people ``Plan`` or a ``SegmentPlan``)."""
+
+    @property
+    def plan_id(self) -> str: ...
+    @property
+    def workspace_fingerprint(self) -> str: ...
+    @property
+    def workspace_name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def operations(self) -> Sequence[object]: ...
+    def to_json(self) -> str: ...
+
+
 class JournalEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -77,8 +106,8 @@ class JournalEntry(BaseModel):
     kind: str | None = None
     request: dict[str, Any] | None = None
     status: int | None = None
-    before: Any = None
-    after: Any = None
+    before: object = None  # person snapshots (JSON) as they were read before / after the write
+    after: object = None
     detail: str | None = None
 
 
@@ -112,12 +141,12 @@ class Record:
 
     plan_id: str
     op_id: str | None
-    state: str
+    state: OpState | PlanEvent
     kind: str | None = None
     request: dict[str, Any] | None = None
     status: int | None = None
-    before: Any = None
-    after: Any = None
+    before: object = None
+    after: object = None
     detail: str | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -162,11 +191,11 @@ def _operator() -> str:
         return "unknown"
 
 
-def _dump(value: Any) -> str | None:
+def _dump(value: object) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _redacted(request: Any) -> str | None:
+def _redacted(request: object) -> str | None:
     """The request as stored: no auth headers ever (the client adds them), and any registered secret value that
     found its way into a path or body replaced by ``********``."""
     from cio_tui.credentials import redact
@@ -266,7 +295,7 @@ class Journal:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     # -- writing --------------------------------------------------------------------------------------
-    def register_plan(self, plan: Plan) -> bool:
+    def register_plan(self, plan: JournalPlan) -> bool:
         """Record the plan once (its full JSON). Returns False when it was already registered."""
         with self._tx() as db:
             cur = db.execute(
@@ -285,7 +314,9 @@ class Journal:
             )
             new = cur.rowcount == 1
             if new:
-                self._insert(db, Record(plan.plan_id, None, "registered", detail=f"{len(plan.operations)} operations"))
+                self._insert(
+                    db, Record(plan.plan_id, None, PlanEvent.REGISTERED, detail=f"{len(plan.operations)} operations")
+                )
         return new
 
     def append(self, records: Iterable[Record]) -> None:
@@ -294,8 +325,20 @@ class Journal:
             for rec in records:
                 self._insert(db, rec)
 
-    def record(self, plan_id: str, op_id: str | None, state: str, **kw: Any) -> None:
-        self.append([Record(plan_id, op_id, str(state), **kw)])
+    def record(
+        self,
+        plan_id: str,
+        op_id: str | None,
+        state: OpState | PlanEvent,
+        *,
+        kind: str | None = None,
+        request: dict[str, Any] | None = None,
+        status: int | None = None,
+        before: object = None,
+        after: object = None,
+        detail: str | None = None,
+    ) -> None:
+        self.append([Record(plan_id, op_id, state, kind, request, status, before, after, detail)])
 
     def _insert(self, db: sqlite3.Connection, r: Record) -> None:
         db.execute(
@@ -417,7 +460,9 @@ __all__ = [
     "Journal",
     "JournalEntry",
     "JournalError",
+    "JournalPlan",
     "OpState",
+    "PlanEvent",
     "PlanRecord",
     "Record",
 ]

@@ -89,7 +89,7 @@ class Query:
         return email is not None and "@" in raw and normalize_email(email) == normalize_email(raw)
 
 
-def _snapshots(value: Any) -> list[Snapshot]:
+def _snapshots(value: object) -> list[Snapshot]:
     return [s for s in value if isinstance(s, dict)] if isinstance(value, list) else []
 
 

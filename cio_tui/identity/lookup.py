@@ -7,8 +7,9 @@ instance so one preview does not ask twice for the same person.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError, NotFoundError
@@ -16,6 +17,10 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import Person, PersonRef
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.segment.outcome import KnownPerson, WorkspaceSettings
+
+if TYPE_CHECKING:
+    from cio_tui.config import Settings
+    from cio_tui.model.settings import Mode
 
 
 def _known(person: Person | PersonRef) -> KnownPerson:
@@ -161,14 +166,26 @@ class ChosenSettings:
         return f"Assuming {what} ({'; '.join(parts)})."
 
 
+class SettingsOverrides(TypedDict, total=False):
+    """What the operator's flags may set (None: not given)."""
+
+    mode: Mode | None
+    auto_merge: bool | None
+    email_update_by_id: bool | None
+
+
 def choose_settings(
-    workspace: WorkspaceView, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
+    workspace: WorkspaceView,
+    settings: Settings | None = None,
+    *,
+    recorded: Mapping[str, object] | None = None,
+    **overrides: Unpack[SettingsOverrides],
 ) -> ChosenSettings:
     """The workspace behaviour predictions assume, per key: explicit ``overrides`` (CLI flags, not None) > the
     sandbox's own settings (``Workspace.own_settings``, the embedded sandbox only) > ``recorded`` (the operator's
     Walkthrough step-2 record, see ``cio_tui.walkthrough.recorded``) > Customer.io's documented defaults.
     Reads a file for the sandbox: call it off the event loop (``asyncio.to_thread``) in the TUI."""
-    layers: list[tuple[str, dict[str, Any]]] = [("flags", {k: v for k, v in overrides.items() if v is not None})]
+    layers: list[tuple[str, Mapping[str, object]]] = [("flags", {k: v for k, v in overrides.items() if v is not None})]
     own = getattr(workspace, "own_settings", None)
     if getattr(workspace, "is_sandbox", False) and own is not None:
         layers.append(("sandbox", own()))
@@ -189,7 +206,11 @@ def choose_settings(
 
 
 def outcome_settings(
-    workspace: WorkspaceView, settings: Any = None, *, recorded: dict[str, Any] | None = None, **overrides: Any
+    workspace: WorkspaceView,
+    settings: Settings | None = None,
+    *,
+    recorded: Mapping[str, object] | None = None,
+    **overrides: Unpack[SettingsOverrides],
 ) -> WorkspaceSettings:
     """``choose_settings(...).settings``: the settings alone."""
     return choose_settings(workspace, settings, recorded=recorded, **overrides).settings

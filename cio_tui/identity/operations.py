@@ -31,7 +31,7 @@ def _identity(ref: PersonRef) -> PersonState:
     return PersonState(cio_id=ref.cio_id, fields={"id": ref.id, "email": ref.email})
 
 
-def _wire(value: Any) -> str | None:
+def _wire(value: object) -> str | None:
     """How the App API shows an attribute value (strings); None when it cannot be predicted."""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -118,7 +118,7 @@ class PersonState(_Model):
             return [f"cio_{self.cio_id} still exists"]
         out: list[str] = []
         for name, want in self.fields.items():
-            have: Any = getattr(person, name, None) if name in ("id", "email", "unsubscribed") else None
+            have: object = getattr(person, name, None) if name in ("id", "email", "unsubscribed") else None
             if name == "email" and isinstance(want, str) and isinstance(have, str):
                 same = normalize_email(want) == normalize_email(have)
             elif name == "unsubscribed":
@@ -134,7 +134,7 @@ class PersonState(_Model):
         return out
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     return "empty" if value in (None, "") else repr(value)
 
 

@@ -72,7 +72,7 @@ async def fresh_differences(client: CioClient, plan: Plan) -> list[str]:
     return differences(plan, people)
 
 
-def _short(value: Any, limit: int = 160) -> str:
+def _short(value: object, limit: int = 160) -> str:
     if isinstance(value, list):
         text = "[" + ", ".join(_short(v, limit) for v in value) + "]"
     elif hasattr(value, "model_dump"):

@@ -24,6 +24,7 @@ from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person
 from cio_tui.errors import UserError
 from cio_tui.identity import operations as ops
+from cio_tui.identity.journal import OpState
 from cio_tui.identity.journal_search import PersonHit
 from cio_tui.identity.plan import Operation, Plan
 from cio_tui.identity.rows import holders_of_emails, holders_of_ids
@@ -76,11 +77,11 @@ def pick_hit(hits: Sequence[PersonHit], *, plan_id: str | None = None, op_id: st
             f"the journal has no before-snapshot of this person{where}: snapshots are taken when an operation is "
             "checked just before sending; see `cio-tui journal search` for what was recorded"
         )
-    applied = [h for h in with_snapshot if h.state in ("done", "reconciled")]
+    applied = [h for h in with_snapshot if h.state in (OpState.DONE, OpState.RECONCILED)]
     return (applied or with_snapshot)[-1]
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     return "empty" if value in (None, "") else repr(value)
 
 

@@ -12,9 +12,9 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote
 
+from cio_tui.json_types import JSONArray, JSONObject, JSONValue, object_or_empty
 from cio_tui.model.events import CONTENT_ACTIONS, EVENT_TYPES, ActivityOps
 from cio_tui.model.person import Storage
 from cio_tui.model.record import OpRecord
@@ -36,7 +36,7 @@ APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``use
 @dataclass
 class Result:
     status: int
-    body: Any
+    body: JSONObject
     records: list[OpRecord] = field(default_factory=list)
 
     @property
@@ -44,11 +44,11 @@ class Result:
         return self.records[0] if self.records else OpRecord(kind="rejected")
 
 
-def _v1_error(message: str) -> dict[str, Any]:
+def _v1_error(message: str) -> JSONObject:
     return {"meta": {"errors": [message]}}
 
 
-def _v2_error(exc: InvalidRequest) -> dict[str, Any]:
+def _v2_error(exc: InvalidRequest) -> JSONObject:
     return {"errors": [{"reason": exc.reason, "field": exc.field, "message": exc.message}]}
 
 
@@ -100,7 +100,7 @@ class Engine:
                 exc = InvalidRequest(f"the request is larger than {limit} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
         if not raw.strip():
-            body: Any = None
+            body: JSONValue = None
         else:
             try:
                 body = json.loads(raw)
@@ -110,8 +110,9 @@ class Engine:
                 )
         return self.execute(method, path, body)
 
-    def execute(self, method: str, path: str, body: Any = None) -> Result:
-        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here)."""
+    def execute(self, method: str, path: str, body: object = None) -> Result:
+        """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here); ``body`` is what
+        the JSON body decoded to, or any value a caller hands over (checked here, as the server would)."""
         key = (method, path)
         known = self._routes.get(key)
         if known is None:
@@ -157,7 +158,9 @@ class Engine:
         return table.get((method, tuple(tail)))
 
     def _refused(self, exc: InvalidRequest, *, v2: bool = False, merge: bool = False) -> Result:
-        body = _v2_error(exc) if v2 else ({"meta": {"error": exc.message}} if merge else _v1_error(exc.message))
+        body: JSONObject = (
+            _v2_error(exc) if v2 else ({"meta": {"error": exc.message}} if merge else _v1_error(exc.message))
+        )
         return Result(400, body, [OpRecord(kind="rejected", error=exc.message)])
 
     def _run(self, fn: Callable[[], None]) -> OpRecord:
@@ -182,11 +185,11 @@ class Engine:
             return result
         return Result(200, {}, [rec])
 
-    def _batch(self, body: Any) -> Result:
+    def _batch(self, body: object) -> Result:
         ops = body.get("batch") if isinstance(body, dict) else None
         if not isinstance(ops, list) or not ops:
             return self._refused(InvalidRequest("batch must be a non-empty array", "batch"), v2=True)
-        errors: list[dict[str, Any]] = []
+        errors: JSONArray = []
         records: list[OpRecord] = []
         for index, op in enumerate(ops):
             try:
@@ -214,7 +217,7 @@ class Engine:
                 self.ops.uses("invalid_cio_path")
             raise
 
-    def _v1(self, route: str, segs: list[str], body: Any) -> None:
+    def _v1(self, route: str, segs: list[str], body: object) -> None:
         ops = self.ops
         if route == "anonymous":
             ops.anonymous_event(body if body is not None else {})
@@ -242,7 +245,7 @@ class Engine:
         elif route == "event":
             if not isinstance(body, dict):
                 raise InvalidRequest("the request body must be a JSON object")
-            type_: str = body["type"] if body.get("type") in EVENT_TYPES else "event"
+            type_ = str(body["type"]) if body.get("type") in EVENT_TYPES else "event"
             ops.track_event(
                 who, body.get("name"), body.get("data"), type_=type_, ts=body.get("timestamp"), event_id=body.get("id")
             )
@@ -251,7 +254,7 @@ class Engine:
         elif route == "delete_device":
             ops.delete_device(who, segs[5])
 
-    def _merge_sides(self, body: Any) -> tuple[Ident, Ident]:
+    def _merge_sides(self, body: object) -> tuple[Ident, Ident]:
         self.ops.uses("merge_body")
         if not isinstance(body, dict):
             raise InvalidRequest("the request body must be a JSON object")
@@ -262,7 +265,7 @@ class Engine:
         )
 
     # -- Track v2 ------------------------------------------------------------------------------------------
-    def _operation(self, op: Any) -> None:
+    def _operation(self, op: object) -> None:
         """One v2 operation (an entity body or one batch item)."""
         ops, s = self.ops, self.settings()
         ops.uses("v2_entity")
@@ -273,8 +276,9 @@ class Engine:
             ops.object_op(op)
             return
         if kind == "delivery":
-            attrs: dict[str, Any] = op["attributes"] if isinstance(op.get("attributes"), dict) else {}
-            ops.metric((op.get("identifiers") or {}).get("id"), op.get("name"), op.get("timestamp"), attrs)
+            attrs = object_or_empty(op.get("attributes"))
+            delivery = object_or_empty(op.get("identifiers"))  # a malformed one names no delivery: refused
+            ops.metric(delivery.get("id"), op.get("name"), op.get("timestamp"), attrs)
             return
         if kind != "person":
             raise InvalidRequest(f"unknown entity type '{kind}'", "type")
@@ -315,7 +319,7 @@ class Engine:
         elif action == "add_device":
             ops.add_device(who, op.get("device"))
         elif action == "delete_device":
-            device = op.get("device") or {}
+            device = object_or_empty(op.get("device"))
             ops.delete_device(who, str(device.get("token") or device.get("id") or ""))
         elif action in ("add_relationships", "delete_relationships"):
             ops.person_relationships(who, op.get("cio_relationships"), add=action == "add_relationships")

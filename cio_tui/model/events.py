@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from cio_tui.json_types import JSONObject, object_or_empty
 from cio_tui.model.ops import text
 from cio_tui.model.people import PeopleOps
 from cio_tui.model.person import Person
@@ -13,22 +12,34 @@ EVENT_TYPES = ("event", "page", "screen")
 CONTENT_ACTIONS = ("viewed_content", "clicked_content")
 
 
-def _object_key(ids: Any, where: str = "identifiers") -> tuple[str, str]:
+def _object_key(ids: object, where: str = "identifiers") -> tuple[str, str]:
     if not isinstance(ids, dict) or not text(ids.get("object_type_id")) or not text(ids.get("object_id")):
         raise InvalidRequest(f"{where} needs object_type_id and object_id", where)
     return str(ids["object_type_id"]), str(ids["object_id"])
 
 
+def _attributes(rel: object) -> JSONObject:
+    """A relationship's ``relationship_attributes`` (none when missing or not an object)."""
+    return object_or_empty(object_or_empty(rel).get("relationship_attributes"))
+
+
 class ActivityOps(PeopleOps):
     # -- events -------------------------------------------------------------------------------------------
     def track_event(
-        self, who: Ident, name: Any, data: Any, *, type_: str = "event", ts: Any = None, event_id: Any = None
+        self,
+        who: Ident,
+        name: object,
+        data: object,
+        *,
+        type_: str = "event",
+        ts: object = None,
+        event_id: object = None,
     ) -> None:
         if isinstance(name, str) and name != name.strip() and self.settings().trim_event_names:
             self.uses("event_name_trim")
             name = name.strip()
-        check_event(name, data)
-        data = dict(data) if isinstance(data, dict) else {}
+        name = check_event(name, data)
+        fields = dict(data) if isinstance(data, dict) else {}
         if event_id not in (None, ""):
             self.uses("event_dedupe")
             if self.store.seen_event_id(str(event_id)):
@@ -39,29 +50,29 @@ class ActivityOps(PeopleOps):
             self.uses("v1_screen")
         if type_ == "page":
             self.uses("page_url")
-            data.setdefault("url", name)
+            fields.setdefault("url", name)
         if type_ in CONTENT_ACTIONS:
             self.uses("content_event")
         when = int(ts) if isinstance(ts, int | float) and not isinstance(ts, bool) else self.clock()
         if who.kind == "anonymous_id":
             self.uses("anonymous_event")
-            self.store.add_anonymous_event(who.value, type_, name, when, data)
+            self.store.add_anonymous_event(who.value, type_, name, when, fields)
             self.outcome("anonymous_event", anonymous_id=who.value, type=type_, name=name)
             return
         self.uses("event_person")
         p = self._person_for_write(who, "event")
         if p is not None:
-            self._activity(p, type_, name, when, data)
+            self._activity(p, type_, name, when, fields)
             if self.rec.kind != "event_creates_person":
                 self.outcome("event_on_person", (p, "event target"), type=type_, name=name)
             else:
                 self.rec.facts.update(type=type_, name=name)
 
-    def anonymous_event(self, body: Any) -> None:
+    def anonymous_event(self, body: object) -> None:
         """``POST /api/v1/events``: an event of nobody yet, kept under its ``anonymous_id``."""
         if not isinstance(body, dict):
             raise InvalidRequest("the request body must be a JSON object")
-        type_: str = body["type"] if body.get("type") in EVENT_TYPES else "event"
+        type_ = str(body["type"]) if body.get("type") in EVENT_TYPES else "event"
         anonymous_id = text(body.get("anonymous_id"))
         if anonymous_id is None:
             self.uses("anonymous_event")
@@ -96,7 +107,7 @@ class ActivityOps(PeopleOps):
         return p
 
     # -- metrics --------------------------------------------------------------------------------------------
-    def metric(self, delivery_id: Any, metric: Any, ts: Any, data: dict[str, Any]) -> None:
+    def metric(self, delivery_id: object, metric: object, ts: object, data: JSONObject) -> None:
         self.uses("metrics")
         if not text(delivery_id):
             raise InvalidRequest("delivery_id is required", "delivery_id")
@@ -107,17 +118,20 @@ class ActivityOps(PeopleOps):
         self.outcome("metrics", delivery_id=str(delivery_id), metric=str(metric))
 
     # -- devices ----------------------------------------------------------------------------------------------
-    def add_device(self, who: Ident, device: Any) -> None:
+    def add_device(self, who: Ident, device: object) -> None:
         self.uses("devices")
-        if not isinstance(device, dict) or not isinstance(device.get("id") or device.get("token"), str):
+        device_id = (device.get("id") or device.get("token")) if isinstance(device, dict) else None
+        if not isinstance(device, dict) or not isinstance(device_id, str):
             raise InvalidRequest("device.id is required", "device")
         p = self._person_for_write(who, "device")
         if p is None:
             return
-        last = device.get("last_used")
-        device_id = device.get("id") or device["token"]
+        last, platform = device.get("last_used"), device.get("platform")
         self.store.upsert_device(
-            p.cio_id, device_id, device.get("platform"), int(last) if isinstance(last, int | float) else self.clock()
+            p.cio_id,
+            device_id,
+            platform if platform is None or isinstance(platform, str) else str(platform),
+            int(last) if isinstance(last, int | float) else self.clock(),
         )
         if self.rec.kind != "device_creates_person":
             self.outcome("device_added", (p, "device owner"), device=device_id)
@@ -132,7 +146,7 @@ class ActivityOps(PeopleOps):
         self.outcome("device_deleted", (p, "device owner"), device=device_id)
 
     # -- relationships and objects ------------------------------------------------------------------------------
-    def _who(self, ids: Any, *, create: bool) -> tuple[str, Person | None] | None:
+    def _who(self, ids: object, *, create: bool) -> tuple[str, Person | None] | None:
         """A relationship's person side: ``cio:<cio_id>`` (a known person) or ``anon:<anonymous_id>``."""
         if not isinstance(ids, dict) or len(ids) != 1:
             raise InvalidRequest("a relationship needs exactly one person identifier", "cio_relationships")
@@ -142,19 +156,19 @@ class ActivityOps(PeopleOps):
         p = self.resolve(Ident(kind, str(value).removeprefix("cio_") if kind == "cio_id" else str(value)))
         return (f"cio:{p.cio_id}", p) if p is not None else None
 
-    def relate_all(self, p: Person, rels: Any) -> None:
+    def relate_all(self, p: Person, rels: object) -> None:
         """The person side: relate ``p`` to each listed object."""
         self.uses("identify_relationships")
         for rel in rels if isinstance(rels, list) else []:
-            type_id, object_id = _object_key((rel or {}).get("identifiers"), "cio_relationships")
+            type_id, object_id = _object_key(object_or_empty(rel).get("identifiers"), "cio_relationships")
             self.store.upsert_object(type_id, object_id, {})
-            self.store.relate(type_id, object_id, f"cio:{p.cio_id}", rel.get("relationship_attributes") or {})
+            self.store.relate(type_id, object_id, f"cio:{p.cio_id}", _attributes(rel))
 
-    def person_relationships(self, who: Ident, rels: Any, *, add: bool) -> None:
+    def person_relationships(self, who: Ident, rels: object, *, add: bool) -> None:
         self.uses("relationships")
         if not isinstance(rels, list) or not rels:
             raise InvalidRequest("cio_relationships must be a non-empty array", "cio_relationships")
-        keys = [_object_key((r or {}).get("identifiers"), "cio_relationships") for r in rels]
+        keys = [_object_key(object_or_empty(r).get("identifiers"), "cio_relationships") for r in rels]
         if who.kind == "anonymous_id":
             target, p = f"anon:{who.value}", None
         else:
@@ -166,7 +180,7 @@ class ActivityOps(PeopleOps):
         for (type_id, object_id), rel in zip(keys, rels, strict=True):
             if add:
                 self.store.upsert_object(type_id, object_id, {})
-                self.store.relate(type_id, object_id, target, rel.get("relationship_attributes") or {})
+                self.store.relate(type_id, object_id, target, _attributes(rel))
             else:
                 self.store.unrelate(type_id, object_id, target)
         people = ((p, "related"),) if p is not None else ()
@@ -174,7 +188,7 @@ class ActivityOps(PeopleOps):
             "relationship_added" if add else "relationship_deleted", *people, objects=[f"{t}/{o}" for t, o in keys]
         )
 
-    def object_op(self, op: dict[str, Any]) -> None:
+    def object_op(self, op: JSONObject) -> None:
         self.uses("objects")
         action = op.get("action")
         type_id, object_id = _object_key(op.get("identifiers"))
@@ -193,7 +207,7 @@ class ActivityOps(PeopleOps):
             raise InvalidRequest(f"unknown object action '{action}'", "action")
         sides = []
         for rel in rels:
-            ids = (rel or {}).get("identifiers")
+            ids = object_or_empty(rel).get("identifiers")
             if action == "identify_anonymous" and not (isinstance(ids, dict) and "anonymous_id" in ids):
                 raise InvalidRequest("identify_anonymous relates anonymous_id only", "cio_relationships")
             sides.append((self._who(ids, create=False), rel))
@@ -209,7 +223,7 @@ class ActivityOps(PeopleOps):
                 self.store.unrelate(type_id, object_id, key)
             else:
                 self.store.upsert_object(type_id, object_id, {})
-                self.store.relate(type_id, object_id, key, (rel or {}).get("relationship_attributes") or {})
+                self.store.relate(type_id, object_id, key, _attributes(rel))
             if p is not None:
                 people.append((p, "related"))
         if action != "identify_anonymous" and rels:

@@ -18,7 +18,7 @@ from cio_tui.model.validation import Ident, InvalidRequest
 TRUE_SPELLINGS = ("true", "1")
 
 
-def truthy(value: Any) -> bool:
+def truthy(value: object) -> bool:
     """``unsubscribed`` / ``_update``: ``true`` in any case, ``1`` and ``"1"`` are true; anything else is false."""
     if isinstance(value, bool):
         return value
@@ -33,7 +33,7 @@ def same(kind: str, a: str | None, b: str | None) -> bool:
     return norm_email(a) == norm_email(b) if kind == "email" else a == b
 
 
-def text(value: Any) -> str | None:
+def text(value: object) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
@@ -75,7 +75,7 @@ class Ops:
             if key not in self.rec.behaviours:
                 self.rec.behaviours.append(key)
 
-    def outcome(self, kind: str, *people: tuple[Person, str], **facts: Any) -> None:
+    def outcome(self, kind: str, *people: tuple[Person, str], **facts: object) -> None:
         self.rec.kind = kind
         for p, role in people:
             self.rec.roles[p.cio_id] = role
@@ -139,7 +139,7 @@ class Ops:
         self.store.add_activity(p.cio_id, type_, name, ts, data)
         self.rec.activities.append((p.cio_id, type_, name))
 
-    def _fail(self, p: Person, attribute: str, value: Any, reason: str, other: Person | None = None) -> None:
+    def _fail(self, p: Person, attribute: str, value: object, reason: str, other: Person | None = None) -> None:
         """A failed attribute change: Customer.io answers 200 and logs the failure on the person."""
         data: dict[str, Any] = {"attribute": attribute, "value": value, "reason": reason}
         if other is not None:

@@ -19,7 +19,7 @@ _IGNORED = ("cio_id", "_timestamp")
 class PeopleOps(Ops):
     # -- identify -------------------------------------------------------------------------------------------
     def identify(
-        self, who: Ident, body: Any, *, v2: bool = False, timestamp: Any = None, relationships: Any = None
+        self, who: Ident, body: object, *, v2: bool = False, timestamp: object = None, relationships: object = None
     ) -> None:
         """``PUT /api/v1/customers/{who}`` (and v2 identify, whose ``identifiers`` play the path's role)."""
         if not isinstance(body, dict):
@@ -71,7 +71,7 @@ class PeopleOps(Ops):
         if rels:
             self.relate_all(target, rels)
 
-    def _created_at(self, value: Any) -> Any:
+    def _created_at(self, value: object) -> object:
         if value is None or value == "":
             return value
         if isinstance(value, str) and not value.strip().lstrip("-").replace(".", "", 1).isdigit():
@@ -339,6 +339,6 @@ class PeopleOps(Ops):
         kind = "unsuppresses" if freed else ("not_suppressed" if holder else "unsuppresses_no_person")
         self.outcome(kind, *(((holder, "not suppressed"),) if holder else ()), identifier=f"{who.kind} {who.value}")
 
-    def relate_all(self, p: Person, rels: Any) -> None:
+    def relate_all(self, p: Person, rels: object) -> None:
         """Relate ``p`` to the listed objects (``events.ActivityOps`` implements it)."""
         raise NotImplementedError

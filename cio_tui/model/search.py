@@ -5,7 +5,7 @@ https://docs.customer.io/integrations/api/app/). Segment membership comes from t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from cio_tui.model.person import Person, norm_email
 from cio_tui.model.validation import InvalidRequest, as_string
@@ -19,7 +19,7 @@ class SegmentMembers(Protocol):
     def segment_member_set(self, segment_id: int) -> set[str]: ...
 
 
-def field_value(p: Person, name: str) -> Any:
+def field_value(p: Person, name: str) -> object:
     if name == "cio_id":
         return p.cio_id
     if name == "id":
@@ -33,7 +33,7 @@ def field_value(p: Person, name: str) -> Any:
     return p.attrs.get(name)
 
 
-def compile_filter(node: Any, store: SegmentMembers) -> Predicate:
+def compile_filter(node: object, store: SegmentMembers) -> Predicate:
     """Validate a filter and turn it into a predicate; InvalidRequest (400) when it breaks the grammar."""
     if not isinstance(node, dict) or len(node) != 1:
         raise InvalidRequest("a filter holds exactly one of and, or, not, segment, attribute", "filter")
@@ -58,7 +58,7 @@ def compile_filter(node: Any, store: SegmentMembers) -> Predicate:
     raise InvalidRequest(f"unknown filter '{key}'", "filter")
 
 
-def _attribute(spec: Any) -> Predicate:
+def _attribute(spec: object) -> Predicate:
     if not isinstance(spec, dict) or not isinstance(spec.get("field"), str) or not spec["field"]:
         raise InvalidRequest("'attribute' needs a field", "filter")
     name, op = spec["field"], spec.get("operator")
@@ -75,7 +75,7 @@ def _attribute(spec: Any) -> Predicate:
     raise InvalidRequest(f"unsupported operator '{op}' (only eq and exists)", "filter")
 
 
-def email_values(node: Any) -> list[str] | None:
+def email_values(node: object) -> list[str] | None:
     """The emails of a filter that is only ``email eq`` tests (one, or an ``or`` of them), else None: such a search
     is answered from the email index instead of a scan (the preview reads a paste's emails this way)."""
     if not isinstance(node, dict) or len(node) != 1:

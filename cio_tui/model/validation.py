@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 APPLIES = ("size_limits",)  # the behaviour row these limits implement
 
@@ -68,7 +68,7 @@ def check_id(value: str, field: str = "id") -> None:
 
 
 def one_identifier(
-    obj: Any, where: str, *, email_is_identifier: bool, phone_is_identifier: bool = False, anonymous_ok: bool = False
+    obj: object, where: str, *, email_is_identifier: bool, phone_is_identifier: bool = False, anonymous_ok: bool = False
 ) -> Ident:
     """A typed body identifier ``{"id"|"email"|"cio_id"|"phone": value}`` with exactly one key (v2 and merge
     bodies). ``anonymous_ok``: v2 operations also take ``{"anonymous_id": value}`` (what Segment's Actions
@@ -107,12 +107,12 @@ def one_identifier(
 _COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def json_size(value: Any) -> int:
+def json_size(value: object) -> int:
     """Bytes of ``value`` as compact JSON (how the size limits measure a body or an operation)."""
     return len(_COMPACT(value))
 
 
-def _size(value: Any) -> int:
+def _size(value: object) -> int:
     if isinstance(value, str):
         return len(value.encode())
     return json_size(value)
@@ -121,30 +121,30 @@ def _size(value: Any) -> int:
 _SMALL_INT = 10**18  # at most 19 characters as JSON
 
 
-def _bound(value: Any, depth: int = 0) -> int:
+def _bound(value: object, depth: int = 0) -> int:
     """An upper bound of ``_size(value)`` without serialising; -1 when only ``_size`` can tell (an unusual type,
     a deep structure). A JSON string is at most 12 bytes per character (a character outside the BMP is escaped as
     two \\uXXXX), a float at most 24, and a key costs its string plus ``:`` and ``,``. Plain strings and numbers
     inside a structure are counted in the loop (no call each: this runs on every body of a replay)."""
     kind = type(value)
     if kind is str:
-        return 12 * len(value) + 2
+        return 12 * len(cast(str, value)) + 2
     if value is None or value is True or value is False:
         return 5
     if kind is float:
         return 24
     if kind is int:
-        return 20 if -_SMALL_INT < value < _SMALL_INT else -1
+        return 20 if -_SMALL_INT < cast(int, value) < _SMALL_INT else -1
     if depth > 4:
         return -1
     total = 2
-    if kind is dict:
-        for key, item in value.items():
+    if kind is dict:  # exact types, not isinstance: a subclass may serialise differently (the casts say so)
+        for key, item in cast("dict[object, object]", value).items():
             if type(key) is not str:
                 return -1
             inner = type(item)
             if inner is str:
-                total += 12 * (len(key) + len(item)) + 6
+                total += 12 * (len(key) + len(cast(str, item))) + 6
             elif inner is float or item is None or inner is bool:
                 total += 12 * len(key) + 28
             else:
@@ -154,7 +154,7 @@ def _bound(value: Any, depth: int = 0) -> int:
                 total += 12 * len(key) + 4 + size
         return total
     if kind is list or kind is tuple:
-        for item in value:
+        for item in cast("list[object]", value):
             size = 12 * len(item) + 2 if type(item) is str else _bound(item, depth + 1)
             if size < 0:
                 return -1
@@ -163,13 +163,13 @@ def _bound(value: Any, depth: int = 0) -> int:
     return -1  # another type, or a subclass: only json.dumps knows what it makes of it
 
 
-def json_exceeds(value: Any, limit: int) -> bool:
+def json_exceeds(value: object, limit: int) -> bool:
     """``json_size(value) > limit``, serialising only when the cheap bound cannot rule it out."""
     bound = _bound(value)
     return not 0 <= bound <= limit and json_size(value) > limit
 
 
-def _over(value: Any, limit: int) -> bool:
+def _over(value: object, limit: int) -> bool:
     """``_size(value) > limit``, measured only when the cheap bound cannot rule it out (most values are small)."""
     if isinstance(value, str):
         return len(value) > limit // 4 and len(value.encode()) > limit  # UTF-8: at most 4 bytes a character
@@ -194,16 +194,18 @@ def check_attributes(attrs: dict[str, Any]) -> None:
             check_id(attrs[key], key)
 
 
-def check_event(name: Any, data: Any) -> None:
+def check_event(name: object, data: object) -> str:
+    """The event's name, once name and data are within the limits."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidRequest("event name is required", "name")
     if len(name.encode()) > MAX_EVENT_NAME_BYTES:
         raise InvalidRequest(f"event name is longer than {MAX_EVENT_NAME_BYTES} bytes", "name")
     if data is not None and _over(data, MAX_EVENT_DATA_BYTES):
         raise InvalidRequest(f"event data is larger than {MAX_EVENT_DATA_BYTES} bytes", "data")
+    return name
 
 
-def as_string(value: Any) -> str:
+def as_string(value: object) -> str:
     """App API attribute values are strings on the wire."""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -202,5 +202,8 @@ def create_app(db_path: str | Path, settings: SandboxSettings | None = None) -> 
     return app
 
 
-def sandbox_of(app: Any) -> Sandbox:
+def sandbox_of(app: object) -> Sandbox:
+    """The ``Sandbox`` behind an app ``create_app`` made (servers and transports hold it as a plain ASGI app)."""
+    if not isinstance(app, Starlette):
+        raise TypeError(f"not a sandbox app: {type(app).__name__}")
     return cast("Sandbox", app.state.sandbox)

@@ -235,7 +235,7 @@ async def start_export(ctx: Ctx) -> Response:
     store = ctx.sb.store
     predicate = search.compile_filter(flt, store) if flt else None
     people = list(search.matching(store, predicate))
-    data = search.export_csv(people, attrs)
+    data = search.export_csv(people, [a for a in attrs if isinstance(a, str)] if attrs is not None else None)
     now = ctx.sb.clock()
     with store.tx():
         number = len(store.list_exports()) + 1  # a deterministic link token keeps screenshots stable

@@ -14,24 +14,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 import httpx
 
-from cio_tui.sandbox.credentials import APP_KEY, SITE_ID, TRACK_KEY
+from cio_tui.sandbox.credentials import APP_KEY, ORIGIN, SITE_ID, TRACK_KEY
 from cio_tui.sandbox.faults import DroppedConnection
-from cio_tui.sandbox.seeding import Progress, is_seeded, seed_workspace
-from cio_tui.sandbox.store import Store
+from cio_tui.sandbox.seeding import DEFAULT_PEOPLE, DEFAULT_SEED, default_db_path, ensure_seeded
 
 if TYPE_CHECKING:  # the ASGI app and the behaviour model load with the first transport built (see LazyTransport)
     from cio_tui.sandbox.app import Sandbox
+    from cio_tui.sandbox.settings import SandboxOptions
 
 SANDBOX_SITE_ID = SITE_ID
 SANDBOX_TRACK_KEY = TRACK_KEY
 SANDBOX_APP_KEY = APP_KEY
-SANDBOX_ORIGIN = "http://sandbox.cio-tui.local"
-DEFAULT_PEOPLE = 2000
-DEFAULT_SEED = 7
+SANDBOX_ORIGIN = ORIGIN
 
 
 class SandboxTransport(httpx.ASGITransport):
@@ -52,27 +50,8 @@ class SandboxTransport(httpx.ASGITransport):
             ) from exc
 
 
-def ensure_seeded(
-    db_path: str | Path,
-    *,
-    people: int = DEFAULT_PEOPLE,
-    seed: int = DEFAULT_SEED,
-    mode: str = "email_or_id",
-    progress: Progress | None = None,
-) -> bool:
-    """Seed the workspace db if it was never seeded; True when it seeded now (``progress(done, total)`` as it goes)."""
-    store = Store(db_path)
-    try:
-        if is_seeded(store) or store.count_people():
-            return False
-        seed_workspace(store, people=people, seed=seed, mode=mode, progress=progress)
-        return True
-    finally:
-        store.close()
-
-
 def embedded_transport(
-    db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, **settings: Any
+    db_path: str | Path, *, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, **settings: Unpack[SandboxOptions]
 ) -> SandboxTransport:
     from cio_tui.sandbox.app import create_app
     from cio_tui.sandbox.settings import SandboxSettings
@@ -118,6 +97,8 @@ __all__ = [
     "SANDBOX_ORIGIN",
     "SANDBOX_SITE_ID",
     "SANDBOX_TRACK_KEY",
+    "DEFAULT_PEOPLE",
+    "DEFAULT_SEED",
     "LazyTransport",
     "SandboxTransport",
     "default_db_path",
@@ -125,8 +106,3 @@ __all__ = [
     "ensure_seeded",
     "lazy_embedded_transport",
 ]
-
-
-def default_db_path(data_dir: str | Path) -> Path:
-    """The embedded sandbox workspace file under the app's data dir (shared by ``--sandbox`` and ``sandbox serve``)."""
-    return Path(data_dir) / "sandbox" / "sandbox.db"

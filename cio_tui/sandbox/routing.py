@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from cio_tui.json_types import JSONValue
 from cio_tui.model.validation import InvalidRequest
 
 if TYPE_CHECKING:
@@ -39,12 +40,13 @@ class Ctx:
     async def body_bytes(self) -> bytes:
         return await self.request.body()
 
-    async def json(self, *, empty: Any = None) -> Any:
+    async def json(self, *, empty: JSONValue = None) -> JSONValue:
         raw = await self.request.body()
         if not raw.strip():
             return empty
         try:
-            return json.loads(raw)
+            parsed: JSONValue = json.loads(raw)
+            return parsed
         except ValueError as exc:
             raise BadJson("the request body is not valid JSON") from exc
 
@@ -55,7 +57,7 @@ def raw_segments(request: Request) -> list[str]:
     return [unquote(s) for s in path.strip("/").split("/")] if path.strip("/") else []
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse(body, status_code=status, headers=headers)
 
 

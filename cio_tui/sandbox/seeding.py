@@ -15,6 +15,8 @@ from cio_tui.model.person import norm_email
 from cio_tui.sandbox.generator import BASE_TIME, SEGMENTS, Generator, GenPerson
 from cio_tui.sandbox.store import Store, cio_for
 
+DEFAULT_PEOPLE = 2000
+DEFAULT_SEED = 7
 CHUNK = 20_000
 PROGRESS_EVERY = 100  # people between two progress reports
 
@@ -155,3 +157,27 @@ def write_export_csv(
 def _csv_row(number: int, p: GenPerson) -> list[Any]:
     a = p.attrs
     return [cio_for(number), p.id or "", p.email or "", p.created_at, *(a.get(k, "") for k in EXPORT_ATTRIBUTES)]
+
+
+def ensure_seeded(
+    db_path: str | Path,
+    *,
+    people: int = DEFAULT_PEOPLE,
+    seed: int = DEFAULT_SEED,
+    mode: str = "email_or_id",
+    progress: Progress | None = None,
+) -> bool:
+    """Seed the workspace db if it was never seeded; True when it seeded now (``progress(done, total)`` as it goes)."""
+    store = Store(db_path)
+    try:
+        if is_seeded(store) or store.count_people():
+            return False
+        seed_workspace(store, people=people, seed=seed, mode=mode, progress=progress)
+        return True
+    finally:
+        store.close()
+
+
+def default_db_path(data_dir: str | Path) -> Path:
+    """The embedded sandbox workspace file under the app's data dir (shared by ``--sandbox`` and ``sandbox serve``)."""
+    return Path(data_dir) / "sandbox" / "sandbox.db"

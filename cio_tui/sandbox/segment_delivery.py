@@ -93,7 +93,7 @@ def _auth(settings: dict[str, Any]) -> str:
     return "Basic " + base64.b64encode(raw).decode()
 
 
-async def _send(http: httpx.AsyncClient, settings: dict[str, Any], method: str, path: str, body: Any) -> bool:
+async def _send(http: httpx.AsyncClient, settings: dict[str, Any], method: str, path: str, body: object) -> bool:
     for _ in range(3):  # Segment retries 429 and 5xx answers
         resp = await http.request(method, path, json=body, headers={"Authorization": _auth(settings)})
         if resp.status_code < 300:

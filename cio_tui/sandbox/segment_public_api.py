@@ -7,6 +7,7 @@ check the media-type version an endpoint exists at. Behaviour and its sources: d
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from starlette.requests import Request
@@ -109,7 +110,7 @@ def find(items: list[dict[str, Any]], id_: str, what: str) -> dict[str, Any]:
     raise ApiRefusal(404, f"{what} not found", "not-found")
 
 
-def _check_settings(metadata_id: str, settings: Any) -> None:
+def _check_settings(metadata_id: str, settings: object) -> None:
     if not isinstance(settings, dict):
         raise ApiRefusal(400, "settings must be an object", field="settings")
     if metadata_id == ACTIONS_METADATA_ID:
@@ -123,7 +124,7 @@ def _check_settings(metadata_id: str, settings: Any) -> None:
             )
 
 
-def _check_fql(text: Any, field: str) -> str:
+def _check_fql(text: object, field: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ApiRefusal(400, f"{field} must be an FQL statement", field=field)
     from cio_tui.segment.fql import FqlError, compile_trigger
@@ -136,7 +137,7 @@ def _check_fql(text: Any, field: str) -> str:
     return text
 
 
-def _check_filter_actions(actions: Any) -> list[dict[str, Any]]:
+def _check_filter_actions(actions: object) -> list[dict[str, Any]]:
     if not isinstance(actions, list) or not actions:
         raise ApiRefusal(400, "actions must be a non-empty list", field="actions")
     for a in actions:
@@ -344,11 +345,14 @@ async def destination_metadata(request: Request) -> Response:
     return ok({"destinationMetadata": make()})
 
 
-def _wrap(handler: Any) -> Any:
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _wrap(handler: Handler) -> Handler:
     async def run(request: Request) -> Response:
         try:
             _check_access(request, request.url.path.removeprefix("/segment"))
-            return cast("Response", await handler(request))
+            return await handler(request)
         except ApiRefusal as exc:
             return exc.response()
 
@@ -358,7 +362,7 @@ def _wrap(handler: Any) -> Any:
 def routes() -> list[Route]:
     from cio_tui.sandbox.segment_delivery import delivery_metrics, delivery_overview
 
-    table: list[tuple[str, str, Any]] = [
+    table: list[tuple[str, str, Handler]] = [
         ("/sources", "GET", list_sources),
         ("/sources/{id}", "GET", get_source),
         ("/sources/{id}/connected-destinations", "GET", connected_destinations),

@@ -5,10 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from cio_tui.model.settings import MODES, Mode, WorkspaceSettings
 
-__all__ = ["MODES", "Mode", "ManualClock", "SandboxSettings", "WorkspaceFlags", "WorkspaceSettings", "wall_clock"]
+__all__ = [
+    "MODES",
+    "Mode",
+    "ManualClock",
+    "SandboxOptions",
+    "SandboxSettings",
+    "WorkspaceFlags",
+    "WorkspaceSettings",
+    "wall_clock",
+]
 
 
 def wall_clock() -> int:
@@ -33,6 +43,25 @@ class SandboxSettings:
     visibility_lag: float = 0.0  # seconds before reads see an accepted Track write (0 = at once); visibility.py
     clock: Callable[[], int] = field(default=wall_clock)
     workspace_name: str = "Sandbox workspace"
+
+
+class SandboxOptions(TypedDict, total=False):
+    """``SandboxSettings`` as keyword arguments (``embedded_transport(path, visibility_lag=2)``); the same fields."""
+
+    mode: Mode | None
+    auto_merge: bool | None
+    email_update_by_id: bool | None
+    phone_identifiers: bool | None
+    anonymous_merge: bool | None
+    ignore_older_updates: bool | None
+    track_rps: float
+    app_rps: float
+    fault_rate: float
+    fault_seed: int
+    latency_ms: float
+    visibility_lag: float
+    clock: Callable[[], int]
+    workspace_name: str
 
 
 # The resolved workspace behaviour a request runs under is the engine's own settings type.

@@ -16,7 +16,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cio_tui.model.engine import Engine, Result
+    from cio_tui.sandbox.store import Store
 
 
 class _Rollback(Exception):  # noqa: N818 - control flow: undo the trial run
@@ -35,7 +39,7 @@ class VisibilityLag:
     """Holds accepted Track writes until they are due. ``engine.execute_raw`` and ``store.tx``/``store.lock`` are
     the sandbox's own; ``clock`` is injectable for tests."""
 
-    def __init__(self, store: Any, engine: Any, lag: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Store, engine: Engine, lag: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.store, self.engine, self.lag, self.clock = store, engine, max(0.0, lag), clock
         self._pending: deque[_Pending] = deque()
         self._guard = threading.Lock()
@@ -49,12 +53,12 @@ class VisibilityLag:
     def pending(self) -> int:
         return len(self._pending)
 
-    def execute(self, method: str, path: str, body: bytes) -> Any:
+    def execute(self, method: str, path: str, body: bytes) -> Result:
         """Answer a Track write now; apply it now (no lag, or refused) or when it is due."""
         self.flush_due()
         if not self.enabled:
             return self.engine.execute_raw(method, path, body)
-        answer: list[Any] = []
+        answer: list[Result] = []
         with self.store.lock:
             self.trial = True
             try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from cio_tui.segment.presets import RESERVED_EVENTS
 
-NO_DEFAULT: Any = type("NoDefault", (), {"__repr__": lambda self: "NO_DEFAULT"})()
+NO_DEFAULT: object = type("NoDefault", (), {"__repr__": lambda self: "NO_DEFAULT"})()
 
 
 def path(dotted: str) -> dict[str, str]:
@@ -32,7 +32,7 @@ def template(dotted: str) -> dict[str, str]:
 class Field:
     name: str
     type: str  # "string", "object", "number", "boolean", "datetime"
-    default: Any = NO_DEFAULT  # a mapping-kit value: a directive or a literal
+    default: object = NO_DEFAULT  # a mapping-kit value: a directive or a literal
     required: bool = False
     label: str = ""
     choices: tuple[str, ...] = ()
@@ -40,8 +40,18 @@ class Field:
     maximum: float | None = None
 
 
-def _f(name: str, type_: str, label: str, default: Any = NO_DEFAULT, **kw: Any) -> Field:
-    return Field(name, type_, default, label=label, **kw)
+def _f(
+    name: str,
+    type_: str,
+    label: str,
+    default: object = NO_DEFAULT,
+    *,
+    required: bool = False,
+    choices: tuple[str, ...] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Field:
+    return Field(name, type_, default, required, label, choices, minimum, maximum)
 
 
 _CONVERT = _f("convert_timestamp", "boolean", "Convert Timestamps", True)

@@ -32,7 +32,7 @@ _LOOSE_DATES = ("%Y/%m/%d", "%m/%d/%Y", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M:%S"
                 "%B %d %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y")  # fmt: skip
 
 
-def _type_of(value: Any) -> str:
+def _type_of(value: object) -> str:
     """``humanizeTypeOf``: the article and the JavaScript ``typeof`` of the value."""
     if value is None:
         return "null"
@@ -45,7 +45,7 @@ def _type_of(value: Any) -> str:
     return "a number" if isinstance(value, int | float) else "a string"
 
 
-def _is(value: Any, kind: str) -> bool:
+def _is(value: object, kind: str) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "object":
@@ -55,7 +55,7 @@ def _is(value: Any, kind: str) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _coerce(value: Any, kinds: tuple[str, ...]) -> Any:
+def _coerce(value: object, kinds: tuple[str, ...]) -> Any:
     """ajv's ``coerceTypes: 'array'`` into the first type that accepts the value; unchanged when none does."""
     if any(_is(value, k) for k in kinds):
         return value
@@ -110,7 +110,7 @@ def _list(values: tuple[str, ...]) -> str:
     return ", ".join(shown[:-1]) + ", or " + shown[-1]
 
 
-def _field_errors(field: Field, value: Any) -> list[str]:
+def _field_errors(field: Field, value: object) -> list[str]:
     label = field.label or f"The value at /{field.name}"
     kinds = _SCHEMA_TYPES.get(field.type, (field.type,))
     if not any(_is(value, k) for k in kinds):
@@ -122,9 +122,10 @@ def _field_errors(field: Field, value: Any) -> list[str]:
         errors.append(f"{label} must be one of: {_list(field.choices)}.")
     if field.type == "datetime" and isinstance(value, str) and not is_date_like(value):
         errors.append(f"{label} must be a valid date-like string but it was not.")
-    if field.type == "number" and field.minimum is not None and value < field.minimum:
+    number = value if isinstance(value, int | float) else None  # "number" fields passed _is above
+    if field.type == "number" and field.minimum is not None and number is not None and number < field.minimum:
         errors.append(f"{label} must be equal to or greater than {_num(float(field.minimum))}.")
-    if field.type == "number" and field.maximum is not None and value > field.maximum:
+    if field.type == "number" and field.maximum is not None and number is not None and number > field.maximum:
         errors.append(f"{label} must be equal to or less than {_num(float(field.maximum))}.")
     return errors
 

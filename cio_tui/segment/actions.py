@@ -23,20 +23,38 @@ from cio_tui.segment.wire import TRACK_V1_METRICS, TRACK_V2_ENTITY, ActionError,
 
 PRESETS: dict[str, str] = DEFAULT_TRIGGERS  # every automatic preset and its trigger
 BATCH_NOTE = " (in a batch this event gets its own 400, PAYLOAD_VALIDATION_FAILED)"
-__all__ = ["FIELDS", "PRESETS", "RESERVED_EVENTS", "TITLES", "ActionsResult", "actions_for", "preset_for"]
+__all__ = [
+    "FIELDS",
+    "PRESETS",
+    "RESERVED_EVENTS",
+    "TITLES",
+    "ActionsResult",
+    "actions_for",
+    "actions_for_message",
+    "preset_for",
+]
 
 
 def preset_for(call: SegmentCall) -> str:
     """The preset whose trigger matches the call (exactly one per call with the default presets)."""
-    if call.type == "track":
-        return RESERVED_EVENTS.get(getattr(call, "event", None) or "", "trackEvent")
-    return {
-        "identify": "createUpdatePerson",
-        "page": "trackPageView",
-        "screen": "trackScreenView",
-        "group": "createUpdateObject",
-        "alias": "mergePeople",
-    }[call.type]
+    return preset_for_message({"type": call.type, "event": getattr(call, "event", None)})
+
+
+def preset_for_message(message: dict[str, Any]) -> str:
+    """``preset_for`` of a call's message (its ``type`` and ``event``)."""
+    kind = message["type"]
+    if kind == "track":
+        return RESERVED_EVENTS.get(message.get("event") or "", "trackEvent")
+    return _PRESET_OF_TYPE[kind]
+
+
+_PRESET_OF_TYPE = {
+    "identify": "createUpdatePerson",
+    "page": "trackPageView",
+    "screen": "trackScreenView",
+    "group": "createUpdateObject",
+    "alias": "mergePeople",
+}
 
 
 @dataclass
@@ -54,9 +72,15 @@ def actions_for(
     """What the Actions destination sends for ``call``: default presets, or the operator's ``subscriptions``.
 
     ``notes=False`` skips noting timestamp conversions (the preview's warnings need them, a replay does not)."""
-    message = call.to_message()
+    return actions_for_message(call.to_message(), single=single, subscriptions=subscriptions, notes=notes)
+
+
+def actions_for_message(
+    message: dict[str, Any], *, single: bool = True, subscriptions: SubscriptionSet | None = None, notes: bool = True
+) -> ActionsResult:
+    """``actions_for`` of the call's message (``SegmentCall.to_message``; a replay has it without the model)."""
     if subscriptions is None:
-        slug = preset_for(call)
+        slug = preset_for_message(message)
         result = ActionsResult(preset=slug, conversions=ConversionReport(quiet=not notes))
         _run(result, slug, message, single=single)
         return result

@@ -49,18 +49,18 @@ def _defaults(fields: list[Field]) -> dict[str, Any]:
     return cached[1]
 
 
-def is_email(value: Any) -> bool:
+def is_email(value: object) -> bool:
     return isinstance(value, str) and bool(AJV_EMAIL_RE.match(value))
 
 
 def resolve_identifiers(
     *,
-    person_id: Any = None,
-    email: Any = None,
-    anonymous_id: Any = None,
-    object_id: Any = None,
-    object_type_id: Any = "1",
-) -> dict[str, str] | None:
+    person_id: object = None,
+    email: object = None,
+    anonymous_id: object = None,
+    object_id: object = None,
+    object_type_id: object = "1",
+) -> dict[str, object] | None:
     """``resolveIdentifiers`` precedence: object, ``cio_`` person_id, email-shaped person_id, person_id,
     email, anonymous_id; None when nothing matches (the body then has no ``identifiers``)."""
     if object_type_id is None:

@@ -8,16 +8,20 @@ never reach Customer.io: each gets its own 400 (``PAYLOAD_VALIDATION_FAILED``) i
 Customer.io answers a batch with some failing items with 207 and ``{"errors": [{"batch_index", "reason", "field",
 "message"}]}``; Segment marks each such event failed with status 400 (the response was 2xx) and the item's
 ``message`` (else its ``reason``), the others succeeded (``parseResponse`` in the destination's ``utils.ts``).
-``BatchCheck`` predicts Customer.io's answer to a batch body (``model_batch_check``: the model of Customer.io on an
-empty what-if workspace, so only refusals of the body itself show, not those that depend on who exists).
+``BatchCheck`` predicts Customer.io's answer to a batch body: ``whatif_batch_check`` runs the batches, in order, on a
+what-if copy of the people the preview read from the workspace (so an item refused because of who exists and what
+they hold shows its 207 error); ``model_batch_check`` is the same on an empty workspace (an offline preview: only
+refusals of the body itself show).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cio_tui.json_types import object_or_empty
+from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
 from cio_tui.segment.actions import BATCH_NOTE
 from cio_tui.segment.subscriptions import SubscriptionSet
 from cio_tui.segment.wire import TRACK_V2_BATCH, TRACK_V2_ENTITY, ActionError, ActionRequest
@@ -99,8 +103,9 @@ def plan_batches(
         for number, (requests, errors) in enumerate(per_call, 1):
             for request in requests:
                 if request.subscription == sub.name and request.path == TRACK_V2_ENTITY:
-                    key = str(request.body.get("action")) if sub.action_slug == "createUpdateObject" else ""
-                    items.setdefault(key, []).append((number, request.body))
+                    body = object_or_empty(request.body)  # an entity request's body is an object
+                    key = str(body.get("action")) if sub.action_slug == "createUpdateObject" else ""
+                    items.setdefault(key, []).append((number, body))
             rejected += [(number, e.message.removesuffix(BATCH_NOTE)) for e in errors if e.subscription == sub.name]
         first = True
         for entries in items.values():
@@ -117,7 +122,7 @@ def plan_batches(
     return batches
 
 
-def _item_errors(batch: Batch, status: int, response: Any) -> list[BatchItemError]:
+def _item_errors(batch: Batch, status: int, response: object) -> list[BatchItemError]:
     if status != 207 or not isinstance(response, dict):
         return []
     out: list[BatchItemError] = []
@@ -129,12 +134,28 @@ def _item_errors(batch: Batch, status: int, response: Any) -> list[BatchItemErro
     return out
 
 
-def model_batch_check(settings: Any = None) -> BatchCheck:
+def model_batch_check(settings: WorkspaceSettings | None = None) -> BatchCheck:
     """Customer.io's answer to a batch body, from the model of Customer.io on an empty what-if workspace."""
-    from cio_tui.model import Engine, MemoryStorage
 
     def check(body: dict[str, Any]) -> tuple[int, Any]:
         result = Engine(MemoryStorage(), settings, clock=lambda: 0).execute("POST", TRACK_V2_BATCH, body)
+        return result.status, result.body
+
+    return check
+
+
+def whatif_batch_check(
+    people: Iterable[Person], settings: WorkspaceSettings | None = None, clock: Callable[[], int] | None = None
+) -> BatchCheck:
+    """Customer.io's answer to each batch body in turn, on ONE what-if copy of ``people`` (the workspace's people
+    as the preview read them): a later batch sees what the earlier ones did, as production's batches would."""
+    store = MemoryStorage()
+    for person in people:
+        store.add_person(person)
+    engine = Engine(store, settings, clock=clock or (lambda: 0))
+
+    def check(body: dict[str, Any]) -> tuple[int, Any]:
+        result = engine.execute("POST", TRACK_V2_BATCH, body)
         return result.status, result.body
 
     return check

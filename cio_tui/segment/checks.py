@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cio_tui.json_types import object_or_empty
 from cio_tui.segment.actions import ActionsResult
 from cio_tui.segment.actions_payload import is_email
 from cio_tui.segment.classic import ClassicResult
@@ -56,7 +57,7 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
                 "'userId exists' condition to the preset's trigger.",
             )
         )
-    first_ids = (actions.requests[0].body.get("identifiers") or {}) if sent else {}
+    first_ids = object_or_empty(object_or_empty(actions.requests[0].body).get("identifiers")) if sent else {}
     if isinstance(call, IdentifyCall) and "anonymous_id" in first_ids:
         out.append(
             _w(
@@ -127,8 +128,8 @@ def warnings_for(call: SegmentCall, classic: ClassicResult, actions: ActionsResu
 def _naming(call: SegmentCall, classic: ClassicResult, actions: ActionsResult) -> list[PreviewWarning]:
     if not actions.requests or not isinstance(call, PageCall | ScreenCall):
         return []
-    new = actions.requests[0].body.get("name")
-    old = classic.requests[0].body.get("name") if classic.requests else None
+    new = object_or_empty(actions.requests[0].body).get("name")
+    old = object_or_empty(classic.requests[0].body).get("name") if classic.requests else None
     if isinstance(call, PageCall):
         old = old or call.name or (call.properties or {}).get("url")
         if old != new:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cio_tui.segment.models import AliasCall, GroupCall, IdentifyCall, PageCall, ScreenCall, SegmentCall, TrackCall
+from cio_tui.segment.models import SegmentCall
 from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.segment.timestamps import parse_strict_iso
 from cio_tui.segment.wire import HttpRequest, v1_customer_path
@@ -38,18 +38,21 @@ class ClassicSettings:
     convert_to_unix_time: bool = True
 
 
+Fields = dict[str, Any]
+"""The fields of a call the classic destination reads: ``type``, ``userId``, ``traits``, ``event``, ``context``,
+``properties``, ``name`` (a missing one is None)."""
+
+
 def classic_for(call: SegmentCall, settings: ClassicSettings | None = None) -> ClassicResult:
-    settings = settings or ClassicSettings()
-    handlers: dict[str, Callable[[Any, ClassicSettings], ClassicResult]] = {
-        "identify": _identify,
-        "track": _track,
-        "page": _page,
-        "screen": _screen,
-        "group": _group,
-        "alias": _alias,
-    }
-    handler = handlers[call.type]
-    return handler(call, settings)
+    fields = {"type": call.type, "userId": call.userId, "context": call.context}
+    for name in ("traits", "event", "properties", "name"):
+        fields[name] = getattr(call, name, None)
+    return classic_for_fields(fields, settings)
+
+
+def classic_for_fields(fields: Fields, settings: ClassicSettings | None = None) -> ClassicResult:
+    """``classic_for`` over the call's fields (a replay passes the message itself: its keys are these fields)."""
+    return _HANDLERS[fields["type"]](fields, settings or ClassicSettings())
 
 
 def _dropped(reason: str) -> ClassicResult:
@@ -70,10 +73,10 @@ def _convert_dates(traits: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     return out
 
 
-def _identify(call: IdentifyCall, settings: ClassicSettings) -> ClassicResult:
-    traits = dict(call.traits or {})
+def _identify(call: Fields, settings: ClassicSettings) -> ClassicResult:
+    traits = dict(call.get("traits") or {})
     notes: list[str] = []
-    who = call.userId
+    who = call.get("userId")
     if not who:
         email = traits.get("email")
         if not isinstance(email, str) or not email:
@@ -102,16 +105,17 @@ def _identify(call: IdentifyCall, settings: ClassicSettings) -> ClassicResult:
     return ClassicResult([HttpRequest(method="PUT", path=v1_customer_path(who), body=traits)], notes)
 
 
-def _event(call: SegmentCall, name: str, data: dict[str, Any], extra: dict[str, Any] | None = None) -> HttpRequest:
+def _event(call: Fields, name: str, data: dict[str, Any], extra: dict[str, Any] | None = None) -> HttpRequest:
     body: dict[str, Any] = {"name": name, **(extra or {}), "data": data}
-    return HttpRequest(method="POST", path=v1_customer_path(call.userId or "", "events"), body=body)
+    return HttpRequest(method="POST", path=v1_customer_path(call.get("userId") or "", "events"), body=body)
 
 
-def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
-    if not call.userId:
+def _track(call: Fields, settings: ClassicSettings) -> ClassicResult:
+    user_id = call.get("userId")
+    if not user_id:
         return _dropped("Classic does not support anonymous events: a track without a userId is not sent.")
-    event = call.event or ""
-    context = call.context or {}
+    event = call.get("event") or ""
+    context = call.get("context") or {}
     ctx_device: dict[str, Any] = context["device"] if isinstance(context.get("device"), dict) else {}
     token = ctx_device.get("token")
     if event in DEVICE_ADD_EVENTS + DEVICE_DELETE_EVENTS:
@@ -125,25 +129,25 @@ def _track(call: TrackCall, settings: ClassicSettings) -> ClassicResult:
             device: dict[str, Any] = {"id": token}
             if ctx_device.get("type"):
                 device["platform"] = ctx_device["type"]
-            request = HttpRequest(method="PUT", path=v1_customer_path(call.userId, "devices"), body={"device": device})
+            request = HttpRequest(method="PUT", path=v1_customer_path(user_id, "devices"), body={"device": device})
         else:
-            request = HttpRequest(method="DELETE", path=v1_customer_path(call.userId, "devices", token), body=None)
+            request = HttpRequest(method="DELETE", path=v1_customer_path(user_id, "devices", token), body=None)
         return ClassicResult([request], notes + [NOTE_CLOUD_MODEL])
     notes = [NOTE_CLOUD_MODEL, NOTE_TIMESTAMP]
     if event in RESERVED_EVENTS:
         notes.insert(
             0, f"'{event}' is an ordinary custom event in classic (inferred: no special handling is documented)."
         )
-    return ClassicResult([_event(call, event, dict(call.properties or {}))], notes)
+    return ClassicResult([_event(call, event, dict(call.get("properties") or {}))], notes)
 
 
-def _page(call: PageCall, settings: ClassicSettings) -> ClassicResult:
-    if not call.userId:
+def _page(call: Fields, settings: ClassicSettings) -> ClassicResult:
+    if not call.get("userId"):
         return _dropped(
             "Classic does not link pages viewed before the first identify to a person; an anonymous page is not sent."
         )
-    properties = dict(call.properties or {})
-    name = call.name or properties.get("name") or properties.get("url") or ""
+    properties = dict(call.get("properties") or {})
+    name = call.get("name") or properties.get("name") or properties.get("url") or ""
     notes = [
         "Page View activity named after the page name, else the URL; sent as an event of type 'page' (presumed).",
         NOTE_CLOUD_MODEL,
@@ -152,24 +156,34 @@ def _page(call: PageCall, settings: ClassicSettings) -> ClassicResult:
     return ClassicResult([_event(call, str(name), properties, {"type": "page"})], notes)
 
 
-def _screen(call: ScreenCall, settings: ClassicSettings) -> ClassicResult:
-    if not call.userId:
+def _screen(call: Fields, settings: ClassicSettings) -> ClassicResult:
+    if not call.get("userId"):
         return _dropped("Classic does not support anonymous events: a screen without a userId is not sent.")
-    name = f"Viewed {call.name or 'Undefined'} Screen"
+    name = f"Viewed {call.get('name') or 'Undefined'} Screen"
     notes = [
         f"Screen calls become the custom event '{name}'; the catalog lists screen as unsupported, "
         "so whether cloud mode sends it is unconfirmed.",
         NOTE_CLOUD_MODEL,
     ]
-    return ClassicResult([_event(call, name, dict(call.properties or {}))], notes)
+    return ClassicResult([_event(call, name, dict(call.get("properties") or {}))], notes)
 
 
-def _group(call: GroupCall, settings: ClassicSettings) -> ClassicResult:
+def _group(call: Fields, settings: ClassicSettings) -> ClassicResult:
     return _dropped(
         "Classic cloud mode does not accept group calls (catalog). Web device mode re-identified the user with "
         "traits prefixed 'Group ' (e.g. 'Group plan'); that is not shown here."
     )
 
 
-def _alias(call: AliasCall, settings: ClassicSettings) -> ClassicResult:
+def _alias(call: Fields, settings: ClassicSettings) -> ClassicResult:
     return _dropped("Classic ignores alias calls: nothing is sent.")
+
+
+_HANDLERS: dict[str, Callable[[Fields, ClassicSettings], ClassicResult]] = {
+    "identify": _identify,
+    "track": _track,
+    "page": _page,
+    "screen": _screen,
+    "group": _group,
+    "alias": _alias,
+}

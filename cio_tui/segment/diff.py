@@ -23,8 +23,8 @@ Flat = dict[str, tuple[Any, str]]  # field -> (value, JSON pointer)
 class DiffEntry(BaseModel):
     field: str
     change: Change
-    classic: Any = None
-    actions: Any = None
+    classic: object = None
+    actions: object = None
     classic_at: str | None = None
     actions_at: str | None = None
 
@@ -37,7 +37,7 @@ class DiffEntry(BaseModel):
         return f"{mark} {self.field}: {_show(self.classic)} -> {_show(self.actions)}"
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     import json
 
     text = json.dumps(value, ensure_ascii=False, sort_keys=False)
@@ -57,13 +57,13 @@ def _person_from_path(segment: str) -> str:
     return f"id {value}"
 
 
-def _person_from_ids(identifiers: Any) -> str | None:
+def _person_from_ids(identifiers: object) -> str | None:
     if not isinstance(identifiers, dict) or not identifiers:
         return None
     return " ".join(f"{k} {v}" for k, v in identifiers.items())
 
 
-def _flatten(flat: Flat, prefix: str, value: Any, pointer: str) -> None:
+def _flatten(flat: Flat, prefix: str, value: object, pointer: str) -> None:
     if isinstance(value, dict) and value:
         for key, sub in value.items():
             _flatten(flat, f"{prefix}.{key}", sub, f"{pointer}/{_esc(str(key))}")

@@ -14,6 +14,7 @@ parse raises ``FqlError`` naming the position.
 from __future__ import annotations
 
 import fnmatch
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class FqlError(UserError, ValueError):
 class _Token:
     kind: str  # "string", "number", "path", "keyword", "op", "end"
     text: str
-    value: Any
+    value: object
     position: int
 
 
@@ -69,7 +70,7 @@ def _tokens(source: str) -> list[_Token]:
         number = _NUMBER_RE.match(source, i)
         if number and (ch != "-" or not out or out[-1].kind in ("op", "keyword")):
             text = number.group()
-            value: Any = float(text) if any(c in text for c in ".eE") else int(text)
+            value: object = float(text) if any(c in text for c in ".eE") else int(text)
             out.append(_Token("number", text, value, i))
             i = number.end()
             continue
@@ -120,7 +121,7 @@ def _split_path(raw: str) -> tuple[str, ...]:
 
 def _lookup(path: tuple[str, ...]) -> _Value:
     def read(message: dict[str, Any]) -> Any:
-        node: Any = message
+        node: object = message
         for part in path:
             if not isinstance(node, dict) or part not in node:
                 return None
@@ -130,27 +131,30 @@ def _lookup(path: tuple[str, ...]) -> _Value:
     return read
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: object, b: object) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and bool(a == b)
     return bool(a == b)
 
 
-def _ordered(op: str, a: Any, b: Any) -> bool:
-    numbers = isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool | str)
-    strings = isinstance(a, str) and isinstance(b, str)
-    if not (numbers or strings):
-        return False
-    return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
+def _ordered(op: str, a: object, b: object) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return bool(_COMPARE[op](a, b))
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return bool(_COMPARE[op](a, b))
+    return False
 
 
-def _glob(value: Any, pattern: Any) -> bool:
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _glob(value: object, pattern: object) -> bool:
     if not isinstance(value, str) or not isinstance(pattern, str):
         return False
     return re.fullmatch(fnmatch.translate(pattern), value, re.S) is not None
 
 
-def _typeof(value: Any) -> str:
+def _typeof(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -254,6 +258,7 @@ class _Parser:
             name = token.text
             if self.peek().text == "(":
                 return self.call(name, token.position)
+            assert isinstance(token.value, tuple)  # a path token's value is its parts
             return _lookup(token.value)
         shown = repr(token.text) if token.text else "the end of the trigger"
         raise FqlError(f"expected a field, a value or '(' but found {shown}", token.position)

@@ -32,7 +32,7 @@ class ParseError(UserError, ValueError):
 @dataclass(frozen=True)
 class Token:
     kind: str  # "punct", "string", "number", "ident", "eof"
-    value: Any
+    value: object
     line: int
     column: int
     text: str = ""
@@ -104,7 +104,7 @@ class Lexer:
             elif ch in "+-" and self._number_follows():
                 self._advance(1)
                 num = self._number(line, col)
-                value = -num.value if ch == "-" else num.value
+                value = -num.value if ch == "-" and isinstance(num.value, int | float) else num.value
                 out.append(Token("number", value, line, col, ch + num.text))
             else:
                 m = _IDENT_RE.match(self.text, self.pos)
@@ -317,6 +317,7 @@ def describe(tok: Token) -> str:
     if tok.kind == "eof":
         return "the end of the input"
     if tok.kind == "string":
-        shown = tok.value if len(tok.value) <= 20 else tok.value[:20] + "…"
+        text = str(tok.value)
+        shown = text if len(text) <= 20 else text[:20] + "…"
         return f"the string {shown!r}"
     return f"'{tok.text or tok.value}'"

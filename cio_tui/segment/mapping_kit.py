@@ -23,11 +23,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Final
 
 from cio_tui.errors import UserError
 
-UNDEFINED: Any = type("Undefined", (), {"__repr__": lambda self: "undefined", "__bool__": lambda self: False})()
+
+class Undefined:
+    """JavaScript's ``undefined``: a field mapped to it is not sent (``null`` is sent). One instance, ``UNDEFINED``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED: Final = Undefined()
 MODELLED = (
     "@path", "@template", "@if", "@case", "@replace", "@arrayPath", "@literal", "@json", "@merge", "@flatten",
     "@excludeWhenNull",
@@ -41,14 +54,14 @@ class MappingError(UserError, ValueError):
     """A mapping that mapping-kit would refuse, or one this preview does not model."""
 
 
-def is_directive(value: Any) -> bool:
+def is_directive(value: object) -> bool:
     if not isinstance(value, dict):
         return False
     keys = list(value)
     return any(k.startswith("@") for k in keys) and all(k.startswith("@") or k == "_metadata" for k in keys)
 
 
-def unmodelled_directives(mapping: Any, where: str = "") -> list[tuple[str, str]]:
+def unmodelled_directives(mapping: object, where: str = "") -> list[tuple[str, str]]:
     """(field path, directive) for every directive in ``mapping`` that this preview does not model."""
     found: list[tuple[str, str]] = []
     if isinstance(mapping, dict):
@@ -66,14 +79,14 @@ def unmodelled_directives(mapping: Any, where: str = "") -> list[tuple[str, str]
     return found
 
 
-def get(obj: Any, path: str) -> Any:
+def get(obj: object, path: str) -> object:
     """mapping-kit's ``get``: dot and ``[0]`` / ``['a']`` paths; a falsy step returns that falsy value."""
     if path in ("", "."):
         return obj
     return _walk(obj, _split(path))
 
 
-def _walk(obj: Any, keys: list[str]) -> Any:
+def _walk(obj: object, keys: list[str]) -> object:
     """``get`` along a path already split into its keys."""
     node = obj
     for key in keys:
@@ -90,7 +103,7 @@ def _walk(obj: Any, keys: list[str]) -> Any:
     return node
 
 
-def js_string(value: Any) -> str:
+def js_string(value: object) -> str:
     """How JavaScript turns a value into text (template placeholders, string concatenation)."""
     if value is None or value is UNDEFINED:
         return ""
@@ -105,7 +118,7 @@ def js_string(value: Any) -> str:
     return str(value)
 
 
-def render(template: str, data: Any) -> str:
+def render(template: str, data: object) -> str:
     def one(match: re.Match[str]) -> str:
         value = get(data, match.group(1).strip())
         return js_string(value)
@@ -113,23 +126,23 @@ def render(template: str, data: Any) -> str:
     return re.sub(r"\{\{([^}]+)\}\}", one, re.sub(r"\{\{\{([^}]+)\}\}\}", one, template))
 
 
-def _path(value: Any, payload: Any) -> Any:
+def _path(value: object, payload: object) -> object:
     path = _string_arg("@path", value, payload)
     return get(payload, path.replace("$.", "", 1))
 
 
-def _template(value: Any, payload: Any) -> Any:
+def _template(value: object, payload: object) -> object:
     return render(_string_arg("@template", value, payload), payload)
 
 
-def _string_arg(name: str, value: Any, payload: Any) -> str:
+def _string_arg(name: str, value: object, payload: object) -> str:
     text = resolve(value, payload)
     if not isinstance(text, str):
         raise MappingError(f"{name} expects a string, got {_kind(text)}")
     return text
 
 
-def _if(opts: Any, payload: Any) -> Any:
+def _if(opts: object, payload: object) -> object:
     if not isinstance(opts, dict) or not (opts.get("exists") or opts.get("blank")):
         raise MappingError('@if requires an "exists" key or a "blank" key')
     if opts.get("exists") is not None:
@@ -145,7 +158,7 @@ def _if(opts: Any, payload: Any) -> Any:
     return UNDEFINED
 
 
-def _case(opts: Any, payload: Any) -> Any:
+def _case(opts: object, payload: object) -> object:
     if not isinstance(opts, dict) or not opts.get("operator"):
         raise MappingError('@case requires an "operator" key')
     if not opts.get("value"):
@@ -167,7 +180,7 @@ def _replace_once(value: str, pattern: str, replacement: str, is_global: bool, i
     return re.sub(re.escape(pattern), lambda _m: replacement, value, count=0 if is_global else 1, flags=flags)
 
 
-def _replace(opts: Any, payload: Any) -> Any:
+def _replace(opts: object, payload: object) -> object:
     if not isinstance(opts, dict) or not opts.get("pattern"):
         raise MappingError('@replace requires a "pattern" key')
     if not opts.get("value"):
@@ -180,16 +193,17 @@ def _replace(opts: Any, payload: Any) -> Any:
     ignorecase = bool(opts.get("ignorecase", False))
     is_global = opts.get("global", True)
     is_global = True if is_global is None else is_global
-    if not all(isinstance(x, str) for x in (value, opts["pattern"], replacement)):
+    pattern = opts["pattern"]
+    if not (isinstance(value, str) and isinstance(pattern, str) and isinstance(replacement, str)):
         return ""
-    out = _replace_once(value, opts["pattern"], replacement, bool(is_global), ignorecase)
+    out = _replace_once(value, pattern, replacement, bool(is_global), ignorecase)
     if isinstance(opts.get("pattern2"), str) and opts["pattern2"]:
         second = opts.get("replacement2")
         out = _replace_once(out, opts["pattern2"], "" if second is None else str(second), bool(is_global), ignorecase)
     return out
 
 
-def _array_path(data: Any, payload: Any) -> Any:
+def _array_path(data: object, payload: object) -> object:
     if not isinstance(data, list) or not data:
         raise MappingError(f"@arrayPath expects an array, got {_kind(data)}")
     path, shape = data[0], data[1] if len(data) > 1 else None
@@ -200,7 +214,7 @@ def _array_path(data: Any, payload: Any) -> Any:
     return root
 
 
-def _json(opts: Any, payload: Any) -> Any:
+def _json(opts: object, payload: object) -> object:
     if not isinstance(opts, dict) or not opts.get("mode") or not opts.get("value"):
         raise MappingError('@json requires a "mode" key and a "value" key')
     value = resolve(opts["value"], payload)
@@ -214,26 +228,26 @@ def _json(opts: Any, payload: Any) -> Any:
     return value if opts["mode"] == "decode" else UNDEFINED
 
 
-def _merge(opts: Any, payload: Any) -> Any:
+def _merge(opts: object, payload: object) -> object:
     if not isinstance(opts, dict) or not opts.get("direction") or not isinstance(opts.get("objects"), list):
         raise MappingError('@merge requires an "objects" array and a "direction" key')
     objects = [resolve(o, payload) for o in opts["objects"]]
     if resolve(opts["direction"], payload) == "left":
         objects.reverse()
-    merged: dict[str, Any] = {}
+    merged: dict[str, object] = {}
     for obj in objects:
         if isinstance(obj, dict):
             merged.update(obj)
     return merged
 
 
-def _flatten(opts: Any, payload: Any) -> Any:
+def _flatten(opts: object, payload: object) -> object:
     if not isinstance(opts, dict) or not isinstance(resolve(opts.get("separator"), payload), str):
         raise MappingError('@flatten requires a string "separator" key')
     separator = resolve(opts["separator"], payload)
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
 
-    def walk(value: Any, prefix: str) -> None:
+    def walk(value: object, prefix: str) -> None:
         if isinstance(value, dict) or (isinstance(value, list) and not opts.get("omitArrays")):
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, sub in items:
@@ -245,7 +259,7 @@ def _flatten(opts: Any, payload: Any) -> Any:
     return out
 
 
-def _exclude_when_null(value: Any, payload: Any) -> Any:
+def _exclude_when_null(value: object, payload: object) -> object:
     resolved = resolve(value, payload)
     if resolved is None:
         return UNDEFINED
@@ -254,7 +268,7 @@ def _exclude_when_null(value: Any, payload: Any) -> Any:
     return resolved
 
 
-_DIRECTIVES: dict[str, Callable[[Any, Any], Any]] = {
+_DIRECTIVES: dict[str, Callable[[object, object], object]] = {
     "@path": _path,
     "@template": _template,
     "@if": _if,
@@ -269,7 +283,7 @@ _DIRECTIVES: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if value is UNDEFINED:
         return "undefined"
     if value is None:
@@ -277,7 +291,7 @@ def _kind(value: Any) -> str:
     return {dict: "object", list: "array", str: "string", bool: "boolean"}.get(type(value), "number")
 
 
-def resolve(mapping: Any, payload: Any) -> Any:
+def resolve(mapping: object, payload: object) -> object:
     """One mapping value against ``payload`` (a Segment message); ``UNDEFINED`` where mapping-kit gives undefined."""
     if isinstance(mapping, dict):
         if is_directive(mapping):
@@ -297,8 +311,8 @@ def resolve(mapping: Any, payload: Any) -> Any:
 
 
 # -- compiled mappings: the same results as ``resolve``, with the directives' shapes decided once ---------------
-Compiled = Callable[[Any], Any]
-_CACHE: dict[int, tuple[Any, Compiled]] = {}
+Compiled = Callable[[object], object]
+_CACHE: dict[int, tuple[object, Compiled]] = {}
 
 
 def _split(path: str) -> list[str]:
@@ -315,7 +329,7 @@ def _getter(path: str) -> Compiled:
     return lambda obj: _walk(obj, keys)
 
 
-def compile_mapping(mapping: Any) -> Compiled:
+def compile_mapping(mapping: object) -> Compiled:
     """A function of the payload giving ``resolve(mapping, payload)``; cached for mappings that live on (presets,
     subscriptions), keyed by identity."""
     cached = _CACHE.get(id(mapping))
@@ -327,7 +341,7 @@ def compile_mapping(mapping: Any) -> Compiled:
     return fn
 
 
-def _compile(mapping: Any) -> Compiled:
+def _compile(mapping: object) -> Compiled:
     if isinstance(mapping, dict):
         if is_directive(mapping):
             name = next(k for k in mapping if k.startswith("@"))
@@ -339,7 +353,7 @@ def _compile(mapping: Any) -> Compiled:
                 otherwise = _compile(value["else"]) if value.get("else") else (lambda _p: UNDEFINED)
                 has_then = "then" in value
 
-                def if_exists(payload: Any) -> Any:
+                def if_exists(payload: object) -> object:
                     found = exists(payload)
                     if found is not UNDEFINED and found is not None:
                         return then(payload) if has_then else UNDEFINED
@@ -349,7 +363,7 @@ def _compile(mapping: Any) -> Compiled:
             return lambda payload: resolve(mapping, payload)
         parts = [(key, _compile(value)) for key, value in mapping.items()]
 
-        def an_object(payload: Any) -> dict[str, Any]:
+        def an_object(payload: object) -> dict[str, object]:
             out = {}
             for key, part in parts:
                 value = part(payload)

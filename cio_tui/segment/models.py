@@ -16,7 +16,7 @@ CallType = Literal["identify", "track", "page", "screen", "group", "alias"]
 CALL_TYPES: tuple[str, ...] = ("identify", "track", "page", "screen", "group", "alias")
 
 
-def _stringify_id(value: Any) -> Any:
+def _stringify_id(value: object) -> Any:
     """Segment libraries accept numeric ids and send them as they are; the destinations coerce them to strings."""
     if isinstance(value, bool):
         return value
@@ -44,7 +44,7 @@ class SegmentCall(BaseModel):
 
     @field_validator("userId", "anonymousId", "messageId", mode="before")
     @classmethod
-    def _ids_as_strings(cls, value: Any) -> Any:
+    def _ids_as_strings(cls, value: object) -> Any:
         return _stringify_id(value)
 
     def to_message(self) -> dict[str, Any]:
@@ -68,7 +68,7 @@ class TrackCall(SegmentCall):
 
     @field_validator("event", mode="before")
     @classmethod
-    def _event_as_string(cls, value: Any) -> Any:
+    def _event_as_string(cls, value: object) -> Any:
         return _stringify_id(value)
 
 
@@ -93,7 +93,7 @@ class GroupCall(SegmentCall):
 
     @field_validator("groupId", mode="before")
     @classmethod
-    def _group_as_string(cls, value: Any) -> Any:
+    def _group_as_string(cls, value: object) -> Any:
         return _stringify_id(value)
 
 
@@ -103,7 +103,7 @@ class AliasCall(SegmentCall):
 
     @field_validator("previousId", mode="before")
     @classmethod
-    def _previous_as_string(cls, value: Any) -> Any:
+    def _previous_as_string(cls, value: object) -> Any:
         return _stringify_id(value)
 
 
@@ -118,7 +118,7 @@ class MessageError(UserError, ValueError):
     """A JSON value that is not a Segment call; the message says what is wrong."""
 
 
-def call_from_message(message: Any) -> SegmentCall:
+def call_from_message(message: object) -> SegmentCall:
     """Validate one Segment message (a dict with a ``type``) into its typed call."""
     if not isinstance(message, dict):
         raise MessageError(f"a Segment message is a JSON object, not {type(message).__name__}")
@@ -137,7 +137,7 @@ def call_from_message(message: Any) -> SegmentCall:
 
 def get_path(message: dict[str, Any], dotted: str) -> Any:
     """``$.a.b`` lookup on a plain message dict; missing -> None (like mapping-kit's ``@path``)."""
-    node: Any = message
+    node: object = message
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
             return None

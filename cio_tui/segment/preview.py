@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.segment.actions import ActionsResult, actions_for
-from cio_tui.segment.batching import Batch, BatchCheck, plan_batches
+from cio_tui.segment.batching import Batch, BatchCheck, plan_batches, whatif_batch_check
 from cio_tui.segment.checks import PreviewWarning, old_timestamp_warnings, timestamp_warnings, warnings_for
 from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for
 from cio_tui.segment.diff import DiffEntry, diff_requests
@@ -92,13 +92,22 @@ async def with_outcomes(
 ) -> list[PreviewResult]:
     """Fill ``outcome`` on every result: the engine runs the whole paste, in order, on one what-if copy of the
     people its calls name (read through ``lookup``; nothing is written). Later calls see what earlier ones did."""
+    await predict(results, lookup, settings)
+    return results
+
+
+async def predict(
+    results: list[PreviewResult], lookup: PeopleLookup, settings: WorkspaceSettings | None = None
+) -> BatchCheck:
+    """``with_outcomes``, and Customer.io's answer to the batches (``batches_for``) predicted on a what-if copy of
+    the same people, as they were read before any call ran: batching sends the calls' bodies instead of them."""
     whatif = WhatIf(lookup, settings)
     await whatif.load(r for result in results for r in result.actions.requests)
     for number, result in enumerate(results, 1):
         effects = [e for r in result.actions.requests for e in whatif.run(r, r.action, number)]
         result.outcome = outcome_of(effects)
         result.warnings += timestamp_warnings(effects)
-    return results
+    return whatif_batch_check(whatif.starting, whatif.settings, whatif.clock)
 
 
 def results_json(

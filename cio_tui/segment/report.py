@@ -19,7 +19,7 @@ MARKS = {"added": "+", "removed": "-", "changed": "~"}
 LEGEND = "+ only Actions sends it   - only classic sends it   ~ sent by both with different values"
 
 
-def _pointer_lines(value: Any, pointer: str, indent: int, key: str | None, last: bool) -> list[tuple[str, str]]:
+def _pointer_lines(value: object, pointer: str, indent: int, key: str | None, last: bool) -> list[tuple[str, str]]:
     pad = "  " * indent
     head = f"{pad}{json.dumps(key, ensure_ascii=False)}: " if key is not None else pad
     comma = "" if last else ","

@@ -74,7 +74,7 @@ class SubscriptionSet:
         return f"{len(self.subscriptions)} enabled subscription(s): {fired}{off}"
 
 
-def _items(data: Any) -> list[Any]:
+def _items(data: object) -> list[Any]:
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
@@ -86,7 +86,7 @@ def _items(data: Any) -> list[Any]:
     )
 
 
-def _one(raw: Any, number: int, problems: list[str], notes: list[str]) -> Subscription | None:
+def _one(raw: object, number: int, problems: list[str], notes: list[str]) -> Subscription | None:
     if not isinstance(raw, dict):
         problems.append(f"subscription {number}: is not a JSON object")
         return None
@@ -135,7 +135,7 @@ def _one(raw: Any, number: int, problems: list[str], notes: list[str]) -> Subscr
     return Subscription(sub_id, name, slug, trigger, settings, matches, enabled)
 
 
-def load_subscriptions(data: Any) -> SubscriptionSet:
+def load_subscriptions(data: object) -> SubscriptionSet:
     """Read and check every subscription; raises ``SubscriptionsError`` listing every problem."""
     problems: list[str] = []
     notes: list[str] = []

@@ -106,7 +106,7 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
     return _floor_seconds(moment), tz is None
 
 
-def convert_valid_timestamp(value: Any) -> Any:
+def convert_valid_timestamp(value: object) -> Any:
     """Top-level ``timestamp`` rule (``convertValidTimestamp`` in the destination's ``utils.ts``)."""
     if not isinstance(value, str) or _DIGITS_RE.match(value):
         return value

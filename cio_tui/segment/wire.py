@@ -21,7 +21,7 @@ TRACK_V1_METRICS = "/api/v1/metrics"
 class HttpRequest(BaseModel):
     method: Literal["GET", "PUT", "POST", "DELETE"]
     path: str
-    body: Any = None
+    body: object = None
 
 
 class ActionRequest(HttpRequest):

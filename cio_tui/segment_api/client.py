@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import quote
 
 import httpx
 from pydantic import SecretStr
 
 from cio_tui.credentials import register_secret
+from cio_tui.json_types import object_or_empty
 from cio_tui.segment_api.errors import SegmentApiError
 from cio_tui.segment_api.http import SegmentHttp
 from cio_tui.segment_api.models import (
@@ -29,6 +30,9 @@ from cio_tui.segment_api.models import (
 )
 from cio_tui.segment_api.versions import Bucket
 
+if TYPE_CHECKING:
+    from cio_tui.segment_api.http import HttpOptions
+
 PAGE_SIZE = 200
 MAX_PAGES = 500  # a cursor that never ends is a server bug; stop rather than loop forever
 
@@ -38,7 +42,7 @@ def seg(value: str) -> str:
     return quote(value, safe="")
 
 
-def _data(body: Any) -> dict[str, Any]:
+def _data(body: object) -> dict[str, Any]:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         raise SegmentApiError("Segment Public API: the answer has no 'data' object (an unexpected response shape)")
@@ -53,13 +57,13 @@ class SegmentClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         limits: dict[Bucket, int] | None = None,
-        **kwargs: Any,
+        **options: Unpack[HttpOptions],
     ) -> None:
         if not isinstance(token, SecretStr):
             raise TypeError("the Segment token is passed as SecretStr")
         register_secret(token)
         self.origin = origin.rstrip("/")
-        self.http = SegmentHttp(self.origin, token, transport=transport, limits=limits, **kwargs)
+        self.http = SegmentHttp(self.origin, token, transport=transport, limits=limits, **options)
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -233,7 +237,7 @@ class SegmentClient:
     async def send(self, method: str, path: str, body: dict[str, Any] | None, op: str) -> dict[str, Any]:
         """Send one planned write exactly as planned; the answer's ``data``."""
         answer = await self.http.request(method, path, op, json=body)
-        return answer.get("data") or {} if isinstance(answer, dict) else {}
+        return object_or_empty(answer.get("data")) if isinstance(answer, dict) else {}
 
 
 __all__ = ["SegmentClient", "seg"]

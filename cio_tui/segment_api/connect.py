@@ -7,7 +7,7 @@ token in the keyring (``cio-tui profile add NAME --segment``) with the profile's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol, Unpack
 
 import httpx
 from pydantic import SecretStr
@@ -17,7 +17,9 @@ from cio_tui.segment_api.client import SegmentClient
 from cio_tui.segment_api.versions import Bucket, default_host
 
 if TYPE_CHECKING:
-    from cio_tui.config import Profile
+    from cio_tui.config import Profile, Settings
+    from cio_tui.credentials import CredentialStore
+    from cio_tui.segment_api.http import HttpOptions
 
 
 class SegmentWorkspace(Protocol):
@@ -47,13 +49,13 @@ def sandbox_segment_url(origin: str) -> str:
 
 
 def open_segment(
-    settings: Any,
-    credentials: Any,
+    settings: Settings | None,
+    credentials: CredentialStore | None,
     workspace: SegmentWorkspace,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     token: SecretStr | None = None,
-    **kwargs: Any,
+    **options: Unpack[HttpOptions],
 ) -> SegmentClient:
     """The Segment client for ``workspace`` (a foundation ``Workspace``). ``token`` overrides (tests, rehearsals)."""
     transport = transport or getattr(workspace, "transport", None)
@@ -68,11 +70,11 @@ def open_segment(
             SecretStr(SANDBOX_TOKEN),
             transport=transport,
             limits=limits,
-            **kwargs,
+            **options,
         )
     if token is None:
         token = env_token if env_token is not None and env_token.get_secret_value() else None
-    if token is None and not workspace.is_sandbox and workspace.name != "env":
+    if token is None and not workspace.is_sandbox and workspace.name != "env" and credentials is not None:
         token = credentials.get(workspace.name, "segment")
     if token is None:
         raise SegmentNotConfiguredError(
@@ -85,7 +87,7 @@ def open_segment(
     url = env_url or getattr(profile, "segment_url", None) or default_host(region)
     if workspace.is_sandbox:
         url = env_url or sandbox_segment_url(profile.app_url or "")
-    return SegmentClient(url, token, transport=transport, **kwargs)
+    return SegmentClient(url, token, transport=transport, **options)
 
 
 __all__ = ["SANDBOX_TOKEN", "SegmentNotConfiguredError", "open_segment", "sandbox_segment_url"]

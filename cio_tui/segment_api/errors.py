@@ -8,7 +8,6 @@ rate-limit window resets, https://docs.segmentapis.com/tag/Rate-Limits).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, NextStep, UserError
 
@@ -20,7 +19,7 @@ class SegmentErrorDetail:
     field: str | None = None
 
 
-def parse_error_body(body: Any) -> list[SegmentErrorDetail]:
+def parse_error_body(body: object) -> list[SegmentErrorDetail]:
     """The envelope's errors (empty when the body is not the documented shape)."""
     out: list[SegmentErrorDetail] = []
     if not isinstance(body, dict):
@@ -39,7 +38,7 @@ def parse_error_body(body: Any) -> list[SegmentErrorDetail]:
     return out
 
 
-def ms_before_next(body: Any) -> float | None:
+def ms_before_next(body: object) -> float | None:
     """Seconds to wait from a 429 body's ``data.msBeforeNext`` (None when absent)."""
     if not isinstance(body, dict):
         return None

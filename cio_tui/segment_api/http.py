@@ -18,11 +18,12 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 from pydantic import SecretStr
 
+from cio_tui.json_types import JSONValue
 from cio_tui.segment_api.errors import (
     SegmentApiError,
     SegmentNetworkError,
@@ -68,6 +69,19 @@ class _Bearer(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         yield request
+
+
+class HttpOptions(TypedDict, total=False):
+    """``SegmentHttp``'s tuning keywords, as ``SegmentClient`` and ``open_segment`` pass them on."""
+
+    period: float
+    timeout: float
+    max_retries: int
+    backoff_base: float
+    backoff_cap: float
+    sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
+    rng: random.Random | None
 
 
 class SegmentHttp:
@@ -119,7 +133,7 @@ class SegmentHttp:
         message: str,
         *,
         status: int | None = None,
-        body: Any = None,
+        body: object = None,
         hint: str | None = None,
     ) -> SegmentApiError:
         details = [
@@ -128,11 +142,12 @@ class SegmentHttp:
         return cls(message=f"Segment Public API {op}: {message}", status=status, details=details, hint=hint)
 
     @staticmethod
-    def json_body(resp: httpx.Response) -> Any:
+    def json_body(resp: httpx.Response) -> JSONValue:
         if not resp.content:
             return None
         try:
-            return resp.json()
+            body: JSONValue = resp.json()
+            return body
         except ValueError:
             return None
 
@@ -146,8 +161,8 @@ class SegmentHttp:
         op: str,
         *,
         params: dict[str, Any] | None = None,
-        json: Any = None,
-    ) -> Any:
+        json: object = None,
+    ) -> JSONValue:
         """Send one request; return the parsed JSON of a 2xx answer (None when empty)."""
         write = method != "GET"
         limiter = self.limiters[bucket_for(path)]

@@ -142,7 +142,7 @@ def mask_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def region_value(datacenter: Any) -> str:
+def region_value(datacenter: object) -> str:
     """The Actions destination's ``accountRegion`` for a classic ``datacenter`` setting (``eu`` -> EU)."""
     return EU_REGION if str(datacenter or "").strip().lower() == "eu" else US_REGION
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.widget import Widget
 
 if TYPE_CHECKING:
     from cio_tui.customerio.contract import CioClient
+    from cio_tui.customerio.identifiers import Identifier
+    from cio_tui.customerio.models import Person, PersonRef
 
 SHOW_PROGRESS_AFTER = 2.0  # seconds
 REDRAW_EVERY = 0.25  # seconds between two progress texts
@@ -79,20 +81,22 @@ class ProgressClient:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
-    async def get_people(self, identifiers: Sequence[Any], *args: Any, **kwargs: Any) -> list[Any]:
-        found: list[Any] = []
+    async def get_people(self, identifiers: list[Identifier]) -> list[Person]:
+        found: list[Person] = []
         unique = list({(getattr(i, "kind", None), getattr(i, "value", i)): i for i in identifiers}.values())
         total = len(unique)
         for start in range(0, total, READ_CHUNK):
-            found.extend(await self._client.get_people(unique[start : start + READ_CHUNK], *args, **kwargs))
+            found.extend(await self._client.get_people(unique[start : start + READ_CHUNK]))
             self._report(min(start + READ_CHUNK, total), total)
             await asyncio.sleep(0)  # let the screen redraw between chunks
         return found
 
-    def iter_search(self, audience: dict[str, Any], **kwargs: Any) -> AsyncIterator[Any]:
-        async def counted() -> AsyncIterator[Any]:
+    def iter_search(self, audience: dict[str, Any], *, limit: int | None = None) -> AsyncIterator[PersonRef]:
+        refs = self._client.iter_search(audience) if limit is None else self._client.iter_search(audience, limit=limit)
+
+        async def counted() -> AsyncIterator[PersonRef]:
             count = 0
-            async for ref in self._client.iter_search(audience, **kwargs):
+            async for ref in refs:
                 count += 1
                 if count % READ_CHUNK == 0:
                     self._report(count, None)

@@ -8,8 +8,9 @@ from cio_tui.customerio.contract import CioClient
 from cio_tui.walkthrough.models import DuplicateRuleCount
 
 
-def count_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]:
-    """Groups and people per duplicate rule (rules with no group left out) and the number of distinct groups."""
+def count_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int, int]:
+    """Groups and people per duplicate rule (rules with no group left out), the number of distinct groups, and the
+    duplicate profiles (people in groups beyond one per group: what the duplicates are billed for)."""
     from cio_tui.walkthrough.audit import AuditError
 
     try:
@@ -19,11 +20,13 @@ def count_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]:
     try:
         with analyse_export(path) as analysis:
             counts = analysis.rule_counts()
-            total = int(analysis.summary()["groups"])
+            summary = analysis.summary()
+            total = int(summary["groups"])
+            extra = int(summary["people_in_groups"]) - total
     except ValueError as exc:
         raise AuditError(f"duplicate groups not counted: {exc}") from exc
     rows = [DuplicateRuleCount(rule=name, groups=c["groups"], people=c["people"]) for name, c in counts.items()]
-    return [r for r in rows if r.groups], total
+    return [r for r in rows if r.groups], total, extra
 
 
 async def live_export(client: CioClient, dest_dir: Path, *, timeout: float) -> Path:

@@ -22,7 +22,8 @@ from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import AuditCounts, DuplicateRuleCount
 
 TRUE_VALUES = {"true", "1", "yes", "t"}
-DuplicateCounter = Callable[[Path], tuple[list[DuplicateRuleCount], int]]
+# (groups and people per rule, distinct groups, duplicate profiles: people in groups beyond one per group)
+DuplicateCounter = Callable[[Path], tuple[list[DuplicateRuleCount], int, int]]
 
 
 class AuditError(UserError):
@@ -46,11 +47,13 @@ def audit_export(
     now: datetime,
     source: str = "export",
     duplicates: DuplicateCounter | None = None,
+    price_per_profile: float | None = None,
 ) -> AuditCounts:
     """Count people, leads, email-as-id, case-variant ids, unsubscribed, suppressed, anonymous-only in a CSV export.
 
-    ``duplicates`` counts duplicate groups by rule, and distinct groups, over the same file (default: the
-    duplicates engine).
+    ``duplicates`` counts duplicate groups by rule, distinct groups and duplicate profiles over the same file
+    (default: the duplicates engine); with ``price_per_profile`` (the operator's, per month) the counts carry the
+    line "duplicates cost about $X a month".
     """
     path = Path(path)
     try:
@@ -108,8 +111,9 @@ def audit_export(
         notes.append("The export has no `unsubscribed` column; add it to the export's attributes to count them.")
     counter = duplicates or duplicate_groups_by_rule
     total: int | None = None
+    extra: int | None = None
     try:
-        dup, total = counter(path)
+        dup, total, extra = counter(path)
     except AuditError as exc:
         dup = []
         notes.append(str(exc))
@@ -126,12 +130,15 @@ def audit_export(
         anonymous_only=anonymous_only,
         duplicate_groups=dup,
         duplicate_groups_total=total,
+        duplicate_profiles=extra,
+        price_per_profile=price_per_profile,
         notes=notes,
     )
 
 
-def duplicate_groups_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int]:
-    """Duplicate groups per rule, and distinct groups, from the duplicates engine (``cio_tui.identity.duplicates``)."""
+def duplicate_groups_by_rule(path: Path) -> tuple[list[DuplicateRuleCount], int, int]:
+    """Duplicate groups per rule, distinct groups and duplicate profiles, from the duplicates engine
+    (``cio_tui.identity.duplicates``)."""
     from cio_tui.walkthrough import _duplicates_adapter
 
     return _duplicates_adapter.count_by_rule(Path(path))
@@ -144,13 +151,15 @@ async def export_live(client: CioClient, dest_dir: Path, *, timeout: float = 360
     return await _duplicates_adapter.live_export(client, Path(dest_dir), timeout=timeout)
 
 
-async def audit_live(client: CioClient, *, now: datetime, work_dir: Path | None = None) -> AuditCounts:
+async def audit_live(
+    client: CioClient, *, now: datetime, work_dir: Path | None = None, price_per_profile: float | None = None
+) -> AuditCounts:
     """Audit the live workspace through a people export."""
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="cio-tui-audit-") as tmp:
-            return await audit_live(client, now=now, work_dir=Path(tmp))
+            return await audit_live(client, now=now, work_dir=Path(tmp), price_per_profile=price_per_profile)
     path = await export_live(client, work_dir)
-    counts = await asyncio.to_thread(audit_export, path, now=now, source="live")
+    counts = await asyncio.to_thread(audit_export, path, now=now, source="live", price_per_profile=price_per_profile)
     # Unsubscribed is a person flag, not always an export column: count it with a search instead.
     counts.unsubscribed = await count_search(client, UNSUBSCRIBED)
     counts.notes = [n for n in counts.notes if "unsubscribed" not in n]

@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.segment.subscriptions import SubscriptionSet, load_subscriptions
+
+if TYPE_CHECKING:
+    from cio_tui.config import Settings
+    from cio_tui.credentials import CredentialStore
 
 
 @dataclass
@@ -16,7 +20,9 @@ class LiveMappings:
     message: str  # where they come from, or why there are none
 
 
-async def read_live_mappings(settings: Any, credentials: Any, workspace: WorkspaceView) -> LiveMappings:
+async def read_live_mappings(
+    settings: Settings | None, credentials: CredentialStore | None, workspace: WorkspaceView
+) -> LiveMappings:
     """The subscriptions of the Actions destination that holds this workspace's site id (the first one when the
     Segment workspace has several, and the message says so). Raises ``SubscriptionsError`` for mappings that cannot
     be previewed; an access problem (no token, a refused one) becomes the message."""

@@ -83,7 +83,20 @@ class AuditCounts(_Model):
     duplicate_groups: list[DuplicateRuleCount] = Field(default_factory=list)
     duplicate_groups_total: int | None = None
     """Distinct groups (a group linked by two rules counts once); None = not counted."""
+    duplicate_profiles: int | None = None
+    """People in duplicate groups beyond one per group (profiles billed for nothing); None = not counted."""
+    price_per_profile: float | None = None
+    """The operator's price per profile per month when the audit ran (``CIO_TUI_PRICE_PER_PROFILE``); None = unset."""
     notes: list[str] = Field(default_factory=list)
+
+    @property
+    def cost_line(self) -> str | None:
+        """``duplicates cost about $X a month (...)`` when both the count and the price are known."""
+        from cio_tui.identity.duplicates.cost import cost_line
+
+        if self.duplicate_profiles is None:
+            return None
+        return cost_line(self.duplicate_profiles, self.price_per_profile)
 
     @property
     def duplicate_group_total(self) -> int:
@@ -170,6 +183,7 @@ class RehearsalRecord(_Model):
     people_differing: int
     kinds: dict[str, int] = Field(default_factory=dict)
     starting_people: int = 0
-    mappings: str = "default presets"
+    starting_from: str = ""  # the people export, or the people the traffic names read from the workspace
+    mappings: str = "default presets"  # the default presets, or which subscriptions (a file, or read live)
     report_path: str | None = None
     examples: list[RehearsalExample] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from pydantic import ValidationError
 
@@ -18,7 +18,8 @@ from cio_tui.walkthrough.models import IdentifierSettings
 from cio_tui.walkthrough.state import STATE_FILE
 
 if TYPE_CHECKING:
-    from cio_tui.identity.lookup import ChosenSettings
+    from cio_tui.config import Settings
+    from cio_tui.identity.lookup import ChosenSettings, SettingsOverrides
 
 # IdentifierSettings field -> WorkspaceSettings field
 _KEYS = {"mode": "mode", "auto_merge": "auto_merge", "email_updates_by_id": "email_update_by_id"}
@@ -40,7 +41,9 @@ def recorded_identifier_settings(data_dir: str | Path | None) -> dict[str, Any] 
     return values or None
 
 
-def workspace_outcome_settings(workspace: WorkspaceView, settings: Any, **overrides: Any) -> ChosenSettings:
+def workspace_outcome_settings(
+    workspace: WorkspaceView, settings: Settings | None, **overrides: Unpack[SettingsOverrides]
+) -> ChosenSettings:
     """The settings an outcome prediction for ``workspace`` assumes, with where each came from (a ``ChosenSettings``:
     explicit overrides > the sandbox's own > Walkthrough step 2 > defaults). Reads files: call it off the UI thread.
     The one place the CLI preview, the TUI Preview and the People Segment tab get their settings from."""

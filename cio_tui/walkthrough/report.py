@@ -37,6 +37,8 @@ def _audit_lines(audit: AuditCounts | None) -> list[str]:
         lines.append("| Suppressed | not in the export |")
     if audit.duplicate_groups:
         lines += ["", "Duplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)]
+    if audit.cost_line:
+        lines += ["", audit.cost_line[0].upper() + audit.cost_line[1:] + "."]
     lines += [f"- {note}" for note in audit.notes]
     return lines
 

@@ -106,12 +106,17 @@ class WalkthroughService:
             return ConnectionCheck(checked_at=self.now(), ok=False, detail=str(exc) or type(exc).__name__)
         return ConnectionCheck(checked_at=self.now(), ok=True, region=info.region, detail=f"Track API at {info.url}")
 
-    async def audit(self, export: Path | None = None) -> AuditCounts:
+    async def audit(self, export: Path | None = None, *, price_per_profile: float | None = None) -> AuditCounts:
+        """Step 3's counts; ``price_per_profile`` (else ``CIO_TUI_PRICE_PER_PROFILE``) prices the duplicates."""
+        from cio_tui.identity.duplicates.cost import price_per_profile as operator_price
         from cio_tui.walkthrough.audit import audit_export, audit_live
 
+        price = operator_price(price_per_profile)
         if export is not None:
-            return await asyncio.to_thread(audit_export, export, now=self.now())
-        return await audit_live(self.workspace.client, now=self.now(), work_dir=self.data_dir / "audit")
+            return await asyncio.to_thread(audit_export, export, now=self.now(), price_per_profile=price)
+        return await audit_live(
+            self.workspace.client, now=self.now(), work_dir=self.data_dir / "audit", price_per_profile=price
+        )
 
     async def verify(self, *, sample: int = 20) -> VerifyResult:
         from cio_tui.walkthrough.verify import verify_workspace

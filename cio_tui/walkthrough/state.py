@@ -131,7 +131,7 @@ class WalkthroughState(BaseModel):
     report_path: str | None = None
     report_exported_at: datetime | None = None
 
-    def model_post_init(self, __context: Any) -> None:
+    def model_post_init(self, context: object, /) -> None:
         for step in STEPS:
             self.steps.setdefault(step.number, StepState())
 

@@ -169,7 +169,7 @@ def live_like(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
             transport=embedded_transport(tmp_path / "live.db", people=3, seed=7),
         )
         profile = Profile(name="env", region="us", site_id="f00dcafe")
-        return Workspace("env", "us", False, profile, client, "us:0123456789abcdef", data_dir)
+        return Workspace("env", "us", False, profile, lambda: (client, None), "us:0123456789abcdef", data_dir)
 
     monkeypatch.setattr(CliContext, "open_workspace", open_workspace)
     return data_dir

@@ -74,3 +74,17 @@ def test_status_step_report_and_cleanup(tmp_path) -> None:
     plan = load_plan(tmp_path / "p.json")
     assert [op.kind for op in plan.operations] == [OpKind.DELETE]
     assert plan.source == "delete-suppress"
+
+
+def test_audit_from_an_export_prints_and_reports_what_duplicates_cost(tmp_path, monkeypatch) -> None:
+    export = tmp_path / "people.csv"
+    export.write_text("cio_id,id,email,created_at\na1,,dup@x.co,1\na2,u2,dup@x.co,2\na3,u3,solo@x.co,3\n")
+    out = _run("audit", "--from-export", str(export), "--price-per-profile", "1.25")
+    assert out.exit_code == 0, out.output
+    assert "duplicates cost about $1.25 a month (1 duplicate profile(s) at $1.25 per profile" in out.output
+    report = tmp_path / "report.md"
+    assert _run("report", "--out", str(report)).exit_code == 0
+    assert "Duplicates cost about $1.25 a month" in report.read_text()
+    monkeypatch.setenv("CIO_TUI_PRICE_PER_PROFILE", "0.5")  # the operator's price from the environment
+    data = json.loads(_run("audit", "--from-export", str(export), "--json").output)
+    assert (data["duplicate_profiles"], data["price_per_profile"]) == (1, 0.5)

@@ -363,3 +363,85 @@ async def test_live_mappings_read_the_actions_destination_subscriptions(make_app
         actions_text = text_of(app, "#pane-actions .pane-json")
         assert "'Old track' trackEvent  POST /api/v2/entity" in actions_text
         assert '"id": "m-1"' not in actions_text
+
+
+def _batching_subscriptions(tmp_path) -> str:
+    import json
+
+    from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, default_mapping
+
+    subs = [
+        {"id": f"s-{slug}", "name": name, "actionId": "a", "actionSlug": slug, "destinationId": "d", "enabled": True,
+         "trigger": DEFAULT_TRIGGERS[slug],
+         "settings": {**default_mapping(slug), "enable_batching": True, "batch_size": 10}}
+        for slug, name in (("trackEvent", "Events"), ("trackPageView", "Pages"))
+    ]  # fmt: skip
+    path = tmp_path / "batching.json"
+    path.write_text(json.dumps({"data": {"subscriptions": subs}}))
+    return str(path)
+
+
+BATCHED_CALLS = (
+    "analytics.track('Signed Up', {plan: 'pro'}, {messageId: 'm-1', userId: 'u1'})\n"
+    f"analytics.track('Signed Up', {{}}, {{messageId: 'm-2', userId: '{'x' * 151}'}})\n"
+    "analytics.page('Home', {title: 'no url'}, {userId: 'u1'})\n"
+)
+
+
+async def _load_batching(pilot: Any, tmp_path) -> None:
+    await settle(pilot)
+    await paste(pilot, BATCHED_CALLS)
+    await pilot.press("escape", "m")
+    pilot.app.screen.query_one("#preview-path").query_one("Input").value = _batching_subscriptions(tmp_path)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_batches_show_the_batch_body_and_the_per_item_errors(make_app, tmp_path) -> None:
+    from textual.widgets import TabbedContent
+
+    app = make_app("preview")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tabs = app.screen.query_one("#preview-tabs", TabbedContent)
+        assert not tabs.get_tab("tab-batches").display  # the presets: no batches tab
+        await pilot.press("escape", "b")
+        assert tabs.active != "tab-batches"
+        await _load_batching(pilot, tmp_path)
+        await pilot.press("b")
+        await settle(pilot)
+        assert tabs.active == "tab-batches"
+        assert str(tabs.get_tab("tab-batches").label) == "Batches (1 sent, 2 failed)"
+        shown = text_of(app, "#preview-batches .pane-body")
+        assert "1 batch request(s) of 2 item(s); 1 item(s) Customer.io refuses (207); 1 event(s) Segment" in shown
+        assert "207s predicted on the what-if copy of this workspace's people" in shown
+        assert "subscription 'Events' (trackEvent): POST /api/v2/batch, 2 item(s) from call(s) 1, 2" in shown
+        assert '"batch": [' in shown and '\u00a0"name": "Signed Up"' in shown
+        assert 'Customer.io answers 207: {"errors": [{"batch_index": 1, "reason": ' in shown
+        assert "call 2: Segment reports status 400: " in shown and "150 bytes" in shown
+        assert "subscription 'Pages' (trackPageView): nothing sent" in shown
+        assert "call 3: Segment reports status 400 (PAYLOAD_VALIDATION_FAILED, not sent): The root value is " in shown
+        await pilot.press("M")  # back to the presets: the tab goes
+        await settle(pilot)
+        assert not tabs.get_tab("tab-batches").display and tabs.active == "tab-requests"
+
+
+async def test_batches_without_a_workspace_are_predicted_on_an_empty_one(make_app, tmp_path) -> None:
+    app = make_app("preview", sandbox=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _load_batching(pilot, tmp_path)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "207s predicted on an empty workspace (no workspace is open" in text_of(
+            app, "#preview-batches .pane-body"
+        )
+
+
+def test_snapshot_batches(snap_compare, make_app, tmp_path) -> None:
+    async def before(pilot: Any) -> None:
+        await _load_batching(pilot, tmp_path)
+        await pilot.press("b")
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    assert snap_compare(make_app("preview"), terminal_size=SIZE, run_before=before)

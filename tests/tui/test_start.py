@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from cio_tui.tui import app as app_module
+from cio_tui.tui import workspace_app as app_module
 from cio_tui.tui.app import CioApp, SeedingProgress
 from cio_tui.tui.areas import AREAS
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
@@ -133,3 +133,41 @@ async def test_a_first_visit_styles_each_widget_a_few_times_not_a_dozen(make_app
         assert app.current_mode == "people" and app.screen.usable
         nodes = len(list(app.screen.walk_children(with_self=True)))
     assert len(applied) < 6 * nodes, (len(applied), nodes)
+
+
+async def test_the_first_area_is_the_first_screen_and_styled_as_a_full_refresh_would(make_app):
+    """--sandbox opens on the Walkthrough itself (no start screen, no mode switch), and skipping Textual's restyle
+    after start for the theme the app started with leaves every widget exactly as that restyle would."""
+    from textual.app import App
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "walkthrough" and not app._screen_stacks.get("_default")
+        assert type(app.screen).__name__ == "WalkthroughScreen" and app.screen.usable
+
+        def styles() -> list[tuple[str, str]]:
+            return [(repr(node), node.styles.css) for node in app.screen.walk_children(with_self=True)]
+
+        before = styles()
+        App.refresh_css(app, animate=False)  # Textual's own, whole-app
+        await pilot.pause()
+        assert styles() == before
+
+
+def test_opening_the_sandbox_workspace_builds_no_client(tmp_path, monkeypatch) -> None:
+    """The workspace is open (named, with its folder) before any HTTP module is imported: the client is built on
+    first use (the TUI's warm-up thread builds it once the first area is usable)."""
+    code = (
+        "import asyncio, sys; from cio_tui.config import load_settings; from cio_tui.credentials import "
+        "CredentialStore; from cio_tui.workspace import open_workspace, prepare_sandbox; s = load_settings(); "
+        "prepare_sandbox(s); ws = asyncio.run(open_workspace(s, CredentialStore(), sandbox=True)); "
+        "print(ws.name, ws.connected, 'httpx' in sys.modules); ws.client; print(ws.connected, 'httpx' in sys.modules)"
+    )
+    env = {"CIO_TUI_DATA_DIR": str(tmp_path / "data"), "CIO_TUI_CONFIG": str(tmp_path / "c.toml")}
+    import os
+
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, **env}
+    )
+    assert out.stdout.split() == ["sandbox", "False", "False", "True", "True"]

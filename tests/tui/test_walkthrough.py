@@ -362,6 +362,7 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
         {"type": "identify", "userId": "rehearse-a", "receivedAt": at(1), "traits": {"email": "ra@x.io"}},
         {"type": "identify", "userId": "rehearse-b", "receivedAt": at(2), "traits": {"email": "rb@x.io"}},
         {"type": "alias", "userId": "rehearse-a", "previousId": "rehearse-b", "receivedAt": at(3)},
+        {"type": "identify", "userId": "u0000002", "receivedAt": at(4), "traits": {"plan": "pro"}},  # a sandbox person
     ]
     traffic.write_text("\n".join(json.dumps(c) for c in calls) + "\nnot json\n")
     app = make_app("walkthrough")
@@ -376,12 +377,16 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
                 break
             await pilot.pause(0.1)
         record = _state(app)["rehearsal"]
-        assert (record["calls"], record["malformed"]) == (3, 1)
-        assert record["starting_people"] > 0 and record["kinds"]["merged_by_alias"] == 1
+        assert (record["calls"], record["malformed"]) == (4, 1)
+        # only the people the traffic names are read from the workspace: of them, u0000002 exists
+        assert record["starting_people"] == 1 and record["kinds"]["merged_by_alias"] == 1
+        assert record["starting_from"].startswith("the people the traffic names (3 id(s), 2 email(s)")
+        assert record["mappings"] == "default presets"
         assert record["kinds"]["created_only_classic"] == 1  # rehearse-b survives only under classic
         await settle(pilot)
         shown = _text(app, "#wt-rehearsal")
-        assert "3 calls (1 malformed skipped)" in shown and "merged_by_alias 1" in shown
+        assert "4 calls (1 malformed skipped) from 1 people (the people the traffic names" in shown
+        assert "merged_by_alias 1" in shown and "Actions mappings: default presets." in shown
         with open(record["report_path"], encoding="utf-8") as fh:
             assert "| `merged_by_alias` | 1 |" in fh.read()
         merged = next(i for i, e in enumerate(record["examples"]) if e["kind"] == "merged_by_alias")

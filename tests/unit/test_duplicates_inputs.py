@@ -50,11 +50,16 @@ def test_data_out_people_file_is_mapped_by_its_header_and_deleted_rows_left_out(
         "workspace_id,internal_customer_id,customer_id,email,created_at,deleted,suppressed\n"
         "1,l1,,lee@example.com,1300000000,false,false\n"
         "1,c1,lee,Lee@example.com,1400000000,false,false\n"
-        "1,k9,,lee@example.com,1000000000,true,false\n"  # deleted: billed no more, never a merge candidate
+        "1,k9,,lee@example.com,1000000000,true,false\n"  # deleted: never a merge candidate
+        "1,s9,,lee@example.com,1000000000,false,true\n"  # suppressed: never a merge candidate either
     )
     code, out, err = run("duplicates", "--from-export", str(path), "--json")
     assert code == 0, err
     assert groups_of(out) == [["c1", "l1"]]
+    # the mapping is said, with what Customer.io's docs do not say and how to override it
+    assert "read as a Customer.io Data Out People file: internal_customer_id as cio_id, customer_id as id;" in err
+    assert "rows marked deleted or suppressed left out" in err
+    assert "not its column names: if yours differ, map them with --columns" in err
 
 
 def test_other_header_spellings_through_columns(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ HEADLESS_TOP = (
     "cio_tui.safe_text",
     "cio_tui.private_files",
     "cio_tui.lazy_exports",
+    "cio_tui.json_types",
 )
 
 

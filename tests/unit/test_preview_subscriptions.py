@@ -293,6 +293,7 @@ def test_text_report_names_the_subscriptions_and_batches(tmp_path: Path) -> None
     assert "Actions mappings: 1 enabled subscription(s): trackPageView (trackPageView)" in result.stdout
     assert "subscription 'trackPageView' (trackPageView): POST /api/v2/entity" in result.stdout
     assert "POST /api/v2/batch, 1 item(s) from call(s) 1" in result.stdout
+    assert "Batch 207s predicted on an empty workspace (--offline" in result.stdout
 
 
 def test_items_customer_io_refuses_come_back_in_a_207(tmp_path: Path) -> None:

@@ -151,6 +151,8 @@ def test_known_effects_give_exactly_their_counts(tmp_path: Path) -> None:
     report = (tmp_path / "report.md").read_text()
     assert "**8 people end up different**" in report
     assert "| `merged_by_alias` | 1 |" in report
+    assert "- Starting people: 4 (the same in both copies): the people export people.csv." in report
+    assert "- Actions mappings: your subscriptions from subscriptions.json: 4 enabled subscription(s)" in report
 
 
 def test_default_presets_and_an_empty_start(tmp_path: Path) -> None:
@@ -229,7 +231,7 @@ def test_sandbox_people_are_the_starting_people(tmp_path: Path) -> None:
 
     code, out, err = run("replay", str(write_traffic(tmp_path, TRAFFIC[:3])), "--sandbox")
     assert code == 0, err
-    started = re.search(r"starting people: ([\d,]+)\.", out)
+    started = re.search(r"starting people: ([\d,]+) \(the sandbox.s people\)\.", out)
     assert started and int(started.group(1).replace(",", "")) > 100
     code, _, err = run("replay", str(write_traffic(tmp_path, TRAFFIC[:3])), "--sandbox", "--from-export", "x.csv")
     assert code == 2 and "give one of --from-export, --sandbox and --live" in err

@@ -18,3 +18,12 @@ def test_the_limit_is_configurable_and_enforced() -> None:
     waits = [limits.check("track") for _ in range(3)]
     assert waits[:2] == [0.0, 0.0] and waits[2] > 0
     assert RateLimits(track_rps=0, app_rps=0).check("track") == 0.0
+
+
+def test_sandbox_options_name_every_sandbox_setting() -> None:
+    """``embedded_transport(**options)`` is typed by ``SandboxOptions``: it must keep the dataclass's fields."""
+    from dataclasses import fields
+
+    from cio_tui.sandbox.settings import SandboxOptions, SandboxSettings
+
+    assert list(SandboxOptions.__annotations__) == [f.name for f in fields(SandboxSettings)]

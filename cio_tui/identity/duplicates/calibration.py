@@ -19,7 +19,7 @@ import duckdb
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.identity.duplicates.export import quote_literal, read_csv_sql
-from cio_tui.identity.duplicates.live import fetch_live_export
+from cio_tui.identity.duplicates.live import Progress, fetch_live_export
 from cio_tui.identity.duplicates.portable import ROLES
 from cio_tui.model.validation import looks_like_email
 
@@ -88,11 +88,13 @@ def header_of(path: Path, person: str) -> CalibratedHeader:
     return CalibratedHeader(list(original), roles, person, len(values), int(time.time()))
 
 
-async def calibrate(client: CioClient, data_dir: str | Path, person: str, **poll: Any) -> CalibratedHeader:
+async def calibrate(
+    client: CioClient, data_dir: str | Path, person: str, *, progress: Progress | None = None
+) -> CalibratedHeader:
     """Export just ``person``, read the header, record it in ``data_dir``; returns what was recorded."""
     folder = Path(data_dir)
     path = await fetch_live_export(client, folder / "exports", filters=one_person_filter(person),
-                                   prefix="calibration-export", **poll)  # fmt: skip
+                                   prefix="calibration-export", progress=progress)  # fmt: skip
     found = header_of(path, person)
     (folder / HEADER_FILE).write_text(json.dumps(asdict(found), indent=2), encoding="utf-8")
     return found

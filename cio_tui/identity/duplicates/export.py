@@ -57,6 +57,7 @@ class ExportColumns:
     names: list[str]
     missing: list[str] = field(default_factory=list)
     problems: list[ExportProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the file was read (e.g. as a Data Out People file)
 
     @property
     def attributes(self) -> list[str]:

@@ -1,8 +1,11 @@
 """People exports as they come: CSV (gzip too) or Parquet, cio-tui's header or another spelling.
 
-``--columns`` maps the roles to the file's own names (``cio_id=internal_customer_id,id=customer_id``); a file from
-Customer.io's Data Out integration (People files: ``internal_customer_id``, ``customer_id``) is recognised by its
-header and mapped the same way, its deleted rows left out. A mapped column is read under its role's name, so every
+``--columns`` maps the roles to the file's own names (``cio_id=internal_customer_id,id=customer_id``). A file from
+Customer.io's Data Out integration is recognised by its header (``internal_customer_id`` and ``customer_id``, no
+``cio_id``) and mapped the same way, its rows marked deleted or suppressed left out. Customer.io's public pages say
+what a People file holds (people's ids and whether each was deleted or suppressed:
+https://customer.io/docs/data-warehouse-sync/) but not its column names, so the mapping says it was assumed and how
+to override it (``notes``). A mapped column is read under its role's name, so every
 engine and every rule sees one spelling. Parquet is read by DuckDB's own reader (no extra library); every column is
 read as text, as a CSV is.
 """
@@ -28,7 +31,15 @@ from cio_tui.identity.duplicates.portable import ROLES, PeopleColumns
 
 # Customer.io Data Out People files name the identifiers this way (emails may be in the Attributes files instead).
 DATA_OUT_PEOPLE = {"cio_id": "internal_customer_id", "id": "customer_id"}
-DATA_OUT_DELETED = "deleted"
+DATA_OUT_FLAGS = ("deleted", "suppressed")  # a deleted or suppressed person cannot be merged: never a candidate
+DATA_OUT_NOTE = (
+    "read as a Customer.io Data Out People file: internal_customer_id as cio_id, customer_id as id{extra}; {flags}. "
+    "Customer.io's docs describe what a People file holds (people's ids, deleted, "
+    "suppressed) but not its column names: if yours differ, map them with --columns cio_id=COLUMN,id=COLUMN,... "
+    "The docs list no emails in People files (changes to attributes go to the Attributes files): without an email "
+    "column only the id rules can match; join the email attribute in first, or map its column with --columns "
+    "email=COLUMN."
+)
 
 
 def parse_columns(spec: str | None) -> dict[str, str]:
@@ -75,14 +86,22 @@ def read_columns(path: str | Path, mapping: dict[str, str] | None = None) -> Exp
         columns = read_header(path, check=False)
     mapping = dict(mapping or {})
     lowered = [n.strip().lower() for n in columns.original]
-    if not mapping and all(c in lowered for c in DATA_OUT_PEOPLE.values()) and "cio_id" not in lowered:
-        mapping = dict(DATA_OUT_PEOPLE)  # a Data Out People file
-        for role in ("email", "created_at"):
-            if role not in lowered and f"{role}_addr" in lowered:
-                mapping[role] = f"{role}_addr"
+    data_out = not mapping and is_data_out(lowered)
+    if data_out:
+        mapping = dict(DATA_OUT_PEOPLE)
     columns = _apply(columns, mapping) if mapping else columns
+    if data_out:
+        flags = [f for f in DATA_OUT_FLAGS if f in columns.names]
+        extra = "" if "email" in columns.names else " (no email column)"
+        left_out = f"rows marked {' or '.join(flags)} left out" if flags else "no deleted or suppressed column"
+        columns.notes.append(DATA_OUT_NOTE.format(extra=extra, flags=left_out))
     require_people_columns(path.name, columns.original, columns.names)
     return columns
+
+
+def is_data_out(lowered: list[str]) -> bool:
+    """A Data Out People header: its two identifier columns and no ``cio_id`` (lower-cased, trimmed names)."""
+    return all(c in lowered for c in DATA_OUT_PEOPLE.values()) and "cio_id" not in lowered
 
 
 def _canonical(original: list[str]) -> ExportColumns:
@@ -149,7 +168,8 @@ def table_people_columns(table: str, table_columns: list[str], mapping: dict[str
 
 def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *, rejects: bool = False) -> str:
     """A DuckDB SELECT of the export: every column as text under its role or canonical name (plus the row number
-    as ``ordinal``); deleted rows of a Data Out People file left out. ``rejects`` keeps bad CSV rows for reporting."""
+    as ``ordinal``); deleted and suppressed rows of a Data Out People file left out. ``rejects`` keeps bad CSV
+    rows for reporting."""
     path = Path(path)
     if is_parquet(path):
         select = ", ".join(
@@ -160,9 +180,10 @@ def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *
     else:
         source = read_csv_sql(path, columns, rejects=rejects)
     where = ""
-    if DATA_OUT_DELETED in columns.names and "internal_customer_id" in [n.strip().lower() for n in columns.original]:
-        deleted = f"lower(CAST({quote_ident(DATA_OUT_DELETED)} AS VARCHAR))"
-        where = f" WHERE coalesce({deleted}, '') NOT IN ('true', 't', '1')"
+    if is_data_out([n.strip().lower() for n in columns.original]):
+        flags = [f"coalesce(lower(CAST({quote_ident(f)} AS VARCHAR)), '') NOT IN ('true', 't', '1')"
+                 for f in DATA_OUT_FLAGS if f in columns.names]  # fmt: skip
+        where = f" WHERE {' AND '.join(flags)}" if flags else ""
     extra = f", row_number() OVER () AS {quote_ident(ordinal)}" if ordinal else ""
     return f"SELECT *{extra} FROM {source} AS x{where}"
 

@@ -28,14 +28,14 @@ def identifiers_in(request: HttpRequest) -> set[tuple[str, str]]:
     """Every (kind, value) a request names: path, ``identifiers``, merge sides, body ids and relationships."""
     found: set[tuple[str, str]] = set()
 
-    def add(kind: str, value: Any) -> None:
+    def add(kind: str, value: object) -> None:
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
             text = str(value)
             if kind == "cio_id":
                 text = text.removeprefix("cio_")
             found.add((kind, text))
 
-    def from_ids(ids: Any) -> None:
+    def from_ids(ids: object) -> None:
         if isinstance(ids, dict):
             for kind in ("id", "email", "cio_id"):
                 if kind in ids:
@@ -158,7 +158,7 @@ def _order(cio_id: str, fallback: int) -> int:
         return (1 << 62) + fallback
 
 
-def _person(known: KnownPerson, pk: int) -> Person:
+def model_person(known: KnownPerson, pk: int) -> Person:
     attrs = {k: v for k, v in known.attributes.items() if k not in _RESERVED}
     created = known.created_at or 0
     return Person(pk, known.cio_id, known.id, known.email, created, created, known.unsubscribed, attrs)
@@ -171,7 +171,9 @@ class WhatIf:
         self.lookup = lookup
         self.settings = settings or WorkspaceSettings()
         self.store = MemoryStorage()
-        self.engine = Engine(self.store, self.settings, clock or (lambda: int(time.time())), record=True)
+        self.clock: Callable[[], int] = clock or (lambda: int(time.time()))
+        self.engine = Engine(self.store, self.settings, self.clock, record=True)
+        self.starting: list[Person] = []  # the people as read, before any request ran (copies)
         self._read: set[tuple[str, str]] = set()
         self.created: dict[str, int] = {}  # cio_id made by the what-if -> number of the call that made it
         self.behaviours: set[str] = set()  # every engine behaviour the outcomes rested on
@@ -209,7 +211,9 @@ class WhatIf:
     def _add(self, people: Iterable[KnownPerson]) -> None:
         for known in sorted({p.cio_id: p for p in people}.values(), key=lambda p: (p.created_at or 0, p.cio_id)):
             if self.store.by_cio(known.cio_id) is None:
-                self.store.add_person(_person(known, _order(known.cio_id, len(self.store.people) + 1)))
+                person = model_person(known, _order(known.cio_id, len(self.store.people) + 1))
+                self.starting.append(person)  # the store keeps its own copy
+                self.store.add_person(person)
 
     def run(self, request: HttpRequest, action: str, number: int = 1) -> list[Effect]:
         """Execute one request on the copy; one effect per operation (a batch has one per item)."""

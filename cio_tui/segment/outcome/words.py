@@ -24,7 +24,7 @@ def _names(p: Person) -> str:
     return ", ".join(n for n in names if n) or "no id or email"
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     return "(unset)" if value is None else repr(value)
 
 

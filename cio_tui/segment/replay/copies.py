@@ -68,6 +68,18 @@ class Marks:
             self.named[cio_id] = (who.id, who.email)
 
 
+@dataclass
+class CopyEnd:
+    """What the population diff reads of a copy at the end of a replay (small enough to pass between processes)."""
+
+    name: str
+    people: dict[str, Person]
+    marks: Marks
+    merged_away: dict[str, tuple[tuple[int, int], dict[str, Any]]]
+    requests: int
+    refused: int
+
+
 class WhatIfCopy:
     """One copy of the workspace, driven by the requests of one destination."""
 
@@ -84,7 +96,7 @@ class WhatIfCopy:
         # secondary cio_id -> (call, the identifiers the merge named it by), for merges from alias
         self.merged_away: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
-    def send(self, method: str, path: str, body: Any, where: tuple[int, int], *, from_alias: bool = False) -> None:
+    def send(self, method: str, path: str, body: object, where: tuple[int, int], *, from_alias: bool = False) -> None:
         self.requests += 1
         result = self.engine.execute(method, path, body)
         if result.status >= 400:
@@ -113,6 +125,9 @@ class WhatIfCopy:
             for cio_id, type_, _name in rec.activities:
                 if type_ == "failed_attribute_change":
                     mark(cio_id, "failed_attribute_change", where)
+
+    def end(self) -> CopyEnd:
+        return CopyEnd(self.name, self.storage.people, self.marks, self.merged_away, self.requests, self.refused)
 
     def _mark(self, cio_id: str, kind: str, where: tuple[int, int]) -> None:
         self.marks.add(cio_id, kind, where, self.storage.people.get(cio_id))

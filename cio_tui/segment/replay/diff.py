@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from cio_tui.model import Person, norm_email
-from cio_tui.segment.replay.copies import WhatIfCopy
+from cio_tui.segment.replay.copies import CopyEnd
 
 DiffKind = Literal[
     "created_only_classic",
@@ -73,7 +73,7 @@ def _shown(p: Person, copy: str, starters: set[str]) -> dict[str, Any]:
     return out
 
 
-def _kind_of(value: Any) -> str | None:
+def _kind_of(value: object) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -85,9 +85,9 @@ def _state(p: Person) -> tuple[Any, ...]:
     return (p.id, norm_email(p.email), p.unsubscribed, p.attrs)
 
 
-def _named(copy: WhatIfCopy, cio_id: str, starters: set[str]) -> tuple[str, dict[str, Any]]:
+def _named(copy: CopyEnd, cio_id: str, starters: set[str]) -> tuple[str, dict[str, Any]]:
     """The match key and the shown identity of a marked person, still there or merged away since."""
-    person = copy.storage.people.get(cio_id)
+    person = copy.people.get(cio_id)
     if person is not None:
         return person_key(person, starters), _shown(person, copy.name, starters)
     user_id, email = copy.marks.named.get(cio_id, (None, None))
@@ -97,12 +97,12 @@ def _named(copy: WhatIfCopy, cio_id: str, starters: set[str]) -> tuple[str, dict
     return key, {"id": user_id, "email": email, "created_under": copy.name}
 
 
-def population_diff(classic: WhatIfCopy, actions: WhatIfCopy, starters: set[str]) -> tuple[int, list[Kind]]:
+def population_diff(classic: CopyEnd, actions: CopyEnd, starters: set[str]) -> tuple[int, list[Kind]]:
     """(people differing, kinds) between the two copies at the end of a replay."""
     kinds = {k: Kind(k) for k in KINDS}
     ends = {}
     for copy in (classic, actions):
-        ends[copy.name] = {person_key(p, starters): p for p in copy.storage.people.values()}
+        ends[copy.name] = {person_key(p, starters): p for p in copy.people.values()}
     c_end, a_end = ends[classic.name], ends[actions.name]
     differing = 0
     for key in sorted(set(c_end) | set(a_end)):

@@ -8,7 +8,8 @@ their place in the file.
 
 A first pass checks whether the input is already in that order (then it is streamed as it is); otherwise the calls
 are sorted in runs of ``run_size`` kept in temporary files and merged, so memory stays bounded by ``run_size`` and
-not by the number of calls.
+not by the number of calls. One JSON lines file is read once when it is in order: ``in_file_order`` streams it and
+raises ``OutOfOrder`` at the first call older than the one before (the replay then starts again, sorted).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from cio_tui.segment.plain_calls import loads as plain_loads
 from cio_tui.segment.replay.traffic import Item, read_file
 
 ORDER_FIELDS = ("receivedAt", "timestamp", "originalTimestamp", "sentAt")
@@ -77,6 +79,46 @@ def _in_order(paths: list[Path], problem: Problem, progress: Counter | None) -> 
     return ordered
 
 
+class OutOfOrder(Exception):  # noqa: N818 - a signal, not an error
+    """The file is not in delivery order: ``line`` is the first call older than the one before it."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def streamable(paths: list[Path]) -> bool:
+    """One JSON lines file: it can be replayed while it is read, before its order is known."""
+    if len(paths) != 1 or ".csv" in paths[0].suffixes or ".parquet" in paths[0].suffixes:
+        return False
+    with paths[0].open(encoding="utf-8", errors="replace") as handle:
+        while chunk := handle.read(4096):
+            stripped = chunk.lstrip()
+            if stripped:
+                return stripped[0] != "["
+    return True
+
+
+def count_lines(path: Path) -> int:
+    """Lines of a file (an estimate of its calls for progress before they are read)."""
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return lines
+
+
+def in_file_order(path: Path, problem: Problem) -> Iterator[tuple[float, int, int, dict[str, Any]]]:
+    """``timed_delivery_order`` of one file that is in delivery order, read once; raises ``OutOfOrder`` as soon as
+    a call is older than the one before it (the calls yielded until then were in order)."""
+    previous = float("-inf")
+    for row in _valid(path, problem, 0):
+        if row[0] < previous:
+            raise OutOfOrder(row[2])
+        previous = row[0]
+        yield row
+
+
 def _spill(rows: list[tuple[float, int, int, dict[str, Any]]], folder: Path, number: int) -> Path:
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     path = folder / f"run{number}.jsonl"
@@ -88,7 +130,7 @@ def _spill(rows: list[tuple[float, int, int, dict[str, Any]]], folder: Path, num
 
 
 def _read_run(handle: IO[str]) -> Iterator[tuple[float, int, int, dict[str, Any]]]:
-    loads = json.loads
+    loads = plain_loads
     for raw in handle:
         when, source, line, text = raw.split("\t", 3)
         yield float(when), int(source), int(line), loads(text)
@@ -141,4 +183,5 @@ def timed_delivery_order(
                 handle.close()
 
 
-__all__ = ["ORDER_FIELDS", "Item", "delivery_order", "moment", "timed_delivery_order"]
+__all__ = ["ORDER_FIELDS", "Item", "OutOfOrder", "count_lines", "delivery_order", "in_file_order", "moment",
+           "streamable", "timed_delivery_order"]  # fmt: skip

@@ -54,7 +54,8 @@ def _where(result: ReplayResult, example: dict[str, Any]) -> str:
 def replay_text(result: ReplayResult) -> str:
     out = [
         f"Replayed {result.calls:,} calls from {', '.join(result.files)} ({result.mappings}); "
-        f"{result.malformed_count:,} malformed line(s) skipped; starting people: {result.starting_people:,}.",
+        f"{result.malformed_count:,} malformed line(s) skipped; starting people: {result.starting_people:,}"
+        + (f" ({result.starting_from})." if result.starting_from else "."),
         f"People who end up different between classic and Actions: {result.people_differing:,}",
     ]
     for kind in result.kinds:
@@ -72,7 +73,8 @@ def replay_markdown(result: ReplayResult) -> str:
         "",
         f"- Traffic: {', '.join(result.files)}: {result.calls:,} calls replayed in delivery order, "
         f"{result.malformed_count:,} malformed line(s) skipped.",
-        f"- Starting people: {result.starting_people:,} (the same in both copies).",
+        f"- Starting people: {result.starting_people:,} (the same in both copies)"
+        + (f": {result.starting_from}." if result.starting_from else "."),
         f"- Actions mappings: {result.mappings}.",
         f"- Requests sent: classic {result.requests.get('classic', 0):,}, Actions {result.requests.get('actions', 0):,}"
         f"; refused by Customer.io: classic {result.refused.get('classic', 0):,}, "

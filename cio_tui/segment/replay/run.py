@@ -16,17 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from cio_tui.model import Person, WorkspaceSettings
-from cio_tui.segment.actions import actions_for
-from cio_tui.segment.classic import ClassicSettings, classic_for
-from cio_tui.segment.models import MessageError, call_from_message
+from cio_tui.segment.classic import ClassicSettings
 from cio_tui.segment.replay.copies import WhatIfCopy
 from cio_tui.segment.replay.diff import Kind, population_diff
-from cio_tui.segment.replay.ordering import timed_delivery_order
-from cio_tui.segment.replay.traffic import sources
+from cio_tui.segment.replay.drive import Counts, Sides, drive
+from cio_tui.segment.replay.parallel import classic_worker, worth_it
+from cio_tui.segment.replay.traffic import size_of, sources
 from cio_tui.segment.subscriptions import SubscriptionSet
 
 MALFORMED_KEPT = 10_000  # problems listed in the result; more are counted
-_NO_TIME = float("-inf")  # the delivery time of the calls before the first timed one
 
 
 @dataclass
@@ -85,6 +83,8 @@ class ReplayResult:
     refused: dict[str, int] = field(default_factory=dict)  # per destination: requests Customer.io refused
     mappings: str = "default presets"
     elapsed: float = 0.0
+    starting_from: str = ""  # where the starting people come from (a people export, the sandbox, read live)
+    processes: int = 1  # 2: the classic copy was driven in a second process (the same result)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly ``{"calls", "malformed", "people_differing", "kinds": [{"kind", "count", "examples"}]}``."""
@@ -109,16 +109,24 @@ def replay(
     progress: ProgressFn | None = None,
     on_malformed: Callable[[Malformed], None] | None = None,
     every: float = 0.25,
+    through_models: bool = False,
+    jobs: int | None = None,
 ) -> ReplayResult:
-    """Replay ``traffic`` (a file or a directory of warehouse tables) from ``people``; reads no workspace."""
+    """Replay ``traffic`` (a file or a directory of warehouse tables) from ``people``; reads no workspace.
+
+    A plain message (``plain_calls``) goes to the destinations as it is; any other through the call models.
+    ``through_models=True`` sends every call through the models: the reference the plain path is tested equal to.
+    ``jobs``: 1 drives both copies in this process, 2 the classic one in a second process (``parallel``); by
+    default two for large traffic. The result is the same either way.
+    """
     paths = sources(traffic)
     names = [p.name for p in paths]
     settings = settings or WorkspaceSettings()
-    classic = WhatIfCopy("classic", people, settings)
-    actions = WhatIfCopy("actions", people, settings)
+    two = worth_it(size_of(paths), jobs)
+    worker = classic_worker(paths, people, settings, classic_settings, through_models=through_models) if two else None
     starters = {p.cio_id for p in people}
     malformed: list[Malformed] = []
-    count = {"malformed": 0, "checked": 0}
+    count = {"malformed": 0}
     started = time.monotonic()
     last_report = [started]
 
@@ -136,48 +144,45 @@ def replay(
         if on_malformed is not None:
             on_malformed(item)
 
-    def checked(n: int) -> None:
-        count["checked"] += n
-        report("checking", count["checked"], None)
+    def on_check(counts: Counts) -> None:
+        report("checking", counts.checked, None)
 
-    # The presets batch (enable_batching is on by default): their payloads are resolved as batch items. With the
-    # operator's subscriptions each mapping's own enable_batching decides.
-    single = subscriptions is not None
-    calls, seen, now = 0, 0, 0
-    total: int | None = None
-    for when, source, line, message in timed_delivery_order(paths, problem, checked=checked):
-        seen += 1
-        if total is None:
-            total = count["checked"]
+    def on_call(counts: Counts) -> None:
+        nonlocal started
+        if counts.seen == 1:  # the replay (or, after an ordering pass, its second reading) starts
             started = time.monotonic()
-        try:
-            call = call_from_message(message)
-        except MessageError as exc:
-            problem(source, line, str(exc))
-            continue
-        if when != _NO_TIME:  # an untimed call runs at the time of the call before it
-            now = int(when)
-        classic.now = actions.now = now
-        where = (source, line)
-        for request in classic_for(call, classic_settings).requests:
-            classic.send(request.method, request.path, request.body, where)
-        for request in actions_for(call, single=single, subscriptions=subscriptions, notes=False).requests:
-            actions.send(request.method, request.path, request.body, where,
-                         from_alias=request.action == "mergePeople")  # fmt: skip
-        calls += 1
-        report("replaying", seen, total or None)
-    report("replaying", seen, total or seen, force=True)
-    differing, kinds = population_diff(classic, actions, starters)
+        report("replaying", counts.seen, max(counts.total or 0, counts.seen) or None)
+
+    def new_sides() -> Sides:
+        return Sides(classic=None if two else WhatIfCopy("classic", people, settings),
+                     actions=WhatIfCopy("actions", people, settings), subscriptions=subscriptions,
+                     classic_settings=classic_settings, through_models=through_models)  # fmt: skip
+
+    finished = False
+    try:
+        if worker is not None:
+            worker.start()
+        counts, sides = drive(paths, new_sides, problem, on_check=on_check, on_call=on_call, estimate=True)
+        report("replaying", counts.seen, counts.seen, force=True)
+        classic_end = worker.result() if worker is not None else sides.classic.end() if sides.classic else None
+        finished = True
+    finally:
+        if worker is not None:
+            worker.stop(finished=finished)
+    assert classic_end is not None and sides.actions is not None
+    actions_end = sides.actions.end()
+    differing, kinds = population_diff(classic_end, actions_end, starters)
     return ReplayResult(
         files=names,
-        calls=calls,
+        calls=counts.calls,
         malformed=sorted(malformed, key=lambda m: (m.file, m.line)),
         malformed_count=count["malformed"],
         people_differing=differing,
         kinds=kinds,
         starting_people=len(people),
-        requests={"classic": classic.requests, "actions": actions.requests},
-        refused={"classic": classic.refused, "actions": actions.refused},
+        requests={"classic": classic_end.requests, "actions": actions_end.requests},
+        refused={"classic": classic_end.refused, "actions": actions_end.refused},
         mappings=subscriptions.summary() if subscriptions else "default presets",
         elapsed=time.monotonic() - started,
+        processes=2 if worker is not None else 1,
     )

@@ -16,7 +16,6 @@ never stops the reading.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from typing import IO, Any
 
 from cio_tui.errors import UserError
 from cio_tui.segment.models import CALL_TYPES
+from cio_tui.segment.plain_calls import DECODER
+from cio_tui.segment.plain_calls import loads as plain_loads
 
 TABLES = {"identifies": "identify", "tracks": "track", "pages": "page", "screens": "screen", "groups": "group",
           "aliases": "alias"}  # fmt: skip
@@ -52,7 +53,7 @@ def _bad(line: int, problem: str) -> Item:
     return Item(line, None, problem)
 
 
-def check_message(line: int, value: Any) -> Item:
+def check_message(line: int, value: object) -> Item:
     """A parsed JSON value as an item: a Segment message (a dict with a known ``type``) or a problem."""
     if not isinstance(value, dict):
         return _bad(line, f"a Segment message is a JSON object, not {type(value).__name__}")
@@ -64,7 +65,7 @@ def check_message(line: int, value: Any) -> Item:
 
 
 def _json_lines(handle: IO[str]) -> Iterator[Item]:
-    loads = json.loads
+    loads = plain_loads  # json.loads, counting NaN / Infinity (plain_calls)
     for number, raw in enumerate(handle, 1):
         if not raw.strip():
             continue
@@ -81,7 +82,7 @@ _SPACE_RE = re.compile(r"[\s,]*")
 
 def _json_array(handle: IO[str]) -> Iterator[Item]:
     """The elements of a top-level JSON array, decoded one by one from a sliding buffer."""
-    decoder = json.JSONDecoder()
+    decoder = DECODER
     buffer, line, eof = handle.read(_CHUNK), 1, False
     start = buffer.index("[") + 1
     line += buffer.count("\n", 0, start)
@@ -222,6 +223,11 @@ def read_file(path: Path) -> Iterator[Item]:
     first = _first_char(path)
     with path.open(encoding="utf-8", errors="replace") as handle:
         yield from (_json_array(handle) if first == "[" else _json_lines(handle))
+
+
+def json_only(paths: list[Path]) -> bool:
+    """Whether every file is JSON (lines or an array): its values are what ``json.loads`` makes."""
+    return not any(".csv" in p.suffixes or ".parquet" in p.suffixes for p in paths)
 
 
 def size_of(paths: list[Path]) -> int:

@@ -23,6 +23,7 @@ from cio_tui.tui.widgets.connect_profiles import ProfilesTable
 
 if TYPE_CHECKING:
     from cio_tui.credentials import CredentialStatus
+    from cio_tui.customerio.validate import ProfileCheck
 
 ENV = "env"
 
@@ -74,7 +75,7 @@ class ConnectScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.key_state: dict[str, tuple[bool, bool]] = {}
-        self.last_check: Any = None
+        self.last_check: ProfileCheck | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="connect-main"):

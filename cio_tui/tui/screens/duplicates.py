@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +33,9 @@ EMPTY_TEXT = (
     "No duplicate groups yet. o opens a people export or a result table (CSV or Parquet); l exports the people of "
     "this workspace now."
 )
+
+if TYPE_CHECKING:
+    from cio_tui.identity.duplicates.merge_plan import MergePlanBuild
 
 
 class DuplicatesScreen(AreaScreen):
@@ -109,7 +112,7 @@ class DuplicatesScreen(AreaScreen):
         super().__init__()
         self.model = DuplicatesModel()
         self.foreign_warning: str | None = None  # set when the export's people are not in the open workspace
-        self.last_plan: Any = None  # the MergePlanBuild behind the last plan sent to Plan/Apply
+        self.last_plan: MergePlanBuild | None = None  # the build behind the last plan sent to Plan/Apply
 
     def compose_body(self) -> ComposeResult:
         yield Label(EMPTY_TEXT, id="dup-summary", markup=False)

@@ -27,6 +27,8 @@ from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 
 if TYPE_CHECKING:
+    from cio_tui.customerio.models import Person
+    from cio_tui.identity.rows import MergeProposal
     from cio_tui.identity.workspace_view import WorkspaceView
     from cio_tui.workspace import Workspace
 
@@ -38,7 +40,7 @@ PICK_HINT = (
 )
 
 
-def describe_proposal(p: Any) -> str:
+def describe_proposal(p: MergeProposal) -> str:
     return f"cio_{p.secondary.cio_id} wants {p.identifier!r}, which cio_{p.primary.cio_id} already holds"
 
 
@@ -118,7 +120,7 @@ class IdentifiersScreen(IdChangesScreen):
     @dataclass
     class PersonRead(Message):
         cio_id: str
-        person: Any
+        person: Person
 
     def __init__(self) -> None:
         super().__init__()
@@ -162,7 +164,7 @@ class IdentifiersScreen(IdChangesScreen):
         return proposals
 
     # -- navigation contract: app.open_identifiers(who) --------------------------------------------------
-    def pick(self, who: Any) -> None:
+    def pick(self, who: Identifier | str) -> None:
         """Show the person ``who`` (an ``Identifier`` or cio_id text) ready for a new id/email."""
         value = who.value if isinstance(who, Identifier) else str(who)
         self.query_one("#ids-cio", Input).value = value

@@ -29,13 +29,14 @@ from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
 
 if TYPE_CHECKING:
+    from cio_tui.identity.rows import MergeProposal
     from cio_tui.identity.workspace_view import WorkspaceView
 
 
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
 
 
-def describe_proposal(p: Any) -> str:
+def describe_proposal(p: MergeProposal) -> str:
     return (
         f"merge lead cio_{p.secondary.cio_id} ({p.secondary.email}) into cio_{p.primary.cio_id}, "
         f"which already holds the id {p.identifier!r}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -41,6 +41,7 @@ from cio_tui.tui.widgets.plan_table import PlanTable
 if TYPE_CHECKING:
     from cio_tui.identity.apply import ApplyEngine
     from cio_tui.identity.apply_events import ApplyResult
+    from cio_tui.identity.apply_events import EngineEvent as ApplyEvent
     from cio_tui.workspace import Workspace
 
 
@@ -82,7 +83,7 @@ class PlanScreen(AreaScreen):
 
     @dataclass
     class EngineEvent(Message):
-        event: Any
+        event: ApplyEvent
 
         def can_replace(self, message: Message) -> bool:
             """A newer progress count replaces a queued one (per-operation events are never dropped)."""
@@ -356,7 +357,9 @@ class PlanScreen(AreaScreen):
     def _engine_event(self, message: EngineEvent) -> None:
         event = message.event
         table = self.query_one(PlanTable)
-        if hasattr(event, "op_id"):
+        from cio_tui.identity.apply_events import ProgressEvent
+
+        if not isinstance(event, ProgressEvent):  # an operation's new state
             table.set_state(event.op_id, event.state, event.detail or "")
             self._show_detail()
             return

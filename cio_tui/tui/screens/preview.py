@@ -21,8 +21,9 @@ class PreviewScreen(PreviewSources):
         "group/alias calls with JavaScript object syntax) and press ctrl+r. Side by side: what the classic "
         "destination sent (Track v1) and what the Actions destination sends (Track v2, one request per preset), "
         "differences marked + (only Actions), - (only classic), ~ (changed). Warnings say what changes and what to "
-        "do; Outcome predicts, with reads only, what would happen to the people of this workspace. Save a set of "
-        "calls for the Walkthrough with ctrl+s."
+        "do; Outcome predicts, with reads only, what would happen to the people of this workspace. With your own "
+        "subscriptions (m) that batch, Batches (b) shows the POST /api/v2/batch bodies production sends and the "
+        "per-item 207 errors, predicted on the same people. Save a set of calls for the Walkthrough with ctrl+s."
     )
     BINDINGS = [
         Binding("ctrl+r", "run_preview", "Preview", id="preview.run", tooltip="Read the editor and preview every call"),
@@ -118,6 +119,14 @@ class PreviewScreen(PreviewSources):
             id="preview.outcome",
             show=False,
             tooltip="What would happen to the people of this workspace; enter opens a person in People",
+        ),
+        Binding(
+            "b",
+            "show_tab('tab-batches')",
+            "Batches",
+            id="preview.batches",
+            show=False,
+            tooltip="Your batching subscriptions' POST /api/v2/batch bodies and the per-item 207 errors",
         ),
     ]
 

@@ -18,14 +18,16 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from cio_tui.customerio.identifiers import Identifier
+from cio_tui.segment.batching import Batch, BatchCheck, model_batch_check
 from cio_tui.segment.parser import ParseError
-from cio_tui.segment.preview import PreviewResult, preview_text, with_outcomes
+from cio_tui.segment.preview import PreviewResult, batches_for, predict, preview_text
 from cio_tui.segment.report import call_title
 from cio_tui.segment.subscriptions import SubscriptionSet
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPerson
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.csv_path import PathPrompt
+from cio_tui.tui.widgets.preview_batches import ON_EMPTY, ON_WHATIF, PREDICTING, BatchesView, batch_counts
 from cio_tui.tui.widgets.preview_editor import CallEditor
 from cio_tui.tui.widgets.preview_panes import DiffView, OutcomeCard, RequestPane, WarningsView
 from cio_tui.tui.widgets.preview_summary import OutcomeSummaryLine, list_title, next_group, shown_calls
@@ -58,6 +60,8 @@ class PreviewView(AreaScreen):
         self.subscriptions_path = ""
         self.calls_path = ""  # the last calls file opened
         self.filter_group: str | None = None  # the outcome the calls list is narrowed to (None: every call)
+        self.batches: list[Batch] = []  # what the batching subscriptions send for the whole paste
+        self.batches_on = ""  # the workspace the batches' 207s are predicted on
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="preview-top"):
@@ -76,6 +80,8 @@ class PreviewView(AreaScreen):
                 yield DiffView(id="preview-diff")
             with TabPane("Outcome", id="tab-outcome"):
                 yield OutcomeCard(id="preview-outcome")
+            with TabPane("Batches", id="tab-batches"):
+                yield BatchesView(id="preview-batches")
 
     def waiting_for_typing(self) -> bool:
         return not self.results and not self.query_one("#preview-editor", CallEditor).text.strip()
@@ -88,6 +94,7 @@ class PreviewView(AreaScreen):
         super().on_mount()
         self.query_one("#preview-editor", CallEditor).border_title = "Segment calls (ctrl+r to preview)"
         self.query_one("#preview-calls", OptionList).border_title = "Calls read"
+        self.query_one("#preview-tabs", TabbedContent).hide_tab("tab-batches")
         self._show()
 
     # -- navigation contract: app.open_preview(text) -----------------------------------------------------------
@@ -135,6 +142,7 @@ class PreviewView(AreaScreen):
             return
         self.results, self.current, self.stale, self.filter_group = results, 0, False, None
         self.waiting_changed()
+        self._plan_batches(model_batch_check(), PREDICTING if self.cio.workspace is not None else ON_EMPTY)
         self._list_calls()
         self._show()
         self.predict_outcomes(results)
@@ -161,8 +169,23 @@ class PreviewView(AreaScreen):
         self._list_calls()
         self._show()
 
+    def _plan_batches(self, check: BatchCheck, predicted_on: str) -> None:
+        """The batches of the whole paste, as production sends them (only when a subscription batches)."""
+        subscriptions = self.subscriptions
+        batching = subscriptions is not None and any(s.batching for s in subscriptions.subscriptions)
+        self.batches = batches_for(self.results, subscriptions, check) if subscriptions and batching else []
+        self.batches_on = predicted_on
+        tabs = self.query_one("#preview-tabs", TabbedContent)
+        if batching:
+            tabs.show_tab("tab-batches")
+        else:
+            if tabs.active == "tab-batches":
+                tabs.active = "tab-requests"
+            tabs.hide_tab("tab-batches")
+
     def _show(self) -> None:
         result = self.results[self.current] if self.results else None
+        self.query_one("#preview-batches", BatchesView).show(self.batches, self.batches_on)
         self.query_one("#pane-classic", RequestPane).show(result, NOTHING_YET)
         self.query_one("#pane-actions", RequestPane).show(result, NOTHING_YET)
         self.query_one("#preview-warnings", WarningsView).show(result, NOTHING_YET)
@@ -170,6 +193,8 @@ class PreviewView(AreaScreen):
         tabs = self.query_one("#preview-tabs", TabbedContent)
         tabs.get_tab("tab-warnings").label = f"Warnings ({len(result.warnings)})" if result else "Warnings"
         tabs.get_tab("tab-diff").label = f"Differences ({len(result.diff)})" if result else "Differences"
+        sent, failed = batch_counts(self.batches)
+        tabs.get_tab("tab-batches").label = f"Batches ({sent} sent, {failed} failed)" if self.batches else "Batches"
         outcome = self.query_one("#preview-outcome", OutcomeCard)
         if result is None:
             outcome.show_text(NOTHING_YET)
@@ -204,15 +229,19 @@ class PreviewView(AreaScreen):
         card.loading = True
         try:
             chosen = await asyncio.to_thread(workspace_outcome_settings, workspace, self.cio.services.settings)
-            await with_outcomes(results, ClientPeopleLookup(workspace.client), chosen.settings)
+            check = await predict(results, ClientPeopleLookup(workspace.client), chosen.settings)
             await workspace_warnings(results, workspace.client)  # new ids differing only in case from a person's
         except Exception as exc:  # API failures: words and a next step, never a crash
             card.show_text(f"Outcome not predicted: {describe_error(exc)}")
+            if results is self.results and self.batches:
+                self.batches_on = "an empty workspace (this workspace's people could not be read)"
+                self._show()
             return
         finally:
             card.loading = False
         self.settings_note = chosen.note
         if results is self.results:
+            self._plan_batches(check, ON_WHATIF)
             self._list_calls()  # the outcomes are known now: the summary counts them
             self._show()
 
@@ -243,7 +272,12 @@ class PreviewView(AreaScreen):
         self._step(-1)
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one("#preview-tabs", TabbedContent).active = tab
+        tabs = self.query_one("#preview-tabs", TabbedContent)
+        if tab == "tab-batches" and not tabs.get_tab(tab).display:
+            self.notify("No batches: load subscriptions with enable_batching on (m) to see the /api/v2/batch "
+                        "bodies and the per-item 207s.", severity="warning")  # fmt: skip
+            return
+        tabs.active = tab
 
     def action_focus_editor(self) -> None:
         self.query_one("#preview-editor", CallEditor).focus()

@@ -370,7 +370,8 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         elif message.kind == "preview_line":
             self._preview_line(Path(message.args["path"]), int(message.args["line"]))
         elif message.kind == "rehearse":
-            self._rehearse(Path(message.args["path"]).expanduser(), message.args.get("export"))
+            args = message.args
+            self._rehearse(Path(args["path"]).expanduser(), args.get("export"), args.get("subscriptions"))
         else:
             self._run_task(message.kind, message.args)
 

@@ -14,6 +14,7 @@ from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
     from cio_tui.tui.screens.base import AreaScreen as _Host
+    from cio_tui.walkthrough.rehearsal import Mappings
     from cio_tui.workspace import Workspace
 else:
     _Host = object
@@ -40,38 +41,58 @@ class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
 
-    async def _live_subscriptions(self, workspace: Workspace) -> Any:
-        """The Actions destination's own subscriptions when Segment has one and a token reads it, else None (the
-        default presets); never fails the rehearsal."""
-        from cio_tui.walkthrough.live_mappings import read_live_mappings
+    async def _mappings(self, workspace: Workspace, subscriptions: str | None) -> Mappings:
+        """The operator's subscriptions file when one is given (a bad one fails the rehearsal, naming the
+        subscription and the field), else the Actions destination's own subscriptions when Segment has one and a
+        token reads it, else the default presets."""
+        import asyncio
 
+        from cio_tui.walkthrough.live_mappings import read_live_mappings
+        from cio_tui.walkthrough.rehearsal import PRESETS, Mappings, subscriptions_file
+
+        if subscriptions:
+            return await asyncio.to_thread(subscriptions_file, Path(subscriptions).expanduser())
         services = self.app.services
         try:
             live = await read_live_mappings(services.settings, services.credentials, workspace)
         except Exception:  # noqa: BLE001 - mappings that cannot be read or previewed: the presets are rehearsed
-            return None
-        return live.subscriptions
+            return PRESETS
+        if live.subscriptions is None:
+            return PRESETS
+        return Mappings(live.subscriptions, "your subscriptions read live from Segment")
 
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
-    async def _rehearse(self, traffic: Path, export: str | None) -> None:
+    async def _rehearse(self, traffic: Path, export: str | None, subscriptions: str | None = None) -> None:
         """Step 4: replay the traffic from the starting people in a thread, progress in the panel, report kept."""
         import asyncio
+        import threading
 
         from cio_tui.tui.errors import describe_error
         from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, rehearsal_text
-        from cio_tui.walkthrough.rehearsal import rehearse, starting_people
+        from cio_tui.walkthrough.rehearsal import model_settings, rehearse, starting_people
 
         svc = self.service
         panel = self.query_one(PreviewPanel)
+        loop_thread = threading.get_ident()
+
+        def show(line: str) -> None:  # from the event loop, or from the thread of the traffic pass
+            if threading.get_ident() == loop_thread:
+                panel.show_progress(line)
+            else:
+                self.app.call_from_thread(panel.show_progress, line)
+
         try:
-            people = await starting_people(svc.workspace, Path(export).expanduser() if export else None,
-                                           svc.data_dir / "rehearsal-export")  # fmt: skip
             own = await asyncio.to_thread(svc.workspace.own_settings)
-            subscriptions = await self._live_subscriptions(svc.workspace)
-            panel.show_progress(f"Replaying from {len(people)} people...")
+            mappings = await self._mappings(svc.workspace, subscriptions)
+            start = await starting_people(
+                svc.workspace, Path(export).expanduser() if export else None, traffic,
+                subscriptions=mappings.subscriptions, emails_identify=model_settings(own).email_is_identifier,
+                progress=show,
+            )  # fmt: skip
+            panel.show_progress(f"Replaying from {len(start.people)} people ({start.source}), {mappings.label()}...")
             record = await asyncio.to_thread(
-                rehearse, traffic, people, data_dir=svc.data_dir, now=svc.now(), settings=own,
-                subscriptions=subscriptions,
+                rehearse, traffic, start.people, data_dir=svc.data_dir, now=svc.now(), settings=own,
+                mappings=mappings, starting_from=start.source,
                 progress=lambda p: self.app.call_from_thread(panel.show_progress, p.line()),
             )  # fmt: skip
         except Exception as exc:  # every failure becomes words and what to do

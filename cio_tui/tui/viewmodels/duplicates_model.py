@@ -8,6 +8,7 @@ substring tests, and the table only ever holds one page of rows (``PAGE``), so a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ class DuplicatesModel:
         planned = self.planned_groups()
         self._planned = [len(planned), sum(g.size - 1 for g in planned)]
 
-    def _change(self, index: int, change: Any) -> DuplicateGroup:
+    def _change(self, index: int, change: Callable[[DuplicateGroup], object]) -> DuplicateGroup:
         """Apply one choice to one group, keeping the counts right without a pass over every group."""
         group = self.groups[index]
         rank = self.min_confidence.rank

@@ -6,7 +6,7 @@ colour only repeats it). It watches the app's ``workspace`` and ``workspace_stat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
 from textual.content import Content
@@ -54,8 +54,8 @@ class Banner(Widget):
 class AreaBar(Widget):
     """Every area by name with its key; the current one is bracketed (not shown by colour alone). Clickable."""
 
-    def __init__(self, current: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, current: str, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self.current = current
 
     def on_resize(self) -> None:

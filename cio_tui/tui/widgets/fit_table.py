@@ -14,12 +14,12 @@ matters (``Col.priority``, 1 first) and how narrow it may get (``Col.min``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Text, TextType
 from textual import events
 from textual.coordinate import Coordinate
 from textual.geometry import Size
@@ -110,7 +110,9 @@ class FitTable(DataTable[Any]):
         self._naturals = {col.key: cell_len(col.label) for col in self.FIT_COLUMNS}
 
     # -- content --------------------------------------------------------------------------------------
-    def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None, label: Any = None) -> RowKey:
+    def add_row(
+        self, *cells: CellType, height: int | None = 1, key: str | None = None, label: TextType | None = None
+    ) -> RowKey:
         shown = [_ellipsis(cell) for cell in cells]
         for col, cell in zip(self.FIT_COLUMNS, shown, strict=False):
             width = text_width(cell)
@@ -177,7 +179,7 @@ class FitTable(DataTable[Any]):
             return False
         return text_width(value) > self.column_width(column_key)
 
-    def _update_dimensions(self, new_rows: Any) -> None:
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Textual's version measures every cell of every new row for its automatic column widths (about 5 s for
         10,000 rows of 4 columns); ours are set by ``fit_columns`` from widths counted as rows are added, and
         every row is one line, so only the scrollable size is left to update. (Textual is pinned exactly.)"""

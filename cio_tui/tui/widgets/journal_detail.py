@@ -4,7 +4,6 @@ status, and the before/after snapshots of the people it touched."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +14,7 @@ from cio_tui.identity.journal import JournalEntry
 from cio_tui.tui.widgets.plan_table import state_text
 
 
-def _json(value: Any) -> str:
+def _json(value: object) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,8 +39,8 @@ def bar_chart(rows: list[tuple[str, int]], *, width: int = 24, fit: int | None =
 class BarChart(Static):
     """The audit chart, redrawn to the width it gets (no wrapped rows at 80x24)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__("", markup=False, **kwargs)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__("", markup=False, id=id, classes=classes)
         self._rows: list[tuple[str, int]] = []
 
     def set_rows(self, rows: list[tuple[str, int]]) -> None:
@@ -65,6 +65,8 @@ def audit_text(audit: AuditCounts | None) -> tuple[str, list[tuple[str, int]]]:
     )
     if audit.duplicate_groups:
         summary += "\nDuplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)
+    if audit.cost_line:
+        summary += "\n" + audit.cost_line[0].upper() + audit.cost_line[1:] + "."
     if audit.suppressed is None and audit.source == "live":
         # a live audit has no export column to blame: the workspace itself no longer holds suppressed people
         summary += (

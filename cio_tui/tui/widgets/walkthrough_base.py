@@ -40,7 +40,7 @@ class TaskKind(StrEnum):
     EXPORT_REPORT = "export_report"  # args: path
     EXPORT_CHECKLIST = "export_checklist"  # args: path
     PREVIEW_LINE = "preview_line"  # args: path, line
-    REHEARSE = "rehearse"  # args: path, export
+    REHEARSE = "rehearse"  # args: path, export, subscriptions
     SEGMENT_READ = "segment_read"  # args: step
     SEGMENT_PREPARE = "segment_prepare"
     SEGMENT_CUTOVER = "segment_cutover"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 class ChecklistPanel(StepPanel):
     STEP = step_by_key("prepare").number
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self._why: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:

@@ -31,9 +31,14 @@ class PreviewPanel(StepPanel):
                      "tables as CSV/Parquet)", classes="wt-section")  # fmt: skip
         with Horizontal(classes="wt-field"):
             yield Input(placeholder="traffic file or folder", id="wt-traffic-path", compact=True)
-            yield Input(placeholder="people CSV (optional)", id="wt-traffic-people",
-                        compact=True)  # fmt: skip
             yield Button("Rehearse", id="wt-rehearse", compact=True)
+        with Horizontal(classes="wt-field"):
+            yield Input(placeholder="people CSV (optional)",
+                        id="wt-traffic-people", compact=True)  # fmt: skip
+            yield Input(placeholder="subscriptions JSON (optional)", id="wt-traffic-subs",
+                        tooltip="Your Actions destination's subscriptions (the Public API's JSON); without it the "
+                        "live ones from Segment when a token reads them, else the default presets",
+                        compact=True)  # fmt: skip
         yield Static("", id="wt-rehearsal", classes="wt-result", markup=False)
         with Horizontal(classes="wt-field", id="wt-examples-row"):
             yield Select([], prompt="an example person", id="wt-examples", compact=True)
@@ -45,15 +50,16 @@ class PreviewPanel(StepPanel):
         self.query_one("#wt-rehearsal", Static).update(line)
 
     @on(Button.Pressed, "#wt-rehearse")
-    @on(Input.Submitted, "#wt-traffic-path, #wt-traffic-people")
+    @on(Input.Submitted, "#wt-traffic-path, #wt-traffic-people, #wt-traffic-subs")
     def _rehearse(self) -> None:
         traffic = self.query_one("#wt-traffic-path", Input).value.strip()
         if not traffic:
             self.notify("Type the path of a traffic file (or a folder of warehouse tables) first.", severity="warning")
             return
         export = self.query_one("#wt-traffic-people", Input).value.strip()
-        self.show_progress("Starting the rehearsal: reading the starting people...")
-        self.request_task("rehearse", path=traffic, export=export or None)
+        subscriptions = self.query_one("#wt-traffic-subs", Input).value.strip()
+        self.show_progress("Starting the rehearsal: reading the mappings and the starting people...")
+        self.request_task("rehearse", path=traffic, export=export or None, subscriptions=subscriptions or None)
 
     def show(self, overview: Overview) -> None:
         record = overview.state.rehearsal
@@ -118,7 +124,9 @@ def rehearsal_text(record: Any) -> str:
     kinds = ", ".join(f"{kind} {count}" for kind, count in record.kinds.items() if count) or "no difference"
     return (
         f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
-        f"({record.malformed} malformed skipped) from {record.starting_people} people, {record.mappings}.\n"
+        f"({record.malformed} malformed skipped) from {record.starting_people} people"
+        + (f" ({record.starting_from})" if record.starting_from else "")
+        + f".\nActions mappings: {record.mappings}.\n"
         f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}"
     )
 

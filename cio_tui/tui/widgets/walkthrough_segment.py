@@ -5,7 +5,7 @@ Segment for, and the step's own checklist stays the manual way."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -47,8 +47,8 @@ class SegmentSection(Vertical):
     SegmentSection Button { margin: 0 1 0 0; }
     """
 
-    def __init__(self, step: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, step: int, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self.step = step
 
     def compose(self) -> ComposeResult:

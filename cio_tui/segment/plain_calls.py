@@ -1,0 +1,134 @@
+"""A Segment message as ``call_from_message(m).to_message()`` gives it, without pydantic, for the plain messages.
+
+A replay turns every call of a traffic file into the message the destinations map; validating a pydantic model and
+dumping it again costs more than the rest of the reading. For a *plain* message the result is known without either:
+every declared field holds exactly the type the model keeps as it is (a string, a whole number where an id is
+stringified, an object), nothing deep is a non-finite float (a JSON dump writes those as ``null``) or a type JSON
+does not have. Then the dump is the declared fields in the model's order, ``None`` left out, followed by the other
+keys in the message's order; the values are the message's own (nothing downstream edits a message in place).
+
+``plain_message`` returns None for anything else, and the caller goes through the model (same answer, or the same
+``MessageError``). ``tests/unit/test_plain_calls.py`` checks both give the same dicts, key order included.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, cast
+
+from cio_tui.segment.models import CALL_TYPES, MessageError, call_from_message
+
+_COMMON = ("type", "messageId", "timestamp", "originalTimestamp", "sentAt", "receivedAt", "userId", "anonymousId",
+           "integrations", "context", "version")  # fmt: skip
+FIELDS: dict[str, tuple[str, ...]] = {
+    "identify": (*_COMMON, "traits"),
+    "track": (*_COMMON, "event", "properties"),
+    "page": (*_COMMON, "name", "category", "properties"),
+    "screen": (*_COMMON, "name", "category", "properties"),
+    "group": (*_COMMON, "groupId", "traits"),
+    "alias": (*_COMMON, "previousId"),
+}
+_DECLARED = {kind: frozenset(names) for kind, names in FIELDS.items()}
+_ID_FIELDS = frozenset(("messageId", "userId", "anonymousId", "event", "groupId", "previousId"))  # int -> str
+_TEXT_FIELDS = frozenset(("originalTimestamp", "sentAt", "receivedAt", "name", "category"))
+_OBJECT_FIELDS = frozenset(("integrations", "context", "traits", "properties"))
+
+# -- JSON parsing that notices non-finite numbers -----------------------------------------------------------------
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+_seen_non_finite = [0]  # how many NaN / Infinity literals this process has parsed (never reset: only grows)
+
+
+def _constant(name: str) -> float:
+    _seen_non_finite[0] += 1
+    return _NON_FINITE[name]
+
+
+DECODER = json.JSONDecoder(parse_constant=_constant)
+"""``json.loads`` as the traffic readers use it: the same values, and it counts NaN / Infinity literals, so a replay
+knows it need not look for them in every message when none was ever parsed."""
+
+
+def loads(text: str) -> Any:
+    """``json.loads(text)`` (the same values and errors) through ``DECODER``."""
+    if text.startswith("\ufeff"):  # json.loads refuses a BOM with its own message
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return DECODER.decode(text)
+
+
+def non_finite_seen() -> int:
+    return _seen_non_finite[0]
+
+
+def _json_native(value: object, depth: int = 0) -> bool:
+    """Only what ``json.loads`` makes, finite floats, string keys: the JSON dump of it is itself."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return math.isfinite(cast(float, value))
+    if depth > 60:
+        return False
+    if kind is dict:
+        return all(
+            type(k) is str and _json_native(v, depth + 1) for k, v in cast("dict[object, object]", value).items()
+        )
+    if kind is list:  # exact types above (a subclass may dump differently): the casts only say what was checked
+        return all(_json_native(v, depth + 1) for v in cast("list[object]", value))
+    return False
+
+
+def plain_message(message: dict[str, Any], *, deep: bool) -> dict[str, Any] | None:
+    """``call_from_message(message).to_message()`` for a plain ``message``; None when only the model can tell.
+
+    ``deep``: check every nested value too (the message may hold non-finite floats or non-JSON types: a Parquet
+    row, or NaN was parsed somewhere); without it the nested values are taken to be what ``json.loads`` makes."""
+    kind = message.get("type")
+    if type(kind) is not str or kind not in _DECLARED:
+        return None
+    declared = _DECLARED[kind]
+    out: dict[str, Any] = {}
+    for name in FIELDS[kind]:
+        value = message.get(name)
+        if value is None:
+            continue
+        vtype = type(value)
+        if name in _ID_FIELDS:
+            if vtype is int:
+                value = str(value)
+            elif vtype is not str:
+                return None
+        elif name in _OBJECT_FIELDS:
+            if vtype is not dict or (deep and not _json_native(value)):
+                return None
+        elif name in _TEXT_FIELDS or name == "type":
+            if vtype is not str:
+                return None
+        elif name == "timestamp":
+            if not (vtype is str or vtype is int or (vtype is float and math.isfinite(value))):
+                return None
+        elif name == "version":
+            if vtype is not int and vtype is not str:
+                return None
+        else:  # pragma: no cover - every declared field is in one of the sets above
+            return None
+        out[name] = value
+    for key, value in message.items():
+        if key in declared or value is None:
+            continue
+        if type(key) is not str or (deep and not _json_native(value)):
+            return None
+        out[key] = value
+    return out
+
+
+def message_of(message: dict[str, Any], *, deep: bool) -> dict[str, Any]:
+    """The call's message (``to_message``), through the model only when the message is not plain; raises
+    ``MessageError`` exactly as ``call_from_message`` does."""
+    plain = plain_message(message, deep=deep)
+    if plain is not None:
+        return plain
+    return call_from_message(message).to_message()
+
+
+__all__ = ["CALL_TYPES", "DECODER", "FIELDS", "MessageError", "loads", "message_of", "non_finite_seen", "plain_message"]

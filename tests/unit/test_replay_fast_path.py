@@ -1,0 +1,172 @@
+"""The replay's fast path gives exactly what the reference path gives.
+
+The reference sends every call through the pydantic call models (``replay(..., through_models=True)``); the fast
+path maps plain messages as they are (``plain_calls``). Both run on a generated traffic file with every kind of
+call and every kind of effect, odd values included (numeric ids, nulls, unknown keys, NaN, wrong types, a BOM,
+dates in traits, emails and ``cio_`` ids as userId), in file order and shuffled (the sorted path).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cio_tui.model import Person
+from cio_tui.segment.models import MessageError, call_from_message
+from cio_tui.segment.plain_calls import plain_message
+from cio_tui.segment.replay import replay
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+EVENTS = ["Signed Up", "Order Completed", "Product Viewed", "Application Installed", "Logged In", " Padded "]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _odd_value(rng: random.Random) -> Any:
+    return rng.choice([None, "", 0, 1, 1.5, True, "2024-02-03T04:05:06Z", "2024-02-03", "12", {"a": None},
+                       [1, "x"], {"nested": {"when": "2023-01-01T00:00:00.123Z"}}, "x" * 1200])  # fmt: skip
+
+
+def message(rng: random.Random, n: int, people: int) -> dict[str, Any]:
+    received = START + timedelta(seconds=n * 7)
+    person = rng.randrange(people)
+    user_id: Any = rng.choice([f"user-{person}", f"user-{person}", person, f"u{person}@example.com",
+                               f"cio_{person}", None])  # fmt: skip
+    late = rng.random() < 0.1
+    stamp = received - timedelta(hours=rng.randrange(1, 72)) if late else received
+    device = {"token": f"t{person}", "type": "ios"}
+    msg: dict[str, Any] = {"messageId": rng.choice([f"m-{n}", f"m-{n % 40}", n]), "receivedAt": _iso(received),
+                           "timestamp": rng.choice([_iso(stamp), _iso(stamp), int(stamp.timestamp()), None]),
+                           "anonymousId": f"anon-{person % (people // 2 or 1)}",
+                           "context": {"ip": "203.0.113.9", "device": device}}  # fmt: skip
+    if rng.random() < 0.1:
+        msg["extra_key"] = _odd_value(rng)
+    if rng.random() < 0.05:
+        msg["version"] = rng.choice([2, "2", 1.0])
+    roll = rng.random()
+    if roll < 0.3:
+        traits = {"email": rng.choice([f"user-{person}@example.com", f"lead-{person % 20}@example.com", None]),
+                  "plan": rng.choice(["free", "pro", 3, None, ""]), "createdAt": _iso(START - timedelta(days=person)),
+                  "renewal": rng.choice(["2025-01-01", "2025-01-01T00:00:00", 1735689600])}  # fmt: skip
+        if rng.random() < 0.2:
+            traits["odd"] = _odd_value(rng)
+        msg.update(type="identify", userId=user_id, traits=traits)
+    elif roll < 0.6:
+        props = {"value": round(rng.random() * 100, 2), "sku": f"sku-{n % 13}"}
+        if rng.random() < 0.2:
+            props["odd"] = _odd_value(rng)
+        msg.update(type="track", userId=user_id, event=rng.choice([*EVENTS, 7, None]), properties=props)
+    elif roll < 0.75:
+        props = {"url": rng.choice([f"https://example.com/p/{n % 5}", None]), "title": "Pricing"}
+        msg.update(type="page", userId=user_id, name=rng.choice(["Pricing", "N" * 120, None]), properties=props)
+    elif roll < 0.82:
+        msg.update(type="screen", userId=user_id, name=rng.choice(["Home", None]), properties={"x": 1})
+    elif roll < 0.88:
+        msg.update(type="group", userId=user_id, groupId=rng.choice([f"g{n % 4}", 5]), traits={"name": "Acme"})
+    else:
+        msg.update(type="alias", userId=user_id, previousId=rng.choice([f"user-{rng.randrange(people)}", 9, None]))
+    if rng.random() < 0.03:  # a field of the wrong type: the models refuse it (a malformed line)
+        msg[rng.choice(["userId", "receivedAt", "traits", "context", "event"])] = ["not", "right"]
+    return msg
+
+
+def write_traffic(path: Path, calls: int, people: int, seed: int, *, shuffle: bool = False) -> None:
+    rng = random.Random(seed)
+    lines = [json.dumps(message(rng, n, people), separators=(",", ":")) for n in range(calls)]
+    lines[3] = lines[3].replace('"ip":"203.0.113.9"', '"ip":NaN')  # NaN: the JSON dump of a model writes null
+    lines[5] = "\ufeff" + lines[5]
+    lines[7] = "{not json"
+    lines[9] = json.dumps({"type": "bogus"})
+    lines[11] = json.dumps([1, 2])
+    if shuffle:
+        rng.shuffle(lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+STARTERS = [
+    Person(1, "L1", None, "lead-1@example.com", 1_700_000_000, 1_700_000_000, False, {"plan": "trial"}),
+    Person(2, "C1", "user-1", "user-1@example.com", 1_700_000_100, 1_700_000_100, False, {"plan": "free"}),
+    Person(3, "C2", "user-2", None, 1_700_000_200, 1_700_000_200, False, {}),
+]
+
+
+@pytest.mark.parametrize(("shuffle", "jobs"), [(False, 1), (True, 1), (False, 2), (True, 2)])
+def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool, jobs: int) -> None:
+    """One process or two (the classic copy in a worker), in order or sorted: the reference's result exactly."""
+    traffic = tmp_path / "traffic.jsonl"
+    write_traffic(traffic, 3000, 150, seed=11, shuffle=shuffle)
+    fast = replay(traffic, STARTERS, jobs=jobs)
+    assert fast.processes == jobs
+    reference = replay(traffic, STARTERS, through_models=True, jobs=1)
+    assert json.dumps(fast.to_json()) == json.dumps(reference.to_json())
+    assert (fast.requests, fast.refused) == (reference.requests, reference.refused)
+    assert fast.people_differing > 0 and len(fast.malformed) >= 4  # the file does exercise the diff and the errors
+    seen = {k.kind for k in fast.kinds if k.count}
+    assert seen >= {"merged_by_alias", "created_only_classic", "dropped_by_timestamp_order", "failed_attribute_change"}
+
+
+def _messages(count: int) -> list[dict[str, Any]]:
+    rng = random.Random(5)
+    out = [message(rng, n, 50) for n in range(count)]
+    out.append({"type": "track", "event": "E", "userId": "u", "context": {"ip": math.nan}})
+    out.append({"type": "identify", "userId": "u", "timestamp": math.inf})
+    out.append({"type": "identify", "userId": True})
+    out.append({"type": "identify", "userId": 1.5, "messageId": 2.0})
+    out.append({"type": "page", "userId": "u", "properties": None, "unknown": None, "other": [{"a": math.nan}]})
+    return out
+
+
+def test_plain_message_is_the_models_dump() -> None:
+    """For every message: the same dict (key order included) or None; None only where the models must decide."""
+    plain_count = 0
+    for deep in (False, True):
+        for raw in _messages(2000):
+            plain = plain_message(raw, deep=deep)
+            try:
+                expected: dict[str, Any] | None = call_from_message(raw).to_message()
+            except MessageError:
+                expected = None
+            if plain is None:
+                continue
+            plain_count += 1
+            assert expected is not None, raw
+            if not deep and "nan" in repr(raw):
+                continue  # without deep, the caller promises there is no NaN (none was parsed)
+            assert list(plain.items()) == list(expected.items()), raw
+    assert plain_count > 3000  # most messages take the fast path
+
+
+def test_a_file_out_of_order_is_replayed_sorted_and_says_each_problem_once(tmp_path: Path) -> None:
+    """Read once while in order; at the first older call the replay starts again sorted. A malformed line before
+    that point and one after are each said once, and the result is the one of the same calls in order."""
+
+    def line(n: int, received: int, **extra: Any) -> str:
+        msg = {"type": "track", "userId": f"u{n % 3}", "event": "E", "messageId": f"m{n}",
+               "receivedAt": _iso(START + timedelta(seconds=received)), **extra}  # fmt: skip
+        return json.dumps(msg)
+
+    lines = [line(n, n * 10) for n in range(10)]
+    lines[2] = "{not json"
+    lines[6] = line(6, 5)  # older than line 6's neighbours: delivered second
+    lines[8] = json.dumps({"type": "identify", "userId": ["x"]})
+    traffic = tmp_path / "t.jsonl"
+    traffic.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said: list[int] = []
+    result = replay(traffic, [], on_malformed=lambda m: said.append(m.line), jobs=1)
+    assert sorted(said) == [3, 9]  # each once
+    assert [m.line for m in result.malformed] == [3, 9]
+    assert result.calls == 8
+    ordered = sorted((t for i, t in enumerate(lines) if i not in (2, 8)), key=lambda t: json.loads(t)["receivedAt"])
+    in_order = tmp_path / "sorted.jsonl"
+    in_order.write_text("\n".join(ordered) + "\n", encoding="utf-8")
+    again = replay(in_order, [], jobs=1)
+    assert again.calls == 8 and again.people_differing == result.people_differing
+    assert [k.count for k in again.kinds] == [k.count for k in result.kinds]
