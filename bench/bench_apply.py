@@ -6,7 +6,9 @@ Prints, side by side in one run:
 - the same with a fault rate of 0.05 (target <= 1.4x, every operation applied exactly once);
 - a kill test: `cio-tui apply plan.json --yes` in a subprocess, SIGKILLed at 10 random moments over a 1,000
   operation plan with faults while the sandbox shows writes only after a visibility lag (``--visibility-lag``,
-  default 3 s), resumed each time: applied exactly once / lost / repeated (target 1000/0/0);
+  default 3 s), resumed each time: applied exactly once / lost / repeated (target 1000/0/0). Every third run is
+  killed within its first 3 s (start-up, the workspace lease being confirmed: its own write showing plus the
+  visibility window), the others at a random moment up to 3 s + the lag after their lease is confirmed;
 - 10,000 lead conversions at Track 1000 req/s (Customer.io's published limit), App 10 req/s: operations per second
   against the limit the App API's reads set (10 reads/s x 100 people per read, shared between the pre-read and
   the verification read: 500 operations/s), target at least 90%.
@@ -24,11 +26,13 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,6 +293,17 @@ def fast_test(tmp: Path, n: int, seed: int) -> dict[str, Any]:
             "limited": sum(seen.limited.values()), "once": once, "lost": lost, "repeated": repeated}  # fmt: skip
 
 
+def _leases_confirmed(data: Path) -> int:
+    """How many runs confirmed the workspace lease so far (``lease_taken`` entries of the kill test's journal)."""
+    for path in data.rglob("journal.sqlite"):
+        try:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)) as db:
+                return int(db.execute("SELECT COUNT(*) FROM entries WHERE state='lease_taken'").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+    return 0
+
+
 def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int, lag: float) -> dict[str, Any]:
     server = ServerProc(tmp, "kill", n, fault_rate, seed, lag=lag)
     rng = random.Random(seed)
@@ -320,11 +335,18 @@ def kill_test(tmp: Path, n: int, kills: int, fault_rate: float, seed: int, lag: 
 
         key = CredentialStore(backend=BenchKeyring()).plan_key(plan.workspace_fingerprint)
         save_plan(plan, tmp / "kill-plan.json", key=key)
-        for _ in range(kills):
+        data = tmp / "kill-data"
+        for k in range(kills):
+            before = _leases_confirmed(data)
+            started = time.monotonic()
             proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            # ~1 s of interpreter start-up and reads, and the lease read back (3 s) before the first send
-            moment = rng.uniform(1.0, 7.0 + lag)
-            time.sleep(moment)
+            if k % 3 == 2:  # every third run is killed during start-up or while it confirms the workspace lease
+                moment = rng.uniform(0.5, 3.0)
+            else:  # the others while they send and reconcile: after the lease is confirmed (journal entry)
+                while proc.poll() is None and _leases_confirmed(data) == before and time.monotonic() - started < 60:
+                    time.sleep(0.05)
+                moment = time.monotonic() - started + rng.uniform(0.0, 3.0 + lag)
+            time.sleep(max(0.0, moment - (time.monotonic() - started)))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 killed_at.append(moment)

@@ -32,8 +32,13 @@ class ProgressLine:
         self._last = 0.0
 
     def __call__(self, event: object) -> None:
-        from cio_tui.identity.apply_events import ProgressEvent
+        from cio_tui.identity.apply_events import NoticeEvent, ProgressEvent
+        from cio_tui.safe_text import safe
 
+        if isinstance(event, NoticeEvent):
+            self.stream.write(("\r\x1b[2K" if self.tty else "") + safe(event.text) + "\n")
+            self.stream.flush()
+            return
         if not isinstance(event, ProgressEvent):
             return
         now = time.monotonic()

@@ -93,8 +93,10 @@ def run_engine(
             from cio_tui.identity.duplicates.dialects import table_name
             from cio_tui.identity.duplicates.sources import table_people_columns
 
+            if not isinstance(engine, PostgresEngine):  # a Spark run reads the export it loads, not a table
+                raise click.UsageError("--table goes with --engine postgres (Spark reads --from-export)")
             source = table_name(str(table), engine.dialect)
-            people = table_people_columns(str(table), engine.columns_of(source), mapping)  # type: ignore[union-attr]
+            people = table_people_columns(str(table), engine.columns_of(source), mapping)
         return run_rules(engine, source, people, max_group_size=max_size,
                          progress=lambda stage, f: click.echo(f"[{f:4.0%}] {stage}", err=True))  # fmt: skip
     finally:

@@ -18,6 +18,7 @@ Exit codes: 0 done, 1 the traffic, the export or the subscriptions cannot be rea
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -27,8 +28,9 @@ import click
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
-    from cio_tui.model import WorkspaceSettings
+    from cio_tui.model import Person, WorkspaceSettings
     from cio_tui.segment.replay.run import Malformed, Progress
+    from cio_tui.segment.subscriptions import SubscriptionSet
 
 SHOWN_MALFORMED = 20  # malformed lines printed on stderr as they are met; the rest are counted
 
@@ -51,8 +53,9 @@ class _StderrProgress:
 
     def __call__(self, progress: Progress | _Shown) -> None:
         total, done = getattr(progress, "total", None), getattr(progress, "done", None)
-        if self.tty:
-            sys.stderr.write("\r\x1b[2K" + progress.line())
+        if self.tty:  # one line, cut to the terminal's width: a wrapped line could not be rewritten in place
+            width = shutil.get_terminal_size((120, 24)).columns
+            sys.stderr.write("\r\x1b[2K" + progress.line()[: max(width - 1, 20)])
             sys.stderr.flush()
         elif progress.elapsed - self.last_plain >= 5 or (isinstance(total, int) and total and done == total):
             self.last_plain = progress.elapsed
@@ -93,7 +96,9 @@ async def _workspace_people(obj: CliContext, folder: Path, *, sandbox: bool) -> 
     return people, own
 
 
-async def _named_people(obj: CliContext, traffic: Path, subscriptions: Any, mode: str | None) -> tuple[Any, Any]:
+async def _named_people(
+    obj: CliContext, traffic: Path, subscriptions: SubscriptionSet | None, mode: str | None
+) -> tuple[list[Person], dict[str, Any]]:
     """The people the traffic names, read from the command line's workspace (``--live``), and its own settings."""
     import asyncio
 
@@ -172,7 +177,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
     "--jobs",
     type=click.IntRange(1, 2),
     default=None,
-    help="1: one process; 2: the classic copy in a second process (default: 2 for large traffic). Same result.",
+    help="1: one process; 2: the what-if copies in a second process (default: 2 for large traffic). Same result.",
 )
 @click.pass_obj
 def replay_cmd(
@@ -245,7 +250,7 @@ def replay_cmd(
     result.starting_from = starting_from
     if subscriptions_file is not None:
         result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
-    where = " (2 processes: the classic copy in a second one)" if result.processes == 2 else ""
+    where = " (2 processes: the copies in a second one)" if result.processes == 2 else ""
     click.echo(
         f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
         f"{result.malformed_count:,} malformed skipped",

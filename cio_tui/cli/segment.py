@@ -281,10 +281,10 @@ def apply_segment_plan(ctx: click.Context, plan_file: str, yes: bool, allow_unsi
     plan = load_segment_plan(plan_file)
 
     async def work(ws: Workspace, client: SegmentClient) -> Any:
-        check_workspace(plan, ws.fingerprint, ws.name)  # type: ignore[arg-type]
-        problem = signature_problem(plan, ws.plan_key())  # type: ignore[arg-type]
+        check_workspace(plan, ws.fingerprint, ws.name)
+        problem = signature_problem(plan, ws.plan_key())
         if problem and not allow_unsigned:
-            require_signature(plan, ws.plan_key())  # type: ignore[arg-type]
+            require_signature(plan, ws.plan_key())
         if problem:
             click.echo(f"warning: {problem}; --allow-unsigned was given", err=True)
         with Journal.for_workspace(ws) as journal:

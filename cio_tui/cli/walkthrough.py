@@ -15,6 +15,7 @@ import click
 from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT, step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.walkthrough.cleanup import Action
     from cio_tui.walkthrough.service import Overview, WalkthroughService
 
 T = TypeVar("T")
@@ -305,7 +306,7 @@ def checklist_cmd(ctx: click.Context, out: Path | None) -> None:
 @click.option("--action", type=click.Choice(["delete", "suppress"]), help="Action for rows without one.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Plan file.")
 @click.pass_context
-def cleanup_cmd(ctx: click.Context, csv_path: Path, action: str | None, out: Path) -> None:
+def cleanup_cmd(ctx: click.Context, csv_path: Path, action: Action | None, out: Path) -> None:
     """Plan deleting or suppressing the people listed in a CSV (apply it with `cio-tui apply`)."""
 
     async def work(svc: WalkthroughService) -> Any:

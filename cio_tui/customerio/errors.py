@@ -8,8 +8,12 @@ and Track v2 ``{"errors": [{"reason","field","message","batch_index"?}]}``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cio_tui.errors import EXIT_AUTH, EXIT_NETWORK, NextStep, UserError
+
+if TYPE_CHECKING:
+    from cio_tui.customerio.models import BatchResult
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class CustomerIOError(UserError):
     details: list[ErrorDetail] = field(default_factory=list)
     api: str | None = None  # "track" or "app"
     hint: str | None = None  # what the operator can do next
+    partial: BatchResult | None = None  # a batch that failed part-way: what was sent before the failure
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

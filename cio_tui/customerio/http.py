@@ -270,12 +270,13 @@ class ApiHttp:
             if 300 <= status < 400:
                 raise self._region_error(op, resp, body)
             if status in RETRY_STATUSES:
-                # A 429 means the server counts more than our budget allows: the whole client slows down (half
-                # rate, shared by every caller) for the Retry-After time, and this request waits it out. A full
-                # stop of the whole API on every 429 cost a second of throughput per stray 429 (bench_apply).
+                # A 429 means the server counts more than our budget allows: the whole client slows down (its
+                # rate halved at once for every caller, recovering within about a second; see TokenBucket), and
+                # this request waits out the Retry-After. A full stop of the whole API, or half rate for the
+                # whole Retry-After, on every 429 cost a second or half a second per stray 429 (bench_apply).
                 retry_after = parse_retry_after(resp.headers.get("retry-after"))
                 if status == 429:
-                    self.limiter.slow_down(min(retry_after, MAX_RETRY_AFTER) if retry_after else 1.0 + attempt)
+                    self.limiter.slow_down()
                 if write and status != 429:
                     raise self._error(
                         UncertainWriteError,

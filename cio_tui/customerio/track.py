@@ -109,7 +109,7 @@ class TrackMixin:
             try:
                 resp = await self._track.request("POST", f"{V2}/batch", "batch", write=True, json=body)
             except CustomerIOError as exc:
-                exc.partial = BatchResult(accepted=accepted, errors=errors)  # type: ignore[attr-defined]
+                exc.partial = BatchResult(accepted=accepted, errors=errors)
                 raise
             failed: set[int] = set()
             if resp.status_code == 207:

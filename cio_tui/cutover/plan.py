@@ -182,8 +182,7 @@ def save_segment_plan(plan: SegmentPlan, path: str | Path, *, key: bytes | None 
     if key is not None:
         from cio_tui.identity.signing import sign_plan
 
-        # sign_plan is typed for identity plans; it reads only the model's content, the same for a Segment plan
-        plan = sign_plan(plan, key)  # type: ignore[arg-type,assignment]
+        plan = sign_plan(plan, key)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(plan.to_json(), encoding="utf-8")

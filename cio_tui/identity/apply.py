@@ -4,8 +4,12 @@ For each batch of (up to 100) operations it reads every person involved with one
 preconditions (stale -> skipped, never forced; already in the target state -> done without sending), commits the
 before-snapshots and the intents (state ``sent``) to the journal, sends through the client (whose token buckets
 keep to the Track and App rate limits), verifies with one bulk read, and records the results. Operations a
-previous run left ``sent`` or ``uncertain`` are reconciled by reading first; they are sent again only when the read
-proves the earlier write did not take effect (every planned write is idempotent on the state it targets).
+previous run left ``sent`` or ``uncertain`` are reconciled by reading first (identity/apply_reconcile.py).
+
+Reads are taken just in time: a batch is read only when the batch before it has at most ``read_ahead`` operations
+left to hand to the senders, and an operation whose read is older than ``fresh_for`` seconds when its request is
+about to leave (after a pause, a 429 back-off, slow answers) is not sent: it goes back to the front of the queue
+and is read again first. So every operation is sent within ``fresh_for`` seconds of the read that checked it.
 
 Use::
 
@@ -17,10 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter, deque
-from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
-from datetime import datetime
+from collections import deque
+from collections.abc import Callable
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import (
@@ -34,11 +36,8 @@ from cio_tui.customerio.errors import (
     ServerError,
     UncertainWriteError,
 )
-from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.apply_checks import (
-    People,
     check_workspace,
-    explain_failure,
     precondition_misses,
     send_operation,
     snapshot,
@@ -46,26 +45,34 @@ from cio_tui.identity.apply_checks import (
     take_batch,
     target_misses,
 )
-from cio_tui.identity.apply_events import (
-    ApplyOptions,
-    ApplyResult,
-    EngineEvent,
-    OperationEvent,
-    ProgressTracker,
-)
+from cio_tui.identity.apply_events import ApplyOptions, ApplyResult, EngineEvent, NoticeEvent, ProgressTracker
+from cio_tui.identity.apply_reconcile import Outcome, Reconciler, Verified
 from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
-from cio_tui.identity.lease import SETTLE, WorkspaceLease
-from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
+from cio_tui.identity.lease import Holder, WorkspaceLease, confirmed_tokens
+from cio_tui.identity.plan import Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
 
-Outcome = tuple[Operation, str, str | None]  # operation, how the send went (ok/uncertain/retry/refused/...), error
-Verified = tuple[list[Operation], dict[float, list[Outcome]]]  # send again; not visible yet, by wait before re-read
-PROGRESS_EVERY = 0.1  # seconds between progress events while operations finish
 FATAL = (AuthError, PermissionDeniedError, RegionError)
 NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
 
 
-class ApplyEngine:
+class _Dispatch:
+    """How many of a batch's operations are not yet handed to a sender; at ``read_ahead`` or fewer the next batch
+    may read (``ready``), so reads run at most about one batch ahead of the sends."""
+
+    def __init__(self, left: int, read_ahead: int, ready: asyncio.Event) -> None:
+        self.left, self.read_ahead, self.ready = left, read_ahead, ready
+
+    def check(self) -> None:
+        if self.left <= self.read_ahead:
+            self.ready.set()
+
+    def one_less(self, n: int = 1) -> None:
+        self.left -= n
+        self.check()
+
+
+class ApplyEngine(Reconciler):
     def __init__(
         self,
         client: CioClient,
@@ -78,24 +85,9 @@ class ApplyEngine:
         on_event: Callable[[EngineEvent], object] | None = None,
     ) -> None:
         check_workspace(plan, workspace_fingerprint, workspace_name)
-        self.client, self.journal, self.plan = client, journal, plan
-        self.options = options or ApplyOptions()
-        self._on_event = on_event
-        self._queues: list[asyncio.Queue[EngineEvent | None]] = []
-        self._running = asyncio.Event()
-        self._running.set()
-        self._cancelled = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._reasons: Counter[str] = Counter()
-        self._problems: dict[str, OperationEvent] = {}
-        self._attempts: Counter[str] = Counter()
-        self._last_progress = 0.0
-        self._polls: Counter[str] = Counter()  # reads after a send, for the back-off
-        self._deadline: dict[str, float] = {}  # op_id -> end of its visibility window (wall clock)
-        self._told_late: set[str] = set()
-        self._sent_at: dict[str, datetime] = {}
+        super().__init__(client, journal, plan, options or ApplyOptions(), on_event)
         self._slots: asyncio.Semaphore | None = None
-        self.tracker = ProgressTracker(len(plan.operations), {})
+        self._stop_why = "cancelled"
 
     @classmethod
     def for_workspace(
@@ -120,89 +112,51 @@ class ApplyEngine:
             on_event=on_event,
         )
 
-    # -- control (safe from any thread) ---------------------------------------------------------------
-    def pause(self) -> None:
-        self._call(self._running.clear)
-        self._call(self._emit_progress)
-
-    def resume(self) -> None:
-        self._call(self._running.set)
-        self._call(self._emit_progress)
-
-    def cancel(self) -> None:
-        """Stop sending: in-flight writes finish and are verified and journaled; the rest stay pending."""
-        self._cancelled = True
-        self._call(self._running.set)
-        self._call(self._emit_progress)
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    def _call(self, fn: Callable[[], None]) -> None:
-        loop = self._loop
-        try:
-            current = asyncio.get_running_loop()
-        except RuntimeError:
-            current = None
-        if loop is not None and current is not loop:
-            loop.call_soon_threadsafe(fn)
-        else:
-            fn()
-
-    async def _gate(self) -> bool:
-        await self._running.wait()
-        return not self._cancelled
-
-    # -- events ---------------------------------------------------------------------------------------
-    def events(self) -> AsyncIterator[EngineEvent]:
-        """Async iterator of every event from now until the run ends (call before ``run()``)."""
-        queue: asyncio.Queue[EngineEvent | None] = asyncio.Queue()
-        self._queues.append(queue)
-
-        async def gen() -> AsyncIterator[EngineEvent]:
-            while (item := await queue.get()) is not None:
-                yield item
-
-        return gen()
-
-    def _emit(self, event: EngineEvent | None) -> None:
-        if event is not None and self._on_event is not None:
-            self._on_event(event)
-        for q in self._queues:
-            q.put_nowait(event)
-
-    def _emit_progress(self, finished: bool = False) -> None:
-        self._last_progress = time.monotonic()
-        self._emit(self.tracker.snapshot(paused=self.paused, cancelled=self._cancelled, finished=finished))
-
-    def _set(self, op: Operation, state: OpState, detail: str | None = None, reason: str | None = None) -> None:
-        self.tracker.set(op.op_id, state)
-        event = OperationEvent(op.op_id, str(op.kind), op.summary, str(state), detail)
-        if state in (OpState.SKIPPED_STALE, OpState.FAILED, OpState.UNCERTAIN):
-            self._problems[op.op_id] = event
-        if state in (OpState.SKIPPED_STALE, OpState.FAILED):
-            self._reasons[reason or str(state)] += 1
-        self._emit(event)
-        if time.monotonic() - self._last_progress >= PROGRESS_EVERY:
-            self._emit_progress()
-
     # -- run ------------------------------------------------------------------------------------------
     async def run(self) -> ApplyResult:
-        """Apply the plan (resuming what the journal knows). Raises ``ApplyLockedError`` if another apply runs."""
+        """Apply the plan (resuming what the journal knows). Raises ``ApplyLockedError`` if another apply runs on
+        this journal, ``LeaseError`` if another machine applies this plan to the workspace."""
         with self.journal.apply_lock():
             if not self.options.lease:
                 return await self._run()
-            settle = min(self.options.visibility_window, SETTLE)
-            place = str(self.journal.path.resolve())  # a lease left by a killed run of this journal is ours
-            lease = WorkspaceLease(self.client, self.plan.plan_id, settle=settle, place=place)
-            async with lease.held():
-                detail = f"lease {lease.who.value} held by {lease.mine.operator} on {lease.mine.host}"
-                self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_TAKEN, detail=detail)
+            plan_id = self.plan.plan_id
+            lease = WorkspaceLease(
+                self.client,
+                plan_id,
+                window=self.options.visibility_window,
+                margin=self.options.lease_margin,
+                place=str(self.journal.path.resolve()),  # a lease left by a killed run of this journal is ours
+                confirmed=confirmed_tokens(self.journal.plan_notes(plan_id, PlanEvent.LEASE_TAKEN)),
+                on_note=self._notice,
+            )
+            wait = self.options.visibility_window + self.options.lease_margin
+            self._notice(
+                f"taking the workspace lease {lease.who.value}: it is confirmed once it shows and {wait:g} s more "
+                "have passed (the visibility window), so another machine starting this plan now is seen"
+            )
+            async with lease.held(on_lost=self._lease_lost):
+                m = lease.mine
+                detail = f"lease {lease.who.value} token {m.token} held by {m.operator} on {m.host}"
+                self.journal.record(plan_id, None, PlanEvent.LEASE_TAKEN, detail=detail)
+                self._notice(f"lease confirmed; applying (held by {m.operator} on {m.host})")
                 try:
                     return await self._run()
                 finally:
-                    self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_RELEASED, detail=lease.who.value)
+                    self.journal.record(plan_id, None, PlanEvent.LEASE_RELEASED, detail=lease.who.value)
+
+    def _notice(self, text: str) -> None:
+        self._emit(NoticeEvent(text))
+
+    def _lease_lost(self, other: Holder) -> None:
+        """A renewal found another run's token in the lease: stop sending (in-flight writes are verified)."""
+        text = (
+            f"stopped: the lease now names {other.operator} on {other.host}; operations not sent stay pending. "
+            "Check that run, then run again"
+        )
+        self.journal.record(self.plan.plan_id, None, PlanEvent.LEASE_LOST, detail=text)
+        self._stop_why = "the workspace lease was lost"
+        self._notice(text)
+        self.cancel()
 
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
@@ -219,6 +173,8 @@ class ApplyEngine:
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
         # the people it holds: an operation touching a held person waits, so one person's operations stay in order
         tasks: dict[asyncio.Task[Verified], tuple[bool, set[str]]] = {}
+        previous = asyncio.Event()  # the dispatch of the batch taken last: the next one reads once it is ready
+        previous.set()
         self._emit_progress()
         try:
             while tasks or (todo and not self._cancelled and budget != 0):
@@ -230,7 +186,10 @@ class ApplyEngine:
                     if not batch:
                         break
                     budget = None if budget is None else budget - len(batch)
-                    tasks[asyncio.create_task(self._batch(batch))] = (True, {c for op in batch for c in op.cio_ids})
+                    ready = asyncio.Event()
+                    task = asyncio.create_task(self._batch(batch, previous, ready))
+                    tasks[task] = (True, {c for op in batch for c in op.cio_ids})
+                    previous = ready
                     batches += 1
                 if not tasks:
                     break
@@ -238,10 +197,14 @@ class ApplyEngine:
                 for task in done:
                     tasks.pop(task)
                     again, late = task.result()
-                    todo.extend(again)  # operations to send again (a read proved they did not apply)
-                    for delay, outcomes in late.items():
+                    # operations to send again (a read proved they did not apply, or their read grew old) go to the
+                    # front, in plan order: a person's later operations wait behind them
+                    todo.extendleft(reversed(again))
+                    if budget is not None:
+                        budget += len(again)
+                    for due, outcomes in late.items():
                         held = {c for op, _, _ in outcomes for c in op.cio_ids}
-                        tasks[asyncio.create_task(self._recheck(outcomes, delay))] = (False, held)
+                        tasks[asyncio.create_task(self._recheck(outcomes, due))] = (False, held)
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -255,23 +218,28 @@ class ApplyEngine:
         return result
 
     def _result(self, elapsed: float) -> ApplyResult:
-        why = "cancelled" if self._cancelled else "beyond --max" if self.options.max_ops is not None else "not run"
+        why = self._stop_why if self._cancelled else "beyond --max" if self.options.max_ops is not None else "not run"
         return self.tracker.result(
             self.plan.plan_id, elapsed, self._reasons, list(self._problems.values()), self._cancelled, why
         )
 
     # -- one batch ------------------------------------------------------------------------------------
-    async def _read(self, cio_ids: list[str]) -> People:
-        if not cio_ids:
-            return {}
-        people = await self.client.get_people([Identifier.cio(c) for c in cio_ids])
-        return {p.cio_id: p for p in people}
+    async def _batch(self, batch: list[Operation], after: asyncio.Event, ready: asyncio.Event) -> Verified:
+        """Read, check, journal, send and verify one batch. It reads once the batch before has at most
+        ``read_ahead`` operations left to hand to the senders (``after``) and sets ``ready`` when it has too."""
+        dispatch = _Dispatch(len(batch), self.options.read_ahead, ready)
+        try:
+            await after.wait()
+            if not await self._gate():
+                return [], {}
+            return await self._checked_batch(batch, dispatch)
+        finally:
+            ready.set()  # whatever happened, the next batch must not wait for this one forever
 
-    async def _batch(self, batch: list[Operation]) -> Verified:
-        if not await self._gate():
-            return [], {}
+    async def _checked_batch(self, batch: list[Operation], dispatch: _Dispatch) -> Verified:
         plan_id = self.plan.plan_id
         people = await self._read([c for op in batch for c in op.cio_ids])
+        read_at = time.monotonic()
         records: list[Record] = []
         to_send: list[Operation] = []
         again: list[Operation] = []
@@ -282,8 +250,8 @@ class ApplyEngine:
             if prev.in_doubt and op.target and target_misses(op, people) and not precondition_misses(op, people):
                 # an earlier run's write, not visible (yet): wait out its visibility window before any resend
                 self._deadline.setdefault(op.op_id, self._resume_deadline(op))
-                if (wait := self._next_wait(op)) is not None:
-                    late.setdefault(wait, []).append((op, "uncertain", "sent by an earlier run"))
+                if (due := self._next_read(op)) is not None:
+                    late.setdefault(due, []).append((op, "uncertain", "sent by an earlier run"))
                     if op.op_id not in self._told_late:
                         records.append(self._not_visible_yet(op, prev))
                     continue
@@ -310,6 +278,7 @@ class ApplyEngine:
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
                 to_send.append(op)
         self.journal.append(records)
+        dispatch.one_less(len(batch) - len(to_send))  # nothing to send for those: the next batch may read now
         step = self.options.intent_chunk
         for chunk in (to_send[i : i + step] for i in range(0, len(to_send), step)):
             if self._cancelled:
@@ -323,30 +292,48 @@ class ApplyEngine:
                 self.tracker.set(op.op_id, OpState.SENT)
             self._emit_progress()
             # verified and recorded chunk by chunk: steady progress, and little left to reconcile after a crash
-            chunk_again, chunk_late = await self._verify(await self._send_all(chunk))
+            chunk_again, chunk_late = await self._verify(await self._send_all(chunk, read_at, dispatch))
             again += chunk_again
-            for wait, outcomes in chunk_late.items():
-                late.setdefault(wait, []).extend(outcomes)
+            for due, outcomes in chunk_late.items():
+                late.setdefault(due, []).extend(outcomes)
         return again, late
 
-    async def _send_all(self, ops: list[Operation]) -> list[Outcome]:
+    async def _send_all(self, ops: list[Operation], read_at: float, dispatch: _Dispatch) -> list[Outcome]:
         sem = self._in_flight_slots()
+        fresh_for = self.options.fresh_for
 
         async def one(op: Operation) -> Outcome:
             async with sem:
-                if not await self._gate():
-                    return op, "cancelled", None
+                dispatch.one_less()
+                old: list[float] = []
+
+                async def gate() -> bool:
+                    """Right before the request leaves (after the rate limiter): not while paused, not once
+                    cancelled, and not on a read older than ``fresh_for`` seconds."""
+                    if not await self._gate():
+                        return False
+                    if (age := time.monotonic() - read_at) > fresh_for:
+                        old.append(age)
+                        return False
+                    return True
+
                 self._attempts[op.op_id] += 1
                 self.tracker.in_flight += 1
                 try:
-                    await send_operation(self.client, op, self._gate)
+                    await send_operation(self.client, op, gate)
                     self.tracker.sent += 1
                 except NotSentError:
+                    self._attempts[op.op_id] -= 1
+                    if old:
+                        why = (
+                            f"not sent: the read that checked it was {old[0]:.1f} s old (over {fresh_for:g} s: "
+                            "paused, slowed by 429s or waiting for answers); reading it again before sending"
+                        )
+                        return op, "reread", why
                     return op, "cancelled", None
-                    self._deadline[op.op_id] = time.time() + self.options.visibility_window
                 except UncertainWriteError as exc:
                     self.tracker.sent += 1
-                    self._deadline[op.op_id] = time.time() + self.options.visibility_window
+                    self._window_from_send(op)
                     return op, "uncertain", str(exc)
                 except FATAL:
                     raise
@@ -374,120 +361,10 @@ class ApplyEngine:
             self._slots = asyncio.Semaphore(self.options.sends_in_flight)
         return self._slots
 
-    async def _recheck(self, late: list[Outcome], delay: float) -> Verified:
-        await asyncio.sleep(delay)
+    async def _recheck(self, late: list[Outcome], due: float) -> Verified:
+        """Read again, at ``due`` (wall clock), writes that were not visible yet."""
+        await asyncio.sleep(max(0.0, due - time.time()))
         return await self._verify(late)
 
-    def _next_wait(self, op: Operation) -> float | None:
-        """Seconds to wait before reading ``op`` again, or None once its visibility window is over. Reads back off
-        (``poll_first`` doubling up to ``poll_cap``) and the last one lands when the window ends: a write is never
-        taken for "did not apply" while Customer.io may still be processing it."""
-        deadline = self._deadline.setdefault(op.op_id, time.time() + self.options.visibility_window)
-        left = deadline - time.time()
-        if left <= 0:
-            return None
-        n = self._polls[op.op_id]
-        self._polls[op.op_id] += 1
-        return float(max(0.01, min(left, self.options.poll_first * 2**n, self.options.poll_cap)))
 
-    def _resume_deadline(self, op: Operation) -> float:
-        """End of the visibility window of a write an earlier run sent: its journaled send time (plus the longest
-        the answer could take), plus the window."""
-        sent = self._sent_at.get(op.op_id)
-        start = sent.timestamp() + self.options.answer_timeout if sent is not None else time.time()
-        return start + self.options.visibility_window
-
-    def _may_resend(self, op: Operation) -> bool:
-        """A write whose outcome was unknown is sent again only when repeating it is harmless, or when the operator
-        chose to (``resend_uncertain``)."""
-        return op.kind in IDEMPOTENT_KINDS or self.options.resend_uncertain
-
-    def _not_visible_yet(self, op: Operation, state: OpState) -> Record:
-        """Journal (once per operation and run) that a write is not visible yet, never that it did not apply."""
-        self.tracker.set(op.op_id, state)
-        detail = (
-            f"not visible yet; reading again until its visibility window ({self.options.visibility_window:.0f} s) "
-            "is over; only then can a read prove it was not applied"
-        )
-        self._told_late.add(op.op_id)
-        return Record(self.plan.plan_id, op.op_id, state, kind=op.kind, detail=detail)
-
-    def _held_back(self, op: Operation) -> Record:
-        why = (
-            f"outcome unknown: not visible within the visibility window, and a {op.kind.value} is not resent "
-            "without the operator's choice. Check the person, then run again with --resend-uncertain to send it"
-        )
-        self._set(op, OpState.UNCERTAIN, why)
-        return Record(self.plan.plan_id, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=why)
-
-    async def _verify(self, outcomes: list[Outcome]) -> Verified:
-        """Read back what was sent and record the results. Writes not visible yet are returned as ``late``, grouped
-        by how long to wait before reading them again (re-reads do not hold a batch slot)."""
-        plan_id = self.plan.plan_id
-        records: list[Record] = []
-        again: list[Operation] = []
-        late: dict[float, list[Outcome]] = {}
-        check = [op for op, how, _ in outcomes if how in ("ok", "uncertain") and op.target]
-        people = await self._read([c for op in check for c in op.cio_ids])
-        for op, how, err in outcomes:
-            status = 200 if how == "ok" else None
-            after = snapshot(op, people) if op in check else None
-            if how == "cancelled":
-                records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail="cancelled before send"))
-                self.tracker.set(op.op_id, OpState.PENDING)
-            elif (how == "ok" and not op.target) or (op in check and not target_misses(op, people)):
-                state = OpState.RECONCILED if how == "uncertain" else OpState.DONE
-                detail = f"uncertain write read back as applied ({err})" if how == "uncertain" else "verified"
-                records.append(
-                    Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
-                )
-                self._set(op, state, detail)
-            elif op in check and (wait := self._next_wait(op)) is not None:
-                late.setdefault(wait, []).append((op, how, err))
-                if op.op_id not in self._told_late:
-                    records.append(self._not_visible_yet(op, OpState.SENT if how == "ok" else OpState.UNCERTAIN))
-            else:
-                rec, retry = await self._unsuccessful(op, how, err, people)
-                records.append(replace(rec, status=status, after=after))
-                if retry:
-                    again.append(op)
-        self.journal.append(records)
-        self._emit_progress()
-        for op in again:  # a new send gets a fresh window
-            self._polls.pop(op.op_id, None)
-            self._deadline.pop(op.op_id, None)
-            self._told_late.discard(op.op_id)
-        return again, late
-
-    async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
-        """Record for a write that is not (visibly) applied, and whether to send it again."""
-        plan_id = self.plan.plan_id
-        untouched = not op.target or not precondition_misses(op, people)
-        if how == "uncertain" and untouched and not self._may_resend(op):
-            return self._held_back(op), False
-        if how == "retry" or (how == "uncertain" and untouched):
-            why = err if how == "retry" else f"not visible within the visibility window: it did not apply ({err})"
-            if self._attempts[op.op_id] < self.options.max_attempts and not self._cancelled:
-                self.tracker.set(op.op_id, OpState.PENDING)
-                self._emit(OperationEvent(op.op_id, str(op.kind), op.summary, str(OpState.PENDING), why))
-                return Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=f"{why}; sending again"), True
-            if how == "uncertain":
-                self._set(op, OpState.UNCERTAIN, why)
-                return Record(plan_id, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=why), False
-            detail, reason = f"not sent successfully: {why}", "failed: Customer.io unreachable or rate limited"
-        elif how == "refused":
-            detail, reason = f"refused by Customer.io: {err}", "failed: refused by Customer.io"
-        elif how == "uncertain":
-            detail = "uncertain write; the person is now neither as planned nor as expected: " + "; ".join(
-                target_misses(op, people)
-            )
-            reason = "failed: unexpected state after an uncertain write"
-        else:
-            detail = (
-                "sent, but not applied: "
-                + "; ".join(target_misses(op, people))
-                + await explain_failure(self.client, op)
-            )
-            reason = "failed: sent but not applied (see the journal for why)"
-        self._set(op, OpState.FAILED, detail, reason=reason)
-        return Record(plan_id, op.op_id, OpState.FAILED, kind=op.kind, detail=detail), False
+__all__ = ["ApplyEngine"]

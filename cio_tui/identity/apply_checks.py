@@ -5,18 +5,27 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import CustomerIOError
 from cio_tui.customerio.models import Person
 from cio_tui.identity.apply_events import WrongWorkspaceError
-from cio_tui.identity.plan import Operation, Plan
+from cio_tui.identity.plan import Operation
 
 People = dict[str, Person]
 
 
-def check_workspace(plan: Plan, fingerprint: str, name: str) -> None:
+class MadeFor(Protocol):
+    """The workspace a plan (people or Segment) was made for."""
+
+    @property
+    def workspace_fingerprint(self) -> str: ...
+    @property
+    def workspace_name(self) -> str: ...
+
+
+def check_workspace(plan: MadeFor, fingerprint: str, name: str) -> None:
     if plan.workspace_fingerprint != fingerprint:
         raise WrongWorkspaceError(
             f"this plan was made for workspace '{plan.workspace_name}' ({plan.workspace_fingerprint}), but the open "

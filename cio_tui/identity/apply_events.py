@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypedDict, Unpack
 
 from cio_tui.identity.journal import OpState
 from cio_tui.identity.plan import PlanError
@@ -21,6 +22,23 @@ class WrongWorkspaceError(PlanError):
 # Customer.io does not publish how long its asynchronous processing can take; tens of seconds covers what is seen
 # in busy workspaces. `cio-tui apply --visibility-window SECONDS` changes it.
 DEFAULT_VISIBILITY_WINDOW = 30.0
+
+
+class ApplyTuning(TypedDict, total=False):
+    """``ApplyOptions``' fields as keywords (``ApplyOptions.for_sandbox(visibility_window=0)``)."""
+
+    max_ops: int | None
+    batch_size: int
+    batches_in_flight: int
+    sends_in_flight: int
+    intent_chunk: int
+    visibility_window: float
+    poll_first: float
+    poll_cap: float
+    answer_timeout: float
+    resend_uncertain: bool
+    max_attempts: int
+    lease: bool
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,11 @@ class ApplyOptions:
     with one bulk read (a whole batch: one pre-read and one verification read per 100 operations, the App API's
     budget).
     ``max_attempts``: sends per operation per run when a read proves an earlier send did not take effect.
+    ``read_ahead``: a batch is read only when the batch before it has at most this many operations left to hand
+    to the senders, so reads run about one batch ahead of the sends (fresh, and no App reads wasted).
+    ``fresh_for``: seconds a read may be old when the request it checked leaves; an older one (after a pause, a
+    429 back-off, slow answers) is read again first. Reads can themselves lag writes by seconds, so a tighter bound
+    would promise more than a read can show.
     """
 
     max_ops: int | None = None
@@ -53,14 +76,17 @@ class ApplyOptions:
     answer_timeout: float = 15.0
     resend_uncertain: bool = False
     max_attempts: int = 3
+    read_ahead: int = 50
+    fresh_for: float = 5.0
     lease: bool = True  # record a lease in the workspace (identity/lease.py): one apply of a plan across machines
+    lease_margin: float = 1.0  # seconds past the visibility window before a lease counts as confirmed
 
     @classmethod
-    def for_sandbox(cls, **kw: object) -> ApplyOptions:
+    def for_sandbox(cls, **kw: Unpack[ApplyTuning]) -> ApplyOptions:
         """The embedded sandbox is consistent at once (unless its visibility lag is set): a short window."""
         # one machine's own emulator: the journal's lock is enough, no lease person among its people
-        base: dict[str, object] = {"visibility_window": 0.5, "poll_first": 0.05, "answer_timeout": 0.0, "lease": False}
-        return cls(**{**base, **kw})  # type: ignore[arg-type]
+        base = cls(visibility_window=0.5, poll_first=0.05, answer_timeout=0.0, lease=False)
+        return replace(base, **kw)
 
 
 @dataclass(frozen=True)
@@ -100,7 +126,14 @@ class ProgressEvent:
         return line.replace("  ", " ")
 
 
-EngineEvent = OperationEvent | ProgressEvent
+@dataclass(frozen=True)
+class NoticeEvent:
+    """Something the operator should read once (the workspace lease taken, taken over or lost)."""
+
+    text: str
+
+
+EngineEvent = OperationEvent | ProgressEvent | NoticeEvent
 
 
 @dataclass
@@ -211,6 +244,7 @@ __all__ = [
     "ApplyOptions",
     "ApplyResult",
     "EngineEvent",
+    "NoticeEvent",
     "OperationEvent",
     "ProgressEvent",
     "ProgressTracker",

@@ -72,6 +72,7 @@ class PlanEvent(StrEnum):
     REGISTERED = "registered"
     LEASE_TAKEN = "lease_taken"
     LEASE_RELEASED = "lease_released"
+    LEASE_LOST = "lease_lost"  # a renewal found another run's token: this run stopped sending
     RUN_STARTED = "run_started"
     RUN_ENDED = "run_ended"
 
@@ -382,6 +383,14 @@ class Journal:
             "SELECT op_id, MAX(at) AS at FROM entries WHERE plan_id=? AND state='sent' GROUP BY op_id", (plan_id,)
         )
         return {r["op_id"]: datetime.fromisoformat(r["at"]) for r in rows}
+
+    def plan_notes(self, plan_id: str, state: PlanEvent) -> list[str]:
+        """Details of a plan's run-level entries (no operation) in ``state``, oldest first."""
+        rows = self._db.execute(
+            "SELECT detail FROM entries WHERE plan_id=? AND op_id IS NULL AND state=? ORDER BY seq",
+            (plan_id, str(state)),
+        )
+        return [r["detail"] or "" for r in rows]
 
     def plans(self) -> list[PlanRecord]:
         """Every plan, newest first, with operation counts by current state."""

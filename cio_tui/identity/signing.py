@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
+from typing import Any, Protocol, Self, TypeVar
 
-from cio_tui.identity.plan import Plan, PlanError
+from cio_tui.identity.plan import PlanError
 
 SANDBOX_PLAN_KEY = hashlib.sha256(b"cio-tui sandbox plan key (public)").digest()
 
@@ -24,18 +26,30 @@ class UnsignedPlanError(PlanError):
     """The plan has no valid signature for the open workspace."""
 
 
-def _mac(plan: Plan, key: bytes) -> str:
+class Signable(Protocol):
+    """A plan model with a signature: a people ``Plan`` or a ``SegmentPlan`` (the MAC covers the same content)."""
+
+    @property
+    def signature(self) -> str: ...
+    def model_dump(self, *, mode: str, exclude: set[str]) -> dict[str, Any]: ...
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+
+S = TypeVar("S", bound=Signable)
+
+
+def _mac(plan: Signable, key: bytes) -> str:
     data = plan.model_dump(mode="json", exclude={"signature"})
     raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     return hmac.new(key, raw, hashlib.sha256).hexdigest()
 
 
-def sign_plan(plan: Plan, key: bytes) -> Plan:
+def sign_plan(plan: S, key: bytes) -> S:
     """The same plan with its signature for ``key``."""
     return plan.model_copy(update={"signature": _mac(plan, key)})
 
 
-def signature_problem(plan: Plan, key: bytes) -> str | None:
+def signature_problem(plan: Signable, key: bytes) -> str | None:
     """Why ``plan`` is not signed by ``key`` (None when it is)."""
     if not plan.signature:
         return "the plan is not signed (it was not made by cio-tui on this workspace, or its signature was removed)"
@@ -47,7 +61,7 @@ def signature_problem(plan: Plan, key: bytes) -> str | None:
     return None
 
 
-def require_signature(plan: Plan, key: bytes) -> None:
+def require_signature(plan: Signable, key: bytes) -> None:
     problem = signature_problem(plan, key)
     if problem:
         raise UnsignedPlanError(

@@ -46,14 +46,14 @@ class ReadingProgress:
     def line(self) -> str:
         asked, of = self.done, self.total
         done, total = self.done_by_kind, self.total_by_kind
-        parts = " · ".join(f"{name} {done[name]:,} of {total[name]:,}" for name in total)
+        parts = " · ".join(f"{name} {done[name]:,}/{total[name]:,}" for name in total if total[name])
         eta = ""
         if asked and of > asked and self.elapsed > 0:
             left = (of - asked) * self.elapsed / asked
-            eta = f", about {int(left + 0.5)} s left"
+            eta = f", ~{int(left + 0.5)} s left"
         return (
-            f"reading the people the traffic names (App API, read-only): {parts}; {self.found:,} found "
-            f"({100 * asked / of if of else 100:.0f}%{eta})"
+            f"reading the people the traffic names (read-only): {parts or 'nothing to read'} · {self.found:,} found "
+            f"· {100 * asked / of if of else 100:.0f}%{eta}"
         )
 
 

@@ -129,7 +129,7 @@ class Engine:
             if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
-            return self._one(lambda: self._operation(body), v2=True)
+            return self._one(lambda: self._operation(body, within=MAX_ENTITY_BYTES - 1), v2=True)
         return self._one(lambda: self._v1(route, segs, body), merge=route == "merge")
 
     # -- plumbing ---------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ class Engine:
             try:
                 if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
-                records.append(self._run(functools.partial(self._operation, op)))
+                records.append(self._run(functools.partial(self._operation, op, within=MAX_ENTITY_BYTES)))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
                 records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
@@ -265,8 +265,8 @@ class Engine:
         )
 
     # -- Track v2 ------------------------------------------------------------------------------------------
-    def _operation(self, op: object) -> None:
-        """One v2 operation (an entity body or one batch item)."""
+    def _operation(self, op: object, *, within: int = 0) -> None:
+        """One v2 operation (an entity body or one batch item); ``within``: the JSON size it was measured within."""
         ops, s = self.ops, self.settings()
         ops.uses("v2_entity")
         if not isinstance(op, dict):
@@ -315,7 +315,9 @@ class Engine:
             ops.unsuppress(who)
         elif action in EVENT_TYPES or action in CONTENT_ACTIONS:
             name = op.get("name") if action not in CONTENT_ACTIONS else (op.get("name") or action)
-            ops.track_event(who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"))
+            ops.track_event(
+                who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"), within=within
+            )
         elif action == "add_device":
             ops.add_device(who, op.get("device"))
         elif action == "delete_device":

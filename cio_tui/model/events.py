@@ -34,11 +34,13 @@ class ActivityOps(PeopleOps):
         type_: str = "event",
         ts: object = None,
         event_id: object = None,
+        within: int = 0,
     ) -> None:
+        """``within``: the JSON size the whole operation was measured within (``check_event``)."""
         if isinstance(name, str) and name != name.strip() and self.settings().trim_event_names:
             self.uses("event_name_trim")
             name = name.strip()
-        name = check_event(name, data)
+        name = check_event(name, data, within=within)
         fields = dict(data) if isinstance(data, dict) else {}
         if event_id not in (None, ""):
             self.uses("event_dedupe")

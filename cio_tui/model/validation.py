@@ -194,13 +194,14 @@ def check_attributes(attrs: dict[str, Any]) -> None:
             check_id(attrs[key], key)
 
 
-def check_event(name: object, data: object) -> str:
-    """The event's name, once name and data are within the limits."""
+def check_event(name: object, data: object, *, within: int = 0) -> str:
+    """The event's name, once name and data are within the limits. ``within``: the JSON size the whole operation
+    is already known to be within (0: not measured); the data, a part of it, then needs no measuring below it."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidRequest("event name is required", "name")
     if len(name.encode()) > MAX_EVENT_NAME_BYTES:
         raise InvalidRequest(f"event name is longer than {MAX_EVENT_NAME_BYTES} bytes", "name")
-    if data is not None and _over(data, MAX_EVENT_DATA_BYTES):
+    if data is not None and not 0 < within <= MAX_EVENT_DATA_BYTES and _over(data, MAX_EVENT_DATA_BYTES):
         raise InvalidRequest(f"event data is larger than {MAX_EVENT_DATA_BYTES} bytes", "data")
     return name
 

@@ -184,6 +184,25 @@ def validate_payload(fields: list[Field], mapped: dict[str, Any], *, single: boo
             errors.append(f"The root value is missing the required field '{name}'.")
     for key in slow:
         field, kinds, _plain, _checks = plan[key]
-        payload[key] = _coerce(payload[key], kinds)
+        value = payload[key]
+        vtype = type(value)
+        if vtype is int or vtype is bool or (vtype is str and len(value) <= _CHECKED_TEXT):
+            memo = _CHECKED.get((id(field), vtype, value))
+            if memo is None or memo[0] is not field:
+                memo = (field, _coerce(value, kinds), _field_errors(field, _coerce(value, kinds)))
+                if len(_CHECKED) >= _CHECKED_KEPT:
+                    _CHECKED.clear()
+                _CHECKED[(id(field), vtype, value)] = memo
+            payload[key] = memo[1]
+            errors += memo[2]
+            continue
+        payload[key] = _coerce(value, kinds)
         errors += _field_errors(field, payload[key])
     return payload, errors
+
+
+# The same few values recur in fields with checks (a batch size, a metric, a boolean setting) on every call of a
+# replay: coercion and checks are functions of the field and the value, so their answer is kept per scalar value.
+_CHECKED: dict[tuple[int, type, object], tuple[Field, Any, list[str]]] = {}
+_CHECKED_KEPT = 4096
+_CHECKED_TEXT = 64

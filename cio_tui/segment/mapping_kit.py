@@ -118,12 +118,16 @@ def js_string(value: object) -> str:
     return str(value)
 
 
+_TRIPLE_RE = re.compile(r"\{\{\{([^}]+)\}\}\}")
+_DOUBLE_RE = re.compile(r"\{\{([^}]+)\}\}")
+
+
 def render(template: str, data: object) -> str:
     def one(match: re.Match[str]) -> str:
         value = get(data, match.group(1).strip())
         return js_string(value)
 
-    return re.sub(r"\{\{([^}]+)\}\}", one, re.sub(r"\{\{\{([^}]+)\}\}\}", one, template))
+    return _DOUBLE_RE.sub(one, _TRIPLE_RE.sub(one, template))
 
 
 def _path(value: object, payload: object) -> object:
@@ -329,6 +333,30 @@ def _getter(path: str) -> Compiled:
     return lambda obj: _walk(obj, keys)
 
 
+def _get_compiled(path: str) -> Compiled:
+    """``get(obj, path)`` with the path split once."""
+    if path in ("", "."):
+        return lambda obj: obj
+    keys = _split(path)
+    return lambda obj: _walk(obj, keys)
+
+
+def _compiled_template(template: str) -> Compiled:
+    """``render`` of a template without triple braces: its placeholders found once (the first substitution of
+    ``render`` changes nothing, the second replaces each placeholder in turn)."""
+    pieces: list[str | Compiled] = []
+    start = 0
+    for match in _DOUBLE_RE.finditer(template):
+        pieces.append(template[start : match.start()])
+        pieces.append(_get_compiled(match.group(1).strip()))
+        start = match.end()
+    pieces.append(template[start:])
+    if len(pieces) == 3 and pieces[0] == "" and pieces[2] == "" and callable(pieces[1]):
+        only = pieces[1]
+        return lambda payload: js_string(only(payload))
+    return lambda payload: "".join(p if isinstance(p, str) else js_string(p(payload)) for p in pieces)
+
+
 def compile_mapping(mapping: object) -> Compiled:
     """A function of the payload giving ``resolve(mapping, payload)``; cached for mappings that live on (presets,
     subscriptions), keyed by identity."""
@@ -360,6 +388,8 @@ def _compile(mapping: object) -> Compiled:
                     return otherwise(payload)
 
                 return if_exists
+            if name == "@template" and isinstance(value, str) and not _TRIPLE_RE.search(value):
+                return _compiled_template(value)
             return lambda payload: resolve(mapping, payload)
         parts = [(key, _compile(value)) for key, value in mapping.items()]
 

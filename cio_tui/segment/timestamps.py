@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -65,8 +64,13 @@ def looks_like_date(value: str) -> bool:
     return len(value) <= 64 and any(p.search(value) for p in _DATE_LIKE)
 
 
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _floor_seconds(moment: datetime) -> int:
-    return math.floor((moment - datetime(1970, 1, 1, tzinfo=UTC)) / timedelta(seconds=1))
+    # a timedelta keeps 0 <= seconds < 86400 and 0 <= microseconds < 10**6 whatever the sign: this is the floor
+    since = moment - _UNIX_EPOCH
+    return since.days * 86_400 + since.seconds
 
 
 @lru_cache(maxsize=1 << 16)  # the same dates recur (createdAt, plan renewals): parsing dominates conversion

@@ -171,6 +171,7 @@ class RehearsalExample(_Model):
     lookup: str | None = None  # a cio_id of the workspace, else an id or an email
     line: int | None = None  # the line of the traffic file with the first call that did it
     file: str | None = None
+    created_under: str | None = None  # "classic" or "actions": the replay made this person, the workspace has not
 
 
 class RehearsalRecord(_Model):

@@ -30,12 +30,20 @@ def missing(
     return step_by_number(number).needs(state, StepContext(checklist, applied, saved_sets))
 
 
-def complete_if_ready(state: WalkthroughState, number: int, *, now: datetime, **context: object) -> bool:
+def complete_if_ready(
+    state: WalkthroughState,
+    number: int,
+    *,
+    now: datetime,
+    checklist: Sequence[ChecklistItem] | None = None,
+    applied: Sequence[AppliedPlan] | None = None,
+    saved_sets: Sequence[str] | None = None,
+) -> bool:
     """Mark the step done when nothing is missing; True when it did."""
     st = state.step(number)
     if st.status.finished:
         return False
-    if missing(state, number, **context):  # type: ignore[arg-type]
+    if missing(state, number, checklist=checklist, applied=applied, saved_sets=saved_sets):
         state.touch(number, now=now)
         return False
     state.set_status(number, StepStatus.DONE, now=now)

@@ -24,6 +24,8 @@ from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, r
 from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
 
 if TYPE_CHECKING:
+    from cio_tui.identity.traffic_people import ReadingProgress
+    from cio_tui.segment.replay.named import NamingProgress
     from cio_tui.segment.replay.run import ReplayResult
 
 REHEARSALS = "rehearsals"
@@ -99,13 +101,13 @@ async def starting_people(
     from cio_tui.identity.traffic_people import read_named_people
     from cio_tui.segment.replay.named import names_in_traffic
 
-    def say(item: Any) -> None:
+    def say(item: NamingProgress | ReadingProgress) -> None:
         if progress is not None:
             progress(item.line())
 
     named = await asyncio.to_thread(names_in_traffic, traffic, subscriptions=subscriptions, progress=say)
     read = await read_named_people(workspace.client, named, emails_identify=emails_identify, progress=say)
-    source = f"the people the traffic names ({named.describe()}), read from the workspace"
+    source = f"the people the traffic names, read from the workspace ({named.describe()})"
     return StartingPeople(read.people, source, tuple(read.notes))
 
 
@@ -170,5 +172,6 @@ def examples_of(result: ReplayResult, traffic: Path, per_kind: int = 2) -> list[
             out.append(RehearsalExample(
                 kind=kind.kind, who=", ".join(names) or "a person without id or email", lookup=lookup,
                 line=example.get("line"), file=str(folder / file) if file else None,
+                created_under=person.get("created_under"),
             ))  # fmt: skip
     return out

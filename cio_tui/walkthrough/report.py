@@ -139,6 +139,8 @@ def _rehearsal_lines(record: RehearsalRecord | None) -> list[str]:
     return [
         "",
         f"Rehearsal on traffic ({record.taken_at:%Y-%m-%d %H:%M} UTC, {record.traffic}): {record.calls} calls from "
-        f"{record.starting_people} people, {record.mappings}; **{record.people_differing} people end up "
+        f"{record.starting_people} people"
+        + (f" ({record.starting_from})" if record.starting_from else "")
+        + f", Actions mappings: {record.mappings}; **{record.people_differing} people end up "
         f"different**: {kinds}. Full report: {record.report_path}.",
     ]

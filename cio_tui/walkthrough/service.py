@@ -26,7 +26,7 @@ from cio_tui.walkthrough.state import Clock, StepStatus, WalkthroughState, Walkt
 from cio_tui.walkthrough.steps import REPORT_STEP
 
 if TYPE_CHECKING:  # the audit, clean-up, verification and report modules load when first used, not with the overview
-    from cio_tui.walkthrough.cleanup import CleanupPlan
+    from cio_tui.walkthrough.cleanup import Action, CleanupPlan
 
 
 @dataclass
@@ -126,10 +126,10 @@ class WalkthroughService:
             self.workspace.client, now=self.now(), since=state.cutover.cutover_at, sample=sample
         )
 
-    async def cleanup(self, csv_path: Path, *, default_action: str | None = None) -> CleanupPlan:
+    async def cleanup(self, csv_path: Path, *, default_action: Action | None = None) -> CleanupPlan:
         from cio_tui.walkthrough.cleanup import build_cleanup_plan, read_cleanup_csv
 
-        rows = read_cleanup_csv(csv_path, default_action=default_action)  # type: ignore[arg-type]
+        rows = read_cleanup_csv(csv_path, default_action=default_action)
         return await build_cleanup_plan(
             self.workspace.client,
             rows,

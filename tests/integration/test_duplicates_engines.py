@@ -110,7 +110,11 @@ def test_edge_cases_give_the_expected_groups(tmp_path: Path) -> None:
 
 
 def test_created_at_forms_are_read_alike_everywhere(tmp_path: Path) -> None:
-    from cio_tui.identity.duplicates.sql import created_ts_sql
+    from cio_tui.identity.duplicates.dialects import render_select
+    from cio_tui.identity.duplicates.portable import created_ts
+
+    def created_ts_sql(col: str) -> str:
+        return render_select(f"SELECT {created_ts(f'TRIM({col})')}", "duckdb").removeprefix("SELECT ")
 
     con = duckdb.connect()
     values = {

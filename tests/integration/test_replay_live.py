@@ -76,7 +76,9 @@ async def test_live_reads_only_the_people_the_traffic_names(tmp_path: Path, monk
     )
     assert result.exit_code == 0, result.stderr
     assert "the traffic names 3 id(s), 2 email(s), 0 cio_id(s) and 2 anonymous id(s)" in result.stderr
-    assert "reading the people the traffic names (App API, read-only): ids 3 of 3" in result.stderr
+    assert "reading the people the traffic names (read-only): ids 3/3 · emails 2/2 · anonymous ids 2/2 · 3 found" in (
+        result.stderr
+    )
     assert "3 of the people the traffic names exist in the workspace" in result.stderr
     # u0000002, the lead, the holder of the anonymous id
     assert "starting people: 3 (the people the traffic names, read from the workspace)." in result.stdout

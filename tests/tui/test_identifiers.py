@@ -133,9 +133,7 @@ async def test_a_csv_may_name_people_by_email_or_id_resolved_through_the_workspa
         a, b = await people_with_ids(app.workspace.client, 2)
         screen = app.screen
         screen.action_toggle_csv()
-        screen.query_one(CsvInput).load_text(
-            f"email,new_id\n{a.email},by-email-a\nnobody-at-all@example.test,x-2\n"
-        )
+        screen.query_one(CsvInput).load_text(f"email,new_id\n{a.email},by-email-a\nnobody-at-all@example.test,x-2\n")
         await pilot.pause()
         assert screen.query_one(CsvInput).issues == []  # an email column is a person column: no header error
         assert (2, f"email {a.email}") in _rows(screen)  # shown as named until the check resolves it

@@ -380,20 +380,103 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
         assert (record["calls"], record["malformed"]) == (4, 1)
         # only the people the traffic names are read from the workspace: of them, u0000002 exists
         assert record["starting_people"] == 1 and record["kinds"]["merged_by_alias"] == 1
-        assert record["starting_from"].startswith("the people the traffic names (3 id(s), 2 email(s)")
+        assert record["starting_from"].startswith("the people the traffic names, read from the workspace (3 id(s)")
         assert record["mappings"] == "default presets"
         assert record["kinds"]["created_only_classic"] == 1  # rehearse-b survives only under classic
         await settle(pilot)
         shown = _text(app, "#wt-rehearsal")
-        assert "4 calls (1 malformed skipped) from 1 people (the people the traffic names" in shown
+        assert "4 calls (1 malformed skipped) from 1 people: the people the traffic names" in shown
         assert "merged_by_alias 1" in shown and "Actions mappings: default presets." in shown
         with open(record["report_path"], encoding="utf-8") as fh:
             assert "| `merged_by_alias` | 1 |" in fh.read()
         merged = next(i for i, e in enumerate(record["examples"]) if e["kind"] == "merged_by_alias")
         assert record["examples"][merged]["line"] == 3
+        assert record["examples"][merged]["created_under"] == "actions"
+        app.screen.query_one("#wt-examples", Select).value = merged
+        app.screen.query_one("#wt-example-person", Button).press()  # made by the replay: People is told so
+        await settle(pilot)
+        assert app.current_mode == "people"
+        assert any("exists only in the rehearsal (created under actions)" in str(n.message) for n in app.notices)
+        app.switch_mode("walkthrough")
+        await settle(pilot)
         app.screen.query_one("#wt-examples", Select).value = merged
         app.screen.query_one("#wt-example-call", Button).press()
         await settle(pilot)
         assert app.screen.AREA == "preview"  # the alias call opened in Preview
         assert '"previousId": "rehearse-b"' in app.screen.query_one("#preview-editor").text
         assert _state(app)["steps"]["4"]["status"] == "in_progress"
+
+
+async def _rehearse(pilot, traffic, subscriptions: str = "") -> None:
+    app = pilot.app
+    app.screen.query_one("#wt-traffic-path", Input).value = str(traffic)
+    app.screen.query_one("#wt-traffic-subs", Input).value = subscriptions
+    app.screen.query_one("#wt-rehearse", Button).press()
+    await settle(pilot)
+    for _ in range(50):  # the traffic pass and the reads, then the replay in a thread
+        if not any(w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.1)
+    await settle(pilot)
+
+
+async def test_step_4_rehearses_with_a_subscriptions_file_and_its_examples_and_report_open(make_app, tmp_path):
+    from textual.widgets import Markdown
+
+    from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, default_mapping
+    from cio_tui.tui.modals.report_view import ReportModal
+
+    traffic = tmp_path / "traffic.jsonl"
+    calls = [
+        {"type": "identify", "userId": "u0000002", "traits": {"plan": "pro"},
+         "receivedAt": "2024-01-01T00:00:10Z", "timestamp": "2024-01-01T00:00:10Z"},
+        # late: older than the update before it, so Actions (which sends the timestamp) drops it
+        {"type": "identify", "userId": "u0000002", "traits": {"plan": "old"},
+         "receivedAt": "2024-01-01T00:00:11Z", "timestamp": "2024-01-01T00:00:05Z"},
+    ]  # fmt: skip
+    traffic.write_text("\n".join(json.dumps(c) for c in calls) + "\n")
+    sub = {"id": "s1", "name": "People", "actionId": "a", "actionSlug": "createUpdatePerson", "destinationId": "d",
+           "enabled": True, "trigger": DEFAULT_TRIGGERS["createUpdatePerson"],
+           "settings": default_mapping("createUpdatePerson")}  # fmt: skip
+    good, bad = tmp_path / "subs.json", tmp_path / "bad.json"
+    good.write_text(json.dumps({"data": {"subscriptions": [sub]}}))
+    bad.write_text(json.dumps({"data": {"subscriptions": [{**sub, "trigger": 'type = "identify" and ('}]}}))
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto_step(pilot, 4)
+        await _rehearse(pilot, traffic, str(bad))
+        state = app.workspace.data_dir / "walkthrough.json"
+        assert not state.exists() or "rehearsal" not in _state(app)  # refused before anything is read
+        [said] = [str(n.message) for n in app.notices if n.title == "Rehearsal"]
+        assert said.startswith("cannot use the subscriptions in bad.json: subscription 'People' (s1), field trigger:")
+
+        await _rehearse(pilot, traffic, str(good))
+        record = _state(app)["rehearsal"]
+        assert record["mappings"] == "your subscriptions from subs.json: 1 enabled subscription(s): People " \
+            "(createUpdatePerson)"  # fmt: skip
+        assert record["starting_people"] == 1 and record["kinds"]["dropped_by_timestamp_order"] == 1
+        assert "Actions mappings: your subscriptions from subs.json" in _text(app, "#wt-rehearsal")
+        with open(record["report_path"], encoding="utf-8") as fh:
+            report = fh.read()
+        assert "- Actions mappings: your subscriptions from subs.json: 1 enabled subscription(s)" in report
+        assert "- Starting people: 1 (the same in both copies): the people the traffic names, read from" in report
+
+        # the report opens in the app
+        app.screen.query_one("#wt-rehearsal-report", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ReportModal)
+        shown = app.screen.query_one(Markdown)
+        assert shown.source.startswith("# Rehearsal on real traffic")
+        assert "cio_id a3000002, id u0000002" in shown.source
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # the example person opens in People
+        dropped = next(i for i, e in enumerate(record["examples"]) if e["kind"] == "dropped_by_timestamp_order")
+        assert record["examples"][dropped]["lookup"] == "cio_a3000002"
+        app.screen.query_one("#wt-examples", Select).value = dropped
+        app.screen.query_one("#wt-example-person", Button).press()
+        await settle(pilot)
+        assert app.current_mode == "people"
+        assert app.screen.card.person.cio_id == "a3000002"

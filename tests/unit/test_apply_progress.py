@@ -34,3 +34,12 @@ def test_progress_line_prints_progress_only():
         )
     )
     assert out.getvalue() == "2/2 done | 1.0 op/s | ETA 0s\n"
+
+
+def test_apply_tuning_names_every_apply_option() -> None:
+    """``ApplyOptions.for_sandbox(**tuning)`` is typed by ``ApplyTuning``: it must keep the dataclass's fields."""
+    from dataclasses import fields
+
+    from cio_tui.identity.apply_events import ApplyOptions, ApplyTuning
+
+    assert list(ApplyTuning.__annotations__) == [f.name for f in fields(ApplyOptions)]

@@ -179,16 +179,18 @@ def test_json_member_order_matches_the_models_for_bigger_groups(tmp_path: Path) 
     assert max(len(g["members"]) for g in models) == 5
 
 
-def test_json_primary_without_cio_id_is_null(tmp_path: Path) -> None:
-    """A group whose oldest member has no cio_id: the text is still written, with "primary": null."""
+def test_a_row_without_cio_id_is_reported_and_links_nobody(tmp_path: Path) -> None:
+    """A person without a cio_id cannot be merged: the row is reported by line, and it is in no group (as in every
+    engine: the rules run on cio_ids), so the person it shares an email with is alone, not a group."""
     path = write_export(
-        tmp_path / "people.csv", [["", "u1", "a@x.com", "100", "", ""], ["c2", "u1b", "a@x.com", "200", "", ""]]
-    )
+        tmp_path / "people.csv",
+        [["", "u1", "a@x.com", "100", "", ""], ["c2", "u1b", "a@x.com", "200", "", ""],
+         ["c3", "", "a@x.com", "300", "", ""]],
+    )  # fmt: skip
     code, out, err = run("duplicates", "--from-export", str(path), "--json")
     assert code == 0 and "line 2: the row has no cio_id" in err
     [group] = json.loads(out)["groups"]
-    assert group["primary"] is None and [m["cio_id"] for m in group["members"]] == [None, "c2"]
-    assert "Needs review: some members have no cio_id" in group["reason"]
+    assert group["primary"] == "c2" and [m["cio_id"] for m in group["members"]] == ["c2", "c3"]
 
 
 def test_plan_from_another_workspaces_export_warns_before_anything_is_applied(export: Path, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
 from cio_tui.model.timeconv import to_unix
 
@@ -115,3 +117,22 @@ def test_keep_history_off_keeps_people_not_events() -> None:
     for i in range(100):
         e.execute("POST", "/api/v1/customers/u1/events", {"name": f"e{i}"})
     assert store.by_id("u1") and store.activity_rows(store.by_id("u1")[0].cio_id) == []
+
+
+def test_event_data_limits_hold_whether_or_not_the_operation_was_measured() -> None:
+    """v1 events measure their data (100,000 bytes); a v2 entity or batch item is measured whole (32 KB) first, so
+    its event data needs no second measure, and oversized data is still refused."""
+    e, _store = engine()
+    big = {"blob": "x" * 100_001}
+    refused = e.execute("POST", "/api/v1/customers/u1/events", {"name": "E", "data": big})
+    assert refused.status == 400 and "event data is larger than 100000 bytes" in str(refused.body)
+    assert e.execute("POST", "/api/v1/customers/u1/events", {"name": "E", "data": {"blob": "x" * 99_000}}).status == 200
+    entity = {"type": "person", "action": "event", "name": "E", "identifiers": {"id": "u1"}, "attributes": big}
+    too_large = e.execute("POST", "/api/v2/entity", entity)
+    assert too_large.status == 400 and '"reason": "too_large"' in json.dumps(too_large.body)
+    batch = e.execute("POST", "/api/v2/batch", {"batch": [entity, {**entity, "attributes": {"a": 1}}]})
+    assert batch.status == 207
+    assert json.loads(json.dumps(batch.body))["errors"][0]["batch_index"] == 0
+    assert len(json.loads(json.dumps(batch.body))["errors"]) == 1
+    ok = e.execute("POST", "/api/v2/entity", {**entity, "attributes": {"blob": "x" * 30_000}})
+    assert ok.status == 200 and ok.record.kind == "event_on_person"

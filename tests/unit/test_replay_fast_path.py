@@ -100,7 +100,7 @@ STARTERS = [
 
 @pytest.mark.parametrize(("shuffle", "jobs"), [(False, 1), (True, 1), (False, 2), (True, 2)])
 def test_fast_path_gives_the_reference_result(tmp_path: Path, shuffle: bool, jobs: int) -> None:
-    """One process or two (the classic copy in a worker), in order or sorted: the reference's result exactly."""
+    """One process or two (the copies in a worker), in order or sorted: the reference's result exactly."""
     traffic = tmp_path / "traffic.jsonl"
     write_traffic(traffic, 3000, 150, seed=11, shuffle=shuffle)
     fast = replay(traffic, STARTERS, jobs=jobs)
@@ -170,3 +170,19 @@ def test_a_file_out_of_order_is_replayed_sorted_and_says_each_problem_once(tmp_p
     again = replay(in_order, [], jobs=1)
     assert again.calls == 8 and again.people_differing == result.people_differing
     assert [k.count for k in again.kinds] == [k.count for k in result.kinds]
+
+
+def test_compiled_templates_render_as_mapping_kit_does() -> None:
+    """A template compiled once renders what ``resolve`` renders, for placeholders of every shape."""
+    from cio_tui.segment.mapping_kit import compile_mapping, resolve
+
+    rng = random.Random(3)
+    data = [{"traits": {"email": "a@b.c", "n": 1.0, "b": True, "l": [1, None, "x"], "d": {"k": "{{traits.email}}"},
+                        "z": ""}, "userId": None, "s": "abc"}, {}, {"traits": None}]  # fmt: skip
+    bits = ["{{traits.email}}", "{{ traits.n }}", "x", "{{traits.b}}", "{{traits.l}}", "{{traits.d}}", "{{nope}}",
+            "{{traits.d.k}}", "{{userId}}", "{{s.length}}", "{{.}}", "{{ }}", "{", "}}", "{{{traits.email}}}",
+            "{{traits.l[0]}}", "{{traits['email']}}"]  # fmt: skip
+    for _ in range(2000):
+        mapping = {"v": {"@template": "".join(rng.choice(bits) for _ in range(rng.randrange(1, 5)))}}
+        for payload in data:
+            assert compile_mapping(mapping)(payload) == resolve(mapping, payload), mapping

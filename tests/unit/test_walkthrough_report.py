@@ -204,3 +204,25 @@ def test_an_interrupted_apply_with_operations_in_doubt_is_a_high_risk(tmp_path) 
     assert risk.level == "high" and "2 operation(s) in doubt" in risk.text and "abcdef012345" in risk.text
     clean = AppliedPlan(plan_id="p2", operations=2, by_state={"done": 2}, complete=True)
     assert not [r for r in open_risks(state, applied=[clean]) if "in doubt" in r.text]
+
+
+def test_report_names_the_rehearsal_mappings_and_starting_people(tmp_path) -> None:
+    from cio_tui.walkthrough.models import RehearsalRecord
+
+    svc = _service(tmp_path)
+    state = svc.load()
+    state.rehearsal = RehearsalRecord(
+        traffic="traffic.jsonl", taken_at=T0, calls=12, malformed=0, people_differing=3,
+        kinds={"merged_by_alias": 3}, starting_people=7,
+        starting_from="the people the traffic names, read from the workspace (9 id(s), 2 email(s), 0 cio_id(s) and "
+        "1 anonymous id(s))",
+        mappings="your subscriptions from subs.json: 1 enabled subscription(s): People (createUpdatePerson)",
+        report_path="/r/rehearsal.md",
+    )  # fmt: skip
+    svc.save(state)
+    text = svc.write_report(tmp_path / "report.md").read_text()
+    assert (
+        "12 calls from 7 people (the people the traffic names, read from the workspace (9 id(s), 2 email(s), 0 "
+        "cio_id(s) and 1 anonymous id(s))), Actions mappings: your subscriptions from subs.json: 1 enabled "
+        "subscription(s): People (createUpdatePerson); **3 people end up different**: merged_by_alias 3."
+    ) in text

@@ -17,6 +17,7 @@ import duckdb
 
 from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import ExportColumns, quote_ident
+from cio_tui.identity.duplicates.one_row import one_value
 from cio_tui.identity.duplicates.portable import PeopleColumns
 from cio_tui.identity.duplicates.sources import export_select, read_columns
 
@@ -65,13 +66,31 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}")
 
     def scalar(self, select: str) -> object:
-        return self.con.execute(select).fetchone()[0]  # type: ignore[index]
+        return one_value(self.con, select)
 
     def fetch(self, select: str) -> list[tuple[object, ...]]:
         return self.con.execute(select).fetchall()
 
     def close(self) -> None:
         self.con.close()
+
+
+class EmbeddedDuckDB:
+    """The embedded engine's connection as a runner's engine: stage tables are temporary tables."""
+
+    dialect = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def create(self, table: str, select: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}")
+
+    def scalar(self, select: str) -> object:
+        return one_value(self.con, select)
+
+    def fetch(self, select: str) -> list[tuple[object, ...]]:
+        return self.con.execute(select).fetchall()
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------------------

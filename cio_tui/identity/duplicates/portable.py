@@ -1,34 +1,52 @@
 """The duplicate rules written once, as portable SQL, for any engine (``dialects.py`` renders them per engine).
 
 The text here is SQL in sqlglot's neutral dialect using only functions sqlglot models (so rendering a dialect never
-passes an unknown function through), plus three markers that ``dialects.py`` replaces with a hand-written piece per
-engine: ``CIO_TEXT(x)`` (a value as text), ``CIO_NODE(x)`` (the cio_id as text, compared in byte order) and
-``CIO_ORD(x)`` (a value compared in byte order). No ``TRY_CAST`` (lost on some engines, so one bad value
-would fail the query): ``created_at`` is parsed by a regex-guarded, arithmetic-only expression.
+passes an unknown function through), plus markers that ``dialects.py`` replaces with a hand-written piece per
+engine: ``CIO_TEXT(x)`` (a value as text), ``CIO_NODE(x)`` (the cio_id as text, compared in byte order),
+``CIO_ORD(x)`` (a value compared in byte order) and, for DuckDB only, ``CIO_HASH(x)`` (its 64-bit hash: a cheap
+first test that a value repeats). Every engine runs these stages, the embedded one included; value expressions are in
+``portable_values.py``, the grouping stages in ``portable_groups.py``.
 
-Stages (each a table): people (normalised match columns, one row per ``cio_id``) -> edges ``(rule, key, node)`` ->
-star links (three link sets: every rule, high-confidence rules, medium and high) -> component labels by min-label
-propagation with pointer jumping (the runners loop until nothing changes; a printed script unrolls a fixed number of
-passes and says so on any group that did not settle) -> members -> group facts -> the result table
-``(group_id, cio_id, rules, confidence, is_primary, needs_review_reason)``. ``group_id`` is the smallest ``cio_id``
-of the group, so every engine names a group alike.
+Stages (each a table): rows (every row normalised) -> edges ``(rule, key, node)`` -> (a cio_id on several rows: its
+first row counts, and the rules run again on one row per cio_id; a runner does this only when it happens) -> star
+links of every rule -> component labels by min-label propagation with pointer jumping (the runners loop until
+nothing changes; a printed script unrolls a fixed number of passes and says so on any group that did not settle) ->
+members (with the primary) -> per group its tiers; for the groups whose rules mix tiers, labels of the high and
+medium links alone -> group facts -> the result table ``(group_id, cio_id, rules, confidence, is_primary,
+needs_review_reason)``. ``group_id`` is the smallest ``cio_id`` of the group, so every engine names a group alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cio_tui.identity.duplicates.rules import ANONYMOUS_PLACEHOLDERS, MAX_GROUP_SIZE, RULES, RULES_BY_NAME
-
-# The email shape (as customerio.identifiers.EMAIL_RE), anchored: every engine's regex test then means a full match.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+[.][^@\s]+$"
-NUMBER_PATTERN = r"^-?[0-9]{1,15}([.][0-9]+)?$"  # longer is out of range anyway
-ISO_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+from cio_tui.identity.duplicates.portable_groups import (
+    LINK_SETS,
+    Tables,
+    facts_select,
+    group_rules_select,
+    in_set,
+    labels_init_select,
+    labels_step_select,
+    links_select,
+    members_select,
+    mixed_select,
+    result_select,
+    tier_links_select,
 )
-# Epoch seconds of 0001-01-01 and 9999-12-31 23:59:59: a created_at outside is unknown, not an error.
-TS_RANGE = (-62135596800, 253402300799)
-MS_THRESHOLD = 100_000_000_000  # a number above this is milliseconds
+from cio_tui.identity.duplicates.portable_values import (
+    EMAIL_PATTERN,
+    ISO_PATTERN,
+    MS_THRESHOLD,
+    NUMBER_PATTERN,
+    TS_RANGE,
+    created_ts,
+    is_email,
+    ql,
+    real_id,
+)
+from cio_tui.identity.duplicates.rules import ANONYMOUS_PLACEHOLDERS, MAX_GROUP_SIZE, RULES_BY_NAME
+
 PRINTED_PASSES = 16  # label passes unrolled in a printed script (pointer jumping: paths of thousands settle)
 ROLES = ("cio_id", "id", "email", "created_at", "anonymous_id")
 RESULT_COLUMNS = ("group_id", "cio_id", "rules", "confidence", "is_primary", "needs_review_reason")
@@ -37,10 +55,6 @@ RESULT_COLUMNS = ("group_id", "cio_id", "rules", "confidence", "is_primary", "ne
 def qi(name: str) -> str:
     """A quoted identifier in the neutral dialect."""
     return '"' + name.replace('"', '""') + '"'
-
-
-def ql(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -53,100 +67,37 @@ class PeopleColumns:
     created_at: str = "created_at"
     anonymous_id: str = "anonymous_id"
     email_attributes: tuple[str, ...] = field(default_factory=tuple)
-    ordinal: str = ""  # a column giving the row order (a repeated cio_id keeps its first row)
+    ordinal: str = ""  # a column giving the row order (a repeated cio_id keeps its first row); ROWID: the table's
+    carried: tuple[str, ...] = field(default_factory=tuple)  # other columns kept as ``a:NAME`` (the attributes)
 
     def role(self, name: str) -> str:
         return str(getattr(self, name))
 
 
-def is_email(col: str) -> str:
-    return f"REGEXP_LIKE(TRIM({col}), {ql(EMAIL_PATTERN)})"
+ROWID = "rowid"  # as PeopleColumns.ordinal: the row order is the people stage table's own (DuckDB's rowid)
 
 
-def real_id(col: str) -> str:
-    """1 when ``col`` is a real id: present and not an email (an email-shaped id is a placeholder sent by mistake)."""
-    return f"CASE WHEN {col} IS NOT NULL AND NOT {is_email(col)} THEN 1 ELSE 0 END"
-
-
-def created_ts(s: str) -> str:
-    """``created_at`` text (``s``: already trimmed) as epoch seconds (BIGINT): unix seconds, unix milliseconds, or
-    an ISO-8601 date or time with an optional offset; NULL when it is none of these, names a day that does not exist,
-    or is outside years 1-9999. Regex-guarded arithmetic only (days from the civil date; every cast sits behind the
-    regex test that makes it safe, in a CASE, which fixes the order), so every engine computes the same number and
-    one bad value never fails the query."""
-
-    def part(start: int, length: int) -> str:
-        return f"CAST(SUBSTRING({s}, {start}, {length}) AS BIGINT)"
-
-    def at_end(start_back: int, hours_len: int) -> str:  # a signed offset in seconds, ending the text
-        n = f"LENGTH({s})"
-        sign = f"(CASE WHEN SUBSTRING({s}, {n} - {start_back}, 1) = '-' THEN -1 ELSE 1 END)"
-        hours = f"CAST(SUBSTRING({s}, {n} - {start_back - 1}, 2) AS BIGINT) * 3600"
-        minutes = f" + CAST(SUBSTRING({s}, {n} - 1, 2) AS BIGINT) * 60" if hours_len else ""
-        return f"{sign} * ({hours}{minutes})"
-
-    y, m, d = part(1, 4), part(6, 2), part(9, 2)
-    has_time = f"SUBSTRING({s}, 11, 1) IN ('T', ' ')"
-    hh = f"(CASE WHEN {has_time} THEN {part(12, 2)} ELSE 0 END)"
-    mi = f"(CASE WHEN {has_time} THEN {part(15, 2)} ELSE 0 END)"
-    ss = f"(CASE WHEN {has_time} AND SUBSTRING({s}, 17, 1) = ':' THEN {part(18, 2)} ELSE 0 END)"
-    offset = (
-        f"(CASE WHEN NOT {has_time} THEN 0 "
-        f"WHEN REGEXP_LIKE({s}, '[+-][0-9]{{2}}:[0-9]{{2}}$') THEN {at_end(5, 2)} "
-        f"WHEN REGEXP_LIKE({s}, '[+-][0-9]{{4}}$') THEN {at_end(4, 2)} "
-        f"WHEN REGEXP_LIKE({s}, '[+-][0-9]{{2}}$') THEN {at_end(2, 0)} ELSE 0 END)"
-    )
-    leap = f"(MOD({y}, 4) = 0 AND (MOD({y}, 100) <> 0 OR MOD({y}, 400) = 0))"
-    month_days = (
-        f"(CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
-    )
-    valid = (
-        f"{y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {month_days} AND {hh} <= 23 AND {mi} <= 59 "
-        f"AND {ss} <= 59"
-    )
-    y2 = f"({y} - (CASE WHEN {m} <= 2 THEN 1 ELSE 0 END))"
-    era = f"FLOOR(CAST({y2} AS DOUBLE) / 400)"
-    yoe = f"({y2} - {era} * 400)"
-    doy = f"(FLOOR(CAST(153 * MOD({m} + 9, 12) + 2 AS DOUBLE) / 5) + {d} - 1)"
-    doe = f"({yoe} * 365 + FLOOR(CAST({yoe} AS DOUBLE) / 4) - FLOOR(CAST({yoe} AS DOUBLE) / 100) + {doy})"
-    days = f"({era} * 146097 + {doe} - 719468)"
-    iso = f"({days} * 86400 + {hh} * 3600 + {mi} * 60 + {ss} - {offset})"
-    num = f"CAST({s} AS DOUBLE)"
-    secs = (
-        f"(CASE WHEN REGEXP_LIKE({s}, {ql(NUMBER_PATTERN)}) "
-        f"THEN FLOOR(CASE WHEN {num} > {MS_THRESHOLD} THEN {num} / 1000 ELSE {num} END) "
-        f"WHEN REGEXP_LIKE({s}, {ql(ISO_PATTERN)}) THEN (CASE WHEN {valid} THEN {iso} END) END)"
-    )
-    return f"CAST(CASE WHEN {secs} BETWEEN {TS_RANGE[0]} AND {TS_RANGE[1]} THEN {secs} END AS BIGINT)"
-
-
-def _tier(col: str) -> str:
-    return f"CASE {col} " + " ".join(f"WHEN {r.code} THEN {r.confidence.rank}" for r in RULES) + " END"
-
-
-_ORDERED = sorted(RULES, key=lambda r: (-r.confidence.rank, r.code))  # strongest first, then rule number
-
-
-@dataclass(frozen=True)
-class Tables:
-    """Names of the stage tables (one prefix, so a script never touches the operator's own tables)."""
-
-    prefix: str = "cio_dup_"
-
-    def __getattr__(self, name: str) -> str:
-        return f"{self.prefix}{name}"
+def row_columns(cols: PeopleColumns) -> list[str]:
+    """The columns of the people stage tables, in order."""
+    out = ["node", "id", "email", "email_norm", "created_at", "anon"]
+    out += [f"e{i}" for i in range(len(cols.email_attributes))]
+    out += ["ord"] if cols.ordinal and cols.ordinal != ROWID else []
+    return out + [qi(f"a:{name}") for name in cols.carried]
 
 
 def people_select(source: str, cols: PeopleColumns) -> str:
-    """The people table normalised: ``node`` (cio_id), id, email, created_at as written (empty = NULL), the match keys
-    ``email_norm``, ``anon`` and ``e0..`` (email attributes). One row per cio_id; rows without one cannot be merged."""
+    """The people table normalised, one row per row of the source: ``node`` (the cio_id; NULL when there is none: such
+    a person cannot be merged), id, email, created_at as written (empty = NULL), the match keys ``email_norm``,
+    ``anon`` and ``e0..`` (email attributes), ``ord`` (the row order, when the source gives one) and the carried
+    columns. A cio_id on several rows is resolved later, among the people some rule links (``copies_select``): a
+    window over every row would cost more than the rules."""
 
     def text(role_col: str) -> str:
         return f"NULLIF(CIO_TEXT({qi(role_col)}), '')" if role_col else "CAST(NULL AS VARCHAR)"
 
     email = cols.email
     select = [
-        f"CIO_NODE({qi(cols.cio_id)}) AS node",
+        f"NULLIF(CIO_NODE({qi(cols.cio_id)}), '') AS node",
         f"{text(cols.id)} AS id",
         f"{text(email)} AS email",
         (f"NULLIF(LOWER(TRIM(CIO_TEXT({qi(email)}))), '')" if email else "CAST(NULL AS VARCHAR)") + " AS email_norm",
@@ -163,24 +114,69 @@ def people_select(source: str, cols: PeopleColumns) -> str:
         select.append("CAST(NULL AS VARCHAR) AS anon")
     for i, name in enumerate(cols.email_attributes):
         select.append(f"NULLIF(LOWER(TRIM(CIO_TEXT({qi(name)}))), '') AS e{i}")
-    order = qi(cols.ordinal) if cols.ordinal else ", ".join(qi(c) for c in (cols.id, cols.email, cols.created_at) if c)
-    select.append(f"ROW_NUMBER() OVER (PARTITION BY CIO_NODE({qi(cols.cio_id)}) ORDER BY {order}) AS copy_no")
-    inner = ",\n    ".join(select)
-    outer = ", ".join(
-        ["node", "id", "email", "email_norm", "created_at", "anon"]
-        + [f"e{i}" for i in range(len(cols.email_attributes))]
-    )
+    if cols.ordinal and cols.ordinal != ROWID:
+        select.append(f"{qi(cols.ordinal)} AS ord")
+    select += [f"{qi(name)} AS {qi('a:' + name)}" for name in cols.carried]
+    return "SELECT\n  " + ",\n  ".join(select) + f"\nFROM {source}"
+
+
+def row_order(cols: PeopleColumns) -> str:
+    """Which of a cio_id's rows counts: the first in file order, else (a warehouse table has no order) the smallest
+    ``id``, ``email``, ``created_at``."""
+    if cols.ordinal == ROWID:
+        return ROWID
+    return "ord" if cols.ordinal else "id, email, created_at"
+
+
+def copies_select(people: str, edges: str, cols: PeopleColumns) -> str:
+    """The rows of the people some rule links, numbered per cio_id in row order: ``copy_no`` 1 is the row that
+    counts; ``ord`` says where each row is (for the report of repeated rows)."""
+    keep = ", ".join(c for c in row_columns(cols) if c != "ord")
+    order = row_order(cols)
+    ord_out = "CAST(NULL AS BIGINT)" if "," in order else order
     return (
-        f"SELECT {outer} FROM (\n  SELECT\n    {inner}\n  FROM {source}\n"
-        f"  WHERE {qi(cols.cio_id)} IS NOT NULL AND CIO_TEXT({qi(cols.cio_id)}) <> '') AS p\nWHERE copy_no = 1"
+        f"SELECT {keep}, {ord_out} AS ord, ROW_NUMBER() OVER (PARTITION BY node ORDER BY {order}) AS copy_no\n"
+        f"FROM {people} WHERE node IN (SELECT node FROM {edges})"
     )
 
 
-def edges_select(people: str, n_email_attributes: int) -> str:
-    """One row ``(rule, key, node)`` per person and match key shared by at least two people."""
+def repeats_select(people: str, edges: str) -> str:
+    """How many linked cio_ids are on more than one row (a runner resolves them only when there are some)."""
+    return (
+        f"SELECT COUNT(*) FROM (SELECT node FROM {people} WHERE node IN (SELECT node FROM {edges}) "
+        "GROUP BY node HAVING COUNT(*) > 1) AS r"
+    )
+
+
+def deduped_select(people: str, copies: str, cols: PeopleColumns) -> str:
+    """The people table with only the counting row of each linked cio_id (run when some cio_id is on two rows)."""
+    names = ", ".join(row_columns(cols))
+    return (
+        f"SELECT {names} FROM {people} WHERE node IS NOT NULL AND node NOT IN (SELECT node FROM {copies})\n"
+        f"UNION ALL SELECT {names} FROM {copies} WHERE copy_no = 1"
+    )
+
+
+def _repeated(col: str, people: str, live: str, hashed: bool) -> str:
+    """A cheap first test that ``col`` repeats: where the engine has a 64-bit hash (``hashed``: DuckDB), grouping the
+    hashes of a million values is cheaper than grouping the values (a collision only lets a row through to the exact
+    count after it); elsewhere no test (always true)."""
+    if not hashed:
+        return ""
+    return (
+        f" AND CIO_HASH({col}) IN (SELECT CIO_HASH({col}) FROM {people} WHERE {col} IS NOT NULL AND {live} "
+        "GROUP BY 1 HAVING COUNT(*) > 1)"
+    )
+
+
+def edges_select(people: str, n_email_attributes: int, *, hashed: bool = False) -> str:
+    """One row ``(rule, key, node)`` per person and match key shared by at least two people (rows without a cio_id
+    never link: ``live``)."""
+    live = "node IS NOT NULL"
     r = {name: rule.code for name, rule in RULES_BY_NAME.items()}
     ctes = [
-        f"email_rows AS (SELECT email_norm AS key, id, node FROM {people} WHERE email_norm IS NOT NULL)",
+        f"email_rows AS (SELECT email_norm AS key, id, node FROM {people} WHERE email_norm IS NOT NULL AND {live}"
+        f"{_repeated('email_norm', people, live, hashed)})",
         "emails AS (SELECT key, COUNT(*) AS n, COUNT(id) AS n_id FROM email_rows GROUP BY key HAVING COUNT(*) > 1)",
         f"same_email AS (SELECT {r['same_email']} AS rule, x.key, x.node FROM email_rows x "
         "JOIN emails e ON e.key = x.key)",
@@ -190,161 +186,39 @@ def edges_select(people: str, n_email_attributes: int) -> str:
     parts = ["same_email", "lead_rows"]
     if n_email_attributes:  # a lead and a person with an id holding the email in another attribute
         holders = " UNION ALL ".join(
-            f"SELECT e{i} AS key, node FROM {people} WHERE id IS NOT NULL AND e{i} IS NOT NULL"
+            f"SELECT e{i} AS key, node FROM {people} WHERE id IS NOT NULL AND e{i} IS NOT NULL AND {live}"
             for i in range(n_email_attributes)
         )
         ctes += [
             f"attr_holders AS ({holders})",
-            f"leads AS (SELECT email_norm AS key, node FROM {people} WHERE id IS NULL AND email_norm IS NOT NULL)",
+            f"leads AS (SELECT email_norm AS key, node FROM {people} WHERE id IS NULL AND email_norm IS NOT NULL "
+            f"AND {live})",
             f"attr_pairs AS (SELECT {r['lead_and_id_person']} AS rule, key, node FROM attr_holders "
             f"WHERE key IN (SELECT key FROM leads) UNION ALL SELECT {r['lead_and_id_person']} AS rule, key, node "
             "FROM leads WHERE key IN (SELECT key FROM attr_holders))",
         ]
         parts.append("attr_pairs")
     ctes += [
-        f"id_emails AS (SELECT LOWER(TRIM(id)) AS key, node FROM {people} WHERE id IS NOT NULL AND {is_email('id')})",
+        f"id_emails AS (SELECT LOWER(TRIM(id)) AS key, node FROM {people} WHERE id IS NOT NULL AND {live} "
+        f"AND {is_email('id')})",
         f"email_as_id_pairs AS (SELECT i.key, i.node AS a, x.node AS b FROM id_emails i "
         f"JOIN {people} x ON x.email_norm = i.key AND x.node <> i.node)",
         f"email_as_id AS (SELECT {r['email_as_id']} AS rule, key, a AS node FROM email_as_id_pairs "
         f"UNION ALL SELECT {r['email_as_id']} AS rule, key, b AS node FROM email_as_id_pairs)",
         # only ids with an upper-case letter can have a case variant
-        f"upper_ids AS (SELECT LOWER(id) AS key, id, node FROM {people} WHERE id <> LOWER(id))",
+        f"upper_ids AS (SELECT LOWER(id) AS key, id, node FROM {people} WHERE id <> LOWER(id) AND {live})",
         "case_ids AS (SELECT key, id, node FROM upper_ids "
-        f"UNION ALL SELECT id AS key, id, node FROM {people} WHERE id IN (SELECT key FROM upper_ids))",
+        f"UNION ALL SELECT id AS key, id, node FROM {people} WHERE id IN (SELECT key FROM upper_ids) AND {live})",
         f"case_variant_id AS (SELECT {r['case_variant_id']} AS rule, key, node FROM case_ids "
         "WHERE key IN (SELECT key FROM case_ids GROUP BY key HAVING COUNT(DISTINCT id) > 1))",
-        f"anon_rows AS (SELECT anon AS key, node FROM {people} WHERE anon IS NOT NULL)",
+        f"anon_rows AS (SELECT anon AS key, node FROM {people} WHERE anon IS NOT NULL AND {live}"
+        f"{_repeated('anon', people, live, hashed)})",
         f"shared_anonymous_id AS (SELECT {r['shared_anonymous_id']} AS rule, key, node FROM anon_rows "
         "WHERE key IN (SELECT key FROM anon_rows GROUP BY key HAVING COUNT(*) > 1))",
     ]
     parts += ["email_as_id", "case_variant_id", "shared_anonymous_id"]
     union = "\nUNION ALL ".join(f"SELECT rule, key, node FROM {p}" for p in parts)
     return "WITH\n" + ",\n".join(ctes) + "\n" + union
-
-
-# Link sets: 1 = every rule (the groups), 3 and 2 = only the rules of that confidence tier or above (whether
-# those links alone still connect a group decides its confidence). One labelling runs over all three at once.
-LINK_SETS = (1, 3, 2)
-
-
-def links_select(edges: str) -> str:
-    """Links member <-> first member of each (rule, key), both ways, per link set ``t``: as connected as all pairs,
-    far smaller. A rule's tier is the same for all its keys, so a set is the star filtered by tier."""
-    sets = " UNION ALL ".join(
-        f"SELECT {n} AS t, a, b, tier FROM star WHERE a <> b" + (f" AND tier >= {n}" if n > 1 else "")
-        for n in LINK_SETS
-    )
-    return (
-        f"WITH star AS (SELECT node AS a, MIN(node) OVER (PARTITION BY rule, key) AS b, {_tier('rule')} AS tier "
-        f"FROM {edges}),\nsets AS ({sets})\n"
-        "SELECT t, a, b FROM sets UNION ALL SELECT t, b AS a, a AS b FROM sets"
-    )
-
-
-def labels_init_select(links: str) -> str:
-    return f"SELECT t, a AS node, LEAST(a, MIN(b)) AS label, 1 AS changed FROM {links} GROUP BY t, a"
-
-
-def labels_step_select(links: str, labels: str) -> str:
-    """One pass: each node takes the smallest label among its own, its neighbours' and its label's label (pointer
-    jumping halves long chains each pass), within its link set. ``changed`` is 1 where that lowered it; a pass with
-    none is the last."""
-    best = "LEAST(l.label, MIN(n.label), MIN(j.label))"
-    return (
-        f"SELECT l.t, l.node, {best} AS label, CASE WHEN {best} < l.label THEN 1 ELSE 0 END AS changed\n"
-        f"FROM {labels} l JOIN {links} u ON u.t = l.t AND u.a = l.node JOIN {labels} n ON n.t = l.t AND "
-        f"n.node = u.b JOIN {labels} j ON j.t = l.t AND j.node = l.label\nGROUP BY l.t, l.node, l.label"
-    )
-
-
-def in_set(labels: str, n: int) -> str:
-    """The labels of one link set, as a table expression."""
-    return f"(SELECT node, label FROM {labels} WHERE t = {n})"
-
-
-def members_select(people: str, labels: str) -> str:
-    return (
-        f"SELECT gid, cio_id, id, {real_id('id')} AS real_id, {created_ts('cs')} AS ts\n"
-        f"FROM (SELECT l.label AS gid, p.node AS cio_id, p.id, TRIM(p.created_at) AS cs "
-        f"FROM {labels} l JOIN {people} p ON p.node = l.node) AS q"
-    )
-
-
-def _connected(members: str, labels: str, name: str) -> str:
-    """Groups whose members all carry one label of ``labels`` (the links of one tier alone connect them)."""
-    return (
-        f"{name} AS (SELECT m.gid, CASE WHEN COUNT(DISTINCT COALESCE(t.label, '~' || m.cio_id)) = 1 THEN 1 ELSE 0 END"
-        f" AS ok FROM {members} m LEFT JOIN {labels} t ON t.node = m.cio_id GROUP BY m.gid)"
-    )
-
-
-def review_text(max_group_size: int, passes: int | None) -> str:
-    """The needs-review sentences of a group (NULL when it is merge-ready), from the columns of ``facts_select``."""
-    ids = (
-        "CASE WHEN g.real_min <> g.real_max THEN 'Needs review: ' || CAST(g.real_ids AS VARCHAR) || ' different real "
-        "ids (''' || g.real_min || '''' || CASE WHEN g.real_ids > 2 THEN ', ...' ELSE '' END || ', ''' || "
-        "g.real_max || '''); merging would drop an id the app still sends. Force it only if they are one person.' END"
-    )
-    size = (
-        f"CASE WHEN g.size > {max_group_size} THEN 'Needs review: ' || CAST(g.size AS VARCHAR) || ' people, more "
-        f"than max_group_size ({max_group_size}): likely a bad key (a placeholder value many people share), not "
-        "one person.' END"
-    )
-    parts = [ids, size]
-    if passes is not None:
-        parts.append(
-            f"CASE WHEN u.gid IS NOT NULL THEN 'Needs review: the grouping did not settle in {passes} passes; "
-            "run the script with more label passes.' END"
-        )
-    joined = " || ".join(f"COALESCE(' ' || {p}, '')" for p in parts)
-    return f"NULLIF(SUBSTRING({joined}, 2), '')"
-
-
-def facts_select(t: Tables, all_labels: str, *, max_group_size: int, passes: int | None, links: str) -> str:
-    """Per group: rules (strongest first, '+'), confidence (the highest tier whose links alone connect the whole
-    group) and the needs-review reason."""
-    labels, labels3, labels2 = (in_set(all_labels, n) for n in LINK_SETS)
-    flags = ", ".join(f"MAX(CASE WHEN e.rule = {r.code} THEN 1 ELSE 0 END) AS r{r.code}" for r in RULES)
-    rules = " || ".join(f"CASE WHEN x.r{r.code} = 1 THEN {ql('+' + r.name)} ELSE '' END" for r in _ORDERED)
-    ctes = [
-        f"x AS (SELECT l.label AS gid, MAX({_tier('e.rule')}) AS tier, MIN({_tier('e.rule')}) AS min_tier, {flags} "
-        f"FROM {t.edges} e JOIN {labels} l ON l.node = e.node GROUP BY l.label)",
-        f"g AS (SELECT gid, COUNT(*) AS size, SUM(real_id) AS real_ids, "
-        "MIN(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_min, "
-        f"MAX(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_max FROM {t.members} GROUP BY gid)",
-        _connected(t.members, labels3, "c3"),
-        _connected(t.members, labels2, "c2"),
-    ]
-    unsettled = ""
-    if passes is not None:
-        ctes.append(
-            f"u AS (SELECT DISTINCT g.label AS gid FROM {links} k JOIN {all_labels} a ON a.t = k.t AND a.node = k.a "
-            f"JOIN {all_labels} b ON b.t = k.t AND b.node = k.b JOIN {labels} g ON g.node = k.a "
-            "WHERE a.label <> b.label)"
-        )
-        unsettled = " LEFT JOIN u ON u.gid = g.gid"
-    tier = (
-        "CASE WHEN x.tier = x.min_tier THEN x.tier WHEN c3.ok = 1 THEN 3 WHEN x.tier >= 2 AND c2.ok = 1 THEN 2 "
-        "ELSE x.min_tier END"
-    )
-    return (
-        "WITH " + ",\n".join(ctes) + "\n"
-        f"SELECT g.gid, SUBSTRING({rules}, 2) AS rules,\n"
-        f"  CASE {tier} WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence,\n"
-        f"  {review_text(max_group_size, passes)} AS needs_review_reason\n"
-        "FROM g JOIN x ON x.gid = g.gid JOIN c3 ON c3.gid = g.gid JOIN c2 ON c2.gid = g.gid" + unsettled
-    )
-
-
-def result_select(t: Tables) -> str:
-    """One row per member: the primary is a person holding a real id first, then the oldest, then the lowest cio_id."""
-    order = "m.real_id DESC, CASE WHEN m.ts IS NULL THEN 1 ELSE 0 END, m.ts, CIO_ORD(m.cio_id)"
-    return (
-        "SELECT m.gid AS group_id, m.cio_id, f.rules, f.confidence,\n"
-        f"  CASE WHEN ROW_NUMBER() OVER (PARTITION BY m.gid ORDER BY {order}) = 1 THEN TRUE ELSE FALSE END"
-        " AS is_primary,\n  f.needs_review_reason\n"
-        f"FROM {t.members} m JOIN {t.facts} f ON f.gid = m.gid"
-    )
 
 
 @dataclass(frozen=True)
@@ -372,23 +246,42 @@ def script_stages(
     max_group_size: int = MAX_GROUP_SIZE,
     passes: int = PRINTED_PASSES,
     t: Tables | None = None,
+    hashed: bool = False,
 ) -> list[Stage]:
-    """Every stage of a printed script, label passes unrolled."""
+    """Every stage of a printed script, label passes unrolled (``hashed``: the engine has DuckDB's ``hash``)."""
     t = t or Tables()
+    n = len(cols.email_attributes)
     stages = [
-        Stage(t.people, people_select(source, cols), note="the people table, normalised; one row per cio_id"),
-        Stage(t.edges, edges_select(t.people, len(cols.email_attributes)), note="one row per person and shared key"),
-        Stage(t.links, links_select(t.edges), note="links: t 1 by any rule, t 3 by high, t 2 by medium or high rules"),
+        Stage(t.rows, people_select(source, cols), note="the people table, normalised"),
+        Stage(t.row_edges, edges_select(t.rows, n, hashed=hashed), note="one row per row and shared key"),
+        Stage(t.copies, copies_select(t.rows, t.row_edges, cols), note="the linked rows, numbered per cio_id"),
+        Stage(t.people, deduped_select(t.rows, t.copies, cols), note="one row per cio_id (its first row counts)"),
+        Stage(t.edges, edges_select(t.people, n, hashed=hashed), note="one row per person and shared key"),
+        Stage(t.links, links_select(t.edges), note="links by any rule (link set t 1)"),
         *labelled(t, t.prefix + "labels", t.links, passes),
     ]
     final = f"{t.prefix}labels_{passes}"
+    tiers = f"{t.prefix}tier_labels_{passes}"
     stages += [
+        Stage(t.group_rules, group_rules_select(t.edges, final), note="per group: its tiers and rules"),
+        Stage(t.mixed, mixed_select(t.group_rules), note="the groups whose rules are of more than one tier"),
+        Stage(t.tier_links, tier_links_select(t.edges, final, t.mixed), note="their links: t 3 high, t 2 medium+"),
+        *labelled(t, t.prefix + "tier_labels", t.tier_links, passes),
         Stage(t.members, members_select(t.people, in_set(final, 1)), note="the people in groups"),
         Stage(
             t.facts,
-            facts_select(t, final, max_group_size=max_group_size, passes=passes, links=t.links),
+            facts_select(t, final, tiers, max_group_size=max_group_size, passes=passes),
             note="per group: rules, confidence, review",
         ),  # fmt: skip
         Stage(result, result_select(t), "result", note="the result table"),
     ]
     return stages
+
+
+__all__ = [
+    "EMAIL_PATTERN", "ISO_PATTERN", "MS_THRESHOLD", "NUMBER_PATTERN", "RESULT_COLUMNS", "ROLES", "ROWID", "TS_RANGE",
+    "LINK_SETS", "PeopleColumns", "Stage", "Tables", "created_ts", "copies_select", "deduped_select", "edges_select",
+    "facts_select", "group_rules_select", "in_set", "is_email", "labels_init_select", "labels_step_select",
+    "links_select", "members_select", "mixed_select", "people_select", "ql", "real_id", "repeats_select",
+    "result_select", "script_stages", "tier_links_select",
+]  # fmt: skip

@@ -16,17 +16,14 @@ import duckdb
 
 from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.export import quote_literal
+from cio_tui.identity.duplicates.one_row import one_value
 from cio_tui.identity.duplicates.portable import RESULT_COLUMNS
 
 if TYPE_CHECKING:
     from cio_tui.identity.duplicates.engine import DuplicateAnalysis
 
-# From the embedded engine's tables (members without a cio_id cannot be merged and are not rows).
-EMBEDDED_RESULT_SQL = """SELECT min(m.cio_id) OVER (PARTITION BY m.gid) AS group_id, m.cio_id, g.rule AS rules,
-  g.confidence, m.rn = g.primary_rn AS is_primary,
-  nullif(replace(g.review, chr(10), ' '), '') AS needs_review_reason
-FROM dup_group_text g JOIN dup_members m USING (gid)
-WHERE m.cio_id IS NOT NULL"""
+# The embedded engine's result table (``ranking.RESULT``), as every engine writes it.
+EMBEDDED_RESULT_SQL = "SELECT * FROM dup_result"
 ORDER = "ORDER BY group_id, is_primary DESC, cio_id"
 
 
@@ -68,7 +65,7 @@ def write_result(con: duckdb.DuckDBPyConnection, select: str, path: str | Path) 
         opts += ", COMPRESSION gzip"
     query = f"SELECT {', '.join(RESULT_COLUMNS)} FROM ({select}) AS r {ORDER}"
     con.execute(f"COPY ({query}) TO {quote_literal(str(path))} ({opts})")
-    return int(con.execute(f"SELECT count(*) FROM ({select}) AS r").fetchone()[0])  # type: ignore[index]
+    return int(one_value(con, f"SELECT count(*) FROM ({select}) AS r"))
 
 
 def write_rows(rows: list[ResultRow], path: str | Path) -> None:

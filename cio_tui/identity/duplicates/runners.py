@@ -1,11 +1,13 @@
 """Running the portable rules inside an engine: the same stages as a printed script, but the label passes repeat
-until a pass changes nothing (a script unrolls a fixed number). Each engine (``engines/``) only says how to make a
-table from a SELECT, read one number, and fetch rows; this module decides what runs, in which order.
+until a pass changes nothing (a script unrolls a fixed number), and the pass that resolves a cio_id on several rows
+runs only when some linked cio_id is on several rows. Each engine (``engines.py``, and the embedded engine) only says
+how to make a table from a SELECT, read one number, and fetch rows; this module decides what runs, in which order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from cio_tui.identity.duplicates import portable as P
@@ -27,6 +29,66 @@ class Engine(Protocol):
     def fetch(self, select: str) -> list[tuple[object, ...]]: ...
 
 
+@dataclass(frozen=True)
+class StageTables:
+    """Where a run left its stages: ``rows`` (every row), ``copies`` (linked rows numbered per cio_id), ``people``
+    and ``edges`` (one row per cio_id: ``rows`` and its edges when no linked cio_id repeats), the final ``labels``,
+    ``members`` and ``facts``; ``result`` is the SELECT of the result table."""
+
+    rows: str
+    copies: str
+    people: str
+    edges: str
+    labels: str
+    members: str
+    facts: str
+    result: str
+    repeats: int  # extra rows of cio_ids in groups (their first row counts; ``copies`` is made only then)
+
+
+def run_stages(
+    engine: Engine,
+    source_sql: str,
+    cols: P.PeopleColumns,
+    *,
+    max_group_size: int = MAX_GROUP_SIZE,
+    progress: Progress | None = None,
+    tables: P.Tables | None = None,
+) -> StageTables:
+    """Every rule over ``source_sql`` (the people table in the engine), up to the group facts."""
+    report = progress or (lambda _stage, _fraction: None)
+    t = tables or P.Tables()
+    n = len(cols.email_attributes)
+    hashed = engine.dialect == "duckdb"
+
+    def make(table: str, neutral: str) -> None:
+        engine.create(table, stage_body(P.Stage(table, neutral), engine.dialect, source_sql))
+
+    report("reading and normalising the people", 0.05)
+    make(t.rows, P.people_select("CIO_SOURCE_TABLE", cols))
+    report("applying the rules", 0.4)
+    make(t.row_edges, P.edges_select(t.rows, n, hashed=hashed))
+    people, edges = t.rows, t.row_edges
+    final = _group(engine, make, t, edges, people, report)
+    # A cio_id on several rows shows as a member twice (one per row): then, and only then, the rules run again on
+    # one row per cio_id, its first (a repeated row's keys must not count), which a script always does.
+    repeats = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0))
+    if repeats:
+        make(t.copies, P.copies_select(t.rows, t.row_edges, cols))
+        make(t.people, P.deduped_select(t.rows, t.copies, cols))
+        make(t.edges, P.edges_select(t.people, n, hashed=hashed))
+        people, edges = t.people, t.edges
+        final = _group(engine, make, t, edges, people, report)
+    report("ranking groups", 0.8)
+    make(t.group_rules, P.group_rules_select(edges, final))
+    make(t.mixed, P.mixed_select(t.group_rules))
+    make(t.tier_links, P.tier_links_select(edges, final, t.mixed))
+    tiers = _labels(engine, make, t.prefix + "tier_labels", t.tier_links)
+    make(t.facts, P.facts_select(t, final, tiers, max_group_size=max_group_size, passes=None))
+    result = stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql)
+    return StageTables(t.rows, t.copies, people, edges, final, t.members, t.facts, result, repeats)
+
+
 def run_rules(
     engine: Engine,
     source_sql: str,
@@ -36,27 +98,24 @@ def run_rules(
     progress: Progress | None = None,
     tables: P.Tables | None = None,
 ) -> list[ResultRow]:
-    """Every rule over ``source_sql`` (the people table in the engine); returns the result table's rows."""
-    report = progress or (lambda _stage, _fraction: None)
-    t = tables or P.Tables()
+    """Every rule over ``source_sql``; returns the result table's rows."""
+    stages = run_stages(engine, source_sql, cols, max_group_size=max_group_size, progress=progress, tables=tables)
+    rows = engine.fetch(stages.result)
+    if progress:
+        progress("done", 1.0)
+    out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), str(n) if n else None) for g, c, r, conf, p, n in rows]
+    return sort_rows(out)
 
-    def make(table: str, neutral: str) -> None:
-        engine.create(table, stage_body(P.Stage(table, neutral), engine.dialect, source_sql))
 
-    report("normalising the people table", 0.05)
-    make(t.people, P.people_select("CIO_SOURCE_TABLE", cols))
-    report("applying the rules", 0.3)
-    make(t.edges, P.edges_select(t.people, len(cols.email_attributes)))
-    make(t.links, P.links_select(t.edges))
-    report("linking people into groups", 0.5)
+def _group(
+    engine: Engine, make: Callable[[str, str], None], t: P.Tables, edges: str, people: str, report: Progress
+) -> str:
+    """Links, labels and members of the groups; returns the final labels' table."""
+    make(t.links, P.links_select(edges))
+    report("linking people into groups", 0.6)
     final = _labels(engine, make, t.prefix + "labels", t.links)
-    report("ranking groups", 0.8)
-    make(t.members, P.members_select(t.people, P.in_set(final, 1)))
-    make(t.facts, P.facts_select(t, final, max_group_size=max_group_size, passes=None, links=t.links))
-    rows = engine.fetch(stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql))
-    report("done", 1.0)
-    out = [ResultRow(str(g), str(c), str(r), str(conf), bool(p), n or None) for g, c, r, conf, p, n in rows]  # type: ignore[arg-type]  # n: TEXT or NULL
-    return sorted(out, key=lambda r: (r.group_id.encode(), not r.is_primary, r.cio_id.encode()))
+    make(t.members, P.members_select(people, P.in_set(final, 1)))
+    return final
 
 
 def _labels(engine: Engine, make: Callable[[str, str], None], name: str, links: str) -> str:
@@ -74,4 +133,4 @@ def sort_rows(rows: list[ResultRow]) -> list[ResultRow]:
     return sorted(rows, key=lambda r: (r.group_id.encode(), not r.is_primary, r.cio_id.encode()))
 
 
-__all__ = ["Engine", "run_rules", "sort_rows"]
+__all__ = ["Engine", "StageTables", "run_rules", "run_stages", "sort_rows"]

@@ -163,7 +163,10 @@ def table_people_columns(table: str, table_columns: list[str], mapping: dict[str
         raise ExportError(f"{table} has no cio_id column; map it with --columns cio_id=COLUMN")
     used = set(roles.values())
     emails = tuple(c for c in table_columns if "email" in c.lower() and c not in used)
-    return PeopleColumns(email_attributes=emails, **roles)
+    return PeopleColumns(
+        cio_id=roles["cio_id"], id=roles["id"], email=roles["email"], created_at=roles["created_at"],
+        anonymous_id=roles["anonymous_id"], email_attributes=emails,
+    )  # fmt: skip
 
 
 def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *, rejects: bool = False) -> str:

@@ -1,26 +1,32 @@
-"""One pass of a replay over the calls in delivery order, driving one what-if copy or both.
+"""A replay in two halves: the calls, in delivery order, mapped by both destinations (``mapped``), and the
+requests run into the two what-if copies (``Copies.apply``).
 
-Each copy depends only on the calls and on its own destination (the classic copy never sees what the Actions
-destination sends, nor the other way round), so the two can be driven in one pass or in two processes over the
-same calls with the same results: ``parallel`` runs the classic side in a second process.
+``mapped`` reads the traffic and yields events: a call with the requests each destination sends for it, a message
+the call models refuse, and ``restart`` when a file read in one pass turns out not to be in delivery order (the
+copies then start again, and the calls come again sorted); problems and ordering progress go to callbacks. Each copy
+depends only on the requests of its own destination, in order, so the two halves can run in one process or in two
+(``parallel``) with the same results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
+from cio_tui.model import Person, WorkspaceSettings
 from cio_tui.segment.actions import actions_for_message
-from cio_tui.segment.classic import ClassicResult, ClassicSettings, classic_for, classic_for_fields
+from cio_tui.segment.classic import ClassicSettings, classic_for, classic_for_fields
 from cio_tui.segment.models import MessageError, call_from_message
 from cio_tui.segment.plain_calls import non_finite_seen, plain_message
-from cio_tui.segment.replay.copies import WhatIfCopy
+from cio_tui.segment.replay.copies import CopyEnd, WhatIfCopy
 from cio_tui.segment.replay.ordering import (
+    Counter,
     OutOfOrder,
     Problem,
-    count_lines,
     in_file_order,
     streamable,
     timed_delivery_order,
@@ -28,117 +34,130 @@ from cio_tui.segment.replay.ordering import (
 from cio_tui.segment.replay.traffic import json_only
 from cio_tui.segment.subscriptions import SubscriptionSet
 
-Row = tuple[float, int, int, dict[str, Any]]
+GC_YOUNG = 100_000  # allocations between two collections of the youngest generation (Python's default: 700)
 _NO_TIME = float("-inf")  # the delivery time of the calls before the first timed one
 
+Request = tuple[str, str, object, bool]  # method, path, body, from an alias (the Actions destination's Merge People)
+
+
+class Call(NamedTuple):
+    """One call: its time, where it is in the traffic, and the requests each destination sends for it."""
+
+    now: int
+    where: tuple[int, int]
+    classic: list[Request]
+    actions: list[Request]
+
+
+REFUSED = "refused"  # the call models refuse the message (it is told as a problem)
+RESTART = "restart"  # the copies start again: the calls come again, sorted
+Event = Call | str
+Row = tuple[float, int, int, dict[str, object]]
+
 
 @dataclass
-class Sides:
-    """The copies a pass drives (None: that side runs elsewhere) and how their destinations are set up."""
+class Mapping:
+    """How the destinations are set up for a replay."""
 
-    classic: WhatIfCopy | None
-    actions: WhatIfCopy | None
     subscriptions: SubscriptionSet | None = None
     classic_settings: ClassicSettings | None = None
-    through_models: bool = False
+    through_models: bool = False  # every call through the call models (the reference the plain path equals)
 
 
-@dataclass
-class Counts:
-    calls: int = 0  # calls replayed (valid Segment calls)
-    seen: int = 0  # messages read in the replay pass (calls and the ones the models refuse)
-    checked: int = 0  # messages read by the ordering pass (when there is one)
-    total: int | None = None  # the messages expected: counted by the ordering pass, or estimated from the lines
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector less often while a replay runs: the copies hold millions of long-lived objects
+    the collector would scan again and again (about a tenth of the time), and a replay makes almost no cycles."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_YOUNG), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
-CountsFn = Callable[[Counts], None]
+def mapped(paths: list[Path], mapping: Mapping, problem: Problem, checked: Counter | None = None) -> Iterator[Event]:
+    """The events of a replay of ``paths`` (see the module's docstring). ``problem(source, line, why)`` is told
+    every unreadable line and every message the call models refuse, once; ``checked(n)`` the progress of an
+    ordering pass.
+
+    One JSON lines file is replayed as it is read; if a call turns out older than the one before it, ``restart``
+    follows and the calls come again from the start, sorted (the problems already told are not told again)."""
+    if not streamable(paths):
+        yield from _calls(paths, timed_delivery_order(paths, problem, checked=checked), mapping, problem)
+        return
+    try:
+        yield from _calls(paths, in_file_order(paths[0], problem), mapping, problem)
+        return
+    except OutOfOrder as exc:
+        said_until = exc.line  # every problem before this line is told; the line itself is a valid call
+
+    def problem_after(source: int, line: int, why: str) -> None:
+        if line >= said_until:
+            problem(source, line, why)
+
+    yield RESTART
+    yield from _calls(paths, timed_delivery_order(paths, problem_after, checked=checked), mapping, problem_after)
 
 
-def drive(
-    paths: list[Path],
-    new_sides: Callable[[], Sides],
-    problem: Problem,
-    *,
-    on_check: CountsFn | None = None,
-    on_call: CountsFn | None = None,
-    estimate: bool = False,
-) -> tuple[Counts, Sides]:
-    """Every call of ``paths`` in delivery order into the copies of ``new_sides()``. ``problem`` gets the unreadable
-    lines and the messages the call models refuse, once each; ``on_check`` the progress of the ordering pass;
-    ``on_call`` each message replayed. ``estimate``: count the lines of a file read in one pass (for progress).
-
-    One JSON lines file is replayed as it is read; if a call turns out older than the one before it, the copies are
-    discarded and the replay starts again over the sorted calls (the problems already said are not said again).
-    """
-    if streamable(paths):
-        sides = new_sides()
-        counts = Counts(total=count_lines(paths[0]) if estimate else None)
-        try:
-            _pass(paths, in_file_order(paths[0], problem), sides, problem, counts, on_call)
-            return counts, sides
-        except OutOfOrder as exc:
-            said_until = exc.line  # every problem before this line is said; the line itself is a valid call
-
-        said = problem
-
-        def problem_after(source: int, line: int, why: str) -> None:
-            if line >= said_until:
-                said(source, line, why)
-
-        problem = problem_after
-    sides, counts = new_sides(), Counts()
-
-    def checked(n: int) -> None:
-        counts.checked += n
-        if on_check is not None:
-            on_check(counts)
-
-    _pass(paths, timed_delivery_order(paths, problem, checked=checked), sides, problem, counts, on_call)
-    return counts, sides
-
-
-def _pass(
-    paths: list[Path], rows: Iterator[Row], sides: Sides, problem: Problem, counts: Counts, on_call: CountsFn | None
-) -> None:
-    classic, actions, subscriptions = sides.classic, sides.actions, sides.subscriptions
+def _calls(paths: list[Path], rows: Iterator[Row], mapping: Mapping, problem: Problem) -> Iterator[Event]:
+    subscriptions, classic_settings = mapping.subscriptions, mapping.classic_settings
     # The presets batch (enable_batching is on by default): their payloads are resolved as batch items. With the
     # operator's subscriptions each mapping's own enable_batching decides.
     single = subscriptions is not None
     now = 0
     json_values = json_only(paths)
     for when, source, line, message in rows:
-        if counts.total is None:  # the ordering pass is over: it counted the messages
-            counts.total = counts.checked
-        counts.seen += 1
-        plain = None if sides.through_models else plain_message(message, deep=not json_values or non_finite_seen() > 0)
-        classic_result: ClassicResult | None = None
+        plain = (
+            None if mapping.through_models else plain_message(message, deep=not json_values or non_finite_seen() > 0)
+        )
         if plain is not None:
             fields = plain
-            if classic is not None:
-                classic_result = classic_for_fields(plain, sides.classic_settings)
+            classic_result = classic_for_fields(plain, classic_settings)
         else:
             try:
                 call = call_from_message(message)
             except MessageError as exc:
                 problem(source, line, str(exc))
+                yield REFUSED
                 continue
-            fields = call.to_message() if actions is not None else {}
-            if classic is not None:
-                classic_result = classic_for(call, sides.classic_settings)
+            fields = call.to_message()
+            classic_result = classic_for(call, classic_settings)
         if when != _NO_TIME:  # an untimed call runs at the time of the call before it
             now = int(when)
-        where = (source, line)
-        if classic is not None and classic_result is not None:
-            classic.now = now
-            for request in classic_result.requests:
-                classic.send(request.method, request.path, request.body, where)
-        if actions is not None:
-            actions.now = now
-            for request in actions_for_message(
-                fields, single=single, subscriptions=subscriptions, notes=False
-            ).requests:
-                actions.send(request.method, request.path, request.body, where,
-                             from_alias=request.action == "mergePeople")  # fmt: skip
-        counts.calls += 1
-        if on_call is not None:
-            on_call(counts)
+        classic: list[Request] = [(r.method, r.path, r.body, False) for r in classic_result.requests]
+        actions: list[Request] = [
+            (r.method, r.path, r.body, r.action == "mergePeople")
+            for r in actions_for_message(fields, single=single, subscriptions=subscriptions, notes=False).requests
+        ]
+        yield Call(now, (source, line), classic, actions)
+
+
+class Copies:
+    """The two what-if copies, both from the same people; ``apply`` runs one event's requests into them."""
+
+    def __init__(self, people: list[Person], settings: WorkspaceSettings) -> None:
+        self.people, self.settings = people, settings
+        self.restart()
+
+    def restart(self) -> None:
+        self.classic = WhatIfCopy("classic", self.people, self.settings)
+        self.actions = WhatIfCopy("actions", self.people, self.settings)
+
+    def apply(self, event: Event) -> None:
+        """A ``call`` event's requests into the copies (``restart``: both start again; others change nothing)."""
+        if isinstance(event, Call):
+            now, where = event.now, event.where
+            copy = self.classic
+            copy.now = now
+            for method, path, body, _alias in event.classic:
+                copy.send(method, path, body, where)
+            copy = self.actions
+            copy.now = now
+            for method, path, body, alias in event.actions:
+                copy.send(method, path, body, where, from_alias=alias)
+        elif event == RESTART:
+            self.restart()
+
+    def ends(self) -> tuple[CopyEnd, CopyEnd]:
+        return self.classic.end(), self.actions.end()

@@ -98,7 +98,8 @@ def replay_markdown(result: ReplayResult) -> str:
             lines.append(f"- ... and {result.malformed_count - 50:,} more (`cio-tui replay --json` lists them)")
     lines += [
         "",
-        "Look a person up in People (`cio-tui person ID`), or preview the call at a line with "
-        "`cio-tui preview` to see both destinations' requests.",
+        "Look a person up in People (`cio-tui person ID`, or in the app: Walkthrough step 4, pick the example, "
+        "Open in People), or preview the call at a line with `cio-tui preview` (in the app: Preview the call) to "
+        "see both destinations' requests.",
     ]
     return "\n".join(lines) + "\n"

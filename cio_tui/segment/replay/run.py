@@ -17,10 +17,10 @@ from typing import Any
 
 from cio_tui.model import Person, WorkspaceSettings
 from cio_tui.segment.classic import ClassicSettings
-from cio_tui.segment.replay.copies import WhatIfCopy
 from cio_tui.segment.replay.diff import Kind, population_diff
-from cio_tui.segment.replay.drive import Counts, Sides, drive
-from cio_tui.segment.replay.parallel import classic_worker, worth_it
+from cio_tui.segment.replay.drive import RESTART, Call, Copies, Mapping, fewer_collections, mapped
+from cio_tui.segment.replay.ordering import count_lines, streamable
+from cio_tui.segment.replay.parallel import EngineWorker, worth_it
 from cio_tui.segment.replay.traffic import size_of, sources
 from cio_tui.segment.subscriptions import SubscriptionSet
 
@@ -61,6 +61,14 @@ def _duration(seconds: float | None) -> str:
 
 
 @dataclass
+class Counts:
+    calls: int = 0  # calls replayed (valid Segment calls)
+    seen: int = 0  # messages read in the replay pass (calls and the ones the models refuse)
+    checked: int = 0  # messages read by the ordering pass (when there is one)
+    total: int | None = None  # the messages expected: counted by the ordering pass, or estimated from the lines
+
+
+@dataclass
 class Malformed:
     file: str
     line: int
@@ -84,7 +92,8 @@ class ReplayResult:
     mappings: str = "default presets"
     elapsed: float = 0.0
     starting_from: str = ""  # where the starting people come from (a people export, the sandbox, read live)
-    processes: int = 1  # 2: the classic copy was driven in a second process (the same result)
+    processes: int = 1  # 2: the what-if copies were driven in a second process (the same result)
+    worker_peak_rss: int = 0  # bytes: the second process's peak resident memory (0: one process)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly ``{"calls", "malformed", "people_differing", "kinds": [{"kind", "count", "examples"}]}``."""
@@ -123,12 +132,14 @@ def replay(
     names = [p.name for p in paths]
     settings = settings or WorkspaceSettings()
     two = worth_it(size_of(paths), jobs)
-    worker = classic_worker(paths, people, settings, classic_settings, through_models=through_models) if two else None
     starters = {p.cio_id for p in people}
     malformed: list[Malformed] = []
     count = {"malformed": 0}
     started = time.monotonic()
     last_report = [started]
+    mapping = Mapping(subscriptions=subscriptions, classic_settings=classic_settings, through_models=through_models)
+    # the messages expected: the lines of a file read in one pass, else what the ordering pass counts
+    counts = Counts(total=count_lines(paths[0]) if streamable(paths) else None)
 
     def report(phase: str, done: int, total: int | None, force: bool = False) -> None:
         now = time.monotonic()
@@ -144,33 +155,40 @@ def replay(
         if on_malformed is not None:
             on_malformed(item)
 
-    def on_check(counts: Counts) -> None:
+    def checked(n: int) -> None:
+        counts.checked += n
         report("checking", counts.checked, None)
 
-    def on_call(counts: Counts) -> None:
-        nonlocal started
-        if counts.seen == 1:  # the replay (or, after an ordering pass, its second reading) starts
-            started = time.monotonic()
-        report("replaying", counts.seen, max(counts.total or 0, counts.seen) or None)
-
-    def new_sides() -> Sides:
-        return Sides(classic=None if two else WhatIfCopy("classic", people, settings),
-                     actions=WhatIfCopy("actions", people, settings), subscriptions=subscriptions,
-                     classic_settings=classic_settings, through_models=through_models)  # fmt: skip
-
+    worker = EngineWorker(people, settings) if two else None
+    copies = None if two else Copies(people, settings)
     finished = False
     try:
-        if worker is not None:
-            worker.start()
-        counts, sides = drive(paths, new_sides, problem, on_check=on_check, on_call=on_call, estimate=True)
-        report("replaying", counts.seen, counts.seen, force=True)
-        classic_end = worker.result() if worker is not None else sides.classic.end() if sides.classic else None
+        with fewer_collections():
+            for event in mapped(paths, mapping, problem, checked):
+                if event == RESTART:  # the file was not in delivery order: the calls come again, sorted
+                    counts.calls = counts.seen = counts.checked = 0
+                    counts.total = None
+                elif counts.seen == 0:  # the replay (or, after an ordering pass, its second reading) starts
+                    started = time.monotonic()
+                    if counts.total is None:
+                        counts.total = counts.checked
+                if event != RESTART:
+                    counts.seen += 1
+                if isinstance(event, Call):
+                    counts.calls += 1
+                    report("replaying", counts.seen, max(counts.total or 0, counts.seen) or None)
+                if worker is not None:
+                    worker.put(event)
+                elif copies is not None:
+                    copies.apply(event)
+            report("replaying", counts.seen, counts.seen, force=True)
+            ends = worker.result() if worker is not None else copies.ends() if copies is not None else None
         finished = True
     finally:
         if worker is not None:
             worker.stop(finished=finished)
-    assert classic_end is not None and sides.actions is not None
-    actions_end = sides.actions.end()
+    assert ends is not None
+    classic_end, actions_end = ends
     differing, kinds = population_diff(classic_end, actions_end, starters)
     return ReplayResult(
         files=names,
@@ -185,4 +203,5 @@ def replay(
         mappings=subscriptions.summary() if subscriptions else "default presets",
         elapsed=time.monotonic() - started,
         processes=2 if worker is not None else 1,
+        worker_peak_rss=worker.peak_rss if worker is not None else 0,
     )

@@ -106,7 +106,7 @@ class AreaScreen(FocusModel, Screen[None]):
     def _on_screen_suspend(self) -> None:
         self._suspended_once = True
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Called when the app's current workspace changes (``None`` while none is open). Override to reload."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -85,7 +85,7 @@ class IdChangesScreen(AreaScreen):
         self.build: PlanBuild | None = None
         self._planned: list[Any] = []  # the changes last handed to Plan/Apply (quitting after that loses nothing)
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
         self.model, self.build = self.MODEL(), None
         self.query_one(CsvInput).load_text("")

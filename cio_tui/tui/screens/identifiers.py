@@ -154,7 +154,7 @@ class IdentifiersScreen(IdChangesScreen):
         for selector in ("#ids-csv", "#ids-proposals"):
             self.query_one(selector).display = False
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
         self.picked = None
         self.query_one("#ids-person", Label).update(PICK_HINT)

@@ -149,7 +149,7 @@ class JournalScreen(AreaScreen):
     def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         self.action_refresh()
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Another workspace, another journal: no filter, person search or status choice of the previous one stays
         (its person's operations are not this journal's)."""
         self.person, self._entries_plan, self.status_filter = None, None, "all"

@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
+from cio_tui.identity.apply_events import NoticeEvent
 from cio_tui.identity.plan import Plan, load_plan, save_plan
 from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
@@ -131,7 +132,7 @@ class PlanScreen(AreaScreen):
         self.query_one("#plan-progress").display = self.phase in SHOWS_PROGRESS
         self.refresh_bindings()
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
         if self.plan is not None:
             self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))
@@ -356,6 +357,11 @@ class PlanScreen(AreaScreen):
     @on(EngineEvent)
     def _engine_event(self, message: EngineEvent) -> None:
         event = message.event
+        if isinstance(event, NoticeEvent):  # the workspace lease taken, taken over or lost: said once
+            from cio_tui.safe_text import safe
+
+            self.notify(safe(event.text), title="Workspace lease", timeout=8)
+            return
         table = self.query_one(PlanTable)
         from cio_tui.identity.apply_events import ProgressEvent
 

@@ -245,7 +245,7 @@ class PreviewView(AreaScreen):
             self._list_calls()  # the outcomes are known now: the summary counts them
             self._show()
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         for result in self.results:
             result.outcome = None
         if self.results:

@@ -28,6 +28,8 @@ from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
+    from cio_tui.walkthrough.cleanup import CleanupPlan
     from cio_tui.walkthrough.service import Overview, WalkthroughService
     from cio_tui.walkthrough.state import WalkthroughState
     from cio_tui.workspace import Workspace
@@ -93,8 +95,8 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.service: Any = None
-        self.overview: Any = None
+        self.service = None
+        self.overview = None
         self._lock = threading.Lock()
         self._version = 0
         self._saved_version = 0
@@ -128,9 +130,9 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         super().on_mount()
         self.query_one("#wt-detail").display = False
         self.query_one(StepList).focus()
-        self.workspace_changed(self.app.workspace)
+        self.workspace_changed(self.cio.workspace)
 
-    def workspace_changed(self, workspace: Workspace) -> None:
+    def workspace_changed(self, workspace: Workspace | None) -> None:
         self.overview = None
         # every form starts over: nothing typed, chosen or said for the previous workspace stays on its steps
         for panel in self.query_one("#wt-panels", ContentSwitcher).query_children(StepPanel):
@@ -235,7 +237,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         try:
             with self._lock:
                 version = self._saved_version
-                overview = self.service.overview()
+                overview = self._current_service.overview()
         except WalkthroughStateError as exc:
             self.app.call_from_thread(self._unreadable, str(exc))
             return
@@ -253,7 +255,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     def _changed(self) -> None:
         """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
         self._version += 1
-        self._persist(self.service, self.overview.state.model_copy(deep=True), self._version)
+        self._persist(self._current_service, self._current_overview.state.model_copy(deep=True), self._version)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _persist(self, service: WalkthroughService, state: WalkthroughState, version: int) -> None:
@@ -278,9 +280,9 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self._changed()
 
     def _set_status(self, status: str, reason: str | None = None) -> None:
-        self.overview.state.set_status(self.step_number, status, reason=reason, now=self.cio.services.clock())
+        self._current_overview.state.set_status(self.step_number, status, reason=reason, now=self.cio.services.clock())
         self._changed()
-        self.notify(f"Step {self.step_number}: {self.overview.state.step(self.step_number).status_words}.")
+        self.notify(f"Step {self.step_number}: {self._current_overview.state.step(self.step_number).status_words}.")
 
     @on(Input.Submitted, "#wt-notes")
     @on(Input.Blurred, "#wt-notes")
@@ -363,12 +365,14 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
         elif message.kind in ("export_report", "export_checklist"):
             path = Path(message.args["path"]).expanduser().absolute()
-            state = self.overview.state.model_copy(deep=True)
+            state = self._current_overview.state.model_copy(deep=True)
             if message.kind == "export_report":
                 self.service.mark_report_exported(state, path)
             self._export(message.kind, path, state)
         elif message.kind == "preview_line":
             self._preview_line(Path(message.args["path"]), int(message.args["line"]))
+        elif message.kind == "view_report":
+            self._view_report(Path(message.args["path"]))
         elif message.kind == "rehearse":
             args = message.args
             self._rehearse(Path(args["path"]).expanduser(), args.get("export"), args.get("subscriptions"))
@@ -379,7 +383,6 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
         from cio_tui.tui.errors import describe_error
 
-        svc = self.service
         names = {
             "check_connection": "Checking the workspace",
             "audit_live": "Auditing the live workspace",
@@ -394,6 +397,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         }
         self.notify(f"{names.get(kind, kind)}…", timeout=3)
         try:
+            svc = self._current_service
             if kind == "check_connection":
                 check = await svc.check_connection()
                 self.post_message(Record(step_by_key("connect").number, {"connection": check}))
@@ -418,7 +422,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
                 markup=False,
             )
 
-    def _confirm_cleanup(self, result: Any) -> None:
+    def _confirm_cleanup(self, result: CleanupPlan) -> None:
         from cio_tui.tui.modals.confirm import ConfirmModal
 
         skipped = "\n".join(f"line {e.line}: {e.identifier} left out: {e.reason}" for e in result.excluded[:5])
@@ -443,19 +447,22 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         )
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _hand_over(self, result: Any) -> None:
+    def _hand_over(self, result: CleanupPlan) -> None:
         from cio_tui.identity.plan import save_plan
 
-        folder = self.service.data_dir / "plans"
+        plan = result.plan
+        if plan is None:  # _confirm_cleanup offers only a plan that was made
+            return
+        folder = self._current_service.data_dir / "plans"
         folder.mkdir(parents=True, exist_ok=True)
-        key = self.service.workspace.plan_key()
-        path = save_plan(result.plan, folder / f"cleanup-{result.plan.plan_id}.json", key=key)
-        self.app.call_from_thread(self._plan_saved, result, path)
+        key = self._current_service.workspace.plan_key()
+        path = save_plan(plan, folder / f"cleanup-{plan.plan_id}.json", key=key)
+        self.app.call_from_thread(self._plan_saved, result, plan, path)
 
-    def _plan_saved(self, result: Any, path: Path) -> None:
-        self.overview.state.plans.append(self.service.plan_record(result, path))
+    def _plan_saved(self, result: CleanupPlan, plan: Plan, path: Path) -> None:
+        self._current_overview.state.plans.append(self._current_service.plan_record(result, path))
         self._changed()
-        self.cio.open_plan(result.plan)
+        self.cio.open_plan(plan)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _export(self, kind: str, path: Path, state: WalkthroughState) -> None:
@@ -463,10 +470,10 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         what = "report" if kind == "export_report" else "checklist"
         try:
             if kind == "export_report":
-                self.service.render_report(state, path)
+                self._current_service.render_report(state, path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)  # as the report does
-                path.write_text(self.service.checklist_markdown(state), encoding="utf-8")
+                path.write_text(self._current_service.checklist_markdown(state), encoding="utf-8")
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self.app.call_from_thread(
@@ -484,7 +491,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export", markup=False)
 
     def _report_written(self, path: Path) -> None:
-        self.service.mark_report_exported(self.overview.state, path)
+        self._current_service.mark_report_exported(self._current_overview.state, path)
         self._changed()
 
 

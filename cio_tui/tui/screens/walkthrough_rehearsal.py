@@ -5,28 +5,21 @@ panel, and an example's call opened in Preview. Mixed into ``WalkthroughScreen``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 
+from cio_tui.tui.screens.walkthrough_host import WalkthroughHost
 from cio_tui.tui.widgets.walkthrough_base import Record
 from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
-    from cio_tui.tui.screens.base import AreaScreen as _Host
+    from cio_tui.identity.workspace_view import WorkspaceView
     from cio_tui.walkthrough.rehearsal import Mappings
-    from cio_tui.workspace import Workspace
-else:
-    _Host = object
 
 
-class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
-    """Mixed into ``WalkthroughScreen`` (which provides ``app``, ``service``, ``overview``, ``notify``,
-    ``post_message`` and ``query_one``)."""
-
-    service: Any
-    overview: Any
-    app: Any
+class RehearsalTasks(WalkthroughHost):
+    """Mixed into ``WalkthroughScreen`` (which sets ``service`` and ``overview`` and has the panels)."""
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _preview_line(self, path: Path, line: int) -> None:
@@ -41,7 +34,21 @@ class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
 
-    async def _mappings(self, workspace: Workspace, subscriptions: str | None) -> Mappings:
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _view_report(self, path: Path) -> None:
+        """The rehearsal's Markdown report, read in a thread and shown in the app."""
+        from cio_tui.tui.modals.report_view import ReportModal
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = f"Cannot read the report {path}: {getattr(exc, 'strerror', None) or exc}. Rehearse again."
+            self.app.call_from_thread(self.notify, why, severity="error", markup=False)
+            return
+        modal = ReportModal("Rehearsal on real traffic: the report", text, str(path))
+        self.app.call_from_thread(self.app.push_screen, modal)
+
+    async def _mappings(self, workspace: WorkspaceView, subscriptions: str | None) -> Mappings:
         """The operator's subscriptions file when one is given (a bad one fails the rehearsal, naming the
         subscription and the field), else the Actions destination's own subscriptions when Segment has one and a
         token reads it, else the default presets."""
@@ -52,7 +59,7 @@ class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
 
         if subscriptions:
             return await asyncio.to_thread(subscriptions_file, Path(subscriptions).expanduser())
-        services = self.app.services
+        services = self.cio.services
         try:
             live = await read_live_mappings(services.settings, services.credentials, workspace)
         except Exception:  # noqa: BLE001 - mappings that cannot be read or previewed: the presets are rehearsed
@@ -71,7 +78,6 @@ class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
         from cio_tui.tui.widgets.walkthrough_panels import PreviewPanel, rehearsal_text
         from cio_tui.walkthrough.rehearsal import model_settings, rehearse, starting_people
 
-        svc = self.service
         panel = self.query_one(PreviewPanel)
         loop_thread = threading.get_ident()
 
@@ -82,6 +88,7 @@ class RehearsalTasks(_Host):  # typed as the Walkthrough screen it is mixed into
                 self.app.call_from_thread(panel.show_progress, line)
 
         try:
+            svc = self._current_service
             own = await asyncio.to_thread(svc.workspace.own_settings)
             mappings = await self._mappings(svc.workspace, subscriptions)
             start = await starting_people(

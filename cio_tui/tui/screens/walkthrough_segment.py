@@ -10,30 +10,24 @@ from textual import work
 if TYPE_CHECKING:
     from cio_tui.walkthrough.segment_side import SegmentView
 
-if TYPE_CHECKING:  # a mixin of the Walkthrough screen: typed as the screen it is mixed into
+from cio_tui.tui.screens.walkthrough_host import WalkthroughHost
+
+if TYPE_CHECKING:
     from cio_tui.cutover.plan import SegmentPlan
-    from cio_tui.tui.screens.base import AreaScreen as _Host
-else:
-    _Host = object
 
 
-class SegmentTasks(_Host):
-    """Mixed into ``WalkthroughScreen`` (which provides ``cio``, ``app``, ``service``, ``overview``, ``notify``)."""
-
-    cio: Any
-    app: Any
-    service: Any
-    overview: Any
+class SegmentTasks(WalkthroughHost):
+    """Mixed into ``WalkthroughScreen`` (which sets ``service`` and ``overview``)."""
 
     def _segment_side(self) -> Any:
         from cio_tui.segment_api.connect import open_segment
         from cio_tui.walkthrough.segment_side import SegmentSide
 
-        services, ws = self.cio.services, self.service.workspace
+        services, ws = self.cio.services, self._current_service.workspace
         return SegmentSide(
             ws,
             lambda: open_segment(services.settings, services.credentials, ws),
-            saved_calls=lambda: self.service.saved_calls(self.overview.state) or None,
+            saved_calls=lambda: self._current_service.saved_calls(self._current_overview.state) or None,
             now=services.clock,
         )
 
@@ -50,9 +44,9 @@ class SegmentTasks(_Host):
         if kind == "segment_read":
             view = await side.read()
         elif kind == "segment_verify":
-            view = await side.verify(self.overview.state.cutover.cutover_at)
+            view = await side.verify(self._current_overview.state.cutover.cutover_at)
         else:
-            cut = self.overview.state.cutover
+            cut = self._current_overview.state.cutover
             if kind == "segment_cutover" and cut.method is None:
                 self.notify(
                     "Choose the cut-over method above first (and the time, for received_at filters).",
@@ -75,7 +69,7 @@ class SegmentTasks(_Host):
     def _confirm_segment(self, step: int, view: SegmentView) -> None:
         from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
 
-        plan, ws = view.plan, self.service.workspace
+        plan, ws = view.plan, self._current_service.workspace
         assert plan is not None, "only a view with a plan is confirmed"
         if not plan.operations:
             self.notify("Nothing to do: Segment is already in that state.", title="Segment")

@@ -41,6 +41,7 @@ class TaskKind(StrEnum):
     EXPORT_CHECKLIST = "export_checklist"  # args: path
     PREVIEW_LINE = "preview_line"  # args: path, line
     REHEARSE = "rehearse"  # args: path, export, subscriptions
+    VIEW_REPORT = "view_report"  # args: path (the rehearsal's Markdown report)
     SEGMENT_READ = "segment_read"  # args: step
     SEGMENT_PREPARE = "segment_prepare"
     SEGMENT_CUTOVER = "segment_cutover"
@@ -60,7 +61,7 @@ class StepPanel(Vertical):
     """The recorded-data part of one step. Subclasses compose their fields and implement ``show``."""
 
     STEP: ClassVar[int] = 0
-    overview: Any = None
+    overview: Overview | None = None
     """The overview last shown (set by the screen before ``show``)."""
 
     def on_mount(self) -> None:

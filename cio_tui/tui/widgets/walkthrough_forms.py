@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +15,8 @@ from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, Identifie
 from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from cio_tui.walkthrough.service import Overview
 
 DATACENTERS = [("US (empty in Segment)", "us"), ("EU", "eu")]
@@ -23,7 +25,7 @@ ID_MODES = [("email or id", "email_or_id"), ("id only", "id_only")]
 CUTOVER_METHODS = [("one-step switch", "one_step"), ("received_at filters", "received_at_filters")]
 
 
-def _row(label: str, widget: Any) -> Horizontal:
+def _row(label: str, widget: Widget) -> Horizontal:
     return Horizontal(Label(label, classes="wt-field-label"), widget, classes="wt-field")
 
 

@@ -17,6 +17,7 @@ from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
 from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key
 
 if TYPE_CHECKING:
+    from cio_tui.walkthrough.models import RehearsalRecord
     from cio_tui.walkthrough.service import Overview
 
 
@@ -44,6 +45,7 @@ class PreviewPanel(StepPanel):
             yield Select([], prompt="an example person", id="wt-examples", compact=True)
             yield Button("Open in People", id="wt-example-person", compact=True)
             yield Button("Preview the call", id="wt-example-call", compact=True)
+            yield Button("View report", id="wt-rehearsal-report", compact=True)
 
     def show_progress(self, line: str) -> None:
         """The replay's progress (rate and time left), while it runs."""
@@ -68,7 +70,10 @@ class PreviewPanel(StepPanel):
         self.query_one("#wt-examples", Select).set_options(
             [(f"{e.kind}: {e.who}" + (f" (line {e.line})" if e.line else ""), i) for i, e in enumerate(examples)]
         )
-        self.query_one("#wt-examples-row").display = bool(examples)
+        self.query_one("#wt-examples-row").display = record is not None
+        self.query_one("#wt-examples", Select).display = bool(examples)
+        self.query_one("#wt-example-person", Button).display = bool(examples)
+        self.query_one("#wt-example-call", Button).display = bool(examples)
         names = list(overview.saved_sets)
         reviewed = set(overview.state.reviewed_sets)
         sets = self.query_one("#wt-sets", TickList)
@@ -99,6 +104,10 @@ class PreviewPanel(StepPanel):
     def _open_person(self) -> None:
         example = self._example()
         if example is not None and example.lookup:
+            if example.created_under:  # made by the replay: the workspace may hold nobody by that id or email yet
+                self.notify(f"{example.who} exists only in the rehearsal (created under {example.created_under}): "
+                            "People shows who holds that id or email in the workspace today, if anybody.",
+                            markup=False)  # fmt: skip
             self.post_message(OpenPerson(example.lookup))
         elif example is not None:
             self.notify("This person has no id or email to look up.", severity="warning")
@@ -112,12 +121,20 @@ class PreviewPanel(StepPanel):
             self.notify("No single call made this difference (it is the end state): open the person instead.",
                         severity="warning")  # fmt: skip
 
+    @on(Button.Pressed, "#wt-rehearsal-report")
+    def _view_report(self) -> None:
+        record = self.overview.state.rehearsal if self.overview is not None else None
+        if record is None or not record.report_path:
+            self.notify("No rehearsal report yet: rehearse first.", severity="warning")
+            return
+        self.request_task("view_report", path=record.report_path)
+
     @on(TickList.Toggled, "#wt-sets")
     def _changed(self, event: TickList.Toggled) -> None:
         self.record(reviewed_sets=[name for name in event.tick_list.keys if name in event.tick_list.ticked])
 
 
-def rehearsal_text(record: Any) -> str:
+def rehearsal_text(record: RehearsalRecord | None) -> str:
     """The last rehearsal: how many people end up different, by kind, and where the report is."""
     if record is None:
         return "No rehearsal yet: give a traffic file and press Rehearse (nothing is sent anywhere)."
@@ -125,7 +142,7 @@ def rehearsal_text(record: Any) -> str:
     return (
         f"Rehearsal of {record.taken_at:%Y-%m-%d %H:%M} UTC on {record.traffic}: {record.calls} calls "
         f"({record.malformed} malformed skipped) from {record.starting_people} people"
-        + (f" ({record.starting_from})" if record.starting_from else "")
+        + (f": {record.starting_from}" if record.starting_from else "")
         + f".\nActions mappings: {record.mappings}.\n"
         f"{record.people_differing} people end up different: {kinds}.\nReport: {record.report_path}"
     )
