@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cio_tui.json_types import object_or_empty
+from cio_tui.json_types import JSONObject, object_or_empty
 from cio_tui.model import Engine, MemoryStorage, Person, Result, WorkspaceSettings
 from cio_tui.segment.actions import BATCH_NOTE
 from cio_tui.segment.subscriptions import SubscriptionSet
@@ -34,7 +34,7 @@ class BatchAnswer:
     value, as an id that belongs to somebody else does)."""
 
     status: int
-    body: Any
+    body: JSONObject  # what Customer.io answers (the engine's answer body)
     failed_changes: dict[int, list[str]] = field(default_factory=dict)
 
 

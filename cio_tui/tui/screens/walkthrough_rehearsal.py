@@ -23,13 +23,16 @@ class RehearsalTasks(WalkthroughHost):
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _preview_line(self, path: Path, line: int) -> None:
-        """Open Preview on the call at ``line`` of a JSON lines traffic file (other formats: say where it is)."""
+        """Open Preview on the call at ``line`` of the traffic file (JSON lines, a JSON array or a warehouse
+        table); when nothing readable is there any more (the file changed), say where it was."""
         from cio_tui.segment.replay.traffic import call_at_line
         from cio_tui.tui.messages import OpenPreview
 
         text = call_at_line(path, line)
         if text is None:
-            where = f"The call is at line {line} of {path}: open it there (only JSON lines files open in Preview)."
+            where = (
+                f"No call at line {line} of {path} any more (the file changed since the rehearsal?): rehearse again."
+            )
             self.app.call_from_thread(self.notify, where, severity="warning", markup=False)
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
