@@ -15,7 +15,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import platformdirs
 import tomli_w
@@ -28,6 +28,7 @@ from pydantic_settings import (
 )
 
 from cio_tui.errors import NextStep, UserError
+from cio_tui.regions import Region
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -36,8 +37,6 @@ APP_NAME = "cio-tui"
 ENV_PROFILE_NAME = "env"
 SECRET_FIELDS = frozenset({"track_api_key", "app_api_key", "segment_token"})
 PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-Region = Literal["us", "eu"]
 
 
 class ConfigError(UserError):

@@ -6,6 +6,10 @@ configuration layer must not import the client. Hosts: https://docs.customer.io/
 
 from __future__ import annotations
 
+from typing import Literal
+
+Region = Literal["us", "eu"]  # the one list of Customer.io's regions (a profile's ``region``)
+
 US_TRACK = "https://track.customer.io"
 EU_TRACK = "https://track-eu.customer.io"
 US_APP = "https://api.customer.io"
@@ -17,4 +21,4 @@ def default_origins(region: str) -> tuple[str, str]:
     return (EU_TRACK, EU_APP) if region == "eu" else (US_TRACK, US_APP)
 
 
-__all__ = ["EU_APP", "EU_TRACK", "US_APP", "US_TRACK", "default_origins"]
+__all__ = ["EU_APP", "EU_TRACK", "US_APP", "US_TRACK", "Region", "default_origins"]

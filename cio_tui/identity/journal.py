@@ -7,6 +7,7 @@ writes may have reached Customer.io and must be reconciled by reading.
 
 States: ``pending -> checked -> sent -> done | skipped_stale | failed | uncertain -> reconciled``. The current state
 of an operation is its latest entry. Requests are stored without credentials (the client adds auth headers).
+The states, entries and records themselves: ``identity/journal_records.py``.
 """
 
 from __future__ import annotations
@@ -16,141 +17,28 @@ import getpass
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
-from pydantic import BaseModel, ConfigDict
-
-from cio_tui.errors import UserError
+from cio_tui.identity.journal_records import (
+    ApplyLockedError,
+    JournalEntry,
+    JournalError,
+    JournalPlan,
+    OpState,
+    PlanEvent,
+    PlanRecord,
+    Record,
+)
 from cio_tui.identity.plan import Plan
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.private_files import private_dir, tighten
 from cio_tui.safe_text import csv_cell
 
 JOURNAL_FILE = "journal.sqlite"
-
-
-class JournalError(UserError):
-    """The journal file cannot be used (damaged, not a journal, unreadable); the message says what to do."""
-
-
-class ApplyLockedError(UserError, RuntimeError):
-    """Another apply holds this workspace's journal."""
-
-    exit_code = 1
-
-
-class OpState(StrEnum):
-    PENDING = "pending"
-    CHECKED = "checked"
-    SENT = "sent"
-    DONE = "done"
-    SKIPPED_STALE = "skipped_stale"
-    FAILED = "failed"
-    UNCERTAIN = "uncertain"
-    RECONCILED = "reconciled"
-
-    @property
-    def succeeded(self) -> bool:
-        return self in (OpState.DONE, OpState.RECONCILED)
-
-    @property
-    def in_doubt(self) -> bool:
-        """The write may have reached Customer.io: read before doing anything else."""
-        return self in (OpState.SENT, OpState.UNCERTAIN)
-
-
-class PlanEvent(StrEnum):
-    """Entries about a plan's runs rather than one operation (``op_id`` is None): with ``OpState``, every state an
-    entry can record."""
-
-    REGISTERED = "registered"
-    LEASE_TAKEN = "lease_taken"
-    LEASE_RELEASED = "lease_released"
-    LEASE_LOST = "lease_lost"  # a renewal found another run's token: this run stopped sending
-    RUN_STARTED = "run_started"
-    RUN_ENDED = "run_ended"
-
-
-class JournalPlan(Protocol):
-    """What the journal keeps of a plan (a people ``Plan`` or a ``SegmentPlan``)."""
-
-    @property
-    def plan_id(self) -> str: ...
-    @property
-    def workspace_fingerprint(self) -> str: ...
-    @property
-    def workspace_name(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def operations(self) -> Sequence[object]: ...
-    def to_json(self) -> str: ...
-
-
-class JournalEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    seq: int
-    at: datetime
-    plan_id: str
-    op_id: str | None
-    state: str
-    operator: str
-    kind: str | None = None
-    request: dict[str, Any] | None = None
-    status: int | None = None
-    before: object = None  # person snapshots (JSON) as they were read before / after the write
-    after: object = None
-    detail: str | None = None
-
-
-class PlanRecord(BaseModel):
-    """One plan known to the journal, with its operations counted by current state."""
-
-    model_config = ConfigDict(frozen=True)
-
-    plan_id: str
-    registered_at: datetime
-    operator: str
-    workspace_name: str
-    source: str
-    description: str
-    total: int
-    states: dict[str, int]
-    last_at: datetime | None
-
-    @property
-    def succeeded(self) -> int:
-        return sum(n for s, n in self.states.items() if OpState(s).succeeded)
-
-    @property
-    def complete(self) -> bool:
-        return self.succeeded == self.total
-
-
-@dataclass
-class Record:
-    """One entry to append (see ``Journal.append``)."""
-
-    plan_id: str
-    op_id: str | None
-    state: OpState | PlanEvent
-    kind: str | None = None
-    request: dict[str, Any] | None = None
-    status: int | None = None
-    before: object = None
-    after: object = None
-    detail: str | None = None
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (

@@ -9,7 +9,8 @@ engine, which is the only code that sends writes. Each operation carries:
 - ``loses``: what it destroys or overwrites, in words and values;
 - ``target``: the state that proves it took effect (used to verify, and to recognise "already done").
 
-Operation builders live in ``identity/operations.py``; this module holds the document, its checks and its files.
+Operation builders live in ``identity/operations.py``, the kinds and the request each sends in
+``identity/plan_kinds.py``; this module holds the document, its checks and its files.
 """
 
 from __future__ import annotations
@@ -21,17 +22,23 @@ from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from cio_tui.customerio.identifiers import Identifier, IdKind, normalize_email
 from cio_tui.customerio.models import Person
-from cio_tui.errors import UserError
+from cio_tui.identity.plan_kinds import (
+    IDEMPOTENT_KINDS,
+    MERGE_PATH,
+    OpKind,
+    PlanError,
+    PlannedRequest,
+    derive_request,
+)
 
 PLAN_VERSION = 1
 MAX_PLAN_BYTES = 64 * 1024 * 1024  # ~90,000 operations; a bigger file is refused before it is parsed
-MERGE_PATH = "/api/v1/merge_customers"
 
 
 def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
@@ -50,39 +57,6 @@ def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = Non
         if (track, app) != tuple(o.lower() for o in default_origins(region)):
             material = "\n".join((site_id, track, app))
     return f"{region}:{hashlib.sha256(material.encode()).hexdigest()[:16]}"
-
-
-class PlanError(UserError, ValueError):
-    """A plan that cannot be read or used; the message says what to do."""
-
-
-class OpKind(StrEnum):
-    ASSIGN_ID = "assign_id"
-    CHANGE_ID = "change_id"
-    CHANGE_EMAIL = "change_email"
-    MERGE = "merge"
-    DELETE = "delete"
-    SUPPRESS = "suppress"
-    UNSUPPRESS = "unsuppress"
-    UNSUBSCRIBE = "unsubscribe"
-    IDENTIFY = "identify"
-
-
-# Kinds whose request, sent twice, leaves the workspace as sending it once does (a PUT of a state; a delete or
-# suppression of one cio_id; an unsuppression). A merge is not: once its secondary is gone, the same request can
-# meet another person, so one whose outcome is unknown is resent only on the operator's explicit choice.
-IDEMPOTENT_KINDS = frozenset(
-    {
-        OpKind.ASSIGN_ID,
-        OpKind.CHANGE_ID,
-        OpKind.CHANGE_EMAIL,
-        OpKind.IDENTIFY,
-        OpKind.UNSUBSCRIBE,
-        OpKind.DELETE,
-        OpKind.SUPPRESS,
-        OpKind.UNSUPPRESS,
-    }
-)
 
 
 class PlanSource(StrEnum):
@@ -136,57 +110,6 @@ class PersonState(_Model):
 
 def _show(value: object) -> str:
     return "empty" if value in (None, "") else repr(value)
-
-
-class PlannedRequest(_Model):
-    """The exact request an operation sends. Never holds credentials (auth is added by the client)."""
-
-    api: Literal["track", "app", "segment"] = "track"  # segment: a Segment Public API write (cio_tui/cutover)
-    method: Literal["GET", "PUT", "POST", "PATCH", "DELETE"]
-    path: str
-    body: dict[str, Any] | None = None
-
-    def line(self) -> str:
-        body = "" if self.body is None else " " + json.dumps(self.body, sort_keys=True, ensure_ascii=False)
-        return f"{self.method} {self.path}{body}"
-
-
-# The request each kind sends, as (method, path words after the person, has a body); merge has its own path and body.
-_KIND_REQUESTS: dict[OpKind, tuple[Literal["PUT", "POST", "DELETE"], tuple[str, ...], bool]] = {
-    OpKind.ASSIGN_ID: ("PUT", (), True),
-    OpKind.CHANGE_ID: ("PUT", (), True),
-    OpKind.CHANGE_EMAIL: ("PUT", (), True),
-    OpKind.IDENTIFY: ("PUT", (), True),
-    OpKind.UNSUBSCRIBE: ("PUT", (), True),
-    OpKind.DELETE: ("DELETE", (), False),
-    OpKind.SUPPRESS: ("POST", ("suppress",), False),
-    OpKind.UNSUPPRESS: ("POST", ("unsuppress",), False),
-}
-
-
-def derive_request(
-    kind: OpKind, subject: Identifier, secondary: Identifier | None, attributes: dict[str, Any] | None
-) -> PlannedRequest:
-    """The one request an operation of ``kind`` on ``subject`` sends: the builders use it, and plan loading checks
-    every operation's ``request`` against it (a hand-edited plan cannot send something its review does not show).
-    Raises PlanError when the fields cannot make a request."""
-    if kind is OpKind.MERGE:
-        if secondary is None or attributes is not None:
-            raise PlanError("a merge names a secondary and has no attributes")
-        return PlannedRequest(
-            method="POST", path=MERGE_PATH, body={"primary": subject.body(), "secondary": secondary.body()}
-        )
-    method, rest, has_body = _KIND_REQUESTS[kind]
-    if secondary is not None:
-        raise PlanError(f"a {kind.value} operation has no secondary person")
-    if has_body and not attributes:
-        raise PlanError(f"a {kind.value} operation needs attributes")
-    if not has_body and attributes is not None:
-        raise PlanError(f"a {kind.value} operation has no attributes")
-    if (kind is OpKind.UNSUPPRESS) == (subject.kind is IdKind.CIO_ID):
-        raise PlanError(f"a {kind.value} operation addresses the person by {subject.kind.value}, which it never does")
-    body = dict(attributes) if has_body and attributes else None
-    return PlannedRequest(method=method, path=subject.customer_path(*rest), body=body)
 
 
 def check_operation(op: Operation) -> None:

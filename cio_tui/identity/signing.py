@@ -14,10 +14,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import shlex
 from collections.abc import Mapping
-from typing import Any, Protocol, Self, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from cio_tui.identity.plan import PlanError
+from cio_tui.identity.plan import PlanError, load_plan
+from cio_tui.identity.workspace_view import WorkspaceView
+
+if TYPE_CHECKING:
+    from cio_tui.identity.plan import Plan
 
 SANDBOX_PLAN_KEY = hashlib.sha256(b"cio-tui sandbox plan key (public)").digest()
 
@@ -70,4 +76,40 @@ def require_signature(plan: Signable, key: bytes) -> None:
         )
 
 
-__all__ = ["SANDBOX_PLAN_KEY", "UnsignedPlanError", "require_signature", "sign_plan", "signature_problem"]
+def open_for_review(path: str | Path, workspace: WorkspaceView | None) -> Plan:
+    """A plan file opened where there is no "apply anyway" (the TUI): one for the open workspace must carry its
+    signature (an unsigned one is refused, pointing at the reviewed command-line route); one for another workspace
+    opens, and its review says whose it is (applying it is refused)."""
+    plan = load_plan(path)
+    if workspace is not None and plan.workspace_fingerprint == workspace.fingerprint:
+        problem = signature_problem(plan, workspace.plan_key())
+        if problem:
+            raise UnsignedPlanError(review_refusal(problem, Path(path), workspace))
+    return plan
+
+
+def review_refusal(problem: str, path: Path, workspace: WorkspaceView) -> str:
+    """Why a review screen does not open an unsigned or edited plan, and the exact command that reviews and applies
+    it anyway for the open workspace: the file name quoted for a shell, control characters made visible."""
+    from cio_tui.config import ENV_PROFILE_NAME
+    from cio_tui.safe_text import safe
+
+    name = workspace.name
+    where = "--sandbox " if workspace.is_sandbox else "" if name == ENV_PROFILE_NAME else f"--profile {name} "
+    command = f"cio-tui {where}apply {shlex.quote(str(path))} --allow-unsigned"
+    return safe(
+        f"Not opened: {problem}. Nothing was sent. Make the plan again here, or review it on the command line: "
+        f"{command} lists, operation by operation, what differs from the plan cio-tui would make now, then asks "
+        "you to type the workspace name before anything is sent."
+    )
+
+
+__all__ = [
+    "SANDBOX_PLAN_KEY",
+    "UnsignedPlanError",
+    "open_for_review",
+    "require_signature",
+    "review_refusal",
+    "sign_plan",
+    "signature_problem",
+]

@@ -3,7 +3,7 @@ data): rows of the same fidelity table as the engine's behaviours (``cio_tui.mod
 
 from __future__ import annotations
 
-from cio_tui.model.behaviours import APP, NODE_FIXTURES, SPEC, Behaviour, Status
+from cio_tui.model.behaviour_rows.row import APP, NODE_FIXTURES, SPEC, Behaviour, Status
 
 _TRACK = "https://customer.io/docs/api/track/#operation/"
 _APP_LIMITS = "https://docs.customer.io/integrations/api/app/"

@@ -13,14 +13,9 @@ from cio_tui.identity import operations as ops
 from cio_tui.identity.journal import Journal, JournalEntry, PlanRecord
 from cio_tui.identity.plan import Plan
 from cio_tui.tui.modals.export_journal import ExportChoice, ExportJournalModal
+from cio_tui.tui.viewmodels.journal_view import can_resume, plan_matches, plan_status
 from cio_tui.tui.widgets.journal_detail import entry_text
-from cio_tui.tui.widgets.journal_tables import (
-    JournalEntriesTable,
-    JournalPlansTable,
-    can_resume,
-    plan_matches,
-    plan_status,
-)
+from cio_tui.tui.widgets.journal_tables import JournalEntriesTable, JournalPlansTable
 
 
 def _journal(tmp_path: Path) -> tuple[Journal, Plan]:

@@ -174,7 +174,8 @@ def test_a_file_out_of_order_is_replayed_sorted_and_says_each_problem_once(tmp_p
 
 def test_compiled_templates_render_as_mapping_kit_does() -> None:
     """A template compiled once renders what ``resolve`` renders, for placeholders of every shape."""
-    from cio_tui.segment.mapping_kit import compile_mapping, resolve
+    from cio_tui.segment.mapping_compiled import compile_mapping
+    from cio_tui.segment.mapping_kit import resolve
 
     rng = random.Random(3)
     data = [{"traits": {"email": "a@b.c", "n": 1.0, "b": True, "l": [1, None, "x"], "d": {"k": "{{traits.email}}"},

@@ -19,31 +19,29 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from cio_tui.identity.journal import JournalEntry, PlanRecord
-from cio_tui.identity.journal_search import PersonHit, person_summary
+from cio_tui.identity.journal_search import PersonHit
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
 from cio_tui.tui.modals.export_journal import ExportChoice, ExportJournalModal
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.widgets.journal_detail import JournalEntryDetail
-from cio_tui.tui.widgets.journal_tables import (
-    JournalEntriesTable,
-    JournalPlansTable,
+from cio_tui.tui.viewmodels.journal_view import (
+    EMPTY_TEXT,
+    PersonSearch,
     can_resume,
-    plan_matches,
+    next_status_filter,
+    plan_entries,
     plan_status,
+    plans_summary,
+    restore_target,
+    visible_plans,
 )
+from cio_tui.tui.widgets.journal_detail import JournalEntryDetail
+from cio_tui.tui.widgets.journal_tables import JournalEntriesTable, JournalPlansTable
 
 if TYPE_CHECKING:
     from cio_tui.identity.plan import Plan
     from cio_tui.identity.restore import RestoreBuild
     from cio_tui.workspace import Workspace
-
-
-STATUS_FILTERS = ("all", "interrupted", "not applied", "finished with problems", "complete")
-EMPTY_TEXT = (
-    "Nothing has been applied to this workspace yet.\n\nEvery plan applied in Plan/Apply (press 7) or with "
-    "`cio-tui apply` is recorded here: each step, the request sent, and a snapshot of every person before and after."
-)
 
 
 class JournalScreen(AreaScreen):
@@ -128,7 +126,7 @@ class JournalScreen(AreaScreen):
         self.records: list[PlanRecord] = []
         self.status_filter = "all"
         self._entries_plan: str | None = None
-        self.person: tuple[str, list[PersonHit]] | None = None  # the person search shown, with its operations
+        self.person: PersonSearch | None = None  # the person search shown, with its operations
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="journal-filters"):
@@ -182,10 +180,7 @@ class JournalScreen(AreaScreen):
 
     def _show_records(self, records: list[PlanRecord]) -> None:
         text = self.query_one("#journal-filter", Input).value
-        shown = [r for r in records if plan_matches(r, text, self.status_filter)]
-        if self.person is not None:
-            touched = {h.plan_id for h in self.person[1]}
-            shown = [r for r in shown if r.plan_id in touched]
+        shown = visible_plans(records, text, self.status_filter, self.person)
         table = self.query_one(JournalPlansTable)
         table.load(shown)
         self.query_one("#journal-empty").display = not records
@@ -193,15 +188,7 @@ class JournalScreen(AreaScreen):
         self.query_one("#journal-lower").display = bool(records)
         if self.focused is None:  # the table just appeared: the keys go to it (focus is never left on nothing)
             self.call_after_refresh(self.focus_home)
-        interrupted = sum(1 for r in records if plan_status(r) == "interrupted")
-        summary = f"{len(records)} plan(s) in the journal"
-        if interrupted:
-            summary += f" · {interrupted} interrupted (highlight one and press u to resume)"
-        if len(shown) != len(records):
-            summary += f" · {len(shown)} shown by the filter"
-        if self.person is not None:
-            summary = person_summary(*self.person) + " · empty the person field to see every plan"
-        self.query_one("#journal-summary", Label).update(summary)
+        self.query_one("#journal-summary", Label).update(plans_summary(records, shown, self.person))
         if shown:
             table.move_cursor(row=0)
             self._plan_highlighted()
@@ -236,11 +223,7 @@ class JournalScreen(AreaScreen):
             return  # read for a plan highlighted a moment ago: the one highlighted now has its own read on the way
         self._entries_plan = message.plan_id
         table = self.query_one(JournalEntriesTable)
-        entries, title = message.entries, f"Entries of plan {message.plan_id}"
-        if self.person is not None:  # only the person's operations (and the plan's own entries)
-            ops = {h.op_id for h in self.person[1] if h.plan_id == message.plan_id}
-            entries = [e for e in entries if e.op_id is None or e.op_id in ops]
-            title += f" on {self.person[0]}"
+        entries, title = plan_entries(message.plan_id, message.entries, self.person)
         table.load(entries)
         table.border_title = title
         self._entry_highlighted()
@@ -267,8 +250,7 @@ class JournalScreen(AreaScreen):
         self.query_one(JournalPlansTable).focus()
 
     def action_cycle_status(self) -> None:
-        index = (STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)
-        self.status_filter = STATUS_FILTERS[index]
+        self.status_filter = next_status_filter(self.status_filter)
         self.query_one("#journal-status-filter", Label).update(f"status: {self.status_filter}")
         self._entries_plan = None
         self._show_records(self.records)
@@ -315,18 +297,14 @@ class JournalScreen(AreaScreen):
         if message.hits:
             self.query_one(JournalPlansTable).focus()
 
-    def _show_person(self, person: tuple[str, list[PersonHit]] | None) -> None:
+    def _show_person(self, person: PersonSearch | None) -> None:
         self.person = person
         self._entries_plan = None
         self._show_records(self.records)
 
     def action_restore(self) -> None:
-        entry = self.query_one(JournalEntriesTable).highlighted
-        plan_id, op_id = (entry.plan_id, entry.op_id) if entry is not None else (None, None)
-        if op_id is None and self.person is not None:  # the person searched: their last operation in this plan
-            record = self.query_one(JournalPlansTable).highlighted
-            hits = [h for h in self.person[1] if record is not None and h.plan_id == record.plan_id]
-            plan_id, op_id = (hits[-1].plan_id, hits[-1].op_id) if hits else (plan_id, None)
+        entry, record = self.query_one(JournalEntriesTable).highlighted, self.query_one(JournalPlansTable).highlighted
+        plan_id, op_id = restore_target(entry, record, self.person)
         if self.cio.workspace is None or plan_id is None or op_id is None:
             self.notify("Highlight an operation's entry first (Enter on a plan, then its entries), or find a "
                         "person (p): the restore puts the people back as they were just before it.",
@@ -396,20 +374,11 @@ class JournalScreen(AreaScreen):
                 write = journal.export_csv if choice.format == "csv" else journal.export_jsonl
                 count = write(out, choice.plan_id)
         except OSError as exc:
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not write {choice.path}: {exc.strerror}. Choose another path.",
-                title="Export failed",
-                severity="error",
-                markup=False,
-            )
+            self.app.call_from_thread(self.notify, f"Could not write {choice.path}: {exc.strerror}. Choose another "
+                                      "path.", title="Export failed", severity="error", markup=False)  # fmt: skip
             return
-        self.app.call_from_thread(
-            self.notify,
-            f"{count} entries written to {choice.path} ({choice.format.upper()}).",
-            title="Journal exported",
-            markup=False,
-        )
+        self.app.call_from_thread(self.notify, f"{count} entries written to {choice.path} ({choice.format.upper()}).",
+                                  title="Journal exported", markup=False)  # fmt: skip
 
     # -- resume ------------------------------------------------------------------------------------------
     def action_resume(self) -> None:

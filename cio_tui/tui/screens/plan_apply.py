@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from cio_tui.identity.apply_events import NoticeEvent
-from cio_tui.identity.plan import Plan, load_plan, save_plan
+from cio_tui.identity.plan import Plan, save_plan
 from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.base import AreaScreen
@@ -205,19 +205,10 @@ class PlanScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
     def _load(self, path: Path) -> None:
-        from cio_tui.identity.signing import signature_problem
+        from cio_tui.identity.signing import open_for_review
 
         try:
-            plan = load_plan(path)
-            ws = self.cio.workspace
-            ours = ws is not None and plan.workspace_fingerprint == ws.fingerprint  # else the header says whose
-            problem = signature_problem(plan, ws.plan_key()) if ws is not None and ours else None
-            if problem:  # the TUI has no "apply anyway": that is an explicit, reviewed choice on the command line
-                raise ValueError(
-                    f"{problem}. Make the plan again, or review what differs with "
-                    f"`cio-tui apply {path} --allow-unsigned` (it lists the differences before anything is sent)"
-                )
-            self.post_message(self.PlanRead(plan))
+            self.post_message(self.PlanRead(open_for_review(path, self.cio.workspace)))
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
 
@@ -228,22 +219,17 @@ class PlanScreen(AreaScreen):
             written = save_plan(plan, path, key=ws.plan_key() if ws is not None else None)
         except Exception as exc:  # noqa: BLE001 - a missing folder, a keyring fault: words, not a traceback
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not save the plan to {path}: {why}. Choose another folder.",
-                severity="error",
-            )
+            self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {why}. Choose another folder.",
+                                      severity="error")  # fmt: skip
             return
-        self.app.call_from_thread(
-            self.notify,
-            f"Plan saved to {written}. Apply it later here (o) or with `cio-tui apply {written}`.",
-            title="Plan saved",
-        )
+        self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
+                                  f"`cio-tui apply {written}`.", title="Plan saved")  # fmt: skip
 
     @on(PlanRead)
     def _plan_read(self, message: PlanRead) -> None:
         if message.plan is None:
-            self.notify(message.error, title="Could not open the plan", severity="error", timeout=12)
+            # plain text: a file name or a plan's words must not be read as markup
+            self.notify(message.error, title="Could not open the plan", severity="error", timeout=15, markup=False)
             self._show_phase()
             return
         self.show_plan(message.plan)

@@ -47,12 +47,14 @@ def panel_class(number: int) -> type[StepPanel]:
 
 def progress_text(overview: Overview) -> str:
     """Where the operator is: steps finished, the next step, and the most serious open risks."""
+    from cio_tui.walkthrough.behaviour import Severity
+
     state = overview.state
     finished = sum(1 for st in state.steps.values() if st.status.finished)
     current = state.current_step()
     lines = [f"{finished} of {STEP_COUNT} steps finished."]
     lines.append(f"Next: step {current}, {STEPS[current - 1].short}." if current else "Every step is finished.")
-    high = [r for r in overview.risks if r.level == "high"]
+    high = [r for r in overview.risks if r.severity is Severity.HIGH]
     lines.append(f"Open risks: {len(overview.risks)} ({len(high)} high).")
     lines += [f"HIGH: {r.text}" for r in high[:2]]
     return "\n".join(lines)

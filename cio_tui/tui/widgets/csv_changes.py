@@ -14,7 +14,7 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.fixes import IdentifierChange, check_change
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, Severity
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, RowStatus
 from cio_tui.tui.viewmodels.leads_rows import UNCHECKED, Check
 from cio_tui.tui.widgets.fit_table import Col, FitTable
 from cio_tui.tui.widgets.leads_table import check_text
@@ -134,7 +134,7 @@ class ChangesModel:
             cid = row.key.removeprefix("cio_")
             key = (row.line, cid)
             excluded.add(key)
-            severity: Severity = "merge" if key in merges else "error"
+            severity: RowStatus = "merge" if key in merges else "error"
             check = Check(severity, row.message)
             self.checks[key] = check
             if row.line is not None:

@@ -1,7 +1,7 @@
 """Journal tables: the plans the journal knows (with their progress in words) and one plan's entries.
 
 Both show models from ``identity.journal`` (``PlanRecord``, ``JournalEntry``) handed in by the Journal screen,
-which reads the journal in a worker. Filtering is pure (``plan_matches``), so it is tested without an app.
+which reads the journal in a worker. Statuses and filtering are view-model rules (``tui/viewmodels/journal_view.py``).
 """
 
 from __future__ import annotations
@@ -13,29 +13,9 @@ from rich.text import Text
 from textual.widgets.data_table import CellDoesNotExist
 
 from cio_tui.identity.journal import JournalEntry, PlanRecord
+from cio_tui.tui.viewmodels.journal_view import plan_status
 from cio_tui.tui.widgets.fit_table import Col, FitTable
 from cio_tui.tui.widgets.plan_table import state_text
-
-IN_DOUBT = ("sent", "uncertain")
-
-
-def plan_status(record: PlanRecord) -> str:
-    """``complete``, ``interrupted`` (some operations not finished or in doubt), ``not applied``, or
-    ``finished with problems`` (every operation ended, some stale or failed)."""
-    states = record.states
-    pending = states.get("pending", 0) + states.get("checked", 0)
-    in_doubt = sum(states.get(s, 0) for s in IN_DOUBT)
-    if record.complete:
-        return "complete"
-    if pending == record.total:
-        return "not applied"
-    if pending or in_doubt:
-        return "interrupted"
-    return "finished with problems"
-
-
-def can_resume(record: PlanRecord) -> bool:
-    return plan_status(record) in ("interrupted", "not applied")
 
 
 def states_words(states: dict[str, int]) -> str:
@@ -48,18 +28,6 @@ def _when(at: datetime | str | None) -> str:
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     return at.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def plan_matches(record: PlanRecord, text: str, status: str = "all") -> bool:
-    """Filter: ``text`` (case-insensitive) in plan id, source, description, operator or state names; ``status``."""
-    if status != "all" and plan_status(record) != status:
-        return False
-    if not text.strip():
-        return True
-    hay = " ".join(
-        [record.plan_id, record.source, record.description, record.operator, record.workspace_name, *record.states]
-    ).lower()
-    return all(word in hay for word in text.lower().split())
 
 
 # Every cell is a rich ``Text``: a plain ``str`` cell is read as markup, so data holding ``[`` would show wrong.

@@ -1,0 +1,1 @@
+"""The rows of the engine's behaviour table, one module per area; ``cio_tui.model.behaviours`` assembles them."""
