@@ -30,7 +30,7 @@ from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
 if TYPE_CHECKING:
     from cio_tui.identity.plan import Plan
     from cio_tui.walkthrough.cleanup import CleanupPlan
-    from cio_tui.walkthrough.service import Overview
+    from cio_tui.walkthrough.service import Overview, WalkthroughService
     from cio_tui.walkthrough.state import WalkthroughState
     from cio_tui.workspace import Workspace
 
@@ -103,6 +103,8 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self._version = 0
         self._saved_version = 0
         self._shown_step = 0
+        self._notes_step = 0  # the step whose notes the notes field holds (0: none yet)
+        self._notes_shown = ""  # what the field was filled with (the operator typed when it differs)
         self._mounting: AwaitMount | None = None
 
     # -- layout ---------------------------------------------------------------------------------------
@@ -134,6 +136,12 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     def workspace_changed(self, workspace: Workspace | None) -> None:
         self.overview = None
+        # every form starts over: nothing typed, chosen or said for the previous workspace stays on its steps
+        for panel in self.query_one("#wt-panels", ContentSwitcher).query_children(StepPanel):
+            panel.start_over()
+        with self.prevent(Input.Changed):
+            self.query_one("#wt-notes", Input).value = ""
+        self._notes_step, self._notes_shown = 0, ""
         if workspace is None or getattr(workspace, "data_dir", None) is None:
             self.service = None
             self.query_one("#wt-detail").display = False
@@ -209,8 +217,10 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         for mode in OPEN_AREAS:
             self.query_one(f"#wt-open-{mode}", Button).display = mode in step.areas
         notes = self.query_one("#wt-notes", Input)
+        self._save_notes()  # notes typed for the step shown before stay with it: never carried to this one, never lost
         with self.prevent(Input.Changed):
             notes.value = st.notes
+        self._notes_step, self._notes_shown = n, st.notes
         self._panel(n)
         self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
 
@@ -247,16 +257,20 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     def _changed(self) -> None:
         """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
         self._version += 1
-        self._persist(self._current_overview.state.model_copy(deep=True), self._version)
+        self._persist(self._current_service, self._current_overview.state.model_copy(deep=True), self._version)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _persist(self, state: WalkthroughState, version: int) -> None:
+    def _persist(self, service: WalkthroughService, state: WalkthroughState, version: int) -> None:
+        # the service of the workspace the state belongs to: a workspace opened meanwhile must not get the
+        # previous one's state written into its file (nor shown)
         with self._lock:
             if version < self._saved_version:
                 return
-            self._current_service.refresh(state)
+            service.refresh(state)
             self._saved_version = version
-            overview = self._current_service.overview(state)
+            if service is not self.service:
+                return
+            overview = service.overview(state)
         self.app.call_from_thread(self._show_if_current, overview, version)
 
     @on(Record)
@@ -275,11 +289,17 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     @on(Input.Submitted, "#wt-notes")
     @on(Input.Blurred, "#wt-notes")
     def _notes(self) -> None:
-        if self.overview is None:
+        self._save_notes()
+
+    def _save_notes(self) -> None:
+        """Save the notes field into the step it was filled for (the step list may have moved on already)."""
+        step = self._notes_step
+        if self.overview is None or not step:
             return
         text = self.query_one("#wt-notes", Input).value
-        if text != self.overview.state.step(self.step_number).notes:
-            self.overview.state.set_notes(self.step_number, text, now=self.cio.services.clock())
+        if text != self._notes_shown and text != self.overview.state.step(step).notes:
+            self._notes_shown = text
+            self.overview.state.set_notes(step, text, now=self.cio.services.clock())
             self._changed()
 
     # -- actions --------------------------------------------------------------------------------------
