@@ -274,7 +274,7 @@ class JournalScreen(AreaScreen):
         if not event.value.strip() and self.person is not None:
             self._show_person(None)
         elif self.person is not None:  # the box names someone else than the person shown: the summary says so
-            shown = person_summary(*self.person) + " · empty the person field to see every plan"
+            shown = plans_summary(self.records, [], self.person)
             typed = event.value.strip()
             self.query_one("#journal-summary", Label).update(
                 shown if typed == self.person[0] else f"{shown} · Enter searches for {typed}"
