@@ -140,8 +140,9 @@ class ApplyEngine(Reconciler):
             )
             wait = self.options.visibility_window + self.options.lease_margin
             self._notice(
-                f"taking the workspace lease {lease.who.value}: it is confirmed once it shows and {wait:g} s more "
-                "have passed (the visibility window), so another machine starting this plan now is seen"
+                f"taking the workspace lease (person {lease.who.value}): nothing is sent until it shows and "
+                f"{wait:g} s more have passed (the visibility window), so that another machine starting this plan "
+                "at the same time is seen"
             )
             async with lease.held(on_lost=self._lease_lost):
                 m = lease.mine
