@@ -175,6 +175,10 @@ def _over(value: object, limit: int) -> bool:
     """``_size(value) > limit``, measured only when the cheap bound cannot rule it out (most values are small)."""
     if isinstance(value, str):
         return len(value) > limit // 4 and len(value.encode()) > limit  # UTF-8: at most 4 bytes a character
+    if limit >= 24 and (
+        type(value) is float or type(value) is bool or (type(value) is int and -_SMALL_INT < value < _SMALL_INT)
+    ):
+        return False  # at most 24 bytes (what _bound says of them), without the call
     bound = _bound(value)
     return not 0 <= bound <= limit and _size(value) > limit
 

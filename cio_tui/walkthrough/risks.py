@@ -10,7 +10,8 @@ from cio_tui.walkthrough.behaviour import BehaviourChange, Severity
 from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doubt
 from cio_tui.walkthrough.history import AppliedPlan
-from cio_tui.walkthrough.state import StepStatus, WalkthroughState
+from cio_tui.walkthrough.state import WalkthroughState
+from cio_tui.walkthrough.status import StepStatus
 from cio_tui.walkthrough.steps import STEPS, step_by_key
 
 

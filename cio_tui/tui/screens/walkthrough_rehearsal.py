@@ -99,6 +99,8 @@ class RehearsalTasks(WalkthroughHost):
                 subscriptions=mappings.subscriptions, emails_identify=model_settings(own).email_is_identifier,
                 progress=show,
             )  # fmt: skip
+            for note in start.notes:  # what could not be read (anonymous ids a workspace will not search on)
+                self.notify(note, title="Rehearsal", severity="warning", markup=False)
             panel.show_progress(f"Replaying from {len(start.people)} people ({start.source}), {mappings.label()}...")
             record = await asyncio.to_thread(
                 rehearse, traffic, start.people, data_dir=svc.data_dir, now=svc.now(), settings=own,

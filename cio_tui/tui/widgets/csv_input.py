@@ -8,6 +8,7 @@ words ("error", "merge proposal", "warning").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -79,6 +80,7 @@ class CsvInput(Vertical):
         required: tuple[str, ...] | None = None,
         text: str = "",
         debounce: float = 0.3,
+        hint: str = "",
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
     ) -> None:
@@ -86,6 +88,7 @@ class CsvInput(Vertical):
         self.columns = columns
         self.required = required
         self._initial = text
+        self._hint = hint or ",".join(columns)
         self._debounce = debounce
         self._timer: Timer | None = None
         self.parsed = ParsedCsv(columns=columns)
@@ -98,7 +101,7 @@ class CsvInput(Vertical):
             id="csv-text",
             soft_wrap=False,
             show_line_numbers=True,
-            placeholder=f"Paste CSV here, header first: {','.join(self.columns)}",
+            placeholder=f"Paste CSV here, header first: {self._hint}",
         )
         yield Label(issue_summary(0, []), id="csv-summary", markup=False)
         table = IssuesTable(id="csv-issues")
@@ -112,6 +115,18 @@ class CsvInput(Vertical):
     @property
     def text(self) -> str:
         return self.query_one("#csv-text", TextArea).text
+
+    def parse_text(self, text: str, progress: Callable[[int], None] | None = None) -> ParsedCsv:
+        """Parse ``text`` as this box would (pure: a screen's thread worker parses a big file with it)."""
+        return parse_csv_text(text, self.columns, required=self.required, progress=progress)
+
+    def load_parsed(self, text: str, parsed: ParsedCsv) -> None:
+        """Show ``text`` parsed already (by ``parse_text`` in a worker): it is not parsed again here."""
+        self._parsed_text, self.parsed = text, parsed
+        self.query_one("#csv-text", TextArea).load_text(text)
+        self._parsed_text = self.text  # the text area's own form of it: its change event finds nothing new
+        self.show_issues(parsed.issues)
+        self.post_message(self.Parsed(self, parsed))
 
     def load_text(self, text: str) -> None:
         """Replace the text (e.g. with a file's contents read by the screen's worker) and parse it now."""
