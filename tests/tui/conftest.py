@@ -29,13 +29,22 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
+def _busy(app: Any) -> bool:
+    """A worker still running, or a message still queued anywhere on the screen (a click's message bubbling up to
+    the screen that starts the worker takes several rounds; on a loaded machine more than one pause)."""
+    if any(w.is_running for w in app.workers):
+        return True
+    return any(not node._message_queue.empty() for node in (app, *app.screen.walk_children(with_self=True)))
+
+
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until the app is quiet: every worker done (workspace opening, lookups), then a refresh."""
+    """Wait until the app is quiet: every worker done (workspace opening, lookups), no message left to handle, then
+    a refresh."""
     await pilot.pause()
-    for _ in range(5):
+    for _ in range(50):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        if not _busy(pilot.app):
             break
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
