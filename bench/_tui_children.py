@@ -8,9 +8,10 @@ tree it measures). Modes:
 
 - ``bare-tmux``: the bare app in a real terminal (the parent polls tmux and sends Down).
 - ``bare-frame`` / ``cio-frame``: the real app on Textual's headless driver; ``ready`` is Textual's ``Ready`` (the
-  first frame, for cio-tui a placeholder), ``interactive`` the first area drawn with the workspace open.
-- ``bare-pilot`` / ``cio-pilot``: through Pilot (``run_test``, 120x40): the first area drawn with the workspace open,
-  then a key pressed and its effect seen (``interactive``).
+  first frame), ``interactive`` the first area drawn with the workspace named and its steps' saved statuses (it takes
+  keys), ``complete`` the Walkthrough's full overview drawn (open risks, what is left, the step's form).
+- ``bare-pilot`` / ``cio-pilot``: through Pilot (``run_test``, 120x40): the first area drawn with the workspace named,
+  then a key pressed and its effect seen (``interactive``); ``complete`` as above.
 - ``cio-areas``: through Pilot, each area's first visit: key ``2``..``9`` pressed from the Walkthrough, to the area
   drawn and usable (``usable``) and to its first data loaded (``loaded``: its workers done).
 - ``cio-profile``: ``cio-frame`` under cProfile; where the time to interactive goes.
@@ -65,9 +66,19 @@ def banner_shows_workspace(app: Any) -> bool:
         return False
 
 
+def walkthrough_usable(app: Any) -> bool:
+    """The Walkthrough shows the workspace's steps with their saved statuses and the shown step's text, takes keys
+    (the screen says it is drawn and usable), and the banner names the workspace. A tree whose Walkthrough has no
+    such first view (before this measure existed) counts from its complete view."""
+    screen = app.screen
+    if not hasattr(screen, "_glance"):
+        return walkthrough_drawn(app)
+    return bool(getattr(screen, "usable", False)) and banner_shows_workspace(app) and screen.step_number >= 1
+
+
 def walkthrough_drawn(app: Any) -> bool:
-    """The Walkthrough shows the steps of the open workspace (not a placeholder), the shown step's form is mounted
-    (its last field exists), and the banner names the workspace."""
+    """Complete: the Walkthrough's full overview is shown (open risks, what is left), the shown step's form is
+    mounted (its last field exists), and the banner names the workspace."""
     screen = app.screen
     if getattr(screen, "overview", None) is None or not banner_shows_workspace(app):
         return False
@@ -102,28 +113,26 @@ def frame(t0: float, bare: bool, profile: bool = False) -> None:
         return
     from cio_tui.cli import main
     from cio_tui.tui.app import CioApp
-    from cio_tui.tui.screens.walkthrough import WalkthroughScreen
 
-    ready, show = CioApp.on_ready, WalkthroughScreen._show
+    ready = CioApp.on_ready
 
     def on_ready(self: Any) -> None:
         figures["ready"] = time.time() - t0
         ready(self)
+        self.set_interval(0.005, lambda: check(self))
 
-    def _show(self: Any, overview: Any) -> None:
-        first = self.overview is None
-        show(self, overview)
-        if first:
-            self.call_after_refresh(done, self.app)
+    def check(app: Any) -> None:
+        """Polled: the first view usable (interactive; the profile stops there), then the complete view."""
+        if "interactive" not in figures and walkthrough_usable(app):
+            figures["interactive"] = time.time() - t0
+            if prof is not None:
+                prof.disable()
+                figures.update(profile_figures(prof))
+        if "interactive" in figures and "complete" not in figures and walkthrough_drawn(app):
+            figures["complete"] = time.time() - t0
+            app.exit()
 
-    def done(app: Any) -> None:
-        figures["interactive"] = time.time() - t0
-        if prof is not None:
-            prof.disable()
-            figures.update(profile_figures(prof))
-        app.exit()
-
-    CioApp.on_ready, WalkthroughScreen._show = on_ready, _show  # type: ignore[method-assign]
+    CioApp.on_ready = on_ready  # type: ignore[method-assign]
     main(["--sandbox"], standalone_mode=False)
     emit(**figures)
 
@@ -168,12 +177,21 @@ async def pilot(t0: float, bare: bool) -> None:
         return
     app = cio_app()
     async with app.run_test(size=SIZE) as p:
-        await wait_until(p, lambda: walkthrough_drawn(app))
+        await wait_until(p, lambda: walkthrough_usable(app))
         drawn = time.time() - t0
         before = app.screen.step_number
         await p.press("down")
-        await wait_until(p, lambda: app.screen.step_number == before + 1)
-        emit(drawn=drawn, interactive=time.time() - t0)
+        await wait_until(p, lambda: app.screen.step_number == before + 1 and f"Step {before + 1} of 9" in title(app))
+        interactive = time.time() - t0
+        await wait_until(p, lambda: getattr(app.screen, "overview", None) is not None)
+        emit(drawn=drawn, interactive=interactive, complete=time.time() - t0)
+
+
+def title(app: Any) -> str:
+    try:
+        return str(app.screen.query_one("#wt-title").render())
+    except Exception:  # noqa: BLE001 - not composed yet
+        return ""
 
 
 def cio_app(initial_area: str | None = None) -> Any:

@@ -1,8 +1,9 @@
 """TUI figures, side by side in one run (reference: a bare Textual app with a Header, a Label and a Footer).
 
 1. Time to interactive of ``cio-tui --sandbox`` on an already seeded sandbox: from process start to the Walkthrough
-   drawn with the workspace open (banner naming the sandbox, the steps with their statuses) and a key answered
-   (Down moves to step 2; the bare app's Down changes its label). Measured
+   drawn with the workspace named (banner naming the sandbox, the steps with their saved statuses, the shown step's
+   text) and a key answered (Down shows step 2; the bare app's Down changes its label); and to the complete view (the
+   open risks counted, what is left and the step's form, read after the first view). Measured
    - in a real terminal: tmux at 120x40, polling ``capture-pane``, alternating with the bare app;
    - through Pilot (``run_test``), alternating likewise;
    - and, for reference, the placeholder frame figure (Textual's ``Ready``) on the headless driver.
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -40,7 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's cio_tui (and tests.tui.conftest), not an installed copy
 CHILD = Path(__file__).resolve().parent / "_tui_children.py"
 TMUX_SIZE = ("120", "40")
-CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9", "Connection mode")  # the step's form drawn too
+CIO_MARKS = ("SANDBOX", "of 9 steps finished", "Step 1 of 9")  # the workspace named, the steps, the step's text
+CIO_COMPLETE = r"Open risks: \d"  # the full overview read and drawn (the risks are counted)
 BARE_MARKS = ("Hello", "Quit")
 
 
@@ -90,10 +93,18 @@ def med(values: list[float]) -> str:
 
 # -- 1. time to interactive ------------------------------------------------------------------------------------
 def tmux_run(
-    command: str, marks: tuple[str, ...], key: str, answered: str, env: dict[str, str], cwd: Path, timeout: float = 30
-) -> tuple[float, float]:
-    """(drawn, interactive) seconds from spawning ``command`` in a 120x40 tmux window: drawn when every mark is on
-    screen, interactive when ``key`` (sent as soon as it is drawn) shows ``answered``."""
+    command: str,
+    marks: tuple[str, ...],
+    key: str,
+    answered: str,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float = 30,
+    complete: str | None = None,
+) -> tuple[float, float, float]:
+    """(drawn, interactive, complete) seconds from spawning ``command`` in a 120x40 tmux window: drawn when every
+    mark is on screen, interactive when ``key`` (sent as soon as it is drawn) shows ``answered``, complete when the
+    screen matches the regular expression ``complete`` (interactive when None)."""
     session = f"bench-tui-{os.getpid()}"
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     shell = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in KEEP_ENV) + f" cd {_quote(str(cwd))} && "
@@ -106,9 +117,10 @@ def tmux_run(
         drawn = _poll(session, lambda s: all(m in s for m in marks), t0, timeout)
         subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
         interactive = _poll(session, lambda s: answered in s, t0, timeout)
+        done = _poll(session, lambda s: re.search(complete, s) is not None, t0, timeout) if complete else interactive
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    return drawn, interactive
+    return drawn, interactive, done
 
 
 KEEP_ENV = ("CIO_TUI_CONFIG", "CIO_TUI_DATA_DIR", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
@@ -139,7 +151,7 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
     bare_tree.child("bare-frame")
     for _ in range(runs):  # interleaved so that every figure sees the same machine load
         if use_tmux:
-            d, i = tmux_run(
+            d, i, _ = tmux_run(
                 f"{sys.executable} {CHILD} bare-tmux 0",
                 BARE_MARKS,
                 "Down",
@@ -156,32 +168,47 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
         for tree in trees:
             name = f"cio-tui --sandbox ({tree.name})"
             if use_tmux:
-                d, i = tmux_run(
-                    f"{sys.executable} -m cio_tui --sandbox", CIO_MARKS, "Down", "Step 2 of 9", tree.env, tree.root
+                d, i, c = tmux_run(
+                    f"{sys.executable} -m cio_tui --sandbox",
+                    CIO_MARKS,
+                    "Down",
+                    "Step 2 of 9",
+                    tree.env,
+                    tree.root,
+                    complete=CIO_COMPLETE,
                 )
                 add(name, "tmux drawn", d)
                 add(name, "tmux interactive", i)
+                add(name, "tmux complete", c)
             f = tree.child("cio-pilot")
             add(name, "Pilot interactive", f["interactive"])
+            add(name, "Pilot complete", f.get("complete", f["interactive"]))
             f = tree.child("cio-frame")
             add(name, "first frame", f["ready"])
             add(name, "headless interactive", f["interactive"])
-    columns = (["tmux drawn", "tmux interactive"] if use_tmux else []) + [
+            add(name, "headless complete", f.get("complete", f["interactive"]))
+    columns = (["tmux drawn", "tmux interactive", "tmux complete"] if use_tmux else []) + [
         "Pilot interactive",
+        "Pilot complete",
         "first frame",
         "headless interactive",
+        "headless complete",
     ]
     print(
         f"1. Time to interactive (process start -> first area drawn with the workspace open, a key answered), "
         f"median of {runs}"
     )
-    print("   'first frame' is the old figure: Textual's Ready, for cio-tui a placeholder ('Starting…').")
+    print("   'first frame' is Textual's Ready (the first frame drawn, whatever it shows).")
+    print(
+        "   'complete': the Walkthrough's full overview (risks counted, what is left, the step's form), read after the"
+        " first view; the bare app has no such later view (its ratio is to its interactive)."
+    )
     bare = rows["bare Textual app"]
     for row, figures in rows.items():
         print(f"   {row}")
         for column in columns:
             if column in figures:
-                ref = bare.get(column) or bare.get("first frame")
+                ref = bare.get(column.replace("complete", "interactive")) or bare.get("first frame")
                 ratio = statistics.median(figures[column]) / statistics.median(ref) if ref else 0.0
                 print(f"     {column:<22} {med(figures[column])}   {ratio:4.2f}x bare")
     print("   reference: tmux interactive at most 1.30x bare")

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import platformdirs
 import tomli_w
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -27,31 +25,20 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from cio_tui.errors import NextStep, UserError
+from cio_tui.config_file import (
+    ENV_PROFILE_NAME,
+    ConfigError,
+    default_config_file,
+    default_data_dir,
+    read_config_file,
+)
+from cio_tui.regions import Region
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
 
-APP_NAME = "cio-tui"
-ENV_PROFILE_NAME = "env"
 SECRET_FIELDS = frozenset({"track_api_key", "app_api_key", "segment_token"})
 PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-Region = Literal["us", "eu"]
-
-
-class ConfigError(UserError):
-    """The configuration cannot be used as it is (bad file, unknown profile...). The message says what to do."""
-
-    next_step = NextStep.FIX_PROFILE
-
-
-def default_config_file() -> Path:
-    return platformdirs.user_config_path(APP_NAME) / "config.toml"
-
-
-def default_data_dir() -> Path:
-    return platformdirs.user_data_path(APP_NAME)
 
 
 def check_profile_name(name: str) -> str:
@@ -140,16 +127,6 @@ class _TomlFileSource(PydanticBaseSettingsSource):
         for name in SECRET_FIELDS:
             data.pop(name, None)
         return data
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file {path}: {exc}. Fix or remove it") from exc
 
 
 class Settings(BaseSettings):

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
-from cio_tui.config import ENV_PROFILE_NAME, ConfigError, Profile, Settings
-from cio_tui.credentials import CredentialError, CredentialStore
+from cio_tui.config_file import ENV_PROFILE_NAME, ConfigError
 from cio_tui.private_files import private_dir
 
-if TYPE_CHECKING:  # the HTTP stack loads with the first client built (Workspace.client), not with the workspace
+if TYPE_CHECKING:  # the HTTP stack loads with the first client built (Workspace.client), and the settings model and
+    # the keyring with the first workspace opened: a workspace can be named (WorkspaceGlance) before either
     import httpx
     from pydantic import SecretStr
 
+    from cio_tui.config import Profile, Settings
+    from cio_tui.credentials import CredentialStore
     from cio_tui.customerio.client import ClientOptions, CustomerIOClient
 
 Connection = tuple["CustomerIOClient", "httpx.AsyncBaseTransport | None"]
@@ -34,8 +36,8 @@ SANDBOX_RPS = 1000.0
 
 def fingerprint_of(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
     """Names a workspace without revealing its site id: the site id and, when they are not the region's documented
-    hosts, the API origins the keys reach (one rule, ``identity.plan.fingerprint``)."""
-    from cio_tui.identity.plan import fingerprint
+    hosts, the API origins the keys reach (one rule, ``regions.fingerprint``)."""
+    from cio_tui.regions import fingerprint
 
     return fingerprint(region, site_id, origins)
 
@@ -43,7 +45,35 @@ def fingerprint_of(region: str, site_id: str, origins: tuple[str, str] | None = 
 def workspace_dir(settings: Settings, fingerprint: str) -> Path:
     """Per-workspace folder (journal, walkthrough state, saved preview sets), keyed by fingerprint so that
     renaming a profile keeps its history."""
-    return settings.data_dir / "workspaces" / fingerprint.replace(":", "-")
+    return workspace_dir_in(settings.data_dir, fingerprint)
+
+
+def workspace_dir_in(data_dir: Path, fingerprint: str) -> Path:
+    """``workspace_dir`` under the data dir ``data_dir``."""
+    return Path(data_dir) / "workspaces" / fingerprint.replace(":", "-")
+
+
+@dataclass(frozen=True)
+class WorkspaceGlance:
+    """A workspace named before it is open: what the banner says and where its local state is, known without the
+    settings model, the keyring or the client (``sandbox_glance``), so the TUI can draw its first area at once while
+    the workspace opens. Opening it may still fail: the app then says so."""
+
+    name: str
+    region: str
+    is_sandbox: bool
+    data_dir: Path
+    """The workspace's folder (``workspace_dir``); it may not exist yet."""
+
+
+def sandbox_glance(data_dir: Path) -> WorkspaceGlance:
+    """The embedded sandbox's glance, its folder under the app's data dir ``data_dir``."""
+    from cio_tui.regions import fingerprint
+    from cio_tui.sandbox.credentials import ORIGIN, SITE_ID
+
+    region = "us"  # sandbox_profile()'s
+    folder = workspace_dir_in(data_dir, fingerprint(region, SITE_ID, (ORIGIN, ORIGIN)))
+    return WorkspaceGlance(name=SANDBOX_NAME, region=region, is_sandbox=True, data_dir=folder)
 
 
 @dataclass
@@ -96,6 +126,8 @@ class Workspace:
             from cio_tui.identity.signing import SANDBOX_PLAN_KEY
 
             return SANDBOX_PLAN_KEY
+        from cio_tui.credentials import CredentialStore
+
         return (self.credentials or CredentialStore()).plan_key(self.fingerprint, fallback=self.derived_plan_key)
 
     def own_settings(self) -> dict[str, Any]:
@@ -193,6 +225,7 @@ def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | N
 
 
 def sandbox_profile() -> Profile:
+    from cio_tui.config import Profile
     from cio_tui.sandbox.credentials import ORIGIN as SANDBOX_ORIGIN
     from cio_tui.sandbox.credentials import SITE_ID as SANDBOX_SITE_ID
 
@@ -256,6 +289,8 @@ def resolve_profile(
             if value is None or not value.get_secret_value()
         ]
         if missing:
+            from cio_tui.credentials import CredentialError
+
             raise CredentialError(
                 f"CIO_TUI_SITE_ID is set but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not: "
                 "set both keys in the environment (the environment profile never uses the keyring)"
@@ -375,4 +410,7 @@ __all__ = [
     "sandbox_db_path",
     "sandbox_fingerprint",
     "workspace_dir",
+    "workspace_dir_in",
+    "WorkspaceGlance",
+    "sandbox_glance",
 ]

@@ -105,6 +105,40 @@ def preview_samples(*then: str) -> Before:
     return before
 
 
+def preview_batches() -> Before:
+    """Preview: three calls with subscriptions that batch (a file written for the shot), on the Batches tab."""
+
+    async def before(pilot: Any) -> None:
+        import json
+
+        from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, default_mapping
+
+        subs = [
+            {"id": f"s-{slug}", "name": name, "actionId": "a", "actionSlug": slug, "destinationId": "d",
+             "enabled": True, "trigger": DEFAULT_TRIGGERS[slug],
+             "settings": {**default_mapping(slug), "enable_batching": True, "batch_size": 10}}
+            for slug, name in (("trackEvent", "Events"), ("trackPageView", "Pages"))
+        ]  # fmt: skip
+        path = Path(tempfile.mkdtemp(prefix="cio-tui-shot-")) / "subscriptions.json"
+        path.write_text(json.dumps({"data": {"subscriptions": subs}}))
+        await settle(pilot)
+        pilot.app.screen.prefill(
+            "analytics.track('Signed Up', {plan: 'pro'}, {messageId: 'm-1', userId: 'u0000001'})\n"
+            f"analytics.track('Signed Up', {{}}, {{messageId: 'm-2', userId: '{'x' * 151}'}})\n"
+            "analytics.page('Home', {title: 'no url'}, {userId: 'u0000001'})\n"
+        )
+        await settle(pilot)
+        await pilot.press("escape", "m")
+        pilot.app.screen.query_one("#preview-path").query_one("Input").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("b")
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return before
+
+
 def duplicates_flow(*then: str) -> Before:
     """Duplicates: a live export of the sandbox analysed, then ``then`` pressed."""
 
@@ -236,6 +270,7 @@ SHOTS: list[Shot] = [
     Shot("preview-warnings", "preview", preview_samples("n", "n", "n", "n", "w")),
     Shot("preview-differences", "preview", preview_samples("n", "n", "n", "d")),
     Shot("preview-outcome", "preview", preview_samples("o")),
+    Shot("preview-batches", "preview", preview_batches()),
     Shot("leads", "leads"),
     Shot("identifiers", "identifiers"),
     Shot("duplicates", "duplicates"),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from cio_tui.cli.context import CliContext
+    from cio_tui.identity.duplicates.calibration import CalibratedHeader
     from cio_tui.identity.duplicates.engine import DuplicateAnalysis
     from cio_tui.identity.duplicates.workspace_match import WorkspaceMatch
 
@@ -82,11 +83,11 @@ def _analyse(
         if live:
             path, recorded = cli.run(_download(cli))
             click.echo(f"export saved as {path} (reuse it with --from-export)", err=True)
-            if recorded and not columns:
-                columns = recorded
-                click.echo(f"columns mapped as the calibration export recorded: --columns {recorded}", err=True)
         else:
             path = Path(str(from_export))
+            recorded = cli.run(_recorded(cli)) if _workspace_chosen(cli) else None
+        if recorded is not None:
+            columns = _check_header(cli, path, recorded, columns)
         from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
         from cio_tui.identity.duplicates.sources import parse_columns
 
@@ -98,16 +99,49 @@ def _analyse(
     return analysis
 
 
-async def _download(cli: CliContext) -> tuple[Path, str | None]:
-    """The live export, and the ``--columns`` mapping its recorded header (``--calibrate``) calls for, if any."""
+async def _download(cli: CliContext) -> tuple[Path, CalibratedHeader | None]:
+    """The live export, and the workspace's recorded calibration header (``--calibrate``), if any."""
     from cio_tui.identity.duplicates.calibration import recorded_header
     from cio_tui.identity.duplicates.live import fetch_live_export
 
     ws = await cli.open_workspace()
     async with ws:
         path = await fetch_live_export(ws.client, ws.data_dir / "exports", progress=_progress)
-        recorded = recorded_header(ws.data_dir)
-    return path, (recorded.columns_option or None) if recorded else None
+        return path, recorded_header(ws.data_dir)
+
+
+async def _recorded(cli: CliContext) -> CalibratedHeader | None:
+    from cio_tui.identity.duplicates.calibration import recorded_header
+
+    ws = await cli.open_workspace()
+    async with ws:
+        return recorded_header(ws.data_dir)
+
+
+def _workspace_chosen(cli: CliContext) -> bool:
+    """A workspace named on this command line (``--profile``, ``--sandbox``, the environment profile): its recorded
+    calibration header is then checked against a file. Without one nothing is opened (a file alone needs no
+    workspace, and the plain analysis stays fast)."""
+    import os
+
+    return bool(cli.profile_name or cli.sandbox or os.environ.get("CIO_TUI_SITE_ID"))
+
+
+def _check_header(cli: CliContext, path: Path, recorded: CalibratedHeader, columns: str | None) -> str | None:
+    """Compare the file's header with the recorded one: refuse when a role's column is missing, warn when they
+    differ otherwise; when they agree and no ``--columns`` was given, apply the recorded mapping."""
+    from cio_tui.identity.duplicates.calibration import compare_header
+    from cio_tui.identity.duplicates.sources import file_header
+
+    check = compare_header(recorded, file_header(path), name=path.name, mapped=bool(columns))
+    if check.refuse:
+        cli.fail(check.message or "")
+    if check.message:
+        click.echo(f"warning: {check.message}", err=True)
+    elif recorded.columns_option and not columns:
+        click.echo(f"columns mapped as the calibration export recorded: --columns {recorded.columns_option}", err=True)
+        return recorded.columns_option
+    return columns
 
 
 # -- cio-tui duplicates -------------------------------------------------------------------------------------------

@@ -151,7 +151,9 @@ def convert_leads_cmd(
 @_input_csv(
     "--changes",
     "changes_csv",
-    "CSV with the header `cio_id,new_id,new_email` (leave a cell empty to keep that identifier).",
+    "CSV with the header `cio_id,new_id,new_email` (leave a cell empty to keep that identifier); the person may "
+    "be named by `id` or `email` instead of `cio_id` (resolved to their cio_id; an email several people share is "
+    "left out, not guessed).",
 )
 @out_option
 @proposals_option

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     import httpx
     from pydantic import SecretStr
 
-    from cio_tui.config import Profile, Region, Settings
+    from cio_tui.config import Profile, Settings
     from cio_tui.customerio.validate import ProfileCheck
+    from cio_tui.regions import Region
 
 
 def _stdin_is_tty() -> bool:

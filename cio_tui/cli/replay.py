@@ -250,7 +250,8 @@ def replay_cmd(
     result.starting_from = starting_from
     if subscriptions_file is not None:
         result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
-    where = " (2 processes: the copies in a second one)" if result.processes == 2 else ""
+    peak = result.worker_peak_rss // 1_000_000
+    where = f" (2 processes: the copies in a second one, second process peak memory {peak} MB)" if peak else ""
     click.echo(
         f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
         f"{result.malformed_count:,} malformed skipped",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cio_tui.credentials import CredentialStore
     from cio_tui.customerio.validate import ProfileCheck, ProfileLike
     from cio_tui.tui.services import AppServices, StartChoice
-    from cio_tui.workspace import Workspace
+    from cio_tui.workspace import Workspace, WorkspaceGlance
 
 
 def start_choice(settings: Settings | None, *, profile_name: str | None, sandbox: bool) -> StartChoice:
@@ -97,6 +97,19 @@ def make_services(
 
         return await check(profile, track_key, app_key, transport=transport() if transport is not None else None)
 
+    def glance() -> WorkspaceGlance | None:
+        """The sandbox is named, and its folder found, without the settings model: the first area draws at once."""
+        if not (start.sandbox if start is not None else sandbox):
+            return None
+        from cio_tui.config_file import ConfigError, data_dir_path
+        from cio_tui.workspace import sandbox_glance
+
+        try:
+            root = settings.data_dir if settings is not None else data_dir_path()
+        except ConfigError:  # an unreadable config file: the settings load says so (and the app leaves)
+            return None
+        return sandbox_glance(root)
+
     if start is None and (sandbox or profile_name):
         start = StartChoice(sandbox=True) if sandbox else StartChoice(profile_name=profile_name)
     services = AppServices(
@@ -106,6 +119,7 @@ def make_services(
         settings_factory=settings_factory,
         credentials_factory=credentials_factory,
         start_factory=lambda: start_choice(services.settings, profile_name=profile_name, sandbox=sandbox),
+        glance_factory=glance,
     )
     if clock is not None:
         services.clock = clock

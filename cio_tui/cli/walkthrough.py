@@ -53,7 +53,7 @@ def _status_text(ov: Overview) -> str:
     if ov.risks:
         lines.append("")
         lines.append("Open risks:")
-        lines += [f"  - {r.level}: {r.text}" for r in ov.risks]
+        lines += [f"  - {r.severity}: {r.text}" for r in ov.risks]
     return "\n".join(lines)
 
 
@@ -76,7 +76,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         data: dict[str, Any] = ov.state.status_json()
         for step in data["steps"]:
             step["missing"] = ov.missing[step["number"]]
-        data["risks"] = [{"level": r.level, "text": r.text} for r in ov.risks]
+        data["risks"] = [{"level": str(r.severity), "text": r.text} for r in ov.risks]  # "level": the JSON key
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(_status_text(ov))

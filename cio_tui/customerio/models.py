@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Region = Literal["us", "eu"]
+from cio_tui.regions import Region
 
 
 class _Model(BaseModel):

@@ -23,8 +23,8 @@ from cio_tui.customerio.errors import (
     PermissionDeniedError,
     RegionError,
 )
-from cio_tui.customerio.models import Region, RegionInfo
-from cio_tui.regions import US_TRACK, default_origins
+from cio_tui.customerio.models import RegionInfo
+from cio_tui.regions import US_TRACK, Region, default_origins
 
 Outcome = Literal["ok", "invalid", "forbidden", "wrong_region", "unreachable", "missing", "error"]
 PROBE_EMAIL = "nobody@example.invalid"
@@ -35,7 +35,7 @@ class ProfileLike(Protocol):
     """What a check needs of a profile (``cio_tui.config.Profile`` fits)."""
 
     name: str
-    region: Literal["us", "eu"]
+    region: Region
     site_id: str
     track_url: str | None
     app_url: str | None
@@ -45,7 +45,7 @@ class KeyCheck(BaseModel):
     key: Literal["track", "app"]
     outcome: Outcome
     message: str
-    right_region: Literal["us", "eu"] | None = None
+    right_region: Region | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,8 +58,8 @@ class KeyCheck(BaseModel):
 
 class ProfileCheck(BaseModel):
     profile: str
-    configured_region: Literal["us", "eu"]
-    detected_region: Literal["us", "eu"] | None = None
+    configured_region: Region
+    detected_region: Region | None = None
     environment_id: int | None = None
     track: KeyCheck
     app: KeyCheck
@@ -166,7 +166,7 @@ async def _app_probe(origin: str, app_key: SecretStr, transport: httpx.AsyncBase
 
 async def check_app_key(
     app_key: SecretStr | None,
-    region: Literal["us", "eu"],
+    region: Region,
     *,
     app_url: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -180,7 +180,7 @@ async def check_app_key(
     except AuthError as exc:
         if app_url:
             return _failure("app", exc, "the App API key is wrong or revoked")
-        other: Literal["us", "eu"] = "eu" if region == "us" else "us"
+        other: Region = "eu" if region == "us" else "us"
         try:
             await _app_probe(default_origins(other)[1], app_key, transport)
         except CustomerIOError:

@@ -244,7 +244,7 @@ class SegmentApplyEngine:
             problems = await self._stale(expect)
             if problems:
                 self.journal.record(pid, op.op_id, OpState.SKIPPED_STALE, kind=op.kind, detail="; ".join(problems))
-                result.problems.append((op.op_id, "skipped_stale", "; ".join(problems)))
+                result.problems.append((op.op_id, OpState.SKIPPED_STALE, "; ".join(problems)))
                 return False
         path = self._resolve(op.request.path)
         body = await self._filled(op.request.body)
@@ -257,7 +257,7 @@ class SegmentApplyEngine:
             self._subs.clear()  # read again: the lost answer may have created one
             again = await self._found(op)
             if again is None:
-                result.problems.append((op.op_id, "uncertain", f"{exc}; run `cio-tui apply` again to reconcile"))
+                result.problems.append((op.op_id, OpState.UNCERTAIN, f"{exc}; run `cio-tui apply` again to reconcile"))
                 return False
             if again:
                 self._ids[op.op_id] = again
@@ -270,7 +270,7 @@ class SegmentApplyEngine:
             raise
         except SegmentApiError as exc:
             self.journal.record(pid, op.op_id, OpState.FAILED, kind=op.kind, status=exc.status, detail=str(exc))
-            result.problems.append((op.op_id, "failed", str(exc)))
+            result.problems.append((op.op_id, OpState.FAILED, str(exc)))
             return False
         created = next((v.get("id") for v in data.values() if isinstance(v, dict) and v.get("id")), None)
         if created and op.kind.startswith("create"):

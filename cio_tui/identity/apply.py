@@ -7,9 +7,10 @@ keep to the Track and App rate limits), verifies with one bulk read, and records
 previous run left ``sent`` or ``uncertain`` are reconciled by reading first (identity/apply_reconcile.py).
 
 Reads are taken just in time: a batch is read only when the batch before it has at most ``read_ahead`` operations
-left to hand to the senders, and an operation whose read is older than ``fresh_for`` seconds when its request is
-about to leave (after a pause, a 429 back-off, slow answers) is not sent: it goes back to the front of the queue
-and is read again first. So every operation is sent within ``fresh_for`` seconds of the read that checked it.
+left to hand to the senders (or when that batch's own read is slow), and an operation whose read is older than
+``fresh_for`` seconds when its request is about to leave (after a pause, a 429 back-off, slow answers) is not sent:
+it goes back to the front of the queue and is read again first. So every operation is sent within ``fresh_for``
+seconds of the read that checked it.
 
 Use::
 
@@ -45,7 +46,14 @@ from cio_tui.identity.apply_checks import (
     take_batch,
     target_misses,
 )
-from cio_tui.identity.apply_events import ApplyOptions, ApplyResult, EngineEvent, NoticeEvent, ProgressTracker
+from cio_tui.identity.apply_events import (
+    ApplyOptions,
+    ApplyResult,
+    EngineEvent,
+    NoticeEvent,
+    ProgressTracker,
+    SendOutcome,
+)
 from cio_tui.identity.apply_reconcile import Outcome, Reconciler, Verified
 from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
 from cio_tui.identity.lease import Holder, WorkspaceLease, confirmed_tokens
@@ -54,6 +62,7 @@ from cio_tui.identity.workspace_view import WorkspaceView
 
 FATAL = (AuthError, PermissionDeniedError, RegionError)
 NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
+READ_STALL = 0.4  # seconds: a batch's read taking longer lets the next batch read beside it
 
 
 class _Dispatch:
@@ -131,8 +140,9 @@ class ApplyEngine(Reconciler):
             )
             wait = self.options.visibility_window + self.options.lease_margin
             self._notice(
-                f"taking the workspace lease {lease.who.value}: it is confirmed once it shows and {wait:g} s more "
-                "have passed (the visibility window), so another machine starting this plan now is seen"
+                f"taking the workspace lease (person {lease.who.value}): nothing is sent until it shows and "
+                f"{wait:g} s more have passed (the visibility window), so that another machine starting this plan "
+                "at the same time is seen"
             )
             async with lease.held(on_lost=self._lease_lost):
                 m = lease.mine
@@ -238,7 +248,12 @@ class ApplyEngine(Reconciler):
 
     async def _checked_batch(self, batch: list[Operation], dispatch: _Dispatch) -> Verified:
         plan_id = self.plan.plan_id
-        people = await self._read([c for op in batch for c in op.cio_ids])
+        # a read that is slow (a retried 5xx, a 429 back-off) must not stall every batch behind it
+        stalled = asyncio.get_running_loop().call_later(READ_STALL, dispatch.ready.set)
+        try:
+            people = await self._read([c for op in batch for c in op.cio_ids])
+        finally:
+            stalled.cancel()
         read_at = time.monotonic()
         records: list[Record] = []
         to_send: list[Operation] = []
@@ -251,7 +266,7 @@ class ApplyEngine(Reconciler):
                 # an earlier run's write, not visible (yet): wait out its visibility window before any resend
                 self._deadline.setdefault(op.op_id, self._resume_deadline(op))
                 if (due := self._next_read(op)) is not None:
-                    late.setdefault(due, []).append((op, "uncertain", "sent by an earlier run"))
+                    late.setdefault(due, []).append((op, SendOutcome.UNCERTAIN, "sent by an earlier run"))
                     if op.op_id not in self._told_late:
                         records.append(self._not_visible_yet(op, prev))
                     continue
@@ -329,21 +344,21 @@ class ApplyEngine(Reconciler):
                             f"not sent: the read that checked it was {old[0]:.1f} s old (over {fresh_for:g} s: "
                             "paused, slowed by 429s or waiting for answers); reading it again before sending"
                         )
-                        return op, "reread", why
-                    return op, "cancelled", None
+                        return op, SendOutcome.REREAD, why
+                    return op, SendOutcome.CANCELLED, None
                 except UncertainWriteError as exc:
                     self.tracker.sent += 1
                     self._window_from_send(op)
-                    return op, "uncertain", str(exc)
+                    return op, SendOutcome.UNCERTAIN, str(exc)
                 except FATAL:
                     raise
                 except NOT_APPLIED as exc:
-                    return op, "retry", str(exc)
+                    return op, SendOutcome.RETRY, str(exc)
                 except CustomerIOError as exc:
-                    return op, "refused", str(exc)
+                    return op, SendOutcome.REFUSED, str(exc)
                 finally:
                     self.tracker.in_flight -= 1
-                return op, "ok", None
+                return op, SendOutcome.OK, None
 
         tasks = [asyncio.create_task(one(op)) for op in ops]
         try:

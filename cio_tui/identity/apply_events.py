@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TypedDict, Unpack
 
 from cio_tui.identity.journal import OpState
@@ -22,6 +23,17 @@ class WrongWorkspaceError(PlanError):
 # Customer.io does not publish how long its asynchronous processing can take; tens of seconds covers what is seen
 # in busy workspaces. `cio-tui apply --visibility-window SECONDS` changes it.
 DEFAULT_VISIBILITY_WINDOW = 30.0
+
+
+class SendOutcome(StrEnum):
+    """How one send went, before any read-back: what the engine does next depends on it."""
+
+    OK = "ok"  # answered 2xx: verified by a read
+    UNCERTAIN = "uncertain"  # no answer (timeout, dropped connection): may have applied; read before resending
+    RETRY = "retry"  # the client says nothing took effect (rate limit, server or network error): send again
+    REFUSED = "refused"  # any other Customer.io error: the operation failed
+    CANCELLED = "cancelled"  # not sent (paused or stopped before it left)
+    REREAD = "reread"  # not sent: the read that checked it is too old; read again, then send (or not)
 
 
 class ApplyTuning(TypedDict, total=False):
@@ -38,7 +50,10 @@ class ApplyTuning(TypedDict, total=False):
     answer_timeout: float
     resend_uncertain: bool
     max_attempts: int
+    read_ahead: int
+    fresh_for: float
     lease: bool
+    lease_margin: float
 
 
 @dataclass(frozen=True)

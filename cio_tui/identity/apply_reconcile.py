@@ -20,12 +20,12 @@ from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.apply_checks import People, explain_failure, precondition_misses, snapshot, target_misses
 from cio_tui.identity.apply_control import RunControl
-from cio_tui.identity.apply_events import ApplyOptions, EngineEvent, OperationEvent
+from cio_tui.identity.apply_events import ApplyOptions, EngineEvent, OperationEvent, SendOutcome
 from cio_tui.identity.journal import Journal, OpState, Record
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
-# operation, how its send went (ok / uncertain / retry / refused / cancelled / reread), error text
-Outcome = tuple[Operation, str, str | None]
+# operation, how its send went, error text
+Outcome = tuple[Operation, SendOutcome, str | None]
 # operations to send again (at the front of the queue), and writes not visible yet by when to read them again
 Verified = tuple[list[Operation], dict[float, list[Outcome]]]
 
@@ -115,22 +115,22 @@ class Reconciler(RunControl):
         records: list[Record] = []
         again: list[Operation] = []
         late: dict[float, list[Outcome]] = {}
-        check = [op for op, how, _ in outcomes if how in ("ok", "uncertain") and op.target]
+        check = [op for op, how, _ in outcomes if how in (SendOutcome.OK, SendOutcome.UNCERTAIN) and op.target]
         people = await self._read([c for op in check for c in op.cio_ids])
         for op, how, err in outcomes:
-            status = 200 if how == "ok" else None
+            status = 200 if how is SendOutcome.OK else None
             after = snapshot(op, people) if op in check else None
-            if how == "cancelled":
+            if how is SendOutcome.CANCELLED:
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail="cancelled before send"))
                 self.tracker.set(op.op_id, OpState.PENDING)
-            elif how == "reread":
+            elif how is SendOutcome.REREAD:
                 # not sent: its read was older than the freshness bound; read again, then sent (or not)
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=err))
                 self.tracker.set(op.op_id, OpState.PENDING)
                 again.append(op)
-            elif (how == "ok" and not op.target) or (op in check and not target_misses(op, people)):
-                state = OpState.RECONCILED if how == "uncertain" else OpState.DONE
-                detail = f"uncertain write read back as applied ({err})" if how == "uncertain" else "verified"
+            elif (how is SendOutcome.OK and not op.target) or (op in check and not target_misses(op, people)):
+                state = OpState.RECONCILED if how is SendOutcome.UNCERTAIN else OpState.DONE
+                detail = f"uncertain write read back as applied ({err})" if how is SendOutcome.UNCERTAIN else "verified"
                 records.append(
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
@@ -138,7 +138,9 @@ class Reconciler(RunControl):
             elif op in check and (due := self._next_read(op)) is not None:
                 late.setdefault(due, []).append((op, how, err))
                 if op.op_id not in self._told_late:
-                    records.append(self._not_visible_yet(op, OpState.SENT if how == "ok" else OpState.UNCERTAIN))
+                    records.append(
+                        self._not_visible_yet(op, OpState.SENT if how is SendOutcome.OK else OpState.UNCERTAIN)
+                    )
             else:
                 rec, retry = await self._unsuccessful(op, how, err, people)
                 records.append(replace(rec, status=status, after=after))
@@ -152,25 +154,31 @@ class Reconciler(RunControl):
             self._told_late.discard(op.op_id)
         return again, late
 
-    async def _unsuccessful(self, op: Operation, how: str, err: str | None, people: People) -> tuple[Record, bool]:
+    async def _unsuccessful(
+        self, op: Operation, how: SendOutcome, err: str | None, people: People
+    ) -> tuple[Record, bool]:
         """Record for a write that is not (visibly) applied, and whether to send it again."""
         plan_id = self.plan.plan_id
         untouched = not op.target or not precondition_misses(op, people)
-        if how == "uncertain" and untouched and not self._may_resend(op):
+        if how is SendOutcome.UNCERTAIN and untouched and not self._may_resend(op):
             return self._held_back(op), False
-        if how == "retry" or (how == "uncertain" and untouched):
-            why = err if how == "retry" else f"not visible within the visibility window: it did not apply ({err})"
+        if how is SendOutcome.RETRY or (how is SendOutcome.UNCERTAIN and untouched):
+            why = (
+                err
+                if how is SendOutcome.RETRY
+                else f"not visible within the visibility window: it did not apply ({err})"
+            )
             if self._attempts[op.op_id] < self.options.max_attempts and not self._cancelled:
                 self.tracker.set(op.op_id, OpState.PENDING)
                 self._emit(OperationEvent(op.op_id, str(op.kind), op.summary, str(OpState.PENDING), why))
                 return Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=f"{why}; sending again"), True
-            if how == "uncertain":
+            if how is SendOutcome.UNCERTAIN:
                 self._set(op, OpState.UNCERTAIN, why)
                 return Record(plan_id, op.op_id, OpState.UNCERTAIN, kind=op.kind, detail=why), False
             detail, reason = f"not sent successfully: {why}", "failed: Customer.io unreachable or rate limited"
-        elif how == "refused":
+        elif how is SendOutcome.REFUSED:
             detail, reason = f"refused by Customer.io: {err}", "failed: refused by Customer.io"
-        elif how == "uncertain":
+        elif how is SendOutcome.UNCERTAIN:
             detail = "uncertain write; the person is now neither as planned nor as expected: " + "; ".join(
                 target_misses(op, people)
             )

@@ -36,27 +36,10 @@ from cio_tui.identity.plan_kinds import (
     PlannedRequest,
     derive_request,
 )
+from cio_tui.regions import fingerprint
 
 PLAN_VERSION = 1
 MAX_PLAN_BYTES = 64 * 1024 * 1024  # ~90,000 operations; a bigger file is refused before it is parsed
-
-
-def fingerprint(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
-    """Workspace fingerprint: ``region + ':' + sha256(site_id)[:16]`` for the region's documented API hosts, and
-    a hash of the site id *and* the (track, app) origins for any other hosts (the sandbox, a served sandbox, a
-    proxy), so that two workspaces the keys actually reach never share a fingerprint, a data folder or a journal.
-
-    Plans record it and the engine refuses a plan whose fingerprint differs from the open workspace's. The site id
-    itself never appears in a plan file.
-    """
-    from cio_tui.regions import default_origins
-
-    material = site_id
-    if origins is not None:
-        track, app = (o.rstrip("/").lower() for o in origins)
-        if (track, app) != tuple(o.lower() for o in default_origins(region)):
-            material = "\n".join((site_id, track, app))
-    return f"{region}:{hashlib.sha256(material.encode()).hexdigest()[:16]}"
 
 
 class PlanSource(StrEnum):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
@@ -83,11 +84,24 @@ def open_for_review(path: str | Path, workspace: WorkspaceView | None) -> Plan:
     if workspace is not None and plan.workspace_fingerprint == workspace.fingerprint:
         problem = signature_problem(plan, workspace.plan_key())
         if problem:
-            raise UnsignedPlanError(
-                f"{problem}. Make the plan again, or review what differs with "
-                f"`cio-tui apply {path} --allow-unsigned` (it lists the differences before anything is sent)"
-            )
+            raise UnsignedPlanError(review_refusal(problem, Path(path), workspace))
     return plan
+
+
+def review_refusal(problem: str, path: Path, workspace: WorkspaceView) -> str:
+    """Why a review screen does not open an unsigned or edited plan, and the exact command that reviews and applies
+    it anyway for the open workspace: the file name quoted for a shell, control characters made visible."""
+    from cio_tui.config import ENV_PROFILE_NAME
+    from cio_tui.safe_text import safe
+
+    name = workspace.name
+    where = "--sandbox " if workspace.is_sandbox else "" if name == ENV_PROFILE_NAME else f"--profile {name} "
+    command = f"cio-tui {where}apply {shlex.quote(str(path))} --allow-unsigned"
+    return safe(
+        f"Not opened: {problem}. Nothing was sent. Make the plan again here, or review it on the command line: "
+        f"{command} lists, operation by operation, what differs from the plan cio-tui would make now, then asks "
+        "you to type the workspace name before anything is sent."
+    )
 
 
 __all__ = [
@@ -95,6 +109,7 @@ __all__ = [
     "UnsignedPlanError",
     "open_for_review",
     "require_signature",
+    "review_refusal",
     "sign_plan",
     "signature_problem",
 ]

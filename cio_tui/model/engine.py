@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from cio_tui.json_types import JSONArray, JSONObject, JSONValue, object_or_empty
+from cio_tui.model.effect_kind import EffectKind
 from cio_tui.model.events import CONTENT_ACTIONS, EVENT_TYPES, ActivityOps
 from cio_tui.model.person import Storage
 from cio_tui.model.record import OpRecord
@@ -41,7 +42,7 @@ class Result:
 
     @property
     def record(self) -> OpRecord:
-        return self.records[0] if self.records else OpRecord(kind="rejected")
+        return self.records[0] if self.records else OpRecord(kind=EffectKind.REJECTED)
 
 
 def _v1_error(message: str) -> JSONObject:
@@ -58,6 +59,17 @@ def _segments(path: str) -> list[str]:
         return []
     parts = raw.split("/")
     return [unquote(s) for s in parts] if "%" in raw else parts  # unquote changes nothing without a %
+
+
+# (method, what follows /api/v1/customers/{id}) -> route
+_CUSTOMER_ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
+    ("PUT", ()): "identify",
+    ("DELETE", ()): "delete",
+    ("POST", ("suppress",)): "suppress",
+    ("POST", ("unsuppress",)): "unsuppress",
+    ("POST", ("events",)): "event",
+    ("PUT", ("devices",)): "add_device",
+}
 
 
 def wall_clock() -> int:
@@ -145,23 +157,15 @@ class Engine:
         if len(rest) < 2 or rest[0] != "customers":
             return None
         tail = rest[2:]
-        table = {
-            ("PUT", ()): "identify",
-            ("DELETE", ()): "delete",
-            ("POST", ("suppress",)): "suppress",
-            ("POST", ("unsuppress",)): "unsuppress",
-            ("POST", ("events",)): "event",
-            ("PUT", ("devices",)): "add_device",
-        }
         if method == "DELETE" and len(tail) == 2 and tail[0] == "devices":
             return "delete_device"
-        return table.get((method, tuple(tail)))
+        return _CUSTOMER_ROUTES.get((method, tuple(tail)))
 
     def _refused(self, exc: InvalidRequest, *, v2: bool = False, merge: bool = False) -> Result:
         body: JSONObject = (
             _v2_error(exc) if v2 else ({"meta": {"error": exc.message}} if merge else _v1_error(exc.message))
         )
-        return Result(400, body, [OpRecord(kind="rejected", error=exc.message)])
+        return Result(400, body, [OpRecord(kind=EffectKind.REJECTED, error=exc.message)])
 
     def _run(self, fn: Callable[[], None]) -> OpRecord:
         """One operation in one storage transaction; a refusal becomes the record's ``error``."""
@@ -172,7 +176,7 @@ class Engine:
                 fn()
         except InvalidRequest:
             rec = ops.finish()
-            rec.kind = "rejected"
+            rec.kind = EffectKind.REJECTED
             raise
         return ops.finish()
 
@@ -198,7 +202,9 @@ class Engine:
                 records.append(self._run(functools.partial(self._operation, op, within=MAX_ENTITY_BYTES)))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
-                records.append(OpRecord(kind="rejected", error=exc.message, behaviours=list(self.ops.rec.behaviours)))
+                records.append(
+                    OpRecord(kind=EffectKind.REJECTED, error=exc.message, behaviours=list(self.ops.rec.behaviours))
+                )
         for rec in records:
             if "v2_batch" not in rec.behaviours:
                 rec.behaviours.append("v2_batch")

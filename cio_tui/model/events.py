@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cio_tui.json_types import JSONObject, object_or_empty
+from cio_tui.model.effect_kind import EffectKind
 from cio_tui.model.ops import text
 from cio_tui.model.people import PeopleOps
 from cio_tui.model.person import Person
@@ -45,7 +46,7 @@ class ActivityOps(PeopleOps):
         if event_id not in (None, ""):
             self.uses("event_dedupe")
             if self.store.seen_event_id(str(event_id)):
-                self.outcome("event_duplicate", event_id=str(event_id), name=name)
+                self.outcome(EffectKind.EVENT_DUPLICATE, event_id=str(event_id), name=name)
                 return
             self.store.remember_event_id(str(event_id))
         if type_ == "screen":
@@ -59,14 +60,14 @@ class ActivityOps(PeopleOps):
         if who.kind == "anonymous_id":
             self.uses("anonymous_event")
             self.store.add_anonymous_event(who.value, type_, name, when, fields)
-            self.outcome("anonymous_event", anonymous_id=who.value, type=type_, name=name)
+            self.outcome(EffectKind.ANONYMOUS_EVENT, anonymous_id=who.value, type=type_, name=name)
             return
         self.uses("event_person")
         p = self._person_for_write(who, "event")
         if p is not None:
             self._activity(p, type_, name, when, fields)
-            if self.rec.kind != "event_creates_person":
-                self.outcome("event_on_person", (p, "event target"), type=type_, name=name)
+            if self.rec.kind is not EffectKind.EVENT_CREATES_PERSON:
+                self.outcome(EffectKind.EVENT_ON_PERSON, (p, "event target"), type=type_, name=name)
             else:
                 self.rec.facts.update(type=type_, name=name)
 
@@ -79,7 +80,7 @@ class ActivityOps(PeopleOps):
         if anonymous_id is None:
             self.uses("anonymous_event")
             check_event(body.get("name"), body.get("data"))
-            self.outcome("anonymous_event", anonymous_id=None, type=type_, name=body.get("name"))
+            self.outcome(EffectKind.ANONYMOUS_EVENT, anonymous_id=None, type=type_, name=body.get("name"))
             return
         self.track_event(
             Ident("anonymous_id", anonymous_id),
@@ -94,18 +95,18 @@ class ActivityOps(PeopleOps):
         """Events and devices create the person they name (except through an unknown cio_id)."""
         if self.blocked(who):
             self.uses("suppressed_dropped")
-            self.outcome("dropped_suppressed", identifier=f"{who.kind} {who.value}")
+            self.outcome(EffectKind.DROPPED_SUPPRESSED, identifier=f"{who.kind} {who.value}")
             return None
         p = self.resolve(who)
         if p is None:
             if who.kind == "cio_id":
                 self.uses("unknown_cio_dropped")
-                self.outcome("dropped", cio_id=who.value)
+                self.outcome(EffectKind.DROPPED, cio_id=who.value)
                 return None
             kw: dict[str, str | None] = {"id_": None, "email": None, "phone": None}
             kw["id_" if who.kind == "id" else who.kind] = who.value
             p = self._create(**kw)
-            self.outcome(f"{what}_creates_person", (p, "created"))
+            self.outcome(EffectKind(f"{what}_creates_person"), (p, "created"))
         return p
 
     # -- metrics --------------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ class ActivityOps(PeopleOps):
             raise InvalidRequest("metric is required", "metric")
         when = int(ts) if isinstance(ts, int | float) and not isinstance(ts, bool) else self.clock()
         self.store.add_metric(str(delivery_id), str(metric), when, data)
-        self.outcome("metrics", delivery_id=str(delivery_id), metric=str(metric))
+        self.outcome(EffectKind.METRICS, delivery_id=str(delivery_id), metric=str(metric))
 
     # -- devices ----------------------------------------------------------------------------------------------
     def add_device(self, who: Ident, device: object) -> None:
@@ -135,17 +136,17 @@ class ActivityOps(PeopleOps):
             platform if platform is None or isinstance(platform, str) else str(platform),
             int(last) if isinstance(last, int | float) else self.clock(),
         )
-        if self.rec.kind != "device_creates_person":
-            self.outcome("device_added", (p, "device owner"), device=device_id)
+        if self.rec.kind is not EffectKind.DEVICE_CREATES_PERSON:
+            self.outcome(EffectKind.DEVICE_ADDED, (p, "device owner"), device=device_id)
 
     def delete_device(self, who: Ident, device_id: str) -> None:
         self.uses("devices")
         p = self.resolve(who)
         if p is None:
-            self.outcome("device_deleted_no_person", identifier=f"{who.kind} {who.value}")
+            self.outcome(EffectKind.DEVICE_DELETED_NO_PERSON, identifier=f"{who.kind} {who.value}")
             return
         self.store.delete_device(p.cio_id, device_id)
-        self.outcome("device_deleted", (p, "device owner"), device=device_id)
+        self.outcome(EffectKind.DEVICE_DELETED, (p, "device owner"), device=device_id)
 
     # -- relationships and objects ------------------------------------------------------------------------------
     def _who(self, ids: object, *, create: bool) -> tuple[str, Person | None] | None:
@@ -176,7 +177,7 @@ class ActivityOps(PeopleOps):
         else:
             p = self.resolve(who)
             if p is None:
-                self.outcome("relationship_no_person", identifier=f"{who.kind} {who.value}")
+                self.outcome(EffectKind.RELATIONSHIP_NO_PERSON, identifier=f"{who.kind} {who.value}")
                 return
             target = f"cio:{p.cio_id}"
         for (type_id, object_id), rel in zip(keys, rels, strict=True):
@@ -187,7 +188,9 @@ class ActivityOps(PeopleOps):
                 self.store.unrelate(type_id, object_id, target)
         people = ((p, "related"),) if p is not None else ()
         self.outcome(
-            "relationship_added" if add else "relationship_deleted", *people, objects=[f"{t}/{o}" for t, o in keys]
+            EffectKind.RELATIONSHIP_ADDED if add else EffectKind.RELATIONSHIP_DELETED,
+            *people,
+            objects=[f"{t}/{o}" for t, o in keys],
         )
 
     def object_op(self, op: JSONObject) -> None:
@@ -203,7 +206,7 @@ class ActivityOps(PeopleOps):
         obj = f"{type_id}/{object_id}"
         if action == "delete":
             existed = self.store.delete_object(type_id, object_id)
-            self.outcome("object_deleted", object=obj, existed=existed)
+            self.outcome(EffectKind.OBJECT_DELETED, object=obj, existed=existed)
             return
         if action not in ("identify", "identify_anonymous", "add_relationships", "delete_relationships"):
             raise InvalidRequest(f"unknown object action '{action}'", "action")
@@ -231,8 +234,8 @@ class ActivityOps(PeopleOps):
         if action != "identify_anonymous" and rels:
             self.uses("relationships")
         kind = (
-            "relationship_deleted"
+            EffectKind.RELATIONSHIP_DELETED
             if action == "delete_relationships"
-            else ("relationship_added" if action == "add_relationships" else "object_updated")
+            else (EffectKind.RELATIONSHIP_ADDED if action == "add_relationships" else EffectKind.OBJECT_UPDATED)
         )
         self.outcome(kind, *people, object=obj)

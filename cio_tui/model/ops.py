@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cio_tui.model.effect_kind import EffectKind
 from cio_tui.model.person import Person, Storage, norm_email
 from cio_tui.model.record import OpRecord, PersonChange, PersonState, Recorder
 from cio_tui.model.settings import WorkspaceSettings
@@ -75,7 +76,7 @@ class Ops:
             if key not in self.rec.behaviours:
                 self.rec.behaviours.append(key)
 
-    def outcome(self, kind: str, *people: tuple[Person, str], **facts: object) -> None:
+    def outcome(self, kind: EffectKind, *people: tuple[Person, str], **facts: object) -> None:
         self.rec.kind = kind
         for p, role in people:
             self.rec.roles[p.cio_id] = role

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cio_tui.model.effect_kind import EffectKind
 from cio_tui.model.ops import Ops, label, same, text, truthy
 from cio_tui.model.person import Person
 from cio_tui.model.settings import ANONYMOUS_MERGE_DAYS, DAY, MERGE_HISTORY_DAYS, WorkspaceSettings
@@ -50,14 +51,14 @@ class PeopleOps(Ops):
                         "In an id-only workspace email is not an identifier: it cannot name the person, "
                         "so the call changes nobody."
                     )
-                self.outcome("anonymous_identify", anonymous_id=who.value)
+                self.outcome(EffectKind.ANONYMOUS_IDENTIFY, anonymous_id=who.value)
                 return
             who, new_email = Ident("email", new_email), None
         if who.kind == "cio_id" and who.value.startswith("cio_"):
             who = Ident("cio_id", who.value[4:])
         if self.blocked(who, Ident("id", new_id) if new_id else None, Ident("email", new_email) if new_email else None):
             self.uses("suppressed_dropped")
-            self.outcome("dropped_suppressed", identifier=f"{who.kind} {who.value}")
+            self.outcome(EffectKind.DROPPED_SUPPRESSED, identifier=f"{who.kind} {who.value}")
             return
         target = self._resolve_identify(who, new_id, new_email, update_only, s)
         if target is None:
@@ -65,7 +66,9 @@ class PeopleOps(Ops):
         stamp = timestamp if isinstance(timestamp, int | float) and not isinstance(timestamp, bool) else None
         if v2 and stamp is not None and s.ignore_older_updates and target.last_ts and stamp < target.last_ts:
             self.uses("timestamp_order")
-            self.outcome("update_ignored_older", (target, "unchanged"), timestamp=int(stamp), last=target.last_ts)
+            self.outcome(
+                EffectKind.UPDATE_IGNORED_OLDER, (target, "unchanged"), timestamp=int(stamp), last=target.last_ts
+            )
             return
         self._apply(target, body, int(stamp) if stamp is not None else None)
         if rels:
@@ -88,9 +91,9 @@ class PeopleOps(Ops):
             p = self.store.by_cio(path.value)
             if p is None:
                 self.uses("unknown_cio_dropped")
-                self.outcome("dropped", cio_id=path.value)
+                self.outcome(EffectKind.DROPPED, cio_id=path.value)
                 return None
-            self.outcome("updates_person", (p, "updated"))
+            self.outcome(EffectKind.UPDATES_PERSON, (p, "updated"))
             for kind, value in (("id", new_id), ("email", new_email)):
                 if value is not None and not same(kind, getattr(p, kind), value):
                     self._change(p, kind, value, s)
@@ -106,13 +109,13 @@ class PeopleOps(Ops):
             self.resolve(path)  # notes the ambiguity
         if matches:
             p = matches[0]
-            self.outcome("updates_person", (p, "updated"))
+            self.outcome(EffectKind.UPDATES_PERSON, (p, "updated"))
             if path.kind == "phone":
                 return self._phone_target(p, new_id, new_email)
             if body_same is not None and not same(pkind, body_same, path.value):
                 self.uses("change_refused")
                 self._fail(p, pkind, body_same, f"changing an {pkind} that is set needs the cio_id path")
-                self.outcome(f"{pkind}_change_refused", (p, "unchanged"), value=body_same)
+                self.outcome(EffectKind(f"{pkind}_change_refused"), (p, "unchanged"), value=body_same)
             if body_other is None or same(okind, getattr(p, okind), body_other):
                 return p
             others = [q for q in self.find(Ident(okind, body_other)) if q.pk != p.pk]
@@ -122,15 +125,15 @@ class PeopleOps(Ops):
                 setattr(p, okind, body_other)
                 if okind == "id":
                     self.uses("lead_conversion")
-                    self.outcome("assigns_id_to_lead", (p, "lead"), new_id=body_other)
+                    self.outcome(EffectKind.ASSIGNS_ID_TO_LEAD, (p, "lead"), new_id=body_other)
             elif okind == "email" and s.email_update_by_id:
                 self.uses("email_update_by_id")
                 p.email = body_other
-                self.outcome("email_changed", (p, "updated"), email=body_other)
+                self.outcome(EffectKind.EMAIL_CHANGED, (p, "updated"), email=body_other)
             else:
                 self.uses("change_refused")
                 self._fail(p, okind, body_other, f"the person already has a different {okind}; use the cio_id path")
-                self.outcome(f"{okind}_change_refused", (p, "unchanged"), value=body_other)
+                self.outcome(EffectKind(f"{okind}_change_refused"), (p, "unchanged"), value=body_other)
             return p
         if path.kind == "phone":
             return self._create_for(update_only, id_=new_id, email=new_email, phone=path.value)
@@ -142,13 +145,13 @@ class PeopleOps(Ops):
                     setattr(q, pkind, path.value)  # e.g. a lead gets its id
                     self.uses("lead_conversion")
                     if pkind == "id":
-                        self.outcome("assigns_id_to_lead", (q, "lead"), new_id=path.value)
+                        self.outcome(EffectKind.ASSIGNS_ID_TO_LEAD, (q, "lead"), new_id=path.value)
                     else:
-                        self.outcome("updates_person", (q, "updated"))
+                        self.outcome(EffectKind.UPDATES_PERSON, (q, "updated"))
                     return q
                 self.uses("email_holder_has_id" if pkind == "id" else "change_refused")
                 self._fail(q, pkind, path.value, f"the person already has a different {pkind}")
-                self.outcome(f"{pkind}_change_refused", (q, "unchanged"), value=path.value)
+                self.outcome(EffectKind(f"{pkind}_change_refused"), (q, "unchanged"), value=path.value)
                 return None
         ids = {pkind: path.value, okind: body_other}
         return self._create_for(update_only, id_=ids["id"], email=ids["email"])
@@ -163,7 +166,7 @@ class PeopleOps(Ops):
             else:
                 self.uses("change_refused")
                 self._fail(p, kind, value, f"changing an {kind} that is set needs the cio_id path")
-                self.outcome(f"{kind}_change_refused", (p, "unchanged"), value=value)
+                self.outcome(EffectKind(f"{kind}_change_refused"), (p, "unchanged"), value=value)
         return p
 
     def _create_for(
@@ -171,11 +174,11 @@ class PeopleOps(Ops):
     ) -> Person | None:
         if update_only:
             self.uses("update_only")
-            self.outcome("update_only_no_person")
+            self.outcome(EffectKind.UPDATE_ONLY_NO_PERSON)
             return None
         self.uses("create_person")
         p = self._create(id_=id_, email=email, phone=phone)
-        self.outcome("creates_person", (p, "created"))
+        self.outcome(EffectKind.CREATES_PERSON, (p, "created"))
         return p
 
     def _change(self, p: Person, kind: str, value: str, s: WorkspaceSettings) -> None:
@@ -187,11 +190,13 @@ class PeopleOps(Ops):
         holders = [q for q in self.find(Ident(kind, value)) if q.pk != p.pk]
         if holders:
             self._fail(p, kind, value, f"the {kind} belongs to another person", holders[0])
-            self.outcome(f"{kind}_change_refused", (p, "unchanged"), (holders[0], "holds the value"), value=value)
+            self.outcome(
+                EffectKind(f"{kind}_change_refused"), (p, "unchanged"), (holders[0], "holds the value"), value=value
+            )
         else:
             old = getattr(p, kind)
             setattr(p, kind, value)
-            self.outcome("identifier_change", (p, "updated"), changed=kind, old=old, new=value)
+            self.outcome(EffectKind.IDENTIFIER_CHANGE, (p, "updated"), changed=kind, old=old, new=value)
 
     def _two_people(
         self, p: Person, others: list[Person], pkind: str, path_matches: int, value: str, s: WorkspaceSettings
@@ -209,7 +214,9 @@ class PeopleOps(Ops):
         ):
             self.uses("auto_merge")
             primary, secondary = sorted((p, q), key=lambda x: (x.created_at, x.pk))
-            self.outcome("conflict_auto_merge", (primary, "primary (older, kept)"), (secondary, "secondary (deleted)"))
+            self.outcome(
+                EffectKind.CONFLICT_AUTO_MERGE, (primary, "primary (older, kept)"), (secondary, "secondary (deleted)")
+            )
             return self._merge_people(primary, secondary, automatic=True)
         self.uses("two_people")
         okind = "email" if pkind == "id" else "id"
@@ -219,7 +226,9 @@ class PeopleOps(Ops):
             if not s.auto_merge
             else ("auto-merge needs the id person without an email and the email person without an id")
         )
-        self.outcome("conflict_failed", (p, f"conflict ({pkind}), updated"), (q, f"conflict ({okind})"), why=why)
+        self.outcome(
+            EffectKind.CONFLICT_FAILED, (p, f"conflict ({pkind}), updated"), (q, f"conflict ({okind})"), why=why
+        )
         return p
 
     def _apply(self, p: Person, body: dict[str, Any], stamp: int | None) -> None:
@@ -271,7 +280,7 @@ class PeopleOps(Ops):
         if p is None:
             self.uses("merge_primary_missing")
             self.outcome(
-                "merge_does_nothing",
+                EffectKind.MERGE_DOES_NOTHING,
                 *((x, "secondary") for x in (s,) if x),
                 why="primary_missing",
                 primary=f"{primary.kind} {primary.value}",
@@ -280,13 +289,13 @@ class PeopleOps(Ops):
         if s is None or p.pk == s.pk:
             self.uses("merge_nothing")
             self.outcome(
-                "merge_does_nothing",
+                EffectKind.MERGE_DOES_NOTHING,
                 (p, "primary"),
                 why="same" if s else "secondary_missing",
                 secondary=f"{secondary.kind} {secondary.value}",
             )
             return
-        self.outcome("merges_people", (p, "primary"), (s, "secondary (deleted)"))
+        self.outcome(EffectKind.MERGES_PEOPLE, (p, "primary"), (s, "secondary (deleted)"))
         self._merge_people(p, s, automatic=False)
 
     def _merge_people(self, p: Person, s: Person, *, automatic: bool) -> Person:
@@ -311,9 +320,9 @@ class PeopleOps(Ops):
         self.uses("delete_person")
         p = self.resolve(who)
         if p is None:
-            self.outcome("deletes_person_no_person", identifier=f"{who.kind} {who.value}")
+            self.outcome(EffectKind.DELETES_PERSON_NO_PERSON, identifier=f"{who.kind} {who.value}")
             return
-        self.outcome("deletes_person", (p, "deleted"))
+        self.outcome(EffectKind.DELETES_PERSON, (p, "deleted"))
         self._delete(p)
 
     def suppress(self, who: Ident) -> None:
@@ -323,12 +332,12 @@ class PeopleOps(Ops):
         if p is None:
             if who.kind != "cio_id":
                 self.store.suppress([(who.kind, who.value)])
-            self.outcome("suppresses_person_no_person", identifier=f"{who.kind} {who.value}")
+            self.outcome(EffectKind.SUPPRESSES_PERSON_NO_PERSON, identifier=f"{who.kind} {who.value}")
             return
         idents = [("cio_id", p.cio_id)]
         idents += [(k, v) for k, v in (("id", p.id), ("email", p.email), ("phone", p.phone)) if v]
         self.store.suppress(idents)
-        self.outcome("suppresses_person", (p, "suppressed (deleted)"))
+        self.outcome(EffectKind.SUPPRESSES_PERSON, (p, "suppressed (deleted)"))
         self._delete(p)
 
     def unsuppress(self, who: Ident) -> None:
@@ -336,7 +345,11 @@ class PeopleOps(Ops):
         self.uses("unsuppress")
         freed = self.store.unsuppress(who.kind, who.value)
         holder = None if freed else self.resolve(who)
-        kind = "unsuppresses" if freed else ("not_suppressed" if holder else "unsuppresses_no_person")
+        kind = (
+            EffectKind.UNSUPPRESSES
+            if freed
+            else (EffectKind.NOT_SUPPRESSED if holder else EffectKind.UNSUPPRESSES_NO_PERSON)
+        )
         self.outcome(kind, *(((holder, "not suppressed"),) if holder else ()), identifier=f"{who.kind} {who.value}")
 
     def relate_all(self, p: Person, rels: object) -> None:

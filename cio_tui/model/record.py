@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.model.behaviours import ASSUMED
+from cio_tui.model.effect_kind import EffectKind
 from cio_tui.model.person import Person
 
 IDENTIFIERS = ("cio_id", "id", "email", "phone")
@@ -73,7 +74,7 @@ class PersonChange:
 class OpRecord:
     """One Track operation (a v1 request, a v2 entity, or one item of a batch)."""
 
-    kind: str = "no_change"
+    kind: EffectKind = EffectKind.NO_CHANGE
     roles: dict[str, str] = field(default_factory=dict)  # cio_id -> role ("updated", "lead", "primary"...)
     behaviours: list[str] = field(default_factory=list)  # keys of BEHAVIOURS the outcome rests on
     details: list[str] = field(default_factory=list)

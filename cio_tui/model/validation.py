@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 APPLIES = ("size_limits",)  # the behaviour row these limits implement
 
@@ -124,37 +124,39 @@ _SMALL_INT = 10**18  # at most 19 characters as JSON
 def _bound(value: object, depth: int = 0) -> int:
     """An upper bound of ``_size(value)`` without serialising; -1 when only ``_size`` can tell (an unusual type,
     a deep structure). A JSON string is at most 12 bytes per character (a character outside the BMP is escaped as
-    two \\uXXXX), a float at most 24, and a key costs its string plus ``:`` and ``,``. Plain strings and numbers
-    inside a structure are counted in the loop (no call each: this runs on every body of a replay)."""
-    kind = type(value)
-    if kind is str:
-        return 12 * len(cast(str, value)) + 2
+    two \\uXXXX), a float at most 24, an int below 10**18 at most 20, and a key costs its string plus ``:`` and
+    ``,``. Plain strings and numbers inside a structure are counted in the loop (no call each: this runs on every
+    body of a replay). Exact types (``type(x) is``), not isinstance: a subclass may serialise differently."""
+    if type(value) is str:
+        return 12 * len(value) + 2
     if value is None or value is True or value is False:
         return 5
-    if kind is float:
+    if type(value) is float:
         return 24
-    if kind is int:
-        return 20 if -_SMALL_INT < cast(int, value) < _SMALL_INT else -1
+    if type(value) is int:
+        return 20 if -_SMALL_INT < value < _SMALL_INT else -1
     if depth > 4:
         return -1
     total = 2
-    if kind is dict:  # exact types, not isinstance: a subclass may serialise differently (the casts say so)
-        for key, item in cast("dict[object, object]", value).items():
+    if type(value) is dict:
+        for key, item in value.items():
             if type(key) is not str:
                 return -1
             inner = type(item)
             if inner is str:
-                total += 12 * (len(key) + len(cast(str, item))) + 6
+                total += 12 * (len(key) + len(item)) + 6
             elif inner is float or item is None or inner is bool:
                 total += 12 * len(key) + 28
+            elif inner is int and -_SMALL_INT < item < _SMALL_INT:
+                total += 12 * len(key) + 24
             else:
                 size = _bound(item, depth + 1)
                 if size < 0:
                     return -1
                 total += 12 * len(key) + 4 + size
         return total
-    if kind is list or kind is tuple:
-        for item in cast("list[object]", value):
+    if type(value) is list or type(value) is tuple:
+        for item in value:
             size = 12 * len(item) + 2 if type(item) is str else _bound(item, depth + 1)
             if size < 0:
                 return -1
@@ -173,6 +175,10 @@ def _over(value: object, limit: int) -> bool:
     """``_size(value) > limit``, measured only when the cheap bound cannot rule it out (most values are small)."""
     if isinstance(value, str):
         return len(value) > limit // 4 and len(value.encode()) > limit  # UTF-8: at most 4 bytes a character
+    if limit >= 24 and (
+        type(value) is float or type(value) is bool or (type(value) is int and -_SMALL_INT < value < _SMALL_INT)
+    ):
+        return False  # at most 24 bytes (what _bound says of them), without the call
     bound = _bound(value)
     return not 0 <= bound <= limit and _size(value) > limit
 

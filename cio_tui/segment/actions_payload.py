@@ -12,7 +12,7 @@ from typing import Any
 
 from cio_tui.segment.action_fields import NO_DEFAULT, Field
 from cio_tui.segment.action_validation import validate_payload
-from cio_tui.segment.mapping_kit import compile_mapping
+from cio_tui.segment.mapping_compiled import compile_mapping
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
 
 # ajv-formats "full" email format, used by resolveIdentifiers to tell an email-shaped person_id.

@@ -20,14 +20,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cio_tui.json_types import object_or_empty
-from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
+from cio_tui.json_types import JSONObject, object_or_empty
+from cio_tui.model import Engine, MemoryStorage, Person, Result, WorkspaceSettings
 from cio_tui.segment.actions import BATCH_NOTE
 from cio_tui.segment.subscriptions import SubscriptionSet
 from cio_tui.segment.wire import TRACK_V2_BATCH, TRACK_V2_ENTITY, ActionError, ActionRequest
 
-# a batch body -> (status, response body) as Customer.io would answer it
-BatchCheck = Callable[[dict[str, Any]], "tuple[int, Any]"]
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """Customer.io's answer to one batch body: its status and body, and per item index the attributes whose change
+    it logged as a failed attribute change (such an item is answered 200, not in the 207: the person keeps the old
+    value, as an id that belongs to somebody else does)."""
+
+    status: int
+    body: JSONObject  # what Customer.io answers (the engine's answer body)
+    failed_changes: dict[int, list[str]] = field(default_factory=dict)
+
+
+# a batch body -> Customer.io's answer to it
+BatchCheck = Callable[[dict[str, Any]], BatchAnswer]
 
 
 @dataclass
@@ -50,6 +62,7 @@ class Batch:
     bodies: list[dict[str, Any]]
     errors: list[BatchItemError] = field(default_factory=list)  # what a 207 would say, per item
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (call, message): Segment's own 400s
+    failed_changes: list[tuple[int, list[str]]] = field(default_factory=list)  # (call, attributes): 200, not applied
 
     method: str = "POST"
     path: str = TRACK_V2_BATCH
@@ -85,7 +98,16 @@ class Batch:
             "response": self.response(),
             "segment_errors": [{"call": c, "status": 400, "message": m} for c, m in self.rejected]
             + [{"call": e.call, "status": 400, "message": e.message or e.reason} for e in self.errors],
+            "failed_attribute_changes": [{"call": c, "attributes": names} for c, names in self.failed_changes],
         }
+
+    def failed_change_says(self) -> list[str]:
+        """Per item Customer.io accepts but logs as a failed attribute change: what it means."""
+        return [
+            f"call {c}: Customer.io answers 200 for it (Segment reports success) but logs a failed attribute change "
+            f"on {', '.join(names)}: the person keeps the old value"
+            for c, names in self.failed_changes
+        ]
 
 
 def plan_batches(
@@ -115,7 +137,12 @@ def plan_batches(
                 if first:
                     batch.rejected, first = rejected, False
                 if check is not None:
-                    batch.errors = _item_errors(batch, *check({"batch": batch.bodies}))
+                    answer = check({"batch": batch.bodies})
+                    batch.errors = _item_errors(batch, answer.status, answer.body)
+                    batch.failed_changes = [
+                        (batch.calls[i], names) for i, names in sorted(answer.failed_changes.items())
+                        if 0 <= i < len(batch.calls)
+                    ]  # fmt: skip
                 batches.append(batch)
         if first and rejected:  # every event failed validation: no request is sent, only Segment's 400s
             batches.append(Batch(sub.name, sub.action_slug, [], [], rejected=rejected))
@@ -137,11 +164,19 @@ def _item_errors(batch: Batch, status: int, response: object) -> list[BatchItemE
 def model_batch_check(settings: WorkspaceSettings | None = None) -> BatchCheck:
     """Customer.io's answer to a batch body, from the model of Customer.io on an empty what-if workspace."""
 
-    def check(body: dict[str, Any]) -> tuple[int, Any]:
-        result = Engine(MemoryStorage(), settings, clock=lambda: 0).execute("POST", TRACK_V2_BATCH, body)
-        return result.status, result.body
+    def check(body: dict[str, Any]) -> BatchAnswer:
+        return _answer(Engine(MemoryStorage(), settings, clock=lambda: 0).execute("POST", TRACK_V2_BATCH, body))
 
     return check
+
+
+def _answer(result: Result) -> BatchAnswer:
+    failed: dict[int, list[str]] = {}
+    for index, rec in enumerate(result.records):  # one record per item, in batch order
+        names = [str(name) for _cio_id, kind, name in rec.activities if kind == "failed_attribute_change"]
+        if names:
+            failed[index] = list(dict.fromkeys(names))
+    return BatchAnswer(result.status, result.body, failed)
 
 
 def whatif_batch_check(
@@ -154,9 +189,8 @@ def whatif_batch_check(
         store.add_person(person)
     engine = Engine(store, settings, clock=clock or (lambda: 0))
 
-    def check(body: dict[str, Any]) -> tuple[int, Any]:
-        result = engine.execute("POST", TRACK_V2_BATCH, body)
-        return result.status, result.body
+    def check(body: dict[str, Any]) -> BatchAnswer:
+        return _answer(engine.execute("POST", TRACK_V2_BATCH, body))
 
     return check
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cio_tui.model.effect_kind import EffectKind  # a leaf module: GROUP_KEYS stays cheap to read
+
 if TYPE_CHECKING:  # only the type: the CLI reads GROUP_KEYS before any preview module loads
     from cio_tui.segment.preview import PreviewResult
 
@@ -36,43 +38,43 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
 GROUP_WORDS = {key: one for key, one, _ in GROUPS}
 GROUP_KEYS = tuple(key for key, _, _ in GROUPS)
 
-KIND_GROUP: dict[str, str] = {
-    "creates_person": "create",
-    "event_creates_person": "create",
-    "device_creates_person": "create",
-    "updates_person": "update",
-    "email_changed": "update",
-    "assigns_id_to_lead": "lead",
-    "identifier_change": "identifier",
+KIND_GROUP: dict[EffectKind, str] = {
+    EffectKind.CREATES_PERSON: "create",
+    EffectKind.EVENT_CREATES_PERSON: "create",
+    EffectKind.DEVICE_CREATES_PERSON: "create",
+    EffectKind.UPDATES_PERSON: "update",
+    EffectKind.EMAIL_CHANGED: "update",
+    EffectKind.ASSIGNS_ID_TO_LEAD: "lead",
+    EffectKind.IDENTIFIER_CHANGE: "identifier",
     # Customer.io answers these with 200 and records a failed_attribute_change activity on the person
-    "conflict_failed": "failed",
-    "id_change_refused": "failed",
-    "email_change_refused": "failed",
-    "conflict_auto_merge": "merge",
-    "merges_people": "merge",
-    "deletes_person": "delete",
-    "suppresses_person": "delete",
-    "event_on_person": "event",
-    "event_on_new_person": "event",
-    "metrics": "event",
-    "device_added": "device",
-    "device_deleted": "device",
-    "object_updated": "object",
-    "rejected": "refused",  # Customer.io answers the request with an error
-    "merge_does_nothing": "dropped",
-    "relationship_no_person": "dropped",
-    "anonymous_event": "anonymous",
-    "anonymous_identify": "anonymous",
-    "dropped": "dropped",
-    "dropped_suppressed": "dropped",
-    "update_only_no_person": "dropped",
-    "update_ignored_older": "dropped",
-    "event_duplicate": "dropped",
-    "device_deleted_no_person": "dropped",
-    "deletes_person_no_person": "dropped",
-    "suppresses_person_no_person": "dropped",
-    "not_suppressed": "dropped",
-    "unsuppresses_no_person": "dropped",
+    EffectKind.CONFLICT_FAILED: "failed",
+    EffectKind.ID_CHANGE_REFUSED: "failed",
+    EffectKind.EMAIL_CHANGE_REFUSED: "failed",
+    EffectKind.CONFLICT_AUTO_MERGE: "merge",
+    EffectKind.MERGES_PEOPLE: "merge",
+    EffectKind.DELETES_PERSON: "delete",
+    EffectKind.SUPPRESSES_PERSON: "delete",
+    EffectKind.EVENT_ON_PERSON: "event",
+    EffectKind.EVENT_ON_NEW_PERSON: "event",
+    EffectKind.METRICS: "event",
+    EffectKind.DEVICE_ADDED: "device",
+    EffectKind.DEVICE_DELETED: "device",
+    EffectKind.OBJECT_UPDATED: "object",
+    EffectKind.REJECTED: "refused",  # Customer.io answers the request with an error
+    EffectKind.MERGE_DOES_NOTHING: "dropped",
+    EffectKind.RELATIONSHIP_NO_PERSON: "dropped",
+    EffectKind.ANONYMOUS_EVENT: "anonymous",
+    EffectKind.ANONYMOUS_IDENTIFY: "anonymous",
+    EffectKind.DROPPED: "dropped",
+    EffectKind.DROPPED_SUPPRESSED: "dropped",
+    EffectKind.UPDATE_ONLY_NO_PERSON: "dropped",
+    EffectKind.UPDATE_IGNORED_OLDER: "dropped",
+    EffectKind.EVENT_DUPLICATE: "dropped",
+    EffectKind.DEVICE_DELETED_NO_PERSON: "dropped",
+    EffectKind.DELETES_PERSON_NO_PERSON: "dropped",
+    EffectKind.SUPPRESSES_PERSON_NO_PERSON: "dropped",
+    EffectKind.NOT_SUPPRESSED: "dropped",
+    EffectKind.UNSUPPRESSES_NO_PERSON: "dropped",
 }
 
 

@@ -174,6 +174,7 @@ def render_batches(batches: list[Batch]) -> list[str]:
             if batch.errors:
                 out.append(f"    Customer.io answers 207: {json.dumps(batch.response(), ensure_ascii=False)}")
             out += [f"    {e.segment_says()}" for e in batch.errors]
+            out += [f"    {line}" for line in batch.failed_change_says()]
         out += [
             f"    call {c}: Segment reports status 400 (PAYLOAD_VALIDATION_FAILED, not sent): {m}"
             for c, m in batch.rejected

@@ -1,7 +1,19 @@
 """One focus model for every screen (area screens and the forms inside them).
 
-- Single-letter keys are actions only while focus is outside text fields; inside one, typing goes to the field and
-  escape leaves it. So focus must never be somewhere the operator does not expect:
+The rule for letter keys (a-z, A-Z without ctrl/alt; digits, ``?`` and ``/`` stay navigation keys outside fields):
+
+- focus in a text field: a letter is text (escape leaves the field);
+- focus on a widget that is not a text field (a table, a list, a button, tabs): a letter is that screen's action;
+- nothing focused: a letter goes to the screen's main field (``TYPING_TARGET``), focused and the letter typed
+  there; a screen without one focuses its home widget and says to press the key again (the letter does nothing).
+  Only a screen with neither (nothing to focus but secondary fields such as a filter) takes the letter as its
+  action;
+- a screen that waits for typing (``waiting_for_typing()``: an empty lookup screen, an empty calls editor) sends
+  letters to its main field as well while focus is where the screen put it (arrival, escape): letters are actions
+  again once the operator moves focus themselves (tab, a click) or the screen has something to act on.
+
+The footer says which it is: "▸ changes table" (letters are actions) or "▸ person: typing" (letters are text, in
+that field). So focus must never be somewhere the operator does not expect:
 - a screen never arrives with a text field focused (pressing an area key twice must not type the digit), it
   focuses its *home* widget (``HOME_FOCUS``, else the first focusable widget that is not a text field);
 - focus is never left on nothing: escape from a field, a closed prompt, a modal closed, all come back to a widget
@@ -18,7 +30,7 @@ The footer names the focused widget (``focus_words``) and styles/app.tcss draws 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeGuard, cast
 
 from textual import events
 from textual.screen import Screen
@@ -30,7 +42,7 @@ TEXT_FIELDS = (Input, TextArea)
 AREA_PREFIXES = {"wt", "ids", "dup", "leads", "plan", "preview", "journal", "lookup", "connect"}
 
 
-def is_text_field(widget: Widget | None) -> bool:
+def is_text_field(widget: Widget | None) -> TypeGuard[Input | TextArea]:
     return isinstance(widget, TEXT_FIELDS)
 
 
@@ -40,8 +52,9 @@ def _words(name: str) -> str:
 
 
 def focus_name(widget: Widget) -> str:
-    """A short name of a widget for the footer: its ``FOCUS_NAME``, border title, placeholder, or class in words."""
-    explicit = getattr(widget, "FOCUS_NAME", "")
+    """A short name of a widget for the footer: its ``FOCUS_NAME`` or ``name``, border title, placeholder, or class
+    in words."""
+    explicit = getattr(widget, "FOCUS_NAME", "") or widget.name
     if explicit:
         return str(explicit)
     title = widget.border_title
@@ -71,6 +84,21 @@ def focus_words(widget: Widget | None, limit: int = 40) -> str:
     return f"▸ {name}{suffix}"
 
 
+def is_letter(event: events.Key) -> bool:
+    """A letter key without ctrl or alt (shift is a capital): text in a field, an action outside one."""
+    char = event.character
+    if not char or len(char) != 1 or not char.isalpha():
+        return False
+    return event.key in (char, f"shift+{char.lower()}")
+
+
+def where_keys_go(screen: Screen[Any], limit: int = 40) -> str:
+    """The footer's words for ``screen``: the field letters type into when they are text (even while focus is on
+    a list, on a screen waiting for typing), else the focused widget."""
+    letters = screen.letters_go_to() if isinstance(screen, FocusModel) else None
+    return focus_words(letters if letters is not None else screen.focused, limit)
+
+
 class FocusModel:
     """Mixin for ``Screen`` subclasses (see the module docstring)."""
 
@@ -81,6 +109,48 @@ class FocusModel:
     PASTE_TARGET: ClassVar[str] = ""
     """Selector of the text field a paste goes to when no text field has focus (empty: the paste is refused in
     words, never dropped silently)."""
+    TYPING_TARGET: ClassVar[str] = ""
+    """Selector of the screen's main text field: letters typed while nothing has focus, or while the screen waits
+    for typing, go there (empty: the screen has none; such a letter only brings focus home)."""
+
+    _placed: Widget | None = None  # the widget the screen focused itself (home); None once the operator moves focus
+
+    def waiting_for_typing(self) -> bool:
+        """True while the screen's purpose right now is typing into ``TYPING_TARGET`` (nothing to act on yet)."""
+        return False
+
+    def typing_target(self) -> Widget | None:
+        if not self.TYPING_TARGET:
+            return None
+        for widget in self._screen().query(self.TYPING_TARGET):
+            if widget.focusable or not widget.display:  # a hidden main field is shown when a letter arrives
+                return widget
+        return None
+
+    _letters_were_text: bool | None = None
+
+    def waiting_changed(self) -> None:
+        """Call when ``waiting_for_typing()`` may have changed: the footer is redrawn only when it did (a screen may
+        call this on every keystroke)."""
+        now = self.letters_are_text()
+        if now != self._letters_were_text:
+            self._letters_were_text = now
+            self._screen().refresh_bindings()
+
+    def letters_are_text(self) -> bool:
+        """True while a letter typed now is text for ``TYPING_TARGET`` although focus is outside it: the screen's
+        letter actions are shown disabled (``AreaScreen.check_action``)."""
+        focused = self._screen().focused
+        return not is_text_field(focused) and self.letters_go_to() is not None
+
+    def letters_go_to(self) -> Widget | None:
+        """The text field a letter typed now goes to; ``None`` when letters are the focused widget's actions."""
+        focused = self._screen().focused
+        if is_text_field(focused):
+            return focused
+        if focused is not None and not (focused is self._placed and self.waiting_for_typing()):
+            return None
+        return self.typing_target()
 
     def home_widget(self) -> Widget | None:
         screen = self._screen()
@@ -94,7 +164,14 @@ class FocusModel:
         return None
 
     def focus_home(self) -> None:
-        self._screen().set_focus(self.home_widget())
+        home = self.home_widget()
+        self._screen().set_focus(home)
+        self._placed = home
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self._placed is not None and event.widget is not self._placed:
+            self._placed = None  # the operator (or a field opening) moved focus: letters follow the new place
+            self._screen().refresh_bindings()  # the footer's keys are enabled again
 
     def focus_now(self, widget: Widget) -> None:
         """Focus ``widget`` before the next key is handled (``Widget.focus()`` waits for the next idle moment)."""
@@ -111,15 +188,45 @@ class FocusModel:
         if focused is None or not focused.focusable or not focused.display:
             self.focus_home()
 
-    def on_key(self, event: events.Key) -> None:
-        """A printable key that reaches the screen while a text field has focus was sent before the field took
-        focus (the terminal delivers a burst of keys at once): it belongs in the field, not to an action."""
-        focused = self._screen().focused
-        if focused is None or not is_text_field(focused) or not event.is_printable:
+    async def on_key(self, event: events.Key) -> None:
+        """Letters that are text, not actions (the module docstring's rule), go to their field.
+
+        A printable key that reaches the screen while a text field has focus was sent before the field took focus
+        (the terminal delivers a burst of keys at once): it belongs in the field too. A letter that is an action
+        runs here, before the screen reads the next key of the burst: a prompt it opens takes those keys."""
+        screen = self._screen()
+        focused = screen.focused
+        if is_text_field(focused):
+            if event.is_printable:
+                self._type_into(event, focused)
             return
+        if not is_letter(event):
+            return
+        target = self.letters_go_to()
+        if target is not None:
+            self._type_into(event, target)
+            return
+        home = self.home_widget() if focused is None else None
+        if home is not None:  # focus comes home first: the letter was typed without knowing where it would go
+            event.stop()
+            event.prevent_default()
+            self.focus_home()
+            screen.notify(
+                f"Nothing had focus, so {event.character!r} did nothing. Focus is on the {focus_name(home)} now: "
+                "press it again.",
+                severity="warning",
+                markup=False,
+            )
+        elif focused is not None and await screen.app._check_bindings(event.key):  # Textual is pinned exactly
+            event.stop()
+            event.prevent_default()
+
+    def _type_into(self, event: events.Key, field: Widget) -> None:
         event.stop()
         event.prevent_default()
-        focused.post_message(events.Key(event.key, event.character))
+        if field is not self._screen().focused:
+            self.focus_now(field)
+        field.post_message(events.Key(event.key, event.character))
 
     def on_paste(self, event: events.Paste) -> None:
         screen = self._screen()
@@ -137,4 +244,4 @@ class FocusModel:
             target.insert_text_at_cursor(event.text.splitlines()[0])
 
 
-__all__ = ["TEXT_FIELDS", "FocusModel", "focus_name", "focus_words", "is_text_field"]
+__all__ = ["TEXT_FIELDS", "FocusModel", "focus_name", "focus_words", "is_letter", "is_text_field", "where_keys_go"]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from cio_tui.config import Settings
     from cio_tui.credentials import CredentialStore
     from cio_tui.customerio.validate import ProfileCheck, ProfileLike
-    from cio_tui.workspace import Workspace
+    from cio_tui.workspace import Workspace, WorkspaceGlance
 
 ProfileChecker = Callable[["ProfileLike", "SecretStr | None", "SecretStr | None"], Awaitable["ProfileCheck"]]
 """A live key check ``(profile, track_key, app_key) -> ProfileCheck``."""
@@ -75,6 +75,7 @@ class AppServices:
         settings_factory: Callable[[], Settings] | None = None,
         credentials_factory: Callable[[], CredentialStore] | None = None,
         start_factory: Callable[[], StartChoice] | None = None,
+        glance_factory: Callable[[], WorkspaceGlance | None] | None = None,
     ) -> None:
         self._settings = settings
         self._credentials = credentials
@@ -82,6 +83,7 @@ class AppServices:
         self._credentials_factory = credentials_factory
         self._start = start
         self._start_factory = start_factory
+        self._glance_factory = glance_factory
         self.open_workspace = open_workspace
         self.workspace = workspace
         self.clock = clock
@@ -118,6 +120,11 @@ class AppServices:
     @start.setter
     def start(self, value: StartChoice) -> None:
         self._start = value
+
+    def glance(self) -> WorkspaceGlance | None:
+        """The workspace the start opens, named before it is open (without the settings model), or None when only
+        opening it tells (a saved profile, the environment's)."""
+        return self._glance_factory() if self._glance_factory is not None else None
 
     @property
     def start_known(self) -> bool:

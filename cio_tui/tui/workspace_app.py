@@ -25,11 +25,12 @@ from cio_tui.tui.errors import describe_error
 from cio_tui.tui.services import AppServices, StartChoice
 
 if TYPE_CHECKING:
-    from cio_tui.workspace import Workspace
+    from cio_tui.workspace import Workspace, WorkspaceGlance
 
 STYLES = Path(__file__).parent / "styles"
 WARM_UP_AFTER = 0.5  # seconds after the first area is drawn and usable before the other areas are prepared
 WARM_UP_FALLBACK = 3.0  # seconds after the first frame, for a first area that never says it is drawn
+OPEN_FALLBACK = 1.0  # seconds after the first frame, for a first area that never says it drew the glance
 WARM_UP_PAUSE = 0.05  # seconds the warm-up thread sleeps between modules, so keys are never kept waiting
 
 
@@ -62,6 +63,9 @@ class WorkspaceApp(App[None]):
     """The open ``cio_tui.workspace.Workspace`` (``None`` until one is open). Screens ``watch`` it."""
     workspace_status: reactive[str] = reactive("", init=False)
     """Words for the banner while no workspace is open ("Opening the sandbox workspace…")."""
+    glance: reactive[WorkspaceGlance | None] = reactive(None, init=False)
+    """The workspace being opened, named before it is open (``AppServices.glance``): the banner names it and the
+    first area draws its saved state while it opens. None once it is open, or when opening it failed."""
 
     def __init__(self, services: AppServices, *, initial_area: str | None = None) -> None:
         self.services = services
@@ -80,6 +84,9 @@ class WorkspaceApp(App[None]):
         """True from start until the workspace the app opens by itself is open (or failed to open)."""
         if self.workspace is None and services.start_known:  # the banner's words from the very first frame
             self.set_reactive(WorkspaceApp.workspace_status, _status_text(services.start))
+        if self.opening_workspace:
+            self.set_reactive(WorkspaceApp.glance, services.glance())
+        self._start_later = False
 
     def _first_area(self) -> str | None:
         """The area the app opens on when it is known before the settings load (``--sandbox``, ``--profile``, or a
@@ -117,12 +124,26 @@ class WorkspaceApp(App[None]):
 
     def on_ready(self) -> None:
         """After the first frame: load the settings (if the start needs them), start opening the workspace (any
-        sandbox seeding runs in a thread), and go to the first area if it is not on screen yet."""
+        sandbox seeding runs in a thread), and go to the first area if it is not on screen yet. When the first area
+        draws the workspace's glance, all of that waits until it is drawn (``area_ready``)."""
+        if self.glance is not None and self.workspace is None and self._first_area() is not None:
+            self._start_later = True
+            self.set_timer(OPEN_FALLBACK, self._start_now)
+            return
+        self._start()
+
+    def _start_now(self) -> None:
+        if self._start_later:
+            self._start_later = False
+            self._start()
+
+    def _start(self) -> None:
         try:
             start = self.services.start
-            self.services.settings  # noqa: B018 - load now (every area needs them), not inside a screen
+            if self.glance is None:  # behind the start screen; else in the opening worker, off the event loop
+                self.services.settings  # noqa: B018 - load now (every area needs them), not inside a screen
         except Exception as exc:  # a config file that cannot be read: leave with the message, like the CLI does
-            self.exit(return_code=2, message=f"error: {describe_error(exc)}")
+            self._unusable_settings(exc)
             return
         if self.workspace is None:
             self.workspace_status = _status_text(start)
@@ -133,7 +154,9 @@ class WorkspaceApp(App[None]):
         self._warm_up_timer = self.set_timer(WARM_UP_FALLBACK, self._start_warm_up)
 
     def area_ready(self) -> None:
-        """An area screen says its first content is drawn and usable: the other areas may be prepared now."""
+        """An area screen says its first content is drawn and usable: the workspace opens now if it waited for
+        that, and the other areas may be prepared."""
+        self._start_now()
         if not self._warmed_up:
             if self._warm_up_timer is not None:
                 self._warm_up_timer.stop()
@@ -169,6 +192,11 @@ class WorkspaceApp(App[None]):
         """Open (and switch to) a workspace, then go to area ``then``; on failure say why and what to do next,
         and go to Connect. The keyring is probed in a thread first so the event loop never waits on it."""
         self.workspace_status = f"Opening {choice.describe()}…"
+        try:  # the settings (pydantic-settings) in a thread: keys on the first area stay answered meanwhile
+            await asyncio.to_thread(lambda: self.services.settings)
+        except Exception as exc:
+            self._unusable_settings(exc)
+            return None
         try:
             if choice.sandbox:  # first run: 2,000 people are generated, in a thread, with progress in the banner
                 if await asyncio.to_thread(self.services.prepare_sandbox, SeedingProgress(self)):
@@ -182,6 +210,7 @@ class WorkspaceApp(App[None]):
             workspace = await opener(profile_name=choice.profile_name, sandbox=choice.sandbox)
         except Exception as exc:  # every failure becomes words, never a crash
             self.opening_workspace = False
+            self.glance = None  # the banner stops naming it
             self.workspace_status = f"Could not open {choice.describe()}"
             self.notify(
                 f"Could not open {choice.describe()}: {describe_error(exc)}",
@@ -197,6 +226,10 @@ class WorkspaceApp(App[None]):
             self.switch_area(then)
         return workspace
 
+    def _unusable_settings(self, exc: Exception) -> None:
+        """A config file that cannot be read: leave with the message, like the CLI does."""
+        self.exit(return_code=2, message=f"error: {describe_error(exc)}")
+
     def require_workspace(self) -> Workspace:
         """The open workspace, for work that cannot start without one (its keys are only reachable when open)."""
         workspace = self.workspace
@@ -211,6 +244,7 @@ class WorkspaceApp(App[None]):
         previous = self.workspace
         self.opening_workspace = False
         self.services.workspace = workspace
+        self.glance = None
         self.workspace = workspace
         self.workspace_status = ""
         if previous is not None and previous is not workspace:

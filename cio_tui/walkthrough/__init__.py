@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from cio_tui.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
-    from cio_tui.walkthrough.state import StepState, StepStatus, WalkthroughState, WalkthroughStore
+    from cio_tui.walkthrough.state import StepState, WalkthroughState, WalkthroughStore
+    from cio_tui.walkthrough.status import StepStatus
     from cio_tui.walkthrough.steps import STEPS, Step, step_by_number
 
 _HOMES = {
     "StepState": "state",
-    "StepStatus": "state",
+    "StepStatus": "status",
     "WalkthroughState": "state",
     "WalkthroughStore": "state",
     "STEPS": "steps",

@@ -8,19 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
 from cio_tui.walkthrough.calls import PreviewedCall
 
-Risk = Literal["high", "medium", "low"]
-"""How much a behaviour change risks (not a CSV problem's ``Severity``: that scale is ``tui.viewmodels.csv_rows``)."""
-SEVERITY_ORDER: dict[Risk, int] = {"high": 0, "medium": 1, "low": 2}
+
+class Severity(StrEnum):
+    """How much a behaviour change, or an open risk of the migration, matters: one scale, most severe first. (A CSV
+    row's problem is another thing: ``tui.viewmodels.csv_rows``.)"""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe: sort by it."""
+        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)
 class Advice:
     title: str
-    severity: Risk
+    severity: Severity
     meaning: str
     todo: str
 
@@ -28,20 +38,20 @@ class Advice:
 ADVICE: dict[str, Advice] = {
     "reserved_event": Advice(
         "Reserved event names are routed to other actions",
-        "high",
+        Severity.HIGH,
         "A track call with a reserved name (User Deleted, User Suppressed, Device Deleted, ...) is no longer an "
         "event: Actions deletes or suppresses the person, or changes devices or objects.",
         "Rename those events in the tracking plan, or remove the matching preset (step 6).",
     ),
     "alias_merges": Advice(
         "alias now merges people",
-        "high",
+        Severity.HIGH,
         "Classic ignored alias; Actions merges previousId into userId and deletes the secondary for good.",
         "Disable the Merge People preset unless merging on alias is wanted.",
     ),
     "missing_required_field": Advice(
         "Calls the Actions destination rejects",
-        "high",
+        Severity.HIGH,
         "A field the Actions mapping requires is missing (properties.url on pages, a screen name, userId on "
         "device events, ...) or a value is not allowed (a metric outside its choices, a timestamp that is not a "
         "date): the call fails validation and is never sent (in a batch it fails alone, the others are sent).",
@@ -49,98 +59,100 @@ ADVICE: dict[str, Advice] = {
     ),
     "page_name_changes": Advice(
         "Page views are named by URL",
-        "medium",
+        Severity.MEDIUM,
         "Classic named a page view after the page name; Actions uses properties.url. Triggers and segments on page "
         "names stop matching.",
         "Remap the page name in the Track Page View mapping or update triggers and segments (step 6).",
     ),
     "screen_name_changes": Advice(
         "Screens are no longer 'Viewed X Screen' events",
-        "medium",
+        Severity.MEDIUM,
         "Classic sent a custom event 'Viewed {name} Screen'; Actions sends a screen view named after the screen.",
         "Update triggers and segments on 'Viewed ... Screen', or map screens to a track-style event (step 6).",
     ),
     "classic_drops_anonymous": Advice(
         "Anonymous calls start reaching Customer.io",
-        "medium",
+        Severity.MEDIUM,
         "Classic dropped calls without a userId; Actions sends them with an anonymous_id. More profiles and events "
         "arrive; they join a person only with anonymous event merging on.",
         "Turn on anonymous event merging, or filter anonymous calls out (step 6).",
     ),
     "group_traits_ignored": Advice(
         "group creates objects; traits outside objectAttributes are ignored",
-        "medium",
+        Severity.MEDIUM,
         "Actions turns group into an object and a relationship; only traits.objectAttributes become object "
         "attributes, and no 'Group ...' person attributes are written any more.",
         "Create the object type and send traits.objectAttributes, or disable the Create or Update Object preset.",
     ),
     "email_as_user_id": Advice(
         "Email-shaped userIds are sent as email identifiers",
-        "medium",
+        Severity.MEDIUM,
         "Actions sends a userId that looks like an email as the email identifier, not as the id.",
         "Send a real id as userId; repair email-as-id people in step 5.",
     ),
     "cio_id_user_id": Advice(
         "cio_ userIds address people by cio_id",
-        "low",
+        Severity.LOW,
         "A userId starting with cio_ is sent as a cio_id identifier.",
         "Check that this is intended (it is how identifiers are changed).",
     ),
     "unsubscribes": Advice(
         "Calls unsubscribe people",
-        "low",
+        Severity.LOW,
         "traits.unsubscribed true unsubscribes the person, as before.",
         "Nothing to change unless this is unexpected.",
     ),
     "timestamp_not_converted": Advice(
         "Some dates stay strings",
-        "medium",
+        Severity.MEDIUM,
         "Only strict ISO-8601 strings are converted to unix time (not arrays, not other formats). Segment "
         "conditions on such attributes compare text, not dates.",
         "Send dates as strict ISO-8601 or unix seconds (step 6).",
     ),
     "created_not_renamed": Advice(
         "traits.created is no longer renamed to created_at",
-        "medium",
+        Severity.MEDIUM,
         "Classic turned a 'created' trait into created_at; Actions keeps 'created' as its own attribute, so "
         "created_at stays unset for those people.",
         "Send createdAt/created_at instead of created, or map it in the Create or Update Person action (step 6).",
     ),
     "timestamp_offset_assumed_utc": Advice(
         "Dates without a time zone",
-        "low",
+        Severity.LOW,
         "A date string without an offset is converted as if it were UTC (Segment's runtime may use another zone).",
         "Send dates with an explicit offset (Z or +hh:mm).",
     ),
     "old_timestamp": Advice(
         "Replayed or backfilled identifies carry old timestamps",
-        "medium",
+        Severity.MEDIUM,
         "Customer.io is reported to ignore an attribute update whose timestamp is older than the person's last "
         "update (assumed, see docs/sandbox-fidelity.md): a replay can silently change nothing.",
         "Replay in time order, or send backfills without a timestamp.",
     ),
     "older_update_ignored": Advice(
         "An update older than the person's last one is ignored",
-        "medium",
+        Severity.MEDIUM,
         "The prediction found an identify older than the person's last update: it changes nothing (assumed).",
         "Send updates in time order, or without a timestamp.",
     ),
     "anonymous_id_attribute": Advice(
         "A new anonymous_id attribute",
-        "low",
+        Severity.LOW,
         "Identified profiles gain an anonymous_id attribute.",
         "Nothing to do; check it is there when verifying (step 8).",
     ),
 }
 
-GENERIC = Advice("Other difference", "low", "The preview reports a difference.", "Read the preview for this call.")
+GENERIC = Advice(
+    "Other difference", Severity.LOW, "The preview reports a difference.", "Read the preview for this call."
+)
 
 
 @dataclass
 class BehaviourChange:
     code: str
     title: str
-    severity: Risk
+    severity: Severity
     meaning: str
     todo: str
     messages: list[str] = field(default_factory=list)
@@ -179,7 +191,7 @@ def behaviour_changes(calls: Iterable[PreviewedCall]) -> list[BehaviourChange]:
             )
             change.calls.append(call.describe())
             change.messages.extend(m for m in call.errors if m not in change.messages)
-    return sorted(by_code.values(), key=lambda c: (SEVERITY_ORDER[c.severity], c.code))
+    return sorted(by_code.values(), key=lambda c: (c.severity.rank, c.code))
 
 
 def behaviour_markdown(changes: list[BehaviourChange]) -> str:

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.history import AppliedPlan
-from cio_tui.walkthrough.state import StepStatus, WalkthroughState
+from cio_tui.walkthrough.state import WalkthroughState
+from cio_tui.walkthrough.status import StepStatus
 from cio_tui.walkthrough.steps import StepContext, step_by_number
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough.models import IdentifierSettings
-from cio_tui.walkthrough.state import STATE_FILE
+from cio_tui.walkthrough.status import STATE_FILE
 
 if TYPE_CHECKING:
     from cio_tui.config import Settings

@@ -127,7 +127,7 @@ def build_report(
         out += [f"- {'PASS' if ch.passed else 'FAIL'} {ch.title}: {ch.detail}" for ch in v.checks]
     out += ["", "## Open risks", ""]
     risks = open_risks(state, changes=changes, checklist=checklist, applied=journal.plans)
-    out += [f"- **{r.level}**: {r.text}" for r in risks] or ["None."]
+    out += [f"- **{r.severity}**: {r.text}" for r in risks] or ["None."]
     return "\n".join(out) + "\n"
 
 

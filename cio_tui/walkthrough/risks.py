@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from cio_tui.identity.plan import fingerprint
-from cio_tui.walkthrough.behaviour import BehaviourChange
+from cio_tui.walkthrough.behaviour import BehaviourChange, Severity
 from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doubt
 from cio_tui.walkthrough.history import AppliedPlan
-from cio_tui.walkthrough.state import StepStatus, WalkthroughState
+from cio_tui.walkthrough.state import WalkthroughState
+from cio_tui.walkthrough.status import StepStatus
 from cio_tui.walkthrough.steps import STEPS, step_by_key
-
-Level = Literal["high", "medium", "low"]
-ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 @dataclass(frozen=True)
 class Risk:
-    level: Level
+    severity: Severity
     text: str
 
 
@@ -34,7 +31,7 @@ def open_risks(
     risks: list[Risk] = []
     add = risks.append
     if state.connection is not None and not state.connection.ok:
-        add(Risk("high", f"The workspace check failed: {state.connection.detail}"))
+        add(Risk(Severity.HIGH, f"The workspace check failed: {state.connection.detail}"))
     if (
         state.classic.datacenter
         and state.connection is not None
@@ -43,7 +40,7 @@ def open_risks(
     ):
         add(
             Risk(
-                "high",
+                Severity.HIGH,
                 f"The classic datacenter is {state.classic.datacenter} but the workspace is in "
                 f"{state.connection.region}: set the Actions region to the workspace's.",
             )
@@ -54,7 +51,7 @@ def open_risks(
         if fingerprint(region, state.classic.site_id.strip()) != own:
             add(
                 Risk(
-                    "high",
+                    Severity.HIGH,
                     "The classic destination's site id is not this workspace's site id: the classic "
                     "destination sends to another workspace, or the wrong profile is open.",
                 )
@@ -63,7 +60,7 @@ def open_risks(
         if doubt := in_doubt(plan):
             add(
                 Risk(
-                    "high",
+                    Severity.HIGH,
                     f"Plan {plan.plan_id[:12]} ({plan.source or 'plan'}) was interrupted with {doubt} "
                     "operation(s) in doubt (sent, outcome unknown): resume it from the Journal (8, then u), "
                     "which reads them back before sending anything else.",
@@ -77,44 +74,54 @@ def open_risks(
             if stale:
                 add(
                     Risk(
-                        "medium",
+                        Severity.MEDIUM,
                         f"{count} {text} at the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC; repairs "
                         "were applied since: audit again (step 3) to see what is left.",
                     )
                 )
             else:
-                add(Risk("medium", f"{count} {text}: Actions may create more duplicates or failed attribute changes."))
+                add(
+                    Risk(
+                        Severity.MEDIUM,
+                        f"{count} {text}: Actions may create more duplicates or failed attribute changes.",
+                    )
+                )
     for change in changes:
-        if change.severity == "high":
-            add(Risk("high", f"{change.title}: {change.count} of your calls ({change.todo})"))
+        if change.severity is Severity.HIGH:
+            add(Risk(Severity.HIGH, f"{change.title}: {change.count} of your calls ({change.todo})"))
     left = [item for item in checklist if not state.checklist.get(item.key)]
     prepare = state.step(step_by_key("prepare").number)
     if left and (prepare.status is not StepStatus.NOT_STARTED or state.cutover.method is not None):
-        add(Risk("medium", f"{len(left)} Prepare Actions checklist item(s) not ticked, e.g. {left[0].title}."))
+        add(Risk(Severity.MEDIUM, f"{len(left)} Prepare Actions checklist item(s) not ticked, e.g. {left[0].title}."))
     if state.cutover.method is None:
         add(
             Risk(
-                "high",
+                Severity.HIGH,
                 "No cut-over method chosen: running classic and Actions together unfiltered sends "
                 "every event twice and may fire campaigns twice.",
             )
         )
     if state.verify is not None:
         if state.cutover.cutover_at and state.verify.ran_at < state.cutover.cutover_at:
-            add(Risk("medium", "The last verification ran before the cut-over time: run it again after the switch."))
+            add(
+                Risk(
+                    Severity.MEDIUM,
+                    "The last verification ran before the cut-over time: run it again after the switch.",
+                )
+            )
         for check in state.verify.failed:
-            add(Risk("high", f"Verification failed: {check.title}: {check.detail}"))
+            add(Risk(Severity.HIGH, f"Verification failed: {check.title}: {check.detail}"))
     elif state.cutover.cutover_at is not None:
-        add(Risk("medium", "No verification after the cut-over yet."))
+        add(Risk(Severity.MEDIUM, "No verification after the cut-over yet."))
     if state.identifier_settings.auto_merge is False:
         add(
             Risk(
-                "low",
+                Severity.LOW,
                 "Auto-merge is off: an identify carrying the id and email of two people fails instead of merging them.",
             )
         )
     for step in STEPS:
         st = state.step(step.number)
         if st.status is StepStatus.SKIPPED:
-            add(Risk("low", f"Step {step.number} ({step.title}) was skipped: {st.reason}"))
-    return sorted(risks, key=lambda r: ORDER[r.level])
+            add(Risk(Severity.LOW, f"Step {step.number} ({step.title}) was skipped: {st.reason}"))
+    return sorted(risks, key=lambda r: r.severity.rank)

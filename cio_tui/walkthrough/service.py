@@ -22,7 +22,8 @@ from cio_tui.walkthrough.journal_summary import journal_summary
 from cio_tui.walkthrough.models import AuditCounts, ConnectionCheck, PlanRecord, VerifyResult
 from cio_tui.walkthrough.progress import complete_if_ready, missing
 from cio_tui.walkthrough.risks import Risk, open_risks
-from cio_tui.walkthrough.state import Clock, StepStatus, WalkthroughState, WalkthroughStore, utc_now
+from cio_tui.walkthrough.state import Clock, WalkthroughState, WalkthroughStore, utc_now
+from cio_tui.walkthrough.status import StepStatus
 from cio_tui.walkthrough.steps import REPORT_STEP
 
 if TYPE_CHECKING:  # the audit, clean-up, verification and report modules load when first used, not with the overview

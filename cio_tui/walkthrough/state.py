@@ -11,7 +11,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +28,9 @@ from cio_tui.walkthrough.models import (
     RehearsalRecord,
     VerifyResult,
 )
+from cio_tui.walkthrough.status import STATE_FILE, StepStatus, first_unfinished, status_words
 from cio_tui.walkthrough.steps import STEPS, step_by_number
 
-STATE_FILE = "walkthrough.json"
 STATE_VERSION = 1
 
 Clock = Callable[[], datetime]
@@ -47,26 +46,6 @@ class WalkthroughStateError(UserError):
     exit_code = 1
 
 
-class StepStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-    @property
-    def words(self) -> str:
-        return {
-            StepStatus.NOT_STARTED: "not started",
-            StepStatus.IN_PROGRESS: "in progress",
-            StepStatus.DONE: "done",
-            StepStatus.SKIPPED: "skipped",
-        }[self]
-
-    @property
-    def finished(self) -> bool:
-        return self in (StepStatus.DONE, StepStatus.SKIPPED)
-
-
 class StepState(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -78,9 +57,7 @@ class StepState(BaseModel):
 
     @property
     def status_words(self) -> str:
-        if self.status is StepStatus.SKIPPED and self.reason:
-            return f"skipped: {self.reason}"
-        return self.status.words
+        return status_words(self.status, self.reason)
 
 
 # Fields a step records (everything but the identity of the workspace and the steps' own bookkeeping).
@@ -182,10 +159,10 @@ class WalkthroughState(BaseModel):
 
     def current_step(self) -> int | None:
         """The first step that is neither done nor skipped (None when all are finished)."""
-        for step in STEPS:
-            if not self.steps[step.number].status.finished:
-                return step.number
-        return None
+        return first_unfinished(self.statuses())
+
+    def statuses(self) -> dict[int, StepStatus]:
+        return {number: st.status for number, st in self.steps.items()}
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in StepStatus}

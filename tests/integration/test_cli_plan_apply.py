@@ -114,6 +114,22 @@ def test_fix_identifiers_cli(cli, tmp_path):
     assert out.exit_code == 0
 
 
+def test_fix_identifiers_cli_takes_the_person_by_email_and_says_which_rows_name_nobody(cli, tmp_path):
+    leads = json.loads(cli("leads", "--json").stdout)["leads"]
+    changes = tmp_path / "by-email.csv"
+    changes.write_text(f"email,new_id\n{leads[0]['email']},by-email-0\nnobody-here@example.test,x-1\n")
+    plan_file = tmp_path / "p.json"
+    out = cli("plan", "fix-identifiers", "--changes", str(changes), "--out", str(plan_file))
+    assert out.exit_code == 0, out.output
+    [op] = load_plan(plan_file).operations
+    assert op.request.line() == f'PUT /api/v1/customers/cio_{leads[0]["cio_id"]} {{"id": "by-email-0"}}'
+    assert "line 3: email nobody-here@example.test" in out.stdout
+    assert "no person has the email 'nobody-here@example.test'" in out.stdout.lower()
+    out = cli("plan", "fix-identifiers", "--changes", str(changes), "--out", str(plan_file), "--json")
+    [left_out] = json.loads(out.stdout)["excluded"]
+    assert left_out["line"] == 3 and left_out["key"] == "email nobody-here@example.test"
+
+
 def test_fix_identifiers_with_nothing_to_do_writes_no_plan_and_names_each_row_once_prefixed(cli, tmp_path):
     leads = json.loads(cli("leads", "--json").stdout)["leads"]
     changes = tmp_path / "changes.csv"

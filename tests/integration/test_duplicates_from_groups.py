@@ -111,3 +111,35 @@ def _renamed_export(tmp_path: Path) -> Path:
     path = tmp_path / "renamed.csv"
     path.write_text("Internal Id,id,E-mail,created_at\nc1,u1,a@example.com,1\n")
     return path
+
+
+def test_from_export_is_checked_against_the_recorded_calibration_header(tmp_path: Path) -> None:
+    import json
+
+    code, out, err = invoke("--sandbox", "duplicates", "--live", "--json")
+    assert code == 0, err
+    member = next(m for g in json.loads(out)["groups"] for m in g["members"] if m["id"] and "@" not in m["id"])
+    code, out, err = invoke("--sandbox", "duplicates", "--calibrate", member["id"])
+    assert code == 0, err
+    recorded = json.loads(Path(re.findall(r"recorded in (\S+)", out)[0]).read_text())["header"]
+
+    same = tmp_path / "same.csv"  # the workspace's own header, in another order: nothing to say
+    same.write_text(",".join(reversed(recorded)) + "\n")
+    code, _, err = invoke("--sandbox", "duplicates", "--from-export", str(same))
+    assert code == 0, err
+    assert "differs from this workspace's calibration export" not in err
+
+    renamed = _renamed_export(tmp_path)  # cio_id and email under other names: refused, saying what to do
+    code, _, err = invoke("--sandbox", "duplicates", "--from-export", str(renamed))
+    assert code == 1
+    assert "renamed.csv: its header differs from this workspace's calibration export (recorded " in err
+    assert "It has no 'cio_id' (cio_id), 'email' (email) column" in err
+    assert "Map its columns with --columns ROLE=COLUMN, or run --calibrate again" in err
+
+    code, out, err = invoke("--sandbox", "duplicates", "--from-export", str(renamed),
+                            "--columns", "cio_id=Internal Id,email=E-mail")  # fmt: skip
+    assert code == 0, err  # the operator mapped it: a warning, and the analysis runs
+    assert "warning: renamed.csv: its header differs" in err and "duplicate group(s) among 1 people" in out
+
+    code, _, err = invoke("duplicates", "--from-export", str(renamed))  # no workspace named: nothing to compare
+    assert "calibration export" not in err

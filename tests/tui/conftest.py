@@ -38,9 +38,13 @@ def _busy(app: Any) -> bool:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until the app is quiet: every worker done (workspace opening, lookups), no message left to handle, then
-    a refresh."""
+    """Wait until the app is quiet: the workspace it opens by itself open (it starts opening once the first area has
+    drawn its glance), every worker done (lookups...), no message left to handle, then a refresh."""
     await pilot.pause()
+    for _ in range(500):  # at most about 10 s of a workspace still opening
+        if not getattr(pilot.app, "opening_workspace", False):
+            break
+        await pilot.pause(0.02)
     for _ in range(50):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

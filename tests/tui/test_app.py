@@ -33,8 +33,9 @@ async def test_first_frame_comes_before_the_workspace_is_opened(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         banner = app.screen.query_one(Banner)
-        assert "Opening the sandbox workspace" in _text(banner)
-        assert app.workspace is None
+        # named from its glance while it opens (nothing about it needs the settings or the keyring)
+        assert "sandbox │ region US │ SANDBOX" in _text(banner)
+        assert app.workspace is None and app.glance is not None
         gate.set()
         await settle(pilot)
         assert calls == ["open"]

@@ -27,7 +27,8 @@ def lookup(text: str, kind: str = "auto", *keys: str):
 
 # -- shell ----------------------------------------------------------------------------------------------
 def test_shell_live_banner_and_go_to(snap_compare, make_app):
-    app = make_app("people", sandbox=False, workspace=fake_workspace("acme-prod", "eu"))
+    # Plan/Apply with no plan: nothing to type in, so g is the go-to key (on an empty People it is typed)
+    app = make_app("plan", sandbox=False, workspace=fake_workspace("acme-prod", "eu"))
     assert snap_compare(app, terminal_size=SIZE, run_before=settle, press=["escape", "g"])
 
 

@@ -196,3 +196,40 @@ async def test_a_result_table_needs_an_open_workspace(make_app, tmp_path: Path) 
         await settle(pilot)
         assert screen.model.groups == []
         assert any("is a result table: its people are read live" in str(n.message) for n in app.notices)
+
+
+async def test_calibration_from_the_screen_records_the_header_and_checks_later_exports(
+    make_app, tmp_path: Path
+) -> None:
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("l")  # a live export of the sandbox, to know one real person
+        await settle(pilot)
+        person = next(m.id for g in screen.model.groups for m in g.members if m.id and "@" not in m.id)
+        await pilot.press("k", *person, "enter")
+        await settle(pilot)
+        found = screen.calibration
+        assert found is not None and found.person == person and found.rows == 1
+        assert found.header[:4] == ["cio_id", "id", "email", "created_at"] and found.roles["id"] == "id"
+        recorded = [n for n in app.notices if n.title == "Export header recorded"]
+        assert recorded and f"1 row(s) for {person}. Header: cio_id, id, email, created_at" in str(recorded[-1].message)
+        assert "no mapping needed" in str(recorded[-1].message)
+
+        renamed = tmp_path / "renamed.csv"  # not this workspace's export header: refused, saying why
+        renamed.write_text("Internal Id,id,E-mail,created_at\nc1,u1,a@example.com,1\n")
+        before = len(screen.model.groups)
+        screen.load_export(renamed)
+        await settle(pilot)
+        refused = [n for n in app.notices if n.title == "Export refused"]
+        assert refused and "renamed.csv: its header differs from this workspace's calibration export" in str(
+            refused[-1].message
+        )
+        assert "It has no 'cio_id' (cio_id), 'email' (email) column" in str(refused[-1].message)
+        assert len(screen.model.groups) == before  # nothing replaced
+
+        screen.load_export(export_file(tmp_path))  # cio-tui's header with fewer columns: analysed, with a warning
+        await settle(pilot)
+        assert screen.model.source == "people.csv"
+        assert any(n.title == "Not the recorded export header" for n in app.notices)

@@ -119,7 +119,7 @@ async def test_number_keys_choose_in_the_go_to_list(make_app):
     app = make_app("walkthrough", sandbox=False)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        app.screen.set_focus(None)
+        app.screen.focus_home()
         await pilot.press("g")
         await settle(pilot)
         assert type(app.screen).__name__ == "GoToModal"

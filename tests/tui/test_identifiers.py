@@ -50,7 +50,7 @@ async def test_change_picked_from_people_then_csv_checked_planned_and_applied(ma
         await pilot.pause()
         assert _rows(screen)[(4, d.cio_id)].check.severity == "error"
 
-        screen.set_focus(None)
+        screen.focus_home()
         await pilot.press("m")
         await settle(pilot)
         rows = _rows(screen)
@@ -89,7 +89,7 @@ async def test_unknown_or_malformed_cio_id_is_explained_inline(make_app, tmp_pat
         await settle(pilot)
         changes = tmp_path / "changes.csv"
         changes.write_text("cio_id,new_id,new_email\ncio_a3000001,,\nnot-a-cio,x,\n")
-        await pilot.press("l")
+        await pilot.press("tab", "shift+tab", "l")  # the operator moves focus: letters are actions
         app.screen.query_one("#ids-path Input").value = str(changes)
         await pilot.press("enter")
         await settle(pilot)
@@ -124,3 +124,36 @@ async def test_people_sends_the_person_to_identifiers(make_app):
         assert app.current_mode == "identifiers"
         assert app.screen.picked == "a3000001"
         assert "cio_a3000001 · id u0000001" in str(app.screen.query_one("#ids-person").render())
+
+
+async def test_a_csv_may_name_people_by_email_or_id_resolved_through_the_workspace(make_app):
+    app = make_app("identifiers")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        a, b = await people_with_ids(app.workspace.client, 2)
+        screen = app.screen
+        screen.action_toggle_csv()
+        screen.query_one(CsvInput).load_text(f"email,new_id\n{a.email},by-email-a\nnobody-at-all@example.test,x-2\n")
+        await pilot.pause()
+        assert screen.query_one(CsvInput).issues == []  # an email column is a person column: no header error
+        assert (2, f"email {a.email}") in _rows(screen)  # shown as named until the check resolves it
+        screen.focus_home()
+        await pilot.press("c")
+        await settle(pilot)
+        rows = _rows(screen)
+        assert rows[(2, a.cio_id)].check.severity == "ok"
+        assert rows[(2, a.cio_id)].new_id == "by-email-a"
+        nobody = rows[(3, "email nobody-at-all@example.test")]
+        assert nobody.check.severity == "error" and "no person has the email" in nobody.check.message.casefold()
+        assert [i.line for i in screen.query_one(CsvInput).issues] == [3]
+        detail = str(screen.query_one("#ids-detail").render())
+        assert detail
+        table = screen.query_one(ChangesTable)
+        assert str(table.get_cell(nobody.key, "cio_id")) == "email nobody-at-all@example.test"
+        # an id column works the same way
+        screen.query_one(CsvInput).load_text(f"id,new_email\n{b.id},b-new@example.test\n")
+        await pilot.pause()
+        screen.focus_home()
+        await pilot.press("c")
+        await settle(pilot)
+        assert _rows(screen)[(2, b.cio_id)].check.severity == "ok"

@@ -60,3 +60,9 @@ def test_journal_empty(snap_compare, make_app):
 
 def test_journal_history_and_details(snap_compare, make_app):
     assert snap_compare(make_app("journal"), terminal_size=(110, 36), run_before=_history)
+
+
+@pytest.mark.parametrize("size", [SMALL, (140, 45)], ids=["80x24", "140x45"])
+def test_journal_history_sizes(snap_compare, make_app, size):
+    """Entries never scroll sideways: number, state, HTTP status and operation stay whole at 80 columns."""
+    assert snap_compare(make_app("journal"), terminal_size=size, run_before=_history)

@@ -82,7 +82,7 @@ async def test_attach_check_plan_and_apply_from_leads(make_app):
         await pilot.pause()
         assert [(i.line, i.severity) for i in screen.query_one(CsvInput).issues] == [(3, "error")]
 
-        screen.set_focus(None)
+        screen.focus_home()
         await pilot.press("m")
         await settle(pilot)
         rows = screen.query_one(LeadsTable).lead_rows

@@ -241,3 +241,33 @@ async def test_an_operation_customer_io_does_not_apply_is_shown_failed_with_why(
         status = str(screen.query_one("#plan-status").render())
         assert status.startswith("0/1 operation(s) done; 1 failed") and "Press j to view the journal" in status
         assert (await app.workspace.client.get_person(Identifier.cio(b.cio_id))).id == b.id
+
+
+async def test_an_unsigned_plan_file_is_not_opened_and_the_exact_cli_command_is_given(make_app, tmp_path):
+    """The TUI has no "apply anyway": it refuses the plan, sends nothing, and gives the command that lists what
+    differs and asks for the typed confirmation; the file name is quoted for the shell and shown as plain text
+    (a name with brackets is not read as markup)."""
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 2)
+        folder = tmp_path / "my [b]plans"
+        folder.mkdir()
+        path = save_plan(plan, folder / "edited.json")  # no key: unsigned, as a hand-made or stripped plan is
+        await pilot.press("o")
+        app.screen.query_one("#plan-path Input").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen) and screen.plan is None
+        (note,) = [n for n in app._notifications if n.title == "Could not open the plan"]
+        assert not note.markup
+        assert note.message == (
+            "Not opened: the plan is not signed (it was not made by cio-tui on this workspace, or its signature was "
+            "removed). Nothing was sent. Make the plan again here, or review it on the command line: "
+            f"cio-tui --sandbox apply '{path}' --allow-unsigned lists, operation by operation, what differs from "
+            "the plan cio-tui would make now, then asks you to type the workspace name before anything is sent."
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmTypedModal)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
@@ -123,3 +125,9 @@ async def test_confirm_dialog_at_70x18_keeps_input_and_buttons_on_screen(make_ap
             widget = screen.query_one(selector)
             assert region.contains_region(widget.region) and widget.region.height > 0, selector
         assert screen.query_one("#confirm-input").value == "sand"
+
+
+@pytest.mark.parametrize("size", [SMALL, (140, 45)], ids=["80x24", "140x45"])
+def test_plan_apply_review_sizes(snap_compare, make_app, size):
+    """The operation, the change, its state and what it loses are whole at both sizes (the person is cut first)."""
+    assert snap_compare(make_app("plan"), terminal_size=size, run_before=_review)

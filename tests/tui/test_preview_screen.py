@@ -315,7 +315,7 @@ async def test_live_mappings_say_when_segment_has_no_actions_destination(make_ap
     app = make_app("preview")  # the sandbox's Segment workspace has only the classic destination
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("escape", "L")
+        await pilot.press("escape", "tab", "L")  # focus moved off the calls list: L is an action
         await settle(pilot)
         assert app.screen.status_text.startswith("NOT LOADED: The Segment workspace has no Customer.io (Actions) "
                                                  "destination for this site id yet")  # fmt: skip
@@ -356,7 +356,7 @@ async def test_live_mappings_read_the_actions_destination_subscriptions(make_app
         finally:
             await client.aclose()  # fmt: skip
         await paste(pilot, "analytics.track('Signed Up', {plan: 'pro'}, {messageId: 'm-1'})\n")
-        await pilot.press("escape", "L")
+        await pilot.press("escape", "tab", "L")  # focus moved off the calls list: L is an action
         await settle(pilot)
         assert app.screen.subscriptions is not None
         assert [s.name for s in app.screen.subscriptions.subscriptions] == ["Old track"]

@@ -18,7 +18,7 @@ async def test_identifiers_next_person_starts_with_empty_fields_and_keeps_the_fi
         await settle(pilot)
         a, b = await people_with_ids(app.workspace.client, 2)
         screen = app.screen
-        await pilot.press("p", *a.cio_id, "enter")
+        await pilot.press(*a.cio_id, "enter")  # on the empty screen, typing goes to the person box
         await settle(pilot)
         await pilot.press(*"keep-me", "enter")
         await settle(pilot)
@@ -78,7 +78,8 @@ async def test_typed_path_goes_into_the_prompt_at_once_never_runs_as_commands(ma
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         screen = app.screen
-        screen.set_focus(None)
+        await pilot.press("tab", "shift+tab")  # focus on the changes table, moved there by the operator
+        assert app.focused is screen.query_one("#ids-table")
         # No pause between the key that opens the prompt and the typing: keys arrive together from the terminal
         # (a fast typist, tmux send-keys, a paste), before any callback the first key scheduled has run.
         for char in "l/tmp/mcs.csv":

@@ -172,3 +172,54 @@ def test_opening_the_sandbox_workspace_builds_no_client(tmp_path, monkeypatch) -
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, **env}
     )
     assert out.stdout.split() == ["sandbox", "False", "False", "True", "True"]
+
+
+async def test_the_walkthrough_draws_the_saved_steps_and_takes_keys_while_the_workspace_opens(make_app, monkeypatch):
+    """The first view: the banner names the sandbox and the step list shows each step's saved status (one step
+    skipped with its reason) before the full overview is read; Down shows the next step at once; the overview then
+    completes the view (risks counted, the step's form)."""
+    import json
+    from datetime import UTC, datetime
+
+    from cio_tui.config import load_settings
+    from cio_tui.walkthrough import service as service_module
+    from cio_tui.walkthrough.state import WalkthroughState
+    from cio_tui.workspace import sandbox_fingerprint, workspace_dir
+
+    folder = workspace_dir(load_settings(), sandbox_fingerprint())
+    folder.mkdir(parents=True, exist_ok=True)
+    state = WalkthroughState()
+    state.set_status(1, "done", now=datetime(2026, 1, 1, tzinfo=UTC))
+    state.set_status(2, "skipped", reason="no ids yet", now=datetime(2026, 1, 1, tzinfo=UTC))
+    (folder / "walkthrough.json").write_text(state.model_dump_json(), encoding="utf-8")
+    release = threading.Event()
+    original = service_module.WalkthroughService.overview
+
+    def slow_overview(self, state=None):  # the journal, saved calls and risks take their time
+        release.wait(10)
+        return original(self, state)
+
+    monkeypatch.setattr(service_module.WalkthroughService, "overview", slow_overview)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if getattr(app.screen, "usable", False):
+                break
+            await pilot.pause(0.02)
+        screen = app.screen
+        assert screen.usable and screen.overview is None
+        banner = str(screen.query_one("#banner").render())
+        assert "sandbox" in banner and "SANDBOX" in banner
+        assert "2 of 9 steps finished." in str(screen.query_one("#wt-progress").render())
+        assert screen.step_number == 3  # the first unfinished step
+        lines = [str(o.prompt) for o in screen.query_one(StepList).options]
+        assert lines[0].endswith("done") and lines[1].endswith("skipped") and lines[2].endswith("not started")
+        await pilot.press("up")
+        await pilot.pause()
+        assert "Step 2 of 9" in str(screen.query_one("#wt-title").render())
+        assert "skipped: no ids yet" in str(screen.query_one("#wt-title").render())
+        release.set()
+        await settle(pilot)
+        assert screen.overview is not None and screen.step_number == 2  # the step the operator moved to stays
+        assert "Open risks: " in str(screen.query_one("#wt-progress").render())
+        assert json.loads(json.dumps(screen.overview.state.step(2).reason)) == "no ids yet"

@@ -63,13 +63,13 @@ async def test_plan_keeps_person_state_and_loses_and_shows_everything_at_140(mak
         await _review(pilot)
         table = app.screen.query_one(PlanTable)
         for row in table.plan_rows:
-            for column in ("number", "state", "loses"):
+            for column in ("number", "kind", "state", "loses"):  # the operation whole, the person cut first
                 assert _visible(table, row.key, column), (size, column)
             if size == LARGE:
                 for column in ("kind", "person", "change"):
                     assert _visible(table, row.key, column), (size, column, row)
         # a cut cell shows its full text as the tooltip of the cell under the mouse
-        cut = [(r.key, c) for r in table.plan_rows for c in ("person", "change") if table.is_cut(r.key, c)]
+        cut = [(r.key, c) for r in table.plan_rows for c in ("kind", "person", "change") if table.is_cut(r.key, c)]
         if size == SMALL:
             assert cut
             row_key, column = cut[0]
@@ -77,3 +77,21 @@ async def test_plan_keeps_person_state_and_loses_and_shows_everything_at_140(mak
             full = table._full_value(table.cursor_coordinate._replace(row=row_index, column=column_index))
             assert isinstance(full, Text) and full.plain == table.get_cell(row_key, column).plain
             assert text_width(full) > table.column_width(column)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+async def test_journal_entries_never_scroll_sideways_and_keep_state_and_status_whole(make_app, size):
+    from cio_tui.tui.widgets.journal_tables import JournalEntriesTable
+    from tests.tui.test_journal_snapshots import _history
+
+    app = make_app("journal")
+    async with app.run_test(size=size) as pilot:
+        await _history(pilot)
+        table = app.screen.query_one(JournalEntriesTable)
+        assert table.row_count == 3
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling
+        for key in table.entries:
+            for column in ("seq", "op", "state"):
+                assert _visible(table, key, column), (size, column)
+        sent = next(k for k, e in table.entries.items() if e.status is not None)
+        assert str(table.get_cell(sent, "state")).endswith(" · 200")

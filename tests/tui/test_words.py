@@ -32,7 +32,7 @@ def test_env_profile_confirmation_asks_for_the_site_id() -> None:
 
     def ws(name: str) -> Workspace:
         profile = Profile(name=name, region="us", site_id="site-123abc")
-        return Workspace(name=name, region="us", is_sandbox=False, profile=profile, client=None,  # type: ignore[arg-type]
+        return Workspace(name=name, region="us", is_sandbox=False, profile=profile, connect=lambda: (None, None),  # type: ignore[arg-type]
                          fingerprint="us:f", data_dir=Path("."))  # fmt: skip
 
     plan = Plan.create(workspace_fingerprint="us:f", workspace_name="env", source="manual",

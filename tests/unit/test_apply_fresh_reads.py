@@ -41,18 +41,21 @@ def _engine(client: FakeClient, journal: Journal, **kw: Any) -> ApplyEngine:
 
 
 async def test_an_operation_whose_read_grew_old_is_read_again_and_found_stale(tmp_path):
-    client = SlowFirstAnswer(leads(3), delay=0.4)
+    client = SlowFirstAnswer(leads(3), delay=0.6)
     with Journal(tmp_path / "j.sqlite") as journal:
-        eng = _engine(client, journal, fresh_for=0.2)
+        eng = _engine(client, journal, fresh_for=0.3)
         result = await eng.run()
         plan_id = eng.plan.plan_id
         # c2 was changed after the batch read; its send would have overwritten someone else's id
         assert client.people["c2"].id == "someone-else"
         assert [path for _, path, _ in client.requests] == ["/api/v1/customers/cio_c0", "/api/v1/customers/cio_c1"]
         assert result.by_state == {"done": 2, "skipped_stale": 1} and result.sent == 2
-        states = [e.state for e in journal.entries(plan_id, "op-00003")]
-        assert states == ["checked", "sent", "pending", "skipped_stale"]
-        note = journal.entries(plan_id, "op-00003")[2].detail or ""
+        entries = journal.entries(plan_id, "op-00003")
+        # (a loaded machine may add a round: the order, not the count, is the promise)
+        assert [e.state for e in entries[:2]] + [e.state for e in entries[-2:]] == [
+            "checked", "sent", "pending", "skipped_stale"
+        ]  # fmt: skip
+        note = entries[-2].detail or ""
         assert note.startswith("not sent: the read that checked it was") and "reading it again" in note
         assert client.read_log[0] == ["c0", "c1", "c2"] and ["c1", "c2"] in client.read_log[1:]
 
@@ -78,21 +81,20 @@ async def test_after_a_long_pause_nothing_is_sent_on_the_old_read(tmp_path):
                 paused.set()
 
     client = PauseAfterFirst(people)
-    options = ApplyOptions.for_sandbox(visibility_window=0, sends_in_flight=1, fresh_for=0.1)
+    options = ApplyOptions.for_sandbox(visibility_window=0, sends_in_flight=1, fresh_for=0.2)
     with Journal(tmp_path / "j.sqlite") as journal:
         plan = lead_plan(people)
         eng = ApplyEngine(client, journal, plan, workspace_fingerprint=FP, options=options)
         task = asyncio.create_task(eng.run())
         await paused.wait()
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.5)
         client.people["c3"] = client.people["c3"].model_copy(update={"email": "changed@x.co"})
         eng.resume()
         result = await task
         assert client.people["c3"].id is None and ("identify", "cio_c3") not in client.sent
         assert result.by_state == {"done": 3, "skipped_stale": 1}
-        assert [e.state for e in journal.entries(plan.plan_id, "op-00004")] == [
-            "checked", "sent", "pending", "skipped_stale"
-        ]  # fmt: skip
+        states = [e.state for e in journal.entries(plan.plan_id, "op-00004")]
+        assert states[:2] == ["checked", "sent"] and states[-2:] == ["pending", "skipped_stale"]
 
 
 async def test_reads_run_about_one_batch_ahead_of_the_sends(tmp_path):

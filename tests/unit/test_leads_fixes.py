@@ -170,3 +170,47 @@ async def test_stale_leads_list_and_id_only_workspace():
     client.email_ids = False  # email lookups fall back to the per-email search
     build = await plan_lead_conversion(client, read_id_rows(text="email,id\ndup@x.co,u3\n"), leads=stale, **WS)
     assert build.excluded[0].reason == "2 people have this email"
+
+
+def test_read_changes_takes_the_person_by_id_or_email(tmp_path):
+    [by_email] = read_changes(text="email,new_id\nOne@x.co,u1\n")
+    assert (by_email.by, by_email.subject, by_email.cio_id, by_email.new_id) == ("email", "One@x.co", "", "u1")
+    [by_id] = read_changes(text="id,new_email\ntaken,n@x.co\n")
+    assert (by_id.by, by_id.subject, by_id.new_email) == ("id", "taken", "n@x.co")
+    # "new_id" holds "id" but is not the person's column; cio_id wins when a header has several
+    [both] = read_changes(text="new_id,email,cio_id\nu2,two@x.co,l2\n")
+    assert (both.by, both.cio_id) == ("cio_id", "l2")
+    with pytest.raises(CsvFormatError, match="no person column: it needs cio_id, id or email"):
+        read_changes(text="new_id,new_email\nu,e@x.co\n")
+    assert "not an email address" in check_change(IdentifierChange(cio_id="", by="email", subject="nope", new_id="u"))
+
+
+async def test_fix_identifiers_resolves_ids_and_emails_to_one_cio_id_each():
+    client = workspace()
+    text = "\n".join(
+        [
+            "email,new_id",
+            "one@x.co,u1",  # 2 lead l1: resolved by email
+            "dup@x.co,u2",  # 3 two people share it: left out, not guessed
+            "nobody@x.co,u3",  # 4 no such person
+        ]
+    )
+    build = await plan_identifier_fixes(client, read_changes(text=text), **WS)
+    [op] = build.plan.operations
+    assert op.request.line() == 'PUT /api/v1/customers/cio_l1 {"id": "u1"}'
+    excluded = {r.line: r for r in build.excluded}
+    assert set(excluded) == {3, 4}
+    assert excluded[3].key == "email dup@x.co"
+    assert "2 people have the email 'dup@x.co' (cio_d1, cio_d2); the change is not guessed" in excluded[3].reason
+    assert "cio_id column" in excluded[3].action
+    assert excluded[4].reason == "no person has the email 'nobody@x.co'"
+
+    build = await plan_identifier_fixes(client, read_changes(text="id,new_email\ntaken,fresh@x.co\nzz,a@x.co\n"), **WS)
+    assert [op.request.line() for op in build.plan.operations] == [
+        'PUT /api/v1/customers/cio_c1 {"email": "fresh@x.co"}'
+    ]
+    assert [(r.line, r.key, r.reason) for r in build.excluded] == [(3, "id zz", "no person has the id 'zz'")]
+
+    client.email_ids = False  # id-only workspace: the email is searched as an attribute
+    build = await plan_identifier_fixes(client, read_changes(text="email,new_id\nthree@x.co,u3\n"), **WS)
+    assert [op.request.line() for op in build.plan.operations] == ['PUT /api/v1/customers/cio_l3 {"id": "u3"}']

@@ -163,10 +163,25 @@ def test_a_plan_opened_for_review_must_be_signed_for_the_open_workspace_only(tmp
 
     plan = plan_of(ops.assign_id(A, "u1"))
     signed, unsigned = save_plan(plan, tmp_path / "s.json", key=KEY), save_plan(plan, tmp_path / "u.json")
-    ours = SimpleNamespace(fingerprint=FP, plan_key=lambda: KEY)
+    ours = SimpleNamespace(fingerprint=FP, plan_key=lambda: KEY, name="acme-prod", is_sandbox=False)
     other = SimpleNamespace(fingerprint=fingerprint("eu", "elsewhere"), plan_key=lambda: KEY)
     assert open_for_review(signed, ours).plan_id == plan.plan_id
-    with pytest.raises(UnsignedPlanError, match=r"not signed.*`cio-tui apply .*u\.json --allow-unsigned`"):
+    with pytest.raises(UnsignedPlanError, match=r"not signed.*cio-tui --profile acme-prod apply .*u\.json --allow-un"):
         open_for_review(unsigned, ours)
     assert open_for_review(unsigned, other).plan_id == plan.plan_id  # its review says whose it is
     assert open_for_review(unsigned, None).plan_id == plan.plan_id  # no workspace open: nothing to apply it to
+
+
+def test_the_review_refusal_names_the_workspace_option_of_the_cli():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from cio_tui.identity.signing import review_refusal
+
+    env = SimpleNamespace(name="env", is_sandbox=False)
+    assert "cio-tui apply /p/plan.json --allow-unsigned lists" in review_refusal("x", Path("/p/plan.json"), env)
+    sandbox = SimpleNamespace(name="sandbox", is_sandbox=True)
+    spaced = review_refusal("x", Path("/p/my plans/a.json"), sandbox)
+    assert "cio-tui --sandbox apply '/p/my plans/a.json' --allow-unsigned" in spaced
+    hostile = review_refusal("x", Path("/p/a\x1b[2Jb.json"), SimpleNamespace(name="acme", is_sandbox=False))
+    assert "\x1b" not in hostile and "\\x1b" in hostile

@@ -75,3 +75,22 @@ async def test_the_batches_start_from_the_people_as_read_not_after_the_calls_ran
     check = await predict(results, Lookup(person))
     [batch] = batches_for(results, subs, check)
     assert batch.status == 200 and batch.errors == []
+
+
+async def test_an_id_conflict_is_accepted_with_a_failed_attribute_change_not_a_207() -> None:
+    # Customer.io answers 200 to an identify whose id belongs elsewhere and logs a failed attribute change: the
+    # batch says so per item, from the people the preview read
+    holder = KnownPerson(cio_id="b1", id="a", email="a@x.io", created_at=100)
+    subs = batching_people()
+    calls = json.dumps({"type": "identify", "userId": "b", "traits": {"email": "a@x.io"}})
+    results = preview_text(calls, subscriptions=subs)
+    [batch] = batches_for(results, subs, await predict(results, Lookup(holder)))
+    assert batch.status == 200 and batch.errors == []
+    assert batch.failed_changes == [(1, ["id"])]
+    assert batch.to_json()["failed_attribute_changes"] == [{"call": 1, "attributes": ["id"]}]
+    assert batch.failed_change_says() == [
+        "call 1: Customer.io answers 200 for it (Segment reports success) but logs a failed attribute change on id: "
+        "the person keeps the old value"
+    ]
+    [empty] = batches_for(preview_text(calls, subscriptions=subs), subs, model_batch_check())
+    assert empty.failed_changes == []  # nobody holds the email in an empty workspace

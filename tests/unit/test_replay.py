@@ -235,3 +235,23 @@ def test_sandbox_people_are_the_starting_people(tmp_path: Path) -> None:
     assert started and int(started.group(1).replace(",", "")) > 100
     code, _, err = run("replay", str(write_traffic(tmp_path, TRAFFIC[:3])), "--sandbox", "--from-export", "x.csv")
     assert code == 2 and "give one of --from-export, --sandbox and --live" in err
+
+
+def test_the_call_at_an_example_line_reads_back_from_every_format(tmp_path: Path) -> None:
+    from cio_tui.segment.replay.traffic import call_at_line
+
+    calls = [at(1, type="identify", userId="u1", traits={"plan": "pro"}), at(2, type="alias", userId="u1",
+             previousId="a1")]  # fmt: skip
+    lines = tmp_path / "t.jsonl"
+    lines.write_text("\n".join(json.dumps(c) for c in calls) + "\n")
+    assert json.loads(call_at_line(lines, 2) or "{}")["previousId"] == "a1"
+    array = tmp_path / "t.json"
+    array.write_text(json.dumps(calls, indent=2))
+    starts = [line for _, line, _ in delivery_order([array], lambda *a: None)]
+    assert json.loads(call_at_line(array, starts[1]) or "{}")["previousId"] == "a1"
+    table = tmp_path / "aliases.csv"
+    table.write_text("id,user_id,previous_id,received_at\nm1,u1,a1,2024-01-01T00:00:02Z\n")
+    assert json.loads(call_at_line(table, 2) or "{}") == {
+        "type": "alias", "messageId": "m1", "userId": "u1", "previousId": "a1", "receivedAt": "2024-01-01T00:00:02Z",
+    }  # fmt: skip
+    assert call_at_line(table, 9) is None and call_at_line(tmp_path / "gone.jsonl", 1) is None

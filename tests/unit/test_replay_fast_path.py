@@ -174,7 +174,8 @@ def test_a_file_out_of_order_is_replayed_sorted_and_says_each_problem_once(tmp_p
 
 def test_compiled_templates_render_as_mapping_kit_does() -> None:
     """A template compiled once renders what ``resolve`` renders, for placeholders of every shape."""
-    from cio_tui.segment.mapping_kit import compile_mapping, resolve
+    from cio_tui.segment.mapping_compiled import compile_mapping
+    from cio_tui.segment.mapping_kit import resolve
 
     rng = random.Random(3)
     data = [{"traits": {"email": "a@b.c", "n": 1.0, "b": True, "l": [1, None, "x"], "d": {"k": "{{traits.email}}"},
@@ -186,3 +187,18 @@ def test_compiled_templates_render_as_mapping_kit_does() -> None:
         mapping = {"v": {"@template": "".join(rng.choice(bits) for _ in range(rng.randrange(1, 5)))}}
         for payload in data:
             assert compile_mapping(mapping)(payload) == resolve(mapping, payload), mapping
+
+
+def test_two_processes_on_empty_and_unreadable_traffic(tmp_path: Path) -> None:
+    """The second process ends cleanly when there is nothing to replay, and is stopped when the reading fails."""
+    from cio_tui.segment.replay import TrafficError
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    result = replay(empty, STARTERS, jobs=2)
+    assert (result.processes, result.calls, result.people_differing) == (2, 0, 0)
+    assert result.worker_peak_rss > 0
+    table = tmp_path / "events.csv"  # not named after a warehouse table and no type column
+    table.write_text("user_id,event\nu1,E\n", encoding="utf-8")
+    with pytest.raises(TrafficError, match="name the file after its warehouse table"):
+        replay(table, [], jobs=2)

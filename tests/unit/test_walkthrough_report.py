@@ -114,7 +114,7 @@ def test_classic_site_id_of_another_workspace_is_a_high_risk() -> None:
     assert not [r for r in open_risks(state) if "site id" in r.text]
     state.classic = ClassicSettings(site_id="site-b")
     [risk] = [r for r in open_risks(state) if "site id" in r.text]
-    assert risk.level == "high" and "another workspace" in risk.text
+    assert risk.severity == "high" and "another workspace" in risk.text
 
 
 def test_behaviour_changes_in_the_report_say_why_with_an_example(tmp_path) -> None:
@@ -201,7 +201,7 @@ def test_an_interrupted_apply_with_operations_in_doubt_is_a_high_risk(tmp_path) 
     interrupted = AppliedPlan(plan_id="abcdef0123456789", source="merge-duplicates", operations=5,
                               by_state={"done": 2, "sent": 1, "uncertain": 1, "checked": 1})  # fmt: skip
     [risk] = [r for r in open_risks(state, applied=[interrupted]) if "in doubt" in r.text]
-    assert risk.level == "high" and "2 operation(s) in doubt" in risk.text and "abcdef012345" in risk.text
+    assert risk.severity == "high" and "2 operation(s) in doubt" in risk.text and "abcdef012345" in risk.text
     clean = AppliedPlan(plan_id="p2", operations=2, by_state={"done": 2}, complete=True)
     assert not [r for r in open_risks(state, applied=[clean]) if "in doubt" in r.text]
 

@@ -100,6 +100,46 @@ async def calibrate(
     return found
 
 
+@dataclass(frozen=True)
+class HeaderCheck:
+    """How an export's header compares with the recorded one: ``message`` None when they agree; ``refuse`` when a
+    column that plays a role in this workspace's exports is missing (the file is not what the mapping expects)."""
+
+    message: str | None
+    refuse: bool = False
+
+
+def compare_header(recorded: CalibratedHeader, original: list[str], *, name: str, mapped: bool) -> HeaderCheck:
+    """Compare a file's header (``original``) with the workspace's recorded calibration header. ``mapped``: the
+    operator gave ``--columns`` (a missing role column is then their call: a warning, not a refusal)."""
+
+    def norm(column: str) -> str:
+        return column.strip().lower()
+
+    got = [norm(c) for c in original]
+    want = [norm(c) for c in recorded.header]
+    if set(got) == set(want):
+        return HeaderCheck(None)
+    when = time.strftime("%Y-%m-%d", time.gmtime(recorded.recorded_at))
+    lost = [f"{column!r} ({role})" for role, column in recorded.roles.items() if column and norm(column) not in got]
+    missing = [c for c in recorded.header if norm(c) not in got]
+    extra = [c for c in original if norm(c) not in want]
+    parts = [f"missing {', '.join(missing[:8])}" + (", ..." if len(missing) > 8 else "")] if missing else []
+    parts += [f"extra {', '.join(extra[:8])}" + (", ..." if len(extra) > 8 else "")] if extra else []
+    head = (
+        f"{name}: its header differs from this workspace's calibration export (recorded {when} for "
+        f"{recorded.person}): {'; '.join(parts)}."
+    )
+    if lost and not mapped:
+        return HeaderCheck(
+            f"{head} It has no {', '.join(lost)} column, which this workspace's exports hold: is the file from another "
+            "workspace or tool? Map its columns with --columns ROLE=COLUMN, or run --calibrate again if this "
+            "workspace's export changed.",
+            refuse=True,
+        )
+    return HeaderCheck(f"{head} The rules read the columns by name; check the mapping if a role moved.")
+
+
 def recorded_header(data_dir: str | Path) -> CalibratedHeader | None:
     path = Path(data_dir) / HEADER_FILE
     if not path.is_file():
@@ -108,4 +148,4 @@ def recorded_header(data_dir: str | Path) -> CalibratedHeader | None:
     return CalibratedHeader(**data)
 
 
-__all__ = ["CalibratedHeader", "calibrate", "one_person_filter", "recorded_header"]
+__all__ = ["CalibratedHeader", "HeaderCheck", "calibrate", "compare_header", "one_person_filter", "recorded_header"]

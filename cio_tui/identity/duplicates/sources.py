@@ -75,6 +75,12 @@ def _parquet_names(path: Path) -> list[str]:
         con.close()
 
 
+def file_header(path: str | Path) -> list[str]:
+    """The file's own column names, in order (CSV, gzip CSV or Parquet), nothing checked."""
+    path = Path(path)
+    return _parquet_names(path) if path.is_file() and is_parquet(path) else read_header(path, check=False).original
+
+
 def read_columns(path: str | Path, mapping: dict[str, str] | None = None) -> ExportColumns:
     """The export's columns with roles applied: ``names`` hold the role for mapped columns, the canonical (trimmed,
     lower-case) name for the others; ``original`` the file's own names, in file order."""
@@ -191,4 +197,4 @@ def export_select(path: str | Path, columns: ExportColumns, ordinal: str = "", *
     return f"SELECT *{extra} FROM {source} AS x{where}"
 
 
-__all__ = ["export_select", "is_parquet", "parse_columns", "read_columns", "table_people_columns"]
+__all__ = ["export_select", "file_header", "is_parquet", "parse_columns", "read_columns", "table_people_columns"]

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from cio_tui.model.effect_kind import EffectKind
 from cio_tui.model.settings import WorkspaceSettings
 
 
@@ -50,7 +51,7 @@ class StateChange(BaseModel):
 
 class Effect(BaseModel):
     action: str
-    kind: str
+    kind: EffectKind
     summary: str
     people: list[PersonMention] = Field(default_factory=list)
     details: list[str] = Field(default_factory=list)

@@ -35,6 +35,7 @@ from cio_tui.segment.replay.traffic import json_only
 from cio_tui.segment.subscriptions import SubscriptionSet
 
 GC_YOUNG = 100_000  # allocations between two collections of the youngest generation (Python's default: 700)
+GC_OLDER = (50, 100)  # collections of one generation between two of the next (Python's default: 10, 10)
 _NO_TIME = float("-inf")  # the delivery time of the calls before the first timed one
 
 Request = tuple[str, str, object, bool]  # method, path, body, from an alias (the Actions destination's Merge People)
@@ -69,7 +70,7 @@ def fewer_collections() -> Iterator[None]:
     """The cyclic garbage collector less often while a replay runs: the copies hold millions of long-lived objects
     the collector would scan again and again (about a tenth of the time), and a replay makes almost no cycles."""
     before = gc.get_threshold()
-    gc.set_threshold(max(before[0], GC_YOUNG), *before[1:])
+    gc.set_threshold(max(before[0], GC_YOUNG), max(before[1], GC_OLDER[0]), max(before[2], GC_OLDER[1]))
     try:
         yield
     finally:

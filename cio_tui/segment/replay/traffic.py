@@ -16,6 +16,7 @@ never stops the reading.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -235,11 +236,21 @@ def size_of(paths: list[Path]) -> int:
 
 
 def call_at_line(path: Path, line: int) -> str | None:
-    """The text of the message at ``line`` of a JSON lines file (for Preview); None for other formats."""
-    if ".csv" in path.suffixes or ".parquet" in path.suffixes or not path.is_file() or _first_char(path) == "[":
+    """The message at ``line`` of a traffic file, as text for Preview: a JSON lines file's line as written; for a
+    JSON array (the line its element starts on) or a warehouse table (the row's line in the CSV, its row number in
+    Parquet), the Segment message the replay read there, as JSON. None when nothing readable is there."""
+    if not path.is_file():
         return None
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, raw in enumerate(handle, 1):
-            if number == line:
-                return raw.strip() or None
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".csv" not in suffixes and ".parquet" not in suffixes and _first_char(path) != "[":
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, raw in enumerate(handle, 1):
+                if number == line:
+                    return raw.strip() or None
+        return None
+    for item in read_file(path):  # streamed: one click reads up to the line, never the whole file into memory
+        if item.line == line:
+            return json.dumps(item.message, ensure_ascii=False, indent=2, default=str) if item.message else None
+        if item.line > line:
+            return None
     return None

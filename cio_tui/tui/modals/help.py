@@ -12,6 +12,13 @@ from textual.widgets import Label, Static
 
 from cio_tui.tui.help import HelpRow
 
+LETTERS = (
+    "Letter keys are actions only while focus is on a table, list, tab or button. In a text field they are text "
+    "(escape leaves it); on a screen waiting for you to type (an empty lookup, an empty editor) and when nothing "
+    'has focus, they go to its main field. The footer\'s ▸ says which: "▸ changes table" (actions) or '
+    '"▸ person: typing" (text). ctrl+q quits from anywhere.'
+)
+
 
 def _table(rows: list[HelpRow]) -> Table:
     table = Table(box=None, expand=True, show_header=True, pad_edge=False, header_style="bold")
@@ -47,6 +54,7 @@ class HelpModal(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 if self.about:
                     yield Static(self.about, id="help-about")
+                yield Static(LETTERS, id="help-letters", markup=False)
                 yield Static(_table(self.rows), id="help-keys")
             yield Label("escape, q or ? closes this help", classes="dialog-hint")
 

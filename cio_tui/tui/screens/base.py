@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from cio_tui.workspace import Workspace
 
 
+_LETTER_ACTIONS: dict[type[Screen[None]], frozenset[str]] = {}  # per screen class (its bindings never change)
+
+
 class AreaScreen(FocusModel, Screen[None]):
     AREA: ClassVar[str] = ""
     """Mode name of this area (a key of ``cio_tui.tui.areas.AREAS_BY_MODE``)."""
@@ -109,7 +112,21 @@ class AreaScreen(FocusModel, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # shown (and useful) only while a text field has focus
             return is_text_field(self.focused)
+        if action in self._letter_actions() and self.letters_are_text():
+            return None  # shown disabled: a letter typed now goes to the screen's main field (the footer says so)
         return True
+
+    def _letter_actions(self) -> frozenset[str]:
+        """The screen's actions bound to a bare letter key (only these wait while letters are text)."""
+        found = _LETTER_ACTIONS.get(type(self))
+        if found is None:
+            found = _LETTER_ACTIONS[type(self)] = frozenset(
+                binding.action.split("(")[0]
+                for key, bindings in self._bindings.key_to_bindings.items()
+                if len(key) == 1 and key.isalpha()
+                for binding in bindings
+            )
+        return found
 
     def action_leave_field(self) -> None:
         self.focus_home()

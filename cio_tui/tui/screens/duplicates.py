@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar
 
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
-from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.screens.duplicates_calibration import CALIBRATE, DuplicatesCalibration, HeaderRefused
 from cio_tui.tui.viewmodels.duplicates_model import DuplicatesModel
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.duplicates_chart import DuplicatesChart
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from cio_tui.identity.duplicates.merge_plan import MergePlanBuild
 
 
-class DuplicatesScreen(AreaScreen):
+class DuplicatesScreen(DuplicatesCalibration):
     AREA = "duplicates"
     AUTO_FOCUS = ""
     HELP = (
@@ -46,7 +46,9 @@ class DuplicatesScreen(AreaScreen):
         "table the rules wrote in a warehouse, PostgreSQL or Spark (o: its people are re-read live first), or a live "
         "export (l), ranked by confidence, then size. The primary (the survivor) is the oldest person holding a real "
         "id; p picks another member, x excludes a group, a accepts a group that needs review (two different real "
-        "ids), c switches the plan between high and medium confidence, m makes the merge plan for Plan/Apply."
+        "ids), c switches the plan between high and medium confidence, m makes the merge plan for Plan/Apply. k "
+        "exports one known person to record this workspace's real export header; exports opened later are checked "
+        "against it."
     )
     FOOTER_FIRST = ("duplicates.open", "duplicates.primary", "duplicates.exclude", "duplicates.plan")
     BINDINGS = [
@@ -94,6 +96,7 @@ class DuplicatesScreen(AreaScreen):
             id="duplicates.plan",
             tooltip="Turn the merge-ready groups into a merge plan and open it in Plan/Apply",
         ),
+        CALIBRATE,
     ]
 
     @dataclass
@@ -139,7 +142,8 @@ class DuplicatesScreen(AreaScreen):
 
     @on(PathPrompt.Given, "#dup-path")
     def _path_given(self, message: PathPrompt.Given) -> None:
-        self.load_export(message.path)
+        if message.purpose == "export":
+            self.load_export(message.path)
 
     def load_export(self, path: Path) -> None:
         """Analyse a people export file (in a thread worker, with progress); a result table of the duplicate rules
@@ -212,10 +216,16 @@ class DuplicatesScreen(AreaScreen):
             self.post_message(self.Progressed(stage, base + (1 - base) * fraction))
 
         try:
-            with analyse_export(path, keep_attributes=True, progress=report) as analysis:
+            mapping = self.header_mapping(path)
+            with analyse_export(path, keep_attributes=True, progress=report, columns_map=mapping) as analysis:
                 groups = analysis.groups()
                 summary = analysis.summary()
                 problems = [str(p) for p in analysis.problems]
+        except HeaderRefused as exc:
+            self.app.call_from_thread(self._done_progress)
+            self.app.call_from_thread(self.notify, str(exc), title="Export refused", severity="error", timeout=20,
+                                      markup=False)  # fmt: skip
+            return
         except Exception as exc:  # noqa: BLE001 - ExportError, OSError, DuckDB errors: shown in words
             self.app.call_from_thread(self._done_progress)
             self.app.call_from_thread(

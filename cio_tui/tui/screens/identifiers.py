@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from cio_tui.workspace import Workspace
 
 
-COLUMNS = ("cio_id", "new_id", "new_email")
+COLUMNS = ("cio_id", "id", "email", "new_id", "new_email")  # the person by cio_id, or by id or email
 PICK_HINT = (
-    "Press p and type a person's cio_id, id or email (or send one from People), or paste (v) / load (l) a "
-    "cio_id,new_id,new_email CSV."
+    "Type a person's cio_id, id or email (it goes into the person box; or send one from People), or press tab, "
+    "then v to paste / l to load a cio_id,new_id,new_email CSV (id or email may name the person instead)."
 )
 
 
@@ -47,6 +47,7 @@ def describe_proposal(p: MergeProposal) -> str:
 class IdentifiersScreen(IdChangesScreen):
     AREA = "identifiers"
     AUTO_FOCUS = ""
+    TYPING_TARGET = "#ids-cio"  # nothing picked or listed yet: letters typed go to the person box
     MODEL = ChangesModel
     PREFIX = "ids"
     STATUS_ID = "#ids-person"
@@ -125,6 +126,9 @@ class IdentifiersScreen(IdChangesScreen):
         super().__init__()
         self.picked: str | None = None
 
+    def waiting_for_typing(self) -> bool:
+        return self.picked is None and not self.model.changes() and not self.query_one("#ids-csv").display
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ids-pick-row"):
             yield Input(placeholder="cio_id, id or email", id="ids-cio")
@@ -134,7 +138,9 @@ class IdentifiersScreen(IdChangesScreen):
         yield PathPrompt(id="ids-path")
         yield ChangesTable(id="ids-table")
         yield Static("", id="ids-detail", markup=False)
-        yield CsvInput(COLUMNS, required=("cio_id",), id="ids-csv")
+        yield CsvInput(
+            COLUMNS, required=(), hint="cio_id,new_id,new_email (or id / email instead of cio_id)", id="ids-csv"
+        )
         yield Static("", id="ids-proposals", markup=False)
 
     def on_mount(self) -> None:
@@ -277,6 +283,7 @@ class IdentifiersScreen(IdChangesScreen):
 
     # -- table -------------------------------------------------------------------------------------------
     def _refresh(self) -> None:
+        self.waiting_changed()  # a listed change ends the waiting for typing (the footer says where letters go)
         self.query_one(ChangesTable).load(self.model)
         self._row_highlighted()
         self._show_proposals(describe_proposal, say_more=False)
@@ -292,8 +299,10 @@ class IdentifiersScreen(IdChangesScreen):
         return rows
 
     async def _build_plan(self, workspace: WorkspaceView, rows: list[Any]) -> tuple[PlanBuild, dict[str, Any]]:
-        from cio_tui.identity.fixes import plan_identifier_fixes
+        from cio_tui.identity.fixes import plan_identifier_fixes, resolve_subjects
 
+        rows, unresolved = await resolve_subjects(workspace.client, rows)  # CSV rows naming the person by id/email
+        self.model.resolved(rows)
         cio_ids = []
         for change in rows:
             try:
@@ -308,6 +317,7 @@ class IdentifiersScreen(IdChangesScreen):
             workspace_name=workspace.name,
             created_at=self.cio.services.clock(),
         )
+        build.excluded[:0] = unresolved
         return build, {c.value: None for c in cio_ids} | {p.cio_id: p.ref for p in found}
 
     def _use_build(self, message: IdChangesScreen.Checked) -> list[Any]:

@@ -148,6 +148,13 @@ class JournalScreen(AreaScreen):
         self.action_refresh()
 
     def workspace_changed(self, workspace: Workspace | None) -> None:
+        """Another workspace, another journal: no filter, person search or status choice of the previous one stays
+        (its person's operations are not this journal's)."""
+        self.person, self._entries_plan, self.status_filter = None, None, "all"
+        for field in ("#journal-filter", "#journal-person"):
+            with self.prevent(Input.Changed):
+                self.query_one(field, Input).value = ""
+        self.query_one("#journal-status-filter", Label).update("status: all")
         self.action_refresh()
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -193,6 +200,12 @@ class JournalScreen(AreaScreen):
     def _plan_highlighted(self) -> None:
         record = self.query_one(JournalPlansTable).highlighted
         if record is not None and record.plan_id != self._entries_plan and self.cio.workspace is not None:
+            # the previous plan's entries go at once: its highlighted entry must not pass for this plan's
+            self._entries_plan = None
+            entries = self.query_one(JournalEntriesTable)
+            entries.load([])
+            entries.border_title = f"Reading the entries of plan {record.plan_id}…"
+            self.query_one(JournalEntryDetail).show(None)
             self._read_entries(record.plan_id)
 
     @work(thread=True, exclusive=True, group="journal-entries", exit_on_error=False)
@@ -205,6 +218,9 @@ class JournalScreen(AreaScreen):
 
     @on(EntriesRead)
     def _entries_read(self, message: EntriesRead) -> None:
+        record = self.query_one(JournalPlansTable).highlighted
+        if record is None or record.plan_id != message.plan_id:
+            return  # read for a plan highlighted a moment ago: the one highlighted now has its own read on the way
         self._entries_plan = message.plan_id
         table = self.query_one(JournalEntriesTable)
         entries, title = plan_entries(message.plan_id, message.entries, self.person)
@@ -257,6 +273,12 @@ class JournalScreen(AreaScreen):
     def _person_changed(self, event: Input.Changed) -> None:
         if not event.value.strip() and self.person is not None:
             self._show_person(None)
+        elif self.person is not None:  # the box names someone else than the person shown: the summary says so
+            shown = plans_summary(self.records, [], self.person)
+            typed = event.value.strip()
+            self.query_one("#journal-summary", Label).update(
+                shown if typed == self.person[0] else f"{shown} · Enter searches for {typed}"
+            )
 
     @work(thread=True, exclusive=True, group="journal-person", exit_on_error=False)
     def _search_person(self, query: str) -> None:
@@ -269,6 +291,8 @@ class JournalScreen(AreaScreen):
 
     @on(PersonFound)
     def _person_found(self, message: PersonFound) -> None:
+        if message.query != self.query_one("#journal-person", Input).value.strip():
+            return  # the box was emptied or changed while the search ran: its answer is not the box's person
         self._show_person((message.query, message.hits))
         if message.hits:
             self.query_one(JournalPlansTable).focus()

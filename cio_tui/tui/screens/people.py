@@ -30,6 +30,7 @@ KINDS: list[tuple[str, str]] = [("Auto-detect", "auto"), ("cio_id", "cio_id"), (
 class PeopleScreen(AreaScreen):
     AREA = "people"
     HOME_FOCUS = "#card-tabs Tabs"  # the card; / types in the lookup box (the kind list is a poor place to land)
+    TYPING_TARGET = "#lookup-input"  # no person on screen: letters typed go to the lookup box (nothing to act on)
     HELP = (
         "Look a person up by cio_id (with or without the cio_ prefix), id or email. The kind is detected from "
         "what you type; choose it in the list next to the box to override. The card shows identifiers, "
@@ -121,9 +122,14 @@ class PeopleScreen(AreaScreen):
         self.message: str = ""
         self._looked_up: str | None = None  # text of the last lookup run
 
+    def waiting_for_typing(self) -> bool:
+        return self.card is None
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="lookup-bar"):
-            yield Input(placeholder="cio_id, id or email", id="lookup-input", suggester=SuggestFromList([]))
+            yield Input(
+                placeholder="cio_id, id or email", id="lookup-input", name="lookup", suggester=SuggestFromList([])
+            )
             yield Select(KINDS, value="auto", allow_blank=False, id="lookup-kind", prompt="Kind")
             yield Button("Look up", id="lookup-button", variant="primary")
         yield Static("", id="lookup-message", markup=False)
@@ -211,6 +217,7 @@ class PeopleScreen(AreaScreen):
             show_loading.stop()
             tabs.loading = False
         self.card = card = result.card
+        self.waiting_changed()  # letters are the card's actions now: the footer says so
         tabs.show(card, self.cio.services.clock())
         if tabs.active == "tab-segment":
             self._ensure_segment()
@@ -231,6 +238,7 @@ class PeopleScreen(AreaScreen):
         """A lookup that did not find anyone leaves no card: the previous person must not stay on screen, where
         c, p and i would act on them as if they were the answer."""
         self.card = None
+        self.waiting_changed()
         self.query_one(PersonCardTabs).clear_card()
         self.query_one(PersonSegmentPane).show_text("")
 

@@ -228,7 +228,8 @@ class PlanScreen(AreaScreen):
     @on(PlanRead)
     def _plan_read(self, message: PlanRead) -> None:
         if message.plan is None:
-            self.notify(message.error, title="Could not open the plan", severity="error", timeout=12)
+            # plain text: a file name or a plan's words must not be read as markup
+            self.notify(message.error, title="Could not open the plan", severity="error", timeout=15, markup=False)
             self._show_phase()
             return
         self.show_plan(message.plan)

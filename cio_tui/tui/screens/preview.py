@@ -15,6 +15,7 @@ from cio_tui.tui.screens.preview_view import EMPTY, NOTHING_YET
 class PreviewScreen(PreviewSources):
     AREA = "preview"
     PASTE_TARGET = "#preview-editor"
+    TYPING_TARGET = "#preview-editor"  # an empty editor: letters typed are calls being written, not keys
     HELP = (
         "Paste the Segment calls your app really makes (JSON, JSON lines, or analytics.identify/track/page/screen/"
         "group/alias calls with JavaScript object syntax) and press ctrl+r. Side by side: what the classic "

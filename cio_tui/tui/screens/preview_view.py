@@ -83,6 +83,13 @@ class PreviewView(AreaScreen):
             with TabPane("Batches", id="tab-batches"):
                 yield BatchesView(id="preview-batches")
 
+    def waiting_for_typing(self) -> bool:
+        return not self.results and not self.query_one("#preview-editor", CallEditor).text.strip()
+
+    @on(CallEditor.Changed, "#preview-editor")
+    def _editor_changed(self) -> None:
+        self.waiting_changed()  # calls in the editor: its letter keys are actions again outside it
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#preview-editor", CallEditor).border_title = "Segment calls (ctrl+r to preview)"
@@ -134,6 +141,7 @@ class PreviewView(AreaScreen):
             editor.move_cursor((exc.line - 1, exc.column - 1))
             return
         self.results, self.current, self.stale, self.filter_group = results, 0, False, None
+        self.waiting_changed()
         self._plan_batches(model_batch_check(), PREDICTING if self.cio.workspace is not None else ON_EMPTY)
         self._list_calls()
         self._show()

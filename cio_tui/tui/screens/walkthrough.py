@@ -7,9 +7,9 @@ The screen owns the walkthrough service and every IO (workers); panels only show
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -21,17 +21,17 @@ from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
-from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
+from cio_tui.tui.screens.walkthrough_tasks import WalkthroughTasks, plain
 from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
 from cio_tui.tui.widgets.walkthrough_steps import StepList
-from cio_tui.walkthrough.steps import STEP_COUNT, STEPS, step_by_key
+from cio_tui.walkthrough.status import StepGlance, StepStatus, first_unfinished, read_steps
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 
 if TYPE_CHECKING:
-    from cio_tui.identity.plan import Plan
-    from cio_tui.walkthrough.cleanup import CleanupPlan
-    from cio_tui.walkthrough.service import Overview
-    from cio_tui.walkthrough.state import WalkthroughState
+    from pathlib import Path
+
+    from cio_tui.walkthrough.service import Overview, WalkthroughService
+    from cio_tui.walkthrough.state import StepState, WalkthroughState
     from cio_tui.workspace import Workspace
 
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
@@ -45,27 +45,24 @@ def panel_class(number: int) -> type[StepPanel]:
     return cls
 
 
-def progress_text(overview: Overview) -> str:
-    """Where the operator is: steps finished, the next step, and the most serious open risks."""
-    state = overview.state
-    finished = sum(1 for st in state.steps.values() if st.status.finished)
-    current = state.current_step()
+def progress_text(statuses: Mapping[int, StepStatus], overview: Overview | None) -> str:
+    """Where the operator is: steps finished, the next step, and the most serious open risks (once read)."""
+    finished = sum(1 for status in statuses.values() if status.finished)
+    current = first_unfinished(statuses)
     lines = [f"{finished} of {STEP_COUNT} steps finished."]
     lines.append(f"Next: step {current}, {STEPS[current - 1].short}." if current else "Every step is finished.")
-    high = [r for r in overview.risks if r.level == "high"]
+    if overview is None:
+        lines.append("Open risks: reading the journal, saved calls and plans…")
+        return "\n".join(lines)
+    from cio_tui.walkthrough.behaviour import Severity
+
+    high = [r for r in overview.risks if r.severity is Severity.HIGH]
     lines.append(f"Open risks: {len(overview.risks)} ({len(high)} high).")
     lines += [f"HIGH: {r.text}" for r in high[:2]]
     return "\n".join(lines)
 
 
-def plain(text: str) -> Any:
-    """Text shown as is: identifiers from a CSV or error details may hold '[' (Textual markup would misread it)."""
-    from rich.text import Text
-
-    return Text(text)
-
-
-class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
+class WalkthroughScreen(WalkthroughTasks, AreaScreen):
     AREA = "walkthrough"
     READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show)
     HELP = (
@@ -101,7 +98,12 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         self._version = 0
         self._saved_version = 0
         self._shown_step = 0
+        self._notes_step = 0  # the step whose notes the notes field holds (0: none yet)
+        self._notes_shown = ""  # what the field was filled with (the operator typed when it differs)
         self._mounting: AwaitMount | None = None
+        self._glance: dict[int, StepGlance] | None = None
+        """Each step as saved, read before the full state (``_read_glance``): the step list and the shown step's
+        text are drawn from it while the overview (journal, saved calls, risks, the step's form) is read."""
 
     # -- layout ---------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -132,19 +134,26 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     def workspace_changed(self, workspace: Workspace | None) -> None:
         self.overview = None
+        # every form starts over: nothing typed, chosen or said for the previous workspace stays on its steps
+        for panel in self.query_one("#wt-panels", ContentSwitcher).query_children(StepPanel):
+            panel.start_over()
+        with self.prevent(Input.Changed):
+            self.query_one("#wt-notes", Input).value = ""
+        self._notes_step, self._notes_shown = 0, ""
         if workspace is None or getattr(workspace, "data_dir", None) is None:
             self.service = None
+            self._glance = None
             self.query_one("#wt-detail").display = False
             self.query_one("#wt-progress", Static).update(
                 "Opening the walkthrough of this workspace…"
                 if getattr(self.app, "opening_workspace", False)
                 else "No workspace is open: open one in Connect (press 9), or start cio-tui --sandbox to rehearse."
             )
+            glance = getattr(self.app, "glance", None)
+            if workspace is None and glance is not None:  # the workspace is opening: its saved steps meanwhile
+                self._read_glance(glance.data_dir)
             return
-        from cio_tui.walkthrough.service import WalkthroughService
-
-        self.service = WalkthroughService(workspace, now=self.cio.services.clock)
-        self._load()
+        self._load(workspace)  # the service (and its models) is built in the worker: keys stay answered
 
     def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
         """Back from another area: saved call sets, plans and the journal may have changed."""
@@ -160,16 +169,39 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         return self.query_one(StepList).step_number
 
     # -- showing --------------------------------------------------------------------------------------
-    def _show(self, overview: Overview) -> None:
-        first = self.overview is None
-        self.overview = overview
+    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    def _read_glance(self, folder: Path) -> None:
+        steps = read_steps(folder)
+        if steps is not None:  # unreadable: the full load says why
+            self.app.call_from_thread(self._show_glance, steps)
+
+    def _show_glance(self, steps: dict[int, StepGlance]) -> None:
+        if self.overview is not None or (self.cio.workspace is None and self.cio.glance is None):
+            return  # the overview came first, or the workspace could not be opened
+        first = self._glance is None
+        self._glance = steps
+        statuses = {n: st.status for n, st in steps.items()}
         if first:
             self.drawn_and_usable()
         self.query_one("#wt-detail").display = True
-        steps = self.query_one(StepList)
-        steps.show(overview.state)
-        self.query_one("#wt-progress", Static).update(progress_text(overview))
+        step_list = self.query_one(StepList)
+        step_list.show(statuses)
+        self.query_one("#wt-progress", Static).update(progress_text(statuses, None))
         if first:
+            step_list.highlighted = (first_unfinished(statuses) or STEP_COUNT) - 1
+        self._show_step()
+
+    def _show(self, overview: Overview) -> None:
+        first = self.overview is None
+        self.overview = overview
+        if first and self._glance is None:
+            self.drawn_and_usable()
+        self.query_one("#wt-detail").display = True
+        steps = self.query_one(StepList)
+        statuses = overview.state.statuses()
+        steps.show(statuses)
+        self.query_one("#wt-progress", Static).update(progress_text(statuses, overview))
+        if first and self._glance is None:  # after a glance, the step the operator may have moved to stays
             steps.highlighted = (overview.state.current_step() or STEP_COUNT) - 1
         for panel in self.query_one("#wt-panels", ContentSwitcher).query_children(StepPanel):
             panel.overview = overview
@@ -190,25 +222,38 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             return panel
 
     def _show_step(self) -> None:
-        if self.overview is None:
+        overview = self.overview
+        if overview is None and self._glance is None:
             return
         n = self.step_number
         if n != self._shown_step:  # another step: start at its title, not where the last one was scrolled to
             self._shown_step = n
             self.query_one("#wt-detail", VerticalScroll).scroll_home(animate=False)
-        step, st = STEPS[n - 1], self.overview.state.step(n)
+        step = STEPS[n - 1]
+        st: StepState | StepGlance
+        if overview is not None:
+            st = overview.state.step(n)
+        else:
+            assert self._glance is not None
+            st = self._glance[n]
         # the status on its own line: "[not started]" after the title broke in two at 80 columns
         self.query_one("#wt-title", Static).update(f"Step {n} of {STEP_COUNT}: {step.title}\nStatus: {st.status_words}")
         self.query_one("#wt-purpose", Static).update(f"{step.purpose}\n\nDone when: {step.done_when}")
-        gaps = self.overview.missing[n]
-        self.query_one("#wt-missing", Static).update(
-            "Left to do:\n" + "\n".join(f"- {g}" for g in gaps) if gaps and not st.status.finished else ""
-        )
+        if overview is None:
+            left = "" if st.status.finished else "Left to do: reading this workspace's walkthrough…"
+        else:
+            gaps = overview.missing[n]
+            left = "Left to do:\n" + "\n".join(f"- {g}" for g in gaps) if gaps and not st.status.finished else ""
+        self.query_one("#wt-missing", Static).update(left)
         for mode in OPEN_AREAS:
             self.query_one(f"#wt-open-{mode}", Button).display = mode in step.areas
         notes = self.query_one("#wt-notes", Input)
+        self._save_notes()  # notes typed for the step shown before stay with it: never carried to this one, never lost
         with self.prevent(Input.Changed):
             notes.value = st.notes
+        self._notes_step, self._notes_shown = n, st.notes
+        if overview is None:  # the step's form shows the overview: it comes with it
+            return
         self._panel(n)
         self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
 
@@ -221,13 +266,20 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     # -- persisting -----------------------------------------------------------------------------------
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _load(self) -> None:
+    def _load(self, workspace: Workspace | None = None) -> None:
+        """Read the overview (building the service first for a newly opened ``workspace``) and show it; the
+        shown step's form is imported here too, so the event loop only composes it."""
         from cio_tui.walkthrough.state import WalkthroughStateError
 
+        if workspace is not None:
+            from cio_tui.walkthrough.service import WalkthroughService
+
+            self.service = WalkthroughService(workspace, now=self.cio.services.clock)
         try:
             with self._lock:
                 version = self._saved_version
                 overview = self._current_service.overview()
+            panel_class(self.step_number)
         except WalkthroughStateError as exc:
             self.app.call_from_thread(self._unreadable, str(exc))
             return
@@ -245,16 +297,20 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     def _changed(self) -> None:
         """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
         self._version += 1
-        self._persist(self._current_overview.state.model_copy(deep=True), self._version)
+        self._persist(self._current_service, self._current_overview.state.model_copy(deep=True), self._version)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _persist(self, state: WalkthroughState, version: int) -> None:
+    def _persist(self, service: WalkthroughService, state: WalkthroughState, version: int) -> None:
+        # the service of the workspace the state belongs to: a workspace opened meanwhile must not get the
+        # previous one's state written into its file (nor shown)
         with self._lock:
             if version < self._saved_version:
                 return
-            self._current_service.refresh(state)
+            service.refresh(state)
             self._saved_version = version
-            overview = self._current_service.overview(state)
+            if service is not self.service:
+                return
+            overview = service.overview(state)
         self.app.call_from_thread(self._show_if_current, overview, version)
 
     @on(Record)
@@ -273,18 +329,32 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
     @on(Input.Submitted, "#wt-notes")
     @on(Input.Blurred, "#wt-notes")
     def _notes(self) -> None:
-        if self.overview is None:
+        self._save_notes()
+
+    def _save_notes(self) -> None:
+        """Save the notes field into the step it was filled for (the step list may have moved on already)."""
+        step = self._notes_step
+        if self.overview is None or not step:
             return
         text = self.query_one("#wt-notes", Input).value
-        if text != self.overview.state.step(self.step_number).notes:
-            self.overview.state.set_notes(self.step_number, text, now=self.cio.services.clock())
+        if text != self._notes_shown and text != self.overview.state.step(step).notes:
+            self._notes_shown = text
+            self.overview.state.set_notes(step, text, now=self.cio.services.clock())
             self._changed()
 
     # -- actions --------------------------------------------------------------------------------------
+    def _still_reading(self) -> bool:
+        """True (and says so) while the overview is read: changing a step waits for what is left to do."""
+        if self.overview is not None:
+            return False
+        if self._glance is not None:
+            self.notify("Still reading this workspace's walkthrough: try again in a moment.", timeout=3)
+        return True
+
     def action_mark_done(self) -> None:
-        if self.overview is None:
+        if self._still_reading():
             return
-        gaps = self.overview.missing[self.step_number]
+        gaps = self._current_overview.missing[self.step_number]
         if not gaps:
             self._set_status("done")
             return
@@ -297,7 +367,7 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
         )
 
     def action_skip(self) -> None:
-        if self.overview is None:
+        if self._still_reading():
             return
         from cio_tui.tui.modals.walkthrough_skip import SkipStepModal
 
@@ -311,13 +381,21 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
 
     def action_next_step(self) -> None:
         """Forward to the next unfinished step (an unfinished step may be left for later), wrapping around."""
-        if self.overview is None:
+        if self.overview is not None:
+            statuses = self.overview.state.statuses()
+        elif self._glance is not None:
+            statuses = {n: st.status for n, st in self._glance.items()}
+        else:
             return
-        state, here = self.overview.state, self.step_number
-        open_steps = [n for n in state.steps if not state.step(n).status.finished]
+        here = self.step_number
+        open_steps = [n for n in sorted(statuses) if not statuses[n].finished]
         after = [n for n in open_steps if n > here]
         target = after[0] if after else (open_steps[0] if open_steps else STEP_COUNT)
         self.query_one(StepList).highlighted = target - 1
+
+    @on(Task)
+    def _on_task(self, message: Task) -> None:  # not ``_task``: Textual keeps its own task in that attribute
+        self.handle_task(message)
 
     @on(Button.Pressed, "#wt-buttons Button, #wt-open-buttons Button")
     def _button(self, event: Button.Pressed) -> None:
@@ -330,149 +408,6 @@ class WalkthroughScreen(RehearsalTasks, SegmentTasks, AreaScreen):
             self.action_skip()
         elif bid == "wt-reset" and self.overview is not None:
             self._set_status("not_started")
-
-    # -- tasks ----------------------------------------------------------------------------------------
-    @on(Task)
-    def _on_task(self, message: Task) -> None:  # not ``_task``: Textual keeps its own task in that attribute
-        message.stop()
-        if self.service is None:
-            self.notify("Open a workspace first (Connect, key 9).", severity="warning")
-            return
-        if message.kind == "cutover_now":
-            from cio_tui.walkthrough.models import CutoverChoice
-
-            choice = CutoverChoice(method=message.args.get("method"), cutover_at=self.cio.services.clock())
-            self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
-        elif message.kind in ("export_report", "export_checklist"):
-            path = Path(message.args["path"]).expanduser().absolute()
-            state = self._current_overview.state.model_copy(deep=True)
-            if message.kind == "export_report":
-                self.service.mark_report_exported(state, path)
-            self._export(message.kind, path, state)
-        elif message.kind == "preview_line":
-            self._preview_line(Path(message.args["path"]), int(message.args["line"]))
-        elif message.kind == "view_report":
-            self._view_report(Path(message.args["path"]))
-        elif message.kind == "rehearse":
-            args = message.args
-            self._rehearse(Path(args["path"]).expanduser(), args.get("export"), args.get("subscriptions"))
-        else:
-            self._run_task(message.kind, message.args)
-
-    @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
-    async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
-        from cio_tui.tui.errors import describe_error
-
-        names = {
-            "check_connection": "Checking the workspace",
-            "audit_live": "Auditing the live workspace",
-            "audit_export": "Auditing the export",
-            "verify": "Verifying",
-            "cleanup": "Planning the clean-up",
-            "segment_read": "Reading Segment",
-            "segment_prepare": "Planning the Actions destination",
-            "segment_cutover": "Planning the cut-over",
-            "segment_rollback": "Planning the rollback",
-            "segment_verify": "Verifying deliveries",
-        }
-        self.notify(f"{names.get(kind, kind)}…", timeout=3)
-        try:
-            svc = self._current_service
-            if kind == "check_connection":
-                check = await svc.check_connection()
-                self.post_message(Record(step_by_key("connect").number, {"connection": check}))
-            elif kind in ("audit_live", "audit_export"):
-                export = Path(args["path"]).expanduser() if kind == "audit_export" else None
-                self.post_message(Record(step_by_key("audit").number, {"audit": await svc.audit(export)}))
-            elif kind == "verify":
-                self.post_message(Record(step_by_key("verify").number, {"verify": await svc.verify()}))
-            elif kind == "cleanup":
-                self._confirm_cleanup(
-                    await svc.cleanup(Path(args["path"]).expanduser(), default_action=args.get("action"))
-                )
-            elif kind.startswith("segment_"):  # steps 6-8 through Segment's Public API
-                await self.segment_task(kind, args)
-        except Exception as exc:  # every failure becomes words and what to do
-            known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
-            self.notify(
-                str(exc) if known else describe_error(exc),
-                title=names.get(kind, kind),
-                severity="error",
-                timeout=12,
-                markup=False,
-            )
-
-    def _confirm_cleanup(self, result: CleanupPlan) -> None:
-        from cio_tui.tui.modals.confirm import ConfirmModal
-
-        skipped = "\n".join(f"line {e.line}: {e.identifier} left out: {e.reason}" for e in result.excluded[:5])
-        if result.plan is None:
-            self.notify(
-                "No plan: no row names an existing person.\n" + skipped, severity="warning", timeout=12, markup=False
-            )
-            return
-        counts = result.counts()
-        body = (
-            f"{counts['delete']} to delete, {counts['suppress']} to suppress, {counts['excluded']} left out.\n"
-            f"{skipped}\n\n{result.warning}\n\nOpen this plan in Plan/Apply for review? Nothing is sent until "
-            "you confirm there by typing the workspace name."
-        )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._hand_over(result)
-
-        self.app.push_screen(
-            ConfirmModal("Delete / suppress people", plain(body), yes="Review plan", no="Discard"), answered
-        )
-
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _hand_over(self, result: CleanupPlan) -> None:
-        from cio_tui.identity.plan import save_plan
-
-        plan = result.plan
-        if plan is None:  # _confirm_cleanup offers only a plan that was made
-            return
-        folder = self._current_service.data_dir / "plans"
-        folder.mkdir(parents=True, exist_ok=True)
-        key = self._current_service.workspace.plan_key()
-        path = save_plan(plan, folder / f"cleanup-{plan.plan_id}.json", key=key)
-        self.app.call_from_thread(self._plan_saved, result, plan, path)
-
-    def _plan_saved(self, result: CleanupPlan, plan: Plan, path: Path) -> None:
-        self._current_overview.state.plans.append(self._current_service.plan_record(result, path))
-        self._changed()
-        self.cio.open_plan(plan)
-
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _export(self, kind: str, path: Path, state: WalkthroughState) -> None:
-        """Write the report or checklist; the report counts as exported (step 9) only once the file is written."""
-        what = "report" if kind == "export_report" else "checklist"
-        try:
-            if kind == "export_report":
-                self._current_service.render_report(state, path)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)  # as the report does
-                path.write_text(self._current_service.checklist_markdown(state), encoding="utf-8")
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not write the {what} to {path}: {reason}. Type another path (a folder that "
-                "exists and that you can write to) and export again.",
-                title="Export failed",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
-            return
-        if kind == "export_report":
-            self.app.call_from_thread(self._report_written, path)
-        self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export", markup=False)
-
-    def _report_written(self, path: Path) -> None:
-        self._current_service.mark_report_exported(self._current_overview.state, path)
-        self._changed()
 
 
 __all__ = ["WalkthroughScreen"]

@@ -23,13 +23,16 @@ class RehearsalTasks(WalkthroughHost):
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
     def _preview_line(self, path: Path, line: int) -> None:
-        """Open Preview on the call at ``line`` of a JSON lines traffic file (other formats: say where it is)."""
+        """Open Preview on the call at ``line`` of the traffic file (JSON lines, a JSON array or a warehouse
+        table); when nothing readable is there any more (the file changed), say where it was."""
         from cio_tui.segment.replay.traffic import call_at_line
         from cio_tui.tui.messages import OpenPreview
 
         text = call_at_line(path, line)
         if text is None:
-            where = f"The call is at line {line} of {path}: open it there (only JSON lines files open in Preview)."
+            where = (
+                f"No call at line {line} of {path} any more (the file changed since the rehearsal?): rehearse again."
+            )
             self.app.call_from_thread(self.notify, where, severity="warning", markup=False)
             return
         self.app.call_from_thread(self.post_message, OpenPreview(text))
@@ -96,6 +99,8 @@ class RehearsalTasks(WalkthroughHost):
                 subscriptions=mappings.subscriptions, emails_identify=model_settings(own).email_is_identifier,
                 progress=show,
             )  # fmt: skip
+            for note in start.notes:  # what could not be read (anonymous ids a workspace will not search on)
+                self.notify(note, title="Rehearsal", severity="warning", markup=False)
             panel.show_progress(f"Replaying from {len(start.people)} people ({start.source}), {mappings.label()}...")
             record = await asyncio.to_thread(
                 rehearse, traffic, start.people, data_dir=svc.data_dir, now=svc.now(), settings=own,

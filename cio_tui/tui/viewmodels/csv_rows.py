@@ -13,7 +13,8 @@ from typing import Literal
 
 from cio_tui.identity.csv_reader import CsvFormatError, read_table
 
-Severity = Literal["error", "merge", "warning", "ok"]
+RowStatus = Literal["error", "merge", "warning", "ok"]
+"""What an issue says of its line (not a ``walkthrough.behaviour.Severity``: that scale is high/medium/low)."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class RowIssue:
 
     line: int
     message: str
-    severity: Severity = "error"
+    severity: RowStatus = "error"
     value: str = ""
 
 

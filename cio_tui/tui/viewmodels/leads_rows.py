@@ -10,15 +10,15 @@ from cio_tui.customerio.identifiers import normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.leads import IdRow, check_row
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, Severity
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, RowStatus
 
-CheckSeverity = Severity | Literal["unchecked"]
+CheckStatus = RowStatus | Literal["unchecked"]
 """A row's check: the CSV problems' scale, plus "not checked yet"."""
 
 
 @dataclass(frozen=True)
 class Check:
-    severity: CheckSeverity
+    severity: CheckStatus
     message: str
 
 
@@ -119,7 +119,7 @@ class LeadsModel:
         for row in build.excluded:
             key = normalize_email(row.key)
             merge = (row.line, key) in proposal_keys
-            severity: Severity = "merge" if merge else "error"
+            severity: RowStatus = "merge" if merge else "error"
             check = Check(severity, row.message)
             self.checks.setdefault(key, check)
             if row.line is not None:

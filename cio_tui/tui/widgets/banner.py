@@ -15,14 +15,23 @@ from textual.widget import Widget
 from cio_tui.tui.areas import AREAS
 
 if TYPE_CHECKING:
-    from cio_tui.workspace import Workspace
+    from cio_tui.workspace import Workspace, WorkspaceGlance
 
 
-def banner_text(workspace: Workspace | None, status: str) -> Content:
-    """Banner line for a workspace (or ``None``) and the app's status text."""
+def banner_text(workspace: Workspace | WorkspaceGlance | None, status: str) -> Content:
+    """Banner line for a workspace, or the one being opened (its glance, with ``status``: how far opening it is),
+    or ``None`` and the app's status text."""
     if workspace is None:
         return Content.from_markup(" [b]cio-tui[/b] │ $status", status=status or "No workspace")
     mode = "SANDBOX" if workspace.is_sandbox else "LIVE"
+    if status:  # still opening (a glance): say so, with the first run's seeding progress
+        return Content.from_markup(
+            " [b]cio-tui[/b] │ [b]$name[/b] │ region $region │ [b]$mode[/b] │ $status",
+            name=workspace.name,
+            region=str(workspace.region).upper(),
+            mode=mode,
+            status=status,
+        )
     tail = "rehearsal data, nothing real changes" if workspace.is_sandbox else "changes are real"
     return Content.from_markup(
         " [b]cio-tui[/b] │ [b]$name[/b] │ region $region │ [b]$mode[/b]: $tail",
@@ -36,19 +45,33 @@ def banner_text(workspace: Workspace | None, status: str) -> Content:
 class Banner(Widget):
     """One line: the workspace every action goes to."""
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "workspace", self._refresh_banner)
-        self.watch(self.app, "workspace_status", self._refresh_banner)
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._set_classes()  # before it mounts: styled once, drawn in the first frame (no restyle after)
 
-    def _refresh_banner(self, _value: object = None) -> None:
-        workspace = getattr(self.app, "workspace", None)
+    def on_mount(self) -> None:
+        self.watch(self.app, "workspace", self._refresh_banner, init=False)
+        self.watch(self.app, "workspace_status", self._refresh_banner, init=False)
+        self.watch(self.app, "glance", self._refresh_banner, init=False)
+        self._refresh_banner()  # anything that changed between compose and mount
+
+    def _named(self) -> Workspace | WorkspaceGlance | None:
+        """The open workspace, else the one being opened."""
+        return getattr(self.app, "workspace", None) or getattr(self.app, "glance", None)
+
+    def _set_classes(self) -> None:
+        workspace = self._named()
         self.set_class(workspace is not None and workspace.is_sandbox, "-sandbox")
         self.set_class(workspace is not None and not workspace.is_sandbox, "-live")
         self.set_class(workspace is None, "-none")
+
+    def _refresh_banner(self, _value: object = None) -> None:
+        self._set_classes()
         self.refresh()
 
     def render(self) -> RenderResult:
-        return banner_text(getattr(self.app, "workspace", None), getattr(self.app, "workspace_status", ""))
+        opening = getattr(self.app, "workspace", None) is None  # the status words only while it opens
+        return banner_text(self._named(), getattr(self.app, "workspace_status", "") if opening else "")
 
 
 class AreaBar(Widget):

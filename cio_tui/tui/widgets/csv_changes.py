@@ -4,6 +4,7 @@ read from CSV, previewed old -> new, each with its check (local at once, the eng
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -13,12 +14,22 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity.fixes import IdentifierChange, check_change
 from cio_tui.identity.rows import MergeProposal, PlanBuild
-from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, Severity
+from cio_tui.tui.viewmodels.csv_rows import CsvRow, RowIssue, RowStatus
 from cio_tui.tui.viewmodels.leads_rows import UNCHECKED, Check
 from cio_tui.tui.widgets.fit_table import Col, FitTable
 from cio_tui.tui.widgets.leads_table import check_text
 
-RowKey = tuple[int | None, str]  # (CSV line or None when typed, cio_id without prefix)
+RowKey = tuple[int | None, str]  # (CSV line or None when typed, ``subject_key``)
+NAMES_NOBODY = "this line names no person: fill its cio_id, id or email"
+
+
+def subject_key(change: IdentifierChange) -> str:
+    """The cio_id without prefix, or "email x@y.z" / "id u1" for a CSV row not resolved to a cio_id yet."""
+    return change.cio_id if change.cio_id or change.by == "cio_id" else f"{change.by} {change.subject}"
+
+
+def shown_person(key: str) -> str:
+    return key if " " in key else f"cio_{key}"
 
 
 def identifier_problem(exc: Exception) -> str:
@@ -92,18 +103,26 @@ class ChangesModel:
         issues: list[RowIssue] = []
         for row in rows:
             v = row.values
-            change = IdentifierChange(
-                line=row.line,
-                cio_id=norm_cio(v.get("cio_id", "")),
-                new_id=v.get("new_id") or None,
-                new_email=v.get("new_email") or None,
-            )
+            new_id, new_email = v.get("new_id") or None, v.get("new_email") or None
+            cio_id = norm_cio(v.get("cio_id", ""))
+            named: Literal["id", "email"] | None = "id" if v.get("id") else "email" if v.get("email") else None
+            if cio_id or named is None:
+                change = IdentifierChange(line=row.line, cio_id=cio_id, new_id=new_id, new_email=new_email)
+            else:  # the person named by id or email: the check resolves them to their cio_id
+                change = IdentifierChange(
+                    line=row.line, cio_id="", by=named, subject=v[named], new_id=new_id, new_email=new_email
+                )
             self.from_csv.append(change)
-            problem = check_change(change)
+            problem = NAMES_NOBODY if not cio_id and named is None else check_change(change)
             if problem:
-                self.checks[(row.line, change.cio_id)] = Check("error", problem)
+                self.checks[(row.line, subject_key(change))] = Check("error", problem)
                 issues.append(RowIssue(row.line, problem, "error", change.describe()))
         return issues
+
+    def resolved(self, changes: list[IdentifierChange]) -> None:
+        """The CSV rows as the check resolved them (an id or email row now carries its person's cio_id)."""
+        by_line = {c.line: c for c in changes if c.line is not None}
+        self.from_csv = [by_line.get(c.line, c) if not c.cio_id and c.line is not None else c for c in self.from_csv]
 
     def apply_build(self, build: PlanBuild) -> list[RowIssue]:
         """The engine's verdict per row; returns the CSV panel's issues for CSV lines."""
@@ -115,14 +134,14 @@ class ChangesModel:
             cid = row.key.removeprefix("cio_")
             key = (row.line, cid)
             excluded.add(key)
-            severity: Severity = "merge" if key in merges else "error"
+            severity: RowStatus = "merge" if key in merges else "error"
             check = Check(severity, row.message)
             self.checks[key] = check
             if row.line is not None:
                 issues.append(RowIssue(row.line, check.message, severity, row.value))
         planned = {op.preconditions[0].cio_id for op in build.plan.operations if op.preconditions}
         for change in self.changes():
-            key = (change.line, change.cio_id)
+            key = (change.line, subject_key(change))
             if key not in excluded and change.cio_id in planned:
                 self.checks[key] = Check("ok", "ready: will be changed")
         return issues
@@ -134,12 +153,12 @@ class ChangesModel:
             out.append(
                 ChangeRow(
                     line=c.line,
-                    cio_id=c.cio_id,
+                    cio_id=subject_key(c),
                     old_id=ref.id if ref else None,
                     new_id=c.new_id,
                     old_email=ref.email if ref else None,
                     new_email=c.new_email,
-                    check=self.checks.get((c.line, c.cio_id), UNCHECKED),
+                    check=self.checks.get((c.line, subject_key(c)), UNCHECKED),
                 )
             )
         return out
@@ -175,7 +194,7 @@ class ChangesTable(FitTable):
         for r in rows:
             id_change, email_change = model.preview(r)
             origin = f"line {r.line}" if r.line is not None else "typed"
-            cells = (Text(origin), Text(f"cio_{r.cio_id}"), Text(id_change), Text(email_change))
+            cells = (Text(origin), Text(shown_person(r.cio_id)), Text(id_change), Text(email_change))
             self.add_row(*cells, check_text(r.check), key=r.key)
 
     @property
@@ -193,4 +212,4 @@ def change_detail(model: ChangesModel, row: ChangeRow | None) -> Text:
     if row is None:
         return Text("")
     id_change, email_change = model.preview(row)
-    return Text(f"cio_{row.cio_id}: id {id_change}; email {email_change}. ") + check_text(row.check)
+    return Text(f"{shown_person(row.cio_id)}: id {id_change}; email {email_change}. ") + check_text(row.check)

@@ -79,6 +79,7 @@ class CsvInput(Vertical):
         required: tuple[str, ...] | None = None,
         text: str = "",
         debounce: float = 0.3,
+        hint: str = "",
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
     ) -> None:
@@ -86,6 +87,7 @@ class CsvInput(Vertical):
         self.columns = columns
         self.required = required
         self._initial = text
+        self._hint = hint or ",".join(columns)
         self._debounce = debounce
         self._timer: Timer | None = None
         self.parsed = ParsedCsv(columns=columns)
@@ -98,7 +100,7 @@ class CsvInput(Vertical):
             id="csv-text",
             soft_wrap=False,
             show_line_numbers=True,
-            placeholder=f"Paste CSV here, header first: {','.join(self.columns)}",
+            placeholder=f"Paste CSV here, header first: {self._hint}",
         )
         yield Label(issue_summary(0, []), id="csv-summary", markup=False)
         table = IssuesTable(id="csv-issues")

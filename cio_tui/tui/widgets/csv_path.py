@@ -33,6 +33,7 @@ class PathPrompt(Horizontal):
         prompt: PathPrompt
         purpose: str
         path: Path
+        text: str = ""  # the answer as typed (trimmed), for prompts that ask for something other than a path
 
         @property
         def control(self) -> PathPrompt:
@@ -76,4 +77,4 @@ class PathPrompt(Horizontal):
             return
         self.remove_class("-open")
         self._leave()
-        self.post_message(self.Given(self, self.purpose, Path(raw).expanduser()))
+        self.post_message(self.Given(self, self.purpose, Path(raw).expanduser(), raw))

@@ -6,8 +6,10 @@ This footer is compact below ``COMPACT_BELOW`` columns and, when the keys still 
 ``? Help`` and the screen's ``FOOTER_FIRST`` bindings are kept first, then the others in their order while they fit.
 A key left out still works and is listed by ``?`` and the command palette.
 
-On the left it says where the keys go: the focused widget's name, and ": typing" when it is a text field (where
-letters are text, not actions). Textual recomposes the footer whenever focus moves (the active bindings change).
+On the left it says where the keys go: the focused widget's name, and ": typing" when letters are text there, not
+actions (a text field, or the main field of a screen waiting for typing: ``cio_tui.tui.focus``).
+Textual recomposes the footer whenever focus moves (the active bindings change); a screen whose waiting for typing
+ends calls ``refresh_bindings()``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel  # Textual is pinned exactly (pyproject.toml)
 
-from cio_tui.tui.focus import focus_words
+from cio_tui.tui.focus import where_keys_go
 
 COMPACT_BELOW = 100  # columns
 HELP_ACTION = "help"
@@ -71,7 +73,7 @@ class AreaFooter(Footer):
         if not widgets:  # bindings not ready yet
             return
         compact = self.app.size.width < COMPACT_BELOW
-        where = focus_words(self.screen.focused, WHERE_MAX_COMPACT if compact else WHERE_MAX)
+        where = where_keys_go(self.screen, WHERE_MAX_COMPACT if compact else WHERE_MAX)
         yield FooterLabel(where, classes="footer-where", markup=False)
         width = self.app.size.width - where_width(where)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]

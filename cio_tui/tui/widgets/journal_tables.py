@@ -77,6 +77,13 @@ class JournalPlansTable(FitTable):
         return self.records.get(key or "")
 
 
+def _state_and_status(entry: JournalEntry) -> Text:
+    text = state_text(entry.state)
+    if entry.status is not None:
+        text.append(f" · {entry.status}")
+    return text
+
+
 class JournalEntriesTable(FitTable):
     """The entries of one plan, in order."""
 
@@ -84,14 +91,15 @@ class JournalEntriesTable(FitTable):
     JournalEntriesTable { height: 1fr; min-height: 4; }
     """
 
+    # Five columns, not seven: at 80 columns the entries share the width with the detail pane, and the state with
+    # its HTTP status must stay whole there (what was sent, and what came back); the kind and the detail, cut
+    # first, are whole in the detail pane.
     FIT_COLUMNS = (
         Col("seq", "#", priority=1, min=2),
         Col("at", "Time", priority=2, min=8),
-        Col("op", "Operation", priority=2, min=8),
-        Col("state", "State", priority=1, min=8),
-        Col("status", "HTTP", priority=1, min=4),
-        Col("kind", "Kind", priority=3, min=4),
-        Col("detail", "Detail", priority=2, min=6),
+        Col("op", "Operation", priority=1, min=8),
+        Col("state", "State · HTTP", priority=1, min=10),
+        Col("what", "What", priority=3, min=4),
     )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
@@ -106,10 +114,8 @@ class JournalEntriesTable(FitTable):
                 Text(str(e.seq)),
                 Text(_when(e.at)[11:]),
                 Text(e.op_id or "(plan)"),
-                state_text(e.state),
-                Text(str(e.status) if e.status is not None else "-"),
-                Text(e.kind or "-"),
-                Text(e.detail or ""),
+                _state_and_status(e),
+                Text(" · ".join(part for part in (e.kind, e.detail) if part) or "-"),
                 key=str(e.seq),
             )
 

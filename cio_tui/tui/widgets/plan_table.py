@@ -77,7 +77,7 @@ class PlanRow:
 # detail pane shows the highlighted operation whole.
 COLUMNS: tuple[Col, ...] = (
     Col("number", "#", priority=1, min=2),
-    Col("kind", "Operation", priority=3, min=8),
+    Col("kind", "Operation", priority=1, min=8),  # short ("assign id", "merge"): whole before the person
     Col("person", "Person", priority=2, min=14),
     Col("change", "Change (old -> new)", priority=1, min=14),
     Col("state", "State", priority=1, min=8),

@@ -26,9 +26,10 @@ NO_BATCHING = "None of your subscriptions batches (enable_batching is off): each
 
 
 def batch_counts(batches: list[Batch]) -> tuple[int, int]:
-    """(batch requests sent, events that fail: refused in a 207 or by Segment's validation)."""
+    """(batch requests sent, events that fail: refused in a 207, by Segment's validation, or accepted with a failed
+    attribute change)."""
     sent = sum(1 for b in batches if b.body is not None)
-    return sent, sum(len(b.errors) + len(b.rejected) for b in batches)
+    return sent, sum(len(b.errors) + len(b.rejected) + len(b.failed_changes) for b in batches)
 
 
 def batch_summary(batches: list[Batch]) -> str:
@@ -36,9 +37,11 @@ def batch_summary(batches: list[Batch]) -> str:
     sent = [b for b in batches if b.body is not None]
     refused = sum(len(b.errors) for b in batches)
     rejected = sum(len(b.rejected) for b in batches)
+    failed = sum(len(b.failed_changes) for b in batches)
     return (
         f"{len(sent)} batch request(s) of {sum(len(b.calls) for b in sent)} item(s); "
         f"{refused} item(s) Customer.io refuses (207); {rejected} event(s) Segment fails before sending (400)"
+        + (f"; {failed} item(s) accepted with a failed attribute change" if failed else "")
     )
 
 
@@ -60,6 +63,7 @@ def batch_parts(batches: list[Batch], predicted_on: str) -> list[Part]:
             else:
                 parts.append(("Customer.io answers 200: every item accepted\n", "$text-success"))
             parts += [(f"{NBSP * 2}{e.segment_says()}\n", "$text-error") for e in batch.errors]
+            parts += [(f"{NBSP * 2}{line}\n", "$text-warning") for line in batch.failed_change_says()]
         parts += [
             (f"{NBSP * 2}call {c}: Segment reports status 400 (PAYLOAD_VALIDATION_FAILED, not sent): {m}\n",
              "$text-error")

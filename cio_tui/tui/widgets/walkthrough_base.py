@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Select
+from textual.widgets import Input, Select, Static
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.service import Overview
@@ -71,6 +71,19 @@ class StepPanel(Vertical):
 
     def show(self, overview: Overview) -> None:
         """Display the overview (``cio_tui.walkthrough.service.Overview``) without posting ``Record``."""
+
+    def start_over(self) -> None:
+        """Another workspace is open: empty every field typed and every error or result said for the previous one
+        (``show`` then fills what the new workspace's state holds). A path typed for one workspace's export must
+        never be run against the next."""
+        for box in self.query(Input):
+            with self.prevent(Input.Changed):
+                box.value = ""
+        for select in self.query(Select):  # every one may be blank (a choice not made yet)
+            with self.prevent(Select.Changed):
+                select.value = Select.NULL
+        for note in self.query(".wt-error, .wt-said").results(Static):
+            note.update("")
 
     def set_select(self, select_id: str, value: Any) -> None:
         select = self.query_one(select_id, Select)

@@ -270,7 +270,7 @@ class ReportPanel(StepPanel):
             done += f". {left[0].capitalize()}."
         self.query_one("#wt-report-done", Static).update(done)
         risks = overview.risks
-        text = "\n".join(f"{r.level.upper()}: {r.text}" for r in risks) if risks else "None."
+        text = "\n".join(f"{r.severity.upper()}: {r.text}" for r in risks) if risks else "None."
         self.query_one("#wt-risks", Static).update(text)
 
     @on(Button.Pressed, "#wt-report")
