@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from cio_tui.errors import UserError
 
+PROGRESS_EVERY = 500  # records between two progress calls
 MAX_CELL = 65_536  # characters in one cell; an id is at most 150 bytes, an email a few hundred
 _PIECE = MAX_CELL + 1  # a physical line is read at most this much at a time
 
@@ -122,9 +123,11 @@ def read_table(
     text: str | None = None,
     optional: Iterable[str] = (),
     where: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[str], list[TableRow]]:
     """(header, rows) of a CSV whose header holds ``columns``; ``optional`` columns are read when present. Blank
-    lines are skipped; a record with more fields than the header is an error (an unquoted comma in a value)."""
+    lines are skipped; a record with more fields than the header is an error (an unquoted comma in a value).
+    ``progress(line)`` is called every ``PROGRESS_EVERY`` records with the line reached (a big file in a worker)."""
     columns, optional = list(columns), list(optional)
     label = where or (str(source) if source is not None else "the pasted text")
     src = _Source(label, text=text, path=Path(source) if text is None and source is not None else None)
@@ -140,7 +143,9 @@ def read_table(
             raise CsvFormatError(f"{label}: the header has no {', '.join(missing)} column; it must be `{wanted}`")
         index = {c: names.index(c) for c in [*columns, *optional] if c in names}
         rows: list[TableRow] = []
-        for record in records:
+        for count, record in enumerate(records, start=1):
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(record.line)
             if not any(cell.strip() for cell in record.cells):
                 continue
             if len(record.cells) > len(names):

@@ -346,3 +346,40 @@ async def test_a_429_storm_holds_the_client_to_a_small_share_of_its_budget() -> 
         await bucket.acquire()
         count += 1
     assert count >= 250  # storm over: back to (nearly) the full 100 per second
+
+
+async def test_during_a_429_storm_the_server_sees_a_small_share_of_the_budget() -> None:
+    """Measured where the server counts: 40 writers at a budget of 50/s against a server that answers every
+    request 429 (Retry-After 1) for 2 s. The attempts reaching it per second stay a small share of the budget (the
+    defect: about the full rate kept coming), and once the storm ends the writes go through."""
+    import time
+
+    from pydantic import SecretStr
+
+    from cio_tui.customerio.client import CustomerIOClient
+
+    start = time.monotonic()
+    seen: list[float] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        now = time.monotonic() - start
+        seen.append(now)
+        if now < 2.0:
+            return httpx.Response(429, headers={"Retry-After": "1"}, json={"errors": [{"status": "429"}]})
+        return httpx.Response(200, json={})
+
+    client = CustomerIOClient(
+        track_origin="https://track.example.test",
+        app_origin="https://api.example.test",
+        site_id="site",
+        track_key=SecretStr("storm-track-key"),
+        app_key=SecretStr("storm-app-key"),
+        transport=httpx.MockTransport(server),
+        track_rps=50,
+        max_retries=20,
+    )
+    async with client:
+        await asyncio.gather(*(client.identify(Identifier.id(f"u{i}"), {"a": 1}) for i in range(40)))
+    during = [t for t in seen if 0.5 <= t < 2.0]  # after the first refusals, while the storm lasts
+    assert len(during) / 1.5 <= 12, len(during)  # at most about a quarter of the 50/s budget (was 22/s)
+    assert len(seen) - len([t for t in seen if t < 2.0]) == 40  # every write went through once it ended

@@ -79,7 +79,7 @@ ROWID = "rowid"  # as PeopleColumns.ordinal: the row order is the people stage t
 
 def row_columns(cols: PeopleColumns) -> list[str]:
     """The columns of the people stage tables, in order."""
-    out = ["node", "id", "email", "email_norm", "created_at", "anon"]
+    out = ["node", "id", "email_raw", "email_norm", "created_at", "anon"]
     out += [f"e{i}" for i in range(len(cols.email_attributes))]
     out += ["ord"] if cols.ordinal and cols.ordinal != ROWID else []
     return out + [qi(f"a:{name}") for name in cols.carried]
@@ -87,7 +87,8 @@ def row_columns(cols: PeopleColumns) -> list[str]:
 
 def people_select(source: str, cols: PeopleColumns) -> str:
     """The people table normalised, one row per row of the source: ``node`` (the cio_id; NULL when there is none: such
-    a person cannot be merged), id, email, created_at as written (empty = NULL), the match keys ``email_norm``,
+    a person cannot be merged), id, ``email_raw`` (the email as written, where it is not its match key), created_at
+    as written (empty = NULL), the match keys ``email_norm``,
     ``anon`` and ``e0..`` (email attributes), ``ord`` (the row order, when the source gives one) and the carried
     columns. A cio_id on several rows is resolved later, among the people some rule links (``copies_select``): a
     window over every row would cost more than the rules."""
@@ -96,11 +97,16 @@ def people_select(source: str, cols: PeopleColumns) -> str:
         return f"NULLIF(CIO_TEXT({qi(role_col)}), '')" if role_col else "CAST(NULL AS VARCHAR)"
 
     email = cols.email
+    norm = f"NULLIF(LOWER(TRIM(CIO_TEXT({qi(email)}))), '')" if email else "CAST(NULL AS VARCHAR)"
     select = [
         f"NULLIF(CIO_NODE({qi(cols.cio_id)}), '') AS node",
         f"{text(cols.id)} AS id",
-        f"{text(email)} AS email",
-        (f"NULLIF(LOWER(TRIM(CIO_TEXT({qi(email)}))), '')" if email else "CAST(NULL AS VARCHAR)") + " AS email_norm",
+        # the email as written only where it differs from the match key: most are written as their key, so a
+        # table of ten million rows holds one copy of them, not two (``members_select`` puts it back together)
+        f"CASE WHEN {text(email)} = {norm} THEN NULL ELSE {text(email)} END AS email_raw"
+        if email
+        else "CAST(NULL AS VARCHAR) AS email_raw",
+        f"{norm} AS email_norm",
         f"{text(cols.created_at)} AS created_at",
     ]
     if cols.anonymous_id:
@@ -122,10 +128,10 @@ def people_select(source: str, cols: PeopleColumns) -> str:
 
 def row_order(cols: PeopleColumns) -> str:
     """Which of a cio_id's rows counts: the first in file order, else (a warehouse table has no order) the smallest
-    ``id``, ``email``, ``created_at``."""
+    ``id``, email, ``created_at``."""
     if cols.ordinal == ROWID:
         return ROWID
-    return "ord" if cols.ordinal else "id, email, created_at"
+    return "ord" if cols.ordinal else "id, email_norm, email_raw, created_at"
 
 
 def copies_select(people: str, edges: str, cols: PeopleColumns) -> str:

@@ -105,7 +105,8 @@ def members_select(people: str, labels: str) -> str:
         f"SELECT gid, cio_id, id, email, real_id, ts, CASE WHEN ROW_NUMBER() OVER (PARTITION BY gid ORDER BY "
         f"{PRIMARY_ORDER}) = 1 THEN 1 ELSE 0 END AS is_primary\n"
         f"FROM (SELECT gid, cio_id, id, email, {real_id('id')} AS real_id, {created_ts('cs')} AS ts\n"
-        f"FROM (SELECT l.label AS gid, p.node AS cio_id, p.id, p.email, TRIM(p.created_at) AS cs "
+        f"FROM (SELECT l.label AS gid, p.node AS cio_id, p.id, COALESCE(p.email_raw, p.email_norm) AS email, "
+        "TRIM(p.created_at) AS cs "
         f"FROM {labels} l JOIN {people} p ON p.node = l.node) AS q) AS r"
     )
 

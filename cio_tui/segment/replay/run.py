@@ -3,8 +3,10 @@
 Each call, in delivery order (``ordering``), goes through the classic destination's model into one copy and through
 the Actions destination (its default presets, or the operator's subscriptions) into the other, both copies starting
 from the same people. The model's clock follows the traffic (a call runs at the time Segment received it), so the
-30-day windows and timestamp ordering behave as they did. Progress is reported through a callback: the first pass
-(checking the order) and then every call, with the rate and the time left.
+30-day windows and timestamp ordering behave as they did. Progress is reported through a callback: an ordering
+pass when there is one (checking the order) and then every call, with the rate and the time left. The reading and
+mapping (``drive.mapped``) and the copies (``drive.Copies``) run in one process or, for large traffic, in two
+(``parallel``).
 """
 
 from __future__ import annotations
@@ -125,8 +127,8 @@ def replay(
 
     A plain message (``plain_calls``) goes to the destinations as it is; any other through the call models.
     ``through_models=True`` sends every call through the models: the reference the plain path is tested equal to.
-    ``jobs``: 1 drives both copies in this process, 2 the classic one in a second process (``parallel``); by
-    default two for large traffic. The result is the same either way.
+    ``jobs``: 1 does everything in this process; 2 maps the calls here and runs them into both copies in a second
+    process (``parallel``); by default two for large traffic. The result is the same either way.
     """
     paths = sources(traffic)
     names = [p.name for p in paths]

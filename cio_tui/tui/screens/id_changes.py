@@ -24,6 +24,7 @@ from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
 from cio_tui.tui.progress import Busy, ProgressClient
 from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.viewmodels.csv_rows import ParsedCsv
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 
@@ -72,6 +73,7 @@ class IdChangesScreen(AreaScreen):
     @dataclass
     class CsvTextRead(Message):
         text: str
+        parsed: ParsedCsv | None = None  # parsed in the worker already (a file); None: parse it here
 
     @dataclass
     class Checked(Message):
@@ -84,6 +86,8 @@ class IdChangesScreen(AreaScreen):
         self.model = self.MODEL()
         self.build: PlanBuild | None = None
         self._planned: list[Any] = []  # the changes last handed to Plan/Apply (quitting after that loses nothing)
+        self._file_busy: Busy | None = None  # the status of the file being read (its progress)
+        self._file_parse: Callable[[str, Callable[[int], None] | None], ParsedCsv] | None = None
 
     def workspace_changed(self, workspace: Workspace | None) -> None:
         """Changes and checks belong to one workspace: start over when it changes."""
@@ -105,8 +109,16 @@ class IdChangesScreen(AreaScreen):
         raise NotImplementedError
 
     def _read_path(self, purpose: str, path: Path) -> None:
-        """Read ``path`` in a thread and post what it holds (``CsvTextRead`` for CSV text)."""
-        self.post_message(self.CsvTextRead(path.read_text(encoding="utf-8-sig")))
+        """Read ``path`` in a thread and post what it holds (``CsvTextRead`` for CSV text): the rows are parsed
+        here too, with their progress on the status line (a 10,000-row file takes a moment)."""
+        text = path.read_text(encoding="utf-8-sig")
+        total, busy, parse = max(1, text.count("\n")), self._file_busy, self._file_parse
+        if busy is None or parse is None:  # not read through the path prompt: parsed where it is shown
+            self.post_message(self.CsvTextRead(text))
+            return
+        parsed = parse(text, lambda line: self.app.call_from_thread(busy.progress, line, total))
+        self.app.call_from_thread(busy.progress, total, total)
+        self.post_message(self.CsvTextRead(text, parsed))
 
     def _unread_reason(self, exc: Exception) -> str:
         return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -134,7 +146,8 @@ class IdChangesScreen(AreaScreen):
 
     @on(PathPrompt.Given)
     def _path_given(self, message: PathPrompt.Given) -> None:
-        Busy(self.query_one(self.STATUS_ID, Label), f"Reading {message.path.name}…")
+        self._file_busy = Busy(self.query_one(self.STATUS_ID, Label), f"Reading {message.path.name}…")
+        self._file_parse = self.query_one(CsvInput).parse_text  # the box's columns, taken here, not in the thread
         self.run_worker(
             partial(self._read_file, message.purpose, message.path),
             name="_read_file",
@@ -160,12 +173,15 @@ class IdChangesScreen(AreaScreen):
         lines = max(0, len(message.text.splitlines()) - 1)
         Busy(self.query_one(self.STATUS_ID, Label), f"Read {lines:,} row(s); checking their shape and showing them…")
         # parsing and showing 10,000 rows takes a moment: the words above are drawn first
-        self.call_after_refresh(self._show_csv_text, message.text, lines)
+        self.call_after_refresh(self._show_csv_text, message.text, lines, message.parsed)
 
-    def _show_csv_text(self, text: str, lines: int) -> None:
+    def _show_csv_text(self, text: str, lines: int, parsed: ParsedCsv | None = None) -> None:
         panel = self.query_one(CsvInput)
         panel.display = True
-        panel.load_text(text)
+        if parsed is not None:
+            panel.load_parsed(text, parsed)
+        else:
+            panel.load_text(text)
         self.query_one(self.STATUS_ID, Label).update(
             f"{lines:,} row(s) read from the file; press c to check them against the workspace."
         )

@@ -201,6 +201,7 @@ class PlanScreen(AreaScreen):
         if message.purpose == "save" and self.plan is not None:
             self._save(self.plan, message.path)
         else:
+            self._status(f"Opening {message.path.name}: reading and checking its signature…")
             self._load(message.path)
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)

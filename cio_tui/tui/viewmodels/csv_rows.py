@@ -8,6 +8,7 @@ so they can be shown next to the row they belong to.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,7 +45,13 @@ class ParsedCsv:
         return [i for i in self.issues if i.severity == "error"]
 
 
-def parse_csv_text(text: str, columns: tuple[str, ...], *, required: tuple[str, ...] | None = None) -> ParsedCsv:
+def parse_csv_text(
+    text: str,
+    columns: tuple[str, ...],
+    *,
+    required: tuple[str, ...] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ParsedCsv:
     """Parse ``text`` whose first non-empty line is a header naming ``columns`` (any order, extras ignored), with
     the one CSV reader of the domain (``identity.csv_reader``: line numbers per record, quotes left open, cells
     too long and rows with more fields than the header reported).
@@ -58,7 +65,7 @@ def parse_csv_text(text: str, columns: tuple[str, ...], *, required: tuple[str, 
         return result
     optional = tuple(c for c in columns if c not in required)
     try:
-        _, rows = read_table(None, required, text=text, optional=optional, where="the pasted text")
+        _, rows = read_table(None, required, text=text, optional=optional, where="the pasted text", progress=progress)
     except CsvFormatError as exc:
         message = str(exc).removeprefix("the pasted text: ")
         match = re.search(r"line (\d+)", message)

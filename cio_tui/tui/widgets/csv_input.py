@@ -8,6 +8,7 @@ words ("error", "merge proposal", "warning").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -114,6 +115,18 @@ class CsvInput(Vertical):
     @property
     def text(self) -> str:
         return self.query_one("#csv-text", TextArea).text
+
+    def parse_text(self, text: str, progress: Callable[[int], None] | None = None) -> ParsedCsv:
+        """Parse ``text`` as this box would (pure: a screen's thread worker parses a big file with it)."""
+        return parse_csv_text(text, self.columns, required=self.required, progress=progress)
+
+    def load_parsed(self, text: str, parsed: ParsedCsv) -> None:
+        """Show ``text`` parsed already (by ``parse_text`` in a worker): it is not parsed again here."""
+        self._parsed_text, self.parsed = text, parsed
+        self.query_one("#csv-text", TextArea).load_text(text)
+        self._parsed_text = self.text  # the text area's own form of it: its change event finds nothing new
+        self.show_issues(parsed.issues)
+        self.post_message(self.Parsed(self, parsed))
 
     def load_text(self, text: str) -> None:
         """Replace the text (e.g. with a file's contents read by the screen's worker) and parse it now."""
