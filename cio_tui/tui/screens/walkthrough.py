@@ -256,6 +256,13 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
             return
         self._panel(n)
         self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
+        # the step shown before may have held the focus (n, a click on another step): once it is hidden, focus
+        # goes home, never nowhere
+        self.call_after_refresh(self._focus_if_lost)
+
+    def _focus_if_lost(self) -> None:
+        if self.focused is None:
+            self.focus_home()
 
     @on(OptionList.OptionHighlighted, "#wt-steps")
     async def _highlighted(self) -> None:
