@@ -49,6 +49,7 @@ async def test_a_first_visit_does_not_refresh_the_whole_apps_css(make_app, monke
         assert refreshes == []
 
 
+@pytest.mark.fresh_seed
 async def test_first_run_seeds_the_sandbox_in_a_thread_with_progress_in_the_banner(make_app, monkeypatch):
     threads: list[str] = []
     statuses: list[str] = []
