@@ -102,14 +102,13 @@ def members_select(people: str, labels: str, nid: str = "node") -> str:
     """The people in groups: ``gid`` (the group's smallest cio_id), ``label`` and ``node`` (as the links name them:
     the same as gid and cio_id unless ``nid`` is DuckDB's rowid), and ``is_primary`` (1 or 0), the survivor: a
     person holding a real id first, then the oldest, then the lowest cio_id."""
-    gid = "l.label" if nid == "node" else "MIN(p.node) OVER (PARTITION BY l.label)"
+    gid = "label" if nid == "node" else "MIN(cio_id) OVER (PARTITION BY label)"  # one window pass with the primary's
     return (
-        f"SELECT gid, label, node, cio_id, id, email, real_id, ts, CASE WHEN ROW_NUMBER() OVER (PARTITION BY gid "
-        f"ORDER BY {PRIMARY_ORDER}) = 1 THEN 1 ELSE 0 END AS is_primary\n"
-        f"FROM (SELECT gid, label, node, cio_id, id, email, {real_id('id')} AS real_id, {created_ts('cs')} AS ts\n"
-        f"FROM (SELECT {gid} AS gid, l.label, l.node, p.node AS cio_id, p.id, "
-        "COALESCE(p.email_raw, p.email_norm) AS email, TRIM(p.created_at) AS cs "
-        f"FROM {labels} l JOIN {people} p ON p.{nid} = l.node) AS q) AS r"
+        f"SELECT {gid} AS gid, label, node, cio_id, id, email, real_id, ts, CASE WHEN ROW_NUMBER() OVER (PARTITION BY "
+        f"label ORDER BY {PRIMARY_ORDER}) = 1 THEN 1 ELSE 0 END AS is_primary\n"
+        f"FROM (SELECT label, node, cio_id, id, email, {real_id('id')} AS real_id, {created_ts('cs')} AS ts\n"
+        f"FROM (SELECT l.label, l.node, p.node AS cio_id, p.id, COALESCE(p.email_raw, p.email_norm) AS email, "
+        f"TRIM(p.created_at) AS cs FROM {labels} l JOIN {people} p ON p.{nid} = l.node) AS q) AS r"
     )
 
 
