@@ -107,7 +107,10 @@ def tmux_run(
     screen matches the regular expression ``complete`` (interactive when None)."""
     session = f"bench-tui-{os.getpid()}"
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    shell = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in KEEP_ENV) + f" cd {_quote(str(cwd))} && "
+    # exported: a bare ``K=V cd ...`` prefix set them for ``cd`` only, and the app ran on the tmux server's own
+    # environment (another data dir)
+    exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in KEEP_ENV)
+    shell = f"export {exports}; cd {_quote(str(cwd))} && "
     t0 = time.perf_counter()
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], shell + command],

@@ -59,6 +59,27 @@ def isolated_dirs(tmp_path, monkeypatch):
     return {"config": cfg, "data": data}
 
 
+@pytest.fixture(scope="session")
+def seeded_templates(tmp_path_factory: pytest.TempPathFactory):
+    """Seeded sandbox files made once per session (per xdist worker), by (people, seed, mode)."""
+    from cio_tui.sandbox import embedded
+    from tests.seeded import SeededTemplates
+
+    return SeededTemplates(tmp_path_factory.mktemp("seeded"), embedded.ensure_seeded)
+
+
+@pytest.fixture(autouse=True)
+def seed_by_copy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every seeding path copies a session-seeded file (see ``tests/seeded.py``), unless the test is marked
+    ``fresh_seed``."""
+    if request.node.get_closest_marker("fresh_seed") is not None:
+        return
+    from cio_tui.sandbox import embedded
+
+    templates = request.getfixturevalue("seeded_templates")
+    monkeypatch.setattr(embedded, "ensure_seeded", templates.ensure_seeded)
+
+
 def _is_slow_scenario(item: pytest.Item) -> bool:
     """The scenario tests that run the whole app or the sandbox end to end (seconds each): every snapshot test,
     every TUI test that drives the app on the seeded sandbox (``make_app``), every integration test. They run in

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT, step_by_key
+from cio_tui.walkthrough.steps import REPORT_STEP, STEP_COUNT, step_by_key, step_ref
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.cleanup import Action
@@ -135,14 +135,28 @@ def _yes(value: str | None) -> bool | None:
 
 
 @walkthrough_group.command("set")
-@click.option("--site-id", help="Classic destination: site id (step 1).")
-@click.option("--datacenter", type=click.Choice(["us", "eu"]), help="Classic destination: datacenter (step 1).")
-@click.option("--convert-unix-time", type=YES_NO, help="Classic destination: Convert to Unix Time (step 1).")
-@click.option("--connection-mode", type=click.Choice(["cloud", "device", "both"]), help="Classic mode (step 1).")
-@click.option("--id-mode", type=click.Choice(["email_or_id", "id_only"]), help="Identifier mode (step 2).")
-@click.option("--auto-merge", type=YES_NO, help="Auto-merge on (step 2).")
-@click.option("--email-updates-by-id", type=YES_NO, help="Allow updates to email using id (step 2).")
-@click.option("--cutover", type=click.Choice(["one_step", "received_at_filters"]), help="Cut-over method (step 7).")
+@click.option("--site-id", help=f"Classic destination: site id ({step_ref('connect')}).")
+@click.option(
+    "--datacenter", type=click.Choice(["us", "eu"]), help=f"Classic destination: datacenter ({step_ref('connect')})."
+)
+@click.option(
+    "--convert-unix-time", type=YES_NO, help=f"Classic destination: Convert to Unix Time ({step_ref('connect')})."
+)
+@click.option(
+    "--connection-mode", type=click.Choice(["cloud", "device", "both"]), help=f"Classic mode ({step_ref('connect')})."
+)
+@click.option(
+    "--id-mode", type=click.Choice(["email_or_id", "id_only"]), help=f"Identifier mode ({step_ref('identifiers')})."
+)
+@click.option("--auto-merge", type=YES_NO, help=f"Auto-merge on ({step_ref('identifiers')}).")
+@click.option(
+    "--email-updates-by-id", type=YES_NO, help=f"Allow updates to email using id ({step_ref('identifiers')})."
+)
+@click.option(
+    "--cutover",
+    type=click.Choice(["one_step", "received_at_filters"]),
+    help=f"Cut-over method ({step_ref('cutover')}).",
+)
 @click.option("--cutover-at", metavar="'YYYY-MM-DD HH:MM'", help="Cut-over time, UTC unless an offset is given.")
 @click.pass_context
 def set_cmd(ctx: click.Context, /, **values: str | None) -> None:

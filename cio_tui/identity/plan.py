@@ -164,7 +164,7 @@ class PlanSummary(_Model):
         parts = [f"{n} {kind.value}" for kind, n in self.by_kind.items()]
         return [
             f"{self.total} operation(s): " + (", ".join(parts) or "none"),
-            f"{self.people} people touched; {self.losing} operation(s) lose data",
+            f"{self.people} {'person' if self.people == 1 else 'people'} touched; {self.losing} operation(s) lose data",
         ]
 
 

@@ -75,7 +75,7 @@ def focus_words(widget: Widget | None, limit: int = 40) -> str:
     """Where the keys go, for the footer, in at most ``limit`` columns: "▸ new id: typing" or "▸ changes table"
     (a long name is cut, never the word "typing": it says that letters are text here, not actions)."""
     if widget is None:
-        return "▸ nothing focused (tab)"[:limit]
+        return "▸ no focus: tab"[:limit]
     suffix = ": typing" if is_text_field(widget) else ""
     name = focus_name(widget)
     room = max(1, limit - 2 - len(suffix))

@@ -95,7 +95,9 @@ class WorkspaceApp(App[None]):
         if not services.start_known or not (services.workspace is not None or services.start.opens_workspace):
             return None
         area = self._initial_area or "walkthrough"
-        return area if area in AREAS_BY_MODE else None
+        # Only the Walkthrough (the default first area): another area composed as the very first screen, before
+        # the app itself is styled, drew some widgets with stale colours (the Journal's status and empty text).
+        return area if area == "walkthrough" else None
 
     # -- start-up ----------------------------------------------------------------------------------------------
     def refresh_css(self, animate: bool = True) -> None:

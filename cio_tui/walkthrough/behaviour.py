@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from cio_tui.walkthrough.calls import PreviewedCall
+from cio_tui.walkthrough.steps import step_ref
 
 
 class Severity(StrEnum):
@@ -41,7 +42,7 @@ ADVICE: dict[str, Advice] = {
         Severity.HIGH,
         "A track call with a reserved name (User Deleted, User Suppressed, Device Deleted, ...) is no longer an "
         "event: Actions deletes or suppresses the person, or changes devices or objects.",
-        "Rename those events in the tracking plan, or remove the matching preset (step 6).",
+        f"Rename those events in the tracking plan, or remove the matching preset ({step_ref('prepare')}).",
     ),
     "alias_merges": Advice(
         "alias now merges people",
@@ -62,20 +63,21 @@ ADVICE: dict[str, Advice] = {
         Severity.MEDIUM,
         "Classic named a page view after the page name; Actions uses properties.url. Triggers and segments on page "
         "names stop matching.",
-        "Remap the page name in the Track Page View mapping or update triggers and segments (step 6).",
+        f"Remap the page name in the Track Page View mapping or update triggers and segments ({step_ref('prepare')}).",
     ),
     "screen_name_changes": Advice(
         "Screens are no longer 'Viewed X Screen' events",
         Severity.MEDIUM,
         "Classic sent a custom event 'Viewed {name} Screen'; Actions sends a screen view named after the screen.",
-        "Update triggers and segments on 'Viewed ... Screen', or map screens to a track-style event (step 6).",
+        "Update triggers and segments on 'Viewed ... Screen', or map screens to a track-style event "
+        f"({step_ref('prepare')}).",
     ),
     "classic_drops_anonymous": Advice(
         "Anonymous calls start reaching Customer.io",
         Severity.MEDIUM,
         "Classic dropped calls without a userId; Actions sends them with an anonymous_id. More profiles and events "
         "arrive; they join a person only with anonymous event merging on.",
-        "Turn on anonymous event merging, or filter anonymous calls out (step 6).",
+        f"Turn on anonymous event merging, or filter anonymous calls out ({step_ref('prepare')}).",
     ),
     "group_traits_ignored": Advice(
         "group creates objects; traits outside objectAttributes are ignored",
@@ -88,7 +90,7 @@ ADVICE: dict[str, Advice] = {
         "Email-shaped userIds are sent as email identifiers",
         Severity.MEDIUM,
         "Actions sends a userId that looks like an email as the email identifier, not as the id.",
-        "Send a real id as userId; repair email-as-id people in step 5.",
+        f"Send a real id as userId; repair email-as-id people in {step_ref('repair')}.",
     ),
     "cio_id_user_id": Advice(
         "cio_ userIds address people by cio_id",
@@ -107,14 +109,15 @@ ADVICE: dict[str, Advice] = {
         Severity.MEDIUM,
         "Only strict ISO-8601 strings are converted to unix time (not arrays, not other formats). Segment "
         "conditions on such attributes compare text, not dates.",
-        "Send dates as strict ISO-8601 or unix seconds (step 6).",
+        f"Send dates as strict ISO-8601 or unix seconds ({step_ref('prepare')}).",
     ),
     "created_not_renamed": Advice(
         "traits.created is no longer renamed to created_at",
         Severity.MEDIUM,
         "Classic turned a 'created' trait into created_at; Actions keeps 'created' as its own attribute, so "
         "created_at stays unset for those people.",
-        "Send createdAt/created_at instead of created, or map it in the Create or Update Person action (step 6).",
+        "Send createdAt/created_at instead of created, or map it in the Create or Update Person action "
+        f"({step_ref('prepare')}).",
     ),
     "timestamp_offset_assumed_utc": Advice(
         "Dates without a time zone",
@@ -139,7 +142,7 @@ ADVICE: dict[str, Advice] = {
         "A new anonymous_id attribute",
         Severity.LOW,
         "Identified profiles gain an anonymous_id attribute.",
-        "Nothing to do; check it is there when verifying (step 8).",
+        f"Nothing to do; check it is there when verifying ({step_ref('verify')}).",
     ),
 }
 

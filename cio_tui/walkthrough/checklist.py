@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.walkthrough.calls import PreviewedCall
 from cio_tui.walkthrough.state import WalkthroughState
+from cio_tui.walkthrough.steps import step_ref
 
 # Quick Setup presets of the Actions destination, by action slug (docs/reference/segment-actions.md).
 PRESETS: dict[str, str] = {
@@ -91,7 +92,7 @@ def build_checklist(calls: list[PreviewedCall], state: WalkthroughState) -> list
             "setup:credentials",
             "Setup",
             "Copy the site id and API key into the Actions settings",
-            f"Classic site id: {classic.site_id or 'not recorded (step 1)'}.",
+            f"Classic site id: {classic.site_id or 'not recorded (' + step_ref('connect') + ')'}.",
         )
     )
     add(

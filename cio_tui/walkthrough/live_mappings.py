@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.segment.subscriptions import SubscriptionSet, load_subscriptions
+from cio_tui.walkthrough.steps import step_ref
 
 if TYPE_CHECKING:
     from cio_tui.config import Settings
@@ -50,7 +51,7 @@ async def read_live_mappings(
     if not actions:
         why = (
             "The Segment workspace has no Customer.io (Actions) destination for this site id yet: create it "
-            "(Walkthrough step 7 can), or load a subscriptions file (m)."
+            f"(Walkthrough {step_ref('cutover')} can), or load a subscriptions file (m)."
         )
         return LiveMappings(None, why)
     chosen = actions[0]

@@ -12,7 +12,7 @@ from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doub
 from cio_tui.walkthrough.history import AppliedPlan
 from cio_tui.walkthrough.state import WalkthroughState
 from cio_tui.walkthrough.status import StepStatus
-from cio_tui.walkthrough.steps import STEPS, step_by_key
+from cio_tui.walkthrough.steps import STEPS, step_by_key, step_ref
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def open_risks(
                     Risk(
                         Severity.MEDIUM,
                         f"{count} {text} at the audit of {audit.taken_at:%Y-%m-%d %H:%M} UTC; repairs "
-                        "were applied since: audit again (step 3) to see what is left.",
+                        f"were applied since: audit again ({step_ref('audit')}) to see what is left.",
                     )
                 )
             else:

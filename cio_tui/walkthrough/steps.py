@@ -307,3 +307,9 @@ def step_by_key(key: str) -> Step:
         if step.key == key:
             return step
     raise KeyError(f"unknown step {key!r}")
+
+
+def step_ref(key: str) -> str:
+    """``"step N"`` for the step ``key``: a text that sends the operator to another step names it through this, so
+    its number follows the list."""
+    return f"step {step_by_key(key).number}"

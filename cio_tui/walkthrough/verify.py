@@ -16,6 +16,7 @@ from cio_tui.customerio.identifiers import Identifier, normalize_email
 from cio_tui.customerio.models import Person
 from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import CheckResult, VerifyResult
+from cio_tui.walkthrough.steps import step_ref
 
 EVERYONE = {
     "or": [
@@ -72,7 +73,7 @@ def _check_identifiers(people: list[Person], since: datetime) -> CheckResult:
             f"every person {basis} has a real id"
             if not bad
             else f"{len(bad)} of {len(checked)} people {basis} have an email as id or no id: check the userId the app "
-            "sends, and repair them in step 5"
+            f"sends, and repair them in {step_ref('repair')}"
         ),
         examples=bad[:10],
     )
@@ -193,7 +194,7 @@ async def verify_workspace(
     says so and none passes. After it, the checks about new people look only at people created since then."""
     if since is None or since > now:
         why = (
-            "no cut-over time is recorded (step 7): record when Segment was switched, then verify"
+            f"no cut-over time is recorded ({step_ref('cutover')}): record when Segment was switched, then verify"
             if since is None
             else f"the cut-over is planned for {since:%Y-%m-%d %H:%M} UTC and has not happened yet: verify after it"
         )

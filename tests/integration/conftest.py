@@ -20,13 +20,13 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from cio_tui.sandbox import embedded
 from cio_tui.sandbox.embedded import (
     SANDBOX_APP_KEY,
     SANDBOX_ORIGIN,
     SANDBOX_SITE_ID,
     SANDBOX_TRACK_KEY,
     embedded_transport,
-    ensure_seeded,
 )
 from cio_tui.sandbox.generator import BASE_TIME
 from cio_tui.sandbox.server import ServerThread
@@ -47,7 +47,7 @@ def sandbox_server_factory(tmp_path: Path, sandbox_clock: ManualClock) -> Iterat
 
     def start(*, db: str | Path | None = None, people: int = 30, seed: int = 7, **settings: Any) -> str:
         path = Path(db) if db else tmp_path / f"sandbox-{len(started)}.db"
-        ensure_seeded(path, people=people, seed=seed, mode=settings.get("mode") or "email_or_id")
+        embedded.ensure_seeded(path, people=people, seed=seed, mode=settings.get("mode") or "email_or_id")
         settings.setdefault("track_rps", 0)
         settings.setdefault("app_rps", 0)
         settings.setdefault("clock", sandbox_clock)

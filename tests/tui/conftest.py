@@ -29,18 +29,26 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
+def _busy(app: Any) -> bool:
+    """A worker still running, or a message still queued anywhere on the screen (a click's message bubbling up to
+    the screen that starts the worker takes several rounds; on a loaded machine more than one pause)."""
+    if any(w.is_running for w in app.workers):
+        return True
+    return any(not node._message_queue.empty() for node in (app, *app.screen.walk_children(with_self=True)))
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the app is quiet: the workspace it opens by itself open (it starts opening once the first area has
-    drawn its glance), every worker done (lookups...), then a refresh."""
+    drawn its glance), every worker done (lookups...), no message left to handle, then a refresh."""
     await pilot.pause()
     for _ in range(500):  # at most about 10 s of a workspace still opening
         if not getattr(pilot.app, "opening_workspace", False):
             break
         await pilot.pause(0.02)
-    for _ in range(5):
+    for _ in range(50):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        if not _busy(pilot.app):
             break
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

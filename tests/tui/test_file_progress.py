@@ -41,3 +41,16 @@ async def test_a_10000_row_csv_shows_its_reading_progress_in_percent(
         assert shares and shares[0] < 100 and shares[-1] == 100 and shares == sorted(shares), said[:6]
         assert len(screen.query_one(CsvInput).parsed.rows) == 10_000
         assert "10,000 row(s) read from the file" in " ".join(said)
+
+
+async def test_ids_read_before_the_leads_keep_their_count_on_the_status_line(make_app, tmp_path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("email,id\n" + "\n".join(f"lead{i}@example.test,lead-id-{i}" for i in range(30)) + "\n")
+    app = make_app("leads")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.post_message(PathPrompt.Given(screen.query_one(PathPrompt), "ids", path))
+        await settle(pilot)
+        status = str(screen.query_one(screen.STATUS_ID, Label).render())
+        assert status.startswith("30 email,id row(s) read; now load the leads they attach to")

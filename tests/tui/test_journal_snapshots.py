@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cio_tui.identity import journal as journal_module
+from cio_tui.identity import journal_records
 from cio_tui.identity.apply import ApplyEngine
 from cio_tui.identity.journal import Journal
 from tests.tui.conftest import FIXED_NOW, SMALL
@@ -26,6 +27,7 @@ class _FixedDatetime(datetime):
 @pytest.fixture(autouse=True)
 def pinned_journal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(journal_module, "datetime", _FixedDatetime)
+    monkeypatch.setattr(journal_records, "datetime", _FixedDatetime)  # an entry's time (JournalEntry.at)
     monkeypatch.setattr(journal_module, "_operator", lambda: "operator")
     assert journal_module.datetime.now(UTC) == FIXED_NOW
 

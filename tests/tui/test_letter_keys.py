@@ -146,3 +146,20 @@ async def test_walkthrough_step_is_not_marked_done_by_a_letter_typed_with_nothin
         await settle(pilot)
         assert app.screen is screen  # no question asked
         assert screen.overview.state.step(screen.step_number).status == before
+
+
+async def test_next_step_from_a_field_of_the_step_leaves_focus_on_a_widget_never_on_nothing(make_app) -> None:
+    from cio_tui.tui.widgets.walkthrough_steps import StepList
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(StepList).highlighted = 0
+        await settle(pilot)
+        screen.set_focus(screen.query_one("#wt-datacenter"))  # a Select of step 1 (not a text field)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.step_number == 2
+        assert app.focused is not None and app.focused.display
+        assert "no focus" not in where(app)

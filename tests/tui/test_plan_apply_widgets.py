@@ -10,10 +10,12 @@ from textual.widgets import Button, Label
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import Plan
-from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+from cio_tui.tui.viewmodels.apply_stats import ApplyStats, format_duration
+from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
 from cio_tui.tui.viewmodels.csv_rows import parse_csv_text
 from cio_tui.tui.viewmodels.plan_rows import irreversible_lines, operation_detail, rows_from_plan
-from cio_tui.tui.widgets.apply_progress import ApplyStats, counts_line, format_duration, headline
+from cio_tui.tui.widgets.apply_progress import counts_line, headline
 from cio_tui.tui.widgets.plan_table import PlanTable
 
 

@@ -49,6 +49,7 @@ async def test_a_first_visit_does_not_refresh_the_whole_apps_css(make_app, monke
         assert refreshes == []
 
 
+@pytest.mark.fresh_seed
 async def test_first_run_seeds_the_sandbox_in_a_thread_with_progress_in_the_banner(make_app, monkeypatch):
     threads: list[str] = []
     statuses: list[str] = []
@@ -222,3 +223,19 @@ async def test_the_walkthrough_draws_the_saved_steps_and_takes_keys_while_the_wo
         assert screen.overview is not None and screen.step_number == 2  # the step the operator moved to stays
         assert "Open risks: " in str(screen.query_one("#wt-progress").render())
         assert json.loads(json.dumps(screen.overview.state.step(2).reason)) == "no ids yet"
+
+
+async def test_a_config_the_settings_refuse_still_ends_the_app_with_the_message(isolated_dirs, monkeypatch):
+    """The sandbox's glance needs only the data dir, so a config file whose values the settings refuse is found
+    once the first view is drawn (the settings load in a thread): the app still leaves with the message."""
+    from cio_tui.cli.tui import make_services
+
+    isolated_dirs["config"].parent.mkdir(parents=True, exist_ok=True)
+    isolated_dirs["config"].write_text("timeout = -1\n")
+    app = CioApp(make_services(sandbox=True))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.02)
+    assert app.return_code == 2

@@ -9,7 +9,7 @@ saying which extra to install when they are missing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +172,10 @@ class SparkEngine:
 
     dialect = "spark"
 
-    def __init__(self, master: str = "local[*]", *, app_name: str = "cio-tui duplicates") -> None:
+    def __init__(
+        self, master: str = "local[*]", *, app_name: str = "cio-tui duplicates", conf: Mapping[str, str] | None = None
+    ) -> None:
+        """``conf``: Spark settings over the defaults below (the tests run a small local JVM that starts fast)."""
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
@@ -190,6 +193,7 @@ class SparkEngine:
             "spark.sql.ansi.enabled": "true",  # a bad cast fails loudly; the rules never cast unchecked text
             # local mode runs in this machine's JVM: the default 1g driver is too small for millions of rows
             "spark.driver.memory": os.environ.get("CIO_TUI_SPARK_DRIVER_MEMORY", "4g"),
+            **(conf or {}),
         }.items():
             builder = builder.config(key, value)
         try:

@@ -142,15 +142,7 @@ def copies_select(people: str, edges: str, cols: PeopleColumns) -> str:
     ord_out = "CAST(NULL AS BIGINT)" if "," in order else order
     return (
         f"SELECT {keep}, {ord_out} AS ord, ROW_NUMBER() OVER (PARTITION BY node ORDER BY {order}) AS copy_no\n"
-        f"FROM {people} WHERE node IN (SELECT node FROM {edges})"
-    )
-
-
-def repeats_select(people: str, edges: str) -> str:
-    """How many linked cio_ids are on more than one row (a runner resolves them only when there are some)."""
-    return (
-        f"SELECT COUNT(*) FROM (SELECT node FROM {people} WHERE node IN (SELECT node FROM {edges}) "
-        "GROUP BY node HAVING COUNT(*) > 1) AS r"
+        f"FROM {people} WHERE {ROWID if cols.ordinal == ROWID else 'node'} IN (SELECT node FROM {edges})"
     )
 
 
@@ -175,13 +167,15 @@ def _repeated(col: str, people: str, live: str, hashed: bool) -> str:
     )
 
 
-def edges_select(people: str, n_email_attributes: int, *, hashed: bool = False) -> str:
+def edges_select(people: str, n_email_attributes: int, *, hashed: bool = False, nid: str = "node") -> str:
     """One row ``(rule, key, node)`` per person and match key shared by at least two people (rows without a cio_id
-    never link: ``live``)."""
+    never link: ``live``). ``nid``: what names a person in the links (the cio_id; DuckDB's ``rowid``, a number, is
+    cheaper to join on; ``members_select`` turns it back into the cio_id)."""
     live = "node IS NOT NULL"
     r = {name: rule.code for name, rule in RULES_BY_NAME.items()}
     ctes = [
-        f"email_rows AS (SELECT email_norm AS key, id, node FROM {people} WHERE email_norm IS NOT NULL AND {live}"
+        f"email_rows AS (SELECT email_norm AS key, id, {nid} AS node FROM {people} WHERE email_norm IS NOT NULL "
+        f"AND {live}"
         f"{_repeated('email_norm', people, live, hashed)})",
         "emails AS (SELECT key, COUNT(*) AS n, COUNT(id) AS n_id FROM email_rows GROUP BY key HAVING COUNT(*) > 1)",
         f"same_email AS (SELECT {r['same_email']} AS rule, x.key, x.node FROM email_rows x "
@@ -192,32 +186,33 @@ def edges_select(people: str, n_email_attributes: int, *, hashed: bool = False) 
     parts = ["same_email", "lead_rows"]
     if n_email_attributes:  # a lead and a person with an id holding the email in another attribute
         holders = " UNION ALL ".join(
-            f"SELECT e{i} AS key, node FROM {people} WHERE id IS NOT NULL AND e{i} IS NOT NULL AND {live}"
+            f"SELECT e{i} AS key, {nid} AS node FROM {people} WHERE id IS NOT NULL AND e{i} IS NOT NULL AND {live}"
             for i in range(n_email_attributes)
         )
         ctes += [
             f"attr_holders AS ({holders})",
-            f"leads AS (SELECT email_norm AS key, node FROM {people} WHERE id IS NULL AND email_norm IS NOT NULL "
-            f"AND {live})",
+            f"leads AS (SELECT email_norm AS key, {nid} AS node FROM {people} WHERE id IS NULL "
+            f"AND email_norm IS NOT NULL AND {live})",
             f"attr_pairs AS (SELECT {r['lead_and_id_person']} AS rule, key, node FROM attr_holders "
             f"WHERE key IN (SELECT key FROM leads) UNION ALL SELECT {r['lead_and_id_person']} AS rule, key, node "
             "FROM leads WHERE key IN (SELECT key FROM attr_holders))",
         ]
         parts.append("attr_pairs")
     ctes += [
-        f"id_emails AS (SELECT LOWER(TRIM(id)) AS key, node FROM {people} WHERE id IS NOT NULL AND {live} "
+        f"id_emails AS (SELECT LOWER(TRIM(id)) AS key, {nid} AS node FROM {people} WHERE id IS NOT NULL AND {live} "
         f"AND {is_email('id')})",
-        f"email_as_id_pairs AS (SELECT i.key, i.node AS a, x.node AS b FROM id_emails i "
-        f"JOIN {people} x ON x.email_norm = i.key AND x.node <> i.node)",
+        f"email_as_id_pairs AS (SELECT i.key, i.node AS a, x.{nid} AS b FROM id_emails i "
+        f"JOIN {people} x ON x.email_norm = i.key AND x.{nid} <> i.node)",
         f"email_as_id AS (SELECT {r['email_as_id']} AS rule, key, a AS node FROM email_as_id_pairs "
         f"UNION ALL SELECT {r['email_as_id']} AS rule, key, b AS node FROM email_as_id_pairs)",
         # only ids with an upper-case letter can have a case variant
-        f"upper_ids AS (SELECT LOWER(id) AS key, id, node FROM {people} WHERE id <> LOWER(id) AND {live})",
+        f"upper_ids AS (SELECT LOWER(id) AS key, id, {nid} AS node FROM {people} WHERE id <> LOWER(id) AND {live})",
         "case_ids AS (SELECT key, id, node FROM upper_ids "
-        f"UNION ALL SELECT id AS key, id, node FROM {people} WHERE id IN (SELECT key FROM upper_ids) AND {live})",
+        f"UNION ALL SELECT id AS key, id, {nid} AS node FROM {people} WHERE id IN (SELECT key FROM upper_ids) "
+        f"AND {live})",
         f"case_variant_id AS (SELECT {r['case_variant_id']} AS rule, key, node FROM case_ids "
         "WHERE key IN (SELECT key FROM case_ids GROUP BY key HAVING COUNT(DISTINCT id) > 1))",
-        f"anon_rows AS (SELECT anon AS key, node FROM {people} WHERE anon IS NOT NULL AND {live}"
+        f"anon_rows AS (SELECT anon AS key, {nid} AS node FROM {people} WHERE anon IS NOT NULL AND {live}"
         f"{_repeated('anon', people, live, hashed)})",
         f"shared_anonymous_id AS (SELECT {r['shared_anonymous_id']} AS rule, key, node FROM anon_rows "
         "WHERE key IN (SELECT key FROM anon_rows GROUP BY key HAVING COUNT(*) > 1))",
@@ -288,6 +283,6 @@ __all__ = [
     "EMAIL_PATTERN", "ISO_PATTERN", "MS_THRESHOLD", "NUMBER_PATTERN", "RESULT_COLUMNS", "ROLES", "ROWID", "TS_RANGE",
     "LINK_SETS", "PeopleColumns", "Stage", "Tables", "created_ts", "copies_select", "deduped_select", "edges_select",
     "facts_select", "group_rules_select", "in_set", "is_email", "labels_init_select", "labels_step_select",
-    "links_select", "members_select", "mixed_select", "people_select", "ql", "real_id", "repeats_select",
+    "links_select", "members_select", "mixed_select", "people_select", "ql", "real_id",
     "result_select", "script_stages", "tier_links_select",
 ]  # fmt: skip

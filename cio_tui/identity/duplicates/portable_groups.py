@@ -98,25 +98,26 @@ def in_set(labels: str, n: int) -> str:
 PRIMARY_ORDER = "real_id DESC, CASE WHEN ts IS NULL THEN 1 ELSE 0 END, ts, CIO_ORD(cio_id)"
 
 
-def members_select(people: str, labels: str) -> str:
-    """The people in groups; ``is_primary`` (1 or 0) marks the survivor: a person holding a real id first, then the
-    oldest, then the lowest cio_id."""
+def members_select(people: str, labels: str, nid: str = "node") -> str:
+    """The people in groups: ``gid`` (the group's smallest cio_id), ``label`` and ``node`` (as the links name them:
+    the same as gid and cio_id unless ``nid`` is DuckDB's rowid), and ``is_primary`` (1 or 0), the survivor: a
+    person holding a real id first, then the oldest, then the lowest cio_id."""
+    gid = "label" if nid == "node" else "MIN(cio_id) OVER (PARTITION BY label)"  # one window pass with the primary's
     return (
-        f"SELECT gid, cio_id, id, email, real_id, ts, CASE WHEN ROW_NUMBER() OVER (PARTITION BY gid ORDER BY "
-        f"{PRIMARY_ORDER}) = 1 THEN 1 ELSE 0 END AS is_primary\n"
-        f"FROM (SELECT gid, cio_id, id, email, {real_id('id')} AS real_id, {created_ts('cs')} AS ts\n"
-        f"FROM (SELECT l.label AS gid, p.node AS cio_id, p.id, COALESCE(p.email_raw, p.email_norm) AS email, "
-        "TRIM(p.created_at) AS cs "
-        f"FROM {labels} l JOIN {people} p ON p.node = l.node) AS q) AS r"
+        f"SELECT {gid} AS gid, label, node, cio_id, id, email, real_id, ts, CASE WHEN ROW_NUMBER() OVER (PARTITION BY "
+        f"label ORDER BY {PRIMARY_ORDER}) = 1 THEN 1 ELSE 0 END AS is_primary\n"
+        f"FROM (SELECT label, node, cio_id, id, email, {real_id('id')} AS real_id, {created_ts('cs')} AS ts\n"
+        f"FROM (SELECT l.label, l.node, p.node AS cio_id, p.id, COALESCE(p.email_raw, p.email_norm) AS email, "
+        f"TRIM(p.created_at) AS cs FROM {labels} l JOIN {people} p ON p.{nid} = l.node) AS q) AS r"
     )
 
 
 def _connected(members: str, labels: str, name: str, mixed: str) -> str:
     """Mixed groups whose members all carry one label of ``labels`` (the links of one tier alone connect them)."""
     return (
-        f"{name} AS (SELECT m.gid, CASE WHEN COUNT(DISTINCT COALESCE(t.label, '~' || m.cio_id)) = 1 THEN 1 ELSE 0 END"
-        f" AS ok FROM {members} m LEFT JOIN {labels} t ON t.node = m.cio_id "
-        f"WHERE m.gid IN (SELECT gid FROM {mixed}) GROUP BY m.gid)"
+        f"{name} AS (SELECT m.gid, CASE WHEN COUNT(t.label) = COUNT(*) AND COUNT(DISTINCT t.label) = 1 THEN 1 "
+        f"ELSE 0 END AS ok FROM {members} m LEFT JOIN {labels} t ON t.node = m.node "
+        f"WHERE m.label IN (SELECT gid FROM {mixed}) GROUP BY m.gid)"
     )
 
 
@@ -157,7 +158,7 @@ def facts_select(
     rules = " || ".join(f"CASE WHEN x.r{r.code} = 1 THEN {ql('+' + r.name)} ELSE '' END" for r in _ORDERED)
     ctes = [
         f"x AS (SELECT * FROM {t.group_rules})",
-        f"g AS (SELECT gid, COUNT(*) AS size, SUM(real_id) AS real_ids, "
+        f"g AS (SELECT gid, MIN(label) AS label, COUNT(*) AS size, SUM(real_id) AS real_ids, "
         "MIN(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_min, "
         f"MAX(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_max FROM {t.members} GROUP BY gid)",
         _connected(t.members, labels3, "c3", t.mixed),
@@ -171,7 +172,7 @@ def facts_select(
             for links, final in ((t.links, labels_final), (t.tier_links, tier_labels))
         ]
         ctes.append(f"u AS (SELECT DISTINCT gid FROM ({' UNION ALL '.join(checks)}) AS k)")
-        unsettled = " LEFT JOIN u ON u.gid = g.gid"
+        unsettled = " LEFT JOIN u ON u.gid = g.label"
     tier = (
         "CASE WHEN x.tier = x.min_tier THEN x.tier WHEN c3.ok = 1 THEN 3 WHEN x.tier >= 2 AND c2.ok = 1 THEN 2 "
         "ELSE x.min_tier END"
@@ -181,7 +182,7 @@ def facts_select(
         f"SELECT g.gid, g.size, g.real_ids, SUBSTRING({rules}, 2) AS rules,\n"
         f"  CASE {tier} WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence,\n"
         f"  {review_text(max_group_size, passes)} AS needs_review_reason\n"
-        "FROM g JOIN x ON x.gid = g.gid LEFT JOIN c3 ON c3.gid = g.gid LEFT JOIN c2 ON c2.gid = g.gid" + unsettled
+        "FROM g JOIN x ON x.gid = g.label LEFT JOIN c3 ON c3.gid = g.gid LEFT JOIN c2 ON c2.gid = g.gid" + unsettled
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import duckdb
 
 from cio_tui.identity.duplicates.export import quote_literal
-from cio_tui.identity.duplicates.portable import in_set
 from cio_tui.identity.duplicates.rules import RULES
 from cio_tui.identity.duplicates.runners import StageTables
 
@@ -35,8 +34,8 @@ SELECT f.gid, f.size, CASE f.confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 
   coalesce(f.needs_review_reason, '') AS review, p.cio_id AS primary_cio, f.real_ids < f.size AS has_placeholder
 FROM {stages.facts} f JOIN dup_members p ON p.gid = f.gid AND p.is_primary"""
     )
-    links = f"SELECT l.label AS gid, e.rule, e.node, e.key FROM {stages.edges} e JOIN {in_set(stages.labels, 1)} l "
-    con.execute(f"CREATE OR REPLACE TEMP VIEW dup_group_links AS {links} ON l.node = e.node")
+    links = f"SELECT m.gid, e.rule, m.cio_id AS node, e.key FROM {stages.edges} e JOIN {stages.members} m "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW dup_group_links AS {links} ON m.node = e.node")
     con.execute("CREATE OR REPLACE TEMP VIEW dup_group_text AS " + _GROUP_TEXT.format(source="dup_groups", only=""))
 
 

@@ -60,6 +60,7 @@ def run_stages(
     t = tables or P.Tables()
     n = len(cols.email_attributes)
     hashed = engine.dialect == "duckdb"
+    nid = P.ROWID if cols.ordinal == P.ROWID else "node"  # DuckDB's rowid: links on numbers, not on text
 
     def make(table: str, neutral: str) -> None:
         engine.create(table, stage_body(P.Stage(table, neutral), engine.dialect, source_sql))
@@ -67,18 +68,18 @@ def run_stages(
     report("reading and normalising the people", 0.05)
     make(t.rows, P.people_select("CIO_SOURCE_TABLE", cols))
     report("applying the rules", 0.4)
-    make(t.row_edges, P.edges_select(t.rows, n, hashed=hashed))
+    make(t.row_edges, P.edges_select(t.rows, n, hashed=hashed, nid=nid))
     people, edges = t.rows, t.row_edges
-    final = _group(engine, make, t, edges, people, report)
+    final = _group(engine, make, t, edges, people, report, nid)
     # A cio_id on several rows shows as a member twice (one per row): then, and only then, the rules run again on
     # one row per cio_id, its first (a repeated row's keys must not count), which a script always does.
     repeats = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0))
     if repeats:
         make(t.copies, P.copies_select(t.rows, t.row_edges, cols))
         make(t.people, P.deduped_select(t.rows, t.copies, cols))
-        make(t.edges, P.edges_select(t.people, n, hashed=hashed))
+        make(t.edges, P.edges_select(t.people, n, hashed=hashed, nid=nid))
         people, edges = t.people, t.edges
-        final = _group(engine, make, t, edges, people, report)
+        final = _group(engine, make, t, edges, people, report, nid)
     report("ranking groups", 0.8)
     make(t.group_rules, P.group_rules_select(edges, final))
     make(t.mixed, P.mixed_select(t.group_rules))
@@ -108,13 +109,14 @@ def run_rules(
 
 
 def _group(
-    engine: Engine, make: Callable[[str, str], None], t: P.Tables, edges: str, people: str, report: Progress
-) -> str:
+    engine: Engine, make: Callable[[str, str], None], t: P.Tables, edges: str, people: str, report: Progress,
+    nid: str,
+) -> str:  # fmt: skip
     """Links, labels and members of the groups; returns the final labels' table."""
     make(t.links, P.links_select(edges))
     report("linking people into groups", 0.6)
     final = _labels(engine, make, t.prefix + "labels", t.links)
-    make(t.members, P.members_select(people, P.in_set(final, 1)))
+    make(t.members, P.members_select(people, P.in_set(final, 1), nid))
     return final
 
 

@@ -9,8 +9,6 @@ the summary and the list of what cannot be undone scroll above them (and margins
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -19,29 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
+
 IRREVERSIBLE_KINDS = frozenset({"merge", "delete", "suppress"})
 SHORT_BELOW = 24  # terminal rows: below this the dialog drops its margins so the input and buttons still fit
-
-
-@dataclass(frozen=True)
-class ConfirmRequest:
-    """What the operator is asked to confirm."""
-
-    workspace: str
-    action: str  # e.g. "Apply 12 operations"
-    summary: list[str] = field(default_factory=list)  # one line each, e.g. "3 merge (irreversible)"
-    irreversible: list[str] = field(default_factory=list)  # what cannot be undone, in words
-    is_live: bool = True
-    confirm: str = ""  # what must be typed; the workspace name unless given (the site id of an env profile)
-    confirm_label: str = "workspace name"
-
-    @property
-    def is_irreversible(self) -> bool:
-        return bool(self.irreversible)
-
-    @property
-    def word(self) -> str:
-        return self.confirm or self.workspace
 
 
 class ConfirmTypedModal(ModalScreen[bool]):

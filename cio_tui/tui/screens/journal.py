@@ -37,6 +37,7 @@ from cio_tui.tui.viewmodels.journal_view import (
 )
 from cio_tui.tui.widgets.journal_detail import JournalEntryDetail
 from cio_tui.tui.widgets.journal_tables import JournalEntriesTable, JournalPlansTable
+from cio_tui.walkthrough.steps import step_ref
 
 if TYPE_CHECKING:
     from cio_tui.identity.plan import Plan
@@ -396,7 +397,8 @@ class JournalScreen(AreaScreen):
             return
         if record.source.startswith("segment-"):  # a Segment cut-over/rollback: its own engine resumes it
             self.notify(
-                f"Plan {record.plan_id} writes to Segment: resume it from the Walkthrough (step 7) or with "
+                f"Plan {record.plan_id} writes to Segment: resume it from the Walkthrough ({step_ref('cutover')}) or "
+                "with "
                 "`cio-tui apply` on its file; it continues where it stopped.",
                 severity="warning",
                 markup=False,

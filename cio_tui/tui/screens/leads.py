@@ -182,7 +182,13 @@ class LeadsScreen(IdChangesScreen):
         self.query_one(LeadsTable).load(self.model.rows(self.query_one("#leads-filter", Input).value))
         self._row_highlighted()
         counts = self.model.counts()
-        if not self.model.leads:
+        if not self.model.leads and self.model.from_csv:  # ids read before the leads: say both, lose neither
+            rows = len(self.model.from_csv) + len(self.model.csv_extra)
+            summary = (
+                f"{rows:,} email,id row(s) read; now load the leads they attach to: press r to search this "
+                "workspace, or o to open a people export; then c checks the ids."
+            )
+        elif not self.model.leads:
             summary = EMPTY_TEXT
         else:
             summary = f"{counts['leads']} lead(s) from {self.model.source} · {counts['attached']} with an id attached"

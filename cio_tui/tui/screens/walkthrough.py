@@ -7,8 +7,6 @@ The screen owns the walkthrough service and every IO (workers); panels only show
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -22,9 +20,9 @@ from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.screens.walkthrough_tasks import WalkthroughTasks, plain
-from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task
-from cio_tui.tui.widgets.walkthrough_steps import StepList
-from cio_tui.walkthrough.status import StepGlance, StepStatus, first_unfinished, read_steps
+from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task, panel_class
+from cio_tui.tui.widgets.walkthrough_steps import StepList, progress_text
+from cio_tui.walkthrough.status import StepGlance, first_unfinished, read_steps
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 
 if TYPE_CHECKING:
@@ -37,34 +35,9 @@ if TYPE_CHECKING:
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
 
 
-def panel_class(number: int) -> type[StepPanel]:
-    """Step n's form (``Step.panel``). Imported and composed when the step is first shown: one panel on screen at a
-    time, so the others cost nothing at start (their widgets were most of the screen)."""
-    module, name = STEPS[number - 1].panel.split(":")
-    cls: type[StepPanel] = getattr(import_module(f"cio_tui.tui.widgets.{module}"), name)
-    return cls
-
-
-def progress_text(statuses: Mapping[int, StepStatus], overview: Overview | None) -> str:
-    """Where the operator is: steps finished, the next step, and the most serious open risks (once read)."""
-    finished = sum(1 for status in statuses.values() if status.finished)
-    current = first_unfinished(statuses)
-    lines = [f"{finished} of {STEP_COUNT} steps finished."]
-    lines.append(f"Next: step {current}, {STEPS[current - 1].short}." if current else "Every step is finished.")
-    if overview is None:
-        lines.append("Open risks: reading the journal, saved calls and plans…")
-        return "\n".join(lines)
-    from cio_tui.walkthrough.behaviour import Severity
-
-    high = [r for r in overview.risks if r.severity is Severity.HIGH]
-    lines.append(f"Open risks: {len(overview.risks)} ({len(high)} high).")
-    lines += [f"HIGH: {r.text}" for r in high[:2]]
-    return "\n".join(lines)
-
-
 class WalkthroughScreen(WalkthroughTasks, AreaScreen):
     AREA = "walkthrough"
-    READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show)
+    READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show_glance or _show)
     HELP = (
         "The guided migration from Segment's classic Customer.io destination to Destination Actions. Pick a step "
         "on the left: its explanation, what is left, and its form are on the right. Buttons open the screen that "
@@ -256,6 +229,13 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
             return
         self._panel(n)
         self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
+        # the step shown before may have held the focus (n, a click on another step): once it is hidden, focus
+        # goes home, never nowhere
+        self.call_after_refresh(self._focus_if_lost)
+
+    def _focus_if_lost(self) -> None:
+        if self.focused is None:
+            self.focus_home()
 
     @on(OptionList.OptionHighlighted, "#wt-steps")
     async def _highlighted(self) -> None:

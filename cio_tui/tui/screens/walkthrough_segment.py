@@ -67,7 +67,8 @@ class SegmentTasks(WalkthroughHost):
         self._segment_show(step, view)
 
     def _confirm_segment(self, step: int, view: SegmentView) -> None:
-        from cio_tui.tui.modals.confirm_typed import ConfirmRequest, ConfirmTypedModal
+        from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+        from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
 
         plan, ws = view.plan, self._current_service.workspace
         assert plan is not None, "only a view with a plan is confirmed"

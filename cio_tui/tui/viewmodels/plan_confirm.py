@@ -10,10 +10,10 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
-from cio_tui.tui.modals.confirm_typed import ConfirmRequest
+from cio_tui.tui.viewmodels.apply_stats import ApplyStats
+from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
 from cio_tui.tui.viewmodels.plan_rows import irreversible_lines
 from cio_tui.tui.viewmodels.plan_text import SUCCEEDED, resume_note
-from cio_tui.tui.widgets.apply_progress import ApplyStats
 
 if TYPE_CHECKING:
     from cio_tui.workspace import Workspace

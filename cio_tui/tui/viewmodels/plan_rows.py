@@ -6,7 +6,7 @@ Pure functions over ``identity.plan`` models (no Textual), so they are unit-test
 from __future__ import annotations
 
 from cio_tui.identity.plan import Operation, OpKind, PersonState, Plan
-from cio_tui.tui.widgets.plan_table import PlanRow, state_text
+from cio_tui.tui.viewmodels.plan_states import PlanRow, state_words
 
 KIND_WORDS: dict[str, str] = {
     OpKind.ASSIGN_ID: "assign id",
@@ -150,5 +150,5 @@ def operation_detail(op: Operation, state: str = "planned", detail: str = "") ->
         lines.append("Loses: nothing")
     if op.kind in IRREVERSIBLE:
         lines.append("IRREVERSIBLE: Customer.io cannot undo this; the journal keeps the before-snapshot.")
-    lines.append(f"State: {state_text(state, detail).plain}")
+    lines.append(f"State: {state_words(state, detail)}")
     return "\n".join(lines)

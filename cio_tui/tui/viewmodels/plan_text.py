@@ -9,7 +9,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
-from cio_tui.tui.widgets.apply_progress import ApplyStats
+from cio_tui.tui.viewmodels.apply_stats import ApplyStats
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel

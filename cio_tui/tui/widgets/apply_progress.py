@@ -6,18 +6,12 @@ elapsed time comes from the engine or an injected clock, so snapshots are determ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
-# States that end an operation (it will not be sent again in this run). The engine's states are
-# pending, checked, sent, done, skipped_stale, failed, uncertain, reconciled (``identity.journal.OpState``).
-FINISHED_STATES = frozenset(
-    {"done", "reconciled", "already_done", "skipped", "skipped_stale", "stale", "failed", "cancelled", "excluded"}
-)
+from cio_tui.tui.viewmodels.apply_stats import ApplyStats, format_duration
+
 # Order and words of the counts line; several states can share one label (they are added up).
 COUNT_LABELS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("done", "already_done"), "done"),
@@ -38,50 +32,6 @@ STATUS_WORDS = {
     "finished": "FINISHED",
     "failed": "STOPPED ON ERROR",
 }
-
-
-@dataclass(frozen=True)
-class ApplyStats:
-    """A point-in-time view of an apply run."""
-
-    total: int
-    counts: Mapping[str, int] = field(default_factory=dict)
-    elapsed: float = 0.0
-    status: str = "idle"
-    awaiting: int = 0  # requests sent (or queued at the rate limiter) with no answer yet
-
-    @property
-    def finished(self) -> int:
-        return sum(n for state, n in self.counts.items() if state in FINISHED_STATES)
-
-    @property
-    def pending(self) -> int:
-        return max(self.total - self.finished, 0)
-
-    @property
-    def rate(self) -> float | None:
-        """Finished operations per second, once there is something to measure."""
-        if self.elapsed <= 0 or self.finished == 0:
-            return None
-        return self.finished / self.elapsed
-
-    @property
-    def eta(self) -> float | None:
-        rate = self.rate
-        if rate is None or self.status not in ("running", "checking"):
-            return None
-        return self.pending / rate
-
-
-def format_duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
 
 
 def headline(stats: ApplyStats) -> str:

@@ -7,37 +7,13 @@ symbol in front, so nothing is conveyed by colour alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.text import Text
 from textual.widgets.data_table import CellDoesNotExist
 
+from cio_tui.tui.viewmodels.plan_states import PlanRow, state_words
 from cio_tui.tui.widgets.fit_table import Col, FitTable
-
-# Display of each operation state: (symbol, words). Unknown states are shown as given.
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "planned": ("·", "planned"),
-    "pending": ("·", "pending"),
-    "checking": ("…", "checking"),
-    "ready": ("·", "ready"),
-    "registered": ("·", "registered"),
-    "run_started": ("▶", "run started"),
-    "run_ended": ("■", "run ended"),
-    "checked": ("·", "checked"),
-    "fresh": ("✓", "current"),
-    "stale": ("!", "stale"),
-    "sending": ("…", "sending"),
-    "sent": ("…", "sending"),
-    "uncertain": ("?", "uncertain"),
-    "done": ("✓", "done"),
-    "reconciled": ("✓", "reconciled"),
-    "already_done": ("✓", "no change"),
-    "skipped": ("-", "skipped"),
-    "skipped_stale": ("!", "stale"),
-    "failed": ("✗", "failed"),
-    "cancelled": ("-", "cancelled"),
-    "excluded": ("-", "left out"),
-}
 
 STATE_STYLES: dict[str, str] = {
     "done": "bold",
@@ -51,25 +27,7 @@ STATE_STYLES: dict[str, str] = {
 
 
 def state_text(state: str, detail: str = "") -> Text:
-    symbol, words = STATE_LABELS.get(state, ("·", state.replace("_", " ")))
-    label = f"{symbol} {words}"
-    if detail:
-        label += f": {detail}"
-    return Text(label, style=STATE_STYLES.get(state, ""))
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """One operation as the table shows it."""
-
-    key: str
-    number: int
-    kind: str
-    person: str
-    change: str
-    loses: str = "nothing"  # short, for the table; the detail pane has every loss in full
-    state: str = "planned"
-    detail: str = ""
+    return Text(state_words(state, detail), style=STATE_STYLES.get(state, ""))
 
 
 # The change, its state and what it loses are shown whole first, then who the operation is about (its cio_id always

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
+
+from cio_tui.walkthrough.steps import STEPS
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.service import Overview
@@ -108,4 +111,12 @@ def selected(value: Any) -> Any:
     return None if value is Select.NULL else value
 
 
-__all__ = ["YES_NO", "Record", "StepPanel", "Task", "TaskKind", "selected"]
+def panel_class(number: int) -> type[StepPanel]:
+    """Step n's form (``Step.panel``). Imported and composed when the step is first shown: one panel on screen at a
+    time, so the others cost nothing at start (their widgets were most of the screen)."""
+    module, name = STEPS[number - 1].panel.split(":")
+    cls: type[StepPanel] = getattr(import_module(f"cio_tui.tui.widgets.{module}"), name)
+    return cls
+
+
+__all__ = ["YES_NO", "Record", "StepPanel", "Task", "TaskKind", "panel_class", "selected"]

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cio_tui.tui.widgets.walkthrough_base import YES_NO, StepPanel, selected
 from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, IdentifierSettings
-from cio_tui.walkthrough.steps import step_by_key
+from cio_tui.walkthrough.steps import step_by_key, step_ref
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -81,11 +81,11 @@ MODE_MEANING = {
     None: "Choose the identifier mode to see what it means for the next steps.",
     "email_or_id": (
         "Email or id: an email is a unique identifier. Email-only leads exist and are converted by giving them an "
-        "id (step 5); an email-shaped userId is read as an email; merges may go by email."
+        f"id ({step_ref('repair')}); an email-shaped userId is read as an email; merges may go by email."
     ),
     "id_only": (
         "Id only: email is a plain, non-unique attribute. Several people may share an email (duplicates to merge "
-        "in step 5), there are no email-only leads, and every merge goes by id or cio_id."
+        f"in {step_ref('repair')}), there are no email-only leads, and every merge goes by id or cio_id."
     ),
 }
 

@@ -14,7 +14,7 @@ from cio_tui.tui.messages import OpenPerson
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
-from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key
+from cio_tui.walkthrough.steps import REPORT_STEP, other_steps, step_by_key, step_ref
 
 if TYPE_CHECKING:
     from cio_tui.walkthrough.models import RehearsalRecord
@@ -152,7 +152,7 @@ def repair_hints(overview: Overview) -> list[str]:
     """What the audit says step 5 should repair, and where; then whether the step can be marked done."""
     audit = overview.state.audit
     if audit is None:
-        lines = ["Run the audit (step 3) first to see what needs repair."]
+        lines = [f"Run the audit ({step_ref('audit')}) first to see what needs repair."]
     else:
         todo = [
             (audit.duplicate_group_total, "duplicate group(s) to merge: Open Duplicates"),
@@ -163,7 +163,10 @@ def repair_hints(overview: Overview) -> list[str]:
         found = [f"- {n} {text}" for n, text in todo if n]
         when = f"{audit.taken_at:%Y-%m-%d %H:%M} UTC"
         lines = (
-            [f"From the audit of {when} (audit again in step 3 to count what is left after repairs):", *found]
+            [
+                f"From the audit of {when} (audit again in {step_ref('audit')} to count what is left after repairs):",
+                *found,
+            ]
             if found
             else [f"The audit of {when} found nothing to repair."]
         )
@@ -220,7 +223,7 @@ class VerifyPanel(StepPanel):
         self.query_one("#wt-verify-since", Static).update(
             f"Samples people created since the cut-over ({cut:%Y-%m-%d %H:%M} UTC)."
             if cut
-            else "No cut-over time recorded (step 7): the most recent people are sampled."
+            else f"No cut-over time recorded ({step_ref('cutover')}): the most recent people are sampled."
         )
         v = state.verify
         if v is None:
