@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import OptionList, Static, TabbedContent, TabPane
+from textual.widgets import OptionList, Static, TabbedContent, TabPane, Tabs
 from textual.widgets.option_list import Option
 
 from cio_tui.customerio.identifiers import Identifier
@@ -277,7 +277,24 @@ class PreviewView(AreaScreen):
             self.notify("No batches: load subscriptions with enable_batching on (m) to see the /api/v2/batch "
                         "bodies and the per-item 207s.", severity="warning")  # fmt: skip
             return
+        focused = self.focused
+        if focused is None or tabs not in focused.ancestors:
+            tabs.active = tab
+            return
+        # Focus was in a tab's content (a side pane): hiding it would send focus to the next widget, in the old tab,
+        # and TabbedContent follows focus back there. Park focus on the tab bar, switch, then read the new tab.
+        self.set_focus(tabs.query_one(Tabs))
         tabs.active = tab
+        self.call_after_refresh(self._focus_tab_content, tab)
+
+    def _focus_tab_content(self, tab: str) -> None:
+        tabs = self.query_one("#preview-tabs", TabbedContent)
+        if tabs.active != tab:
+            return
+        for widget in tabs.get_pane(tab).query("*"):
+            if widget.focusable:
+                self.set_focus(widget)
+                return
 
     def action_focus_editor(self) -> None:
         self.query_one("#preview-editor", CallEditor).focus()
