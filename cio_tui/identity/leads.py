@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
-from cio_tui.customerio.identifiers import IdentifierError, check_new_id, normalize_email
+from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_new_id, normalize_email
 from cio_tui.customerio.models import PersonRef
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import PlanSource
@@ -155,9 +155,17 @@ async def plan_lead_conversion(
     resolved: list[tuple[IdRow, PersonRef]] = []
     missing = [row for row in fine if normalize_email(row.email) not in index]
     by_email = await holders_of_emails(client, (row.email for row in missing)) if missing else {}
+    listed = [lead for row in fine if (lead := index.get(normalize_email(row.email))) is not None]
+    now = await _current(client, listed) if listed else {}
     for row in fine:
         lead = index.get(normalize_email(row.email))
-        if lead is None:
+        if lead is not None:  # the leads list may be stale (an apply since it was read): trust the live person
+            lead_or_problem = _still_a_lead(lead, now.get(lead.cio_id))
+            if isinstance(lead_or_problem, tuple):
+                excluded.append(_excluded(row, *lead_or_problem))
+                continue
+            lead = lead_or_problem
+        else:
             if by_email is None:  # email is not an identifier here: look it up as an attribute
                 found = await client.customers_by_email(row.email)
             else:
@@ -193,6 +201,22 @@ async def plan_lead_conversion(
         workspace_name=workspace_name,
         created_at=created_at,
     )
+
+
+async def _current(client: CioClient, leads: list[PersonRef]) -> dict[str, PersonRef]:
+    """Each listed lead as the workspace has them now (bulk reads by cio_id); people gone are absent."""
+    people = await client.get_people([Identifier.cio(lead.cio_id) for lead in leads])
+    return {p.cio_id: p.ref for p in people}
+
+
+def _still_a_lead(listed: PersonRef, now: PersonRef | None) -> PersonRef | tuple[str, str]:
+    """The listed lead if they still are one, or (reason, what to do) when they changed since the list was read."""
+    if now is None:
+        return (
+            f"cio_{listed.cio_id} is no longer in this workspace (deleted or merged away)",
+            "reload the leads (r), then plan again",
+        )
+    return _lead_among([now])
 
 
 def _lead_among(found: list[PersonRef]) -> PersonRef | tuple[str, str]:

@@ -100,6 +100,9 @@ class CioApp(WorkspaceApp):
         self.notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
         """The latest notifications shown (newest last): the public way to observe them (tests, a log pane);
         Textual's own list is private and drops a notice when its toast times out."""
+        self.applies_ended = 0
+        """How many applies ended this session: screens holding lists read before one (Leads, Duplicates) compare
+        it with the count they saw when they read them, and say the list is stale."""
 
     def notify(
         self,

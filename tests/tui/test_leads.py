@@ -112,6 +112,20 @@ async def test_attach_check_plan_and_apply_from_leads(make_app):
         assert (await client.get_person(Identifier.cio(leads[2].cio_id))).id == "lead-2"
         assert (await client.get_person(Identifier.cio(leads[6].cio_id))).id is None
 
+        # back in Leads without reloading: the list says it is stale, and a check reads each person live, so the
+        # leads just converted are "not a lead" and nothing is planned (or sent) for them a second time
+        await pilot.press("4")
+        await settle(pilot)
+        assert "read before the last apply: press r to reload" in str(screen.query_one("#leads-summary").render())
+        screen.focus_home()
+        await pilot.press("c")
+        await settle(pilot)
+        rows = screen.query_one(LeadsTable).lead_rows
+        assert rows[leads[0].cio_id].check.severity == "error"
+        assert rows[leads[0].cio_id].check.message.startswith(f"Not a lead: cio_{leads[0].cio_id} already has the id")
+        assert rows[leads[2].cio_id].check.severity == "error"
+        assert not any(c.severity == "ok" for c in screen.model.checks.values())
+
         # the merge proposal becomes a merge plan only when asked
         await pilot.press("4")
         await settle(pilot)

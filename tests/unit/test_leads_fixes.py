@@ -214,3 +214,20 @@ async def test_fix_identifiers_resolves_ids_and_emails_to_one_cio_id_each():
     client.email_ids = False  # id-only workspace: the email is searched as an attribute
     build = await plan_identifier_fixes(client, read_changes(text="email,new_id\nthree@x.co,u3\n"), **WS)
     assert [op.request.line() for op in build.plan.operations] == ['PUT /api/v1/customers/cio_l3 {"id": "u3"}']
+
+
+async def test_a_lead_converted_since_the_list_was_read_is_not_planned_again():
+    """QA: the Leads list was read before an apply; checking it again must read the person live."""
+    client = workspace()
+    leads = await find_leads(client)
+    first = await plan_lead_conversion(client, [IdRow(line=2, email="one@x.co", id="u1")], leads=leads, **WS)
+    assert [op.kind for op in first.plan.operations] == [OpKind.ASSIGN_ID]
+    client.people["l1"] = Person(cio_id="l1", email="one@x.co", id="u1")  # the apply converted them
+    del client.people["l2"]  # and someone else was merged away meanwhile
+    again = await plan_lead_conversion(
+        client, [IdRow(line=2, email="one@x.co", id="u1"), IdRow(line=3, email="two@x.co", id="u2")], leads=leads, **WS
+    )
+    assert again.plan.operations == []
+    reasons = {r.line: r.message for r in again.excluded}
+    assert reasons[2].startswith("Not a lead: cio_l1 already has the id 'u1'")
+    assert "no longer in this workspace" in reasons[3]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -62,6 +62,7 @@ class LeadsScreen(IdChangesScreen):
         "another person, email-shaped, cio_ prefix, too long, repeated, not a lead); m makes the plan."
     )
     FOOTER_FIRST = ("leads.load", "leads.check", "leads.plan")
+    _read_at_apply = 0  # ``applies_ended`` when the leads were read (see ``stale``)
     BINDINGS = [
         Binding("r", "load_live", "Load leads", id="leads.load", tooltip="Search this workspace for leads"),
         Binding(
@@ -155,6 +156,7 @@ class LeadsScreen(IdChangesScreen):
     @on(LeadsRead)
     def _leads_read(self, message: LeadsRead) -> None:
         self.model.leads, self.model.source = message.leads, message.source
+        self._read_at_apply = self.cio.applies_ended
         self.model.checks = {k: v for k, v in self.model.checks.items() if v.severity == "error"}
         table = self.query_one(LeadsTable)
         table.loading = False
@@ -201,8 +203,18 @@ class LeadsScreen(IdChangesScreen):
             ]
             if parts:
                 summary += " · " + ", ".join(parts)
+            if self.stale():
+                summary += " · read before the last apply: press r to reload (c still checks each person live)"
         self.query_one("#leads-summary", Label).update(summary)
         self._show_proposals(describe_proposal)
+
+    def stale(self) -> bool:
+        """True when an apply ended since the leads were read: some may have been converted or merged since."""
+        return bool(self.model.leads) and self._read_at_apply != self.cio.applies_ended
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
+        if self.model.leads:
+            self._refresh()
 
     def action_filter(self) -> None:
         field = self.query_one("#leads-filter", Input)

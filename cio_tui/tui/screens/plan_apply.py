@@ -367,6 +367,7 @@ class PlanScreen(AreaScreen):
     def _apply_ended(self, message: ApplyEnded) -> None:
         self.phase = "finished"
         self.result = message.result
+        self.cio.applies_ended += 1
         # What this run left is what a next apply resumes from (the engine reads the journal; this is the summary).
         self.prior_states = self.query_one(PlanTable).progressed()
         self._show_detail()
