@@ -120,6 +120,12 @@ class WorkspaceApp(App[None]):
         return StartScreen(id="_default")
 
     def on_mount(self) -> None:
+        # The first area is Textual's first screen: its widgets mounted inside the app's compose, before Textual
+        # styled the app node, and keep a style computed without the app's colours (text in the background colour)
+        # until their own styles change. Dropping those computed styles now, before the first frame, gives them
+        # what the mode switch used to.
+        for node in self.screen.walk_children(with_self=True):
+            node.notify_style_update()
         if self.workspace is None:
             start = self.services.start if self.services.start_known else None
             self.set_reactive(WorkspaceApp.workspace_status, _status_text(start))
