@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
+from cio_tui.identity.fixes import header_problem
 from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
@@ -140,7 +141,11 @@ class IdentifiersScreen(IdChangesScreen):
         yield ChangesTable(id="ids-table")
         yield Static("", id="ids-detail", markup=False)
         yield CsvInput(
-            COLUMNS, required=(), hint="cio_id,new_id,new_email (or id / email instead of cio_id)", id="ids-csv"
+            COLUMNS,
+            required=(),
+            hint="cio_id,new_id,new_email (or id / email instead of cio_id)",
+            check_header=header_problem,
+            id="ids-csv",
         )
         yield Static("", id="ids-proposals", markup=False)
 
@@ -286,6 +291,9 @@ class IdentifiersScreen(IdChangesScreen):
     # -- CSV ---------------------------------------------------------------------------------------------
     def action_load_csv(self) -> None:
         self.query_one(PathPrompt).ask("changes", "CSV of cio_id,new_id,new_email:", "changes.csv")
+
+    def _typed_count(self) -> int:
+        return len(self.model.typed)
 
     def _unread_reason(self, exc: Exception) -> str:
         return exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
