@@ -141,7 +141,14 @@ def verify_cmd(
         result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
         people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample, scan=scan)
         result.checks.extend(
-            CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail, examples=list(c.examples))
+            CheckResult(
+                key=c.key,
+                title=c.title,
+                passed=c.passed,
+                detail=c.detail,
+                examples=list(c.examples),
+                pending=c.pending,
+            )
             for c in people.checks
         )
         return result

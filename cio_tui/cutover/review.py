@@ -76,4 +76,27 @@ def review_lines(plan: SegmentPlan, states: Mapping[str, Any] | None = None, *, 
     return lines
 
 
-__all__ = ["request_line", "review_lines"]
+def switch_lines(plan: SegmentPlan) -> list[str]:
+    """What the plan does to the flow of events, in a few words: read first in the confirmation, above the list of
+    operations (which can be long when the Actions destination and its mappings are created in the same plan)."""
+    flips = [op.summary for op in plan.operations if op.kind == "update_destination"]
+    filters = [op.summary for op in plan.operations if op.kind in ("create_filter", "remove_filter")]
+    creates = sum(1 for op in plan.operations if op.kind.startswith("create_") and op.kind != "create_filter")
+    cut = [op for op in filters if "cut-over filter" in op]
+    if plan.method == "prepare":
+        head = "Prepare only: nothing is switched (classic keeps sending; Actions stays disabled)."
+    elif plan.method == "rollback":
+        head = "Roll back: classic sends again, Actions stops, the cut-over filters are removed."
+    elif plan.method == "filters":
+        when = plan.cutover_at.isoformat() if plan.cutover_at else "the cut-over time"
+        head = f"The switch: by filters at {when} (classic drops events from then on, Actions drops those before)."
+    else:
+        head = "The switch: classic OFF, then Actions ON (one step)."
+    lines = [head]
+    lines += [f"  - {s}" for s in flips + cut]
+    if creates:
+        lines.append(f"Also: {creates} object(s) created first (destination, mappings); all listed below.")
+    return lines
+
+
+__all__ = ["request_line", "review_lines", "switch_lines"]

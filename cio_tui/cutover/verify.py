@@ -8,12 +8,43 @@ switch (it would mean events are doubled); then the step 8 checks on people samp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from cio_tui.cutover.status import read_status
 from cio_tui.segment_api.client import SegmentClient
+
+
+def check_mark(passed: bool, pending: bool = False) -> str:
+    """The word in front of a check, for the CLI, the Walkthrough and the report alike. A pending check had nothing
+    to look at yet (no traffic since the switch): it neither passed nor failed."""
+    return "PASS" if passed else "NOT YET" if pending else "FAIL"
+
+
+class CheckLike(Protocol):
+    """A check as ``verdict`` reads it (this module's results and the Walkthrough's stored ones)."""
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def pending(self) -> bool: ...
+
+
+def verdict(checks: Sequence[CheckLike]) -> str:
+    """One line over the checks: what failed comes first; "not yet verifiable" is never called a failure."""
+    failed = [c for c in checks if not c.passed and not c.pending]
+    pending = [c for c in checks if c.pending]
+    if failed:
+        return f"{len(failed)} check(s) failed" + (f", {len(pending)} not yet verifiable" if pending else "") + "."
+    if pending:
+        return (
+            f"Nothing failed; {len(pending)} check(s) not yet verifiable (no traffic since the switch yet): "
+            "let events arrive, then verify again."
+        )
+    return "Every check passed."
 
 
 @dataclass
@@ -25,6 +56,11 @@ class CheckResult:
     passed: bool
     detail: str = ""
     examples: list[str] = field(default_factory=list)
+    pending: bool = False  # nothing to check yet: not passed, and not a failure either
+
+    @property
+    def mark(self) -> str:
+        return check_mark(self.passed, self.pending)
 
 
 def _iso(when: datetime) -> str:
@@ -67,8 +103,9 @@ class CutoverVerifyResult:
         for m in self.mappings:
             out.append(f"  mapping {m.action_slug}: {m.delivered} delivered, {m.failed} failed")
         for c in self.checks:
-            out.append(f"{'PASS' if c.passed else 'FAIL'} {c.title}: {c.detail}")
+            out.append(f"{c.mark} {c.title}: {c.detail}")
             out += [f"    {e}" for e in c.examples[:5]]
+        out.append(verdict(self.checks))
         return out
 
 
@@ -111,7 +148,8 @@ async def verify_cutover(
         CheckResult(
             key="actions_delivery",
             title="Actions mappings deliver",
-            passed=bool(actions) and not bad and (delivered > 0 or result.received == 0),
+            passed=bool(actions) and not bad and delivered > 0,
+            pending=bool(actions) and not bad and delivered == 0 and result.received == 0,
             detail=(
                 "no enabled Actions destination feeds this workspace: the switch has not happened"
                 if not actions
@@ -119,6 +157,8 @@ async def verify_cutover(
                 if bad
                 else "events arrived but no mapping delivered any: check the mappings' triggers"
                 if delivered == 0 and result.received
+                else "no event was received since the switch yet: nothing to verify until traffic arrives"
+                if delivered == 0
                 else f"{delivered} event(s) delivered, none failed"
             ),
             examples=bad,
@@ -154,4 +194,4 @@ async def verify_cutover(
     return result
 
 
-__all__ = ["CutoverVerifyResult", "MappingDelivery", "verify_cutover"]
+__all__ = ["CheckResult", "CutoverVerifyResult", "MappingDelivery", "check_mark", "verdict", "verify_cutover"]

@@ -58,18 +58,33 @@ class IdentifierChange(BaseModel):
 SUBJECT_COLUMNS: tuple[Literal["cio_id", "id", "email"], ...] = ("cio_id", "id", "email")
 
 
-def read_changes(path: str | Path = "changes.csv", *, text: str | None = None) -> list[IdentifierChange]:
-    raw = text if text is not None else Path(path).read_text(encoding="utf-8-sig")
-    header = next((line for line in raw.splitlines() if line.strip()), "")
-    names = {cell.strip().strip('"').strip().lower() for cell in header.split(",")}
+def _header_names(header: str) -> set[str]:
+    return {cell.strip().strip('"').strip().lower() for cell in header.split(",")}
+
+
+def header_problem(header: str) -> str | None:
+    """What is wrong with the header line of a changes CSV (the CLI and the Identifiers screen both refuse such a
+    file with these words), or None."""
+    names = _header_names(header)
     by = next((name for name in SUBJECT_COLUMNS if name in names), None)
     if by is None:
-        raise CsvFormatError(
-            f"{path}: the header names no person column: it needs cio_id, id or email, e.g. `cio_id,new_id,new_email`"
+        return (
+            "the header names no person column: it needs cio_id, id or email, e.g. `cio_id,new_id,new_email`"
             " or `email,new_id`"
         )
     if "new_id" not in names and "new_email" not in names:
-        raise CsvFormatError(f"{path}: the header needs new_id and/or new_email, e.g. `{by},new_id,new_email`")
+        return f"the header needs new_id and/or new_email, e.g. `{by},new_id,new_email`"
+    return None
+
+
+def read_changes(path: str | Path = "changes.csv", *, text: str | None = None) -> list[IdentifierChange]:
+    raw = text if text is not None else Path(path).read_text(encoding="utf-8-sig")
+    header = next((line for line in raw.splitlines() if line.strip()), "")
+    problem = header_problem(header)
+    if problem is not None:
+        raise CsvFormatError(f"{path}: {problem}")
+    names = _header_names(header)
+    by = next(name for name in SUBJECT_COLUMNS if name in names)
     rows = read_csv(path, [by], text=raw, optional=("new_id", "new_email"))
     return [
         IdentifierChange(

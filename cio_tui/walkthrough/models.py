@@ -127,6 +127,13 @@ class CheckResult(_Model):
     passed: bool
     detail: str = ""
     examples: list[str] = Field(default_factory=list)
+    pending: bool = False  # nothing to look at yet (no traffic since the switch): not passed, not failed either
+
+    @property
+    def mark(self) -> str:
+        from cio_tui.cutover.verify import check_mark
+
+        return check_mark(self.passed, self.pending)
 
 
 class VerifyResult(_Model):
@@ -141,7 +148,11 @@ class VerifyResult(_Model):
 
     @property
     def failed(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.passed]
+        return [c for c in self.checks if not c.passed and not c.pending]
+
+    @property
+    def pending(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.pending]
 
 
 class CutoverChoice(_Model):

@@ -124,7 +124,7 @@ def build_report(
     else:
         cut = f"cut-over {_when(v.since)}" if v.since else "no cut-over time recorded"
         out.append(f"Ran {_when(v.ran_at)} on {v.sampled} sampled people ({cut}).")
-        out += [f"- {'PASS' if ch.passed else 'FAIL'} {ch.title}: {ch.detail}" for ch in v.checks]
+        out += [f"- {ch.mark} {ch.title}: {ch.detail}" for ch in v.checks]
     out += ["", "## Open risks", ""]
     risks = open_risks(state, changes=changes, checklist=checklist, applied=journal.plans)
     out += [f"- **{r.severity}**: {r.text}" for r in risks] or ["None."]

@@ -111,6 +111,14 @@ def open_risks(
             )
         for check in state.verify.failed:
             add(Risk(Severity.HIGH, f"Verification failed: {check.title}: {check.detail}"))
+        if state.verify.pending:  # no traffic yet: not a failure, but nothing is proven either
+            add(
+                Risk(
+                    Severity.MEDIUM,
+                    f"Verification not yet possible: {len(state.verify.pending)} check(s) wait for traffic "
+                    "since the switch; verify again once events arrived.",
+                )
+            )
     elif state.cutover.cutover_at is not None:
         add(Risk(Severity.MEDIUM, "No verification after the cut-over yet."))
     if state.identifier_settings.auto_merge is False:

@@ -153,7 +153,14 @@ class SegmentSide:
             result = await verify_cutover(client, self.workspace.profile.site_id, since=start, now=now)
             people = await verify_workspace(self.workspace.client, now=now, since=result.since, sample=sample)
             result.checks.extend(
-                CheckResult(key=c.key, title=c.title, passed=c.passed, detail=c.detail, examples=list(c.examples))
+                CheckResult(
+                    key=c.key,
+                    title=c.title,
+                    passed=c.passed,
+                    detail=c.detail,
+                    examples=list(c.examples),
+                    pending=c.pending,
+                )
                 for c in people.checks
             )
             return SegmentView(verified=result)

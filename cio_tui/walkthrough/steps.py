@@ -118,6 +118,8 @@ def _verify_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
     out: list[str] = []
     if state.cutover.cutover_at and v.ran_at < state.cutover.cutover_at:
         out.append("run the verification again: the last run was before the cut-over")
+    if v.pending:
+        out.append(f"verify again once traffic arrived: {len(v.pending)} check(s) not yet verifiable")
     return out + [f"check failed: {c.title} ({c.detail})" for c in v.failed]
 
 

@@ -88,3 +88,20 @@ def test_audit_from_an_export_prints_and_reports_what_duplicates_cost(tmp_path, 
     monkeypatch.setenv("CIO_TUI_PRICE_PER_PROFILE", "0.5")  # the operator's price from the environment
     data = json.loads(_run("audit", "--from-export", str(export), "--json").output)
     assert (data["duplicate_profiles"], data["price_per_profile"]) == (1, 0.5)
+
+
+def test_verify_right_after_the_cut_over_says_not_yet_verifiable_and_exits_1() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    assert _run("set", "--cutover", "one_step", "--cutover-at", now).exit_code == 0
+    out = _run("verify", "--sample", "5")
+    assert out.exit_code == 1  # exit 0 only when every check passed: nothing is proven yet
+    assert "NOT YET  Identifiers as expected: no sampled person was created since the cut-over" in out.output
+    assert "FAIL" not in out.output
+    assert "Nothing failed; 4 check(s) not yet verifiable" in out.output
+    checks = json.loads(_run("verify", "--sample", "5", "--json").output)["checks"]
+    assert [c["key"] for c in checks if c["pending"]] == ["identifiers", "anonymous_id", "timestamps", "duplicates"]
+    risks = json.loads(_run("status", "--json").output)["risks"]
+    assert not [r for r in risks if r["text"].startswith("Verification failed")]
+    assert [r["level"] for r in risks if r["text"].startswith("Verification not yet possible")] == ["medium"]

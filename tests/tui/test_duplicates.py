@@ -233,3 +233,43 @@ async def test_calibration_from_the_screen_records_the_header_and_checks_later_e
         await settle(pilot)
         assert screen.model.source == "people.csv"
         assert any(n.title == "Not the recorded export header" for n in app.notices)
+
+
+async def test_groups_merged_by_an_apply_are_stale_and_never_planned_again(make_app) -> None:
+    """QA: after applying the merges, making a plan from the same groups re-reads their people first: the groups
+    whose secondaries were merged away are STALE, and no plan presents those merges as still to make."""
+    from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+
+    app = make_app("duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("l")
+        await settle(pilot)
+        planned = {g.group_id for g in screen.model.planned_groups()}
+        assert planned
+        await pilot.press("m")
+        await settle(pilot)
+        plan_screen = app.screen
+        first = screen.last_plan
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmTypedModal)
+        await pilot.press(*"sandbox", "enter")
+        await settle(pilot)
+        assert plan_screen.result.ok
+
+        await pilot.press("6")
+        await settle(pilot)
+        assert "An apply ended since these groups were read" in label_text(screen, "#dup-summary")
+        await pilot.press("m")
+        await settle(pilot)
+        stale = {g.group_id for g in screen.model.groups if g.stale}
+        assert planned <= stale
+        assert "no longer in the workspace" in next(g for g in screen.model.groups if g.stale).stale
+        assert f"{len(stale):,} stale" in label_text(screen, "#dup-summary")
+        assert "Stale groups" in [n.title for n in app.notices]
+        again = screen.last_plan
+        merged_away = {op.secondary.value for op in first.plan.operations if op.secondary}
+        if again is not first:  # only groups untouched by the apply may be planned, never a merged-away secondary
+            assert not merged_away & {op.secondary.value for op in again.plan.operations if op.secondary}

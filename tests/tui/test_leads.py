@@ -135,3 +135,28 @@ async def test_attach_check_plan_and_apply_from_leads(make_app):
         [merge] = app.screen.plan.operations
         assert merge.kind is OpKind.MERGE
         assert (merge.subject.value, merge.secondary.value) == (holder.cio_id, leads[6].cio_id)
+
+
+async def test_a_file_loaded_after_typing_replaces_the_typed_ids_and_says_so(make_app, tmp_path):
+    """QA: ids typed for some rows, then a file naming the same emails: the file wins and the status says how many."""
+    app = make_app("leads")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        leads = await find_leads(app.workspace.client)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("i", *"typed-0", "enter", *"typed-1", "enter", "escape")
+        await pilot.pause()
+        ids = tmp_path / "ids.csv"
+        ids.write_text(f"email,id\n{leads[0].email},file-0\n{leads[2].email},file-2\n")
+        screen.focus_home()
+        await pilot.press("l")
+        screen.query_one("#leads-path Input").value = str(ids)
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = screen.query_one(LeadsTable).lead_rows
+        assert [rows[lead.cio_id].new_id for lead in leads[:3]] == ["file-0", "typed-1", "file-2"]
+        summary = str(screen.query_one("#leads-summary").render())
+        assert "3 with an id attached" in summary and "the file replaced 1 id(s) you had typed" in summary
+        assert [n.title for n in app.notices].count("Typed ids replaced") == 1

@@ -55,6 +55,26 @@ def test_typed_ids_win_over_csv_and_checks_follow_the_rows() -> None:
     assert "starts with 'cio_'" in model.rows("bob")[0].check.message
 
 
+def test_a_csv_read_after_typing_replaces_the_typed_ids_it_names_and_counts_them() -> None:
+    """QA: ids typed first, then a file for the same emails: the file wins, and how many were replaced is kept."""
+    carl = PersonRef(cio_id="a3", email="carl@example.com")
+    model = LeadsModel(leads=[ANN, BOB, carl], source="live search")
+    model.type_id("ann@example.com", "ann@example.com")  # an error typed by hand
+    model.type_id("bob@example.com", "same")
+    model.type_id("carl@example.com", "kept-typed")
+    model.set_csv_rows(
+        [CsvRow(2, {"email": "ANN@example.com", "id": "u-ann"}), CsvRow(3, {"email": "bob@example.com", "id": "same"})]
+    )
+    assert model.replaced_typed == 1  # bob's typed id was the file's own value: nothing lost there
+    assert [(r.email, r.new_id, r.check.severity) for r in model.rows()] == [
+        ("Ann@Example.com", "u-ann", "unchecked"),
+        ("bob@example.com", "same", "unchecked"),
+        ("carl@example.com", "kept-typed", "unchecked"),
+    ]
+    assert [(r.line, r.id) for r in model.id_rows()] == [(2, "u-ann"), (3, "same"), (None, "kept-typed")]
+    assert model.counts()["attached"] == 3
+
+
 def test_engine_verdict_marks_ready_errors_and_merge_proposals() -> None:
     model = LeadsModel(leads=[ANN, BOB])
     model.set_csv_rows(

@@ -92,3 +92,39 @@ async def test_a_token_without_access_shows_why_and_keeps_the_checklist(make_app
         assert "Segment refused the token (HTTP 401)" in text and "What to ask for:" in text
         assert "The checklist of this step stays the way to do it by hand." in text
         assert "not-a-valid-token" not in text
+
+
+async def test_the_cut_over_confirmation_reaches_every_operation_at_80x24(make_app):
+    from textual.containers import VerticalScroll
+
+    from tests.tui.conftest import SMALL
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await _goto(pilot, 7)  # not prepared in step 6: the plan creates everything, then switches
+        app.screen.query_one("#wt-cut-method", Select).value = "one_step"
+        await settle(pilot)
+        await _press(pilot, "wt-segment-cutover-7")
+        modal = app.screen
+        assert isinstance(modal, ConfirmTypedModal)
+        summary = modal.request.summary
+        assert summary[0] == "The switch: classic OFF, then Actions ON (one step)."  # the switch is read first
+        assert "  - disable the classic destination" in summary[1:3]
+        assert "  - enable the Actions destination" in summary[1:3]
+        ops = [line for line in summary if line[:1].isdigit()]
+        assert len(ops) >= 13 and ops[-1].endswith("enable the Actions destination")  # none left out
+        shown = str(modal.query_one("#confirm-summary", Static).render())
+        assert ops[-1] in shown
+        assert "PageDown/PageUp scroll the list" in str(modal.query_one("#confirm-scroll-hint", Static).render())
+        details = modal.query_one("#confirm-details", VerticalScroll)
+        assert details.max_scroll_y > 0 and details.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert details.scroll_y > 0  # from the input, where the focus is
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert details.scroll_y == details.max_scroll_y
+        assert app.focused is modal.query_one("#confirm-input")
+        await pilot.press("escape")
+        await settle(pilot)

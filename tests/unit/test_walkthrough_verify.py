@@ -87,3 +87,23 @@ async def test_no_person_created_since_the_cut_over_is_not_a_pass() -> None:
     checks = {c.key: c for c in result.checks}
     for key in ("identifiers", "anonymous_id", "timestamps", "duplicates"):
         assert not checks[key].passed and "no sampled person was created since the cut-over" in checks[key].detail
+
+
+async def test_no_traffic_since_the_cut_over_is_not_yet_verifiable_not_a_high_risk() -> None:
+    from cio_tui.cutover.verify import verdict
+    from cio_tui.walkthrough import WalkthroughState
+    from cio_tui.walkthrough.models import CutoverChoice
+    from cio_tui.walkthrough.risks import open_risks
+
+    client = FakeClient()
+    client.people = [Person(cio_id="s1", id="seed1", email="s1@x.co", attributes={"created_at": BEFORE})]
+    result = await verify_workspace(client, now=CUT, since=CUT, sample=10)
+    checks = {c.key: c for c in result.checks}
+    assert {k for k, c in checks.items() if c.pending} == {"identifiers", "anonymous_id", "timestamps", "duplicates"}
+    assert checks["identifiers"].mark == "NOT YET" and checks["failed_attribute_change"].mark == "PASS"
+    assert result.failed == [] and not result.passed  # nothing failed, nothing proven either
+    assert verdict(result.checks).startswith("Nothing failed; 4 check(s) not yet verifiable")
+    state = WalkthroughState(cutover=CutoverChoice(method="one_step", cutover_at=CUT), verify=result)
+    risks = [r for r in open_risks(state) if "erification" in r.text]
+    assert [str(r.severity) for r in risks] == ["medium"], risks
+    assert "Verification not yet possible: 4 check(s) wait for traffic" in risks[0].text

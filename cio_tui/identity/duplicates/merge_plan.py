@@ -46,6 +46,8 @@ class MergePlanBuild(BaseModel):
 
 def skip_reason(group: DuplicateGroup, min_confidence: Confidence) -> str | None:
     """Why ``group`` stays out of the plan (None when it goes in)."""
+    if group.stale:
+        return "stale: the workspace changed since the groups were read (group them again)"
     if group.excluded:
         return "excluded by the operator"
     if group.confidence.rank < min_confidence.rank:

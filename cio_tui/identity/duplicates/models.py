@@ -66,6 +66,7 @@ class DuplicateGroup:
     default_primary: str | None = None
     excluded: bool = False
     forced: bool = False
+    stale: str = ""  # why the group no longer matches the workspace (a member merged away or changed since read)
 
     def __post_init__(self) -> None:
         if self.default_primary is None:
@@ -100,7 +101,12 @@ class DuplicateGroup:
     @property
     def merge_ready(self) -> bool:
         """Included in a merge plan: not excluded, and either nothing to review or forced by the operator."""
-        return not self.excluded and (not self.needs_review or self.forced) and all(m.cio_id for m in self.members)
+        return (
+            not self.stale
+            and not self.excluded
+            and (not self.needs_review or self.forced)
+            and all(m.cio_id for m in self.members)
+        )
 
     @property
     def real_ids(self) -> list[str]:
@@ -109,6 +115,8 @@ class DuplicateGroup:
     @property
     def reason(self) -> str:
         parts = [self.evidence, self.primary_reason, *self.review_reasons]
+        if self.stale:
+            parts.append(f"STALE: {self.stale}.")
         if self.excluded:
             parts.append("Excluded by the operator.")
         elif self.forced and self.needs_review:

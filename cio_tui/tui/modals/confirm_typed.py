@@ -56,6 +56,7 @@ class ConfirmTypedModal(ModalScreen[bool]):
         color: $text-error;
     }
     ConfirmTypedModal #confirm-prompt { margin: 1 0 0 0; width: 1fr; }
+    ConfirmTypedModal #confirm-scroll-hint { width: 1fr; color: $text-muted; }
     ConfirmTypedModal #confirm-mismatch { width: 1fr; color: $text-warning; height: auto; }
     ConfirmTypedModal #confirm-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
     ConfirmTypedModal #confirm-buttons Button { margin: 0 0 0 2; }
@@ -63,7 +64,13 @@ class ConfirmTypedModal(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without applying anything", id="confirm.cancel"),
+        # the list above the input scrolls from the input itself: every line is reachable before confirming
+        Binding("pagedown", "details('page_down')", "Scroll down", show=False),
+        Binding("pageup", "details('page_up')", "Scroll up", show=False),
+        Binding("ctrl+end", "details('scroll_end')", "List end", show=False),
+        Binding("ctrl+home", "details('scroll_home')", "List start", show=False),
     ]
+    LONG_LIST = 8  # summary lines beyond which the dialog says how to scroll them
 
     def __init__(self, request: ConfirmRequest) -> None:
         super().__init__(classes="-irreversible" if request.is_irreversible else None)
@@ -74,6 +81,12 @@ class ConfirmTypedModal(ModalScreen[bool]):
         where = "LIVE workspace" if req.is_live else "SANDBOX workspace"
         with Vertical(id="confirm-box"):
             yield Label(Text(f"{req.action} on the {where} {req.workspace!r}?"), id="confirm-title", markup=False)
+            if len(req.summary) + len(req.irreversible) > self.LONG_LIST:
+                yield Label(
+                    "PageDown/PageUp scroll the list; Ctrl+End: its last line.",
+                    id="confirm-scroll-hint",
+                    markup=False,
+                )
             with VerticalScroll(id="confirm-details"):
                 if req.summary:
                     yield Static(Text("\n".join(req.summary)), id="confirm-summary")
@@ -132,6 +145,15 @@ class ConfirmTypedModal(ModalScreen[bool]):
     @on(Button.Pressed, "#confirm-no")
     def _no(self) -> None:
         self.dismiss(False)
+
+    def action_details(self, how: str) -> None:
+        details = self.query_one("#confirm-details", VerticalScroll)
+        {
+            "page_down": details.scroll_page_down,
+            "page_up": details.scroll_page_up,
+            "scroll_end": details.scroll_end,
+            "scroll_home": details.scroll_home,
+        }[how](animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

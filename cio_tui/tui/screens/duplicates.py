@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -116,6 +116,7 @@ class DuplicatesScreen(DuplicatesCalibration):
         self.model = DuplicatesModel()
         self.foreign_warning: str | None = None  # set when the export's people are not in the open workspace
         self.last_plan: MergePlanBuild | None = None  # the build behind the last plan sent to Plan/Apply
+        self._read_at_apply = 0  # ``applies_ended`` when the groups were read or last re-read live
 
     def compose_body(self) -> ComposeResult:
         yield Label(EMPTY_TEXT, id="dup-summary", markup=False)
@@ -290,6 +291,7 @@ class DuplicatesScreen(DuplicatesCalibration):
     ) -> None:
         """Show these groups (best first). Public so tests and benchmarks can hand in groups directly."""
         self.model.load(groups, source=source, summary=summary or {}, problems=problems or [])
+        self._read_at_apply = self.cio.applies_ended
         self.query_one(GroupsTable).show(self.model.page())
         self.query_one(DuplicatesChart).show(self.model.by_rule(), self.model.by_size())
         self._update_lines()
@@ -301,6 +303,8 @@ class DuplicatesScreen(DuplicatesCalibration):
         status = self.model.status_line() or (
             f"No duplicate groups in {self.model.source}." if self.model.source else EMPTY_TEXT
         )
+        if self.model.groups and self._read_at_apply != self.cio.applies_ended:
+            status += " An apply ended since these groups were read: m re-reads their people before planning."
         # fixed-size lines: no layout pass on every keystroke
         self.query_one("#dup-summary", Label).update(status, layout=False)
         self.query_one("#dup-filter-line", Label).update(self.model.filter_line(), layout=False)
@@ -365,15 +369,54 @@ class DuplicatesScreen(DuplicatesCalibration):
         self._update_lines()
         self.notify(f"The plan takes groups of {level.value} confidence and above.")
 
-    def action_make_plan(self) -> None:
-        from cio_tui.identity.duplicates.merge_plan import build_merge_plan
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:  # FocusModel's handler runs too
+        if self.model.groups:
+            self._update_lines()
 
-        workspace = self.cio.workspace
-        if workspace is None:
+    def action_make_plan(self) -> None:
+        if self.cio.workspace is None:
             self.notify(
                 "No workspace is open: open one in Connect (press 9); the plan is made for it.", severity="warning"
             )
             return
+        if self.model.groups and self._read_at_apply != self.cio.applies_ended:
+            self._recheck_then_plan()
+        else:
+            self._make_plan()
+
+    @work(exclusive=True, group="duplicates", exit_on_error=False)
+    async def _recheck_then_plan(self) -> None:
+        """An apply ended since the groups were read: their people may be merged away or changed. Read them live
+        and mark those groups stale, so no plan presents an already-merged secondary as a merge to make."""
+        from cio_tui.identity.duplicates.freshness import mark_stale
+
+        applies = self.cio.applies_ended
+        self.query_one("#dup-summary", Label).update("Re-reading the people of these groups (an apply ended)…")
+        try:
+            marked = await mark_stale(self.cio.require_workspace().client, self.model.groups)
+        except Exception as exc:  # noqa: BLE001 - shown in words; nothing is planned from unchecked groups
+            self._update_lines()
+            self.notify(describe_error(exc), title="Could not re-read the groups' people", severity="error")
+            return
+        self._read_at_apply = applies
+        self.model.refresh_states()
+        self.query_one(GroupsTable).show(self.model.page())
+        self._update_lines()
+        self._show_highlighted()
+        if marked:
+            self.notify(
+                f"{marked} group(s) changed since they were read (people merged away or given other ids): marked "
+                "STALE and left out of the plan. Group again (l or o) to see them as they are now.",
+                title="Stale groups",
+                severity="warning",
+                timeout=12,
+            )
+        self._make_plan()
+
+    def _make_plan(self) -> None:
+        from cio_tui.identity.duplicates.merge_plan import build_merge_plan
+
+        workspace = self.cio.require_workspace()
         if not self.model.planned_groups():
             self.notify(
                 "No merge-ready group at this confidence: load groups, accept or un-exclude some, or press "

@@ -177,14 +177,26 @@ class IdChangesScreen(AreaScreen):
 
     def _show_csv_text(self, text: str, lines: int, parsed: ParsedCsv | None = None) -> None:
         panel = self.query_one(CsvInput)
+        if parsed is not None and parsed.refused:  # a wrong header: the rows listed (typed, pasted) stay as they are
+            problem = parsed.errors[0].message if parsed.errors else "its header is not one this screen reads"
+            self.query_one(self.STATUS_ID, Label).update(f"File not loaded: {problem}. Nothing listed changed.")
+            self.notify(f"File not loaded: {problem}.", title="File not loaded", severity="error", markup=False)
+            return
+        kept = self._typed_count()
         panel.display = True
         if parsed is not None:
             panel.load_parsed(text, parsed)
         else:
             panel.load_text(text)
+        also = f"; your {kept} typed change(s) are kept next to them" if kept else ""
         self.query_one(self.STATUS_ID, Label).update(
-            f"{lines:,} row(s) read from the file; press c to check them against the workspace."
+            f"{lines:,} row(s) read from the file{also}; press c to check them against the workspace."
         )
+
+    def _typed_count(self) -> int:
+        """How many changes were typed one by one (not in the CSV box): a file loaded replaces the box's rows,
+        never these, and says so."""
+        return 0
 
     def action_toggle_csv(self) -> None:
         panel = self.query_one(CsvInput)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from cio_tui.customerio.identifiers import Identifier, IdentifierError
+from cio_tui.identity.fixes import header_problem
 from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
@@ -125,6 +126,7 @@ class IdentifiersScreen(IdChangesScreen):
     def __init__(self) -> None:
         super().__init__()
         self.picked: str | None = None
+        self._keep_typed = False  # the new id/email typed before a person was picked (see _show_change_of)
 
     def waiting_for_typing(self) -> bool:
         return self.picked is None and not self.model.changes() and not self.query_one("#ids-csv").display
@@ -139,7 +141,11 @@ class IdentifiersScreen(IdChangesScreen):
         yield ChangesTable(id="ids-table")
         yield Static("", id="ids-detail", markup=False)
         yield CsvInput(
-            COLUMNS, required=(), hint="cio_id,new_id,new_email (or id / email instead of cio_id)", id="ids-csv"
+            COLUMNS,
+            required=(),
+            hint="cio_id,new_id,new_email (or id / email instead of cio_id)",
+            check_header=header_problem,
+            id="ids-csv",
         )
         yield Static("", id="ids-proposals", markup=False)
 
@@ -181,16 +187,20 @@ class IdentifiersScreen(IdChangesScreen):
     def _cio_typed(self, event: Input.Submitted) -> None:
         self._look_up(event.value)
 
-    def _show_change_of(self, cio_id: str | None) -> None:
+    def _show_change_of(self, cio_id: str | None, *, keep_typed: bool = False) -> None:
         """The new id/email fields belong to one person: show that person's typed change (to edit), else empty.
-        Nothing typed for the previous person is ever carried over to the next one."""
+        Nothing typed for the previous person is ever carried over to the next one; what was typed while nobody
+        was picked yet (``keep_typed``) is kept for the person picked next, unless they already have a change."""
         change = self.model.typed.get(cio_id) if cio_id else None
+        if change is None and keep_typed:
+            return
         self.query_one("#ids-new-id", Input).value = (change.new_id or "") if change else ""
         self.query_one("#ids-new-email", Input).value = (change.new_email or "") if change else ""
 
     def _look_up(self, text: str) -> None:
+        self._keep_typed = self.picked is None  # typed before picking: it is for the person being looked up
         self.picked = None
-        self._show_change_of(None)
+        self._show_change_of(None, keep_typed=self._keep_typed)
         if not text.strip():
             self.query_one("#ids-person", Label).update(
                 "Type the person's cio_id (e.g. cio_a3000001), id or email, then press Enter."
@@ -229,7 +239,7 @@ class IdentifiersScreen(IdChangesScreen):
             )
             return
         self.picked = message.cio_id
-        self._show_change_of(message.cio_id)
+        self._show_change_of(message.cio_id, keep_typed=self._keep_typed)
         self.query_one("#ids-person", Label).update(
             f"cio_{person.cio_id} · id {person.id or '(none)'} · email {person.email or '(none)'} — type the new id "
             "and/or email, Enter adds the change"
@@ -240,7 +250,11 @@ class IdentifiersScreen(IdChangesScreen):
     @on(Input.Submitted, "#ids-new-id, #ids-new-email")
     def _change_typed(self) -> None:
         if self.picked is None:
-            self.notify("Pick the person first: type their cio_id and press Enter.", severity="warning")
+            self.notify(
+                "Pick the person first: type their cio_id, id or email in the person box and press Enter "
+                "(what you typed here is kept).",
+                severity="warning",
+            )
             self.query_one("#ids-cio", Input).focus()
             return
         new_id = self.query_one("#ids-new-id", Input).value.strip()
@@ -277,6 +291,9 @@ class IdentifiersScreen(IdChangesScreen):
     # -- CSV ---------------------------------------------------------------------------------------------
     def action_load_csv(self) -> None:
         self.query_one(PathPrompt).ask("changes", "CSV of cio_id,new_id,new_email:", "changes.csv")
+
+    def _typed_count(self) -> int:
+        return len(self.model.typed)
 
     def _unread_reason(self, exc: Exception) -> str:
         return exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"

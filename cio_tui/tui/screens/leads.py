@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from cio_tui.identity.rows import PlanBuild
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.screens.id_changes import NO_WORKSPACE, IdChangesScreen
-from cio_tui.tui.viewmodels.leads_rows import LeadsModel
+from cio_tui.tui.viewmodels.leads_rows import Attached, LeadsModel
 from cio_tui.tui.widgets.csv_input import CsvInput
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
@@ -62,6 +62,7 @@ class LeadsScreen(IdChangesScreen):
         "another person, email-shaped, cio_ prefix, too long, repeated, not a lead); m makes the plan."
     )
     FOOTER_FIRST = ("leads.load", "leads.check", "leads.plan")
+    _said_replaced: dict[str, Attached] | None = None  # the CSV rows whose replacements were last notified
     _read_at_apply = 0  # ``applies_ended`` when the leads were read (see ``stale``)
     BINDINGS = [
         Binding("r", "load_live", "Load leads", id="leads.load", tooltip="Search this workspace for leads"),
@@ -203,10 +204,22 @@ class LeadsScreen(IdChangesScreen):
             ]
             if parts:
                 summary += " · " + ", ".join(parts)
+            if replaced := self.model.replaced_typed:
+                summary += f" · the file replaced {replaced} id(s) you had typed"
             if self.stale():
                 summary += " · read before the last apply: press r to reload (c still checks each person live)"
         self.query_one("#leads-summary", Label).update(summary)
         self._show_proposals(describe_proposal)
+        if self.model.replaced_typed and self._said_replaced is not self.model.from_csv:
+            self._said_replaced = self.model.from_csv  # said once per CSV read, not at every redraw
+            self.notify(
+                f"The CSV names {self.model.replaced_typed} lead(s) whose id you had typed: the file's id replaced "
+                "yours (type it again with i to keep yours).",
+                title="Typed ids replaced",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
 
     def stale(self) -> bool:
         """True when an apply ended since the leads were read: some may have been converted or merged since."""

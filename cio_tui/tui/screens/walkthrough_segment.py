@@ -67,6 +67,7 @@ class SegmentTasks(WalkthroughHost):
         self._segment_show(step, view)
 
     def _confirm_segment(self, step: int, view: SegmentView) -> None:
+        from cio_tui.cutover.review import switch_lines
         from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
         from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
 
@@ -78,7 +79,8 @@ class SegmentTasks(WalkthroughHost):
         request = ConfirmRequest(
             workspace=ws.name,
             action=f"Apply {len(plan.operations)} Segment operation(s)",
-            summary=[op.summary for op in plan.operations][:12],
+            # the switch first, then every operation (the list scrolls; none is left out)
+            summary=[*switch_lines(plan), "", *(f"{i}. {op.summary}" for i, op in enumerate(plan.operations, 1))],
             is_live=not getattr(ws, "is_sandbox", False),
         )
 

@@ -39,6 +39,7 @@ class ParsedCsv:
     columns: tuple[str, ...]
     rows: list[CsvRow] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
+    refused: bool = False  # the header itself is wrong: the text holds no row to use (a file is not loaded)
 
     @property
     def errors(self) -> list[RowIssue]:
@@ -51,18 +52,26 @@ def parse_csv_text(
     *,
     required: tuple[str, ...] | None = None,
     progress: Callable[[int], None] | None = None,
+    check_header: Callable[[str], str | None] | None = None,
 ) -> ParsedCsv:
     """Parse ``text`` whose first non-empty line is a header naming ``columns`` (any order, extras ignored), with
     the one CSV reader of the domain (``identity.csv_reader``: line numbers per record, quotes left open, cells
     too long and rows with more fields than the header reported).
 
     ``required`` columns (default: the first) must be in the header and non-empty on every row; the others may be
-    absent (read as ""). Blank lines are skipped. A format error becomes one issue on its line.
+    absent (read as ""). Blank lines are skipped. A format error becomes one issue on its line. ``check_header``
+    (the domain's rule for the header line, e.g. ``identity.fixes.header_problem``) refuses the whole text: no rows.
     """
     result = ParsedCsv(columns=columns)
     required = required if required is not None else columns[:1]
     if not text.strip():
         return result
+    if check_header is not None:
+        line, header = next((i, t) for i, t in enumerate(text.splitlines(), start=1) if t.strip())
+        if (problem := check_header(header)) is not None:
+            result.issues.append(RowIssue(line=line, message=problem))
+            result.refused = True
+            return result
     optional = tuple(c for c in columns if c not in required)
     try:
         _, rows = read_table(None, required, text=text, optional=optional, where="the pasted text", progress=progress)
@@ -73,6 +82,7 @@ def parse_csv_text(
         if missing := re.search(r"the header has no (.+) column", message):
             line = next(i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.strip())
             message = f"the header must name the columns {','.join(columns)}; missing: {missing.group(1)}"
+            result.refused = True
         result.issues.append(RowIssue(line=line, message=message))
         return result
     for row in rows:

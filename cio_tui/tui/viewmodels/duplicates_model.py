@@ -21,6 +21,8 @@ SIZE_BUCKETS = ((2, "2 people"), (3, "3 people"), (10**9, "4+ people"))
 
 def state_word(group: DuplicateGroup) -> str:
     """The group's state in words (never by colour alone)."""
+    if group.stale:
+        return "STALE"
     if group.excluded:
         return "excluded"
     if group.needs_review:
@@ -52,6 +54,12 @@ class DuplicatesModel:
     def load(self, groups: list[DuplicateGroup], *, source: str, summary: dict[str, Any], problems: list[str]) -> None:
         self.groups, self.source, self.summary, self.problems = groups, source, summary, problems
         self._search = [search_text(g) for g in groups]
+        self._recount()
+        self.set_query(self.query, narrow=False)
+
+    def refresh_states(self) -> None:
+        """Recount and re-index after groups changed outside the choices (marked stale by a live re-read)."""
+        self._search = [search_text(g) for g in self.groups]
         self._recount()
         self.set_query(self.query, narrow=False)
 
@@ -157,6 +165,7 @@ class DuplicatesModel:
             f"{len(self.groups):,} group(s) from {self.source}: {states['merge-ready']:,} merge-ready, "
             f"{states['NEEDS REVIEW']:,} need review, {states['excluded']:,} excluded, {states['forced']:,} forced. "
             f"Plan (confidence {self.min_confidence.value}+): {planned:,} group(s), {merges:,} merge(s)."
+            + (f" {states['STALE']:,} stale (changed since read: group again with l or o)." if states["STALE"] else "")
         )
 
     def filter_line(self) -> str:

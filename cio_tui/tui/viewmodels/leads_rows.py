@@ -49,10 +49,12 @@ class LeadsModel:
     csv_extra: list[Attached] = field(default_factory=list)  # CSV rows whose email is given twice
     checks: dict[str, Check] = field(default_factory=dict)
     proposals: list[MergeProposal] = field(default_factory=list)
+    replaced_typed: int = 0  # typed ids the last CSV replaced with another value (the screen says so)
 
     # -- attaching ids --------------------------------------------------------------------------------
     def attached(self) -> dict[str, Attached]:
-        """Typed ids win over CSV ids for the same email."""
+        """The latest wins: an id typed after a CSV beats its row; a CSV read after typing replaces the typed ids of
+        the emails it names (``set_csv_rows`` drops them and counts the ones it changed)."""
         return {**self.from_csv, **self.typed}
 
     def type_id(self, email: str, new_id: str) -> None:
@@ -93,6 +95,10 @@ class LeadsModel:
                         email,
                     )
                 )
+        replaced = [key for key in self.typed if key in self.from_csv]
+        self.replaced_typed = sum(1 for key in replaced if self.typed[key].new_id != self.from_csv[key].new_id)
+        for key in replaced:
+            del self.typed[key]
         self.checks = {k: v for k, v in self.checks.items() if k in self.typed}
         return issues
 

@@ -81,12 +81,14 @@ class CsvInput(Vertical):
         text: str = "",
         debounce: float = 0.3,
         hint: str = "",
+        check_header: Callable[[str], str | None] | None = None,
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = columns
         self.required = required
+        self.check_header = check_header  # the domain's rule for the header line (None: the columns are enough)
         self._initial = text
         self._hint = hint or ",".join(columns)
         self._debounce = debounce
@@ -118,7 +120,9 @@ class CsvInput(Vertical):
 
     def parse_text(self, text: str, progress: Callable[[int], None] | None = None) -> ParsedCsv:
         """Parse ``text`` as this box would (pure: a screen's thread worker parses a big file with it)."""
-        return parse_csv_text(text, self.columns, required=self.required, progress=progress)
+        return parse_csv_text(
+            text, self.columns, required=self.required, progress=progress, check_header=self.check_header
+        )
 
     def load_parsed(self, text: str, parsed: ParsedCsv) -> None:
         """Show ``text`` parsed already (by ``parse_text`` in a worker): it is not parsed again here."""
@@ -149,7 +153,7 @@ class CsvInput(Vertical):
         if self._parsed_text == self.text:
             return
         self._parsed_text = self.text
-        self.parsed = parse_csv_text(self.text, self.columns, required=self.required)
+        self.parsed = self.parse_text(self.text)
         self.show_issues(self.parsed.issues)
         self.post_message(self.Parsed(self, self.parsed))
 

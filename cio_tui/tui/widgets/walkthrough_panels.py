@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Static
 
+from cio_tui.cutover.verify import verdict
 from cio_tui.tui.messages import OpenPerson
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
@@ -229,12 +230,9 @@ class VerifyPanel(StepPanel):
         if v is None:
             text = "Not run yet."
         else:
-            lines = [
-                f"Ran {v.ran_at:%Y-%m-%d %H:%M} UTC on {v.sampled} people: "
-                + ("every check passed." if v.passed else f"{len(v.failed)} check(s) failed.")
-            ]
+            lines = [f"Ran {v.ran_at:%Y-%m-%d %H:%M} UTC on {v.sampled} people: " + verdict(v.checks)]
             for check in v.checks:
-                lines.append(f"{'PASS' if check.passed else 'FAIL'}  {check.title}: {check.detail}")
+                lines.append(f"{check.mark}  {check.title}: {check.detail}")
                 lines += [f"   e.g. {ex}" for ex in check.examples[:3]]
             text = "\n".join(lines)
         self.query_one("#wt-verify-result", Static).update(text)
