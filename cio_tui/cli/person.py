@@ -53,9 +53,8 @@ def render_card(card: IdentityCard) -> list[str]:
     ]
     if p.is_lead:
         lines.append("  note          a lead: email only, no id")
-    hidden = {"id", "email", "cio_id"}
-    attrs = {k: v for k, v in sorted(p.attributes.items()) if k not in hidden}
-    lines.append(f"Attributes ({len(attrs)})")
+    attrs = card.other_attributes
+    lines.append(f"Attributes ({card.attributes_count})")
     width = min(max((len(k) for k in attrs), default=0), 28)
     lines += [f"  {k:<{width}}  {v}" for k, v in attrs.items()] or ["  none"]
     lines.append(f"Devices ({len(p.devices)})")
@@ -98,10 +97,18 @@ def person_cmd(cli: CliContext, lookup: str, by: str | None, as_json: bool) -> N
     with cli.guard():
         who = parse_lookup(lookup, by)
 
+    from cio_tui.identity.resolve import cio_id_fallback
+
     async def main() -> IdentityCard | None:
         ws = await cli.open_workspace()
         async with ws:
-            return await build_card(ws.client, who)
+            card = await build_card(ws.client, who)
+            as_cio = cio_id_fallback(who) if card is None and by is None else None
+            if as_cio is not None:  # a cio_id pasted without its prefix, as the app reads it
+                card = await build_card(ws.client, as_cio)
+                if card is not None and not as_json:
+                    click.echo(f"No person has the id {who.value!r}; this is the person whose cio_id is {who.value}.")
+            return card
 
     card = cli.run(main())
     if card is None:

@@ -59,6 +59,19 @@ class IdentityCard(BaseModel):
     def flagged(self) -> list[CardActivity]:
         return [a for a in self.activities if a.flagged]
 
+    @property
+    def other_attributes(self) -> dict[str, object]:
+        """The attributes besides the identifiers (shown on lines of their own), by name: what both the app's card
+        and ``cio-tui person`` count, so the two say the same number."""
+        return {k: v for k, v in sorted(self.person.attributes.items()) if k not in IDENTIFIER_ATTRIBUTES}
+
+    @property
+    def attributes_count(self) -> str:
+        return f"{len(self.other_attributes)} besides id, email and cio_id"
+
+
+IDENTIFIER_ATTRIBUTES = frozenset({"id", "email", "cio_id"})
+
 
 def _card_activity(activity: Activity) -> CardActivity:
     return CardActivity(**activity.model_dump(), flag=FLAGGED_TYPES.get(activity.type))

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from cio_tui.customerio.contract import CioClient
-from cio_tui.customerio.identifiers import Identifier, IdentifierError, IdKind
+from cio_tui.customerio.identifiers import Identifier, IdentifierError
 from cio_tui.identity.card import IdentityCard, build_card
+from cio_tui.identity.resolve import cio_id_fallback
 
 ACTIVITY_LIMIT = 30
 
@@ -58,8 +59,8 @@ async def lookup_person(client: CioClient, text: str, kind: str | None = None) -
     who = parse_lookup(text, kind)
     notes: list[str] = []
     card = await build_card(client, who, with_messages=False, activity_limit=ACTIVITY_LIMIT)
-    if card is None and kind is None and who.kind is IdKind.ID and re.fullmatch(r"[A-Za-z0-9]+", who.value):
-        as_cio = Identifier.cio(who.value)
+    as_cio = cio_id_fallback(who) if card is None and kind is None else None
+    if as_cio is not None:
         card = await build_card(client, as_cio, with_messages=False, activity_limit=ACTIVITY_LIMIT)
         if card is not None:
             notes.append(f"No person has the id {who.value!r}; this is the person whose cio_id is {who.value}.")

@@ -30,6 +30,14 @@ class Resolved:
     how: str  # "cio_id" | "id" | "email": what the text was read as
 
 
+def cio_id_fallback(who: Identifier) -> Identifier | None:
+    """The cio_id an auto-detected id may be when no person has that id: operators often paste a cio_id without its
+    ``cio_`` prefix. The one rule for the People area, Identifiers and ``cio-tui person``."""
+    if who.kind is IdKind.ID and re.fullmatch(r"[A-Za-z0-9]+", who.value):
+        return Identifier.cio(who.value)
+    return None
+
+
 async def resolve_person(client: PersonReader, text: str) -> Resolved:
     raw = text.strip()
     if not raw:
@@ -49,8 +57,9 @@ async def resolve_person(client: PersonReader, text: str) -> Resolved:
         person = await client.get_person(Identifier.cio(holders[0])) if holders else None
     else:
         person = await client.get_person(who)
-        if person is None and who.kind is IdKind.ID and re.fullmatch(r"[A-Za-z0-9]+", who.value):
-            person = await client.get_person(Identifier.cio(who.value))
+        as_cio = cio_id_fallback(who) if person is None else None
+        if as_cio is not None:
+            person = await client.get_person(as_cio)
             if person is not None:
                 return Resolved(person, "cio_id")
     if person is None:
@@ -58,4 +67,4 @@ async def resolve_person(client: PersonReader, text: str) -> Resolved:
     return Resolved(person, who.kind.value)
 
 
-__all__ = ["NotResolved", "Resolved", "resolve_person"]
+__all__ = ["NotResolved", "Resolved", "cio_id_fallback", "resolve_person"]

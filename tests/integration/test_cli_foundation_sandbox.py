@@ -131,3 +131,22 @@ def test_env_profile_apply_is_confirmed_with_the_site_id_not_the_word_env(sandbo
     assert "not applied: the site id typed does not match" in refused.output
     applied = invoke("apply", str(tmp_path / "p.json"), stdin=f"{SANDBOX_SITE_ID}\n")
     assert applied.exit_code == 0, applied.output
+
+
+def test_a_bare_cio_id_is_found_as_the_app_finds_it_and_the_attribute_counts_agree() -> None:
+    from datetime import UTC, datetime
+
+    from cio_tui.identity.card import IdentityCard
+    from cio_tui.tui.widgets.person_card import overview_rows
+
+    text = invoke("--sandbox", "person", "a3000001")
+    assert text.exit_code == 0, text.output  # no person has the id a3000001: read as a cio_id, like the app
+    assert "this is the person whose cio_id is a3000001" in text.output
+    assert "Person cio_a3000001" in text.output
+    assert invoke("--sandbox", "person", "a3000001", "--by", "id").exit_code == 1  # an explicit kind is kept
+    card = IdentityCard.model_validate(json.loads(invoke("--sandbox", "person", "a3000001", "--json").output))
+    assert {"id", "email"} <= set(card.person.attributes)  # the identifiers are among the attributes read
+    app_count = dict(overview_rows(card, datetime.now(UTC)))["attributes"]
+    n = len(card.person.attributes) - len({"id", "email", "cio_id"} & set(card.person.attributes))
+    assert app_count == f"{n} besides id, email and cio_id"
+    assert f"Attributes ({app_count})" in text.output

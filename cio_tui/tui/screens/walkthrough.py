@@ -228,10 +228,24 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
         if overview is None:  # the step's form shows the overview: it comes with it
             return
         self._panel(n)
-        self.query_one("#wt-panels", ContentSwitcher).current = f"wt-panel-{n}"
+        panels = self.query_one("#wt-panels", ContentSwitcher)
+        if panels.current != f"wt-panel-{n}":
+            self._keep_focus_visible(panels)
+        panels.current = f"wt-panel-{n}"
         # the step shown before may have held the focus (n, a click on another step): once it is hidden, focus
         # goes home, never nowhere
         self.call_after_refresh(self._focus_if_lost)
+
+    def _keep_focus_visible(self, panels: ContentSwitcher) -> None:
+        """Focus in the form (or an Open button) of the step being left would be hidden with it, and Textual would
+        move it to a sibling (a text field: letters become text) or to nothing: the step's text takes it instead,
+        so PageDown scrolls what is shown and letters are the step's actions, as help says."""
+        focused = self.focused
+        if focused is None:
+            return
+        leaving = (panels, self.query_one("#wt-open-buttons"))
+        if any(box in focused.ancestors for box in leaving):
+            self.set_focus(self.query_one("#wt-detail", VerticalScroll))
 
     def _focus_if_lost(self) -> None:
         if self.focused is None:

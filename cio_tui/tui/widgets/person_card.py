@@ -161,7 +161,7 @@ def overview_rows(card: IdentityCard, now: datetime) -> list[tuple[str, str | Te
         ("email", p.email or "(none)"),
         ("created", f"{when(p.created_at)} ({ago(p.created_at, now)})" if p.created_at else "unknown"),
         ("subscription", "UNSUBSCRIBED" if p.unsubscribed else "subscribed"),
-        ("attributes", str(len(p.attributes))),
+        ("attributes", card.attributes_count),
         ("segments", ", ".join(s.name for s in card.segments) or "none"),
         ("devices", ", ".join(f"{d.id} ({d.platform or '?'})" for d in p.devices) or "none"),
     ]
