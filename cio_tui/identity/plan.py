@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -138,6 +139,14 @@ class Operation(_Model):
     request: PlannedRequest
     loses: list[Loss] = Field(default_factory=list)
     target: list[PersonState] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _counted(self, info: ValidationInfo) -> Operation:
+        # A plan file read with ``progress`` (``Plan.from_json``) counts its operations as they are read.
+        count = info.context.get("count_operation") if info.context else None
+        if count is not None:
+            count()
+        return self
 
     @property
     def cio_ids(self) -> list[str]:
@@ -261,11 +270,17 @@ class Plan(_Model):
         return self.model_dump_json(indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
+    def from_json(cls, text: str | bytes, *, max_bytes: int = MAX_PLAN_BYTES, progress: Progress | None = None) -> Plan:
+        """The plan in ``text``, every operation checked; ``progress(done, total)`` hears how many operations have
+        been read (``total`` counted ahead from the text, so a bar can move while the file is parsed)."""
         if len(text) > max_bytes:
             raise PlanError(_too_big(len(text), max_bytes))
         try:
-            return cls.model_validate_json(text)
+            if progress is None:
+                return cls.model_validate_json(text)
+            plan = cls.model_validate_json(text, context={"count_operation": _Counter(text, progress)})
+            progress(len(plan.operations), len(plan.operations))
+            return plan
         except PlanError:
             raise
         except ValidationError as exc:
@@ -280,6 +295,26 @@ class Plan(_Model):
                     "Walkthrough's step 7"
                 ) from None
             raise PlanError(f"not a valid cio-tui plan ({where}: {first.get('msg')})") from None
+
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 100  # operations between two reports while a plan file is read
+
+
+class _Counter:
+    """Counts operations as pydantic reads them and reports every ``PROGRESS_EVERY`` (a report may cross threads)."""
+
+    def __init__(self, text: str | bytes, report: Progress) -> None:
+        # Each operation has one "op_id" key; the same quoted word inside a value is escaped (\"op_id\"), so only
+        # a nested attribute named op_id could count twice: the total is then a little high, never low.
+        key = '"op_id"'
+        self.total = max(1, text.count(key.encode()) if isinstance(text, bytes) else text.count(key))
+        self.done, self.report = 0, report
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.done % PROGRESS_EVERY == 0:
+            self.report(min(self.done, self.total), self.total)
 
 
 def _too_big(size: int, limit: int) -> str:
@@ -305,7 +340,7 @@ def save_plan(plan: Plan, path: str | Path, *, key: bytes | None = None) -> Path
     return write_private(path, plan.to_json())
 
 
-def load_plan(path: str | Path, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
+def load_plan(path: str | Path, *, max_bytes: int = MAX_PLAN_BYTES, progress: Progress | None = None) -> Plan:
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -324,7 +359,7 @@ def load_plan(path: str | Path, *, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanError(f"the plan file {path} is not UTF-8 (byte {exc.start}); it is not a cio-tui plan") from None
-    return Plan.from_json(text, max_bytes=max_bytes)
+    return Plan.from_json(text, max_bytes=max_bytes, progress=progress)
 
 
 __all__ = [

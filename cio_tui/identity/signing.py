@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
@@ -76,11 +76,13 @@ def require_signature(plan: Signable, key: bytes) -> None:
         )
 
 
-def open_for_review(path: str | Path, workspace: WorkspaceView | None) -> Plan:
+def open_for_review(
+    path: str | Path, workspace: WorkspaceView | None, progress: Callable[[int, int], None] | None = None
+) -> Plan:
     """A plan file opened where there is no "apply anyway" (the TUI): one for the open workspace must carry its
     signature (an unsigned one is refused, pointing at the reviewed command-line route); one for another workspace
     opens, and its review says whose it is (applying it is refused)."""
-    plan = load_plan(path)
+    plan = load_plan(path, progress=progress)
     if workspace is not None and plan.workspace_fingerprint == workspace.fingerprint:
         problem = signature_problem(plan, workspace.plan_key())
         if problem:

@@ -43,8 +43,12 @@ def progress_words(text: str, done: int, total: int | None, elapsed: float) -> s
 class Busy:
     """The status of one wait, shown on ``label`` (any widget with ``update``)."""
 
-    def __init__(self, label: Widget, text: str, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.label, self.text, self._clock = label, text, clock
+    def __init__(
+        self, label: Widget, text: str, *, clock: Callable[[], float] = time.monotonic, after: float | None = None
+    ) -> None:
+        """``after``: seconds before the count is shown (``SHOW_PROGRESS_AFTER``; 0 when the wait has already been
+        long, as the second phase of opening a big plan)."""
+        self.label, self.text, self._clock, self._after = label, text, clock, after
         self.started = clock()
         self._drawn_at = 0.0
         self._update(text)
@@ -66,7 +70,8 @@ class Busy:
     def progress(self, done: int, total: int | None) -> None:
         now = self._clock()
         elapsed = now - self.started
-        if elapsed < SHOW_PROGRESS_AFTER or now - self._drawn_at < REDRAW_EVERY:
+        after = SHOW_PROGRESS_AFTER if self._after is None else self._after
+        if elapsed < after or now - self._drawn_at < REDRAW_EVERY:
             return
         self._drawn_at = now
         self._update(progress_words(self.text, done, total, elapsed))

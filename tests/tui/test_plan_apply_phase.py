@@ -23,6 +23,8 @@ def test_keys_follow_the_phase():
         False,
     ]
     assert action_allowed("journal", "applying", has_plan=True) is True
+    # a big plan still filling its table: apply and check run, to be refused in words; opening another is fine
+    assert [action_allowed(a, "loading", True) for a in ("apply", "check", "open_file", "save_file")] == [True] * 4
 
 
 def test_engine_events_move_the_phase():

@@ -16,7 +16,7 @@ from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
 from cio_tui.tui.viewmodels.csv_rows import parse_csv_text
 from cio_tui.tui.viewmodels.plan_rows import irreversible_lines, operation_detail, rows_from_plan
 from cio_tui.tui.widgets.apply_progress import counts_line, headline
-from cio_tui.tui.widgets.plan_table import PlanTable
+from cio_tui.tui.widgets.plan_table import PlanTable, state_text
 
 
 def _plan() -> Plan:
@@ -123,6 +123,21 @@ async def test_plan_table_updates_state_in_words() -> None:
         assert str(table.get_cell("op-00003", "state")) == "✗ failed"
         assert table.row_for("op-00003").detail == "merge refused"
         assert table.highlighted_row is not None and table.highlighted_row.key == "op-00001"
+
+
+async def test_a_state_set_on_a_row_not_shown_yet_is_shown_when_the_row_is_added() -> None:
+    """A big plan is shown in chunks; journal states read meanwhile reach the rows added later."""
+    app = _Host(ConfirmRequest(workspace="w", action="x"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("escape")
+        table = app.query_one(PlanTable)
+        table.begin(rows_from_plan(_plan()))
+        assert table.show_more(1) == 1 and not table.complete and table.row_count == 1
+        table.set_state("op-00003", "done", "from an earlier run")
+        assert table.show_more(5) == 3 and table.complete and table.row_count == 3
+        assert str(table.get_cell("op-00003", "state")) == str(state_text("done"))
+        assert str(table.get_cell("op-00002", "state")) == str(state_text("planned"))
+        assert table.progressed() == {"op-00003": "done"}
 
 
 def test_resume_note_and_end_of_apply_words() -> None:

@@ -110,3 +110,18 @@ def test_fingerprint_matches_the_workspace_rule():
     from cio_tui.workspace import fingerprint_of
 
     assert fingerprint("us", "site-123") == fingerprint_of("us", "site-123")
+
+
+def test_reading_a_plan_file_reports_the_operations_read_of_the_total(tmp_path, monkeypatch):
+    from cio_tui.identity import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "PROGRESS_EVERY", 2)
+    refs = [PersonRef(cio_id=f"c{i}", email=f"p{i}@x.co") for i in range(5)]
+    # an attribute value holding the quoted word "op_id" is escaped in the file and does not count
+    operations = [ops.assign_id(r, f"u{i}") for i, r in enumerate(refs[:4])] + [ops.identify(refs[4], {"n": '"op_id"'})]
+    path = save_plan(_plan(*operations), tmp_path / "p.json")
+    heard: list[tuple[int, int]] = []
+    plan = load_plan(path, progress=lambda done, total: heard.append((done, total)))
+    assert len(plan.operations) == 5
+    assert heard == [(2, 5), (4, 5), (5, 5)]
+    assert load_plan(path) == plan  # the same plan with or without a listener

@@ -24,16 +24,20 @@ from cio_tui.identity.apply_events import NoticeEvent
 from cio_tui.identity.plan import Plan, save_plan
 from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
+from cio_tui.tui.progress import Busy
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.viewmodels.plan_confirm import NothingToApply, apply_request, starting_stats
 from cio_tui.tui.viewmodels.plan_phase import RUNNING, SHOWS_PROGRESS, Phase, action_allowed, end_state, phase_after
 from cio_tui.tui.viewmodels.plan_rows import operation_detail, rows_from_plan
 from cio_tui.tui.viewmodels.plan_text import (
     EMPTY_TEXT,
+    LOADING_TABLE,
+    NOT_CHECKED,
     apply_outcome,
     plan_header,
     resume_note,
     stats_from_progress,
+    still_loading,
 )
 from cio_tui.tui.widgets.apply_progress import ApplyProgress
 from cio_tui.tui.widgets.csv_path import PathPrompt
@@ -44,6 +48,10 @@ if TYPE_CHECKING:
     from cio_tui.identity.apply_events import ApplyResult
     from cio_tui.identity.apply_events import EngineEvent as ApplyEvent
     from cio_tui.workspace import Workspace
+
+TABLE_CHUNK = 250
+"""Rows added to the table per turn of the event loop: a 10,000-operation plan is shown in 40 steps, the status line
+counting them, instead of freezing the screen for seconds."""
 
 
 class PlanScreen(AreaScreen):
@@ -155,17 +163,44 @@ class PlanScreen(AreaScreen):
             return
         self.plan, self.checks, self.prior_states, self.result = plan, [], {}, None
         self.saved_to, self._opening = self._opening, None  # a plan made in another area is on no disk yet
-        self.phase = "review"
         self.query_one("#plan-header", Label).update(plan_header(plan, self.cio.workspace))
-        self._status("Not checked yet: press c to read every person now, or a to apply (checked anyway).")
         table = self.query_one(PlanTable)
-        table.load(rows_from_plan(plan))
+        table.begin(rows_from_plan(plan))
+        table.show_more(TABLE_CHUNK)
+        self.phase = "review" if table.complete else "loading"
+        self._status(NOT_CHECKED)
         table.move_cursor(row=0)
         self._show_detail()
         self._show_phase()
         table.focus()
         if self.cio.workspace is not None:
             self._read_journal_states(plan.plan_id)
+        if not table.complete:
+            # the wait may already have been long (the file was read first): the count shows at once
+            busy = Busy(self.query_one("#plan-status", Label), LOADING_TABLE, after=0.0)
+            busy.progress(table.shown, len(plan.operations))
+            self._fill_table(plan.plan_id, busy)
+
+    @work(exclusive=True, group="plan-table", exit_on_error=False)
+    async def _fill_table(self, plan_id: str, busy: Busy) -> None:
+        """Add the rest of a big plan's rows a chunk per turn of the event loop, the status line counting them."""
+        table = self.query_one(PlanTable)
+        while self.plan is not None and self.plan.plan_id == plan_id and not table.complete:
+            await busy.shown()  # the screen is drawn (and keys are read) between two chunks
+            busy.progress(table.show_more(TABLE_CHUNK), len(self.plan.operations))
+        if self.plan is None or self.plan.plan_id != plan_id or self.phase != "loading":
+            return
+        self.phase = "review"
+        self._status(resume_note(self.plan, self.prior_states) if self.prior_states else NOT_CHECKED)
+        self.refresh_bindings()
+
+    def _refused_while_loading(self) -> bool:
+        """Apply and check wait until the whole plan is in the table (never apply what was not all shown)."""
+        if self.phase != "loading" or self.plan is None:
+            return False
+        table = self.query_one(PlanTable)
+        self.notify(still_loading(table.shown, len(self.plan.operations)), title="Still loading", severity="warning")
+        return True
 
     @work(thread=True, exclusive=True, group="plan-journal", exit_on_error=False)
     def _read_journal_states(self, plan_id: str) -> None:
@@ -183,7 +218,8 @@ class PlanScreen(AreaScreen):
         table = self.query_one(PlanTable)
         for op_id, state in message.states.items():
             table.set_state(op_id, state, "from an earlier run")
-        self._status(resume_note(self.plan, message.states))
+        if self.phase != "loading":  # while loading, the count stays; the note follows once the table is complete
+            self._status(resume_note(self.plan, message.states))
         self._show_detail()
 
     def action_open_file(self) -> None:
@@ -204,16 +240,20 @@ class PlanScreen(AreaScreen):
         if message.purpose == "save" and self.plan is not None:
             self._save(self.plan, message.path)
         else:
-            self._status(f"Opening {message.path.name}: reading and checking its signature…")
+            label = self.query_one("#plan-status", Label)
+            busy = Busy(label, f"Opening {message.path.name}: reading and checking its operations…")
             self._opening = message.path
-            self._load(message.path)
+            self._load(message.path, busy)
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path, busy: Busy) -> None:
         from cio_tui.identity.signing import open_for_review
 
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(busy.progress, done, total)
+
         try:
-            self.post_message(self.PlanRead(open_for_review(path, self.cio.workspace)))
+            self.post_message(self.PlanRead(open_for_review(path, self.cio.workspace, progress)))
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
 
@@ -275,7 +315,7 @@ class PlanScreen(AreaScreen):
         )
 
     def action_check(self) -> None:
-        if self.plan is None or self.phase in RUNNING:
+        if self.plan is None or self.phase in RUNNING or self._refused_while_loading():
             return
         if self.cio.workspace is None:
             self.notify("No workspace is open: connect one first (press 9).", severity="warning")
@@ -317,7 +357,7 @@ class PlanScreen(AreaScreen):
     # -- apply -------------------------------------------------------------------------------------------
     def action_apply(self) -> None:
         plan = self.plan
-        if plan is None or self.phase in RUNNING:
+        if plan is None or self.phase in RUNNING or self._refused_while_loading():
             return
         checked = check_summary(self.checks) if self.checks else ""
         try:
@@ -335,6 +375,9 @@ class PlanScreen(AreaScreen):
         self.app.push_screen(ConfirmTypedModal(request), confirmed)
 
     def _start_apply(self, plan: Plan) -> None:
+        if self.plan is not plan or not self.query_one(PlanTable).complete:  # what is sent is what was all shown
+            self.notify("The plan on screen changed or is not all shown: nothing was sent.", severity="warning")
+            return
         self.phase = "applying"
         self._started = self.cio.services.clock()
         self.query_one(ApplyProgress).update_stats(starting_stats(plan, self.prior_states))

@@ -1,6 +1,7 @@
 """Phases of the Plan/Apply screen: which keys each phase allows and how engine events move between phases.
 
-``empty`` -> ``review`` (a plan is open) -> ``checking`` -> ``review`` -> ``applying`` <-> ``paused`` ->
+``empty`` -> ``loading`` (a big plan's rows are still being added to its table) -> ``review`` (a plan is open) ->
+``checking`` -> ``review`` -> ``applying`` <-> ``paused`` ->
 ``cancelling`` -> ``finished``. Pure functions (no Textual).
 """
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from cio_tui.identity.apply_events import ApplyResult, ProgressEvent
 
-Phase = Literal["empty", "review", "checking", "applying", "paused", "cancelling", "finished"]
+Phase = Literal["empty", "loading", "review", "checking", "applying", "paused", "cancelling", "finished"]
 EndState = Literal["failed", "cancelled", "finished"]
 
 RUNNING: tuple[Phase, ...] = ("checking", "applying", "paused", "cancelling")
@@ -25,6 +26,8 @@ def action_allowed(action: str, phase: Phase, has_plan: bool) -> bool | None:
     Hidden rather than dimmed: at 80-100 columns the footer has room only for the keys that work now, so during
     an apply it shows Pause and Cancel instead of four dimmed review keys (help ``?`` still lists every key)."""
     running = phase in RUNNING
+    if action in ("check", "apply") and phase == "loading":
+        return True  # shown and run: the screen refuses in words until every operation is in the table
     if action in ("save_file", "check", "apply"):
         return not (not has_plan or running)
     if action == "open_file":

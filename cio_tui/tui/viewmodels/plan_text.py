@@ -25,6 +25,16 @@ EMPTY_TEXT = (
     "`cio-tui plan ... --out FILE`."
 )
 SUCCEEDED = ("done", "reconciled")
+NOT_CHECKED = "Not checked yet: press c to read every person now, or a to apply (checked anyway)."
+LOADING_TABLE = "Loading the table…"
+
+
+def still_loading(shown: int, total: int) -> str:
+    """Why apply (or a check) waits: a plan is only ever applied once every operation of it has been shown."""
+    return (
+        f"The plan is still loading: {shown:,} of {total:,} operations are in the table. Review and apply it once "
+        "every operation is shown (a few seconds); nothing was sent."
+    )
 
 
 def plan_header(plan: Plan, workspace: Workspace | None) -> str:

@@ -58,6 +58,7 @@ class PlanTable(FitTable):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self._rows: dict[str, PlanRow] = {}
+        self._to_show: list[str] = []  # keys of rows not added to the table yet (a big plan is shown in chunks)
 
     @property
     def plan_rows(self) -> list[PlanRow]:
@@ -65,11 +66,30 @@ class PlanTable(FitTable):
 
     def load(self, rows: list[PlanRow]) -> None:
         """Replace every row."""
+        self.begin(rows)
+        self.show_more(len(rows))
+
+    def begin(self, rows: list[PlanRow]) -> None:
+        """Take every row (states can be set on all of them at once) and show none yet: ``show_more`` adds them."""
         self.clear()
-        self._rows = {}
-        for row in rows:
-            self._rows[row.key] = row
+        self._rows = {row.key: row for row in rows}
+        self._to_show = list(reversed(self._rows))
+
+    def show_more(self, count: int) -> int:
+        """Add the next ``count`` rows to the table (with their states now); returns how many are shown in all."""
+        for _ in range(min(count, len(self._to_show))):
+            row = self._rows[self._to_show.pop()]
             self.add_row(*self._cells(row), key=row.key)
+        return self.shown
+
+    @property
+    def shown(self) -> int:
+        return len(self._rows) - len(self._to_show)
+
+    @property
+    def complete(self) -> bool:
+        """Every row of the plan is in the table (an apply only ever follows a complete review)."""
+        return not self._to_show
 
     def set_state(self, key: str, state: str, detail: str = "") -> None:
         """Show a new state (and optional reason) for one operation; unknown keys are ignored."""
@@ -78,7 +98,8 @@ class PlanTable(FitTable):
             return
         row = replace(row, state=state, detail=detail)
         self._rows[key] = row
-        self.update_cell(key, "state", state_text(state))
+        if key in self.rows:  # a row not shown yet takes its state when it is added
+            self.update_cell(key, "state", state_text(state))
 
     def sync_states(self, states: dict[str, str], only: tuple[str, ...] = ("checked", "sent", "pending")) -> None:
         """Show the states in ``states`` (op_id -> state) that are in ``only`` and differ from the row's."""
