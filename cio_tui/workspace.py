@@ -320,14 +320,12 @@ async def open_workspace(
             "wins: unset the CIO_TUI_* variables to use a saved profile"
         )
     if sandbox:
-        from cio_tui.sandbox.credentials import APP_KEY, TRACK_KEY
-
         profile = sandbox_profile()
         db_path = sandbox_db_path(settings)
         if transport is None:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             _ensure_seeded(db_path)  # seeded once opened, as before; the app and model load on the first request
-        track, app = _secret(TRACK_KEY), _secret(APP_KEY)
+        track, app = sandbox_keys()
         name, is_sandbox = SANDBOX_NAME, True
         read_own_settings: Callable[[], dict[str, Any]] | None = _sandbox_settings_reader(db_path)
     else:
@@ -357,6 +355,13 @@ async def open_workspace(
         read_own_settings=read_own_settings,
         derived_plan_key=None if is_sandbox else derive_plan_key(app, fingerprint),
     )
+
+
+def sandbox_keys() -> tuple[SecretStr, SecretStr]:
+    """The embedded sandbox's Track and App API keys (public, documented: not secrets), for checking them."""
+    from cio_tui.sandbox.credentials import APP_KEY, TRACK_KEY
+
+    return _secret(TRACK_KEY), _secret(APP_KEY)
 
 
 def _secret(value: str) -> SecretStr:
@@ -406,6 +411,7 @@ __all__ = [
     "build_client",
     "fingerprint_of",
     "open_workspace",
+    "sandbox_keys",
     "resolve_profile",
     "sandbox_db_path",
     "sandbox_fingerprint",

@@ -151,5 +151,16 @@ class AppServices:
             check = check_profile
         return await check(profile, track_key, app_key)
 
+    async def check_sandbox(self, workspace: Workspace) -> ProfileCheck:
+        """The open sandbox's own keys, checked like a profile's, over the sandbox's in-process transport."""
+        import asyncio
+
+        from cio_tui.customerio.validate import check_profile
+        from cio_tui.workspace import sandbox_keys
+
+        track, app = sandbox_keys()
+        transport = await asyncio.to_thread(lambda: workspace.transport)  # builds the client once, off the loop
+        return await check_profile(workspace.profile, track, app, transport=transport)
+
 
 __all__ = ["AppServices", "StartChoice", "WorkspaceOpener", "utc_now"]

@@ -215,3 +215,17 @@ def test_after_a_transient_server_error_the_advice_is_to_check_again_not_to_past
     rejected = KeyCheck(key="app", outcome="invalid", message="authentication failed (HTTP 401)")
     text = check_text(ProfileCheck(profile="prod", configured_region="us", track=ok, app=rejected), now)
     assert "paste the rejected or missing key again" in text
+
+
+async def test_check_with_no_profile_on_the_sandbox_checks_the_sandbox_keys(make_app, memory_keyring):
+    app = make_app()  # the sandbox is open, no profile is saved
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        result = _text(app, "#check-result")
+        assert "Check of profile sandbox" in result and "ALL GOOD" in result, result
+        assert "Track API key: OK" in result and "App API key: OK" in result
+        assert SANDBOX_TRACK_KEY not in result and SANDBOX_APP_KEY not in result

@@ -21,6 +21,8 @@ from cio_tui.tui.services import StartChoice
 from cio_tui.tui.viewmodels.connect_panels import check_text, keyring_text, keys_label
 from cio_tui.tui.widgets.connect_profiles import ProfilesTable
 
+OPEN_SANDBOX = "(sandbox)"  # not a valid profile name: ``k`` with no profile highlighted checks the open sandbox
+
 if TYPE_CHECKING:
     from cio_tui.credentials import CredentialStatus
     from cio_tui.customerio.validate import ProfileCheck
@@ -236,6 +238,10 @@ class ConnectScreen(AreaScreen):
     def action_check(self) -> None:
         name = self.selected()
         if not name:
+            workspace = self.cio.workspace
+            if workspace is not None and workspace.is_sandbox:  # no profile highlighted: the open sandbox's keys
+                self.check(OPEN_SANDBOX)
+                return
             self.notify("Add a profile first (a), or open the sandbox (s).", severity="warning")
             return
         self.check(name)
@@ -245,7 +251,15 @@ class ConnectScreen(AreaScreen):
         panel = self.query_one("#check-result", Static)
         panel.display = True
         panel.set_class(False, "-failed")
-        panel.update(f"Checking profile {name}: region, Track API key, App API key…")
+        what = "the sandbox" if name == OPEN_SANDBOX else f"profile {name}"
+        panel.update(f"Checking {what}: region, Track API key, App API key…")
+        if name == OPEN_SANDBOX:
+            try:
+                result = await self.cio.services.check_sandbox(self.cio.require_workspace())
+            except Exception as exc:
+                panel.update(f"Check of the sandbox failed: {describe_error(exc)}")
+                return None
+            return self._checked(result)
         if name == ENV:
             profile = self.settings.env_profile()
             track, app = self.settings.track_api_key, self.settings.app_api_key
@@ -261,6 +275,10 @@ class ConnectScreen(AreaScreen):
         except Exception as exc:  # the check itself never raises for a bad key; this is anything else
             panel.update(f"Check of {name} failed: {describe_error(exc)}")
             return None
+        return self._checked(result)
+
+    def _checked(self, result: ProfileCheck) -> ProfileCheck:
+        panel = self.query_one("#check-result", Static)
         self.last_check = result
         self.refresh_bindings()
         panel.update(check_text(result, self.cio.services.clock()))
