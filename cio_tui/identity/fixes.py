@@ -21,6 +21,7 @@ from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_ne
 from cio_tui.customerio.models import Person
 from cio_tui.identity import operations as ops
 from cio_tui.identity.plan import PlanSource
+from cio_tui.identity.preview_ids import case_variant_holders
 from cio_tui.identity.rows import (
     CsvFormatError,
     ExcludedRow,
@@ -34,6 +35,7 @@ from cio_tui.identity.rows import (
     split_checked,
 )
 from cio_tui.model.validation import looks_like_email
+from cio_tui.segment.id_checks import case_variant
 
 
 class IdentifierChange(BaseModel):
@@ -213,6 +215,7 @@ async def plan_identifier_fixes(
     id_holders = await holders_of_ids(client, (c.new_id for c in fine if c.new_id))
     email_holders = await holders_of_emails(client, (c.new_email for c in fine if c.new_email)) or {}
     operations = []
+    new_ids: dict[str, str] = {}  # new id -> the cio_id of the person planned to get it
     for c in fine:
         person = people.get(c.cio_id)
         if person is None:
@@ -247,7 +250,9 @@ async def plan_identifier_fixes(
             proposals.append(MergeProposal(line=c.line, identifier=str(value), primary=clash.ref, secondary=person.ref))
             continue
         operations.append(ops.change_identifiers(person.ref, new_id=new_id, new_email=new_email))
-    return plan_build(
+        if new_id:
+            new_ids[new_id] = c.cio_id
+    build = plan_build(
         PlanSource.FIX_IDENTIFIERS,
         f"change identifiers of {len(operations)} person(s)",
         operations,
@@ -257,6 +262,11 @@ async def plan_identifier_fixes(
         workspace_name=workspace_name,
         created_at=created_at,
     )
+    for value, (spelling, other) in (await case_variant_holders(client, new_ids)).items():
+        if other.cio_id != new_ids[value]:
+            where = f"of cio_{other.cio_id}"
+            build.warnings[new_ids[value]] = case_variant("the new id", value, spelling, where).explanation
+    return build
 
 
 __all__ = [

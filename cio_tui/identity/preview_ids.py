@@ -34,15 +34,22 @@ async def workspace_warnings(results: Sequence[PreviewResult], reader: PeopleRea
         kinds = {e.kind for e in result.outcome.effects} if result.outcome else set()
         if "creates_person" in kinds and result.call.userId:
             new.setdefault(result.call.userId, []).append(result)
-    wanted: dict[str, str] = {}  # spelling -> the id sent
-    for value in list(new)[:MAX_WORKSPACE_IDS]:
+    for value, (spelling, person) in (await case_variant_holders(reader, list(new)[:MAX_WORKSPACE_IDS])).items():
+        for result in new[value]:
+            where = f"of cio_{person.cio_id}, already in this workspace"
+            result.warnings.append(case_variant("userId", value, spelling, where))
+
+
+async def case_variant_holders(reader: PeopleReader, values: Iterable[str]) -> dict[str, tuple[str, Person]]:
+    """For each id in ``values``, a person of the workspace holding it in another case (lower, upper or
+    capitalised): value -> (their spelling, the person). Reads only, 100 ids per bulk read. The Preview and the
+    Identifiers check both use this rule (the audit's ``case_variant_id`` finds the same pairs in an export)."""
+    wanted: dict[str, str] = {}  # spelling -> the id asked about
+    for value in values:
         for spelling in _spellings(value):
             wanted.setdefault(spelling, value)
     holders = await _holders(reader, wanted)
-    for spelling, person in holders.items():
-        for result in new.get(wanted[spelling], []):
-            where = f"of cio_{person.cio_id}, already in this workspace"
-            result.warnings.append(case_variant("userId", wanted[spelling], spelling, where))
+    return {wanted[spelling]: (spelling, person) for spelling, person in holders.items()}
 
 
 async def _holders(reader: PeopleReader, spellings: Iterable[str]) -> dict[str, Person]:
@@ -56,4 +63,4 @@ async def _holders(reader: PeopleReader, spellings: Iterable[str]) -> dict[str, 
     return {p.id: p for p in found if p.id}
 
 
-__all__ = ["MAX_WORKSPACE_IDS", "workspace_warnings"]
+__all__ = ["MAX_WORKSPACE_IDS", "case_variant_holders", "workspace_warnings"]

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.errors import InvalidInputError
@@ -67,9 +67,13 @@ class PlanBuild(BaseModel):
     plan: Plan
     excluded: list[ExcludedRow]
     proposals: list[MergeProposal]
+    warnings: dict[str, str] = Field(default_factory=dict)
+    """Planned changes that need a second look, by the person's cio_id (e.g. a new id that differs only in case
+    from another person's id): still planned, said next to the row."""
 
     def summary_lines(self) -> list[str]:
         lines = [f"{len(self.plan.operations)} operation(s) planned; {len(self.excluded)} row(s) left out"]
+        lines += [f"  WARNING cio_{cio_id}: {text}" for cio_id, text in self.warnings.items()]
         for row in self.excluded:
             where = f"line {row.line}" if row.line else "row"
             lines.append(f"  {where}: {row.key} -> {row.value}: {row.message}")

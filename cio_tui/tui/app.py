@@ -68,7 +68,10 @@ class CioApp(WorkspaceApp):
             "request_quit",
             "Quit",
             id="app.quit",
-            tooltip="Outside text fields (inside one, q is a letter); asks first if work is running or unsaved",
+            tooltip=(
+                "Outside text fields (inside one, q is a letter); asks first if work is running, unsaved or a plan "
+                "is not applied"
+            ),
         ),
         Binding(
             "ctrl+q",
@@ -77,7 +80,9 @@ class CioApp(WorkspaceApp):
             show=False,
             priority=True,
             id="app.quit_anywhere",
-            tooltip="Quit even from inside a text field; asks first if work is running or unsaved",
+            tooltip=(
+                "Quit even from inside a text field; asks first if work is running, unsaved or a plan is not applied"
+            ),
         ),
         Binding(
             "ctrl+c",
@@ -216,13 +221,25 @@ class CioApp(WorkspaceApp):
                 found.append(text)
         return found
 
+    def unapplied_work(self) -> list[str]:
+        """Work made this session and not carried out (a plan never applied), each area's in words."""
+        found = []
+        for mode in AREAS_BY_MODE:
+            stack = self._screen_stacks.get(mode)
+            unapplied = getattr(stack[0], "unapplied_work", None) if stack else None
+            text = unapplied() if callable(unapplied) else None
+            if text:
+                found.append(text)
+        return found
+
     def action_quit_anywhere(self) -> None:
         self.action_request_quit()
 
     def action_request_quit(self) -> None:
         running = self.running_work()
         unsaved = self.unsaved_texts()
-        if not running and not unsaved:
+        unapplied = self.unapplied_work()
+        if not running and not unsaved and not unapplied:
             self.exit()
             return
         from cio_tui.tui.modals.confirm import ConfirmModal
@@ -237,6 +254,7 @@ class CioApp(WorkspaceApp):
             )
         if unsaved:
             parts.append("Quitting loses what you typed or pasted: " + "; ".join(unsaved) + ".")
+        parts += [text[0].upper() + text[1:] + "." for text in unapplied]
         body = "\n\n".join(parts)
 
         def answered(quit_now: bool | None) -> None:

@@ -63,3 +63,20 @@ async def test_a_csv_naming_no_person_column_is_refused_and_typed_changes_stay(m
         status = str(screen.query_one("#ids-person").render())
         assert "1 row(s) read from the file; your 1 typed change(s) are kept next to them" in status
         assert {c.cio_id for c in screen.model.changes()} == {"a3000001", "a3000002"}
+
+
+async def test_a_new_id_differing_only_in_case_from_another_persons_id_is_checked_with_a_warning(make_app) -> None:
+    app = make_app("identifiers")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press(*"u0000051", "enter")
+        await settle(pilot)
+        await pilot.press(*"U0000002", "enter")
+        await settle(pilot)
+        screen.set_focus(screen.query_one("#ids-table"))
+        await pilot.press("c")
+        await settle(pilot)
+        [check] = [c for (line, _), c in screen.model.checks.items() if line is None]
+        assert check.severity == "warning"
+        assert "'U0000002' differs only in case from the id 'u0000002' of cio_" in check.message

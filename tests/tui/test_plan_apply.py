@@ -271,3 +271,40 @@ async def test_an_unsigned_plan_file_is_not_opened_and_the_exact_cli_command_is_
         await pilot.press("a")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmTypedModal)
+
+
+async def test_quitting_with_an_unapplied_plan_asks_first_and_says_where_it_is_saved(make_app, tmp_path):
+    """QA: q with a plan made this session and never applied exited at once and the plan was gone."""
+    from cio_tui.tui.modals.confirm import ConfirmModal
+
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 1)
+        screen = await _open(pilot, plan)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, ConfirmModal)
+        body = str(app.screen.body_text)
+        assert "is not applied and not saved: quitting loses it" in body and "1 operation(s)" in body
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+
+        await pilot.press("s")
+        screen.query_one("#plan-path Input").value = str(tmp_path / "kept.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert f"it is saved at {tmp_path / 'kept.json'}: o in Plan/Apply opens it again" in str(app.screen.body_text)
+        await pilot.press("n")
+        await settle(pilot)
+
+        await pilot.press("a", *"sandbox", "enter")
+        await settle(pilot)
+        assert screen.result is not None and screen.result.ok
+        await pilot.press("q")  # applied: nothing to lose, quits at once
+        await settle(pilot)
+        assert not app.is_running

@@ -231,3 +231,14 @@ async def test_a_lead_converted_since_the_list_was_read_is_not_planned_again():
     reasons = {r.line: r.message for r in again.excluded}
     assert reasons[2].startswith("Not a lead: cio_l1 already has the id 'u1'")
     assert "no longer in this workspace" in reasons[3]
+
+
+async def test_a_new_id_differing_only_in_case_from_another_persons_id_is_planned_with_a_warning():
+    client = workspace()  # c1 holds the id "taken"
+    build = await plan_identifier_fixes(client, [IdentifierChange(cio_id="l1", new_id="TAKEN")], **WS)
+    assert [op.subject.value for op in build.plan.operations] == ["l1"]  # two different ids to Customer.io
+    warning = build.warnings["l1"]
+    assert "'TAKEN' differs only in case from the id 'taken' of cio_c1" in warning and "case-sensitive" in warning
+    assert any(line.startswith("  WARNING cio_l1: the new id 'TAKEN'") for line in build.summary_lines())
+    build = await plan_identifier_fixes(client, [IdentifierChange(cio_id="c1", new_id="Taken")], **WS)
+    assert build.warnings == {}  # their own id in another case: nobody else holds it

@@ -135,6 +135,10 @@ class AreaScreen(FocusModel, Screen[None]):
         """What the operator typed or pasted here that quitting would lose, in words (``None``: nothing)."""
         return None
 
+    def unapplied_work(self) -> str | None:
+        """Work made here and not carried out (a plan not applied) that quitting would drop, in words."""
+        return None
+
     def replace_text(
         self,
         editor: TextArea,

@@ -116,6 +116,8 @@ class PlanScreen(AreaScreen):
         self.engine: ApplyEngine | None = None
         self.result: ApplyResult | None = None
         self._started: datetime | None = None
+        self.saved_to: Path | None = None  # where the open plan is on disk (saved with s, or opened from there)
+        self._opening: Path | None = None
 
     # -- layout ----------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -160,6 +162,7 @@ class PlanScreen(AreaScreen):
             self.notify("An apply is running here: pause or cancel it before opening another plan.", severity="warning")
             return
         self.plan, self.checks, self.prior_states, self.result = plan, [], {}, None
+        self.saved_to, self._opening = self._opening, None  # a plan made in another area is on no disk yet
         self.query_one("#plan-header", Label).update(plan_header(plan, self.cio.workspace))
         table = self.query_one(PlanTable)
         table.begin(rows_from_plan(plan))
@@ -239,6 +242,7 @@ class PlanScreen(AreaScreen):
         else:
             label = self.query_one("#plan-status", Label)
             busy = Busy(label, f"Opening {message.path.name}: reading and checking its operations…")
+            self._opening = message.path
             self._load(message.path, busy)
 
     @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
@@ -263,14 +267,38 @@ class PlanScreen(AreaScreen):
             self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {why}. Choose another folder.",
                                       severity="error")  # fmt: skip
             return
+        self.app.call_from_thread(self._saved, plan, written)
         self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
                                   f"`cio-tui apply {written}`.", title="Plan saved")  # fmt: skip
+
+    def _saved(self, plan: Plan, path: Path) -> None:
+        if self.plan is plan:
+            self.saved_to = path
+
+    def unapplied_work(self) -> str | None:
+        """The open plan, when it was never applied (quitting would drop it from the screen), in words."""
+        if (
+            self.plan is None
+            or self.result is not None
+            or self.prior_states
+            or self.phase not in ("review", "checking")
+        ):
+            return None
+        about = f"{self.plan.description}, " if self.plan.description else ""
+        what = f"the plan open in Plan/Apply ({about}{len(self.plan.operations)} operation(s))"
+        if self.saved_to is None:
+            return (
+                f"{what} is not applied and not saved: quitting loses it (Stay, then s in Plan/Apply saves it; "
+                "o opens it again later)"
+            )
+        return f"{what} is not applied; it is saved at {self.saved_to}: o in Plan/Apply opens it again"
 
     @on(PlanRead)
     def _plan_read(self, message: PlanRead) -> None:
         if message.plan is None:
             # plain text: a file name or a plan's words must not be read as markup
             self.notify(message.error, title="Could not open the plan", severity="error", timeout=15, markup=False)
+            self._opening = None
             self._show_phase()
             return
         self.show_plan(message.plan)
@@ -293,17 +321,16 @@ class PlanScreen(AreaScreen):
             self.notify("No workspace is open: connect one first (press 9).", severity="warning")
             return
         self.phase = "checking"
-        self._status(f"Reading {len({c for op in self.plan.operations for c in op.cio_ids})} people…")
+        people = len({c for op in self.plan.operations for c in op.cio_ids})
+        busy = Busy(self.query_one("#plan-status", Label), f"Reading {people:,} people…")
         self.refresh_bindings()
-        self._run_checks(self.plan)
+        self._run_checks(self.plan, busy)
 
     @work(exclusive=True, group="plan-check", exit_on_error=False)
-    async def _run_checks(self, plan: Plan) -> None:
-        def progress(read: int, total: int) -> None:
-            self._status(f"Reading people: {read}/{total}…")
-
+    async def _run_checks(self, plan: Plan, busy: Busy) -> None:
+        await busy.shown()  # "Reading N people…" is on screen before the reads start
         try:
-            checks = await check_plan(self.cio.require_workspace().client, plan, progress)
+            checks = await check_plan(self.cio.require_workspace().client, plan, busy.progress)
         except Exception as exc:  # noqa: BLE001 - shown in words; nothing was sent
             from cio_tui.tui.errors import describe_error
 

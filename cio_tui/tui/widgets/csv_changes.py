@@ -143,7 +143,14 @@ class ChangesModel:
         for change in self.changes():
             key = (change.line, subject_key(change))
             if key not in excluded and change.cio_id in planned:
-                self.checks[key] = Check("ok", "ready: will be changed")
+                warning = build.warnings.get(change.cio_id)
+                self.checks[key] = (
+                    Check("warning", f"ready: will be changed, but {warning}")
+                    if warning
+                    else Check("ok", "ready: will be changed")
+                )
+                if warning and change.line is not None:
+                    issues.append(RowIssue(change.line, self.checks[key].message, "warning", change.describe()))
         return issues
 
     def rows(self) -> list[ChangeRow]:
