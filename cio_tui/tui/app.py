@@ -102,7 +102,10 @@ class CioApp(WorkspaceApp):
             show=False,
             priority=True,
             id="app.copy",
-            tooltip="Copy the selected text or the highlighted row, and say what was copied (q quits)",
+            tooltip=(
+                "Copy the selected text or the highlighted row, and say what was copied (it never quits: q outside "
+                "a text field, or ctrl+q, does)"
+            ),
         ),
     ]
 

@@ -35,7 +35,7 @@ from typing import Any, ClassVar, TypeGuard, cast
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Button, Input, TextArea
 
 TEXT_FIELDS = (Input, TextArea)
 # Area prefixes of widget ids, left out of the footer's name (the area bar already says where you are).
@@ -54,9 +54,15 @@ def _words(name: str) -> str:
 def focus_name(widget: Widget) -> str:
     """A short name of a widget for the footer: its ``FOCUS_NAME`` or ``name``, border title, placeholder, or class
     in words."""
-    explicit = getattr(widget, "FOCUS_NAME", "") or widget.name
+    explicit = getattr(widget, "FOCUS_NAME", "")
     if explicit:
         return str(explicit)
+    if isinstance(widget, Button):  # its label is what the operator reads; its ``name`` is an internal id
+        label = str(widget.label).strip().rstrip("…").strip()
+        if label:
+            return label
+    if widget.name:
+        return str(widget.name).replace("_", " ")
     title = widget.border_title
     if title:
         return str(title).strip()

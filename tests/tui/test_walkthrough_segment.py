@@ -128,3 +128,32 @@ async def test_the_cut_over_confirmation_reaches_every_operation_at_80x24(make_a
         assert app.focused is modal.query_one("#confirm-input")
         await pilot.press("escape")
         await settle(pilot)
+
+
+async def test_the_footer_names_buttons_by_their_label_and_follows_focus_into_a_dialog(make_app):
+    from textual.widgets._footer import FooterLabel
+
+    from cio_tui.tui.widgets.footer import AreaFooter
+
+    def where() -> str:
+        footer = next(s for s in reversed(app.screen_stack) if s.query(AreaFooter)).query_one(AreaFooter)
+        return str(footer.query_one(".footer-where", FooterLabel).render())
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _goto(pilot, 7)
+        app.screen.query_one("#wt-cut-method", Select).value = "one_step"
+        await settle(pilot)
+        app.screen.query_one("#wt-segment-cutover-7", Button).focus()
+        await settle(pilot)
+        assert where() == "▸ Cut over now"  # not the internal "segment_cutover"
+        await _press(pilot, "wt-segment-cutover-7")
+        assert isinstance(app.screen, ConfirmTypedModal)
+        await settle(pilot)
+        assert where() == "▸ workspace name: typing"  # the dialog's input, not the step
+        app.screen.query_one("#confirm-no", Button).focus()
+        await settle(pilot)
+        assert where() == "▸ Cancel"
+        await pilot.press("escape")
+        await settle(pilot)

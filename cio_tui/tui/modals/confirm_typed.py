@@ -99,7 +99,12 @@ class ConfirmTypedModal(ModalScreen[bool]):
                 Text.assemble(f"Type the {req.confirm_label} ", (req.word, "bold"), " to confirm, or press Escape."),
                 id="confirm-prompt",
             )
-            yield Input(placeholder=f"type the {req.confirm_label} here", id="confirm-input", select_on_focus=False)
+            yield Input(
+                placeholder=f"type the {req.confirm_label} here",
+                id="confirm-input",
+                select_on_focus=False,
+                name=req.confirm_label,  # the footer's "▸ workspace name: typing"
+            )
             yield Label("", id="confirm-mismatch", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-no", variant="default")

@@ -15,9 +15,11 @@ ends calls ``refresh_bindings()``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel  # Textual is pinned exactly (pyproject.toml)
@@ -73,7 +75,7 @@ class AreaFooter(Footer):
         if not widgets:  # bindings not ready yet
             return
         compact = self.app.size.width < COMPACT_BELOW
-        where = where_keys_go(self.screen, WHERE_MAX_COMPACT if compact else WHERE_MAX)
+        where = where_keys_go(self._focus_screen(), WHERE_MAX_COMPACT if compact else WHERE_MAX)
         yield FooterLabel(where, classes="footer-where", markup=False)
         width = self.app.size.width - where_width(where)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
@@ -90,9 +92,25 @@ class AreaFooter(Footer):
         yield from shown
         yield from rest
 
+    def _focus_screen(self) -> Screen[Any]:
+        """The screen the keys go to: a dialog open over this footer's screen, else that screen."""
+        top = self.app.screen
+        if top is not self.screen and isinstance(top, ModalScreen) and self.screen in self.app.screen_stack:
+            return top
+        return self.screen
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        """A dialog opened or closed over this screen: the footer follows focus inside the dialog too."""
+        if not self.is_attached:
+            return
+        if screen is not self.screen and isinstance(screen, ModalScreen) and self.screen in self.app.screen_stack:
+            screen.bindings_updated_signal.subscribe(self, lambda _screen: self.call_after_refresh(self.recompose))
+        self.call_after_refresh(self.recompose)
+
     def on_mount(self) -> None:
         self.compact = self.app.size.width < COMPACT_BELOW
         self._width = self.app.size.width
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.app.size.width
