@@ -143,8 +143,12 @@ class PlanScreen(AreaScreen):
         from cio_tui.tui.viewmodels.last_plan import last_saved
 
         workspace = self.cio.workspace
-        found = last_saved(workspace.data_dir) if workspace is not None else None
-        self.app.call_from_thread(self._show_last_saved, found)
+        try:
+            found = last_saved(Path(workspace.data_dir)) if workspace is not None else None
+        except (OSError, TypeError, ValueError):  # a workspace with no folder of its own: nothing to offer
+            found = None
+        if found is not None or self.last_saved is not None:
+            self.app.call_from_thread(self._show_last_saved, found)
 
     def _show_last_saved(self, found: Path | None) -> None:
         from cio_tui.tui.viewmodels.last_plan import offer_text
