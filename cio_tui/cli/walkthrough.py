@@ -243,6 +243,8 @@ def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool, price_per_
         click.echo(f"  {label:<18} {n}")
     for rule in counts.duplicate_groups:
         click.echo(f"  duplicates by {rule.rule}: {rule.groups} group(s), {rule.people} people")
+    if sum(r.groups for r in counts.duplicate_groups) > counts.duplicate_group_total:
+        click.echo(f"  (a group can match several rules: {counts.duplicate_group_total} distinct groups)")
     if counts.cost_line:
         click.echo(counts.cost_line)
     for note in counts.notes:

@@ -294,7 +294,8 @@ class Plan(_Model):
                     "this is a Segment plan (cut-over or rollback): apply it with `cio-tui apply FILE` or from the "
                     "Walkthrough's step 7"
                 ) from None
-            raise PlanError(f"not a valid cio-tui plan ({where}: {first.get('msg')})") from None
+            what = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))  # no field: the whole file
+            raise PlanError(f"not a valid cio-tui plan ({what}); make one with `cio-tui plan ... --out FILE`") from None
 
 
 Progress = Callable[[int, int], None]

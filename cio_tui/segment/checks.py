@@ -15,6 +15,7 @@ from cio_tui.segment.actions import ActionsResult
 from cio_tui.segment.actions_payload import is_email
 from cio_tui.segment.classic import ClassicResult
 from cio_tui.segment.models import AliasCall, GroupCall, IdentifyCall, PageCall, ScreenCall, SegmentCall, TrackCall
+from cio_tui.segment.parser import PASTE_ANONYMOUS_ID
 from cio_tui.segment.presets import APP_LIFECYCLE_EVENTS, RESERVED_EVENTS
 
 GROUP_TRAITS_USED = {
@@ -230,10 +231,16 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
         if not isinstance(attributes, dict) or "anonymous_id" not in attributes:
             continue
         value = attributes["anonymous_id"]
+        placeholder = (  # a pasted call without an anonymousId got one: say so, it is not the operator's data
+            f" ('{PASTE_ANONYMOUS_ID}' is the placeholder given to this pasted call, which had no anonymousId; "
+            "a real call carries the browser's own)"
+            if value == PASTE_ANONYMOUS_ID
+            else ""
+        )
         if body.get("action") != "identify":
             explanation = (
                 f"Actions adds anonymous_id = '{value}' to the data of this identified person's {body.get('action')} "
-                "(classic never sent it)."
+                f"(classic never sent it){placeholder}."
             )
             todo = (
                 "Expect anonymous_id in event data; ignore it in triggers and filters, or clear the anonymous_id "
@@ -241,7 +248,8 @@ def _anonymous_attribute(call: SegmentCall, actions: ActionsResult) -> list[Prev
             )
         elif body.get("type") == "person":
             explanation = (
-                f"Actions adds the attribute anonymous_id = '{value}' to this identified person (classic never did)."
+                f"Actions adds the attribute anonymous_id = '{value}' to this identified person (classic never "
+                f"did){placeholder}."
             )
             todo = (
                 "Expect a new anonymous_id attribute on profiles; it is how Customer.io merges earlier anonymous "

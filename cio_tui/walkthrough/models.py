@@ -104,6 +104,16 @@ class AuditCounts(_Model):
             return self.duplicate_groups_total
         return sum(r.groups for r in self.duplicate_groups)
 
+    def duplicate_rules_line(self) -> str:
+        """The groups per rule, and why they can add up to more than the distinct groups of the chart."""
+        line = "Duplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in self.duplicate_groups)
+        if sum(r.groups for r in self.duplicate_groups) > self.duplicate_group_total:
+            line += (
+                f" (a group can match several rules, so these add up to more than the "
+                f"{self.duplicate_group_total} distinct groups)"
+            )
+        return line
+
     def chart_rows(self) -> list[tuple[str, int]]:
         """(label, count) rows for the audit chart, in a fixed order."""
         rows = [

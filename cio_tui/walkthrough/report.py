@@ -36,7 +36,7 @@ def _audit_lines(audit: AuditCounts | None) -> list[str]:
     if audit.suppressed is None:
         lines.append("| Suppressed | not in the export |")
     if audit.duplicate_groups:
-        lines += ["", "Duplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)]
+        lines += ["", audit.duplicate_rules_line()]
     if audit.cost_line:
         lines += ["", audit.cost_line[0].upper() + audit.cost_line[1:] + "."]
     lines += [f"- {note}" for note in audit.notes]

@@ -92,3 +92,12 @@ async def test_a_10000_operation_plan_shows_both_phases_in_percent_and_refuses_a
         await pilot.press("a")  # complete: the typed confirmation opens
         await pilot.pause()
         assert isinstance(app.screen, ConfirmTypedModal)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        said.clear()
+        await pilot.press("c")  # the stale check reads the 10,000 people in bulk, counting them the same way
+        await settle(pilot)
+        checking = shares(said, "Reading 10,000 people…")
+        assert checking and checking[-1] == 100 and checking == sorted(checking), said[:4]
+        assert len(screen.checks) == COUNT

@@ -350,17 +350,16 @@ class PlanScreen(AreaScreen):
             self.notify("No workspace is open: connect one first (press 9).", severity="warning")
             return
         self.phase = "checking"
-        self._status(f"Reading {len({c for op in self.plan.operations for c in op.cio_ids})} people…")
+        people = len({c for op in self.plan.operations for c in op.cio_ids})
+        busy = Busy(self.query_one("#plan-status", Label), f"Reading {people:,} people…")
         self.refresh_bindings()
-        self._run_checks(self.plan)
+        self._run_checks(self.plan, busy)
 
     @work(exclusive=True, group="plan-check", exit_on_error=False)
-    async def _run_checks(self, plan: Plan) -> None:
-        def progress(read: int, total: int) -> None:
-            self._status(f"Reading people: {read}/{total}…")
-
+    async def _run_checks(self, plan: Plan, busy: Busy) -> None:
+        await busy.shown()  # "Reading N people…" is on screen before the reads start
         try:
-            checks = await check_plan(self.cio.require_workspace().client, plan, progress)
+            checks = await check_plan(self.cio.require_workspace().client, plan, busy.progress)
         except Exception as exc:  # noqa: BLE001 - shown in words; nothing was sent
             from cio_tui.tui.errors import describe_error
 

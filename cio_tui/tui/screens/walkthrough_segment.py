@@ -115,6 +115,17 @@ class SegmentTasks(WalkthroughHost):
         method: CutoverMethod = "received_at_filters" if plan.method == "filters" else "one_step"
         when = plan.cutover_at if plan.method == "filters" else self.cio.services.clock()  # one-step: just now
         choice = CutoverChoice(method=method, cutover_at=when)
+        before = self._current_overview.state.cutover.cutover_at
+        if when is not None and before != when:  # the time verification starts from: never changed unsaid
+            shown = f"{when:%Y-%m-%d %H:%M} UTC"
+            was = f"; it replaces the {before:%Y-%m-%d %H:%M} UTC written before" if before is not None else ""
+            self.notify(
+                f"Cut-over time recorded: {shown}, the moment of the one-step switch{was}. Verification (step 8) "
+                "looks at what happened since then.",
+                title="Step 7",
+                timeout=12,
+                markup=False,
+            )
         self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
 
 

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 EMPTY_TEXT = (
     "No plan is open.\n\n"
-    "Every change cio-tui makes goes through a plan you review here first. Make one in Leads (press 4) or "
-    "Identifiers (press 5), resume one from the Journal (press 8), or press o to open a plan file saved by "
-    "`cio-tui plan ... --out FILE`."
+    "Every change cio-tui makes goes through a plan you review here first. Make one in Leads (press 4), "
+    "Identifiers (press 5) or Duplicates (press 6), resume one from the Journal (press 8), or press o to open a "
+    "plan file saved by `cio-tui plan ... --out FILE`."
 )
 SUCCEEDED = ("done", "reconciled")
 NOT_CHECKED = "Not checked yet: press c to read every person now, or a to apply (checked anyway)."

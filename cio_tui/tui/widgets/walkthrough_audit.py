@@ -64,7 +64,7 @@ def audit_text(audit: AuditCounts | None) -> tuple[str, list[tuple[str, int]]]:
         f"{'the live workspace' if audit.source == 'live' else audit.source_detail}."
     )
     if audit.duplicate_groups:
-        summary += "\nDuplicate groups by rule: " + ", ".join(f"{r.rule} {r.groups}" for r in audit.duplicate_groups)
+        summary += "\n" + audit.duplicate_rules_line()
     if audit.cost_line:
         summary += "\n" + audit.cost_line[0].upper() + audit.cost_line[1:] + "."
     if audit.suppressed is None and audit.source == "live":

@@ -147,7 +147,7 @@ class CutoverPanel(StepPanel):
         )
         yield _row("Method", Select(CUTOVER_METHODS, id="wt-cut-method", compact=True))
         with Horizontal(classes="wt-field"):
-            yield Static("Cut-over time", classes="wt-field-label")
+            yield Static("Cut-over time", classes="wt-field-label", id="wt-cut-label")
             yield Input(placeholder="YYYY-MM-DD HH:MM (UTC)", id="wt-cut-at", compact=True)
             yield Button("Now", id="wt-cut-now", compact=True)
         yield Static("", id="wt-cut-error", classes="wt-error", markup=False)

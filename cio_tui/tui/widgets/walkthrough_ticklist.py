@@ -36,6 +36,11 @@ class TickList(OptionList):
         self._items: list[tuple[str, str]] = []
         self.ticked: set[str] = set()
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar appearing narrows the text: lines measured before it (a long item wrapping onto a second
+        line, "Set Account Region to" / "US") must be measured again, or the second line is never drawn."""
+        self._clear_caches()  # OptionList's own reset (Textual is pinned exactly)
+
     @property
     def keys(self) -> list[str]:
         return [key for key, _ in self._items]
