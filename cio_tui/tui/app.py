@@ -32,6 +32,17 @@ if TYPE_CHECKING:
 
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
 NOTICES_KEPT = 200  # notifications remembered in ``CioApp.notices``
+# How long a toast stays, at most, by severity (seconds): "done" news must not cover the screen it reports on
+# (the screen itself keeps the outcome); a warning gets time to be read; an error stays as long as it asks.
+TOAST_LONGEST: dict[str, float] = {"information": 6.0, "warning": 12.0}
+
+
+def toast_timeout(severity: str, asked: float | None) -> float | None:
+    """The timeout a toast gets: what was asked, capped for information and warnings (``None``: Textual's own)."""
+    longest = TOAST_LONGEST.get(severity)
+    if longest is None or asked is None:
+        return asked
+    return min(asked, longest)
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,7 @@ class CioApp(WorkspaceApp):
     ) -> None:
         """Textual's notification, also remembered in ``notices`` (screens and widgets notify through here)."""
         self.notices.append(Notice(message, title, severity))
+        timeout = toast_timeout(severity, timeout)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- navigation API (screens call these, or post the messages in messages.py) -------------------

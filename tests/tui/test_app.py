@@ -267,3 +267,18 @@ async def test_confirm_shows_title_and_body_as_plain_text(make_app):
         await pilot.press("y")
         await pilot.pause()
         assert answers == [False, True]
+
+
+async def test_done_toasts_go_away_soon_errors_may_stay(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.notify("Apply finished 97/97", title="Apply finished", timeout=15)
+        app.notify("Restore planned", title="Restore planned: review it before applying", timeout=20)
+        app.notify("Apply finished with problems", severity="warning", timeout=20)
+        app.notify("The key was refused", severity="error", timeout=30)
+        await pilot.pause()
+        shown = {n.message: n.timeout for n in app._notifications}  # what Textual will time out
+        assert shown["Apply finished 97/97"] == 6.0 and shown["Restore planned"] == 6.0
+        assert shown["Apply finished with problems"] == 12.0
+        assert shown["The key was refused"] == 30.0
