@@ -308,3 +308,29 @@ async def test_quitting_with_an_unapplied_plan_asks_first_and_says_where_it_is_s
         await pilot.press("q")  # applied: nothing to lose, quits at once
         await settle(pilot)
         assert not app.is_running
+
+
+async def test_after_a_restart_no_plan_is_open_offers_the_plan_last_saved(make_app, tmp_path):
+    app = make_app("plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 1)
+        screen = await _open(pilot, plan)
+        await pilot.press("s")
+        screen.query_one("#plan-path Input").value = str(tmp_path / "kept.json")
+        await pilot.press("enter")
+        await settle(pilot)
+    again = make_app("plan")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, PlanScreen) and screen.plan is None
+        offer = str(screen.query_one("#plan-empty").render())
+        assert "No plan is open." in offer
+        assert f"The last plan saved for this workspace is {(tmp_path / 'kept.json').resolve()}: press o" in offer
+        await pilot.press("o")
+        await pilot.pause()
+        assert screen.query_one("#plan-path Input").value == str((tmp_path / "kept.json").resolve())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.plan is not None and screen.plan.plan_id == plan.plan_id

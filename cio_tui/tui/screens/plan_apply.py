@@ -116,6 +116,7 @@ class PlanScreen(AreaScreen):
         self.engine: ApplyEngine | None = None
         self.result: ApplyResult | None = None
         self._started: datetime | None = None
+        self.last_saved: Path | None = None  # the plan file last saved for this workspace (offered when none is open)
         self.saved_to: Path | None = None  # where the open plan is on disk (saved with s, or opened from there)
         self._opening: Path | None = None
 
@@ -134,6 +135,26 @@ class PlanScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._show_phase()
+        self._offer_last_saved()
+
+    @work(thread=True, exclusive=True, group="plan-last", exit_on_error=False)
+    def _offer_last_saved(self) -> None:
+        """With no plan open, offer the plan file last saved for this workspace (a restart keeps no open plan)."""
+        from cio_tui.tui.viewmodels.last_plan import last_saved
+
+        workspace = self.cio.workspace
+        try:
+            found = last_saved(Path(workspace.data_dir)) if workspace is not None else None
+        except (OSError, TypeError, ValueError):  # a workspace with no folder of its own: nothing to offer
+            found = None
+        if found is not None or self.last_saved is not None:
+            self.app.call_from_thread(self._show_last_saved, found)
+
+    def _show_last_saved(self, found: Path | None) -> None:
+        from cio_tui.tui.viewmodels.last_plan import offer_text
+
+        self.last_saved = found
+        self.query_one("#plan-empty", Static).update(EMPTY_TEXT + (f"\n\n{offer_text(found)}" if found else ""))
 
     def _show_phase(self) -> None:
         has_plan = self.plan is not None
@@ -146,6 +167,7 @@ class PlanScreen(AreaScreen):
         """Say at once whether the open plan belongs to the workspace now open (it is refused otherwise)."""
         if self.plan is not None:
             self.query_one("#plan-header", Label).update(plan_header(self.plan, workspace))
+        self._offer_last_saved()
 
     def _status(self, text: str) -> None:
         self.query_one("#plan-status", Label).update(text)
@@ -223,7 +245,7 @@ class PlanScreen(AreaScreen):
         self._show_detail()
 
     def action_open_file(self) -> None:
-        self._ask_path("open", "Plan file to open:", "")
+        self._ask_path("open", "Plan file to open:", str(self.last_saved or ""))
 
     def action_save_file(self) -> None:
         if self.plan is not None:
@@ -267,6 +289,13 @@ class PlanScreen(AreaScreen):
             self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {why}. Choose another folder.",
                                       severity="error")  # fmt: skip
             return
+        if ws is not None:
+            from cio_tui.tui.viewmodels.last_plan import remember_saved
+
+            try:
+                remember_saved(ws.data_dir, written)
+            except OSError:  # only the offer after a restart is lost; the plan file itself is written
+                pass
         self.app.call_from_thread(self._saved, plan, written)
         self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
                                   f"`cio-tui apply {written}`.", title="Plan saved")  # fmt: skip
@@ -281,7 +310,7 @@ class PlanScreen(AreaScreen):
             self.plan is None
             or self.result is not None
             or self.prior_states
-            or self.phase not in ("review", "checking")
+            or self.phase not in ("loading", "review", "checking")
         ):
             return None
         about = f"{self.plan.description}, " if self.plan.description else ""
