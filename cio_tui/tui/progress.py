@@ -36,7 +36,8 @@ def progress_words(text: str, done: int, total: int | None, elapsed: float) -> s
     words = f"{text} {done:,} of {total:,} ({share:.0%})"
     if share >= 0.1 and share < 1.0:
         left = elapsed * (1 - share) / share
-        words += f", about {left:.0f} s left"
+        if left >= 0.5:  # "about 0 s left" says nothing
+            words += f", about {left:.0f} s left"
     return words
 
 
@@ -71,7 +72,8 @@ class Busy:
         now = self._clock()
         elapsed = now - self.started
         after = SHOW_PROGRESS_AFTER if self._after is None else self._after
-        if elapsed < after or now - self._drawn_at < REDRAW_EVERY:
+        finished = total is not None and done >= total  # the last count is always drawn (never left at 97%)
+        if elapsed < after or (now - self._drawn_at < REDRAW_EVERY and not finished):
             return
         self._drawn_at = now
         self._update(progress_words(self.text, done, total, elapsed))

@@ -54,3 +54,25 @@ async def test_ids_read_before_the_leads_keep_their_count_on_the_status_line(mak
         await settle(pilot)
         status = str(screen.query_one(screen.STATUS_ID, Label).render())
         assert status.startswith("30 email,id row(s) read; now load the leads they attach to")
+
+
+def test_busy_waits_before_counting_redraws_a_few_times_a_second_and_always_draws_the_end() -> None:
+    from types import SimpleNamespace
+
+    said: list[str] = []
+    now = [0.0]
+    label = SimpleNamespace(update=said.append)
+    busy = progress.Busy(label, "Loading the table…", clock=lambda: now[0])  # type: ignore[arg-type]
+    busy.progress(100, 10_000)  # under two seconds: only the words
+    now[0] = 2.5
+    busy.progress(4_000, 10_000)
+    busy.progress(4_250, 10_000)  # a moment later: not redrawn
+    busy.progress(10_000, 10_000)  # the end is always drawn
+    assert said == [
+        "Loading the table…",
+        "Loading the table… 4,000 of 10,000 (40%), about 4 s left",
+        "Loading the table… 10,000 of 10,000 (100%)",
+    ]
+    later = progress.Busy(label, "Loading…", clock=lambda: now[0], after=0.0)  # type: ignore[arg-type]
+    later.progress(250, 1_000)  # a second phase of a wait already long: counted at once
+    assert said[-1] == "Loading… 250 of 1,000 (25%)"  # no "about 0 s left"

@@ -33,7 +33,7 @@ async def test_a_new_email_typed_before_picking_the_person_is_kept(make_app) -> 
 async def _load(pilot, path) -> None:
     screen = pilot.app.screen
     screen.set_focus(screen.query_one("#ids-table"))
-    await pilot.pause()
+    await pilot.press("tab", "shift+tab")  # the operator moves focus: letters are actions
     await pilot.press("l")
     screen.query_one("#ids-path Input").value = str(path)
     await pilot.press("enter")
@@ -80,3 +80,17 @@ async def test_a_new_id_differing_only_in_case_from_another_persons_id_is_checke
         [check] = [c for (line, _), c in screen.model.checks.items() if line is None]
         assert check.severity == "warning"
         assert "'U0000002' differs only in case from the id 'u0000002' of cio_" in check.message
+
+
+async def test_loading_a_file_says_it_replaces_the_rows_of_the_csv_box(make_app, tmp_path) -> None:
+    app = make_app("identifiers")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = tmp_path / "first.csv"
+        first.write_text("cio_id,new_id\ncio_a3000001,qa-1\ncio_a3000002,qa-2\n")
+        await _load(pilot, first)
+        second = tmp_path / "second.csv"
+        second.write_text("cio_id,new_id\ncio_a3000003,qa-3\n")
+        await _load(pilot, second)
+        status = str(app.screen.query_one("#ids-person").render())
+        assert "1 row(s) read from the file; it replaces the 2 row(s) that were in the CSV box" in status

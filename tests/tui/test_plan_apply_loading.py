@@ -67,6 +67,7 @@ async def test_a_10000_operation_plan_shows_both_phases_in_percent_and_refuses_a
         assert screen.phase == "loading"
         table = screen.query_one(PlanTable)
         assert 0 < table.row_count < COUNT
+        assert "not applied" in (screen.unapplied_work() or "")  # quitting now still asks first
 
         await pilot.press("a")  # refused in words; nothing opens, nothing is sent
         await pilot.pause()

@@ -183,12 +183,15 @@ class IdChangesScreen(AreaScreen):
             self.notify(f"File not loaded: {problem}.", title="File not loaded", severity="error", markup=False)
             return
         kept = self._typed_count()
+        replaced = len(panel.parsed.rows) if panel.text.strip() and panel.text != text else 0
         panel.display = True
         if parsed is not None:
             panel.load_parsed(text, parsed)
         else:
             panel.load_text(text)
         also = f"; your {kept} typed change(s) are kept next to them" if kept else ""
+        if replaced:  # the box holds one CSV: its earlier rows (pasted or another file) are said to be replaced
+            also += f"; it replaces the {replaced:,} row(s) that were in the CSV box"
         self.query_one(self.STATUS_ID, Label).update(
             f"{lines:,} row(s) read from the file{also}; press c to check them against the workspace."
         )

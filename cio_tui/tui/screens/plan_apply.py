@@ -310,7 +310,7 @@ class PlanScreen(AreaScreen):
             self.plan is None
             or self.result is not None
             or self.prior_states
-            or self.phase not in ("review", "checking")
+            or self.phase not in ("loading", "review", "checking")
         ):
             return None
         about = f"{self.plan.description}, " if self.plan.description else ""
