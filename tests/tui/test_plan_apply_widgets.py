@@ -58,6 +58,7 @@ def test_progress_figures_in_words() -> None:
     done = ApplyStats(total=2, counts={"done": 2}, elapsed=75, status="finished")
     assert headline(done) == "FINISHED · 2/2 operations · 0.0 ops/s · took 1m 15s"
     assert format_duration(3725) == "1h 02m"
+    assert format_duration(0.3) == "under 1s"  # QA: a quick resumed run said "took 0s"
 
 
 def test_csv_rows_keep_their_line_numbers() -> None:
@@ -191,8 +192,8 @@ def test_apply_request_refuses_with_reasons_and_counts_what_is_left() -> None:
     assert (request.action, request.is_live, request.workspace) == ("Resume applying 2 operation(s)", True, "acme-prod")
     assert request.summary[-2:] == [
         "Checked just now: 2 up to date.",
-        "Applied before: 1 done. Press a to resume: 2 operation(s) left; done ones are not sent again.",
-    ]
+        "Applied before: 1 done. Confirming resumes: 2 operation(s) left; done ones are not sent again.",
+    ]  # QA: the dialog needs the workspace name typed, so it never says "press a"
     assert request.is_irreversible
     stats = starting_stats(plan, {"op-00001": "reconciled"})
     assert (stats.total, stats.finished, stats.pending, stats.status) == (3, 1, 2, "running")

@@ -47,6 +47,8 @@ class ApplyStats:
 
 
 def format_duration(seconds: float) -> str:
+    if seconds < 1:  # "took 0s" reads as if nothing ran
+        return "under 1s"
     seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds}s"

@@ -40,7 +40,7 @@ def apply_request(
     if check_line:
         summary.append(check_line)
     if prior_states:
-        summary.append(resume_note(plan, prior_states))
+        summary.append(resume_note(plan, prior_states, in_dialog=True))
     verb = "Resume applying" if prior_states else "Apply"
     return ConfirmRequest(
         workspace=workspace.name,

@@ -46,8 +46,9 @@ def plan_header(plan: Plan, workspace: Workspace | None) -> str:
     return line + "\n" + " · ".join(summary.lines())
 
 
-def resume_note(plan: Plan, states: dict[str, str]) -> str:
-    """What an earlier run left, and what applying again will do."""
+def resume_note(plan: Plan, states: dict[str, str], *, in_dialog: bool = False) -> str:
+    """What an earlier run left, and what applying again will do (``in_dialog``: said inside the confirmation,
+    where resuming is confirming, not pressing a)."""
     counts = Counter(states.values())
     done = sum(counts[s] for s in SUCCEEDED)
     doubt = counts["sent"] + counts["uncertain"]
@@ -62,7 +63,8 @@ def resume_note(plan: Plan, states: dict[str, str]) -> str:
         parts.append(f"{failed} failed")
     if left == 0:
         return ", ".join(parts) + ". Nothing is left to apply."
-    return ", ".join(parts) + f". Press a to resume: {left} operation(s) left; done ones are not sent again."
+    then = "Confirming resumes" if in_dialog else "Press a to resume"
+    return ", ".join(parts) + f". {then}: {left} operation(s) left; done ones are not sent again."
 
 
 def stats_from_progress(
