@@ -282,3 +282,15 @@ async def test_done_toasts_go_away_soon_errors_may_stay(make_app):
         assert shown["Apply finished 97/97"] == 6.0 and shown["Restore planned"] == 6.0
         assert shown["Apply finished with problems"] == 12.0
         assert shown["The key was refused"] == 30.0
+
+
+def test_help_section_headings_are_whole_at_80_columns() -> None:
+    from rich.console import Console
+
+    from cio_tui.tui.help import GENERIC, HelpRow
+    from cio_tui.tui.modals.help import _table
+
+    console = Console(width=70, record=True, color_system=None)  # the dialog's body at 80 columns
+    console.print(_table([HelpRow(GENERIC, "tab", "Next widget", "")]))
+    text = " ".join(console.export_text().split())
+    assert "Moving around (every Textual widget) tab Next widget" in text and "…" not in text

@@ -29,7 +29,8 @@ def _table(rows: list[HelpRow]) -> Table:
         if row.section != section:
             if section is not None:
                 table.add_row("", "")
-            table.add_row(Text(row.section, style="bold underline"), "")
+            # the heading may wrap in the narrow key column (80 columns): cut, it read "Moving around (ev…"
+            table.add_row(Text(row.section, style="bold underline", no_wrap=False, overflow="fold"), "")
             section = row.section
         table.add_row(Text(row.keys, style="bold"), Text(row.does))
     return table
