@@ -129,29 +129,17 @@ def verify_cmd(
     ctx: click.Context, since: str | None, source_id: str | None, sample: int, scan: int, as_json: bool
 ) -> None:
     """Delivery per Actions mapping since the cut-over, and Customer.io sampling; exit 1 when a check fails."""
-    from cio_tui.cutover.verify import CheckResult, verify_cutover
     from cio_tui.walkthrough.segment_side import cutover_time
-    from cio_tui.walkthrough.verify import verify_workspace
+    from cio_tui.walkthrough.verify import verify_switch
 
     since_at = parse_time(since, "--since")
 
     async def work(ws: Workspace, client: SegmentClient) -> Any:
         now = datetime.now(UTC)
         start = since_at or cutover_time(ws)
-        result = await verify_cutover(client, ws.profile.site_id, since=start, source_id=source_id, now=now)
-        people = await verify_workspace(ws.client, now=now, since=result.since, sample=sample, scan=scan)
-        result.checks.extend(
-            CheckResult(
-                key=c.key,
-                title=c.title,
-                passed=c.passed,
-                detail=c.detail,
-                examples=list(c.examples),
-                pending=c.pending,
-            )
-            for c in people.checks
+        return await verify_switch(
+            client, ws.client, ws.profile.site_id, since=start, now=now, sample=sample, scan=scan, source_id=source_id
         )
-        return result
 
     result = _run(ctx, work)
     if as_json:

@@ -18,11 +18,11 @@ from cio_tui.cutover.plan import SegmentPlan, save_segment_plan
 from cio_tui.cutover.planner import plan_cutover, plan_rollback
 from cio_tui.cutover.review import review_lines
 from cio_tui.cutover.status import SegmentStatus, read_status
-from cio_tui.cutover.verify import CheckResult, CutoverVerifyResult, verify_cutover
+from cio_tui.cutover.verify import CutoverVerifyResult
 from cio_tui.identity.journal import Journal
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.segment_api.client import SegmentClient
-from cio_tui.walkthrough.verify import verify_workspace
+from cio_tui.walkthrough.verify import verify_switch
 
 
 @dataclass
@@ -150,18 +150,8 @@ class SegmentSide:
         async def work(client: SegmentClient) -> SegmentView:
             now = self._now()
             start = since or cutover_time(self.workspace)
-            result = await verify_cutover(client, self.workspace.profile.site_id, since=start, now=now)
-            people = await verify_workspace(self.workspace.client, now=now, since=result.since, sample=sample)
-            result.checks.extend(
-                CheckResult(
-                    key=c.key,
-                    title=c.title,
-                    passed=c.passed,
-                    detail=c.detail,
-                    examples=list(c.examples),
-                    pending=c.pending,
-                )
-                for c in people.checks
+            result = await verify_switch(
+                client, self.workspace.client, self.workspace.profile.site_id, since=start, now=now, sample=sample
             )
             return SegmentView(verified=result)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier, normalize_email
@@ -17,6 +18,10 @@ from cio_tui.customerio.models import Person
 from cio_tui.model.validation import looks_like_email
 from cio_tui.walkthrough.models import CheckResult, VerifyResult
 from cio_tui.walkthrough.steps import step_ref
+
+if TYPE_CHECKING:
+    from cio_tui.cutover.verify import CutoverVerifyResult
+    from cio_tui.segment_api.client import SegmentClient
 
 EVERYONE = {
     "or": [
@@ -222,3 +227,31 @@ TITLES = (
     ("duplicates", "No new duplicates since the cut-over"),
     ("failed_attribute_change", "No failed_attribute_change bursts"),
 )
+
+
+async def verify_switch(
+    seg: SegmentClient,
+    client: CioClient,
+    site_id: str,
+    *,
+    since: datetime | None,
+    now: datetime,
+    sample: int = 20,
+    scan: int = 500,
+    source_id: str | None = None,
+) -> CutoverVerifyResult:
+    """The switch verified from both ends as one result: Segment's side (``cutover.verify``), then the sample of
+    Customer.io people created since the cut-over, in the same check shape (``segment verify`` and the
+    Walkthrough's verify step alike)."""
+    from cio_tui.cutover.verify import CheckResult as SwitchCheck
+    from cio_tui.cutover.verify import verify_cutover
+
+    result = await verify_cutover(seg, site_id, since=since, source_id=source_id, now=now)
+    people = await verify_workspace(client, now=now, since=result.since, sample=sample, scan=scan)
+    result.checks.extend(
+        SwitchCheck(
+            key=c.key, title=c.title, passed=c.passed, detail=c.detail, examples=list(c.examples), pending=c.pending
+        )
+        for c in people.checks
+    )
+    return result
