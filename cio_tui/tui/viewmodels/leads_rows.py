@@ -68,6 +68,15 @@ class LeadsModel:
         if local is not None:
             self.checks[key] = local
 
+    def typed_replaced_by(self, rows: list[CsvRow]) -> int:
+        """How many typed ids the rows would replace with another value (``set_csv_rows`` drops them)."""
+        ids: dict[str, str] = {}
+        for row in rows:
+            email, new_id = row.values.get("email", ""), row.values.get("id", "")
+            if email and new_id:
+                ids.setdefault(normalize_email(email), new_id)
+        return sum(1 for key, typed in self.typed.items() if key in ids and ids[key] != typed.new_id)
+
     def set_csv_rows(self, rows: list[CsvRow]) -> list[RowIssue]:
         """Take the pasted/loaded CSV rows; returns the local per-line issues (shape, not a lead here)."""
         self.from_csv, self.csv_extra = {}, []
