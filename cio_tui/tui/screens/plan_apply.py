@@ -467,7 +467,8 @@ class PlanScreen(AreaScreen):
             table.sync_states({op_id: str(state) for op_id, state in self.engine.tracker.states.items()})
             self._show_detail()
         self.phase = phase_after(event, self.phase)
-        self.query_one(ApplyProgress).update_stats(stats_from_progress(event, self._elapsed(), self.phase))
+        progress = self.query_one(ApplyProgress)
+        progress.update_stats(stats_from_progress(event, self._elapsed(), self.phase, previous=progress.stats))
         if self.phase == "paused":  # the answers still due arrive during the pause: say how many are left
             self._status(paused_note(event.in_flight, event.by_state))
         self.refresh_bindings()

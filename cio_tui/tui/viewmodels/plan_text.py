@@ -75,11 +75,13 @@ def paused_note(awaiting: int, by_state: Mapping[str, int]) -> str:
     """The status line while paused: the answers still due to requests already sent (they are verified and
     counted as they arrive), then what waits; nothing else leaves until p."""
     waiting = by_state.get("pending", 0) + by_state.get("checked", 0)
+    # operations whose intent is journaled but whose request has not left yet wait too (they are never sent paused)
+    waiting += max(by_state.get("sent", 0) - awaiting, 0)
     held = f"{waiting} operation(s) wait, not sent" if waiting else "nothing else waits"
     if awaiting:
         return (
-            f"PAUSED: waiting for {awaiting} answer(s) to requests already sent (read back and counted once answered); {held}. "
-            "p resumes; x cancels."
+            f"PAUSED: waiting for {awaiting} answer(s) to requests already sent (read back and counted once "
+            f"answered); {held}. p resumes; x cancels."
         )
     return f"PAUSED: nothing in flight; {held} (read again before sending). p resumes; x cancels (they stay not sent)."
 
@@ -89,15 +91,17 @@ def stats_from_progress(
 ) -> ApplyStats:
     """``ApplyStats`` from the engine's ``ProgressEvent`` (or the previous stats when the run ended without one)."""
     status = {"applying": "running", "paused": "paused", "cancelling": "cancelling"}.get(phase, phase)
+    before = previous.before if previous is not None else 0
     if event is None:
         base = previous or ApplyStats(total=0)
-        return ApplyStats(total=base.total, counts=dict(base.counts), elapsed=elapsed, status=status)
+        return ApplyStats(total=base.total, counts=dict(base.counts), elapsed=elapsed, status=status, before=before)
     return ApplyStats(
         total=event.total,
         counts=dict(event.by_state),
         elapsed=elapsed,
         status=status,
-        awaiting=getattr(event, "in_flight", 0),
+        awaiting=event.in_flight,
+        before=before,
     )
 
 
