@@ -108,10 +108,6 @@ class CustomerIOClient(TrackMixin, AppMixin):
         await http.request(request.method, request.path, label, write=True, json=request.body, gate=gate)
 
     @property
-    def track_limiter(self) -> TokenBucket:
-        return self._track.limiter
-
-    @property
     def app_limiter(self) -> TokenBucket:
         return self._app.limiter
 
