@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import httpx
 from pydantic import SecretStr
 
-from cio_tui.credentials import register_secret
 from cio_tui.customerio.app import AppMixin
 from cio_tui.customerio.contract import WireRequest
 from cio_tui.customerio.errors import InvalidInputError
@@ -29,6 +28,7 @@ from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.ratelimit import TokenBucket
 from cio_tui.customerio.track import TrackMixin
+from cio_tui.redaction import register_secret
 from cio_tui.regions import default_origins
 
 

@@ -130,7 +130,7 @@ class ApiHttp:
 
     # -- helpers -----------------------------------------------------------------------------------------
     def _scrub(self, text: str) -> str:
-        from cio_tui.credentials import redact
+        from cio_tui.redaction import redact
 
         text = redact(text)  # every registered key, in every encoding (raw, URL-encoded, Basic base64)
         for value in self._secrets:
