@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from cio_tui.model import Person, WorkspaceSettings
-from cio_tui.segment.actions import actions_for_message
+from cio_tui.segment.actions import replay_requests
 from cio_tui.segment.classic import ClassicSettings, classic_for, classic_for_fields
 from cio_tui.segment.models import MessageError, call_from_message
 from cio_tui.segment.plain_calls import non_finite_seen, plain_message
@@ -133,14 +133,7 @@ def _calls(paths: list[Path], rows: Iterator[Row], mapping: Mapping, problem: Pr
         classic: list[Request] = (
             [(r.method, r.path, r.body, False) for r in classic_result.requests] if classic_result is not None else []
         )
-        actions: list[Request] = (
-            [
-                (r.method, r.path, r.body, r.action == "mergePeople")
-                for r in actions_for_message(fields, single=single, subscriptions=subscriptions, notes=False).requests
-            ]
-            if do_actions
-            else []
-        )
+        actions = replay_requests(fields, single=single, subscriptions=subscriptions) if do_actions else []
         yield Call(now, (source, line), classic, actions)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def _classic_worker(
         end = copies.end("classic")
         del copies
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        conn.send(("ok", end, peak))
+        conn.send(("ok", end, peak, time.process_time()))
     except BaseException as exc:  # noqa: BLE001 - said to the parent, which raises it
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -73,6 +74,7 @@ class ClassicWorker:
         self._process.start()
         child.close()
         self.peak_rss = 0  # bytes, the worker's peak resident memory (known after ``result``)
+        self.cpu = 0.0  # the worker's CPU seconds (known after ``result``)
 
     def result(self) -> CopyEnd:
         try:
@@ -81,12 +83,12 @@ class ClassicWorker:
             raise RuntimeError(
                 f"the replay's second process stopped without a result (exit code {self._process.exitcode})"
             ) from None
-        if not (isinstance(reply, tuple) and reply[0] == "ok" and len(reply) == 3):
+        if not (isinstance(reply, tuple) and reply[0] == "ok" and len(reply) == 4):
             raise RuntimeError(f"the replay's second process failed: {reply[1] if len(reply) > 1 else reply}")
-        _, classic, peak = reply
+        _, classic, peak, cpu = reply
         if not isinstance(classic, CopyEnd):
             raise RuntimeError("the replay's second process sent an unexpected result")
-        self.peak_rss = int(peak)
+        self.peak_rss, self.cpu = int(peak), float(cpu)
         return classic
 
     def stop(self, *, finished: bool) -> None:

@@ -96,6 +96,7 @@ class ReplayResult:
     starting_from: str = ""  # where the starting people come from (a people export, the sandbox, read live)
     processes: int = 1  # 2: the what-if copies were driven in a second process (the same result)
     worker_peak_rss: int = 0  # bytes: the second process's peak resident memory (0: one process)
+    worker_cpu: float = 0.0  # the second process's CPU seconds (0: one process)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly ``{"calls", "malformed", "people_differing", "kinds": [{"kind", "count", "examples"}]}``."""
@@ -207,4 +208,5 @@ def replay(
         elapsed=time.monotonic() - started,
         processes=2 if worker is not None else 1,
         worker_peak_rss=worker.peak_rss if worker is not None else 0,
+        worker_cpu=worker.cpu if worker is not None else 0.0,
     )
