@@ -61,9 +61,7 @@ class ClassicWorker:
     """Starts replaying the classic half at once; ``result()`` waits for its copy; ``stop()`` always (after an
     error in this process the worker is stopped at once)."""
 
-    def __init__(
-        self, paths: list[Path], mapping: Mapping, people: list[Person], settings: WorkspaceSettings
-    ) -> None:
+    def __init__(self, paths: list[Path], mapping: Mapping, people: list[Person], settings: WorkspaceSettings) -> None:
         # spawn, not fork: a replay may run in a thread of the TUI, and a forked thread-holding process can deadlock
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe(duplex=False)
