@@ -105,6 +105,11 @@ class AreaFooter(Footer):
             return
         if screen is not self.screen and isinstance(screen, ModalScreen) and self.screen in self.app.screen_stack:
             screen.bindings_updated_signal.subscribe(self, lambda _screen: self.call_after_refresh(self.recompose))
+        elif screen is not self.screen:
+            # Another area (mode) came to the front: this footer is off screen. Every visited area keeps its
+            # footer, and recomposing all of them on each switch made every first visit wait for the others'
+            # footers; this one recomposes when its screen comes back (the signal fires again then).
+            return
         self.call_after_refresh(self.recompose)
 
     def on_mount(self) -> None:
