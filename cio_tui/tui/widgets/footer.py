@@ -99,18 +99,36 @@ class AreaFooter(Footer):
             return top
         return self.screen
 
+    _recompose_pending = False
+
+    def _queue_recompose(self) -> None:
+        """Recompose once after the next refresh, however many times it is asked for before then.
+
+        Each change of focus or bindings, the screen's arrival and a resize each asked for a recompose; on a first
+        visit four to six of them ran one after the other, each removing and mounting every key. A footer whose
+        area is not on screen (another mode is) does not recompose at all: its screen's arrival asks again."""
+        if self._recompose_pending or not self.is_attached or self.screen not in self.app.screen_stack:
+            return
+        self._recompose_pending = True
+        self.call_after_refresh(self._recompose_now)
+
+    async def _recompose_now(self) -> None:
+        self._recompose_pending = False
+        if self.is_attached:
+            await self.recompose()
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus:
+            self._queue_recompose()
+
     def _screen_changed(self, screen: Screen[Any]) -> None:
         """A dialog opened or closed over this screen: the footer follows focus inside the dialog too."""
         if not self.is_attached:
             return
         if screen is not self.screen and isinstance(screen, ModalScreen) and self.screen in self.app.screen_stack:
-            screen.bindings_updated_signal.subscribe(self, lambda _screen: self.call_after_refresh(self.recompose))
-        elif screen is not self.screen:
-            # Another area (mode) came to the front: this footer is off screen. Every visited area keeps its
-            # footer, and recomposing all of them on each switch made every first visit wait for the others'
-            # footers; this one recomposes when its screen comes back (the signal fires again then).
-            return
-        self.call_after_refresh(self.recompose)
+            screen.bindings_updated_signal.subscribe(self, lambda _screen: self._queue_recompose())
+        self._queue_recompose()
 
     def on_mount(self) -> None:
         self.compact = self.app.size.width < COMPACT_BELOW
@@ -122,7 +140,7 @@ class AreaFooter(Footer):
         if width != getattr(self, "_width", None):
             self._width = width
             self.compact = width < COMPACT_BELOW
-            self.call_after_refresh(self.recompose)
+            self._queue_recompose()
 
 
 __all__ = ["AreaFooter", "choose_keys", "key_width"]
