@@ -133,7 +133,7 @@ class FocusModel:
         # Asked for every letter binding each time the footer's keys are worked out (dozens of times on a first
         # visit): a selector query walks the whole screen, so the widget found is kept while it stays mounted.
         field = self._typing_field
-        if field is None or not field.is_attached or field.screen is not self:
+        if field is None or not field.is_attached or field.screen is not self._screen():
             field = self._typing_field = next(iter(self._screen().query(self.TYPING_TARGET)), None)
         if field is not None and (field.focusable or not field.display):  # a hidden main field is shown on a letter
             return field
