@@ -65,7 +65,7 @@ def make_services(
     from cio_tui.tui.services import AppServices, StartChoice
 
     def settings_factory() -> Settings:
-        from cio_tui.credentials import install_log_redaction
+        from cio_tui.redaction import install_log_redaction
 
         install_log_redaction()  # before any secret can be read (CliContext defers it for the first frame)
         if settings is not None:

@@ -108,7 +108,8 @@ class ApplyEngine(Reconciler):
         options: ApplyOptions | None = None,
         on_event: Callable[[EngineEvent], object] | None = None,
     ) -> ApplyEngine:
-        """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
+        """Engine over an open ``cio_tui.workspace.Workspace`` (its client and its journal); sandbox timing when it is
+        one."""
         if options is None and getattr(workspace, "is_sandbox", False):
             options = ApplyOptions.for_sandbox()
         return cls(

@@ -56,7 +56,7 @@ def utc_now() -> datetime:
 
 
 class AppServices:
-    """The app's dependencies. ``settings``/``credentials`` are the foundation's ``Settings`` and ``CredentialStore``.
+    """The app's dependencies. ``settings``/``credentials`` are ``config.Settings`` and ``credentials.CredentialStore``.
 
     Each may be given as a value or as a ``*_factory`` called on first use, so that ``cio-tui --sandbox`` draws its
     first frame before the settings (pydantic) are even imported. ``start`` likewise (``start_factory``).
