@@ -21,6 +21,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -177,7 +178,8 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
     "--jobs",
     type=click.IntRange(1, 2),
     default=None,
-    help="1: one process; 2: the what-if copies in a second process (default: 2 for large traffic). Same result.",
+    help="1: one process; 2: the classic destination's copy in a second process (default: 2 for large traffic). "
+    "Same result.",
 )
 @click.pass_obj
 def replay_cmd(
@@ -251,7 +253,12 @@ def replay_cmd(
     if subscriptions_file is not None:
         result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
     peak = result.worker_peak_rss // 1_000_000
-    where = f" (2 processes: the copies in a second one, second process peak memory {peak} MB)" if peak else ""
+    where = (
+        f" (2 processes: the classic destination in a second one, second process peak memory {peak} MB, "
+        f"CPU {result.worker_cpu:.1f} s; this one CPU {time.process_time():.1f} s)"
+        if peak
+        else f" (CPU {time.process_time():.1f} s)"
+    )
     click.echo(
         f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
         f"{result.malformed_count:,} malformed skipped",

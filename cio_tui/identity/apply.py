@@ -296,9 +296,13 @@ class ApplyEngine(Reconciler):
         self.journal.append(records)
         dispatch.one_less(len(batch) - len(to_send))  # nothing to send for those: the next batch may read now
         step = self.options.intent_chunk
-        for chunk in (to_send[i : i + step] for i in range(0, len(to_send), step)):
+        for start in range(0, len(to_send), step):
             if self._cancelled:
                 break  # the rest stay "checked": nothing was sent for them
+            if self.paused:  # nothing leaves while paused: the rest are read again once the apply resumes
+                again += to_send[start:]
+                break
+            chunk = to_send[start : start + step]
             # intents are durable before anything is sent; a few at a time, so a crash leaves few in doubt
             self.journal.append(
                 Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
@@ -322,10 +326,17 @@ class ApplyEngine(Reconciler):
             async with sem:
                 dispatch.one_less()
                 old: list[float] = []
+                held: list[bool] = []
 
                 async def gate() -> bool:
                     """Right before the request leaves (after the rate limiter): not while paused, not once
-                    cancelled, and not on a read older than ``fresh_for`` seconds."""
+                    cancelled, and not on a read older than ``fresh_for`` seconds. A request held by a pause does
+                    not wait here: it goes back to the queue, so the chunk's answered writes are verified and
+                    counted during the pause (not all at once when it ends), and nothing not sent is left "sent"
+                    in the journal."""
+                    if self.paused and not self._cancelled:
+                        held.append(True)
+                        return False
                     if not await self._gate():
                         return False
                     if (age := time.monotonic() - read_at) > fresh_for:
@@ -340,6 +351,8 @@ class ApplyEngine(Reconciler):
                     self.tracker.sent += 1
                 except NotSentError:
                     self._attempts[op.op_id] -= 1
+                    if held and not self._cancelled:
+                        return op, SendOutcome.REREAD, "not sent: held by the pause; read again before sending"
                     if old:
                         why = (
                             f"not sent: the read that checked it was {old[0]:.1f} s old (over {fresh_for:g} s: "
@@ -359,6 +372,8 @@ class ApplyEngine(Reconciler):
                     return op, SendOutcome.REFUSED, str(exc)
                 finally:
                     self.tracker.in_flight -= 1
+                    if self.paused:  # while paused the answers still due are all that moves: count them down
+                        self._emit_progress()
                 return op, SendOutcome.OK, None
 
         tasks = [asyncio.create_task(one(op)) for op in ops]

@@ -30,20 +30,30 @@ The footer names the focused widget (``focus_words``) and styles/app.tcss draws 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, TypeGuard, cast
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, TextArea
+from textual.widgets import Button, Input
 
-TEXT_FIELDS = (Input, TextArea)
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
 # Area prefixes of widget ids, left out of the footer's name (the area bar already says where you are).
 AREA_PREFIXES = {"wt", "ids", "dup", "leads", "plan", "preview", "journal", "lookup", "connect"}
 
 
+def is_text_area(widget: object) -> TypeGuard[TextArea]:
+    """True for a ``TextArea``. Its module (and its document and syntax machinery) is imported only by the screens
+    that have one, not at start: while it is not imported, no widget can be one."""
+    module = sys.modules.get("textual.widgets._text_area")
+    return module is not None and isinstance(widget, module.TextArea)
+
+
 def is_text_field(widget: Widget | None) -> TypeGuard[Input | TextArea]:
-    return isinstance(widget, TEXT_FIELDS)
+    return isinstance(widget, Input) or is_text_area(widget)
 
 
 def _words(name: str) -> str:
@@ -250,10 +260,10 @@ class FocusModel:
             return
         target = screen.query_one(self.PASTE_TARGET)
         self.focus_now(target)
-        if isinstance(target, TextArea):
+        if is_text_area(target):
             target.insert(event.text)
         elif isinstance(target, Input):
             target.insert_text_at_cursor(event.text.splitlines()[0])
 
 
-__all__ = ["TEXT_FIELDS", "FocusModel", "focus_name", "focus_words", "is_letter", "is_text_field", "where_keys_go"]
+__all__ = ["FocusModel", "focus_name", "focus_words", "is_letter", "is_text_area", "is_text_field", "where_keys_go"]

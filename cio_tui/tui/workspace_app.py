@@ -134,7 +134,8 @@ class WorkspaceApp(App[None]):
         """After the first frame: load the settings (if the start needs them), start opening the workspace (any
         sandbox seeding runs in a thread), and go to the first area if it is not on screen yet. When the first area
         draws the workspace's glance, all of that waits until it is drawn (``area_ready``)."""
-        if self.glance is not None and self.workspace is None and self._first_area() is not None:
+        first_drawn = bool(getattr(self.screen, "usable", False))  # it may say so before Ready
+        if self.glance is not None and self.workspace is None and self._first_area() is not None and not first_drawn:
             self._start_later = True
             self.set_timer(OPEN_FALLBACK, self._start_now)
             return

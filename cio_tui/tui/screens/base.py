@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
 from cio_tui.tui import heap
@@ -25,6 +24,8 @@ from cio_tui.tui.widgets.banner import AreaBar, Banner
 from cio_tui.tui.widgets.footer import COMPACT_BELOW, AreaFooter
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from cio_tui.tui.app import CioApp
     from cio_tui.workspace import Workspace
 

@@ -26,8 +26,6 @@ from cio_tui.walkthrough.status import StepGlance, first_unfinished, read_steps
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from cio_tui.walkthrough.service import Overview, WalkthroughService
     from cio_tui.walkthrough.state import StepState, WalkthroughState
     from cio_tui.workspace import Workspace
@@ -124,7 +122,11 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
             )
             glance = getattr(self.app, "glance", None)
             if workspace is None and glance is not None:  # the workspace is opening: its saved steps meanwhile
-                self._read_glance(glance.data_dir)
+                # Read here, not in a worker: one small local file, and the very first frame then shows the steps
+                # (a worker drew a frame without them, then laid out and drew the whole screen again).
+                steps = read_steps(glance.data_dir)
+                if steps is not None:  # unreadable: the full load says why
+                    self._show_glance(steps)
             return
         self._load(workspace)  # the service (and its models) is built in the worker: keys stay answered
 
@@ -142,12 +144,6 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
         return self.query_one(StepList).step_number
 
     # -- showing --------------------------------------------------------------------------------------
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _read_glance(self, folder: Path) -> None:
-        steps = read_steps(folder)
-        if steps is not None:  # unreadable: the full load says why
-            self.app.call_from_thread(self._show_glance, steps)
-
     def _show_glance(self, steps: dict[int, StepGlance]) -> None:
         if self.overview is not None or (self.cio.workspace is None and self.cio.glance is None):
             return  # the overview came first, or the workspace could not be opened
