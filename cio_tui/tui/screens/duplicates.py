@@ -141,14 +141,20 @@ class DuplicatesScreen(DuplicatesLoading):
         if groups:
             self.query_one(GroupsTable).focus()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(DuplicatesChart).terminal_resized(event.size.width)
+
     def _update_lines(self) -> None:
         status = self.model.status_line() or (
             f"No duplicate groups in {self.model.source}." if self.model.source else EMPTY_TEXT
         )
         if self.model.groups and self._read_at_apply != self.cio.applies_ended:
             status += " An apply ended since these groups were read: m re-reads their people before planning."
-        # fixed-size lines: no layout pass on every keystroke
-        self.query_one("#dup-summary", Label).update(status, layout=False)
+        # no layout pass on every keystroke; the summary wraps to its whole text (up to 4 lines at 80 columns), so
+        # it is laid out again only when its words change (a load, an exclude, a swap), never cut mid-sentence
+        summary = self.query_one("#dup-summary", Label)
+        if summary.content != status:
+            summary.update(status)
         self.query_one("#dup-filter-line", Label).update(self.model.filter_line(), layout=False)
 
     # -- table, filter, compare -----------------------------------------------------------------------------
