@@ -145,7 +145,7 @@ class AppServices:
         afterwards finds it seeded."""
         if self.settings is None:
             return False
-        from cio_tui.workspace import prepare_sandbox
+        from cio_tui.workspace_sandbox import prepare_sandbox
 
         return prepare_sandbox(self.settings, progress)
 
@@ -164,7 +164,7 @@ class AppServices:
         import asyncio
 
         from cio_tui.customerio.validate import check_profile
-        from cio_tui.workspace import sandbox_keys
+        from cio_tui.workspace_sandbox import sandbox_keys
 
         track, app = sandbox_keys()
         transport = await asyncio.to_thread(lambda: workspace.transport)  # builds the client once, off the loop
