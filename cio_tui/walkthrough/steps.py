@@ -9,7 +9,7 @@ Area names are the TUI's area identifiers (``walkthrough`` = a form or panel ins
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # state.py and checklist.py import this module: types only, no import cycle at run time
@@ -154,13 +154,15 @@ class Step:
     Textual; the screen imports it when the step is first shown)."""
     needs: Needs
     """What is still missing, in words; empty = the step's "done when" holds."""
+    records: tuple[str, ...] = ()
+    """The ``WalkthroughState`` fields this step records (keys of ``state.Recorded``); no other step sets them."""
 
     @property
     def label(self) -> str:
         return f"{self.number}. {self.title}"
 
 
-STEPS: tuple[Step, ...] = (
+_STEPS: tuple[Step, ...] = (
     Step(
         1,
         "connect",
@@ -173,6 +175,7 @@ STEPS: tuple[Step, ...] = (
         "Connect",
         "walkthrough_forms:ConnectPanel",
         _connect_needs,
+        records=("connection", "classic"),
     ),
     Step(
         2,
@@ -188,6 +191,7 @@ STEPS: tuple[Step, ...] = (
         "Identifiers",
         "walkthrough_forms:IdentifierPanel",
         _identifiers_needs,
+        records=("identifier_settings",),
     ),
     Step(
         3,
@@ -195,12 +199,13 @@ STEPS: tuple[Step, ...] = (
         "Audit the people",
         "Count what the classic setup left behind: people, email-only leads, people whose id is an email, ids that "
         "differ only in case, duplicate groups by rule, unsubscribed and suppressed people, anonymous-only profiles. "
-        "The counts say how much repair step 5 needs.",
+        "The counts say how much repair {step_repair} needs.",
         "An audit was run on the live workspace or on an export and its counts are saved.",
         (AREA_WALKTHROUGH, AREA_DUPLICATES),
         "Audit",
         "walkthrough_audit:AuditPanel",
         _audit_needs,
+        records=("audit",),
     ),
     Step(
         4,
@@ -216,6 +221,7 @@ STEPS: tuple[Step, ...] = (
         "Preview calls",
         "walkthrough_panels:PreviewPanel",
         _preview_needs,
+        records=("reviewed_sets", "rehearsal"),
     ),
     Step(
         5,
@@ -244,6 +250,7 @@ STEPS: tuple[Step, ...] = (
         "Prepare Actions",
         "walkthrough_segment:PrepareActionsPanel",
         _prepare_needs,
+        records=("checklist",),
     ),
     Step(
         7,
@@ -258,6 +265,7 @@ STEPS: tuple[Step, ...] = (
         "Cut over",
         "walkthrough_segment:SegmentCutoverPanel",
         _cutover_needs,
+        records=("cutover",),
     ),
     Step(
         8,
@@ -271,6 +279,7 @@ STEPS: tuple[Step, ...] = (
         "Verify",
         "walkthrough_segment:SegmentVerifyPanel",
         _verify_needs,
+        records=("verify",),
     ),
     Step(
         9,
@@ -286,6 +295,11 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
+# A text naming another step writes ``{step_<key>}``: it becomes "step N" from the list, so numbers never go stale.
+_REFS = {f"step_{step.key}": f"step {step.number}" for step in _STEPS}
+STEPS: tuple[Step, ...] = tuple(
+    replace(step, purpose=step.purpose.format_map(_REFS), done_when=step.done_when.format_map(_REFS)) for step in _STEPS
+)
 
 STEP_COUNT = len(STEPS)
 REPORT_STEP = STEPS[-1].number  # the final report is the last step: it waits for every other one

@@ -202,3 +202,24 @@ def test_two_processes_on_empty_and_unreadable_traffic(tmp_path: Path) -> None:
     table.write_text("user_id,event\nu1,E\n", encoding="utf-8")
     with pytest.raises(TrafficError, match="name the file after its warehouse table"):
         replay(table, [], jobs=2)
+
+
+def test_traffic_lines_parse_to_json_loads_values_and_errors() -> None:
+    """orjson reads the lines where it gives json.loads' values; every other line gets json.loads' value or error
+    (integers beyond 64 bits, which orjson would make floats; NaN; a lone surrogate; huge exponents; bad JSON)."""
+    from cio_tui.segment.plain_calls import loads
+
+    lines = ['{"a":1,"a":2}', '"\\ud800"', "-0", "1e400", '{"a":18446744073709551616}', "[-9223372036854775809]",
+             '{"x":"12345678901234567890"}', '{"a":NaN}', '{"a":-Infinity}', '{"a":1}garbage', "[1,]", "'a'",
+             '{"a" 1}', "", '{"a":"\x01"}', '{"t":"2024-01-01T00:00:00Z","v":1.5e300,"n":null,"b":[true,false]}',
+             '{"e":"\u00e9\U0001f600"}', "\ufeff{}", " [1, 2.5, -3] \n", "18446744073709551615"]  # fmt: skip
+    for text in lines:
+        try:
+            expected: object = ("ok", repr(json.loads(text)), type(json.loads(text)))
+        except ValueError as exc:
+            expected = ("error", str(exc))
+        try:
+            got: object = ("ok", repr(loads(text)), type(loads(text)))
+        except ValueError as exc:
+            got = ("error", str(exc))
+        assert got == expected, text
