@@ -142,7 +142,6 @@ def _report_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
 
 @dataclass(frozen=True)
 class Step:
-    number: int
     key: str
     title: str
     purpose: str
@@ -156,6 +155,8 @@ class Step:
     """What is still missing, in words; empty = the step's "done when" holds."""
     records: tuple[str, ...] = ()
     """The ``WalkthroughState`` fields this step records (keys of ``state.Recorded``); no other step sets them."""
+    number: int = 0
+    """Its place in ``STEPS``, from 1: given by the list (a step is added by inserting it), never written."""
 
     @property
     def label(self) -> str:
@@ -164,7 +165,6 @@ class Step:
 
 _STEPS: tuple[Step, ...] = (
     Step(
-        1,
         "connect",
         "Connect and check the workspace",
         "Make sure cio-tui talks to the right Customer.io workspace (keys valid, region right), and write down how "
@@ -178,7 +178,6 @@ _STEPS: tuple[Step, ...] = (
         records=("connection", "classic"),
     ),
     Step(
-        2,
         "identifiers",
         "Identifier settings",
         "Record how this workspace identifies people (Workspace Settings > General in Customer.io). In "
@@ -194,7 +193,6 @@ _STEPS: tuple[Step, ...] = (
         records=("identifier_settings",),
     ),
     Step(
-        3,
         "audit",
         "Audit the people",
         "Count what the classic setup left behind: people, email-only leads, people whose id is an email, ids that "
@@ -208,7 +206,6 @@ _STEPS: tuple[Step, ...] = (
         records=("audit",),
     ),
     Step(
-        4,
         "preview",
         "Preview your app's real calls",
         "Paste the Segment calls your app really makes into Preview and save them as a set. The walkthrough lists "
@@ -224,7 +221,6 @@ _STEPS: tuple[Step, ...] = (
         records=("reviewed_sets", "rehearsal"),
     ),
     Step(
-        5,
         "repair",
         "Repair identities",
         "Fix what the audit found before Actions starts sending: merge duplicates, convert email-only leads into "
@@ -238,7 +234,6 @@ _STEPS: tuple[Step, ...] = (
         _repair_needs,
     ),
     Step(
-        6,
         "prepare",
         "Prepare Actions",
         "A checklist made from your own calls and settings: which Quick Setup presets to keep or disable, reserved "
@@ -253,7 +248,6 @@ _STEPS: tuple[Step, ...] = (
         records=("checklist",),
     ),
     Step(
-        7,
         "cutover",
         "Cut over without double sending",
         "Never run classic and Actions unfiltered on the same source: every event would land twice and campaigns "
@@ -268,7 +262,6 @@ _STEPS: tuple[Step, ...] = (
         records=("cutover",),
     ),
     Step(
-        8,
         "verify",
         "Verify after the switch",
         "Sample people created since the cut-over and check them: identifiers as expected, the new anonymous_id "
@@ -282,7 +275,6 @@ _STEPS: tuple[Step, ...] = (
         records=("verify",),
     ),
     Step(
-        9,
         "report",
         "Report",
         "One Markdown file for your team: the workspace, the dates, every step's outcome, the plans applied with "
@@ -295,15 +287,17 @@ _STEPS: tuple[Step, ...] = (
     ),
 )
 
-# A text naming another step writes ``{step_<key>}``: it becomes "step N" from the list, so numbers never go stale.
-_REFS = {f"step_{step.key}": f"step {step.number}" for step in _STEPS}
+# Each step's number is its place in the list; a text naming another step writes ``{step_<key>}``, which becomes
+# "step N" from the list, so no number is ever written by hand (inserting a step renumbers everything after it).
+_REFS = {f"step_{step.key}": f"step {n}" for n, step in enumerate(_STEPS, start=1)}
 STEPS: tuple[Step, ...] = tuple(
-    replace(step, purpose=step.purpose.format_map(_REFS), done_when=step.done_when.format_map(_REFS)) for step in _STEPS
+    replace(step, number=n, purpose=step.purpose.format_map(_REFS), done_when=step.done_when.format_map(_REFS))
+    for n, step in enumerate(_STEPS, start=1)
 )
 
 STEP_COUNT = len(STEPS)
 REPORT_STEP = STEPS[-1].number  # the final report is the last step: it waits for every other one
-assert [step.number for step in STEPS] == list(range(1, STEP_COUNT + 1)), "steps are numbered 1..N in order"
+assert len({step.key for step in STEPS}) == STEP_COUNT, "each step has its own key"
 
 
 def other_steps(state: WalkthroughState, number: int) -> list[int]:
