@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cio_tui.segment.action_compiled import validated_payload
 from cio_tui.segment.action_fields import NO_DEFAULT, Field
-from cio_tui.segment.action_validation import validate_payload
-from cio_tui.segment.mapping_compiled import compile_mapping
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
 
 # ajv-formats "full" email format, used by resolveIdentifiers to tell an email-shaped person_id.
@@ -33,8 +32,7 @@ def resolve_fields(
     """
     if mapping is None:
         mapping = _defaults(fields)
-    resolved = compile_mapping(mapping)(message)
-    return validate_payload(fields, resolved if isinstance(resolved, dict) else {}, single=single)
+    return validated_payload(fields, mapping, single=single)(message)
 
 
 _DEFAULTS: dict[int, tuple[list[Field], dict[str, Any]]] = {}
