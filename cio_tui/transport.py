@@ -32,6 +32,7 @@ import httpx
 from pydantic import SecretStr
 
 from cio_tui import __version__
+from cio_tui.http_pool import PooledTransport
 from cio_tui.json_types import JSONValue
 from cio_tui.redaction import redact
 
@@ -54,11 +55,12 @@ def make_client(
     timeout: float,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """The one shape of an API client: base URL, auth, timeouts, no redirects, the User-Agent."""
+    """The one shape of an API client: base URL, auth, timeouts, no redirects, the User-Agent; over the network,
+    the lean keep-alive pool (``http_pool.py``: constant work per request)."""
     return httpx.AsyncClient(
         base_url=origin,
         auth=auth,
-        transport=transport,
+        transport=transport if transport is not None else PooledTransport(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
