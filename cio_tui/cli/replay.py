@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
+from cio_tui.walkthrough.steps import step_by_key, step_ref
+
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
     from cio_tui.model import Person, WorkspaceSettings
@@ -170,7 +172,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     metavar="report.md",
-    help="Write the Markdown report here (Walkthrough step 4 writes its own when it rehearses).",
+    help=f"Write the Markdown report here (Walkthrough {step_ref('preview')} writes its own when it rehearses).",
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
@@ -265,7 +267,7 @@ def replay_cmd(
         err=True,
     )
     if out is not None:
-        out.write_text(replay_markdown(result), encoding="utf-8")
+        out.write_text(replay_markdown(result, rehearsal_step=step_by_key("preview").number), encoding="utf-8")
         click.echo(f"report written to {click.format_filename(out)}", err=True)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -135,12 +135,18 @@ class FocusModel:
         """True while the screen's purpose right now is typing into ``TYPING_TARGET`` (nothing to act on yet)."""
         return False
 
+    _typing_field: Widget | None = None  # the TYPING_TARGET widget last found (while it stays mounted)
+
     def typing_target(self) -> Widget | None:
         if not self.TYPING_TARGET:
             return None
-        for widget in self._screen().query(self.TYPING_TARGET):
-            if widget.focusable or not widget.display:  # a hidden main field is shown when a letter arrives
-                return widget
+        # Asked for every letter binding each time the footer's keys are worked out (dozens of times on a first
+        # visit): a selector query walks the whole screen, so the widget found is kept while it stays mounted.
+        field = self._typing_field
+        if field is None or not field.is_attached or field.screen is not self._screen():
+            field = self._typing_field = next(iter(self._screen().query(self.TYPING_TARGET)), None)
+        if field is not None and (field.focusable or not field.display):  # a hidden main field is shown on a letter
+            return field
         return None
 
     _letters_were_text: bool | None = None

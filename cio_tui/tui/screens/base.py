@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from cio_tui.tui import heap
 from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.focus import FocusModel, is_text_field
@@ -91,9 +92,13 @@ class AreaScreen(FocusModel, Screen[None]):
 
     def _now_usable(self) -> None:
         self.usable = True
+        heap.settle()  # this area's widgets stay for the session: later collections need not walk them
         ready = getattr(self.app, "area_ready", None)
         if ready is not None:
             ready()
+
+    def on_unmount(self) -> None:
+        heap.release()  # the app is leaving (screens of a mode are only unmounted then)
 
     _suspended_once = False
 

@@ -131,14 +131,18 @@ class AreaFooter(Footer):
 
     def recompose_soon(self) -> None:
         """Recompose after the next refresh, once however many times it is asked for before then (it reads the
-        bindings as they are when it runs)."""
-        if not self._recompose_pending:
-            self._recompose_pending = True
-            self.call_after_refresh(self._recompose_now)
+        bindings as they are when it runs). A footer whose area is off screen (another mode is shown) does not
+        recompose at all: every visited area keeps its footer, and recomposing them all on each switch made each
+        first visit wait for the others' footers; its screen's arrival asks again."""
+        if self._recompose_pending or not self.is_attached or self.screen not in self.app.screen_stack:
+            return
+        self._recompose_pending = True
+        self.call_after_refresh(self._recompose_now)
 
     async def _recompose_now(self) -> None:
         self._recompose_pending = False
-        await self.recompose()
+        if self.is_attached:
+            await self.recompose()
 
 
 __all__ = ["AreaFooter", "choose_keys", "key_width"]
