@@ -167,7 +167,8 @@ def test_opening_the_sandbox_workspace_builds_no_client(tmp_path, monkeypatch) -
     first use (the TUI's warm-up thread builds it once the first area is usable)."""
     code = (
         "import asyncio, sys; from cio_tui.config import load_settings; from cio_tui.credentials import "
-        "CredentialStore; from cio_tui.workspace import open_workspace, prepare_sandbox; s = load_settings(); "
+        "CredentialStore; from cio_tui.workspace import open_workspace; "
+        "from cio_tui.workspace_sandbox import prepare_sandbox; s = load_settings(); "
         "prepare_sandbox(s); ws = asyncio.run(open_workspace(s, CredentialStore(), sandbox=True)); "
         "print(ws.name, ws.connected, 'httpx' in sys.modules); ws.client; print(ws.connected, 'httpx' in sys.modules)"
     )
@@ -190,7 +191,8 @@ async def test_the_walkthrough_draws_the_saved_steps_and_takes_keys_while_the_wo
     from cio_tui.config import load_settings
     from cio_tui.walkthrough import service as service_module
     from cio_tui.walkthrough.state import WalkthroughState
-    from cio_tui.workspace import sandbox_fingerprint, workspace_dir
+    from cio_tui.workspace import workspace_dir
+    from cio_tui.workspace_sandbox import sandbox_fingerprint
 
     folder = workspace_dir(load_settings(), sandbox_fingerprint())
     folder.mkdir(parents=True, exist_ok=True)

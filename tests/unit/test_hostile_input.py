@@ -177,7 +177,8 @@ def test_a_damaged_journal_is_refused_with_what_to_do_and_apply_does_not_run(tmp
 
     runner = CliRunner()
     from cio_tui.config import load_settings
-    from cio_tui.workspace import sandbox_fingerprint, workspace_dir
+    from cio_tui.workspace import workspace_dir
+    from cio_tui.workspace_sandbox import sandbox_fingerprint
 
     folder = workspace_dir(load_settings(), sandbox_fingerprint())
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,8 @@ from cio_tui.config_file import ConfigError, data_dir_path
 from cio_tui.walkthrough.state import WalkthroughState
 from cio_tui.walkthrough.status import STATE_FILE, StepStatus, first_unfinished, read_steps
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
-from cio_tui.workspace import sandbox_fingerprint, sandbox_glance, workspace_dir
+from cio_tui.workspace import sandbox_glance, workspace_dir
+from cio_tui.workspace_sandbox import sandbox_fingerprint
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
