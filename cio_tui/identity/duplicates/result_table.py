@@ -64,8 +64,8 @@ def write_result(con: duckdb.DuckDBPyConnection, select: str, path: str | Path) 
     if fmt == "csv" and path.name.lower().endswith(".gz"):
         opts += ", COMPRESSION gzip"
     query = f"SELECT {', '.join(RESULT_COLUMNS)} FROM ({select}) AS r {ORDER}"
-    con.execute(f"COPY ({query}) TO {quote_literal(str(path))} ({opts})")
-    return int(one_value(con, f"SELECT count(*) FROM ({select}) AS r"))
+    # COPY answers the number of rows it wrote: counting the SELECT again would run it twice
+    return int(one_value(con, f"COPY ({query}) TO {quote_literal(str(path))} ({opts})"))
 
 
 def write_rows(rows: list[ResultRow], path: str | Path) -> None:
