@@ -10,7 +10,10 @@ from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.modals.walkthrough_skip import SkipStepModal
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 from tests.tui.conftest import FIXED_NOW, SIZE, settle
+
+N = {step.key: step.number for step in STEPS}
 
 
 def _state(app) -> dict:
@@ -84,7 +87,7 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         lines = [str(steps.get_option_at_index(i).prompt) for i in range(4)]
         assert lines[0].startswith("1 Connect") and lines[0].endswith("done")
         assert lines[2].endswith("skipped") and lines[3].endswith("not started")
-        assert "3 of 9 steps finished." in _text(again, "#wt-progress")
+        assert f"3 of {STEP_COUNT} steps finished." in _text(again, "#wt-progress")
         await _goto_step(pilot, 1)
         assert again.screen.query_one("#wt-notes", Input).value == "classic settings read from the Segment UI"
 
@@ -143,7 +146,7 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         assert verify["sampled"] > 0 and len(verify["checks"]) == 5
         assert "PASS" in _text(app, "#wt-verify-result") or "FAIL" in _text(app, "#wt-verify-result")
 
-        await _goto_step(pilot, 9)
+        await _goto_step(pilot, STEP_COUNT)
         report = tmp_path / "report.md"
         app.screen.query_one("#wt-report-path", Input).value = str(report)
         app.screen.query_one("#wt-report", Button).press()
@@ -206,12 +209,12 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto_step(pilot, 9)
+        await _goto_step(pilot, STEP_COUNT)
         app.screen.query_one("#wt-report-path", Input).value = str(blocker / "report.md")  # a folder that is a file
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
         state = app.screen.overview.state
-        assert state.step(9).status == "not_started" and state.report_exported_at is None
+        assert state.step(STEP_COUNT).status == "not_started" and state.report_exported_at is None
         assert not (app.workspace.data_dir / "walkthrough.json").exists()  # nothing changed, nothing saved
         assert _text(app, "#wt-report-done") == "Not exported yet."
         [note] = [n for n in app.notices if n.title == "Export failed"]
@@ -242,15 +245,16 @@ async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_a
         assert detail.scroll_y > 0
         await _goto_step(pilot, 3)
         await pilot.pause()
-        assert detail.scroll_y == 0  # the title "Step 3 of 9" is in view
-        assert _text(app, "#wt-title") == "Step 3 of 9: Audit the people\nStatus: not started"
+        assert detail.scroll_y == 0  # the title of the audit step is in view
+        assert _text(app, "#wt-title") == f"Step 3 of {STEP_COUNT}: Audit the people\nStatus: not started"
 
     audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0, taken_at=FIXED_NOW)
     overview = SimpleNamespace(state=SimpleNamespace(audit=audit), journal=SimpleNamespace(plans=[]))
     assert repair_hints(overview)[0] == "The audit of 2026-11-29 12:00 UTC found nothing to repair."
     audit.leads = 3
     assert repair_hints(overview)[:2] == [
-        "From the audit of 2026-11-29 12:00 UTC (audit again in step 3 to count what is left after repairs):",
+        f"From the audit of 2026-11-29 12:00 UTC (audit again in step {N['audit']} to count what is left after "
+        "repairs):",
         "- 3 email-only lead(s) to give an id: Open Leads",
     ]
 
@@ -300,9 +304,9 @@ async def test_next_step_moves_forward_past_an_unfinished_step_then_wraps(make_a
         assert steps.step_number == 1
         await pilot.press("n")
         assert steps.step_number == 2  # step 1 is not finished, but "next" goes forward
-        await _goto_step(pilot, 9)
+        await _goto_step(pilot, STEP_COUNT)
         await pilot.press("n")
-        assert steps.step_number == 1  # nothing unfinished after 9: back to the first unfinished
+        assert steps.step_number == 1  # nothing unfinished after the last: back to the first unfinished
 
         await _goto_step(pilot, 6)
         out = tmp_path / "new-folder" / "checklist.md"

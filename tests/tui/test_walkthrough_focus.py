@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Button
 
 from cio_tui.tui.widgets.walkthrough_steps import StepList
+from cio_tui.walkthrough.steps import step_by_key
 from tests.tui.conftest import SMALL, settle
 
 
@@ -14,7 +15,7 @@ async def test_next_step_from_a_form_keeps_focus_on_the_step_text(make_app) -> N
         await settle(pilot)
         screen = app.screen
         steps = screen.query_one(StepList)
-        steps.highlighted = 5  # step 6
+        steps.highlighted = step_by_key("prepare").number - 1
         await settle(pilot)
         screen.set_focus(screen.query_one("#wt-check-export", Button))  # the operator was using the step's form
         await pilot.pause()

@@ -8,7 +8,7 @@ and the journal in threads, the stale check and the apply engine in async worker
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +34,7 @@ from cio_tui.tui.viewmodels.plan_text import (
     LOADING_TABLE,
     NOT_CHECKED,
     apply_outcome,
+    paused_note,
     plan_header,
     resume_note,
     stats_from_progress,
@@ -106,6 +107,7 @@ class PlanScreen(AreaScreen):
     class ApplyEnded(Message):
         result: ApplyResult | None
         error: str = ""
+        states: dict[str, str] = field(default_factory=dict)  # every operation's state as the run left it
 
     def __init__(self) -> None:
         super().__init__()
@@ -428,12 +430,18 @@ class PlanScreen(AreaScreen):
         except Exception as exc:  # noqa: BLE001 - shown in words; the journal has what happened
             from cio_tui.tui.errors import describe_error
 
-            self.post_message(self.ApplyEnded(None, describe_error(exc)))
+            self.post_message(self.ApplyEnded(None, describe_error(exc), self._left_states(engine)))
             return
         finally:
             engine.journal.close()
             self.engine = None
-        self.post_message(self.ApplyEnded(result))
+        self.post_message(self.ApplyEnded(result, states=self._left_states(engine)))
+
+    @staticmethod
+    def _left_states(engine: ApplyEngine) -> dict[str, str]:
+        """The states the run left, taken before the engine is let go: the last progress counts may be handled
+        after that, and an operation held back (never sent) must not stay "sent" on screen or in the resume note."""
+        return {op_id: str(state) for op_id, state in engine.tracker.states.items()}
 
     def _elapsed(self) -> float:
         if self._started is None:
@@ -459,7 +467,10 @@ class PlanScreen(AreaScreen):
             table.sync_states({op_id: str(state) for op_id, state in self.engine.tracker.states.items()})
             self._show_detail()
         self.phase = phase_after(event, self.phase)
-        self.query_one(ApplyProgress).update_stats(stats_from_progress(event, self._elapsed(), self.phase))
+        progress = self.query_one(ApplyProgress)
+        progress.update_stats(stats_from_progress(event, self._elapsed(), self.phase, previous=progress.stats))
+        if self.phase == "paused":  # the answers still due arrive during the pause: say how many are left
+            self._status(paused_note(event.in_flight, event.by_state))
         self.refresh_bindings()
 
     @on(ApplyEnded)
@@ -467,6 +478,7 @@ class PlanScreen(AreaScreen):
         self.phase = "finished"
         self.result = message.result
         self.cio.applies_ended += 1
+        self.query_one(PlanTable).sync_states(message.states)
         # What this run left is what a next apply resumes from (the engine reads the journal; this is the summary).
         self.prior_states = self.query_one(PlanTable).progressed()
         self._show_detail()
@@ -486,7 +498,7 @@ class PlanScreen(AreaScreen):
             self._status("Applying… p pauses, x cancels.")
         else:
             self.engine.pause()
-            self._status("Paused after in-flight requests. p resumes; x cancels (the rest stays pending).")
+            self._status(paused_note(self.engine.tracker.in_flight, self.engine.tracker.counts()))
 
     def action_cancel_apply(self) -> None:
         if self.engine is not None:

@@ -104,8 +104,8 @@ class AreaFooter(Footer):
         if not self.is_attached:
             return
         if screen is not self.screen and isinstance(screen, ModalScreen) and self.screen in self.app.screen_stack:
-            screen.bindings_updated_signal.subscribe(self, lambda _screen: self.call_after_refresh(self.recompose))
-        self.call_after_refresh(self.recompose)
+            screen.bindings_updated_signal.subscribe(self, lambda _screen: self.recompose_soon())
+        self.recompose_soon()
 
     def on_mount(self) -> None:
         self.compact = self.app.size.width < COMPACT_BELOW
@@ -117,7 +117,32 @@ class AreaFooter(Footer):
         if width != getattr(self, "_width", None):
             self._width = width
             self.compact = width < COMPACT_BELOW
-            self.call_after_refresh(self.recompose)
+            self.recompose_soon()
+
+    _recompose_pending = False
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Textual's handler, with the recompose shared: it recomposes on every change of the screen's bindings, and at
+        start three changes (the stack, the focus, ...) came before the first recompose ran, so the keys were
+        composed, mounted and styled three times over."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.recompose_soon()
+
+    def recompose_soon(self) -> None:
+        """Recompose after the next refresh, once however many times it is asked for before then (it reads the
+        bindings as they are when it runs). A footer whose area is off screen (another mode is shown) does not
+        recompose at all: every visited area keeps its footer, and recomposing them all on each switch made each
+        first visit wait for the others' footers; its screen's arrival asks again."""
+        if self._recompose_pending or not self.is_attached or self.screen not in self.app.screen_stack:
+            return
+        self._recompose_pending = True
+        self.call_after_refresh(self._recompose_now)
+
+    async def _recompose_now(self) -> None:
+        self._recompose_pending = False
+        if self.is_attached:
+            await self.recompose()
 
 
 __all__ = ["AreaFooter", "choose_keys", "key_width"]
