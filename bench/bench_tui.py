@@ -9,7 +9,8 @@
    - and, for reference, the placeholder frame figure (Textual's ``Ready``) on the headless driver.
    Reference: at most 1.3x the bare app.
 2. Each area's first visit: key ``2``..``9`` pressed on the Walkthrough to the area drawn and usable, and to its
-   first data loaded (Pilot; the other areas' warm-up has run, as after a few seconds of use).
+   first data loaded (Pilot; the other areas' warm-up has run, as after a few seconds of use), with the CPU time;
+   and (2b) in a real terminal: tmux at 120x40, key to the area marked in the area bar and its keys in the footer.
 3. Where the time to interactive goes, from cProfile (cumulative seconds; the rows overlap).
 4. ``cio-tui --help`` and headless commands beside ``python -c pass`` (this checkout's code, as the console script).
 5. People lookup to identity card (p95; reference: under 150 ms).
@@ -221,6 +222,67 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> float | None:
 
 
 # -- 2. first visit of each area ---------------------------------------------------------------------------------
+# What each area shows once drawn and usable in a real terminal: its place in the area bar and its own first key in
+# the footer (the footer lists the keys once the screen's bindings are in place).
+AREA_MARKS = {
+    "people": "/ Look up",
+    "preview": "^r Preview",
+    "leads": "r Load leads",
+    "identifiers": "p Pick person",
+    "duplicates": "o Open export",
+    "plan": "o Open plan file",
+    "journal": "r Refresh",
+    "connect": "a Add profile",
+}
+
+
+def tmux_areas(tree: Tree, timeout: float = 30) -> dict[str, float]:
+    """Each area's first visit in a 120x40 tmux window: ``cio-tui --sandbox`` started and its Walkthrough complete
+    (and the warm-up past, as after a few seconds of reading), then per area: ``1`` back to the Walkthrough, the
+    area's key, and the seconds until the area bar marks it and its footer shows its first key."""
+    from cio_tui.tui.areas import AREAS
+
+    session = f"bench-tui-areas-{os.getpid()}"
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    exports = " ".join(f"{k}={_quote(v)}" for k, v in tree.env.items() if k in KEEP_ENV)
+    shell = f"export {exports}; cd {_quote(str(tree.root))} && {sys.executable} -m cio_tui --sandbox"
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], shell],
+                   check=True)  # fmt: skip
+    try:
+        _poll(session, lambda s: re.search(CIO_COMPLETE, s) is not None, t0, timeout)
+        time.sleep(2.0)  # past the warm-up of the other areas' modules
+        for area in AREAS[1:]:
+            subprocess.run(["tmux", "send-keys", "-t", session, "1"], check=True)
+            _poll(session, lambda s: "▸1 Walkthrough◂" in s and "Step " in s, time.perf_counter(), timeout)
+            time.sleep(0.3)
+            marks = (f"▸{area.key} {area.title}◂", AREA_MARKS[area.mode])
+            start = time.perf_counter()
+            subprocess.run(["tmux", "send-keys", "-t", session, area.key], check=True)
+            out[area.mode] = _poll(session, lambda s, m=marks: all(x in s for x in m), start, timeout)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return out
+
+
+def bench_tmux_areas(trees: list[Tree], runs: int, bare_tti: float | None) -> None:
+    print(f"\n2b. First visit of each area in a real terminal (tmux 120x40, key -> area marked and its keys in the "
+          f"footer), median of {runs}, the trees alternating")  # fmt: skip
+    results: dict[str, list[dict[str, float]]] = {tree.name: [] for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            results[tree.name].append(tmux_areas(tree))
+    from cio_tui.tui.areas import AREAS
+
+    print(f"   {'area':<14}" + "".join(f"{tree.name:>20}" for tree in trees))
+    for area in AREAS[1:]:
+        cells = [f"{statistics.median(r[area.mode] for r in results[t.name]) * 1000:14.0f} ms" for t in trees]
+        print(f"   {area.key} {area.title:<12}" + "".join(f"{c:>20}" for c in cells))
+    if bare_tti is not None:
+        print(f"   reference: at most 1.30x the bare app's tmux time to interactive = {bare_tti * 1300:.0f} ms")
+
+
 def bench_areas(trees: list[Tree], runs: int, bare_tti: float | None) -> None:
     print(
         f"\n2. First visit of each area (key pressed on the Walkthrough -> drawn and usable / first data loaded; CPU "
@@ -378,6 +440,8 @@ def main() -> None:
                 compile_tree(tree.root)
             bare_tti = bench_tti(trees, args.runs, use_tmux)
             bench_areas(trees, max(3, args.runs // 2), bare_tti)
+            if use_tmux:
+                bench_tmux_areas(trees, max(3, args.runs // 2), bare_tti)
             bench_profile(trees)
             bench_cli(env, args.runs)
         finally:

@@ -56,6 +56,7 @@ from cio_tui.identity.apply_events import (
 )
 from cio_tui.identity.apply_reconcile import Outcome, Reconciler, Verified
 from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
+from cio_tui.identity.journal_writer import JournalWriter
 from cio_tui.identity.lease import Holder, WorkspaceLease, confirmed_tokens
 from cio_tui.identity.plan import Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
@@ -179,6 +180,7 @@ class ApplyEngine(Reconciler):
         self.journal.record(
             plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
         )
+        self._writer = JournalWriter.open(self.journal)
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -222,6 +224,8 @@ class ApplyEngine(Reconciler):
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         finally:
+            await self._writer.aclose()  # every record handed to it is on disk (or its failure raised)
+            self._writer = None
             result = self._result(time.monotonic() - self.tracker.started)
             self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
@@ -293,7 +297,7 @@ class ApplyEngine(Reconciler):
                 )
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
                 to_send.append(op)
-        self.journal.append(records)
+        await self._commit(records)
         dispatch.one_less(len(batch) - len(to_send))  # nothing to send for those: the next batch may read now
         step = self.options.intent_chunk
         for start in range(0, len(to_send), step):
@@ -304,9 +308,11 @@ class ApplyEngine(Reconciler):
                 break
             chunk = to_send[start : start + step]
             # intents are durable before anything is sent; a few at a time, so a crash leaves few in doubt
-            self.journal.append(
-                Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
-                for op in chunk
+            await self._commit(
+                [
+                    Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
+                    for op in chunk
+                ]
             )
             for op in chunk:
                 self.tracker.set(op.op_id, OpState.SENT)

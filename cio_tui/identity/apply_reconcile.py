@@ -22,6 +22,7 @@ from cio_tui.identity.apply_checks import People, explain_failure, precondition_
 from cio_tui.identity.apply_control import RunControl
 from cio_tui.identity.apply_events import ApplyOptions, EngineEvent, OperationEvent, SendOutcome
 from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.journal_writer import JournalWriter
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
 # operation, how its send went, error text
@@ -48,6 +49,14 @@ class Reconciler(RunControl):
         self._deadline: dict[str, float] = {}  # op_id -> end of its visibility window (wall clock)
         self._told_late: set[str] = set()
         self._sent_at: dict[str, datetime] = {}
+        self._writer: JournalWriter | None = None  # during a run: commits off the event loop, grouped
+
+    async def _commit(self, records: list[Record]) -> None:
+        """Journal ``records``; durable when this returns."""
+        if self._writer is not None:
+            await self._writer.append(records)
+        else:
+            self.journal.append(records)
 
     async def _read(self, cio_ids: list[str]) -> People:
         if not cio_ids:
@@ -117,9 +126,11 @@ class Reconciler(RunControl):
         late: dict[float, list[Outcome]] = {}
         check = [op for op, how, _ in outcomes if how in (SendOutcome.OK, SendOutcome.UNCERTAIN) and op.target]
         people = await self._read([c for op in check for c in op.cio_ids])
+        read = {op.op_id for op in check}  # by id: `op in list` compared whole operations, 10,000 a batch
         for op, how, err in outcomes:
             status = 200 if how is SendOutcome.OK else None
-            after = snapshot(op, people) if op in check else None
+            checked = op.op_id in read
+            after = snapshot(op, people) if checked else None
             if how is SendOutcome.CANCELLED:
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail="cancelled before send"))
                 self.tracker.set(op.op_id, OpState.PENDING)
@@ -128,14 +139,14 @@ class Reconciler(RunControl):
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=err))
                 self.tracker.set(op.op_id, OpState.PENDING)
                 again.append(op)
-            elif (how is SendOutcome.OK and not op.target) or (op in check and not target_misses(op, people)):
+            elif (how is SendOutcome.OK and not op.target) or (checked and not target_misses(op, people)):
                 state = OpState.RECONCILED if how is SendOutcome.UNCERTAIN else OpState.DONE
                 detail = f"uncertain write read back as applied ({err})" if how is SendOutcome.UNCERTAIN else "verified"
                 records.append(
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
                 self._set(op, state, detail)
-            elif op in check and (due := self._next_read(op)) is not None:
+            elif checked and (due := self._next_read(op)) is not None:
                 late.setdefault(due, []).append((op, how, err))
                 if op.op_id not in self._told_late:
                     records.append(
@@ -146,7 +157,7 @@ class Reconciler(RunControl):
                 records.append(replace(rec, status=status, after=after))
                 if retry:
                     again.append(op)
-        self.journal.append(records)
+        await self._commit(records)
         self._emit_progress()
         for op in again:  # a new send gets a fresh window
             self._polls.pop(op.op_id, None)
