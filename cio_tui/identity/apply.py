@@ -56,7 +56,6 @@ from cio_tui.identity.apply_events import (
 )
 from cio_tui.identity.apply_reconcile import Outcome, Reconciler, Verified
 from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
-from cio_tui.identity.journal_writer import JournalWriter
 from cio_tui.identity.lease import Holder, WorkspaceLease, confirmed_tokens
 from cio_tui.identity.plan import Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
@@ -173,14 +172,10 @@ class ApplyEngine(Reconciler):
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
         plan_id = self.plan.plan_id
-        self.journal.register_plan(self.plan)
         states = self.journal.op_states(plan_id)
         self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
-        self.journal.record(
-            plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
-        )
-        self._writer = JournalWriter.open(self.journal)
+        started = self._start_journal(f"{len(states)} operation(s) already journaled")
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -218,16 +213,15 @@ class ApplyEngine(Reconciler):
                     for due, outcomes in late.items():
                         held = {c for op, _, _ in outcomes for c in op.cio_ids}
                         tasks[asyncio.create_task(self._recheck(outcomes, due))] = (False, held)
+            await asyncio.gather(*started)  # a run with nothing to send still registers its plan, or says why not
         except BaseException:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         finally:
-            await self._writer.aclose()  # every record handed to it is on disk (or its failure raised)
-            self._writer = None
             result = self._result(time.monotonic() - self.tracker.started)
-            self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
+            await self._end_journal(started, "; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
             self._emit(None)
         return result

@@ -9,6 +9,7 @@ as their own tasks beside the sending of other operations (they hold only the pe
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.apply_checks import People, explain_failure, precondition_misses, snapshot, target_misses
 from cio_tui.identity.apply_control import RunControl
 from cio_tui.identity.apply_events import ApplyOptions, EngineEvent, OperationEvent, SendOutcome
-from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
 from cio_tui.identity.journal_writer import JournalWriter
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
@@ -50,6 +51,23 @@ class Reconciler(RunControl):
         self._told_late: set[str] = set()
         self._sent_at: dict[str, datetime] = {}
         self._writer: JournalWriter | None = None  # during a run: commits off the event loop, grouped
+
+    def _start_journal(self, detail: str) -> list[asyncio.Future[None]]:
+        """Open the run's journal writer and hand it the plan and the run's start. The plan (megabytes of JSON for
+        10,000 operations) is registered in the writer's thread beside the first reads, ahead of every record of the
+        run; if that fails, nothing after it is journaled, so nothing is sent."""
+        self._writer = JournalWriter.open(self.journal)
+        start = Record(self.plan.plan_id, None, PlanEvent.RUN_STARTED, detail=detail)
+        return [self._writer.submit(self.plan), self._writer.submit([start])]
+
+    async def _end_journal(self, started: list[asyncio.Future[None]], detail: str) -> None:
+        """Close the writer (everything handed to it is on disk) and journal the run's end, if it started."""
+        outcomes = await asyncio.gather(*started, return_exceptions=True)
+        if self._writer is not None:
+            await self._writer.aclose()
+            self._writer = None
+        if not any(isinstance(o, BaseException) for o in outcomes):
+            self.journal.record(self.plan.plan_id, None, PlanEvent.RUN_ENDED, detail=detail)
 
     async def _commit(self, records: list[Record]) -> None:
         """Journal ``records``; durable when this returns."""

@@ -63,6 +63,7 @@ async def test_paused_apply_counts_answers_as_they_arrive_and_cancel_says_not_se
         assert f"waiting for {out} answer(s) to requests already sent" in drawn(status), drawn(status)
 
         answers.set()  # the answers arrive while paused: read back and counted now, not when the pause ends
+        # (their results are journaled in the writer's thread, beside the event loop: counted once on disk)
         await _until(pilot, lambda: "nothing in flight" in drawn(status) and f"done {out} " in panel())
         assert len(left) == out  # nothing else left while paused
         shown = panel()

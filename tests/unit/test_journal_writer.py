@@ -146,3 +146,48 @@ async def test_every_intent_is_on_disk_before_its_request_leaves(
         assert journal.op_states(plan.plan_id) == {op.op_id: OpState.DONE for op in plan.operations}
     assert len(client.seen) == 150 and {state for state, _ in client.seen} == {"sent"}
     assert client.seen[0][1]["body"] == {"id": "uc0"}
+
+
+async def test_after_a_failed_commit_nothing_more_is_journaled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "journal.sqlite"
+    with Journal(path) as journal:
+        writer = JournalWriter.open(journal)
+        await writer.append([Record("p", "op-0", OpState.SENT)])
+        real = Journal.append
+        monkeypatch.setattr(Journal, "append", lambda j, r: (_ for _ in ()).throw(sqlite3.OperationalError("full")))
+        with pytest.raises(sqlite3.OperationalError):
+            await writer.append([Record("p", "op-1", OpState.SENT)])
+        monkeypatch.setattr(Journal, "append", real)  # the disk is fine again: the writer still refuses
+        with pytest.raises(sqlite3.OperationalError):
+            await writer.append([Record("p", "op-2", OpState.SENT)])
+        await writer.aclose()
+    assert on_disk(path) == [("op-0", "sent")]
+
+
+async def test_a_plan_that_cannot_be_registered_sends_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    people = leads(20)
+    client = FakeClient(people)
+    plan = lead_plan(people)
+
+    def broken(journal: Journal, plan: Any) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Journal, "register_plan", broken)
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        eng = ApplyEngine(client, journal, plan, workspace_fingerprint=FP, workspace_name="W", options=FAST)
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            await eng.run()
+    assert client.sent == [] and client.requests == []
+    assert on_disk(tmp_path / "journal.sqlite") == []
+
+
+async def test_the_plan_is_registered_before_any_record_of_its_run(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    people = leads(5)
+    plan = lead_plan(people)
+    with Journal(path) as journal:
+        result = await ApplyEngine(FakeClient(people), journal, plan, workspace_fingerprint=FP, workspace_name="W",
+                                   options=FAST).run()  # fmt: skip
+        assert result.ok and [p.plan_id for p in journal.plans()] == [plan.plan_id]
+        states = [e.state for e in journal.entries(plan.plan_id)]
+    assert states[:2] == ["registered", "run_started"] and states[-1] == "run_ended"
