@@ -73,3 +73,14 @@ def test_no_text_writes_a_step_number_it_takes_it_from_the_list():
         if written.search(line)
     ]
     assert found == []
+
+
+def test_every_area_a_step_opens_is_an_area_with_its_button():
+    """A step's ``areas`` name the app's areas (``tui/areas.py``); the Walkthrough shows an "Open ..." button for
+    each, so an area a new step opens must have one (``OPEN_AREAS``), or the step would show no way there."""
+    from cio_tui.tui.areas import AREAS
+    from cio_tui.tui.screens.walkthrough import OPEN_AREAS
+
+    opened = {mode for step in STEPS for mode in step.areas} - {"walkthrough"}
+    assert opened <= {a.mode for a in AREAS}
+    assert opened <= set(OPEN_AREAS)

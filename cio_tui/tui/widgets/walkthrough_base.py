@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, ClassVar, Unpack
+from typing import TYPE_CHECKING, ClassVar, TypeVar, Unpack
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
+from textual.widgets.select import NoSelection
 
 from cio_tui.walkthrough.steps import STEPS
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from cio_tui.walkthrough.state import Recorded
 
 YES_NO: list[tuple[str, bool]] = [("yes", True), ("no", False)]
+T = TypeVar("T")
 
 
 @dataclass
@@ -68,7 +70,7 @@ class StepPanel(Vertical):
         for note in self.query(".wt-error, .wt-said").results(Static):
             note.update("")
 
-    def set_select(self, select_id: str, value: Any) -> None:
+    def set_select(self, select_id: str, value: object) -> None:
         select = self.query_one(select_id, Select)
         with self.prevent(Select.Changed):
             select.value = Select.NULL if value is None else value
@@ -86,9 +88,9 @@ class StepPanel(Vertical):
         self.post_message(Task(request))
 
 
-def selected(value: Any) -> Any:
+def selected(value: T | NoSelection) -> T | None:
     """A Select's value, ``None`` for the blank choice."""
-    return None if value is Select.NULL else value
+    return None if isinstance(value, NoSelection) else value
 
 
 def panel_class(number: int) -> type[StepPanel]:
