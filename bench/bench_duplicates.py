@@ -164,6 +164,11 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "cio-tui-bench-duplicates")
     ap.add_argument("--no-spark", action="store_true", help="leave out the Spark (local[*]) comparison")
     ap.add_argument(
+        "--stages",
+        action="store_true",
+        help="also print the CPU time of each stage of the embedded engine (one more run, in this process)",
+    )
+    ap.add_argument(
         "--spark-driver-memory",
         default=None,
         metavar="SIZE",
@@ -244,8 +249,38 @@ def main() -> None:
     print(f"baseline rows (three rules): {outputs['baseline'].read_text().strip()}")
     print(f"summary: {json.dumps(data['summary'])}")
     print("plain output begins: " + outputs["text"].read_text().splitlines()[0])
+    if args.stages:
+        stage_times(csv_path)
     if not args.no_spark:
         engines(args.dir, csv_path, base_t, args.rows, args.spark_rows, args.spark_driver_memory)
+
+
+def stage_times(csv_path: Path) -> None:
+    """CPU time (all threads) of every table the embedded engine makes, label passes summed: where the time goes."""
+    from cio_tui.identity.duplicates import engines as E
+    from cio_tui.identity.duplicates.engine import analyse_export
+
+    spent: dict[str, list[float]] = {}
+    create = E.EmbeddedDuckDB.create
+
+    def timed(self: E.EmbeddedDuckDB, table: str, select: str) -> None:
+        start = time.process_time()
+        create(self, table, select)
+        spent.setdefault(table.rstrip("0123456789").rstrip("_"), []).append(time.process_time() - start)
+
+    E.EmbeddedDuckDB.create = timed  # type: ignore[method-assign]
+    try:
+        start = time.process_time()
+        with analyse_export(csv_path) as analysis:
+            total = time.process_time() - start
+            analysis.summary()
+    finally:
+        E.EmbeddedDuckDB.create = create  # type: ignore[method-assign]
+    print(f"\n{'stage of the embedded engine (CPU s, all threads)':<52}{'CPU':>12}{'tables':>12}")
+    for name, times in spent.items():
+        print(f"{'  ' + name:<52}{sum(times):>12.2f}{len(times):>12}")
+    print(f"{'  everything else (checks, listing tables)':<52}{total - sum(map(sum, spent.values())):>12.2f}")
+    print(f"{'  analysis in all':<52}{total:>12.2f}")
 
 
 def spark_missing() -> str | None:
