@@ -154,7 +154,7 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
         text = report.read_text()
-        assert "| 7 | Cut over without double sending | done |" in text and "## Open risks" in text
+        assert f"| {N['cutover']} | Cut over without double sending | done |" in text and "## Open risks" in text
         # steps 2, 4, 5 and 6 are still open: a progress report, and the panel says so
         assert _state(app)["steps"][str(N["report"])]["status"] == "in_progress"
         assert (
