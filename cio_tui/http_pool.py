@@ -39,6 +39,10 @@ _ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
     (httpcore.LocalProtocolError, httpx.LocalProtocolError),
     (httpcore.ProtocolError, httpx.ProtocolError),
 )
+# seconds an idle connection is kept: under the 5 s after which common servers (uvicorn, hence the served sandbox)
+# close one, so that a request never goes out on a connection the server is closing at that moment (its write
+# would then be uncertain)
+KEEPALIVE_EXPIRY = 4.0
 # a connection taken from the stack may turn out unusable (closed meanwhile): try a fresh one, at most this often
 _UNAVAILABLE_RETRIES = 3
 
@@ -67,7 +71,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
         *,
         max_connections: int = 100,
         max_keepalive: int = 64,
-        keepalive_expiry: float = 5.0,
+        keepalive_expiry: float = KEEPALIVE_EXPIRY,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._max_keepalive = max_keepalive

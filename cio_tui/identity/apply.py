@@ -172,13 +172,10 @@ class ApplyEngine(Reconciler):
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
         plan_id = self.plan.plan_id
-        self.journal.register_plan(self.plan)
         states = self.journal.op_states(plan_id)
         self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
-        self.journal.record(
-            plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
-        )
+        started = self._start_journal(f"{len(states)} operation(s) already journaled")
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -216,6 +213,7 @@ class ApplyEngine(Reconciler):
                     for due, outcomes in late.items():
                         held = {c for op, _, _ in outcomes for c in op.cio_ids}
                         tasks[asyncio.create_task(self._recheck(outcomes, due))] = (False, held)
+            await asyncio.gather(*started)  # a run with nothing to send still registers its plan, or says why not
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -223,7 +221,7 @@ class ApplyEngine(Reconciler):
             raise
         finally:
             result = self._result(time.monotonic() - self.tracker.started)
-            self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
+            await self._end_journal(started, "; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
             self._emit(None)
         return result
@@ -293,7 +291,7 @@ class ApplyEngine(Reconciler):
                 )
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
                 to_send.append(op)
-        self.journal.append(records)
+        await self._commit(records)
         dispatch.one_less(len(batch) - len(to_send))  # nothing to send for those: the next batch may read now
         step = self.options.intent_chunk
         for start in range(0, len(to_send), step):
@@ -304,9 +302,11 @@ class ApplyEngine(Reconciler):
                 break
             chunk = to_send[start : start + step]
             # intents are durable before anything is sent; a few at a time, so a crash leaves few in doubt
-            self.journal.append(
-                Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
-                for op in chunk
+            await self._commit(
+                [
+                    Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
+                    for op in chunk
+                ]
             )
             for op in chunk:
                 self.tracker.set(op.op_id, OpState.SENT)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual.geometry import Region
 from textual.widget import Widget
 
 from cio_tui.customerio.errors import NotSentError
@@ -19,9 +18,8 @@ from tests.tui.test_plan_apply import _open, lead_plan
 
 
 def drawn(widget: Widget) -> str:
-    """The widget's text as drawn on screen (wrapped lines joined, borders dropped)."""
-    width, height = widget.size
-    lines = (strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+    """The widget's text as drawn on screen, padding included (wrapped lines joined, borders dropped)."""
+    lines = (strip.text for strip in widget.render_lines(widget.region.reset_offset))
     return " ".join(" ".join(lines).replace("│", " ").split())
 
 
@@ -65,7 +63,8 @@ async def test_paused_apply_counts_answers_as_they_arrive_and_cancel_says_not_se
         assert f"waiting for {out} answer(s) to requests already sent" in drawn(status), drawn(status)
 
         answers.set()  # the answers arrive while paused: read back and counted now, not when the pause ends
-        await _until(pilot, lambda: "nothing in flight" in drawn(status))
+        # (their results are journaled in the writer's thread, beside the event loop: counted once on disk)
+        await _until(pilot, lambda: "nothing in flight" in drawn(status) and f"done {out} " in panel())
         assert len(left) == out  # nothing else left while paused
         shown = panel()
         assert f"PAUSED · {out}/40 operations" in shown, shown

@@ -49,7 +49,8 @@ async def _paused_with_answers_due(tmp_path: Any) -> tuple[ApplyEngine, SlowAnsw
     client.answers.set()
     for _ in range(200):
         await asyncio.sleep(0.01)
-        if eng.tracker.counts().get(OpState.DONE) == 10:
+        journaled = Counter(journal.op_states(plan.plan_id).values())[OpState.DONE]  # committed beside the loop
+        if eng.tracker.counts().get(OpState.DONE) == 10 and journaled == 10:
             break
     return eng, client, task, journal
 

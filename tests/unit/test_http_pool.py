@@ -178,3 +178,12 @@ async def test_api_clients_use_the_pool_over_the_network() -> None:
         assert isinstance(http._transport, PooledTransport)
     finally:
         await http.aclose()
+
+
+async def test_a_connection_idle_past_its_expiry_is_not_reused(server: Server) -> None:
+    async with client(server, PooledTransport(keepalive_expiry=0.05)) as http:
+        await http.get("/a")
+        await http.get("/b")  # at once: the same connection
+        await asyncio.sleep(0.15)
+        await http.get("/c")  # idle past its expiry: a new one (the server may be closing the old one right now)
+    assert server.connections == 2
