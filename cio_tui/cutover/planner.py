@@ -215,7 +215,7 @@ async def plan_cutover(
             find=Find(
                 object="subscription", destination=dest, match={"actionId": preset.action_id, "name": preset.name}
             ),
-            changes=[f"the Actions destination runs {slug} on: {' '.join(preset.trigger.split())[:100]}"],
+            changes=[f"the Actions destination runs {slug} on: {' '.join(preset.trigger.split())}"],
             notes=preset_notes(slug, calls),
         )
     for f in classic.filters:

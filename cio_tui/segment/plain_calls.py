@@ -97,6 +97,13 @@ def _json_native(value: object, depth: int = 0) -> bool:
     return False
 
 
+# per declared field, how its value is checked: 0 an id (a whole number becomes a string), 1 an object, 2 text,
+# 3 the timestamp (text or a finite number), 4 the version (a whole number or text)
+_CHECK = {**dict.fromkeys(_ID_FIELDS, 0), **dict.fromkeys(_OBJECT_FIELDS, 1), **dict.fromkeys(_TEXT_FIELDS, 2),
+          "type": 2, "timestamp": 3, "version": 4}  # fmt: skip
+_PLAN = {kind: tuple((name, _CHECK[name]) for name in names) for kind, names in FIELDS.items()}
+
+
 def plain_message(message: dict[str, Any], *, deep: bool) -> dict[str, Any] | None:
     """``call_from_message(message).to_message()`` for a plain ``message``; None when only the model can tell.
 
@@ -106,32 +113,32 @@ def plain_message(message: dict[str, Any], *, deep: bool) -> dict[str, Any] | No
     if type(kind) is not str or kind not in _DECLARED:
         return None
     declared = _DECLARED[kind]
+    get = message.get
     out: dict[str, Any] = {}
-    for name in FIELDS[kind]:
-        value = message.get(name)
+    for name, check in _PLAN[kind]:
+        value = get(name)
         if value is None:
             continue
         vtype = type(value)
-        if name in _ID_FIELDS:
+        if check == 0:
             if vtype is int:
                 value = str(value)
             elif vtype is not str:
                 return None
-        elif name in _OBJECT_FIELDS:
+        elif check == 1:
             if vtype is not dict or (deep and not _json_native(value)):
                 return None
-        elif name in _TEXT_FIELDS or name == "type":
+        elif check == 2:
             if vtype is not str:
                 return None
-        elif name == "timestamp":
+        elif check == 3:
             if not (vtype is str or vtype is int or (vtype is float and math.isfinite(value))):
                 return None
-        elif name == "version":
-            if vtype is not int and vtype is not str:
-                return None
-        else:  # pragma: no cover - every declared field is in one of the sets above
+        elif vtype is not int and vtype is not str:  # the version
             return None
         out[name] = value
+    if len(out) == len(message):  # every key is a declared field with a value: nothing else to add
+        return out
     for key, value in message.items():
         if key in declared or value is None:
             continue

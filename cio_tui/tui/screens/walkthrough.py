@@ -101,7 +101,7 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#wt-detail").display = False
-        self.query_one(StepList).focus()
+        self.set_focus(self.query_one(StepList))  # now, not later: the footer's first keys are for it
         self.workspace_changed(self.cio.workspace)
 
     def workspace_changed(self, workspace: Workspace | None) -> None:

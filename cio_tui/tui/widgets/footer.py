@@ -111,6 +111,12 @@ class AreaFooter(Footer):
         self.compact = self.app.size.width < COMPACT_BELOW
         self._width = self.app.size.width
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        # the first keys once the screen has mounted (and focused its first widget): in the screen's first frame
+        self.screen.call_later(self._first_keys)
+
+    def _first_keys(self) -> None:
+        self._bindings_ready = True
+        self.recompose_soon()
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.app.size.width
@@ -120,6 +126,7 @@ class AreaFooter(Footer):
             self.recompose_soon()
 
     _recompose_pending = False
+    _composed: tuple[object, ...] | None = None  # what the keys were last composed from (``_inputs``)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Textual's handler, with the recompose shared: it recomposes on every change of the screen's bindings, and at
@@ -130,19 +137,33 @@ class AreaFooter(Footer):
             self.recompose_soon()
 
     def recompose_soon(self) -> None:
-        """Recompose after the next refresh, once however many times it is asked for before then (it reads the
-        bindings as they are when it runs). A footer whose area is off screen (another mode is shown) does not
-        recompose at all: every visited area keeps its footer, and recomposing them all on each switch made each
-        first visit wait for the others' footers; its screen's arrival asks again."""
-        if self._recompose_pending or not self.is_attached or self.screen not in self.app.screen_stack:
-            return
-        self._recompose_pending = True
-        self.call_after_refresh(self._recompose_now)
+        """Recompose after the next refresh, once however many times it is asked for before then, and only when what
+        the keys show changed (Textual asks again after every focus change, whatever changed). The very first keys
+        are composed at once, so the first frame has them (not a second frame, with the whole screen redrawn)."""
+        if not self._recompose_pending:
+            self._recompose_pending = True
+            if self._composed is None:
+                self.call_next(self._recompose_now)
+            else:
+                self.call_after_refresh(self._recompose_now)
 
     async def _recompose_now(self) -> None:
         self._recompose_pending = False
-        if self.is_attached:
-            await self.recompose()
+        inputs = self._inputs()
+        if inputs == self._composed:
+            return
+        self._composed = inputs
+        await self.recompose()
+
+    def _inputs(self) -> tuple[object, ...]:
+        """Everything ``compose`` reads: the width, where keys go, and each active binding as the footer shows it."""
+        compact = self.app.size.width < COMPACT_BELOW
+        where = where_keys_go(self._focus_screen(), WHERE_MAX_COMPACT if compact else WHERE_MAX)
+        bindings = tuple(
+            (key, binding.key, binding.description, binding.show, binding.id, binding.group, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+        return (self.app.size.width, where, self.show_command_palette, self._bindings_ready, bindings)
 
 
 __all__ = ["AreaFooter", "choose_keys", "key_width"]
