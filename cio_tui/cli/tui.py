@@ -150,9 +150,15 @@ def build_services(ctx: CliContext) -> AppServices:
 
 
 def run_tui(ctx: CliContext) -> None:
-    from cio_tui.tui.app import CioApp
+    from cio_tui.tui import heap
 
-    CioApp(build_services(ctx)).run()
+    heap.pause_collection()  # until the first area is drawn (Textual's imports included): see tui/heap.py
+    try:
+        from cio_tui.tui.app import CioApp
+
+        CioApp(build_services(ctx)).run()
+    finally:
+        heap.resume_collection()
 
 
 __all__ = ["build_services", "make_services", "run_tui", "start_choice"]

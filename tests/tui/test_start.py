@@ -247,3 +247,31 @@ async def test_a_config_the_settings_refuse_still_ends_the_app_with_the_message(
                 break
             await pilot.pause(0.02)
     assert app.return_code == 2
+
+
+async def test_the_collector_paused_at_start_runs_again_once_the_first_area_is_drawn(make_app):
+    """``cio-tui`` pauses the garbage collector for its start (``run_tui``); the first area drawn resumes it, and a
+    collector the process turned off itself is left off."""
+    import gc
+
+    from cio_tui.tui import heap
+
+    app = make_app("walkthrough")
+    heap.pause_collection()
+    try:
+        assert not gc.isenabled()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.usable
+            assert gc.isenabled()
+    finally:
+        heap.resume_collection()
+        gc.enable()
+    gc.disable()
+    try:
+        heap.pause_collection()
+        heap.settle()
+        assert not gc.isenabled()  # not ours to turn on
+    finally:
+        gc.unfreeze()
+        gc.enable()
