@@ -545,6 +545,12 @@ def print_fast(fast: dict[str, Any]) -> None:
         f"core, the server {server / ops * 500:.0%} (os.cpu_count() = {os.cpu_count()}, machine load "
         f"{os.getloadavg()[0]:.1f} now)"
     )
+    got = (client + server) / fast["time"]
+    print(
+        f"  CPU this run got: {got:.2f} core-seconds per second for client and server together (they need "
+        f"{(client + server) / ops * 500:.2f} at 500 ops/s); when it is well under that, the machine's other load "
+        "was the limit, not the App budget nor this code"
+    )
     print(
         f"  (client alone, identify calls at Track {FAST_TRACK_RPS:.0f} req/s on this machine now: "
         f"{fast['bare']:.0f} req/s; below 500 the machine, not the App budget, is the limit)"

@@ -56,15 +56,26 @@ def make_client(
     headers: Mapping[str, str] | None = None,
 ) -> httpx.AsyncClient:
     """The one shape of an API client: base URL, auth, timeouts, no redirects, the User-Agent; over the network,
-    the lean keep-alive pool (``http_pool.py``: constant work per request)."""
+    the lean keep-alive pool (``http_pool.py``: constant work per request) unless a proxy is configured."""
     return httpx.AsyncClient(
         base_url=origin,
         auth=auth,
-        transport=transport if transport is not None else PooledTransport(),
+        transport=transport if transport is not None else network_transport(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
     )
+
+
+def network_transport() -> httpx.AsyncBaseTransport | None:
+    """The lean pool; or, when the environment names a proxy (``HTTPS_PROXY``, ``ALL_PROXY``...), None: httpx's
+    own transport, which honours it and ``NO_PROXY`` (httpx reads the environment's proxies only for a client built
+    without a transport of its own)."""
+    from urllib.request import getproxies  # what httpx itself reads them with
+
+    if any(scheme != "no" for scheme in getproxies()):
+        return None
+    return PooledTransport()
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -182,7 +182,7 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
         state = svc.load()
         c, i, cut = state.classic, state.identifier_settings, state.cutover
         updates: dict[int, tuple[Any, dict[str, Any]]] = {
-            1: (
+            step_by_key("connect").number: (
                 c,
                 {
                     "site_id": values["site_id"],
@@ -191,7 +191,7 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
                     "connection_mode": values["connection_mode"],
                 },
             ),
-            2: (
+            step_by_key("identifiers").number: (
                 i,
                 {
                     "mode": values["id_mode"],
@@ -199,7 +199,7 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
                     "email_updates_by_id": _yes(values["email_updates_by_id"]),
                 },
             ),
-            7: (cut, {"method": values["cutover"], "cutover_at": when}),
+            step_by_key("cutover").number: (cut, {"method": values["cutover"], "cutover_at": when}),
         }
         for step, (model, fields) in updates.items():
             fields = {k: v for k, v in fields.items() if v is not None}

@@ -290,6 +290,7 @@ class ApplyEngine(Reconciler):
                     else None
                 )
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
+                self._fresh_window(op)  # an earlier send's window (long over) must not judge this send
                 to_send.append(op)
         await self._commit(records)
         dispatch.one_less(len(batch) - len(to_send))  # nothing to send for those: the next batch may read now

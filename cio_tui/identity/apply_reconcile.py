@@ -177,11 +177,15 @@ class Reconciler(RunControl):
                     again.append(op)
         await self._commit(records)
         self._emit_progress()
-        for op in again:  # a new send gets a fresh window
-            self._polls.pop(op.op_id, None)
-            self._deadline.pop(op.op_id, None)
-            self._told_late.discard(op.op_id)
+        for op in again:
+            self._fresh_window(op)
         return again, late
+
+    def _fresh_window(self, op: Operation) -> None:
+        """A new send gets a visibility window (and back-off) of its own, from its own verification."""
+        self._polls.pop(op.op_id, None)
+        self._deadline.pop(op.op_id, None)
+        self._told_late.discard(op.op_id)
 
     async def _unsuccessful(
         self, op: Operation, how: SendOutcome, err: str | None, people: People

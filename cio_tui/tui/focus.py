@@ -219,8 +219,8 @@ class FocusModel:
         screen = self._screen()
         focused = screen.focused
         if is_text_field(focused):
-            if event.is_printable:
-                self._type_into(event, focused)
+            if event.is_printable or (event.key == "enter" and is_text_area(focused)):
+                self._type_into(event, focused)  # an Enter of the burst is a new line of the text, too
             return
         if not is_letter(event):
             return

@@ -24,7 +24,7 @@ from cio_tui.walkthrough.progress import complete_if_ready, missing
 from cio_tui.walkthrough.risks import Risk, open_risks
 from cio_tui.walkthrough.state import Clock, Recorded, WalkthroughState, WalkthroughStore, utc_now
 from cio_tui.walkthrough.status import StepStatus
-from cio_tui.walkthrough.steps import REPORT_STEP
+from cio_tui.walkthrough.steps import REPORT_STEP, step_by_key
 
 if TYPE_CHECKING:  # the audit, clean-up, verification and report modules load when first used, not with the overview
     from cio_tui.walkthrough.cleanup import Action, CleanupPlan
@@ -67,7 +67,7 @@ class WalkthroughService:
         items = build_checklist(calls, state)
         journal = journal_summary(self.data_dir)
         if any(p.done for p in journal.plans):  # a plan applied on Plan/Apply is work on the repair step
-            state.touch(5, now=self.now())  # (in memory: saved with the state's next change)
+            state.touch(step_by_key("repair").number, now=self.now())  # (in memory: saved with the state's next change)
         names = self.saved_set_names()
         gaps = {n: missing(state, n, checklist=items, applied=journal.plans, saved_sets=names) for n in state.steps}
         risks = open_risks(state, changes=changes, checklist=items, applied=journal.plans)

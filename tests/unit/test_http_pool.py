@@ -172,7 +172,9 @@ async def test_closing_the_client_closes_idle_connections(server: Server) -> Non
     assert transport._idle == {} and transport._busy == set()
 
 
-async def test_api_clients_use_the_pool_over_the_network() -> None:
+async def test_api_clients_use_the_pool_over_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
     http = make_client("https://track.customer.io", httpx.Auth(), transport=None, timeout=5.0)
     try:
         assert isinstance(http._transport, PooledTransport)
@@ -187,3 +189,20 @@ async def test_a_connection_idle_past_its_expiry_is_not_reused(server: Server) -
         await asyncio.sleep(0.15)
         await http.get("/c")  # idle past its expiry: a new one (the server may be closing the old one right now)
     assert server.connections == 2
+
+
+@pytest.mark.parametrize("var", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+async def test_a_proxy_in_the_environment_keeps_httpx_own_transport_which_honours_it(
+    var: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(var, "http://proxy.corp.test:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    http = make_client("https://track.customer.io", httpx.Auth(), transport=None, timeout=5.0)
+    try:
+        assert not isinstance(http._transport, PooledTransport)
+        chosen = http._transport_for_url(httpx.URL("https://track.customer.io/api/v1/customers/x"))
+        assert isinstance(chosen, httpx.AsyncHTTPTransport) and chosen is not http._transport  # the proxy's
+    finally:
+        await http.aclose()

@@ -153,14 +153,14 @@ def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is
         journal.record(plan.plan_id, plan.operations[0].op_id, "done")
     ov = svc.overview()
     assert ov.state.step(N["repair"]).status is StepStatus.IN_PROGRESS
-    assert ov.missing[5] == [
+    assert ov.missing[N["repair"]] == [
         f"audit again (step {N['audit']}) to see what is left; this step is done when that audit finds "
         "nothing, or mark it done (d) if what is left is accepted"
     ]
     state = svc.refresh(ov.state)  # saved in progress, never done by itself
     assert svc.load().step(N["repair"]).status is StepStatus.IN_PROGRESS
     state.set_status(N["repair"], StepStatus.DONE, now=T0)
-    assert svc.overview(state).missing[5] == []
+    assert svc.overview(state).missing[N["repair"]] == []
 
 
 def _audit(taken_at: datetime, **counts: int) -> AuditCounts:
@@ -188,7 +188,7 @@ def test_a_fresh_audit_that_finds_nothing_finishes_the_repairs_without_mark_done
     [risk] = [r for r in ov.risks if "email-only lead" in r.text]
     assert "at the audit of" in risk.text and f"audit again (step {N['audit']}) to see what is left" in risk.text
     state.audit = _audit(datetime.now(UTC) + timedelta(minutes=1), leads=1)  # fresh, one lead left
-    assert svc.overview(state).missing[5] == [
+    assert svc.overview(state).missing[N["repair"]] == [
         f"the audit of {state.audit.taken_at:%Y-%m-%d %H:%M} UTC still finds 1 email-only lead(s) not converted: "
         "repair them and audit again, or mark this step done (d) if what is left is accepted"
     ]

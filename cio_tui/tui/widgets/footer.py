@@ -153,7 +153,10 @@ class AreaFooter(Footer):
         if inputs == self._composed:
             return
         self._composed = inputs
-        await self.recompose()
+        # run as this footer whoever called it: the first keys are composed from a callback of the screen (a
+        # first visit opened by another area), and Textual's Footer binds its keys' data to the active node
+        with self._context():  # (Textual is pinned exactly)
+            await self.recompose()
 
     def _inputs(self) -> tuple[object, ...]:
         """Everything ``compose`` reads: the width, where keys go, and each active binding as the footer shows it."""
