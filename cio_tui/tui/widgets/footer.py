@@ -112,7 +112,7 @@ class AreaFooter(Footer):
         self._width = self.app.size.width
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
         # the first keys once the screen has mounted (and focused its first widget): in the screen's first frame
-        self.screen.call_later(self._first_keys)
+        self.call_later(self._first_keys)
 
     def _first_keys(self) -> None:
         self._bindings_ready = True
