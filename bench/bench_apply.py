@@ -15,7 +15,7 @@ Prints, side by side in one run:
 
 "Applied" is counted by the sandbox itself (every identify it executed, per person) and its final state, never
 from the journal. Usage: python bench/bench_apply.py [--ops 1000] [--kills 10] [--fault-rate 0.05] [--seed 1]
-[--visibility-lag 3] [--fast-ops 10000]
+[--visibility-lag 3] [--fast-ops 10000] [--only throughput,kill,fast]
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from pydantic import SecretStr
 from cio_tui.credentials import CredentialStore
 from cio_tui.customerio.client import CustomerIOClient
 from cio_tui.customerio.identifiers import Identifier
+from cio_tui.customerio.ratelimit import WIRE_SLACK
 from cio_tui.identity.apply import ApplyEngine
 from cio_tui.identity.apply_events import ApplyOptions
 from cio_tui.identity.journal import Journal
@@ -56,6 +57,7 @@ from cio_tui.sandbox.store import Store
 TRACK_RPS, APP_RPS = 100.0, 10.0
 THROUGHPUT_WINDOW = 1.0  # seconds: --visibility-window of the throughput runs (their sandbox has no lag)
 FAST_TRACK_RPS = 1000.0  # Customer.io's published Track limit
+PARTS = ("throughput", "kill", "fast")
 APP_READ_LIMIT = APP_RPS * 100 / 2  # operations/s: one pre-read and one verification read of 100 people each
 
 
@@ -67,9 +69,15 @@ class Probe:
     applied: Counter[str] = field(default_factory=Counter)
     limited: Counter[str] = field(default_factory=Counter)
     injected: Counter[str] = field(default_factory=Counter)
+    cpu: float = 0.0  # CPU seconds the server process used so far
 
     def minus(self, before: Probe) -> Probe:
-        return Probe(self.applied - before.applied, self.limited - before.limited, self.injected - before.injected)
+        return Probe(
+            self.applied - before.applied,
+            self.limited - before.limited,
+            self.injected - before.injected,
+            self.cpu - before.cpu,
+        )
 
 
 def serve(db: Path, n_leads: int, fault_rate: float, seed: int, probe_file: Path, lag: float, track_rps: float) -> None:
@@ -101,22 +109,30 @@ def serve(db: Path, n_leads: int, fault_rate: float, seed: int, probe_file: Path
 
     sandbox.engine.ops.identify = counting_identify  # type: ignore[method-assign]
     sandbox.limits.check = counting_check
-    stop = []
+    stop, asked = [], []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    # counters are written when the bench asks (SIGUSR1), not on a timer: writing 10,000 counters every 0.2 s took
+    # the server's own CPU (and its GIL) while it was being measured
+    signal.signal(signal.SIGUSR1, lambda *_: asked.append(1))
 
-    def dump() -> None:
+    def dump(seq: int) -> None:
         probe.injected = Counter(f.kind for f in sandbox.faults.history)
-        data = {"applied": probe.applied, "limited": probe.limited, "injected": probe.injected}
+        data = {"applied": probe.applied, "limited": probe.limited, "injected": probe.injected,
+                "cpu": time.process_time(), "seq": seq}  # fmt: skip
         tmp = probe_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(data))
         tmp.replace(probe_file)
 
     print(server.start(), flush=True)
+    seq = 0
     while not stop:
-        dump()
-        time.sleep(0.2)
+        if asked:
+            asked.clear()
+            seq += 1
+            dump(seq)
+        time.sleep(0.02)
     server.stop()
-    dump()
+    dump(seq + 1)
 
 
 class ServerProc:
@@ -133,6 +149,7 @@ class ServerProc:
         track_rps: float = TRACK_RPS,
     ) -> None:
         self.probe_file = tmp / f"{name}-probe.json"
+        self.asked = 0
         cmd = [
             sys.executable,
             __file__,
@@ -158,9 +175,21 @@ class ServerProc:
             raise RuntimeError("the sandbox server did not start")
 
     def probe(self) -> Probe:
-        time.sleep(0.5)  # the server dumps its counters every 0.2 s
-        data = json.loads(self.probe_file.read_text())
-        return Probe(Counter(data["applied"]), Counter(data["limited"]), Counter(data["injected"]))
+        """The server's counters as of now (it writes them when asked)."""
+        self.asked += 1
+        self.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                data = json.loads(self.probe_file.read_text())
+            except (OSError, ValueError):
+                data = {"seq": 0}
+            if data["seq"] >= self.asked:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not write its counters")
+            time.sleep(0.02)
+        return Probe(Counter(data["applied"]), Counter(data["limited"]), Counter(data["injected"]), data["cpu"])
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -206,7 +235,17 @@ async def outcome(url: str, probe: Probe, expected: dict[str, str]) -> tuple[int
     return once, lost, repeated
 
 
-async def timed_apply(url: str, plan: Plan, journal_path: Path, track_rps: float = TRACK_RPS) -> tuple[float, Any]:
+@dataclass
+class Run:
+    """One timed apply: wall time, the client's CPU time, and when each App request left its rate limiter."""
+
+    elapsed: float
+    result: Any
+    cpu: float
+    app_sends: list[float]  # seconds from the start of the apply
+
+
+async def timed_apply(url: str, plan: Plan, journal_path: Path, track_rps: float = TRACK_RPS) -> Run:
     async with client_for(url, track_rps) as client:
         with Journal(journal_path) as journal:
             # this sandbox shows writes at once (no lag): the operator would set a short window for it
@@ -220,9 +259,30 @@ async def timed_apply(url: str, plan: Plan, journal_path: Path, track_rps: float
                 workspace_name="env",
                 options=options,
             )
-            start = time.monotonic()
+            app_sends: list[float] = []
+            limiter = client.app_limiter
+            acquire = limiter.acquire
+
+            async def noted() -> float:  # every App request (the pre-reads and verification reads) passes here
+                waited = await acquire()
+                app_sends.append(time.monotonic() - start)
+                return waited
+
+            limiter.acquire = noted  # type: ignore[method-assign]
+            start, cpu = time.monotonic(), time.process_time()
             result = await engine.run()
-            return time.monotonic() - start, result
+            return Run(time.monotonic() - start, result, time.process_time() - cpu, app_sends)
+
+
+def app_idle(run: Run) -> tuple[float, float, float]:
+    """How long the App read budget sat unused: before the first read, between reads beyond the budget's own
+    spacing (the limiter lets at most 10 through in any 1.02 s), and after the last read left."""
+    if not run.app_sends:
+        return run.elapsed, 0.0, 0.0
+    spacing = (1.0 + WIRE_SLACK) / APP_RPS
+    times = run.app_sends
+    gaps = sum(max(0.0, b - a - spacing) for a, b in zip(times, times[1:], strict=False))
+    return times[0], gaps, run.elapsed - times[-1]
 
 
 def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int) -> dict[str, Any]:
@@ -230,7 +290,8 @@ def throughput(tmp: Path, name: str, n: int, fault_rate: float, seed: int) -> di
     try:
         plan, expected = asyncio.run(make_plan(server.url))
         before = server.probe()
-        elapsed, result = asyncio.run(timed_apply(server.url, plan, tmp / f"{name}-journal.sqlite"))
+        run = asyncio.run(timed_apply(server.url, plan, tmp / f"{name}-journal.sqlite"))
+        elapsed, result = run.elapsed, run.result
         seen = server.probe().minus(before)
         once, lost, repeated = asyncio.run(outcome(server.url, seen, expected))
     finally:
@@ -280,17 +341,18 @@ def fast_test(tmp: Path, n: int, seed: int) -> dict[str, Any]:
     try:
         plan, expected = asyncio.run(make_plan(server.url))
         before = server.probe()
-        elapsed, result = asyncio.run(
-            timed_apply(server.url, plan, tmp / "fast-journal.sqlite", track_rps=FAST_TRACK_RPS)
-        )
+        run = asyncio.run(timed_apply(server.url, plan, tmp / "fast-journal.sqlite", track_rps=FAST_TRACK_RPS))
         seen = server.probe().minus(before)
         once, lost, repeated = asyncio.run(outcome(server.url, seen, expected))
         bare_n = min(n, 2000)  # what this machine's sandbox and client manage at 1000 req/s, for comparison
         bare = bare_n / asyncio.run(bare_client(server.url, bare_n, FAST_TRACK_RPS))
     finally:
         server.stop()
-    return {"ops": len(plan.operations), "time": elapsed, "rate": len(plan.operations) / elapsed, "bare": bare,
-            "limited": sum(seen.limited.values()), "once": once, "lost": lost, "repeated": repeated}  # fmt: skip
+    ops = len(plan.operations)
+    return {"ops": ops, "time": run.elapsed, "rate": ops / run.elapsed, "bare": bare,
+            "limited": sum(seen.limited.values()), "once": once, "lost": lost, "repeated": repeated,
+            "client_cpu": run.cpu, "server_cpu": seen.cpu, "app_reads": len(run.app_sends),
+            "idle": app_idle(run)}  # fmt: skip
 
 
 def _leases_confirmed(data: Path) -> int:
@@ -380,6 +442,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--visibility-lag", type=float, default=3.0, help="the sandbox's lag in the kill test")
     ap.add_argument("--fast-ops", type=int, default=10_000, help="lead conversions at Track 1000 req/s")
+    ap.add_argument("--only", metavar="PARTS", help=f"comma-separated parts to run: {', '.join(PARTS)} (default all)")
     ap.add_argument("--track-rps", type=float, default=TRACK_RPS, help=argparse.SUPPRESS)
     ap.add_argument("--serve", metavar="DB", help=argparse.SUPPRESS)
     ap.add_argument("--probe-file", help=argparse.SUPPRESS)
@@ -395,15 +458,25 @@ def main() -> None:
             args.track_rps,
         )
         return
+    parts = set(args.only.split(",")) if args.only else set(PARTS)
+    if unknown := parts - set(PARTS):
+        ap.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
     with tempfile.TemporaryDirectory(prefix="bench-apply-") as d:
         tmp = Path(d)
-        bare = reference(tmp, args.ops, args.seed)
-        rows = [
-            (throughput(tmp, "clean", args.ops, 0.0, args.seed), 1.15),
-            (throughput(tmp, "faults", args.ops, args.fault_rate, args.seed), 1.4),
-        ]
-        kill = kill_test(tmp, args.ops, args.kills, args.fault_rate, args.seed, args.visibility_lag)
-        fast = fast_test(tmp, args.fast_ops, args.seed)
+        if "throughput" in parts:
+            bare = reference(tmp, args.ops, args.seed)
+            rows = [
+                (throughput(tmp, "clean", args.ops, 0.0, args.seed), 1.15),
+                (throughput(tmp, "faults", args.ops, args.fault_rate, args.seed), 1.4),
+            ]
+            print_throughput(args, rows, bare)
+        if "kill" in parts:
+            print_kill(args, kill_test(tmp, args.ops, args.kills, args.fault_rate, args.seed, args.visibility_lag))
+        if "fast" in parts:
+            print_fast(fast_test(tmp, args.fast_ops, args.seed))
+
+
+def print_throughput(args: argparse.Namespace, rows: list[tuple[dict[str, Any], float]], bare: float) -> None:
     print(
         f"apply {args.ops} lead conversions; sandbox Track {TRACK_RPS:.0f} req/s, App {APP_RPS:.0f} req/s, no lag "
         f"(visibility window {THROUGHPUT_WINDOW:g}s, no lease; the kill test runs `cio-tui apply` with both)"
@@ -431,6 +504,9 @@ def main() -> None:
             print("  which delays the retry of that one request)")
     print("  ** reference: the same number of identify calls straight through the client (no reads, journal or")
     print("     verification), i.e. what the client's Track limiter allows on this machine right now")
+
+
+def print_kill(args: argparse.Namespace, kill: dict[str, Any]) -> None:
     print(
         f"kill test: {kill['kills']} SIGKILLs over {kill['ops']} operations (fault rate {args.fault_rate}, "
         f"visibility lag {args.visibility_lag:g}s, --visibility-window {args.visibility_lag + 5:g}), "
@@ -444,12 +520,36 @@ def main() -> None:
     print(f"  killed after {moments} (from process start); writes applied after each kill: {kill['progress']}")
     for line in kill["tail"]:
         print(f"  last run: {line}")
+
+
+def print_fast(fast: dict[str, Any]) -> None:
     share = fast["rate"] / APP_READ_LIMIT
     print(
         f"{fast['ops']} lead conversions at Track {FAST_TRACK_RPS:.0f} req/s, App {APP_RPS:.0f} req/s: "
         f"{fast['time']:.1f}s = {fast['rate']:.0f} ops/s vs {APP_READ_LIMIT:.0f} ops/s the App reads allow "
         f"({share:.0%}, target >= 90%); client 429s {fast['limited']}; once/lost/repeated "
         f"{fast['once']}/{fast['lost']}/{fast['repeated']}"
+    )
+    first, gaps, last = fast["idle"]
+    floor = fast["app_reads"] * (1.0 + WIRE_SLACK) / APP_RPS
+    print(
+        f"  App reads: {fast['app_reads']} (at 10 per {1.0 + WIRE_SLACK:g} s, the limiter's hard window: at least "
+        f"{floor:.1f}s); budget unused {first + gaps + last:.1f}s = {first:.2f}s before the first read + "
+        f"{gaps:.2f}s between reads + {last:.2f}s after the last"
+    )
+    ops = fast["ops"]
+    client, server = fast["client_cpu"], fast["server_cpu"]
+    print(
+        f"  CPU per operation: client {client / ops * 1e3:.2f} ms ({client:.1f}s), sandbox server "
+        f"{server / ops * 1e3:.2f} ms ({server:.1f}s); at 500 ops/s the client needs {client / ops * 500:.0%} of a "
+        f"core, the server {server / ops * 500:.0%} (os.cpu_count() = {os.cpu_count()}, machine load "
+        f"{os.getloadavg()[0]:.1f} now)"
+    )
+    got = (client + server) / fast["time"]
+    print(
+        f"  CPU this run got: {got:.2f} core-seconds per second for client and server together (they need "
+        f"{(client + server) / ops * 500:.2f} at 500 ops/s); when it is well under that, the machine's other load "
+        "was the limit, not the App budget nor this code"
     )
     print(
         f"  (client alone, identify calls at Track {FAST_TRACK_RPS:.0f} req/s on this machine now: "

@@ -6,6 +6,9 @@
   process (target: at most 1.3x);
 - the same with `--json` (every group serialised: about 60 MB written), against the same query, for information:
   the issue's figure is the command above, and the query it is compared with serialises nothing;
+- the same output written by both: `--out result.parquet` (the result table, one row per person in a group)
+  against the same query writing its rows with `COPY ... TO 'x.parquet'` (cheaper than fetching them into Python,
+  so this ratio is the stricter one); both read the same file in a fresh process;
 - peak memory of the CLI processes (resource usage of each child, target: under 1 GB);
 - precision and recall of the `--json` groups against the generator's recorded clusters (target: 100% / 100%),
   per person pair and per whole group;
@@ -14,15 +17,16 @@
   are identical (they must be). The Spark figure's memory is the whole process tree (the JVM included). On a small
   machine Spark on the whole file can take far longer than everything else: `--spark-rows N` runs both on the first
   N rows of the file instead (the output says which size ran and why); `--no-spark` leaves Spark out. Without
-  pyspark or Java the output says so and goes on.
+  pyspark or Java the output says so and goes on. The local Spark driver (the JVM that does all the work in
+local mode) gets `--spark-driver-memory` (default: half the memory available, at most 8g, at least 2g).
 
 For the 10,000,000-row figures of the warehouse issue (targets: at most 1.3x the plain query, peak memory under
-2 GB; Spark side by side): `python bench/bench_duplicates.py --rows 10000000 --runs 3`, or with Spark on the first
-2,000,000 rows only: `python bench/bench_duplicates.py --rows 10000000 --runs 3 --spark-rows 2000000`.
+2 GB; Spark side by side on the same file): `python bench/bench_duplicates.py --rows 10000000 --runs 1` (Spark
+runs on the whole file unless `--spark-rows N` says fewer rows; on 2 cores expect Spark to take tens of minutes).
 
 The export comes from the sandbox generator's CSV writer (`cio_tui.sandbox.seeding.write_export_csv`), cached
 in the work folder. Usage: python bench/bench_duplicates.py [--rows 1000000] [--runs 3] [--seed 7] [--dir DIR]
-[--spark-rows N] [--no-spark]
+[--spark-rows N] [--spark-driver-memory 6g] [--no-spark]
 """
 
 from __future__ import annotations
@@ -63,6 +67,15 @@ print(len(rows))
 """
 
 
+# The same query, its rows written to a Parquet file (the output --out writes), not fetched into Python.
+BASELINE_COPY_SCRIPT = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+con.execute("COPY (" + sys.argv[1] + ") TO '" + sys.argv[2].replace("'", "''") + "' (FORMAT parquet)")
+"""
+
+
 def run_child(argv: list[str], stdout_path: Path) -> tuple[float, int, int, float]:
     """(wall seconds, peak RSS in bytes, exit status, CPU seconds) of one fresh process, its stdout to a file."""
     with stdout_path.open("wb") as out:
@@ -99,9 +112,9 @@ def tree_rss(pid: int) -> int:
 def run_tree(argv: list[str], stdout_path: Path) -> tuple[float, int, int]:
     """(wall seconds, peak RSS of the whole process tree, exit status), sampled every 0.2 s."""
     peak = [0]
-    with stdout_path.open("wb") as out:
+    with stdout_path.open("wb") as out:  # stderr too: the progress, and why a run failed
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
 
         def sample() -> None:
             while proc.poll() is None:
@@ -151,6 +164,17 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "cio-tui-bench-duplicates")
     ap.add_argument("--no-spark", action="store_true", help="leave out the Spark (local[*]) comparison")
     ap.add_argument(
+        "--stages",
+        action="store_true",
+        help="also print the CPU time of each stage of the embedded engine (one more run, in this process)",
+    )
+    ap.add_argument(
+        "--spark-driver-memory",
+        default=None,
+        metavar="SIZE",
+        help="memory of the local Spark driver, e.g. 6g (default: half the available memory, 2g-8g)",
+    )
+    ap.add_argument(
         "--spark-rows",
         type=int,
         default=None,
@@ -164,14 +188,17 @@ def main() -> None:
     print(f"export: {args.rows:,} rows, {size_mb:.0f} MB, {len(truth):,} known clusters; {os.cpu_count()} cores")
 
     cli = [sys.executable, "-m", "cio_tui", "duplicates", "--from-export", str(csv_path)]
+    query = BASELINE_SQL.format(file=csv_path)
     variants = {
-        "baseline": [sys.executable, "-c", BASELINE_SCRIPT, BASELINE_SQL.format(file=csv_path)],
+        "baseline": [sys.executable, "-c", BASELINE_SCRIPT, query],
         "text": cli,
         "json": [*cli, "--json"],
+        "baseline_copy": [sys.executable, "-c", BASELINE_COPY_SCRIPT, query, str(args.dir / "baseline.parquet")],
+        "out": [*cli, "--out", str(args.dir / "result-main.parquet")],
     }
     outputs = {name: args.dir / f"{name}.out" for name in variants}
     runs: dict[str, list[tuple[float, int, float]]] = {name: [] for name in variants}
-    for _ in range(args.runs):  # interleaved, so all three see the same machine load
+    for _ in range(args.runs):  # interleaved, so all of them see the same machine load
         for name, argv in variants.items():
             wall, rss, code, cpu = run_child(argv, outputs[name])
             assert code == 0, f"{name} exited with {code}"
@@ -201,10 +228,15 @@ def main() -> None:
         f"{json_t / base_t:>12.2f}{1.0:>12.2f}"
     )
     print(f"{'  CPU time (user+sys), median (s)':<52}{med('json', 2):>12.2f}{med('baseline', 2):>12.2f}")
+    out_t, copy_t = med("out", 0), med("baseline_copy", 0)
+    print(f"{'same output: --out result.parquet vs COPY (s)':<52}{out_t:>12.2f}{copy_t:>12.2f}")
+    print(f"{'  ratio (both write their rows to Parquet)':<52}{out_t / copy_t:>12.2f}{1.0:>12.2f}{'<= 1.30':>10}")
+    print(f"{'  CPU time (user+sys), median (s)':<52}{med('out', 2):>12.2f}{med('baseline_copy', 2):>12.2f}")
+    print(f"{'  CPU ratio':<52}{med('out', 2) / med('baseline_copy', 2):>12.2f}")
     load = os.getloadavg()[0]
     print(f"{'machine load average (1 min) at the end':<52}{load:>12.2f}")
     peak_text, peak_json = (max(r[1] for r in runs[k]) / 1e6 for k in ("text", "json"))
-    peak_base = max(r[1] for r in runs["baseline"]) / 1e6
+    peak_base = max(r[1] for k in ("baseline", "baseline_copy") for r in runs[k]) / 1e6
     mem_target = "< 2000" if args.rows >= 5_000_000 else "< 1000"
     print(
         f"{'peak memory, plain / --json (MB)':<52}{f'{peak_text:.0f} / {peak_json:.0f}':>12}{peak_base:>12.0f}"
@@ -217,8 +249,38 @@ def main() -> None:
     print(f"baseline rows (three rules): {outputs['baseline'].read_text().strip()}")
     print(f"summary: {json.dumps(data['summary'])}")
     print("plain output begins: " + outputs["text"].read_text().splitlines()[0])
+    if args.stages:
+        stage_times(csv_path)
     if not args.no_spark:
-        engines(args.dir, csv_path, base_t, args.rows, args.spark_rows)
+        engines(args.dir, csv_path, base_t, args.rows, args.spark_rows, args.spark_driver_memory)
+
+
+def stage_times(csv_path: Path) -> None:
+    """CPU time (all threads) of every table the embedded engine makes, label passes summed: where the time goes."""
+    from cio_tui.identity.duplicates import engines as E
+    from cio_tui.identity.duplicates.engine import analyse_export
+
+    spent: dict[str, list[float]] = {}
+    create = E.EmbeddedDuckDB.create
+
+    def timed(self: E.EmbeddedDuckDB, table: str, select: str) -> None:
+        start = time.process_time()
+        create(self, table, select)
+        spent.setdefault(table.rstrip("0123456789").rstrip("_"), []).append(time.process_time() - start)
+
+    E.EmbeddedDuckDB.create = timed  # type: ignore[method-assign]
+    try:
+        start = time.process_time()
+        with analyse_export(csv_path) as analysis:
+            total = time.process_time() - start
+            analysis.summary()
+    finally:
+        E.EmbeddedDuckDB.create = create  # type: ignore[method-assign]
+    print(f"\n{'stage of the embedded engine (CPU s, all threads)':<52}{'CPU':>12}{'tables':>12}")
+    for name, times in spent.items():
+        print(f"{'  ' + name:<52}{sum(times):>12.2f}{len(times):>12}")
+    print(f"{'  everything else (checks, listing tables)':<52}{total - sum(map(sum, spent.values())):>12.2f}")
+    print(f"{'  analysis in all':<52}{total:>12.2f}")
 
 
 def spark_missing() -> str | None:
@@ -245,7 +307,28 @@ def head_file(csv_path: Path, rows: int) -> Path:
     return out
 
 
-def engines(folder: Path, csv_path: Path, base_t: float, rows: int, spark_rows: int | None) -> None:
+def available_mb() -> int:
+    """MemAvailable from /proc/meminfo (MB); 4096 where it cannot be read."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 4096
+
+
+def driver_memory(wanted: str | None) -> str:
+    """The local Spark driver's memory: as given, else half the available memory, between 2g and 8g (the driver is
+    the whole of Spark in local mode; the rest of the machine keeps the other half)."""
+    if wanted:
+        return wanted
+    return f"{max(2, min(8, available_mb() // 2048))}g"
+
+
+def engines(
+    folder: Path, csv_path: Path, base_t: float, rows: int, spark_rows: int | None, spark_memory: str | None
+) -> None:
     """The embedded engine and Spark (local[*]) writing the same result table, side by side, one run each."""
     why = spark_missing()
     if why:
@@ -261,7 +344,10 @@ def engines(folder: Path, csv_path: Path, base_t: float, rows: int, spark_rows: 
         print(f"\nSpark side by side on the whole {rows:,}-row export (--spark-rows N runs it on fewer rows).")
     cli = [sys.executable, "-m", "cio_tui", "duplicates", "--from-export", str(csv_path)]
     duck_out, spark_out = folder / "result-duckdb.parquet", folder / "result-spark.parquet"
+    memory = driver_memory(spark_memory)
+    print(f"Spark driver memory {memory} (--spark-driver-memory; {available_mb():,} MB available now)")
     duck = run_tree([*cli, "--out", str(duck_out)], folder / "duck-out.log")
+    os.environ["CIO_TUI_SPARK_DRIVER_MEMORY"] = memory  # read by the Spark engine of the child process
     spark = run_tree([*cli, "--engine", "spark", "--out", str(spark_out)], folder / "spark-out.log")
     assert duck[2] == 0, f"duckdb --out exited with {duck[2]}"
     if spark[2] != 0:

@@ -3,9 +3,10 @@ side by side in one run:
 
 - the command as an operator runs it (``cio-tui replay FILE --json``, a fresh process: the reading, every call
   through both destinations into both what-if copies, the diff, the JSON) against merely parsing the same file
-  with ``json.loads`` per line in a fresh process (target: at most 10x). By default a large replay uses two
-  processes (this one maps the calls, a second runs the model of Customer.io); the bench runs it both ways,
-  ``--jobs 2`` and ``--jobs 1``, and checks both print the same JSON;
+  with ``json.loads`` per line in a fresh process (target: at most 10x). A large replay can use two processes
+  (each reads the traffic and runs one destination into its own what-if copy: the classic one in a second process);
+  the bench runs it both ways, ``--jobs 2`` and ``--jobs 1``, says which one the command picks by default on this
+  machine, and checks both print the same JSON;
 - calls per second, wall and CPU seconds (CPU counts both processes: two processes do not do less work);
 - peak memory: the command's process and, with two processes, the second one's (printed by the command), and their
   sum (target: under 1 GB);
@@ -106,6 +107,16 @@ def worker_peak(stderr_path: Path) -> int:
     return int(found.group(1)) * 1_000_000 if found else 0
 
 
+def process_cpu(stderr_path: Path) -> str:
+    """Each process's CPU seconds as the command prints them ("" when it does not say)."""
+    text = stderr_path.read_text(errors="replace")
+    two = re.search(r"peak memory \d+ MB, CPU ([\d.]+) s; this one CPU ([\d.]+) s", text)
+    if two:
+        return f"Actions process {two.group(2)} s, classic process {two.group(1)} s"
+    one = re.search(r"\(CPU ([\d.]+) s\)", text)
+    return f"one process {one.group(1)} s" if one else ""
+
+
 def profile_layers(path: Path, calls: int) -> list[tuple[str, float]]:
     """Share of time per layer over the first ``calls`` calls (cProfile, cumulative time of each layer's entry)."""
     import cProfile
@@ -128,7 +139,7 @@ def profile_layers(path: Path, calls: int) -> list[tuple[str, float]]:
         "plain messages (the call's message without the models)": ("plain_calls.py", "plain_message"),
         "call models (pydantic validation, for messages that are not plain)": ("models.py", "call_from_message"),
         "classic destination mapping": ("classic.py", "classic_for_fields"),
-        "Actions destination mapping (mapping-kit, validation, buildPayload)": ("actions.py", "actions_for_message"),
+        "Actions destination mapping (mapping-kit, validation, buildPayload)": ("actions.py", "replay_requests"),
         "model of Customer.io (Engine.execute, both copies)": ("engine.py", "execute"),
         "population diff": ("diff.py", "population_diff"),
     }
@@ -169,17 +180,25 @@ def main() -> None:
         sys.exit("the two runs printed different JSON: the two-process replay is wrong")
     result = json.loads(runs[2][4])
     calls = result["calls"]
+    from cio_tui.segment.replay.parallel import worth_it
+
+    default_jobs = 2 if worth_it(traffic.stat().st_size, None) else 1
     print()
     print(f"{'':52}{'seconds':>9}{'CPU s':>9}{'calls/s':>10}{'x wall':>8}{'x CPU':>7}{'peak MB':>9}")
     print(f"{'json.loads per line (reference)':52}{parse_wall:9.2f}{parse_cpu:9.2f}{args.calls / parse_wall:10,.0f}"
           f"{1:8.1f}{1:7.1f}{parse_rss / 1e6:9.0f}")  # fmt: skip
-    for jobs, label in ((2, "cio-tui replay FILE --json (2 processes, default)"),
-                        (1, "cio-tui replay FILE --json --jobs 1 (one process)")):  # fmt: skip
+    labels = {2: "cio-tui replay FILE --json --jobs 2 (2 processes)", 1: "cio-tui replay FILE --json --jobs 1"}
+    for jobs in (2, 1):
+        label = labels[jobs] + (" *" if jobs == default_jobs else "")
         wall, cpu, rss, peak2, _ = runs[jobs]
         memory = f"{(rss + peak2) / 1e6:9.0f}"
         print(f"{label:52}{wall:9.2f}{cpu:9.2f}{calls / wall:10,.0f}{wall / parse_wall:8.1f}{cpu / parse_cpu:7.1f}"
               f"{memory}")  # fmt: skip
     wall, cpu, rss, peak2, _ = runs[2]
+    print(f"* the default here: without --jobs, cio-tui replay uses {default_jobs} process(es) for this file on this "
+          f"machine ({len(os.sched_getaffinity(0))} cores)")  # fmt: skip
+    print(f"CPU per process: 2 processes: {process_cpu(folder / 'replay-jobs2.err')}; "
+          f"--jobs 1: {process_cpu(folder / 'replay-jobs1.err')}")  # fmt: skip
     print()
     print(f"ratio to json.loads: {wall / parse_wall:.1f}x wall with 2 processes ({runs[1][0] / parse_wall:.1f}x with "
           f"one); {cpu / parse_cpu:.1f}x CPU (target: at most 10x)")  # fmt: skip

@@ -17,7 +17,6 @@ import argparse
 import base64
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -25,12 +24,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.serving: the start the tests use
 
 from _load import Kind, LoadResult, run_python, run_wrk, wrk_available  # noqa: E402
 
 from cio_tui.sandbox.embedded import SANDBOX_APP_KEY, SANDBOX_SITE_ID, SANDBOX_TRACK_KEY  # noqa: E402
 from cio_tui.sandbox.seeding import seed_workspace, write_export_csv  # noqa: E402
 from cio_tui.sandbox.store import Store  # noqa: E402
+from tests.serving import sandbox_serve, start_serving  # noqa: E402
 
 TARGET = 1000.0
 TRACK = {
@@ -121,30 +122,12 @@ def serve_reference() -> None:
     uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)).run(sockets=[sock])
 
 
-def start_server(db: Path | None) -> tuple[subprocess.Popen, str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "cio_tui",
-        "sandbox",
-        "serve",
-        "--db",
-        str(db),
-        "--port",
-        "0",
-        "--track-rps",
-        "0",
-        "--app-rps",
-        "0",
-    ]
+def start_server(db: Path | None) -> tuple[subprocess.Popen[str], str]:
+    """The sandbox server on ``db`` without rate limits, or (None) the reference server; the same start as the
+    tests' (``tests/serving.py``)."""
     if db is None:
-        cmd = [sys.executable, __file__, "--reference-server"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if m := re.search(r"serving at (http://\S+)", line):
-            return proc, m.group(1)
-    raise RuntimeError("the sandbox server did not start")
+        return start_serving([sys.executable, __file__, "--reference-server"])
+    return start_serving(sandbox_serve("--db", str(db), "--port", "0", "--track-rps", "0", "--app-rps", "0"))
 
 
 def cpu_seconds(pid: int) -> float:

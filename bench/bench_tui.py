@@ -9,14 +9,15 @@
    - and, for reference, the placeholder frame figure (Textual's ``Ready``) on the headless driver.
    Reference: at most 1.3x the bare app.
 2. Each area's first visit: key ``2``..``9`` pressed on the Walkthrough to the area drawn and usable, and to its
-   first data loaded (Pilot; the other areas' warm-up has run, as after a few seconds of use).
+   first data loaded (Pilot; the other areas' warm-up has run, as after a few seconds of use), with the CPU time;
+   and (2b) in a real terminal: tmux at 120x40, key to the area marked in the area bar and its keys in the footer.
 3. Where the time to interactive goes, from cProfile (cumulative seconds; the rows overlap).
 4. ``cio-tui --help`` and headless commands beside ``python -c pass`` (this checkout's code, as the console script).
 5. People lookup to identity card (p95; reference: under 150 ms).
 
 ``--before REF`` runs 1, 2 and 3 on a git checkout of REF too (a temporary worktree), for before/after figures.
 Every figure is a median over interleaved runs, so a busy machine slows both sides alike, but run it on an idle
-machine for the absolute figures.
+machine for the absolute figures. Each tree's ``cio_tui`` is byte-compiled first, as an installed copy is.
 
     python bench/bench_tui.py [--runs 5] [--before REF] [--skip-tmux]
 """
@@ -142,14 +143,15 @@ def _poll(session: str, seen: Callable[[str], bool], t0: float, timeout: float) 
     raise SystemExit(f"tmux: not seen within {timeout} s; the screen was:\n{screen}")
 
 
-def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
+def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> float | None:
+    """Prints section 1; returns the bare app's median tmux time to interactive (s), None without tmux."""
     rows: dict[str, dict[str, list[float]]] = {}
 
     def add(row: str, column: str, value: float) -> None:
         rows.setdefault(row, {}).setdefault(column, []).append(value)
 
     bare_tree = trees[0]
-    for tree in trees:  # seeds each tree's sandbox once and compiles its bytecode, like any second start
+    for tree in trees:  # seeds each tree's sandbox once, like any second start
         tree.child("cio-frame")
     bare_tree.child("bare-frame")
     for _ in range(runs):  # interleaved so that every figure sees the same machine load
@@ -215,26 +217,95 @@ def bench_tti(trees: list[Tree], runs: int, use_tmux: bool) -> None:
                 ratio = statistics.median(figures[column]) / statistics.median(ref) if ref else 0.0
                 print(f"     {column:<22} {med(figures[column])}   {ratio:4.2f}x bare")
     print("   reference: tmux interactive at most 1.30x bare")
+    tmux_bare = bare.get("tmux interactive")
+    return statistics.median(tmux_bare) if tmux_bare else None
 
 
 # -- 2. first visit of each area ---------------------------------------------------------------------------------
-def bench_areas(trees: list[Tree], runs: int) -> None:
-    print(
-        f"\n2. First visit of each area (key pressed on the Walkthrough -> drawn and usable / first data loaded), "
-        f"Pilot, median of {runs}"
-    )
-    results = {tree.name: [tree.child("cio-areas") for _ in range(runs)] for tree in trees}
+# What each area shows once drawn and usable in a real terminal: its place in the area bar and its own first key in
+# the footer (the footer lists the keys once the screen's bindings are in place).
+AREA_MARKS = {
+    "people": "/ Look up",
+    "preview": "^r Preview",
+    "leads": "r Load leads",
+    "identifiers": "p Pick person",
+    "duplicates": "o Open export",
+    "plan": "o Open plan file",
+    "journal": "r Refresh",
+    "connect": "a Add profile",
+}
+
+
+def tmux_areas(tree: Tree, timeout: float = 30) -> dict[str, float]:
+    """Each area's first visit in a 120x40 tmux window: ``cio-tui --sandbox`` started and its Walkthrough complete
+    (and the warm-up past, as after a few seconds of reading), then per area: ``1`` back to the Walkthrough, the
+    area's key, and the seconds until the area bar marks it and its footer shows its first key."""
     from cio_tui.tui.areas import AREAS
 
-    header = "".join(f"{tree.name + ' usable/loaded':>28}" for tree in trees)
+    session = f"bench-tui-areas-{os.getpid()}"
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    exports = " ".join(f"{k}={_quote(v)}" for k, v in tree.env.items() if k in KEEP_ENV)
+    shell = f"export {exports}; cd {_quote(str(tree.root))} && {sys.executable} -m cio_tui --sandbox"
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], shell],
+                   check=True)  # fmt: skip
+    try:
+        _poll(session, lambda s: re.search(CIO_COMPLETE, s) is not None, t0, timeout)
+        time.sleep(2.0)  # past the warm-up of the other areas' modules
+        for area in AREAS[1:]:
+            subprocess.run(["tmux", "send-keys", "-t", session, "1"], check=True)
+            _poll(session, lambda s: "▸1 Walkthrough◂" in s and "Step " in s, time.perf_counter(), timeout)
+            time.sleep(0.3)
+            marks = (f"▸{area.key} {area.title}◂", AREA_MARKS[area.mode])
+            start = time.perf_counter()
+            subprocess.run(["tmux", "send-keys", "-t", session, area.key], check=True)
+            out[area.mode] = _poll(session, lambda s, m=marks: all(x in s for x in m), start, timeout)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return out
+
+
+def bench_tmux_areas(trees: list[Tree], runs: int, bare_tti: float | None) -> None:
+    print(f"\n2b. First visit of each area in a real terminal (tmux 120x40, key -> area marked and its keys in the "
+          f"footer), median of {runs}, the trees alternating")  # fmt: skip
+    results: dict[str, list[dict[str, float]]] = {tree.name: [] for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            results[tree.name].append(tmux_areas(tree))
+    from cio_tui.tui.areas import AREAS
+
+    print(f"   {'area':<14}" + "".join(f"{tree.name:>20}" for tree in trees))
+    for area in AREAS[1:]:
+        cells = [f"{statistics.median(r[area.mode] for r in results[t.name]) * 1000:14.0f} ms" for t in trees]
+        print(f"   {area.key} {area.title:<12}" + "".join(f"{c:>20}" for c in cells))
+    if bare_tti is not None:
+        print(f"   reference: at most 1.30x the bare app's tmux time to interactive = {bare_tti * 1300:.0f} ms")
+
+
+def bench_areas(trees: list[Tree], runs: int, bare_tti: float | None) -> None:
+    print(
+        f"\n2. First visit of each area (key pressed on the Walkthrough -> drawn and usable / first data loaded; CPU "
+        f"time of the process from the key to usable), Pilot, median of {runs}, the trees alternating"
+    )
+    results: dict[str, list[dict[str, Any]]] = {tree.name: [] for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            results[tree.name].append(tree.child("cio-areas"))
+    from cio_tui.tui.areas import AREAS
+
+    header = "".join(f"{tree.name + ' usable/loaded (cpu)':>36}" for tree in trees)
     print(f"   {'area':<14}{header}")
     for area in AREAS[1:]:
         cells = []
         for tree in trees:
             usable = statistics.median(r[area.mode]["usable"] for r in results[tree.name])
             loaded = statistics.median(r[area.mode]["loaded"] for r in results[tree.name])
-            cells.append(f"{usable:12.0f} / {loaded:5.0f} ms")
-        print(f"   {area.key} {area.title:<12}" + "".join(f"{c:>28}" for c in cells))
+            cpu = statistics.median(r[area.mode].get("cpu", 0.0) for r in results[tree.name])
+            cells.append(f"{usable:12.0f} / {loaded:5.0f} ms ({cpu:4.0f})")
+        print(f"   {area.key} {area.title:<12}" + "".join(f"{c:>36}" for c in cells))
+    if bare_tti is not None:
+        print(f"   reference: usable at most 1.30x the bare app's tmux time to interactive = {bare_tti * 1300:.0f} ms")
 
 
 # -- 3. People lookup ---------------------------------------------------------------------------------------------
@@ -259,7 +330,9 @@ async def bench_lookup(rounds: int) -> None:
 
     app = CioApp(real_services(start=StartChoice(sandbox=True)), initial_area="people")
     app.animation_level = "none"
-    ui, raw = [], []
+    ui: list[float] = []
+    raw: list[float] = []
+    cpu: list[float] = []
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.pause(1.5)  # past the background warm-up of the other areas (steady state, as a user sees it)
@@ -271,11 +344,12 @@ async def bench_lookup(rounds: int) -> None:
                 t0 = time.perf_counter()
                 await build_card(client, parse_lookup(text, kind), with_messages=False, activity_limit=30)
                 raw.append((time.perf_counter() - t0) * 1000)
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 worker = screen.run_lookup(text, kind)
                 await worker.wait()
                 await pilot.pause()  # the card is laid out and painted
                 ui.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
                 assert screen.card is not None, text
     q = statistics.quantiles
     print(f"\n5. Lookup to card on the sandbox ({len(ui)} lookups, every kind of identifier)")
@@ -284,6 +358,7 @@ async def bench_lookup(rounds: int) -> None:
         f"   People lookup -> card shown: median {statistics.median(ui):6.1f} ms   p95 {q(ui, n=20)[-1]:6.1f} ms"
         "   (reference: p95 under 150 ms)"
     )
+    print(f"   the same, CPU time:          median {statistics.median(cpu):6.1f} ms   p95 {q(cpu, n=20)[-1]:6.1f} ms")
 
 
 # -- 4. profile ---------------------------------------------------------------------------------------------------
@@ -331,6 +406,13 @@ def bench_cli(env: dict[str, str], runs: int) -> None:
         print(f"   {name:<40} {med(values)}   +{(statistics.median(values) - base) * 1000:.0f} ms")
 
 
+def compile_tree(root: Path) -> None:
+    """Byte-compile a tree's ``cio_tui`` first, as ``pip install`` does: with ``PYTHONDONTWRITEBYTECODE`` set (a
+    common setting in containers and CI) nothing writes the bytecode, and every measured start compiled the app's
+    modules from source (about 40 ms of CPU) while Textual's installed modules were already compiled."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "cio_tui")], check=True, capture_output=True)
+
+
 def before_tree(ref: str, tmp: Path, env: dict[str, str]) -> Tree:
     path = tmp / "before"
     subprocess.run(
@@ -354,8 +436,12 @@ def main() -> None:
         try:
             if args.before:
                 trees.append(before_tree(args.before, tmp, env))
-            bench_tti(trees, args.runs, use_tmux)
-            bench_areas(trees, max(1, args.runs // 2))
+            for tree in trees:
+                compile_tree(tree.root)
+            bare_tti = bench_tti(trees, args.runs, use_tmux)
+            bench_areas(trees, max(3, args.runs // 2), bare_tti)
+            if use_tmux:
+                bench_tmux_areas(trees, max(3, args.runs // 2), bare_tti)
             bench_profile(trees)
             bench_cli(env, args.runs)
         finally:
@@ -370,7 +456,7 @@ def main() -> None:
         from keyring.backends import null
 
         keyring.set_keyring(null.Keyring())
-        asyncio.run(bench_lookup(rounds=3))
+        asyncio.run(bench_lookup(rounds=5))
 
 
 if __name__ == "__main__":

@@ -34,15 +34,16 @@ def tighten(path: str | Path) -> None:
         pass
 
 
-def write_private(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (a temp file renamed over it), created 0600."""
+def write_private(path: str | Path, text: str | bytes) -> Path:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` atomically (a temp file renamed over it), created
+    0600."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

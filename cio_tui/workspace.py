@@ -17,6 +17,14 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from cio_tui.config_file import ENV_PROFILE_NAME, ConfigError
 from cio_tui.private_files import private_dir
+from cio_tui.workspace_sandbox import (
+    SANDBOX_NAME,
+    ensure_seeded,
+    sandbox_db_path,
+    sandbox_keys,
+    sandbox_profile,
+    sandbox_settings_reader,
+)
 
 if TYPE_CHECKING:  # the HTTP stack loads with the first client built (Workspace.client), and the settings model and
     # the keyring with the first workspace opened: a workspace can be named (WorkspaceGlance) before either
@@ -29,9 +37,6 @@ if TYPE_CHECKING:  # the HTTP stack loads with the first client built (Workspace
 
 Connection = tuple["CustomerIOClient", "httpx.AsyncBaseTransport | None"]
 """A workspace's client and the transport it uses when it is not the network (the sandbox, tests)."""
-
-SANDBOX_NAME = "sandbox"
-SANDBOX_RPS = 1000.0
 
 
 def fingerprint_of(region: str, site_id: str, origins: tuple[str, str] | None = None) -> str:
@@ -207,45 +212,6 @@ def clear_workspace_data(folder: Path, keep: tuple[str, ...] = KEPT_ON_RESET) ->
     return ClearedData(folder, removed, kept)
 
 
-def sandbox_db_path(settings: Settings) -> Path:
-    """The embedded sandbox database (shared by ``--sandbox`` and ``cio-tui sandbox serve``)."""
-    from cio_tui.sandbox.seeding import default_db_path
-
-    return default_db_path(settings.data_dir)
-
-
-def prepare_sandbox(settings: Settings, progress: Callable[[int, int], None] | None = None) -> bool:
-    """Seed the embedded sandbox if this is its first use; True when it seeded now. Blocking: run it in a thread,
-    with ``progress(done, total)``."""
-    from cio_tui.sandbox.seeding import ensure_seeded
-
-    path = sandbox_db_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return ensure_seeded(path, progress=progress)
-
-
-def sandbox_profile() -> Profile:
-    from cio_tui.config import Profile
-    from cio_tui.sandbox.credentials import ORIGIN as SANDBOX_ORIGIN
-    from cio_tui.sandbox.credentials import SITE_ID as SANDBOX_SITE_ID
-
-    return Profile(
-        name=SANDBOX_NAME,
-        region="us",
-        site_id=SANDBOX_SITE_ID,
-        track_url=SANDBOX_ORIGIN,
-        app_url=SANDBOX_ORIGIN,
-        track_rps=SANDBOX_RPS,
-        app_rps=SANDBOX_RPS,
-    )
-
-
-def sandbox_fingerprint() -> str:
-    """The embedded sandbox's fingerprint (its own origin: a served sandbox or production never shares its folder)."""
-    profile = sandbox_profile()
-    return fingerprint_of(profile.region, profile.site_id, profile.origins())
-
-
 def build_client(
     settings: Settings,
     profile: Profile,
@@ -324,10 +290,10 @@ async def open_workspace(
         db_path = sandbox_db_path(settings)
         if transport is None:
             db_path.parent.mkdir(parents=True, exist_ok=True)
-            _ensure_seeded(db_path)  # seeded once opened, as before; the app and model load on the first request
+            ensure_seeded(db_path)  # seeded once opened, as before; the app and model load on the first request
         track, app = sandbox_keys()
         name, is_sandbox = SANDBOX_NAME, True
-        read_own_settings: Callable[[], dict[str, Any]] | None = _sandbox_settings_reader(db_path)
+        read_own_settings: Callable[[], dict[str, Any]] | None = sandbox_settings_reader(db_path)
     else:
         profile, track, app = resolve_profile(settings, credentials, profile_name)
         name, is_sandbox = profile.name, False
@@ -357,25 +323,6 @@ async def open_workspace(
     )
 
 
-def sandbox_keys() -> tuple[SecretStr, SecretStr]:
-    """The embedded sandbox's Track and App API keys (public, documented: not secrets), for checking them."""
-    from cio_tui.sandbox.credentials import APP_KEY, TRACK_KEY
-
-    return _secret(TRACK_KEY), _secret(APP_KEY)
-
-
-def _secret(value: str) -> SecretStr:
-    from pydantic import SecretStr
-
-    return SecretStr(value)
-
-
-def _ensure_seeded(db_path: Path) -> None:
-    from cio_tui.sandbox.seeding import ensure_seeded
-
-    ensure_seeded(db_path)
-
-
 def derive_plan_key(app_key: SecretStr, fingerprint: str) -> bytes:
     """A plan-signing key derived from the App API key (HMAC-SHA256): the same in every process that has the key,
     so a plan made by one command can be applied by the next where no keyring keeps a random key (headless
@@ -389,32 +336,15 @@ def derive_plan_key(app_key: SecretStr, fingerprint: str) -> bytes:
     ).digest()
 
 
-_OWN_SETTINGS = ("mode", "auto_merge", "email_update_by_id")
-
-
-def _sandbox_settings_reader(db_path: Path) -> Callable[[], dict[str, Any]]:
-    def read() -> dict[str, Any]:
-        from cio_tui.sandbox.info import workspace_info
-
-        info = workspace_info(db_path)
-        return {key: info[key] for key in _OWN_SETTINGS if key in info}
-
-    return read
-
-
 __all__ = [
     "KEPT_ON_RESET",
-    "SANDBOX_NAME",
     "ClearedData",
     "clear_workspace_data",
     "Workspace",
     "build_client",
     "fingerprint_of",
     "open_workspace",
-    "sandbox_keys",
     "resolve_profile",
-    "sandbox_db_path",
-    "sandbox_fingerprint",
     "workspace_dir",
     "workspace_dir_in",
     "WorkspaceGlance",

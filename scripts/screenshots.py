@@ -302,7 +302,7 @@ async def take(shot: Shot, path: Path) -> None:
     from cio_tui.credentials import CredentialStore
     from cio_tui.sandbox.embedded import embedded_transport
     from cio_tui.tui.app import CioApp
-    from cio_tui.workspace import sandbox_db_path
+    from cio_tui.workspace_sandbox import sandbox_db_path
 
     settings = load_settings()
     credentials = CredentialStore()

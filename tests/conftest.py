@@ -39,11 +39,11 @@ def memory_keyring() -> InMemoryKeyring:
 @pytest.fixture(autouse=True)
 def forget_secrets():
     """Keys registered for redaction by one test (e.g. an App key "nope") must not redact words in the next one."""
-    from cio_tui import credentials
+    from cio_tui import redaction
 
-    before = set(credentials._known_secrets)
+    before = set(redaction._known_secrets)
     yield
-    credentials._known_secrets.intersection_update(before)
+    redaction._known_secrets.intersection_update(before)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 and the mapping of errors to exit codes and plain messages.
 
 Exit codes: 0 ok, 1 not found / user error, 2 usage (click), 3 authentication/permission, 4 network/region.
-Messages never contain keys (every printed text goes through :func:`cio_tui.credentials.redact`).
+Messages never contain keys (every printed text goes through :func:`cio_tui.redaction.redact`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class CliContext:
     # -- services -------------------------------------------------------------------------------------------
     @staticmethod
     def _redact_logs() -> None:
-        from cio_tui.credentials import install_log_redaction
+        from cio_tui.redaction import install_log_redaction
 
         install_log_redaction(logging.getLogger())
 
@@ -122,7 +122,7 @@ class CliContext:
             self.fail(message, code)
 
     def fail(self, message: str, code: int = EXIT_USER) -> NoReturn:
-        from cio_tui.credentials import redact
+        from cio_tui.redaction import redact
 
         click.echo(f"error: {redact(message)}", err=True)
         raise click.exceptions.Exit(code)

@@ -232,7 +232,7 @@ def restore_cmd(
 
 
 def _add_merge_duplicates() -> None:
-    from cio_tui.cli.duplicates import plan_merge_duplicates  # light: click only until it runs
+    from cio_tui.cli.duplicates_plan import plan_merge_duplicates  # light: click only until it runs
 
     plan_group.add_command(plan_merge_duplicates)
 

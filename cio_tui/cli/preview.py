@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cio_tui.walkthrough.steps import step_ref
+
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
     from cio_tui.segment.batching import BatchCheck
@@ -76,7 +78,7 @@ def read_subscriptions_file(path: Path) -> Any:
     type=click.Choice(["email_or_id", "id_only"]),
     default=None,
     help="Workspace identifier mode for the prediction (default: the sandbox's own setting, else the one recorded "
-    "in Walkthrough step 2, else email_or_id).",
+    f"in Walkthrough {step_ref('identifiers')}, else email_or_id).",
 )
 @click.option(
     "--auto-merge/--no-auto-merge",

@@ -21,10 +21,13 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import click
+
+from cio_tui.walkthrough.steps import step_by_key, step_ref
 
 if TYPE_CHECKING:
     from cio_tui.cli.context import CliContext
@@ -169,7 +172,7 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     metavar="report.md",
-    help="Write the Markdown report here (Walkthrough step 4 writes its own when it rehearses).",
+    help=f"Write the Markdown report here (Walkthrough {step_ref('preview')} writes its own when it rehearses).",
 )
 @click.option("--mode", type=click.Choice(["email_or_id", "id_only"]), default=None, help="Workspace identifier mode.")
 @click.option("--auto-merge/--no-auto-merge", default=None, help="Whether the workspace auto-merges (default on).")
@@ -177,7 +180,8 @@ def _model_settings(mode: str | None, auto_merge: bool | None, own: object) -> W
     "--jobs",
     type=click.IntRange(1, 2),
     default=None,
-    help="1: one process; 2: the what-if copies in a second process (default: 2 for large traffic). Same result.",
+    help="1: one process; 2: the classic destination's copy in a second process (default: 2 for large traffic). "
+    "Same result.",
 )
 @click.pass_obj
 def replay_cmd(
@@ -251,14 +255,19 @@ def replay_cmd(
     if subscriptions_file is not None:
         result.mappings = f"your subscriptions from {subscriptions_file.name}: {result.mappings}"
     peak = result.worker_peak_rss // 1_000_000
-    where = f" (2 processes: the copies in a second one, second process peak memory {peak} MB)" if peak else ""
+    where = (
+        f" (2 processes: the classic destination in a second one, second process peak memory {peak} MB, "
+        f"CPU {result.worker_cpu:.1f} s; this one CPU {time.process_time():.1f} s)"
+        if peak
+        else f" (CPU {time.process_time():.1f} s)"
+    )
     click.echo(
         f"replayed {result.calls:,} calls in {result.elapsed:.1f} s{where}; "
         f"{result.malformed_count:,} malformed skipped",
         err=True,
     )
     if out is not None:
-        out.write_text(replay_markdown(result), encoding="utf-8")
+        out.write_text(replay_markdown(result, rehearsal_step=step_by_key("preview").number), encoding="utf-8")
         click.echo(f"report written to {click.format_filename(out)}", err=True)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -171,7 +171,8 @@ def reset_cmd(db: str | None, people: int | None, seed: int | None, mode: str | 
     old one (journal, Walkthrough, audit and export files, saved plans) deleted. The calls saved in Preview are kept."""
     from cio_tui.config import load_settings
     from cio_tui.sandbox.embedded import ensure_seeded
-    from cio_tui.workspace import clear_workspace_data, fingerprint_of, sandbox_profile, workspace_dir
+    from cio_tui.workspace import clear_workspace_data, fingerprint_of, workspace_dir
+    from cio_tui.workspace_sandbox import sandbox_profile
 
     path = _db_path(db)
     # the records of the sandbox as `--sandbox` and the TUI open it (a served sandbox reached through a profile has

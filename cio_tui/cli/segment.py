@@ -17,6 +17,7 @@ import click
 
 from cio_tui.cli.workspace_run import EXIT_AUTH, UserError, echo_json, obj_of, run, workspace
 from cio_tui.safe_text import safe
+from cio_tui.walkthrough.steps import step_ref
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -109,7 +110,7 @@ def status_cmd(ctx: click.Context, source_id: str | None, as_json: bool) -> None
     "--since",
     default=None,
     metavar="TIME",
-    help="Start of the window (ISO 8601) [the cut-over time of step 7, else when the cut-over plan was "
+    help=f"Start of the window (ISO 8601) [the cut-over time of {step_ref('cutover')}, else when the cut-over plan was "
     "applied, else an hour ago].",
 )
 @click.option("--source", "source_id", metavar="ID", default=None, help="Only this Segment source.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def make_services(
     from cio_tui.tui.services import AppServices, StartChoice
 
     def settings_factory() -> Settings:
-        from cio_tui.credentials import install_log_redaction
+        from cio_tui.redaction import install_log_redaction
 
         install_log_redaction()  # before any secret can be read (CliContext defers it for the first frame)
         if settings is not None:
@@ -110,6 +111,15 @@ def make_services(
             return None
         return sandbox_glance(root)
 
+    def cache_dir() -> Path | None:
+        """The data dir's ``cache/`` (without the settings model; None when the config file cannot be read)."""
+        from cio_tui.config_file import ConfigError, data_dir_path
+
+        try:
+            return (settings.data_dir if settings is not None else data_dir_path()) / "cache"
+        except ConfigError:  # the settings load says why (and the app leaves)
+            return None
+
     if start is None and (sandbox or profile_name):
         start = StartChoice(sandbox=True) if sandbox else StartChoice(profile_name=profile_name)
     services = AppServices(
@@ -120,6 +130,7 @@ def make_services(
         credentials_factory=credentials_factory,
         start_factory=lambda: start_choice(services.settings, profile_name=profile_name, sandbox=sandbox),
         glance_factory=glance,
+        cache_dir_factory=cache_dir,
     )
     if clock is not None:
         services.clock = clock
@@ -139,9 +150,15 @@ def build_services(ctx: CliContext) -> AppServices:
 
 
 def run_tui(ctx: CliContext) -> None:
-    from cio_tui.tui.app import CioApp
+    from cio_tui.tui import heap
 
-    CioApp(build_services(ctx)).run()
+    heap.pause_collection()  # until the first area is drawn (Textual's imports included): see tui/heap.py
+    try:
+        from cio_tui.tui.app import CioApp
+
+        CioApp(build_services(ctx)).run()
+    finally:
+        heap.resume_collection()
 
 
 __all__ = ["build_services", "make_services", "run_tui", "start_choice"]

@@ -134,7 +134,12 @@ def _yes(value: str | None) -> bool | None:
     return None if value is None else value == "yes"
 
 
-@walkthrough_group.command("set")
+@walkthrough_group.command(
+    "set",
+    help="Record settings the walkthrough asks for (steps "
+    f"{step_by_key('connect').number}, {step_by_key('identifiers').number} and {step_by_key('cutover').number}); "
+    "steps complete themselves when all are set.",
+)
 @click.option("--site-id", help=f"Classic destination: site id ({step_ref('connect')}).")
 @click.option(
     "--datacenter", type=click.Choice(["us", "eu"]), help=f"Classic destination: datacenter ({step_ref('connect')})."
@@ -160,7 +165,6 @@ def _yes(value: str | None) -> bool | None:
 @click.option("--cutover-at", metavar="'YYYY-MM-DD HH:MM'", help="Cut-over time, UTC unless an offset is given.")
 @click.pass_context
 def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
-    """Record settings the walkthrough asks for (steps 1, 2 and 7); steps complete themselves when all are set."""
     from datetime import UTC, datetime
 
     given = {k: v for k, v in values.items() if v is not None}
@@ -178,7 +182,7 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
         state = svc.load()
         c, i, cut = state.classic, state.identifier_settings, state.cutover
         updates: dict[int, tuple[Any, dict[str, Any]]] = {
-            1: (
+            step_by_key("connect").number: (
                 c,
                 {
                     "site_id": values["site_id"],
@@ -187,7 +191,7 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
                     "connection_mode": values["connection_mode"],
                 },
             ),
-            2: (
+            step_by_key("identifiers").number: (
                 i,
                 {
                     "mode": values["id_mode"],
@@ -195,7 +199,7 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
                     "email_updates_by_id": _yes(values["email_updates_by_id"]),
                 },
             ),
-            7: (cut, {"method": values["cutover"], "cutover_at": when}),
+            step_by_key("cutover").number: (cut, {"method": values["cutover"], "cutover_at": when}),
         }
         for step, (model, fields) in updates.items():
             fields = {k: v for k, v in fields.items() if v is not None}
@@ -210,7 +214,11 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
     click.echo(_status_text(ov))
 
 
-@walkthrough_group.command("audit")
+@walkthrough_group.command(
+    "audit",
+    help=f"{step_ref('audit').capitalize()}: count people, leads, email-as-id, case-variant ids, duplicates, "
+    "unsubscribed, anonymous-only.",
+)
 @click.option(
     "--from-export",
     "export",
@@ -227,8 +235,6 @@ def set_cmd(ctx: click.Context, /, **values: str | None) -> None:
 )
 @click.pass_context
 def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool, price_per_profile: float | None) -> None:
-    """Step 3: count people, leads, email-as-id, case-variant ids, duplicates, unsubscribed, anonymous-only."""
-
     async def work(svc: WalkthroughService) -> Any:
         counts = await svc.audit(export, price_per_profile=price_per_profile)
         svc.record(step_by_key("audit").number, audit=counts)
@@ -251,14 +257,15 @@ def audit_cmd(ctx: click.Context, export: Path | None, as_json: bool, price_per_
         click.echo(f"note: {note}")
 
 
-@walkthrough_group.command("verify")
+@walkthrough_group.command(
+    "verify",
+    help=f"{step_ref('verify').capitalize()}: sample recent people and check what Actions writes. Exit 1 unless "
+    "every check passed (a check failed, or is not yet verifiable because no traffic arrived since the switch).",
+)
 @click.option("--sample", default=20, show_default=True, type=click.IntRange(1, 500), help="People to sample.")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @click.pass_context
 def verify_cmd(ctx: click.Context, sample: int, as_json: bool) -> None:
-    """Step 8: sample recent people and check what Actions writes. Exit 1 unless every check passed (a check
-    failed, or is not yet verifiable because no traffic arrived since the switch)."""
-
     async def work(svc: WalkthroughService) -> Any:
         result = await svc.verify(sample=sample)
         svc.record(step_by_key("verify").number, verify=result)

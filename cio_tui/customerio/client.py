@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import httpx
 from pydantic import SecretStr
 
-from cio_tui.credentials import register_secret
 from cio_tui.customerio.app import AppMixin
 from cio_tui.customerio.contract import WireRequest
 from cio_tui.customerio.errors import InvalidInputError
@@ -29,6 +28,7 @@ from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.ratelimit import TokenBucket
 from cio_tui.customerio.track import TrackMixin
+from cio_tui.redaction import register_secret
 from cio_tui.regions import default_origins
 
 
@@ -106,10 +106,6 @@ class CustomerIOClient(TrackMixin, AppMixin):
         if not request.path.startswith("/api/") or "//" in request.path or "\\" in request.path:
             raise InvalidInputError(message=f"{label}: the planned path is not a Customer.io API path", api=http.api)
         await http.request(request.method, request.path, label, write=True, json=request.body, gate=gate)
-
-    @property
-    def track_limiter(self) -> TokenBucket:
-        return self._track.limiter
 
     @property
     def app_limiter(self) -> TokenBucket:

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cio_tui.credentials import register_secret
 from cio_tui.cutover.plan import REF, Expect, SegmentOperation, SegmentPlan, digest
 from cio_tui.identity.journal import Journal, OpState
 from cio_tui.identity.plan import PlanError
+from cio_tui.redaction import register_secret
 from cio_tui.segment_api.client import SegmentClient
 from cio_tui.segment_api.errors import (
     SegmentApiError,

@@ -137,8 +137,8 @@ async def plan_cutover(
     now: datetime | None = None,
     switch: bool = True,
 ) -> SegmentPlan:
-    """The cut-over plan; ``switch=False`` stops before the switch (the Walkthrough's step 6 prepares the disabled
-    Actions destination; step 7's plan then finds it in place and only switches)."""
+    """The cut-over plan; ``switch=False`` stops before the switch (the Walkthrough's prepare step makes the disabled
+    Actions destination; the cut-over step's plan then finds it in place and only switches)."""
     now = now or datetime.now(UTC)
     if method not in ("one-step", "filters"):
         raise PlanError(f"unknown cut-over method {method!r}: one-step or filters")
@@ -215,7 +215,7 @@ async def plan_cutover(
             find=Find(
                 object="subscription", destination=dest, match={"actionId": preset.action_id, "name": preset.name}
             ),
-            changes=[f"the Actions destination runs {slug} on: {' '.join(preset.trigger.split())[:100]}"],
+            changes=[f"the Actions destination runs {slug} on: {' '.join(preset.trigger.split())}"],
             notes=preset_notes(slug, calls),
         )
     for f in classic.filters:

@@ -87,10 +87,10 @@ class SegmentStatus:
                 d = st.destination
                 state = "enabled" if d.enabled else "disabled"
                 out.append(f"  {st.kind:8} {d.name or '(no name)'} ({d.id}): {state}")
-                for s in st.subscriptions:
+                for s in st.subscriptions:  # the condition whole (it says which events the mapping takes)
                     out.append(
                         f"      mapping {s.action_slug or s.action_id}: {'on' if s.enabled else 'off'}"
-                        f"  when {' '.join(s.trigger.split())[:70]}"
+                        f"  when {' '.join(s.trigger.split())}"
                     )
                 for f in st.filters:
                     acts = ", ".join(a.type for a in f.actions)

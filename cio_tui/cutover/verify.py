@@ -1,9 +1,9 @@
 """``segment verify``: after the switch, delivery per Actions mapping from Segment's delivery overview, plus the
-Customer.io-side sampling of the Walkthrough's step 8 (added by the caller: that layer sits above this one).
+Customer.io-side sampling of the Walkthrough's verify step (added by the caller: that layer sits above this one).
 
 Checks: each enabled mapping of the Actions destination delivered without failures since ``since`` (failures or
 nothing delivered at all while events arrived fail the check); the classic destination delivered nothing since the
-switch (it would mean events are doubled); then the step 8 checks on people sampled in Customer.io.
+switch (it would mean events are doubled); then the verify step's checks on people sampled in Customer.io.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def verdict(checks: Sequence[CheckLike]) -> str:
 
 @dataclass
 class CheckResult:
-    """One check: the same fields as the Walkthrough's step 8 checks, so both print and export alike."""
+    """One check: the same fields as the Walkthrough's verify checks, so both print and export alike."""
 
     key: str
     title: str

@@ -108,7 +108,8 @@ class ApplyEngine(Reconciler):
         options: ApplyOptions | None = None,
         on_event: Callable[[EngineEvent], object] | None = None,
     ) -> ApplyEngine:
-        """Engine over a foundation ``Workspace`` (its client and its journal); sandbox timing when it is one."""
+        """Engine over an open ``cio_tui.workspace.Workspace`` (its client and its journal); sandbox timing when it is
+        one."""
         if options is None and getattr(workspace, "is_sandbox", False):
             options = ApplyOptions.for_sandbox()
         return cls(
@@ -171,13 +172,10 @@ class ApplyEngine(Reconciler):
     async def _run(self) -> ApplyResult:
         self._loop = asyncio.get_running_loop()
         plan_id = self.plan.plan_id
-        self.journal.register_plan(self.plan)
         states = self.journal.op_states(plan_id)
         self._sent_at = self.journal.last_sent_at(plan_id)
         self.tracker = ProgressTracker(len(self.plan.operations), states)
-        self.journal.record(
-            plan_id, None, PlanEvent.RUN_STARTED, detail=f"{len(states)} operation(s) already journaled"
-        )
+        started = self._start_journal(f"{len(states)} operation(s) already journaled")
         todo = deque(op for op in self.plan.operations if not states.get(op.op_id, OpState.PENDING).succeeded)
         budget = self.options.max_ops
         # batch tasks (bounded by batches_in_flight) and re-verification tasks (writes not visible yet), each with
@@ -215,6 +213,7 @@ class ApplyEngine(Reconciler):
                     for due, outcomes in late.items():
                         held = {c for op, _, _ in outcomes for c in op.cio_ids}
                         tasks[asyncio.create_task(self._recheck(outcomes, due))] = (False, held)
+            await asyncio.gather(*started)  # a run with nothing to send still registers its plan, or says why not
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -222,7 +221,7 @@ class ApplyEngine(Reconciler):
             raise
         finally:
             result = self._result(time.monotonic() - self.tracker.started)
-            self.journal.record(plan_id, None, PlanEvent.RUN_ENDED, detail="; ".join(result.summary_lines()))
+            await self._end_journal(started, "; ".join(result.summary_lines()))
             self._emit_progress(finished=True)
             self._emit(None)
         return result
@@ -291,17 +290,24 @@ class ApplyEngine(Reconciler):
                     else None
                 )
                 records.append(Record(plan_id, op.op_id, OpState.CHECKED, kind=op.kind, before=before, detail=note))
+                self._fresh_window(op)  # an earlier send's window (long over) must not judge this send
                 to_send.append(op)
-        self.journal.append(records)
+        await self._commit(records)
         dispatch.one_less(len(batch) - len(to_send))  # nothing to send for those: the next batch may read now
         step = self.options.intent_chunk
-        for chunk in (to_send[i : i + step] for i in range(0, len(to_send), step)):
+        for start in range(0, len(to_send), step):
             if self._cancelled:
                 break  # the rest stay "checked": nothing was sent for them
+            if self.paused:  # nothing leaves while paused: the rest are read again once the apply resumes
+                again += to_send[start:]
+                break
+            chunk = to_send[start : start + step]
             # intents are durable before anything is sent; a few at a time, so a crash leaves few in doubt
-            self.journal.append(
-                Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
-                for op in chunk
+            await self._commit(
+                [
+                    Record(plan_id, op.op_id, OpState.SENT, kind=op.kind, request=op.request.model_dump(mode="json"))
+                    for op in chunk
+                ]
             )
             for op in chunk:
                 self.tracker.set(op.op_id, OpState.SENT)
@@ -321,10 +327,17 @@ class ApplyEngine(Reconciler):
             async with sem:
                 dispatch.one_less()
                 old: list[float] = []
+                held: list[bool] = []
 
                 async def gate() -> bool:
                     """Right before the request leaves (after the rate limiter): not while paused, not once
-                    cancelled, and not on a read older than ``fresh_for`` seconds."""
+                    cancelled, and not on a read older than ``fresh_for`` seconds. A request held by a pause does
+                    not wait here: it goes back to the queue, so the chunk's answered writes are verified and
+                    counted during the pause (not all at once when it ends), and nothing not sent is left "sent"
+                    in the journal."""
+                    if self.paused and not self._cancelled:
+                        held.append(True)
+                        return False
                     if not await self._gate():
                         return False
                     if (age := time.monotonic() - read_at) > fresh_for:
@@ -339,6 +352,8 @@ class ApplyEngine(Reconciler):
                     self.tracker.sent += 1
                 except NotSentError:
                     self._attempts[op.op_id] -= 1
+                    if held and not self._cancelled:
+                        return op, SendOutcome.REREAD, "not sent: held by the pause; read again before sending"
                     if old:
                         why = (
                             f"not sent: the read that checked it was {old[0]:.1f} s old (over {fresh_for:g} s: "
@@ -358,6 +373,8 @@ class ApplyEngine(Reconciler):
                     return op, SendOutcome.REFUSED, str(exc)
                 finally:
                     self.tracker.in_flight -= 1
+                    if self.paused:  # while paused the answers still due are all that moves: count them down
+                        self._emit_progress()
                 return op, SendOutcome.OK, None
 
         tasks = [asyncio.create_task(one(op)) for op in ops]

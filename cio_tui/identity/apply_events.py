@@ -184,6 +184,9 @@ class ProgressTracker:
     def __init__(self, total: int, states: dict[str, OpState], window: float = 10.0) -> None:
         self.total = total
         self.states = dict(states)
+        # kept up to date by set(): a progress event is counted in constant time, not over every operation
+        self._counts = Counter(self.states.values())
+        self._done = sum(n for s, n in self._counts.items() if s.succeeded)
         self.started = time.monotonic()
         self.sent = 0
         self.in_flight = 0
@@ -193,11 +196,16 @@ class ProgressTracker:
     def set(self, op_id: str, state: OpState) -> None:
         before = self.states.get(op_id)
         self.states[op_id] = state
+        if before is not None:
+            self._counts[before] -= 1
+            self._done -= before.succeeded
+        self._counts[state] += 1
+        self._done += state.succeeded
         if state.succeeded and not (before and before.succeeded):
             self._finished.append(time.monotonic())
 
     def counts(self) -> dict[str, int]:
-        counts = Counter(str(s) for s in self.states.values())
+        counts = Counter({str(s): n for s, n in self._counts.items()})
         counts[str(OpState.PENDING)] += self.total - len(self.states)
         return {k: v for k, v in counts.items() if v}
 
@@ -237,7 +245,7 @@ class ProgressTracker:
         span = min(self._window, now - self.started)
         # under 0.2 s the rate is noise while running, but a finished run that fast still has a real rate
         rate = len(self._finished) / span if span > 0.2 or (finished and span > 0) else 0.0
-        done = sum(1 for s in self.states.values() if s.succeeded)
+        done = self._done
         left = self.total - done
         eta = (left / rate) if rate > 0 else (0.0 if left == 0 else None)
         return ProgressEvent(

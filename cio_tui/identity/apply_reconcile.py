@@ -9,6 +9,7 @@ as their own tasks beside the sending of other operations (they hold only the pe
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections import Counter
@@ -21,7 +22,8 @@ from cio_tui.customerio.identifiers import Identifier
 from cio_tui.identity.apply_checks import People, explain_failure, precondition_misses, snapshot, target_misses
 from cio_tui.identity.apply_control import RunControl
 from cio_tui.identity.apply_events import ApplyOptions, EngineEvent, OperationEvent, SendOutcome
-from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.journal import Journal, OpState, PlanEvent, Record
+from cio_tui.identity.journal_writer import JournalWriter
 from cio_tui.identity.plan import IDEMPOTENT_KINDS, Operation, Plan
 
 # operation, how its send went, error text
@@ -48,6 +50,31 @@ class Reconciler(RunControl):
         self._deadline: dict[str, float] = {}  # op_id -> end of its visibility window (wall clock)
         self._told_late: set[str] = set()
         self._sent_at: dict[str, datetime] = {}
+        self._writer: JournalWriter | None = None  # during a run: commits off the event loop, grouped
+
+    def _start_journal(self, detail: str) -> list[asyncio.Future[None]]:
+        """Open the run's journal writer and hand it the plan and the run's start. The plan (megabytes of JSON for
+        10,000 operations) is registered in the writer's thread beside the first reads, ahead of every record of the
+        run; if that fails, nothing after it is journaled, so nothing is sent."""
+        self._writer = JournalWriter.open(self.journal)
+        start = Record(self.plan.plan_id, None, PlanEvent.RUN_STARTED, detail=detail)
+        return [self._writer.submit(self.plan), self._writer.submit([start])]
+
+    async def _end_journal(self, started: list[asyncio.Future[None]], detail: str) -> None:
+        """Close the writer (everything handed to it is on disk) and journal the run's end, if it started."""
+        outcomes = await asyncio.gather(*started, return_exceptions=True)
+        if self._writer is not None:
+            await self._writer.aclose()
+            self._writer = None
+        if not any(isinstance(o, BaseException) for o in outcomes):
+            self.journal.record(self.plan.plan_id, None, PlanEvent.RUN_ENDED, detail=detail)
+
+    async def _commit(self, records: list[Record]) -> None:
+        """Journal ``records``; durable when this returns."""
+        if self._writer is not None:
+            await self._writer.append(records)
+        else:
+            self.journal.append(records)
 
     async def _read(self, cio_ids: list[str]) -> People:
         if not cio_ids:
@@ -117,9 +144,11 @@ class Reconciler(RunControl):
         late: dict[float, list[Outcome]] = {}
         check = [op for op, how, _ in outcomes if how in (SendOutcome.OK, SendOutcome.UNCERTAIN) and op.target]
         people = await self._read([c for op in check for c in op.cio_ids])
+        read = {op.op_id for op in check}  # by id: `op in list` compared whole operations, 10,000 a batch
         for op, how, err in outcomes:
             status = 200 if how is SendOutcome.OK else None
-            after = snapshot(op, people) if op in check else None
+            checked = op.op_id in read
+            after = snapshot(op, people) if checked else None
             if how is SendOutcome.CANCELLED:
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail="cancelled before send"))
                 self.tracker.set(op.op_id, OpState.PENDING)
@@ -128,14 +157,14 @@ class Reconciler(RunControl):
                 records.append(Record(plan_id, op.op_id, OpState.PENDING, kind=op.kind, detail=err))
                 self.tracker.set(op.op_id, OpState.PENDING)
                 again.append(op)
-            elif (how is SendOutcome.OK and not op.target) or (op in check and not target_misses(op, people)):
+            elif (how is SendOutcome.OK and not op.target) or (checked and not target_misses(op, people)):
                 state = OpState.RECONCILED if how is SendOutcome.UNCERTAIN else OpState.DONE
                 detail = f"uncertain write read back as applied ({err})" if how is SendOutcome.UNCERTAIN else "verified"
                 records.append(
                     Record(plan_id, op.op_id, state, kind=op.kind, status=status, after=after, detail=detail)
                 )
                 self._set(op, state, detail)
-            elif op in check and (due := self._next_read(op)) is not None:
+            elif checked and (due := self._next_read(op)) is not None:
                 late.setdefault(due, []).append((op, how, err))
                 if op.op_id not in self._told_late:
                     records.append(
@@ -146,13 +175,17 @@ class Reconciler(RunControl):
                 records.append(replace(rec, status=status, after=after))
                 if retry:
                     again.append(op)
-        self.journal.append(records)
+        await self._commit(records)
         self._emit_progress()
-        for op in again:  # a new send gets a fresh window
-            self._polls.pop(op.op_id, None)
-            self._deadline.pop(op.op_id, None)
-            self._told_late.discard(op.op_id)
+        for op in again:
+            self._fresh_window(op)
         return again, late
+
+    def _fresh_window(self, op: Operation) -> None:
+        """A new send gets a visibility window (and back-off) of its own, from its own verification."""
+        self._polls.pop(op.op_id, None)
+        self._deadline.pop(op.op_id, None)
+        self._told_late.discard(op.op_id)
 
     async def _unsuccessful(
         self, op: Operation, how: SendOutcome, err: str | None, people: People

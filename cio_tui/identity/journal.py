@@ -87,7 +87,7 @@ def _dump(value: object) -> str | None:
 def _redacted(request: object) -> str | None:
     """The request as stored: no auth headers ever (the client adds them), and any registered secret value that
     found its way into a path or body replaced by ``********``."""
-    from cio_tui.credentials import redact
+    from cio_tui.redaction import redact
 
     text = _dump(request)
     return None if text is None else redact(text)
@@ -96,7 +96,7 @@ def _redacted(request: object) -> str | None:
 def _scrubbed(text: str | None) -> str | None:
     """Free text (an error detail that quotes a server's answer, a snapshot) with every registered key removed, in
     every encoding (a server echoing the ``Authorization`` header puts the Track key there as base64)."""
-    from cio_tui.credentials import redact
+    from cio_tui.redaction import redact
 
     return None if text is None else redact(text)
 

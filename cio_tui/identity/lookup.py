@@ -127,12 +127,18 @@ _KEYS = ("mode", "auto_merge", "email_update_by_id")
 # the ordering of v2 updates by timestamp
 _SANDBOX_ONLY = ("phone_identifiers", "anonymous_merge", "ignore_older_updates")
 _LABELS = {"mode": "identifier mode", "auto_merge": "auto-merge", "email_update_by_id": "email updates by id"}
-SOURCE_WORDS = {
-    "flags": "set by the command-line flags",
-    "sandbox": "the sandbox's own settings",
-    "walkthrough": "recorded in the Walkthrough, step 2",
-    "defaults": "defaults: not recorded yet — record them in Walkthrough step 2",
-}
+
+
+def source_words(source: str, recorded_step: int | None = None) -> str:
+    """Where a setting came from, in words. ``recorded_step`` is the number of the Walkthrough step that records
+    the identifier settings (the walkthrough layer, which owns the step list, passes it; this layer sits below)."""
+    step = f" step {recorded_step}" if recorded_step is not None else ""
+    return {
+        "flags": "set by the command-line flags",
+        "sandbox": "the sandbox's own settings",
+        "walkthrough": f"recorded in the Walkthrough,{step}" if step else "recorded in the Walkthrough",
+        "defaults": f"defaults: not recorded yet — record them in Walkthrough{step}",
+    }[source]
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,8 @@ class ChosenSettings:
 
     settings: WorkspaceSettings
     sources: dict[str, str] = field(default_factory=dict)
+    recorded_step: int | None = None
+    """The Walkthrough step that records these settings, for the words (``source_words``)."""
 
     @property
     def source(self) -> str:
@@ -158,11 +166,11 @@ class ChosenSettings:
             f"{'allowed' if s.email_update_by_id else 'not allowed'}"
         )
         if self.source != "mixed":
-            return f"Assuming {what} ({SOURCE_WORDS[self.source]})."
+            return f"Assuming {what} ({source_words(self.source, self.recorded_step)})."
         groups: dict[str, list[str]] = {}
         for key in _KEYS:
             groups.setdefault(self.sources[key], []).append(_LABELS[key])
-        parts = [f"{' and '.join(labels)}: {SOURCE_WORDS[src]}" for src, labels in groups.items()]
+        parts = [f"{' and '.join(labels)}: {source_words(src, self.recorded_step)}" for src, labels in groups.items()]
         return f"Assuming {what} ({'; '.join(parts)})."
 
 
@@ -179,11 +187,13 @@ def choose_settings(
     settings: Settings | None = None,
     *,
     recorded: Mapping[str, object] | None = None,
+    recorded_step: int | None = None,
     **overrides: Unpack[SettingsOverrides],
 ) -> ChosenSettings:
     """The workspace behaviour predictions assume, per key: explicit ``overrides`` (CLI flags, not None) > the
     sandbox's own settings (``Workspace.own_settings``, the embedded sandbox only) > ``recorded`` (the operator's
-    Walkthrough step-2 record, see ``cio_tui.walkthrough.recorded``) > Customer.io's documented defaults.
+    record in the Walkthrough step ``recorded_step``, see ``cio_tui.walkthrough.recorded``) > Customer.io's
+    documented defaults.
     Reads a file for the sandbox: call it off the event loop (``asyncio.to_thread``) in the TUI."""
     layers: list[tuple[str, Mapping[str, object]]] = [("flags", {k: v for k, v in overrides.items() if v is not None})]
     own = getattr(workspace, "own_settings", None)
@@ -202,7 +212,7 @@ def choose_settings(
     for name, layer in layers:
         if name == "sandbox":
             values.update({k: layer[k] for k in _SANDBOX_ONLY if k in layer})
-    return ChosenSettings(WorkspaceSettings(**values), sources)
+    return ChosenSettings(WorkspaceSettings(**values), sources, recorded_step)
 
 
 def outcome_settings(

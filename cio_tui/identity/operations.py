@@ -7,6 +7,7 @@ Builders leave ``op_id`` empty; ``Plan.create`` numbers the operations (``op-000
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier
@@ -209,12 +210,46 @@ def identify(person: PersonRef, attributes: dict[str, Any], *, current: Person |
     )
 
 
+def rebuild(op: Operation, people: dict[str, Person]) -> Operation | str:
+    """The operation derived afresh by its kind's builder from its subject and attributes and ``people`` as they
+    are now (by cio_id), or why none can be (a person it names is gone). ``identity/plan_diff.py`` compares the two.
+    A new kind's builder gets its line here."""
+    attrs = dict(op.attributes or {})
+    if op.kind is OpKind.UNSUPPRESS:
+        return unsuppress(op.subject)
+    subject = people.get(op.subject.value)
+    if subject is None:
+        return f"cio_{op.subject.value} does not exist now: a fresh plan would not contain this operation"
+    ref = subject.ref
+    if op.kind is OpKind.MERGE:
+        assert op.secondary is not None
+        other = people.get(op.secondary.value)
+        if other is None:
+            return f"cio_{op.secondary.value} does not exist now: a fresh plan would not contain this merge"
+        return merge(ref, other.ref, primary_person=subject, secondary_person=other)
+    builders: dict[OpKind, Callable[[], Operation]] = {
+        OpKind.ASSIGN_ID: lambda: assign_id(ref, str(attrs.get("id"))),
+        OpKind.CHANGE_ID: lambda: change_identifiers(ref, new_id=attrs.get("id"), new_email=attrs.get("email")),
+        OpKind.CHANGE_EMAIL: lambda: change_identifiers(ref, new_email=attrs.get("email")),
+        OpKind.DELETE: lambda: delete(ref),
+        OpKind.SUPPRESS: lambda: suppress(ref),
+        OpKind.UNSUBSCRIBE: lambda: unsubscribe(ref),
+        OpKind.IDENTIFY: lambda: identify(ref, attrs, current=subject),
+    }
+    try:
+        fresh = builders[op.kind]()
+    except ValueError as exc:
+        return f"cio-tui would not plan this operation: {exc}"
+    return fresh
+
+
 __all__ = [
     "assign_id",
     "change_identifiers",
     "delete",
     "identify",
     "merge",
+    "rebuild",
     "suppress",
     "unsubscribe",
     "unsuppress",

@@ -292,7 +292,7 @@ class Plan(_Model):
             if where == "kind" and b'"segment"' in (text if isinstance(text, bytes) else text.encode()):
                 raise PlanError(  # a Segment cut-over/rollback plan (cio_tui.cutover) has its own engine
                     "this is a Segment plan (cut-over or rollback): apply it with `cio-tui apply FILE` or from the "
-                    "Walkthrough's step 7"
+                    "Walkthrough's cut-over step"
                 ) from None
             what = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))  # no field: the whole file
             raise PlanError(f"not a valid cio-tui plan ({what}); make one with `cio-tui plan ... --out FILE`") from None

@@ -7,46 +7,13 @@ losses, target) is listed, so an edited precondition or target shows up next to 
 
 from __future__ import annotations
 
-from typing import Any
-
 from cio_tui.customerio.contract import CioClient
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Person
-from cio_tui.identity import operations as ops
-from cio_tui.identity.plan import Operation, OpKind, Plan
+from cio_tui.identity.operations import rebuild
+from cio_tui.identity.plan import OpKind, Plan
 
 COMPARED = ("summary", "preconditions", "loses", "target")
-
-
-def rebuild(op: Operation, people: dict[str, Person]) -> Operation | str:
-    """The operation derived afresh, or why none can be (a person it names is gone)."""
-    attrs = dict(op.attributes or {})
-    if op.kind is OpKind.UNSUPPRESS:
-        return ops.unsuppress(op.subject)
-    subject = people.get(op.subject.value)
-    if subject is None:
-        return f"cio_{op.subject.value} does not exist now: a fresh plan would not contain this operation"
-    ref = subject.ref
-    if op.kind is OpKind.MERGE:
-        assert op.secondary is not None
-        other = people.get(op.secondary.value)
-        if other is None:
-            return f"cio_{op.secondary.value} does not exist now: a fresh plan would not contain this merge"
-        return ops.merge(ref, other.ref, primary_person=subject, secondary_person=other)
-    builders: dict[OpKind, Any] = {
-        OpKind.ASSIGN_ID: lambda: ops.assign_id(ref, str(attrs.get("id"))),
-        OpKind.CHANGE_ID: lambda: ops.change_identifiers(ref, new_id=attrs.get("id"), new_email=attrs.get("email")),
-        OpKind.CHANGE_EMAIL: lambda: ops.change_identifiers(ref, new_email=attrs.get("email")),
-        OpKind.DELETE: lambda: ops.delete(ref),
-        OpKind.SUPPRESS: lambda: ops.suppress(ref),
-        OpKind.UNSUBSCRIBE: lambda: ops.unsubscribe(ref),
-        OpKind.IDENTIFY: lambda: ops.identify(ref, attrs, current=subject),
-    }
-    try:
-        fresh: Operation = builders[op.kind]()
-    except ValueError as exc:
-        return f"cio-tui would not plan this operation: {exc}"
-    return fresh
 
 
 def differences(plan: Plan, people: dict[str, Person]) -> list[str]:

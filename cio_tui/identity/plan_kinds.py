@@ -2,14 +2,15 @@
 
 ``derive_request`` is the single rule: the builders (``identity/operations.py``) call it, and plan loading
 (``identity/plan.py`` ``check_operation``) re-checks every operation's ``request`` against it, so a hand-edited plan
-cannot send something its review does not show. A new kind is an ``OpKind`` member, its entry in
-``_KIND_REQUESTS`` (or its own branch in ``derive_request``) and, if sending it twice is harmless, in
-``IDEMPOTENT_KINDS``.
+cannot send something its review does not show. A new kind is an ``OpKind`` member and its ``KindSpec`` in ``KINDS``
+(its words, its request, whether sending it twice is harmless and whether it can be undone; a kind with a request
+of its own shape gets its branch in ``derive_request``).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -37,23 +38,6 @@ class OpKind(StrEnum):
     IDENTIFY = "identify"
 
 
-# Kinds whose request, sent twice, leaves the workspace as sending it once does (a PUT of a state; a delete or
-# suppression of one cio_id; an unsuppression). A merge is not: once its secondary is gone, the same request can
-# meet another person, so one whose outcome is unknown is resent only on the operator's explicit choice.
-IDEMPOTENT_KINDS = frozenset(
-    {
-        OpKind.ASSIGN_ID,
-        OpKind.CHANGE_ID,
-        OpKind.CHANGE_EMAIL,
-        OpKind.IDENTIFY,
-        OpKind.UNSUBSCRIBE,
-        OpKind.DELETE,
-        OpKind.SUPPRESS,
-        OpKind.UNSUPPRESS,
-    }
-)
-
-
 class PlannedRequest(BaseModel):
     """The exact request an operation sends. Never holds credentials (auth is added by the client)."""
 
@@ -69,17 +53,40 @@ class PlannedRequest(BaseModel):
         return f"{self.method} {self.path}{body}"
 
 
-# The request each kind sends, as (method, path words after the person, has a body); merge has its own path and body.
-_KIND_REQUESTS: dict[OpKind, tuple[Literal["PUT", "POST", "DELETE"], tuple[str, ...], bool]] = {
-    OpKind.ASSIGN_ID: ("PUT", (), True),
-    OpKind.CHANGE_ID: ("PUT", (), True),
-    OpKind.CHANGE_EMAIL: ("PUT", (), True),
-    OpKind.IDENTIFY: ("PUT", (), True),
-    OpKind.UNSUBSCRIBE: ("PUT", (), True),
-    OpKind.DELETE: ("DELETE", (), False),
-    OpKind.SUPPRESS: ("POST", ("suppress",), False),
-    OpKind.UNSUPPRESS: ("POST", ("unsuppress",), False),
+Method = Literal["PUT", "POST", "DELETE"]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything the engine and the screens know about one kind, in one place."""
+
+    words: str
+    """How Plan/Apply and the summaries name it (``"assign id"``)."""
+    request: tuple[Method, tuple[str, ...], bool] | None
+    """What it sends: (method, path words after the person, has a body); None: its own branch in
+    ``derive_request`` (merge: its own path and body)."""
+    idempotent: bool
+    """Sent twice, the workspace ends as sent once (a PUT of a state; a delete or suppression of one cio_id; an
+    unsuppression). A merge is not: once its secondary is gone the same request can meet another person, so a
+    merge whose outcome is unknown is resent only on the operator's explicit choice."""
+    irreversible: bool = False
+    """Customer.io cannot undo it (the review and the confirmation say so)."""
+
+
+KINDS: dict[OpKind, KindSpec] = {
+    OpKind.ASSIGN_ID: KindSpec("assign id", ("PUT", (), True), idempotent=True),
+    OpKind.CHANGE_ID: KindSpec("change id", ("PUT", (), True), idempotent=True),
+    OpKind.CHANGE_EMAIL: KindSpec("change email", ("PUT", (), True), idempotent=True),
+    OpKind.MERGE: KindSpec("merge", None, idempotent=False, irreversible=True),
+    OpKind.DELETE: KindSpec("delete", ("DELETE", (), False), idempotent=True, irreversible=True),
+    OpKind.SUPPRESS: KindSpec("suppress", ("POST", ("suppress",), False), idempotent=True, irreversible=True),
+    OpKind.UNSUPPRESS: KindSpec("unsuppress", ("POST", ("unsuppress",), False), idempotent=True),
+    OpKind.UNSUBSCRIBE: KindSpec("unsubscribe", ("PUT", (), True), idempotent=True),
+    OpKind.IDENTIFY: KindSpec("set attributes", ("PUT", (), True), idempotent=True),
 }
+assert set(KINDS) == set(OpKind), "every kind has its KindSpec"
+IDEMPOTENT_KINDS = frozenset(kind for kind, spec in KINDS.items() if spec.idempotent)
+IRREVERSIBLE_KINDS = frozenset(kind for kind, spec in KINDS.items() if spec.irreversible)
 
 
 def derive_request(
@@ -94,7 +101,9 @@ def derive_request(
         return PlannedRequest(
             method="POST", path=MERGE_PATH, body={"primary": subject.body(), "secondary": secondary.body()}
         )
-    method, rest, has_body = _KIND_REQUESTS[kind]
+    shape = KINDS[kind].request
+    assert shape is not None, f"{kind.value} has its own branch above"
+    method, rest, has_body = shape
     if secondary is not None:
         raise PlanError(f"a {kind.value} operation has no secondary person")
     if has_body and not attributes:
@@ -107,4 +116,14 @@ def derive_request(
     return PlannedRequest(method=method, path=subject.customer_path(*rest), body=body)
 
 
-__all__ = ["IDEMPOTENT_KINDS", "MERGE_PATH", "OpKind", "PlanError", "PlannedRequest", "derive_request"]
+__all__ = [
+    "IDEMPOTENT_KINDS",
+    "IRREVERSIBLE_KINDS",
+    "KINDS",
+    "MERGE_PATH",
+    "KindSpec",
+    "OpKind",
+    "PlanError",
+    "PlannedRequest",
+    "derive_request",
+]

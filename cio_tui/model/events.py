@@ -42,7 +42,8 @@ class ActivityOps(PeopleOps):
             self.uses("event_name_trim")
             name = name.strip()
         name = check_event(name, data, within=within)
-        fields = dict(data) if isinstance(data, dict) else {}
+        # only a page view adds to its data (its url): others hand it on as it is (storage keeps its own copy)
+        fields = (dict(data) if type_ == "page" else data) if isinstance(data, dict) else {}
         if event_id not in (None, ""):
             self.uses("event_dedupe")
             if self.store.seen_event_id(str(event_id)):

@@ -33,10 +33,11 @@ class MemoryStorage:
         self.relationships: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._activity_pk = 0
         self.keep_history = keep_history
+        self._tx = nullcontext(self)  # reusable: entering it only returns the storage
 
     # -- transactions: the engine validates before it writes, so there is nothing to roll back ----------
     def tx(self) -> AbstractContextManager[MemoryStorage]:
-        return nullcontext(self)  # an object, not a generator: this runs for every operation of a replay
+        return self._tx  # one object, not a generator each time: this runs for every operation of a replay
 
     # -- people ---------------------------------------------------------------------------------------
     @staticmethod

@@ -21,7 +21,7 @@ import json
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 from cio_tui.segment.action_fields import Field
 
@@ -135,7 +135,7 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "object": (dict,
 _PLANS: dict[int, tuple[list[Field], dict[str, tuple[Field, tuple[str, ...], tuple[type, ...], bool]]]] = {}
 
 
-def _plan(fields: list[Field]) -> dict[str, tuple[Field, tuple[str, ...], tuple[type, ...], bool]]:
+def plan_of(fields: list[Field]) -> dict[str, tuple[Field, tuple[str, ...], tuple[type, ...], bool]]:
     """Per field: the field, its schema types, the Python types that need no coercion, whether it has checks."""
     cached = _PLANS.get(id(fields))
     if cached is None or cached[0] is not fields:
@@ -153,7 +153,7 @@ def _plan(fields: list[Field]) -> dict[str, tuple[Field, tuple[str, ...], tuple[
 _REQUIRED: dict[int, tuple[list[Field], list[str]]] = {}
 
 
-def _required(fields: list[Field]) -> list[str]:
+def required_of(fields: list[Field]) -> list[str]:
     """The names of the required fields, in order (built once per action: this runs on every call of a replay)."""
     cached = _REQUIRED.get(id(fields))
     if cached is None or cached[0] is not fields:
@@ -164,7 +164,7 @@ def _required(fields: list[Field]) -> list[str]:
 
 def validate_payload(fields: list[Field], mapped: dict[str, Any], *, single: bool) -> tuple[dict[str, Any], list[str]]:
     """The payload the action receives (empty values removed, types coerced) and every validation error."""
-    plan = _plan(fields)
+    plan = plan_of(fields)
     payload: dict[str, Any] = {}
     errors: list[str] = []
     slow: list[str] = []
@@ -179,26 +179,30 @@ def validate_payload(fields: list[Field], mapped: dict[str, Any], *, single: boo
         # bool is an int in Python: a boolean in a number field still goes through coercion
         if checks or not isinstance(value, plain) or (isinstance(value, bool) and bool not in plain):
             slow.append(key)
-    for name in _required(fields):
+    for name in required_of(fields):
         if name not in payload:
             errors.append(f"The root value is missing the required field '{name}'.")
     for key in slow:
         field, kinds, _plain, _checks = plan[key]
-        value = payload[key]
-        vtype = type(value)
-        if vtype is int or vtype is bool or (vtype is str and len(value) <= _CHECKED_TEXT):
-            memo = _CHECKED.get((id(field), vtype, value))
-            if memo is None or memo[0] is not field:
-                memo = (field, _coerce(value, kinds), _field_errors(field, _coerce(value, kinds)))
-                if len(_CHECKED) >= _CHECKED_KEPT:
-                    _CHECKED.clear()
-                _CHECKED[(id(field), vtype, value)] = memo
-            payload[key] = memo[1]
-            errors += memo[2]
-            continue
-        payload[key] = _coerce(value, kinds)
-        errors += _field_errors(field, payload[key])
+        payload[key], found = checked_value(field, kinds, payload[key])
+        errors += found
     return payload, errors
+
+
+def checked_value(field: Field, kinds: tuple[str, ...], value: object) -> tuple[object, list[str]]:
+    """The value coerced to the field's types and the field's errors for it (kept per scalar value)."""
+    vtype = type(value)
+    if vtype is int or vtype is bool or (vtype is str and len(cast(str, value)) <= _CHECKED_TEXT):
+        memo = _CHECKED.get((id(field), vtype, value))
+        if memo is None or memo[0] is not field:
+            coerced = _coerce(value, kinds)
+            memo = (field, coerced, _field_errors(field, coerced))
+            if len(_CHECKED) >= _CHECKED_KEPT:
+                _CHECKED.clear()
+            _CHECKED[(id(field), vtype, value)] = memo
+        return memo[1], memo[2]
+    coerced = _coerce(value, kinds)
+    return coerced, _field_errors(field, coerced)
 
 
 # The same few values recur in fields with checks (a batch size, a metric, a boolean setting) on every call of a

@@ -32,6 +32,7 @@ __all__ = [
     "actions_for",
     "actions_for_message",
     "preset_for",
+    "replay_requests",
 ]
 
 
@@ -95,6 +96,30 @@ def actions_for_message(
     return result
 
 
+ReplayRequest = tuple[str, str, object, bool]  # method, path, body, from Merge People (an alias)
+_QUIET = ConversionReport(quiet=True)  # a quiet report notes nothing: one serves every call of a replay
+
+
+def replay_requests(
+    message: dict[str, Any], *, single: bool = True, subscriptions: SubscriptionSet | None = None
+) -> list[ReplayRequest]:
+    """The requests of ``actions_for_message(message, notes=False)`` as plain tuples: what a replay runs into its
+    copy, without the request models (a replay builds millions) and without the errors' wording."""
+    out: list[ReplayRequest] = []
+    if subscriptions is None:
+        slug = preset_for_message(message)
+        sent = _send(slug, message, single, None, _QUIET, None)
+        if type(sent) is tuple:
+            out.append(("POST", sent[0], sent[1], slug == "mergePeople"))
+        return out
+    for sub in subscriptions.matching(message):
+        slug = sub.action_slug
+        sent = _send(slug, message, single and not sub.batching, sub, _QUIET, None)
+        if type(sent) is tuple:
+            out.append(("POST", sent[0], sent[1], slug == "mergePeople"))
+    return out
+
+
 def _run(
     result: ActionsResult,
     slug: str,
@@ -104,32 +129,44 @@ def _run(
     subscription: Subscription | None = None,
 ) -> None:
     name = subscription.name if subscription else None
+    sent = _send(slug, message, single, subscription, result.conversions, result.errors)
+    if sent is not None:
+        # built from known-good values on every call: no validation to pay for
+        result.requests.append(
+            ActionRequest.model_construct(action=slug, subscription=name, method="POST", path=sent[0], body=sent[1])
+        )
+
+
+def _send(
+    slug: str,
+    message: dict[str, Any],
+    single: bool,
+    subscription: Subscription | None,
+    report: ConversionReport,
+    errors: list[ActionError] | None,
+) -> tuple[str, dict[str, Any]] | None:
+    """(path, body) the action sends, or None when its payload does not validate (the errors go to ``errors``
+    when given)."""
     try:
-        payload, errors = resolve_fields(
+        payload, problems = resolve_fields(
             FIELDS[slug], message, single=single, mapping=subscription.settings if subscription else None
         )
     except MappingError as exc:
-        result.errors.append(ActionError(action=slug, subscription=name, message=f"the mapping fails: {exc}"))
-        return
-    if errors:
-        if not single:
-            errors = [e + BATCH_NOTE for e in errors]
-        result.errors += [ActionError(action=slug, subscription=name, message=e) for e in errors]
-        return
+        if errors is not None:
+            name = subscription.name if subscription else None
+            errors.append(ActionError(action=slug, subscription=name, message=f"the mapping fails: {exc}"))
+        return None
+    if problems:
+        if errors is not None:
+            name = subscription.name if subscription else None
+            if not single:
+                problems = [e + BATCH_NOTE for e in problems]
+            errors += [ActionError(action=slug, subscription=name, message=e) for e in problems]
+        return None
     if slug == "reportDeliveryEvent":
-        body = _delivery_metrics(payload)
-        result.requests.append(
-            ActionRequest.model_construct(
-                action=slug, subscription=name, method="POST", path=TRACK_V1_METRICS, body=body
-            )
-        )
-        return
-    type_, action, mapped = _MAPPERS[slug](payload, result.conversions)
-    body = build_payload(type_, action, mapped, result.conversions)
-    result.requests.append(
-        # built from known-good values on every call of a replay: no validation to pay for
-        ActionRequest.model_construct(action=slug, subscription=name, method="POST", path=TRACK_V2_ENTITY, body=body)
-    )
+        return TRACK_V1_METRICS, _delivery_metrics(payload)
+    type_, action, mapped = _MAPPERS[slug](payload, report)
+    return TRACK_V2_ENTITY, build_payload(type_, action, mapped, report)
 
 
 # -- per-action mapPayload (each action's index.ts) ---------------------------------------------------

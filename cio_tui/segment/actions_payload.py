@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cio_tui.segment.action_compiled import validated_payload
 from cio_tui.segment.action_fields import NO_DEFAULT, Field
-from cio_tui.segment.action_validation import validate_payload
-from cio_tui.segment.mapping_compiled import compile_mapping
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
 
 # ajv-formats "full" email format, used by resolveIdentifiers to tell an email-shaped person_id.
@@ -33,8 +32,7 @@ def resolve_fields(
     """
     if mapping is None:
         mapping = _defaults(fields)
-    resolved = compile_mapping(mapping)(message)
-    return validate_payload(fields, resolved if isinstance(resolved, dict) else {}, single=single)
+    return validated_payload(fields, mapping, single=single)(message)
 
 
 _DEFAULTS: dict[int, tuple[list[Field], dict[str, Any]]] = {}
@@ -81,28 +79,31 @@ def resolve_identifiers(
 
 
 _EXTRACTED = ("convert_timestamp", "person_id", "anonymous_id", "email", "object_id", "object_type_id", "timestamp")
+_NOT_SENT = frozenset((*_EXTRACTED, "enable_batching", "batch_size"))
 
 
 def build_payload(
     type_: str, action: str, payload: dict[str, Any], report: ConversionReport | None = None
 ) -> dict[str, Any]:
     """``buildPayload({type, action, payload})`` ."""
-    pulled = {key: payload.get(key) for key in _EXTRACTED}
-    rest = {k: v for k, v in payload.items() if k not in _EXTRACTED and k not in ("enable_batching", "batch_size")}
+    get = payload.get
+    not_sent = _NOT_SENT
+    rest = {k: v for k, v in payload.items() if k not in not_sent}
     if "convert_timestamp" in payload and payload["convert_timestamp"] is not False:
         rest = convert_attribute_timestamps(rest, report)
-    if pulled["timestamp"]:
-        rest["timestamp"] = convert_valid_timestamp(pulled["timestamp"])
+    timestamp, anonymous_id = get("timestamp"), get("anonymous_id")
+    if timestamp:
+        rest["timestamp"] = convert_valid_timestamp(timestamp)
     body: dict[str, Any] = {"type": type_, "action": action, **rest}
-    if pulled["anonymous_id"]:
-        body["attributes"] = {**(body.get("attributes") or {}), "anonymous_id": pulled["anonymous_id"]}
+    if anonymous_id:
+        body["attributes"] = {**(body.get("attributes") or {}), "anonymous_id": anonymous_id}
     if action != "merge":
         identifiers = resolve_identifiers(
-            person_id=pulled["person_id"],
-            email=pulled["email"],
-            anonymous_id=pulled["anonymous_id"],
-            object_id=pulled["object_id"],
-            object_type_id=pulled["object_type_id"] if "object_type_id" in payload else "1",
+            person_id=get("person_id"),
+            email=get("email"),
+            anonymous_id=anonymous_id,
+            object_id=get("object_id"),
+            object_type_id=get("object_type_id") if "object_type_id" in payload else "1",
         )
         if identifiers is not None:
             body["identifiers"] = identifiers

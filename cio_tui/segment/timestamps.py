@@ -73,8 +73,7 @@ def _floor_seconds(moment: datetime) -> int:
     return since.days * 86_400 + since.seconds
 
 
-@lru_cache(maxsize=1 << 16)  # the same dates recur (createdAt, plan renewals): parsing dominates conversion
-def parse_strict_iso(value: str) -> tuple[int, bool] | None:
+def _parse_strict_iso(value: str) -> tuple[int, bool] | None:
     """(unix seconds, had no offset) for a strict ISO-8601 string that ``Date.parse`` accepts, else None."""
     m = ISO_RE.match(value)
     if not m:
@@ -110,11 +109,15 @@ def parse_strict_iso(value: str) -> tuple[int, bool] | None:
     return _floor_seconds(moment), tz is None
 
 
+# the same attribute dates recur (createdAt, plan renewals): parsing dominates their conversion
+parse_strict_iso = lru_cache(maxsize=1 << 16)(_parse_strict_iso)
+
+
 def convert_valid_timestamp(value: object) -> Any:
     """Top-level ``timestamp`` rule (``convertValidTimestamp`` in the destination's ``utils.ts``)."""
     if not isinstance(value, str) or _DIGITS_RE.match(value):
         return value
-    strict = parse_strict_iso(value)
+    strict = _parse_strict_iso(value)  # not through the cache: a call's timestamp is almost never seen again
     if strict is not None:
         return strict[0]
     try:  # dayjs.utc falls back to the JS Date parser: ISO with a space, RFC 2822 dates

@@ -16,8 +16,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import SecretStr
 
-from cio_tui.credentials import register_secret
 from cio_tui.json_types import object_or_empty
+from cio_tui.redaction import register_secret
 from cio_tui.segment_api.errors import SegmentApiError
 from cio_tui.segment_api.http import SegmentHttp
 from cio_tui.segment_api.models import (

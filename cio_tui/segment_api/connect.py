@@ -57,7 +57,7 @@ def open_segment(
     token: SecretStr | None = None,
     **options: Unpack[HttpOptions],
 ) -> SegmentClient:
-    """The Segment client for ``workspace`` (a foundation ``Workspace``). ``token`` overrides (tests, rehearsals)."""
+    """The Segment client for ``workspace`` (an open ``Workspace``). ``token`` overrides (tests, rehearsals)."""
     transport = transport or getattr(workspace, "transport", None)
     env_token: SecretStr | None = getattr(settings, "segment_token", None)
     env_url: str | None = getattr(settings, "segment_url", None)

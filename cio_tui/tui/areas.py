@@ -95,7 +95,7 @@ AREAS: tuple[Area, ...] = (
         "Plan/Apply",
         "Plan",
         "7",
-        "plan",
+        "plan_apply",
         "PlanScreen",
         "Review a plan operation by operation, confirm, and apply it with progress.",
     ),

@@ -30,20 +30,30 @@ The footer names the focused widget (``focus_words``) and styles/app.tcss draws 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, TypeGuard, cast
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, TextArea
+from textual.widgets import Button, Input
 
-TEXT_FIELDS = (Input, TextArea)
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
 # Area prefixes of widget ids, left out of the footer's name (the area bar already says where you are).
 AREA_PREFIXES = {"wt", "ids", "dup", "leads", "plan", "preview", "journal", "lookup", "connect"}
 
 
+def is_text_area(widget: object) -> TypeGuard[TextArea]:
+    """True for a ``TextArea``. Its module (and its document and syntax machinery) is imported only by the screens
+    that have one, not at start: while it is not imported, no widget can be one."""
+    module = sys.modules.get("textual.widgets._text_area")
+    return module is not None and isinstance(widget, module.TextArea)
+
+
 def is_text_field(widget: Widget | None) -> TypeGuard[Input | TextArea]:
-    return isinstance(widget, TEXT_FIELDS)
+    return isinstance(widget, Input) or is_text_area(widget)
 
 
 def _words(name: str) -> str:
@@ -125,12 +135,18 @@ class FocusModel:
         """True while the screen's purpose right now is typing into ``TYPING_TARGET`` (nothing to act on yet)."""
         return False
 
+    _typing_field: Widget | None = None  # the TYPING_TARGET widget last found (while it stays mounted)
+
     def typing_target(self) -> Widget | None:
         if not self.TYPING_TARGET:
             return None
-        for widget in self._screen().query(self.TYPING_TARGET):
-            if widget.focusable or not widget.display:  # a hidden main field is shown when a letter arrives
-                return widget
+        # Asked for every letter binding each time the footer's keys are worked out (dozens of times on a first
+        # visit): a selector query walks the whole screen, so the widget found is kept while it stays mounted.
+        field = self._typing_field
+        if field is None or not field.is_attached or field.screen is not self._screen():
+            field = self._typing_field = next(iter(self._screen().query(self.TYPING_TARGET)), None)
+        if field is not None and (field.focusable or not field.display):  # a hidden main field is shown on a letter
+            return field
         return None
 
     _letters_were_text: bool | None = None
@@ -203,8 +219,8 @@ class FocusModel:
         screen = self._screen()
         focused = screen.focused
         if is_text_field(focused):
-            if event.is_printable:
-                self._type_into(event, focused)
+            if event.is_printable or (event.key == "enter" and is_text_area(focused)):
+                self._type_into(event, focused)  # an Enter of the burst is a new line of the text, too
             return
         if not is_letter(event):
             return
@@ -244,10 +260,10 @@ class FocusModel:
             return
         target = screen.query_one(self.PASTE_TARGET)
         self.focus_now(target)
-        if isinstance(target, TextArea):
+        if is_text_area(target):
             target.insert(event.text)
         elif isinstance(target, Input):
             target.insert_text_at_cursor(event.text.splitlines()[0])
 
 
-__all__ = ["TEXT_FIELDS", "FocusModel", "focus_name", "focus_words", "is_letter", "is_text_field", "where_keys_go"]
+__all__ = ["FocusModel", "focus_name", "focus_words", "is_letter", "is_text_area", "is_text_field", "where_keys_go"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def utc_now() -> datetime:
 
 
 class AppServices:
-    """The app's dependencies. ``settings``/``credentials`` are the foundation's ``Settings`` and ``CredentialStore``.
+    """The app's dependencies. ``settings``/``credentials`` are ``config.Settings`` and ``credentials.CredentialStore``.
 
     Each may be given as a value or as a ``*_factory`` called on first use, so that ``cio-tui --sandbox`` draws its
     first frame before the settings (pydantic) are even imported. ``start`` likewise (``start_factory``).
@@ -76,6 +77,7 @@ class AppServices:
         credentials_factory: Callable[[], CredentialStore] | None = None,
         start_factory: Callable[[], StartChoice] | None = None,
         glance_factory: Callable[[], WorkspaceGlance | None] | None = None,
+        cache_dir_factory: Callable[[], Path | None] | None = None,
     ) -> None:
         self._settings = settings
         self._credentials = credentials
@@ -84,6 +86,7 @@ class AppServices:
         self._start = start
         self._start_factory = start_factory
         self._glance_factory = glance_factory
+        self._cache_dir_factory = cache_dir_factory
         self.open_workspace = open_workspace
         self.workspace = workspace
         self.clock = clock
@@ -126,6 +129,11 @@ class AppServices:
         opening it tells (a saved profile, the environment's)."""
         return self._glance_factory() if self._glance_factory is not None else None
 
+    def cache_dir(self) -> Path | None:
+        """The folder for what the app keeps between runs to start faster (``tui/css_cache.py``), known without
+        the settings model; None: nothing is kept."""
+        return self._cache_dir_factory() if self._cache_dir_factory is not None else None
+
     @property
     def start_known(self) -> bool:
         """True when ``start`` is decided without loading the settings (``--sandbox``, ``--profile``)."""
@@ -137,7 +145,7 @@ class AppServices:
         afterwards finds it seeded."""
         if self.settings is None:
             return False
-        from cio_tui.workspace import prepare_sandbox
+        from cio_tui.workspace_sandbox import prepare_sandbox
 
         return prepare_sandbox(self.settings, progress)
 
@@ -156,7 +164,7 @@ class AppServices:
         import asyncio
 
         from cio_tui.customerio.validate import check_profile
-        from cio_tui.workspace import sandbox_keys
+        from cio_tui.workspace_sandbox import sandbox_keys
 
         track, app = sandbox_keys()
         transport = await asyncio.to_thread(lambda: workspace.transport)  # builds the client once, off the loop

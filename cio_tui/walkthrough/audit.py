@@ -1,4 +1,4 @@
-"""Step 3: count what the classic setup left behind, from a people export (CSV) or the live workspace.
+"""The audit step: count what the classic setup left behind, from a people export (CSV) or the live workspace.
 
 The live audit asks Customer.io for a people export (the same file an operator downloads from the UI) and counts it;
 duplicate groups come from the duplicates engine (``cio_tui.identity.duplicates``) over the same file.

@@ -1,4 +1,4 @@
-"""Step 4: every behaviour change the switch to Actions causes for the operator's saved calls.
+"""The preview step: every behaviour change the switch to Actions causes for the operator's saved calls.
 
 Built from the preview's warnings (codes from ``cio_tui.segment.preview``), grouped by code, each with what it means
 for the migration, how risky it is, and what to do; plus the calls the Actions destination would reject.

@@ -1,4 +1,4 @@
-"""The operator's previewed calls as the walkthrough reads them (steps 4 and 6).
+"""The operator's previewed calls as the walkthrough reads them (the preview and prepare steps).
 
 A ``PreviewedCall`` is one entry of the preview result (the ``cio-tui preview --json`` shape: ``input``,
 ``actions.requests[].action``, ``actions.errors``, ``warnings[{code, message}]``) tagged with the saved set it came

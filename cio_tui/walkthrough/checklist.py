@@ -1,4 +1,4 @@
-"""Step 6 "Prepare Actions": a checklist made from the operator's own calls and recorded settings.
+"""The "Prepare Actions" step: a checklist made from the operator's own calls and recorded settings.
 
 Each item has a stable ``key`` (its ticked state is stored in ``WalkthroughState.checklist``), a category, what to do
 and why (which calls or settings produced it). ``checklist_markdown`` exports it for the team.

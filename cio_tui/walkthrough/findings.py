@@ -1,6 +1,6 @@
-"""The audit's findings (what step 5 repairs) and whether the audit still describes the workspace.
+"""The audit's findings (what the repair step repairs) and whether the audit still describes the workspace.
 
-One home for the rule used by the open risks and by step 5's "done" condition: an audit taken before the last
+One home for the rule used by the open risks and by the repair step's "done" condition: an audit taken before the last
 repair plan was applied describes the workspace as it was, so its findings stay open until a fresh audit says
 what is left; an audit taken after it (a fresh audit) is the truth, and a fresh audit that finds nothing finishes
 the repairs.

@@ -1,4 +1,4 @@
-"""Plans applied to the workspace, as the report and step 5 see them (read from the apply journal)."""
+"""Plans applied to the workspace, as the report and the repair step see them (read from the apply journal)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ CutoverMethod = Literal["one_step", "received_at_filters"]
 
 
 class ClassicSettings(_Model):
-    """The classic destination's settings as the operator reads them in Segment (step 1)."""
+    """The classic destination's settings as the operator reads them in Segment (the connect step)."""
 
     site_id: str | None = None
     datacenter: Datacenter | None = None
@@ -37,7 +37,7 @@ class ClassicSettings(_Model):
 
 
 class ConnectionCheck(_Model):
-    """The outcome of checking the workspace's keys and region (step 1)."""
+    """The outcome of checking the workspace's keys and region (the connect step)."""
 
     checked_at: datetime
     ok: bool
@@ -46,7 +46,7 @@ class ConnectionCheck(_Model):
 
 
 class IdentifierSettings(_Model):
-    """The workspace's identifier settings as the operator reports them (step 2)."""
+    """The workspace's identifier settings as the operator reports them (the identifiers step)."""
 
     mode: IdentifierMode | None = None
     auto_merge: bool | None = None
@@ -68,7 +68,7 @@ class DuplicateRuleCount(_Model):
 
 
 class AuditCounts(_Model):
-    """Step 3: what the classic setup left behind. ``None`` means "could not be counted from this source"."""
+    """The audit step: what the classic setup left behind. ``None`` means "could not be counted from this source"."""
 
     source: Literal["live", "export"]
     source_detail: str = ""
@@ -130,7 +130,7 @@ class AuditCounts(_Model):
 
 
 class CheckResult(_Model):
-    """One verification check (step 8)."""
+    """One verification check (the verify step)."""
 
     key: str
     title: str
@@ -166,7 +166,7 @@ class VerifyResult(_Model):
 
 
 class CutoverChoice(_Model):
-    """Step 7: how Segment is switched from classic to Actions, and when."""
+    """The cut-over step: how Segment is switched from classic to Actions, and when."""
 
     method: CutoverMethod | None = None
     cutover_at: datetime | None = None
@@ -174,7 +174,7 @@ class CutoverChoice(_Model):
 
 
 class PlanRecord(_Model):
-    """A plan the walkthrough produced or the operator attached (step 5 repairs, cleanup)."""
+    """A plan the walkthrough produced or the operator attached (the repair step's repairs, cleanup)."""
 
     plan_id: str
     kind: str
@@ -196,7 +196,7 @@ class RehearsalExample(_Model):
 
 
 class RehearsalRecord(_Model):
-    """Step 4's rehearsal on real traffic: what the replay found and where its Markdown report is."""
+    """The preview step's rehearsal on real traffic: what the replay found and where its Markdown report is."""
 
     traffic: str
     taken_at: datetime

@@ -1,6 +1,6 @@
 """What the operator recorded in the walkthrough, read without loading the whole state (headless, no Textual).
 
-``recorded_identifier_settings(data_dir)`` gives the identifier settings of step 2 in the keys of
+``recorded_identifier_settings(data_dir)`` gives the identifier settings of the identifiers step in the keys of
 ``cio_tui.segment.outcome.WorkspaceSettings`` (``mode``, ``auto_merge``, ``email_update_by_id``), so the CLI and the
 TUI Preview can pass them to ``cio_tui.identity.lookup.choose_settings(..., recorded=...)``.
 """
@@ -26,8 +26,9 @@ _KEYS = {"mode": "mode", "auto_merge": "auto_merge", "email_updates_by_id": "ema
 
 
 def recorded_identifier_settings(data_dir: str | Path | None) -> dict[str, Any] | None:
-    """The step-2 settings recorded for the workspace whose folder is ``data_dir`` (only the recorded ones), or
-    None when nothing is recorded or the state file is missing or unreadable (the prediction then says so)."""
+    """The identifiers step's settings recorded for the workspace whose folder is ``data_dir`` (only the recorded
+    ones), or None when nothing is recorded or the state file is missing or unreadable (the prediction then says
+    so)."""
     if not data_dir:
         return None
     path = Path(data_dir) / STATE_FILE
@@ -45,9 +46,12 @@ def workspace_outcome_settings(
     workspace: WorkspaceView, settings: Settings | None, **overrides: Unpack[SettingsOverrides]
 ) -> ChosenSettings:
     """The settings an outcome prediction for ``workspace`` assumes, with where each came from (a ``ChosenSettings``:
-    explicit overrides > the sandbox's own > Walkthrough step 2 > defaults). Reads files: call it off the UI thread.
+    explicit overrides > the sandbox's own > the Walkthrough's identifiers step > defaults). Reads files: call it off
+    the UI thread.
     The one place the CLI preview, the TUI Preview and the People Segment tab get their settings from."""
     from cio_tui.identity.lookup import choose_settings
+    from cio_tui.walkthrough.steps import step_by_key
 
     recorded = recorded_identifier_settings(getattr(workspace, "data_dir", None))
-    return choose_settings(workspace, settings, recorded=recorded, **overrides)
+    step = step_by_key("identifiers").number
+    return choose_settings(workspace, settings, recorded=recorded, recorded_step=step, **overrides)

@@ -1,4 +1,4 @@
-"""Step 4's rehearsal on real traffic: replay a traffic file from the workspace's own people, keep the report.
+"""The preview step's rehearsal on real traffic: replay a traffic file from the workspace's own people, keep the report.
 
 The mappings are the operator's subscriptions file when one is given (checked: every problem names the
 subscription and the field), else the Actions destination's subscriptions read live from Segment, else the default
@@ -22,6 +22,7 @@ from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.model import Person
 from cio_tui.segment.subscriptions import SubscriptionsError, SubscriptionSet, read_subscriptions
 from cio_tui.walkthrough.models import RehearsalExample, RehearsalRecord
+from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
     from cio_tui.identity.traffic_people import ReadingProgress
@@ -142,7 +143,7 @@ def rehearse(
     folder = data_dir / REHEARSALS
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / f"rehearsal-{now:%Y%m%d-%H%M%S}.md"
-    report.write_text(replay_markdown(result), encoding="utf-8")
+    report.write_text(replay_markdown(result, rehearsal_step=step_by_key("preview").number), encoding="utf-8")
     return RehearsalRecord(
         traffic=str(traffic),
         taken_at=now,

@@ -132,7 +132,7 @@ def build_report(
 
 
 def _rehearsal_lines(record: RehearsalRecord | None) -> list[str]:
-    """Step 4's rehearsal on real traffic, when one was run: the counts and where the full report is."""
+    """The preview step's rehearsal on real traffic, when one was run: the counts and where the full report is."""
     if record is None:
         return []
     kinds = ", ".join(f"{kind} {count}" for kind, count in record.kinds.items() if count) or "no difference"

@@ -1,7 +1,7 @@
-"""Steps 6, 7 and 8 on Segment's side, through the Public API: read the destinations, plan and apply the cut-over
-or the rollback, verify deliveries. The TUI panels and the ``walkthrough`` commands call this; it never raises for
-the three access problems (no token / a token without access, no Public API on the plan, subscriptions not enabled):
-it returns them, so that the step falls back to its manual checklist and says what to ask Segment for.
+"""The prepare, cut-over and verify steps on Segment's side, through the Public API: read the destinations, plan and
+apply the cut-over or the rollback, verify deliveries. The TUI panels and the ``walkthrough`` commands call this; it
+never raises for the three access problems (no token / a token without access, no Public API on the plan, subscriptions
+not enabled): it returns them, so that the step falls back to its manual checklist and says what to ask Segment for.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ class SegmentView:
 
 
 def cutover_time(workspace: WorkspaceView) -> datetime | None:
-    """When the switch happened: the cut-over time recorded in step 7, else when the last Segment cut-over plan
-    applied here finished (from the journal), else None."""
+    """When the switch happened: the cut-over time recorded in the cut-over step, else when the last Segment cut-over
+    plan applied here finished (from the journal), else None."""
     try:
         from cio_tui.walkthrough.service import WalkthroughService
 

@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.walkthrough import _segment_adapter
@@ -22,9 +22,9 @@ from cio_tui.walkthrough.journal_summary import journal_summary
 from cio_tui.walkthrough.models import AuditCounts, ConnectionCheck, PlanRecord, VerifyResult
 from cio_tui.walkthrough.progress import complete_if_ready, missing
 from cio_tui.walkthrough.risks import Risk, open_risks
-from cio_tui.walkthrough.state import Clock, WalkthroughState, WalkthroughStore, utc_now
+from cio_tui.walkthrough.state import Clock, Recorded, WalkthroughState, WalkthroughStore, utc_now
 from cio_tui.walkthrough.status import StepStatus
-from cio_tui.walkthrough.steps import REPORT_STEP
+from cio_tui.walkthrough.steps import REPORT_STEP, step_by_key
 
 if TYPE_CHECKING:  # the audit, clean-up, verification and report modules load when first used, not with the overview
     from cio_tui.walkthrough.cleanup import Action, CleanupPlan
@@ -67,7 +67,7 @@ class WalkthroughService:
         items = build_checklist(calls, state)
         journal = journal_summary(self.data_dir)
         if any(p.done for p in journal.plans):  # a plan applied on Plan/Apply is work on the repair step
-            state.touch(5, now=self.now())  # (in memory: saved with the state's next change)
+            state.touch(step_by_key("repair").number, now=self.now())  # (in memory: saved with the state's next change)
         names = self.saved_set_names()
         gaps = {n: missing(state, n, checklist=items, applied=journal.plans, saved_sets=names) for n in state.steps}
         risks = open_risks(state, changes=changes, checklist=items, applied=journal.plans)
@@ -108,7 +108,7 @@ class WalkthroughService:
         return ConnectionCheck(checked_at=self.now(), ok=True, region=info.region, detail=f"Track API at {info.url}")
 
     async def audit(self, export: Path | None = None, *, price_per_profile: float | None = None) -> AuditCounts:
-        """Step 3's counts; ``price_per_profile`` (else ``CIO_TUI_PRICE_PER_PROFILE``) prices the duplicates."""
+        """The audit step's counts; ``price_per_profile`` (else ``CIO_TUI_PRICE_PER_PROFILE``) prices the duplicates."""
         from cio_tui.identity.duplicates.cost import price_per_profile as operator_price
         from cio_tui.walkthrough.audit import audit_export, audit_live
 
@@ -140,7 +140,7 @@ class WalkthroughService:
         )
 
     # -- recording results ----------------------------------------------------------------------------
-    def record(self, number: int, **fields: Any) -> WalkthroughState:
+    def record(self, number: int, **fields: Unpack[Recorded]) -> WalkthroughState:
         """Store results on the state (e.g. ``audit=...``), mark the step in progress or done, save."""
         state = self.load()
         state.record(number, fields, now=self.now())

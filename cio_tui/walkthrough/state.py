@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -60,19 +60,19 @@ class StepState(BaseModel):
         return status_words(self.status, self.reason)
 
 
-# Fields a step records (everything but the identity of the workspace and the steps' own bookkeeping).
-_BOOKKEEPING = frozenset(
-    {
-        "version",
-        "workspace_name",
-        "workspace_fingerprint",
-        "site_fingerprint",
-        "is_sandbox",
-        "started_at",
-        "updated_at",
-        "steps",
-    }
-)
+class Recorded(TypedDict, total=False):
+    """What a step records on the state, field by field (each step names its own in ``Step.records``). The keys
+    are ``WalkthroughState`` fields, so the stored JSON is the state's, unchanged."""
+
+    classic: ClassicSettings
+    connection: ConnectionCheck
+    identifier_settings: IdentifierSettings
+    audit: AuditCounts
+    reviewed_sets: list[str]
+    rehearsal: RehearsalRecord
+    checklist: dict[str, bool]
+    cutover: CutoverChoice
+    verify: VerifyResult
 
 
 def _default_steps() -> dict[int, StepState]:
@@ -88,8 +88,8 @@ class WalkthroughState(BaseModel):
     workspace_name: str = ""
     workspace_fingerprint: str = ""
     site_fingerprint: str = ""
-    """The fingerprint of the workspace's region and site id alone (no hosts): what a site id typed in step 1 is
-    compared with. ``workspace_fingerprint`` also covers the API hosts when they are not the region's own (the
+    """The fingerprint of the workspace's region and site id alone (no hosts): what a site id typed in the connect step
+    is compared with. ``workspace_fingerprint`` also covers the API hosts when they are not the region's own (the
     sandbox, a proxy), so it cannot be compared with a bare site id."""
     is_sandbox: bool = False
     started_at: datetime | None = None
@@ -141,13 +141,16 @@ class WalkthroughState(BaseModel):
         if self.step(number).status is StepStatus.NOT_STARTED:
             self.set_status(number, StepStatus.IN_PROGRESS, now=now)
 
-    def record(self, number: int, values: Mapping[str, Any], *, now: datetime) -> None:
-        """What step ``number`` found or chose (field name -> value, e.g. ``audit=...``), stored and the step marked
-        in progress: the one way a step records something (the Walkthrough screen's ``Record`` message and the
-        service's ``record``). Only the recorded fields may be set, never the step bookkeeping."""
-        bad = [name for name in values if name not in RECORDED_FIELDS]
+    def record(self, number: int, values: Recorded, *, now: datetime) -> None:
+        """What step ``number`` found or chose (``Recorded``: field name -> value, e.g. ``audit=...``), stored and
+        the step marked in progress: the one way a step records something (the Walkthrough screen's ``Record``
+        message and the service's ``record``). A step sets only the fields it names (``Step.records``), never the
+        step bookkeeping nor another step's findings."""
+        own = step_by_number(number).records
+        bad = [name for name in values if name not in own]
         if bad:
-            raise KeyError(f"step {number} cannot record {', '.join(bad)}: not a recorded field of the walkthrough")
+            what = f"it records {', '.join(own)}" if own else "it records nothing"
+            raise KeyError(f"step {number} cannot record {', '.join(bad)}: {what}")
         for name, value in values.items():
             setattr(self, name, value)
         self.touch(number, now=now)
@@ -196,9 +199,6 @@ class WalkthroughState(BaseModel):
                 for step in STEPS
             ],
         }
-
-
-RECORDED_FIELDS = frozenset(WalkthroughState.model_fields) - _BOOKKEEPING
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -9,7 +9,7 @@ Area names are the TUI's area identifiers (``walkthrough`` = a form or panel ins
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # state.py and checklist.py import this module: types only, no import cycle at run time
@@ -142,7 +142,6 @@ def _report_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
 
 @dataclass(frozen=True)
 class Step:
-    number: int
     key: str
     title: str
     purpose: str
@@ -154,15 +153,18 @@ class Step:
     Textual; the screen imports it when the step is first shown)."""
     needs: Needs
     """What is still missing, in words; empty = the step's "done when" holds."""
+    records: tuple[str, ...] = ()
+    """The ``WalkthroughState`` fields this step records (keys of ``state.Recorded``); no other step sets them."""
+    number: int = 0
+    """Its place in ``STEPS``, from 1: given by the list (a step is added by inserting it), never written."""
 
     @property
     def label(self) -> str:
         return f"{self.number}. {self.title}"
 
 
-STEPS: tuple[Step, ...] = (
+_STEPS: tuple[Step, ...] = (
     Step(
-        1,
         "connect",
         "Connect and check the workspace",
         "Make sure cio-tui talks to the right Customer.io workspace (keys valid, region right), and write down how "
@@ -173,9 +175,9 @@ STEPS: tuple[Step, ...] = (
         "Connect",
         "walkthrough_forms:ConnectPanel",
         _connect_needs,
+        records=("connection", "classic"),
     ),
     Step(
-        2,
         "identifiers",
         "Identifier settings",
         "Record how this workspace identifies people (Workspace Settings > General in Customer.io). In "
@@ -188,22 +190,22 @@ STEPS: tuple[Step, ...] = (
         "Identifiers",
         "walkthrough_forms:IdentifierPanel",
         _identifiers_needs,
+        records=("identifier_settings",),
     ),
     Step(
-        3,
         "audit",
         "Audit the people",
         "Count what the classic setup left behind: people, email-only leads, people whose id is an email, ids that "
         "differ only in case, duplicate groups by rule, unsubscribed and suppressed people, anonymous-only profiles. "
-        "The counts say how much repair step 5 needs.",
+        "The counts say how much repair {step_repair} needs.",
         "An audit was run on the live workspace or on an export and its counts are saved.",
         (AREA_WALKTHROUGH, AREA_DUPLICATES),
         "Audit",
         "walkthrough_audit:AuditPanel",
         _audit_needs,
+        records=("audit",),
     ),
     Step(
-        4,
         "preview",
         "Preview your app's real calls",
         "Paste the Segment calls your app really makes into Preview and save them as a set. The walkthrough lists "
@@ -216,9 +218,9 @@ STEPS: tuple[Step, ...] = (
         "Preview calls",
         "walkthrough_panels:PreviewPanel",
         _preview_needs,
+        records=("reviewed_sets", "rehearsal"),
     ),
     Step(
-        5,
         "repair",
         "Repair identities",
         "Fix what the audit found before Actions starts sending: merge duplicates, convert email-only leads into "
@@ -232,7 +234,6 @@ STEPS: tuple[Step, ...] = (
         _repair_needs,
     ),
     Step(
-        6,
         "prepare",
         "Prepare Actions",
         "A checklist made from your own calls and settings: which Quick Setup presets to keep or disable, reserved "
@@ -244,9 +245,9 @@ STEPS: tuple[Step, ...] = (
         "Prepare Actions",
         "walkthrough_segment:PrepareActionsPanel",
         _prepare_needs,
+        records=("checklist",),
     ),
     Step(
-        7,
         "cutover",
         "Cut over without double sending",
         "Never run classic and Actions unfiltered on the same source: every event would land twice and campaigns "
@@ -258,9 +259,9 @@ STEPS: tuple[Step, ...] = (
         "Cut over",
         "walkthrough_segment:SegmentCutoverPanel",
         _cutover_needs,
+        records=("cutover",),
     ),
     Step(
-        8,
         "verify",
         "Verify after the switch",
         "Sample people created since the cut-over and check them: identifiers as expected, the new anonymous_id "
@@ -271,9 +272,9 @@ STEPS: tuple[Step, ...] = (
         "Verify",
         "walkthrough_segment:SegmentVerifyPanel",
         _verify_needs,
+        records=("verify",),
     ),
     Step(
-        9,
         "report",
         "Report",
         "One Markdown file for your team: the workspace, the dates, every step's outcome, the plans applied with "
@@ -286,10 +287,17 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
+# Each step's number is its place in the list; a text naming another step writes ``{step_<key>}``, which becomes
+# "step N" from the list, so no number is ever written by hand (inserting a step renumbers everything after it).
+_REFS = {f"step_{step.key}": f"step {n}" for n, step in enumerate(_STEPS, start=1)}
+STEPS: tuple[Step, ...] = tuple(
+    replace(step, number=n, purpose=step.purpose.format_map(_REFS), done_when=step.done_when.format_map(_REFS))
+    for n, step in enumerate(_STEPS, start=1)
+)
 
 STEP_COUNT = len(STEPS)
 REPORT_STEP = STEPS[-1].number  # the final report is the last step: it waits for every other one
-assert [step.number for step in STEPS] == list(range(1, STEP_COUNT + 1)), "steps are numbered 1..N in order"
+assert len({step.key for step in STEPS}) == STEP_COUNT, "each step has its own key"
 
 
 def other_steps(state: WalkthroughState, number: int) -> list[int]:

@@ -1,4 +1,4 @@
-"""Step 8: after the switch, sample recent people and check what Actions is writing.
+"""The verify step: after the switch, sample recent people and check what Actions is writing.
 
 Read-only: App API search, bulk attributes, email lookups and activities. Checks: identifiers as expected, the new
 ``anonymous_id`` attribute, timestamps stored as numbers, no new duplicates since the cut-over, no bursts of

@@ -72,7 +72,8 @@ def test_a_deleted_merge_secondary_cannot_be_restored_and_says_why(cli, tmp_path
     from cio_tui.identity import operations as ops
     from cio_tui.identity.plan import Plan, save_plan
     from cio_tui.identity.signing import SANDBOX_PLAN_KEY
-    from cio_tui.workspace import fingerprint_of, sandbox_profile
+    from cio_tui.workspace import fingerprint_of
+    from cio_tui.workspace_sandbox import sandbox_profile
 
     leads = json.loads(cli("leads", "--json").stdout)["leads"]
     primary, secondary = _person(cli, "cio_a3000001"), leads[0]

@@ -1,5 +1,5 @@
 """Fault injection reproducibility, writes applied before a fault, persistence across restarts, and the
-foundation's CustomerIOClient against a loopback sandbox."""
+production CustomerIOClient against a loopback sandbox."""
 
 from __future__ import annotations
 

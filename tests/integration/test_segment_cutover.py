@@ -327,7 +327,7 @@ def test_verify_after_the_switch_passes_then_fails_on_a_failing_mapping(cli, tmp
     import asyncio
 
     from cio_tui.config import load_settings
-    from cio_tui.workspace import sandbox_db_path
+    from cio_tui.workspace_sandbox import sandbox_db_path
 
     plan_file = tmp_path / "cut.json"
     assert cli("plan", "cutover", "--out", str(plan_file)).exit_code == 0
@@ -433,7 +433,7 @@ def test_workspace_text_is_escaped_on_the_terminal(cli, tmp_path):
     import asyncio
 
     from cio_tui.config import load_settings
-    from cio_tui.workspace import sandbox_db_path
+    from cio_tui.workspace_sandbox import sandbox_db_path
 
     assert cli("segment", "status").exit_code == 0  # seeds the sandbox
     transport = embedded_transport(sandbox_db_path(load_settings()))

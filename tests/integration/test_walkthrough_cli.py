@@ -8,6 +8,9 @@ from click.testing import CliRunner
 
 from cio_tui.cli import main
 from cio_tui.identity.plan import OpKind, load_plan
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
+
+N = {step.key: step.number for step in STEPS}
 
 
 def _run(*args: str):
@@ -40,7 +43,7 @@ def test_status_step_report_and_cleanup(tmp_path) -> None:
     assert "> 3. Audit the people" in text and "skipped: the admin told us" in text
 
     out = _run("set", "--cutover", "received_at_filters", "--cutover-at", "2026-12-01 09:00")
-    assert out.exit_code == 0 and "7. Cut over without double sending    done" in out.output
+    assert out.exit_code == 0 and f"{N['cutover']}. Cut over without double sending    done" in out.output
     assert _run("set", "--cutover-at", "tomorrow").exit_code == 2
     verify = _run("verify", "--sample", "5", "--json")
     assert verify.exit_code in (0, 1)
@@ -48,17 +51,19 @@ def test_status_step_report_and_cleanup(tmp_path) -> None:
     assert [c["key"] for c in checks][:2] == ["identifiers", "anonymous_id"]
     assert verify.exit_code == (0 if all(c["passed"] for c in checks) else 1)
     state = json.loads(_run("status", "--json").output)
-    assert state["steps"][7]["status"] in ("in_progress", "done")
+    assert state["steps"][N["verify"] - 1]["status"] in ("in_progress", "done")
 
     report = tmp_path / "report.md"
     out = _run("report", "--out", str(report))
     assert out.exit_code == 0 and f"Report written to {report}" in out.output
     body = report.read_text()
     assert body.startswith("# Migration report: sandbox\n")
-    assert "| 2 | Identifier settings | skipped: the admin told us: email or id, auto-merge on |" in body
-    # steps 3 to 6 and 8 are open: a progress report, step 9 is not done
-    assert "Step 9 stays in progress: finish or skip step(s) 3, 4, 5, 6" in out.output
-    assert json.loads(_run("status", "--json").output)["steps"][8]["status"] == "in_progress"
+    skipped = "skipped: the admin told us: email or id, auto-merge on"
+    assert f"| {N['identifiers']} | Identifier settings | {skipped} |" in body
+    # the steps from the audit on are open (the cut-over is done): a progress report, the report step is not done
+    still_open = ", ".join(str(n) for n in range(N["audit"], N["cutover"]))
+    assert f"Step {STEP_COUNT} stays in progress: finish or skip step(s) {still_open}" in out.output
+    assert json.loads(_run("status", "--json").output)["steps"][STEP_COUNT - 1]["status"] == "in_progress"
 
     csv_path = tmp_path / "gdpr.csv"
     csv_path.write_text("identifier\nnobody-at-all\n")

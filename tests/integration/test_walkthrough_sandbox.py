@@ -21,6 +21,7 @@ from cio_tui.sandbox.embedded import (
 from cio_tui.walkthrough.audit import audit_export
 from cio_tui.walkthrough.models import CutoverChoice
 from cio_tui.walkthrough.service import WalkthroughService
+from cio_tui.walkthrough.steps import step_by_key
 
 T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 PEOPLE = 120
@@ -68,7 +69,7 @@ async def test_connection_check_and_verification_record_results(workspace) -> No
     assert check.ok and check.region == "us"
     before = await svc.verify(sample=15)  # no cut-over recorded: nothing can be verified, nothing passes
     assert before.sampled == 0 and not any(c.passed for c in before.checks)
-    svc.record(7, cutover=CutoverChoice(cutover_at=datetime(2000, 1, 1, tzinfo=UTC)))
+    svc.record(step_by_key("cutover").number, cutover=CutoverChoice(cutover_at=datetime(2000, 1, 1, tzinfo=UTC)))
     result = await svc.verify(sample=15)
     assert result.sampled == 15
     assert [c.key for c in result.checks] == [
@@ -78,9 +79,9 @@ async def test_connection_check_and_verification_record_results(workspace) -> No
         "duplicates",
         "failed_attribute_change",
     ]
-    state = svc.record(8, verify=result)
+    state = svc.record(step_by_key("verify").number, verify=result)
     assert state.verify is not None and state.verify.sampled == 15
-    assert svc.load().step(8).status.value in ("in_progress", "done")
+    assert svc.load().step(step_by_key("verify").number).status.value in ("in_progress", "done")
 
 
 async def test_cleanup_plan_from_csv_resolves_sandbox_people(workspace, tmp_path) -> None:

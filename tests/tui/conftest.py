@@ -101,7 +101,7 @@ def real_services(
 
     def transport() -> Any:
         from cio_tui.sandbox.embedded import embedded_transport
-        from cio_tui.workspace import sandbox_db_path
+        from cio_tui.workspace_sandbox import sandbox_db_path
 
         path = sandbox_db_path(settings)
         path.parent.mkdir(parents=True, exist_ok=True)

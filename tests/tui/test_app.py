@@ -144,7 +144,7 @@ async def test_failed_open_notifies_with_next_step_and_goes_to_connect(make_app)
 
 
 async def test_navigation_api_calls_the_target_screen(make_app, monkeypatch):
-    from cio_tui.tui.screens.plan import PlanScreen
+    from cio_tui.tui.screens.plan_apply import PlanScreen
     from cio_tui.tui.screens.preview import PreviewScreen
 
     received: list[object] = []

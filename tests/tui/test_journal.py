@@ -99,7 +99,8 @@ async def test_resume_hands_the_plan_to_plan_apply(make_app):
         screen = app.screen
         assert isinstance(screen, PlanScreen) and screen.plan == plan
         assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done", "sent"]
-        assert "1 in doubt (read back before anything is resent)" in _text(screen.query_one("#plan-status"))
+        doubt = "1 in doubt (sent, no answer: read back before anything is resent)"
+        assert doubt in _text(screen.query_one("#plan-status"))
         await pilot.press("a", *"sandbox", "enter")
         await settle(pilot)
         assert [r.state for r in screen.query_one(PlanTable).plan_rows] == ["done", "done"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from cio_tui.customerio.identifiers import Identifier
@@ -38,6 +39,23 @@ async def _open(pilot: Any, plan: Plan) -> PlanScreen:
     screen = pilot.app.screen
     assert isinstance(screen, PlanScreen)
     return screen
+
+
+async def _open_file(pilot: Any, path: Path) -> Any:
+    """o, the path typed, enter: the plan file opened as the operator does."""
+    await pilot.press("o")
+    pilot.app.screen.query_one("#plan-path Input").value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def _save_as(pilot: Any, screen: PlanScreen, path: Path) -> None:
+    """s, the path typed, enter: the open plan saved there."""
+    await pilot.press("s")
+    screen.query_one("#plan-path Input").value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 async def test_apply_through_the_tui_changes_the_workspace_and_journals(make_app):
@@ -80,10 +98,7 @@ async def test_typing_the_wrong_name_or_escape_sends_nothing_and_the_plan_can_be
         await settle(pilot)
         plan = await lead_plan(app.workspace, 1)
         screen = await _open(pilot, plan)
-        await pilot.press("s")
-        screen.query_one("#plan-path Input").value = str(tmp_path / "saved.json")
-        await pilot.press("enter")
-        await settle(pilot)
+        await _save_as(pilot, screen, tmp_path / "saved.json")
         saved = load_plan(tmp_path / "saved.json")
         assert saved.model_copy(update={"signature": ""}) == plan and saved.signature  # signed when saved
         await pilot.press("a")
@@ -130,12 +145,7 @@ async def test_open_a_plan_file_of_another_workspace_is_refused(make_app, tmp_pa
             operations=list(plan.operations),
             created_at=FIXED_NOW,
         )
-        path = save_plan(other, tmp_path / "other.json")
-        await pilot.press("o")
-        app.screen.query_one("#plan-path Input").value = str(path)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
+        screen = await _open_file(pilot, save_plan(other, tmp_path / "other.json"))
         assert screen.plan == other
         assert "NOT the open workspace" in str(screen.query_one("#plan-header").render())
         await pilot.press("a")
@@ -254,11 +264,7 @@ async def test_an_unsigned_plan_file_is_not_opened_and_the_exact_cli_command_is_
         folder = tmp_path / "my [b]plans"
         folder.mkdir()
         path = save_plan(plan, folder / "edited.json")  # no key: unsigned, as a hand-made or stripped plan is
-        await pilot.press("o")
-        app.screen.query_one("#plan-path Input").value = str(path)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
+        screen = await _open_file(pilot, path)
         assert isinstance(screen, PlanScreen) and screen.plan is None
         (note,) = [n for n in app._notifications if n.title == "Could not open the plan"]
         assert not note.markup
@@ -291,10 +297,7 @@ async def test_quitting_with_an_unapplied_plan_asks_first_and_says_where_it_is_s
         await settle(pilot)
         assert app.is_running and app.screen is screen
 
-        await pilot.press("s")
-        screen.query_one("#plan-path Input").value = str(tmp_path / "kept.json")
-        await pilot.press("enter")
-        await settle(pilot)
+        await _save_as(pilot, screen, tmp_path / "kept.json")
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)
@@ -316,10 +319,7 @@ async def test_after_a_restart_no_plan_is_open_offers_the_plan_last_saved(make_a
         await settle(pilot)
         plan = await lead_plan(app.workspace, 1)
         screen = await _open(pilot, plan)
-        await pilot.press("s")
-        screen.query_one("#plan-path Input").value = str(tmp_path / "kept.json")
-        await pilot.press("enter")
-        await settle(pilot)
+        await _save_as(pilot, screen, tmp_path / "kept.json")
     again = make_app("plan")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -19,7 +19,7 @@ from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.screens.plan_apply import PlanScreen
 from cio_tui.tui.widgets.csv_path import PathPrompt
 from cio_tui.tui.widgets.plan_table import PlanTable
-from cio_tui.workspace import sandbox_fingerprint
+from cio_tui.workspace_sandbox import sandbox_fingerprint
 from tests.tui.conftest import SIZE, settle
 
 COUNT = 10_000

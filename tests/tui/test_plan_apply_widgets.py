@@ -61,6 +61,29 @@ def test_progress_figures_in_words() -> None:
     assert format_duration(0.3) == "under 1s"  # QA: a quick resumed run said "took 0s"
 
 
+def test_a_resumed_run_counts_only_its_own_operations_in_rate_and_time() -> None:
+    """68 done by an earlier run, 82 by this one in 7 s: 11.7 ops/s (not 150/7), and the time is this run's."""
+    resumed = ApplyStats(total=150, counts={"done": 150}, elapsed=7.0, status="finished", before=68)
+    assert headline(resumed) == "FINISHED · 150/150 operations · 11.7 ops/s · took 7s this run"
+    running = ApplyStats(total=150, counts={"done": 100, "pending": 50}, elapsed=4.0, status="running", before=68)
+    assert headline(running) == "applying · 100/150 operations · 8.0 ops/s · ETA 6s"
+    assert ApplyStats(total=150, counts={"done": 68}, elapsed=1.0, before=68).rate is None  # nothing this run yet
+
+
+def test_the_paused_line_counts_answers_due_and_what_waits_unsent() -> None:
+    from cio_tui.tui.viewmodels.plan_text import paused_note
+
+    # 150 intents journaled, 32 requests out: the other 118 have not left and will not while paused
+    assert paused_note(32, {"sent": 150}) == (
+        "PAUSED: waiting for 32 answer(s) to requests already sent (read back and counted once answered); "
+        "118 operation(s) wait, not sent. p resumes; x cancels."
+    )
+    assert paused_note(0, {"done": 68, "pending": 82}) == (
+        "PAUSED: nothing in flight; 82 operation(s) wait, not sent (read again before sending). p resumes; x cancels "
+        "(they stay not sent)."
+    )
+
+
 def test_csv_rows_keep_their_line_numbers() -> None:
     parsed = parse_csv_text("\n\nEmail, ID\nann@x.com,u1\n\nbob@x.com,\n", ("email", "id"), required=("email", "id"))
     assert [(r.line, r.values) for r in parsed.rows] == [
@@ -147,8 +170,8 @@ def test_resume_note_and_end_of_apply_words() -> None:
 
     plan = _plan()
     assert resume_note(plan, {"op-00001": "done", "op-00002": "sent"}) == (
-        "Applied before: 1 done, 1 in doubt (read back before anything is resent). Press a to resume: 2 operation(s) "
-        "left; done ones are not sent again."
+        "Applied before: 1 done, 1 not sent yet, 1 in doubt (sent, no answer: read back before anything is "
+        "resent). Press a to resume: 2 operation(s) left; done ones are not sent again."
     )
     ok = ApplyResult(plan_id="p", total=3, by_state={"done": 3}, reasons={}, sent=3, elapsed=1.0)
     assert apply_outcome(ok) == (
@@ -192,11 +215,12 @@ def test_apply_request_refuses_with_reasons_and_counts_what_is_left() -> None:
     assert (request.action, request.is_live, request.workspace) == ("Resume applying 2 operation(s)", True, "acme-prod")
     assert request.summary[-2:] == [
         "Checked just now: 2 up to date.",
-        "Applied before: 1 done. Confirming resumes: 2 operation(s) left; done ones are not sent again.",
+        "Applied before: 1 done, 2 not sent yet. Confirming resumes: 2 operation(s) left; done ones are not sent "
+        "again.",
     ]  # QA: the dialog needs the workspace name typed, so it never says "press a"
     assert request.is_irreversible
     stats = starting_stats(plan, {"op-00001": "reconciled"})
-    assert (stats.total, stats.finished, stats.pending, stats.status) == (3, 1, 2, "running")
+    assert (stats.total, stats.finished, stats.pending, stats.status, stats.before) == (3, 1, 2, "running", 1)
 
 
 def test_detail_of_an_unapplied_operation_claims_no_check_or_read_back() -> None:

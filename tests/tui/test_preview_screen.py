@@ -39,7 +39,7 @@ async def test_pasting_a_call_shows_both_destinations(make_app) -> None:
         actions = text_of(app, "#pane-actions .pane-json")
         assert "PUT /api/v1/customers/u-77" in classic
         assert '"created_at": 1709251200' in classic
-        assert "createUpdatePerson  POST /api/v2/entity" in actions
+        assert "createUpdatePerson\nPOST /api/v2/entity" in actions
         assert '+     "anonymous_id": "anon-pasted-session"' in actions
         assert app.screen.query_one(CallEditor).text == PASTE, repr(app.screen.query_one(CallEditor).text)
         assert "Call 1 of 1 (line 1): identify (userId=u-77)." in app.screen.status_text
@@ -92,7 +92,7 @@ async def test_next_call_and_calls_list(make_app) -> None:
         assert calls.option_count == 6
         await pilot.press("escape", "n", "n")
         assert app.screen.status_text.startswith("Call 3 of 6")
-        assert "trackPageView  POST /api/v2/entity" in text_of(app, "#pane-actions .pane-json")
+        assert "trackPageView\nPOST /api/v2/entity" in text_of(app, "#pane-actions .pane-json")
         assert "No workspace is open" in text_of(app, "#outcome-summary")
         await pilot.press("p")
         assert app.screen.status_text.startswith("Call 2 of 6")
@@ -303,7 +303,7 @@ async def test_own_subscriptions_load_from_a_file_and_replace_the_presets(make_a
         await pilot.press("enter")
         await settle(pilot)
         actions = text_of(app, "#pane-actions .pane-json")
-        assert "'Old track' trackEvent  POST /api/v2/entity" in actions
+        assert "'Old track' trackEvent\nPOST /api/v2/entity" in actions
         assert '"id": "m-1"' not in actions  # the old mapping has no event_id: no dedupe id is sent
         assert app.screen.query_one("#pane-actions").border_title == "Actions (your subscriptions)"
         await pilot.press("M")
@@ -361,7 +361,7 @@ async def test_live_mappings_read_the_actions_destination_subscriptions(make_app
         assert app.screen.subscriptions is not None
         assert [s.name for s in app.screen.subscriptions.subscriptions] == ["Old track"]
         actions_text = text_of(app, "#pane-actions .pane-json")
-        assert "'Old track' trackEvent  POST /api/v2/entity" in actions_text
+        assert "'Old track' trackEvent\nPOST /api/v2/entity" in actions_text
         assert '"id": "m-1"' not in actions_text
 
 

@@ -14,7 +14,10 @@ from cio_tui.tui.app import CioApp, SeedingProgress
 from cio_tui.tui.areas import AREAS
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.tui.widgets.walkthrough_steps import StepList
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 from tests.tui.conftest import SIZE, settle
+
+N = {step.key: step.number for step in STEPS}
 
 
 async def test_walkthrough_composes_only_the_step_shown_and_the_next_on_first_view(make_app):
@@ -23,11 +26,14 @@ async def test_walkthrough_composes_only_the_step_shown_and_the_next_on_first_vi
         await settle(pilot)
         assert [p.id for p in app.screen.query(StepPanel)] == ["wt-panel-1"]
         assert "Not checked yet" in str(app.screen.query_one("#wt-connection").render())
-        app.screen.query_one(StepList).highlighted = 6  # step 7
+        app.screen.query_one(StepList).highlighted = N["cutover"] - 1
         await pilot.pause()
-        assert [p.id for p in app.screen.query(StepPanel)] == ["wt-panel-1", "wt-panel-7"]
-        assert not app.screen.query_one("#wt-panel-1").display and app.screen.query_one("#wt-panel-7").display
-        assert "received_at filters" in str(app.screen.query_one("#wt-panel-7 .wt-hint").render())
+        assert [p.id for p in app.screen.query(StepPanel)] == ["wt-panel-1", f"wt-panel-{N['cutover']}"]
+        assert (
+            not app.screen.query_one("#wt-panel-1").display
+            and app.screen.query_one(f"#wt-panel-{N['cutover']}").display
+        )
+        assert "received_at filters" in str(app.screen.query_one(f"#wt-panel-{N['cutover']} .wt-hint").render())
 
 
 async def test_a_first_visit_does_not_refresh_the_whole_apps_css(make_app, monkeypatch):
@@ -161,7 +167,8 @@ def test_opening_the_sandbox_workspace_builds_no_client(tmp_path, monkeypatch) -
     first use (the TUI's warm-up thread builds it once the first area is usable)."""
     code = (
         "import asyncio, sys; from cio_tui.config import load_settings; from cio_tui.credentials import "
-        "CredentialStore; from cio_tui.workspace import open_workspace, prepare_sandbox; s = load_settings(); "
+        "CredentialStore; from cio_tui.workspace import open_workspace; "
+        "from cio_tui.workspace_sandbox import prepare_sandbox; s = load_settings(); "
         "prepare_sandbox(s); ws = asyncio.run(open_workspace(s, CredentialStore(), sandbox=True)); "
         "print(ws.name, ws.connected, 'httpx' in sys.modules); ws.client; print(ws.connected, 'httpx' in sys.modules)"
     )
@@ -184,7 +191,8 @@ async def test_the_walkthrough_draws_the_saved_steps_and_takes_keys_while_the_wo
     from cio_tui.config import load_settings
     from cio_tui.walkthrough import service as service_module
     from cio_tui.walkthrough.state import WalkthroughState
-    from cio_tui.workspace import sandbox_fingerprint, workspace_dir
+    from cio_tui.workspace import workspace_dir
+    from cio_tui.workspace_sandbox import sandbox_fingerprint
 
     folder = workspace_dir(load_settings(), sandbox_fingerprint())
     folder.mkdir(parents=True, exist_ok=True)
@@ -210,13 +218,13 @@ async def test_the_walkthrough_draws_the_saved_steps_and_takes_keys_while_the_wo
         assert screen.usable and screen.overview is None
         banner = str(screen.query_one("#banner").render())
         assert "sandbox" in banner and "SANDBOX" in banner
-        assert "2 of 9 steps finished." in str(screen.query_one("#wt-progress").render())
+        assert f"2 of {STEP_COUNT} steps finished." in str(screen.query_one("#wt-progress").render())
         assert screen.step_number == 3  # the first unfinished step
         lines = [str(o.prompt) for o in screen.query_one(StepList).options]
         assert lines[0].endswith("done") and lines[1].endswith("skipped") and lines[2].endswith("not started")
         await pilot.press("up")
         await pilot.pause()
-        assert "Step 2 of 9" in str(screen.query_one("#wt-title").render())
+        assert f"Step 2 of {STEP_COUNT}" in str(screen.query_one("#wt-title").render())
         assert "skipped: no ids yet" in str(screen.query_one("#wt-title").render())
         release.set()
         await settle(pilot)
@@ -239,3 +247,31 @@ async def test_a_config_the_settings_refuse_still_ends_the_app_with_the_message(
                 break
             await pilot.pause(0.02)
     assert app.return_code == 2
+
+
+async def test_the_collector_paused_at_start_runs_again_once_the_first_area_is_drawn(make_app):
+    """``cio-tui`` pauses the garbage collector for its start (``run_tui``); the first area drawn resumes it, and a
+    collector the process turned off itself is left off."""
+    import gc
+
+    from cio_tui.tui import heap
+
+    app = make_app("walkthrough")
+    heap.pause_collection()
+    try:
+        assert not gc.isenabled()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.usable
+            assert gc.isenabled()
+    finally:
+        heap.resume_collection()
+        gc.enable()
+    gc.disable()
+    try:
+        heap.pause_collection()
+        heap.settle()
+        assert not gc.isenabled()  # not ours to turn on
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -10,7 +10,10 @@ from cio_tui.tui.modals.confirm import ConfirmModal
 from cio_tui.tui.modals.walkthrough_skip import SkipStepModal
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 from tests.tui.conftest import FIXED_NOW, SIZE, settle
+
+N = {step.key: step.number for step in STEPS}
 
 
 def _state(app) -> dict:
@@ -31,17 +34,19 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query_one(StepList).step_number == 1
-        await _goto_step(pilot, 2)
+        await _goto_step(pilot, N["identifiers"])
         app.screen.query_one("#wt-id-mode", Select).value = "id_only"
         app.screen.query_one("#wt-auto-merge", Select).value = False
         app.screen.query_one("#wt-email-by-id", Select).value = True
         await settle(pilot)
         state = _state(app)
         assert state["identifier_settings"] == {"mode": "id_only", "auto_merge": False, "email_updates_by_id": True}
-        assert state["steps"]["2"]["status"] == "done"  # every setting recorded: the step completes itself
+        assert (
+            state["steps"][str(N["identifiers"])]["status"] == "done"
+        )  # every setting recorded: the step completes itself
         assert "Id only: email is a plain, non-unique attribute" in _text(app, "#wt-id-meaning")
 
-        await _goto_step(pilot, 3)
+        await _goto_step(pilot, N["audit"])
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SkipStepModal)
@@ -50,28 +55,28 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         assert isinstance(app.screen, SkipStepModal)
         await pilot.press(*"audited last week", "enter")
         await settle(pilot)
-        assert _state(app)["steps"]["3"] == {
-            **_state(app)["steps"]["3"],
+        assert _state(app)["steps"][str(N["audit"])] == {
+            **_state(app)["steps"][str(N["audit"])],
             "status": "skipped",
             "reason": "audited last week",
         }
 
-        await _goto_step(pilot, 1)
+        await _goto_step(pilot, N["connect"])
         await pilot.press("d")  # nothing recorded yet: asks first
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
         await settle(pilot)
-        assert _state(app)["steps"]["1"]["status"] == "done"
+        assert _state(app)["steps"][str(N["connect"])]["status"] == "done"
 
         app.screen.query_one("#wt-notes", Input).value = "classic settings read from the Segment UI"
         app.screen.query_one("#wt-notes", Input).post_message(
             Input.Submitted(app.screen.query_one("#wt-notes", Input), "")
         )
         await settle(pilot)
-        assert _state(app)["steps"]["1"]["notes"] == "classic settings read from the Segment UI"
+        assert _state(app)["steps"][str(N["connect"])]["notes"] == "classic settings read from the Segment UI"
 
-        await _goto_step(pilot, 4)
+        await _goto_step(pilot, N["preview"])
         await pilot.press("o")  # opens the area that does the step
         await settle(pilot)
         assert app.current_mode == "preview"
@@ -80,12 +85,12 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         steps = again.screen.query_one(StepList)
-        assert steps.step_number == 4  # the first unfinished step
+        assert steps.step_number == N["audit"] + 1  # the first unfinished step
         lines = [str(steps.get_option_at_index(i).prompt) for i in range(4)]
         assert lines[0].startswith("1 Connect") and lines[0].endswith("done")
         assert lines[2].endswith("skipped") and lines[3].endswith("not started")
-        assert "3 of 9 steps finished." in _text(again, "#wt-progress")
-        await _goto_step(pilot, 1)
+        assert f"3 of {STEP_COUNT} steps finished." in _text(again, "#wt-progress")
+        await _goto_step(pilot, N["connect"])
         assert again.screen.query_one("#wt-notes", Input).value == "classic settings read from the Segment UI"
 
 
@@ -100,15 +105,15 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         await settle(pilot)
         state = _state(app)
         assert state["connection"]["ok"] is True and state["connection"]["region"] == "us"
-        assert state["classic"]["site_id"] == "abc123" and state["steps"]["1"]["status"] == "in_progress"
+        assert state["classic"]["site_id"] == "abc123" and state["steps"][str(N["connect"])]["status"] == "in_progress"
         assert "keys valid, region US" in _text(app, "#wt-connection")
 
-        await _goto_step(pilot, 3)
+        await _goto_step(pilot, N["audit"])
         app.screen.query_one("#wt-audit-live", Button).press()
         await settle(pilot)
         audit = _state(app)["audit"]
         assert audit["source"] == "live" and audit["people"] > 0 and audit["leads"] > 0
-        assert _state(app)["steps"]["3"]["status"] == "done"
+        assert _state(app)["steps"][str(N["audit"])]["status"] == "done"
         chart = _text(app, "#wt-audit-chart")
         assert "Email-only leads  " in chart and str(audit["leads"]) in chart
         app.screen.query_one("#wt-audit-path", Input).value = str(tmp_path / "missing.csv")
@@ -117,7 +122,7 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         assert _state(app)["audit"] == audit  # a failed audit changes nothing
         assert any("cannot open the export" in n.message for n in app.notices)
 
-        await _goto_step(pilot, 6)
+        await _goto_step(pilot, N["prepare"])
         checklist = app.screen.query_one("#wt-checklist", TickList)
         checklist.toggle("setup:region")
         await settle(pilot)
@@ -128,32 +133,33 @@ async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tm
         await settle(pilot)
         assert "- [x] Set Account Region to US" in out.read_text()
 
-        await _goto_step(pilot, 7)
+        await _goto_step(pilot, N["cutover"])
         app.screen.query_one("#wt-cut-method", Select).value = "received_at_filters"
         app.screen.query_one("#wt-cut-now", Button).press()
         await settle(pilot)
         assert _state(app)["cutover"]["method"] == "received_at_filters"
         assert _state(app)["cutover"]["cutover_at"].startswith(FIXED_NOW.strftime("%Y-%m-%dT%H:%M"))
-        assert _state(app)["steps"]["7"]["status"] == "done"
+        assert _state(app)["steps"][str(N["cutover"])]["status"] == "done"
 
-        await _goto_step(pilot, 8)
+        await _goto_step(pilot, N["verify"])
         app.screen.query_one("#wt-verify", Button).press()
         await settle(pilot)
         verify = _state(app)["verify"]
         assert verify["sampled"] > 0 and len(verify["checks"]) == 5
         assert "PASS" in _text(app, "#wt-verify-result") or "FAIL" in _text(app, "#wt-verify-result")
 
-        await _goto_step(pilot, 9)
+        await _goto_step(pilot, STEP_COUNT)
         report = tmp_path / "report.md"
         app.screen.query_one("#wt-report-path", Input).value = str(report)
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
         text = report.read_text()
-        assert "| 7 | Cut over without double sending | done |" in text and "## Open risks" in text
-        # steps 2, 4, 5 and 6 are still open: a progress report, and the panel says so
-        assert _state(app)["steps"]["9"]["status"] == "in_progress"
+        assert f"| {N['cutover']} | Cut over without double sending | done |" in text and "## Open risks" in text
+        # all but the audit and the cut-over are still open: a progress report, and the panel says so
+        assert _state(app)["steps"][str(N["report"])]["status"] == "in_progress"
+        still_open = ", ".join(str(s.number) for s in STEPS[:-1] if s.key not in ("audit", "cutover"))
         assert (
-            "That was a progress report: step(s) 1, 2, 4, 5, 6, 8 are still open; export again once they are "
+            f"That was a progress report: step(s) {still_open} are still open; export again once they are "
             "finished or skipped." in _text(app, "#wt-report-done")
         )
 
@@ -166,7 +172,7 @@ async def test_cleanup_plan_is_confirmed_then_handed_to_plan_apply(make_app, tmp
         person = page.identifiers[0]
         csv_path = tmp_path / "gdpr.csv"
         csv_path.write_text(f"identifier,action\n{person.id},suppress\nnobody-here,delete\n")
-        await _goto_step(pilot, 5)
+        await _goto_step(pilot, N["repair"])
         app.screen.query_one("#wt-cleanup-path", Input).value = str(csv_path)
         app.screen.query_one("#wt-cleanup", Button).press()
         await settle(pilot)
@@ -191,7 +197,7 @@ async def test_unreadable_state_file_is_explained_not_crashed(make_app):
         await pilot.press("r")
         await settle(pilot)
         assert "Move the file aside" in _text(app, "#wt-progress")
-        await _goto_step(pilot, 7)
+        await _goto_step(pilot, N["cutover"])
         app.screen.query_one("#wt-cut-at", Input).value = "next tuesday"
         app.screen.query_one("#wt-cut-at", Input).post_message(
             Input.Submitted(app.screen.query_one("#wt-cut-at", Input), "next tuesday")
@@ -206,12 +212,12 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto_step(pilot, 9)
+        await _goto_step(pilot, STEP_COUNT)
         app.screen.query_one("#wt-report-path", Input).value = str(blocker / "report.md")  # a folder that is a file
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
         state = app.screen.overview.state
-        assert state.step(9).status == "not_started" and state.report_exported_at is None
+        assert state.step(STEP_COUNT).status == "not_started" and state.report_exported_at is None
         assert not (app.workspace.data_dir / "walkthrough.json").exists()  # nothing changed, nothing saved
         assert _text(app, "#wt-report-done") == "Not exported yet."
         [note] = [n for n in app.notices if n.title == "Export failed"]
@@ -222,7 +228,9 @@ async def test_failed_export_says_what_to_do_and_does_not_finish_step_9(make_app
         app.screen.query_one("#wt-report-path", Input).value = str(good)
         app.screen.query_one("#wt-report", Button).press()
         await settle(pilot)
-        assert good.is_file() and _state(app)["steps"]["9"]["status"] == "in_progress"  # steps 1-8 are open
+        assert (
+            good.is_file() and _state(app)["steps"][str(N["report"])]["status"] == "in_progress"
+        )  # the other steps are open
         assert _text(app, "#wt-report-done").startswith("Last exported 2026-")
         assert any(n.message == f"The report is written to {good}" for n in app.notices)
 
@@ -235,22 +243,23 @@ async def test_another_step_opens_at_its_title_and_an_empty_audit_says_so(make_a
     app = make_app("walkthrough")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await _goto_step(pilot, 2)
+        await _goto_step(pilot, N["identifiers"])
         detail = app.screen.query_one("#wt-detail")
         detail.scroll_end(animate=False)
         await pilot.pause()
         assert detail.scroll_y > 0
-        await _goto_step(pilot, 3)
+        await _goto_step(pilot, N["audit"])
         await pilot.pause()
-        assert detail.scroll_y == 0  # the title "Step 3 of 9" is in view
-        assert _text(app, "#wt-title") == "Step 3 of 9: Audit the people\nStatus: not started"
+        assert detail.scroll_y == 0  # the title of the audit step is in view
+        assert _text(app, "#wt-title") == f"Step 3 of {STEP_COUNT}: Audit the people\nStatus: not started"
 
     audit = SimpleNamespace(duplicate_group_total=0, leads=0, email_as_id=0, case_variant_ids=0, taken_at=FIXED_NOW)
     overview = SimpleNamespace(state=SimpleNamespace(audit=audit), journal=SimpleNamespace(plans=[]))
     assert repair_hints(overview)[0] == "The audit of 2026-11-29 12:00 UTC found nothing to repair."
     audit.leads = 3
     assert repair_hints(overview)[:2] == [
-        "From the audit of 2026-11-29 12:00 UTC (audit again in step 3 to count what is left after repairs):",
+        f"From the audit of 2026-11-29 12:00 UTC (audit again in step {N['audit']} to count what is left after "
+        "repairs):",
         "- 3 email-only lead(s) to give an id: Open Leads",
     ]
 
@@ -261,7 +270,7 @@ async def test_audit_chart_rows_fit_a_small_terminal(make_app):
     app = make_app("walkthrough")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        await _goto_step(pilot, 3)
+        await _goto_step(pilot, N["audit"])
         app.screen.query_one("#wt-audit-live", Button).press()
         await settle(pilot)
         chart = app.screen.query_one("#wt-audit-chart", Static)
@@ -282,7 +291,7 @@ async def test_behaviour_changes_say_why_for_each_change(make_app):
         save_call_set(callsets_dir(app.workspace.data_dir), "web", "analytics.page('Home')\n", now=FIXED_NOW)
         await pilot.press("r")
         await settle(pilot)
-        await _goto_step(pilot, 4)
+        await _goto_step(pilot, N["preview"])
         text = _text(app, "#wt-changes")
         assert "HIGH Calls the Actions destination rejects (1 call(s))" in text
         assert (
@@ -300,11 +309,11 @@ async def test_next_step_moves_forward_past_an_unfinished_step_then_wraps(make_a
         assert steps.step_number == 1
         await pilot.press("n")
         assert steps.step_number == 2  # step 1 is not finished, but "next" goes forward
-        await _goto_step(pilot, 9)
+        await _goto_step(pilot, STEP_COUNT)
         await pilot.press("n")
-        assert steps.step_number == 1  # nothing unfinished after 9: back to the first unfinished
+        assert steps.step_number == 1  # nothing unfinished after the last: back to the first unfinished
 
-        await _goto_step(pilot, 6)
+        await _goto_step(pilot, N["prepare"])
         out = tmp_path / "new-folder" / "checklist.md"
         app.screen.query_one("#wt-check-path", Input).value = str(out)
         app.screen.query_one("#wt-check-export", Button).press()
@@ -319,7 +328,7 @@ async def test_cleanup_rows_with_brackets_are_shown_as_written(make_app, tmp_pat
         page = await app.workspace.client.search({"attribute": {"field": "id", "operator": "exists"}}, limit=1)
         csv_path = tmp_path / "gdpr.csv"
         csv_path.write_text(f"identifier,action\n{page.identifiers[0].id},delete\nx[/]y,delete\n")
-        await _goto_step(pilot, 5)
+        await _goto_step(pilot, N["repair"])
         app.screen.query_one("#wt-cleanup-path", Input).value = str(csv_path)
         app.screen.query_one("#wt-cleanup", Button).press()
         await settle(pilot)
@@ -368,7 +377,7 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto_step(pilot, 4)
+        await _goto_step(pilot, N["preview"])
         app.screen.query_one("#wt-traffic-path", Input).value = str(traffic)
         app.screen.query_one("#wt-rehearse", Button).press()
         await settle(pilot)
@@ -404,7 +413,7 @@ async def test_step_4_rehearses_on_traffic_from_the_workspace_people(make_app, t
         await settle(pilot)
         assert app.screen.AREA == "preview"  # the alias call opened in Preview
         assert '"previousId": "rehearse-b"' in app.screen.query_one("#preview-editor").text
-        assert _state(app)["steps"]["4"]["status"] == "in_progress"
+        assert _state(app)["steps"][str(N["preview"])]["status"] == "in_progress"
 
 
 async def _rehearse(pilot, traffic, subscriptions: str = "") -> None:
@@ -444,7 +453,7 @@ async def test_step_4_rehearses_with_a_subscriptions_file_and_its_examples_and_r
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto_step(pilot, 4)
+        await _goto_step(pilot, N["preview"])
         await _rehearse(pilot, traffic, str(bad))
         state = app.workspace.data_dir / "walkthrough.json"
         assert not state.exists() or "rehearsal" not in _state(app)  # refused before anything is read

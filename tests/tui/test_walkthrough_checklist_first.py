@@ -1,4 +1,4 @@
-"""Walkthrough step 6: every checklist item is drawn whole the first time the step is shown."""
+"""The Walkthrough's prepare step: every checklist item is drawn whole the first time the step is shown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from textual.geometry import Region
 
 from cio_tui.tui.widgets.walkthrough_steps import StepList
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
+from cio_tui.walkthrough.steps import step_by_key
 from tests.tui.conftest import SMALL, settle
+
+PREPARE = step_by_key("prepare").number
 
 
 def _drawn(widget: TickList) -> str:
@@ -18,7 +21,7 @@ async def test_the_region_item_shows_its_value_on_first_display(make_app) -> Non
     app = make_app("walkthrough")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        app.screen.query_one(StepList).highlighted = 5  # step 6, shown for the first time
+        app.screen.query_one(StepList).highlighted = PREPARE - 1  # shown for the first time
         await settle(pilot)
         await pilot.pause()
         tick_list = app.screen.query_one("#wt-checklist", TickList)

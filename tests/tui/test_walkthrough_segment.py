@@ -9,7 +9,10 @@ from textual.widgets import Button, Select, Static
 from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.widgets.walkthrough_segment import SegmentSection
 from cio_tui.tui.widgets.walkthrough_steps import StepList
+from cio_tui.walkthrough.steps import step_by_key
 from tests.tui.conftest import SIZE, settle
+
+PREPARE, CUTOVER = step_by_key("prepare").number, step_by_key("cutover").number
 
 
 def _section_text(app, step: int) -> str:
@@ -33,45 +36,45 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto(pilot, 6)
-        await _press(pilot, "wt-segment-read-6")
-        assert "classic  Customer.io (dst_classic_cio): enabled" in _section_text(app, 6)
-        await _press(pilot, "wt-segment-prepare-6")
+        await _goto(pilot, PREPARE)
+        await _press(pilot, f"wt-segment-read-{PREPARE}")
+        assert "classic  Customer.io (dst_classic_cio): enabled" in _section_text(app, PREPARE)
+        await _press(pilot, f"wt-segment-prepare-{PREPARE}")
         assert isinstance(app.screen, ConfirmTypedModal)
-        text = _section_text(app, 6)
+        text = _section_text(app, PREPARE)
         assert "create the Actions destination 'Customer.io (Actions)' (disabled)" in text
         assert "finding: alias: merges two people and deletes the secondary" in text
-        assert "disable the classic destination" not in text  # step 6 prepares, it does not switch
+        assert "disable the classic destination" not in text  # the prepare step prepares, it does not switch
         await pilot.press(*"sandbox", "enter")
         await settle(pilot)  # the apply worker, then the view it hands back
-        text = _section_text(app, 6)
+        text = _section_text(app, PREPARE)
         assert "18 of 18 Segment operation(s) done" in text
         assert "actions  Customer.io (Actions) (dst_000001): disabled" in text
         saved = app.workspace.data_dir / "walkthrough.json"  # preparing is not the switch: no cut-over time
         assert not saved.exists() or json.loads(saved.read_text()).get("cutover", {}).get("cutover_at") is None
 
-        await _goto(pilot, 7)
+        await _goto(pilot, CUTOVER)
         app.screen.query_one("#wt-cut-method", Select).value = "one_step"
         await settle(pilot)
-        await _press(pilot, "wt-segment-cutover-7")
+        await _press(pilot, f"wt-segment-cutover-{CUTOVER}")
         assert isinstance(app.screen, ConfirmTypedModal)
         await pilot.press(*"sandbox", "enter")
         await settle(pilot)  # the apply worker, then the view it hands back
-        text = _section_text(app, 7)
-        assert "2 of 2 Segment operation(s) done" in text  # the destination prepared in step 6 is reused
+        text = _section_text(app, CUTOVER)
+        assert "2 of 2 Segment operation(s) done" in text  # the destination the prepare step made is reused
         assert "actions  Customer.io (Actions)" in text and "(dst_classic_cio): disabled" in text
         assert "POST /destinations" not in text  # the compact review: what changes, not raw requests
         state = json.loads((app.workspace.data_dir / "walkthrough.json").read_text())
         assert state["cutover"]["method"] == "one_step" and state["cutover"]["cutover_at"]  # the switch's time
 
-        await _press(pilot, "wt-segment-rollback-7")
+        await _press(pilot, f"wt-segment-rollback-{CUTOVER}")
         assert isinstance(app.screen, ConfirmTypedModal)
-        assert "enable the classic destination" in _section_text(app, 7)  # the review is shown beside it
+        assert "enable the classic destination" in _section_text(app, CUTOVER)  # the review is shown beside it
         await pilot.press("escape")
         await settle(pilot)
-        await _goto(pilot, 6)
-        await _press(pilot, "wt-segment-read-6")
-        assert "(dst_classic_cio): disabled" in _section_text(app, 6)  # cancelled: nothing was sent
+        await _goto(pilot, PREPARE)
+        await _press(pilot, f"wt-segment-read-{PREPARE}")
+        assert "(dst_classic_cio): disabled" in _section_text(app, PREPARE)  # cancelled: nothing was sent
 
 
 async def test_a_token_without_access_shows_why_and_keeps_the_checklist(make_app, monkeypatch):
@@ -79,9 +82,9 @@ async def test_a_token_without_access_shows_why_and_keeps_the_checklist(make_app
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto(pilot, 6)
-        await _press(pilot, "wt-segment-read-6")
-        text = _section_text(app, 6)
+        await _goto(pilot, PREPARE)
+        await _press(pilot, f"wt-segment-read-{PREPARE}")
+        text = _section_text(app, PREPARE)
         assert "Segment refused the token (HTTP 401)" in text and "What to ask for:" in text
         assert "The checklist of this step stays the way to do it by hand." in text
         assert "not-a-valid-token" not in text
@@ -95,10 +98,10 @@ async def test_the_cut_over_confirmation_reaches_every_operation_at_80x24(make_a
     app = make_app("walkthrough")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        await _goto(pilot, 7)  # not prepared in step 6: the plan creates everything, then switches
+        await _goto(pilot, CUTOVER)  # not prepared before: the plan creates everything, then switches
         app.screen.query_one("#wt-cut-method", Select).value = "one_step"
         await settle(pilot)
-        await _press(pilot, "wt-segment-cutover-7")
+        await _press(pilot, f"wt-segment-cutover-{CUTOVER}")
         modal = app.screen
         assert isinstance(modal, ConfirmTypedModal)
         summary = modal.request.summary
@@ -135,13 +138,13 @@ async def test_the_footer_names_buttons_by_their_label_and_follows_focus_into_a_
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _goto(pilot, 7)
+        await _goto(pilot, CUTOVER)
         app.screen.query_one("#wt-cut-method", Select).value = "one_step"
         await settle(pilot)
-        app.screen.query_one("#wt-segment-cutover-7", Button).focus()
+        app.screen.query_one(f"#wt-segment-cutover-{CUTOVER}", Button).focus()
         await settle(pilot)
         assert where() == "▸ Cut over now"  # not the internal "segment_cutover"
-        await _press(pilot, "wt-segment-cutover-7")
+        await _press(pilot, f"wt-segment-cutover-{CUTOVER}")
         assert isinstance(app.screen, ConfirmTypedModal)
         await settle(pilot)
         assert where() == "▸ workspace name: typing"  # the dialog's input, not the step

@@ -230,3 +230,21 @@ async def test_cancel_mid_run_finishes_in_flight_and_leaves_no_doubt(journal):
     assert "not sent yet (cancelled); run again to continue" in result.reasons
     assert set(journal.op_states(plan.plan_id).values()) == {OpState.DONE}
     assert (await engine(client, journal, plan).run()).ok and len(client.sent) == 50
+
+
+async def test_a_write_resent_after_an_earlier_runs_window_gets_a_window_of_its_own(journal):
+    """An earlier run's write never arrived (its window is long over): the resent write is polled for a full window
+    of its own, not judged on its first read by the old window (which called it "sent, but not applied")."""
+    people = leads(3)
+    client = FakeClient(people)
+    client.lag_reads = 2  # the resent write: the first verification read and one poll still see the old person
+    plan = lead_plan(people)
+    journal.register_plan(plan)
+    long_ago = datetime(2026, 1, 1, tzinfo=UTC)
+    journal.append([Record(plan.plan_id, "op-00001", OpState.SENT, at=long_ago)])  # sent, never arrived
+    options = ApplyOptions(visibility_window=0.5, poll_first=0.01, answer_timeout=0, lease=False)
+    result = await engine(client, journal, plan, options=options).run()
+    assert result.ok, result.problems
+    assert [s for s in client.sent if s[1] == "c0"] == [("identify", "c0")]  # resent once (idempotent kind)
+    states = [e.state for e in journal.entries(plan.plan_id, "op-00001")]
+    assert states[-1] == "done" and "failed" not in states

@@ -7,8 +7,9 @@ import pytest
 
 from cio_tui.cli.context import CliContext, UserError
 from cio_tui.config import ConfigError
-from cio_tui.credentials import CredentialError, register_secret
+from cio_tui.credentials import CredentialError
 from cio_tui.customerio import errors as e
+from cio_tui.redaction import register_secret
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cio_tui.cli import main
 from cio_tui.identity.duplicates.dialects import check_script
-from cio_tui.identity.duplicates.result_table import read_result
+from cio_tui.identity.duplicates.result_table import ResultRow, read_result, write_rows
 from tests.unit.test_duplicates_cli import ROWS
 from tests.unit.test_duplicates_engine import write_export
 
@@ -89,6 +89,19 @@ def test_out_writes_the_result_table_as_csv_or_parquet(export: Path, tmp_path: P
     with (tmp_path / "groups.csv").open() as fh:
         assert next(csv.reader(fh)) == ["group_id", "cio_id", "rules", "confidence", "is_primary",
                                         "needs_review_reason"]  # fmt: skip
+
+
+def test_rows_from_another_engine_are_written_as_they_were(tmp_path: Path) -> None:
+    """What PostgreSQL or Spark returned goes to the file unchanged: quotes, commas, line breaks, no reason."""
+    rows = [
+        ResultRow("a,1", 'b "quoted"', "same_email", "high", True, None),
+        ResultRow("a,1", "c\nd", "same_email", "high", False, "Needs review: 2 different real ids ('x', 'y').\nsee"),
+    ]
+    for name in ("rows.parquet", "rows.csv", "rows.csv.gz"):
+        write_rows(rows, tmp_path / name)
+        assert read_result(tmp_path / name) == rows
+    kinds = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{tmp_path / 'rows.parquet'}')").fetchall()
+    assert [(k[0], k[1]) for k in kinds][4] == ("is_primary", "BOOLEAN")
 
 
 def test_max_group_size_and_the_cost_line(export: Path) -> None:

@@ -12,10 +12,10 @@ from urllib.parse import quote
 
 import pytest
 
-from cio_tui.credentials import redact, register_secret
 from cio_tui.customerio.identifiers import Identifier, IdentifierError, check_new_id
 from cio_tui.identity.csv_reader import MAX_CELL, CsvFormatError, read_table
 from cio_tui.identity.leads import read_id_rows
+from cio_tui.redaction import redact, register_secret
 from cio_tui.safe_text import csv_cell, safe
 from cio_tui.tui.viewmodels.csv_rows import parse_csv_text
 from cio_tui.walkthrough.cleanup import CleanupError, parse_cleanup_csv
@@ -177,7 +177,8 @@ def test_a_damaged_journal_is_refused_with_what_to_do_and_apply_does_not_run(tmp
 
     runner = CliRunner()
     from cio_tui.config import load_settings
-    from cio_tui.workspace import sandbox_fingerprint, workspace_dir
+    from cio_tui.workspace import workspace_dir
+    from cio_tui.workspace_sandbox import sandbox_fingerprint
 
     folder = workspace_dir(load_settings(), sandbox_fingerprint())
     folder.mkdir(parents=True, exist_ok=True)

@@ -78,7 +78,7 @@ def test_append_only(tmp_path, plan):
 def test_requests_are_stored_redacted(tmp_path, plan):
     from pydantic import SecretStr
 
-    from cio_tui.credentials import register_secret
+    from cio_tui.redaction import register_secret
 
     register_secret(SecretStr("sk-very-secret-value"))
     j = Journal(tmp_path / "j.sqlite")

@@ -202,3 +202,58 @@ def test_two_processes_on_empty_and_unreadable_traffic(tmp_path: Path) -> None:
     table.write_text("user_id,event\nu1,E\n", encoding="utf-8")
     with pytest.raises(TrafficError, match="name the file after its warehouse table"):
         replay(table, [], jobs=2)
+
+
+def test_traffic_lines_parse_to_json_loads_values_and_errors() -> None:
+    """orjson reads the lines where it gives json.loads' values; every other line gets json.loads' value or error
+    (integers beyond 64 bits, which orjson would make floats; NaN; a lone surrogate; huge exponents; bad JSON)."""
+    from cio_tui.segment.plain_calls import loads
+
+    lines = ['{"a":1,"a":2}', '"\\ud800"', "-0", "1e400", '{"a":18446744073709551616}', "[-9223372036854775809]",
+             '{"x":"12345678901234567890"}', '{"a":NaN}', '{"a":-Infinity}', '{"a":1}garbage', "[1,]", "'a'",
+             '{"a" 1}', "", '{"a":"\x01"}', '{"t":"2024-01-01T00:00:00Z","v":1.5e300,"n":null,"b":[true,false]}',
+             '{"e":"\u00e9\U0001f600"}', "\ufeff{}", " [1, 2.5, -3] \n", "18446744073709551615"]  # fmt: skip
+    for text in lines:
+        try:
+            expected: object = ("ok", repr(json.loads(text)), type(json.loads(text)))
+        except ValueError as exc:
+            expected = ("error", str(exc))
+        try:
+            got: object = ("ok", repr(loads(text)), type(loads(text)))
+        except ValueError as exc:
+            got = ("error", str(exc))
+        assert got == expected, text
+
+
+def test_fused_mapping_and_validation_give_what_validate_payload_gives() -> None:
+    """Literals checked once, directives per call: the same payload (key order included) and the same errors in the
+    same order as resolving the mapping and validating the result, for every action and generated mappings."""
+    from cio_tui.segment.action_compiled import validated_payload
+    from cio_tui.segment.action_fields import FIELDS, NO_DEFAULT
+    from cio_tui.segment.action_validation import validate_payload
+    from cio_tui.segment.mapping_compiled import compile_mapping
+
+    rng = random.Random(9)
+    literals: list[object] = [True, False, "", None, 50, 1, 0, 500, "false", "true", "12", "delivered", "bogus",
+                              "2024-01-01T00:00:00Z", "not a date", 3.5, [1], {"a": 1}]  # fmt: skip
+    paths = ["userId", "traits.email", "properties", "timestamp", "event", "properties.value", "nope", "context"]
+    messages = [message(rng, n, 30) for n in range(60)] + [{"type": "track", "userId": "", "event": ""}]
+    for slug, fields in FIELDS.items():
+        for trial in range(40):
+            if trial == 0:
+                mapping: dict[str, object] = {f.name: f.default for f in fields if f.default is not NO_DEFAULT}
+            else:
+                names = [f.name for f in fields] + ["not_a_field"]
+                mapping = {}
+                for name in rng.sample(names, rng.randrange(1, len(names) + 1)):
+                    roll = rng.random()
+                    mapping[name] = rng.choice(literals) if roll < 0.5 else {"@path": "$." + rng.choice(paths)}
+            for single in (True, False):
+                fused = validated_payload(fields, mapping, single=single)
+                whole = compile_mapping(mapping)
+                for msg in messages:
+                    resolved = whole(msg)
+                    expected = validate_payload(fields, resolved if isinstance(resolved, dict) else {}, single=single)
+                    got = fused(msg)
+                    assert list(got[0].items()) == list(expected[0].items()), (slug, mapping, msg)
+                    assert got[1] == expected[1], (slug, mapping, msg)

@@ -67,7 +67,8 @@ async def test_embedded_dropped_connection_is_an_httpx_error(tmp_path) -> None:
 
 def test_reset_starts_over_the_journal_walkthrough_and_audit_and_says_what_it_keeps(isolated_dirs) -> None:
     from cio_tui.config import load_settings
-    from cio_tui.workspace import fingerprint_of, sandbox_profile, workspace_dir
+    from cio_tui.workspace import fingerprint_of, workspace_dir
+    from cio_tui.workspace_sandbox import sandbox_profile
 
     runner = CliRunner()
     # a rehearsal: a plan applied (journal), an audit and a Walkthrough step recorded, a call set saved

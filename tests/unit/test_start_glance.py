@@ -13,9 +13,13 @@ from cio_tui.config import load_settings
 from cio_tui.config_file import ConfigError, data_dir_path
 from cio_tui.walkthrough.state import WalkthroughState
 from cio_tui.walkthrough.status import STATE_FILE, StepStatus, first_unfinished, read_steps
-from cio_tui.workspace import sandbox_fingerprint, sandbox_glance, workspace_dir
+from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
+from cio_tui.workspace import sandbox_glance, workspace_dir
+from cio_tui.workspace_sandbox import sandbox_fingerprint
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+N = {step.key: step.number for step in STEPS}
 
 
 @pytest.mark.parametrize(
@@ -48,19 +52,24 @@ def test_the_sandbox_glance_is_the_sandbox_workspace(isolated_dirs) -> None:
 
 
 def test_the_saved_steps_are_the_states_steps(tmp_path: Path) -> None:
-    assert read_steps(tmp_path) == {n: read_steps(tmp_path)[n] for n in range(1, 10)}  # nothing saved: not started
+    assert read_steps(tmp_path) == {
+        n: read_steps(tmp_path)[n] for n in range(1, STEP_COUNT + 1)
+    }  # nothing saved: not started
     assert all(st.status is StepStatus.NOT_STARTED for st in read_steps(tmp_path).values())
     state = WalkthroughState()
-    state.set_status(1, "done", now=NOW)
-    state.set_status(3, "skipped", reason="export later", now=NOW)
-    state.set_notes(4, "ask the app team", now=NOW)
+    state.set_status(N["connect"], "done", now=NOW)
+    state.set_status(N["audit"], "skipped", reason="export later", now=NOW)
+    state.set_notes(N["preview"], "ask the app team", now=NOW)
     (tmp_path / STATE_FILE).write_text(state.model_dump_json(), encoding="utf-8")
     steps = read_steps(tmp_path)
     assert steps is not None
     assert {n: st.status for n, st in steps.items()} == state.statuses()
-    assert [steps[n].status_words for n in range(1, 10)] == [state.step(n).status_words for n in range(1, 10)]
-    assert steps[4].notes == "ask the app team" and steps[3].status_words == "skipped: export later"
-    assert first_unfinished(state.statuses()) == state.current_step() == 2
+    assert [steps[n].status_words for n in range(1, STEP_COUNT + 1)] == [
+        state.step(n).status_words for n in range(1, STEP_COUNT + 1)
+    ]
+    assert steps[N["preview"]].notes == "ask the app team"
+    assert steps[N["audit"]].status_words == "skipped: export later"
+    assert first_unfinished(state.statuses()) == state.current_step() == N["connect"] + 1
 
 
 @pytest.mark.parametrize("text", ["{not json", '{"steps": {"1": {"status": "bogus"}}}', '{"steps": 3}', "[1, 2]"])

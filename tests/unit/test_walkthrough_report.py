@@ -13,8 +13,10 @@ from cio_tui.walkthrough.models import AuditCounts, CutoverChoice, DuplicateRule
 from cio_tui.walkthrough.progress import missing
 from cio_tui.walkthrough.service import WalkthroughService
 from cio_tui.walkthrough.state import StepStatus
+from cio_tui.walkthrough.steps import REPORT_STEP, STEPS
 
 T0 = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
+N = {step.key: step.number for step in STEPS}
 
 
 def _service(tmp_path):
@@ -42,9 +44,9 @@ def test_report_content(tmp_path) -> None:
     svc = _service(tmp_path)
     plan_id = _journal_with_applied_plan(svc.data_dir)
     state = svc.load()
-    state.set_status(1, StepStatus.DONE, now=T0)
-    state.set_status(2, StepStatus.SKIPPED, reason="settings known from the admin", now=T0)
-    state.set_notes(3, "ran on | the export", now=T0)
+    state.set_status(N["connect"], StepStatus.DONE, now=T0)
+    state.set_status(N["identifiers"], StepStatus.SKIPPED, reason="settings known from the admin", now=T0)
+    state.set_notes(N["audit"], "ran on | the export", now=T0)
     state.audit = AuditCounts(
         source="export",
         source_detail="people.csv",
@@ -61,39 +63,42 @@ def test_report_content(tmp_path) -> None:
     assert text.startswith("# Migration report: Acme\n")
     assert "- Workspace: Acme (SANDBOX, region not checked, fingerprint `us:f00`)" in text
     assert "- Cut-over: one_step, at 2026-11-29 09:30 UTC" in text
-    assert "| 1 | Connect and check the workspace | done | 2026-11-29 09:30 UTC |  |" in text
-    assert "| 2 | Identifier settings | skipped: settings known from the admin |" in text
-    assert "| 3 | Audit the people | in progress | - | ran on / the export |" in text
-    # steps 3 to 8 are open: this is a progress report, and step 9 is not done
-    assert "| 9 | Report | in progress | - |  |" in text
+    assert f"| {N['connect']} | Connect and check the workspace | done | 2026-11-29 09:30 UTC |  |" in text
+    assert f"| {N['identifiers']} | Identifier settings | skipped: settings known from the admin |" in text
+    assert f"| {N['audit']} | Audit the people | in progress | - | ran on / the export |" in text
+    # the steps after the audit are open: this is a progress report, and the report step is not done
+    assert f"| {REPORT_STEP} | Report | in progress | - |  |" in text
     assert "| Email-only leads | 2 |" in text and "Duplicate groups by rule: same_email 2" in text
     assert f"| `{plan_id}` | convert-leads | 3 | 2 done, 1 skipped_stale |" in text
     assert "- 1 plan(s) in the journal, 0 fully applied" in text
     assert "- operations by state: 2 done, 1 skipped_stale" in text
     assert "- **medium**: 2 duplicate group(s) not merged" in text
-    assert "- **low**: Step 2 (Identifier settings) was skipped: settings known from the admin" in text
+    assert (
+        f"- **low**: Step {N['identifiers']} (Identifier settings) was skipped: settings known from the admin" in text
+    )
     assert "No cut-over method chosen" not in text
 
     state = svc.load()
-    assert state.step(9).status is StepStatus.IN_PROGRESS and state.report_path == str(out)
-    [left] = missing(state, 9)
-    assert left.startswith("finish or skip step(s) 3, 4, 5, 6, 7, 8, then export the report")
+    assert state.step(REPORT_STEP).status is StepStatus.IN_PROGRESS and state.report_path == str(out)
+    [left] = missing(state, REPORT_STEP)
+    open_steps = ", ".join(str(n) for n in range(N["audit"], REPORT_STEP))
+    assert left.startswith(f"finish or skip step(s) {open_steps}, then export the report")
 
 
 def test_report_is_done_only_when_exported_after_every_other_step_is_finished(tmp_path) -> None:
     svc = _service(tmp_path)
     state = svc.load()
-    for n in range(1, 9):
+    for n in range(1, REPORT_STEP):
         state.set_status(n, StepStatus.SKIPPED, reason="rehearsal", now=T0)
     svc.save(state)
     out = svc.write_report(tmp_path / "report.md")
     state = svc.load()
-    assert state.step(9).status is StepStatus.DONE and missing(state, 9) == []
-    assert "| 9 | Report | done |" in out.read_text()
+    assert state.step(REPORT_STEP).status is StepStatus.DONE and missing(state, REPORT_STEP) == []
+    assert f"| {REPORT_STEP} | Report | done |" in out.read_text()
     # a step reopened and finished after the export makes the report stale
     later = T0 + timedelta(hours=1)
-    state.set_status(3, StepStatus.DONE, now=later)
-    assert missing(state, 9) == ["export the report again: steps were finished after the last export"]
+    state.set_status(N["audit"], StepStatus.DONE, now=later)
+    assert missing(state, REPORT_STEP) == ["export the report again: steps were finished after the last export"]
 
 
 def test_report_without_anything_lists_the_cutover_risk(tmp_path) -> None:
@@ -133,9 +138,9 @@ def test_behaviour_changes_in_the_report_say_why_with_an_example(tmp_path) -> No
 
 def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is_done(tmp_path) -> None:
     svc = _service(tmp_path)
-    assert svc.overview().state.step(5).status is StepStatus.NOT_STARTED
+    assert svc.overview().state.step(N["repair"]).status is StepStatus.NOT_STARTED
     _journal_with_applied_plan(svc.data_dir)  # 2 done, 1 skipped_stale: not fully applied
-    assert svc.overview().state.step(5).status is StepStatus.NOT_STARTED
+    assert svc.overview().state.step(N["repair"]).status is StepStatus.NOT_STARTED
     plan = Plan.create(
         workspace_fingerprint="us:f00",
         workspace_name="Acme",
@@ -147,15 +152,15 @@ def test_an_applied_plan_starts_the_repair_step_but_the_operator_says_when_it_is
         journal.register_plan(plan)
         journal.record(plan.plan_id, plan.operations[0].op_id, "done")
     ov = svc.overview()
-    assert ov.state.step(5).status is StepStatus.IN_PROGRESS
-    assert ov.missing[5] == [
-        "audit again (step 3) to see what is left; this step is done when that audit finds "
+    assert ov.state.step(N["repair"]).status is StepStatus.IN_PROGRESS
+    assert ov.missing[N["repair"]] == [
+        f"audit again (step {N['audit']}) to see what is left; this step is done when that audit finds "
         "nothing, or mark it done (d) if what is left is accepted"
     ]
     state = svc.refresh(ov.state)  # saved in progress, never done by itself
-    assert svc.load().step(5).status is StepStatus.IN_PROGRESS
-    state.set_status(5, StepStatus.DONE, now=T0)
-    assert svc.overview(state).missing[5] == []
+    assert svc.load().step(N["repair"]).status is StepStatus.IN_PROGRESS
+    state.set_status(N["repair"], StepStatus.DONE, now=T0)
+    assert svc.overview(state).missing[N["repair"]] == []
 
 
 def _audit(taken_at: datetime, **counts: int) -> AuditCounts:
@@ -178,18 +183,18 @@ def test_a_fresh_audit_that_finds_nothing_finishes_the_repairs_without_mark_done
     state = svc.load()
     state.audit = _audit(datetime.now(UTC) - timedelta(days=1), leads=2)  # before the repair
     ov = svc.overview(state)
-    assert ov.missing[5][0].startswith("audit again (step 3)")
+    assert ov.missing[N["repair"]][0].startswith(f"audit again (step {N['audit']})")
     # the audit taken before the repair keeps its findings among the open risks, marked as such
     [risk] = [r for r in ov.risks if "email-only lead" in r.text]
-    assert "at the audit of" in risk.text and "audit again (step 3) to see what is left" in risk.text
+    assert "at the audit of" in risk.text and f"audit again (step {N['audit']}) to see what is left" in risk.text
     state.audit = _audit(datetime.now(UTC) + timedelta(minutes=1), leads=1)  # fresh, one lead left
-    assert svc.overview(state).missing[5] == [
+    assert svc.overview(state).missing[N["repair"]] == [
         f"the audit of {state.audit.taken_at:%Y-%m-%d %H:%M} UTC still finds 1 email-only lead(s) not converted: "
         "repair them and audit again, or mark this step done (d) if what is left is accepted"
     ]
     state.audit = _audit(datetime.now(UTC) + timedelta(minutes=1))  # fresh, nothing left
     state = svc.refresh(state)
-    assert state.step(5).status is StepStatus.DONE
+    assert state.step(N["repair"]).status is StepStatus.DONE
     assert not [r for r in svc.overview(state).risks if "audit" in r.text]
 
 

@@ -11,7 +11,9 @@ import pytest
 from cio_tui.walkthrough import STEPS, StepStatus, WalkthroughStore
 from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, IdentifierSettings
 from cio_tui.walkthrough.state import WalkthroughStateError
+from cio_tui.walkthrough.steps import step_by_key
 
+CONNECT, IDENTIFIERS, AUDIT, PREVIEW = (step_by_key(k).number for k in ("connect", "identifiers", "audit", "preview"))
 T0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 
 
@@ -19,28 +21,17 @@ def _workspace(tmp_path, fingerprint="us:abc"):
     return SimpleNamespace(name="Acme", fingerprint=fingerprint, is_sandbox=True, data_dir=tmp_path / "ws")
 
 
-def test_nine_steps_in_order_each_with_purpose_done_and_area() -> None:
-    assert [s.number for s in STEPS] == list(range(1, 10))
-    assert [s.key for s in STEPS] == [
-        "connect",
-        "identifiers",
-        "audit",
-        "preview",
-        "repair",
-        "prepare",
-        "cutover",
-        "verify",
-        "report",
-    ]
+def test_steps_in_order_each_with_purpose_done_and_area() -> None:
+    assert [s.number for s in STEPS] == list(range(1, len(STEPS) + 1))
     assert all(s.purpose and s.done_when and s.areas for s in STEPS)
-    assert STEPS[4].areas == ("duplicates", "leads", "identifiers", "plan")
+    assert step_by_key("repair").areas == ("duplicates", "leads", "identifiers", "plan")
 
 
 def test_new_state_is_all_not_started_and_current_is_step_one(tmp_path) -> None:
     state = WalkthroughStore.for_workspace(_workspace(tmp_path)).load()
     assert state.workspace_name == "Acme"
     assert {st.status for st in state.steps.values()} == {StepStatus.NOT_STARTED}
-    assert state.current_step() == 1
+    assert state.current_step() == STEPS[0].number
 
 
 def test_skip_needs_reason_and_other_status_clears_it() -> None:
@@ -48,13 +39,13 @@ def test_skip_needs_reason_and_other_status_clears_it() -> None:
 
     state = WalkthroughState()
     with pytest.raises(ValueError, match="needs a reason"):
-        state.set_status(3, "skipped", reason="  ", now=T0)
-    state.set_status(3, "skipped", reason="audited last week", now=T0)
-    assert state.step(3).status_words == "skipped: audited last week"
-    state.set_status(3, StepStatus.IN_PROGRESS, now=T0)
-    assert state.step(3).reason is None and state.step(3).finished_at is None
-    with pytest.raises(KeyError, match="steps are numbered 1 to 9"):
-        state.step(10)
+        state.set_status(AUDIT, "skipped", reason="  ", now=T0)
+    state.set_status(AUDIT, "skipped", reason="audited last week", now=T0)
+    assert state.step(AUDIT).status_words == "skipped: audited last week"
+    state.set_status(AUDIT, StepStatus.IN_PROGRESS, now=T0)
+    assert state.step(AUDIT).reason is None and state.step(AUDIT).finished_at is None
+    with pytest.raises(KeyError, match=f"steps are numbered 1 to {len(STEPS)}"):
+        state.step(len(STEPS) + 1)
 
 
 def test_state_persists_and_resumes_after_restart(tmp_path) -> None:
@@ -62,9 +53,9 @@ def test_state_persists_and_resumes_after_restart(tmp_path) -> None:
     store = WalkthroughStore.for_workspace(ws, now=lambda: T0)
 
     def change(state, now):
-        state.set_status(1, StepStatus.DONE, now=now)
-        state.set_status(2, StepStatus.SKIPPED, reason="id-only, known", now=now)
-        state.set_notes(3, "export of 2026-11-28", now=now)
+        state.set_status(CONNECT, StepStatus.DONE, now=now)
+        state.set_status(IDENTIFIERS, StepStatus.SKIPPED, reason="id-only, known", now=now)
+        state.set_notes(AUDIT, "export of 2026-11-28", now=now)
         state.classic = ClassicSettings(
             site_id="s1", datacenter="eu", convert_to_unix_time=True, connection_mode="cloud"
         )
@@ -75,16 +66,17 @@ def test_state_persists_and_resumes_after_restart(tmp_path) -> None:
     store.update(change)
     path = ws.data_dir / "walkthrough.json"
     raw = json.loads(path.read_text())
-    assert raw["steps"]["2"]["status"] == "skipped" and raw["steps"]["2"]["reason"] == "id-only, known"
+    saved = raw["steps"][str(IDENTIFIERS)]
+    assert saved["status"] == "skipped" and saved["reason"] == "id-only, known"
     assert not list(ws.data_dir.glob(".walkthrough-*")), "no temp file left behind"
 
     again = WalkthroughStore.for_workspace(ws).load()  # a new process
-    assert again.step(1).status is StepStatus.DONE
-    assert again.step(3).status is StepStatus.IN_PROGRESS and again.step(3).notes == "export of 2026-11-28"
+    assert again.step(CONNECT).status is StepStatus.DONE
+    assert again.step(AUDIT).status is StepStatus.IN_PROGRESS and again.step(AUDIT).notes == "export of 2026-11-28"
     assert again.classic.datacenter == "eu" and again.identifier_settings.mode == "id_only"
     assert again.cutover.method == "received_at_filters" and again.cutover.cutover_at == T0
     assert again.checklist == {"setup:region": True}
-    assert again.current_step() == 3
+    assert again.current_step() == AUDIT
     assert again.updated_at == T0
 
 
@@ -106,12 +98,12 @@ def test_status_json_shape() -> None:
     from cio_tui.walkthrough import WalkthroughState
 
     state = WalkthroughState(workspace_name="Acme", workspace_fingerprint="us:x")
-    state.set_status(1, "done", now=T0)
+    state.set_status(CONNECT, "done", now=T0)
     data = state.status_json()
-    assert data["current_step"] == 2
-    assert data["counts"] == {"not_started": 8, "in_progress": 0, "done": 1, "skipped": 0}
-    assert data["steps"][0] == {
-        "number": 1,
+    assert data["current_step"] == CONNECT + 1
+    assert data["counts"] == {"not_started": len(STEPS) - 1, "in_progress": 0, "done": 1, "skipped": 0}
+    assert data["steps"][CONNECT - 1] == {
+        "number": CONNECT,
         "key": "connect",
         "title": "Connect and check the workspace",
         "status": "done",
@@ -122,17 +114,19 @@ def test_status_json_shape() -> None:
     }
 
 
-def test_step_4_says_which_half_is_left():
+def test_the_preview_step_says_which_half_is_left():
     from cio_tui.walkthrough.progress import missing
     from cio_tui.walkthrough.state import WalkthroughState
 
     state = WalkthroughState()
-    assert missing(state, 4) == ["save your app's calls as a set in Preview, then review their behaviour changes here"]
-    assert missing(state, 4, saved_sets=["web", "ios"]) == [
+    assert missing(state, PREVIEW) == [
+        "save your app's calls as a set in Preview, then review their behaviour changes here"
+    ]
+    assert missing(state, PREVIEW, saved_sets=["web", "ios"]) == [
         "read the behaviour changes below, then tick the saved set(s) you reviewed (2 saved)"
     ]
     state.reviewed_sets = ["web"]
-    assert missing(state, 4, saved_sets=["web", "ios"]) == []
+    assert missing(state, PREVIEW, saved_sets=["web", "ios"]) == []
 
 
 SANDBOX_HOSTS = ("http://sandbox.invalid", "http://sandbox.invalid")

@@ -44,4 +44,43 @@ def test_a_step_records_only_recorded_fields():
     state.record(cutover, {"cutover": CutoverChoice(method="one_step", cutover_at=now)}, now=now)
     assert state.cutover.method == "one_step" and state.step(cutover).status is StepStatus.IN_PROGRESS
     with pytest.raises(KeyError, match="cannot record workspace_fingerprint"):
-        state.record(cutover, {"workspace_fingerprint": "us:0"}, now=now)
+        state.record(cutover, {"workspace_fingerprint": "us:0"}, now=now)  # type: ignore[typeddict-unknown-key]
+    with pytest.raises(KeyError, match=f"step {cutover} cannot record verify: it records cutover"):
+        state.record(cutover, {"verify": None}, now=now)  # type: ignore[typeddict-item]  # another step's finding
+
+
+def test_each_recorded_field_belongs_to_one_step_and_is_a_state_field():
+    from cio_tui.walkthrough.state import Recorded
+
+    owners = [name for step in STEPS for name in step.records]
+    assert sorted(owners) == sorted(Recorded.__optional_keys__)  # each field recorded by exactly one step
+    assert Recorded.__optional_keys__ <= set(WalkthroughState.model_fields)  # the stored JSON is the state's
+
+
+def test_no_text_writes_a_step_number_it_takes_it_from_the_list():
+    """A "step 5" written in a message, a help text or a docstring goes stale when a step is added: texts name a
+    step through ``step_ref``/``step_by_key`` (or ``{step_<key>}`` in the step texts), or by its key in words."""
+    import re
+    from pathlib import Path
+
+    import cio_tui
+
+    written = re.compile(r"\b[Ss]teps? [0-9]")
+    found = [
+        f"{path.relative_to(Path(cio_tui.__file__).parent)}:{n}: {line.strip()}"
+        for path in sorted(Path(cio_tui.__file__).parent.rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if written.search(line)
+    ]
+    assert found == []
+
+
+def test_every_area_a_step_opens_is_an_area_with_its_button():
+    """A step's ``areas`` name the app's areas (``tui/areas.py``); the Walkthrough shows an "Open ..." button for
+    each, so an area a new step opens must have one (``OPEN_AREAS``), or the step would show no way there."""
+    from cio_tui.tui.areas import AREAS
+    from cio_tui.tui.screens.walkthrough import OPEN_AREAS
+
+    opened = {mode for step in STEPS for mode in step.areas} - {"walkthrough"}
+    assert opened <= {a.mode for a in AREAS}
+    assert opened <= set(OPEN_AREAS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cio_tui.customerio.models import Activity, Person, PersonRef, SearchPage
+from cio_tui.walkthrough.steps import step_ref
 from cio_tui.walkthrough.verify import verify_workspace
 
 CUT = datetime(2026, 11, 1, tzinfo=UTC)
@@ -65,7 +66,7 @@ async def test_before_the_cut_over_nothing_passes() -> None:
     assert [c.passed for c in early.checks] == [False] * 5 and not early.passed and early.sampled == 0
     assert "has not happened yet: verify after it" in early.checks[0].detail
     unset = await verify_workspace(FakeClient(), now=CUT, since=None)
-    assert not unset.passed and "no cut-over time is recorded (step 7)" in unset.checks[1].detail
+    assert not unset.passed and f"no cut-over time is recorded ({step_ref('cutover')})" in unset.checks[1].detail
 
 
 async def test_anonymous_id_on_people_from_before_the_cut_over_is_no_evidence() -> None:

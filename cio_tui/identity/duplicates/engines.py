@@ -71,6 +71,9 @@ class DuckDBEngine:
     def fetch(self, select: str) -> list[tuple[object, ...]]:
         return self.con.execute(select).fetchall()
 
+    def drop(self, table: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {table}")
+
     def close(self) -> None:
         self.con.close()
 
@@ -91,6 +94,9 @@ class EmbeddedDuckDB:
 
     def fetch(self, select: str) -> list[tuple[object, ...]]:
         return self.con.execute(select).fetchall()
+
+    def drop(self, table: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------------------
@@ -145,6 +151,10 @@ class PostgresEngine:
     def fetch(self, select: str) -> list[tuple[object, ...]]:
         with self.conn.cursor() as cur:
             return list(cur.execute(select).fetchall())
+
+    def drop(self, table: str) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
 
     def close(self) -> None:
         self.conn.close()
@@ -203,7 +213,7 @@ class SparkEngine:
                 f"cannot start Spark ({master}): {_first_line(exc)}; is Java 17+ installed?"
             ) from exc
         self.spark.sparkContext.setLogLevel("ERROR")
-        self._frames: list[DataFrame] = []
+        self._frames: dict[str, DataFrame] = {}
 
     def load(self, path: str | Path, columns: ExportColumns) -> str:
         from pyspark.sql import functions as F
@@ -230,7 +240,10 @@ class SparkEngine:
     def create(self, table: str, select: str) -> None:
         df = self.spark.sql(select).localCheckpoint(eager=True)
         df.createOrReplaceTempView(table)
-        self._frames.append(df)
+        old = self._frames.pop(table, None)
+        if old is not None:
+            old.unpersist()
+        self._frames[table] = df
 
     def scalar(self, select: str) -> object:
         return self.spark.sql(select).collect()[0][0]
@@ -238,8 +251,15 @@ class SparkEngine:
     def fetch(self, select: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in self.spark.sql(select).collect()]
 
+    def drop(self, table: str) -> None:
+        """Forget the view and its checkpointed blocks (a later stage checkpointed its own data, eagerly)."""
+        self.spark.catalog.dropTempView(table)
+        df = self._frames.pop(table, None)
+        if df is not None:
+            df.unpersist()
+
     def close(self) -> None:
-        for df in self._frames:
+        for df in self._frames.values():
             df.unpersist()
         self._frames.clear()
 

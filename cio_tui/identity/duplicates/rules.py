@@ -94,7 +94,6 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULES_BY_CODE = {r.code: r for r in RULES}
 RULES_BY_NAME = {r.name: r for r in RULES}
 # The three rules the benchmark compares against a plain DuckDB query.
 MAIN_RULES = ("same_email", "lead_and_id_person", "email_as_id")

@@ -28,6 +28,8 @@ class Engine(Protocol):
 
     def fetch(self, select: str) -> list[tuple[object, ...]]: ...
 
+    def drop(self, table: str) -> None: ...  # a stage table no later stage reads (its memory back)
+
 
 @dataclass(frozen=True)
 class StageTables:
@@ -78,6 +80,7 @@ def run_stages(
         make(t.copies, P.copies_select(t.rows, t.row_edges, cols))
         make(t.people, P.deduped_select(t.rows, t.copies, cols))
         make(t.edges, P.edges_select(t.people, n, hashed=hashed, nid=nid))
+        engine.drop(t.row_edges)
         people, edges = t.people, t.edges
         final = _group(engine, make, t, edges, people, report, nid)
     report("ranking groups", 0.8)
@@ -85,7 +88,10 @@ def run_stages(
     make(t.mixed, P.mixed_select(t.group_rules))
     make(t.tier_links, P.tier_links_select(edges, final, t.mixed))
     tiers = _labels(engine, make, t.prefix + "tier_labels", t.tier_links)
+    engine.drop(t.tier_links)
     make(t.facts, P.facts_select(t, final, tiers, max_group_size=max_group_size, passes=None))
+    for done in (tiers, t.mixed, t.group_rules):  # read only by the facts
+        engine.drop(done)
     result = stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql)
     return StageTables(t.rows, t.copies, people, edges, final, t.members, t.facts, result, repeats)
 
@@ -116,6 +122,7 @@ def _group(
     make(t.links, P.links_select(edges))
     report("linking people into groups", 0.6)
     final = _labels(engine, make, t.prefix + "labels", t.links)
+    engine.drop(t.links)  # read again only by a printed script's check that the labels settled
     make(t.members, P.members_select(people, P.in_set(final, 1), nid))
     return final
 
@@ -125,6 +132,7 @@ def _labels(engine: Engine, make: Callable[[str, str], None], name: str, links: 
     make(f"{name}_0", P.labels_init_select(links))
     for k in range(1, MAX_PASSES + 1):
         make(f"{name}_{k}", P.labels_step_select(links, f"{name}_{k - 1}"))
+        engine.drop(f"{name}_{k - 1}")  # each pass reads only the one before it
         if not engine.scalar(f"SELECT MAX(changed) FROM {name}_{k}"):
             return f"{name}_{k}"
     raise RuntimeError(f"grouping did not settle in {MAX_PASSES} passes")

@@ -4,8 +4,8 @@ requests run into the two what-if copies (``Copies.apply``).
 ``mapped`` reads the traffic and yields events: a call with the requests each destination sends for it, a message
 the call models refuse, and ``restart`` when a file read in one pass turns out not to be in delivery order (the
 copies then start again, and the calls come again sorted); problems and ordering progress go to callbacks. Each copy
-depends only on the requests of its own destination, in order, so the two halves can run in one process or in two
-(``parallel``) with the same results.
+depends only on the requests of its own destination, in order, so one process can map and run both destinations, or
+each of two processes one of them (``Mapping.sides``, ``parallel``), with the same results.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from cio_tui.model import Person, WorkspaceSettings
-from cio_tui.segment.actions import actions_for_message
+from cio_tui.segment.actions import replay_requests
 from cio_tui.segment.classic import ClassicSettings, classic_for, classic_for_fields
 from cio_tui.segment.models import MessageError, call_from_message
 from cio_tui.segment.plain_calls import non_finite_seen, plain_message
@@ -54,6 +54,8 @@ REFUSED = "refused"  # the call models refuse the message (it is told as a probl
 RESTART = "restart"  # the copies start again: the calls come again, sorted
 Event = Call | str
 Row = tuple[float, int, int, dict[str, object]]
+Side = Literal["classic", "actions"]
+SIDES: tuple[Side, ...] = ("classic", "actions")
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Mapping:
     subscriptions: SubscriptionSet | None = None
     classic_settings: ClassicSettings | None = None
     through_models: bool = False  # every call through the call models (the reference the plain path equals)
+    sides: tuple[Side, ...] = SIDES  # the destinations mapped (a second process maps and runs the other one)
 
 
 @contextmanager
@@ -106,6 +109,7 @@ def _calls(paths: list[Path], rows: Iterator[Row], mapping: Mapping, problem: Pr
     # The presets batch (enable_batching is on by default): their payloads are resolved as batch items. With the
     # operator's subscriptions each mapping's own enable_batching decides.
     single = subscriptions is not None
+    do_classic, do_actions = "classic" in mapping.sides, "actions" in mapping.sides
     now = 0
     json_values = json_only(paths)
     for when, source, line, message in rows:
@@ -114,7 +118,7 @@ def _calls(paths: list[Path], rows: Iterator[Row], mapping: Mapping, problem: Pr
         )
         if plain is not None:
             fields = plain
-            classic_result = classic_for_fields(plain, classic_settings)
+            classic_result = classic_for_fields(plain, classic_settings) if do_classic else None
         else:
             try:
                 call = call_from_message(message)
@@ -123,42 +127,53 @@ def _calls(paths: list[Path], rows: Iterator[Row], mapping: Mapping, problem: Pr
                 yield REFUSED
                 continue
             fields = call.to_message()
-            classic_result = classic_for(call, classic_settings)
+            classic_result = classic_for(call, classic_settings) if do_classic else None
         if when != _NO_TIME:  # an untimed call runs at the time of the call before it
             now = int(when)
-        classic: list[Request] = [(r.method, r.path, r.body, False) for r in classic_result.requests]
-        actions: list[Request] = [
-            (r.method, r.path, r.body, r.action == "mergePeople")
-            for r in actions_for_message(fields, single=single, subscriptions=subscriptions, notes=False).requests
-        ]
+        classic: list[Request] = (
+            [(r.method, r.path, r.body, False) for r in classic_result.requests] if classic_result is not None else []
+        )
+        actions = replay_requests(fields, single=single, subscriptions=subscriptions) if do_actions else []
         yield Call(now, (source, line), classic, actions)
 
 
 class Copies:
-    """The two what-if copies, both from the same people; ``apply`` runs one event's requests into them."""
+    """The what-if copies of ``sides``, all from the same people; ``apply`` runs one event's requests into them."""
 
-    def __init__(self, people: list[Person], settings: WorkspaceSettings) -> None:
-        self.people, self.settings = people, settings
+    def __init__(self, people: list[Person], settings: WorkspaceSettings, sides: tuple[Side, ...] = SIDES) -> None:
+        self.people, self.settings, self.sides = people, settings, sides
         self.restart()
 
     def restart(self) -> None:
-        self.classic = WhatIfCopy("classic", self.people, self.settings)
-        self.actions = WhatIfCopy("actions", self.people, self.settings)
+        self.classic = WhatIfCopy("classic", self.people, self.settings) if "classic" in self.sides else None
+        self.actions = WhatIfCopy("actions", self.people, self.settings) if "actions" in self.sides else None
 
     def apply(self, event: Event) -> None:
-        """A ``call`` event's requests into the copies (``restart``: both start again; others change nothing)."""
+        """A ``call`` event's requests into the copies (``restart``: they start again; others change nothing)."""
         if isinstance(event, Call):
             now, where = event.now, event.where
             copy = self.classic
-            copy.now = now
-            for method, path, body, _alias in event.classic:
-                copy.send(method, path, body, where)
+            if copy is not None:
+                copy.now = now
+                for method, path, body, _alias in event.classic:
+                    copy.send(method, path, body, where)
             copy = self.actions
-            copy.now = now
-            for method, path, body, alias in event.actions:
-                copy.send(method, path, body, where, from_alias=alias)
+            if copy is not None:
+                copy.now = now
+                for method, path, body, alias in event.actions:
+                    copy.send(method, path, body, where, from_alias=alias)
         elif event == RESTART:
             self.restart()
 
+    def end(self, side: Side) -> CopyEnd:
+        copy = self.classic if side == "classic" else self.actions
+        if copy is None:
+            raise ValueError(f"no {side} copy here")
+        return copy.end()
+
+    def close(self) -> None:
+        """Drop the copies (a ``CopyEnd`` taken before keeps what the diff reads)."""
+        self.classic = self.actions = None
+
     def ends(self) -> tuple[CopyEnd, CopyEnd]:
-        return self.classic.end(), self.actions.end()
+        return self.end("classic"), self.end("actions")

@@ -1,9 +1,15 @@
-"""The model of Customer.io of a replay in a second process, so a large replay uses two cores.
+"""The classic half of a replay in a second process, so a large replay uses two cores and splits its memory.
 
-This process reads the traffic and maps every call through both destinations (``drive.mapped``); a worker process
-runs the requests into the two what-if copies (``drive.Copies``), in the same order, and at the end hands back what
-the diff reads of them (``CopyEnd``, pickled). The two halves cost about the same, so the work is spread, not
-lessened: the results are the ones one process gives (tested), and ``cio-tui replay`` says when two processes ran.
+Each what-if copy depends only on the requests of its own destination, in delivery order. So the second process
+reads the traffic itself, maps every call through the classic destination only and runs those requests into the
+classic copy (``drive.mapped`` and ``drive.Copies`` with ``sides=("classic",)``), while this process does the same
+for the Actions destination and its copy. Nothing passes between them per call; at the end the worker hands back
+what the diff reads of its copy (``CopyEnd``, pickled) and its peak memory. Each process holds one copy, so the
+memory of the two is about that of one process holding both. The results are the ones one process gives (tested),
+and ``cio-tui replay`` says when two processes ran.
+
+The classic half is the one sent away because everything it needs pickles (the operator's subscriptions hold
+compiled triggers, which stay here).
 """
 
 from __future__ import annotations
@@ -11,14 +17,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from cio_tui.model import Person, WorkspaceSettings
 from cio_tui.segment.replay.copies import CopyEnd
-from cio_tui.segment.replay.drive import Copies, Event, fewer_collections
+from cio_tui.segment.replay.drive import Copies, Mapping, fewer_collections, mapped
 
 PARALLEL_BYTES = 8_000_000  # from this much traffic a second process pays for its start (about a second)
-CHUNK = 512  # events sent at a time (one pickle each)
 
 
 def worth_it(traffic_bytes: int, jobs: int | None) -> bool:
@@ -28,74 +35,59 @@ def worth_it(traffic_bytes: int, jobs: int | None) -> bool:
     return traffic_bytes >= PARALLEL_BYTES and len(os.sched_getaffinity(0)) >= 2
 
 
-def _engine_worker(conn: Connection, people: list[Person], settings: WorkspaceSettings) -> None:
+def _quiet(_source: int, _line: int, _why: str) -> None:
+    """The worker's problems are this process's too: this process tells them."""
+
+
+def _classic_worker(
+    conn: Connection, paths: list[Path], mapping: Mapping, people: list[Person], settings: WorkspaceSettings
+) -> None:
     try:
-        copies = Copies(people, settings)
+        copies = Copies(people, settings, sides=("classic",))
         with fewer_collections():
-            while (chunk := conn.recv()) is not None:
-                for event in chunk:
-                    copies.apply(event)
-        classic, actions = copies.ends()
+            for event in mapped(paths, mapping, _quiet):
+                copies.apply(event)
+        end = copies.end("classic")
+        del copies
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        conn.send(("ok", classic, actions, peak))
+        conn.send(("ok", end, peak, time.process_time()))
     except BaseException as exc:  # noqa: BLE001 - said to the parent, which raises it
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-class EngineWorker:
-    """``put`` events as they are mapped; ``result()`` ends the stream and waits for both copies; ``stop()``
-    always (after an error in this process the worker is stopped at once)."""
+class ClassicWorker:
+    """Starts replaying the classic half at once; ``result()`` waits for its copy; ``stop()`` always (after an
+    error in this process the worker is stopped at once)."""
 
-    def __init__(self, people: list[Person], settings: WorkspaceSettings) -> None:
+    def __init__(self, paths: list[Path], mapping: Mapping, people: list[Person], settings: WorkspaceSettings) -> None:
         # spawn, not fork: a replay may run in a thread of the TUI, and a forked thread-holding process can deadlock
         context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe(duplex=True)
-        self._process = context.Process(target=_engine_worker, args=(child, people, settings), daemon=True,
-                                        name="cio-tui-replay-model")  # fmt: skip
+        self._conn, child = context.Pipe(duplex=False)
+        classic = Mapping(classic_settings=mapping.classic_settings, through_models=mapping.through_models,
+                          sides=("classic",))  # fmt: skip
+        self._process = context.Process(target=_classic_worker, args=(child, paths, classic, people, settings),
+                                        daemon=True, name="cio-tui-replay-classic")  # fmt: skip
         self._process.start()
         child.close()
-        self._chunk: list[Event] = []
         self.peak_rss = 0  # bytes, the worker's peak resident memory (known after ``result``)
+        self.cpu = 0.0  # the worker's CPU seconds (known after ``result``)
 
-    def put(self, event: Event) -> None:
-        self._chunk.append(event)
-        if len(self._chunk) >= CHUNK:
-            self._send(self._chunk)
-            self._chunk = []
-
-    def _send(self, message: list[Event] | None) -> None:
-        try:
-            self._conn.send(message)
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            raise RuntimeError(f"the replay's second process stopped: {self._failure()}") from None
-
-    def _failure(self) -> str:
-        try:
-            if self._conn.poll(1):
-                reply = self._conn.recv()
-                return str(reply[1]) if isinstance(reply, tuple) and len(reply) > 1 else "no reason given"
-        except (EOFError, OSError):
-            pass
-        return f"exit code {self._process.exitcode}"
-
-    def result(self) -> tuple[CopyEnd, CopyEnd]:
-        if self._chunk:
-            self._send(self._chunk)
-            self._chunk = []
-        self._send(None)
+    def result(self) -> CopyEnd:
         try:
             reply = self._conn.recv()
         except EOFError:
-            raise RuntimeError("the replay's second process stopped without a result") from None
+            raise RuntimeError(
+                f"the replay's second process stopped without a result (exit code {self._process.exitcode})"
+            ) from None
         if not (isinstance(reply, tuple) and reply[0] == "ok" and len(reply) == 4):
             raise RuntimeError(f"the replay's second process failed: {reply[1] if len(reply) > 1 else reply}")
-        _, classic, actions, peak = reply
-        if not isinstance(classic, CopyEnd) or not isinstance(actions, CopyEnd):
+        _, classic, peak, cpu = reply
+        if not isinstance(classic, CopyEnd):
             raise RuntimeError("the replay's second process sent an unexpected result")
-        self.peak_rss = int(peak)
-        return classic, actions
+        self.peak_rss, self.cpu = int(peak), float(cpu)
+        return classic
 
     def stop(self, *, finished: bool) -> None:
         """After ``result()`` (``finished``) the worker is exiting; otherwise it is stopped at once."""

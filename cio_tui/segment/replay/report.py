@@ -66,8 +66,10 @@ def replay_text(result: ReplayResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def replay_markdown(result: ReplayResult) -> str:
-    """The report: what the switch does to the population, kind by kind, with examples to look up."""
+def replay_markdown(result: ReplayResult, *, rehearsal_step: int) -> str:
+    """The report: what the switch does to the population, kind by kind, with examples to look up.
+    ``rehearsal_step`` is the number of the Walkthrough step that rehearses (the callers, above this layer, take it
+    from the step list)."""
     lines = [
         "# Rehearsal on real traffic",
         "",
@@ -98,8 +100,8 @@ def replay_markdown(result: ReplayResult) -> str:
             lines.append(f"- ... and {result.malformed_count - 50:,} more (`cio-tui replay --json` lists them)")
     lines += [
         "",
-        "Look a person up in People (`cio-tui person ID`, or in the app: Walkthrough step 4, pick the example, "
-        "Open in People), or preview the call at a line with `cio-tui preview` (in the app: Preview the call) to "
-        "see both destinations' requests.",
+        f"Look a person up in People (`cio-tui person ID`, or in the app: Walkthrough step {rehearsal_step}, pick "
+        "the example, Open in People), or preview the call at a line with `cio-tui preview` (in the app: Preview "
+        "the call) to see both destinations' requests.",
     ]
     return "\n".join(lines) + "\n"

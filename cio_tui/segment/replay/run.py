@@ -6,7 +6,7 @@ from the same people. The model's clock follows the traffic (a call runs at the 
 30-day windows and timestamp ordering behave as they did. Progress is reported through a callback: an ordering
 pass when there is one (checking the order) and then every call, with the rate and the time left. The reading and
 mapping (``drive.mapped``) and the copies (``drive.Copies``) run in one process or, for large traffic, in two
-(``parallel``).
+(``parallel``: each process reads the traffic and runs one destination into its copy).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from cio_tui.segment.classic import ClassicSettings
 from cio_tui.segment.replay.diff import Kind, population_diff
 from cio_tui.segment.replay.drive import RESTART, Call, Copies, Mapping, fewer_collections, mapped
 from cio_tui.segment.replay.ordering import count_lines, streamable
-from cio_tui.segment.replay.parallel import EngineWorker, worth_it
+from cio_tui.segment.replay.parallel import ClassicWorker, worth_it
 from cio_tui.segment.replay.traffic import size_of, sources
 from cio_tui.segment.subscriptions import SubscriptionSet
 
@@ -96,6 +96,7 @@ class ReplayResult:
     starting_from: str = ""  # where the starting people come from (a people export, the sandbox, read live)
     processes: int = 1  # 2: the what-if copies were driven in a second process (the same result)
     worker_peak_rss: int = 0  # bytes: the second process's peak resident memory (0: one process)
+    worker_cpu: float = 0.0  # the second process's CPU seconds (0: one process)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly ``{"calls", "malformed", "people_differing", "kinds": [{"kind", "count", "examples"}]}``."""
@@ -139,7 +140,8 @@ def replay(
     count = {"malformed": 0}
     started = time.monotonic()
     last_report = [started]
-    mapping = Mapping(subscriptions=subscriptions, classic_settings=classic_settings, through_models=through_models)
+    mapping = Mapping(subscriptions=subscriptions, classic_settings=classic_settings, through_models=through_models,
+                      sides=("actions",) if two else ("classic", "actions"))  # fmt: skip
     # the messages expected: the lines of a file read in one pass, else what the ordering pass counts
     counts = Counts(total=count_lines(paths[0]) if streamable(paths) else None)
 
@@ -161,8 +163,8 @@ def replay(
         counts.checked += n
         report("checking", counts.checked, None)
 
-    worker = EngineWorker(people, settings) if two else None
-    copies = None if two else Copies(people, settings)
+    worker = ClassicWorker(paths, mapping, people, settings) if two else None  # the classic half, on its own
+    copies = Copies(people, settings, sides=mapping.sides)
     finished = False
     try:
         with fewer_collections():
@@ -179,18 +181,18 @@ def replay(
                 if isinstance(event, Call):
                     counts.calls += 1
                     report("replaying", counts.seen, max(counts.total or 0, counts.seen) or None)
-                if worker is not None:
-                    worker.put(event)
-                elif copies is not None:
-                    copies.apply(event)
+                copies.apply(event)
             report("replaying", counts.seen, counts.seen, force=True)
-            ends = worker.result() if worker is not None else copies.ends() if copies is not None else None
+            actions_end = copies.end("actions")
+            if worker is None:
+                classic_end = copies.end("classic")
+            else:  # this copy's indexes go before the classic copy arrives: only what the diff reads stays
+                copies.close()
+                classic_end = worker.result()
         finished = True
     finally:
         if worker is not None:
             worker.stop(finished=finished)
-    assert ends is not None
-    classic_end, actions_end = ends
     differing, kinds = population_diff(classic_end, actions_end, starters)
     return ReplayResult(
         files=names,
@@ -206,4 +208,5 @@ def replay(
         elapsed=time.monotonic() - started,
         processes=2 if worker is not None else 1,
         worker_peak_rss=worker.peak_rss if worker is not None else 0,
+        worker_cpu=worker.cpu if worker is not None else 0.0,
     )

@@ -19,7 +19,6 @@ from textual.widgets import Button, Input, Label, Static
 
 from cio_tui.tui.viewmodels.confirm_request import ConfirmRequest
 
-IRREVERSIBLE_KINDS = frozenset({"merge", "delete", "suppress"})
 SHORT_BELOW = 24  # terminal rows: below this the dialog drops its margins so the input and buttons still fit
 
 

@@ -48,7 +48,8 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
         width: 80; max-width: 100%; height: auto; padding: 1 2; border: thick $primary; background: $surface;
     }
     ExportJournalModal #export-title { text-style: bold; }
-    ExportJournalModal RadioSet { width: 1fr; height: auto; layout: horizontal; margin: 1 0 0 0; }
+    /* one choice a line: side by side, "this plan (…) (chosen)" and "the whole journal" were cut at 80 columns */
+    ExportJournalModal RadioSet { width: 1fr; height: auto; layout: vertical; margin: 1 0 0 0; }
     ExportJournalModal #export-error { color: $text-error; height: auto; width: 1fr; }
     ExportJournalModal #export-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
     ExportJournalModal #export-buttons Button { margin: 0 0 0 2; }

@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
+from cio_tui.tui import heap
 from cio_tui.tui.areas import area
 from cio_tui.tui.errors import describe_error
 from cio_tui.tui.focus import FocusModel, is_text_field
@@ -24,6 +24,8 @@ from cio_tui.tui.widgets.banner import AreaBar, Banner
 from cio_tui.tui.widgets.footer import COMPACT_BELOW, AreaFooter
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from cio_tui.tui.app import CioApp
     from cio_tui.workspace import Workspace
 
@@ -90,11 +92,28 @@ class AreaScreen(FocusModel, Screen[None]):
 
     def _now_usable(self) -> None:
         self.usable = True
+        heap.settle()  # this area's widgets stay for the session: later collections need not walk them
         ready = getattr(self.app, "area_ready", None)
         if ready is not None:
             ready()
 
+    def on_unmount(self) -> None:
+        heap.release()  # the app is leaving (screens of a mode are only unmounted then)
+
     _suspended_once = False
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Runs before Textual's own handler. The driver reports the terminal's size again and again at start (three
+        # times), the size this screen was just laid out and drawn for, and each time Textual laid out and drew the
+        # whole screen again for nothing, while the first key waited. A report that changes nothing is skipped (when
+        # no size breakpoints are to be set either); every real resize is Textual's.
+        app = self.app
+        breakpoints = (self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
+        if any(breakpoints) or (None in breakpoints and (app.HORIZONTAL_BREAKPOINTS or app.VERTICAL_BREAKPOINTS)):
+            return
+        if self.is_attached and event.size == self._compositor.size:
+            event.stop()
+            event.prevent_default()
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Textual's own handler (handlers run down the class hierarchy). Textual restyles every widget of

@@ -267,7 +267,9 @@ class LeadsScreen(IdChangesScreen):
         lead = self.query_one(LeadsTable).highlighted
         detail = ""
         if lead is not None:
-            detail = f"{lead.email} (cio_{lead.cio_id}): " + check_text(lead.check).plain
+            # both values whole (the table cuts a long email or id at 80 columns): who, and the id to be written
+            new_id = f"new id {lead.new_id!r}" if lead.new_id else "no new id yet"
+            detail = f"{lead.email} (cio_{lead.cio_id}) -> {new_id}: " + check_text(lead.check).plain
             id_field = self.query_one("#leads-id", Input)
             if self.query_one("#leads-id-row").display and not id_field.has_focus:
                 self.query_one("#leads-id-label", Label).update(f"New id for {lead.email}:")

@@ -6,6 +6,7 @@ between calls), ``preview_sources`` (calls files, subscriptions, saved sets) and
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 
 from cio_tui.tui.screens.preview_sources import MAX_CALLS_FILE, PreviewSources
@@ -129,6 +130,13 @@ class PreviewScreen(PreviewSources):
             tooltip="Your batching subscriptions' POST /api/v2/batch bodies and the per-item 207 errors",
         ),
     ]
+
+    SHORT = 30
+    """Terminal rows under which the editor row is shorter, so the two destinations show more of their bodies
+    (at 80x24 they showed about two lines)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < self.SHORT, "-short")
 
 
 __all__ = ["EMPTY", "MAX_CALLS_FILE", "NOTHING_YET", "PreviewScreen"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -19,6 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Input, OptionList, Static
 
 from cio_tui.tui.areas import area
 from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.screens.walkthrough_saving import WalkthroughSaving
 from cio_tui.tui.screens.walkthrough_tasks import WalkthroughTasks, plain
 from cio_tui.tui.widgets.walkthrough_base import Record, StepPanel, Task, panel_class
 from cio_tui.tui.widgets.walkthrough_steps import StepList, progress_text
@@ -26,16 +27,14 @@ from cio_tui.walkthrough.status import StepGlance, first_unfinished, read_steps
 from cio_tui.walkthrough.steps import STEP_COUNT, STEPS
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from cio_tui.walkthrough.service import Overview, WalkthroughService
-    from cio_tui.walkthrough.state import StepState, WalkthroughState
+    from cio_tui.walkthrough.service import Overview
+    from cio_tui.walkthrough.state import StepState
     from cio_tui.workspace import Workspace
 
 OPEN_AREAS = ("connect", "people", "preview", "duplicates", "leads", "identifiers", "plan")
 
 
-class WalkthroughScreen(WalkthroughTasks, AreaScreen):
+class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
     AREA = "walkthrough"
     READY_WHEN_DRAWN = False  # usable once the steps and their statuses are shown (_show_glance or _show)
     HELP = (
@@ -102,7 +101,7 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#wt-detail").display = False
-        self.query_one(StepList).focus()
+        self.set_focus(self.query_one(StepList))  # now, not later: the footer's first keys are for it
         self.workspace_changed(self.cio.workspace)
 
     def workspace_changed(self, workspace: Workspace | None) -> None:
@@ -124,7 +123,11 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
             )
             glance = getattr(self.app, "glance", None)
             if workspace is None and glance is not None:  # the workspace is opening: its saved steps meanwhile
-                self._read_glance(glance.data_dir)
+                # Read here, not in a worker: one small local file, and the very first frame then shows the steps
+                # (a worker drew a frame without them, then laid out and drew the whole screen again).
+                steps = read_steps(glance.data_dir)
+                if steps is not None:  # unreadable: the full load says why
+                    self._show_glance(steps)
             return
         self._load(workspace)  # the service (and its models) is built in the worker: keys stay answered
 
@@ -142,12 +145,6 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
         return self.query_one(StepList).step_number
 
     # -- showing --------------------------------------------------------------------------------------
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _read_glance(self, folder: Path) -> None:
-        steps = read_steps(folder)
-        if steps is not None:  # unreadable: the full load says why
-            self.app.call_from_thread(self._show_glance, steps)
-
     def _show_glance(self, steps: dict[int, StepGlance]) -> None:
         if self.overview is not None or (self.cio.workspace is None and self.cio.glance is None):
             return  # the overview came first, or the workspace could not be opened
@@ -258,55 +255,7 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
         if mounting is not None:  # a step shown for the first time: done once its form is mounted and filled
             await mounting
 
-    # -- persisting -----------------------------------------------------------------------------------
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _load(self, workspace: Workspace | None = None) -> None:
-        """Read the overview (building the service first for a newly opened ``workspace``) and show it; the
-        shown step's form is imported here too, so the event loop only composes it."""
-        from cio_tui.walkthrough.state import WalkthroughStateError
-
-        if workspace is not None:
-            from cio_tui.walkthrough.service import WalkthroughService
-
-            self.service = WalkthroughService(workspace, now=self.cio.services.clock)
-        try:
-            with self._lock:
-                version = self._saved_version
-                overview = self._current_service.overview()
-            panel_class(self.step_number)
-        except WalkthroughStateError as exc:
-            self.app.call_from_thread(self._unreadable, str(exc))
-            return
-        self.app.call_from_thread(self._show_if_current, overview, version)
-
-    def _unreadable(self, message: str) -> None:
-        self.query_one("#wt-progress", Static).update(message)
-        self.notify(message, title="Walkthrough", severity="error", timeout=15, markup=False)
-
-    def _show_if_current(self, overview: Overview, version: int) -> None:
-        """Show a worker's overview unless a newer change is still being saved (its own worker will show it)."""
-        if version == self._version:
-            self._show(overview)
-
-    def _changed(self) -> None:
-        """The in-memory state changed: save it (in a worker) and show the refreshed overview."""
-        self._version += 1
-        self._persist(self._current_service, self._current_overview.state.model_copy(deep=True), self._version)
-
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _persist(self, service: WalkthroughService, state: WalkthroughState, version: int) -> None:
-        # the service of the workspace the state belongs to: a workspace opened meanwhile must not get the
-        # previous one's state written into its file (nor shown)
-        with self._lock:
-            if version < self._saved_version:
-                return
-            service.refresh(state)
-            self._saved_version = version
-            if service is not self.service:
-                return
-            overview = service.overview(state)
-        self.app.call_from_thread(self._show_if_current, overview, version)
-
+    # -- persisting (the rest: walkthrough_saving.WalkthroughSaving) -----------------------------------
     @on(Record)
     def _record(self, message: Record) -> None:
         message.stop()
@@ -315,26 +264,10 @@ class WalkthroughScreen(WalkthroughTasks, AreaScreen):
         self.overview.state.record(message.step, message.values, now=self.cio.services.clock())
         self._changed()
 
-    def _set_status(self, status: str, reason: str | None = None) -> None:
-        self._current_overview.state.set_status(self.step_number, status, reason=reason, now=self.cio.services.clock())
-        self._changed()
-        self.notify(f"Step {self.step_number}: {self._current_overview.state.step(self.step_number).status_words}.")
-
     @on(Input.Submitted, "#wt-notes")
     @on(Input.Blurred, "#wt-notes")
     def _notes(self) -> None:
         self._save_notes()
-
-    def _save_notes(self) -> None:
-        """Save the notes field into the step it was filled for (the step list may have moved on already)."""
-        step = self._notes_step
-        if self.overview is None or not step:
-            return
-        text = self.query_one("#wt-notes", Input).value
-        if text != self._notes_shown and text != self.overview.state.step(step).notes:
-            self._notes_shown = text
-            self.overview.state.set_notes(step, text, now=self.cio.services.clock())
-            self._changed()
 
     # -- actions --------------------------------------------------------------------------------------
     def _still_reading(self) -> bool:

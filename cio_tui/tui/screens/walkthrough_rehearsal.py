@@ -1,5 +1,5 @@
-"""Walkthrough step 4's rehearsal on traffic, as screen tasks: the replay in a thread with its progress in the
-panel, and an example's call opened in Preview. Mixed into ``WalkthroughScreen`` (it provides ``service``,
+"""The Walkthrough's rehearsal on traffic (the preview step), as screen tasks: the replay in a thread with its progress
+in the panel, and an example's call opened in Preview. Mixed into ``WalkthroughScreen`` (it provides ``service``,
 ``overview`` and the panels)."""
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ class RehearsalTasks(WalkthroughHost):
 
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _rehearse(self, traffic: Path, export: str | None, subscriptions: str | None = None) -> None:
-        """Step 4: replay the traffic from the starting people in a thread, progress in the panel, report kept."""
+        """The rehearsal: replay the traffic from the starting people in a thread, progress in the panel, report
+        kept."""
         import asyncio
         import threading
 

@@ -1,5 +1,6 @@
-"""The Walkthrough screen's Segment tasks (steps 6-8): workers over ``walkthrough.segment_side``, the typed
-confirmation before any Segment write, and the results handed to the steps' Segment sections."""
+"""The Walkthrough screen's Segment tasks (the prepare, cut-over and verify steps): workers over
+``walkthrough.segment_side``, the typed confirmation before any Segment write, and the results handed to the steps'
+Segment sections."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cio_tui.tui.screens.walkthrough_host import WalkthroughHost
 
 if TYPE_CHECKING:
     from cio_tui.cutover.plan import SegmentPlan
+    from cio_tui.tui.walkthrough_requests import SegmentTask
 
 
 class SegmentTasks(WalkthroughHost):
@@ -38,25 +40,25 @@ class SegmentTasks(WalkthroughHost):
             if section.step == step or (view.problem is not None):
                 section.show_view(view.lines())
 
-    async def segment_task(self, kind: str, args: dict[str, Any]) -> None:
+    async def segment_task(self, request: SegmentTask) -> None:
         """Run in the screen's task worker."""
-        side, step = self._segment_side(), int(args.get("step") or 6)
-        if kind == "segment_read":
+        side, step, action = self._segment_side(), request.step, request.action
+        if action == "read":
             view = await side.read()
-        elif kind == "segment_verify":
+        elif action == "verify":
             view = await side.verify(self._current_overview.state.cutover.cutover_at)
         else:
             cut = self._current_overview.state.cutover
-            if kind == "segment_cutover" and cut.method is None:
+            if action == "cutover" and cut.method is None:
                 self.notify(
                     "Choose the cut-over method above first (and the time, for received_at filters).",
                     severity="warning",
                 )
                 return
             method = "filters" if cut.method == "received_at_filters" else "one-step"
-            if kind == "segment_prepare":
+            if action == "prepare":
                 view = await side.plan("prepare")
-            elif kind == "segment_rollback":
+            elif action == "rollback":
                 view = await side.plan("rollback")
             else:
                 view = await side.plan("cutover", method=method, at=cut.cutover_at if method == "filters" else None)
@@ -107,10 +109,10 @@ class SegmentTasks(WalkthroughHost):
             self._record_switch(plan)
 
     def _record_switch(self, plan: SegmentPlan) -> None:
-        """Step 7 records how and when the switch happened (the time verification starts from)."""
+        """The cut-over step records how and when the switch happened (the time verification starts from)."""
         from cio_tui.tui.widgets.walkthrough_base import Record
         from cio_tui.walkthrough.models import CutoverChoice, CutoverMethod
-        from cio_tui.walkthrough.steps import step_by_key
+        from cio_tui.walkthrough.steps import step_by_key, step_ref
 
         method: CutoverMethod = "received_at_filters" if plan.method == "filters" else "one_step"
         when = plan.cutover_at if plan.method == "filters" else self.cio.services.clock()  # one-step: just now
@@ -120,9 +122,10 @@ class SegmentTasks(WalkthroughHost):
             shown = f"{when:%Y-%m-%d %H:%M} UTC"
             was = f"; it replaces the {before:%Y-%m-%d %H:%M} UTC written before" if before is not None else ""
             self.notify(
-                f"Cut-over time recorded: {shown}, the moment of the one-step switch{was}. Verification (step 8) "
+                f"Cut-over time recorded: {shown}, the moment of the one-step switch{was}. Verification "
+                f"({step_ref('verify')}) "
                 "looks at what happened since then.",
-                title="Step 7",
+                title=step_ref("cutover").capitalize(),
                 timeout=12,
                 markup=False,
             )

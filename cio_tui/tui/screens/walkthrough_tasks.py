@@ -5,12 +5,27 @@ Mixed into ``WalkthroughScreen`` (it provides ``service``, ``overview``, ``cio``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from textual import work
 
 from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
 from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
+from cio_tui.tui.walkthrough_requests import (
+    AuditExport,
+    AuditLive,
+    CheckConnection,
+    Cleanup,
+    CutoverNow,
+    ExportChecklist,
+    ExportReport,
+    PreviewLine,
+    Rehearse,
+    SegmentTask,
+    Verify,
+    ViewReport,
+    WorkerTask,
+)
 from cio_tui.tui.widgets.walkthrough_base import Record, Task
 from cio_tui.walkthrough.steps import step_by_key
 
@@ -29,7 +44,7 @@ def plain(text: str) -> Any:
 
 class WalkthroughTasks(RehearsalTasks, SegmentTasks):
     """Mixed into ``WalkthroughScreen`` (which sets ``service`` and ``overview`` and has ``_changed`` and the
-    panels); steps 4 and 6-8 hand their tasks to ``RehearsalTasks`` and ``SegmentTasks``."""
+    panels); the rehearsal and the Segment sections' tasks go to ``RehearsalTasks`` and ``SegmentTasks``."""
 
     if TYPE_CHECKING:  # the screen's (a stub here would shadow it at run time)
 
@@ -43,65 +58,57 @@ class WalkthroughTasks(RehearsalTasks, SegmentTasks):
         if self.service is None:
             self.notify("Open a workspace first (Connect, key 9).", severity="warning")
             return
-        if message.kind == "cutover_now":
-            from cio_tui.walkthrough.models import CutoverChoice
+        request = message.request
+        match request:
+            case CutoverNow(method=method):
+                from cio_tui.walkthrough.models import CutoverChoice
 
-            choice = CutoverChoice(method=message.args.get("method"), cutover_at=self.cio.services.clock())
-            self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
-        elif message.kind in ("export_report", "export_checklist"):
-            path = Path(message.args["path"]).expanduser().absolute()
-            state = self._current_overview.state.model_copy(deep=True)
-            if message.kind == "export_report":
-                self.service.mark_report_exported(state, path)
-            self._export(message.kind, path, state)
-        elif message.kind == "preview_line":
-            self._preview_line(Path(message.args["path"]), int(message.args["line"]))
-        elif message.kind == "view_report":
-            self._view_report(Path(message.args["path"]))
-        elif message.kind == "rehearse":
-            args = message.args
-            self._rehearse(Path(args["path"]).expanduser(), args.get("export"), args.get("subscriptions"))
-        else:
-            self._run_task(message.kind, message.args)
+                choice = CutoverChoice(method=method, cutover_at=self.cio.services.clock())
+                self.post_message(Record(step_by_key("cutover").number, {"cutover": choice}))
+            case ExportReport() | ExportChecklist():
+                path = Path(request.path).expanduser().absolute()
+                state = self._current_overview.state.model_copy(deep=True)
+                if isinstance(request, ExportReport):
+                    self.service.mark_report_exported(state, path)
+                self._export(request, path, state)
+            case PreviewLine(path=path_text, line=line):
+                self._preview_line(Path(path_text), line)
+            case ViewReport(path=path_text):
+                self._view_report(Path(path_text))
+            case Rehearse(path=path_text, export=export, subscriptions=subscriptions):
+                self._rehearse(Path(path_text).expanduser(), export, subscriptions)
+            case CheckConnection() | AuditLive() | AuditExport() | Verify() | Cleanup() | SegmentTask():
+                self._run_task(request)
+            case _:
+                assert_never(request)
 
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
-    async def _run_task(self, kind: str, args: dict[str, Any]) -> None:
+    async def _run_task(self, request: WorkerTask) -> None:
         from cio_tui.tui.errors import describe_error
 
-        names = {
-            "check_connection": "Checking the workspace",
-            "audit_live": "Auditing the live workspace",
-            "audit_export": "Auditing the export",
-            "verify": "Verifying",
-            "cleanup": "Planning the clean-up",
-            "segment_read": "Reading Segment",
-            "segment_prepare": "Planning the Actions destination",
-            "segment_cutover": "Planning the cut-over",
-            "segment_rollback": "Planning the rollback",
-            "segment_verify": "Verifying deliveries",
-        }
-        self.notify(f"{names.get(kind, kind)}…", timeout=3)
+        self.notify(f"{request.title}…", timeout=3)
         try:
             svc = self._current_service
-            if kind == "check_connection":
-                check = await svc.check_connection()
-                self.post_message(Record(step_by_key("connect").number, {"connection": check}))
-            elif kind in ("audit_live", "audit_export"):
-                export = Path(args["path"]).expanduser() if kind == "audit_export" else None
-                self.post_message(Record(step_by_key("audit").number, {"audit": await svc.audit(export)}))
-            elif kind == "verify":
-                self.post_message(Record(step_by_key("verify").number, {"verify": await svc.verify()}))
-            elif kind == "cleanup":
-                self._confirm_cleanup(
-                    await svc.cleanup(Path(args["path"]).expanduser(), default_action=args.get("action"))
-                )
-            elif kind.startswith("segment_"):  # steps 6-8 through Segment's Public API
-                await self.segment_task(kind, args)
+            match request:
+                case CheckConnection():
+                    check = await svc.check_connection()
+                    self.post_message(Record(step_by_key("connect").number, {"connection": check}))
+                case AuditLive() | AuditExport():
+                    export = Path(request.path).expanduser() if isinstance(request, AuditExport) else None
+                    self.post_message(Record(step_by_key("audit").number, {"audit": await svc.audit(export)}))
+                case Verify():
+                    self.post_message(Record(step_by_key("verify").number, {"verify": await svc.verify()}))
+                case Cleanup(path=path_text, action=action):
+                    self._confirm_cleanup(await svc.cleanup(Path(path_text).expanduser(), default_action=action))
+                case SegmentTask():  # the Segment sections, through Segment's Public API
+                    await self.segment_task(request)
+                case _:
+                    assert_never(request)
         except Exception as exc:  # every failure becomes words and what to do
             known = getattr(exc, "exit_code", None) == 1  # walkthrough errors already say what to do
             self.notify(
                 str(exc) if known else describe_error(exc),
-                title=names.get(kind, kind),
+                title=request.title,
                 severity="error",
                 timeout=12,
                 markup=False,
@@ -150,11 +157,13 @@ class WalkthroughTasks(RehearsalTasks, SegmentTasks):
         self.cio.open_plan(plan)
 
     @work(thread=True, group="walkthrough-state", exit_on_error=False)
-    def _export(self, kind: str, path: Path, state: WalkthroughState) -> None:
-        """Write the report or checklist; the report counts as exported (step 9) only once the file is written."""
-        what = "report" if kind == "export_report" else "checklist"
+    def _export(self, request: ExportReport | ExportChecklist, path: Path, state: WalkthroughState) -> None:
+        """Write the report or checklist; the report counts as exported (its step's "done when") only once the file
+        is written."""
+        report = isinstance(request, ExportReport)
+        what = "report" if report else "checklist"
         try:
-            if kind == "export_report":
+            if report:
                 self._current_service.render_report(state, path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)  # as the report does
@@ -171,7 +180,7 @@ class WalkthroughTasks(RehearsalTasks, SegmentTasks):
                 markup=False,
             )
             return
-        if kind == "export_report":
+        if report:
             self.app.call_from_thread(self._report_written, path)
         self.app.call_from_thread(self.notify, f"The {what} is written to {path}", title="Export", markup=False)
 

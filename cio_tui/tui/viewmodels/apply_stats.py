@@ -22,6 +22,7 @@ class ApplyStats:
     elapsed: float = 0.0
     status: str = "idle"
     awaiting: int = 0  # requests sent (or queued at the rate limiter) with no answer yet
+    before: int = 0  # operations an earlier run finished: not this run's work, so not in its rate or ETA
 
     @property
     def finished(self) -> int:
@@ -33,10 +34,11 @@ class ApplyStats:
 
     @property
     def rate(self) -> float | None:
-        """Finished operations per second, once there is something to measure."""
-        if self.elapsed <= 0 or self.finished == 0:
+        """Operations this run finished per second, once there is something to measure."""
+        ran = self.finished - self.before
+        if self.elapsed <= 0 or ran <= 0:
             return None
-        return self.finished / self.elapsed
+        return ran / self.elapsed
 
     @property
     def eta(self) -> float | None:

@@ -7,6 +7,7 @@ would refuse it too), nothing left to apply.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
@@ -57,4 +58,5 @@ def starting_stats(plan: Plan, prior_states: dict[str, str]) -> ApplyStats:
     """The progress panel as an apply starts: what earlier runs did, the rest pending."""
     counts = Counter(prior_states.values())
     counts["pending"] = len(plan.operations) - sum(counts.values())
-    return ApplyStats(total=len(plan.operations), counts=counts, status="running")
+    stats = ApplyStats(total=len(plan.operations), counts=counts, status="running")
+    return replace(stats, before=stats.finished)

@@ -6,20 +6,8 @@ Pure functions over ``identity.plan`` models (no Textual), so they are unit-test
 from __future__ import annotations
 
 from cio_tui.identity.plan import Operation, OpKind, PersonState, Plan
+from cio_tui.identity.plan_kinds import KINDS
 from cio_tui.tui.viewmodels.plan_states import PlanRow, state_words
-
-KIND_WORDS: dict[str, str] = {
-    OpKind.ASSIGN_ID: "assign id",
-    OpKind.CHANGE_ID: "change id",
-    OpKind.CHANGE_EMAIL: "change email",
-    OpKind.MERGE: "merge",
-    OpKind.DELETE: "delete",
-    OpKind.SUPPRESS: "suppress",
-    OpKind.UNSUPPRESS: "unsuppress",
-    OpKind.UNSUBSCRIBE: "unsubscribe",
-    OpKind.IDENTIFY: "set attributes",
-}
-IRREVERSIBLE = frozenset({OpKind.MERGE, OpKind.DELETE, OpKind.SUPPRESS})
 
 
 def _show(value: object) -> str:
@@ -71,10 +59,10 @@ def change_text(op: Operation) -> str:
 
 
 def loses_text(op: Operation) -> str:
-    """A short name of what is lost, for the table (``IRREVERSIBLE`` first when it cannot be undone)."""
+    """A short name of what is lost, for the table (``IRREVERSIBLE`` first when its kind cannot be undone)."""
     if not op.loses:
         return "nothing"
-    if op.kind in IRREVERSIBLE:
+    if KINDS[op.kind].irreversible:
         return "IRREVERSIBLE"
     names = [name for loss in op.loses for name in loss.values] or ["values"]
     return "old " + ", ".join(dict.fromkeys(names))
@@ -84,7 +72,7 @@ def row_for(op: Operation, number: int, state: str = "planned", detail: str = ""
     return PlanRow(
         key=op.op_id,
         number=number,
-        kind=KIND_WORDS.get(op.kind, str(op.kind)),
+        kind=KINDS[op.kind].words,
         person=person_text(op),
         change=change_text(op),
         loses=loses_text(op),
@@ -103,7 +91,7 @@ def irreversible_lines(plan: Plan) -> list[str]:
     """What cannot be undone, one line per irreversible kind, with counts (for the confirmation modal)."""
     counts: dict[OpKind, int] = {}
     for op in plan.operations:
-        if op.kind in IRREVERSIBLE:
+        if KINDS[op.kind].irreversible:
             counts[op.kind] = counts.get(op.kind, 0) + 1
     words = {
         OpKind.MERGE: "merge(s): each secondary person is deleted and folded into its primary",
@@ -148,7 +136,7 @@ def operation_detail(op: Operation, state: str = "planned", detail: str = "") ->
         lines.append(f"Loses: {loss.text}" + (f" ({values})" if values else ""))
     if not op.loses:
         lines.append("Loses: nothing")
-    if op.kind in IRREVERSIBLE:
+    if KINDS[op.kind].irreversible:
         lines.append("IRREVERSIBLE: Customer.io cannot undo this; the journal keeps the before-snapshot.")
     lines.append(f"State: {state_words(state, detail)}")
     return "\n".join(lines)

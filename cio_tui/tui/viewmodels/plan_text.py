@@ -6,6 +6,7 @@ Pure functions (no Textual), unit-tested on their own.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cio_tui.identity.plan import Plan
@@ -54,9 +55,12 @@ def resume_note(plan: Plan, states: dict[str, str], *, in_dialog: bool = False) 
     doubt = counts["sent"] + counts["uncertain"]
     stale, failed = counts["skipped_stale"], counts["failed"]
     left = len(plan.operations) - done
+    not_sent = left - doubt - stale - failed  # never sent by any run (pending, or checked and then held back)
     parts = [f"Applied before: {done} done"]
+    if not_sent:
+        parts.append(f"{not_sent} not sent yet")
     if doubt:
-        parts.append(f"{doubt} in doubt (read back before anything is resent)")
+        parts.append(f"{doubt} in doubt (sent, no answer: read back before anything is resent)")
     if stale:
         parts.append(f"{stale} stale")
     if failed:
@@ -67,20 +71,37 @@ def resume_note(plan: Plan, states: dict[str, str], *, in_dialog: bool = False) 
     return ", ".join(parts) + f". {then}: {left} operation(s) left; done ones are not sent again."
 
 
+def paused_note(awaiting: int, by_state: Mapping[str, int]) -> str:
+    """The status line while paused: the answers still due to requests already sent (they are verified and
+    counted as they arrive), then what waits; nothing else leaves until p."""
+    waiting = by_state.get("pending", 0) + by_state.get("checked", 0)
+    # operations whose intent is journaled but whose request has not left yet wait too (they are never sent paused)
+    waiting += max(by_state.get("sent", 0) - awaiting, 0)
+    held = f"{waiting} operation(s) wait, not sent" if waiting else "nothing else waits"
+    if awaiting:
+        return (
+            f"PAUSED: waiting for {awaiting} answer(s) to requests already sent (read back and counted once "
+            f"answered); {held}. p resumes; x cancels."
+        )
+    return f"PAUSED: nothing in flight; {held} (read again before sending). p resumes; x cancels (they stay not sent)."
+
+
 def stats_from_progress(
     event: ProgressEvent | None, elapsed: float, phase: str, previous: ApplyStats | None = None
 ) -> ApplyStats:
     """``ApplyStats`` from the engine's ``ProgressEvent`` (or the previous stats when the run ended without one)."""
     status = {"applying": "running", "paused": "paused", "cancelling": "cancelling"}.get(phase, phase)
+    before = previous.before if previous is not None else 0
     if event is None:
         base = previous or ApplyStats(total=0)
-        return ApplyStats(total=base.total, counts=dict(base.counts), elapsed=elapsed, status=status)
+        return ApplyStats(total=base.total, counts=dict(base.counts), elapsed=elapsed, status=status, before=before)
     return ApplyStats(
         total=event.total,
         counts=dict(event.by_state),
         elapsed=elapsed,
         status=status,
-        awaiting=getattr(event, "in_flight", 0),
+        awaiting=event.in_flight,
+        before=before,
     )
 
 

@@ -42,7 +42,8 @@ def headline(stats: ApplyStats) -> str:
     if eta is not None:
         parts.append(f"ETA {format_duration(eta)}")
     elif stats.status == "finished":
-        parts.append(f"took {format_duration(stats.elapsed)}")
+        # a resumed run's time is its own: the operations done before it are not in it
+        parts.append(f"took {format_duration(stats.elapsed)}" + (" this run" if stats.before else ""))
     else:
         parts.append("ETA -")
     return " · ".join(parts)

@@ -84,11 +84,12 @@ class CompareTable(Static):
             box=None,
             show_edge=False,
             pad_edge=False,
-            expand=True,
+            expand=False,  # columns as wide as their values; a terminal too narrow wraps them instead
             header_style="bold",
         )
-        for title in self.titles:
-            table.add_column(title, no_wrap=True, overflow="ellipsis")
+        # values wrap inside their column (an email or a conflict never ends cut): a long one takes two lines
+        for n, title in enumerate(self.titles):
+            table.add_column(title, overflow="fold", min_width=5 if n else None)
         for row in self.rows:
             table.add_row(*(Text(c, style="bold") if c.startswith("CONFLICT") else Text(c) for c in row))
         self.update(table, layout=False)  # fixed size: no layout pass on every cursor move

@@ -104,20 +104,69 @@ class AreaFooter(Footer):
         if not self.is_attached:
             return
         if screen is not self.screen and isinstance(screen, ModalScreen) and self.screen in self.app.screen_stack:
-            screen.bindings_updated_signal.subscribe(self, lambda _screen: self.call_after_refresh(self.recompose))
-        self.call_after_refresh(self.recompose)
+            screen.bindings_updated_signal.subscribe(self, lambda _screen: self.recompose_soon())
+        self.recompose_soon()
 
     def on_mount(self) -> None:
         self.compact = self.app.size.width < COMPACT_BELOW
         self._width = self.app.size.width
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        # the first keys once the screen has mounted (and focused its first widget): in the screen's first frame
+        self.call_later(self._first_keys)
+
+    def _first_keys(self) -> None:
+        self._bindings_ready = True
+        self.recompose_soon()
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.app.size.width
         if width != getattr(self, "_width", None):
             self._width = width
             self.compact = width < COMPACT_BELOW
-            self.call_after_refresh(self.recompose)
+            self.recompose_soon()
+
+    _recompose_pending = False
+    _composed: tuple[object, ...] | None = None  # what the keys were last composed from (``_inputs``)
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Textual's handler, with the recompose shared: it recomposes on every change of the screen's bindings, and at
+        start three changes (the stack, the focus, ...) came before the first recompose ran, so the keys were
+        composed, mounted and styled three times over."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.recompose_soon()
+
+    def recompose_soon(self) -> None:
+        """Recompose after the next refresh, once however many times it is asked for before then, and only when what
+        the keys show changed (Textual asks again after every focus change, whatever changed). The very first keys
+        are composed at once, so the first frame has them (not a second frame, with the whole screen redrawn)."""
+        if not self._recompose_pending:
+            self._recompose_pending = True
+            if self._composed is None:
+                self.call_next(self._recompose_now)
+            else:
+                self.call_after_refresh(self._recompose_now)
+
+    async def _recompose_now(self) -> None:
+        self._recompose_pending = False
+        inputs = self._inputs()
+        if inputs == self._composed:
+            return
+        self._composed = inputs
+        # run as this footer whoever called it: the first keys are composed from a callback of the screen (a
+        # first visit opened by another area), and Textual's Footer binds its keys' data to the active node
+        with self._context():  # (Textual is pinned exactly)
+            await self.recompose()
+
+    def _inputs(self) -> tuple[object, ...]:
+        """Everything ``compose`` reads: the width, where keys go, and each active binding as the footer shows it."""
+        compact = self.app.size.width < COMPACT_BELOW
+        where = where_keys_go(self._focus_screen(), WHERE_MAX_COMPACT if compact else WHERE_MAX)
+        bindings = tuple(
+            (key, binding.key, binding.description, binding.show, binding.id, binding.group, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+        return (self.app.size.width, where, self.show_command_palette, self._bindings_ready, bindings)
 
 
 __all__ = ["AreaFooter", "choose_keys", "key_width"]

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from cio_tui.identity.card import IdentityCard
 from cio_tui.tui.viewmodels.activity import FLAGGED, activity_detail, ago, when
+from cio_tui.tui.widgets.fit_table import Col, FitTable
 from cio_tui.tui.widgets.person_segment import PersonSegmentPane
 
 EMPTY_HINT = (
@@ -46,6 +47,17 @@ def _table(table_id: str, *columns: str) -> DataTable[str]:
     return table
 
 
+class ActivityTable(FitTable):
+    """Recent activity: when and what kind whole, the detail cut with "…" (whole in the line under the table and
+    in the tooltip of the cell)."""
+
+    FIT_COLUMNS = (
+        Col("when", "When", priority=1, min=16),
+        Col("type", "Type", priority=1, min=8),
+        Col("detail", "Detail", priority=2, min=12),
+    )
+
+
 class PersonCardTabs(Vertical):
     """Tabs of the card. Posts ``HistoryChosen`` when a history entry is picked."""
 
@@ -68,7 +80,8 @@ class PersonCardTabs(Vertical):
                 yield Input(placeholder="Filter attributes by name or value", id="attr-filter")
                 yield _table("attr-table", "Attribute", "Value")
             with TabPane("Activity", id="tab-activity"):
-                yield _table("activity-table", "When", "Type", "Detail")
+                yield ActivityTable(id="activity-table")
+                yield Static("", id="activity-detail", markup=False)
             with TabPane("Segments & devices", id="tab-segments"):
                 yield _table("segments-table", "Segment", "Type", "Description")
                 yield _table("devices-table", "Device", "Platform", "Last used")
@@ -102,12 +115,13 @@ class PersonCardTabs(Vertical):
         attention.update(attention_text(card))
         attention.display = bool(card.flagged)
         self._fill_attributes(self.query_one("#attr-filter", Input).value)
-        activity = self.query_one("#activity-table", DataTable)
+        activity = self.query_one(ActivityTable)
         activity.clear()
-        for a in card.activities:
+        for n, a in enumerate(card.activities):
             flag = FLAGGED.get(a.type)
             kind = Text(f"! {flag}", style="bold") if flag else Text(a.type)
-            activity.add_row(when(a.timestamp), kind, activity_detail(a))
+            activity.add_row(when(a.timestamp), kind, activity_detail(a), key=str(n))
+        self._show_activity()
         segments = self.query_one("#segments-table", DataTable)
         segments.clear()
         for s in card.segments:
@@ -124,6 +138,17 @@ class PersonCardTabs(Vertical):
         self.query_one("#card-attention").display = False
         for table_id in ("#overview-table", "#attr-table", "#activity-table", "#segments-table", "#devices-table"):
             self.query_one(table_id, DataTable).clear()
+        self._show_activity()
+
+    @on(DataTable.RowHighlighted, "#activity-table")
+    def _show_activity(self) -> None:
+        """The highlighted activity whole, wrapped (its detail is cut in the table at 80 columns)."""
+        table = self.query_one(ActivityTable)
+        text = ""
+        if self.card is not None and 0 <= table.cursor_row < len(self.card.activities):
+            a = self.card.activities[table.cursor_row]
+            text = f"{when(a.timestamp)} · {FLAGGED.get(a.type, a.type)}: {activity_detail(a)}"
+        self.query_one("#activity-detail", Static).update(text)
 
     def _fill_attributes(self, needle: str) -> None:
         table = self.query_one("#attr-table", DataTable)

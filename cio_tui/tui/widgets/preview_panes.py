@@ -31,10 +31,12 @@ def marked_lines(result: PreviewResult, side: str) -> Content:
     parts: list[Content | tuple[str, str] | str] = []
     index = 0
     for i, request in enumerate(requests):
-        slug = f"{request['action']}  " if "action" in request else ""
+        slug = request["action"] if "action" in request else ""
         if request.get("subscription"):
             slug = f"'{request['subscription']}' {slug}"
-        parts.append((f"{slug}{request['method']} {request['path']}\n", "bold"))
+        if slug:  # a line of its own: the request line stays whole in a half-width pane at 80 columns
+            parts.append((f"{slug}\n", "bold"))
+        parts.append((f"{request['method']} {request['path']}\n", "bold"))
         count = _body_line_count(request.get("body"))
         for mark, text in lines[index : index + count]:
             style = MARK_STYLES.get(mark, "")

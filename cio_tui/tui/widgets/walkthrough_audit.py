@@ -1,4 +1,4 @@
-"""Step 3: run the audit (live or from an export) and show its counts with a small bar chart."""
+"""The audit step: run the audit (live or from an export) and show its counts with a small bar chart."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
+from cio_tui.tui.walkthrough_requests import AuditExport, AuditLive
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.walkthrough.models import AuditCounts
 from cio_tui.walkthrough.steps import step_by_key
@@ -102,7 +103,7 @@ class AuditPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-audit-live")
     def _live(self) -> None:
-        self.request_task("audit_live")
+        self.request_task(AuditLive())
 
     @on(Button.Pressed, "#wt-audit-export")
     @on(Input.Submitted, "#wt-audit-path")
@@ -111,4 +112,4 @@ class AuditPanel(StepPanel):
         if not path:
             self.notify("Type the path of a people export (CSV) first.", severity="warning")
             return
-        self.request_task("audit_export", path=path)
+        self.request_task(AuditExport(path))

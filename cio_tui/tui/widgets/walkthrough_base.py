@@ -1,63 +1,45 @@
 """Shared pieces of the Walkthrough widgets: the messages panels post up, and the panel base class.
 
-Panels never do IO: they show an ``Overview`` (calls down, ``show``) and post ``Record`` (store values on the state)
-or ``Task`` (run something that reads the workspace or writes a file) messages up to the Walkthrough screen.
+Panels never do IO: they show an ``Overview`` (calls down, ``show``) and post ``Record`` (store ``Recorded`` values on
+the state) or ``Task`` (run a ``tui/walkthrough_requests.py`` request: read the workspace, write a file) messages up to
+the Walkthrough screen.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, Unpack
 
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
+from textual.widgets.select import NoSelection
 
 from cio_tui.walkthrough.steps import STEPS
 
 if TYPE_CHECKING:
+    from cio_tui.tui.walkthrough_requests import TaskRequest
     from cio_tui.walkthrough.service import Overview
+    from cio_tui.walkthrough.state import Recorded
 
 YES_NO: list[tuple[str, bool]] = [("yes", True), ("no", False)]
+T = TypeVar("T")
 
 
 @dataclass
 class Record(Message):
-    """Store these values on the walkthrough state (``field name -> value``) for ``step``, then save."""
+    """Store these values on the walkthrough state for ``step`` (``Recorded``: its own fields only), then save."""
 
     step: int
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-class TaskKind(StrEnum):
-    """The tasks a panel can ask the Walkthrough screen to run (a closed list: the screen handles each one)."""
-
-    CHECK_CONNECTION = "check_connection"
-    AUDIT_LIVE = "audit_live"
-    AUDIT_EXPORT = "audit_export"  # args: path
-    VERIFY = "verify"
-    CLEANUP = "cleanup"  # args: path, action
-    CUTOVER_NOW = "cutover_now"  # args: method
-    EXPORT_REPORT = "export_report"  # args: path
-    EXPORT_CHECKLIST = "export_checklist"  # args: path
-    PREVIEW_LINE = "preview_line"  # args: path, line
-    REHEARSE = "rehearse"  # args: path, export, subscriptions
-    VIEW_REPORT = "view_report"  # args: path (the rehearsal's Markdown report)
-    SEGMENT_READ = "segment_read"  # args: step
-    SEGMENT_PREPARE = "segment_prepare"
-    SEGMENT_CUTOVER = "segment_cutover"
-    SEGMENT_ROLLBACK = "segment_rollback"
-    SEGMENT_VERIFY = "segment_verify"
+    values: Recorded
 
 
 @dataclass
 class Task(Message):
-    """Run the screen's task ``kind`` with ``args``."""
+    """Run ``request`` (one of ``TaskRequest``: its class says which task, its fields are the task's payload)."""
 
-    kind: TaskKind
-    args: dict[str, Any] = field(default_factory=dict)
+    request: TaskRequest
 
 
 class StepPanel(Vertical):
@@ -88,27 +70,27 @@ class StepPanel(Vertical):
         for note in self.query(".wt-error, .wt-said").results(Static):
             note.update("")
 
-    def set_select(self, select_id: str, value: Any) -> None:
+    def set_select(self, select_id: str, value: object) -> None:
         select = self.query_one(select_id, Select)
         with self.prevent(Select.Changed):
             select.value = Select.NULL if value is None else value
 
-    def record(self, **values: Any) -> None:
+    def record(self, **values: Unpack[Recorded]) -> None:
         """Post the values, unless every one equals what the state already holds (focus moving is not a change)."""
         state = getattr(self.overview, "state", None)
         if state is not None and all(getattr(state, k, None) == v for k, v in values.items()):
             return
         self.post_message(Record(self.STEP, values))
 
-    def request_task(self, kind: TaskKind | str, **args: Any) -> None:
-        """Ask the screen to run ``kind``; an unknown name fails here, in the panel that asked. (Not ``task``: that
-        is Textual's property for the widget's own asyncio task.)"""
-        self.post_message(Task(TaskKind(kind), args))
+    def request_task(self, request: TaskRequest) -> None:
+        """Ask the screen to run ``request``. (Not ``task``: that is Textual's property for the widget's own
+        asyncio task.)"""
+        self.post_message(Task(request))
 
 
-def selected(value: Any) -> Any:
+def selected(value: T | NoSelection) -> T | None:
     """A Select's value, ``None`` for the blank choice."""
-    return None if value is Select.NULL else value
+    return None if isinstance(value, NoSelection) else value
 
 
 def panel_class(number: int) -> type[StepPanel]:
@@ -119,4 +101,4 @@ def panel_class(number: int) -> type[StepPanel]:
     return cls
 
 
-__all__ = ["YES_NO", "Record", "StepPanel", "Task", "TaskKind", "panel_class", "selected"]
+__all__ = ["YES_NO", "Record", "StepPanel", "Task", "panel_class", "selected"]

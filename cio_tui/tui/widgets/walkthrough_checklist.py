@@ -1,4 +1,4 @@
-"""Step 6: the Prepare Actions checklist, each item checkable, exportable as Markdown."""
+"""The prepare step: the Prepare Actions checklist, each item checkable, exportable as Markdown."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, OptionList, Static
 
+from cio_tui.tui.walkthrough_requests import ExportChecklist
 from cio_tui.tui.widgets.walkthrough_base import StepPanel
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.steps import step_by_key
@@ -62,4 +63,4 @@ class ChecklistPanel(StepPanel):
     @on(Input.Submitted, "#wt-check-path")
     def _export(self) -> None:
         path = self.query_one("#wt-check-path", Input).value.strip() or "checklist.md"
-        self.request_task("export_checklist", path=path)
+        self.request_task(ExportChecklist(path))

@@ -1,4 +1,5 @@
-"""Walkthrough forms: step 1 (connection check, classic settings), step 2 (identifier settings), step 7 (cut-over)."""
+"""Walkthrough forms: the connect step (connection check, classic settings), the identifiers step (identifier
+settings) and the cut-over step."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static
 
+from cio_tui.tui.walkthrough_requests import CheckConnection, CutoverNow
 from cio_tui.tui.widgets.walkthrough_base import YES_NO, StepPanel, selected
 from cio_tui.walkthrough.models import ClassicSettings, CutoverChoice, IdentifierSettings
 from cio_tui.walkthrough.steps import step_by_key, step_ref
@@ -68,7 +70,7 @@ class ConnectPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-check")
     def _check(self) -> None:
-        self.request_task("check_connection")
+        self.request_task(CheckConnection())
 
     @on(Select.Changed)
     @on(Input.Submitted, "#wt-site-id")
@@ -179,4 +181,4 @@ class CutoverPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-cut-now")
     def _now(self) -> None:
-        self.request_task("cutover_now", method=selected(self.query_one("#wt-cut-method", Select).value))
+        self.request_task(CutoverNow(selected(self.query_one("#wt-cut-method", Select).value)))

@@ -1,5 +1,5 @@
-"""Walkthrough panels: step 4 (saved calls and behaviour changes), 5 (repairs, deletion/suppression),
-8 (verification) and 9 (report and open risks)."""
+"""Walkthrough panels: the preview step (saved calls and behaviour changes), repair (repairs, deletion/suppression),
+verify (verification) and report (the report and open risks)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from cio_tui.cutover.verify import verdict
 from cio_tui.tui.messages import OpenPerson
+from cio_tui.tui.walkthrough_requests import Cleanup, ExportReport, PreviewLine, Rehearse, Verify, ViewReport
 from cio_tui.tui.widgets.walkthrough_base import StepPanel, selected
 from cio_tui.tui.widgets.walkthrough_ticklist import TickList
 from cio_tui.walkthrough.cleanup import IRREVERSIBLE_WARNING
@@ -62,7 +63,7 @@ class PreviewPanel(StepPanel):
         export = self.query_one("#wt-traffic-people", Input).value.strip()
         subscriptions = self.query_one("#wt-traffic-subs", Input).value.strip()
         self.show_progress("Starting the rehearsal: reading the mappings and the starting people...")
-        self.request_task("rehearse", path=traffic, export=export or None, subscriptions=subscriptions or None)
+        self.request_task(Rehearse(traffic, export=export or None, subscriptions=subscriptions or None))
 
     def show(self, overview: Overview) -> None:
         record = overview.state.rehearsal
@@ -117,7 +118,7 @@ class PreviewPanel(StepPanel):
     def _preview_call(self) -> None:
         example = self._example()
         if example is not None and example.file and example.line:
-            self.request_task("preview_line", path=example.file, line=example.line)
+            self.request_task(PreviewLine(example.file, example.line))
         elif example is not None:
             self.notify("No single call made this difference (it is the end state): open the person instead.",
                         severity="warning")  # fmt: skip
@@ -128,7 +129,7 @@ class PreviewPanel(StepPanel):
         if record is None or not record.report_path:
             self.notify("No rehearsal report yet: rehearse first.", severity="warning")
             return
-        self.request_task("view_report", path=record.report_path)
+        self.request_task(ViewReport(record.report_path))
 
     @on(TickList.Toggled, "#wt-sets")
     def _changed(self, event: TickList.Toggled) -> None:
@@ -150,7 +151,7 @@ def rehearsal_text(record: RehearsalRecord | None) -> str:
 
 
 def repair_hints(overview: Overview) -> list[str]:
-    """What the audit says step 5 should repair, and where; then whether the step can be marked done."""
+    """What the audit says the repair step should repair, and where; then whether the step can be marked done."""
     audit = overview.state.audit
     if audit is None:
         lines = [f"Run the audit ({step_ref('audit')}) first to see what needs repair."]
@@ -207,7 +208,7 @@ class RepairPanel(StepPanel):
         if not path:
             self.notify("Type the path of the CSV of people to delete or suppress first.", severity="warning")
             return
-        self.request_task("cleanup", path=path, action=selected(self.query_one("#wt-cleanup-action", Select).value))
+        self.request_task(Cleanup(path, selected(self.query_one("#wt-cleanup-action", Select).value)))
 
 
 class VerifyPanel(StepPanel):
@@ -239,7 +240,7 @@ class VerifyPanel(StepPanel):
 
     @on(Button.Pressed, "#wt-verify")
     def _run(self) -> None:
-        self.request_task("verify")
+        self.request_task(Verify())
 
 
 class ReportPanel(StepPanel):
@@ -278,4 +279,4 @@ class ReportPanel(StepPanel):
     @on(Input.Submitted, "#wt-report-path")
     def _export(self) -> None:
         path = self.query_one("#wt-report-path", Input).value.strip() or "migration-report.md"
-        self.request_task("export_report", path=path)
+        self.request_task(ExportReport(path))

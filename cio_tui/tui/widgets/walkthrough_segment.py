@@ -1,7 +1,7 @@
-"""Steps 6, 7 and 8 with Segment's Public API: each of those panels gains a Segment section (read the destinations,
-plan the cut-over, cut over or roll back after typing the workspace name, verify deliveries). The section only shows
-what the screen's workers found and posts ``Task``s; when the Public API cannot be used it shows why, what to ask
-Segment for, and the step's own checklist stays the manual way."""
+"""The prepare, cut-over and verify steps with Segment's Public API: each of those panels gains a Segment section (read
+the destinations, plan the cut-over, cut over or roll back after typing the workspace name, verify deliveries). The
+section only shows what the screen's workers found and posts ``Task``s; when the Public API cannot be used it shows why,
+what to ask Segment for, and the step's own checklist stays the manual way."""
 
 from __future__ import annotations
 
@@ -14,19 +14,20 @@ from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
 from cio_tui.safe_text import safe
-from cio_tui.tui.widgets.walkthrough_base import Task, TaskKind
+from cio_tui.tui.walkthrough_requests import SegmentAction, SegmentTask
+from cio_tui.tui.widgets.walkthrough_base import Task
 from cio_tui.tui.widgets.walkthrough_checklist import ChecklistPanel
 from cio_tui.tui.widgets.walkthrough_forms import CutoverPanel
 from cio_tui.tui.widgets.walkthrough_panels import VerifyPanel
-from cio_tui.walkthrough.steps import STEPS, step_by_key
+from cio_tui.walkthrough.steps import step_by_key
 
-BUTTONS: dict[str, list[tuple[str, str, ButtonVariant]]] = {  # step key -> (task, label, variant)
+BUTTONS: dict[str, list[tuple[SegmentAction, str, ButtonVariant]]] = {  # step key -> (action, label, variant)
     "prepare": [
-        ("segment_read", "Read Segment", "default"),
-        ("segment_prepare", "Create the Actions destination…", "primary"),
+        ("read", "Read Segment", "default"),
+        ("prepare", "Create the Actions destination…", "primary"),
     ],
-    "cutover": [("segment_cutover", "Cut over now…", "warning"), ("segment_rollback", "Roll back…", "default")],
-    "verify": [("segment_verify", "Verify deliveries", "primary")],
+    "cutover": [("cutover", "Cut over now…", "warning"), ("rollback", "Roll back…", "default")],
+    "verify": [("verify", "Verify deliveries", "primary")],
 }
 INTRO = {  # step key -> what the section does
     "prepare": "With a Segment Public API token (profile add NAME --segment), cio-tui creates the Actions "
@@ -47,19 +48,20 @@ class SegmentSection(Vertical):
     SegmentSection Button { margin: 0 1 0 0; }
     """
 
-    def __init__(self, step: int, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, key: str, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
-        self.step = step
+        self.key = key
+        self.step = step_by_key(key).number
+        self._actions: dict[str, SegmentAction] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Segment, through its Public API", classes="wt-section")
-        key = STEPS[self.step - 1].key
-        yield Static(INTRO[key], classes="wt-hint", markup=False)
+        yield Static(INTRO[self.key], classes="wt-hint", markup=False)
         with Horizontal(classes="wt-field"):
-            for task, label, variant in BUTTONS[key]:
-                yield Button(
-                    label, id=f"wt-{task.replace('_', '-')}-{self.step}", variant=variant, compact=True, name=task
-                )
+            for action, label, variant in BUTTONS[self.key]:
+                button_id = f"wt-segment-{action}-{self.step}"
+                self._actions[button_id] = action
+                yield Button(label, id=button_id, variant=variant, compact=True)
         yield Static("", classes="wt-result segment-result", markup=False)
 
     def show_view(self, lines: list[str]) -> None:
@@ -67,9 +69,10 @@ class SegmentSection(Vertical):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.name and event.button.name.startswith("segment_"):
+        action = self._actions.get(event.button.id or "")
+        if action is not None:
             event.stop()
-            self.post_message(Task(TaskKind(event.button.name), {"step": self.step}))
+            self.post_message(Task(SegmentTask(action, self.step)))
 
 
 class PrepareActionsPanel(ChecklistPanel):
@@ -77,7 +80,7 @@ class PrepareActionsPanel(ChecklistPanel):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield SegmentSection(6)
+        yield SegmentSection("prepare")
 
 
 class SegmentCutoverPanel(CutoverPanel):
@@ -85,7 +88,7 @@ class SegmentCutoverPanel(CutoverPanel):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield SegmentSection(7)
+        yield SegmentSection("cutover")
 
 
 class SegmentVerifyPanel(VerifyPanel):
@@ -93,7 +96,7 @@ class SegmentVerifyPanel(VerifyPanel):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield SegmentSection(8)
+        yield SegmentSection("verify")
 
 
 __all__ = ["PrepareActionsPanel", "SegmentCutoverPanel", "SegmentSection", "SegmentVerifyPanel"]

@@ -45,7 +45,7 @@ def progress_text(statuses: Mapping[int, StepStatus], overview: Overview | None)
 
 
 class StepList(OptionList):
-    """Steps 1-9; highlighting one shows it in the detail panel (``OptionHighlighted`` bubbles up)."""
+    """Every step of ``STEPS``; highlighting one shows it in the detail panel (``OptionHighlighted`` bubbles up)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name
         options = (Option(f"{s.number} {s.short}", id=f"step-{s.number}") for s in STEPS)

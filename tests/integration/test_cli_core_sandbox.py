@@ -1,4 +1,4 @@
-"""The foundation CLI against the sandbox: `--sandbox person` in-process, and `profile add/check` plus `person`
+"""The core CLI commands against the sandbox: `--sandbox person` in-process, and `profile add/check` plus `person`
 over a loopback server given by CIO_TUI_TRACK_URL / CIO_TUI_APP_URL (the same bytes as a real workspace)."""
 
 from __future__ import annotations
