@@ -51,9 +51,9 @@ async def test_switching_areas_recomposes_only_the_footer_on_screen(make_app, mo
         assert set(recomposed) == {"duplicates"}, recomposed
         assert len(recomposed) <= 2, recomposed  # composed once its bindings are known (at most once more)
         recomposed.clear()
-        await pilot.press("3")  # back to a visited area: its footer (only) is brought up to date
+        await pilot.press("3")  # back to a visited area: only its footer may change (when what it shows did)
         await settle(pilot)
-        assert set(recomposed) == {"preview"}, recomposed
+        assert set(recomposed) <= {"preview"}, recomposed
         footer = app.screen.query_one(AreaFooter)
         assert "Preview" in " ".join(str(key.render()) for key in footer.children)
 

@@ -102,6 +102,19 @@ class AreaScreen(FocusModel, Screen[None]):
 
     _suspended_once = False
 
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Runs before Textual's own handler. The driver reports the terminal's size again and again at start (three
+        # times), the size this screen was just laid out and drawn for, and each time Textual laid out and drew the
+        # whole screen again for nothing, while the first key waited. A report that changes nothing is skipped (when
+        # no size breakpoints are to be set either); every real resize is Textual's.
+        app = self.app
+        breakpoints = (self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
+        if any(breakpoints) or (None in breakpoints and (app.HORIZONTAL_BREAKPOINTS or app.VERTICAL_BREAKPOINTS)):
+            return
+        if self.is_attached and event.size == self._compositor.size:
+            event.stop()
+            event.prevent_default()
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Textual's own handler (handlers run down the class hierarchy). Textual restyles every widget of
         # a resumed screen, and a new area gets two resumes: on its first visit its widgets were styled a moment ago

@@ -3,12 +3,13 @@
 Plans arrive from another area (``app.open_plan(plan)`` -> ``show_plan``) or from a file (``o``). Opening a plan
 reads its journal states, so a plan applied before opens in resume mode (done operations are never sent again; ones
 in doubt are read back first: the engine decides, this screen only shows it). All IO runs in workers: plan files
-and the journal in threads, the stale check and the apply engine in async workers on the app's loop.
+and the journal in threads, the stale check and the apply engine in async workers on the app's loop. Plan files
+(open, save, the last saved offered) are ``plan_apply_files.py``; the apply itself is ``plan_apply_run.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,24 +21,19 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
-from cio_tui.identity.apply_events import NoticeEvent
-from cio_tui.identity.plan import Plan, save_plan
+from cio_tui.identity.plan import Plan
 from cio_tui.identity.plan_checks import OpCheck, check_plan, check_summary
-from cio_tui.tui.modals.confirm_typed import ConfirmTypedModal
 from cio_tui.tui.progress import Busy
-from cio_tui.tui.screens.base import AreaScreen
-from cio_tui.tui.viewmodels.plan_confirm import NothingToApply, apply_request, starting_stats
-from cio_tui.tui.viewmodels.plan_phase import RUNNING, SHOWS_PROGRESS, Phase, action_allowed, end_state, phase_after
+from cio_tui.tui.screens.plan_apply_files import PlanFiles
+from cio_tui.tui.screens.plan_apply_run import PlanRun
+from cio_tui.tui.viewmodels.plan_phase import RUNNING, SHOWS_PROGRESS, Phase, action_allowed
 from cio_tui.tui.viewmodels.plan_rows import operation_detail, rows_from_plan
 from cio_tui.tui.viewmodels.plan_text import (
     EMPTY_TEXT,
     LOADING_TABLE,
     NOT_CHECKED,
-    apply_outcome,
-    paused_note,
     plan_header,
     resume_note,
-    stats_from_progress,
     still_loading,
 )
 from cio_tui.tui.widgets.apply_progress import ApplyProgress
@@ -47,7 +43,6 @@ from cio_tui.tui.widgets.plan_table import PlanTable
 if TYPE_CHECKING:
     from cio_tui.identity.apply import ApplyEngine
     from cio_tui.identity.apply_events import ApplyResult
-    from cio_tui.identity.apply_events import EngineEvent as ApplyEvent
     from cio_tui.workspace import Workspace
 
 TABLE_CHUNK = 250
@@ -55,7 +50,7 @@ TABLE_CHUNK = 250
 counting them, instead of freezing the screen for seconds."""
 
 
-class PlanScreen(AreaScreen):
+class PlanScreen(PlanRun, PlanFiles):
     AREA = "plan"
     AUTO_FOCUS = ""  # focus moves to the table when a plan opens; a hidden path field must never take keys
     HELP = (
@@ -77,11 +72,6 @@ class PlanScreen(AreaScreen):
     ]
 
     @dataclass
-    class PlanRead(Message):
-        plan: Plan | None
-        error: str = ""
-
-    @dataclass
     class JournalStates(Message):
         plan_id: str
         states: dict[str, str]
@@ -90,24 +80,6 @@ class PlanScreen(AreaScreen):
     class ChecksDone(Message):
         plan_id: str
         checks: list[OpCheck]
-
-    @dataclass
-    class EngineEvent(Message):
-        event: ApplyEvent
-
-        def can_replace(self, message: Message) -> bool:
-            """A newer progress count replaces a queued one (per-operation events are never dropped)."""
-            return (
-                isinstance(message, PlanScreen.EngineEvent)
-                and not hasattr(message.event, "op_id")
-                and not hasattr(self.event, "op_id")
-            )
-
-    @dataclass
-    class ApplyEnded(Message):
-        result: ApplyResult | None
-        error: str = ""
-        states: dict[str, str] = field(default_factory=dict)  # every operation's state as the run left it
 
     def __init__(self) -> None:
         super().__init__()
@@ -138,25 +110,6 @@ class PlanScreen(AreaScreen):
         super().on_mount()
         self._show_phase()
         self._offer_last_saved()
-
-    @work(thread=True, exclusive=True, group="plan-last", exit_on_error=False)
-    def _offer_last_saved(self) -> None:
-        """With no plan open, offer the plan file last saved for this workspace (a restart keeps no open plan)."""
-        from cio_tui.tui.viewmodels.last_plan import last_saved
-
-        workspace = self.cio.workspace
-        try:
-            found = last_saved(Path(workspace.data_dir)) if workspace is not None else None
-        except (OSError, TypeError, ValueError):  # a workspace with no folder of its own: nothing to offer
-            found = None
-        if found is not None or self.last_saved is not None:
-            self.app.call_from_thread(self._show_last_saved, found)
-
-    def _show_last_saved(self, found: Path | None) -> None:
-        from cio_tui.tui.viewmodels.last_plan import offer_text
-
-        self.last_saved = found
-        self.query_one("#plan-empty", Static).update(EMPTY_TEXT + (f"\n\n{offer_text(found)}" if found else ""))
 
     def _show_phase(self) -> None:
         has_plan = self.plan is not None
@@ -246,66 +199,6 @@ class PlanScreen(AreaScreen):
             self._status(resume_note(self.plan, message.states))
         self._show_detail()
 
-    def action_open_file(self) -> None:
-        self._ask_path("open", "Plan file to open:", str(self.last_saved or ""))
-
-    def action_save_file(self) -> None:
-        if self.plan is not None:
-            self._ask_path("save", "Save the plan as:", f"plan-{self.plan.plan_id}.json")
-
-    def _ask_path(self, purpose: str, label: str, value: str) -> None:
-        self.query_one("#plan-empty").display = False
-        self.query_one("#plan-review").display = True
-        self.query_one(PathPrompt).ask(purpose, label, value)
-
-    @on(PathPrompt.Given, "#plan-path")
-    def _path_given(self, message: PathPrompt.Given) -> None:
-        self._show_phase()
-        if message.purpose == "save" and self.plan is not None:
-            self._save(self.plan, message.path)
-        else:
-            label = self.query_one("#plan-status", Label)
-            busy = Busy(label, f"Opening {message.path.name}: reading and checking its operations…")
-            self._opening = message.path
-            self._load(message.path, busy)
-
-    @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
-    def _load(self, path: Path, busy: Busy) -> None:
-        from cio_tui.identity.signing import open_for_review
-
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(busy.progress, done, total)
-
-        try:
-            self.post_message(self.PlanRead(open_for_review(path, self.cio.workspace, progress)))
-        except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
-            self.post_message(self.PlanRead(None, str(exc)))
-
-    @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
-    def _save(self, plan: Plan, path: Path) -> None:
-        try:
-            ws = self.cio.workspace
-            written = save_plan(plan, path, key=ws.plan_key() if ws is not None else None)
-        except Exception as exc:  # noqa: BLE001 - a missing folder, a keyring fault: words, not a traceback
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.app.call_from_thread(self.notify, f"Could not save the plan to {path}: {why}. Choose another folder.",
-                                      severity="error")  # fmt: skip
-            return
-        if ws is not None:
-            from cio_tui.tui.viewmodels.last_plan import remember_saved
-
-            try:
-                remember_saved(ws.data_dir, written)
-            except OSError:  # only the offer after a restart is lost; the plan file itself is written
-                pass
-        self.app.call_from_thread(self._saved, plan, written)
-        self.app.call_from_thread(self.notify, f"Plan saved to {written}. Apply it later here (o) or with "
-                                  f"`cio-tui apply {written}`.", title="Plan saved")  # fmt: skip
-
-    def _saved(self, plan: Plan, path: Path) -> None:
-        if self.plan is plan:
-            self.saved_to = path
-
     def unapplied_work(self) -> str | None:
         """The open plan, when it was never applied (quitting would drop it from the screen), in words."""
         if (
@@ -323,16 +216,6 @@ class PlanScreen(AreaScreen):
                 "o opens it again later)"
             )
         return f"{what} is not applied; it is saved at {self.saved_to}: o in Plan/Apply opens it again"
-
-    @on(PlanRead)
-    def _plan_read(self, message: PlanRead) -> None:
-        if message.plan is None:
-            # plain text: a file name or a plan's words must not be read as markup
-            self.notify(message.error, title="Could not open the plan", severity="error", timeout=15, markup=False)
-            self._opening = None
-            self._show_phase()
-            return
-        self.show_plan(message.plan)
 
     # -- review ------------------------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#plan-table")
@@ -383,127 +266,6 @@ class PlanScreen(AreaScreen):
                 table.set_state(check.op_id, check.state, check.detail)
         self._status(check_summary(message.checks))
         self._show_detail()
-
-    # -- apply -------------------------------------------------------------------------------------------
-    def action_apply(self) -> None:
-        plan = self.plan
-        if plan is None or self.phase in RUNNING or self._refused_while_loading():
-            return
-        checked = check_summary(self.checks) if self.checks else ""
-        try:
-            request = apply_request(plan, self.cio.workspace, self.prior_states, checked)
-        except NothingToApply as why:
-            self.notify(str(why), title="Nothing to apply", severity="warning", timeout=12)
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._start_apply(plan)
-            else:
-                self.notify("Nothing was sent.", title="Apply cancelled")
-
-        self.app.push_screen(ConfirmTypedModal(request), confirmed)
-
-    def _start_apply(self, plan: Plan) -> None:
-        if self.plan is not plan or not self.query_one(PlanTable).complete:  # what is sent is what was all shown
-            self.notify("The plan on screen changed or is not all shown: nothing was sent.", severity="warning")
-            return
-        self.phase = "applying"
-        self._started = self.cio.services.clock()
-        self.query_one(ApplyProgress).update_stats(starting_stats(plan, self.prior_states))
-        self.query_one(PlanTable).queue_unfinished("queued for this run; checked again just before sending")
-        self._show_detail()
-        self._status("Applying… p pauses, x cancels. Done operations are never sent twice.")
-        self._show_phase()
-        self._run_apply(plan)
-
-    @work(exclusive=True, group="apply", exit_on_error=False, description="Applying a plan")
-    async def _run_apply(self, plan: Plan) -> None:
-        from cio_tui.identity.apply import ApplyEngine
-
-        engine = ApplyEngine.for_workspace(
-            self.cio.require_workspace(), plan, on_event=lambda event: self.post_message(self.EngineEvent(event))
-        )
-        self.engine = engine
-        try:
-            result = await engine.run()
-        except Exception as exc:  # noqa: BLE001 - shown in words; the journal has what happened
-            from cio_tui.tui.errors import describe_error
-
-            self.post_message(self.ApplyEnded(None, describe_error(exc), self._left_states(engine)))
-            return
-        finally:
-            engine.journal.close()
-            self.engine = None
-        self.post_message(self.ApplyEnded(result, states=self._left_states(engine)))
-
-    @staticmethod
-    def _left_states(engine: ApplyEngine) -> dict[str, str]:
-        """The states the run left, taken before the engine is let go: the last progress counts may be handled
-        after that, and an operation held back (never sent) must not stay "sent" on screen or in the resume note."""
-        return {op_id: str(state) for op_id, state in engine.tracker.states.items()}
-
-    def _elapsed(self) -> float:
-        if self._started is None:
-            return 0.0
-        return max((self.cio.services.clock() - self._started).total_seconds(), 0.0)
-
-    @on(EngineEvent)
-    def _engine_event(self, message: EngineEvent) -> None:
-        event = message.event
-        if isinstance(event, NoticeEvent):  # the workspace lease taken, taken over or lost: said once
-            from cio_tui.safe_text import safe
-
-            self.notify(safe(event.text), title="Workspace lease", timeout=8)
-            return
-        table = self.query_one(PlanTable)
-        from cio_tui.identity.apply_events import ProgressEvent
-
-        if not isinstance(event, ProgressEvent):  # an operation's new state
-            table.set_state(event.op_id, event.state, event.detail or "")
-            self._show_detail()
-            return
-        if self.engine is not None:  # states the engine reports only as counts (checked, sending, back to pending)
-            table.sync_states({op_id: str(state) for op_id, state in self.engine.tracker.states.items()})
-            self._show_detail()
-        self.phase = phase_after(event, self.phase)
-        progress = self.query_one(ApplyProgress)
-        progress.update_stats(stats_from_progress(event, self._elapsed(), self.phase, previous=progress.stats))
-        if self.phase == "paused":  # the answers still due arrive during the pause: say how many are left
-            self._status(paused_note(event.in_flight, event.by_state))
-        self.refresh_bindings()
-
-    @on(ApplyEnded)
-    def _apply_ended(self, message: ApplyEnded) -> None:
-        self.phase = "finished"
-        self.result = message.result
-        self.cio.applies_ended += 1
-        self.query_one(PlanTable).sync_states(message.states)
-        # What this run left is what a next apply resumes from (the engine reads the journal; this is the summary).
-        self.prior_states = self.query_one(PlanTable).progressed()
-        self._show_detail()
-        self._show_phase()
-        title, text, severity = apply_outcome(message.result, message.error)
-        progress = self.query_one(ApplyProgress)
-        ended = end_state(message.result, message.error)
-        progress.update_stats(stats_from_progress(None, self._elapsed(), ended, previous=progress.stats))
-        self._status(text)
-        self.notify(text, title=title, severity=severity, timeout=15)
-
-    def action_pause(self) -> None:
-        if self.engine is None:
-            return
-        if self.engine.paused:
-            self.engine.resume()
-            self._status("Applying… p pauses, x cancels.")
-        else:
-            self.engine.pause()
-            self._status(paused_note(self.engine.tracker.in_flight, self.engine.tracker.counts()))
-
-    def action_cancel_apply(self) -> None:
-        if self.engine is not None:
-            self.engine.cancel()
-            self._status("Cancelling: in-flight requests finish and are journaled; the rest stays pending.")
 
     def action_journal(self) -> None:
         self.cio.switch_area("journal")

@@ -112,7 +112,7 @@ class AreaFooter(Footer):
         self._width = self.app.size.width
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
         # the first keys once the screen has mounted (and focused its first widget): in the screen's first frame
-        self.screen.call_later(self._first_keys)
+        self.call_later(self._first_keys)
 
     def _first_keys(self) -> None:
         self._bindings_ready = True
@@ -153,7 +153,10 @@ class AreaFooter(Footer):
         if inputs == self._composed:
             return
         self._composed = inputs
-        await self.recompose()
+        # run as this footer whoever called it: the first keys are composed from a callback of the screen (a
+        # first visit opened by another area), and Textual's Footer binds its keys' data to the active node
+        with self._context():  # (Textual is pinned exactly)
+            await self.recompose()
 
     def _inputs(self) -> tuple[object, ...]:
         """Everything ``compose`` reads: the width, where keys go, and each active binding as the footer shows it."""
