@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cio_tui.identity.plan import fingerprint
 from cio_tui.walkthrough.behaviour import BehaviourChange, Severity
 from cio_tui.walkthrough.checklist import ChecklistItem
 from cio_tui.walkthrough.findings import audit_findings, audit_is_fresh, in_doubt
@@ -45,17 +44,14 @@ def open_risks(
                 f"{state.connection.region}: set the Actions region to the workspace's.",
             )
         )
-    own = state.site_fingerprint or state.workspace_fingerprint  # states saved before site_fingerprint existed
-    if state.classic.site_id and ":" in own:
-        region = own.split(":", 1)[0]
-        if fingerprint(region, state.classic.site_id.strip()) != own:
-            add(
-                Risk(
-                    Severity.HIGH,
-                    "The classic destination's site id is not this workspace's site id: the classic "
-                    "destination sends to another workspace, or the wrong profile is open.",
-                )
+    if state.classic_site_id_is_another():
+        add(
+            Risk(
+                Severity.HIGH,
+                "The classic destination's site id is not this workspace's site id: the classic "
+                "destination sends to another workspace, or the wrong profile is open.",
             )
+        )
     for plan in applied:
         if doubt := in_doubt(plan):
             add(

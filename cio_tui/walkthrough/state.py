@@ -108,6 +108,16 @@ class WalkthroughState(BaseModel):
     report_path: str | None = None
     report_exported_at: datetime | None = None
 
+    def classic_site_id_is_another(self) -> bool:
+        """The classic site id recorded in the connect step is not this workspace's own (it sends elsewhere, or
+        the wrong profile is open); False while none is recorded or the workspace's is unknown."""
+        from cio_tui.identity.plan import fingerprint
+
+        own = self.site_fingerprint or self.workspace_fingerprint  # states saved before site_fingerprint existed
+        if not self.classic.site_id or ":" not in own:
+            return False
+        return fingerprint(own.split(":", 1)[0], self.classic.site_id.strip()) != own
+
     def model_post_init(self, context: object, /) -> None:
         for step in STEPS:
             self.steps.setdefault(step.number, StepState())

@@ -48,6 +48,11 @@ def _connect_needs(state: WalkthroughState, ctx: StepContext) -> list[str]:
         out.append("check the workspace connection (keys and region)")
     elif not state.connection.ok:
         out.append(f"the workspace check failed: {state.connection.detail}")
+    if state.classic_site_id_is_another():  # the step is not done while its own check says the site id is wrong
+        out.append(
+            "the classic site id recorded is not this workspace's: copy it again from the classic destination's "
+            "settings in Segment, or open the workspace it names"
+        )
     return out + [f"record the classic {label}" for label in state.classic.missing()]
 
 

@@ -90,3 +90,17 @@ async def test_paused_apply_counts_answers_as_they_arrive_and_cancel_says_not_se
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
+
+
+async def test_the_confirmation_is_not_covered_by_a_toast_at_80x24(make_app) -> None:
+    app = make_app("plan")
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(pilot)
+        plan = await lead_plan(app.workspace, 3, prefix="toast")
+        await _open(pilot, plan)
+        app.notify("68/150 operation(s) done; 82 not sent yet (cancelled).", title="Apply cancelled", timeout=15)
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmTypedModal)
+        assert not app._notifications  # nothing drawn over the dialog's input and buttons

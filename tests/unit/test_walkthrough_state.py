@@ -155,3 +155,26 @@ def test_the_site_id_risk_compares_the_site_id_alone(tmp_path, origins, sandbox)
     assert not any(wrong_site in r.text for r in open_risks(state))
     state.classic = ClassicSettings(site_id="another-site")
     assert any(wrong_site in r.text for r in open_risks(state))
+
+
+def test_the_connect_step_is_not_done_while_the_recorded_site_id_is_another_workspaces(tmp_path) -> None:
+    """QA2: step 1 counted as done with a site id its own HIGH risk said was another workspace's."""
+    from cio_tui.identity.plan import fingerprint
+    from cio_tui.walkthrough.models import ConnectionCheck
+    from cio_tui.walkthrough.steps import StepContext
+
+    ws = SimpleNamespace(
+        name="ws", region="us", is_sandbox=False, data_dir=tmp_path, profile=SimpleNamespace(site_id="site-123"),
+        fingerprint=fingerprint("us", "site-123"),
+    )  # fmt: skip
+    state = WalkthroughStore.for_workspace(ws).load()
+    state.connection = ConnectionCheck(checked_at=datetime(2026, 12, 2, tzinfo=UTC), ok=True, region="us")
+    settings = {"datacenter": "us", "convert_to_unix_time": True, "connection_mode": "cloud"}
+    connect = step_by_key("connect")
+    state.classic = ClassicSettings(site_id="another-site", **settings)
+    assert connect.needs(state, StepContext()) == [
+        "the classic site id recorded is not this workspace's: copy it again from the classic destination's "
+        "settings in Segment, or open the workspace it names"
+    ]
+    state.classic = ClassicSettings(site_id="site-123", **settings)
+    assert connect.needs(state, StepContext()) == []

@@ -117,6 +117,9 @@ class ConfirmTypedModal(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < SHORT_BELOW, "-short")
         self.query_one("#confirm-input", Input).focus()
+        # a toast still up (an apply cancelled, a plan saved) would cover the dialog's buttons at 80x24; what it
+        # said is in the screen's status line and in the dialog's own summary
+        self.app.clear_notifications()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < SHORT_BELOW, "-short")

@@ -44,7 +44,8 @@ INTRO = {  # step key -> what the section does
 class SegmentSection(Vertical):
     DEFAULT_CSS = """
     SegmentSection { height: auto; margin: 1 0 0 0; }
-    SegmentSection > Horizontal { height: auto; }
+    /* one button a line: side by side, "Create the Actions destination…" was cut at 80 columns */
+    SegmentSection > Horizontal { height: auto; layout: vertical; }
     SegmentSection Button { margin: 0 1 0 0; }
     """
 
