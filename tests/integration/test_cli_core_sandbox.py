@@ -129,7 +129,8 @@ def test_env_profile_apply_is_confirmed_with_the_site_id_not_the_word_env(sandbo
     refused = invoke("apply", str(tmp_path / "p.json"), stdin="env\n")
     assert refused.exit_code == 1 and f"Type the site id ({SANDBOX_SITE_ID}) to apply" in refused.output
     assert "not applied: the site id typed does not match" in refused.output
-    applied = invoke("apply", str(tmp_path / "p.json"), stdin=f"{SANDBOX_SITE_ID}\n")
+    # a loopback sandbox shows writes at once: a short visibility window instead of the live 30 s of waiting
+    applied = invoke("apply", str(tmp_path / "p.json"), "--visibility-window", "0.5", stdin=f"{SANDBOX_SITE_ID}\n")
     assert applied.exit_code == 0, applied.output
 
 

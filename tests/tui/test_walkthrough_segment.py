@@ -29,10 +29,7 @@ async def _goto(pilot, number: int) -> None:
 async def _press(pilot, button_id: str) -> None:
     button = pilot.app.screen.query_one(f"#{button_id}", Button)
     button.press()
-    await settle(pilot)
-    for _ in range(20):  # the worker reads Segment in-process
-        await pilot.pause(0.05)
-        await settle(pilot)
+    await settle(pilot)  # the task worker reads Segment in-process: settle waits for it and its messages
 
 
 async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
@@ -49,9 +46,7 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
         assert "finding: alias: merges two people and deletes the secondary" in text
         assert "disable the classic destination" not in text  # the prepare step prepares, it does not switch
         await pilot.press(*"sandbox", "enter")
-        for _ in range(40):
-            await pilot.pause(0.05)
-        await settle(pilot)
+        await settle(pilot)  # the apply worker, then the view it hands back
         text = _section_text(app, PREPARE)
         assert "18 of 18 Segment operation(s) done" in text
         assert "actions  Customer.io (Actions) (dst_000001): disabled" in text
@@ -64,9 +59,7 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
         await _press(pilot, f"wt-segment-cutover-{CUTOVER}")
         assert isinstance(app.screen, ConfirmTypedModal)
         await pilot.press(*"sandbox", "enter")
-        for _ in range(40):
-            await pilot.pause(0.05)
-        await settle(pilot)
+        await settle(pilot)  # the apply worker, then the view it hands back
         text = _section_text(app, CUTOVER)
         assert "2 of 2 Segment operation(s) done" in text  # the destination the prepare step made is reused
         assert "actions  Customer.io (Actions)" in text and "(dst_classic_cio): disabled" in text

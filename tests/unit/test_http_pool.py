@@ -4,8 +4,12 @@ connections reused, stale ones never used for a request, httpx's own errors, bou
 from __future__ import annotations
 
 import asyncio
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -72,6 +76,20 @@ async def server() -> AsyncIterator[Server]:
         yield srv
     finally:
         tcp.close()
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for ``localhost`` (openssl), as (cert, key)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
 
 def client(srv: Server, transport: PooledTransport | None = None) -> httpx.AsyncClient:
@@ -206,3 +224,23 @@ async def test_a_proxy_in_the_environment_keeps_httpx_own_transport_which_honour
         assert isinstance(chosen, httpx.AsyncHTTPTransport) and chosen is not http._transport  # the proxy's
     finally:
         await http.aclose()
+
+
+async def test_https_requests_are_verified_and_reuse_one_tls_connection(certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
+    srv = Server()
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.load_cert_chain(cert, key)
+    tcp = await asyncio.start_server(srv.handle, "127.0.0.1", 0, ssl=served)
+    url = f"https://localhost:{tcp.sockets[0].getsockname()[1]}"
+    try:
+        trusting = ssl.create_default_context(cafile=str(cert))
+        async with httpx.AsyncClient(base_url=url, transport=PooledTransport(ssl_context=trusting)) as http:
+            for i in range(3):
+                assert (await http.post("/api/v2/entity", json={"n": i})).json() == {"echo": {"n": i}}
+        assert srv.connections == 1
+        async with httpx.AsyncClient(base_url=url, transport=PooledTransport()) as http:  # the system's CAs
+            with pytest.raises(httpx.ConnectError):  # a certificate nobody vouches for is refused
+                await http.get("/")
+    finally:
+        tcp.close()

@@ -38,7 +38,8 @@ class ConnectPanel(StepPanel):
         yield Static("Not checked yet.", id="wt-connection", classes="wt-result", markup=False)
         yield Button("Check the workspace now", id="wt-check", variant="primary", compact=True)
         yield Static("Classic destination settings, as Segment shows them:", classes="wt-section")
-        yield _row("Site id", Input(placeholder="site id of the classic destination", id="wt-site-id", compact=True))
+        yield _row("Site id", Input(placeholder="as Segment shows it", id="wt-site-id", compact=True))
+        yield Static("", id="wt-site-own", classes="wt-hint", markup=False)
         yield _row("Datacenter", Select(DATACENTERS, id="wt-datacenter", compact=True))
         yield _row("Convert to Unix Time", Select(YES_NO, id="wt-unix", compact=True))
         yield _row("Connection mode", Select(MODES, id="wt-mode", compact=True))
@@ -53,6 +54,12 @@ class ConnectPanel(StepPanel):
         else:
             text = f"Check FAILED {check.checked_at:%Y-%m-%d %H:%M} UTC: {check.detail}"
         self.query_one("#wt-connection", Static).update(text)
+        # what to compare with: a new user (the sandbox above all) cannot know the workspace's own site id
+        profile = getattr(getattr(self.app, "workspace", None), "profile", None)
+        own = getattr(profile, "site_id", None)
+        self.query_one("#wt-site-own", Static).update(
+            f"This workspace's site id is {own}: the classic destination's must be the same." if own else ""
+        )
         site = self.query_one("#wt-site-id", Input)
         with self.prevent(Input.Changed):
             site.value = state.classic.site_id or ""
