@@ -33,7 +33,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
-from textual import events
+from textual import _time, events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input
@@ -195,9 +195,13 @@ class FocusModel:
             self._placed = None  # the operator (or a field opening) moved focus: letters follow the new place
             self._screen().refresh_bindings()  # the footer's keys are enabled again
 
+    _field_focused_at: float = 0.0  # when a text field last took focus here (keys sent before are in flight)
+
     def focus_now(self, widget: Widget) -> None:
         """Focus ``widget`` before the next key is handled (``Widget.focus()`` waits for the next idle moment)."""
         widget.display = True
+        if is_text_field(widget) and widget is not self._screen().focused:
+            self._field_focused_at = _time.get_time()
         self._screen().set_focus(widget)
 
     def _screen(self) -> Screen[Any]:
@@ -221,6 +225,12 @@ class FocusModel:
         if is_text_field(focused):
             if event.is_printable or (event.key == "enter" and is_text_area(focused)):
                 self._type_into(event, focused)  # an Enter of the burst is a new line of the text, too
+            elif event.time < self._field_focused_at:
+                # Sent before the field took focus, behind letters posted to it: ctrl+u, backspace, Enter run in
+                # the field's queue after them (bubbled to the app, Enter would submit the field before its text).
+                event.stop()
+                event.prevent_default()
+                focused.call_later(screen.app._check_bindings, event.key)  # Textual is pinned exactly
             return
         if not is_letter(event):
             return
@@ -239,7 +249,9 @@ class FocusModel:
                 severity="warning",
                 markup=False,
             )
-        elif focused is not None and await screen.app._check_bindings(event.key):  # Textual is pinned exactly
+        elif await screen.app._check_bindings(event.key):  # Textual is pinned exactly
+            # Also with nothing focused (a screen with nothing to act on but its keys, e.g. Plan/Apply with no
+            # plan): a prompt the letter opens has focus before this screen reads the next key of the burst.
             event.stop()
             event.prevent_default()
 

@@ -91,3 +91,23 @@ async def test_typed_path_goes_into_the_prompt_at_once_never_runs_as_commands(ma
         assert app.focused is prompt.query_one(Input)
         assert screen.query_one("#ids-csv").display is False  # `c`, `s`, `v` did not run
         assert app.current_mode == "identifiers"
+
+
+async def test_a_burst_after_o_on_an_empty_plan_screen_goes_into_the_prompt_in_order(make_app, tmp_path):
+    """tmux in Plan/Apply with no plan open (nothing to focus): `o`, ctrl+u, a path and Enter sent together. The
+    path reached the screen before the prompt had opened: its letters ran as actions or were dropped, and Enter
+    submitted an empty prompt ("Type a file path")."""
+    app = make_app("plan")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        opened: list[str] = []
+        screen._load = lambda path, busy: opened.append(str(path))  # what the prompt was given, not the reading
+        path = str(tmp_path / "plan.json")
+        burst = [events.Key("o", "o"), events.Key("ctrl+u", None)]
+        burst += [events.Key(_character_to_key(char), char) for char in path] + [events.Key("enter", "\r")]
+        for key in burst:  # all queued before the first is handled, as a terminal delivers a burst
+            app.post_message(key)
+        await settle(pilot)
+        assert opened == [path]
+        assert app.current_mode == "plan"

@@ -53,7 +53,11 @@ class PathPrompt(Horizontal):
         field = self.query_one(Input)
         field.value = value
         self.add_class("-open")
-        self.screen.set_focus(field)  # now, not after a refresh: the next key may already be waiting
+        focus_now = getattr(self.screen, "focus_now", None)  # the screen's focus model, when it has one
+        if callable(focus_now):
+            focus_now(field)  # now, not after a refresh: the next key may already be waiting
+        else:
+            self.screen.set_focus(field)
         field.select_all()
 
     def action_close(self) -> None:
