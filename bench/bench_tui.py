@@ -83,6 +83,7 @@ def bench_env(tmp: Path) -> dict[str, str]:
     env.update(
         CIO_TUI_CONFIG=str(tmp / "config.toml"),
         CIO_TUI_DATA_DIR=str(tmp / "data"),
+        XDG_CACHE_HOME=str(tmp / "cache"),  # the CSS cache: not the user's ~/.cache
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
     )
     return env
@@ -140,7 +141,7 @@ def new_session(session: str, command: str) -> float:
     raise AssertionError("unreachable")
 
 
-KEEP_ENV = ("CIO_TUI_CONFIG", "CIO_TUI_DATA_DIR", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
+KEEP_ENV = ("CIO_TUI_CONFIG", "CIO_TUI_DATA_DIR", "XDG_CACHE_HOME", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
 
 
 def _quote(text: str) -> str:
@@ -429,7 +430,7 @@ def before_tree(ref: str, tmp: Path, env: dict[str, str]) -> Tree:
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), ref], check=True, capture_output=True
     )
-    tree_env = {**env, "CIO_TUI_DATA_DIR": str(tmp / "data-before")}
+    tree_env = {**env, "CIO_TUI_DATA_DIR": str(tmp / "data-before"), "XDG_CACHE_HOME": str(tmp / "cache-before")}
     return Tree(f"before {ref[:10]}", path, tree_env)
 
 
@@ -462,7 +463,11 @@ def main() -> None:
                 )
         for k in [n for n in os.environ if n.startswith("CIO_TUI_")]:
             del os.environ[k]
-        os.environ.update(CIO_TUI_CONFIG=env["CIO_TUI_CONFIG"], CIO_TUI_DATA_DIR=env["CIO_TUI_DATA_DIR"])
+        os.environ.update(
+            CIO_TUI_CONFIG=env["CIO_TUI_CONFIG"],
+            CIO_TUI_DATA_DIR=env["CIO_TUI_DATA_DIR"],
+            XDG_CACHE_HOME=env["XDG_CACHE_HOME"],
+        )
         import keyring
         from keyring.backends import null
 
