@@ -204,6 +204,7 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="cio-tui-bench-tui-")
     os.environ["CIO_TUI_CONFIG"] = os.path.join(home, "config.toml")
     os.environ["CIO_TUI_DATA_DIR"] = os.path.join(home, "data")
+    os.environ["XDG_CACHE_HOME"] = os.path.join(home, "cache")  # the CSS cache: not the user's ~/.cache
     asyncio.run(run(args.groups, args.moves))
 
 

@@ -83,6 +83,7 @@ def bench_env(tmp: Path) -> dict[str, str]:
     env.update(
         CIO_TUI_CONFIG=str(tmp / "config.toml"),
         CIO_TUI_DATA_DIR=str(tmp / "data"),
+        XDG_CACHE_HOME=str(tmp / "cache"),  # the CSS cache: not the user's ~/.cache
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
     )
     return env
@@ -112,11 +113,7 @@ def tmux_run(
     # environment (another data dir)
     exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items() if k in KEEP_ENV)
     shell = f"export {exports}; cd {_quote(str(cwd))} && "
-    t0 = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], shell + command],
-        check=True,
-    )
+    t0 = new_session(session, shell + command)
     try:
         drawn = _poll(session, lambda s: all(m in s for m in marks), t0, timeout)
         subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
@@ -127,7 +124,24 @@ def tmux_run(
     return drawn, interactive, done
 
 
-KEEP_ENV = ("CIO_TUI_CONFIG", "CIO_TUI_DATA_DIR", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
+def new_session(session: str, command: str) -> float:
+    """Start ``command`` in a new 120x40 tmux session; the ``perf_counter`` just before it started. Retried: killing
+    the last session lets the tmux server exit, and a session started meanwhile fails ("server exited")."""
+    for attempt in range(3):
+        t0 = time.perf_counter()
+        started = subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], command],
+            capture_output=True,
+        )
+        if started.returncode == 0:
+            return t0
+        if attempt == 2:
+            raise SystemExit(f"tmux new-session failed: {started.stderr.decode()[-500:]}")
+        time.sleep(0.3)
+    raise AssertionError("unreachable")
+
+
+KEEP_ENV = ("CIO_TUI_CONFIG", "CIO_TUI_DATA_DIR", "XDG_CACHE_HOME", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
 
 
 def _quote(text: str) -> str:
@@ -247,9 +261,7 @@ def tmux_areas(tree: Tree, timeout: float = 30) -> dict[str, float]:
     exports = " ".join(f"{k}={_quote(v)}" for k, v in tree.env.items() if k in KEEP_ENV)
     shell = f"export {exports}; cd {_quote(str(tree.root))} && {sys.executable} -m cio_tui --sandbox"
     out: dict[str, float] = {}
-    t0 = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", TMUX_SIZE[0], "-y", TMUX_SIZE[1], shell],
-                   check=True)  # fmt: skip
+    t0 = new_session(session, shell)
     try:
         _poll(session, lambda s: re.search(CIO_COMPLETE, s) is not None, t0, timeout)
         time.sleep(2.0)  # past the warm-up of the other areas' modules
@@ -418,7 +430,7 @@ def before_tree(ref: str, tmp: Path, env: dict[str, str]) -> Tree:
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), ref], check=True, capture_output=True
     )
-    tree_env = {**env, "CIO_TUI_DATA_DIR": str(tmp / "data-before")}
+    tree_env = {**env, "CIO_TUI_DATA_DIR": str(tmp / "data-before"), "XDG_CACHE_HOME": str(tmp / "cache-before")}
     return Tree(f"before {ref[:10]}", path, tree_env)
 
 
@@ -451,7 +463,11 @@ def main() -> None:
                 )
         for k in [n for n in os.environ if n.startswith("CIO_TUI_")]:
             del os.environ[k]
-        os.environ.update(CIO_TUI_CONFIG=env["CIO_TUI_CONFIG"], CIO_TUI_DATA_DIR=env["CIO_TUI_DATA_DIR"])
+        os.environ.update(
+            CIO_TUI_CONFIG=env["CIO_TUI_CONFIG"],
+            CIO_TUI_DATA_DIR=env["CIO_TUI_DATA_DIR"],
+            XDG_CACHE_HOME=env["XDG_CACHE_HOME"],
+        )
         import keyring
         from keyring.backends import null
 

@@ -4,7 +4,8 @@
 that ``cio-tui --sandbox`` can find its data dir (and draw its first area) before pydantic-settings is imported:
 ``CIO_TUI_DATA_DIR`` (non-empty) > ``data_dir`` in the config file > the platform data dir; the config file is
 ``CIO_TUI_CONFIG`` (non-empty) or the platform config dir's ``config.toml``. tests/unit/test_config.py checks that
-``Settings`` agrees.
+``Settings`` agrees. The cache folder (what the app keeps only to start faster) is the user's, never in the data
+dir: ``$XDG_CACHE_HOME/cio-tui`` when that variable is set, else the platform cache dir (``~/.cache/cio-tui``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ def default_config_file() -> Path:
 
 def default_data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME)
+
+
+def cache_dir_path() -> Path:
+    """The user's cache folder for cio-tui (``$XDG_CACHE_HOME/cio-tui`` first, as on Linux, so that tests and
+    scripts point it at a temporary folder through the environment on every platform)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):  # the XDG rule: a relative value is ignored
+        return Path(xdg) / APP_NAME
+    return platformdirs.user_cache_path(APP_NAME)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -74,6 +84,7 @@ __all__ = [
     "APP_NAME",
     "ENV_PROFILE_NAME",
     "ConfigError",
+    "cache_dir_path",
     "config_file_path",
     "data_dir_path",
     "default_config_file",

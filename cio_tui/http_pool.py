@@ -93,7 +93,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
             conn = stack.pop()
             if conn.is_available() and not conn.has_expired():
                 return conn
-            await conn.aclose()
+            await _quietly_close(conn)  # a cancellation here is the caller's to handle: it holds a slot
         ssl_context = self._ssl_context() if origin.scheme == b"https" else None
         return httpcore.AsyncHTTPConnection(origin, ssl_context=ssl_context, keepalive_expiry=self._expiry)
 
@@ -125,31 +125,40 @@ class PooledTransport(httpx.AsyncBaseTransport):
             await asyncio.wait_for(self._slots.acquire(), timeouts.get("pool"))
         except TimeoutError:
             raise httpx.PoolTimeout("no connection free within the pool timeout") from None
-        for attempt in range(_UNAVAILABLE_RETRIES + 1):
-            conn = await self._take(origin)
-            self._busy.add(conn)
-            try:
-                resp = await conn.handle_async_request(req)
-                break
-            except httpcore.ConnectionNotAvailable:
+        # From here until the body is handed over, every way out (an error, a cancellation: a replaced lookup, a
+        # paused apply, even while a stale connection is being closed) gives the slot back; once handed over, the
+        # body's close does. A slot lost here would be lost for the session: every later request a PoolTimeout.
+        conn: httpcore.AsyncHTTPConnection | None = None
+        try:
+            for attempt in range(_UNAVAILABLE_RETRIES + 1):
+                conn = await self._take(origin)
+                self._busy.add(conn)
+                try:
+                    resp = await conn.handle_async_request(req)
+                    break
+                except httpcore.ConnectionNotAvailable:
+                    self._busy.discard(conn)
+                    unusable, conn = conn, None
+                    await _quietly_close(unusable)
+                    if attempt == _UNAVAILABLE_RETRIES:
+                        raise httpx.ConnectError("no usable connection") from None
+            taken = conn
+            assert taken is not None  # the loop ends only by its break (its last attempt raises otherwise)
+            return httpx.Response(
+                status_code=resp.status,
+                headers=resp.headers,
+                stream=_Body(resp, lambda: self._give_back(origin, taken)),
+                extensions=resp.extensions,
+            )
+        except BaseException as exc:  # a cancelled request too: its connection is in an unknown state
+            self._slots.release()
+            if conn is not None:
                 self._busy.discard(conn)
-                await conn.aclose()
-                if attempt == _UNAVAILABLE_RETRIES:
-                    self._slots.release()
-                    raise httpx.ConnectError("no usable connection") from None
-            except BaseException as exc:  # a cancelled request too: its connection is in an unknown state
-                self._busy.discard(conn)
-                self._slots.release()
                 await _quietly_close(conn)
-                if isinstance(exc, Exception):
-                    raise _mapped(exc) from exc
-                raise
-        return httpx.Response(
-            status_code=resp.status,
-            headers=resp.headers,
-            stream=_Body(resp, lambda: self._give_back(origin, conn)),
-            extensions=resp.extensions,
-        )
+            mapped = _mapped(exc) if isinstance(exc, Exception) else exc
+            if mapped is not exc:
+                raise mapped from exc
+            raise
 
     async def aclose(self) -> None:
         self._closed = True

@@ -7,6 +7,7 @@ world-readable. Folders are made 0700 and files 0600 whatever the umask.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -36,18 +37,19 @@ def tighten(path: str | Path) -> None:
 
 def write_private(path: str | Path, text: str | bytes) -> Path:
     """Write ``text`` (UTF-8, or bytes as they are) to ``path`` atomically (a temp file renamed over it), created
-    0600."""
+    0600. The temp file is unique (two processes saving the same file at once each rename a whole file of their
+    own) and in the same folder (a rename within one file system is atomic); it is removed on any error."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
+    tmp = Path(tmp_name)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    tmp.replace(path)
     return path
 
 

@@ -7,8 +7,9 @@ words). The rules that live here, once:
 - the client: a timeout with a shorter connect timeout, redirects never followed (a 3xx is the caller's error to
   word: for Customer.io it means the other region), the same User-Agent;
 - retries: reads retry 408, 429, 5xx, timeouts and connection failures, at most ``max_retries`` times; writes retry
-  only when the request surely did not take effect: 429, and failures to connect (nothing was sent). A 5xx, a 408,
-  a read timeout or a dropped connection after the body was sent is an uncertain write, never resent;
+  only when the request surely did not take effect: 429, and failures to connect (nothing was sent). Any 5xx (on the
+  retry list or not), a 408, a read timeout or a dropped connection after the body was sent is an uncertain write,
+  never resent; every other 4xx is a refusal (nothing took effect);
 - the wait: the server's ``Retry-After`` (or another hint the subclass reads from a 429) capped at
   ``MAX_RETRY_AFTER``, else exponential back-off with full jitter;
 - messages never hold a key: every text taken from an answer goes through :meth:`RetryingHttp.scrub` (every
@@ -32,7 +33,7 @@ import httpx
 from pydantic import SecretStr
 
 from cio_tui import __version__
-from cio_tui.http_pool import PooledTransport
+from cio_tui.http_pool import KEEPALIVE_EXPIRY, PooledTransport
 from cio_tui.json_types import JSONValue
 from cio_tui.redaction import redact
 
@@ -42,6 +43,15 @@ MAX_RETRY_AFTER = 120.0
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before anything reached the server: safe to retry, a write included."""
+PROXY_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=64, keepalive_expiry=KEEPALIVE_EXPIRY)
+"""httpx's pool, used when a proxy is configured, held to the lean pool's limits (``http_pool.PooledTransport``)."""
+
+
+def is_uncertain_status(status: int) -> bool:
+    """Whether an answer to a write leaves its outcome unknown: any 5xx (whether or not it is one the client
+    retries for reads) and 408. Every other 4xx (429 included) proves the write did not take effect."""
+    return status >= 500 or status == 408
+
 
 Sleep = Callable[[float], Awaitable[None]]
 Gate = Callable[[], Awaitable[bool]]
@@ -61,6 +71,9 @@ def make_client(
         base_url=origin,
         auth=auth,
         transport=transport if transport is not None else network_transport(),
+        # Used only by httpx's own pool (behind a proxy; ignored when a transport is given): the lean pool's limits
+        # and 4 s keep-alive, so an idle connection is dropped before a 5 s idle timeout can close it under a request.
+        limits=PROXY_LIMITS,
         timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -249,6 +262,10 @@ class RetryingHttp(ABC):
             body = json_body(resp)
             if 300 <= status < 400:
                 raise self.redirected(op, resp, body)
+            if write and is_uncertain_status(status):
+                # Before the retry list: whatever 5xx it is (520 from Cloudflare, 501, 599...), the body reached
+                # something that may have acted on it. Only a 429 or a 4xx proves nothing happened.
+                raise self.uncertain(op, resp=resp, body=body)
             if status not in self.retry_statuses:
                 raise self.refused(op, resp, body, attempts=None, retry_after=None)
             retry_after = (
@@ -256,8 +273,6 @@ class RetryingHttp(ABC):
                 if status == 429
                 else parse_retry_after(resp.headers.get("retry-after"))
             )
-            if write and status != 429:
-                raise self.uncertain(op, resp=resp, body=body)
             if attempt < self.max_retries:
                 attempt = await self._wait(attempt, retry_after, op, f"HTTP {status}")
                 continue
@@ -281,9 +296,11 @@ class RetryingHttp(ABC):
 __all__ = [
     "MAX_RETRY_AFTER",
     "NOT_SENT_ERRORS",
+    "PROXY_LIMITS",
     "RETRY_STATUSES",
     "USER_AGENT",
     "RetryingHttp",
+    "is_uncertain_status",
     "json_body",
     "make_client",
     "parse_retry_after",

@@ -348,6 +348,7 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             os.environ["CIO_TUI_CONFIG"] = str(Path(tmp) / "config.toml")
             os.environ["CIO_TUI_DATA_DIR"] = str(Path(tmp) / "data")
+            os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # the CSS cache: not the user's ~/.cache
             keyring.set_keyring(MemoryKeyring())
             path = OUT / f"{shot.name}.svg"
             asyncio.run(take(shot, path))

@@ -48,7 +48,7 @@ def forget_secrets():
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
-    """Config file and data dir live under tmp_path; CIO_TUI_* from the shell are cleared."""
+    """Config file, data dir and cache folder live under tmp_path; CIO_TUI_* from the shell are cleared."""
     for name in list(os.environ):
         if name.startswith("CIO_TUI_"):
             monkeypatch.delenv(name)
@@ -56,6 +56,7 @@ def isolated_dirs(tmp_path, monkeypatch):
     data = tmp_path / "data"
     monkeypatch.setenv("CIO_TUI_CONFIG", str(cfg))
     monkeypatch.setenv("CIO_TUI_DATA_DIR", str(data))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the CSS cache and its key: never ~/.cache
     return {"config": cfg, "data": data}
 
 

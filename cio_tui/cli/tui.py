@@ -112,13 +112,10 @@ def make_services(
         return sandbox_glance(root)
 
     def cache_dir() -> Path | None:
-        """The data dir's ``cache/`` (without the settings model; None when the config file cannot be read)."""
-        from cio_tui.config_file import ConfigError, data_dir_path
+        """The user's cache folder (not the data dir, which gets copied and handed over: see tui/css_cache.py)."""
+        from cio_tui.config_file import cache_dir_path
 
-        try:
-            return (settings.data_dir if settings is not None else data_dir_path()) / "cache"
-        except ConfigError:  # the settings load says why (and the app leaves)
-            return None
+        return cache_dir_path()
 
     if start is None and (sandbox or profile_name):
         start = StartChoice(sandbox=True) if sandbox else StartChoice(profile_name=profile_name)

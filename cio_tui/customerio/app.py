@@ -15,7 +15,13 @@ from typing import Any
 import httpx
 
 from cio_tui.customerio import parse
-from cio_tui.customerio.errors import CustomerIOError, InvalidInputError, NetworkError, NotFoundError
+from cio_tui.customerio.errors import (
+    CustomerIOError,
+    InvalidInputError,
+    NetworkError,
+    NotFoundError,
+    UncertainWriteError,
+)
 from cio_tui.customerio.http import ApiHttp
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.models import (
@@ -41,6 +47,23 @@ def person_path(who: Identifier, *rest: str) -> tuple[str, dict[str, str]]:
 
 def chunked(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def export_may_have_started(exc: UncertainWriteError) -> UncertainWriteError:
+    """``exc`` (a start-export request whose outcome is unknown) in words for the operator: an export job may be
+    running on the workspace, so look before starting another. It changes no person: nothing to reconcile."""
+    what = exc.message.removesuffix("; it may or may not have taken effect")
+    return UncertainWriteError(
+        message=f"{what}; an export job may have started on the workspace",
+        status=exc.status,
+        details=exc.details,
+        api=exc.api,
+        hint=(
+            "Before starting another, look at the workspace's exports in Customer.io (Data & Integrations > "
+            "Exports). If this one is there, wait for it to finish, download it and load that file (--from-export "
+            "FILE on the command line) rather than start a new export"
+        ),
+    )
 
 
 class AppMixin:
@@ -133,11 +156,19 @@ class AppMixin:
 
     # -- exports ----------------------------------------------------------------------------------------
     async def start_export(self, filters: dict[str, Any], attributes: list[str] | None = None) -> ExportInfo:
-        """``POST /v1/exports/customers``. Retried like a read: a duplicate export is harmless."""
+        """``POST /v1/exports/customers``.
+
+        Not idempotent: every request that reaches Customer.io may start one more export job. So it is sent as a
+        write: retried only when it surely did not arrive (a failure to connect, a 429); a 5xx, a 408, a timeout or
+        a dropped answer raises ``UncertainWriteError`` at once, saying an export may have started and how to check.
+        """
         body: dict[str, Any] = {"filters": filters}
         if attributes:
             body["attributes"] = list(attributes)
-        resp = await self._app.request("POST", f"{V1}/exports/customers", "start export", write=False, json=body)
+        try:
+            resp = await self._app.request("POST", f"{V1}/exports/customers", "start export", write=True, json=body)
+        except UncertainWriteError as exc:
+            raise export_may_have_started(exc) from None
         return parse.export(ApiHttp.json_body(resp))
 
     async def get_export(self, export_id: int) -> ExportInfo:

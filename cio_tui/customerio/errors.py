@@ -121,7 +121,7 @@ class InvalidInputError(CustomerIOError):
 
 
 class ServerError(CustomerIOError):
-    """5xx after the retries ran out (reads) or at once (writes that surely did not take effect)."""
+    """A 5xx to a read, after the retries ran out. (A 5xx to a write is an ``UncertainWriteError``.)"""
 
     exit_code = EXIT_NETWORK
     next_step = NextStep.RETRY_LATER

@@ -2,9 +2,10 @@
 
 The retry rules, the back-off, the client's shape and the scrubbing of messages are ``cio_tui/transport.py``'s
 (shared with the Segment client). What is Customer.io's own: the Track and App rate limits (a 429 slows the whole
-client down, see ``TokenBucket.slow_down``), 522/524 retried as the 5xx Cloudflare sends them, and the words and
-types of the errors. Redirects are never followed: a 3xx means the account lives in the other region
-(``RegionError``). Error messages name the API and the operation, never keys, paths with identifiers, or payloads.
+client down, see ``TokenBucket.slow_down``), Cloudflare's 522/524 retried too on reads (a write answered any 5xx
+is uncertain, never retried), and the words and types of the errors. Redirects are never followed: a 3xx means the
+account lives in the other region (``RegionError``). Error messages name the API and the operation, never keys,
+paths with identifiers, or payloads.
 """
 
 from __future__ import annotations

@@ -61,7 +61,10 @@ from cio_tui.identity.plan import Operation, Plan
 from cio_tui.identity.workspace_view import WorkspaceView
 
 FATAL = (AuthError, PermissionDeniedError, RegionError)
-NOT_APPLIED = (RateLimitedError, ServerError, NetworkError)  # the client raises these only when nothing took effect
+NOT_APPLIED = (RateLimitedError, NetworkError)  # the client raises these on a write only when nothing took effect
+# A 5xx to a write proves nothing (the body was sent): the client raises UncertainWriteError for it; a ServerError on
+# a send would still be treated as uncertain (read back within the visibility window), never resent blindly.
+SENT_UNKNOWN = (UncertainWriteError, ServerError)
 READ_STALL = 0.4  # seconds: a batch's read taking longer lets the next batch read beside it
 
 
@@ -361,7 +364,7 @@ class ApplyEngine(Reconciler):
                         )
                         return op, SendOutcome.REREAD, why
                     return op, SendOutcome.CANCELLED, None
-                except UncertainWriteError as exc:
+                except SENT_UNKNOWN as exc:
                     self.tracker.sent += 1
                     self._window_from_send(op)
                     return op, SendOutcome.UNCERTAIN, str(exc)

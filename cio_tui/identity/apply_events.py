@@ -29,8 +29,8 @@ class SendOutcome(StrEnum):
     """How one send went, before any read-back: what the engine does next depends on it."""
 
     OK = "ok"  # answered 2xx: verified by a read
-    UNCERTAIN = "uncertain"  # no answer (timeout, dropped connection): may have applied; read before resending
-    RETRY = "retry"  # the client says nothing took effect (rate limit, server or network error): send again
+    UNCERTAIN = "uncertain"  # sent, outcome unknown (any 5xx, 408, timeout, dropped connection): read before resending
+    RETRY = "retry"  # proven not applied (429 given up on, could not connect): send again
     REFUSED = "refused"  # any other Customer.io error: the operation failed
     CANCELLED = "cancelled"  # not sent (paused or stopped before it left)
     REREAD = "reread"  # not sent: the read that checked it is too old; read again, then send (or not)

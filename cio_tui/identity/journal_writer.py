@@ -9,7 +9,9 @@ commit is on its way to the disk go together in the next one (one fsync for seve
 its request is sent. One worker, records committed in the order they were handed over, so an operation's latest
 entry is its latest state. The plan itself (megabytes of JSON for 10,000 operations) is registered the same way,
 beside the first reads, ahead of every record handed over after it. Once a commit fails, every later one fails
-with it: nothing is journaled, hence nothing sent, after a journal error.
+with it: nothing is journaled, hence nothing sent, after a journal error. A writer stopped mid-commit (its task
+cancelled) counts as failed: its commit's outcome is unknown, so what was queued behind it and all later work
+fail at once (no caller is left waiting for ever).
 
 Use::
 
@@ -24,7 +26,9 @@ import asyncio
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
+from cio_tui.errors import NextStep
 from cio_tui.identity.journal import Journal, JournalPlan, Record
+from cio_tui.identity.journal_records import JournalError
 
 Work = list[Record] | JournalPlan  # records to append, or a plan to register
 
@@ -39,6 +43,7 @@ class JournalWriter:
         self._queue: list[tuple[Work, asyncio.Future[None]]] = []
         self._broken: BaseException | None = None
         self._drainer: asyncio.Task[None] | None = None
+        self._closed = False
         self.commits = 0  # transactions so far (each one fsync)
 
     @classmethod
@@ -78,6 +83,7 @@ class JournalWriter:
         self._queue.append((work, future))
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain())
+            self._drainer.add_done_callback(self._drainer_done)
         return future
 
     async def append(self, records: Iterable[Record]) -> None:
@@ -113,6 +119,26 @@ class JournalWriter:
         finally:
             self._drainer = None
 
+    def _drainer_done(self, task: asyncio.Task[None]) -> None:
+        """A drainer cancelled (at the loop's end, or before it even ran) leaves the work queued behind it neither done
+        nor failed, and its awaiters would wait forever. The commit it was waiting for may still fail in the worker
+        unseen, so the writer counts as broken from then on: what was queued and what comes later fail at once, and
+        nothing is sent on an intent that is not known to be durable."""
+        if self._drainer is task:  # cancelled before its first step: its ``finally`` never ran
+            self._drainer = None
+        if not task.cancelled() and task.exception() is None:
+            return  # drained: nothing left behind (work handed over since then starts a drainer of its own)
+        if self._broken is None:
+            self._broken = JournalError(
+                "The journal writer was stopped before these records were on disk, so nothing more is sent in this "
+                "run. Resume the apply: it reads back whatever may have been sent.",
+                next_step=NextStep.RECONCILE,
+            )
+        for _, future in self._queue:
+            if not future.done():
+                future.set_exception(self._broken)
+        self._queue.clear()
+
     def _next_group(self) -> list[tuple[Work, asyncio.Future[None]]]:
         """The next commit's work: a plan alone, or every record list up to the next plan."""
         n = 1
@@ -126,11 +152,17 @@ class JournalWriter:
         """Wait for what was handed over, then close the worker's connection and the worker."""
         if self._drainer is not None:
             await asyncio.gather(self._drainer, return_exceptions=True)
-        loop = asyncio.get_running_loop()
-        if self._own is not None:
-            await loop.run_in_executor(self._executor, self._own.close)
-            self._own = None
+        if self._closed:
+            return
+        self._closed = True
+        # in the worker, after everything handed to it: a connection ``open()`` is still opening is closed too
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._close_own)
         self._executor.shutdown(wait=False)
+
+    def _close_own(self) -> None:
+        if self._own is not None:
+            self._own.close()
+            self._own = None
 
 
 __all__ = ["JournalWriter"]

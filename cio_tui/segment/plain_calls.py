@@ -38,7 +38,7 @@ _OBJECT_FIELDS = frozenset(("integrations", "context", "traits", "properties"))
 
 # -- JSON parsing that notices non-finite numbers -----------------------------------------------------------------
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-_seen_non_finite = [0]  # how many NaN / Infinity literals this process has parsed (never reset: only grows)
+_seen_non_finite = [0]  # how many non-finite numbers this process has parsed (never reset: only grows)
 
 
 def _constant(name: str) -> float:
@@ -46,9 +46,18 @@ def _constant(name: str) -> float:
     return _NON_FINITE[name]
 
 
-DECODER = json.JSONDecoder(parse_constant=_constant)
-"""``json.loads`` as the traffic readers use it: the same values, and it counts NaN / Infinity literals, so a replay
-knows it need not look for them in every message when none was ever parsed."""
+def _float(text: str) -> float:
+    """``float(text)``, counting a number too big for a double (``1e999`` is ``inf``, not a NaN/Infinity literal)."""
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        _seen_non_finite[0] += 1
+    return value
+
+
+DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float)
+"""``json.loads`` as the traffic readers use it: the same values, and it counts the non-finite numbers it makes
+(NaN / Infinity literals and numbers that overflow), so a replay knows it need not look for them in every message
+when none was ever parsed. orjson refuses both (``loads`` then falls back to this decoder), so it never makes one."""
 
 
 # orjson parses a line several times faster than json.loads and gives the same values, except that it makes a float

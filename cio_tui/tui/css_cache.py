@@ -2,21 +2,32 @@
 
 Textual parses every stylesheet at each start: the app's ``styles/*.tcss`` and the default CSS of every widget
 class on screen, about 30 ms of the first frame (more than a third of what the app does before it). The parsed
-rules of each source are saved in the data dir's ``cache/`` folder when the app ends, and a later start reuses the
-rules of every source whose text, location, priority and scope are the same (anything else is parsed as usual).
-The file says which Textual install, Python version and CSS variables (the theme) the rules were parsed with, and
-is used only by the same; a theme change during the run parses again, as Textual does. The cache folder is
-owner-only and a file anyone else could have written is ignored: what it holds is unpickled.
+rules of each source are saved in the user's cache folder (``$XDG_CACHE_HOME/cio-tui``, by default
+``~/.cache/cio-tui``; never in the data dir, which gets copied and handed over) when the app ends, and a later
+start reuses the rules of every source whose text, location, priority and scope are the same (anything else is
+parsed as usual). The file says which Textual and Rich installs, Python version and CSS variables (the theme) the
+rules were parsed with, and is used only by the same; a theme change during the run parses again, as Textual does.
+
+What the file holds is unpickled, that is, it could run code with the user's keyring at hand. So it is used only
+when it carries an HMAC-SHA256 of its content made with this machine's own key: 32 random bytes created on the
+first save, owner-only, next to it (``css-cache.key``). A file from anywhere else (a copied or restored cache
+folder without its key, an edited file) fails that check and is ignored, then replaced at the end of the run. The
+folder and both files must be this user's and owner-only, and neither file is followed through a symlink. The
+check costs a file read and one HMAC of about 100 kB: well under a millisecond.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import rich
 import textual
 from textual.css.stylesheet import Stylesheet
 
@@ -29,7 +40,7 @@ if TYPE_CHECKING:
 CacheKey = tuple[str, "CSSLocation", bool, int, str]
 """What Textual's own parse cache keys a source by: its text, where it was read from, default or not, its tie
 breaker and its scope."""
-FORMAT = 1  # of the saved file; a new format starts a new file
+FORMAT = 2  # of the saved file; a new format starts a new file
 
 
 class CachedStylesheet(Stylesheet):
@@ -74,37 +85,79 @@ class CachedStylesheet(Stylesheet):
 
 
 CACHE_FILE = "textual-css.pickle"
+KEY_FILE = "css-cache.key"
+KEY_SIZE = 32
+MAC_SIZE = hashlib.sha256().digest_size
 
 
 def cache_identity(variables: dict[str, str]) -> str:
-    """What the saved rules were parsed by and with: this Textual, this Python, these CSS variables (the theme).
-    Textual is told by its installed files (where, and when they were written: an install or upgrade rewrites
-    them), not by ``textual.__version__``, which imports ``importlib.metadata`` (about 10 ms)."""
-    installed = os.stat(textual.__file__)
-    textual_id = (textual.__file__, installed.st_mtime_ns, installed.st_size)
-    return repr((FORMAT, textual_id, sys.version_info[:2], sorted(variables.items())))
+    """What the saved rules were parsed by and with: this Textual and Rich (the rules hold Rich's styles and
+    colours), this Python, these CSS variables (the theme). Each package is told by its installed files (where, and
+    when they were written: an install or upgrade rewrites them), not by ``__version__``, which imports
+    ``importlib.metadata`` (about 10 ms)."""
+    packages = []
+    for package in (textual, rich):
+        installed = os.stat(package.__file__ or "")
+        packages.append((package.__file__, installed.st_mtime_ns, installed.st_size))
+    return repr((FORMAT, packages, sys.version_info[:2], sorted(variables.items())))
 
 
 def load_stylesheet(folder: Path | None, variables: dict[str, str]) -> CachedStylesheet:
     """A stylesheet with the rules saved in ``folder`` for ``variables`` (none when there is no usable file)."""
     saved: dict[CacheKey, list[RuleSet]] = {}
     if folder is not None:
-        saved = _read(folder / CACHE_FILE, cache_identity(variables))
+        saved = _read(folder, cache_identity(variables))
     return CachedStylesheet(variables=variables, saved=saved)
 
 
-def _read(path: Path, identity: str) -> dict[CacheKey, list[RuleSet]]:
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user and no one else can read or write it."""
+    return st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def _read_private(path: Path) -> bytes | None:
+    """The bytes of a regular, owner-only file of this user (never through a symlink); None otherwise."""
     try:
-        with path.open("rb") as fh:
-            st = os.fstat(fh.fileno())
-            if st.st_uid != os.getuid() or st.st_mode & 0o022:  # only a file no one else could have written
-                return {}
-            saved_identity, data = pickle.load(fh)
-    except FileNotFoundError:
-        return {}
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # missing, or a symlink (ELOOP)
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _private(st):
+            return None
+        return fh.read()
+
+
+def _key(folder: Path) -> bytes | None:
+    key = _read_private(folder / KEY_FILE)
+    return key if key is not None and len(key) == KEY_SIZE else None
+
+
+def _read(folder: Path, identity: str) -> dict[CacheKey, list[RuleSet]]:
+    try:
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or not _private(st):  # a folder others could fill or swap files in
+            return {}
+        key = _key(folder)
+        blob = _read_private(folder / CACHE_FILE) if key is not None else None
+        if key is None or blob is None:
+            return {}
+        mac, payload = blob[:MAC_SIZE], blob[MAC_SIZE:]
+        if not hmac.compare_digest(mac, hmac.digest(key, payload, "sha256")):
+            return {}  # not written by this machine's cio-tui: never unpickled
+        saved_identity, data = pickle.loads(payload)
     except Exception:  # unreadable or from an older Textual: parse as usual, the next save replaces it
         return {}
     return data if saved_identity == identity and isinstance(data, dict) else {}
+
+
+def _own_key(folder: Path) -> bytes:
+    """This machine's key, created (random, owner-only) when there is none usable."""
+    key = _key(folder)
+    if key is None:
+        key = os.urandom(KEY_SIZE)  # what secrets.token_bytes returns
+        write_private(folder / KEY_FILE, key)  # atomic: replaces a symlink or a key others could read
+    return key
 
 
 def save_stylesheet(stylesheet: Stylesheet, folder: Path | None) -> None:
@@ -113,9 +166,11 @@ def save_stylesheet(stylesheet: Stylesheet, folder: Path | None) -> None:
         return
     try:
         saved = (cache_identity(stylesheet.cache_variables), stylesheet.used)
-        write_private(private_dir(folder) / CACHE_FILE, pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # a full disk or a read-only data dir: the next start parses, as Textual does
+        payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
+        key = _own_key(private_dir(folder))
+        write_private(folder / CACHE_FILE, hmac.digest(key, payload, "sha256") + payload)
+    except Exception:  # a full disk or a read-only cache folder: the next start parses, as Textual does
         pass
 
 
-__all__ = ["CACHE_FILE", "CachedStylesheet", "cache_identity", "load_stylesheet", "save_stylesheet"]
+__all__ = ["CACHE_FILE", "KEY_FILE", "CachedStylesheet", "cache_identity", "load_stylesheet", "save_stylesheet"]

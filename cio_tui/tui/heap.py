@@ -9,8 +9,10 @@ a longer process (tests) leaves nothing uncollectable behind.
 
 Before that, ``cio-tui`` starts with the collector paused (``pause_collection``): importing Textual and the first area
 and building, styling and drawing its widgets allocate so much that the collector ran pass after pass over objects
-that all stay, about a fifth of the CPU time to the first area drawn. ``settle()`` resumes it: the few thousand
-objects left unreachable meanwhile are frozen with the rest.
+that all stay, about a fifth of the CPU time to the first area drawn. ``settle()`` resumes it, after a collection
+of the young generations so that what became unreachable meanwhile is freed rather than frozen. The first area may
+never say it is drawn (the Walkthrough with no workspace open, a workspace that fails or takes long to open, an
+unreadable state file): the app resumes collection ``RESUME_AFTER`` seconds after its first frame whatever happens.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from __future__ import annotations
 import gc
 
 _paused = False
+
+RESUME_AFTER = 2.0
+"""Seconds after the app's first frame by which collection runs again, even when no area said it is drawn."""
 
 
 def pause_collection() -> None:
@@ -38,7 +43,17 @@ def resume_collection() -> None:
 
 
 def settle() -> None:
-    """Everything alive now is long-lived: later full collections skip it (and a paused collector resumes)."""
+    """Everything alive now is long-lived: later full collections skip it (and a paused collector resumes).
+
+    Garbage made since the last collection (the start's, while paused; a previous area's removed widgets) is
+    collected first, so that it is not frozen for the session. Only the two young generations: a full pass walks
+    every object not frozen yet, 18 ms CPU at the first area's settle and 41 ms at the second's (95,000 objects),
+    where ``collect(1)`` takes 6 ms at the first (everything made while paused is young) and under 1.5 ms at each
+    later one, and frees the same garbage at the first (about 1,400 objects; what survived two collections is old
+    and was either collected or frozen by an earlier settle).
+    """
+    if gc.isenabled() or _paused:  # a collector the process turned off itself is left alone
+        gc.collect(1)
     gc.freeze()
     resume_collection()
 
@@ -49,4 +64,4 @@ def release() -> None:
     resume_collection()
 
 
-__all__ = ["pause_collection", "release", "resume_collection", "settle"]
+__all__ = ["RESUME_AFTER", "pause_collection", "release", "resume_collection", "settle"]

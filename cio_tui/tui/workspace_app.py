@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from cio_tui.tui import heap
 from cio_tui.tui.areas import AREAS, AREAS_BY_MODE, Area
 from cio_tui.tui.css_cache import load_stylesheet, save_stylesheet
 from cio_tui.tui.errors import describe_error
@@ -139,6 +140,9 @@ class WorkspaceApp(App[None]):
         """After the first frame: load the settings (if the start needs them), start opening the workspace (any
         sandbox seeding runs in a thread), and go to the first area if it is not on screen yet. When the first area
         draws the workspace's glance, all of that waits until it is drawn (``area_ready``)."""
+        # Collection resumes when the first area says it is drawn, and at the latest now + RESUME_AFTER: the
+        # Walkthrough with no workspace open, or a failed or slow open, never says so (see tui/heap.py).
+        self.set_timer(heap.RESUME_AFTER, heap.resume_collection)
         first_drawn = bool(getattr(self.screen, "usable", False))  # it may say so before Ready
         if self.glance is not None and self.workspace is None and self._first_area() is not None and not first_drawn:
             self._start_later = True

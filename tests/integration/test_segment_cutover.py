@@ -122,6 +122,35 @@ async def test_killed_midway_and_resumed_creates_one_actions_destination(transpo
     assert len(subs) == 15 and len({s.name for s in subs}) == 15  # every mapping once
 
 
+class AnswerAfter(httpx.AsyncBaseTransport):
+    """The Nth Segment write is applied by the sandbox, then answered ``status`` (a 520 from Cloudflare, say)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, nth: int, status: int) -> None:
+        self.inner, self.left, self.status, self.writes = inner, nth, status, 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        resp = await self.inner.handle_async_request(request)
+        if request.method != "GET" and request.url.path.startswith("/segment/"):
+            self.writes += 1
+            self.left -= 1
+            if self.left == 0:
+                await resp.aread()
+                return httpx.Response(self.status, text="origin error", request=request)
+        return resp
+
+
+async def test_a_write_answered_520_is_journaled_uncertain_and_reconciled_not_failed(transport, tmp_path):
+    client = seg(transport)
+    plan = await plan_cutover(client, **WS)
+    odd = AnswerAfter(transport, nth=1, status=520)  # the destination is created, the answer is a 520
+    with Journal(tmp_path / "j.sqlite") as journal:
+        result = await SegmentApplyEngine(seg(odd), journal, plan).run()
+        states = [e.state for e in journal.entries(plan.plan_id, "op-00001")]
+        assert OpState.UNCERTAIN.value in states and states[-1] == OpState.RECONCILED.value, states
+        assert result.ok and odd.writes == len(plan.operations)  # each write sent once
+    assert len(await _actions(client)) == 1
+
+
 async def test_rollback_restores_the_classic_state_exactly(transport, tmp_path):
     from datetime import UTC, datetime
 

@@ -1,8 +1,10 @@
 """Parsed stylesheets kept between runs: a second start parses nothing and draws exactly what the first drew; a file
-for another theme or Textual, or one someone else could have written, is not used."""
+for another theme, Textual or Rich, one someone else could have written, or one not signed with this machine's key
+(copied from elsewhere) is never unpickled."""
 
 from __future__ import annotations
 
+import hmac
 import os
 import pickle
 from pathlib import Path
@@ -52,11 +54,44 @@ def _cache_path() -> Path:
     return folder / css_cache.CACHE_FILE
 
 
+def _unsigned(path: Path) -> tuple[str, dict[css_cache.CacheKey, object]]:
+    """The (identity, rules) a cache file holds, after checking it is signed with the key next to it."""
+    key = (path.parent / css_cache.KEY_FILE).read_bytes()
+    blob = path.read_bytes()
+    mac, payload = blob[: css_cache.MAC_SIZE], blob[css_cache.MAC_SIZE :]
+    assert hmac.compare_digest(mac, hmac.digest(key, payload, "sha256"))
+    identity, saved = pickle.loads(payload)
+    return identity, saved
+
+
+def _sign(path: Path, payload: bytes, key: bytes | None = None) -> None:
+    key = key if key is not None else (path.parent / css_cache.KEY_FILE).read_bytes()
+    path.write_bytes(hmac.digest(key, payload, "sha256") + payload)
+
+
+class _Ran:
+    """A pickle that records it was loaded (what a planted cache file would do instead)."""
+
+    loaded = False
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_Ran._mark, ())
+
+    @staticmethod
+    def _mark() -> None:
+        _Ran.loaded = True
+
+
 async def test_a_second_start_parses_no_stylesheet_and_draws_every_area_the_same(monkeypatch):
     first, parsed_first = await _run(monkeypatch, every_area=True)
     assert "app.tcss:" in parsed_first and "_button.py:Button.DEFAULT_CSS" in parsed_first
     path = _cache_path()
     assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent == Path(os.environ["XDG_CACHE_HOME"]) / "cio-tui"  # the user's cache folder, not the data dir
+    assert not (Path(os.environ["CIO_TUI_DATA_DIR"]) / "cache").exists()
+    key = path.parent / css_cache.KEY_FILE
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    assert path.parent.stat().st_mode & 0o777 == 0o700
     second, parsed_second = await _run(monkeypatch, every_area=True)
     assert parsed_second == set()  # the other areas' widgets too: their rules were saved when the first run ended
     assert len(second) == len(AREAS)
@@ -67,10 +102,10 @@ async def test_a_second_start_parses_no_stylesheet_and_draws_every_area_the_same
 async def test_a_changed_stylesheet_is_parsed_again_and_the_others_reused(monkeypatch):
     await _run(monkeypatch)
     path = _cache_path()
-    identity, saved = pickle.loads(path.read_bytes())
+    identity, saved = _unsigned(path)
     key = next(k for k in saved if Path(k[1][0]).name == "app.tcss")
     del saved[key]  # as if app.tcss had been edited since: its text no longer matches a saved source
-    path.write_bytes(pickle.dumps((identity, saved)))
+    _sign(path, pickle.dumps((identity, saved)))
     _shot, parsed = await _run(monkeypatch)
     assert parsed == {"app.tcss:"}
 
@@ -78,8 +113,62 @@ async def test_a_changed_stylesheet_is_parsed_again_and_the_others_reused(monkey
 async def test_a_file_for_another_theme_or_textual_is_not_used(monkeypatch):
     await _run(monkeypatch)
     path = _cache_path()
-    _identity, saved = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps(("another textual or theme", saved)))
+    _identity, saved = _unsigned(path)
+    _sign(path, pickle.dumps(("another textual or theme", saved)))
+    _shot, parsed = await _run(monkeypatch)
+    assert "app.tcss:" in parsed
+
+
+def test_the_identity_changes_with_rich(monkeypatch, tmp_path):
+    """The rules hold Rich's styles and colours: another Rich install is another identity."""
+    before = css_cache.cache_identity({"primary": "red"})
+    other = tmp_path / "rich" / "__init__.py"
+    other.parent.mkdir()
+    other.write_text("")
+    monkeypatch.setattr(css_cache.rich, "__file__", str(other))
+    assert css_cache.cache_identity({"primary": "red"}) != before
+
+
+async def test_a_file_without_this_machines_signature_is_never_unpickled(monkeypatch):
+    """A cache folder copied or restored from elsewhere: its file is signed with another key (or not at all). It is
+    not loaded (no code in it runs) and the run replaces it with one signed with this machine's key."""
+    await _run(monkeypatch)
+    path = _cache_path()
+    planted = pickle.dumps(_Ran())
+    for blob in (
+        hmac.digest(os.urandom(32), planted, "sha256") + planted,  # another machine's key
+        b"\0" * css_cache.MAC_SIZE + planted,  # no signature
+        planted,
+    ):
+        path.write_bytes(blob)
+        _Ran.loaded = False
+        _shot, parsed = await _run(monkeypatch)
+        assert not _Ran.loaded
+        assert "app.tcss:" in parsed
+        _identity, saved = _unsigned(path)  # rewritten, signed
+        assert saved
+
+
+async def test_a_key_or_folder_others_could_read_or_a_symlinked_file_is_not_used(monkeypatch, tmp_path):
+    await _run(monkeypatch)
+    path = _cache_path()
+    key = path.parent / css_cache.KEY_FILE
+    os.chmod(key, 0o644)  # anyone could have read it and signed a file with it
+    _shot, parsed = await _run(monkeypatch)
+    assert "app.tcss:" in parsed
+    assert key.stat().st_mode & 0o777 == 0o600  # a new key, owner-only
+    _unsigned(path)
+
+    os.chmod(path.parent, 0o777)
+    _shot, parsed = await _run(monkeypatch)
+    assert "app.tcss:" in parsed
+    assert path.parent.stat().st_mode & 0o777 == 0o700  # tightened by the save
+
+    elsewhere = tmp_path / "elsewhere.pickle"
+    elsewhere.write_bytes(path.read_bytes())
+    elsewhere.chmod(0o600)
+    path.unlink()
+    path.symlink_to(elsewhere)
     _shot, parsed = await _run(monkeypatch)
     assert "app.tcss:" in parsed
 

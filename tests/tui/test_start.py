@@ -275,3 +275,60 @@ async def test_the_collector_paused_at_start_runs_again_once_the_first_area_is_d
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_the_collector_runs_again_soon_after_the_first_frame_when_no_area_says_it_is_drawn(make_app, monkeypatch):
+    """A workspace that does not open (slow, failing, or none at all): the Walkthrough never says it is drawn, and
+    the collector paused for the start must not stay off for as long as the user stays there."""
+    import asyncio
+    import gc
+
+    from cio_tui.tui import heap
+
+    gate = asyncio.Event()
+
+    async def never_opens(*, profile_name=None, sandbox=False):
+        await gate.wait()
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(heap, "RESUME_AFTER", 0.2)
+    app = make_app("walkthrough", profile="prod", opener=never_opens)
+    heap.pause_collection()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not gc.isenabled()
+            for _ in range(50):
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.05)
+            assert app.current_mode == "walkthrough" and not app.screen.usable  # still opening
+            assert gc.isenabled()
+    finally:
+        heap.resume_collection()
+        gc.enable()
+
+
+def test_settle_collects_the_young_garbage_before_freezing_it() -> None:
+    """A cycle left unreachable while the collector was paused is freed, not frozen for the session."""
+    import gc
+    import weakref
+
+    from cio_tui.tui import heap
+
+    class Node:
+        pass
+
+    heap.pause_collection()
+    try:
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]  # a cycle: only the collector frees it
+        alive = weakref.ref(node)
+        del node
+        heap.settle()
+        assert alive() is None
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        heap.resume_collection()
+        gc.enable()

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import unquote
 
-from cio_tui.customerio.errors import InvalidInputError, NotSentError, UncertainWriteError
+from cio_tui.customerio.errors import InvalidInputError, NotSentError, ServerError, UncertainWriteError
 from cio_tui.customerio.identifiers import Identifier, IdKind
 from cio_tui.customerio.models import Activity, Person, PersonRef
 
@@ -20,7 +20,7 @@ class FakeClient:
         self.writes: list[tuple[str, str, Any]] = []  # (method, cio_id, body) of writes that took effect
         self.sent: list[tuple[str, str]] = []  # every write request received
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, body) exactly as the engine sent them
-        self.faults: dict[int, str] = {}  # nth write (1-based) -> "before" | "after" | "refuse"
+        self.faults: dict[int, str] = {}  # nth write (1-based) -> "before" | "after" | "refuse" | "5xx_after"
         self.reads = 0
         self.failed: dict[str, str] = {}
         self.email_ids = True  # the workspace uses email as an identifier
@@ -114,6 +114,8 @@ class FakeClient:
                 self.writes.append(("identify", who.value, attributes))
         if fault == "after":
             raise UncertainWriteError("connection dropped after the body was sent")
+        if fault == "5xx_after":  # applied, then a ServerError (a client that did not class it uncertain)
+            raise ServerError("HTTP 520 after the body was sent", status=520)
 
     async def delete(self, who: Identifier) -> None:
         self.sent.append(("delete", who.value))

@@ -113,6 +113,19 @@ async def test_uncertain_writes_reconciled_not_resent(journal):
     assert sorted(w[1] for w in client.writes) == ["c0", "c1", "c3"]
 
 
+async def test_a_server_error_on_a_send_is_uncertain_never_resent_blindly(journal):
+    people = leads(2)
+    client = FakeClient(people)
+    client.faults = {1: "5xx_after"}
+    plan = lead_plan(people)
+    result = await engine(client, journal, plan).run()
+    assert result.by_state == {"reconciled": 1, "done": 1}
+    assert [s for s in client.sent if s[1] == "c0"] == [("identify", "c0")]  # read back as applied: sent once
+    states = [e.state for e in journal.entries(plan.plan_id, plan.operations[0].op_id)]
+    assert states[-1] == "reconciled", states
+    assert not any("sending again" in (e.detail or "") for e in journal.entries(plan.plan_id))
+
+
 @pytest.mark.parametrize("left_in", [OpState.SENT, OpState.UNCERTAIN, OpState.CHECKED])
 @pytest.mark.parametrize("applied", [True, False])
 async def test_resume_after_crash(journal, left_in, applied):

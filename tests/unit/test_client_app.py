@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from cio_tui.customerio.errors import InvalidInputError, NotFoundError
+from cio_tui.customerio.errors import InvalidInputError, NotFoundError, UncertainWriteError
 from cio_tui.customerio.identifiers import Identifier
 from cio_tui.customerio.models import Device, PersonRef
 from tests.unit.cio_fakes import APP_KEY, Recorder, make_client
@@ -261,6 +261,29 @@ async def test_export_start_poll_download(tmp_path) -> None:
     assert (status.status, status.total) == ("done", 2)
     assert dest.read_bytes() == b"id,email\nu1,a@x.co\n"
     assert not (tmp_path / "out" / "people.csv.part").exists()
+
+
+@pytest.mark.parametrize("answer", [httpx.Response(503), httpx.Response(520), httpx.ReadTimeout("slow")])
+async def test_starting_an_export_is_never_retried_blindly_it_may_have_started(answer) -> None:
+    # each request that reaches Customer.io may start one more export job: a 5xx or a lost answer is not retried
+    rec = Recorder(lambda r: httpx.Response(200, json=EXPORT))
+    rec.queue.append(answer)
+    async with make_client(rec) as client:
+        with pytest.raises(UncertainWriteError) as err:
+            await client.start_export({"segment": {"id": 3}})
+    assert [(r.method, r.url.path) for r in rec.requests] == [("POST", "/v1/exports/customers")]
+    text = str(err.value)
+    assert "start export" in text and "an export job may have started" in text
+    assert "Data & Integrations > Exports" in text and "--from-export" in text
+    assert "reconcile" not in text  # no person to read back
+
+
+async def test_starting_an_export_is_retried_when_it_surely_did_not_arrive() -> None:
+    rec = Recorder(lambda r: httpx.Response(200, json=EXPORT))
+    rec.queue += [httpx.ConnectError("refused"), httpx.Response(429)]
+    async with make_client(rec) as client:
+        assert (await client.start_export({"segment": {"id": 3}})).id == 55
+    assert len(rec.requests) == 3
 
 
 async def test_export_download_accepts_url_field_and_unknown_export() -> None:

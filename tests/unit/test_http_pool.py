@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpcore
 import httpx
 import pytest
 
@@ -179,6 +180,38 @@ async def test_a_cancelled_request_drops_its_connection(server: Server) -> None:
         server.stall = 0.0
         assert (await http.get("/after")).status_code == 200
     assert server.connections == 2
+
+
+async def test_requests_cancelled_while_a_stale_connection_closes_give_their_slot_back(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.stall = 0.05
+    transport = PooledTransport(max_connections=2, keepalive_expiry=0.05)
+    async with httpx.AsyncClient(base_url=server.url, transport=transport, timeout=httpx.Timeout(5, pool=0.3)) as h:
+        await asyncio.gather(h.get("/a"), h.get("/b"))  # two idle connections...
+        await asyncio.sleep(0.15)  # ...both expired: the next requests close them before opening new ones
+        closing = asyncio.Event()
+        real_close = httpcore.AsyncHTTPConnection.aclose
+
+        async def slow_close(conn: httpcore.AsyncHTTPConnection) -> None:
+            if server.stall:  # a close that takes a while (the socket's shutdown): the request is cancelled there
+                closing.set()
+                await asyncio.sleep(10)
+            await real_close(conn)
+
+        monkeypatch.setattr(httpcore.AsyncHTTPConnection, "aclose", slow_close)
+        for i in range(2):  # as many cancelled requests as the pool has slots (lookups replaced, an apply paused)
+            task = asyncio.ensure_future(h.get(f"/cancelled{i}"))
+            await asyncio.wait_for(closing.wait(), 5)
+            closing.clear()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        assert transport._slots._value == 2
+        server.stall = 0.0
+        assert (await h.get("/after")).json() == {"echo": None}  # not PoolTimeout: no slot was lost
+    targets = [r[1] for r in server.requests]
+    assert sorted(targets[:2]) == ["/a", "/b"] and targets[2:] == ["/after"]  # the cancelled ones never left
 
 
 async def test_closing_the_client_closes_idle_connections(server: Server) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from cio_tui.identity.apply import ApplyEngine
 from cio_tui.identity.journal import Journal, OpState, Record
+from cio_tui.identity.journal_records import JournalError
 from cio_tui.identity.journal_writer import JournalWriter
 from tests.unit.fake_cio import FakeClient
 from tests.unit.test_apply_engine import FAST, FP, lead_plan, leads
@@ -105,6 +106,67 @@ async def test_a_failed_commit_is_raised_to_every_caller_of_its_group(
         )
         await writer.aclose()
     assert [type(r) for r in results] == [sqlite3.OperationalError] * 2
+
+
+async def test_a_stopped_writer_fails_the_work_queued_behind_its_commit_and_all_later_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite"
+    with Journal(path) as journal:
+        writer = JournalWriter.open(journal)
+        disk = SlowDisk(monkeypatch, 0.2)
+        first = writer.submit([Record("p", "op-1", OpState.SENT)])
+        while not disk.threads:  # its commit is on its way in the worker
+            await asyncio.sleep(0.005)
+        queued = writer.submit([Record("p", "op-2", OpState.SENT)])
+        assert writer._drainer is not None
+        writer._drainer.cancel()  # as the loop's final cancel-all does
+        with pytest.raises(JournalError, match="stopped before these records were on disk"):
+            await asyncio.wait_for(queued, 1)  # at once: not left pending for ever
+        assert first.cancelled()  # its commit's outcome is unknown to its caller
+        with pytest.raises(JournalError):  # and nothing later is journaled (hence sent) on this writer
+            await asyncio.wait_for(writer.append([Record("p", "op-3", OpState.SENT)]), 1)
+        await writer.aclose()
+    assert on_disk(path) == [("op-1", "sent")]  # the commit under way finished in the worker; nothing after it
+
+
+async def test_a_drainer_cancelled_before_it_ran_leaves_nothing_pending(tmp_path: Path) -> None:
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        writer = JournalWriter.open(journal)
+        queued = writer.submit([Record("p", "op-1", OpState.SENT)])
+        assert writer._drainer is not None
+        writer._drainer.cancel()
+        with pytest.raises(JournalError):
+            await asyncio.wait_for(queued, 1)
+        await writer.aclose()
+    assert on_disk(tmp_path / "journal.sqlite") == []
+
+
+async def test_closing_at_once_after_opening_closes_the_connection_the_worker_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Journal] = []
+    closed: list[Journal] = []
+    real_init, real_close = Journal.__init__, Journal.close
+
+    def slow_init(journal: Journal, *args: Any, **kwargs: Any) -> None:
+        if threading.current_thread().name.startswith("journal-writer"):
+            time.sleep(0.1)  # the worker is still opening its connection when aclose() comes
+            opened.append(journal)
+        real_init(journal, *args, **kwargs)
+
+    def close(journal: Journal) -> None:
+        closed.append(journal)
+        real_close(journal)
+
+    monkeypatch.setattr(Journal, "__init__", slow_init)
+    monkeypatch.setattr(Journal, "close", close)
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        writer = JournalWriter.open(journal)
+        await writer.aclose()
+        writer._executor.shutdown(wait=True)  # whatever the worker still had to do is done
+    assert len(opened) == 1 and opened[0] in closed
+    assert writer._own is None
 
 
 class JournalWatchingClient(FakeClient):

@@ -257,3 +257,74 @@ def test_fused_mapping_and_validation_give_what_validate_payload_gives() -> None
                     got = fused(msg)
                     assert list(got[0].items()) == list(expected[0].items()), (slug, mapping, msg)
                     assert got[1] == expected[1], (slug, mapping, msg)
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e999"])
+def test_a_number_that_overflows_replays_as_the_models_give_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: str
+) -> None:
+    """``1e999`` is no NaN/Infinity literal but parses to an infinity all the same: it is counted, so the fast path
+    checks the nested values and leaves the message to the models (which dump it as null), as the reference does."""
+    from cio_tui.segment import plain_calls
+    from cio_tui.segment.replay import drive
+
+    monkeypatch.setattr(plain_calls, "_seen_non_finite", [0])  # as in a fresh process: nothing non-finite seen yet
+    line = '{"type":"track","event":"Order Completed","userId":"user-1","receivedAt":"2024-01-01T00:00:00Z",'
+    line += f'"properties":{{"x":{number},"sku":"a"}}}}'
+    message_ = plain_calls.loads(line)
+    assert message_["properties"]["x"] == float(number) and plain_calls.non_finite_seen() == 1
+    assert call_from_message(message_).to_message()["properties"] == {"x": None, "sku": "a"}
+
+    seen: list[dict[str, Any]] = []
+    real = drive.replay_requests
+
+    def spy(fields: dict[str, Any], **kwargs: Any) -> Any:
+        seen.append(fields)
+        return real(fields, **kwargs)
+
+    monkeypatch.setattr(drive, "replay_requests", spy)
+    traffic = tmp_path / "traffic.jsonl"
+    traffic.write_text(line + "\n", encoding="utf-8")
+    monkeypatch.setattr(plain_calls, "_seen_non_finite", [0])
+    fast = replay(traffic, STARTERS, jobs=1)
+    fast_fields, seen[:] = list(seen), []
+    reference = replay(traffic, STARTERS, through_models=True, jobs=1)
+    assert fast_fields == seen and fast_fields[0]["properties"] == {"x": None, "sku": "a"}
+    assert json.dumps(fast.to_json(), allow_nan=False) == json.dumps(reference.to_json(), allow_nan=False)
+
+
+def test_compiled_mappings_are_kept_by_content_and_bounded() -> None:
+    """An equal mapping (another object) reuses the compiled function; a mapping changed in place is compiled
+    afresh (the old function would send the old value); however many mappings a session replays, at most
+    CACHE_SIZE are kept."""
+    import copy
+
+    from cio_tui.segment import action_compiled
+    from cio_tui.segment.action_compiled import validated_payload
+    from cio_tui.segment.action_fields import FIELDS
+
+    fields = FIELDS["trackEvent"]
+    data = {"a": 1}
+    mapping: dict[str, object] = {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}, "data": data}
+    msg = {"type": "track", "userId": "u1", "event": "Signed Up"}
+    first = validated_payload(fields, mapping, single=True)
+    assert validated_payload(fields, copy.deepcopy(mapping), single=True) is first
+    assert validated_payload(fields, mapping, single=False) is not first  # batching is part of the key
+    assert first(msg)[0] == {"id": "u1", "name": "Signed Up", "data": {"a": 1}}
+
+    mapping["name"] = "Renamed"  # changed in place, then replayed again
+    assert validated_payload(fields, mapping, single=True)(msg)[0] == {"id": "u1", "name": "Renamed", "data": {"a": 1}}
+    data["a"] = 2  # a nested change too
+    assert validated_payload(fields, mapping, single=True)(msg)[0]["data"] == {"a": 2}
+    data["a"] = 1
+    mapping["name"] = {"@path": "$.event"}
+    assert validated_payload(fields, mapping, single=True) is first  # back to the first content
+
+    for n in range(3 * action_compiled.CACHE_SIZE):
+        validated_payload(fields, {"id": {"@path": "$.userId"}, "name": f"event {n}"}, single=True)
+    assert action_compiled.cache_size() == action_compiled.CACHE_SIZE
+    assert len(action_compiled._BY_ID) <= action_compiled.CACHE_SIZE
+    assert validated_payload(fields, {"id": {"@path": "$.userId"}, "name": "event 0"}, single=True)(msg)[0] == {
+        "id": "u1",
+        "name": "event 0",
+    }

@@ -115,6 +115,55 @@ async def test_a_write_is_never_resent_after_a_5xx_or_a_lost_answer() -> None:
     assert (err.value.hook, err.value.detail, len(seen)) == ("uncertain", "ReadTimeout", 1)
 
 
+@pytest.mark.parametrize("status", [408, 500, 501, 505, 507, 520, 521, 523, 525, 530, 599])
+async def test_any_5xx_or_408_to_a_write_is_uncertain_even_one_reads_do_not_retry(status: int) -> None:
+    # 501, 520, 599... are not on the read retry list: they must still not be taken as "nothing happened"
+    transport, seen = _answers(httpx.Response(status), httpx.Response(200))
+    with pytest.raises(Failed) as err:
+        await _send(_Http(transport), write=True)
+    assert (err.value.hook, err.value.detail, len(seen)) == ("uncertain", status, 1)
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422])
+async def test_a_4xx_to_a_write_is_a_refusal_sent_once(status: int) -> None:
+    transport, seen = _answers(httpx.Response(status), httpx.Response(200))
+    with pytest.raises(Failed) as err:
+        await _send(_Http(transport), write=True)
+    assert (err.value.hook, err.value.detail, len(seen)) == ("refused", (status, None, None), 1)
+
+
+async def test_a_429_to_a_write_is_retried_it_proves_nothing_happened() -> None:
+    transport, seen = _answers(httpx.Response(429), httpx.Response(200))
+    assert (await _send(_Http(transport), write=True)).status_code == 200 and len(seen) == 2
+
+
+async def test_the_segment_client_takes_a_520_to_a_write_as_uncertain() -> None:
+    from cio_tui.segment_api.errors import SegmentUncertainWriteError
+
+    transport, seen = _answers(httpx.Response(520), httpx.Response(200))
+    http = SegmentHttp(
+        "https://api.segmentapis.com", SecretStr("sgp_token_abc"), transport=transport, sleep=_sleep_nothing
+    )
+    with pytest.raises(SegmentUncertainWriteError):
+        await http.request("PATCH", "/destinations/d1", "update destination", json={"enabled": True})
+    assert len(seen) == 1
+    await http.aclose()
+
+
+async def _sleep_nothing(_seconds: float) -> None:
+    return None
+
+
+def test_behind_a_proxy_httpx_s_pool_keeps_the_4_s_keep_alive(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cio_tui.http_pool import KEEPALIVE_EXPIRY
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    client = make_client("https://api.test", httpx.Auth(), transport=None, timeout=5.0)
+    pools = [t._pool for t in client._mounts.values() if isinstance(t, httpx.AsyncHTTPTransport)]  # noqa: SLF001
+    assert pools and KEEPALIVE_EXPIRY == 4.0
+    assert all(p._keepalive_expiry == KEEPALIVE_EXPIRY for p in pools)  # noqa: SLF001
+
+
 async def test_a_write_that_never_connected_is_retried_nothing_was_sent() -> None:
     transport, seen = _answers(httpx.ConnectError("refused"), httpx.Response(200))
     http = _Http(transport)

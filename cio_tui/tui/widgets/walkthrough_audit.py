@@ -89,7 +89,7 @@ class AuditPanel(StepPanel):
         with Horizontal(classes="wt-field"):
             yield Button("Audit the live workspace", id="wt-audit-live", variant="primary", compact=True)
         with Horizontal(classes="wt-field"):
-            yield Input(placeholder="or the path of a people export (CSV)", id="wt-audit-path", compact=True)
+            yield Input(placeholder="or a people export (CSV)", id="wt-audit-path", compact=True)
             yield Button("Audit export", id="wt-audit-export", compact=True)
         yield Static("", id="wt-audit-summary", classes="wt-result", markup=False)
         yield BarChart(id="wt-audit-chart", classes="wt-chart")
