@@ -12,7 +12,10 @@ order and the errors their order (missing required fields first, then each field
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Callable
+from typing import cast
 
 from cio_tui.segment.action_fields import Field
 from cio_tui.segment.action_validation import checked_value, plan_of, required_of, validate_payload
@@ -25,20 +28,59 @@ Validated = Callable[[object], tuple[Payload, list[str]]]
 # schema types, the Python types that need no coercion, whether the field has checks (None: not a field)
 _Compiled = Callable[[object], object]
 _Step = tuple[str, _Compiled | None, object, list[str], tuple[str, ...], tuple[type, ...], bool, Field | None]
-_CACHE: dict[tuple[int, int, bool], tuple[object, list[Field], Validated]] = {}
 _SCALARS = (str, int, float, bool, type(None))
+
+# The fused functions, by the mapping's content: its JSON text (key order kept: it is the payload's order), the
+# action's field list and the batching. An equal mapping (a subscription read again for the next replay) reuses the
+# compiled one; a mapping changed in place has a new text and is compiled afresh. At most CACHE_SIZE entries, the
+# least recently used one dropped first, so a long session replaying many mappings does not grow without end.
+CACHE_SIZE = 64
+_Key = tuple[str, int, bool]
+_BY_CONTENT: OrderedDict[_Key, tuple[list[Field], Validated]] = OrderedDict()
+# What a replay calls per message: the same mapping object again. Checking it is still equal to a copy taken when it
+# was compiled costs far less than writing its JSON every time (also at most CACHE_SIZE entries; an entry holds the
+# mapping, which keeps its id from being reused while it is here).
+_BY_ID: dict[tuple[int, int, bool], tuple[object, object, list[Field], Validated]] = {}
 
 
 def validated_payload(fields: list[Field], mapping: object, *, single: bool) -> Validated:
-    """The fused function of ``mapping`` for the action of ``fields``; kept per mapping (by identity)."""
-    key = (id(mapping), id(fields), single)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] is mapping and cached[1] is fields:
-        return cached[2]
-    fn = _fused(fields, mapping, single)
-    if isinstance(mapping, dict):
-        _CACHE[key] = (mapping, fields, fn)
+    """The fused function of ``mapping`` for the action of ``fields``; kept per mapping content (see above)."""
+    hot_key = (id(mapping), id(fields), single)
+    hot = _BY_ID.get(hot_key)
+    if hot is not None and hot[0] is mapping and hot[2] is fields and _same(mapping, hot[1]):
+        return hot[3]
+    try:
+        text = json.dumps(mapping, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON (an object, a cycle): compiled for this call only
+        return _fused(fields, mapping, single)
+    key = (text, id(fields), single)
+    found = _BY_CONTENT.get(key)
+    copy = json.loads(text)  # the caller's mapping may change later: the compiled function and the check use this
+    if found is not None and found[0] is fields:
+        _BY_CONTENT.move_to_end(key)
+        fn = found[1]
+    else:
+        fn = _fused(fields, copy, single)
+        _BY_CONTENT[key] = (fields, fn)
+        if len(_BY_CONTENT) > CACHE_SIZE:
+            _BY_CONTENT.popitem(last=False)
+    if len(_BY_ID) >= CACHE_SIZE:
+        del _BY_ID[next(iter(_BY_ID))]
+    _BY_ID[hot_key] = (mapping, copy, fields, fn)
     return fn
+
+
+def _same(mapping: object, copy: object) -> bool:
+    """``mapping`` is still what ``copy`` was made from. ``==`` runs in C; it does not tell ``1`` from ``True`` or
+    ``1.0``, nor a nested object's key order (changes no caller makes in place: a changed value or field is seen)."""
+    return mapping == copy and (
+        type(mapping) is not dict or list(cast("dict[str, object]", mapping)) == list(cast("dict[str, object]", copy))
+    )
+
+
+def cache_size() -> int:
+    """How many fused functions are kept (for tests: the cache is bounded)."""
+    return len(_BY_CONTENT)
 
 
 def _fused(fields: list[Field], mapping: object, single: bool) -> Validated:

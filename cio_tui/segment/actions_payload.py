@@ -39,7 +39,8 @@ _DEFAULTS: dict[int, tuple[list[Field], dict[str, Any]]] = {}
 
 
 def _defaults(fields: list[Field]) -> dict[str, Any]:
-    """Every field's default mapping, built once per action (the compiled mapping is cached by identity)."""
+    """Every field's default mapping, built once per action (the same object each call: the fast check of the
+    compiled-mapping cache)."""
     cached = _DEFAULTS.get(id(fields))
     if cached is None or cached[0] is not fields:
         cached = (fields, {f.name: f.default for f in fields if f.default is not NO_DEFAULT})

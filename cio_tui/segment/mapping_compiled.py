@@ -22,7 +22,6 @@ from cio_tui.segment.mapping_kit import (
 )
 
 Compiled = Callable[[object], object]
-_CACHE: dict[int, tuple[object, Compiled]] = {}
 
 
 def _getter(path: str) -> Compiled:
@@ -60,15 +59,9 @@ def _compiled_template(template: str) -> Compiled:
 
 
 def compile_mapping(mapping: object) -> Compiled:
-    """A function of the payload giving ``resolve(mapping, payload)``; cached for mappings that live on (presets,
-    subscriptions), keyed by identity."""
-    cached = _CACHE.get(id(mapping))
-    if cached is not None and cached[0] is mapping:
-        return cached[1]
-    fn = _compile(mapping)
-    if isinstance(mapping, dict | list):
-        _CACHE[id(mapping)] = (mapping, fn)
-    return fn
+    """A function of the payload giving ``resolve(mapping, payload)``. Not cached here: ``action_compiled`` keeps
+    the fused functions (which hold these) per mapping content, bounded."""
+    return _compile(mapping)
 
 
 def _compile(mapping: object) -> Compiled:

@@ -291,3 +291,40 @@ def test_a_number_that_overflows_replays_as_the_models_give_it(
     reference = replay(traffic, STARTERS, through_models=True, jobs=1)
     assert fast_fields == seen and fast_fields[0]["properties"] == {"x": None, "sku": "a"}
     assert json.dumps(fast.to_json(), allow_nan=False) == json.dumps(reference.to_json(), allow_nan=False)
+
+
+def test_compiled_mappings_are_kept_by_content_and_bounded() -> None:
+    """An equal mapping (another object) reuses the compiled function; a mapping changed in place is compiled
+    afresh (the old function would send the old value); however many mappings a session replays, at most
+    CACHE_SIZE are kept."""
+    import copy
+
+    from cio_tui.segment import action_compiled
+    from cio_tui.segment.action_compiled import validated_payload
+    from cio_tui.segment.action_fields import FIELDS
+
+    fields = FIELDS["trackEvent"]
+    data = {"a": 1}
+    mapping: dict[str, object] = {"id": {"@path": "$.userId"}, "name": {"@path": "$.event"}, "data": data}
+    msg = {"type": "track", "userId": "u1", "event": "Signed Up"}
+    first = validated_payload(fields, mapping, single=True)
+    assert validated_payload(fields, copy.deepcopy(mapping), single=True) is first
+    assert validated_payload(fields, mapping, single=False) is not first  # batching is part of the key
+    assert first(msg)[0] == {"id": "u1", "name": "Signed Up", "data": {"a": 1}}
+
+    mapping["name"] = "Renamed"  # changed in place, then replayed again
+    assert validated_payload(fields, mapping, single=True)(msg)[0] == {"id": "u1", "name": "Renamed", "data": {"a": 1}}
+    data["a"] = 2  # a nested change too
+    assert validated_payload(fields, mapping, single=True)(msg)[0]["data"] == {"a": 2}
+    data["a"] = 1
+    mapping["name"] = {"@path": "$.event"}
+    assert validated_payload(fields, mapping, single=True) is first  # back to the first content
+
+    for n in range(3 * action_compiled.CACHE_SIZE):
+        validated_payload(fields, {"id": {"@path": "$.userId"}, "name": f"event {n}"}, single=True)
+    assert action_compiled.cache_size() == action_compiled.CACHE_SIZE
+    assert len(action_compiled._BY_ID) <= action_compiled.CACHE_SIZE
+    assert validated_payload(fields, {"id": {"@path": "$.userId"}, "name": "event 0"}, single=True)(msg)[0] == {
+        "id": "u1",
+        "name": "event 0",
+    }
