@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from cio_tui.tui.areas import AREAS, AREAS_BY_MODE
 from cio_tui.tui.commands import AreaCommands
 from cio_tui.tui.errors import describe_error
+from cio_tui.tui.focus import queue_field_key
 from cio_tui.tui.messages import OpenArea, OpenPerson, OpenPlan, OpenPreview
 from cio_tui.tui.services import AppServices
 from cio_tui.tui.workspace_app import SeedingProgress, WorkspaceApp, app_styles, base_screen_factory
@@ -122,6 +123,10 @@ class CioApp(WorkspaceApp):
         self.applies_ended = 0
         """How many applies ended this session: screens holding lists read before one (Leads, Duplicates) compare
         it with the count they saw when they read them, and say the list is stale."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if not queue_field_key(self, event):  # ctrl+u, backspace, Enter in a field keep their place among its letters
+            await super().on_event(event)
 
     def notify(
         self,

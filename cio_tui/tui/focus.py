@@ -33,12 +33,13 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
-from textual import _time, events
+from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.widgets import TextArea
 
 # Area prefixes of widget ids, left out of the footer's name (the area bar already says where you are).
@@ -113,6 +114,26 @@ def where_keys_go(screen: Screen[Any], limit: int = 40) -> str:
     a list, on a screen waiting for typing), else the focused widget."""
     letters = screen.letters_go_to() if isinstance(screen, FocusModel) else None
     return focus_words(letters if letters is not None else screen.focused, limit)
+
+
+def queue_field_key(app: App[Any], event: events.Event) -> bool:
+    """For the app's ``on_event``: a key that is not text (ctrl+u, backspace, Enter...) for the focused one-line
+    field runs its binding in that field's queue, in its place among the letters sent after it. Forwarded as usual,
+    it would run only once it has bubbled up to the app, after those letters were typed: ctrl+u then abc sent
+    together left the field empty. True when the key was queued so (the app must not forward it)."""
+    if not isinstance(event, events.Key) or event.is_forwarded or event.is_printable:
+        return False
+    field = app.focused
+    if not isinstance(field, Input):
+        return False
+    event._set_forwarded()  # Textual is pinned exactly
+    field.call_later(_run_key, app, event.key)
+    return True
+
+
+async def _run_key(app: App[Any], key: str) -> None:
+    if not await app._check_bindings(key, priority=True):  # Textual is pinned exactly
+        await app._check_bindings(key)
 
 
 class FocusModel:
@@ -195,13 +216,17 @@ class FocusModel:
             self._placed = None  # the operator (or a field opening) moved focus: letters follow the new place
             self._screen().refresh_bindings()  # the footer's keys are enabled again
 
-    _field_focused_at: float = 0.0  # when a text field last took focus here (keys sent before are in flight)
-
     def focus_now(self, widget: Widget) -> None:
         """Focus ``widget`` before the next key is handled (``Widget.focus()`` waits for the next idle moment)."""
         widget.display = True
-        if is_text_field(widget) and widget is not self._screen().focused:
-            self._field_focused_at = _time.get_time()
+        if isinstance(widget, Input) and widget.select_on_focus and widget is not self._screen().focused:
+            # Select now what its Focus event would select later: letters typed into it before that event is
+            # handled (a burst, ``_type_into``) must not be selected and replaced by the next letter.
+            widget.select_on_focus = False
+            self._screen().set_focus(widget)
+            widget.select_all()
+            widget.call_later(setattr, widget, "select_on_focus", True)  # after its Focus event
+            return
         self._screen().set_focus(widget)
 
     def _screen(self) -> Screen[Any]:
@@ -224,19 +249,18 @@ class FocusModel:
         focused = screen.focused
         if is_text_field(focused):
             if event.is_printable or (event.key == "enter" and is_text_area(focused)):
-                self._type_into(event, focused)  # an Enter of the burst is a new line of the text, too
-            elif event.time < self._field_focused_at:
-                # Sent before the field took focus, behind letters posted to it: ctrl+u, backspace, Enter run in
-                # the field's queue after them (bubbled to the app, Enter would submit the field before its text).
+                await self._type_into(event, focused)  # an Enter of the burst is a new line of the text, too
+            elif await screen.app._check_bindings(event.key):  # Textual is pinned exactly
+                # Now, not once the key has bubbled to the app: a ctrl+u, backspace or Enter sent before the field
+                # took focus keeps its place among the letters of the burst typed into it here.
                 event.stop()
                 event.prevent_default()
-                focused.call_later(screen.app._check_bindings, event.key)  # Textual is pinned exactly
             return
         if not is_letter(event):
             return
         target = self.letters_go_to()
         if target is not None:
-            self._type_into(event, target)
+            await self._type_into(event, target)
             return
         home = self.home_widget() if focused is None else None
         if home is not None:  # focus comes home first: the letter was typed without knowing where it would go
@@ -255,12 +279,18 @@ class FocusModel:
             event.stop()
             event.prevent_default()
 
-    def _type_into(self, event: events.Key, field: Widget) -> None:
+    async def _type_into(self, event: events.Key, field: Widget) -> None:
+        """Type ``event`` into ``field`` now, in this screen's order of keys (posted to the field, it could come
+        after a later key of the burst that this screen handles itself, such as an Enter)."""
         event.stop()
         event.prevent_default()
         if field is not self._screen().focused:
             self.focus_now(field)
-        field.post_message(events.Key(event.key, event.character))
+        key = events.Key(event.key, event.character)
+        if is_text_field(field):
+            await field._on_key(key)  # Textual is pinned exactly
+        else:
+            field.post_message(key)
 
     def on_paste(self, event: events.Paste) -> None:
         screen = self._screen()

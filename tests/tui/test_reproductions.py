@@ -111,3 +111,19 @@ async def test_a_burst_after_o_on_an_empty_plan_screen_goes_into_the_prompt_in_o
         await settle(pilot)
         assert opened == [path]
         assert app.current_mode == "plan"
+
+
+async def test_ctrl_u_then_a_path_sent_together_into_an_open_prompt_keeps_the_path(make_app):
+    """tmux: ctrl+u and the path in one burst into the open prompt. ctrl+u ran once it had bubbled up to the app,
+    after the path was typed, and cleared it: Enter then said "Type a file path"."""
+    app = make_app("plan")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        field = app.screen.query_one(PathPrompt).query_one(Input)
+        assert app.focused is field
+        field.value = "suggested.json"
+        for key in [events.Key("ctrl+u", "\x15")] + [events.Key(_character_to_key(c), c) for c in "/tmp/p.json"]:
+            app.post_message(key)
+        await settle(pilot)
+        assert field.value == "/tmp/p.json"
