@@ -95,3 +95,52 @@ async def test_journal_entries_never_scroll_sideways_and_keep_state_and_status_w
                 assert _visible(table, key, column), (size, column)
         sent = next(k for k, e in table.entries.items() if e.status is not None)
         assert str(table.get_cell(sent, "state")).endswith(" · 200")
+
+
+def test_a_column_claims_only_its_want_at_its_priority_and_the_rest_last():
+    # loses (natural 39, want 12) takes 12 while the change (28) is cut, and what is left after everything
+    assert fit_widths([28, 39], [14, 7], [1, 1], available=34, wants=[None, 12]) == [22, 12]
+    assert fit_widths([28, 39], [14, 7], [1, 1], available=50, wants=[None, 12]) == [28, 22]
+    assert fit_widths([28, 39], [14, 7], [1, 1], available=34) == [17, 17]  # without want: equal, loses half empty
+
+
+async def test_merge_rows_give_the_change_the_width_a_rare_long_loss_does_not_use():
+    """80x24, merges (loses IRREVERSIBLE) and one update losing a long list: the change is not cut for it."""
+    from textual.app import App, ComposeResult
+
+    from cio_tui.tui.viewmodels.plan_states import PlanRow
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PlanTable()
+
+    merges = [
+        PlanRow(
+            key=f"op-{i}",
+            number=i,
+            kind="merge",
+            person=f"cio_a30000{i:02d} (p{i}@example.com) into cio_a3000001 (x@example.com)",
+            change=f"cio_a30000{i:02d}: exists -> gone",
+            loses="IRREVERSIBLE",
+        )
+        for i in range(30, 40)
+    ]
+    update = PlanRow(
+        key="op-x",
+        number=41,
+        kind="update",
+        person="cio_a3000099",
+        change="email: a@b.co -> c@d.co",
+        loses="old email, phone, first_name, last_name",
+    )
+    widths = []
+    for rows in (merges, [*merges, update]):
+        app = One()
+        async with app.run_test(size=SMALL) as pilot:
+            table = app.query_one(PlanTable)
+            table.load(rows)
+            await settle(pilot)
+            widths.append((table.column_width("change"), table.column_width("loses")))
+            assert not table.is_cut("op-30", "loses")
+    assert widths[1] == widths[0]  # the long loss takes nothing from the change
+    assert widths[1][1] == len("IRREVERSIBLE")

@@ -6,7 +6,8 @@ matters (``Col.priority``, 1 first) and how narrow it may get (``Col.min``):
 
 - every column gets its minimum, then the space left goes to priority 1 columns up to their content, then
   priority 2, and so on; within one priority the widest values are cut first and equally (``fit_widths``), so short
-  columns (a state, a count) always show whole;
+  columns (a state, a count) always show whole; a column of short words with a rare long value claims only
+  ``Col.want`` at its priority (the rest of it after every priority), so it does not hold width it mostly leaves empty;
 - a value that still does not fit ends in ``…`` (never cut silently), and its full text is the tooltip of the cell
   under the mouse; the screens show the highlighted row whole in their detail pane;
 - widths follow the content (rows added or changed) and the terminal (resize), after the next refresh.
@@ -35,6 +36,8 @@ class Col:
     """1 = shown whole first (what the operator must read), higher = cut first."""
     min: int = 6
     """Never narrower than this (unless the content is shorter)."""
+    want: int | None = None
+    """How wide it claims to be at its priority (``None``: its widest value); wider values get only what is left."""
 
 
 def text_width(value: object) -> int:
@@ -43,42 +46,62 @@ def text_width(value: object) -> int:
     return max((cell_len(line) for line in plain.splitlines()), default=0)
 
 
-def fit_widths(naturals: Sequence[int], mins: Sequence[int], priorities: Sequence[int], available: int) -> list[int]:
-    """Widths for columns whose content is ``naturals`` wide, in ``available`` columns (padding excluded)."""
+def _fill(widths: list[int], naturals: Sequence[int], group: list[int], left: int) -> int:
+    """Widen the columns of ``group`` towards ``naturals`` within ``left`` columns, the widest cut first and equally;
+    returns what is left."""
+    group = [i for i in group if naturals[i] > widths[i]]
+    need = sum(naturals[i] - widths[i] for i in group)
+    if need <= left:
+        for i in group:
+            widths[i] = naturals[i]
+        return left - need
+
+    # Water-fill: the largest cap such that raising every column of the group to min(natural, cap) fits.
+    def used(cap: int) -> int:
+        return sum(max(0, min(naturals[i], cap) - widths[i]) for i in group)
+
+    low, high = 0, max(naturals[i] for i in group)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if used(mid) <= left:
+            low = mid
+        else:
+            high = mid - 1
+    left -= used(low)
+    for i in group:
+        widths[i] = max(widths[i], min(naturals[i], low))
+    for i in group:  # the few columns left over go one each to the columns still cut
+        if left <= 0:
+            break
+        if widths[i] < naturals[i]:
+            widths[i] += 1
+            left -= 1
+    return left
+
+
+def fit_widths(
+    naturals: Sequence[int],
+    mins: Sequence[int],
+    priorities: Sequence[int],
+    available: int,
+    wants: Sequence[int | None] | None = None,
+) -> list[int]:
+    """Widths for columns whose content is ``naturals`` wide, in ``available`` columns (padding excluded).
+
+    ``wants`` (per column, ``None`` = all of it): how much of its content a column claims at its priority; the rest
+    of it only gets what every priority left over (a column of short words where one value is long must not take the
+    width a more important column needs)."""
+    claims = [n if w is None else min(n, w) for n, w in zip(naturals, wants or [None] * len(naturals), strict=True)]
     widths = [min(n, m) for n, m in zip(naturals, mins, strict=True)]
     left = available - sum(widths)
     for priority in sorted(set(priorities)):
         if left <= 0:
-            break
-        group = [i for i, p in enumerate(priorities) if p == priority and naturals[i] > widths[i]]
-        need = sum(naturals[i] - widths[i] for i in group)
-        if need <= left:
-            for i in group:
-                widths[i] = naturals[i]
-            left -= need
-            continue
-
-        # Water-fill: the largest cap such that raising every column of the group to min(natural, cap) fits.
-        def used(cap: int, group: list[int] = group) -> int:
-            return sum(max(0, min(naturals[i], cap) - widths[i]) for i in group)
-
-        low, high = 0, max(naturals[i] for i in group)
-        while low < high:
-            mid = (low + high + 1) // 2
-            if used(mid) <= left:
-                low = mid
-            else:
-                high = mid - 1
-        left -= used(low)
-        for i in group:
-            widths[i] = max(widths[i], min(naturals[i], low))
-        for i in group:  # the few columns left over go one each to the columns still cut
-            if left <= 0:
-                break
-            if widths[i] < naturals[i]:
-                widths[i] += 1
-                left -= 1
-        break
+            return widths
+        left = _fill(widths, claims, [i for i, p in enumerate(priorities) if p == priority], left)
+        if any(claims[i] > widths[i] for i, p in enumerate(priorities) if p == priority):
+            return widths  # this priority is still cut: nothing is left for the next ones
+    if left > 0:
+        _fill(widths, naturals, list(range(len(naturals))), left)
     return widths
 
 
@@ -155,7 +178,9 @@ class FitTable(DataTable[Any]):
         padding = 2 * self.cell_padding * len(cols)
         available = max(0, self.scrollable_content_region.width - padding)
         naturals = [self._naturals.get(c.key, 0) for c in cols]
-        widths = fit_widths(naturals, [c.min for c in cols], [c.priority for c in cols], available)
+        widths = fit_widths(
+            naturals, [c.min for c in cols], [c.priority for c in cols], available, [c.want for c in cols]
+        )
         changed = False
         for col, width in zip(cols, widths, strict=True):
             column = self.columns[ColumnKey(col.key)]

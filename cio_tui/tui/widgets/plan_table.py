@@ -39,7 +39,9 @@ COLUMNS: tuple[Col, ...] = (
     Col("person", "Person", priority=2, min=14),
     Col("change", "Change (old -> new)", priority=1, min=14),
     Col("state", "State", priority=1, min=8),
-    Col("loses", "Loses", priority=1, min=7),
+    # "IRREVERSIBLE" or "nothing" whole; a long "old a, b, c" list gets what is left once the change is whole
+    # (at 80 columns it used to take as much as the change and stay mostly empty on merge rows)
+    Col("loses", "Loses", priority=1, min=7, want=len("IRREVERSIBLE")),
 )
 
 
