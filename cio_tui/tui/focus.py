@@ -48,9 +48,11 @@ AREA_PREFIXES = {"wt", "ids", "dup", "leads", "plan", "preview", "journal", "loo
 
 def is_text_area(widget: object) -> TypeGuard[TextArea]:
     """True for a ``TextArea``. Its module (and its document and syntax machinery) is imported only by the screens
-    that have one, not at start: while it is not imported, no widget can be one."""
+    that have one, not at start: while it is not imported, no widget can be one. A warm-up thread may be importing
+    it right now: until the module has defined the class (``getattr`` below), no widget can be one either."""
     module = sys.modules.get("textual.widgets._text_area")
-    return module is not None and isinstance(widget, module.TextArea)
+    text_area = getattr(module, "TextArea", None)
+    return isinstance(text_area, type) and isinstance(widget, text_area)
 
 
 def is_text_field(widget: Widget | None) -> TypeGuard[Input | TextArea]:

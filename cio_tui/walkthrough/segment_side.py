@@ -20,6 +20,7 @@ from cio_tui.cutover.review import review_lines
 from cio_tui.cutover.status import SegmentStatus, read_status
 from cio_tui.cutover.verify import CutoverVerifyResult
 from cio_tui.identity.journal import Journal
+from cio_tui.identity.journal_records import OpState
 from cio_tui.identity.workspace_view import WorkspaceView
 from cio_tui.segment_api.client import SegmentClient
 from cio_tui.walkthrough.verify import verify_switch
@@ -35,6 +36,7 @@ class SegmentView:
     plan_path: Path | None = None
     applied: SegmentApplyResult | None = None
     verified: CutoverVerifyResult | None = None
+    op_states: dict[str, OpState] = field(default_factory=dict)  # after an apply: each operation's, from the journal
     notes: list[str] = field(default_factory=list)
 
     def lines(self, *, requests: bool = False) -> list[str]:
@@ -140,8 +142,12 @@ class SegmentSide:
         async def work(client: SegmentClient) -> SegmentView:
             with Journal.for_workspace(self.workspace) as journal:
                 result = await SegmentApplyEngine(client, journal, plan).run()
+                states = journal.op_states(plan.plan_id)  # what was done, as recorded (not what was planned)
             return SegmentView(
-                plan=plan, applied=result, status=await read_status(client, self.workspace.profile.site_id)
+                plan=plan,
+                applied=result,
+                status=await read_status(client, self.workspace.profile.site_id),
+                op_states=states,
             )
 
         return await self._with_client(work)

@@ -52,6 +52,12 @@ async def test_cut_over_and_roll_back_from_the_walkthrough(make_app):
         assert "actions  Customer.io (Actions) (dst_000001): disabled" in text
         saved = app.workspace.data_dir / "walkthrough.json"  # preparing is not the switch: no cut-over time
         assert not saved.exists() or json.loads(saved.read_text()).get("cutover", {}).get("cutover_at") is None
+        # what the applied plan did is ticked (per the journal); the preset decisions are left to the operator
+        ticked = set(app.screen.overview.state.checklist)
+        assert ticked == {"setup:region", "setup:credentials", "setup:filters"}  # no saved calls: no preset kept
+        left = len(app.screen.overview.checklist) - 3
+        assert app.screen.overview.missing[PREPARE] == [f"tick the {left} remaining checklist item(s)"]
+        assert json.loads(saved.read_text())["checklist"] == dict.fromkeys(sorted(ticked), True)
 
         await _goto(pilot, CUTOVER)
         app.screen.query_one("#wt-cut-method", Select).value = "one_step"

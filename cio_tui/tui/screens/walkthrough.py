@@ -128,6 +128,8 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
                 steps = read_steps(glance.data_dir)
                 if steps is not None:  # unreadable: the full load says why
                     self._show_glance(steps)
+            elif not self.usable and not getattr(self.app, "opening_workspace", False):
+                self.drawn_and_usable()  # what it says is all it shows until a workspace opens
             return
         self._load(workspace)  # the service (and its models) is built in the worker: keys stay answered
 

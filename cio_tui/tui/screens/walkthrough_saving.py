@@ -59,6 +59,8 @@ class WalkthroughSaving(WalkthroughHost):
 
     def _unreadable(self, message: str) -> None:
         self.query_one("#wt-progress", Static).update(message)
+        if not self.usable:
+            self.drawn_and_usable()  # the message is this screen's content: it is drawn and takes keys
         self.notify(message, title="Walkthrough", severity="error", timeout=15, markup=False)
 
     def _show_if_current(self, overview: Overview, version: int) -> None:

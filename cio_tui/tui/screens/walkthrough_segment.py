@@ -105,8 +105,31 @@ class SegmentTasks(WalkthroughHost):
             self.notify(describe_error(exc), title="Segment", severity="error", timeout=12, markup=False)
             return
         self._segment_show(step, view)
+        self._tick_done(plan, view)
         if view.applied is not None and view.applied.ok and plan.method in ("one-step", "filters"):
             self._record_switch(plan)
+
+    def _tick_done(self, plan: SegmentPlan, view: SegmentView) -> None:
+        """Tick the prepare checklist's items the applied plan carried out (per the journal), beside the operator's."""
+        from cio_tui.tui.widgets.walkthrough_base import Record
+        from cio_tui.walkthrough.checklist_applied import done_by_plan
+        from cio_tui.walkthrough.steps import step_by_key, step_ref
+
+        overview = self._current_overview
+        state = overview.state
+        keys = done_by_plan(plan, view.op_states, overview.checklist, classic_datacenter=state.classic.datacenter)
+        ticked = {key for key, value in state.checklist.items() if value}
+        new = keys - ticked
+        if new:
+            checklist = dict.fromkeys(sorted(ticked | keys), True)
+            self.post_message(Record(step_by_key("prepare").number, {"checklist": checklist}))
+            self.notify(
+                f"Ticked {len(new)} checklist item(s) of {step_ref('prepare')} that the applied plan did; "
+                "the preset decisions stay yours to tick.",
+                title="Checklist",
+                timeout=8,
+                markup=False,
+            )
 
     def _record_switch(self, plan: SegmentPlan) -> None:
         """The cut-over step records how and when the switch happened (the time verification starts from)."""
