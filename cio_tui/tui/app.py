@@ -53,6 +53,9 @@ class Notice:
     message: str
     title: str
     severity: str
+    timeout: float | None
+    """Seconds the toast stays up, as given to Textual (after ``toast_timeout``; None: Textual's default)."""
+    markup: bool
 
 
 class CioApp(WorkspaceApp):
@@ -138,9 +141,13 @@ class CioApp(WorkspaceApp):
         markup: bool = True,
     ) -> None:
         """Textual's notification, also remembered in ``notices`` (screens and widgets notify through here)."""
-        self.notices.append(Notice(message, title, severity))
         timeout = toast_timeout(severity, timeout)
+        self.notices.append(Notice(message, title, severity, timeout, markup))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def toasts_on_screen(self) -> int:
+        """How many notifications are still drawn (Textual's own list, read here only: Textual is pinned exactly)."""
+        return len(self._notifications)
 
     # -- navigation API (screens call these, or post the messages in messages.py) -------------------
     def action_switch_area(self, mode: str) -> None:

@@ -278,7 +278,7 @@ async def test_done_toasts_go_away_soon_errors_may_stay(make_app):
         app.notify("Apply finished with problems", severity="warning", timeout=20)
         app.notify("The key was refused", severity="error", timeout=30)
         await pilot.pause()
-        shown = {n.message: n.timeout for n in app._notifications}  # what Textual will time out
+        shown = {n.message: n.timeout for n in app.notices}  # what Textual will time out
         assert shown["Apply finished 97/97"] == 6.0 and shown["Restore planned"] == 6.0
         assert shown["Apply finished with problems"] == 12.0
         assert shown["The key was refused"] == 30.0

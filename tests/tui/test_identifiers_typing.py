@@ -19,7 +19,7 @@ async def test_a_new_email_typed_before_picking_the_person_is_kept(make_app) -> 
         await pilot.pause()
         await pilot.press(*"new.eva@umbrella.test", "enter")
         await pilot.pause()
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.notices]
         assert any("Pick the person first: type their cio_id, id or email" in m for m in said), said
         assert screen.focused is screen.query_one("#ids-cio", Input)
         await pilot.press(*"cio_a3000001", "enter")

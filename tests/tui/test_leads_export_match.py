@@ -15,5 +15,5 @@ async def test_an_export_of_people_not_in_this_workspace_is_flagged(make_app, tm
         app.screen.query_one("#leads-path Input").value = str(export)
         await pilot.press("enter")
         await settle(pilot)
-        warnings = [n.message for n in app._notifications if n.title == "Not this workspace's people?"]
+        warnings = [n.message for n in app.notices if n.title == "Not this workspace's people?"]
         assert warnings and "None of the 2 people checked from this export is in workspace 'sandbox'" in warnings[0]

@@ -266,7 +266,7 @@ async def test_an_unsigned_plan_file_is_not_opened_and_the_exact_cli_command_is_
         path = save_plan(plan, folder / "edited.json")  # no key: unsigned, as a hand-made or stripped plan is
         screen = await _open_file(pilot, path)
         assert isinstance(screen, PlanScreen) and screen.plan is None
-        (note,) = [n for n in app._notifications if n.title == "Could not open the plan"]
+        (note,) = [n for n in app.notices if n.title == "Could not open the plan"]
         assert not note.markup
         assert note.message == (
             "Not opened: the plan is not signed (it was not made by cio-tui on this workspace, or its signature was "

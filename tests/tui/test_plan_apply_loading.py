@@ -72,7 +72,7 @@ async def test_a_10000_operation_plan_shows_both_phases_in_percent_and_refuses_a
         await pilot.press("a")  # refused in words; nothing opens, nothing is sent
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmTypedModal)
-        (note,) = [n for n in app._notifications if n.title == "Still loading"]
+        (note,) = [n for n in app.notices if n.title == "Still loading"]
         assert re.fullmatch(
             r"The plan is still loading: [\d,]+ of 10,000 operations are in the table\. Review and apply it once "
             r"every operation is shown \(a few seconds\); nothing was sent\.",

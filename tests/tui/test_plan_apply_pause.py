@@ -76,7 +76,7 @@ async def test_paused_apply_counts_answers_as_they_arrive_and_cancel_says_not_se
         assert screen.phase == "finished" and screen.result is not None and screen.result.cancelled
         shown = panel()
         assert f"CANCELLED · {out}/40 operations" in shown, shown  # no jump: the count the pause showed
-        said = [n.message for n in app._notifications if n.title == "Apply cancelled"]
+        said = [n.message for n in app.notices if n.title == "Apply cancelled"]
         assert said and f"{40 - out} not sent yet (cancelled)" in said[-1], said
         assert "in doubt" not in said[-1]
 
@@ -103,4 +103,4 @@ async def test_the_confirmation_is_not_covered_by_a_toast_at_80x24(make_app) -> 
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmTypedModal)
-        assert not app._notifications  # nothing drawn over the dialog's input and buttons
+        assert not app.toasts_on_screen()  # nothing drawn over the dialog's input and buttons

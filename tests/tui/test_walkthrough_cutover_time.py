@@ -35,7 +35,7 @@ async def test_one_step_cut_over_says_it_replaces_the_recorded_time_and_the_fiel
         await settle(pilot)  # the apply worker, then the view it hands back
         state = json.loads((app.workspace.data_dir / "walkthrough.json").read_text())
         assert state["cutover"]["cutover_at"].startswith(FIXED_NOW.strftime("%Y-%m-%dT%H:%M"))
-        said = " ".join(n.message for n in app._notifications)
+        said = " ".join(n.message for n in app.notices)
         assert f"Cut-over time recorded: {FIXED_NOW:%Y-%m-%d %H:%M} UTC, the moment of the one-step switch" in said
         assert "it replaces the 2026-12-02 00:10 UTC written before" in said
         assert field.value == f"{FIXED_NOW:%Y-%m-%d %H:%M}"
