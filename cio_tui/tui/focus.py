@@ -248,6 +248,12 @@ class FocusModel:
         (the terminal delivers a burst of keys at once): it belongs in the field too. A letter that is an action
         runs here, before the screen reads the next key of the burst: a prompt it opens takes those keys."""
         screen = self._screen()
+        top = screen.app.screen
+        if top is not screen:  # a dialog a key of this burst opened: the rest of the burst was meant for it
+            event.stop()
+            event.prevent_default()
+            top.post_message(events.Key(event.key, event.character))
+            return
         focused = screen.focused
         if is_text_field(focused):
             if event.is_printable or (event.key == "enter" and is_text_area(focused)):

@@ -127,3 +127,27 @@ async def test_ctrl_u_then_a_path_sent_together_into_an_open_prompt_keeps_the_pa
             app.post_message(key)
         await settle(pilot)
         assert field.value == "/tmp/p.json"
+
+
+async def test_a_path_sent_with_the_key_that_opens_the_journal_export_goes_into_its_field(make_app, tmp_path):
+    """tmux in the Journal: `e` and a path sent together. The path reached the Journal after the export dialog had
+    opened over it: its letters went nowhere and the dialog kept its suggested file."""
+    from cio_tui.identity.apply import ApplyEngine
+    from cio_tui.tui.modals.export_journal import ExportJournalModal
+    from cio_tui.tui.widgets.journal_tables import JournalPlansTable
+    from tests.tui.test_plan_apply import lead_plan
+
+    app = make_app("journal")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert (await ApplyEngine.for_workspace(app.workspace, await lead_plan(app.workspace, 1)).run()).ok
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one(JournalPlansTable).focus()
+        await pilot.pause()
+        path = str(tmp_path / "out.jsonl")
+        for key in [events.Key("e", "e")] + [events.Key(_character_to_key(c), c) for c in path]:
+            app.post_message(key)
+        await settle(pilot)
+        assert isinstance(app.screen, ExportJournalModal)
+        assert app.screen.query_one("#export-path", Input).value == path

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -82,7 +82,20 @@ class ExportJournalModal(ModalScreen[ExportChoice | None]):
                 yield Button("Export", id="export-yes", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        self.set_focus(self.query_one("#export-path", Input))  # now: keys typed with the one that opened it follow
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys sent with the one that opened this dialog, handed on by the screen below (``FocusModel``), reach
+        this screen itself: they go into the path field, in order."""
+        field = self.query_one("#export-path", Input)
+        if self.focused is not field:
+            return
+        event.stop()
+        event.prevent_default()
+        if event.is_printable:
+            await field._on_key(events.Key(event.key, event.character))  # Textual is pinned exactly
+        else:
+            await self.app._check_bindings(event.key)  # Textual is pinned exactly
 
     @property
     def scope_plan(self) -> str | None:
