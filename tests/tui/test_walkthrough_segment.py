@@ -133,7 +133,7 @@ async def test_the_cut_over_confirmation_reaches_every_operation_at_80x24(make_a
 
 
 async def test_the_footer_names_buttons_by_their_label_and_follows_focus_into_a_dialog(make_app):
-    from textual.widgets._footer import FooterLabel
+    from textual.widgets._footer import FooterKey, FooterLabel
 
     from cio_tui.tui.widgets.footer import AreaFooter
 
@@ -154,6 +154,10 @@ async def test_the_footer_names_buttons_by_their_label_and_follows_focus_into_a_
         assert isinstance(app.screen, ConfirmTypedModal)
         await settle(pilot)
         assert where() == "▸ workspace name: typing"  # the dialog's input, not the step
+        footer = app.screen_stack[-2].query_one(AreaFooter)
+        shown = {key.action for key in footer.query(FooterKey)}
+        assert "cancel" in shown  # the dialog's Escape
+        assert not shown & {"mark_done", "skip", "open_area", "next_step", "reload"}, shown  # the step's: not here
         app.screen.query_one("#confirm-no", Button).focus()
         await settle(pilot)
         assert where() == "▸ Cancel"

@@ -19,6 +19,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -71,7 +72,9 @@ class AreaFooter(Footer):
     """
 
     def compose(self) -> ComposeResult:
-        widgets: list[Widget] = list(super().compose())
+        dialog = self._dialog()
+        # a dialog open over this screen: its keys, not the screen's (they do not reach the screen under it)
+        widgets: list[Widget] = list(self._keys_of(dialog) if dialog is not None else super().compose())
         if not widgets:  # bindings not ready yet
             return
         compact = self.app.size.width < COMPACT_BELOW
@@ -80,8 +83,8 @@ class AreaFooter(Footer):
         width = self.app.size.width - where_width(where)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in widgets if not (isinstance(w, FooterKey) and w in keys)]
-        ids = {key: binding.id or "" for key, (_node, binding, _on, _tip) in self.screen.active_bindings.items()}
-        first = getattr(self.screen, "FOOTER_FIRST", ())
+        ids = {key: binding.id or "" for key, (_node, binding, _on, _tip) in self._key_bindings().items()}
+        first = getattr(dialog or self.screen, "FOOTER_FIRST", ())
         shown = choose_keys(keys, width - (PALETTE_WIDTH if rest else 0), compact=compact, first=first, ids=ids)
         self.styles.grid_size_columns = len(shown)
         for key in shown:
@@ -94,10 +97,51 @@ class AreaFooter(Footer):
 
     def _focus_screen(self) -> Screen[Any]:
         """The screen the keys go to: a dialog open over this footer's screen, else that screen."""
+        return self._dialog() or self.screen
+
+    def _dialog(self) -> Screen[Any] | None:
+        """The dialog open over this footer's screen, if any."""
         top = self.app.screen
         if top is not self.screen and isinstance(top, ModalScreen) and self.screen in self.app.screen_stack:
             return top
-        return self.screen
+        return None
+
+    def _key_bindings(self) -> dict[str, ActiveBinding]:
+        return (self._dialog() or self.screen).active_bindings
+
+    def _keys_of(self, dialog: Screen[Any]) -> Iterable[FooterKey]:
+        """The dialog's shown keys, one per action, as Textual's footer makes them for a screen (Textual's reads
+        the footer's own screen only), the palette's last."""
+        if not self._bindings_ready:
+            return
+        bindings = dialog.active_bindings
+        seen: set[str] = set()
+        palette = (
+            self.app.COMMAND_PALETTE_BINDING if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE else ""
+        )
+        for key, (_node, binding, enabled, tooltip) in bindings.items():
+            if not binding.show or binding.action in seen or key == palette:
+                continue
+            seen.add(binding.action)
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            )
+        if palette and palette in bindings:
+            _node, binding, enabled, tooltip = bindings[palette]
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         """A dialog opened or closed over this screen: the footer follows focus inside the dialog too."""
@@ -164,7 +208,7 @@ class AreaFooter(Footer):
         where = where_keys_go(self._focus_screen(), WHERE_MAX_COMPACT if compact else WHERE_MAX)
         bindings = tuple(
             (key, binding.key, binding.description, binding.show, binding.id, binding.group, enabled, tooltip)
-            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            for key, (_node, binding, enabled, tooltip) in self._key_bindings().items()
         )
         return (self.app.size.width, where, self.show_command_palette, self._bindings_ready, bindings)
 
