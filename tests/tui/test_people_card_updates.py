@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
-from cio_tui.tui.viewmodels.activity import FLAGGED, activity_detail, when
 from cio_tui.tui import heap
 from cio_tui.tui import workspace_app as app_module
 from cio_tui.tui.areas import AREAS, Area
+from cio_tui.tui.viewmodels.activity import FLAGGED, activity_detail, when
 from tests.tui.conftest import SIZE, settle
 from tests.tui.test_people import _lookup
 
