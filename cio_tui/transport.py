@@ -1,8 +1,8 @@
 """The HTTP plumbing every API client of cio-tui shares: one httpx client shape, one retry policy, one request loop.
 
 Both the Customer.io client (``customerio/http.py``) and the Segment Public API client (``segment_api/http.py``)
-subclass :class:`RetryingHttp`; each supplies only what is its own (auth, rate limiters, the error types and their
-words). The rules that live here, once:
+subclass :class:`RetryingHttp`; each supplies only what is its own (auth, rate limiters, its error types, its
+redirect and refusal errors). The rules that live here, once:
 
 - the client: a timeout with a shorter connect timeout, redirects never followed (a 3xx is the caller's error to
   word: for Customer.io it means the other region), the same User-Agent;
@@ -12,6 +12,8 @@ words). The rules that live here, once:
   never resent; every other 4xx is a refusal (nothing took effect);
 - the wait: the server's ``Retry-After`` (or another hint the subclass reads from a 429) capped at
   ``MAX_RETRY_AFTER``, else exponential back-off with full jitter;
+- the words of a failure to connect, a lost answer and an uncertain write (each API names itself, the URL to check
+  and what to read back);
 - messages never hold a key: every text taken from an answer goes through :meth:`RetryingHttp.scrub` (every
   registered secret, in every encoding, plus the client's own keys).
 
@@ -27,7 +29,7 @@ import random
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -53,6 +55,8 @@ def is_uncertain_status(status: int) -> bool:
     return status >= 500 or status == 408
 
 
+E = TypeVar("E", bound=Exception)
+"""The base error type of one API (``CustomerIOError``, ``SegmentApiError``)."""
 Sleep = Callable[[float], Awaitable[None]]
 Gate = Callable[[], Awaitable[bool]]
 
@@ -130,16 +134,26 @@ def status_phrase(status: int) -> str:
         return "unexpected status"
 
 
-class RetryingHttp(ABC):
-    """One API over one ``httpx.AsyncClient``: the retry loop, the back-off and the scrubbing of messages.
+class RetryingHttp(ABC, Generic[E]):
+    """One API over one ``httpx.AsyncClient``: the retry loop, the back-off, the scrubbing of messages, and the
+    words of the errors every API shares (not connected, connection lost, outcome uncertain).
 
-    A subclass builds ``self.client`` (with :func:`make_client`) and answers the hooks below: the errors it raises
-    (with its own words and types), and what a 429 does to its rate limiter.
+    A subclass builds ``self.client`` (with :func:`make_client`) and answers the hooks below: its error types and
+    how it builds one (``_error``: its prefix, its error details), the errors that are its own (a redirect, a
+    refusal), and what a 429 does to its rate limiter.
     """
 
     log_name: str = "API"
     """How the log lines name this API (``"Track API"``, ``"Segment"``)."""
     retry_statuses: frozenset[int] = RETRY_STATUSES
+    network_error: type[E]
+    """Raised when nothing reached the server, or a read got no complete answer."""
+    uncertain_error: type[E]
+    """Raised when a write was sent and its outcome is unknown."""
+    url_name: str = "the API URL"
+    """How the hint after a failure to connect names the URL to check."""
+    reconcile_by: str = "read it back"
+    """What the operator reads to reconcile an uncertain write (``"read the person"``)."""
 
     def __init__(
         self,
@@ -176,27 +190,42 @@ class RetryingHttp(ABC):
         """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
         return self._rng.uniform(0.0, min(self.backoff_cap, self.backoff_base * (2**attempt)))
 
+    # -- the errors every API words alike --------------------------------------------------------------------
+    def not_connected(self, op: str, exc: httpx.TransportError) -> E:
+        """Nothing reached the server (after the last retry)."""
+        what = f"cannot connect to {self.origin} ({type(exc).__name__})"
+        return self._error(self.network_error, op, what, hint=f"check the network and {self.url_name}")
+
+    def lost(self, op: str, exc: httpx.TransportError) -> E:
+        """A read got no complete answer (after the last retry)."""
+        what = f"network failure ({type(exc).__name__})"
+        return self._error(self.network_error, op, what, hint="check the network and retry")
+
+    def uncertain(self, op: str, *, exc: httpx.TransportError | None = None, resp: httpx.Response | None = None,
+                  body: JSONValue = None) -> E:  # fmt: skip
+        """A write was sent and its outcome is unknown: ``exc`` (no complete answer) or ``resp`` (a 5xx or 408)."""
+        hint = f"{self.reconcile_by} to reconcile; do not resend blindly"
+        status = resp.status_code if resp is not None else None
+        if status is None:
+            what = f"no complete answer after the request was sent ({type(exc).__name__})"
+        else:
+            what = f"HTTP {status} {status_phrase(status)} after the request was sent"
+        return self._error(self.uncertain_error, op, f"{what}; it may or may not have taken effect", status=status,
+                           body=body, hint=hint)  # fmt: skip
+
     # -- hooks: what is the subclass's own -----------------------------------------------------------------
     @abstractmethod
-    def not_connected(self, op: str, exc: httpx.TransportError) -> Exception:
-        """Nothing reached the server (after the last retry)."""
+    def _error(self, cls: type[E], op: str, message: str, *, status: int | None = None, body: object = None,
+               hint: str | None = None) -> E:  # fmt: skip
+        """An error of type ``cls``: ``message`` after the API's name and ``op``, the details of ``body`` scrubbed."""
 
     @abstractmethod
-    def lost(self, op: str, exc: httpx.TransportError) -> Exception:
-        """A read got no complete answer (after the last retry)."""
-
-    @abstractmethod
-    def uncertain(self, op: str, *, exc: httpx.TransportError | None = None, resp: httpx.Response | None = None,
-                  body: JSONValue = None) -> Exception:  # fmt: skip
-        """A write was sent and its outcome is unknown: ``exc`` (no complete answer) or ``resp`` (a 5xx or 408)."""
-
-    @abstractmethod
-    def redirected(self, op: str, resp: httpx.Response, body: JSONValue) -> Exception:
+    def redirected(self, op: str, resp: httpx.Response, body: JSONValue) -> E:
         """A 3xx (redirects are never followed)."""
 
     @abstractmethod
     def refused(self, op: str, resp: httpx.Response, body: JSONValue, *, attempts: int | None,
-                retry_after: float | None) -> Exception:  # fmt: skip
+                retry_after: float | None) -> E:  # fmt: skip
         """Any other non-2xx answer; ``attempts`` is set when a retryable status was given up on after that many."""
 
     def rate_limited(self, path: str, resp: httpx.Response, body: JSONValue) -> float | None:

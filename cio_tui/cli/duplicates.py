@@ -109,6 +109,8 @@ def duplicates_cmd(
     check_source(from_export, live)
     with analyse(ctx, from_export, live, keep_attributes=False, columns=columns, max_size=max_group_size) as analysis:
         if out_file:
+            if as_json or as_csv:  # they read every group's members too: ranked once
+                analysis.materialize_members()
             _write_out(ctx, analysis, out_file)
         out = sys.stdout
         if as_json:

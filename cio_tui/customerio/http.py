@@ -49,10 +49,13 @@ def region_of_host(host: str) -> str | None:
     return "eu" if "-eu." in host or host.startswith("eu.") else "us"
 
 
-class ApiHttp(RetryingHttp):
+class ApiHttp(RetryingHttp[CustomerIOError]):
     """One API (Track or App): an ``httpx.AsyncClient``, its token bucket and the shared retry policy."""
 
     retry_statuses = RETRY_STATUSES | {522, 524}
+    network_error = NetworkError
+    uncertain_error = UncertainWriteError
+    reconcile_by = "read the person"
 
     def __init__(
         self,
@@ -108,41 +111,6 @@ class ApiHttp(RetryingHttp):
             for d in parse_error_body(body)
         ]
         return cls(message=f"{self.label} {op}: {message}", status=status, details=details, api=self.api, hint=hint)
-
-    def not_connected(self, op: str, exc: httpx.TransportError) -> CustomerIOError:
-        return self._error(
-            NetworkError,
-            op,
-            f"cannot connect to {self.origin} ({type(exc).__name__})",
-            hint="check the network and the API URL",
-        )
-
-    def lost(self, op: str, exc: httpx.TransportError) -> CustomerIOError:
-        return self._error(
-            NetworkError, op, f"network failure ({type(exc).__name__})", hint="check the network and retry"
-        )
-
-    def uncertain(
-        self,
-        op: str,
-        *,
-        exc: httpx.TransportError | None = None,
-        resp: httpx.Response | None = None,
-        body: JSONValue = None,
-    ) -> CustomerIOError:
-        hint = "read the person to reconcile; do not resend blindly"
-        if resp is None:
-            what = f"no complete answer after the request was sent ({type(exc).__name__})"
-            return self._error(UncertainWriteError, op, f"{what}; it may or may not have taken effect", hint=hint)
-        status = resp.status_code
-        return self._error(
-            UncertainWriteError,
-            op,
-            f"HTTP {status} {status_phrase(status)} after the request was sent; it may or may not have taken effect",
-            status=status,
-            body=body,
-            hint=hint,
-        )
 
     def redirected(self, op: str, resp: httpx.Response, body: JSONValue) -> RegionError:
         right: str | None = None

@@ -63,8 +63,12 @@ class HttpOptions(TypedDict, total=False):
     rng: random.Random | None
 
 
-class SegmentHttp(RetryingHttp):
+class SegmentHttp(RetryingHttp[SegmentApiError]):
     log_name = "Segment"
+    network_error = SegmentNetworkError
+    uncertain_error = SegmentUncertainWriteError
+    url_name = "the Segment API URL"
+    reconcile_by = "read the destination"
 
     def __init__(
         self,
@@ -113,41 +117,6 @@ class SegmentHttp(RetryingHttp):
             type(d)(message=self.scrub(d.message)[:300], type=d.type, field=d.field) for d in parse_error_body(body)
         ]
         return cls(message=f"Segment Public API {op}: {message}", status=status, details=details, hint=hint)
-
-    def not_connected(self, op: str, exc: httpx.TransportError) -> SegmentApiError:
-        return self._error(
-            SegmentNetworkError,
-            op,
-            f"cannot connect to {self.origin} ({type(exc).__name__})",
-            hint="check the network and the Segment API URL",
-        )
-
-    def lost(self, op: str, exc: httpx.TransportError) -> SegmentApiError:
-        return self._error(
-            SegmentNetworkError, op, f"network failure ({type(exc).__name__})", hint="check the network and retry"
-        )
-
-    def uncertain(
-        self,
-        op: str,
-        *,
-        exc: httpx.TransportError | None = None,
-        resp: httpx.Response | None = None,
-        body: JSONValue = None,
-    ) -> SegmentApiError:
-        hint = "read the destination to reconcile; do not resend blindly"
-        if resp is None:
-            what = f"no complete answer after the request was sent ({type(exc).__name__})"
-            return self._error(SegmentUncertainWriteError, op, f"{what}; it may or may not have taken effect",
-                               hint=hint)  # fmt: skip
-        return self._error(
-            SegmentUncertainWriteError,
-            op,
-            f"HTTP {resp.status_code} after the request was sent; it may or may not have taken effect",
-            status=resp.status_code,
-            body=body,
-            hint=hint,
-        )
 
     def redirected(self, op: str, resp: httpx.Response, body: JSONValue) -> SegmentApiError:
         return self._error(

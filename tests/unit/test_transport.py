@@ -61,6 +61,9 @@ class _Http(RetryingHttp):
     ) -> Exception:
         return Failed("uncertain", resp.status_code if resp is not None else type(exc).__name__)
 
+    def _error(self, cls: type[Exception], op: str, message: str, **_: object) -> Exception:
+        raise AssertionError("every hook is the test's own")
+
     def redirected(self, op: str, resp: httpx.Response, body: JSONValue) -> Exception:
         return Failed("redirected", resp.status_code)
 
@@ -232,3 +235,51 @@ async def test_both_api_clients_are_built_on_it_with_one_user_agent() -> None:
     assert not cio.client.follow_redirects and not seg.client.follow_redirects
     await cio.aclose()
     await seg.aclose()
+
+
+async def test_both_clients_word_not_connected_lost_and_uncertain_alike_each_with_its_own_name() -> None:
+    from cio_tui.customerio.errors import NetworkError, UncertainWriteError
+    from cio_tui.segment_api.errors import SegmentNetworkError, SegmentUncertainWriteError
+
+    def fail(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/connect":
+            raise httpx.ConnectError("refused")
+        if request.url.path == "/lost":
+            raise httpx.ReadError("dropped")
+        return httpx.Response(503)
+
+    cio = ApiHttp("track", "https://track.customer.io", httpx.Auth(), secrets=[], rps=100, max_retries=0,
+                  transport=httpx.MockTransport(fail))  # fmt: skip
+    seg = SegmentHttp("https://api.segmentapis.com", SecretStr("tok-123456"), max_retries=0,
+                      transport=httpx.MockTransport(fail))  # fmt: skip
+    seen: dict[str, list[tuple[type[Exception], int | None, str, str]]] = {"cio": [], "seg": []}
+    for name, http in (("cio", cio), ("seg", seg)):
+        for method, path in (("GET", "/connect"), ("GET", "/lost"), ("PUT", "/lost"), ("PUT", "/503")):
+            with pytest.raises(
+                (NetworkError, UncertainWriteError, SegmentNetworkError, SegmentUncertainWriteError)
+            ) as e:
+                await http.send(method, path, "op", write=method == "PUT", acquire=_no_wait)
+            seen[name].append((type(e.value), e.value.status, e.value.message, e.value.hint or ""))
+        await http.aclose()
+    maybe = "; it may or may not have taken effect"
+    seg_api = "Segment Public API op"
+    assert seen["cio"] == [
+        (NetworkError, None, "Track API op: cannot connect to https://track.customer.io (ConnectError)",
+         "check the network and the API URL"),
+        (NetworkError, None, "Track API op: network failure (ReadError)", "check the network and retry"),
+        (UncertainWriteError, None, f"Track API op: no complete answer after the request was sent (ReadError){maybe}",
+         "read the person to reconcile; do not resend blindly"),
+        (UncertainWriteError, 503, f"Track API op: HTTP 503 service unavailable after the request was sent{maybe}",
+         "read the person to reconcile; do not resend blindly"),
+    ]  # fmt: skip
+    assert seen["seg"] == [
+        (SegmentNetworkError, None, f"{seg_api}: cannot connect to https://api.segmentapis.com (ConnectError)",
+         "check the network and the Segment API URL"),
+        (SegmentNetworkError, None, f"{seg_api}: network failure (ReadError)", "check the network and retry"),
+        (SegmentUncertainWriteError, None,
+         f"Segment Public API op: no complete answer after the request was sent (ReadError){maybe}",
+         "read the destination to reconcile; do not resend blindly"),
+        (SegmentUncertainWriteError, 503,
+         f"Segment Public API op: HTTP 503 service unavailable after the request was sent{maybe}",
+         "read the destination to reconcile; do not resend blindly"),
+    ]  # fmt: skip

@@ -27,11 +27,12 @@ from cio_tui.identity.duplicates.one_row import one_row, one_value
 from cio_tui.identity.duplicates.ranking import (
     ALL_GROUPS_SQL,
     ALL_MEMBERS_SQL,
-    GROUPS_SQL,
     JSON_SQL,
     MEMBER_ROWS_SQL,
-    MEMBERS_SQL,
     build_listing_tables,
+    materialize_members,
+    top_groups_sql,
+    top_members_sql,
 )
 from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES, Confidence
 from cio_tui.identity.duplicates.runners import StageTables, run_stages
@@ -52,6 +53,7 @@ class DuplicateAnalysis:
         self.stages = stages
         self.keep_attributes = keep_attributes
         self._groups: list[DuplicateGroup] | None = None
+        self._materialized = False
 
     # -- lifecycle --------------------------------------------------------------------------------
     def close(self) -> None:
@@ -102,8 +104,16 @@ class DuplicateAnalysis:
         found = {int(rule): (int(g), int(p)) for rule, g, p in rows}
         return {r.name: {"groups": found.get(r.code, (0, 0))[0], "people": found.get(r.code, (0, 0))[1]} for r in RULES}
 
+    def materialize_members(self) -> None:
+        """Rank the members of every group once (a table), for listings of all groups, which read them more than
+        once; a listing of a few groups (the text output) ranks only those."""
+        if not self._materialized:
+            materialize_members(self.con, self.stages)
+            self._materialized = True
+
     def iter_group_json(self, batch: int = 5000) -> Iterator[str]:
         """Each group as its ``--json`` object text, best first, streamed from DuckDB (no Python objects)."""
+        self.materialize_members()
         cur = self.con.execute(JSON_SQL)
         while rows := cur.fetchmany(batch):
             for (text,) in rows:
@@ -111,6 +121,7 @@ class DuplicateAnalysis:
 
     def iter_member_rows(self, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
         """(group rank, rule, confidence, needs_review, is_primary, cio_id, id, email, created_at) for ``--csv``."""
+        self.materialize_members()
         cur = self.con.execute(MEMBER_ROWS_SQL)
         while rows := cur.fetchmany(batch):
             yield from rows
@@ -126,13 +137,17 @@ class DuplicateAnalysis:
         return self._groups
 
     def _build_groups(self, limit: int | None = None) -> Iterator[DuplicateGroup]:
-        members_sql, groups_sql = (ALL_MEMBERS_SQL, ALL_GROUPS_SQL) if limit is None else (MEMBERS_SQL, GROUPS_SQL)
+        if limit is None:
+            self.materialize_members()
+            members_sql, groups_sql = ALL_MEMBERS_SQL, ALL_GROUPS_SQL
+        else:
+            members_sql, groups_sql = top_members_sql(self.stages), top_groups_sql(self.stages)
         params = [] if limit is None else [limit]
         attr_cols = [f"a:{n}" for n in self.export.columns.attributes] if self.keep_attributes else []
         extra = "".join(f", p.{quote_ident(c)}" for c in attr_cols)
         names = [c[2:] for c in attr_cols]
         join = f" JOIN {self.stages.people} p ON p.node = m.cio_id" if attr_cols else ""
-        cur = self.con.execute(members_sql.format(extra=extra, join=join), params)
+        cur = self.con.execute(members_sql.replace("{extra}", extra).replace("{join}", join), params)
         members: dict[str, list[Member]] = {}
         while rows := cur.fetchmany(10_000):
             for gid, cio_id, pid, email, ts, real, *attrs in rows:

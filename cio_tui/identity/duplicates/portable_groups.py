@@ -90,6 +90,17 @@ def labels_step_select(links: str, labels: str) -> str:
     )
 
 
+def labels_unsettled_select(links: str, labels: str) -> str:
+    """1 when some link still joins two labels, else 0 (links are stored both ways: one way is checked). None
+    left means the labels are final: each group then has one label, and it is its smallest node (that node's
+    label never rises above itself, and every label is a node of the group), so a runner stops there instead
+    of making one more pass to see nothing change."""
+    return (
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM {links} u JOIN {labels} a ON a.t = u.t AND a.node = u.a "
+        f"JOIN {labels} b ON b.t = u.t AND b.node = u.b WHERE u.a > u.b AND a.label <> b.label LIMIT 1) AS k"
+    )
+
+
 def in_set(labels: str, n: int) -> str:
     """The labels of one link set, as a table expression."""
     return f"(SELECT node, label FROM {labels} WHERE t = {n})"
@@ -112,12 +123,35 @@ def members_select(people: str, labels: str, nid: str = "node") -> str:
     )
 
 
-def _connected(members: str, labels: str, name: str, mixed: str) -> str:
+def group_people_select(people: str, labels: str, nid: str) -> str:
+    """The people in groups, only what the group facts need: ``label``, ``node`` (as the links name them),
+    ``cio_id``, ``id`` and ``real_id``. The embedded engine's members stage: its listings add the email, created_at
+    and the primary only for the groups they show (``member_details_select``), and the group id comes with the facts
+    (``facts_select(by_label=True)``)."""
+    return (
+        f"SELECT l.label, l.node, p.node AS cio_id, p.id, {real_id('p.id')} AS real_id\n"
+        f"FROM {labels} l JOIN {people} p ON p.{nid} = l.node"
+    )
+
+
+def member_details_select(members: str, people: str, nid: str, labels: str | None = None) -> str:
+    """The members (of ``group_people_select``) with the email as written and ``ts`` (created_at as epoch seconds):
+    what ranking them needs (``PRIMARY_ORDER``) and what a listing shows; ``labels`` (a table with a ``label``
+    column): only the members of those groups."""
+    where = f" WHERE m.label IN (SELECT label FROM {labels})" if labels else ""
+    return (
+        f"SELECT label, node, cio_id, id, email, real_id, {created_ts('cs')} AS ts\n"
+        f"FROM (SELECT m.label, m.node, m.cio_id, m.id, COALESCE(p.email_raw, p.email_norm) AS email, m.real_id, "
+        f"TRIM(p.created_at) AS cs FROM {members} m JOIN {people} p ON p.{nid} = m.node{where}) AS q"
+    )
+
+
+def _connected(members: str, labels: str, name: str, mixed: str, key: str = "gid") -> str:
     """Mixed groups whose members all carry one label of ``labels`` (the links of one tier alone connect them)."""
     return (
-        f"{name} AS (SELECT m.gid, CASE WHEN COUNT(t.label) = COUNT(*) AND COUNT(DISTINCT t.label) = 1 THEN 1 "
+        f"{name} AS (SELECT m.{key}, CASE WHEN COUNT(t.label) = COUNT(*) AND COUNT(DISTINCT t.label) = 1 THEN 1 "
         f"ELSE 0 END AS ok FROM {members} m LEFT JOIN {labels} t ON t.node = m.node "
-        f"WHERE m.label IN (SELECT gid FROM {mixed}) GROUP BY m.gid)"
+        f"WHERE m.label IN (SELECT gid FROM {mixed}) GROUP BY m.{key})"
     )
 
 
@@ -150,19 +184,24 @@ def facts_select(
     *,
     max_group_size: int,
     passes: int | None,
+    by_label: bool = False,
 ) -> str:
     """Per group: rules (strongest first, '+'), confidence (the highest tier whose links alone connect the whole
     group) and the needs-review reason. ``labels_final``: the groups' labels; ``tier_labels``: sets 3 and 2 of the
-    mixed groups; ``passes``: the label passes of a printed script (a group whose labels did not settle says so)."""
+    mixed groups; ``passes``: the label passes of a printed script (a group whose labels did not settle says so).
+    ``by_label``: the members are ``group_people_select``'s (no group id): the facts group them by label and name
+    each group by its smallest cio_id here, adding a ``label`` column."""
     labels, labels3, labels2 = in_set(labels_final, 1), in_set(tier_labels, 3), in_set(tier_labels, 2)
     rules = " || ".join(f"CASE WHEN x.r{r.code} = 1 THEN {ql('+' + r.name)} ELSE '' END" for r in _ORDERED)
+    key = "label" if by_label else "gid"
+    head = "label, MIN(cio_id) AS gid" if by_label else "gid, MIN(label) AS label"
     ctes = [
         f"x AS (SELECT * FROM {t.group_rules})",
-        f"g AS (SELECT gid, MIN(label) AS label, COUNT(*) AS size, SUM(real_id) AS real_ids, "
+        f"g AS (SELECT {head}, COUNT(*) AS size, SUM(real_id) AS real_ids, "
         "MIN(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_min, "
-        f"MAX(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_max FROM {t.members} GROUP BY gid)",
-        _connected(t.members, labels3, "c3", t.mixed),
-        _connected(t.members, labels2, "c2", t.mixed),
+        f"MAX(CASE WHEN real_id = 1 THEN CIO_ORD(id) END) AS real_max FROM {t.members} GROUP BY {key})",
+        _connected(t.members, labels3, "c3", t.mixed, key),
+        _connected(t.members, labels2, "c2", t.mixed, key),
     ]
     unsettled = ""
     if passes is not None:
@@ -179,10 +218,11 @@ def facts_select(
     )
     return (
         "WITH " + ",\n".join(ctes) + "\n"
-        f"SELECT g.gid, g.size, g.real_ids, SUBSTRING({rules}, 2) AS rules,\n"
+        f"SELECT g.gid, {'g.label, ' if by_label else ''}g.size, g.real_ids, SUBSTRING({rules}, 2) AS rules,\n"
         f"  CASE {tier} WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS confidence,\n"
         f"  {review_text(max_group_size, passes)} AS needs_review_reason\n"
-        "FROM g JOIN x ON x.gid = g.label LEFT JOIN c3 ON c3.gid = g.gid LEFT JOIN c2 ON c2.gid = g.gid" + unsettled
+        f"FROM g JOIN x ON x.gid = g.label LEFT JOIN c3 ON c3.{key} = g.{key} LEFT JOIN c2 ON c2.{key} = g.{key}"
+        + unsettled
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cio_tui.identity.duplicates import portable as P
-from cio_tui.identity.duplicates.dialects import stage_body
+from cio_tui.identity.duplicates.dialects import render_select, stage_body
 from cio_tui.identity.duplicates.result_table import ResultRow
 from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE
 
@@ -35,7 +35,8 @@ class Engine(Protocol):
 class StageTables:
     """Where a run left its stages: ``rows`` (every row), ``copies`` (linked rows numbered per cio_id), ``people``
     and ``edges`` (one row per cio_id: ``rows`` and its edges when no linked cio_id repeats), the final ``labels``,
-    ``members`` and ``facts``; ``result`` is the SELECT of the result table."""
+    ``members`` and ``facts``; ``result`` is the SELECT of the result table (empty for the embedded engine, whose
+    members are ``group_people_select``'s: its listings make the result table, ``ranking.py``)."""
 
     rows: str
     copies: str
@@ -89,10 +90,12 @@ def run_stages(
     make(t.tier_links, P.tier_links_select(edges, final, t.mixed))
     tiers = _labels(engine, make, t.prefix + "tier_labels", t.tier_links)
     engine.drop(t.tier_links)
-    make(t.facts, P.facts_select(t, final, tiers, max_group_size=max_group_size, passes=None))
+    lite = nid == P.ROWID  # the embedded engine: narrow members, the group ids with the facts
+    make(t.facts, P.facts_select(t, final, tiers, max_group_size=max_group_size, passes=None, by_label=lite))
     for done in (tiers, t.mixed, t.group_rules):  # read only by the facts
         engine.drop(done)
-    result = stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql)
+    # the embedded engine's result table is its listings' (``ranking.py``): the primaries are ranked there
+    result = "" if lite else stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql)
     return StageTables(t.rows, t.copies, people, edges, final, t.members, t.facts, result, repeats)
 
 
@@ -123,19 +126,29 @@ def _group(
     report("linking people into groups", 0.6)
     final = _labels(engine, make, t.prefix + "labels", t.links)
     engine.drop(t.links)  # read again only by a printed script's check that the labels settled
-    make(t.members, P.members_select(people, P.in_set(final, 1), nid))
+    if nid == P.ROWID:  # the embedded engine: its listings rank the members of the groups they show
+        make(t.members, P.group_people_select(people, P.in_set(final, 1), nid))
+    else:
+        make(t.members, P.members_select(people, P.in_set(final, 1), nid))
     return final
 
 
 def _labels(engine: Engine, make: Callable[[str, str], None], name: str, links: str) -> str:
-    """Label passes into ``name_0``, ``name_1``, ... until one changes nothing; returns the last table's name."""
+    """Label passes into ``name_0``, ``name_1``, ... until no link joins two labels (checked after each pass: cheaper
+    than one more pass that changes nothing); returns the last table's name."""
     make(f"{name}_0", P.labels_init_select(links))
     for k in range(1, MAX_PASSES + 1):
+        if not _unsettled(engine, links, f"{name}_{k - 1}"):
+            return f"{name}_{k - 1}"
         make(f"{name}_{k}", P.labels_step_select(links, f"{name}_{k - 1}"))
         engine.drop(f"{name}_{k - 1}")  # each pass reads only the one before it
-        if not engine.scalar(f"SELECT MAX(changed) FROM {name}_{k}"):
-            return f"{name}_{k}"
+    if not _unsettled(engine, links, f"{name}_{MAX_PASSES}"):
+        return f"{name}_{MAX_PASSES}"
     raise RuntimeError(f"grouping did not settle in {MAX_PASSES} passes")
+
+
+def _unsettled(engine: Engine, links: str, labels: str) -> bool:
+    return bool(engine.scalar(render_select(P.labels_unsettled_select(links, labels), engine.dialect)))
 
 
 def sort_rows(rows: list[ResultRow]) -> list[ResultRow]:

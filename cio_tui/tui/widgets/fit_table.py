@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text, TextType
 from textual import events
 from textual.coordinate import Coordinate
 from textual.geometry import Size
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, CellType, ColumnKey, RowKey
+
+from cio_tui.tui.widgets.pass_styles import PassStyledTable
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _ellipsis(value: CellType) -> Text:
     return text
 
 
-class FitTable(DataTable[Any]):
+class FitTable(PassStyledTable):
     """A row-cursor ``DataTable`` whose columns are ``FIT_COLUMNS`` (see the module docstring)."""
 
     FIT_COLUMNS: ClassVar[tuple[Col, ...]] = ()

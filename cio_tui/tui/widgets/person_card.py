@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from cio_tui.identity.card import IdentityCard
 from cio_tui.tui.viewmodels.activity import FLAGGED, activity_detail, ago, when
 from cio_tui.tui.widgets.fit_table import Col, FitTable
+from cio_tui.tui.widgets.pass_styles import PassStyledTable
 from cio_tui.tui.widgets.person_segment import PersonSegmentPane
 
 EMPTY_HINT = (
@@ -41,8 +42,8 @@ class HistoryEntry:
         return f"{self.at.strftime('%H:%M:%S UTC')}  {self.text}  ({kind})  {self.outcome}"
 
 
-def _table(table_id: str, *columns: str) -> DataTable[str]:
-    table: DataTable[str] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+def _table(table_id: str, *columns: str) -> PassStyledTable:
+    table = PassStyledTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*columns)
     return table
 
@@ -69,6 +70,7 @@ class PersonCardTabs(Vertical):
         super().__init__(id=id, classes=classes)
         self.card: IdentityCard | None = None
         self.history: list[HistoryEntry] = []
+        self._activity_text = ""  # what #activity-detail shows
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="card-tabs"):
@@ -148,7 +150,9 @@ class PersonCardTabs(Vertical):
         if self.card is not None and 0 <= table.cursor_row < len(self.card.activities):
             a = self.card.activities[table.cursor_row]
             text = f"{when(a.timestamp)} · {FLAGGED.get(a.type, a.type)}: {activity_detail(a)}"
-        self.query_one("#activity-detail", Static).update(text)
+        if text != self._activity_text:  # the table's own RowHighlighted after a new card: no second layout pass
+            self._activity_text = text
+            self.query_one("#activity-detail", Static).update(text)
 
     def _fill_attributes(self, needle: str) -> None:
         table = self.query_one("#attr-table", DataTable)
