@@ -2,7 +2,8 @@
 without copies where nothing changes them); it must do exactly what the engine does in its normal mode.
 
 Both run the requests of generated traffic (every kind of call, odd values, refusals) through both destinations,
-request by request, against the normal mode over a store whose every read is a copy: the answers, every record's outcome and the people at the end must be the same.
+request by request, against the normal mode over a store whose every read is a copy: the answers, every record's
+outcome and the people at the end must be the same.
 """
 
 from __future__ import annotations
@@ -45,11 +46,10 @@ def test_the_replay_mode_does_what_the_normal_mode_does(tmp_path: Path, seed: in
         reference_store = CopyingStorage(cio_prefix=f"{side}_new")
         for person in STARTERS:
             reference_store.add_person(person)
-        now = [0]
-        reference = Engine(reference_store, settings, clock=lambda: now[0])
+        reference = Engine(reference_store, settings, clock=lambda copy=copy: copy.now)
         kinds = set()
         for event in events:
-            now[0] = copy.now = event.now
+            copy.now = event.now
             for method, path, body, _alias in event.classic if side == "classic" else event.actions:
                 want = reference.execute(method, path, body)
                 got = copy.engine.execute(method, path, body)
