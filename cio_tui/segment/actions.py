@@ -9,11 +9,13 @@ whose payload does not validate gives an error instead of a request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, FIELDS, TITLES
-from cio_tui.segment.actions_payload import build_payload, resolve_fields, resolve_identifiers
+from cio_tui.segment.action_compiled import validated_payload
+from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, FIELDS, TITLES, Field
+from cio_tui.segment.actions_payload import build_payload, default_mappings, resolve_fields, resolve_identifiers
 from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.models import SegmentCall
 from cio_tui.segment.presets import RESERVED_EVENTS
@@ -108,8 +110,11 @@ def replay_requests(
     out: list[ReplayRequest] = []
     if subscriptions is None:
         slug = preset_for_message(message)
-        sent = _send(slug, message, single, None, _QUIET, None)
-        if type(sent) is tuple:
+        try:
+            sent = _preset_sender(slug, single)(message)
+        except MappingError:
+            return out
+        if sent is not None:
             out.append(("POST", sent[0], sent[1], slug == "mergePeople"))
         return out
     for sub in subscriptions.matching(message):
@@ -118,6 +123,41 @@ def replay_requests(
         if type(sent) is tuple:
             out.append(("POST", sent[0], sent[1], slug == "mergePeople"))
     return out
+
+
+Sent = tuple[str, dict[str, Any]]
+_Sender = Callable[[dict[str, Any]], Sent | None]
+# A preset's whole send (its default mapping fused with validation, its mapPayload, buildPayload) per (slug,
+# batching), decided once: a replay calls it for every call. Kept with the field list it was made for.
+_PRESET_SENDERS: dict[tuple[str, bool], tuple[list[Field], _Sender]] = {}
+
+
+def _preset_sender(slug: str, single: bool) -> _Sender:
+    """``_send(slug, message, single, None, quiet report, None)`` as one function of the message (raises
+    ``MappingError`` as ``_send`` would catch it)."""
+    fields = FIELDS[slug]
+    found = _PRESET_SENDERS.get((slug, single))
+    if found is not None and found[0] is fields:
+        return found[1]
+    validated = validated_payload(fields, default_mappings(fields), single=single)
+    if slug == "reportDeliveryEvent":
+
+        def send(message: dict[str, Any]) -> Sent | None:
+            payload, problems = validated(message)
+            return None if problems else (TRACK_V1_METRICS, _delivery_metrics(payload))
+
+    else:
+        mapper = _MAPPERS[slug]
+
+        def send(message: dict[str, Any]) -> Sent | None:
+            payload, problems = validated(message)
+            if problems:
+                return None
+            type_, action, mapped = mapper(payload, _QUIET)
+            return TRACK_V2_ENTITY, build_payload(type_, action, mapped, _QUIET)
+
+    _PRESET_SENDERS[(slug, single)] = (fields, send)
+    return send
 
 
 def _run(

@@ -31,14 +31,14 @@ def resolve_fields(
     default mapping applies, as a Quick Setup preset does. Raises ``MappingError`` for a mapping mapping-kit refuses.
     """
     if mapping is None:
-        mapping = _defaults(fields)
+        mapping = default_mappings(fields)
     return validated_payload(fields, mapping, single=single)(message)
 
 
 _DEFAULTS: dict[int, tuple[list[Field], dict[str, Any]]] = {}
 
 
-def _defaults(fields: list[Field]) -> dict[str, Any]:
+def default_mappings(fields: list[Field]) -> dict[str, Any]:
     """Every field's default mapping, built once per action (the same object each call: the fast check of the
     compiled-mapping cache)."""
     cached = _DEFAULTS.get(id(fields))

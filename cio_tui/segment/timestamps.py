@@ -113,8 +113,48 @@ def _parse_strict_iso(value: str) -> tuple[int, bool] | None:
 parse_strict_iso = lru_cache(maxsize=1 << 16)(_parse_strict_iso)
 
 
+@lru_cache(maxsize=4096)
+def _epoch_day(date: str) -> int | None:
+    """Days from 1970-01-01 to ``YYYY-MM-DD`` (ASCII digits), None when that is no date."""
+    try:
+        day = datetime(int(date[:4]), int(date[5:7]), int(date[8:10]), tzinfo=UTC)
+    except ValueError:
+        return None
+    return (day - _UNIX_EPOCH).days
+
+
+def utc_seconds(value: str) -> int | None:
+    """Unix seconds of the common UTC shape ``YYYY-MM-DDTHH:MM:SS[.f{1,5}]Z`` (ASCII digits, a valid date and
+    time), computed without a parser: what ``_parse_strict_iso(value)[0]`` gives for it (the fraction only floors
+    away). None for any other string (the caller then takes the general path)."""
+    n = len(value)
+    if not (n == 20 or (22 <= n <= 26 and value[19] == ".")):
+        return None
+    if value[4] != "-" or value[7] != "-" or value[10] != "T" or value[13] != ":" or value[16] != ":":
+        return None
+    if value[-1] != "Z" or not value.isascii():
+        return None
+    clock = value[11:13] + value[14:16] + value[17:19]
+    if not clock.isdigit() or (n > 20 and not value[20:-1].isdigit()):
+        return None
+    date = value[:10]
+    if not (date[:4] + date[5:7] + date[8:10]).isdigit():
+        return None
+    hours, minutes, seconds = int(clock[:2]), int(clock[2:4]), int(clock[4:])
+    if hours > 23 or minutes > 59 or seconds > 59:
+        return None
+    day = _epoch_day(date)
+    if day is None:
+        return None
+    return day * 86_400 + hours * 3600 + minutes * 60 + seconds
+
+
 def convert_valid_timestamp(value: object) -> Any:
     """Top-level ``timestamp`` rule (``convertValidTimestamp`` in the destination's ``utils.ts``)."""
+    if type(value) is str:  # the common shape first: it is no digit-only string
+        fast = utc_seconds(value)
+        if fast is not None:
+            return fast
     if not isinstance(value, str) or _DIGITS_RE.match(value):
         return value
     strict = _parse_strict_iso(value)  # not through the cache: a call's timestamp is almost never seen again

@@ -1,0 +1,95 @@
+"""The replay's mapping shortcuts give exactly what the general path gives.
+
+- ``timestamps.utc_seconds`` (the common ``...Z`` shape without a parser) equals the strict-ISO parser, and
+  ``convert_valid_timestamp`` still equals the general rule on every string, shortcut or not.
+- The presets' compiled senders (``replay_requests`` without subscriptions) send what ``actions_for_message`` sends.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from cio_tui.segment import timestamps
+from cio_tui.segment.actions import actions_for_message, replay_requests
+from cio_tui.segment.plain_calls import plain_message
+from cio_tui.segment.timestamps import _DIGITS_RE, _floor_seconds, _parse_strict_iso, convert_valid_timestamp
+
+from .test_replay_fast_path import message
+
+
+def _general_timestamp(value: object) -> Any:
+    """``convert_valid_timestamp`` as the general rule has it (no shortcut)."""
+    if not isinstance(value, str) or _DIGITS_RE.match(value):
+        return value
+    strict = _parse_strict_iso(value)
+    if strict is not None:
+        return strict[0]
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return _floor_seconds(moment)
+
+
+def _stamps(rng: random.Random, count: int) -> list[str]:
+    start = datetime(1969, 12, 25, tzinfo=UTC)
+    out = ["2024-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T23:60:00Z",
+           "2024-01-01T23:59:60Z", "2024-13-01T00:00:00Z", "2024-01-01t00:00:00Z", "2024-01-01T00:00:00z",
+           "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.123456Z", "2024-01-01T00:00:00.12345Z",
+           "2024-01-01T00:00:0\u0661Z", "\u0662024-01-01T00:00:00Z", "2024-01-01T00:00:00+00:00",
+           "9999-12-31T23:59:59Z",
+           "2024-01-01 00:00:00Z", "2024-01-01T00:00Z", "+024-01-01T00:00:00Z", "2024-01-01T-1:00:00Z",
+           "1969-12-31T23:59:59.5Z", "2024-1-01T00:00:00Z", ""]  # fmt: skip
+    for _ in range(count):
+        moment = start + timedelta(seconds=rng.randrange(-(10**10), 10**10), microseconds=rng.randrange(10**6))
+        text = moment.isoformat().replace("+00:00", "Z")
+        if rng.random() < 0.5 and "." in text:
+            text = text[: text.index(".") + rng.randrange(1, 8)] + "Z"
+        if rng.random() < 0.3:  # one character changed anywhere
+            i = rng.randrange(len(text))
+            text = text[:i] + rng.choice("0 9-:.TZ+a\u0663") + text[i + 1 :]
+        out.append(text)
+    return out
+
+
+def test_utc_seconds_is_the_strict_parser_on_its_shape() -> None:
+    rng = random.Random(3)
+    hits = 0
+    for text in _stamps(rng, 20_000):
+        fast = timestamps.utc_seconds(text)
+        strict = _parse_strict_iso(text)
+        if fast is not None:
+            hits += 1
+            assert strict is not None and strict[0] == fast, text
+        assert convert_valid_timestamp(text) == _general_timestamp(text), text
+    assert hits > 5_000  # the shortcut is taken for the common shape
+    for value in [None, 12, 1.5, True, "12", "12.5", ["2024-01-01T00:00:00Z"]]:
+        assert convert_valid_timestamp(value) == _general_timestamp(value)
+
+
+def test_preset_senders_send_what_the_actions_destination_sends() -> None:
+    rng = random.Random(5)
+    messages = [message(rng, n, 40) for n in range(3000)]
+    messages += [{"type": "track", "event": "Report Delivery Event", "properties": {"deliveryId": "d", "metric": m}}
+                 for m in ("opened", "bogus")]  # fmt: skip
+    messages += [{"type": "track", "event": "Application Installed", "userId": "u", "context": {"device": {}}}]
+    sent = 0
+    for msg in messages:
+        fields = plain_message(msg, deep=True)  # the call's message, as a replay maps it
+        if fields is None:
+            continue
+        for single in (True, False):
+            expected = actions_for_message(fields, single=single, notes=False)
+            got = replay_requests(fields, single=single)
+            want = [("POST", r.path, r.body, expected.preset == "mergePeople") for r in expected.requests]
+            assert got == want, fields
+            sent += len(got)
+    assert sent > 3000
