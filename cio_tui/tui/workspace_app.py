@@ -198,8 +198,10 @@ class WorkspaceApp(App[None]):
             time.sleep(WARM_UP_PAUSE)
             area.screen_class()
         # What the warm-up built (the sandbox's model, the modules imported) stays for the session: full collections
-        # walked it on every pass (15 ms idle, over 50 ms on a busy machine, now and then during a lookup).
-        heap.settle()
+        # walked it on every pass (15 ms idle, over 50 ms on a busy machine, now and then during a lookup). Not once
+        # the app is leaving: its screens hand everything back to the collector then (heap.release).
+        if self.is_running:
+            heap.settle()
 
     # -- the workspace -----------------------------------------------------------------------------------------
     def switch_area(self, mode: str) -> None:

@@ -3,6 +3,10 @@ and what the app builds in the background stays out of the collector's full pass
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import ControlType
+from rich.style import Style
 from textual.widgets import DataTable, Static
 
 from cio_tui.tui import heap
@@ -108,3 +112,67 @@ async def test_the_activity_line_follows_the_cursor_and_a_new_card(make_app):
         assert _rows(app, "#activity-table") == []
         await _lookup(pilot, "cio_a30000a9")
         _card_shows(app, "a30000a9")
+
+
+class Terminal:
+    """What a terminal shows after the app's frames: each frame's update applied in turn to a grid of cells."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.cells: list[list[tuple[str, Style | None]]] = [[(" ", None)] * width for _ in range(height)]
+
+    def apply(self, update: object, console: Console) -> None:
+        x = y = 0
+        for segment in update.__rich_console__(console, console.options):  # type: ignore[attr-defined]
+            if segment.control:
+                for code in segment.control:
+                    if code[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = code[1], code[2]
+                continue
+            if segment.text == "\n":
+                continue
+            for char in segment.text:
+                if 0 <= y < len(self.cells) and 0 <= x < len(self.cells[y]):
+                    self.cells[y][x] = (char, segment.style)
+                x += cell_len(char)
+
+    def rows(self) -> list[str]:
+        return ["".join(char for char, _ in row) for row in self.cells]
+
+
+def fresh_frame(app) -> Terminal:
+    """The whole screen drawn from scratch (every widget's drawn lines forgotten first)."""
+    screen = app.screen
+    for widget in screen.walk_children(with_self=True):
+        widget._set_dirty()  # its content drawn again, not its last lines
+        widget._styles_cache.clear()
+    terminal = Terminal(*app.size)
+    terminal.apply(screen._compositor.render_update(full=True), app.console)
+    return terminal
+
+
+async def test_the_frames_after_lookups_from_the_box_show_what_a_full_redraw_shows(make_app, monkeypatch):
+    """The screen is not repainted whole when focus moves from the box to the card: what the terminal shows after
+    each lookup, frame after frame, must still be the whole screen as drawn from scratch (focus marks included)."""
+    app = make_app("people")
+    terminal = Terminal(*SIZE)
+    display = type(app)._display
+
+    def shown(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if renderable is not None and screen is self.screen:
+            terminal.apply(renderable, self.console)
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(type(app), "_display", shown)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for text in ("cio_a30000a9", "u0000001", "eva.meyer1@umbrella.test", "cio_zz999999", "cio_a3000001"):
+            await _lookup(pilot, text)  # typed in the box, enter: focus goes to the card
+            assert app.screen.focused is not None
+            drawn, fresh = terminal.rows(), fresh_frame(app)
+            assert drawn == fresh.rows(), text
+            assert terminal.cells == fresh.cells, text  # the colours too (the focus marks)
+        await pilot.press("slash")  # back to the box, then to the card's tabs
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert terminal.cells == fresh_frame(app).cells

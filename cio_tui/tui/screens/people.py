@@ -10,7 +10,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
 
 from cio_tui.customerio.identifiers import Identifier
@@ -114,6 +116,11 @@ class PeopleScreen(AreaScreen):
             tooltip="People looked up in this session; enter looks one up again",
         ),
     ]
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's own, without its repaint of the whole screen: each lookup moves focus from the lookup box to the card,
+    and that repaint drew every widget again (as long as the card itself). The widgets that focus changes redraw
+    themselves (focus and blur refresh them, the focus-within styles are updated)."""
 
     def __init__(self) -> None:
         super().__init__()

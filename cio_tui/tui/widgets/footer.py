@@ -159,6 +159,13 @@ class AreaFooter(Footer):
         self.call_later(self._first_keys)
 
     def _first_keys(self) -> None:
+        screen = self.screen
+        if not screen.is_mounted:
+            # The screen's own on_mount (which places the focus) has not run yet: keys composed now would say
+            # "no focus" and be composed, mounted and styled again a moment later. Asked again from the screen's
+            # queue, this runs after its mount, still before its first frame.
+            screen.call_later(self._first_keys)
+            return
         self._bindings_ready = True
         self.recompose_soon()
 

@@ -1,0 +1,35 @@
+"""What the first area's first frame costs: its footer's keys composed once, with the focus the screen placed."""
+
+from __future__ import annotations
+
+from cio_tui.tui.screens.base import AreaScreen
+from cio_tui.tui.widgets.footer import AreaFooter
+from tests.tui.conftest import SIZE, settle
+
+
+async def test_the_first_areas_footer_keys_are_composed_once_with_the_focus_it_placed(make_app, monkeypatch):
+    """The footer mounts before its screen's own on_mount places the focus: its first keys said "no focus" and
+    were composed, mounted and styled again (with the focused step list) before the first frame."""
+    composed: list[str] = []
+    at_usable: list[list[str]] = []
+    original = AreaFooter.recompose
+
+    async def recompose(self: AreaFooter) -> None:
+        composed.append(self._inputs()[1])  # where the keys go, as the footer says it
+        await original(self)
+
+    usable = AreaScreen._now_usable
+
+    def now_usable(self: AreaScreen) -> None:
+        at_usable.append(list(composed))
+        usable(self)
+
+    monkeypatch.setattr(AreaFooter, "recompose", recompose)
+    monkeypatch.setattr(AreaScreen, "_now_usable", now_usable)
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.usable
+        assert at_usable[0] == ["▸ steps"]
+        keys = str(app.screen.query_one(AreaFooter).query("FooterKey").first().render())
+        assert keys.strip()
