@@ -80,7 +80,8 @@ class Engine:
     """Customer.io's Track behaviour over ``storage``.
 
     ``settings`` is a ``WorkspaceSettings`` or a callable returning the current one; ``clock`` gives unix
-    seconds; ``record=True`` fills each ``OpRecord.changes`` with before/after states (what-if copies).
+    seconds; ``record=True`` fills each ``OpRecord.changes`` with before/after states (what-if copies);
+    ``behaviours=False`` leaves ``OpRecord.behaviours`` empty (a replay counts outcomes: the same rules run).
     """
 
     def __init__(
@@ -90,11 +91,12 @@ class Engine:
         clock: Callable[[], int] = wall_clock,
         *,
         record: bool = False,
+        behaviours: bool = True,
     ) -> None:
         fixed = settings or WorkspaceSettings()
         self.settings: Callable[[], WorkspaceSettings] = fixed if callable(fixed) else (lambda: fixed)
         self.storage = storage
-        self.ops = ActivityOps(storage, self.settings, clock, record=record)
+        self.ops = ActivityOps(storage, self.settings, clock, record=record, behaviours=behaviours)
         # (method, path) -> (route, decoded segments): the same few paths recur on every call of a replay
         self._routes: dict[tuple[str, str], tuple[str | None, list[str]]] = {}
 

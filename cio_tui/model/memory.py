@@ -84,6 +84,16 @@ class MemoryStorage:
     def by_anonymous_id(self, value: str) -> list[Person]:
         return self._find("anonymous_id", value)
 
+    def holders(self, kind: str, value: str) -> list[Person]:
+        """The stored records themselves (not copies): for reads that change nobody (``Storage.holders``)."""
+        people = self.people
+        if kind == "cio_id":
+            p = people.get(value)
+            return [p] if p is not None else []
+        if kind == "email":
+            value = norm_email(value) or ""
+        return [people[c] for c in self._index.get((kind, value), ())]
+
     def add_person(self, p: Person) -> None:
         """Load an existing person (a what-if copy of a real one keeps its cio_id)."""
         self.people[p.cio_id] = p.copy()

@@ -8,12 +8,20 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import pytest
+
 from cio_tui.segment import timestamps
+from cio_tui.segment.action_compiled import validated_payload
+from cio_tui.segment.action_fields import FIELDS
+from cio_tui.segment.action_validation import validate_payload
 from cio_tui.segment.actions import actions_for_message, replay_requests
+from cio_tui.segment.mapping_compiled import compile_mapping
+from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.plain_calls import plain_message
 from cio_tui.segment.timestamps import _DIGITS_RE, _floor_seconds, _parse_strict_iso, convert_valid_timestamp
 
@@ -93,3 +101,43 @@ def test_preset_senders_send_what_the_actions_destination_sends() -> None:
             assert got == want, fields
             sent += len(got)
     assert sent > 3000
+
+
+def test_fused_mappings_of_every_directive_shape_validate_as_resolving_then_validating() -> None:
+    """The generated straight-line functions, on mappings mixing literals, one-key and deep paths, templates,
+    ``@if``, nested objects, lists and directives the compiler leaves to mapping-kit, in any order: the payload (key
+    order and types included: ``True`` is no ``1``) and the errors of
+    ``validate_payload(compile_mapping(mapping)(message))``."""
+    rng = random.Random(11)
+    settings: list[object] = [True, False, "", None, 50, 0, 101, "true", "12", "opened", "bogus", 2.5, [1], {"a": 1},
+                              "2024-01-01T00:00:00Z", {"@path": "$.userId"}, {"@path": "$.traits.email"},
+                              {"@path": "$.properties"}, {"@path": "$.context.device.token"}, {"@path": "$.length"},
+                              {"@path": "$.0"}, {"@path": "$."}, {"@path": "$.timestamp"}, {"@path": "$.event"},
+                              {"@template": "{{userId}}"}, {"@template": "x {{traits.plan}} y"},
+                              {"@if": {"exists": {"@path": "$.userId"}, "then": {"@path": "$.userId"},
+                                       "else": {"@path": "$.anonymousId"}}},
+                              {"@if": {"blank": {"@path": "$.event"}, "then": "yes", "else": "no"}},
+                              {"@case": {"operator": "upper", "value": {"@path": "$.event"}}},
+                              {"nested": {"@path": "$.userId"}, "lit": 1}, [{"@path": "$.userId"}]]  # fmt: skip
+    messages = [message(rng, n, 30) for n in range(40)] + [{"type": "track", "userId": "", "event": ""}]
+    messages += [{"type": "track", "userId": True, "event": 3, "properties": {"metric": "opened"}}]
+    for slug, fields in FIELDS.items():
+        names = [f.name for f in fields] + ["not_a_field"]
+        for trial in range(25):
+            mapping = {name: rng.choice(settings) for name in rng.sample(names, rng.randrange(1, len(names) + 1))}
+            if trial < 2:  # every field from one path: a boolean, a number, text into fields of every type
+                mapping = {name: {"@path": "$." + ("userId", "event")[trial]} for name in names}
+            for single in (True, False):
+                fused = validated_payload(fields, mapping, single=single)
+                whole = compile_mapping(mapping)
+                for msg in messages:
+                    try:
+                        resolved = whole(msg)
+                    except MappingError as exc:
+                        with pytest.raises(MappingError, match=re.escape(str(exc))):
+                            fused(msg)
+                        continue
+                    expected = validate_payload(fields, resolved if isinstance(resolved, dict) else {}, single=single)
+                    got = fused(msg)
+                    assert repr(list(got[0].items())) == repr(list(expected[0].items())), (slug, mapping, msg)
+                    assert got[1] == expected[1], (slug, mapping, msg)
