@@ -98,7 +98,7 @@ class ActivityOps(PeopleOps):
             self.uses("suppressed_dropped")
             self.outcome(EffectKind.DROPPED_SUPPRESSED, identifier=f"{who.kind} {who.value}")
             return None
-        p = self.resolve(who)
+        p = self.resolve(who, view=True)  # the person is only named (its events are rows of their own)
         if p is None:
             if who.kind == "cio_id":
                 self.uses("unknown_cio_dropped")

@@ -45,15 +45,27 @@ def label(p: Person) -> str:
     return f"cio_{p.cio_id} ({', '.join(n for n in names if n) or 'no id or email'})"
 
 
+def _no_behaviours(*keys: str) -> None:
+    """``uses`` of an engine whose records need no behaviours (a replay reads outcomes, never which rows)."""
+
+
 class Ops:
     def __init__(
-        self, store: Storage, settings: Callable[[], WorkspaceSettings], clock: Callable[[], int], *, record: bool
+        self,
+        store: Storage,
+        settings: Callable[[], WorkspaceSettings],
+        clock: Callable[[], int],
+        *,
+        record: bool,
+        behaviours: bool = True,
     ) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock
         self.rec = OpRecord()
         self.recorder = Recorder(on=record)
+        if not behaviours:  # the same branches run; only the naming of their rows is skipped
+            self.uses = _no_behaviours  # type: ignore[method-assign]  # an instance's own no-op, not a subclass
 
     # -- the operation under way ---------------------------------------------------------------------
     def begin(self) -> None:
@@ -80,15 +92,23 @@ class Ops:
         self.rec.kind = kind
         for p, role in people:
             self.rec.roles[p.cio_id] = role
-        self.rec.facts.update(facts)
+        if facts:
+            self.rec.facts.update(facts)
 
     def detail(self, sentence: str) -> None:
         if sentence not in self.rec.details:
             self.rec.details.append(sentence)
 
     # -- lookups ----------------------------------------------------------------------------------------
-    def find(self, who: Ident) -> list[Person]:
-        """People an identifier names, oldest first (emails are not unique in ID-only or legacy data)."""
+    def find(self, who: Ident, *, view: bool = False) -> list[Person]:
+        """People an identifier names, oldest first (emails are not unique in ID-only or legacy data).
+        ``view``: for a read that changes none of them (``Storage.holders``: no copies from memory)."""
+        if view:
+            if who.kind == "anonymous_id":
+                return []
+            if who.kind == "email":
+                self.uses("email_case")
+            return self.store.holders(who.kind, who.value)
         if who.kind == "cio_id":
             p = self.store.by_cio(who.value)
             return [p] if p else []
@@ -101,8 +121,8 @@ class Ops:
             return []
         return self.store.by_id(who.value)
 
-    def resolve(self, who: Ident) -> Person | None:
-        found = self.find(who)
+    def resolve(self, who: Ident, *, view: bool = False) -> Person | None:
+        found = self.find(who, view=view)
         if len(found) > 1:
             self.uses("multiple_matches")
             self.detail(f"{len(found)} people have {who.kind} {who.value}: the oldest, {label(found[0])}, is used.")

@@ -104,6 +104,14 @@ class Store:
         )
         return [_person(r) for r in rows]
 
+    def holders(self, kind: str, value: str) -> list[Person]:
+        if kind == "cio_id":
+            p = self.by_cio(value)
+            return [p] if p is not None else []
+        if kind == "email":
+            return self.by_email(value)
+        return self.by_phone(value) if kind == "phone" else self.by_id(value)
+
     def insert_person(
         self,
         *,

@@ -6,7 +6,8 @@ A preset's or a subscription's settings live for a whole replay, and most of the
 ``50``) or paths. A literal is resolved, coerced and checked once (its value and its errors are the same on every
 call); a setting that is not a field of the action is dropped once (unless it is a directive, which still runs: it
 may refuse the message); only the directives' values are checked per call. The payload keeps the mapping's key
-order and the errors their order (missing required fields first, then each field's in the mapping's order).
+order and the errors their order (missing required fields first, then each field's in the mapping's order). The
+function is generated as straight-line code, one block per setting (no loop, no per-call lookups of the plan).
 ``tests/unit/test_replay_fast_path.py`` compares both on generated mappings and messages.
 """
 
@@ -19,15 +20,11 @@ from typing import cast
 
 from cio_tui.segment.action_fields import Field
 from cio_tui.segment.action_validation import checked_value, plan_of, required_of, validate_payload
-from cio_tui.segment.mapping_compiled import compile_mapping
+from cio_tui.segment.mapping_compiled import compile_mapping, single_key
 from cio_tui.segment.mapping_kit import UNDEFINED, is_directive
 
 Payload = dict[str, object]
 Validated = Callable[[object], tuple[Payload, list[str]]]
-# per field of the mapping: key, the compiled value (None: a literal), the literal's value and errors, the field's
-# schema types, the Python types that need no coercion, whether the field has checks (None: not a field)
-_Compiled = Callable[[object], object]
-_Step = tuple[str, _Compiled | None, object, list[str], tuple[str, ...], tuple[type, ...], bool, Field | None]
 _SCALARS = (str, int, float, bool, type(None))
 
 # The fused functions, by the mapping's content: its JSON text (key order kept: it is the payload's order), the
@@ -94,46 +91,55 @@ def _fused(fields: list[Field], mapping: object, single: bool) -> Validated:
         return generic
     plan = plan_of(fields)
     required = required_of(fields)
-    steps: list[_Step] = []
-    for name, setting in mapping.items():
+    # The function is written out as straight-line code, one block per setting in the mapping's order (what a loop
+    # over the settings would do, with every decision that depends on the mapping alone taken here); names only
+    # reach the code as repr() of strings, every other value through the namespace.
+    space: dict[str, object] = {"UNDEFINED": UNDEFINED, "checked_value": checked_value}
+    lines = ["def fused(message):", "    payload = {}", "    found = []"]
+    for n, (name, setting) in enumerate(mapping.items()):
         entry = plan.get(name)
-        literal = type(setting) in _SCALARS
-        if entry is None:
-            if not literal:  # not a field: its value is dropped, but a directive may still refuse the message
-                steps.append((name, compile_mapping(setting), None, [], (), (), False, None))
-            continue
-        field, kinds, plain, checks = entry
-        if not literal:
-            steps.append((name, compile_mapping(setting), None, [], kinds, plain, checks, field))
-            continue
-        if setting is None or (setting == "" and ("string" not in kinds or single)):
-            continue  # removed on every call
-        value: object = setting
-        errors: list[str] = []
-        if checks or not isinstance(value, plain) or (isinstance(value, bool) and bool not in plain):
-            value, errors = checked_value(field, kinds, value)
-        steps.append((name, None, value, errors, kinds, plain, checks, field))
-
-    def fused(message: object) -> tuple[Payload, list[str]]:
-        payload: Payload = {}
-        found: list[str] = []
-        for name, compiled, value, errors, kinds, plain, checks, field in steps:
-            if compiled is None:
-                payload[name] = value
-                if errors:
-                    found += errors
-                continue
-            value = compiled(message)
-            if field is None or value is UNDEFINED or value is None:
-                continue
-            if value == "" and ("string" not in kinds or single):
-                continue
+        key = repr(name)
+        if type(setting) in _SCALARS:
+            if entry is None:
+                continue  # not a field: dropped
+            field, kinds, plain, checks = entry
+            if setting is None or (setting == "" and ("string" not in kinds or single)):
+                continue  # removed on every call
+            value: object = setting
+            errors: list[str] = []
             if checks or not isinstance(value, plain) or (isinstance(value, bool) and bool not in plain):
                 value, errors = checked_value(field, kinds, value)
-                if errors:
-                    found += errors
-            payload[name] = value
-        missing = [f"The root value is missing the required field '{n}'." for n in required if n not in payload]
-        return payload, missing + found if missing else found
-
-    return fused
+            space[f"v{n}"] = value
+            lines.append(f"    payload[{key}] = v{n}")
+            if errors:
+                space[f"e{n}"] = errors
+                lines.append(f"    found += e{n}")
+            continue
+        space[f"g{n}"] = compile_mapping(setting)
+        if entry is None:  # not a field: its value is dropped, but a directive may still refuse the message
+            lines.append(f"    g{n}(message)")
+            continue
+        field, kinds, plain, checks = entry
+        one = single_key(setting)
+        if one is not None:
+            lines.append(f"    v = message.get({one!r}, UNDEFINED) if isinstance(message, dict) else g{n}(message)")
+        else:
+            lines.append(f"    v = g{n}(message)")
+        empty = ' and v != ""' if ("string" not in kinds or single) else ""
+        lines.append(f"    if v is not UNDEFINED and v is not None{empty}:")
+        space[f"f{n}"], space[f"k{n}"], space[f"p{n}"] = field, kinds, plain
+        if checks:
+            test = "True"
+        else:
+            test = f"not isinstance(v, p{n})" + ("" if bool in plain else " or v is True or v is False")
+        lines += [f"        if {test}:", f"            v, e = checked_value(f{n}, k{n}, v)", "            if e:",
+                  "                found += e", f"        payload[{key}] = v"]  # fmt: skip
+    if required:
+        space["required"] = required
+        lines.append("    if " + " or ".join(f"{n!r} not in payload" for n in required) + ":")
+        lines.append("        missing = [f\"The root value is missing the required field '{n}'.\" for n in required")
+        lines.append("                   if n not in payload]")
+        lines.append("        return payload, missing + found")
+    lines.append("    return payload, found")
+    exec(compile("\n".join(lines), f"<fused mapping of {len(fields)} fields>", "exec"), space)  # noqa: S102
+    return cast(Validated, space["fused"])

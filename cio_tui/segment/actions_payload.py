@@ -12,7 +12,12 @@ from typing import Any
 
 from cio_tui.segment.action_compiled import validated_payload
 from cio_tui.segment.action_fields import NO_DEFAULT, Field
-from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
+from cio_tui.segment.timestamps import (
+    ConversionReport,
+    convert_attribute_timestamps,
+    convert_quietly_without,
+    convert_valid_timestamp,
+)
 
 # ajv-formats "full" email format, used by resolveIdentifiers to tell an email-shaped person_id.
 AJV_EMAIL_RE = re.compile(
@@ -49,7 +54,7 @@ def default_mappings(fields: list[Field]) -> dict[str, Any]:
 
 
 def is_email(value: object) -> bool:
-    return isinstance(value, str) and bool(AJV_EMAIL_RE.match(value))
+    return isinstance(value, str) and "@" in value and bool(AJV_EMAIL_RE.match(value))  # the pattern needs an @
 
 
 def resolve_identifiers(
@@ -89,9 +94,13 @@ def build_payload(
     """``buildPayload({type, action, payload})`` ."""
     get = payload.get
     not_sent = _NOT_SENT
-    rest = {k: v for k, v in payload.items() if k not in not_sent}
     if "convert_timestamp" in payload and payload["convert_timestamp"] is not False:
-        rest = convert_attribute_timestamps(rest, report)
+        if report is not None and report.quiet:
+            rest = convert_quietly_without(payload, not_sent)
+        else:
+            rest = convert_attribute_timestamps({k: v for k, v in payload.items() if k not in not_sent}, report)
+    else:
+        rest = {k: v for k, v in payload.items() if k not in not_sent}
     timestamp, anonymous_id = get("timestamp"), get("anonymous_id")
     if timestamp:
         rest["timestamp"] = convert_valid_timestamp(timestamp)

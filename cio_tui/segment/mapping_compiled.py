@@ -24,13 +24,35 @@ from cio_tui.segment.mapping_kit import (
 Compiled = Callable[[object], object]
 
 
+def _one_key(path: str) -> str | None:
+    """The key of a path that is one plain key (``$.userId``), None for any other path."""
+    if path in ("", "."):
+        return None
+    keys = _split(path)
+    if len(keys) == 1 and not keys[0].isdigit() and keys[0] != "length":
+        return keys[0]
+    return None
+
+
+def single_key(mapping: object) -> str | None:
+    """``key`` when ``compile_mapping(mapping)`` is ``payload.get(key, UNDEFINED)`` for a dict payload (an
+    ``@path`` of one plain key), else None: a caller may then read the key itself."""
+    if not isinstance(mapping, dict) or not is_directive(mapping):
+        return None
+    name = next(k for k in mapping if k.startswith("@"))
+    value = mapping[name]
+    if name != "@path" or not isinstance(value, str):
+        return None
+    return _one_key(value.replace("$.", "", 1))
+
+
 def _getter(path: str) -> Compiled:
     if path in ("", "."):
         return lambda obj: obj
-    keys = _split(path)
-    if len(keys) == 1 and not keys[0].isdigit() and keys[0] != "length":
-        key = keys[0]
+    key = _one_key(path)
+    if key is not None:
         return lambda obj: obj.get(key, UNDEFINED) if isinstance(obj, dict) else get(obj, path)
+    keys = _split(path)
     return lambda obj: _walk(obj, keys)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any, cast
 
 import orjson
@@ -113,48 +114,49 @@ _CHECK = {**dict.fromkeys(_ID_FIELDS, 0), **dict.fromkeys(_OBJECT_FIELDS, 1), **
 _PLAN = {kind: tuple((name, _CHECK[name]) for name in names) for kind, names in FIELDS.items()}
 
 
+_TESTS = {  # per check (above): the lines that take ``value`` or give up (the message is not plain)
+    0: ["    kind = type(value)", "    if kind is int:", "        value = str(value)", "    elif kind is not str:",
+        "        return None"],
+    1: ["    if type(value) is not dict or (deep and not _json_native(value)):", "        return None"],
+    2: ["    if type(value) is not str:", "        return None"],
+    3: ["    kind = type(value)", "    if not (kind is str or kind is int or (kind is float and isfinite(value))):",
+        "        return None"],
+    4: ["    kind = type(value)", "    if kind is not int and kind is not str:", "        return None"],
+}  # fmt: skip
+
+
+def _plain_of(kind: str) -> Callable[[dict[str, Any], bool], dict[str, Any] | None]:
+    """``plain_message`` for the messages of one ``kind``, written out as straight-line code: one block per declared
+    field (in the model's order), then the other keys."""
+    lines = ["def plain(message, deep):", "    get = message.get", "    out = {}"]
+    for name, check in _PLAN[kind]:
+        lines += [f"    value = get({name!r})", "    if value is not None:"]
+        lines += ["    " + line for line in _TESTS[check]]
+        lines.append(f"        out[{name!r}] = value")
+    lines += ["    if len(out) == len(message):", "        return out", "    for key, value in message.items():",
+              "        if key in declared or value is None:", "            continue",
+              "        if type(key) is not str or (deep and not _json_native(value)):", "            return None",
+              "        out[key] = value", "    return out"]  # fmt: skip
+    space: dict[str, Any] = {"declared": _DECLARED[kind], "_json_native": _json_native, "isfinite": math.isfinite}
+    exec(compile("\n".join(lines), f"<plain {kind} message>", "exec"), space)  # noqa: S102
+    return cast("Callable[[dict[str, Any], bool], dict[str, Any] | None]", space["plain"])
+
+
+_PLAIN = {kind: _plain_of(kind) for kind in FIELDS}
+
+
 def plain_message(message: dict[str, Any], *, deep: bool) -> dict[str, Any] | None:
     """``call_from_message(message).to_message()`` for a plain ``message``; None when only the model can tell.
 
     ``deep``: check every nested value too (the message may hold non-finite floats or non-JSON types: a Parquet
-    row, or NaN was parsed somewhere); without it the nested values are taken to be what ``json.loads`` makes."""
+    row, or NaN was parsed somewhere); without it the nested values are taken to be what ``json.loads`` makes.
+    Every declared field holds the type the model keeps as it is (a whole number id becomes a string); then the
+    declared fields in the model's order, ``None`` left out, then the other keys in the message's order."""
     kind = message.get("type")
-    if type(kind) is not str or kind not in _DECLARED:
+    if type(kind) is not str:
         return None
-    declared = _DECLARED[kind]
-    get = message.get
-    out: dict[str, Any] = {}
-    for name, check in _PLAN[kind]:
-        value = get(name)
-        if value is None:
-            continue
-        vtype = type(value)
-        if check == 0:
-            if vtype is int:
-                value = str(value)
-            elif vtype is not str:
-                return None
-        elif check == 1:
-            if vtype is not dict or (deep and not _json_native(value)):
-                return None
-        elif check == 2:
-            if vtype is not str:
-                return None
-        elif check == 3:
-            if not (vtype is str or vtype is int or (vtype is float and math.isfinite(value))):
-                return None
-        elif vtype is not int and vtype is not str:  # the version
-            return None
-        out[name] = value
-    if len(out) == len(message):  # every key is a declared field with a value: nothing else to add
-        return out
-    for key, value in message.items():
-        if key in declared or value is None:
-            continue
-        if type(key) is not str or (deep and not _json_native(value)):
-            return None
-        out[key] = value
-    return out
+    plain = _PLAIN.get(kind)
+    return None if plain is None else plain(message, deep)
 
 
 def message_of(message: dict[str, Any], *, deep: bool) -> dict[str, Any]:

@@ -113,6 +113,9 @@ def _parse_strict_iso(value: str) -> tuple[int, bool] | None:
 parse_strict_iso = lru_cache(maxsize=1 << 16)(_parse_strict_iso)
 
 
+_UTC_RE = re.compile(r"(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.\d{1,5})?Z", re.ASCII)
+
+
 @lru_cache(maxsize=4096)
 def _epoch_day(date: str) -> int | None:
     """Days from 1970-01-01 to ``YYYY-MM-DD`` (ASCII digits), None when that is no date."""
@@ -127,26 +130,14 @@ def utc_seconds(value: str) -> int | None:
     """Unix seconds of the common UTC shape ``YYYY-MM-DDTHH:MM:SS[.f{1,5}]Z`` (ASCII digits, a valid date and
     time), computed without a parser: what ``_parse_strict_iso(value)[0]`` gives for it (the fraction only floors
     away). None for any other string (the caller then takes the general path)."""
-    n = len(value)
-    if not (n == 20 or (22 <= n <= 26 and value[19] == ".")):
+    found = _UTC_RE.fullmatch(value)
+    if found is None:
         return None
-    if value[4] != "-" or value[7] != "-" or value[10] != "T" or value[13] != ":" or value[16] != ":":
-        return None
-    if value[-1] != "Z" or not value.isascii():
-        return None
-    clock = value[11:13] + value[14:16] + value[17:19]
-    if not clock.isdigit() or (n > 20 and not value[20:-1].isdigit()):
-        return None
-    date = value[:10]
-    if not (date[:4] + date[5:7] + date[8:10]).isdigit():
-        return None
-    hours, minutes, seconds = int(clock[:2]), int(clock[2:4]), int(clock[4:])
-    if hours > 23 or minutes > 59 or seconds > 59:
-        return None
+    date, hours, minutes, seconds = found.groups()
     day = _epoch_day(date)
     if day is None:
         return None
-    return day * 86_400 + hours * 3600 + minutes * 60 + seconds
+    return day * 86_400 + int(hours) * 3600 + int(minutes) * 60 + int(seconds)
 
 
 def convert_valid_timestamp(value: object) -> Any:
@@ -207,18 +198,35 @@ def convert_attribute_timestamps(
     return out
 
 
-def _convert_quietly(payload: dict[str, Any]) -> dict[str, Any]:
-    """The same conversion, noting nothing."""
+def _convert_quietly(payload: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The same conversion, noting nothing; the keys in ``skip`` (top level only) are left out of the result."""
     out: dict[str, Any] = {}
+    parse = parse_strict_iso
     for key, value in payload.items():
-        if isinstance(value, str):
-            parsed = parse_strict_iso(value) if len(value) >= 10 and value[4] == "-" else None
-            out[key] = parsed[0] if parsed is not None else value
-        elif isinstance(value, dict):
-            out[key] = _convert_quietly(value)
-        else:
-            out[key] = value
+        if key in skip:
+            continue
+        kind = type(value)
+        if kind is str:
+            if len(value) >= 10 and value[4] == "-":
+                parsed = parse(value)
+                if parsed is not None:
+                    value = parsed[0]
+        elif kind is dict:
+            value = _convert_quietly(value)
+        elif kind is not int and kind is not float and kind is not bool and kind is not list and value is not None:
+            if isinstance(value, str):  # a subclass: as the general rule
+                parsed = parse(value) if len(value) >= 10 and value[4] == "-" else None
+                value = parsed[0] if parsed is not None else value
+            elif isinstance(value, dict):
+                value = _convert_quietly(value)
+        out[key] = value
     return out
+
+
+def convert_quietly_without(payload: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
+    """``convert_attribute_timestamps({k: v for k, v in payload.items() if k not in skip}, quiet report)`` in one
+    pass."""
+    return _convert_quietly(payload, skip)
 
 
 def _note_array_dates(items: list[Any], report: ConversionReport, path: str) -> None:

@@ -15,6 +15,7 @@ does not model (an unknown function would otherwise pass through silently, and f
 
 from __future__ import annotations
 
+import functools
 from typing import cast
 
 import sqlglot
@@ -72,8 +73,10 @@ def _unknown(tree: exp.Expr, dialect: str) -> list[str]:
     return sorted({str(f.this) for f in tree.find_all(exp.Anonymous) if str(f.this).upper() not in hand})
 
 
+@functools.lru_cache(maxsize=256)
 def render_select(neutral: str, dialect: str) -> str:
-    """One neutral SELECT rendered for ``dialect`` (sqlglot name), unsupported constructs raising."""
+    """One neutral SELECT rendered for ``dialect`` (sqlglot name), unsupported constructs raising (remembered: a
+    runner renders the same label pass again each time)."""
     tree = sqlglot.parse_one(neutral, error_level=ErrorLevel.RAISE)
     tree = tree.transform(lambda n: _marker(n, dialect))
     unknown = _unknown(tree, dialect)

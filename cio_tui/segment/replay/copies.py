@@ -89,7 +89,7 @@ class WhatIfCopy:
         for person in people:
             self.storage.add_person(person)
         self.now = 0
-        self.engine = Engine(self.storage, settings, clock=lambda: self.now)
+        self.engine = Engine(self.storage, settings, clock=lambda: self.now, behaviours=False)
         self.marks = Marks()
         self.requests = 0
         self.refused = 0
