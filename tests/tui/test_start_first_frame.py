@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.footer import AreaFooter
 from tests.tui.conftest import SIZE, settle
@@ -62,3 +65,53 @@ async def test_the_walkthrough_builds_only_the_open_buttons_of_the_steps_shown_i
             assert shown == [m for m in OPEN_AREAS if m in step.areas], step.key
             assert buttons() == [m for m in OPEN_AREAS if m in buttons()]
         assert set(buttons()) == {m for s in STEPS for m in s.areas if m in OPEN_AREAS}
+
+
+HEAVY_AT_START = (
+    "pydantic",
+    "httpx",
+    "httpcore",
+    "sqlite3",
+    "keyring",
+    "cio_tui.config",
+    "cio_tui.credentials",
+    "cio_tui.model",
+    "cio_tui.sandbox.app",
+    "cio_tui.walkthrough.service",
+    "cio_tui.walkthrough.state",
+    "cio_tui.tui.walkthrough_requests",
+    "textual.widgets._data_table",
+    "textual.widgets._tabbed_content",
+    "textual.widgets._text_area",
+)
+
+
+def test_cio_tui_sandbox_draws_its_first_area_before_importing_the_heavy_parts(tmp_path) -> None:
+    """``cio-tui --sandbox`` as it runs (its own process, Textual's headless driver): when the Walkthrough says its
+    first view is drawn, none of the settings model, the HTTP stack, the keyring, the sandbox's store and engine,
+    the Walkthrough's state and service, the task requests or the heavy widgets of other areas is imported yet
+    (they load after the first frame, off the event loop, or on first use)."""
+    import os
+
+    code = (
+        "import os, sys, threading\n"
+        "threading.Timer(60, lambda: (print('timeout', flush=True), os._exit(3))).start()\n"
+        "from cio_tui.tui.screens.base import AreaScreen\n"
+        "def drawn(self):\n"
+        f"    print(sorted(m for m in {HEAVY_AT_START!r} if m in sys.modules), flush=True)\n"
+        "    os._exit(0)\n"
+        "AreaScreen._now_usable = drawn\n"
+        "from cio_tui.cli import main\n"
+        "main(['--sandbox'], standalone_mode=False)\n"
+    )
+    env = {
+        **os.environ,
+        "CIO_TUI_DATA_DIR": str(tmp_path / "data"),
+        "CIO_TUI_CONFIG": str(tmp_path / "config.toml"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver",
+        "COLUMNS": "120",
+        "LINES": "40",
+    }
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=90)
+    assert out.stdout.strip().splitlines()[-1:] == ["[]"], out.stdout + out.stderr[-2000:]
