@@ -33,3 +33,32 @@ async def test_the_first_areas_footer_keys_are_composed_once_with_the_focus_it_p
         assert at_usable[0] == ["▸ steps"]
         keys = str(app.screen.query_one(AreaFooter).query("FooterKey").first().render())
         assert keys.strip()
+
+
+async def test_the_walkthrough_builds_only_the_open_buttons_of_the_steps_shown_in_their_order(make_app):
+    """The first frame had seven Open buttons built and styled, six of them hidden; each is now mounted when a step
+    first shows it, in its place in the list, and every step still shows exactly its areas' buttons."""
+    from textual.widgets import Button
+
+    from cio_tui.tui.screens.walkthrough import OPEN_AREAS
+    from cio_tui.tui.widgets.walkthrough_steps import StepList
+    from cio_tui.walkthrough.steps import STEPS
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        grid = screen.query_one("#wt-open-buttons")
+
+        def buttons() -> list[str]:
+            return [(b.id or "").removeprefix("wt-open-") for b in grid.query_children(Button)]
+
+        first = STEPS[screen.step_number - 1]
+        assert buttons() == [m for m in OPEN_AREAS if m in first.areas]
+        for step in reversed(STEPS):  # from the last: buttons made later must still land in their place
+            screen.query_one(StepList).highlighted = step.number - 1
+            await settle(pilot)
+            shown = [(b.id or "").removeprefix("wt-open-") for b in grid.query_children(Button) if b.display]
+            assert shown == [m for m in OPEN_AREAS if m in step.areas], step.key
+            assert buttons() == [m for m in OPEN_AREAS if m in buttons()]
+        assert set(buttons()) == {m for s in STEPS for m in s.areas if m in OPEN_AREAS}
