@@ -329,6 +329,11 @@ class Engine:
             ops.identify(
                 who, attributes, v2=True, timestamp=op.get("timestamp"), relationships=op.get("cio_relationships")
             )
+        elif action in EVENT_TYPES:  # the most common (a page view, an event); then the others, in turn
+            ops.track_event(
+                who, op.get("name"), attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"),
+                within=within,
+            )  # fmt: skip
         elif action in ("delete", "suppress", "unsuppress") and who.kind == "anonymous_id":
             raise InvalidRequest(f"{action} needs an id, email, phone or cio_id", "identifiers")
         elif action == "delete":
@@ -337,8 +342,8 @@ class Engine:
             ops.suppress(who)
         elif action == "unsuppress":
             ops.unsuppress(who)
-        elif action in EVENT_TYPES or action in CONTENT_ACTIONS:
-            name = op.get("name") if action not in CONTENT_ACTIONS else (op.get("name") or action)
+        elif action in CONTENT_ACTIONS:
+            name = op.get("name") or action
             ops.track_event(
                 who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"), within=within
             )
