@@ -1,4 +1,5 @@
-"""What the first area's first frame costs: its footer's keys composed once, with the focus the screen placed."""
+"""What the first area's first frame costs: its footer's keys composed once, with the focus the screen placed, only
+the Open buttons it shows, and nothing heavy imported before it is drawn."""
 
 from __future__ import annotations
 
@@ -27,6 +28,18 @@ async def test_the_first_areas_footer_keys_are_composed_once_with_the_focus_it_p
         at_usable.append(list(composed))
         usable(self)
 
+    from textual.dom import DOMNode
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[str] = []
+    update_node_styles = DOMNode.update_node_styles
+
+    def counting_restyle(self: DOMNode, animate: bool = True) -> None:
+        if isinstance(self, FooterKey) and not at_usable:
+            restyled.append(repr(self))
+        update_node_styles(self, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counting_restyle)
     monkeypatch.setattr(AreaFooter, "recompose", recompose)
     monkeypatch.setattr(AreaScreen, "_now_usable", now_usable)
     app = make_app("walkthrough")
@@ -34,6 +47,7 @@ async def test_the_first_areas_footer_keys_are_composed_once_with_the_focus_it_p
         await settle(pilot)
         assert app.screen.usable
         assert at_usable[0] == ["▸ steps"]
+        assert restyled == []  # each key is classed before it mounts (the palette's key too): none styled twice
         keys = str(app.screen.query_one(AreaFooter).query("FooterKey").first().render())
         assert keys.strip()
 
