@@ -11,7 +11,6 @@ dir: ``$XDG_CACHE_HOME/cio-tui`` when that variable is set, else the platform ca
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,8 @@ def cache_dir_path() -> Path:
 def read_config_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file to read (``cio-tui --sandbox`` often has none)
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
