@@ -7,7 +7,6 @@ operation (a v2 batch has one per item).
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from collections.abc import Callable
@@ -31,6 +30,8 @@ from cio_tui.model.validation import (
 )
 
 ROUTES_KEPT = 4096
+_CUSTOMERS = "/api/v1/customers/"  # a person's path: what follows names the person
+_UNKNOWN = "?"  # a route not worked out yet (no route is named so)
 APPLIES = ("v2_batch",)  # named on every batch item's record (not through ``uses``: the item's record is closed)
 
 
@@ -99,6 +100,7 @@ class Engine:
         self.ops = ActivityOps(storage, self.settings, clock, record=record, behaviours=behaviours)
         # (method, path) -> (route, decoded segments): the same few paths recur on every call of a replay
         self._routes: dict[tuple[str, str], tuple[str | None, list[str]]] = {}
+        self._tails: dict[tuple[str, tuple[str, ...]], str | None] = {}  # (method, after the person) -> route
 
     # -- entry points ---------------------------------------------------------------------------------
     def handles(self, method: str, path: str) -> bool:
@@ -127,14 +129,8 @@ class Engine:
     def execute(self, method: str, path: str, body: object = None) -> Result:
         """One Track request. ``path`` is the URL path (percent-encoded segments are decoded here); ``body`` is what
         the JSON body decoded to, or any value a caller hands over (checked here, as the server would)."""
-        key = (method, path)
-        known = self._routes.get(key)
-        if known is None:
-            segs = _segments(path)
-            known = self._routes[key] = (self._route(method.upper(), segs), segs)
-            if len(self._routes) > ROUTES_KEPT:  # paths name people: keep the cache small
-                self._routes.clear()
-        route, segs = known
+        known = self._routes.get((method, path))
+        route, segs = known if known is not None else self._lookup(method, path)
         if route is None:
             return Result(404, {"meta": {"error": "resource not found"}})
         if route == "batch":
@@ -143,10 +139,30 @@ class Engine:
             if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
-            return self._one(lambda: self._operation(body, within=MAX_ENTITY_BYTES - 1), v2=True)
-        return self._one(lambda: self._v1(route, segs, body), merge=route == "merge")
+            return self._one(True, False, self._operation, body, MAX_ENTITY_BYTES - 1)
+        return self._one(False, route == "merge", self._v1, route, segs, body)
 
     # -- plumbing ---------------------------------------------------------------------------------------
+    def _lookup(self, method: str, path: str) -> tuple[str | None, list[str]]:
+        """The route and decoded segments of a path not in the cache of whole paths."""
+        if path.startswith(_CUSTOMERS) and not path.endswith("/") and "%" not in path and "?" not in path:
+            # a person's path (one per person: a cache of whole paths would only churn): its segments are the
+            # path split as it is, and its route depends on the method and what follows the person only
+            segs = path[1:].split("/")
+            tail = (method, tuple(segs[4:]))
+            route = self._tails.get(tail, _UNKNOWN)
+            if route is _UNKNOWN:
+                if len(self._tails) > ROUTES_KEPT:  # a device's path names the device
+                    self._tails.clear()
+                route = self._tails[tail] = self._route(method.upper(), segs)
+        else:
+            segs = _segments(path)
+            route = self._route(method.upper(), segs)
+            self._routes[(method, path)] = (route, segs)
+            if len(self._routes) > ROUTES_KEPT:  # paths name people: keep the cache small
+                self._routes.clear()
+        return route, segs
+
     @staticmethod
     def _route(method: str, segs: list[str]) -> str | None:
         if segs[:2] == ["api", "v2"] and method == "POST" and len(segs) == 3 and segs[2] in ("entity", "batch"):
@@ -169,22 +185,22 @@ class Engine:
         )
         return Result(400, body, [OpRecord(kind=EffectKind.REJECTED, error=exc.message)])
 
-    def _run(self, fn: Callable[[], None]) -> OpRecord:
-        """One operation in one storage transaction; a refusal becomes the record's ``error``."""
+    def _run(self, fn: Callable[..., None], *args: object) -> OpRecord:
+        """``fn(*args)``: one operation in one storage transaction; a refusal becomes the record's ``error``."""
         ops = self.ops
         ops.begin()
         try:
             with ops.store.tx():
-                fn()
+                fn(*args)
         except InvalidRequest:
             rec = ops.finish()
             rec.kind = EffectKind.REJECTED
             raise
         return ops.finish()
 
-    def _one(self, fn: Callable[[], None], *, v2: bool = False, merge: bool = False) -> Result:
+    def _one(self, v2: bool, merge: bool, fn: Callable[..., None], *args: object) -> Result:
         try:
-            rec = self._run(fn)
+            rec = self._run(fn, *args)
         except InvalidRequest as exc:
             result = self._refused(exc, v2=v2, merge=merge)
             result.records[0].behaviours = list(self.ops.rec.behaviours)
@@ -201,7 +217,7 @@ class Engine:
             try:
                 if json_exceeds(op, MAX_ENTITY_BYTES):
                     raise InvalidRequest(f"operation is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
-                records.append(self._run(functools.partial(self._operation, op, within=MAX_ENTITY_BYTES)))
+                records.append(self._run(self._operation, op, MAX_ENTITY_BYTES))
             except InvalidRequest as exc:
                 errors.append({"batch_index": index, "reason": exc.reason, "field": exc.field, "message": exc.message})
                 records.append(
@@ -273,7 +289,7 @@ class Engine:
         )
 
     # -- Track v2 ------------------------------------------------------------------------------------------
-    def _operation(self, op: object, *, within: int = 0) -> None:
+    def _operation(self, op: object, within: int = 0) -> None:
         """One v2 operation (an entity body or one batch item); ``within``: the JSON size it was measured within."""
         ops, s = self.ops, self.settings()
         ops.uses("v2_entity")
@@ -313,6 +329,11 @@ class Engine:
             ops.identify(
                 who, attributes, v2=True, timestamp=op.get("timestamp"), relationships=op.get("cio_relationships")
             )
+        elif action in EVENT_TYPES:  # the most common (a page view, an event); then the others, in turn
+            ops.track_event(
+                who, op.get("name"), attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"),
+                within=within,
+            )  # fmt: skip
         elif action in ("delete", "suppress", "unsuppress") and who.kind == "anonymous_id":
             raise InvalidRequest(f"{action} needs an id, email, phone or cio_id", "identifiers")
         elif action == "delete":
@@ -321,8 +342,8 @@ class Engine:
             ops.suppress(who)
         elif action == "unsuppress":
             ops.unsuppress(who)
-        elif action in EVENT_TYPES or action in CONTENT_ACTIONS:
-            name = op.get("name") if action not in CONTENT_ACTIONS else (op.get("name") or action)
+        elif action in CONTENT_ACTIONS:
+            name = op.get("name") or action
             ops.track_event(
                 who, name, attributes, type_=action, ts=op.get("timestamp"), event_id=op.get("id"), within=within
             )

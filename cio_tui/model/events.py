@@ -46,10 +46,11 @@ class ActivityOps(PeopleOps):
         fields = (dict(data) if type_ == "page" else data) if isinstance(data, dict) else {}
         if event_id not in (None, ""):
             self.uses("event_dedupe")
-            if self.store.seen_event_id(str(event_id)):
-                self.outcome(EffectKind.EVENT_DUPLICATE, event_id=str(event_id), name=name)
+            key = str(event_id)
+            if self.store.seen_event_id(key):
+                self.outcome(EffectKind.EVENT_DUPLICATE, event_id=key, name=name)
                 return
-            self.store.remember_event_id(str(event_id))
+            self.store.remember_event_id(key)
         if type_ == "screen":
             self.uses("v1_screen")
         if type_ == "page":

@@ -139,7 +139,7 @@ class MemoryStorage:
                 holders.remove(cio_id)
         self.activities.pop(cio_id, None)
         self.device_rows.pop(cio_id, None)
-        for rel in [k for k in self.relationships if k[2] == f"cio:{cio_id}"]:
+        for rel in [] if not self.relationships else [k for k in self.relationships if k[2] == f"cio:{cio_id}"]:
             del self.relationships[rel]
 
     def move_history(self, src: str, dst: str, *, events_since: int | None) -> None:
@@ -231,5 +231,7 @@ class MemoryStorage:
         return self.relationships.pop((type_id, object_id, who), None) is not None
 
     def move_relationships(self, src: str, dst: str) -> None:
+        if not self.relationships:  # every identify with an anonymous_id asks: most workspaces of a replay have none
+            return
         for key in [k for k in self.relationships if k[2] == src]:
             self.relationships.setdefault((key[0], key[1], dst), self.relationships.pop(key))

@@ -233,8 +233,11 @@ class PeopleOps(Ops):
 
     def _apply(self, p: Person, body: dict[str, Any], stamp: int | None) -> None:
         custom = [k for k in body if k not in ("__email", "created_at", "unsubscribed")]
-        after = {k for k, v in p.attrs.items()} | {k for k in custom if body[k] not in (None, "")}
-        after -= {k for k in custom if body[k] in (None, "")}
+        if len(p.attrs) + len(custom) > MAX_ATTRIBUTES:  # else the attributes after it cannot be too many
+            after = {k for k, v in p.attrs.items()} | {k for k in custom if body[k] not in (None, "")}
+            after -= {k for k in custom if body[k] in (None, "")}
+        else:
+            after = set()
         if len(after) > MAX_ATTRIBUTES:
             raise InvalidRequest(f"a person can have at most {MAX_ATTRIBUTES} attributes", "attributes")
         self.uses("update_person")

@@ -70,7 +70,7 @@ class PersonChange:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class OpRecord:
     """One Track operation (a v1 request, a v2 entity, or one item of a batch)."""
 

@@ -202,13 +202,20 @@ def _over(value: object, limit: int) -> bool:
 
 def check_attributes(attrs: dict[str, Any]) -> None:
     """Attribute name/value sizes and the per-call attribute count; raise InvalidRequest (400)."""
-    custom = [k for k in attrs if k not in RESERVED]
-    if len(custom) > MAX_ATTRIBUTES:
-        raise InvalidRequest(f"{len(custom)} attributes in one call; the limit is {MAX_ATTRIBUTES}", "attributes")
+    if len(attrs) > MAX_ATTRIBUTES:  # else the custom ones cannot be too many
+        custom = [k for k in attrs if k not in RESERVED]
+        if len(custom) > MAX_ATTRIBUTES:
+            raise InvalidRequest(f"{len(custom)} attributes in one call; the limit is {MAX_ATTRIBUTES}", "attributes")
     for key, value in attrs.items():
-        if len(key.encode()) > MAX_ATTR_NAME_BYTES:
+        # UTF-8 has at most 4 bytes a character: a short name is within the limit without encoding it
+        if len(key) > MAX_ATTR_NAME_BYTES // 4 and len(key.encode()) > MAX_ATTR_NAME_BYTES:
             raise InvalidRequest(f"attribute name is longer than {MAX_ATTR_NAME_BYTES} bytes", key[:40])
         if key == "cio_subscription_preferences" or value is None:
+            continue
+        kind = type(value)  # the common values decided here, as ``_over`` decides them, without the call
+        if kind is str and len(value) <= MAX_ATTR_VALUE_BYTES // 4:
+            continue
+        if kind is float or kind is bool or (kind is int and -_SMALL_INT < value < _SMALL_INT):
             continue
         if _over(value, MAX_ATTR_VALUE_BYTES):
             raise InvalidRequest(f"value of '{key[:40]}' is longer than {MAX_ATTR_VALUE_BYTES} bytes", key[:40])

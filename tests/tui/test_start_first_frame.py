@@ -1,6 +1,10 @@
-"""What the first area's first frame costs: its footer's keys composed once, with the focus the screen placed."""
+"""What the first area's first frame costs: its footer's keys composed once, with the focus the screen placed, only
+the Open buttons it shows, and nothing heavy imported before it is drawn."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 from cio_tui.tui.screens.base import AreaScreen
 from cio_tui.tui.widgets.footer import AreaFooter
@@ -24,6 +28,18 @@ async def test_the_first_areas_footer_keys_are_composed_once_with_the_focus_it_p
         at_usable.append(list(composed))
         usable(self)
 
+    from textual.dom import DOMNode
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[str] = []
+    update_node_styles = DOMNode.update_node_styles
+
+    def counting_restyle(self: DOMNode, animate: bool = True) -> None:
+        if isinstance(self, FooterKey) and not at_usable:
+            restyled.append(repr(self))
+        update_node_styles(self, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counting_restyle)
     monkeypatch.setattr(AreaFooter, "recompose", recompose)
     monkeypatch.setattr(AreaScreen, "_now_usable", now_usable)
     app = make_app("walkthrough")
@@ -31,5 +47,85 @@ async def test_the_first_areas_footer_keys_are_composed_once_with_the_focus_it_p
         await settle(pilot)
         assert app.screen.usable
         assert at_usable[0] == ["▸ steps"]
+        assert restyled == []  # each key is classed before it mounts (the palette's key too): none styled twice
         keys = str(app.screen.query_one(AreaFooter).query("FooterKey").first().render())
         assert keys.strip()
+
+
+async def test_the_walkthrough_builds_only_the_open_buttons_of_the_steps_shown_in_their_order(make_app):
+    """The first frame had seven Open buttons built and styled, six of them hidden; each is now mounted when a step
+    first shows it, in its place in the list, and every step still shows exactly its areas' buttons."""
+    from textual.widgets import Button
+
+    from cio_tui.tui.screens.walkthrough import OPEN_AREAS
+    from cio_tui.tui.widgets.walkthrough_steps import StepList
+    from cio_tui.walkthrough.steps import STEPS
+
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        grid = screen.query_one("#wt-open-buttons")
+
+        def buttons() -> list[str]:
+            return [(b.id or "").removeprefix("wt-open-") for b in grid.query_children(Button)]
+
+        first = STEPS[screen.step_number - 1]
+        assert buttons() == [m for m in OPEN_AREAS if m in first.areas]
+        for step in reversed(STEPS):  # from the last: buttons made later must still land in their place
+            screen.query_one(StepList).highlighted = step.number - 1
+            await settle(pilot)
+            shown = [(b.id or "").removeprefix("wt-open-") for b in grid.query_children(Button) if b.display]
+            assert shown == [m for m in OPEN_AREAS if m in step.areas], step.key
+            assert buttons() == [m for m in OPEN_AREAS if m in buttons()]
+        assert set(buttons()) == {m for s in STEPS for m in s.areas if m in OPEN_AREAS}
+
+
+HEAVY_AT_START = (
+    "pydantic",
+    "httpx",
+    "httpcore",
+    "sqlite3",
+    "keyring",
+    "cio_tui.config",
+    "cio_tui.credentials",
+    "cio_tui.model",
+    "cio_tui.sandbox.app",
+    "cio_tui.walkthrough.service",
+    "cio_tui.walkthrough.state",
+    "cio_tui.tui.walkthrough_requests",
+    "textual.widgets._data_table",
+    "textual.widgets._tabbed_content",
+    "textual.widgets._text_area",
+)
+
+
+def test_cio_tui_sandbox_draws_its_first_area_before_importing_the_heavy_parts(tmp_path) -> None:
+    """``cio-tui --sandbox`` as it runs (its own process, Textual's headless driver): when the Walkthrough says its
+    first view is drawn, none of the settings model, the HTTP stack, the keyring, the sandbox's store and engine,
+    the Walkthrough's state and service, the task requests or the heavy widgets of other areas is imported yet
+    (they load after the first frame, off the event loop, or on first use)."""
+    import os
+
+    code = (
+        "import os, sys, threading\n"
+        "threading.Timer(60, lambda: (print('timeout', flush=True), os._exit(3))).start()\n"
+        "from cio_tui.tui.screens.base import AreaScreen\n"
+        "def drawn(self):\n"
+        f"    print(sorted(m for m in {HEAVY_AT_START!r} if m in sys.modules), flush=True)\n"
+        "    os._exit(0)\n"
+        "AreaScreen._now_usable = drawn\n"
+        "from cio_tui.cli import main\n"
+        "main(['--sandbox'], standalone_mode=False)\n"
+    )
+    env = {
+        **os.environ,
+        "CIO_TUI_DATA_DIR": str(tmp_path / "data"),
+        "CIO_TUI_CONFIG": str(tmp_path / "config.toml"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver",
+        "COLUMNS": "120",
+        "LINES": "40",
+    }
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=90)
+    assert out.stdout.strip().splitlines()[-1:] == ["[]"], out.stdout + out.stderr[-2000:]

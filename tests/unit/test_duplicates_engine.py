@@ -145,6 +145,24 @@ def test_rules_chain_into_one_group_with_bottleneck_confidence(tmp_path: Path) -
     assert group.primary == "g2"
 
 
+def test_a_long_chain_settles_into_one_group_named_by_its_smallest_cio_id(tmp_path: Path) -> None:
+    # c_i shares an anonymous_id with d_i, and d_i holds c_(i+1)'s email: one chain of 2n - 1 people, its first row
+    # at one end, so the smallest label travels the whole chain over several label passes (they stop when no link
+    # joins two labels); the cio_ids are shuffled, so the group's name is not its first row's
+    n = 300
+    c_rows = [[f"c{i * 7 % n:03d}", f"u{i}", f"c{i}@example.com", str(1600000000 + i), f"chain-{i}", ""]
+              for i in range(n)]  # fmt: skip
+    d_rows = [[f"d{i:03d}", f"v{i}", f"c{i + 1}@example.com", "1600000000", f"chain-{i}", ""] for i in range(n - 1)]
+    path = write_export(tmp_path / "chain.csv", [*c_rows[::-1], *d_rows, *noise()])
+    with analyse_export(path) as analysis:
+        [group] = analysis.groups()
+        assert [g.to_json_dict() for g in analysis.groups(limit=1)] == [group.to_json_dict()]
+    assert group.size == 2 * n - 1
+    assert sorted(members(group)) == sorted([r[0] for r in c_rows + d_rows])
+    assert group.rule == "same_email+shared_anonymous_id"
+    assert group.primary == f"c{0 * 7 % n:03d}"  # the oldest: every d row is as old, and 'c000' < 'd...'
+
+
 def test_mixed_rules_on_the_same_pair_keep_the_strongest(tmp_path: Path) -> None:
     path = write_export(
         tmp_path / "m.csv",

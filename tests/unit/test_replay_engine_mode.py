@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
+from cio_tui.model.engine import _segments
 from cio_tui.model.record import OpRecord
 from cio_tui.segment.replay.copies import WhatIfCopy
 from cio_tui.segment.replay.drive import Call, Mapping, mapped
@@ -59,3 +60,19 @@ def test_the_replay_mode_does_what_the_normal_mode_does(tmp_path: Path, seed: in
                 kinds.update(r.kind for r in want.records)
         assert copy.storage.people == reference_store.people
         assert len(kinds) >= 6, kinds  # the traffic reaches many branches, not only the common ones
+
+
+PATHS = ["/api/v1/customers/u1", "/api/v1/customers/u1/events", "/api/v1/customers/u1/", "/api/v1/customers//events",
+         "/api/v1/customers/a%40b.io", "/api/v1/customers/u1?x=1", "/api/v1/customers/u1/devices",
+         "/api/v1/customers/", "/api/v1/customers/u1/devices/t1", "/api/v1/customers/u2/suppress",
+         "/api/v1/customers/u1/bogus/more", "/api/v1/customers/cio_abc", "/api/v1/events", "/api/v2/entity",
+         "/api/v1/customers/u2/events/", "/api/v1/customers/u2/devices/t2", "/api/v1/customers/u3"]  # fmt: skip
+
+
+def test_a_persons_path_routes_as_its_decoded_segments_say() -> None:
+    engine = Engine(MemoryStorage())  # one engine: a route learnt for one path must not answer for another
+    for _ in range(2):
+        for path in PATHS:
+            for method in ("PUT", "POST", "DELETE", "get"):
+                segs = _segments(path)
+                assert engine._lookup(method, path) == (Engine._route(method.upper(), segs), segs), (method, path)

@@ -79,9 +79,7 @@ class DuplicateAnalysis:
         )
         by_tier = dict(self.con.execute("SELECT tier, count(*) FROM dup_groups GROUP BY 1").fetchall())
         # groups per rule from the per-group facts (one small scan, not rule_counts()' distinct counts)
-        per_rule = ", ".join(
-            f"count(*) FILTER (WHERE list_contains(string_split(rule, '+'), '{r.name}'))" for r in RULES
-        )
+        per_rule = ", ".join(f"count(*) FILTER (WHERE contains(concat('+', rule, '+'), '+{r.name}+'))" for r in RULES)
         linked = one_row(self.con, f"SELECT {per_rule} FROM dup_groups")
         groups, people, ready, merges = (int(x) for x in total)
         return {

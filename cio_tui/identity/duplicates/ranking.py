@@ -2,7 +2,7 @@
 rules decide the groups, their confidence, primary and review (``portable.py``, the one home of the rules); this
 module only ranks and explains them for people (text, ``--json``, ``--csv``, the Duplicates screen).
 
-- ``dup_groups``: one row per group, its size, tier and review text (from the facts: all the summary reads);
+- ``dup_groups``: one row per group, its size, tier and review text (a view of the facts: all the summary reads);
 - ``dup_members``: the people in groups as a listing shows them, with the primary (a view: the emails, created_at
   and primaries are looked up when a listing reads them, and a text listing reads only its best few groups';
   ``materialize_members`` makes it a table for the listings of every group);
@@ -60,11 +60,11 @@ def members_sql(stages: StageTables, labels: str | None = None) -> str:
 
 
 def build_listing_tables(con: duckdb.DuckDBPyConnection, stages: StageTables) -> None:
-    """``dup_groups`` (a table: what the summary and the ranking read), the views ``dup_members`` (every group's
+    """The views ``dup_groups`` (the facts as the summary and the ranking read them), ``dup_members`` (every group's
     members with the primary; ``materialize_members`` makes it a table when a listing reads all of them), the
     result table ``dup_result``, and the views the listings read."""
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE dup_groups AS
+        f"""CREATE OR REPLACE TEMP VIEW dup_groups AS
 SELECT f.gid, f.label, f.size, CASE f.confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS tier,
   f.needs_review_reason IS NOT NULL AS needs_review, f.rules AS rule, f.confidence,
   coalesce(f.needs_review_reason, '') AS review, f.real_ids < f.size AS has_placeholder

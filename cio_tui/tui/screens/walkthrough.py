@@ -88,9 +88,7 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
                 yield Static("", id="wt-title", markup=False)
                 yield Static("", id="wt-purpose", markup=False)
                 yield Static("", id="wt-missing", markup=False)
-                with Grid(id="wt-open-buttons"):
-                    for mode in OPEN_AREAS:
-                        yield Button(f"Open {area(mode).title}", id=f"wt-open-{mode}", classes="wt-open", compact=True)
+                yield Grid(id="wt-open-buttons")  # each Open button is mounted when a step first shows it
                 yield ContentSwitcher(id="wt-panels")  # step panels are mounted on first view (_panel)
                 with Horizontal(id="wt-buttons"):
                     yield Button("Done (d)", id="wt-done", variant="success", compact=True)
@@ -217,8 +215,7 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
             gaps = overview.missing[n]
             left = "Left to do:\n" + "\n".join(f"- {g}" for g in gaps) if gaps and not st.status.finished else ""
         self.query_one("#wt-missing", Static).update(left)
-        for mode in OPEN_AREAS:
-            self.query_one(f"#wt-open-{mode}", Button).display = mode in step.areas
+        self._show_open_buttons(step.areas)
         notes = self.query_one("#wt-notes", Input)
         self._save_notes()  # notes typed for the step shown before stay with it: never carried to this one, never lost
         with self.prevent(Input.Changed):
@@ -234,6 +231,22 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
         # the step shown before may have held the focus (n, a click on another step): once it is hidden, focus
         # goes home, never nowhere
         self.call_after_refresh(self._focus_if_lost)
+
+    def _show_open_buttons(self, areas: tuple[str, ...]) -> None:
+        """Show the Open buttons of ``areas`` and hide the others. A button is mounted the first time a step shows
+        it, in its place in ``OPEN_AREAS``: the first frame builds and styles one or two buttons, not seven."""
+        grid = self.query_one("#wt-open-buttons", Grid)
+        made = {(b.id or "").removeprefix("wt-open-"): b for b in grid.query_children(Button)}
+        for i, mode in enumerate(OPEN_AREAS):
+            button = made.get(mode)
+            if button is not None:
+                button.display = mode in areas
+            elif mode in areas:
+                button = made[mode] = Button(
+                    f"Open {area(mode).title}", id=f"wt-open-{mode}", classes="wt-open", compact=True
+                )
+                after = next((made[m] for m in OPEN_AREAS[i + 1 :] if m in made), None)
+                grid.mount(button, before=after) if after is not None else grid.mount(button)
 
     def _keep_focus_visible(self, panels: ContentSwitcher) -> None:
         """Focus in the form (or an Open button) of the step being left would be hidden with it, and Textual would

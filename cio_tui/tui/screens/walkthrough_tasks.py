@@ -11,26 +11,12 @@ from textual import work
 
 from cio_tui.tui.screens.walkthrough_rehearsal import RehearsalTasks
 from cio_tui.tui.screens.walkthrough_segment import SegmentTasks
-from cio_tui.tui.walkthrough_requests import (
-    AuditExport,
-    AuditLive,
-    CheckConnection,
-    Cleanup,
-    CutoverNow,
-    ExportChecklist,
-    ExportReport,
-    PreviewLine,
-    Rehearse,
-    SegmentTask,
-    Verify,
-    ViewReport,
-    WorkerTask,
-)
 from cio_tui.tui.widgets.walkthrough_base import Record, Task
 from cio_tui.walkthrough.steps import step_by_key
 
 if TYPE_CHECKING:
     from cio_tui.identity.plan import Plan
+    from cio_tui.tui.walkthrough_requests import ExportChecklist, ExportReport, WorkerTask
     from cio_tui.walkthrough.cleanup import CleanupPlan
     from cio_tui.walkthrough.state import WalkthroughState
 
@@ -58,6 +44,22 @@ class WalkthroughTasks(RehearsalTasks, SegmentTasks):
         if self.service is None:
             self.notify("Open a workspace first (Connect, key 9).", severity="warning")
             return
+        # the requests' classes (a dozen dataclasses) load with the first task, not with the screen's first frame
+        from cio_tui.tui.walkthrough_requests import (
+            AuditExport,
+            AuditLive,
+            CheckConnection,
+            Cleanup,
+            CutoverNow,
+            ExportChecklist,
+            ExportReport,
+            PreviewLine,
+            Rehearse,
+            SegmentTask,
+            Verify,
+            ViewReport,
+        )
+
         request = message.request
         match request:
             case CutoverNow(method=method):
@@ -85,6 +87,14 @@ class WalkthroughTasks(RehearsalTasks, SegmentTasks):
     @work(group="walkthrough-task", exclusive=True, exit_on_error=False)
     async def _run_task(self, request: WorkerTask) -> None:
         from cio_tui.tui.errors import describe_error
+        from cio_tui.tui.walkthrough_requests import (
+            AuditExport,
+            AuditLive,
+            CheckConnection,
+            Cleanup,
+            SegmentTask,
+            Verify,
+        )
 
         self.notify(f"{request.title}…", timeout=3)
         try:
@@ -160,6 +170,8 @@ class WalkthroughTasks(RehearsalTasks, SegmentTasks):
     def _export(self, request: ExportReport | ExportChecklist, path: Path, state: WalkthroughState) -> None:
         """Write the report or checklist; the report counts as exported (its step's "done when") only once the file
         is written."""
+        from cio_tui.tui.walkthrough_requests import ExportReport
+
         report = isinstance(request, ExportReport)
         what = "report" if report else "checklist"
         try:

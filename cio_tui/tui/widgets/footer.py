@@ -92,6 +92,9 @@ class AreaFooter(Footer):
             # every key on every recompose. Given its final value before it mounts, it is styled once.
             key.set_reactive(FooterKey.compact, compact)
             key.set_class(compact, "-compact", update=False)
+        for other in rest:
+            if isinstance(other, FooterKey):  # the palette's key stays compact (its default): classed so before it
+                other.set_class(True, "-compact", update=False)  # mounts, not restyled by its watcher once mounted
         yield from shown
         yield from rest
 
