@@ -73,6 +73,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "cio_tui", *args]
 
 
+@pytest.mark.long(9)
 def test_two_data_folders_one_plan_exactly_one_applies(tmp_path: Path, served: Any) -> None:
     url, applied = served
     a, b = tmp_path / "machine-a", tmp_path / "machine-b"

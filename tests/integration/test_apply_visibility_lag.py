@@ -121,6 +121,7 @@ async def test_killed_runs_under_a_visibility_lag_apply_each_write_exactly_once(
 
 
 @pytest.mark.slow
+@pytest.mark.long(23)
 async def test_a_ten_second_lag_with_kills_is_still_exactly_once(tmp_path):
     result, applied, leads, _, _, _ = await _kill_and_resume(
         tmp_path, lag=10.0, window=12.0, kills=2, n=15, fault_rate=0.05

@@ -205,6 +205,7 @@ def _spark_or_skip() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.long(47)
 def test_spark_equals_duckdb_on_a_generated_export_and_edge_cases(tmp_path: Path) -> None:
     from cio_tui.identity.duplicates.engines import SparkEngine
 

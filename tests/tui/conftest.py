@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -52,6 +53,21 @@ async def settle(pilot: Pilot[Any]) -> None:
             break
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+@pytest.fixture(scope="session")
+def css_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One user cache folder per session (per xdist worker) for the parsed stylesheets (``tui/css_cache.py``)."""
+    return tmp_path_factory.mktemp("css-cache-home")
+
+
+@pytest.fixture(autouse=True)
+def shared_css_cache(css_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's stylesheets parsed once per worker, not once per test: every app a TUI test starts finds the rules
+    the previous one saved, as a user's second start does (a cache that draws exactly what parsing draws:
+    ``test_css_cache.py``, which has a fresh folder per test, checks it). Each start saved to the test's own empty
+    folder parsed every stylesheet and pickled them again, a few percent of a TUI test's CPU."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(css_cache_home))
 
 
 @pytest.fixture(autouse=True)

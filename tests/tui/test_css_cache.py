@@ -19,6 +19,11 @@ from cio_tui.tui.services import StartChoice
 from tests.tui.conftest import SIZE, real_services, settle
 
 
+@pytest.fixture
+def shared_css_cache() -> None:
+    """These tests watch the cache itself: each has the empty cache folder of its own test (``tests/conftest.py``)."""
+
+
 def _app() -> CioApp:
     app = CioApp(real_services(start=StartChoice(sandbox=True)), initial_area="walkthrough")
     app.animation_level = "none"
@@ -82,6 +87,7 @@ class _Ran:
         _Ran.loaded = True
 
 
+@pytest.mark.long(8)
 async def test_a_second_start_parses_no_stylesheet_and_draws_every_area_the_same(monkeypatch):
     first, parsed_first = await _run(monkeypatch, every_area=True)
     assert "app.tcss:" in parsed_first and "_button.py:Button.DEFAULT_CSS" in parsed_first
@@ -129,6 +135,7 @@ def test_the_identity_changes_with_rich(monkeypatch, tmp_path):
     assert css_cache.cache_identity({"primary": "red"}) != before
 
 
+@pytest.mark.long(6)
 async def test_a_file_without_this_machines_signature_is_never_unpickled(monkeypatch):
     """A cache folder copied or restored from elsewhere: its file is signed with another key (or not at all). It is
     not loaded (no code in it runs) and the run replaces it with one signed with this machine's key."""
@@ -149,6 +156,7 @@ async def test_a_file_without_this_machines_signature_is_never_unpickled(monkeyp
         assert saved
 
 
+@pytest.mark.long(5)
 async def test_a_key_or_folder_others_could_read_or_a_symlinked_file_is_not_used(monkeypatch, tmp_path):
     await _run(monkeypatch)
     path = _cache_path()

@@ -44,6 +44,7 @@ def shares(said: list[str], words: str) -> list[int]:
     return [int(m.group(1)) for s in said if (m := re.search(pattern, s))]
 
 
+@pytest.mark.long(17)
 async def test_a_10000_operation_plan_shows_both_phases_in_percent_and_refuses_apply_until_all_shown(
     make_app, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual.widgets import Button, Input, Select, Static
 
 from cio_tui.tui.modals.confirm import ConfirmModal
@@ -29,6 +30,7 @@ async def _goto_step(pilot, number: int) -> None:
     await pilot.pause()
 
 
+@pytest.mark.long(8)
 async def test_settings_statuses_and_notes_persist_and_resume(make_app):
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:
@@ -94,6 +96,7 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         assert again.screen.query_one("#wt-notes", Input).value == "classic settings read from the Segment UI"
 
 
+@pytest.mark.long(8)
 async def test_connection_audit_checklist_cutover_verify_and_report(make_app, tmp_path):
     app = make_app("walkthrough")
     async with app.run_test(size=SIZE) as pilot:

@@ -43,6 +43,7 @@ class LateWorkspace:
         return Client()
 
 
+@pytest.mark.long(8)
 async def test_the_later_writer_wins_and_the_other_refuses_even_when_its_write_shows_late():
     ws = LateWorkspace()
     window = 4.0
