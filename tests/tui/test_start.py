@@ -291,14 +291,18 @@ async def test_the_collector_runs_again_soon_after_the_first_frame_when_no_area_
         await gate.wait()
         raise AssertionError("not reached")
 
-    monkeypatch.setattr(heap, "RESUME_AFTER", 0.2)
+    import time
+
+    monkeypatch.setattr(heap, "RESUME_AFTER", 1.0)
     app = make_app("walkthrough", profile="prod", opener=never_opens)
     heap.pause_collection()
+    started = time.monotonic()
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert not gc.isenabled()
-            for _ in range(50):
+            if time.monotonic() - started < 0.8:  # a loaded machine may already be past the timer
+                assert not gc.isenabled()
+            for _ in range(200):
                 if gc.isenabled():
                     break
                 await pilot.pause(0.05)
