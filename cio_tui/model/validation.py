@@ -207,8 +207,9 @@ def check_attributes(attrs: dict[str, Any]) -> None:
         if len(custom) > MAX_ATTRIBUTES:
             raise InvalidRequest(f"{len(custom)} attributes in one call; the limit is {MAX_ATTRIBUTES}", "attributes")
     for key, value in attrs.items():
-        # UTF-8 has at most 4 bytes a character: a short name is within the limit without encoding it
-        if len(key) > MAX_ATTR_NAME_BYTES // 4 and len(key.encode()) > MAX_ATTR_NAME_BYTES:
+        # an ASCII name is one byte a character: a short one is within the limit without encoding it; any other name
+        # is encoded, exactly as before the shortcut
+        if (len(key) > MAX_ATTR_NAME_BYTES or not key.isascii()) and len(key.encode()) > MAX_ATTR_NAME_BYTES:
             raise InvalidRequest(f"attribute name is longer than {MAX_ATTR_NAME_BYTES} bytes", key[:40])
         if key == "cio_subscription_preferences" or value is None:
             continue
