@@ -145,10 +145,12 @@ def long_tests_first(items: list[pytest.Item], workers: int) -> list[pytest.Item
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Fewer garbage collections: everything imported so far (Textual, pydantic, the app's modules, the test modules)
-    lives as long as the session, so it is frozen out of the collector's reach, and the youngest generation is
-    collected every 10,000 allocations rather than 700. A Textual test allocates many short-lived objects, and the
-    collector's passes over the long-lived heap cost several percent of the suite's CPU; no test depends on when a
-    cycle is collected (the collector still runs, only less often)."""
+    lives as long as the session, so it is frozen out of the collector's reach (until the first app test leaves:
+    ``heap.release`` hands the whole permanent generation back, and freezing again after each test would cost a full
+    collection each time), and the youngest generation is collected every 10,000 allocations rather than 700. A
+    Textual test allocates many short-lived objects, and the collector's passes over the long-lived heap cost several
+    percent of the suite's CPU; no test depends on when a cycle is collected (the collector still runs, only less
+    often)."""
     import gc
 
     gc.collect()

@@ -263,3 +263,14 @@ def test_cli_engine_postgres_on_a_file_and_on_a_table(pg_server: PgServer, tmp_p
     bad = CliRunner().invoke(main, ["duplicates", "--engine", "postgres", "--dsn", "host=/nonexistent dbname=x",
                                     "--table", "t"], catch_exceptions=False)  # fmt: skip
     assert bad.exit_code == 1 and "cannot connect to PostgreSQL" in bad.stderr and "check --dsn" in bad.stderr
+
+
+def test_run_rules_refuses_the_embedded_engines_row_numbers_with_a_clear_error(tmp_path: Path) -> None:
+    """The embedded engine numbers people by DuckDB's rowid and ranks its groups in its listings: it writes no result
+    table for ``run_rules`` to fetch, so asking for one says so instead of failing on an empty query."""
+    from cio_tui.identity.duplicates.portable import ROWID
+
+    path = tmp_path / "people.csv"
+    path.write_text("cio_id,id,email,created_at\nc1,u1,a@example.com,1700000000\n")
+    with pytest.raises(ValueError, match="ordinal column"):
+        run_rules(DuckDBEngine(duckdb.connect()), "(SELECT 1)", people_columns(read_columns(path, None), ordinal=ROWID))

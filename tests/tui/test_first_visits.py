@@ -59,6 +59,8 @@ async def test_switching_areas_recomposes_only_the_footer_on_screen(make_app, mo
 
 
 async def test_a_drawn_area_is_settled_out_of_full_collections_until_the_app_leaves(make_app) -> None:
+    gc.unfreeze()  # what the test session froze at collection: only the app's settling may freeze now
+    assert gc.get_freeze_count() == 0
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -108,7 +108,10 @@ def run_rules(
     progress: Progress | None = None,
     tables: P.Tables | None = None,
 ) -> list[ResultRow]:
-    """Every rule over ``source_sql``; returns the result table's rows."""
+    """Every rule over ``source_sql``; returns the result table's rows. For the engines that write a result table
+    (``cols`` numbered by an ordinal column); the embedded engine's rows (``ROWID``) are ranked by its listings."""
+    if cols.ordinal == P.ROWID:
+        raise ValueError("run_rules needs people numbered by an ordinal column; the embedded engine lists its groups")
     stages = run_stages(engine, source_sql, cols, max_group_size=max_group_size, progress=progress, tables=tables)
     rows = engine.fetch(stages.result)
     if progress:
