@@ -255,3 +255,24 @@ def test_the_call_at_an_example_line_reads_back_from_every_format(tmp_path: Path
         "type": "alias", "messageId": "m1", "userId": "u1", "previousId": "a1", "receivedAt": "2024-01-01T00:00:02Z",
     }  # fmt: skip
     assert call_at_line(table, 9) is None and call_at_line(tmp_path / "gone.jsonl", 1) is None
+
+
+@pytest.mark.parametrize("form", ["lines", "array"])
+def test_a_lone_surrogate_escape_is_a_malformed_line_not_a_crash(tmp_path: Path, form: str) -> None:
+    """JSON's syntax allows ``\\ud800`` alone, but no UTF-8 message carries it: the line is reported and skipped
+    (it used to stop the run when the model encoded the attribute name), and an escaped pair (an emoji) is text."""
+    good = at(1_700_000_000, type="identify", userId="u-s", traits={"name": "smile \\ud83d\\ude00"})
+    lines = [
+        json.dumps(good).replace("\\\\ud83d\\\\ude00", "\\ud83d\\ude00"),
+        '{"type": "identify", "userId": "u-t", "traits": {"\\ud800": 1}, "receivedAt": "2023-11-14T22:13:21Z"}',
+        '{"type": "track", "userId": "u-s", "event": "x\\udc00", "receivedAt": "2023-11-14T22:13:22Z"}',
+    ]
+    path = tmp_path / "traffic.json"
+    path.write_text("\n".join(lines) + "\n" if form == "lines" else "[\n" + ",\n".join(lines) + "\n]\n")
+    code, out, err = run("replay", str(path), "--json", "--jobs", "1")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["calls"] == 1
+    why = "a string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF not in a pair), which is not text"
+    first = 2 if form == "lines" else 3  # the array's "[" is line 1
+    assert [(m["line"], m["reason"]) for m in result["malformed"]] == [(first, why), (first + 1, why)]

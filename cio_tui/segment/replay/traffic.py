@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from cio_tui.errors import UserError
 from cio_tui.segment.models import CALL_TYPES
 from cio_tui.segment.plain_calls import DECODER
@@ -54,6 +56,23 @@ def _bad(line: int, problem: str) -> Item:
     return Item(line, None, problem)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+LONE_SURROGATE = "a string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF not in a pair), which is not text"
+
+
+def _lone_surrogate(raw: str, value: object) -> bool:
+    """Whether ``value`` (parsed from ``raw``) holds a lone surrogate: JSON's syntax allows the escape, but no
+    UTF-8 message (what Segment sends and Customer.io reads) can carry it. Checked only when ``raw`` has such an
+    escape (a pair, an escaped emoji, is fine: it decodes to one character)."""
+    if _SURROGATE_ESCAPE.search(raw) is None:
+        return False
+    try:
+        orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError is one: "str is not valid UTF-8: surrogates not allowed"
+        return True
+    return False
+
+
 def check_message(line: int, value: object) -> Item:
     """A parsed JSON value as an item: a Segment message (a dict with a known ``type``) or a problem."""
     if not isinstance(value, dict):
@@ -74,6 +93,9 @@ def _json_lines(handle: IO[str]) -> Iterator[Item]:
             value = loads(raw)
         except ValueError as exc:
             yield _bad(number, f"not JSON: {exc.args[0].split(':', 1)[0]}")
+            continue
+        if "\\u" in raw and _lone_surrogate(raw, value):
+            yield _bad(number, LONE_SURROGATE)
             continue
         if type(value) is dict and value.get("type") in CALL_TYPES:  # check_message's answer for a Segment call
             yield Item(number, value)
@@ -112,7 +134,7 @@ def _json_array(handle: IO[str]) -> Iterator[Item]:
             eof = not more
             buffer, start = buffer[start:] + more, 0
             continue
-        yield check_message(line, value)
+        yield _bad(line, LONE_SURROGATE) if _lone_surrogate(buffer[start:end], value) else check_message(line, value)
         line += buffer.count("\n", start, end)
         start = end
         if len(buffer) - start < _CHUNK // 4 and not eof:
