@@ -146,6 +146,11 @@ def convert_valid_timestamp(value: object) -> Any:
         fast = utc_seconds(value)
         if fast is not None:
             return fast
+    return general_timestamp(value)
+
+
+def general_timestamp(value: object) -> Any:
+    """``convert_valid_timestamp`` without the shortcut for the common shape (what the shortcut must equal)."""
     if not isinstance(value, str) or _DIGITS_RE.match(value):
         return value
     strict = _parse_strict_iso(value)  # not through the cache: a call's timestamp is almost never seen again

@@ -11,7 +11,6 @@ import math
 import random
 import re
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -24,28 +23,9 @@ from cio_tui.segment.actions import actions_for_message, replay_requests
 from cio_tui.segment.mapping_compiled import compile_mapping
 from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.plain_calls import plain_message
-from cio_tui.segment.timestamps import _DIGITS_RE, _floor_seconds, _parse_strict_iso, convert_valid_timestamp
+from cio_tui.segment.timestamps import _parse_strict_iso, convert_valid_timestamp
 
 from .test_replay_fast_path import message
-
-
-def _general_timestamp(value: object) -> Any:
-    """``convert_valid_timestamp`` as the general rule has it (no shortcut)."""
-    if not isinstance(value, str) or _DIGITS_RE.match(value):
-        return value
-    strict = _parse_strict_iso(value)
-    if strict is not None:
-        return strict[0]
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return _floor_seconds(moment)
 
 
 def _stamps(rng: random.Random, count: int) -> list[str]:
@@ -78,10 +58,10 @@ def test_utc_seconds_is_the_strict_parser_on_its_shape() -> None:
         if fast is not None:
             hits += 1
             assert strict is not None and strict[0] == fast, text
-        assert convert_valid_timestamp(text) == _general_timestamp(text), text
+        assert convert_valid_timestamp(text) == timestamps.general_timestamp(text), text
     assert hits > 5_000  # the shortcut is taken for the common shape
     for value in [None, 12, 1.5, True, "12", "12.5", ["2024-01-01T00:00:00Z"]]:
-        assert convert_valid_timestamp(value) == _general_timestamp(value)
+        assert convert_valid_timestamp(value) == timestamps.general_timestamp(value)
 
 
 def test_preset_senders_send_what_the_actions_destination_sends() -> None:
