@@ -85,6 +85,7 @@ class WorkspaceApp(App[None]):
         self._css_cache_dir = services.cache_dir()
         self.stylesheet = load_stylesheet(self._css_cache_dir, variables)
         self._warmed_up = False
+        self._event_loop: asyncio.AbstractEventLoop | None = None  # the app's, for the warm-up thread's last step
         self._warm_up_timer: Timer | None = None
         self.opening_workspace = services.workspace is None and services.start_known and services.start.opens_workspace
         """True from start until the workspace the app opens by itself is open (or failed to open)."""
@@ -126,6 +127,7 @@ class WorkspaceApp(App[None]):
         return StartScreen(id="_default")
 
     def on_mount(self) -> None:
+        self._event_loop = asyncio.get_running_loop()
         # The first area is Textual's first screen: its widgets mounted inside the app's compose, before Textual
         # styled the app node, and keep a style computed without the app's colours (text in the background colour)
         # until their own styles change. Dropping those computed styles now, before the first frame, gives them
@@ -199,7 +201,17 @@ class WorkspaceApp(App[None]):
             area.screen_class()
         # What the warm-up built (the sandbox's model, the modules imported) stays for the session: full collections
         # walked it on every pass (15 ms idle, over 50 ms on a busy machine, now and then during a lookup). Not once
-        # the app is leaving: its screens hand everything back to the collector then (heap.release).
+        # the app is leaving: its screens hand everything back to the collector then (heap.release). Settled on the
+        # event loop, where the leaving and the release happen: checked here, the app could start leaving between
+        # the check and the freeze, and keep its objects frozen after the release.
+        loop = self._event_loop
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(self._settle_warm_up)
+            except RuntimeError:  # the loop is closed: the app has left
+                pass
+
+    def _settle_warm_up(self) -> None:
         if self.is_running:
             heap.settle()
 
