@@ -15,7 +15,7 @@ from cio_tui.segment.action_fields import NO_DEFAULT, Field
 from cio_tui.segment.timestamps import (
     ConversionReport,
     convert_attribute_timestamps,
-    convert_quietly_without,
+    convert_quietly,
     convert_valid_timestamp,
 )
 
@@ -96,7 +96,7 @@ def build_payload(
     not_sent = _NOT_SENT
     if "convert_timestamp" in payload and payload["convert_timestamp"] is not False:
         if report is not None and report.quiet:
-            rest = convert_quietly_without(payload, not_sent)
+            rest = convert_quietly(payload, not_sent)
         else:
             rest = convert_attribute_timestamps({k: v for k, v in payload.items() if k not in not_sent}, report)
     else:

@@ -175,7 +175,7 @@ def convert_attribute_timestamps(
     untouched."""
     report = report if report is not None else ConversionReport()
     if report.quiet:
-        return _convert_quietly(payload)
+        return convert_quietly(payload)
     out: dict[str, Any] = {}
     for key, value in payload.items():
         path = f"{prefix}{key}"
@@ -203,35 +203,23 @@ def convert_attribute_timestamps(
     return out
 
 
-def _convert_quietly(payload: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The same conversion, noting nothing; the keys in ``skip`` (top level only) are left out of the result."""
+def convert_quietly(payload: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """``convert_attribute_timestamps`` noting nothing, in one pass; the keys in ``skip`` (top level only) are left
+    out of the result."""
     out: dict[str, Any] = {}
     parse = parse_strict_iso
     for key, value in payload.items():
         if key in skip:
             continue
-        kind = type(value)
-        if kind is str:
+        if isinstance(value, str):
             if len(value) >= 10 and value[4] == "-":
                 parsed = parse(value)
                 if parsed is not None:
                     value = parsed[0]
-        elif kind is dict:
-            value = _convert_quietly(value)
-        elif kind is not int and kind is not float and kind is not bool and kind is not list and value is not None:
-            if isinstance(value, str):  # a subclass: as the general rule
-                parsed = parse(value) if len(value) >= 10 and value[4] == "-" else None
-                value = parsed[0] if parsed is not None else value
-            elif isinstance(value, dict):
-                value = _convert_quietly(value)
+        elif isinstance(value, dict):
+            value = convert_quietly(value)
         out[key] = value
     return out
-
-
-def convert_quietly_without(payload: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
-    """``convert_attribute_timestamps({k: v for k, v in payload.items() if k not in skip}, quiet report)`` in one
-    pass."""
-    return _convert_quietly(payload, skip)
 
 
 def _note_array_dates(items: list[Any], report: ConversionReport, path: str) -> None:
