@@ -34,7 +34,7 @@ def _edit(folder: Path, change: str) -> None:
     path = folder / sql_cache.CACHE_FILE
     blob = path.read_bytes()
     data = json.loads(blob[MAC_SIZE:])
-    data["entries"] = {k: change for k in data["entries"]}
+    data["entries"] = dict.fromkeys(data["entries"], change)
     path.write_bytes(blob[:MAC_SIZE] + json.dumps(data).encode())
 
 
