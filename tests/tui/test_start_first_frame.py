@@ -82,6 +82,7 @@ async def test_the_walkthrough_builds_only_the_open_buttons_of_the_steps_shown_i
 
 
 HEAVY_AT_START = (
+    "click",  # the console script opens the TUI without the click group (cio_tui.cli.entry)
     "tomllib",  # no config file here: nothing to parse
     "pydantic",
     "httpx",
@@ -103,7 +104,7 @@ HEAVY_AT_START = (
 
 def test_cio_tui_sandbox_draws_its_first_area_before_importing_the_heavy_parts(tmp_path) -> None:
     """``cio-tui --sandbox`` as it runs (its own process, Textual's headless driver): when the Walkthrough says its
-    first view is drawn, none of the settings model, the HTTP stack, the keyring, the sandbox's store and engine,
+    first view is drawn, none of click, the settings model, the HTTP stack, the keyring, the sandbox's store and engine,
     the Walkthrough's state and service, the task requests or the heavy widgets of other areas is imported yet
     (they load after the first frame, off the event loop, or on first use)."""
     import os
@@ -116,8 +117,9 @@ def test_cio_tui_sandbox_draws_its_first_area_before_importing_the_heavy_parts(t
         f"    print(sorted(m for m in {HEAVY_AT_START!r} if m in sys.modules), flush=True)\n"
         "    os._exit(0)\n"
         "AreaScreen._now_usable = drawn\n"
-        "from cio_tui.cli import main\n"
-        "main(['--sandbox'], standalone_mode=False)\n"
+        "sys.argv = ['cio-tui', '--sandbox']\n"
+        "from cio_tui.cli.entry import main\n"  # the console script's (and python -m cio_tui's) start
+        "main()\n"
     )
     env = {
         **os.environ,
