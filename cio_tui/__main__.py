@@ -1,4 +1,4 @@
-from cio_tui.cli import main
+from cio_tui.cli.entry import main
 
 if __name__ == "__main__":
     main()

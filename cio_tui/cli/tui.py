@@ -147,15 +147,26 @@ def build_services(ctx: CliContext) -> AppServices:
 
 
 def run_tui(ctx: CliContext) -> None:
+    _run(lambda: build_services(ctx))
+
+
+def run_tui_with(*, profile_name: str | None, sandbox: bool) -> None:
+    """``run_tui`` for a context made of these two options alone (``CliContext.create(profile_name, sandbox)``,
+    with no settings, credentials or transport given), without building it: the console script's start opens the
+    TUI so without importing click (``cio_tui.cli.entry``)."""
+    _run(lambda: make_services(profile_name=profile_name, sandbox=sandbox))
+
+
+def _run(services: Callable[[], AppServices]) -> None:
     from cio_tui.tui import heap
 
     heap.pause_collection()  # until the first area is drawn (Textual's imports included): see tui/heap.py
     try:
         from cio_tui.tui.app import CioApp
 
-        CioApp(build_services(ctx)).run()
+        CioApp(services()).run()
     finally:
         heap.resume_collection()
 
 
-__all__ = ["build_services", "make_services", "run_tui", "start_choice"]
+__all__ = ["build_services", "make_services", "run_tui", "run_tui_with", "start_choice"]

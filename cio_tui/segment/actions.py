@@ -18,6 +18,7 @@ from cio_tui.segment.action_fields import DEFAULT_TRIGGERS, FIELDS, TITLES, Fiel
 from cio_tui.segment.actions_payload import build_payload, default_mappings, resolve_fields, resolve_identifiers
 from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.models import SegmentCall
+from cio_tui.segment.preset_bodies import BUILDERS
 from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.segment.subscriptions import Subscription, SubscriptionSet
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
@@ -145,6 +146,13 @@ def _preset_sender(slug: str, single: bool) -> _Sender:
         def send(message: dict[str, Any]) -> Sent | None:
             payload, problems = validated(message)
             return None if problems else (TRACK_V1_METRICS, _delivery_metrics(payload))
+
+    elif slug in BUILDERS and default_mappings(fields).get("convert_timestamp") is True:
+        body_of = BUILDERS[slug]  # the mapper and buildPayload in one step, for this preset's payloads only
+
+        def send(message: dict[str, Any]) -> Sent | None:
+            payload, problems = validated(message)
+            return None if problems else (TRACK_V2_ENTITY, body_of(payload))
 
     else:
         mapper = _MAPPERS[slug]

@@ -113,31 +113,22 @@ def _parse_strict_iso(value: str) -> tuple[int, bool] | None:
 parse_strict_iso = lru_cache(maxsize=1 << 16)(_parse_strict_iso)
 
 
-_UTC_RE = re.compile(r"(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.\d{1,5})?Z", re.ASCII)
-
-
-@lru_cache(maxsize=4096)
-def _epoch_day(date: str) -> int | None:
-    """Days from 1970-01-01 to ``YYYY-MM-DD`` (ASCII digits), None when that is no date."""
-    try:
-        day = datetime(int(date[:4]), int(date[5:7]), int(date[8:10]), tzinfo=UTC)
-    except ValueError:
-        return None
-    return (day - _UNIX_EPOCH).days
+_UTC_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,5})?Z", re.ASCII)
+_from_iso = datetime.fromisoformat
 
 
 def utc_seconds(value: str) -> int | None:
-    """Unix seconds of the common UTC shape ``YYYY-MM-DDTHH:MM:SS[.f{1,5}]Z`` (ASCII digits, a valid date and
-    time), computed without a parser: what ``_parse_strict_iso(value)[0]`` gives for it (the fraction only floors
-    away). None for any other string (the caller then takes the general path)."""
-    found = _UTC_RE.fullmatch(value)
-    if found is None:
+    """Unix seconds of the common UTC shape ``YYYY-MM-DDTHH:MM:SS[.f{1,5}]Z`` (ASCII digits): on that shape
+    ``_parse_strict_iso`` is exactly the C parser floored to the second, so this is its answer without the general
+    pattern's groups. None for any other string or one the parser refuses (the caller then takes the general path,
+    which refuses it the same way)."""
+    if _UTC_SHAPE.fullmatch(value) is None:
         return None
-    date, hours, minutes, seconds = found.groups()
-    day = _epoch_day(date)
-    if day is None:
+    try:
+        moment = _from_iso(value)
+    except ValueError:
         return None
-    return day * 86_400 + int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+    return _floor_seconds(moment)
 
 
 def convert_valid_timestamp(value: object) -> Any:

@@ -85,11 +85,13 @@ async def test_the_sandbox_shows_a_write_only_after_its_lag(tmp_path):
         assert resp.status_code == 400 and sandbox.visibility.pending == 0
 
 
-def _options(window: float) -> ApplyOptions:
-    return ApplyOptions.for_sandbox(visibility_window=window, poll_first=0.1, batch_size=10, intent_chunk=5)
+def _options(window: float, **tuning: Any) -> ApplyOptions:
+    return ApplyOptions.for_sandbox(visibility_window=window, poll_first=0.1, batch_size=10, intent_chunk=5, **tuning)
 
 
-async def _kill_and_resume(tmp_path, *, lag: float, window: float, kills: int, n: int, fault_rate: float):
+async def _kill_and_resume(
+    tmp_path, *, lag: float, window: float, kills: int, n: int, fault_rate: float, **tuning: Any
+):
     ws, switch, applied, sandbox = await _workspace(tmp_path, lag=lag, fault_rate=fault_rate)
     async with ws:
         leads, plan = await _plan(ws, n)
@@ -98,11 +100,13 @@ async def _kill_and_resume(tmp_path, *, lag: float, window: float, kills: int, n
         for _ in range(kills):
             switch.writes, switch.kill_after = 0, rng.randint(1, max(1, n // (kills + 1)))  # each run is killed
             with Journal.for_workspace(ws) as journal, pytest.raises(Killed):
-                await ApplyEngine.for_workspace(ws, plan, journal=journal, options=_options(window)).run()
+                await ApplyEngine.for_workspace(ws, plan, journal=journal, options=_options(window, **tuning)).run()
         switch.kill_after = None
         started = time.monotonic()
         with Journal.for_workspace(ws) as journal:
-            result = await ApplyEngine.for_workspace(ws, plan, journal=journal, options=_options(window)).run()
+            result = await ApplyEngine.for_workspace(
+                ws, plan, journal=journal, options=_options(window, **tuning)
+            ).run()
             details = [e.detail or "" for e in journal.entries(plan.plan_id)]
         sandbox.visibility.flush_due(everything=True)
         people = {p.cio_id: p for p in await ws.client.get_people([Identifier.cio(x.cio_id) for x in leads])}
@@ -121,9 +125,15 @@ async def test_killed_runs_under_a_visibility_lag_apply_each_write_exactly_once(
 
 
 @pytest.mark.slow
-@pytest.mark.long(23)
-async def test_a_ten_second_lag_with_kills_is_still_exactly_once(tmp_path):
+@pytest.mark.long(7)
+async def test_a_lag_past_the_read_back_off_and_freshness_with_kills_is_still_exactly_once(tmp_path):
+    """A 10 s lag under the default back-off (reads at most 4 s apart) and freshness (a read older than 5 s is read
+    again), on a quarter scale: every time a quarter, the same ratios, a quarter of the waiting."""
+    defaults = ApplyOptions()
+    scale = 0.25
+    lag, tuning = 10.0 * scale, {"poll_cap": defaults.poll_cap * scale, "fresh_for": defaults.fresh_for * scale}
+    assert lag > tuning["fresh_for"] > tuning["poll_cap"]  # several reads at the cap, each read older than fresh
     result, applied, leads, _, _, _ = await _kill_and_resume(
-        tmp_path, lag=10.0, window=12.0, kills=2, n=15, fault_rate=0.05
+        tmp_path, lag=lag, window=12.0 * scale, kills=2, n=15, fault_rate=0.05, **tuning
     )
     assert result.ok and {x.cio_id: applied[x.cio_id] for x in leads} == {x.cio_id: 1 for x in leads}

@@ -4,6 +4,7 @@ the table names both values whole: the lead's email and the id that will be writ
 from __future__ import annotations
 
 import pytest
+from textual import events
 
 from cio_tui.tui.widgets.leads_table import LeadsTable
 from tests.tui.conftest import SMALL, settle
@@ -19,7 +20,10 @@ async def test_the_detail_line_names_the_email_and_the_new_id_whole(make_app, si
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press("i", *LONG_ID, "enter", "escape", "up")
+        await pilot.press("i")
+        pilot.app.post_message(events.Paste(LONG_ID))  # pasted, as a terminal delivers it: one event, not 48 keys
+        await pilot.pause()
+        await pilot.press("enter", "escape", "up")
         await settle(pilot)
         table = app.screen.query_one(LeadsTable)
         lead = table.highlighted

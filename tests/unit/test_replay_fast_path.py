@@ -189,6 +189,35 @@ def test_compiled_templates_render_as_mapping_kit_does() -> None:
             assert compile_mapping(mapping)(payload) == resolve(mapping, payload), mapping
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_diff_runs_while_the_collector_runs_less_often(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The diff allocates while both copies (the classic one just unpickled, all young) are alive: under the
+    default thresholds a collection of the young generations scanned them all; the result is the same."""
+    import gc
+
+    from cio_tui.segment.replay import run
+    from cio_tui.segment.replay.drive import GC_YOUNG
+
+    traffic = tmp_path / "traffic.jsonl"
+    write_traffic(traffic, 300, 40, seed=5)
+    thresholds: list[tuple[int, int, int]] = []
+    diff = run.population_diff
+
+    def watched(*args: Any) -> Any:
+        thresholds.append(gc.get_threshold())
+        return diff(*args)
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(run, "population_diff", watched)
+    watched_result = replay(traffic, STARTERS, jobs=jobs)
+    monkeypatch.setattr(run, "population_diff", diff)
+    assert len(thresholds) == 1 and thresholds[0][0] >= GC_YOUNG
+    assert gc.get_threshold() == before
+    assert json.dumps(watched_result.to_json()) == json.dumps(replay(traffic, STARTERS, jobs=1).to_json())
+
+
 def test_two_processes_on_empty_and_unreadable_traffic(tmp_path: Path) -> None:
     """The second process ends cleanly when there is nothing to replay, and is stopped when the reading fails."""
     from cio_tui.segment.replay import TrafficError

@@ -189,11 +189,13 @@ def replay(
             else:  # this copy's indexes go before the classic copy arrives: only what the diff reads stays
                 copies.close()
                 classic_end = worker.result()
+            # still with fewer collections: the classic copy just received is all young objects, which the
+            # default thresholds would scan in a collection triggered by the diff's own allocations
+            differing, kinds = population_diff(classic_end, actions_end, starters)
         finished = True
     finally:
         if worker is not None:
             worker.stop(finished=finished)
-    differing, kinds = population_diff(classic_end, actions_end, starters)
     return ReplayResult(
         files=names,
         calls=counts.calls,

@@ -176,7 +176,7 @@ class DuplicatesLoading(DuplicatesCalibration):
         if message.groups and self.cio.workspace is not None:
             self._match_workspace([m.cio_id or "" for g in message.groups for m in g.members])
 
-    @work(exclusive=True, group="duplicates-match", exit_on_error=False)
+    @work(exclusive=True, group="duplicates-match", exit_on_error=False, description="Matching the workspace")
     async def _match_workspace(self, cio_ids: list[str]) -> None:
         """Warn when the export's people are not in the open workspace (a read-only sample)."""
         from cio_tui.identity.duplicates.workspace_match import match_workspace

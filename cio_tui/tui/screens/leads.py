@@ -168,7 +168,7 @@ class LeadsScreen(IdChangesScreen):
         if message.source != "live search" and message.leads and self.cio.workspace is not None:
             self._match_workspace([lead.cio_id for lead in message.leads])
 
-    @work(exclusive=True, group="leads-match", exit_on_error=False)
+    @work(exclusive=True, group="leads-match", exit_on_error=False, description="Matching the workspace")
     async def _match_workspace(self, cio_ids: list[str]) -> None:
         """Warn when the export's leads are not in the open workspace (a read-only sample)."""
         from cio_tui.identity.duplicates.workspace_match import match_workspace

@@ -240,7 +240,9 @@ class PlanScreen(PlanRun, PlanFiles):
         self.refresh_bindings()
         self._run_checks(self.plan, busy)
 
-    @work(exclusive=True, group="plan-check", exit_on_error=False)
+    # described: Textual would otherwise describe the worker by repr() of its plan, on the event loop (~1 s for
+    # 10,000 operations, the screen frozen meanwhile)
+    @work(exclusive=True, group="plan-check", exit_on_error=False, description="Checking a plan")
     async def _run_checks(self, plan: Plan, busy: Busy) -> None:
         await busy.shown()  # "Reading N people…" is on screen before the reads start
         try:

@@ -94,7 +94,7 @@ class PlanFiles(AreaScreen):
         except Exception as exc:  # noqa: BLE001 - PlanError and anything else become words
             self.post_message(self.PlanRead(None, str(exc)))
 
-    @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="plan-file", exit_on_error=False, description="Saving a plan")
     def _save(self, plan: Plan, path: Path) -> None:
         try:
             ws = self.cio.workspace

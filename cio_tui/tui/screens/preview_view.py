@@ -216,7 +216,7 @@ class PreviewView(AreaScreen):
         if self.current in shown:
             self.query_one("#preview-calls", OptionList).highlighted = shown.index(self.current)
 
-    @work(exclusive=True, group="preview", exit_on_error=False)
+    @work(exclusive=True, group="preview", exit_on_error=False, description="Predicting outcomes")
     async def predict_outcomes(self, results: list[PreviewResult]) -> None:
         workspace = self.cio.workspace
         if workspace is None:

@@ -73,7 +73,7 @@ class WalkthroughSaving(WalkthroughHost):
         self._version += 1
         self._persist(self._current_service, self._current_overview.state.model_copy(deep=True), self._version)
 
-    @work(thread=True, group="walkthrough-state", exit_on_error=False)
+    @work(thread=True, group="walkthrough-state", exit_on_error=False, description="Saving the walkthrough")
     def _persist(self, service: WalkthroughService, state: WalkthroughState, version: int) -> None:
         # the service of the workspace the state belongs to: a workspace opened meanwhile must not get the
         # previous one's state written into its file (nor shown)

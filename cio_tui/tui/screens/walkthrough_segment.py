@@ -94,7 +94,7 @@ class SegmentTasks(WalkthroughHost):
 
         self.app.push_screen(ConfirmTypedModal(request), confirmed)
 
-    @work(group="walkthrough-segment", exclusive=True, exit_on_error=False)
+    @work(group="walkthrough-segment", exclusive=True, exit_on_error=False, description="Applying a segment plan")
     async def _segment_apply(self, step: int, plan: SegmentPlan) -> None:
         from cio_tui.tui.errors import describe_error
 
