@@ -30,7 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Byte-compile the app and the tests once, before any xdist worker starts, as ``pip install`` does for an
     installed package: an editable install leaves the source tree uncompiled, and with ``PYTHONDONTWRITEBYTECODE``
     set (this machine image sets it) every worker and every ``cio-tui`` subprocess a test starts compiled all of
-    ``cio_tui`` from source again."""
+    ``cio_tui`` from source again. pytest's rewritten test modules and plugins are cached once the same way
+    (``tests/rewrite_ahead.py``): each worker rewrote them again, 4-5 s CPU per worker."""
     if hasattr(config, "workerinput"):  # a worker: the controller did it
         return
     import compileall
@@ -39,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
     root = Path(__file__).resolve().parent.parent
     for folder in ("cio_tui", "tests"):
         compileall.compile_dir(root / folder, quiet=1, workers=1)
+    from tests.rewrite_ahead import rewrite_ahead
+
+    rewrite_ahead(config, root / "tests")
 
 
 @pytest.fixture(autouse=True)

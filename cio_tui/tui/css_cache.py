@@ -10,19 +10,16 @@ rules were parsed with, and is used only by the same; a theme change during the 
 
 What the file holds is unpickled, that is, it could run code with the user's keyring at hand. So it is used only
 when it carries an HMAC-SHA256 of its content made with this machine's own key: 32 random bytes created on the
-first save, owner-only, next to it (``css-cache.key``). A file from anywhere else (a copied or restored cache
-folder without its key, an edited file) fails that check and is ignored, then replaced at the end of the run. The
-folder and both files must be this user's and owner-only, and neither file is followed through a symlink. The
-check costs a file read and one HMAC of about 100 kB: well under a millisecond.
+first save, owner-only, next to it (``css-cache.key``; ``signed_files.py`` checks and writes both). A file from
+anywhere else (a copied or restored cache folder without its key, an edited file) fails that check and is ignored,
+then replaced at the end of the run. The folder and both files must be this user's and owner-only, and neither file
+is followed through a symlink. The check costs a file read and one HMAC of about 100 kB: well under a millisecond.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import pickle
-import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +28,7 @@ import rich
 import textual
 from textual.css.stylesheet import Stylesheet
 
-from cio_tui.private_files import private_dir, write_private
+from cio_tui.signed_files import MAC_SIZE, read_signed, write_signed
 
 if TYPE_CHECKING:
     from textual.css.model import RuleSet
@@ -86,8 +83,6 @@ class CachedStylesheet(Stylesheet):
 
 CACHE_FILE = "textual-css.pickle"
 KEY_FILE = "css-cache.key"
-KEY_SIZE = 32
-MAC_SIZE = hashlib.sha256().digest_size
 
 
 def cache_identity(variables: dict[str, str]) -> str:
@@ -110,54 +105,15 @@ def load_stylesheet(folder: Path | None, variables: dict[str, str]) -> CachedSty
     return CachedStylesheet(variables=variables, saved=saved)
 
 
-def _private(st: os.stat_result) -> bool:
-    """Owned by this user and no one else can read or write it."""
-    return st.st_uid == os.getuid() and not st.st_mode & 0o077
-
-
-def _read_private(path: Path) -> bytes | None:
-    """The bytes of a regular, owner-only file of this user (never through a symlink); None otherwise."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:  # missing, or a symlink (ELOOP)
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _private(st):
-            return None
-        return fh.read()
-
-
-def _key(folder: Path) -> bytes | None:
-    key = _read_private(folder / KEY_FILE)
-    return key if key is not None and len(key) == KEY_SIZE else None
-
-
 def _read(folder: Path, identity: str) -> dict[CacheKey, list[RuleSet]]:
     try:
-        st = os.lstat(folder)
-        if not stat.S_ISDIR(st.st_mode) or not _private(st):  # a folder others could fill or swap files in
+        payload = read_signed(folder, CACHE_FILE, KEY_FILE)
+        if payload is None:  # none, or not written by this machine's cio-tui: never unpickled
             return {}
-        key = _key(folder)
-        blob = _read_private(folder / CACHE_FILE) if key is not None else None
-        if key is None or blob is None:
-            return {}
-        mac, payload = blob[:MAC_SIZE], blob[MAC_SIZE:]
-        if not hmac.compare_digest(mac, hmac.digest(key, payload, "sha256")):
-            return {}  # not written by this machine's cio-tui: never unpickled
         saved_identity, data = pickle.loads(payload)
     except Exception:  # unreadable or from an older Textual: parse as usual, the next save replaces it
         return {}
     return data if saved_identity == identity and isinstance(data, dict) else {}
-
-
-def _own_key(folder: Path) -> bytes:
-    """This machine's key, created (random, owner-only) when there is none usable."""
-    key = _key(folder)
-    if key is None:
-        key = os.urandom(KEY_SIZE)  # what secrets.token_bytes returns
-        write_private(folder / KEY_FILE, key)  # atomic: replaces a symlink or a key others could read
-    return key
 
 
 def save_stylesheet(stylesheet: Stylesheet, folder: Path | None) -> None:
@@ -167,10 +123,11 @@ def save_stylesheet(stylesheet: Stylesheet, folder: Path | None) -> None:
     try:
         saved = (cache_identity(stylesheet.cache_variables), stylesheet.used)
         payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
-        key = _own_key(private_dir(folder))
-        write_private(folder / CACHE_FILE, hmac.digest(key, payload, "sha256") + payload)
+        write_signed(folder, CACHE_FILE, KEY_FILE, payload)
     except Exception:  # a full disk or a read-only cache folder: the next start parses, as Textual does
         pass
 
 
-__all__ = ["CACHE_FILE", "KEY_FILE", "CachedStylesheet", "cache_identity", "load_stylesheet", "save_stylesheet"]
+__all__ = [
+    "CACHE_FILE", "KEY_FILE", "MAC_SIZE", "CachedStylesheet", "cache_identity", "load_stylesheet", "save_stylesheet",
+]  # fmt: skip

@@ -294,3 +294,23 @@ def test_help_section_headings_are_whole_at_80_columns() -> None:
     console.print(_table([HelpRow(GENERIC, "tab", "Next widget", "")]))
     text = " ".join(console.export_text().split())
     assert "Moving around (every Textual widget) tab Next widget" in text and "…" not in text
+
+
+def test_the_area_bar_line_is_made_once_per_area_and_width_and_says_the_same() -> None:
+    """Its nine markups were parsed on every render of every area; made once, the line is what they say."""
+    from textual.content import Content
+
+    from cio_tui.tui.areas import AREAS
+    from cio_tui.tui.widgets.banner import area_bar_text
+
+    for narrow in (False, True):
+        line = area_bar_text("people", narrow=narrow)
+        assert area_bar_text("people", narrow=narrow) is line
+        parts = []
+        for area in AREAS:
+            label = f"{area.key} {area.short if narrow else area.title}"
+            if area.mode == "people":
+                parts.append(Content.from_markup("[b reverse]▸$label◂[/]", label=label))
+            else:
+                parts.append(Content.from_markup(f" [@click=app.switch_area('{area.mode}')]$label[/]", label=label))
+        assert line == Content("").join(parts) and line.spans == Content("").join(parts).spans

@@ -81,6 +81,54 @@ async def test_the_walkthrough_builds_only_the_open_buttons_of_the_steps_shown_i
         assert set(buttons()) == {m for s in STEPS for m in s.areas if m in OPEN_AREAS}
 
 
+async def test_the_first_area_is_usable_once_its_frame_is_written_and_renders_that_frame_once(make_app, monkeypatch):
+    """The app's start mounts its first screen inside a batch of updates: Textual rendered the first frame there and
+    did not write it (batched), the screen said it was usable, the workspace started opening (its threads holding
+    the interpreter lock) and the frame written came after all that, rendered a second time."""
+    from textual._compositor import Compositor
+    from textual.app import App
+
+    from cio_tui.tui.workspace_app import WorkspaceApp
+
+    seen: list[str] = []
+    render_update = Compositor.render_update
+    display = App._display
+    area_ready = WorkspaceApp.area_ready
+
+    def rendering(self: Compositor, *args: object, **kwargs: object) -> object:
+        seen.append("rendered")
+        return render_update(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def writing(self: App[object], screen: object, renderable: object) -> None:
+        if renderable is not None and not self._batch_count and isinstance(screen, AreaScreen):
+            seen.append("written")  # the headless driver writes nothing, but this is where a terminal's is
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    def ready(self: WorkspaceApp) -> None:
+        seen.append("usable")
+        area_ready(self)
+
+    monkeypatch.setattr(Compositor, "render_update", rendering)
+    monkeypatch.setattr(App, "_display", writing)
+    monkeypatch.setattr(WorkspaceApp, "area_ready", ready)
+    opened: list[list[str]] = []
+    open_workspace = WorkspaceApp.open_workspace
+
+    def opening(self: WorkspaceApp, *args: object, **kwargs: object) -> object:
+        opened.append(list(seen))
+        return open_workspace(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WorkspaceApp, "open_workspace", opening)
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.usable and app.workspace is not None
+        written = seen.index("written")
+        assert seen[:written] == ["rendered"]  # the frame written is the first one rendered
+        assert seen.index("usable") > written
+        assert len(opened) == 1 and "usable" in opened[0]  # the workspace opens once the first area is usable
+
+
 HEAVY_AT_START = (
     "click",  # the console script opens the TUI without the click group (cio_tui.cli.entry)
     "tomllib",  # no config file here: nothing to parse

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from textual import events
 from textual.widgets import Button, Input, Select, Static
 
 from cio_tui.tui.modals.confirm import ConfirmModal
@@ -55,7 +56,9 @@ async def test_settings_statuses_and_notes_persist_and_resume(make_app):
         await pilot.press("enter")  # no reason: refused
         await pilot.pause()
         assert isinstance(app.screen, SkipStepModal)
-        await pilot.press(*"audited last week", "enter")
+        app.post_message(events.Paste("audited last week"))  # the reason pasted: one event, not 17 keys
+        await pilot.pause()
+        await pilot.press("enter")
         await settle(pilot)
         assert _state(app)["steps"][str(N["audit"])] == {
             **_state(app)["steps"][str(N["audit"])],

@@ -16,15 +16,15 @@ does not model (an unknown function would otherwise pass through silently, and f
 from __future__ import annotations
 
 import functools
-from typing import cast
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ErrorLevel
+from typing import TYPE_CHECKING, cast
 
 from cio_tui.errors import UserError
 from cio_tui.identity.duplicates.portable import RESULT_COLUMNS, PeopleColumns, Stage, Tables, script_stages
 from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES
+from cio_tui.identity.duplicates.sql_cache import render_cache
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 # --dialect NAME -> sqlglot dialect
 DIALECTS = {
@@ -47,6 +47,8 @@ HAND_FUNCTIONS = {"duckdb": {"HASH"}}  # functions written by hand for one engin
 
 
 def _marker(node: exp.Expression, dialect: str) -> exp.Expression:
+    from sqlglot import exp
+
     if not isinstance(node, exp.Anonymous):
         return node
     name = str(node.this).upper()
@@ -69,6 +71,8 @@ def _marker(node: exp.Expression, dialect: str) -> exp.Expression:
 
 
 def _unknown(tree: exp.Expr, dialect: str) -> list[str]:
+    from sqlglot import exp
+
     hand = HAND_FUNCTIONS.get(dialect, set())
     return sorted({str(f.this) for f in tree.find_all(exp.Anonymous) if str(f.this).upper() not in hand})
 
@@ -76,7 +80,20 @@ def _unknown(tree: exp.Expr, dialect: str) -> list[str]:
 @functools.lru_cache(maxsize=256)
 def render_select(neutral: str, dialect: str) -> str:
     """One neutral SELECT rendered for ``dialect`` (sqlglot name), unsupported constructs raising (remembered: a
-    runner renders the same label pass again each time)."""
+    runner renders the same label pass again each time; and kept between runs, ``sql_cache.py``: sqlglot is then
+    not even imported)."""
+    cache = render_cache()
+    rendered = cache.get(dialect, neutral)
+    if rendered is None:
+        rendered = _render(neutral, dialect)
+        cache.put(dialect, neutral, rendered)
+    return rendered
+
+
+def _render(neutral: str, dialect: str) -> str:
+    import sqlglot
+    from sqlglot.errors import ErrorLevel
+
     tree = sqlglot.parse_one(neutral, error_level=ErrorLevel.RAISE)
     tree = tree.transform(lambda n: _marker(n, dialect))
     unknown = _unknown(tree, dialect)
@@ -88,6 +105,8 @@ def render_select(neutral: str, dialect: str) -> str:
 def table_name(name: str, dialect: str) -> str:
     """A table name as the operator gave it (``table``, ``schema.table``, ``catalog.schema.table``), each part
     quoted for ``dialect`` when it needs quoting (so a name can never inject SQL)."""
+    from sqlglot import exp
+
     parts = [p.strip() for p in name.split(".")]
     if not name.strip() or len(parts) > 3 or any(not p for p in parts):
         raise DialectError(f"{name!r} is not a table name; write TABLE, SCHEMA.TABLE or CATALOG.SCHEMA.TABLE")
@@ -176,12 +195,26 @@ def render_script(
     return header(dialect_name, source, result, cols, max_group_size) + "\n\n" + ";\n\n".join(statements) + ";\n"
 
 
+@functools.lru_cache(maxsize=64)
 def _placeholder(name: str, dialect: str) -> str:
-    return exp.to_table(name).sql(dialect=dialect)
+    """A placeholder table's name as ``dialect`` writes it (kept between runs with the renderings)."""
+    cache = render_cache()
+    key = f"-- table {name}"
+    written = cache.get(dialect, key)
+    if written is None:
+        from sqlglot import exp
+
+        written = exp.to_table(name).sql(dialect=dialect)
+        cache.put(dialect, key, written)
+    return written
 
 
 def check_script(sql: str, dialect_name: str) -> list[exp.Expression]:
     """Parse a rendered script back in its dialect, errors raised; refuse functions sqlglot does not model."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ErrorLevel
+
     dialect = DIALECTS[dialect_name]
     trees = [t for t in sqlglot.parse(sql, read=dialect, error_level=ErrorLevel.RAISE) if t is not None]
     for tree in trees:

@@ -90,12 +90,32 @@ class AreaScreen(FocusModel, Screen[None]):
         """Say (after the next refresh) that this screen's first content is on screen and usable."""
         self.call_after_refresh(self._now_usable)
 
+    _usable_when_written = False
+
     def _now_usable(self) -> None:
+        if self.app._batch_count:  # (Textual is pinned exactly)
+            # Updates are batched (the app's start mounts its first screen inside one): the frame this refresh made
+            # was not written to the terminal, the first one made after the batch is. The screen is usable once
+            # that one is written, and only then come the app's next steps (the workspace opening and its threads,
+            # which hold the interpreter lock: the first frame waited behind them) and the settle.
+            self._usable_when_written = True
+            return
         self.usable = True
         heap.settle()  # this area's widgets stay for the session: later collections need not walk them
         ready = getattr(self.app, "area_ready", None)
         if ready is not None:
             ready()
+
+    def _compositor_refresh(self) -> None:
+        app = self.app
+        if app._batch_count and self is app.screen and not app.is_inline:
+            # Textual renders the frame and then does not write it (updates are batched); its dirty widgets and
+            # regions stay, so the first refresh after the batch renders the frame it writes, once.
+            return
+        super()._compositor_refresh()
+        if self._usable_when_written and not self.app._batch_count:  # this frame was written (see _now_usable)
+            self._usable_when_written = False
+            self.call_next(self._now_usable)
 
     def on_unmount(self) -> None:
         heap.release()  # the app is leaving (screens of a mode are only unmounted then)

@@ -6,6 +6,7 @@ colour only repeats it). It watches the app's ``workspace`` and ``workspace_stat
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
@@ -74,6 +75,25 @@ class Banner(Widget):
         return banner_text(self._named(), getattr(self.app, "workspace_status", "") if opening else "")
 
 
+FULL_WIDTH = sum(len(f" {a.key} {a.title}") for a in AREAS) + 1
+"""Columns the area bar takes with the areas' full titles (narrower: their short names)."""
+
+
+@cache
+def area_bar_text(current: str, *, narrow: bool) -> Content:
+    """The area bar's line: ``" k Name"`` per area, ``"▸k Name◂"`` for the current one (fits 80 columns with the
+    short names). Made once per area and width class: every render of every area parsed its nine markups again."""
+    parts: list[Content] = []
+    for area in AREAS:
+        label = f"{area.key} {area.short if narrow else area.title}"
+        if area.mode == current:
+            parts.append(Content.from_markup("[b reverse]▸$label◂[/]", label=label))
+        else:
+            # mode names are plain identifiers from the registry, safe inside the action markup
+            parts.append(Content.from_markup(f" [@click=app.switch_area('{area.mode}')]$label[/]", label=label))
+    return Content("").join(parts)
+
+
 class AreaBar(Widget):
     """Every area by name with its key; the current one is bracketed (not shown by colour alone). Clickable."""
 
@@ -85,18 +105,7 @@ class AreaBar(Widget):
         self.refresh()
 
     def render(self) -> RenderResult:
-        # " k Name" per area, "▸k Name◂" for the current one (fits 80 columns with the short names).
-        full_width = sum(len(f" {a.key} {a.title}") for a in AREAS) + 1
-        narrow = self.size.width < full_width
-        parts: list[Content] = []
-        for area in AREAS:
-            label = f"{area.key} {area.short if narrow else area.title}"
-            if area.mode == self.current:
-                parts.append(Content.from_markup("[b reverse]▸$label◂[/]", label=label))
-            else:
-                # mode names are plain identifiers from the registry, safe inside the action markup
-                parts.append(Content.from_markup(f" [@click=app.switch_area('{area.mode}')]$label[/]", label=label))
-        return Content("").join(parts)
+        return area_bar_text(self.current, narrow=self.size.width < FULL_WIDTH)
 
 
-__all__ = ["AreaBar", "Banner", "banner_text"]
+__all__ = ["AreaBar", "Banner", "area_bar_text", "banner_text"]
