@@ -73,3 +73,12 @@ def test_a_run_with_the_renderings_saved_does_not_import_sqlglot(tmp_path: Path)
         for _ in range(2)
     )
     assert (first, second) == ("1 True\n", "1 False\n")
+
+
+def test_a_full_cache_starts_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_cache, "MAX_ENTRIES", 2)
+    cache = sql_cache.RenderCache(tmp_path)
+    for n in range(3):
+        cache.put("duckdb", f"SELECT {n}", f"SELECT {n}")
+    later = sql_cache.RenderCache(tmp_path)
+    assert [later.get("duckdb", f"SELECT {n}") for n in range(3)] == [None, None, "SELECT 2"]

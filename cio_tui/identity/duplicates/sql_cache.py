@@ -12,6 +12,7 @@ succeeded are kept: a rule sqlglot refuses is refused again every run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -22,7 +23,9 @@ from cio_tui.signed_files import read_signed, write_signed
 CACHE_FILE = "duplicates-sql.json"
 KEY_FILE = "sql-cache.key"
 FORMAT = 1
-MAX_ENTRIES = 2000  # the neutral SQL names a file's columns: a cache that grows past this starts again
+# The neutral SQL names a file's columns (and the Duplicates screen's, every attribute): each header adds about 20
+# renderings of 1-2 kB. Past this the cache starts again, so reading it stays a matter of milliseconds.
+MAX_ENTRIES = 500
 
 
 def identity() -> str:
@@ -69,7 +72,7 @@ class RenderCache:
 
     @staticmethod
     def _key(dialect: str, neutral: str) -> str:
-        return f"{dialect}\n{neutral}"
+        return hashlib.sha256(f"{dialect}\n{neutral}".encode()).hexdigest()
 
     def get(self, dialect: str, neutral: str) -> str | None:
         return self._load().get(self._key(dialect, neutral))
