@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual._context import active_app
 from textual.app import App
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -119,6 +120,15 @@ class WorkspaceApp(App[None]):
                     screen._css_update_count = self._css_update_count  # as Textual's refresh would: not stale
             return
         super().refresh_css(animate)
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Textual's restyle of a node whose classes changed, except for a widget not in the DOM yet: it is styled
+        as it mounts, with the classes it has then. Textual styled it at once, without its parents, each time a
+        class was set while it was made (a Button's variant, flat and compact: three times each) and threw that
+        away at the mount."""
+        if node is not self and node._parent is None:
+            return
+        super().update_styles(node, animate)
 
     def get_default_screen(self) -> Screen[Any]:
         """The first frame when the settings decide the first area: the chrome and a status line."""

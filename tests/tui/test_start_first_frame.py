@@ -129,6 +129,37 @@ async def test_the_first_area_is_usable_once_its_frame_is_written_and_renders_th
         assert len(opened) == 1 and "usable" in opened[0]  # the workspace opens once the first area is usable
 
 
+async def test_a_widget_is_styled_once_it_is_in_the_dom_not_while_it_is_made(make_app, monkeypatch):
+    """Textual styled a widget each time a class was set while it was made (a Button's variant, flat and compact:
+    three times, without its parents) and again as it mounted; the first area's buttons are styled once each."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets import Button
+
+    styled: dict[str, int] = {}
+    detached: list[str] = []
+    apply = Stylesheet.apply
+
+    def counting(self: Stylesheet, node: object, **kwargs: object) -> None:
+        if isinstance(node, Button):
+            styled[node.id or ""] = styled.get(node.id or "", 0) + 1
+            if node.parent is None:
+                detached.append(node.id or "")
+        apply(self, node, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        while not getattr(app.screen, "usable", False):
+            await pilot.pause(0.01)
+        at_usable = dict(styled)
+        await settle(pilot)
+        assert detached == []
+        assert at_usable and all(count == 1 for count in at_usable.values()), at_usable
+        done = app.screen.query_one("#wt-done", Button)
+        assert done.has_class("-success", "-style-default", "-textual-compact")  # its classes all set, and styled:
+        assert done.styles.height.value == 1  # compact (one line)
+
+
 HEAVY_AT_START = (
     "click",  # the console script opens the TUI without the click group (cio_tui.cli.entry)
     "tomllib",  # no config file here: nothing to parse

@@ -60,7 +60,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 LONE_SURROGATE = "a string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF not in a pair), which is not text"
 
 
-def _lone_surrogate(raw: str, value: object) -> bool:
+def lone_surrogate(raw: str, value: object) -> bool:
     """Whether ``value`` (parsed from ``raw``) holds a lone surrogate: JSON's syntax allows the escape, but no
     UTF-8 message (what Segment sends and Customer.io reads) can carry it. Checked only when ``raw`` has such an
     escape (a pair, an escaped emoji, is fine: it decodes to one character)."""
@@ -71,6 +71,17 @@ def _lone_surrogate(raw: str, value: object) -> bool:
     except TypeError:  # orjson.JSONEncodeError is one: "str is not valid UTF-8: surrogates not allowed"
         return True
     return False
+
+
+def not_json(exc: ValueError) -> str:
+    """Why a line that does not parse is skipped (the parser's message without its position)."""
+    return f"not JSON: {exc.args[0].split(':', 1)[0]}"
+
+
+def json_lines(path: Path) -> bool:
+    """Whether ``read_file`` reads ``path`` as JSON lines (not a table, not one JSON array)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    return ".parquet" not in suffixes and ".csv" not in suffixes and _first_char(path) != "["
 
 
 def check_message(line: int, value: object) -> Item:
@@ -92,9 +103,9 @@ def _json_lines(handle: IO[str]) -> Iterator[Item]:
         try:
             value = loads(raw)
         except ValueError as exc:
-            yield _bad(number, f"not JSON: {exc.args[0].split(':', 1)[0]}")
+            yield _bad(number, not_json(exc))
             continue
-        if "\\u" in raw and _lone_surrogate(raw, value):
+        if "\\u" in raw and lone_surrogate(raw, value):
             yield _bad(number, LONE_SURROGATE)
             continue
         if type(value) is dict and value.get("type") in CALL_TYPES:  # check_message's answer for a Segment call
@@ -134,7 +145,7 @@ def _json_array(handle: IO[str]) -> Iterator[Item]:
             eof = not more
             buffer, start = buffer[start:] + more, 0
             continue
-        yield _bad(line, LONE_SURROGATE) if _lone_surrogate(buffer[start:end], value) else check_message(line, value)
+        yield _bad(line, LONE_SURROGATE) if lone_surrogate(buffer[start:end], value) else check_message(line, value)
         line += buffer.count("\n", start, end)
         start = end
         if len(buffer) - start < _CHUNK // 4 and not eof:
