@@ -76,11 +76,11 @@ con.execute("COPY (" + sys.argv[1] + ") TO '" + sys.argv[2].replace("'", "''") +
 """
 
 
-def run_child(argv: list[str], stdout_path: Path) -> tuple[float, int, int, float]:
+def run_child(argv: list[str], stdout_path: Path, env: dict[str, str] | None = None) -> tuple[float, int, int, float]:
     """(wall seconds, peak RSS in bytes, exit status, CPU seconds) of one fresh process, its stdout to a file."""
     with stdout_path.open("wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -197,6 +197,7 @@ def main() -> None:
     compile_app()
     size_mb = csv_path.stat().st_size / 1e6
     print(f"export: {args.rows:,} rows, {size_mb:.0f} MB, {len(truth):,} known clusters; {os.cpu_count()} cores")
+    print("each cio-tui run starts with an empty cache folder (a first run: no SQL kept from an earlier one)")
 
     cli = [sys.executable, "-m", "cio_tui", "duplicates", "--from-export", str(csv_path)]
     query = BASELINE_SQL.format(file=csv_path)
@@ -211,7 +212,11 @@ def main() -> None:
     runs: dict[str, list[tuple[float, int, float]]] = {name: [] for name in variants}
     for _ in range(args.runs):  # interleaved, so all of them see the same machine load
         for name, argv in variants.items():
-            wall, rss, code, cpu = run_child(argv, outputs[name])
+            # every cio-tui run is a first run: an empty cache folder of its own (no SQL rendered by an earlier run,
+            # as after an install or an upgrade), never the operator's
+            with tempfile.TemporaryDirectory(prefix="cio-tui-bench-cache-") as cache:
+                env = None if name.startswith("baseline") else {**os.environ, "XDG_CACHE_HOME": cache}
+                wall, rss, code, cpu = run_child(argv, outputs[name], env)
             assert code == 0, f"{name} exited with {code}"
             runs[name].append((wall, rss, cpu))
 

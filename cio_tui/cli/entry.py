@@ -60,7 +60,7 @@ def main() -> None:
     from cio_tui.cli.tui import run_tui_with
 
     try:
-        run_tui_with(profile_name=profile, sandbox=sandbox)
+        code = run_tui_with(profile_name=profile, sandbox=sandbox)
     except (EOFError, KeyboardInterrupt):  # as click's standalone mode answers them
         sys.stderr.write("\nAborted!\n")
         sys.exit(1)
@@ -68,7 +68,7 @@ def main() -> None:
         if exc.errno != errno.EPIPE:
             raise
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code)
 
 
 __all__ = ["main", "tui_options"]

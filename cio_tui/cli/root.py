@@ -50,4 +50,4 @@ def main(ctx: click.Context, profile: str | None, sandbox: bool) -> None:
     if ctx.invoked_subcommand is None:
         from cio_tui.cli.tui import run_tui
 
-        run_tui(ctx.obj)
+        ctx.exit(run_tui(ctx.obj))

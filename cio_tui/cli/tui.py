@@ -146,25 +146,28 @@ def build_services(ctx: CliContext) -> AppServices:
     )
 
 
-def run_tui(ctx: CliContext) -> None:
-    _run(lambda: build_services(ctx))
+def run_tui(ctx: CliContext) -> int:
+    """Run the TUI; its exit code (2 when it stopped on an error it reported, such as an unreadable config file)."""
+    return _run(lambda: build_services(ctx))
 
 
-def run_tui_with(*, profile_name: str | None, sandbox: bool) -> None:
+def run_tui_with(*, profile_name: str | None, sandbox: bool) -> int:
     """``run_tui`` for a context made of these two options alone (``CliContext.create(profile_name, sandbox)``,
     with no settings, credentials or transport given), without building it: the console script's start opens the
     TUI so without importing click (``cio_tui.cli.entry``)."""
-    _run(lambda: make_services(profile_name=profile_name, sandbox=sandbox))
+    return _run(lambda: make_services(profile_name=profile_name, sandbox=sandbox))
 
 
-def _run(services: Callable[[], AppServices]) -> None:
+def _run(services: Callable[[], AppServices]) -> int:
     from cio_tui.tui import heap
 
     heap.pause_collection()  # until the first area is drawn (Textual's imports included): see tui/heap.py
     try:
         from cio_tui.tui.app import CioApp
 
-        CioApp(services()).run()
+        app = CioApp(services())
+        app.run()
+        return app.return_code or 0
     finally:
         heap.resume_collection()
 

@@ -128,7 +128,9 @@ async def test_killed_runs_under_a_visibility_lag_apply_each_write_exactly_once(
 @pytest.mark.long(7)
 async def test_a_lag_past_the_read_back_off_and_freshness_with_kills_is_still_exactly_once(tmp_path):
     """A 10 s lag under the default back-off (reads at most 4 s apart) and freshness (a read older than 5 s is read
-    again), on a quarter scale: every time a quarter, the same ratios, a quarter of the waiting."""
+    again), on a quarter scale: the lag, the window, the back-off cap and the freshness a quarter each (their ratios
+    kept, a quarter of the waiting). The lease margin (1 s) and the first poll (0.1 s) stay as they are, so here the
+    margin is a third of the window, not a twelfth: the order of lag, cap and freshness is what this test is about."""
     defaults = ApplyOptions()
     scale = 0.25
     lag, tuning = 10.0 * scale, {"poll_cap": defaults.poll_cap * scale, "fresh_for": defaults.fresh_for * scale}

@@ -211,3 +211,18 @@ def test_cio_tui_sandbox_draws_its_first_area_before_importing_the_heavy_parts(t
     }
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=90)
     assert out.stdout.strip().splitlines()[-1:] == ["[]"], out.stdout + out.stderr[-2000:]
+
+
+async def test_a_screen_told_usable_inside_a_batch_that_leaves_nothing_to_draw_is_usable_after_it(make_app):
+    """Inside a batch a screen waits for the first frame written after it; when the batch leaves nothing dirty,
+    that frame must still come, or the screen (and what waits for it) would wait for an unrelated repaint."""
+    app = make_app("walkthrough")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.usable = False
+        with app.batch_update():
+            screen._now_usable()
+        assert not screen.usable  # nothing was written yet
+        await settle(pilot)
+        assert screen.usable

@@ -53,7 +53,12 @@ def test_the_start_opens_the_tui_with_the_options_or_hands_over_to_the_group(mon
 
     opened: list[tuple[str | None, bool]] = []
     grouped: list[list[str]] = []
-    monkeypatch.setattr(tui, "run_tui_with", lambda *, profile_name, sandbox: opened.append((profile_name, sandbox)))
+
+    def run_tui_with(*, profile_name: str | None, sandbox: bool) -> int:
+        opened.append((profile_name, sandbox))
+        return 0
+
+    monkeypatch.setattr(tui, "run_tui_with", run_tui_with)
     monkeypatch.setattr(root, "main", lambda: grouped.append(sys.argv[1:]))
     monkeypatch.setattr(sys, "argv", ["cio-tui", "--profile", "acme"])
     with pytest.raises(SystemExit) as leaving:
@@ -94,3 +99,27 @@ def test_python_m_cio_tui_help_is_the_groups() -> None:
     out = subprocess.run([sys.executable, "-m", "cio_tui", "--help"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("Usage: python -m cio_tui [OPTIONS] COMMAND [ARGS]...")
     assert "--sandbox" in out.stdout and "walkthrough" in out.stdout
+
+
+def test_the_apps_exit_code_is_the_processes(monkeypatch) -> None:
+    """The app exits with 2 when it stops on an error it reported (an unreadable config file, say): the shell sees
+    2 whichever way the TUI was opened, not 0."""
+    from cio_tui.cli import tui
+    from cio_tui.tui import app as app_module
+
+    class StoppedOnAnError:
+        return_code = 2
+
+        def __init__(self, services: object) -> None:
+            self.services = services
+
+        def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(app_module, "CioApp", StoppedOnAnError)
+    monkeypatch.setattr(tui, "make_services", lambda **options: options)
+    assert tui.run_tui_with(profile_name=None, sandbox=True) == 2
+    monkeypatch.setattr(sys, "argv", ["cio-tui", "--sandbox"])
+    with pytest.raises(SystemExit) as leaving:
+        entry.main()
+    assert leaving.value.code == 2

@@ -19,9 +19,15 @@ from cio_tui.signed_files import MAC_SIZE
 NEUTRAL = people_select("CIO_SOURCE_TABLE", PeopleColumns())
 
 
+def _saved(folder: Path, dialect: str, neutral: str, rendered: str) -> None:
+    cache = sql_cache.RenderCache(folder)
+    cache.put(dialect, neutral, rendered)
+    cache.save()
+
+
 def test_a_rendering_is_saved_and_reused_by_a_later_run(tmp_path: Path) -> None:
     rendered = _render(NEUTRAL, "postgres")
-    sql_cache.RenderCache(tmp_path).put("postgres", NEUTRAL, rendered)
+    _saved(tmp_path, "postgres", NEUTRAL, rendered)
     later = sql_cache.RenderCache(tmp_path)
     assert later.get("postgres", NEUTRAL) == rendered
     assert later.get("duckdb", NEUTRAL) is None  # per dialect
@@ -39,23 +45,23 @@ def _edit(folder: Path, change: str) -> None:
 
 
 def test_an_edited_file_or_one_signed_elsewhere_is_not_used(tmp_path: Path) -> None:
-    sql_cache.RenderCache(tmp_path).put("duckdb", NEUTRAL, "SELECT 1")
+    _saved(tmp_path, "duckdb", NEUTRAL, "SELECT 1")
     _edit(tmp_path, "COPY (SELECT 1) TO '/tmp/x'")
     assert sql_cache.RenderCache(tmp_path).get("duckdb", NEUTRAL) is None
-    sql_cache.RenderCache(tmp_path).put("duckdb", NEUTRAL, "SELECT 1")
+    _saved(tmp_path, "duckdb", NEUTRAL, "SELECT 1")
     (tmp_path / sql_cache.KEY_FILE).write_bytes(os.urandom(32))  # another machine's key (a copied cache folder)
     assert sql_cache.RenderCache(tmp_path).get("duckdb", NEUTRAL) is None
 
 
 def test_another_sqlglot_or_rendering_code_renders_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sql_cache.RenderCache(tmp_path).put("duckdb", NEUTRAL, "SELECT 1")
+    _saved(tmp_path, "duckdb", NEUTRAL, "SELECT 1")
     assert sql_cache.RenderCache(tmp_path).get("duckdb", NEUTRAL) == "SELECT 1"
     monkeypatch.setattr(sql_cache, "identity", lambda: "another sqlglot")
     assert sql_cache.RenderCache(tmp_path).get("duckdb", NEUTRAL) is None
 
 
 def test_a_folder_others_can_write_is_not_read(tmp_path: Path) -> None:
-    sql_cache.RenderCache(tmp_path).put("duckdb", NEUTRAL, "SELECT 1")
+    _saved(tmp_path, "duckdb", NEUTRAL, "SELECT 1")
     tmp_path.chmod(0o777)
     assert sql_cache.RenderCache(tmp_path).get("duckdb", NEUTRAL) is None
 
@@ -80,5 +86,33 @@ def test_a_full_cache_starts_again(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     cache = sql_cache.RenderCache(tmp_path)
     for n in range(3):
         cache.put("duckdb", f"SELECT {n}", f"SELECT {n}")
+    cache.save()
     later = sql_cache.RenderCache(tmp_path)
     assert [later.get("duckdb", f"SELECT {n}") for n in range(3)] == [None, None, "SELECT 2"]
+
+
+def test_renderings_are_saved_once_not_one_write_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[bytes] = []
+    monkeypatch.setattr(sql_cache, "write_signed", lambda folder, name, key, payload: writes.append(payload))
+    cache = sql_cache.RenderCache(tmp_path)
+    for n in range(20):  # what a new export header brings
+        cache.put("duckdb", f"SELECT {n}", f"SELECT {n}")
+    assert writes == []
+    cache.save()
+    cache.save()  # nothing new since
+    assert len(writes) == 1 and len(json.loads(writes[0])["entries"]) == 20
+
+
+def test_a_cache_that_cannot_be_read_or_written_never_fails_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise AttributeError("no os.getuid here")  # what a platform without owner ids raises
+
+    monkeypatch.setattr(sql_cache, "read_signed", broken)
+    monkeypatch.setattr(sql_cache, "write_signed", broken)
+    cache = sql_cache.RenderCache(tmp_path)
+    assert cache.get("duckdb", NEUTRAL) is None
+    cache.put("duckdb", NEUTRAL, "SELECT 1")
+    cache.save()
+    assert cache.get("duckdb", NEUTRAL) == "SELECT 1"

@@ -12,6 +12,7 @@ succeeded are kept: a rule sqlglot refuses is refused again every run.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -35,8 +36,13 @@ def identity() -> str:
 
     parts: list[object] = [FORMAT, sys.version_info[:2]]
     spec = importlib.util.find_spec("sqlglot")
-    dialects = Path(__file__).with_name("dialects.py")
-    for path in (spec.origin if spec else None, str(dialects)):
+    origin = Path(spec.origin) if spec and spec.origin else None
+    # sqlglot's version file changes with every release, even one that leaves __init__.py as it was; its optional
+    # Rust tokenizer (sqlglotrs) changes what a parse gives, so whether and where it is installed counts too
+    rust = importlib.util.find_spec("sqlglotrs")
+    files = (origin, origin.with_name("_version.py") if origin else None, Path(__file__).with_name("dialects.py"))
+    parts.append(rust.origin if rust else None)
+    for path in (str(file) if file else None for file in files):
         try:
             st = os.stat(path or "")
             parts.append((path, st.st_mtime_ns, st.st_size))
@@ -46,13 +52,15 @@ def identity() -> str:
 
 
 class RenderCache:
-    """``(dialect, neutral SQL) -> rendered SQL``, read from the cache folder on first use; ``put`` saves at once
-    (renderings are new only on a first run or after an upgrade). ``folder`` None: nothing read or saved."""
+    """``(dialect, neutral SQL) -> rendered SQL``, read from the cache folder on first use; what ``put`` adds is saved
+    when the process ends, or by ``save`` (renderings are new only on a first run, an upgrade or a new export
+    header). ``folder`` None: nothing read or saved."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._entries: dict[str, str] | None = None
         self._identity = ""
+        self._dirty = False
 
     def _load(self) -> dict[str, str]:
         if self._entries is None:
@@ -62,7 +70,7 @@ class RenderCache:
                 try:
                     payload = read_signed(self.folder, CACHE_FILE, KEY_FILE)
                     data = json.loads(payload) if payload is not None else None
-                except (OSError, ValueError):  # unreadable: render as usual, the next save replaces it
+                except Exception:  # noqa: BLE001 - a cache never fails a run: render as usual, the next save replaces it
                     data = None
                 if isinstance(data, dict) and data.get("identity") == self._identity:
                     entries = data.get("entries")
@@ -82,12 +90,21 @@ class RenderCache:
         if len(entries) >= MAX_ENTRIES:
             entries.clear()
         entries[self._key(dialect, neutral)] = rendered
-        if self.folder is None:
+        if self.folder is not None and not self._dirty:
+            # one save when the process ends, not one per rendering: a new header brings about 20 at once, and
+            # each save writes and signs the whole file
+            self._dirty = True
+            atexit.register(self.save)
+
+    def save(self) -> None:
+        """Write what was rendered since the file was read (nothing when nothing was)."""
+        if self.folder is None or not self._dirty or self._entries is None:
             return
-        payload = json.dumps({"identity": self._identity, "entries": entries}, sort_keys=True).encode()
+        self._dirty = False
+        payload = json.dumps({"identity": self._identity, "entries": self._entries}, sort_keys=True).encode()
         try:
             write_signed(self.folder, CACHE_FILE, KEY_FILE, payload)
-        except OSError:  # a full disk or a read-only cache folder: the next run renders again
+        except Exception:  # noqa: BLE001 - a full disk, a read-only cache folder: the next run renders again
             pass
 
 

@@ -99,6 +99,9 @@ class AreaScreen(FocusModel, Screen[None]):
             # that one is written, and only then come the app's next steps (the workspace opening and its threads,
             # which hold the interpreter lock: the first frame waited behind them) and the settle.
             self._usable_when_written = True
+            # and makes sure such a frame comes: a batch that leaves nothing dirty would otherwise keep the screen
+            # unusable until some unrelated repaint (at start the whole screen is drawn anyway)
+            self.refresh()
             return
         self.usable = True
         heap.settle()  # this area's widgets stay for the session: later collections need not walk them
