@@ -97,7 +97,13 @@ def test_the_group_and_the_start_build_the_same_services(monkeypatch) -> None:
 
 def test_python_m_cio_tui_help_is_the_groups() -> None:
     out = subprocess.run([sys.executable, "-m", "cio_tui", "--help"], capture_output=True, text=True, check=True)
-    assert out.stdout.startswith("Usage: python -m cio_tui [OPTIONS] COMMAND [ARGS]...")
+    # the group's usage line; click 8.5 writes its optional command as [COMMAND], earlier releases as COMMAND
+    usage = out.stdout.splitlines()[0]
+    assert usage in (
+        "Usage: python -m cio_tui [OPTIONS] COMMAND [ARGS]...",
+        "Usage: python -m cio_tui [OPTIONS] [COMMAND] [ARGS]...",
+    )
+    assert "\nCommands:\n" in out.stdout
     assert "--sandbox" in out.stdout and "walkthrough" in out.stdout
 
 
