@@ -153,8 +153,8 @@ def run_tui(ctx: CliContext) -> int:
 
 def run_tui_with(*, profile_name: str | None, sandbox: bool) -> int:
     """``run_tui`` for a context made of these two options alone (``CliContext.create(profile_name, sandbox)``,
-    with no settings, credentials or transport given), without building it: the console script's start opens the
-    TUI so without importing click (``cio_tui.cli.entry``)."""
+    with no settings, credentials or transport given), without building it, so that the console script's start
+    (``cio_tui.cli.entry``) opens the TUI without importing click."""
     return _run(lambda: make_services(profile_name=profile_name, sandbox=sandbox))
 
 

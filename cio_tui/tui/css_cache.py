@@ -28,7 +28,7 @@ import rich
 import textual
 from textual.css.stylesheet import Stylesheet
 
-from cio_tui.signed_files import MAC_SIZE, read_signed, write_signed
+from cio_tui.signed_files import read_signed, write_signed
 
 if TYPE_CHECKING:
     from textual.css.model import RuleSet
@@ -128,6 +128,4 @@ def save_stylesheet(stylesheet: Stylesheet, folder: Path | None) -> None:
         pass
 
 
-__all__ = [
-    "CACHE_FILE", "KEY_FILE", "MAC_SIZE", "CachedStylesheet", "cache_identity", "load_stylesheet", "save_stylesheet",
-]  # fmt: skip
+__all__ = ["CACHE_FILE", "KEY_FILE", "CachedStylesheet", "cache_identity", "load_stylesheet", "save_stylesheet"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual.css.stylesheet import Stylesheet
 
+from cio_tui.signed_files import MAC_SIZE
 from cio_tui.tui import css_cache
 from cio_tui.tui.app import CioApp
 from cio_tui.tui.areas import AREAS
@@ -82,7 +83,7 @@ def _unsigned(path: Path) -> tuple[str, dict[css_cache.CacheKey, object]]:
     """The (identity, rules) a cache file holds, after checking it is signed with the key next to it."""
     key = (path.parent / css_cache.KEY_FILE).read_bytes()
     blob = path.read_bytes()
-    mac, payload = blob[: css_cache.MAC_SIZE], blob[css_cache.MAC_SIZE :]
+    mac, payload = blob[:MAC_SIZE], blob[MAC_SIZE:]
     assert hmac.compare_digest(mac, hmac.digest(key, payload, "sha256"))
     identity, saved = pickle.loads(payload)
     return identity, saved
@@ -162,7 +163,7 @@ async def test_a_file_without_this_machines_signature_is_never_unpickled(monkeyp
     planted = pickle.dumps(_Ran())
     for blob in (
         hmac.digest(os.urandom(32), planted, "sha256") + planted,  # another machine's key
-        b"\0" * css_cache.MAC_SIZE + planted,  # no signature
+        b"\0" * MAC_SIZE + planted,  # no signature
         planted,
     ):
         path.write_bytes(blob)
