@@ -19,8 +19,7 @@ from cio_tui.model.events import CONTENT_ACTIONS, EVENT_TYPES, ActivityOps
 from cio_tui.model.person import Storage
 from cio_tui.model.record import OpRecord
 from cio_tui.model.settings import WorkspaceSettings
-from cio_tui.model.shortcut_identify import person_identify, plain_id
-from cio_tui.model.shortcuts import person_event
+from cio_tui.model.shortcuts import shortcut
 from cio_tui.model.validation import (
     MAX_BATCH_BYTES,
     MAX_ENTITY_BYTES,
@@ -144,40 +143,13 @@ class Engine:
             if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
-        rec = self._shortcut(route, segs, body) if self._shortcuts else None
+        rec = shortcut(self.storage, self.settings, self.ops.clock, route, segs, body) if self._shortcuts else None
         if rec is not None:
             self.ops.rec = rec
             return Result(200, {}, [rec])
         if route == "entity":
             return self._one(True, False, self._operation, body, MAX_ENTITY_BYTES - 1)
         return self._one(False, route == "merge", self._v1, route, segs, body)
-
-    def _shortcut(self, route: str, segs: list[str], body: object) -> OpRecord | None:
-        """The record of one of a replay's commonest operations, decided in one function (``shortcuts``,
-        ``shortcut_identify``), or ``None``: the general path decides (nothing was changed)."""
-        if route == "entity":
-            if type(body) is not dict or body.get("type") != "person":
-                return None
-            action = body.get("action")
-            if action == "event" or action == "page":
-                with self.storage.tx():
-                    return person_event(self.storage, body, action, self.ops.clock)
-            ids = body.get("identifiers")
-            if action != "identify" or type(ids) is not dict or len(ids) != 1 or "cio_relationships" in body:
-                return None
-            value: object = ids.get("id")
-            attributes, stamp = body.get("attributes") or {}, body.get("timestamp")
-        elif route == "identify":
-            value = segs[3]
-            if value.startswith("cio_") or "@" in value:  # a cio_id, or maybe an email: the path's shape decides
-                return None
-            attributes, stamp = {} if body is None else body, None
-        else:
-            return None
-        if not plain_id(value):
-            return None
-        with self.storage.tx():
-            return person_identify(self.storage, value, attributes, self.settings(), self.ops.clock, stamp)
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _lookup(self, method: str, path: str) -> tuple[str | None, list[str]]:

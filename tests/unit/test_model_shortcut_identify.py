@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
-from cio_tui.model import engine as engine_module
+from cio_tui.model import shortcuts as shortcuts_module
 from cio_tui.model.record import OpRecord
 from cio_tui.model.shortcut_identify import person_identify
 
@@ -143,7 +143,7 @@ def test_the_identify_shortcut_answers_what_the_general_path_answers(
             taken.append(rec)
         return rec
 
-    monkeypatch.setattr(engine_module, "person_identify", counted)
+    monkeypatch.setattr(shortcuts_module, "person_identify", counted)
     rng = random.Random(seed)
     now = 1_700_000_000
     engines = []
