@@ -19,7 +19,7 @@ from cio_tui.model.events import CONTENT_ACTIONS, EVENT_TYPES, ActivityOps
 from cio_tui.model.person import Storage
 from cio_tui.model.record import OpRecord
 from cio_tui.model.settings import WorkspaceSettings
-from cio_tui.model.shortcuts import person_event
+from cio_tui.model.shortcuts import shortcut
 from cio_tui.model.validation import (
     MAX_BATCH_BYTES,
     MAX_ENTITY_BYTES,
@@ -143,14 +143,11 @@ class Engine:
             if json_exceeds(body, MAX_ENTITY_BYTES - 1):  # at or over the limit
                 exc = InvalidRequest(f"the request is larger than {MAX_ENTITY_BYTES} bytes", reason="too_large")
                 return self._refused(exc, v2=True)
-            if self._shortcuts and type(body) is dict and body.get("type") == "person":
-                action = body.get("action")
-                if action == "event" or action == "page":
-                    with self.storage.tx():
-                        rec = person_event(self.storage, body, action, self.ops.clock)
-                    if rec is not None:
-                        self.ops.rec = rec
-                        return Result(200, {}, [rec])
+        rec = shortcut(self.storage, self.settings, self.ops.clock, route, segs, body) if self._shortcuts else None
+        if rec is not None:
+            self.ops.rec = rec
+            return Result(200, {}, [rec])
+        if route == "entity":
             return self._one(True, False, self._operation, body, MAX_ENTITY_BYTES - 1)
         return self._one(False, route == "merge", self._v1, route, segs, body)
 

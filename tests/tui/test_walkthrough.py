@@ -28,7 +28,7 @@ def _text(app, selector: str) -> str:
 
 async def _goto_step(pilot, number: int) -> None:
     pilot.app.screen.query_one(StepList).highlighted = number - 1
-    await pilot.pause()
+    await settle(pilot)  # a first visit composes and fills the panel: one pause is too short on a busy machine
 
 
 @pytest.mark.long(8)

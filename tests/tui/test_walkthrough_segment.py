@@ -23,7 +23,7 @@ def _section_text(app, step: int) -> str:
 
 async def _goto(pilot, number: int) -> None:
     pilot.app.screen.query_one(StepList).highlighted = number - 1
-    await pilot.pause()
+    await settle(pilot)  # a first visit composes and fills the panel: one pause is too short on a busy machine
 
 
 async def _press(pilot, button_id: str) -> None:

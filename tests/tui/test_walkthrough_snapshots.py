@@ -18,7 +18,7 @@ async def _quiet(pilot) -> None:
 
 async def _step(pilot, number: int) -> None:
     pilot.app.screen.query_one(StepList).highlighted = number - 1
-    await pilot.pause()
+    await settle(pilot)  # a first visit composes and fills the panel: one pause is too short on a busy machine
 
 
 def _scroll_detail_to_end(pilot) -> None:

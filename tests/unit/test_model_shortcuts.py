@@ -1,5 +1,6 @@
-"""The replay engine's shortcut for its commonest operation (a v2 event or page view on one existing person,
-``model.shortcuts``) answers what the general path answers, for every operation, the ones it hands back included.
+"""The replay engine's shortcuts for its commonest operations (a v2 event or page view on one person, and the same
+sent to a person's Track v1 path, ``model.shortcuts``) answer what the general path answers, for every operation,
+the ones they hand back included.
 
 The same requests (events and page views of every shape: names to trim, empty or too long; ids long, numeric or
 empty; attributes of every type; timestamps of every type; event ids repeated, empty, zero; suppressed people, people
@@ -16,9 +17,9 @@ from typing import Any
 import pytest
 
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
-from cio_tui.model import engine as engine_module
+from cio_tui.model import shortcuts as shortcuts_module
 from cio_tui.model.record import OpRecord
-from cio_tui.model.shortcuts import person_event
+from cio_tui.model.shortcuts import path_event, person_event
 
 SHARED = [Person(pk=1, cio_id="s1", id="dup", email=None, created_at=5, updated_at=5),
           Person(pk=2, cio_id="s2", id="dup", email=None, created_at=3, updated_at=3),
@@ -35,6 +36,10 @@ IDS: list[Any] = [{"id": "u1"}, {"id": "u2"}, {"id": "u3"}, {"id": "u1"}, {"id":
 DATA: list[Any] = [None, {}, {"value": 1.5, "sku": "s"}, {"url": "given"}, [1, 2], "text", 0, {"nested": {"a": None}}]
 STAMPS: list[Any] = [1_700_000_000, 1_700_000_000.7, True, None, "2024-01-01", -5]
 EVENT_IDS: list[Any] = [None, None, "", 0, False, "m-1", "m-2", "m-1", 12, 12.0]
+PATHS: list[Any] = ["u1", "u2", "u3", "u1", "u4", "dup", "L" * 151, "é" * 38, "é" * 40, "cio_s1", "cio_zz",
+                    "u1@x.io", "odd@name", "sp%20ace", ""]  # fmt: skip
+V1_TYPES: list[Any] = [None, "event", "page", "screen", "page", "other", 5]
+V1_DATA: list[Any] = [*DATA, {"big": "x" * 100_001}]
 
 
 def _operation(rng: random.Random) -> tuple[str, str, Any]:
@@ -46,6 +51,14 @@ def _operation(rng: random.Random) -> tuple[str, str, Any]:
                                           "attributes": attrs, "timestamp": rng.choice(STAMPS)}  # fmt: skip
     if roll < 0.15:
         return "POST", f"/api/v1/customers/{rng.choice(['u2', 'u3'])}/{rng.choice(['suppress', 'unsuppress'])}", {}
+    if roll < 0.45:  # a Track v1 event on a person's path
+        body: Any = {"name": rng.choice(NAMES)}
+        for key, values in (("type", V1_TYPES), ("data", V1_DATA), ("timestamp", STAMPS), ("id", EVENT_IDS)):
+            if rng.random() < 0.7:
+                body[key] = rng.choice(values)
+        if rng.random() < 0.03:
+            body = rng.choice([None, [], "text"])
+        return "POST", f"/api/v1/customers/{rng.choice(PATHS)}/events", body
     op: dict[str, Any] = {"type": rng.choice(["person"] * 8 + ["object", "persons"]),
                           "action": rng.choice(["event", "event", "page", "page", "screen", "identify"]),
                           "identifiers": rng.choice(IDS), "name": rng.choice(NAMES)}  # fmt: skip
@@ -70,6 +83,7 @@ def test_the_shortcut_answers_what_the_general_path_answers(
     seed: int, trim: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     taken: list[OpRecord] = []
+    taken_v1: list[OpRecord] = []
 
     def counted(*args: Any) -> OpRecord | None:
         rec = person_event(*args)
@@ -77,7 +91,14 @@ def test_the_shortcut_answers_what_the_general_path_answers(
             taken.append(rec)
         return rec
 
-    monkeypatch.setattr(engine_module, "person_event", counted)
+    def counted_v1(*args: Any) -> OpRecord | None:
+        rec = path_event(*args)
+        if rec is not None:
+            taken_v1.append(rec)
+        return rec
+
+    monkeypatch.setattr(shortcuts_module, "person_event", counted)
+    monkeypatch.setattr(shortcuts_module, "path_event", counted_v1)
     settings = WorkspaceSettings(trim_event_names=trim)
     rng = random.Random(seed)
     engines = []
@@ -90,7 +111,7 @@ def test_the_shortcut_answers_what_the_general_path_answers(
         engines.append(engine)
     fast, general = engines
     kinds: set[str] = set()
-    for _ in range(3000):
+    for _ in range(4500):
         method, path, body = _operation(rng)
         sent = copy.deepcopy(body)
         want = general.execute(method, path, copy.deepcopy(body))
@@ -104,6 +125,9 @@ def test_the_shortcut_answers_what_the_general_path_answers(
     assert {"event_on_person", "event_duplicate", "event_creates_person", "dropped_suppressed", "rejected"} <= kinds
     assert len(taken) > 150
     assert {r.kind for r in taken} == {"event_on_person", "event_duplicate", "event_creates_person", "anonymous_event"}
+    assert len(taken_v1) > 150
+    assert {r.kind for r in taken_v1} == {"event_on_person", "event_duplicate", "event_creates_person"}
+    assert {r.facts.get("type") for r in taken_v1} == {"event", "page", "screen", None}  # None: a duplicate
 
 
 def test_the_general_path_decides_what_the_shortcut_cannot() -> None:

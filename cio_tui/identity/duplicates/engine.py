@@ -23,7 +23,7 @@ import duckdb
 
 from cio_tui.identity.duplicates.export import ExportProblem, LoadedExport, collect_rejects, quote_ident
 from cio_tui.identity.duplicates.models import DuplicateGroup, Member
-from cio_tui.identity.duplicates.one_row import one_row, one_value
+from cio_tui.identity.duplicates.one_row import one_row
 from cio_tui.identity.duplicates.ranking import (
     ALL_GROUPS_SQL,
     ALL_MEMBERS_SQL,
@@ -35,10 +35,10 @@ from cio_tui.identity.duplicates.ranking import (
     top_members_sql,
 )
 from cio_tui.identity.duplicates.rules import MAX_GROUP_SIZE, RULES, Confidence
-from cio_tui.identity.duplicates.runners import StageTables, run_stages
+from cio_tui.identity.duplicates.runners import MAX_MISSING, StageTables, run_stages
 
 Progress = Callable[[str, float], None]
-MAX_PROBLEMS = 10_000  # problems kept for reporting; the count is always exact
+MAX_PROBLEMS = MAX_MISSING  # problems kept for reporting; the count is always exact
 _REASONS = re.compile(r" (?=Needs review: )")  # the result table's review text holds one sentence per reason
 
 
@@ -191,7 +191,7 @@ def analyse_export(
             cols = replace(cols, carried=tuple(columns.attributes))
         source = f"({export_select(path, columns, rejects=True)})"
         stages = run_stages(EmbeddedDuckDB(con), source, cols, max_group_size=max_group_size, progress=report)
-        rows = int(one_value(con, f"SELECT count(*) FROM {stages.rows}"))
+        rows = stages.row_count
         export = _check_rows(con, LoadedExport(path, columns, rows, list(columns.problems), []), stages)
         build_listing_tables(con, stages)
         report("done", 1.0)
@@ -236,7 +236,7 @@ def _check_rows(con: duckdb.DuckDBPyConnection, export: LoadedExport, stages: St
         export.problems.append(ExportProblem(line=line, kind="malformed_row", message=message))
     if "cio_id" in export.columns.names:
         missing = [int(r) for (r,) in con.execute(
-            f"SELECT rowid FROM {stages.rows} WHERE node IS NULL ORDER BY rowid LIMIT ?", [MAX_PROBLEMS]
+            f"SELECT r FROM {stages.missing} ORDER BY r LIMIT ?", [MAX_PROBLEMS]
         ).fetchall()]  # fmt: skip
         lines = export.line_of(missing)
         export.problems += [

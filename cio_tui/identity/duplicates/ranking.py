@@ -36,10 +36,10 @@ _LISTED_FILTER = f" WHERE m.label IN (SELECT label FROM {_LISTED})"
 
 
 @functools.lru_cache(maxsize=4)
-def _details(members: str, people: str) -> str:
+def _details(members: str, people: str, nid: str) -> str:
     """``member_details_select`` rendered once (its created_at arithmetic takes sqlglot a tenth of a second) for the
     groups of ``_LISTED``; ``members_sql`` names the groups, or drops the filter."""
-    details = render_select(P.member_details_select(members, people, P.ROWID, _LISTED), "duckdb")
+    details = render_select(P.member_details_select(members, people, nid, _LISTED), "duckdb")
     if _LISTED_FILTER not in details:
         raise RuntimeError(f"the members' filter is not rendered as {_LISTED_FILTER!r}")
     return details
@@ -49,7 +49,7 @@ def members_sql(stages: StageTables, labels: str | None = None) -> str:
     """The members of every group (``labels``: of those groups, a table with a ``label`` column), as a listing
     shows them: ``gid``, ``cio_id``, ``id``, the email, ``ts``, ``real_id`` and ``is_primary`` (booleans), ``label``.
     The emails, created_at and primaries are looked up only here, for the groups listed."""
-    details = _details(stages.members, stages.people)
+    details = _details(stages.members, stages.people, stages.nid)
     details = details.replace(_LISTED, labels) if labels else details.replace(_LISTED_FILTER, "")
     return (
         f"WITH d AS ({details}),\n"

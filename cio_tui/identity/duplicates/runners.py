@@ -35,7 +35,8 @@ class Engine(Protocol):
 class StageTables:
     """Where a run left its stages: ``rows`` (every row), ``copies`` (linked rows numbered per cio_id), ``people``
     and ``edges`` (one row per cio_id: ``rows`` and its edges when no linked cio_id repeats), the final ``labels``,
-    ``members`` and ``facts``; ``result`` is the SELECT of the result table (empty for the embedded engine, whose
+    ``members`` and ``facts``; for the embedded engine ``people`` holds only the linked rows (numbered by ``nid``)
+    unless a linked cio_id repeats; ``result`` is the SELECT of the result table (empty for the embedded engine, whose
     members are ``group_people_select``'s: its listings make the result table, ``ranking.py``)."""
 
     rows: str
@@ -47,6 +48,9 @@ class StageTables:
     facts: str
     result: str
     repeats: int  # extra rows of cio_ids in groups (their first row counts; ``copies`` is made only then)
+    nid: str = "node"  # the column of ``people`` that the links name a person by
+    row_count: int = -1  # rows read (the embedded engine: counted before ``rows`` is dropped)
+    missing: str = ""  # the embedded engine: a table of the first rows (``r``, the row number) without a cio_id
 
 
 def run_stages(
@@ -73,30 +77,67 @@ def run_stages(
     report("applying the rules", 0.4)
     make(t.row_edges, P.edges_select(t.rows, n, hashed=hashed, nid=nid))
     people, edges = t.rows, t.row_edges
-    final = _group(engine, make, t, edges, people, report, nid)
-    # A cio_id on several rows shows as a member twice (one per row): then, and only then, the rules run again on
-    # one row per cio_id, its first (a repeated row's keys must not count), which a script always does.
-    repeats = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0))
-    if repeats:
+
+    def one_row_per_cio_id() -> tuple[str, str]:
+        """The rules again on one row per cio_id, its first (a repeated row's keys must not count), which a printed
+        script always does: a runner only when some linked cio_id is on several rows."""
         make(t.copies, P.copies_select(t.rows, t.row_edges, cols))
         make(t.people, P.deduped_select(t.rows, t.copies, cols))
         make(t.edges, P.edges_select(t.people, n, hashed=hashed, nid=nid))
         engine.drop(t.row_edges)
-        people, edges = t.people, t.edges
+        return t.people, t.edges
+
+    lite = nid == P.ROWID  # the embedded engine: narrow members, the group ids with the facts
+    row_count = -1
+    if lite:  # repeated cio_ids are seen among the linked rows, before any grouping
+        people, nid, repeats, row_count = _linked_rows(engine, t, cols)
+        if repeats:
+            people, edges = one_row_per_cio_id()
         final = _group(engine, make, t, edges, people, report, nid)
+    else:  # a cio_id on several rows shows as a member twice (one per row)
+        final = _group(engine, make, t, edges, people, report, nid)
+        repeats = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0))
+        if repeats:
+            people, edges = one_row_per_cio_id()
+            final = _group(engine, make, t, edges, people, report, nid)
     report("ranking groups", 0.8)
     make(t.group_rules, P.group_rules_select(edges, final))
     make(t.mixed, P.mixed_select(t.group_rules))
     make(t.tier_links, P.tier_links_select(edges, final, t.mixed))
     tiers = _labels(engine, make, t.prefix + "tier_labels", t.tier_links)
     engine.drop(t.tier_links)
-    lite = nid == P.ROWID  # the embedded engine: narrow members, the group ids with the facts
     make(t.facts, P.facts_select(t, final, tiers, max_group_size=max_group_size, passes=None, by_label=lite))
     for done in (tiers, t.mixed, t.group_rules):  # read only by the facts
         engine.drop(done)
     # the embedded engine's result table is its listings' (``ranking.py``): the primaries are ranked there
     result = "" if lite else stage_body(P.Stage("result", P.result_select(t)), engine.dialect, source_sql)
-    return StageTables(t.rows, t.copies, people, edges, final, t.members, t.facts, result, repeats)
+    missing = t.missing if lite else ""
+    return StageTables(t.rows, t.copies, people, edges, final, t.members, t.facts, result, repeats, nid, row_count,
+                       missing)  # fmt: skip
+
+
+MAX_MISSING = 10_000  # rows without a cio_id kept for reporting (the embedded engine reports this many)
+
+
+def _linked_rows(engine: Engine, t: P.Tables, cols: P.PeopleColumns) -> tuple[str, str, int, int]:
+    """The embedded engine, after the rules ran on every row: only the rows some rule links go on (a fifth of a
+    generated export), numbered ``rn`` by their row, and the table of every row is dropped (its memory back: the
+    grouping and the listings then join a fifth of the rows, and a ten-million-row export no longer spills to disk).
+    What the report needs from every row is kept first: the count, and the rows without a cio_id. When a linked
+    cio_id is on several rows, the rules run again on one row per cio_id (``copies_select``): every row is kept for
+    that. Returns (people table, its row-number column, repeated rows, rows read)."""
+    rows = int(str(engine.scalar(f"SELECT COUNT(*) FROM {t.rows}")))
+    engine.create(t.missing, f"SELECT rowid AS r FROM {t.rows} WHERE node IS NULL ORDER BY rowid LIMIT {MAX_MISSING}")
+    keep = ", ".join(c for c in P.row_columns(cols) if c != "ord")
+    engine.create(t.linked, f"SELECT rowid AS rn, {keep} FROM {t.rows} WHERE rowid IN (SELECT node FROM {t.row_edges})")
+    # the same cio_id on two linked rows: distinct hashes first (all distinct means all distinct cio_ids)
+    hashes = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT HASH(node)) FROM {t.linked}") or 0))
+    repeats = hashes and int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT node) FROM {t.linked}") or 0))
+    if repeats:
+        engine.drop(t.linked)
+        return t.rows, P.ROWID, repeats, rows
+    engine.drop(t.rows)
+    return t.linked, "rn", 0, rows
 
 
 def run_rules(
@@ -129,7 +170,7 @@ def _group(
     report("linking people into groups", 0.6)
     final = _labels(engine, make, t.prefix + "labels", t.links)
     engine.drop(t.links)  # read again only by a printed script's check that the labels settled
-    if nid == P.ROWID:  # the embedded engine: its listings rank the members of the groups they show
+    if nid != "node":  # the embedded engine: its listings rank the members of the groups they show
         make(t.members, P.group_people_select(people, P.in_set(final, 1), nid))
     else:
         make(t.members, P.members_select(people, P.in_set(final, 1), nid))
