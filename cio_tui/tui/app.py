@@ -31,6 +31,14 @@ if TYPE_CHECKING:
     from cio_tui.identity.plan import Plan
 
 
+OPERATOR_INPUT = (
+    events.Key,
+    events.Paste,
+    events.MouseDown,
+    events.MouseUp,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)  # what the operator does (not a mere mouse move): worker threads hold off until it is answered
 QUIET_GROUPS = {"navigation"}  # workers that never block quitting
 NOTICES_KEPT = 200  # notifications remembered in ``CioApp.notices``
 # How long a toast stays, at most, by severity (seconds): "done" news must not cover the screen it reports on
@@ -128,6 +136,8 @@ class CioApp(WorkspaceApp):
         it with the count they saw when they read them, and say the list is stale."""
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, OPERATOR_INPUT) and not event.is_forwarded:
+            self.input_arrived()
         if not queue_field_key(self, event):  # ctrl+u, backspace, Enter in a field keep their place among its letters
             await super().on_event(event)
 

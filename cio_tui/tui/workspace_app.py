@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual._context import active_app
@@ -25,11 +26,13 @@ from cio_tui.tui import heap
 from cio_tui.tui.areas import AREAS, AREAS_BY_MODE, Area
 from cio_tui.tui.css_cache import load_stylesheet, save_stylesheet
 from cio_tui.tui.errors import describe_error
+from cio_tui.tui.input_first import HoldImports, InputGate
 from cio_tui.tui.services import AppServices, StartChoice
 
 if TYPE_CHECKING:
     from cio_tui.workspace import Workspace, WorkspaceGlance
 
+_T = TypeVar("_T")
 STYLES = Path(__file__).parent / "styles"
 WARM_UP_AFTER = 0.5  # seconds after the first area is drawn and usable before the other areas are prepared
 WARM_UP_FALLBACK = 3.0  # seconds after the first frame, for a first area that never says it is drawn
@@ -95,6 +98,10 @@ class WorkspaceApp(App[None]):
         if self.opening_workspace:
             self.set_reactive(WorkspaceApp.glance, services.glance())
         self._start_later = False
+        self.input_gate = InputGate()
+        """Closed from an input event until it is answered: the worker threads (the opening, the first area's
+        reads, the warm-up) hold off meanwhile (see tui/input_first.py)."""
+        self._hold_imports = HoldImports(self.input_gate)
 
     def _first_area(self) -> str | None:
         """The area the app opens on when it is known before the settings load (``--sandbox``, ``--profile``, or a
@@ -136,8 +143,26 @@ class WorkspaceApp(App[None]):
 
         return StartScreen(id="_default")
 
+    def input_arrived(self) -> None:
+        """An input event came (``CioApp.on_event``): worker threads hold off until it is answered."""
+        self.input_gate.input_arrived()
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        """Textual's writing of a frame (Textual is pinned exactly). A frame written once no message is left on the
+        way from the app to the focused widget (the input read, its handlers run, what they posted bubbled up) is
+        the input's answer: worker threads go on."""
+        super()._display(screen, renderable)
+        gate = self.input_gate
+        if renderable is None or self._batch_count or gate.is_open:
+            return
+        focused = self.screen.focused
+        on_the_way = [self, *(focused.ancestors_with_self if focused is not None else [self.screen])]
+        if not any(node._message_queue.qsize() for node in on_the_way):
+            gate.answered()
+
     def on_mount(self) -> None:
         self._event_loop = asyncio.get_running_loop()
+        self._hold_imports.install()
         # The first area is Textual's first screen: its widgets mounted inside the app's compose, before Textual
         # styled the app node, and keep a style computed without the app's colours (text in the background colour)
         # until their own styles change. Dropping those computed styles now, before the first frame, gives them
@@ -238,18 +263,18 @@ class WorkspaceApp(App[None]):
         and go to Connect. The keyring is probed in a thread first so the event loop never waits on it."""
         self.workspace_status = f"Opening {choice.describe()}…"
         try:  # the settings (pydantic-settings) in a thread: keys on the first area stay answered meanwhile
-            await asyncio.to_thread(lambda: self.services.settings)
+            await asyncio.to_thread(self._quietly, lambda: self.services.settings)
         except Exception as exc:
             self._unusable_settings(exc)
             return None
         try:
             if choice.sandbox:  # first run: 2,000 people are generated, in a thread, with progress in the banner
-                if await asyncio.to_thread(self.services.prepare_sandbox, SeedingProgress(self)):
+                if await asyncio.to_thread(self._quietly, self.services.prepare_sandbox, SeedingProgress(self)):
                     self.workspace_status = f"Opening {choice.describe()}…"
             if not choice.sandbox and not choice.env_profile:
                 credentials = self.services.credentials
                 assert credentials is not None, "the app was started without a credential store"
-                await asyncio.to_thread(lambda: credentials.status)
+                await asyncio.to_thread(self._quietly, lambda: credentials.status)
             opener = self.services.open_workspace
             assert opener is not None, "the app was started without a way to open workspaces"
             workspace = await opener(profile_name=choice.profile_name, sandbox=choice.sandbox)
@@ -270,6 +295,11 @@ class WorkspaceApp(App[None]):
             self.notify(f"Opened {getattr(workspace, 'name', 'the workspace')}.", title="Workspace", timeout=4)
             self.switch_area(then)
         return workspace
+
+    def _quietly(self, step: Callable[..., _T], *args: Any) -> _T:
+        """In a worker thread: ``step(*args)`` once no input waits to be answered."""
+        self.input_gate.wait()
+        return step(*args)
 
     def _unusable_settings(self, exc: Exception) -> None:
         """A config file that cannot be read: leave with the message, like the CLI does."""
@@ -296,6 +326,7 @@ class WorkspaceApp(App[None]):
             await _close(previous)
 
     async def on_unmount(self) -> None:
+        self._hold_imports.remove()
         save_stylesheet(self.stylesheet, self._css_cache_dir)  # the rules of this run, for the next start
         if self.workspace is not None:
             await _close(self.workspace)

@@ -192,6 +192,12 @@ def replay(
             # still with fewer collections: the classic copy just received is all young objects, which the
             # default thresholds would scan in a collection triggered by the diff's own allocations
             differing, kinds = population_diff(classic_end, actions_end, starters)
+            requests = {"classic": classic_end.requests, "actions": actions_end.requests}
+            refused = {"classic": classic_end.refused, "actions": actions_end.refused}
+            # the copies go while collections are still rare: left to the default thresholds, the first collection
+            # after this block would scan every young object of the copies still held (about a second at 1M calls)
+            del classic_end, actions_end
+            copies.close()
         finished = True
     finally:
         if worker is not None:
@@ -204,8 +210,8 @@ def replay(
         people_differing=differing,
         kinds=kinds,
         starting_people=len(people),
-        requests={"classic": classic_end.requests, "actions": actions_end.requests},
-        refused={"classic": classic_end.refused, "actions": actions_end.refused},
+        requests=requests,
+        refused=refused,
         mappings=subscriptions.summary() if subscriptions else "default presets",
         elapsed=time.monotonic() - started,
         processes=2 if worker is not None else 1,

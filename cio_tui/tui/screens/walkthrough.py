@@ -99,7 +99,11 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#wt-detail").display = False
-        self.set_focus(self.query_one(StepList))  # now, not later: the footer's first keys are for it
+        step_list = self.query_one(StepList)
+        self.set_focus(step_list)  # now, not later: the footer's first keys are for it
+        # The step is shown as the highlight moves, in the same turn: its OptionHighlighted message climbs three
+        # containers first, and on the way Textual drew a frame with only the step list changed.
+        self.watch(step_list, "highlighted", self._show_step, init=False)
         self.workspace_changed(self.cio.workspace)
 
     def workspace_changed(self, workspace: Workspace | None) -> None:
@@ -144,6 +148,31 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
     def step_number(self) -> int:
         return self.query_one(StepList).step_number
 
+    _draws_put_off = 0
+
+    def _compositor_refresh(self) -> None:
+        """Draw the frame, unless a widget the layout just resized asks for another layout: Textual lays the screen
+        out again at once and this frame would be drawn over. A step change resizes the step's text (a second
+        layout) and may show or hide the scroll bar (a third), and each frame cost more than its layout. Put off
+        at most twice in a row, and never before the screen is usable (its first frame says when it is)."""
+        if (
+            self.usable
+            and self._draws_put_off < 2
+            and self is self.app.screen
+            and any(widget._layout_required for widget in self._compositor.widgets if widget is not self)
+        ):
+            self._draws_put_off += 1
+            self.call_later(self._draw_put_off)
+            return
+        self._draws_put_off = 0
+        super()._compositor_refresh()
+
+    def _draw_put_off(self) -> None:
+        """The layout that was asked for draws the frame; if it has not been asked for (the widget went away), ask."""
+        if self._compositor._dirty_regions and not self._layout_required:
+            self._layout_required = True
+            self.check_idle()
+
     # -- showing --------------------------------------------------------------------------------------
     def _show_glance(self, steps: dict[int, StepGlance]) -> None:
         if self.overview is not None or (self.cio.workspace is None and self.cio.glance is None):
@@ -158,8 +187,8 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
         step_list.show(statuses)
         self.query_one("#wt-progress", Static).update(progress_text(statuses, None))
         if first:
-            step_list.highlighted = (first_unfinished(statuses) or STEP_COUNT) - 1
-        self._show_step()
+            step_list.highlighted = (first_unfinished(statuses) or STEP_COUNT) - 1  # shows it (the watch)
+        self._show_step()  # (cheap when shown just now: only what changed is updated)
 
     def _show(self, overview: Overview) -> None:
         first = self.overview is None
@@ -207,19 +236,20 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
             assert self._glance is not None
             st = self._glance[n]
         # the status on its own line: "[not started]" after the title broke in two at 80 columns
-        self.query_one("#wt-title", Static).update(f"Step {n} of {STEP_COUNT}: {step.title}\nStatus: {st.status_words}")
-        self.query_one("#wt-purpose", Static).update(f"{step.purpose}\n\nDone when: {step.done_when}")
+        self._set_text("#wt-title", f"Step {n} of {STEP_COUNT}: {step.title}\nStatus: {st.status_words}")
+        self._set_text("#wt-purpose", f"{step.purpose}\n\nDone when: {step.done_when}")
         if overview is None:
             left = "" if st.status.finished else "Left to do: reading this workspace's walkthrough…"
         else:
             gaps = overview.missing[n]
             left = "Left to do:\n" + "\n".join(f"- {g}" for g in gaps) if gaps and not st.status.finished else ""
-        self.query_one("#wt-missing", Static).update(left)
+        self._set_text("#wt-missing", left)
         self._show_open_buttons(step.areas)
         notes = self.query_one("#wt-notes", Input)
         self._save_notes()  # notes typed for the step shown before stay with it: never carried to this one, never lost
-        with self.prevent(Input.Changed):
-            notes.value = st.notes
+        if notes.value != st.notes:
+            with self.prevent(Input.Changed):
+                notes.value = st.notes
         self._notes_step, self._notes_shown = n, st.notes
         if overview is None:  # the step's form shows the overview: it comes with it
             return
@@ -231,6 +261,12 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
         # the step shown before may have held the focus (n, a click on another step): once it is hidden, focus
         # goes home, never nowhere
         self.call_after_refresh(self._focus_if_lost)
+
+    def _set_text(self, selector: str, text: str) -> None:
+        """Update a Static of the step's text only when its text changed (each update lays the screen out)."""
+        static = self.query_one(selector, Static)
+        if static.content != text:
+            static.update(text)
 
     def _show_open_buttons(self, areas: tuple[str, ...]) -> None:
         """Show the Open buttons of ``areas`` and hide the others. A button is mounted the first time a step shows
@@ -265,7 +301,7 @@ class WalkthroughScreen(WalkthroughTasks, WalkthroughSaving, AreaScreen):
 
     @on(OptionList.OptionHighlighted, "#wt-steps")
     async def _highlighted(self) -> None:
-        self._show_step()
+        # (the step itself was shown by the watch on the highlight)
         mounting, self._mounting = self._mounting, None
         if mounting is not None:  # a step shown for the first time: done once its form is mounted and filled
             await mounting
