@@ -19,6 +19,7 @@ from cio_tui.segment.actions_payload import build_payload, default_mappings, res
 from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.models import SegmentCall
 from cio_tui.segment.preset_bodies import BUILDERS
+from cio_tui.segment.preset_direct import direct_sender
 from cio_tui.segment.presets import RESERVED_EVENTS
 from cio_tui.segment.subscriptions import Subscription, SubscriptionSet
 from cio_tui.segment.timestamps import ConversionReport, convert_attribute_timestamps, convert_valid_timestamp
@@ -149,8 +150,15 @@ def _preset_sender(slug: str, single: bool) -> _Sender:
 
     elif slug in BUILDERS and default_mappings(fields).get("convert_timestamp") is True:
         body_of = BUILDERS[slug]  # the mapper and buildPayload in one step, for this preset's payloads only
+        direct = direct_sender(slug, default_mappings(fields), single=single)
 
         def send(message: dict[str, Any]) -> Sent | None:
+            if direct is not None:  # the message's values straight into the body, when they need no coercion
+                body = direct(message)
+                if type(body) is dict:
+                    return TRACK_V2_ENTITY, body
+                if body is None:
+                    return None
             payload, problems = validated(message)
             return None if problems else (TRACK_V2_ENTITY, body_of(payload))
 

@@ -12,7 +12,7 @@ preset's own validated mapping made; ``tests/unit/test_preset_bodies.py`` compar
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from cio_tui.segment.actions_payload import resolve_identifiers
 from cio_tui.segment.timestamps import convert_quietly, convert_valid_timestamp, parse_strict_iso
@@ -45,30 +45,32 @@ def _identified(body: Body, person_id: object, email: object, anonymous_id: obje
     return body
 
 
+def _event_body(action: str, name: object, event_id: object, data: object, timestamp: object,
+                anonymous_id: object, person_id: object) -> Body:  # fmt: skip
+    """The body of Track Event, Track Page View or Track Screen View from its payload's values."""
+    body: Body = {"type": "person", "action": action}
+    if name is not None:
+        body["name"] = _text(cast(str, name))
+    if event_id:
+        body["id"] = _text(cast(str, event_id))
+    attributes = convert_quietly(cast("dict[str, Any]", data)) if data is not None else None
+    body["attributes"] = attributes
+    if timestamp:
+        body["timestamp"] = convert_valid_timestamp(timestamp)
+    if anonymous_id:
+        attributes = {} if attributes is None else attributes
+        attributes["anonymous_id"] = anonymous_id
+        body["attributes"] = attributes
+    return _identified(body, person_id, None, anonymous_id)
+
+
 def _event_like(action: str, name_key: str) -> Builder:
     """Track Event, Track Page View, Track Screen View: ``name_key`` is the payload key sent as ``name``."""
 
     def build(payload: dict[str, Any]) -> Body:
         get = payload.get
-        body: Body = {"type": "person", "action": action}
-        name = get(name_key)
-        if name is not None:
-            body["name"] = _text(name)
-        event_id = get("event_id")
-        if event_id:
-            body["id"] = _text(event_id)
-        data = get("data")
-        attributes = convert_quietly(data) if data is not None else None
-        body["attributes"] = attributes
-        timestamp = get("timestamp")
-        if timestamp:
-            body["timestamp"] = convert_valid_timestamp(timestamp)
-        anonymous_id = get("anonymous_id")
-        if anonymous_id:
-            attributes = {} if attributes is None else attributes
-            attributes["anonymous_id"] = anonymous_id
-            body["attributes"] = attributes
-        return _identified(body, get("id"), None, anonymous_id)
+        return _event_body(action, get(name_key), get("event_id"), get("data"), get("timestamp"),
+                           get("anonymous_id"), get("id"))  # fmt: skip
 
     return build
 

@@ -2,7 +2,8 @@
 
 - ``timestamps.utc_seconds`` (the common ``...Z`` shape without a parser) equals the strict-ISO parser, and
   ``convert_valid_timestamp`` still equals the general rule on every string, shortcut or not.
-- The presets' compiled senders (``replay_requests`` without subscriptions) send what ``actions_for_message`` sends.
+- The presets' compiled senders (``replay_requests`` without subscriptions) send what ``actions_for_message`` sends,
+  the event presets read straight from the message too (``preset_direct``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from cio_tui.segment.action_compiled import validated_payload
 from cio_tui.segment.action_fields import FIELDS
 from cio_tui.segment.action_validation import validate_payload
 from cio_tui.segment.actions import actions_for_message, replay_requests
+from cio_tui.segment.actions_payload import default_mappings
 from cio_tui.segment.mapping_compiled import compile_mapping
 from cio_tui.segment.mapping_kit import MappingError
 from cio_tui.segment.plain_calls import plain_message
+from cio_tui.segment.preset_direct import direct_sender
 from cio_tui.segment.timestamps import _parse_strict_iso, convert_valid_timestamp
 
 from .test_replay_fast_path import message
@@ -188,3 +191,36 @@ def test_plain_message_written_per_kind_is_the_loop_it_replaces() -> None:
             ), msg
             seen += got is not None
     assert seen > 2000
+
+
+def test_event_presets_read_from_the_message_send_what_the_general_path_sends() -> None:
+    """Track Event, Page View and Screen View built straight from the message (``preset_direct``), on values of
+    every type and emptiness in the keys their default mappings read: the same requests as ``actions_for_message``
+    (compared by ``repr``: key order, and ``1`` is no ``True``)."""
+    rng = random.Random(17)
+    values: list[object] = [None, "", "x", "u-1", "2024-01-01T00:00:00Z", "2024-01-01", 7, 1.5, True, [], ["a"],
+                            {}, {"a": 1}, "cio_abc", "a@example.com"]  # fmt: skip
+    properties: list[object] = [None, "", "p", 3, [], {}, {"url": "https://x"}, {"url": ""}, {"url": 5},
+                                {"url": None, "sku": "2024-01-01T00:00:00Z"},
+                                {"url": "u", "anonymous_id": "z"}]  # fmt: skip
+    sent = 0
+    for n in range(4000):
+        kind = ("track", "page", "screen")[n % 3]
+        msg: dict[str, Any] = {"type": kind}
+        for key in ("userId", "anonymousId", "messageId", "timestamp", "event", "name"):
+            if rng.random() < 0.8:
+                msg[key] = rng.choice(values)
+        if rng.random() < 0.9:
+            msg["properties"] = rng.choice(properties)
+        if kind == "track" and not isinstance(msg.get("event"), str):
+            msg["event"] = rng.choice(["Signed Up", "", "2024-01-01T00:00:00Z"])
+        for single in (True, False):
+            expected = actions_for_message(msg, single=single, notes=False)
+            want = [("POST", r.path, r.body, False) for r in expected.requests]
+            got = replay_requests(msg, single=single)
+            assert repr(got) == repr(want), (msg, single)
+            sent += len(got)
+    assert sent > 1500
+    direct = direct_sender("trackPageView", default_mappings(FIELDS["trackPageView"]), single=False)
+    assert direct is not None  # the default mapping is the one read straight from the message
+    assert type(direct({"type": "page", "userId": "u", "properties": {"url": "https://x"}})) is dict
