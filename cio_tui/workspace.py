@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from cio_tui.config_file import ENV_PROFILE_NAME, ConfigError
 from cio_tui.private_files import private_dir
+from cio_tui.workspace_glance import WorkspaceGlance, sandbox_glance, workspace_dir_in
 from cio_tui.workspace_sandbox import (
     SANDBOX_NAME,
     ensure_seeded,
@@ -51,34 +52,6 @@ def workspace_dir(settings: Settings, fingerprint: str) -> Path:
     """Per-workspace folder (journal, walkthrough state, saved preview sets), keyed by fingerprint so that
     renaming a profile keeps its history."""
     return workspace_dir_in(settings.data_dir, fingerprint)
-
-
-def workspace_dir_in(data_dir: Path, fingerprint: str) -> Path:
-    """``workspace_dir`` under the data dir ``data_dir``."""
-    return Path(data_dir) / "workspaces" / fingerprint.replace(":", "-")
-
-
-@dataclass(frozen=True)
-class WorkspaceGlance:
-    """A workspace named before it is open: what the banner says and where its local state is, known without the
-    settings model, the keyring or the client (``sandbox_glance``), so the TUI can draw its first area at once while
-    the workspace opens. Opening it may still fail: the app then says so."""
-
-    name: str
-    region: str
-    is_sandbox: bool
-    data_dir: Path
-    """The workspace's folder (``workspace_dir``); it may not exist yet."""
-
-
-def sandbox_glance(data_dir: Path) -> WorkspaceGlance:
-    """The embedded sandbox's glance, its folder under the app's data dir ``data_dir``."""
-    from cio_tui.regions import fingerprint
-    from cio_tui.sandbox.credentials import ORIGIN, SITE_ID
-
-    region = "us"  # sandbox_profile()'s
-    folder = workspace_dir_in(data_dir, fingerprint(region, SITE_ID, (ORIGIN, ORIGIN)))
-    return WorkspaceGlance(name=SANDBOX_NAME, region=region, is_sandbox=True, data_dir=folder)
 
 
 @dataclass

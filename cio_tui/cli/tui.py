@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from cio_tui.credentials import CredentialStore
     from cio_tui.customerio.validate import ProfileCheck, ProfileLike
     from cio_tui.tui.services import AppServices, StartChoice
-    from cio_tui.workspace import Workspace, WorkspaceGlance
+    from cio_tui.workspace import Workspace
+    from cio_tui.workspace_glance import WorkspaceGlance
 
 
 def start_choice(settings: Settings | None, *, profile_name: str | None, sandbox: bool) -> StartChoice:
@@ -103,7 +104,7 @@ def make_services(
         if not (start.sandbox if start is not None else sandbox):
             return None
         from cio_tui.config_file import ConfigError, data_dir_path
-        from cio_tui.workspace import sandbox_glance
+        from cio_tui.workspace_glance import sandbox_glance
 
         try:
             root = settings.data_dir if settings is not None else data_dir_path()

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from cio_tui.config import Settings
     from cio_tui.credentials import CredentialStore
     from cio_tui.customerio.validate import ProfileCheck, ProfileLike
-    from cio_tui.workspace import Workspace, WorkspaceGlance
+    from cio_tui.workspace import Workspace
+    from cio_tui.workspace_glance import WorkspaceGlance
 
 ProfileChecker = Callable[["ProfileLike", "SecretStr | None", "SecretStr | None"], Awaitable["ProfileCheck"]]
 """A live key check ``(profile, track_key, app_key) -> ProfileCheck``."""

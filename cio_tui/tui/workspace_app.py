@@ -30,7 +30,8 @@ from cio_tui.tui.input_first import HoldImports, InputGate
 from cio_tui.tui.services import AppServices, StartChoice
 
 if TYPE_CHECKING:
-    from cio_tui.workspace import Workspace, WorkspaceGlance
+    from cio_tui.workspace import Workspace
+    from cio_tui.workspace_glance import WorkspaceGlance
 
 _T = TypeVar("_T")
 STYLES = Path(__file__).parent / "styles"

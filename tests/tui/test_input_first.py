@@ -98,8 +98,16 @@ async def test_the_app_closes_the_gate_on_a_key_and_opens_it_once_the_key_is_ans
         assert gate.is_open
         gate.hold = 600  # only the answer opens it within the test
         before = app.screen.step_number
+        closed: list[bool] = []
+        arrived = gate.input_arrived
+
+        def input_arrived() -> None:
+            arrived()
+            closed.append(not gate.is_open)
+
+        gate.input_arrived = input_arrived  # type: ignore[method-assign]
         await app.on_event(events.Key("down", None))  # as the driver's key reaches the app
-        assert not gate.is_open  # the workers hold off while it is answered
+        assert closed == [True]  # the workers held off while it was answered
         await pilot.pause()
         assert gate.is_open  # answered: the next step is shown and drawn
         assert app.screen.step_number == before + 1

@@ -170,6 +170,7 @@ HEAVY_AT_START = (
     "keyring",
     "cio_tui.config",
     "cio_tui.credentials",
+    "cio_tui.workspace",  # the first area names the workspace from its glance (cio_tui.workspace_glance)
     "cio_tui.model",
     "cio_tui.sandbox.app",
     "cio_tui.walkthrough.service",

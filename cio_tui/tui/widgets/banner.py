@@ -16,7 +16,8 @@ from textual.widget import Widget
 from cio_tui.tui.areas import AREAS
 
 if TYPE_CHECKING:
-    from cio_tui.workspace import Workspace, WorkspaceGlance
+    from cio_tui.workspace import Workspace
+    from cio_tui.workspace_glance import WorkspaceGlance
 
 
 def banner_text(workspace: Workspace | WorkspaceGlance | None, status: str) -> Content:
