@@ -8,6 +8,7 @@ operation (a v2 batch has one per item).
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,19 @@ def _v1_error(message: str) -> JSONObject:
 
 def _v2_error(exc: InvalidRequest) -> JSONObject:
     return {"errors": [{"reason": exc.reason, "field": exc.field, "message": exc.message}]}
+
+
+def _not_json(literal: str) -> object:
+    """``NaN``, ``Infinity`` and ``-Infinity``: ``json.loads`` takes them, JSON does not (RFC 8259), nor a server."""
+    raise ValueError(f"{literal} is not JSON")
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; one too big for a double (``1e999``) is refused as a server refuses it."""
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def _segments(path: str) -> list[str]:
@@ -123,7 +137,7 @@ class Engine:
             body: JSONValue = None
         else:
             try:
-                body = json.loads(raw)
+                body = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
             except ValueError:
                 return self._refused(
                     InvalidRequest("the request body is not valid JSON"), v2=v2, merge=segs[-1:] == ["merge_customers"]

@@ -136,3 +136,25 @@ def test_event_data_limits_hold_whether_or_not_the_operation_was_measured() -> N
     assert len(json.loads(json.dumps(batch.body))["errors"]) == 1
     ok = e.execute("POST", "/api/v2/entity", {**entity, "attributes": {"blob": "x" * 30_000}})
     assert ok.status == 200 and ok.record.kind == "event_on_person"
+
+
+def test_a_body_with_nan_infinity_or_an_out_of_range_number_is_not_json() -> None:
+    """``json.loads`` makes floats of ``NaN``, ``Infinity`` and ``1e999``; JSON has no such numbers, and a body
+    holding one is refused as invalid, never run (it used to stop the engine converting the timestamp)."""
+    bodies = [
+        b'{"type":"person","action":"event","identifiers":{"id":"u1"},"name":"x","timestamp":NaN}',
+        b'{"type":"person","action":"identify","identifiers":{"id":"u1"},"attributes":{},"timestamp":Infinity}',
+        b'{"type":"person","action":"identify","identifiers":{"id":"u1"},"attributes":{"x":-Infinity}}',
+        b'{"type":"person","action":"identify","identifiers":{"id":"u1"},"attributes":{},"timestamp":1e999}',
+    ]
+    for shortcuts in (True, False):
+        e, store = engine()
+        e._shortcuts = shortcuts
+        for raw in bodies:
+            result = e.execute_raw("POST", "/api/v2/entity", raw)
+            assert (result.status, result.body["errors"][0]["message"]) == (400, "the request body is not valid JSON")
+        assert e.execute_raw("PUT", "/api/v1/customers/u1", b'{"created_at": NaN}').status == 400
+        assert store.by_id("u1") == []
+        ok = b'{"type":"person","action":"identify","identifiers":{"id":"u1"},"attributes":{"x":1.5e3}}'
+        assert e.execute_raw("POST", "/api/v2/entity", ok).status == 200
+        assert store.by_id("u1")[0].attrs["x"] == 1500.0

@@ -276,3 +276,30 @@ def test_a_lone_surrogate_escape_is_a_malformed_line_not_a_crash(tmp_path: Path,
     why = "a string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF not in a pair), which is not text"
     first = 2 if form == "lines" else 3  # the array's "[" is line 1
     assert [(m["line"], m["reason"]) for m in result["malformed"]] == [(first, why), (first + 1, why)]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_nan_and_infinity_are_malformed_lines_not_a_crash(tmp_path: Path, jobs: str) -> None:
+    """``json.loads`` reads ``NaN``, ``Infinity`` and ``1e999`` as floats, JSON has no such numbers: each line is
+    reported with where the number is and skipped, and the calls around it replay (a NaN ``created_at`` used to
+    stop the whole run converting it)."""
+    path = write_traffic(
+        tmp_path,
+        [
+            at(1, type="identify", userId="u-ok", traits={"email": "ok@x.io"}),
+            json.dumps(at(2, type="identify", userId="u-n", traits={"created_at": 1.5})).replace("1.5", "NaN"),
+            json.dumps(at(3, type="track", userId="u-ok", event="E", properties={"n": [1, 2.5]})).replace(
+                "2.5", "-Infinity"
+            ),
+            json.dumps(at(4, type="identify", userId="u-big", traits={"plan": 1.5})).replace("1.5", "1e999"),
+            at(5, type="track", userId="u-ok", event="Signed Up"),
+        ],
+    )
+    code, out, err = run("replay", str(path), "--json", "--jobs", jobs)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["calls"] == 2
+    why = "is NaN or infinite, which JSON cannot carry (no message sent to Segment holds one)"
+    assert [(m["line"], m["reason"]) for m in result["malformed"]] == [
+        (2, f"traits.created_at {why}"), (3, f"properties.n[1] {why}"), (4, f"traits.plan {why}"),
+    ]  # fmt: skip
