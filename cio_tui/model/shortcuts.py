@@ -21,10 +21,9 @@ from cio_tui.model.person import Storage
 from cio_tui.model.record import OpRecord
 from cio_tui.model.settings import WorkspaceSettings
 from cio_tui.model.shortcut_identify import person_identify, plain_id
-from cio_tui.model.validation import MAX_EVENT_NAME_BYTES, MAX_ID_BYTES, InvalidRequest, check_event
+from cio_tui.model.validation import MAX_EVENT_NAME_BYTES, InvalidRequest, check_event
 
 # At most 4 bytes a character in UTF-8: a string this short is within its byte limit without encoding it.
-_SHORT_ID = MAX_ID_BYTES // 4
 _SHORT_NAME = MAX_EVENT_NAME_BYTES // 4
 _ON_PERSON = EffectKind.EVENT_ON_PERSON
 _DUPLICATE = EffectKind.EVENT_DUPLICATE
@@ -110,7 +109,7 @@ def person_event(store: Storage, op: dict[str, object], action: str, clock: Call
         if type(value) is not str or not value:
             return None
         anonymous = True
-    elif type(value) is not str or not value or (len(value) > _SHORT_ID and len(value.encode()) > MAX_ID_BYTES):
+    elif not plain_id(value):
         return None
     else:
         anonymous = False

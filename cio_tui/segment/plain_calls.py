@@ -89,6 +89,18 @@ def non_finite_seen() -> int:
     return _seen_non_finite[0]
 
 
+def as_json_sends(value: Any) -> Any:
+    """``value`` as JSON carries it: a NaN or an infinite number becomes null, as ``JSON.stringify`` writes it in the
+    destination's request (a message read from NaN, Infinity or ``1e999``, or from a warehouse column)."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: as_json_sends(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json_sends(item) for item in value]
+    return value
+
+
 def _json_native(value: object, depth: int = 0) -> bool:
     """Only what ``json.loads`` makes, finite floats, string keys: the JSON dump of it is itself."""
     kind = type(value)
@@ -168,4 +180,14 @@ def message_of(message: dict[str, Any], *, deep: bool) -> dict[str, Any]:
     return call_from_message(message).to_message()
 
 
-__all__ = ["CALL_TYPES", "DECODER", "FIELDS", "MessageError", "loads", "message_of", "non_finite_seen", "plain_message"]
+__all__ = [
+    "CALL_TYPES",
+    "DECODER",
+    "FIELDS",
+    "MessageError",
+    "as_json_sends",
+    "loads",
+    "message_of",
+    "non_finite_seen",
+    "plain_message",
+]

@@ -8,10 +8,13 @@ the driver's threads and the loop waited once more.
 
 Now an input event closes a gate (``InputGate.input_arrived``) and the app opens it again once the input is answered
 (``InputGate.answered``: a frame written with nothing left on the way to the focused widget), or ``HOLD`` seconds
-passing does. While it is
-closed, a worker thread waits at its next module import (``HoldImports``, a finder on ``sys.meta_path`` that finds
-nothing and only waits) and at the points that call ``InputGate.wait``. The work itself is not put off: it goes on as
-soon as the key has been answered, and a thread already inside one module's code finishes it first.
+passing does. While it is closed, a worker thread waits at its next module import (``HoldImports``, a finder on
+``sys.meta_path`` that finds nothing and only waits) and at the points that call ``InputGate.wait``. The work itself
+is not put off: it goes on as soon as the key has been answered, and a thread already inside one module's code
+finishes it first.
+
+The finder stays on ``sys.meta_path`` for the app's whole life, not only while the workspace opens: any worker
+thread's import that starts while a key or click is being answered waits for it, at most ``HOLD`` seconds.
 """
 
 from __future__ import annotations

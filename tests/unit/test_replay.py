@@ -279,27 +279,25 @@ def test_a_lone_surrogate_escape_is_a_malformed_line_not_a_crash(tmp_path: Path,
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_nan_and_infinity_are_malformed_lines_not_a_crash(tmp_path: Path, jobs: str) -> None:
-    """``json.loads`` reads ``NaN``, ``Infinity`` and ``1e999`` as floats, JSON has no such numbers: each line is
-    reported with where the number is and skipped, and the calls around it replay (a NaN ``created_at`` used to
-    stop the whole run converting it)."""
-    path = write_traffic(
-        tmp_path,
-        [
-            at(1, type="identify", userId="u-ok", traits={"email": "ok@x.io"}),
-            json.dumps(at(2, type="identify", userId="u-n", traits={"created_at": 1.5})).replace("1.5", "NaN"),
-            json.dumps(at(3, type="track", userId="u-ok", event="E", properties={"n": [1, 2.5]})).replace(
-                "2.5", "-Infinity"
-            ),
-            json.dumps(at(4, type="identify", userId="u-big", traits={"plan": 1.5})).replace("1.5", "1e999"),
-            at(5, type="track", userId="u-ok", event="Signed Up"),
-        ],
-    )
-    code, out, err = run("replay", str(path), "--json", "--jobs", jobs)
-    assert code == 0, err
-    result = json.loads(out)
-    assert result["calls"] == 2
-    why = "is NaN or infinite, which JSON cannot carry (no message sent to Segment holds one)"
-    assert [(m["line"], m["reason"]) for m in result["malformed"]] == [
-        (2, f"traits.created_at {why}"), (3, f"properties.n[1] {why}"), (4, f"traits.plan {why}"),
-    ]  # fmt: skip
+def test_nan_and_infinity_replay_as_the_null_json_sends(tmp_path: Path, jobs: str) -> None:
+    """``json.loads`` reads ``NaN``, ``Infinity`` and ``1e999`` as floats; JSON has no such numbers and a
+    destination's request carries null there. A NaN ``created_at``, an infinite nested value or a NaN timestamp
+    used to stop the whole run; now the calls replay, and the replay is the one of the same calls with null."""
+    calls = [
+        at(1, type="identify", userId="u-ok", traits={"email": "ok@x.io"}),
+        at(2, type="identify", userId="u-n", traits={"email": "n@x.io", "created_at": 1.5}),
+        at(3, type="track", userId="u-ok", event="E", properties={"n": [1, 2.5]}),
+        {"type": "identify", "userId": "u-big", "traits": {"plan": 3.5}, "timestamp": 4.5},
+        at(5, type="track", userId="u-ok", event="Signed Up"),
+    ]
+    odd = [json.dumps(c).replace("1.5", "NaN").replace("2.5", "-Infinity").replace("4.5", "1e999") for c in calls]
+    nulls = [json.dumps(c).replace("1.5", "null").replace("2.5", "null").replace("4.5", "null") for c in calls]
+    results = []
+    for name, lines in (("odd", odd), ("nulls", nulls)):
+        folder = tmp_path / name
+        folder.mkdir()
+        code, out, err = run("replay", str(write_traffic(folder, list(lines))), "--json", "--jobs", jobs)
+        assert code == 0, err
+        results.append(json.loads(out))
+    assert results[0]["calls"] == 5 and results[0]["malformed"] == []
+    assert results[0] == results[1]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
+from cio_tui.segment.plain_calls import as_json_sends, non_finite_seen
 
 EVENT_ID_WINDOW = 200_000
 
@@ -98,6 +99,8 @@ class WhatIfCopy:
 
     def send(self, method: str, path: str, body: object, where: tuple[int, int], *, from_alias: bool = False) -> None:
         self.requests += 1
+        if non_finite_seen():  # the traffic held a NaN or an infinity: the request carries null there
+            body = as_json_sends(body)
         result = self.engine.execute(method, path, body)
         if result.status >= 400:
             self.refused += 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -51,8 +52,8 @@ def moment(message: dict[str, Any]) -> float | None:
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=UTC)
             return (parsed - _EPOCH).total_seconds()
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)  # a NaN or an infinity is no time (JSON sends it as null)
     return None
 
 
