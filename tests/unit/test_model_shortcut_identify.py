@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
-from cio_tui.model import shortcuts as shortcuts_module
 from cio_tui.model.record import OpRecord
 from cio_tui.model.shortcut_identify import person_identify
+from tests.unit.shortcut_pairs import engine_pair, taken_by
 
 MANY = {f"a{n}": n for n in range(298)}  # two attributes short of the limit
 SHARED = [Person(pk=1, cio_id="s1", id="dup", email=None, created_at=5, updated_at=5),
@@ -135,26 +135,10 @@ SETTINGS = [WorkspaceSettings(), WorkspaceSettings(mode="id_only"), WorkspaceSet
 def test_the_identify_shortcut_answers_what_the_general_path_answers(
     seed: int, settings: WorkspaceSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken: list[OpRecord] = []
-
-    def counted(*args: Any) -> OpRecord | None:
-        rec = person_identify(*args)
-        if rec is not None:
-            taken.append(rec)
-        return rec
-
-    monkeypatch.setattr(shortcuts_module, "person_identify", counted)
+    taken = taken_by(monkeypatch, "person_identify")
     rng = random.Random(seed)
     now = 1_700_000_000
-    engines = []
-    for shortcut in (True, False):
-        store = MemoryStorage()
-        for person in SHARED:
-            store.add_person(person)
-        engine = Engine(store, settings, clock=lambda: now, behaviours=False)
-        engine._shortcuts = shortcut
-        engines.append(engine)
-    fast, general = engines
+    fast, general = engine_pair(SHARED, settings, lambda: now)
     kinds: set[str] = set()
     for _ in range(2500):
         # the clock moves as a replay's does, sometimes by more than the 30 days of the anonymous merge

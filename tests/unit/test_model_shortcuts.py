@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from cio_tui.model import Engine, MemoryStorage, Person, WorkspaceSettings
-from cio_tui.model import shortcuts as shortcuts_module
 from cio_tui.model.record import OpRecord
-from cio_tui.model.shortcuts import path_event, person_event
+from tests.unit.shortcut_pairs import engine_pair, taken_by
 
 SHARED = [Person(pk=1, cio_id="s1", id="dup", email=None, created_at=5, updated_at=5),
           Person(pk=2, cio_id="s2", id="dup", email=None, created_at=3, updated_at=3),
@@ -82,34 +81,11 @@ def _state(store: MemoryStorage) -> tuple[object, ...]:
 def test_the_shortcut_answers_what_the_general_path_answers(
     seed: int, trim: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken: list[OpRecord] = []
-    taken_v1: list[OpRecord] = []
-
-    def counted(*args: Any) -> OpRecord | None:
-        rec = person_event(*args)
-        if rec is not None:
-            taken.append(rec)
-        return rec
-
-    def counted_v1(*args: Any) -> OpRecord | None:
-        rec = path_event(*args)
-        if rec is not None:
-            taken_v1.append(rec)
-        return rec
-
-    monkeypatch.setattr(shortcuts_module, "person_event", counted)
-    monkeypatch.setattr(shortcuts_module, "path_event", counted_v1)
+    taken = taken_by(monkeypatch, "person_event")
+    taken_v1 = taken_by(monkeypatch, "path_event")
     settings = WorkspaceSettings(trim_event_names=trim)
     rng = random.Random(seed)
-    engines = []
-    for shortcut in (True, False):
-        store = MemoryStorage()
-        for person in SHARED:
-            store.add_person(person)
-        engine = Engine(store, settings, clock=lambda: 1_800_000_000, behaviours=False)
-        engine._shortcuts = shortcut
-        engines.append(engine)
-    fast, general = engines
+    fast, general = engine_pair(SHARED, settings, lambda: 1_800_000_000)
     kinds: set[str] = set()
     for _ in range(4500):
         method, path, body = _operation(rng)
