@@ -138,14 +138,32 @@ def row_order(cols: PeopleColumns) -> str:
 
 
 def copies_select(people: str, edges: str, cols: PeopleColumns) -> str:
-    """The rows of the people some rule links, numbered per cio_id in row order: ``copy_no`` 1 is the row that
-    counts; ``ord`` says where each row is (for the report of repeated rows)."""
+    """Every row of the cio_ids some rule links (a linked person's other rows too, linked or not), numbered per
+    cio_id in row order: ``copy_no`` 1 is the row that counts; ``ord`` says where each row is (for the report of
+    repeated rows)."""
     keep = ", ".join(c for c in row_columns(cols) if c != "ord")
     order = row_order(cols)
     ord_out = "CAST(NULL AS BIGINT)" if "," in order else order
     return (
         f"SELECT {keep}, {ord_out} AS ord, ROW_NUMBER() OVER (PARTITION BY node ORDER BY {order}) AS copy_no\n"
-        f"FROM {people} WHERE {ROWID if cols.ordinal == ROWID else 'node'} IN (SELECT node FROM {edges})"
+        f"FROM {people} WHERE node IN ({linked_ids_select(people, edges, cols)})"
+    )
+
+
+def linked_ids_select(people: str, edges: str, cols: PeopleColumns) -> str:
+    """The cio_ids some rule links: the one rule for which rows repeat a person (every row of such a cio_id, linked
+    or not, is one of its copies). The edges name a person by its cio_id, or by DuckDB's rowid (then each linked
+    row's cio_id is looked up)."""
+    if cols.ordinal == ROWID:
+        return f"SELECT node FROM {people} WHERE {ROWID} IN (SELECT node FROM {edges})"
+    return f"SELECT node FROM {edges}"
+
+
+def repeats_select(people: str, edges: str, cols: PeopleColumns) -> str:
+    """How many extra rows the linked cio_ids have (0: each is on one row, and the copies stages need not run)."""
+    return (
+        f"SELECT COUNT(*) - COUNT(DISTINCT node) AS n FROM {people} "
+        f"WHERE node IN ({linked_ids_select(people, edges, cols)})"
     )
 
 
@@ -285,7 +303,8 @@ def script_stages(
 __all__ = [
     "EMAIL_PATTERN", "ISO_PATTERN", "MS_THRESHOLD", "NUMBER_PATTERN", "RESULT_COLUMNS", "ROLES", "ROWID", "TS_RANGE",
     "LINK_SETS", "PeopleColumns", "Stage", "Tables", "created_ts", "copies_select", "deduped_select", "edges_select",
-    "facts_select", "group_people_select", "group_rules_select", "in_set", "is_email", "labels_init_select",
+    "facts_select", "group_people_select", "linked_ids_select", "repeats_select", "group_rules_select", "in_set",
+    "is_email", "labels_init_select",
     "labels_step_select", "labels_unsettled_select", "links_select", "member_details_select", "members_select",
     "mixed_select", "people_select", "ql", "real_id", "result_select", "script_stages", "tier_links_select",
 ]  # fmt: skip

@@ -74,9 +74,9 @@ def run_stages(
     make(t.row_edges, P.edges_select(t.rows, n, hashed=hashed, nid=nid))
     people, edges = t.rows, t.row_edges
     final = _group(engine, make, t, edges, people, report, nid)
-    # A cio_id on several rows shows as a member twice (one per row): then, and only then, the rules run again on
-    # one row per cio_id, its first (a repeated row's keys must not count), which a script always does.
-    repeats = int(str(engine.scalar(f"SELECT COUNT(*) - COUNT(DISTINCT cio_id) FROM {t.members}") or 0))
+    # A linked cio_id on several rows (linked or not): then, and only then, the rules run again on one row per
+    # cio_id, its first (a repeated row's keys must not count), which a script always does.
+    repeats = int(str(engine.scalar(render_select(P.repeats_select(t.rows, t.row_edges, cols), engine.dialect)) or 0))
     if repeats:
         make(t.copies, P.copies_select(t.rows, t.row_edges, cols))
         make(t.people, P.deduped_select(t.rows, t.copies, cols))
