@@ -20,6 +20,17 @@ def _export(tmp_path: Path) -> Path:
     return path
 
 
+def _sql_rows(path: Path) -> list[tuple[str, str, bool]]:
+    """The DuckDB SQL engine's result rows for the export, as (group_id, cio_id, is_primary)."""
+    cols = read_header(path)
+    engine = DuckDBEngine()
+    try:
+        rows = run_rules(engine, engine.load(path, cols), people_columns(cols, ordinal=ORDINAL))
+    finally:
+        engine.close()
+    return [(r.group_id, r.cio_id, r.is_primary) for r in rows]
+
+
 def test_every_path_that_carries_attributes_lists_the_person_once(tmp_path: Path) -> None:
     path = _export(tmp_path)
     for keep in (False, True):
@@ -39,14 +50,7 @@ def test_every_path_that_carries_attributes_lists_the_person_once(tmp_path: Path
 
 
 def test_the_sql_path_finds_the_same_group(tmp_path: Path) -> None:
-    path = _export(tmp_path)
-    cols = read_header(path)
-    engine = DuckDBEngine()
-    try:
-        rows = run_rules(engine, engine.load(path, cols), people_columns(cols, ordinal=ORDINAL))
-    finally:
-        engine.close()
-    assert [(r.group_id, r.cio_id, r.is_primary) for r in rows] == [("c1", "c1", True), ("c1", "c2", False)]
+    assert _sql_rows(_export(tmp_path)) == [("c1", "c1", True), ("c1", "c2", False)]
 
 
 def test_a_repeated_row_first_in_the_file_counts_on_every_path(tmp_path: Path) -> None:
@@ -57,9 +61,4 @@ def test_a_repeated_row_first_in_the_file_counts_on_every_path(tmp_path: Path) -
         with analyse_export(path, keep_attributes=keep) as analysis:
             assert analysis.groups() == []
             assert [(p.line, p.kind) for p in analysis.problems] == [(3, "duplicate_cio_id")]
-    cols = read_header(path)
-    engine = DuckDBEngine()
-    try:
-        assert run_rules(engine, engine.load(path, cols), people_columns(cols, ordinal=ORDINAL)) == []
-    finally:
-        engine.close()
+    assert _sql_rows(path) == []

@@ -303,8 +303,8 @@ def script_stages(
 __all__ = [
     "EMAIL_PATTERN", "ISO_PATTERN", "MS_THRESHOLD", "NUMBER_PATTERN", "RESULT_COLUMNS", "ROLES", "ROWID", "TS_RANGE",
     "LINK_SETS", "PeopleColumns", "Stage", "Tables", "created_ts", "copies_select", "deduped_select", "edges_select",
-    "facts_select", "group_people_select", "linked_ids_select", "repeats_select", "group_rules_select", "in_set",
-    "is_email", "labels_init_select",
-    "labels_step_select", "labels_unsettled_select", "links_select", "member_details_select", "members_select",
-    "mixed_select", "people_select", "ql", "real_id", "result_select", "script_stages", "tier_links_select",
+    "facts_select", "group_people_select", "group_rules_select", "in_set", "is_email", "labels_init_select",
+    "labels_step_select", "labels_unsettled_select", "linked_ids_select", "links_select", "member_details_select",
+    "members_select", "mixed_select", "people_select", "ql", "real_id", "repeats_select", "result_select",
+    "script_stages", "tier_links_select",
 ]  # fmt: skip
